@@ -1,0 +1,171 @@
+"""The `wfm` command line: the pipeline's steps on files, and the end-to-end demo."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+import yaml
+from rich.console import Console
+from rich.progress import Progress as Bar
+from rich.progress import TextColumn, TimeElapsedColumn
+
+from api import cli_forecast, cli_staffing
+from scheduler.domain import AvailabilityEntry
+from scheduler.errors import WfmError
+
+if TYPE_CHECKING:
+    from scheduler.problem import Problem
+
+app = typer.Typer(help="wfm-optimizer: forecast, staff and roster a support team.", no_args_is_help=True)
+console = Console(stderr=True)
+DEMO_WEEK = date(2026, 11, 2)
+
+
+def _fail(exc: WfmError) -> typer.Exit:
+    console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def _solve_and_write(problem: Problem, out: Path, time_limit_s: float) -> list[str]:
+    """Solve, check with the independent checker, write roster.csv and coverage.csv beside it."""
+    from api.formats import write_frame_csv, write_roster_csv
+    from scheduler.report import coverage_frame, summarize
+    from scheduler.solve import Progress, SolveSettings, solve
+    from scheduler.validate import check_roster
+
+    with Bar(TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("solving the roster ...", total=None)
+
+        def show(p: Progress) -> None:
+            bar.update(task, description=f"solving: best {p.objective:,.0f}, bound {p.bound:,.0f}")
+
+        result = solve(problem, SolveSettings(time_limit_s=time_limit_s), on_progress=show)
+    violations = check_roster(problem, result.roster.shifts)
+    if violations:  # never write a roster that breaks a hard rule
+        for v in violations:
+            console.print(f"[red]hard rule broken:[/red] {v}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=3)
+    write_roster_csv(result.roster, problem.team, out)
+    write_frame_csv(coverage_frame(problem, result.roster), out.with_name("coverage.csv"))
+    summary = summarize(problem, result.roster)
+    lines = [
+        *summary.lines(),
+        f"objective: {result.objective:,.0f} (bound {result.bound:,.0f}, gap {result.gap:.1%}, {result.status.lower()})",
+        f"solve time: {result.elapsed_s:.1f} s",
+    ]
+    return lines
+
+
+@app.command("roster")
+def roster_command(
+    team: Annotated[Path, typer.Option(help="team file (YAML or JSON)")],
+    requirements: Annotated[Path, typer.Option(help="requirements CSV (the requirements contract)")],
+    week: Annotated[str, typer.Option(help="first local day of the week, YYYY-MM-DD")],
+    out: Annotated[Path, typer.Option(help="where to write roster.csv (coverage.csv goes beside it)")],
+    availability: Annotated[Path | None, typer.Option(help="availability CSV/XLSX")] = None,
+    previous: Annotated[
+        Path | None, typer.Option(help="last week's roster CSV (rest and days in a row)")
+    ] = None,
+    time_limit: Annotated[float, typer.Option(help="solver time limit in seconds")] = 30.0,
+) -> None:
+    """Build the week's roster for a team from its requirements."""
+    from api.formats import read_availability, read_requirements, read_roster, read_team
+    from scheduler.problem import Problem, requirements_to_arrays
+    from scheduler.timegrid import PlanningWeek, parse_iso_date
+
+    try:
+        the_team = read_team(team)
+        the_week = PlanningWeek(parse_iso_date(week), the_team.tz, the_team.interval_minutes)
+        needed = requirements_to_arrays(read_requirements(requirements), the_team, the_week)
+        entries = () if availability is None else read_availability(availability, the_team)
+        last = None if previous is None else read_roster(previous, the_team)
+        problem = Problem(the_team, the_week, needed, entries, previous=last)
+        lines = _solve_and_write(problem, out, time_limit)
+    except WfmError as exc:
+        raise _fail(exc) from exc
+    typer.echo("\n".join(lines))
+
+
+@app.command("requirements")
+def requirements_command(
+    forecast: Annotated[Path, typer.Argument(help="forecast CSV (the forecast contract)")],
+    team: Annotated[Path, typer.Option(help="team file (YAML or JSON)")],
+    out: Annotated[Path, typer.Option(help="where to write the requirements CSV")],
+    statistic: Annotated[str, typer.Option(help="forecast column to staff to: mean, q50, q90, ...")] = "mean",
+) -> None:
+    """Turn a forecast into agents needed per queue and interval."""
+    from api.formats import read_forecast, read_team, write_frame_csv
+    from scheduler.requirements import compute_requirements
+
+    try:
+        frame = compute_requirements(read_forecast(forecast), read_team(team), statistic=statistic)
+        write_frame_csv(frame, out)
+    except WfmError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"wrote {len(frame)} rows to {out}")
+
+
+@app.command("demo")
+def demo_command(
+    out: Annotated[Path, typer.Option(help="folder for the sample inputs and the outputs")] = Path(
+        "out/demo"
+    ),
+    week: Annotated[
+        str, typer.Option(help="first day of the week to plan, YYYY-MM-DD")
+    ] = DEMO_WEEK.isoformat(),
+    time_limit: Annotated[float, typer.Option(help="roster solver time limit in seconds")] = 20.0,
+) -> None:
+    """Run the whole pipeline on the bundled sample team: history → forecast → requirements → roster."""
+    from api.formats import write_frame_csv
+    from api.schemas import team_to_mapping
+    from forecasting import forecast_week
+    from scheduler.problem import Problem, requirements_to_arrays
+    from scheduler.requirements import compute_requirements
+    from scheduler.sample import sample_availability, sample_history, sample_team
+    from scheduler.timegrid import PlanningWeek, parse_iso_date
+
+    try:
+        first_day = parse_iso_date(week)
+        team = sample_team()
+        the_week = PlanningWeek(first_day, team.tz, team.interval_minutes)
+        out.mkdir(parents=True, exist_ok=True)
+        history = sample_history(first_day)
+        entries = sample_availability(team, first_day)
+        (out / "team.yaml").write_text(
+            yaml.safe_dump(team_to_mapping(team), sort_keys=False), encoding="utf-8"
+        )
+        write_frame_csv(history, out / "history.csv")
+        _write_availability(entries, out / "availability.csv")
+        console.print(
+            f"forecasting {the_week.days[0]} .. {the_week.days[-1]} from {len(history):,} history rows"
+        )
+        forecast = forecast_week(history, the_week)
+        write_frame_csv(forecast, out / "forecast.csv")
+        requirements = compute_requirements(forecast, team)
+        write_frame_csv(requirements, out / "requirements.csv")
+        problem = Problem(team, the_week, requirements_to_arrays(requirements, team, the_week), entries)
+        lines = _solve_and_write(problem, out / "roster.csv", time_limit)
+    except WfmError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"Creator Support, week of {first_day} ({team.tz}); files in {out}/")
+    typer.echo("\n".join(lines))
+
+
+def _write_availability(entries: tuple[AvailabilityEntry, ...], path: Path) -> None:
+    import pandas as pd
+
+    from api.formats import availability_rows, write_frame_csv
+
+    write_frame_csv(pd.DataFrame(availability_rows(entries)), path)
+
+
+cli_forecast.register(app)
+cli_staffing.register(app)
+
+
+def main() -> None:
+    """Entry point of the `wfm` console script."""
+    app()

@@ -1,0 +1,95 @@
+"""`wfm forecast`: forecast a week of contacts from a history file, or report how good that has been."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+MAX_DAYS = 14
+
+
+def _parse_event(text: str) -> tuple[str, float]:
+    """'2024-05-02:1.5' → ('2024-05-02', 1.5)."""
+    day, _, multiplier = text.partition(":")
+    try:
+        return day, float(multiplier)
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"{text!r}: write an event as YYYY-MM-DD:MULTIPLIER, e.g. 2024-05-02:1.5"
+        ) from exc
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `forecast` command to `app`."""
+
+    @app.command("forecast")
+    def forecast(
+        history: Annotated[
+            Path, typer.Argument(help="contact history (CSV/Parquet): ds, queue, y[, region, aht_s]")
+        ],
+        start: Annotated[str, typer.Option(help="first local day to forecast, YYYY-MM-DD")],
+        out: Annotated[Path | None, typer.Option(help="where to write the forecast CSV")] = None,
+        days: Annotated[int, typer.Option(help=f"local days to forecast (1-{MAX_DAYS})")] = 7,
+        interval_minutes: Annotated[int, typer.Option(help="grid interval: 15, 30 or 60")] = 15,
+        tz: Annotated[
+            str,
+            typer.Option(help="the team's IANA zone: days start at its midnight; the default region"),
+        ] = "UTC",
+        assume_tz: Annotated[
+            str | None, typer.Option(help="zone of timestamps that carry no offset (otherwise an error)")
+        ] = None,
+        closed: Annotated[
+            list[str] | None, typer.Option(help="a local day every queue is closed, YYYY-MM-DD (repeatable)")
+        ] = None,
+        event: Annotated[
+            list[str] | None,
+            typer.Option(help="a local day with unusual volume, YYYY-MM-DD:MULTIPLIER (repeatable)"),
+        ] = None,
+        backtest: Annotated[
+            bool, typer.Option("--backtest", help="print how the method did on the last weeks of history")
+        ] = False,
+        backtest_weeks: Annotated[int, typer.Option(help="weeks the backtest holds back")] = 4,
+    ) -> None:
+        """Forecast contacts and handle time per queue, region and interval (each region on its own clock)."""
+        # Imported here so that `wfm --help` and other commands start without loading the models.
+        from api.formats import read_history, write_frame_csv
+        from forecasting import SpecialDay, forecast_grid
+        from forecasting.backtest import backtest as run_backtest
+        from scheduler.errors import WfmError
+        from scheduler.timegrid import Grid, PlanningWeek, local_day_start_utc, parse_iso_date
+
+        if out is None and not backtest:
+            raise typer.BadParameter("give --out FORECAST.csv, --backtest, or both")
+        if not 1 <= days <= MAX_DAYS:
+            raise typer.BadParameter(f"--days must be between 1 and {MAX_DAYS}")
+        try:
+            first_day = parse_iso_date(start)
+            week = PlanningWeek(first_day, tz, interval_minutes)
+            end = local_day_start_utc(first_day + timedelta(days=days), week.zone)
+            n_intervals = int((end - week.start_utc).total_seconds() // (60 * interval_minutes))
+            grid = Grid(week.start_utc, interval_minutes, n_intervals)
+            specials = [SpecialDay(parse_iso_date(d), "closed") for d in closed or []]
+            for text in event or []:
+                day, multiplier = _parse_event(text)
+                specials.append(SpecialDay(parse_iso_date(day), "event", multiplier))
+            frame = read_history(history, default_region=tz, assume_tz=assume_tz)
+            if backtest:
+                report = run_backtest(
+                    frame,
+                    team_tz=tz,
+                    interval_minutes=interval_minutes,
+                    n_origins=backtest_weeks,
+                    specials=specials,
+                )
+                typer.echo(report.render())
+            if out is not None:
+                forecast_frame, fitted = forecast_grid(frame, grid, team_tz=tz, specials=specials)
+                write_frame_csv(forecast_frame, out)
+                chosen = ", ".join(f"{f.queue}/{f.region}: {f.fitted.model.name}" for f in fitted)
+                typer.echo(f"wrote {len(forecast_frame)} rows to {out} ({chosen})")
+        except WfmError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=2) from exc

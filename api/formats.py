@@ -1,0 +1,498 @@
+"""Readers and writers of the file formats in DESIGN.md (the edge: files in, checked frames out).
+
+Every reader checks the whole file first and raises one `InvalidInput` that lists each bad
+row (file, row, column, value, reason); nothing is returned from a bad file. Rows are
+numbered as a spreadsheet shows them: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from scheduler.domain import AVAILABILITY_KINDS, WEEKDAYS, Activity, AvailabilityEntry, Roster, Shift, Team
+from scheduler.errors import InputIssue, InvalidInput
+from scheduler.timegrid import MINUTES_PER_DAY, zone
+
+FIRST_DATA_ROW = 2
+MAX_ISSUES = 200
+_OFFSET_RE = r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
+_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::00)?$")
+
+ROSTER_COLUMNS: tuple[str, ...] = (
+    "agent_id",
+    "agent_name",
+    "local_date",
+    "activity",
+    "queue",
+    "start",
+    "end",
+    "start_utc",
+    "end_utc",
+)
+REQUIREMENTS_COLUMNS: tuple[str, ...] = ("queue", "ds", "volume", "aht_s", "required", "scheduled_needed")
+
+
+class _Issues:
+    """Collects the issues of one file; raises them all at once."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.items: list[InputIssue] = []
+
+    def add(self, reason: str, row: int | None = None, column: str | None = None, value: Any = None) -> None:
+        shown = None if value is None else str(value)
+        self.items.append(InputIssue(reason, self.file, row, column, shown))
+
+    def add_rows(self, mask: np.ndarray, frame: pd.DataFrame, column: str, reason: str) -> None:
+        """One issue per row where `mask` holds."""
+        for pos in np.flatnonzero(mask)[:MAX_ISSUES]:
+            self.add(reason, int(pos) + FIRST_DATA_ROW, column, frame[column].iloc[pos])
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise InvalidInput(self.items[:MAX_ISSUES])
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    """A CSV, XLSX or Parquet file as a frame of strings (blank cells as '')."""
+    if not path.is_file():
+        raise InvalidInput([InputIssue("file not found", str(path))])
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        elif suffix == ".xlsx":
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        elif suffix == ".parquet":
+            frame = pd.read_parquet(path).astype(str).replace({"NaT": "", "nan": "", "None": ""})
+        else:
+            raise InvalidInput([InputIssue("unknown file type; use .csv, .xlsx or .parquet", str(path))])
+    except InvalidInput:
+        raise
+    except Exception as exc:  # any parser failure is a bad file, reported as such
+        raise InvalidInput([InputIssue(f"cannot read the file: {exc}", str(path))]) from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame.apply(lambda col: col.str.strip())  # type: ignore[no-any-return]
+
+
+def _require_columns(frame: pd.DataFrame, required: Iterable[str], issues: _Issues) -> None:
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        issues.add(
+            f"missing column(s) {', '.join(missing)}; the header has {', '.join(frame.columns)}", row=1
+        )
+        issues.raise_if_any()
+
+
+def _parse_instants(
+    frame: pd.DataFrame, column: str, issues: _Issues, *, assume_tz: str | None = None
+) -> pd.Series:
+    """ISO-8601 instants as UTC; a naive one is an error unless `assume_tz` names its zone."""
+    text = frame[column]
+    naive = ~text.str.contains(_OFFSET_RE, regex=True) & (text != "")
+    parsed = pd.to_datetime(text.where(~naive), format="ISO8601", utc=True, errors="coerce")
+    if assume_tz is not None and naive.any():
+        local = pd.to_datetime(text.where(naive), format="ISO8601", errors="coerce")
+        localized = local.dt.tz_localize(zone(assume_tz).key, ambiguous="NaT", nonexistent="NaT")
+        parsed = parsed.where(~naive, localized.dt.tz_convert("UTC"))
+        bad_local = naive & parsed.isna() & local.notna()
+        issues.add_rows(
+            bad_local.to_numpy(),
+            frame,
+            column,
+            f"this local time does not exist or is ambiguous in {assume_tz}",
+        )
+        naive = naive & local.isna()
+    elif naive.any():
+        ok_naive = naive & pd.to_datetime(text.where(naive), format="ISO8601", errors="coerce").notna()
+        issues.add_rows(
+            ok_naive.to_numpy(),
+            frame,
+            column,
+            "timestamp has no UTC offset; write it like 2026-03-02T09:00:00-07:00 or ...Z, or name its zone",
+        )
+        naive = naive & ~ok_naive
+    unparsed = (parsed.isna() & ~naive & (text != "")) | naive
+    issues.add_rows(unparsed.to_numpy(), frame, column, "not an ISO-8601 timestamp")
+    issues.add_rows((text == "").to_numpy(), frame, column, "empty timestamp")
+    return parsed
+
+
+def _parse_numbers(
+    frame: pd.DataFrame,
+    column: str,
+    issues: _Issues,
+    *,
+    minimum: float,
+    strict: bool = False,
+    blank_ok: bool = False,
+) -> pd.Series:
+    """Numbers `>= minimum` (or `> minimum` if `strict`); blank is NaN where `blank_ok`."""
+    text = frame[column]
+    values = pd.to_numeric(text.where(text != ""), errors="coerce")
+    blank = (text == "").to_numpy()
+    bad_text = values.isna().to_numpy() & ~blank
+    issues.add_rows(bad_text, frame, column, "not a number")
+    if not blank_ok:
+        issues.add_rows(blank, frame, column, "empty; a number is needed")
+    finite = values.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        too_low = (finite <= minimum) if strict else (finite < minimum)
+    relation = ">" if strict else ">="
+    issues.add_rows(
+        too_low | np.isinf(finite), frame, column, f"must be a finite number {relation} {minimum:g}"
+    )
+    return values.astype(float)
+
+
+def _check_zones(frame: pd.DataFrame, column: str, issues: _Issues) -> None:
+    for name in frame[column].unique():
+        try:
+            zone(str(name))
+        except InvalidInput:
+            issues.add_rows(
+                (frame[column] == name).to_numpy(), frame, column, "unknown time zone; use an IANA name"
+            )
+
+
+def _check_nonempty(frame: pd.DataFrame, column: str, issues: _Issues) -> None:
+    issues.add_rows((frame[column] == "").to_numpy(), frame, column, "empty; a value is needed")
+
+
+def _check_unique(frame: pd.DataFrame, keys: list[str], issues: _Issues, what: str) -> None:
+    dup = frame.duplicated(subset=keys, keep="first").to_numpy()
+    first_of: dict[tuple[Any, ...], int] = {}
+    for pos, key in enumerate(frame[keys].itertuples(index=False, name=None)):
+        if key in first_of and dup[pos]:
+            issues.add(
+                f"duplicate {what}: same {', '.join(keys)} as row {first_of[key] + FIRST_DATA_ROW}",
+                pos + FIRST_DATA_ROW,
+                keys[-1],
+                frame[keys[-1]].iloc[pos],
+            )
+        first_of.setdefault(key, pos)
+        if len(issues.items) >= MAX_ISSUES:
+            return
+
+
+def read_history(path: Path, *, default_region: str, assume_tz: str | None = None) -> pd.DataFrame:
+    """The contact-history contract: `ds` (UTC), `queue`, `y`, `region`, `aht_s` (NaN where absent).
+
+    Args:
+        path: a CSV or Parquet file with columns ds, queue, y and optionally region, aht_s.
+        default_region: the zone of rows without a region (the team's zone).
+        assume_tz: the zone of naive timestamps; without it a naive timestamp is an error.
+    """
+    issues = _Issues(str(path))
+    frame = _read_table(path)
+    _require_columns(frame, ("ds", "queue", "y"), issues)
+    if "region" not in frame.columns:
+        frame["region"] = ""
+    if "aht_s" not in frame.columns:
+        frame["aht_s"] = ""
+    frame["region"] = frame["region"].where(frame["region"] != "", zone(default_region).key)
+    ds = _parse_instants(frame, "ds", issues, assume_tz=assume_tz)
+    _check_nonempty(frame, "queue", issues)
+    y = _parse_numbers(frame, "y", issues, minimum=0.0)
+    aht = _parse_numbers(frame, "aht_s", issues, minimum=0.0, strict=True, blank_ok=True)
+    _check_zones(frame, "region", issues)
+    if len(frame) == 0:
+        issues.add("the file has no data rows")
+    issues.raise_if_any()
+    out = pd.DataFrame({"ds": ds, "queue": frame["queue"], "y": y, "region": frame["region"], "aht_s": aht})
+    keyed = out.assign(ds=out["ds"].astype("int64"))
+    _check_unique(keyed, ["queue", "region", "ds"], issues, "interval")
+    issues.raise_if_any()
+    return out.sort_values(["queue", "region", "ds"], kind="stable").reset_index(drop=True)
+
+
+def read_forecast(path: Path) -> pd.DataFrame:
+    """The forecast contract: queue, region, ds (UTC), mean, quantile columns, aht_s."""
+    issues = _Issues(str(path))
+    frame = _read_table(path)
+    _require_columns(frame, ("queue", "region", "ds", "mean"), issues)
+    if "aht_s" not in frame.columns:
+        frame["aht_s"] = ""
+    out = pd.DataFrame({"queue": frame["queue"], "region": frame["region"]})
+    out["ds"] = _parse_instants(frame, "ds", issues)
+    _check_nonempty(frame, "queue", issues)
+    _check_zones(frame, "region", issues)
+    for column in frame.columns:
+        if column == "mean" or re.fullmatch(r"q\d{1,2}", column):
+            out[column] = _parse_numbers(frame, column, issues, minimum=0.0)
+    out["aht_s"] = _parse_numbers(frame, "aht_s", issues, minimum=0.0, strict=True, blank_ok=True)
+    issues.raise_if_any()
+    _check_unique(out.assign(ds=out["ds"].astype("int64")), ["queue", "region", "ds"], issues, "interval")
+    issues.raise_if_any()
+    return out
+
+
+def read_requirements(path: Path) -> pd.DataFrame:
+    """The requirements contract: queue, ds (UTC), volume, aht_s, required, scheduled_needed."""
+    issues = _Issues(str(path))
+    frame = _read_table(path)
+    _require_columns(frame, REQUIREMENTS_COLUMNS, issues)
+    out = pd.DataFrame({"queue": frame["queue"]})
+    out["ds"] = _parse_instants(frame, "ds", issues)
+    _check_nonempty(frame, "queue", issues)
+    out["volume"] = _parse_numbers(frame, "volume", issues, minimum=0.0)
+    out["aht_s"] = _parse_numbers(frame, "aht_s", issues, minimum=0.0, blank_ok=True)
+    for column in ("required", "scheduled_needed"):
+        out[column] = _parse_numbers(frame, column, issues, minimum=0.0)
+    for column in ("required_fractional", "scheduled_needed_fractional"):
+        if column in frame.columns:
+            out[column] = _parse_numbers(frame, column, issues, minimum=0.0)
+    issues.raise_if_any()
+    _check_unique(out.assign(ds=out["ds"].astype("int64")), ["queue", "ds"], issues, "interval")
+    issues.raise_if_any()
+    return out
+
+
+def _parse_minute(text: str, *, allow_end_of_day: bool) -> int | None:
+    """Minutes since midnight of 'HH:MM'; '24:00' only where `allow_end_of_day`; None if malformed."""
+    match = _TIME_RE.match(text)
+    if match is None:
+        return None
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    total = hours * 60 + minutes
+    if minutes >= 60 or total > MINUTES_PER_DAY or (total == MINUTES_PER_DAY and not allow_end_of_day):
+        return None
+    return total
+
+
+def _parse_weekday(text: str) -> int | None:
+    key = text.strip().lower()[:3]
+    return WEEKDAYS.index(key) if key in WEEKDAYS and len(text) >= 3 else None
+
+
+def read_availability(path: Path, team: Team) -> tuple[AvailabilityEntry, ...]:
+    """Availability and time off (HR import, CSV or XLSX), checked against `team`.
+
+    Columns: agent_id, date or weekday (one per row), start, end (agent's local HH:MM; blank
+    means the whole day; end may be 24:00), kind, optional note.
+    """
+    issues = _Issues(str(path))
+    frame = _read_table(path)
+    _require_columns(frame, ("agent_id", "start", "end", "kind"), issues)
+    if "date" not in frame.columns and "weekday" not in frame.columns:
+        issues.add("missing column: give 'date' or 'weekday'", row=1)
+        issues.raise_if_any()
+    for column in ("date", "weekday", "note"):
+        if column not in frame.columns:
+            frame[column] = ""
+    known_ids = {a.id for a in team.agents}
+    entries: list[AvailabilityEntry] = []
+    for pos, row in enumerate(frame.to_dict("records")):
+        entry = _availability_row(
+            {str(k): str(v) for k, v in row.items()}, pos + FIRST_DATA_ROW, known_ids, issues
+        )
+        if entry is not None:
+            entries.append(entry)
+        if len(issues.items) >= MAX_ISSUES:
+            break
+    issues.raise_if_any()
+    return tuple(entries)
+
+
+def _availability_row(
+    row: dict[str, str], row_number: int, known_ids: set[str], issues: _Issues
+) -> AvailabilityEntry | None:
+    before = len(issues.items)
+
+    def bad(column: str, reason: str) -> None:
+        issues.add(reason, row_number, column, row.get(column, ""))
+
+    if row["agent_id"] not in known_ids:
+        bad("agent_id", "agent id is not in the team")
+    if row["kind"] not in AVAILABILITY_KINDS:
+        bad("kind", f"kind must be one of {', '.join(AVAILABILITY_KINDS)}")
+    on_date: date | None = None
+    weekday: int | None = None
+    if bool(row["date"]) == bool(row["weekday"]):
+        bad("date", "give exactly one of date or weekday")
+    elif row["date"]:
+        try:
+            on_date = date.fromisoformat(row["date"])
+        except ValueError:
+            bad("date", "not a date; write it as YYYY-MM-DD")
+    else:
+        weekday = _parse_weekday(row["weekday"])
+        if weekday is None:
+            bad("weekday", "not a weekday; write mon, tue, ... or monday, tuesday, ...")
+    start = 0 if row["start"] == "" else _parse_minute(row["start"], allow_end_of_day=False)
+    end = MINUTES_PER_DAY if row["end"] == "" else _parse_minute(row["end"], allow_end_of_day=True)
+    if start is None:
+        bad("start", "not a time of day; write HH:MM")
+    if end is None:
+        bad("end", "not a time of day; write HH:MM (24:00 for the end of the day)")
+    if start is not None and end is not None and end <= start:
+        bad("end", "end must come after start (split a span that crosses midnight into two rows)")
+    if len(issues.items) > before or start is None or end is None:
+        return None
+    return AvailabilityEntry(
+        agent_id=row["agent_id"],
+        kind=row["kind"],  # type: ignore[arg-type]  # checked against AVAILABILITY_KINDS above
+        start_minute=start,
+        end_minute=end,
+        on_date=on_date,
+        weekday=weekday,
+        note=row.get("note", ""),
+    )
+
+
+def _load_mapping(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise InvalidInput([InputIssue("file not found", str(path))])
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InvalidInput([InputIssue(f"cannot parse the file: {exc}", str(path))]) from exc
+    if not isinstance(data, dict):
+        raise InvalidInput(
+            [InputIssue("the file must hold a mapping (keys and values) at the top", str(path))]
+        )
+    return data
+
+
+def read_team(path: Path) -> Team:
+    """A team from YAML or JSON (schema: `api.schemas.TeamIn`)."""
+    from api.schemas import team_from_mapping
+
+    try:
+        return team_from_mapping(_load_mapping(path))
+    except InvalidInput as exc:
+        raise exc.located(str(path)) from exc
+
+
+def write_frame_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write `frame` as CSV, instants in ISO-8601 with offset, atomically (no half-written file)."""
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].map(lambda ts: ts.isoformat().replace("+00:00", "Z"))
+    _write_atomically(path, lambda tmp: out.to_csv(tmp, index=False, float_format="%.6g"))
+
+
+def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def roster_rows(roster: Roster, team: Team) -> pd.DataFrame:
+    """The roster contract: one row per shift, break and lunch, times in the agent's offset and UTC."""
+    rows: list[dict[str, str]] = []
+    for shift in sorted(roster.shifts, key=lambda s: (s.agent_id, s.start_utc)):
+        agent = team.agent(shift.agent_id)
+        tz = zone(agent.tz)
+        spans = [("shift", shift.queue, shift.start_utc, shift.end_utc)]
+        spans += [(b.kind, "", b.start_utc, b.end_utc) for b in shift.breaks]
+        for activity, queue, start, end in spans:
+            rows.append(
+                {
+                    "agent_id": agent.id,
+                    "agent_name": agent.name,
+                    "local_date": shift.local_date.isoformat(),
+                    "activity": activity,
+                    "queue": queue,
+                    "start": start.astimezone(tz).isoformat(),
+                    "end": end.astimezone(tz).isoformat(),
+                    "start_utc": start.isoformat().replace("+00:00", "Z"),
+                    "end_utc": end.isoformat().replace("+00:00", "Z"),
+                }
+            )
+    return pd.DataFrame(rows, columns=list(ROSTER_COLUMNS))
+
+
+def write_roster_csv(roster: Roster, team: Team, path: Path) -> None:
+    """Write the roster contract CSV."""
+    frame = roster_rows(roster, team)
+    _write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False))
+
+
+def availability_rows(entries: Iterable[AvailabilityEntry]) -> list[dict[str, str]]:
+    """Availability entries as rows of the HR import format."""
+
+    def clock(minute: int) -> str:
+        return f"{minute // 60:02d}:{minute % 60:02d}"
+
+    return [
+        {
+            "agent_id": e.agent_id,
+            "date": "" if e.on_date is None else e.on_date.isoformat(),
+            "weekday": "" if e.weekday is None else WEEKDAYS[e.weekday],
+            "start": clock(e.start_minute),
+            "end": clock(e.end_minute),
+            "kind": e.kind,
+            "note": e.note,
+        }
+        for e in entries
+    ]
+
+
+def read_roster(path: Path, team: Team) -> Roster:
+    """A roster from the roster contract CSV (e.g. last week's, for rules across the week boundary)."""
+    issues = _Issues(str(path))
+    frame = _read_table(path)
+    _require_columns(frame, ROSTER_COLUMNS, issues)
+    start = _parse_instants(frame, "start_utc", issues)
+    end = _parse_instants(frame, "end_utc", issues)
+    known = {a.id for a in team.agents}
+    issues.add_rows(
+        ~frame["agent_id"].isin(known).to_numpy(), frame, "agent_id", "agent id is not in the team"
+    )
+    issues.add_rows(
+        ~frame["activity"].isin(["shift", "break", "lunch"]).to_numpy(),
+        frame,
+        "activity",
+        "use shift, break or lunch",
+    )
+    issues.add_rows((end <= start).to_numpy(), frame, "end_utc", "end must come after start")
+    days: list[date | None] = []
+    for pos, text in enumerate(frame["local_date"]):
+        try:
+            days.append(date.fromisoformat(text))
+        except ValueError:
+            issues.add("not a date; write it as YYYY-MM-DD", pos + FIRST_DATA_ROW, "local_date", text)
+            days.append(None)
+    issues.raise_if_any()
+    shifts: dict[tuple[str, date], Shift] = {}
+    breaks: dict[tuple[str, date], list[Activity]] = {}
+    for pos in range(len(frame)):
+        key = (str(frame["agent_id"].iloc[pos]), days[pos])
+        s_utc, e_utc = start.iloc[pos].to_pydatetime(), end.iloc[pos].to_pydatetime()
+        assert key[1] is not None
+        if frame["activity"].iloc[pos] == "shift":
+            if (key[0], key[1]) in shifts:
+                issues.add(
+                    "a second shift for this agent and day", pos + FIRST_DATA_ROW, "local_date", key[1]
+                )
+            shifts[(key[0], key[1])] = Shift(key[0], key[1], s_utc, e_utc, str(frame["queue"].iloc[pos]))
+        else:
+            breaks.setdefault((key[0], key[1]), []).append(
+                Activity(frame["activity"].iloc[pos], s_utc, e_utc)
+            )
+    for key in breaks:
+        if key not in shifts:
+            issues.add(f"a break of {key[0]} on {key[1]} has no shift row")
+    issues.raise_if_any()
+    out = tuple(
+        Shift(s.agent_id, s.local_date, s.start_utc, s.end_utc, s.queue, tuple(breaks.get(k, [])))
+        for k, s in shifts.items()
+    )
+    first = min((s.local_date for s in out), default=date.min)
+    return Roster(team.name, first, out)

@@ -1,0 +1,209 @@
+"""Pydantic schemas of the team file (YAML/JSON) and the API; they convert into domain types."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from scheduler.domain import Agent, BreakRule, LabourRules, QueueSpec, ShiftRules, Team
+from scheduler.errors import InputIssue, InvalidInput
+from scheduler.timegrid import MINUTES_PER_DAY
+
+_CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def clock_to_minute(text: str) -> int:
+    """Minutes since midnight of a local 'HH:MM' (00:00..23:59)."""
+    match = _CLOCK_RE.match(text.strip())
+    if (
+        match is None
+        or int(match.group(2)) >= 60
+        or int(match.group(1)) * 60 + int(match.group(2)) >= MINUTES_PER_DAY
+    ):
+        raise ValueError(f"{text!r} is not a time of day; write HH:MM between 00:00 and 23:59")
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def minute_to_clock(minute: int) -> str:
+    """'HH:MM' of minutes since midnight."""
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class QueueIn(_Strict):
+    """A queue of the team."""
+
+    name: str = Field(min_length=1)
+    channel: Literal["voice", "chat", "email", "social"]
+    service_level: float = 0.8
+    target_answer_s: float = 60.0
+    response_hours: float = 24.0
+    concurrency: int = 1
+    patience_s: float | None = None
+    max_occupancy: float = 0.85
+    aht_s: float = 300.0
+    shrinkage: float | None = None
+
+
+class BreakIn(_Strict):
+    """A break or lunch window, in minutes after the shift starts."""
+
+    kind: Literal["break", "lunch"]
+    duration_minutes: int
+    window_start_minutes: int
+    window_end_minutes: int
+    min_shift_hours: float = 0.0
+
+
+class ShiftRulesIn(_Strict):
+    """Allowed shifts, in the agent's local time."""
+
+    lengths_hours: list[float] = Field(default_factory=lambda: [8.0], min_length=1)
+    start_step_minutes: int = 30
+    earliest_start: str = "00:00"
+    latest_start: str = "23:30"
+    breaks: list[BreakIn] = Field(default_factory=list)
+
+    @field_validator("earliest_start", "latest_start")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        clock_to_minute(value)
+        return value
+
+    def to_domain(self) -> ShiftRules:
+        return ShiftRules(
+            lengths_hours=tuple(self.lengths_hours),
+            start_step_minutes=self.start_step_minutes,
+            earliest_start_minute=clock_to_minute(self.earliest_start),
+            latest_start_minute=clock_to_minute(self.latest_start),
+            breaks=tuple(BreakRule(**b.model_dump()) for b in self.breaks),
+        )
+
+
+class LabourRulesIn(_Strict):
+    """Hard labour rules."""
+
+    min_rest_hours: float = 11.0
+    max_consecutive_days: int = 6
+    min_days_off_per_week: int = 2
+
+
+class AgentIn(_Strict):
+    """An agent of the team."""
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    tz: str
+    skills: list[str] = Field(min_length=1)
+    min_hours_per_week: float = 0.0
+    max_hours_per_week: float = 40.0
+    shift_rules: ShiftRulesIn | None = None
+
+
+class TeamIn(_Strict):
+    """A team as the team file and the API give it."""
+
+    name: str = Field(min_length=1)
+    tz: str
+    interval_minutes: int = 15
+    shrinkage: float = 0.3
+    queues: list[QueueIn] = Field(min_length=1)
+    shift_rules: ShiftRulesIn = Field(default_factory=ShiftRulesIn)
+    labour_rules: LabourRulesIn = Field(default_factory=LabourRulesIn)
+    agents: list[AgentIn] = Field(min_length=1)
+
+    def to_domain(self) -> Team:
+        """The domain team; raises InvalidInput when the values do not fit together."""
+        return Team(
+            name=self.name,
+            tz=self.tz,
+            interval_minutes=self.interval_minutes,
+            shrinkage=self.shrinkage,
+            queues=tuple(QueueSpec(**q.model_dump()) for q in self.queues),
+            shift_rules=self.shift_rules.to_domain(),
+            labour_rules=LabourRules(**self.labour_rules.model_dump()),
+            agents=tuple(
+                Agent(
+                    id=a.id,
+                    name=a.name,
+                    tz=a.tz,
+                    skills=tuple(a.skills),
+                    min_hours_per_week=a.min_hours_per_week,
+                    max_hours_per_week=a.max_hours_per_week,
+                    shift_rules=None if a.shift_rules is None else a.shift_rules.to_domain(),
+                )
+                for a in self.agents
+            ),
+        )
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def team_from_mapping(data: dict[str, Any]) -> Team:
+    """A domain team from a parsed YAML/JSON mapping, or InvalidInput naming each bad field."""
+    try:
+        return TeamIn.model_validate(data).to_domain()
+    except ValidationError as exc:
+        raise InvalidInput(
+            [
+                InputIssue(
+                    err["msg"],
+                    column=_field_path(err["loc"]),
+                    value=None if err["type"] == "missing" else str(err.get("input")),
+                )
+                for err in exc.errors()
+            ]
+        ) from exc
+
+
+def team_to_mapping(team: Team) -> dict[str, Any]:
+    """The team-file mapping of a domain team (the inverse of `team_from_mapping`)."""
+
+    def rules(r: ShiftRules) -> dict[str, Any]:
+        return {
+            "lengths_hours": list(r.lengths_hours),
+            "start_step_minutes": r.start_step_minutes,
+            "earliest_start": minute_to_clock(r.earliest_start_minute),
+            "latest_start": minute_to_clock(r.latest_start_minute),
+            "breaks": [
+                {
+                    "kind": b.kind,
+                    "duration_minutes": b.duration_minutes,
+                    "window_start_minutes": b.window_start_minutes,
+                    "window_end_minutes": b.window_end_minutes,
+                    "min_shift_hours": b.min_shift_hours,
+                }
+                for b in r.breaks
+            ],
+        }
+
+    return {
+        "name": team.name,
+        "tz": team.tz,
+        "interval_minutes": team.interval_minutes,
+        "shrinkage": team.shrinkage,
+        "queues": [
+            QueueIn.model_validate(q, from_attributes=True).model_dump(exclude_none=True) for q in team.queues
+        ],
+        "shift_rules": rules(team.shift_rules),
+        "labour_rules": LabourRulesIn.model_validate(team.labour_rules, from_attributes=True).model_dump(),
+        "agents": [
+            {
+                "id": a.id,
+                "name": a.name,
+                "tz": a.tz,
+                "skills": list(a.skills),
+                "min_hours_per_week": a.min_hours_per_week,
+                "max_hours_per_week": a.max_hours_per_week,
+                **({} if a.shift_rules is None else {"shift_rules": rules(a.shift_rules)}),
+            }
+            for a in team.agents
+        ],
+    }

@@ -1,0 +1,106 @@
+"""Special days: public holidays per region and the user's events and closures."""
+
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from scheduler.errors import InvalidInput
+from scheduler.timegrid import UTC, local_day_start_utc, zone
+
+SpecialKind = Literal["closed", "event"]
+
+
+@dataclass(frozen=True)
+class SpecialDay:
+    """A day (or part of one) that is not ordinary for a queue, in the team's local time.
+
+    `kind="closed"`: the queue takes no contacts (forecast zero). `kind="event"`: expected
+    volume is `multiplier` times an ordinary day (a launch: 1.5). `start`/`end` limit it to
+    part of the day (`end` None: until midnight); `queue`/`region` None: every queue/region.
+    Past special days are left out of fitting so they do not bend the ordinary pattern.
+    """
+
+    day: date
+    kind: SpecialKind = "closed"
+    multiplier: float = 1.0
+    queue: str | None = None
+    region: str | None = None
+    start: time | None = None
+    end: time | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("closed", "event"):
+            raise InvalidInput(f"special day {self.day}: kind {self.kind!r} must be 'closed' or 'event'")
+        if not self.multiplier >= 0:
+            raise InvalidInput(f"special day {self.day}: multiplier {self.multiplier} must be 0 or more")
+
+    def applies_to(self, queue: str, region: str) -> bool:
+        """Whether this special day concerns series (`queue`, `region`)."""
+        return (self.queue is None or self.queue == queue) and (self.region is None or self.region == region)
+
+    def span_utc(self, team_tz: str) -> tuple[datetime, datetime]:
+        """The UTC instants the special day starts and ends, read in the team's zone."""
+        tz = zone(team_tz)
+        start = (
+            local_day_start_utc(self.day, tz)
+            if self.start is None
+            else datetime.combine(self.day, self.start, tzinfo=tz).astimezone(UTC)
+        )
+        end = (
+            local_day_start_utc(self.day + timedelta(days=1), tz)
+            if self.end is None
+            else datetime.combine(self.day, self.end, tzinfo=tz).astimezone(UTC)
+        )
+        if end <= start:
+            raise InvalidInput(f"special day {self.day}: end {self.end} must be after start {self.start}")
+        return start, end
+
+
+def _zone_tab_text() -> str:
+    """The IANA zone.tab table (country code per zone), from the tzdata package or the system."""
+    try:
+        return importlib.resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        path = Path("/usr/share/zoneinfo/zone.tab")
+        return path.read_text("utf-8") if path.is_file() else ""
+
+
+@lru_cache(maxsize=1)
+def _zone_countries() -> dict[str, str]:
+    countries: dict[str, str] = {}
+    for line in _zone_tab_text().splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) >= 3:
+            countries[parts[2]] = parts[0]
+    return countries
+
+
+def country_of_zone(tz: str) -> str | None:
+    """The ISO country code whose users keep the clock of zone `tz` ('Europe/London' → 'GB'), if known."""
+    return _zone_countries().get(tz)
+
+
+@lru_cache(maxsize=256)
+def _holiday_table(country: str, first_year: int, last_year: int) -> tuple[tuple[date, str], ...]:
+    import holidays  # imported here: the package is large and only needed when forecasting
+
+    try:
+        table = holidays.country_holidays(country, years=range(first_year, last_year + 1))
+    except NotImplementedError:
+        return ()
+    return tuple(sorted((day, str(name)) for day, name in table.items()))
+
+
+def public_holidays(country: str | None, first: date, last: date) -> dict[date, str]:
+    """Public holidays of `country` between `first` and `last` (inclusive), with their names."""
+    if country is None:
+        return {}
+    table = _holiday_table(country.upper(), first.year, last.year)
+    return {day: name for day, name in table if first <= day <= last}

@@ -1,0 +1,254 @@
+"""Forecasting models: plain numpy, no DataFrames.
+
+Every model works on one series laid out on its region's local wall clock: a matrix `y` of
+shape `(n_days, slots_per_day)` whose row `d` is local calendar day `d` and column `s` the
+wall-clock slot `s` (slot 0 starts at local midnight). Values are contacts per interval;
+`NaN` marks what was not observed (a missing day, the wall-clock hour skipped by a spring
+DST change, a holiday left out of fitting). `day_type` gives each row a code 0..6 (Monday
+..Sunday, or whatever day kind the caller wants a day to behave like).
+
+`fit(y, day_type, x)` learns from the history; `predict(day_type, x)` returns the mean for
+the days that follow, one row per entry of `day_type`. `x` holds optional calendar features
+per day (see `forecasting.features`), like exogenous regressors in statsforecast; the
+baselines ignore it. A day type never seen open in the
+history is forecast as closed (zero).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Protocol, Self
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+N_DAY_TYPES = 7
+
+
+class DayModel(Protocol):
+    """A model of a wall-clock day matrix (see the module docstring)."""
+
+    name: str
+
+    def fit(self, y: FloatArray, day_type: IntArray, x: FloatArray | None = None) -> Self:
+        """Learn from `y` (n_days × slots_per_day, NaN = missing), each row's day type and features."""
+        ...
+
+    def predict(self, day_type: IntArray, x: FloatArray | None = None) -> FloatArray:
+        """Mean contacts per interval for the days after the history, one row per day type."""
+        ...
+
+
+def _observed_rows(y: FloatArray) -> npt.NDArray[np.bool_]:
+    """Rows that hold at least one observed value."""
+    return np.asarray(~np.all(np.isnan(y), axis=1))
+
+
+def _recent_rows(y: FloatArray, day_type: IntArray, kind: int, k: int) -> IntArray:
+    """Indices of the last `k` observed rows of day type `kind`, oldest first."""
+    rows = np.flatnonzero((day_type == kind) & _observed_rows(y))
+    return rows[-k:].astype(np.int64)
+
+
+@dataclass
+class SeasonalNaive:
+    """Baseline: the same wall-clock slot on the last observed day of the same type ("last week")."""
+
+    name: str = "seasonal_naive"
+    slots_per_day_: int = field(default=0, init=False)
+    by_type_: FloatArray = field(default_factory=lambda: np.zeros((0, 0)), init=False)
+
+    def fit(self, y: FloatArray, day_type: IntArray, x: FloatArray | None = None) -> Self:
+        self.slots_per_day_ = y.shape[1]
+        self.by_type_ = np.zeros((N_DAY_TYPES, y.shape[1]))
+        for kind in range(N_DAY_TYPES):
+            rows = _recent_rows(y, day_type, kind, 2)
+            if rows.size:
+                last = y[rows[-1]]
+                # A slot missing on the last day (the skipped DST hour) falls back to the one before.
+                fallback = y[rows[0]] if rows.size > 1 else np.zeros_like(last)
+                self.by_type_[kind] = np.nan_to_num(np.where(np.isnan(last), fallback, last))
+        return self
+
+    def predict(self, day_type: IntArray, x: FloatArray | None = None) -> FloatArray:
+        return self.by_type_[day_type].copy()
+
+
+@dataclass
+class SeasonalAverage:
+    """Baseline: the mean of the same wall-clock slot over the last `k_weeks` days of the same type."""
+
+    k_weeks: int = 4
+    name: str = "seasonal_average"
+    by_type_: FloatArray = field(default_factory=lambda: np.zeros((0, 0)), init=False)
+
+    def fit(self, y: FloatArray, day_type: IntArray, x: FloatArray | None = None) -> Self:
+        self.by_type_ = np.zeros((N_DAY_TYPES, y.shape[1]))
+        for kind in range(N_DAY_TYPES):
+            rows = _recent_rows(y, day_type, kind, self.k_weeks)
+            if rows.size:
+                with np.errstate(all="ignore"):
+                    mean = np.nanmean(y[rows], axis=0) if rows.size else np.zeros(y.shape[1])
+                self.by_type_[kind] = np.nan_to_num(mean)
+        return self
+
+    def predict(self, day_type: IntArray, x: FloatArray | None = None) -> FloatArray:
+        return self.by_type_[day_type].copy()
+
+
+def _smooth_slots(profile: FloatArray, weight: float) -> FloatArray:
+    """Blend each slot with its neighbours ([w/2, 1-w, w/2]), keeping closed slots (zeros) closed."""
+    if weight <= 0 or profile.shape[-1] < 3:
+        return profile
+    padded = np.concatenate([profile[..., :1], profile, profile[..., -1:]], axis=-1)
+    smoothed = (1 - weight) * profile + 0.5 * weight * (padded[..., :-2] + padded[..., 2:])
+    return np.where(profile > 0, smoothed, 0.0)
+
+
+@dataclass
+class LevelProfile:
+    """Daily level × day-type factor × calendar effects × intraday profile (this project's model).
+
+    On the log scale a day's total is `level + factor[day type] + x @ effect`:
+    - `factor`: the median deviation of each day type from the centred weekly level over the
+      last `factor_weeks` weeks (robust to one odd week);
+    - `level`: the mean de-seasonalised log total over the last `level_days` days. Volume
+      fluctuates around a slowly moving level; a short window chases noise;
+    - `effect`: the mean residual on days marked by each calendar feature (catch-up after a
+      closure, turn of the month), shrunk toward zero by `shrink_effect_days` pseudo-days.
+    The intraday profile of each day type is the share of the day's total in each slot,
+    averaged over past days of that type with weights that halve every `half_life_weeks`,
+    shrunk toward the profile of all open day types and optionally smoothed across
+    neighbouring slots. Shares are ratios of weighted sums, so a slot that was always zero
+    stays exactly zero.
+    """
+
+    level_days: int = 28
+    factor_weeks: int = 8
+    half_life_weeks: float = 6.0
+    shrink_days: float = 2.0
+    shrink_effect_days: float = 2.0
+    slot_smoothing: float = 0.0
+    use_calendar: bool = True
+    name: str = "level_profile"
+    level_: float = field(default=0.0, init=False)
+    factor_: FloatArray = field(default_factory=lambda: np.zeros(N_DAY_TYPES), init=False)
+    effect_: FloatArray = field(default_factory=lambda: np.zeros(0), init=False)
+    open_: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(N_DAY_TYPES, bool), init=False)
+    profile_: FloatArray = field(default_factory=lambda: np.zeros((0, 0)), init=False)
+    log_bias_: float = field(default=0.0, init=False)
+
+    def fit(self, y: FloatArray, day_type: IntArray, x: FloatArray | None = None) -> Self:
+        observed = _observed_rows(y)
+        totals = np.where(observed, np.nansum(y, axis=1), np.nan)
+        self.open_ = np.zeros(N_DAY_TYPES, dtype=bool)
+        for kind in range(N_DAY_TYPES):
+            rows = np.flatnonzero((day_type == kind) & observed)[-3:]
+            self.open_[kind] = bool(rows.size) and bool(np.mean(totals[rows] > 0) > 0.5)
+        with np.errstate(divide="ignore"):
+            log_total = np.where(totals > 0, np.log(np.where(totals > 0, totals, 1.0)), np.nan)
+        features = np.zeros((y.shape[0], 0)) if x is None or not self.use_calendar else x[: y.shape[0]]
+        self._fit_level(log_total, day_type, features)
+        self.profile_ = self._fit_profile(y, totals, day_type)
+        return self
+
+    def _fit_level(self, log_total: FloatArray, day_type: IntArray, x: FloatArray) -> None:
+        n = log_total.size
+        window = np.arange(max(0, n - 7 * max(self.factor_weeks, 1)), n)
+        valid = window[np.isfinite(log_total[window])]
+        self.effect_ = np.zeros(x.shape[1])
+        if valid.size == 0:
+            self.level_, self.factor_ = 0.0, np.zeros(N_DAY_TYPES)
+            return
+        lt = log_total[valid]
+        kinds = day_type[valid]
+        feats = x[valid]
+        factor = np.zeros(N_DAY_TYPES)
+        effect = np.zeros(x.shape[1])
+        for _ in range(3):
+            adjusted = lt - factor[kinds] - feats @ effect
+            local = _centred_mean(valid, adjusted, half_width_days=3)
+            for kind in range(N_DAY_TYPES):
+                mine = kinds == kind
+                factor[kind] = (
+                    float(np.median(lt[mine] - local[mine] - feats[mine] @ effect)) if mine.any() else 0.0
+                )
+            if x.shape[1]:
+                resid = lt - local - factor[kinds]
+                marked = feats.sum(axis=0)
+                effect = (feats.T @ resid) / (marked + self.shrink_effect_days)
+        opened = self.open_ & np.isin(np.arange(N_DAY_TYPES), kinds)
+        if opened.any():
+            factor[opened] -= factor[opened].mean()
+        recent = valid[valid >= n - self.level_days]
+        if recent.size == 0:
+            recent = valid[-min(valid.size, 7) :]
+        deseason = log_total[recent] - factor[day_type[recent]] - x[recent] @ effect
+        self.level_ = float(np.mean(deseason))
+        self.factor_, self.effect_ = factor, effect
+        # exp(E[log]) underestimates E[total]: add half the variance of the daily residuals.
+        resid = lt - self.level_ - factor[kinds] - feats @ effect
+        self.log_bias_ = 0.5 * float(np.var(resid)) if resid.size > 1 else 0.0
+
+    def _fit_profile(self, y: FloatArray, totals: FloatArray, day_type: IntArray) -> FloatArray:
+        n_days, slots = y.shape
+        decay = 0.5 ** (1.0 / (7.0 * self.half_life_weeks))
+        age = (n_days - 1 - np.arange(n_days)).astype(np.float64)
+        weight = np.where(np.nan_to_num(totals) > 0, decay**age, 0.0)
+        filled = np.nan_to_num(y)
+        profile = np.zeros((N_DAY_TYPES, slots))
+        sums = np.zeros((N_DAY_TYPES, slots))
+        mass = np.zeros(N_DAY_TYPES)
+        for kind in range(N_DAY_TYPES):
+            w = np.where(day_type == kind, weight, 0.0)
+            sums[kind] = w @ filled
+            mass[kind] = float(w @ np.nan_to_num(totals))
+        pooled_mass = mass[self.open_].sum()
+        pooled = sums[self.open_].sum(axis=0) / pooled_mass if pooled_mass > 0 else np.zeros(slots)
+        for kind in range(N_DAY_TYPES):
+            if not self.open_[kind] or mass[kind] <= 0:
+                continue
+            w = np.where(day_type == kind, weight, 0.0)
+            n_eff = float(w.sum() ** 2 / max(float((w**2).sum()), 1e-12))
+            own = sums[kind] / mass[kind]
+            share = (n_eff * own + self.shrink_days * pooled) / (n_eff + self.shrink_days)
+            # Shrinking must not open a slot this day type always had closed.
+            share = np.where(own > 0, share, 0.0)
+            share = _smooth_slots(share, self.slot_smoothing)
+            total = share.sum()
+            profile[kind] = share / total if total > 0 else share
+        return profile
+
+    def predict(self, day_type: IntArray, x: FloatArray | None = None) -> FloatArray:
+        log_daily = self.level_ + self.factor_[day_type] + self.log_bias_
+        if x is not None and self.effect_.size and self.use_calendar:
+            log_daily = log_daily + x[: day_type.size] @ self.effect_
+        daily = np.where(self.open_[day_type], np.exp(log_daily), 0.0)
+        return np.asarray(daily[:, None] * self.profile_[day_type], dtype=np.float64)
+
+
+def _centred_mean(days: IntArray, values: FloatArray, half_width_days: int) -> FloatArray:
+    """Mean of `values` over the days within ±`half_width_days` of each day (days sorted)."""
+    lo = np.searchsorted(days, days - half_width_days, side="left")
+    hi = np.searchsorted(days, days + half_width_days, side="right")
+    cumulative = np.concatenate([[0.0], np.cumsum(values)])
+    return np.asarray((cumulative[hi] - cumulative[lo]) / (hi - lo), dtype=np.float64)
+
+
+def make_candidates() -> list[DayModel]:
+    """The models a series chooses from, baselines first."""
+    return [SeasonalNaive(), SeasonalAverage(k_weeks=4), LevelProfile()]
+
+
+def poisson_wape_floor(mean: FloatArray) -> float:
+    """WAPE a perfect Poisson-rate forecast would still have: Σ E|Y-λ| / Σ λ ≈ Σ √(2λ/π) / Σ λ."""
+    lam = np.asarray(mean, dtype=np.float64)
+    lam = lam[np.isfinite(lam) & (lam > 0)]
+    total = float(lam.sum())
+    if total <= 0:
+        return math.nan
+    return float(np.sqrt(2.0 * lam / math.pi).sum() / total)

@@ -1,0 +1,227 @@
+"""The shifts an agent could work in the week: starts on the grid, allowed by availability.
+
+A candidate is one (agent, local day, start, length) with its breaks placed and the grid
+intervals it covers. Hard availability (unavailable, time off, outside `available`
+windows) removes candidates here, so the model never sees a forbidden shift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import numpy as np
+
+from scheduler.domain import Activity, Agent, AvailabilityEntry, BreakRule, ShiftRules
+from scheduler.problem import Problem
+from scheduler.timegrid import Grid, local_day_start_utc, wall_to_utc, zone
+
+Span = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True, eq=False)
+class Candidate:
+    """One shift an agent may be given."""
+
+    index: int
+    agent_id: str
+    local_date: date
+    start_utc: datetime
+    length_minutes: int
+    breaks: tuple[Activity, ...]
+    work_intervals: np.ndarray  # grid indices worked (on a queue, not on a break)
+    preference_score: int  # preferred minutes minus avoided minutes, weighted later
+
+    @property
+    def end_utc(self) -> datetime:
+        """The instant the shift ends."""
+        return self.start_utc + timedelta(minutes=self.length_minutes)
+
+
+def _span_utc(entry: AvailabilityEntry, day: date, agent_tz: str) -> Span:
+    """The UTC span of an availability row on local `day`.
+
+    A bound that falls in a DST gap moves to the first wall time that exists after it.
+    """
+    tz = zone(agent_tz)
+
+    def instant(minute: int) -> datetime:
+        for later in range(minute, minute + 24 * 60):
+            exact = wall_to_utc(day, later, tz)
+            if exact is not None:
+                return exact
+        raise AssertionError("no zone skips a whole day of wall time")  # pragma: no cover
+
+    end = (
+        local_day_start_utc(day + timedelta(days=1), tz)
+        if entry.end_minute >= 1440
+        else instant(entry.end_minute)
+    )
+    return instant(entry.start_minute), end
+
+
+@dataclass(frozen=True)
+class AgentCalendar:
+    """An agent's hard and soft availability as UTC spans."""
+
+    blocked: tuple[Span, ...]
+    # days that carry `available` rows: (day start, day end, the available spans of that day)
+    windows: tuple[tuple[datetime, datetime, tuple[Span, ...]], ...]
+    preferred: tuple[Span, ...]
+    avoided: tuple[Span, ...]
+
+    def allows(self, start: datetime, end: datetime) -> bool:
+        """Whether a shift from `start` to `end` respects every hard availability row."""
+        if any(s < end and start < e for s, e in self.blocked):
+            return False
+        for day_start, day_end, spans in self.windows:
+            lo, hi = max(start, day_start), min(end, day_end)
+            if lo < hi and not _covered(lo, hi, spans):
+                return False
+        return True
+
+    def preference_minutes(self, start: datetime, end: datetime) -> int:
+        """Minutes in preferred spans minus minutes in avoided spans."""
+        return _overlap_minutes(start, end, self.preferred) - _overlap_minutes(start, end, self.avoided)
+
+
+def _covered(lo: datetime, hi: datetime, spans: tuple[Span, ...]) -> bool:
+    cursor = lo
+    for s, e in sorted(spans):
+        if s <= cursor < e:
+            cursor = e
+        if cursor >= hi:
+            return True
+    return cursor >= hi
+
+
+def _overlap_minutes(start: datetime, end: datetime, spans: tuple[Span, ...]) -> int:
+    total = 0.0
+    for s, e in spans:
+        lo, hi = max(start, s), min(end, e)
+        if lo < hi:
+            total += (hi - lo).total_seconds() / 60
+    return round(total)
+
+
+def agent_calendar(
+    agent: Agent, entries: tuple[AvailabilityEntry, ...], days: tuple[date, ...]
+) -> AgentCalendar:
+    """The agent's availability on `days` (local dates), as UTC spans.
+
+    On a day with date-specific `available` rows, weekday `available` rows are ignored.
+    """
+    tz = zone(agent.tz)
+    blocked: list[Span] = []
+    windows: list[tuple[datetime, datetime, tuple[Span, ...]]] = []
+    preferred: list[Span] = []
+    avoided: list[Span] = []
+    for day in days:
+        todays = [e for e in entries if e.applies_to(day)]
+        available = [e for e in todays if e.kind == "available"]
+        if any(e.on_date is not None for e in available):
+            available = [e for e in available if e.on_date is not None]
+        if available:
+            day_start = local_day_start_utc(day, tz)
+            day_end = local_day_start_utc(day + timedelta(days=1), tz)
+            windows.append((day_start, day_end, tuple(_span_utc(e, day, agent.tz) for e in available)))
+        for e in todays:
+            if e.kind in ("unavailable", "time_off"):
+                blocked.append(_span_utc(e, day, agent.tz))
+            elif e.kind == "preferred":
+                preferred.append(_span_utc(e, day, agent.tz))
+            elif e.kind == "avoid":
+                avoided.append(_span_utc(e, day, agent.tz))
+    return AgentCalendar(tuple(blocked), tuple(windows), tuple(preferred), tuple(avoided))
+
+
+def agent_local_days(agent: Agent, grid: Grid) -> tuple[date, ...]:
+    """The agent's local dates on which a shift starting inside the grid could begin."""
+    tz = zone(agent.tz)
+    first = grid.start_utc.astimezone(tz).date()
+    last = (grid.end_utc - timedelta(seconds=1)).astimezone(tz).date()
+    return tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
+
+
+def place_breaks(
+    rules: ShiftRules, start: datetime, length_minutes: int, interval_minutes: int
+) -> tuple[Activity, ...]:
+    """Breaks at the middle of their windows, on the grid, one after another without overlap."""
+    placed: list[Activity] = []
+    cursor = 0
+    for rule in sorted(rules.breaks_for(length_minutes), key=lambda b: b.window_start_minutes):
+        offset = _break_offset(rule, interval_minutes, not_before=cursor)
+        placed.append(
+            Activity(
+                rule.kind,
+                start + timedelta(minutes=offset),
+                start + timedelta(minutes=offset + rule.duration_minutes),
+            )
+        )
+        cursor = offset + rule.duration_minutes
+    return tuple(placed)
+
+
+def _break_offset(rule: BreakRule, interval_minutes: int, not_before: int) -> int:
+    middle = (rule.window_start_minutes + rule.window_end_minutes) // 2
+    on_grid = round(middle / interval_minutes) * interval_minutes
+    lowest = max(rule.window_start_minutes, not_before)
+    return min(max(on_grid, lowest), max(lowest, rule.window_end_minutes))
+
+
+def _work_intervals(
+    grid: Grid, start: datetime, length_minutes: int, breaks: tuple[Activity, ...]
+) -> np.ndarray:
+    first = round(grid.offset_intervals(start))
+    count = length_minutes // grid.interval_minutes
+    worked = np.arange(first, first + count)
+    for b in breaks:
+        lo = grid.offset_intervals(b.start_utc)
+        hi = grid.offset_intervals(b.end_utc)
+        # an interval touched by a break does not count as covered
+        worked = worked[(worked + 1 <= lo) | (worked >= hi)]
+    return worked[(worked >= 0) & (worked < grid.n_intervals)]
+
+
+def build_candidates(problem: Problem) -> dict[str, list[Candidate]]:
+    """Every allowed shift of every agent, by agent id, in start order."""
+    grid = problem.week.grid
+    out: dict[str, list[Candidate]] = {}
+    index = 0
+    for agent in problem.team.agents:
+        rules = problem.team.shift_rules_of(agent)
+        days = agent_local_days(agent, grid)
+        calendar = agent_calendar(agent, problem.entries_of(agent.id), (*days, days[-1] + timedelta(days=1)))
+        tz = zone(agent.tz)
+        mine: list[Candidate] = []
+        for day in days:
+            for minute in rules.start_minutes():
+                start = wall_to_utc(day, minute, tz)
+                if start is None or not grid.start_utc <= start < grid.end_utc:
+                    continue
+                offset = grid.offset_intervals(start)
+                if abs(offset - round(offset)) > 1e-9:
+                    continue
+                for hours in sorted(set(rules.lengths_hours)):
+                    length = round(hours * 60)
+                    if length % grid.interval_minutes:
+                        continue
+                    end = start + timedelta(minutes=length)
+                    if not calendar.allows(start, end):
+                        continue
+                    breaks = place_breaks(rules, start, length, grid.interval_minutes)
+                    mine.append(
+                        Candidate(
+                            index=index,
+                            agent_id=agent.id,
+                            local_date=day,
+                            start_utc=start,
+                            length_minutes=length,
+                            breaks=breaks,
+                            work_intervals=_work_intervals(grid, start, length, breaks),
+                            preference_score=calendar.preference_minutes(start, end),
+                        )
+                    )
+                    index += 1
+        out[agent.id] = sorted(mine, key=lambda c: (c.start_utc, c.length_minutes))
+    return out

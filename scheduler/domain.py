@@ -1,0 +1,298 @@
+"""Domain types of a team: queues, agents, shift and labour rules, availability, roster.
+
+Small frozen dataclasses with checks in `__post_init__`; pydantic schemas live at the edge
+(`api/`) and convert into these. Times of day are minutes since local midnight
+(`start_minute`, 0..1440) so that "24:00" can close a day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal, get_args
+
+from scheduler.errors import InvalidInput
+from scheduler.timegrid import MINUTES_PER_DAY, check_interval_minutes, zone
+
+Channel = Literal["voice", "chat", "email", "social"]
+CHANNELS: tuple[str, ...] = get_args(Channel)
+LIVE_CHANNELS: tuple[str, ...] = ("voice", "chat")
+AvailabilityKind = Literal["available", "unavailable", "preferred", "avoid", "time_off"]
+AVAILABILITY_KINDS: tuple[str, ...] = get_args(AvailabilityKind)
+BreakKind = Literal["break", "lunch"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _check(ok: bool, reason: str) -> None:
+    if not ok:
+        raise InvalidInput(reason)
+
+
+def _check_share(value: float, what: str, *, allow_zero: bool = True, allow_one: bool = False) -> None:
+    low_ok = value >= 0 if allow_zero else value > 0
+    high_ok = value <= 1 if allow_one else value < 1
+    _check(low_ok and high_ok, f"{what} must be a share between 0 and 1, got {value}")
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    """One queue: its channel and its service target.
+
+    Live queues (voice, chat) answer `service_level` of contacts within `target_answer_s`;
+    async queues (email, social) answer `service_level` of contacts within `response_hours`.
+    """
+
+    name: str
+    channel: Channel
+    service_level: float = 0.8
+    target_answer_s: float = 60.0
+    response_hours: float = 24.0
+    concurrency: int = 1
+    patience_s: float | None = None
+    max_occupancy: float = 0.85
+    aht_s: float = 300.0
+    shrinkage: float | None = None
+
+    def __post_init__(self) -> None:
+        _check(bool(self.name.strip()), "a queue needs a name")
+        _check(self.channel in CHANNELS, f"queue {self.name!r}: channel must be one of {CHANNELS}")
+        _check_share(self.service_level, f"queue {self.name!r}: service_level", allow_zero=False)
+        _check_share(
+            self.max_occupancy, f"queue {self.name!r}: max_occupancy", allow_zero=False, allow_one=True
+        )
+        _check(self.target_answer_s > 0, f"queue {self.name!r}: target_answer_s must be positive")
+        _check(self.response_hours > 0, f"queue {self.name!r}: response_hours must be positive")
+        _check(self.concurrency >= 1, f"queue {self.name!r}: concurrency must be at least 1")
+        _check(self.aht_s > 0, f"queue {self.name!r}: aht_s must be positive")
+        _check(
+            self.patience_s is None or self.patience_s > 0,
+            f"queue {self.name!r}: patience_s must be positive",
+        )
+        if self.shrinkage is not None:
+            _check_share(self.shrinkage, f"queue {self.name!r}: shrinkage")
+
+    @property
+    def is_live(self) -> bool:
+        """Customers wait on the line (voice, chat)."""
+        return self.channel in LIVE_CHANNELS
+
+
+@dataclass(frozen=True)
+class BreakRule:
+    """A break of `duration_minutes` placed `window_start_minutes`..`window_end_minutes` after a shift starts.
+
+    Applies to shifts of at least `min_shift_hours`. The break starts inside the window.
+    """
+
+    kind: BreakKind
+    duration_minutes: int
+    window_start_minutes: int
+    window_end_minutes: int
+    min_shift_hours: float = 0.0
+
+    def __post_init__(self) -> None:
+        _check(self.kind in ("break", "lunch"), f"break kind must be 'break' or 'lunch', got {self.kind!r}")
+        _check(self.duration_minutes > 0, "a break needs a positive duration_minutes")
+        _check(
+            0 <= self.window_start_minutes <= self.window_end_minutes,
+            f"{self.kind} window {self.window_start_minutes}..{self.window_end_minutes} min: start after end",
+        )
+
+
+@dataclass(frozen=True)
+class ShiftRules:
+    """Which shifts may be worked: lengths (elapsed hours), start times on a step, breaks."""
+
+    lengths_hours: tuple[float, ...] = (8.0,)
+    start_step_minutes: int = 30
+    earliest_start_minute: int = 0
+    latest_start_minute: int = MINUTES_PER_DAY - 30
+    breaks: tuple[BreakRule, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check(len(self.lengths_hours) > 0, "shift rules need at least one shift length")
+        _check(all(0 < h <= 16 for h in self.lengths_hours), "shift lengths must lie in (0, 16] hours")
+        _check(self.start_step_minutes > 0, "start_step_minutes must be positive")
+        _check(
+            0 <= self.earliest_start_minute <= self.latest_start_minute < MINUTES_PER_DAY,
+            "earliest start must not be after latest start, both within the day",
+        )
+        for rule in self.breaks:
+            for hours in self.lengths_hours:
+                if hours >= rule.min_shift_hours:
+                    _check(
+                        rule.window_end_minutes + rule.duration_minutes <= hours * 60,
+                        f"a {rule.kind} window ending {rule.window_end_minutes} min after the start does not "
+                        f"fit in a {hours:g} h shift",
+                    )
+
+    def start_minutes(self) -> tuple[int, ...]:
+        """Local start times allowed (minutes since midnight)."""
+        return tuple(range(self.earliest_start_minute, self.latest_start_minute + 1, self.start_step_minutes))
+
+    def breaks_for(self, length_minutes: int) -> tuple[BreakRule, ...]:
+        """The break rules that apply to a shift of `length_minutes`."""
+        return tuple(b for b in self.breaks if length_minutes >= b.min_shift_hours * 60)
+
+
+@dataclass(frozen=True)
+class LabourRules:
+    """Hard labour rules of the team, counted in elapsed time and local days."""
+
+    min_rest_hours: float = 11.0
+    max_consecutive_days: int = 6
+    min_days_off_per_week: int = 2
+
+    def __post_init__(self) -> None:
+        _check(0 <= self.min_rest_hours <= 48, "min_rest_hours must lie in 0..48")
+        _check(1 <= self.max_consecutive_days <= 7 * 52, "max_consecutive_days must be at least 1")
+        _check(0 <= self.min_days_off_per_week <= 7, "min_days_off_per_week must lie in 0..7")
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A named agent: home zone, skills (queue names) and weekly hours."""
+
+    id: str
+    name: str
+    tz: str
+    skills: tuple[str, ...]
+    min_hours_per_week: float = 0.0
+    max_hours_per_week: float = 40.0
+    shift_rules: ShiftRules | None = None
+
+    def __post_init__(self) -> None:
+        _check(bool(self.id.strip()), "an agent needs an id")
+        zone(self.tz)
+        _check(len(self.skills) > 0, f"agent {self.id!r} has no skills")
+        _check(
+            0 <= self.min_hours_per_week <= self.max_hours_per_week <= 7 * 24,
+            f"agent {self.id!r}: weekly hours need 0 <= min ({self.min_hours_per_week}) "
+            f"<= max ({self.max_hours_per_week})",
+        )
+
+
+@dataclass(frozen=True)
+class Team:
+    """A support team: zone, grid, queues, shrinkage, rules and agents."""
+
+    name: str
+    tz: str
+    queues: tuple[QueueSpec, ...]
+    agents: tuple[Agent, ...]
+    interval_minutes: int = 15
+    shrinkage: float = 0.3
+    shift_rules: ShiftRules = field(default_factory=ShiftRules)
+    labour_rules: LabourRules = field(default_factory=LabourRules)
+
+    def __post_init__(self) -> None:
+        zone(self.tz)
+        check_interval_minutes(self.interval_minutes)
+        _check_share(self.shrinkage, "team shrinkage")
+        _check(len(self.queues) > 0, f"team {self.name!r} has no queues")
+        _check(len(self.agents) > 0, f"team {self.name!r} has no agents")
+        queue_names = [q.name for q in self.queues]
+        _check(len(set(queue_names)) == len(queue_names), "queue names must be unique")
+        agent_ids = [a.id for a in self.agents]
+        dupes = sorted({a for a in agent_ids if agent_ids.count(a) > 1})
+        _check(not dupes, f"agent ids must be unique; repeated: {', '.join(dupes)}")
+        for agent in self.agents:
+            unknown = sorted(set(agent.skills) - set(queue_names))
+            _check(not unknown, f"agent {agent.id!r} has skills for unknown queues: {', '.join(unknown)}")
+
+    def queue(self, name: str) -> QueueSpec:
+        """The queue called `name`."""
+        for q in self.queues:
+            if q.name == name:
+                return q
+        raise InvalidInput(f"queue {name!r} is not a queue of team {self.name!r}")
+
+    def agent(self, agent_id: str) -> Agent:
+        """The agent with id `agent_id`."""
+        for a in self.agents:
+            if a.id == agent_id:
+                return a
+        raise InvalidInput(f"agent {agent_id!r} is not in team {self.name!r}")
+
+    def shift_rules_of(self, agent: Agent) -> ShiftRules:
+        """The agent's own shift rules, else the team's."""
+        return self.shift_rules if agent.shift_rules is None else agent.shift_rules
+
+    def shrinkage_of(self, queue: QueueSpec) -> float:
+        """The queue's own shrinkage, else the team's."""
+        return self.shrinkage if queue.shrinkage is None else queue.shrinkage
+
+
+@dataclass(frozen=True)
+class AvailabilityEntry:
+    """One availability row: a local time span on a date or on every matching weekday.
+
+    `weekday` is 0 for Monday. `end_minute` may be 1440 (end of day) and is after `start_minute`.
+    """
+
+    agent_id: str
+    kind: AvailabilityKind
+    start_minute: int = 0
+    end_minute: int = MINUTES_PER_DAY
+    on_date: date | None = None
+    weekday: int | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check((self.on_date is None) != (self.weekday is None), "give either a date or a weekday, not both")
+        _check(self.kind in AVAILABILITY_KINDS, f"kind must be one of {AVAILABILITY_KINDS}")
+        _check(self.weekday is None or 0 <= self.weekday <= 6, "weekday must lie in 0..6")
+        _check(
+            0 <= self.start_minute < self.end_minute <= MINUTES_PER_DAY,
+            f"end ({self.end_minute} min) must come after start ({self.start_minute} min) within the day",
+        )
+
+    def applies_to(self, day: date) -> bool:
+        """Whether this entry speaks about local date `day`."""
+        if self.on_date is not None:
+            return self.on_date == day
+        return self.weekday == day.weekday()
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A break or lunch inside a shift, as UTC instants."""
+
+    kind: BreakKind
+    start_utc: datetime
+    end_utc: datetime
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One agent's working span on one local day, on one queue, with its breaks."""
+
+    agent_id: str
+    local_date: date
+    start_utc: datetime
+    end_utc: datetime
+    queue: str
+    breaks: tuple[Activity, ...] = ()
+
+    @property
+    def length(self) -> timedelta:
+        """Elapsed length."""
+        return self.end_utc - self.start_utc
+
+    @property
+    def hours(self) -> float:
+        """Elapsed length in hours (the paid hours of the shift)."""
+        return self.length.total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class Roster:
+    """All shifts of a team for one planning week."""
+
+    team: str
+    first_day: date
+    shifts: tuple[Shift, ...]
+
+    def shifts_of(self, agent_id: str) -> tuple[Shift, ...]:
+        """The agent's shifts, in time order."""
+        return tuple(sorted((s for s in self.shifts if s.agent_id == agent_id), key=lambda s: s.start_utc))

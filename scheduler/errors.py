@@ -1,0 +1,69 @@
+"""The one exception hierarchy of the libraries (forecasting/ and scheduler/ raise these)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class InputIssue:
+    """One thing wrong with an input: where it is and why it is wrong.
+
+    `row` is the row as a spreadsheet shows it: the header is row 1, the first data row is 2.
+    """
+
+    reason: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def located(self, file: str) -> InputIssue:
+        """The same issue, naming the file it came from."""
+        return InputIssue(self.reason, file, self.row, self.column, self.value)
+
+    def __str__(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(self.file)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        place = ", ".join(where)
+        shown = f" (value {self.value!r})" if self.value is not None else ""
+        return f"{place}: {self.reason}{shown}" if place else f"{self.reason}{shown}"
+
+
+class WfmError(Exception):
+    """Base of every error the libraries raise on purpose."""
+
+
+class InvalidInput(WfmError):
+    """Input is malformed or inconsistent; the message says where and what to do."""
+
+    def __init__(self, issues: Sequence[InputIssue] | str) -> None:
+        self.issues: tuple[InputIssue, ...] = (
+            (InputIssue(issues),) if isinstance(issues, str) else tuple(issues)
+        )
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        shown = [str(i) for i in self.issues[:20]]
+        more = len(self.issues) - len(shown)
+        if more > 0:
+            shown.append(f"... and {more} more")
+        return "\n".join(shown)
+
+    def located(self, file: str) -> InvalidInput:
+        """The same error with every issue naming `file`."""
+        return InvalidInput([i.located(file) for i in self.issues])
+
+
+class Infeasible(WfmError):
+    """The hard rules cannot all hold; `conflicts` says which, in a lead's words."""
+
+    def __init__(self, conflicts: Sequence[str]) -> None:
+        self.conflicts: tuple[str, ...] = tuple(conflicts)
+        super().__init__("The hard rules cannot all hold:\n" + "\n".join(f"- {c}" for c in self.conflicts))

@@ -1,0 +1,106 @@
+"""What a roster gives: coverage against requirement per queue and interval, hours, a summary."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from scheduler.domain import Roster, Shift
+from scheduler.problem import Problem
+from scheduler.timegrid import Grid
+
+
+def on_queue_intervals(shift: Shift, grid: Grid) -> np.ndarray:
+    """Grid intervals in which the shift's agent is on its queue: inside the shift, touching no break."""
+    first = math.ceil(grid.offset_intervals(shift.start_utc) - 1e-9)
+    last = math.floor(grid.offset_intervals(shift.end_utc) + 1e-9)
+    worked = np.arange(max(first, 0), min(last, grid.n_intervals))
+    for b in shift.breaks:
+        lo, hi = grid.offset_intervals(b.start_utc), grid.offset_intervals(b.end_utc)
+        worked = worked[(worked + 1 <= lo + 1e-9) | (worked >= hi - 1e-9)]
+    return worked
+
+
+def coverage(p: Problem, roster: Roster) -> dict[str, np.ndarray]:
+    """Agents on each queue in each interval of the week."""
+    grid = p.week.grid
+    out = {q.name: np.zeros(grid.n_intervals, dtype=int) for q in p.team.queues}
+    for shift in roster.shifts:
+        np.add.at(out[shift.queue], on_queue_intervals(shift, grid), 1)
+    return out
+
+
+def coverage_frame(p: Problem, roster: Roster) -> pd.DataFrame:
+    """Per queue and interval: ds (UTC), required, scheduled, short (agents missing), over."""
+    grid = p.week.grid
+    cov = coverage(p, roster)
+    frames = []
+    for queue in p.team.queues:
+        need = np.ceil(np.asarray(p.required.get(queue.name, np.zeros(grid.n_intervals)), dtype=float) - 1e-9)
+        have = cov[queue.name]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "queue": queue.name,
+                    "ds": grid.starts(),
+                    "required": need.astype(int),
+                    "scheduled": have,
+                    "short": np.maximum(need - have, 0).astype(int),
+                    "over": np.maximum(have - need, 0).astype(int),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class RosterSummary:
+    """The headline figures of a roster."""
+
+    agents: int
+    agents_rostered: int
+    shifts: int
+    scheduled_hours: float
+    required_agent_hours: float
+    covered_share: float  # share of required agent-intervals that are staffed
+    understaffed_agent_hours: float
+    overstaffed_agent_hours: float
+    hours_by_agent: dict[str, float]
+
+    def lines(self) -> list[str]:
+        """The summary as short lines for a terminal."""
+        return [
+            f"agents: {self.agents} ({self.agents_rostered} rostered)",
+            f"shifts: {self.shifts}",
+            f"scheduled hours: {self.scheduled_hours:.1f}",
+            f"required agent-hours: {self.required_agent_hours:.1f}",
+            f"required agent-intervals covered: {self.covered_share:.1%}",
+            f"understaffed agent-hours: {self.understaffed_agent_hours:.1f}",
+            f"overstaffed agent-hours: {self.overstaffed_agent_hours:.1f}",
+        ]
+
+
+def summarize(p: Problem, roster: Roster) -> RosterSummary:
+    """Headline figures of `roster` against the problem's requirement."""
+    frame = coverage_frame(p, roster)
+    hours_per_interval = p.week.grid.interval_minutes / 60
+    required = float(frame["required"].sum())
+    short = float(frame["short"].sum())
+    hours: dict[str, float] = defaultdict(float)
+    for s in roster.shifts:
+        hours[s.agent_id] += s.hours
+    return RosterSummary(
+        agents=len(p.team.agents),
+        agents_rostered=len(hours),
+        shifts=len(roster.shifts),
+        scheduled_hours=sum(hours.values()),
+        required_agent_hours=required * hours_per_interval,
+        covered_share=1.0 if required == 0 else (required - short) / required,
+        understaffed_agent_hours=short * hours_per_interval,
+        overstaffed_agent_hours=float(frame["over"].sum()) * hours_per_interval,
+        hours_by_agent={a.id: hours.get(a.id, 0.0) for a in p.team.agents},
+    )

@@ -1,0 +1,205 @@
+"""The independent checker: every hard rule a roster breaks, found without the model's code.
+
+It reads the problem and the roster and recomputes each rule from its definition, walking
+worked minutes on the agent's wall clock rather than reusing the model's UTC spans, so a
+slip in the model's encoding shows up here as a violation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import pairwise
+
+from scheduler.domain import Agent, AvailabilityEntry, BreakRule, Shift
+from scheduler.problem import Problem, min_hours_after_time_off
+from scheduler.timegrid import zone
+
+_EPS_HOURS = 1e-6
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken hard rule."""
+
+    rule: str
+    agent_id: str
+    local_date: date | None
+    message: str
+
+    def __str__(self) -> str:
+        day = f" on {self.local_date}" if self.local_date else ""
+        return f"[{self.rule}] {self.agent_id}{day}: {self.message}"
+
+
+def check_roster(p: Problem, shifts: tuple[Shift, ...]) -> list[Violation]:
+    """Every hard rule the shifts break (empty when the roster is valid)."""
+    out: list[Violation] = []
+    ids = {a.id for a in p.team.agents}
+    for s in shifts:
+        if s.agent_id not in ids:
+            out.append(Violation("known agent", s.agent_id, s.local_date, "not an agent of the team"))
+    for agent in p.team.agents:
+        mine = sorted((s for s in shifts if s.agent_id == agent.id), key=lambda s: s.start_utc)
+        for s in mine:
+            out.extend(_check_shift(p, agent, s))
+        out.extend(_check_agent_week(p, agent, mine))
+    return out
+
+
+def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
+    def v(rule: str, message: str) -> Violation:
+        return Violation(rule, agent.id, s.local_date, message)
+
+    out: list[Violation] = []
+    tz = zone(agent.tz)
+    rules = p.team.shift_rules_of(agent)
+    grid = p.week.grid
+    local_start = s.start_utc.astimezone(tz)
+    if local_start.date() != s.local_date:
+        out.append(v("local day", f"shift starts on local {local_start.date()}, labelled {s.local_date}"))
+    start_minute = local_start.hour * 60 + local_start.minute
+    if start_minute not in rules.start_minutes() or local_start.second:
+        out.append(v("start time", f"local start {local_start:%H:%M} is not an allowed start time"))
+    if not grid.start_utc <= s.start_utc < grid.end_utc:
+        out.append(v("in week", f"shift starts at {s.start_utc.isoformat()}, outside the week"))
+    if (s.start_utc - grid.start_utc).total_seconds() % grid.interval_s:
+        out.append(v("on grid", "shift does not start on the interval grid"))
+    lengths = {round(h * 60) for h in rules.lengths_hours}
+    length = round(s.length.total_seconds() / 60)
+    if length not in lengths:
+        out.append(v("shift length", f"{length} min elapsed is not an allowed shift length"))
+    if s.queue not in agent.skills:
+        out.append(v("skills", f"works queue {s.queue!r} without the skill"))
+    out.extend(v("breaks", m) for m in _break_problems(rules.breaks_for(length), s))
+    out.extend(v("availability", m) for m in _availability_problems(p.entries_of(agent.id), agent, s))
+    return out
+
+
+def _break_problems(rules: tuple[BreakRule, ...], s: Shift) -> list[str]:
+    problems: list[str] = []
+    wanted = sorted((r.kind, r.duration_minutes) for r in rules)
+    got = sorted((b.kind, round((b.end_utc - b.start_utc).total_seconds() / 60)) for b in s.breaks)
+    if wanted != got:
+        problems.append(f"breaks {got} differ from the rules {wanted}")
+    for b in s.breaks:
+        if not s.start_utc <= b.start_utc < b.end_utc <= s.end_utc:
+            problems.append(f"{b.kind} at {b.start_utc.isoformat()} lies outside the shift")
+        offset = (b.start_utc - s.start_utc).total_seconds() / 60
+        fits = [
+            r for r in rules if r.kind == b.kind and r.window_start_minutes <= offset <= r.window_end_minutes
+        ]
+        if not fits:
+            problems.append(f"{b.kind} starts {offset:g} min into the shift, outside its window")
+    ordered = sorted(s.breaks, key=lambda b: b.start_utc)
+    for a, b in pairwise(ordered):
+        if b.start_utc < a.end_utc:
+            problems.append(f"{a.kind} and {b.kind} overlap")
+    return problems
+
+
+def _worked_minutes(agent: Agent, s: Shift) -> list[tuple[date, int]]:
+    """(local date, local minute of day) of each elapsed minute of the shift."""
+    tz = zone(agent.tz)
+    out = []
+    minutes = round(s.length.total_seconds() / 60)
+    for k in range(minutes):
+        local = (s.start_utc + timedelta(minutes=k)).astimezone(tz)
+        out.append((local.date(), local.hour * 60 + local.minute))
+    return out
+
+
+def _rows_on(
+    entries: tuple[AvailabilityEntry, ...], day: date, kinds: tuple[str, ...]
+) -> list[AvailabilityEntry]:
+    return [e for e in entries if e.kind in kinds and e.applies_to(day)]
+
+
+def _availability_problems(entries: tuple[AvailabilityEntry, ...], agent: Agent, s: Shift) -> list[str]:
+    problems: set[str] = set()
+    for day, minute in _worked_minutes(agent, s):
+        for e in _rows_on(entries, day, ("unavailable", "time_off")):
+            if e.start_minute <= minute < e.end_minute:
+                problems.add(f"works during {e.kind.replace('_', ' ')} on {day} ({e.note or 'no note'})")
+        windows = _rows_on(entries, day, ("available",))
+        dated = [e for e in windows if e.on_date is not None]
+        windows = dated or windows
+        if windows and not any(e.start_minute <= minute < e.end_minute for e in windows):
+            problems.add(f"works outside the available times of {day}")
+    return sorted(problems)
+
+
+def _check_agent_week(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violation]:
+    out: list[Violation] = []
+    rules = p.team.labour_rules
+    per_day: dict[date, int] = defaultdict(int)
+    for s in mine:
+        per_day[s.local_date] += 1
+    out.extend(
+        Violation("one shift a day", agent.id, d, f"{n} shifts on one local day")
+        for d, n in per_day.items()
+        if n > 1
+    )
+    previous = [] if p.previous is None else list(p.previous.shifts_of(agent.id))
+    timeline = sorted(previous + mine, key=lambda s: s.start_utc)
+    rest = timedelta(hours=rules.min_rest_hours)
+    for a, b in pairwise(timeline):
+        gap = b.start_utc - a.end_utc
+        if gap < rest:
+            out.append(
+                Violation(
+                    "minimum rest",
+                    agent.id,
+                    b.local_date,
+                    f"only {gap.total_seconds() / 3600:g} h after the shift of {a.local_date}; "
+                    f"{rules.min_rest_hours:g} h needed",
+                )
+            )
+    days_worked = set(per_day)
+    allowed_days = len(p.week.days) - rules.min_days_off_per_week
+    if len(days_worked) > allowed_days:
+        out.append(
+            Violation(
+                "days off", agent.id, None, f"works {len(days_worked)} days; at most {allowed_days} allowed"
+            )
+        )
+    out.extend(
+        _consecutive_problems(
+            agent, {s.local_date for s in timeline}, rules.max_consecutive_days, days_worked
+        )
+    )
+    hours = sum(s.length.total_seconds() for s in mine) / 3600
+    low = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), p.week.days)
+    if hours > agent.max_hours_per_week + _EPS_HOURS:
+        out.append(
+            Violation(
+                "weekly hours",
+                agent.id,
+                None,
+                f"{hours:g} h above the maximum {agent.max_hours_per_week:g} h",
+            )
+        )
+    if hours < low - _EPS_HOURS:
+        out.append(Violation("weekly hours", agent.id, None, f"{hours:g} h below the minimum {low:g} h"))
+    return out
+
+
+def _consecutive_problems(
+    agent: Agent, worked: set[date], limit: int, this_week: set[date]
+) -> list[Violation]:
+    out = []
+    for day in sorted(this_week):
+        run = 1
+        while day - timedelta(days=run) in worked:
+            run += 1
+        if run > limit:
+            out.append(
+                Violation("consecutive days", agent.id, day, f"day {run} in a row; at most {limit} allowed")
+            )
+    return out
+
+
+def first_violation_text(violations: list[Violation]) -> str:
+    """A short text of the first few violations, for error messages."""
+    return "; ".join(str(v) for v in violations[:5])

@@ -1,0 +1,166 @@
+"""File readers: good files load, every kind of bad input is rejected whole with its place named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from api.formats import (
+    read_availability,
+    read_history,
+    read_requirements,
+    read_roster,
+    read_team,
+    write_roster_csv,
+)
+from scheduler.domain import Roster
+from scheduler.errors import InvalidInput
+from scheduler.sample import sample_team
+
+GOOD_HISTORY = "ds,queue,y,region,aht_s\n2026-03-02T09:00:00Z,chat,4,Europe/London,300\n2026-03-02T09:15:00+00:00,chat,0,,\n"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_good_history_loads_in_utc(tmp_path: Path) -> None:
+    frame = read_history(write(tmp_path, "h.csv", GOOD_HISTORY), default_region="America/Phoenix")
+    assert list(frame.columns) == ["ds", "queue", "y", "region", "aht_s"]
+    assert str(frame["ds"].dt.tz) == "UTC"
+    assert set(frame["region"]) == {"Europe/London", "America/Phoenix"}
+    assert frame["aht_s"].isna().sum() == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "column", "reason"),
+    [
+        ("ds,queue\n2026-03-02T09:00:00Z,chat\n", 1, None, "missing column"),
+        ("ds,queue,y\n2026-03-02 09:00,chat,3\n", 2, "ds", "no UTC offset"),
+        ("ds,queue,y\nyesterday,chat,3\n", 2, "ds", "not an ISO-8601"),
+        ("ds,queue,y\n2026-03-02T09:00:00Z,chat,-1\n", 2, "y", ">= 0"),
+        ("ds,queue,y\n2026-03-02T09:00:00Z,chat,many\n", 2, "y", "not a number"),
+        ("ds,queue,y,region\n2026-03-02T09:00:00Z,chat,1,Mars/Base\n", 2, "region", "unknown time zone"),
+        ("ds,queue,y\n2026-03-02T09:00:00Z,,1\n", 2, "queue", "empty"),
+        ("ds,queue,y\n2026-03-02T09:00:00Z,chat,1\n2026-03-02T10:00:00+01:00,chat,2\n", 3, "ds", "duplicate"),
+        ("ds,queue,y,aht_s\n2026-03-02T09:00:00Z,chat,1,0\n", 2, "aht_s", "> 0"),
+    ],
+)
+def test_bad_history_names_row_column_and_reason(
+    tmp_path: Path, text: str, row: int, column: str | None, reason: str
+) -> None:
+    path = write(tmp_path, "history.csv", text)
+    with pytest.raises(InvalidInput) as caught:
+        read_history(path, default_region="UTC")
+    issue = caught.value.issues[0]
+    assert issue.file == str(path)
+    assert issue.row == row
+    assert issue.column == column
+    assert reason in issue.reason
+    assert "history.csv" in str(caught.value)
+
+
+def test_naive_history_loads_when_its_zone_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, "h.csv", "ds,queue,y\n2026-07-01 09:00,chat,3\n")
+    frame = read_history(path, default_region="UTC", assume_tz="America/New_York")
+    assert frame["ds"].iloc[0] == pd.Timestamp("2026-07-01T13:00:00Z")
+
+
+def test_every_bad_row_is_reported_not_just_the_first(tmp_path: Path) -> None:
+    text = "ds,queue,y\n2026-03-02T09:00:00Z,chat,-1\n2026-03-02T09:15:00Z,chat,x\nbad,chat,1\n"
+    with pytest.raises(InvalidInput) as caught:
+        read_history(write(tmp_path, "h.csv", text), default_region="UTC")
+    assert sorted(i.row or 0 for i in caught.value.issues) == [2, 3, 4]
+
+
+def test_unknown_file_type_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="unknown file type"):
+        read_history(write(tmp_path, "h.txt", GOOD_HISTORY), default_region="UTC")
+    with pytest.raises(InvalidInput, match="file not found"):
+        read_history(tmp_path / "nope.csv", default_region="UTC")
+
+
+AV_HEADER = "agent_id,date,weekday,start,end,kind,note\n"
+
+
+def test_good_availability_loads(tmp_path: Path) -> None:
+    team = sample_team()
+    text = AV_HEADER + "a01,2026-11-03,,,,time_off,dentist\na02,,Tuesday,17:00,24:00,unavailable,\n"
+    entries = read_availability(write(tmp_path, "av.csv", text), team)
+    assert entries[0].kind == "time_off"
+    assert entries[0].end_minute == 1440
+    assert entries[1].weekday == 1
+    assert entries[1].start_minute == 17 * 60
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "reason"),
+    [
+        ("zz9,2026-11-03,,,,time_off,", "agent_id", "not in the team"),
+        ("a01,2026-11-03,,,,holiday,", "kind", "kind must be one of"),
+        ("a01,2026-11-03,,18:00,09:00,unavailable,", "end", "after start"),
+        ("a01,2026-13-03,,,,time_off,", "date", "not a date"),
+        ("a01,,Funday,,,time_off,", "weekday", "not a weekday"),
+        ("a01,2026-11-03,mon,,,time_off,", "date", "exactly one of date or weekday"),
+        ("a01,2026-11-03,,9am,,available,", "start", "not a time of day"),
+    ],
+)
+def test_bad_availability_is_rejected_whole(tmp_path: Path, line: str, column: str, reason: str) -> None:
+    text = AV_HEADER + "a02,,mon,,,unavailable,\n" + line + "\n"
+    with pytest.raises(InvalidInput) as caught:
+        read_availability(write(tmp_path, "av.csv", text), sample_team())
+    issue = caught.value.issues[0]
+    assert (issue.row, issue.column) == (3, column)
+    assert reason in issue.reason
+
+
+def test_availability_from_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "av.xlsx"
+    pd.DataFrame(
+        [{"agent_id": "a01", "weekday": "fri", "start": "09:00", "end": "12:00", "kind": "avoid"}]
+    ).to_excel(path, index=False)
+    (entry,) = read_availability(path, sample_team())
+    assert (entry.weekday, entry.kind) == (4, "avoid")
+
+
+def test_team_file_errors_name_the_field(tmp_path: Path) -> None:
+    text = "name: T\ntz: America/Phoenix\nqueues:\n  - {name: chat, channel: fax}\nagents:\n  - {id: a, name: A, tz: UTC, skills: [chat]}\n"
+    with pytest.raises(InvalidInput) as caught:
+        read_team(write(tmp_path, "team.yaml", text))
+    assert caught.value.issues[0].column == "queues.0.channel"
+    assert "team.yaml" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("snippet", "reason"),
+    [
+        ("tz: Moon/Base", "unknown time zone"),
+        ("tz: UTC\ninterval_minutes: 20", "not allowed"),
+    ],
+)
+def test_team_file_value_errors(tmp_path: Path, snippet: str, reason: str) -> None:
+    text = f"name: T\n{snippet}\nqueues:\n  - {{name: chat, channel: chat}}\nagents:\n  - {{id: a, name: A, tz: UTC, skills: [chat]}}\n"
+    with pytest.raises(InvalidInput, match=reason):
+        read_team(write(tmp_path, "team.yaml", text))
+
+
+def test_team_skill_for_unknown_queue(tmp_path: Path) -> None:
+    text = "name: T\ntz: UTC\nqueues:\n  - {name: chat, channel: chat}\nagents:\n  - {id: a, name: A, tz: UTC, skills: [voice]}\n"
+    with pytest.raises(InvalidInput, match="unknown queues: voice"):
+        read_team(write(tmp_path, "team.yaml", text))
+
+
+def test_requirements_missing_column(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="missing column"):
+        read_requirements(write(tmp_path, "req.csv", "queue,ds,volume\nchat,2026-03-02T00:00:00Z,1\n"))
+
+
+def test_empty_roster_round_trips(tmp_path: Path) -> None:
+    team = sample_team()
+    path = tmp_path / "roster.csv"
+    write_roster_csv(Roster(team.name, pd.Timestamp("2026-11-02").date(), ()), team, path)
+    assert read_roster(path, team).shifts == ()

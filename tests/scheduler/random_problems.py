@@ -1,0 +1,74 @@
+"""Seeded random roster problems: teams, zones, rules, availability and demand curves."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+
+from scheduler.domain import Agent, AvailabilityEntry, BreakRule, LabourRules, QueueSpec, ShiftRules, Team
+from scheduler.problem import Problem
+from scheduler.timegrid import PlanningWeek
+
+ZONES = (
+    "America/Phoenix",
+    "America/New_York",
+    "Europe/London",
+    "Australia/Sydney",
+    "Asia/Manila",
+    "Asia/Kolkata",
+)
+# weeks that hold a DST change somewhere among ZONES, and a quiet one
+WEEKS = (date(2026, 3, 2), date(2026, 3, 23), date(2026, 10, 26), date(2026, 9, 28), date(2026, 6, 15))
+
+
+def random_problem(seed: int) -> Problem:
+    """A small random team and week; the team's own zone and the week are drawn too."""
+    rng = np.random.default_rng(seed)
+    team_tz = str(rng.choice(ZONES[:4]))
+    queues = (QueueSpec("chat", "chat", concurrency=2), QueueSpec("email", "email"))
+    lengths = tuple(float(h) for h in rng.choice([6, 8, 9, 10], size=int(rng.integers(1, 3)), replace=False))
+    breaks = (BreakRule("lunch", 30, 120, 240, min_shift_hours=6),) if rng.random() < 0.7 else ()
+    rules = ShiftRules(
+        lengths_hours=lengths,
+        start_step_minutes=int(rng.choice([30, 60])),
+        earliest_start_minute=int(rng.integers(0, 10)) * 60,
+        latest_start_minute=int(rng.integers(12, 24)) * 60 - 30,
+        breaks=breaks,
+    )
+    labour = LabourRules(
+        min_rest_hours=float(rng.integers(8, 13)),
+        max_consecutive_days=int(rng.integers(3, 7)),
+        min_days_off_per_week=int(rng.integers(1, 4)),
+    )
+    agents = []
+    for i in range(int(rng.integers(3, 7))):
+        tz = team_tz if rng.random() < 0.6 else str(rng.choice(ZONES))
+        skills = ("chat", "email") if rng.random() < 0.5 else (str(rng.choice(["chat", "email"])),)
+        low = float(rng.choice([0, 8, 16, 24]))
+        agents.append(Agent(f"a{i}", f"Agent {i}", tz, skills, low, low + float(rng.choice([8, 16, 24]))))
+    team = Team("Random", team_tz, queues, tuple(agents), 15, 0.2, rules, labour)
+    week = PlanningWeek(WEEKS[int(rng.integers(len(WEEKS)))], team_tz, 15)
+    n = week.grid.n_intervals
+    phase = rng.uniform(0, 2 * np.pi, size=2)
+    t = np.arange(n) / (96 / 1.0)
+    required = {
+        q.name: np.clip(np.round(1 + 1.5 * np.sin(2 * np.pi * t + ph) + rng.normal(0, 0.3, n)), 0, None)
+        for q, ph in zip(queues, phase, strict=True)
+    }
+    entries = []
+    for agent in agents:
+        roll = rng.random()
+        day = week.first_day + timedelta(days=int(rng.integers(0, 7)))
+        if roll < 0.25:
+            entries.append(AvailabilityEntry(agent.id, "time_off", on_date=day))
+        elif roll < 0.45:
+            start = int(rng.integers(0, 20)) * 60
+            entries.append(
+                AvailabilityEntry(agent.id, "unavailable", start, start + 240, weekday=int(rng.integers(7)))
+            )
+        elif roll < 0.6:
+            entries.append(AvailabilityEntry(agent.id, "available", 6 * 60, 22 * 60, on_date=day))
+        elif roll < 0.75:
+            entries.append(AvailabilityEntry(agent.id, "avoid", 0, 9 * 60, weekday=int(rng.integers(7))))
+    return Problem(team, week, required, tuple(entries))

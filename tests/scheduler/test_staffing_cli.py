@@ -1,0 +1,67 @@
+"""`wfm erlang`, registered into a local typer app and run with typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from api.cli_staffing import register
+
+BASE = ["erlang", "--volume", "100", "--interval-s", "1800", "--aht-s", "180", "--target-answer-s", "20"]
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    app = typer.Typer()
+    register(app)
+
+    @app.command()
+    def version() -> None:  # a second command, as in the real app
+        typer.echo("0")
+
+    return app
+
+
+def test_prints_the_requirement(app: typer.Typer) -> None:
+    result = CliRunner().invoke(
+        app, [*BASE, "--service-level", "0.8", "--max-occupancy", "0.85", "--shrinkage", "0.3"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "required agents: 14" in result.output
+    assert "shrinkage: 20" in result.output
+    assert "88.8 %" in result.output
+
+
+def test_json_output_with_agents_gives_the_metrics(app: typer.Typer) -> None:
+    result = CliRunner().invoke(app, [*BASE, "--service-level", "0.8", "--agents", "14", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["agents"] == 14
+    assert data["service_level"] == pytest.approx(0.88835, abs=5e-6)
+    assert data["asa_s"] == pytest.approx(7.8359, abs=1e-4)
+
+
+def test_patience_switches_to_erlang_a(app: typer.Typer) -> None:
+    result = CliRunner().invoke(app, [*BASE, "--service-level", "0.8", "--patience-s", "300", "--json"])
+    data = json.loads(result.output)
+    assert data["model"] == "erlang_a"
+    assert data["required"] == 13
+    assert data["abandon_probability"] > 0
+
+
+def test_overloaded_queue_prints_null_asa_in_json(app: typer.Typer) -> None:
+    result = CliRunner().invoke(app, [*BASE, "--agents", "5", "--json"])
+    assert json.loads(result.output)["asa_s"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--service-level", "1.5"], "service_level"), (["--aht-s", "0"], "aht_s")],
+)
+def test_bad_input_exits_with_a_clear_message(app: typer.Typer, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, [*BASE, *args])
+    assert result.exit_code == 2
+    assert message in result.output

@@ -1,0 +1,146 @@
+"""The independent checker finds each broken hard rule on hand-built rosters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from scheduler.domain import (
+    Activity,
+    Agent,
+    AvailabilityEntry,
+    BreakRule,
+    LabourRules,
+    QueueSpec,
+    Shift,
+    ShiftRules,
+    Team,
+)
+from scheduler.problem import Problem
+from scheduler.timegrid import UTC, PlanningWeek
+
+WEEK = PlanningWeek(date(2026, 3, 2), "America/New_York", 15)  # holds the spring-forward Sunday
+RULES = ShiftRules((8.0,), 60, 6 * 60, 14 * 60, (BreakRule("lunch", 30, 180, 240, min_shift_hours=6),))
+
+
+def team(**labour: float) -> Team:
+    agents = (
+        Agent("maya", "Maya", "America/New_York", ("chat",), 0, 40),
+        Agent("ravi", "Ravi", "Asia/Kolkata", ("chat", "email"), 0, 40),
+    )
+    queues = (QueueSpec("chat", "chat"), QueueSpec("email", "email"))
+    return Team("T", "America/New_York", queues, agents, 15, 0.2, RULES, LabourRules(**labour))  # type: ignore[arg-type]
+
+
+def problem(entries: tuple[AvailabilityEntry, ...] = (), **labour: float) -> Problem:
+    zeros = {"chat": np.zeros(WEEK.grid.n_intervals), "email": np.zeros(WEEK.grid.n_intervals)}
+    return Problem(team(**labour), WEEK, zeros, entries)
+
+
+def shift(
+    day: int, hour: int, *, agent: str = "maya", length_h: int = 8, queue: str = "chat", lunch_at: int = 4
+) -> Shift:
+    """A shift of Maya (UTC-5 that week until Sunday) starting `hour` local on March 2 + `day`."""
+    local_day = date(2026, 3, 2) + timedelta(days=day)
+    offset = 4 if local_day >= date(2026, 3, 8) else 5
+    start = datetime(local_day.year, local_day.month, local_day.day, hour, tzinfo=UTC) + timedelta(
+        hours=offset
+    )
+    lunch = Activity(
+        "lunch", start + timedelta(hours=lunch_at), start + timedelta(hours=lunch_at, minutes=30)
+    )
+    return Shift(agent, local_day, start, start + timedelta(hours=length_h), queue, (lunch,))
+
+
+def rules_broken(p: Problem, shifts: list[Shift]) -> set[str]:
+    from scheduler.validate import check_roster
+
+    return {v.rule for v in check_roster(p, tuple(shifts))}
+
+
+def test_a_valid_week_has_no_violations() -> None:
+    assert rules_broken(problem(), [shift(d, 9) for d in range(5)]) == set()
+
+
+def test_valid_shift_on_the_dst_sunday() -> None:
+    assert rules_broken(problem(), [shift(6, 9)]) == set()
+
+
+@pytest.mark.parametrize(
+    ("shifts", "rule"),
+    [
+        ([shift(0, 9, length_h=9)], "shift length"),
+        ([shift(0, 15)], "start time"),
+        ([shift(0, 9, queue="email")], "skills"),
+        ([shift(0, 9, lunch_at=1)], "breaks"),
+        ([shift(0, 14), shift(1, 6)], "minimum rest"),
+        ([shift(d, 9) for d in range(6)], "days off"),
+    ],
+)
+def test_each_broken_rule_is_found(shifts: list[Shift], rule: str) -> None:
+    assert rule in rules_broken(problem(), shifts)
+
+
+def test_two_shifts_on_one_local_day() -> None:
+    a = shift(0, 6)
+    b = Shift(
+        "maya",
+        a.local_date,
+        a.start_utc + timedelta(hours=8),
+        a.end_utc + timedelta(hours=8),
+        "chat",
+        a.breaks,
+    )
+    assert "one shift a day" in rules_broken(problem(min_rest_hours=0), [a, b])
+
+
+def test_local_day_label_must_match_start() -> None:
+    s = shift(0, 9)
+    wrong = Shift(s.agent_id, s.local_date + timedelta(days=1), s.start_utc, s.end_utc, s.queue, s.breaks)
+    assert "local day" in rules_broken(problem(), [wrong])
+
+
+def test_consecutive_days_limit() -> None:
+    assert "consecutive days" in rules_broken(
+        problem(max_consecutive_days=3, min_days_off_per_week=0), [shift(d, 9) for d in range(4)]
+    )
+
+
+def test_weekly_hours_max_and_min() -> None:
+    p = problem()
+    heavy = Agent("maya", "Maya", "America/New_York", ("chat",), 0, 16)
+    small = Problem(
+        Team("T", WEEK.tz, p.team.queues, (heavy,), 15, 0.2, RULES, LabourRules()), WEEK, p.required
+    )
+    assert "weekly hours" in rules_broken(small, [shift(d, 9) for d in range(3)])
+    needs = Agent("maya", "Maya", "America/New_York", ("chat",), 24, 40)
+    low = Problem(
+        Team("T", WEEK.tz, p.team.queues, (needs,), 15, 0.2, RULES, LabourRules()), WEEK, p.required
+    )
+    assert "weekly hours" in rules_broken(low, [shift(0, 9)])
+
+
+@pytest.mark.parametrize(
+    ("entry", "broken"),
+    [
+        (AvailabilityEntry("maya", "time_off", on_date=date(2026, 3, 2)), True),
+        (AvailabilityEntry("maya", "unavailable", 16 * 60, 24 * 60, weekday=0), True),
+        (AvailabilityEntry("maya", "unavailable", 17 * 60, 24 * 60, weekday=0), False),
+        (AvailabilityEntry("maya", "available", 8 * 60, 17 * 60, on_date=date(2026, 3, 2)), False),
+        (AvailabilityEntry("maya", "available", 10 * 60, 17 * 60, on_date=date(2026, 3, 2)), True),
+        (AvailabilityEntry("maya", "avoid", 0, 24 * 60, weekday=0), False),
+    ],
+)
+def test_availability(entry: AvailabilityEntry, broken: bool) -> None:
+    assert ("availability" in rules_broken(problem((entry,)), [shift(0, 9)])) is broken
+
+
+def test_rest_counts_last_weeks_roster() -> None:
+    from scheduler.domain import Roster
+
+    p = problem()
+    late = shift(-1, 14)  # Sunday before the week, ends 22:00
+    with_previous = Problem(p.team, WEEK, p.required, previous=Roster("T", date(2026, 2, 23), (late,)))
+    assert "minimum rest" in rules_broken(with_previous, [shift(0, 6)])
