@@ -20,6 +20,7 @@ import yaml
 
 from scheduler.domain import AVAILABILITY_KINDS, WEEKDAYS, Activity, AvailabilityEntry, Roster, Shift, Team
 from scheduler.errors import InputIssue, InvalidInput
+from scheduler.requirements import REQUIREMENT_COLUMNS
 from scheduler.timegrid import MINUTES_PER_DAY, zone
 
 FIRST_DATA_ROW = 2
@@ -38,7 +39,8 @@ ROSTER_COLUMNS: tuple[str, ...] = (
     "start_utc",
     "end_utc",
 )
-REQUIREMENTS_COLUMNS: tuple[str, ...] = ("queue", "ds", "volume", "aht_s", "required", "scheduled_needed")
+# the columns a requirements file must have; the fractional ones are optional
+REQUIREMENTS_COLUMNS: tuple[str, ...] = REQUIREMENT_COLUMNS[:6]
 
 
 class _Issues:

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from api.cli import DEMO_WEEK, app
 from api.formats import ROSTER_COLUMNS, read_availability, read_requirements, read_roster, read_team
 from scheduler.problem import Problem, requirements_to_arrays
+from scheduler.requirements import REQUIREMENT_COLUMNS
 from scheduler.timegrid import PlanningWeek
 from scheduler.validate import check_roster
 
@@ -42,14 +43,7 @@ def test_demo_files_have_the_contract_columns(demo_dir: Path) -> None:
     forecast = pd.read_csv(demo_dir / "forecast.csv")
     assert list(forecast.columns) == ["queue", "region", "ds", "mean", "q10", "q50", "q90", "aht_s"]
     requirements = pd.read_csv(demo_dir / "requirements.csv")
-    assert list(requirements.columns)[:6] == [
-        "queue",
-        "ds",
-        "volume",
-        "aht_s",
-        "required",
-        "scheduled_needed",
-    ]
+    assert tuple(requirements.columns) == REQUIREMENT_COLUMNS
 
 
 def test_demo_roster_passes_the_independent_checker(demo_dir: Path) -> None:
