@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from api.schemas import minute_to_clock, team_from_mapping
 from scheduler.domain import AVAILABILITY_KINDS, WEEKDAYS, Activity, AvailabilityEntry, Roster, Shift, Team
 from scheduler.errors import InputIssue, InvalidInput
 from scheduler.requirements import REQUIREMENT_COLUMNS
@@ -368,8 +369,6 @@ def _load_mapping(path: Path) -> dict[str, Any]:
 
 def read_team(path: Path) -> Team:
     """A team from YAML or JSON (schema: `api.schemas.TeamIn`)."""
-    from api.schemas import team_from_mapping
-
     try:
         return team_from_mapping(_load_mapping(path))
     except InvalidInput as exc:
@@ -428,17 +427,13 @@ def write_roster_csv(roster: Roster, team: Team, path: Path) -> None:
 
 def availability_rows(entries: Iterable[AvailabilityEntry]) -> list[dict[str, str]]:
     """Availability entries as rows of the HR import format."""
-
-    def clock(minute: int) -> str:
-        return f"{minute // 60:02d}:{minute % 60:02d}"
-
     return [
         {
             "agent_id": e.agent_id,
             "date": "" if e.on_date is None else e.on_date.isoformat(),
             "weekday": "" if e.weekday is None else WEEKDAYS[e.weekday],
-            "start": clock(e.start_minute),
-            "end": clock(e.end_minute),
+            "start": minute_to_clock(e.start_minute),
+            "end": minute_to_clock(e.end_minute),
             "kind": e.kind,
             "note": e.note,
         }

@@ -169,20 +169,6 @@ def _break_offset(rule: BreakRule, interval_minutes: int, not_before: int) -> in
     return min(max(on_grid, lowest), max(lowest, rule.window_end_minutes))
 
 
-def _work_intervals(
-    grid: Grid, start: datetime, length_minutes: int, breaks: tuple[Activity, ...]
-) -> np.ndarray:
-    first = round(grid.offset_intervals(start))
-    count = length_minutes // grid.interval_minutes
-    worked = np.arange(first, first + count)
-    for b in breaks:
-        lo = grid.offset_intervals(b.start_utc)
-        hi = grid.offset_intervals(b.end_utc)
-        # an interval touched by a break does not count as covered
-        worked = worked[(worked + 1 <= lo) | (worked >= hi)]
-    return worked[(worked >= 0) & (worked < grid.n_intervals)]
-
-
 def build_candidates(problem: Problem) -> dict[str, list[Candidate]]:
     """Every allowed shift of every agent, by agent id, in start order."""
     grid = problem.week.grid
@@ -218,7 +204,9 @@ def build_candidates(problem: Problem) -> dict[str, list[Candidate]]:
                             start_utc=start,
                             length_minutes=length,
                             breaks=breaks,
-                            work_intervals=_work_intervals(grid, start, length, breaks),
+                            work_intervals=grid.intervals_within(
+                                start, end, [(b.start_utc, b.end_utc) for b in breaks]
+                            ),
                             preference_score=calendar.preference_minutes(start, end),
                         )
                     )

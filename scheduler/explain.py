@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.candidates import Candidate, build_candidates
 from scheduler.domain import Agent
+from scheduler.model import build_model
 from scheduler.problem import Problem, min_hours_after_time_off
 
 
@@ -45,8 +46,6 @@ def _hours_check(p: Problem, agent: Agent, shifts: list[Candidate]) -> str | Non
 
 
 def _alone_is_infeasible(p: Problem, agent: Agent) -> bool:
-    from scheduler.model import build_model
-
     team = dataclasses.replace(p.team, agents=(agent,))
     zeros = {q.name: np.zeros(p.week.grid.n_intervals) for q in p.team.queues}
     alone = Problem(team, p.week, zeros, p.entries_of(agent.id), p.weights, p.previous)

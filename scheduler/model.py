@@ -84,7 +84,7 @@ def add_min_rest(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
         if p.previous is not None:
             for prev in p.previous.shifts_of(agent.id):
                 for c in shifts:
-                    if c.start_utc < prev.end_utc + rest and prev.start_utc < c.start_utc + timedelta(days=2):
+                    if c.start_utc < prev.end_utc + rest:
                         m.add(v.works[c.index] == 0)
         for a in shifts:
             too_close: dict[date, list[cp_model.IntVar]] = defaultdict(list)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -16,13 +15,9 @@ from scheduler.timegrid import Grid
 
 def on_queue_intervals(shift: Shift, grid: Grid) -> np.ndarray:
     """Grid intervals in which the shift's agent is on its queue: inside the shift, touching no break."""
-    first = math.ceil(grid.offset_intervals(shift.start_utc) - 1e-9)
-    last = math.floor(grid.offset_intervals(shift.end_utc) + 1e-9)
-    worked = np.arange(max(first, 0), min(last, grid.n_intervals))
-    for b in shift.breaks:
-        lo, hi = grid.offset_intervals(b.start_utc), grid.offset_intervals(b.end_utc)
-        worked = worked[(worked + 1 <= lo + 1e-9) | (worked >= hi - 1e-9)]
-    return worked
+    return grid.intervals_within(
+        shift.start_utc, shift.end_utc, [(b.start_utc, b.end_utc) for b in shift.breaks]
+    )
 
 
 def coverage(p: Problem, roster: Roster) -> dict[str, np.ndarray]:

@@ -8,6 +8,8 @@ time, never wall-clock differences.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC as UTC
 from datetime import date, datetime, time, timedelta
@@ -128,6 +130,22 @@ class Grid:
                 f"between {self.start_utc.isoformat()} and {self.end_utc.isoformat()}"
             )
         return index
+
+    def intervals_within(
+        self, start: datetime, end: datetime, gaps: Sequence[tuple[datetime, datetime]] = ()
+    ) -> np.ndarray:
+        """Indices of the grid intervals lying wholly inside [start, end) that touch none of `gaps`.
+
+        An interval a gap (a break) only partly overlaps does not count: the agent is not there
+        for all of it.
+        """
+        first = math.ceil(self.offset_intervals(start) - 1e-9)
+        last = math.floor(self.offset_intervals(end) + 1e-9)
+        inside = np.arange(max(first, 0), min(last, self.n_intervals))
+        for gap_start, gap_end in gaps:
+            lo, hi = self.offset_intervals(gap_start), self.offset_intervals(gap_end)
+            inside = inside[(inside + 1 <= lo + 1e-9) | (inside >= hi - 1e-9)]
+        return inside
 
     def starts(self) -> pd.DatetimeIndex:
         """All interval starts, as a UTC DatetimeIndex."""
