@@ -1,0 +1,205 @@
+"""Exports of a roster: the contract CSV, an XLSX workbook (agents × days, coverage), iCalendar per agent.
+
+Pure functions from domain values to bytes, shared by the service and the CLI.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+from icalendar import Calendar, Event
+from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from api.formats import ROSTER_COLUMNS, roster_rows
+from scheduler.domain import Agent, Roster, Shift, Team
+from scheduler.problem import Problem
+from scheduler.timegrid import zone
+
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_OFF_FILL = PatternFill("solid", fgColor="F2F2F2")
+_TIME_OFF_FILL = PatternFill("solid", fgColor="FFF2CC")
+_SHORT_FILL = PatternFill("solid", fgColor="F8CBAD")
+_THIN = Side(style="thin", color="BFBFBF")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_DAYS_PER_WEEK = 7
+
+
+def roster_csv_bytes(roster: Roster, team: Team) -> bytes:
+    """The roster contract CSV (one row per shift, break and lunch), UTF-8."""
+    frame = roster_rows(roster, team)
+    return frame.to_csv(index=False, columns=list(ROSTER_COLUMNS)).encode("utf-8")
+
+
+def _local(instant: datetime, agent: Agent) -> datetime:
+    return instant.astimezone(zone(agent.tz))
+
+
+def _cell_text(shift: Shift, agent: Agent) -> str:
+    start, end = _local(shift.start_utc, agent), _local(shift.end_utc, agent)
+    next_day = " (+1)" if end.date() != start.date() else ""
+    lines = [f"{start:%H:%M}–{end:%H:%M}{next_day}", shift.queue]
+    breaks = sorted(shift.breaks, key=lambda b: b.start_utc)
+    if breaks:
+        lines.append(", ".join(f"{b.kind} {_local(b.start_utc, agent):%H:%M}" for b in breaks))
+    return "\n".join(lines)
+
+
+def _style_header(ws: Worksheet, columns: int) -> None:
+    for col in range(1, columns + 1):
+        cell = ws.cell(row=1, column=col)
+        cell.fill, cell.font, cell.border = _HEADER_FILL, _HEADER_FONT, _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[1].height = 30
+
+
+def _time_off_days(problem: Problem | None, agent: Agent, days: list[date]) -> set[date]:
+    if problem is None:
+        return set()
+    entries = problem.entries_of(agent.id)
+    return {d for d in days if any(e.kind == "time_off" and e.applies_to(d) for e in entries)}
+
+
+def _roster_sheet(ws: Worksheet, team: Team, roster: Roster, problem: Problem | None) -> None:
+    days = sorted(
+        {roster.first_day + timedelta(days=i) for i in range(_DAYS_PER_WEEK)}
+        | {s.local_date for s in roster.shifts}
+    )
+    ws.title = "Roster"
+    header = ["Agent", "Name", "Zone", *(f"{d:%a} {d:%d %b}" for d in days), "Hours"]
+    ws.append(header)
+    by_day: dict[tuple[str, date], Shift] = {(s.agent_id, s.local_date): s for s in roster.shifts}
+    hours: dict[str, float] = defaultdict(float)
+    for s in roster.shifts:
+        hours[s.agent_id] += s.hours
+    for r, agent in enumerate(team.agents, start=2):
+        off = _time_off_days(problem, agent, days)
+        ws.cell(row=r, column=1, value=agent.id)
+        ws.cell(row=r, column=2, value=agent.name)
+        ws.cell(row=r, column=3, value=agent.tz)
+        for c, day in enumerate(days, start=4):
+            shift = by_day.get((agent.id, day))
+            cell = ws.cell(row=r, column=c)
+            if shift is not None:
+                cell.value = _cell_text(shift, agent)
+            else:
+                cell.value = "time off" if day in off else "off"
+                cell.fill = _TIME_OFF_FILL if day in off else _OFF_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=r, column=len(header), value=round(hours.get(agent.id, 0.0), 2)).number_format = "0.0"
+        for c in range(1, len(header) + 1):
+            ws.cell(row=r, column=c).border = _BORDER
+        ws.row_dimensions[r].height = 48
+    _style_header(ws, len(header))
+    for c, width in enumerate([10, 22, 18, *([19] * len(days)), 8], start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = "D2"
+
+
+def _coverage_sheet(ws: Worksheet, team: Team, coverage: pd.DataFrame) -> None:
+    header = [
+        "Queue",
+        f"Interval start ({team.tz})",
+        "Interval start (UTC)",
+        "Required",
+        "Scheduled",
+        "Short",
+        "Over",
+    ]
+    ws.append(header)
+    tz = zone(team.tz)
+    instants = pd.to_datetime(coverage["ds"], utc=True)
+    counts = coverage[["required", "scheduled", "short", "over"]].to_numpy(dtype=int)
+    for queue, ds, values in zip(coverage["queue"].astype(str), instants, counts, strict=True):
+        moment = ds.to_pydatetime()
+        ws.append(
+            [
+                queue,
+                moment.astimezone(tz).replace(tzinfo=None),  # spreadsheets hold wall times without a zone
+                moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                *(int(v) for v in values),
+            ]
+        )
+    for r in range(2, ws.max_row + 1):
+        ws.cell(row=r, column=2).number_format = "yyyy-mm-dd hh:mm"
+    _style_header(ws, len(header))
+    if ws.max_row > 1:
+        ws.conditional_formatting.add(
+            f"F2:F{ws.max_row}", CellIsRule(operator="greaterThan", formula=["0"], fill=_SHORT_FILL)
+        )
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{ws.max_row}"
+    for c, width in enumerate([18, 20, 22, 10, 10, 8, 8], start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = "A2"
+
+
+def _rows_sheet(ws: Worksheet, roster: Roster, team: Team) -> None:
+    frame = roster_rows(roster, team)
+    ws.append(list(ROSTER_COLUMNS))
+    for values in frame.itertuples(index=False):
+        ws.append([str(v) for v in values])
+    _style_header(ws, len(ROSTER_COLUMNS))
+    for c, width in enumerate([10, 22, 12, 9, 18, 26, 26, 22, 22], start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = "A2"
+
+
+def roster_xlsx_bytes(problem_or_team: Problem | Team, roster: Roster, coverage_frame: pd.DataFrame) -> bytes:
+    """A workbook: 'Roster' (agents × local days, times in each agent's zone), 'Coverage', 'Shifts'.
+
+    Args:
+        problem_or_team: the problem (days of time off are then marked) or just the team.
+        roster: the roster to show.
+        coverage_frame: per queue and interval `ds`, `required`, `scheduled`, `short`, `over`
+            (as `scheduler.report.coverage_frame` gives).
+    """
+    problem = problem_or_team if isinstance(problem_or_team, Problem) else None
+    team = problem_or_team.team if isinstance(problem_or_team, Problem) else problem_or_team
+    book = Workbook()
+    _roster_sheet(book.active, team, roster, problem)
+    _coverage_sheet(book.create_sheet("Coverage"), team, coverage_frame)
+    _rows_sheet(book.create_sheet("Shifts"), roster, team)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def agent_ics_bytes(roster: Roster, team: Team, agent_id: str, *, stamp: datetime | None = None) -> bytes:
+    """One iCalendar file of an agent's shifts, times in the agent's zone (with its VTIMEZONE).
+
+    Raises:
+        InvalidInput: the agent is not in the team.
+    """
+    agent = team.agent(agent_id)
+    tz = zone(agent.tz)
+    stamp = stamp or datetime.now(UTC)
+    cal = Calendar()
+    cal.add("prodid", "-//wfm-optimizer//roster//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{team.name}: {agent.name}")
+    cal.add("x-wr-timezone", agent.tz)
+    slug = "".join(ch if ch.isalnum() else "-" for ch in team.name.lower())
+    for s in roster.shifts_of(agent.id):
+        event = Event()
+        event.add("uid", f"{slug}-{agent.id}-{s.local_date.isoformat()}@wfm-optimizer")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", s.start_utc.astimezone(tz))
+        event.add("dtend", s.end_utc.astimezone(tz))
+        event.add("summary", f"Shift: {s.queue}")
+        breaks = sorted(s.breaks, key=lambda b: b.start_utc)
+        lines = [f"{team.name}, queue {s.queue}"]
+        lines += [
+            f"{b.kind}: {b.start_utc.astimezone(tz):%H:%M}–{b.end_utc.astimezone(tz):%H:%M}" for b in breaks
+        ]
+        event.add("description", "\n".join(lines))
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return bytes(cal.to_ical())

@@ -1,0 +1,56 @@
+"""The app factory: `create_app(settings)` wires storage, jobs, access and routes under /v1."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.service.db import make_engine, session_factory, transaction, upgrade
+from api.service.deps import AppState
+from api.service.errors import install_handlers
+from api.service.jobs import JobRunner
+from api.service.routes import availability, health, jobs, planning, rosters, teams, tokens
+from api.service.settings import Settings
+from api.service.storage import fail_interrupted_jobs
+
+log = logging.getLogger("wfm.service")
+API_PREFIX = "/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service. On start-up it migrates the database, fails jobs a previous run left active, and
+    starts the job runner; on shut-down it stops running solves (they are marked failed)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        if settings.migrate_on_start:
+            upgrade(engine)
+        sessions = session_factory(engine)
+        with transaction(sessions) as session:
+            interrupted = fail_interrupted_jobs(session)
+        if interrupted:
+            log.warning("marked %d interrupted job(s) failed; they can be resubmitted", interrupted)
+        runner = JobRunner(settings.database_url, sessions, settings.job_workers, settings.solver_threads)
+        app.state.wfm = AppState(settings=settings, engine=engine, sessions=sessions, runner=runner)
+        try:
+            yield
+        finally:
+            runner.shutdown()
+            engine.dispose()
+
+    app = FastAPI(
+        title="wfm-optimizer",
+        summary="Forecasting, staffing and rostering for support teams.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_handlers(app)
+    app.include_router(health.router)
+    for module in (tokens, teams, availability, planning, jobs, rosters):
+        app.include_router(module.router, prefix=API_PREFIX)
+    return app

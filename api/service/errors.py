@@ -1,0 +1,142 @@
+"""Errors of the service and the one place that maps every error to an HTTP answer."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from scheduler.errors import Infeasible, InvalidInput, WfmError
+
+log = logging.getLogger("wfm.service")
+
+
+class ServiceError(Exception):
+    """An error the service raises on purpose; `status` is its HTTP status."""
+
+    status = 400
+    title = "bad request"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(ServiceError):
+    """An id that does not exist (or that this token may not see)."""
+
+    status = 404
+    title = "not found"
+
+
+class Unauthorized(ServiceError):
+    """No token, or a token that is unknown or revoked."""
+
+    status = 401
+    title = "unauthorized"
+
+
+class Forbidden(ServiceError):
+    """The token's role may not do this."""
+
+    status = 403
+    title = "forbidden"
+
+
+class Conflict(ServiceError):
+    """The request clashes with what is stored (a duplicate, or a job in the wrong state)."""
+
+    status = 409
+    title = "conflict"
+
+
+class TooLarge(ServiceError):
+    """An upload above the configured size."""
+
+    status = 413
+    title = "file too large"
+
+
+class JobFailed(ServiceError):
+    """The result of a job that failed: its stored error, with the status it was stored with."""
+
+    def __init__(self, error: dict[str, Any]) -> None:
+        super().__init__(str(error.get("detail", "the job failed")))
+        self.status = int(error.get("status", 422))
+        self.body = {k: v for k, v in error.items() if k != "status"}
+
+
+def invalid_body(exc: InvalidInput) -> dict[str, Any]:
+    """The answer body of invalid input: a message and each issue with its place."""
+    return {
+        "title": "invalid input",
+        "detail": str(exc),
+        "issues": [
+            {"file": i.file, "row": i.row, "column": i.column, "value": i.value, "reason": i.reason}
+            for i in exc.issues
+        ],
+    }
+
+
+def infeasible_body(exc: Infeasible) -> dict[str, Any]:
+    """The answer body of an infeasible request: the conflicting rules in a lead's words."""
+    return {"title": "infeasible", "detail": str(exc), "conflicts": list(exc.conflicts)}
+
+
+def _service_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ServiceError)
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    if isinstance(exc, JobFailed):
+        return JSONResponse(exc.body, status_code=exc.status)
+    return JSONResponse({"title": exc.title, "detail": exc.detail}, status_code=exc.status, headers=headers)
+
+
+def _wfm_error(_request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, Infeasible):
+        return JSONResponse(infeasible_body(exc), status_code=422)
+    if isinstance(exc, InvalidInput):
+        return JSONResponse(invalid_body(exc), status_code=422)
+    return JSONResponse({"title": "invalid input", "detail": str(exc)}, status_code=422)
+
+
+def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    issues = [
+        {
+            "column": ".".join(str(part) for part in err.get("loc", ())),
+            "reason": err.get("msg", ""),
+            "type": err.get("type", ""),
+        }
+        for err in exc.errors()
+    ]
+    detail = "; ".join(f"{i['column']}: {i['reason']}" for i in issues[:10])
+    return JSONResponse(
+        jsonable_encoder({"title": "invalid request", "detail": detail, "issues": issues}), status_code=422
+    )
+
+
+def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return JSONResponse(
+        {"title": "error", "detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+    )
+
+
+def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    # the type only: messages may carry personal data
+    log.error("unexpected error: %s", type(exc).__name__)
+    return JSONResponse({"title": "internal error", "detail": "an unexpected error; see the logs"}, 500)
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Map every error to one HTTP answer (routes never build error responses by hand)."""
+    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(WfmError, _wfm_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,220 @@
+"""Input and output schemas of the service (the team and agent schemas come from api.schemas)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas import AgentIn, TeamIn
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Health(BaseModel):
+    """Liveness or readiness."""
+
+    status: str
+    detail: str = ""
+
+
+class TokenCreate(_In):
+    """A token to create."""
+
+    role: Literal["lead", "planner", "hr", "admin"]
+    teams: list[str] = Field(default_factory=list, description="team ids the token may see; '*' for all")
+    label: str = Field(default="", max_length=200)
+
+
+class TokenOut(BaseModel):
+    """A stored token (never its secret)."""
+
+    id: int
+    role: str
+    teams: list[str]
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class TokenCreated(TokenOut):
+    """A new token: `token` is shown this once."""
+
+    token: str
+
+
+class Me(BaseModel):
+    """The caller."""
+
+    token_id: int
+    role: str
+    teams: list[str]
+
+
+class TeamCreate(TeamIn):
+    """A team to create; `id` defaults to a slug of the name."""
+
+    id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+class TeamOut(TeamIn):
+    """A stored team."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class TeamBrief(BaseModel):
+    """A team in a list."""
+
+    id: str
+    name: str
+    tz: str
+    agents: int
+
+
+class AgentOut(AgentIn):
+    """A stored agent."""
+
+
+class AvailabilityOut(BaseModel):
+    """A stored availability row (times are the agent's local HH:MM)."""
+
+    agent_id: str
+    date: str
+    weekday: str
+    start: str
+    end: str
+    kind: str
+    note: str
+
+
+class ImportReport(BaseModel):
+    """What an availability import changed (or, in a dry run, would change)."""
+
+    file: str
+    mode: str
+    dry_run: bool
+    rows: int
+    duplicate_rows: int
+    added: int
+    unchanged: int
+    removed: int
+    import_id: int | None
+
+
+class DatasetOut(BaseModel):
+    """A stored history, forecast or requirements frame."""
+
+    id: int
+    kind: str
+    source_id: int | None
+    meta: dict[str, Any]
+    created_at: datetime
+
+
+class DatasetRows(DatasetOut):
+    """A stored frame with its rows."""
+
+    rows: list[dict[str, Any]]
+
+
+class ForecastCreate(_In):
+    """Forecast a week from a stored history."""
+
+    history_id: int
+    week: date = Field(description="first local day of the week, YYYY-MM-DD")
+
+
+class RequirementsCreate(_In):
+    """Requirements from a stored forecast."""
+
+    forecast_id: int
+    statistic: str = Field(default="mean", description="forecast column to staff to: mean, q50, q90, ...")
+
+
+class RosterJobCreate(_In):
+    """A roster solve. With `base_version`, a re-roster that keeps that version's pinned shifts."""
+
+    week: date | None = Field(default=None, description="first local day of the week (default: the base's)")
+    requirements_id: int | None = Field(default=None, description="stored requirements (default: the base's)")
+    base_version: int | None = Field(default=None, ge=1)
+    previous_version: int | None = Field(
+        default=None, ge=1, description="last week's roster version, for rest and days in a row"
+    )
+    time_limit_s: float | None = Field(default=None, gt=0)
+    seed: int = Field(default=0, ge=0)
+
+
+class JobOut(BaseModel):
+    """A job: its state and, while it runs, the best objective so far, the bound and the elapsed time."""
+
+    id: str
+    team_id: str
+    kind: str
+    state: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    objective: float | None
+    bound: float | None
+    elapsed_s: float | None
+    version: int | None
+    error: dict[str, Any] | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class VersionOut(BaseModel):
+    """A roster version in a list."""
+
+    number: int
+    first_day: date
+    job_id: str | None
+    based_on: int | None
+    status: str
+    objective: float | None
+    bound: float | None
+    elapsed_s: float | None
+    published: bool
+    published_at: datetime | None
+    created_at: datetime
+    summary: dict[str, Any]
+    penalties: dict[str, float]
+    pins: list[dict[str, Any]]
+
+
+class VersionDetail(VersionOut):
+    """A roster version with its rows (the roster contract)."""
+
+    rows: list[dict[str, Any]]
+
+
+class PinRef(_In):
+    """A shift of the version to keep in re-rosters: the agent and the local day."""
+
+    agent_id: str
+    local_date: date
+
+
+class PinsIn(_In):
+    """The shifts to pin (replaces the version's pins)."""
+
+    pins: list[PinRef]
+
+
+class Comparison(BaseModel):
+    """Two roster versions side by side."""
+
+    base: int
+    other: int
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[dict[str, Any]]
+    unchanged: int
+    hours_by_agent: dict[str, dict[str, float]]
+    summary: dict[str, dict[str, Any]]

@@ -1,0 +1,373 @@
+"""Storage functions: teams and agents, availability, datasets, jobs and roster versions.
+
+Every function works inside the caller's session; the caller commits, so one request or one
+job is one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from api.schemas import team_from_mapping, team_to_mapping
+from api.service.codec import entry_from_dict, entry_key, entry_to_dict, frame_from_blob, frame_to_blob
+from api.service.db import (
+    AgentRow,
+    AvailabilityRow,
+    DatasetRow,
+    ImportRow,
+    JobRow,
+    RosterVersionRow,
+    TeamRow,
+    utcnow,
+)
+from api.service.errors import Conflict, NotFound
+from scheduler.domain import AvailabilityEntry, Team
+from scheduler.errors import InvalidInput
+
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+ACTIVE_STATES = ("queued", "running")
+
+
+def slugify(name: str) -> str:
+    """A team id from its name: 'Creator Support' -> 'creator-support'."""
+    return _SLUG_RE.sub("-", name.lower()).strip("-")[:64] or "team"
+
+
+# --- teams and agents ------------------------------------------------------------------------
+
+
+def team_row(session: Session, team_id: str) -> TeamRow:
+    """The stored team, or NotFound."""
+    row = session.get(TeamRow, team_id)
+    if row is None:
+        raise NotFound(f"team {team_id!r} not found")
+    return row
+
+
+def agent_mappings(session: Session, team_id: str) -> list[dict[str, Any]]:
+    """The team's agents as team-file mappings, in their order."""
+    rows = session.scalars(select(AgentRow).where(AgentRow.team_id == team_id).order_by(AgentRow.position))
+    return [dict(r.spec) for r in rows]
+
+
+def team_mapping(session: Session, row: TeamRow) -> dict[str, Any]:
+    """The whole team as a team-file mapping."""
+    return {**row.settings, "agents": agent_mappings(session, row.id)}
+
+
+def team_of(session: Session, row: TeamRow) -> Team:
+    """The domain team of a stored team."""
+    return team_from_mapping(team_mapping(session, row))
+
+
+def _store_agents(session: Session, team_id: str, team: Team) -> None:
+    session.execute(delete(AgentRow).where(AgentRow.team_id == team_id))
+    for position, agent in enumerate(team_to_mapping(team)["agents"]):
+        session.add(AgentRow(team_id=team_id, agent_id=agent["id"], position=position, spec=agent))
+
+
+def _drop_orphan_availability(session: Session, team_id: str, team: Team) -> None:
+    known = [a.id for a in team.agents]
+    session.execute(
+        delete(AvailabilityRow).where(
+            AvailabilityRow.team_id == team_id, AvailabilityRow.agent_id.not_in(known)
+        )
+    )
+
+
+def create_team(session: Session, data: dict[str, Any], team_id: str | None = None) -> TeamRow:
+    """Store a new team (validated whole); Conflict when its id is taken."""
+    team = team_from_mapping(data)
+    slug = team_id or slugify(team.name)
+    if session.get(TeamRow, slug) is not None:
+        raise Conflict(f"a team with id {slug!r} exists; choose another id or name")
+    mapping = team_to_mapping(team)
+    mapping.pop("agents")
+    now = utcnow()
+    row = TeamRow(id=slug, name=team.name, settings=mapping, created_at=now, updated_at=now)
+    session.add(row)
+    session.flush()
+    _store_agents(session, slug, team)
+    return row
+
+
+def replace_team(session: Session, row: TeamRow, data: dict[str, Any]) -> TeamRow:
+    """Replace a team's settings and agents (validated whole); availability of removed agents goes."""
+    team = team_from_mapping(data)
+    mapping = team_to_mapping(team)
+    mapping.pop("agents")
+    row.name, row.settings, row.updated_at = team.name, mapping, utcnow()
+    _store_agents(session, row.id, team)
+    _drop_orphan_availability(session, row.id, team)
+    return row
+
+
+def put_agent(session: Session, row: TeamRow, agent: dict[str, Any], *, create: bool) -> Team:
+    """Add (`create`) or replace one agent, checking the whole team still holds together."""
+    agents = agent_mappings(session, row.id)
+    ids = [a["id"] for a in agents]
+    if create and agent["id"] in ids:
+        raise Conflict(f"agent {agent['id']!r} exists in team {row.id!r}; use PUT to change it")
+    if not create and agent["id"] not in ids:
+        raise NotFound(f"agent {agent['id']!r} not found in team {row.id!r}")
+    agents = [*agents, agent] if create else [agent if a["id"] == agent["id"] else a for a in agents]
+    team = team_from_mapping({**row.settings, "agents": agents})
+    _store_agents(session, row.id, team)
+    row.updated_at = utcnow()
+    return team
+
+
+def delete_agent(session: Session, row: TeamRow, agent_id: str) -> None:
+    """Remove an agent and its availability."""
+    agents = agent_mappings(session, row.id)
+    if agent_id not in [a["id"] for a in agents]:
+        raise NotFound(f"agent {agent_id!r} not found in team {row.id!r}")
+    if len(agents) == 1:
+        raise InvalidInput(
+            f"team {row.id!r} has no agents left without {agent_id!r}; add another agent first"
+        )
+    team = team_from_mapping({**row.settings, "agents": [a for a in agents if a["id"] != agent_id]})
+    _store_agents(session, row.id, team)
+    _drop_orphan_availability(session, row.id, team)
+    row.updated_at = utcnow()
+
+
+# --- availability ----------------------------------------------------------------------------
+
+
+def availability_of(session: Session, team_id: str) -> tuple[AvailabilityEntry, ...]:
+    """The team's stored availability rows, in import order."""
+    rows = session.scalars(
+        select(AvailabilityRow).where(AvailabilityRow.team_id == team_id).order_by(AvailabilityRow.id)
+    )
+    return tuple(
+        AvailabilityEntry(r.agent_id, r.kind, r.start_minute, r.end_minute, r.on_date, r.weekday, r.note)  # type: ignore[arg-type]
+        for r in rows
+    )
+
+
+def import_availability(
+    session: Session,
+    team_id: str,
+    entries: tuple[AvailabilityEntry, ...],
+    *,
+    mode: str,
+    dry_run: bool,
+    filename: str,
+    sha256: str,
+    token_id: int | None,
+) -> dict[str, Any]:
+    """Merge (add new rows) or replace (the file is the whole availability) a checked file's rows.
+
+    Rows already stored are not added again, so importing the same file twice changes nothing.
+    Returns the counts; with `dry_run` nothing is written.
+    """
+    stored = {
+        r.natural_key: r.id
+        for r in session.scalars(select(AvailabilityRow).where(AvailabilityRow.team_id == team_id))
+    }
+    in_file: dict[str, AvailabilityEntry] = {}
+    for e in entries:
+        in_file.setdefault(entry_key(e), e)
+    new = [k for k in in_file if k not in stored]
+    gone = [k for k in stored if k not in in_file] if mode == "replace" else []
+    report: dict[str, Any] = {
+        "file": filename,
+        "mode": mode,
+        "dry_run": dry_run,
+        "rows": len(entries),
+        "duplicate_rows": len(entries) - len(in_file),
+        "added": len(new),
+        "unchanged": len(in_file) - len(new),
+        "removed": len(gone),
+        "import_id": None,
+    }
+    if dry_run:
+        return report
+    imp = ImportRow(
+        team_id=team_id,
+        filename=filename[:300],
+        sha256=sha256,
+        mode=mode,
+        rows=len(entries),
+        added=len(new),
+        unchanged=report["unchanged"],
+        removed=len(gone),
+        token_id=token_id,
+        created_at=utcnow(),
+    )
+    session.add(imp)
+    session.flush()
+    if gone:
+        session.execute(delete(AvailabilityRow).where(AvailabilityRow.id.in_([stored[k] for k in gone])))
+    for key in new:
+        e = in_file[key]
+        session.add(
+            AvailabilityRow(
+                team_id=team_id,
+                agent_id=e.agent_id,
+                kind=e.kind,
+                on_date=e.on_date,
+                weekday=e.weekday,
+                start_minute=e.start_minute,
+                end_minute=e.end_minute,
+                note=e.note,
+                natural_key=key,
+                import_id=imp.id,
+            )
+        )
+    report["import_id"] = imp.id
+    return report
+
+
+# --- datasets: history, forecasts, requirements --------------------------------------------
+
+
+def save_dataset(
+    session: Session,
+    team_id: str,
+    kind: str,
+    frame: pd.DataFrame,
+    meta: dict[str, Any],
+    source_id: int | None,
+) -> DatasetRow:
+    """Store a frame of a team."""
+    blob, instants = frame_to_blob(frame)
+    row = DatasetRow(
+        team_id=team_id,
+        kind=kind,
+        source_id=source_id,
+        meta={**meta, "rows": len(frame), "instant_columns": instants},
+        content=blob,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def dataset_row(session: Session, team_id: str, kind: str, dataset_id: int) -> DatasetRow:
+    """A stored dataset of the team, or NotFound."""
+    row = session.get(DatasetRow, dataset_id)
+    if row is None or row.team_id != team_id or row.kind != kind:
+        raise NotFound(f"{kind} {dataset_id} not found in team {team_id!r}")
+    return row
+
+
+def dataset_frame(row: DatasetRow) -> pd.DataFrame:
+    """The frame of a stored dataset."""
+    return frame_from_blob(row.content, list(row.meta.get("instant_columns", [])))
+
+
+def datasets_of(session: Session, team_id: str, kind: str) -> list[DatasetRow]:
+    """The team's datasets of one kind, newest first."""
+    return list(
+        session.scalars(
+            select(DatasetRow)
+            .where(DatasetRow.team_id == team_id, DatasetRow.kind == kind)
+            .order_by(DatasetRow.id.desc())
+        )
+    )
+
+
+# --- jobs and roster versions ----------------------------------------------------------------
+
+
+def job_row(session: Session, job_id: str) -> JobRow:
+    """A job, or NotFound."""
+    row = session.get(JobRow, job_id)
+    if row is None:
+        raise NotFound(f"job {job_id!r} not found")
+    return row
+
+
+def set_job_state(
+    session: Session, job_id: str, state: str, *, only_from: tuple[str, ...], **values: Any
+) -> bool:
+    """Move a job to `state` if it is in one of `only_from`; False if it was not (someone else won)."""
+    result = session.execute(
+        update(JobRow)
+        .where(JobRow.id == job_id, JobRow.state.in_(only_from))
+        .values(state=state, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def fail_interrupted_jobs(session: Session) -> int:
+    """Mark jobs left queued or running by a stopped service as failed (they can be resubmitted)."""
+    result = session.execute(
+        update(JobRow)
+        .where(JobRow.state.in_(ACTIVE_STATES))
+        .values(
+            state="failed",
+            finished_at=utcnow(),
+            error={
+                "status": 503,
+                "title": "interrupted",
+                "detail": "the service stopped while the job was queued or running; resubmit it",
+            },
+        )
+    )
+    return int(getattr(result, "rowcount", 0))
+
+
+def version_row(session: Session, team_id: str, number: int) -> RosterVersionRow:
+    """Roster version `number` of the team, or NotFound."""
+    row = session.scalar(
+        select(RosterVersionRow).where(RosterVersionRow.team_id == team_id, RosterVersionRow.number == number)
+    )
+    if row is None:
+        raise NotFound(f"roster version {number} not found in team {team_id!r}")
+    return row
+
+
+def versions_of(session: Session, team_id: str) -> list[RosterVersionRow]:
+    """The team's roster versions, newest first."""
+    return list(
+        session.scalars(
+            select(RosterVersionRow)
+            .where(RosterVersionRow.team_id == team_id)
+            .order_by(RosterVersionRow.number.desc())
+        )
+    )
+
+
+def next_version_number(session: Session, team_id: str) -> int:
+    """The number the team's next roster version gets."""
+    current = session.scalar(
+        select(func.max(RosterVersionRow.number)).where(RosterVersionRow.team_id == team_id)
+    )
+    return 1 if current is None else int(current) + 1
+
+
+def publish_version(session: Session, row: RosterVersionRow, token_id: int) -> None:
+    """Publish a version; any other published version of the same team and week is withdrawn."""
+    if row.published_at is not None:
+        raise Conflict(f"roster version {row.number} is already published")
+    session.execute(
+        update(RosterVersionRow)
+        .where(
+            RosterVersionRow.team_id == row.team_id,
+            RosterVersionRow.first_day == row.first_day,
+            RosterVersionRow.id != row.id,
+        )
+        .values(published_at=None, published_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    row.published_at, row.published_by = utcnow(), token_id
+
+
+def availability_snapshot(entries: tuple[AvailabilityEntry, ...]) -> list[dict[str, Any]]:
+    """Availability rows as stored with a job and a roster version."""
+    return [entry_to_dict(e) for e in entries]
+
+
+def availability_from_snapshot(rows: list[Any]) -> tuple[AvailabilityEntry, ...]:
+    """The inverse of `availability_snapshot`."""
+    return tuple(entry_from_dict(r) for r in rows)

@@ -1,0 +1,59 @@
+"""Uploaded files: size-limited, written to a temporary file for the format readers, issues named after the upload."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from fastapi import UploadFile
+
+from api.service.errors import TooLarge
+from scheduler.errors import InputIssue, InvalidInput
+
+T = TypeVar("T")
+_CHUNK = 1024 * 1024
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def read_upload(file: UploadFile, max_bytes: int) -> bytes:
+    """The upload's bytes, or TooLarge past `max_bytes`."""
+    data = bytearray()
+    while chunk := file.file.read(_CHUNK):
+        data.extend(chunk)
+        if len(data) > max_bytes:
+            raise TooLarge(f"the file is larger than {max_bytes} bytes")
+    return bytes(data)
+
+
+def upload_name(file: UploadFile) -> str:
+    """The upload's file name, as the client gave it (or 'upload')."""
+    return Path(file.filename or "upload").name or "upload"
+
+
+def sha256_of(data: bytes) -> str:
+    """The SHA-256 of the bytes (to recognise a re-import)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_upload(data: bytes, name: str, reader: Callable[[Path], T], allowed: tuple[str, ...]) -> T:
+    """Run a format reader on the upload; every issue names the uploaded file, not the temporary one.
+
+    Raises:
+        InvalidInput: an unsupported type, an empty file, or whatever the reader finds wrong.
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix not in allowed:
+        raise InvalidInput([InputIssue(f"unknown file type; upload {' or '.join(allowed)}", name)])
+    if not data:
+        raise InvalidInput([InputIssue("the file is empty", name)])
+    with tempfile.TemporaryDirectory(prefix="wfm-upload-") as folder:
+        path = Path(folder) / (_SAFE.sub("_", Path(name).stem)[:80] + suffix)
+        path.write_bytes(data)
+        try:
+            return reader(path)
+        except InvalidInput as exc:
+            raise exc.located(name) from exc

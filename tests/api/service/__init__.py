@@ -1,0 +1,1 @@
+"""Tests of the web service, laid out like api/service/."""

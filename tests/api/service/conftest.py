@@ -1,0 +1,171 @@
+"""Fixtures: a real SQLite file on tmp_path, the app behind a real HTTP test client, tokens, a tiny team."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from api.service import Settings, create_app
+from api.service.auth import create_token
+from api.service.db import make_engine, session_factory, transaction
+
+WEEK = date(2026, 11, 2)  # a Monday; Europe/London has no DST change that week
+TEAM_ID = "tiny-desk"
+
+
+def tiny_team(name: str = "Tiny Desk") -> dict[str, Any]:
+    """Two agents, one email queue, hourly grid: CP-SAT solves it in well under a second."""
+    return {
+        "name": name,
+        "tz": "Europe/London",
+        "interval_minutes": 60,
+        "shrinkage": 0.1,
+        "queues": [{"name": "email", "channel": "email", "response_hours": 8}],
+        "shift_rules": {
+            "lengths_hours": [8],
+            "start_step_minutes": 60,
+            "earliest_start": "07:00",
+            "latest_start": "10:00",
+            "breaks": [],
+        },
+        "labour_rules": {"min_rest_hours": 11, "max_consecutive_days": 6, "min_days_off_per_week": 2},
+        "agents": [
+            {
+                "id": "a1",
+                "name": "Ann Example",
+                "tz": "Europe/London",
+                "skills": ["email"],
+                "min_hours_per_week": 16,
+                "max_hours_per_week": 40,
+            },
+            {
+                "id": "a2",
+                "name": "Bo Example",
+                "tz": "America/New_York",
+                "skills": ["email"],
+                "min_hours_per_week": 0,
+                "max_hours_per_week": 40,
+            },
+        ],
+    }
+
+
+def requirements_csv(first_day: date = WEEK, agents: int = 1) -> str:
+    """The requirements contract: `agents` on email 09:00-17:00 London time, Monday to Friday."""
+    rows = []
+    for d in range(5):
+        day = pd.Timestamp(first_day + timedelta(days=d)).tz_localize("Europe/London")
+        for hour in range(9, 17):
+            ds = (day + pd.Timedelta(hours=hour)).tz_convert("UTC").isoformat()
+            rows.append({"queue": "email", "ds": ds, "volume": 5, "aht_s": 300, "required": agents,
+                         "scheduled_needed": agents})  # fmt: skip
+    return pd.DataFrame(rows).to_csv(index=False)
+
+
+def availability_csv(rows: list[dict[str, str]]) -> str:
+    """An HR availability file."""
+    columns = ["agent_id", "date", "weekday", "start", "end", "kind", "note"]
+    return pd.DataFrame([{c: r.get(c, "") for c in columns} for r in rows], columns=columns).to_csv(
+        index=False
+    )
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header of a token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "wfm.db"
+
+
+@pytest.fixture
+def settings(db_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{db_path}", job_workers=1, solver_threads=1, default_time_limit_s=2.0
+    )
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+class Tokens:
+    """Creates tokens straight in the database (as `wfm token create` does)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._engine = make_engine(settings.database_url)
+
+    def make(self, role: str, *teams: str) -> dict[str, str]:
+        with transaction(session_factory(self._engine)) as session:
+            _, secret = create_token(session, role, list(teams))
+        return bearer(secret)
+
+
+@pytest.fixture
+def tokens(client: TestClient, settings: Settings) -> Iterator[Tokens]:
+    made = Tokens(settings)
+    yield made
+    made._engine.dispose()
+
+
+@pytest.fixture
+def admin(tokens: Tokens) -> dict[str, str]:
+    return tokens.make("admin")
+
+
+@pytest.fixture
+def team_id(client: TestClient, admin: dict[str, str]) -> str:
+    response = client.post("/v1/teams", json=tiny_team(), headers=admin)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+@pytest.fixture
+def lead(tokens: Tokens, team_id: str) -> dict[str, str]:
+    return tokens.make("lead", team_id)
+
+
+@pytest.fixture
+def requirements_id(client: TestClient, team_id: str, lead: dict[str, str]) -> int:
+    files = {"file": ("requirements.csv", requirements_csv(), "text/csv")}
+    response = client.post(f"/v1/teams/{team_id}/requirements/upload", files=files, headers=lead)
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def wait_for_job(
+    client: TestClient,
+    job_id: str,
+    headers: dict[str, str],
+    *,
+    until: tuple[str, ...] = ("succeeded", "failed", "cancelled"),
+    timeout_s: float = 60.0,
+) -> dict[str, Any]:
+    """Poll a job until its state is one of `until` (a generous guard, not a timing check)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        job: dict[str, Any] = client.get(f"/v1/jobs/{job_id}", headers=headers).json()
+        if job["state"] in until or time.monotonic() > deadline:
+            return job
+        time.sleep(0.05)
+
+
+def solve_roster(
+    client: TestClient, team_id: str, requirements_id: int, headers: dict[str, str], **extra: Any
+) -> dict[str, Any]:
+    """Run a roster job to its end and return the job."""
+    body = {"week": WEEK.isoformat(), "requirements_id": requirements_id, "time_limit_s": 2, **extra}
+    response = client.post(f"/v1/teams/{team_id}/roster-jobs", json=body, headers=headers)
+    assert response.status_code == 202, response.text
+    return wait_for_job(client, response.json()["id"], headers)

@@ -1,0 +1,1 @@
+"""Tests of the routes, one module per resource."""

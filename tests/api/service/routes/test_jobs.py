@@ -1,0 +1,166 @@
+"""Roster jobs: answered at once, solved in a worker process, progress, cancel, infeasible, restart."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from api.schemas import team_to_mapping
+from api.service import Settings, create_app
+from api.service.db import make_engine
+from forecasting import forecast_week
+from scheduler.requirements import compute_requirements
+from scheduler.sample import sample_history, sample_team
+from scheduler.timegrid import PlanningWeek
+from tests.api.service.conftest import WEEK, Tokens, availability_csv, solve_roster, wait_for_job
+
+
+def test_a_job_runs_to_a_stored_roster_version(
+    client: TestClient, lead: dict[str, str], team_id: str, requirements_id: int
+) -> None:
+    job = solve_roster(client, team_id, requirements_id, lead)
+    assert job["state"] == "succeeded", job
+    assert job["version"] == 1
+    assert job["objective"] is not None
+    assert job["elapsed_s"] is not None
+    result = client.get(f"/v1/jobs/{job['id']}/result", headers=lead).json()
+    assert result["number"] == 1
+    assert result["summary"]["shifts"] > 0
+    detail = client.get(f"/v1/teams/{team_id}/rosters/1", headers=lead).json()
+    assert {r["activity"] for r in detail["rows"]} == {"shift"}
+    assert [j["id"] for j in client.get(f"/v1/teams/{team_id}/roster-jobs", headers=lead).json()] == [
+        job["id"]
+    ]
+
+
+def test_an_infeasible_request_fails_with_a_422_explanation(
+    client: TestClient, lead: dict[str, str], team_id: str, requirements_id: int
+) -> None:
+    week_off = [
+        {"agent_id": "a1", "date": (WEEK + timedelta(days=d)).isoformat(), "kind": "unavailable"}
+        for d in range(7)
+    ]
+    client.post(
+        f"/v1/teams/{team_id}/availability/imports",
+        files={"file": ("off.csv", availability_csv(week_off))},
+        headers=lead,
+    )
+    job = solve_roster(client, team_id, requirements_id, lead)
+    assert job["state"] == "failed"
+    assert job["error"]["status"] == 422
+    assert job["error"]["conflicts"]
+    result = client.get(f"/v1/jobs/{job['id']}/result", headers=lead)
+    assert result.status_code == 422
+    assert result.json()["title"] == "infeasible"
+    assert client.get(f"/v1/teams/{team_id}/rosters", headers=lead).json() == []
+
+
+def test_bad_job_requests_are_refused_at_once(
+    client: TestClient, lead: dict[str, str], team_id: str, requirements_id: int
+) -> None:
+    base = f"/v1/teams/{team_id}/roster-jobs"
+    far = client.post(base, json={"week": "2030-01-07", "requirements_id": requirements_id}, headers=lead)
+    assert far.status_code == 422
+    assert "no requirement falls in the week" in far.json()["detail"]
+    assert (
+        client.post(base, json={"week": WEEK.isoformat(), "requirements_id": 77}, headers=lead).status_code
+        == 404
+    )
+    assert client.post(base, json={"requirements_id": requirements_id}, headers=lead).status_code == 422
+    too_long = {"week": WEEK.isoformat(), "requirements_id": requirements_id, "time_limit_s": 10_000}
+    assert client.post(base, json=too_long, headers=lead).status_code == 422
+    assert client.get("/v1/jobs/unknown", headers=lead).status_code == 404
+
+
+@pytest.fixture
+def big_team(client: TestClient, admin: dict[str, str], tokens: Tokens) -> tuple[str, int, dict[str, str]]:
+    """The 14-agent sample team with a forecast week's requirements: its solve runs until stopped."""
+    team = sample_team()
+    team_id = client.post("/v1/teams", json=team_to_mapping(team), headers=admin).json()["id"]
+    week = PlanningWeek(WEEK, team.tz, team.interval_minutes)
+    requirements = compute_requirements(forecast_week(sample_history(WEEK, weeks=3), week), team)
+    requirements["ds"] = requirements["ds"].map(lambda t: t.isoformat())
+    lead = tokens.make("lead", team_id)
+    upload = client.post(
+        f"/v1/teams/{team_id}/requirements/upload",
+        files={"file": ("r.csv", requirements.to_csv(index=False))},
+        headers=lead,
+    )
+    assert upload.status_code == 201, upload.text
+    return team_id, int(upload.json()["id"]), lead
+
+
+def test_cancel_stops_a_running_and_a_queued_job_and_stores_nothing(
+    client: TestClient, big_team: tuple[str, int, dict[str, str]]
+) -> None:
+    team_id, requirements_id, lead = big_team
+    body = {"week": WEEK.isoformat(), "requirements_id": requirements_id, "time_limit_s": 120}
+    first = client.post(f"/v1/teams/{team_id}/roster-jobs", json=body, headers=lead).json()
+    second = client.post(f"/v1/teams/{team_id}/roster-jobs", json=body, headers=lead).json()
+    running = wait_for_job(client, first["id"], lead, until=("running",))
+    assert running["state"] == "running"
+    assert client.get(f"/v1/jobs/{second['id']}", headers=lead).json()["state"] == "queued"  # one worker
+
+    # reads go on while the solve runs
+    statuses: list[int] = []
+
+    def read() -> None:
+        for _ in range(5):
+            statuses.append(client.get(f"/v1/teams/{team_id}/agents", headers=lead).status_code)
+            statuses.append(client.get(f"/v1/jobs/{first['id']}", headers=lead).status_code)
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for t in readers:
+        t.start()
+    for t in readers:
+        t.join()
+    assert statuses == [200] * 40
+    progress = client.get(f"/v1/jobs/{first['id']}", headers=lead).json()
+    assert progress["elapsed_s"] > 0
+    assert {"objective", "bound"} <= set(progress)
+
+    assert client.post(f"/v1/jobs/{second['id']}/cancel", headers=lead).json()["state"] == "cancelled"
+    cancelled = client.post(f"/v1/jobs/{first['id']}/cancel", headers=lead).json()
+    assert cancelled["state"] == "cancelled"
+    assert client.post(f"/v1/jobs/{first['id']}/cancel", headers=lead).status_code == 409
+    assert client.get(f"/v1/jobs/{first['id']}/result", headers=lead).status_code == 409
+    assert client.app.state.wfm.runner.active() == 0  # type: ignore[attr-defined]
+    assert client.get(f"/v1/teams/{team_id}/rosters", headers=lead).json() == []
+
+
+def test_jobs_left_running_by_a_crash_are_failed_at_start_up_and_can_be_retried(
+    settings: Settings, db_path: Path
+) -> None:
+    from tests.api.service.conftest import Tokens as MakeTokens
+    from tests.api.service.conftest import requirements_csv, tiny_team
+
+    with TestClient(create_app(settings)) as client:
+        tokens = MakeTokens(settings)
+        admin = tokens.make("admin")
+        team_id = client.post("/v1/teams", json=tiny_team(), headers=admin).json()["id"]
+        req = client.post(
+            f"/v1/teams/{team_id}/requirements/upload",
+            files={"file": ("r.csv", requirements_csv())},
+            headers=admin,
+        ).json()["id"]
+        job = solve_roster(client, team_id, req, admin)
+        assert job["state"] == "succeeded"
+    engine = make_engine(settings.database_url)  # as if the service died mid-job
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE jobs SET state = 'running', version_id = NULL"))
+    engine.dispose()
+    with TestClient(create_app(settings)) as client:
+        failed = client.get(f"/v1/jobs/{job['id']}", headers=admin).json()
+        assert failed["state"] == "failed"
+        assert failed["error"]["title"] == "interrupted"
+        retried = client.post(f"/v1/jobs/{job['id']}/retry", headers=admin)
+        assert retried.status_code == 202
+        again = wait_for_job(client, retried.json()["id"], admin)
+        assert again["state"] == "succeeded"
+        assert again["version"] == 2
+    tokens._engine.dispose()

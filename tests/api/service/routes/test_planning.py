@@ -1,0 +1,93 @@
+"""Contact history upload, forecasts and requirements."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from fastapi.testclient import TestClient
+
+from tests.api.service.conftest import WEEK, Tokens, requirements_csv
+
+
+def _history_csv() -> str:
+    """Two weeks of hourly email history from London users."""
+    ds = pd.date_range(
+        pd.Timestamp(WEEK, tz="Europe/London") - pd.Timedelta(days=14), periods=14 * 24, freq="h"
+    )
+    y = [5.0 if 9 <= t.hour < 17 else 1.0 for t in ds]
+    frame = pd.DataFrame({"ds": ds.tz_convert("UTC"), "queue": "email", "y": y, "region": "Europe/London"})
+    frame["ds"] = frame["ds"].map(lambda t: t.isoformat())
+    return frame.to_csv(index=False)
+
+
+def test_history_to_forecast_to_requirements(client: TestClient, tokens: Tokens, team_id: str) -> None:
+    planner_lead = tokens.make("lead", team_id)
+    base = f"/v1/teams/{team_id}"
+    history = client.post(f"{base}/history", files={"file": ("h.csv", _history_csv())}, headers=planner_lead)
+    assert history.status_code == 201, history.text
+    assert history.json()["meta"]["rows"] == 14 * 24
+    forecast = client.post(
+        f"{base}/forecasts",
+        json={"history_id": history.json()["id"], "week": WEEK.isoformat()},
+        headers=planner_lead,
+    )
+    assert forecast.status_code == 201, forecast.text
+    requirements = client.post(
+        f"{base}/requirements", json={"forecast_id": forecast.json()["id"]}, headers=planner_lead
+    )
+    assert requirements.status_code == 201, requirements.text
+    rows = client.get(f"{base}/requirements/{requirements.json()['id']}", headers=planner_lead).json()["rows"]
+    assert {"queue", "ds", "required", "scheduled_needed"} <= set(rows[0])
+    assert len(rows) == 7 * 24
+    csv = client.get(f"{base}/forecasts/{forecast.json()['id']}?format=csv", headers=planner_lead)
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert list(pd.read_csv(io.StringIO(csv.text)).columns)[:4] == ["queue", "region", "ds", "mean"]
+    assert [d["id"] for d in client.get(f"{base}/history", headers=planner_lead).json()] == [
+        history.json()["id"]
+    ]
+
+
+def test_a_bad_history_file_is_a_422_with_rows(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    bad = "ds,queue,y\n2026-11-01T09:00:00,email,3\n2026-11-01T10:00:00Z,email,-1\n"
+    response = client.post(f"/v1/teams/{team_id}/history", files={"file": ("h.csv", bad)}, headers=lead)
+    assert response.status_code == 422
+    assert {(i["row"], i["column"]) for i in response.json()["issues"]} == {(2, "ds"), (3, "y")}
+
+
+def test_requirements_upload_checks_queues(client: TestClient, lead: dict[str, str], team_id: str) -> None:
+    wrong = requirements_csv().replace("email", "voice")
+    response = client.post(
+        f"/v1/teams/{team_id}/requirements/upload", files={"file": ("r.csv", wrong)}, headers=lead
+    )
+    assert response.status_code == 422
+    assert "voice" in response.json()["detail"]
+
+
+def test_unknown_ids_are_404(client: TestClient, lead: dict[str, str], team_id: str) -> None:
+    base = f"/v1/teams/{team_id}"
+    assert (
+        client.post(
+            f"{base}/forecasts", json={"history_id": 42, "week": "2026-11-02"}, headers=lead
+        ).status_code
+        == 404
+    )
+    assert client.get(f"{base}/requirements/42", headers=lead).status_code == 404
+
+
+def test_a_planner_may_plan_but_not_roster(client: TestClient, tokens: Tokens, team_id: str) -> None:
+    planner = tokens.make("planner", team_id)
+    response = client.post(
+        f"/v1/teams/{team_id}/requirements/upload",
+        files={"file": ("r.csv", requirements_csv())},
+        headers=planner,
+    )
+    assert response.status_code == 201
+    job = client.post(
+        f"/v1/teams/{team_id}/roster-jobs",
+        json={"week": WEEK.isoformat(), "requirements_id": response.json()["id"]},
+        headers=planner,
+    )
+    assert job.status_code == 403

@@ -1,0 +1,130 @@
+"""Roster versions: exports, pins and re-roster, compare, publish."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from api.formats import ROSTER_COLUMNS
+from tests.api.service.conftest import Tokens, solve_roster
+
+
+@pytest.fixture
+def version(client: TestClient, lead: dict[str, str], team_id: str, requirements_id: int) -> dict[str, Any]:
+    job = solve_roster(client, team_id, requirements_id, lead)
+    assert job["state"] == "succeeded", job
+    detail: dict[str, Any] = client.get(f"/v1/teams/{team_id}/rosters/{job['version']}", headers=lead).json()
+    return detail
+
+
+def test_csv_export_has_the_contract_columns(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any]
+) -> None:
+    response = client.get(f"/v1/teams/{team_id}/rosters/1/roster.csv", headers=lead)
+    assert response.status_code == 200
+    assert "attachment" in response.headers["content-disposition"]
+    frame = pd.read_csv(io.StringIO(response.text), dtype=str, keep_default_na=False)
+    assert tuple(frame.columns) == ROSTER_COLUMNS
+    assert frame.to_dict("records") == version["rows"]
+
+
+def test_xlsx_export_has_a_grid_and_a_coverage_sheet(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any]
+) -> None:
+    response = client.get(f"/v1/teams/{team_id}/rosters/1/roster.xlsx", headers=lead)
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Roster", "Coverage", "Shifts"]
+    grid = book["Roster"]
+    assert [c.value for c in grid[1]][:4] == ["Agent", "Name", "Zone", "Mon 02 Nov"]
+    assert [grid.cell(row=r, column=1).value for r in (2, 3)] == ["a1", "a2"]
+    assert grid.freeze_panes == "D2"
+    coverage = book["Coverage"]
+    assert coverage.max_row == 1 + 7 * 24
+
+
+def test_ics_export_is_in_the_agents_zone(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any]
+) -> None:
+    agent = next(r["agent_id"] for r in version["rows"])
+    response = client.get(f"/v1/teams/{team_id}/rosters/1/calendars/{agent}.ics", headers=lead)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/calendar")
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert len(events) == sum(1 for r in version["rows"] if r["agent_id"] == agent)
+    first = next(r for r in version["rows"] if r["agent_id"] == agent)
+    assert events[0].decoded("dtstart").isoformat() == first["start"]
+    assert client.get(f"/v1/teams/{team_id}/rosters/1/calendars/nobody.ics", headers=lead).status_code == 404
+    assert client.get(f"/v1/teams/{team_id}/rosters/9/roster.csv", headers=lead).status_code == 404
+
+
+def test_pins_survive_a_re_roster_and_compare_shows_the_changes(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any]
+) -> None:
+    shift = next(r for r in version["rows"] if r["activity"] == "shift")
+    pins = {"pins": [{"agent_id": shift["agent_id"], "local_date": shift["local_date"]}]}
+    pinned = client.put(f"/v1/teams/{team_id}/rosters/1/pins", json=pins, headers=lead)
+    assert pinned.status_code == 200
+    assert len(pinned.json()["pins"]) == 1
+    job = client.post(
+        f"/v1/teams/{team_id}/roster-jobs", json={"base_version": 1, "time_limit_s": 2}, headers=lead
+    )
+    assert job.status_code == 202, job.text
+    from tests.api.service.conftest import wait_for_job
+
+    done = wait_for_job(client, job.json()["id"], lead)
+    assert done["state"] == "succeeded", done
+    second = client.get(f"/v1/teams/{team_id}/rosters/2", headers=lead).json()
+    assert second["based_on"] == 1
+    kept = [
+        r
+        for r in second["rows"]
+        if (r["agent_id"], r["local_date"]) == (shift["agent_id"], shift["local_date"])
+    ]
+    assert [(r["start_utc"], r["end_utc"]) for r in kept if r["activity"] == "shift"] == [
+        (shift["start_utc"], shift["end_utc"])
+    ]
+    compared = client.get(f"/v1/teams/{team_id}/rosters/1/compare/2", headers=lead).json()
+    assert set(compared) >= {"added", "removed", "changed", "unchanged", "hours_by_agent", "summary"}
+    same = client.get(f"/v1/teams/{team_id}/rosters/1/compare/1", headers=lead).json()
+    assert (same["added"], same["removed"], same["changed"]) == ([], [], [])
+    assert same["unchanged"] == version["summary"]["shifts"]
+
+
+def test_pins_must_name_shifts_of_the_version(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any]
+) -> None:
+    response = client.put(
+        f"/v1/teams/{team_id}/rosters/1/pins",
+        json={"pins": [{"agent_id": "a1", "local_date": "2031-01-01"}]},
+        headers=lead,
+    )
+    assert response.status_code == 422
+    assert response.json()["issues"][0]["column"] == "pins.0"
+
+
+def test_publish_one_version_per_week(
+    client: TestClient,
+    lead: dict[str, str],
+    tokens: Tokens,
+    team_id: str,
+    version: dict[str, Any],
+    requirements_id: int,
+) -> None:
+    hr = tokens.make("hr", team_id)
+    assert client.post(f"/v1/teams/{team_id}/rosters/1/publish", headers=hr).status_code == 403
+    published = client.post(f"/v1/teams/{team_id}/rosters/1/publish", headers=lead)
+    assert published.json()["published"] is True
+    assert client.post(f"/v1/teams/{team_id}/rosters/1/publish", headers=lead).status_code == 409
+    assert solve_roster(client, team_id, requirements_id, lead)["state"] == "succeeded"
+    client.post(f"/v1/teams/{team_id}/rosters/2/publish", headers=lead)
+    listed = {
+        v["number"]: v["published"] for v in client.get(f"/v1/teams/{team_id}/rosters", headers=hr).json()
+    }
+    assert listed == {1: False, 2: True}

@@ -1,0 +1,78 @@
+"""api/exports.py on a hand-built roster: local times per agent zone, across midnight, in every format."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+import numpy as np
+import pandas as pd
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from api.exports import agent_ics_bytes, roster_csv_bytes, roster_xlsx_bytes
+from api.formats import ROSTER_COLUMNS
+from api.schemas import team_from_mapping
+from scheduler.domain import Activity, AvailabilityEntry, Roster, Shift
+from scheduler.problem import Problem
+from scheduler.report import coverage_frame
+from scheduler.timegrid import PlanningWeek
+from tests.api.service.conftest import WEEK, tiny_team
+
+
+def _roster() -> tuple[Problem, Roster]:
+    team = team_from_mapping(tiny_team())
+    week = PlanningWeek(WEEK, team.tz, team.interval_minutes)
+    problem = Problem(
+        team,
+        week,
+        {"email": np.ones(week.grid.n_intervals)},
+        (AvailabilityEntry("a1", "time_off", on_date=date(2026, 11, 4)),),
+    )
+    shifts = (
+        Shift("a1", WEEK, datetime(2026, 11, 2, 9, tzinfo=UTC), datetime(2026, 11, 2, 17, tzinfo=UTC), "email",
+              (Activity("break", datetime(2026, 11, 2, 11, tzinfo=UTC), datetime(2026, 11, 2, 11, 15, tzinfo=UTC)),)),
+        # New York: 20:00 local on Monday until 04:00 on Tuesday
+        Shift("a2", WEEK, datetime(2026, 11, 3, 1, tzinfo=UTC), datetime(2026, 11, 3, 9, tzinfo=UTC), "email"),
+    )  # fmt: skip
+    return problem, Roster(team.name, WEEK, shifts)
+
+
+def test_csv_bytes_are_the_contract() -> None:
+    problem, roster = _roster()
+    frame = pd.read_csv(io.BytesIO(roster_csv_bytes(roster, problem.team)), dtype=str)
+    assert tuple(frame.columns) == ROSTER_COLUMNS
+    assert list(frame["activity"]) == ["shift", "break", "shift"]
+    assert frame.loc[2, "start"] == "2026-11-02T20:00:00-05:00"
+
+
+def test_xlsx_grid_shows_local_times_days_off_and_time_off() -> None:
+    problem, roster = _roster()
+    book = load_workbook(io.BytesIO(roster_xlsx_bytes(problem, roster, coverage_frame(problem, roster))))
+    grid = book["Roster"]
+    assert grid["D2"].value == "09:00–17:00\nemail\nbreak 11:00"
+    assert grid["D3"].value == "20:00–04:00 (+1)\nemail"
+    assert grid["E2"].value == "off"
+    assert grid["F2"].value == "time off"
+    assert grid.cell(row=2, column=grid.max_column).value == 8.0
+    coverage = book["Coverage"]
+    assert [c.value for c in coverage[1]][:2] == ["Queue", "Interval start (Europe/London)"]
+    assert coverage["B2"].value == datetime(2026, 11, 2, 0, 0)
+
+
+def test_xlsx_accepts_a_team_alone() -> None:
+    problem, roster = _roster()
+    book = load_workbook(io.BytesIO(roster_xlsx_bytes(problem.team, roster, coverage_frame(problem, roster))))
+    assert book["Roster"]["F2"].value == "off"
+
+
+def test_ics_times_are_in_the_agents_zone() -> None:
+    problem, roster = _roster()
+    cal = Calendar.from_ical(agent_ics_bytes(roster, problem.team, "a2"))
+    (event,) = cal.walk("VEVENT")
+    start = event.decoded("dtstart")
+    assert start.isoformat() == "2026-11-02T20:00:00-05:00"
+    assert str(start.tzinfo) == "America/New_York"
+    assert b"TZID=America/New_York" in agent_ics_bytes(roster, problem.team, "a2")
+    assert cal.walk("VTIMEZONE")
+    assert event["uid"] == "tiny-desk-a2-2026-11-02@wfm-optimizer"
