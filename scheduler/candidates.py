@@ -1,8 +1,9 @@
 """The shifts an agent could work in the week: starts on the grid, allowed by availability.
 
-A candidate is one (agent, local day, start, length) with its breaks placed and the grid
-intervals it covers. Hard availability (unavailable, time off, outside `available`
-windows) removes candidates here, so the model never sees a forbidden shift.
+A candidate is one (agent, local day, start, length) and the grid intervals it spans;
+where its breaks go is the model's choice (`break_offsets` lists the allowed places).
+Hard availability (unavailable, time off, outside `available` windows) removes
+candidates here, so the model never sees a forbidden shift.
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import numpy as np
-
-from scheduler.domain import Activity, Agent, AvailabilityEntry, BreakRule, ShiftRules
+from scheduler.domain import Activity, Agent, AvailabilityEntry, BreakRule
 from scheduler.problem import Problem
 from scheduler.timegrid import Grid, local_day_start_utc, wall_to_utc, zone
 
@@ -28,8 +27,9 @@ class Candidate:
     local_date: date
     start_utc: datetime
     length_minutes: int
-    breaks: tuple[Activity, ...]
-    work_intervals: np.ndarray  # grid indices worked (on a queue, not on a break)
+    start_index: int  # grid interval the shift starts in
+    n_intervals: int  # grid intervals it spans (it may run past the end of the week)
+    break_rules: tuple[BreakRule, ...]  # the breaks it must contain
     preference_score: int  # preferred minutes minus avoided minutes, weighted later
 
     @property
@@ -143,30 +143,20 @@ def agent_local_days(agent: Agent, grid: Grid) -> tuple[date, ...]:
     return tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
 
 
-def place_breaks(
-    rules: ShiftRules, start: datetime, length_minutes: int, interval_minutes: int
-) -> tuple[Activity, ...]:
-    """Breaks at the middle of their windows, on the grid, one after another without overlap."""
-    placed: list[Activity] = []
-    cursor = 0
-    for rule in sorted(rules.breaks_for(length_minutes), key=lambda b: b.window_start_minutes):
-        offset = _break_offset(rule, interval_minutes, not_before=cursor)
-        placed.append(
-            Activity(
-                rule.kind,
-                start + timedelta(minutes=offset),
-                start + timedelta(minutes=offset + rule.duration_minutes),
-            )
-        )
-        cursor = offset + rule.duration_minutes
-    return tuple(placed)
+def break_offsets(rule: BreakRule, length_minutes: int, interval_minutes: int) -> tuple[int, ...]:
+    """Where a break may start, in grid intervals after the shift starts: inside its window,
+    on the grid, ending inside the shift."""
+    first = -(-rule.window_start_minutes // interval_minutes)
+    last = rule.window_end_minutes // interval_minutes
+    duration = -(-rule.duration_minutes // interval_minutes)
+    fits = length_minutes // interval_minutes - duration
+    return tuple(k for k in range(first, last + 1) if k <= fits)
 
 
-def _break_offset(rule: BreakRule, interval_minutes: int, not_before: int) -> int:
-    middle = (rule.window_start_minutes + rule.window_end_minutes) // 2
-    on_grid = round(middle / interval_minutes) * interval_minutes
-    lowest = max(rule.window_start_minutes, not_before)
-    return min(max(on_grid, lowest), max(lowest, rule.window_end_minutes))
+def break_activity(rule: BreakRule, shift_start: datetime, offset_minutes: int) -> Activity:
+    """The break of `rule` starting `offset_minutes` after the shift starts."""
+    start = shift_start + timedelta(minutes=offset_minutes)
+    return Activity(rule.kind, start, start + timedelta(minutes=rule.duration_minutes))
 
 
 def build_candidates(problem: Problem) -> dict[str, list[Candidate]]:
@@ -195,7 +185,6 @@ def build_candidates(problem: Problem) -> dict[str, list[Candidate]]:
                     end = start + timedelta(minutes=length)
                     if not calendar.allows(start, end):
                         continue
-                    breaks = place_breaks(rules, start, length, grid.interval_minutes)
                     mine.append(
                         Candidate(
                             index=index,
@@ -203,10 +192,9 @@ def build_candidates(problem: Problem) -> dict[str, list[Candidate]]:
                             local_date=day,
                             start_utc=start,
                             length_minutes=length,
-                            breaks=breaks,
-                            work_intervals=grid.intervals_within(
-                                start, end, [(b.start_utc, b.end_utc) for b in breaks]
-                            ),
+                            start_index=round(offset),
+                            n_intervals=length // grid.interval_minutes,
+                            break_rules=rules.breaks_for(length),
                             preference_score=calendar.preference_minutes(start, end),
                         )
                     )

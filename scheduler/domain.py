@@ -264,8 +264,21 @@ class Activity:
 
 
 @dataclass(frozen=True)
+class QueueSpan:
+    """A stretch of a shift worked on one queue, as UTC instants."""
+
+    queue: str
+    start_utc: datetime
+    end_utc: datetime
+
+
+@dataclass(frozen=True)
 class Shift:
-    """One agent's working span on one local day, on one queue, with its breaks."""
+    """One agent's working span on one local day, with its breaks and the queues worked.
+
+    `queue` is the queue of most of the shift. `work` lists the on-queue stretches when a
+    multi-skilled agent moves between queues; empty means all of the shift on `queue`.
+    """
 
     agent_id: str
     local_date: date
@@ -273,6 +286,11 @@ class Shift:
     end_utc: datetime
     queue: str
     breaks: tuple[Activity, ...] = ()
+    work: tuple[QueueSpan, ...] = ()
+
+    def queue_spans(self) -> tuple[QueueSpan, ...]:
+        """The on-queue stretches (breaks are excluded when counting coverage)."""
+        return self.work or (QueueSpan(self.queue, self.start_utc, self.end_utc),)
 
     @property
     def length(self) -> timedelta:

@@ -3,20 +3,35 @@
 Each rule takes the model, the variables and the problem, adds its constraints and returns
 its penalty terms (empty for a hard rule). `build_model` applies every rule in `RULES` and
 minimises the weighted sum of penalties.
+
+Two modelling choices keep the model small and its bound tight:
+
+- Breaks are variables per agent, local day and break rule (where in its window the break
+  starts), linked to the chosen shift, rather than copies of every shift per break place.
+- Agents with the same skills form a group; coverage needs only how many of a group work
+  in each interval (a running sum of shifts and breaks starting and ending). Which queue a
+  multi-skilled agent takes in an interval is then a transportation problem that Hall's
+  condition decides exactly: for every set of queues, the agents counted on them cannot
+  exceed the working agents skilled in at least one of them. `solve` turns the counts
+  back into a queue per agent and interval.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import combinations
 
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.candidates import Candidate, build_candidates
+from scheduler.candidates import Candidate, break_offsets, build_candidates
+from scheduler.domain import Agent, BreakRule
 from scheduler.problem import Problem, min_hours_after_time_off
+
+SkillGroup = frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,18 @@ class Penalty:
     weight: int
 
 
+@dataclass(frozen=True)
+class BreakSlot:
+    """One agent's break of one rule on one local day, starting in grid interval `start_index`."""
+
+    agent_id: str
+    local_date: date
+    rule_index: int
+    rule: BreakRule
+    start_index: int
+    n_intervals: int
+
+
 @dataclass
 class RosterVars:
     """The model's decision variables, named with their indices."""
@@ -35,31 +62,63 @@ class RosterVars:
     candidates: dict[str, list[Candidate]]
     by_index: dict[int, Candidate] = field(default_factory=dict)
     works: dict[int, cp_model.IntVar] = field(default_factory=dict)
-    on_queue: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
     day_worked: dict[tuple[str, date], cp_model.IntVar] = field(default_factory=dict)
+    breaks: dict[BreakSlot, cp_model.IntVar] = field(default_factory=dict)
+    # agents of each skill group at work (on a shift, not on a break) per interval
+    working: dict[SkillGroup, list[cp_model.IntVar]] = field(default_factory=dict)
+    # agents counted on each queue per interval (headcount mode: at most the requirement)
+    cover: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+    # (queue, interval, k): agents missing beyond the first k, for the convex understaffing cost
+    short_beyond: dict[tuple[str, int, int], cp_model.IntVar] = field(default_factory=dict)
 
     def all_candidates(self) -> list[Candidate]:
         """Every candidate shift, agent by agent."""
         return [c for cs in self.candidates.values() for c in cs]
 
+    def shifts_on(self, agent_id: str, day: date) -> list[Candidate]:
+        """The agent's candidate shifts of one local day."""
+        return [c for c in self.candidates[agent_id] if c.local_date == day]
+
 
 Rule = Callable[[cp_model.CpModel, RosterVars, Problem], list[Penalty]]
 
 
+def skill_group(p: Problem, agent: Agent) -> SkillGroup:
+    """The team queues an agent may work."""
+    names = {q.name for q in p.team.queues}
+    return frozenset(s for s in agent.skills if s in names)
+
+
+def _break_slots(p: Problem, agent: Agent, shifts: list[Candidate]) -> list[BreakSlot]:
+    """Every (day, break rule, start interval) some candidate shift of the agent allows."""
+    rules = p.team.shift_rules_of(agent).breaks
+    step = p.week.grid.interval_minutes
+    slots: set[BreakSlot] = set()
+    for c in shifts:
+        for r, rule in enumerate(rules):
+            if rule not in c.break_rules:
+                continue
+            length = -(-rule.duration_minutes // step)
+            for k in break_offsets(rule, c.length_minutes, step):
+                slots.add(BreakSlot(agent.id, c.local_date, r, rule, c.start_index + k, length))
+    return sorted(slots, key=lambda s: (s.local_date, s.rule_index, s.start_index))
+
+
 def make_vars(m: cp_model.CpModel, p: Problem) -> RosterVars:
-    """A boolean per candidate shift, per (shift, queue) for multi-skilled agents, per agent-day."""
+    """A boolean per candidate shift, per agent-day, and per place a break may start."""
     candidates = build_candidates(p)
     v = RosterVars(candidates, {c.index: c for cs in candidates.values() for c in cs})
     for agent in p.team.agents:
         for c in v.candidates[agent.id]:
-            x = m.new_bool_var(f"works[{agent.id},{c.local_date},{c.start_utc:%H%M}Z,{c.length_minutes}m]")
-            v.works[c.index] = x
-            if len(agent.skills) == 1:
-                v.on_queue[(c.index, agent.skills[0])] = x
-                continue
-            for queue in agent.skills:
-                v.on_queue[(c.index, queue)] = m.new_bool_var(f"on_queue[{c.index},{queue}]")
-            m.add(sum(v.on_queue[(c.index, q)] for q in agent.skills) == x)
+            v.works[c.index] = m.new_bool_var(
+                f"works[{agent.id},{c.local_date},{c.start_utc:%H%M}Z,{c.length_minutes}m]"
+            )
+        for day in sorted({c.local_date for c in v.candidates[agent.id]}):
+            v.day_worked[(agent.id, day)] = m.new_bool_var(f"day_worked[{agent.id},{day}]")
+        for slot in _break_slots(p, agent, v.candidates[agent.id]):
+            v.breaks[slot] = m.new_bool_var(
+                f"{slot.rule.kind}[{agent.id},{slot.local_date},r{slot.rule_index},t{slot.start_index}]"
+            )
     return v
 
 
@@ -70,14 +129,51 @@ def add_one_shift_a_day(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[
         for c in v.candidates[agent.id]:
             by_day[c.local_date].append(v.works[c.index])
         for day, shifts in by_day.items():
-            worked = m.new_bool_var(f"day_worked[{agent.id},{day}]")
-            m.add(sum(shifts) == worked)
-            v.day_worked[(agent.id, day)] = worked
+            m.add(sum(shifts) == v.day_worked[(agent.id, day)])
     return []
 
 
+def add_breaks(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Hard: every shift has each of its breaks once, starting inside the break's window; breaks never overlap."""
+    by_rule: dict[tuple[str, date, int], list[BreakSlot]] = defaultdict(list)
+    for slot in v.breaks:
+        by_rule[(slot.agent_id, slot.local_date, slot.rule_index)].append(slot)
+    step = p.week.grid.interval_minutes
+    for (agent_id, day, _), slots in by_rule.items():
+        shifts = [c for c in v.shifts_on(agent_id, day) if slots[0].rule in c.break_rules]
+        m.add(sum(v.breaks[s] for s in slots) == sum(v.works[c.index] for c in shifts))
+        allowed: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for c in shifts:
+            for k in break_offsets(slots[0].rule, c.length_minutes, step):
+                allowed[c.start_index + k].append(v.works[c.index])
+        for s in slots:
+            m.add(v.breaks[s] <= sum(allowed[s.start_index]))
+    for agent in p.team.agents:
+        _add_breaks_apart(m, v, agent.id, step)
+    return []
+
+
+def _add_breaks_apart(m: cp_model.CpModel, v: RosterVars, agent_id: str, step: int) -> None:
+    """At most one break of an agent in any interval, where two rules' breaks could meet."""
+    mine = [s for s in v.breaks if s.agent_id == agent_id]
+    rules = {s.rule_index for s in mine}
+    if len(rules) < 2:
+        return
+    busy: dict[int, list[BreakSlot]] = defaultdict(list)
+    for s in mine:
+        for t in range(s.start_index, s.start_index + s.n_intervals):
+            busy[t].append(s)
+    for slots in busy.values():
+        if len({s.rule_index for s in slots}) > 1:
+            m.add(sum(v.breaks[s] for s in slots) <= 1)
+
+
 def add_min_rest(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
-    """Hard: at least `min_rest_hours` elapsed between the end of one shift and the start of the next."""
+    """Hard: at least `min_rest_hours` elapsed between the end of one shift and the start of the next.
+
+    Written as cliques: for each end time e of day d, at most one of "a shift of d ending at
+    or after e" and "a later day's shift starting before e + rest".
+    """
     rest = timedelta(hours=p.team.labour_rules.min_rest_hours)
     for agent in p.team.agents:
         shifts = v.candidates[agent.id]
@@ -86,13 +182,15 @@ def add_min_rest(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
                 for c in shifts:
                     if c.start_utc < prev.end_utc + rest:
                         m.add(v.works[c.index] == 0)
-        for a in shifts:
-            too_close: dict[date, list[cp_model.IntVar]] = defaultdict(list)
-            for b in shifts:
-                if b.local_date > a.local_date and b.start_utc < a.end_utc + rest:
-                    too_close[b.local_date].append(v.works[b.index])
-            for later in too_close.values():
-                m.add(v.works[a.index] + sum(later) <= 1)
+        days = sorted({c.local_date for c in shifts})
+        for day in days:
+            today = [c for c in shifts if c.local_date == day]
+            later = [c for c in shifts if c.local_date > day]
+            for end in sorted({c.end_utc for c in today}):
+                ending = [v.works[c.index] for c in today if c.end_utc >= end]
+                too_soon = [v.works[c.index] for c in later if c.start_utc < end + rest]
+                if too_soon:
+                    m.add(sum(ending) + sum(too_soon) <= 1)
     return []
 
 
@@ -147,53 +245,94 @@ def add_weekly_hours(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pen
     return []
 
 
-def _segments(worked: np.ndarray) -> list[tuple[int, int]]:
-    """Runs of consecutive grid intervals as (first, last + 1)."""
-    if worked.size == 0:
-        return []
-    cuts = np.flatnonzero(np.diff(worked) != 1) + 1
-    return [(int(run[0]), int(run[-1]) + 1) for run in np.split(worked, cuts)]
+def _working_counts(m: cp_model.CpModel, v: RosterVars, p: Problem) -> None:
+    """Agents of each skill group at work per interval, as a running sum of starts and ends.
+
+    A shift adds one from its start to its end; a break takes one away while it lasts.
+    Each variable thus appears in two rows rather than in one per interval it covers.
+    """
+    n = p.week.grid.n_intervals
+    groups: dict[SkillGroup, list[Agent]] = defaultdict(list)
+    for agent in p.team.agents:
+        groups[skill_group(p, agent)].append(agent)
+    for group, agents in groups.items():
+        if not group:
+            continue
+        ids = {a.id for a in agents}
+        change: dict[int, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+        for c in v.all_candidates():
+            if c.agent_id in ids:
+                change[c.start_index].append((v.works[c.index], 1))
+                change[c.start_index + c.n_intervals].append((v.works[c.index], -1))
+        for slot, x in v.breaks.items():
+            if slot.agent_id in ids:
+                change[slot.start_index].append((x, -1))
+                change[slot.start_index + slot.n_intervals].append((x, 1))
+        label = "+".join(sorted(group))
+        counts: list[cp_model.IntVar] = []
+        for t in range(n):
+            now = m.new_int_var(0, len(agents), f"working[{label},{t}]")
+            terms = change.get(t, [])
+            arriving = cp_model.LinearExpr.weighted_sum([x for x, _ in terms], [w for _, w in terms])
+            m.add(now == (counts[-1] + arriving if counts else arriving))
+            counts.append(now)
+        v.working[group] = counts
+
+
+def _queue_sets(queues: list[str]) -> Iterable[tuple[str, ...]]:
+    for size in range(1, len(queues) + 1):
+        yield from combinations(queues, size)
 
 
 def add_coverage(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
-    """Soft: every missing agent in an interval costs much; every extra agent costs a little.
+    """Soft: missing agents cost much, and each further missing agent in the same interval costs
+    more than the one before (convex, so shortage is spread thin); idle agents cost a little.
 
-    Coverage is a running sum (agents arriving on the queue minus agents leaving it), so each
-    shift appears in a handful of constraints rather than in one per interval it covers.
+    `cover[q][t]` counts the agents usefully on queue q (at most its requirement). For every
+    set of queues, their cover cannot exceed the working agents skilled in one of them
+    (Hall's condition), so a queue for each agent exists and no agent is counted twice.
     """
+    _working_counts(m, v, p)
     n = p.week.grid.n_intervals
-    arrive: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-    leave: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-    for (index, queue_name), x in v.on_queue.items():
-        for first, stop in _segments(v.by_index[index].work_intervals):
-            arrive[(queue_name, first)].append(x)
-            leave[(queue_name, stop)].append(x)
-    under_terms: list[cp_model.IntVar] = []
-    over_terms: list[cp_model.IntVar] = []
-    for queue in p.team.queues:
-        need = p.required.get(queue.name, np.zeros(n))
-        skilled = sum(1 for a in p.team.agents if queue.name in a.skills)
-        before: cp_model.LinearExpr | int = 0
+    names = [q.name for q in p.team.queues]
+    need = {
+        q: np.ceil(np.asarray(p.required.get(q, np.zeros(n)), dtype=float) - 1e-9).astype(int) for q in names
+    }
+    skilled = {q: sum(1 for a in p.team.agents if q in skill_group(p, a)) for q in names}
+    for q in names:
+        v.cover[q] = [m.new_int_var(0, int(min(need[q][t], skilled[q])), f"cover[{q},{t}]") for t in range(n)]
+    for queue_set in _queue_sets(names):
+        groups = [g for g in v.working if g & set(queue_set)]
         for t in range(n):
-            cover = m.new_int_var(0, skilled, f"cover[{queue.name},{t}]")
-            arriving = cp_model.LinearExpr.sum(arrive.get((queue.name, t), []))
-            leaving = cp_model.LinearExpr.sum(leave.get((queue.name, t), []))
-            m.add(cover == before + arriving - leaving)
-            before = cover
-            required = int(np.ceil(need[t] - 1e-9))
-            under = m.new_int_var(0, required, f"under[{queue.name},{t}]")
-            over = m.new_int_var(0, skilled, f"over[{queue.name},{t}]")
-            m.add(cover + under - over == required)
-            under_terms.append(under)
-            over_terms.append(over)
+            counted = [v.cover[q][t] for q in queue_set if need[q][t] > 0]
+            if counted:
+                m.add(sum(counted) <= sum(v.working[g][t] for g in groups))
+    short_terms: list[cp_model.LinearExprT] = []
+    deeper: list[cp_model.IntVar] = []
+    for q in names:
+        for t in range(n):
+            required = int(need[q][t])
+            if required == 0:
+                continue
+            short = required - v.cover[q][t]
+            short_terms.append(short)
+            for k in range(1, min(required, p.weights.under_tiers)):
+                extra = m.new_int_var(0, required - k, f"short_beyond_{k}[{q},{t}]")
+                m.add(extra >= short - k)
+                deeper.append(extra)
+                v.short_beyond[(q, t, k)] = extra
+    idle = sum(sum(counts) for counts in v.working.values()) - sum(sum(c) for c in v.cover.values())
     w = p.weights
     return [
         Penalty(
-            "understaffed agent-intervals", cp_model.LinearExpr.sum(under_terms), w.under_per_agent_interval
+            "understaffed agent-intervals", cp_model.LinearExpr.sum(short_terms), w.under_per_agent_interval
         ),
         Penalty(
-            "overstaffed agent-intervals", cp_model.LinearExpr.sum(over_terms), w.over_per_agent_interval
+            "understaffed agent-intervals beyond the first in the interval",
+            cp_model.LinearExpr.sum(deeper),
+            w.under_step_per_agent_interval,
         ),
+        Penalty("overstaffed agent-intervals", idle, w.over_per_agent_interval),
     ]
 
 
@@ -216,6 +355,7 @@ def add_preferences(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pena
 
 HARD_RULES: tuple[Rule, ...] = (
     add_one_shift_a_day,
+    add_breaks,
     add_min_rest,
     add_days_off,
     add_max_consecutive_days,
@@ -247,5 +387,5 @@ def model_objective(penalties: list[Penalty]) -> cp_model.LinearExprT:
 
 
 def primary_vars(v: RosterVars) -> list[cp_model.IntVar]:
-    """The decisions that fix a roster: which shift each agent works, and on which queue."""
-    return [*v.works.values(), *(x for (i, _), x in v.on_queue.items() if x is not v.works[i])]
+    """The decisions that fix a roster: which shift each agent works, and where its breaks go."""
+    return [*v.works.values(), *v.breaks.values()]

@@ -19,6 +19,10 @@ class Weights:
     """Weights of the soft rules, in objective points; a lead may change them."""
 
     under_per_agent_interval: int = 100
+    # each further missing agent in the same interval costs this much more than the one before,
+    # for the first `under_tiers` missing agents (convex: shortage is spread thin)
+    under_step_per_agent_interval: int = 50
+    under_tiers: int = 4
     over_per_agent_interval: int = 2
     avoid_per_hour: int = 20
     preferred_per_hour: int = 5

@@ -13,11 +13,14 @@ from scheduler.problem import Problem
 from scheduler.timegrid import Grid
 
 
-def on_queue_intervals(shift: Shift, grid: Grid) -> np.ndarray:
-    """Grid intervals in which the shift's agent is on its queue: inside the shift, touching no break."""
-    return grid.intervals_within(
-        shift.start_utc, shift.end_utc, [(b.start_utc, b.end_utc) for b in shift.breaks]
-    )
+def on_queue_intervals(shift: Shift, grid: Grid) -> dict[str, np.ndarray]:
+    """Per queue, the grid intervals the shift's agent is on it: inside its stretch, touching no break."""
+    gaps = [(b.start_utc, b.end_utc) for b in shift.breaks]
+    out: dict[str, np.ndarray] = {}
+    for span in shift.queue_spans():
+        found = grid.intervals_within(span.start_utc, span.end_utc, gaps)
+        out[span.queue] = np.concatenate([out[span.queue], found]) if span.queue in out else found
+    return out
 
 
 def coverage(p: Problem, roster: Roster) -> dict[str, np.ndarray]:
@@ -25,7 +28,8 @@ def coverage(p: Problem, roster: Roster) -> dict[str, np.ndarray]:
     grid = p.week.grid
     out = {q.name: np.zeros(grid.n_intervals, dtype=int) for q in p.team.queues}
     for shift in roster.shifts:
-        np.add.at(out[shift.queue], on_queue_intervals(shift, grid), 1)
+        for queue, intervals in on_queue_intervals(shift, grid).items():
+            np.add.at(out[queue], intervals, 1)
     return out
 
 

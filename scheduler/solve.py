@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
+import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.candidates import Candidate
-from scheduler.domain import Roster, Shift
+from scheduler.assign import assign_interval
+from scheduler.bound import relaxation_bound
+from scheduler.candidates import Candidate, break_activity
+from scheduler.construct import greedy_seed, seed_values
+from scheduler.domain import QueueSpan, Roster, Shift
 from scheduler.errors import Infeasible
 from scheduler.explain import explain_infeasible
-from scheduler.model import HARD_RULES, RosterVars, build_model, model_objective, primary_vars
+from scheduler.model import BreakSlot, Penalty, RosterVars, build_model, model_objective, skill_group
 from scheduler.problem import Problem
 
 
@@ -26,6 +32,12 @@ class SolveSettings:
     workers: int = 8
     seed: int = 0
     deterministic_time_limit_s: float | None = None
+    # also solve the LP relaxation (HiGHS interior point, after the search; seconds) for a
+    # bound CP-SAT's own LP cannot reach in time on big weeks
+    relaxation_bound: bool = False
+
+
+CONSTRUCTION_SHARE = 0.5  # of the time limit, for the agent-by-agent roster that seeds the search
 
 
 @dataclass(frozen=True)
@@ -66,18 +78,77 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
 
 def _roster(p: Problem, v: RosterVars, solver: cp_model.CpSolver) -> Roster:
-    shifts: list[Shift] = []
-    for c in v.all_candidates():
-        if solver.boolean_value(v.works[c.index]):
-            shifts.append(_shift(c, v, solver, p))
+    """The roster the solver's values describe, with breaks placed and a queue per interval."""
+    chosen = [c for c in v.all_candidates() if solver.boolean_value(v.works[c.index])]
+    breaks: dict[tuple[str, date], list[BreakSlot]] = defaultdict(list)
+    for slot, x in v.breaks.items():
+        if solver.boolean_value(x):
+            breaks[(slot.agent_id, slot.local_date)].append(slot)
+    cover = {q: np.array([solver.value(x) for x in xs], dtype=int) for q, xs in v.cover.items()}
+    queue_of = _queues_by_interval(p, chosen, breaks, cover)
+    shifts = [_shift(p, c, breaks[(c.agent_id, c.local_date)], queue_of) for c in chosen]
     return Roster(
         p.team.name, p.week.first_day, tuple(sorted(shifts, key=lambda s: (s.agent_id, s.start_utc)))
     )
 
 
-def _shift(c: Candidate, v: RosterVars, solver: cp_model.CpSolver, p: Problem) -> Shift:
-    queue = next(q for q in p.team.agent(c.agent_id).skills if solver.boolean_value(v.on_queue[(c.index, q)]))
-    return Shift(c.agent_id, c.local_date, c.start_utc, c.end_utc, queue, c.breaks)
+def _on_break(slots: list[BreakSlot]) -> set[int]:
+    return {t for s in slots for t in range(s.start_index, s.start_index + s.n_intervals)}
+
+
+def _queues_by_interval(
+    p: Problem,
+    chosen: list[Candidate],
+    breaks: dict[tuple[str, date], list[BreakSlot]],
+    cover: dict[str, np.ndarray],
+) -> dict[tuple[str, int], str]:
+    """The queue of each working agent in each interval of the week, meeting the model's counts."""
+    n = p.week.grid.n_intervals
+    at_work: dict[int, list[str]] = defaultdict(list)
+    for c in chosen:
+        off = _on_break(breaks[(c.agent_id, c.local_date)])
+        for t in range(max(c.start_index, 0), min(c.start_index + c.n_intervals, n)):
+            if t not in off:
+                at_work[t].append(c.agent_id)
+    skills = {a.id: skill_group(p, a) for a in p.team.agents}
+    out: dict[tuple[str, int], str] = {}
+    previous: dict[str, str] = {}
+    for t in range(n):
+        wanted = {q: int(counts[t]) for q, counts in cover.items()}
+        assigned = assign_interval(at_work.get(t, []), skills, wanted, previous)
+        for agent_id, queue in assigned.items():
+            out[(agent_id, t)] = queue
+        previous.update(assigned)
+    return out
+
+
+def _shift(p: Problem, c: Candidate, slots: list[BreakSlot], queue_of: dict[tuple[str, int], str]) -> Shift:
+    """One chosen shift: its breaks as activities and its queue stretches."""
+    grid = p.week.grid
+    step = timedelta(minutes=grid.interval_minutes)
+    activities = tuple(
+        break_activity(s.rule, c.start_utc, (s.start_index - c.start_index) * grid.interval_minutes)
+        for s in sorted(slots, key=lambda s: s.start_index)
+    )
+    spans: list[QueueSpan] = []
+    current: str | None = None
+    for k in range(c.n_intervals):
+        queue = queue_of.get((c.agent_id, c.start_index + k), current)
+        if queue is None or queue == current:
+            continue
+        at = c.start_utc + k * step
+        if spans:
+            spans[-1] = QueueSpan(spans[-1].queue, spans[-1].start_utc, at)
+        spans.append(QueueSpan(queue, c.start_utc if not spans else at, c.end_utc))
+        current = queue
+    if not spans:  # the shift lies wholly outside the week's grid, or is all breaks
+        spans.append(QueueSpan(min(skill_group(p, p.team.agent(c.agent_id))), c.start_utc, c.end_utc))
+    minutes: dict[str, float] = defaultdict(float)
+    for span in spans:
+        minutes[span.queue] += (span.end_utc - span.start_utc).total_seconds()
+    main = max(sorted(minutes), key=lambda q: minutes[q])
+    work = tuple(spans) if len(spans) > 1 else ()
+    return Shift(c.agent_id, c.local_date, c.start_utc, c.end_utc, main, activities, work)
 
 
 def _solver(settings: SolveSettings, time_limit_s: float) -> cp_model.CpSolver:
@@ -92,42 +163,19 @@ def _solver(settings: SolveSettings, time_limit_s: float) -> cp_model.CpSolver:
     return solver
 
 
-def _first_feasible(p: Problem, settings: SolveSettings) -> tuple[RosterVars, cp_model.CpSolver]:
-    """A roster that keeps every hard rule, ignoring coverage (fast: it seeds the real solve)."""
-    model, v, _ = build_model(p, HARD_RULES)
-    solver = _solver(settings, settings.time_limit_s / 3)
-    solver.parameters.stop_after_first_solution = True
-    status = solver.solve(model)
-    if status == cp_model.INFEASIBLE:
-        raise Infeasible(explain_infeasible(p))
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise Infeasible(
-            [
-                f"no roster keeping every hard rule was found within {settings.time_limit_s / 3:g} s; "
-                "allow more time or relax the rules"
-            ]
-        )
-    return v, solver
+def _hint(model: cp_model.CpModel, values: dict[int, int]) -> None:
+    """Hint every variable; CP-SAT uses a complete, feasible hint as its first solution."""
+    for index, value in values.items():
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
 
 
-def _hint_everything(
-    model: cp_model.CpModel, v: RosterVars, seed_v: RosterVars, seed: cp_model.CpSolver
-) -> cp_model.CpSolver | None:
-    """Hint every variable of `model` from the seed roster, and return the solver that holds it.
-
-    CP-SAT uses a complete hint at once and a partial one hardly at all, so the seed's
-    decisions are fixed in a copy of the model and the copy is solved for everything else.
-    """
-    fixed = model.clone()
-    for mine, theirs in zip(primary_vars(v), primary_vars(seed_v), strict=True):
-        fixed.add(fixed.get_int_var_from_proto_index(mine.index) == seed.value(theirs))
+def _replay(model: cp_model.CpModel) -> cp_model.CpSolver:
+    """A solver holding the hinted roster, for when the search ran out of time before reporting it."""
     solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 60.0
-    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    for i, value in enumerate(solver.response_proto.solution):
-        model.add_hint(model.get_int_var_from_proto_index(i), value)
+    solver.solve(model)
     return solver
 
 
@@ -138,31 +186,53 @@ def solve(
 ) -> RosterResult:
     """The best roster found within the settings' limits.
 
-    A first solve finds a roster that keeps the hard rules; it is handed to the full model as
-    a complete hint, so the search starts from a valid roster and improves coverage from there.
+    A roster built agent by agent (`construct.greedy_seed`, at most a quarter of the time)
+    seeds the whole-team model as a complete hint; CP-SAT improves it for the rest of the time.
 
     Raises:
         Infeasible: the hard rules cannot all hold; the error names the rules and agents in conflict.
     """
     settings = settings or SolveSettings()
     started = time.monotonic()
-    seed_v, seed = _first_feasible(p, settings)
     model, v, penalties = build_model(p)
-    hinted = _hint_everything(model, v, seed_v, seed)
+    seed = greedy_seed(p, settings.time_limit_s * CONSTRUCTION_SHARE, settings.seed)
+    seeded = seed_values(p, v, seed) if seed is not None else None
+    if seeded is not None:
+        _hint(model, seeded)
     solver = _solver(settings, settings.time_limit_s - (time.monotonic() - started))
     callback = _Reporter(on_progress) if on_progress is not None else None
     status = solver.solve(model, callback)
+    if status == cp_model.INFEASIBLE:
+        raise Infeasible(explain_infeasible(p))
+    elapsed_s = time.monotonic() - started
+    bound = solver.best_objective_bound if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else float("-inf")
+    if settings.relaxation_bound and status != cp_model.OPTIMAL:
+        bound = max(bound, relaxation_bound(model) or float("-inf"))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        if hinted is None:
-            raise Infeasible([f"no roster was found ({solver.status_name(status)}); allow more time"])
-        solver = hinted  # out of time: the seed roster keeps every hard rule
+        if seeded is None:
+            raise Infeasible(
+                [
+                    f"no roster keeping every hard rule was found in {settings.time_limit_s:g} s; allow more time"
+                ]
+            )
+        return _result(p, v, penalties, _replay(model), "FEASIBLE", bound, elapsed_s)
+    return _result(p, v, penalties, solver, solver.status_name(status), bound, elapsed_s)
+
+
+def _result(
+    p: Problem,
+    v: RosterVars,
+    penalties: list[Penalty],
+    solver: cp_model.CpSolver,
+    status: str,
+    bound: float,
+    elapsed_s: float,
+) -> RosterResult:
     return RosterResult(
         roster=_roster(p, v, solver),
-        status=solver.status_name(status) if solver is not hinted else "FEASIBLE",
-        objective=solver.objective_value
-        if solver is not hinted
-        else float(solver.value(model_objective(penalties))),
-        bound=solver.best_objective_bound if solver is not hinted else float("-inf"),
-        elapsed_s=time.monotonic() - started,
+        status=status,
+        objective=float(solver.value(model_objective(penalties))),
+        bound=bound,
+        elapsed_s=elapsed_s,
         penalties={pen.name: pen.weight * solver.value(pen.expr) for pen in penalties},
     )

@@ -1,0 +1,328 @@
+"""A good first roster, fast: agents one at a time, each fitted to the demand still uncovered.
+
+Every hard rule belongs to one agent, so a roster built agent by agent keeps them all.
+Each agent's week is the full roster model for a team of one against the residual
+requirement (the same rules, the same code), solved in a fraction of a second. The result
+seeds the whole-team solve as a complete hint, which CP-SAT then improves by local search.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Mapping
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from scheduler.candidates import Candidate, break_offsets
+from scheduler.domain import Agent
+from scheduler.model import (
+    HARD_RULES,
+    BreakSlot,
+    RosterVars,
+    SkillGroup,
+    _queue_sets,
+    add_breaks,
+    build_model,
+    skill_group,
+)
+from scheduler.problem import Problem, Weights
+
+AGENT_WEEK_GAP = 0.01  # one agent's week within 1 % of their best is plenty for a seed
+ShiftKey = tuple[str, object, object, int]  # agent, local date, UTC start, length minutes
+
+
+def shift_key(agent_id: str, local_date: object, start_utc: object, length_minutes: int) -> ShiftKey:
+    """How a shift is known across models of the same week: agent, day, start and length."""
+    return (agent_id, local_date, start_utc, length_minutes)
+
+
+@dataclasses.dataclass(frozen=True)
+class Seed:
+    """The shifts and break places of a roster, by key, to hint a larger model with."""
+
+    shifts: frozenset[ShiftKey]
+    breaks: frozenset[BreakSlot]
+
+
+def _order(p: Problem) -> list[Agent]:
+    """Least flexible first: fewest skills, then fewest hours."""
+    return sorted(p.team.agents, key=lambda a: (len(skill_group(p, a)), a.max_hours_per_week, a.id))
+
+
+def marginal_value(short: np.ndarray, w: Weights) -> np.ndarray:
+    """Objective points one more agent saves in intervals `short` agents short (negative: idle cost)."""
+    deeper = np.clip(short - 1, 0, w.under_tiers - 1)
+    return np.where(
+        short > 0,
+        w.under_per_agent_interval + w.under_step_per_agent_interval * deeper,
+        -w.over_per_agent_interval,
+    )
+
+
+def best_cover(at_work: Mapping[SkillGroup, int], need: Mapping[str, int], w: Weights) -> dict[str, int]:
+    """Agents to count on each queue in one interval, given how many of each skill group work.
+
+    The counts that Hall's condition allows form a polymatroid and the understaffing cost
+    is convex, so adding one agent at a time where it saves most is optimal.
+    """
+    cover = dict.fromkeys(need, 0)
+    queue_sets = [set(s) for s in _queue_sets(list(need))]
+    limit = [sum(k for g, k in at_work.items() if g & s) for s in queue_sets]
+
+    def fits(q: str) -> bool:
+        return all(
+            sum(cover[x] for x in s) + 1 <= cap for s, cap in zip(queue_sets, limit, strict=True) if q in s
+        )
+
+    while True:
+        open_queues = [q for q in need if cover[q] < need[q] and fits(q)]
+        if not open_queues:
+            return cover
+        gain = {q: float(marginal_value(np.array([need[q] - cover[q]]), w)[0]) for q in open_queues}
+        cover[max(sorted(open_queues), key=lambda q: gain[q])] += 1
+
+
+class CoverageCost:
+    """The coverage penalty of each interval as a function of how many of each skill group work."""
+
+    def __init__(self, p: Problem, groups: list[SkillGroup]) -> None:
+        n = p.week.grid.n_intervals
+        self.queues = [q.name for q in p.team.queues]
+        self.groups = groups
+        self.need = np.stack(
+            [
+                np.ceil(np.asarray(p.required.get(q, np.zeros(n)), dtype=float) - 1e-9).astype(int)
+                for q in self.queues
+            ],
+            axis=1,
+        )
+        self.w = p.weights
+        self._cache: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
+
+    def at(self, t: int, counts: tuple[int, ...]) -> int:
+        """Points of interval t with `counts[i]` agents of `groups[i]` at work."""
+        key = (tuple(int(x) for x in self.need[t]), counts)
+        if key not in self._cache:
+            need = dict(zip(self.queues, key[0], strict=True))
+            cover = best_cover(dict(zip(self.groups, counts, strict=True)), need, self.w)
+            w = self.w
+            cost = 0
+            for q, required in need.items():
+                short = required - cover[q]
+                cost += w.under_per_agent_interval * short
+                cost += w.under_step_per_agent_interval * sum(
+                    max(0, short - k) for k in range(1, min(required, w.under_tiers))
+                )
+            cost += w.over_per_agent_interval * (sum(counts) - sum(cover.values()))
+            self._cache[key] = cost
+        return self._cache[key]
+
+    def total(self, counts: np.ndarray) -> int:
+        """Points of the week; `counts[t, i]` agents of group i at work in interval t."""
+        return sum(self.at(t, tuple(int(x) for x in row)) for t, row in enumerate(counts))
+
+    def gain(self, counts: np.ndarray, group: int) -> np.ndarray:
+        """Points saved per interval by one more agent of group `group` at work."""
+        more = counts.copy()
+        more[:, group] += 1
+        return np.array(
+            [
+                self.at(t, tuple(int(x) for x in a)) - self.at(t, tuple(int(x) for x in b))
+                for t, (a, b) in enumerate(zip(counts, more, strict=True))
+            ],
+            dtype=float,
+        )
+
+
+def _best_breaks(
+    p: Problem, agent: Agent, c: Candidate, worth: Callable[[int, int], int]
+) -> tuple[int, tuple[BreakSlot, ...]]:
+    """The breaks of shift `c` where they cost least (one after another), and what they cost."""
+    rules = p.team.shift_rules_of(agent).breaks
+    step = p.week.grid.interval_minutes
+    cost = 0
+    placed: list[BreakSlot] = []
+    busy: set[int] = set()
+    for r, rule in enumerate(rules):
+        if rule not in c.break_rules:
+            continue
+        length = -(-rule.duration_minutes // step)
+        options = [
+            BreakSlot(agent.id, c.local_date, r, rule, c.start_index + k, length)
+            for k in break_offsets(rule, c.length_minutes, step)
+        ]
+        free = [o for o in options if busy.isdisjoint(range(o.start_index, o.start_index + length))]
+        middle = options[len(options) // 2].start_index
+        best = min(free or options, key=lambda o: (worth(o.start_index, length), abs(o.start_index - middle)))
+        cost += worth(best.start_index, length)
+        busy.update(range(best.start_index, best.start_index + length))
+        placed.append(best)
+    return cost, tuple(placed)
+
+
+@dataclasses.dataclass
+class AgentWeek:
+    """One agent's week: the chosen shifts and their breaks."""
+
+    shifts: list[Candidate]
+    breaks: list[BreakSlot]
+
+    def at_work(self, n: int) -> np.ndarray:
+        """1 in each interval of the week the agent works (on a shift, not on a break)."""
+        out = np.zeros(n + 1, dtype=int)
+        for c in self.shifts:
+            out[max(c.start_index, 0) : max(min(c.start_index + c.n_intervals, n), 0)] += 1
+        for b in self.breaks:
+            out[max(b.start_index, 0) : max(min(b.start_index + b.n_intervals, n), 0)] -= 1
+        return out[:n]
+
+
+class AgentWeekModel:
+    """The hard rules of one agent (the roster model's rule functions for a team of one),
+    to find the agent's most valuable week against a value per interval."""
+
+    def __init__(self, p: Problem, agent: Agent, seed: int) -> None:
+        team = dataclasses.replace(p.team, agents=(agent,))
+        zeros = {q.name: np.zeros(p.week.grid.n_intervals) for q in p.team.queues}
+        alone = Problem(team, p.week, zeros, p.entries_of(agent.id), p.weights, p.previous)
+        self.p, self.agent, self.seed = p, agent, seed
+        self.model, self.v, _ = build_model(alone, tuple(r for r in HARD_RULES if r is not add_breaks))
+        self.shifts = self.v.all_candidates()
+        w = p.weights
+        self.preference = {
+            c.index: round(w.preferred_per_hour * max(0, c.preference_score) / 60)
+            - round(w.avoid_per_hour * max(0, -c.preference_score) / 60)
+            for c in self.shifts
+        }
+
+    def preference_points(self, week: AgentWeek) -> int:
+        """Preference points of a week (a reward is positive)."""
+        return sum(self.preference[c.index] for c in week.shifts)
+
+    def best(self, value: np.ndarray, time_limit_s: float) -> AgentWeek | None:
+        """The week worth most: `value[t]` per interval worked, plus preferences; None if none found."""
+        padded = np.concatenate([[0.0], np.cumsum(value)])
+        n = value.size
+
+        def worth(first: int, count: int) -> int:
+            lo, hi = min(max(first, 0), n), min(max(first + count, 0), n)
+            return round(float(padded[hi] - padded[lo]))
+
+        placed = {c.index: _best_breaks(self.p, self.agent, c, worth) for c in self.shifts}
+        self.model.maximize(
+            cp_model.LinearExpr.weighted_sum(
+                [self.v.works[c.index] for c in self.shifts],
+                [
+                    worth(c.start_index, c.n_intervals) - placed[c.index][0] + self.preference[c.index]
+                    for c in self.shifts
+                ],
+            )
+        )
+        for limit in (time_limit_s, 4 * time_limit_s + 1.0):  # a second, longer try before giving up
+            solver = cp_model.CpSolver()
+            solver.parameters.num_workers = 1
+            solver.parameters.random_seed = self.seed
+            solver.parameters.max_time_in_seconds = max(0.05, limit)
+            solver.parameters.relative_gap_limit = AGENT_WEEK_GAP
+            if solver.solve(self.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                chosen = [c for c in self.shifts if solver.boolean_value(self.v.works[c.index])]
+                return AgentWeek(chosen, [b for c in chosen for b in placed[c.index][1]])
+        return None
+
+
+def greedy_seed(p: Problem, time_limit_s: float, seed: int = 0) -> Seed | None:
+    """A roster keeping every hard rule, built agent by agent, then improved agent by agent.
+
+    First each agent's week is chosen, under their own hard rules, to be worth most against
+    what the agents before them left uncovered. Then, while time remains, each agent in turn
+    is taken out and given the best week against everyone else's (block coordinate descent);
+    a change is kept only when the team's coverage and preference points improve.
+    Returns None when some agent's rules leave no week within the time.
+    """
+    started = time.monotonic()
+    n = p.week.grid.n_intervals
+    agents = [a for a in _order(p) if skill_group(p, a)]
+    groups = sorted({skill_group(p, a) for a in agents}, key=sorted)
+    group_index = {g: i for i, g in enumerate(groups)}
+    cost = CoverageCost(p, groups)
+    counts = np.zeros((n, len(groups)), dtype=int)
+    models: dict[str, AgentWeekModel] = {}
+    weeks: dict[str, AgentWeek] = {}
+    for k, agent in enumerate(agents):
+        g = group_index[skill_group(p, agent)]
+        models[agent.id] = AgentWeekModel(p, agent, seed)
+        left = time_limit_s / 2 - (time.monotonic() - started)
+        week = models[agent.id].best(cost.gain(counts, g), left / (len(agents) - k))
+        if week is None:
+            return None
+        weeks[agent.id] = week
+        counts[:, g] += week.at_work(n)
+    points = cost.total(counts) - sum(models[a.id].preference_points(weeks[a.id]) for a in agents)
+    improved = True
+    while improved:
+        improved = False
+        for agent in agents:
+            if time.monotonic() - started > time_limit_s:
+                return _seed(weeks)
+            g = group_index[skill_group(p, agent)]
+            old = weeks[agent.id]
+            counts[:, g] -= old.at_work(n)
+            week = models[agent.id].best(cost.gain(counts, g), 0.2)
+            counts[:, g] += (week or old).at_work(n)
+            new_points = cost.total(counts) - sum(
+                models[a.id].preference_points(week if a.id == agent.id and week else weeks[a.id])
+                for a in agents
+            )
+            if week is not None and new_points < points:
+                weeks[agent.id], points, improved = week, new_points, True
+            elif week is not None:
+                counts[:, g] += old.at_work(n) - week.at_work(n)
+    return _seed(weeks)
+
+
+def _seed(weeks: Mapping[str, AgentWeek]) -> Seed:
+    return Seed(
+        frozenset(
+            shift_key(c.agent_id, c.local_date, c.start_utc, c.length_minutes)
+            for w in weeks.values()
+            for c in w.shifts
+        ),
+        frozenset(b for w in weeks.values() for b in w.breaks),
+    )
+
+
+def seed_values(p: Problem, v: RosterVars, seed: Seed) -> dict[int, int]:
+    """The seed as a value for every variable of the whole-team model (a complete hint)."""
+    out: dict[int, int] = {}
+    n = p.week.grid.n_intervals
+    at_work: dict[SkillGroup, np.ndarray] = {g: np.zeros(n + 1, dtype=int) for g in v.working}
+    group_of = {a.id: skill_group(p, a) for a in p.team.agents}
+    for c in v.all_candidates():
+        on = shift_key(c.agent_id, c.local_date, c.start_utc, c.length_minutes) in seed.shifts
+        out[v.works[c.index].index] = int(on)
+        if on and group_of[c.agent_id] in at_work:
+            at_work[group_of[c.agent_id]][
+                max(c.start_index, 0) : max(min(c.start_index + c.n_intervals, n), 0)
+            ] += 1
+    for slot, x in v.breaks.items():
+        out[x.index] = int(slot in seed.breaks)
+        if slot in seed.breaks and group_of[slot.agent_id] in at_work:
+            at_work[group_of[slot.agent_id]][
+                max(slot.start_index, 0) : max(min(slot.start_index + slot.n_intervals, n), 0)
+            ] -= 1
+    for (agent_id, day), x in v.day_worked.items():
+        out[x.index] = int(any(key[0] == agent_id and key[1] == day for key in seed.shifts))
+    for g, counts in v.working.items():
+        for t, x in enumerate(counts):
+            out[x.index] = int(at_work[g][t])
+    for t in range(n):
+        need = {q: int(v.cover[q][t].proto.domain[1]) for q in v.cover}
+        cover = best_cover({g: int(at_work[g][t]) for g in at_work}, need, p.weights)
+        for q, k in cover.items():
+            out[v.cover[q][t].index] = k
+    for (q, t, k), x in v.short_beyond.items():
+        required = int(np.ceil(float(p.required[q][t]) - 1e-9))
+        out[x.index] = max(0, required - out[v.cover[q][t].index] - k)
+    return out
