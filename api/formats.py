@@ -19,7 +19,16 @@ import pandas as pd
 import yaml
 
 from api.schemas import minute_to_clock, team_from_mapping
-from scheduler.domain import AVAILABILITY_KINDS, WEEKDAYS, Activity, AvailabilityEntry, Roster, Shift, Team
+from scheduler.domain import (
+    AVAILABILITY_KINDS,
+    WEEKDAYS,
+    Activity,
+    AvailabilityEntry,
+    QueueSpan,
+    Roster,
+    Shift,
+    Team,
+)
 from scheduler.errors import InputIssue, InvalidInput
 from scheduler.requirements import REQUIREMENT_COLUMNS
 from scheduler.timegrid import MINUTES_PER_DAY, zone
@@ -401,6 +410,7 @@ def roster_rows(roster: Roster, team: Team) -> pd.DataFrame:
         agent = team.agent(shift.agent_id)
         tz = zone(agent.tz)
         spans = [("shift", shift.queue, shift.start_utc, shift.end_utc)]
+        spans += [("work", w.queue, w.start_utc, w.end_utc) for w in shift.work]
         spans += [(b.kind, "", b.start_utc, b.end_utc) for b in shift.breaks]
         for activity, queue, start, end in spans:
             rows.append(
@@ -453,10 +463,10 @@ def read_roster(path: Path, team: Team) -> Roster:
         ~frame["agent_id"].isin(known).to_numpy(), frame, "agent_id", "agent id is not in the team"
     )
     issues.add_rows(
-        ~frame["activity"].isin(["shift", "break", "lunch"]).to_numpy(),
+        ~frame["activity"].isin(["shift", "work", "break", "lunch"]).to_numpy(),
         frame,
         "activity",
-        "use shift, break or lunch",
+        "use shift, work, break or lunch",
     )
     issues.add_rows((end <= start).to_numpy(), frame, "end_utc", "end must come after start")
     days: list[date | None] = []
@@ -469,6 +479,7 @@ def read_roster(path: Path, team: Team) -> Roster:
     issues.raise_if_any()
     shifts: dict[tuple[str, date], Shift] = {}
     breaks: dict[tuple[str, date], list[Activity]] = {}
+    work: dict[tuple[str, date], list[QueueSpan]] = {}
     for pos in range(len(frame)):
         key = (str(frame["agent_id"].iloc[pos]), days[pos])
         s_utc, e_utc = start.iloc[pos].to_pydatetime(), end.iloc[pos].to_pydatetime()
@@ -479,16 +490,28 @@ def read_roster(path: Path, team: Team) -> Roster:
                     "a second shift for this agent and day", pos + FIRST_DATA_ROW, "local_date", key[1]
                 )
             shifts[(key[0], key[1])] = Shift(key[0], key[1], s_utc, e_utc, str(frame["queue"].iloc[pos]))
+        elif frame["activity"].iloc[pos] == "work":
+            work.setdefault((key[0], key[1]), []).append(
+                QueueSpan(str(frame["queue"].iloc[pos]), s_utc, e_utc)
+            )
         else:
             breaks.setdefault((key[0], key[1]), []).append(
                 Activity(frame["activity"].iloc[pos], s_utc, e_utc)
             )
-    for key in breaks:
+    for key in [*breaks, *work]:
         if key not in shifts:
-            issues.add(f"a break of {key[0]} on {key[1]} has no shift row")
+            issues.add(f"a break or work row of {key[0]} on {key[1]} has no shift row")
     issues.raise_if_any()
     out = tuple(
-        Shift(s.agent_id, s.local_date, s.start_utc, s.end_utc, s.queue, tuple(breaks.get(k, [])))
+        Shift(
+            s.agent_id,
+            s.local_date,
+            s.start_utc,
+            s.end_utc,
+            s.queue,
+            tuple(breaks.get(k, [])),
+            tuple(sorted(work.get(k, []), key=lambda w: w.start_utc)),
+        )
         for k, s in shifts.items()
     )
     first = min((s.local_date for s in out), default=date.min)

@@ -16,7 +16,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.candidates import Candidate, break_offsets
-from scheduler.domain import Agent
+from scheduler.domain import Agent, Roster
 from scheduler.model import (
     HARD_RULES,
     BreakSlot,
@@ -29,6 +29,7 @@ from scheduler.model import (
 )
 from scheduler.problem import Problem, Weights
 
+MAX_SWEEPS = 12  # rounds of the agent-by-agent descent; it usually settles in three to five
 AGENT_WEEK_GAP = 0.01  # one agent's week within 1 % of their best is plenty for a seed
 ShiftKey = tuple[str, object, object, int]  # agent, local date, UTC start, length minutes
 
@@ -162,6 +163,18 @@ def _best_breaks(
     return cost, tuple(placed)
 
 
+def _keep_points(p: Problem, c: Candidate) -> int:
+    """Re-rostering: keeping a published shift saves its change cost; a new working day costs one."""
+    if p.published is None or p.is_locked(c.start_utc):
+        return 0
+    mine = [s for s in p.published.shifts_of(c.agent_id) if not p.is_locked(s.start_utc)]
+    if any(s.start_utc == c.start_utc and round(s.hours * 60) == c.length_minutes for s in mine):
+        return p.weights.change_per_shift
+    if any(s.local_date == c.local_date for s in mine):
+        return 0
+    return -p.weights.change_per_shift
+
+
 @dataclasses.dataclass
 class AgentWeek:
     """One agent's week: the chosen shifts and their breaks."""
@@ -183,23 +196,57 @@ class AgentWeekModel:
     """The hard rules of one agent (the roster model's rule functions for a team of one),
     to find the agent's most valuable week against a value per interval."""
 
-    def __init__(self, p: Problem, agent: Agent, seed: int) -> None:
-        team = dataclasses.replace(p.team, agents=(agent,))
+    def __init__(self, p: Problem, agent: Agent, seed: int, deterministic: bool = False) -> None:
         zeros = {q.name: np.zeros(p.week.grid.n_intervals) for q in p.team.queues}
-        alone = Problem(team, p.week, zeros, p.entries_of(agent.id), p.weights, p.previous)
-        self.p, self.agent, self.seed = p, agent, seed
+        alone = p.for_agent(agent, zeros)
+        self.p, self.agent, self.seed, self.deterministic = p, agent, seed, deterministic
         self.model, self.v, _ = build_model(alone, tuple(r for r in HARD_RULES if r is not add_breaks))
         self.shifts = self.v.all_candidates()
         w = p.weights
-        self.preference = {
+        self.own_points_of = {
             c.index: round(w.preferred_per_hour * max(0, c.preference_score) / 60)
             - round(w.avoid_per_hour * max(0, -c.preference_score) / 60)
+            + _keep_points(p, c)
             for c in self.shifts
         }
 
-    def preference_points(self, week: AgentWeek) -> int:
-        """Preference points of a week (a reward is positive)."""
-        return sum(self.preference[c.index] for c in week.shifts)
+    def week_of(self, roster: Roster) -> AgentWeek | None:
+        """The agent's week in `roster`, if every shift and break of it is one the rules allow
+        (hours and rest are not checked here; the caller's seed is checked by the model)."""
+        by_key = {(c.local_date, c.start_utc, c.length_minutes): c for c in self.shifts}
+        slots = {(b.local_date, b.rule.kind, b.start_index): b for b in self.v.breaks}
+        step = self.p.week.grid.interval_minutes
+        shifts: list[Candidate] = []
+        breaks: list[BreakSlot] = []
+        for s in roster.shifts_of(self.agent.id):
+            c = by_key.get((s.local_date, s.start_utc, round(s.hours * 60)))
+            if c is None:
+                return None
+            shifts.append(c)
+            for b in s.breaks:
+                offset = round((b.start_utc - c.start_utc).total_seconds() / 60 / step)
+                slot = slots.get((c.local_date, b.kind, c.start_index + offset))
+                if slot is None:
+                    return None
+                breaks.append(slot)
+        return AgentWeek(shifts, breaks) if self._allowed(shifts, breaks) else None
+
+    def _allowed(self, shifts: list[Candidate], breaks: list[BreakSlot]) -> bool:
+        """Whether these shifts and breaks keep the agent's hard rules (hours, rest, days off, ...)."""
+        fixed = self.model.clone()
+        chosen = {c.index for c in shifts}
+        for c in self.shifts:
+            fixed.add(
+                fixed.get_bool_var_from_proto_index(self.v.works[c.index].index) == int(c.index in chosen)
+            )
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 5.0
+        return solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+    def own_points(self, week: AgentWeek) -> int:
+        """Points of a week that belong to the agent alone: preferences, and keeping published shifts."""
+        return sum(self.own_points_of[c.index] for c in week.shifts)
 
     def best(self, value: np.ndarray, time_limit_s: float) -> AgentWeek | None:
         """The week worth most: `value[t]` per interval worked, plus preferences; None if none found."""
@@ -215,7 +262,7 @@ class AgentWeekModel:
             cp_model.LinearExpr.weighted_sum(
                 [self.v.works[c.index] for c in self.shifts],
                 [
-                    worth(c.start_index, c.n_intervals) - placed[c.index][0] + self.preference[c.index]
+                    worth(c.start_index, c.n_intervals) - placed[c.index][0] + self.own_points_of[c.index]
                     for c in self.shifts
                 ],
             )
@@ -224,22 +271,32 @@ class AgentWeekModel:
             solver = cp_model.CpSolver()
             solver.parameters.num_workers = 1
             solver.parameters.random_seed = self.seed
-            solver.parameters.max_time_in_seconds = max(0.05, limit)
             solver.parameters.relative_gap_limit = AGENT_WEEK_GAP
+            if self.deterministic:  # work units instead of seconds: same input, same week
+                solver.parameters.max_deterministic_time = max(0.05, limit)
+                solver.parameters.max_time_in_seconds = 60.0
+            else:
+                solver.parameters.max_time_in_seconds = max(0.05, limit)
             if solver.solve(self.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 chosen = [c for c in self.shifts if solver.boolean_value(self.v.works[c.index])]
                 return AgentWeek(chosen, [b for c in chosen for b in placed[c.index][1]])
         return None
 
 
-def greedy_seed(p: Problem, time_limit_s: float, seed: int = 0) -> Seed | None:
+def greedy_seed(
+    p: Problem, time_limit_s: float, seed: int = 0, start: Roster | None = None, deterministic: bool = False
+) -> Seed | None:
     """A roster keeping every hard rule, built agent by agent, then improved agent by agent.
 
-    First each agent's week is chosen, under their own hard rules, to be worth most against
-    what the agents before them left uncovered. Then, while time remains, each agent in turn
+    First each agent's week is taken from `start` (a warm start) when it fits the rules, or
+    else chosen, under their own hard rules, to be worth most against what the agents
+    before them left uncovered. Then, while time remains, each agent in turn
     is taken out and given the best week against everyone else's (block coordinate descent);
     a change is kept only when the team's coverage and preference points improve.
     Returns None when some agent's rules leave no week within the time.
+
+    With `deterministic`, limits count solver work units, not seconds, and the descent runs
+    to the end (at most `MAX_SWEEPS` rounds), so the same input always gives the same seed.
     """
     started = time.monotonic()
     n = p.week.grid.n_intervals
@@ -252,19 +309,20 @@ def greedy_seed(p: Problem, time_limit_s: float, seed: int = 0) -> Seed | None:
     weeks: dict[str, AgentWeek] = {}
     for k, agent in enumerate(agents):
         g = group_index[skill_group(p, agent)]
-        models[agent.id] = AgentWeekModel(p, agent, seed)
-        left = time_limit_s / 2 - (time.monotonic() - started)
-        week = models[agent.id].best(cost.gain(counts, g), left / (len(agents) - k))
+        models[agent.id] = AgentWeekModel(p, agent, seed, deterministic)
+        left = time_limit_s / 2 - (0.0 if deterministic else time.monotonic() - started)
+        week = models[agent.id].week_of(start) if start is not None else None
+        week = week or models[agent.id].best(cost.gain(counts, g), left / (len(agents) - k))
         if week is None:
             return None
         weeks[agent.id] = week
         counts[:, g] += week.at_work(n)
-    points = cost.total(counts) - sum(models[a.id].preference_points(weeks[a.id]) for a in agents)
-    improved = True
-    while improved:
-        improved = False
+    points = cost.total(counts) - sum(models[a.id].own_points(weeks[a.id]) for a in agents)
+    improved, sweeps = True, 0
+    while improved and sweeps < MAX_SWEEPS:
+        improved, sweeps = False, sweeps + 1
         for agent in agents:
-            if time.monotonic() - started > time_limit_s:
+            if not deterministic and time.monotonic() - started > time_limit_s:
                 return _seed(weeks)
             g = group_index[skill_group(p, agent)]
             old = weeks[agent.id]
@@ -272,8 +330,7 @@ def greedy_seed(p: Problem, time_limit_s: float, seed: int = 0) -> Seed | None:
             week = models[agent.id].best(cost.gain(counts, g), 0.2)
             counts[:, g] += (week or old).at_work(n)
             new_points = cost.total(counts) - sum(
-                models[a.id].preference_points(week if a.id == agent.id and week else weeks[a.id])
-                for a in agents
+                models[a.id].own_points(week if a.id == agent.id and week else weeks[a.id]) for a in agents
             )
             if week is not None and new_points < points:
                 weeks[agent.id], points, improved = week, new_points, True

@@ -6,7 +6,6 @@ agent, a solve of that agent alone: an agent whose own rules clash is named with
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 import numpy as np
@@ -46,9 +45,8 @@ def _hours_check(p: Problem, agent: Agent, shifts: list[Candidate]) -> str | Non
 
 
 def _alone_is_infeasible(p: Problem, agent: Agent) -> bool:
-    team = dataclasses.replace(p.team, agents=(agent,))
     zeros = {q.name: np.zeros(p.week.grid.n_intervals) for q in p.team.queues}
-    alone = Problem(team, p.week, zeros, p.entries_of(agent.id), p.weights, p.previous)
+    alone = p.for_agent(agent, zeros)
     model, _, _ = build_model(alone)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = 5.0

@@ -28,8 +28,10 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.candidates import Candidate, break_offsets, build_candidates
-from scheduler.domain import Agent, BreakRule
+from scheduler.domain import Agent, BreakRule, Shift
+from scheduler.errors import Infeasible
 from scheduler.problem import Problem, min_hours_after_time_off
+from scheduler.timegrid import zone
 
 SkillGroup = frozenset[str]
 
@@ -336,6 +338,101 @@ def add_coverage(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
     ]
 
 
+def _matching(v: RosterVars, shift: Shift) -> Candidate | None:
+    """The candidate that is exactly this shift (agent, local day, start, length), if any."""
+    length = round(shift.hours * 60)
+    return next(
+        (
+            c
+            for c in v.candidates.get(shift.agent_id, [])
+            if c.local_date == shift.local_date
+            and c.start_utc == shift.start_utc
+            and c.length_minutes == length
+        ),
+        None,
+    )
+
+
+def _fix_shift(m: cp_model.CpModel, v: RosterVars, p: Problem, shift: Shift, why: str) -> None:
+    """Work exactly `shift`, with its breaks where it has them; Infeasible if the rules forbid it."""
+    c = _matching(v, shift)
+    if c is None:
+        agent = p.team.agent(shift.agent_id)
+        local = shift.start_utc.astimezone(zone(agent.tz))
+        raise Infeasible(
+            [
+                f"the {why} shift of {agent.name} ({agent.id}) on {shift.local_date:%a %d %b} at "
+                f"{local:%H:%M}, {shift.hours:g} h, breaks the shift rules or the availability"
+            ]
+        )
+    m.add(v.works[c.index] == 1)
+    step = p.week.grid.interval_minutes
+    for b in shift.breaks:
+        start_index = c.start_index + round((b.start_utc - c.start_utc).total_seconds() / 60 / step)
+        slot = next(
+            (
+                s
+                for s in v.breaks
+                if s.agent_id == c.agent_id
+                and s.local_date == c.local_date
+                and s.rule.kind == b.kind
+                and s.start_index == start_index
+            ),
+            None,
+        )
+        if slot is not None:
+            m.add(v.breaks[slot] == 1)
+
+
+def add_pinned(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Hard: shifts a lead pinned by hand are worked as pinned."""
+    for shift in p.pinned:
+        _fix_shift(m, v, p, shift, "pinned")
+    return []
+
+
+def add_locked(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Hard (re-rostering): what has happened stays; no new shift starts before the lock time."""
+    if p.published is None or p.locked_before_utc is None:
+        return []
+    for shift in p.published.shifts:
+        if p.is_locked(shift.start_utc) and shift.agent_id in v.candidates:
+            _fix_shift(m, v, p, shift, "already worked")
+    fixed = {
+        c.index
+        for shift in p.published.shifts
+        if p.is_locked(shift.start_utc) and (c := _matching(v, shift)) is not None
+    }
+    for c in v.all_candidates():
+        if p.is_locked(c.start_utc) and c.index not in fixed:
+            m.add(v.works[c.index] == 0)
+    return []
+
+
+def add_changes(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Soft (re-rostering): each published shift not kept as it was, and each new working day, costs."""
+    if p.published is None:
+        return []
+    dropped: list[cp_model.LinearExprT] = []
+    published_days = set()
+    for shift in p.published.shifts:
+        if p.is_locked(shift.start_utc) or shift.agent_id not in v.candidates:
+            continue
+        published_days.add((shift.agent_id, shift.local_date))
+        c = _matching(v, shift)
+        dropped.append(1 - v.works[c.index] if c is not None else 1)
+    locked_days = {(s.agent_id, s.local_date) for s in p.published.shifts if p.is_locked(s.start_utc)}
+    added = [x for key, x in v.day_worked.items() if key not in published_days and key not in locked_days]
+    return [
+        Penalty("published shifts changed", cp_model.LinearExpr.sum(dropped), p.weights.change_per_shift),
+        Penalty(
+            "working days added to the published roster",
+            cp_model.LinearExpr.sum(added),
+            p.weights.change_per_shift,
+        ),
+    ]
+
+
 def add_preferences(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     """Soft: shifts in an agent's avoided times cost; shifts in preferred times earn a little."""
     w = p.weights
@@ -354,6 +451,8 @@ def add_preferences(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pena
 
 
 HARD_RULES: tuple[Rule, ...] = (
+    add_pinned,
+    add_locked,
     add_one_shift_a_day,
     add_breaks,
     add_min_rest,
@@ -361,7 +460,7 @@ HARD_RULES: tuple[Rule, ...] = (
     add_max_consecutive_days,
     add_weekly_hours,
 )
-SOFT_RULES: tuple[Rule, ...] = (add_coverage, add_preferences)
+SOFT_RULES: tuple[Rule, ...] = (add_coverage, add_preferences, add_changes)
 RULES: tuple[Rule, ...] = HARD_RULES + SOFT_RULES
 
 

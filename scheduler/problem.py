@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
 
-from scheduler.domain import Agent, AvailabilityEntry, Roster, Team
+from scheduler.domain import Agent, AvailabilityEntry, Roster, Shift, Team
 from scheduler.errors import InvalidInput
-from scheduler.timegrid import MINUTES_PER_DAY, PlanningWeek
+from scheduler.timegrid import MINUTES_PER_DAY, PlanningWeek, require_aware
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class Weights:
     over_per_agent_interval: int = 2
     avoid_per_hour: int = 20
     preferred_per_hour: int = 5
+    # re-rostering: each published shift dropped or moved, and each new working day, costs this
+    change_per_shift: int = 400
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,6 +37,10 @@ class Problem:
     `required` maps each queue to the agents needed on it in every interval of `week.grid`
     (after shrinkage: agents scheduled, not counting those on a break).
     `previous` is last week's roster, used for rules that cross the week boundary.
+    `pinned` are shifts a lead fixed by hand: they are worked exactly as given.
+    `published` is this week's roster already in force (re-rostering): its shifts starting
+    before `locked_before_utc` have happened and stay as they are, nothing else may start
+    before then, and changing a later published shift costs `weights.change_per_shift`.
     """
 
     team: Team
@@ -43,6 +49,9 @@ class Problem:
     availability: tuple[AvailabilityEntry, ...] = ()
     weights: Weights = field(default_factory=Weights)
     previous: Roster | None = None
+    pinned: tuple[Shift, ...] = ()
+    published: Roster | None = None
+    locked_before_utc: datetime | None = None
 
     def __post_init__(self) -> None:
         n = self.week.grid.n_intervals
@@ -60,6 +69,31 @@ class Problem:
         unknown = sorted({e.agent_id for e in self.availability} - known)
         if unknown:
             raise InvalidInput(f"availability names agents not in the team: {', '.join(unknown)}")
+        strangers = sorted({s.agent_id for s in self.pinned} - known)
+        if strangers:
+            raise InvalidInput(f"pinned shifts name agents not in the team: {', '.join(strangers)}")
+        if self.locked_before_utc is not None:
+            require_aware(self.locked_before_utc, "locked_before_utc")
+            if self.published is None:
+                raise InvalidInput("a lock time needs the published roster it keeps")
+
+    def for_agent(self, agent: Agent, required: Mapping[str, np.ndarray]) -> Problem:
+        """The same week for a team of just `agent`, against `required`."""
+        return Problem(
+            replace(self.team, agents=(agent,)),
+            self.week,
+            required,
+            self.entries_of(agent.id),
+            self.weights,
+            self.previous,
+            tuple(s for s in self.pinned if s.agent_id == agent.id),
+            self.published,
+            self.locked_before_utc,
+        )
+
+    def is_locked(self, start_utc: datetime) -> bool:
+        """Whether a shift starting at `start_utc` lies in the part of the week that has happened."""
+        return self.locked_before_utc is not None and start_utc < self.locked_before_utc
 
     def entries_of(self, agent_id: str) -> tuple[AvailabilityEntry, ...]:
         """The availability rows of one agent."""

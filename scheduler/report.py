@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from scheduler.domain import Roster, Shift
+from scheduler.domain import Roster, Shift, Team
 from scheduler.problem import Problem
-from scheduler.timegrid import Grid
+from scheduler.timegrid import Grid, zone
 
 
 def on_queue_intervals(shift: Shift, grid: Grid) -> dict[str, np.ndarray]:
@@ -103,3 +104,37 @@ def summarize(p: Problem, roster: Roster) -> RosterSummary:
         overstaffed_agent_hours=float(frame["over"].sum()) * hours_per_interval,
         hours_by_agent={a.id: hours.get(a.id, 0.0) for a in p.team.agents},
     )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One agent-day that differs between two rosters, in a lead's words."""
+
+    agent_id: str
+    local_date: date
+    before: Shift | None
+    after: Shift | None
+
+    def describe(self, team: Team) -> str:
+        """E.g. 'Maya Lopez, Tue 03 Nov: 08:00-16:00 -> 10:00-18:00' (times in the agent's zone)."""
+        agent = team.agent(self.agent_id)
+
+        def span(s: Shift | None) -> str:
+            if s is None:
+                return "off"
+            tz = zone(agent.tz)
+            return f"{s.start_utc.astimezone(tz):%H:%M}-{s.end_utc.astimezone(tz):%H:%M} {s.queue}"
+
+        return f"{agent.name}, {self.local_date:%a %d %b}: {span(self.before)} -> {span(self.after)}"
+
+
+def roster_changes(before: Roster, after: Roster) -> list[Change]:
+    """The agent-days whose shift was added, dropped or moved (breaks and queues aside)."""
+    old = {(s.agent_id, s.local_date): s for s in before.shifts}
+    new = {(s.agent_id, s.local_date): s for s in after.shifts}
+    out = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        if a is None or b is None or a.start_utc != b.start_utc or a.end_utc != b.end_utc:
+            out.append(Change(key[0], key[1], a, b))
+    return out

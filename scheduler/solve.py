@@ -24,8 +24,9 @@ from scheduler.problem import Problem
 
 @dataclass(frozen=True)
 class SolveSettings:
-    """Solver limits. Same problem, settings and seed give the same roster when `workers` is 1
-    or when the run stops on `deterministic_time_limit_s` rather than on wall time."""
+    """Solver limits. With `deterministic_time_limit_s` set, the search counts work units
+    instead of seconds, so the same problem, settings and seed give the same roster (the
+    wall-clock `time_limit_s` then only guards against runaway runs)."""
 
     time_limit_s: float = 30.0
     relative_gap: float = 0.0
@@ -159,7 +160,10 @@ def _solver(settings: SolveSettings, time_limit_s: float) -> cp_model.CpSolver:
     params.random_seed = settings.seed
     params.relative_gap_limit = settings.relative_gap
     if settings.deterministic_time_limit_s is not None:
+        # work units, not seconds, and workers taking turns: the same input gives the same roster
         params.max_deterministic_time = settings.deterministic_time_limit_s
+        params.interleave_search = True
+        params.max_time_in_seconds = max(params.max_time_in_seconds, 10 * settings.deterministic_time_limit_s)
     return solver
 
 
@@ -183,8 +187,12 @@ def solve(
     p: Problem,
     settings: SolveSettings | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    warm_start: Roster | None = None,
 ) -> RosterResult:
     """The best roster found within the settings' limits.
+
+    `warm_start` (default: the published roster when re-rostering) is where the search
+    starts; its agents' weeks are kept where the rules allow and improved from there.
 
     A roster built agent by agent (`construct.greedy_seed`, at most a quarter of the time)
     seeds the whole-team model as a complete hint; CP-SAT improves it for the rest of the time.
@@ -195,7 +203,9 @@ def solve(
     settings = settings or SolveSettings()
     started = time.monotonic()
     model, v, penalties = build_model(p)
-    seed = greedy_seed(p, settings.time_limit_s * CONSTRUCTION_SHARE, settings.seed)
+    start = warm_start if warm_start is not None else p.published
+    deterministic = settings.deterministic_time_limit_s is not None
+    seed = greedy_seed(p, settings.time_limit_s * CONSTRUCTION_SHARE, settings.seed, start, deterministic)
     seeded = seed_values(p, v, seed) if seed is not None else None
     if seeded is not None:
         _hint(model, seeded)

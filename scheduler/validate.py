@@ -70,11 +70,25 @@ def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
     length = round(s.length.total_seconds() / 60)
     if length not in lengths:
         out.append(v("shift length", f"{length} min elapsed is not an allowed shift length"))
-    if s.queue not in agent.skills:
-        out.append(v("skills", f"works queue {s.queue!r} without the skill"))
+    out.extend(v("skills", m) for m in _queue_problems(agent, s))
     out.extend(v("breaks", m) for m in _break_problems(rules.breaks_for(length), s))
     out.extend(v("availability", m) for m in _availability_problems(p.entries_of(agent.id), agent, s))
     return out
+
+
+def _queue_problems(agent: Agent, s: Shift) -> list[str]:
+    """Every queue worked needs the skill; queue stretches lie inside the shift, one after another."""
+    problems = [
+        f"works queue {w.queue!r} without the skill" for w in s.queue_spans() if w.queue not in agent.skills
+    ]
+    if s.queue not in agent.skills and s.work:
+        problems.append(f"main queue {s.queue!r} without the skill")
+    ordered = sorted(s.queue_spans(), key=lambda w: w.start_utc)
+    if any(not s.start_utc <= w.start_utc < w.end_utc <= s.end_utc for w in ordered):
+        problems.append("a queue stretch lies outside the shift")
+    if any(b.start_utc < a.end_utc for a, b in pairwise(ordered)):
+        problems.append("two queue stretches overlap")
+    return sorted(set(problems))
 
 
 def _break_problems(rules: tuple[BreakRule, ...], s: Shift) -> list[str]:
@@ -182,6 +196,45 @@ def _check_agent_week(p: Problem, agent: Agent, mine: list[Shift]) -> list[Viola
         )
     if hours < low - _EPS_HOURS:
         out.append(Violation("weekly hours", agent.id, None, f"{hours:g} h below the minimum {low:g} h"))
+    out.extend(_pinned_problems(p, agent, mine))
+    out.extend(_locked_problems(p, agent, mine))
+    return out
+
+
+def _same_time(a: Shift, b: Shift) -> bool:
+    return a.start_utc == b.start_utc and a.end_utc == b.end_utc
+
+
+def _pinned_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violation]:
+    """Every pinned shift is in the roster at its pinned times."""
+    return [
+        Violation(
+            "pinned", agent.id, pin.local_date, f"the pinned shift at {pin.start_utc.isoformat()} is missing"
+        )
+        for pin in p.pinned
+        if pin.agent_id == agent.id and not any(_same_time(pin, s) for s in mine)
+    ]
+
+
+def _locked_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violation]:
+    """Re-rostering: shifts before the lock time are exactly the published ones."""
+    if p.published is None or p.locked_before_utc is None:
+        return []
+    lock = p.locked_before_utc
+    before = [s for s in mine if s.start_utc < lock]
+    published = [s for s in p.published.shifts_of(agent.id) if s.start_utc < lock]
+    out = [
+        Violation(
+            "locked", agent.id, s.local_date, "a published shift that has started was changed or dropped"
+        )
+        for s in published
+        if not any(_same_time(s, m) and s.breaks == m.breaks for m in before)
+    ]
+    out += [
+        Violation("locked", agent.id, s.local_date, "a new shift starts before the lock time")
+        for s in before
+        if not any(_same_time(s, x) for x in published)
+    ]
     return out
 
 

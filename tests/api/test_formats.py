@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -15,9 +16,10 @@ from api.formats import (
     read_team,
     write_roster_csv,
 )
-from scheduler.domain import Roster
+from scheduler.domain import Activity, QueueSpan, Roster, Shift
 from scheduler.errors import InvalidInput
 from scheduler.sample import sample_team
+from scheduler.timegrid import UTC
 
 GOOD_HISTORY = "ds,queue,y,region,aht_s\n2026-03-02T09:00:00Z,chat,4,Europe/London,300\n2026-03-02T09:15:00+00:00,chat,0,,\n"
 
@@ -164,3 +166,23 @@ def test_empty_roster_round_trips(tmp_path: Path) -> None:
     path = tmp_path / "roster.csv"
     write_roster_csv(Roster(team.name, pd.Timestamp("2026-11-02").date(), ()), team, path)
     assert read_roster(path, team).shifts == ()
+
+
+def test_roster_with_breaks_and_queue_changes_round_trips(tmp_path: Path) -> None:
+    team = sample_team()
+    agent = next(a for a in team.agents if len(a.skills) == 2)
+    start = datetime(2026, 11, 2, 15, tzinfo=UTC)
+    hours = [start + timedelta(hours=h) for h in range(9)]
+    shift = Shift(
+        agent.id,
+        date(2026, 11, 2),
+        hours[0],
+        hours[8],
+        "creator-email",
+        (Activity("lunch", hours[4], hours[4] + timedelta(minutes=30)),),
+        (QueueSpan("creator-email", hours[0], hours[5]), QueueSpan("creator-chat", hours[5], hours[8])),
+    )
+    path = tmp_path / "roster.csv"
+    write_roster_csv(Roster(team.name, date(2026, 11, 2), (shift,)), team, path)
+    assert "work" in path.read_text(encoding="utf-8")
+    assert read_roster(path, team).shifts == (shift,)

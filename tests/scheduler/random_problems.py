@@ -26,9 +26,16 @@ def random_problem(seed: int) -> Problem:
     """A small random team and week; the team's own zone and the week are drawn too."""
     rng = np.random.default_rng(seed)
     team_tz = str(rng.choice(ZONES[:4]))
-    queues = (QueueSpec("chat", "chat", concurrency=2), QueueSpec("email", "email"))
+    queues: tuple[QueueSpec, ...] = (QueueSpec("chat", "chat", concurrency=2), QueueSpec("email", "email"))
+    if rng.random() < 0.4:
+        queues += (QueueSpec("voice", "voice"),)
+    names = [q.name for q in queues]
     lengths = tuple(float(h) for h in rng.choice([6, 8, 9, 10], size=int(rng.integers(1, 3)), replace=False))
-    breaks = (BreakRule("lunch", 30, 120, 240, min_shift_hours=6),) if rng.random() < 0.7 else ()
+    breaks: tuple[BreakRule, ...] = (
+        (BreakRule("lunch", 30, 120, 240, min_shift_hours=6),) if rng.random() < 0.7 else ()
+    )
+    if breaks and rng.random() < 0.5:  # a short break whose window overlaps the lunch window
+        breaks += (BreakRule("break", 15, 60, 180, min_shift_hours=6),)
     rules = ShiftRules(
         lengths_hours=lengths,
         start_step_minutes=int(rng.choice([30, 60])),
@@ -44,13 +51,14 @@ def random_problem(seed: int) -> Problem:
     agents = []
     for i in range(int(rng.integers(3, 7))):
         tz = team_tz if rng.random() < 0.6 else str(rng.choice(ZONES))
-        skills = ("chat", "email") if rng.random() < 0.5 else (str(rng.choice(["chat", "email"])),)
+        count = int(rng.integers(1, len(names) + 1))
+        skills = tuple(str(x) for x in rng.choice(names, size=count, replace=False))
         low = float(rng.choice([0, 8, 16, 24]))
         agents.append(Agent(f"a{i}", f"Agent {i}", tz, skills, low, low + float(rng.choice([8, 16, 24]))))
     team = Team("Random", team_tz, queues, tuple(agents), 15, 0.2, rules, labour)
     week = PlanningWeek(WEEKS[int(rng.integers(len(WEEKS)))], team_tz, 15)
     n = week.grid.n_intervals
-    phase = rng.uniform(0, 2 * np.pi, size=2)
+    phase = rng.uniform(0, 2 * np.pi, size=len(queues))
     t = np.arange(n) / (96 / 1.0)
     required = {
         q.name: np.clip(np.round(1 + 1.5 * np.sin(2 * np.pi * t + ph) + rng.normal(0, 0.3, n)), 0, None)

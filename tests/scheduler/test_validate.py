@@ -13,6 +13,7 @@ from scheduler.domain import (
     AvailabilityEntry,
     BreakRule,
     LabourRules,
+    QueueSpan,
     QueueSpec,
     Shift,
     ShiftRules,
@@ -144,3 +145,33 @@ def test_rest_counts_last_weeks_roster() -> None:
     late = shift(-1, 14)  # Sunday before the week, ends 22:00
     with_previous = Problem(p.team, WEEK, p.required, previous=Roster("T", date(2026, 2, 23), (late,)))
     assert "minimum rest" in rules_broken(with_previous, [shift(0, 6)])
+
+
+def test_queue_stretch_without_the_skill_is_caught() -> None:
+    s = shift(0, 9)
+    half = s.start_utc + timedelta(hours=4)
+    moved = Shift(
+        s.agent_id,
+        s.local_date,
+        s.start_utc,
+        s.end_utc,
+        "chat",
+        s.breaks,
+        (QueueSpan("chat", s.start_utc, half), QueueSpan("email", half, s.end_utc)),
+    )
+    assert rules_broken(problem(), [moved]) == {"skills"}
+
+
+def test_queue_stretches_ravi_may_work_are_fine() -> None:
+    s = shift(0, 9, agent="ravi")
+    half = s.start_utc + timedelta(hours=4)
+    moved = Shift(
+        "ravi",
+        s.local_date,
+        s.start_utc,
+        s.end_utc,
+        "chat",
+        s.breaks,
+        (QueueSpan("chat", s.start_utc, half), QueueSpan("email", half, s.end_utc)),
+    )
+    assert "skills" not in rules_broken(problem(), [moved])

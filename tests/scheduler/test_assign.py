@@ -1,0 +1,85 @@
+"""Per-interval queue assignment and the best cover of an interval, against brute force."""
+
+from __future__ import annotations
+
+from itertools import product
+
+import numpy as np
+import pytest
+
+from scheduler.assign import assign_interval
+from scheduler.construct import best_cover
+from scheduler.model import SkillGroup
+from scheduler.problem import Weights
+
+QUEUES = ("chat", "email", "voice")
+
+
+def _random_team(rng: np.random.Generator) -> dict[str, frozenset[str]]:
+    out = {}
+    for i in range(int(rng.integers(1, 7))):
+        size = int(rng.integers(1, 4))
+        out[f"a{i}"] = frozenset(str(q) for q in rng.choice(QUEUES, size=size, replace=False))
+    return out
+
+
+def _feasible(skills: dict[str, frozenset[str]], wanted: dict[str, int]) -> bool:
+    """Brute force: some choice of one queue per agent meets every wanted count."""
+    agents = sorted(skills)
+    for choice in product(*(sorted(skills[a]) for a in agents)):
+        if all(choice.count(q) >= k for q, k in wanted.items()):
+            return True
+    return not agents and all(k == 0 for k in wanted.values())
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_assignment_meets_the_counts_whenever_brute_force_can(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    skills = _random_team(rng)
+    wanted = {q: int(rng.integers(0, 3)) for q in QUEUES}
+    previous = {a: str(rng.choice(sorted(s))) for a, s in skills.items() if rng.random() < 0.5}
+    if not _feasible(skills, wanted):
+        with pytest.raises(ValueError, match="no agent left"):
+            assign_interval(sorted(skills), skills, wanted, previous)
+        return
+    got = assign_interval(sorted(skills), skills, wanted, previous)
+    assert set(got) == set(skills), "every agent at work gets a queue"
+    assert all(q in skills[a] for a, q in got.items()), "only queues the agent is skilled for"
+    assert all(list(got.values()).count(q) >= k for q, k in wanted.items())
+
+
+def test_agents_stay_on_their_queue_when_they_can() -> None:
+    skills = {"a": frozenset({"chat", "email"}), "b": frozenset({"chat", "email"})}
+    got = assign_interval(["a", "b"], skills, {"chat": 1, "email": 1}, {"a": "email", "b": "chat"})
+    assert got == {"a": "email", "b": "chat"}
+
+
+def _points(cover: dict[str, int], need: dict[str, int], working: int, w: Weights) -> int:
+    total = 0
+    for q, required in need.items():
+        short = required - cover[q]
+        total += w.under_per_agent_interval * short
+        total += w.under_step_per_agent_interval * sum(
+            max(0, short - k) for k in range(1, min(required, w.under_tiers))
+        )
+    return total + w.over_per_agent_interval * (working - sum(cover.values()))
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_best_cover_is_optimal(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    skills = _random_team(rng)
+    groups: dict[SkillGroup, int] = {}
+    for s in skills.values():
+        groups[s] = groups.get(s, 0) + 1
+    need = {q: int(rng.integers(0, 4)) for q in QUEUES}
+    w = Weights()
+    got = best_cover(groups, need, w)
+    best = None
+    for cover in product(*(range(need[q] + 1) for q in QUEUES)):
+        wanted = dict(zip(QUEUES, cover, strict=True))
+        if _feasible(skills, wanted):
+            points = _points(wanted, need, len(skills), w)
+            best = points if best is None else min(best, points)
+    assert _feasible(skills, got)
+    assert _points(got, need, len(skills), w) == best
