@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 from scheduler.candidates import Candidate, break_offsets
 from scheduler.domain import Agent, Roster
 from scheduler.model import (
+    AGENT_SOFT_RULES,
     HARD_RULES,
     BreakSlot,
     RosterVars,
@@ -25,6 +26,7 @@ from scheduler.model import (
     _queue_sets,
     add_breaks,
     build_model,
+    model_objective,
     skill_group,
 )
 from scheduler.problem import Problem, Weights
@@ -163,24 +165,15 @@ def _best_breaks(
     return cost, tuple(placed)
 
 
-def _keep_points(p: Problem, c: Candidate) -> int:
-    """Re-rostering: keeping a published shift saves its change cost; a new working day costs one."""
-    if p.published is None or p.is_locked(c.start_utc):
-        return 0
-    mine = [s for s in p.published.shifts_of(c.agent_id) if not p.is_locked(s.start_utc)]
-    if any(s.start_utc == c.start_utc and round(s.hours * 60) == c.length_minutes for s in mine):
-        return p.weights.change_per_shift
-    if any(s.local_date == c.local_date for s in mine):
-        return 0
-    return -p.weights.change_per_shift
-
-
 @dataclasses.dataclass
 class AgentWeek:
     """One agent's week: the chosen shifts and their breaks."""
 
     shifts: list[Candidate]
     breaks: list[BreakSlot]
+    own_points: int = (
+        0  # the agent's own soft rules (preferences, changes, days off, starts); a reward is positive
+    )
 
     def at_work(self, n: int) -> np.ndarray:
         """1 in each interval of the week the agent works (on a shift, not on a break)."""
@@ -200,15 +193,10 @@ class AgentWeekModel:
         zeros = {q.name: np.zeros(p.week.grid.n_intervals) for q in p.team.queues}
         alone = p.for_agent(agent, zeros)
         self.p, self.agent, self.seed, self.deterministic = p, agent, seed, deterministic
-        self.model, self.v, _ = build_model(alone, tuple(r for r in HARD_RULES if r is not add_breaks))
+        rules = tuple(r for r in HARD_RULES if r is not add_breaks) + AGENT_SOFT_RULES
+        self.model, self.v, penalties = build_model(alone, rules)
+        self.own_cost = model_objective(penalties)
         self.shifts = self.v.all_candidates()
-        w = p.weights
-        self.own_points_of = {
-            c.index: round(w.preferred_per_hour * max(0, c.preference_score) / 60)
-            - round(w.avoid_per_hour * max(0, -c.preference_score) / 60)
-            + _keep_points(p, c)
-            for c in self.shifts
-        }
 
     def week_of(self, roster: Roster) -> AgentWeek | None:
         """The agent's week in `roster`, if every shift and break of it is one the rules allow
@@ -229,11 +217,13 @@ class AgentWeekModel:
                 if slot is None:
                     return None
                 breaks.append(slot)
-        return AgentWeek(shifts, breaks) if self._allowed(shifts, breaks) else None
+        points = self._own_points_if_allowed(shifts)
+        return None if points is None else AgentWeek(shifts, breaks, points)
 
-    def _allowed(self, shifts: list[Candidate], breaks: list[BreakSlot]) -> bool:
-        """Whether these shifts and breaks keep the agent's hard rules (hours, rest, days off, ...)."""
+    def _own_points_if_allowed(self, shifts: list[Candidate]) -> int | None:
+        """The agent's own points for these shifts, or None if they break a hard rule (hours, rest, ...)."""
         fixed = self.model.clone()
+        fixed.minimize(self.own_cost)
         chosen = {c.index for c in shifts}
         for c in self.shifts:
             fixed.add(
@@ -242,11 +232,9 @@ class AgentWeekModel:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = 5.0
-        return solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-
-    def own_points(self, week: AgentWeek) -> int:
-        """Points of a week that belong to the agent alone: preferences, and keeping published shifts."""
-        return sum(self.own_points_of[c.index] for c in week.shifts)
+        if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return -round(solver.objective_value)
 
     def best(self, value: np.ndarray, time_limit_s: float) -> AgentWeek | None:
         """The week worth most: `value[t]` per interval worked, plus preferences; None if none found."""
@@ -258,16 +246,12 @@ class AgentWeekModel:
             return round(float(padded[hi] - padded[lo]))
 
         placed = {c.index: _best_breaks(self.p, self.agent, c, worth) for c in self.shifts}
-        self.model.maximize(
-            cp_model.LinearExpr.weighted_sum(
-                [self.v.works[c.index] for c in self.shifts],
-                [
-                    worth(c.start_index, c.n_intervals) - placed[c.index][0] + self.own_points_of[c.index]
-                    for c in self.shifts
-                ],
-            )
+        coverage_worth = cp_model.LinearExpr.weighted_sum(
+            [self.v.works[c.index] for c in self.shifts],
+            [worth(c.start_index, c.n_intervals) - placed[c.index][0] for c in self.shifts],
         )
-        for limit in (time_limit_s, 4 * time_limit_s + 1.0):  # a second, longer try before giving up
+        self.model.maximize(cp_model.LinearExpr.weighted_sum([coverage_worth, self.own_cost], [1, -1]))
+        for limit in (time_limit_s, max(1.0, 4 * time_limit_s)):  # a second, longer try before giving up
             solver = cp_model.CpSolver()
             solver.parameters.num_workers = 1
             solver.parameters.random_seed = self.seed
@@ -279,7 +263,8 @@ class AgentWeekModel:
                 solver.parameters.max_time_in_seconds = max(0.05, limit)
             if solver.solve(self.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 chosen = [c for c in self.shifts if solver.boolean_value(self.v.works[c.index])]
-                return AgentWeek(chosen, [b for c in chosen for b in placed[c.index][1]])
+                own = -round(solver.value(self.own_cost))
+                return AgentWeek(chosen, [b for c in chosen for b in placed[c.index][1]], own)
         return None
 
 
@@ -317,7 +302,7 @@ def greedy_seed(
             return None
         weeks[agent.id] = week
         counts[:, g] += week.at_work(n)
-    points = cost.total(counts) - sum(models[a.id].own_points(weeks[a.id]) for a in agents)
+    points = cost.total(counts) - sum(weeks[a.id].own_points for a in agents)
     improved, sweeps = True, 0
     while improved and sweeps < MAX_SWEEPS:
         improved, sweeps = False, sweeps + 1
@@ -330,7 +315,7 @@ def greedy_seed(
             week = models[agent.id].best(cost.gain(counts, g), 0.2)
             counts[:, g] += (week or old).at_work(n)
             new_points = cost.total(counts) - sum(
-                models[a.id].own_points(week if a.id == agent.id and week else weeks[a.id]) for a in agents
+                (week if a.id == agent.id and week else weeks[a.id]).own_points for a in agents
             )
             if week is not None and new_points < points:
                 weeks[agent.id], points, improved = week, new_points, True

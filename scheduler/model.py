@@ -450,6 +450,111 @@ def add_preferences(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pena
     ]
 
 
+def add_consecutive_days_off(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Soft: days off come together; a lone day off between two working days costs."""
+    lone: list[cp_model.IntVar] = []
+    for agent in p.team.agents:
+        for day in p.week.days:
+            before = v.day_worked.get((agent.id, day - timedelta(days=1)))
+            after = v.day_worked.get((agent.id, day + timedelta(days=1)))
+            today = v.day_worked.get((agent.id, day))
+            if before is None or after is None:
+                continue
+            x = m.new_bool_var(f"lone_day_off[{agent.id},{day}]")
+            m.add(x >= before + after - 1 - (today if today is not None else 0))
+            lone.append(x)
+    return [Penalty("lone days off", cp_model.LinearExpr.sum(lone), p.weights.isolated_day_off)]
+
+
+def _local_start_minute(p: Problem, c: Candidate) -> int:
+    local = c.start_utc.astimezone(zone(p.team.agent(c.agent_id).tz))
+    return local.hour * 60 + local.minute
+
+
+def add_same_start_time(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Soft: an agent starts at the same local time all week; each further start time costs."""
+    extra: list[cp_model.LinearExprT] = []
+    for agent in p.team.agents:
+        by_start: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for c in v.candidates[agent.id]:
+            by_start[_local_start_minute(p, c)].append(v.works[c.index])
+        if len(by_start) < 2:
+            continue
+        used = []
+        for minute, shifts in by_start.items():
+            u = m.new_bool_var(f"starts_at[{agent.id},{minute // 60:02d}{minute % 60:02d}]")
+            for x in shifts:
+                m.add(x <= u)
+            used.append(u)
+        any_shift = m.new_bool_var(f"works_this_week[{agent.id}]")
+        for u in used:  # linear rows only, so the LP relaxation (bound.py) sees the same model
+            m.add(any_shift >= u)
+        extra.append(sum(used) - any_shift)
+    return [
+        Penalty(
+            "start times beyond each agent's first",
+            cp_model.LinearExpr.sum(extra),
+            p.weights.extra_start_time,
+        )
+    ]
+
+
+def _spread(m: cp_model.CpModel, counts: list[cp_model.LinearExprT], top: int, name: str) -> cp_model.IntVar:
+    """The gap between the largest and smallest of `counts`."""
+    high = m.new_int_var(0, top, f"most_{name}")
+    low = m.new_int_var(0, top, f"fewest_{name}")
+    for x in counts:
+        m.add(high >= x)
+        m.add(low <= x)
+    gap = m.new_int_var(0, top, f"spread_{name}")
+    m.add(gap == high - low)
+    return gap
+
+
+def _is_late(p: Problem, c: Candidate) -> bool:
+    """A shift that ends after the late hour of its local day (or on the next day)."""
+    local_end = c.end_utc.astimezone(zone(p.team.agent(c.agent_id).tz))
+    minute = local_end.hour * 60 + local_end.minute
+    return local_end.date() > c.local_date or minute > p.weights.late_shift_ends_after_minute
+
+
+def add_fair_shares(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Soft: weekends and late shifts are shared: the gap between the agents with most and fewest costs.
+
+    Only agents who could work them at all take part, so a part-timer who never works
+    weekends does not force the others to zero.
+    """
+    weekend: list[cp_model.LinearExprT] = []
+    late: list[cp_model.LinearExprT] = []
+    for agent in p.team.agents:
+        shifts = v.candidates[agent.id]
+        on_weekend = [v.works[c.index] for c in shifts if c.local_date.weekday() >= 5]
+        if on_weekend:
+            weekend.append(cp_model.LinearExpr.sum(on_weekend))
+        lates = [v.works[c.index] for c in shifts if _is_late(p, c)]
+        if lates:
+            late.append(cp_model.LinearExpr.sum(lates))
+    days = len(p.week.days)
+    out = []
+    if len(weekend) > 1:
+        out.append(
+            Penalty(
+                "weekend days: most minus fewest",
+                _spread(m, weekend, days, "weekend_days"),
+                p.weights.weekend_spread_per_day,
+            )
+        )
+    if len(late) > 1:
+        out.append(
+            Penalty(
+                "late shifts: most minus fewest",
+                _spread(m, late, days, "late_shifts"),
+                p.weights.late_spread_per_shift,
+            )
+        )
+    return out
+
+
 HARD_RULES: tuple[Rule, ...] = (
     add_pinned,
     add_locked,
@@ -460,7 +565,14 @@ HARD_RULES: tuple[Rule, ...] = (
     add_max_consecutive_days,
     add_weekly_hours,
 )
-SOFT_RULES: tuple[Rule, ...] = (add_coverage, add_preferences, add_changes)
+# the soft rules that concern one agent alone (the agent-by-agent seed applies them too)
+AGENT_SOFT_RULES: tuple[Rule, ...] = (
+    add_preferences,
+    add_changes,
+    add_consecutive_days_off,
+    add_same_start_time,
+)
+SOFT_RULES: tuple[Rule, ...] = (add_coverage, *AGENT_SOFT_RULES, add_fair_shares)
 RULES: tuple[Rule, ...] = HARD_RULES + SOFT_RULES
 
 

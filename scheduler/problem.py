@@ -28,6 +28,14 @@ class Weights:
     preferred_per_hour: int = 5
     # re-rostering: each published shift dropped or moved, and each new working day, costs this
     change_per_shift: int = 400
+    # a single day off between two working days
+    isolated_day_off: int = 40
+    # each start time an agent has in the week beyond their first
+    extra_start_time: int = 15
+    # the gap between the agents with most and fewest weekend days / late shifts
+    weekend_spread_per_day: int = 30
+    late_spread_per_shift: int = 20
+    late_shift_ends_after_minute: int = 21 * 60  # local clock; shifts past midnight count too
 
 
 @dataclass(frozen=True, eq=False)
