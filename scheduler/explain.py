@@ -1,11 +1,13 @@
 """Why a roster cannot be built, in a lead's words.
 
-First cheap checks per agent (no shift possible, too few hours possible), then, for each
-agent, a solve of that agent alone: an agent whose own rules clash is named with them.
+Every hard rule belongs to one agent, so a conflict always lies within one agent's rules.
+First cheap checks per agent (too few hours possible); then, for each agent whose rules
+cannot hold alone, a deletion filter finds a smallest set of their rules in conflict.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import numpy as np
@@ -13,7 +15,8 @@ from ortools.sat.python import cp_model
 
 from scheduler.candidates import Candidate, build_candidates
 from scheduler.domain import Agent
-from scheduler.model import build_model
+from scheduler.errors import Infeasible
+from scheduler.model import HARD_RULES, Rule, build_model
 from scheduler.problem import Problem, min_hours_after_time_off
 
 
@@ -44,14 +47,65 @@ def _hours_check(p: Problem, agent: Agent, shifts: list[Candidate]) -> str | Non
     )
 
 
-def _alone_is_infeasible(p: Problem, agent: Agent) -> bool:
+def _alone_is_feasible(p: Problem, agent: Agent, rules: tuple[Rule, ...], with_availability: bool) -> bool:
     zeros = {q.name: np.zeros(p.week.grid.n_intervals) for q in p.team.queues}
     alone = p.for_agent(agent, zeros)
-    model, _, _ = build_model(alone)
+    if not with_availability:
+        alone = dataclasses.replace(alone, availability=())
+    try:
+        model, _, _ = build_model(alone, rules)
+    except Infeasible:  # a pinned or locked shift that the rules forbid outright
+        return False
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = 5.0
     solver.parameters.num_workers = 1
-    return bool(solver.solve(model) == cp_model.INFEASIBLE)
+    return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+AVAILABILITY = "availability"
+
+
+def _in_words(p: Problem, agent: Agent, family: str) -> str:
+    """One rule family of one agent, as a lead would say it."""
+    rules = p.team.labour_rules
+    low = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), p.week.days)
+    words = {
+        "add_weekly_hours": f"a contract of {low:g}–{agent.max_hours_per_week:g} h this week",
+        "add_days_off": f"at least {rules.min_days_off_per_week} days off",
+        "add_max_consecutive_days": f"at most {rules.max_consecutive_days} days in a row (last week counted)",
+        "add_min_rest": f"{rules.min_rest_hours:g} h rest between shifts (last week counted)",
+        "add_pinned": "the shifts pinned by hand",
+        "add_locked": "the shifts already worked this week",
+        AVAILABILITY: "their availability and time off",
+    }
+    return words.get(family, family)
+
+
+def conflicting_rules(p: Problem, agent: Agent) -> list[str]:
+    """A smallest set of the agent's hard rules that cannot hold together (deletion filter).
+
+    Each rule is dropped in turn and left out for good if the others still conflict, so
+    every rule that remains is needed for the conflict. Shift templates, one shift a day
+    and breaks always stay. Empty when the agent's rules can all hold.
+    """
+    if _alone_is_feasible(p, agent, HARD_RULES, with_availability=True):
+        return []
+    fixed = ("add_one_shift_a_day", "add_breaks")
+    rules = list(HARD_RULES)
+    needed: list[str] = []
+    for rule in [r for r in HARD_RULES if r.__name__ not in fixed]:
+        trial = tuple(r for r in rules if r is not rule)
+        if _alone_is_feasible(p, agent, trial, with_availability=True):
+            needed.append(rule.__name__)
+        else:
+            rules = list(trial)
+    if _alone_is_feasible(p, agent, tuple(rules), with_availability=False):
+        needed.append(AVAILABILITY)
+    return needed
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def explain_infeasible(p: Problem) -> list[str]:
@@ -60,12 +114,15 @@ def explain_infeasible(p: Problem) -> list[str]:
     reasons = [r for a in p.team.agents if (r := _hours_check(p, a, candidates[a.id])) is not None]
     if reasons:
         return reasons
-    rules = p.team.labour_rules
     for agent in p.team.agents:
-        if _alone_is_infeasible(p, agent):
-            reasons.append(
-                f"{agent.name} ({agent.id}): the contract ({agent.min_hours_per_week:g}–{agent.max_hours_per_week:g} h), "
-                f"{rules.min_rest_hours:g} h rest between shifts, at most {rules.max_consecutive_days} days in a row "
-                f"and {rules.min_days_off_per_week} days off cannot all hold with this availability"
-            )
+        families = conflicting_rules(p, agent)
+        if not families:
+            continue
+        allowed = p.team.shift_rules_of(agent)
+        first, last = allowed.earliest_start_minute, allowed.latest_start_minute
+        reasons.append(
+            f"{agent.name} ({agent.id}): {_listed([_in_words(p, agent, f) for f in families])} cannot all "
+            f"hold with shifts of {'/'.join(f'{h:g}' for h in allowed.lengths_hours)} h starting "
+            f"{first // 60:02d}:{first % 60:02d}–{last // 60:02d}:{last % 60:02d}"
+        )
     return reasons or ["the hard rules conflict across agents; relax one rule and try again"]
