@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import Progress as Bar
 from rich.progress import TextColumn, TimeElapsedColumn
 
-from api import cli_forecast, cli_service, cli_staffing
+from api import cli_curtois, cli_forecast, cli_service, cli_staffing
 from scheduler.domain import AvailabilityEntry
 from scheduler.errors import WfmError
 
@@ -164,6 +164,7 @@ def _write_availability(entries: tuple[AvailabilityEntry, ...], path: Path) -> N
 
 cli_forecast.register(app)
 cli_staffing.register(app)
+cli_curtois.register(app)
 cli_service.register(app)
 
 

@@ -1,0 +1,60 @@
+"""`wfm curtois`: solve one instance of the Curtois staff-rostering benchmark.
+
+`register(app)` adds the command to a typer app (registered from `api/cli.py`). It solves the
+instance, checks the roster with the independent evaluator, prints the objective, the bound and
+the time, and writes the roster as `employee,day,shift` CSV.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scheduler.errors import WfmError
+
+
+def curtois(
+    instance_file: Annotated[Path, typer.Argument(help="a Curtois instance file, e.g. Instance1.txt")],
+    time_limit: Annotated[float, typer.Option(help="solver time limit in seconds")] = 60.0,
+    out: Annotated[
+        Path | None, typer.Option(help="where to write the roster CSV (employee,day,shift)")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="CP-SAT workers (this machine has 2 cores)")] = 2,
+) -> None:
+    """Solve a Curtois benchmark instance and check the roster with the independent evaluator."""
+    from scheduler.curtois import read_instance, write_solution_csv
+    from scheduler.curtois_eval import evaluate
+    from scheduler.curtois_model import CurtoisSettings, solve_instance
+
+    try:
+        instance = read_instance(instance_file)
+        result = solve_instance(instance, CurtoisSettings(time_limit_s=time_limit, workers=workers))
+    except WfmError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    if not result.assignment:
+        typer.echo(f"{instance.name}: no roster found in {result.elapsed_s:.1f} s ({result.status.lower()})")
+        raise typer.Exit(code=3)
+    check = evaluate(instance, result.assignment)
+    gap = (result.objective - result.bound) / max(1.0, result.objective)
+    typer.echo(
+        f"{instance.name}: objective {result.objective:,.0f} (bound {result.bound:,.0f}, gap {gap:.1%}, "
+        f"{result.status.lower()}) in {result.elapsed_s:.1f} s"
+    )
+    terms = ", ".join(f"{name} {value:,}" for name, value in check.breakdown.items())
+    verdict = "feasible" if check.feasible else f"{len(check.hard_violations)} hard violation(s)"
+    typer.echo(f"evaluator: objective {check.objective:,} ({terms}); {verdict}")
+    for violation in check.hard_violations:
+        typer.echo(f"hard rule broken: {violation}", err=True)
+    if out is not None:
+        write_solution_csv(result.assignment, out)
+        typer.echo(f"wrote {len(result.assignment)} rows to {out}")
+    if not check.feasible or check.objective != round(result.objective):
+        raise typer.Exit(code=3)  # the evaluator disagrees with the solver: never pass that silently
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `curtois` command to `app`."""
+    app.command("curtois")(curtois)

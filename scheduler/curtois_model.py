@@ -1,0 +1,855 @@
+"""The CP-SAT model of the Curtois benchmark: variables, one function per rule, and the objective.
+
+A boolean `x[employee, day, shift]` per possible assignment and `works[employee, day]` for "has
+any shift". Each rule adds its constraints and returns its penalty terms (empty for a hard rule);
+`build_model` applies every rule and minimises the weighted sum of the penalties, which is the
+published objective. Border conventions follow the benchmark README: the days just outside the
+horizon are days off for rotations and maximum runs, while runs of shifts or of days off that
+touch either border are exempt from the minimums.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import partial
+
+import numpy as np
+from ortools.sat.python import cp_model
+from scipy import sparse
+from scipy.optimize import linprog
+
+from scheduler.curtois import Instance
+from scheduler.errors import Infeasible
+from scheduler.model import Penalty
+
+
+@dataclass
+class CurtoisVars:
+    """The model's decision variables, named with their indices."""
+
+    x: dict[tuple[str, int, str], cp_model.IntVar] = field(default_factory=dict)
+    works: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+
+
+Rule = Callable[[cp_model.CpModel, CurtoisVars, Instance], list[Penalty]]
+
+
+def make_vars(m: cp_model.CpModel, instance: Instance) -> CurtoisVars:
+    """A boolean per (employee, day, shift type) and per (employee, day) worked."""
+    v = CurtoisVars()
+    for staff in instance.staff:
+        for day in range(instance.horizon_days):
+            v.works[(staff.id, day)] = m.new_bool_var(f"works[{staff.id},{day}]")
+            for shift in instance.shift_ids:
+                v.x[(staff.id, day, shift)] = m.new_bool_var(f"x[{staff.id},{day},{shift}]")
+    return v
+
+
+def add_one_shift_a_day(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -> list[Penalty]:
+    """Hard: an employee works at most one shift a day; `works` says whether they work at all."""
+    for staff in instance.staff:
+        for day in range(instance.horizon_days):
+            shifts = [v.x[(staff.id, day, s)] for s in instance.shift_ids]
+            m.add_exactly_one([*shifts, ~v.works[(staff.id, day)]])
+    return []
+
+
+def add_forbidden_successions(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -> list[Penalty]:
+    """Hard: a shift listed as "cannot follow" is not worked the day after the shift it follows."""
+    for staff in instance.staff:
+        for day in range(instance.horizon_days - 1):
+            for shift in instance.shifts:
+                if not shift.forbidden_next:
+                    continue
+                # one clique per shift: at most one of "s today" and "any forbidden successor tomorrow"
+                nxt = [v.x[(staff.id, day + 1, t)] for t in shift.forbidden_next]
+                m.add_at_most_one([v.x[(staff.id, day, shift.id)], *nxt])
+    return []
+
+
+def add_max_shifts_per_type(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -> list[Penalty]:
+    """Hard: each employee works each shift type at most their contract's maximum number of times."""
+    for staff in instance.staff:
+        for shift, limit in staff.max_shifts.items():
+            days = [v.x[(staff.id, d, shift)] for d in range(instance.horizon_days)]
+            if limit == 0:
+                for x in days:
+                    m.add(x == 0)
+            elif limit < len(days):
+                m.add(sum(days) <= limit)
+    return []
+
+
+def add_total_minutes(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -> list[Penalty]:
+    """Hard: the minutes an employee works over the horizon lie within their minimum and maximum."""
+    lengths = {s.id: s.length_minutes for s in instance.shifts}
+    for staff in instance.staff:
+        minutes = sum(
+            lengths[s] * v.x[(staff.id, d, s)]
+            for d in range(instance.horizon_days)
+            for s in instance.shift_ids
+        )
+        m.add_linear_constraint(minutes, staff.min_total_minutes, staff.max_total_minutes)
+    return []
+
+
+def add_max_consecutive_shifts(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -> list[Penalty]:
+    """Hard: no more than the contract's maximum shifts in a row (the horizon's outside counts as off)."""
+    for staff in instance.staff:
+        limit = staff.max_consecutive_shifts
+        for first in range(instance.horizon_days - limit):
+            m.add(sum(v.works[(staff.id, first + k)] for k in range(limit + 1)) <= limit)
+    return []
+
+
+def _forbid_short_runs(
+    m: cp_model.CpModel,
+    days: Sequence[cp_model.LiteralT],
+    minimum: int,
+) -> None:
+    """Forbid every run of true literals shorter than `minimum` that is bounded by false on both sides.
+
+    Runs touching the first or last day are exempt (the benchmark assumes an unlimited run beyond
+    the horizon). Each forbidden pattern `0 1..1 0` becomes one clause, which propagates well.
+    """
+    horizon = len(days)
+    for length in range(1, minimum):
+        for first in range(1, horizon - length):
+            clause = [days[first - 1], *(~days[first + k] for k in range(length)), days[first + length]]
+            m.add_bool_or(clause)
+
+
+def add_min_consecutive_shifts(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -> list[Penalty]:
+    """Hard: every run of shifts is at least the contract's minimum long, unless it touches a border."""
+    for staff in instance.staff:
+        days = [v.works[(staff.id, d)] for d in range(instance.horizon_days)]
+        _forbid_short_runs(m, days, staff.min_consecutive_shifts)
+    return []
+
+
+def add_min_consecutive_days_off(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -> list[Penalty]:
+    """Hard: every run of days off is at least the contract's minimum long, unless it touches a border."""
+    for staff in instance.staff:
+        days = [~v.works[(staff.id, d)] for d in range(instance.horizon_days)]
+        _forbid_short_runs(m, days, staff.min_consecutive_days_off)
+    return []
+
+
+def add_max_weekends(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -> list[Penalty]:
+    """Hard: an employee works at most their maximum number of weekends (Saturday or Sunday worked)."""
+    weekends = instance.weekends()
+    for staff in instance.staff:
+        if staff.max_weekends >= len(weekends):
+            continue
+        worked = []
+        for w, days in enumerate(weekends):
+            weekend = m.new_bool_var(f"weekend[{staff.id},{w}]")
+            day_vars = [v.works[(staff.id, d)] for d in days]
+            m.add_max_equality(weekend, day_vars)
+            worked.append(weekend)
+        m.add(sum(worked) <= staff.max_weekends)
+    return []
+
+
+def add_days_off(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -> list[Penalty]:
+    """Hard: no shift on an employee's fixed days off."""
+    for staff in instance.staff:
+        for day in staff.days_off:
+            m.add(v.works[(staff.id, day)] == 0)
+    return []
+
+
+def add_shift_requests(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -> list[Penalty]:
+    """Soft: an on-request not granted costs its weight; an off-request not granted costs its weight."""
+    on = [(r.weight, v.x[(r.employee, r.day, r.shift)]) for r in instance.on_requests]
+    off = [(r.weight, v.x[(r.employee, r.day, r.shift)]) for r in instance.off_requests]
+    return [
+        Penalty("shift-on requests not granted", sum(w * (1 - x) for w, x in on), 1),
+        Penalty("shift-off requests not granted", sum(w * x for w, x in off), 1),
+    ]
+
+
+def add_cover(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -> list[Penalty]:
+    """Soft: each employee missing from a day's shift costs its under-weight, each extra its over-weight."""
+    staff_count = len(instance.staff)
+    under_terms = []
+    over_terms = []
+    for c in instance.cover:
+        assigned = sum(v.x[(s.id, c.day, c.shift)] for s in instance.staff)
+        under = m.new_int_var(0, c.requirement, f"under[{c.day},{c.shift}]")
+        over = m.new_int_var(0, max(0, staff_count - c.requirement), f"over[{c.day},{c.shift}]")
+        m.add(assigned + under - over == c.requirement)
+        under_terms.append(c.under_weight * under)
+        over_terms.append(c.over_weight * over)
+    return [
+        Penalty("under cover", sum(under_terms), 1),
+        Penalty("over cover", sum(over_terms), 1),
+    ]
+
+
+HARD_RULES: tuple[Rule, ...] = (
+    add_one_shift_a_day,
+    add_forbidden_successions,
+    add_max_shifts_per_type,
+    add_total_minutes,
+    add_max_consecutive_shifts,
+    add_min_consecutive_shifts,
+    add_min_consecutive_days_off,
+    add_max_weekends,
+    add_days_off,
+)
+SOFT_RULES: tuple[Rule, ...] = (add_shift_requests, add_cover)
+RULES: tuple[Rule, ...] = HARD_RULES + SOFT_RULES
+
+
+def build_model(
+    instance: Instance, rules: tuple[Rule, ...] = RULES
+) -> tuple[cp_model.CpModel, CurtoisVars, list[Penalty]]:
+    """The model: variables, the given rules, and the objective (the benchmark's, to minimise)."""
+    m = cp_model.CpModel()
+    v = make_vars(m, instance)
+    penalties: list[Penalty] = []
+    for rule in rules:
+        penalties.extend(rule(m, v, instance))
+    if penalties:
+        m.minimize(objective_expr(penalties))
+    return m, v, penalties
+
+
+def objective_expr(penalties: list[Penalty]) -> cp_model.LinearExprT:
+    """The weighted sum of the penalties: the benchmark's objective."""
+    return cp_model.LinearExpr.weighted_sum([p.expr for p in penalties], [p.weight for p in penalties])
+
+
+# --- Column generation --------------------------------------------------------------------------
+# The compact model's LP bound is near zero on these instances: fractional shifts meet every cover.
+# The Dantzig-Wolfe reformulation (choose one whole feasible schedule per employee) has the bound
+# that branch-and-price uses, and its columns make a strong restricted integer program. Pricing an
+# employee's schedule reuses the hard rules above on a one-employee instance.
+
+NEIGHBOURHOOD_S = 2.0  # time for one large-neighbourhood move
+SMOOTHING = 0.5  # weight of the best-bound prices in the prices of the next round
+DIVE_FIX = 0.99  # a dive fixes at once every employee whose LP column is at least this whole
+DIVE_ROUNDS = 1  # column-generation rounds between two fixing steps of a dive
+PRICE_SCALE = 1000  # dual prices are real; CP-SAT wants integers: price in thousandths
+
+
+@dataclass(frozen=True)
+class Column:
+    """One employee's whole schedule (shift type or None per day) and its request penalty."""
+
+    employee: str
+    shifts: tuple[str | None, ...]
+    cost: int
+
+
+def _request_costs(instance: Instance) -> dict[str, tuple[int, dict[tuple[int, str], int]]]:
+    """Per employee: the penalty of working nothing, and the change each (day, shift) makes to it."""
+    out: dict[str, tuple[int, dict[tuple[int, str], int]]] = {s.id: (0, {}) for s in instance.staff}
+    for r in instance.on_requests:
+        base, delta = out[r.employee]
+        delta[(r.day, r.shift)] = delta.get((r.day, r.shift), 0) - r.weight
+        out[r.employee] = (base + r.weight, delta)
+    for r in instance.off_requests:
+        base, delta = out[r.employee]
+        delta[(r.day, r.shift)] = delta.get((r.day, r.shift), 0) + r.weight
+    return out
+
+
+def make_column(instance: Instance, employee: str, assignment: Mapping[tuple[str, int], str]) -> Column:
+    """The column of `employee` in a roster."""
+    base, delta = _request_costs(instance)[employee]
+    shifts = tuple(assignment.get((employee, d)) for d in range(instance.horizon_days))
+    cost = base + sum(delta.get((d, s), 0) for d, s in enumerate(shifts) if s is not None)
+    return Column(employee, shifts, cost)
+
+
+class _Pricer:
+    """One employee's hard rules as a CP-SAT model whose objective is reset to each round's prices."""
+
+    def __init__(self, instance: Instance, employee: str) -> None:
+        staff = next(s for s in instance.staff if s.id == employee)
+        alone = replace(instance, staff=(staff,), cover=(), on_requests=(), off_requests=())
+        self.instance = instance
+        self.employee = employee
+        self.model, self.vars, _ = build_model(alone, HARD_RULES)
+        self.base, self.delta = _request_costs(instance)[employee]
+
+    def price(
+        self, dual: Mapping[tuple[int, str], float], time_limit_s: float
+    ) -> tuple[list[Column], float, float]:
+        """Columns of least reduced cost (before the convexity dual), their best value and a lower bound.
+
+        The bound is the least value any schedule of this employee can have at these prices; it is
+        valid even when the solver stops early, with an allowance for rounding the prices.
+        """
+        coef: dict[tuple[str, int, str], int] = {}
+        for who, day, shift in self.vars.x:
+            c = self.delta.get((day, shift), 0) - dual.get((day, shift), 0.0)
+            coef[(who, day, shift)] = round(c * PRICE_SCALE)
+        self.model.clear_objective()  # type: ignore[no-untyped-call]
+        self.model.minimize(sum(c * self.vars.x[k] for k, c in coef.items() if c))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(0.01, time_limit_s)
+        found = _Collector(self.vars, self.instance.horizon_days)
+        status = solver.solve(self.model, found)
+        if status == cp_model.INFEASIBLE:
+            return [], math.inf, math.inf  # no schedule meets this employee's hard rules
+        if status != cp_model.FEASIBLE and status != cp_model.OPTIMAL:
+            return [], math.inf, -math.inf  # out of time before any schedule: no bound either
+        allowance = 0.5 * len(coef) / PRICE_SCALE
+        columns = []
+        for shifts in found.schedules:
+            cost = self.base + sum(self.delta.get((d, s), 0) for d, s in enumerate(shifts) if s is not None)
+            columns.append(Column(self.employee, shifts, cost))
+        best = self.base + solver.objective_value / PRICE_SCALE
+        bound = self.base + solver.best_objective_bound / PRICE_SCALE - allowance
+        return columns, best, bound
+
+
+class _Collector(cp_model.CpSolverSolutionCallback):
+    """Keeps every schedule the pricing solver finds (each is a candidate column)."""
+
+    def __init__(self, v: CurtoisVars, horizon_days: int) -> None:
+        super().__init__()
+        self._by_day: list[list[tuple[str, cp_model.IntVar]]] = [[] for _ in range(horizon_days)]
+        for (_, day, shift), x in v.x.items():
+            self._by_day[day].append((shift, x))
+        self.schedules: list[tuple[str | None, ...]] = []
+
+    def on_solution_callback(self) -> None:
+        self.schedules.append(
+            tuple(next((s for s, x in day if self.boolean_value(x)), None) for day in self._by_day)
+        )
+
+
+@dataclass
+class ColumnPool:
+    """Every distinct column found so far, and the cover rows they are priced against."""
+
+    instance: Instance
+    columns: list[Column] = field(default_factory=list)
+    fixed: dict[str, Column] = field(default_factory=dict)
+    _seen: set[tuple[str, tuple[str | None, ...]]] = field(default_factory=set)
+
+    def active(self) -> list[Column]:
+        """The columns the master may use: an employee fixed by a dive keeps only their fixed column."""
+        return [c for c in self.columns if c.employee not in self.fixed] + list(self.fixed.values())
+
+    def add(self, column: Column) -> bool:
+        """Add a column unless it is already in the pool; True if it was new."""
+        key = (column.employee, column.shifts)
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        self.columns.append(column)
+        return True
+
+
+@dataclass(frozen=True)
+class MasterLP:
+    """The restricted master LP's value and its dual prices."""
+
+    objective: float
+    convexity: dict[str, float]
+    cover: dict[tuple[int, str], float]
+    values: list[tuple[Column, float]]
+
+
+def solve_master_lp(pool: ColumnPool) -> MasterLP:
+    """Choose a convex combination of columns per employee to minimise requests and cover penalties."""
+    instance = pool.instance
+    staff_row = {s.id: i for i, s in enumerate(instance.staff)}
+    cover_row = {(c.day, c.shift): len(staff_row) + i for i, c in enumerate(instance.cover)}
+    active = pool.active()
+    n, r = len(active), len(instance.cover)
+    rows: list[int] = []
+    cols: list[int] = []
+    for j, col in enumerate(active):
+        rows.append(staff_row[col.employee])
+        cols.append(j)
+        for day, shift in enumerate(col.shifts):
+            if shift is not None and (day, shift) in cover_row:
+                rows.append(cover_row[(day, shift)])
+                cols.append(j)
+    for i in range(r):
+        rows += [len(staff_row) + i, len(staff_row) + i]
+        cols += [n + i, n + r + i]
+    values = np.ones(len(rows))
+    values[len(rows) - 2 * r + 1 :: 2] = -1.0  # over-cover enters its row with -1
+    a_eq = sparse.csr_matrix((values, (rows, cols)), shape=(len(staff_row) + r, n + 2 * r))
+    cost = np.array(
+        [c.cost for c in active]
+        + [c.under_weight for c in instance.cover]
+        + [c.over_weight for c in instance.cover],
+        dtype=float,
+    )
+    b_eq = np.array([1.0] * len(staff_row) + [float(c.requirement) for c in instance.cover])
+    res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")  # type: ignore[call-overload]
+    if res.status != 0:
+        raise RuntimeError(f"the master LP failed: {res.message}")
+    duals = res.eqlin.marginals
+    return MasterLP(
+        float(res.fun),
+        {s.id: float(duals[i]) for s, i in zip(instance.staff, range(len(staff_row)), strict=True)},
+        {
+            (c.day, c.shift): float(np.clip(duals[len(staff_row) + i], -c.over_weight, c.under_weight))
+            for i, c in enumerate(instance.cover)
+        },
+        [(c, float(x)) for c, x in zip(active, res.x[:n], strict=True) if x > 1e-9],
+    )
+
+
+@dataclass(frozen=True)
+class ColumnGenerationResult:
+    """The pool the rounds produced, the last master LP value and the best Lagrangian lower bound."""
+
+    lp_objective: float
+    lower_bound: float
+    rounds: int
+    converged: bool
+
+
+def generate_columns(
+    pool: ColumnPool,
+    deadline: float,
+    workers: int = 1,
+    stop_at: float = math.inf,
+    pricers: dict[str, _Pricer] | None = None,
+    max_rounds: int | None = None,
+) -> ColumnGenerationResult:
+    """Column generation until no column has a negative reduced cost, the deadline, or `stop_at`.
+
+    The lower bound is the Lagrangian one, `sum(price * requirement) + sum(least schedule value)`,
+    valid at every round's prices; the objective is integral, so it is rounded up. With employees
+    fixed (`pool.fixed`, during a dive) it bounds the fixed problem only. Prices are smoothed
+    towards those of the best bound so far (Wentges), which needs far fewer rounds.
+    """
+    instance = pool.instance
+    pricers = pricers if pricers is not None else {s.id: _Pricer(instance, s.id) for s in instance.staff}
+    lower = -math.inf
+    best_prices: dict[tuple[int, str], float] | None = None
+    rounds = 0
+    converged = False
+    free = [s.id for s in instance.staff if s.id not in pool.fixed]
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as executor:
+        have = {c.employee for c in pool.columns}
+        # an employee without a column makes the master infeasible: seed with request-only prices
+        seeds = [e for e in free if e not in have]
+        seeded = executor.map(lambda e: pricers[e].price({}, 1.0), seeds)
+        for employee, (columns, _, bound) in zip(seeds, seeded, strict=True):
+            if bound == math.inf:
+                raise Infeasible([f"employee {employee} has no schedule that meets all their hard rules"])
+            for c in columns[-1:]:
+                pool.add(c)
+        if {c.employee for c in pool.columns} != {s.id for s in instance.staff}:
+            return ColumnGenerationResult(math.inf, -math.inf, 0, False)  # out of time before a start
+        lp = solve_master_lp(pool)
+        smoothing = SMOOTHING
+        while time.monotonic() < deadline and (max_rounds is None or rounds < max_rounds):
+            rounds += 1
+            prices = lp.cover
+            if best_prices is not None and smoothing > 0:
+                prices = {k: smoothing * best_prices[k] + (1 - smoothing) * y for k, y in lp.cover.items()}
+            per_employee = max(0.05, min(2.0, (deadline - time.monotonic()) / 4))
+            priced = list(executor.map(partial(_price, pricers, prices, per_employee), free))
+            lagrangian = sum(prices[(c.day, c.shift)] * c.requirement for c in instance.cover)
+            lagrangian += sum(bound for _, _, bound in priced)
+            lagrangian += sum(_priced_value(c, prices) for c in pool.fixed.values())
+            if lagrangian == math.inf:
+                raise Infeasible(["an employee has no schedule that meets all their hard rules"])
+            if lagrangian > lower:
+                lower, best_prices = lagrangian, prices
+            added = 0
+            for employee, (columns, _, _) in zip(free, priced, strict=True):
+                for c in columns:
+                    if _priced_value(c, lp.cover) - lp.convexity[employee] < -1e-6:
+                        added += pool.add(c)
+            if added == 0:
+                if smoothing == 0:
+                    converged = True
+                    break
+                smoothing = 0.0  # a mispricing: price at the LP's own duals before concluding
+                continue
+            smoothing = SMOOTHING
+            lp = solve_master_lp(pool)
+            if _ceil(lower) >= stop_at or _ceil(lower) >= _ceil(lp.objective):
+                converged = _ceil(lower) >= _ceil(lp.objective)
+                break
+    return ColumnGenerationResult(lp.objective, _ceil(lower), rounds, converged)
+
+
+def _ceil(bound: float) -> float:
+    """A bound on an integral objective rounded up, with a little room for floating-point error."""
+    return float(math.ceil(bound - 1e-6)) if math.isfinite(bound) else bound
+
+
+def _price(
+    pricers: Mapping[str, _Pricer],
+    prices: Mapping[tuple[int, str], float],
+    time_limit_s: float,
+    employee: str,
+) -> tuple[list[Column], float, float]:
+    return pricers[employee].price(prices, time_limit_s)
+
+
+def _priced_value(column: Column, dual: Mapping[tuple[int, str], float]) -> float:
+    """A column's cost less the cover prices it earns."""
+    return column.cost - sum(dual.get((d, s), 0.0) for d, s in enumerate(column.shifts) if s is not None)
+
+
+def dive(
+    pool: ColumnPool, deadline: float, workers: int, pricers: dict[str, _Pricer]
+) -> dict[tuple[str, int], str] | None:
+    """Price-and-dive: fix the employees whose LP schedule is (nearly) whole, re-price, repeat.
+
+    Each step fixes every employee with a column at `DIVE_FIX` or more, or else the one with the
+    largest fractional column, then runs a few column-generation rounds for the others. Past the
+    deadline every employee left takes their largest column, so a dive always ends in a roster.
+    The pool keeps the columns; `pool.fixed` is cleared at the end.
+    """
+    instance = pool.instance
+    try:
+        lp = solve_master_lp(pool)
+        while len(pool.fixed) < len(instance.staff):
+            free = [(c, x) for c, x in lp.values if c.employee not in pool.fixed]
+            whole = [c for c, x in free if x >= DIVE_FIX]
+            if time.monotonic() >= deadline:
+                whole = [c for c, _ in sorted(free, key=lambda cx: cx[1])]  # the largest wins
+            elif not whole:
+                whole = [max(free, key=lambda cx: cx[1])[0]]
+            for c in whole:
+                pool.fixed[c.employee] = c
+            if len(pool.fixed) < len(instance.staff) and time.monotonic() < deadline:
+                generate_columns(pool, deadline, workers, pricers=pricers, max_rounds=DIVE_ROUNDS)
+            lp = solve_master_lp(pool)
+        out: dict[tuple[str, int], str] = {}
+        for col in pool.fixed.values():
+            out.update({(col.employee, d): s for d, s in enumerate(col.shifts) if s is not None})
+        return out
+    finally:
+        pool.fixed.clear()
+
+
+def solve_restricted_master(
+    pool: ColumnPool, time_limit_s: float, workers: int, hint: Mapping[tuple[str, int], str] | None = None
+) -> dict[tuple[str, int], str] | None:
+    """The best roster made of whole columns from the pool (an integer program), or None."""
+    instance = pool.instance
+    m = cp_model.CpModel()
+    pick = [m.new_bool_var(f"pick[{c.employee},{j}]") for j, c in enumerate(pool.columns)]
+    by_employee: dict[str, list[cp_model.IntVar]] = {s.id: [] for s in instance.staff}
+    covering: dict[tuple[int, str], list[cp_model.IntVar]] = {(c.day, c.shift): [] for c in instance.cover}
+    for z, col in zip(pick, pool.columns, strict=True):
+        by_employee[col.employee].append(z)
+        for day, shift in enumerate(col.shifts):
+            if shift is not None and (day, shift) in covering:
+                covering[(day, shift)].append(z)
+    for zs in by_employee.values():
+        m.add_exactly_one(zs)
+    terms: list[cp_model.LinearExprT] = [c.cost * z for z, c in zip(pick, pool.columns, strict=True)]
+    for c in instance.cover:
+        under = m.new_int_var(0, c.requirement, f"under[{c.day},{c.shift}]")
+        over = m.new_int_var(0, len(instance.staff), f"over[{c.day},{c.shift}]")
+        m.add(sum(covering[(c.day, c.shift)]) + under - over == c.requirement)
+        terms += [c.under_weight * under, c.over_weight * over]
+    m.minimize(sum(terms))
+    if hint is not None:
+        for z, col in zip(pick, pool.columns, strict=True):
+            same = all(hint.get((col.employee, d)) == s for d, s in enumerate(col.shifts))
+            m.add_hint(z, same)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
+    solver.parameters.num_workers = workers
+    status = solver.solve(m)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    out: dict[tuple[str, int], str] = {}
+    for z, col in zip(pick, pool.columns, strict=True):
+        if solver.boolean_value(z):
+            out.update({(col.employee, d): s for d, s in enumerate(col.shifts) if s is not None})
+    return out
+
+
+# --- Solving ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurtoisSettings:
+    """Solver limits and strategy; `workers` defaults to what this 2-core machine has.
+
+    With `column_generation`, the time is split: a quick compact solve for a first roster, column
+    generation for a lower bound and a pool of schedules, an integer program over the pool, then
+    the compact model again, hinted with the best roster and told the lower bound.
+    """
+
+    time_limit_s: float = 60.0
+    workers: int = 2
+    seed: int = 0
+    column_generation: bool = True
+    first_solve_share: float = 0.05
+    column_generation_share: float = 0.45
+    dive_share: float = 0.25
+    restricted_master_share: float = 0.1
+    polish: bool = True
+    compact_share_of_rest: float = 0.6
+    log: bool = False
+
+
+@dataclass(frozen=True)
+class CurtoisResult:
+    """A solved instance: the roster, its objective, the proven bound and the time taken."""
+
+    assignment: dict[tuple[str, int], str]
+    status: str
+    objective: float
+    bound: float
+    elapsed_s: float
+    penalties: dict[str, float]
+    phases: tuple[str, ...] = ()
+
+
+@dataclass
+class _Compact:
+    """The compact model, built once and re-solved with new hints and bounds."""
+
+    instance: Instance
+    settings: CurtoisSettings
+    model: cp_model.CpModel = field(init=False)
+    vars: CurtoisVars = field(init=False)
+    penalties: list[Penalty] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.model, self.vars, self.penalties = build_model(self.instance)
+
+    def solve(
+        self, time_limit_s: float, hint: Mapping[tuple[str, int], str] | None, lower_bound: float
+    ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+        m = self.model.clone()
+        if lower_bound > -math.inf:
+            m.add(objective_expr(self.penalties) >= int(lower_bound))
+        if hint is not None:
+            for (who, day, shift), x in self.vars.x.items():
+                m.add_hint(x, hint.get((who, day)) == shift)
+            for (who, day), w in self.vars.works.items():
+                m.add_hint(w, (who, day) in hint)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
+        solver.parameters.num_workers = self.settings.workers
+        solver.parameters.random_seed = self.settings.seed
+        solver.parameters.log_search_progress = self.settings.log
+        return solver, solver.solve(m)
+
+    def assignment(self, solver: cp_model.CpSolver) -> dict[tuple[str, int], str]:
+        return {(who, day): s for (who, day, s), x in self.vars.x.items() if solver.boolean_value(x)}
+
+    def solve_neighbourhood(
+        self,
+        best: Mapping[tuple[str, int], str],
+        free: set[tuple[str, int]],
+        time_limit_s: float,
+        seed: int,
+    ) -> tuple[dict[tuple[str, int], str] | None, bool]:
+        """Re-optimise the (employee, day) pairs in `free` with the rest of `best` fixed.
+
+        Returns the roster found (or None) and whether the neighbourhood was solved to optimality.
+        """
+        m = self.model.clone()
+        for (who, day, shift), x in self.vars.x.items():
+            value = int(best.get((who, day)) == shift)
+            if (who, day) in free:
+                m.add_hint(x, value)
+            else:
+                domain = m.proto.variables[x.index].domain
+                domain[0] = domain[1] = value
+        for (who, day), w in self.vars.works.items():
+            value = int((who, day) in best)
+            if (who, day) in free:
+                m.add_hint(w, value)
+            else:
+                domain = m.proto.variables[w.index].domain
+                domain[0] = domain[1] = value
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        status = solver.solve(m)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, False
+        return self.assignment(solver), status == cp_model.OPTIMAL
+
+
+def _neighbourhood(
+    instance: Instance, best: Mapping[tuple[str, int], str], rng: random.Random, size: float
+) -> set[tuple[str, int]]:
+    """A random set of (employee, day) pairs to re-optimise; `size` in (0, 1] scales it.
+
+    Either a few employees over the whole horizon, or every employee over a window of days
+    around a badly covered day, or some employees over a longer window.
+    """
+    staff = [s.id for s in instance.staff]
+    horizon = instance.horizon_days
+    kind = rng.randrange(3)
+    if kind == 0:
+        who = rng.sample(staff, min(len(staff), max(2, round(size * len(staff) / 3))))
+        return {(e, d) for e in who for d in range(horizon)}
+    badly = [c.day for c in instance.cover if _cover_count(instance, best, c.day, c.shift) != c.requirement]
+    centre = rng.choice(badly) if badly else rng.randrange(horizon)
+    if kind == 1:
+        width = max(2, round(size * horizon / 3))
+        first = max(0, min(horizon - width, centre - rng.randrange(width)))
+        return {(e, d) for e in staff for d in range(first, first + width)}
+    width = max(4, round(size * horizon * 2 / 3))
+    first = max(0, min(horizon - width, centre - rng.randrange(width)))
+    who = rng.sample(staff, min(len(staff), max(3, round(size * len(staff) * 2 / 3))))
+    return {(e, d) for e in who for d in range(first, first + width)}
+
+
+def _cover_count(instance: Instance, roster: Mapping[tuple[str, int], str], day: int, shift: str) -> int:
+    return sum(1 for s in instance.staff if roster.get((s.id, day)) == shift)
+
+
+def polish(
+    compact: _Compact,
+    best: dict[tuple[str, int], str],
+    deadline: float,
+    lower: float,
+    seed: int = 0,
+) -> dict[tuple[str, int], str]:
+    """Large-neighbourhood search on the compact model, one small neighbourhood per worker at a time.
+
+    A neighbourhood solved to optimality quickly grows the next ones; one that runs out of time
+    shrinks them. Stops at the deadline or when the roster reaches `lower`.
+    """
+    instance = compact.instance
+    rng = random.Random(seed)
+    size = 0.5
+    best_value = _objective(instance, best)
+    workers = max(1, compact.settings.workers)
+    with ThreadPoolExecutor(max_workers=workers) as executor:
+        while time.monotonic() < deadline - 0.05 and best_value > lower:
+            limit = min(NEIGHBOURHOOD_S, deadline - time.monotonic())
+            tasks = [
+                executor.submit(
+                    compact.solve_neighbourhood,
+                    best,
+                    _neighbourhood(instance, best, rng, size),
+                    limit,
+                    rng.randrange(1 << 30),
+                )
+                for _ in range(workers)
+            ]
+            for task in tasks:
+                candidate, optimal = task.result()
+                size = min(3.0, size * 1.1) if optimal else max(0.1, size / 1.2)
+                if candidate is not None:
+                    value = _objective(instance, candidate)
+                    if value <= best_value:
+                        best, best_value = candidate, value
+    return best
+
+
+def _objective(instance: Instance, assignment: Mapping[tuple[str, int], str]) -> int:
+    """The objective of a roster by the model's own penalty definitions (requests and cover)."""
+    costs = _request_costs(instance)
+    total = sum(make_column(instance, s.id, assignment).cost for s in instance.staff)
+    del costs
+    for c in instance.cover:
+        x = sum(1 for s in instance.staff if assignment.get((s.id, c.day)) == c.shift)
+        total += max(0, c.requirement - x) * c.under_weight + max(0, x - c.requirement) * c.over_weight
+    return total
+
+
+def solve_instance(
+    instance: Instance,
+    settings: CurtoisSettings = CurtoisSettings(),
+    hint: Mapping[tuple[str, int], str] | None = None,
+) -> CurtoisResult:
+    """Solve an instance and return the best roster found within the time limit."""
+    started = time.monotonic()
+    deadline = started + settings.time_limit_s
+    compact = _Compact(instance, settings)
+    best: dict[tuple[str, int], str] | None = dict(hint) if hint is not None else None
+    best_value = math.inf if best is None else _objective(instance, best)
+    lower = -math.inf
+    phases: list[str] = []
+
+    def remaining() -> float:
+        return deadline - time.monotonic()
+
+    def consider(candidate: dict[tuple[str, int], str] | None, phase: str) -> None:
+        nonlocal best, best_value
+        if candidate is None:
+            return
+        value = _objective(instance, candidate)
+        phases.append(f"{phase}: {value} at {time.monotonic() - started:.1f} s")
+        if value < best_value:
+            best, best_value = candidate, value
+
+    if settings.column_generation:
+        solver, status = compact.solve(settings.first_solve_share * settings.time_limit_s, best, lower)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            consider(compact.assignment(solver), "first compact solve")
+            lower = max(lower, solver.best_objective_bound)
+        elif status == cp_model.INFEASIBLE:
+            raise Infeasible(["no roster meets every hard rule of the instance"])
+        pool = ColumnPool(instance)
+        pricers = {s.id: _Pricer(instance, s.id) for s in instance.staff}
+        if best is not None:
+            for s in instance.staff:
+                pool.add(make_column(instance, s.id, best))
+        if best_value > lower:
+            cg_deadline = time.monotonic() + settings.column_generation_share * settings.time_limit_s
+            cg = generate_columns(pool, cg_deadline, settings.workers, stop_at=best_value, pricers=pricers)
+            lower = max(lower, cg.lower_bound)
+            phases.append(
+                f"column generation: {cg.rounds} rounds, {len(pool.columns)} columns, "
+                f"LP {cg.lp_objective:.1f}, bound {cg.lower_bound:.0f}"
+                f"{' (converged)' if cg.converged else ''}"
+            )
+        if best_value > lower and remaining() > 0:
+            limit = min(remaining(), settings.dive_share * settings.time_limit_s)
+            consider(dive(pool, time.monotonic() + limit, settings.workers, pricers), "dive")
+        if best_value > lower and remaining() > 0:
+            limit = min(remaining(), settings.restricted_master_share * settings.time_limit_s)
+            consider(solve_restricted_master(pool, limit, settings.workers, best), "restricted master")
+    if best_value > lower and remaining() > 0.1:
+        share = settings.compact_share_of_rest if settings.polish else 1.0
+        solver, status = compact.solve(share * remaining(), best, lower)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            consider(compact.assignment(solver), "compact solve")
+            lower = max(lower, solver.best_objective_bound)
+        elif status == cp_model.INFEASIBLE and best is not None:
+            lower = best_value  # nothing better than the best roster exists above the bound
+    if best is not None and best_value > lower and remaining() > 0.1 and settings.polish:
+        consider(polish(compact, best, deadline, lower, settings.seed), "polish")
+    elapsed = time.monotonic() - started
+    if best is None:
+        return CurtoisResult({}, "UNKNOWN", math.inf, lower, elapsed, {}, tuple(phases))
+    status_name = "OPTIMAL" if best_value <= lower else "FEASIBLE"
+    return CurtoisResult(
+        best, status_name, best_value, max(lower, 0), elapsed, _breakdown(instance, best), tuple(phases)
+    )
+
+
+def _breakdown(instance: Instance, assignment: Mapping[tuple[str, int], str]) -> dict[str, float]:
+    """The penalty of each soft term, as the model names them."""
+    on = sum(r.weight for r in instance.on_requests if assignment.get((r.employee, r.day)) != r.shift)
+    off = sum(r.weight for r in instance.off_requests if assignment.get((r.employee, r.day)) == r.shift)
+    under = over = 0
+    for c in instance.cover:
+        x = sum(1 for s in instance.staff if assignment.get((s.id, c.day)) == c.shift)
+        under += max(0, c.requirement - x) * c.under_weight
+        over += max(0, x - c.requirement) * c.over_weight
+    return {
+        "shift-on requests not granted": on,
+        "shift-off requests not granted": off,
+        "under cover": under,
+        "over cover": over,
+    }

@@ -1,0 +1,428 @@
+"""The Curtois benchmark: reader, solution CSV, the independent evaluator, and the CP-SAT model.
+
+Each hard constraint has a hand-built roster that breaks it and nothing else: the evaluator must
+name it, the model with that roster fixed must be infeasible, and the model without that rule
+must accept it (so the rule function, not another one, is what rejects it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ortools.sat.python import cp_model
+from typer.testing import CliRunner
+
+from api.cli import app
+from scheduler import curtois_model as cm
+from scheduler.curtois import Instance, parse_instance, read_instance, read_solution_csv, write_solution_csv
+from scheduler.curtois_eval import evaluate
+from scheduler.errors import Infeasible, InvalidInput
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "benchmarks" / "curtois"
+INSTANCES = DATA / "instances"
+
+Roster = dict[tuple[str, int], str]
+
+
+def _benchmark(name: str) -> Instance:
+    path = INSTANCES / f"{name}.txt"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent: the shared Curtois benchmark is not checked out beside the repo")
+    return read_instance(path)
+
+
+# --- the published hand checks ---------------------------------------------------------------
+
+
+def test_instance1_everyone_off_scores_7137() -> None:
+    assert evaluate(_benchmark("Instance1"), {}).objective == 7137
+
+
+def test_instance1_nurse_a_on_days_2_and_3_scores_6933() -> None:
+    # Instance1 has one shift type, D: two more nurses on days 2 and 3 (-200) and A's two on-requests (-4)
+    assert evaluate(_benchmark("Instance1"), {("A", 2): "D", ("A", 3): "D"}).objective == 6933
+
+
+@pytest.mark.parametrize("number", range(1, 25))
+def test_every_instance_reads_and_matches_its_published_size(number: int) -> None:
+    instance = _benchmark(f"Instance{number}")
+    sizes = {1: (14, 8, 1), 8: (28, 30, 4), 12: (28, 60, 10), 24: (364, 150, 32)}
+    if number in sizes:
+        assert (instance.horizon_days, len(instance.staff), len(instance.shifts)) == sizes[number]
+    assert instance.cover
+    assert all(0 <= c.day < instance.horizon_days for c in instance.cover)
+
+
+@pytest.mark.parametrize(
+    ("number", "empty"), [(1, 7137), (2, 10882), (7, 31728), (12, 101241), (24, 2278033)]
+)
+def test_empty_roster_penalty_matches_the_readme_table(number: int, empty: int) -> None:
+    assert evaluate(_benchmark(f"Instance{number}"), {}).objective == empty
+
+
+# --- a small hand-built instance ---------------------------------------------------------------
+
+BASE_STAFF = "A,E=14|L=3,4800,960,4,2,2,1"  # max 10 shifts, min 2, runs 2..4, off runs >= 2, 1 weekend
+# E on days 0-3 (touches the start) and 8-9; day 10 is a fixed day off; no weekend worked
+BASE_ROSTER: Roster = {("A", d): "E" for d in (0, 1, 2, 3, 8, 9)}
+
+
+def _small(staff: str = BASE_STAFF, days_off: str = "A,10") -> Instance:
+    cover = "\n".join(f"{d},E,1,100,1\n{d},L,0,100,1" for d in range(14))
+    text = f"""# a hand-built instance: two weeks, one employee
+SECTION_HORIZON
+14
+
+SECTION_SHIFTS
+E,480,
+L,480,E
+
+SECTION_STAFF
+{staff}
+B,E=14|L=14,6720,0,14,1,1,2
+
+SECTION_DAYS_OFF
+{days_off}
+
+SECTION_SHIFT_ON_REQUESTS
+A,8,E,2
+
+SECTION_SHIFT_OFF_REQUESTS
+A,9,E,3
+
+SECTION_COVER
+{cover}
+"""
+    return parse_instance(text, "small.txt")
+
+
+def _roster(days: dict[int, str]) -> Roster:
+    return {("A", d): s for d, s in days.items()}
+
+
+# name, staff line, roster (all breaking exactly one hard rule), the rule function, evaluator wording
+VIOLATIONS = [
+    (
+        "succession",
+        BASE_STAFF,
+        {**_roster({8: "L", 9: "E"}), **_roster({0: "E", 1: "E", 2: "E", 3: "E"})},
+        cm.add_forbidden_successions,
+        "must not follow",
+    ),
+    (
+        "max per type",
+        BASE_STAFF,
+        _roster({0: "L", 1: "L", 2: "L", 3: "L", 8: "E", 9: "E"}),
+        cm.add_max_shifts_per_type,
+        "more than the maximum 3",
+    ),
+    (
+        "max total minutes",
+        "A,E=14|L=3,2400,960,4,2,2,1",
+        BASE_ROSTER,
+        cm.add_total_minutes,
+        "more than the maximum 2400",
+    ),
+    (
+        "min total minutes",
+        "A,E=14|L=3,4800,3360,4,2,2,1",
+        BASE_ROSTER,
+        cm.add_total_minutes,
+        "less than the minimum 3360",
+    ),
+    (
+        "max consecutive",
+        BASE_STAFF,
+        _roster({0: "E", 1: "E", 2: "E", 3: "E", 4: "E", 8: "E", 9: "E"}),
+        cm.add_max_consecutive_shifts,
+        "5 days in a row",
+    ),
+    (
+        "min consecutive",
+        BASE_STAFF,
+        {**BASE_ROSTER, ("A", 12): "E"},
+        cm.add_min_consecutive_shifts,
+        "only 1 day(s) in a row",
+    ),
+    (
+        "min days off",
+        BASE_STAFF,
+        _roster({0: "E", 1: "E", 3: "E", 4: "E", 8: "E", 9: "E"}),
+        cm.add_min_consecutive_days_off,
+        "only 1 day(s) off",
+    ),
+    (
+        "max weekends",
+        BASE_STAFF,
+        _roster({0: "E", 1: "E", 5: "E", 6: "E", 12: "E", 13: "E"}),
+        cm.add_max_weekends,
+        "2 weekends",
+    ),
+    ("days off", BASE_STAFF, {**BASE_ROSTER, ("A", 10): "E"}, cm.add_days_off, "a day off"),
+]
+VIOLATION_IDS = [v[0] for v in VIOLATIONS]
+
+
+def _fixed_model_status(
+    instance: Instance, roster: Roster, rules: tuple[cm.Rule, ...]
+) -> cp_model.CpSolverStatus:
+    """Solve the model with every x fixed to `roster` (employee B stays free)."""
+    m, v, _ = cm.build_model(instance, rules)
+    for (who, day, shift), x in v.x.items():
+        if who == "A":
+            m.add(x == int(roster.get((who, day)) == shift))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5.0
+    solver.parameters.num_workers = 1
+    return solver.solve(m)
+
+
+def test_base_roster_breaks_no_hard_rule() -> None:
+    instance = _small()
+    assert evaluate(instance, BASE_ROSTER).hard_violations == []
+    assert _fixed_model_status(instance, BASE_ROSTER, cm.RULES) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+@pytest.mark.parametrize(("name", "staff", "roster", "rule", "words"), VIOLATIONS, ids=VIOLATION_IDS)
+def test_evaluator_names_the_one_broken_rule(
+    name: str, staff: str, roster: Roster, rule: cm.Rule, words: str
+) -> None:
+    violations = evaluate(_small(staff), roster).hard_violations
+    assert len(violations) == 1, violations
+    assert words in violations[0]
+
+
+@pytest.mark.parametrize(("name", "staff", "roster", "rule", "words"), VIOLATIONS, ids=VIOLATION_IDS)
+def test_model_rule_rejects_the_roster_and_only_that_rule(
+    name: str, staff: str, roster: Roster, rule: cm.Rule, words: str
+) -> None:
+    instance = _small(staff)
+    assert _fixed_model_status(instance, roster, cm.RULES) == cp_model.INFEASIBLE
+    others = tuple(r for r in cm.RULES if r is not rule)
+    assert _fixed_model_status(instance, roster, others) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def test_two_shifts_on_one_day_break_the_first_hard_rule() -> None:
+    instance = _small()
+    rows = [("A", d, "E") for d in (0, 1, 2, 3, 8, 9, 13)] + [("A", 13, "L")]
+    violations = evaluate(instance, rows).hard_violations
+    assert violations == ["employee A: works more than one shift on day 13 (E and L)"]
+    m, v, _ = cm.build_model(instance, (cm.add_one_shift_a_day,))
+    m.add(v.x[("A", 13, "E")] == 1)
+    m.add(v.x[("A", 13, "L")] == 1)
+    assert cp_model.CpSolver().solve(m) == cp_model.INFEASIBLE
+
+
+@pytest.mark.parametrize(
+    "roster",
+    [
+        {**BASE_ROSTER, ("A", 13): "E"},  # a single shift on the last day: the run touches the border
+        _roster({0: "E", 3: "E", 4: "E", 8: "E", 9: "E"}),  # a single shift on day 0 touches the start
+        _roster({1: "E", 2: "E", 3: "E", 8: "E", 9: "E"}),  # one day off at the start is exempt
+        _roster({0: "E", 1: "E", 2: "E", 7: "E", 8: "E", 11: "E", 12: "E"}),  # one day off at the end
+    ],
+    ids=[
+        "short run at the end",
+        "short run at the start",
+        "short rest at the start",
+        "short rest at the end",
+    ],
+)
+def test_runs_touching_the_horizon_are_exempt_from_the_minimums(roster: Roster) -> None:
+    instance = _small()
+    assert evaluate(instance, roster).hard_violations == []
+    assert _fixed_model_status(instance, roster, cm.RULES) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def test_breakdown_counts_requests_and_cover() -> None:
+    instance = _small()
+    roster = {**BASE_ROSTER, ("B", 0): "E", ("B", 1): "L"}
+    result = evaluate(instance, roster)
+    # A grants the on-request on day 8 but works the off-request day 9 (3); days 4-7, 10-13 lack E
+    # (8 x 100); day 0 has two on E (1); day 1 has one on L against 0 required (1)
+    assert result.breakdown == {
+        "shift-on requests not granted": 0,
+        "shift-off requests not granted": 3,
+        "under cover": 800,
+        "over cover": 2,
+    }
+    assert result.objective == 805
+
+
+# --- reader errors and the solution CSV --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("SECTION_HORIZON\n7\nSECTION_BOGUS\n", "line 3: unknown section"),
+        ("7\n", "line 1: data before the first SECTION_ header"),
+        ("SECTION_HORIZON\n7\n", "missing section(s) SECTION_SHIFTS"),
+    ],
+)
+def test_bad_files_name_the_line_and_the_reason(text: str, reason: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_instance(text, "bad.txt")
+    assert "bad.txt" in str(caught.value)
+    assert reason in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        ("A,8,E,2", "A,8,N,2", "unknown shift type 'N'"),
+        ("A,8,E,2", "Z,8,E,2", "unknown employee 'Z'"),
+        ("A,8,E,2", "A,14,E,2", "day 14 is outside the horizon"),
+        ("L,480,E", "L,480,N", "forbids unknown shift type(s) N"),
+        ("A,10", "A,x", "a day index must be a whole number"),
+        ("0,E,1,100,1", "0,E,1,100", "expected 5 fields"),
+        (
+            "SECTION_HORIZON\n14",
+            "SECTION_HORIZON\nseven",
+            "line 2: the horizon (days) must be a whole number",
+        ),
+    ],
+)
+def test_bad_lines_in_a_real_layout_are_named(tmp_path: Path, old: str, new: str, reason: str) -> None:
+    good = _small()
+    assert good.horizon_days == 14
+    path = tmp_path / "broken.txt"
+    cover = "\n".join(f"{d},E,1,100,1\n{d},L,0,100,1" for d in range(14))
+    text = (
+        "SECTION_HORIZON\n14\nSECTION_SHIFTS\nE,480,\nL,480,E\nSECTION_STAFF\n"
+        f"{BASE_STAFF}\nSECTION_DAYS_OFF\nA,10\nSECTION_SHIFT_ON_REQUESTS\nA,8,E,2\n"
+        f"SECTION_SHIFT_OFF_REQUESTS\nSECTION_COVER\n{cover}\n"
+    )
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(InvalidInput) as caught:
+        read_instance(path)
+    assert str(path) in str(caught.value)
+    assert "line " in str(caught.value)
+    assert reason in str(caught.value)
+
+
+def test_solution_csv_round_trips(tmp_path: Path) -> None:
+    instance = _small()
+    roster = {**BASE_ROSTER, ("B", 4): "L"}
+    path = tmp_path / "solution.csv"
+    write_solution_csv(roster, path)
+    assert path.read_text().splitlines()[:2] == ["employee,day,shift", "A,0,E"]
+    assert read_solution_csv(path, instance) == roster
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("employee,day,shift\nA,0,E\nA,0,L\n", "A works day 0 twice"),
+        ("employee,day,shift\nA,zero,E\n", "day must be a whole number"),
+        ("employee,day,shift\nZ,0,E\n", "unknown employee"),
+        ("employee,day,shift\nA,14,E\n", "day outside the horizon"),
+        ("who,when,what\nA,0,E\n", "the header must be employee,day,shift"),
+    ],
+)
+def test_bad_solution_csv_names_the_row(tmp_path: Path, body: str, reason: str) -> None:
+    path = tmp_path / "solution.csv"
+    path.write_text(body)
+    with pytest.raises(InvalidInput, match=reason):
+        read_solution_csv(path, _small())
+
+
+# --- solving -----------------------------------------------------------------------------------
+
+
+def test_instance1_solves_to_its_best_known_value() -> None:
+    instance = _benchmark("Instance1")
+    result = cm.solve_instance(instance, cm.CurtoisSettings(time_limit_s=5.0))
+    check = evaluate(instance, result.assignment)
+    assert check.hard_violations == []
+    assert check.objective == result.objective
+    assert result.bound <= 607 <= result.objective
+    if result.status == "OPTIMAL":
+        assert result.objective == 607
+
+
+def test_column_generation_bound_is_below_the_optimum_on_instance2() -> None:
+    instance = _benchmark("Instance2")
+    pool = cm.ColumnPool(instance)
+    import time
+
+    outcome = cm.generate_columns(pool, time.monotonic() + 5.0, workers=1)
+    assert outcome.lower_bound <= 828  # Instance2's proven optimum
+    assert all(c.employee in {s.id for s in instance.staff} for c in pool.columns)
+
+
+@st.composite
+def small_instances(draw: st.DrawFn) -> Instance:
+    """Random one-week instances: 2-4 employees, 1-2 shift types, random rules, requests and cover."""
+    employees = draw(st.integers(2, 4))
+    shift_count = draw(st.integers(1, 2))
+    shifts = ["E,480,"] if shift_count == 1 else ["E,480,", f"L,{draw(st.sampled_from([480, 600]))},E"]
+    ids = [s.split(",")[0] for s in shifts]
+    staff_lines = []
+    for e in range(employees):
+        limits = "|".join(f"{s}={draw(st.integers(0, 7))}" for s in ids)
+        max_shifts = draw(st.integers(2, 7))
+        staff_lines.append(
+            f"P{e},{limits},{max_shifts * 480},{draw(st.integers(0, 2)) * 480},"
+            f"{draw(st.integers(2, 7))},{draw(st.integers(1, 2))},{draw(st.integers(1, 2))},{draw(st.integers(0, 1))}"
+        )
+    on = [
+        f"P{draw(st.integers(0, employees - 1))},{draw(st.integers(0, 6))},{draw(st.sampled_from(ids))},{draw(st.integers(1, 3))}"
+        for _ in range(draw(st.integers(0, 4)))
+    ]
+    off = [
+        f"P{draw(st.integers(0, employees - 1))},{draw(st.integers(0, 6))},{draw(st.sampled_from(ids))},{draw(st.integers(1, 3))}"
+        for _ in range(draw(st.integers(0, 4)))
+    ]
+    cover = [f"{d},{s},{draw(st.integers(0, 2))},100,1" for d in range(7) for s in ids]
+    days_off = [f"P{e},{draw(st.integers(0, 6))}" for e in range(employees)]
+    text = "\n".join(
+        [
+            "SECTION_HORIZON",
+            "7",
+            "SECTION_SHIFTS",
+            *shifts,
+            "SECTION_STAFF",
+            *staff_lines,
+            "SECTION_DAYS_OFF",
+            *days_off,
+            "SECTION_SHIFT_ON_REQUESTS",
+            *on,
+            "SECTION_SHIFT_OFF_REQUESTS",
+            *off,
+            "SECTION_COVER",
+            *cover,
+        ]
+    )
+    return parse_instance(text, "random.txt")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances())
+def test_every_solved_roster_is_feasible_and_scored_alike_by_the_evaluator(instance: Instance) -> None:
+    try:
+        result = cm.solve_instance(instance, cm.CurtoisSettings(time_limit_s=2.0, workers=1))
+    except Infeasible:
+        return  # some employee has no schedule at all: nothing to check
+    if not result.assignment and result.status == "UNKNOWN":
+        return  # no roster meets the random hard rules
+    check = evaluate(instance, result.assignment)
+    assert check.hard_violations == []
+    assert check.objective == result.objective
+    assert result.bound <= result.objective
+
+
+def test_cli_solves_instance1_and_writes_the_csv(tmp_path: Path) -> None:
+    path = INSTANCES / "Instance1.txt"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent: the shared Curtois benchmark is not checked out beside the repo")
+    out = tmp_path / "solution.csv"
+    run = CliRunner().invoke(app, ["curtois", str(path), "--time-limit", "5", "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    assert "objective" in run.output
+    assert "feasible" in run.output
+    roster = read_solution_csv(out, read_instance(path))
+    assert evaluate(read_instance(path), roster).hard_violations == []
