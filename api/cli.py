@@ -29,10 +29,12 @@ def _fail(exc: WfmError) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def _solve_and_write(problem: Problem, out: Path, time_limit_s: float) -> list[str]:
-    """Solve, check with the independent checker, write roster.csv and coverage.csv beside it."""
-    from api.formats import write_frame_csv, write_roster_csv
-    from scheduler.report import coverage_frame, summarize
+def _solve_and_write(problem: Problem, out: Path, time_limit_s: float, xlsx: Path | None = None) -> list[str]:
+    """Solve, check with the independent checker, write roster.csv and coverage.csv beside it
+    (and the Excel workbook when asked)."""
+    from api.exports import roster_xlsx_bytes
+    from api.formats import write_bytes, write_frame_csv, write_roster_csv
+    from scheduler.report import coverage_frame, roster_changes, summarize
     from scheduler.solve import Progress, SolveSettings, solve
     from scheduler.validate import check_roster
 
@@ -42,20 +44,30 @@ def _solve_and_write(problem: Problem, out: Path, time_limit_s: float) -> list[s
         def show(p: Progress) -> None:
             bar.update(task, description=f"solving: best {p.objective:,.0f}, bound {p.bound:,.0f}")
 
-        result = solve(problem, SolveSettings(time_limit_s=time_limit_s), on_progress=show)
+        settings = SolveSettings(time_limit_s=time_limit_s, relaxation_bound=True)
+        result = solve(problem, settings, on_progress=show)
     violations = check_roster(problem, result.roster.shifts)
     if violations:  # never write a roster that breaks a hard rule
         for v in violations:
             console.print(f"[red]hard rule broken:[/red] {v}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=3)
+    cover = coverage_frame(problem, result.roster)
     write_roster_csv(result.roster, problem.team, out)
-    write_frame_csv(coverage_frame(problem, result.roster), out.with_name("coverage.csv"))
+    write_frame_csv(cover, out.with_name("coverage.csv"))
+    if xlsx is not None:
+        write_bytes(xlsx, roster_xlsx_bytes(problem, result.roster, cover))
     summary = summarize(problem, result.roster)
+    costliest = sorted(((v, k) for k, v in result.penalties.items() if v > 0), reverse=True)[:3]
     lines = [
         *summary.lines(),
+        "soft rules that cost most: " + "; ".join(f"{name} {points:,.0f}" for points, name in costliest),
         f"objective: {result.objective:,.0f} (bound {result.bound:,.0f}, gap {result.gap:.1%}, {result.status.lower()})",
         f"solve time: {result.elapsed_s:.1f} s",
     ]
+    if problem.published is not None:
+        changes = roster_changes(problem.published, result.roster)
+        lines.append(f"changes to the published roster: {len(changes)}")
+        lines += [f"  {c.describe(problem.team)}" for c in changes]
     return lines
 
 
@@ -70,20 +82,40 @@ def roster_command(
         Path | None, typer.Option(help="last week's roster CSV (rest and days in a row)")
     ] = None,
     time_limit: Annotated[float, typer.Option(help="solver time limit in seconds")] = 30.0,
+    xlsx: Annotated[
+        Path | None, typer.Option(help="also write an Excel workbook (roster grid, coverage)")
+    ] = None,
+    published: Annotated[
+        Path | None, typer.Option(help="re-roster: this week's published roster CSV, kept where possible")
+    ] = None,
+    lock_before: Annotated[
+        str | None, typer.Option(help="re-roster: keep published shifts starting before this ISO instant")
+    ] = None,
 ) -> None:
-    """Build the week's roster for a team from its requirements."""
+    """Build the week's roster for a team from its requirements (or re-roster a published week)."""
     from api.formats import read_availability, read_requirements, read_roster, read_team
     from scheduler.problem import Problem, requirements_to_arrays
-    from scheduler.timegrid import PlanningWeek, parse_iso_date
+    from scheduler.timegrid import PlanningWeek, parse_instant, parse_iso_date
 
     try:
         the_team = read_team(team)
         the_week = PlanningWeek(parse_iso_date(week), the_team.tz, the_team.interval_minutes)
-        needed = requirements_to_arrays(read_requirements(requirements), the_team, the_week)
+        frame = read_requirements(requirements)
         entries = () if availability is None else read_availability(availability, the_team)
         last = None if previous is None else read_roster(previous, the_team)
-        problem = Problem(the_team, the_week, needed, entries, previous=last)
-        lines = _solve_and_write(problem, out, time_limit)
+        in_force = None if published is None else read_roster(published, the_team)
+        problem = Problem(
+            the_team,
+            the_week,
+            requirements_to_arrays(frame, the_team, the_week),
+            entries,
+            previous=last,
+            published=in_force,
+            locked_before_utc=None if lock_before is None else parse_instant(lock_before, "--lock-before"),
+            volume=requirements_to_arrays(frame, the_team, the_week, "volume"),
+            aht_s=requirements_to_arrays(frame, the_team, the_week, "aht_s"),
+        )
+        lines = _solve_and_write(problem, out, time_limit, xlsx)
     except WfmError as exc:
         raise _fail(exc) from exc
     typer.echo("\n".join(lines))
@@ -146,8 +178,15 @@ def demo_command(
         write_frame_csv(forecast, out / "forecast.csv")
         requirements = compute_requirements(forecast, team)
         write_frame_csv(requirements, out / "requirements.csv")
-        problem = Problem(team, the_week, requirements_to_arrays(requirements, team, the_week), entries)
-        lines = _solve_and_write(problem, out / "roster.csv", time_limit)
+        problem = Problem(
+            team,
+            the_week,
+            requirements_to_arrays(requirements, team, the_week),
+            entries,
+            volume=requirements_to_arrays(requirements, team, the_week, "volume"),
+            aht_s=requirements_to_arrays(requirements, team, the_week, "aht_s"),
+        )
+        lines = _solve_and_write(problem, out / "roster.csv", time_limit, out / "roster.xlsx")
     except WfmError as exc:
         raise _fail(exc) from exc
     typer.echo(f"Creator Support, week of {first_day} ({team.tz}); files in {out}/")

@@ -403,6 +403,11 @@ def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a file atomically (all of it or, on failure, nothing)."""
+    _write_atomically(path, lambda tmp: tmp.write_bytes(data))
+
+
 def roster_rows(roster: Roster, team: Team) -> pd.DataFrame:
     """The roster contract: one row per shift, break and lunch, times in the agent's offset and UTC."""
     rows: list[dict[str, str]] = []

@@ -35,7 +35,6 @@ import numpy.typing as npt
 from scheduler.erlang import (
     FloatArray,
     IntArray,
-    check_agents,
     check_nonnegative,
     check_positive,
     check_share,
@@ -261,7 +260,8 @@ def async_metrics(
     """
     inp = _inputs(volume, aht_s, interval_s, response_hours, max_occupancy, initial_backlog_contacts)
     shape = inp.volume.shape
-    n = np.broadcast_to(check_agents(agents), shape).astype(np.float64)
+    # agent time is what works a backlog, so fractional (expected) agents are meaningful here
+    n = np.broadcast_to(check_nonnegative(agents, "agents"), shape).astype(np.float64)
     capacity = np.cumsum(n * inp.capacity_s, axis=-1)
     slack = np.minimum.accumulate(inp.arrived_work_s - capacity, axis=-1)
     done = capacity + np.minimum(slack, 0.0)

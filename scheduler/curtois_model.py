@@ -830,6 +830,7 @@ def solve_instance(
     if best is not None and best_value > lower and remaining() > 0.1 and settings.polish:
         consider(polish(compact, best, deadline, lower, settings.seed), "polish")
     elapsed = time.monotonic() - started
+    lower = _ceil(lower)  # the LP and Lagrangian bounds carry floating-point error
     if best is None:
         return CurtoisResult({}, "UNKNOWN", math.inf, lower, elapsed, {}, tuple(phases))
     status_name = "OPTIMAL" if best_value <= lower else "FEASIBLE"

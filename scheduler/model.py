@@ -30,7 +30,7 @@ from ortools.sat.python import cp_model
 from scheduler.candidates import Candidate, break_offsets, build_candidates
 from scheduler.domain import Agent, BreakRule, Shift
 from scheduler.errors import Infeasible
-from scheduler.problem import Problem, min_hours_after_time_off
+from scheduler.problem import Problem, is_late, min_hours_after_time_off
 from scheduler.timegrid import zone
 
 SkillGroup = frozenset[str]
@@ -511,13 +511,6 @@ def _spread(m: cp_model.CpModel, counts: list[cp_model.LinearExprT], top: int, n
     return gap
 
 
-def _is_late(p: Problem, c: Candidate) -> bool:
-    """A shift that ends after the late hour of its local day (or on the next day)."""
-    local_end = c.end_utc.astimezone(zone(p.team.agent(c.agent_id).tz))
-    minute = local_end.hour * 60 + local_end.minute
-    return local_end.date() > c.local_date or minute > p.weights.late_shift_ends_after_minute
-
-
 def add_fair_shares(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     """Soft: weekends and late shifts are shared: the gap between the agents with most and fewest costs.
 
@@ -531,7 +524,7 @@ def add_fair_shares(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pena
         on_weekend = [v.works[c.index] for c in shifts if c.local_date.weekday() >= 5]
         if on_weekend:
             weekend.append(cp_model.LinearExpr.sum(on_weekend))
-        lates = [v.works[c.index] for c in shifts if _is_late(p, c)]
+        lates = [v.works[c.index] for c in shifts if is_late(p, c.agent_id, c.local_date, c.end_utc)]
         if lates:
             late.append(cp_model.LinearExpr.sum(lates))
     days = len(p.week.days)

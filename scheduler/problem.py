@@ -11,7 +11,7 @@ import pandas as pd
 
 from scheduler.domain import Agent, AvailabilityEntry, Roster, Shift, Team
 from scheduler.errors import InvalidInput
-from scheduler.timegrid import MINUTES_PER_DAY, PlanningWeek, require_aware
+from scheduler.timegrid import MINUTES_PER_DAY, PlanningWeek, require_aware, zone
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,10 @@ class Problem:
     pinned: tuple[Shift, ...] = ()
     published: Roster | None = None
     locked_before_utc: datetime | None = None
+    # forecast contacts and handle time per queue and interval, when known: the report then
+    # gives the service level a roster is expected to reach
+    volume: Mapping[str, np.ndarray] = field(default_factory=dict)
+    aht_s: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = self.week.grid.n_intervals
@@ -162,3 +166,11 @@ def requirements_to_arrays(
         mask = (rows["queue"] == queue).to_numpy()
         values[positions[mask]] = rows[column].to_numpy(dtype=float)[mask]
     return out
+
+
+def is_late(p: Problem, agent_id: str, local_date: date, end_utc: datetime) -> bool:
+    """A late shift: it ends after `weights.late_shift_ends_after_minute` on the agent's clock,
+    or on a later local day."""
+    local_end = end_utc.astimezone(zone(p.team.agent(agent_id).tz))
+    minute = local_end.hour * 60 + local_end.minute
+    return local_end.date() > local_date or minute > p.weights.late_shift_ends_after_minute

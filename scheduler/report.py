@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from scheduler.domain import Roster, Shift, Team
-from scheduler.problem import Problem
+from scheduler.problem import Problem, is_late
+from scheduler.staffing import ServiceReport, service_metrics
 from scheduler.timegrid import Grid, zone
 
 
@@ -34,10 +35,38 @@ def coverage(p: Problem, roster: Roster) -> dict[str, np.ndarray]:
     return out
 
 
+def service(p: Problem, roster: Roster) -> dict[str, ServiceReport]:
+    """Expected service per queue (per interval and for the week) from the agents the roster puts
+    on it, for the queues whose forecast volume the problem carries.
+
+    Agents counted are scheduled agents; the queue's shrinkage takes its share, as the
+    requirement added it.
+    """
+    cov = coverage(p, roster)
+    out: dict[str, ServiceReport] = {}
+    for queue in p.team.queues:
+        if queue.name not in p.volume:
+            continue
+        volume = np.asarray(p.volume[queue.name], dtype=float)
+        aht = np.asarray(p.aht_s.get(queue.name, np.full(volume.shape, queue.aht_s)), dtype=float)
+        aht = np.where(np.isfinite(aht) & (aht > 0), aht, queue.aht_s)
+        out[queue.name] = service_metrics(
+            cov[queue.name],
+            volume,
+            aht,
+            queue,
+            interval_s=p.week.grid.interval_s,
+            shrinkage=p.team.shrinkage_of(queue),
+        )
+    return out
+
+
 def coverage_frame(p: Problem, roster: Roster) -> pd.DataFrame:
-    """Per queue and interval: ds (UTC), required, scheduled, short (agents missing), over."""
+    """Per queue and interval: ds (UTC), required, scheduled, short (agents missing), over, and the
+    expected service_level (NaN where the problem has no forecast volume)."""
     grid = p.week.grid
     cov = coverage(p, roster)
+    levels = service(p, roster)
     frames = []
     for queue in p.team.queues:
         need = np.ceil(np.asarray(p.required.get(queue.name, np.zeros(grid.n_intervals)), dtype=float) - 1e-9)
@@ -51,6 +80,9 @@ def coverage_frame(p: Problem, roster: Roster) -> pd.DataFrame:
                     "scheduled": have,
                     "short": np.maximum(need - have, 0).astype(int),
                     "over": np.maximum(have - need, 0).astype(int),
+                    "service_level": levels[queue.name].service_level
+                    if queue.name in levels
+                    else np.full(grid.n_intervals, np.nan),
                 }
             )
         )
@@ -70,6 +102,10 @@ class RosterSummary:
     understaffed_agent_hours: float
     overstaffed_agent_hours: float
     hours_by_agent: dict[str, float]
+    shifts_by_agent: dict[str, int]
+    weekend_days_by_agent: dict[str, int]
+    late_shifts_by_agent: dict[str, int]
+    service_level_by_queue: dict[str, float]  # expected for the week, volume-weighted
 
     def lines(self) -> list[str]:
         """The summary as short lines for a terminal."""
@@ -81,7 +117,18 @@ class RosterSummary:
             f"required agent-intervals covered: {self.covered_share:.1%}",
             f"understaffed agent-hours: {self.understaffed_agent_hours:.1f}",
             f"overstaffed agent-hours: {self.overstaffed_agent_hours:.1f}",
+            *(f"expected service level, {q}: {sl:.1%}" for q, sl in self.service_level_by_queue.items()),
+            f"hours per agent: {_range(self.hours_by_agent)}",
+            f"weekend days per agent: {_range(self.weekend_days_by_agent)}",
+            f"late shifts per agent: {_range(self.late_shifts_by_agent)}",
         ]
+
+
+def _range(values: dict[str, float] | dict[str, int]) -> str:
+    if not values:
+        return "-"
+    low, high = min(values.values()), max(values.values())
+    return f"{low:g}–{high:g}"
 
 
 def summarize(p: Problem, roster: Roster) -> RosterSummary:
@@ -91,8 +138,15 @@ def summarize(p: Problem, roster: Roster) -> RosterSummary:
     required = float(frame["required"].sum())
     short = float(frame["short"].sum())
     hours: dict[str, float] = defaultdict(float)
+    shifts: dict[str, int] = defaultdict(int)
+    weekend: dict[str, int] = defaultdict(int)
+    late: dict[str, int] = defaultdict(int)
     for s in roster.shifts:
         hours[s.agent_id] += s.hours
+        shifts[s.agent_id] += 1
+        weekend[s.agent_id] += int(s.local_date.weekday() >= 5)
+        late[s.agent_id] += int(is_late(p, s.agent_id, s.local_date, s.end_utc))
+    levels = service(p, roster)
     return RosterSummary(
         agents=len(p.team.agents),
         agents_rostered=len(hours),
@@ -103,6 +157,10 @@ def summarize(p: Problem, roster: Roster) -> RosterSummary:
         understaffed_agent_hours=short * hours_per_interval,
         overstaffed_agent_hours=float(frame["over"].sum()) * hours_per_interval,
         hours_by_agent={a.id: hours.get(a.id, 0.0) for a in p.team.agents},
+        shifts_by_agent={a.id: shifts.get(a.id, 0) for a in p.team.agents},
+        weekend_days_by_agent={a.id: weekend.get(a.id, 0) for a in p.team.agents},
+        late_shifts_by_agent={a.id: late.get(a.id, 0) for a in p.team.agents},
+        service_level_by_queue={q: float(r.week.service_level) for q, r in levels.items()},
     )
 
 

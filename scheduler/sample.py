@@ -39,7 +39,7 @@ REGIONS: tuple[Region, ...] = (
 )
 
 # contacts a week over all regions, and the mean handle time
-WEEKLY_VOLUME: dict[str, float] = {"creator-email": 1800.0, "creator-chat": 1100.0}
+WEEKLY_VOLUME: dict[str, float] = {"creator-email": 1000.0, "creator-chat": 600.0}
 AHT_S: dict[str, float] = {"creator-email": 420.0, "creator-chat": 540.0}
 
 FIRST_NAMES = (

@@ -215,7 +215,7 @@ def solve(
     if status == cp_model.INFEASIBLE:
         raise Infeasible(explain_infeasible(p))
     elapsed_s = time.monotonic() - started
-    bound = solver.best_objective_bound if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else float("-inf")
+    bound = solver.best_objective_bound  # valid even when the search reported no roster
     if settings.relaxation_bound and status != cp_model.OPTIMAL:
         bound = max(bound, relaxation_bound(model) or float("-inf"))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -291,7 +291,9 @@ def service_metrics(
         queue: the queue; its channel picks the model as in `queue_requirement`.
         interval_s: interval length in seconds.
         shrinkage: share of the agents' time lost to things a roster does not show (absence, meetings);
-            `floor(agents * (1 - shrinkage))` agents are productive. 0 when `agents` are already productive.
+            on live queues `floor(agents * (1 - shrinkage))` whole agents are productive; on async
+            queues the expected agent time `agents * (1 - shrinkage)` works the backlog. 0 when
+            `agents` are already productive.
         basis: Erlang A service-level basis ("offered" or "answered").
 
     Raises:
@@ -321,8 +323,9 @@ def service_metrics(
         )
         definition = f"answered within {queue.target_answer_s:g} s over {over}"
     else:
+        # async work is agent time: the expected productive share, not whole agents
         a = async_metrics(
-            productive,
+            raw * (1.0 - shrink),
             vol,
             aht,
             interval_s=interval_s,

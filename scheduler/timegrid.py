@@ -210,3 +210,12 @@ def parse_iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"{text!r} is not a date; write it as YYYY-MM-DD") from exc
+
+
+def parse_instant(text: str, what: str = "instant") -> datetime:
+    """An ISO-8601 instant with a UTC offset (or Z), else InvalidInput naming `what`."""
+    try:
+        instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InvalidInput(f"{what}: {text!r} is not an ISO-8601 instant like 2026-11-04T12:00:00Z") from exc
+    return require_aware(instant, what)

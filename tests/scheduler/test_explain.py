@@ -47,7 +47,7 @@ def test_deletion_filter_keeps_only_rules_in_the_conflict() -> None:
     p = problem(maya, max_consecutive_days=1)  # one day in a row allows 4 days: 32 h, not 40
     assert sorted(conflicting_rules(p, maya)) == ["add_max_consecutive_days", "add_weekly_hours"]
     assert conflicting_rules(p, p.team.agents[1]) == []
-    with pytest.raises(Infeasible, match="Maya Lopez .*at most 1 days in a row"):
+    with pytest.raises(Infeasible, match=r"Maya Lopez .*at most 1 days in a row"):
         solve(p, FAST)
 
 
