@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.candidates import Candidate, break_offsets
+from scheduler.coverage_cost import queue_costs
 from scheduler.domain import Agent, Roster
 from scheduler.model import (
     AGENT_SOFT_RULES,
@@ -29,7 +30,7 @@ from scheduler.model import (
     model_objective,
     skill_group,
 )
-from scheduler.problem import Problem, Weights
+from scheduler.problem import Problem
 
 MAX_SWEEPS = 12  # rounds of the agent-by-agent descent; it usually settles in three to five
 AGENT_WEEK_GAP = 0.01  # one agent's week within 1 % of their best is plenty for a seed
@@ -54,24 +55,15 @@ def _order(p: Problem) -> list[Agent]:
     return sorted(p.team.agents, key=lambda a: (len(skill_group(p, a)), a.max_hours_per_week, a.id))
 
 
-def marginal_value(short: np.ndarray, w: Weights) -> np.ndarray:
-    """Objective points one more agent saves in intervals `short` agents short (negative: idle cost)."""
-    deeper = np.clip(short - 1, 0, w.under_tiers - 1)
-    return np.where(
-        short > 0,
-        w.under_per_agent_interval + w.under_step_per_agent_interval * deeper,
-        -w.over_per_agent_interval,
-    )
-
-
-def best_cover(at_work: Mapping[SkillGroup, int], need: Mapping[str, int], w: Weights) -> dict[str, int]:
+def best_cover(at_work: Mapping[SkillGroup, int], tables: Mapping[str, Sequence[int]]) -> dict[str, int]:
     """Agents to count on each queue in one interval, given how many of each skill group work.
 
-    The counts that Hall's condition allows form a polymatroid and the understaffing cost
-    is convex, so adding one agent at a time where it saves most is optimal.
+    `tables[q][c]` are the queue's points with c agents counted (convex; its length bounds c).
+    The counts Hall's condition allows form a polymatroid and the points are convex, so
+    counting one agent at a time where it saves most is optimal.
     """
-    cover = dict.fromkeys(need, 0)
-    queue_sets = [set(s) for s in _queue_sets(list(need))]
+    cover = dict.fromkeys(tables, 0)
+    queue_sets = [set(s) for s in _queue_sets(list(tables))]
     limit = [sum(k for g, k in at_work.items() if g & s) for s in queue_sets]
 
     def fits(q: str) -> bool:
@@ -80,46 +72,34 @@ def best_cover(at_work: Mapping[SkillGroup, int], need: Mapping[str, int], w: We
         )
 
     while True:
-        open_queues = [q for q in need if cover[q] < need[q] and fits(q)]
+        open_queues = [q for q in tables if cover[q] < len(tables[q]) - 1 and fits(q)]
         if not open_queues:
             return cover
-        gain = {q: float(marginal_value(np.array([need[q] - cover[q]]), w)[0]) for q in open_queues}
-        cover[max(sorted(open_queues), key=lambda q: gain[q])] += 1
+        saved = {q: tables[q][cover[q]] - tables[q][cover[q] + 1] for q in open_queues}
+        cover[max(sorted(open_queues), key=lambda q: saved[q])] += 1
 
 
 class CoverageCost:
-    """The coverage penalty of each interval as a function of how many of each skill group work."""
+    """The coverage points of each interval as a function of how many of each skill group work."""
 
     def __init__(self, p: Problem, groups: list[SkillGroup]) -> None:
-        n = p.week.grid.n_intervals
-        self.queues = [q.name for q in p.team.queues]
+        self.costs = queue_costs(p)
         self.groups = groups
-        self.need = np.stack(
-            [
-                np.ceil(np.asarray(p.required.get(q, np.zeros(n)), dtype=float) - 1e-9).astype(int)
-                for q in self.queues
-            ],
-            axis=1,
-        )
-        self.w = p.weights
-        self._cache: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
+        self.over = p.weights.over_per_agent_interval
+        self._cache: dict[tuple[int, tuple[int, ...]], int] = {}
+
+    def tables(self, t: int) -> dict[str, list[int]]:
+        """Each queue's points in interval t for 0..cap agents."""
+        return {q: [int(x) for x in c.points[t, : int(c.cap[t]) + 1]] for q, c in self.costs.items()}
 
     def at(self, t: int, counts: tuple[int, ...]) -> int:
         """Points of interval t with `counts[i]` agents of `groups[i]` at work."""
-        key = (tuple(int(x) for x in self.need[t]), counts)
+        key = (t, counts)
         if key not in self._cache:
-            need = dict(zip(self.queues, key[0], strict=True))
-            cover = best_cover(dict(zip(self.groups, counts, strict=True)), need, self.w)
-            w = self.w
-            cost = 0
-            for q, required in need.items():
-                short = required - cover[q]
-                cost += w.under_per_agent_interval * short
-                cost += w.under_step_per_agent_interval * sum(
-                    max(0, short - k) for k in range(1, min(required, w.under_tiers))
-                )
-            cost += w.over_per_agent_interval * (sum(counts) - sum(cover.values()))
-            self._cache[key] = cost
+            tables = self.tables(t)
+            cover = best_cover(dict(zip(self.groups, counts, strict=True)), tables)
+            idle = sum(counts) - sum(cover.values())
+            self._cache[key] = sum(tables[q][c] for q, c in cover.items()) + self.over * idle
         return self._cache[key]
 
     def total(self, counts: np.ndarray) -> int:
@@ -359,12 +339,12 @@ def seed_values(p: Problem, v: RosterVars, seed: Seed) -> dict[int, int]:
     for g, counts in v.working.items():
         for t, x in enumerate(counts):
             out[x.index] = int(at_work[g][t])
+    cost = CoverageCost(p, sorted(at_work, key=sorted))
     for t in range(n):
-        need = {q: int(v.cover[q][t].proto.domain[1]) for q in v.cover}
-        cover = best_cover({g: int(at_work[g][t]) for g in at_work}, need, p.weights)
+        tables = cost.tables(t)
+        cover = best_cover({g: int(at_work[g][t]) for g in at_work}, tables)
         for q, k in cover.items():
             out[v.cover[q][t].index] = k
-    for (q, t, k), x in v.short_beyond.items():
-        required = int(np.ceil(float(p.required[q][t]) - 1e-9))
-        out[x.index] = max(0, required - out[v.cover[q][t].index] - k)
+            if (q, t) in v.points:
+                out[v.points[(q, t)].index] = tables[q][k]
     return out

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
 
-import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.candidates import Candidate, break_offsets, build_candidates
+from scheduler.coverage_cost import queue_costs
 from scheduler.domain import Agent, BreakRule, Shift
 from scheduler.errors import Infeasible
 from scheduler.problem import Problem, is_late, min_hours_after_time_off
@@ -70,8 +70,8 @@ class RosterVars:
     working: dict[SkillGroup, list[cp_model.IntVar]] = field(default_factory=dict)
     # agents counted on each queue per interval (headcount mode: at most the requirement)
     cover: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
-    # (queue, interval, k): agents missing beyond the first k, for the convex understaffing cost
-    short_beyond: dict[tuple[str, int, int], cp_model.IntVar] = field(default_factory=dict)
+    # (queue, interval): the coverage points of the interval (where more agents could help)
+    points: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
 
     def all_candidates(self) -> list[Candidate]:
         """Every candidate shift, agent by agent."""
@@ -287,54 +287,41 @@ def _queue_sets(queues: list[str]) -> Iterable[tuple[str, ...]]:
 
 
 def add_coverage(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
-    """Soft: missing agents cost much, and each further missing agent in the same interval costs
-    more than the one before (convex, so shortage is spread thin); idle agents cost a little.
+    """Soft: coverage points per queue and interval (`scheduler/coverage_cost.py`: convex
+    understaffing, or expected contacts missed); idle agents cost a little.
 
-    `cover[q][t]` counts the agents usefully on queue q (at most its requirement). For every
-    set of queues, their cover cannot exceed the working agents skilled in one of them
-    (Hall's condition), so a queue for each agent exists and no agent is counted twice.
+    `cover[q][t]` counts the agents on queue q. For every set of queues, their cover cannot
+    exceed the working agents skilled in one of them (Hall's condition), so a queue for each
+    agent exists and no agent is counted twice. The convex points table becomes lines:
+    `points[q][t] >= table[c] + (table[c+1] - table[c]) * (cover - c)` for every c.
     """
     _working_counts(m, v, p)
     n = p.week.grid.n_intervals
-    names = [q.name for q in p.team.queues]
-    need = {
-        q: np.ceil(np.asarray(p.required.get(q, np.zeros(n)), dtype=float) - 1e-9).astype(int) for q in names
-    }
-    skilled = {q: sum(1 for a in p.team.agents if q in skill_group(p, a)) for q in names}
-    for q in names:
-        v.cover[q] = [m.new_int_var(0, int(min(need[q][t], skilled[q])), f"cover[{q},{t}]") for t in range(n)]
-    for queue_set in _queue_sets(names):
+    costs = queue_costs(p)
+    for q, cost in costs.items():
+        v.cover[q] = [m.new_int_var(0, int(cost.cap[t]), f"cover[{q},{t}]") for t in range(n)]
+    for queue_set in _queue_sets(list(costs)):
         groups = [g for g in v.working if g & set(queue_set)]
         for t in range(n):
-            counted = [v.cover[q][t] for q in queue_set if need[q][t] > 0]
+            counted = [v.cover[q][t] for q in queue_set if costs[q].cap[t] > 0]
             if counted:
                 m.add(sum(counted) <= sum(v.working[g][t] for g in groups))
-    short_terms: list[cp_model.LinearExprT] = []
-    deeper: list[cp_model.IntVar] = []
-    for q in names:
+    by_name: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
+    for q, cost in costs.items():
         for t in range(n):
-            required = int(need[q][t])
-            if required == 0:
+            table = [int(x) for x in cost.points[t, : int(cost.cap[t]) + 1]]
+            if table[0] == table[-1]:  # nothing to gain here
+                by_name[cost.name].append(table[0])
                 continue
-            short = required - v.cover[q][t]
-            short_terms.append(short)
-            for k in range(1, min(required, p.weights.under_tiers)):
-                extra = m.new_int_var(0, required - k, f"short_beyond_{k}[{q},{t}]")
-                m.add(extra >= short - k)
-                deeper.append(extra)
-                v.short_beyond[(q, t, k)] = extra
+            points = m.new_int_var(min(table), max(table), f"points[{q},{t}]")
+            for c in range(len(table) - 1):
+                m.add(points >= table[c] + (table[c + 1] - table[c]) * (v.cover[q][t] - c))
+            v.points[(q, t)] = points
+            by_name[cost.name].append(points)
     idle = sum(sum(counts) for counts in v.working.values()) - sum(sum(c) for c in v.cover.values())
-    w = p.weights
     return [
-        Penalty(
-            "understaffed agent-intervals", cp_model.LinearExpr.sum(short_terms), w.under_per_agent_interval
-        ),
-        Penalty(
-            "understaffed agent-intervals beyond the first in the interval",
-            cp_model.LinearExpr.sum(deeper),
-            w.under_step_per_agent_interval,
-        ),
-        Penalty("overstaffed agent-intervals", idle, w.over_per_agent_interval),
+        *(Penalty(name, cp_model.LinearExpr.sum(terms), 1) for name, terms in by_name.items()),
+        Penalty("overstaffed agent-intervals", idle, p.weights.over_per_agent_interval),
     ]
 
 

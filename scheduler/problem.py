@@ -13,11 +13,17 @@ from scheduler.domain import Agent, AvailabilityEntry, Roster, Shift, Team
 from scheduler.errors import InvalidInput
 from scheduler.timegrid import MINUTES_PER_DAY, PlanningWeek, require_aware, zone
 
+OBJECTIVES = ("headcount", "service_level")
+
 
 @dataclass(frozen=True)
 class Weights:
     """Weights of the soft rules, in objective points; a lead may change them."""
 
+    # "headcount": points per missing agent (below); "service_level": points per contact
+    # expected not to be answered within target (live queues with a forecast volume)
+    objective: str = "headcount"
+    missed_contact: int = 200
     under_per_agent_interval: int = 100
     # each further missing agent in the same interval costs this much more than the one before,
     # for the first `under_tiers` missing agents (convex: shortage is spread thin)
@@ -36,6 +42,12 @@ class Weights:
     weekend_spread_per_day: int = 30
     late_spread_per_shift: int = 20
     late_shift_ends_after_minute: int = 21 * 60  # local clock; shifts past midnight count too
+
+    def __post_init__(self) -> None:
+        if self.objective not in OBJECTIVES:
+            raise InvalidInput(f"objective must be one of {', '.join(OBJECTIVES)}, got {self.objective!r}")
+        if min(self.under_per_agent_interval, self.missed_contact, self.under_tiers) < 0:
+            raise InvalidInput("weights must not be negative")
 
 
 @dataclass(frozen=True, eq=False)

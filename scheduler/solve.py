@@ -179,7 +179,8 @@ def _replay(model: cp_model.CpModel) -> cp_model.CpSolver:
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 60.0
-    solver.solve(model)
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # pragma: no cover - a bug
+        raise Infeasible(["the agent-by-agent roster does not fit the model; please report this"])
     return solver
 
 

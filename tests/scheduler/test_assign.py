@@ -9,6 +9,7 @@ import pytest
 
 from scheduler.assign import assign_interval
 from scheduler.construct import best_cover
+from scheduler.coverage_cost import headcount_points
 from scheduler.model import SkillGroup
 from scheduler.problem import Weights
 
@@ -65,6 +66,13 @@ def _points(cover: dict[str, int], need: dict[str, int], working: int, w: Weight
     return total + w.over_per_agent_interval * (working - sum(cover.values()))
 
 
+def _convex_table(rng: np.random.Generator, cap: int) -> list[int]:
+    """Points for 0..cap agents: falling by less and less (convex), then flat."""
+    drops = sorted((int(x) for x in rng.integers(0, 200, size=cap)), reverse=True)
+    top = int(rng.integers(0, 1000))
+    return [top - sum(drops[:c]) for c in range(cap + 1)]
+
+
 @pytest.mark.parametrize("seed", range(150))
 def test_best_cover_is_optimal(seed: int) -> None:
     rng = np.random.default_rng(seed)
@@ -72,14 +80,26 @@ def test_best_cover_is_optimal(seed: int) -> None:
     groups: dict[SkillGroup, int] = {}
     for s in skills.values():
         groups[s] = groups.get(s, 0) + 1
-    need = {q: int(rng.integers(0, 4)) for q in QUEUES}
-    w = Weights()
-    got = best_cover(groups, need, w)
-    best = None
-    for cover in product(*(range(need[q] + 1) for q in QUEUES)):
-        wanted = dict(zip(QUEUES, cover, strict=True))
-        if _feasible(skills, wanted):
-            points = _points(wanted, need, len(skills), w)
-            best = points if best is None else min(best, points)
+    tables = {q: _convex_table(rng, int(rng.integers(0, 5))) for q in QUEUES}
+    over = 2
+    got = best_cover(groups, tables)
+
+    def points(cover: dict[str, int]) -> int:
+        return sum(tables[q][c] for q, c in cover.items()) + over * (len(skills) - sum(cover.values()))
+
+    best = min(
+        points(wanted)
+        for cover in product(*(range(len(tables[q])) for q in QUEUES))
+        if _feasible(skills, wanted := dict(zip(QUEUES, cover, strict=True)))
+    )
     assert _feasible(skills, got)
-    assert _points(got, need, len(skills), w) == best
+    assert points(got) == best
+
+
+@pytest.mark.parametrize("need", range(6))
+def test_headcount_points_match_the_rule(need: int) -> None:
+    w = Weights()
+    table = headcount_points(np.array([need]), 6, w)[0]
+    for c in range(7):
+        cover = {"q": min(c, need)}
+        assert table[c] == _points(cover, {"q": need}, cover["q"], w)
