@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import Progress as Bar
 from rich.progress import TextColumn, TimeElapsedColumn
 
-from api import cli_curtois, cli_forecast, cli_service, cli_staffing
+from api import cli_curtois, cli_forecast, cli_scenarios, cli_service, cli_staffing
 from scheduler.domain import AvailabilityEntry
 from scheduler.errors import WfmError
 
@@ -91,10 +91,13 @@ def roster_command(
     lock_before: Annotated[
         str | None, typer.Option(help="re-roster: keep published shifts starting before this ISO instant")
     ] = None,
+    objective: Annotated[
+        str, typer.Option(help="headcount (agents missing) or service_level (contacts missed, live queues)")
+    ] = "headcount",
 ) -> None:
     """Build the week's roster for a team from its requirements (or re-roster a published week)."""
     from api.formats import read_availability, read_requirements, read_roster, read_team
-    from scheduler.problem import Problem, requirements_to_arrays
+    from scheduler.problem import Problem, Weights, requirements_to_arrays
     from scheduler.timegrid import PlanningWeek, parse_instant, parse_iso_date
 
     try:
@@ -112,6 +115,7 @@ def roster_command(
             previous=last,
             published=in_force,
             locked_before_utc=None if lock_before is None else parse_instant(lock_before, "--lock-before"),
+            weights=Weights(objective=objective),
             volume=requirements_to_arrays(frame, the_team, the_week, "volume"),
             aht_s=requirements_to_arrays(frame, the_team, the_week, "aht_s"),
         )
@@ -205,6 +209,7 @@ cli_forecast.register(app)
 cli_staffing.register(app)
 cli_curtois.register(app)
 cli_service.register(app)
+cli_scenarios.register(app)
 
 
 def main() -> None:

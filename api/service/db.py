@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -148,6 +149,8 @@ class JobRow(Base):
     elapsed_s: Mapped[float | None] = mapped_column(Float)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     version_id: Mapped[int | None] = mapped_column(Integer)
+    scenario_id: Mapped[int | None] = mapped_column(Integer)
+    progress: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     token_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     started_at: Mapped[datetime | None]
@@ -177,9 +180,26 @@ class RosterVersionRow(Base):
     shifts: Mapped[list[Any]]
     coverage: Mapped[list[Any]]
     pins: Mapped[list[Any]]
+    # a re-roster: the agent-days changed from the base version (scheduler.report.roster_changes)
+    changes: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime]
     published_at: Mapped[datetime | None]
     published_by: Mapped[int | None] = mapped_column(Integer)
+
+
+class ScenarioRow(Base):
+    """A what-if comparison: the request and its table (base first), made at once or by a job."""
+
+    __tablename__ = "scenario_results"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[str | None] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(200))
+    depth: Mapped[str] = mapped_column(String(16))
+    request: Mapped[dict[str, Any]]
+    rows: Mapped[list[Any]]
+    token_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
 
 
 def make_engine(database_url: str) -> Engine:

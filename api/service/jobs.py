@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.service.db import transaction, utcnow
 from api.service.storage import ACTIVE_STATES, set_job_state
-from api.service.worker import run_roster_job
+from api.service.worker import run_job
 
 log = logging.getLogger("wfm.service.jobs")
 _JOIN_TIMEOUT_S = 10.0
@@ -87,7 +87,7 @@ class JobRunner:
                     return
                 job_id = self._queue.popleft()
                 process = self._context.Process(
-                    target=run_roster_job,
+                    target=run_job,
                     args=(self._url, job_id, self._solver_threads),
                     name=f"wfm-job-{job_id}",
                     daemon=True,
@@ -141,7 +141,7 @@ def _context() -> ForkServerContext | SpawnContext:
     """
     if "forkserver" in multiprocessing.get_all_start_methods():
         context: ForkServerContext = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["api.service.worker"])
+        context.set_forkserver_preload(["api.service.worker", "api.service.scenario_worker"])
         return context
     return multiprocessing.get_context("spawn")
 

@@ -140,11 +140,18 @@ class RequirementsCreate(_In):
 
 
 class RosterJobCreate(_In):
-    """A roster solve. With `base_version`, a re-roster that keeps that version's pinned shifts."""
+    """A roster solve. With `base_version` (or `locked_before` alone: the week's published version), a
+    re-roster: the base's pinned shifts are kept, shifts starting before `locked_before` stay as they
+    are, and the rest changes as little as the requirement allows."""
 
     week: date | None = Field(default=None, description="first local day of the week (default: the base's)")
     requirements_id: int | None = Field(default=None, description="stored requirements (default: the base's)")
     base_version: int | None = Field(default=None, ge=1)
+    locked_before: datetime | None = Field(
+        default=None,
+        description="re-roster: the instant (ISO-8601 with an offset) before which the base roster has "
+        "happened and is kept; nothing new may start before it",
+    )
     previous_version: int | None = Field(
         default=None, ge=1, description="last week's roster version, for rest and days in a row"
     )
@@ -163,6 +170,8 @@ class JobOut(BaseModel):
     bound: float | None
     elapsed_s: float | None
     version: int | None
+    scenario_id: int | None = Field(default=None, description="a scenario job: its stored comparison")
+    progress: dict[str, Any] | None = Field(default=None, description="a sweep: scenarios done of total")
     error: dict[str, Any] | None
     created_at: datetime
     started_at: datetime | None
@@ -186,6 +195,10 @@ class VersionOut(BaseModel):
     summary: dict[str, Any]
     penalties: dict[str, float]
     pins: list[dict[str, Any]]
+    changes: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="a re-roster: each agent-day changed from the base version, with a lead's sentence",
+    )
 
 
 class VersionDetail(VersionOut):
@@ -216,5 +229,56 @@ class Comparison(BaseModel):
     removed: list[dict[str, Any]]
     changed: list[dict[str, Any]]
     unchanged: int
+    changes: list[str]
     hours_by_agent: dict[str, dict[str, float]]
     summary: dict[str, dict[str, Any]]
+
+
+class ScenarioCreate(_In):
+    """What-if scenarios against a base plan. `staffing` depth without a sweep answers at once; a
+    `reroster` depth or a `sweep` is a job (poll GET /jobs/{id}; its result is the stored comparison)."""
+
+    team_id: str
+    label: str = Field(default="", max_length=200)
+    depth: Literal["staffing", "reroster"] = "staffing"
+    forecast_id: int | None = Field(
+        default=None, description="stored forecast to change (or requirements_id)"
+    )
+    requirements_id: int | None = Field(default=None, description="stored requirements (volume and AHT)")
+    statistic: str = Field(default="mean", description="forecast column staffed to in the base")
+    roster_version: int | None = Field(
+        default=None,
+        ge=1,
+        description="the roster measured under each scenario (default: the week's published one)",
+    )
+    week: date | None = Field(default=None, description="first local day of the week (default: the roster's)")
+    scenarios: list[dict[str, Any]] = Field(
+        default_factory=list, description="[{name, changes: [{kind: volume, multiplier: 1.2}, ...]}]"
+    )
+    sweep: dict[str, list[Any]] | None = Field(
+        default=None, description="a grid, e.g. {volume: [0.8, 1.0, 1.2], headcount: [12, 14, 16]}"
+    )
+    pay: dict[str, Any] | None = Field(
+        default=None,
+        description="hourly rates: {default_hourly_rate, agents: {id: rate}, contracts: {name: {min_hours_per_week, "
+        "max_hours_per_week, hourly_rate}}, agent_contracts: {id: name}}",
+    )
+    time_limit_s: float | None = Field(default=None, gt=0, description="per re-roster solve")
+
+
+class ScenarioBrief(BaseModel):
+    """A stored comparison in a list."""
+
+    id: int
+    team_id: str
+    label: str
+    depth: str
+    job_id: str | None
+    scenarios: int
+    created_at: datetime
+
+
+class ScenarioOut(ScenarioBrief):
+    """A stored comparison: one row per scenario, base first, with deltas against the base."""
+
+    rows: list[dict[str, Any]]

@@ -20,3 +20,9 @@ class Settings(BaseSettings):
     max_time_limit_s: float = Field(default=600.0, gt=0)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     migrate_on_start: bool = True
+    ray_address: str | None = Field(
+        default=None,
+        description="run sweeps on Ray: 'local' (a Ray instance here), 'auto' or 'ray://host:10001'; "
+        "unset: in the job's own process",
+    )
+    max_sweep_scenarios: int = Field(default=500, ge=1)

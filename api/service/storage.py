@@ -22,6 +22,7 @@ from api.service.db import (
     ImportRow,
     JobRow,
     RosterVersionRow,
+    ScenarioRow,
     TeamRow,
     utcnow,
 )
@@ -371,3 +372,14 @@ def availability_snapshot(entries: tuple[AvailabilityEntry, ...]) -> list[dict[s
 def availability_from_snapshot(rows: list[Any]) -> tuple[AvailabilityEntry, ...]:
     """The inverse of `availability_snapshot`."""
     return tuple(entry_from_dict(r) for r in rows)
+
+
+# --- scenarios -------------------------------------------------------------------------------
+
+
+def scenario_row(session: Session, scenario_id: int) -> ScenarioRow:
+    """A stored comparison, or NotFound."""
+    row = session.get(ScenarioRow, scenario_id)
+    if row is None:
+        raise NotFound(f"scenario comparison {scenario_id} not found")
+    return row

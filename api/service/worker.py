@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.service.codec import frame_records, shift_to_dict
 from api.service.db import JobRow, RosterVersionRow, make_engine, session_factory, transaction, utcnow
 from api.service.errors import infeasible_body, invalid_body
-from api.service.rostering import apply_pins, build_problem, pinned_shifts, with_pin_guidance
+from api.service.rostering import build_problem, change_dicts
 from api.service.storage import dataset_frame, dataset_row, job_row, next_version_number, set_job_state
+from scheduler.domain import Roster
 from scheduler.errors import Infeasible, InvalidInput
 from scheduler.problem import Problem
-from scheduler.report import coverage_frame, summarize
+from scheduler.report import coverage_frame, roster_changes, summarize
 from scheduler.solve import Progress, RosterResult, SolveSettings, solve
 from scheduler.validate import check_roster
 
@@ -32,18 +33,29 @@ class _CancelledMeanwhile(Exception):
     """The job was cancelled while its result was being written."""
 
 
-def _finite(x: float) -> float | None:
+def finite(x: float) -> float | None:
+    """`x`, or None when it is not finite (JSON has no inf or NaN)."""
     return float(x) if math.isfinite(x) else None
 
 
-def run_roster_job(database_url: str, job_id: str, solver_threads: int) -> None:
-    """Entry point of a worker process: run one queued roster job to its end."""
+def run_job(database_url: str, job_id: str, solver_threads: int) -> None:
+    """Entry point of a worker process: run one queued job (a roster or a scenario comparison) to its end."""
     engine = make_engine(database_url)
     sessions = session_factory(engine)
     try:
-        _run(sessions, job_id, solver_threads)
+        with transaction(sessions) as session:
+            kind = job_row(session, job_id).kind
+        if kind == "scenario":
+            from api.service.scenario_worker import run_scenario_job
+
+            run_scenario_job(sessions, job_id, solver_threads)
+        else:
+            _run(sessions, job_id, solver_threads)
     finally:
         engine.dispose()
+
+
+run_roster_job = run_job  # the name the first job runner used
 
 
 def _run(sessions: sessionmaker[Session], job_id: str, solver_threads: int) -> None:
@@ -55,33 +67,37 @@ def _run(sessions: sessionmaker[Session], job_id: str, solver_threads: int) -> N
         requirements = dataset_frame(dataset_row(session, team_id, "requirements", params["requirements_id"]))
     try:
         problem = build_problem(params, requirements)
-        pins = pinned_shifts(params)
         settings = SolveSettings(
             time_limit_s=float(params["time_limit_s"]),
             workers=solver_threads,
             seed=int(params.get("seed", 0)),
         )
         result = solve(
-            with_pin_guidance(problem, pins), settings, on_progress=_progress_writer(sessions, job_id)
+            problem,
+            settings,
+            on_progress=_progress_writer(sessions, job_id),
+            warm_start=problem.published,
         )
-        roster = apply_pins(result.roster, pins)
+        roster = result.roster
         violations = check_roster(problem, roster.shifts)
         if violations:  # never store a roster that breaks a hard rule
-            conflicts = [str(v) for v in violations[:20]]
-            if pins:
-                conflicts.insert(0, "the pinned shifts cannot all be kept with the hard rules; unpin some")
-            raise Infeasible(conflicts)
+            raise Infeasible([str(v) for v in violations[:20]])
+        changes = (
+            []
+            if problem.published is None
+            else change_dicts(roster_changes(problem.published, roster), problem.team)
+        )
     except Infeasible as exc:
-        _fail(sessions, job_id, {"status": 422, **infeasible_body(exc)})
+        fail(sessions, job_id, {"status": 422, **infeasible_body(exc)})
         return
     except InvalidInput as exc:
-        _fail(sessions, job_id, {"status": 422, **invalid_body(exc)})
+        fail(sessions, job_id, {"status": 422, **invalid_body(exc)})
         return
     except Exception as exc:  # a bug or a solver crash: the job fails, the service goes on
         log.exception("job %s failed", job_id)
-        _fail(sessions, job_id, {"status": 500, "title": "internal error", "detail": type(exc).__name__})
+        fail(sessions, job_id, {"status": 500, "title": "internal error", "detail": type(exc).__name__})
         return
-    _store(sessions, job_id, team_id, params, problem, result, roster)
+    _store(sessions, job_id, team_id, params, problem, result, roster, changes)
 
 
 def _progress_writer(sessions: sessionmaker[Session], job_id: str) -> Any:
@@ -98,8 +114,8 @@ def _progress_writer(sessions: sessionmaker[Session], job_id: str) -> Any:
                     update(JobRow)
                     .where(JobRow.id == job_id, JobRow.state == "running")
                     .values(
-                        objective=_finite(progress.objective),
-                        bound=_finite(progress.bound),
+                        objective=finite(progress.objective),
+                        bound=finite(progress.bound),
                         elapsed_s=progress.elapsed_s,
                     )
                 )
@@ -109,7 +125,8 @@ def _progress_writer(sessions: sessionmaker[Session], job_id: str) -> Any:
     return write
 
 
-def _fail(sessions: sessionmaker[Session], job_id: str, error: dict[str, Any]) -> None:
+def fail(sessions: sessionmaker[Session], job_id: str, error: dict[str, Any]) -> None:
+    """End a running job as failed with `error`."""
     with transaction(sessions) as session:
         set_job_state(session, job_id, "failed", only_from=("running",), finished_at=utcnow(), error=error)
 
@@ -121,7 +138,8 @@ def _store(
     params: dict[str, Any],
     problem: Problem,
     result: RosterResult,
-    roster: Any,
+    roster: Roster,
+    changes: list[dict[str, Any]],
 ) -> None:
     """The roster version and the job's end, in one transaction (retried if another writer won)."""
     summary = asdict(summarize(problem, roster))
@@ -136,8 +154,8 @@ def _store(
                     job_id=job_id,
                     based_on=params.get("base_version"),
                     status=result.status,
-                    objective=_finite(result.objective),
-                    bound=_finite(result.bound),
+                    objective=finite(result.objective),
+                    bound=finite(result.bound),
                     elapsed_s=result.elapsed_s,
                     penalties={k: float(v) for k, v in result.penalties.items()},
                     summary=summary,
@@ -147,6 +165,7 @@ def _store(
                     shifts=[shift_to_dict(s) for s in roster.shifts],
                     coverage=coverage,
                     pins=params.get("pins", []),
+                    changes=changes,
                     created_at=utcnow(),
                 )
                 session.add(version)
@@ -158,8 +177,8 @@ def _store(
                     only_from=("running",),
                     finished_at=utcnow(),
                     version_id=version.number,
-                    objective=_finite(result.objective),
-                    bound=_finite(result.bound),
+                    objective=finite(result.objective),
+                    bound=finite(result.bound),
                     elapsed_s=result.elapsed_s,
                 ):
                     raise _CancelledMeanwhile

@@ -14,7 +14,7 @@ from api.service.codec import coverage_from_records, roster_from_dicts
 from api.service.db import RosterVersionRow, as_utc, utcnow
 from api.service.deps import PrincipalDep, SessionDep
 from api.service.errors import NotFound
-from api.service.rostering import compare_shifts
+from api.service.rostering import compare_rosters
 from api.service.routes.teams import visible_team
 from api.service.schemas import Comparison, PinsIn, VersionDetail, VersionOut
 from api.service.storage import publish_version, version_row, versions_of
@@ -42,6 +42,7 @@ def version_out(row: RosterVersionRow) -> VersionOut:
         summary=dict(row.summary),
         penalties=dict(row.penalties),
         pins=list(row.pins),
+        changes=list(row.changes or []),
     )
 
 
@@ -121,7 +122,8 @@ def post_publish(team_id: str, number: int, session: SessionDep, principal: Prin
 def compare(
     team_id: str, number: int, other: int, session: SessionDep, principal: PrincipalDep
 ) -> Comparison:
-    """Two versions side by side: shifts added, removed and changed, hours per agent, headline figures."""
+    """Two versions side by side: the agent-days whose shift was added, removed or moved (each also as a
+    lead's sentence), hours per agent, headline figures."""
     visible_team(session, principal, team_id, "read")
     a, b = version_row(session, team_id, number), version_row(session, team_id, other)
     keys = (
@@ -134,7 +136,10 @@ def compare(
     summary = {
         str(v.number): {"objective": v.objective, **{k: v.summary.get(k) for k in keys}} for v in (a, b)
     }
-    return Comparison(base=number, other=other, summary=summary, **compare_shifts(a.shifts, b.shifts))
+    (team_a, roster_a), (team_b, roster_b) = _team_and_roster(a), _team_and_roster(b)
+    return Comparison(
+        base=number, other=other, summary=summary, **compare_rosters(roster_a, roster_b, team_b, team_a)
+    )
 
 
 @router.get("/teams/{team_id}/rosters/{number}/roster.csv", responses={200: {"content": {"text/csv": {}}}})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -128,3 +129,95 @@ def test_publish_one_version_per_week(
         v["number"]: v["published"] for v in client.get(f"/v1/teams/{team_id}/rosters", headers=hr).json()
     }
     assert listed == {1: False, 2: True}
+
+
+def test_a_real_pin_holds_even_where_the_new_requirement_needs_nobody(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any]
+) -> None:
+    from tests.api.service.conftest import WEEK, requirements_csv, wait_for_job
+
+    monday = next(
+        r for r in version["rows"] if r["activity"] == "shift" and r["local_date"] == WEEK.isoformat()
+    )
+    pins = {"pins": [{"agent_id": monday["agent_id"], "local_date": monday["local_date"]}]}
+    assert client.put(f"/v1/teams/{team_id}/rosters/1/pins", json=pins, headers=lead).status_code == 200
+    quiet = pd.read_csv(io.StringIO(requirements_csv()))
+    quiet = quiet[~quiet["ds"].str.startswith(WEEK.isoformat())]  # nobody needed on Monday any more
+    upload = client.post(
+        f"/v1/teams/{team_id}/requirements/upload",
+        files={"file": ("quiet.csv", quiet.to_csv(index=False))},
+        headers=lead,
+    )
+    body = {"base_version": 1, "requirements_id": upload.json()["id"], "time_limit_s": 2}
+    job = client.post(f"/v1/teams/{team_id}/roster-jobs", json=body, headers=lead).json()
+    done = wait_for_job(client, job["id"], lead)
+    assert done["state"] == "succeeded", done
+    second = client.get(f"/v1/teams/{team_id}/rosters/2", headers=lead).json()
+    assert [
+        (r["start_utc"], r["end_utc"])
+        for r in second["rows"]
+        if r["activity"] == "shift"
+        and (r["agent_id"], r["local_date"]) == (monday["agent_id"], WEEK.isoformat())
+    ] == [(monday["start_utc"], monday["end_utc"])]
+    assert second["pins"][0]["start_utc"] == monday["start_utc"]
+
+
+def test_a_re_roster_with_a_lock_time_keeps_the_past_and_lists_its_changes(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any], requirements_id: int
+) -> None:
+    from tests.api.service.conftest import WEEK, availability_csv, wait_for_job
+
+    assert client.post(f"/v1/teams/{team_id}/rosters/1/publish", headers=lead).status_code == 200
+    thursday = WEEK.toordinal() + 3
+    off = [
+        {"agent_id": "a1", "date": date.fromordinal(thursday + d).isoformat(), "kind": "time_off"}
+        for d in range(4)
+    ]
+    imported = client.post(
+        f"/v1/teams/{team_id}/availability/imports",
+        files={"file": ("off.csv", availability_csv(off))},
+        headers=lead,
+    )
+    assert imported.status_code == 200, imported.text
+    lock = "2026-11-04T12:00:00Z"  # Wednesday noon: Monday, Tuesday and Wednesday morning have happened
+    naive = {
+        "week": WEEK.isoformat(),
+        "requirements_id": requirements_id,
+        "locked_before": "2026-11-04T12:00:00",
+    }
+    refused = client.post(f"/v1/teams/{team_id}/roster-jobs", json=naive, headers=lead)
+    assert refused.status_code == 422
+    assert "offset" in refused.json()["detail"]
+    body = {
+        "week": WEEK.isoformat(),
+        "requirements_id": requirements_id,
+        "locked_before": lock,
+        "time_limit_s": 2,
+    }
+    job = client.post(f"/v1/teams/{team_id}/roster-jobs", json=body, headers=lead)
+    assert job.status_code == 202, job.text
+    done = wait_for_job(client, job.json()["id"], lead)
+    assert done["state"] == "succeeded", done
+    result = client.get(f"/v1/jobs/{done['id']}/result", headers=lead).json()
+    assert result["based_on"] == 1
+    second = client.get(f"/v1/teams/{team_id}/rosters/2", headers=lead).json()
+
+    def shifts(detail: dict[str, Any], before: bool) -> set[tuple[str, str, str]]:
+        return {
+            (r["agent_id"], r["start_utc"], r["end_utc"])
+            for r in detail["rows"]
+            if r["activity"] == "shift" and (r["start_utc"] < lock) == before
+        }
+
+    assert shifts(second, True) == shifts(version, True)
+    assert not [r for r in second["rows"] if r["agent_id"] == "a1" and r["local_date"] >= "2026-11-05"]
+    changed = {(c["agent_id"], c["local_date"]) for c in result["changes"]}
+    dropped = {
+        (r["agent_id"], r["local_date"])
+        for r in version["rows"]
+        if r["agent_id"] == "a1" and r["local_date"] >= "2026-11-05"
+    }
+    assert dropped <= changed
+    assert all(c["description"].startswith(("Ann Example", "Bo Example")) for c in result["changes"])
+    compared = client.get(f"/v1/teams/{team_id}/rosters/1/compare/2", headers=lead).json()
+    assert len(compared["changes"]) == len(result["changes"])

@@ -1,0 +1,252 @@
+"""`wfm scenarios FILE`: what-if scenarios against a base plan, printed as a comparison table.
+
+FILE (YAML or JSON) names the base and the changes; paths are relative to FILE:
+
+```yaml
+base:
+  team: team.yaml               # or an inline team mapping
+  forecast: forecast.csv        # or requirements: requirements.csv, or history: history.csv
+  week: 2026-11-02
+  statistic: mean               # forecast column the base staffs to
+  availability: availability.csv  # optional
+  roster: roster.csv            # optional: the roster measured under each scenario
+pay: {default_hourly_rate: 28, agents: {a01: 35}, contracts: {part-time: {max_hours_per_week: 24, hourly_rate: 25}}}
+depth: staffing                 # or reroster
+time_limit_s: 5                 # per re-roster
+scenarios:
+  - name: volume +20 %
+    changes: [{kind: volume, multiplier: 1.2}]
+sweep: {volume: [0.8, 1.0, 1.2], headcount: [12, 14, 16]}
+```
+
+The rendering helpers (`comparison_table`, `comparison_xlsx_bytes`) are shared with the service.
+`register(app)` adds the command to a typer app (registered from `api/cli.py`).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from scheduler.errors import InvalidInput, WfmError
+
+_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    # (metric, header, format)
+    ("service_level", "SL", "pct"),
+    ("asa_s", "ASA s", "f1"),
+    ("abandonment", "aband.", "pct"),
+    ("occupancy", "occ.", "pct"),
+    ("understaffed_agent_hours", "under h", "f1"),
+    ("overstaffed_agent_hours", "over h", "f1"),
+    ("paid_hours", "paid h", "f1"),
+    ("cost", "cost", "f0"),
+    ("required_headcount", "req. HC", "f1"),
+    ("scheduled_headcount", "sched. HC", "int"),
+    ("headcount", "HC", "int"),
+)
+
+
+def _fmt(value: Any, kind: str, *, delta: bool = False) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    sign = "+" if delta else ""
+    if kind == "pct":
+        return f"{100 * value:{sign}.1f}{' pp' if delta else ' %'}"
+    if kind == "int":
+        return f"{value:{sign}.0f}"
+    return f"{value:{sign},.{kind[1]}f}"
+
+
+def comparison_table(rows: list[dict[str, Any]], title: str = "What-if scenarios") -> Table:
+    """The comparison as a terminal table: each figure, and its change against the base under it."""
+    table = Table(title=title, show_lines=False)
+    table.add_column("scenario", no_wrap=True)
+    for _, header, _ in _COLUMNS:
+        table.add_column(header, justify="right")
+    for i, row in enumerate(rows):
+        table.add_row(row["scenario"], *(_fmt(row.get(m), kind) for m, _, kind in _COLUMNS))
+        if i > 0:
+            table.add_row(
+                "",
+                *(_fmt(row.get(f"delta_{m}"), kind, delta=True) for m, _, kind in _COLUMNS),
+                style="dim",
+            )
+    return table
+
+
+def comparison_xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
+    """A workbook: `Comparison` (figures), `Deltas` (against the base) and `By queue`."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    metrics = [m for m, _, _ in _COLUMNS] + ["required_agent_hours", "volume"]
+    sheets = (("Comparison", ""), ("Deltas", "delta_"))
+    for n, (name, prefix) in enumerate(sheets):
+        sheet = book.active if n == 0 else book.create_sheet(name)
+        assert sheet is not None
+        sheet.title = name
+        sheet.append(["scenario", "depth", *metrics])
+        for row in rows:
+            sheet.append([row["scenario"], row["depth"], *(row.get(prefix + m) for m in metrics)])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "C2"
+    by_queue = book.create_sheet("By queue")
+    keys = ["volume", "required_agent_hours", "service_level", "asa_s", "abandonment", "occupancy"]
+    by_queue.append(["scenario", "queue", *keys])
+    for row in rows:
+        for queue, figures in (row.get("by_queue") or {}).items():
+            by_queue.append([row["scenario"], queue, *(figures.get(k) for k in keys)])
+    for cell in by_queue[1]:
+        cell.font = Font(bold=True)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise InvalidInput(f"{path}: cannot read the scenario file ({exc})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("base"), dict):
+        raise InvalidInput(f"{path}: a scenario file needs a 'base' mapping (team, forecast, week)")
+    return data
+
+
+def _plan(data: dict[str, Any], folder: Path) -> Any:
+    from api.formats import (
+        read_availability,
+        read_forecast,
+        read_history,
+        read_requirements,
+        read_roster,
+        read_team,
+    )
+    from api.schemas import team_from_mapping
+    from scheduler.scenarios import BasePlan, forecast_from_requirements, pay_from_mapping
+    from scheduler.timegrid import PlanningWeek, parse_iso_date
+
+    base = data["base"]
+    unknown = sorted(
+        set(base)
+        - {"team", "forecast", "requirements", "history", "week", "statistic", "availability", "roster"}
+    )
+    if unknown:
+        raise InvalidInput(f"base: unknown field(s) {', '.join(unknown)}")
+    if "team" not in base or "week" not in base:
+        raise InvalidInput("base: give the team and the week")
+    team = (
+        team_from_mapping(base["team"])
+        if isinstance(base["team"], dict)
+        else read_team(folder / base["team"])
+    )
+    week = PlanningWeek(parse_iso_date(str(base["week"])), team.tz, team.interval_minutes)
+    sources = [k for k in ("forecast", "requirements", "history") if k in base]
+    if len(sources) != 1:
+        raise InvalidInput("base: give exactly one of forecast, requirements or history")
+    source = folder / base[sources[0]]
+    if sources[0] == "forecast":
+        forecast = read_forecast(source)
+    elif sources[0] == "requirements":
+        forecast = forecast_from_requirements(read_requirements(source), team)
+    else:
+        from forecasting import forecast_week
+
+        forecast = forecast_week(read_history(source, default_region=team.tz), week)
+    availability = read_availability(folder / base["availability"], team) if base.get("availability") else ()
+    roster = read_roster(folder / base["roster"], team) if base.get("roster") else None
+    return BasePlan(
+        team,
+        week,
+        forecast,
+        statistic=str(base.get("statistic", "mean")),
+        availability=availability,
+        roster=roster,
+        pay=pay_from_mapping(data.get("pay")),
+    )
+
+
+def scenarios(
+    file: Annotated[Path, typer.Argument(help="scenario file (YAML or JSON): base, changes, sweep")],
+    depth: Annotated[str | None, typer.Option(help="staffing or reroster (default: the file's)")] = None,
+    workers: Annotated[int, typer.Option(help="local processes for the scenarios (1: this one)")] = 1,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(help="run on Ray: 'local', 'auto' or ray://host:10001 (needs the [ray] extra)"),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(help="seconds per re-roster (default: the file's, or 5)")
+    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="also write the comparison as JSON")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="also write it as CSV")] = None,
+    xlsx_out: Annotated[Path | None, typer.Option("--xlsx", help="also write it as XLSX")] = None,
+) -> None:
+    """Compare what-if scenarios with the base plan: service level, cost and coverage side by side."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from api.service.sweeps import runner_for, shutdown_ray
+    from scheduler.scenarios import compare, scenario_from_mapping, sweep
+    from scheduler.solve import SolveSettings
+
+    console = Console(stderr=True)
+    try:
+        data = _load(file)
+        plan = _plan(data, file.parent)
+        chosen = depth or str(data.get("depth", "staffing"))
+        named = [
+            scenario_from_mapping(s, f"scenarios[{i}]") for i, s in enumerate(data.get("scenarios") or [])
+        ]
+        grid = sweep(data["sweep"]) if data.get("sweep") else []
+        limit = time_limit or float(data.get("time_limit_s", 5.0))
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("scenarios", total=None)
+
+            def show(done: int, total: int, last: Any) -> None:
+                bar.update(task, completed=done, total=total, description=f"done: {last.name}")
+
+            table = compare(
+                plan,
+                named + grid,
+                chosen,  # type: ignore[arg-type]
+                settings=SolveSettings(time_limit_s=limit, workers=1),
+                runner=runner_for(workers, ray_address),
+                on_progress=show,
+            )
+        shutdown_ray()
+    except WfmError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=2) from exc
+    rows = table.records()
+    Console().print(comparison_table(rows, f"{plan.team.name}, week of {plan.week.first_day} ({chosen})"))
+    for row in rows:
+        for note in row["notes"]:
+            typer.echo(f"{row['scenario']}: {note}")
+    if json_out is not None:
+        json_out.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
+    if csv_out is not None:
+        csv_out.write_text(table.to_csv(), encoding="utf-8")
+    if xlsx_out is not None:
+        xlsx_out.write_bytes(comparison_xlsx_bytes(rows))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `scenarios` command to `app`."""
+    app.command("scenarios")(scenarios)

@@ -1,0 +1,95 @@
+"""A scenario job in its worker process: evaluate every scenario, report progress, store the comparison."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.service.db import JobRow, transaction, utcnow
+from api.service.errors import infeasible_body, invalid_body
+from api.service.scenario_plans import build_plan, depth_of, scenarios_of, solve_settings, store_comparison
+from api.service.storage import dataset_frame, dataset_row, job_row, set_job_state
+from api.service.sweeps import runner_for
+from api.service.worker import fail
+from scheduler.errors import Infeasible, InvalidInput, WfmError
+from scheduler.scenarios import ScenarioMetrics, compare
+
+log = logging.getLogger("wfm.service.scenarios")
+_MAX_SCENARIOS = 10_000  # the route already held the request to the configured limit
+
+
+def run_scenario_job(sessions: sessionmaker[Session], job_id: str, solver_threads: int) -> None:
+    """Run one queued scenario job to its end (failed, or succeeded with a stored comparison)."""
+    with transaction(sessions) as session:
+        if not set_job_state(session, job_id, "running", only_from=("queued",), started_at=utcnow()):
+            return
+        job = job_row(session, job_id)
+        params, token_id = dict(job.params), job.token_id
+        frame = dataset_frame(dataset_row(session, job.team_id, params["base_kind"], params["base_id"]))
+    started = time.monotonic()
+    try:
+        plan = build_plan(params, frame)
+        scenarios = scenarios_of(params, _MAX_SCENARIOS)
+        table = compare(
+            plan,
+            scenarios,
+            depth_of(params),
+            settings=solve_settings(params, solver_threads),
+            runner=runner_for(1, params.get("ray_address")),
+            on_progress=_progress_writer(sessions, job_id, started),
+        )
+    except Infeasible as exc:
+        fail(sessions, job_id, {"status": 422, **infeasible_body(exc)})
+        return
+    except InvalidInput as exc:
+        fail(sessions, job_id, {"status": 422, **invalid_body(exc)})
+        return
+    except WfmError as exc:  # e.g. Ray configured but unreachable
+        fail(sessions, job_id, {"status": 503, "title": "unavailable", "detail": str(exc)})
+        return
+    except Exception as exc:
+        log.exception("scenario job %s failed", job_id)
+        fail(sessions, job_id, {"status": 500, "title": "internal error", "detail": type(exc).__name__})
+        return
+    try:
+        with transaction(sessions) as session:
+            stored = store_comparison(session, params, table.records(), job_id, token_id)
+            if not set_job_state(
+                session,
+                job_id,
+                "succeeded",
+                only_from=("running",),
+                finished_at=utcnow(),
+                scenario_id=stored.id,
+                elapsed_s=time.monotonic() - started,
+            ):
+                raise _CancelledMeanwhile
+    except _CancelledMeanwhile:  # the rollback keeps nothing of a cancelled job
+        return
+
+
+class _CancelledMeanwhile(Exception):
+    """The job was cancelled while its result was being written."""
+
+
+def _progress_writer(sessions: sessionmaker[Session], job_id: str, started: float) -> Any:
+    def write(done: int, total: int, last: ScenarioMetrics) -> None:
+        try:
+            with transaction(sessions) as session:
+                session.execute(
+                    update(JobRow)
+                    .where(JobRow.id == job_id, JobRow.state == "running")
+                    .values(
+                        progress={"done": done, "total": total, "last": last.name},
+                        elapsed_s=time.monotonic() - started,
+                    )
+                )
+        except OperationalError:  # a busy database only delays the next report
+            pass
+
+    return write

@@ -1,0 +1,94 @@
+"""What-if scenarios through the service: staffing at once, re-roster and sweeps as jobs, stored and listed."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from tests.api.service.conftest import WEEK, Tokens, solve_roster, wait_for_job
+
+
+def _body(team_id: str, requirements_id: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "team_id": team_id,
+        "requirements_id": requirements_id,
+        "week": WEEK.isoformat(),
+        "pay": {"default_hourly_rate": 20},
+        "scenarios": [
+            {"name": "busier", "changes": [{"kind": "volume", "multiplier": 1.5}]},
+            {"name": "Bo leaves", "changes": [{"kind": "remove_agents", "agent_ids": ["a2"]}]},
+        ],
+        **extra,
+    }
+
+
+def test_staffing_scenarios_answer_at_once_and_are_stored(
+    client: TestClient, lead: dict[str, str], team_id: str, requirements_id: int, tokens: Tokens
+) -> None:
+    assert solve_roster(client, team_id, requirements_id, lead)["state"] == "succeeded"
+    answer = client.post(
+        "/v1/scenarios", json=_body(team_id, requirements_id, roster_version=1), headers=lead
+    )
+    assert answer.status_code == 201, answer.text
+    stored = answer.json()
+    assert [r["scenario"] for r in stored["rows"]] == ["base", "busier", "Bo leaves"]
+    base, busier, fewer = stored["rows"]
+    assert base["service_level"] is not None
+    assert busier["delta_volume"] > 0
+    assert fewer["headcount"] == 1
+    assert base["cost"] == 20 * base["paid_hours"]
+    listed = client.get(f"/v1/scenarios?team_id={team_id}", headers=lead).json()
+    assert [s["id"] for s in listed] == [stored["id"]]
+    assert client.get(f"/v1/scenarios/{stored['id']}", headers=lead).json()["rows"] == stored["rows"]
+    csv = client.get(f"/v1/scenarios/{stored['id']}/comparison.csv", headers=lead)
+    assert csv.text.splitlines()[0].startswith("scenario,depth,service_level")
+    book = load_workbook(
+        io.BytesIO(client.get(f"/v1/scenarios/{stored['id']}/comparison.xlsx", headers=lead).content)
+    )
+    assert book.sheetnames == ["Comparison", "Deltas", "By queue"]
+    hr = tokens.make("hr", team_id)
+    assert client.post("/v1/scenarios", json=_body(team_id, requirements_id), headers=hr).status_code == 403
+    stranger = tokens.make("planner", "other-team")
+    assert client.get(f"/v1/scenarios/{stored['id']}", headers=stranger).status_code == 404
+    assert client.get("/v1/scenarios", headers=stranger).json() == []
+
+
+def test_bad_scenarios_are_refused_with_the_reason(
+    client: TestClient, lead: dict[str, str], team_id: str, requirements_id: int
+) -> None:
+    for scenario, message in (
+        (
+            {"name": "x", "changes": [{"kind": "volume", "multiplier": 1.2, "queue": "phone"}]},
+            "unknown queue 'phone'",
+        ),
+        ({"name": "x", "changes": [{"kind": "volume", "multiplier": -1}]}, "multiplier must be >= 0"),
+        ({"name": "x", "changes": [{"kind": "remove_agents", "agent_ids": ["zz"]}]}, "no agent 'zz'"),
+    ):
+        answer = client.post(
+            "/v1/scenarios", json={**_body(team_id, requirements_id), "scenarios": [scenario]}, headers=lead
+        )
+        assert answer.status_code == 422, answer.text
+        assert message in answer.json()["detail"]
+    neither = {**_body(team_id, requirements_id), "requirements_id": None}
+    assert client.post("/v1/scenarios", json=neither, headers=lead).status_code == 422
+    assert client.get("/v1/scenarios", headers=lead).json() == []
+
+
+def test_a_re_roster_sweep_is_a_job_with_progress_and_a_stored_comparison(
+    client: TestClient, lead: dict[str, str], team_id: str, requirements_id: int
+) -> None:
+    body = _body(
+        team_id, requirements_id, depth="reroster", scenarios=[], sweep={"volume": [1.0, 2.0]}, time_limit_s=1
+    )
+    answer = client.post("/v1/scenarios", json=body, headers=lead)
+    assert answer.status_code == 202, answer.text
+    job = wait_for_job(client, answer.json()["id"], lead)
+    assert job["state"] == "succeeded", job
+    assert job["progress"]["done"] == job["progress"]["total"] == 3  # the base is solved too: no roster given
+    result = client.get(f"/v1/jobs/{job['id']}/result", headers=lead).json()
+    assert result["id"] == job["scenario_id"]
+    assert [r["scenario"] for r in result["rows"]] == ["base", "volume=1", "volume=2"]
+    assert all(r["roster_status"] in ("OPTIMAL", "FEASIBLE") for r in result["rows"])
