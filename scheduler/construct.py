@@ -27,6 +27,7 @@ from scheduler.model import (
     _queue_sets,
     add_breaks,
     build_model,
+    matching_candidate,
     model_objective,
     skill_group,
 )
@@ -177,6 +178,35 @@ class AgentWeekModel:
         self.model, self.v, penalties = build_model(alone, rules)
         self.own_cost = model_objective(penalties)
         self.shifts = self.v.all_candidates()
+        self.fixed_breaks = self._fixed_breaks()
+
+    def _fixed_breaks(self) -> dict[int, tuple[BreakSlot, ...]]:
+        """The breaks of pinned shifts and of shifts already worked, which stay where they are."""
+        p = self.p
+        fixed = [s for s in p.pinned if s.agent_id == self.agent.id]
+        if p.published is not None:
+            fixed += [s for s in p.published.shifts_of(self.agent.id) if p.is_locked(s.start_utc)]
+        step = p.week.grid.interval_minutes
+        out: dict[int, tuple[BreakSlot, ...]] = {}
+        for shift in fixed:
+            c = matching_candidate(self.v, shift)
+            if c is None or not shift.breaks:
+                continue
+            slots = []
+            for b in shift.breaks:
+                start = c.start_index + round((b.start_utc - c.start_utc).total_seconds() / 60 / step)
+                slot = next(
+                    (
+                        x
+                        for x in self.v.breaks
+                        if x.local_date == c.local_date and x.rule.kind == b.kind and x.start_index == start
+                    ),
+                    None,
+                )
+                if slot is not None:
+                    slots.append(slot)
+            out[c.index] = tuple(slots)
+        return out
 
     def week_of(self, roster: Roster) -> AgentWeek | None:
         """The agent's week in `roster`, if every shift and break of it is one the rules allow
@@ -226,6 +256,8 @@ class AgentWeekModel:
             return round(float(padded[hi] - padded[lo]))
 
         placed = {c.index: _best_breaks(self.p, self.agent, c, worth) for c in self.shifts}
+        for index, slots in self.fixed_breaks.items():
+            placed[index] = (sum(worth(b.start_index, b.n_intervals) for b in slots), slots)
         coverage_worth = cp_model.LinearExpr.weighted_sum(
             [self.v.works[c.index] for c in self.shifts],
             [worth(c.start_index, c.n_intervals) - placed[c.index][0] for c in self.shifts],

@@ -325,7 +325,7 @@ def add_coverage(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
     ]
 
 
-def _matching(v: RosterVars, shift: Shift) -> Candidate | None:
+def matching_candidate(v: RosterVars, shift: Shift) -> Candidate | None:
     """The candidate that is exactly this shift (agent, local day, start, length), if any."""
     length = round(shift.hours * 60)
     return next(
@@ -342,7 +342,7 @@ def _matching(v: RosterVars, shift: Shift) -> Candidate | None:
 
 def _fix_shift(m: cp_model.CpModel, v: RosterVars, p: Problem, shift: Shift, why: str) -> None:
     """Work exactly `shift`, with its breaks where it has them; Infeasible if the rules forbid it."""
-    c = _matching(v, shift)
+    c = matching_candidate(v, shift)
     if c is None:
         agent = p.team.agent(shift.agent_id)
         local = shift.start_utc.astimezone(zone(agent.tz))
@@ -388,7 +388,7 @@ def add_locked(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     fixed = {
         c.index
         for shift in p.published.shifts
-        if p.is_locked(shift.start_utc) and (c := _matching(v, shift)) is not None
+        if p.is_locked(shift.start_utc) and (c := matching_candidate(v, shift)) is not None
     }
     for c in v.all_candidates():
         if p.is_locked(c.start_utc) and c.index not in fixed:
@@ -406,7 +406,7 @@ def add_changes(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]
         if p.is_locked(shift.start_utc) or shift.agent_id not in v.candidates:
             continue
         published_days.add((shift.agent_id, shift.local_date))
-        c = _matching(v, shift)
+        c = matching_candidate(v, shift)
         dropped.append(1 - v.works[c.index] if c is not None else 1)
     locked_days = {(s.agent_id, s.local_date) for s in p.published.shifts if p.is_locked(s.start_utc)}
     added = [x for key, x in v.day_worked.items() if key not in published_days and key not in locked_days]

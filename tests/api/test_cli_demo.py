@@ -98,3 +98,58 @@ def test_requirements_command(demo_dir: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert len(pd.read_csv(out)) > 0
+
+
+def test_roster_command_writes_a_workbook_and_re_rosters(demo_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "roster.csv"
+    common = [
+        "roster", "--team", str(demo_dir / "team.yaml"), "--requirements", str(demo_dir / "requirements.csv"),
+        "--availability", str(demo_dir / "availability.csv"), "--week", DEMO_WEEK.isoformat(), "--time-limit", "4",
+    ]  # fmt: skip
+    result = CliRunner().invoke(app, [*common, "--out", str(out), "--xlsx", str(tmp_path / "roster.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "roster.xlsx").stat().st_size > 0
+    again = tmp_path / "again.csv"
+    lock = "2026-11-05T12:00:00Z"
+    args = [*common, "--out", str(again), "--published", str(out), "--lock-before", lock]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "changes to the published roster" in result.output
+    team = read_team(demo_dir / "team.yaml")
+    before = {
+        (s.agent_id, s.start_utc) for s in read_roster(out, team).shifts if s.start_utc.isoformat() < lock
+    }
+    after = {
+        (s.agent_id, s.start_utc) for s in read_roster(again, team).shifts if s.start_utc.isoformat() < lock
+    }
+    assert before == after
+
+
+def test_scenarios_command_prints_the_comparison(demo_dir: Path, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        f"base: {{team: {demo_dir / 'team.yaml'}, forecast: {demo_dir / 'forecast.csv'}, "
+        f"week: {DEMO_WEEK.isoformat()}, roster: {demo_dir / 'roster.csv'}}}\n"
+        "scenarios:\n"
+        "  - {name: volume +20 %, changes: [{kind: volume, multiplier: 1.2}]}\n"
+        "  - {name: two fewer agents, changes: [{kind: remove_agents, count: 2}]}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "comparison.csv"
+    result = CliRunner().invoke(app, ["scenarios", str(plan), "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert len(table) == 3  # the base first, then each scenario
+    assert "volume +20 %" in set(table.iloc[:, 0]) | set(table.get("scenario", []))
+
+
+def test_scenarios_command_refuses_a_bad_change(demo_dir: Path, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        f"base: {{team: {demo_dir / 'team.yaml'}, forecast: {demo_dir / 'forecast.csv'}, week: {DEMO_WEEK.isoformat()}}}\n"
+        "scenarios:\n  - {name: odd, changes: [{kind: volume, multiplier: -1}]}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["scenarios", str(plan)])
+    assert result.exit_code == 2
+    assert "odd" in result.output
