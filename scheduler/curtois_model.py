@@ -25,7 +25,7 @@ from scipy.optimize import linprog
 
 from scheduler.curtois import Instance
 from scheduler.errors import Infeasible
-from scheduler.model import Penalty
+from scheduler.model import Penalty, model_objective
 
 
 @dataclass
@@ -222,8 +222,8 @@ def build_model(
 
 
 def objective_expr(penalties: list[Penalty]) -> cp_model.LinearExprT:
-    """The weighted sum of the penalties: the benchmark's objective."""
-    return cp_model.LinearExpr.weighted_sum([p.expr for p in penalties], [p.weight for p in penalties])
+    """The weighted sum of the penalties: the benchmark's objective (as the roster engine's)."""
+    return model_objective(penalties)
 
 
 # --- Column generation --------------------------------------------------------------------------
