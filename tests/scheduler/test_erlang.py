@@ -352,3 +352,57 @@ def test_requirement_is_the_smallest_count_meeting_every_target(
     meets = (both.service_level >= sl) & (both.occupancy <= cap * (1 + 1e-12))
     assert meets.tolist() == [False, True]
     assert n - 1 < float(req.agents_fractional) <= n
+
+
+@pytest.mark.parametrize("max_asa_s", [None, 15.0])
+def test_guessed_search_equals_the_step_by_step_search(max_asa_s: float | None) -> None:
+    """The fast Erlang C search (square-root guess, three counts checked) against the one-agent-at-a-time one.
+
+    Wide parameters, so that some guesses miss and take the fallback, with blocks of several sizes.
+    """
+    rng = np.random.default_rng(5)
+    size = 70_000
+    traffic = np.concatenate([rng.uniform(0.001, 3.0, size // 2), rng.uniform(3.0, 600.0, size - size // 2)])
+    aht = rng.choice([30.0, 180.0, 300.0, 900.0], size)
+    target = rng.choice([0.0, 10.0, 20.0, 60.0, 600.0], size)
+    sl = rng.uniform(0.5, 0.995, size)
+    cap = rng.choice([0.7, 0.85, 1.0], size)
+    asa = np.inf if max_asa_s is None else max_asa_s
+    req = erlang.live_required(
+        traffic, aht, target_answer_s=target, service_level=sl, max_occupancy=cap, max_asa_s=max_asa_s
+    )
+    steps = erlang._erlang_c_search_steps(
+        traffic, aht, target, sl, cap, np.broadcast_to(np.asarray(asa, dtype=np.float64), (size,))
+    )
+    np.testing.assert_array_equal(req.agents, steps.agents.astype(np.int64))
+    np.testing.assert_allclose(req.agents_fractional, steps.fractional, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(req.metrics.service_level, steps.service_level, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(req.metrics.wait_probability, steps.wait_probability, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(req.metrics.asa_s, steps.asa_s, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(req.metrics.occupancy, traffic / req.agents, rtol=1e-15)
+    n = req.agents
+    below = erlang.live_metrics(n - 1, traffic, aht, target)
+    at = erlang.live_metrics(n, traffic, aht, target)
+
+    def meets(m: erlang.QueueMetrics) -> np.ndarray:
+        ok = (m.service_level >= sl) & (m.occupancy <= cap * (1 + 1e-12))
+        return ok & (m.asa_s <= asa) if max_asa_s is not None else ok
+
+    assert meets(at).all()
+    assert not meets(below).any()
+
+
+def test_run_wise_exp_and_bitwise_select_are_exact() -> None:
+    rng = np.random.default_rng(3)
+    runs = np.repeat(rng.uniform(-5.0, 0.0, 40), rng.integers(1, 500, 40))
+    for x in (runs, rng.uniform(-5.0, 0.0, 1000), np.array([-1.0]), np.array([np.nan, np.nan, -np.inf, 0.0])):
+        out = np.empty(x.size)
+        erlang._exp_runs(x, out, np.empty(x.size, dtype=np.bool_))
+        np.testing.assert_array_equal(out, np.exp(x))
+    x = np.array([1.0, np.nan, -np.inf, 2.0])
+    y = np.array([np.inf, 3.0, 4.0, -0.0])
+    mask = np.empty(4, dtype=np.int64)
+    erlang._select_mask(np.array([True, False, True, False]), mask)
+    out = np.empty(4)
+    erlang._select(mask, x, y, out)
+    np.testing.assert_array_equal(out, [1.0, 3.0, -np.inf, -0.0])
