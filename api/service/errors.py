@@ -133,8 +133,39 @@ def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"title": "internal error", "detail": "an unexpected error; see the logs"}, 500)
 
 
+# the body of every error answer (FastAPI's default 422 schema, a list of pydantic errors, is not ours)
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An error: what went wrong (`detail`) and, for invalid input, where (`issues`).",
+    "type": "object",
+    "required": ["title", "detail"],
+    "properties": {
+        "title": {"type": "string", "title": "Title"},
+        "detail": {"type": "string", "title": "Detail"},
+        "issues": {"type": "array", "items": {"type": "object"}, "title": "Issues"},
+        "conflicts": {"type": "array", "items": {"type": "string"}, "title": "Conflicts"},
+    },
+}
+
+
+def _document_problem_bodies(app: FastAPI) -> None:
+    """Make the OpenAPI document's 422 answers describe the body the handlers below send."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schemas = generate().get("components", {}).get("schemas", {})
+            if "HTTPValidationError" in schemas:
+                schemas["HTTPValidationError"] = PROBLEM_SCHEMA
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_handlers(app: FastAPI) -> None:
     """Map every error to one HTTP answer (routes never build error responses by hand)."""
+    _document_problem_bodies(app)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(WfmError, _wfm_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

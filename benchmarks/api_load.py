@@ -1,0 +1,275 @@
+"""Load and overhead of the web service (`wfm serve`, SQLite in a temporary folder).
+
+1. Start-up: seconds from launching `wfm serve` until `/ready` answers 200 (the database file
+   already exists: `wfm token create` made it and ran the migrations).
+2. Load: two roster solves of a 12-agent team run (`--solve-s` each, two job workers, one CP-SAT
+   thread each on this 2-core machine) while `--clients` concurrent clients read rosters, job lists
+   and jobs for `--load-s` seconds: p50/p99 latency of the reads and the number of errors
+   (non-200 answers or failed requests).
+3. Job overhead: a roster job of the tests' tiny team (two agents, solved to optimality well within
+   its time limit) from POST to the client seeing `succeeded` (polled every 5 ms), against
+   `scheduler.solve.solve` called here on the very problem the job solved (its stored
+   parameters), same time limit, threads and seed. Target: under 100 ms. Median of `--repeats`.
+
+Run: `.venv/bin/python benchmarks/api_load.py` (about a minute).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pandas as pd
+
+WEEK = date(2026, 11, 2)  # a Monday; no DST change in Europe/London that week
+OVERHEAD_TARGET_S = 0.100
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def team(name: str, agents: int, interval: int) -> dict[str, Any]:
+    """One email queue, London agents, 8-hour shifts starting 07:00-10:00 (hourly) or more."""
+    return {
+        "name": name,
+        "tz": "Europe/London",
+        "interval_minutes": interval,
+        "shrinkage": 0.1,
+        "queues": [{"name": "email", "channel": "email", "response_hours": 8}],
+        "shift_rules": {
+            "lengths_hours": [8] if agents <= 2 else [6, 8],
+            "start_step_minutes": interval,
+            "earliest_start": "07:00",
+            "latest_start": "10:00" if agents <= 2 else "13:00",
+            "breaks": [],
+        },
+        "labour_rules": {"min_rest_hours": 11, "max_consecutive_days": 6, "min_days_off_per_week": 2},
+        "agents": [
+            {
+                "id": f"a{i + 1}",
+                "name": f"Agent {i + 1}",
+                "tz": "Europe/London",
+                "skills": ["email"],
+                "min_hours_per_week": 16,
+                "max_hours_per_week": 40,
+            }
+            for i in range(agents)
+        ],
+    }
+
+
+def requirements(days: int, hours: range, need: Any) -> str:
+    """The requirements contract: `need(day, hour)` agents on email, London time."""
+    rows = []
+    for d in range(days):
+        day = pd.Timestamp(WEEK + timedelta(days=d)).tz_localize("Europe/London")
+        for hour in hours:
+            n = int(need(d, hour))
+            ds = (day + pd.Timedelta(hours=hour)).tz_convert("UTC").isoformat()
+            rows.append({"queue": "email", "ds": ds, "volume": 5 * n, "aht_s": 300, "required": n,
+                         "scheduled_needed": n})  # fmt: skip
+    return pd.DataFrame(rows).to_csv(index=False)
+
+
+def make_team(http: httpx.Client, body: dict[str, Any], csv: str) -> tuple[str, int]:
+    response = http.post("/v1/teams", json=body)
+    response.raise_for_status()
+    team_id = str(response.json()["id"])
+    files = {"file": ("requirements.csv", csv, "text/csv")}
+    response = http.post(f"/v1/teams/{team_id}/requirements/upload", files=files)
+    response.raise_for_status()
+    return team_id, int(response.json()["id"])
+
+
+def start_job(http: httpx.Client, team_id: str, requirements_id: int, time_limit_s: float) -> str:
+    body = {"week": WEEK.isoformat(), "requirements_id": requirements_id, "time_limit_s": time_limit_s}
+    response = http.post(f"/v1/teams/{team_id}/roster-jobs", json=body)
+    response.raise_for_status()
+    return str(response.json()["id"])
+
+
+def wait_job(http: httpx.Client, job_id: str, poll_s: float, timeout_s: float = 120.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        job: dict[str, Any] = http.get(f"/v1/jobs/{job_id}").json()
+        if job["state"] in ("succeeded", "failed", "cancelled") or time.monotonic() > deadline:
+            return job
+        time.sleep(poll_s)
+
+
+async def load(base: str, headers: dict[str, str], paths: list[str], clients: int, seconds: float) -> Any:
+    latencies: list[float] = []
+    errors = 0
+
+    async def client(n: int) -> None:
+        nonlocal errors
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30.0) as http:
+            i = n
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                started = time.perf_counter()
+                try:
+                    response = await http.get(paths[i % len(paths)])
+                    if response.status_code != 200:
+                        errors += 1
+                except httpx.HTTPError:
+                    errors += 1
+                latencies.append(time.perf_counter() - started)
+                i += 1
+
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    return latencies, errors
+
+
+def direct_solve_s(database_url: str, job_id: str, solver_threads: int) -> tuple[float, float]:
+    """Wall time (and objective) of `solve` on the problem a job solved, as its worker builds it."""
+    from api.service.db import make_engine, session_factory, transaction
+    from api.service.rostering import build_problem
+    from api.service.storage import dataset_frame, dataset_row, job_row
+    from scheduler.solve import SolveSettings, solve
+
+    engine = make_engine(database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            job = job_row(session, job_id)
+            params, team_id = dict(job.params), job.team_id
+            frame = dataset_frame(dataset_row(session, team_id, "requirements", params["requirements_id"]))
+    finally:
+        engine.dispose()
+    started = time.perf_counter()
+    problem = build_problem(params, frame)
+    settings = SolveSettings(
+        time_limit_s=float(params["time_limit_s"]), workers=solver_threads, seed=int(params["seed"])
+    )
+    result = solve(problem, settings)
+    return time.perf_counter() - started, float(result.objective)
+
+
+def verdict(ok: bool) -> str:
+    return "target met" if ok else "target NOT met"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--load-s", type=float, default=10.0)
+    parser.add_argument("--solve-s", type=float, default=10.0)
+    parser.add_argument("--tiny-limit-s", type=float, default=2.0)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+
+    solver_threads = 1
+    with tempfile.TemporaryDirectory() as folder:
+        database_url = f"sqlite:///{Path(folder) / 'wfm.db'}"
+        env = {**os.environ, "DATABASE_URL": database_url, "WFM_JOB_WORKERS": "2",
+               "WFM_SOLVER_THREADS": str(solver_threads)}  # fmt: skip
+        wfm = [sys.executable, "-c", "from api.cli import main; main()"]
+        token = subprocess.run(
+            [*wfm, "token", "create", "--role", "admin", "--label", "benchmark"],
+            env=env, check=True, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        launched = time.perf_counter()
+        server = subprocess.Popen(
+            [*wfm, "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            startup_s = float("nan")
+            while server.poll() is None and time.perf_counter() - launched < 60:
+                try:
+                    if httpx.get(f"{base}/ready", timeout=1.0).status_code == 200:
+                        startup_s = time.perf_counter() - launched
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.01)
+            print(f"start-up of `wfm serve` until /ready answers 200: {startup_s:.2f} s")
+            headers = {"Authorization": f"Bearer {token}"}
+            with httpx.Client(base_url=base, headers=headers, timeout=30.0) as http:
+                run_benchmarks(http, base, headers, args, database_url, solver_threads)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def run_benchmarks(
+    http: httpx.Client,
+    base: str,
+    headers: dict[str, str],
+    args: argparse.Namespace,
+    database_url: str,
+    solver_threads: int,
+) -> None:
+    tiny_id, tiny_req = make_team(
+        http, team("Tiny Desk", 2, 60), requirements(5, range(9, 17), lambda _d, _h: 1)
+    )
+    big_id, big_req = make_team(
+        http,
+        team("Busy Desk", 12, 30),
+        requirements(7, range(7, 21), lambda d, h: 2 + (d * 7 + h * 3) % 4 if d < 5 else 1 + h % 2),
+    )
+    # a stored roster to read while the solves run
+    first = wait_job(http, start_job(http, tiny_id, tiny_req, args.tiny_limit_s), 0.05)
+    assert first["state"] == "succeeded", first
+
+    # -- load: two solves running, many readers
+    solves = [start_job(http, big_id, big_req, args.solve_s) for _ in range(2)]
+    paths = [f"/v1/teams/{tiny_id}/rosters", f"/v1/teams/{tiny_id}/rosters/{first['version']}",
+             f"/v1/teams/{big_id}/roster-jobs", *(f"/v1/jobs/{j}" for j in solves)]  # fmt: skip
+    time.sleep(0.5)  # let both solves start
+    running = [http.get(f"/v1/jobs/{j}").json()["state"] for j in solves]
+    latencies, errors = asyncio.run(load(base, headers, paths, args.clients, args.load_s))
+    finished = [wait_job(http, j, 0.1) for j in solves]
+    lat_ms = sorted(x * 1000 for x in latencies)
+    p50 = statistics.median(lat_ms)
+    p99 = lat_ms[min(len(lat_ms) - 1, int(0.99 * len(lat_ms)))]
+    print(
+        f"\nload: {args.clients} clients for {args.load_s:g} s while 2 solves ran "
+        f"(states at start: {', '.join(running)}; at end: {', '.join(j['state'] for j in finished)})"
+    )
+    print(f"  requests {len(lat_ms)} ({len(lat_ms) / args.load_s:.0f}/s), p50 {p50:.1f} ms, "
+          f"p99 {p99:.1f} ms, max {lat_ms[-1]:.1f} ms, errors {errors}")  # fmt: skip
+    print(f"  errors: {'none (target met)' if errors == 0 else f'{errors} (target NOT met)'}")
+
+    # -- overhead of a job over calling the solver directly, same problem and limits
+    job_s, direct_s, solver_s = [], [], []
+    for _ in range(args.repeats):
+        started = time.perf_counter()
+        job = wait_job(http, start_job(http, tiny_id, tiny_req, args.tiny_limit_s), 0.005)
+        job_s.append(time.perf_counter() - started)
+        assert job["state"] == "succeeded", job
+        solver_s.append(float(job["elapsed_s"] or 0.0))
+        wall, _objective = direct_solve_s(database_url, job["id"], solver_threads)
+        direct_s.append(wall)
+    job_med, direct_med = statistics.median(job_s), statistics.median(direct_s)
+    overhead = job_med - direct_med
+    print(f"\njob overhead (tiny team, time limit {args.tiny_limit_s:g} s, median of {args.repeats}):")
+    print(f"  baseline, direct scheduler.solve.solve (build + solve): {direct_med * 1000:.0f} ms "
+          f"(runs: {', '.join(f'{x * 1000:.0f}' for x in direct_s)})")  # fmt: skip
+    print(f"  roster job, POST to `succeeded` seen by the client: {job_med * 1000:.0f} ms "
+          f"(runs: {', '.join(f'{x * 1000:.0f}' for x in job_s)}; solver time the job reports: "
+          f"{', '.join(f'{x * 1000:.0f}' for x in solver_s)})")  # fmt: skip
+    print(f"  overhead: {overhead * 1000:.0f} ms (target < {OVERHEAD_TARGET_S * 1000:.0f} ms: "
+          f"{verdict(overhead < OVERHEAD_TARGET_S)})")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
