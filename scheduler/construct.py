@@ -24,11 +24,11 @@ from scheduler.model import (
     BreakSlot,
     RosterVars,
     SkillGroup,
-    _queue_sets,
     add_breaks,
     build_model,
     matching_candidate,
     model_objective,
+    queue_sets,
     skill_group,
 )
 from scheduler.problem import Problem
@@ -64,13 +64,11 @@ def best_cover(at_work: Mapping[SkillGroup, int], tables: Mapping[str, Sequence[
     counting one agent at a time where it saves most is optimal.
     """
     cover = dict.fromkeys(tables, 0)
-    queue_sets = [set(s) for s in _queue_sets(list(tables))]
-    limit = [sum(k for g, k in at_work.items() if g & s) for s in queue_sets]
+    sets = [set(s) for s in queue_sets(list(tables))]
+    limit = [sum(k for g, k in at_work.items() if g & s) for s in sets]
 
     def fits(q: str) -> bool:
-        return all(
-            sum(cover[x] for x in s) + 1 <= cap for s, cap in zip(queue_sets, limit, strict=True) if q in s
-        )
+        return all(sum(cover[x] for x in s) + 1 <= cap for s, cap in zip(sets, limit, strict=True) if q in s)
 
     while True:
         open_queues = [q for q in tables if cover[q] < len(tables[q]) - 1 and fits(q)]

@@ -76,8 +76,7 @@ def _concave_hull(values: np.ndarray) -> np.ndarray:
 def service_level_points(p: Problem, queue: QueueSpec, cap: int) -> np.ndarray:
     """Points of the contacts not answered within target with 0..cap scheduled agents."""
     volume = np.asarray(p.volume[queue.name], dtype=float)
-    aht = np.asarray(p.aht_s.get(queue.name, np.full(volume.shape, queue.aht_s)), dtype=float)
-    aht = np.where(np.isfinite(aht) & (aht > 0), aht, queue.aht_s)
+    aht = p.aht_of(queue)
     agents = np.arange(cap + 1)[:, None] * np.ones((1, volume.size), dtype=np.int64)
     report = service_metrics(
         agents,

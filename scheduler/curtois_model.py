@@ -25,7 +25,7 @@ from scipy.optimize import linprog
 
 from scheduler.curtois import Instance
 from scheduler.errors import Infeasible
-from scheduler.model import Penalty, model_objective
+from scheduler.model import Penalty, apply_rules, model_objective
 
 
 @dataclass
@@ -213,12 +213,7 @@ def build_model(
     """The model: variables, the given rules, and the objective (the benchmark's, to minimise)."""
     m = cp_model.CpModel()
     v = make_vars(m, instance)
-    penalties: list[Penalty] = []
-    for rule in rules:
-        penalties.extend(rule(m, v, instance))
-    if penalties:
-        m.minimize(objective_expr(penalties))
-    return m, v, penalties
+    return m, v, apply_rules(m, v, instance, rules)
 
 
 def objective_expr(penalties: list[Penalty]) -> cp_model.LinearExprT:

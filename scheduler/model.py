@@ -19,10 +19,11 @@ Two modelling choices keep the model small and its bound tight:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
+from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -34,6 +35,8 @@ from scheduler.problem import Problem, is_late, min_hours_after_time_off
 from scheduler.timegrid import zone
 
 SkillGroup = frozenset[str]
+VarsT = TypeVar("VarsT")
+ProblemT = TypeVar("ProblemT")
 
 
 @dataclass(frozen=True)
@@ -281,7 +284,7 @@ def _working_counts(m: cp_model.CpModel, v: RosterVars, p: Problem) -> None:
         v.working[group] = counts
 
 
-def _queue_sets(queues: list[str]) -> Iterable[tuple[str, ...]]:
+def queue_sets(queues: list[str]) -> Iterable[tuple[str, ...]]:
     for size in range(1, len(queues) + 1):
         yield from combinations(queues, size)
 
@@ -300,7 +303,7 @@ def add_coverage(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
     costs = queue_costs(p)
     for q, cost in costs.items():
         v.cover[q] = [m.new_int_var(0, int(cost.cap[t]), f"cover[{q},{t}]") for t in range(n)]
-    for queue_set in _queue_sets(list(costs)):
+    for queue_set in queue_sets(list(costs)):
         groups = [g for g in v.working if g & set(queue_set)]
         for t in range(n):
             counted = [v.cover[q][t] for q in queue_set if costs[q].cap[t] > 0]
@@ -562,12 +565,24 @@ def build_model(
     """The model: variables, the given rules, and the objective (minimise weighted penalties)."""
     m = cp_model.CpModel()
     v = make_vars(m, p)
+    penalties = apply_rules(m, v, p, rules)
+    return m, v, penalties
+
+
+def apply_rules(
+    m: cp_model.CpModel,
+    v: VarsT,
+    problem: ProblemT,
+    rules: Sequence[Callable[[cp_model.CpModel, VarsT, ProblemT], list[Penalty]]],
+) -> list[Penalty]:
+    """Add every rule to the model and minimise the weighted sum of their penalties (any model
+    built in the house style: this roster model, the Curtois benchmark's)."""
     penalties: list[Penalty] = []
     for rule in rules:
-        penalties.extend(rule(m, v, p))
+        penalties.extend(rule(m, v, problem))
     if penalties:
         m.minimize(model_objective(penalties))
-    return m, v, penalties
+    return penalties
 
 
 def model_objective(penalties: list[Penalty]) -> cp_model.LinearExprT:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from scheduler.domain import Agent, AvailabilityEntry, Roster, Shift, Team
+from scheduler.domain import Agent, AvailabilityEntry, QueueSpec, Roster, Shift, Team
 from scheduler.errors import InvalidInput
 from scheduler.timegrid import MINUTES_PER_DAY, PlanningWeek, require_aware, zone
 
@@ -114,6 +114,13 @@ class Problem:
             self.published,
             self.locked_before_utc,
         )
+
+    def aht_of(self, queue: QueueSpec) -> np.ndarray:
+        """Handle time per interval of a queue: the forecast's where it is a positive number,
+        else the queue's own `aht_s`."""
+        volume = np.asarray(self.volume[queue.name], dtype=float)
+        aht = np.asarray(self.aht_s.get(queue.name, np.full(volume.shape, queue.aht_s)), dtype=float)
+        return np.where(np.isfinite(aht) & (aht > 0), aht, queue.aht_s)
 
     def is_locked(self, start_utc: datetime) -> bool:
         """Whether a shift starting at `start_utc` lies in the part of the week that has happened."""

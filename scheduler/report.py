@@ -48,8 +48,7 @@ def service(p: Problem, roster: Roster) -> dict[str, ServiceReport]:
         if queue.name not in p.volume:
             continue
         volume = np.asarray(p.volume[queue.name], dtype=float)
-        aht = np.asarray(p.aht_s.get(queue.name, np.full(volume.shape, queue.aht_s)), dtype=float)
-        aht = np.where(np.isfinite(aht) & (aht > 0), aht, queue.aht_s)
+        aht = p.aht_of(queue)
         out[queue.name] = service_metrics(
             cov[queue.name],
             volume,
