@@ -10,8 +10,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The browser tests drive Debian's Chromium (Playwright's own browser download cannot run here).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium
+
+$(CHROMIUM):
+	$(APT_INSTALL) || ($(SUDO) apt-get update && $(APT_INSTALL))
+
 .PHONY: setup demo test lint bench
-setup: $(STAMP)
+setup: $(STAMP) $(CHROMIUM)
 
 demo: $(STAMP)
 	$(BIN)/wfm demo --out out/demo
@@ -21,5 +29,5 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(STAMP) lint
+test: $(STAMP) $(CHROMIUM) lint
 	$(BIN)/pytest

@@ -38,7 +38,7 @@ class Candidate:
         return self.start_utc + timedelta(minutes=self.length_minutes)
 
 
-def _span_utc(entry: AvailabilityEntry, day: date, agent_tz: str) -> Span:
+def entry_span_utc(entry: AvailabilityEntry, day: date, agent_tz: str) -> Span:
     """The UTC span of an availability row on local `day`.
 
     A bound that falls in a DST gap moves to the first wall time that exists after it.
@@ -124,14 +124,14 @@ def agent_calendar(
         if available:
             day_start = local_day_start_utc(day, tz)
             day_end = local_day_start_utc(day + timedelta(days=1), tz)
-            windows.append((day_start, day_end, tuple(_span_utc(e, day, agent.tz) for e in available)))
+            windows.append((day_start, day_end, tuple(entry_span_utc(e, day, agent.tz) for e in available)))
         for e in todays:
             if e.kind in ("unavailable", "time_off"):
-                blocked.append(_span_utc(e, day, agent.tz))
+                blocked.append(entry_span_utc(e, day, agent.tz))
             elif e.kind == "preferred":
-                preferred.append(_span_utc(e, day, agent.tz))
+                preferred.append(entry_span_utc(e, day, agent.tz))
             elif e.kind == "avoid":
-                avoided.append(_span_utc(e, day, agent.tz))
+                avoided.append(entry_span_utc(e, day, agent.tz))
     return AgentCalendar(tuple(blocked), tuple(windows), tuple(preferred), tuple(avoided))
 
 

@@ -62,7 +62,7 @@ def service(p: Problem, roster: Roster) -> dict[str, ServiceReport]:
 
 def coverage_frame(p: Problem, roster: Roster) -> pd.DataFrame:
     """Per queue and interval: ds (UTC), required, scheduled, short (agents missing), over, and the
-    expected service_level (NaN where the problem has no forecast volume)."""
+    forecast volume and expected service_level (NaN where the problem has no forecast volume)."""
     grid = p.week.grid
     cov = coverage(p, roster)
     levels = service(p, roster)
@@ -79,6 +79,9 @@ def coverage_frame(p: Problem, roster: Roster) -> pd.DataFrame:
                     "scheduled": have,
                     "short": np.maximum(need - have, 0).astype(int),
                     "over": np.maximum(have - need, 0).astype(int),
+                    "volume": np.asarray(p.volume[queue.name], dtype=float)
+                    if queue.name in p.volume
+                    else np.full(grid.n_intervals, np.nan),
                     "service_level": levels[queue.name].service_level
                     if queue.name in levels
                     else np.full(grid.n_intervals, np.nan),

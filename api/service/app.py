@@ -12,7 +12,7 @@ from api.service.db import make_engine, session_factory, transaction, upgrade
 from api.service.deps import AppState
 from api.service.errors import install_handlers
 from api.service.jobs import JobRunner
-from api.service.routes import availability, health, jobs, planning, rosters, scenarios, teams, tokens
+from api.service.routes import availability, health, jobs, planning, rosters, scenarios, teams, tokens, web
 from api.service.settings import Settings
 from api.service.storage import fail_interrupted_jobs
 
@@ -53,4 +53,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     for module in (tokens, teams, availability, planning, jobs, rosters, scenarios):
         app.include_router(module.router, prefix=API_PREFIX)
+    web.install(app)
     return app

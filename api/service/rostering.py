@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from scheduler.domain import Roster, Shift, Team
 from scheduler.errors import InvalidInput
 from scheduler.problem import Problem, requirements_to_arrays
 from scheduler.report import Change, roster_changes
-from scheduler.timegrid import PlanningWeek
+from scheduler.timegrid import PlanningWeek, wall_to_utc, zone
 
 DAYS_PER_WEEK = 7
 
@@ -49,6 +50,8 @@ def build_problem(params: dict[str, Any], requirements: pd.DataFrame) -> Problem
         pinned=pinned_shifts(params),
         published=published,
         locked_before_utc=None if lock is None else datetime.fromisoformat(lock),
+        volume=requirements_to_arrays(requirements, team, week, "volume"),
+        aht_s=requirements_to_arrays(requirements, team, week, "aht_s"),
     )
 
 
@@ -63,6 +66,31 @@ def base_roster(params: dict[str, Any]) -> Roster | None:
 def pinned_shifts(params: dict[str, Any]) -> tuple[Shift, ...]:
     """The shifts a job must keep."""
     return roster_from_dicts("", date.min, params.get("pins", [])).shifts
+
+
+def moved_shift(shift: Shift, agent_tz: str, start_hhmm: str) -> Shift:
+    """`shift` moved to start at local `start_hhmm` on its local day, its breaks and queue stretches
+    moved by the same elapsed time.
+
+    Raises:
+        InvalidInput: that wall time does not exist in the agent's zone (a DST jump skips it).
+    """
+    hours, minutes = (int(part) for part in start_hhmm.split(":"))
+    start = wall_to_utc(shift.local_date, hours * 60 + minutes, zone(agent_tz))
+    if start is None:
+        raise InvalidInput(
+            f"{start_hhmm} does not exist on {shift.local_date} in {agent_tz} (the clocks jump past it)"
+        )
+    delta = start - shift.start_utc
+    return replace(
+        shift,
+        start_utc=shift.start_utc + delta,
+        end_utc=shift.end_utc + delta,
+        breaks=tuple(
+            replace(b, start_utc=b.start_utc + delta, end_utc=b.end_utc + delta) for b in shift.breaks
+        ),
+        work=tuple(replace(w, start_utc=w.start_utc + delta, end_utc=w.end_utc + delta) for w in shift.work),
+    )
 
 
 def _brief(s: Shift) -> dict[str, Any]:

@@ -208,10 +208,16 @@ class VersionDetail(VersionOut):
 
 
 class PinRef(_In):
-    """A shift of the version to keep in re-rosters: the agent and the local day."""
+    """A shift of the version to keep in re-rosters: the agent and the local day; with `start`, the
+    shift moved by hand to start then (its breaks move with it)."""
 
     agent_id: str
     local_date: date
+    start: str | None = Field(
+        default=None,
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="move the shift: its new start, HH:MM in the agent's zone on local_date",
+    )
 
 
 class PinsIn(_In):

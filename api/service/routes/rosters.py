@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.exports import agent_ics_bytes, roster_csv_bytes, roster_xlsx_bytes
 from api.formats import roster_rows
 from api.schemas import team_from_mapping
-from api.service.codec import coverage_from_records, roster_from_dicts
+from api.service.codec import coverage_from_records, roster_from_dicts, shift_from_dict, shift_to_dict
 from api.service.db import RosterVersionRow, as_utc, utcnow
 from api.service.deps import PrincipalDep, SessionDep
 from api.service.errors import NotFound
-from api.service.rostering import compare_rosters
+from api.service.rostering import compare_rosters, moved_shift
 from api.service.routes.teams import visible_team
 from api.service.schemas import Comparison, PinsIn, VersionDetail, VersionOut
-from api.service.storage import publish_version, version_row, versions_of
+from api.service.storage import availability_from_snapshot, publish_version, version_row, versions_of
+from api.service.views import ZoneMode, coverage_view, roster_grid
 from scheduler.domain import Roster, Team
 from scheduler.errors import InputIssue, InvalidInput
 
@@ -83,6 +85,38 @@ def get_coverage(
     return list(version_row(session, team_id, number).coverage)
 
 
+@router.get("/teams/{team_id}/rosters/{number}/grid")
+def get_grid(
+    team_id: str,
+    number: int,
+    session: SessionDep,
+    principal: PrincipalDep,
+    zone: Annotated[ZoneMode, Query(description="times in the team's zone, or in each agent's own")] = "team",
+) -> dict[str, Any]:
+    """The roster as agents × days for the web page: shifts, breaks, time off and unavailability as
+    segments of each local day (fractions of the day, DST days included) in the chosen zone."""
+    visible_team(session, principal, team_id, "read")
+    row = version_row(session, team_id, number)
+    team, roster = _team_and_roster(row)
+    pins = [(p["agent_id"], date.fromisoformat(p["local_date"])) for p in row.pins]
+    entries = availability_from_snapshot(row.availability_snapshot)
+    return {"number": number, **roster_grid(team, roster, entries, zone, pins)}
+
+
+@router.get("/teams/{team_id}/rosters/{number}/coverage/chart")
+def get_coverage_chart(
+    team_id: str, number: int, session: SessionDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    """Coverage for a chart: per queue, required and scheduled agents on an elapsed-hours axis with the
+    team's local midnights as ticks, the expected service level per day, and the understaffed stretches."""
+    visible_team(session, principal, team_id, "read")
+    row = version_row(session, team_id, number)
+    return {
+        "number": number,
+        **coverage_view(team_from_mapping(row.team_snapshot), row.first_day, row.coverage),
+    }
+
+
 @router.put("/teams/{team_id}/rosters/{number}/pins")
 def put_pins(
     team_id: str, number: int, body: PinsIn, session: SessionDep, principal: PrincipalDep
@@ -103,7 +137,20 @@ def put_pins(
                 for p in missing
             ]
         )
-    row.pins = [by_key[(p.agent_id, p.local_date.isoformat())] for p in body.pins]
+    team = team_from_mapping(row.team_snapshot)
+    pins = []
+    for i, pin in enumerate(body.pins):
+        stored = by_key[(pin.agent_id, pin.local_date.isoformat())]
+        if pin.start is None:
+            pins.append(stored)
+            continue
+        try:
+            pins.append(
+                shift_to_dict(moved_shift(shift_from_dict(stored), team.agent(pin.agent_id).tz, pin.start))
+            )
+        except InvalidInput as exc:
+            raise InvalidInput([InputIssue(str(exc), column=f"pins.{i}.start", value=pin.start)]) from exc
+    row.pins = pins
     session.commit()
     return version_out(row)
 

@@ -221,3 +221,84 @@ def test_a_re_roster_with_a_lock_time_keeps_the_past_and_lists_its_changes(
     assert all(c["description"].startswith(("Ann Example", "Bo Example")) for c in result["changes"])
     compared = client.get(f"/v1/teams/{team_id}/rosters/1/compare/2", headers=lead).json()
     assert len(compared["changes"]) == len(result["changes"])
+
+
+def test_grid_shows_each_shift_in_the_chosen_zone(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any]
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    shifts = [r for r in version["rows"] if r["activity"] == "shift"]
+    tz_of = {"a1": "Europe/London", "a2": "America/New_York"}
+    for mode in ("team", "agent"):
+        response = client.get(f"/v1/teams/{team_id}/rosters/1/grid", params={"zone": mode}, headers=lead)
+        assert response.status_code == 200, response.text
+        grid = response.json()
+        assert grid["days"][0] == "2026-11-02"
+        for row in shifts:
+            zone = ZoneInfo(tz_of[row["agent_id"]] if mode == "agent" else "Europe/London")
+            start = pd.Timestamp(row["start_utc"]).tz_convert(zone)
+            end = pd.Timestamp(row["end_utc"]).tz_convert(zone)
+            agent = next(a for a in grid["agents"] if a["id"] == row["agent_id"])
+            cell = next(c for c in agent["cells"] if c["date"] == start.date().isoformat())
+            assert f"{start:%H:%M}–{end:%H:%M}" in [s["label"] for s in cell["shifts"]]
+    bad = client.get(f"/v1/teams/{team_id}/rosters/1/grid", params={"zone": "mars"}, headers=lead)
+    assert bad.status_code == 422
+
+
+def test_coverage_chart_covers_the_week(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any]
+) -> None:
+    chart = client.get(f"/v1/teams/{team_id}/rosters/1/coverage/chart", headers=lead).json()
+    (queue,) = chart["queues"]
+    assert len(queue["x_hours"]) == len(queue["required"]) == 7 * 24
+    assert [t["label"] for t in chart["ticks"]][:2] == ["Mon 02 Nov", "Tue 03 Nov"]
+    assert len(queue["daily_service_level"]) == 7
+    short_hours = sum(s["short_agent_hours"] for s in queue["understaffed"])
+    assert short_hours == pytest.approx(version["summary"]["understaffed_agent_hours"])
+
+
+def test_a_moved_shift_is_pinned_and_kept_by_the_re_roster(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any]
+) -> None:
+    from tests.api.service.conftest import wait_for_job
+
+    shift = next(r for r in version["rows"] if r["activity"] == "shift" and r["agent_id"] == "a1")
+    start = pd.Timestamp(shift["start"])
+    new_start = "10:00" if start.hour != 10 else "08:00"
+    pins = {"pins": [{"agent_id": "a1", "local_date": shift["local_date"], "start": new_start}]}
+    response = client.put(f"/v1/teams/{team_id}/rosters/1/pins", json=pins, headers=lead)
+    assert response.status_code == 200, response.text
+    (pin,) = response.json()["pins"]
+    moved_by = pd.Timestamp(pin["start_utc"]) - pd.Timestamp(shift["start_utc"])
+    assert pd.Timestamp(pin["end_utc"]) - pd.Timestamp(shift["end_utc"]) == moved_by
+    job = client.post(
+        f"/v1/teams/{team_id}/roster-jobs", json={"base_version": 1, "time_limit_s": 2}, headers=lead
+    )
+    done = wait_for_job(client, job.json()["id"], lead)
+    assert done["state"] == "succeeded", done
+    second = client.get(f"/v1/teams/{team_id}/rosters/2", headers=lead).json()
+    kept = [r for r in second["rows"] if r["activity"] == "shift" and r["agent_id"] == "a1"]
+    day = next(r for r in kept if r["local_date"] == shift["local_date"])
+    assert pd.Timestamp(day["start"]).strftime("%H:%M") == new_start
+
+
+def test_a_shift_moved_outside_the_shift_rules_is_explained(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any]
+) -> None:
+    from tests.api.service.conftest import wait_for_job
+
+    shift = next(r for r in version["rows"] if r["activity"] == "shift" and r["agent_id"] == "a1")
+    pins = {
+        "pins": [{"agent_id": "a1", "local_date": shift["local_date"], "start": "13:00"}]
+    }  # latest is 10:00
+    assert client.put(f"/v1/teams/{team_id}/rosters/1/pins", json=pins, headers=lead).status_code == 200
+    job = client.post(
+        f"/v1/teams/{team_id}/roster-jobs", json={"base_version": 1, "time_limit_s": 2}, headers=lead
+    )
+    done = wait_for_job(client, job.json()["id"], lead)
+    assert done["state"] == "failed"
+    assert done["error"]["status"] == 422
+    assert "pinned shift of Ann Example" in str(done["error"])
+    bad = {"pins": [{"agent_id": "a1", "local_date": shift["local_date"], "start": "25:00"}]}
+    assert client.put(f"/v1/teams/{team_id}/rosters/1/pins", json=bad, headers=lead).status_code == 422

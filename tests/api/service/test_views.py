@@ -1,0 +1,157 @@
+"""What the web page draws: day cells in a chosen zone (DST days included) and coverage for a chart."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from api.service.views import blocked_spans, clip_to_day, coverage_view, roster_grid, shift_spans
+from scheduler.domain import Activity, Agent, AvailabilityEntry, QueueSpec, Roster, Shift, Team
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _team(tz: str = "Europe/London") -> Team:
+    return Team(
+        name="Desk",
+        tz=tz,
+        interval_minutes=60,
+        queues=(QueueSpec("email", "email", response_hours=8.0),),
+        agents=(
+            Agent("a1", "Ann", "Europe/London", skills=("email",)),
+            Agent("a2", "Bo", "America/New_York", skills=("email",)),
+        ),
+    )
+
+
+def _utc(year: int, month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
+
+
+def test_a_day_of_25_hours_is_split_by_elapsed_time() -> None:
+    # 25 Oct 2026: London falls back, the day lasts 25 h; noon local is 13 h after midnight
+    start, end = clip_to_day(_utc(2026, 10, 25, 12), _utc(2026, 10, 25, 13), date(2026, 10, 25), LONDON) or (
+        0,
+        0,
+    )
+    assert start == pytest.approx(13 / 25)
+    assert end == pytest.approx(14 / 25)
+
+
+def test_a_day_of_23_hours_ends_at_one() -> None:
+    # 29 Mar 2026: London springs forward, the day lasts 23 h
+    clipped = clip_to_day(_utc(2026, 3, 29, 20), _utc(2026, 3, 30, 3), date(2026, 3, 29), LONDON)
+    assert clipped is not None
+    assert clipped[1] == 1.0
+    assert clipped[0] == pytest.approx(20 / 23)  # 20:00 UTC (21:00 BST) is 20 elapsed hours in
+
+
+def test_a_span_outside_the_day_is_not_drawn() -> None:
+    assert clip_to_day(_utc(2026, 11, 3, 9), _utc(2026, 11, 3, 17), date(2026, 11, 2), LONDON) is None
+
+
+def test_breaks_split_the_shift() -> None:
+    shift = Shift(
+        "a1",
+        date(2026, 11, 2),
+        _utc(2026, 11, 2, 9),
+        _utc(2026, 11, 2, 17),
+        "email",
+        breaks=(Activity("lunch", _utc(2026, 11, 2, 12), _utc(2026, 11, 2, 13)),),
+    )
+    kinds = [(s.kind, s.start_utc.hour, s.end_utc.hour) for s in shift_spans(shift)]
+    assert kinds == [("shift", 9, 12), ("lunch", 12, 13), ("shift", 13, 17)]
+
+
+def test_grid_puts_a_shift_in_each_zone_and_splits_it_at_midnight() -> None:
+    team = _team()
+    # Bo works 20:00-04:00 London time = 15:00-23:00 New York time, on his local Monday
+    shift = Shift("a2", date(2026, 11, 2), _utc(2026, 11, 2, 20), _utc(2026, 11, 3, 4), "email")
+    roster = Roster("Desk", date(2026, 11, 2), (shift,))
+    in_team = roster_grid(team, roster, (), "team")
+    bo = in_team["agents"][1]
+    monday, tuesday = bo["cells"][0], bo["cells"][1]
+    assert [s["label"] for s in monday["shifts"]] == ["20:00–04:00"]
+    assert [s["label"] for s in tuesday["shifts"]] == ["20:00–04:00"]  # the part after midnight
+    assert monday["segments"][0]["start"] == pytest.approx(20 / 24, abs=1e-5)
+    assert monday["segments"][0]["end"] == pytest.approx(1.0)
+    assert tuesday["segments"][0]["end"] == pytest.approx(4 / 24, abs=1e-5)
+    in_own = roster_grid(team, roster, (), "agent")["agents"][1]
+    assert in_own["display_tz"] == "America/New_York"
+    assert [s["label"] for s in in_own["cells"][0]["shifts"]] == ["15:00–23:00"]
+    assert in_own["cells"][1]["shifts"] == []
+
+
+def test_a_day_of_time_off_in_another_zone_is_labelled_with_its_days() -> None:
+    team = _team()
+    entries = (AvailabilityEntry("a2", "time_off", on_date=date(2026, 11, 4)),)  # New York's Wednesday
+    grid = roster_grid(team, Roster("Desk", date(2026, 11, 2), ()), entries, "team")
+    wednesday = grid["agents"][1]["cells"][2]["segments"]
+    assert [(s["kind"], s["label"]) for s in wednesday] == [("time_off", "Wed 05:00–Thu 05:00")]
+    own = roster_grid(team, Roster("Desk", date(2026, 11, 2), ()), entries, "agent")
+    assert own["agents"][1]["cells"][2]["segments"][0]["label"] == "00:00–24:00"
+
+
+def test_time_off_and_hours_outside_available_windows_are_shaded() -> None:
+    agent = _team().agents[0]
+    entries = (
+        AvailabilityEntry("a1", "time_off", on_date=date(2026, 11, 4), note="dentist"),
+        AvailabilityEntry("a1", "available", 8 * 60, 18 * 60, weekday=4),
+    )
+    spans = blocked_spans(agent, entries, [date(2026, 11, 2) + timedelta(days=i) for i in range(7)])
+    kinds = sorted((s.kind, s.start_utc.isoformat(), s.end_utc.isoformat()) for s in spans)
+    assert ("time_off", "2026-11-04T00:00:00+00:00", "2026-11-05T00:00:00+00:00") in kinds
+    # Friday: unavailable before 08:00 and after 18:00
+    assert ("unavailable", "2026-11-06T00:00:00+00:00", "2026-11-06T08:00:00+00:00") in kinds
+    assert ("unavailable", "2026-11-06T18:00:00+00:00", "2026-11-07T00:00:00+00:00") in kinds
+
+
+def test_pinned_shifts_are_flagged() -> None:
+    shift = Shift("a1", date(2026, 11, 2), _utc(2026, 11, 2, 9), _utc(2026, 11, 2, 17), "email")
+    grid = roster_grid(
+        _team(), Roster("Desk", date(2026, 11, 2), (shift,)), (), "team", [("a1", date(2026, 11, 2))]
+    )
+    assert grid["agents"][0]["cells"][0]["shifts"][0]["pinned"] is True
+
+
+def _records(first: datetime, hours: int, short_at: set[int]) -> list[dict[str, object]]:
+    return [
+        {
+            "queue": "email",
+            "ds": (first + timedelta(hours=h)).isoformat().replace("+00:00", "Z"),
+            "required": 2,
+            "scheduled": 1 if h in short_at else 2,
+            "short": 1 if h in short_at else 0,
+            "over": 0,
+            "volume": 10.0,
+            "service_level": 0.5 if h in short_at else 0.9,
+        }
+        for h in range(hours)
+    ]
+
+
+def test_coverage_chart_of_a_dst_week_has_no_repeated_hour() -> None:
+    # the week of 19 Oct 2026 in London has 169 hours (falls back on Sunday 25 Oct)
+    first = datetime(2026, 10, 19, tzinfo=LONDON).astimezone(UTC)
+    view = coverage_view(_team(), date(2026, 10, 19), _records(first, 169, {10, 11, 12}))
+    (q,) = view["queues"]
+    assert q["x_hours"] == [float(h) for h in range(169)]
+    assert [t["x_hours"] for t in view["ticks"]] == [0, 24, 48, 72, 96, 120, 144, 169]
+    assert q["understaffed"][0]["text"].startswith("Mon 19 Oct 10:00–13:00")  # BST, UTC+1
+    assert q["understaffed"][0]["short_agent_hours"] == 3
+    monday = q["daily_service_level"][0]
+    assert monday["service_level"] == pytest.approx((21 * 0.9 + 3 * 0.5) / 24)
+    assert q["daily_service_level"][6]["volume"] == pytest.approx(250.0)  # 25 hours on Sunday
+
+
+def test_coverage_without_volume_has_no_daily_service_level() -> None:
+    first = datetime(2026, 11, 2, tzinfo=LONDON).astimezone(UTC)
+    records = _records(first, 168, set())
+    for r in records:
+        r["volume"] = None
+        r["service_level"] = None
+    (q,) = coverage_view(_team(), date(2026, 11, 2), records)["queues"]
+    assert {d["service_level"] for d in q["daily_service_level"]} == {None}
+    assert q["understaffed"] == []

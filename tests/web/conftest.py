@@ -1,0 +1,221 @@
+"""The web page in a real browser: `wfm serve`'s app on a real port (uvicorn, SQLite file), Debian's
+headless Chromium driven by Playwright. `make` installs Chromium; where it is missing these tests
+are skipped with the reason.
+
+Screenshots go to `test-artifacts/web/` (kept by CI as artefacts, ignored by git).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pandas as pd
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from api.service import Settings, create_app
+from api.service.auth import create_token
+from api.service.db import make_engine, session_factory, transaction
+
+WEEK = date(2026, 11, 2)  # a Monday; no DST change that week in London or New York
+TEAM_ID = "web-desk"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-background-networking",  # the machine has no outside network
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def web_team() -> dict[str, Any]:
+    """Three agents in three zones, a lunch inside each 8-hour shift, a 30-minute grid."""
+
+    def agent(agent_id: str, name: str, tz: str) -> dict[str, Any]:
+        return {
+            "id": agent_id,
+            "name": name,
+            "tz": tz,
+            "skills": ["email"],
+            "min_hours_per_week": 16,
+            "max_hours_per_week": 40,
+        }
+
+    return {
+        "name": "Web Desk",
+        "tz": "Europe/London",
+        "interval_minutes": 30,
+        "shrinkage": 0.1,
+        "queues": [{"name": "email", "channel": "email", "response_hours": 4}],
+        "shift_rules": {
+            "lengths_hours": [8],
+            "start_step_minutes": 60,
+            "earliest_start": "07:00",
+            "latest_start": "12:00",
+            "breaks": [
+                {
+                    "kind": "lunch",
+                    "duration_minutes": 30,
+                    "window_start_minutes": 180,
+                    "window_end_minutes": 300,
+                }
+            ],
+        },
+        "labour_rules": {"min_rest_hours": 11, "max_consecutive_days": 6, "min_days_off_per_week": 2},
+        "agents": [
+            agent("a1", "Ann Example", "Europe/London"),
+            agent("a2", "Bo Example", "America/New_York"),
+            agent("a3", "Chi Example", "Europe/Berlin"),
+        ],
+    }
+
+
+def requirements_csv() -> str:
+    """Two agents on email 09:00-18:00 London time on weekdays, one on Saturday."""
+    rows = []
+    for d in range(6):
+        day = pd.Timestamp(WEEK + timedelta(days=d)).tz_localize("Europe/London")
+        for half_hour in range(18, 36):
+            ds = (day + pd.Timedelta(minutes=30 * half_hour)).tz_convert("UTC").isoformat()
+            need = 2 if d < 5 else 1
+            rows.append(
+                {
+                    "queue": "email",
+                    "ds": ds,
+                    "volume": 8,
+                    "aht_s": 300,
+                    "required": need,
+                    "scheduled_needed": need,
+                }
+            )
+    return pd.DataFrame(rows).to_csv(index=False)
+
+
+AVAILABILITY_CSV = "agent_id,date,weekday,start,end,kind,note\na3,2026-11-04,,00:00,24:00,time_off,dentist\n"
+
+
+@dataclass
+class Site:
+    """The running service: its address, tokens by role, and an API client (admin)."""
+
+    url: str
+    tokens: dict[str, str]
+    api: httpx.Client
+
+    def headers(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+    def wait_for_job(self, job_id: str, role: str = "lead", timeout_s: float = 120.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            job: dict[str, Any] = self.api.get(f"/v1/jobs/{job_id}", headers=self.headers(role)).json()
+            if job["state"] not in ("queued", "running") or time.monotonic() > deadline:
+                return job
+            time.sleep(0.1)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _tokens(database_url: str) -> dict[str, str]:
+    engine = make_engine(database_url)
+    out = {}
+    with transaction(session_factory(engine)) as session:
+        for role in ("admin", "lead", "hr", "planner"):
+            _, out[role] = create_token(session, role, [] if role == "admin" else [TEAM_ID])
+    engine.dispose()
+    return out
+
+
+def _seed(site: Site) -> None:
+    """The team, its availability, requirements and a first roster (version 1)."""
+    admin, lead = site.headers("admin"), site.headers("lead")
+    assert site.api.post("/v1/teams", json={**web_team(), "id": TEAM_ID}, headers=admin).status_code == 201
+    files = {"file": ("availability.csv", AVAILABILITY_CSV, "text/csv")}
+    assert (
+        site.api.post(f"/v1/teams/{TEAM_ID}/availability/imports", files=files, headers=lead).status_code
+        == 200
+    )
+    files = {"file": ("requirements.csv", requirements_csv(), "text/csv")}
+    response = site.api.post(f"/v1/teams/{TEAM_ID}/requirements/upload", files=files, headers=lead)
+    assert response.status_code == 201, response.text
+    body = {"week": WEEK.isoformat(), "requirements_id": response.json()["id"], "time_limit_s": 5}
+    job = site.api.post(f"/v1/teams/{TEAM_ID}/roster-jobs", json=body, headers=lead).json()
+    assert site.wait_for_job(job["id"])["state"] == "succeeded"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The app served by uvicorn on a free port, with a seeded team and one roster."""
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'wfm.db'}"
+    settings = Settings(database_url=database_url, job_workers=1, solver_threads=1, default_time_limit_s=5.0)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    with httpx.Client(base_url=url, timeout=30.0) as client:
+        deadline = time.monotonic() + 60
+        while not server.started:
+            assert time.monotonic() < deadline, "the service did not start"
+            time.sleep(0.05)
+        site = Site(url, _tokens(database_url), client)
+        _seed(site)
+        yield site
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Chromium is not installed (Debian package 'chromium'; `make setup` installs it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield opened
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def sign_in(page: Page, site: Site, role: str) -> None:
+    """Open the page and sign in with the role's token; wait until the workspace shows."""
+    page.goto(site.url + "/")
+    page.get_by_label("Access token").fill(site.tokens[role])
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("#workspace").wait_for(state="visible")
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """A full-page screenshot in test-artifacts/web/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

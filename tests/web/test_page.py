@@ -1,0 +1,165 @@
+"""The lead's, HR's and planner's page in headless Chromium (see conftest.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from playwright.sync_api import FilePayload, Page, expect
+
+from tests.web.conftest import TEAM_ID, Site, screenshot, sign_in
+
+TZ = {"a1": "Europe/London", "a2": "America/New_York", "a3": "Europe/Berlin"}
+
+
+def _shift_rows(site: Site, number: int) -> list[dict[str, Any]]:
+    detail = site.api.get(f"/v1/teams/{TEAM_ID}/rosters/{number}", headers=site.headers("lead")).json()
+    return [r for r in detail["rows"] if r["activity"] == "shift"]
+
+
+def _expect_shifts_in_zone(page: Page, rows: list[dict[str, Any]], zone_of: dict[str, str]) -> None:
+    """Each shift's button sits in its agent's row, in the cell of the local day it starts on, with its
+    local times (computed here with zoneinfo, independently of the page)."""
+    for r in rows:
+        tz = ZoneInfo(zone_of[r["agent_id"]])
+        start = pd.Timestamp(r["start_utc"]).tz_convert(tz)
+        end = pd.Timestamp(r["end_utc"]).tz_convert(tz)
+        cell = page.locator(f'#roster-grid tr[data-agent="{r["agent_id"]}"] td[data-date="{start.date()}"]')
+        expect(cell.locator(".shift-button").first).to_contain_text(f"{start:%H:%M}–{end:%H:%M}")
+
+
+def test_a_lead_sees_the_roster_in_the_teams_zone_and_in_each_agents_own(page: Page, site: Site) -> None:
+    sign_in(page, site, "lead")
+    expect(page.locator("#whoami")).to_contain_text("lead")
+    expect(page.locator("#roster-grid")).to_be_visible()
+    rows = _shift_rows(site, 1)
+    assert rows, "the seeded roster has shifts"
+    _expect_shifts_in_zone(page, rows, dict.fromkeys(TZ, "Europe/London"))
+    # Chi's time off on Wednesday is shaded and written out
+    wednesday = page.locator('#roster-grid tr[data-agent="a3"] td[data-date="2026-11-04"]')
+    expect(wednesday.locator(".seg-time_off")).to_have_count(1)
+    expect(wednesday.locator(".off-label")).to_contain_text("time off")
+    # lunches are drawn inside shifts
+    assert page.locator("#roster-grid .seg-lunch").count() == len(rows)
+    screenshot(page, "roster-team-zone")
+    page.get_by_label("each agent's own zone").check()
+    expect(page.locator("#status")).to_contain_text("each agent's own zone")
+    _expect_shifts_in_zone(page, rows, TZ)
+    expect(page.locator('#roster-grid tr[data-agent="a2"] th small')).to_contain_text("America/New_York")
+    screenshot(page, "roster-agent-zone")
+
+
+def test_coverage_chart_and_service_level_per_day(page: Page, site: Site) -> None:
+    sign_in(page, site, "lead")
+    page.get_by_role("tab", name="Coverage").click()
+    expect(page.locator("#coverage-chart .main-svg").first).to_be_visible()
+    expect(page.locator("#service-table tbody tr")).to_have_count(7)
+    expect(page.locator("#understaffed li").first).to_be_visible()
+    legend = page.locator("#coverage-chart .legendtext")
+    expect(legend).to_have_count(3)
+    screenshot(page, "coverage")
+
+
+def test_tabs_are_reachable_from_the_keyboard(page: Page, site: Site) -> None:
+    sign_in(page, site, "lead")
+    page.get_by_role("tab", name="Roster").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("tab", name="Coverage")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#panel-coverage")).to_be_visible()
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#panel-roster")).to_be_visible()
+
+
+def test_a_solve_runs_to_the_end_and_its_roster_is_shown(page: Page, site: Site) -> None:
+    sign_in(page, site, "lead")
+    before = len(site.api.get(f"/v1/teams/{TEAM_ID}/rosters", headers=site.headers("lead")).json())
+    page.get_by_role("tab", name="Solve").click()
+    page.get_by_label("Time limit (s)").fill("3")
+    page.get_by_role("button", name="Start solve").click()
+    expect(page.locator("#job")).to_be_visible()
+    expect(page.locator("#status")).to_contain_text("Solve finished", timeout=120_000)
+    expect(page.locator("#job-state")).to_have_text("succeeded")
+    assert page.locator("#job-objective").inner_text() != "–"
+    expect(page.locator("#version")).to_have_value(str(before + 1))
+    screenshot(page, "solve-finished")
+
+
+def test_move_a_shift_re_roster_compare_and_publish(page: Page, site: Site) -> None:
+    sign_in(page, site, "lead")
+    first = page.locator('#roster-grid tr[data-agent="a1"] .shift-button').first
+    first.click()
+    expect(page.locator("#shift-dialog")).to_be_visible()
+    label = first.inner_text()
+    new_start = "12:00" if "12:00–" not in label else "09:00"
+    page.locator("#shift-start").fill(new_start)
+    page.get_by_role("button", name="Move and pin").click()
+    expect(page.locator("#status")).to_contain_text("moved and pinned")
+    page.get_by_role("button", name="Re-roster keeping pins").click()
+    expect(page.locator("#status")).to_contain_text("Solve finished", timeout=120_000)
+    number = page.locator("#version").input_value()
+    page.get_by_role("tab", name="Roster").click()
+    moved = page.locator('#roster-grid tr[data-agent="a1"] .shift-button', has_text=f"{new_start}–")
+    expect(moved.first).to_be_visible()
+    page.get_by_role("tab", name="Compare & publish").click()
+    page.locator("#compare-other").select_option(number)
+    page.locator("#compare-base").select_option("1")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.locator("#changes li").first).to_contain_text("Ann Example")
+    page.get_by_role("button", name="Publish this version").click()
+    expect(page.locator("#publish-state")).to_contain_text(f"v{number} is published")
+    listed = site.api.get(f"/v1/teams/{TEAM_ID}/rosters", headers=site.headers("lead")).json()
+    assert [v["number"] for v in listed if v["published"]] == [int(number)]
+
+
+def test_hr_sees_the_row_report_of_a_bad_file_and_nothing_is_stored(page: Page, site: Site) -> None:
+    before = site.api.get(f"/v1/teams/{TEAM_ID}/availability", headers=site.headers("hr")).json()
+    sign_in(page, site, "hr")
+    expect(page.get_by_role("tab", name="Solve")).to_be_hidden()
+    page.get_by_role("tab", name="Availability").click()
+    bad = (
+        "agent_id,date,weekday,start,end,kind,note\n"
+        "a1,2026-11-05,,09:00,17:00,time_off,ok\n"
+        "zz,2026-11-05,,09:00,17:00,time_off,who?\n"
+        "a2,2026-11-06,,18:00,09:00,unavailable,backwards\n"
+    )
+    page.locator("#import-file").set_input_files(
+        files=[FilePayload(name="bad.csv", mimeType="text/csv", buffer=bad.encode())]
+    )
+    page.get_by_role("button", name="Check file").click()
+    report = page.locator("#import-report")
+    expect(report).to_contain_text("nothing was stored")
+    expect(report.locator("tbody tr")).to_have_count(2)
+    expect(report).to_contain_text("zz")
+    expect(page.get_by_role("button", name="Import it")).to_be_disabled()
+    screenshot(page, "availability-bad-file")
+    after = site.api.get(f"/v1/teams/{TEAM_ID}/availability", headers=site.headers("hr")).json()
+    assert after == before
+
+
+def test_hr_checks_then_imports_a_good_file(page: Page, site: Site) -> None:
+    sign_in(page, site, "hr")
+    page.get_by_role("tab", name="Availability").click()
+    good = "agent_id,date,weekday,start,end,kind,note\na2,,sat,00:00,24:00,unavailable,no saturdays\n"
+    page.locator("#import-file").set_input_files(
+        files=[FilePayload(name="good.csv", mimeType="text/csv", buffer=good.encode())]
+    )
+    page.get_by_role("button", name="Check file").click()
+    expect(page.locator("#import-report")).to_contain_text("Nothing is stored until you import it")
+    page.get_by_role("button", name="Import it").click()
+    expect(page.locator("#import-report")).to_contain_text("Imported good.csv")
+    stored = site.api.get(f"/v1/teams/{TEAM_ID}/availability", headers=site.headers("hr")).json()
+    assert any(r["note"] == "no saturdays" for r in stored)
+
+
+def test_a_planner_compares_scenarios(page: Page, site: Site) -> None:
+    sign_in(page, site, "planner")
+    expect(page.get_by_role("tab", name="Solve")).to_be_hidden()
+    page.get_by_role("tab", name="Scenarios").click()
+    page.get_by_role("button", name="Compare scenarios").click()
+    table = page.locator("#scenario-table")
+    expect(table.locator("tbody tr")).to_have_count(4)  # the base plan first, then three scenarios
+    expect(table.locator("tbody tr").first).to_contain_text("base")
+    expect(table).to_contain_text("volume +10 %")
+    expect(page.locator("#scenario-chart .main-svg").first).to_be_visible()
+    screenshot(page, "scenarios")
