@@ -27,6 +27,9 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 N_DAY_TYPES = 7
+HUBER_K = 1.5
+HUBER_ITERATIONS = 10
+LEVEL_HALF_LIVES = 4
 
 
 class DayModel(Protocol):
@@ -116,8 +119,11 @@ class LevelProfile:
     On the log scale a day's total is `level + factor[day type] + x @ effect`:
     - `factor`: the median deviation of each day type from the centred weekly level over the
       last `factor_weeks` weeks (robust to one odd week);
-    - `level`: the mean de-seasonalised log total over the last `level_days` days. Volume
-      fluctuates around a slowly moving level; a short window chases noise;
+    - `level`: a robust exponentially weighted mean of the de-seasonalised log totals: weights
+      halve every `level_half_life_days` (over the last four half-lives), and a day further
+      than `HUBER_K` robust standard deviations from the level counts only as far as that
+      (Huber), so one odd day moves it little. Volume fluctuates around a slowly moving level;
+      a short half-life chases noise, a long one lags the drift;
     - `effect`: the mean residual on days marked by each calendar feature (catch-up after a
       closure, turn of the month), shrunk toward zero by `shrink_effect_days` pseudo-days.
     The intraday profile of each day type is the share of the day's total in each slot,
@@ -127,8 +133,8 @@ class LevelProfile:
     stays exactly zero.
     """
 
-    level_days: int = 28
-    factor_weeks: int = 8
+    level_half_life_days: float = 14.0
+    factor_weeks: int = 16
     half_life_weeks: float = 6.0
     shrink_days: float = 2.0
     shrink_effect_days: float = 2.0
@@ -184,11 +190,12 @@ class LevelProfile:
         opened = self.open_ & np.isin(np.arange(N_DAY_TYPES), kinds)
         if opened.any():
             factor[opened] -= factor[opened].mean()
-        recent = valid[valid >= n - self.level_days]
+        recent = valid[valid >= n - LEVEL_HALF_LIVES * self.level_half_life_days]
         if recent.size == 0:
             recent = valid[-min(valid.size, 7) :]
         deseason = log_total[recent] - factor[day_type[recent]] - x[recent] @ effect
-        self.level_ = float(np.mean(deseason))
+        age_days = (n - 1 - recent).astype(np.float64)
+        self.level_ = _robust_weighted_mean(deseason, 0.5 ** (age_days / self.level_half_life_days))
         self.factor_, self.effect_ = factor, effect
         # exp(E[log]) underestimates E[total]: add half the variance of the daily residuals.
         resid = lt - self.level_ - factor[kinds] - feats @ effect
@@ -229,6 +236,19 @@ class LevelProfile:
             log_daily = log_daily + x[: day_type.size] @ self.effect_
         daily = np.where(self.open_[day_type], np.exp(log_daily), 0.0)
         return np.asarray(daily[:, None] * self.profile_[day_type], dtype=np.float64)
+
+
+def _robust_weighted_mean(values: FloatArray, weights: FloatArray) -> float:
+    """Weighted mean whose points beyond `HUBER_K` robust SDs (MAD) count only that far (Huber)."""
+    level = float(np.sum(weights * values) / np.sum(weights))
+    scale = 1.4826 * float(np.median(np.abs(values - np.median(values))))
+    if scale <= 0:
+        return level
+    for _ in range(HUBER_ITERATIONS):
+        distance = np.abs(values - level) / scale
+        huber = weights * np.minimum(1.0, HUBER_K / np.maximum(distance, 1e-12))
+        level = float(np.sum(huber * values) / np.sum(huber))
+    return level
 
 
 def _centred_mean(days: IntArray, values: FloatArray, half_width_days: int) -> FloatArray:

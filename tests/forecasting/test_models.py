@@ -47,6 +47,30 @@ def test_level_profile_recovers_a_clean_pattern() -> None:
     np.testing.assert_allclose(forecast, week, rtol=1e-6)
 
 
+def _noisy_weeks(weeks: int) -> tuple[np.ndarray, np.ndarray]:
+    """`weeks` of a clean week pattern × 2 % log-normal day noise, and the day types."""
+    week = np.outer([10, 9, 8, 8, 7, 3, 2], [0, 0, 1, 3, 4, 3, 1, 0]).astype(float) * 100
+    rng = np.random.default_rng(3)
+    y = np.concatenate([week] * weeks) * np.exp(rng.normal(0.0, 0.02, 7 * weeks))[:, None]
+    return y, np.tile(np.arange(7, dtype=np.int64), weeks)
+
+
+def test_level_profile_level_shrugs_off_one_odd_day() -> None:
+    y, kinds = _noisy_weeks(12)
+    usual = LevelProfile().fit(y, kinds).predict(np.arange(7, dtype=np.int64)).sum()
+    y[-5] *= 1.8  # last Wednesday 80 % busier (not enough to be cleaned away as an outlier)
+    after = LevelProfile().fit(y, kinds).predict(np.arange(7, dtype=np.int64)).sum()
+    assert abs(after / usual - 1) < 0.01
+
+
+def test_level_profile_level_follows_a_lasting_shift() -> None:
+    y, kinds = _noisy_weeks(12)
+    usual = LevelProfile().fit(y, kinds).predict(np.arange(7, dtype=np.int64)).sum()
+    y[-21:] *= 1.2  # 20 % more for the last three weeks
+    after = LevelProfile().fit(y, kinds).predict(np.arange(7, dtype=np.int64)).sum()
+    assert np.log(after / usual) / np.log(1.2) > 0.8
+
+
 def test_level_profile_keeps_closed_slots_exactly_zero() -> None:
     rng = np.random.default_rng(1)
     week = np.outer([10, 9, 8, 8, 7, 3, 2], [0, 0, 1, 3, 4, 3, 1, 0]).astype(float)
