@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from api.schemas import team_from_mapping
@@ -50,9 +51,16 @@ def build_problem(params: dict[str, Any], requirements: pd.DataFrame) -> Problem
         pinned=pinned_shifts(params),
         published=published,
         locked_before_utc=None if lock is None else datetime.fromisoformat(lock),
-        volume=requirements_to_arrays(requirements, team, week, "volume"),
-        aht_s=requirements_to_arrays(requirements, team, week, "aht_s"),
+        volume=_arrays_if_present(requirements, team, week, "volume"),
+        aht_s=_arrays_if_present(requirements, team, week, "aht_s"),
     )
+
+
+def _arrays_if_present(
+    frame: pd.DataFrame, team: Team, week: PlanningWeek, column: str
+) -> dict[str, np.ndarray]:
+    """A requirements column per queue on the week's grid (for the service report), or none without it."""
+    return requirements_to_arrays(frame, team, week, column) if column in frame.columns else {}
 
 
 def base_roster(params: dict[str, Any]) -> Roster | None:

@@ -163,3 +163,22 @@ def test_a_planner_compares_scenarios(page: Page, site: Site) -> None:
     expect(table).to_contain_text("volume +10 %")
     expect(page.locator("#scenario-chart .main-svg").first).to_be_visible()
     screenshot(page, "scenarios")
+
+
+def test_an_impossible_move_is_explained_in_words(page: Page, site: Site) -> None:
+    sign_in(page, site, "lead")
+    page.locator('#roster-grid tr[data-agent="a1"] .shift-button').first.click()
+    number = page.locator("#version").input_value()
+    page.locator("#shift-start").fill("13:00")  # the latest start the team's rules allow is 12:00
+    page.get_by_role("button", name="Move and pin").click()
+    expect(page.locator("#status")).to_contain_text("moved and pinned")
+    page.get_by_role("button", name="Re-roster keeping pins").click()
+    expect(page.locator("#job-state")).to_have_text("failed", timeout=120_000)
+    expect(page.locator("#job-error")).to_contain_text("pinned shift of Ann Example")
+    expect(page.locator("#job-error")).to_contain_text("13:00")
+    screenshot(page, "solve-explained")
+    # leave the version as it was for other tests
+    cleared = site.api.put(
+        f"/v1/teams/{TEAM_ID}/rosters/{number}/pins", json={"pins": []}, headers=site.headers("lead")
+    )
+    assert cleared.status_code == 200
