@@ -118,13 +118,13 @@ class CoverageCost:
         )
 
 
-def _best_breaks(
-    p: Problem, agent: Agent, c: Candidate, worth: Callable[[int, int], int]
-) -> tuple[int, tuple[BreakSlot, ...]]:
+def best_breaks(
+    p: Problem, agent: Agent, c: Candidate, worth: Callable[[int, int], float]
+) -> tuple[float, tuple[BreakSlot, ...]]:
     """The breaks of shift `c` where they cost least (one after another), and what they cost."""
     rules = p.team.shift_rules_of(agent).breaks
     step = p.week.grid.interval_minutes
-    cost = 0
+    cost = 0.0
     placed: list[BreakSlot] = []
     busy: set[int] = set()
     for r, rule in enumerate(rules):
@@ -253,12 +253,12 @@ class AgentWeekModel:
             lo, hi = min(max(first, 0), n), min(max(first + count, 0), n)
             return round(float(padded[hi] - padded[lo]))
 
-        placed = {c.index: _best_breaks(self.p, self.agent, c, worth) for c in self.shifts}
+        placed = {c.index: best_breaks(self.p, self.agent, c, worth) for c in self.shifts}
         for index, slots in self.fixed_breaks.items():
             placed[index] = (sum(worth(b.start_index, b.n_intervals) for b in slots), slots)
         coverage_worth = cp_model.LinearExpr.weighted_sum(
             [self.v.works[c.index] for c in self.shifts],
-            [worth(c.start_index, c.n_intervals) - placed[c.index][0] for c in self.shifts],
+            [worth(c.start_index, c.n_intervals) - round(placed[c.index][0]) for c in self.shifts],
         )
         self.model.maximize(cp_model.LinearExpr.weighted_sum([coverage_worth, self.own_cost], [1, -1]))
         for limit in (time_limit_s, max(1.0, 4 * time_limit_s)):  # a second, longer try before giving up
@@ -281,10 +281,32 @@ class AgentWeekModel:
 def greedy_seed(
     p: Problem, time_limit_s: float, seed: int = 0, start: Roster | None = None, deterministic: bool = False
 ) -> Seed | None:
+    """The roster of `agent_weeks` as a seed for the whole-team model (None if it found none)."""
+    found = agent_weeks(p, time_limit_s, seed, start, deterministic)
+    return None if found is None else seed_from_weeks(found.weeks)
+
+
+@dataclasses.dataclass
+class AgentWeeks:
+    """Every agent's week of a roster built agent by agent, and the per-agent models that built it."""
+
+    weeks: dict[str, AgentWeek]
+    models: dict[str, AgentWeekModel]
+
+
+def agent_weeks(
+    p: Problem,
+    time_limit_s: float,
+    seed: int = 0,
+    start: Roster | None = None,
+    deterministic: bool = False,
+    start_weeks: Mapping[str, AgentWeek] | None = None,
+    models: Mapping[str, AgentWeekModel] | None = None,
+) -> AgentWeeks | None:
     """A roster keeping every hard rule, built agent by agent, then improved agent by agent.
 
     First each agent's week is taken from `start` (a warm start) when it fits the rules, or
-    else chosen, under their own hard rules, to be worth most against what the agents
+    (or `start_weeks`) else chosen, under their own hard rules, to be worth most against what the agents
     before them left uncovered. Then, while time remains, each agent in turn
     is taken out and given the best week against everyone else's (block coordinate descent);
     a change is kept only when the team's coverage and preference points improve.
@@ -300,14 +322,16 @@ def greedy_seed(
     group_index = {g: i for i, g in enumerate(groups)}
     cost = CoverageCost(p, groups)
     counts = np.zeros((n, len(groups)), dtype=int)
-    models: dict[str, AgentWeekModel] = {}
+    built: dict[str, AgentWeekModel] = dict(models or {})
     weeks: dict[str, AgentWeek] = {}
     for k, agent in enumerate(agents):
         g = group_index[skill_group(p, agent)]
-        models[agent.id] = AgentWeekModel(p, agent, seed, deterministic)
+        if agent.id not in built:
+            built[agent.id] = AgentWeekModel(p, agent, seed, deterministic)
         left = time_limit_s / 2 - (0.0 if deterministic else time.monotonic() - started)
-        week = models[agent.id].week_of(start) if start is not None else None
-        week = week or models[agent.id].best(cost.gain(counts, g), left / (len(agents) - k))
+        week = built[agent.id].week_of(start) if start is not None else None
+        week = week or (start_weeks or {}).get(agent.id)
+        week = week or built[agent.id].best(cost.gain(counts, g), left / (len(agents) - k))
         if week is None:
             return None
         weeks[agent.id] = week
@@ -318,11 +342,11 @@ def greedy_seed(
         improved, sweeps = False, sweeps + 1
         for agent in agents:
             if not deterministic and time.monotonic() - started > time_limit_s:
-                return _seed(weeks)
+                return AgentWeeks(weeks, built)
             g = group_index[skill_group(p, agent)]
             old = weeks[agent.id]
             counts[:, g] -= old.at_work(n)
-            week = models[agent.id].best(cost.gain(counts, g), 0.2)
+            week = built[agent.id].best(cost.gain(counts, g), 0.2)
             counts[:, g] += (week or old).at_work(n)
             new_points = cost.total(counts) - sum(
                 (week if a.id == agent.id and week else weeks[a.id]).own_points for a in agents
@@ -331,10 +355,11 @@ def greedy_seed(
                 weeks[agent.id], points, improved = week, new_points, True
             elif week is not None:
                 counts[:, g] += old.at_work(n) - week.at_work(n)
-    return _seed(weeks)
+    return AgentWeeks(weeks, built)
 
 
-def _seed(weeks: Mapping[str, AgentWeek]) -> Seed:
+def seed_from_weeks(weeks: Mapping[str, AgentWeek]) -> Seed:
+    """The shifts and breaks of these weeks, as a seed for the whole-team model."""
     return Seed(
         frozenset(
             shift_key(c.agent_id, c.local_date, c.start_utc, c.length_minutes)

@@ -25,6 +25,7 @@ from scipy.optimize import linprog
 
 from scheduler.curtois import Instance
 from scheduler.errors import Infeasible
+from scheduler.lagrangian import PRICE_SCALE, REDUCED_COST_EPS, SMOOTHING, ceil_bound, mix_prices
 from scheduler.model import Penalty, apply_rules, model_objective
 
 
@@ -228,10 +229,8 @@ def objective_expr(penalties: list[Penalty]) -> cp_model.LinearExprT:
 # employee's schedule reuses the hard rules above on a one-employee instance.
 
 NEIGHBOURHOOD_S = 2.0  # time for one large-neighbourhood move
-SMOOTHING = 0.5  # weight of the best-bound prices in the prices of the next round
 DIVE_FIX = 0.99  # a dive fixes at once every employee whose LP column is at least this whole
 DIVE_ROUNDS = 1  # column-generation rounds between two fixing steps of a dive
-PRICE_SCALE = 1000  # dual prices are real; CP-SAT wants integers: price in thousandths
 
 
 @dataclass(frozen=True)
@@ -451,7 +450,7 @@ def generate_columns(
             rounds += 1
             prices = lp.cover
             if best_prices is not None and smoothing > 0:
-                prices = {k: smoothing * best_prices[k] + (1 - smoothing) * y for k, y in lp.cover.items()}
+                prices = mix_prices(best_prices, lp.cover, smoothing)
             per_employee = max(0.05, min(2.0, (deadline - time.monotonic()) / 4))
             priced = list(executor.map(partial(_price, pricers, prices, per_employee), free))
             lagrangian = sum(prices[(c.day, c.shift)] * c.requirement for c in instance.cover)
@@ -464,7 +463,7 @@ def generate_columns(
             added = 0
             for employee, (columns, _, _) in zip(free, priced, strict=True):
                 for c in columns:
-                    if _priced_value(c, lp.cover) - lp.convexity[employee] < -1e-6:
+                    if _priced_value(c, lp.cover) - lp.convexity[employee] < -REDUCED_COST_EPS:
                         added += pool.add(c)
             if added == 0:
                 if smoothing == 0:
@@ -474,15 +473,10 @@ def generate_columns(
                 continue
             smoothing = SMOOTHING
             lp = solve_master_lp(pool)
-            if _ceil(lower) >= stop_at or _ceil(lower) >= _ceil(lp.objective):
-                converged = _ceil(lower) >= _ceil(lp.objective)
+            if ceil_bound(lower) >= stop_at or ceil_bound(lower) >= ceil_bound(lp.objective):
+                converged = ceil_bound(lower) >= ceil_bound(lp.objective)
                 break
-    return ColumnGenerationResult(lp.objective, _ceil(lower), rounds, converged)
-
-
-def _ceil(bound: float) -> float:
-    """A bound on an integral objective rounded up, with a little room for floating-point error."""
-    return float(math.ceil(bound - 1e-6)) if math.isfinite(bound) else bound
+    return ColumnGenerationResult(lp.objective, ceil_bound(lower), rounds, converged)
 
 
 def _price(
@@ -825,7 +819,7 @@ def solve_instance(
     if best is not None and best_value > lower and remaining() > 0.1 and settings.polish:
         consider(polish(compact, best, deadline, lower, settings.seed), "polish")
     elapsed = time.monotonic() - started
-    lower = _ceil(lower)  # the LP and Lagrangian bounds carry floating-point error
+    lower = ceil_bound(lower)  # the LP and Lagrangian bounds carry floating-point error
     if best is None:
         return CurtoisResult({}, "UNKNOWN", math.inf, lower, elapsed, {}, tuple(phases))
     status_name = "OPTIMAL" if best_value <= lower else "FEASIBLE"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -14,7 +15,8 @@ from ortools.sat.python import cp_model
 from scheduler.assign import assign_interval
 from scheduler.bound import relaxation_bound
 from scheduler.candidates import Candidate, break_activity
-from scheduler.construct import greedy_seed, seed_values
+from scheduler.column_bound import column_generation_bound
+from scheduler.construct import Seed, agent_weeks, greedy_seed, seed_from_weeks, seed_values
 from scheduler.domain import QueueSpan, Roster, Shift
 from scheduler.errors import Infeasible
 from scheduler.explain import explain_infeasible
@@ -36,9 +38,18 @@ class SolveSettings:
     # also solve the LP relaxation (HiGHS interior point, after the search; seconds) for a
     # bound CP-SAT's own LP cannot reach in time on big weeks
     relaxation_bound: bool = False
+    # prove a bound by column generation (`column_bound.py`: one column per agent's week),
+    # inside the time limit, between the agent-by-agent seed and the whole-team search
+    column_bound: bool = False
 
 
 CONSTRUCTION_SHARE = 0.5  # of the time limit, for the agent-by-agent roster that seeds the search
+# with `column_bound`: the seed's share, then column generation's, then the search has the rest
+BOUNDED_CONSTRUCTION_SHARE = 0.45
+COLUMN_BOUND_SHARE = 0.4
+# below this limit column generation finishes too few rounds on a 15-agent week (2 cores) to
+# prove anything, and its time is worth more to the roster: the bound is then CP-SAT's alone
+COLUMN_BOUND_MIN_TIME_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -206,7 +217,13 @@ def solve(
     model, v, penalties = build_model(p)
     start = warm_start if warm_start is not None else p.published
     deterministic = settings.deterministic_time_limit_s is not None
-    seed = greedy_seed(p, settings.time_limit_s * CONSTRUCTION_SHARE, settings.seed, start, deterministic)
+    proven = float("-inf")
+    if settings.column_bound and not deterministic and settings.time_limit_s >= COLUMN_BOUND_MIN_TIME_S:
+        seed, proven = _seed_and_bound(p, settings, start, started)
+        if proven > float("-inf"):
+            model.add(model_objective(penalties) >= round(proven))
+    else:
+        seed = greedy_seed(p, settings.time_limit_s * CONSTRUCTION_SHARE, settings.seed, start, deterministic)
     seeded = seed_values(p, v, seed) if seed is not None else None
     if seeded is not None:
         _hint(model, seeded)
@@ -216,7 +233,7 @@ def solve(
     if status == cp_model.INFEASIBLE:
         raise Infeasible(explain_infeasible(p))
     elapsed_s = time.monotonic() - started
-    bound = solver.best_objective_bound  # valid even when the search reported no roster
+    bound = max(solver.best_objective_bound, proven)  # valid even when the search reported no roster
     if settings.relaxation_bound and status != cp_model.OPTIMAL:
         bound = max(bound, relaxation_bound(model) or float("-inf"))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -228,6 +245,20 @@ def solve(
             )
         return _result(p, v, penalties, _replay(model), "FEASIBLE", bound, elapsed_s)
     return _result(p, v, penalties, solver, solver.status_name(status), bound, elapsed_s)
+
+
+def _seed_and_bound(
+    p: Problem, settings: SolveSettings, start: Roster | None, started: float
+) -> tuple[Seed | None, float]:
+    """The agent-by-agent seed, then a lower bound by column generation from its weeks (or -inf)."""
+    limit_s = settings.time_limit_s
+    found = agent_weeks(p, limit_s * BOUNDED_CONSTRUCTION_SHARE, settings.seed, start)
+    if found is None:
+        return None, float("-inf")
+    workers = max(1, min(settings.workers, os.cpu_count() or 1))
+    deadline = started + limit_s * (BOUNDED_CONSTRUCTION_SHARE + COLUMN_BOUND_SHARE)
+    bound = column_generation_bound(p, deadline, workers, found, seed=settings.seed)
+    return seed_from_weeks(found.weeks), bound.lower_bound
 
 
 def _result(
