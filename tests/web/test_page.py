@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from playwright.sync_api import FilePayload, Page, expect
 
-from tests.web.conftest import TEAM_ID, Site, screenshot, sign_in
+from tests.web.conftest import TEAM_ID, WEEK, Site, screenshot, sign_in, web_team
 
 TZ = {"a1": "Europe/London", "a2": "America/New_York", "a3": "Europe/Berlin"}
 
@@ -182,3 +183,83 @@ def test_an_impossible_move_is_explained_in_words(page: Page, site: Site) -> Non
         f"/v1/teams/{TEAM_ID}/rosters/{number}/pins", json={"pins": []}, headers=site.headers("lead")
     )
     assert cleared.status_code == 200
+
+
+def test_downloads_carry_the_roster(page: Page, site: Site) -> None:
+    sign_in(page, site, "lead")
+    expect(page.locator("#roster-grid")).to_be_visible()
+    number = page.locator("#version").input_value()
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="CSV").click()
+    path = csv_download.value.path()
+    assert csv_download.value.suggested_filename == f"{TEAM_ID}-v{number}.csv"
+    frame = pd.read_csv(path)
+    assert set(frame["agent_id"]) <= set(TZ)
+    assert len(frame[frame["activity"] == "shift"]) == len(_shift_rows(site, int(number)))
+    page.get_by_label("Calendar of").select_option("a2")
+    with page.expect_download() as ics_download:
+        page.get_by_role("button", name="iCalendar").click()
+    assert ics_download.value.suggested_filename == f"{TEAM_ID}-v{number}-a2.ics"
+    assert "BEGIN:VCALENDAR" in ics_download.value.path().read_text(encoding="utf-8")
+
+
+def _busy_team() -> dict[str, Any]:
+    """Eight agents on a 15-minute grid with two shift lengths: no solver proves it optimal in seconds."""
+    team = web_team()
+    team["name"] = "Busy Desk"
+    team["interval_minutes"] = 15
+    team["shift_rules"] = {
+        **team["shift_rules"],
+        "lengths_hours": [8, 9],
+        "start_step_minutes": 15,
+        "earliest_start": "06:00",
+        "latest_start": "14:00",
+    }
+    team["agents"] = [{**team["agents"][i % 3], "id": f"b{i}", "name": f"Busy {i}"} for i in range(8)]
+    return team
+
+
+def _busy_requirements() -> str:
+    rows = []
+    for d in range(7):
+        day = pd.Timestamp(WEEK + timedelta(days=d)).tz_localize("Europe/London")
+        for quarter in range(28, 88):  # 07:00-22:00
+            need = 1 + (quarter * 7 + d * 3) % 5
+            ds = (day + pd.Timedelta(minutes=15 * quarter)).tz_convert("UTC").isoformat()
+            rows.append(
+                {
+                    "queue": "email",
+                    "ds": ds,
+                    "volume": 4 * need,
+                    "aht_s": 300,
+                    "required": need,
+                    "scheduled_needed": need,
+                }
+            )
+    return pd.DataFrame(rows).to_csv(index=False)
+
+
+def test_a_running_solve_shows_progress_and_can_be_cancelled(page: Page, site: Site) -> None:
+    admin = site.headers("admin")
+    created = site.api.post("/v1/teams", json={**_busy_team(), "id": "busy-desk"}, headers=admin)
+    assert created.status_code == 201, created.text
+    files = {"file": ("requirements.csv", _busy_requirements(), "text/csv")}
+    assert (
+        site.api.post("/v1/teams/busy-desk/requirements/upload", files=files, headers=admin).status_code
+        == 201
+    )
+    sign_in(page, site, "admin")
+    page.locator("#team").select_option("busy-desk")
+    expect(page.locator("#grid-wrap")).to_contain_text("No roster yet")
+    page.get_by_role("tab", name="Solve").click()
+    page.get_by_label("Week starting").fill(WEEK.isoformat())
+    page.get_by_label("Time limit (s)").fill("600")
+    page.get_by_role("button", name="Start solve").click()
+    expect(page.locator("#job-state")).to_have_text("running", timeout=60_000)
+    expect(page.locator("#job-objective")).not_to_have_text("–", timeout=120_000)  # progress arrives
+    expect(page.locator("#job-elapsed")).not_to_have_text("–")
+    screenshot(page, "solve-running")
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.locator("#job-state")).to_have_text("cancelled", timeout=60_000)
+    expect(page.locator("#status")).to_contain_text("Solve cancelled")
+    assert site.api.get("/v1/teams/busy-desk/rosters", headers=admin).json() == []
