@@ -50,7 +50,8 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     ) -> None:
-        """Run the web service (SQLite file wfm.db by default; DATABASE_URL to choose another database)."""
+        """Run the web service and its page at / (SQLite file wfm.db by default; DATABASE_URL to choose
+        another database)."""
         import logging
 
         import uvicorn
@@ -59,6 +60,9 @@ def register(app: typer.Typer) -> None:
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic").setLevel(logging.WARNING)  # not a line per /ready
+        typer.echo(
+            f"the page: http://{host}:{port}/ (sign in with a token from `wfm token create`)", err=True
+        )
         uvicorn.run(create_app(Settings()), host=host, port=port)
 
     app.add_typer(token_app, name="token")
