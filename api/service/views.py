@@ -142,7 +142,8 @@ def roster_grid(
     pins: Iterable[tuple[str, date]] = (),
 ) -> dict[str, Any]:
     """Agents × the week's seven dates, each cell the segments of that local day in the display zone
-    (`team`: the team's zone for everyone; `agent`: each agent's own)."""
+    (`team`: the team's zone for everyone; `agent`: each agent's own). A shift is listed in the cell
+    of the day it starts on; its part after midnight is drawn in the next cell."""
     week = PlanningWeek(roster.first_day, team.tz, team.interval_minutes)
     pinned = set(pins)
     by_agent: dict[str, list[Shift]] = defaultdict(list)
@@ -163,8 +164,8 @@ def roster_grid(
                 parts = _segments(
                     shift_spans(s), day, tz, {"agent_id": s.agent_id, "local_date": s.local_date.isoformat()}
                 )
-                if parts:
-                    segments.extend(parts)
+                segments.extend(parts)
+                if s.start_utc.astimezone(tz).date() == day:  # listed once, on the day it starts
                     shifts.append(_shift_cell(s, tz, (s.agent_id, s.local_date) in pinned))
             cells.append({"date": day.isoformat(), "segments": segments, "shifts": shifts})
         agents.append(
@@ -239,6 +240,7 @@ def understaffed_stretches(rows: list[dict[str, Any]], week: PlanningWeek) -> li
         s["start_utc"] = start.isoformat().replace("+00:00", "Z")
         s["end_utc"] = end.isoformat().replace("+00:00", "Z")
         s["short_agent_hours"] = round(s.pop("short_agent_intervals") * hours_per_interval, 4)
+        s["local_date"] = start.astimezone(tz).date().isoformat()
         s["text"] = (
             f"{start.astimezone(tz):%a %d %b %H:%M}–{end.astimezone(tz):%H:%M}: "
             f"up to {s['max_short']} agent{'s' if s['max_short'] > 1 else ''} short"

@@ -307,7 +307,7 @@ function drawCoverage() {
   if (!q) return;
   const width = 1 / (60 / c.interval_minutes);
   const traces = [
-    { x: q.x_hours, y: q.required, name: "required", type: "scatter", mode: "lines", line: { shape: "hv", dash: "dash", color: "#1b1f24" }, text: q.local, hovertemplate: "%{text}<br>required %{y}<extra></extra>" },
+    { x: q.x_hours, y: q.required, name: "required (shaded)", type: "scatter", mode: "lines", fill: "tozeroy", fillcolor: "rgba(140, 149, 159, 0.3)", line: { shape: "hv", dash: "dot", color: "#57606a", width: 1 }, text: q.local, hovertemplate: "%{text}<br>required %{y}<extra></extra>" },
     { x: q.x_hours, y: q.scheduled, name: "scheduled", type: "scatter", mode: "lines", line: { shape: "hv", color: "#2f6fb3" }, text: q.local, hovertemplate: "%{text}<br>scheduled %{y}<extra></extra>" },
     {
       x: q.x_hours.filter((_, i) => q.short[i] > 0).map((x) => x + width / 2),
@@ -331,8 +331,17 @@ function drawCoverage() {
     el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "day" }), el("th", { scope: "col", text: `expected service level (${q.queue})` }), el("th", { scope: "col", text: "contacts" }))),
     el("tbody", {}, ...q.daily_service_level.map((d) => el("tr", {}, el("td", { text: dayHeading(d.date) }), el("td", { class: "num", text: pct(d.service_level) }), el("td", { class: "num", text: fmt(d.volume) })))),
   );
+  // per day: a line with the count and agent-hours short, the stretches inside a <details>
   const list = $("understaffed");
-  list.replaceChildren(...(q.understaffed.length ? q.understaffed.map((s) => el("li", { class: "short", text: s.text })) : [el("li", { text: "No understaffed interval." })]));
+  const byDay = new Map();
+  for (const s of q.understaffed) byDay.set(s.local_date, [...(byDay.get(s.local_date) || []), s]);
+  list.replaceChildren(...(byDay.size ? [...byDay].map(([day, stretches]) => {
+    const hours = stretches.reduce((sum, s) => sum + s.short_agent_hours, 0);
+    const worst = Math.max(...stretches.map((s) => s.max_short));
+    return el("li", { class: "short" }, el("details", {},
+      el("summary", { text: `${dayHeading(day)}: ${stretches.length} stretch${stretches.length > 1 ? "es" : ""}, ${fmt(hours, 2)} agent-hours short (up to ${worst} at once)` }),
+      el("ul", {}, ...stretches.map((s) => el("li", { text: s.text })))));
+  }) : [el("li", { text: "No understaffed interval." })]));
 }
 
 // ---------------------------------------------------------------- solves
