@@ -148,7 +148,7 @@ async function loadTeam() {
   const [versions, requirements] = await Promise.all([api(teamPath("/rosters")), api(teamPath("/requirements"))]);
   state.versions = versions;
   const options = requirements.map((r) =>
-    el("option", { value: r.id, text: `#${r.id} ${r.meta?.first_day || r.meta?.start || ""} (${r.created_at.slice(0, 10)})` })
+    el("option", { value: r.id, text: `#${r.id}: ${r.meta?.first_ds ? `${r.meta.first_ds.slice(0, 10)} to ${r.meta.last_ds.slice(0, 10)} (UTC)` : "requirements"}, stored ${r.created_at.slice(0, 10)}` })
   );
   $("solve-requirements").replaceChildren(...options.map((o) => o.cloneNode(true)));
   $("scenario-requirements").replaceChildren(...options);
