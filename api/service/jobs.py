@@ -1,16 +1,23 @@
-"""Roster jobs: a bounded pool of worker processes, one dedicated process per running solve.
+"""Jobs: at most `max_workers` run at once, each in a worker process of its own, started ahead of it.
 
-A dedicated process per job makes cancelling real: the process is terminated, and since the
-worker writes its result in one transaction at the very end, nothing of a cancelled or crashed
-job is stored. The dispatcher thread starts queued jobs while fewer than `max_workers` run.
+A process per job makes cancelling real: the process is terminated, and since the worker writes
+its result in one transaction at the very end, nothing of a cancelled or crashed job is stored; a
+crash ends that job only. So that a job does not wait for a process to start, one spare worker is
+always started ahead (`worker.serve_one_job`). The dispatcher thread hands it the next queued job
+through a pipe while fewer than `max_workers` jobs run, then starts the next spare. A spare warms
+up (database connection, a tiny solve: what a fresh process pays on first use) only while no job
+runs or waits, so that it never takes a core from a solve.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import threading
 from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 
@@ -18,14 +25,48 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.service.db import transaction, utcnow
 from api.service.storage import ACTIVE_STATES, set_job_state
-from api.service.worker import run_job
+from api.service.worker import WARM_UP, serve_one_job
 
 log = logging.getLogger("wfm.service.jobs")
 _JOIN_TIMEOUT_S = 10.0
 
 
+@dataclass
+class _Worker:
+    """A started worker process and the sending end of the pipe its one job id comes through."""
+
+    process: BaseProcess
+    jobs: Connection
+    warming: bool = False
+
+    def warm_up(self) -> None:
+        """Have the process warm up, once (it stops early when its job comes)."""
+        if self.warming:
+            return
+        self.warming = True
+        with contextlib.suppress(OSError):  # it ended; handing it a job will find out
+            self.jobs.send(WARM_UP)
+
+    def hand(self, job_id: str) -> bool:
+        """Send the process its job; False if the process is gone."""
+        try:
+            if not self.process.is_alive():
+                return False
+            self.jobs.send(job_id)
+            return True
+        except OSError:  # it ended meanwhile
+            return False
+        finally:
+            self.jobs.close()
+
+    def stop(self) -> None:
+        """End a worker that has no job."""
+        self.jobs.close()
+        _stop(self.process)
+
+
 class JobRunner:
-    """Runs roster jobs in at most `max_workers` processes at once."""
+    """Runs jobs in at most `max_workers` processes at once, with one more worker kept ready."""
 
     def __init__(
         self, database_url: str, sessions: sessionmaker[Session], max_workers: int, solver_threads: int
@@ -38,6 +79,7 @@ class JobRunner:
         self._queue: deque[str] = deque()
         self._running: dict[str, BaseProcess] = {}
         self._cancelled: set[str] = set()
+        self._spare: _Worker | None = None
         self._lock = threading.Condition()
         self._stopping = False
         self._dispatcher = threading.Thread(target=self._dispatch, name="wfm-job-dispatcher", daemon=True)
@@ -67,12 +109,15 @@ class JobRunner:
             return len(self._queue) + len(self._running)
 
     def shutdown(self) -> None:
-        """Stop the dispatcher and every running job (they are marked failed: resubmit them)."""
+        """Stop the dispatcher, the spare worker and every running job (they are marked failed: resubmit them)."""
         with self._lock:
             self._stopping = True
             self._queue.clear()
             running = list(self._running.items())
+            spare, self._spare = self._spare, None
             self._lock.notify_all()
+        if spare is not None:
+            spare.stop()
         for job_id, process in running:
             _stop(process)
             self._finish(job_id, exitcode=process.exitcode)
@@ -80,31 +125,75 @@ class JobRunner:
 
     def _dispatch(self) -> None:
         while True:
+            self._keep_a_spare()
             with self._lock:
                 while not self._stopping and (not self._queue or len(self._running) >= self._max_workers):
                     self._lock.wait()
                 if self._stopping:
                     return
                 job_id = self._queue.popleft()
-                process = self._context.Process(
-                    target=run_job,
-                    args=(self._url, job_id, self._solver_threads),
-                    name=f"wfm-job-{job_id}",
-                    daemon=True,
-                )
-                try:
-                    process.start()
-                except OSError:
-                    log.exception("job %s: cannot start a worker process", job_id)
+                process = self._hand(job_id)
+                if process is None:
                     self._cancelled.discard(job_id)
-                    start_failed = True
                 else:
                     self._running[job_id] = process
-                    start_failed = False
-            if start_failed:
+            if process is None:
                 self._finish(job_id, exitcode=None)
                 continue
             threading.Thread(target=self._watch, args=(job_id, process), daemon=True).start()
+
+    def _keep_a_spare(self) -> None:
+        """Start the next job's worker now, so that it is warm when the job comes."""
+        with self._lock:
+            if self._stopping or self._spare is not None:
+                return
+        try:
+            spare: _Worker | None = self._start_worker()
+        except Exception:  # whatever stops a process starting must not stop the dispatcher
+            log.exception("cannot start a spare worker process; the next job starts its own")
+            return
+        with self._lock:
+            if not self._stopping:
+                self._spare, spare = spare, None
+                self._warm_up_when_idle()
+        if spare is not None:  # the runner stopped meanwhile
+            spare.stop()
+
+    def _warm_up_when_idle(self) -> None:
+        """Have the spare warm up if no job runs or waits (call with the lock held)."""
+        if self._spare is not None and not self._running and not self._queue:
+            self._spare.warm_up()
+
+    def _hand(self, job_id: str) -> BaseProcess | None:
+        """Give the job to the spare worker, or to a new one if the spare is gone; None if none starts."""
+        worker, self._spare = self._spare, None
+        if worker is None or not worker.hand(job_id):
+            try:
+                worker = self._start_worker()
+            except Exception:  # the job fails; the dispatcher goes on
+                log.exception("job %s: cannot start a worker process", job_id)
+                return None
+            if not worker.hand(job_id):
+                return None
+        worker.process.name = f"wfm-job-{job_id}"  # names the job in logs and for tests
+        return worker.process
+
+    def _start_worker(self) -> _Worker:
+        receiver, sender = self._context.Pipe(duplex=False)
+        process = self._context.Process(
+            target=serve_one_job,
+            args=(self._url, self._solver_threads, receiver),
+            name="wfm-job-worker",
+            daemon=True,
+        )
+        try:
+            process.start()
+        except BaseException:
+            sender.close()
+            raise
+        finally:
+            receiver.close()  # the worker holds its own copy; without this one, closing `sender` ends an idle worker
+        return _Worker(process, sender)
 
     def _watch(self, job_id: str, process: BaseProcess) -> None:
         process.join()
@@ -115,6 +204,7 @@ class JobRunner:
         with self._lock:
             self._running.pop(job_id, None)
             cancelled = job_id in self._cancelled
+            self._warm_up_when_idle()
             self._lock.notify_all()
         with transaction(self._sessions) as session:
             if cancelled:

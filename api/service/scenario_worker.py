@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
 
+import pandas as pd
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,9 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.service.db import JobRow, transaction, utcnow
 from api.service.errors import infeasible_body, invalid_body
 from api.service.scenario_plans import build_plan, depth_of, scenarios_of, solve_settings, store_comparison
-from api.service.storage import dataset_frame, dataset_row, job_row, set_job_state
+from api.service.storage import set_job_state
 from api.service.sweeps import runner_for
-from api.service.worker import fail
+from api.service.worker import PROGRESS_EVERY_S, Throttle, fail
 from scheduler.errors import Infeasible, InvalidInput, WfmError
 from scheduler.scenarios import ScenarioMetrics, compare
 
@@ -23,14 +24,11 @@ log = logging.getLogger("wfm.service.scenarios")
 _MAX_SCENARIOS = 10_000  # the route already held the request to the configured limit
 
 
-def run_scenario_job(sessions: sessionmaker[Session], job_id: str, solver_threads: int) -> None:
-    """Run one queued scenario job to its end (failed, or succeeded with a stored comparison)."""
-    with transaction(sessions) as session:
-        if not set_job_state(session, job_id, "running", only_from=("queued",), started_at=utcnow()):
-            return
-        job = job_row(session, job_id)
-        params, token_id = dict(job.params), job.token_id
-        frame = dataset_frame(dataset_row(session, job.team_id, params["base_kind"], params["base_id"]))
+def run_scenario_job(
+    sessions: sessionmaker[Session], job: JobRow, frame: pd.DataFrame, solver_threads: int
+) -> None:
+    """Run a running scenario job on its base `frame` to its end (failed, or succeeded with a stored comparison)."""
+    job_id, params, token_id = job.id, dict(job.params), job.token_id
     started = time.monotonic()
     try:
         plan = build_plan(params, frame)
@@ -77,8 +75,15 @@ class _CancelledMeanwhile(Exception):
     """The job was cancelled while its result was being written."""
 
 
-def _progress_writer(sessions: sessionmaker[Session], job_id: str, started: float) -> Any:
+def _progress_writer(
+    sessions: sessionmaker[Session], job_id: str, started: float
+) -> Callable[[int, int, ScenarioMetrics], None]:
+    """The comparison's progress callback: scenarios done of all, every `PROGRESS_EVERY_S` and at the end."""
+    throttle = Throttle(PROGRESS_EVERY_S)
+
     def write(done: int, total: int, last: ScenarioMetrics) -> None:
+        if done < total and not throttle.due():
+            return
         try:
             with transaction(sessions) as session:
                 session.execute(
@@ -90,6 +95,6 @@ def _progress_writer(sessions: sessionmaker[Session], job_id: str, started: floa
                     )
                 )
         except OperationalError:  # a busy database only delays the next report
-            pass
+            throttle.again()
 
     return write
