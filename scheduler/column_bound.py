@@ -432,3 +432,17 @@ def column_generation_bound(
         lp,
         tuple(log),
     )
+
+
+def heaviest_weeks(bound: ColumnBound) -> dict[str, AgentWeek] | None:
+    """Each agent's week of most weight in the master LP's last solution (None without one):
+    a whole roster that follows the relaxation, to restart the agent-by-agent descent from."""
+    if bound.master is None:
+        return None
+    best: dict[str, tuple[float, AgentWeek]] = {}
+    for agent_id, week, weight in zip(
+        bound.pool.agent_ids, bound.pool.weeks, bound.master.weights, strict=False
+    ):
+        if agent_id not in best or weight > best[agent_id][0]:
+            best[agent_id] = (weight, week)
+    return {agent_id: week for agent_id, (_, week) in best.items()}

@@ -2,8 +2,9 @@
 
 Every hard rule belongs to one agent, so a roster built agent by agent keeps them all.
 Each agent's week is the full roster model for a team of one against the residual
-requirement (the same rules, the same code), solved in a fraction of a second. The result
-seeds the whole-team solve as a complete hint, which CP-SAT then improves by local search.
+requirement (the same rules, the same code), solved in a fraction of a second. `TeamWeeks`
+holds such a roster as every agent's week, for the descent here and the ruin-and-recreate
+moves of `improve.py`; the result seeds the whole-team solve as a complete hint.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ from scheduler.problem import Problem
 
 MAX_SWEEPS = 12  # rounds of the agent-by-agent descent; it usually settles in three to five
 AGENT_WEEK_GAP = 0.01  # one agent's week within 1 % of their best is plenty for a seed
+# once the descent settles at AGENT_WEEK_GAP, the improvement phase asks for each agent's best week
+EXACT_WEEK_GAP = 0.0
+DESCENT_WEEK_LIMIT_S = 0.2  # per agent's week in the descent
 ShiftKey = tuple[str, object, object, int]  # agent, local date, UTC start, length minutes
 
 
@@ -144,6 +148,53 @@ def best_breaks(
     return cost, tuple(placed)
 
 
+@dataclasses.dataclass(frozen=True)
+class BreakOptions:
+    """Where one break of a shift may start: its slots, their start intervals and the window's middle."""
+
+    slots: tuple[BreakSlot, ...]
+    starts: np.ndarray
+    length: int
+    middle: int
+
+
+def break_options(p: Problem, agent: Agent, c: Candidate) -> tuple[BreakOptions, ...]:
+    """The places each break of shift `c` may start, in break-rule order."""
+    step = p.week.grid.interval_minutes
+    out = []
+    for r, rule in enumerate(p.team.shift_rules_of(agent).breaks):
+        if rule not in c.break_rules:
+            continue
+        length = -(-rule.duration_minutes // step)
+        slots = tuple(
+            BreakSlot(agent.id, c.local_date, r, rule, c.start_index + k, length)
+            for k in break_offsets(rule, c.length_minutes, step)
+        )
+        if slots:
+            starts = np.array([s.start_index for s in slots], dtype=int)
+            out.append(BreakOptions(slots, starts, length, int(starts[len(slots) // 2])))
+    return tuple(out)
+
+
+def place_breaks(options: Sequence[BreakOptions], padded: np.ndarray) -> tuple[float, tuple[BreakSlot, ...]]:
+    """`best_breaks` on precomputed options, `padded` the running sum of the value per interval from 0:
+    each break where it takes least value away (then nearest its window's middle), one after another."""
+    n = padded.size - 1
+    cost = 0.0
+    placed: list[BreakSlot] = []
+    for o in options:
+        lo, hi = np.clip(o.starts, 0, n), np.clip(o.starts + o.length, 0, n)
+        worth = np.round(padded[hi] - padded[lo])
+        free = np.ones(o.starts.size, dtype=bool)
+        for b in placed:
+            free &= (o.starts + o.length <= b.start_index) | (o.starts >= b.start_index + b.n_intervals)
+        pool = np.flatnonzero(free) if free.any() else np.arange(o.starts.size)
+        k = int(pool[np.lexsort((pool, np.abs(o.starts[pool] - o.middle), worth[pool]))[0]])
+        cost += float(worth[k])
+        placed.append(o.slots[k])
+    return cost, tuple(placed)
+
+
 @dataclasses.dataclass
 class AgentWeek:
     """One agent's week: the chosen shifts and their breaks."""
@@ -177,6 +228,7 @@ class AgentWeekModel:
         self.own_cost = model_objective(penalties)
         self.shifts = self.v.all_candidates()
         self.fixed_breaks = self._fixed_breaks()
+        self._break_options = {c.index: break_options(p, agent, c) for c in self.shifts}
 
     def _fixed_breaks(self) -> dict[int, tuple[BreakSlot, ...]]:
         """The breaks of pinned shifts and of shifts already worked, which stay where they are."""
@@ -244,8 +296,18 @@ class AgentWeekModel:
             return None
         return -round(solver.objective_value)
 
-    def best(self, value: np.ndarray, time_limit_s: float) -> AgentWeek | None:
-        """The week worth most: `value[t]` per interval worked, plus preferences; None if none found."""
+    def best(
+        self,
+        value: np.ndarray,
+        time_limit_s: float,
+        hint: AgentWeek | None = None,
+        gap: float = AGENT_WEEK_GAP,
+    ) -> AgentWeek | None:
+        """The week worth most: `value[t]` per interval worked, plus preferences; None if none found.
+
+        `hint` (e.g. the agent's current week) is where the solver starts looking; the week is
+        within `gap` (relative) of the best.
+        """
         padded = np.concatenate([[0.0], np.cumsum(value)])
         n = value.size
 
@@ -253,9 +315,14 @@ class AgentWeekModel:
             lo, hi = min(max(first, 0), n), min(max(first + count, 0), n)
             return round(float(padded[hi] - padded[lo]))
 
-        placed = {c.index: best_breaks(self.p, self.agent, c, worth) for c in self.shifts}
+        placed = {c.index: place_breaks(self._break_options[c.index], padded) for c in self.shifts}
         for index, slots in self.fixed_breaks.items():
             placed[index] = (sum(worth(b.start_index, b.n_intervals) for b in slots), slots)
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
+        if hint is not None:
+            hinted = {c.index for c in hint.shifts}
+            for c in self.shifts:
+                self.model.add_hint(self.v.works[c.index], c.index in hinted)
         coverage_worth = cp_model.LinearExpr.weighted_sum(
             [self.v.works[c.index] for c in self.shifts],
             [worth(c.start_index, c.n_intervals) - round(placed[c.index][0]) for c in self.shifts],
@@ -265,15 +332,20 @@ class AgentWeekModel:
             solver = cp_model.CpSolver()
             solver.parameters.num_workers = 1
             solver.parameters.random_seed = self.seed
-            solver.parameters.relative_gap_limit = AGENT_WEEK_GAP
+            solver.parameters.relative_gap_limit = gap
+            solver.parameters.cp_model_presolve = False  # twice as fast on a team of one, same weeks
             if self.deterministic:  # work units instead of seconds: same input, same week
                 solver.parameters.max_deterministic_time = max(0.05, limit)
                 solver.parameters.max_time_in_seconds = 60.0
             else:
                 solver.parameters.max_time_in_seconds = max(0.05, limit)
-            if solver.solve(self.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            status = solver.solve(self.model)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 chosen = [c for c in self.shifts if solver.boolean_value(self.v.works[c.index])]
                 own = -round(solver.value(self.own_cost))
+                if status == cp_model.FEASIBLE:  # stopped early: the soft rules' counts may be high
+                    exact = self._own_points_if_allowed(chosen)
+                    own = own if exact is None else exact
                 return AgentWeek(chosen, [b for c in chosen for b in placed[c.index][1]], own)
         return None
 
@@ -292,6 +364,83 @@ class AgentWeeks:
 
     weeks: dict[str, AgentWeek]
     models: dict[str, AgentWeekModel]
+
+
+class TeamWeeks:
+    """A roster held as every agent's week, with the team's agents at work per interval kept up to date.
+
+    `points` are the coverage points and every agent's own soft rules, as the roster model
+    counts them (the fair shares, which couple agents, are left out).
+    """
+
+    def __init__(self, p: Problem, models: Mapping[str, AgentWeekModel]) -> None:
+        self.p = p
+        self.n = p.week.grid.n_intervals
+        self.agents = [a for a in _order(p) if skill_group(p, a)]
+        groups = sorted({skill_group(p, a) for a in self.agents}, key=sorted)
+        self._group = {a.id: groups.index(skill_group(p, a)) for a in self.agents}
+        self.cost = CoverageCost(p, groups)
+        self.counts = np.zeros((self.n, len(groups)), dtype=int)
+        self.models = dict(models)
+        self.weeks: dict[str, AgentWeek] = {}
+        self.gap = AGENT_WEEK_GAP  # how close to their best each agent's new week must be
+
+    def put(self, agent: Agent, week: AgentWeek) -> None:
+        """Give the agent this week (they have none)."""
+        self.weeks[agent.id] = week
+        self.counts[:, self._group[agent.id]] += week.at_work(self.n)
+
+    def take(self, agent: Agent) -> AgentWeek:
+        """Take the agent's week out of the roster, and return it."""
+        week = self.weeks.pop(agent.id)
+        self.counts[:, self._group[agent.id]] -= week.at_work(self.n)
+        return week
+
+    def gain(self, agent: Agent) -> np.ndarray:
+        """Points saved per interval by this agent at work, against everyone else's weeks."""
+        return self.cost.gain(self.counts, self._group[agent.id])
+
+    def points(self) -> int:
+        """The roster's coverage points less the agents' own (a reward is positive)."""
+        return self.cost.total(self.counts) - sum(w.own_points for w in self.weeks.values())
+
+    def snapshot(self) -> dict[str, AgentWeek]:
+        """Every agent's week, to restore later."""
+        return dict(self.weeks)
+
+    def restore(self, weeks: Mapping[str, AgentWeek]) -> None:
+        """Back to these weeks (every agent's)."""
+        for agent in self.agents:
+            if agent.id in self.weeks:
+                self.take(agent)
+            self.put(agent, weeks[agent.id])
+
+    def improve(self, agent: Agent, time_limit_s: float) -> bool:
+        """Give the agent their best week against everyone else's if that lowers the points; True if it did."""
+        before = self.points()
+        old = self.take(agent)
+        week = self.models[agent.id].best(self.gain(agent), time_limit_s, old, self.gap)
+        self.put(agent, week or old)
+        if week is None or self.points() < before:
+            return week is not None
+        self.take(agent)
+        self.put(agent, old)
+        return False
+
+    def descend(self, deadline: float, deterministic: bool = False) -> None:
+        """Each agent in turn takes their best week against everyone else's, until no one's improves
+        (at most `MAX_SWEEPS` rounds) or, unless `deterministic`, the deadline."""
+        improved, sweeps = True, 0
+        while improved and sweeps < MAX_SWEEPS:
+            improved, sweeps = False, sweeps + 1
+            for agent in self.agents:
+                if not deterministic and time.monotonic() > deadline:
+                    return
+                improved = self.improve(agent, DESCENT_WEEK_LIMIT_S) or improved
+
+    def found(self) -> AgentWeeks:
+        """The weeks and the per-agent models."""
+        return AgentWeeks(dict(self.weeks), dict(self.models))
 
 
 def agent_weeks(
@@ -315,47 +464,35 @@ def agent_weeks(
     With `deterministic`, limits count solver work units, not seconds, and the descent runs
     to the end (at most `MAX_SWEEPS` rounds), so the same input always gives the same seed.
     """
+    team = team_weeks(p, time_limit_s, seed, start, deterministic, start_weeks, models)
+    return None if team is None else team.found()
+
+
+def team_weeks(
+    p: Problem,
+    time_limit_s: float,
+    seed: int = 0,
+    start: Roster | None = None,
+    deterministic: bool = False,
+    start_weeks: Mapping[str, AgentWeek] | None = None,
+    models: Mapping[str, AgentWeekModel] | None = None,
+) -> TeamWeeks | None:
+    """`agent_weeks`, as a `TeamWeeks` to improve further."""
     started = time.monotonic()
-    n = p.week.grid.n_intervals
-    agents = [a for a in _order(p) if skill_group(p, a)]
-    groups = sorted({skill_group(p, a) for a in agents}, key=sorted)
-    group_index = {g: i for i, g in enumerate(groups)}
-    cost = CoverageCost(p, groups)
-    counts = np.zeros((n, len(groups)), dtype=int)
-    built: dict[str, AgentWeekModel] = dict(models or {})
-    weeks: dict[str, AgentWeek] = {}
-    for k, agent in enumerate(agents):
-        g = group_index[skill_group(p, agent)]
-        if agent.id not in built:
-            built[agent.id] = AgentWeekModel(p, agent, seed, deterministic)
+    team = TeamWeeks(p, models or {})
+    for k, agent in enumerate(team.agents):
+        if agent.id not in team.models:
+            team.models[agent.id] = AgentWeekModel(p, agent, seed, deterministic)
+        model = team.models[agent.id]
         left = time_limit_s / 2 - (0.0 if deterministic else time.monotonic() - started)
-        week = built[agent.id].week_of(start) if start is not None else None
+        week = model.week_of(start) if start is not None else None
         week = week or (start_weeks or {}).get(agent.id)
-        week = week or built[agent.id].best(cost.gain(counts, g), left / (len(agents) - k))
+        week = week or model.best(team.gain(agent), left / (len(team.agents) - k))
         if week is None:
             return None
-        weeks[agent.id] = week
-        counts[:, g] += week.at_work(n)
-    points = cost.total(counts) - sum(weeks[a.id].own_points for a in agents)
-    improved, sweeps = True, 0
-    while improved and sweeps < MAX_SWEEPS:
-        improved, sweeps = False, sweeps + 1
-        for agent in agents:
-            if not deterministic and time.monotonic() - started > time_limit_s:
-                return AgentWeeks(weeks, built)
-            g = group_index[skill_group(p, agent)]
-            old = weeks[agent.id]
-            counts[:, g] -= old.at_work(n)
-            week = built[agent.id].best(cost.gain(counts, g), 0.2)
-            counts[:, g] += (week or old).at_work(n)
-            new_points = cost.total(counts) - sum(
-                (week if a.id == agent.id and week else weeks[a.id]).own_points for a in agents
-            )
-            if week is not None and new_points < points:
-                weeks[agent.id], points, improved = week, new_points, True
-            elif week is not None:
-                counts[:, g] += old.at_work(n) - week.at_work(n)
-    return AgentWeeks(weeks, built)
+        team.put(agent, week)
+    team.descend(started + time_limit_s, deterministic)
+    return team
 
 
 def seed_from_weeks(weeks: Mapping[str, AgentWeek]) -> Seed:

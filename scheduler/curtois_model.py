@@ -356,12 +356,15 @@ class MasterLP:
     values: list[tuple[Column, float]]
 
 
-def solve_master_lp(pool: ColumnPool) -> MasterLP:
-    """Choose a convex combination of columns per employee to minimise requests and cover penalties."""
-    instance = pool.instance
+def _master_matrix(
+    instance: Instance, active: Sequence[Column]
+) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """The master's rows (one per employee, then one per cover), its costs and right-hand side.
+
+    Columns: the schedules, then each cover's under-cover, then each cover's over-cover.
+    """
     staff_row = {s.id: i for i, s in enumerate(instance.staff)}
     cover_row = {(c.day, c.shift): len(staff_row) + i for i, c in enumerate(instance.cover)}
-    active = pool.active()
     n, r = len(active), len(instance.cover)
     rows: list[int] = []
     cols: list[int] = []
@@ -385,6 +388,16 @@ def solve_master_lp(pool: ColumnPool) -> MasterLP:
         dtype=float,
     )
     b_eq = np.array([1.0] * len(staff_row) + [float(c.requirement) for c in instance.cover])
+    return a_eq, cost, b_eq
+
+
+def solve_master_lp(pool: ColumnPool) -> MasterLP:
+    """Choose a convex combination of columns per employee to minimise requests and cover penalties."""
+    instance = pool.instance
+    staff_row = {s.id: i for i, s in enumerate(instance.staff)}
+    active = pool.active()
+    n = len(active)
+    a_eq, cost, b_eq = _master_matrix(instance, active)
     res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")  # type: ignore[call-overload]
     if res.status != 0:
         raise RuntimeError(f"the master LP failed: {res.message}")
@@ -433,7 +446,7 @@ def generate_columns(
     converged = False
     free = [s.id for s in instance.staff if s.id not in pool.fixed]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as executor:
-        have = {c.employee for c in pool.columns}
+        have = {c.employee for c in pool.active()}
         # an employee without a column makes the master infeasible: seed with request-only prices
         seeds = [e for e in free if e not in have]
         seeded = executor.map(lambda e: pricers[e].price({}, 1.0), seeds)
@@ -442,7 +455,7 @@ def generate_columns(
                 raise Infeasible([f"employee {employee} has no schedule that meets all their hard rules"])
             for c in columns[-1:]:
                 pool.add(c)
-        if {c.employee for c in pool.columns} != {s.id for s in instance.staff}:
+        if {c.employee for c in pool.active()} != {s.id for s in instance.staff}:
             return ColumnGenerationResult(math.inf, -math.inf, 0, False)  # out of time before a start
         lp = solve_master_lp(pool)
         smoothing = SMOOTHING

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import overload
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -15,11 +16,12 @@ from ortools.sat.python import cp_model
 from scheduler.assign import assign_interval
 from scheduler.bound import relaxation_bound
 from scheduler.candidates import Candidate, break_activity
-from scheduler.column_bound import column_generation_bound
-from scheduler.construct import Seed, agent_weeks, greedy_seed, seed_from_weeks, seed_values
+from scheduler.column_bound import ColumnBound, column_generation_bound, heaviest_weeks
+from scheduler.construct import AgentWeeks, TeamWeeks, greedy_seed, seed_from_weeks, seed_values, team_weeks
 from scheduler.domain import QueueSpan, Roster, Shift
 from scheduler.errors import Infeasible
 from scheduler.explain import explain_infeasible
+from scheduler.improve import improve_weeks
 from scheduler.model import BreakSlot, Penalty, RosterVars, build_model, model_objective, skill_group
 from scheduler.problem import Problem
 
@@ -43,9 +45,20 @@ class SolveSettings:
     column_bound: bool = False
 
 
-CONSTRUCTION_SHARE = 0.5  # of the time limit, for the agent-by-agent roster that seeds the search
-# with `column_bound`: the seed's share, then column generation's, then the search has the rest
-BOUNDED_CONSTRUCTION_SHARE = 0.45
+# deterministic: of the time limit, for the agent-by-agent roster that seeds the search
+CONSTRUCTION_SHARE = 0.5
+# else the agent-by-agent descent runs until it settles, then ruin-and-recreate moves
+# (`improve.py`) improve its weeks, until this share of the time limit is left for the whole-team
+# CP-SAT search (which rarely improves on them, but proves what bound it can)
+SEARCH_SHARE = 0.1
+# a shorter search finds nothing on a 15-agent week (it is still presolving): the weeks are then
+# read into the model as they are, and the bound is the least the objective's terms allow
+SEARCH_MIN_S = 3.0
+# kept at the end to read the weeks into the model (`_replay`)
+REPLAY_RESERVE_S = 0.6
+# with `column_bound`: the seed's share, then column generation's, then a restart of the descent
+# from the master's solution and ruin-and-recreate moves until `SEARCH_SHARE` is left
+BOUNDED_CONSTRUCTION_SHARE = 0.25
 COLUMN_BOUND_SHARE = 0.4
 # below this limit column generation finishes too few rounds on a 15-agent week (2 cores) to
 # prove anything, and its time is worth more to the roster: the bound is then CP-SAT's alone
@@ -184,15 +197,35 @@ def _hint(model: cp_model.CpModel, values: dict[int, int]) -> None:
         model.add_hint(model.get_int_var_from_proto_index(index), value)
 
 
-def _replay(model: cp_model.CpModel) -> cp_model.CpSolver:
-    """A solver holding the hinted roster, for when the search ran out of time before reporting it."""
+@overload
+def _replay(model: cp_model.CpModel) -> cp_model.CpSolver: ...
+@overload
+def _replay(model: cp_model.CpModel, must_fit: bool) -> cp_model.CpSolver | None: ...
+def _replay(model: cp_model.CpModel, must_fit: bool = True) -> cp_model.CpSolver | None:
+    """A solver holding the hinted roster (when the search ran out of time before reporting it, or
+    had none), or None if the hint breaks a rule of the model and not `must_fit`."""
     solver = cp_model.CpSolver()
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 60.0
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # pragma: no cover - a bug
-        raise Infeasible(["the agent-by-agent roster does not fit the model; please report this"])
-    return solver
+    if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return solver
+    if not must_fit:
+        return None
+    raise Infeasible(["the agent-by-agent roster does not fit the model; please report this"])  # a bug
+
+
+def _objective_floor(model: cp_model.CpModel) -> float:
+    """The least value the objective's terms take over their variables' domains (a weak bound)."""
+    objective = model.proto.objective
+    if objective.scaling_factor not in (0.0, 1.0):
+        return float("-inf")
+    total = float(objective.offset)
+    for ref, coefficient in zip(objective.vars, objective.coeffs, strict=True):
+        domain = model.proto.variables[ref if ref >= 0 else -ref - 1].domain
+        low, high = (domain[0], domain[-1]) if ref >= 0 else (-domain[-1], -domain[0])
+        total += coefficient * (low if coefficient > 0 else high)
+    return total
 
 
 def solve(
@@ -206,8 +239,13 @@ def solve(
     `warm_start` (default: the published roster when re-rostering) is where the search
     starts; its agents' weeks are kept where the rules allow and improved from there.
 
-    A roster built agent by agent (`construct.greedy_seed`, at most a quarter of the time)
-    seeds the whole-team model as a complete hint; CP-SAT improves it for the rest of the time.
+    A roster is built agent by agent and improved by block coordinate descent
+    (`construct.team_weeks`), then by ruin-and-recreate moves on a few agents at a time
+    (`improve.improve_weeks`); with `column_bound`, column generation proves a bound in between
+    and the descent restarts from the master LP's solution. The best roster seeds the
+    whole-team model as a complete hint, and CP-SAT searches from it for the last
+    `SEARCH_SHARE` of the time (below `SEARCH_MIN_S` the roster is taken as it is). With
+    `deterministic_time_limit_s` the descent runs to its end and CP-SAT has the rest.
 
     Raises:
         Infeasible: the hard rules cannot all hold; the error names the rules and agents in conflict.
@@ -218,16 +256,40 @@ def solve(
     start = warm_start if warm_start is not None else p.published
     deterministic = settings.deterministic_time_limit_s is not None
     proven = float("-inf")
-    if settings.column_bound and not deterministic and settings.time_limit_s >= COLUMN_BOUND_MIN_TIME_S:
-        seed, proven = _seed_and_bound(p, settings, start, started)
+    search_s = (
+        settings.time_limit_s * SEARCH_SHARE if settings.time_limit_s * SEARCH_SHARE >= SEARCH_MIN_S else 0.0
+    )
+    if deterministic:
+        seed = greedy_seed(p, settings.time_limit_s * CONSTRUCTION_SHARE, settings.seed, start, deterministic)
+    else:
+        team, proven = _construct(p, settings, start, started, search_s, on_progress)
+        if team is not None:
+            improve_weeks(
+                team,
+                started + settings.time_limit_s - search_s - REPLAY_RESERVE_S,
+                settings.seed,
+                on_improved=_points_reporter(on_progress, started),
+            )
+        seed = seed_from_weeks(team.weeks) if team is not None else None
         if proven > float("-inf"):
             model.add(model_objective(penalties) >= round(proven))
-    else:
-        seed = greedy_seed(p, settings.time_limit_s * CONSTRUCTION_SHARE, settings.seed, start, deterministic)
     seeded = seed_values(p, v, seed) if seed is not None else None
     if seeded is not None:
         _hint(model, seeded)
-    solver = _solver(settings, settings.time_limit_s - (time.monotonic() - started))
+    if seeded is not None and not deterministic and search_s == 0.0:
+        replayed = _replay(model, must_fit=False)
+        if replayed is not None:
+            bound = max(_objective_floor(model), proven)
+            if settings.relaxation_bound:
+                bound = max(bound, relaxation_bound(model) or float("-inf"))
+            result = _result(p, v, penalties, replayed, "FEASIBLE", bound, time.monotonic() - started)
+            if on_progress is not None:
+                on_progress(Progress(result.objective, result.bound, result.elapsed_s))
+            return result
+    left_s = settings.time_limit_s - (time.monotonic() - started)
+    solver = _solver(
+        settings, left_s - (REPLAY_RESERVE_S if seeded is not None and not deterministic else 0.0)
+    )
     callback = _Reporter(on_progress) if on_progress is not None else None
     status = solver.solve(model, callback)
     if status == cp_model.INFEASIBLE:
@@ -247,18 +309,68 @@ def solve(
     return _result(p, v, penalties, solver, solver.status_name(status), bound, elapsed_s)
 
 
-def _seed_and_bound(
-    p: Problem, settings: SolveSettings, start: Roster | None, started: float
-) -> tuple[Seed | None, float]:
-    """The agent-by-agent seed, then a lower bound by column generation from its weeks (or -inf)."""
+def _points_reporter(
+    on_progress: Callable[[Progress], None] | None, started: float
+) -> Callable[[int], None] | None:
+    """Progress from the agent-by-agent search: its points (coverage and own soft rules, before
+    the fair shares the whole-team model adds), with no bound yet."""
+    if on_progress is None:
+        return None
+    report = on_progress
+
+    def reported(points: int) -> None:
+        report(Progress(float(points), float("-inf"), time.monotonic() - started))
+
+    return reported
+
+
+def _construct(
+    p: Problem,
+    settings: SolveSettings,
+    start: Roster | None,
+    started: float,
+    search_s: float,
+    on_progress: Callable[[Progress], None] | None,
+) -> tuple[TeamWeeks | None, float]:
+    """The agent-by-agent roster after its descent, and a lower bound by column generation (or -inf).
+
+    With `column_bound` (from `COLUMN_BOUND_MIN_TIME_S`), column generation starts from the
+    descent's weeks; then the descent restarts from each agent's heaviest week in the master's
+    solution, and the better roster is kept.
+    """
     limit_s = settings.time_limit_s
-    found = agent_weeks(p, limit_s * BOUNDED_CONSTRUCTION_SHARE, settings.seed, start)
-    if found is None:
+    if not settings.column_bound or limit_s < COLUMN_BOUND_MIN_TIME_S:
+        return team_weeks(
+            p, limit_s - search_s - REPLAY_RESERVE_S - (time.monotonic() - started), settings.seed, start
+        ), (float("-inf"))
+    team = team_weeks(
+        p, limit_s * BOUNDED_CONSTRUCTION_SHARE - (time.monotonic() - started), settings.seed, start
+    )
+    if team is None:
         return None, float("-inf")
     workers = max(1, min(settings.workers, os.cpu_count() or 1))
     deadline = started + limit_s * (BOUNDED_CONSTRUCTION_SHARE + COLUMN_BOUND_SHARE)
+    found = team.found()
     bound = column_generation_bound(p, deadline, workers, found, seed=settings.seed)
-    return seed_from_weeks(found.weeks), bound.lower_bound
+    restart = _lp_restart(p, bound, found, started + limit_s - search_s - REPLAY_RESERVE_S)
+    if restart is not None and restart.points() < team.points():
+        reporter = _points_reporter(on_progress, started)
+        if reporter is not None:
+            reporter(restart.points())
+        team = restart
+    return team, bound.lower_bound
+
+
+def _lp_restart(p: Problem, bound: ColumnBound, found: AgentWeeks, deadline: float) -> TeamWeeks | None:
+    """The descent from each agent's heaviest week in the master LP's solution (None without one)."""
+    heaviest = heaviest_weeks(bound)
+    if heaviest is None or time.monotonic() >= deadline:
+        return None
+    restart = TeamWeeks(p, found.models)
+    for agent in restart.agents:
+        restart.put(agent, heaviest.get(agent.id, found.weeks[agent.id]))
+    restart.descend(deadline)
+    return restart
 
 
 def _result(
