@@ -454,8 +454,8 @@ def agent_weeks(
 ) -> AgentWeeks | None:
     """A roster keeping every hard rule, built agent by agent, then improved agent by agent.
 
-    First each agent's week is taken from `start` (a warm start) when it fits the rules, or
-    (or `start_weeks`) else chosen, under their own hard rules, to be worth most against what the agents
+    First each agent's week is taken from `start_weeks` or `start` (a warm start) when it fits
+    the rules, else chosen, under their own hard rules, to be worth most against what the agents
     before them left uncovered. Then, while time remains, each agent in turn
     is taken out and given the best week against everyone else's (block coordinate descent);
     a change is kept only when the team's coverage and preference points improve.
