@@ -7,8 +7,6 @@ import time
 from collections.abc import Callable
 
 import pandas as pd
-from sqlalchemy import update
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.service.db import JobRow, transaction, utcnow
@@ -16,7 +14,7 @@ from api.service.errors import infeasible_body, invalid_body
 from api.service.scenario_plans import build_plan, depth_of, scenarios_of, solve_settings, store_comparison
 from api.service.storage import set_job_state
 from api.service.sweeps import runner_for
-from api.service.worker import PROGRESS_EVERY_S, Throttle, fail
+from api.service.worker import PROGRESS_EVERY_S, Throttle, fail, write_progress
 from scheduler.errors import Infeasible, InvalidInput, WfmError
 from scheduler.scenarios import ScenarioMetrics, compare
 
@@ -82,19 +80,13 @@ def _progress_writer(
     throttle = Throttle(PROGRESS_EVERY_S)
 
     def write(done: int, total: int, last: ScenarioMetrics) -> None:
-        if done < total and not throttle.due():
-            return
-        try:
-            with transaction(sessions) as session:
-                session.execute(
-                    update(JobRow)
-                    .where(JobRow.id == job_id, JobRow.state == "running")
-                    .values(
-                        progress={"done": done, "total": total, "last": last.name},
-                        elapsed_s=time.monotonic() - started,
-                    )
-                )
-        except OperationalError:  # a busy database only delays the next report
-            throttle.again()
+        if done >= total or throttle.due():
+            write_progress(
+                sessions,
+                job_id,
+                throttle,
+                progress={"done": done, "total": total, "last": last.name},
+                elapsed_s=time.monotonic() - started,
+            )
 
     return write

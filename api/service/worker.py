@@ -277,23 +277,28 @@ def _progress_writer(sessions: sessionmaker[Session], job_id: str) -> Callable[[
     throttle = Throttle(PROGRESS_EVERY_S)
 
     def write(progress: Progress) -> None:
-        if not throttle.due():
-            return
-        try:
-            with transaction(sessions) as session:
-                session.execute(
-                    update(JobRow)
-                    .where(JobRow.id == job_id, JobRow.state == "running")
-                    .values(
-                        objective=finite(progress.objective),
-                        bound=finite(progress.bound),
-                        elapsed_s=progress.elapsed_s,
-                    )
-                )
-        except OperationalError:  # a busy database only delays the next progress report
-            throttle.again()
+        if throttle.due():
+            write_progress(
+                sessions,
+                job_id,
+                throttle,
+                objective=finite(progress.objective),
+                bound=finite(progress.bound),
+                elapsed_s=progress.elapsed_s,
+            )
 
     return write
+
+
+def write_progress(sessions: sessionmaker[Session], job_id: str, throttle: Throttle, **values: Any) -> None:
+    """Write `values` onto the job while it runs; a busy database only delays the next report."""
+    try:
+        with transaction(sessions) as session:
+            session.execute(
+                update(JobRow).where(JobRow.id == job_id, JobRow.state == "running").values(**values)
+            )
+    except OperationalError:
+        throttle.again()
 
 
 def fail(sessions: sessionmaker[Session], job_id: str, error: dict[str, Any]) -> None:
