@@ -7,6 +7,8 @@ must accept it (so the rule function, not another one, is what rejects it).
 
 from __future__ import annotations
 
+import random
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from scheduler import curtois_model as cm
 from scheduler.curtois import Instance, parse_instance, read_instance, read_solution_csv, write_solution_csv
 from scheduler.curtois_eval import evaluate
 from scheduler.errors import Infeasible, InvalidInput
+from scheduler.lagrangian import PRICE_SCALE
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "benchmarks" / "curtois"
 INSTANCES = DATA / "instances"
@@ -347,11 +350,58 @@ def test_instance1_solves_to_its_best_known_value() -> None:
 def test_column_generation_bound_is_below_the_optimum_on_instance2() -> None:
     instance = _benchmark("Instance2")
     pool = cm.ColumnPool(instance)
-    import time
-
     outcome = cm.generate_columns(pool, time.monotonic() + 5.0, workers=1)
     assert outcome.lower_bound <= 828  # Instance2's proven optimum
     assert all(c.employee in {s.id for s in instance.staff} for c in pool.columns)
+
+
+def test_a_dive_ends_in_a_feasible_roster_no_better_than_the_bound() -> None:
+    instance = _benchmark("Instance2")
+    pool = cm.ColumnPool(instance)
+    pricers = {s.id: cm._Pricer(instance, s.id) for s in instance.staff}
+    outcome = cm.generate_columns(pool, time.monotonic() + 30.0, workers=1, pricers=pricers)
+    roster = cm.dive(pool, time.monotonic() + 30.0, 1, pricers)
+    assert roster is not None
+    check = evaluate(instance, roster)
+    assert check.hard_violations == []
+    assert check.objective >= outcome.lower_bound
+    assert pool.fixed == {}  # the dive leaves the pool as it found it, with more columns
+
+
+def test_a_dive_that_cannot_beat_the_incumbent_is_abandoned() -> None:
+    instance = _benchmark("Instance2")
+    pool = cm.ColumnPool(instance)
+    pricers = {s.id: cm._Pricer(instance, s.id) for s in instance.staff}
+    outcome = cm.generate_columns(pool, time.monotonic() + 30.0, workers=1, pricers=pricers)
+    assert outcome.converged
+    random_dive = random.Random(1)
+    assert cm.dive(pool, time.monotonic() + 30.0, 1, pricers, random_dive, outcome.lower_bound) is None
+
+
+def test_dive_fixes_whole_columns_or_draws_one_by_its_squared_share() -> None:
+    a, b, c = (cm.Column(e, (None,), 0) for e in ("A", "B", "C"))
+    assert cm._dive_choice([(a, 0.995), (b, 0.5), (c, 0.999)], None) == [a, c]
+    assert cm._dive_choice([(a, 0.3), (b, 0.6)], None) == [b]
+    rng = random.Random(7)
+    draws = [cm._dive_choice([(a, 0.3), (b, 0.6)], rng)[0] for _ in range(2000)]
+    assert 0.74 < draws.count(b) / len(draws) < 0.86  # 0.36 / (0.36 + 0.09) = 0.8
+
+
+def test_pricer_bound_holds_against_a_finer_pricing_and_is_as_tight_as_its_allowance(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    instance = _benchmark("Instance3")
+    rng = random.Random(3)
+    prices = {(c.day, c.shift): rng.uniform(-50.0, 150.0) for c in instance.cover}
+    allowance = 0.5 * instance.horizon_days / PRICE_SCALE  # one rounded price a day at most
+    for staff in instance.staff[:3]:
+        _, _, bound = cm._Pricer(instance, staff.id).price(prices, 10.0)
+        with monkeypatch.context() as fine:
+            fine.setattr(cm, "PRICE_SCALE", 10**6)
+            columns, _, _ = cm._Pricer(instance, staff.id).price(prices, 10.0)
+        exact = min(cm._priced_value(col, prices) for col in columns)
+        # rounding moves the pricer's optimum by an allowance at most, and the bound subtracts one
+        assert exact - 2 * allowance - 1e-6 <= bound <= exact + 1e-9
 
 
 @st.composite
