@@ -14,7 +14,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.assign import assign_interval
-from scheduler.bound import relaxation_bound
+from scheduler.bound import BackgroundRelaxation
 from scheduler.candidates import Candidate, break_activity
 from scheduler.column_bound import ColumnBound, column_generation_bound, heaviest_weeks
 from scheduler.construct import AgentWeeks, TeamWeeks, greedy_seed, seed_from_weeks, seed_values, team_weeks
@@ -37,8 +37,8 @@ class SolveSettings:
     workers: int = 8
     seed: int = 0
     deterministic_time_limit_s: float | None = None
-    # also solve the LP relaxation (HiGHS interior point, after the search; seconds) for a
-    # bound CP-SAT's own LP cannot reach in time on big weeks
+    # also solve the LP relaxation (HiGHS interior point, in a thread beside the search and
+    # within the time limit) for a bound CP-SAT's own LP cannot reach in time on big weeks
     relaxation_bound: bool = False
     # prove a bound by column generation (`column_bound.py`: one column per agent's week),
     # inside the time limit, between the agent-by-agent seed and the whole-team search
@@ -253,6 +253,9 @@ def solve(
     settings = settings or SolveSettings()
     started = time.monotonic()
     model, v, penalties = build_model(p)
+    relaxation = (
+        BackgroundRelaxation(model, started + settings.time_limit_s) if settings.relaxation_bound else None
+    )
     start = warm_start if warm_start is not None else p.published
     deterministic = settings.deterministic_time_limit_s is not None
     proven = float("-inf")
@@ -280,8 +283,8 @@ def solve(
         replayed = _replay(model, must_fit=False)
         if replayed is not None:
             bound = max(_objective_floor(model), proven)
-            if settings.relaxation_bound:
-                bound = max(bound, relaxation_bound(model) or float("-inf"))
+            if relaxation is not None:
+                bound = max(bound, relaxation.bound())
             result = _result(p, v, penalties, replayed, "FEASIBLE", bound, time.monotonic() - started)
             if on_progress is not None:
                 on_progress(Progress(result.objective, result.bound, result.elapsed_s))
@@ -294,10 +297,10 @@ def solve(
     status = solver.solve(model, callback)
     if status == cp_model.INFEASIBLE:
         raise Infeasible(explain_infeasible(p))
-    elapsed_s = time.monotonic() - started
     bound = max(solver.best_objective_bound, proven)  # valid even when the search reported no roster
-    if settings.relaxation_bound and status != cp_model.OPTIMAL:
-        bound = max(bound, relaxation_bound(model) or float("-inf"))
+    if relaxation is not None and status != cp_model.OPTIMAL:
+        bound = max(bound, relaxation.bound())
+    elapsed_s = time.monotonic() - started
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if seeded is None:
             raise Infeasible(

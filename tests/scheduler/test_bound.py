@@ -1,0 +1,45 @@
+"""The LP relaxation bound: solved beside the search, within the solve's own time limit."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from scheduler.bound import BackgroundRelaxation, relaxation_bound
+from scheduler.model import build_model
+from scheduler.solve import SolveSettings, solve
+from tests.scheduler.random_problems import random_problem
+from tests.scheduler.test_column_bound import tiny_problem
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_the_background_bound_is_the_relaxation_bound(seed: int) -> None:
+    model, _, _ = build_model(tiny_problem(seed))
+    expected = relaxation_bound(model)
+    assert expected is not None
+    assert BackgroundRelaxation(model, time.monotonic() + 60.0).bound() == expected
+
+
+def test_the_background_bound_reads_the_model_as_it_was_when_started() -> None:
+    model, _, penalties = build_model(tiny_problem(0))
+    expected = relaxation_bound(model)
+    background = BackgroundRelaxation(model, time.monotonic() + 60.0)
+    model.add(sum(p.expr for p in penalties) >= 10**6)  # a later change must not reach the LP
+    assert background.bound() == expected
+
+
+def test_a_bound_not_ready_by_the_deadline_is_no_bound_and_does_not_wait() -> None:
+    model, _, _ = build_model(random_problem(5))
+    started = time.monotonic()
+    background = BackgroundRelaxation(model, started)  # the deadline has already come
+    assert background.bound() == float("-inf") or background.bound() <= (relaxation_bound(model) or 0)
+    assert time.monotonic() - started < 5.0  # not the time an unlimited LP could take
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_a_solve_with_the_relaxation_bound_keeps_its_time_limit_and_a_valid_bound(seed: int) -> None:
+    p = random_problem(seed)
+    result = solve(p, SolveSettings(time_limit_s=4.0, workers=2, relaxation_bound=True))
+    assert result.elapsed_s <= 4.0 + 0.5
+    assert result.bound <= result.objective
