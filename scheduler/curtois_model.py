@@ -231,6 +231,7 @@ def objective_expr(penalties: list[Penalty]) -> cp_model.LinearExprT:
 NEIGHBOURHOOD_S = 2.0  # time for one large-neighbourhood move
 DIVE_FIX = 0.99  # a dive fixes at once every employee whose LP column is at least this whole
 KEEP_SHARE = (0.5, 0.8)  # a dive around the best roster keeps this share of its employees
+KEEP_BASE_WEIGHT = 0.1  # an employee's weight to be kept, before their schedule's weight in the LP
 DIVE_STEP_SHARE = 0.5  # most of the dive's time left that one step's column generation may take
 
 
@@ -549,13 +550,13 @@ def dive(
         lp = solve_master_lp(pool)
         while len(pool.fixed) < len(instance.staff):
             free = [(c, x) for c, x in lp.values if c.employee not in pool.fixed]
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 chosen = [c for c, _ in sorted(free, key=lambda cx: cx[1])]  # the largest wins
             else:
                 chosen = _dive_choice(free, rng)
             for c in chosen:
                 pool.fixed[c.employee] = c
-            now = time.monotonic()
             if len(pool.fixed) < len(instance.staff) and now < deadline:
                 step_deadline = now + DIVE_STEP_SHARE * (deadline - now)
                 cg = generate_columns(pool, step_deadline, workers, stop_at=incumbent, pricers=pricers)
@@ -571,14 +572,27 @@ def dive(
 
 
 def kept_columns(
-    instance: Instance, roster: Mapping[tuple[str, int], str], rng: random.Random
+    instance: Instance,
+    roster: Mapping[tuple[str, int], str],
+    rng: random.Random,
+    lp: MasterLP | None = None,
 ) -> list[Column]:
     """The columns of a random `KEEP_SHARE`-range share of the employees in `roster`, for a dive
-    that re-plans only the others."""
+    that re-plans only the others.
+
+    With `lp` (the root master LP), an employee is kept the more likely the more weight their
+    schedule in `roster` has in it: the dive re-plans where the roster and the LP disagree.
+    """
     staff = [s.id for s in instance.staff]
-    share = rng.uniform(*KEEP_SHARE)
-    kept = rng.sample(staff, min(len(staff) - 1, round(share * len(staff))))
-    return [make_column(instance, e, roster) for e in kept]
+    columns = {e: make_column(instance, e, roster) for e in staff}
+    weight = dict.fromkeys(staff, 1.0)
+    if lp is not None:
+        in_lp = {(c.employee, c.shifts): x for c, x in lp.values}
+        weight = {e: KEEP_BASE_WEIGHT + in_lp.get((e, columns[e].shifts), 0.0) for e in staff}
+    count = min(len(staff) - 1, round(rng.uniform(*KEEP_SHARE) * len(staff)))
+    # weighted sampling without replacement: the largest random**(1/weight) keys (Efraimidis-Spirakis)
+    ranked = sorted(staff, key=lambda e: rng.random() ** (1.0 / weight[e]), reverse=True)
+    return [columns[e] for e in ranked[:count]]
 
 
 def solve_restricted_master(
@@ -629,9 +643,10 @@ class CurtoisSettings:
     """Solver limits and strategy; `workers` defaults to what this 2-core machine has.
 
     With `column_generation`, the time is split: a quick compact solve for a first roster (at most
-    `first_solve_max_s`), column generation for a lower bound and a pool of schedules, a dive that
-    may run until `dive_until_share` of the time is gone, an integer program over the pool, then
-    the compact model again, hinted with the best roster and told the lower bound.
+    `first_solve_max_s`), column generation for a lower bound and a pool of schedules, then dives
+    until `dive_until_share` of the time is gone (the first led by the LP, then drawn ones and ones
+    around the best roster), each followed by an integer program over the pool, then the compact
+    model again, hinted with the best roster and told the lower bound, and its neighbourhoods.
     """
 
     time_limit_s: float = 60.0
@@ -643,6 +658,7 @@ class CurtoisSettings:
     column_generation_share: float = 0.45
     dive_until_share: float = 0.8
     restricted_master_share: float = 0.05
+    restricted_master_max_s: float = 10.0
     polish: bool = True
     compact_share_of_rest: float = 0.6
     log: bool = False
@@ -862,17 +878,23 @@ def solve_instance(
                 f"{' (converged)' if cg.converged else ''}"
             )
         dive_deadline = started + settings.dive_until_share * settings.time_limit_s
+        covered = {c.employee for c in pool.columns} == {s.id for s in instance.staff}
+        root = solve_master_lp(pool) if covered else None
         rng = random.Random(settings.seed)
         dives = 0
-        while best_value > lower and time.monotonic() < dive_deadline:
+        while covered and best_value > lower and time.monotonic() < dive_deadline:
             dives += 1
             # the first dive follows the LP; then dives draw, every other one around the best roster
-            keep = kept_columns(instance, best, rng) if dives % 2 == 1 and dives > 1 and best else []
+            keep = kept_columns(instance, best, rng, root) if dives % 2 == 1 and dives > 1 and best else []
             chooser = rng if dives > 1 else None
             dived = dive(pool, dive_deadline, settings.workers, pricers, chooser, best_value, keep)
             consider(dived, f"dive {dives}{' around the best' if keep else ''}")
             if dived is not None and best_value > lower and remaining() > 0:
-                limit = min(remaining(), settings.restricted_master_share * settings.time_limit_s)
+                limit = min(
+                    remaining(),
+                    settings.restricted_master_share * settings.time_limit_s,
+                    settings.restricted_master_max_s,
+                )
                 consider(solve_restricted_master(pool, limit, settings.workers, best), "restricted master")
     if best_value > lower and remaining() > 0.1:
         share = settings.compact_share_of_rest if settings.polish else 1.0

@@ -387,6 +387,36 @@ def test_dive_fixes_whole_columns_or_draws_one_by_its_squared_share() -> None:
     assert 0.74 < draws.count(b) / len(draws) < 0.86  # 0.36 / (0.36 + 0.09) = 0.8
 
 
+def test_a_dive_around_a_roster_keeps_a_share_of_its_employees_as_they_are() -> None:
+    instance = _benchmark("Instance3")
+    roster = {(s.id, d): "E" for s in instance.staff for d in range(0, instance.horizon_days, 3)}
+    rng = random.Random(5)
+    for _ in range(20):
+        kept = cm.kept_columns(instance, roster, rng)
+        low, high = cm.KEEP_SHARE
+        assert (
+            low * len(instance.staff) - 1
+            <= len(kept)
+            <= min(high * len(instance.staff) + 1, len(instance.staff) - 1)
+        )
+        assert len({c.employee for c in kept}) == len(kept)
+        for column in kept:
+            assert column == cm.make_column(instance, column.employee, roster)
+
+
+def test_a_dive_around_a_roster_keeps_the_employees_the_lp_agrees_with_more_often() -> None:
+    instance = _benchmark("Instance3")
+    roster = {(s.id, d): "E" for s in instance.staff for d in range(0, instance.horizon_days, 3)}
+    agreed = instance.staff[0].id
+    lp = cm.MasterLP(0.0, {}, {}, [(cm.make_column(instance, agreed, roster), 1.0)])
+    rng = random.Random(11)
+    kept = [{c.employee for c in cm.kept_columns(instance, roster, rng, lp)} for _ in range(200)]
+    others = [s.id for s in instance.staff[1:]]
+    agreed_share = sum(agreed in k for k in kept) / len(kept)
+    other_share = sum(e in k for k in kept for e in others) / (len(kept) * len(others))
+    assert agreed_share > 0.95 > other_share
+
+
 def test_pricer_bound_holds_against_a_finer_pricing_and_is_as_tight_as_its_allowance(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
