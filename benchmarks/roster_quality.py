@@ -10,7 +10,9 @@ For each instance and time limit T (10 s and 60 s; `--quick`: 10 s on two instan
   objective, best proven bound, gap, and the roster's understaffed and overstaffed agent-hours
   (`scheduler.report`: coverage counts agents on the queue and not on a break, against the
   whole-agent requirement). The bound is CP-SAT's, and from T >= 30 s also the column-generation
-  (per-agent week) bound of `scheduler.column_bound`, computed inside T (the `s` column shows it).
+  (per-agent week) bound of `scheduler.column_bound`, computed inside T (the `s` column shows it);
+  with `--relaxation-bound`, as `wfm roster` runs it instead: the LP relaxation solved beside the
+  search within T, and no column-generation bound.
 - pyworkforce (the `bench` extra): `MinAbsDifference` chooses how many of each shift to run, then
   `MinHoursRoster` puts names on them, within the same T in total. How its output is mapped:
 
@@ -119,11 +121,15 @@ def rules_broken(violations: Sequence[Violation]) -> str:
     return ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items(), key=lambda kv: -kv[1])) or "none"
 
 
-def run_ours(inst: Instance, time_limit_s: float) -> Row:
-    """Our engine on `inst` with a wall-time limit."""
+def run_ours(inst: Instance, time_limit_s: float, relaxation_bound: bool = False) -> Row:
+    """Our engine on `inst` with a wall-time limit (with `relaxation_bound`, as `wfm roster` runs it)."""
     started = time.monotonic()
     try:
-        result = solve(inst.problem, SolveSettings(time_limit_s=time_limit_s, column_bound=True))
+        # `wfm roster`'s settings with the LP bound; else the column-generation bound
+        settings = SolveSettings(
+            time_limit_s=time_limit_s, column_bound=not relaxation_bound, relaxation_bound=relaxation_bound
+        )
+        result = solve(inst.problem, settings)
     except WfmError as exc:
         failed = " ".join(str(exc).split())
         seconds = time.monotonic() - started
@@ -665,6 +671,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--instances", nargs="+", help="instance names (default: all)")
     parser.add_argument("--time-limits", nargs="+", type=float, help="seconds (default: 10 60)")
     parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES), help="what to run")
+    parser.add_argument(
+        "--relaxation-bound",
+        action="store_true",
+        help="run ours as `wfm roster` does: the LP relaxation beside the search, no column bound",
+    )
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES), help="pyworkforce mappings")
     args = parser.parse_args(argv)
 
@@ -681,7 +692,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         mine: list[Row] = []
         for limit in limits:
             if "ours" in args.engines:
-                mine.append(run_ours(inst, limit))
+                mine.append(run_ours(inst, limit, args.relaxation_bound))
             if missing is None:
                 mine.extend(run_pyworkforce(inst, limit, mode) for mode in modes)
         print_table(mine)

@@ -33,7 +33,7 @@ def test_a_bound_not_ready_by_the_deadline_is_no_bound_and_does_not_wait() -> No
     model, _, _ = build_model(random_problem(5))
     started = time.monotonic()
     background = BackgroundRelaxation(model, started)  # the deadline has already come
-    assert background.bound() == float("-inf") or background.bound() <= (relaxation_bound(model) or 0)
+    assert background.bound() == float("-inf")
     assert time.monotonic() - started < 5.0  # not the time an unlimited LP could take
 
 

@@ -12,9 +12,14 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from api.schemas import team_to_mapping
 from api.service import Settings, create_app
 from api.service.auth import create_token
 from api.service.db import make_engine, session_factory, transaction
+from forecasting import forecast_week
+from scheduler.requirements import compute_requirements
+from scheduler.sample import sample_history, sample_team
+from scheduler.timegrid import PlanningWeek
 
 WEEK = date(2026, 11, 2)  # a Monday; Europe/London has no DST change that week
 TEAM_ID = "tiny-desk"
@@ -142,6 +147,24 @@ def requirements_id(client: TestClient, team_id: str, lead: dict[str, str]) -> i
     response = client.post(f"/v1/teams/{team_id}/requirements/upload", files=files, headers=lead)
     assert response.status_code == 201, response.text
     return int(response.json()["id"])
+
+
+@pytest.fixture
+def big_team(client: TestClient, admin: dict[str, str], tokens: Tokens) -> tuple[str, int, dict[str, str]]:
+    """The 14-agent sample team with a forecast week's requirements: its solve runs until stopped."""
+    team = sample_team()
+    team_id = client.post("/v1/teams", json=team_to_mapping(team), headers=admin).json()["id"]
+    week = PlanningWeek(WEEK, team.tz, team.interval_minutes)
+    requirements = compute_requirements(forecast_week(sample_history(WEEK, weeks=3), week), team)
+    requirements["ds"] = requirements["ds"].map(lambda t: t.isoformat())
+    lead = tokens.make("lead", team_id)
+    upload = client.post(
+        f"/v1/teams/{team_id}/requirements/upload",
+        files={"file": ("r.csv", requirements.to_csv(index=False))},
+        headers=lead,
+    )
+    assert upload.status_code == 201, upload.text
+    return team_id, int(upload.json()["id"]), lead
 
 
 def wait_for_job(

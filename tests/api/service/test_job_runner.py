@@ -15,15 +15,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.schemas import team_to_mapping
 from api.service import Settings, create_app, jobs, worker
 from api.service.db import JobRow, make_engine, session_factory, transaction, utcnow
 from api.service.storage import job_row
-from forecasting import forecast_week
-from scheduler.requirements import compute_requirements
-from scheduler.sample import sample_history, sample_team
 from scheduler.solve import solve
-from scheduler.timegrid import PlanningWeek
 from tests.api.service.conftest import (
     WEEK,
     Tokens,
@@ -87,20 +82,10 @@ def solved(client: TestClient, team_id: str, requirements_id: int, lead: dict[st
 
 
 @pytest.fixture
-def long_job(
-    client: TestClient, admin: dict[str, str], tokens: Tokens
-) -> tuple[str, dict[str, Any], dict[str, str]]:
+def long_job(big_team: tuple[str, int, dict[str, str]]) -> tuple[str, dict[str, Any], dict[str, str]]:
     """A team whose roster job runs until its time limit (the 14-agent sample team): id, body, headers."""
-    team = sample_team()
-    team_id = client.post("/v1/teams", json=team_to_mapping(team), headers=admin).json()["id"]
-    week = PlanningWeek(WEEK, team.tz, team.interval_minutes)
-    requirements = compute_requirements(forecast_week(sample_history(WEEK, weeks=3), week), team)
-    requirements["ds"] = requirements["ds"].map(lambda t: t.isoformat())
-    lead = tokens.make("lead", team_id)
-    files = {"file": ("r.csv", requirements.to_csv(index=False))}
-    upload = client.post(f"/v1/teams/{team_id}/requirements/upload", files=files, headers=lead)
-    assert upload.status_code == 201, upload.text
-    body = {"week": WEEK.isoformat(), "requirements_id": int(upload.json()["id"]), "time_limit_s": 120}
+    team_id, requirements_id, lead = big_team
+    body = {"week": WEEK.isoformat(), "requirements_id": requirements_id, "time_limit_s": 120}
     return team_id, body, lead
 
 

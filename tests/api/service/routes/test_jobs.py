@@ -6,18 +6,12 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from api.schemas import team_to_mapping
 from api.service import Settings, create_app
 from api.service.db import make_engine
-from forecasting import forecast_week
-from scheduler.requirements import compute_requirements
-from scheduler.sample import sample_history, sample_team
-from scheduler.timegrid import PlanningWeek
-from tests.api.service.conftest import WEEK, Tokens, availability_csv, solve_roster, wait_for_job
+from tests.api.service.conftest import WEEK, availability_csv, solve_roster, wait_for_job
 
 
 def test_a_job_runs_to_a_stored_roster_version(
@@ -75,24 +69,6 @@ def test_bad_job_requests_are_refused_at_once(
     too_long = {"week": WEEK.isoformat(), "requirements_id": requirements_id, "time_limit_s": 10_000}
     assert client.post(base, json=too_long, headers=lead).status_code == 422
     assert client.get("/v1/jobs/unknown", headers=lead).status_code == 404
-
-
-@pytest.fixture
-def big_team(client: TestClient, admin: dict[str, str], tokens: Tokens) -> tuple[str, int, dict[str, str]]:
-    """The 14-agent sample team with a forecast week's requirements: its solve runs until stopped."""
-    team = sample_team()
-    team_id = client.post("/v1/teams", json=team_to_mapping(team), headers=admin).json()["id"]
-    week = PlanningWeek(WEEK, team.tz, team.interval_minutes)
-    requirements = compute_requirements(forecast_week(sample_history(WEEK, weeks=3), week), team)
-    requirements["ds"] = requirements["ds"].map(lambda t: t.isoformat())
-    lead = tokens.make("lead", team_id)
-    upload = client.post(
-        f"/v1/teams/{team_id}/requirements/upload",
-        files={"file": ("r.csv", requirements.to_csv(index=False))},
-        headers=lead,
-    )
-    assert upload.status_code == 201, upload.text
-    return team_id, int(upload.json()["id"]), lead
 
 
 def test_cancel_stops_a_running_and_a_queued_job_and_stores_nothing(
