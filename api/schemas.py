@@ -91,6 +91,7 @@ class LabourRulesIn(_Strict):
     min_rest_hours: float = 11.0
     max_consecutive_days: int = 6
     min_days_off_per_week: int = 2
+    min_consecutive_days_off: int = 1
 
 
 class AgentIn(_Strict):

@@ -24,6 +24,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from scheduler.curtois import Instance
+from scheduler.day_rules import forbid_short_runs, limit_runs
 from scheduler.errors import Infeasible
 from scheduler.lagrangian import PRICE_SCALE, REDUCED_COST_EPS, SMOOTHING, ceil_bound, mix_prices
 from scheduler.model import Penalty, apply_rules, model_objective
@@ -102,42 +103,26 @@ def add_total_minutes(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -
 def add_max_consecutive_shifts(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -> list[Penalty]:
     """Hard: no more than the contract's maximum shifts in a row (the horizon's outside counts as off)."""
     for staff in instance.staff:
-        limit = staff.max_consecutive_shifts
-        for first in range(instance.horizon_days - limit):
-            m.add(sum(v.works[(staff.id, first + k)] for k in range(limit + 1)) <= limit)
+        days = [v.works[(staff.id, d)] for d in range(instance.horizon_days)]
+        limit_runs(m, days, staff.max_consecutive_shifts)
     return []
 
 
-def _forbid_short_runs(
-    m: cp_model.CpModel,
-    days: Sequence[cp_model.LiteralT],
-    minimum: int,
-) -> None:
-    """Forbid every run of true literals shorter than `minimum` that is bounded by false on both sides.
-
-    Runs touching the first or last day are exempt (the benchmark assumes an unlimited run beyond
-    the horizon). Each forbidden pattern `0 1..1 0` becomes one clause, which propagates well.
-    """
-    horizon = len(days)
-    for length in range(1, minimum):
-        for first in range(1, horizon - length):
-            clause = [days[first - 1], *(~days[first + k] for k in range(length)), days[first + length]]
-            m.add_bool_or(clause)
-
-
 def add_min_consecutive_shifts(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -> list[Penalty]:
-    """Hard: every run of shifts is at least the contract's minimum long, unless it touches a border."""
+    """Hard: every run of shifts is at least the contract's minimum long, unless it touches a border
+    (the benchmark assumes an unlimited run beyond the horizon: what came before is unknown)."""
     for staff in instance.staff:
         days = [v.works[(staff.id, d)] for d in range(instance.horizon_days)]
-        _forbid_short_runs(m, days, staff.min_consecutive_shifts)
+        forbid_short_runs(m, days, staff.min_consecutive_shifts, before=None)
     return []
 
 
 def add_min_consecutive_days_off(m: cp_model.CpModel, v: CurtoisVars, instance: Instance) -> list[Penalty]:
-    """Hard: every run of days off is at least the contract's minimum long, unless it touches a border."""
+    """Hard: every run of days off is at least the contract's minimum long, unless it touches a border
+    (the team engine's blocks of days off, with nothing known before the horizon)."""
     for staff in instance.staff:
         days = [~v.works[(staff.id, d)] for d in range(instance.horizon_days)]
-        _forbid_short_runs(m, days, staff.min_consecutive_days_off)
+        forbid_short_runs(m, days, staff.min_consecutive_days_off, before=None)
     return []
 
 
@@ -819,9 +804,7 @@ def polish(
 
 def _objective(instance: Instance, assignment: Mapping[tuple[str, int], str]) -> int:
     """The objective of a roster by the model's own penalty definitions (requests and cover)."""
-    costs = _request_costs(instance)
     total = sum(make_column(instance, s.id, assignment).cost for s in instance.staff)
-    del costs
     for c in instance.cover:
         x = sum(1 for s in instance.staff if assignment.get((s.id, c.day)) == c.shift)
         total += max(0, c.requirement - x) * c.under_weight + max(0, x - c.requirement) * c.over_weight

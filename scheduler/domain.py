@@ -142,9 +142,12 @@ class LabourRules:
     min_rest_hours: float = 11.0
     max_consecutive_days: int = 6
     min_days_off_per_week: int = 2
+    # days off come in blocks of at least this many days (1: a single day off is a block)
+    min_consecutive_days_off: int = 1
 
     def __post_init__(self) -> None:
         _check(0 <= self.min_rest_hours <= 48, "min_rest_hours must lie in 0..48")
+        _check(1 <= self.min_consecutive_days_off <= 7, "min_consecutive_days_off must lie in 1..7")
         _check(1 <= self.max_consecutive_days <= 7 * 52, "max_consecutive_days must be at least 1")
         _check(0 <= self.min_days_off_per_week <= 7, "min_days_off_per_week must lie in 0..7")
 

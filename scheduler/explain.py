@@ -73,6 +73,9 @@ def _in_words(p: Problem, agent: Agent, family: str) -> str:
         "add_weekly_hours": f"a contract of {low:g}–{agent.max_hours_per_week:g} h this week",
         "add_days_off": f"at least {rules.min_days_off_per_week} days off",
         "add_max_consecutive_days": f"at most {rules.max_consecutive_days} days in a row (last week counted)",
+        "add_min_consecutive_days_off": (
+            f"days off in blocks of at least {rules.min_consecutive_days_off} days (last week counted)"
+        ),
         "add_min_rest": f"{rules.min_rest_hours:g} h rest between shifts (last week counted)",
         "add_pinned": "the shifts pinned by hand",
         "add_locked": "the shifts already worked this week",

@@ -27,8 +27,9 @@ from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
-from scheduler.candidates import Candidate, break_offsets, build_candidates
+from scheduler.candidates import Candidate, agent_local_days, break_offsets, build_candidates
 from scheduler.coverage_cost import queue_costs
+from scheduler.day_rules import Day, forbid_short_runs, limit_runs
 from scheduler.domain import Agent, BreakRule, Shift
 from scheduler.errors import Infeasible
 from scheduler.problem import Problem, is_late, min_hours_after_time_off
@@ -219,21 +220,50 @@ def _days_worked_before(p: Problem, agent_id: str, first_day: date) -> int:
     return count
 
 
+def _days_off_before(p: Problem, agent_id: str, first_day: date, enough: int) -> int | None:
+    """How many local days in a row the agent had off right before `first_day`, up to `enough`
+    (from last week's roster; None without one: then nothing is known)."""
+    if p.previous is None:
+        return None
+    worked = {s.local_date for s in p.previous.shifts_of(agent_id)}
+    count = 0
+    while count < enough and first_day - timedelta(days=count + 1) not in worked:
+        count += 1
+    return count
+
+
+def agent_days(v: RosterVars, p: Problem, agent: Agent) -> tuple[date, list[Day]]:
+    """The agent's first local day of the week and, for each local day from it, whether they work:
+    a literal, True on a day last week's roster already has them working (the weeks' local days
+    can overlap when the agent's zone is not the team's), or False on a day no shift can start."""
+    days = agent_local_days(agent, p.week.grid)
+    before = set() if p.previous is None else {s.local_date for s in p.previous.shifts_of(agent.id)}
+    return days[0], [True if d in before else v.day_worked.get((agent.id, d), False) for d in days]
+
+
 def add_max_consecutive_days(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     """Hard: no more than `max_consecutive_days` working days in a row, counting last week's roster."""
     limit = p.team.labour_rules.max_consecutive_days
     for agent in p.team.agents:
-        days = sorted(d for (aid, d) in v.day_worked if aid == agent.id)
-        if not days:
-            continue
-        carried = _days_worked_before(p, agent.id, days[0])
-        span = (days[-1] - days[0]).days + 1
-        for first in range(-carried, span - limit):
-            window = [days[0] + timedelta(days=first + k) for k in range(limit + 1)]
-            already = sum(1 for d in window if d < days[0])
-            inside = [v.day_worked[(agent.id, d)] for d in window if (agent.id, d) in v.day_worked]
-            if already + len(inside) > limit:
-                m.add(sum(inside) <= limit - already)
+        first_day, worked = agent_days(v, p, agent)
+        limit_runs(m, worked, limit, before=_days_worked_before(p, agent.id, first_day))
+    return []
+
+
+def add_min_consecutive_days_off(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Hard: days off come in blocks of at least `min_consecutive_days_off` days.
+
+    A block that reaches the end of the week may go on next week; one that began last week
+    counts its days from last week's roster (and must go on if they were too few); without
+    that roster a block at the start of the week is exempt.
+    """
+    minimum = p.team.labour_rules.min_consecutive_days_off
+    if minimum <= 1:
+        return []
+    for agent in p.team.agents:
+        first_day, worked = agent_days(v, p, agent)
+        off = [(not x) if isinstance(x, bool) else ~x for x in worked]
+        forbid_short_runs(m, off, minimum, before=_days_off_before(p, agent.id, first_day, minimum))
     return []
 
 
@@ -546,6 +576,7 @@ HARD_RULES: tuple[Rule, ...] = (
     add_min_rest,
     add_days_off,
     add_max_consecutive_days,
+    add_min_consecutive_days_off,
     add_weekly_hours,
 )
 # the soft rules that concern one agent alone (the agent-by-agent seed applies them too)

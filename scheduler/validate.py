@@ -183,6 +183,8 @@ def _check_agent_week(p: Problem, agent: Agent, mine: list[Shift]) -> list[Viola
             agent, {s.local_date for s in timeline}, rules.max_consecutive_days, days_worked
         )
     )
+    previous_days = None if p.previous is None else {s.local_date for s in previous}
+    out.extend(_short_blocks_of_days_off(p, agent, days_worked, previous_days))
     hours = sum(s.length.total_seconds() for s in mine) / 3600
     low = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), p.week.days)
     if hours > agent.max_hours_per_week + _EPS_HOURS:
@@ -249,6 +251,52 @@ def _consecutive_problems(
         if run > limit:
             out.append(
                 Violation("consecutive days", agent.id, day, f"day {run} in a row; at most {limit} allowed")
+            )
+    return out
+
+
+def _week_local_days(p: Problem, agent: Agent) -> list[date]:
+    """The agent's local dates that the week's span touches."""
+    tz = zone(agent.tz)
+    first = p.week.grid.start_utc.astimezone(tz).date()
+    last = (p.week.grid.end_utc - timedelta(microseconds=1)).astimezone(tz).date()
+    return [first + timedelta(days=k) for k in range((last - first).days + 1)]
+
+
+def _days_off_just_before(
+    day: date, worked: set[date], first: date, previous: set[date] | None, enough: int
+) -> int | None:
+    """The days off in a row right before `day` (up to `enough`), or None when they reach back past
+    `first`, the week's first local day, with no last week's roster to say what came before."""
+    count = 0
+    while count < enough:
+        before = day - timedelta(days=count + 1)
+        if before < first and previous is None:
+            return None
+        if before in worked or (previous is not None and before in previous):
+            break
+        count += 1
+    return count
+
+
+def _short_blocks_of_days_off(
+    p: Problem, agent: Agent, worked: set[date], previous: set[date] | None
+) -> list[Violation]:
+    """Blocks of days off shorter than `min_consecutive_days_off` that a worked day of this week ends
+    (a block still open at the end of the week may go on; one of unknown start is not judged)."""
+    minimum = p.team.labour_rules.min_consecutive_days_off
+    first = _week_local_days(p, agent)[0]
+    out: list[Violation] = []
+    for day in sorted(worked):
+        gap = _days_off_just_before(day, worked, first, previous, minimum)
+        if gap is not None and 0 < gap < minimum:
+            out.append(
+                Violation(
+                    "days off in blocks",
+                    agent.id,
+                    day,
+                    f"works after {gap} day(s) off in a row; days off come in blocks of at least {minimum}",
+                )
             )
     return out
 

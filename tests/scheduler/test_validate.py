@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -15,6 +16,7 @@ from scheduler.domain import (
     LabourRules,
     QueueSpan,
     QueueSpec,
+    Roster,
     Shift,
     ShiftRules,
     Team,
@@ -175,3 +177,31 @@ def test_queue_stretches_ravi_may_work_are_fine() -> None:
         (QueueSpan("chat", s.start_utc, half), QueueSpan("email", half, s.end_utc)),
     )
     assert "skills" not in rules_broken(problem(), [moved])
+
+
+def with_previous(p: Problem, previous_days: list[int]) -> Problem:
+    """The problem with last week's roster: Maya worked these days (negative: before March 2)."""
+    last_week = Roster("T", date(2026, 2, 23), tuple(shift(d, 9) for d in previous_days))
+    return replace(p, previous=last_week)
+
+
+@pytest.mark.parametrize(
+    ("worked", "previous", "broken"),
+    [
+        ([0, 2, 3], None, True),  # Tuesday alone off between two working days
+        ([0, 3, 4], None, False),  # Tuesday and Wednesday off
+        ([1, 2, 3], None, False),  # Monday off, but what came before is unknown
+        ([1, 2, 3], [-3, -2], False),  # Sunday and Monday off
+        ([1, 2, 3], [-2, -1], True),  # Monday alone off after last week's Sunday
+        ([0, 1, 2], [-3, -2], True),  # last week's lone Sunday off ends on Monday
+        ([0, 1, 2, 5], None, False),  # Sunday off too: a block still open at the end of the week
+        ([0, 1, 2, 4], None, True),  # Thursday alone off
+    ],
+)
+def test_days_off_in_blocks(worked: list[int], previous: list[int] | None, broken: bool) -> None:
+    p = problem(min_consecutive_days_off=2)
+    if previous is not None:
+        p = with_previous(p, previous)
+    shifts = [shift(d, 9) for d in worked]
+    assert ("days off in blocks" in rules_broken(p, shifts)) is broken
+    assert "days off in blocks" not in rules_broken(replace(p, team=team()), shifts)  # no rule by default
