@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -94,6 +95,27 @@ class LabourRulesIn(_Strict):
     min_consecutive_days_off: int = 1
 
 
+class AgentLabourRulesIn(_Strict):
+    """An agent's own labour rules: each one given replaces the team's for this agent."""
+
+    min_rest_hours: float | None = None
+    max_consecutive_days: int | None = None
+    min_days_off_per_week: int | None = None
+    min_consecutive_days_off: int | None = None
+
+    def over(self, team_rules: LabourRules, agent_id: str) -> LabourRules:
+        """The team's rules with this agent's changes; InvalidInput naming the agent if they do not fit."""
+        try:
+            return replace(team_rules, **self.model_dump(exclude_none=True))
+        except InvalidInput as exc:
+            raise InvalidInput(
+                [
+                    InputIssue(f"agent {agent_id!r}: {i.reason}", column=f"agents.{agent_id}.labour_rules")
+                    for i in exc.issues
+                ]
+            ) from exc
+
+
 class AgentIn(_Strict):
     """An agent of the team."""
 
@@ -103,7 +125,10 @@ class AgentIn(_Strict):
     skills: list[str] = Field(min_length=1)
     min_hours_per_week: float = 0.0
     max_hours_per_week: float = 40.0
+    min_shifts_per_week: int = 0
+    max_shifts_per_week: int | None = None
     shift_rules: ShiftRulesIn | None = None
+    labour_rules: AgentLabourRulesIn | None = None
 
 
 class TeamIn(_Strict):
@@ -120,6 +145,7 @@ class TeamIn(_Strict):
 
     def to_domain(self) -> Team:
         """The domain team; raises InvalidInput when the values do not fit together."""
+        labour_rules = LabourRules(**self.labour_rules.model_dump())
         return Team(
             name=self.name,
             tz=self.tz,
@@ -127,7 +153,7 @@ class TeamIn(_Strict):
             shrinkage=self.shrinkage,
             queues=tuple(QueueSpec(**q.model_dump()) for q in self.queues),
             shift_rules=self.shift_rules.to_domain(),
-            labour_rules=LabourRules(**self.labour_rules.model_dump()),
+            labour_rules=labour_rules,
             agents=tuple(
                 Agent(
                     id=a.id,
@@ -137,6 +163,9 @@ class TeamIn(_Strict):
                     min_hours_per_week=a.min_hours_per_week,
                     max_hours_per_week=a.max_hours_per_week,
                     shift_rules=None if a.shift_rules is None else a.shift_rules.to_domain(),
+                    labour_rules=None if a.labour_rules is None else a.labour_rules.over(labour_rules, a.id),
+                    min_shifts_per_week=a.min_shifts_per_week,
+                    max_shifts_per_week=a.max_shifts_per_week,
                 )
                 for a in self.agents
             ),
@@ -185,6 +214,10 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
             ],
         }
 
+    def own_labour_rules(r: LabourRules) -> dict[str, Any]:
+        """An agent's labour rules where they differ from the team's."""
+        return {k: v for k, v in asdict(r).items() if getattr(team.labour_rules, k) != v}
+
     return {
         "name": team.name,
         "tz": team.tz,
@@ -204,6 +237,9 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
                 "min_hours_per_week": a.min_hours_per_week,
                 "max_hours_per_week": a.max_hours_per_week,
                 **({} if a.shift_rules is None else {"shift_rules": rules(a.shift_rules)}),
+                **({} if a.labour_rules is None else {"labour_rules": own_labour_rules(a.labour_rules)}),
+                **({} if a.min_shifts_per_week == 0 else {"min_shifts_per_week": a.min_shifts_per_week}),
+                **({} if a.max_shifts_per_week is None else {"max_shifts_per_week": a.max_shifts_per_week}),
             }
             for a in team.agents
         ],

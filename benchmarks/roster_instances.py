@@ -254,7 +254,7 @@ def agent_capacity_hours(
     """Upper bound of the agent's on-queue hours in the week (see the module docstring)."""
     rules = team.shift_rules_of(agent)
     days_off = sum(1 for d in week.days if any(e.kind == "time_off" and e.applies_to(d) for e in entries))
-    days = min(len(week.days) - team.labour_rules.min_days_off_per_week, len(week.days) - days_off)
+    days = min(len(week.days) - team.labour_rules_of(agent).min_days_off_per_week, len(week.days) - days_off)
     longest_minutes = round(max(rules.lengths_hours) * 60)
     break_minutes = sum(b.duration_minutes for b in rules.breaks_for(longest_minutes))
     on_queue_share = 1 - break_minutes / longest_minutes

@@ -385,7 +385,7 @@ def name_shifts(
     ]
     lowest = min(
         min_hours_after_time_off(
-            a, p.team.labour_rules.min_days_off_per_week, p.entries_of(a.id), p.week.days
+            a, p.team.labour_rules_of(a).min_days_off_per_week, p.entries_of(a.id), p.week.days
         )
         for a in agents
     )

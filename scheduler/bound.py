@@ -93,7 +93,10 @@ class BackgroundRelaxation:
         self._thread.start()
 
     def _solve(self) -> None:
-        self._bound = relaxation_bound(self._model, self._deadline)
+        try:
+            self._bound = relaxation_bound(self._model, self._deadline)
+        except ValueError:  # a rule written as something other than linear rows: no LP bound
+            self._bound = None
 
     def bound(self) -> float:
         """The bound, waiting for it until the deadline at most; -inf if the LP did not finish."""

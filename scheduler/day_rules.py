@@ -65,7 +65,11 @@ def _negated(day: Day) -> Day:
 
 
 def _add_clause(m: cp_model.CpModel, literals: Sequence[Day]) -> None:
-    """At least one of `literals` true; constants settle or drop out."""
+    """At least one of `literals` true; constants settle or drop out.
+
+    Written as a linear row (`sum >= 1`), not a bool_or: CP-SAT's presolve turns it into the same
+    clause, and the LP relaxation (`scheduler/bound.py`) can read the model.
+    """
     if any(x is True for x in literals):
         return
-    m.add_bool_or([x for x in literals if not isinstance(x, bool)])
+    m.add(cp_model.LinearExpr.sum([x for x in literals if not isinstance(x, bool)]) >= 1)

@@ -137,7 +137,7 @@ class ShiftRules:
 
 @dataclass(frozen=True)
 class LabourRules:
-    """Hard labour rules of the team, counted in elapsed time and local days."""
+    """Hard labour rules of the team (or of one agent), counted in elapsed time and local days."""
 
     min_rest_hours: float = 11.0
     max_consecutive_days: int = 6
@@ -154,7 +154,11 @@ class LabourRules:
 
 @dataclass(frozen=True)
 class Agent:
-    """A named agent: home zone, skills (queue names) and weekly hours."""
+    """A named agent: home zone, skills (queue names), weekly contract and own rules.
+
+    The contract is in hours and, when given, in shifts a week. `shift_rules` and `labour_rules`
+    replace the team's for this agent when given.
+    """
 
     id: str
     name: str
@@ -163,6 +167,9 @@ class Agent:
     min_hours_per_week: float = 0.0
     max_hours_per_week: float = 40.0
     shift_rules: ShiftRules | None = None
+    labour_rules: LabourRules | None = None
+    min_shifts_per_week: int = 0
+    max_shifts_per_week: int | None = None  # None: no limit but the hours and days off
 
     def __post_init__(self) -> None:
         _check(bool(self.id.strip()), "an agent needs an id")
@@ -172,6 +179,12 @@ class Agent:
             0 <= self.min_hours_per_week <= self.max_hours_per_week <= 7 * 24,
             f"agent {self.id!r}: weekly hours need 0 <= min ({self.min_hours_per_week}) "
             f"<= max ({self.max_hours_per_week})",
+        )
+        most = 7 if self.max_shifts_per_week is None else self.max_shifts_per_week
+        _check(
+            0 <= self.min_shifts_per_week <= most <= 7,
+            f"agent {self.id!r}: shifts a week need 0 <= min ({self.min_shifts_per_week}) "
+            f"<= max ({self.max_shifts_per_week}) <= 7",
         )
 
 
@@ -220,6 +233,10 @@ class Team:
     def shift_rules_of(self, agent: Agent) -> ShiftRules:
         """The agent's own shift rules, else the team's."""
         return self.shift_rules if agent.shift_rules is None else agent.shift_rules
+
+    def labour_rules_of(self, agent: Agent) -> LabourRules:
+        """The agent's own labour rules, else the team's."""
+        return self.labour_rules if agent.labour_rules is None else agent.labour_rules
 
     def shrinkage_of(self, queue: QueueSpec) -> float:
         """The queue's own shrinkage, else the team's."""

@@ -17,7 +17,7 @@ from scheduler.candidates import Candidate, build_candidates
 from scheduler.domain import Agent
 from scheduler.errors import Infeasible
 from scheduler.model import HARD_RULES, Rule, build_model
-from scheduler.problem import Problem, min_hours_after_time_off
+from scheduler.problem import Problem, min_hours_after_time_off, min_shifts_after_time_off
 
 
 def _day_list(days: list[date]) -> str:
@@ -25,7 +25,7 @@ def _day_list(days: list[date]) -> str:
 
 
 def _hours_check(p: Problem, agent: Agent, shifts: list[Candidate]) -> str | None:
-    rules = p.team.labour_rules
+    rules = p.team.labour_rules_of(agent)
     need = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), p.week.days)
     if need <= 0:
         return None
@@ -67,10 +67,13 @@ AVAILABILITY = "availability"
 
 def _in_words(p: Problem, agent: Agent, family: str) -> str:
     """One rule family of one agent, as a lead would say it."""
-    rules = p.team.labour_rules
+    rules = p.team.labour_rules_of(agent)
+    shifts_low = min_shifts_after_time_off(agent, p.entries_of(agent.id), p.week.days)
+    shifts_high = "" if agent.max_shifts_per_week is None else f"–{agent.max_shifts_per_week}"
     low = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), p.week.days)
     words = {
         "add_weekly_hours": f"a contract of {low:g}–{agent.max_hours_per_week:g} h this week",
+        "add_weekly_shifts": f"a contract of {shifts_low}{shifts_high} shifts this week",
         "add_days_off": f"at least {rules.min_days_off_per_week} days off",
         "add_max_consecutive_days": f"at most {rules.max_consecutive_days} days in a row (last week counted)",
         "add_min_consecutive_days_off": (

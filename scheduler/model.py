@@ -32,7 +32,7 @@ from scheduler.coverage_cost import queue_costs
 from scheduler.day_rules import Day, forbid_short_runs, limit_runs
 from scheduler.domain import Agent, BreakRule, Shift
 from scheduler.errors import Infeasible
-from scheduler.problem import Problem, is_late, min_hours_after_time_off
+from scheduler.problem import Problem, is_late, min_hours_after_time_off, min_shifts_after_time_off
 from scheduler.timegrid import zone
 
 SkillGroup = frozenset[str]
@@ -180,8 +180,8 @@ def add_min_rest(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
     Written as cliques: for each end time e of day d, at most one of "a shift of d ending at
     or after e" and "a later day's shift starting before e + rest".
     """
-    rest = timedelta(hours=p.team.labour_rules.min_rest_hours)
     for agent in p.team.agents:
+        rest = timedelta(hours=p.team.labour_rules_of(agent).min_rest_hours)
         shifts = v.candidates[agent.id]
         if p.previous is not None:
             for prev in p.previous.shifts_of(agent.id):
@@ -202,8 +202,8 @@ def add_min_rest(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
 
 def add_days_off(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     """Hard: each agent has at least `min_days_off_per_week` days off in the week."""
-    working_days = len(p.week.days) - p.team.labour_rules.min_days_off_per_week
     for agent in p.team.agents:
+        working_days = len(p.week.days) - p.team.labour_rules_of(agent).min_days_off_per_week
         days = [x for (aid, _), x in v.day_worked.items() if aid == agent.id]
         m.add(sum(days) <= working_days)
     return []
@@ -243,8 +243,8 @@ def agent_days(v: RosterVars, p: Problem, agent: Agent) -> tuple[date, list[Day]
 
 def add_max_consecutive_days(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     """Hard: no more than `max_consecutive_days` working days in a row, counting last week's roster."""
-    limit = p.team.labour_rules.max_consecutive_days
     for agent in p.team.agents:
+        limit = p.team.labour_rules_of(agent).max_consecutive_days
         first_day, worked = agent_days(v, p, agent)
         limit_runs(m, worked, limit, before=_days_worked_before(p, agent.id, first_day))
     return []
@@ -257,10 +257,10 @@ def add_min_consecutive_days_off(m: cp_model.CpModel, v: RosterVars, p: Problem)
     counts its days from last week's roster (and must go on if they were too few); without
     that roster a block at the start of the week is exempt.
     """
-    minimum = p.team.labour_rules.min_consecutive_days_off
-    if minimum <= 1:
-        return []
     for agent in p.team.agents:
+        minimum = p.team.labour_rules_of(agent).min_consecutive_days_off
+        if minimum <= 1:
+            continue
         first_day, worked = agent_days(v, p, agent)
         off = [(not x) if isinstance(x, bool) else ~x for x in worked]
         forbid_short_runs(m, off, minimum, before=_days_off_before(p, agent.id, first_day, minimum))
@@ -272,11 +272,23 @@ def add_weekly_hours(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pen
     for agent in p.team.agents:
         minutes = sum(c.length_minutes * v.works[c.index] for c in v.candidates[agent.id])
         low = min_hours_after_time_off(
-            agent, p.team.labour_rules.min_days_off_per_week, p.entries_of(agent.id), p.week.days
+            agent, p.team.labour_rules_of(agent).min_days_off_per_week, p.entries_of(agent.id), p.week.days
         )
         m.add(minutes <= round(agent.max_hours_per_week * 60))
         if low > 0:
             m.add(minutes >= round(low * 60))
+    return []
+
+
+def add_weekly_shifts(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Hard: shifts in the week within the agent's contract, when it counts shifts (min less time off)."""
+    for agent in p.team.agents:
+        shifts = [x for (aid, _), x in v.day_worked.items() if aid == agent.id]
+        if agent.max_shifts_per_week is not None:
+            m.add(sum(shifts) <= agent.max_shifts_per_week)
+        low = min_shifts_after_time_off(agent, p.entries_of(agent.id), p.week.days)
+        if low > 0:
+            m.add(sum(shifts) >= low)
     return []
 
 
@@ -578,6 +590,7 @@ HARD_RULES: tuple[Rule, ...] = (
     add_max_consecutive_days,
     add_min_consecutive_days_off,
     add_weekly_hours,
+    add_weekly_shifts,
 )
 # the soft rules that concern one agent alone (the agent-by-agent seed applies them too)
 AGENT_SOFT_RULES: tuple[Rule, ...] = (

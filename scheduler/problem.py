@@ -154,6 +154,14 @@ def min_hours_after_time_off(
     return max(0.0, agent.min_hours_per_week - credit)
 
 
+def min_shifts_after_time_off(
+    agent: Agent, entries: tuple[AvailabilityEntry, ...], days: tuple[date, ...]
+) -> int:
+    """The agent's weekly minimum of shifts, less one for each local day with time off in the week."""
+    credit = sum(1 for d in days if time_off_hours(entries, d) > 0)
+    return max(0, agent.min_shifts_per_week - credit)
+
+
 def requirements_to_arrays(
     frame: pd.DataFrame, team: Team, week: PlanningWeek, column: str = "scheduled_needed"
 ) -> dict[str, np.ndarray]:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from scheduler.domain import Agent, AvailabilityEntry, BreakRule, Shift
-from scheduler.problem import Problem, min_hours_after_time_off
+from scheduler.problem import Problem, min_hours_after_time_off, min_shifts_after_time_off
 from scheduler.timegrid import zone
 
 _EPS_HOURS = 1e-6
@@ -146,7 +146,7 @@ def _availability_problems(entries: tuple[AvailabilityEntry, ...], agent: Agent,
 
 def _check_agent_week(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violation]:
     out: list[Violation] = []
-    rules = p.team.labour_rules
+    rules = p.team.labour_rules_of(agent)
     per_day: dict[date, int] = defaultdict(int)
     for s in mine:
         per_day[s.local_date] += 1
@@ -198,8 +198,21 @@ def _check_agent_week(p: Problem, agent: Agent, mine: list[Shift]) -> list[Viola
         )
     if hours < low - _EPS_HOURS:
         out.append(Violation("weekly hours", agent.id, None, f"{hours:g} h below the minimum {low:g} h"))
+    out.extend(_shift_count_problems(p, agent, len(mine)))
     out.extend(_pinned_problems(p, agent, mine))
     out.extend(_locked_problems(p, agent, mine))
+    return out
+
+
+def _shift_count_problems(p: Problem, agent: Agent, count: int) -> list[Violation]:
+    """The week's shifts against a contract in shifts (its minimum less one per day of time off)."""
+    out = []
+    most = agent.max_shifts_per_week
+    if most is not None and count > most:
+        out.append(Violation("weekly shifts", agent.id, None, f"{count} shifts; at most {most} allowed"))
+    least = min_shifts_after_time_off(agent, p.entries_of(agent.id), p.week.days)
+    if count < least:
+        out.append(Violation("weekly shifts", agent.id, None, f"{count} shifts; at least {least} needed"))
     return out
 
 
@@ -284,7 +297,7 @@ def _short_blocks_of_days_off(
 ) -> list[Violation]:
     """Blocks of days off shorter than `min_consecutive_days_off` that a worked day of this week ends
     (a block still open at the end of the week may go on; one of unknown start is not judged)."""
-    minimum = p.team.labour_rules.min_consecutive_days_off
+    minimum = p.team.labour_rules_of(agent).min_consecutive_days_off
     first = _week_local_days(p, agent)[0]
     out: list[Violation] = []
     for day in sorted(worked):

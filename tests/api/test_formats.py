@@ -156,6 +156,43 @@ def test_team_skill_for_unknown_queue(tmp_path: Path) -> None:
         read_team(write(tmp_path, "team.yaml", text))
 
 
+AGENT_RULES_TEAM = """name: T
+tz: UTC
+queues:
+  - {name: chat, channel: chat}
+labour_rules: {min_rest_hours: 11, max_consecutive_days: 6, min_days_off_per_week: 2}
+agents:
+  - {id: a, name: A, tz: UTC, skills: [chat], min_shifts_per_week: 3, max_shifts_per_week: 4,
+     labour_rules: {max_consecutive_days: 3, min_consecutive_days_off: 2}}
+  - {id: b, name: B, tz: UTC, skills: [chat]}
+"""
+
+
+def test_agents_own_labour_rules_and_shift_counts_change_only_what_they_name(tmp_path: Path) -> None:
+    from api.schemas import team_from_mapping, team_to_mapping
+
+    team = read_team(write(tmp_path, "team.yaml", AGENT_RULES_TEAM))
+    a, b = team.agents
+    own = team.labour_rules_of(a)
+    assert (own.max_consecutive_days, own.min_consecutive_days_off, own.min_rest_hours) == (3, 2, 11.0)
+    assert team.labour_rules_of(b) == team.labour_rules
+    assert (a.min_shifts_per_week, a.max_shifts_per_week, b.max_shifts_per_week) == (3, 4, None)
+    assert team_from_mapping(team_to_mapping(team)) == team
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        ("min_consecutive_days_off: 2", "min_consecutive_days_off: 0", "agent 'a': min_consecutive_days_off"),
+        ("max_shifts_per_week: 4", "max_shifts_per_week: 9", "agent 'a': shifts a week need"),
+        ("max_shifts_per_week: 4", "max_shifts_per_week: 2", "agent 'a': shifts a week need"),
+    ],
+)
+def test_bad_agent_rules_name_the_agent(tmp_path: Path, old: str, new: str, reason: str) -> None:
+    with pytest.raises(InvalidInput, match=reason):
+        read_team(write(tmp_path, "team.yaml", AGENT_RULES_TEAM.replace(old, new)))
+
+
 def test_requirements_missing_column(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="missing column"):
         read_requirements(write(tmp_path, "req.csv", "queue,ds,volume\nchat,2026-03-02T00:00:00Z,1\n"))

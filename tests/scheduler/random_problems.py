@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -20,6 +21,29 @@ ZONES = (
 )
 # weeks that hold a DST change somewhere among ZONES, and a quiet one
 WEEKS = (date(2026, 3, 2), date(2026, 3, 23), date(2026, 10, 26), date(2026, 9, 28), date(2026, 6, 15))
+
+
+def own_rules(agents: list[Agent], team_rules: LabourRules, seed: int) -> list[Agent]:
+    """Some agents with their own labour rules, some with a contract in shifts (drawn apart from
+    the rest of the problem, so the other draws stay as they were)."""
+    rng = np.random.default_rng(seed + 7919)
+    out = []
+    for agent in agents:
+        if rng.random() < 0.3:
+            own = replace(
+                team_rules,
+                min_rest_hours=float(rng.integers(8, 13)),
+                max_consecutive_days=int(rng.integers(2, 7)),
+                min_consecutive_days_off=int(rng.integers(1, 3)),
+            )
+            agent = replace(agent, labour_rules=own)
+        if rng.random() < 0.3:
+            least = int(rng.integers(0, 3))
+            agent = replace(
+                agent, min_shifts_per_week=least, max_shifts_per_week=least + int(rng.integers(2, 4))
+            )
+        out.append(agent)
+    return out
 
 
 def random_problem(seed: int) -> Problem:
@@ -55,7 +79,7 @@ def random_problem(seed: int) -> Problem:
         skills = tuple(str(x) for x in rng.choice(names, size=count, replace=False))
         low = float(rng.choice([0, 8, 16, 24]))
         agents.append(Agent(f"a{i}", f"Agent {i}", tz, skills, low, low + float(rng.choice([8, 16, 24]))))
-    team = Team("Random", team_tz, queues, tuple(agents), 15, 0.2, rules, labour)
+    team = Team("Random", team_tz, queues, tuple(own_rules(agents, labour, seed)), 15, 0.2, rules, labour)
     week = PlanningWeek(WEEKS[int(rng.integers(len(WEEKS)))], team_tz, 15)
     n = week.grid.n_intervals
     phase = rng.uniform(0, 2 * np.pi, size=len(queues))

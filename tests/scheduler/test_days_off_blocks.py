@@ -9,9 +9,11 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pytest
 
+from scheduler.bound import relaxation_bound
 from scheduler.domain import Agent, AvailabilityEntry, LabourRules, QueueSpec, Roster, Shift, ShiftRules, Team
 from scheduler.errors import Infeasible
 from scheduler.explain import conflicting_rules
+from scheduler.model import build_model
 from scheduler.problem import Problem
 from scheduler.solve import SolveSettings, solve
 from scheduler.timegrid import UTC, PlanningWeek
@@ -95,6 +97,13 @@ def test_the_rule_is_named_when_it_conflicts() -> None:
     assert "add_min_consecutive_days_off" in conflicting_rules(p, full_time)
     with pytest.raises(Infeasible, match="blocks of at least 3 days"):
         solve(p, FAST)
+
+
+def test_the_rule_keeps_the_model_linear_for_the_lp_bound() -> None:
+    """Blocks of days off are linear rows, so the LP relaxation bound still reads the model."""
+    p = problem(MAYA, WEDNESDAY_OFF, min_days_off_per_week=1, min_consecutive_days_off=3)
+    model, _, _ = build_model(p)
+    assert relaxation_bound(model) is not None
 
 
 def next_week(p: Problem, roster: Roster) -> Problem:

@@ -205,3 +205,31 @@ def test_days_off_in_blocks(worked: list[int], previous: list[int] | None, broke
     shifts = [shift(d, 9) for d in worked]
     assert ("days off in blocks" in rules_broken(p, shifts)) is broken
     assert "days off in blocks" not in rules_broken(replace(p, team=team()), shifts)  # no rule by default
+
+
+def test_an_agents_own_labour_rules_replace_the_teams() -> None:
+    p = problem(max_consecutive_days=6)
+    maya = replace(
+        p.team.agents[0], labour_rules=LabourRules(max_consecutive_days=3, min_days_off_per_week=0)
+    )
+    own = replace(p, team=replace(p.team, agents=(maya, p.team.agents[1])))
+    four_days = [shift(d, 9) for d in range(4)]
+    assert "consecutive days" in rules_broken(own, four_days)
+    assert "consecutive days" not in rules_broken(p, four_days)
+
+
+@pytest.mark.parametrize(
+    ("least", "most", "days", "time_off", "broken"),
+    [
+        (0, 3, 4, False, True),  # four shifts, at most three
+        (0, 3, 3, False, False),
+        (3, None, 2, False, True),  # two shifts, at least three
+        (3, None, 2, True, False),  # a day of time off takes one from the minimum
+    ],
+)
+def test_shift_count_contracts(least: int, most: int | None, days: int, time_off: bool, broken: bool) -> None:
+    entries = (AvailabilityEntry("maya", "time_off", on_date=date(2026, 3, 6)),) if time_off else ()
+    p = problem(entries)
+    maya = replace(p.team.agents[0], min_shifts_per_week=least, max_shifts_per_week=most)
+    counted = replace(p, team=replace(p.team, agents=(maya, p.team.agents[1])))
+    assert ("weekly shifts" in rules_broken(counted, [shift(d, 9) for d in range(days)])) is broken
