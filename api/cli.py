@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -92,12 +93,16 @@ def roster_command(
         str | None, typer.Option(help="re-roster: keep published shifts starting before this ISO instant")
     ] = None,
     objective: Annotated[
-        str, typer.Option(help="headcount (agents missing) or service_level (contacts missed, live queues)")
-    ] = "headcount",
+        str | None,
+        typer.Option(
+            help="headcount (agents missing) or service_level (contacts missed, live queues); "
+            "default: the team file's weights.objective"
+        ),
+    ] = None,
 ) -> None:
     """Build the week's roster for a team from its requirements (or re-roster a published week)."""
     from api.formats import read_availability, read_requirements, read_roster, read_team
-    from scheduler.problem import Problem, Weights, requirements_to_arrays
+    from scheduler.problem import Problem, requirements_to_arrays
     from scheduler.timegrid import PlanningWeek, parse_instant, parse_iso_date
 
     try:
@@ -115,7 +120,7 @@ def roster_command(
             previous=last,
             published=in_force,
             locked_before_utc=None if lock_before is None else parse_instant(lock_before, "--lock-before"),
-            weights=Weights(objective=objective),
+            weights=the_team.weights if objective is None else replace(the_team.weights, objective=objective),
             volume=requirements_to_arrays(frame, the_team, the_week, "volume"),
             aht_s=requirements_to_arrays(frame, the_team, the_week, "aht_s"),
         )
@@ -187,6 +192,7 @@ def demo_command(
             the_week,
             requirements_to_arrays(requirements, team, the_week),
             entries,
+            weights=team.weights,
             volume=requirements_to_arrays(requirements, team, the_week, "volume"),
             aht_s=requirements_to_arrays(requirements, team, the_week, "aht_s"),
         )

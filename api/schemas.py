@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from scheduler.domain import Agent, BreakRule, LabourRules, QueueSpec, ShiftRules, Team
+from scheduler.domain import Agent, BreakRule, LabourRules, QueueSpec, ShiftRules, Team, Weights
 from scheduler.errors import InputIssue, InvalidInput
 from scheduler.timegrid import MINUTES_PER_DAY
 
@@ -95,6 +95,28 @@ class LabourRulesIn(_Strict):
     min_consecutive_days_off: int = 1
 
 
+class WeightsIn(_Strict):
+    """Weights of the soft rules in objective points (`scheduler.domain.Weights`); each one left out
+    keeps its default."""
+
+    objective: Literal["headcount", "service_level"] = "headcount"
+    missed_contact: int = Field(default=Weights.missed_contact, ge=0)
+    under_per_agent_interval: int = Field(default=Weights.under_per_agent_interval, ge=0)
+    under_step_per_agent_interval: int = Field(default=Weights.under_step_per_agent_interval, ge=0)
+    under_tiers: int = Field(default=Weights.under_tiers, ge=0)
+    over_per_agent_interval: int = Field(default=Weights.over_per_agent_interval, ge=0)
+    avoid_per_hour: int = Field(default=Weights.avoid_per_hour, ge=0)
+    preferred_per_hour: int = Field(default=Weights.preferred_per_hour, ge=0)
+    change_per_shift: int = Field(default=Weights.change_per_shift, ge=0)
+    isolated_day_off: int = Field(default=Weights.isolated_day_off, ge=0)
+    extra_start_time: int = Field(default=Weights.extra_start_time, ge=0)
+    weekend_spread_per_day: int = Field(default=Weights.weekend_spread_per_day, ge=0)
+    late_spread_per_shift: int = Field(default=Weights.late_spread_per_shift, ge=0)
+    late_shift_ends_after_minute: int = Field(
+        default=Weights.late_shift_ends_after_minute, ge=0, le=MINUTES_PER_DAY
+    )
+
+
 class AgentLabourRulesIn(_Strict):
     """An agent's own labour rules: each one given replaces the team's for this agent."""
 
@@ -141,6 +163,7 @@ class TeamIn(_Strict):
     queues: list[QueueIn] = Field(min_length=1)
     shift_rules: ShiftRulesIn = Field(default_factory=ShiftRulesIn)
     labour_rules: LabourRulesIn = Field(default_factory=LabourRulesIn)
+    weights: WeightsIn = Field(default_factory=WeightsIn)
     agents: list[AgentIn] = Field(min_length=1)
 
     def to_domain(self) -> Team:
@@ -154,6 +177,7 @@ class TeamIn(_Strict):
             queues=tuple(QueueSpec(**q.model_dump()) for q in self.queues),
             shift_rules=self.shift_rules.to_domain(),
             labour_rules=labour_rules,
+            weights=Weights(**self.weights.model_dump()),
             agents=tuple(
                 Agent(
                     id=a.id,
@@ -193,6 +217,11 @@ def team_from_mapping(data: dict[str, Any]) -> Team:
         ) from exc
 
 
+def _changed(value: Any, default: Any) -> dict[str, Any]:
+    """The fields of a dataclass that differ from `default`'s."""
+    return {k: v for k, v in asdict(value).items() if getattr(default, k) != v}
+
+
 def team_to_mapping(team: Team) -> dict[str, Any]:
     """The team-file mapping of a domain team (the inverse of `team_from_mapping`)."""
 
@@ -214,10 +243,6 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
             ],
         }
 
-    def own_labour_rules(r: LabourRules) -> dict[str, Any]:
-        """An agent's labour rules where they differ from the team's."""
-        return {k: v for k, v in asdict(r).items() if getattr(team.labour_rules, k) != v}
-
     return {
         "name": team.name,
         "tz": team.tz,
@@ -228,6 +253,7 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
         ],
         "shift_rules": rules(team.shift_rules),
         "labour_rules": LabourRulesIn.model_validate(team.labour_rules, from_attributes=True).model_dump(),
+        **({"weights": changed_weights} if (changed_weights := _changed(team.weights, Weights())) else {}),
         "agents": [
             {
                 "id": a.id,
@@ -237,7 +263,11 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
                 "min_hours_per_week": a.min_hours_per_week,
                 "max_hours_per_week": a.max_hours_per_week,
                 **({} if a.shift_rules is None else {"shift_rules": rules(a.shift_rules)}),
-                **({} if a.labour_rules is None else {"labour_rules": own_labour_rules(a.labour_rules)}),
+                **(
+                    {}
+                    if a.labour_rules is None
+                    else {"labour_rules": _changed(a.labour_rules, team.labour_rules)}
+                ),
                 **({} if a.min_shifts_per_week == 0 else {"min_shifts_per_week": a.min_shifts_per_week}),
                 **({} if a.max_shifts_per_week is None else {"max_shifts_per_week": a.max_shifts_per_week}),
             }

@@ -23,8 +23,8 @@ from itertools import pairwise
 
 import numpy as np
 
-from scheduler.domain import QueueSpec
-from scheduler.problem import Problem, Weights
+from scheduler.domain import QueueSpec, Weights
+from scheduler.problem import Problem
 from scheduler.staffing import service_metrics
 
 

@@ -7,7 +7,7 @@ Small frozen dataclasses with checks in `__post_init__`; pydantic schemas live a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Literal, get_args
 
@@ -188,6 +188,49 @@ class Agent:
         )
 
 
+OBJECTIVES = ("headcount", "service_level")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the soft rules, in objective points; a lead may change them."""
+
+    # "headcount": points per missing agent (below); "service_level": points per contact
+    # expected not to be answered within target (live queues with a forecast volume)
+    objective: str = "headcount"
+    missed_contact: int = 200
+    under_per_agent_interval: int = 100
+    # each further missing agent in the same interval costs this much more than the one before,
+    # for the first `under_tiers` missing agents (convex: shortage is spread thin)
+    under_step_per_agent_interval: int = 50
+    under_tiers: int = 4
+    over_per_agent_interval: int = 2
+    avoid_per_hour: int = 20
+    preferred_per_hour: int = 5
+    # re-rostering: each published shift dropped or moved, and each new working day, costs this
+    change_per_shift: int = 400
+    # a single day off between two working days
+    isolated_day_off: int = 40
+    # each start time an agent has in the week beyond their first
+    extra_start_time: int = 15
+    # the gap between the agents with most and fewest weekend days / late shifts
+    weekend_spread_per_day: int = 30
+    late_spread_per_shift: int = 20
+    late_shift_ends_after_minute: int = 21 * 60  # local clock; shifts past midnight count too
+
+    def __post_init__(self) -> None:
+        _check(
+            self.objective in OBJECTIVES,
+            f"objective must be one of {', '.join(OBJECTIVES)}, got {self.objective!r}",
+        )
+        negative = [f.name for f in fields(self) if f.name != "objective" and getattr(self, f.name) < 0]
+        _check(not negative, f"weights must not be negative: {', '.join(negative)}")
+        _check(
+            self.late_shift_ends_after_minute <= MINUTES_PER_DAY,
+            "late_shift_ends_after_minute must lie in 0..1440",
+        )
+
+
 @dataclass(frozen=True)
 class Team:
     """A support team: zone, grid, queues, shrinkage, rules and agents."""
@@ -200,6 +243,7 @@ class Team:
     shrinkage: float = 0.3
     shift_rules: ShiftRules = field(default_factory=ShiftRules)
     labour_rules: LabourRules = field(default_factory=LabourRules)
+    weights: Weights = field(default_factory=Weights)  # of the soft rules, the lead's to change
 
     def __post_init__(self) -> None:
         zone(self.tz)

@@ -9,45 +9,9 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from scheduler.domain import Agent, AvailabilityEntry, QueueSpec, Roster, Shift, Team
+from scheduler.domain import Agent, AvailabilityEntry, QueueSpec, Roster, Shift, Team, Weights
 from scheduler.errors import InvalidInput
 from scheduler.timegrid import MINUTES_PER_DAY, PlanningWeek, require_aware, zone
-
-OBJECTIVES = ("headcount", "service_level")
-
-
-@dataclass(frozen=True)
-class Weights:
-    """Weights of the soft rules, in objective points; a lead may change them."""
-
-    # "headcount": points per missing agent (below); "service_level": points per contact
-    # expected not to be answered within target (live queues with a forecast volume)
-    objective: str = "headcount"
-    missed_contact: int = 200
-    under_per_agent_interval: int = 100
-    # each further missing agent in the same interval costs this much more than the one before,
-    # for the first `under_tiers` missing agents (convex: shortage is spread thin)
-    under_step_per_agent_interval: int = 50
-    under_tiers: int = 4
-    over_per_agent_interval: int = 2
-    avoid_per_hour: int = 20
-    preferred_per_hour: int = 5
-    # re-rostering: each published shift dropped or moved, and each new working day, costs this
-    change_per_shift: int = 400
-    # a single day off between two working days
-    isolated_day_off: int = 40
-    # each start time an agent has in the week beyond their first
-    extra_start_time: int = 15
-    # the gap between the agents with most and fewest weekend days / late shifts
-    weekend_spread_per_day: int = 30
-    late_spread_per_shift: int = 20
-    late_shift_ends_after_minute: int = 21 * 60  # local clock; shifts past midnight count too
-
-    def __post_init__(self) -> None:
-        if self.objective not in OBJECTIVES:
-            raise InvalidInput(f"objective must be one of {', '.join(OBJECTIVES)}, got {self.objective!r}")
-        if min(self.under_per_agent_interval, self.missed_contact, self.under_tiers) < 0:
-            raise InvalidInput("weights must not be negative")
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,7 +31,7 @@ class Problem:
     week: PlanningWeek
     required: Mapping[str, np.ndarray]
     availability: tuple[AvailabilityEntry, ...] = ()
-    weights: Weights = field(default_factory=Weights)
+    weights: Weights = field(default_factory=Weights)  # the team's, as a rule (`Team.weights`)
     previous: Roster | None = None
     pinned: tuple[Shift, ...] = ()
     published: Roster | None = None

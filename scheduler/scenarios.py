@@ -858,6 +858,7 @@ def evaluate(
         plan.week,
         requirement_arrays(plan, variant),
         tuple(e for e in plan.availability if e.agent_id in kept),
+        weights=variant.team.weights,
     )
     result = solve(problem, settings or SolveSettings(time_limit_s=5.0, workers=1))
     return measure(plan, variant, scenario.name, depth, result.roster, roster_status=result.status)

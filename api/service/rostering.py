@@ -51,6 +51,7 @@ def build_problem(params: dict[str, Any], requirements: pd.DataFrame) -> Problem
         pinned=pinned_shifts(params),
         published=published,
         locked_before_utc=None if lock is None else datetime.fromisoformat(lock),
+        weights=team.weights,
         volume=_arrays_if_present(requirements, team, week, "volume"),
         aht_s=_arrays_if_present(requirements, team, week, "aht_s"),
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from api.cli import DEMO_WEEK, app
@@ -153,3 +154,21 @@ def test_scenarios_command_refuses_a_bad_change(demo_dir: Path, tmp_path: Path) 
     result = CliRunner().invoke(app, ["scenarios", str(plan)])
     assert result.exit_code == 2
     assert "odd" in result.output
+
+
+def test_roster_command_uses_the_team_files_weights(demo_dir: Path, tmp_path: Path) -> None:
+    """A lead sets the objective and the weights in the team file; --objective still overrides it."""
+    mapping = yaml.safe_load((demo_dir / "team.yaml").read_text(encoding="utf-8"))
+    mapping["weights"] = {"objective": "service_level", "isolated_day_off": 0}
+    team_file = tmp_path / "team.yaml"
+    team_file.write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    args = [
+        "roster", "--team", str(team_file), "--requirements", str(demo_dir / "requirements.csv"),
+        "--week", DEMO_WEEK.isoformat(), "--out", str(tmp_path / "roster.csv"), "--time-limit", "3",
+    ]  # fmt: skip
+    by_level = CliRunner().invoke(app, args)
+    assert by_level.exit_code == 0, by_level.output
+    assert "contacts not answered within target" in by_level.output
+    by_headcount = CliRunner().invoke(app, [*args, "--objective", "headcount"])
+    assert by_headcount.exit_code == 0, by_headcount.output
+    assert "contacts not answered within target" not in by_headcount.output

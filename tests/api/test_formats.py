@@ -223,3 +223,27 @@ def test_roster_with_breaks_and_queue_changes_round_trips(tmp_path: Path) -> Non
     write_roster_csv(Roster(team.name, date(2026, 11, 2), (shift,)), team, path)
     assert "work" in path.read_text(encoding="utf-8")
     assert read_roster(path, team).shifts == (shift,)
+
+
+def test_team_weights_round_trip_and_bad_ones_are_named(tmp_path: Path) -> None:
+    from api.schemas import team_from_mapping, team_to_mapping
+
+    text = AGENT_RULES_TEAM.replace(
+        "agents:", "weights: {objective: service_level, isolated_day_off: 0}\nagents:"
+    )
+    team = read_team(write(tmp_path, "team.yaml", text))
+    assert (team.weights.objective, team.weights.isolated_day_off) == ("service_level", 0)
+    assert team.weights.under_per_agent_interval == 100  # left out: the default
+    assert team_to_mapping(team)["weights"] == {"objective": "service_level", "isolated_day_off": 0}
+    assert team_from_mapping(team_to_mapping(team)) == team
+    for bad, column in [
+        ("isolated_dayoff: 1", "weights.isolated_dayoff"),
+        ("avoid_per_hour: -5", "weights.avoid_per_hour"),
+    ]:
+        with pytest.raises(InvalidInput) as caught:
+            read_team(
+                write(
+                    tmp_path, "bad.yaml", AGENT_RULES_TEAM.replace("agents:", f"weights: {{{bad}}}\nagents:")
+                )
+            )
+        assert caught.value.issues[0].column == column

@@ -10,8 +10,8 @@ import pytest
 from scheduler.assign import assign_interval
 from scheduler.construct import best_cover
 from scheduler.coverage_cost import headcount_points
+from scheduler.domain import Weights
 from scheduler.model import SkillGroup
-from scheduler.problem import Weights
 
 QUEUES = ("chat", "email", "voice")
 

@@ -12,10 +12,19 @@ from ortools.sat.python import cp_model
 from scheduler.bound import relaxation_bound
 from scheduler.column_bound import CoverageMaster, WeekPricer, column_generation_bound, week_cost
 from scheduler.construct import agent_weeks, seed_from_weeks, seed_values
-from scheduler.domain import Agent, AvailabilityEntry, BreakRule, LabourRules, QueueSpec, ShiftRules, Team
+from scheduler.domain import (
+    Agent,
+    AvailabilityEntry,
+    BreakRule,
+    LabourRules,
+    QueueSpec,
+    ShiftRules,
+    Team,
+    Weights,
+)
 from scheduler.errors import Infeasible
 from scheduler.model import build_model, model_objective
-from scheduler.problem import Problem, Weights
+from scheduler.problem import Problem
 from scheduler.solve import COLUMN_BOUND_MIN_TIME_S, SolveSettings, solve
 from scheduler.timegrid import PlanningWeek
 from tests.scheduler.random_problems import random_problem

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from scheduler.coverage_cost import convex_rows, queue_costs
-from scheduler.domain import Agent, LabourRules, QueueSpec, ShiftRules, Team
+from scheduler.domain import Agent, LabourRules, QueueSpec, ShiftRules, Team, Weights
 from scheduler.errors import InvalidInput
-from scheduler.problem import Problem, Weights
+from scheduler.problem import Problem
 from scheduler.report import service
 from scheduler.solve import SolveSettings, solve
 from scheduler.timegrid import PlanningWeek
@@ -82,3 +82,10 @@ def test_rounded_rows_are_made_convex() -> None:
 def test_unknown_objective_is_refused() -> None:
     with pytest.raises(InvalidInput, match="objective"):
         dataclasses.replace(Weights(), objective="happiness")
+
+
+def test_weights_must_not_be_negative() -> None:
+    with pytest.raises(InvalidInput, match="isolated_day_off"):
+        Weights(isolated_day_off=-1)
+    with pytest.raises(InvalidInput, match="objective"):
+        Weights(objective="fastest")
