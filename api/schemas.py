@@ -112,6 +112,7 @@ class WeightsIn(_Strict):
     extra_start_time: int = Field(default=Weights.extra_start_time, ge=0)
     weekend_spread_per_day: int = Field(default=Weights.weekend_spread_per_day, ge=0)
     late_spread_per_shift: int = Field(default=Weights.late_spread_per_shift, ge=0)
+    night_spread_per_shift: int = Field(default=Weights.night_spread_per_shift, ge=0)
     late_shift_ends_after_minute: int = Field(
         default=Weights.late_shift_ends_after_minute, ge=0, le=MINUTES_PER_DAY
     )

@@ -216,6 +216,8 @@ class Weights:
     # the gap between the agents with most and fewest weekend days / late shifts
     weekend_spread_per_day: int = 30
     late_spread_per_shift: int = 20
+    # the gap between the agents with most and fewest night shifts (`scheduler.problem.is_night`)
+    night_spread_per_shift: int = 20
     late_shift_ends_after_minute: int = 21 * 60  # local clock; shifts past midnight count too
 
     def __post_init__(self) -> None:

@@ -32,7 +32,7 @@ from scheduler.coverage_cost import queue_costs
 from scheduler.day_rules import Day, forbid_short_runs, limit_runs
 from scheduler.domain import Agent, BreakRule, Shift
 from scheduler.errors import Infeasible
-from scheduler.problem import Problem, is_late, min_hours_after_time_off, min_shifts_after_time_off
+from scheduler.problem import Problem, is_late, is_night, min_hours_after_time_off, min_shifts_after_time_off
 from scheduler.timegrid import zone
 
 SkillGroup = frozenset[str]
@@ -551,6 +551,7 @@ def add_fair_shares(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pena
     """
     weekend: list[cp_model.LinearExprT] = []
     late: list[cp_model.LinearExprT] = []
+    night: list[cp_model.LinearExprT] = []
     for agent in p.team.agents:
         shifts = v.candidates[agent.id]
         on_weekend = [v.works[c.index] for c in shifts if c.local_date.weekday() >= 5]
@@ -559,6 +560,9 @@ def add_fair_shares(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pena
         lates = [v.works[c.index] for c in shifts if is_late(p, c.agent_id, c.local_date, c.end_utc)]
         if lates:
             late.append(cp_model.LinearExpr.sum(lates))
+        nights = [v.works[c.index] for c in shifts if is_night(p, c.agent_id, c.start_utc, c.end_utc)]
+        if nights:
+            night.append(cp_model.LinearExpr.sum(nights))
     days = len(p.week.days)
     out = []
     if len(weekend) > 1:
@@ -575,6 +579,14 @@ def add_fair_shares(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pena
                 "late shifts: most minus fewest",
                 _spread(m, late, days, "late_shifts"),
                 p.weights.late_spread_per_shift,
+            )
+        )
+    if len(night) > 1:
+        out.append(
+            Penalty(
+                "night shifts: most minus fewest",
+                _spread(m, night, days, "night_shifts"),
+                p.weights.night_spread_per_shift,
             )
         )
     return out

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 
 from scheduler.domain import Agent, AvailabilityEntry, QueueSpec, Roster, Shift, Team, Weights
 from scheduler.errors import InvalidInput
-from scheduler.timegrid import MINUTES_PER_DAY, PlanningWeek, require_aware, zone
+from scheduler.timegrid import MINUTES_PER_DAY, PlanningWeek, require_aware, wall_to_utc, zone
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,6 +157,35 @@ def requirements_to_arrays(
         mask = (rows["queue"] == queue).to_numpy()
         values[positions[mask]] = rows[column].to_numpy(dtype=float)[mask]
     return out
+
+
+# Night time, on the agent's clock, and the hours of it that make a shift a night shift: the EU
+# Working Time Directive (2003/88/EC, art. 2) has night time span at least seven hours including
+# midnight to 05:00, and a night worker work at least three hours of their day in it.
+NIGHT_FROM_MINUTE = 23 * 60
+NIGHT_UNTIL_MINUTE = 6 * 60
+NIGHT_SHIFT_MIN_MINUTES = 3 * 60
+
+
+def night_minutes(agent_tz: str, start_utc: datetime, end_utc: datetime) -> float:
+    """Elapsed minutes of [start_utc, end_utc) in night time on the agent's clock (DST-aware)."""
+    tz = zone(agent_tz)
+    first = start_utc.astimezone(tz).date() - timedelta(days=1)
+    total = 0.0
+    for k in range((end_utc.astimezone(tz).date() - first).days + 1):
+        evening, morning = first + timedelta(days=k), first + timedelta(days=k + 1)
+        night_start = wall_to_utc(evening, NIGHT_FROM_MINUTE, tz)
+        night_end = wall_to_utc(morning, NIGHT_UNTIL_MINUTE, tz)
+        if night_start is None or night_end is None:  # pragma: no cover - no zone skips these hours
+            continue
+        overlap = min(end_utc, night_end) - max(start_utc, night_start)
+        total += max(0.0, overlap.total_seconds() / 60)
+    return total
+
+
+def is_night(p: Problem, agent_id: str, start_utc: datetime, end_utc: datetime) -> bool:
+    """A night shift: at least `NIGHT_SHIFT_MIN_MINUTES` of it in night time on the agent's clock."""
+    return night_minutes(p.team.agent(agent_id).tz, start_utc, end_utc) >= NIGHT_SHIFT_MIN_MINUTES
 
 
 def is_late(p: Problem, agent_id: str, local_date: date, end_utc: datetime) -> bool:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from scheduler.domain import Roster, Shift, Team
-from scheduler.problem import Problem, is_late
+from scheduler.problem import Problem, is_late, is_night
 from scheduler.staffing import ServiceReport, service_metrics
 from scheduler.timegrid import Grid, zone
 
@@ -107,6 +107,7 @@ class RosterSummary:
     shifts_by_agent: dict[str, int]
     weekend_days_by_agent: dict[str, int]
     late_shifts_by_agent: dict[str, int]
+    night_shifts_by_agent: dict[str, int]
     service_level_by_queue: dict[str, float]  # expected for the week, volume-weighted
 
     def lines(self) -> list[str]:
@@ -123,6 +124,7 @@ class RosterSummary:
             f"hours per agent: {_range(self.hours_by_agent)}",
             f"weekend days per agent: {_range(self.weekend_days_by_agent)}",
             f"late shifts per agent: {_range(self.late_shifts_by_agent)}",
+            f"night shifts per agent: {_range(self.night_shifts_by_agent)}",
         ]
 
 
@@ -143,11 +145,13 @@ def summarize(p: Problem, roster: Roster) -> RosterSummary:
     shifts: dict[str, int] = defaultdict(int)
     weekend: dict[str, int] = defaultdict(int)
     late: dict[str, int] = defaultdict(int)
+    night: dict[str, int] = defaultdict(int)
     for s in roster.shifts:
         hours[s.agent_id] += s.hours
         shifts[s.agent_id] += 1
         weekend[s.agent_id] += int(s.local_date.weekday() >= 5)
         late[s.agent_id] += int(is_late(p, s.agent_id, s.local_date, s.end_utc))
+        night[s.agent_id] += int(is_night(p, s.agent_id, s.start_utc, s.end_utc))
     levels = service(p, roster)
     return RosterSummary(
         agents=len(p.team.agents),
@@ -162,6 +166,7 @@ def summarize(p: Problem, roster: Roster) -> RosterSummary:
         shifts_by_agent={a.id: shifts.get(a.id, 0) for a in p.team.agents},
         weekend_days_by_agent={a.id: weekend.get(a.id, 0) for a in p.team.agents},
         late_shifts_by_agent={a.id: late.get(a.id, 0) for a in p.team.agents},
+        night_shifts_by_agent={a.id: night.get(a.id, 0) for a in p.team.agents},
         service_level_by_queue={q: float(r.week.service_level) for q, r in levels.items()},
     )
 

@@ -17,7 +17,15 @@ from scheduler.assign import assign_interval
 from scheduler.bound import BackgroundRelaxation
 from scheduler.candidates import Candidate, break_activity
 from scheduler.column_bound import ColumnBound, column_generation_bound, heaviest_weeks
-from scheduler.construct import AgentWeeks, TeamWeeks, greedy_seed, seed_from_weeks, seed_values, team_weeks
+from scheduler.construct import (
+    AgentWeeks,
+    Seed,
+    TeamWeeks,
+    greedy_seed,
+    seed_from_weeks,
+    seed_values,
+    team_weeks,
+)
 from scheduler.domain import QueueSpan, Roster, Shift
 from scheduler.errors import Infeasible
 from scheduler.explain import explain_infeasible
@@ -253,23 +261,25 @@ def solve(
     settings = settings or SolveSettings()
     started = time.monotonic()
     model, v, penalties = build_model(p)
-    relaxation = (
-        BackgroundRelaxation(model, started + settings.time_limit_s) if settings.relaxation_bound else None
-    )
+    # the LP stops in time for the roster to be read out within the limit
+    lp_deadline = started + settings.time_limit_s - REPLAY_RESERVE_S
+    relaxation = BackgroundRelaxation(model, lp_deadline) if settings.relaxation_bound else None
     start = warm_start if warm_start is not None else p.published
     deterministic = settings.deterministic_time_limit_s is not None
     proven = float("-inf")
+    warm: Seed | None = None
     search_s = (
         settings.time_limit_s * SEARCH_SHARE if settings.time_limit_s * SEARCH_SHARE >= SEARCH_MIN_S else 0.0
     )
     if deterministic:
         seed = greedy_seed(p, settings.time_limit_s * CONSTRUCTION_SHARE, settings.seed, start, deterministic)
     else:
-        team, proven = _construct(p, settings, start, started, search_s, on_progress)
+        team, proven = _construct(p, settings, start, started, search_s + REPLAY_RESERVE_S, on_progress)
+        warm = _warm_start_seed(team, start)
         if team is not None:
             improve_weeks(
                 team,
-                started + settings.time_limit_s - search_s - REPLAY_RESERVE_S,
+                started + settings.time_limit_s - search_s - REPLAY_RESERVE_S * (1 if warm is None else 2),
                 settings.seed,
                 on_improved=_points_reporter(on_progress, started),
             )
@@ -286,6 +296,7 @@ def solve(
             if relaxation is not None:
                 bound = max(bound, relaxation.bound())
             result = _result(p, v, penalties, replayed, "FEASIBLE", bound, time.monotonic() - started)
+            result = _no_worse_than(p, model, v, penalties, result, warm, started)
             if on_progress is not None:
                 on_progress(Progress(result.objective, result.bound, result.elapsed_s))
             return result
@@ -308,8 +319,45 @@ def solve(
                     f"no roster keeping every hard rule was found in {settings.time_limit_s:g} s; allow more time"
                 ]
             )
-        return _result(p, v, penalties, _replay(model), "FEASIBLE", bound, elapsed_s)
-    return _result(p, v, penalties, solver, solver.status_name(status), bound, elapsed_s)
+        result = _result(p, v, penalties, _replay(model), "FEASIBLE", bound, elapsed_s)
+    else:
+        result = _result(p, v, penalties, solver, solver.status_name(status), bound, elapsed_s)
+    return _no_worse_than(p, model, v, penalties, result, warm, started)
+
+
+def _warm_start_seed(team: TeamWeeks | None, start: Roster | None) -> Seed | None:
+    """The warm start's weeks as a seed, when every agent's week in it keeps the agent's rules."""
+    if team is None or start is None:
+        return None
+    weeks = {}
+    for agent in team.agents:
+        week = team.models[agent.id].week_of(start)
+        if week is None:
+            return None
+        weeks[agent.id] = week
+    return seed_from_weeks(weeks)
+
+
+def _no_worse_than(
+    p: Problem,
+    model: cp_model.CpModel,
+    v: RosterVars,
+    penalties: list[Penalty],
+    result: RosterResult,
+    warm: Seed | None,
+    started: float,
+) -> RosterResult:
+    """The warm start (e.g. the published roster) as it was, if the whole model scores it better
+    than `result`: the agent-by-agent search does not see the fair shares, so it may trade them away."""
+    if warm is None:
+        return result
+    kept = model.clone()
+    kept.clear_hints()  # type: ignore[no-untyped-call]
+    _hint(kept, seed_values(p, v, warm))
+    replayed = _replay(kept, must_fit=False)
+    if replayed is None or replayed.value(model_objective(penalties)) >= result.objective:
+        return result
+    return _result(p, v, penalties, replayed, "FEASIBLE", result.bound, time.monotonic() - started)
 
 
 def _points_reporter(
@@ -332,7 +380,7 @@ def _construct(
     settings: SolveSettings,
     start: Roster | None,
     started: float,
-    search_s: float,
+    kept_s: float,
     on_progress: Callable[[Progress], None] | None,
 ) -> tuple[TeamWeeks | None, float]:
     """The agent-by-agent roster after its descent, and a lower bound by column generation (or -inf).
@@ -343,9 +391,9 @@ def _construct(
     """
     limit_s = settings.time_limit_s
     if not settings.column_bound or limit_s < COLUMN_BOUND_MIN_TIME_S:
-        return team_weeks(
-            p, limit_s - search_s - REPLAY_RESERVE_S - (time.monotonic() - started), settings.seed, start
-        ), (float("-inf"))
+        return team_weeks(p, limit_s - kept_s - (time.monotonic() - started), settings.seed, start), (
+            float("-inf")
+        )
     team = team_weeks(
         p, limit_s * BOUNDED_CONSTRUCTION_SHARE - (time.monotonic() - started), settings.seed, start
     )
@@ -355,7 +403,7 @@ def _construct(
     deadline = started + limit_s * (BOUNDED_CONSTRUCTION_SHARE + COLUMN_BOUND_SHARE)
     found = team.found()
     bound = column_generation_bound(p, deadline, workers, found, seed=settings.seed)
-    restart = _lp_restart(p, bound, found, started + limit_s - search_s - REPLAY_RESERVE_S)
+    restart = _lp_restart(p, bound, found, started + limit_s - kept_s)
     if restart is not None and restart.points() < team.points():
         reporter = _points_reporter(on_progress, started)
         if reporter is not None:

@@ -39,7 +39,9 @@ def test_a_bound_not_ready_by_the_deadline_is_no_bound_and_does_not_wait() -> No
 
 @pytest.mark.parametrize("seed", [1, 4])
 def test_a_solve_with_the_relaxation_bound_keeps_its_time_limit_and_a_valid_bound(seed: int) -> None:
+    """The LP alone takes longer than the limit here (6-9 s on the shared machine); the limit leaves
+    room for the first agent-by-agent roster, which every solve builds whatever its limit."""
     p = random_problem(seed)
-    result = solve(p, SolveSettings(time_limit_s=4.0, workers=2, relaxation_bound=True))
-    assert result.elapsed_s <= 4.0 + 0.5
+    result = solve(p, SolveSettings(time_limit_s=8.0, workers=2, relaxation_bound=True))
+    assert result.elapsed_s <= 8.0 + 0.5
     assert result.bound <= result.objective

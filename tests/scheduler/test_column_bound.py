@@ -29,8 +29,12 @@ from scheduler.solve import COLUMN_BOUND_MIN_TIME_S, SolveSettings, solve
 from scheduler.timegrid import PlanningWeek
 from tests.scheduler.random_problems import random_problem
 
-FAIR_SHARES = ("weekend days: most minus fewest", "late shifts: most minus fewest")
-NO_FAIR_SHARES = Weights(weekend_spread_per_day=0, late_spread_per_shift=0)
+FAIR_SHARES = (
+    "weekend days: most minus fewest",
+    "late shifts: most minus fewest",
+    "night shifts: most minus fewest",
+)
+NO_FAIR_SHARES = Weights(weekend_spread_per_day=0, late_spread_per_shift=0, night_spread_per_shift=0)
 
 
 def tiny_problem(seed: int, weights: Weights = NO_FAIR_SHARES) -> Problem:
@@ -106,7 +110,9 @@ def test_the_bound_never_exceeds_the_proven_optimum(seed: int) -> None:
 
 
 def test_fair_shares_count_zero_in_the_bound() -> None:
-    p = tiny_problem(1, Weights(weekend_spread_per_day=500, late_spread_per_shift=500))
+    p = tiny_problem(
+        1, Weights(weekend_spread_per_day=500, late_spread_per_shift=500, night_spread_per_shift=500)
+    )
     best = solve(p, SolveSettings(time_limit_s=30.0, workers=2))
     bound = column_generation_bound(p, time.monotonic() + 30.0, workers=2)
     assert bound.lower_bound <= best.objective
