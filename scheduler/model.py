@@ -544,51 +544,38 @@ def _spread(m: cp_model.CpModel, counts: list[cp_model.LinearExprT], top: int, n
 
 
 def add_fair_shares(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
-    """Soft: weekends and late shifts are shared: the gap between the agents with most and fewest costs.
+    """Soft: weekends, late shifts and night shifts are shared: the gap between the agents with most
+    and fewest of each costs.
 
     Only agents who could work them at all take part, so a part-timer who never works
     weekends does not force the others to zero.
     """
-    weekend: list[cp_model.LinearExprT] = []
-    late: list[cp_model.LinearExprT] = []
-    night: list[cp_model.LinearExprT] = []
-    for agent in p.team.agents:
-        shifts = v.candidates[agent.id]
-        on_weekend = [v.works[c.index] for c in shifts if c.local_date.weekday() >= 5]
-        if on_weekend:
-            weekend.append(cp_model.LinearExpr.sum(on_weekend))
-        lates = [v.works[c.index] for c in shifts if is_late(p, c.agent_id, c.local_date, c.end_utc)]
-        if lates:
-            late.append(cp_model.LinearExpr.sum(lates))
-        nights = [v.works[c.index] for c in shifts if is_night(p, c.agent_id, c.start_utc, c.end_utc)]
-        if nights:
-            night.append(cp_model.LinearExpr.sum(nights))
-    days = len(p.week.days)
+    w = p.weights
+    kinds: tuple[tuple[str, str, int, Callable[[Candidate], bool]], ...] = (
+        ("weekend_days", "weekend days", w.weekend_spread_per_day, lambda c: c.local_date.weekday() >= 5),
+        (
+            "late_shifts",
+            "late shifts",
+            w.late_spread_per_shift,
+            lambda c: is_late(p, c.agent_id, c.local_date, c.end_utc),
+        ),
+        (
+            "night_shifts",
+            "night shifts",
+            w.night_spread_per_shift,
+            lambda c: is_night(p, c.agent_id, c.start_utc, c.end_utc),
+        ),
+    )
     out = []
-    if len(weekend) > 1:
-        out.append(
-            Penalty(
-                "weekend days: most minus fewest",
-                _spread(m, weekend, days, "weekend_days"),
-                p.weights.weekend_spread_per_day,
-            )
-        )
-    if len(late) > 1:
-        out.append(
-            Penalty(
-                "late shifts: most minus fewest",
-                _spread(m, late, days, "late_shifts"),
-                p.weights.late_spread_per_shift,
-            )
-        )
-    if len(night) > 1:
-        out.append(
-            Penalty(
-                "night shifts: most minus fewest",
-                _spread(m, night, days, "night_shifts"),
-                p.weights.night_spread_per_shift,
-            )
-        )
+    for label, name, weight, counts_in in kinds:
+        per_agent: list[cp_model.LinearExprT] = []
+        for agent in p.team.agents:
+            chosen = [v.works[c.index] for c in v.candidates[agent.id] if counts_in(c)]
+            if chosen:
+                per_agent.append(cp_model.LinearExpr.sum(chosen))
+        if len(per_agent) > 1:
+            gap = _spread(m, per_agent, len(p.week.days), label)
+            out.append(Penalty(f"{name}: most minus fewest", gap, weight))
     return out
 
 
