@@ -17,13 +17,13 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import Protocol
 
-import numpy as np
 from ortools.sat.python import cp_model
-from scipy import sparse
-from scipy.optimize import linprog
 
 from scheduler.curtois import Instance
+from scheduler.curtois_master import MasterLP, PersistentMaster
+from scheduler.curtois_pricing import Column, ScheduleDP, fits
 from scheduler.day_rules import forbid_short_runs, limit_runs
 from scheduler.errors import Infeasible
 from scheduler.lagrangian import PRICE_SCALE, REDUCED_COST_EPS, SMOOTHING, ceil_bound, mix_prices
@@ -220,15 +220,6 @@ KEEP_BASE_WEIGHT = 0.1  # an employee's weight to be kept, before their schedule
 DIVE_STEP_SHARE = 0.5  # most of the dive's time left that one step's column generation may take
 
 
-@dataclass(frozen=True)
-class Column:
-    """One employee's whole schedule (shift type or None per day) and its request penalty."""
-
-    employee: str
-    shifts: tuple[str | None, ...]
-    cost: int
-
-
 def _request_costs(instance: Instance) -> dict[str, tuple[int, dict[tuple[int, str], int]]]:
     """Per employee: the penalty of working nothing, and the change each (day, shift) makes to it."""
     out: dict[str, tuple[int, dict[tuple[int, str], int]]] = {s.id: (0, {}) for s in instance.staff}
@@ -250,7 +241,22 @@ def make_column(instance: Instance, employee: str, assignment: Mapping[tuple[str
     return Column(employee, shifts, cost)
 
 
-class _Pricer:
+class Pricer(Protocol):
+    """Prices one employee's schedules: CP-SAT on their hard rules (below) or the exact recursion of
+    `scheduler.curtois_pricing`, which is 10-30x faster."""
+
+    def price(
+        self, dual: Mapping[tuple[int, str], float], time_limit_s: float
+    ) -> tuple[list[Column], float, float]: ...
+
+
+def make_pricer(instance: Instance, employee: str) -> Pricer:
+    """The exact recursion where its table fits in memory, else CP-SAT on the employee's hard rules."""
+    staff = next(s for s in instance.staff if s.id == employee)
+    return ScheduleDP(instance, employee) if fits(instance, staff) else CpSatPricer(instance, employee)
+
+
+class CpSatPricer:
     """One employee's hard rules as a CP-SAT model whose objective is reset to each round's prices."""
 
     def __init__(self, instance: Instance, employee: str) -> None:
@@ -320,6 +326,10 @@ class ColumnPool:
     columns: list[Column] = field(default_factory=list)
     fixed: dict[str, Column] = field(default_factory=dict)
     _seen: set[tuple[str, tuple[str | None, ...]]] = field(default_factory=set)
+    master: PersistentMaster = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.master = PersistentMaster(self.instance)
 
     def active(self) -> list[Column]:
         """The columns the master may use: an employee fixed by a dive keeps only their fixed column."""
@@ -335,71 +345,9 @@ class ColumnPool:
         return True
 
 
-@dataclass(frozen=True)
-class MasterLP:
-    """The restricted master LP's value and its dual prices."""
-
-    objective: float
-    convexity: dict[str, float]
-    cover: dict[tuple[int, str], float]
-    values: list[tuple[Column, float]]
-
-
-def _master_matrix(
-    instance: Instance, active: Sequence[Column]
-) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
-    """The master's rows (one per employee, then one per cover), its costs and right-hand side.
-
-    Columns: the schedules, then each cover's under-cover, then each cover's over-cover.
-    """
-    staff_row = {s.id: i for i, s in enumerate(instance.staff)}
-    cover_row = {(c.day, c.shift): len(staff_row) + i for i, c in enumerate(instance.cover)}
-    n, r = len(active), len(instance.cover)
-    rows: list[int] = []
-    cols: list[int] = []
-    for j, col in enumerate(active):
-        rows.append(staff_row[col.employee])
-        cols.append(j)
-        for day, shift in enumerate(col.shifts):
-            if shift is not None and (day, shift) in cover_row:
-                rows.append(cover_row[(day, shift)])
-                cols.append(j)
-    for i in range(r):
-        rows += [len(staff_row) + i, len(staff_row) + i]
-        cols += [n + i, n + r + i]
-    values = np.ones(len(rows))
-    values[len(rows) - 2 * r + 1 :: 2] = -1.0  # over-cover enters its row with -1
-    a_eq = sparse.csr_matrix((values, (rows, cols)), shape=(len(staff_row) + r, n + 2 * r))
-    cost = np.array(
-        [c.cost for c in active]
-        + [c.under_weight for c in instance.cover]
-        + [c.over_weight for c in instance.cover],
-        dtype=float,
-    )
-    b_eq = np.array([1.0] * len(staff_row) + [float(c.requirement) for c in instance.cover])
-    return a_eq, cost, b_eq
-
-
 def solve_master_lp(pool: ColumnPool) -> MasterLP:
     """Choose a convex combination of columns per employee to minimise requests and cover penalties."""
-    instance = pool.instance
-    staff_row = {s.id: i for i, s in enumerate(instance.staff)}
-    active = pool.active()
-    n = len(active)
-    a_eq, cost, b_eq = _master_matrix(instance, active)
-    res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")  # type: ignore[call-overload]
-    if res.status != 0:
-        raise RuntimeError(f"the master LP failed: {res.message}")
-    duals = res.eqlin.marginals
-    return MasterLP(
-        float(res.fun),
-        {s.id: float(duals[i]) for s, i in zip(instance.staff, range(len(staff_row)), strict=True)},
-        {
-            (c.day, c.shift): float(np.clip(duals[len(staff_row) + i], -c.over_weight, c.under_weight))
-            for i, c in enumerate(instance.cover)
-        },
-        [(c, float(x)) for c, x in zip(active, res.x[:n], strict=True) if x > 1e-9],
-    )
+    return pool.master.solve(pool.columns, pool.fixed)
 
 
 @dataclass(frozen=True)
@@ -417,7 +365,7 @@ def generate_columns(
     deadline: float,
     workers: int = 1,
     stop_at: float = math.inf,
-    pricers: dict[str, _Pricer] | None = None,
+    pricers: Mapping[str, Pricer] | None = None,
     max_rounds: int | None = None,
 ) -> ColumnGenerationResult:
     """Column generation until no column has a negative reduced cost, the deadline, or `stop_at`.
@@ -428,7 +376,7 @@ def generate_columns(
     towards those of the best bound so far (Wentges), which needs far fewer rounds.
     """
     instance = pool.instance
-    pricers = pricers if pricers is not None else {s.id: _Pricer(instance, s.id) for s in instance.staff}
+    pricers = pricers if pricers is not None else {s.id: make_pricer(instance, s.id) for s in instance.staff}
     lower = -math.inf
     best_prices: dict[tuple[int, str], float] | None = None
     rounds = 0
@@ -482,7 +430,7 @@ def generate_columns(
 
 
 def _price(
-    pricers: Mapping[str, _Pricer],
+    pricers: Mapping[str, Pricer],
     prices: Mapping[tuple[int, str], float],
     time_limit_s: float,
     employee: str,
@@ -513,7 +461,7 @@ def dive(
     pool: ColumnPool,
     deadline: float,
     workers: int,
-    pricers: dict[str, _Pricer],
+    pricers: Mapping[str, Pricer],
     rng: random.Random | None = None,
     incumbent: float = math.inf,
     keep: Sequence[Column] = (),
@@ -523,7 +471,8 @@ def dive(
     The columns in `keep` are fixed from the start (a dive around a known roster).
     Each step fixes the columns `_dive_choice` picks, then runs column generation for the others
     until it converges (or `DIVE_STEP_SHARE` of the time left), so the next LP makes up for what
-    was fixed. A dive whose converged LP can no longer beat `incumbent` is abandoned (None).
+    was fixed. A dive whose converged LP can no longer beat `incumbent` is abandoned (None), as is
+    one whose roster does not beat it.
     Past the deadline every employee left takes their largest column, so a dive that is not
     abandoned ends in a roster. The pool keeps the columns; `pool.fixed` is cleared at the end.
     """
@@ -551,7 +500,7 @@ def dive(
         out: dict[tuple[str, int], str] = {}
         for col in pool.fixed.values():
             out.update({(col.employee, d): s for d, s in enumerate(col.shifts) if s is not None})
-        return out
+        return out if _objective(instance, out) < incumbent else None
     finally:
         pool.fixed.clear()
 
@@ -847,7 +796,7 @@ def solve_instance(
         elif status == cp_model.INFEASIBLE:
             raise Infeasible(["no roster meets every hard rule of the instance"])
         pool = ColumnPool(instance)
-        pricers = {s.id: _Pricer(instance, s.id) for s in instance.staff}
+        pricers = {s.id: make_pricer(instance, s.id) for s in instance.staff}
         if best is not None:
             for s in instance.staff:
                 pool.add(make_column(instance, s.id, best))

@@ -21,6 +21,8 @@ from api.cli import app
 from scheduler import curtois_model as cm
 from scheduler.curtois import Instance, parse_instance, read_instance, read_solution_csv, write_solution_csv
 from scheduler.curtois_eval import evaluate
+from scheduler.curtois_master import MasterLP
+from scheduler.curtois_pricing import Column
 from scheduler.errors import Infeasible, InvalidInput
 from scheduler.lagrangian import PRICE_SCALE
 
@@ -358,7 +360,7 @@ def test_column_generation_bound_is_below_the_optimum_on_instance2() -> None:
 def test_a_dive_ends_in_a_feasible_roster_no_better_than_the_bound() -> None:
     instance = _benchmark("Instance2")
     pool = cm.ColumnPool(instance)
-    pricers = {s.id: cm._Pricer(instance, s.id) for s in instance.staff}
+    pricers = {s.id: cm.make_pricer(instance, s.id) for s in instance.staff}
     outcome = cm.generate_columns(pool, time.monotonic() + 30.0, workers=1, pricers=pricers)
     roster = cm.dive(pool, time.monotonic() + 30.0, 1, pricers)
     assert roster is not None
@@ -371,7 +373,7 @@ def test_a_dive_ends_in_a_feasible_roster_no_better_than_the_bound() -> None:
 def test_a_dive_that_cannot_beat_the_incumbent_is_abandoned() -> None:
     instance = _benchmark("Instance2")
     pool = cm.ColumnPool(instance)
-    pricers = {s.id: cm._Pricer(instance, s.id) for s in instance.staff}
+    pricers = {s.id: cm.make_pricer(instance, s.id) for s in instance.staff}
     outcome = cm.generate_columns(pool, time.monotonic() + 30.0, workers=1, pricers=pricers)
     assert outcome.converged
     random_dive = random.Random(1)
@@ -379,7 +381,7 @@ def test_a_dive_that_cannot_beat_the_incumbent_is_abandoned() -> None:
 
 
 def test_dive_fixes_whole_columns_or_draws_one_by_its_squared_share() -> None:
-    a, b, c = (cm.Column(e, (None,), 0) for e in ("A", "B", "C"))
+    a, b, c = (Column(e, (None,), 0) for e in ("A", "B", "C"))
     assert cm._dive_choice([(a, 0.995), (b, 0.5), (c, 0.999)], None) == [a, c]
     assert cm._dive_choice([(a, 0.3), (b, 0.6)], None) == [b]
     rng = random.Random(7)
@@ -408,7 +410,7 @@ def test_a_dive_around_a_roster_keeps_the_employees_the_lp_agrees_with_more_ofte
     instance = _benchmark("Instance3")
     roster = {(s.id, d): "E" for s in instance.staff for d in range(0, instance.horizon_days, 3)}
     agreed = instance.staff[0].id
-    lp = cm.MasterLP(0.0, {}, {}, [(cm.make_column(instance, agreed, roster), 1.0)])
+    lp = MasterLP(0.0, {}, {}, [(cm.make_column(instance, agreed, roster), 1.0)])
     rng = random.Random(11)
     kept = [{c.employee for c in cm.kept_columns(instance, roster, rng, lp)} for _ in range(200)]
     others = [s.id for s in instance.staff[1:]]
@@ -425,10 +427,10 @@ def test_pricer_bound_holds_against_a_finer_pricing_and_is_as_tight_as_its_allow
     prices = {(c.day, c.shift): rng.uniform(-50.0, 150.0) for c in instance.cover}
     allowance = 0.5 * instance.horizon_days / PRICE_SCALE  # one rounded price a day at most
     for staff in instance.staff[:3]:
-        _, _, bound = cm._Pricer(instance, staff.id).price(prices, 10.0)
+        _, _, bound = cm.CpSatPricer(instance, staff.id).price(prices, 10.0)
         with monkeypatch.context() as fine:
             fine.setattr(cm, "PRICE_SCALE", 10**6)
-            columns, _, _ = cm._Pricer(instance, staff.id).price(prices, 10.0)
+            columns, _, _ = cm.CpSatPricer(instance, staff.id).price(prices, 10.0)
         exact = min(cm._priced_value(col, prices) for col in columns)
         # rounding moves the pricer's optimum by an allowance at most, and the bound subtracts one
         assert exact - 2 * allowance - 1e-6 <= bound <= exact + 1e-9
