@@ -405,7 +405,7 @@ def generate_columns(
             priced = list(executor.map(partial(_price, pricers, prices, per_employee), free))
             lagrangian = sum(prices[(c.day, c.shift)] * c.requirement for c in instance.cover)
             lagrangian += sum(bound for _, _, bound in priced)
-            lagrangian += sum(_priced_value(c, prices) for c in pool.fixed.values())
+            lagrangian += sum(priced_value(c, prices) for c in pool.fixed.values())
             if lagrangian == math.inf:
                 raise Infeasible(["an employee has no schedule that meets all their hard rules"])
             if lagrangian > lower:
@@ -413,7 +413,7 @@ def generate_columns(
             added = 0
             for employee, (columns, _, _) in zip(free, priced, strict=True):
                 for c in columns:
-                    if _priced_value(c, lp.cover) - lp.convexity[employee] < -REDUCED_COST_EPS:
+                    if priced_value(c, lp.cover) - lp.convexity[employee] < -REDUCED_COST_EPS:
                         added += pool.add(c)
             if added == 0:
                 if smoothing == 0:
@@ -438,7 +438,7 @@ def _price(
     return pricers[employee].price(prices, time_limit_s)
 
 
-def _priced_value(column: Column, dual: Mapping[tuple[int, str], float]) -> float:
+def priced_value(column: Column, dual: Mapping[tuple[int, str], float]) -> float:
     """A column's cost less the cover prices it earns."""
     return column.cost - sum(dual.get((d, s), 0.0) for d, s in enumerate(column.shifts) if s is not None)
 

@@ -28,7 +28,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numba
+import numba as nb
 import numpy as np
 
 from scheduler.curtois import Instance, Staff
@@ -129,11 +129,22 @@ def _digits(lay: Layout) -> np.ndarray:
 # resources): whether a type may be worked once more from here; can_add_weekend (resources,);
 # counts: weekend_delta, off_states, max_run, min_run).
 Rules = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+# Explicit signatures make numba compile when this module is first imported (then load its cache),
+# not inside the first solve's time limit: the first compilation takes seconds.
+_RULES = nb.types.Tuple(  # type: ignore[no-untyped-call]
+    (nb.boolean[:, ::1], nb.int64[::1], nb.int64[::1], nb.boolean[:, ::1], nb.boolean[::1], nb.int64[::1])
+)
+_SUCCESSOR = nb.types.UniTuple(nb.int64, 2)(_RULES, nb.int64, nb.int64, nb.int64, nb.int64)  # type: ignore[no-untyped-call]
+_DAY_COST = nb.float64(nb.float64[:, ::1], nb.int64, nb.int64)
+_RECURSE = nb.types.Tuple((nb.float64[::1], nb.int64[::1]))(  # type: ignore[no-untyped-call]
+    nb.float64[:, ::1], _RULES, nb.int64[::1], nb.int64, nb.int64, nb.int32[:, :, ::1], nb.int64
+)
 OFF = -1  # the choice of spending a day off (types are 0..n-1)
 START = -1  # the control state before the first day
 
 
-@numba.njit(cache=True, nogil=True)
+@nb.njit(_SUCCESSOR, cache=True, nogil=True)
 def _successor(rules: Rules, d: int, k: int, r: int, t: int) -> tuple[int, int]:
     """The state after day `d` spent on `t` (a type, or OFF), from the state (k, r) after the day
     before (k = START before the first day); (-1, -1) where a hard rule forbids it."""
@@ -166,12 +177,12 @@ def _successor(rules: Rules, d: int, k: int, r: int, t: int) -> tuple[int, int]:
     return off_states + (t * max_run + run) * 2 + exempt, nr
 
 
-@numba.njit(cache=True, nogil=True)
+@nb.njit(_DAY_COST, cache=True, nogil=True)
 def _day_cost(price: np.ndarray, d: int, t: int) -> float:
     return 0.0 if t == OFF else price[d, t]
 
 
-@numba.njit(cache=True, nogil=True)
+@nb.njit(_RECURSE, cache=True, nogil=True)
 def _recurse(
     price: np.ndarray,  # (days, types): a shift's cost, +inf where it may not be worked
     rules: Rules,

@@ -431,7 +431,7 @@ def test_pricer_bound_holds_against_a_finer_pricing_and_is_as_tight_as_its_allow
         with monkeypatch.context() as fine:
             fine.setattr(cm, "PRICE_SCALE", 10**6)
             columns, _, _ = cm.CpSatPricer(instance, staff.id).price(prices, 10.0)
-        exact = min(cm._priced_value(col, prices) for col in columns)
+        exact = min(cm.priced_value(col, prices) for col in columns)
         # rounding moves the pricer's optimum by an allowance at most, and the bound subtracts one
         assert exact - 2 * allowance - 1e-6 <= bound <= exact + 1e-9
 

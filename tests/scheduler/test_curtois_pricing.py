@@ -104,7 +104,7 @@ def test_the_recursion_finds_cp_sats_least_price_and_only_feasible_schedules(
     assert reference, "CP-SAT found no schedule in its time"
     assert best == pytest.approx(reference_best, abs=1e-6)
     assert bound <= best
-    assert cm._priced_value(columns[0], prices) == pytest.approx(best, abs=1e-6)
+    assert cm.priced_value(columns[0], prices) == pytest.approx(best, abs=1e-6)
     assert len({c.shifts for c in columns}) == len(columns) <= cp.TOP_COLUMNS
     _check_columns(instance, staff, columns)
 
