@@ -123,63 +123,21 @@ def _digits(lay: Layout) -> np.ndarray:
     return np.stack([g.reshape(-1, order="F") for g in grids], axis=1)
 
 
-# The rules a transition obeys, packed for the compiled functions: (forbid (types, types): True if
+# The rules a transition obeys, packed for the compiled recursion: (forbid (types, types): True if
 # the second may not follow the first; weekend (days,): 0 weekday, 1 first day of a weekend, 2 a
 # later one; delta (types,): the resource index step of working a type; can_add (types,
 # resources): whether a type may be worked once more from here; can_add_weekend (resources,);
 # counts: weekend_delta, off_states, max_run, min_run).
 Rules = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
-# Explicit signatures make numba compile when this module is first imported (then load its cache),
-# not inside the first solve's time limit: the first compilation takes seconds.
+# An explicit signature makes numba compile when this module is first imported (then load its
+# cache), not inside the first solve's time limit: the first compilation takes seconds.
 _RULES = nb.types.Tuple(  # type: ignore[no-untyped-call]
     (nb.boolean[:, ::1], nb.int64[::1], nb.int64[::1], nb.boolean[:, ::1], nb.boolean[::1], nb.int64[::1])
 )
-_SUCCESSOR = nb.types.UniTuple(nb.int64, 2)(_RULES, nb.int64, nb.int64, nb.int64, nb.int64)  # type: ignore[no-untyped-call]
-_DAY_COST = nb.float64(nb.float64[:, ::1], nb.int64, nb.int64)
 _RECURSE = nb.types.Tuple((nb.float64[::1], nb.int64[::1]))(  # type: ignore[no-untyped-call]
     nb.float64[:, ::1], _RULES, nb.int64[::1], nb.int64, nb.int64, nb.int32[:, :, ::1], nb.int64
 )
-OFF = -1  # the choice of spending a day off (types are 0..n-1)
-START = -1  # the control state before the first day
-
-
-@nb.njit(_SUCCESSOR, cache=True, nogil=True)
-def _successor(rules: Rules, d: int, k: int, r: int, t: int) -> tuple[int, int]:
-    """The state after day `d` spent on `t` (a type, or OFF), from the state (k, r) after the day
-    before (k = START before the first day); (-1, -1) where a hard rule forbids it."""
-    forbid, weekend, delta, can_add, can_add_weekend, counts = rules
-    weekend_delta, off_states, max_run, min_run = counts[0], counts[1], counts[2], counts[3]
-    if k == START:  # the run that starts the horizon is exempt from the minimums
-        if t == OFF:
-            return off_states - 1, r
-        prev_type, run, exempt = -1, 0, 1
-    elif k < off_states:
-        if t == OFF:
-            return min(k + 1, off_states - 1), r
-        if k < off_states - 1:
-            return -1, -1  # the run of days off is still too short to end
-        prev_type, run, exempt = -1, 0, 0
-    else:
-        w = k - off_states
-        prev_type, run, exempt = w // (max_run * 2), (w // 2) % max_run + 1, w % 2
-        if t == OFF:
-            return (0, r) if run >= min_run or exempt == 1 else (-1, -1)
-        if run >= max_run or forbid[prev_type, t]:
-            return -1, -1
-    if not can_add[t, r]:
-        return -1, -1
-    nr = r + delta[t]
-    if weekend[d] == 1 or (weekend[d] == 2 and prev_type < 0):
-        if not can_add_weekend[r]:
-            return -1, -1
-        nr += weekend_delta
-    return off_states + (t * max_run + run) * 2 + exempt, nr
-
-
-@nb.njit(_DAY_COST, cache=True, nogil=True)
-def _day_cost(price: np.ndarray, d: int, t: int) -> float:
-    return 0.0 if t == OFF else price[d, t]
 
 
 @nb.njit(_RECURSE, cache=True, nogil=True)
@@ -193,30 +151,70 @@ def _recurse(
     top: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The `top` cheapest states after the last day that meet the minimum minutes: their costs
-    (ascending, +inf where there are fewer) and flat indexes."""
+    (ascending, +inf where there are fewer) and flat indexes.
+
+    One loop nest on purpose: the same transitions through a helper function measured 5x slower.
+    """
+    forbid, weekend, delta, can_add, can_add_weekend, counts = rules
+    weekend_delta, off_states, max_run, min_run = counts[0], counts[1], counts[2], counts[3]
     days, n_types = price.shape
     n_control, n_res = parent.shape[1], parent.shape[2]
     now = np.full((n_control, n_res), np.inf)
     before = np.full((n_control, n_res), np.inf)
-    for d in range(days):
+    # the first day: the run that starts the horizon is exempt from the minimums
+    now[off_states - 1, 0] = 0.0
+    for t in range(n_types):
+        if price[0, t] == np.inf or not can_add[t, 0]:
+            continue
+        r = delta[t]
+        if weekend[0] > 0:
+            if not can_add_weekend[0]:
+                continue
+            r += weekend_delta
+        if minutes[r] + (days - 1) * max_units_a_day >= min_units:
+            now[off_states + (t * max_run) * 2 + 1, r] = price[0, t]
+    for d in range(1, days):
         before, now = now, before
         now[:] = np.inf
         reach = (days - 1 - d) * max_units_a_day  # the most minutes still to come
-        k_first, k_end, r_end = (START, START + 1, 1) if d == 0 else (0, n_control, n_res)
-        for k in range(k_first, k_end):
-            for r in range(r_end):
-                base = 0.0 if d == 0 else before[k, r]
+        for k in range(n_control):
+            for r in range(n_res):
+                base = before[k, r]
                 if base == np.inf:
                     continue
-                for t in range(OFF, n_types):
-                    value = base + _day_cost(price, d, t)
-                    if value == np.inf:
+                here = k * n_res + r
+                if k < off_states:  # a day off again, or (once the run is long enough) a shift
+                    nk = min(k + 1, off_states - 1)
+                    if base < now[nk, r] and minutes[r] + reach >= min_units:
+                        now[nk, r] = base
+                        parent[d, nk, r] = here
+                    if k < off_states - 1:
                         continue
-                    nk, nr = _successor(rules, d, k, r, t)
-                    if nk < 0 or minutes[nr] + reach < min_units or value >= now[nk, nr]:
+                    run, prev_type, exempt = 0, -1, 0
+                else:  # a day off (once the run of shifts is long enough), or one more shift
+                    w = k - off_states
+                    prev_type, run, exempt = w // (max_run * 2), (w // 2) % max_run + 1, w % 2
+                    ends = run >= min_run or exempt == 1
+                    if ends and base < now[0, r] and minutes[r] + reach >= min_units:
+                        now[0, r] = base
+                        parent[d, 0, r] = here
+                    if run >= max_run:
                         continue
-                    now[nk, nr] = value
-                    parent[d, nk, nr] = k * n_res + r
+                for t in range(n_types):
+                    c = price[d, t]
+                    if c == np.inf or not can_add[t, r] or (prev_type >= 0 and forbid[prev_type, t]):
+                        continue
+                    nr = r + delta[t]
+                    if weekend[d] == 1 or (weekend[d] == 2 and prev_type < 0):
+                        if not can_add_weekend[r]:
+                            continue
+                        nr += weekend_delta
+                    if minutes[nr] + reach < min_units:
+                        continue
+                    nk = off_states + (t * max_run + run) * 2 + exempt
+                    if base + c < now[nk, nr]:
+                        now[nk, nr] = base + c
+                        parent[d, nk, nr] = here
     best = np.full(top, np.inf)
     where = np.full(top, -1, dtype=np.int64)
     for k in range(n_control):
