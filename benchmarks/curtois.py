@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 from scheduler.curtois import read_instance
@@ -98,6 +99,11 @@ def main() -> None:
         if args.phases:
             for phase in result.phases:
                 print(f"    {phase}", flush=True)
+    print_table(header, rows)
+
+
+def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """The rows as a Markdown table, after a blank line."""
     print()
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))

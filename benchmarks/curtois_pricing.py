@@ -16,7 +16,7 @@ import random
 import time
 from pathlib import Path
 
-from curtois import DATA, parse_instances  # the sibling script (run from benchmarks/ on sys.path)
+from curtois import DATA, parse_instances, print_table  # the sibling script: benchmarks/ is on sys.path
 
 from scheduler.curtois import read_instance
 from scheduler.curtois_model import CpSatPricer, priced_value
@@ -31,7 +31,14 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA, help="the curtois benchmark folder")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    header = ("instance", "recursion prices", "recursion ms", "CP-SAT ms", "CP-SAT / recursion", "CP-SAT above ours (max)")
+    header = (
+        "instance",
+        "recursion prices",
+        "recursion ms",
+        "CP-SAT ms",
+        "CP-SAT / recursion",
+        "CP-SAT above ours (max)",
+    )
     rows = []
     for number in parse_instances(args.instances):
         instance = read_instance(args.data / "instances" / f"Instance{number}.txt")
@@ -61,11 +68,7 @@ def main() -> None:
             )
         )
         print(" | ".join(rows[-1]), flush=True)
-    print()
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print_table(header, rows)
 
 
 if __name__ == "__main__":
