@@ -21,12 +21,14 @@ def curtois(
     out: Annotated[
         Path | None, typer.Option(help="where to write the roster CSV (employee,day,shift)")
     ] = None,
-    workers: Annotated[int, typer.Option(help="CP-SAT workers (this machine has 2 cores)")] = 2,
+    workers: Annotated[
+        int, typer.Option(help="search threads and CP-SAT workers (this machine has 2 cores)")
+    ] = 2,
 ) -> None:
     """Solve a Curtois benchmark instance and check the roster with the independent evaluator."""
     from scheduler.curtois import read_instance, write_solution_csv
     from scheduler.curtois_eval import evaluate
-    from scheduler.curtois_model import CurtoisSettings, solve_instance
+    from scheduler.curtois_solve import CurtoisSettings, solve_instance
 
     try:
         instance = read_instance(instance_file)

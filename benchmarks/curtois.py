@@ -17,7 +17,7 @@ from pathlib import Path
 
 from scheduler.curtois import read_instance
 from scheduler.curtois_eval import evaluate
-from scheduler.curtois_model import CurtoisSettings, solve_instance
+from scheduler.curtois_solve import CurtoisSettings, solve_instance
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "curtois"
 LITERATURE_COLUMNS = (
@@ -61,7 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", default="1-7", help="e.g. 1-7 or 1,3,8-12")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance")
-    parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers")
+    parser.add_argument("--workers", type=int, default=2, help="search threads and CP-SAT workers")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", type=Path, default=DATA, help="the curtois benchmark folder")
     parser.add_argument("--phases", action="store_true", help="also print what each phase found")

@@ -22,7 +22,7 @@ import highspy
 import numpy as np
 
 from scheduler.curtois import Instance
-from scheduler.curtois_pricing import Column
+from scheduler.curtois_pricing import Column, DayOptions
 
 INF = highspy.kHighsInf
 
@@ -80,6 +80,11 @@ class PersistentMaster:
         self.columns: list[Column] = []
         self.index: dict[tuple[str, tuple[str | None, ...]], int] = {}
         self.in_pool: list[bool] = []  # a schedule only fixed (a dive around a roster) is not in the pool
+        # each schedule's employee and shift per day (index in `instance.shift_ids`, -1 off), for branches
+        self.code = {shift: i for i, shift in enumerate(instance.shift_ids)}
+        self.rows: list[list[int]] = []
+        self.codes = np.zeros((0, instance.horizon_days), dtype=np.int16)
+        self.employee_of: list[int] = []
         self.synced = 0  # how many of the pool's schedules the LP has seen
         self.lower = np.zeros(0)  # each schedule's column bounds as HiGHS has them now
         self.upper = np.zeros(0)
@@ -96,6 +101,8 @@ class PersistentMaster:
         self.h.addCol(float(column.cost), 0.0, 0.0, len(rows), np.array(rows, np.int32), np.ones(len(rows)))
         self.index[(column.employee, column.shifts)] = len(self.columns)
         self.columns.append(column)
+        self.rows.append([-1 if shift is None else self.code[shift] for shift in column.shifts])
+        self.employee_of.append(self.staff_row[column.employee])
         self.in_pool.append(False)
         self.lower = np.append(self.lower, 0.0)
         self.upper = np.append(self.upper, 0.0)
@@ -108,8 +115,27 @@ class PersistentMaster:
             j = len(self.columns) - 1
         return j
 
-    def solve(self, pool: Sequence[Column], fixed: Mapping[str, Column]) -> MasterLP:
-        """The LP over `pool`'s schedules of the employees not in `fixed`, and each fixed one's schedule.
+    def kept(self, allowed: Mapping[str, DayOptions]) -> np.ndarray:
+        """Which schedules keep to a branch's options (`Column.keeps`), as a mask over the LP's schedules."""
+        if len(self.rows) > len(self.codes):
+            self.codes = np.vstack([self.codes, np.array(self.rows[len(self.codes) :], dtype=np.int16)])
+        employee_of = np.array(self.employee_of, dtype=np.int32)
+        ok = np.ones(len(self.columns), dtype=bool)
+        for employee, days in allowed.items():
+            mine = employee_of == self.staff_row[employee]
+            for day, options in days.items():
+                codes = [-1 if shift is None else self.code[shift] for shift in options]
+                ok &= ~mine | np.isin(self.codes[:, day], codes)
+        return ok
+
+    def solve(
+        self,
+        pool: Sequence[Column],
+        fixed: Mapping[str, Column],
+        allowed: Mapping[str, DayOptions] | None = None,
+    ) -> MasterLP:
+        """The LP over `pool`'s schedules of the employees not in `fixed`, and each fixed one's schedule;
+        in a branch (`allowed`), only over the schedules that keep to its options.
 
         `pool` only grows between calls (new schedules are appended). A fixed schedule gets a lower
         bound of 1, which its employee's row turns into "only this one": a change the dual simplex
@@ -123,7 +149,10 @@ class PersistentMaster:
         self.synced = len(pool)
         fixed_j = [self._j(c) for c in fixed.values()]
         lower = np.zeros(len(self.columns))
-        upper = np.where(np.array(self.in_pool, dtype=bool), INF, 0.0)
+        usable = np.array(self.in_pool, dtype=bool)
+        if allowed:
+            usable &= self.kept(allowed)
+        upper = np.where(usable, INF, 0.0)
         lower[fixed_j] = 1.0
         upper[fixed_j] = INF
         changed = np.flatnonzero((lower != self.lower) | (upper != self.upper))

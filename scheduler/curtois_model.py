@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -23,11 +24,13 @@ from ortools.sat.python import cp_model
 
 from scheduler.curtois import Instance
 from scheduler.curtois_master import MasterLP, PersistentMaster
-from scheduler.curtois_pricing import Column, ScheduleDP, fits
+from scheduler.curtois_pricing import Column, DayOptions, ScheduleDP, fits
 from scheduler.day_rules import forbid_short_runs, limit_runs
 from scheduler.errors import Infeasible
 from scheduler.lagrangian import PRICE_SCALE, REDUCED_COST_EPS, SMOOTHING, ceil_bound, mix_prices
 from scheduler.model import Penalty, apply_rules, model_objective
+
+Roster = dict[tuple[str, int], str]  # (employee, day) -> shift type; a day not in it is off
 
 
 @dataclass
@@ -213,10 +216,7 @@ def objective_expr(penalties: list[Penalty]) -> cp_model.LinearExprT:
 # that branch-and-price uses, and its columns make a strong restricted integer program. Pricing an
 # employee's schedule reuses the hard rules above on a one-employee instance.
 
-NEIGHBOURHOOD_S = 2.0  # time for one large-neighbourhood move
 DIVE_FIX = 0.99  # a dive fixes at once every employee whose LP column is at least this whole
-KEEP_SHARE = (0.5, 0.8)  # a dive around the best roster keeps this share of its employees
-KEEP_BASE_WEIGHT = 0.1  # an employee's weight to be kept, before their schedule's weight in the LP
 DIVE_STEP_SHARE = 0.5  # most of the dive's time left that one step's column generation may take
 
 
@@ -246,7 +246,7 @@ class Pricer(Protocol):
     `scheduler.curtois_pricing`, which is 10-30x faster."""
 
     def price(
-        self, dual: Mapping[tuple[int, str], float], time_limit_s: float
+        self, dual: Mapping[tuple[int, str], float], time_limit_s: float, allowed: DayOptions | None = None
     ) -> tuple[list[Column], float, float]: ...
 
 
@@ -268,13 +268,14 @@ class CpSatPricer:
         self.base, self.delta = _request_costs(instance)[employee]
 
     def price(
-        self, dual: Mapping[tuple[int, str], float], time_limit_s: float
+        self, dual: Mapping[tuple[int, str], float], time_limit_s: float, allowed: DayOptions | None = None
     ) -> tuple[list[Column], float, float]:
         """Columns of least reduced cost (before the convexity dual), their best value and a lower bound.
 
         The bound is the least value any schedule of this employee can have at these prices; it is
         valid even when the solver stops early, with an allowance for rounding the prices: a schedule
-        works at most one shift a day, so it carries at most `horizon_days` rounded prices.
+        works at most one shift a day, so it carries at most `horizon_days` rounded prices. With
+        `allowed`, only schedules that keep to its options (a branch of the search tree).
         """
         coef: dict[tuple[str, int, str], int] = {}
         for who, day, shift in self.vars.x:
@@ -282,12 +283,21 @@ class CpSatPricer:
             coef[(who, day, shift)] = round(c * PRICE_SCALE)
         self.model.clear_objective()  # type: ignore[no-untyped-call]
         self.model.minimize(sum(c * self.vars.x[k] for k, c in coef.items() if c))
+        model = self.model
+        if allowed:
+            model = self.model.clone()
+            for (_, day, shift), x in self.vars.x.items():
+                if day in allowed and shift not in allowed[day]:
+                    model.add(x == 0)
+            for (_, day), w in self.vars.works.items():
+                if day in allowed and None not in allowed[day]:
+                    model.add(w == 1)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.linearization_level = 2  # measured: 1.1-1.5x faster pricing than the default
         solver.parameters.max_time_in_seconds = max(0.01, time_limit_s)
         found = _Collector(self.vars, self.instance.horizon_days)
-        status = solver.solve(self.model, found)
+        status = solver.solve(model, found)
         if status == cp_model.INFEASIBLE:
             return [], math.inf, math.inf  # no schedule meets this employee's hard rules
         if status != cp_model.FEASIBLE and status != cp_model.OPTIMAL:
@@ -325,6 +335,8 @@ class ColumnPool:
     instance: Instance
     columns: list[Column] = field(default_factory=list)
     fixed: dict[str, Column] = field(default_factory=dict)
+    # a branch of the search tree: each employee's options on the days it names (`Column.keeps`)
+    allowed: dict[str, DayOptions] = field(default_factory=dict)
     _seen: set[tuple[str, tuple[str | None, ...]]] = field(default_factory=set)
     master: PersistentMaster = field(init=False, repr=False)
 
@@ -332,8 +344,12 @@ class ColumnPool:
         self.master = PersistentMaster(self.instance)
 
     def active(self) -> list[Column]:
-        """The columns the master may use: an employee fixed by a dive keeps only their fixed column."""
-        return [c for c in self.columns if c.employee not in self.fixed] + list(self.fixed.values())
+        """The columns the master may use: an employee fixed by a dive keeps only their fixed column,
+        and in a branch only the columns that keep to its options count."""
+        free = [c for c in self.columns if c.employee not in self.fixed]
+        if self.allowed:
+            free = [c for c in free if c.keeps(self.allowed.get(c.employee, {}))]
+        return free + list(self.fixed.values())
 
     def add(self, column: Column) -> bool:
         """Add a column unless it is already in the pool; True if it was new."""
@@ -347,7 +363,7 @@ class ColumnPool:
 
 def solve_master_lp(pool: ColumnPool) -> MasterLP:
     """Choose a convex combination of columns per employee to minimise requests and cover penalties."""
-    return pool.master.solve(pool.columns, pool.fixed)
+    return pool.master.solve(pool.columns, pool.fixed, pool.allowed)
 
 
 @dataclass(frozen=True)
@@ -386,7 +402,7 @@ def generate_columns(
         have = {c.employee for c in pool.active()}
         # an employee without a column makes the master infeasible: seed with request-only prices
         seeds = [e for e in free if e not in have]
-        seeded = executor.map(lambda e: pricers[e].price({}, 1.0), seeds)
+        seeded = executor.map(lambda e: pricers[e].price({}, 1.0, pool.allowed.get(e)), seeds)
         for employee, (columns, _, bound) in zip(seeds, seeded, strict=True):
             if bound == math.inf:
                 raise Infeasible([f"employee {employee} has no schedule that meets all their hard rules"])
@@ -402,7 +418,7 @@ def generate_columns(
             if best_prices is not None and smoothing > 0:
                 prices = mix_prices(best_prices, lp.cover, smoothing)
             per_employee = max(0.05, min(2.0, (deadline - time.monotonic()) / 4))
-            priced = list(executor.map(partial(_price, pricers, prices, per_employee), free))
+            priced = list(executor.map(partial(_price, pricers, prices, per_employee, pool.allowed), free))
             lagrangian = sum(prices[(c.day, c.shift)] * c.requirement for c in instance.cover)
             lagrangian += sum(bound for _, _, bound in priced)
             lagrangian += sum(priced_value(c, prices) for c in pool.fixed.values())
@@ -433,14 +449,24 @@ def _price(
     pricers: Mapping[str, Pricer],
     prices: Mapping[tuple[int, str], float],
     time_limit_s: float,
+    allowed: Mapping[str, DayOptions],
     employee: str,
 ) -> tuple[list[Column], float, float]:
-    return pricers[employee].price(prices, time_limit_s)
+    return pricers[employee].price(prices, time_limit_s, allowed.get(employee))
 
 
 def priced_value(column: Column, dual: Mapping[tuple[int, str], float]) -> float:
     """A column's cost less the cover prices it earns."""
     return column.cost - sum(dual.get((d, s), 0.0) for d, s in enumerate(column.shifts) if s is not None)
+
+
+def roster_objective(instance: Instance, assignment: Mapping[tuple[str, int], str]) -> int:
+    """The objective of a roster by the model's own penalty definitions (requests and cover)."""
+    total = sum(make_column(instance, s.id, assignment).cost for s in instance.staff)
+    for c in instance.cover:
+        x = sum(1 for s in instance.staff if assignment.get((s.id, c.day)) == c.shift)
+        total += max(0, c.requirement - x) * c.under_weight + max(0, x - c.requirement) * c.over_weight
+    return total
 
 
 def _dive_choice(free: list[tuple[Column, float]], rng: random.Random | None) -> list[Column]:
@@ -464,11 +490,9 @@ def dive(
     pricers: Mapping[str, Pricer],
     rng: random.Random | None = None,
     incumbent: float = math.inf,
-    keep: Sequence[Column] = (),
 ) -> dict[tuple[str, int], str] | None:
     """Price-and-dive: fix the employees whose LP schedule is (nearly) whole, re-price, repeat.
 
-    The columns in `keep` are fixed from the start (a dive around a known roster).
     Each step fixes the columns `_dive_choice` picks, then runs column generation for the others
     until it converges (or `DIVE_STEP_SHARE` of the time left), so the next LP makes up for what
     was fixed. A dive whose converged LP can no longer beat `incumbent` is abandoned (None), as is
@@ -478,9 +502,6 @@ def dive(
     """
     instance = pool.instance
     try:
-        pool.fixed.update({c.employee: c for c in keep})
-        if keep and len(pool.fixed) < len(instance.staff):
-            generate_columns(pool, deadline, workers, stop_at=incumbent, pricers=pricers)
         lp = solve_master_lp(pool)
         while len(pool.fixed) < len(instance.staff):
             free = [(c, x) for c, x in lp.values if c.employee not in pool.fixed]
@@ -500,33 +521,9 @@ def dive(
         out: dict[tuple[str, int], str] = {}
         for col in pool.fixed.values():
             out.update({(col.employee, d): s for d, s in enumerate(col.shifts) if s is not None})
-        return out if _objective(instance, out) < incumbent else None
+        return out if roster_objective(instance, out) < incumbent else None
     finally:
         pool.fixed.clear()
-
-
-def kept_columns(
-    instance: Instance,
-    roster: Mapping[tuple[str, int], str],
-    rng: random.Random,
-    lp: MasterLP | None = None,
-) -> list[Column]:
-    """The columns of a random `KEEP_SHARE`-range share of the employees in `roster`, for a dive
-    that re-plans only the others.
-
-    With `lp` (the root master LP), an employee is kept the more likely the more weight their
-    schedule in `roster` has in it: the dive re-plans where the roster and the LP disagree.
-    """
-    staff = [s.id for s in instance.staff]
-    columns = {e: make_column(instance, e, roster) for e in staff}
-    weight = dict.fromkeys(staff, 1.0)
-    if lp is not None:
-        in_lp = {(c.employee, c.shifts): x for c, x in lp.values}
-        weight = {e: KEEP_BASE_WEIGHT + in_lp.get((e, columns[e].shifts), 0.0) for e in staff}
-    count = min(len(staff) - 1, round(rng.uniform(*KEEP_SHARE) * len(staff)))
-    # weighted sampling without replacement: the largest random**(1/weight) keys (Efraimidis-Spirakis)
-    ranked = sorted(staff, key=lambda e: rng.random() ** (1.0 / weight[e]), reverse=True)
-    return [columns[e] for e in ranked[:count]]
 
 
 def solve_restricted_master(
@@ -569,297 +566,43 @@ def solve_restricted_master(
     return out
 
 
-# --- Solving ------------------------------------------------------------------------------------
+class SharedBest:
+    """The best roster the search threads have found, shared under a lock, with a log of what they found."""
 
+    def __init__(self, instance: Instance, roster: Roster | None, started: float) -> None:
+        self.instance = instance
+        self.roster = roster
+        self.value = math.inf if roster is None else roster_objective(instance, roster)
+        self.started = started
+        self.bound = -math.inf  # proven by a search thread: no roster is better
+        self.phases: list[str] = []
+        self._lock = threading.Lock()
 
-@dataclass(frozen=True)
-class CurtoisSettings:
-    """Solver limits and strategy; `workers` defaults to what this 2-core machine has.
+    @property
+    def proven(self) -> bool:
+        """Whether the best roster is proven optimal (the threads may stop)."""
+        return self.value <= self.bound
 
-    With `column_generation`, the time is split: a quick compact solve for a first roster (at most
-    `first_solve_max_s`), column generation for a lower bound and a pool of schedules, then dives
-    until `dive_until_share` of the time is gone (the first led by the LP, then drawn ones and ones
-    around the best roster), each followed by an integer program over the pool, then the compact
-    model again, hinted with the best roster and told the lower bound, and its neighbourhoods.
-    """
+    def prove(self, bound: float) -> None:
+        """No roster is better than `bound`."""
+        with self._lock:
+            self.bound = max(self.bound, bound)
 
-    time_limit_s: float = 60.0
-    workers: int = 2
-    seed: int = 0
-    column_generation: bool = True
-    first_solve_share: float = 0.05
-    first_solve_max_s: float = 10.0
-    column_generation_share: float = 0.45
-    dive_until_share: float = 0.8
-    restricted_master_share: float = 0.05
-    restricted_master_max_s: float = 10.0
-    polish: bool = True
-    compact_share_of_rest: float = 0.6
-    log: bool = False
+    def offer(self, candidate: Roster | None, phase: str) -> bool:
+        """Keep `candidate` if it is better than the best; log it either way. True if it was kept."""
+        with self._lock:
+            at = f"at {time.monotonic() - self.started:.1f} s"
+            if candidate is None:
+                self.phases.append(f"{phase}: nothing better {at}")
+                return False
+            value = roster_objective(self.instance, candidate)
+            self.phases.append(f"{phase}: {value} {at}")
+            if value >= self.value:
+                return False
+            self.roster, self.value = candidate, value
+            return True
 
-
-@dataclass(frozen=True)
-class CurtoisResult:
-    """A solved instance: the roster, its objective, the proven bound and the time taken."""
-
-    assignment: dict[tuple[str, int], str]
-    status: str
-    objective: float
-    bound: float
-    elapsed_s: float
-    penalties: dict[str, float]
-    phases: tuple[str, ...] = ()
-
-
-@dataclass
-class _Compact:
-    """The compact model, built once and re-solved with new hints and bounds."""
-
-    instance: Instance
-    settings: CurtoisSettings
-    model: cp_model.CpModel = field(init=False)
-    vars: CurtoisVars = field(init=False)
-    penalties: list[Penalty] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.model, self.vars, self.penalties = build_model(self.instance)
-
-    def solve(
-        self, time_limit_s: float, hint: Mapping[tuple[str, int], str] | None, lower_bound: float
-    ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
-        m = self.model.clone()
-        if lower_bound > -math.inf:
-            m.add(objective_expr(self.penalties) >= int(lower_bound))
-        if hint is not None:
-            for (who, day, shift), x in self.vars.x.items():
-                m.add_hint(x, hint.get((who, day)) == shift)
-            for (who, day), w in self.vars.works.items():
-                m.add_hint(w, (who, day) in hint)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
-        solver.parameters.num_workers = self.settings.workers
-        solver.parameters.random_seed = self.settings.seed
-        solver.parameters.log_search_progress = self.settings.log
-        return solver, solver.solve(m)
-
-    def assignment(self, solver: cp_model.CpSolver) -> dict[tuple[str, int], str]:
-        return {(who, day): s for (who, day, s), x in self.vars.x.items() if solver.boolean_value(x)}
-
-    def solve_neighbourhood(
-        self,
-        best: Mapping[tuple[str, int], str],
-        free: set[tuple[str, int]],
-        time_limit_s: float,
-        seed: int,
-    ) -> tuple[dict[tuple[str, int], str] | None, bool]:
-        """Re-optimise the (employee, day) pairs in `free` with the rest of `best` fixed.
-
-        Returns the roster found (or None) and whether the neighbourhood was solved to optimality.
-        """
-        m = self.model.clone()
-        for (who, day, shift), x in self.vars.x.items():
-            value = int(best.get((who, day)) == shift)
-            if (who, day) in free:
-                m.add_hint(x, value)
-            else:
-                domain = m.proto.variables[x.index].domain
-                domain[0] = domain[1] = value
-        for (who, day), w in self.vars.works.items():
-            value = int((who, day) in best)
-            if (who, day) in free:
-                m.add_hint(w, value)
-            else:
-                domain = m.proto.variables[w.index].domain
-                domain[0] = domain[1] = value
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
-        status = solver.solve(m)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, False
-        return self.assignment(solver), status == cp_model.OPTIMAL
-
-
-def _neighbourhood(
-    instance: Instance, best: Mapping[tuple[str, int], str], rng: random.Random, size: float
-) -> set[tuple[str, int]]:
-    """A random set of (employee, day) pairs to re-optimise; `size` in (0, 1] scales it.
-
-    Either a few employees over the whole horizon, or every employee over a window of days
-    around a badly covered day, or some employees over a longer window.
-    """
-    staff = [s.id for s in instance.staff]
-    horizon = instance.horizon_days
-    kind = rng.randrange(3)
-    if kind == 0:
-        who = rng.sample(staff, min(len(staff), max(2, round(size * len(staff) / 3))))
-        return {(e, d) for e in who for d in range(horizon)}
-    badly = [c.day for c in instance.cover if _cover_count(instance, best, c.day, c.shift) != c.requirement]
-    centre = rng.choice(badly) if badly else rng.randrange(horizon)
-    if kind == 1:
-        width = max(2, round(size * horizon / 3))
-        first = max(0, min(horizon - width, centre - rng.randrange(width)))
-        return {(e, d) for e in staff for d in range(first, first + width)}
-    width = max(4, round(size * horizon * 2 / 3))
-    first = max(0, min(horizon - width, centre - rng.randrange(width)))
-    who = rng.sample(staff, min(len(staff), max(3, round(size * len(staff) * 2 / 3))))
-    return {(e, d) for e in who for d in range(first, first + width)}
-
-
-def _cover_count(instance: Instance, roster: Mapping[tuple[str, int], str], day: int, shift: str) -> int:
-    return sum(1 for s in instance.staff if roster.get((s.id, day)) == shift)
-
-
-def polish(
-    compact: _Compact,
-    best: dict[tuple[str, int], str],
-    deadline: float,
-    lower: float,
-    seed: int = 0,
-) -> dict[tuple[str, int], str]:
-    """Large-neighbourhood search on the compact model, one small neighbourhood per worker at a time.
-
-    A neighbourhood solved to optimality quickly grows the next ones; one that runs out of time
-    shrinks them. Stops at the deadline or when the roster reaches `lower`.
-    """
-    instance = compact.instance
-    rng = random.Random(seed)
-    size = 0.5
-    best_value = _objective(instance, best)
-    workers = max(1, compact.settings.workers)
-    with ThreadPoolExecutor(max_workers=workers) as executor:
-        while time.monotonic() < deadline - 0.05 and best_value > lower:
-            limit = min(NEIGHBOURHOOD_S, deadline - time.monotonic())
-            tasks = [
-                executor.submit(
-                    compact.solve_neighbourhood,
-                    best,
-                    _neighbourhood(instance, best, rng, size),
-                    limit,
-                    rng.randrange(1 << 30),
-                )
-                for _ in range(workers)
-            ]
-            for task in tasks:
-                candidate, optimal = task.result()
-                size = min(3.0, size * 1.1) if optimal else max(0.1, size / 1.2)
-                if candidate is not None:
-                    value = _objective(instance, candidate)
-                    if value <= best_value:
-                        best, best_value = candidate, value
-    return best
-
-
-def _objective(instance: Instance, assignment: Mapping[tuple[str, int], str]) -> int:
-    """The objective of a roster by the model's own penalty definitions (requests and cover)."""
-    total = sum(make_column(instance, s.id, assignment).cost for s in instance.staff)
-    for c in instance.cover:
-        x = sum(1 for s in instance.staff if assignment.get((s.id, c.day)) == c.shift)
-        total += max(0, c.requirement - x) * c.under_weight + max(0, x - c.requirement) * c.over_weight
-    return total
-
-
-def solve_instance(
-    instance: Instance,
-    settings: CurtoisSettings = CurtoisSettings(),
-    hint: Mapping[tuple[str, int], str] | None = None,
-) -> CurtoisResult:
-    """Solve an instance and return the best roster found within the time limit."""
-    started = time.monotonic()
-    deadline = started + settings.time_limit_s
-    compact = _Compact(instance, settings)
-    best: dict[tuple[str, int], str] | None = dict(hint) if hint is not None else None
-    best_value = math.inf if best is None else _objective(instance, best)
-    lower = -math.inf
-    phases: list[str] = []
-
-    def remaining() -> float:
-        return deadline - time.monotonic()
-
-    def consider(candidate: dict[tuple[str, int], str] | None, phase: str) -> None:
-        nonlocal best, best_value
-        if candidate is None:
-            phases.append(f"{phase}: nothing better at {time.monotonic() - started:.1f} s")
-            return
-        value = _objective(instance, candidate)
-        phases.append(f"{phase}: {value} at {time.monotonic() - started:.1f} s")
-        if value < best_value:
-            best, best_value = candidate, value
-
-    if settings.column_generation:
-        first_s = min(settings.first_solve_max_s, settings.first_solve_share * settings.time_limit_s)
-        solver, status = compact.solve(first_s, best, lower)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            consider(compact.assignment(solver), "first compact solve")
-            lower = max(lower, solver.best_objective_bound)
-        elif status == cp_model.INFEASIBLE:
-            raise Infeasible(["no roster meets every hard rule of the instance"])
-        pool = ColumnPool(instance)
-        pricers = {s.id: make_pricer(instance, s.id) for s in instance.staff}
-        if best is not None:
-            for s in instance.staff:
-                pool.add(make_column(instance, s.id, best))
-        if best_value > lower:
-            cg_deadline = time.monotonic() + settings.column_generation_share * settings.time_limit_s
-            cg = generate_columns(pool, cg_deadline, settings.workers, stop_at=best_value, pricers=pricers)
-            lower = max(lower, cg.lower_bound)
-            phases.append(
-                f"column generation: {cg.rounds} rounds, {len(pool.columns)} columns, "
-                f"LP {cg.lp_objective:.1f}, bound {cg.lower_bound:.0f}"
-                f"{' (converged)' if cg.converged else ''}"
-            )
-        dive_deadline = started + settings.dive_until_share * settings.time_limit_s
-        covered = {c.employee for c in pool.columns} == {s.id for s in instance.staff}
-        root = solve_master_lp(pool) if covered else None
-        rng = random.Random(settings.seed)
-        dives = 0
-        while covered and best_value > lower and time.monotonic() < dive_deadline:
-            dives += 1
-            # the first dive follows the LP; then dives draw, every other one around the best roster
-            keep = kept_columns(instance, best, rng, root) if dives % 2 == 1 and dives > 1 and best else []
-            chooser = rng if dives > 1 else None
-            dived = dive(pool, dive_deadline, settings.workers, pricers, chooser, best_value, keep)
-            consider(dived, f"dive {dives}{' around the best' if keep else ''}")
-            if dived is not None and best_value > lower and remaining() > 0:
-                limit = min(
-                    remaining(),
-                    settings.restricted_master_share * settings.time_limit_s,
-                    settings.restricted_master_max_s,
-                )
-                consider(solve_restricted_master(pool, limit, settings.workers, best), "restricted master")
-    if best_value > lower and remaining() > 0.1:
-        share = settings.compact_share_of_rest if settings.polish else 1.0
-        solver, status = compact.solve(share * remaining(), best, lower)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            consider(compact.assignment(solver), "compact solve")
-            lower = max(lower, solver.best_objective_bound)
-        elif status == cp_model.INFEASIBLE and best is not None:
-            lower = best_value  # nothing better than the best roster exists above the bound
-    if best is not None and best_value > lower and remaining() > 0.1 and settings.polish:
-        consider(polish(compact, best, deadline, lower, settings.seed), "polish")
-    elapsed = time.monotonic() - started
-    lower = ceil_bound(lower)  # the LP and Lagrangian bounds carry floating-point error
-    if best is None:
-        return CurtoisResult({}, "UNKNOWN", math.inf, lower, elapsed, {}, tuple(phases))
-    status_name = "OPTIMAL" if best_value <= lower else "FEASIBLE"
-    return CurtoisResult(
-        best, status_name, best_value, max(lower, 0), elapsed, _breakdown(instance, best), tuple(phases)
-    )
-
-
-def _breakdown(instance: Instance, assignment: Mapping[tuple[str, int], str]) -> dict[str, float]:
-    """The penalty of each soft term, as the model names them."""
-    on = sum(r.weight for r in instance.on_requests if assignment.get((r.employee, r.day)) != r.shift)
-    off = sum(r.weight for r in instance.off_requests if assignment.get((r.employee, r.day)) == r.shift)
-    under = over = 0
-    for c in instance.cover:
-        x = sum(1 for s in instance.staff if assignment.get((s.id, c.day)) == c.shift)
-        under += max(0, c.requirement - x) * c.under_weight
-        over += max(0, x - c.requirement) * c.over_weight
-    return {
-        "shift-on requests not granted": on,
-        "shift-off requests not granted": off,
-        "under cover": under,
-        "over cover": over,
-    }
+    def note(self, line: str) -> None:
+        """Add a line to the log."""
+        with self._lock:
+            self.phases.append(line)

@@ -40,6 +40,11 @@ FLOAT_ALLOWANCE = 1e-9  # per day, for the floating-point error in a schedule's 
 INF = math.inf
 
 
+# What a branch of the search tree leaves an employee on some days: the shift types (None: a day
+# off) they may have on each day named; a day not named is free.
+DayOptions = Mapping[int, frozenset[str | None]]
+
+
 @dataclass(frozen=True)
 class Column:
     """One employee's whole schedule (shift type or None per day) and its request penalty."""
@@ -47,6 +52,10 @@ class Column:
     employee: str
     shifts: tuple[str | None, ...]
     cost: int
+
+    def keeps(self, allowed: DayOptions) -> bool:
+        """Whether the schedule keeps to a branch's options on every day they name."""
+        return all(self.shifts[day] in options for day, options in allowed.items())
 
 
 @dataclass(frozen=True)
@@ -137,13 +146,21 @@ _RULES = nb.types.Tuple(  # type: ignore[no-untyped-call]
     (nb.boolean[:, ::1], nb.int64[::1], nb.int64[::1], nb.boolean[:, ::1], nb.boolean[::1], nb.int64[::1])
 )
 _RECURSE = nb.types.Tuple((nb.float64[::1], nb.int64[::1]))(  # type: ignore[no-untyped-call]
-    nb.float64[:, ::1], _RULES, nb.int64[::1], nb.int64, nb.int64, nb.int32[:, :, ::1], nb.int64
+    nb.float64[:, ::1],
+    nb.boolean[::1],
+    _RULES,
+    nb.int64[::1],
+    nb.int64,
+    nb.int64,
+    nb.int32[:, :, ::1],
+    nb.int64,
 )
 
 
 @nb.njit(_RECURSE, cache=True, nogil=True)
 def _recurse(
     price: np.ndarray,  # (days, types): a shift's cost, +inf where it may not be worked
+    off_ok: np.ndarray,  # (days,): whether the day may be a day off
     rules: Rules,
     minutes: np.ndarray,  # (resources,): minutes worked, in units
     max_units_a_day: int,
@@ -163,7 +180,8 @@ def _recurse(
     now = np.full((n_control, n_res), np.inf)
     before = np.full((n_control, n_res), np.inf)
     # the first day: the run that starts the horizon is exempt from the minimums
-    now[off_states - 1, 0] = 0.0
+    if off_ok[0]:
+        now[off_states - 1, 0] = 0.0
     for t in range(n_types):
         if price[0, t] == np.inf or not can_add[t, 0]:
             continue
@@ -186,7 +204,7 @@ def _recurse(
                 here = k * n_res + r
                 if k < off_states:  # a day off again, or (once the run is long enough) a shift
                     nk = min(k + 1, off_states - 1)
-                    if base < now[nk, r] and minutes[r] + reach >= min_units:
+                    if off_ok[d] and base < now[nk, r] and minutes[r] + reach >= min_units:
                         now[nk, r] = base
                         parent[d, nk, r] = here
                     if k < off_states - 1:
@@ -195,7 +213,7 @@ def _recurse(
                 else:  # a day off (once the run of shifts is long enough), or one more shift
                     w = k - off_states
                     prev_type, run, exempt = w // (max_run * 2), (w // 2) % max_run + 1, w % 2
-                    ends = run >= min_run or exempt == 1
+                    ends = (run >= min_run or exempt == 1) and off_ok[d]
                     if ends and base < now[0, r] and minutes[r] + reach >= min_units:
                         now[0, r] = base
                         parent[d, 0, r] = here
@@ -276,25 +294,40 @@ class ScheduleDP:
         self.rules: Rules = (forbid, weekend, step, can_add, can_add_weekend, counts)
         self.max_units_a_day = max(lay.units, default=0)
 
-    def shift_prices(self, dual: Mapping[tuple[int, str], float]) -> np.ndarray:
-        """Each (day, type)'s request change less its cover price; +inf where it may not be worked."""
+    def shift_prices(
+        self, dual: Mapping[tuple[int, str], float], allowed: DayOptions | None = None
+    ) -> np.ndarray:
+        """Each (day, type)'s request change less its cover price; +inf where it may not be worked
+        (a fixed day off, or a type `allowed` leaves out that day)."""
         price = self.delta_cost.copy()
         for i, t in enumerate(self.lay.types):
             for day in range(self.horizon):
                 price[day, i] -= dual.get((day, t), 0.0)
         price[~self.open] = INF
+        for day, options in (allowed or {}).items():
+            for i, t in enumerate(self.lay.types):
+                if t not in options:
+                    price[day, i] = INF
         return price
 
     def price(
-        self, dual: Mapping[tuple[int, str], float], time_limit_s: float = 0.0
+        self,
+        dual: Mapping[tuple[int, str], float],
+        time_limit_s: float = 0.0,
+        allowed: DayOptions | None = None,
     ) -> tuple[list[Column], float, float]:
         """As `curtois_model.CpSatPricer.price`: the cheapest columns, their best value and a lower bound
-        (exact here, less a floating-point allowance); `time_limit_s` is not needed."""
+        (exact here, less a floating-point allowance); `time_limit_s` is not needed. With `allowed`,
+        only schedules that keep to its options on its days (a branch of the search tree)."""
         lay = self.lay
+        off_ok = np.ones(self.horizon, dtype=bool)
+        for day, options in (allowed or {}).items():
+            off_ok[day] = None in options
         # only the reached states are written and read: an empty (untouched) table costs nothing
         parent = np.empty((self.horizon, lay.control_states, lay.resource_states), dtype=np.int32)
         values, where = _recurse(
-            self.shift_prices(dual),
+            self.shift_prices(dual, allowed),
+            off_ok,
             self.rules,
             self.minutes,
             self.max_units_a_day,

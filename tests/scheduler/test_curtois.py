@@ -18,7 +18,9 @@ from ortools.sat.python import cp_model
 from typer.testing import CliRunner
 
 from api.cli import app
+from scheduler import curtois_branch as cb
 from scheduler import curtois_model as cm
+from scheduler import curtois_solve as cs
 from scheduler.curtois import Instance, parse_instance, read_instance, read_solution_csv, write_solution_csv
 from scheduler.curtois_eval import evaluate
 from scheduler.curtois_master import MasterLP
@@ -340,7 +342,7 @@ def test_bad_solution_csv_names_the_row(tmp_path: Path, body: str, reason: str) 
 
 def test_instance1_solves_to_its_best_known_value() -> None:
     instance = _benchmark("Instance1")
-    result = cm.solve_instance(instance, cm.CurtoisSettings(time_limit_s=5.0))
+    result = cs.solve_instance(instance, cs.CurtoisSettings(time_limit_s=5.0))
     check = evaluate(instance, result.assignment)
     assert check.hard_violations == []
     assert check.objective == result.objective
@@ -389,34 +391,34 @@ def test_dive_fixes_whole_columns_or_draws_one_by_its_squared_share() -> None:
     assert 0.74 < draws.count(b) / len(draws) < 0.86  # 0.36 / (0.36 + 0.09) = 0.8
 
 
-def test_a_dive_around_a_roster_keeps_a_share_of_its_employees_as_they_are() -> None:
-    instance = _benchmark("Instance3")
-    roster = {(s.id, d): "E" for s in instance.staff for d in range(0, instance.horizon_days, 3)}
-    rng = random.Random(5)
-    for _ in range(20):
-        kept = cm.kept_columns(instance, roster, rng)
-        low, high = cm.KEEP_SHARE
-        assert (
-            low * len(instance.staff) - 1
-            <= len(kept)
-            <= min(high * len(instance.staff) + 1, len(instance.staff) - 1)
-        )
-        assert len({c.employee for c in kept}) == len(kept)
-        for column in kept:
-            assert column == cm.make_column(instance, column.employee, roster)
+def _lp(*weighted: tuple[Column, float]) -> MasterLP:
+    return MasterLP(0.0, {}, {}, list(weighted))
 
 
-def test_a_dive_around_a_roster_keeps_the_employees_the_lp_agrees_with_more_often() -> None:
-    instance = _benchmark("Instance3")
-    roster = {(s.id, d): "E" for s in instance.staff for d in range(0, instance.horizon_days, 3)}
-    agreed = instance.staff[0].id
-    lp = MasterLP(0.0, {}, {}, [(cm.make_column(instance, agreed, roster), 1.0)])
-    rng = random.Random(11)
-    kept = [{c.employee for c in cm.kept_columns(instance, roster, rng, lp)} for _ in range(200)]
-    others = [s.id for s in instance.staff[1:]]
-    agreed_share = sum(agreed in k for k in kept) / len(kept)
-    other_share = sum(e in k for k in kept for e in others) / (len(kept) * len(others))
-    assert agreed_share > 0.95 > other_share
+def test_the_tree_branches_on_the_share_nearest_one_half() -> None:
+    lp = _lp(
+        (Column("A", ("E", None), 0), 0.6),
+        (Column("A", ("E", "E"), 0), 0.4),
+        (Column("B", (None, "E"), 0), 0.3),
+        (Column("B", ("E", "E"), 0), 0.7),
+    )
+    # A: E on day 0 whole, day 1 off 0.6 / E 0.4; B: day 0 off 0.3 / E 0.7, day 1 E whole
+    assert cb.branching_choice(lp) == ("A", 1, None)  # 0.6 and 0.4 tie: the day off comes first
+    assert cb.branching_choice(_lp((Column("A", ("E", None), 0), 1.0))) is None
+
+
+def test_the_two_branches_split_a_days_options_and_keep_the_others() -> None:
+    instance = _benchmark("Instance2")  # shifts E and L
+    root = cb.Node({}, 100.0)
+    has, has_not = cb.children(instance, root, "A", 3, "E", 101.0)
+    assert has.allowed == {"A": {3: frozenset({"E"})}}
+    assert has_not.allowed == {"A": {3: frozenset({"L", None})}}
+    assert has.bound == has_not.bound == 101.0
+    deeper, other = cb.children(instance, has_not, "A", 3, None, 102.0)
+    assert deeper.allowed == {"A": {3: frozenset({None})}}
+    assert other.allowed == {"A": {3: frozenset({"L"})}}
+    nested, _ = cb.children(instance, has, "B", 0, "L", 101.0)
+    assert nested.allowed == {"A": {3: frozenset({"E"})}, "B": {0: frozenset({"L"})}}
 
 
 def test_pricer_bound_holds_against_a_finer_pricing_and_is_as_tight_as_its_allowance(
@@ -486,7 +488,7 @@ def small_instances(draw: st.DrawFn) -> Instance:
 @given(small_instances())
 def test_every_solved_roster_is_feasible_and_scored_alike_by_the_evaluator(instance: Instance) -> None:
     try:
-        result = cm.solve_instance(instance, cm.CurtoisSettings(time_limit_s=2.0, workers=1))
+        result = cs.solve_instance(instance, cs.CurtoisSettings(time_limit_s=2.0, workers=1))
     except Infeasible:
         return  # some employee has no schedule at all: nothing to check
     if not result.assignment and result.status == "UNKNOWN":
@@ -495,6 +497,33 @@ def test_every_solved_roster_is_feasible_and_scored_alike_by_the_evaluator(insta
     assert check.hard_violations == []
     assert check.objective == result.objective
     assert result.bound <= result.objective
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances())
+def test_an_exhausted_tree_proves_the_compact_models_optimum(instance: Instance) -> None:
+    compact, _, penalties = cm.build_model(instance)
+    compact.minimize(cm.objective_expr(penalties))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 30.0
+    status = solver.solve(compact)
+    pool = cm.ColumnPool(instance)
+    pricers = {s.id: cm.make_pricer(instance, s.id) for s in instance.staff}
+    if status == cp_model.INFEASIBLE:
+        with pytest.raises(Infeasible):
+            cm.generate_columns(pool, time.monotonic() + 30.0, 1, pricers=pricers)
+        return
+    assert status == cp_model.OPTIMAL
+    optimum = round(solver.objective_value)
+    root = cm.generate_columns(pool, time.monotonic() + 30.0, 1, pricers=pricers)
+    best = cm.SharedBest(instance, None, time.monotonic())
+    tree = cb.tree_search(pool, pricers, time.monotonic() + 60.0, best, random.Random(0), root.lower_bound)
+    assert tree.exhausted
+    assert best.roster is not None
+    assert evaluate(instance, best.roster).hard_violations == []
+    assert best.value == tree.bound == optimum
+    assert pool.allowed == {}
 
 
 def test_cli_solves_instance1_and_writes_the_csv(tmp_path: Path) -> None:

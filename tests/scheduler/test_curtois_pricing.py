@@ -109,6 +109,34 @@ def test_the_recursion_finds_cp_sats_least_price_and_only_feasible_schedules(
     _check_columns(instance, staff, columns)
 
 
+@st.composite
+def day_options(draw: st.DrawFn, instance: Instance) -> dict[int, frozenset[str | None]]:
+    """A branch's options for one employee: on a few days, a random subset of the shifts and the day off."""
+    everything: list[str | None] = [*instance.shift_ids, None]
+    days = draw(st.sets(st.integers(0, instance.horizon_days - 1), max_size=4))
+    return {d: frozenset(draw(st.sets(st.sampled_from(everything), min_size=1))) for d in days}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), one_employee(), st.integers(0, 10**6))
+def test_both_pricers_keep_to_a_branchs_options_and_agree(
+    data: st.DataObject, instance: Instance, seed: int
+) -> None:
+    staff = instance.staff[0]
+    allowed = data.draw(day_options(instance))
+    prices = _whole_prices(instance, seed)
+    columns, best, bound = ScheduleDP(instance, staff.id).price(prices, allowed=allowed)
+    reference, reference_best, reference_bound = cm.CpSatPricer(instance, staff.id).price(
+        prices, 30.0, allowed
+    )
+    if reference_bound == math.inf:  # no schedule keeps the rules and the options
+        assert (columns, best, bound) == ([], math.inf, math.inf)
+        return
+    assert best == pytest.approx(reference_best, abs=1e-6)
+    assert all(c.keeps(allowed) for c in columns + reference)
+    _check_columns(instance, staff, columns)
+
+
 @pytest.mark.parametrize("number", [5, 7, 8, 10, 12])
 def test_the_recursion_agrees_with_cp_sat_on_benchmark_employees(number: int) -> None:
     path = DATA / "instances" / f"Instance{number}.txt"
@@ -166,7 +194,9 @@ def _scipy_master(instance: Instance, active: list[Column]) -> float:
     return float(res.fun)
 
 
-def test_the_persistent_master_matches_a_master_built_anew_as_columns_come_and_employees_are_fixed() -> None:
+def test_the_persistent_master_matches_a_master_built_anew_as_columns_come_employees_are_fixed_and_branches_taken() -> (
+    None
+):
     path = DATA / "instances" / "Instance3.txt"
     if not path.is_file():
         pytest.skip(f"{path} is absent: the shared Curtois benchmark is not checked out beside the repo")
@@ -185,8 +215,17 @@ def test_the_persistent_master_matches_a_master_built_anew_as_columns_come_and_e
         fixed = {c.employee: c for c in rng.sample(pool, 3)} if step % 2 else {}
         if step == 5:
             fixed[outside.employee] = outside
-        lp = master.solve(pool, fixed)
-        active = [c for c in pool if c.employee not in fixed] + list(fixed.values())
+        allowed: dict[str, dict[int, frozenset[str | None]]] = {}
+        if step % 3 == 2:  # a branch: one employee's day limited to what one of their columns has there
+            chosen = rng.choice(pool)
+            day = rng.randrange(instance.horizon_days)
+            allowed = {chosen.employee: {day: frozenset({chosen.shifts[day]})}}
+        lp = master.solve(pool, fixed, allowed)
+        free = [c for c in pool if c.employee not in fixed]
+        active = [c for c in free if c.keeps(allowed.get(c.employee, {}))] + list(fixed.values())
+        assert list(master.kept(allowed)[: len(master.columns)]) == [
+            c.keeps(allowed.get(c.employee, {})) for c in master.columns
+        ]
         assert lp.objective == pytest.approx(_scipy_master(instance, active), abs=1e-6)
         used = {c.employee for c, _ in lp.values}
         assert used == {s.id for s in instance.staff}
