@@ -106,7 +106,7 @@ def reference(plan: BasePlan, fc: pd.DataFrame, team: Team, statistic: str = "me
         (
             (VolumeChange(0.5, day="wed"),),
             lambda f: f.assign(
-                mean=np.where(f["ds"].dt.tz_convert("Europe/London").dt.dayofweek == 2, 0.5, 1) * f["mean"]
+                mean=np.where(f["ds"].dt.tz_convert("Europe/London").dt.day_of_week == 2, 0.5, 1) * f["mean"]
             ),
         ),
         (
