@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.candidates import Candidate, break_offsets
 from scheduler.coverage_cost import queue_costs
-from scheduler.domain import Agent, Roster
+from scheduler.domain import Agent, BreakRule, Roster
 from scheduler.model import (
     AGENT_SOFT_RULES,
     HARD_RULES,
@@ -67,19 +67,24 @@ def best_cover(at_work: Mapping[SkillGroup, int], tables: Mapping[str, Sequence[
     The counts Hall's condition allows form a polymatroid and the points are convex, so
     counting one agent at a time where it saves most is optimal.
     """
+    queues = sorted(tables)  # ties go to the first queue by name
+    sets = [frozenset(s) for s in queue_sets(queues)]
+    # the agents each set of queues may still count: skilled in one of them, not yet counted
+    room = [sum(k for g, k in at_work.items() if g & s) for s in sets]
+    within = {q: [i for i, s in enumerate(sets) if q in s] for q in queues}
     cover = dict.fromkeys(tables, 0)
-    sets = [set(s) for s in queue_sets(list(tables))]
-    limit = [sum(k for g, k in at_work.items() if g & s) for s in sets]
-
-    def fits(q: str) -> bool:
-        return all(sum(cover[x] for x in s) + 1 <= cap for s, cap in zip(sets, limit, strict=True) if q in s)
-
     while True:
-        open_queues = [q for q in tables if cover[q] < len(tables[q]) - 1 and fits(q)]
-        if not open_queues:
+        best, saved = None, 0
+        for q in queues:
+            c = cover[q]
+            opens = c < len(tables[q]) - 1 and all(room[i] > 0 for i in within[q])
+            if opens and (best is None or tables[q][c] - tables[q][c + 1] > saved):
+                best, saved = q, tables[q][c] - tables[q][c + 1]
+        if best is None:
             return cover
-        saved = {q: tables[q][cover[q]] - tables[q][cover[q] + 1] for q in open_queues}
-        cover[max(sorted(open_queues), key=lambda q: saved[q])] += 1
+        cover[best] += 1
+        for i in within[best]:
+            room[i] -= 1
 
 
 class CoverageCost:
@@ -90,13 +95,18 @@ class CoverageCost:
         self.groups = groups
         self.over = p.weights.over_per_agent_interval
         self._cache: dict[tuple[int, tuple[int, ...]], int] = {}
+        self._tables: dict[int, dict[str, list[int]]] = {}
 
     def tables(self, t: int) -> dict[str, list[int]]:
-        """Each queue's points in interval t for 0..cap agents."""
-        return {q: [int(x) for x in c.points[t, : int(c.cap[t]) + 1]] for q, c in self.costs.items()}
+        """Each queue's points in interval t for 0..cap agents (remembered)."""
+        if t not in self._tables:
+            self._tables[t] = {
+                q: c.points[t, : int(c.cap[t]) + 1].astype(int).tolist() for q, c in self.costs.items()
+            }
+        return self._tables[t]
 
     def at(self, t: int, counts: tuple[int, ...]) -> int:
-        """Points of interval t with `counts[i]` agents of `groups[i]` at work."""
+        """Points of interval t with `counts[i]` agents of `groups[i]` at work (remembered)."""
         key = (t, counts)
         if key not in self._cache:
             tables = self.tables(t)
@@ -104,22 +114,6 @@ class CoverageCost:
             idle = sum(counts) - sum(cover.values())
             self._cache[key] = sum(tables[q][c] for q, c in cover.items()) + self.over * idle
         return self._cache[key]
-
-    def total(self, counts: np.ndarray) -> int:
-        """Points of the week; `counts[t, i]` agents of group i at work in interval t."""
-        return sum(self.at(t, tuple(int(x) for x in row)) for t, row in enumerate(counts))
-
-    def gain(self, counts: np.ndarray, group: int) -> np.ndarray:
-        """Points saved per interval by one more agent of group `group` at work."""
-        more = counts.copy()
-        more[:, group] += 1
-        return np.array(
-            [
-                self.at(t, tuple(int(x) for x in a)) - self.at(t, tuple(int(x) for x in b))
-                for t, (a, b) in enumerate(zip(counts, more, strict=True))
-            ],
-            dtype=float,
-        )
 
 
 def best_breaks(
@@ -149,50 +143,86 @@ def best_breaks(
 
 
 @dataclasses.dataclass(frozen=True)
-class BreakOptions:
-    """Where one break of a shift may start: its slots, their start intervals and the window's middle."""
+class BreakPattern:
+    """Shifts of one agent whose breaks may start at the same offsets (same length, same break rules).
 
-    slots: tuple[BreakSlot, ...]
+    `shifts` are positions in the agent's list of shifts and `starts` their first intervals;
+    each break is (rule index, rule, intervals long, offsets from the shift's start), the
+    offsets in the order ties are broken: nearest the window's middle first, then earliest.
+    """
+
+    shifts: np.ndarray
     starts: np.ndarray
-    length: int
-    middle: int
+    breaks: tuple[tuple[int, BreakRule, int, np.ndarray], ...]
 
 
-def break_options(p: Problem, agent: Agent, c: Candidate) -> tuple[BreakOptions, ...]:
-    """The places each break of shift `c` may start, in break-rule order."""
+def break_patterns(p: Problem, agent: Agent, shifts: Sequence[Candidate]) -> tuple[BreakPattern, ...]:
+    """The agent's shifts grouped by where their breaks may start."""
     step = p.week.grid.interval_minutes
+    rules = p.team.shift_rules_of(agent).breaks
+    members: dict[tuple[int, tuple[int, ...]], list[int]] = {}
+    for k, c in enumerate(shifts):
+        key = (c.length_minutes, tuple(r for r, rule in enumerate(rules) if rule in c.break_rules))
+        members.setdefault(key, []).append(k)
     out = []
-    for r, rule in enumerate(p.team.shift_rules_of(agent).breaks):
-        if rule not in c.break_rules:
-            continue
-        length = -(-rule.duration_minutes // step)
-        slots = tuple(
-            BreakSlot(agent.id, c.local_date, r, rule, c.start_index + k, length)
-            for k in break_offsets(rule, c.length_minutes, step)
-        )
-        if slots:
-            starts = np.array([s.start_index for s in slots], dtype=int)
-            out.append(BreakOptions(slots, starts, length, int(starts[len(slots) // 2])))
+    for (length_minutes, used), positions in members.items():
+        breaks = []
+        for r in used:
+            offsets = np.array(break_offsets(rules[r], length_minutes, step), dtype=int)
+            if offsets.size:
+                middle = offsets[offsets.size // 2]
+                order = np.lexsort((np.arange(offsets.size), np.abs(offsets - middle)))
+                breaks.append((r, rules[r], -(-rules[r].duration_minutes // step), offsets[order]))
+        starts = np.array([shifts[k].start_index for k in positions], dtype=int)
+        out.append(BreakPattern(np.array(positions, dtype=int), starts, tuple(breaks)))
     return tuple(out)
 
 
-def place_breaks(options: Sequence[BreakOptions], padded: np.ndarray) -> tuple[float, tuple[BreakSlot, ...]]:
-    """`best_breaks` on precomputed options, `padded` the running sum of the value per interval from 0:
-    each break where it takes least value away (then nearest its window's middle), one after another."""
+@dataclasses.dataclass(frozen=True)
+class PlacedBreaks:
+    """Where each shift's breaks cost least against a value per interval, and what they cost."""
+
+    patterns: tuple[BreakPattern, ...]
+    cost: np.ndarray  # per shift position: the value its breaks take away
+    starts: tuple[np.ndarray, ...]  # per pattern: the start interval of each break (shift × break)
+
+    def slots(self, agent_id: str, c: Candidate, position: int) -> tuple[BreakSlot, ...]:
+        """The breaks of shift `c`, at `position` in the agent's list, as the model's slots."""
+        for pattern, starts in zip(self.patterns, self.starts, strict=True):
+            row = np.flatnonzero(pattern.shifts == position)
+            if row.size:
+                return tuple(
+                    BreakSlot(agent_id, c.local_date, r, rule, int(first), length)
+                    for (r, rule, length, _), first in zip(pattern.breaks, starts[row[0]], strict=True)
+                )
+        raise KeyError(position)
+
+
+def place_breaks(patterns: tuple[BreakPattern, ...], n_shifts: int, padded: np.ndarray) -> PlacedBreaks:
+    """`best_breaks` for every shift at once, `padded` the running sum of the value per interval
+    from 0: each break where it takes least value away (then nearest its window's middle, then
+    earliest) among the places clear of the shift's earlier breaks, one break after another."""
     n = padded.size - 1
-    cost = 0.0
-    placed: list[BreakSlot] = []
-    for o in options:
-        lo, hi = np.clip(o.starts, 0, n), np.clip(o.starts + o.length, 0, n)
-        worth = np.round(padded[hi] - padded[lo])
-        free = np.ones(o.starts.size, dtype=bool)
-        for b in placed:
-            free &= (o.starts + o.length <= b.start_index) | (o.starts >= b.start_index + b.n_intervals)
-        pool = np.flatnonzero(free) if free.any() else np.arange(o.starts.size)
-        k = int(pool[np.lexsort((pool, np.abs(o.starts[pool] - o.middle), worth[pool]))[0]])
-        cost += float(worth[k])
-        placed.append(o.slots[k])
-    return cost, tuple(placed)
+    cost = np.zeros(n_shifts)
+    placed = []
+    for pattern in patterns:
+        rows = np.arange(pattern.shifts.size)
+        chosen = np.zeros((pattern.shifts.size, len(pattern.breaks)), dtype=int)
+        total = np.zeros(pattern.shifts.size)
+        for j, (_, _, length, options) in enumerate(pattern.breaks):
+            starts = pattern.starts[:, None] + options[None, :]
+            worth = np.round(padded[np.clip(starts + length, 0, n)] - padded[np.clip(starts, 0, n)])
+            free: np.ndarray = np.ones(starts.shape, dtype=bool)
+            for i, (_, _, earlier, _) in enumerate(pattern.breaks[:j]):
+                first = chosen[:, i, None]
+                free &= (starts + length <= first) | (starts >= first + earlier)
+            free |= ~np.any(free, axis=1, keepdims=True)  # no place clear of the others: any place
+            k = np.where(free, worth, np.inf).argmin(axis=1)
+            total += worth[rows, k]
+            chosen[:, j] = starts[rows, k]
+        cost[pattern.shifts] = total
+        placed.append(chosen)
+    return PlacedBreaks(patterns, cost, tuple(placed))
 
 
 @dataclasses.dataclass
@@ -228,7 +258,10 @@ class AgentWeekModel:
         self.own_cost = model_objective(penalties)
         self.shifts = self.v.all_candidates()
         self.fixed_breaks = self._fixed_breaks()
-        self._break_options = {c.index: break_options(p, agent, c) for c in self.shifts}
+        self._patterns = break_patterns(p, agent, self.shifts)
+        self._position = {c.index: k for k, c in enumerate(self.shifts)}
+        self._starts = np.array([c.start_index for c in self.shifts], dtype=int)
+        self._ends = self._starts + np.array([c.n_intervals for c in self.shifts], dtype=int)
 
     def _fixed_breaks(self) -> dict[int, tuple[BreakSlot, ...]]:
         """The breaks of pinned shifts and of shifts already worked, which stay where they are."""
@@ -296,6 +329,12 @@ class AgentWeekModel:
             return None
         return -round(solver.objective_value)
 
+    def _breaks_of(self, placed: PlacedBreaks, position: int) -> tuple[BreakSlot, ...]:
+        """The breaks of the shift at `position`: where they were fixed, else where `placed` put them."""
+        c = self.shifts[position]
+        fixed = self.fixed_breaks.get(c.index)
+        return fixed if fixed is not None else placed.slots(self.agent.id, c, position)
+
     def best(
         self,
         value: np.ndarray,
@@ -315,17 +354,18 @@ class AgentWeekModel:
             lo, hi = min(max(first, 0), n), min(max(first + count, 0), n)
             return round(float(padded[hi] - padded[lo]))
 
-        placed = {c.index: place_breaks(self._break_options[c.index], padded) for c in self.shifts}
+        placed = place_breaks(self._patterns, len(self.shifts), padded)
+        on_shift = np.round(padded[np.clip(self._ends, 0, n)] - padded[np.clip(self._starts, 0, n)])
+        off_shift = placed.cost.copy()
         for index, slots in self.fixed_breaks.items():
-            placed[index] = (sum(worth(b.start_index, b.n_intervals) for b in slots), slots)
+            off_shift[self._position[index]] = sum(worth(b.start_index, b.n_intervals) for b in slots)
         self.model.clear_hints()  # type: ignore[no-untyped-call]
         if hint is not None:
             hinted = {c.index for c in hint.shifts}
             for c in self.shifts:
                 self.model.add_hint(self.v.works[c.index], c.index in hinted)
         coverage_worth = cp_model.LinearExpr.weighted_sum(
-            [self.v.works[c.index] for c in self.shifts],
-            [worth(c.start_index, c.n_intervals) - round(placed[c.index][0]) for c in self.shifts],
+            [self.v.works[c.index] for c in self.shifts], (on_shift - off_shift).astype(int).tolist()
         )
         self.model.maximize(cp_model.LinearExpr.weighted_sum([coverage_worth, self.own_cost], [1, -1]))
         for limit in (time_limit_s, max(1.0, 4 * time_limit_s)):  # a second, longer try before giving up
@@ -341,12 +381,16 @@ class AgentWeekModel:
                 solver.parameters.max_time_in_seconds = max(0.05, limit)
             status = solver.solve(self.model)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                chosen = [c for c in self.shifts if solver.boolean_value(self.v.works[c.index])]
+                positions = [
+                    k for k, c in enumerate(self.shifts) if solver.boolean_value(self.v.works[c.index])
+                ]
+                chosen = [self.shifts[k] for k in positions]
                 own = -round(solver.value(self.own_cost))
                 if status == cp_model.FEASIBLE:  # stopped early: the soft rules' counts may be high
                     exact = self._own_points_if_allowed(chosen)
                     own = own if exact is None else exact
-                return AgentWeek(chosen, [b for c in chosen for b in placed[c.index][1]], own)
+                breaks = [b for k in positions for b in self._breaks_of(placed, k)]
+                return AgentWeek(chosen, breaks, own)
         return None
 
 
@@ -381,6 +425,12 @@ class TeamWeeks:
         self._group = {a.id: groups.index(skill_group(p, a)) for a in self.agents}
         self.cost = CoverageCost(p, groups)
         self.counts = np.zeros((self.n, len(groups)), dtype=int)
+        # the coverage points per interval, and with one more agent of each group, kept up to
+        # date lazily: only the intervals a week put in or taken out changed are recomputed
+        self._now = np.zeros(self.n, dtype=int)
+        self._more = np.zeros((len(groups), self.n), dtype=int)
+        self._stale_now = np.ones(self.n, dtype=bool)
+        self._stale_more = np.ones((len(groups), self.n), dtype=bool)
         self.models = dict(models)
         self.weeks: dict[str, AgentWeek] = {}
         self.gap = AGENT_WEEK_GAP  # how close to their best each agent's new week must be
@@ -388,21 +438,43 @@ class TeamWeeks:
     def put(self, agent: Agent, week: AgentWeek) -> None:
         """Give the agent this week (they have none)."""
         self.weeks[agent.id] = week
-        self.counts[:, self._group[agent.id]] += week.at_work(self.n)
+        self._count(agent, week.at_work(self.n))
 
     def take(self, agent: Agent) -> AgentWeek:
         """Take the agent's week out of the roster, and return it."""
         week = self.weeks.pop(agent.id)
-        self.counts[:, self._group[agent.id]] -= week.at_work(self.n)
+        self._count(agent, -week.at_work(self.n))
         return week
+
+    def _count(self, agent: Agent, change: np.ndarray) -> None:
+        """Add `change` to the agent's group's count per interval; the points there are stale."""
+        self.counts[:, self._group[agent.id]] += change
+        changed = change != 0
+        self._stale_now |= changed
+        self._stale_more[:, changed] = True
+
+    def _points_now(self) -> np.ndarray:
+        """The coverage points per interval."""
+        for t in np.flatnonzero(self._stale_now):
+            self._now[t] = self.cost.at(int(t), tuple(self.counts[t].tolist()))
+        self._stale_now[:] = False
+        return self._now
 
     def gain(self, agent: Agent) -> np.ndarray:
         """Points saved per interval by this agent at work, against everyone else's weeks."""
-        return self.cost.gain(self.counts, self._group[agent.id])
+        group = self._group[agent.id]
+        stale = self._stale_more[group]
+        for t in np.flatnonzero(stale):
+            more = self.counts[t].tolist()
+            more[group] += 1
+            self._more[group, t] = self.cost.at(int(t), tuple(more))
+        stale[:] = False
+        gain: np.ndarray = (self._points_now() - self._more[group]).astype(float)
+        return gain
 
     def points(self) -> int:
         """The roster's coverage points less the agents' own (a reward is positive)."""
-        return self.cost.total(self.counts) - sum(w.own_points for w in self.weeks.values())
+        return int(self._points_now().sum()) - sum(w.own_points for w in self.weeks.values())
 
     def snapshot(self) -> dict[str, AgentWeek]:
         """Every agent's week, to restore later."""
