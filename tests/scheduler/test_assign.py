@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from scheduler.assign import assign_interval
-from scheduler.construct import best_cover
+from scheduler.construct import CoverageCost, best_cover
 from scheduler.coverage_cost import headcount_points
 from scheduler.domain import Weights
-from scheduler.model import SkillGroup
+from scheduler.model import SkillGroup, skill_group
+from tests.scheduler.random_problems import random_problem
 
 QUEUES = ("chat", "email", "voice")
 
@@ -103,3 +104,19 @@ def test_headcount_points_match_the_rule(need: int) -> None:
     for c in range(7):
         cover = {"q": min(c, need)}
         assert table[c] == _points(cover, {"q": need}, cover["q"], w)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_interval_points_at_once_are_best_covers_one_at_a_time(seed: int) -> None:
+    p = random_problem(seed)
+    groups = sorted({skill_group(p, a) for a in p.team.agents if skill_group(p, a)}, key=sorted)
+    cost = CoverageCost(p, groups)
+    rng = np.random.default_rng(seed)
+    ts = rng.permutation(p.week.grid.n_intervals)[:200]
+    counts = rng.integers(0, 6, size=(ts.size, len(groups)))
+    got = cost.points(ts, counts)
+    for t, row, points in zip(ts, counts, got, strict=True):
+        tables = cost.tables(int(t))
+        cover = best_cover(dict(zip(groups, (int(x) for x in row), strict=True)), tables)
+        idle = int(row.sum()) - sum(cover.values())
+        assert points == sum(tables[q][c] for q, c in cover.items()) + cost.over * idle
