@@ -60,31 +60,38 @@ def _order(p: Problem) -> list[Agent]:
     return sorted(p.team.agents, key=lambda a: (len(skill_group(p, a)), a.max_hours_per_week, a.id))
 
 
-def best_cover(at_work: Mapping[SkillGroup, int], tables: Mapping[str, Sequence[int]]) -> dict[str, int]:
-    """Agents to count on each queue in one interval, given how many of each skill group work.
+def best_covers(
+    points: Mapping[str, np.ndarray],
+    caps: Mapping[str, np.ndarray],
+    groups: Sequence[SkillGroup],
+    counts: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Agents to count on each queue, in each of many intervals, given how many of each skill group work.
 
-    `tables[q][c]` are the queue's points with c agents counted (convex; its length bounds c).
+    Row k is one interval: `counts[k, i]` agents of `groups[i]` work, and `points[q][k, c]` are
+    queue q's points with c agents counted on it (convex in c), for c up to `caps[q][k]`.
     The counts Hall's condition allows form a polymatroid and the points are convex, so
-    counting one agent at a time where it saves most is optimal.
+    counting one agent at a time where it saves most is optimal (ties: the first queue by name).
     """
-    queues = sorted(tables)  # ties go to the first queue by name
+    queues = sorted(points)
     sets = [frozenset(s) for s in queue_sets(queues)]
-    # the agents each set of queues may still count: skilled in one of them, not yet counted
-    room = [sum(k for g, k in at_work.items() if g & s) for s in sets]
-    within = {q: [i for i, s in enumerate(sets) if q in s] for q in queues}
-    cover = dict.fromkeys(tables, 0)
+    reach = np.array([[int(bool(g & s)) for g in groups] for s in sets], dtype=np.int64)
+    holds = np.array([[int(q in s) for q in queues] for s in sets], dtype=np.int64)
+    rows = np.arange(counts.shape[0])
+    room = reach.reshape(len(sets), len(groups)) @ counts.T  # per set of queues: agents it may still count
+    cover = np.zeros((len(queues), rows.size), dtype=np.int64)
     while True:
-        best, saved = None, 0
-        for q in queues:
-            c = cover[q]
-            opens = c < len(tables[q]) - 1 and all(room[i] > 0 for i in within[q])
-            if opens and (best is None or tables[q][c] - tables[q][c + 1] > saved):
-                best, saved = q, tables[q][c] - tables[q][c + 1]
-        if best is None:
-            return cover
-        cover[best] += 1
-        for i in within[best]:
-            room[i] -= 1
+        saved = np.full(cover.shape, -np.inf)
+        for j, q in enumerate(queues):
+            opens = (cover[j] < caps[q]) & np.all(room[holds[:, j] == 1] > 0, axis=0)
+            more = np.minimum(cover[j] + 1, points[q].shape[1] - 1)
+            saved[j] = np.where(opens, points[q][rows, cover[j]] - points[q][rows, more], -np.inf)
+        counting = np.isfinite(saved).any(axis=0)
+        if not counting.any():
+            return {q: cover[j] for j, q in enumerate(queues)}
+        best = saved.argmax(axis=0)  # the first of equal savings
+        cover[best[counting], rows[counting]] += 1
+        room -= holds[:, best] * counting
 
 
 class CoverageCost:
@@ -94,46 +101,20 @@ class CoverageCost:
         self.costs = queue_costs(p)
         self.groups = groups
         self.over = p.weights.over_per_agent_interval
-        self._queues = sorted(self.costs)  # ties go to the first queue by name, as in `best_cover`
-        sets = [frozenset(s) for s in queue_sets(self._queues)]
-        # reach[s, g]: group g's agents may be counted on the set of queues s; holds[s, q]: s holds q
-        self._reach = np.array([[int(bool(g & s)) for g in groups] for s in sets], dtype=np.int64).reshape(
-            len(sets), len(groups)
-        )
-        self._holds = np.array([[int(q in s) for q in self._queues] for s in sets], dtype=np.int64)
-        self._tables: dict[int, dict[str, list[int]]] = {}
 
-    def tables(self, t: int) -> dict[str, list[int]]:
-        """Each queue's points in interval t for 0..cap agents (remembered)."""
-        if t not in self._tables:
-            self._tables[t] = {
-                q: c.points[t, : int(c.cap[t]) + 1].astype(int).tolist() for q, c in self.costs.items()
-            }
-        return self._tables[t]
+    def cover(self, ts: np.ndarray, counts: np.ndarray) -> dict[str, np.ndarray]:
+        """`best_covers` in intervals `ts`, `counts[k, i]` agents of `groups[i]` at work in `ts[k]`."""
+        points = {q: c.points[ts] for q, c in self.costs.items()}
+        return best_covers(points, {q: c.cap[ts] for q, c in self.costs.items()}, self.groups, counts)
 
     def points(self, ts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-        """Points of intervals `ts`, `counts[k, i]` agents of `groups[i]` at work in interval `ts[k]`:
-        `best_cover` on every row at once, one agent counted per step where it saves most."""
-        rows = np.arange(ts.size)
-        room = self._reach @ counts.T  # per set of queues and row: agents it may still count
-        cover = np.zeros((len(self._queues), ts.size), dtype=np.int64)
-        while True:
-            saved = np.full(cover.shape, -np.inf)
-            for j, q in enumerate(self._queues):
-                c = self.costs[q]
-                opens = (cover[j] < c.cap[ts]) & np.all(room[self._holds[:, j] == 1] > 0, axis=0)
-                step = c.points[ts, cover[j]] - c.points[ts, np.minimum(cover[j] + 1, c.points.shape[1] - 1)]
-                saved[j] = np.where(opens, step, -np.inf)
-            counting = np.isfinite(saved).any(axis=0)
-            if not counting.any():
-                break
-            best = saved.argmax(axis=0)  # the first of equal savings
-            cover[best[counting], rows[counting]] += 1
-            room -= self._holds[:, best] * counting
+        """The points of intervals `ts` with these counts (see `cover`): each queue's, and idle agents'."""
+        cover = self.cover(ts, counts)
+        idle = counts.sum(axis=1) - sum(cover.values(), np.zeros(ts.size, dtype=np.int64))
         total = sum(
-            (self.costs[q].points[ts, cover[j]] for j, q in enumerate(self._queues)), np.zeros(ts.size)
+            (c.points[ts, cover[q]] for q, c in self.costs.items()), np.zeros(ts.size, dtype=np.int64)
         )
-        out: np.ndarray = (total + self.over * (counts.sum(axis=1) - cover.sum(axis=0))).astype(np.int64)
+        out: np.ndarray = total + self.over * idle
         return out
 
 
@@ -623,12 +604,13 @@ def seed_values(p: Problem, v: RosterVars, seed: Seed) -> dict[int, int]:
     for g, counts in v.working.items():
         for t, x in enumerate(counts):
             out[x.index] = int(at_work[g][t])
-    cost = CoverageCost(p, sorted(at_work, key=sorted))
-    for t in range(n):
-        tables = cost.tables(t)
-        cover = best_cover({g: int(at_work[g][t]) for g in at_work}, tables)
-        for q, k in cover.items():
-            out[v.cover[q][t].index] = k
+    groups = sorted(at_work, key=sorted)
+    cost = CoverageCost(p, groups)
+    ts = np.arange(n)
+    cover = cost.cover(ts, np.array([at_work[g][:n] for g in groups], dtype=np.int64).reshape(len(groups), n).T)
+    for q, counted in cover.items():
+        for t in range(n):
+            out[v.cover[q][t].index] = int(counted[t])
             if (q, t) in v.points:
-                out[v.points[(q, t)].index] = tables[q][k]
+                out[v.points[(q, t)].index] = int(cost.costs[q].points[t, counted[t]])
     return out
