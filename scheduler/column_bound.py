@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 from scipy.optimize import linprog
 
 from scheduler.candidates import Candidate, break_offsets
-from scheduler.construct import AgentWeek, AgentWeekModel, AgentWeeks, ShiftKey, best_breaks, shift_key
+from scheduler.construct import AgentWeek, AgentWeekModel, AgentWeeks, ShiftKey, shift_key
 from scheduler.coverage_cost import queue_costs
 from scheduler.domain import Agent
 from scheduler.lagrangian import PRICE_SCALE, REDUCED_COST_EPS, SMOOTHING, ceil_bound, mix_prices
@@ -95,15 +95,7 @@ class WeekPricer:
 
     def week(self, shifts: list[Candidate], interval_value: np.ndarray, own_points: int) -> AgentWeek:
         """The week of these shifts, each with its breaks placed where they take least value away."""
-
-        def worth(first: int, count: int) -> float:
-            return _span_sum(interval_value, first, count)
-
-        breaks: list[BreakSlot] = []
-        for c in shifts:
-            fixed = self.week_model.fixed_breaks.get(c.index)
-            breaks.extend(fixed if fixed is not None else best_breaks(self.p, self.agent, c, worth)[1])
-        return AgentWeek(list(shifts), breaks, own_points)
+        return AgentWeek(list(shifts), self.week_model.breaks_for(shifts, interval_value), own_points)
 
     def price(self, interval_value: np.ndarray, time_limit_s: float) -> Pricing:
         """The weeks of least `own cost - value at work`, and a lower bound on that over every week.

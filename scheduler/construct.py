@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -118,32 +118,6 @@ class CoverageCost:
         return out
 
 
-def best_breaks(
-    p: Problem, agent: Agent, c: Candidate, worth: Callable[[int, int], float]
-) -> tuple[float, tuple[BreakSlot, ...]]:
-    """The breaks of shift `c` where they cost least (one after another), and what they cost."""
-    rules = p.team.shift_rules_of(agent).breaks
-    step = p.week.grid.interval_minutes
-    cost = 0.0
-    placed: list[BreakSlot] = []
-    busy: set[int] = set()
-    for r, rule in enumerate(rules):
-        if rule not in c.break_rules:
-            continue
-        length = -(-rule.duration_minutes // step)
-        options = [
-            BreakSlot(agent.id, c.local_date, r, rule, c.start_index + k, length)
-            for k in break_offsets(rule, c.length_minutes, step)
-        ]
-        free = [o for o in options if busy.isdisjoint(range(o.start_index, o.start_index + length))]
-        middle = options[len(options) // 2].start_index
-        best = min(free or options, key=lambda o: (worth(o.start_index, length), abs(o.start_index - middle)))
-        cost += worth(best.start_index, length)
-        busy.update(range(best.start_index, best.start_index + length))
-        placed.append(best)
-    return cost, tuple(placed)
-
-
 @dataclasses.dataclass(frozen=True)
 class BreakPattern:
     """Shifts of one agent whose breaks may start at the same offsets (same length, same break rules).
@@ -201,9 +175,9 @@ class PlacedBreaks:
 
 
 def place_breaks(patterns: tuple[BreakPattern, ...], n_shifts: int, padded: np.ndarray) -> PlacedBreaks:
-    """`best_breaks` for every shift at once, `padded` the running sum of the value per interval
-    from 0: each break where it takes least value away (then nearest its window's middle, then
-    earliest) among the places clear of the shift's earlier breaks, one break after another."""
+    """The breaks of every shift, `padded` the running sum of the value per interval from 0: each
+    break where it takes least value away (then nearest its window's middle, then earliest) among
+    the places clear of the shift's earlier breaks, one break after another."""
     n = padded.size - 1
     cost = np.zeros(n_shifts)
     placed = []
@@ -213,7 +187,7 @@ def place_breaks(patterns: tuple[BreakPattern, ...], n_shifts: int, padded: np.n
         total = np.zeros(pattern.shifts.size)
         for j, (_, _, length, options) in enumerate(pattern.breaks):
             starts = pattern.starts[:, None] + options[None, :]
-            worth = np.round(padded[np.clip(starts + length, 0, n)] - padded[np.clip(starts, 0, n)])
+            worth = padded[np.clip(starts + length, 0, n)] - padded[np.clip(starts, 0, n)]
             free: np.ndarray = np.ones(starts.shape, dtype=bool)
             for i, (_, _, earlier, _) in enumerate(pattern.breaks[:j]):
                 first = chosen[:, i, None]
@@ -337,6 +311,12 @@ class AgentWeekModel:
         fixed = self.fixed_breaks.get(c.index)
         return fixed if fixed is not None else placed.slots(self.agent.id, c, position)
 
+    def breaks_for(self, shifts: Sequence[Candidate], value: np.ndarray) -> list[BreakSlot]:
+        """The breaks of these shifts of the agent's, each where it takes least of `value` (per
+        interval) away, or where it was fixed."""
+        placed = place_breaks(self._patterns, len(self.shifts), np.concatenate([[0.0], np.cumsum(value)]))
+        return [b for c in shifts for b in self._breaks_of(placed, self._position[c.index])]
+
     def best(
         self,
         value: np.ndarray,
@@ -349,15 +329,14 @@ class AgentWeekModel:
         `hint` (e.g. the agent's current week) is where the solver starts looking; the week is
         within `gap` (relative) of the best.
         """
-        padded = np.concatenate([[0.0], np.cumsum(value)])
         n = value.size
+        padded = np.concatenate([[0.0], np.cumsum(np.round(value))])  # whole points, as the model's
 
-        def worth(first: int, count: int) -> int:
-            lo, hi = min(max(first, 0), n), min(max(first + count, 0), n)
-            return round(float(padded[hi] - padded[lo]))
+        def worth(first: int, count: int) -> float:
+            return float(padded[min(max(first + count, 0), n)] - padded[min(max(first, 0), n)])
 
         placed = place_breaks(self._patterns, len(self.shifts), padded)
-        on_shift = np.round(padded[np.clip(self._ends, 0, n)] - padded[np.clip(self._starts, 0, n)])
+        on_shift = padded[np.clip(self._ends, 0, n)] - padded[np.clip(self._starts, 0, n)]
         off_shift = placed.cost.copy()
         for index, slots in self.fixed_breaks.items():
             off_shift[self._position[index]] = sum(worth(b.start_index, b.n_intervals) for b in slots)
@@ -367,7 +346,7 @@ class AgentWeekModel:
             for c in self.shifts:
                 self.model.add_hint(self.v.works[c.index], c.index in hinted)
         coverage_worth = cp_model.LinearExpr.weighted_sum(
-            [self.v.works[c.index] for c in self.shifts], (on_shift - off_shift).astype(int).tolist()
+            [self.v.works[c.index] for c in self.shifts], np.round(on_shift - off_shift).astype(int).tolist()
         )
         self.model.maximize(cp_model.LinearExpr.weighted_sum([coverage_worth, self.own_cost], [1, -1]))
         for limit in (time_limit_s, max(1.0, 4 * time_limit_s)):  # a second, longer try before giving up
@@ -607,7 +586,9 @@ def seed_values(p: Problem, v: RosterVars, seed: Seed) -> dict[int, int]:
     groups = sorted(at_work, key=sorted)
     cost = CoverageCost(p, groups)
     ts = np.arange(n)
-    cover = cost.cover(ts, np.array([at_work[g][:n] for g in groups], dtype=np.int64).reshape(len(groups), n).T)
+    cover = cost.cover(
+        ts, np.array([at_work[g][:n] for g in groups], dtype=np.int64).reshape(len(groups), n).T
+    )
     for q, counted in cover.items():
         for t in range(n):
             out[v.cover[q][t].index] = int(counted[t])
