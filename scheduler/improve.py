@@ -10,21 +10,28 @@ plateau). Every week keeps its agent's hard rules, so every roster does.
 A move costs a few single-agent solves (a fraction of a second each), so many fit where one
 whole-team CP-SAT search would add little. Here each agent's week is their exact best
 (`EXACT_WEEK_GAP`), where the descent settled for one within 1 %: that alone goes further.
+
+With more than one chain, each runs its own moves on its own copy of the roster in a thread
+(CP-SAT releases the GIL while it solves, so two chains make nearly twice the moves on two
+cores); a chain that falls behind the best roster any chain has found takes it up every
+`CATCH_UP_MOVES` moves.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from scheduler.construct import DESCENT_WEEK_LIMIT_S, EXACT_WEEK_GAP, TeamWeeks
+from scheduler.construct import DESCENT_WEEK_LIMIT_S, EXACT_WEEK_GAP, AgentWeek, AgentWeekModel, TeamWeeks
 from scheduler.domain import Agent
 from scheduler.model import skill_group
 
 RUIN_SIZE = 3  # agents taken out at once
 NOISE = 0.1  # relative noise on the values an agent's week is put back against, to leave the old one
+CATCH_UP_MOVES = 10  # a chain behind the best roster found takes it up after this many of its moves
 
 
 def neighbours(team: TeamWeeks, agent: Agent) -> list[Agent]:
@@ -63,30 +70,112 @@ def ruin_and_recreate(team: TeamWeeks, agents: list[Agent], rng: np.random.Gener
     return after < before
 
 
+class BestWeeks:
+    """The best roster any chain has found: its points and every agent's week (thread-safe)."""
+
+    def __init__(self, team: TeamWeeks) -> None:
+        self._lock = threading.Lock()
+        self.points = team.points()
+        self._weeks = team.snapshot()
+
+    def offer(self, team: TeamWeeks) -> None:
+        """Keep `team`'s roster if it is better than the best."""
+        points = team.points()
+        with self._lock:
+            if points < self.points:
+                self.points, self._weeks = points, team.snapshot()
+
+    def weeks(self) -> tuple[int, Mapping[str, AgentWeek]]:
+        """The best roster's points and weeks."""
+        with self._lock:
+            return self.points, dict(self._weeks)
+
+
+def run_chain(
+    team: TeamWeeks,
+    best: BestWeeks,
+    deadline: float,
+    rng: np.random.Generator,
+    max_moves: int | None = None,
+    on_move: Callable[[], None] | None = None,
+    stop: threading.Event | None = None,
+) -> None:
+    """Ruin-and-recreate moves on `team` until the deadline, `max_moves` or `stop`, offering each
+    better roster to `best` and taking up the best one when behind."""
+    moves = 0
+    while time.monotonic() < deadline and (max_moves is None or moves < max_moves):
+        if stop is not None and stop.is_set():
+            return
+        if ruin_and_recreate(team, pick_agents(team, rng), rng):
+            best.offer(team)
+        moves += 1
+        if moves % CATCH_UP_MOVES == 0:
+            points, weeks = best.weeks()
+            if points < team.points():
+                team.restore(weeks)
+        if on_move is not None:
+            on_move()
+
+
+def _copy(team: TeamWeeks, weeks: Mapping[str, AgentWeek], seed: int) -> TeamWeeks:
+    """A roster of these weeks for `team`'s agents, with agent models of its own (a model is not
+    shared between threads)."""
+    copy = TeamWeeks(team.p, {a.id: AgentWeekModel(team.p, a, seed) for a in team.agents})
+    copy.gap = team.gap
+    copy.restore(weeks)
+    return copy
+
+
 def improve_weeks(
     team: TeamWeeks,
     deadline: float,
     seed: int = 0,
     max_moves: int | None = None,
     on_improved: Callable[[int], None] | None = None,
+    chains: int = 1,
 ) -> int:
     """The descent again with each agent's exact best week (it settled within `AGENT_WEEK_GAP`),
-    then ruin-and-recreate moves until the deadline (or `max_moves`); returns how many of these
-    steps lowered the points.
+    then ruin-and-recreate moves in `chains` chains (threads) until the deadline, or until this
+    thread's chain has made `max_moves`; `team` ends as the best roster found. Returns how many
+    times the best roster improved.
 
-    `on_improved` hears the new points after each move that lowered them.
+    `on_improved` hears the new points each time (from this thread only).
     """
-    before = team.points()
+    heard = [team.points()]
+
+    def report() -> None:
+        if best.points < heard[-1]:
+            heard.append(best.points)
+            if on_improved is not None:
+                on_improved(best.points)
+
     team.gap = EXACT_WEEK_GAP
     team.descend(deadline)
-    improved, moves = int(team.points() < before), 0
-    if improved and on_improved is not None:
-        on_improved(team.points())
-    rng = np.random.default_rng(seed)
-    while time.monotonic() < deadline and (max_moves is None or moves < max_moves):
-        if ruin_and_recreate(team, pick_agents(team, rng), rng):
-            improved += 1
-            if on_improved is not None:
-                on_improved(team.points())
-        moves += 1
-    return improved
+    best = BestWeeks(team)
+    report()
+    stop = threading.Event()
+    helpers = [
+        threading.Thread(target=_helper_chain, args=(team, best, deadline, seed + k, stop), daemon=True)
+        for k in range(1, chains)
+    ]
+    for helper in helpers:
+        helper.start()
+    try:
+        run_chain(team, best, deadline, np.random.default_rng(seed), max_moves, report)
+    finally:
+        stop.set()
+        for helper in helpers:
+            helper.join()
+    points, weeks = best.weeks()
+    if points < team.points():
+        team.restore(weeks)
+    report()
+    return len(heard) - 1
+
+
+def _helper_chain(
+    team: TeamWeeks, best: BestWeeks, deadline: float, seed: int, stop: threading.Event
+) -> None:
+    """A chain of its own, from the best roster with agent models of its own, until the deadline or `stop`."""
+    _, weeks = best.weeks()
+    run_chain(_copy(team, weeks, seed), best, deadline, np.random.default_rng(seed), stop=stop)

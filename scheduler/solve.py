@@ -282,6 +282,7 @@ def solve(
                 started + settings.time_limit_s - search_s - REPLAY_RESERVE_S * (1 if warm is None else 2),
                 settings.seed,
                 on_improved=_points_reporter(on_progress, started),
+                chains=_cores(settings),
             )
         seed = seed_from_weeks(team.weeks) if team is not None else None
         if proven > float("-inf"):
@@ -323,6 +324,11 @@ def solve(
     else:
         result = _result(p, v, penalties, solver, solver.status_name(status), bound, elapsed_s)
     return _no_worse_than(p, model, v, penalties, result, warm, started)
+
+
+def _cores(settings: SolveSettings) -> int:
+    """Threads for the parts that run in parallel: the settings' workers, at most one per core."""
+    return max(1, min(settings.workers, os.cpu_count() or 1))
 
 
 def _warm_start_seed(team: TeamWeeks | None, start: Roster | None) -> Seed | None:
@@ -399,7 +405,7 @@ def _construct(
     )
     if team is None:
         return None, float("-inf")
-    workers = max(1, min(settings.workers, os.cpu_count() or 1))
+    workers = _cores(settings)
     deadline = started + limit_s * (BOUNDED_CONSTRUCTION_SHARE + COLUMN_BOUND_SHARE)
     found = team.found()
     bound = column_generation_bound(p, deadline, workers, found, seed=settings.seed)

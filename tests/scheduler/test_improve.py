@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 import time
 from collections.abc import Callable
 
@@ -122,6 +123,25 @@ def test_improve_weeks_reports_each_improvement() -> None:
     assert heard == sorted(heard, reverse=True)
     if heard:
         assert heard[-1] == team.points()
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_two_chains_end_on_the_best_roster_and_keep_the_rules(seed: int) -> None:
+    p, team = team_of(seed)
+    before = team.points()
+    heard: list[int] = []
+    threads = threading.active_count()
+    improved = improve_weeks(
+        team, time.monotonic() + 60.0, seed=seed, max_moves=8, on_improved=heard.append, chains=2
+    )
+    assert threading.active_count() == threads, "the helper chain has stopped"
+    assert team.points() <= before
+    assert improved == len(heard)
+    assert heard == sorted(heard, reverse=True)
+    if heard:
+        assert heard[-1] == team.points()
+    objective, _ = roster_points(p, seed_from_weeks(team.weeks))
+    assert objective == team.points()
 
 
 def test_picked_agents_share_a_queue_with_the_first() -> None:
