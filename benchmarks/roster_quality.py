@@ -57,7 +57,8 @@ understaffed agent-hours than the pyworkforce pipeline (its better mapping) on e
 each time limit. pyworkforce's CP-SAT runs are multi-threaded on wall time, so its figures vary a
 little from run to run.
 
-Run: `.venv/bin/python benchmarks/roster_quality.py [--quick] [--instances NAME ...] [--time-limits 10 60]`
+Run: `.venv/bin/python benchmarks/roster_quality.py [--quick] [--instances NAME ...] [--time-limits 10 60]
+[--column-bound] [--workers N] [--seed N]`
 """
 
 from __future__ import annotations
@@ -121,13 +122,20 @@ def rules_broken(violations: Sequence[Violation]) -> str:
     return ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items(), key=lambda kv: -kv[1])) or "none"
 
 
-def run_ours(inst: Instance, time_limit_s: float, column_bound: bool = False) -> Row:
+def run_ours(
+    inst: Instance, time_limit_s: float, column_bound: bool = False, workers: int | None = None, seed: int = 0
+) -> Row:
     """Our engine on `inst` with a wall-time limit, as `wfm roster` runs it (the LP relaxation's
-    bound beside the search), or with the column-generation bound."""
+    bound beside the search), or with the column-generation bound; `workers` (default: the
+    settings' default, capped at the cores) sets how many search chains run."""
     started = time.monotonic()
     try:
         settings = SolveSettings(
-            time_limit_s=time_limit_s, column_bound=column_bound, relaxation_bound=not column_bound
+            time_limit_s=time_limit_s,
+            column_bound=column_bound,
+            relaxation_bound=not column_bound,
+            workers=SolveSettings.workers if workers is None else workers,
+            seed=seed,
         )
         result = solve(inst.problem, settings)
     except WfmError as exc:
@@ -676,6 +684,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="ours with the column-generation bound (from 30 s) instead of the LP relaxation's",
     )
+    parser.add_argument("--workers", type=int, help="ours: solver threads (1: one search chain; default 8)")
+    parser.add_argument("--seed", type=int, default=0, help="ours: the solver's seed (default 0)")
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES), help="pyworkforce mappings")
     args = parser.parse_args(argv)
 
@@ -692,7 +702,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         mine: list[Row] = []
         for limit in limits:
             if "ours" in args.engines:
-                mine.append(run_ours(inst, limit, args.column_bound))
+                mine.append(run_ours(inst, limit, args.column_bound, args.workers, args.seed))
             if missing is None:
                 mine.extend(run_pyworkforce(inst, limit, mode) for mode in modes)
         print_table(mine)

@@ -75,7 +75,6 @@ class WeekPricer:
         self, p: Problem, agent: Agent, seed: int = 0, week_model: AgentWeekModel | None = None
     ) -> None:
         self.week_model = week_model if week_model is not None else AgentWeekModel(p, agent, seed)
-        self.agent = agent
         self.p = p
         self._works = [(c, self.week_model.v.works[c.index]) for c in self.week_model.shifts]
 
