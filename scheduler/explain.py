@@ -18,6 +18,7 @@ from scheduler.domain import Agent
 from scheduler.errors import Infeasible
 from scheduler.model import HARD_RULES, Rule, build_model
 from scheduler.problem import Problem, min_hours_after_time_off, min_shifts_after_time_off
+from scheduler.timegrid import DAYS_PER_WEEK
 
 
 def _day_list(days: list[date]) -> str:
@@ -25,26 +26,33 @@ def _day_list(days: list[date]) -> str:
 
 
 def _hours_check(p: Problem, agent: Agent, shifts: list[Candidate]) -> str | None:
+    """The first week of the horizon in which the agent's contract needs more hours than their
+    shifts and days off allow, in words; None when every week can hold."""
     rules = p.team.labour_rules_of(agent)
-    need = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), p.week.days)
-    if need <= 0:
-        return None
-    longest_by_day: dict[date, int] = {}
-    for c in shifts:
-        longest_by_day[c.local_date] = max(longest_by_day.get(c.local_date, 0), c.length_minutes)
-    working_days = len(p.week.days) - rules.min_days_off_per_week
-    best = sorted(longest_by_day.values(), reverse=True)[:working_days]
-    possible = sum(best) / 60
-    if possible >= need:
-        return None
-    blocked = [d for d in p.week.days if d not in longest_by_day]
-    why = f"cannot work on {_day_list(blocked)}" if blocked else "has few shifts that fit the availability"
-    return (
-        f"{agent.name} ({agent.id}) {why}, works at most {working_days} days a week "
-        f"(at least {rules.min_days_off_per_week} days off) and shifts of at most "
-        f"{max(p.team.shift_rules_of(agent).lengths_hours):g} h; the contract needs at least {need:g} h, "
-        f"only {possible:g} h are possible"
-    )
+    for week in range(p.week.n_weeks):
+        days = p.week.days_of_week(week)
+        need = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), days)
+        if need <= 0:
+            continue
+        longest_by_day: dict[date, int] = {}
+        for c in shifts:
+            if p.week.week_of(c.local_date) == week:
+                longest_by_day[c.local_date] = max(longest_by_day.get(c.local_date, 0), c.length_minutes)
+        working_days = DAYS_PER_WEEK - rules.min_days_off_per_week
+        possible = sum(sorted(longest_by_day.values(), reverse=True)[:working_days]) / 60
+        if possible >= need:
+            continue
+        blocked = [d for d in days if d not in longest_by_day]
+        why = (
+            f"cannot work on {_day_list(blocked)}" if blocked else "has few shifts that fit the availability"
+        )
+        return (
+            f"{agent.name} ({agent.id}) {why}, works at most {working_days} days a week "
+            f"(at least {rules.min_days_off_per_week} days off) and shifts of at most "
+            f"{max(p.team.shift_rules_of(agent).lengths_hours):g} h; the contract needs at least {need:g} h, "
+            f"only {possible:g} h are possible"
+        )
+    return None
 
 
 def _alone_is_feasible(p: Problem, agent: Agent, rules: tuple[Rule, ...], with_availability: bool) -> bool:
@@ -68,9 +76,10 @@ AVAILABILITY = "availability"
 def _in_words(p: Problem, agent: Agent, family: str) -> str:
     """One rule family of one agent, as a lead would say it."""
     rules = p.team.labour_rules_of(agent)
-    shifts_low = min_shifts_after_time_off(agent, p.entries_of(agent.id), p.week.days)
+    first_week = p.week.days_of_week(0)
+    shifts_low = min_shifts_after_time_off(agent, p.entries_of(agent.id), first_week)
     shifts_high = "" if agent.max_shifts_per_week is None else f"–{agent.max_shifts_per_week}"
-    low = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), p.week.days)
+    low = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), first_week)
     words = {
         "add_weekly_hours": f"a contract of {low:g}–{agent.max_hours_per_week:g} h this week",
         "add_weekly_shifts": f"a contract of {shifts_low}{shifts_high} shifts this week",

@@ -33,7 +33,7 @@ from scheduler.day_rules import Day, forbid_short_runs, limit_runs
 from scheduler.domain import Agent, BreakRule, Shift
 from scheduler.errors import Infeasible
 from scheduler.problem import Problem, is_late, is_night, min_hours_after_time_off, min_shifts_after_time_off
-from scheduler.timegrid import zone
+from scheduler.timegrid import DAYS_PER_WEEK, zone
 
 SkillGroup = frozenset[str]
 VarsT = TypeVar("VarsT")
@@ -201,11 +201,14 @@ def add_min_rest(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
 
 
 def add_days_off(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
-    """Hard: each agent has at least `min_days_off_per_week` days off in the week."""
+    """Hard: each agent has at least `min_days_off_per_week` days off in each week of the horizon."""
     for agent in p.team.agents:
-        working_days = len(p.week.days) - p.team.labour_rules_of(agent).min_days_off_per_week
-        days = [x for (aid, _), x in v.day_worked.items() if aid == agent.id]
-        m.add(sum(days) <= working_days)
+        working_days = DAYS_PER_WEEK - p.team.labour_rules_of(agent).min_days_off_per_week
+        for week in range(p.week.n_weeks):
+            days = [
+                x for (aid, d), x in v.day_worked.items() if aid == agent.id and p.week.week_of(d) == week
+            ]
+            m.add(sum(days) <= working_days)
     return []
 
 
@@ -268,27 +271,36 @@ def add_min_consecutive_days_off(m: cp_model.CpModel, v: RosterVars, p: Problem)
 
 
 def add_weekly_hours(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
-    """Hard: paid hours in the week within the agent's min (less time off) and max."""
+    """Hard: paid hours in each week of the horizon within the agent's min (less time off) and max."""
     for agent in p.team.agents:
-        minutes = sum(c.length_minutes * v.works[c.index] for c in v.candidates[agent.id])
-        low = min_hours_after_time_off(
-            agent, p.team.labour_rules_of(agent).min_days_off_per_week, p.entries_of(agent.id), p.week.days
-        )
-        m.add(minutes <= round(agent.max_hours_per_week * 60))
-        if low > 0:
-            m.add(minutes >= round(low * 60))
+        for week in range(p.week.n_weeks):
+            shifts = [c for c in v.candidates[agent.id] if p.week.week_of(c.local_date) == week]
+            minutes = sum(c.length_minutes * v.works[c.index] for c in shifts)
+            low = min_hours_after_time_off(
+                agent,
+                p.team.labour_rules_of(agent).min_days_off_per_week,
+                p.entries_of(agent.id),
+                p.week.days_of_week(week),
+            )
+            m.add(minutes <= round(agent.max_hours_per_week * 60))
+            if low > 0:
+                m.add(minutes >= round(low * 60))
     return []
 
 
 def add_weekly_shifts(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
-    """Hard: shifts in the week within the agent's contract, when it counts shifts (min less time off)."""
+    """Hard: shifts in each week of the horizon within the agent's contract, when it counts shifts
+    (min less time off)."""
     for agent in p.team.agents:
-        shifts = [x for (aid, _), x in v.day_worked.items() if aid == agent.id]
-        if agent.max_shifts_per_week is not None:
-            m.add(sum(shifts) <= agent.max_shifts_per_week)
-        low = min_shifts_after_time_off(agent, p.entries_of(agent.id), p.week.days)
-        if low > 0:
-            m.add(sum(shifts) >= low)
+        for week in range(p.week.n_weeks):
+            shifts = [
+                x for (aid, d), x in v.day_worked.items() if aid == agent.id and p.week.week_of(d) == week
+            ]
+            if agent.max_shifts_per_week is not None:
+                m.add(sum(shifts) <= agent.max_shifts_per_week)
+            low = min_shifts_after_time_off(agent, p.entries_of(agent.id), p.week.days_of_week(week))
+            if low > 0:
+                m.add(sum(shifts) >= low)
     return []
 
 

@@ -23,6 +23,7 @@ from scheduler.errors import InvalidInput
 
 ALLOWED_INTERVAL_MINUTES: tuple[int, ...] = (15, 30, 60)
 DAYS_PER_WEEK = 7
+MAX_WEEKS = 53  # a year's roster at most
 MINUTES_PER_DAY = 24 * 60
 
 
@@ -161,15 +162,19 @@ class Grid:
 
 @dataclass(frozen=True)
 class PlanningWeek:
-    """Seven local calendar days from `first_day` in zone `tz`, on a UTC grid of `interval_minutes`."""
+    """`n_weeks` (one by default) of seven local calendar days from `first_day` in zone `tz`, on a
+    UTC grid of `interval_minutes`: the roster's horizon. Weekly rules apply to each week of it."""
 
     first_day: date
     tz: str
     interval_minutes: int = 15
+    n_weeks: int = 1
 
     def __post_init__(self) -> None:
         zone(self.tz)
         check_interval_minutes(self.interval_minutes)
+        if not 1 <= self.n_weeks <= MAX_WEEKS:
+            raise InvalidInput(f"a planning horizon has 1..{MAX_WEEKS} weeks, got {self.n_weeks}")
         span_minutes = (self.end_utc - self.start_utc).total_seconds() / 60
         if span_minutes % self.interval_minutes:
             raise InvalidInput(
@@ -184,8 +189,17 @@ class PlanningWeek:
 
     @property
     def days(self) -> tuple[date, ...]:
-        """The seven local dates of the week."""
-        return tuple(self.first_day + timedelta(days=i) for i in range(DAYS_PER_WEEK))
+        """The local dates of the horizon (seven a week)."""
+        return tuple(self.first_day + timedelta(days=i) for i in range(DAYS_PER_WEEK * self.n_weeks))
+
+    def week_of(self, day: date) -> int:
+        """Which week of the horizon local `day` falls in (0-based; a day just outside it, such as
+        an agent's local day in another zone, counts in the nearest week)."""
+        return min(max((day - self.first_day).days // DAYS_PER_WEEK, 0), self.n_weeks - 1)
+
+    def days_of_week(self, week: int) -> tuple[date, ...]:
+        """The seven local dates of week `week` of the horizon."""
+        return self.days[DAYS_PER_WEEK * week : DAYS_PER_WEEK * (week + 1)]
 
     @property
     def start_utc(self) -> datetime:
@@ -194,8 +208,8 @@ class PlanningWeek:
 
     @property
     def end_utc(self) -> datetime:
-        """The instant the week ends: local midnight after the seventh day."""
-        return local_day_start_utc(self.first_day + timedelta(days=DAYS_PER_WEEK), self.zone)
+        """The instant the horizon ends: local midnight after its last day."""
+        return local_day_start_utc(self.first_day + timedelta(days=DAYS_PER_WEEK * self.n_weeks), self.zone)
 
     @property
     def grid(self) -> Grid:

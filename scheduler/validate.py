@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from scheduler.domain import Agent, AvailabilityEntry, BreakRule, Shift
 from scheduler.problem import Problem, min_hours_after_time_off, min_shifts_after_time_off
-from scheduler.timegrid import zone
+from scheduler.timegrid import DAYS_PER_WEEK, zone
 
 _EPS_HOURS = 1e-6
 
@@ -171,13 +171,7 @@ def _check_agent_week(p: Problem, agent: Agent, mine: list[Shift]) -> list[Viola
                 )
             )
     days_worked = set(per_day)
-    allowed_days = len(p.week.days) - rules.min_days_off_per_week
-    if len(days_worked) > allowed_days:
-        out.append(
-            Violation(
-                "days off", agent.id, None, f"works {len(days_worked)} days; at most {allowed_days} allowed"
-            )
-        )
+    out.extend(_weekly_problems(p, agent, mine))
     out.extend(
         _consecutive_problems(
             agent, {s.local_date for s in timeline}, rules.max_consecutive_days, days_worked
@@ -185,34 +179,53 @@ def _check_agent_week(p: Problem, agent: Agent, mine: list[Shift]) -> list[Viola
     )
     previous_days = None if p.previous is None else {s.local_date for s in previous}
     out.extend(_short_blocks_of_days_off(p, agent, days_worked, previous_days))
-    hours = sum(s.length.total_seconds() for s in mine) / 3600
-    low = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), p.week.days)
-    if hours > agent.max_hours_per_week + _EPS_HOURS:
-        out.append(
-            Violation(
-                "weekly hours",
-                agent.id,
-                None,
-                f"{hours:g} h above the maximum {agent.max_hours_per_week:g} h",
-            )
-        )
-    if hours < low - _EPS_HOURS:
-        out.append(Violation("weekly hours", agent.id, None, f"{hours:g} h below the minimum {low:g} h"))
-    out.extend(_shift_count_problems(p, agent, len(mine)))
     out.extend(_pinned_problems(p, agent, mine))
     out.extend(_locked_problems(p, agent, mine))
     return out
 
 
-def _shift_count_problems(p: Problem, agent: Agent, count: int) -> list[Violation]:
-    """The week's shifts against a contract in shifts (its minimum less one per day of time off)."""
+def _weekly_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violation]:
+    """Days off, hours and shifts in each week of the horizon (a day just outside it, on the
+    agent's clock, counts in the nearest week)."""
+    out: list[Violation] = []
+    rules = p.team.labour_rules_of(agent)
+    for week in range(p.week.n_weeks):
+        days = p.week.days_of_week(week)
+        label = "" if p.week.n_weeks == 1 else f" in the week of {days[0]}"
+        shifts = [s for s in mine if p.week.week_of(s.local_date) == week]
+        worked = {s.local_date for s in shifts}
+        allowed_days = DAYS_PER_WEEK - rules.min_days_off_per_week
+        if len(worked) > allowed_days:
+            message = f"works {len(worked)} days{label}; at most {allowed_days} allowed"
+            out.append(Violation("days off", agent.id, None, message))
+        hours = sum(s.length.total_seconds() for s in shifts) / 3600
+        low = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), days)
+        if hours > agent.max_hours_per_week + _EPS_HOURS:
+            message = f"{hours:g} h{label} above the maximum {agent.max_hours_per_week:g} h"
+            out.append(Violation("weekly hours", agent.id, None, message))
+        if hours < low - _EPS_HOURS:
+            out.append(
+                Violation("weekly hours", agent.id, None, f"{hours:g} h{label} below the minimum {low:g} h")
+            )
+        out.extend(_shift_count_problems(p, agent, len(shifts), days, label))
+    return out
+
+
+def _shift_count_problems(
+    p: Problem, agent: Agent, count: int, days: tuple[date, ...], label: str
+) -> list[Violation]:
+    """A week's shifts against a contract in shifts (its minimum less one per day of time off)."""
     out = []
     most = agent.max_shifts_per_week
     if most is not None and count > most:
-        out.append(Violation("weekly shifts", agent.id, None, f"{count} shifts; at most {most} allowed"))
-    least = min_shifts_after_time_off(agent, p.entries_of(agent.id), p.week.days)
+        out.append(
+            Violation("weekly shifts", agent.id, None, f"{count} shifts{label}; at most {most} allowed")
+        )
+    least = min_shifts_after_time_off(agent, p.entries_of(agent.id), days)
     if count < least:
-        out.append(Violation("weekly shifts", agent.id, None, f"{count} shifts; at least {least} needed"))
+        out.append(
+            Violation("weekly shifts", agent.id, None, f"{count} shifts{label}; at least {least} needed")
+        )
     return out
 
 
