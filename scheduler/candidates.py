@@ -1,6 +1,7 @@
 """The shifts an agent could work in the week: starts on the grid, allowed by availability.
 
-A candidate is one (agent, local day, start, length) and the grid intervals it spans;
+A candidate is one (agent, local day, start, length) and the grid intervals it spans (with
+its shift type's name when the shift rules name types);
 where its breaks go is the model's choice (`break_offsets` lists the allowed places).
 Hard availability (unavailable, time off, outside `available` windows) removes
 candidates here, so the model never sees a forbidden shift.
@@ -31,6 +32,7 @@ class Candidate:
     n_intervals: int  # grid intervals it spans (it may run past the end of the week)
     break_rules: tuple[BreakRule, ...]  # the breaks it must contain
     preference_score: int  # preferred minutes minus avoided minutes, weighted later
+    shift_type: str = ""  # the name of its shift type, when the shift rules name types
 
     @property
     def end_utc(self) -> datetime:
@@ -171,33 +173,30 @@ def build_candidates(problem: Problem) -> dict[str, list[Candidate]]:
         tz = zone(agent.tz)
         mine: list[Candidate] = []
         for day in days:
-            for minute in rules.start_minutes():
+            for type_name, minute, length in rules.shapes():
                 start = wall_to_utc(day, minute, tz)
                 if start is None or not grid.start_utc <= start < grid.end_utc:
                     continue
                 offset = grid.offset_intervals(start)
-                if abs(offset - round(offset)) > 1e-9:
+                if abs(offset - round(offset)) > 1e-9 or length % grid.interval_minutes:
                     continue
-                for hours in sorted(set(rules.lengths_hours)):
-                    length = round(hours * 60)
-                    if length % grid.interval_minutes:
-                        continue
-                    end = start + timedelta(minutes=length)
-                    if not calendar.allows(start, end):
-                        continue
-                    mine.append(
-                        Candidate(
-                            index=index,
-                            agent_id=agent.id,
-                            local_date=day,
-                            start_utc=start,
-                            length_minutes=length,
-                            start_index=round(offset),
-                            n_intervals=length // grid.interval_minutes,
-                            break_rules=rules.breaks_for(length),
-                            preference_score=calendar.preference_minutes(start, end),
-                        )
+                end = start + timedelta(minutes=length)
+                if not calendar.allows(start, end):
+                    continue
+                mine.append(
+                    Candidate(
+                        index=index,
+                        agent_id=agent.id,
+                        local_date=day,
+                        start_utc=start,
+                        length_minutes=length,
+                        start_index=round(offset),
+                        n_intervals=length // grid.interval_minutes,
+                        break_rules=rules.breaks_for(length),
+                        preference_score=calendar.preference_minutes(start, end),
+                        shift_type=type_name,
                     )
-                    index += 1
+                )
+                index += 1
         out[agent.id] = sorted(mine, key=lambda c: (c.start_utc, c.length_minutes))
     return out

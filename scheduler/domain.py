@@ -7,6 +7,7 @@ Small frozen dataclasses with checks in `__post_init__`; pydantic schemas live a
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Literal, get_args
@@ -20,6 +21,7 @@ LIVE_CHANNELS: tuple[str, ...] = ("voice", "chat")
 AvailabilityKind = Literal["available", "unavailable", "preferred", "avoid", "time_off"]
 AVAILABILITY_KINDS: tuple[str, ...] = get_args(AvailabilityKind)
 BreakKind = Literal["break", "lunch"]
+MAX_SHIFT_HOURS = 16
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -100,25 +102,67 @@ class BreakRule:
 
 
 @dataclass(frozen=True)
+class ShiftType:
+    """A named shift ("early", "night"): its local start time and elapsed length.
+
+    `not_followed_by` names the shift types that must not be worked on the next local day
+    after this one (a late shift not followed by an early one, say).
+    """
+
+    name: str
+    start_minute: int
+    length_minutes: int
+    not_followed_by: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check(bool(self.name.strip()), "a shift type needs a name")
+        _check(
+            0 <= self.start_minute < MINUTES_PER_DAY,
+            f"shift type {self.name!r}: start_minute must lie in 0..1439",
+        )
+        _check(
+            0 < self.length_minutes <= MAX_SHIFT_HOURS * 60,
+            f"shift type {self.name!r}: length_minutes must lie in 1..{MAX_SHIFT_HOURS * 60}",
+        )
+
+
+@dataclass(frozen=True)
 class ShiftRules:
-    """Which shifts may be worked: lengths (elapsed hours), start times on a step, breaks."""
+    """Which shifts may be worked: lengths (elapsed hours), start times on a step, breaks.
+
+    With `types`, the shifts are exactly these named shift types instead (lengths and start
+    times are then taken from the types, and breaks still apply by length).
+    """
 
     lengths_hours: tuple[float, ...] = (8.0,)
     start_step_minutes: int = 30
     earliest_start_minute: int = 0
     latest_start_minute: int = MINUTES_PER_DAY - 30
     breaks: tuple[BreakRule, ...] = ()
+    types: tuple[ShiftType, ...] = ()
 
     def __post_init__(self) -> None:
         _check(len(self.lengths_hours) > 0, "shift rules need at least one shift length")
-        _check(all(0 < h <= 16 for h in self.lengths_hours), "shift lengths must lie in (0, 16] hours")
+        _check(
+            all(0 < h <= MAX_SHIFT_HOURS for h in self.lengths_hours),
+            f"shift lengths must lie in (0, {MAX_SHIFT_HOURS}] hours",
+        )
         _check(self.start_step_minutes > 0, "start_step_minutes must be positive")
         _check(
             0 <= self.earliest_start_minute <= self.latest_start_minute < MINUTES_PER_DAY,
             "earliest start must not be after latest start, both within the day",
         )
+        names = [t.name for t in self.types]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        _check(not repeated, f"shift type names must be unique; repeated: {', '.join(repeated)}")
+        for t in self.types:
+            unknown = sorted(set(t.not_followed_by) - set(names))
+            _check(
+                not unknown,
+                f"shift type {t.name!r} may not be followed by unknown types: {', '.join(unknown)}",
+            )
         for rule in self.breaks:
-            for hours in self.lengths_hours:
+            for hours in self.type_lengths_hours():
                 if hours >= rule.min_shift_hours:
                     _check(
                         rule.window_end_minutes + rule.duration_minutes <= hours * 60,
@@ -126,9 +170,30 @@ class ShiftRules:
                         f"fit in a {hours:g} h shift",
                     )
 
+    def type_lengths_hours(self) -> tuple[float, ...]:
+        """The shift lengths allowed, in hours: the types' when there are types."""
+        return tuple(t.length_minutes / 60 for t in self.types) if self.types else self.lengths_hours
+
     def start_minutes(self) -> tuple[int, ...]:
         """Local start times allowed (minutes since midnight)."""
         return tuple(range(self.earliest_start_minute, self.latest_start_minute + 1, self.start_step_minutes))
+
+    def shapes(self) -> tuple[tuple[str, int, int], ...]:
+        """Every shift allowed on a day as (type name, local start minute, length in minutes), by
+        start and then length; the name is "" for rules without types."""
+        if self.types:
+            return tuple(
+                sorted(((t.name, t.start_minute, t.length_minutes) for t in self.types), key=lambda x: x[1:])
+            )
+        lengths = sorted({round(h * 60) for h in self.lengths_hours})
+        return tuple(("", minute, length) for minute in self.start_minutes() for length in lengths)
+
+    def shift_type(self, name: str) -> ShiftType:
+        """The shift type called `name`."""
+        for t in self.types:
+            if t.name == name:
+                return t
+        raise InvalidInput(f"{name!r} is not a shift type of these shift rules")
 
     def breaks_for(self, length_minutes: int) -> tuple[BreakRule, ...]:
         """The break rules that apply to a shift of `length_minutes`."""
@@ -144,12 +209,24 @@ class LabourRules:
     min_days_off_per_week: int = 2
     # days off come in blocks of at least this many days (1: a single day off is a block)
     min_consecutive_days_off: int = 1
+    # working days come in runs of at least this many days (a run may go on past the horizon)
+    min_consecutive_days_worked: int = 1
+    # weekends (local Saturday and Sunday) with any shift in the horizon; None: no limit
+    max_weekends_worked: int | None = None
 
     def __post_init__(self) -> None:
         _check(0 <= self.min_rest_hours <= 48, "min_rest_hours must lie in 0..48")
         _check(1 <= self.min_consecutive_days_off <= 7, "min_consecutive_days_off must lie in 1..7")
         _check(1 <= self.max_consecutive_days <= 7 * 52, "max_consecutive_days must be at least 1")
         _check(0 <= self.min_days_off_per_week <= 7, "min_days_off_per_week must lie in 0..7")
+        _check(
+            1 <= self.min_consecutive_days_worked <= self.max_consecutive_days,
+            "min_consecutive_days_worked must lie in 1..max_consecutive_days",
+        )
+        _check(
+            self.max_weekends_worked is None or self.max_weekends_worked >= 0,
+            "max_weekends_worked must not be negative",
+        )
 
 
 @dataclass(frozen=True)
@@ -170,6 +247,11 @@ class Agent:
     labour_rules: LabourRules | None = None
     min_shifts_per_week: int = 0
     max_shifts_per_week: int | None = None  # None: no limit but the hours and days off
+    # over the whole planning horizon (several weeks): most shifts of a named shift type, and
+    # paid hours within min..max (None: no limit but the weekly one)
+    max_shifts_by_type: tuple[tuple[str, int], ...] = ()
+    min_hours_in_horizon: float = 0.0
+    max_hours_in_horizon: float | None = None
 
     def __post_init__(self) -> None:
         _check(bool(self.id.strip()), "an agent needs an id")
@@ -186,6 +268,20 @@ class Agent:
             f"agent {self.id!r}: shifts a week need 0 <= min ({self.min_shifts_per_week}) "
             f"<= max ({self.max_shifts_per_week}) <= 7",
         )
+        _check(
+            all(limit >= 0 for _, limit in self.max_shifts_by_type),
+            f"agent {self.id!r}: max_shifts_by_type must not be negative",
+        )
+        most_hours = math.inf if self.max_hours_in_horizon is None else self.max_hours_in_horizon
+        _check(
+            0 <= self.min_hours_in_horizon <= most_hours,
+            f"agent {self.id!r}: hours in the horizon need 0 <= min ({self.min_hours_in_horizon}) "
+            f"<= max ({self.max_hours_in_horizon})",
+        )
+
+    def max_shifts_of_type(self, name: str) -> int | None:
+        """The most shifts of type `name` the agent may work in the horizon (None: no limit)."""
+        return next((limit for t, limit in self.max_shifts_by_type if t == name), None)
 
 
 OBJECTIVES = ("headcount", "service_level")
@@ -353,6 +449,7 @@ class Shift:
     queue: str
     breaks: tuple[Activity, ...] = ()
     work: tuple[QueueSpan, ...] = ()
+    shift_type: str = ""  # its shift type's name, when the shift rules name types
 
     def queue_spans(self) -> tuple[QueueSpan, ...]:
         """The on-queue stretches (breaks are excluded when counting coverage)."""

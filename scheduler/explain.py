@@ -14,7 +14,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.candidates import Candidate, build_candidates
-from scheduler.domain import Agent
+from scheduler.domain import Agent, ShiftRules
 from scheduler.errors import Infeasible
 from scheduler.model import HARD_RULES, Rule, build_model
 from scheduler.problem import Problem, min_hours_after_time_off, min_shifts_after_time_off
@@ -49,7 +49,7 @@ def _hours_check(p: Problem, agent: Agent, shifts: list[Candidate]) -> str | Non
         return (
             f"{agent.name} ({agent.id}) {why}, works at most {working_days} days a week "
             f"(at least {rules.min_days_off_per_week} days off) and shifts of at most "
-            f"{max(p.team.shift_rules_of(agent).lengths_hours):g} h; the contract needs at least {need:g} h, "
+            f"{max(p.team.shift_rules_of(agent).type_lengths_hours()):g} h; the contract needs at least {need:g} h, "
             f"only {possible:g} h are possible"
         )
     return None
@@ -89,6 +89,17 @@ def _in_words(p: Problem, agent: Agent, family: str) -> str:
             f"days off in blocks of at least {rules.min_consecutive_days_off} days (last week counted)"
         ),
         "add_min_rest": f"{rules.min_rest_hours:g} h rest between shifts (last week counted)",
+        "add_min_consecutive_days_worked": (
+            f"working days in runs of at least {rules.min_consecutive_days_worked} days (last week counted)"
+        ),
+        "add_max_weekends_worked": f"at most {rules.max_weekends_worked} weekends worked",
+        "add_forbidden_successions": "shift types that may not follow each other",
+        "add_max_shifts_by_type": "at most "
+        + ", ".join(f"{limit} {name!r}" for name, limit in agent.max_shifts_by_type)
+        + " shifts",
+        "add_hours_in_horizon": (
+            f"{agent.min_hours_in_horizon:g}–{agent.max_hours_in_horizon or float('inf'):g} h over the horizon"
+        ),
         "add_pinned": "the shifts pinned by hand",
         "add_locked": "the shifts already worked this week",
         AVAILABILITY: "their availability and time off",
@@ -119,6 +130,21 @@ def conflicting_rules(p: Problem, agent: Agent) -> list[str]:
     return needed
 
 
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _shifts_in_words(allowed: ShiftRules) -> str:
+    """The shifts the rules allow, as a lead would say them."""
+    if allowed.types:
+        return "the shift types " + ", ".join(
+            f"{t.name} ({_clock(t.start_minute)}, {t.length_minutes / 60:g} h)" for t in allowed.types
+        )
+    first, last = allowed.earliest_start_minute, allowed.latest_start_minute
+    lengths = "/".join(f"{h:g}" for h in allowed.lengths_hours)
+    return f"shifts of {lengths} h starting {_clock(first)}–{_clock(last)}"
+
+
 def _listed(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
@@ -133,11 +159,8 @@ def explain_infeasible(p: Problem) -> list[str]:
         families = conflicting_rules(p, agent)
         if not families:
             continue
-        allowed = p.team.shift_rules_of(agent)
-        first, last = allowed.earliest_start_minute, allowed.latest_start_minute
         reasons.append(
             f"{agent.name} ({agent.id}): {_listed([_in_words(p, agent, f) for f in families])} cannot all "
-            f"hold with shifts of {'/'.join(f'{h:g}' for h in allowed.lengths_hours)} h starting "
-            f"{first // 60:02d}:{first % 60:02d}–{last // 60:02d}:{last % 60:02d}"
+            f"hold with {_shifts_in_words(p.team.shift_rules_of(agent))}"
         )
     return reasons or ["the hard rules conflict across agents; relax one rule and try again"]

@@ -288,6 +288,100 @@ def add_weekly_hours(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pen
     return []
 
 
+def add_min_consecutive_days_worked(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Hard: working days come in runs of at least `min_consecutive_days_worked` days.
+
+    A run that reaches the end of the horizon may go on past it; one that began last week
+    counts its days from last week's roster; without that roster a run at the start is exempt.
+    """
+    for agent in p.team.agents:
+        minimum = p.team.labour_rules_of(agent).min_consecutive_days_worked
+        if minimum <= 1:
+            continue
+        first_day, worked = agent_days(v, p, agent)
+        before = None if p.previous is None else _days_worked_before(p, agent.id, first_day)
+        forbid_short_runs(m, worked, minimum, before=before)
+    return []
+
+
+def weekends(p: Problem) -> list[tuple[date, ...]]:
+    """The horizon's weekends: each local Saturday in it with the Sunday after (when in it too)."""
+    days = set(p.week.days)
+    return [
+        tuple(d for d in (day, day + timedelta(days=1)) if d in days)
+        for day in p.week.days
+        if day.weekday() == 5
+    ]
+
+
+def add_max_weekends_worked(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Hard: at most `max_weekends_worked` weekends with a shift on the Saturday or the Sunday
+    (the agent's local days) in the horizon."""
+    all_weekends = weekends(p)
+    for agent in p.team.agents:
+        limit = p.team.labour_rules_of(agent).max_weekends_worked
+        if limit is None or limit >= len(all_weekends):
+            continue
+        worked = []
+        for days in all_weekends:
+            shifts = [x for d in days if (x := v.day_worked.get((agent.id, d))) is not None]
+            if not shifts:
+                continue
+            weekend = m.new_bool_var(f"weekend[{agent.id},{days[0]}]")
+            m.add_max_equality(weekend, shifts)
+            worked.append(weekend)
+        if len(worked) > limit:
+            m.add(sum(worked) <= limit)
+    return []
+
+
+def add_forbidden_successions(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Hard: a shift type is not followed on the next local day by a type it may not be followed
+    by (`ShiftType.not_followed_by`), counting last week's roster."""
+    for agent in p.team.agents:
+        banned = {t.name: t.not_followed_by for t in p.team.shift_rules_of(agent).types if t.not_followed_by}
+        if not banned:
+            continue
+        by_day: dict[tuple[date, str], list[cp_model.IntVar]] = defaultdict(list)
+        for c in v.candidates[agent.id]:
+            by_day[(c.local_date, c.shift_type)].append(v.works[c.index])
+        for (day, name), today in by_day.items():
+            following = [
+                x for t in banned.get(name, ()) for x in by_day.get((day + timedelta(days=1), t), [])
+            ]
+            if following:  # one clique: today's shift of this type, or a banned one tomorrow
+                m.add_at_most_one([*today, *following])
+        for shift in () if p.previous is None else p.previous.shifts_of(agent.id):
+            for t in banned.get(shift.shift_type, ()):
+                for x in by_day.get((shift.local_date + timedelta(days=1), t), []):
+                    m.add(x == 0)
+    return []
+
+
+def add_max_shifts_by_type(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Hard: at most the agent's `max_shifts_by_type` shifts of each named type in the horizon."""
+    for agent in p.team.agents:
+        for name, limit in agent.max_shifts_by_type:
+            shifts = [v.works[c.index] for c in v.candidates[agent.id] if c.shift_type == name]
+            if len(shifts) > limit:
+                m.add(sum(shifts) <= limit)
+    return []
+
+
+def add_hours_in_horizon(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Hard: paid hours over the whole horizon within the agent's `min_hours_in_horizon` and
+    `max_hours_in_horizon` (time off is not credited here: a lead sets these for the horizon)."""
+    for agent in p.team.agents:
+        if agent.min_hours_in_horizon <= 0 and agent.max_hours_in_horizon is None:
+            continue
+        minutes = sum(c.length_minutes * v.works[c.index] for c in v.candidates[agent.id])
+        if agent.max_hours_in_horizon is not None:
+            m.add(minutes <= round(agent.max_hours_in_horizon * 60))
+        if agent.min_hours_in_horizon > 0:
+            m.add(minutes >= round(agent.min_hours_in_horizon * 60))
+    return []
+
+
 def add_weekly_shifts(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     """Hard: shifts in each week of the horizon within the agent's contract, when it counts shifts
     (min less time off)."""
@@ -383,7 +477,8 @@ def add_coverage(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
 
 
 def matching_candidate(v: RosterVars, shift: Shift) -> Candidate | None:
-    """The candidate that is exactly this shift (agent, local day, start, length), if any."""
+    """The candidate that is exactly this shift (agent, local day, start, length, and shift type
+    when the shift names one), if any."""
     length = round(shift.hours * 60)
     return next(
         (
@@ -392,6 +487,7 @@ def matching_candidate(v: RosterVars, shift: Shift) -> Candidate | None:
             if c.local_date == shift.local_date
             and c.start_utc == shift.start_utc
             and c.length_minutes == length
+            and (not shift.shift_type or c.shift_type == shift.shift_type)
         ),
         None,
     )
@@ -602,6 +698,11 @@ HARD_RULES: tuple[Rule, ...] = (
     add_min_consecutive_days_off,
     add_weekly_hours,
     add_weekly_shifts,
+    add_min_consecutive_days_worked,
+    add_max_weekends_worked,
+    add_forbidden_successions,
+    add_max_shifts_by_type,
+    add_hours_in_horizon,
 )
 # the soft rules that concern one agent alone (the agent-by-agent seed applies them too)
 AGENT_SOFT_RULES: tuple[Rule, ...] = (

@@ -181,7 +181,7 @@ def _shift(p: Problem, c: Candidate, slots: list[BreakSlot], queue_of: dict[tupl
         minutes[span.queue] += (span.end_utc - span.start_utc).total_seconds()
     main = max(sorted(minutes), key=lambda q: minutes[q])
     work = tuple(spans) if len(spans) > 1 else ()
-    return Shift(c.agent_id, c.local_date, c.start_utc, c.end_utc, main, activities, work)
+    return Shift(c.agent_id, c.local_date, c.start_utc, c.end_utc, main, activities, work, c.shift_type)
 
 
 def _solver(settings: SolveSettings, time_limit_s: float) -> cp_model.CpSolver:

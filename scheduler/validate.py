@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
-from scheduler.domain import Agent, AvailabilityEntry, BreakRule, Shift
+from scheduler.domain import Agent, AvailabilityEntry, BreakRule, Shift, ShiftRules
 from scheduler.problem import Problem, min_hours_after_time_off, min_shifts_after_time_off
 from scheduler.timegrid import DAYS_PER_WEEK, zone
 
@@ -60,20 +60,35 @@ def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
     if local_start.date() != s.local_date:
         out.append(v("local day", f"shift starts on local {local_start.date()}, labelled {s.local_date}"))
     start_minute = local_start.hour * 60 + local_start.minute
-    if start_minute not in rules.start_minutes() or local_start.second:
-        out.append(v("start time", f"local start {local_start:%H:%M} is not an allowed start time"))
+    length = round(s.length.total_seconds() / 60)
+    if rules.types:
+        out.extend(v("shift type", m) for m in _type_problems(rules, s.shift_type, start_minute, length))
+    else:
+        if start_minute not in rules.start_minutes() or local_start.second:
+            out.append(v("start time", f"local start {local_start:%H:%M} is not an allowed start time"))
+        if length not in {round(h * 60) for h in rules.lengths_hours}:
+            out.append(v("shift length", f"{length} min elapsed is not an allowed shift length"))
     if not grid.start_utc <= s.start_utc < grid.end_utc:
         out.append(v("in week", f"shift starts at {s.start_utc.isoformat()}, outside the week"))
     if (s.start_utc - grid.start_utc).total_seconds() % grid.interval_s:
         out.append(v("on grid", "shift does not start on the interval grid"))
-    lengths = {round(h * 60) for h in rules.lengths_hours}
-    length = round(s.length.total_seconds() / 60)
-    if length not in lengths:
-        out.append(v("shift length", f"{length} min elapsed is not an allowed shift length"))
     out.extend(v("skills", m) for m in _queue_problems(agent, s))
     out.extend(v("breaks", m) for m in _break_problems(rules.breaks_for(length), s))
     out.extend(v("availability", m) for m in _availability_problems(p.entries_of(agent.id), agent, s))
     return out
+
+
+def _type_problems(rules: ShiftRules, name: str, start_minute: int, length: int) -> list[str]:
+    """A shift under named types is one of them: its name, local start and length."""
+    named = next((t for t in rules.types if t.name == name), None)
+    if named is None:
+        return [f"{name!r} is not a shift type of the agent's shift rules"]
+    if (named.start_minute, named.length_minutes) != (start_minute, length):
+        return [
+            f"a {name!r} shift starts at minute {named.start_minute} and lasts {named.length_minutes} min; "
+            f"this one starts at minute {start_minute} and lasts {length} min"
+        ]
+    return []
 
 
 def _queue_problems(agent: Agent, s: Shift) -> list[str]:
@@ -179,8 +194,78 @@ def _check_agent_week(p: Problem, agent: Agent, mine: list[Shift]) -> list[Viola
     )
     previous_days = None if p.previous is None else {s.local_date for s in previous}
     out.extend(_short_blocks_of_days_off(p, agent, days_worked, previous_days))
+    out.extend(_short_runs_of_work(p, agent, days_worked, previous_days))
+    out.extend(_weekend_problems(p, agent, days_worked))
+    out.extend(_succession_problems(p, agent, timeline))
+    out.extend(_horizon_problems(agent, mine))
     out.extend(_pinned_problems(p, agent, mine))
     out.extend(_locked_problems(p, agent, mine))
+    return out
+
+
+def _short_runs_of_work(
+    p: Problem, agent: Agent, worked: set[date], previous: set[date] | None
+) -> list[Violation]:
+    """Runs of working days shorter than `min_consecutive_days_worked` that a day off of this
+    horizon ends (a run still open at the end may go on; one of unknown start is not judged)."""
+    minimum = p.team.labour_rules_of(agent).min_consecutive_days_worked
+    local_days = _week_local_days(p, agent)
+    every = worked | (previous or set())
+    out: list[Violation] = []
+    for day in sorted(worked):
+        if day + timedelta(days=1) in every or day + timedelta(days=1) > local_days[-1]:
+            continue  # not the last day of its run, or the run may go on past the horizon
+        run = 1
+        while day - timedelta(days=run) in every:
+            run += 1
+        if previous is None and day - timedelta(days=run) < local_days[0]:
+            continue  # the run began before the horizon, and nothing says when
+        if run < minimum:
+            message = f"a run of {run} working day(s) ends here; runs are at least {minimum} days"
+            out.append(Violation("working days in runs", agent.id, day, message))
+    return out
+
+
+def _weekend_problems(p: Problem, agent: Agent, worked: set[date]) -> list[Violation]:
+    """More weekends worked (a shift on the local Saturday or Sunday) than `max_weekends_worked`."""
+    limit = p.team.labour_rules_of(agent).max_weekends_worked
+    saturdays = [d for d in p.week.days if d.weekday() == 5]
+    count = sum(1 for sat in saturdays if sat in worked or sat + timedelta(days=1) in worked)
+    if limit is None or count <= limit:
+        return []
+    return [Violation("weekends", agent.id, None, f"works {count} weekends; at most {limit} allowed")]
+
+
+def _succession_problems(p: Problem, agent: Agent, timeline: list[Shift]) -> list[Violation]:
+    """A shift type followed on the next local day by one it may not be followed by."""
+    rules = p.team.shift_rules_of(agent)
+    banned = {t.name: set(t.not_followed_by) for t in rules.types}
+    by_day = {s.local_date: s for s in timeline}
+    out = []
+    for s in timeline:
+        nxt = by_day.get(s.local_date + timedelta(days=1))
+        if nxt is not None and nxt.shift_type in banned.get(s.shift_type, set()):
+            message = f"a {nxt.shift_type!r} shift the day after a {s.shift_type!r} shift"
+            out.append(Violation("shift succession", agent.id, nxt.local_date, message))
+    return out
+
+
+def _horizon_problems(agent: Agent, mine: list[Shift]) -> list[Violation]:
+    """Shifts of each named type, and hours, over the whole horizon."""
+    out = []
+    for name, limit in agent.max_shifts_by_type:
+        count = sum(1 for s in mine if s.shift_type == name)
+        if count > limit:
+            out.append(
+                Violation("shifts by type", agent.id, None, f"{count} {name!r} shifts; at most {limit}")
+            )
+    hours = sum(s.length.total_seconds() for s in mine) / 3600
+    most = agent.max_hours_in_horizon
+    if most is not None and hours > most + _EPS_HOURS:
+        out.append(Violation("hours in horizon", agent.id, None, f"{hours:g} h above the maximum {most:g} h"))
+    if hours < agent.min_hours_in_horizon - _EPS_HOURS:
+        message = f"{hours:g} h below the minimum {agent.min_hours_in_horizon:g} h"
+        out.append(Violation("hours in horizon", agent.id, None, message))
     return out
 
 

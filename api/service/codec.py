@@ -21,8 +21,10 @@ def _iso(instant: datetime) -> str:
 
 
 def shift_to_dict(shift: Shift) -> dict[str, Any]:
-    """A shift as a JSON mapping (UTC instants)."""
+    """A shift as a JSON mapping (UTC instants; its shift type's name when it has one)."""
+    named = {"shift_type": shift.shift_type} if shift.shift_type else {}
     return {
+        **named,
         "agent_id": shift.agent_id,
         "local_date": shift.local_date.isoformat(),
         "start_utc": _iso(shift.start_utc),
@@ -45,6 +47,7 @@ def shift_from_dict(data: dict[str, Any]) -> Shift:
         breaks=tuple(
             Activity(b["kind"], _instant(b["start_utc"]), _instant(b["end_utc"])) for b in data["breaks"]
         ),
+        shift_type=data.get("shift_type", ""),
     )
 
 
