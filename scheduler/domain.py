@@ -417,6 +417,42 @@ class AvailabilityEntry:
 
 
 @dataclass(frozen=True)
+class ShiftCover:
+    """A requirement by shift type: `required` agents on shift type `shift_type` on local `day`
+    (each agent's own clock), and the points each agent missing or extra costs."""
+
+    day: date
+    shift_type: str
+    required: int
+    under_weight: int
+    over_weight: int
+
+    def __post_init__(self) -> None:
+        _check(
+            self.required >= 0, f"cover of {self.shift_type!r} on {self.day}: required must not be negative"
+        )
+        _check(
+            self.under_weight >= 0 and self.over_weight >= 0,
+            f"cover of {self.shift_type!r} on {self.day}: weights must not be negative",
+        )
+
+
+@dataclass(frozen=True)
+class ShiftRequest:
+    """An agent's wish to work (`wanted`) or not to work shift type `shift_type` on their local
+    `day`, and the points it costs not to grant it."""
+
+    agent_id: str
+    day: date
+    shift_type: str
+    wanted: bool
+    weight: int
+
+    def __post_init__(self) -> None:
+        _check(self.weight >= 0, f"request of {self.agent_id!r} on {self.day}: weight must not be negative")
+
+
+@dataclass(frozen=True)
 class Activity:
     """A break or lunch inside a shift, as UTC instants."""
 

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from itertools import combinations
 from typing import TypeVar
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.candidates import Candidate, agent_local_days, break_offsets, build_candidates
@@ -446,6 +447,8 @@ def add_coverage(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
     agent exists and no agent is counted twice. The convex points table becomes lines:
     `points[q][t] >= table[c] + (table[c+1] - table[c]) * (cover - c)` for every c.
     """
+    if p.weights.over_per_agent_interval == 0 and not any(np.any(r > 0) for r in p.required.values()):
+        return []  # nothing to cover and idle agents are free (requirements by shift type alone)
     _working_counts(m, v, p)
     n = p.week.grid.n_intervals
     costs = queue_costs(p)
@@ -590,8 +593,60 @@ def add_preferences(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pena
     ]
 
 
+def _by_day_and_type(v: RosterVars) -> dict[tuple[str, date, str], list[cp_model.IntVar]]:
+    """Each agent's shifts of each named type on each local day."""
+    out: dict[tuple[str, date, str], list[cp_model.IntVar]] = defaultdict(list)
+    for c in v.all_candidates():
+        if c.shift_type:
+            out[(c.agent_id, c.local_date, c.shift_type)].append(v.works[c.index])
+    return out
+
+
+def add_shift_cover(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Soft: each agent missing from, or extra to, a day's cover of a shift type costs its weight."""
+    if not p.shift_cover:
+        return []
+    shifts = _by_day_and_type(v)
+    staff = len(p.team.agents)
+    under_terms: list[cp_model.LinearExprT] = []
+    over_terms: list[cp_model.LinearExprT] = []
+    for c in p.shift_cover:
+        on = [x for a in p.team.agents for x in shifts.get((a.id, c.day, c.shift_type), [])]
+        under = m.new_int_var(0, c.required, f"under[{c.day},{c.shift_type}]")
+        over = m.new_int_var(0, max(0, staff - c.required), f"over[{c.day},{c.shift_type}]")
+        m.add(sum(on) + under - over == c.required)
+        under_terms.append(c.under_weight * under)
+        over_terms.append(c.over_weight * over)
+    return [
+        Penalty("agents missing from shift-type cover (points)", sum(under_terms), 1),
+        Penalty("agents over shift-type cover (points)", sum(over_terms), 1),
+    ]
+
+
+def add_shift_requests(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Soft: a wish to work a shift type on a day not granted costs its weight; so does working
+    one the agent asked not to work."""
+    if not p.shift_requests:
+        return []
+    shifts = _by_day_and_type(v)
+    wanted: list[cp_model.LinearExprT] = []
+    unwanted: list[cp_model.LinearExprT] = []
+    for r in p.shift_requests:
+        worked = sum(shifts.get((r.agent_id, r.day, r.shift_type), []))
+        if r.wanted:
+            wanted.append(r.weight * (1 - worked))
+        else:
+            unwanted.append(r.weight * worked)
+    return [
+        Penalty("shift requests not granted (points)", sum(wanted), 1),
+        Penalty("shifts worked against a request (points)", sum(unwanted), 1),
+    ]
+
+
 def add_consecutive_days_off(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     """Soft: days off come together; a lone day off between two working days costs."""
+    if p.weights.isolated_day_off == 0:
+        return []
     lone: list[cp_model.IntVar] = []
     for agent in p.team.agents:
         for day in p.week.days:
@@ -613,6 +668,8 @@ def _local_start_minute(p: Problem, c: Candidate) -> int:
 
 def add_same_start_time(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     """Soft: an agent starts at the same local time all week; each further start time costs."""
+    if p.weights.extra_start_time == 0:
+        return []
     extra: list[cp_model.LinearExprT] = []
     for agent in p.team.agents:
         by_start: dict[int, list[cp_model.IntVar]] = defaultdict(list)
@@ -676,6 +733,8 @@ def add_fair_shares(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pena
     )
     out = []
     for label, name, weight, counts_in in kinds:
+        if weight == 0:
+            continue
         per_agent: list[cp_model.LinearExprT] = []
         for agent in p.team.agents:
             chosen = [v.works[c.index] for c in v.candidates[agent.id] if counts_in(c)]
@@ -707,11 +766,12 @@ HARD_RULES: tuple[Rule, ...] = (
 # the soft rules that concern one agent alone (the agent-by-agent seed applies them too)
 AGENT_SOFT_RULES: tuple[Rule, ...] = (
     add_preferences,
+    add_shift_requests,
     add_changes,
     add_consecutive_days_off,
     add_same_start_time,
 )
-SOFT_RULES: tuple[Rule, ...] = (add_coverage, *AGENT_SOFT_RULES, add_fair_shares)
+SOFT_RULES: tuple[Rule, ...] = (add_coverage, add_shift_cover, *AGENT_SOFT_RULES, add_fair_shares)
 RULES: tuple[Rule, ...] = HARD_RULES + SOFT_RULES
 
 

@@ -9,7 +9,17 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from scheduler.domain import Agent, AvailabilityEntry, QueueSpec, Roster, Shift, Team, Weights
+from scheduler.domain import (
+    Agent,
+    AvailabilityEntry,
+    QueueSpec,
+    Roster,
+    Shift,
+    ShiftCover,
+    ShiftRequest,
+    Team,
+    Weights,
+)
 from scheduler.errors import InvalidInput
 from scheduler.timegrid import MINUTES_PER_DAY, PlanningWeek, require_aware, wall_to_utc, zone
 
@@ -40,6 +50,10 @@ class Problem:
     # gives the service level a roster is expected to reach
     volume: Mapping[str, np.ndarray] = field(default_factory=dict)
     aht_s: Mapping[str, np.ndarray] = field(default_factory=dict)
+    # requirements by named shift type and day, beside (or instead of) those per interval
+    shift_cover: tuple[ShiftCover, ...] = ()
+    # agents' weighted wishes to work, or not, a shift type on a day
+    shift_requests: tuple[ShiftRequest, ...] = ()
 
     def __post_init__(self) -> None:
         n = self.week.grid.n_intervals
@@ -64,9 +78,30 @@ class Problem:
             require_aware(self.locked_before_utc, "locked_before_utc")
             if self.published is None:
                 raise InvalidInput("a lock time needs the published roster it keeps")
+        self._check_by_shift_type()
+
+    def _check_by_shift_type(self) -> None:
+        """Cover and requests name shift types the agents have, on days of the horizon."""
+        days = set(self.week.days)
+        types = {t.name for a in self.team.agents for t in self.team.shift_rules_of(a).types}
+        for c in self.shift_cover:
+            if c.shift_type not in types:
+                raise InvalidInput(f"cover names shift type {c.shift_type!r}, which no agent has")
+            if c.day not in days:
+                raise InvalidInput(f"cover of {c.shift_type!r} on {c.day}, outside the horizon")
+        strangers = sorted({r.agent_id for r in self.shift_requests} - {a.id for a in self.team.agents})
+        if strangers:
+            raise InvalidInput(f"shift requests name agents not in the team: {', '.join(strangers)}")
+        for r in self.shift_requests:
+            own = {t.name for t in self.team.shift_rules_of(self.team.agent(r.agent_id)).types}
+            if r.shift_type not in own:
+                raise InvalidInput(
+                    f"a request of {r.agent_id!r} names shift type {r.shift_type!r}, not one of theirs"
+                )
 
     def for_agent(self, agent: Agent, required: Mapping[str, np.ndarray]) -> Problem:
-        """The same week for a team of just `agent`, against `required`."""
+        """The same week for a team of just `agent`, against `required` (cover by shift type is the
+        team's, so it is left out; the agent's own shift requests stay)."""
         return Problem(
             replace(self.team, agents=(agent,)),
             self.week,
@@ -77,6 +112,7 @@ class Problem:
             tuple(s for s in self.pinned if s.agent_id == agent.id),
             self.published,
             self.locked_before_utc,
+            shift_requests=tuple(r for r in self.shift_requests if r.agent_id == agent.id),
         )
 
     def aht_of(self, queue: QueueSpec) -> np.ndarray:

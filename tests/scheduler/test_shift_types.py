@@ -3,6 +3,7 @@ the independent checker finds each broken, and random teams with all of them get
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -30,7 +31,7 @@ def problem(
     agent: Agent | None = None,
     weeks: int = 1,
     labour: LabourRules | None = None,
-    demand_hours: range = range(24),
+    demand_hours: Sequence[int] = range(24),
 ) -> Problem:
     """One agent (by default free of weekly limits) under the three shift types, demand in `demand_hours`."""
     agent = agent or Agent("ana", "Ana", LONDON, ("chat",), 0, 7 * 24)
