@@ -18,6 +18,7 @@ Two modelling choices keep the model small and its bound tight:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -189,27 +190,38 @@ def add_min_rest(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
                 for c in shifts:
                     if c.start_utc < prev.end_utc + rest:
                         m.add(v.works[c.index] == 0)
-        days = sorted({c.local_date for c in shifts})
-        for day in days:
-            today = [c for c in shifts if c.local_date == day]
-            later = [c for c in shifts if c.local_date > day]
+        # the candidates come in start order, and a later start is never on an earlier local day
+        starts = [c.start_utc for c in shifts]
+        first_of: dict[date, int] = {}
+        for i, c in enumerate(shifts):
+            first_of.setdefault(c.local_date, i)
+        days = sorted(first_of)
+        for day, first_later in zip(days, [*(first_of[d] for d in days[1:]), len(shifts)], strict=True):
+            today = shifts[first_of[day] : first_later]
             for end in sorted({c.end_utc for c in today}):
                 ending = [v.works[c.index] for c in today if c.end_utc >= end]
-                too_soon = [v.works[c.index] for c in later if c.start_utc < end + rest]
+                too_soon_end = bisect_left(starts, end + rest, lo=first_later)
+                too_soon = [v.works[c.index] for c in shifts[first_later:too_soon_end]]
                 if too_soon:
                     m.add(sum(ending) + sum(too_soon) <= 1)
     return []
 
 
+def _days_worked_by_week(v: RosterVars, p: Problem) -> dict[tuple[str, int], list[cp_model.IntVar]]:
+    """Each agent's working-day variables in each week of the horizon."""
+    out: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (agent_id, day), x in v.day_worked.items():
+        out[(agent_id, p.week.week_of(day))].append(x)
+    return out
+
+
 def add_days_off(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     """Hard: each agent has at least `min_days_off_per_week` days off in each week of the horizon."""
+    by_week = _days_worked_by_week(v, p)
     for agent in p.team.agents:
         working_days = DAYS_PER_WEEK - p.team.labour_rules_of(agent).min_days_off_per_week
         for week in range(p.week.n_weeks):
-            days = [
-                x for (aid, d), x in v.day_worked.items() if aid == agent.id and p.week.week_of(d) == week
-            ]
-            m.add(sum(days) <= working_days)
+            m.add(sum(by_week.get((agent.id, week), [])) <= working_days)
     return []
 
 
@@ -274,9 +286,11 @@ def add_min_consecutive_days_off(m: cp_model.CpModel, v: RosterVars, p: Problem)
 def add_weekly_hours(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     """Hard: paid hours in each week of the horizon within the agent's min (less time off) and max."""
     for agent in p.team.agents:
+        by_week: dict[int, list[Candidate]] = defaultdict(list)
+        for c in v.candidates[agent.id]:
+            by_week[p.week.week_of(c.local_date)].append(c)
         for week in range(p.week.n_weeks):
-            shifts = [c for c in v.candidates[agent.id] if p.week.week_of(c.local_date) == week]
-            minutes = sum(c.length_minutes * v.works[c.index] for c in shifts)
+            minutes = sum(c.length_minutes * v.works[c.index] for c in by_week[week])
             low = min_hours_after_time_off(
                 agent,
                 p.team.labour_rules_of(agent).min_days_off_per_week,
@@ -386,11 +400,10 @@ def add_hours_in_horizon(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list
 def add_weekly_shifts(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     """Hard: shifts in each week of the horizon within the agent's contract, when it counts shifts
     (min less time off)."""
+    by_week = _days_worked_by_week(v, p)
     for agent in p.team.agents:
         for week in range(p.week.n_weeks):
-            shifts = [
-                x for (aid, d), x in v.day_worked.items() if aid == agent.id and p.week.week_of(d) == week
-            ]
+            shifts = by_week.get((agent.id, week), [])
             if agent.max_shifts_per_week is not None:
                 m.add(sum(shifts) <= agent.max_shifts_per_week)
             low = min_shifts_after_time_off(agent, p.entries_of(agent.id), p.week.days_of_week(week))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC as UTC
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -187,7 +187,7 @@ class PlanningWeek:
         """The team's zone."""
         return zone(self.tz)
 
-    @property
+    @cached_property
     def days(self) -> tuple[date, ...]:
         """The local dates of the horizon (seven a week)."""
         return tuple(self.first_day + timedelta(days=i) for i in range(DAYS_PER_WEEK * self.n_weeks))

@@ -1,0 +1,162 @@
+"""A Curtois instance as the roster engine's problem, and the engine's rosters as Curtois solutions.
+
+Every rule of the benchmark is an engine rule (`scheduler/model.py`), checked by the engine's
+checker (`scheduler/validate.py`):
+
+- shift types and "cannot follow" lists: `ShiftRules.types`, `ShiftType.not_followed_by`
+  (`add_forbidden_successions`);
+- MaxShifts per type: `Agent.max_shifts_by_type`; Min/MaxTotalMinutes: `Agent.min_hours_in_horizon`
+  and `max_hours_in_horizon` (`add_max_shifts_by_type`, `add_hours_in_horizon`);
+- Max/MinConsecutiveShifts and MinConsecutiveDaysOff: `LabourRules.max_consecutive_days`,
+  `min_consecutive_days_worked`, `min_consecutive_days_off`, whose border conventions with no
+  last week's roster are the benchmark's (`scheduler/day_rules.py`);
+- MaxWeekends: `LabourRules.max_weekends_worked`; days off: `unavailable` availability rows;
+- shift-on and shift-off requests: `Problem.shift_requests`; cover per day and shift type with
+  its weights: `Problem.shift_cover` (`add_shift_requests`, `add_shift_cover`).
+
+The engine's other rules are switched off: no weekly limits, no rest (the benchmark's rotations
+are its only rest rule), no demand per interval and every other soft weight zero, so the
+engine's objective is the published one. The benchmark gives shift types no clock times; each
+starts at midnight UTC of its day (no rule here reads the clock), on an hourly grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+
+import numpy as np
+
+from scheduler.curtois import Instance
+from scheduler.domain import (
+    Agent,
+    AvailabilityEntry,
+    LabourRules,
+    QueueSpec,
+    Shift,
+    ShiftCover,
+    ShiftRequest,
+    ShiftRules,
+    ShiftType,
+    Team,
+    Weights,
+)
+from scheduler.errors import InvalidInput
+from scheduler.problem import Problem
+from scheduler.timegrid import DAYS_PER_WEEK, PlanningWeek
+
+FIRST_DAY = date(2024, 1, 1)  # a Monday, as every instance's day 0 is; no rule reads the date
+ZONE = "UTC"
+QUEUE = "cover"  # the one queue, with no demand per interval: cover is by shift type
+INTERVAL_MINUTES = 60
+NO_OTHER_SOFT_RULES = Weights(
+    under_per_agent_interval=0,
+    under_step_per_agent_interval=0,
+    over_per_agent_interval=0,
+    avoid_per_hour=0,
+    preferred_per_hour=0,
+    change_per_shift=0,
+    isolated_day_off=0,
+    extra_start_time=0,
+    weekend_spread_per_day=0,
+    late_spread_per_shift=0,
+    night_spread_per_shift=0,
+)
+
+
+def day_date(day: int) -> date:
+    """The engine's local date of the instance's day index."""
+    return FIRST_DAY + timedelta(days=day)
+
+
+def day_index(day: date) -> int:
+    """The instance's day index of an engine date."""
+    return (day - FIRST_DAY).days
+
+
+def _agent(instance: Instance, staff_id: str) -> Agent:
+    staff = next(s for s in instance.staff if s.id == staff_id)
+    labour = LabourRules(
+        min_rest_hours=0.0,
+        max_consecutive_days=staff.max_consecutive_shifts,
+        min_days_off_per_week=0,
+        min_consecutive_days_off=staff.min_consecutive_days_off,
+        min_consecutive_days_worked=staff.min_consecutive_shifts,
+        max_weekends_worked=staff.max_weekends,
+    )
+    return Agent(
+        staff.id,
+        staff.id,
+        ZONE,
+        (QUEUE,),
+        min_hours_per_week=0.0,
+        max_hours_per_week=DAYS_PER_WEEK * 24.0,
+        labour_rules=labour,
+        max_shifts_by_type=tuple(sorted(staff.max_shifts.items())),
+        min_hours_in_horizon=staff.min_total_minutes / 60,
+        max_hours_in_horizon=staff.max_total_minutes / 60,
+    )
+
+
+def to_problem(instance: Instance) -> Problem:
+    """The instance as the engine's problem (see the module docstring).
+
+    Raises:
+        InvalidInput: a horizon that is not whole weeks, or a contract the engine cannot hold
+            (such as a minimum run of shifts above the maximum).
+    """
+    if instance.horizon_days % DAYS_PER_WEEK:
+        raise InvalidInput(f"the horizon of {instance.horizon_days} days is not a whole number of weeks")
+    types = tuple(ShiftType(s.id, 0, s.length_minutes, s.forbidden_next) for s in instance.shifts)
+    agents = tuple(_agent(instance, s.id) for s in instance.staff)
+    team = Team(
+        "curtois",
+        ZONE,
+        (QueueSpec(QUEUE, "email"),),
+        agents,
+        INTERVAL_MINUTES,
+        0.0,
+        ShiftRules(types=types),
+        LabourRules(),
+        NO_OTHER_SOFT_RULES,
+    )
+    horizon = PlanningWeek(FIRST_DAY, ZONE, INTERVAL_MINUTES, n_weeks=instance.horizon_days // DAYS_PER_WEEK)
+    days_off = tuple(
+        AvailabilityEntry(s.id, "unavailable", on_date=day_date(d))
+        for s in instance.staff
+        for d in sorted(s.days_off)
+    )
+    requests = tuple(
+        ShiftRequest(r.employee, day_date(r.day), r.shift, wanted, r.weight)
+        for wanted, rows in ((True, instance.on_requests), (False, instance.off_requests))
+        for r in rows
+    )
+    cover = tuple(
+        ShiftCover(day_date(c.day), c.shift, c.requirement, c.under_weight, c.over_weight)
+        for c in instance.cover
+    )
+    return Problem(
+        team,
+        horizon,
+        {QUEUE: np.zeros(horizon.grid.n_intervals)},
+        days_off,
+        NO_OTHER_SOFT_RULES,
+        shift_cover=cover,
+        shift_requests=requests,
+    )
+
+
+def assignment_of(shifts: Iterable[Shift]) -> dict[tuple[str, int], str]:
+    """The Curtois solution of engine shifts: (employee, day index) -> shift type."""
+    return {(s.agent_id, day_index(s.local_date)): s.shift_type for s in shifts}
+
+
+def shifts_of(problem: Problem, assignment: Mapping[tuple[str, int], str]) -> tuple[Shift, ...]:
+    """Engine shifts of a Curtois solution (the inverse of `assignment_of`)."""
+    out = []
+    for (employee, day), name in sorted(assignment.items()):
+        kind = problem.team.shift_rules.shift_type(name)
+        start = problem.week.grid.start_utc + timedelta(days=day, minutes=kind.start_minute)
+        end = start + timedelta(minutes=kind.length_minutes)
+        out.append(Shift(employee, day_date(day), start, end, QUEUE, shift_type=name))
+    return tuple(out)
