@@ -15,7 +15,7 @@ A schedule is built day by day. The state after a day is
   common divisor of the shift lengths), shifts of each type whose maximum can bind, and
   weekends worked when their maximum can bind.
 
-Every hard rule of the benchmark (`scheduler.curtois_model.HARD_RULES`, the reference the tests
+Every hard rule of the benchmark (the roster engine's, `scheduler.model.HARD_RULES`, the reference the tests
 check this against) is a condition on a transition or on the last day: at most one shift a day
 (a state holds one), forbidden successions, per-type maximums, total minutes (maximum on the
 way, minimum at the end), maximum and minimum runs of shifts and minimum runs of days off with

@@ -23,9 +23,11 @@ starts at midnight UTC of its day (no rule here reads the clock), on an hourly g
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from scheduler.curtois import Instance
 from scheduler.domain import (
@@ -41,7 +43,7 @@ from scheduler.domain import (
     Team,
     Weights,
 )
-from scheduler.errors import InvalidInput
+from scheduler.model import RULES, Penalty, RosterVars, Rule, build_model
 from scheduler.problem import Problem
 from scheduler.timegrid import DAYS_PER_WEEK, PlanningWeek
 
@@ -80,8 +82,8 @@ def _agent(instance: Instance, staff_id: str) -> Agent:
         min_rest_hours=0.0,
         max_consecutive_days=staff.max_consecutive_shifts,
         min_days_off_per_week=0,
-        min_consecutive_days_off=staff.min_consecutive_days_off,
-        min_consecutive_days_worked=staff.min_consecutive_shifts,
+        min_consecutive_days_off=max(1, staff.min_consecutive_days_off),  # a minimum of 0 or 1 is no rule
+        min_consecutive_days_worked=max(1, staff.min_consecutive_shifts),
         max_weekends_worked=staff.max_weekends,
     )
     return Agent(
@@ -102,11 +104,8 @@ def to_problem(instance: Instance) -> Problem:
     """The instance as the engine's problem (see the module docstring).
 
     Raises:
-        InvalidInput: a horizon that is not whole weeks, or a contract the engine cannot hold
-            (such as a minimum run of shifts above the maximum).
+        InvalidInput: a horizon or a contract the engine does not take (over a year, say).
     """
-    if instance.horizon_days % DAYS_PER_WEEK:
-        raise InvalidInput(f"the horizon of {instance.horizon_days} days is not a whole number of weeks")
     types = tuple(ShiftType(s.id, 0, s.length_minutes, s.forbidden_next) for s in instance.shifts)
     agents = tuple(_agent(instance, s.id) for s in instance.staff)
     team = Team(
@@ -120,7 +119,7 @@ def to_problem(instance: Instance) -> Problem:
         LabourRules(),
         NO_OTHER_SOFT_RULES,
     )
-    horizon = PlanningWeek(FIRST_DAY, ZONE, INTERVAL_MINUTES, n_weeks=instance.horizon_days // DAYS_PER_WEEK)
+    horizon = PlanningWeek(FIRST_DAY, ZONE, INTERVAL_MINUTES, n_days=instance.horizon_days)
     days_off = tuple(
         AvailabilityEntry(s.id, "unavailable", on_date=day_date(d))
         for s in instance.staff
@@ -160,3 +159,35 @@ def shifts_of(problem: Problem, assignment: Mapping[tuple[str, int], str]) -> tu
         end = start + timedelta(minutes=kind.length_minutes)
         out.append(Shift(employee, day_date(day), start, end, QUEUE, shift_type=name))
     return tuple(out)
+
+
+@dataclass
+class EngineModel:
+    """The engine's CP-SAT model of an instance, with its variables by the instance's indexes:
+    `x[employee, day, shift]` (absent on a fixed day off) and `works[employee, day]`."""
+
+    problem: Problem
+    model: cp_model.CpModel
+    vars: RosterVars
+    penalties: list[Penalty]
+    x: dict[tuple[str, int, str], cp_model.IntVar] = field(init=False)
+    works: dict[tuple[str, int], cp_model.IntVar] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.x = {
+            (c.agent_id, day_index(c.local_date), c.shift_type): self.vars.works[c.index]
+            for c in self.vars.all_candidates()
+        }
+        self.works = {(agent_id, day_index(day)): w for (agent_id, day), w in self.vars.day_worked.items()}
+
+    def assignment(self, solver: cp_model.CpSolver) -> dict[tuple[str, int], str]:
+        """The roster of a solve: (employee, day) -> shift type."""
+        return {(who, day): s for (who, day, s), x in self.x.items() if solver.boolean_value(x)}
+
+
+def engine_model(instance: Instance, rules: tuple[Rule, ...] = RULES) -> EngineModel:
+    """The engine's model of the instance under `rules` (all of the engine's, by default), its
+    objective the published one."""
+    problem = to_problem(instance)
+    model, v, penalties = build_model(problem, rules)
+    return EngineModel(problem, model, v, penalties)

@@ -1,6 +1,7 @@
 """Solving a Curtois instance within a time limit: how the time is spent, and on which threads.
 
-1. A short solve of the compact CP-SAT model (`curtois_model.build_model`) for a first roster.
+1. A short solve of the roster engine's compact CP-SAT model of the instance
+   (`curtois_problem.engine_model`: the engine's rules, the published objective) for a first roster.
 2. Column generation at the root (`curtois_model.generate_columns`): the lower bound and a pool of
    schedules.
 3. The search, one thread per worker, sharing the best roster (`curtois_model.SharedBest`): the
@@ -29,22 +30,20 @@ from scheduler.curtois import Instance
 from scheduler.curtois_branch import tree_search
 from scheduler.curtois_model import (
     ColumnPool,
-    CurtoisVars,
     Pricer,
     SharedBest,
-    build_model,
     dive,
     generate_columns,
     make_column,
     make_pricer,
-    objective_expr,
     roster_objective,
     solve_restricted_master,
 )
 from scheduler.curtois_pricing import Column
+from scheduler.curtois_problem import EngineModel, engine_model
 from scheduler.errors import Infeasible
 from scheduler.lagrangian import ceil_bound
-from scheduler.model import Penalty
+from scheduler.model import model_objective
 
 NEIGHBOURHOOD_S = 2.0  # time for one large-neighbourhood move
 
@@ -92,27 +91,25 @@ class CurtoisResult:
 
 @dataclass
 class _Compact:
-    """The compact model, built once and re-solved with new hints and bounds."""
+    """The engine's compact model of the instance, built once and re-solved with new hints and bounds."""
 
     instance: Instance
     settings: CurtoisSettings
-    model: cp_model.CpModel = field(init=False)
-    vars: CurtoisVars = field(init=False)
-    penalties: list[Penalty] = field(init=False)
+    engine: EngineModel = field(init=False)
 
     def __post_init__(self) -> None:
-        self.model, self.vars, self.penalties = build_model(self.instance)
+        self.engine = engine_model(self.instance)
 
     def solve(
         self, time_limit_s: float, hint: Mapping[tuple[str, int], str] | None, lower_bound: float
     ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
-        m = self.model.clone()
+        m = self.engine.model.clone()
         if lower_bound > -math.inf:
-            m.add(objective_expr(self.penalties) >= int(lower_bound))
+            m.add(model_objective(self.engine.penalties) >= int(lower_bound))
         if hint is not None:
-            for (who, day, shift), x in self.vars.x.items():
+            for (who, day, shift), x in self.engine.x.items():
                 m.add_hint(x, hint.get((who, day)) == shift)
-            for (who, day), w in self.vars.works.items():
+            for (who, day), w in self.engine.works.items():
                 m.add_hint(w, (who, day) in hint)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
@@ -122,7 +119,7 @@ class _Compact:
         return solver, solver.solve(m)
 
     def assignment(self, solver: cp_model.CpSolver) -> dict[tuple[str, int], str]:
-        return {(who, day): s for (who, day, s), x in self.vars.x.items() if solver.boolean_value(x)}
+        return self.engine.assignment(solver)
 
     def solve_neighbourhood(
         self,
@@ -135,15 +132,15 @@ class _Compact:
 
         Returns the roster found (or None) and whether the neighbourhood was solved to optimality.
         """
-        m = self.model.clone()
-        for (who, day, shift), x in self.vars.x.items():
+        m = self.engine.model.clone()
+        for (who, day, shift), x in self.engine.x.items():
             value = int(best.get((who, day)) == shift)
             if (who, day) in free:
                 m.add_hint(x, value)
             else:
                 domain = m.proto.variables[x.index].domain
                 domain[0] = domain[1] = value
-        for (who, day), w in self.vars.works.items():
+        for (who, day), w in self.engine.works.items():
             value = int((who, day) in best)
             if (who, day) in free:
                 m.add_hint(w, value)

@@ -22,6 +22,7 @@ AvailabilityKind = Literal["available", "unavailable", "preferred", "avoid", "ti
 AVAILABILITY_KINDS: tuple[str, ...] = get_args(AvailabilityKind)
 BreakKind = Literal["break", "lunch"]
 MAX_SHIFT_HOURS = 16
+MAX_RUN_DAYS = 371  # the longest horizon (`scheduler.timegrid.MAX_DAYS`)
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -216,12 +217,18 @@ class LabourRules:
 
     def __post_init__(self) -> None:
         _check(0 <= self.min_rest_hours <= 48, "min_rest_hours must lie in 0..48")
-        _check(1 <= self.min_consecutive_days_off <= 7, "min_consecutive_days_off must lie in 1..7")
-        _check(1 <= self.max_consecutive_days <= 7 * 52, "max_consecutive_days must be at least 1")
+        _check(
+            1 <= self.min_consecutive_days_off <= MAX_RUN_DAYS,
+            f"min_consecutive_days_off must lie in 1..{MAX_RUN_DAYS}",
+        )
+        _check(
+            0 <= self.max_consecutive_days <= MAX_RUN_DAYS,
+            f"max_consecutive_days must lie in 0..{MAX_RUN_DAYS} (0: no working day at all)",
+        )
         _check(0 <= self.min_days_off_per_week <= 7, "min_days_off_per_week must lie in 0..7")
         _check(
-            1 <= self.min_consecutive_days_worked <= self.max_consecutive_days,
-            "min_consecutive_days_worked must lie in 1..max_consecutive_days",
+            1 <= self.min_consecutive_days_worked <= MAX_RUN_DAYS,
+            f"min_consecutive_days_worked must lie in 1..{MAX_RUN_DAYS}",
         )
         _check(
             self.max_weekends_worked is None or self.max_weekends_worked >= 0,

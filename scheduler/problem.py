@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -21,7 +22,7 @@ from scheduler.domain import (
     Weights,
 )
 from scheduler.errors import InvalidInput
-from scheduler.timegrid import MINUTES_PER_DAY, PlanningWeek, require_aware, wall_to_utc, zone
+from scheduler.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, PlanningWeek, require_aware, wall_to_utc, zone
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,27 +140,34 @@ def time_off_hours(entries: tuple[AvailabilityEntry, ...], day: date) -> float:
     return min(minutes, MINUTES_PER_DAY) / 60
 
 
+def week_share(days: tuple[date, ...]) -> float:
+    """How much of a week `days` are: 1 for a whole week, less for a short last week of a horizon."""
+    return min(len(days), DAYS_PER_WEEK) / DAYS_PER_WEEK
+
+
 def min_hours_after_time_off(
     agent: Agent, min_days_off: int, entries: tuple[AvailabilityEntry, ...], days: tuple[date, ...]
 ) -> float:
-    """The agent's weekly minimum hours, less the time off taken in the week.
+    """The agent's weekly minimum hours over `days` (a week, or the short last week of a horizon,
+    whose minimum is the week's share of it), less the time off taken in them.
 
     Each local day of time off is credited with at most one working day's share of the
     minimum (`min_hours_per_week / working days`), so a week's leave does not push hours
     into the other days.
     """
-    working_days = max(1, len(days) - min_days_off)
+    working_days = max(1, DAYS_PER_WEEK - min_days_off)
     daily_share = agent.min_hours_per_week / working_days
     credit = sum(min(time_off_hours(entries, d), daily_share) for d in days)
-    return max(0.0, agent.min_hours_per_week - credit)
+    return max(0.0, agent.min_hours_per_week * week_share(days) - credit)
 
 
 def min_shifts_after_time_off(
     agent: Agent, entries: tuple[AvailabilityEntry, ...], days: tuple[date, ...]
 ) -> int:
-    """The agent's weekly minimum of shifts, less one for each local day with time off in the week."""
+    """The agent's weekly minimum of shifts over `days` (a short last week's share of it, rounded
+    down), less one for each local day with time off in them."""
     credit = sum(1 for d in days if time_off_hours(entries, d) > 0)
-    return max(0, agent.min_shifts_per_week - credit)
+    return max(0, math.floor(agent.min_shifts_per_week * week_share(days) + 1e-9) - credit)
 
 
 def requirements_to_arrays(

@@ -23,7 +23,7 @@ from scheduler.errors import InvalidInput
 
 ALLOWED_INTERVAL_MINUTES: tuple[int, ...] = (15, 30, 60)
 DAYS_PER_WEEK = 7
-MAX_WEEKS = 53  # a year's roster at most
+MAX_DAYS = 371  # a year's roster (53 weeks) at most
 MINUTES_PER_DAY = 24 * 60
 
 
@@ -162,19 +162,21 @@ class Grid:
 
 @dataclass(frozen=True)
 class PlanningWeek:
-    """`n_weeks` (one by default) of seven local calendar days from `first_day` in zone `tz`, on a
-    UTC grid of `interval_minutes`: the roster's horizon. Weekly rules apply to each week of it."""
+    """`n_days` (seven by default) local calendar days from `first_day` in zone `tz`, on a UTC grid
+    of `interval_minutes`: the roster's horizon. Weekly rules apply to each week of it, counted
+    from `first_day`; a last week of fewer than seven days scales the weekly minimums down
+    (`scheduler.problem.min_hours_after_time_off`)."""
 
     first_day: date
     tz: str
     interval_minutes: int = 15
-    n_weeks: int = 1
+    n_days: int = DAYS_PER_WEEK
 
     def __post_init__(self) -> None:
         zone(self.tz)
         check_interval_minutes(self.interval_minutes)
-        if not 1 <= self.n_weeks <= MAX_WEEKS:
-            raise InvalidInput(f"a planning horizon has 1..{MAX_WEEKS} weeks, got {self.n_weeks}")
+        if not 1 <= self.n_days <= MAX_DAYS:
+            raise InvalidInput(f"a planning horizon has 1..{MAX_DAYS} days, got {self.n_days}")
         span_minutes = (self.end_utc - self.start_utc).total_seconds() / 60
         if span_minutes % self.interval_minutes:
             raise InvalidInput(
@@ -187,10 +189,15 @@ class PlanningWeek:
         """The team's zone."""
         return zone(self.tz)
 
+    @property
+    def n_weeks(self) -> int:
+        """Weeks in the horizon, the last one perhaps short."""
+        return -(-self.n_days // DAYS_PER_WEEK)
+
     @cached_property
     def days(self) -> tuple[date, ...]:
-        """The local dates of the horizon (seven a week)."""
-        return tuple(self.first_day + timedelta(days=i) for i in range(DAYS_PER_WEEK * self.n_weeks))
+        """The local dates of the horizon."""
+        return tuple(self.first_day + timedelta(days=i) for i in range(self.n_days))
 
     def week_of(self, day: date) -> int:
         """Which week of the horizon local `day` falls in (0-based; a day just outside it, such as
@@ -198,7 +205,7 @@ class PlanningWeek:
         return min(max((day - self.first_day).days // DAYS_PER_WEEK, 0), self.n_weeks - 1)
 
     def days_of_week(self, week: int) -> tuple[date, ...]:
-        """The seven local dates of week `week` of the horizon."""
+        """The local dates of week `week` of the horizon (seven, but perhaps fewer in the last)."""
         return self.days[DAYS_PER_WEEK * week : DAYS_PER_WEEK * (week + 1)]
 
     @property
@@ -209,7 +216,7 @@ class PlanningWeek:
     @property
     def end_utc(self) -> datetime:
         """The instant the horizon ends: local midnight after its last day."""
-        return local_day_start_utc(self.first_day + timedelta(days=DAYS_PER_WEEK * self.n_weeks), self.zone)
+        return local_day_start_utc(self.first_day + timedelta(days=self.n_days), self.zone)
 
     @property
     def grid(self) -> Grid:

@@ -1,14 +1,16 @@
-"""The Curtois benchmark: reader, solution CSV, the independent evaluator, and the CP-SAT model.
+"""The Curtois benchmark: reader, solution CSV, the independent evaluator, and the roster engine on it.
 
 Each hard constraint has a hand-built roster that breaks it and nothing else: the evaluator must
-name it, the model with that roster fixed must be infeasible, and the model without that rule
-must accept it (so the rule function, not another one, is what rejects it).
+name it, the engine's checker must find one broken rule, the engine's model with that roster
+fixed must be infeasible, and the model without that rule must accept it (so the engine's rule
+function, not another one, is what rejects it).
 """
 
 from __future__ import annotations
 
 import random
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,12 +23,15 @@ from api.cli import app
 from scheduler import curtois_branch as cb
 from scheduler import curtois_model as cm
 from scheduler import curtois_solve as cs
+from scheduler import model
 from scheduler.curtois import Instance, parse_instance, read_instance, read_solution_csv, write_solution_csv
 from scheduler.curtois_eval import evaluate
 from scheduler.curtois_master import MasterLP
 from scheduler.curtois_pricing import Column
+from scheduler.curtois_problem import engine_model, shifts_of, to_problem
 from scheduler.errors import Infeasible, InvalidInput
 from scheduler.lagrangian import PRICE_SCALE
+from scheduler.validate import check_roster
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "benchmarks" / "curtois"
 INSTANCES = DATA / "instances"
@@ -116,69 +121,73 @@ VIOLATIONS = [
         "succession",
         BASE_STAFF,
         {**_roster({8: "L", 9: "E"}), **_roster({0: "E", 1: "E", 2: "E", 3: "E"})},
-        cm.add_forbidden_successions,
+        model.add_forbidden_successions,
         "must not follow",
     ),
     (
         "max per type",
         BASE_STAFF,
         _roster({0: "L", 1: "L", 2: "L", 3: "L", 8: "E", 9: "E"}),
-        cm.add_max_shifts_per_type,
+        model.add_max_shifts_by_type,
         "more than the maximum 3",
     ),
     (
         "max total minutes",
         "A,E=14|L=3,2400,960,4,2,2,1",
         BASE_ROSTER,
-        cm.add_total_minutes,
+        model.add_hours_in_horizon,
         "more than the maximum 2400",
     ),
     (
         "min total minutes",
         "A,E=14|L=3,4800,3360,4,2,2,1",
         BASE_ROSTER,
-        cm.add_total_minutes,
+        model.add_hours_in_horizon,
         "less than the minimum 3360",
     ),
     (
         "max consecutive",
         BASE_STAFF,
         _roster({0: "E", 1: "E", 2: "E", 3: "E", 4: "E", 8: "E", 9: "E"}),
-        cm.add_max_consecutive_shifts,
+        model.add_max_consecutive_days,
         "5 days in a row",
     ),
     (
         "min consecutive",
         BASE_STAFF,
         {**BASE_ROSTER, ("A", 12): "E"},
-        cm.add_min_consecutive_shifts,
+        model.add_min_consecutive_days_worked,
         "only 1 day(s) in a row",
     ),
     (
         "min days off",
         BASE_STAFF,
         _roster({0: "E", 1: "E", 3: "E", 4: "E", 8: "E", 9: "E"}),
-        cm.add_min_consecutive_days_off,
+        model.add_min_consecutive_days_off,
         "only 1 day(s) off",
     ),
     (
         "max weekends",
         BASE_STAFF,
         _roster({0: "E", 1: "E", 5: "E", 6: "E", 12: "E", 13: "E"}),
-        cm.add_max_weekends,
+        model.add_max_weekends_worked,
         "2 weekends",
     ),
-    ("days off", BASE_STAFF, {**BASE_ROSTER, ("A", 10): "E"}, cm.add_days_off, "a day off"),
+    ("days off", BASE_STAFF, {**BASE_ROSTER, ("A", 10): "E"}, None, "a day off"),
 ]
 VIOLATION_IDS = [v[0] for v in VIOLATIONS]
 
 
 def _fixed_model_status(
-    instance: Instance, roster: Roster, rules: tuple[cm.Rule, ...]
+    instance: Instance, roster: Roster, rules: tuple[model.Rule, ...]
 ) -> cp_model.CpSolverStatus:
-    """Solve the model with every x fixed to `roster` (employee B stays free)."""
-    m, v, _ = cm.build_model(instance, rules)
-    for (who, day, shift), x in v.x.items():
+    """Solve the engine's model with employee A fixed to `roster` (employee B stays free); a shift
+    the model has no variable for (a fixed day off: the availability took it away) is infeasible."""
+    engine = engine_model(instance, rules)
+    if any(("A", day, shift) not in engine.x for (who, day), shift in roster.items() if who == "A"):
+        return cp_model.INFEASIBLE
+    m = engine.model
+    for (who, day, shift), x in engine.x.items():
         if who == "A":
             m.add(x == int(roster.get((who, day)) == shift))
     solver = cp_model.CpSolver()
@@ -190,12 +199,12 @@ def _fixed_model_status(
 def test_base_roster_breaks_no_hard_rule() -> None:
     instance = _small()
     assert evaluate(instance, BASE_ROSTER).hard_violations == []
-    assert _fixed_model_status(instance, BASE_ROSTER, cm.RULES) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert _fixed_model_status(instance, BASE_ROSTER, model.RULES) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 @pytest.mark.parametrize(("name", "staff", "roster", "rule", "words"), VIOLATIONS, ids=VIOLATION_IDS)
 def test_evaluator_names_the_one_broken_rule(
-    name: str, staff: str, roster: Roster, rule: cm.Rule, words: str
+    name: str, staff: str, roster: Roster, rule: model.Rule | None, words: str
 ) -> None:
     violations = evaluate(_small(staff), roster).hard_violations
     assert len(violations) == 1, violations
@@ -203,13 +212,31 @@ def test_evaluator_names_the_one_broken_rule(
 
 
 @pytest.mark.parametrize(("name", "staff", "roster", "rule", "words"), VIOLATIONS, ids=VIOLATION_IDS)
-def test_model_rule_rejects_the_roster_and_only_that_rule(
-    name: str, staff: str, roster: Roster, rule: cm.Rule, words: str
+def test_engine_rule_rejects_the_roster_and_only_that_rule(
+    name: str, staff: str, roster: Roster, rule: model.Rule | None, words: str
+) -> None:
+    """The engine's rule (fixed days off: the availability) rejects it, and nothing else does."""
+    instance = _small(staff)
+    assert _fixed_model_status(instance, roster, model.RULES) == cp_model.INFEASIBLE
+    if rule is None:
+        without_days_off = replace(
+            instance, staff=tuple(replace(s, days_off=frozenset()) for s in instance.staff)
+        )
+        status = _fixed_model_status(without_days_off, roster, model.RULES)
+    else:
+        status = _fixed_model_status(instance, roster, tuple(r for r in model.RULES if r is not rule))
+    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+@pytest.mark.parametrize(("name", "staff", "roster", "rule", "words"), VIOLATIONS, ids=VIOLATION_IDS)
+def test_engine_checker_finds_the_one_broken_rule(
+    name: str, staff: str, roster: Roster, rule: model.Rule | None, words: str
 ) -> None:
     instance = _small(staff)
-    assert _fixed_model_status(instance, roster, cm.RULES) == cp_model.INFEASIBLE
-    others = tuple(r for r in cm.RULES if r is not rule)
-    assert _fixed_model_status(instance, roster, others) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    problem = to_problem(instance)
+    violations = check_roster(problem, shifts_of(problem, roster))
+    assert len({v.rule for v in violations}) == 1, violations
+    assert {v.agent_id for v in violations} == {"A"}
 
 
 def test_two_shifts_on_one_day_break_the_first_hard_rule() -> None:
@@ -217,10 +244,10 @@ def test_two_shifts_on_one_day_break_the_first_hard_rule() -> None:
     rows = [("A", d, "E") for d in (0, 1, 2, 3, 8, 9, 13)] + [("A", 13, "L")]
     violations = evaluate(instance, rows).hard_violations
     assert violations == ["employee A: works more than one shift on day 13 (E and L)"]
-    m, v, _ = cm.build_model(instance, (cm.add_one_shift_a_day,))
-    m.add(v.x[("A", 13, "E")] == 1)
-    m.add(v.x[("A", 13, "L")] == 1)
-    assert cp_model.CpSolver().solve(m) == cp_model.INFEASIBLE
+    engine = engine_model(instance, (model.add_one_shift_a_day,))
+    engine.model.add(engine.x[("A", 13, "E")] == 1)
+    engine.model.add(engine.x[("A", 13, "L")] == 1)
+    assert cp_model.CpSolver().solve(engine.model) == cp_model.INFEASIBLE
 
 
 @pytest.mark.parametrize(
@@ -241,7 +268,9 @@ def test_two_shifts_on_one_day_break_the_first_hard_rule() -> None:
 def test_runs_touching_the_horizon_are_exempt_from_the_minimums(roster: Roster) -> None:
     instance = _small()
     assert evaluate(instance, roster).hard_violations == []
-    assert _fixed_model_status(instance, roster, cm.RULES) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert _fixed_model_status(instance, roster, model.RULES) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    problem = to_problem(instance)
+    assert check_roster(problem, shifts_of(problem, roster)) == []
 
 
 def test_breakdown_counts_requests_and_cover() -> None:
@@ -502,8 +531,9 @@ def test_every_solved_roster_is_feasible_and_scored_alike_by_the_evaluator(insta
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_instances())
 def test_an_exhausted_tree_proves_the_compact_models_optimum(instance: Instance) -> None:
-    compact, _, penalties = cm.build_model(instance)
-    compact.minimize(cm.objective_expr(penalties))
+    engine = engine_model(instance)
+    compact = engine.model
+    compact.minimize(model.model_objective(engine.penalties))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 30.0

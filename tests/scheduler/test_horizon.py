@@ -20,7 +20,7 @@ BERLIN = "Europe/Berlin"
 
 
 def test_a_two_week_horizon_spans_fourteen_local_days_across_dst() -> None:
-    horizon = PlanningWeek(date(2026, 3, 23), BERLIN, 15, n_weeks=2)  # clocks go forward on Sunday 29 March
+    horizon = PlanningWeek(date(2026, 3, 23), BERLIN, 15, n_days=14)  # clocks go forward on Sunday 29 March
     assert len(horizon.days) == 14
     assert horizon.grid.n_intervals == 2 * 7 * 96 - 4
     assert horizon.end_utc == datetime(2026, 4, 5, 22, tzinfo=UTC)  # midnight CEST of 6 April
@@ -31,14 +31,14 @@ def test_a_two_week_horizon_spans_fourteen_local_days_across_dst() -> None:
     assert horizon.days_of_week(1) == tuple(date(2026, 3, 30) + timedelta(days=k) for k in range(7))
 
 
-@pytest.mark.parametrize("weeks", [0, 54])
-def test_a_horizon_has_one_to_fifty_three_weeks(weeks: int) -> None:
-    with pytest.raises(InvalidInput, match=r"1\.\.53 weeks"):
-        PlanningWeek(date(2026, 3, 23), BERLIN, 15, n_weeks=weeks)
+@pytest.mark.parametrize("days", [0, 372])
+def test_a_horizon_has_one_to_371_days(days: int) -> None:
+    with pytest.raises(InvalidInput, match=r"1\.\.371 days"):
+        PlanningWeek(date(2026, 3, 23), BERLIN, 15, n_days=days)
 
 
 def two_week_problem(min_hours: float = 16.0) -> Problem:
-    horizon = PlanningWeek(date(2026, 3, 23), BERLIN, 60, n_weeks=2)
+    horizon = PlanningWeek(date(2026, 3, 23), BERLIN, 60, n_days=14)
     agent = Agent("ana", "Ana", BERLIN, ("chat",), min_hours, 24.0)
     team = Team(
         "T",
@@ -94,7 +94,7 @@ def test_a_week_that_cannot_meet_its_contract_is_explained() -> None:
 @pytest.mark.parametrize("seed", range(6))
 def test_random_two_week_rosters_keep_every_hard_rule(seed: int) -> None:
     one_week = random_problem(seed)
-    horizon = replace(one_week.week, n_weeks=2)
+    horizon = replace(one_week.week, n_days=14)
     n = horizon.grid.n_intervals
     required = {q: np.resize(values, n) for q, values in one_week.required.items()}
     p = replace(one_week, week=horizon, required=required)

@@ -37,7 +37,7 @@ def problem(
     agent = agent or Agent("ana", "Ana", LONDON, ("chat",), 0, 7 * 24)
     labour = labour or LabourRules(min_rest_hours=0, max_consecutive_days=7, min_days_off_per_week=0)
     team = Team("T", LONDON, (QueueSpec("chat", "chat"),), (agent,), 60, 0.2, TYPES, labour)
-    horizon = PlanningWeek(FIRST, LONDON, 60, n_weeks=weeks)
+    horizon = PlanningWeek(FIRST, LONDON, 60, n_days=7 * weeks)
     hours = np.array([s.astimezone(horizon.zone).hour for s in horizon.grid.starts()])
     return Problem(team, horizon, {"chat": np.isin(hours, list(demand_hours)).astype(float)})
 
@@ -182,7 +182,7 @@ def with_everything(seed: int) -> Problem:
     successions, and the run, weekend, per-type and horizon rules drawn at random."""
     one_week = random_problem(seed)
     rng = np.random.default_rng(seed + 104729)
-    horizon = replace(one_week.week, n_weeks=2)
+    horizon = replace(one_week.week, n_days=14)
     starts = sorted(int(x) * 60 for x in rng.choice(np.arange(0, 24), size=3, replace=False))
     names = ("A", "B", "C")
     types = tuple(
