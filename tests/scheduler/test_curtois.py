@@ -375,6 +375,8 @@ def test_instance1_solves_to_its_best_known_value() -> None:
     check = evaluate(instance, result.assignment)
     assert check.hard_violations == []
     assert check.objective == result.objective
+    problem = to_problem(instance)
+    assert check_roster(problem, shifts_of(problem, result.assignment)) == []
     assert result.bound <= 607 <= result.objective
     if result.status == "OPTIMAL":
         assert result.objective == 607
@@ -525,6 +527,8 @@ def test_every_solved_roster_is_feasible_and_scored_alike_by_the_evaluator(insta
     check = evaluate(instance, result.assignment)
     assert check.hard_violations == []
     assert check.objective == result.objective
+    problem = to_problem(instance)
+    assert check_roster(problem, shifts_of(problem, result.assignment)) == []
     assert result.bound <= result.objective
 
 
