@@ -1,7 +1,9 @@
 """`wfm curtois`: solve one instance of the Curtois staff-rostering benchmark.
 
-`register(app)` adds the command to a typer app (registered from `api/cli.py`). It solves the
-instance, checks the roster with the independent evaluator, prints the objective, the bound and
+`register(app)` adds the command to a typer app (registered from `api/cli.py`). It reads the
+instance into the engine's problem (`scheduler/curtois_problem.py`), solves it with the roster
+engine (`scheduler.solve.solve`, which takes such day-level problems to branch and price), checks
+the roster with the independent evaluator, prints the objective, the bound and
 the time, and writes the roster as `employee,day,shift` CSV.
 """
 
@@ -25,21 +27,27 @@ def curtois(
         int, typer.Option(help="search threads and CP-SAT workers (this machine has 2 cores)")
     ] = 2,
 ) -> None:
-    """Solve a Curtois benchmark instance and check the roster with the independent evaluator."""
+    """Solve a Curtois benchmark instance with the roster engine and check the roster with the
+    independent evaluator."""
     from scheduler.curtois import read_instance, write_solution_csv
     from scheduler.curtois_eval import evaluate
-    from scheduler.curtois_solve import CurtoisSettings, solve_instance
+    from scheduler.curtois_problem import assignment_of, to_problem
+    from scheduler.errors import Infeasible
+    from scheduler.solve import SolveSettings, solve
 
     try:
         instance = read_instance(instance_file)
-        result = solve_instance(instance, CurtoisSettings(time_limit_s=time_limit, workers=workers))
+        problem = to_problem(instance)
     except WfmError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
-    if not result.assignment:
-        typer.echo(f"{instance.name}: no roster found in {result.elapsed_s:.1f} s ({result.status.lower()})")
-        raise typer.Exit(code=3)
-    check = evaluate(instance, result.assignment)
+    try:
+        result = solve(problem, SolveSettings(time_limit_s=time_limit, workers=workers))
+    except Infeasible as exc:
+        typer.echo(f"{instance.name}: no roster found: {exc}", err=True)
+        raise typer.Exit(code=3) from exc
+    assignment = assignment_of(result.roster.shifts)
+    check = evaluate(instance, assignment)
     gap = (result.objective - result.bound) / max(1.0, result.objective)
     typer.echo(
         f"{instance.name}: objective {result.objective:,.0f} (bound {result.bound:,.0f}, gap {gap:.1%}, "
@@ -51,8 +59,8 @@ def curtois(
     for violation in check.hard_violations:
         typer.echo(f"hard rule broken: {violation}", err=True)
     if out is not None:
-        write_solution_csv(result.assignment, out)
-        typer.echo(f"wrote {len(result.assignment)} rows to {out}")
+        write_solution_csv(assignment, out)
+        typer.echo(f"wrote {len(assignment)} rows to {out}")
     if not check.feasible or check.objective != round(result.objective):
         raise typer.Exit(code=3)  # the evaluator disagrees with the solver: never pass that silently
 

@@ -190,6 +190,8 @@ def add_min_rest(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
                 for c in shifts:
                     if c.start_utc < prev.end_utc + rest:
                         m.add(v.works[c.index] == 0)
+        if not shifts:
+            continue
         # the candidates come in start order, and a later start is never on an earlier local day
         starts = [c.start_utc for c in shifts]
         first_of: dict[date, int] = {}

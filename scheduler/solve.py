@@ -26,6 +26,7 @@ from scheduler.construct import (
     seed_values,
     team_weeks,
 )
+from scheduler.day_level import day_level_reasons, solve_day_level
 from scheduler.domain import QueueSpan, Roster, Shift
 from scheduler.errors import Infeasible
 from scheduler.explain import explain_infeasible
@@ -259,6 +260,8 @@ def solve(
         Infeasible: the hard rules cannot all hold; the error names the rules and agents in conflict.
     """
     settings = settings or SolveSettings()
+    if p.shift_cover and not day_level_reasons(p):
+        return _solve_day_level(p, settings, on_progress)
     started = time.monotonic()
     model, v, penalties = build_model(p)
     # the LP stops in time for the roster to be read out within the limit
@@ -324,6 +327,40 @@ def solve(
     else:
         result = _result(p, v, penalties, solver, solver.status_name(status), bound, elapsed_s)
     return _no_worse_than(p, model, v, penalties, result, warm, started)
+
+
+# the day-level search's names for the objective's terms, and the roster model's (`model.py`)
+DAY_LEVEL_PENALTIES = {
+    "shift-on requests not granted": "shift requests not granted (points)",
+    "shift-off requests not granted": "shifts worked against a request (points)",
+    "under cover": "agents missing from shift-type cover (points)",
+    "over cover": "agents over shift-type cover (points)",
+}
+
+
+def _solve_day_level(
+    p: Problem, settings: SolveSettings, on_progress: Callable[[Progress], None] | None
+) -> RosterResult:
+    """A day-level problem (`scheduler/day_level.py`) by branch and price."""
+    try:
+        found = solve_day_level(p, settings.time_limit_s, _cores(settings), settings.seed)
+    except Infeasible:
+        raise Infeasible(explain_infeasible(p)) from None
+    search = found.search
+    if not search.assignment:
+        raise Infeasible(
+            [f"no roster keeping every hard rule was found in {settings.time_limit_s:g} s; allow more time"]
+        )
+    if on_progress is not None:
+        on_progress(Progress(search.objective, search.bound, search.elapsed_s))
+    return RosterResult(
+        roster=Roster(p.team.name, p.week.first_day, found.shifts),
+        status=search.status,
+        objective=search.objective,
+        bound=search.bound,
+        elapsed_s=search.elapsed_s,
+        penalties={DAY_LEVEL_PENALTIES.get(k, k): v for k, v in search.penalties.items()},
+    )
 
 
 def _cores(settings: SolveSettings) -> int:
