@@ -45,7 +45,8 @@ def _local(instant: datetime, agent: Agent) -> datetime:
 def _cell_text(shift: Shift, agent: Agent) -> str:
     start, end = _local(shift.start_utc, agent), _local(shift.end_utc, agent)
     next_day = " (+1)" if end.date() != start.date() else ""
-    lines = [f"{start:%H:%M}–{end:%H:%M}{next_day}", shift.queue]
+    named = f"{shift.shift_type} " if shift.shift_type else ""
+    lines = [f"{named}{start:%H:%M}–{end:%H:%M}{next_day}", shift.queue]
     breaks = sorted(shift.breaks, key=lambda b: b.start_utc)
     if breaks:
         lines.append(", ".join(f"{b.kind} {_local(b.start_utc, agent):%H:%M}" for b in breaks))

@@ -456,6 +456,17 @@ def availability_rows(entries: Iterable[AvailabilityEntry]) -> list[dict[str, st
     ]
 
 
+def _shift_type_of(team: Team, shift: Shift) -> str:
+    """The named shift type a roster file's shift is, from its local start and length ("" for a team
+    without types, or an agent not in the team)."""
+    agent = next((a for a in team.agents if a.id == shift.agent_id), None)
+    if agent is None:
+        return ""
+    local = shift.start_utc.astimezone(zone(agent.tz))
+    minutes = round(shift.length.total_seconds() / 60)
+    return team.shift_rules_of(agent).type_of(local.hour * 60 + local.minute, minutes)
+
+
 def read_roster(path: Path, team: Team) -> Roster:
     """A roster from the roster contract CSV (e.g. last week's, for rules across the week boundary)."""
     issues = _Issues(str(path))
@@ -516,6 +527,7 @@ def read_roster(path: Path, team: Team) -> Roster:
             s.queue,
             tuple(breaks.get(k, [])),
             tuple(sorted(work.get(k, []), key=lambda w: w.start_utc)),
+            _shift_type_of(team, s),
         )
         for k, s in shifts.items()
     )

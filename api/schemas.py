@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from scheduler.domain import Agent, BreakRule, LabourRules, QueueSpec, ShiftRules, Team, Weights
+from scheduler.domain import Agent, BreakRule, LabourRules, QueueSpec, ShiftRules, ShiftType, Team, Weights
 from scheduler.errors import InputIssue, InvalidInput
 from scheduler.timegrid import MINUTES_PER_DAY
 
@@ -61,14 +61,35 @@ class BreakIn(_Strict):
     min_shift_hours: float = 0.0
 
 
+class ShiftTypeIn(_Strict):
+    """A named shift type: its local start, its length, and the types that may not follow it the next day."""
+
+    name: str = Field(min_length=1)
+    start: str
+    length_hours: float = Field(gt=0)
+    not_followed_by: list[str] = Field(default_factory=list)
+
+    @field_validator("start")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        clock_to_minute(value)
+        return value
+
+    def to_domain(self) -> ShiftType:
+        return ShiftType(
+            self.name, clock_to_minute(self.start), round(self.length_hours * 60), tuple(self.not_followed_by)
+        )
+
+
 class ShiftRulesIn(_Strict):
-    """Allowed shifts, in the agent's local time."""
+    """Allowed shifts, in the agent's local time: lengths and start times, or named shift types."""
 
     lengths_hours: list[float] = Field(default_factory=lambda: [8.0], min_length=1)
     start_step_minutes: int = 30
     earliest_start: str = "00:00"
     latest_start: str = "23:30"
     breaks: list[BreakIn] = Field(default_factory=list)
+    types: list[ShiftTypeIn] = Field(default_factory=list)
 
     @field_validator("earliest_start", "latest_start")
     @classmethod
@@ -83,6 +104,7 @@ class ShiftRulesIn(_Strict):
             earliest_start_minute=clock_to_minute(self.earliest_start),
             latest_start_minute=clock_to_minute(self.latest_start),
             breaks=tuple(BreakRule(**b.model_dump()) for b in self.breaks),
+            types=tuple(t.to_domain() for t in self.types),
         )
 
 
@@ -93,6 +115,8 @@ class LabourRulesIn(_Strict):
     max_consecutive_days: int = 6
     min_days_off_per_week: int = 2
     min_consecutive_days_off: int = 1
+    min_consecutive_days_worked: int = 1
+    max_weekends_worked: int | None = None
 
 
 class WeightsIn(_Strict):
@@ -125,6 +149,8 @@ class AgentLabourRulesIn(_Strict):
     max_consecutive_days: int | None = None
     min_days_off_per_week: int | None = None
     min_consecutive_days_off: int | None = None
+    min_consecutive_days_worked: int | None = None
+    max_weekends_worked: int | None = None
 
     def over(self, team_rules: LabourRules, agent_id: str) -> LabourRules:
         """The team's rules with this agent's changes; InvalidInput naming the agent if they do not fit."""
@@ -152,6 +178,8 @@ class AgentIn(_Strict):
     max_shifts_per_week: int | None = None
     shift_rules: ShiftRulesIn | None = None
     labour_rules: AgentLabourRulesIn | None = None
+    # the most shifts of each named shift type in the roster's horizon
+    max_shifts_by_type: dict[str, int] = Field(default_factory=dict)
 
 
 class TeamIn(_Strict):
@@ -191,6 +219,7 @@ class TeamIn(_Strict):
                     labour_rules=None if a.labour_rules is None else a.labour_rules.over(labour_rules, a.id),
                     min_shifts_per_week=a.min_shifts_per_week,
                     max_shifts_per_week=a.max_shifts_per_week,
+                    max_shifts_by_type=tuple(sorted(a.max_shifts_by_type.items())),
                 )
                 for a in self.agents
             ),
@@ -223,6 +252,15 @@ def _changed(value: Any, default: Any) -> dict[str, Any]:
     return {k: v for k, v in asdict(value).items() if getattr(default, k) != v}
 
 
+def _type_mapping(t: ShiftType) -> dict[str, Any]:
+    return {
+        "name": t.name,
+        "start": minute_to_clock(t.start_minute),
+        "length_hours": t.length_minutes / 60,
+        **({"not_followed_by": list(t.not_followed_by)} if t.not_followed_by else {}),
+    }
+
+
 def team_to_mapping(team: Team) -> dict[str, Any]:
     """The team-file mapping of a domain team (the inverse of `team_from_mapping`)."""
 
@@ -242,6 +280,7 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
                 }
                 for b in r.breaks
             ],
+            **({"types": [_type_mapping(t) for t in r.types]} if r.types else {}),
         }
 
     return {
@@ -271,6 +310,7 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
                 ),
                 **({} if a.min_shifts_per_week == 0 else {"min_shifts_per_week": a.min_shifts_per_week}),
                 **({} if a.max_shifts_per_week is None else {"max_shifts_per_week": a.max_shifts_per_week}),
+                **({"max_shifts_by_type": dict(a.max_shifts_by_type)} if a.max_shifts_by_type else {}),
             }
             for a in team.agents
         ],

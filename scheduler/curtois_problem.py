@@ -31,6 +31,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.curtois import Instance
 from scheduler.domain import (
+    ONLY_SHIFT_COVER_AND_REQUESTS,
     Agent,
     AvailabilityEntry,
     LabourRules,
@@ -41,7 +42,6 @@ from scheduler.domain import (
     ShiftRules,
     ShiftType,
     Team,
-    Weights,
 )
 from scheduler.model import RULES, Penalty, RosterVars, Rule, build_model
 from scheduler.problem import Problem
@@ -51,19 +51,6 @@ FIRST_DAY = date(2024, 1, 1)  # a Monday, as every instance's day 0 is; no rule 
 ZONE = "UTC"
 QUEUE = "cover"  # the one queue, with no demand per interval: cover is by shift type
 INTERVAL_MINUTES = 60
-NO_OTHER_SOFT_RULES = Weights(
-    under_per_agent_interval=0,
-    under_step_per_agent_interval=0,
-    over_per_agent_interval=0,
-    avoid_per_hour=0,
-    preferred_per_hour=0,
-    change_per_shift=0,
-    isolated_day_off=0,
-    extra_start_time=0,
-    weekend_spread_per_day=0,
-    late_spread_per_shift=0,
-    night_spread_per_shift=0,
-)
 
 
 def day_date(day: int) -> date:
@@ -117,7 +104,7 @@ def to_problem(instance: Instance) -> Problem:
         0.0,
         ShiftRules(types=types),
         LabourRules(),
-        NO_OTHER_SOFT_RULES,
+        ONLY_SHIFT_COVER_AND_REQUESTS,
     )
     horizon = PlanningWeek(FIRST_DAY, ZONE, INTERVAL_MINUTES, n_days=instance.horizon_days)
     days_off = tuple(
@@ -139,7 +126,7 @@ def to_problem(instance: Instance) -> Problem:
         horizon,
         {QUEUE: np.zeros(horizon.grid.n_intervals)},
         days_off,
-        NO_OTHER_SOFT_RULES,
+        ONLY_SHIFT_COVER_AND_REQUESTS,
         shift_cover=cover,
         shift_requests=requests,
     )

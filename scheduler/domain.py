@@ -189,6 +189,18 @@ class ShiftRules:
         lengths = sorted({round(h * 60) for h in self.lengths_hours})
         return tuple(("", minute, length) for minute in self.start_minutes() for length in lengths)
 
+    def type_of(self, start_minute: int, length_minutes: int) -> str:
+        """The name of the type with this local start and length ("" when none; the first by name
+        when several share them)."""
+        return min(
+            (
+                t.name
+                for t in self.types
+                if (t.start_minute, t.length_minutes) == (start_minute, length_minutes)
+            ),
+            default="",
+        )
+
     def shift_type(self, name: str) -> ShiftType:
         """The shift type called `name`."""
         for t in self.types:
@@ -336,6 +348,23 @@ class Weights:
         )
 
 
+# the weights of a problem whose only soft rules are cover by shift type and shift requests (their
+# own weights are on their rows): every other soft rule weighs nothing
+ONLY_SHIFT_COVER_AND_REQUESTS = Weights(
+    under_per_agent_interval=0,
+    under_step_per_agent_interval=0,
+    over_per_agent_interval=0,
+    avoid_per_hour=0,
+    preferred_per_hour=0,
+    change_per_shift=0,
+    isolated_day_off=0,
+    extra_start_time=0,
+    weekend_spread_per_day=0,
+    late_spread_per_shift=0,
+    night_spread_per_shift=0,
+)
+
+
 @dataclass(frozen=True)
 class Team:
     """A support team: zone, grid, queues, shrinkage, rules and agents."""
@@ -364,6 +393,12 @@ class Team:
         for agent in self.agents:
             unknown = sorted(set(agent.skills) - set(queue_names))
             _check(not unknown, f"agent {agent.id!r} has skills for unknown queues: {', '.join(unknown)}")
+            types = {t.name for t in self.shift_rules_of(agent).types}
+            strange = sorted({name for name, _ in agent.max_shifts_by_type} - types)
+            _check(
+                not strange,
+                f"agent {agent.id!r} has maximums for shift types they do not have: {', '.join(strange)}",
+            )
 
     def queue(self, name: str) -> QueueSpec:
         """The queue called `name`."""

@@ -247,3 +247,63 @@ def test_team_weights_round_trip_and_bad_ones_are_named(tmp_path: Path) -> None:
                 )
             )
         assert caught.value.issues[0].column == column
+
+
+SHIFT_TYPES_TEAM = """name: T
+tz: Europe/London
+queues:
+  - {name: chat, channel: chat}
+shift_rules:
+  types:
+    - {name: early, start: "06:00", length_hours: 8}
+    - {name: late, start: "14:00", length_hours: 8, not_followed_by: [early]}
+labour_rules: {min_rest_hours: 11, min_consecutive_days_worked: 2, max_weekends_worked: 1}
+agents:
+  - {id: a, name: A, tz: Europe/London, skills: [chat], max_shifts_by_type: {late: 2}}
+  - {id: b, name: B, tz: Europe/London, skills: [chat], labour_rules: {max_weekends_worked: 0}}
+"""
+
+
+def test_shift_types_and_their_rules_read_and_round_trip(tmp_path: Path) -> None:
+    from api.schemas import team_from_mapping, team_to_mapping
+
+    team = read_team(write(tmp_path, "team.yaml", SHIFT_TYPES_TEAM))
+    early, late = team.shift_rules.types
+    assert (early.name, early.start_minute, early.length_minutes, early.not_followed_by) == (
+        "early",
+        360,
+        480,
+        (),
+    )
+    assert late.not_followed_by == ("early",)
+    assert (team.labour_rules.min_consecutive_days_worked, team.labour_rules.max_weekends_worked) == (2, 1)
+    a, b = team.agents
+    assert a.max_shifts_by_type == (("late", 2),)
+    assert team.labour_rules_of(b).max_weekends_worked == 0
+    assert team_from_mapping(team_to_mapping(team)) == team
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        (
+            "max_shifts_by_type: {late: 2}",
+            "max_shifts_by_type: {night: 2}",
+            "agent 'a' has maximums for shift",
+        ),
+        ("not_followed_by: [early]", "not_followed_by: [night]", "unknown types: night"),
+        ('start: "06:00"', 'start: "6 am"', "not a time of day"),
+    ],
+)
+def test_bad_shift_types_are_named(tmp_path: Path, old: str, new: str, reason: str) -> None:
+    with pytest.raises(InvalidInput, match=reason):
+        read_team(write(tmp_path, "team.yaml", SHIFT_TYPES_TEAM.replace(old, new)))
+
+
+def test_a_roster_file_of_shift_types_reads_back_their_names(tmp_path: Path) -> None:
+    team = read_team(write(tmp_path, "team.yaml", SHIFT_TYPES_TEAM))
+    start = datetime(2026, 3, 30, 13, tzinfo=UTC)  # 14:00 BST
+    shift = Shift("a", date(2026, 3, 30), start, start + timedelta(hours=8), "chat", shift_type="late")
+    path = tmp_path / "roster.csv"
+    write_roster_csv(Roster(team.name, date(2026, 3, 30), (shift,)), team, path)
+    assert read_roster(path, team).shifts == (shift,)

@@ -7,9 +7,21 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from scheduler.domain import Agent, AvailabilityEntry, BreakRule, LabourRules, QueueSpec, ShiftRules, Team
+from scheduler.domain import (
+    Agent,
+    AvailabilityEntry,
+    BreakRule,
+    LabourRules,
+    QueueSpec,
+    Roster,
+    ShiftRules,
+    Team,
+)
+from scheduler.errors import Infeasible
 from scheduler.problem import Problem
+from scheduler.solve import SolveSettings, solve
 from scheduler.timegrid import PlanningWeek
+from scheduler.validate import check_roster
 
 ZONES = (
     "America/Phoenix",
@@ -104,3 +116,24 @@ def random_problem(seed: int) -> Problem:
         elif roll < 0.75:
             entries.append(AvailabilityEntry(agent.id, "avoid", 0, 9 * 60, weekday=int(rng.integers(7))))
     return Problem(team, week, required, tuple(entries))
+
+
+def over_two_weeks(p: Problem) -> Problem:
+    """The same team and rules over a two-week horizon, the week's demand curve repeated."""
+    horizon = replace(p.week, n_days=14)
+    required = {q: np.resize(values, horizon.grid.n_intervals) for q, values in p.required.items()}
+    return replace(p, week=horizon, required=required)
+
+
+def valid_or_explained(p: Problem, label: str) -> Roster | None:
+    """The roster of a short solve, checked to keep every hard rule; None when the problem is
+    infeasible, which must then say why."""
+    try:
+        result = solve(p, SolveSettings(time_limit_s=3, workers=2))
+    except Infeasible as exc:
+        conflicts = exc.conflicts
+    else:
+        assert check_roster(p, result.roster.shifts) == [], label
+        return result.roster
+    assert conflicts, f"{label}: an infeasible problem must say why"
+    return None

@@ -15,6 +15,7 @@ from scheduler.curtois import Instance, read_instance
 from scheduler.curtois_problem import to_problem
 from scheduler.day_level import day_level_instance, day_level_reasons
 from scheduler.domain import (
+    ONLY_SHIFT_COVER_AND_REQUESTS,
     Agent,
     AvailabilityEntry,
     BreakRule,
@@ -41,14 +42,6 @@ EARLY = ShiftType("E", 6 * 60, 8 * 60)
 MIDDLE = ShiftType("M", 10 * 60, 8 * 60)
 LATE = ShiftType("L", 14 * 60, 8 * 60, not_followed_by=("E",))
 NIGHT = ShiftType("N", 22 * 60, 8 * 60, not_followed_by=("E", "L"))  # runs past midnight
-ONLY_COVER_AND_REQUESTS = Weights(
-    over_per_agent_interval=0,
-    isolated_day_off=0,
-    extra_start_time=0,
-    weekend_spread_per_day=0,
-    late_spread_per_shift=0,
-    night_spread_per_shift=0,
-)
 
 
 def team_problem(seed: int = 0) -> Problem:
@@ -80,7 +73,7 @@ def team_problem(seed: int = 0) -> Problem:
         0.2,
         ShiftRules(types=(EARLY, MIDDLE, LATE)),
         replace(labour, max_weekends_worked=1),
-        ONLY_COVER_AND_REQUESTS,
+        ONLY_SHIFT_COVER_AND_REQUESTS,
     )
     horizon = PlanningWeek(FIRST, LONDON, 60, n_days=14)
     cover = tuple(
@@ -107,7 +100,7 @@ def team_problem(seed: int = 0) -> Problem:
         horizon,
         {"chat": np.zeros(horizon.grid.n_intervals)},
         days_off,
-        ONLY_COVER_AND_REQUESTS,
+        ONLY_SHIFT_COVER_AND_REQUESTS,
         shift_cover=cover,
         shift_requests=requests,
     )
