@@ -93,7 +93,7 @@ def _rest_reasons(p: Problem, agent: Agent) -> list[str]:
     out = []
     for a in types:
         for b in types:
-            for days_apart in range(1, 3):
+            for days_apart in range(1, 5):  # 4 days apart, shifts are 56 h apart at least: more than any rest
                 gap = days_apart * MINUTES_PER_DAY + b.start_minute - a.start_minute - a.length_minutes
                 banned = days_apart == 1 and b.name in a.not_followed_by
                 if gap - DST_ALLOWANCE_MINUTES < rest_minutes and not banned:
