@@ -147,6 +147,8 @@ def day_level_reasons(p: Problem) -> list[str]:
     """Why the problem is not day-level (see the module docstring); empty when it is."""
     rules = p.team.shift_rules
     out = _weights_reasons(p) + _history_reasons(p) + _availability_reasons(p)
+    if p.week.first_day.weekday() != 0:
+        out.append("the horizon does not start on a Monday (the day-level form counts weekends from one)")
     if not rules.types:
         out.append("the team's shifts are not named shift types")
         return out

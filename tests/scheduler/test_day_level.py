@@ -190,6 +190,20 @@ def _with_rules(p: Problem, rules: ShiftRules) -> Problem:
             "shift type 'X' starts in a clock change's gap",
         ),
         (lambda p: replace(p, required={"chat": np.ones(p.week.grid.n_intervals)}), "demand per interval"),
+        (
+            lambda p: _with_rules(p, ShiftRules(types=(EARLY, MIDDLE, LATE, NIGHT))),
+            "shift types 'N' run past midnight into days off",
+        ),
+        (
+            lambda p: replace(
+                p,
+                week=replace(p.week, first_day=FIRST + timedelta(days=2)),
+                shift_cover=(),
+                shift_requests=(),
+                availability=(),
+            ),
+            "does not start on a Monday",
+        ),
     ],
     ids=[
         "history",
@@ -201,6 +215,8 @@ def _with_rules(p: Problem, rules: ShiftRules) -> Problem:
         "breaks",
         "gap",
         "demand",
+        "overnight",
+        "wednesday",
     ],
 )
 def test_what_is_not_day_level_is_named(change: object, reason: str) -> None:
