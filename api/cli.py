@@ -75,9 +75,21 @@ def _solve_and_write(problem: Problem, out: Path, time_limit_s: float, xlsx: Pat
 @app.command("roster")
 def roster_command(
     team: Annotated[Path, typer.Option(help="team file (YAML or JSON)")],
-    requirements: Annotated[Path, typer.Option(help="requirements CSV (the requirements contract)")],
     week: Annotated[str, typer.Option(help="first local day of the week, YYYY-MM-DD")],
     out: Annotated[Path, typer.Option(help="where to write roster.csv (coverage.csv goes beside it)")],
+    requirements: Annotated[
+        Path | None, typer.Option(help="requirements CSV (the requirements contract): demand per interval")
+    ] = None,
+    shift_cover: Annotated[
+        Path | None,
+        typer.Option(
+            help="cover by shift type CSV/XLSX: date, shift_type, required[, under_weight, over_weight]"
+        ),
+    ] = None,
+    shift_requests: Annotated[
+        Path | None,
+        typer.Option(help="shift requests CSV/XLSX: agent_id, date, shift_type, wish (work/off), weight"),
+    ] = None,
     availability: Annotated[Path | None, typer.Option(help="availability CSV/XLSX")] = None,
     previous: Annotated[
         Path | None, typer.Option(help="last week's roster CSV (rest and days in a row)")
@@ -100,29 +112,49 @@ def roster_command(
         ),
     ] = None,
 ) -> None:
-    """Build the week's roster for a team from its requirements (or re-roster a published week)."""
-    from api.formats import read_availability, read_requirements, read_roster, read_team
+    """Build the week's roster for a team from its requirements per interval and/or its cover by
+    shift type (or re-roster a published week)."""
+    import numpy as np
+
+    from api.formats import (
+        read_availability,
+        read_requirements,
+        read_roster,
+        read_shift_cover,
+        read_shift_requests,
+        read_team,
+    )
     from scheduler.problem import Problem, requirements_to_arrays
     from scheduler.timegrid import PlanningWeek, parse_instant, parse_iso_date
 
+    if requirements is None and shift_cover is None:
+        typer.echo("error: give --requirements (demand per interval), --shift-cover, or both", err=True)
+        raise typer.Exit(code=2)
     try:
         the_team = read_team(team)
         the_week = PlanningWeek(parse_iso_date(week), the_team.tz, the_team.interval_minutes)
-        frame = read_requirements(requirements)
+        frame = None if requirements is None else read_requirements(requirements)
+        cover = () if shift_cover is None else read_shift_cover(shift_cover, the_team, the_week.days)
+        wishes = (
+            () if shift_requests is None else read_shift_requests(shift_requests, the_team, the_week.days)
+        )
         entries = () if availability is None else read_availability(availability, the_team)
         last = None if previous is None else read_roster(previous, the_team)
         in_force = None if published is None else read_roster(published, the_team)
+        no_demand = {q.name: np.zeros(the_week.grid.n_intervals) for q in the_team.queues}
         problem = Problem(
             the_team,
             the_week,
-            requirements_to_arrays(frame, the_team, the_week),
+            no_demand if frame is None else requirements_to_arrays(frame, the_team, the_week),
             entries,
             previous=last,
             published=in_force,
             locked_before_utc=None if lock_before is None else parse_instant(lock_before, "--lock-before"),
             weights=the_team.weights if objective is None else replace(the_team.weights, objective=objective),
-            volume=requirements_to_arrays(frame, the_team, the_week, "volume"),
-            aht_s=requirements_to_arrays(frame, the_team, the_week, "aht_s"),
+            volume={} if frame is None else requirements_to_arrays(frame, the_team, the_week, "volume"),
+            aht_s={} if frame is None else requirements_to_arrays(frame, the_team, the_week, "aht_s"),
+            shift_cover=cover,
+            shift_requests=wishes,
         )
         lines = _solve_and_write(problem, out, time_limit, xlsx)
     except WfmError as exc:

@@ -27,6 +27,8 @@ from scheduler.domain import (
     QueueSpan,
     Roster,
     Shift,
+    ShiftCover,
+    ShiftRequest,
     Team,
 )
 from scheduler.errors import InputIssue, InvalidInput
@@ -533,3 +535,103 @@ def read_roster(path: Path, team: Team) -> Roster:
     )
     first = min((s.local_date for s in out), default=date.min)
     return Roster(team.name, first, out)
+
+
+DEFAULT_COVER_UNDER_WEIGHT = 100  # points per agent missing from a shift type's cover (the benchmark's)
+DEFAULT_COVER_OVER_WEIGHT = 1  # points per agent above it
+WISHES = {"work": True, "off": False}
+
+
+def _day_in(text: str, days: tuple[date, ...]) -> tuple[date | None, str | None]:
+    """A horizon day from YYYY-MM-DD text, or the reason it is not one."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None, "not a date; write it as YYYY-MM-DD"
+    if day not in days:
+        return None, f"not a day of the roster's horizon ({days[0]} .. {days[-1]})"
+    return day, None
+
+
+def _count(text: str, default: int | None = None) -> tuple[int | None, str | None]:
+    """A whole number >= 0 from text (blank: `default` when there is one), or the reason it is not one."""
+    if text == "" and default is not None:
+        return default, None
+    if not text.isdigit():
+        return None, "not a whole number of 0 or more"
+    return int(text), None
+
+
+def read_shift_cover(path: Path, team: Team, days: tuple[date, ...]) -> tuple[ShiftCover, ...]:
+    """Cover by day and shift type (CSV or XLSX), checked against `team` and the horizon's `days`.
+
+    Columns: date, shift_type, required, and optional under_weight and over_weight (points per
+    agent missing or extra; blank: 100 and 1).
+    """
+    issues = _Issues(str(path))
+    frame = _read_table(path)
+    _require_columns(frame, ("date", "shift_type", "required"), issues)
+    types = {t.name for a in team.agents for t in team.shift_rules_of(a).types}
+    out: list[ShiftCover] = []
+    seen: set[tuple[date, str]] = set()
+    for pos, row in enumerate(frame.to_dict("records")):
+        if len(issues.items) >= MAX_ISSUES:
+            break
+        number = pos + FIRST_DATA_ROW
+        day, why = _day_in(str(row["date"]), days)
+        if why:
+            issues.add(why, number, "date", row["date"])
+        if row["shift_type"] not in types:
+            issues.add("not a shift type of the team", number, "shift_type", row["shift_type"])
+        counts = []
+        for column, default in (
+            ("required", None),
+            ("under_weight", DEFAULT_COVER_UNDER_WEIGHT),
+            ("over_weight", DEFAULT_COVER_OVER_WEIGHT),
+        ):
+            value, why = _count(str(row.get(column, "")), default)
+            if why:
+                issues.add(why, number, column, row.get(column, ""))
+            counts.append(value)
+        if day is not None and (day, row["shift_type"]) in seen:
+            issues.add("a second row for this day and shift type", number, "shift_type", row["shift_type"])
+        required, under, over = counts
+        if day is None or required is None or under is None or over is None or row["shift_type"] not in types:
+            continue
+        seen.add((day, row["shift_type"]))
+        out.append(ShiftCover(day, row["shift_type"], required, under, over))
+    issues.raise_if_any()
+    return tuple(out)
+
+
+def read_shift_requests(path: Path, team: Team, days: tuple[date, ...]) -> tuple[ShiftRequest, ...]:
+    """Agents' weighted wishes to work, or not to work, a shift type on a day (CSV or XLSX).
+
+    Columns: agent_id, date, shift_type, wish (`work` or `off`), weight (points when not granted).
+    """
+    issues = _Issues(str(path))
+    frame = _read_table(path)
+    _require_columns(frame, ("agent_id", "date", "shift_type", "wish", "weight"), issues)
+    agents = {a.id: a for a in team.agents}
+    out: list[ShiftRequest] = []
+    for pos, row in enumerate(frame.to_dict("records")):
+        number = pos + FIRST_DATA_ROW
+        agent = agents.get(row["agent_id"])
+        if agent is None:
+            issues.add("agent id is not in the team", number, "agent_id", row["agent_id"])
+        elif row["shift_type"] not in {t.name for t in team.shift_rules_of(agent).types}:
+            issues.add("not one of the agent's shift types", number, "shift_type", row["shift_type"])
+        day, why = _day_in(str(row["date"]), days)
+        if why:
+            issues.add(why, number, "date", row["date"])
+        if row["wish"] not in WISHES:
+            issues.add("wish must be work or off", number, "wish", row["wish"])
+        weight, why = _count(str(row["weight"]))
+        if why:
+            issues.add(why, number, "weight", row["weight"])
+        if len(issues.items) >= MAX_ISSUES:
+            break
+        if not issues.items and day is not None and weight is not None:
+            out.append(ShiftRequest(row["agent_id"], day, row["shift_type"], WISHES[row["wish"]], weight))
+    issues.raise_if_any()
+    return tuple(out)

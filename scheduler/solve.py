@@ -60,6 +60,9 @@ CONSTRUCTION_SHARE = 0.5
 # (`improve.py`) improve its weeks, until this share of the time limit is left for the whole-team
 # CP-SAT search (which rarely improves on them, but proves what bound it can)
 SEARCH_SHARE = 0.1
+# with cover by shift type beside the demand per interval: the agent-by-agent search prices only
+# the intervals, so the whole-team search, which weighs the cover too, gets half the time
+SHIFT_COVER_SEARCH_SHARE = 0.5
 # a shorter search finds nothing on a 15-agent week (it is still presolving): the weeks are then
 # read into the model as they are, and the bound is the least the objective's terms allow
 SEARCH_MIN_S = 3.0
@@ -253,7 +256,8 @@ def solve(
     (`improve.improve_weeks`); with `column_bound`, column generation proves a bound in between
     and the descent restarts from the master LP's solution. The best roster seeds the
     whole-team model as a complete hint, and CP-SAT searches from it for the last
-    `SEARCH_SHARE` of the time (below `SEARCH_MIN_S` the roster is taken as it is). With
+    `SEARCH_SHARE` of the time (`SHIFT_COVER_SEARCH_SHARE` with cover by shift type; below
+    `SEARCH_MIN_S` the roster is taken as it is). With
     `deterministic_time_limit_s` the descent runs to its end and CP-SAT has the rest.
 
     Raises:
@@ -272,7 +276,9 @@ def solve(
     proven = float("-inf")
     warm: Seed | None = None
     search_s = (
-        settings.time_limit_s * SEARCH_SHARE if settings.time_limit_s * SEARCH_SHARE >= SEARCH_MIN_S else 0.0
+        settings.time_limit_s * share
+        if settings.time_limit_s * (share := _search_share(p)) >= SEARCH_MIN_S
+        else 0.0
     )
     if deterministic:
         seed = greedy_seed(p, settings.time_limit_s * CONSTRUCTION_SHARE, settings.seed, start, deterministic)
@@ -361,6 +367,11 @@ def _solve_day_level(
         elapsed_s=search.elapsed_s,
         penalties={DAY_LEVEL_PENALTIES.get(k, k): v for k, v in search.penalties.items()},
     )
+
+
+def _search_share(p: Problem) -> float:
+    """The share of the time limit for the whole-team CP-SAT search."""
+    return SHIFT_COVER_SEARCH_SHARE if p.shift_cover else SEARCH_SHARE
 
 
 def _cores(settings: SolveSettings) -> int:
