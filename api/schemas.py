@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, replace
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from scheduler.domain import Agent, BreakRule, LabourRules, QueueSpec, ShiftRules, ShiftType, Team, Weights
 from scheduler.errors import InputIssue, InvalidInput
@@ -61,19 +61,21 @@ class BreakIn(_Strict):
     min_shift_hours: float = 0.0
 
 
+def _clock_text(value: str) -> str:
+    clock_to_minute(value)
+    return value
+
+
+Clock = Annotated[str, AfterValidator(_clock_text)]  # a local time of day, "HH:MM"
+
+
 class ShiftTypeIn(_Strict):
     """A named shift type: its local start, its length, and the types that may not follow it the next day."""
 
     name: str = Field(min_length=1)
-    start: str
+    start: Clock
     length_hours: float = Field(gt=0)
     not_followed_by: list[str] = Field(default_factory=list)
-
-    @field_validator("start")
-    @classmethod
-    def _clock(cls, value: str) -> str:
-        clock_to_minute(value)
-        return value
 
     def to_domain(self) -> ShiftType:
         return ShiftType(
@@ -86,16 +88,10 @@ class ShiftRulesIn(_Strict):
 
     lengths_hours: list[float] = Field(default_factory=lambda: [8.0], min_length=1)
     start_step_minutes: int = 30
-    earliest_start: str = "00:00"
-    latest_start: str = "23:30"
+    earliest_start: Clock = "00:00"
+    latest_start: Clock = "23:30"
     breaks: list[BreakIn] = Field(default_factory=list)
     types: list[ShiftTypeIn] = Field(default_factory=list)
-
-    @field_validator("earliest_start", "latest_start")
-    @classmethod
-    def _clock(cls, value: str) -> str:
-        clock_to_minute(value)
-        return value
 
     def to_domain(self) -> ShiftRules:
         return ShiftRules(

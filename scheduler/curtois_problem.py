@@ -22,7 +22,7 @@ starts at midnight UTC of its day (no rule here reads the clock), on an hourly g
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -135,17 +135,6 @@ def to_problem(instance: Instance) -> Problem:
 def assignment_of(shifts: Iterable[Shift]) -> dict[tuple[str, int], str]:
     """The Curtois solution of engine shifts: (employee, day index) -> shift type."""
     return {(s.agent_id, day_index(s.local_date)): s.shift_type for s in shifts}
-
-
-def shifts_of(problem: Problem, assignment: Mapping[tuple[str, int], str]) -> tuple[Shift, ...]:
-    """Engine shifts of a Curtois solution (the inverse of `assignment_of`)."""
-    out = []
-    for (employee, day), name in sorted(assignment.items()):
-        kind = problem.team.shift_rules.shift_type(name)
-        start = problem.week.grid.start_utc + timedelta(days=day, minutes=kind.start_minute)
-        end = start + timedelta(minutes=kind.length_minutes)
-        out.append(Shift(employee, day_date(day), start, end, QUEUE, shift_type=name))
-    return tuple(out)
 
 
 @dataclass

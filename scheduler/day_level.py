@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,7 +26,7 @@ from scheduler.curtois import Cover, Instance, Staff
 from scheduler.curtois import ShiftRequest as DayRequest
 from scheduler.curtois import ShiftType as DayShiftType
 from scheduler.curtois_solve import CurtoisResult, CurtoisSettings, solve_instance
-from scheduler.domain import Agent, AvailabilityEntry, Roster, Shift, ShiftRules
+from scheduler.domain import Agent, AvailabilityEntry, Shift, ShiftRules
 from scheduler.errors import InvalidInput
 from scheduler.model import weekends
 from scheduler.problem import Problem
@@ -221,8 +222,9 @@ class DayLevelResult:
     search: CurtoisResult
 
 
-def shifts_on_the_clock(p: Problem, assignment: dict[tuple[str, int], str]) -> tuple[Shift, ...]:
-    """The engine's shifts of a day-level roster: each type at its clock time on its local day."""
+def shifts_of(p: Problem, assignment: Mapping[tuple[str, int], str]) -> tuple[Shift, ...]:
+    """The engine's shifts of a day-level roster, (agent, day index from the horizon's first day) ->
+    shift type: each type at its clock time on its local day."""
     out = []
     for (agent_id, day), name in sorted(assignment.items()):
         kind = p.team.shift_rules.shift_type(name)
@@ -245,9 +247,4 @@ def solve_day_level(p: Problem, time_limit_s: float, workers: int, seed: int = 0
     """
     instance = day_level_instance(p)
     search = solve_instance(instance, CurtoisSettings(time_limit_s=time_limit_s, workers=workers, seed=seed))
-    return DayLevelResult(shifts_on_the_clock(p, search.assignment), search)
-
-
-def day_level_roster(p: Problem, result: DayLevelResult) -> Roster:
-    """The engine's roster of a day-level solve."""
-    return Roster(p.team.name, p.week.first_day, result.shifts)
+    return DayLevelResult(shifts_of(p, search.assignment), search)

@@ -355,23 +355,19 @@ def add_max_weekends_worked(m: cp_model.CpModel, v: RosterVars, p: Problem) -> l
 def add_forbidden_successions(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     """Hard: a shift type is not followed on the next local day by a type it may not be followed
     by (`ShiftType.not_followed_by`), counting last week's roster."""
-    for agent in p.team.agents:
-        banned = {t.name: t.not_followed_by for t in p.team.shift_rules_of(agent).types if t.not_followed_by}
-        if not banned:
-            continue
-        by_day: dict[tuple[date, str], list[cp_model.IntVar]] = defaultdict(list)
-        for c in v.candidates[agent.id]:
-            by_day[(c.local_date, c.shift_type)].append(v.works[c.index])
-        for (day, name), today in by_day.items():
-            following = [
-                x for t in banned.get(name, ()) for x in by_day.get((day + timedelta(days=1), t), [])
-            ]
-            if following:  # one clique: today's shift of this type, or a banned one tomorrow
-                m.add_at_most_one([*today, *following])
-        for shift in () if p.previous is None else p.previous.shifts_of(agent.id):
-            for t in banned.get(shift.shift_type, ()):
-                for x in by_day.get((shift.local_date + timedelta(days=1), t), []):
-                    m.add(x == 0)
+    shifts = _by_day_and_type(v)
+    banned = {
+        a.id: {t.name: t.not_followed_by for t in p.team.shift_rules_of(a).types} for a in p.team.agents
+    }
+    for (who, day, name), today in shifts.items():
+        tomorrow = day + timedelta(days=1)
+        following = [x for t in banned[who].get(name, ()) for x in shifts.get((who, tomorrow, t), [])]
+        if following:  # one clique: today's shift of this type, or a banned one tomorrow
+            m.add_at_most_one([*today, *following])
+    for shift in () if p.previous is None else p.previous.shifts:
+        for t in banned.get(shift.agent_id, {}).get(shift.shift_type, ()):
+            for x in shifts.get((shift.agent_id, shift.local_date + timedelta(days=1), t), []):
+                m.add(x == 0)
     return []
 
 

@@ -275,11 +275,9 @@ def solve(
     deterministic = settings.deterministic_time_limit_s is not None
     proven = float("-inf")
     warm: Seed | None = None
-    search_s = (
-        settings.time_limit_s * share
-        if settings.time_limit_s * (share := _search_share(p)) >= SEARCH_MIN_S
-        else 0.0
-    )
+    search_s = settings.time_limit_s * _search_share(p)
+    if search_s < SEARCH_MIN_S:
+        search_s = 0.0
     if deterministic:
         seed = greedy_seed(p, settings.time_limit_s * CONSTRUCTION_SHARE, settings.seed, start, deterministic)
     else:

@@ -28,7 +28,8 @@ from scheduler.curtois import Instance, parse_instance, read_instance, read_solu
 from scheduler.curtois_eval import evaluate
 from scheduler.curtois_master import MasterLP
 from scheduler.curtois_pricing import Column
-from scheduler.curtois_problem import engine_model, shifts_of, to_problem
+from scheduler.curtois_problem import engine_model, to_problem
+from scheduler.day_level import shifts_of
 from scheduler.errors import Infeasible, InvalidInput
 from scheduler.lagrangian import PRICE_SCALE
 from scheduler.validate import check_roster

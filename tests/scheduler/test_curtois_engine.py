@@ -17,7 +17,8 @@ from ortools.sat.python import cp_model
 
 from scheduler.curtois import Instance, read_instance
 from scheduler.curtois_eval import evaluate
-from scheduler.curtois_problem import engine_model, shifts_of, to_problem
+from scheduler.curtois_problem import engine_model, to_problem
+from scheduler.day_level import shifts_of
 from scheduler.model import SOFT_RULES, model_objective
 from scheduler.validate import check_roster
 from tests.scheduler.test_curtois import small_instances
