@@ -14,11 +14,11 @@ from rich.progress import Progress as Bar
 from rich.progress import TextColumn, TimeElapsedColumn
 
 from api import cli_curtois, cli_forecast, cli_scenarios, cli_service, cli_staffing
+from common.errors import WfmError
 from scheduler.domain import AvailabilityEntry
-from scheduler.errors import WfmError
 
 if TYPE_CHECKING:
-    from scheduler.problem import Problem
+    from scheduler.roster.problem import Problem
 
 app = typer.Typer(help="wfm-optimizer: forecast, staff and roster a support team.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -35,9 +35,9 @@ def _solve_and_write(problem: Problem, out: Path, time_limit_s: float, xlsx: Pat
     (and the Excel workbook when asked)."""
     from api.exports import roster_xlsx_bytes
     from api.formats import write_bytes, write_frame_csv, write_roster_csv
-    from scheduler.report import coverage_frame, roster_changes, summarize
-    from scheduler.solve import Progress, SolveSettings, solve
-    from scheduler.validate import check_roster
+    from scheduler.roster.report import coverage_frame, roster_changes, summarize
+    from scheduler.roster.solve import Progress, SolveSettings, solve
+    from scheduler.roster.validate import check_roster
 
     with Bar(TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as bar:
         task = bar.add_task("solving the roster ...", total=None)
@@ -124,8 +124,8 @@ def roster_command(
         read_shift_requests,
         read_team,
     )
-    from scheduler.problem import Problem, requirements_to_arrays
-    from scheduler.timegrid import PlanningWeek, parse_instant, parse_iso_date
+    from common.timegrid import PlanningWeek, parse_instant, parse_iso_date
+    from scheduler.roster.problem import Problem, requirements_to_arrays
 
     if requirements is None and shift_cover is None:
         typer.echo("error: give --requirements (demand per interval), --shift-cover, or both", err=True)
@@ -171,7 +171,7 @@ def requirements_command(
 ) -> None:
     """Turn a forecast into agents needed per queue and interval."""
     from api.formats import read_forecast, read_team, write_frame_csv
-    from scheduler.requirements import compute_requirements
+    from scheduler.staffing.requirements import compute_requirements
 
     try:
         frame = compute_requirements(read_forecast(forecast), read_team(team), statistic=statistic)
@@ -194,11 +194,11 @@ def demo_command(
     """Run the whole pipeline on the bundled sample team: history → forecast → requirements → roster."""
     from api.formats import write_frame_csv
     from api.schemas import team_to_mapping
+    from common.timegrid import PlanningWeek, parse_iso_date
     from forecasting import forecast_week
-    from scheduler.problem import Problem, requirements_to_arrays
-    from scheduler.requirements import compute_requirements
+    from scheduler.roster.problem import Problem, requirements_to_arrays
     from scheduler.sample import sample_availability, sample_history, sample_team
-    from scheduler.timegrid import PlanningWeek, parse_iso_date
+    from scheduler.staffing.requirements import compute_requirements
 
     try:
         first_day = parse_iso_date(week)

@@ -1,10 +1,11 @@
 """`wfm curtois`: solve one instance of the Curtois staff-rostering benchmark.
 
 `register(app)` adds the command to a typer app (registered from `api/cli.py`). It reads the
-instance into the engine's problem (`scheduler/curtois_problem.py`), solves it with the roster
-engine (`scheduler.solve.solve`, which takes such day-level problems to branch and price), checks
-the roster with the independent evaluator, prints the objective, the bound and
-the time, and writes the roster as `employee,day,shift` CSV.
+instance (`api/curtois_files.py`) into the engine's problem (`scheduler/daylevel/engine.py`),
+solves it with the roster engine (`scheduler.roster.solve.solve`, which takes such day-level
+problems to branch and price), checks the roster with the engine's independent checker, prints
+the objective, the bound and the time, and writes the roster as `employee,day,shift` CSV.
+(`benchmarks/curtois.py` also re-scores every roster with the benchmark's own evaluator.)
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from scheduler.errors import WfmError
+from common.errors import WfmError
 
 
 def curtois(
@@ -28,12 +29,12 @@ def curtois(
     ] = 2,
 ) -> None:
     """Solve a Curtois benchmark instance with the roster engine and check the roster with the
-    independent evaluator."""
-    from scheduler.curtois import read_instance, write_solution_csv
-    from scheduler.curtois_eval import evaluate
-    from scheduler.curtois_problem import assignment_of, to_problem
-    from scheduler.errors import Infeasible
-    from scheduler.solve import SolveSettings, solve
+    engine's independent checker."""
+    from api.curtois_files import read_instance, write_solution_csv
+    from common.errors import Infeasible
+    from scheduler.daylevel.engine import assignment_of, to_problem
+    from scheduler.roster.solve import SolveSettings, solve
+    from scheduler.roster.validate import check_roster
 
     try:
         instance = read_instance(instance_file)
@@ -47,22 +48,22 @@ def curtois(
         typer.echo(f"{instance.name}: no roster found: {exc}", err=True)
         raise typer.Exit(code=3) from exc
     assignment = assignment_of(result.roster.shifts)
-    check = evaluate(instance, assignment)
+    violations = check_roster(problem, result.roster.shifts)
     gap = (result.objective - result.bound) / max(1.0, result.objective)
     typer.echo(
         f"{instance.name}: objective {result.objective:,.0f} (bound {result.bound:,.0f}, gap {gap:.1%}, "
         f"{result.status.lower()}) in {result.elapsed_s:.1f} s"
     )
-    terms = ", ".join(f"{name} {value:,}" for name, value in check.breakdown.items())
-    verdict = "feasible" if check.feasible else f"{len(check.hard_violations)} hard violation(s)"
-    typer.echo(f"evaluator: objective {check.objective:,} ({terms}); {verdict}")
-    for violation in check.hard_violations:
+    terms = ", ".join(f"{name} {value:,.0f}" for name, value in result.penalties.items() if value)
+    verdict = "feasible" if not violations else f"{len(violations)} hard violation(s)"
+    typer.echo(f"checker: {verdict}; objective terms: {terms or 'none'}")
+    for violation in violations:
         typer.echo(f"hard rule broken: {violation}", err=True)
     if out is not None:
         write_solution_csv(assignment, out)
         typer.echo(f"wrote {len(assignment)} rows to {out}")
-    if not check.feasible or check.objective != round(result.objective):
-        raise typer.Exit(code=3)  # the evaluator disagrees with the solver: never pass that silently
+    if violations:
+        raise typer.Exit(code=3)  # never pass a roster that breaks a hard rule silently
 
 
 def register(app: typer.Typer) -> None:

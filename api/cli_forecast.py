@@ -56,10 +56,10 @@ def register(app: typer.Typer) -> None:
         """Forecast contacts and handle time per queue, region and interval (each region on its own clock)."""
         # Imported here so that `wfm --help` and other commands start without loading the models.
         from api.formats import read_history, write_frame_csv
+        from common.errors import WfmError
+        from common.timegrid import Grid, PlanningWeek, local_day_start_utc, parse_iso_date
         from forecasting import SpecialDay, forecast_grid
         from forecasting.backtest import backtest as run_backtest
-        from scheduler.errors import WfmError
-        from scheduler.timegrid import Grid, PlanningWeek, local_day_start_utc, parse_iso_date
 
         if out is None and not backtest:
             raise typer.BadParameter("give --out FORECAST.csv, --backtest, or both")

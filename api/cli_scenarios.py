@@ -36,7 +36,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from scheduler.errors import InvalidInput, WfmError
+from common.errors import InvalidInput, WfmError
 
 _COLUMNS: tuple[tuple[str, str, str], ...] = (
     # (metric, header, format)
@@ -134,8 +134,8 @@ def _plan(data: dict[str, Any], folder: Path) -> Any:
         read_team,
     )
     from api.schemas import team_from_mapping
-    from scheduler.scenarios import BasePlan, forecast_from_requirements, pay_from_mapping
-    from scheduler.timegrid import PlanningWeek, parse_iso_date
+    from common.timegrid import PlanningWeek, parse_iso_date
+    from scheduler.scenarios.core import BasePlan, forecast_from_requirements, pay_from_mapping
 
     base = data["base"]
     unknown = sorted(
@@ -196,8 +196,8 @@ def scenarios(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from api.service.sweeps import runner_for, shutdown_ray
-    from scheduler.scenarios import compare, scenario_from_mapping, sweep
-    from scheduler.solve import SolveSettings
+    from scheduler.roster.solve import SolveSettings
+    from scheduler.scenarios.core import compare, scenario_from_mapping, sweep
 
     console = Console(stderr=True)
     try:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from scheduler.errors import WfmError
+from common.errors import WfmError
 
 token_app = typer.Typer(help="Access tokens of the service.", no_args_is_help=True)
 

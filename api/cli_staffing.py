@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 import typer
 
+from common.errors import WfmError
 from scheduler.domain import QueueSpec
-from scheduler.errors import WfmError
-from scheduler.staffing import queue_requirement, service_metrics, traffic_erlangs
+from scheduler.staffing.queues import queue_requirement, service_metrics, traffic_erlangs
 
 
 def _default(name: str) -> Any:

@@ -18,9 +18,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.formats import ROSTER_COLUMNS, roster_rows
+from common.timegrid import zone
 from scheduler.domain import Agent, Roster, Shift, Team
-from scheduler.problem import Problem
-from scheduler.timegrid import zone
+from scheduler.roster.problem import Problem
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -159,7 +159,7 @@ def roster_xlsx_bytes(problem_or_team: Problem | Team, roster: Roster, coverage_
         problem_or_team: the problem (days of time off are then marked) or just the team.
         roster: the roster to show.
         coverage_frame: per queue and interval `ds`, `required`, `scheduled`, `short`, `over`
-            (as `scheduler.report.coverage_frame` gives).
+            (as `scheduler.roster.report.coverage_frame` gives).
     """
     problem = problem_or_team if isinstance(problem_or_team, Problem) else None
     team = problem_or_team.team if isinstance(problem_or_team, Problem) else problem_or_team

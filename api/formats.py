@@ -19,6 +19,8 @@ import pandas as pd
 import yaml
 
 from api.schemas import minute_to_clock, team_from_mapping
+from common.errors import InputIssue, InvalidInput
+from common.timegrid import MINUTES_PER_DAY, zone
 from scheduler.domain import (
     AVAILABILITY_KINDS,
     WEEKDAYS,
@@ -31,9 +33,7 @@ from scheduler.domain import (
     ShiftRequest,
     Team,
 )
-from scheduler.errors import InputIssue, InvalidInput
-from scheduler.requirements import REQUIREMENT_COLUMNS
-from scheduler.timegrid import MINUTES_PER_DAY, zone
+from scheduler.staffing.requirements import REQUIREMENT_COLUMNS
 
 FIRST_DATA_ROW = 2
 MAX_ISSUES = 200

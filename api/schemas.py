@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from common.errors import InputIssue, InvalidInput
+from common.timegrid import MINUTES_PER_DAY
 from scheduler.domain import Agent, BreakRule, LabourRules, QueueSpec, ShiftRules, ShiftType, Team, Weights
-from scheduler.errors import InputIssue, InvalidInput
-from scheduler.timegrid import MINUTES_PER_DAY
 
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 

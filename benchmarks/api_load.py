@@ -7,7 +7,7 @@
    and jobs for `--load-s` seconds: p50/p99 latency of the reads and the number of errors
    (non-200 answers or failed requests).
 3. Job overhead: a roster job of the tests' tiny team (two agents, `--tiny-limit-s`) from POST
-   to the client seeing `succeeded`, against `scheduler.solve.solve` called here on the very
+   to the client seeing `succeeded`, against `scheduler.roster.solve.solve` called here on the very
    problem the job solved (its stored parameters), same time limit, threads and seed. Target: under 100 ms. Median of `--repeats`. The client polls GET /jobs/{id}
    every `--poll-s` (5 ms: a result waits at most that long plus one GET before it is seen; each
    poll costs the server a request, as it would any client). The overhead is split, from the
@@ -151,7 +151,7 @@ def direct_solve_s(database_url: str, job_id: str, solver_threads: int) -> tuple
     from api.service.db import make_engine, session_factory, transaction
     from api.service.rostering import build_problem
     from api.service.storage import dataset_frame, dataset_row, job_row
-    from scheduler.solve import SolveSettings, solve
+    from scheduler.roster.solve import SolveSettings, solve
 
     engine = make_engine(database_url)
     try:
@@ -350,7 +350,7 @@ def overhead_part(
     overhead = job_med - statistics.median(direct_s)
     print(f"\njob overhead (tiny team, time limit {args.tiny_limit_s:g} s, polled every "
           f"{args.poll_s * 1000:g} ms, {args.idle_s:g} s idle before each, median of {args.repeats}):")  # fmt: skip
-    print(f"  baseline, direct scheduler.solve.solve (build + solve): {ms_runs(direct_s)}")
+    print(f"  baseline, direct scheduler.roster.solve.solve (build + solve): {ms_runs(direct_s)}")
     print(f"  roster job, POST to `succeeded` seen by the client: {ms_runs([t.total_s for t in timings])}")
     print(f"    POST answered:                       {ms_runs([t.answer_s for t in timings])}")
     print(f"    queued until its worker runs it:     {ms_runs([t.queued_s for t in timings])}")

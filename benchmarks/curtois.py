@@ -1,7 +1,7 @@
 """Our solver on the Curtois staff-rostering benchmark against the best-known values and the literature.
 
 For each chosen instance: read it into the roster engine's problem, solve it with the engine's
-day-level search (`scheduler/day_level.py`: branch and price around the engine's model) within the
+day-level search (`scheduler/daylevel/problem.py`: branch and price around the engine's model) within the
 time limit, check the roster with the independent evaluator and the engine's checker, and print
 our objective, the best-known value, the gap, our lower bound, the time, and the best published
 10-minute figure (`literature_time_limited_results.csv`, instances 1-19).
@@ -17,11 +17,11 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from scheduler.curtois import read_instance
-from scheduler.curtois_eval import evaluate
-from scheduler.curtois_problem import assignment_of, to_problem
-from scheduler.day_level import solve_day_level
-from scheduler.validate import check_roster
+from api.curtois_files import read_instance
+from benchmarks.curtois_eval import evaluate
+from scheduler.daylevel.engine import assignment_of, to_problem
+from scheduler.daylevel.problem import solve_day_level
+from scheduler.roster.validate import check_roster
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "curtois"
 LITERATURE_COLUMNS = (

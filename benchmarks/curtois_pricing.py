@@ -1,7 +1,7 @@
 """The Curtois pricer: the compiled recursion against CP-SAT on the same employees and prices.
 
 For each chosen instance, a sample of employees is priced at random dual prices by both pricers
-(`scheduler.curtois_pricing.ScheduleDP` and `scheduler.curtois_model.CpSatPricer`); the table
+(`scheduler.daylevel.pricing.ScheduleDP` and `scheduler.daylevel.columns.CpSatPricer`); the table
 gives how many employees the recursion can take, the mean time of a price by each, their ratio,
 and how far above the recursion's least price CP-SAT's best schedule was at most (0: never; the
 recursion is exact, CP-SAT solves to optimality with prices rounded to thousandths).
@@ -16,11 +16,10 @@ import random
 import time
 from pathlib import Path
 
-from curtois import DATA, parse_instances, print_table  # the sibling script: benchmarks/ is on sys.path
-
-from scheduler.curtois import read_instance
-from scheduler.curtois_model import CpSatPricer, priced_value
-from scheduler.curtois_pricing import ScheduleDP, fits
+from api.curtois_files import read_instance
+from benchmarks.curtois import DATA, parse_instances, print_table
+from scheduler.daylevel.columns import CpSatPricer, priced_value
+from scheduler.daylevel.pricing import ScheduleDP, fits
 
 
 def main() -> None:

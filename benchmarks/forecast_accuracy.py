@@ -45,9 +45,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from common.timegrid import PlanningWeek
 from forecasting.core import ForecastWarning, forecast_grid
 from forecasting.models import DayModel, SeasonalAverage, SeasonalNaive, make_candidates
-from scheduler.timegrid import PlanningWeek
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "arrivals" / "bank_calls_2003_5min.csv"
 REGION = "America/New_York"

@@ -20,9 +20,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from common.timegrid import PlanningWeek
 from forecasting import ForecastWarning, forecast_week
 from forecasting.core import Clock
-from scheduler.timegrid import PlanningWeek
 
 TEAM_TZ = "America/Phoenix"
 INTERVAL_MINUTES = 15

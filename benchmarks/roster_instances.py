@@ -1,9 +1,9 @@
 """Seeded weekly roster instances for `roster_quality.py`: teams, zones, skills, demand and time off.
 
-Each instance is a `scheduler.problem.Problem` built the way a lead would build one: a team of
+Each instance is a `scheduler.roster.problem.Problem` built the way a lead would build one: a team of
 agents in two or three zones with overlapping skills (some single-, some multi-skilled; full- and
 part-time contracts), a synthetic forecast turned into agents per queue and interval by the
-project's staffing step (`scheduler.requirements.compute_requirements`: Erlang C for voice, the
+project's staffing step (`scheduler.staffing.requirements.compute_requirements`: Erlang C for voice, the
 slot model for chat, the deadline backlog model for email), and a few agents' time off and
 availability.
 
@@ -33,10 +33,10 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from common.timegrid import PlanningWeek
 from scheduler.domain import Agent, AvailabilityEntry, BreakRule, LabourRules, QueueSpec, ShiftRules, Team
-from scheduler.problem import Problem, requirements_to_arrays
-from scheduler.requirements import compute_requirements
-from scheduler.timegrid import PlanningWeek
+from scheduler.roster.problem import Problem, requirements_to_arrays
+from scheduler.staffing.requirements import compute_requirements
 
 INTERVAL_MINUTES = 15
 SHRINKAGE = 0.0

@@ -6,12 +6,12 @@ of them in a DST week; and the sample team with its demo requirements.
 
 For each instance and time limit T (10 s and 60 s; `--quick`: 10 s on two instances):
 
-- ours, as `wfm roster` runs it: `scheduler.solve.solve(problem, SolveSettings(time_limit_s=T,
+- ours, as `wfm roster` runs it: `scheduler.roster.solve.solve(problem, SolveSettings(time_limit_s=T,
   relaxation_bound=True))`: objective, best proven bound, gap, and the roster's understaffed and
-  overstaffed agent-hours (`scheduler.report`: coverage counts agents on the queue and not on a
+  overstaffed agent-hours (`scheduler.roster.report`: coverage counts agents on the queue and not on a
   break, against the whole-agent requirement). The bound is the better of CP-SAT's and the LP
   relaxation's (HiGHS, in a thread beside the search, stopped at T). With `--column-bound`, from
-  T >= 30 s the column-generation (per-agent week) bound of `scheduler.column_bound` instead,
+  T >= 30 s the column-generation (per-agent week) bound of `scheduler.roster.bounds.columns` instead,
   computed inside T: a better bound, at the cost of 40 % of T taken from the roster search.
 - pyworkforce (the `bench` extra): `MinAbsDifference` chooses how many of each shift to run, then
   `MinHoursRoster` puts names on them, within the same T in total. How its output is mapped:
@@ -42,7 +42,7 @@ For each instance and time limit T (10 s and 60 s; `--quick`: 10 s on two instan
      minimum in the zone (after time off); it has no maximum hours, no maximum days and no rest
      rule (its `non_sequential_shifts` forbids any shift the next day, not just the listed one, so
      it cannot express rest), so its roster may break those rules: the `viol` column counts what
-     `scheduler.validate.check_roster` finds, and its coverage is counted as if it were allowed.
+     `scheduler.roster.validate.check_roster` finds, and its coverage is counted as if it were allowed.
      `MinHoursRoster` needs at least the counted agents on every shift, so counts the zone cannot
      staff (a day's shifts that no maximum matching of shifts to allowed agents covers) are trimmed
      first, dropping the shift whose intervals are least understaffed without it; if it still finds
@@ -73,16 +73,16 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import numpy as np
-from roster_instances import Instance, all_instances
 
-from scheduler.candidates import build_candidates
+from benchmarks.roster_instances import Instance, all_instances
+from common.errors import WfmError
+from common.timegrid import zone
 from scheduler.domain import Activity, Agent, QueueSpan, Roster, Shift, ShiftRules
-from scheduler.errors import WfmError
-from scheduler.problem import Problem, min_hours_after_time_off
-from scheduler.report import summarize
-from scheduler.solve import SolveSettings, solve
-from scheduler.timegrid import zone
-from scheduler.validate import Violation, check_roster
+from scheduler.roster.candidates import build_candidates
+from scheduler.roster.problem import Problem, min_hours_after_time_off
+from scheduler.roster.report import summarize
+from scheduler.roster.solve import SolveSettings, solve
+from scheduler.roster.validate import Violation, check_roster
 
 QUICK_INSTANCES = ("week-15", "sample-14")
 ENGINES = ("ours", "pyworkforce")
@@ -109,7 +109,7 @@ class Row:
 
 
 def roster_figures(p: Problem, roster: Roster) -> tuple[float, float, list[Violation]]:
-    """Understaffed and overstaffed agent-hours (from `scheduler.report`) and the hard rules broken."""
+    """Understaffed and overstaffed agent-hours (from `scheduler.roster.report`) and the hard rules broken."""
     summary = summarize(p, roster)
     return summary.understaffed_agent_hours, summary.overstaffed_agent_hours, check_roster(p, roster.shifts)
 
@@ -284,7 +284,7 @@ def choose_shift_counts(
         max_search_time=float(max(0.5, time_limit_s)),
         num_search_workers=2,
     )
-    solution: dict[str, Any] = scheduler.solve()
+    solution: dict[str, Any] = scheduler.roster.solve()
     counts: Counts = {}
     by_name = dict(zip(names, templates, strict=True))
     for row in solution["resources_shifts"]:
@@ -670,7 +670,9 @@ def print_summary(rows: Sequence[Row], limits: Sequence[float]) -> None:
     if broken:
         print(f"ours broke hard rules on {len(broken)} run(s): {', '.join(broken)}")
     if ours_rows and not failed and not broken:
-        print(f"all {len(ours_rows)} rosters of ours pass scheduler.validate.check_roster (0 violations)")
+        print(
+            f"all {len(ours_rows)} rosters of ours pass scheduler.roster.validate.check_roster (0 violations)"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -15,13 +15,13 @@ import time
 from datetime import date
 
 from api.service.sweeps import RayRunner, shutdown_ray
+from common.timegrid import PlanningWeek
 from forecasting import forecast_week
-from scheduler.problem import Problem, requirements_to_arrays
-from scheduler.requirements import compute_requirements
+from scheduler.roster.problem import Problem, requirements_to_arrays
+from scheduler.roster.solve import SolveSettings, solve
 from scheduler.sample import sample_availability, sample_history, sample_team
-from scheduler.scenarios import BasePlan, LocalRunner, Pay, Runner, compare, sweep
-from scheduler.solve import SolveSettings, solve
-from scheduler.timegrid import PlanningWeek
+from scheduler.scenarios.core import BasePlan, LocalRunner, Pay, Runner, compare, sweep
+from scheduler.staffing.requirements import compute_requirements
 
 WEEK = date(2026, 11, 2)
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from scheduler.erlang import erlang_a_required, erlang_c_required, live_metrics
+from scheduler.staffing.erlang import erlang_a_required, erlang_c_required, live_metrics
 
 INTERVALS = 672
 INTERVAL_S = 900.0

@@ -17,6 +17,8 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
+from common.errors import InvalidInput
+from common.timegrid import PlanningWeek, zone
 from forecasting.calendar import SpecialDay
 from forecasting.core import (
     ForecastWarning,
@@ -26,8 +28,6 @@ from forecasting.core import (
 )
 from forecasting.intervals import check_quantiles, quantile_column
 from forecasting.models import SeasonalNaive, poisson_wape_floor
-from scheduler.errors import InvalidInput
-from scheduler.timegrid import PlanningWeek, zone
 
 HORIZON_BUCKETS: tuple[tuple[str, int, int], ...] = (("day 1", 0, 1), ("days 2-3", 1, 3), ("days 4-7", 3, 7))
 MIN_TRAIN_WEEKS = 2

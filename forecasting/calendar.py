@@ -9,8 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from scheduler.errors import InvalidInput
-from scheduler.timegrid import UTC, local_day_start_utc, zone
+from common.errors import InvalidInput
+from common.timegrid import UTC, local_day_start_utc, zone
 
 SpecialKind = Literal["closed", "event"]
 

@@ -26,6 +26,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from common.errors import InvalidInput
+from common.timegrid import (
+    MINUTES_PER_DAY,
+    Grid,
+    PlanningWeek,
+    check_interval_minutes,
+    local_day_start_utc,
+    zone,
+)
 from forecasting.calendar import SpecialDay, country_of_zone, public_holidays
 from forecasting.features import calendar_features, usually_open_types
 from forecasting.intervals import (
@@ -41,15 +50,6 @@ from forecasting.models import (
     IntArray,
     SeasonalNaive,
     make_candidates,
-)
-from scheduler.errors import InvalidInput
-from scheduler.timegrid import (
-    MINUTES_PER_DAY,
-    Grid,
-    PlanningWeek,
-    check_interval_minutes,
-    local_day_start_utc,
-    zone,
 )
 
 Clock = Literal["local", "utc"]

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from common.errors import InvalidInput
 from forecasting.models import FloatArray
-from scheduler.errors import InvalidInput
 
 DEFAULT_DISPERSION = 0.02
 

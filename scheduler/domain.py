@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Literal, get_args
 
-from scheduler.errors import InvalidInput
-from scheduler.timegrid import MINUTES_PER_DAY, check_interval_minutes, zone
+from common.errors import InvalidInput
+from common.timegrid import MINUTES_PER_DAY, check_interval_minutes, zone
 
 Channel = Literal["voice", "chat", "email", "social"]
 CHANNELS: tuple[str, ...] = get_args(Channel)
@@ -22,7 +22,7 @@ AvailabilityKind = Literal["available", "unavailable", "preferred", "avoid", "ti
 AVAILABILITY_KINDS: tuple[str, ...] = get_args(AvailabilityKind)
 BreakKind = Literal["break", "lunch"]
 MAX_SHIFT_HOURS = 16
-MAX_RUN_DAYS = 371  # the longest horizon (`scheduler.timegrid.MAX_DAYS`)
+MAX_RUN_DAYS = 371  # the longest horizon (`common.timegrid.MAX_DAYS`)
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -331,7 +331,7 @@ class Weights:
     # the gap between the agents with most and fewest weekend days / late shifts
     weekend_spread_per_day: int = 30
     late_spread_per_shift: int = 20
-    # the gap between the agents with most and fewest night shifts (`scheduler.problem.is_night`)
+    # the gap between the agents with most and fewest night shifts (`scheduler.roster.problem.is_night`)
     night_spread_per_shift: int = 20
     late_shift_ends_after_minute: int = 21 * 60  # local clock; shifts past midnight count too
 

@@ -14,8 +14,8 @@ import holidays
 import numpy as np
 import pandas as pd
 
+from common.timegrid import local_day_start_utc, zone
 from scheduler.domain import Agent, AvailabilityEntry, BreakRule, LabourRules, QueueSpec, ShiftRules, Team
-from scheduler.timegrid import local_day_start_utc, zone
 
 TEAM_TZ = "America/Phoenix"
 

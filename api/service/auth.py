@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.service.db import TokenRow, utcnow
 from api.service.errors import Forbidden, NotFound, Unauthorized
-from scheduler.errors import InvalidInput
+from common.errors import InvalidInput
 
 Role = Literal["lead", "planner", "hr", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)

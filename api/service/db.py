@@ -180,7 +180,7 @@ class RosterVersionRow(Base):
     shifts: Mapped[list[Any]]
     coverage: Mapped[list[Any]]
     pins: Mapped[list[Any]]
-    # a re-roster: the agent-days changed from the base version (scheduler.report.roster_changes)
+    # a re-roster: the agent-days changed from the base version (scheduler.roster.report.roster_changes)
     changes: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime]
     published_at: Mapped[datetime | None]

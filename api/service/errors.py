@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from scheduler.errors import Infeasible, InvalidInput, WfmError
+from common.errors import Infeasible, InvalidInput, WfmError
 
 log = logging.getLogger("wfm.service")
 

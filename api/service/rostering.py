@@ -12,11 +12,11 @@ import pandas as pd
 
 from api.schemas import team_from_mapping
 from api.service.codec import availability_entries, roster_from_dicts
+from common.errors import InvalidInput
+from common.timegrid import PlanningWeek, wall_to_utc, zone
 from scheduler.domain import Roster, Shift, Team
-from scheduler.errors import InvalidInput
-from scheduler.problem import Problem, requirements_to_arrays
-from scheduler.report import Change, roster_changes
-from scheduler.timegrid import PlanningWeek, wall_to_utc, zone
+from scheduler.roster.problem import Problem, requirements_to_arrays
+from scheduler.roster.report import Change, roster_changes
 
 DAYS_PER_WEEK = 7
 

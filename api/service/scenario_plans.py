@@ -12,8 +12,10 @@ from api.schemas import team_from_mapping
 from api.service.codec import availability_entries, roster_from_dicts
 from api.service.db import ScenarioRow, as_utc, utcnow
 from api.service.schemas import ScenarioBrief, ScenarioOut
-from scheduler.errors import InvalidInput
-from scheduler.scenarios import (
+from common.errors import InvalidInput
+from common.timegrid import PlanningWeek
+from scheduler.roster.solve import SolveSettings
+from scheduler.scenarios.core import (
     DEPTHS,
     BasePlan,
     Depth,
@@ -24,8 +26,6 @@ from scheduler.scenarios import (
     scenario_from_mapping,
     sweep,
 )
-from scheduler.solve import SolveSettings
-from scheduler.timegrid import PlanningWeek
 
 
 def build_plan(params: dict[str, Any], base_frame: pd.DataFrame) -> BasePlan:

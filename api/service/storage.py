@@ -27,8 +27,8 @@ from api.service.db import (
     utcnow,
 )
 from api.service.errors import Conflict, NotFound
+from common.errors import InvalidInput
 from scheduler.domain import AvailabilityEntry, Team
-from scheduler.errors import InvalidInput
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 ACTIVE_STATES = ("queued", "running")

@@ -12,7 +12,7 @@ from typing import TypeVar
 from fastapi import UploadFile
 
 from api.service.errors import TooLarge
-from scheduler.errors import InputIssue, InvalidInput
+from common.errors import InputIssue, InvalidInput
 
 T = TypeVar("T")
 _CHUNK = 1024 * 1024

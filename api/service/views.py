@@ -17,9 +17,9 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from scheduler.candidates import agent_calendar, entry_span_utc
+from common.timegrid import PlanningWeek, local_day_start_utc, zone
 from scheduler.domain import Agent, AvailabilityEntry, Roster, Shift, Team
-from scheduler.timegrid import PlanningWeek, local_day_start_utc, zone
+from scheduler.roster.candidates import agent_calendar, entry_span_utc
 
 ZoneMode = Literal["team", "agent"]
 BLOCKED_KINDS = ("unavailable", "time_off")

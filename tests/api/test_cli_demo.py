@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from api.cli import DEMO_WEEK, app
 from api.formats import ROSTER_COLUMNS, read_availability, read_requirements, read_roster, read_team
-from scheduler.problem import Problem, requirements_to_arrays
-from scheduler.requirements import REQUIREMENT_COLUMNS
-from scheduler.timegrid import PlanningWeek
-from scheduler.validate import check_roster
+from common.timegrid import PlanningWeek
+from scheduler.roster.problem import Problem, requirements_to_arrays
+from scheduler.roster.validate import check_roster
+from scheduler.staffing.requirements import REQUIREMENT_COLUMNS
 
 
 @pytest.fixture(scope="module")

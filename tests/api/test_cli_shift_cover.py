@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.formats import read_roster, read_shift_cover, read_shift_requests, read_team
-from scheduler.errors import InvalidInput
-from scheduler.problem import Problem
-from scheduler.timegrid import PlanningWeek
-from scheduler.validate import check_roster
+from common.errors import InvalidInput
+from common.timegrid import PlanningWeek
+from scheduler.roster.problem import Problem
+from scheduler.roster.validate import check_roster
 
 WEEK = date(2026, 3, 23)  # British clocks go forward on Sunday 29 March
 TEAM = """name: Front desk

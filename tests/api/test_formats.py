@@ -16,10 +16,10 @@ from api.formats import (
     read_team,
     write_roster_csv,
 )
+from common.errors import InvalidInput
+from common.timegrid import UTC
 from scheduler.domain import Activity, QueueSpan, Roster, Shift
-from scheduler.errors import InvalidInput
 from scheduler.sample import sample_team
-from scheduler.timegrid import UTC
 
 GOOD_HISTORY = "ds,queue,y,region,aht_s\n2026-03-02T09:00:00Z,chat,4,Europe/London,300\n2026-03-02T09:15:00+00:00,chat,0,,\n"
 

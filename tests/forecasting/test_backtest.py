@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from common.errors import InvalidInput
 from forecasting.backtest import backtest
-from scheduler.errors import InvalidInput
 from tests.forecasting.synthetic import make_history
 
 

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from common.errors import InvalidInput
+from common.timegrid import PlanningWeek
 from forecasting import ForecastWarning, SpecialDay, forecast_columns, forecast_week
 from forecasting.core import build_wall_history, wall_clock
-from scheduler.errors import InvalidInput
-from scheduler.timegrid import PlanningWeek
 from tests.forecasting.synthetic import make_history, true_rate_on_grid
 
 LONDON = "Europe/London"

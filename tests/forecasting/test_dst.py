@@ -7,8 +7,8 @@ from datetime import date
 import numpy as np
 import pytest
 
+from common.timegrid import PlanningWeek
 from forecasting import forecast_week
-from scheduler.timegrid import PlanningWeek
 from tests.forecasting.synthetic import make_history, true_rate_on_grid
 
 # (region, its spring change, a team zone that does not change then)

@@ -31,7 +31,7 @@ from api.service.storage import (
     team_row,
     version_row,
 )
-from scheduler.errors import InputIssue, InvalidInput
+from common.errors import InputIssue, InvalidInput
 
 router = APIRouter(tags=["jobs"])
 _INVALID: dict[int | str, dict[str, Any]] = {

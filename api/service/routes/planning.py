@@ -16,10 +16,10 @@ from api.service.routes.teams import visible_team
 from api.service.schemas import DatasetOut, DatasetRows, ForecastCreate, RequirementsCreate
 from api.service.storage import dataset_frame, dataset_row, datasets_of, save_dataset, team_of
 from api.service.uploads import parse_upload, read_upload, upload_name
+from common.errors import InputIssue, InvalidInput
+from common.timegrid import PlanningWeek
 from forecasting import forecast_week
-from scheduler.errors import InputIssue, InvalidInput
-from scheduler.requirements import compute_requirements
-from scheduler.timegrid import PlanningWeek
+from scheduler.staffing.requirements import compute_requirements
 
 router = APIRouter(tags=["planning"])
 _INVALID: dict[int | str, dict[str, Any]] = {

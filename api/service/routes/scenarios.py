@@ -28,8 +28,8 @@ from api.service.storage import (
     team_row,
     version_row,
 )
-from scheduler.errors import InputIssue, InvalidInput
-from scheduler.scenarios import compare
+from common.errors import InputIssue, InvalidInput
+from scheduler.scenarios.core import compare
 
 router = APIRouter(tags=["scenarios"])
 _ANSWERS: dict[int | str, dict[str, Any]] = {

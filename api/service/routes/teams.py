@@ -21,7 +21,7 @@ from api.service.storage import (
     team_mapping,
     team_row,
 )
-from scheduler.errors import InputIssue, InvalidInput
+from common.errors import InputIssue, InvalidInput
 
 router = APIRouter(tags=["teams"])
 

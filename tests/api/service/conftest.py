@@ -16,10 +16,10 @@ from api.schemas import team_to_mapping
 from api.service import Settings, create_app
 from api.service.auth import create_token
 from api.service.db import make_engine, session_factory, transaction
+from common.timegrid import PlanningWeek
 from forecasting import forecast_week
-from scheduler.requirements import compute_requirements
 from scheduler.sample import sample_history, sample_team
-from scheduler.timegrid import PlanningWeek
+from scheduler.staffing.requirements import compute_requirements
 
 WEEK = date(2026, 11, 2)  # a Monday; Europe/London has no DST change that week
 TEAM_ID = "tiny-desk"

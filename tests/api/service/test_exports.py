@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from api.exports import agent_ics_bytes, roster_csv_bytes, roster_xlsx_bytes
 from api.formats import ROSTER_COLUMNS
 from api.schemas import team_from_mapping
+from common.timegrid import PlanningWeek
 from scheduler.domain import Activity, AvailabilityEntry, Roster, Shift
-from scheduler.problem import Problem
-from scheduler.report import coverage_frame
-from scheduler.timegrid import PlanningWeek
+from scheduler.roster.problem import Problem
+from scheduler.roster.report import coverage_frame
 from tests.api.service.conftest import WEEK, tiny_team
 
 

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from api.service import Settings, create_app, jobs, worker
 from api.service.db import JobRow, make_engine, session_factory, transaction, utcnow
 from api.service.storage import job_row
-from scheduler.solve import solve
+from scheduler.roster.solve import solve
 from tests.api.service.conftest import (
     WEEK,
     Tokens,

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from api.service.rostering import moved_shift
+from common.errors import InvalidInput
 from scheduler.domain import Activity, Shift
-from scheduler.errors import InvalidInput
 
 
 def _shift(day: date, start_hour_utc: int) -> Shift:

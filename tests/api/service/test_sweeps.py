@@ -9,12 +9,17 @@ import pandas as pd
 import pytest
 
 from api.service.sweeps import RayRunner, runner_for, shutdown_ray
-from scheduler.scenarios import BasePlan, LocalRunner, compare, sweep
-from tests.scheduler.test_scenarios import plan as plan
+from scheduler.scenarios.core import BasePlan, LocalRunner, compare, sweep
+from tests.scheduler.scenarios.factories import small_plan
 
 needs_ray = pytest.mark.skipif(
     importlib.util.find_spec("ray") is None, reason="ray is not installed (pip install -e '.[ray]')"
 )
+
+
+@pytest.fixture(scope="module")
+def plan() -> BasePlan:
+    return small_plan()
 
 
 def test_the_runner_follows_the_configuration() -> None:

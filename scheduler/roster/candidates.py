@@ -1,0 +1,202 @@
+"""The shifts an agent could work in the week: starts on the grid, allowed by availability.
+
+A candidate is one (agent, local day, start, length) and the grid intervals it spans (with
+its shift type's name when the shift rules name types);
+where its breaks go is the model's choice (`break_offsets` lists the allowed places).
+Hard availability (unavailable, time off, outside `available` windows) removes
+candidates here, so the model never sees a forbidden shift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from common.timegrid import Grid, local_day_start_utc, wall_to_utc, zone
+from scheduler.domain import Activity, Agent, AvailabilityEntry, BreakRule
+from scheduler.roster.problem import Problem
+
+Span = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True, eq=False)
+class Candidate:
+    """One shift an agent may be given."""
+
+    index: int
+    agent_id: str
+    local_date: date
+    start_utc: datetime
+    length_minutes: int
+    start_index: int  # grid interval the shift starts in
+    n_intervals: int  # grid intervals it spans (it may run past the end of the week)
+    break_rules: tuple[BreakRule, ...]  # the breaks it must contain
+    preference_score: int  # preferred minutes minus avoided minutes, weighted later
+    shift_type: str = ""  # the name of its shift type, when the shift rules name types
+
+    @property
+    def end_utc(self) -> datetime:
+        """The instant the shift ends."""
+        return self.start_utc + timedelta(minutes=self.length_minutes)
+
+
+def entry_span_utc(entry: AvailabilityEntry, day: date, agent_tz: str) -> Span:
+    """The UTC span of an availability row on local `day`.
+
+    A bound that falls in a DST gap moves to the first wall time that exists after it.
+    """
+    tz = zone(agent_tz)
+
+    def instant(minute: int) -> datetime:
+        for later in range(minute, minute + 24 * 60):
+            exact = wall_to_utc(day, later, tz)
+            if exact is not None:
+                return exact
+        raise AssertionError("no zone skips a whole day of wall time")  # pragma: no cover
+
+    end = (
+        local_day_start_utc(day + timedelta(days=1), tz)
+        if entry.end_minute >= 1440
+        else instant(entry.end_minute)
+    )
+    return instant(entry.start_minute), end
+
+
+@dataclass(frozen=True)
+class AgentCalendar:
+    """An agent's hard and soft availability as UTC spans."""
+
+    blocked: tuple[Span, ...]
+    # days that carry `available` rows: (day start, day end, the available spans of that day)
+    windows: tuple[tuple[datetime, datetime, tuple[Span, ...]], ...]
+    preferred: tuple[Span, ...]
+    avoided: tuple[Span, ...]
+
+    def allows(self, start: datetime, end: datetime) -> bool:
+        """Whether a shift from `start` to `end` respects every hard availability row."""
+        if any(s < end and start < e for s, e in self.blocked):
+            return False
+        for day_start, day_end, spans in self.windows:
+            lo, hi = max(start, day_start), min(end, day_end)
+            if lo < hi and not _covered(lo, hi, spans):
+                return False
+        return True
+
+    def preference_minutes(self, start: datetime, end: datetime) -> int:
+        """Minutes in preferred spans minus minutes in avoided spans."""
+        return _overlap_minutes(start, end, self.preferred) - _overlap_minutes(start, end, self.avoided)
+
+
+def _covered(lo: datetime, hi: datetime, spans: tuple[Span, ...]) -> bool:
+    cursor = lo
+    for s, e in sorted(spans):
+        if s <= cursor < e:
+            cursor = e
+        if cursor >= hi:
+            return True
+    return cursor >= hi
+
+
+def _overlap_minutes(start: datetime, end: datetime, spans: tuple[Span, ...]) -> int:
+    total = 0.0
+    for s, e in spans:
+        lo, hi = max(start, s), min(end, e)
+        if lo < hi:
+            total += (hi - lo).total_seconds() / 60
+    return round(total)
+
+
+def agent_calendar(
+    agent: Agent, entries: tuple[AvailabilityEntry, ...], days: tuple[date, ...]
+) -> AgentCalendar:
+    """The agent's availability on `days` (local dates), as UTC spans.
+
+    On a day with date-specific `available` rows, weekday `available` rows are ignored.
+    """
+    tz = zone(agent.tz)
+    blocked: list[Span] = []
+    windows: list[tuple[datetime, datetime, tuple[Span, ...]]] = []
+    preferred: list[Span] = []
+    avoided: list[Span] = []
+    for day in days:
+        todays = [e for e in entries if e.applies_to(day)]
+        available = [e for e in todays if e.kind == "available"]
+        if any(e.on_date is not None for e in available):
+            available = [e for e in available if e.on_date is not None]
+        if available:
+            day_start = local_day_start_utc(day, tz)
+            day_end = local_day_start_utc(day + timedelta(days=1), tz)
+            windows.append((day_start, day_end, tuple(entry_span_utc(e, day, agent.tz) for e in available)))
+        for e in todays:
+            if e.kind in ("unavailable", "time_off"):
+                blocked.append(entry_span_utc(e, day, agent.tz))
+            elif e.kind == "preferred":
+                preferred.append(entry_span_utc(e, day, agent.tz))
+            elif e.kind == "avoid":
+                avoided.append(entry_span_utc(e, day, agent.tz))
+    return AgentCalendar(tuple(blocked), tuple(windows), tuple(preferred), tuple(avoided))
+
+
+def agent_local_days(agent: Agent, grid: Grid) -> tuple[date, ...]:
+    """The agent's local dates on which a shift starting inside the grid could begin."""
+    tz = zone(agent.tz)
+    first = grid.start_utc.astimezone(tz).date()
+    last = (grid.end_utc - timedelta(seconds=1)).astimezone(tz).date()
+    return tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
+
+
+def break_offsets(rule: BreakRule, length_minutes: int, interval_minutes: int) -> tuple[int, ...]:
+    """Where a break may start, in grid intervals after the shift starts: inside its window,
+    on the grid, ending inside the shift."""
+    first = -(-rule.window_start_minutes // interval_minutes)
+    last = rule.window_end_minutes // interval_minutes
+    duration = -(-rule.duration_minutes // interval_minutes)
+    fits = length_minutes // interval_minutes - duration
+    return tuple(k for k in range(first, last + 1) if k <= fits)
+
+
+def break_activity(rule: BreakRule, shift_start: datetime, offset_minutes: int) -> Activity:
+    """The break of `rule` starting `offset_minutes` after the shift starts."""
+    start = shift_start + timedelta(minutes=offset_minutes)
+    return Activity(rule.kind, start, start + timedelta(minutes=rule.duration_minutes))
+
+
+def build_candidates(problem: Problem) -> dict[str, list[Candidate]]:
+    """Every allowed shift of every agent, by agent id, in start order."""
+    grid = problem.week.grid
+    out: dict[str, list[Candidate]] = {}
+    index = 0
+    for agent in problem.team.agents:
+        rules = problem.team.shift_rules_of(agent)
+        days = agent_local_days(agent, grid)
+        calendar = agent_calendar(agent, problem.entries_of(agent.id), (*days, days[-1] + timedelta(days=1)))
+        tz = zone(agent.tz)
+        mine: list[Candidate] = []
+        for day in days:
+            for type_name, minute, length in rules.shapes():
+                start = wall_to_utc(day, minute, tz)
+                if start is None or not grid.start_utc <= start < grid.end_utc:
+                    continue
+                offset = grid.offset_intervals(start)
+                if abs(offset - round(offset)) > 1e-9 or length % grid.interval_minutes:
+                    continue
+                end = start + timedelta(minutes=length)
+                if not calendar.allows(start, end):
+                    continue
+                mine.append(
+                    Candidate(
+                        index=index,
+                        agent_id=agent.id,
+                        local_date=day,
+                        start_utc=start,
+                        length_minutes=length,
+                        start_index=round(offset),
+                        n_intervals=length // grid.interval_minutes,
+                        break_rules=rules.breaks_for(length),
+                        preference_score=calendar.preference_minutes(start, end),
+                        shift_type=type_name,
+                    )
+                )
+                index += 1
+        out[agent.id] = sorted(mine, key=lambda c: (c.start_utc, c.length_minutes))
+    return out

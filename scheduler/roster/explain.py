@@ -1,0 +1,166 @@
+"""Why a roster cannot be built, in a lead's words.
+
+Every hard rule belongs to one agent, so a conflict always lies within one agent's rules.
+First cheap checks per agent (too few hours possible); then, for each agent whose rules
+cannot hold alone, a deletion filter finds a smallest set of their rules in conflict.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from common.errors import Infeasible
+from common.timegrid import DAYS_PER_WEEK
+from scheduler.domain import Agent, ShiftRules
+from scheduler.roster.candidates import Candidate, build_candidates
+from scheduler.roster.model import HARD_RULES, Rule, build_model
+from scheduler.roster.problem import Problem, min_hours_after_time_off, min_shifts_after_time_off
+
+
+def _day_list(days: list[date]) -> str:
+    return ", ".join(d.strftime("%a %d %b") for d in sorted(days))
+
+
+def _hours_check(p: Problem, agent: Agent, shifts: list[Candidate]) -> str | None:
+    """The first week of the horizon in which the agent's contract needs more hours than their
+    shifts and days off allow, in words; None when every week can hold."""
+    rules = p.team.labour_rules_of(agent)
+    for week in range(p.week.n_weeks):
+        days = p.week.days_of_week(week)
+        need = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), days)
+        if need <= 0:
+            continue
+        longest_by_day: dict[date, int] = {}
+        for c in shifts:
+            if p.week.week_of(c.local_date) == week:
+                longest_by_day[c.local_date] = max(longest_by_day.get(c.local_date, 0), c.length_minutes)
+        working_days = DAYS_PER_WEEK - rules.min_days_off_per_week
+        possible = sum(sorted(longest_by_day.values(), reverse=True)[:working_days]) / 60
+        if possible >= need:
+            continue
+        blocked = [d for d in days if d not in longest_by_day]
+        why = (
+            f"cannot work on {_day_list(blocked)}" if blocked else "has few shifts that fit the availability"
+        )
+        return (
+            f"{agent.name} ({agent.id}) {why}, works at most {working_days} days a week "
+            f"(at least {rules.min_days_off_per_week} days off) and shifts of at most "
+            f"{max(p.team.shift_rules_of(agent).type_lengths_hours()):g} h; the contract needs at least {need:g} h, "
+            f"only {possible:g} h are possible"
+        )
+    return None
+
+
+def _alone_is_feasible(p: Problem, agent: Agent, rules: tuple[Rule, ...], with_availability: bool) -> bool:
+    zeros = {q.name: np.zeros(p.week.grid.n_intervals) for q in p.team.queues}
+    alone = p.for_agent(agent, zeros)
+    if not with_availability:
+        alone = dataclasses.replace(alone, availability=())
+    try:
+        model, _, _ = build_model(alone, rules)
+    except Infeasible:  # a pinned or locked shift that the rules forbid outright
+        return False
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5.0
+    solver.parameters.num_workers = 1
+    return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+AVAILABILITY = "availability"
+
+
+def _in_words(p: Problem, agent: Agent, family: str) -> str:
+    """One rule family of one agent, as a lead would say it."""
+    rules = p.team.labour_rules_of(agent)
+    first_week = p.week.days_of_week(0)
+    shifts_low = min_shifts_after_time_off(agent, p.entries_of(agent.id), first_week)
+    shifts_high = "" if agent.max_shifts_per_week is None else f"–{agent.max_shifts_per_week}"
+    low = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), first_week)
+    words = {
+        "add_weekly_hours": f"a contract of {low:g}–{agent.max_hours_per_week:g} h this week",
+        "add_weekly_shifts": f"a contract of {shifts_low}{shifts_high} shifts this week",
+        "add_days_off": f"at least {rules.min_days_off_per_week} days off",
+        "add_max_consecutive_days": f"at most {rules.max_consecutive_days} days in a row (last week counted)",
+        "add_min_consecutive_days_off": (
+            f"days off in blocks of at least {rules.min_consecutive_days_off} days (last week counted)"
+        ),
+        "add_min_rest": f"{rules.min_rest_hours:g} h rest between shifts (last week counted)",
+        "add_min_consecutive_days_worked": (
+            f"working days in runs of at least {rules.min_consecutive_days_worked} days (last week counted)"
+        ),
+        "add_max_weekends_worked": f"at most {rules.max_weekends_worked} weekends worked",
+        "add_forbidden_successions": "shift types that may not follow each other",
+        "add_max_shifts_by_type": "at most "
+        + ", ".join(f"{limit} {name!r}" for name, limit in agent.max_shifts_by_type)
+        + " shifts",
+        "add_hours_in_horizon": (
+            f"{agent.min_hours_in_horizon:g}–{agent.max_hours_in_horizon or float('inf'):g} h over the horizon"
+        ),
+        "add_pinned": "the shifts pinned by hand",
+        "add_locked": "the shifts already worked this week",
+        AVAILABILITY: "their availability and time off",
+    }
+    return words.get(family, family)
+
+
+def conflicting_rules(p: Problem, agent: Agent) -> list[str]:
+    """A smallest set of the agent's hard rules that cannot hold together (deletion filter).
+
+    Each rule is dropped in turn and left out for good if the others still conflict, so
+    every rule that remains is needed for the conflict. Shift templates, one shift a day
+    and breaks always stay. Empty when the agent's rules can all hold.
+    """
+    if _alone_is_feasible(p, agent, HARD_RULES, with_availability=True):
+        return []
+    fixed = ("add_one_shift_a_day", "add_breaks")
+    rules = list(HARD_RULES)
+    needed: list[str] = []
+    for rule in [r for r in HARD_RULES if r.__name__ not in fixed]:
+        trial = tuple(r for r in rules if r is not rule)
+        if _alone_is_feasible(p, agent, trial, with_availability=True):
+            needed.append(rule.__name__)
+        else:
+            rules = list(trial)
+    if _alone_is_feasible(p, agent, tuple(rules), with_availability=False):
+        needed.append(AVAILABILITY)
+    return needed
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _shifts_in_words(allowed: ShiftRules) -> str:
+    """The shifts the rules allow, as a lead would say them."""
+    if allowed.types:
+        return "the shift types " + ", ".join(
+            f"{t.name} ({_clock(t.start_minute)}, {t.length_minutes / 60:g} h)" for t in allowed.types
+        )
+    first, last = allowed.earliest_start_minute, allowed.latest_start_minute
+    lengths = "/".join(f"{h:g}" for h in allowed.lengths_hours)
+    return f"shifts of {lengths} h starting {_clock(first)}–{_clock(last)}"
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def explain_infeasible(p: Problem) -> list[str]:
+    """Sentences naming the agents and rules in conflict; never empty."""
+    candidates = build_candidates(p)
+    reasons = [r for a in p.team.agents if (r := _hours_check(p, a, candidates[a.id])) is not None]
+    if reasons:
+        return reasons
+    for agent in p.team.agents:
+        families = conflicting_rules(p, agent)
+        if not families:
+            continue
+        reasons.append(
+            f"{agent.name} ({agent.id}): {_listed([_in_words(p, agent, f) for f in families])} cannot all "
+            f"hold with {_shifts_in_words(p.team.shift_rules_of(agent))}"
+        )
+    return reasons or ["the hard rules conflict across agents; relax one rule and try again"]

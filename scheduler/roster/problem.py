@@ -1,0 +1,240 @@
+"""A roster problem: team, week, requirement per queue and interval, availability, weights."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from common.errors import InvalidInput
+from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, PlanningWeek, require_aware, wall_to_utc, zone
+from scheduler.domain import (
+    Agent,
+    AvailabilityEntry,
+    QueueSpec,
+    Roster,
+    Shift,
+    ShiftCover,
+    ShiftRequest,
+    Team,
+    Weights,
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """Everything the roster engine needs for one team and one week.
+
+    `required` maps each queue to the agents needed on it in every interval of `week.grid`
+    (after shrinkage: agents scheduled, not counting those on a break).
+    `previous` is last week's roster, used for rules that cross the week boundary.
+    `pinned` are shifts a lead fixed by hand: they are worked exactly as given.
+    `published` is this week's roster already in force (re-rostering): its shifts starting
+    before `locked_before_utc` have happened and stay as they are, nothing else may start
+    before then, and changing a later published shift costs `weights.change_per_shift`.
+    """
+
+    team: Team
+    week: PlanningWeek
+    required: Mapping[str, np.ndarray]
+    availability: tuple[AvailabilityEntry, ...] = ()
+    weights: Weights = field(default_factory=Weights)  # the team's, as a rule (`Team.weights`)
+    previous: Roster | None = None
+    pinned: tuple[Shift, ...] = ()
+    published: Roster | None = None
+    locked_before_utc: datetime | None = None
+    # forecast contacts and handle time per queue and interval, when known: the report then
+    # gives the service level a roster is expected to reach
+    volume: Mapping[str, np.ndarray] = field(default_factory=dict)
+    aht_s: Mapping[str, np.ndarray] = field(default_factory=dict)
+    # requirements by named shift type and day, beside (or instead of) those per interval
+    shift_cover: tuple[ShiftCover, ...] = ()
+    # agents' weighted wishes to work, or not, a shift type on a day
+    shift_requests: tuple[ShiftRequest, ...] = ()
+
+    def __post_init__(self) -> None:
+        n = self.week.grid.n_intervals
+        queue_names = {q.name for q in self.team.queues}
+        for queue, values in self.required.items():
+            if queue not in queue_names:
+                raise InvalidInput(f"requirement for unknown queue {queue!r}")
+            if values.shape != (n,):
+                raise InvalidInput(
+                    f"requirement of {queue!r} has {values.shape} values, the week has {n} intervals"
+                )
+            if np.any(values < 0) or not np.all(np.isfinite(values)):
+                raise InvalidInput(f"requirement of {queue!r} must be finite and >= 0")
+        known = {a.id for a in self.team.agents}
+        unknown = sorted({e.agent_id for e in self.availability} - known)
+        if unknown:
+            raise InvalidInput(f"availability names agents not in the team: {', '.join(unknown)}")
+        strangers = sorted({s.agent_id for s in self.pinned} - known)
+        if strangers:
+            raise InvalidInput(f"pinned shifts name agents not in the team: {', '.join(strangers)}")
+        if self.locked_before_utc is not None:
+            require_aware(self.locked_before_utc, "locked_before_utc")
+            if self.published is None:
+                raise InvalidInput("a lock time needs the published roster it keeps")
+        self._check_by_shift_type()
+
+    def _check_by_shift_type(self) -> None:
+        """Cover and requests name shift types the agents have, on days of the horizon."""
+        days = set(self.week.days)
+        types = {t.name for a in self.team.agents for t in self.team.shift_rules_of(a).types}
+        for c in self.shift_cover:
+            if c.shift_type not in types:
+                raise InvalidInput(f"cover names shift type {c.shift_type!r}, which no agent has")
+            if c.day not in days:
+                raise InvalidInput(f"cover of {c.shift_type!r} on {c.day}, outside the horizon")
+        strangers = sorted({r.agent_id for r in self.shift_requests} - {a.id for a in self.team.agents})
+        if strangers:
+            raise InvalidInput(f"shift requests name agents not in the team: {', '.join(strangers)}")
+        for r in self.shift_requests:
+            own = {t.name for t in self.team.shift_rules_of(self.team.agent(r.agent_id)).types}
+            if r.shift_type not in own:
+                raise InvalidInput(
+                    f"a request of {r.agent_id!r} names shift type {r.shift_type!r}, not one of theirs"
+                )
+
+    def for_agent(self, agent: Agent, required: Mapping[str, np.ndarray]) -> Problem:
+        """The same week for a team of just `agent`, against `required` (cover by shift type is the
+        team's, so it is left out; the agent's own shift requests stay)."""
+        return Problem(
+            replace(self.team, agents=(agent,)),
+            self.week,
+            required,
+            self.entries_of(agent.id),
+            self.weights,
+            self.previous,
+            tuple(s for s in self.pinned if s.agent_id == agent.id),
+            self.published,
+            self.locked_before_utc,
+            shift_requests=tuple(r for r in self.shift_requests if r.agent_id == agent.id),
+        )
+
+    def aht_of(self, queue: QueueSpec) -> np.ndarray:
+        """Handle time per interval of a queue: the forecast's where it is a positive number,
+        else the queue's own `aht_s`."""
+        volume = np.asarray(self.volume[queue.name], dtype=float)
+        aht = np.asarray(self.aht_s.get(queue.name, np.full(volume.shape, queue.aht_s)), dtype=float)
+        return np.where(np.isfinite(aht) & (aht > 0), aht, queue.aht_s)
+
+    def is_locked(self, start_utc: datetime) -> bool:
+        """Whether a shift starting at `start_utc` lies in the part of the week that has happened."""
+        return self.locked_before_utc is not None and start_utc < self.locked_before_utc
+
+    def entries_of(self, agent_id: str) -> tuple[AvailabilityEntry, ...]:
+        """The availability rows of one agent."""
+        return tuple(e for e in self.availability if e.agent_id == agent_id)
+
+
+def time_off_hours(entries: tuple[AvailabilityEntry, ...], day: date) -> float:
+    """Hours of time off the rows grant on local `day`."""
+    minutes = sum(
+        e.end_minute - e.start_minute for e in entries if e.kind == "time_off" and e.applies_to(day)
+    )
+    return min(minutes, MINUTES_PER_DAY) / 60
+
+
+def week_share(days: tuple[date, ...]) -> float:
+    """How much of a week `days` are: 1 for a whole week, less for a short last week of a horizon."""
+    return min(len(days), DAYS_PER_WEEK) / DAYS_PER_WEEK
+
+
+def min_hours_after_time_off(
+    agent: Agent, min_days_off: int, entries: tuple[AvailabilityEntry, ...], days: tuple[date, ...]
+) -> float:
+    """The agent's weekly minimum hours over `days` (a week, or the short last week of a horizon,
+    whose minimum is the week's share of it), less the time off taken in them.
+
+    Each local day of time off is credited with at most one working day's share of the
+    minimum (`min_hours_per_week / working days`), so a week's leave does not push hours
+    into the other days.
+    """
+    working_days = max(1, DAYS_PER_WEEK - min_days_off)
+    daily_share = agent.min_hours_per_week / working_days
+    credit = sum(min(time_off_hours(entries, d), daily_share) for d in days)
+    return max(0.0, agent.min_hours_per_week * week_share(days) - credit)
+
+
+def min_shifts_after_time_off(
+    agent: Agent, entries: tuple[AvailabilityEntry, ...], days: tuple[date, ...]
+) -> int:
+    """The agent's weekly minimum of shifts over `days` (a short last week's share of it, rounded
+    down), less one for each local day with time off in them."""
+    credit = sum(1 for d in days if time_off_hours(entries, d) > 0)
+    return max(0, math.floor(agent.min_shifts_per_week * week_share(days) + 1e-9) - credit)
+
+
+def requirements_to_arrays(
+    frame: pd.DataFrame, team: Team, week: PlanningWeek, column: str = "scheduled_needed"
+) -> dict[str, np.ndarray]:
+    """The requirement of each team queue on the week's grid, from a requirements-contract frame.
+
+    Rows outside the week are ignored; intervals without a row need nobody.
+
+    Raises:
+        InvalidInput: unknown queues, times off the grid, or no row inside the week.
+    """
+    grid = week.grid
+    names = {q.name for q in team.queues}
+    unknown = sorted(set(frame["queue"]) - names)
+    if unknown:
+        raise InvalidInput(f"requirements name queues the team does not have: {', '.join(unknown)}")
+    offset_s = (frame["ds"] - pd.Timestamp(grid.start_utc)).dt.total_seconds().to_numpy()
+    index = offset_s / grid.interval_s
+    inside = (index >= 0) & (index < grid.n_intervals)
+    if not inside.any():
+        raise InvalidInput(
+            f"no requirement falls in the week {week.first_day} .. {week.days[-1]} ({week.tz}); check --week"
+        )
+    if np.any(np.abs(index[inside] - np.round(index[inside])) > 1e-9):
+        raise InvalidInput(f"requirement times are not on the week's {grid.interval_minutes}-minute grid")
+    out = {q.name: np.zeros(grid.n_intervals) for q in team.queues}
+    rows = frame.loc[inside]
+    positions = np.round(index[inside]).astype(int)
+    for queue, values in out.items():
+        mask = (rows["queue"] == queue).to_numpy()
+        values[positions[mask]] = rows[column].to_numpy(dtype=float)[mask]
+    return out
+
+
+# Night time, on the agent's clock, and the hours of it that make a shift a night shift: the EU
+# Working Time Directive (2003/88/EC, art. 2) has night time span at least seven hours including
+# midnight to 05:00, and a night worker work at least three hours of their day in it.
+NIGHT_FROM_MINUTE = 23 * 60
+NIGHT_UNTIL_MINUTE = 6 * 60
+NIGHT_SHIFT_MIN_MINUTES = 3 * 60
+
+
+def night_minutes(agent_tz: str, start_utc: datetime, end_utc: datetime) -> float:
+    """Elapsed minutes of [start_utc, end_utc) in night time on the agent's clock (DST-aware)."""
+    tz = zone(agent_tz)
+    first = start_utc.astimezone(tz).date() - timedelta(days=1)
+    total = 0.0
+    for k in range((end_utc.astimezone(tz).date() - first).days + 1):
+        evening, morning = first + timedelta(days=k), first + timedelta(days=k + 1)
+        night_start = wall_to_utc(evening, NIGHT_FROM_MINUTE, tz)
+        night_end = wall_to_utc(morning, NIGHT_UNTIL_MINUTE, tz)
+        if night_start is None or night_end is None:  # pragma: no cover - no zone skips these hours
+            continue
+        overlap = min(end_utc, night_end) - max(start_utc, night_start)
+        total += max(0.0, overlap.total_seconds() / 60)
+    return total
+
+
+def is_night(p: Problem, agent_id: str, start_utc: datetime, end_utc: datetime) -> bool:
+    """A night shift: at least `NIGHT_SHIFT_MIN_MINUTES` of it in night time on the agent's clock."""
+    return night_minutes(p.team.agent(agent_id).tz, start_utc, end_utc) >= NIGHT_SHIFT_MIN_MINUTES
+
+
+def is_late(p: Problem, agent_id: str, local_date: date, end_utc: datetime) -> bool:
+    """A late shift: it ends after `weights.late_shift_ends_after_minute` on the agent's clock,
+    or on a later local day."""
+    local_end = end_utc.astimezone(zone(p.team.agent(agent_id).tz))
+    minute = local_end.hour * 60 + local_end.minute
+    return local_end.date() > local_date or minute > p.weights.late_shift_ends_after_minute

@@ -1,0 +1,417 @@
+"""The independent checker: every hard rule a roster breaks, found without the model's code.
+
+It reads the problem and the roster and recomputes each rule from its definition, walking
+worked minutes on the agent's wall clock rather than reusing the model's UTC spans, so a
+slip in the model's encoding shows up here as a violation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import pairwise
+
+from common.timegrid import DAYS_PER_WEEK, zone
+from scheduler.domain import Agent, AvailabilityEntry, BreakRule, Shift, ShiftRules
+from scheduler.roster.problem import Problem, min_hours_after_time_off, min_shifts_after_time_off
+
+_EPS_HOURS = 1e-6
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken hard rule."""
+
+    rule: str
+    agent_id: str
+    local_date: date | None
+    message: str
+
+    def __str__(self) -> str:
+        day = f" on {self.local_date}" if self.local_date else ""
+        return f"[{self.rule}] {self.agent_id}{day}: {self.message}"
+
+
+def check_roster(p: Problem, shifts: tuple[Shift, ...]) -> list[Violation]:
+    """Every hard rule the shifts break (empty when the roster is valid)."""
+    out: list[Violation] = []
+    ids = {a.id for a in p.team.agents}
+    for s in shifts:
+        if s.agent_id not in ids:
+            out.append(Violation("known agent", s.agent_id, s.local_date, "not an agent of the team"))
+    for agent in p.team.agents:
+        mine = sorted((s for s in shifts if s.agent_id == agent.id), key=lambda s: s.start_utc)
+        for s in mine:
+            out.extend(_check_shift(p, agent, s))
+        out.extend(_check_agent_week(p, agent, mine))
+    return out
+
+
+def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
+    def v(rule: str, message: str) -> Violation:
+        return Violation(rule, agent.id, s.local_date, message)
+
+    out: list[Violation] = []
+    tz = zone(agent.tz)
+    rules = p.team.shift_rules_of(agent)
+    grid = p.week.grid
+    local_start = s.start_utc.astimezone(tz)
+    if local_start.date() != s.local_date:
+        out.append(v("local day", f"shift starts on local {local_start.date()}, labelled {s.local_date}"))
+    start_minute = local_start.hour * 60 + local_start.minute
+    length = round(s.length.total_seconds() / 60)
+    if rules.types:
+        out.extend(v("shift type", m) for m in _type_problems(rules, s.shift_type, start_minute, length))
+    else:
+        if start_minute not in rules.start_minutes() or local_start.second:
+            out.append(v("start time", f"local start {local_start:%H:%M} is not an allowed start time"))
+        if length not in {round(h * 60) for h in rules.lengths_hours}:
+            out.append(v("shift length", f"{length} min elapsed is not an allowed shift length"))
+    if not grid.start_utc <= s.start_utc < grid.end_utc:
+        out.append(v("in week", f"shift starts at {s.start_utc.isoformat()}, outside the week"))
+    if (s.start_utc - grid.start_utc).total_seconds() % grid.interval_s:
+        out.append(v("on grid", "shift does not start on the interval grid"))
+    out.extend(v("skills", m) for m in _queue_problems(agent, s))
+    out.extend(v("breaks", m) for m in _break_problems(rules.breaks_for(length), s))
+    out.extend(v("availability", m) for m in _availability_problems(p.entries_of(agent.id), agent, s))
+    return out
+
+
+def _type_problems(rules: ShiftRules, name: str, start_minute: int, length: int) -> list[str]:
+    """A shift under named types is one of them: its name, local start and length."""
+    named = next((t for t in rules.types if t.name == name), None)
+    if named is None:
+        return [f"{name!r} is not a shift type of the agent's shift rules"]
+    if (named.start_minute, named.length_minutes) != (start_minute, length):
+        return [
+            f"a {name!r} shift starts at minute {named.start_minute} and lasts {named.length_minutes} min; "
+            f"this one starts at minute {start_minute} and lasts {length} min"
+        ]
+    return []
+
+
+def _queue_problems(agent: Agent, s: Shift) -> list[str]:
+    """Every queue worked needs the skill; queue stretches lie inside the shift, one after another."""
+    problems = [
+        f"works queue {w.queue!r} without the skill" for w in s.queue_spans() if w.queue not in agent.skills
+    ]
+    if s.queue not in agent.skills and s.work:
+        problems.append(f"main queue {s.queue!r} without the skill")
+    ordered = sorted(s.queue_spans(), key=lambda w: w.start_utc)
+    if any(not s.start_utc <= w.start_utc < w.end_utc <= s.end_utc for w in ordered):
+        problems.append("a queue stretch lies outside the shift")
+    if any(b.start_utc < a.end_utc for a, b in pairwise(ordered)):
+        problems.append("two queue stretches overlap")
+    return sorted(set(problems))
+
+
+def _break_problems(rules: tuple[BreakRule, ...], s: Shift) -> list[str]:
+    problems: list[str] = []
+    wanted = sorted((r.kind, r.duration_minutes) for r in rules)
+    got = sorted((b.kind, round((b.end_utc - b.start_utc).total_seconds() / 60)) for b in s.breaks)
+    if wanted != got:
+        problems.append(f"breaks {got} differ from the rules {wanted}")
+    for b in s.breaks:
+        if not s.start_utc <= b.start_utc < b.end_utc <= s.end_utc:
+            problems.append(f"{b.kind} at {b.start_utc.isoformat()} lies outside the shift")
+        offset = (b.start_utc - s.start_utc).total_seconds() / 60
+        fits = [
+            r for r in rules if r.kind == b.kind and r.window_start_minutes <= offset <= r.window_end_minutes
+        ]
+        if not fits:
+            problems.append(f"{b.kind} starts {offset:g} min into the shift, outside its window")
+    ordered = sorted(s.breaks, key=lambda b: b.start_utc)
+    for a, b in pairwise(ordered):
+        if b.start_utc < a.end_utc:
+            problems.append(f"{a.kind} and {b.kind} overlap")
+    return problems
+
+
+def _worked_minutes(agent: Agent, s: Shift) -> list[tuple[date, int]]:
+    """(local date, local minute of day) of each elapsed minute of the shift."""
+    tz = zone(agent.tz)
+    out = []
+    minutes = round(s.length.total_seconds() / 60)
+    for k in range(minutes):
+        local = (s.start_utc + timedelta(minutes=k)).astimezone(tz)
+        out.append((local.date(), local.hour * 60 + local.minute))
+    return out
+
+
+def _rows_on(
+    entries: tuple[AvailabilityEntry, ...], day: date, kinds: tuple[str, ...]
+) -> list[AvailabilityEntry]:
+    return [e for e in entries if e.kind in kinds and e.applies_to(day)]
+
+
+def _availability_problems(entries: tuple[AvailabilityEntry, ...], agent: Agent, s: Shift) -> list[str]:
+    problems: set[str] = set()
+    for day, minute in _worked_minutes(agent, s):
+        for e in _rows_on(entries, day, ("unavailable", "time_off")):
+            if e.start_minute <= minute < e.end_minute:
+                problems.add(f"works during {e.kind.replace('_', ' ')} on {day} ({e.note or 'no note'})")
+        windows = _rows_on(entries, day, ("available",))
+        dated = [e for e in windows if e.on_date is not None]
+        windows = dated or windows
+        if windows and not any(e.start_minute <= minute < e.end_minute for e in windows):
+            problems.add(f"works outside the available times of {day}")
+    return sorted(problems)
+
+
+def _check_agent_week(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violation]:
+    out: list[Violation] = []
+    rules = p.team.labour_rules_of(agent)
+    per_day: dict[date, int] = defaultdict(int)
+    for s in mine:
+        per_day[s.local_date] += 1
+    out.extend(
+        Violation("one shift a day", agent.id, d, f"{n} shifts on one local day")
+        for d, n in per_day.items()
+        if n > 1
+    )
+    previous = [] if p.previous is None else list(p.previous.shifts_of(agent.id))
+    timeline = sorted(previous + mine, key=lambda s: s.start_utc)
+    rest = timedelta(hours=rules.min_rest_hours)
+    for a, b in pairwise(timeline):
+        gap = b.start_utc - a.end_utc
+        if gap < rest:
+            out.append(
+                Violation(
+                    "minimum rest",
+                    agent.id,
+                    b.local_date,
+                    f"only {gap.total_seconds() / 3600:g} h after the shift of {a.local_date}; "
+                    f"{rules.min_rest_hours:g} h needed",
+                )
+            )
+    days_worked = set(per_day)
+    out.extend(_weekly_problems(p, agent, mine))
+    out.extend(
+        _consecutive_problems(
+            agent, {s.local_date for s in timeline}, rules.max_consecutive_days, days_worked
+        )
+    )
+    previous_days = None if p.previous is None else {s.local_date for s in previous}
+    out.extend(_short_blocks_of_days_off(p, agent, days_worked, previous_days))
+    out.extend(_short_runs_of_work(p, agent, days_worked, previous_days))
+    out.extend(_weekend_problems(p, agent, days_worked))
+    out.extend(_succession_problems(p, agent, timeline))
+    out.extend(_horizon_problems(agent, mine))
+    out.extend(_pinned_problems(p, agent, mine))
+    out.extend(_locked_problems(p, agent, mine))
+    return out
+
+
+def _short_runs_of_work(
+    p: Problem, agent: Agent, worked: set[date], previous: set[date] | None
+) -> list[Violation]:
+    """Runs of working days shorter than `min_consecutive_days_worked` that a day off of this
+    horizon ends (a run still open at the end may go on; one of unknown start is not judged)."""
+    minimum = p.team.labour_rules_of(agent).min_consecutive_days_worked
+    local_days = _week_local_days(p, agent)
+    every = worked | (previous or set())
+    out: list[Violation] = []
+    for day in sorted(worked):
+        if day + timedelta(days=1) in every or day + timedelta(days=1) > local_days[-1]:
+            continue  # not the last day of its run, or the run may go on past the horizon
+        run = 1
+        while day - timedelta(days=run) in every:
+            run += 1
+        if previous is None and day - timedelta(days=run) < local_days[0]:
+            continue  # the run began before the horizon, and nothing says when
+        if run < minimum:
+            message = f"a run of {run} working day(s) ends here; runs are at least {minimum} days"
+            out.append(Violation("working days in runs", agent.id, day, message))
+    return out
+
+
+def _weekend_problems(p: Problem, agent: Agent, worked: set[date]) -> list[Violation]:
+    """More weekends worked (a shift on the local Saturday or Sunday) than `max_weekends_worked`."""
+    limit = p.team.labour_rules_of(agent).max_weekends_worked
+    saturdays = [d for d in p.week.days if d.weekday() == 5]
+    count = sum(1 for sat in saturdays if sat in worked or sat + timedelta(days=1) in worked)
+    if limit is None or count <= limit:
+        return []
+    return [Violation("weekends", agent.id, None, f"works {count} weekends; at most {limit} allowed")]
+
+
+def _succession_problems(p: Problem, agent: Agent, timeline: list[Shift]) -> list[Violation]:
+    """A shift type followed on the next local day by one it may not be followed by."""
+    rules = p.team.shift_rules_of(agent)
+    banned = {t.name: set(t.not_followed_by) for t in rules.types}
+    by_day = {s.local_date: s for s in timeline}
+    out = []
+    for s in timeline:
+        nxt = by_day.get(s.local_date + timedelta(days=1))
+        if nxt is not None and nxt.shift_type in banned.get(s.shift_type, set()):
+            message = f"a {nxt.shift_type!r} shift the day after a {s.shift_type!r} shift"
+            out.append(Violation("shift succession", agent.id, nxt.local_date, message))
+    return out
+
+
+def _horizon_problems(agent: Agent, mine: list[Shift]) -> list[Violation]:
+    """Shifts of each named type, and hours, over the whole horizon."""
+    out = []
+    for name, limit in agent.max_shifts_by_type:
+        count = sum(1 for s in mine if s.shift_type == name)
+        if count > limit:
+            out.append(
+                Violation("shifts by type", agent.id, None, f"{count} {name!r} shifts; at most {limit}")
+            )
+    hours = sum(s.length.total_seconds() for s in mine) / 3600
+    most = agent.max_hours_in_horizon
+    if most is not None and hours > most + _EPS_HOURS:
+        out.append(Violation("hours in horizon", agent.id, None, f"{hours:g} h above the maximum {most:g} h"))
+    if hours < agent.min_hours_in_horizon - _EPS_HOURS:
+        message = f"{hours:g} h below the minimum {agent.min_hours_in_horizon:g} h"
+        out.append(Violation("hours in horizon", agent.id, None, message))
+    return out
+
+
+def _weekly_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violation]:
+    """Days off, hours and shifts in each week of the horizon (a day just outside it, on the
+    agent's clock, counts in the nearest week)."""
+    out: list[Violation] = []
+    rules = p.team.labour_rules_of(agent)
+    for week in range(p.week.n_weeks):
+        days = p.week.days_of_week(week)
+        label = "" if p.week.n_weeks == 1 else f" in the week of {days[0]}"
+        shifts = [s for s in mine if p.week.week_of(s.local_date) == week]
+        worked = {s.local_date for s in shifts}
+        allowed_days = DAYS_PER_WEEK - rules.min_days_off_per_week
+        if len(worked) > allowed_days:
+            message = f"works {len(worked)} days{label}; at most {allowed_days} allowed"
+            out.append(Violation("days off", agent.id, None, message))
+        hours = sum(s.length.total_seconds() for s in shifts) / 3600
+        low = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), days)
+        if hours > agent.max_hours_per_week + _EPS_HOURS:
+            message = f"{hours:g} h{label} above the maximum {agent.max_hours_per_week:g} h"
+            out.append(Violation("weekly hours", agent.id, None, message))
+        if hours < low - _EPS_HOURS:
+            out.append(
+                Violation("weekly hours", agent.id, None, f"{hours:g} h{label} below the minimum {low:g} h")
+            )
+        out.extend(_shift_count_problems(p, agent, len(shifts), days, label))
+    return out
+
+
+def _shift_count_problems(
+    p: Problem, agent: Agent, count: int, days: tuple[date, ...], label: str
+) -> list[Violation]:
+    """A week's shifts against a contract in shifts (its minimum less one per day of time off)."""
+    out = []
+    most = agent.max_shifts_per_week
+    if most is not None and count > most:
+        out.append(
+            Violation("weekly shifts", agent.id, None, f"{count} shifts{label}; at most {most} allowed")
+        )
+    least = min_shifts_after_time_off(agent, p.entries_of(agent.id), days)
+    if count < least:
+        out.append(
+            Violation("weekly shifts", agent.id, None, f"{count} shifts{label}; at least {least} needed")
+        )
+    return out
+
+
+def _same_time(a: Shift, b: Shift) -> bool:
+    return a.start_utc == b.start_utc and a.end_utc == b.end_utc
+
+
+def _pinned_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violation]:
+    """Every pinned shift is in the roster at its pinned times."""
+    return [
+        Violation(
+            "pinned", agent.id, pin.local_date, f"the pinned shift at {pin.start_utc.isoformat()} is missing"
+        )
+        for pin in p.pinned
+        if pin.agent_id == agent.id and not any(_same_time(pin, s) for s in mine)
+    ]
+
+
+def _locked_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violation]:
+    """Re-rostering: shifts before the lock time are exactly the published ones."""
+    if p.published is None or p.locked_before_utc is None:
+        return []
+    lock = p.locked_before_utc
+    before = [s for s in mine if s.start_utc < lock]
+    published = [s for s in p.published.shifts_of(agent.id) if s.start_utc < lock]
+    out = [
+        Violation(
+            "locked", agent.id, s.local_date, "a published shift that has started was changed or dropped"
+        )
+        for s in published
+        if not any(_same_time(s, m) and s.breaks == m.breaks for m in before)
+    ]
+    out += [
+        Violation("locked", agent.id, s.local_date, "a new shift starts before the lock time")
+        for s in before
+        if not any(_same_time(s, x) for x in published)
+    ]
+    return out
+
+
+def _consecutive_problems(
+    agent: Agent, worked: set[date], limit: int, this_week: set[date]
+) -> list[Violation]:
+    out = []
+    for day in sorted(this_week):
+        run = 1
+        while day - timedelta(days=run) in worked:
+            run += 1
+        if run > limit:
+            out.append(
+                Violation("consecutive days", agent.id, day, f"day {run} in a row; at most {limit} allowed")
+            )
+    return out
+
+
+def _week_local_days(p: Problem, agent: Agent) -> list[date]:
+    """The agent's local dates that the week's span touches."""
+    tz = zone(agent.tz)
+    first = p.week.grid.start_utc.astimezone(tz).date()
+    last = (p.week.grid.end_utc - timedelta(microseconds=1)).astimezone(tz).date()
+    return [first + timedelta(days=k) for k in range((last - first).days + 1)]
+
+
+def _days_off_just_before(
+    day: date, worked: set[date], first: date, previous: set[date] | None, enough: int
+) -> int | None:
+    """The days off in a row right before `day` (up to `enough`), or None when they reach back past
+    `first`, the week's first local day, with no last week's roster to say what came before."""
+    count = 0
+    while count < enough:
+        before = day - timedelta(days=count + 1)
+        if before < first and previous is None:
+            return None
+        if before in worked or (previous is not None and before in previous):
+            break
+        count += 1
+    return count
+
+
+def _short_blocks_of_days_off(
+    p: Problem, agent: Agent, worked: set[date], previous: set[date] | None
+) -> list[Violation]:
+    """Blocks of days off shorter than `min_consecutive_days_off` that a worked day of this week ends
+    (a block still open at the end of the week may go on; one of unknown start is not judged)."""
+    minimum = p.team.labour_rules_of(agent).min_consecutive_days_off
+    first = _week_local_days(p, agent)[0]
+    out: list[Violation] = []
+    for day in sorted(worked):
+        gap = _days_off_just_before(day, worked, first, previous, minimum)
+        if gap is not None and 0 < gap < minimum:
+            out.append(
+                Violation(
+                    "days off in blocks",
+                    agent.id,
+                    day,
+                    f"works after {gap} day(s) off in a row; days off come in blocks of at least {minimum}",
+                )
+            )
+    return out
+
+
+def first_violation_text(violations: list[Violation]) -> str:
+    """A short text of the first few violations, for error messages."""
+    return "; ".join(str(v) for v in violations[:5])

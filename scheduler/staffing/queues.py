@@ -1,0 +1,365 @@
+"""Staffing: from forecast volume to agents needed on a queue, and from agents back to service.
+
+The public entry point of the staffing step. The formulas live in two modules, re-exported here:
+
+- `scheduler.staffing.erlang`: live queues. `erlang_b`, `erlang_c_metrics`, `erlang_a_metrics`, `live_metrics`
+  (metrics for given agents) and `erlang_c_required`, `erlang_a_required`, `chat_required`,
+  `live_required` (smallest agents meeting SL within T, occupancy cap, optional ASA and abandonment
+  targets together), all vectorised over numpy arrays. Erlang A service level: answered within T over
+  all offered contacts by default (`basis="answered"`: over answered contacts).
+- `scheduler.staffing.backlog`: email and social. `async_required` (agents per interval so a share of every
+  cohort is answered within the response time, carrying backlog across intervals and closed hours) and
+  `async_metrics` (service level, backlog, occupancy for given agents).
+
+This module adds what ties them to a `QueueSpec`:
+
+- Shrinkage: `scheduled_needed(required, shrinkage) = ceil(required / (1 - shrinkage))` (the rule of
+  pyworkforce, the R ErlangC package and CallCentreHelper), and its fractional twin
+  `required_fractional / (1 - shrinkage)`. `shrinkage` may be an array (per interval), e.g. from
+  `weekday_shrinkage`.
+- `queue_requirement`: the requirement of one queue by channel: voice -> Erlang C (Erlang A when the queue
+  has `patience_s`), chat -> the slot model with `concurrency`, email/social -> the async backlog model.
+- `service_metrics`: the inverse, agents per interval -> service level, ASA, abandonment, occupancy per
+  interval and a weekly summary (`ServiceSummary`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from common.errors import InvalidInput
+from common.timegrid import zone
+from scheduler.domain import WEEKDAYS, QueueSpec
+from scheduler.staffing.backlog import (
+    AsyncMetrics,
+    AsyncRequirement,
+    async_metrics,
+    async_required,
+    deadline_intervals,
+)
+from scheduler.staffing.erlang import (
+    RECURSION_MAX_AGENTS,
+    FloatArray,
+    IntArray,
+    LiveRequirement,
+    QueueMetrics,
+    ServiceLevelBasis,
+    chat_required,
+    check_agents,
+    check_nonnegative,
+    check_positive,
+    erlang_a_metrics,
+    erlang_a_required,
+    erlang_b,
+    erlang_c_metrics,
+    erlang_c_required,
+    live_metrics,
+    live_required,
+    traffic_erlangs,
+)
+
+__all__ = [
+    "RECURSION_MAX_AGENTS",
+    "AsyncMetrics",
+    "AsyncRequirement",
+    "LiveRequirement",
+    "QueueMetrics",
+    "QueueRequirement",
+    "ServiceLevelBasis",
+    "ServiceReport",
+    "ServiceSummary",
+    "async_metrics",
+    "async_required",
+    "chat_required",
+    "deadline_intervals",
+    "erlang_a_metrics",
+    "erlang_a_required",
+    "erlang_b",
+    "erlang_c_metrics",
+    "erlang_c_required",
+    "live_metrics",
+    "live_required",
+    "queue_requirement",
+    "scheduled_needed",
+    "scheduled_needed_fractional",
+    "service_metrics",
+    "traffic_erlangs",
+    "weekday_shrinkage",
+]
+
+_ROUNDING_SLACK = 1e-9
+"""Slack before rounding up, so that 14 / 0.7 = 20.000000000000004 stays 20 agents."""
+
+
+# --------------------------------------------------------------------------------------------- shrinkage
+
+
+def _check_shrinkage(shrinkage: npt.ArrayLike) -> FloatArray:
+    arr = check_nonnegative(shrinkage, "shrinkage")
+    if (arr >= 1).any():
+        raise InvalidInput(
+            f"shrinkage must be a share in [0, 1), e.g. 0.3 for 30 %, got {arr[arr >= 1].ravel()[0]:g}"
+        )
+    return arr
+
+
+def scheduled_needed(required: npt.ArrayLike, shrinkage: npt.ArrayLike) -> IntArray:
+    """Whole agents to schedule so that `required` are productive: `ceil(required / (1 - shrinkage))`."""
+    req = check_nonnegative(required, "required")
+    return np.ceil(req / (1.0 - _check_shrinkage(shrinkage)) - _ROUNDING_SLACK).astype(np.int64)
+
+
+def scheduled_needed_fractional(required_fractional: npt.ArrayLike, shrinkage: npt.ArrayLike) -> FloatArray:
+    """Fractional agents to schedule: `required_fractional / (1 - shrinkage)`."""
+    req = check_nonnegative(required_fractional, "required_fractional")
+    return np.asarray(req / (1.0 - _check_shrinkage(shrinkage)), dtype=np.float64)
+
+
+def weekday_shrinkage(
+    interval_starts_utc: pd.DatetimeIndex,
+    tz: str,
+    by_weekday: Mapping[str, float],
+    default: float,
+) -> FloatArray:
+    """Shrinkage per interval from a weekday table (`"mon"`..`"sun"`, the team's local days).
+
+    Raises:
+        InvalidInput: an unknown weekday name, a naive timestamp or a share outside [0, 1).
+    """
+    unknown = sorted(set(by_weekday) - set(WEEKDAYS))
+    if unknown:
+        raise InvalidInput(f"unknown weekday(s) {', '.join(unknown)}: use {', '.join(WEEKDAYS)}")
+    if interval_starts_utc.tz is None:
+        raise InvalidInput("interval starts have no time zone; give them in UTC")
+    table = np.array([by_weekday.get(day, default) for day in WEEKDAYS], dtype=np.float64)
+    _check_shrinkage(table)
+    local_weekday = np.asarray(interval_starts_utc.tz_convert(zone(tz)).day_of_week, dtype=np.int64)
+    return np.asarray(table[local_weekday], dtype=np.float64)
+
+
+# --------------------------------------------------------------------------------------------- per queue
+
+
+@dataclass(frozen=True)
+class QueueRequirement:
+    """Requirement of one queue per interval (arrays shaped like the volume).
+
+    `required` are whole agents productive on the queue, `scheduled_needed` after shrinkage; the
+    `_fractional` twins are for a roster objective. `service_level` is what `required` achieves
+    (live: per interval; async: per arrival interval, NaN where not yet due). `backlog_contacts` is
+    the async backlog at each interval end (0 for live queues).
+    """
+
+    required: IntArray
+    required_fractional: FloatArray
+    scheduled_needed: IntArray
+    scheduled_needed_fractional: FloatArray
+    service_level: FloatArray
+    backlog_contacts: FloatArray
+
+
+def queue_requirement(
+    queue: QueueSpec,
+    volume: npt.ArrayLike,
+    aht_s: npt.ArrayLike,
+    *,
+    interval_s: float,
+    shrinkage: npt.ArrayLike,
+    basis: ServiceLevelBasis = "offered",
+) -> QueueRequirement:
+    """Agents needed per interval on `queue` for `volume` contacts per interval.
+
+    Live queues (voice, chat) meet `queue.service_level` within `queue.target_answer_s` under the occupancy
+    cap (Erlang A when `queue.patience_s` is set; chat with `queue.concurrency` slots per agent). Async
+    queues (email, social) answer `queue.service_level` of every interval's contacts within
+    `queue.response_hours`, backlog carried over; for them `volume` is one series in time order.
+
+    Raises:
+        InvalidInput: negative volume, AHT not positive, shrinkage outside [0, 1).
+    """
+    vol = check_nonnegative(volume, "volume")
+    aht = check_positive(aht_s, "aht_s")
+    shrink = _check_shrinkage(shrinkage)
+    if queue.is_live:
+        live = live_required(
+            traffic_erlangs(vol, aht, interval_s),
+            aht,
+            target_answer_s=queue.target_answer_s,
+            service_level=queue.service_level,
+            max_occupancy=queue.max_occupancy,
+            concurrency=queue.concurrency if queue.channel == "chat" else 1,
+            patience_s=queue.patience_s,
+            basis=basis,
+        )
+        required, fractional = live.agents, live.agents_fractional
+        service_level, backlog = live.metrics.service_level, np.zeros(vol.shape)
+    else:
+        done = async_required(
+            vol,
+            aht,
+            interval_s=interval_s,
+            response_hours=queue.response_hours,
+            service_level=queue.service_level,
+            max_occupancy=queue.max_occupancy,
+        )
+        required, fractional, backlog = done.agents, done.agents_fractional, done.backlog_contacts
+        service_level = async_metrics(
+            required,
+            vol,
+            aht,
+            interval_s=interval_s,
+            response_hours=queue.response_hours,
+            max_occupancy=queue.max_occupancy,
+        ).service_level
+    return QueueRequirement(
+        required=required,
+        required_fractional=fractional,
+        scheduled_needed=scheduled_needed(required, shrink),
+        scheduled_needed_fractional=scheduled_needed_fractional(fractional, shrink),
+        service_level=service_level,
+        backlog_contacts=backlog,
+    )
+
+
+# --------------------------------------------------------------------------------------------- inverse
+
+
+@dataclass(frozen=True)
+class ServiceSummary:
+    """Service over the whole horizon (a week), reduced over the last (interval) axis.
+
+    `service_level`, `asa_s` and `abandon_probability` are volume-weighted means of the per-interval
+    values (async: over cohorts due within the horizon; ASA is NaN for async queues). `occupancy` is all
+    work handled over all productive agent time, i.e. weighted by agents. NaN where there is no volume.
+    """
+
+    volume: FloatArray
+    service_level: FloatArray
+    asa_s: FloatArray
+    abandon_probability: FloatArray
+    occupancy: FloatArray
+
+
+@dataclass(frozen=True)
+class ServiceReport:
+    """Expected service per interval for given agents, and its weekly summary.
+
+    `productive_agents` are the agents after shrinkage. `service_level_definition` says what the service
+    level counts. `backlog_contacts` is 0 for live queues; `asa_s` NaN for async ones.
+    """
+
+    productive_agents: IntArray
+    volume: FloatArray
+    service_level: FloatArray
+    asa_s: FloatArray
+    abandon_probability: FloatArray
+    occupancy: FloatArray
+    backlog_contacts: FloatArray
+    week: ServiceSummary
+    service_level_definition: str
+
+
+def _weighted(values: FloatArray, weights: FloatArray) -> FloatArray:
+    used = ~np.isnan(values) & (weights > 0)
+    total = np.where(used, weights, 0.0).sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(used, np.where(used, values, 0.0) * weights, 0.0).sum(axis=-1) / total
+    return np.asarray(np.where(total > 0, out, np.nan), dtype=np.float64)
+
+
+def service_metrics(
+    agents: npt.ArrayLike,
+    volume: npt.ArrayLike,
+    aht_s: npt.ArrayLike,
+    queue: QueueSpec,
+    *,
+    interval_s: float,
+    shrinkage: npt.ArrayLike = 0.0,
+    basis: ServiceLevelBasis = "offered",
+) -> ServiceReport:
+    """Service level, ASA, abandonment and occupancy that `agents` on `queue` give, per interval and week.
+
+    Args:
+        agents: agents on the queue per interval (e.g. counted from a roster), time on the last axis.
+        volume: contacts per interval, the same shape.
+        aht_s: handle time per contact (broadcast).
+        queue: the queue; its channel picks the model as in `queue_requirement`.
+        interval_s: interval length in seconds.
+        shrinkage: share of the agents' time lost to things a roster does not show (absence, meetings);
+            on live queues `floor(agents * (1 - shrinkage))` whole agents are productive; on async
+            queues the expected agent time `agents * (1 - shrinkage)` works the backlog. 0 when
+            `agents` are already productive.
+        basis: Erlang A service-level basis ("offered" or "answered").
+
+    Raises:
+        InvalidInput: a parameter out of range (the message names it).
+    """
+    vol = np.atleast_1d(check_nonnegative(volume, "volume"))
+    aht = np.broadcast_to(check_positive(aht_s, "aht_s"), vol.shape)
+    shrink = _check_shrinkage(shrinkage)
+    raw = np.broadcast_to(check_agents(agents), vol.shape)
+    productive = np.floor(raw * (1.0 - shrink) + _ROUNDING_SLACK).astype(np.int64)
+    if queue.is_live:
+        k = queue.concurrency if queue.channel == "chat" else 1
+        m = live_metrics(
+            productive,
+            traffic_erlangs(vol, aht, interval_s),
+            aht,
+            queue.target_answer_s,
+            concurrency=k,
+            patience_s=queue.patience_s,
+            basis=basis,
+        )
+        service_level, asa, abandon, occupancy = m.service_level, m.asa_s, m.abandon_probability, m.occupancy
+        backlog = np.zeros(vol.shape)
+        staffed = productive.astype(np.float64) * k
+        over = (
+            "all offered contacts" if basis == "offered" or queue.patience_s is None else "answered contacts"
+        )
+        definition = f"answered within {queue.target_answer_s:g} s over {over}"
+    else:
+        # async work is agent time: the expected productive share, not whole agents
+        a = async_metrics(
+            raw * (1.0 - shrink),
+            vol,
+            aht,
+            interval_s=interval_s,
+            response_hours=queue.response_hours,
+            max_occupancy=queue.max_occupancy,
+        )
+        service_level, occupancy, backlog = a.service_level, a.occupancy, a.backlog_contacts
+        asa = np.full(vol.shape, np.nan)
+        abandon = np.zeros(vol.shape)
+        staffed = productive.astype(np.float64)
+        definition = (
+            f"share of each interval's contacts answered within {queue.response_hours:g} h "
+            "(oldest first; intervals whose deadline is after the horizon are left out)"
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        staffed_total = staffed.sum(axis=-1)
+        week_occupancy = np.where(
+            staffed_total > 0, (occupancy * staffed).sum(axis=-1) / staffed_total, np.nan
+        )
+    week = ServiceSummary(
+        volume=np.asarray(vol.sum(axis=-1), dtype=np.float64),
+        service_level=_weighted(service_level, vol),
+        asa_s=_weighted(asa, vol) if queue.is_live else np.asarray(np.full(vol.shape[:-1], np.nan)),
+        abandon_probability=_weighted(abandon, vol),
+        occupancy=np.asarray(week_occupancy, dtype=np.float64),
+    )
+    return ServiceReport(
+        productive_agents=productive,
+        volume=vol,
+        service_level=service_level,
+        asa_s=asa,
+        abandon_probability=abandon,
+        occupancy=occupancy,
+        backlog_contacts=backlog,
+        week=week,
+        service_level_definition=definition,
+    )

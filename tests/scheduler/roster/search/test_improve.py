@@ -1,0 +1,191 @@
+"""Improving the agent-by-agent roster: ruin and recreate, and the restart from the master LP."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import threading
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from common.errors import Infeasible
+from scheduler.domain import Agent
+from scheduler.roster.bounds.columns import column_generation_bound, heaviest_weeks
+from scheduler.roster.candidates import Candidate, break_offsets
+from scheduler.roster.model import BreakSlot, skill_group
+from scheduler.roster.problem import Problem
+from scheduler.roster.search.construct import (
+    AgentWeekModel,
+    TeamWeeks,
+    break_patterns,
+    place_breaks,
+    seed_from_weeks,
+    team_weeks,
+)
+from scheduler.roster.search.improve import improve_weeks, pick_agents, ruin_and_recreate
+from scheduler.roster.solve import Progress, SolveSettings, solve
+from scheduler.roster.validate import check_roster
+from tests.scheduler.roster.factories import (
+    FAIR_SHARES,
+    NO_FAIR_SHARES,
+    random_problem,
+    roster_points,
+    tiny_problem,
+)
+
+
+def team_of(seed: int) -> tuple[Problem, TeamWeeks]:
+    """A random problem without fair shares, and its agent-by-agent roster after the descent."""
+    p = dataclasses.replace(random_problem(seed), weights=NO_FAIR_SHARES)
+    try:
+        team = team_weeks(p, 2.0, deterministic=True)
+    except Infeasible:
+        pytest.skip(f"seed {seed} is infeasible")
+    if team is None:
+        pytest.skip(f"seed {seed}: some agent has no week")
+    return p, team
+
+
+def best_breaks(
+    p: Problem, agent: Agent, c: Candidate, worth: Callable[[int, int], float]
+) -> tuple[float, tuple[BreakSlot, ...]]:
+    """The plain definition: the breaks of shift `c` where they cost least (one after another, each
+    clear of the earlier ones where it can be, then nearest its window's middle), and their cost."""
+    rules = p.team.shift_rules_of(agent).breaks
+    step = p.week.grid.interval_minutes
+    cost = 0.0
+    placed: list[BreakSlot] = []
+    busy: set[int] = set()
+    for r, rule in enumerate(rules):
+        if rule not in c.break_rules:
+            continue
+        length = -(-rule.duration_minutes // step)
+        options = [
+            BreakSlot(agent.id, c.local_date, r, rule, c.start_index + k, length)
+            for k in break_offsets(rule, c.length_minutes, step)
+        ]
+        free = [o for o in options if busy.isdisjoint(range(o.start_index, o.start_index + length))]
+        middle = options[len(options) // 2].start_index
+        best = min(free or options, key=lambda o: (worth(o.start_index, length), abs(o.start_index - middle)))
+        cost += worth(best.start_index, length)
+        busy.update(range(best.start_index, best.start_index + length))
+        placed.append(best)
+    return cost, tuple(placed)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_breaks_are_placed_as_the_reference_places_them(seed: int) -> None:
+    p = random_problem(seed)
+    rng = np.random.default_rng(seed)
+    n = p.week.grid.n_intervals
+    agent = next(a for a in p.team.agents if skill_group(p, a))
+    model = AgentWeekModel(p, agent, 0)
+    for draw in range(3):
+        value = rng.random(n) * 20 - 5
+        if draw < 2:  # whole points with many zeros: ties to break
+            value = np.round(value) * (rng.random(n) < 0.6)
+        padded = np.concatenate([[0.0], np.cumsum(value)])
+
+        def worth(first: int, count: int, padded: np.ndarray = padded) -> float:
+            lo, hi = min(max(first, 0), n), min(max(first + count, 0), n)
+            return float(padded[hi] - padded[lo])
+
+        placed = place_breaks(break_patterns(p, agent, model.shifts), len(model.shifts), padded)
+        for k, c in enumerate(model.shifts):
+            cost, slots = best_breaks(p, agent, c, worth)
+            assert (placed.cost[k], placed.slots(agent.id, c, k)) == (cost, slots)
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_team_points_are_the_models_objective(seed: int) -> None:
+    p, team = team_of(seed)
+    objective, _ = roster_points(p, seed_from_weeks(team.weeks))
+    assert team.points() == objective
+
+
+@pytest.mark.parametrize("seed", [0, 3, 6])
+def test_ruin_and_recreate_never_worsens_and_keeps_the_rules(seed: int) -> None:
+    p, team = team_of(seed)
+    rng = np.random.default_rng(seed)
+    for _ in range(4):
+        before = team.points()
+        lowered = ruin_and_recreate(team, pick_agents(team, rng), rng)
+        assert team.points() <= before
+        assert lowered == (team.points() < before)
+    # every week still keeps its agent's rules: the whole-team model accepts the roster as it is
+    objective, _ = roster_points(p, seed_from_weeks(team.weeks))
+    assert objective == team.points()
+
+
+def test_improve_weeks_reports_each_improvement() -> None:
+    _, team = team_of(0)
+    heard: list[int] = []
+    improved = improve_weeks(team, time.monotonic() + 60.0, seed=1, max_moves=6, on_improved=heard.append)
+    assert improved == len(heard)
+    assert heard == sorted(heard, reverse=True)
+    if heard:
+        assert heard[-1] == team.points()
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_two_chains_end_on_the_best_roster_and_keep_the_rules(seed: int) -> None:
+    p, team = team_of(seed)
+    before = team.points()
+    heard: list[int] = []
+    threads = threading.active_count()
+    improved = improve_weeks(
+        team, time.monotonic() + 60.0, seed=seed, max_moves=8, on_improved=heard.append, chains=2
+    )
+    assert threading.active_count() == threads, "the helper chain has stopped"
+    assert team.points() <= before
+    assert improved == len(heard)
+    assert heard == sorted(heard, reverse=True)
+    if heard:
+        assert heard[-1] == team.points()
+    objective, _ = roster_points(p, seed_from_weeks(team.weeks))
+    assert objective == team.points()
+
+
+def test_picked_agents_share_a_queue_with_the_first() -> None:
+    _, team = team_of(0)
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        first, *others = pick_agents(team, rng)
+        assert len({first.id, *(a.id for a in others)}) == 1 + len(others)
+        assert all(skill_group(team.p, a) & skill_group(team.p, first) for a in others)
+
+
+def test_the_restart_takes_each_agents_heaviest_week() -> None:
+    p = tiny_problem(0)
+    team = team_weeks(p, 2.0, deterministic=True)
+    assert team is not None
+    found = team.found()
+    bound = column_generation_bound(p, time.monotonic() + 20.0, 1, found)
+    heaviest = heaviest_weeks(bound)
+    assert heaviest is not None
+    assert bound.master is not None
+    assert set(heaviest) == {a.id for a in team.agents}
+    columns = list(zip(bound.pool.agent_ids, bound.pool.weeks, bound.master.weights, strict=False))
+    for agent_id, week in heaviest.items():
+        weights = [w for a, _, w in columns if a == agent_id]
+        assert next(w for a, wk, w in columns if a == agent_id and wk is week) == max(weights)
+    restart = TeamWeeks(p, found.models)
+    for agent in restart.agents:
+        restart.put(agent, heaviest[agent.id])
+    restart.descend(math.inf, deterministic=True)
+    objective, penalties = roster_points(p, seed_from_weeks(restart.weeks))
+    assert objective - sum(penalties.get(k, 0) for k in FAIR_SHARES) == restart.points()
+    assert restart.points() >= bound.lower_bound
+
+
+def test_solve_reports_progress_and_keeps_every_hard_rule() -> None:
+    p = random_problem(0)
+    heard: list[Progress] = []
+    result = solve(p, SolveSettings(time_limit_s=4.0, workers=2), on_progress=heard.append)
+    assert check_roster(p, result.roster.shifts) == []
+    assert heard
+    assert all(math.isfinite(x.objective) for x in heard)
+    assert result.bound <= result.objective

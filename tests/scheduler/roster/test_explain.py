@@ -1,0 +1,60 @@
+"""Infeasible weeks are explained in a lead's words, naming the agent and the rules in conflict."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from common.errors import Infeasible
+from common.timegrid import PlanningWeek
+from scheduler.domain import Agent, AvailabilityEntry, LabourRules, QueueSpec, ShiftRules, Team
+from scheduler.roster.explain import conflicting_rules
+from scheduler.roster.problem import Problem
+from scheduler.roster.solve import SolveSettings, solve
+
+WEEK = PlanningWeek(date(2026, 11, 2), "Europe/Berlin", 30)
+FAST = SolveSettings(time_limit_s=2.0, workers=2)
+
+
+def problem(agent: Agent, entries: tuple[AvailabilityEntry, ...] = (), **labour: float) -> Problem:
+    team = Team(
+        "T",
+        "Europe/Berlin",
+        (QueueSpec("chat", "chat"),),
+        (agent, Agent("ok", "Ok Agent", "Europe/Berlin", ("chat",), 0, 40)),
+        30,
+        0.0,
+        ShiftRules((8.0,), 60, 8 * 60, 12 * 60),
+        LabourRules(**labour),  # type: ignore[arg-type]
+    )
+    return Problem(team, WEEK, {"chat": np.ones(WEEK.grid.n_intervals)}, entries)
+
+
+def test_contract_against_days_off_names_both() -> None:
+    maya = Agent("maya", "Maya Lopez", "Europe/Berlin", ("chat",), 40, 40)
+    p = problem(maya, min_days_off_per_week=3)  # 4 days of 8 h cannot make 40 h
+    with pytest.raises(Infeasible) as caught:
+        solve(p, FAST)
+    text = " ".join(caught.value.conflicts)
+    assert "Maya Lopez" in text
+    assert "Ok Agent" not in text
+
+
+def test_deletion_filter_keeps_only_rules_in_the_conflict() -> None:
+    maya = Agent("maya", "Maya Lopez", "Europe/Berlin", ("chat",), 40, 40)
+    p = problem(maya, max_consecutive_days=1)  # one day in a row allows 4 days: 32 h, not 40
+    assert sorted(conflicting_rules(p, maya)) == ["add_max_consecutive_days", "add_weekly_hours"]
+    assert conflicting_rules(p, p.team.agents[1]) == []
+    with pytest.raises(Infeasible, match=r"Maya Lopez .*at most 1 days in a row"):
+        solve(p, FAST)
+
+
+def test_time_off_in_the_conflict_is_named() -> None:
+    maya = Agent("maya", "Maya Lopez", "Europe/Berlin", ("chat",), 16, 40)
+    p = problem(
+        maya,
+        tuple(AvailabilityEntry("maya", "unavailable", 0, 24 * 60, weekday=d) for d in range(6)),
+    )
+    assert "availability" in conflicting_rules(p, maya)

@@ -1,0 +1,69 @@
+"""Night shifts (at least three hours between 23:00 and 06:00 on the agent's clock, DST included)
+and their fair share across the team."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from common.timegrid import UTC, PlanningWeek
+from scheduler.domain import Agent, QueueSpec, ShiftRules, Team, Weights
+from scheduler.roster.problem import Problem, night_minutes
+from scheduler.roster.report import summarize
+from scheduler.roster.solve import SolveSettings, solve
+
+
+def utc(day: date, hour: float) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(hours=hour)
+
+
+JAN = date(2026, 1, 12)  # London on GMT (UTC+0)
+
+
+@pytest.mark.parametrize(
+    ("start_hour", "hours", "minutes"),
+    [
+        (22, 8, 420),  # 22:00-06:00: all of night time
+        (14, 8, 0),
+        (20, 8, 300),  # 23:00-04:00
+        (19, 6, 120),  # 23:00-01:00: two hours, not a night shift
+        (5, 8, 60),  # 05:00-06:00
+        (-2, 8, 420),  # from 22:00 the evening before
+    ],
+)
+def test_night_minutes_on_a_plain_day(start_hour: float, hours: float, minutes: float) -> None:
+    start = utc(JAN, start_hour)
+    assert night_minutes("Europe/London", start, start + timedelta(hours=hours)) == minutes
+
+
+def test_night_minutes_across_both_dst_changes() -> None:
+    # spring forward, 29 March 2026: 23:00 GMT (23:00 UTC) to 06:00 BST (05:00 UTC) is six hours
+    spring = utc(date(2026, 3, 28), 22)
+    assert night_minutes("Europe/London", spring, spring + timedelta(hours=8)) == 360
+    # fall back, 25 October 2026: 23:00 BST (22:00 UTC) to 06:00 GMT (06:00 UTC) is eight hours
+    autumn = utc(date(2026, 10, 24), 21)  # 22:00 BST
+    assert night_minutes("Europe/London", autumn, autumn + timedelta(hours=8)) == 420
+    # the same wall-clock hours in New York, which had changed on 8 March
+    assert night_minutes("America/New_York", utc(date(2026, 3, 29), 3), utc(date(2026, 3, 29), 11)) == 420
+
+
+def test_nights_are_shared_when_the_weight_asks() -> None:
+    """Four nights to cover, two agents who can only start at 22:00: two nights each.
+
+    Fair shares couple agents, so only the whole-team search weighs them; the deterministic mode
+    always runs it (a wall-clock solve gives it the last 10 % of limits from 30 s)."""
+    week = PlanningWeek(date(2026, 11, 2), "UTC", 60)
+    agents = tuple(Agent(i, i.title(), "UTC", ("chat",), 0, 40) for i in ("maya", "ravi"))
+    team = Team(
+        "T", "UTC", (QueueSpec("chat", "chat"),), agents, 60, 0.0, ShiftRules((8.0,), 60, 22 * 60, 22 * 60)
+    )
+    need = np.zeros(week.grid.n_intervals)
+    for night in range(4):  # Monday to Thursday nights, 22:00-06:00
+        need[night * 24 + 22 : night * 24 + 30] = 1
+    weights = Weights(night_spread_per_shift=500, late_spread_per_shift=0, weekend_spread_per_day=0)
+    p = Problem(team, week, {"chat": need}, weights=weights)
+    result = solve(p, SolveSettings(time_limit_s=20.0, workers=2, deterministic_time_limit_s=2.0))
+    assert summarize(p, result.roster).night_shifts_by_agent == {"maya": 2, "ravi": 2}
+    assert result.penalties["night shifts: most minus fewest"] == 0

@@ -1,0 +1,112 @@
+"""Pinned shifts, re-rostering mid-week with a lock time, warm starts and determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from common.errors import Infeasible
+from scheduler.domain import AvailabilityEntry, Shift
+from scheduler.roster.candidates import build_candidates
+from scheduler.roster.problem import Problem
+from scheduler.roster.report import roster_changes
+from scheduler.roster.solve import SolveSettings, solve
+from scheduler.roster.validate import check_roster
+from tests.scheduler.roster.factories import random_problem
+
+FAST = SolveSettings(time_limit_s=2.0, workers=2)
+
+
+def solvable(seed: int) -> Problem:
+    p = random_problem(seed)
+    solve(p, FAST)  # raises if this seed is infeasible
+    return p
+
+
+@pytest.fixture(scope="module")
+def base() -> Problem:
+    return solvable(3)
+
+
+def test_a_pinned_shift_is_worked_as_pinned(base: Problem) -> None:
+    first = solve(base, FAST).roster
+    agent = base.team.agents[0].id
+    taken = {s.local_date for s in first.shifts_of(agent)}
+    # pin a shift on a day the first roster gave the agent off, when the rules allow one
+    options = [c for c in build_candidates(base)[agent] if c.local_date not in taken]
+    for c in options[:: max(1, len(options) // 5)]:
+        pin = Shift(agent, c.local_date, c.start_utc, c.end_utc, base.team.agent(agent).skills[0])
+        pinned = dataclasses.replace(base, pinned=(pin,))
+        try:
+            result = solve(pinned, FAST)
+        except Infeasible:
+            continue  # this pin clashes with the agent's hours or rest; try another
+        assert check_roster(pinned, result.roster.shifts) == []
+        assert any(s.start_utc == pin.start_utc and s.end_utc == pin.end_utc for s in result.roster.shifts)
+        return
+    pytest.skip("no pin on a day off fits this agent's rules")
+
+
+def test_a_pin_the_rules_forbid_is_explained(base: Problem) -> None:
+    agent = base.team.agents[0]
+    day = base.week.days[2]
+    c = next(c for c in build_candidates(base)[agent.id] if c.local_date == day)
+    pin = Shift(agent.id, day, c.start_utc + timedelta(minutes=7), c.end_utc, agent.skills[0])
+    with pytest.raises(Infeasible, match=agent.name):
+        solve(dataclasses.replace(base, pinned=(pin,)), FAST)
+
+
+def test_rerostering_keeps_the_past_and_changes_little(base: Problem) -> None:
+    published = solve(base, FAST).roster
+    lock = base.week.grid.start_utc + timedelta(days=3)
+    # someone calls in sick for the rest of the week
+    sick = next(a for a in base.team.agents if any(s.start_utc >= lock for s in published.shifts_of(a.id)))
+    off = tuple(
+        AvailabilityEntry(sick.id, "time_off", on_date=d)
+        for d in base.week.days
+        if d >= (lock + timedelta(days=1)).date()
+    )
+    later = dataclasses.replace(
+        base, availability=base.availability + off, published=published, locked_before_utc=lock
+    )
+    try:
+        result = solve(later, FAST)
+    except Infeasible as exc:
+        pytest.skip(f"the sick agent's contract cannot hold: {exc}")
+    assert check_roster(later, result.roster.shifts) == []
+    before = {(s.agent_id, s.start_utc, s.end_utc) for s in published.shifts if s.start_utc < lock}
+    after = {(s.agent_id, s.start_utc, s.end_utc) for s in result.roster.shifts if s.start_utc < lock}
+    assert before == after
+    changes = roster_changes(published, result.roster)
+    assert all(c.local_date >= lock.astimezone(base.week.zone).date() - timedelta(days=1) for c in changes)
+    assert len(changes) <= len(published.shifts)
+
+
+def test_the_checker_catches_a_changed_past(base: Problem) -> None:
+    published = solve(base, FAST).roster
+    lock = base.week.grid.end_utc
+    dropped = published.shifts[1:]
+    p = dataclasses.replace(base, published=published, locked_before_utc=lock)
+    assert any(v.rule == "locked" for v in check_roster(p, dropped))
+
+
+def test_same_input_and_seed_give_the_same_roster() -> None:
+    p = random_problem(5)
+    settings = SolveSettings(time_limit_s=30.0, workers=2, deterministic_time_limit_s=2.0, seed=7)
+    try:
+        first = solve(p, settings)
+    except Infeasible:
+        pytest.skip("seed 5 is infeasible")
+    second = solve(p, settings)
+    assert first.roster == second.roster
+    assert first.objective == second.objective
+
+
+def test_a_warm_start_is_kept_when_nothing_changed(base: Problem) -> None:
+    first = solve(base, FAST)
+    again = solve(base, FAST, warm_start=first.roster)
+    assert again.objective <= first.objective
+    assert np.isfinite(again.objective)

@@ -1,0 +1,235 @@
+"""The independent checker finds each broken hard rule on hand-built rosters."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from common.timegrid import UTC, PlanningWeek
+from scheduler.domain import (
+    Activity,
+    Agent,
+    AvailabilityEntry,
+    BreakRule,
+    LabourRules,
+    QueueSpan,
+    QueueSpec,
+    Roster,
+    Shift,
+    ShiftRules,
+    Team,
+)
+from scheduler.roster.problem import Problem
+
+WEEK = PlanningWeek(date(2026, 3, 2), "America/New_York", 15)  # holds the spring-forward Sunday
+RULES = ShiftRules((8.0,), 60, 6 * 60, 14 * 60, (BreakRule("lunch", 30, 180, 240, min_shift_hours=6),))
+
+
+def team(**labour: float) -> Team:
+    agents = (
+        Agent("maya", "Maya", "America/New_York", ("chat",), 0, 40),
+        Agent("ravi", "Ravi", "Asia/Kolkata", ("chat", "email"), 0, 40),
+    )
+    queues = (QueueSpec("chat", "chat"), QueueSpec("email", "email"))
+    return Team("T", "America/New_York", queues, agents, 15, 0.2, RULES, LabourRules(**labour))  # type: ignore[arg-type]
+
+
+def problem(entries: tuple[AvailabilityEntry, ...] = (), **labour: float) -> Problem:
+    zeros = {"chat": np.zeros(WEEK.grid.n_intervals), "email": np.zeros(WEEK.grid.n_intervals)}
+    return Problem(team(**labour), WEEK, zeros, entries)
+
+
+def shift(
+    day: int, hour: int, *, agent: str = "maya", length_h: int = 8, queue: str = "chat", lunch_at: int = 4
+) -> Shift:
+    """A shift of Maya (UTC-5 that week until Sunday) starting `hour` local on March 2 + `day`."""
+    local_day = date(2026, 3, 2) + timedelta(days=day)
+    offset = 4 if local_day >= date(2026, 3, 8) else 5
+    start = datetime(local_day.year, local_day.month, local_day.day, hour, tzinfo=UTC) + timedelta(
+        hours=offset
+    )
+    lunch = Activity(
+        "lunch", start + timedelta(hours=lunch_at), start + timedelta(hours=lunch_at, minutes=30)
+    )
+    return Shift(agent, local_day, start, start + timedelta(hours=length_h), queue, (lunch,))
+
+
+def rules_broken(p: Problem, shifts: list[Shift]) -> set[str]:
+    from scheduler.roster.validate import check_roster
+
+    return {v.rule for v in check_roster(p, tuple(shifts))}
+
+
+def test_a_valid_week_has_no_violations() -> None:
+    assert rules_broken(problem(), [shift(d, 9) for d in range(5)]) == set()
+
+
+def test_valid_shift_on_the_dst_sunday() -> None:
+    assert rules_broken(problem(), [shift(6, 9)]) == set()
+
+
+@pytest.mark.parametrize(
+    ("shifts", "rule"),
+    [
+        ([shift(0, 9, length_h=9)], "shift length"),
+        ([shift(0, 15)], "start time"),
+        ([shift(0, 9, queue="email")], "skills"),
+        ([shift(0, 9, lunch_at=1)], "breaks"),
+        ([shift(0, 14), shift(1, 6)], "minimum rest"),
+        ([shift(d, 9) for d in range(6)], "days off"),
+    ],
+)
+def test_each_broken_rule_is_found(shifts: list[Shift], rule: str) -> None:
+    assert rule in rules_broken(problem(), shifts)
+
+
+def test_two_shifts_on_one_local_day() -> None:
+    a = shift(0, 6)
+    b = Shift(
+        "maya",
+        a.local_date,
+        a.start_utc + timedelta(hours=8),
+        a.end_utc + timedelta(hours=8),
+        "chat",
+        a.breaks,
+    )
+    assert "one shift a day" in rules_broken(problem(min_rest_hours=0), [a, b])
+
+
+def test_local_day_label_must_match_start() -> None:
+    s = shift(0, 9)
+    wrong = Shift(s.agent_id, s.local_date + timedelta(days=1), s.start_utc, s.end_utc, s.queue, s.breaks)
+    assert "local day" in rules_broken(problem(), [wrong])
+
+
+def test_consecutive_days_limit() -> None:
+    assert "consecutive days" in rules_broken(
+        problem(max_consecutive_days=3, min_days_off_per_week=0), [shift(d, 9) for d in range(4)]
+    )
+
+
+def test_weekly_hours_max_and_min() -> None:
+    p = problem()
+    heavy = Agent("maya", "Maya", "America/New_York", ("chat",), 0, 16)
+    small = Problem(
+        Team("T", WEEK.tz, p.team.queues, (heavy,), 15, 0.2, RULES, LabourRules()), WEEK, p.required
+    )
+    assert "weekly hours" in rules_broken(small, [shift(d, 9) for d in range(3)])
+    needs = Agent("maya", "Maya", "America/New_York", ("chat",), 24, 40)
+    low = Problem(
+        Team("T", WEEK.tz, p.team.queues, (needs,), 15, 0.2, RULES, LabourRules()), WEEK, p.required
+    )
+    assert "weekly hours" in rules_broken(low, [shift(0, 9)])
+
+
+@pytest.mark.parametrize(
+    ("entry", "broken"),
+    [
+        (AvailabilityEntry("maya", "time_off", on_date=date(2026, 3, 2)), True),
+        (AvailabilityEntry("maya", "unavailable", 16 * 60, 24 * 60, weekday=0), True),
+        (AvailabilityEntry("maya", "unavailable", 17 * 60, 24 * 60, weekday=0), False),
+        (AvailabilityEntry("maya", "available", 8 * 60, 17 * 60, on_date=date(2026, 3, 2)), False),
+        (AvailabilityEntry("maya", "available", 10 * 60, 17 * 60, on_date=date(2026, 3, 2)), True),
+        (AvailabilityEntry("maya", "avoid", 0, 24 * 60, weekday=0), False),
+    ],
+)
+def test_availability(entry: AvailabilityEntry, broken: bool) -> None:
+    assert ("availability" in rules_broken(problem((entry,)), [shift(0, 9)])) is broken
+
+
+def test_rest_counts_last_weeks_roster() -> None:
+    from scheduler.domain import Roster
+
+    p = problem()
+    late = shift(-1, 14)  # Sunday before the week, ends 22:00
+    with_previous = Problem(p.team, WEEK, p.required, previous=Roster("T", date(2026, 2, 23), (late,)))
+    assert "minimum rest" in rules_broken(with_previous, [shift(0, 6)])
+
+
+def test_queue_stretch_without_the_skill_is_caught() -> None:
+    s = shift(0, 9)
+    half = s.start_utc + timedelta(hours=4)
+    moved = Shift(
+        s.agent_id,
+        s.local_date,
+        s.start_utc,
+        s.end_utc,
+        "chat",
+        s.breaks,
+        (QueueSpan("chat", s.start_utc, half), QueueSpan("email", half, s.end_utc)),
+    )
+    assert rules_broken(problem(), [moved]) == {"skills"}
+
+
+def test_queue_stretches_ravi_may_work_are_fine() -> None:
+    s = shift(0, 9, agent="ravi")
+    half = s.start_utc + timedelta(hours=4)
+    moved = Shift(
+        "ravi",
+        s.local_date,
+        s.start_utc,
+        s.end_utc,
+        "chat",
+        s.breaks,
+        (QueueSpan("chat", s.start_utc, half), QueueSpan("email", half, s.end_utc)),
+    )
+    assert "skills" not in rules_broken(problem(), [moved])
+
+
+def with_previous(p: Problem, previous_days: list[int]) -> Problem:
+    """The problem with last week's roster: Maya worked these days (negative: before March 2)."""
+    last_week = Roster("T", date(2026, 2, 23), tuple(shift(d, 9) for d in previous_days))
+    return replace(p, previous=last_week)
+
+
+@pytest.mark.parametrize(
+    ("worked", "previous", "broken"),
+    [
+        ([0, 2, 3], None, True),  # Tuesday alone off between two working days
+        ([0, 3, 4], None, False),  # Tuesday and Wednesday off
+        ([1, 2, 3], None, False),  # Monday off, but what came before is unknown
+        ([1, 2, 3], [-3, -2], False),  # Sunday and Monday off
+        ([1, 2, 3], [-2, -1], True),  # Monday alone off after last week's Sunday
+        ([0, 1, 2], [-3, -2], True),  # last week's lone Sunday off ends on Monday
+        ([0, 1, 2, 5], None, False),  # Sunday off too: a block still open at the end of the week
+        ([0, 1, 2, 4], None, True),  # Thursday alone off
+    ],
+)
+def test_days_off_in_blocks(worked: list[int], previous: list[int] | None, broken: bool) -> None:
+    p = problem(min_consecutive_days_off=2)
+    if previous is not None:
+        p = with_previous(p, previous)
+    shifts = [shift(d, 9) for d in worked]
+    assert ("days off in blocks" in rules_broken(p, shifts)) is broken
+    assert "days off in blocks" not in rules_broken(replace(p, team=team()), shifts)  # no rule by default
+
+
+def test_an_agents_own_labour_rules_replace_the_teams() -> None:
+    p = problem(max_consecutive_days=6)
+    maya = replace(
+        p.team.agents[0], labour_rules=LabourRules(max_consecutive_days=3, min_days_off_per_week=0)
+    )
+    own = replace(p, team=replace(p.team, agents=(maya, p.team.agents[1])))
+    four_days = [shift(d, 9) for d in range(4)]
+    assert "consecutive days" in rules_broken(own, four_days)
+    assert "consecutive days" not in rules_broken(p, four_days)
+
+
+@pytest.mark.parametrize(
+    ("least", "most", "days", "time_off", "broken"),
+    [
+        (0, 3, 4, False, True),  # four shifts, at most three
+        (0, 3, 3, False, False),
+        (3, None, 2, False, True),  # two shifts, at least three
+        (3, None, 2, True, False),  # a day of time off takes one from the minimum
+    ],
+)
+def test_shift_count_contracts(least: int, most: int | None, days: int, time_off: bool, broken: bool) -> None:
+    entries = (AvailabilityEntry("maya", "time_off", on_date=date(2026, 3, 6)),) if time_off else ()
+    p = problem(entries)
+    maya = replace(p.team.agents[0], min_shifts_per_week=least, max_shifts_per_week=most)
+    counted = replace(p, team=replace(p.team, agents=(maya, p.team.agents[1])))
+    assert ("weekly shifts" in rules_broken(counted, [shift(d, 9) for d in range(days)])) is broken

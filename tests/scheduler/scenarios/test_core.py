@@ -1,0 +1,234 @@
+"""What-if scenarios: the fast staffing path against the requirements step, validation, depths, sweeps."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from common.errors import InvalidInput
+from scheduler.domain import Roster, Team
+from scheduler.roster.problem import requirements_to_arrays
+from scheduler.scenarios.core import (
+    AddAgents,
+    AhtChange,
+    BasePlan,
+    Contract,
+    Headcount,
+    LocalRunner,
+    Pay,
+    RemoveAgents,
+    Scenario,
+    ShiftRuleChange,
+    StatisticChange,
+    TargetChange,
+    VolumeChange,
+    apply,
+    compare,
+    evaluate,
+    forecast_from_requirements,
+    requirement_arrays,
+    scenario_from_mapping,
+    sweep,
+)
+from scheduler.staffing.requirements import compute_requirements
+from tests.scheduler.scenarios.factories import FAST, small_plan
+
+
+@pytest.fixture(scope="module")
+def plan() -> BasePlan:
+    return small_plan()
+
+
+def reference(plan: BasePlan, fc: pd.DataFrame, team: Team, statistic: str = "mean") -> dict[str, np.ndarray]:
+    return requirements_to_arrays(compute_requirements(fc, team, statistic=statistic), team, plan.week)
+
+
+@pytest.mark.parametrize(
+    ("changes", "edit"),
+    [
+        ((), lambda f: f),
+        ((VolumeChange(1.3),), lambda f: f.assign(mean=f["mean"] * 1.3)),
+        (
+            (VolumeChange(2.0, queue="chat", region="America/New_York"),),
+            lambda f: f.assign(
+                mean=np.where((f["queue"] == "chat") & (f["region"] == "America/New_York"), 2, 1) * f["mean"]
+            ),
+        ),
+        (
+            (VolumeChange(0.5, day="wed"),),
+            lambda f: f.assign(
+                mean=np.where(f["ds"].dt.tz_convert("Europe/London").dt.day_of_week == 2, 0.5, 1) * f["mean"]
+            ),
+        ),
+        (
+            (AhtChange(add_s=30, queue="chat"),),
+            lambda f: f.assign(aht_s=np.where(f["queue"] == "chat", f["aht_s"] + 30, f["aht_s"])),
+        ),
+    ],
+)
+def test_the_fast_path_matches_the_requirements_step(plan: BasePlan, changes: Any, edit: Any) -> None:
+    variant = apply(plan, Scenario("s", changes))
+    expected = reference(plan, edit(plan.forecast.copy()), plan.team)
+    for queue, values in requirement_arrays(plan, variant).items():
+        np.testing.assert_array_equal(values, expected[queue], err_msg=queue)
+
+
+def test_a_stricter_target_and_the_q90_need_more_agents(plan: BasePlan) -> None:
+    base = requirement_arrays(plan, apply(plan, Scenario("b")))
+    stricter = apply(
+        plan, Scenario("s", (TargetChange(service_level=0.95, target_answer_s=20, queue="chat"),))
+    )
+    assert stricter.team.queue("chat").service_level == 0.95
+    assert requirement_arrays(plan, stricter)["chat"].sum() > base["chat"].sum()
+    q90 = apply(plan, Scenario("q", (StatisticChange("q90"),)))
+    expected = reference(plan, plan.forecast, plan.team, "q90")
+    np.testing.assert_array_equal(requirement_arrays(plan, q90)["chat"], expected["chat"])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (VolumeChange(1.1, queue="phone"), "unknown queue 'phone'"),
+        (VolumeChange(-0.5), "multiplier must be >= 0"),
+        (VolumeChange(1.1, region="Asia/Tokyo"), "no region 'Asia/Tokyo'"),
+        (VolumeChange(1.1, day="2027-01-01"), "not in the week"),
+        (VolumeChange(1.1, day="someday"), "neither a weekday"),
+        (RemoveAgents(("zz",)), "no agent 'zz'"),
+        (RemoveAgents(count=4), "leaves nobody"),
+        (AddAgents(skills=("phone",)), "unknown queue 'phone'"),
+        (AddAgents(contract="gold"), "unknown contract 'gold'"),
+        (TargetChange(service_level=1.5), "service_level must be a share"),
+        (AhtChange(add_s=-1000), "must stay > 0"),
+        (StatisticChange("q75"), "no column 'q75'"),
+        (ShiftRuleChange(latest_start="25:00"), "not a time of day"),
+        (Headcount(0), "at least one agent"),
+    ],
+)
+def test_bad_changes_are_refused_with_the_reason(plan: BasePlan, change: Any, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message) as caught:
+        apply(plan, Scenario("bad one", (change,)))
+    assert "scenario 'bad one', change 1" in str(caught.value)
+
+
+def test_a_bad_scenario_stops_the_comparison_before_anything_runs(plan: BasePlan) -> None:
+    with pytest.raises(InvalidInput, match="unknown queue"):
+        compare(plan, [Scenario("ok"), Scenario("bad", (VolumeChange(2, queue="x"),))], "reroster")
+    with pytest.raises(InvalidInput, match="unique"):
+        compare(plan, [Scenario("a"), Scenario("a")], "staffing")
+
+
+def test_staffing_depth_measures_the_base_roster_under_each_scenario(plan: BasePlan) -> None:
+    table = compare(
+        plan,
+        [Scenario("busier", (VolumeChange(1.5),)), Scenario("two leave", (RemoveAgents(("a1", "a2")),))],
+        "staffing",
+    )
+    base, busier, fewer = table.rows
+    assert [r.name for r in table.rows] == ["base", "busier", "two leave"]
+    assert base.service_level is not None
+    assert busier.service_level is not None
+    assert busier.service_level < base.service_level
+    assert busier.required_agent_hours > base.required_agent_hours
+    assert busier.paid_hours == base.paid_hours
+    assert fewer.headcount == base.headcount - 2
+    assert fewer.paid_hours is not None
+    assert base.paid_hours is not None
+    assert fewer.paid_hours < base.paid_hours
+    assert fewer.understaffed_agent_hours is not None
+    assert base.understaffed_agent_hours is not None
+    assert fewer.understaffed_agent_hours >= base.understaffed_agent_hours
+    assert base.cost == pytest.approx(20.0 * base.paid_hours)
+    frame = table.frame()
+    assert frame.loc[0, "delta_service_level"] == 0
+    assert frame.loc[1, "delta_volume"] == pytest.approx(0.5 * base.volume)
+    json.dumps(table.records())  # JSON-ready
+    assert table.to_csv().splitlines()[0].startswith("scenario,depth,service_level")
+
+
+def test_pay_comes_from_the_agent_then_the_contract_then_the_default() -> None:
+    pay = Pay(10.0, {"a1": 30.0}, {"part": Contract(10, 20, 15.0)}, {"a2": "part"})
+    assert (pay.rate_of("a1"), pay.rate_of("a2"), pay.rate_of("a3")) == (30.0, 15.0, 10.0)
+    with pytest.raises(InvalidInput, match="contracts that are not defined"):
+        Pay(agent_contracts={"a1": "nope"})
+
+
+def test_reroster_depth_solves_a_new_roster_with_the_added_agent(plan: BasePlan) -> None:
+    pay = Pay(20.0, contracts={"part": Contract(8, 24, 12.0)})
+    plan = BasePlan(plan.team, plan.week, plan.forecast, roster=plan.roster, pay=pay)
+    hire = Scenario("hire", (RemoveAgents(("a4",)), AddAgents(1, ("chat",), contract="part")))
+    row = evaluate(plan, hire, "reroster", FAST)
+    assert row.roster is not None
+    assert row.roster_status in ("OPTIMAL", "FEASIBLE")
+    agents = {s.agent_id for s in row.roster.shifts}
+    assert "a4" not in agents
+    new_hours = sum(s.hours for s in row.roster.shifts if s.agent_id == "new-01")
+    assert 8 <= new_hours <= 24
+    assert row.cost == pytest.approx(
+        sum(s.hours * (12.0 if s.agent_id == "new-01" else 20.0) for s in row.roster.shifts)
+    )
+
+
+def test_staffing_without_a_roster_reports_requirements_only(plan: BasePlan) -> None:
+    bare = BasePlan(plan.team, plan.week, plan.forecast)
+    row = compare(bare, [Scenario("more", (VolumeChange(1.2),))], "staffing").rows[1]
+    assert row.service_level is None
+    assert row.cost is None
+    assert row.required_agent_hours > 0
+
+
+def test_a_sweep_is_the_grid_of_its_axes() -> None:
+    scenarios = sweep({"volume": [0.8, 1.0, 1.2], "headcount": [3, 4]})
+    assert len(scenarios) == 6
+    assert scenarios[0].name == "volume=0.8, headcount=3"
+    assert scenarios[0].changes == (VolumeChange(0.8), Headcount(3))
+    with pytest.raises(InvalidInput, match="unknown sweep axis"):
+        sweep({"moon": [1]})
+    with pytest.raises(InvalidInput, match="at most 5"):
+        sweep({"volume": [1, 2, 3], "headcount": [1, 2]}, limit=5)
+
+
+def test_a_local_process_pool_gives_the_same_table_and_reports_progress(plan: BasePlan) -> None:
+    scenarios = sweep({"volume": [0.9, 1.1], "headcount": [3, 4]})
+    seen: list[tuple[int, int]] = []
+    pooled = compare(
+        plan, scenarios, "staffing", runner=LocalRunner(2), on_progress=lambda d, t, _: seen.append((d, t))
+    )
+    serial = compare(plan, scenarios, "staffing")
+    pd.testing.assert_frame_equal(pooled.frame(), serial.frame())
+    assert sorted(seen) == [(i, 5) for i in range(1, 6)]
+
+
+def test_scenarios_read_from_mappings_with_clear_errors() -> None:
+    s = scenario_from_mapping(
+        {
+            "name": "busy",
+            "changes": [
+                {"kind": "volume", "multiplier": 1.2, "queue": "chat"},
+                {"kind": "headcount", "agents": 3},
+            ],
+        }
+    )
+    assert s.changes == (VolumeChange(1.2, queue="chat"), Headcount(3))
+    for bad, message in (
+        ({"name": "x", "changes": [{"kind": "warp"}]}, "unknown change kind 'warp'"),
+        ({"name": "x", "changes": [{"kind": "volume", "multiplier": "lots"}]}, "is not a number"),
+        ({"name": "x", "changes": [{"kind": "volume", "multiplier": 1, "colour": 2}]}, "has no field colour"),
+        ({"changes": []}, "needs a name"),
+    ):
+        with pytest.raises(InvalidInput, match=message):
+            scenario_from_mapping(bad)
+
+
+def test_requirements_can_be_the_base(plan: BasePlan) -> None:
+    requirements = compute_requirements(plan.forecast, plan.team)
+    fc = forecast_from_requirements(requirements, plan.team)
+    from_req = BasePlan(plan.team, plan.week, fc, roster=plan.roster)
+    np.testing.assert_array_equal(
+        requirement_arrays(from_req, apply(from_req, Scenario("b")))["chat"],
+        requirements_to_arrays(requirements, plan.team, plan.week)["chat"],
+    )
+    assert isinstance(plan.roster, Roster)
