@@ -25,7 +25,7 @@ from scheduler.daylevel.instance import Instance
 from scheduler.daylevel.master import MasterLP, PersistentMaster
 from scheduler.daylevel.pricing import Column, DayOptions, ScheduleDP, fits
 from scheduler.lagrangian import PRICE_SCALE, REDUCED_COST_EPS, SMOOTHING, ceil_bound, mix_prices
-from scheduler.roster.model import HARD_RULES
+from scheduler.roster.rules import HARD_RULES
 
 Roster = dict[tuple[str, int], str]  # (employee, day) -> shift type; a day not in it is off
 

@@ -44,8 +44,9 @@ from scheduler.domain import (
     ShiftType,
     Team,
 )
-from scheduler.roster.model import RULES, Penalty, RosterVars, Rule, build_model
+from scheduler.roster.model import RULES, build_model
 from scheduler.roster.problem import Problem
+from scheduler.roster.variables import Penalty, RosterVars, Rule
 
 FIRST_DAY = date(2024, 1, 1)  # a Monday, as every instance's day 0 is; no rule reads the date
 ZONE = "UTC"

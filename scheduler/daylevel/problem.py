@@ -29,8 +29,8 @@ from scheduler.daylevel.instance import ShiftRequest as DayRequest
 from scheduler.daylevel.instance import ShiftType as DayShiftType
 from scheduler.daylevel.search import CurtoisResult, CurtoisSettings, solve_instance
 from scheduler.domain import Agent, AvailabilityEntry, Shift, ShiftRules
-from scheduler.roster.model import weekends
 from scheduler.roster.problem import Problem
+from scheduler.roster.rules import weekends
 
 DST_ALLOWANCE_MINUTES = 60  # a clock change moves the rest between two days' shifts by up to this
 

@@ -43,7 +43,7 @@ from scheduler.daylevel.engine import EngineModel, engine_model
 from scheduler.daylevel.instance import Instance
 from scheduler.daylevel.pricing import Column
 from scheduler.lagrangian import ceil_bound
-from scheduler.roster.model import model_objective
+from scheduler.roster.objective import model_objective
 
 NEIGHBOURHOOD_S = 2.0  # time for one large-neighbourhood move
 

@@ -17,8 +17,10 @@ from common.errors import Infeasible
 from common.timegrid import DAYS_PER_WEEK
 from scheduler.domain import Agent, ShiftRules
 from scheduler.roster.candidates import Candidate, build_candidates
-from scheduler.roster.model import HARD_RULES, Rule, build_model
+from scheduler.roster.model import build_model
 from scheduler.roster.problem import Problem, min_hours_after_time_off, min_shifts_after_time_off
+from scheduler.roster.rules import HARD_RULES
+from scheduler.roster.variables import Rule
 
 
 def _day_list(days: list[date]) -> str:

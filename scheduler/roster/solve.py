@@ -21,7 +21,8 @@ from scheduler.roster.bounds.columns import ColumnBound, column_generation_bound
 from scheduler.roster.bounds.relaxation import BackgroundRelaxation
 from scheduler.roster.candidates import Candidate, break_activity
 from scheduler.roster.explain import explain_infeasible
-from scheduler.roster.model import BreakSlot, Penalty, RosterVars, build_model, model_objective, skill_group
+from scheduler.roster.model import build_model
+from scheduler.roster.objective import model_objective
 from scheduler.roster.problem import Problem
 from scheduler.roster.search.construct import (
     AgentWeeks,
@@ -33,6 +34,7 @@ from scheduler.roster.search.construct import (
     team_weeks,
 )
 from scheduler.roster.search.improve import improve_weeks
+from scheduler.roster.variables import BreakSlot, Penalty, RosterVars, skill_group
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,9 @@ from scheduler.domain import Agent
 from scheduler.lagrangian import PRICE_SCALE, REDUCED_COST_EPS, SMOOTHING, ceil_bound, mix_prices
 from scheduler.roster.candidates import Candidate, break_offsets
 from scheduler.roster.coverage_cost import queue_costs
-from scheduler.roster.model import BreakSlot, SkillGroup, queue_sets, skill_group
 from scheduler.roster.problem import Problem
 from scheduler.roster.search.construct import AgentWeek, AgentWeekModel, AgentWeeks, ShiftKey, shift_key
+from scheduler.roster.variables import BreakSlot, SkillGroup, queue_sets, skill_group
 
 LP_TOLERANCE = 1e-6  # relative room for the LP solver's tolerances before rounding a bound up
 

@@ -19,20 +19,18 @@ from ortools.sat.python import cp_model
 from scheduler.domain import Agent, BreakRule, Roster
 from scheduler.roster.candidates import Candidate, break_offsets
 from scheduler.roster.coverage_cost import queue_costs
-from scheduler.roster.model import (
-    AGENT_SOFT_RULES,
-    HARD_RULES,
+from scheduler.roster.model import build_model
+from scheduler.roster.objective import AGENT_SOFT_RULES, model_objective
+from scheduler.roster.problem import Problem
+from scheduler.roster.rules import HARD_RULES, add_breaks
+from scheduler.roster.variables import (
     BreakSlot,
     RosterVars,
     SkillGroup,
-    add_breaks,
-    build_model,
     matching_candidate,
-    model_objective,
     queue_sets,
     skill_group,
 )
-from scheduler.roster.problem import Problem
 
 MAX_SWEEPS = 12  # rounds of the agent-by-agent descent; it usually settles in three to five
 AGENT_WEEK_GAP = 0.01  # one agent's week within 1 % of their best is plenty for a seed

@@ -26,7 +26,6 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from scheduler.domain import Agent
-from scheduler.roster.model import skill_group
 from scheduler.roster.search.construct import (
     DESCENT_WEEK_LIMIT_S,
     EXACT_WEEK_GAP,
@@ -34,6 +33,7 @@ from scheduler.roster.search.construct import (
     AgentWeekModel,
     TeamWeeks,
 )
+from scheduler.roster.variables import skill_group
 
 RUIN_SIZE = 3  # agents taken out at once
 NOISE = 0.1  # relative noise on the values an agent's week is put back against, to leave the old one

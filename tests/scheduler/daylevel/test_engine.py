@@ -20,7 +20,7 @@ from benchmarks.curtois_eval import evaluate
 from scheduler.daylevel.engine import engine_model, to_problem
 from scheduler.daylevel.instance import Instance
 from scheduler.daylevel.problem import shifts_of
-from scheduler.roster.model import SOFT_RULES, model_objective
+from scheduler.roster.objective import SOFT_RULES, model_objective
 from scheduler.roster.validate import check_roster
 from tests.scheduler.daylevel.factories import small_instances
 

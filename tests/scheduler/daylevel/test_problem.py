@@ -31,7 +31,8 @@ from scheduler.domain import (
     Team,
     Weights,
 )
-from scheduler.roster.model import build_model, model_objective
+from scheduler.roster.model import build_model
+from scheduler.roster.objective import model_objective
 from scheduler.roster.problem import Problem
 from scheduler.roster.solve import SolveSettings, solve
 from scheduler.roster.validate import check_roster

@@ -31,8 +31,10 @@ from scheduler.daylevel.master import MasterLP
 from scheduler.daylevel.pricing import Column
 from scheduler.daylevel.problem import shifts_of
 from scheduler.lagrangian import PRICE_SCALE
-from scheduler.roster import model
+from scheduler.roster import model, rules
+from scheduler.roster.objective import model_objective
 from scheduler.roster.validate import check_roster
+from scheduler.roster.variables import Rule
 from tests.scheduler.daylevel.factories import small_instances
 
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "benchmarks" / "curtois"
@@ -123,56 +125,56 @@ VIOLATIONS = [
         "succession",
         BASE_STAFF,
         {**_roster({8: "L", 9: "E"}), **_roster({0: "E", 1: "E", 2: "E", 3: "E"})},
-        model.add_forbidden_successions,
+        rules.add_forbidden_successions,
         "must not follow",
     ),
     (
         "max per type",
         BASE_STAFF,
         _roster({0: "L", 1: "L", 2: "L", 3: "L", 8: "E", 9: "E"}),
-        model.add_max_shifts_by_type,
+        rules.add_max_shifts_by_type,
         "more than the maximum 3",
     ),
     (
         "max total minutes",
         "A,E=14|L=3,2400,960,4,2,2,1",
         BASE_ROSTER,
-        model.add_hours_in_horizon,
+        rules.add_hours_in_horizon,
         "more than the maximum 2400",
     ),
     (
         "min total minutes",
         "A,E=14|L=3,4800,3360,4,2,2,1",
         BASE_ROSTER,
-        model.add_hours_in_horizon,
+        rules.add_hours_in_horizon,
         "less than the minimum 3360",
     ),
     (
         "max consecutive",
         BASE_STAFF,
         _roster({0: "E", 1: "E", 2: "E", 3: "E", 4: "E", 8: "E", 9: "E"}),
-        model.add_max_consecutive_days,
+        rules.add_max_consecutive_days,
         "5 days in a row",
     ),
     (
         "min consecutive",
         BASE_STAFF,
         {**BASE_ROSTER, ("A", 12): "E"},
-        model.add_min_consecutive_days_worked,
+        rules.add_min_consecutive_days_worked,
         "only 1 day(s) in a row",
     ),
     (
         "min days off",
         BASE_STAFF,
         _roster({0: "E", 1: "E", 3: "E", 4: "E", 8: "E", 9: "E"}),
-        model.add_min_consecutive_days_off,
+        rules.add_min_consecutive_days_off,
         "only 1 day(s) off",
     ),
     (
         "max weekends",
         BASE_STAFF,
         _roster({0: "E", 1: "E", 5: "E", 6: "E", 12: "E", 13: "E"}),
-        model.add_max_weekends_worked,
+        rules.add_max_weekends_worked,
         "2 weekends",
     ),
     ("days off", BASE_STAFF, {**BASE_ROSTER, ("A", 10): "E"}, None, "a day off"),
@@ -181,7 +183,7 @@ VIOLATION_IDS = [v[0] for v in VIOLATIONS]
 
 
 def _fixed_model_status(
-    instance: Instance, roster: Roster, rules: tuple[model.Rule, ...]
+    instance: Instance, roster: Roster, rules: tuple[Rule, ...]
 ) -> cp_model.CpSolverStatus:
     """Solve the engine's model with employee A fixed to `roster` (employee B stays free); a shift
     the model has no variable for (a fixed day off: the availability took it away) is infeasible."""
@@ -206,7 +208,7 @@ def test_base_roster_breaks_no_hard_rule() -> None:
 
 @pytest.mark.parametrize(("name", "staff", "roster", "rule", "words"), VIOLATIONS, ids=VIOLATION_IDS)
 def test_evaluator_names_the_one_broken_rule(
-    name: str, staff: str, roster: Roster, rule: model.Rule | None, words: str
+    name: str, staff: str, roster: Roster, rule: Rule | None, words: str
 ) -> None:
     violations = evaluate(_small(staff), roster).hard_violations
     assert len(violations) == 1, violations
@@ -215,7 +217,7 @@ def test_evaluator_names_the_one_broken_rule(
 
 @pytest.mark.parametrize(("name", "staff", "roster", "rule", "words"), VIOLATIONS, ids=VIOLATION_IDS)
 def test_engine_rule_rejects_the_roster_and_only_that_rule(
-    name: str, staff: str, roster: Roster, rule: model.Rule | None, words: str
+    name: str, staff: str, roster: Roster, rule: Rule | None, words: str
 ) -> None:
     """The engine's rule (fixed days off: the availability) rejects it, and nothing else does."""
     instance = _small(staff)
@@ -232,7 +234,7 @@ def test_engine_rule_rejects_the_roster_and_only_that_rule(
 
 @pytest.mark.parametrize(("name", "staff", "roster", "rule", "words"), VIOLATIONS, ids=VIOLATION_IDS)
 def test_engine_checker_finds_the_one_broken_rule(
-    name: str, staff: str, roster: Roster, rule: model.Rule | None, words: str
+    name: str, staff: str, roster: Roster, rule: Rule | None, words: str
 ) -> None:
     instance = _small(staff)
     problem = to_problem(instance)
@@ -246,7 +248,7 @@ def test_two_shifts_on_one_day_break_the_first_hard_rule() -> None:
     rows = [("A", d, "E") for d in (0, 1, 2, 3, 8, 9, 13)] + [("A", 13, "L")]
     violations = evaluate(instance, rows).hard_violations
     assert violations == ["employee A: works more than one shift on day 13 (E and L)"]
-    engine = engine_model(instance, (model.add_one_shift_a_day,))
+    engine = engine_model(instance, (rules.add_one_shift_a_day,))
     engine.model.add(engine.x[("A", 13, "E")] == 1)
     engine.model.add(engine.x[("A", 13, "L")] == 1)
     assert cp_model.CpSolver().solve(engine.model) == cp_model.INFEASIBLE
@@ -493,7 +495,7 @@ def test_every_solved_roster_is_feasible_and_scored_alike_by_the_evaluator(insta
 def test_an_exhausted_tree_proves_the_compact_models_optimum(instance: Instance) -> None:
     engine = engine_model(instance)
     compact = engine.model
-    compact.minimize(model.model_objective(engine.penalties))
+    compact.minimize(model_objective(engine.penalties))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 30.0

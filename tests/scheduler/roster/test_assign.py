@@ -10,8 +10,8 @@ import pytest
 from scheduler.domain import Weights
 from scheduler.roster.assign import assign_interval
 from scheduler.roster.coverage_cost import headcount_points
-from scheduler.roster.model import skill_group
 from scheduler.roster.search.construct import CoverageCost, best_covers
+from scheduler.roster.variables import skill_group
 from tests.scheduler.roster.factories import random_problem
 
 QUEUES = ("chat", "email", "voice")

@@ -15,7 +15,6 @@ from common.errors import Infeasible
 from scheduler.domain import Agent
 from scheduler.roster.bounds.columns import column_generation_bound, heaviest_weeks
 from scheduler.roster.candidates import Candidate, break_offsets
-from scheduler.roster.model import BreakSlot, skill_group
 from scheduler.roster.problem import Problem
 from scheduler.roster.search.construct import (
     AgentWeekModel,
@@ -28,6 +27,7 @@ from scheduler.roster.search.construct import (
 from scheduler.roster.search.improve import improve_weeks, pick_agents, ruin_and_recreate
 from scheduler.roster.solve import Progress, SolveSettings, solve
 from scheduler.roster.validate import check_roster
+from scheduler.roster.variables import BreakSlot, skill_group
 from tests.scheduler.roster.factories import (
     FAIR_SHARES,
     NO_FAIR_SHARES,
