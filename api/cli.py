@@ -15,10 +15,10 @@ from rich.progress import TextColumn, TimeElapsedColumn
 
 from api import cli_curtois, cli_forecast, cli_scenarios, cli_service, cli_staffing
 from common.errors import WfmError
-from scheduler.domain import AvailabilityEntry
+from scheduler import AvailabilityEntry
 
 if TYPE_CHECKING:
-    from scheduler.roster.problem import Problem
+    from scheduler import Problem
 
 app = typer.Typer(help="wfm-optimizer: forecast, staff and roster a support team.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -35,9 +35,15 @@ def _solve_and_write(problem: Problem, out: Path, time_limit_s: float, xlsx: Pat
     (and the Excel workbook when asked)."""
     from api.exports import roster_xlsx_bytes
     from api.formats import write_bytes, write_frame_csv, write_roster_csv
-    from scheduler.roster.report import coverage_frame, roster_changes, summarize
-    from scheduler.roster.solve import Progress, SolveSettings, solve
-    from scheduler.roster.validate import check_roster
+    from scheduler import (
+        Progress,
+        SolveSettings,
+        check_roster,
+        coverage_frame,
+        roster_changes,
+        solve,
+        summarize,
+    )
 
     with Bar(TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as bar:
         task = bar.add_task("solving the roster ...", total=None)
@@ -125,7 +131,7 @@ def roster_command(
         read_team,
     )
     from common.timegrid import PlanningWeek, parse_instant, parse_iso_date
-    from scheduler.roster.problem import Problem, requirements_to_arrays
+    from scheduler import Problem, requirements_to_arrays
 
     if requirements is None and shift_cover is None:
         typer.echo("error: give --requirements (demand per interval), --shift-cover, or both", err=True)
@@ -171,7 +177,7 @@ def requirements_command(
 ) -> None:
     """Turn a forecast into agents needed per queue and interval."""
     from api.formats import read_forecast, read_team, write_frame_csv
-    from scheduler.staffing.requirements import compute_requirements
+    from scheduler import compute_requirements
 
     try:
         frame = compute_requirements(read_forecast(forecast), read_team(team), statistic=statistic)
@@ -196,9 +202,14 @@ def demo_command(
     from api.schemas import team_to_mapping
     from common.timegrid import PlanningWeek, parse_iso_date
     from forecasting import forecast_week
-    from scheduler.roster.problem import Problem, requirements_to_arrays
-    from scheduler.sample import sample_availability, sample_history, sample_team
-    from scheduler.staffing.requirements import compute_requirements
+    from scheduler import (
+        Problem,
+        compute_requirements,
+        requirements_to_arrays,
+        sample_availability,
+        sample_history,
+        sample_team,
+    )
 
     try:
         first_day = parse_iso_date(week)

@@ -32,9 +32,7 @@ def curtois(
     engine's independent checker."""
     from api.curtois_files import read_instance, write_solution_csv
     from common.errors import Infeasible
-    from scheduler.daylevel.engine import assignment_of, to_problem
-    from scheduler.roster.solve import SolveSettings, solve
-    from scheduler.roster.validate import check_roster
+    from scheduler import SolveSettings, assignment_of, check_roster, solve, to_problem
 
     try:
         instance = read_instance(instance_file)

@@ -135,7 +135,7 @@ def _plan(data: dict[str, Any], folder: Path) -> Any:
     )
     from api.schemas import team_from_mapping
     from common.timegrid import PlanningWeek, parse_iso_date
-    from scheduler.scenarios.core import BasePlan, forecast_from_requirements, pay_from_mapping
+    from scheduler import BasePlan, forecast_from_requirements, pay_from_mapping
 
     base = data["base"]
     unknown = sorted(
@@ -196,8 +196,7 @@ def scenarios(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from api.service.sweeps import runner_for, shutdown_ray
-    from scheduler.roster.solve import SolveSettings
-    from scheduler.scenarios.core import compare, scenario_from_mapping, sweep
+    from scheduler import SolveSettings, compare, scenario_from_mapping, sweep
 
     console = Console(stderr=True)
     try:

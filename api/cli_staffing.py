@@ -15,8 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from common.errors import WfmError
-from scheduler.domain import QueueSpec
-from scheduler.staffing.queues import queue_requirement, service_metrics, traffic_erlangs
+from scheduler import QueueSpec, queue_requirement, service_metrics, traffic_erlangs
 
 
 def _default(name: str) -> Any:

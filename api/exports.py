@@ -19,8 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from api.formats import ROSTER_COLUMNS, roster_rows
 from common.timegrid import zone
-from scheduler.domain import Agent, Roster, Shift, Team
-from scheduler.roster.problem import Problem
+from scheduler import Agent, Problem, Roster, Shift, Team
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")

@@ -21,8 +21,9 @@ import yaml
 from api.schemas import minute_to_clock, team_from_mapping
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import MINUTES_PER_DAY, zone
-from scheduler.domain import (
+from scheduler import (
     AVAILABILITY_KINDS,
+    REQUIREMENT_COLUMNS,
     WEEKDAYS,
     Activity,
     AvailabilityEntry,
@@ -33,7 +34,6 @@ from scheduler.domain import (
     ShiftRequest,
     Team,
 )
-from scheduler.staffing.requirements import REQUIREMENT_COLUMNS
 
 FIRST_DATA_ROW = 2
 MAX_ISSUES = 200

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import MINUTES_PER_DAY
-from scheduler.domain import Agent, BreakRule, LabourRules, QueueSpec, ShiftRules, ShiftType, Team, Weights
+from scheduler import Agent, BreakRule, LabourRules, QueueSpec, ShiftRules, ShiftType, Team, Weights
 
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 

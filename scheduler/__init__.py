@@ -1,0 +1,202 @@
+"""The scheduler's public API: staffing, the roster engine, day-level branch and price, scenarios.
+
+Everything the edge (`api/`) and a library user need is importable from here (`from scheduler import
+solve, Problem`); the subpackages hold the rest: `staffing` (Erlang C/A, chat, async backlog,
+requirements), `roster` (problem, model, search, bounds, solve, checker, report), `daylevel` (branch
+and price for problems planned by the day) and `scenarios` (what-if changes and their measures).
+Names load on first use, so `import scheduler` stays cheap for a command that needs little of it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scheduler.daylevel.engine import assignment_of, to_problem
+    from scheduler.domain import (
+        AVAILABILITY_KINDS,
+        WEEKDAYS,
+        Activity,
+        Agent,
+        AvailabilityEntry,
+        BreakRule,
+        LabourRules,
+        QueueSpan,
+        QueueSpec,
+        Roster,
+        Shift,
+        ShiftCover,
+        ShiftRequest,
+        ShiftRules,
+        ShiftType,
+        Team,
+        Weights,
+    )
+    from scheduler.roster.candidates import agent_calendar, build_candidates, entry_span_utc
+    from scheduler.roster.problem import Problem, min_hours_after_time_off, requirements_to_arrays
+    from scheduler.roster.report import Change, coverage_frame, roster_changes, summarize
+    from scheduler.roster.solve import Progress, RosterResult, SolveSettings, solve
+    from scheduler.roster.validate import Violation, check_roster
+    from scheduler.sample import sample_availability, sample_history, sample_team
+    from scheduler.scenarios.core import (
+        DEPTHS,
+        BasePlan,
+        Depth,
+        LocalRunner,
+        Pay,
+        Runner,
+        Scenario,
+        ScenarioMetrics,
+        apply,
+        compare,
+        forecast_from_requirements,
+        pay_from_mapping,
+        scenario_from_mapping,
+        sweep,
+    )
+    from scheduler.staffing import (
+        erlang_a_required,
+        erlang_c_required,
+        live_metrics,
+        queue_requirement,
+        service_metrics,
+        traffic_erlangs,
+    )
+    from scheduler.staffing.requirements import REQUIREMENT_COLUMNS, compute_requirements
+
+_HOME: dict[str, str] = {
+    "AVAILABILITY_KINDS": "scheduler.domain",
+    "Activity": "scheduler.domain",
+    "Agent": "scheduler.domain",
+    "AvailabilityEntry": "scheduler.domain",
+    "BreakRule": "scheduler.domain",
+    "LabourRules": "scheduler.domain",
+    "QueueSpan": "scheduler.domain",
+    "QueueSpec": "scheduler.domain",
+    "Roster": "scheduler.domain",
+    "Shift": "scheduler.domain",
+    "ShiftCover": "scheduler.domain",
+    "ShiftRequest": "scheduler.domain",
+    "ShiftRules": "scheduler.domain",
+    "ShiftType": "scheduler.domain",
+    "Team": "scheduler.domain",
+    "WEEKDAYS": "scheduler.domain",
+    "Weights": "scheduler.domain",
+    "erlang_a_required": "scheduler.staffing",
+    "erlang_c_required": "scheduler.staffing",
+    "live_metrics": "scheduler.staffing",
+    "queue_requirement": "scheduler.staffing",
+    "service_metrics": "scheduler.staffing",
+    "traffic_erlangs": "scheduler.staffing",
+    "REQUIREMENT_COLUMNS": "scheduler.staffing.requirements",
+    "compute_requirements": "scheduler.staffing.requirements",
+    "Problem": "scheduler.roster.problem",
+    "min_hours_after_time_off": "scheduler.roster.problem",
+    "requirements_to_arrays": "scheduler.roster.problem",
+    "agent_calendar": "scheduler.roster.candidates",
+    "build_candidates": "scheduler.roster.candidates",
+    "entry_span_utc": "scheduler.roster.candidates",
+    "Progress": "scheduler.roster.solve",
+    "RosterResult": "scheduler.roster.solve",
+    "SolveSettings": "scheduler.roster.solve",
+    "solve": "scheduler.roster.solve",
+    "Violation": "scheduler.roster.validate",
+    "check_roster": "scheduler.roster.validate",
+    "Change": "scheduler.roster.report",
+    "coverage_frame": "scheduler.roster.report",
+    "roster_changes": "scheduler.roster.report",
+    "summarize": "scheduler.roster.report",
+    "assignment_of": "scheduler.daylevel.engine",
+    "to_problem": "scheduler.daylevel.engine",
+    "BasePlan": "scheduler.scenarios.core",
+    "DEPTHS": "scheduler.scenarios.core",
+    "Depth": "scheduler.scenarios.core",
+    "LocalRunner": "scheduler.scenarios.core",
+    "Pay": "scheduler.scenarios.core",
+    "Runner": "scheduler.scenarios.core",
+    "Scenario": "scheduler.scenarios.core",
+    "ScenarioMetrics": "scheduler.scenarios.core",
+    "apply": "scheduler.scenarios.core",
+    "compare": "scheduler.scenarios.core",
+    "forecast_from_requirements": "scheduler.scenarios.core",
+    "pay_from_mapping": "scheduler.scenarios.core",
+    "scenario_from_mapping": "scheduler.scenarios.core",
+    "sweep": "scheduler.scenarios.core",
+    "sample_availability": "scheduler.sample",
+    "sample_history": "scheduler.sample",
+    "sample_team": "scheduler.sample",
+}
+
+__all__ = [
+    "AVAILABILITY_KINDS",
+    "DEPTHS",
+    "REQUIREMENT_COLUMNS",
+    "WEEKDAYS",
+    "Activity",
+    "Agent",
+    "AvailabilityEntry",
+    "BasePlan",
+    "BreakRule",
+    "Change",
+    "Depth",
+    "LabourRules",
+    "LocalRunner",
+    "Pay",
+    "Problem",
+    "Progress",
+    "QueueSpan",
+    "QueueSpec",
+    "Roster",
+    "RosterResult",
+    "Runner",
+    "Scenario",
+    "ScenarioMetrics",
+    "Shift",
+    "ShiftCover",
+    "ShiftRequest",
+    "ShiftRules",
+    "ShiftType",
+    "SolveSettings",
+    "Team",
+    "Violation",
+    "Weights",
+    "agent_calendar",
+    "apply",
+    "assignment_of",
+    "build_candidates",
+    "check_roster",
+    "compare",
+    "compute_requirements",
+    "coverage_frame",
+    "entry_span_utc",
+    "erlang_a_required",
+    "erlang_c_required",
+    "forecast_from_requirements",
+    "live_metrics",
+    "min_hours_after_time_off",
+    "pay_from_mapping",
+    "queue_requirement",
+    "requirements_to_arrays",
+    "roster_changes",
+    "sample_availability",
+    "sample_history",
+    "sample_team",
+    "scenario_from_mapping",
+    "service_metrics",
+    "solve",
+    "summarize",
+    "sweep",
+    "to_problem",
+    "traffic_erlangs",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its module on first use."""
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

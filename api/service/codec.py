@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from scheduler.domain import Activity, AvailabilityEntry, Roster, Shift
+from scheduler import Activity, AvailabilityEntry, Roster, Shift
 
 
 def _instant(text: str) -> datetime:

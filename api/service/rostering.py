@@ -14,9 +14,7 @@ from api.schemas import team_from_mapping
 from api.service.codec import availability_entries, roster_from_dicts
 from common.errors import InvalidInput
 from common.timegrid import PlanningWeek, wall_to_utc, zone
-from scheduler.domain import Roster, Shift, Team
-from scheduler.roster.problem import Problem, requirements_to_arrays
-from scheduler.roster.report import Change, roster_changes
+from scheduler import Change, Problem, Roster, Shift, Team, requirements_to_arrays, roster_changes
 
 DAYS_PER_WEEK = 7
 

@@ -14,12 +14,12 @@ from api.service.db import ScenarioRow, as_utc, utcnow
 from api.service.schemas import ScenarioBrief, ScenarioOut
 from common.errors import InvalidInput
 from common.timegrid import PlanningWeek
-from scheduler.roster.solve import SolveSettings
-from scheduler.scenarios.core import (
+from scheduler import (
     DEPTHS,
     BasePlan,
     Depth,
     Scenario,
+    SolveSettings,
     apply,
     forecast_from_requirements,
     pay_from_mapping,

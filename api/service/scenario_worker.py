@@ -16,7 +16,7 @@ from api.service.storage import set_job_state
 from api.service.sweeps import runner_for
 from api.service.worker import PROGRESS_EVERY_S, Throttle, fail, write_progress
 from common.errors import Infeasible, InvalidInput, WfmError
-from scheduler.scenarios.core import ScenarioMetrics, compare
+from scheduler import ScenarioMetrics, compare
 
 log = logging.getLogger("wfm.service.scenarios")
 _MAX_SCENARIOS = 10_000  # the route already held the request to the configured limit

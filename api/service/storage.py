@@ -28,7 +28,7 @@ from api.service.db import (
 )
 from api.service.errors import Conflict, NotFound
 from common.errors import InvalidInput
-from scheduler.domain import AvailabilityEntry, Team
+from scheduler import AvailabilityEntry, Team
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 ACTIVE_STATES = ("queued", "running")

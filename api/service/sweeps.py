@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from common.errors import WfmError
-from scheduler.scenarios.core import LocalRunner, Runner
+from scheduler import LocalRunner, Runner
 
 
 class RayUnavailable(WfmError):

@@ -18,8 +18,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from common.timegrid import PlanningWeek, local_day_start_utc, zone
-from scheduler.domain import Agent, AvailabilityEntry, Roster, Shift, Team
-from scheduler.roster.candidates import agent_calendar, entry_span_utc
+from scheduler import Agent, AvailabilityEntry, Roster, Shift, Team, agent_calendar, entry_span_utc
 
 ZoneMode = Literal["team", "agent"]
 BLOCKED_KINDS = ("unavailable", "time_off")

@@ -32,11 +32,18 @@ from api.service.errors import infeasible_body, invalid_body
 from api.service.rostering import build_problem, change_dicts
 from api.service.storage import dataset_frame, dataset_row, job_row, next_version_number, set_job_state
 from common.errors import Infeasible, InvalidInput
-from scheduler.domain import Roster
-from scheduler.roster.problem import Problem
-from scheduler.roster.report import coverage_frame, roster_changes, summarize
-from scheduler.roster.solve import Progress, RosterResult, SolveSettings, solve
-from scheduler.roster.validate import check_roster
+from scheduler import (
+    Problem,
+    Progress,
+    Roster,
+    RosterResult,
+    SolveSettings,
+    check_roster,
+    coverage_frame,
+    roster_changes,
+    solve,
+    summarize,
+)
 
 log = logging.getLogger("wfm.service.worker")
 PROGRESS_EVERY_S = 0.25  # a running job's progress is written at most this often (never in its first 0.25 s)

@@ -19,7 +19,7 @@ from api.service.uploads import parse_upload, read_upload, upload_name
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import PlanningWeek
 from forecasting import forecast_week
-from scheduler.staffing.requirements import compute_requirements
+from scheduler import compute_requirements
 
 router = APIRouter(tags=["planning"])
 _INVALID: dict[int | str, dict[str, Any]] = {

@@ -21,7 +21,7 @@ from api.service.schemas import Comparison, PinsIn, VersionDetail, VersionOut
 from api.service.storage import availability_from_snapshot, publish_version, version_row, versions_of
 from api.service.views import ZoneMode, coverage_view, roster_grid
 from common.errors import InputIssue, InvalidInput
-from scheduler.domain import Roster, Team
+from scheduler import Roster, Team
 
 router = APIRouter(tags=["rosters"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -29,7 +29,7 @@ from api.service.storage import (
     version_row,
 )
 from common.errors import InputIssue, InvalidInput
-from scheduler.scenarios.core import compare
+from scheduler import compare
 
 router = APIRouter(tags=["scenarios"])
 _ANSWERS: dict[int | str, dict[str, Any]] = {
