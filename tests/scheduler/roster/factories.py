@@ -29,6 +29,10 @@ from scheduler.roster.search.construct import seed_values
 from scheduler.roster.solve import SolveSettings, solve
 from scheduler.roster.validate import check_roster
 
+# Solver settings for tests: solver work units instead of seconds, so a problem gets the same roster
+# on a busy machine as on an idle one (the wall-clock limit only guards against a runaway solve)
+QUICK = SolveSettings(time_limit_s=60.0, workers=1, deterministic_time_limit_s=0.2)
+
 ZONES = (
     "America/Phoenix",
     "America/New_York",
@@ -135,7 +139,7 @@ def valid_or_explained(p: Problem, label: str) -> Roster | None:
     """The roster of a short solve, checked to keep every hard rule; None when the problem is
     infeasible, which must then say why."""
     try:
-        result = solve(p, SolveSettings(time_limit_s=3, workers=2))
+        result = solve(p, QUICK)
     except Infeasible as exc:
         conflicts = exc.conflicts
     else:
@@ -193,3 +197,12 @@ def roster_points(p: Problem, weeks_seed: object) -> tuple[int, dict[str, int]]:
     return int(solver.value(model_objective(penalties))), {
         pen.name: int(pen.weight * solver.value(pen.expr)) for pen in penalties
     }
+
+
+def proven_optimum(p: Problem) -> float:
+    """The objective of the whole-team model solved to proven optimality (small problems only)."""
+    model, _, penalties = build_model(p)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(model) == cp_model.OPTIMAL
+    return float(solver.value(model_objective(penalties)))

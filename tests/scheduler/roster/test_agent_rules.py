@@ -14,11 +14,12 @@ from common.timegrid import PlanningWeek
 from scheduler.domain import Agent, AvailabilityEntry, LabourRules, QueueSpec, ShiftRules, Team
 from scheduler.roster.explain import conflicting_rules
 from scheduler.roster.problem import Problem
-from scheduler.roster.solve import SolveSettings, solve
+from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
+from tests.scheduler.roster.factories import QUICK
 
 WEEK = PlanningWeek(date(2026, 11, 2), "Europe/Berlin", 30)
-FAST = SolveSettings(time_limit_s=2.0, workers=2)
+FAST = QUICK
 TEAM_RULES = LabourRules(min_rest_hours=11, max_consecutive_days=6, min_days_off_per_week=1)
 
 

@@ -14,8 +14,9 @@ from scheduler.domain import Agent, LabourRules, QueueSpec, ShiftRules, Team, We
 from scheduler.roster.coverage_cost import convex_rows, queue_costs
 from scheduler.roster.problem import Problem
 from scheduler.roster.report import service
-from scheduler.roster.solve import SolveSettings, solve
+from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
+from tests.scheduler.roster.factories import QUICK
 
 WEEK = PlanningWeek(date(2026, 3, 23), "Europe/London", 30)  # the UK changes clocks on the 29th
 
@@ -66,7 +67,7 @@ def test_service_level_points_keep_valuing_agents_above_the_requirement() -> Non
 
 def test_service_level_roster_is_valid_and_reports_its_level() -> None:
     p = problem("service_level")
-    result = solve(p, SolveSettings(time_limit_s=3.0, workers=2))
+    result = solve(p, QUICK)
     assert check_roster(p, result.roster.shifts) == []
     level = service(p, result.roster)["voice"].week.service_level
     assert 0.0 < float(level) <= 1.0

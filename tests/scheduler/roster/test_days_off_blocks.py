@@ -16,12 +16,12 @@ from scheduler.roster.bounds.relaxation import relaxation_bound
 from scheduler.roster.explain import conflicting_rules
 from scheduler.roster.model import build_model
 from scheduler.roster.problem import Problem
-from scheduler.roster.solve import SolveSettings, solve
+from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
-from tests.scheduler.roster.factories import random_problem
+from tests.scheduler.roster.factories import QUICK, random_problem
 
 WEEK = PlanningWeek(date(2026, 11, 2), "Europe/Berlin", 30)  # Monday 2 November
-FAST = SolveSettings(time_limit_s=2.0, workers=2)
+FAST = QUICK
 
 
 def problem(

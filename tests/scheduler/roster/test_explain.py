@@ -12,10 +12,11 @@ from common.timegrid import PlanningWeek
 from scheduler.domain import Agent, AvailabilityEntry, LabourRules, QueueSpec, ShiftRules, Team
 from scheduler.roster.explain import conflicting_rules
 from scheduler.roster.problem import Problem
-from scheduler.roster.solve import SolveSettings, solve
+from scheduler.roster.solve import solve
+from tests.scheduler.roster.factories import QUICK
 
 WEEK = PlanningWeek(date(2026, 11, 2), "Europe/Berlin", 30)
-FAST = SolveSettings(time_limit_s=2.0, workers=2)
+FAST = QUICK
 
 
 def problem(agent: Agent, entries: tuple[AvailabilityEntry, ...] = (), **labour: float) -> Problem:

@@ -12,9 +12,9 @@ from common.errors import Infeasible, InvalidInput
 from common.timegrid import UTC, PlanningWeek
 from scheduler.domain import Agent, AvailabilityEntry, LabourRules, QueueSpec, Shift, ShiftRules, Team
 from scheduler.roster.problem import Problem
-from scheduler.roster.solve import SolveSettings, solve
+from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
-from tests.scheduler.roster.factories import over_two_weeks, random_problem, valid_or_explained
+from tests.scheduler.roster.factories import QUICK, over_two_weeks, random_problem, valid_or_explained
 
 BERLIN = "Europe/Berlin"
 
@@ -75,7 +75,7 @@ def test_weekly_rules_hold_in_each_week_of_the_horizon() -> None:
 
 def test_the_model_keeps_the_weekly_rules_in_each_week() -> None:
     p = two_week_problem()
-    result = solve(p, SolveSettings(time_limit_s=5, workers=2))
+    result = solve(p, QUICK)
     assert check_roster(p, result.roster.shifts) == []
     per_week = [sum(1 for s in result.roster.shifts if p.week.week_of(s.local_date) == w) for w in (0, 1)]
     assert per_week == [3, 3]  # 24 h a week at most, and all the demand it can meet
@@ -87,7 +87,7 @@ def test_a_week_that_cannot_meet_its_contract_is_explained() -> None:
         AvailabilityEntry("ana", "unavailable", on_date=d) for d in p.week.days_of_week(1)[:6]
     )
     with pytest.raises(Infeasible) as caught:
-        solve(replace(p, availability=second_week_off), SolveSettings(time_limit_s=5, workers=2))
+        solve(replace(p, availability=second_week_off), QUICK)
     assert any("Ana" in reason and "Sat 04 Apr" in reason for reason in caught.value.conflicts)
 
 

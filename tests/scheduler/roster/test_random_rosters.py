@@ -8,12 +8,12 @@ from common.errors import Infeasible
 from scheduler.domain import Roster
 from scheduler.roster.problem import Problem
 from scheduler.roster.report import coverage
-from scheduler.roster.solve import SolveSettings, solve
+from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
-from tests.scheduler.roster.factories import random_problem
+from tests.scheduler.roster.factories import QUICK, random_problem
 
 SEEDS = range(16)
-FAST = SolveSettings(time_limit_s=1.5, workers=2)
+FAST = QUICK
 
 
 def roster_coverage_points(problem: Problem, roster: Roster) -> int:

@@ -15,9 +15,9 @@ from scheduler.roster.problem import Problem
 from scheduler.roster.report import roster_changes
 from scheduler.roster.solve import SolveSettings, solve
 from scheduler.roster.validate import check_roster
-from tests.scheduler.roster.factories import random_problem
+from tests.scheduler.roster.factories import QUICK, random_problem
 
-FAST = SolveSettings(time_limit_s=2.0, workers=2)
+FAST = QUICK
 
 
 def solvable(seed: int) -> Problem:

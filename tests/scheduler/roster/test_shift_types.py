@@ -14,9 +14,9 @@ from common.errors import InvalidInput
 from common.timegrid import UTC, PlanningWeek
 from scheduler.domain import Agent, LabourRules, QueueSpec, Roster, Shift, ShiftRules, ShiftType, Team
 from scheduler.roster.problem import Problem
-from scheduler.roster.solve import SolveSettings, solve
+from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
-from tests.scheduler.roster.factories import over_two_weeks, random_problem, valid_or_explained
+from tests.scheduler.roster.factories import QUICK, over_two_weeks, random_problem, valid_or_explained
 
 LONDON = "Europe/London"
 FIRST = date(2026, 3, 23)  # British clocks go forward on Sunday 29 March
@@ -24,7 +24,7 @@ EARLY = ShiftType("E", 6 * 60, 8 * 60)
 LATE = ShiftType("L", 14 * 60, 8 * 60, not_followed_by=("E",))
 NIGHT = ShiftType("N", 22 * 60, 8 * 60, not_followed_by=("E", "L"))
 TYPES = ShiftRules(types=(EARLY, LATE, NIGHT))
-FAST = SolveSettings(time_limit_s=4, workers=2)
+FAST = QUICK
 
 
 def problem(

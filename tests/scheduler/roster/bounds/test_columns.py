@@ -16,7 +16,14 @@ from scheduler.roster.bounds.relaxation import relaxation_bound
 from scheduler.roster.model import build_model
 from scheduler.roster.search.construct import agent_weeks, seed_from_weeks
 from scheduler.roster.solve import COLUMN_BOUND_MIN_TIME_S, SolveSettings, solve
-from tests.scheduler.roster.factories import FAIR_SHARES, random_problem, roster_points, tiny_problem
+from tests.scheduler.roster.factories import (
+    FAIR_SHARES,
+    QUICK,
+    proven_optimum,
+    random_problem,
+    roster_points,
+    tiny_problem,
+)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 3])
@@ -37,11 +44,10 @@ def test_the_master_prices_a_roster_as_the_model_does(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(4))
 def test_the_bound_never_exceeds_the_proven_optimum(seed: int) -> None:
     p = tiny_problem(seed)
-    best = solve(p, SolveSettings(time_limit_s=30.0, workers=2))
-    assert best.status == "OPTIMAL"
+    best = proven_optimum(p)
     bound = column_generation_bound(p, time.monotonic() + 30.0, workers=2)
     assert bound.converged
-    assert bound.lower_bound <= best.objective
+    assert bound.lower_bound <= best
     # the convex hull of each agent's weeks lies inside the compact relaxation: at least its bound
     model, _, _ = build_model(p)
     lp = relaxation_bound(model)
@@ -53,16 +59,15 @@ def test_fair_shares_count_zero_in_the_bound() -> None:
     p = tiny_problem(
         1, Weights(weekend_spread_per_day=500, late_spread_per_shift=500, night_spread_per_shift=500)
     )
-    best = solve(p, SolveSettings(time_limit_s=30.0, workers=2))
     bound = column_generation_bound(p, time.monotonic() + 30.0, workers=2)
-    assert bound.lower_bound <= best.objective
+    assert bound.lower_bound <= proven_optimum(p)
 
 
 @pytest.mark.parametrize("seed", [0, 2, 5, 7])
 def test_the_bound_stays_below_rosters_of_random_teams(seed: int) -> None:
     p = random_problem(seed)
     try:
-        result = solve(p, SolveSettings(time_limit_s=1.5, workers=2))
+        result = solve(p, QUICK)
     except Infeasible:
         pytest.skip("this random team has no roster")
     bound = column_generation_bound(p, time.monotonic() + 3.0, workers=2)
