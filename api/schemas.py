@@ -223,6 +223,8 @@ class TeamIn(_Strict):
     tz: str
     interval_minutes: int = 15
     shrinkage: float = 0.3
+    # the local weekday the team's weeks start on: a roster's --week must be one
+    week_start: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
     queues: list[QueueIn] = Field(min_length=1)
     shift_rules: ShiftRulesIn = Field(default_factory=ShiftRulesIn)
     labour_rules: LabourRulesIn = Field(default_factory=LabourRulesIn)
@@ -238,6 +240,7 @@ class TeamIn(_Strict):
             tz=self.tz,
             interval_minutes=self.interval_minutes,
             shrinkage=self.shrinkage,
+            week_start=self.week_start,
             queues=tuple(QueueSpec(**q.model_dump()) for q in self.queues),
             shift_rules=shift_rules,
             labour_rules=labour_rules,
@@ -331,6 +334,7 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
         "tz": team.tz,
         "interval_minutes": team.interval_minutes,
         "shrinkage": team.shrinkage,
+        **({} if team.week_start == "mon" else {"week_start": team.week_start}),
         "queues": [
             QueueIn.model_validate(q, from_attributes=True).model_dump(exclude_none=True) for q in team.queues
         ],
