@@ -241,7 +241,7 @@ function drawGrid() {
   for (const agent of g.agents) {
     icsSelect.append(el("option", { value: agent.id, text: agent.name }));
     const row = el("tr", { "data-agent": agent.id });
-    const head = el("th", { scope: "row", class: "agent" }, el("span", { class: "name", text: agent.name }), el("small", { text: `${agent.display_tz} · ${fmt(agent.hours, 1)} h` }));
+    const head = el("th", { scope: "row", class: "agent" }, el("span", { class: "name", text: agent.name, title: agent.name }), el("small", { text: `${agent.display_tz} · ${fmt(agent.hours, 1)} h` }));
     if (agent.conflicts.length) head.append(el("span", { class: "conflict-mark", title: agent.conflicts.join("\n"), text: "⚠ conflict" }));
     row.append(head);
     agent.cells.forEach((cell) => row.append(dayCell(agent, cell)));
@@ -270,7 +270,9 @@ function dayCell(agent, cell) {
   const line = el("div", { class: "cell-line" });
   for (const shift of cell.shifts) {
     const flags = [shift.pinned ? "pinned" : "", shift.moved ? `moved from ${shift.moved_from}` : "", shift.conflicts.length ? "conflict" : ""].filter(Boolean);
-    const words = `${agent.name}, shift of ${shift.local_date}: ${shift.label} on ${shift.queue}${flags.length ? `, ${flags.join(", ")}` : ""}`;
+    // the accessible name starts with the visible text, then says the rest in words
+    const visible = [shift.conflicts.length ? "⚠" : "", shift.pinned ? (shift.moved ? "moved" : "pinned") : "", `${shift.label} ${shift.queue}`].filter(Boolean).join(" ");
+    const words = `${visible}: ${agent.name}, shift of ${shift.local_date}${flags.length ? `, ${flags.join(", ")}` : ""}`;
     const content = [
       shift.conflicts.length ? el("span", { class: "conflict-mark", text: "⚠" }) : "",
       shift.pinned ? el("span", { class: "pin", text: shift.moved ? "moved" : "pinned" }) : "",
@@ -278,7 +280,7 @@ function dayCell(agent, cell) {
       " ",
       el("span", { class: "queue", text: shift.queue }),
     ];
-    const title = [shift.moved ? `moved from ${shift.moved_from}` : "", ...shift.conflicts].filter(Boolean).join("\n") || undefined;
+    const title = [`${shift.label} ${shift.queue}`, shift.moved ? `moved from ${shift.moved_from}` : "", ...shift.conflicts].filter(Boolean).join("\n");
     if (state.can.roster) {
       line.append(el("button", { type: "button", class: "shift-button", "data-shift": `${shift.agent_id}/${shift.local_date}`, title, "aria-label": `${words}. Pin or move`, onclick: () => openShift(agent, shift) }, ...content));
     } else {
@@ -544,25 +546,39 @@ async function startJob(body) {
   watchJob(job.id);
 }
 
-function leadFigures(p) {
-  // the best roster so far in a lead's terms, where the job reports them
-  if (!p || p.shortfall_hours === undefined) return null;
-  const levels = Object.entries(p.service_level || {}).map(([q, v]) => `${q} ${pct(v)}`).join(", ");
-  return `${fmt(p.shortfall_hours, 1)} agent-hours short${levels ? `; expected service level ${levels}` : ""}`;
+function leadFigures(figures) {
+  // a roster's figures in a lead's terms: agent-hours short and the expected service level per queue
+  if (!figures || figures.shortfall_hours === undefined || figures.shortfall_hours === null) return null;
+  const levels = Object.entries(figures.service_level || {}).map(([q, v]) => `${q} ${pct(v)}`).join(", ");
+  return `${fmt(figures.shortfall_hours, 1)} agent-hours short${levels ? `; expected service level ${levels}` : ""}`;
+}
+
+function summaryFigures(summary) {
+  // a stored version's summary in the same terms (its `shortfall_hours` where the report gives one)
+  if (!summary) return null;
+  return { shortfall_hours: summary.shortfall_hours ?? summary.understaffed_agent_hours, service_level: summary.service_level_by_queue };
 }
 
 function showJob(job) {
   // a field the service no longer sends (e.g. after a cancel) keeps the last value shown
   const last = state.jobShown[job.id] || {};
   const pick = (k) => (job[k] === null || job[k] === undefined ? last[k] ?? null : job[k]);
-  const shown = { objective: pick("objective"), bound: pick("bound"), elapsed_s: pick("elapsed_s"), progress: job.progress?.shortfall_hours !== undefined ? job.progress : last.progress ?? null };
+  const shown = {
+    objective: pick("objective"),
+    bound: pick("bound"),
+    elapsed_s: pick("elapsed_s"),
+    figures: job.progress?.shortfall_hours !== undefined ? job.progress : last.figures ?? null,
+    first_s: last.first_s ?? null,
+  };
+  if (shown.first_s === null && shown.objective !== null) shown.first_s = job.progress?.first_roster_s ?? shown.elapsed_s;
   state.jobShown[job.id] = shown;
   $("job").hidden = false;
   $("job-id").textContent = job.id;
   $("job-state").textContent = job.state;
-  const figures = leadFigures(shown.progress);
-  $("job-roster").textContent = figures ? figures : ["queued", "running"].includes(job.state) ? "looking for a first roster…" : "–";
-  $("job-first").textContent = shown.progress?.first_roster_s != null ? `after ${shown.progress.first_roster_s.toFixed(1)} s` : "–";
+  const active = ["queued", "running"].includes(job.state);
+  const figures = leadFigures(shown.figures);
+  $("job-roster").textContent = figures || (shown.objective !== null ? "a roster is found; its figures come with the result" : active ? "looking for a first roster…" : "–");
+  $("job-first").textContent = shown.first_s !== null ? `found after ${shown.first_s.toFixed(1)} s` : active ? "not yet" : "none";
   $("job-objective").textContent = fmt(shown.objective);
   const hasBound = shown.bound !== null && shown.bound > -1e300;
   $("job-bound").textContent = hasBound ? fmt(shown.bound) : "none yet";
@@ -571,7 +587,7 @@ function showJob(job) {
   $("job-elapsed").textContent = shown.elapsed_s === null ? "–" : `${shown.elapsed_s.toFixed(1)} s`;
   const limit = state.jobLimit || Number($("solve-limit").value) || 1;
   $("job-progress").value = job.state === "succeeded" ? 1 : Math.min(1, (shown.elapsed_s || 0) / limit);
-  $("job-cancel").disabled = !["queued", "running"].includes(job.state);
+  $("job-cancel").disabled = !active;
 }
 
 async function watchJob(id) {
@@ -585,6 +601,8 @@ async function watchJob(id) {
       state.versions = await api(teamPath("/rosters"));
       fillVersions();
       await selectVersion(job.version);
+      const figures = leadFigures(summaryFigures(state.detail?.summary));
+      if (figures) $("job-roster").textContent = `${figures} (roster v${job.version})`;
       say(`Solve finished: roster v${job.version} is shown.`);
       return;
     }
@@ -870,7 +888,11 @@ function wire() {
     }
   });
   $("signout").addEventListener("click", signOut);
-  $("team").addEventListener("change", guard(async () => { state.team = $("team").value; await loadTeam(); }));
+  $("team").addEventListener("change", guard(async () => {
+    if ($("team").value === state.team) return; // the same team again: nothing to load
+    state.team = $("team").value;
+    await loadTeam();
+  }));
   $("version").addEventListener("change", guard(() => selectVersion($("version").value)));
   for (const radio of document.querySelectorAll("input[name=zone]")) radio.addEventListener("change", guard(loadGrid));
   for (const t of TABS) $(`tab-${t}`).addEventListener("click", guard(() => selectTab(t)));
