@@ -77,6 +77,12 @@ def test_a_wide_screen_is_used(browser: Browser, big_site: Site) -> None:
         assert box is not None
         assert box["width"] >= 0.95 * (WIDE["width"] - 40)
         screenshot(page, "fit-1920")
+        page.get_by_role("tab", name="Day").click()
+        page.locator('#day-table tr[data-agent="g13"]').wait_for()
+        day = page.locator("#day-table").bounding_box()
+        assert day is not None
+        assert day["width"] <= WIDE["width"]  # a 30-minute day fits a wide screen without scrolling
+        screenshot(page, "day-view-14-agents")
 
 
 def test_on_a_phone_the_agent_column_stays_and_nothing_is_wider_than_the_screen(
