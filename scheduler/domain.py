@@ -253,7 +253,8 @@ class Agent:
     """A named agent: home zone, skills (queue names), weekly contract and own rules.
 
     The contract is in hours and, when given, in shifts a week. `shift_rules` and `labour_rules`
-    replace the team's for this agent when given.
+    are the agent's complete rules when they differ from the team's (the edge builds them from the
+    team's, changing only the fields an agent's own rules give).
     """
 
     id: str
