@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from api.formats import ROSTER_COLUMNS, roster_rows
 from common.timegrid import zone
-from scheduler import Agent, Problem, Roster, Shift, Team
+from scheduler import Agent, Problem, QueueDay, Roster, Shift, Team
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -45,7 +45,16 @@ def _cell_text(shift: Shift, agent: Agent) -> str:
     start, end = _local(shift.start_utc, agent), _local(shift.end_utc, agent)
     next_day = " (+1)" if end.date() != start.date() else ""
     named = f"{shift.shift_type} " if shift.shift_type else ""
-    lines = [f"{named}{start:%H:%M}–{end:%H:%M}{next_day}", shift.queue]
+    stretches = sorted(shift.work, key=lambda w: w.start_utc)
+    queues = (
+        ", ".join(
+            f"{w.queue} {_local(w.start_utc, agent):%H:%M}–{_local(w.end_utc, agent):%H:%M}"
+            for w in stretches
+        )
+        if stretches
+        else shift.queue
+    )
+    lines = [f"{named}{start:%H:%M}–{end:%H:%M}{next_day}", queues]
     breaks = sorted(shift.breaks, key=lambda b: b.start_utc)
     if breaks:
         lines.append(", ".join(f"{b.kind} {_local(b.start_utc, agent):%H:%M}" for b in breaks))
@@ -104,38 +113,70 @@ def _roster_sheet(ws: Worksheet, team: Team, roster: Roster, problem: Problem | 
 
 
 def _coverage_sheet(ws: Worksheet, team: Team, coverage: pd.DataFrame) -> None:
+    """Per queue and interval: the need, agents on the queue, time blended in, shortfall, service."""
     header = [
         "Queue",
         f"Interval start ({team.tz})",
         "Interval start (UTC)",
-        "Required",
-        "Scheduled",
-        "Short",
-        "Over",
+        "Need (agents)",
+        "On queue",
+        "Blended in (agents)",
+        "Short (agents)",
+        "Expected service level",
     ]
     ws.append(header)
     tz = zone(team.tz)
     instants = pd.to_datetime(coverage["ds"], utc=True)
-    counts = coverage[["required", "scheduled", "short", "over"]].to_numpy(dtype=int)
-    for queue, ds, values in zip(coverage["queue"].astype(str), instants, counts, strict=True):
+    values = coverage[["need", "on_queue", "blended", "shortfall", "service_level"]].to_numpy(dtype=float)
+    for queue, ds, row in zip(coverage["queue"].astype(str), instants, values, strict=True):
         moment = ds.to_pydatetime()
+        need, on, blended, short, level = (float(v) for v in row)
         ws.append(
             [
                 queue,
                 moment.astimezone(tz).replace(tzinfo=None),  # spreadsheets hold wall times without a zone
                 moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                *(int(v) for v in values),
+                round(need, 2),
+                int(on),
+                round(blended, 2),
+                round(short, 2),
+                None if level != level else round(level, 4),  # NaN: no forecast volume
             ]
         )
     for r in range(2, ws.max_row + 1):
         ws.cell(row=r, column=2).number_format = "yyyy-mm-dd hh:mm"
+        ws.cell(row=r, column=8).number_format = "0.0%"
     _style_header(ws, len(header))
     if ws.max_row > 1:
         ws.conditional_formatting.add(
-            f"F2:F{ws.max_row}", CellIsRule(operator="greaterThan", formula=["0"], fill=_SHORT_FILL)
+            f"G2:G{ws.max_row}", CellIsRule(operator="greaterThan", formula=["0"], fill=_SHORT_FILL)
         )
         ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{ws.max_row}"
-    for c, width in enumerate([18, 20, 22, 10, 10, 8, 8], start=1):
+    for c, width in enumerate([18, 20, 22, 12, 10, 12, 12, 14], start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = "A2"
+
+
+def _days_sheet(ws: Worksheet, days: list[QueueDay]) -> None:
+    """Per queue and local day: need, on-queue and shortfall agent-hours, the expected service level
+    against the target, and the contacts."""
+    header = ["Queue", "Day", "Need (agent-hours)", "On queue (agent-hours)", "Short (agent-hours)",
+              "Contacts", "Expected service level", "Target"]  # fmt: skip
+    ws.append(header)
+    for d in days:
+        ws.append(
+            [d.queue, d.day, round(d.need_hours, 2), round(d.on_queue_hours, 2), round(d.shortfall_hours, 2),
+             round(d.volume, 1), None if d.service_level is None else round(d.service_level, 4), d.target]
+        )  # fmt: skip
+    for r in range(2, ws.max_row + 1):
+        ws.cell(row=r, column=2).number_format = "ddd dd mmm"
+        ws.cell(row=r, column=7).number_format = "0.0%"
+        ws.cell(row=r, column=8).number_format = "0%"
+        level, target = ws.cell(row=r, column=7), ws.cell(row=r, column=8)
+        if level.value is not None and target.value is not None and level.value < target.value:
+            level.fill = _SHORT_FILL
+    _style_header(ws, len(header))
+    for c, width in enumerate([18, 14, 14, 14, 14, 10, 14, 8], start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
 
@@ -151,19 +192,28 @@ def _rows_sheet(ws: Worksheet, roster: Roster, team: Team) -> None:
     ws.freeze_panes = "A2"
 
 
-def roster_xlsx_bytes(problem_or_team: Problem | Team, roster: Roster, coverage_frame: pd.DataFrame) -> bytes:
-    """A workbook: 'Roster' (agents × local days, times in each agent's zone), 'Coverage', 'Shifts'.
+def roster_xlsx_bytes(
+    problem_or_team: Problem | Team,
+    roster: Roster,
+    coverage_frame: pd.DataFrame,
+    days: list[QueueDay] | None = None,
+) -> bytes:
+    """A workbook: 'Roster' (agents × local days, times and queue stretches in each agent's zone),
+    'Coverage by day' (when `days` are given), 'Coverage' (per interval) and 'Shifts'.
 
     Args:
         problem_or_team: the problem (days of time off are then marked) or just the team.
         roster: the roster to show.
-        coverage_frame: per queue and interval `ds`, `required`, `scheduled`, `short`, `over`
-            (as `scheduler.roster.report.coverage_frame` gives).
+        coverage_frame: per queue and interval `ds`, `need`, `on_queue`, `blended`, `shortfall` and
+            `service_level` (as `scheduler.roster.report.coverage_frame` gives).
+        days: per queue and local day, as `RosterSummary.days` gives.
     """
     problem = problem_or_team if isinstance(problem_or_team, Problem) else None
     team = problem_or_team.team if isinstance(problem_or_team, Problem) else problem_or_team
     book = Workbook()
     _roster_sheet(book.active, team, roster, problem)
+    if days is not None:
+        _days_sheet(book.create_sheet("Coverage by day"), days)
     _coverage_sheet(book.create_sheet("Coverage"), team, coverage_frame)
     _rows_sheet(book.create_sheet("Shifts"), roster, team)
     out = io.BytesIO()

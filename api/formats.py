@@ -265,6 +265,12 @@ def read_requirements(path: Path) -> pd.DataFrame:
     for column in ("required_fractional", "scheduled_needed_fractional"):
         if column in frame.columns:
             out[column] = _parse_numbers(frame, column, issues, minimum=0.0)
+    if "lead_in" in frame.columns:  # rows that carry contacts into the week (`wfm requirements --history`)
+        text = frame["lead_in"].astype(str).str.strip().str.lower()
+        issues.add_rows(
+            ~text.isin(["true", "false", "1", "0", ""]).to_numpy(), frame, "lead_in", "must be true or false"
+        )
+        out["lead_in"] = text.isin(["true", "1"]).to_numpy()
     issues.raise_if_any()
     _check_unique(out.assign(ds=out["ds"].astype("int64")), ["queue", "ds"], issues, "interval")
     issues.raise_if_any()

@@ -92,6 +92,8 @@ class ShiftRulesIn(_Strict):
     latest_start: Clock = "23:30"
     breaks: list[BreakIn] = Field(default_factory=list)
     types: list[ShiftTypeIn] = Field(default_factory=list)
+    min_queue_stretch_minutes: int = ShiftRules.min_queue_stretch_minutes
+    max_queue_changes: int = ShiftRules.max_queue_changes
 
     def to_domain(self) -> ShiftRules:
         return ShiftRules(
@@ -101,6 +103,8 @@ class ShiftRulesIn(_Strict):
             latest_start_minute=clock_to_minute(self.latest_start),
             breaks=tuple(BreakRule(**b.model_dump()) for b in self.breaks),
             types=tuple(t.to_domain() for t in self.types),
+            min_queue_stretch_minutes=self.min_queue_stretch_minutes,
+            max_queue_changes=self.max_queue_changes,
         )
 
 
@@ -124,6 +128,8 @@ class AgentShiftRulesIn(_Strict):
     latest_start: Clock | None = None
     breaks: list[BreakIn] | None = None
     types: list[ShiftTypeIn] | None = None
+    min_queue_stretch_minutes: int | None = None
+    max_queue_changes: int | None = None
 
     def over(self, team_rules: ShiftRules, agent_id: str) -> ShiftRules:
         """The team's shift rules with this agent's changes; InvalidInput naming the agent if they do not fit."""
@@ -140,6 +146,9 @@ class AgentShiftRulesIn(_Strict):
             changes["breaks"] = tuple(BreakRule(**b.model_dump()) for b in self.breaks)
         if self.types is not None:
             changes["types"] = tuple(t.to_domain() for t in self.types)
+        for name in ("min_queue_stretch_minutes", "max_queue_changes"):
+            if (value := getattr(self, name)) is not None:
+                changes[name] = value
         try:
             return replace(team_rules, **changes)
         except InvalidInput as exc:
@@ -161,8 +170,10 @@ class WeightsIn(_Strict):
     """Weights of the soft rules in objective points (`scheduler.domain.Weights`); each one left out
     keeps its default."""
 
-    objective: Literal["headcount", "service_level"] = "headcount"
+    objective: Literal["headcount", "service_level"] = "service_level"
     missed_contact: int = Field(default=Weights.missed_contact, ge=0)
+    late_contact_hour: int = Field(default=Weights.late_contact_hour, ge=0)
+    queue_change: int = Field(default=Weights.queue_change, ge=0)
     under_per_agent_interval: int = Field(default=Weights.under_per_agent_interval, ge=0)
     under_step_per_agent_interval: int = Field(default=Weights.under_step_per_agent_interval, ge=0)
     under_tiers: int = Field(default=Weights.under_tiers, ge=0)
@@ -324,6 +335,8 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
                 for b in r.breaks
             ],
             **({"types": [_type_mapping(t) for t in r.types]} if r.types else {}),
+            "min_queue_stretch_minutes": r.min_queue_stretch_minutes,
+            "max_queue_changes": r.max_queue_changes,
         }
 
     def all_rules(r: ShiftRules) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.service.codec import frame_from_blob, frame_records, frame_to_blob, shift_to_dict
+from api.service.codec import frame_from_blob, frame_records, frame_to_blob, json_ready, shift_to_dict
 from api.service.db import (
     DatasetRow,
     JobRow,
@@ -317,7 +317,7 @@ def fail(sessions: sessionmaker[Session], job_id: str, error: dict[str, Any]) ->
 def roster_report(problem: Problem, roster: Roster) -> dict[str, Any]:
     """What a roster version stores besides the solve's figures: summary, coverage and shifts, as JSON."""
     return {
-        "summary": asdict(summarize(problem, roster)),
+        "summary": json_ready(asdict(summarize(problem, roster))),
         "coverage": frame_records(coverage_frame(problem, roster)),
         "shifts": [shift_to_dict(s) for s in roster.shifts],
     }

@@ -276,12 +276,12 @@ def test_team_weights_round_trip_and_bad_ones_are_named(tmp_path: Path) -> None:
     from api.schemas import team_from_mapping, team_to_mapping
 
     text = AGENT_RULES_TEAM.replace(
-        "agents:", "weights: {objective: service_level, isolated_day_off: 0}\nagents:"
+        "agents:", "weights: {objective: headcount, isolated_day_off: 0}\nagents:"
     )
     team = read_team(write(tmp_path, "team.yaml", text))
-    assert (team.weights.objective, team.weights.isolated_day_off) == ("service_level", 0)
+    assert (team.weights.objective, team.weights.isolated_day_off) == ("headcount", 0)
     assert team.weights.under_per_agent_interval == 100  # left out: the default
-    assert team_to_mapping(team)["weights"] == {"objective": "service_level", "isolated_day_off": 0}
+    assert team_to_mapping(team)["weights"] == {"objective": "headcount", "isolated_day_off": 0}
     assert team_from_mapping(team_to_mapping(team)) == team
     for bad, column in [
         ("isolated_dayoff: 1", "weights.isolated_dayoff"),
