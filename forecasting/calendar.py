@@ -71,15 +71,28 @@ def _zone_tab_text() -> str:
 
 
 @lru_cache(maxsize=1)
-def _zone_countries() -> dict[str, str]:
-    countries: dict[str, str] = {}
+def _zone_table() -> tuple[tuple[str, str], ...]:
+    """(country code, zone) rows of zone.tab, in its order: by country, most populous zone first
+    where geography allows."""
+    rows: list[tuple[str, str]] = []
     for line in _zone_tab_text().splitlines():
         if line.startswith("#") or not line.strip():
             continue
         parts = line.split("\t")
         if len(parts) >= 3:
-            countries[parts[2]] = parts[0]
-    return countries
+            rows.append((parts[0], parts[2]))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def _zone_countries() -> dict[str, str]:
+    return {tz: country for country, tz in _zone_table()}
+
+
+def zones_of_country(country: str) -> tuple[str, ...]:
+    """The IANA zones of an ISO country code, in zone.tab's order ('GB' → ('Europe/London',))."""
+    code = country.upper()
+    return tuple(tz for cc, tz in _zone_table() if cc == code)
 
 
 def country_of_zone(tz: str) -> str | None:
