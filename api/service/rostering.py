@@ -14,7 +14,16 @@ from api.schemas import team_from_mapping
 from api.service.codec import availability_entries, roster_from_dicts
 from common.errors import InvalidInput
 from common.timegrid import PlanningWeek, wall_to_utc, zone
-from scheduler import Change, Problem, Roster, Shift, Team, requirements_to_arrays, roster_changes
+from scheduler import (
+    Change,
+    Problem,
+    Roster,
+    Shift,
+    Team,
+    planning_week,
+    requirements_to_arrays,
+    roster_changes,
+)
 
 DAYS_PER_WEEK = 7
 
@@ -31,7 +40,7 @@ def build_problem(params: dict[str, Any], requirements: pd.DataFrame) -> Problem
     """
     team = team_from_mapping(params["team"])
     first_day = date.fromisoformat(params["first_day"])
-    week = PlanningWeek(first_day, team.tz, team.interval_minutes)
+    week = planning_week(team, first_day)
     required = requirements_to_arrays(requirements, team, week)
     previous = None
     if params.get("previous_shifts"):

@@ -13,7 +13,6 @@ from api.service.codec import availability_entries, roster_from_dicts
 from api.service.db import ScenarioRow, as_utc, utcnow
 from api.service.schemas import ScenarioBrief, ScenarioOut
 from common.errors import InvalidInput
-from common.timegrid import PlanningWeek
 from scheduler import (
     DEPTHS,
     BasePlan,
@@ -23,6 +22,7 @@ from scheduler import (
     apply,
     forecast_from_requirements,
     pay_from_mapping,
+    planning_week,
     scenario_from_mapping,
     sweep,
 )
@@ -36,7 +36,7 @@ def build_plan(params: dict[str, Any], base_frame: pd.DataFrame) -> BasePlan:
     """
     team = team_from_mapping(params["team"])
     first_day = date.fromisoformat(params["first_day"])
-    week = PlanningWeek(first_day, team.tz, team.interval_minutes)
+    week = planning_week(team, first_day)
     forecast = (
         base_frame if params["base_kind"] == "forecast" else forecast_from_requirements(base_frame, team)
     )
