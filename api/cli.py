@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import Progress as Bar
 from rich.progress import TextColumn, TimeElapsedColumn
 
-from api import cli_curtois, cli_forecast, cli_import, cli_scenarios, cli_service, cli_staffing
+from api import cli_curtois, cli_forecast, cli_import, cli_scenarios, cli_service, cli_staffing, cli_team
 from common.errors import WfmError
 from scheduler import AvailabilityEntry
 
@@ -261,6 +261,7 @@ cli_curtois.register(app)
 cli_service.register(app)
 cli_scenarios.register(app)
 cli_import.register(app)
+cli_team.register(app)
 
 
 def main() -> None:

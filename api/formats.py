@@ -8,7 +8,6 @@ numbered as a spreadsheet shows them: the header is row 1.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -17,10 +16,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from api.history import HISTORY_GRID_MINUTES, add_up_per_interval, iso_text, off_grid
-from api.schemas import minute_to_clock, team_from_mapping
+from api.schemas import minute_to_clock
+from api.team_file import load_mapping, team_from_file_mapping
 from api.xlsx import read_sheet_frame, sheet_label
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import MINUTES_PER_DAY, zone
@@ -79,7 +78,7 @@ class _Issues:
             raise InvalidInput(self.items[:MAX_ISSUES])
 
 
-def _read_table(path: Path, sheet: str | None = None) -> tuple[str, pd.DataFrame]:
+def read_table(path: Path, sheet: str | None = None) -> tuple[str, pd.DataFrame]:
     """A CSV, XLSX or Parquet file as a frame of strings (blank cells as ''), and the name its issues
     give the file (an XLSX file's names the sheet read, `sheet` or its only one)."""
     if not path.is_file():
@@ -229,7 +228,7 @@ def read_history(
             15-minute interval of that grid and each queue, region and `ds` may appear once.
         interval_minutes: the interval length `aggregate` adds up to.
     """
-    label, frame = _read_table(path)
+    label, frame = read_table(path)
     issues = _Issues(label)
     _require_columns(frame, ("ds", "queue", "y"), issues)
     if "region" not in frame.columns:
@@ -266,7 +265,7 @@ def read_history(
 
 def read_forecast(path: Path) -> pd.DataFrame:
     """The forecast contract: queue, region, ds (UTC), mean, quantile columns, aht_s."""
-    label, frame = _read_table(path)
+    label, frame = read_table(path)
     issues = _Issues(label)
     _require_columns(frame, ("queue", "region", "ds", "mean"), issues)
     if "aht_s" not in frame.columns:
@@ -287,7 +286,7 @@ def read_forecast(path: Path) -> pd.DataFrame:
 
 def read_requirements(path: Path) -> pd.DataFrame:
     """The requirements contract: queue, ds (UTC), volume, aht_s, required, scheduled_needed."""
-    label, frame = _read_table(path)
+    label, frame = read_table(path)
     issues = _Issues(label)
     _require_columns(frame, REQUIREMENTS_COLUMNS, issues)
     out = pd.DataFrame({"queue": frame["queue"]})
@@ -432,7 +431,7 @@ def read_availability(path: Path, team: Team, sheet: str | None = None) -> tuple
     vacation, holiday, leave, pto, sick: time off), optional `note`. A row with a range or
     several weekdays gives one entry per day. `sheet` names the XLSX sheet to read.
     """
-    label, frame = _read_table(path, sheet)
+    label, frame = read_table(path, sheet)
     issues = _Issues(label)
     frame.columns = [_header_key(c) for c in frame.columns]
     agent_column = next((c for c in AGENT_COLUMNS if c in frame.columns), None)
@@ -534,25 +533,10 @@ def _availability_row(
     ]
 
 
-def _load_mapping(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise InvalidInput([InputIssue("file not found", str(path))])
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InvalidInput([InputIssue(f"cannot parse the file: {exc}", str(path))]) from exc
-    if not isinstance(data, dict):
-        raise InvalidInput(
-            [InputIssue("the file must hold a mapping (keys and values) at the top", str(path))]
-        )
-    return data
-
-
 def read_team(path: Path) -> Team:
-    """A team from YAML or JSON (schema: `api.schemas.TeamIn`)."""
+    """A team from YAML or JSON (schema: `api.schemas.TeamIn`; unquoted times of day accepted)."""
     try:
-        return team_from_mapping(_load_mapping(path))
+        return team_from_file_mapping(load_mapping(path))
     except InvalidInput as exc:
         raise exc.located(str(path)) from exc
 
@@ -642,7 +626,7 @@ def _shift_type_of(team: Team, shift: Shift) -> str:
 
 def read_roster(path: Path, team: Team) -> Roster:
     """A roster from the roster contract CSV (e.g. last week's, for rules across the week boundary)."""
-    label, frame = _read_table(path)
+    label, frame = read_table(path)
     issues = _Issues(label)
     _require_columns(frame, ROSTER_COLUMNS, issues)
     start = _parse_instants(frame, "start_utc", issues)
@@ -741,7 +725,7 @@ def read_shift_cover(
     Columns: date, shift_type, required, and optional under_weight and over_weight (points per
     agent missing or extra; blank: 100 and 1).
     """
-    label, frame = _read_table(path, sheet)
+    label, frame = read_table(path, sheet)
     issues = _Issues(label)
     _require_columns(frame, ("date", "shift_type", "required"), issues)
     types = {t.name for a in team.agents for t in team.shift_rules_of(a).types}
@@ -784,7 +768,7 @@ def read_shift_requests(
 
     Columns: agent_id, date, shift_type, wish (`work` or `off`), weight (points when not granted).
     """
-    label, frame = _read_table(path, sheet)
+    label, frame = read_table(path, sheet)
     issues = _Issues(label)
     _require_columns(frame, ("agent_id", "date", "shift_type", "wish", "weight"), issues)
     agents = {a.id: a for a in team.agents}
