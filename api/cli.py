@@ -104,6 +104,10 @@ def roster_command(
     xlsx: Annotated[
         Path | None, typer.Option(help="also write an Excel workbook (roster grid, coverage)")
     ] = None,
+    ics: Annotated[
+        Path | None,
+        typer.Option(help="also write one iCalendar file per agent into this folder (with time off)"),
+    ] = None,
     published: Annotated[
         Path | None, typer.Option(help="re-roster: this week's published roster CSV, kept where possible")
     ] = None,
@@ -163,6 +167,13 @@ def roster_command(
             shift_requests=wishes,
         )
         lines = _solve_and_write(problem, out, time_limit, xlsx)
+        if ics is not None:
+            from api.exports import calendar_files
+            from api.formats import write_bytes
+
+            for name, data in calendar_files(read_roster(out, the_team), the_team, entries).items():
+                write_bytes(ics / name, data)
+            lines.append(f"calendars: {len(the_team.agents)} files in {ics}/")
     except WfmError as exc:
         raise _fail(exc) from exc
     typer.echo("\n".join(lines))
