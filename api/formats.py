@@ -23,6 +23,7 @@ from api.team_file import load_mapping, team_from_file_mapping
 from api.xlsx import read_sheet_frame, sheet_label
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import MINUTES_PER_DAY, zone
+from forecasting.calendar import HolidayChange
 from scheduler import (
     AVAILABILITY_KINDS,
     REQUIREMENT_COLUMNS,
@@ -531,6 +532,43 @@ def _availability_row(
         )
         for on_date, weekday in days
     ]
+
+
+def read_holiday_changes(path: Path) -> tuple[HolidayChange, ...]:
+    """Days to add to or remove from the regions' public holidays (CSV or XLSX), all rows or none.
+
+    Columns: date (YYYY-MM-DD), optional action (add, the default, or remove), name, and region
+    (an IANA zone; blank: every region).
+    """
+    label, frame = read_table(path)
+    issues = _Issues(label)
+    frame.columns = [_header_key(c) for c in frame.columns]
+    _require_columns(frame, ("date",), issues)
+    for column in ("action", "name", "region"):
+        if column not in frame.columns:
+            frame[column] = ""
+    out: list[HolidayChange] = []
+    for pos, row in enumerate(frame.to_dict("records")):
+        number = pos + FIRST_DATA_ROW
+        try:
+            day = date.fromisoformat(str(row["date"]))
+        except ValueError:
+            issues.add("not a date; write it as YYYY-MM-DD", number, "date", row["date"])
+            continue
+        action = str(row["action"]).lower() or "add"
+        if action not in ("add", "remove"):
+            issues.add("action must be add or remove", number, "action", row["action"])
+            continue
+        region = str(row["region"]) or None
+        if region is not None:
+            try:
+                region = zone(region).key
+            except InvalidInput:
+                issues.add("unknown time zone; use an IANA name", number, "region", region)
+                continue
+        out.append(HolidayChange(day, action, str(row["name"]), region))  # type: ignore[arg-type]  # checked
+    issues.raise_if_any()
+    return tuple(out)
 
 
 def read_team(path: Path) -> Team:

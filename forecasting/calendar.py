@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -117,3 +118,38 @@ def public_holidays(country: str | None, first: date, last: date) -> dict[date, 
         return {}
     table = _holiday_table(country.upper(), first.year, last.year)
     return {day: name for day, name in table if first <= day <= last}
+
+
+HolidayAction = Literal["add", "remove"]
+
+
+@dataclass(frozen=True)
+class HolidayChange:
+    """A user's change to a region's public holidays: a day added (a local holiday) or removed.
+
+    `region` None: every region. The day is on the region's own calendar.
+    """
+
+    day: date
+    action: HolidayAction = "add"
+    name: str = ""
+    region: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.action not in ("add", "remove"):
+            raise InvalidInput(f"holiday {self.day}: action {self.action!r} must be 'add' or 'remove'")
+
+
+def region_holidays(
+    region: str, first: date, last: date, *, country: str | None, changes: Sequence[HolidayChange] = ()
+) -> dict[date, str]:
+    """The holidays a region's forecast uses between `first` and `last`: its country's, as changed."""
+    table = public_holidays(country, first, last)
+    for change in changes:
+        if change.region not in (None, region) or not first <= change.day <= last:
+            continue
+        if change.action == "add":
+            table[change.day] = change.name or "holiday"
+        else:
+            table.pop(change.day, None)
+    return dict(sorted(table.items()))
