@@ -93,7 +93,8 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[str, pd.DataFrame]
             name, frame = read_sheet_frame(path, sheet)
             label = sheet_label(str(path), name)
         elif suffix == ".parquet":
-            frame = pd.read_parquet(path).astype(str).replace({"NaT": "", "nan": "", "None": ""})
+            raw = pd.read_parquet(path)
+            frame = raw.astype(str).where(raw.notna(), "")  # missing values as blank cells
         else:
             raise InvalidInput([InputIssue("unknown file type; use .csv, .xlsx or .parquet", str(path))])
     except InvalidInput:

@@ -468,3 +468,20 @@ def test_hr_workbook_sheet_is_chosen_by_name_and_named_in_errors(tmp_path: Path)
     book.save(path)
     (entry,) = read_availability(path, team, sheet="Time off")
     assert (entry.agent_id, entry.on_date, entry.kind) == (team.agents[0].id, date(2026, 12, 9), "time_off")
+
+
+def test_a_parquet_history_reads_on_a_fresh_install(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "ds": pd.to_datetime(["2026-03-02T09:00:00Z", "2026-03-02T09:15:00Z"], utc=True),
+            "queue": ["chat", "chat"],
+            "y": [3, 4],
+            "region": ["Europe/London", None],
+            "aht_s": [300.0, None],
+        }
+    )
+    path = tmp_path / "history.parquet"
+    frame.to_parquet(path)  # pyarrow, a dependency of the project
+    read = read_history(path, default_region="America/Phoenix")
+    assert sorted(read["y"]) == [3.0, 4.0]
+    assert set(read["region"]) == {"Europe/London", "America/Phoenix"}
