@@ -124,7 +124,8 @@ def _open_sheet(path: Path, sheet: str | None, file: str) -> tuple[Any, Any, str
             raise _refuse(
                 file,
                 f"the workbook has {len(names)} sheets ({', '.join(repr(n) for n in names)}); "
-                "name the one to read (--sheet, or ?sheet= in the API)",
+                "name the one to read (--sheet NAME in `wfm import` and `wfm team init`, ?sheet= in the "
+                "API) or keep only that sheet in the file",
             )
         sheet = names[0]
     match = next((n for n in names if n == sheet), None) or next(
