@@ -12,7 +12,18 @@ from api.service.db import make_engine, session_factory, transaction, upgrade
 from api.service.deps import AppState
 from api.service.errors import install_handlers
 from api.service.jobs import JobRunner
-from api.service.routes import availability, health, jobs, planning, rosters, scenarios, teams, tokens, web
+from api.service.routes import (
+    availability,
+    health,
+    jobs,
+    page,
+    planning,
+    rosters,
+    scenarios,
+    teams,
+    tokens,
+    web,
+)
 from api.service.settings import Settings
 from api.service.storage import fail_interrupted_jobs
 
@@ -51,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_handlers(app)
     app.include_router(health.router)
-    for module in (tokens, teams, availability, planning, jobs, rosters, scenarios):
+    for module in (tokens, teams, availability, planning, jobs, rosters, page, scenarios):
         app.include_router(module.router, prefix=API_PREFIX)
     web.install(app)
     return app
