@@ -201,7 +201,7 @@ def _csv_header(path: Path, file: str) -> list[str]:
     """The CSV's header row (read by the csv module: no need to parse a block to learn the names)."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as text:
-            return [name.strip() for name in next(csv.reader(text), [])]
+            return list(next(csv.reader(text), []))  # as written: pandas selects the columns by these names
     except UnicodeDecodeError as exc:
         raise InvalidInput([InputIssue("the export is not UTF-8 text; save it as CSV UTF-8", file)]) from exc
     except (OSError, csv.Error) as exc:

@@ -255,3 +255,10 @@ def test_a_country_with_several_zones_warns(tmp_path: Path) -> None:
 def test_an_unknown_preset_lists_the_known_ones(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", ["a"], [["b"]])
     assert "zendesk, freshdesk, intercom, salesforce, hubspot" in str(_fails(path, preset="kayako"))
+
+
+def test_headers_with_stray_spaces_and_a_bom_are_matched(tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    path.write_bytes("\ufeffId , Created at ,Via\n1,2026-03-02T09:00:00Z,Email\n".encode())
+    frame, _ = import_tickets(path, TicketOptions(team_tz="UTC", preset="zendesk"))
+    assert frame["y"].tolist() == [1]
