@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as Bar
 
-from api import cli_curtois, cli_forecast, cli_scenarios, cli_service, cli_staffing
+from api import cli_curtois, cli_forecast, cli_import, cli_scenarios, cli_service, cli_staffing, cli_team
 from common.errors import WfmError
 from scheduler import AvailabilityEntry
 
@@ -124,6 +124,10 @@ def roster_command(
             help="also write the lead's report (Markdown): service by queue and day, shortfall, hours"
         ),
     ] = None,
+    ics: Annotated[
+        Path | None,
+        typer.Option(help="also write one iCalendar file per agent into this folder (with time off)"),
+    ] = None,
     published: Annotated[
         Path | None, typer.Option(help="re-roster: this week's published roster CSV, kept where possible")
     ] = None,
@@ -186,6 +190,13 @@ def roster_command(
         lines = _solve_and_write(
             problem, out, time_limit, xlsx, report, f"{the_team.name}, week of {the_week.first_day}"
         )
+        if ics is not None:
+            from api.exports import calendar_files
+            from api.formats import write_bytes
+
+            for name, data in calendar_files(read_roster(out, the_team), the_team, entries).items():
+                write_bytes(ics / name, data)
+            lines.append(f"calendars: {len(the_team.agents)} files in {ics}/")
     except WfmError as exc:
         raise _fail(exc) from exc
     typer.echo("\n".join(lines))
@@ -304,6 +315,8 @@ cli_staffing.register(app)
 cli_curtois.register(app)
 cli_service.register(app)
 cli_scenarios.register(app)
+cli_import.register(app)
+cli_team.register(app)
 
 
 def main() -> None:

@@ -6,8 +6,11 @@ Pure functions from domain values to bytes, shared by the service and the CLI.
 from __future__ import annotations
 
 import io
+import re
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from icalendar import Calendar, Event
@@ -18,8 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.formats import ROSTER_COLUMNS, roster_rows
-from common.timegrid import zone
-from scheduler import Agent, Problem, QueueDay, Roster, Shift, Team
+from common.timegrid import MINUTES_PER_DAY, zone
+from scheduler import Agent, AvailabilityEntry, Problem, QueueDay, Roster, Shift, Team
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -221,8 +224,16 @@ def roster_xlsx_bytes(
     return out.getvalue()
 
 
-def agent_ics_bytes(roster: Roster, team: Team, agent_id: str, *, stamp: datetime | None = None) -> bytes:
-    """One iCalendar file of an agent's shifts, times in the agent's zone (with its VTIMEZONE).
+def agent_ics_bytes(
+    roster: Roster,
+    team: Team,
+    agent_id: str,
+    *,
+    stamp: datetime | None = None,
+    availability: Iterable[AvailabilityEntry] = (),
+) -> bytes:
+    """One iCalendar file of an agent's shifts, times in the agent's zone (with its VTIMEZONE), and
+    the agent's dated time off from `availability` (a whole day as an all-day event).
 
     Raises:
         InvalidInput: the agent is not in the team.
@@ -251,5 +262,41 @@ def agent_ics_bytes(roster: Roster, team: Team, agent_id: str, *, stamp: datetim
         ]
         event.add("description", "\n".join(lines))
         cal.add_component(event)
+    for entry in availability:
+        if entry.agent_id == agent.id and entry.kind == "time_off" and entry.on_date is not None:
+            cal.add_component(_time_off_event(entry, entry.on_date, tz, slug, stamp))
     cal.add_missing_timezones()
     return bytes(cal.to_ical())
+
+
+def _time_off_event(entry: AvailabilityEntry, day: date, tz: ZoneInfo, slug: str, stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", f"{slug}-{entry.agent_id}-off-{day.isoformat()}-{entry.start_minute}@wfm-optimizer")
+    event.add("dtstamp", stamp)
+    if entry.start_minute == 0 and entry.end_minute == MINUTES_PER_DAY:
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+    else:
+        midnight = datetime.combine(day, time(0))
+        event.add("dtstart", (midnight + timedelta(minutes=entry.start_minute)).replace(tzinfo=tz))
+        event.add("dtend", (midnight + timedelta(minutes=entry.end_minute)).replace(tzinfo=tz))
+    event.add("summary", "Time off" + (f": {entry.note}" if entry.note else ""))
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+_UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def calendar_files(
+    roster: Roster, team: Team, availability: Iterable[AvailabilityEntry] = ()
+) -> dict[str, bytes]:
+    """One iCalendar file per agent of the team, by a file name made safe from the agent's id."""
+    entries = tuple(availability)
+    stamp = datetime.now(UTC)
+    return {
+        f"{_UNSAFE_FILE_CHARS.sub('_', a.id)}.ics": agent_ics_bytes(
+            roster, team, a.id, stamp=stamp, availability=entries
+        )
+        for a in team.agents
+    }

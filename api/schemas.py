@@ -6,7 +6,7 @@ import re
 from dataclasses import asdict, replace
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import MINUTES_PER_DAY
@@ -66,7 +66,17 @@ def _clock_text(value: str) -> str:
     return value
 
 
-Clock = Annotated[str, AfterValidator(_clock_text)]  # a local time of day, "HH:MM"
+def _not_a_number(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(
+            f"{value} is a number, not a time of day: YAML 1.1 reads an unquoted 15:00 as 900 "
+            "(minutes and seconds); write the time in quotes, '15:00'"
+        )
+    return value
+
+
+# a local time of day, "HH:MM"
+Clock = Annotated[str, BeforeValidator(_not_a_number), AfterValidator(_clock_text)]
 
 
 class ShiftTypeIn(_Strict):

@@ -56,4 +56,12 @@ def parse_upload(data: bytes, name: str, reader: Callable[[Path], T], allowed: t
         try:
             return reader(path)
         except InvalidInput as exc:
-            raise exc.located(name) from exc
+            # name the upload, not the temporary file; keep what follows the name (an XLSX sheet)
+            raise InvalidInput(
+                [
+                    i.located(
+                        name + i.file[len(str(path)) :] if i.file and i.file.startswith(str(path)) else name
+                    )
+                    for i in exc.issues
+                ]
+            ) from exc

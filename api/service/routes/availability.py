@@ -31,13 +31,16 @@ def post_import(
         Literal["merge", "replace"],
         Query(description="merge: add the file's new rows; replace: the file becomes the whole availability"),
     ] = "merge",
+    sheet: Annotated[str | None, Query(max_length=200, description="the XLSX sheet to read")] = None,
 ) -> ImportReport:
     """Import availability, unavailability and time off; a bad file stores nothing and lists every bad row."""
     row = visible_team(session, principal, team_id, "import_availability")
     team = team_of(session, row)
     data = read_upload(file, state.settings.max_upload_bytes)
     name = upload_name(file)
-    entries = parse_upload(data, name, lambda path: read_availability(path, team), (".csv", ".xlsx"))
+    entries = parse_upload(
+        data, name, lambda path: read_availability(path, team, sheet=sheet), (".csv", ".xlsx")
+    )
     report = import_availability(
         session,
         team_id,

@@ -9,11 +9,12 @@ from fastapi import APIRouter, File, Query, UploadFile, status
 from fastapi.responses import Response
 
 from api.formats import read_history, read_requirements
+from api.importers.tickets import import_tickets
 from api.service.codec import frame_records
 from api.service.db import DatasetRow, as_utc, utcnow
 from api.service.deps import PrincipalDep, SessionDep, StateDep
 from api.service.routes.teams import visible_team
-from api.service.schemas import DatasetOut, DatasetRows, ForecastCreate, RequirementsCreate
+from api.service.schemas import DatasetOut, DatasetRows, ForecastCreate, RequirementsCreate, TicketExportQuery
 from api.service.storage import dataset_frame, dataset_row, datasets_of, save_dataset, team_of
 from api.service.uploads import parse_upload, read_upload, upload_name
 from common.errors import InputIssue, InvalidInput
@@ -25,6 +26,9 @@ router = APIRouter(tags=["planning"])
 _INVALID: dict[int | str, dict[str, Any]] = {
     422: {"description": "invalid input: the body says what and where"}
 }
+
+
+HISTORY_ORDER = ["ds", "queue", "y", "region", "aht_s"]  # the columns as read_history gives them
 
 
 def _out(row: DatasetRow) -> DatasetOut:
@@ -55,6 +59,9 @@ def post_history(
     assume_tz: Annotated[
         str | None, Query(description="zone of timestamps written without an offset")
     ] = None,
+    aggregate: Annotated[
+        bool, Query(description="add the rows up per interval of the team's grid (a row per contact)")
+    ] = False,
 ) -> DatasetOut:
     """Store a contact history; the whole file is checked first."""
     row = visible_team(session, principal, team_id, "plan")
@@ -64,11 +71,52 @@ def post_history(
     frame = parse_upload(
         data,
         name,
-        lambda path: read_history(path, default_region=team.tz, assume_tz=assume_tz),
+        lambda path: read_history(
+            path,
+            default_region=team.tz,
+            assume_tz=assume_tz,
+            aggregate=aggregate,
+            interval_minutes=team.interval_minutes,
+        ),
         (".csv", ".parquet"),
     )
     meta = {"file": name, "queues": sorted(frame["queue"].unique()), **_span(frame["ds"])}
     stored = save_dataset(session, team_id, "history", frame, meta, None)
+    session.commit()
+    return _out(stored)
+
+
+@router.post("/teams/{team_id}/history/tickets", status_code=status.HTTP_201_CREATED, responses=_INVALID)
+def post_ticket_export(
+    team_id: str,
+    file: Annotated[UploadFile, File(description="a helpdesk export, CSV (UTF-8) or XLSX: a row per ticket")],
+    session: SessionDep,
+    principal: PrincipalDep,
+    state: StateDep,
+    options: Annotated[TicketExportQuery, Query()],
+) -> DatasetOut:
+    """Store the history counted from a helpdesk export (`wfm import tickets`); `meta.report` says
+    which rows were kept and dropped, and why. A bad export stores nothing."""
+    row = visible_team(session, principal, team_id, "plan")
+    team = team_of(session, row)
+    name = upload_name(file)
+    data = read_upload(file, state.settings.max_upload_bytes)
+    frame, report = parse_upload(
+        data, name, lambda path: import_tickets(path, options.to_options(team)), (".csv", ".xlsx")
+    )
+    meta = {
+        "file": name,
+        "queues": sorted(frame["queue"].unique()),
+        **_span(frame["ds"]),
+        "report": {
+            "rows_read": report.rows_read,
+            "kept": report.kept,
+            "dropped": {reason: count for reason, (count, _) in report.dropped.items()},
+            "columns": report.columns,
+            "warnings": report.warnings,
+        },
+    }
+    stored = save_dataset(session, team_id, "history", frame[HISTORY_ORDER], meta, None)
     session.commit()
     return _out(stored)
 
