@@ -13,7 +13,8 @@ For each instance (`roster_instances.py`; the demo week with its history's email
   time not counted) and as it is counted now (fractional agents short of the fractional need, the
   blended time counted); the expected service level per queue for the week;
 - the queue-days below their service-level target where, in an interval with contacts and nobody
-  on the queue, an agent skilled for it was at work on a queue with more agents than it needed:
+  on the queue, an agent skilled for it was at work on a queue with more agents than it needed and
+  could have been on it within the queue-block rules (stretches of an hour, two changes a shift):
   the target is none.
 
 Targets (issue 22): the required agent-hours shown within 10 % of the fractional need; the
@@ -32,9 +33,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from benchmarks.roster_instances import Instance, all_instances
-from scheduler.roster.problem import Problem
+from scheduler.domain import Roster, Shift
+from scheduler.roster.problem import Problem, skill_group
 from scheduler.roster.report import Measured, measure, queue_days, summarize
 from scheduler.roster.solve import SolveSettings, solve
+from scheduler.roster.stretches import best_stretches, min_stretch_intervals
 from scheduler.staffing.erlang import traffic_erlangs
 
 
@@ -68,15 +71,45 @@ def handle_hours(p: Problem) -> float:
     return total
 
 
-def idle_while_short(p: Problem, m: Measured) -> int:
+def could_move(p: Problem, shift: Shift, t: int, queue: str) -> bool:
+    """Whether the agent of `shift` could be on `queue` in interval `t` with queue stretches that
+    keep the block rules (their other intervals on any of their queues)."""
+    step = p.week.grid.interval_minutes
+    first = round((shift.start_utc - p.week.grid.start_utc).total_seconds() / 60 / step)
+    length = round(shift.hours * 60 / step)
+    if not 0 <= t - first < length:
+        return False
+    agent = p.team.agent(shift.agent_id)
+    skills = sorted(skill_group(p, agent))
+    values = np.zeros((1, length, len(skills)))
+    values[0, t - first, skills.index(queue)] = 1.0
+    on_break = np.zeros((1, length), dtype=bool)
+    for b in shift.breaks:
+        lo = round((b.start_utc - shift.start_utc).total_seconds() / 60 / step)
+        on_break[0, lo : lo + round((b.end_utc - b.start_utc).total_seconds() / 60 / step)] = True
+    if on_break[0, t - first]:
+        return False
+    rules = p.team.shift_rules_of(agent)
+    found = best_stretches(
+        values,
+        on_break,
+        np.array([length]),
+        min_stretch_intervals(rules.min_queue_stretch_minutes, step),
+        rules.max_queue_changes,
+    )
+    return bool(found.value[0] >= 1.0)
+
+
+def idle_while_short(p: Problem, m: Measured, roster: Roster) -> int:
     """Queue-days below target with an interval where the queue has contacts and nobody on it while
-    an agent skilled for it works a queue that has more agents than it needs."""
+    an agent skilled for it works a queue that has more agents than it needs, and could be moved
+    there within the queue-block rules."""
     days = np.asarray(p.week.grid.starts().tz_convert(p.team.tz).date)
-    groups = list(m.demand.groups)
     over = {
-        d.index: (o.agents + o.blended_agents) > np.ceil(d.need - 1e-9)
+        d.queue.name: (o.agents + o.blended_agents) > np.ceil(d.need - 1e-9)
         for d, o in zip(m.demand.queues, m.outcome.queues, strict=True)
     }
+    grid = p.week.grid
     count = 0
     for qd in queue_days(p, m):
         if qd.service_level is None or qd.service_level >= qd.target:
@@ -84,14 +117,27 @@ def idle_while_short(p: Problem, m: Measured) -> int:
         d = next(x for x in m.demand.queues if x.queue.name == qd.queue)
         o = m.outcome.queues[d.index]
         empty = (days == qd.day) & (o.agents == 0) & (d.volume > 0 if d.volume is not None else d.need > 0)
-        spare = np.zeros(empty.size, dtype=bool)
-        for g, group in enumerate(groups):
-            if qd.queue not in group:
-                continue
-            for other in m.demand.queues:
-                if other.index != d.index and other.queue.name in group:
-                    spare |= (m.on[:, g, other.index] > 0) & over[other.index]
-        count += int(np.any(empty & spare))
+        found = False
+        for t in np.flatnonzero(empty):
+            at = grid.start_of(int(t))
+            for shift in roster.shifts:
+                if (
+                    not shift.start_utc <= at < shift.end_utc
+                    or qd.queue not in p.team.agent(shift.agent_id).skills
+                ):
+                    continue
+                here = next((w.queue for w in shift.queue_spans() if w.start_utc <= at < w.end_utc), None)
+                if (
+                    here is not None
+                    and here != qd.queue
+                    and over[here][t]
+                    and could_move(p, shift, int(t), qd.queue)
+                ):
+                    found = True
+                    break
+            if found:
+                break
+        count += int(found)
     return count
 
 
@@ -125,7 +171,7 @@ def figures(inst: Instance, time_limit_s: float) -> Figures:
         sum(float(o.short_agents.sum()) for o in m.outcome.queues) * hours,
         summary.understaffed_agent_hours,
         summary.service_level_by_queue,
-        idle_while_short(p, m),
+        idle_while_short(p, m, roster),
     )
 
 

@@ -193,6 +193,8 @@ def solve(
         workers = 1 if budget.deterministic else _cores(settings)
         if polish(team, left_s, settings.seed, workers, budget.work_units) or budget.deterministic:
             report(team.points())
+    for agent in team.agents:  # the queue stretches again, each against the final roster
+        team.requeue(agent)
     bound = relaxation.bound() if relaxation is not None else float("-inf")
     result = _result(p, team, bound, budget)
     if on_progress is not None:
