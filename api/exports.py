@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.formats import ROSTER_COLUMNS, roster_rows
-from common.timegrid import MINUTES_PER_DAY, zone
+from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, zone
 from scheduler import Agent, AvailabilityEntry, Problem, QueueDay, Roster, Shift, Team
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -31,7 +31,6 @@ _TIME_OFF_FILL = PatternFill("solid", fgColor="FFF2CC")
 _SHORT_FILL = PatternFill("solid", fgColor="F8CBAD")
 _THIN = Side(style="thin", color="BFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_DAYS_PER_WEEK = 7
 
 
 def roster_csv_bytes(roster: Roster, team: Team) -> bytes:
@@ -81,7 +80,7 @@ def _time_off_days(problem: Problem | None, agent: Agent, days: list[date]) -> s
 
 def _roster_sheet(ws: Worksheet, team: Team, roster: Roster, problem: Problem | None) -> None:
     days = sorted(
-        {roster.first_day + timedelta(days=i) for i in range(_DAYS_PER_WEEK)}
+        {roster.first_day + timedelta(days=i) for i in range(DAYS_PER_WEEK)}
         | {s.local_date for s in roster.shifts}
     )
     ws.title = "Roster"

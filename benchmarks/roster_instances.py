@@ -57,6 +57,9 @@ QUEUES: dict[str, QueueSpec] = {
     "email": QueueSpec(
         "email", "email", service_level=0.9, response_hours=4.0, aht_s=480.0, max_occupancy=0.9
     ),
+    "social": QueueSpec(
+        "social", "social", service_level=0.9, response_hours=1.0, aht_s=300.0, max_occupancy=0.9
+    ),
 }
 
 SHIFT_RULES = ShiftRules(
@@ -89,6 +92,8 @@ USER_REGIONS: dict[str, UserRegion] = {
     "America/New_York": UserRegion((10.5, 15.0), 0.55),
     "Europe/Berlin": UserRegion((10.0, 15.5), 0.5),
     "Asia/Manila": UserRegion((11.0, 19.0), 0.7),
+    "America/Phoenix": UserRegion((10.0, 20.0), 0.6),
+    "Europe/Dublin": UserRegion((11.0, 21.0), 0.6),
 }
 
 # skill sets cycled over the agents (then shuffled): some single-skilled, some multi-skilled
@@ -113,6 +118,8 @@ class InstanceSpec:
     note: str = ""
     # queues that serve only some user regions (e.g. a phone line for one country); others serve all zones
     queue_regions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # users write in around the clock (social queues), not only in opening hours
+    around_the_clock: bool = False
 
 
 @dataclass(frozen=True)
@@ -273,15 +280,18 @@ def queue_capacity_hours(
     return out
 
 
-def _shape(ds: pd.DatetimeIndex, tz: str, region: UserRegion, day_factors: np.ndarray) -> np.ndarray:
-    """Relative contact rate per interval of users on `tz`'s wall clock; 0 outside opening hours."""
+def _shape(
+    ds: pd.DatetimeIndex, tz: str, region: UserRegion, day_factors: np.ndarray, around_the_clock: bool = False
+) -> np.ndarray:
+    """Relative contact rate per interval of users on `tz`'s wall clock; 0 outside opening hours
+    (unless they write in around the clock: then a night's trickle)."""
     local = ds.tz_convert(tz)
     hour = np.asarray(local.hour + local.minute / 60, dtype=float)
     weekend = np.asarray(local.day_of_week) >= 5
     bumps = sum(np.exp(-0.5 * ((hour - peak) / 2.3) ** 2) for peak in region.peak_hours)
     opens = np.where(weekend, WEEKEND_HOURS[0], WEEKDAY_HOURS[0])
     closes = np.where(weekend, WEEKEND_HOURS[1], WEEKDAY_HOURS[1])
-    is_open = (hour >= opens) & (hour < closes)
+    is_open = ((hour >= opens) & (hour < closes)) | around_the_clock
     day_index = np.asarray(
         (local.normalize().tz_localize(None) - local[0].normalize().tz_localize(None)).days
     )
@@ -308,7 +318,7 @@ def _forecast(
         total = sum(region_weights[tz] for tz in regions)
         for tz in regions:
             day_factors = rng.uniform(0.9, 1.1, size=8)
-            shape = _shape(ds, tz, USER_REGIONS[tz], day_factors)
+            shape = _shape(ds, tz, USER_REGIONS[tz], day_factors, spec.around_the_clock)
             frames.append(
                 pd.DataFrame(
                     {
@@ -417,10 +427,47 @@ def sample_instance() -> Instance:
     )
 
 
+# Follow the sun: social queues open around the clock, agents in Phoenix (no DST), Manila (no
+# DST) and Dublin (leaves summer time on Sun 2026-10-25), part-timers among them; a team of 13
+# and one of 60 (the largest the engine plans for within the same time limits).
+SUN_ZONES = (("America/Phoenix", 0.5), ("Asia/Manila", 0.25), ("Europe/Dublin", 0.25))
+SUN_SPECS: tuple[InstanceSpec, ...] = (
+    InstanceSpec(
+        "sun-13-dst",
+        13,
+        "America/Phoenix",
+        date(2026, 10, 19),
+        SUN_ZONES,
+        ("chat", "social"),
+        0.9,
+        seed=13,
+        note="24/7 chat and social, agents in Phoenix, Manila and Dublin; Dublin changes clocks on Sunday",
+        around_the_clock=True,
+    ),
+    InstanceSpec(
+        "sun-60",
+        60,
+        "America/Phoenix",
+        date(2026, 10, 26),
+        SUN_ZONES,
+        ("voice", "chat", "social"),
+        0.9,
+        seed=60,
+        note="60 agents, 24/7 voice, chat and social in three zones",
+        around_the_clock=True,
+    ),
+)
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "weeks": (*(s.name for s in SPECS), "sample-14"),
+    "sun": tuple(s.name for s in SUN_SPECS),
+}
+
+
 def all_instances(names: tuple[str, ...] | None = None) -> list[Instance]:
-    """The seeded weekly instances and the sample team (or only those named), in a fixed order."""
-    wanted = names or (*(s.name for s in SPECS), "sample-14")
-    out = [weekly_instance(s) for s in SPECS if s.name in wanted]
+    """The seeded weekly instances and the sample team (or only those named, from any family), in a
+    fixed order."""
+    wanted = names or FAMILIES["weeks"]
+    out = [weekly_instance(s) for s in (*SPECS, *SUN_SPECS) if s.name in wanted]
     if "sample-14" in wanted:
         out.append(sample_instance())
     return out

@@ -67,3 +67,13 @@ class Infeasible(WfmError):
     def __init__(self, conflicts: Sequence[str]) -> None:
         self.conflicts: tuple[str, ...] = tuple(conflicts)
         super().__init__("The hard rules cannot all hold:\n" + "\n".join(f"- {c}" for c in self.conflicts))
+
+
+class TimeTooShort(Infeasible):
+    """No roster keeping every hard rule was found in the time allowed (the rules may well hold):
+    the message says how long the search would need."""
+
+    def __init__(self, reason: str, needed_s: float) -> None:
+        self.needed_s = needed_s
+        self.conflicts = (reason,)
+        WfmError.__init__(self, reason)

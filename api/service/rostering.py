@@ -13,7 +13,7 @@ import pandas as pd
 from api.schemas import team_from_mapping
 from api.service.codec import availability_entries, roster_from_dicts
 from common.errors import InvalidInput
-from common.timegrid import PlanningWeek, wall_to_utc, zone
+from common.timegrid import DAYS_PER_WEEK, PlanningWeek, wall_to_utc, zone
 from scheduler import (
     Change,
     Problem,
@@ -24,8 +24,6 @@ from scheduler import (
     requirements_to_arrays,
     roster_changes,
 )
-
-DAYS_PER_WEEK = 7
 
 
 def build_problem(params: dict[str, Any], requirements: pd.DataFrame) -> Problem:

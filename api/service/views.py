@@ -19,12 +19,11 @@ from zoneinfo import ZoneInfo
 
 from api.service.roster_checks import Conflict, roster_as_shown
 from common.errors import InvalidInput
-from common.timegrid import PlanningWeek, local_day_start_utc, zone
+from common.timegrid import DAYS_PER_WEEK, PlanningWeek, local_day_start_utc, zone
 from scheduler import Agent, AvailabilityEntry, Roster, Shift, Team, agent_calendar, entry_span_utc
 
 ZoneMode = Literal["team", "agent"]
 BLOCKED_KINDS = ("unavailable", "time_off", "absence")
-DAYS_PER_WEEK = 7
 SHORT_EPS = 1e-6  # a shortfall below this is rounding, not a missing agent
 
 

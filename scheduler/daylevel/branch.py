@@ -36,9 +36,9 @@ from scheduler.daylevel.columns import (
     solve_master_lp,
 )
 from scheduler.daylevel.instance import Instance
+from scheduler.daylevel.lagrangian import ceil_bound
 from scheduler.daylevel.master import MasterLP
 from scheduler.daylevel.pricing import DayOptions
-from scheduler.lagrangian import ceil_bound
 
 WHOLE = 1e-6  # an LP share within this of 0 or 1 counts as whole
 

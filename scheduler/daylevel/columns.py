@@ -20,11 +20,12 @@ from typing import Protocol
 from ortools.sat.python import cp_model
 
 from common.errors import Infeasible
+from scheduler.cpsat import new_solver
 from scheduler.daylevel.engine import EngineModel, engine_model
 from scheduler.daylevel.instance import Instance
+from scheduler.daylevel.lagrangian import PRICE_SCALE, REDUCED_COST_EPS, SMOOTHING, ceil_bound, mix_prices
 from scheduler.daylevel.master import MasterLP, PersistentMaster
 from scheduler.daylevel.pricing import Column, DayOptions, ScheduleDP, fits
-from scheduler.lagrangian import PRICE_SCALE, REDUCED_COST_EPS, SMOOTHING, ceil_bound, mix_prices
 from scheduler.roster.rules import HARD_RULES
 
 Roster = dict[tuple[str, int], str]  # (employee, day) -> shift type; a day not in it is off
@@ -117,10 +118,8 @@ class CpSatPricer:
             for (_, day), w in self.engine.works.items():
                 if day in allowed and None not in allowed[day]:
                     model.add(w == 1)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
+        solver = new_solver(time_limit_s)
         solver.parameters.linearization_level = 2  # measured: 1.1-1.5x faster pricing than the default
-        solver.parameters.max_time_in_seconds = max(0.01, time_limit_s)
         found = _Collector(self.engine, self.instance.horizon_days)
         status = solver.solve(model, found)
         if status == cp_model.INFEASIBLE:
@@ -378,9 +377,7 @@ def solve_restricted_master(
         for z, col in zip(pick, pool.columns, strict=True):
             same = all(hint.get((col.employee, d)) == s for d, s in enumerate(col.shifts))
             m.add_hint(z, same)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
-    solver.parameters.num_workers = workers
+    solver = new_solver(max(0.1, time_limit_s), workers=workers)
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-DAYS_PER_WEEK = 7
+from common.timegrid import DAYS_PER_WEEK
+
 SATURDAY = 5  # day index of the first Saturday: every instance starts on a Monday
 
 Assignment = Mapping[tuple[str, int], str]

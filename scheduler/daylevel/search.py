@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from common.errors import Infeasible
+from scheduler.cpsat import new_solver
 from scheduler.daylevel.branch import tree_search
 from scheduler.daylevel.columns import (
     ColumnPool,
@@ -41,8 +42,8 @@ from scheduler.daylevel.columns import (
 )
 from scheduler.daylevel.engine import EngineModel, engine_model
 from scheduler.daylevel.instance import Instance
+from scheduler.daylevel.lagrangian import ceil_bound
 from scheduler.daylevel.pricing import Column
-from scheduler.lagrangian import ceil_bound
 from scheduler.roster.objective import model_objective
 
 NEIGHBOURHOOD_S = 2.0  # time for one large-neighbourhood move
@@ -111,10 +112,7 @@ class _Compact:
                 m.add_hint(x, hint.get((who, day)) == shift)
             for (who, day), w in self.engine.works.items():
                 m.add_hint(w, (who, day) in hint)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
-        solver.parameters.num_workers = self.settings.workers
-        solver.parameters.random_seed = self.settings.seed
+        solver = new_solver(max(0.1, time_limit_s), workers=self.settings.workers, seed=self.settings.seed)
         solver.parameters.log_search_progress = self.settings.log
         return solver, solver.solve(m)
 
@@ -147,10 +145,7 @@ class _Compact:
             else:
                 domain = m.proto.variables[w.index].domain
                 domain[0] = domain[1] = value
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
+        solver = new_solver(max(0.05, time_limit_s), seed=seed)
         status = solver.solve(m)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, False

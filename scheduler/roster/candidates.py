@@ -9,6 +9,7 @@ candidates here, so the model never sees a forbidden shift.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -34,9 +35,9 @@ class Candidate:
     preference_score: int  # preferred minutes minus avoided minutes, weighted later
     shift_type: str = ""  # the name of its shift type, when the shift rules name types
 
-    @property
+    @functools.cached_property
     def end_utc(self) -> datetime:
-        """The instant the shift ends."""
+        """The instant the shift ends (remembered: the rules ask it often)."""
         return self.start_utc + timedelta(minutes=self.length_minutes)
 
 
@@ -153,6 +154,11 @@ def break_offsets(rule: BreakRule, length_minutes: int, interval_minutes: int) -
     duration = -(-rule.duration_minutes // interval_minutes)
     fits = length_minutes // interval_minutes - duration
     return tuple(k for k in range(first, last + 1) if k <= fits)
+
+
+def intervals_between(start: datetime, at: datetime, interval_minutes: int) -> int:
+    """Whole grid intervals from `start` to `at` (e.g. a break's place in its shift)."""
+    return round((at - start).total_seconds() / 60 / interval_minutes)
 
 
 def break_activity(rule: BreakRule, shift_start: datetime, offset_minutes: int) -> Activity:

@@ -34,7 +34,7 @@ import numpy as np
 from scheduler.domain import QueueSpec, Weights
 from scheduler.roster.problem import Problem, SkillGroup, skill_group
 from scheduler.staffing.backlog import AsyncOutcome, async_outcome
-from scheduler.staffing.erlang import traffic_erlangs
+from scheduler.staffing.erlang import traffic_erlangs, whole_agents
 from scheduler.staffing.queues import service_metrics
 
 
@@ -243,7 +243,7 @@ def live_points(
     w = demand.weights
     rows = np.arange(agents.size) if at is None else np.full(agents.size, at)
     need = d.need[rows]
-    over = w.over_per_agent_interval * np.maximum(agents - np.ceil(need - 1e-9), 0.0)
+    over = w.over_per_agent_interval * np.maximum(agents - whole_agents(need), 0.0)
     if demand.by_service and d.missed is not None:
         capped = np.minimum(agents, d.missed.shape[1] - 1).astype(np.int64)
         missed = d.missed[rows, capped]
@@ -361,7 +361,7 @@ def coverage_penalties(result: Outcome, demand: Demand) -> dict[str, float]:
     w = demand.weights
     for d, o in zip(demand.queues, result.queues, strict=True):
         if d.is_live:
-            over = w.over_per_agent_interval * float(np.maximum(o.agents - np.ceil(d.need - 1e-9), 0.0).sum())
+            over = w.over_per_agent_interval * float(np.maximum(o.agents - whole_agents(d.need), 0.0).sum())
             name = (
                 "contacts not answered within target (points)"
                 if demand.by_service and d.missed is not None

@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from common.errors import Infeasible
 from common.timegrid import DAYS_PER_WEEK
+from scheduler.cpsat import new_solver
 from scheduler.domain import Agent, ShiftRules
 from scheduler.roster.candidates import Candidate, build_candidates
 from scheduler.roster.model import build_model
@@ -66,9 +67,7 @@ def _alone_is_feasible(p: Problem, agent: Agent, rules: tuple[Rule, ...], with_a
         model, _, _ = build_model(alone, rules)
     except Infeasible:  # a pinned or locked shift that the rules forbid outright
         return False
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 5.0
-    solver.parameters.num_workers = 1
+    solver = new_solver(5.0)
     return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 

@@ -8,6 +8,7 @@ every shift per break place, which keeps the model small and its bound tight.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -25,13 +26,22 @@ ProblemT = TypeVar("ProblemT")
 RULES: tuple[Rule, ...] = HARD_RULES + SOFT_RULES
 
 
+class BuildStopped(Exception):
+    """Building the model was stopped at its `stop_at` instant."""
+
+
 def build_model(
-    p: Problem, rules: tuple[Rule, ...] = RULES
+    p: Problem, rules: tuple[Rule, ...] = RULES, break_vars: bool = True, stop_at: float | None = None
 ) -> tuple[cp_model.CpModel, RosterVars, list[Penalty]]:
-    """The model: variables, the given rules, and the objective (minimise weighted penalties)."""
+    """The model: variables, the given rules, and the objective (minimise weighted penalties).
+    Without `break_vars` the model has no break variables (its caller places the breaks).
+
+    Raises:
+        BuildStopped: `stop_at` (a `time.monotonic()` instant) came before every rule was added.
+    """
     m = cp_model.CpModel()
-    v = make_vars(m, p)
-    penalties = apply_rules(m, v, p, rules)
+    v = make_vars(m, p, break_vars)
+    penalties = apply_rules(m, v, p, rules, stop_at)
     return m, v, penalties
 
 
@@ -40,11 +50,15 @@ def apply_rules(
     v: VarsT,
     problem: ProblemT,
     rules: Sequence[Callable[[cp_model.CpModel, VarsT, ProblemT], list[Penalty]]],
+    stop_at: float | None = None,
 ) -> list[Penalty]:
     """Add every rule to the model and minimise the weighted sum of their penalties (any model
-    built in the house style: this roster model, the Curtois benchmark's)."""
+    built in the house style: this roster model, the Curtois benchmark's); stop (BuildStopped)
+    when `stop_at` comes first."""
     penalties: list[Penalty] = []
     for rule in rules:
+        if stop_at is not None and time.monotonic() > stop_at:
+            raise BuildStopped(rule.__name__)
         penalties.extend(rule(m, v, problem))
     if penalties:
         m.minimize(model_objective(penalties))

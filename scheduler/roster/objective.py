@@ -20,6 +20,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from common.timegrid import zone
+from scheduler.cpsat import upper_bound
 from scheduler.domain import Agent
 from scheduler.roster.candidates import Candidate
 from scheduler.roster.coverage import (
@@ -82,34 +83,40 @@ def _working_counts(m: cp_model.CpModel, v: RosterVars, p: Problem) -> None:
 
 
 def _convex_lines(
-    m: cp_model.CpModel, table: np.ndarray, x: cp_model.LinearExprT, name: str
+    m: cp_model.CpModel, table: np.ndarray, x: cp_model.LinearExprT, x_most: int, name: str
 ) -> cp_model.LinearExprT:
-    """A variable at least the convex hull of `table[c]` (points with c units) at `x`, or the constant
-    when the table is flat."""
-    values = [round(float(v)) for v in _convex(table)]
-    if values[0] == values[-1]:
+    """A variable at least the lower convex hull of `table[c]` (points with c units) at `x`, for
+    0 <= x <= `x_most`, or the constant when the table is flat.
+
+    The table is floored to whole points first and the hull drawn through those integers, so every
+    line is exact in integers (rounding a real hull would bend it: 212.5 and 137.5 rounded make
+    a line above the table's start, and a model where nobody can be there infeasible) and the
+    variable never exceeds the table: the model's objective stays a lower bound of the search's.
+    """
+    values = [math.floor(float(v) + 1e-9) for v in table]
+    if min(values) == max(values):
         return values[0]
-    points = m.new_int_var(min(values), max(values), name)
-    for c in range(len(values) - 1):
-        m.add(points >= values[c] + (values[c + 1] - values[c]) * (x - c))
+    hull = _hull_vertices(values)
+    a, b = hull[-2], hull[-1]
+    beyond = max(0, x_most - b) * max(0, math.ceil((values[b] - values[a]) / (b - a)))
+    points = m.new_int_var(min(values), max(values) + beyond, name)
+    for a, b in pairwise(hull):
+        m.add((b - a) * points >= (b - a) * values[a] + (values[b] - values[a]) * (x - a))
     return points
 
 
-def _convex(table: np.ndarray) -> np.ndarray:
-    """The greatest convex function below `table` (its lower convex hull), so the lines bound it."""
-    out = np.asarray(table, dtype=float).copy()
+def _hull_vertices(values: list[int]) -> list[int]:
+    """The indices of the vertices of the lower convex hull of the points (c, values[c])."""
     hull: list[int] = []
-    for x in range(out.size):
+    for x in range(len(values)):
         while len(hull) >= 2:
             a, b = hull[-2], hull[-1]
-            if (out[b] - out[a]) * (x - a) >= (out[x] - out[a]) * (b - a):
+            if (values[b] - values[a]) * (x - a) >= (values[x] - values[a]) * (b - a):
                 hull.pop()
             else:
                 break
         hull.append(x)
-    for a, b in pairwise(hull):
-        out[a : b + 1] = out[a] + (out[b] - out[a]) * (np.arange(a, b + 1) - a) / (b - a)
-    return out
+    return hull
 
 
 def add_coverage(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
@@ -146,7 +153,7 @@ def add_coverage(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
     by_name: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
     for d in demand.queues:
         if d.is_live:
-            _live_coverage(m, d, agents_on[d.index], demand, by_name)
+            _live_coverage(m, d, agents_on[d.index], len(p.team.agents), demand, by_name)
     for d in demand.queues:
         if not d.is_live:
             blended = _blended_in(m, d, demand, groups, on, agents_on)
@@ -158,16 +165,17 @@ def _live_coverage(
     m: cp_model.CpModel,
     d: QueueDemand,
     agents: list[cp_model.LinearExprT],
+    most_agents: int,
     demand: Demand,
     by_name: dict[str, list[cp_model.LinearExprT]],
 ) -> None:
-    """A live queue's points per interval, over the agents on it."""
+    """A live queue's points per interval, over the agents on it (at most `most_agents`)."""
     cap = int(d.missed.shape[1] - 1) if d.missed is not None else int(np.ceil(d.need.max() + 1)) + 1
     counts = np.arange(cap + 1, dtype=float)
     for t in range(d.need.size):
         table, _ = live_points(d, counts, demand, t)
         by_name["coverage of live queues (points)"].append(
-            _convex_lines(m, table, agents[t], f"live_points[{d.queue.name},{t}]")
+            _convex_lines(m, table, agents[t], most_agents, f"live_points[{d.queue.name},{t}]")
         )
 
 
@@ -204,14 +212,40 @@ def _blended_in(
         for t in range(n):
             parts = []
             for gi in sources:
-                most = per_agent * on[(gi, live.index)][t].proto.domain[-1]
+                most = per_agent * upper_bound(on[(gi, live.index)][t])
                 b = m.new_int_var(0, most, f"blend[{live.index},{gi},{d.index},{t}]")
                 m.add(b <= per_agent * on[(gi, live.index)][t])
                 parts.append(b)
-            spare = math.floor(float(live.load[t]) * demand.interval_s / unit)
-            m.add(cp_model.LinearExpr.sum(parts) + spare <= per_agent * agents_on[live.index][t])
+            _within_spare_time(
+                m, parts, per_agent, agents_on[live.index][t], live, t, unit, demand.interval_s
+            )
             out[t].extend(parts)
     return out
+
+
+def _within_spare_time(
+    m: cp_model.CpModel,
+    parts: list[cp_model.IntVar],
+    per_agent: int,
+    agents: cp_model.LinearExprT,
+    live: QueueDemand,
+    t: int,
+    unit: float,
+    interval_s: float,
+) -> None:
+    """Work blended in from a live queue fits in its agents' time beyond its contacts' load:
+    at most max(0, capacity - load). Where the load exceeds what the agents on the queue can take
+    (short of agents, or nobody on it), nothing is blended, and the model stays feasible. A 0/1
+    `blends` keeps it linear rows (`bounds/relaxation.py` reads them)."""
+    blended = cp_model.LinearExpr.sum(parts)
+    load = math.floor(float(live.load[t]) * interval_s / unit)
+    if load <= 0:
+        m.add(blended <= per_agent * agents)
+        return
+    most = sum(upper_bound(x) for x in parts)
+    blends = m.new_bool_var(f"blends[{live.index},{t},{parts[0].name}]")
+    m.add(blended <= most * blends)
+    m.add(blended + load * blends <= per_agent * agents)
 
 
 def _async_coverage(
@@ -240,7 +274,7 @@ def _async_coverage(
             shown = m.new_int_var(0, int(counts[-1]), f"equivalent[{d.queue.name},{t}]")
             m.add(shown <= capacity[t])
             by_name["coverage of async queues (points)"].append(
-                _convex_lines(m, table, shown, f"async_points[{d.queue.name},{t}]")
+                _convex_lines(m, table, shown, int(counts[-1]), f"async_points[{d.queue.name},{t}]")
             )
         return
     outcome_now = async_outcome(

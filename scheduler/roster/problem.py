@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -375,8 +376,10 @@ NIGHT_UNTIL_MINUTE = 6 * 60
 NIGHT_SHIFT_MIN_MINUTES = 3 * 60
 
 
+@functools.lru_cache(maxsize=65536)
 def night_minutes(agent_tz: str, start_utc: datetime, end_utc: datetime) -> float:
-    """Elapsed minutes of [start_utc, end_utc) in night time on the agent's clock (DST-aware)."""
+    """Elapsed minutes of [start_utc, end_utc) in night time on the agent's clock (DST-aware;
+    remembered: every model of the team asks it of the same shifts)."""
     tz = zone(agent_tz)
     first = start_utc.astimezone(tz).date() - timedelta(days=1)
     total = 0.0

@@ -28,6 +28,7 @@ from scheduler.roster.coverage import (
     outcome,
 )
 from scheduler.roster.problem import Problem, is_late, is_night, min_hours_after_time_off, skill_group
+from scheduler.staffing.erlang import whole_agents
 from scheduler.staffing.queues import ServiceReport, service_metrics
 
 
@@ -125,7 +126,7 @@ def coverage_frame(p: Problem, roster: Roster, measured: Measured | None = None)
                     "on_queue": o.agents.astype(int),
                     "blended": o.blended_agents,
                     "shortfall": o.short_agents,
-                    "over": np.maximum(o.agents + o.blended_agents - np.ceil(d.need - 1e-9), 0.0),
+                    "over": np.maximum(o.agents + o.blended_agents - whole_agents(d.need), 0.0),
                     "volume": nan if d.volume is None else d.volume,
                     "service_level": nan if level is None else level.service_level,
                     "overdue": overdue,
@@ -356,7 +357,7 @@ def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> R
     short = sum(float(o.short_agents.sum()) for o in m.outcome.queues) * hours_per_interval
     over = (
         sum(
-            float(np.maximum(o.agents + o.blended_agents - np.ceil(d.need - 1e-9), 0.0).sum())
+            float(np.maximum(o.agents + o.blended_agents - whole_agents(d.need), 0.0).sum())
             for d, o in zip(m.demand.queues, m.outcome.queues, strict=True)
         )
         * hours_per_interval

@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from common.errors import Infeasible
 from common.timegrid import DAYS_PER_WEEK, zone
 from scheduler.domain import Agent, Shift
-from scheduler.roster.candidates import Candidate, agent_local_days, break_offsets
+from scheduler.roster.candidates import Candidate, agent_local_days, break_offsets, intervals_between
 from scheduler.roster.day_rules import Day, forbid_short_runs, limit_runs
 from scheduler.roster.problem import (
     Problem,
@@ -322,7 +322,7 @@ def _fix_shift(m: cp_model.CpModel, v: RosterVars, p: Problem, shift: Shift, why
     m.add(v.works[c.index] == 1)
     step = p.week.grid.interval_minutes
     for b in shift.breaks:
-        start_index = c.start_index + round((b.start_utc - c.start_utc).total_seconds() / 60 / step)
+        start_index = c.start_index + intervals_between(c.start_utc, b.start_utc, step)
         slot = next(
             (
                 s

@@ -19,9 +19,9 @@ import math
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from common.errors import Infeasible
+from common.errors import Infeasible, TimeTooShort
 from scheduler.daylevel.problem import day_level_reasons, solve_day_level
 from scheduler.domain import Roster
 from scheduler.roster.bounds.relaxation import BackgroundRelaxation
@@ -30,7 +30,7 @@ from scheduler.roster.model import build_model
 from scheduler.roster.problem import Problem
 from scheduler.roster.search.construct import MAX_SWEEPS, NoWeek, TeamWeeks, roster_of, team_weeks
 from scheduler.roster.search.improve import improve_weeks
-from scheduler.roster.search.polish import polish
+from scheduler.roster.search.polish import MIN_SEARCH_S, polish
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,22 @@ class SolveSettings:
     relaxation_bound: bool = False
 
 
-# kept at the end of the limit to turn the weeks into the roster and count its soft rules
-FINISH_RESERVE_S = 0.3
+# kept at the end of the limit to turn the weeks into the roster and count its soft rules (each
+# agent's own rules are counted by a small solve of their own): at least these seconds, and per
+# agent at least this share of the time an agent's first week took (the machine's pace now, busy
+# or not)
+FINISH_RESERVE_S = 0.2
+FINISH_RESERVE_S_PER_AGENT = 0.02
+FINISH_WEEKS_PER_AGENT = 0.2
 # from this limit (in deterministic mode, these work units) the last share of the search goes to
 # the whole-team model (`search.polish`), for trades between agents that moves of one agent miss;
-# building that model takes seconds on a big team, so short solves do without it
+# building that model, and taking its roster, take about these shares of an agent's first week per
+# agent: the polish is left out when they, and the least search worth it, do not fit its share
 POLISH_MIN_TIME_S = 30.0
 POLISH_MIN_WORK_UNITS = 3.0
 POLISH_SHARE = 0.1
+POLISH_BUILD_WEEKS_PER_AGENT = 0.5
+POLISH_TAKING_WEEKS_PER_AGENT = 0.8
 # in deterministic mode: ruin-and-recreate moves, and rounds of each descent, per work unit of
 # `deterministic_time_limit_s`
 MOVES_PER_WORK_UNIT = 10
@@ -67,16 +75,25 @@ SWEEPS_PER_WORK_UNIT = 10
 class Budget:
     """The time of one solve: when it started, its limit, and the deadline of the search (the limit
     less what turning the weeks into a roster takes). In deterministic mode the search's phases run
-    on work units and the deadline only guards against a runaway run."""
+    on work units and the deadline only guards against a runaway run.
+
+    `week_s` is how long an agent's first week took to find (0 until the first roster is built): the
+    pace of the machine now, which sets the time kept for the steps that must finish."""
 
     limit_s: float
     started: float
     work_units: float | None = None
+    agents: int = 1
+    week_s: float = 0.0
 
     @classmethod
-    def starting_now(cls, settings: SolveSettings) -> Budget:
-        """The budget of a solve that starts now."""
-        return cls(settings.time_limit_s, time.monotonic(), settings.deterministic_time_limit_s)
+    def starting_now(cls, settings: SolveSettings, agents: int) -> Budget:
+        """The budget of a solve for a team of `agents` that starts now."""
+        return cls(settings.time_limit_s, time.monotonic(), settings.deterministic_time_limit_s, agents)
+
+    def paced(self, week_s: float) -> Budget:
+        """This budget, knowing that an agent's first week took `week_s` seconds."""
+        return replace(self, week_s=week_s)
 
     @property
     def deterministic(self) -> bool:
@@ -86,18 +103,27 @@ class Budget:
     @property
     def search_deadline(self) -> float:
         """When the search stops (a `time.monotonic()` instant)."""
-        return self.started + max(0.0, self.limit_s - FINISH_RESERVE_S)
+        per_agent_s = max(FINISH_RESERVE_S_PER_AGENT, FINISH_WEEKS_PER_AGENT * self.week_s)
+        reserve = FINISH_RESERVE_S + per_agent_s * self.agents
+        return self.started + max(0.0, self.limit_s - reserve)
 
     def elapsed_s(self) -> float:
         """Seconds since the solve started."""
         return time.monotonic() - self.started
 
     @property
+    def polish_taking_s(self) -> float:
+        """Seconds kept at the end of the polish to take its roster."""
+        return POLISH_TAKING_WEEKS_PER_AGENT * self.week_s * self.agents
+
+    @property
     def polishes(self) -> bool:
         """Whether the search ends with the whole-team model."""
         if self.work_units is not None:
             return self.work_units >= POLISH_MIN_WORK_UNITS
-        return self.limit_s >= POLISH_MIN_TIME_S
+        building_s = POLISH_BUILD_WEEKS_PER_AGENT * self.week_s * self.agents
+        needed_s = building_s + self.polish_taking_s + MIN_SEARCH_S
+        return self.limit_s >= POLISH_MIN_TIME_S and needed_s <= POLISH_SHARE * self.limit_s
 
     @property
     def moves_deadline(self) -> float:
@@ -105,7 +131,7 @@ class Budget:
         if self.deterministic:
             return math.inf
         share = POLISH_SHARE if self.polishes else 0.0
-        return min(self.search_deadline, self.started + (1.0 - share) * self.limit_s)
+        return self.search_deadline - share * self.limit_s
 
     def sweeps(self) -> int:
         """Rounds of each descent: in deterministic mode as many as the work units pay for."""
@@ -170,9 +196,10 @@ def solve(
     settings = settings or SolveSettings()
     if p.shift_cover and not day_level_reasons(p):
         return _solve_day_level(p, settings, on_progress)
-    budget = Budget.starting_now(settings)
+    budget = Budget.starting_now(settings, len(p.team.agents))
     relaxation = _relaxation(p, budget) if settings.relaxation_bound else None
     team = _first_roster(p, settings, budget, warm_start if warm_start is not None else p.published)
+    budget = budget.paced(team.week_s)
 
     def report(points: float) -> None:
         if on_progress is not None:
@@ -189,9 +216,11 @@ def solve(
         max_sweeps=budget.sweeps(),
     )
     if budget.polishes:
-        left_s = budget.search_deadline - time.monotonic()
         workers = 1 if budget.deterministic else _cores(settings)
-        if polish(team, left_s, settings.seed, workers, budget.work_units) or budget.deterministic:
+        taken = polish(
+            team, budget.search_deadline, settings.seed, workers, budget.work_units, budget.polish_taking_s
+        )
+        if taken or budget.deterministic:
             report(team.points())
     for agent in team.agents:  # the queue stretches again, each against the final roster
         team.requeue(agent)
@@ -213,19 +242,20 @@ def _first_roster(p: Problem, settings: SolveSettings, budget: Budget, start: Ro
             budget.deterministic,
             deadline=budget.search_deadline,
             max_sweeps=budget.sweeps(),
+            give_up=budget.started + budget.limit_s,
         )
     except NoWeek as exc:
-        conflicts = explain_infeasible(p)
-        if conflicts or exc.infeasible:
-            raise Infeasible(conflicts or [f"agent {exc.agent_id}: no week keeps their rules"]) from None
+        if exc.infeasible:  # the agent's own rules allow no week: say which rules conflict
+            raise Infeasible(explain_infeasible(p)) from None
         elapsed_s = budget.elapsed_s()
-        needed_s = elapsed_s / max(1, exc.agents_done + 1) * len(p.team.agents) * 2
-        raise Infeasible(
-            [
-                f"no roster keeping every hard rule was found in {budget.limit_s:g} s: the first "
-                f"{exc.agents_done + 1} of {len(p.team.agents)} agents' weeks took {elapsed_s:.1f} s to build; "
-                f"allow at least {math.ceil(max(needed_s, 2 * budget.limit_s)):.0f} s"
-            ]
+        needed_s = math.ceil(
+            max(elapsed_s / max(1, exc.agents_done) * len(p.team.agents) * 2, 2 * budget.limit_s)
+        )
+        raise TimeTooShort(
+            f"No roster keeping every hard rule was found in {budget.limit_s:g} s: the first weeks of "
+            f"{exc.agents_done} of {len(p.team.agents)} agents took {elapsed_s:.1f} s to find. Allow at least "
+            f"{needed_s:.0f} s.",
+            needed_s,
         ) from None
 
 

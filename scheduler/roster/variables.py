@@ -61,7 +61,7 @@ class RosterVars:
 Rule = Callable[[cp_model.CpModel, RosterVars, Problem], list[Penalty]]
 
 
-def _break_slots(p: Problem, agent: Agent, shifts: list[Candidate]) -> list[BreakSlot]:
+def break_slots(p: Problem, agent: Agent, shifts: list[Candidate]) -> list[BreakSlot]:
     """Every (day, break rule, start interval) some candidate shift of the agent allows."""
     rules = p.team.shift_rules_of(agent).breaks
     step = p.week.grid.interval_minutes
@@ -76,8 +76,9 @@ def _break_slots(p: Problem, agent: Agent, shifts: list[Candidate]) -> list[Brea
     return sorted(slots, key=lambda s: (s.local_date, s.rule_index, s.start_index))
 
 
-def make_vars(m: cp_model.CpModel, p: Problem) -> RosterVars:
-    """A boolean per candidate shift, per agent-day, and per place a break may start."""
+def make_vars(m: cp_model.CpModel, p: Problem, break_vars: bool = True) -> RosterVars:
+    """A boolean per candidate shift, per agent-day, and (unless not `break_vars`: a model that
+    places breaks outside, like an agent's week) per place a break may start."""
     candidates = build_candidates(p)
     v = RosterVars(candidates, {c.index: c for cs in candidates.values() for c in cs})
     for agent in p.team.agents:
@@ -87,7 +88,7 @@ def make_vars(m: cp_model.CpModel, p: Problem) -> RosterVars:
             )
         for day in sorted({c.local_date for c in v.candidates[agent.id]}):
             v.day_worked[(agent.id, day)] = m.new_bool_var(f"day_worked[{agent.id},{day}]")
-        for slot in _break_slots(p, agent, v.candidates[agent.id]):
+        for slot in break_slots(p, agent, v.candidates[agent.id]) if break_vars else ():
             v.breaks[slot] = m.new_bool_var(
                 f"{slot.rule.kind}[{agent.id},{slot.local_date},r{slot.rule_index},t{slot.start_index}]"
             )

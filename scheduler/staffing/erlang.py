@@ -52,6 +52,15 @@ IntArray = npt.NDArray[np.int64]
 ServiceLevelBasis = Literal["offered", "answered"]
 SERVICE_LEVEL_BASES: tuple[str, ...] = ("offered", "answered")
 
+ROUNDING_SLACK = 1e-9
+"""Slack before rounding up to whole agents, so that 14 / 0.7 = 20.000000000000004 stays 20."""
+
+
+def whole_agents(agents: npt.ArrayLike) -> IntArray:
+    """Fractional agents rounded up to whole ones (with `ROUNDING_SLACK`)."""
+    return np.ceil(np.asarray(agents, dtype=np.float64) - ROUNDING_SLACK).astype(np.int64)
+
+
 RECURSION_MAX_AGENTS = 4096
 """Above this many agents Erlang B is computed in log space instead of by recursion."""
 
@@ -1049,7 +1058,7 @@ def live_required(
         model=model,
     )
     if (k > 1).any():
-        agents = np.ceil(slots / k - 1e-9).astype(np.int64)
+        agents = whole_agents(slots / k)
         fractional = fractional / k
         metrics = live_metrics(agents, a, aht, t, concurrency=k.astype(np.int64), patience_s=pat, basis=basis)
     return LiveRequirement(

@@ -44,6 +44,7 @@ from scheduler.staffing.backlog import (
 )
 from scheduler.staffing.erlang import (
     RECURSION_MAX_AGENTS,
+    ROUNDING_SLACK,
     FloatArray,
     IntArray,
     LiveRequirement,
@@ -61,6 +62,7 @@ from scheduler.staffing.erlang import (
     live_metrics,
     live_required,
     traffic_erlangs,
+    whole_agents,
 )
 
 __all__ = [
@@ -92,9 +94,6 @@ __all__ = [
     "weekday_shrinkage",
 ]
 
-_ROUNDING_SLACK = 1e-9
-"""Slack before rounding up, so that 14 / 0.7 = 20.000000000000004 stays 20 agents."""
-
 
 # --------------------------------------------------------------------------------------------- shrinkage
 
@@ -111,7 +110,7 @@ def _check_shrinkage(shrinkage: npt.ArrayLike) -> FloatArray:
 def scheduled_needed(required: npt.ArrayLike, shrinkage: npt.ArrayLike) -> IntArray:
     """Whole agents to schedule so that `required` are productive: `ceil(required / (1 - shrinkage))`."""
     req = check_nonnegative(required, "required")
-    return np.ceil(req / (1.0 - _check_shrinkage(shrinkage)) - _ROUNDING_SLACK).astype(np.int64)
+    return whole_agents(req / (1.0 - _check_shrinkage(shrinkage)))
 
 
 def scheduled_needed_fractional(required_fractional: npt.ArrayLike, shrinkage: npt.ArrayLike) -> FloatArray:
@@ -291,7 +290,7 @@ def _live_at(
     count the requirement asks for gives exactly its target. An ASA with an overloaded side is inf."""
     # chat: an agent holds `concurrency` slots, and the requirement interpolates between slots
     slots = productive * (queue.concurrency if queue.channel == "chat" else 1)
-    low = np.floor(slots + _ROUNDING_SLACK).astype(np.int64)
+    low = np.floor(slots + ROUNDING_SLACK).astype(np.int64)
     share = np.clip(slots - low, 0.0, 1.0)
     m = live_metrics(
         np.stack([low, low + 1]),

@@ -23,8 +23,9 @@ from datetime import date, timedelta
 import numpy as np
 from ortools.sat.python import cp_model
 
+from scheduler.cpsat import new_solver
 from scheduler.domain import Agent, BreakRule, QueueSpan, Roster, Shift
-from scheduler.roster.candidates import Candidate, break_activity, break_offsets
+from scheduler.roster.candidates import Candidate, break_activity, break_offsets, intervals_between
 from scheduler.roster.coverage import (
     Demand,
     Outcome,
@@ -38,7 +39,7 @@ from scheduler.roster.objective import AGENT_SOFT_RULES, model_objective
 from scheduler.roster.problem import Problem, is_late, is_night, skill_group
 from scheduler.roster.rules import HARD_RULES, add_breaks
 from scheduler.roster.stretches import best_stretches, min_stretch_intervals, sequence_problems
-from scheduler.roster.variables import BreakSlot, matching_candidate
+from scheduler.roster.variables import BreakSlot, break_slots, matching_candidate
 
 MAX_SWEEPS = 12  # rounds of the agent-by-agent descent; it usually settles in three to five
 AGENT_WEEK_GAP = 0.01  # one agent's week within 1 % of their best is plenty while the roster takes shape
@@ -182,11 +183,13 @@ class AgentWeekModel:
         alone = p.for_agent(agent, zeros)
         self.p, self.agent, self.seed, self.deterministic = p, agent, seed, deterministic
         rules = tuple(r for r in HARD_RULES if r is not add_breaks) + AGENT_SOFT_RULES
-        self.model, self.v, self.penalties = build_model(alone, rules)
+        # breaks are placed outside the model (`place_breaks`): no break variables
+        self.model, self.v, self.penalties = build_model(alone, rules, break_vars=False)
         self.own_cost = model_objective(self.penalties)
         self.last_status = cp_model.UNKNOWN  # of the last search for a week
         self._counting: cp_model.CpModel | None = None  # a copy to count the own soft rules on
         self.shifts = self.v.all_candidates()
+        self._slots: list[BreakSlot] | None = None  # every place a break may start, when needed
         self.fixed_breaks = self._fixed_breaks()
         self._patterns = break_patterns(p, agent, self.shifts)
         self._position = {c.index: k for k, c in enumerate(self.shifts)}
@@ -236,6 +239,12 @@ class AgentWeekModel:
             [gap for _, _, _, gap in self._fair.values()], [w for w, _, _, _ in self._fair.values()]
         )
 
+    def break_slots(self) -> list[BreakSlot]:
+        """Every place one of the agent's breaks may start (made on first use)."""
+        if self._slots is None:
+            self._slots = break_slots(self.p, self.agent, self.shifts)
+        return self._slots
+
     def _fixed_breaks(self) -> dict[int, tuple[BreakSlot, ...]]:
         """The breaks of pinned shifts and of shifts already worked, which stay where they are."""
         p = self.p
@@ -250,11 +259,11 @@ class AgentWeekModel:
                 continue
             slots = []
             for b in shift.breaks:
-                start = c.start_index + round((b.start_utc - c.start_utc).total_seconds() / 60 / step)
+                start = c.start_index + intervals_between(c.start_utc, b.start_utc, step)
                 slot = next(
                     (
                         x
-                        for x in self.v.breaks
+                        for x in self.break_slots()
                         if x.local_date == c.local_date and x.rule.kind == b.kind and x.start_index == start
                     ),
                     None,
@@ -268,7 +277,7 @@ class AgentWeekModel:
         """The agent's week in `roster`, if every shift and break of it is one the rules allow
         (hours and rest are not checked here; the caller's seed is checked by the model)."""
         by_key = {(c.local_date, c.start_utc, c.length_minutes): c for c in self.shifts}
-        slots = {(b.local_date, b.rule.kind, b.start_index): b for b in self.v.breaks}
+        slots = {(b.local_date, b.rule.kind, b.start_index): b for b in self.break_slots()}
         step = self.p.week.grid.interval_minutes
         shifts: list[Candidate] = []
         breaks: list[BreakSlot] = []
@@ -278,7 +287,7 @@ class AgentWeekModel:
                 return None
             shifts.append(c)
             for b in s.breaks:
-                offset = round((b.start_utc - c.start_utc).total_seconds() / 60 / step)
+                offset = intervals_between(c.start_utc, b.start_utc, step)
                 slot = slots.get((c.local_date, b.kind, c.start_index + offset))
                 if slot is None:
                     return None
@@ -326,9 +335,7 @@ class AgentWeekModel:
         for c in self.shifts:
             domain = self._counting.proto.variables[self.v.works[c.index].index].domain
             domain[0] = domain[1] = int(c.index in chosen)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = 5.0
+        solver = new_solver(5.0)
         return solver if solver.solve(self._counting) in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
     def own_points(self, shifts: list[Candidate]) -> int | None:
@@ -441,11 +448,13 @@ class AgentWeekModel:
         gap: float = AGENT_WEEK_GAP,
         bonus: np.ndarray | None = None,
         fair: Mapping[str, tuple[int, int]] | None = None,
+        deadline: float | None = None,
     ) -> AgentWeek | None:
         """The week worth most: `value[t, q]` per interval on queue q (queue stretches at their best
         in each shift), plus `bonus` per shift (e.g. cover by shift type), less the agent's own soft
         rules and, given the most and fewest the others have of each fair share (`fair`), the gap
-        the agent's week leaves; None if none found. `hint` (e.g. the agent's current week) is where the solver starts
+        the agent's week leaves; None if none found. When the first try finds none, a second,
+        longer one runs, but not past `deadline` (a `time.monotonic()` instant). `hint` (e.g. the agent's current week) is where the solver starts
         looking; the week is within `gap` (relative) of the best.
         """
         placed = self._placed(value)
@@ -464,17 +473,20 @@ class AgentWeekModel:
         self.model.maximize(
             cp_model.LinearExpr.weighted_sum([coverage_worth, self.own_cost, fair_cost], [1, -1, -1])
         )
-        for limit in (time_limit_s, max(1.0, 4 * time_limit_s)):  # a second, longer try before giving up
-            solver = cp_model.CpSolver()
-            solver.parameters.num_workers = 1
-            solver.parameters.random_seed = self.seed
-            solver.parameters.relative_gap_limit = gap
-            solver.parameters.cp_model_presolve = False  # twice as fast on a team of one, same weeks
-            if self.deterministic:  # work units instead of seconds: same input, same week
-                solver.parameters.max_deterministic_time = max(0.05, limit)
-                solver.parameters.max_time_in_seconds = 60.0
-            else:
-                solver.parameters.max_time_in_seconds = max(0.05, limit)
+        second = max(1.0, 4 * time_limit_s)
+        if deadline is not None:
+            second = min(second, deadline - time.monotonic() - time_limit_s)
+        for limit in (time_limit_s, second):  # a second, longer try before giving up
+            if limit <= 0:
+                break
+            # presolve off: twice as fast on a team of one, the same weeks
+            solver = new_solver(
+                60.0 if self.deterministic else max(0.05, limit),
+                seed=self.seed,
+                work_units=max(0.05, limit) if self.deterministic else None,
+                relative_gap=gap,
+                presolve=False,
+            )
             status = solver.solve(self.model)
             self.last_status = status
             if status == cp_model.INFEASIBLE:
@@ -565,6 +577,7 @@ class TeamWeeks:
         self.models = dict(models)
         self.weeks: dict[str, AgentWeek] = {}
         self.gap = AGENT_WEEK_GAP  # how close to their best each agent's new week must be
+        self.week_s = 0.0  # seconds an agent's first week took to find, on average
         self._shares: _Shares | None = None
 
     def put(self, agent: Agent, week: AgentWeek) -> None:
@@ -747,6 +760,7 @@ def team_weeks(
     models: Mapping[str, AgentWeekModel] | None = None,
     deadline: float | None = None,
     max_sweeps: int = MAX_SWEEPS,
+    give_up: float | None = None,
 ) -> TeamWeeks:
     """A roster keeping every hard rule, built agent by agent, then improved agent by agent.
 
@@ -758,28 +772,39 @@ def team_weeks(
 
     With `deterministic`, limits count solver work units, not seconds, and the descent runs to
     the end (at most `MAX_SWEEPS` rounds), so the same input always gives the same roster.
+    Otherwise the descent stops at `deadline`, and the first weeks are looked for until `give_up`
+    (default: the deadline; both `time.monotonic()` instants).
 
     Raises:
         NoWeek: an agent's rules leave no week, or none was found within the time.
     """
     started = time.monotonic()
     end = deadline if deadline is not None else started + time_limit_s
+    last = max(end, give_up or end)
     team = TeamWeeks(p, models or {})
     for k, agent in enumerate(team.agents):
+        if not deterministic and time.monotonic() >= last:
+            raise NoWeek(agent.id, k, infeasible=False)  # out of time before every agent had a week
         if agent.id not in team.models:
             team.models[agent.id] = AgentWeekModel(p, agent, seed, deterministic)
         model = team.models[agent.id]
-        left = time_limit_s / 2 - (0.0 if deterministic else time.monotonic() - started)
+        if deterministic:
+            share = time_limit_s / 2 / (len(team.agents) - k)
+        else:  # what is left of the first half (once it is gone: of the search, then of all)
+            now = time.monotonic()
+            until = next((t for t in (min(end, started + time_limit_s / 2), end, last) if t > now), last)
+            share = (until - now) / (len(team.agents) - k)
         week = model.week_of(start) if start is not None else None
         week = week or (start_weeks or {}).get(agent.id)
         if week is not None:
             week = model.requeue(week, team.gain(agent), keep=True)
         week = week or model.best(
-            team.gain(agent), left / (len(team.agents) - k), bonus=team.cover_bonus(agent)
+            team.gain(agent), share, bonus=team.cover_bonus(agent), deadline=None if deterministic else last
         )
         if week is None:
             raise NoWeek(agent.id, k, model.last_status == cp_model.INFEASIBLE)
         team.put(agent, week)
+    team.week_s = (time.monotonic() - started) / max(1, len(team.agents))
     team.descend(end, deterministic, max_sweeps)
     return team
 

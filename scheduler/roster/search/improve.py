@@ -131,10 +131,18 @@ def run_chain(
             on_move()
 
 
-def _copy(team: TeamWeeks, weeks: Mapping[str, AgentWeek], seed: int) -> TeamWeeks:
+def _copy(
+    team: TeamWeeks, weeks: Mapping[str, AgentWeek], seed: int, stop: threading.Event
+) -> TeamWeeks | None:
     """A roster of these weeks for `team`'s agents, with agent models of its own (a model is not
-    shared between threads)."""
-    copy = TeamWeeks(team.p, {a.id: AgentWeekModel(team.p, a, seed) for a in team.agents}, team.demand)
+    shared between threads); None if `stop` is set while the models are built (a big team's take
+    seconds)."""
+    models = {}
+    for a in team.agents:
+        if stop.is_set():
+            return None
+        models[a.id] = AgentWeekModel(team.p, a, seed)
+    copy = TeamWeeks(team.p, models, team.demand)
     copy.gap = team.gap
     copy.restore(weeks)
     return copy
@@ -193,4 +201,6 @@ def _helper_chain(
 ) -> None:
     """A chain of its own, from the best roster with agent models of its own, until the deadline or `stop`."""
     _, weeks = best.weeks()
-    run_chain(_copy(team, weeks, seed), best, deadline, np.random.default_rng(seed), stop=stop)
+    copy = _copy(team, weeks, seed, stop)
+    if copy is not None:
+        run_chain(copy, best, deadline, np.random.default_rng(seed), stop=stop)

@@ -10,14 +10,19 @@ agents' own models, the roster is priced exactly, and it is kept only when it is
 
 from __future__ import annotations
 
+import time
+
 from ortools.sat.python import cp_model
 
-from scheduler.roster.model import build_model
+from scheduler.cpsat import new_solver
+from scheduler.roster.model import BuildStopped, build_model
 from scheduler.roster.search.construct import AgentWeek, TeamWeeks, shift_key
 from scheduler.roster.variables import RosterVars
 
+MIN_SEARCH_S = 0.5  # the least search worth building the whole-team model for
 
-def _hint(model: cp_model.CpModel, v: RosterVars, team: TeamWeeks) -> None:
+
+def hint_roster(model: cp_model.CpModel, v: RosterVars, team: TeamWeeks) -> None:
     """Hint the shifts, breaks and working days of the team's roster (CP-SAT completes the rest)."""
     chosen = {
         shift_key(c.agent_id, c.local_date, c.start_utc, c.length_minutes)
@@ -37,21 +42,30 @@ def _hint(model: cp_model.CpModel, v: RosterVars, team: TeamWeeks) -> None:
 
 
 def polish(
-    team: TeamWeeks, time_limit_s: float, seed: int, workers: int, work_units: float | None = None
+    team: TeamWeeks,
+    deadline: float,
+    seed: int,
+    workers: int,
+    work_units: float | None = None,
+    taking_s: float = 0.0,
 ) -> bool:
-    """Search the whole-team model from the team's roster for `time_limit_s` (or `work_units` of
-    solver work); take its roster when, priced exactly with queue stretches chosen again, it is
-    better. True if it was taken."""
+    """Search the whole-team model from the team's roster until `deadline` (a `time.monotonic()`
+    instant; or for `work_units` of solver work), keeping `taking_s` to take its roster: taken
+    when, priced exactly with queue stretches chosen again, it is better. True if it was taken.
+    Nothing is searched when building the model leaves less than `MIN_SEARCH_S` before then."""
     p = team.p
-    model, v, _ = build_model(p)
-    _hint(model, v, team)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
-    if work_units is not None:
-        solver.parameters.max_deterministic_time = work_units
-        solver.parameters.interleave_search = True
+    stop = None if work_units is not None else deadline - taking_s - MIN_SEARCH_S
+    try:
+        model, v, _ = build_model(p, stop_at=stop)
+    except BuildStopped:
+        return False
+    hint_roster(model, v, team)
+    solver = new_solver(
+        deadline - taking_s - time.monotonic() if work_units is None else 10 * work_units,
+        workers=workers,
+        seed=seed,
+        work_units=work_units,
+    )
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
     before = team.points()
@@ -77,9 +91,7 @@ def polish(
             return False
         breaks = [b for b in places if b.agent_id == agent.id]
         team.put(agent, model_of.requeue(AgentWeek(shifts, breaks, own), team.gain(agent)))
-    for agent in team.agents:  # queue stretches again, against the whole new roster
-        team.requeue(agent)
-    if team.points() < before:
+    if team.points() < before:  # (the caller chooses the queue stretches again, against the whole roster)
         return True
     _restore(team, saved)
     return False

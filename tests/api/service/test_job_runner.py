@@ -191,7 +191,7 @@ def test_a_job_whose_worker_dies_fails_and_the_next_job_runs(
     assert died["state"] == "failed"
     assert died["error"]["title"] == "worker stopped"
     assert client.get(f"/v1/teams/{team_id}/rosters", headers=lead).json() == []
-    small = {**body, "time_limit_s": 1}
+    small = {**body, "time_limit_s": 20}  # time for the first roster even on a busy machine
     next_id = client.post(f"/v1/teams/{team_id}/roster-jobs", json=small, headers=lead).json()["id"]
     assert wait_for_job(client, next_id, lead)["state"] == "succeeded"
 

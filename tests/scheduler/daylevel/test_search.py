@@ -27,10 +27,10 @@ from scheduler.daylevel import columns as cm
 from scheduler.daylevel import search as cs
 from scheduler.daylevel.engine import engine_model, to_problem
 from scheduler.daylevel.instance import Instance
+from scheduler.daylevel.lagrangian import PRICE_SCALE
 from scheduler.daylevel.master import MasterLP
 from scheduler.daylevel.pricing import Column
 from scheduler.daylevel.problem import shifts_of
-from scheduler.lagrangian import PRICE_SCALE
 from scheduler.roster import model, rules
 from scheduler.roster.objective import model_objective
 from scheduler.roster.validate import check_roster

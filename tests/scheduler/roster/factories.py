@@ -226,3 +226,30 @@ def proven_optimum(p: Problem) -> float:
     solver.parameters.num_workers = 1
     assert solver.solve(model) == cp_model.OPTIMAL
     return float(solver.value(model_objective(penalties)))
+
+
+WEEK = PlanningWeek(date(2026, 3, 23), "Europe/London", 30)  # the UK changes clocks on the 29th
+CHAT = QueueSpec("chat", "chat", service_level=0.8, target_answer_s=60, concurrency=2, aht_s=600)
+EMAIL = QueueSpec("email", "email", service_level=0.9, response_hours=4, aht_s=300, max_occupancy=0.9)
+
+
+def blended_problem(seed: int = 0, objective: str = "service_level") -> Problem:
+    """Quiet chat and email, agents skilled for both or for one, random volumes and counts."""
+    rng = np.random.default_rng(seed)
+    n = WEEK.grid.n_intervals
+    skills = [("chat", "email"), ("chat", "email"), ("email",), ("chat",)]
+    agents = tuple(Agent(f"a{i}", f"A{i}", "Europe/London", skills[i % 4], 0, 40) for i in range(6))
+    team = Team("B", "Europe/London", (CHAT, EMAIL), agents, 30, 0.1, ShiftRules((8.0,), 60, 6 * 60, 12 * 60))
+    volume = {"chat": rng.uniform(0, 3, n), "email": rng.uniform(0, 12, n)}
+    need = {"chat": rng.uniform(0, 2, n), "email": rng.uniform(0, 2, n)}
+    carried = np.zeros(n)
+    carried[:8] = rng.uniform(0, 5, 8)
+    return Problem(
+        team,
+        WEEK,
+        need,
+        weights=Weights(objective=objective),
+        volume=volume,
+        aht_s={"chat": np.full(n, 600.0), "email": np.full(n, 300.0)},
+        carried_in={"email": carried},
+    )

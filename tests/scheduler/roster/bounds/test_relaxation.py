@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import time
+from dataclasses import replace
 
 import pytest
 
 from scheduler.roster.bounds.relaxation import BackgroundRelaxation, relaxation_bound
 from scheduler.roster.model import build_model
-from scheduler.roster.solve import SolveSettings, solve
-from tests.scheduler.roster.factories import random_problem, tiny_problem
+from scheduler.roster.solve import solve
+from tests.scheduler.roster.factories import QUICK, random_problem, tiny_problem
 
 
 @pytest.mark.parametrize("seed", [0, 2])
@@ -34,10 +36,11 @@ def test_a_bound_not_ready_by_the_deadline_is_no_bound_and_does_not_wait() -> No
     assert background.bound() == float("-inf")
 
 
-@pytest.mark.parametrize("seed", [1, 4])
+@pytest.mark.parametrize("seed", [0, 2])
 def test_a_solve_with_the_relaxation_bound_gives_a_valid_bound(seed: int) -> None:
-    """Whether the LP finishes within the limit depends on the machine, so only the bound's validity
-    is asserted here; the time the solve takes is measured in `benchmarks/roster_quality.py`."""
+    """The search counts work units; the LP of a small team finishes well within the wall-clock
+    guard (the time a solve takes is measured in `benchmarks/roster_quality.py`)."""
     p = random_problem(seed)
-    result = solve(p, SolveSettings(time_limit_s=3.0, workers=2, relaxation_bound=True))
+    result = solve(p, replace(QUICK, relaxation_bound=True))
+    assert math.isfinite(result.bound)
     assert result.bound <= result.objective

@@ -1,8 +1,6 @@
-"""Pieces shared by the column-generation solvers (the roster bound, the Curtois benchmark).
-
-Both price columns against dual prices in a master LP and prove a Lagrangian lower bound
-after every round: the master's coverage part plus each column family's least reduced
-cost. Prices are real while CP-SAT wants integers; prices are smoothed towards those of
+"""Pieces of the day-level column generation (`columns`, `branch`, `search`): it prices columns
+against dual prices in a master LP and proves a Lagrangian lower bound after every round: the
+master's part plus each employee's least reduced cost. Prices are real while CP-SAT wants integers; prices are smoothed towards those of
 the best bound so far (Wentges), which needs far fewer rounds.
 """
 
