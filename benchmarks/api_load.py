@@ -149,6 +149,7 @@ async def load(base: str, headers: dict[str, str], paths: list[str], clients: in
 def direct_solve_s(database_url: str, job_id: str, solver_threads: int) -> tuple[float, float]:
     """Wall time (and objective) of `solve` on the problem a job solved, as its worker builds it."""
     from api.service.db import make_engine, session_factory, transaction
+    from api.service.params import RosterJobParams, params_of
     from api.service.rostering import build_problem
     from api.service.storage import dataset_frame, dataset_row, job_row
     from scheduler.roster.solve import SolveSettings, solve
@@ -157,15 +158,14 @@ def direct_solve_s(database_url: str, job_id: str, solver_threads: int) -> tuple
     try:
         with transaction(session_factory(engine)) as session:
             job = job_row(session, job_id)
-            params, team_id = dict(job.params), job.team_id
-            frame = dataset_frame(dataset_row(session, team_id, "requirements", params["requirements_id"]))
+            params = params_of(job.kind, dict(job.params))
+            assert isinstance(params, RosterJobParams)
+            frame = dataset_frame(dataset_row(session, job.team_id, "requirements", params.requirements_id))
     finally:
         engine.dispose()
     started = time.perf_counter()
     problem = build_problem(params, frame)
-    settings = SolveSettings(
-        time_limit_s=float(params["time_limit_s"]), workers=solver_threads, seed=int(params["seed"])
-    )
+    settings = SolveSettings(time_limit_s=params.time_limit_s, workers=solver_threads, seed=params.seed)
     result = solve(problem, settings)
     return time.perf_counter() - started, float(result.objective)
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from api.service.db import make_engine, session_factory, transaction, upgrade
 from api.service.deps import AppState
-from api.service.errors import install_handlers
+from api.service.errors import COMMON_ANSWERS, install_handlers
 from api.service.jobs import JobRunner
 from api.service.routes import availability, health, jobs, planning, rosters, scenarios, teams, tokens, web
 from api.service.settings import Settings
@@ -18,11 +18,12 @@ from api.service.storage import fail_interrupted_jobs
 
 log = logging.getLogger("wfm.service")
 API_PREFIX = "/v1"
+_MULTIPART_OVERHEAD_BYTES = 64 * 1024  # an upload's form boundaries and headers around the file
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service. On start-up it migrates the database, fails jobs a previous run left active, and
-    starts the job runner; on shut-down it stops running solves (they are marked failed)."""
+    starts the job runner; on shut-down it stops running jobs (they are marked failed)."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -35,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             interrupted = fail_interrupted_jobs(session)
         if interrupted:
             log.warning("marked %d interrupted job(s) failed; they can be resubmitted", interrupted)
-        runner = JobRunner(settings.database_url, sessions, settings.job_workers, settings.solver_threads)
+        runner = JobRunner(settings.worker_options(), sessions, settings.job_workers)
         app.state.wfm = AppState(settings=settings, engine=engine, sessions=sessions, runner=runner)
         try:
             yield
@@ -50,8 +51,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_handlers(app)
-    app.include_router(health.router)
-    for module in (tokens, teams, availability, planning, jobs, rosters, scenarios):
-        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(health.router, max_body_size=0)
+    # a body above the limit is refused (413) before any of it is parsed
+    upload_limit = settings.max_upload_bytes + _MULTIPART_OVERHEAD_BYTES
+    for module, limit in (
+        (tokens, settings.max_json_bytes),
+        (teams, settings.max_json_bytes),
+        (availability, upload_limit),
+        (planning, upload_limit),
+        (jobs, settings.max_json_bytes),
+        (rosters, settings.max_json_bytes),
+        (scenarios, settings.max_json_bytes),
+    ):
+        app.include_router(module.router, prefix=API_PREFIX, responses=COMMON_ANSWERS, max_body_size=limit)
     web.install(app)
     return app

@@ -68,7 +68,8 @@ def test_bad_job_requests_are_refused_at_once(
     assert client.post(base, json={"requirements_id": requirements_id}, headers=lead).status_code == 422
     too_long = {"week": WEEK.isoformat(), "requirements_id": requirements_id, "time_limit_s": 10_000}
     assert client.post(base, json=too_long, headers=lead).status_code == 422
-    assert client.get("/v1/jobs/unknown", headers=lead).status_code == 404
+    assert client.get(f"/v1/jobs/{'0' * 32}", headers=lead).status_code == 404
+    assert client.get("/v1/jobs/unknown", headers=lead).status_code == 422  # not a job id at all
 
 
 def test_cancel_stops_a_running_and_a_queued_job_and_stores_nothing(
