@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from api.cells import safe_frame
 from api.schemas import minute_to_clock, team_from_mapping
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import MINUTES_PER_DAY, zone
@@ -392,7 +393,8 @@ def write_frame_csv(frame: pd.DataFrame, path: Path) -> None:
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = out[column].map(lambda ts: ts.isoformat().replace("+00:00", "Z"))
-    _write_atomically(path, lambda tmp: out.to_csv(tmp, index=False, float_format="%.6g"))
+    safe = safe_frame(out)  # no text cell a spreadsheet could run as a formula
+    _write_atomically(path, lambda tmp: safe.to_csv(tmp, index=False, float_format="%.6g"))
 
 
 def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
@@ -438,7 +440,7 @@ def roster_rows(roster: Roster, team: Team) -> pd.DataFrame:
 
 def write_roster_csv(roster: Roster, team: Team, path: Path) -> None:
     """Write the roster contract CSV."""
-    frame = roster_rows(roster, team)
+    frame = safe_frame(roster_rows(roster, team))  # no text cell a spreadsheet could run as a formula
     _write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False))
 
 
