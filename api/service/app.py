@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from api.service.db import make_engine, session_factory, transaction, upgrade
 from api.service.deps import AppState
 from api.service.errors import COMMON_ANSWERS, install_handlers
+from api.service.job_watch import JobWatch
 from api.service.jobs import JobRunner
 from api.service.routes import availability, health, jobs, planning, rosters, scenarios, teams, tokens, web
 from api.service.settings import Settings
@@ -37,7 +38,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if interrupted:
             log.warning("marked %d interrupted job(s) failed; they can be resubmitted", interrupted)
         runner = JobRunner(settings.worker_options(), sessions, settings.job_workers)
-        app.state.wfm = AppState(settings=settings, engine=engine, sessions=sessions, runner=runner)
+        watch = JobWatch(sessions)
+        app.state.wfm = AppState(
+            settings=settings, engine=engine, sessions=sessions, runner=runner, watch=watch
+        )
         try:
             yield
         finally:

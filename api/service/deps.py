@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.service.auth import Action, Principal, principal_for
 from api.service.db import JobRow, TeamRow
 from api.service.errors import NotFound
+from api.service.job_watch import JobWatch
 from api.service.jobs import JobRunner
 from api.service.schemas import JOB_ID_PATTERN, TEAM_ID_PATTERN
 from api.service.settings import Settings
@@ -33,6 +34,7 @@ class AppState:
     engine: Engine
     sessions: sessionmaker[Session]
     runner: JobRunner
+    watch: JobWatch
 
 
 def get_state(request: Request) -> AppState:

@@ -18,6 +18,7 @@ from api.service.db import (
     as_utc,
     utcnow,
 )
+from api.service.job_watch import revision
 from api.service.schemas import (
     DatasetOut,
     JobOut,
@@ -49,6 +50,7 @@ def job_out(job: JobRow) -> JobOut:
         progress=job.progress,
         result=job.result,
         error=job.error,
+        revision=revision(job),
         created_at=as_utc(job.created_at) or utcnow(),
         started_at=started,
         finished_at=as_utc(job.finished_at),

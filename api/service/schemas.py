@@ -229,6 +229,10 @@ class JobOut(BaseModel):
         description="an import job: its report (availability) or the stored frame (history, requirements)",
     )
     error: dict[str, Any] | None
+    revision: str = Field(
+        description="changes whenever anything above but the running time does: GET /jobs/{id}?seen=…&wait_s=… "
+        "answers when it does"
+    )
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from api.service.auth import Principal
 from api.service.db import JobRow, RosterVersionRow, TeamRow, UploadRow
 from api.service.deps import JobIdPath, PrincipalDep, ReadTeam, RosterTeam, SessionDep, StateDep, visible_job
 from api.service.errors import Conflict, JobFailed
+from api.service.job_watch import is_final, revision
 from api.service.jobs import submit_job
 from api.service.params import RosterJobParams, params_of
 from api.service.presenters import job_out, scenario_out, version_out
@@ -31,6 +36,8 @@ from api.service.storage import (
 from common.errors import InputIssue, InvalidInput
 
 router = APIRouter(tags=["jobs"])
+MAX_WAIT_S = 30.0  # a long-poll answers within this; proxies commonly cut idle requests at 60 s
+REVISION_PATTERN = r"^[0-9a-f]{16}$"
 _INVALID: dict[int | str, dict[str, Any]] = {
     422: {"description": "invalid request: the body says what and where"}
 }
@@ -126,10 +133,54 @@ def list_jobs(team: ReadTeam, session: SessionDep) -> list[JobOut]:
     return [job_out(j) for j in rows]
 
 
+async def _visible_now(session: Session, principal: Principal, job_id: str) -> JobRow:
+    """The job (404 / 403 as `visible_job`), read in a thread; the session is closed before any wait."""
+    try:
+        return await run_in_threadpool(visible_job, session, principal, job_id)
+    finally:
+        await run_in_threadpool(session.close)
+
+
 @router.get("/jobs/{job_id}")
-def get_job(job_id: JobIdPath, session: SessionDep, principal: PrincipalDep) -> JobOut:
-    """A job's state; while running: best objective so far, bound and elapsed seconds."""
-    return job_out(visible_job(session, principal, job_id))
+async def get_job(
+    job_id: JobIdPath,
+    session: SessionDep,
+    principal: PrincipalDep,
+    state: StateDep,
+    wait_s: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=MAX_WAIT_S,
+            description="long-poll: wait up to this long for the job to change from `seen`",
+        ),
+    ] = 0,
+    seen: Annotated[
+        str | None, Query(pattern=REVISION_PATTERN, description="the `revision` the client has already seen")
+    ] = None,
+) -> JobOut:
+    """A job's state; while running: best objective so far, bound and elapsed seconds. With `wait_s` and
+    `seen`, the answer comes when the job changes (or after `wait_s`): no need to poll."""
+    job = await _visible_now(session, principal, job_id)
+    if seen is not None:
+        job = await state.watch.next_change(job, seen, wait_s)
+    return job_out(job)
+
+
+@router.get("/jobs/{job_id}/events", response_class=EventSourceResponse)
+async def job_events(
+    job_id: JobIdPath, session: SessionDep, principal: PrincipalDep, state: StateDep
+) -> AsyncIterator[ServerSentEvent]:
+    """Server-sent events (`text/event-stream`): the job (event `job`, data as GET /jobs/{id}) now and
+    each time it changes, until it ends."""
+    job = await _visible_now(session, principal, job_id)
+    while True:
+        yield ServerSentEvent(data=job_out(job).model_dump(mode="json"), event="job", id=revision(job))
+        if is_final(job):
+            return
+        seen = revision(job)
+        while revision(job) == seen and not is_final(job):
+            job = await state.watch.next_change(job, seen, MAX_WAIT_S)
 
 
 @router.get(

@@ -180,6 +180,7 @@ def test_a_spare_worker_is_ready_and_a_dead_one_is_replaced(
     assert job["state"] == "succeeded", job
 
 
+@pytest.mark.long_solves
 def test_a_job_whose_worker_dies_fails_and_the_next_job_runs(
     client: TestClient, long_job: tuple[str, dict[str, Any], dict[str, str]]
 ) -> None:
