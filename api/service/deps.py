@@ -103,6 +103,7 @@ JOB_ACTIONS: dict[str, Callable[[JobRow], Action]] = {
     "roster": lambda _job: "roster",
     "scenario": lambda _job: "plan",
     "import": lambda job: "import_availability" if job.params.get("what") == "availability" else "plan",
+    "forecast": lambda _job: "plan",
 }
 
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from api.service.schemas import DbId, PayIn, ScenarioIn, Seed, SweepIn
 from common.errors import InputIssue, InvalidInput
 
-JobKind = Literal["roster", "scenario", "import"]
+JobKind = Literal["roster", "scenario", "import", "forecast"]
 Shifts = list[dict[str, Any]]  # shifts as `api.service.codec.shift_to_dict` writes them
 
 
@@ -80,9 +80,17 @@ class ImportJobParams(_Params):
     assume_tz: str | None = None
 
 
-JobParams = RosterJobParams | ScenarioJobParams | ImportJobParams
+class ForecastJobParams(_Params):
+    """A forecast of a stored history's team for a week."""
+
+    KIND: ClassVar[JobKind] = "forecast"
+    history_id: DbId
+    week: date
+
+
+JobParams = RosterJobParams | ScenarioJobParams | ImportJobParams | ForecastJobParams
 PARAMS_OF_KIND: dict[str, type[JobParams]] = {
-    model.KIND: model for model in (RosterJobParams, ScenarioJobParams, ImportJobParams)
+    model.KIND: model for model in (RosterJobParams, ScenarioJobParams, ImportJobParams, ForecastJobParams)
 }
 
 

@@ -65,7 +65,11 @@ class Settings(BaseSettings):
     inline_import_bytes: int = Field(
         default=256 * 1024,
         ge=0,
-        description="uploads up to this size are imported inside the request; bigger ones run as jobs",
+        description="uploads up to this size (an eighth of it for XLSX and Parquet) are imported inside the "
+        "request, in well under a second; bigger ones run as jobs",
+    )
+    inline_forecast_rows: int = Field(
+        default=100_000, ge=0, description="forecasts from histories of more rows than this run as jobs"
     )
     inline_scenarios: int = Field(
         default=10, ge=0, description="staffing comparisons of up to this many scenarios answer at once"

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from api.schemas import team_from_mapping, team_to_mapping
@@ -206,21 +206,25 @@ def import_availability(
     session.flush()
     if gone:
         session.execute(delete(AvailabilityRow).where(AvailabilityRow.id.in_([stored[k] for k in gone])))
-    for key in new:
-        e = in_file[key]
-        session.add(
-            AvailabilityRow(
-                team_id=team_id,
-                agent_id=e.agent_id,
-                kind=e.kind,
-                on_date=e.on_date,
-                weekday=e.weekday,
-                start_minute=e.start_minute,
-                end_minute=e.end_minute,
-                note=e.note,
-                natural_key=key,
-                import_id=imp.id,
-            )
+    if new:  # one statement for all rows: a big file's rows are not added one object at a time
+        session.execute(
+            insert(AvailabilityRow),
+            [
+                {
+                    "team_id": team_id,
+                    "agent_id": e.agent_id,
+                    "kind": e.kind,
+                    "on_date": e.on_date,
+                    "weekday": e.weekday,
+                    "start_minute": e.start_minute,
+                    "end_minute": e.end_minute,
+                    "note": e.note,
+                    "natural_key": key,
+                    "import_id": imp.id,
+                }
+                for key in new
+                for e in (in_file[key],)
+            ],
         )
     report["import_id"] = imp.id
     return report

@@ -28,9 +28,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.service.codec import frame_from_blob, frame_to_blob
 from api.service.db import DatasetRow, JobRow, TeamRow, make_engine, session_factory, transaction, utcnow
+from api.service.forecasts import run_forecast_job
 from api.service.import_worker import run_import_job
 from api.service.job_records import fail
-from api.service.params import ImportJobParams, JobParams, RosterJobParams, ScenarioJobParams, params_of
+from api.service.params import (
+    ForecastJobParams,
+    ImportJobParams,
+    JobParams,
+    RosterJobParams,
+    ScenarioJobParams,
+    params_of,
+)
 from api.service.roster_worker import add_version, roster_report, run_roster_job
 from api.service.rostering import build_problem
 from api.service.scenario_worker import run_scenario_job
@@ -149,7 +157,7 @@ def run_job(options: WorkerOptions, job_id: str) -> None:
 
 
 def run(sessions: sessionmaker[Session], job_id: str, options: WorkerOptions) -> None:
-    """Run one queued job (a roster, a scenario comparison or an import) to its end."""
+    """Run one queued job (a roster, a scenario comparison, an import or a forecast) to its end."""
     with transaction(sessions) as session:
         if not set_job_state(session, job_id, "running", only_from=("queued",), started_at=utcnow()):
             return  # cancelled before it started
@@ -166,6 +174,8 @@ def run(sessions: sessionmaker[Session], job_id: str, options: WorkerOptions) ->
         run_scenario_job(sessions, job_id, token_id, params, options)
     elif isinstance(params, ImportJobParams):
         run_import_job(sessions, job_id, team_id, token_id, params, options)
+    elif isinstance(params, ForecastJobParams):
+        run_forecast_job(sessions, job_id, team_id, params, options)
 
 
 def warm_up(sessions: sessionmaker[Session], jobs: Connection) -> None:

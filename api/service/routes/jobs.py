@@ -203,7 +203,7 @@ def get_result(
         raise Conflict(f"job {job_id!r} is {job.state}; it has no result")
     if job.kind == "scenario" and job.scenario_id is not None:
         return scenario_out(scenario_row(session, job.scenario_id))
-    if job.kind == "import" and job.result is not None:
+    if job.kind in ("import", "forecast") and job.result is not None:
         if job.params.get("what") == "availability":
             return ImportReport(**job.result)
         return DatasetOut(**job.result)

@@ -6,20 +6,20 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, File, Path, Query, UploadFile, status
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from api.exports import frame_csv_bytes
 from api.schemas import MAX_ZONE_CHARS
 from api.service.codec import frame_records
 from api.service.deps import PlanTeam, PrincipalDep, ReadTeam, SessionDep, StateDep
-from api.service.params import ImportJobParams
-from api.service.presenters import dataset_out
-from api.service.schemas import MAX_DB_ID, DatasetOut, DatasetRows, ForecastCreate, RequirementsCreate
+from api.service.forecasts import forecast_of, history_rows, store_forecast
+from api.service.jobs import submit_job
+from api.service.params import ForecastJobParams, ImportJobParams
+from api.service.presenters import dataset_out, job_out
+from api.service.schemas import MAX_DB_ID, DatasetOut, DatasetRows, ForecastCreate, JobOut, RequirementsCreate
 from api.service.storage import dataset_frame, dataset_row, datasets_of, save_dataset, team_of
 from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
 from api.service.uploads import read_upload, upload_name
-from common.timegrid import PlanningWeek
-from forecasting import forecast_week
 from scheduler import compute_requirements
 
 router = APIRouter(tags=["planning"])
@@ -60,15 +60,22 @@ def post_history(
     return import_upload(session, state, principal, team, params, data)
 
 
-@router.post("/teams/{team_id}/forecasts", status_code=status.HTTP_201_CREATED, responses=_INVALID)
-def post_forecast(team: PlanTeam, body: ForecastCreate, session: SessionDep) -> DatasetOut:
-    """Forecast seven local days per queue × region × interval from a stored history."""
-    domain_team = team_of(session, team)
-    history = dataset_frame(dataset_row(session, team.id, "history", body.history_id))
-    week = PlanningWeek(body.week, domain_team.tz, domain_team.interval_minutes)
-    frame = forecast_week(history, week)
-    meta = {"week": body.week.isoformat(), **_span(frame["ds"])}
-    stored = save_dataset(session, team.id, "forecast", frame, meta, body.history_id)
+@router.post(
+    "/teams/{team_id}/forecasts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DatasetOut,
+    responses={**_INVALID, 202: {"model": JobOut, "description": "a big history: a forecast job"}},
+)
+def post_forecast(
+    team: PlanTeam, body: ForecastCreate, session: SessionDep, principal: PrincipalDep, state: StateDep
+) -> Any:
+    """Forecast seven local days per queue × region × interval from a stored history (from a history of
+    more rows than the service's inline limit: by a job, 202; its result is the stored forecast)."""
+    params = ForecastJobParams(history_id=body.history_id, week=body.week)
+    if history_rows(session, team.id, body.history_id) > state.settings.inline_forecast_rows:
+        job = submit_job(session, state.runner, principal.token_id, team.id, params)
+        return JSONResponse(job_out(job).model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
+    stored = store_forecast(session, team.id, forecast_of(session, team.id, params), params)
     session.commit()
     return dataset_out(stored)
 
