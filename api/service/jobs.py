@@ -76,6 +76,8 @@ class JobRunner:
         self._sessions = sessions
         self._max_workers = max_workers
         self._context = _context()
+        # workers read this pipe's end and end when it closes: when this process ends, however it ends
+        self._lifeline, self._lifeline_held = self._context.Pipe(duplex=False)
         self._queue: deque[str] = deque()
         self._running: dict[str, BaseProcess] = {}
         self._cancelled: set[str] = set()
@@ -122,6 +124,8 @@ class JobRunner:
             _stop(process)
             self._finish(job_id, exitcode=process.exitcode)
         self._dispatcher.join(timeout=_JOIN_TIMEOUT_S)
+        self._lifeline_held.close()
+        self._lifeline.close()
 
     def _dispatch(self) -> None:
         while True:
@@ -182,7 +186,7 @@ class JobRunner:
         receiver, sender = self._context.Pipe(duplex=False)
         process = self._context.Process(
             target=worker_main,
-            args=(self._options, receiver),
+            args=(self._options, receiver, self._lifeline),
             name="wfm-job-worker",
             daemon=True,
         )

@@ -74,8 +74,8 @@ class Settings(BaseSettings):
     inline_scenarios: int = Field(
         default=10, ge=0, description="staffing comparisons of up to this many scenarios answer at once"
     )
-    shutdown_grace_s: float = Field(
-        default=5.0, ge=0, description="on SIGTERM, how long requests in progress may take to finish"
+    shutdown_grace_s: int = Field(
+        default=5, ge=0, le=600, description="on SIGTERM, how long requests in progress may take to finish"
     )
     migrate_on_start: bool = True
     ray_address: str | None = Field(

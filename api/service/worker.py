@@ -3,20 +3,15 @@ result in one transaction.
 
 A worker lives below the service: its OS priority is lowered (`WorkerOptions.niceness`), so that
 the service's reads are answered first while solves run, and it ends with the process that started
-it, even one killed with SIGKILL (`end_with_parent`).
+it, even one killed with SIGKILL (`end_with_service`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import logging
 import os
-import signal
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from multiprocessing.connection import Connection
@@ -48,8 +43,6 @@ from scheduler import RosterResult, SolveSettings, check_roster, solve
 
 log = logging.getLogger("wfm.service.worker")
 WARM_UP = "warm-up"  # what the runner sends a spare worker to have it warm up (never a job id)
-_PARENT_WATCH_S = 1.0  # where the OS cannot tie a worker's life to its parent's, it looks this often
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 # The warm-up job: one agent, one queue, an hourly grid; CP-SAT proves it optimal in milliseconds.
 _WARM_UP_WEEK = date(2026, 11, 2)  # a Monday
 _WARM_UP_LIMIT_S = 0.2  # enough to run every step of a solve; the tiny problem needs far less
@@ -79,27 +72,22 @@ _WARM_UP_TEAM: dict[str, Any] = {
 }
 
 
-def end_with_parent() -> None:
-    """End this process when its parent ends, however the parent ends.
+def end_with_service(lifeline: Connection) -> None:
+    """End this process as soon as the service that started it ends, however it ends.
 
-    On Linux the kernel sends SIGKILL when the parent dies (prctl PR_SET_PDEATHSIG); a worker's
-    parent is the fork server, which ends when the service does. Elsewhere a daemon thread checks
-    every `_PARENT_WATCH_S` whether the parent is still there and ends the process when it is not.
+    The service holds the only writing end of `lifeline` and never writes to it; when the service
+    ends, even killed with SIGKILL, the kernel closes that end and a read here sees the end of the
+    pipe. A daemon thread waits for that and ends the process (a solve releases the interpreter while
+    it searches, so the thread runs at once). This works with every start method, and also frees the
+    fork server, which lives as long as any process it started holds its own pipe.
     """
-    parent = os.getppid()
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
-            if os.getppid() != parent:  # the parent died before the call: nobody will send the signal
-                os._exit(1)
-            return
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(_PARENT_WATCH_S)
+        with contextlib.suppress(EOFError, OSError):
+            lifeline.recv()
         os._exit(1)
 
-    threading.Thread(target=watch, name="wfm-parent-watch", daemon=True).start()
+    threading.Thread(target=watch, name="wfm-lifeline", daemon=True).start()
 
 
 def lower_priority(niceness: int) -> None:
@@ -109,9 +97,9 @@ def lower_priority(niceness: int) -> None:
             os.nice(niceness)
 
 
-def worker_main(options: WorkerOptions, jobs: Connection) -> None:
-    """Entry point of a worker process: tied to its parent's life and below it in priority, it serves one job."""
-    end_with_parent()
+def worker_main(options: WorkerOptions, jobs: Connection, lifeline: Connection) -> None:
+    """Entry point of a worker process: tied to the service's life and below it in priority, it serves one job."""
+    end_with_service(lifeline)
     lower_priority(options.niceness)
     serve_one_job(options, jobs)
 

@@ -156,20 +156,24 @@ def requirements_id(client: TestClient, team_id: str, lead: dict[str, str]) -> i
     return int(response.json()["id"])
 
 
+def sample_team_and_requirements() -> tuple[dict[str, Any], str]:
+    """The 14-agent sample team (as the API takes it) and a forecast week's requirements CSV."""
+    team = sample_team()
+    week = PlanningWeek(WEEK, team.tz, team.interval_minutes)
+    requirements = compute_requirements(forecast_week(sample_history(WEEK, weeks=3), week), team)
+    requirements["ds"] = requirements["ds"].map(lambda t: t.isoformat())
+    return team_to_mapping(team), requirements.to_csv(index=False)
+
+
 @pytest.fixture
 def big_team(client: TestClient, admin: dict[str, str], tokens: Tokens) -> tuple[str, int, dict[str, str]]:
     """The 14-agent sample team with a forecast week's requirements: its solve runs until stopped (in a
     test marked `long_solves`)."""
-    team = sample_team()
-    team_id = client.post("/v1/teams", json=team_to_mapping(team), headers=admin).json()["id"]
-    week = PlanningWeek(WEEK, team.tz, team.interval_minutes)
-    requirements = compute_requirements(forecast_week(sample_history(WEEK, weeks=3), week), team)
-    requirements["ds"] = requirements["ds"].map(lambda t: t.isoformat())
+    mapping, requirements = sample_team_and_requirements()
+    team_id = client.post("/v1/teams", json=mapping, headers=admin).json()["id"]
     lead = tokens.make("lead", team_id)
     upload = client.post(
-        f"/v1/teams/{team_id}/requirements/upload",
-        files={"file": ("r.csv", requirements.to_csv(index=False))},
-        headers=lead,
+        f"/v1/teams/{team_id}/requirements/upload", files={"file": ("r.csv", requirements)}, headers=lead
     )
     assert upload.status_code == 201, upload.text
     return team_id, int(upload.json()["id"]), lead
