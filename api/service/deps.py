@@ -107,6 +107,14 @@ JOB_ACTIONS: dict[str, Callable[[JobRow], Action]] = {
 }
 
 
+def readable_job(job_id: JobIdPath, session: SessionDep, principal: PrincipalDep) -> JobRow:
+    """A dependency: the path's job, if the token may see it (404 otherwise)."""
+    return visible_job(session, principal, job_id)
+
+
+ReadJob = Annotated[JobRow, Depends(readable_job)]
+
+
 def visible_job(session: Session, principal: Principal, job_id: str, *, to_change: bool = False) -> JobRow:
     """A job the token may see (404 otherwise); with `to_change`, one its role may cancel or retry (403)."""
     job = job_row(session, job_id)

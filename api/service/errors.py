@@ -123,21 +123,20 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def _unreadable_body(cause: BaseException | None) -> str | None:
-    """Why a body could not be read (FastAPI answers 400 with the reason as the exception's cause)."""
+def _unreadable_body(exc: StarletteHTTPException) -> str:
+    """Why a body could not be read (FastAPI and Starlette answer 400 with the reason as the cause)."""
+    cause = exc.__cause__
     if isinstance(cause, UnicodeDecodeError):
         return "the body is not UTF-8 text; send JSON in UTF-8"
     if isinstance(cause, RecursionError):
         return "the JSON is nested too deeply"
-    if cause is not None:
-        return f"the body cannot be read ({type(cause).__name__}); send JSON, or a form with the file"
-    return None
+    return f"the body cannot be read ({exc.detail}); send JSON, or a form with the file"
 
 
 def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    reason = _unreadable_body(exc.__cause__) if exc.status_code == 400 else None
-    if reason is not None:
+    if exc.status_code == 400:  # only reading a body answers 400: an invalid request like any other
+        reason = _unreadable_body(exc)
         body = {
             "title": "invalid request",
             "detail": reason,

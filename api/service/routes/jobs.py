@@ -12,9 +12,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.service.auth import Principal
 from api.service.db import JobRow, RosterVersionRow, TeamRow, UploadRow
-from api.service.deps import JobIdPath, PrincipalDep, ReadTeam, RosterTeam, SessionDep, StateDep, visible_job
+from api.service.deps import (
+    JobIdPath,
+    PrincipalDep,
+    ReadJob,
+    ReadTeam,
+    RosterTeam,
+    SessionDep,
+    StateDep,
+    visible_job,
+)
 from api.service.errors import Conflict, JobFailed
 from api.service.job_watch import is_final, revision
 from api.service.jobs import submit_job
@@ -133,19 +141,10 @@ def list_jobs(team: ReadTeam, session: SessionDep) -> list[JobOut]:
     return [job_out(j) for j in rows]
 
 
-async def _visible_now(session: Session, principal: Principal, job_id: str) -> JobRow:
-    """The job (404 / 403 as `visible_job`), read in a thread; the session is closed before any wait."""
-    try:
-        return await run_in_threadpool(visible_job, session, principal, job_id)
-    finally:
-        await run_in_threadpool(session.close)
-
-
 @router.get("/jobs/{job_id}")
 async def get_job(
-    job_id: JobIdPath,
+    job: ReadJob,
     session: SessionDep,
-    principal: PrincipalDep,
     state: StateDep,
     wait_s: Annotated[
         float,
@@ -161,19 +160,32 @@ async def get_job(
 ) -> JobOut:
     """A job's state; while running: best objective so far, bound and elapsed seconds. With `wait_s` and
     `seen`, the answer comes when the job changes (or after `wait_s`): no need to poll."""
-    job = await _visible_now(session, principal, job_id)
-    if seen is not None:
+    if seen is not None and wait_s > 0:
+        await run_in_threadpool(session.close)  # nothing of the database is held while it waits
         job = await state.watch.next_change(job, seen, wait_s)
     return job_out(job)
 
 
-@router.get("/jobs/{job_id}/events", response_class=EventSourceResponse)
-async def job_events(
-    job_id: JobIdPath, session: SessionDep, principal: PrincipalDep, state: StateDep
-) -> AsyncIterator[ServerSentEvent]:
+# the stream's errors are JSON, as every other route's (the route's own media type is the stream's)
+_JSON_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    status_code: {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for status_code, description in (
+        (401, "no token, or one unknown or revoked"),
+        (403, "the token's role may not do this"),
+        (404, "no such job, or one of a team the token may not see"),
+        (422, "invalid request: the body says what and where"),
+    )
+}
+
+
+@router.get("/jobs/{job_id}/events", response_class=EventSourceResponse, responses=_JSON_PROBLEMS)
+async def job_events(job: ReadJob, session: SessionDep, state: StateDep) -> AsyncIterator[ServerSentEvent]:
     """Server-sent events (`text/event-stream`): the job (event `job`, data as GET /jobs/{id}) now and
     each time it changes, until it ends."""
-    job = await _visible_now(session, principal, job_id)
+    await run_in_threadpool(session.close)  # nothing of the database is held while it streams
     while True:
         yield ServerSentEvent(data=job_out(job).model_dump(mode="json"), event="job", id=revision(job))
         if is_final(job):
