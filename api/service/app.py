@@ -37,8 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             interrupted = fail_interrupted_jobs(session)
         if interrupted:
             log.warning("marked %d interrupted job(s) failed; they can be resubmitted", interrupted)
-        runner = JobRunner(settings.worker_options(), sessions, settings.job_workers)
         watch = JobWatch(sessions)
+        runner = JobRunner(settings.worker_options(), sessions, settings.job_workers, on_ended=watch.poke)
         app.state.wfm = AppState(
             settings=settings, engine=engine, sessions=sessions, runner=runner, watch=watch
         )

@@ -4,11 +4,14 @@ A job changes in its worker process, which writes its progress at most every 0.2
 clients wait on one job, one poller reads that job's row every `POLL_EVERY_S` (in a thread, off the
 event loop) while anyone waits, and wakes them all when its revision changes: a waiting client
 costs the service nothing until then, where a client polling by itself costs a request each time.
+The job runner also tells the watch the moment a job's process ends (`poke`), so that its result is
+seen at once rather than at the next poll.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -53,6 +56,7 @@ class _Watched:
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     waiters: int = 0
     poller: asyncio.Task[None] | None = None
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class JobWatch:
@@ -62,6 +66,17 @@ class JobWatch:
         self._sessions = sessions
         self._every_s = every_s
         self._watched: dict[str, _Watched] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def poke(self, job_id: str) -> None:
+        """Have the job read again now (it has just ended); safe to call from any thread."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake, job_id)
+
+    def _wake(self, job_id: str) -> None:
+        watched = self._watched.get(job_id)
+        if watched is not None:
+            watched.wake.set()
 
     async def next_change(self, job: JobRow, seen: str, wait_s: float) -> JobRow:
         """The job once its revision differs from `seen` (at once if it already does, or it has ended),
@@ -86,6 +101,7 @@ class JobWatch:
         return watched.row
 
     def _watch(self, job: JobRow) -> _Watched:
+        self._loop = asyncio.get_running_loop()
         watched = self._watched.get(job.id)
         if watched is None:
             watched = self._watched[job.id] = _Watched(job, revision(job))
@@ -97,7 +113,9 @@ class JobWatch:
         """Read the job while anyone waits on it; wake them when it changes."""
         try:
             while watched.waiters > 0 and not is_final(watched.row):
-                await asyncio.sleep(self._every_s)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(watched.wake.wait(), timeout=self._every_s)
+                watched.wake.clear()
                 row = await run_in_threadpool(self._load, job_id)
                 if row is None:
                     break

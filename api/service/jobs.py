@@ -17,6 +17,7 @@ import multiprocessing
 import threading
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
@@ -71,10 +72,17 @@ class _Worker:
 class JobRunner:
     """Runs jobs in at most `max_workers` processes at once, with one more worker kept ready."""
 
-    def __init__(self, options: WorkerOptions, sessions: sessionmaker[Session], max_workers: int) -> None:
+    def __init__(
+        self,
+        options: WorkerOptions,
+        sessions: sessionmaker[Session],
+        max_workers: int,
+        on_ended: Callable[[str], None] = lambda _job_id: None,
+    ) -> None:
         self._options = options
         self._sessions = sessions
         self._max_workers = max_workers
+        self._on_ended = on_ended  # told each job id whose process has ended (its result is stored)
         self._context = _context()
         # workers read this pipe's end and end when it closes: when this process ends, however it ends
         self._lifeline, self._lifeline_held = self._context.Pipe(duplex=False)
@@ -226,6 +234,7 @@ class JobRunner:
                 },
             ):
                 log.warning("job %s: worker ended without a result (exit code %s)", job_id, exitcode)
+        self._on_ended(job_id)
 
 
 def submit_job(
