@@ -27,11 +27,13 @@ from api.service.db import (
     utcnow,
 )
 from api.service.errors import Conflict, NotFound
-from common.errors import InvalidInput
+from common.errors import InputIssue, InvalidInput
 from scheduler import AvailabilityEntry, Team
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 ACTIVE_STATES = ("queued", "running")
+# availability rows a team may hold: a job carries them all (200 agents, a row a day for most of a year)
+MAX_AVAILABILITY_ROWS = 50_000
 
 
 def slugify(name: str) -> str:
@@ -162,11 +164,15 @@ def import_availability(
     filename: str,
     sha256: str,
     token_id: int | None,
+    max_rows: int = MAX_AVAILABILITY_ROWS,
 ) -> dict[str, Any]:
     """Merge (add new rows) or replace (the file is the whole availability) a checked file's rows.
 
     Rows already stored are not added again, so importing the same file twice changes nothing.
     Returns the counts; with `dry_run` nothing is written.
+
+    Raises:
+        InvalidInput: the team would hold more than `max_rows` rows (every job carries them all).
     """
     stored = {
         r.natural_key: r.id
@@ -177,6 +183,16 @@ def import_availability(
         in_file.setdefault(entry_key(e), e)
     new = [k for k in in_file if k not in stored]
     gone = [k for k in stored if k not in in_file] if mode == "replace" else []
+    if len(stored) + len(new) - len(gone) > max_rows:
+        raise InvalidInput(
+            [
+                InputIssue(
+                    f"the team would have {len(stored) + len(new) - len(gone):,} availability rows; at most "
+                    f"{max_rows:,} are kept: replace the team's rows (mode=replace) or import fewer",
+                    filename,
+                )
+            ]
+        )
     report: dict[str, Any] = {
         "file": filename,
         "mode": mode,

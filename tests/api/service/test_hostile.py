@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -27,7 +28,9 @@ from api.schemas import team_from_mapping
 from api.service import Settings, create_app
 from api.service.db import JobRow, make_engine, session_factory, transaction, utcnow
 from api.service.downloads import content_disposition
+from api.service.storage import import_availability
 from common.errors import InvalidInput
+from scheduler import AvailabilityEntry
 from tests.api.service.conftest import (
     WEEK,
     Tokens,
@@ -447,3 +450,19 @@ def _niceness(pid: int) -> int | None:
         return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def test_a_team_holds_a_bounded_number_of_availability_rows(settings: Settings, team_id: str) -> None:
+    entries = tuple(AvailabilityEntry("a1", "time_off", on_date=WEEK + timedelta(days=d)) for d in range(3))
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            kwargs: dict[str, Any] = {"mode": "merge", "filename": "a.csv", "sha256": "", "token_id": None}
+            with pytest.raises(InvalidInput, match="at most 2 are kept"):
+                import_availability(session, team_id, entries, dry_run=True, max_rows=2, **kwargs)
+            report = import_availability(session, team_id, entries, dry_run=False, max_rows=3, **kwargs)
+            assert report["added"] == 3
+            replaced = import_availability(session, team_id, entries[:1], dry_run=True, max_rows=3, **kwargs)
+            assert replaced["unchanged"] == 1
+    finally:
+        engine.dispose()
