@@ -23,11 +23,21 @@ PG_INSTALL := $(APT_GET_INSTALL) postgresql
 $(CHROMIUM):
 	$(APT_INSTALL) || ($(SUDO) apt-get update && $(APT_INSTALL))
 
+# The browser tests inject axe-core (the accessibility audit) into each view: from the npm registry,
+# pinned by package-lock.json. npm comes with Node.js (Debian's package `npm` where it does not).
+AXE := node_modules/axe-core/axe.min.js
+NPM_APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends npm
+
+$(AXE): package.json package-lock.json
+	command -v npm >/dev/null || $(NPM_APT_INSTALL) || ($(SUDO) apt-get update && $(NPM_APT_INSTALL))
+	npm ci --no-audit --no-fund
+	touch $(AXE)
+
 .PHONY: setup demo test lint bench postgresql
 postgresql:
 	@ls $(PG_CTL_GLOB) >/dev/null 2>&1 || $(PG_INSTALL) || ($(SUDO) apt-get update && $(PG_INSTALL))
 
-setup: $(STAMP) $(CHROMIUM) postgresql
+setup: $(STAMP) $(CHROMIUM) $(AXE) postgresql
 
 demo: $(STAMP)
 	$(BIN)/wfm demo --out out/demo
@@ -37,5 +47,5 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(STAMP) $(CHROMIUM) postgresql lint
+test: $(STAMP) $(CHROMIUM) $(AXE) postgresql lint
 	$(BIN)/pytest

@@ -130,15 +130,15 @@ def roster_command(
         read_shift_requests,
         read_team,
     )
-    from common.timegrid import PlanningWeek, parse_instant, parse_iso_date
-    from scheduler import Problem, requirements_to_arrays
+    from common.timegrid import parse_instant, parse_iso_date
+    from scheduler import Problem, planning_week, requirements_to_arrays
 
     if requirements is None and shift_cover is None:
         typer.echo("error: give --requirements (demand per interval), --shift-cover, or both", err=True)
         raise typer.Exit(code=2)
     try:
         the_team = read_team(team)
-        the_week = PlanningWeek(parse_iso_date(week), the_team.tz, the_team.interval_minutes)
+        the_week = planning_week(the_team, parse_iso_date(week))
         frame = None if requirements is None else read_requirements(requirements)
         cover = () if shift_cover is None else read_shift_cover(shift_cover, the_team, the_week.days)
         wishes = (
@@ -200,11 +200,12 @@ def demo_command(
     """Run the whole pipeline on the bundled sample team: history → forecast → requirements → roster."""
     from api.formats import write_frame_csv
     from api.schemas import team_to_mapping
-    from common.timegrid import PlanningWeek, parse_iso_date
+    from common.timegrid import parse_iso_date
     from forecasting import forecast_week
     from scheduler import (
         Problem,
         compute_requirements,
+        planning_week,
         requirements_to_arrays,
         sample_availability,
         sample_history,
@@ -214,7 +215,7 @@ def demo_command(
     try:
         first_day = parse_iso_date(week)
         team = sample_team()
-        the_week = PlanningWeek(first_day, team.tz, team.interval_minutes)
+        the_week = planning_week(team, first_day)
         out.mkdir(parents=True, exist_ok=True)
         history = sample_history(first_day)
         entries = sample_availability(team, first_day)

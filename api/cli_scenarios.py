@@ -102,8 +102,8 @@ def _plan(data: dict[str, Any], folder: Path) -> Any:
         read_team,
     )
     from api.schemas import team_from_mapping
-    from common.timegrid import PlanningWeek, parse_iso_date
-    from scheduler import BasePlan, forecast_from_requirements, pay_from_mapping
+    from common.timegrid import parse_iso_date
+    from scheduler import BasePlan, forecast_from_requirements, pay_from_mapping, planning_week
 
     base = data["base"]
     unknown = sorted(
@@ -119,7 +119,7 @@ def _plan(data: dict[str, Any], folder: Path) -> Any:
         if isinstance(base["team"], dict)
         else read_team(folder / base["team"])
     )
-    week = PlanningWeek(parse_iso_date(str(base["week"])), team.tz, team.interval_minutes)
+    week = planning_week(team, parse_iso_date(str(base["week"])))
     sources = [k for k in ("forecast", "requirements", "history") if k in base]
     if len(sources) != 1:
         raise InvalidInput("base: give exactly one of forecast, requirements or history")

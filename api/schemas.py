@@ -151,6 +151,50 @@ class ShiftRulesIn(_Strict):
         )
 
 
+def _for_agent(agent_id: str, what: str, exc: InvalidInput) -> InvalidInput:
+    """The issues of an agent's own rules, each naming the agent and the section."""
+    return InvalidInput(
+        [
+            InputIssue(f"agent {agent_id!r}: {i.reason}", column=f"agents.{agent_id}.{what}")
+            for i in exc.issues
+        ]
+    )
+
+
+class AgentShiftRulesIn(_Strict):
+    """An agent's own shift rules: each field given replaces the team's for this agent; every field
+    left out is the team's (an earliest start alone keeps the team's lengths and breaks)."""
+
+    lengths_hours: list[Annotated[float, Field(gt=0, le=48)]] | None = Field(
+        default=None, min_length=1, max_length=MAX_SHIFT_LENGTHS
+    )
+    start_step_minutes: int | None = Field(default=None, ge=1, le=MINUTES_PER_DAY)
+    earliest_start: Clock | None = None
+    latest_start: Clock | None = None
+    breaks: list[BreakIn] | None = Field(default=None, max_length=MAX_BREAKS)
+    types: list[ShiftTypeIn] | None = Field(default=None, max_length=MAX_SHIFT_TYPES)
+
+    def over(self, team_rules: ShiftRules, agent_id: str) -> ShiftRules:
+        """The team's shift rules with this agent's changes; InvalidInput naming the agent if they do not fit."""
+        changes: dict[str, Any] = {}
+        if self.lengths_hours is not None:
+            changes["lengths_hours"] = tuple(self.lengths_hours)
+        if self.start_step_minutes is not None:
+            changes["start_step_minutes"] = self.start_step_minutes
+        if self.earliest_start is not None:
+            changes["earliest_start_minute"] = clock_to_minute(self.earliest_start)
+        if self.latest_start is not None:
+            changes["latest_start_minute"] = clock_to_minute(self.latest_start)
+        if self.breaks is not None:
+            changes["breaks"] = tuple(BreakRule(**b.model_dump()) for b in self.breaks)
+        if self.types is not None:
+            changes["types"] = tuple(t.to_domain() for t in self.types)
+        try:
+            return replace(team_rules, **changes)
+        except InvalidInput as exc:
+            raise _for_agent(agent_id, "shift_rules", exc) from exc
+
+
 class LabourRulesIn(_Strict):
     """Hard labour rules."""
 
@@ -200,12 +244,7 @@ class AgentLabourRulesIn(_Strict):
         try:
             return replace(team_rules, **self.model_dump(exclude_none=True))
         except InvalidInput as exc:
-            raise InvalidInput(
-                [
-                    InputIssue(f"agent {agent_id!r}: {i.reason}", column=f"agents.{agent_id}.labour_rules")
-                    for i in exc.issues
-                ]
-            ) from exc
+            raise _for_agent(agent_id, "labour_rules", exc) from exc
 
 
 class AgentIn(_Strict):
@@ -219,7 +258,8 @@ class AgentIn(_Strict):
     max_hours_per_week: Hours = 40.0
     min_shifts_per_week: Days = 0
     max_shifts_per_week: Days | None = None
-    shift_rules: ShiftRulesIn | None = None
+    # the agent's own rules: only the fields given differ from the team's
+    shift_rules: AgentShiftRulesIn | None = None
     labour_rules: AgentLabourRulesIn | None = None
     # the most shifts of each named shift type in the roster's horizon
     max_shifts_by_type: dict[Key, Days] = Field(default_factory=dict, max_length=MAX_SHIFT_TYPES)
@@ -232,6 +272,8 @@ class TeamIn(_Strict):
     tz: Zone
     interval_minutes: int = Field(default=15, ge=1, le=MINUTES_PER_DAY)
     shrinkage: float = Field(default=0.3, ge=0, le=1)
+    # the local weekday the team's weeks start on: a roster's --week must be one
+    week_start: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
     queues: list[QueueIn] = Field(min_length=1, max_length=MAX_QUEUES)
     shift_rules: ShiftRulesIn = Field(default_factory=ShiftRulesIn)
     labour_rules: LabourRulesIn = Field(default_factory=LabourRulesIn)
@@ -241,13 +283,15 @@ class TeamIn(_Strict):
     def to_domain(self) -> Team:
         """The domain team; raises InvalidInput when the values do not fit together."""
         labour_rules = LabourRules(**self.labour_rules.model_dump())
+        shift_rules = self.shift_rules.to_domain()
         return Team(
             name=self.name,
             tz=self.tz,
             interval_minutes=self.interval_minutes,
             shrinkage=self.shrinkage,
+            week_start=self.week_start,
             queues=tuple(QueueSpec(**q.model_dump()) for q in self.queues),
-            shift_rules=self.shift_rules.to_domain(),
+            shift_rules=shift_rules,
             labour_rules=labour_rules,
             weights=Weights(**self.weights.model_dump()),
             agents=tuple(
@@ -258,7 +302,7 @@ class TeamIn(_Strict):
                     skills=tuple(a.skills),
                     min_hours_per_week=a.min_hours_per_week,
                     max_hours_per_week=a.max_hours_per_week,
-                    shift_rules=None if a.shift_rules is None else a.shift_rules.to_domain(),
+                    shift_rules=None if a.shift_rules is None else a.shift_rules.over(shift_rules, a.id),
                     labour_rules=None if a.labour_rules is None else a.labour_rules.over(labour_rules, a.id),
                     min_shifts_per_week=a.min_shifts_per_week,
                     max_shifts_per_week=a.max_shifts_per_week,
@@ -295,6 +339,11 @@ def _changed(value: Any, default: Any) -> dict[str, Any]:
     return {k: v for k, v in asdict(value).items() if getattr(default, k) != v}
 
 
+def _changed_keys(mapping: dict[str, Any], default: dict[str, Any]) -> dict[str, Any]:
+    """The entries of `mapping` that differ from `default`'s."""
+    return {k: v for k, v in mapping.items() if default.get(k) != v}
+
+
 def _type_mapping(t: ShiftType) -> dict[str, Any]:
     return {
         "name": t.name,
@@ -326,11 +375,15 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
             **({"types": [_type_mapping(t) for t in r.types]} if r.types else {}),
         }
 
+    def all_rules(r: ShiftRules) -> dict[str, Any]:
+        return {**rules(r), "types": [_type_mapping(t) for t in r.types]}
+
     return {
         "name": team.name,
         "tz": team.tz,
         "interval_minutes": team.interval_minutes,
         "shrinkage": team.shrinkage,
+        **({} if team.week_start == "mon" else {"week_start": team.week_start}),
         "queues": [
             QueueIn.model_validate(q, from_attributes=True).model_dump(exclude_none=True) for q in team.queues
         ],
@@ -345,7 +398,11 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
                 "skills": list(a.skills),
                 "min_hours_per_week": a.min_hours_per_week,
                 "max_hours_per_week": a.max_hours_per_week,
-                **({} if a.shift_rules is None else {"shift_rules": rules(a.shift_rules)}),
+                **(
+                    {}
+                    if a.shift_rules is None
+                    else {"shift_rules": _changed_keys(all_rules(a.shift_rules), all_rules(team.shift_rules))}
+                ),
                 **(
                     {}
                     if a.labour_rules is None

@@ -34,7 +34,12 @@ if TYPE_CHECKING:
         Weights,
     )
     from scheduler.roster.candidates import agent_calendar, build_candidates, entry_span_utc
-    from scheduler.roster.problem import Problem, min_hours_after_time_off, requirements_to_arrays
+    from scheduler.roster.problem import (
+        Problem,
+        min_hours_after_time_off,
+        planning_week,
+        requirements_to_arrays,
+    )
     from scheduler.roster.report import Change, coverage_frame, roster_changes, summarize
     from scheduler.roster.solve import Progress, RosterResult, SolveSettings, solve
     from scheduler.roster.validate import Violation, check_roster
@@ -94,6 +99,7 @@ _HOME: dict[str, str] = {
     "Problem": "scheduler.roster.problem",
     "min_hours_after_time_off": "scheduler.roster.problem",
     "requirements_to_arrays": "scheduler.roster.problem",
+    "planning_week": "scheduler.roster.problem",
     "agent_calendar": "scheduler.roster.candidates",
     "build_candidates": "scheduler.roster.candidates",
     "entry_span_utc": "scheduler.roster.candidates",
@@ -176,6 +182,7 @@ __all__ = [
     "live_metrics",
     "min_hours_after_time_off",
     "pay_from_mapping",
+    "planning_week",
     "queue_requirement",
     "requirements_to_arrays",
     "roster_changes",

@@ -253,7 +253,8 @@ class Agent:
     """A named agent: home zone, skills (queue names), weekly contract and own rules.
 
     The contract is in hours and, when given, in shifts a week. `shift_rules` and `labour_rules`
-    replace the team's for this agent when given.
+    are the agent's complete rules when they differ from the team's (the edge builds them from the
+    team's, changing only the fields an agent's own rules give).
     """
 
     id: str
@@ -378,9 +379,12 @@ class Team:
     shift_rules: ShiftRules = field(default_factory=ShiftRules)
     labour_rules: LabourRules = field(default_factory=LabourRules)
     weights: Weights = field(default_factory=Weights)  # of the soft rules, the lead's to change
+    # the local weekday the team's weeks start on ("mon".."sun"): weekly rules count from it
+    week_start: str = "mon"
 
     def __post_init__(self) -> None:
         zone(self.tz)
+        _check(self.week_start in WEEKDAYS, f"week_start must be one of {', '.join(WEEKDAYS)}")
         check_interval_minutes(self.interval_minutes)
         _check_share(self.shrinkage, "team shrinkage")
         _check(len(self.queues) > 0, f"team {self.name!r} has no queues")

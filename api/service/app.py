@@ -13,7 +13,18 @@ from api.service.deps import AppState
 from api.service.errors import COMMON_ANSWERS, install_handlers
 from api.service.job_watch import JobWatch
 from api.service.jobs import JobRunner
-from api.service.routes import availability, health, jobs, planning, rosters, scenarios, teams, tokens, web
+from api.service.routes import (
+    availability,
+    health,
+    jobs,
+    page,
+    planning,
+    rosters,
+    scenarios,
+    teams,
+    tokens,
+    web,
+)
 from api.service.settings import Settings
 from api.service.storage import fail_interrupted_jobs
 
@@ -65,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         (planning, upload_limit),
         (jobs, settings.max_json_bytes),
         (rosters, settings.max_json_bytes),
+        (page, settings.max_json_bytes),
         (scenarios, settings.max_json_bytes),
     ):
         app.include_router(module.router, prefix=API_PREFIX, responses=COMMON_ANSWERS, max_body_size=limit)

@@ -16,12 +16,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.schemas import ID_PATTERN, MAX_ID_CHARS
 from api.service.auth import Action, Principal, principal_for
 from api.service.db import JobRow, TeamRow
 from api.service.errors import NotFound
 from api.service.job_watch import JobWatch
 from api.service.jobs import JobRunner
-from api.service.schemas import JOB_ID_PATTERN, TEAM_ID_PATTERN
+from api.service.schemas import JOB_ID_PATTERN, MAX_DB_ID, TEAM_ID_PATTERN
 from api.service.settings import Settings
 from api.service.storage import job_row, team_row
 
@@ -65,6 +66,8 @@ SessionDep = Annotated[Session, Depends(get_session)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 TeamIdPath = Annotated[str, Path(pattern=TEAM_ID_PATTERN, max_length=64, description="the team's id")]
 JobIdPath = Annotated[str, Path(pattern=JOB_ID_PATTERN, max_length=32, description="the job's id")]
+VersionPath = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="the roster version's number")]
+AgentIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=MAX_ID_CHARS, description="the agent's id")]
 
 
 def allowed_to(action: Action) -> Callable[[Principal], Principal]:

@@ -15,7 +15,16 @@ from api.service.codec import availability_entries, roster_from_dicts
 from api.service.params import RosterJobParams
 from common.errors import InvalidInput
 from common.timegrid import PlanningWeek, wall_to_utc, zone
-from scheduler import Change, Problem, Roster, Shift, Team, requirements_to_arrays, roster_changes
+from scheduler import (
+    Change,
+    Problem,
+    Roster,
+    Shift,
+    Team,
+    planning_week,
+    requirements_to_arrays,
+    roster_changes,
+)
 
 DAYS_PER_WEEK = 7
 
@@ -31,7 +40,7 @@ def build_problem(params: RosterJobParams, requirements: pd.DataFrame) -> Proble
         InvalidInput: the team, the week or the requirements do not fit together.
     """
     team = team_from_mapping(params.team)
-    week = PlanningWeek(params.first_day, team.tz, team.interval_minutes)
+    week = planning_week(team, params.first_day)
     required = requirements_to_arrays(requirements, team, week)
     previous = None
     if params.previous_shifts:

@@ -12,13 +12,13 @@ from api.service.codec import availability_entries, roster_from_dicts
 from api.service.db import ScenarioRow, utcnow
 from api.service.params import ScenarioJobParams
 from common.errors import InvalidInput
-from common.timegrid import PlanningWeek
 from scheduler import (
     BasePlan,
     Scenario,
     apply,
     forecast_from_requirements,
     pay_from_mapping,
+    planning_week,
     scenario_from_mapping,
     sweep,
 )
@@ -31,7 +31,7 @@ def build_plan(params: ScenarioJobParams, base_frame: pd.DataFrame) -> BasePlan:
         InvalidInput: the team, week, forecast, roster or pay do not fit together.
     """
     team = team_from_mapping(params.team)
-    week = PlanningWeek(params.first_day, team.tz, team.interval_minutes)
+    week = planning_week(team, params.first_day)
     forecast = base_frame if params.base_kind == "forecast" else forecast_from_requirements(base_frame, team)
     roster = None
     if (

@@ -17,12 +17,15 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from api.service.roster_checks import Conflict, roster_as_shown
+from common.errors import InvalidInput
 from common.timegrid import PlanningWeek, local_day_start_utc, zone
 from scheduler import Agent, AvailabilityEntry, Roster, Shift, Team, agent_calendar, entry_span_utc
 
 ZoneMode = Literal["team", "agent"]
 BLOCKED_KINDS = ("unavailable", "time_off")
 DAYS_PER_WEEK = 7
+SHORT_EPS = 1e-6  # a shortfall below this is rounding, not a missing agent
 
 
 @dataclass(frozen=True)
@@ -122,15 +125,34 @@ def _segments(spans: Iterable[Span], day: date, tz: ZoneInfo, extra: dict[str, A
     return out
 
 
-def _shift_cell(shift: Shift, tz: ZoneInfo, pinned: bool) -> dict[str, Any]:
+def _shift_cell(
+    shift: Shift,
+    tz: ZoneInfo,
+    agent_tz: ZoneInfo,
+    pinned: bool,
+    moved_from: Shift | None,
+    problems: list[str],
+) -> dict[str, Any]:
     return {
         "agent_id": shift.agent_id,
         "local_date": shift.local_date.isoformat(),
         "queue": shift.queue,
         "pinned": pinned,
+        "moved": moved_from is not None,
+        "moved_from": None
+        if moved_from is None
+        else span_label(moved_from.start_utc, moved_from.end_utc, tz),
         "label": f"{_hhmm(shift.start_utc, tz)}–{_hhmm(shift.end_utc, tz)}",
+        "start_local": _hhmm(shift.start_utc, agent_tz),  # the agent's own clock, as moves are given
+        "start_utc": _z(shift.start_utc),
+        "end_utc": _z(shift.end_utc),
         "hours": round(shift.hours, 4),
+        "conflicts": problems,
     }
+
+
+def _z(instant: datetime) -> str:
+    return instant.astimezone(ZoneInfo("UTC")).isoformat().replace("+00:00", "Z")
 
 
 def roster_grid(
@@ -138,20 +160,33 @@ def roster_grid(
     roster: Roster,
     entries: tuple[AvailabilityEntry, ...],
     zone_mode: ZoneMode,
-    pins: Iterable[tuple[str, date]] = (),
+    pinned: tuple[Shift, ...] = (),
+    conflicts: Sequence[Conflict] = (),
 ) -> dict[str, Any]:
     """Agents × the week's seven dates, each cell the segments of that local day in the display zone
     (`team`: the team's zone for everyone; `agent`: each agent's own). A shift is listed in the cell
-    of the day it starts on; its part after midnight is drawn in the next cell."""
+    of the day it starts on; its part after midnight is drawn in the next cell.
+
+    The roster is drawn as shown to the lead: a pinned shift where it was pinned (a moved one at its
+    new time, with where it was), each shift with the conflicts of its agent-day (`conflicts`, e.g.
+    with the availability stored now), and under the days, the agents working and their hours.
+    """
     week = PlanningWeek(roster.first_day, team.tz, team.interval_minutes)
-    pinned = set(pins)
+    original = {(s.agent_id, s.local_date): s for s in roster.shifts}
+    pinned_keys = {(s.agent_id, s.local_date) for s in pinned}
+    shown = roster_as_shown(roster, pinned)
     by_agent: dict[str, list[Shift]] = defaultdict(list)
-    for s in roster.shifts:
+    for s in shown.shifts:
         by_agent[s.agent_id].append(s)
+    problems: dict[tuple[str, date | None], list[str]] = defaultdict(list)
+    for c in conflicts:
+        problems[(c.agent_id, c.local_date)].append(c.text)
+    headcount = dict.fromkeys(week.days, 0)
+    day_hours = dict.fromkeys(week.days, 0.0)
     agents = []
     for agent in team.agents:
         display = agent.tz if zone_mode == "agent" else team.tz
-        tz = zone(display)
+        tz, own = zone(display), zone(agent.tz)
         mine = sorted(by_agent.get(agent.id, []), key=lambda s: s.start_utc)
         around = (week.days[0] - timedelta(days=1), *week.days, week.days[-1] + timedelta(days=1))
         blocked = blocked_spans(agent, tuple(e for e in entries if e.agent_id == agent.id), around)
@@ -165,8 +200,14 @@ def roster_grid(
                 )
                 segments.extend(parts)
                 if s.start_utc.astimezone(tz).date() == day:  # listed once, on the day it starts
-                    shifts.append(_shift_cell(s, tz, (s.agent_id, s.local_date) in pinned))
+                    key = (s.agent_id, s.local_date)
+                    before = original.get(key)
+                    moved = before if before is not None and before.start_utc != s.start_utc else None
+                    shifts.append(_shift_cell(s, tz, own, key in pinned_keys, moved, problems.get(key, [])))
+                    headcount[day] += 1
+                    day_hours[day] += s.hours
             cells.append({"date": day.isoformat(), "segments": segments, "shifts": shifts})
+        rules = team.shift_rules_of(agent)
         agents.append(
             {
                 "id": agent.id,
@@ -174,6 +215,8 @@ def roster_grid(
                 "tz": agent.tz,
                 "display_tz": display,
                 "hours": round(sum(s.hours for s in mine), 4),
+                "start_step_minutes": rules.start_step_minutes,
+                "conflicts": problems.get((agent.id, None), []),
                 "cells": cells,
             }
         )
@@ -181,7 +224,20 @@ def roster_grid(
         "zone_mode": zone_mode,
         "team_tz": team.tz,
         "days": [d.isoformat() for d in week.days],
+        "day_totals": [
+            {"date": d.isoformat(), "headcount": headcount[d], "hours": round(day_hours[d], 2)}
+            for d in week.days
+        ],
         "agents": agents,
+        "conflicts": [
+            {
+                "agent_id": c.agent_id,
+                "local_date": None if c.local_date is None else c.local_date.isoformat(),
+                "rule": c.rule,
+                "text": c.text,
+            }
+            for c in conflicts
+        ],
     }
 
 
@@ -196,22 +252,75 @@ def _number(value: Any) -> float | None:
     return None if number != number else number  # NaN
 
 
-def daily_service_level(rows: list[dict[str, Any]], week: PlanningWeek) -> list[dict[str, Any]]:
-    """Expected service level per local day of the team, weighted by forecast volume (None where the
-    stored coverage has no volume or no service level)."""
+def need_of(r: dict[str, Any]) -> float:
+    """Agents the queue needs in the interval: the report's fractional `need` where it gives one, else
+    its `required` (whole agents)."""
+    value = _number(r.get("need", r.get("required")))
+    return 0.0 if value is None else value
+
+
+def on_queue_of(r: dict[str, Any]) -> float:
+    """Agents on the queue in the interval: the report's `on_queue` where it gives one, else `scheduled`."""
+    value = _number(r.get("on_queue", r.get("scheduled")))
+    return 0.0 if value is None else value
+
+
+def short_of(r: dict[str, Any]) -> float:
+    """Agents missing in the interval: the report's `shortfall` where it gives one, else the need the
+    agents on the queue leave uncovered (computed here from the two)."""
+    given = _number(r.get("shortfall"))
+    return max(need_of(r) - on_queue_of(r), 0.0) if given is None else given
+
+
+def _agents(x: float) -> str:
+    """'1 agent', '2 agents', '0.4 agents' (fractional need shows its fraction)."""
+    text = f"{x:.1f}".rstrip("0").rstrip(".")
+    return f"{text} agent" + ("" if text == "1" else "s")
+
+
+def daily_figures(rows: list[dict[str, Any]], week: PlanningWeek, target: float) -> list[dict[str, Any]]:
+    """Per local day of the team: need, on-queue and shortfall agent-hours, and the expected service
+    level weighted by forecast volume (None where the stored coverage has no volume or service level),
+    against the queue's target."""
     tz = week.zone
-    totals: dict[date, list[float]] = {d: [0.0, 0.0] for d in week.days}
+    hours_per_interval = week.interval_minutes / 60
+    sums: dict[date, dict[str, float]] = {
+        d: dict.fromkeys(("weighted", "volume", "need", "on_queue", "short"), 0.0) for d in week.days
+    }
     for r in rows:
-        level, volume = _number(r.get("service_level")), _number(r.get("volume"))
-        if level is None or volume is None or volume <= 0:
-            continue
         day = _instant(r["ds"]).astimezone(tz).date()
-        if day in totals:
-            totals[day][0] += level * volume
-            totals[day][1] += volume
+        if day not in sums:
+            continue
+        totals = sums[day]
+        totals["need"] += need_of(r) * hours_per_interval
+        totals["on_queue"] += on_queue_of(r) * hours_per_interval
+        totals["short"] += short_of(r) * hours_per_interval
+        level, volume = _number(r.get("service_level")), _number(r.get("volume"))
+        if level is not None and volume is not None and volume > 0:
+            totals["weighted"] += level * volume
+            totals["volume"] += volume
+    out = []
+    for d, t in sums.items():
+        level = None if t["volume"] == 0 else round(t["weighted"] / t["volume"], 6)
+        out.append(
+            {
+                "date": d.isoformat(),
+                "service_level": level,
+                "below_target": level is not None and level < target,
+                "volume": round(t["volume"], 3),
+                "need_hours": round(t["need"], 2),
+                "on_queue_hours": round(t["on_queue"], 2),
+                "shortfall_hours": round(t["short"], 2),
+            }
+        )
+    return out
+
+
+def daily_service_level(rows: list[dict[str, Any]], week: PlanningWeek) -> list[dict[str, Any]]:
+    """Expected service level per local day of the team, weighted by forecast volume."""
     return [
-        {"date": d.isoformat(), "service_level": None if w == 0 else round(s / w, 6), "volume": round(w, 3)}
-        for d, (s, w) in totals.items()
+        {"date": d["date"], "service_level": d["service_level"], "volume": d["volume"]}
+        for d in daily_figures(rows, week, 0.0)
     ]
 
 
@@ -222,9 +331,9 @@ def understaffed_stretches(rows: list[dict[str, Any]], week: PlanningWeek) -> li
     out: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
     for r in sorted(rows, key=lambda r: _instant(r["ds"])):
-        short = int(r.get("short") or 0)
+        short = short_of(r)
         start = _instant(r["ds"])
-        if short <= 0:
+        if short <= SHORT_EPS:
             continue
         if current is not None and current["_end"] == start:
             current["_end"] = start + step
@@ -236,20 +345,46 @@ def understaffed_stretches(rows: list[dict[str, Any]], week: PlanningWeek) -> li
     hours_per_interval = week.interval_minutes / 60
     for s in out:
         start, end = s.pop("_start"), s.pop("_end")
-        s["start_utc"] = start.isoformat().replace("+00:00", "Z")
-        s["end_utc"] = end.isoformat().replace("+00:00", "Z")
+        s["max_short"] = round(s["max_short"], 3)
+        s["start_utc"] = _z(start)
+        s["end_utc"] = _z(end)
         s["short_agent_hours"] = round(s.pop("short_agent_intervals") * hours_per_interval, 4)
         s["local_date"] = start.astimezone(tz).date().isoformat()
         s["text"] = (
             f"{start.astimezone(tz):%a %d %b %H:%M}–{end.astimezone(tz):%H:%M}: "
-            f"up to {s['max_short']} agent{'s' if s['max_short'] > 1 else ''} short"
+            f"up to {_agents(s['max_short'])} short"
         )
     return out
 
 
+def hourly(rows: list[dict[str, Any]], week: PlanningWeek) -> dict[str, list[Any]]:
+    """Need, on-queue agents and shortfall averaged over each elapsed hour of the week (a DST week has
+    167 or 169 hours), for a chart that reads as hours rather than as a barcode of intervals."""
+    buckets: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        buckets[int((_instant(r["ds"]) - week.start_utc).total_seconds() // 3600)].append(r)
+    hours = sorted(buckets)
+    tz = week.zone
+
+    def mean(values: list[float]) -> float:
+        return round(sum(values) / len(values), 3)
+
+    return {
+        "x_hours": hours,
+        "local": [f"{(week.start_utc + timedelta(hours=h)).astimezone(tz):%a %d %b %H:00}" for h in hours],
+        "need": [mean([need_of(r) for r in buckets[h]]) for h in hours],
+        "on_queue": [mean([on_queue_of(r) for r in buckets[h]]) for h in hours],
+        "short": [mean([short_of(r) for r in buckets[h]]) for h in hours],
+    }
+
+
 def coverage_view(team: Team, first_day: date, records: list[Any]) -> dict[str, Any]:
-    """Chart series per queue (x: hours since the week began), local-midnight ticks, the expected service
-    level per day, and the understaffed stretches."""
+    """Chart series per queue (x: hours since the week began), local-midnight ticks, the figures per
+    day (need, on-queue and shortfall hours, expected service level), and the understaffed stretches.
+
+    Need, on-queue agents and shortfall are read from the stored report (`need_of`, `on_queue_of`,
+    `short_of`), whichever of its columns it has.
+    """
     week = PlanningWeek(first_day, team.tz, team.interval_minutes)
     tz = week.zone
     by_queue: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -259,15 +394,24 @@ def coverage_view(team: Team, first_day: date, records: list[Any]) -> dict[str, 
     for queue in team.queues:
         rows = sorted(by_queue.get(queue.name, []), key=lambda r: _instant(r["ds"]))
         starts = [_instant(r["ds"]) for r in rows]
+        days = daily_figures(rows, week, queue.service_level)
         queues.append(
             {
                 "queue": queue.name,
+                "channel": queue.channel,
+                "target_service_level": queue.service_level,
                 "x_hours": [round((t - week.start_utc).total_seconds() / 3600, 4) for t in starts],
                 "local": [f"{t.astimezone(tz):%a %d %b %H:%M}" for t in starts],
-                "required": [int(r["required"]) for r in rows],
-                "scheduled": [int(r["scheduled"]) for r in rows],
-                "short": [int(r.get("short") or 0) for r in rows],
-                "daily_service_level": daily_service_level(rows, week),
+                "required": [round(need_of(r), 3) for r in rows],
+                "scheduled": [round(on_queue_of(r), 3) for r in rows],
+                "short": [round(short_of(r), 3) for r in rows],
+                "hourly": hourly(rows, week),
+                "daily": days,
+                "daily_service_level": [
+                    {"date": d["date"], "service_level": d["service_level"], "volume": d["volume"]}
+                    for d in days
+                ],
+                "shortfall_hours": round(sum(d["shortfall_hours"] for d in days), 2),
                 "understaffed": understaffed_stretches(rows, week),
             }
         )
@@ -279,3 +423,105 @@ def coverage_view(team: Team, first_day: date, records: list[Any]) -> dict[str, 
         for d in (*week.days, week.days[-1] + timedelta(days=DAYS_PER_WEEK - 6))
     ]
     return {"team_tz": team.tz, "interval_minutes": week.interval_minutes, "ticks": ticks, "queues": queues}
+
+
+def _state_at(shift_parts: list[Span], blocked: list[Span], start: datetime, end: datetime) -> str:
+    """What an agent does in [start, end): a break, a queue, 'shift', time off, unavailable, or ''."""
+    for span in shift_parts:
+        if span.start_utc < end and start < span.end_utc and span.kind != "shift":
+            return span.kind
+    for span in shift_parts:
+        if span.start_utc < end and start < span.end_utc:
+            return "queue:" + span.note
+    for span in blocked:
+        if span.start_utc < end and start < span.end_utc:
+            return span.kind
+    return ""
+
+
+def _work_spans(shift: Shift) -> list[Span]:
+    """The shift's breaks, then its on-queue stretches (the queue in `note`)."""
+    out = [Span(b.kind, b.start_utc, b.end_utc) for b in shift.breaks]
+    out.extend(Span("shift", w.start_utc, w.end_utc, w.queue) for w in shift.queue_spans())
+    return out
+
+
+def day_view(
+    team: Team,
+    roster: Roster,
+    entries: tuple[AvailabilityEntry, ...],
+    records: list[Any],
+    day: date,
+) -> dict[str, Any]:
+    """One local day of the team: agents as rows and the day's intervals as columns (what each agent
+    does in each), and per queue the net staffing on the same intervals: need, agents on the queue,
+    the shortfall, and the day's stretches short in words.
+
+    Raises:
+        InvalidInput: `day` is not a day of the roster's week.
+    """
+    week = PlanningWeek(roster.first_day, team.tz, team.interval_minutes)
+    if day not in week.days:
+        raise InvalidInput(
+            f"{day} is not a day of the week of {roster.first_day}; pick one from {week.days[0]} to {week.days[-1]}"
+        )
+    tz = week.zone
+    day_start, day_end = day_bounds_utc(day, tz)
+    step = timedelta(minutes=week.interval_minutes)
+    starts = []
+    t = day_start
+    while t < day_end:
+        starts.append(t)
+        t += step
+    agents = []
+    for agent in team.agents:
+        mine = [
+            s
+            for s in roster.shifts
+            if s.agent_id == agent.id and s.start_utc < day_end and day_start < s.end_utc
+        ]
+        parts = [span for s in mine for span in _work_spans(s)]
+        blocked = blocked_spans(
+            agent, tuple(e for e in entries if e.agent_id == agent.id), (day - timedelta(days=1), day)
+        )
+        states = [_state_at(parts, blocked, t, t + step) for t in starts]
+        labels = [f"{_hhmm(s.start_utc, tz)}–{_hhmm(s.end_utc, tz)} {s.queue}" for s in mine]
+        agents.append({"id": agent.id, "name": agent.name, "states": states, "shifts": labels})
+    by_start: dict[tuple[str, datetime], dict[str, Any]] = {
+        (str(r["queue"]), _instant(r["ds"])): dict(r) for r in records
+    }
+    queues = []
+    for queue in team.queues:
+        rows = [by_start.get((queue.name, t)) for t in starts]
+        present = [r for r in rows if r is not None]
+        figures = next(
+            d for d in daily_figures(present, week, queue.service_level) if d["date"] == day.isoformat()
+        )
+        queues.append(
+            {
+                "queue": queue.name,
+                "need": [None if r is None else round(need_of(r), 3) for r in rows],
+                "on_queue": [None if r is None else round(on_queue_of(r), 3) for r in rows],
+                "short": [None if r is None else round(short_of(r), 3) for r in rows],
+                "target_service_level": queue.service_level,
+                **{
+                    k: figures[k]
+                    for k in (
+                        "service_level",
+                        "below_target",
+                        "need_hours",
+                        "on_queue_hours",
+                        "shortfall_hours",
+                    )
+                },
+                "understaffed": [s["text"] for s in understaffed_stretches(present, week)],
+            }
+        )
+    return {
+        "date": day.isoformat(),
+        "team_tz": team.tz,
+        "interval_minutes": week.interval_minutes,
+        "intervals": [{"start_utc": _z(t), "label": _hhmm(t, tz)} for t in starts],
+        "agents": agents,
+        "queues": queues,
+    }

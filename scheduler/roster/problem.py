@@ -13,6 +13,7 @@ import pandas as pd
 from common.errors import InvalidInput
 from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, PlanningWeek, require_aware, wall_to_utc, zone
 from scheduler.domain import (
+    WEEKDAYS,
     Agent,
     AvailabilityEntry,
     QueueSpec,
@@ -170,6 +171,40 @@ def min_shifts_after_time_off(
     return max(0, math.floor(agent.min_shifts_per_week * week_share(days) + 1e-9) - credit)
 
 
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def planning_week(team: Team, first_day: date, n_days: int = DAYS_PER_WEEK) -> PlanningWeek:
+    """The team's planning week (or horizon) from `first_day`, which must be the team's week start.
+
+    Raises:
+        InvalidInput: `first_day` is another weekday; the message names the days to use.
+    """
+    start = WEEKDAYS.index(team.week_start)
+    if first_day.weekday() != start:
+        before = first_day - timedelta(days=(first_day.weekday() - start) % DAYS_PER_WEEK)
+        after = before + timedelta(days=DAYS_PER_WEEK)
+        raise InvalidInput(
+            f"{first_day} is a {WEEKDAY_NAMES[first_day.weekday()]}; team {team.name!r} plans weeks from "
+            f"{WEEKDAY_NAMES[start]}: use {before} or {after} (or set the team's week_start)"
+        )
+    return PlanningWeek(first_day, team.tz, team.interval_minutes, n_days)
+
+
+def _check_same_week(frame: pd.DataFrame, team: Team, week: PlanningWeek, index: np.ndarray) -> None:
+    """Requirements that begin after the week's first local day and run past its last belong to
+    another week: refused, naming the days they cover (a week whose first days need nobody is fine)."""
+    inside = (index >= 0) & (index < week.grid.n_intervals)
+    local = pd.to_datetime(frame["ds"], utc=True).dt.tz_convert(team.tz)
+    begins, ends = local[inside].min().date(), local.max().date()
+    if begins > week.first_day and ends > week.days[-1]:
+        raise InvalidInput(
+            f"the requirements begin on {WEEKDAY_NAMES[begins.weekday()]} {begins} and run to {ends}, not on "
+            f"the week's first day {WEEKDAY_NAMES[week.first_day.weekday()]} {week.first_day}: plan the week "
+            "their file covers"
+        )
+
+
 def requirements_to_arrays(
     frame: pd.DataFrame, team: Team, week: PlanningWeek, column: str = "scheduled_needed"
 ) -> dict[str, np.ndarray]:
@@ -189,9 +224,12 @@ def requirements_to_arrays(
     index = offset_s / grid.interval_s
     inside = (index >= 0) & (index < grid.n_intervals)
     if not inside.any():
+        first, last = (pd.Timestamp(frame["ds"].agg(f)).tz_convert(team.tz).date() for f in ("min", "max"))
         raise InvalidInput(
-            f"no requirement falls in the week {week.first_day} .. {week.days[-1]} ({week.tz}); check --week"
+            f"no requirement falls in the week {week.first_day} .. {week.days[-1]} ({week.tz}); the requirements "
+            f"cover {first} .. {last}: plan a week in that span"
         )
+    _check_same_week(frame, team, week, index)
     if np.any(np.abs(index[inside] - np.round(index[inside])) > 1e-9):
         raise InvalidInput(f"requirement times are not on the week's {grid.interval_minutes}-minute grid")
     out = {q.name: np.zeros(grid.n_intervals) for q in team.queues}

@@ -286,6 +286,11 @@ def solve(
         team, proven = _construct(p, settings, start, started, search_s + REPLAY_RESERVE_S, on_progress)
         warm = _warm_start_seed(team, start)
         if team is not None:
+            # the first roster is there: say so now, not when a move first improves it (a re-roster
+            # from a good published week may improve on it late or never)
+            reporter = _points_reporter(on_progress, started)
+            if reporter is not None:
+                reporter(team.points())
             improve_weeks(
                 team,
                 started + settings.time_limit_s - search_s - REPLAY_RESERVE_S * (1 if warm is None else 2),

@@ -20,8 +20,9 @@ are `(intervals,)` or `(series, intervals)`: one row per queue or what-if varian
   that covers more simply works ahead. `agents_fractional` is that fluid requirement; `agents` are whole
   agents found by walking forward and rounding up, crediting the surplus of a rounded-up interval to
   the next ones (but never beyond the work that has arrived).
-- `initial_backlog_contacts` are contacts waiting when the horizon starts; they are treated as part of
-  the first interval's cohort (same deadline, same AHT).
+- `carried_in_contacts` are contacts waiting when the horizon starts (they arrived before it), by
+  the interval at whose end they fall due: oldest, so worked first. They are carried into the
+  week's first intervals by `carried_in` from the arrivals before the week, or given.
 - The horizon ends with the work that is not yet due still in the backlog (`backlog_contacts`).
 """
 
@@ -76,14 +77,16 @@ class AsyncMetrics:
     backlog_contacts: FloatArray
     occupancy: FloatArray
     deadline_intervals: int
+    carried_in_on_time: FloatArray  # share of the carried-in contacts done by their deadline (per series)
 
 
 @dataclass(frozen=True)
 class _Inputs:
     volume: FloatArray
     work_s: FloatArray
-    arrived_work_s: FloatArray
+    arrived_work_s: FloatArray  # cumulative by each interval's end, the carried-in work first
     arrived_contacts: FloatArray
+    carried_due_work_s: FloatArray  # cumulative carried-in work due by each interval's end
     capacity_s: FloatArray
     deadline: int
 
@@ -101,7 +104,7 @@ def _inputs(
     interval_s: float,
     response_hours: float,
     max_occupancy: float,
-    initial_backlog_contacts: npt.ArrayLike,
+    carried_in_contacts: npt.ArrayLike,
 ) -> _Inputs:
     vol = check_nonnegative(volume, "volume")
     if vol.ndim not in (1, 2):
@@ -110,17 +113,31 @@ def _inputs(
     aht = np.broadcast_to(check_positive(aht_s, "aht_s"), vol.shape)
     interval = float(check_positive(interval_s, "interval_s"))
     cap = float(check_share(max_occupancy, "max_occupancy", allow_one=True))
-    backlog = check_nonnegative(initial_backlog_contacts, "initial_backlog_contacts")
-    if vol.shape[-1] > 0:
-        vol[..., 0] += backlog
+    carried = np.broadcast_to(check_nonnegative(carried_in_contacts, "carried_in_contacts"), vol.shape)
     work = vol * aht
+    carried_work = np.cumsum(carried * aht, axis=-1)
+    carried_total = carried_work[..., -1:] if vol.shape[-1] else np.zeros((*vol.shape[:-1], 1))
     return _Inputs(
         volume=vol,
         work_s=work,
-        arrived_work_s=np.cumsum(work, axis=-1),
-        arrived_contacts=np.cumsum(vol, axis=-1),
+        arrived_work_s=carried_total + np.cumsum(work, axis=-1),
+        arrived_contacts=carried.sum(axis=-1, keepdims=True) + np.cumsum(vol, axis=-1),
+        carried_due_work_s=carried_work,
         capacity_s=np.asarray(cap * interval),
         deadline=deadline_intervals(response_hours, interval),
+    )
+
+
+def work_due(inp: _Inputs, service_level: float) -> FloatArray:
+    """Work that must be done by each interval's end: the carried-in work due by then, and
+    `service_level` of each cohort whose deadline has come (all of the cohorts before it)."""
+    d = inp.deadline
+    week = inp.arrived_work_s - inp.arrived_work_s[..., :1] + inp.work_s[..., :1]  # this horizon's arrivals
+    return np.asarray(
+        inp.carried_due_work_s
+        + service_level * _shifted(week, d - 1)
+        + (1.0 - service_level) * _shifted(week, d),
+        dtype=np.float64,
     )
 
 
@@ -155,7 +172,7 @@ def _share_on_time(done_work_s: FloatArray, inp: _Inputs) -> FloatArray:
     done_by_deadline = np.full(inp.volume.shape, np.nan)
     if d - 1 < size:
         done_by_deadline[..., : size - d + 1] = done_work_s[..., d - 1 :]
-    before = _shifted(inp.arrived_work_s, 1)
+    before = inp.arrived_work_s - inp.work_s  # the work ahead of each cohort, carried-in work first
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.clip((done_by_deadline - before) / inp.work_s, 0.0, 1.0)
     return np.asarray(np.where(inp.work_s > 0, share, np.nan), dtype=np.float64)
@@ -170,7 +187,7 @@ def async_required(
     service_level: float = 1.0,
     max_occupancy: float = 1.0,
     open_intervals: npt.ArrayLike | None = None,
-    initial_backlog_contacts: npt.ArrayLike = 0.0,
+    carried_in_contacts: npt.ArrayLike = 0.0,
 ) -> AsyncRequirement:
     """Agents per interval so that `service_level` of every cohort is answered within `response_hours`.
 
@@ -182,13 +199,14 @@ def async_required(
         service_level: share of each cohort answered within the target, in (0, 1].
         max_occupancy: share of an agent's time spent on contacts, in (0, 1].
         open_intervals: booleans along the last axis; closed intervals get no agents. Default: all open.
-        initial_backlog_contacts: contacts already waiting at the start (per series).
+        carried_in_contacts: contacts already waiting at the start, by the interval they fall due
+            (the shape of `volume`, or broadcast to it).
 
     Raises:
         InvalidInput: a parameter out of range (the message names it).
     """
     sl = float(check_share(service_level, "service_level", allow_one=True))
-    inp = _inputs(volume, aht_s, interval_s, response_hours, max_occupancy, initial_backlog_contacts)
+    inp = _inputs(volume, aht_s, interval_s, response_hours, max_occupancy, carried_in_contacts)
     shape = inp.volume.shape
     size = shape[-1]
     is_open = (
@@ -197,8 +215,7 @@ def async_required(
         else np.broadcast_to(np.asarray(open_intervals, dtype=bool), shape)
     )
     arrived = inp.arrived_work_s
-    d = inp.deadline
-    due = sl * _shifted(arrived, d - 1) + (1.0 - sl) * _shifted(arrived, d)
+    due = work_due(inp, sl)
 
     # Work due by the end of t must be done by the last open interval <= t: pull every due amount back
     # to the open interval before its closed stretch (a reverse running max over "next open - 1").
@@ -248,7 +265,7 @@ def async_metrics(
     interval_s: float,
     response_hours: float,
     max_occupancy: float = 1.0,
-    initial_backlog_contacts: npt.ArrayLike = 0.0,
+    carried_in_contacts: npt.ArrayLike = 0.0,
 ) -> AsyncMetrics:
     """Service level per cohort, backlog and occupancy that `agents` per interval achieve (FIFO).
 
@@ -258,7 +275,7 @@ def async_metrics(
     Raises:
         InvalidInput: a parameter out of range (the message names it).
     """
-    inp = _inputs(volume, aht_s, interval_s, response_hours, max_occupancy, initial_backlog_contacts)
+    inp = _inputs(volume, aht_s, interval_s, response_hours, max_occupancy, carried_in_contacts)
     shape = inp.volume.shape
     # agent time is what works a backlog, so fractional (expected) agents are meaningful here
     n = np.broadcast_to(check_nonnegative(agents, "agents"), shape).astype(np.float64)
@@ -274,4 +291,65 @@ def async_metrics(
         backlog_contacts=np.maximum(inp.arrived_contacts - _contacts_done(done, inp), 0.0),
         occupancy=occupancy,
         deadline_intervals=inp.deadline,
+        carried_in_on_time=_carried_on_time(done, inp),
     )
+
+
+def _carried_on_time(done_work_s: FloatArray, inp: _Inputs) -> FloatArray:
+    """The share of the carried-in work done by its deadline (oldest first; NaN where none)."""
+    due = inp.carried_due_work_s
+    due_before = _shifted(due, 1)
+    on_time = np.clip(done_work_s - due_before, 0.0, due - due_before).sum(axis=-1)
+    total = due[..., -1] if due.shape[-1] else np.zeros(due.shape[:-1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(np.where(total > 0, on_time / total, np.nan), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class AsyncOutcome:
+    """How the backlog runs with given capacity: per interval end, the work done so far, the work
+    due by then and the work past its deadline (agent-seconds), and the value of capacity."""
+
+    done_work_s: FloatArray  # cumulative
+    due_work_s: FloatArray  # cumulative
+    overdue_work_s: FloatArray  # due but not done, at each interval's end
+    # intervals whose overdue work one more agent-second in this interval would cut: those from it
+    # until the backlog next runs dry (an agent-second there can only work what has arrived)
+    capacity_value: FloatArray
+
+
+def async_outcome(
+    capacity_s: npt.ArrayLike,
+    volume: npt.ArrayLike,
+    aht_s: npt.ArrayLike,
+    *,
+    interval_s: float,
+    response_hours: float,
+    service_level: float = 1.0,
+    carried_in_contacts: npt.ArrayLike = 0.0,
+) -> AsyncOutcome:
+    """The backlog worked oldest first with `capacity_s` agent-seconds of work per interval (agents on
+    the queue times their occupancy cap, plus what blended agents give), against the target of
+    answering `service_level` of every cohort within `response_hours`.
+
+    Raises:
+        InvalidInput: a parameter out of range (the message names it).
+    """
+    sl = float(check_share(service_level, "service_level", allow_one=True))
+    inp = _inputs(volume, aht_s, interval_s, response_hours, 1.0, carried_in_contacts)
+    capacity = np.cumsum(
+        np.broadcast_to(check_nonnegative(capacity_s, "capacity_s"), inp.volume.shape), axis=-1
+    )
+    slack = np.minimum.accumulate(inp.arrived_work_s - capacity, axis=-1)
+    done = capacity + np.minimum(slack, 0.0)
+    due = work_due(inp, sl)
+    overdue = np.maximum(due - done, 0.0)
+    # the backlog runs dry where all that has arrived is done; capacity before then carries on
+    dry = done >= inp.arrived_work_s - 1e-9
+    late = (overdue > 1e-9).astype(np.float64)
+    size = late.shape[-1]
+    index = np.broadcast_to(np.arange(size), late.shape)
+    next_dry = np.minimum.accumulate(np.where(dry, index, size - 1)[..., ::-1], axis=-1)[..., ::-1]
+    late_before = np.concatenate([np.zeros((*late.shape[:-1], 1)), np.cumsum(late, axis=-1)], axis=-1)
+    value = np.take_along_axis(late_before, next_dry + 1, axis=-1) - late_before[..., :-1]
+    return AsyncOutcome(done, due, overdue, np.asarray(value, dtype=np.float64))

@@ -249,11 +249,13 @@ class ServiceSummary:
 class ServiceReport:
     """Expected service per interval for given agents, and its weekly summary.
 
-    `productive_agents` are the agents after shrinkage. `service_level_definition` says what the service
-    level counts. `backlog_contacts` is 0 for live queues; `asa_s` NaN for async ones.
+    `productive_agents` are the agents present after shrinkage (expected, so fractional).
+    `service_level_definition` says what the service level counts. `backlog_contacts` is 0 for live
+    queues; `asa_s` NaN for async ones. Async queues also give the contacts carried in from before
+    the week and the share of them answered on time (NaN when none).
     """
 
-    productive_agents: IntArray
+    productive_agents: FloatArray
     volume: FloatArray
     service_level: FloatArray
     asa_s: FloatArray
@@ -262,6 +264,8 @@ class ServiceReport:
     backlog_contacts: FloatArray
     week: ServiceSummary
     service_level_definition: str
+    carried_in_contacts: FloatArray
+    carried_in_on_time: FloatArray
 
 
 def _weighted(values: FloatArray, weights: FloatArray) -> FloatArray:
@@ -270,6 +274,40 @@ def _weighted(values: FloatArray, weights: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(used, np.where(used, values, 0.0) * weights, 0.0).sum(axis=-1) / total
     return np.asarray(np.where(total > 0, out, np.nan), dtype=np.float64)
+
+
+def _live_at(
+    productive: FloatArray,
+    volume: FloatArray,
+    aht: FloatArray,
+    queue: QueueSpec,
+    interval_s: float,
+    basis: ServiceLevelBasis,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Service level, ASA, abandonment and occupancy of a live queue with `productive` agents, which
+    may be fractional (agents after shrinkage): each metric is interpolated linearly between the
+    whole agents (chat: slots) on either side, as the fractional requirement is
+    (`erlang.live_required`), so the
+    count the requirement asks for gives exactly its target. An ASA with an overloaded side is inf."""
+    # chat: an agent holds `concurrency` slots, and the requirement interpolates between slots
+    slots = productive * (queue.concurrency if queue.channel == "chat" else 1)
+    low = np.floor(slots + _ROUNDING_SLACK).astype(np.int64)
+    share = np.clip(slots - low, 0.0, 1.0)
+    m = live_metrics(
+        np.stack([low, low + 1]),
+        traffic_erlangs(volume, aht, interval_s)[None],
+        aht[None],
+        queue.target_answer_s,
+        patience_s=queue.patience_s,
+        basis=basis,
+    )
+
+    def mixed(values: FloatArray) -> FloatArray:
+        with np.errstate(invalid="ignore"):
+            out = np.where(share > 0, (1.0 - share) * values[0] + share * values[1], values[0])
+        return np.asarray(out, dtype=np.float64)
+
+    return mixed(m.service_level), mixed(m.asa_s), mixed(m.abandon_probability), mixed(m.occupancy)
 
 
 def service_metrics(
@@ -281,6 +319,8 @@ def service_metrics(
     interval_s: float,
     shrinkage: npt.ArrayLike = 0.0,
     basis: ServiceLevelBasis = "offered",
+    carried_in_contacts: npt.ArrayLike = 0.0,
+    blended_agents: npt.ArrayLike = 0.0,
 ) -> ServiceReport:
     """Service level, ASA, abandonment and occupancy that `agents` on `queue` give, per interval and week.
 
@@ -290,52 +330,51 @@ def service_metrics(
         aht_s: handle time per contact (broadcast).
         queue: the queue; its channel picks the model as in `queue_requirement`.
         interval_s: interval length in seconds.
-        shrinkage: share of the agents' time lost to things a roster does not show (absence, meetings);
-            on live queues `floor(agents * (1 - shrinkage))` whole agents are productive; on async
-            queues the expected agent time `agents * (1 - shrinkage)` works the backlog. 0 when
-            `agents` are already productive.
+        shrinkage: share of the agents' time lost to things a roster does not show (absence, meetings,
+            training; breaks are in the roster): `agents * (1 - shrinkage)` agents are productive, a
+            fractional count whose live metrics are interpolated between whole agents; on async
+            queues that agent time works the backlog.
         basis: Erlang A service-level basis ("offered" or "answered").
+        carried_in_contacts: async: contacts waiting at the start, by the interval they fall due.
+        blended_agents: async: agent time (in agents) that agents on a live queue give this queue
+            between their live contacts (`scheduler.roster.coverage`).
 
     Raises:
         InvalidInput: a parameter out of range (the message names it).
     """
     vol = np.atleast_1d(check_nonnegative(volume, "volume"))
     aht = np.broadcast_to(check_positive(aht_s, "aht_s"), vol.shape)
-    shrink = _check_shrinkage(shrinkage)
+    keep = np.broadcast_to(1.0 - _check_shrinkage(shrinkage), vol.shape)
     raw = np.broadcast_to(check_agents(agents), vol.shape)
-    productive = np.floor(raw * (1.0 - shrink) + _ROUNDING_SLACK).astype(np.int64)
+    productive = raw * keep
+    carried = np.broadcast_to(check_nonnegative(carried_in_contacts, "carried_in_contacts"), vol.shape)
+    carried_total = np.asarray(carried.sum(axis=-1), dtype=np.float64)
+    carried_on_time = np.full(carried_total.shape, np.nan)
     if queue.is_live:
-        k = queue.concurrency if queue.channel == "chat" else 1
-        m = live_metrics(
-            productive,
-            traffic_erlangs(vol, aht, interval_s),
-            aht,
-            queue.target_answer_s,
-            concurrency=k,
-            patience_s=queue.patience_s,
-            basis=basis,
-        )
-        service_level, asa, abandon, occupancy = m.service_level, m.asa_s, m.abandon_probability, m.occupancy
+        service_level, asa, abandon, occupancy = _live_at(productive, vol, aht, queue, interval_s, basis)
         backlog = np.zeros(vol.shape)
-        staffed = productive.astype(np.float64) * k
+        staffed = productive * (queue.concurrency if queue.channel == "chat" else 1)
         over = (
             "all offered contacts" if basis == "offered" or queue.patience_s is None else "answered contacts"
         )
         definition = f"answered within {queue.target_answer_s:g} s over {over}"
     else:
-        # async work is agent time: the expected productive share, not whole agents
+        # async work is agent time: the expected productive share, and what blended agents give
+        extra = np.broadcast_to(check_nonnegative(blended_agents, "blended_agents"), vol.shape)
         a = async_metrics(
-            raw * (1.0 - shrink),
+            productive + extra,
             vol,
             aht,
             interval_s=interval_s,
             response_hours=queue.response_hours,
             max_occupancy=queue.max_occupancy,
+            carried_in_contacts=carried,
         )
         service_level, occupancy, backlog = a.service_level, a.occupancy, a.backlog_contacts
+        carried_on_time = a.carried_in_on_time
         asa = np.full(vol.shape, np.nan)
         abandon = np.zeros(vol.shape)
-        staffed = productive.astype(np.float64)
+        staffed = productive + extra
         definition = (
             f"share of each interval's contacts answered within {queue.response_hours:g} h "
             "(oldest first; intervals whose deadline is after the horizon are left out)"
@@ -362,4 +401,6 @@ def service_metrics(
         backlog_contacts=backlog,
         week=week,
         service_level_definition=definition,
+        carried_in_contacts=carried_total,
+        carried_in_on_time=carried_on_time,
     )

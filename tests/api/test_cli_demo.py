@@ -84,6 +84,34 @@ def test_roster_command_reports_bad_files_without_writing(demo_dir: Path, tmp_pa
     assert not out.exists()
 
 
+WRONG_WEEKS = [
+    ("2026-11-01", "2026-11-01 is a Sunday; team 'Creator Support' plans weeks from Monday: use 2026-10-26 or 2026-11-02"),
+    ("2026-10-26", "no requirement falls in the week 2026-10-26 .. 2026-11-01 (America/Phoenix); the requirements cover 2026-11-02 .. 2026-11-08"),
+    ("2026-11-01", "the requirements begin on Monday 2026-11-02 and run to 2026-11-08, not on the week's first day Sunday 2026-11-01"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "week", "message"), [(k, *w) for k, w in enumerate(WRONG_WEEKS)])
+def test_the_wrong_week_is_refused_with_the_day_to_use(
+    demo_dir: Path, tmp_path: Path, case: int, week: str, message: str
+) -> None:
+    """A week that is not the team's week start, or requirements of another week (the last case:
+    a team whose weeks start on Sunday, planned from the Sunday before its Monday-to-Sunday file)."""
+    out = tmp_path / "roster.csv"
+    team = yaml.safe_load((demo_dir / "team.yaml").read_text(encoding="utf-8"))
+    team["week_start"] = "sun" if case == 2 else "mon"
+    team_file = tmp_path / "team.yaml"
+    team_file.write_text(yaml.safe_dump(team), encoding="utf-8")
+    args = [
+        "roster", "--team", str(team_file), "--requirements", str(demo_dir / "requirements.csv"),
+        "--week", week, "--out", str(out), "--time-limit", "1",
+    ]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert not out.exists()
+
+
 def test_requirements_command(demo_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "req.csv"
     result = CliRunner().invoke(

@@ -180,6 +180,53 @@ def test_agents_own_labour_rules_and_shift_counts_change_only_what_they_name(tmp
     assert team_from_mapping(team_to_mapping(team)) == team
 
 
+OVERRIDE_TEAM = """
+name: Part-timers
+tz: Europe/London
+queues:
+  - {name: chat, channel: chat}
+shift_rules:
+  lengths_hours: [8]
+  earliest_start: "07:00"
+  latest_start: "11:00"
+  breaks: [{kind: lunch, duration_minutes: 30, window_start_minutes: 180, window_end_minutes: 300}]
+agents:
+  - {id: p, name: Pat, tz: Europe/London, skills: [chat], shift_rules: {lengths_hours: [6]}}
+  - {id: q, name: Quinn, tz: Europe/London, skills: [chat], shift_rules: {latest_start: "08:00", breaks: []}}
+  - {id: r, name: Rae, tz: Europe/London, skills: [chat]}
+"""
+
+
+def test_an_agents_own_shift_rules_change_only_the_fields_they_give(tmp_path: Path) -> None:
+    """A part-timer given only shorter shifts keeps the team's earliest start and lunch."""
+    from api.schemas import team_from_mapping, team_to_mapping
+
+    team = read_team(write(tmp_path, "team.yaml", OVERRIDE_TEAM))
+    pat, quinn, rae = team.agents
+    mine = team.shift_rules_of(pat)
+    assert mine.lengths_hours == (6.0,)
+    assert (mine.earliest_start_minute, mine.latest_start_minute) == (7 * 60, 11 * 60)
+    assert mine.breaks == team.shift_rules.breaks
+    theirs = team.shift_rules_of(quinn)
+    assert (theirs.lengths_hours, theirs.earliest_start_minute, theirs.latest_start_minute) == (
+        (8.0,),
+        420,
+        480,
+    )
+    assert theirs.breaks == ()  # an empty list given is a change: no breaks
+    assert team.shift_rules_of(rae) == team.shift_rules
+    mapping = team_to_mapping(team)
+    assert mapping["agents"][0]["shift_rules"] == {"lengths_hours": [6.0]}  # only what differs is written
+    assert team_from_mapping(mapping) == team
+
+
+def test_an_agents_shift_rules_that_do_not_fit_name_the_agent(tmp_path: Path) -> None:
+    # the team's lunch window ends 5.5 h in: it does not fit the agent's 4-h shifts
+    bad = OVERRIDE_TEAM.replace("shift_rules: {lengths_hours: [6]}", "shift_rules: {lengths_hours: [4]}")
+    with pytest.raises(InvalidInput, match="agent 'p': a lunch window"):
+        read_team(write(tmp_path, "team.yaml", bad))
+
+
 @pytest.mark.parametrize(
     ("old", "new", "reason"),
     [

@@ -2,7 +2,8 @@
 headless Chromium driven by Playwright. `make` installs Chromium; where it is missing these tests
 are skipped with the reason.
 
-Screenshots go to `test-artifacts/web/` (kept by CI as artefacts, ignored by git).
+Screenshots go to `test-artifacts/web/` (kept by CI as artefacts, ignored by git). The accessibility
+audit injects axe-core from `node_modules/` (`make` installs it with `npm ci`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,7 +31,12 @@ from api.service.db import make_engine, session_factory, transaction
 
 WEEK = date(2026, 11, 2)  # a Monday; no DST change that week in London or New York
 TEAM_ID = "web-desk"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "web"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+LAPTOP = {"width": 1366, "height": 768}
+WIDE = {"width": 1920, "height": 1080}
+PHONE = {"width": 390, "height": 844}
 CHROMIUM_FLAGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",
@@ -194,15 +201,66 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+@contextmanager
+def open_page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
+    """A page in a fresh browser context of that size; a JavaScript error on it fails the test."""
+    context = browser.new_context(viewport=viewport, accept_downloads=True)  # type: ignore[arg-type]
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield opened
-    context.close()
+    try:
+        yield opened
+    finally:
+        context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    with open_page(browser, {"width": 1366, "height": 900}) as opened:
+        yield opened
+
+
+def serious_accessibility_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now (rule, help, where)."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (`make setup` runs `npm ci`)")
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(
+        """async () => (await axe.run(document, { resultTypes: ["violations"] })).violations
+            .filter((v) => v.impact === "serious" || v.impact === "critical")
+            .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                           where: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }))"""
+    )
+    return found
+
+
+def lead_api(site: Site, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """A request to the team's routes with the lead's token."""
+    return site.api.request(method, f"/v1/teams/{TEAM_ID}{path}", headers=site.headers("lead"), **kwargs)
+
+
+def newest_version(site: Site) -> dict[str, Any]:
+    """The team's newest roster version (the one the page shows first)."""
+    versions: list[dict[str, Any]] = lead_api(site, "GET", "/rosters").json()
+    return versions[0]
+
+
+def shift_rows(site: Site, number: int) -> list[dict[str, Any]]:
+    """The shift rows (one per shift) of a version."""
+    detail = lead_api(site, "GET", f"/rosters/{number}").json()
+    return [r for r in detail["rows"] if r["activity"] == "shift"]
+
+
+def restore_availability(site: Site) -> None:
+    """Put the team's availability back as seeded (tests that import or clear rows end with it)."""
+    files = {"file": ("availability.csv", AVAILABILITY_CSV, "text/csv")}
+    response = lead_api(site, "POST", "/availability/imports?mode=replace", files=files)
+    assert response.status_code == 200, response.text
+
+
+def clear_pins(site: Site, number: int) -> None:
+    assert lead_api(site, "PUT", f"/rosters/{number}/pins", json={"pins": []}).status_code == 200
 
 
 def sign_in(page: Page, site: Site, role: str) -> None:
@@ -219,3 +277,69 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+BIG_TEAM_ID = "big-desk"
+BIG_QUEUES = ("creator-support-email", "social-direct-messages")
+
+
+def big_team() -> dict[str, Any]:
+    """Fourteen agents on two queues with long names, as a lead's real team is: the page must fit it."""
+    team = web_team()
+    team["name"] = "Big Desk"
+    team["queues"] = [
+        {"name": BIG_QUEUES[0], "channel": "email", "response_hours": 4},
+        {"name": BIG_QUEUES[1], "channel": "social", "response_hours": 2},
+    ]
+    team["agents"] = [
+        {
+            **team["agents"][i % 3],
+            "id": f"g{i:02d}",
+            "name": f"Agent {i:02d} Longsurname-Example",
+            "skills": [BIG_QUEUES[i % 2], *([BIG_QUEUES[(i + 1) % 2]] if i % 3 == 0 else [])],
+        }
+        for i in range(14)
+    ]
+    return team
+
+
+def big_requirements() -> str:
+    rows = []
+    for d in range(7):
+        day = pd.Timestamp(WEEK + timedelta(days=d)).tz_localize("Europe/London")
+        for half_hour in range(16, 40):
+            ds = (day + pd.Timedelta(minutes=30 * half_hour)).tz_convert("UTC").isoformat()
+            for q, need in zip(BIG_QUEUES, (3, 2), strict=True):
+                rows.append(
+                    {
+                        "queue": q,
+                        "ds": ds,
+                        "volume": 6 * need,
+                        "aht_s": 300,
+                        "required": need,
+                        "scheduled_needed": need,
+                    }
+                )
+    return pd.DataFrame(rows).to_csv(index=False)
+
+
+@pytest.fixture(scope="session")
+def big_site(site: Site) -> Site:
+    """The service with a second team of fourteen agents and one roster of it (a 3-s solve)."""
+    admin = site.headers("admin")
+    created = site.api.post("/v1/teams", json={**big_team(), "id": BIG_TEAM_ID}, headers=admin)
+    assert created.status_code == 201, created.text
+    files = {"file": ("requirements.csv", big_requirements(), "text/csv")}
+    uploaded = site.api.post(f"/v1/teams/{BIG_TEAM_ID}/requirements/upload", files=files, headers=admin)
+    assert uploaded.status_code == 201, uploaded.text
+    body = {"week": WEEK.isoformat(), "requirements_id": uploaded.json()["id"], "time_limit_s": 3}
+    job = site.api.post(f"/v1/teams/{BIG_TEAM_ID}/roster-jobs", json=body, headers=admin).json()
+    assert site.wait_for_job(job["id"], role="admin")["state"] == "succeeded"
+    return site
+
+
+def sign_in_to_big_team(page: Page, site: Site) -> None:
+    """Sign in as admin and pick the fourteen-agent team; wait until its roster is drawn."""
+    sign_in(page, site, "admin")
+    page.locator("#team").select_option(BIG_TEAM_ID)
+    page.locator('#roster-grid tr[data-agent="g13"]').wait_for()

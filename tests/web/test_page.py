@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from playwright.sync_api import FilePayload, Page, expect
 
-from tests.web.conftest import TEAM_ID, WEEK, Site, screenshot, sign_in, web_team
+from tests.web.conftest import TEAM_ID, WEEK, Site, clear_pins, newest_version, screenshot, sign_in, web_team
 
 TZ = {"a1": "Europe/London", "a2": "America/New_York", "a3": "Europe/Berlin"}
 
@@ -34,7 +34,7 @@ def test_a_lead_sees_the_roster_in_the_teams_zone_and_in_each_agents_own(page: P
     sign_in(page, site, "lead")
     expect(page.locator("#whoami")).to_contain_text("lead")
     expect(page.locator("#roster-grid")).to_be_visible()
-    rows = _shift_rows(site, 1)
+    rows = _shift_rows(site, newest_version(site)["number"])
     assert rows, "the seeded roster has shifts"
     _expect_shifts_in_zone(page, rows, dict.fromkeys(TZ, "Europe/London"))
     # Chi's time off on Wednesday is shaded and written out
@@ -51,23 +51,67 @@ def test_a_lead_sees_the_roster_in_the_teams_zone_and_in_each_agents_own(page: P
     screenshot(page, "roster-agent-zone")
 
 
-def test_coverage_chart_and_service_level_per_day(page: Page, site: Site) -> None:
+def test_coverage_by_hour_against_the_need_with_figures_per_day(page: Page, site: Site) -> None:
     sign_in(page, site, "lead")
+    # the week grid counts who works each day
+    expect(page.locator("#roster-grid tfoot td")).to_have_count(7)
+    expect(page.locator("#roster-grid tfoot td").first).to_contain_text("agents")
     page.get_by_role("tab", name="Coverage").click()
     expect(page.locator("#coverage-chart .main-svg").first).to_be_visible()
     expect(page.locator("#service-table tbody tr")).to_have_count(7)
+    expect(page.locator("#service-table thead")).to_contain_text("short (agent-h)")
     expect(page.locator("#understaffed li").first).to_be_visible()
     legend = page.locator("#coverage-chart .legendtext")
-    expect(legend).to_have_count(3)
+    expect(legend).to_have_count(4)
+    expect(page.locator("#coverage-chart")).to_contain_text("need (the target)")
+    # one bar per hour of the week, not one per interval
+    chart = site.api.get(f"/v1/teams/{TEAM_ID}/rosters/1/coverage/chart", headers=site.headers("lead")).json()
+    assert len(chart["queues"][0]["hourly"]["x_hours"]) == len(chart["queues"][0]["x_hours"]) // 2
+    # the chart stays above the headings under it
+    chart_box = page.locator("#coverage-chart").bounding_box()
+    heading = page.get_by_role("heading", name="Per day").bounding_box()
+    svg = page.locator("#coverage-chart .main-svg").first.bounding_box()
+    assert chart_box is not None
+    assert heading is not None
+    assert svg is not None
+    assert svg["y"] + svg["height"] <= heading["y"]
     screenshot(page, "coverage")
+
+
+def test_the_day_view_shows_agents_by_interval_and_the_net_staffing_under_them(
+    page: Page, site: Site
+) -> None:
+    sign_in(page, site, "lead")
+    page.get_by_role("tab", name="Day").click()
+    table = page.locator("#day-table")
+    expect(table).to_be_visible()
+    intervals = 48  # a 30-minute grid, no DST change that week
+    expect(table.locator("tbody:not(.strip) tr")).to_have_count(3)
+    expect(table.locator('tbody:not(.strip) tr[data-agent="a1"] td')).to_have_count(intervals)
+    for row in ("need", "on_queue", "net"):
+        expect(table.locator(f'tr[data-queue="email"][data-row="{row}"] td')).to_have_count(intervals)
+    # the strip lies on the same columns as the agents' rows
+    agent_cell = table.locator('tr[data-agent="a1"] td').nth(20).bounding_box()
+    need_cell = table.locator('tr[data-row="need"] td').nth(20).bounding_box()
+    assert agent_cell is not None
+    assert need_cell is not None
+    assert abs(agent_cell["x"] - need_cell["x"]) < 1
+    # a day with a stretch short: red on the strip and in words
+    chart = site.api.get(f"/v1/teams/{TEAM_ID}/rosters/1/coverage/chart", headers=site.headers("lead")).json()
+    short_day = chart["queues"][0]["understaffed"][0]["local_date"]
+    page.locator("#day-date").select_option(short_day)
+    expect(page.locator("#day-table caption")).to_contain_text(short_day[-2:])
+    expect(table.locator('tr[data-row="net"] td.short-cell').first).to_be_visible()
+    expect(page.locator("#day-short")).to_contain_text("short")
+    screenshot(page, "day-view")
 
 
 def test_tabs_are_reachable_from_the_keyboard(page: Page, site: Site) -> None:
     sign_in(page, site, "lead")
     page.get_by_role("tab", name="Roster").focus()
     page.keyboard.press("ArrowRight")
-    expect(page.get_by_role("tab", name="Coverage")).to_have_attribute("aria-selected", "true")
-    expect(page.locator("#panel-coverage")).to_be_visible()
+    expect(page.get_by_role("tab", name="Day")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#panel-day")).to_be_visible()
     page.keyboard.press("ArrowLeft")
     expect(page.locator("#panel-roster")).to_be_visible()
 
@@ -88,6 +132,7 @@ def test_a_solve_runs_to_the_end_and_its_roster_is_shown(page: Page, site: Site)
 
 def test_move_a_shift_re_roster_compare_and_publish(page: Page, site: Site) -> None:
     sign_in(page, site, "lead")
+    base = newest_version(site)["number"]
     first = page.locator('#roster-grid tr[data-agent="a1"] .shift-button').first
     first.click()
     expect(page.locator("#shift-dialog")).to_be_visible()
@@ -96,6 +141,9 @@ def test_move_a_shift_re_roster_compare_and_publish(page: Page, site: Site) -> N
     page.locator("#shift-start").fill(new_start)
     page.get_by_role("button", name="Move and pin").click()
     expect(page.locator("#status")).to_contain_text("moved and pinned")
+    page.get_by_role("tab", name="Solve").click()
+    page.get_by_label("Time limit (s)").fill("3")
+    page.get_by_role("tab", name="Roster").click()
     page.get_by_role("button", name="Re-roster keeping pins").click()
     expect(page.locator("#status")).to_contain_text("Solve finished", timeout=120_000)
     number = page.locator("#version").input_value()
@@ -107,10 +155,30 @@ def test_move_a_shift_re_roster_compare_and_publish(page: Page, site: Site) -> N
     page.locator("#compare-base").select_option("1")
     page.get_by_role("button", name="Compare").click()
     expect(page.locator("#changes li").first).to_contain_text("Ann Example")
-    page.get_by_role("button", name="Publish this version").click()
+    # the button publishes the compared version, whatever the top picker shows
+    page.locator("#version").select_option("1")
+    page.get_by_role("tab", name="Compare & publish").click()
+    publish = page.get_by_role("button", name=f"Publish v{number}")
+    expect(publish).to_be_enabled()
+    publish.click()
+    dialog = page.locator("#publish-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(f"Publish v{number} for the week of {WEEK}")
+    screenshot(page, "publish-confirm")
+    dialog.get_by_role("button", name=f"Publish v{number}").click()
     expect(page.locator("#publish-state")).to_contain_text(f"v{number} is published")
+    expect(publish).to_be_disabled()
     listed = site.api.get(f"/v1/teams/{TEAM_ID}/rosters", headers=site.headers("lead")).json()
     assert [v["number"] for v in listed if v["published"]] == [int(number)]
+    # publishing another version says what it replaces
+    page.locator("#compare-other").select_option("1")
+    page.get_by_role("button", name="Publish v1").click()
+    expect(dialog).to_contain_text(f"It replaces v{number}")
+    dialog.get_by_role("button", name="Cancel").click()
+    listed = site.api.get(f"/v1/teams/{TEAM_ID}/rosters", headers=site.headers("lead")).json()
+    assert [v["number"] for v in listed if v["published"]] == [int(number)]
+    clear_pins(site, base)
+    clear_pins(site, int(number))
 
 
 def test_hr_sees_the_row_report_of_a_bad_file_and_nothing_is_stored(page: Page, site: Site) -> None:
@@ -162,27 +230,25 @@ def test_a_planner_compares_scenarios(page: Page, site: Site) -> None:
     expect(table.locator("tbody tr")).to_have_count(4)  # the base plan first, then three scenarios
     expect(table.locator("tbody tr").first).to_contain_text("base")
     expect(table).to_contain_text("volume +10 %")
+    expect(table.locator("td.how").first).to_contain_text("measured on roster v")
     expect(page.locator("#scenario-chart .main-svg").first).to_be_visible()
+    # each scenario is named in the legend, not written over the points
+    expect(page.locator("#scenario-chart .legendtext")).to_have_count(4)
+    expect(page.locator("#scenario-chart .textpoint")).to_have_count(0)
     screenshot(page, "scenarios")
 
 
-def test_an_impossible_move_is_explained_in_words(page: Page, site: Site) -> None:
+def test_a_move_outside_the_shift_rules_is_refused_in_words(page: Page, site: Site) -> None:
     sign_in(page, site, "lead")
     page.locator('#roster-grid tr[data-agent="a1"] .shift-button').first.click()
     number = page.locator("#version").input_value()
     page.locator("#shift-start").fill("13:00")  # the latest start the team's rules allow is 12:00
     page.get_by_role("button", name="Move and pin").click()
-    expect(page.locator("#status")).to_contain_text("moved and pinned")
-    page.get_by_role("button", name="Re-roster keeping pins").click()
-    expect(page.locator("#job-state")).to_have_text("failed", timeout=120_000)
-    expect(page.locator("#job-error")).to_contain_text("pinned shift of Ann Example")
-    expect(page.locator("#job-error")).to_contain_text("13:00")
-    screenshot(page, "solve-explained")
-    # leave the version as it was for other tests
-    cleared = site.api.put(
-        f"/v1/teams/{TEAM_ID}/rosters/{number}/pins", json={"pins": []}, headers=site.headers("lead")
-    )
-    assert cleared.status_code == 200
+    expect(page.locator("#shift-error")).to_contain_text("13:00 is not an allowed start time")
+    expect(page.locator("#shift-error")).to_contain_text("Ann Example")
+    screenshot(page, "move-explained")
+    pins = site.api.get(f"/v1/teams/{TEAM_ID}/rosters/{number}", headers=site.headers("lead")).json()["pins"]
+    assert pins == []
 
 
 def test_downloads_carry_the_roster(page: Page, site: Site) -> None:
@@ -256,10 +322,16 @@ def test_a_running_solve_shows_progress_and_can_be_cancelled(page: Page, site: S
     page.get_by_label("Time limit (s)").fill("600")
     page.get_by_role("button", name="Start solve").click()
     expect(page.locator("#job-state")).to_have_text("running", timeout=60_000)
-    expect(page.locator("#job-objective")).not_to_have_text("–", timeout=120_000)  # progress arrives
+    expect(page.locator("#job-first")).to_contain_text("found after", timeout=120_000)  # the first roster
+    expect(page.locator("#job-objective")).not_to_have_text("–")
     expect(page.locator("#job-elapsed")).not_to_have_text("–")
+    expect(page.locator("#job-bound")).not_to_have_text("–")  # a number, or "none yet"
     screenshot(page, "solve-running")
     page.get_by_role("button", name="Cancel").click()
     expect(page.locator("#job-state")).to_have_text("cancelled", timeout=60_000)
     expect(page.locator("#status")).to_contain_text("Solve cancelled")
+    # the last state stays on the screen
+    expect(page.locator("#job-elapsed")).not_to_have_text("–")
+    expect(page.locator("#job-objective")).not_to_have_text("–")
+    expect(page.locator("#job-first")).to_contain_text("found after")
     assert site.api.get("/v1/teams/busy-desk/rosters", headers=admin).json() == []

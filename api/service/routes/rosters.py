@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.exports import XLSX_MEDIA_TYPE, agent_ics_bytes, roster_csv_bytes, roster_xlsx_bytes
 from api.formats import roster_rows
-from api.schemas import ID_PATTERN, MAX_ID_CHARS, team_from_mapping
+from api.schemas import team_from_mapping
 from api.service.codec import coverage_from_records, roster_from_dicts, shift_from_dict, shift_to_dict
 from api.service.db import RosterVersionRow
-from api.service.deps import PrincipalDep, PublishTeam, ReadTeam, RosterTeam, SessionDep
+from api.service.deps import (
+    AgentIdPath,
+    PrincipalDep,
+    PublishTeam,
+    ReadTeam,
+    RosterTeam,
+    SessionDep,
+    VersionPath,
+)
 from api.service.downloads import download
 from api.service.errors import NotFound
 from api.service.presenters import version_out
+from api.service.roster_checks import move_conflicts
 from api.service.rostering import compare_rosters, moved_shift
-from api.service.schemas import MAX_DB_ID, Comparison, PinsIn, VersionDetail, VersionOut
-from api.service.storage import availability_from_snapshot, publish_version, version_row, versions_of
-from api.service.views import ZoneMode, coverage_view, roster_grid
+from api.service.schemas import Comparison, PinsIn, VersionDetail, VersionOut
+from api.service.storage import availability_of, publish_version, version_row, versions_of
 from common.errors import InputIssue, InvalidInput
 from scheduler import Roster, Team
 
 router = APIRouter(tags=["rosters"])
-VersionPath = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="the roster version's number")]
-AgentIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=MAX_ID_CHARS, description="the agent's id")]
 _NO_VERSION: dict[int | str, dict[str, Any]] = {404: {"description": "no such team or roster version"}}
 
 
@@ -56,38 +61,20 @@ def get_coverage(team: ReadTeam, number: VersionPath, session: SessionDep) -> li
     return list(version_row(session, team.id, number).coverage)
 
 
-@router.get("/teams/{team_id}/rosters/{number}/grid", responses=_NO_VERSION)
-def get_grid(
-    team: ReadTeam,
-    number: VersionPath,
-    session: SessionDep,
-    zone: Annotated[ZoneMode, Query(description="times in the team's zone, or in each agent's own")] = "team",
-) -> dict[str, Any]:
-    """The roster as agents × days for the web page: shifts, breaks, time off and unavailability as
-    segments of each local day (fractions of the day, DST days included) in the chosen zone."""
-    row = version_row(session, team.id, number)
-    domain_team, roster = _team_and_roster(row)
-    pins = [(p["agent_id"], date.fromisoformat(p["local_date"])) for p in row.pins]
-    entries = availability_from_snapshot(row.availability_snapshot)
-    return {"number": number, **roster_grid(domain_team, roster, entries, zone, pins)}
-
-
-@router.get("/teams/{team_id}/rosters/{number}/coverage/chart", responses=_NO_VERSION)
-def get_coverage_chart(team: ReadTeam, number: VersionPath, session: SessionDep) -> dict[str, Any]:
-    """Coverage for a chart: per queue, required and scheduled agents on an elapsed-hours axis with the
-    team's local midnights as ticks, the expected service level per day, and the understaffed stretches."""
-    row = version_row(session, team.id, number)
-    return {
-        "number": number,
-        **coverage_view(team_from_mapping(row.team_snapshot), row.first_day, row.coverage),
-    }
-
-
-@router.put("/teams/{team_id}/rosters/{number}/pins", responses=_NO_VERSION)
+@router.put(
+    "/teams/{team_id}/rosters/{number}/pins",
+    responses={**_NO_VERSION, 422: {"description": "a move breaks a rule"}},
+)
 def put_pins(team: RosterTeam, number: VersionPath, body: PinsIn, session: SessionDep) -> VersionOut:
-    """Pin shifts of this version: a re-roster (POST roster-jobs with base_version) keeps them."""
+    """Pin shifts of this version: a re-roster (POST roster-jobs with base_version) keeps them.
+
+    A pin without `start` keeps the shift where it is now (where an earlier pin moved it, if one did);
+    a pin with `start` moves it, and is refused if the move breaks a hard rule against the availability
+    stored now (e.g. into the agent's time off), with the rule in words.
+    """
     row = version_row(session, team.id, number)
     by_key = {(s["agent_id"], s["local_date"]): s for s in row.shifts}
+    pinned_now = {(p["agent_id"], p["local_date"]): p for p in row.pins}
     missing = [p for p in body.pins if (p.agent_id, p.local_date.isoformat()) not in by_key]
     if missing:
         raise InvalidInput(
@@ -100,21 +87,30 @@ def put_pins(team: RosterTeam, number: VersionPath, body: PinsIn, session: Sessi
                 for p in missing
             ]
         )
-    snapshot = team_from_mapping(row.team_snapshot)
-    pins = []
+    snapshot, roster = _team_and_roster(row)
+    entries = availability_of(session, team.id)
+    pins: list[dict[str, Any]] = []
+    issues: list[InputIssue] = []
     for i, pin in enumerate(body.pins):
-        stored = by_key[(pin.agent_id, pin.local_date.isoformat())]
+        key = (pin.agent_id, pin.local_date.isoformat())
         if pin.start is None:
-            pins.append(stored)
+            pins.append(pinned_now.get(key, by_key[key]))
             continue
         try:
-            pins.append(
-                shift_to_dict(
-                    moved_shift(shift_from_dict(stored), snapshot.agent(pin.agent_id).tz, pin.start)
-                )
-            )
+            moved = moved_shift(shift_from_dict(by_key[key]), snapshot.agent(pin.agent_id).tz, pin.start)
         except InvalidInput as exc:
             raise InvalidInput([InputIssue(str(exc), column=f"pins.{i}.start", value=pin.start)]) from exc
+        issues.extend(
+            InputIssue(
+                f"moving the shift to {pin.start} breaks a rule: {c.text}",
+                column=f"pins.{i}.start",
+                value=pin.start,
+            )
+            for c in move_conflicts(snapshot, roster, moved, entries)
+        )
+        pins.append(shift_to_dict(moved))
+    if issues:
+        raise InvalidInput(issues)
     row.pins = pins
     session.commit()
     return version_out(row)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, status
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.schemas import ID_PATTERN, MAX_ID_CHARS, AgentIn, TeamIn
+from api.schemas import AgentIn, TeamIn
 from api.service.db import AgentRow, TeamRow
-from api.service.deps import EditTeam, Reader, ReadTeam, SessionDep, TeamCreator
+from api.service.deps import AgentIdPath, EditTeam, Reader, ReadTeam, SessionDep, TeamCreator
 from api.service.errors import NotFound
 from api.service.presenters import team_out
 from api.service.schemas import AgentOut, TeamBrief, TeamCreate, TeamOut
@@ -18,7 +16,6 @@ from api.service.storage import agent_mappings, create_team, delete_agent, put_a
 from common.errors import InputIssue, InvalidInput
 
 router = APIRouter(tags=["teams"])
-AgentIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=MAX_ID_CHARS, description="the agent's id")]
 
 
 @router.get("/teams")

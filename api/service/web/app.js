@@ -1,8 +1,24 @@
 // The web page of wfm-optimizer: a thin client of the /v1 API. Times, zones and DST are worked out
-// by the service (GET …/grid and …/coverage/chart); this file only draws and sends requests.
+// by the service (GET …/grid, …/day/{date} and …/coverage/chart); this file only draws and sends requests.
 const TOKEN_KEY = "wfm-token";
 const POLL_MS = 500;
+const DRAG_MIN_PX = 4; // a pointer that moves less than this is a click, not a drag
 const $ = (id) => document.getElementById(id);
+
+// plotly.js (4.8 MB) is loaded when a chart is first drawn, never on the sign-in screen
+let plotlyLoading = null;
+function loadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!plotlyLoading) {
+    plotlyLoading = new Promise((resolve, reject) => {
+      const script = el("script", { src: "/static/vendor/plotly.min.js" });
+      script.addEventListener("load", () => resolve(window.Plotly));
+      script.addEventListener("error", () => { plotlyLoading = null; reject(new Error("the chart library did not load")); });
+      document.head.append(script);
+    });
+  }
+  return plotlyLoading;
+}
 
 const state = {
   token: sessionStorage.getItem(TOKEN_KEY) || "",
@@ -14,7 +30,10 @@ const state = {
   grid: null,
   coverage: null,
   job: null, // id of the job being watched
-  pins: [], // [{agent_id, local_date, start?}]
+  jobShown: {}, // the last figures shown for that job (kept when a later answer lacks them)
+  pins: [], // [{agent_id, local_date}]: the service keeps a moved pin where it was moved
+  can: { roster: false, import: false, plan: false },
+  day: null, // the date of the day view
   importFile: null,
 };
 
@@ -110,7 +129,7 @@ async function signIn(token) {
     throw err;
   }
   sessionStorage.setItem(TOKEN_KEY, token);
-  $("whoami").textContent = `Signed in: ${state.me.role} (teams: ${state.me.teams.join(", ") || "none"})`;
+  $("whoami").textContent = `Signed in: ${state.me.role} (teams: ${state.me.teams.join(", ") || "all"})`;
   $("signin").hidden = true;
   $("workspace").hidden = false;
   $("signout").hidden = false;
@@ -119,17 +138,14 @@ async function signIn(token) {
 }
 
 function applyRole() {
+  // the page offers what the token's role may do, as the API allows it (auth.PERMISSIONS)
   const role = state.me.role;
-  const can = {
+  state.can = {
     roster: role === "lead" || role === "admin",
     import: role !== "planner",
     plan: role !== "hr",
   };
-  $("tab-solve").hidden = !can.roster;
-  $("reroster").hidden = !can.roster;
-  $("publish").hidden = !can.roster;
-  $("tab-availability").hidden = !can.import;
-  $("tab-scenarios").hidden = !can.plan;
+  for (const node of document.querySelectorAll("[data-needs]")) node.hidden = !state.can[node.dataset.needs];
 }
 
 async function loadTeams() {
@@ -156,7 +172,9 @@ async function loadTeam() {
   if (versions.length) await selectVersion(versions[0].number);
   else {
     state.version = null;
+    state.grid = null;
     $("grid-wrap").replaceChildren(el("p", { text: "No roster yet for this team: start a solve." }));
+    $("conflicts").replaceChildren();
     say("");
   }
 }
@@ -168,10 +186,16 @@ function versionLabel(v) {
 
 function fillVersions() {
   const make = () => state.versions.map((v) => el("option", { value: v.number, text: versionLabel(v) }));
+  const keep = [$("compare-base").value, $("compare-other").value];
   $("version").replaceChildren(...make());
   $("compare-base").replaceChildren(...make());
   $("compare-other").replaceChildren(...make());
-  if (state.versions.length > 1) $("compare-base").value = state.versions[1].number;
+  const published = state.versions.find((v) => v.published);
+  const has = (n) => state.versions.some((v) => String(v.number) === String(n));
+  // by default: what is published now against the newest version
+  $("compare-other").value = has(keep[1]) && keep[1] ? keep[1] : String(state.versions[0]?.number ?? "");
+  $("compare-base").value = has(keep[0]) && keep[0] ? keep[0] : String((published || state.versions[1] || state.versions[0])?.number ?? "");
+  showPublishState();
 }
 
 async function selectVersion(number) {
@@ -181,6 +205,7 @@ async function selectVersion(number) {
   state.pins = (state.detail?.pins || []).map((p) => ({ agent_id: p.agent_id, local_date: p.local_date }));
   if (state.detail) $("solve-week").value = state.detail.first_day;
   await Promise.all([loadGrid(), loadCoverage()]);
+  if (!$("panel-day").hidden) await loadDay();
   showPublishState();
 }
 
@@ -194,6 +219,7 @@ async function loadGrid() {
   if (state.version === null) return;
   state.grid = await api(teamPath(`/rosters/${state.version}/grid?zone=${zoneMode()}`));
   drawGrid();
+  await showConflicts();
   const where = zoneMode() === "team" ? `the team's zone (${state.grid.team_tz})` : "each agent's own zone";
   say(`Roster v${state.version}, times in ${where}.`);
 }
@@ -206,7 +232,7 @@ function dayHeading(iso) {
 function drawGrid() {
   const g = state.grid;
   const table = el("table", { class: "roster", id: "roster-grid" });
-  table.append(el("caption", { class: "help", text: `Agents × days; each day runs from local midnight to midnight (${g.zone_mode === "team" ? g.team_tz : "each agent's zone"}).` }));
+  table.append(el("caption", { class: "help", text: `Agents × days; each day runs from local midnight to midnight (${g.zone_mode === "team" ? g.team_tz : "each agent's zone"}).${state.can.roster ? " Drag a shift along its day to move it, or pick it to pin or move it." : ""}` }));
   const ruler = () => el("div", { class: "ruler", "aria-hidden": "true" }, ...["0", "6", "12", "18", "24"].map((h) => el("span", { text: h })));
   table.append(el("thead", {}, el("tr", {}, el("th", { scope: "col", class: "agent", text: "Agent" }), ...g.days.map((d) => el("th", { scope: "col" }, dayHeading(d), ruler())))));
   const body = el("tbody");
@@ -215,57 +241,125 @@ function drawGrid() {
   for (const agent of g.agents) {
     icsSelect.append(el("option", { value: agent.id, text: agent.name }));
     const row = el("tr", { "data-agent": agent.id });
-    row.append(el("th", { scope: "row", class: "agent" }, agent.name, el("small", { text: `${agent.display_tz} · ${fmt(agent.hours, 1)} h` })));
+    const head = el("th", { scope: "row", class: "agent" }, el("span", { class: "name", text: agent.name, title: agent.name }), el("small", { text: `${agent.display_tz} · ${fmt(agent.hours, 1)} h` }));
+    if (agent.conflicts.length) head.append(el("span", { class: "conflict-mark", title: agent.conflicts.join("\n"), text: "⚠ conflict" }));
+    row.append(head);
     agent.cells.forEach((cell) => row.append(dayCell(agent, cell)));
     body.append(row);
   }
   table.append(body);
+  table.append(el("tfoot", {}, el("tr", { class: "totals" }, el("th", { scope: "row", class: "agent", text: "Working" }),
+    ...g.day_totals.map((t) => el("td", { "data-date": t.date, class: "num", text: `${t.headcount} agent${t.headcount === 1 ? "" : "s"} · ${fmt(t.hours, 1)} h` })))));
   $("grid-wrap").replaceChildren(table);
 }
 
 function dayCell(agent, cell) {
-  const td = el("td", { "data-date": cell.date });
+  const conflicted = cell.shifts.some((s) => s.conflicts.length);
+  const td = el("td", { "data-date": cell.date, class: conflicted ? "conflict" : undefined });
   const bar = el("div", { class: "day", "aria-hidden": "true" });
   for (const s of cell.segments) {
     bar.append(el("div", {
-      class: `seg seg-${s.kind}`,
+      class: `seg seg-${s.kind}${s.agent_id ? " seg-of-shift" : ""}`,
+      "data-shift": s.agent_id ? `${s.agent_id}/${s.local_date}` : undefined,
       style: `left:${100 * s.start}%;width:${Math.max(0.3, 100 * (s.end - s.start))}%`,
       title: `${s.kind.replace("_", " ")} ${s.label}${s.note ? ` (${s.note})` : ""}`,
     }));
   }
+  if (state.can.roster) bar.addEventListener("pointerdown", (event) => startDrag(event, agent, cell, bar));
   td.append(bar);
+  const line = el("div", { class: "cell-line" });
   for (const shift of cell.shifts) {
-    const pinned = state.pins.some((p) => p.agent_id === shift.agent_id && p.local_date === shift.local_date);
-    td.append(el("button", {
-      type: "button",
-      class: "shift-button",
-      "data-shift": `${shift.agent_id}/${shift.local_date}`,
-      "aria-label": `${agent.name}, shift of ${shift.local_date}: ${shift.label} on ${shift.queue}${pinned ? ", pinned" : ""}. Pin or move`,
-      onclick: () => openShift(agent, shift),
-    }, pinned ? el("span", { class: "pin", text: "pinned" }) : "", shift.label, " ", el("span", { class: "queue", text: shift.queue })));
+    const flags = [shift.pinned ? "pinned" : "", shift.moved ? `moved from ${shift.moved_from}` : "", shift.conflicts.length ? "conflict" : ""].filter(Boolean);
+    // the accessible name starts with the visible text, then says the rest in words
+    const visible = [shift.conflicts.length ? "⚠" : "", shift.pinned ? (shift.moved ? "moved" : "pinned") : "", `${shift.label} ${shift.queue}`].filter(Boolean).join(" ");
+    const words = `${visible}: ${agent.name}, shift of ${shift.local_date}${flags.length ? `, ${flags.join(", ")}` : ""}`;
+    const content = [
+      shift.conflicts.length ? el("span", { class: "conflict-mark", text: "⚠" }) : "",
+      shift.pinned ? el("span", { class: "pin", text: shift.moved ? "moved" : "pinned" }) : "",
+      el("span", { class: "time", text: shift.label }),
+      " ",
+      el("span", { class: "queue", text: shift.queue }),
+    ];
+    const title = [`${shift.label} ${shift.queue}`, shift.moved ? `moved from ${shift.moved_from}` : "", ...shift.conflicts].filter(Boolean).join("\n");
+    if (state.can.roster) {
+      line.append(el("button", { type: "button", class: "shift-button", "data-shift": `${shift.agent_id}/${shift.local_date}`, title, "aria-label": `${words}. Pin or move`, onclick: () => openShift(agent, shift) }, ...content));
+    } else {
+      line.append(el("span", { class: "shift-text", "data-shift": `${shift.agent_id}/${shift.local_date}`, title, "aria-label": words, role: "text" }, ...content));
+    }
   }
   const blocked = cell.segments.filter((s) => s.kind === "time_off" || s.kind === "unavailable");
   if (blocked.length) {
-    const words = [...new Set(blocked.map((s) => `${s.kind.replace("_", " ")} ${s.label}`))].join("; ");
-    td.append(el("div", { class: "off-label", text: words }));
+    const words = [...new Set(blocked.map((s) => `${s.kind === "time_off" ? "time off" : "unavail."} ${s.label}`))].join("; ");
+    line.append(el("span", { class: "off-label", title: words, text: words }));
+  } else if (!cell.shifts.length && !cell.segments.length) {
+    line.append(el("span", { class: "off-label", text: "off" }));
   }
+  td.append(line);
   return td;
 }
 
-function openShift(agent, shift) {
+// drag a shift along its day: the new start snaps to the agent's start step and is saved as a move
+function startDrag(event, agent, cell, bar) {
+  const target = event.target.closest("[data-shift]");
+  if (!target || event.button !== 0) return;
+  const key = target.dataset.shift;
+  const shift = cell.shifts.find((s) => `${s.agent_id}/${s.local_date}` === key);
+  if (!shift) return; // the part after midnight of yesterday's shift: drag it on its own day
+  event.preventDefault();
+  const parts = [...bar.querySelectorAll(`[data-shift="${CSS.escape(key)}"]`)];
+  const width = bar.getBoundingClientRect().width;
+  const startX = event.clientX;
+  const step = agent.start_step_minutes;
+  let minutes = 0;
+  const move = (e) => {
+    minutes = Math.round(((e.clientX - startX) / width) * 1440 / step) * step;
+    const dx = (minutes / 1440) * width;
+    for (const p of parts) p.style.transform = `translateX(${dx}px)`;
+    bar.dataset.dragging = Math.abs(e.clientX - startX) >= DRAG_MIN_PX ? "true" : "false";
+  };
+  const end = async (e) => {
+    window.removeEventListener("pointermove", move);
+    window.removeEventListener("pointerup", end);
+    const dragged = bar.dataset.dragging === "true" && minutes !== 0;
+    delete bar.dataset.dragging;
+    if (!dragged) {
+      for (const p of parts) p.style.transform = "";
+      if (Math.abs(e.clientX - startX) < DRAG_MIN_PX) openShift(agent, shift);
+      return;
+    }
+    const [h, m] = shift.start_local.split(":").map(Number);
+    const total = h * 60 + m + minutes;
+    if (total < 0 || total >= 1440) {
+      for (const p of parts) p.style.transform = "";
+      say("A shift moves within its own day: pick it to move it to another start.");
+      return;
+    }
+    const start = `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
+    openShift(agent, shift, start);
+    await onShiftAction("move");
+  };
+  window.addEventListener("pointermove", move);
+  window.addEventListener("pointerup", end);
+}
+
+function openShift(agent, shift, start = "") {
+  if (!state.can.roster) return;
   const dialog = $("shift-dialog");
   dialog.dataset.agent = shift.agent_id;
   dialog.dataset.date = shift.local_date;
-  $("shift-desc").textContent = `${agent.name} (${agent.tz}), ${shift.local_date}: ${shift.label} on ${shift.queue} (times as shown in the grid).`;
-  $("shift-error").textContent = "";
-  $("shift-start").value = "";
-  dialog.showModal();
+  const moved = shift.moved ? ` It was moved from ${shift.moved_from}.` : "";
+  $("shift-desc").textContent = `${agent.name} (${agent.tz}), ${shift.local_date}: ${shift.label} on ${shift.queue} (times as shown in the grid; it starts at ${shift.start_local} on the agent's clock).${moved}`;
+  $("shift-conflicts").replaceChildren(...shift.conflicts.map((c) => el("li", { text: c })));
+  $("shift-error").replaceChildren();
+  $("shift-start").value = start;
+  $("shift-unpin").disabled = !shift.pinned;
+  if (!dialog.open) dialog.showModal();
 }
 
 async function onShiftAction(action) {
   const dialog = $("shift-dialog");
   const key = { agent_id: dialog.dataset.agent, local_date: dialog.dataset.date };
-  let pins = state.pins.filter((p) => !(p.agent_id === key.agent_id && p.local_date === key.local_date));
+  const pins = state.pins.filter((p) => !(p.agent_id === key.agent_id && p.local_date === key.local_date));
   if (action === "pin") pins.push(key);
   if (action === "move") {
     const start = $("shift-start").value;
@@ -277,16 +371,106 @@ async function onShiftAction(action) {
   }
   try {
     const out = await api(teamPath(`/rosters/${state.version}/pins`), { method: "PUT", json: { pins } });
-    state.pins = pins;
+    state.pins = out.pins.map((p) => ({ agent_id: p.agent_id, local_date: p.local_date }));
     const v = state.versions.find((x) => x.number === state.version);
     if (v) v.pins = out.pins;
     dialog.close();
     await loadGrid();
     say(action === "move" ? "Shift moved and pinned: re-roster to rebuild the week around it." : `Pins saved (${pins.length}).`);
   } catch (err) {
-    $("shift-error").replaceChildren(errorList(err));
+    $("shift-error").replaceChildren(el("p", { text: "Not saved: nothing changed." }), errorList(err));
+    await loadGrid(); // the shift goes back where it is
   }
   return true;
+}
+
+// ---------------------------------------------------------------- conflicts with stored availability
+
+async function showConflicts() {
+  const box = $("conflicts");
+  const shown = state.grid;
+  const items = [];
+  const published = state.versions.find((v) => v.published && v.first_day === state.detail?.first_day);
+  let publishedConflicts = [];
+  if (published && published.number !== state.version) {
+    const other = await api(teamPath(`/rosters/${published.number}/grid?zone=team`));
+    publishedConflicts = other.conflicts;
+  }
+  if (shown.conflicts.length) items.push([`v${state.version} (shown)`, shown.conflicts, state.version]);
+  if (publishedConflicts.length) items.push([`v${published.number} (published)`, publishedConflicts, published.number]);
+  if (!items.length) {
+    box.replaceChildren();
+    return;
+  }
+  box.replaceChildren(el("div", { class: "conflicts", role: "alert" },
+    el("h3", { text: "⚠ Conflicts with the availability stored now" }),
+    ...items.map(([label, list, number]) => el("div", {},
+      el("p", { text: `${label}: ${list.length} conflict${list.length > 1 ? "s" : ""}` }),
+      el("ul", {}, ...list.map((c) => el("li", { text: c.text }))),
+      state.can.roster ? el("button", { type: "button", class: "reroster-conflicts", onclick: guard(() => startJob({ base_version: number, time_limit_s: Number($("solve-limit").value) })) }, `Re-roster v${number} around them`) : el("p", { class: "help", text: "A lead can re-roster the week around them." })))));
+}
+
+// ---------------------------------------------------------------- day view
+
+function fillDays() {
+  const select = $("day-date");
+  const days = state.grid?.days || [];
+  const keep = select.value;
+  select.replaceChildren(...days.map((d) => el("option", { value: d, text: dayHeading(d) })));
+  if (days.includes(keep)) select.value = keep;
+}
+
+async function loadDay() {
+  if (state.version === null || !state.grid) return;
+  fillDays();
+  const day = $("day-date").value || state.grid.days[0];
+  const d = await api(teamPath(`/rosters/${state.version}/day/${day}`));
+  drawDay(d);
+}
+
+const STATE_WORDS = { break: "break", lunch: "lunch", time_off: "time off", unavailable: "unavailable", "": "off" };
+
+function drawDay(d) {
+  const queues = d.queues.map((q) => q.queue);
+  const table = el("table", { class: "dayview", id: "day-table" });
+  table.append(el("caption", { class: "help", text: `${dayHeading(d.date)}, ${d.team_tz}: agents as rows, ${d.interval_minutes}-minute intervals as columns; under them, each queue's need against the agents on it.` }));
+  // hour headings span the intervals of each hour; a DST day has 23 or 25 of them
+  const hours = [];
+  d.intervals.forEach((iv, i) => {
+    const hour = iv.label.slice(0, 2);
+    if (!hours.length || hours[hours.length - 1].hour !== hour || i === 0) hours.push({ hour, span: 1 });
+    else hours[hours.length - 1].span += 1;
+  });
+  table.append(el("thead", {}, el("tr", {}, el("th", { scope: "col", class: "agent", text: "Agent" }), ...hours.map((h) => el("th", { scope: "colgroup", colspan: String(h.span), class: "hour", text: h.hour })))));
+  const body = el("tbody");
+  for (const a of d.agents) {
+    const row = el("tr", { "data-agent": a.id }, el("th", { scope: "row", class: "agent" }, el("span", { class: "name", text: a.name }), el("small", { text: a.shifts.join("; ") || "off" })));
+    a.states.forEach((s, i) => {
+      const queue = s.startsWith("queue:") ? s.slice(6) : null;
+      const kind = queue ? `st-q${queues.indexOf(queue) % 4}` : s ? `st-${s}` : "st-off";
+      row.append(el("td", { class: `iv ${kind}`, title: `${d.intervals[i].label} ${queue ?? STATE_WORDS[s] ?? s}` }));
+    });
+    body.append(row);
+  }
+  table.append(body);
+  // the net staffing strip: per queue, need, agents on the queue and the net, on the same columns
+  const strip = el("tbody", { class: "strip" });
+  const num = (x) => (x === null ? "" : Number.isInteger(x) ? String(x) : x.toFixed(1));
+  for (const q of d.queues) {
+    strip.append(el("tr", { class: "strip-head" }, el("th", { scope: "rowgroup", colspan: String(d.intervals.length + 1), text: `${q.queue}: need ${fmt(q.need_hours, 1)} agent-h, on queue ${fmt(q.on_queue_hours, 1)} agent-h, short ${fmt(q.shortfall_hours, 1)} agent-h; expected service level ${pct(q.service_level)} (target ${pct(q.target_service_level)})${q.below_target ? ": below target" : ""}` })));
+    strip.append(el("tr", { "data-queue": q.queue, "data-row": "need" }, el("th", { scope: "row", class: "agent", text: "need" }), ...q.need.map((x, i) => el("td", { class: "iv num", title: `${d.intervals[i].label} need ${num(x)}`, text: num(x) }))));
+    strip.append(el("tr", { "data-queue": q.queue, "data-row": "on_queue" }, el("th", { scope: "row", class: "agent", text: "on queue" }), ...q.on_queue.map((x, i) => el("td", { class: "iv num", title: `${d.intervals[i].label} on queue ${num(x)}`, text: num(x) }))));
+    strip.append(el("tr", { "data-queue": q.queue, "data-row": "net" }, el("th", { scope: "row", class: "agent", text: "short" }), ...q.short.map((x, i) => el("td", {
+      class: `iv num${x > 1e-6 ? " short-cell" : ""}`,
+      title: `${d.intervals[i].label} ${x > 1e-6 ? `${num(x)} short` : "need met"}`,
+      text: x > 1e-6 ? `−${num(x)}` : "",
+    }))));
+  }
+  table.append(strip);
+  const words = d.queues.map((q) => el("li", { class: q.understaffed.length ? "short" : undefined },
+    `${q.queue}: `, q.understaffed.length ? q.understaffed.join("; ") : "need met all day"));
+  const note = d.moved_shifts ? el("p", { class: "help", text: `${d.moved_shifts} shift(s) moved by hand are drawn where they now are; the need and on-queue rows are the version's report, as solved: re-roster to count them.` }) : "";
+  $("day-view").replaceChildren(el("div", { class: "grid-wrap" }, table), note, el("h3", { text: "Short, in words" }), el("ul", { id: "day-short" }, ...words));
 }
 
 // ---------------------------------------------------------------- coverage
@@ -298,38 +482,48 @@ async function loadCoverage() {
   const previous = select.value;
   select.replaceChildren(...state.coverage.queues.map((q) => el("option", { value: q.queue, text: q.queue })));
   if (state.coverage.queues.some((q) => q.queue === previous)) select.value = previous;
-  drawCoverage();
+  if (!$("panel-coverage").hidden) await drawCoverage();
 }
 
-function drawCoverage() {
+async function drawCoverage() {
   const c = state.coverage;
+  if (!c) return;
   const q = c.queues.find((x) => x.queue === $("coverage-queue").value) || c.queues[0];
   if (!q) return;
-  const width = 1 / (60 / c.interval_minutes);
+  drawCoverageTables(q);
+  const Plotly = await loadPlotly();
+  const h = q.hourly;
+  const covered = h.on_queue.map((x, i) => Math.min(x, h.need[i]));
   const traces = [
-    { x: q.x_hours, y: q.required, name: "required (shaded)", type: "scatter", mode: "lines", fill: "tozeroy", fillcolor: "rgba(140, 149, 159, 0.3)", line: { shape: "hv", dash: "dot", color: "#57606a", width: 1 }, text: q.local, hovertemplate: "%{text}<br>required %{y}<extra></extra>" },
-    { x: q.x_hours, y: q.scheduled, name: "scheduled", type: "scatter", mode: "lines", line: { shape: "hv", color: "#2f6fb3" }, text: q.local, hovertemplate: "%{text}<br>scheduled %{y}<extra></extra>" },
-    {
-      x: q.x_hours.filter((_, i) => q.short[i] > 0).map((x) => x + width / 2),
-      y: q.short.filter((s) => s > 0),
-      text: q.local.filter((_, i) => q.short[i] > 0),
-      name: "understaffed (agents short)", type: "bar", width,
-      marker: { color: "rgba(179, 38, 30, 0.75)", line: { color: "#b3261e", width: 1 } },
-      hovertemplate: "%{text}<br>%{y} short<extra></extra>",
-    },
+    { x: h.x_hours, y: covered, name: "on the queue (up to the need)", type: "bar", offset: 0, width: 1, marker: { color: "#2f6fb3" }, text: h.local, hovertemplate: "%{text}<br>on queue, covering the need: %{y:.1f}<extra></extra>" },
+    { x: h.x_hours, y: h.short, name: "short (red)", type: "bar", offset: 0, width: 1, marker: { color: "#b3261e", pattern: { shape: "/", fgcolor: "#ffffff" } }, text: h.local, hovertemplate: "%{text}<br>short: %{y:.1f} agents<extra></extra>" },
+    { x: h.x_hours, y: h.on_queue.map((x, i) => Math.max(0, x - h.need[i])), name: "on the queue above the need", type: "bar", offset: 0, width: 1, marker: { color: "#9cc3e6" }, text: h.local, hovertemplate: "%{text}<br>above the need: %{y:.1f}<extra></extra>" },
+    { x: [...h.x_hours, (h.x_hours.at(-1) ?? 0) + 1], y: [...h.need, h.need.at(-1) ?? 0], name: "need (the target)", type: "scatter", mode: "lines", line: { shape: "hv", color: "#1b1f24", width: 2, dash: "dash" }, hoverinfo: "skip" },
   ];
   const layout = {
-    margin: { t: 20, r: 10, b: 50, l: 50 },
-    xaxis: { tickvals: c.ticks.map((t) => t.x_hours), ticktext: c.ticks.map((t) => t.label), title: { text: `day (${c.team_tz})` } },
-    yaxis: { title: { text: "agents" }, rangemode: "tozero" },
-    legend: { orientation: "h" },
-    barmode: "overlay",
+    height: 340,
+    margin: { t: 10, r: 10, b: 60, l: 50 },
+    xaxis: { tickvals: c.ticks.map((t) => t.x_hours), ticktext: c.ticks.map((t) => t.label), title: { text: `hour of the week (${c.team_tz})` } },
+    yaxis: { title: { text: "agents (mean over the hour)" }, rangemode: "tozero" },
+    legend: { orientation: "h", y: -0.25 },
+    barmode: "stack",
+    bargap: 0,
   };
-  if (window.Plotly) window.Plotly.react("coverage-chart", traces, layout, { responsive: true, displaylogo: false });
+  await Plotly.react("coverage-chart", traces, layout, { responsive: true, displaylogo: false });
+}
+
+function drawCoverageTables(q) {
   const table = $("service-table");
   table.replaceChildren(
-    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "day" }), el("th", { scope: "col", text: `expected service level (${q.queue})` }), el("th", { scope: "col", text: "contacts" }))),
-    el("tbody", {}, ...q.daily_service_level.map((d) => el("tr", {}, el("td", { text: dayHeading(d.date) }), el("td", { class: "num", text: pct(d.service_level) }), el("td", { class: "num", text: fmt(d.volume) })))),
+    el("caption", { text: `${q.queue}: target ${pct(q.target_service_level)}; ${fmt(q.shortfall_hours, 1)} agent-hours short this week` }),
+    el("thead", {}, el("tr", {}, ...["day", "need (agent-h)", "on queue (agent-h)", "short (agent-h)", "expected service level", "contacts"].map((h) => el("th", { scope: "col", text: h })))),
+    el("tbody", {}, ...q.daily.map((d) => el("tr", {},
+      el("th", { scope: "row", text: dayHeading(d.date) }),
+      el("td", { class: "num", text: fmt(d.need_hours, 1) }),
+      el("td", { class: "num", text: fmt(d.on_queue_hours, 1) }),
+      el("td", { class: `num${d.shortfall_hours > 0 ? " short" : ""}`, text: fmt(d.shortfall_hours, 1) }),
+      el("td", { class: `num${d.below_target ? " short" : ""}`, text: `${pct(d.service_level)}${d.below_target ? " (below target)" : ""}` }),
+      el("td", { class: "num", text: fmt(d.volume) })))),
   );
   // per day: a line with the count and agent-hours short, the stretches inside a <details>
   const list = $("understaffed");
@@ -339,7 +533,7 @@ function drawCoverage() {
     const hours = stretches.reduce((sum, s) => sum + s.short_agent_hours, 0);
     const worst = Math.max(...stretches.map((s) => s.max_short));
     return el("li", { class: "short" }, el("details", {},
-      el("summary", { text: `${dayHeading(day)}: ${stretches.length} stretch${stretches.length > 1 ? "es" : ""}, ${fmt(hours, 2)} agent-hours short (up to ${worst} at once)` }),
+      el("summary", { text: `${dayHeading(day)}: ${stretches.length} stretch${stretches.length > 1 ? "es" : ""}, ${fmt(hours, 2)} agent-hours short (up to ${fmt(worst, 1)} at once)` }),
       el("ul", {}, ...stretches.map((s) => el("li", { text: s.text })))));
   }) : [el("li", { text: "No understaffed interval." })]));
 }
@@ -348,21 +542,52 @@ function drawCoverage() {
 
 async function startJob(body) {
   const job = await api(teamPath("/roster-jobs"), { method: "POST", json: body });
+  state.jobLimit = body.time_limit_s;
   watchJob(job.id);
 }
 
+function leadFigures(figures) {
+  // a roster's figures in a lead's terms: agent-hours short and the expected service level per queue
+  if (!figures || figures.shortfall_hours === undefined || figures.shortfall_hours === null) return null;
+  const levels = Object.entries(figures.service_level || {}).map(([q, v]) => `${q} ${pct(v)}`).join(", ");
+  return `${fmt(figures.shortfall_hours, 1)} agent-hours short${levels ? `; expected service level ${levels}` : ""}`;
+}
+
+function summaryFigures(summary) {
+  // a stored version's summary in the same terms (its `shortfall_hours` where the report gives one)
+  if (!summary) return null;
+  return { shortfall_hours: summary.shortfall_hours ?? summary.understaffed_agent_hours, service_level: summary.service_level_by_queue };
+}
+
 function showJob(job) {
+  // a field the service no longer sends (e.g. after a cancel) keeps the last value shown
+  const last = state.jobShown[job.id] || {};
+  const pick = (k) => (job[k] === null || job[k] === undefined ? last[k] ?? null : job[k]);
+  const shown = {
+    objective: pick("objective"),
+    bound: pick("bound"),
+    elapsed_s: pick("elapsed_s"),
+    figures: job.progress?.shortfall_hours !== undefined ? job.progress : last.figures ?? null,
+    first_s: last.first_s ?? null,
+  };
+  if (shown.first_s === null && shown.objective !== null) shown.first_s = job.progress?.first_roster_s ?? shown.elapsed_s;
+  state.jobShown[job.id] = shown;
   $("job").hidden = false;
   $("job-id").textContent = job.id;
   $("job-state").textContent = job.state;
-  $("job-objective").textContent = fmt(job.objective);
-  $("job-bound").textContent = fmt(job.bound);
-  const gap = job.objective !== null && job.bound !== null ? Math.abs(job.objective - job.bound) / Math.max(1, Math.abs(job.objective)) : null;
+  const active = ["queued", "running"].includes(job.state);
+  const figures = leadFigures(shown.figures);
+  $("job-roster").textContent = figures || (shown.objective !== null ? "a roster is found; its figures come with the result" : active ? "looking for a first roster…" : "–");
+  $("job-first").textContent = shown.first_s !== null ? `found after ${shown.first_s.toFixed(1)} s` : active ? "not yet" : "none";
+  $("job-objective").textContent = fmt(shown.objective);
+  const hasBound = shown.bound !== null && shown.bound > -1e300;
+  $("job-bound").textContent = hasBound ? fmt(shown.bound) : "none yet";
+  const gap = shown.objective !== null && hasBound ? Math.abs(shown.objective - shown.bound) / Math.max(1, Math.abs(shown.objective)) : null;
   $("job-gap").textContent = gap === null ? "–" : pct(gap);
-  $("job-elapsed").textContent = job.elapsed_s === null ? "–" : `${job.elapsed_s.toFixed(1)} s`;
-  const limit = Number($("solve-limit").value) || 1;
-  $("job-progress").value = job.state === "succeeded" ? 1 : Math.min(1, (job.elapsed_s || 0) / limit);
-  $("job-cancel").disabled = !["queued", "running"].includes(job.state);
+  $("job-elapsed").textContent = shown.elapsed_s === null ? "–" : `${shown.elapsed_s.toFixed(1)} s`;
+  const limit = state.jobLimit || Number($("solve-limit").value) || 1;
+  $("job-progress").value = job.state === "succeeded" ? 1 : Math.min(1, (shown.elapsed_s || 0) / limit);
+  $("job-cancel").disabled = !active;
 }
 
 async function watchJob(id) {
@@ -376,12 +601,14 @@ async function watchJob(id) {
       state.versions = await api(teamPath("/rosters"));
       fillVersions();
       await selectVersion(job.version);
+      const figures = leadFigures(summaryFigures(state.detail?.summary));
+      if (figures) $("job-roster").textContent = `${figures} (roster v${job.version})`;
       say(`Solve finished: roster v${job.version} is shown.`);
       return;
     }
     if (job.state === "failed" || job.state === "cancelled") {
       if (job.error) $("job-error").replaceChildren(errorList({ body: job.error, message: job.error.title }));
-      say(`Solve ${job.state}.`);
+      say(`Solve ${job.state}.${job.state === "cancelled" ? " Nothing was stored; the figures above are the last it reported." : ""}`);
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -394,6 +621,7 @@ async function compareVersions() {
   const base = $("compare-base").value;
   const other = $("compare-other").value;
   const c = await api(teamPath(`/rosters/${base}/compare/${other}`));
+  state.comparison = c;
   const summary = el("table", { class: "data" });
   const keys = ["objective", "covered_share", "understaffed_agent_hours", "overstaffed_agent_hours", "scheduled_hours", "shifts"];
   summary.append(el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "figure" }), el("th", { scope: "col", text: `v${base}` }), el("th", { scope: "col", text: `v${other}` }))));
@@ -409,18 +637,55 @@ async function compareVersions() {
   );
 }
 
-function showPublishState() {
-  const v = state.detail;
-  $("publish-state").textContent = !v ? "" : v.published ? `v${v.number} is published (${v.published_at}).` : `v${v.number} is not published.`;
+function publishTarget() {
+  // the version being compared (the "with" side), never the one in the top picker
+  return state.versions.find((v) => String(v.number) === $("compare-other").value) || null;
 }
 
-async function publish() {
-  const out = await api(teamPath(`/rosters/${state.version}/publish`), { method: "POST" });
+function showPublishState() {
+  const target = publishTarget();
+  const button = $("publish");
+  if (!target) {
+    button.textContent = "Publish";
+    button.disabled = true;
+    $("publish-state").textContent = "No version to publish.";
+    return;
+  }
+  const current = state.versions.find((v) => v.published && v.first_day === target.first_day);
+  button.textContent = `Publish v${target.number}`;
+  button.disabled = target.published;
+  $("publish-state").textContent = target.published
+    ? `v${target.number} is published (since ${target.published_at}): nothing to do.`
+    : current
+      ? `v${current.number} is published for the week of ${target.first_day}; publishing v${target.number} replaces it.`
+      : `Nothing is published for the week of ${target.first_day} yet.`;
+}
+
+async function confirmPublish() {
+  const target = publishTarget();
+  if (!target || target.published) return;
+  const current = state.versions.find((v) => v.published && v.first_day === target.first_day);
+  let changes = "";
+  if (current) {
+    const c = await api(teamPath(`/rosters/${current.number}/compare/${target.number}`));
+    changes = ` ${c.changes.length} agent-day${c.changes.length === 1 ? "" : "s"} change for the team.`;
+  }
+  $("publish-question").textContent = current
+    ? `Publish v${target.number} for the week of ${target.first_day}? It replaces v${current.number}, published ${current.published_at}.${changes}`
+    : `Publish v${target.number} for the week of ${target.first_day}? Nothing is published for that week yet.`;
+  $("publish-yes").textContent = `Publish v${target.number}`;
+  $("publish-dialog").dataset.number = String(target.number);
+  $("publish-dialog").showModal();
+}
+
+async function publish(number) {
+  const out = await api(teamPath(`/rosters/${number}/publish`), { method: "POST" });
   state.versions = await api(teamPath("/rosters"));
   fillVersions();
-  $("version").value = String(out.number);
-  state.detail = state.versions.find((v) => v.number === out.number);
+  state.detail = state.versions.find((v) => v.number === state.version) || null;
+  $("version").value = String(state.version);
   showPublishState();
+  await showConflicts();
   say(`v${out.number} published.`);
 }
 
@@ -454,6 +719,7 @@ async function checkImport(commit) {
     );
     $("import-commit").disabled = commit;
     state.importFile = commit ? null : file;
+    if (commit && state.version !== null) await loadGrid(); // new availability: conflicts may appear
   } catch (err) {
     $("import-commit").disabled = true;
     report.replaceChildren(el("p", { class: "error", role: "alert", text: "The file was refused; nothing was stored." }), errorList(err));
@@ -465,9 +731,9 @@ async function checkImport(commit) {
 function scenarioRow(name = "", volume = "1.0", agents = "") {
   const tr = el("tr");
   tr.append(
-    el("td", {}, el("input", { "aria-label": "scenario name", name: "name", value: name, required: true })),
-    el("td", {}, el("input", { "aria-label": "volume multiplier", name: "volume", type: "number", step: "0.05", min: "0", value: volume })),
-    el("td", {}, el("input", { "aria-label": "agents in team (empty: as now)", name: "agents", type: "number", min: "1", value: agents })),
+    el("td", {}, el("input", { "aria-label": "scenario name", name: "name", value: name, required: true, size: "14" })),
+    el("td", {}, el("input", { "aria-label": "volume multiplier", name: "volume", type: "number", step: "0.05", min: "0", value: volume, class: "short-input" })),
+    el("td", {}, el("input", { "aria-label": "agents in team (empty: as now)", name: "agents", type: "number", min: "1", value: agents, class: "short-input" })),
   );
   return tr;
 }
@@ -502,44 +768,68 @@ async function runScenarios() {
       if (out.state !== "succeeded") throw new ApiError(422, out.error || { title: `scenario job ${out.state}` });
       out = await api(`/scenarios/${out.scenario_id}`);
     }
-    drawScenarios(out.rows);
+    await drawScenarios(out.rows, body.roster_version);
   } catch (err) {
     box.replaceChildren(errorList(err));
   }
 }
 
-function drawScenarios(rows) {
+function howMeasured(row, version) {
+  // each row says how its figures were found: the roster in force measured, or a new roster
+  if (row.depth === "reroster") return `re-rostered: a new roster for this scenario${row.roster_status ? ` (${row.roster_status.toLowerCase()})` : ""}`;
+  return version ? `measured on roster v${version} as it is` : "measured on the roster in force";
+}
+
+function coverageWeekLevel() {
+  // the Coverage tab's expected service level for the week, all queues, volume-weighted
+  let weighted = 0;
+  let volume = 0;
+  for (const q of state.coverage?.queues || []) for (const d of q.daily) if (d.service_level !== null) { weighted += d.service_level * d.volume; volume += d.volume; }
+  return volume ? weighted / volume : null;
+}
+
+async function drawScenarios(rows, version) {
   const columns = [
-    ["scenario", "scenario", (v) => v],
     ["service_level", "service level", pct],
     ["asa_s", "ASA (s)", (v) => fmt(v, 1)],
-    ["understaffed_agent_hours", "understaffed agent-h", (v) => fmt(v, 1)],
+    ["understaffed_agent_hours", "under-staffed agent-h", (v) => fmt(v, 1)],
     ["paid_hours", "paid hours", (v) => fmt(v, 1)],
     ["cost", "cost", (v) => fmt(v, 0)],
     ["headcount", "agents", (v) => fmt(v)],
     ["required_headcount", "agents needed", (v) => fmt(v, 1)],
   ];
   const table = el("table", { class: "data", id: "scenario-table" });
-  table.append(el("thead", {}, el("tr", {}, ...columns.map(([, h]) => el("th", { scope: "col", text: h })))));
-  table.append(el("tbody", {}, ...rows.map((r) => el("tr", {}, ...columns.map(([k, , f], i) =>
-    i === 0 ? el("th", { scope: "row", text: r[k] }) : el("td", { class: "num", text: f(r[k]) }))))));
-  $("scenario-result").replaceChildren(table);
-  const priced = rows.filter((r) => r.cost !== null && r.service_level !== null);
-  if (window.Plotly && priced.length) {
-    window.Plotly.react("scenario-chart", [{
-      x: priced.map((r) => r.cost), y: priced.map((r) => 100 * r.service_level), text: priced.map((r) => r.scenario),
-      mode: "markers+text", textposition: "top center", type: "scatter", marker: { size: 12, symbol: "diamond" },
-      hovertemplate: "%{text}<br>cost %{x:,.0f}<br>service level %{y:.1f} %<extra></extra>",
-    }], { margin: { t: 20, r: 10, b: 50, l: 60 }, xaxis: { title: { text: "cost of the week" } }, yaxis: { title: { text: "service level (%)" } } },
-    { responsive: true, displaylogo: false });
+  table.append(el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "scenario" }), el("th", { scope: "col", text: "how" }), ...columns.map(([, h]) => el("th", { scope: "col", text: h })))));
+  table.append(el("tbody", {}, ...rows.map((r) => el("tr", {},
+    el("th", { scope: "row", text: r.scenario }),
+    el("td", { class: "how", text: howMeasured(r, version) }),
+    ...columns.map(([k, , f]) => el("td", { class: "num", text: f(r[k]) }))))));
+  const notes = [];
+  const base = rows[0];
+  const coverageLevel = coverageWeekLevel();
+  if (base && base.depth === "staffing" && base.service_level !== null && coverageLevel !== null && Math.abs(base.service_level - coverageLevel) > 0.005) {
+    notes.push(`The base row gives ${pct(base.service_level)} for roster v${version}, the Coverage tab ${pct(coverageLevel)} for the same roster: the scenarios measure it with the staffing model on the requirements' volume and handle time (every queue, shrinkage taken off the agents on shift), the Coverage tab with the roster's own report (agents on each queue, interval by interval). Compare scenarios with each other and with the base row, not with the Coverage tab.`);
   }
+  for (const r of rows) for (const n of r.notes || []) notes.push(`${r.scenario}: ${n}`);
+  $("scenario-result").replaceChildren(el("div", { class: "table-wrap" }, table), ...notes.map((n) => el("p", { class: "help scenario-note", text: n })));
+  const priced = rows.filter((r) => r.cost !== null && r.service_level !== null);
+  if (!priced.length) return;
+  const Plotly = await loadPlotly();
+  const symbols = ["diamond", "circle", "square", "triangle-up", "x", "star", "cross", "pentagon"];
+  // one trace per scenario, named in the legend: no labels written over each other on the chart
+  await Plotly.react("scenario-chart", priced.map((r, i) => ({
+    x: [r.cost], y: [100 * r.service_level], name: r.scenario, mode: "markers", type: "scatter",
+    marker: { size: 12, symbol: symbols[i % symbols.length] },
+    hovertemplate: `${r.scenario}<br>cost %{x:,.0f}<br>service level %{y:.1f} %<extra></extra>`,
+  })), { height: 340, margin: { t: 10, r: 10, b: 50, l: 60 }, xaxis: { title: { text: "cost of the week" } }, yaxis: { title: { text: "service level (%)" } }, legend: { orientation: "h", y: -0.3 } },
+  { responsive: true, displaylogo: false });
 }
 
 // ---------------------------------------------------------------- tabs
 
-const TABS = ["roster", "coverage", "solve", "compare", "availability", "scenarios"];
+const TABS = ["roster", "day", "coverage", "solve", "compare", "availability", "scenarios"];
 
-function selectTab(name) {
+async function selectTab(name) {
   for (const t of TABS) {
     const tab = $(`tab-${t}`);
     const on = t === name;
@@ -547,7 +837,8 @@ function selectTab(name) {
     tab.tabIndex = on ? 0 : -1;
     $(`panel-${t}`).hidden = !on;
   }
-  if (name === "coverage" && window.Plotly && state.coverage) window.Plotly.Plots.resize("coverage-chart");
+  if (name === "coverage") await drawCoverage();
+  if (name === "day") await loadDay();
 }
 
 function tabKeys(event) {
@@ -597,12 +888,17 @@ function wire() {
     }
   });
   $("signout").addEventListener("click", signOut);
-  $("team").addEventListener("change", guard(async () => { state.team = $("team").value; await loadTeam(); }));
+  $("team").addEventListener("change", guard(async () => {
+    if ($("team").value === state.team) return; // the same team again: nothing to load
+    state.team = $("team").value;
+    await loadTeam();
+  }));
   $("version").addEventListener("change", guard(() => selectVersion($("version").value)));
   for (const radio of document.querySelectorAll("input[name=zone]")) radio.addEventListener("change", guard(loadGrid));
-  for (const t of TABS) $(`tab-${t}`).addEventListener("click", () => selectTab(t));
+  for (const t of TABS) $(`tab-${t}`).addEventListener("click", guard(() => selectTab(t)));
   $("tabs").addEventListener("keydown", tabKeys);
-  $("coverage-queue").addEventListener("change", drawCoverage);
+  $("coverage-queue").addEventListener("change", guard(drawCoverage));
+  $("day-date").addEventListener("change", guard(loadDay));
   $("shift-form").addEventListener("submit", (event) => {
     const action = event.submitter?.value;
     if (action && action !== "cancel") {
@@ -618,7 +914,15 @@ function wire() {
   }));
   $("job-cancel").addEventListener("click", guard(async () => showJob(await api(`/jobs/${state.job}/cancel`, { method: "POST" }))));
   $("compare-form").addEventListener("submit", guard(compareVersions));
-  $("publish").addEventListener("click", guard(publish));
+  $("compare-other").addEventListener("change", showPublishState);
+  $("publish").addEventListener("click", guard(confirmPublish));
+  $("publish-form").addEventListener("submit", (event) => {
+    if (event.submitter?.value === "publish") {
+      event.preventDefault();
+      $("publish-dialog").close();
+      guard(() => publish($("publish-dialog").dataset.number))();
+    }
+  });
   for (const button of document.querySelectorAll("[data-download]")) button.addEventListener("click", guard(() => download(button.dataset.download)));
   $("download-ics").addEventListener("click", guard(() => download(`calendars/${encodeURIComponent($("ics-agent").value)}.ics`)));
   $("import-form").addEventListener("submit", guard(() => checkImport(false)));

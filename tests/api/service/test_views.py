@@ -110,10 +110,10 @@ def test_time_off_and_hours_outside_available_windows_are_shaded() -> None:
 
 def test_pinned_shifts_are_flagged() -> None:
     shift = Shift("a1", date(2026, 11, 2), _utc(2026, 11, 2, 9), _utc(2026, 11, 2, 17), "email")
-    grid = roster_grid(
-        _team(), Roster("Desk", date(2026, 11, 2), (shift,)), (), "team", [("a1", date(2026, 11, 2))]
-    )
-    assert grid["agents"][0]["cells"][0]["shifts"][0]["pinned"] is True
+    grid = roster_grid(_team(), Roster("Desk", date(2026, 11, 2), (shift,)), (), "team", (shift,))
+    cell = grid["agents"][0]["cells"][0]["shifts"][0]
+    assert cell["pinned"] is True
+    assert cell["moved"] is False
 
 
 def _records(first: datetime, hours: int, short_at: set[int]) -> list[dict[str, object]]:

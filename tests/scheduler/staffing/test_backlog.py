@@ -120,11 +120,14 @@ def test_contacts_arriving_and_due_while_closed_are_reported_late() -> None:
     assert req.agents[6] >= 1
 
 
-def test_initial_backlog_is_worked_with_the_first_cohort() -> None:
+def test_contacts_carried_in_are_staffed_by_their_deadlines() -> None:
+    """Three contacts waiting at the start, due by the end of intervals 0 and 2: worked by then."""
+    carried = np.array([1.0, 0.0, 2.0, 0.0])
     req = async_required(
-        np.zeros(4), 900.0, interval_s=INTERVAL_S, response_hours=1.0, initial_backlog_contacts=3
+        np.zeros(4), 900.0, interval_s=INTERVAL_S, response_hours=1.0, carried_in_contacts=carried
     )
-    assert req.agents.sum() == 3
+    assert req.agents.tolist() == [1, 0, 2, 0]
+    assert req.agents_fractional.sum() == pytest.approx(3.0)
 
 
 def test_variants_run_side_by_side() -> None:

@@ -79,3 +79,23 @@ def test_replace_team_settings(client: TestClient, lead: dict[str, str], team_id
     assert response.status_code == 200
     assert response.json()["shrinkage"] == 0.2
     assert client.put("/v1/teams/unknown", json=team, headers=lead).status_code == 404
+
+
+def test_an_agents_own_shift_rules_keep_the_teams_other_fields(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    """In the API as in files: an agent given only a shift length keeps the team's earliest start."""
+    base = f"/v1/teams/{team_id}/agents"
+    agent = {"id": "a5", "name": "Ed Example", "tz": "Europe/London", "skills": ["email"]}
+    part_time = {**agent, "max_hours_per_week": 20, "shift_rules": {"lengths_hours": [4]}}
+    assert client.post(base, json=part_time, headers=lead).status_code == 201
+    stored = client.get(f"{base}/a5", headers=lead).json()
+    given = {k: v for k, v in stored["shift_rules"].items() if v is not None}
+    assert given == {"lengths_hours": [4.0]}  # null: the team's
+    from api.schemas import team_from_mapping
+
+    stored_team = client.get(f"/v1/teams/{team_id}", headers=lead).json()
+    service_only = ("id", "created_at", "updated_at")
+    team = team_from_mapping({k: v for k, v in stored_team.items() if k not in service_only})
+    rules = team.shift_rules_of(team.agent("a5"))
+    assert (rules.lengths_hours, rules.earliest_start_minute) == ((4.0,), 7 * 60)

@@ -1,0 +1,140 @@
+"""The page's views of a version as shown: moves, conflicts with the availability stored now, the day
+view and the figures read from whatever the coverage report gives."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from api.service.roster_checks import conflicts, move_conflicts, roster_as_shown
+from api.service.views import coverage_view, day_view, hourly, need_of, on_queue_of, roster_grid, short_of
+from common.errors import InvalidInput
+from common.timegrid import PlanningWeek
+from scheduler.domain import Agent, AvailabilityEntry, QueueSpec, Roster, Shift, ShiftRules, Team
+
+MONDAY = date(2026, 11, 2)
+
+
+def _team() -> Team:
+    return Team(
+        name="Desk",
+        tz="Europe/London",
+        interval_minutes=60,
+        queues=(QueueSpec("email", "email", response_hours=8.0, service_level=0.8),),
+        shift_rules=ShiftRules(
+            lengths_hours=(8,),
+            start_step_minutes=60,
+            earliest_start_minute=7 * 60,
+            latest_start_minute=12 * 60,
+        ),
+        agents=(
+            Agent("a1", "Ann", "Europe/London", skills=("email",)),
+            Agent("a2", "Bo", "Europe/London", skills=("email",)),
+        ),
+    )
+
+
+def _shift(agent: str, day: date, hour: int) -> Shift:
+    start = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+    return Shift(agent, day, start, start + timedelta(hours=8), "email")
+
+
+def _roster() -> Roster:
+    return Roster("Desk", MONDAY, (_shift("a1", MONDAY, 9), _shift("a2", MONDAY, 10)))
+
+
+def test_a_moved_pin_replaces_its_shift_and_is_marked_with_where_it_was() -> None:
+    moved = _shift("a1", MONDAY, 11)
+    shown = roster_as_shown(_roster(), (moved,))
+    assert moved in shown.shifts
+    assert len(shown.shifts) == 2
+    cell = roster_grid(_team(), _roster(), (), "team", (moved,))["agents"][0]["cells"][0]["shifts"][0]
+    assert cell["label"] == "11:00–19:00"
+    assert cell["moved"] is True
+    assert cell["moved_from"] == "09:00–17:00"
+    assert cell["start_local"] == "11:00"
+
+
+def test_time_off_stored_after_the_roster_is_a_conflict_of_that_agent_day() -> None:
+    off = AvailabilityEntry("a2", "time_off", 0, 24 * 60, on_date=MONDAY, note="sick")
+    found = conflicts(_team(), _roster(), (off,))
+    assert [(c.agent_id, c.local_date) for c in found] == [("a2", MONDAY)]
+    assert "Bo, Mon 02 Nov" in found[0].text
+    assert "time off" in found[0].text
+    grid = roster_grid(_team(), _roster(), (off,), "team", (), found)
+    assert grid["agents"][1]["cells"][0]["shifts"][0]["conflicts"] == [found[0].text]
+    assert grid["conflicts"][0]["agent_id"] == "a2"
+
+
+def test_a_move_is_judged_by_what_it_breaks_not_by_the_weeks_older_conflicts() -> None:
+    entries = (
+        AvailabilityEntry("a1", "unavailable", 17 * 60, 24 * 60, on_date=MONDAY, note="school run"),
+        AvailabilityEntry("a1", "time_off", 0, 24 * 60, on_date=MONDAY + timedelta(days=1)),
+    )
+    roster = Roster("Desk", MONDAY, (*_roster().shifts, _shift("a1", MONDAY + timedelta(days=1), 9)))
+    assert move_conflicts(_team(), roster, _shift("a1", MONDAY, 8), entries) == []
+    (broken,) = move_conflicts(_team(), roster, _shift("a1", MONDAY, 10), entries)
+    assert "unavailable" in broken.text
+
+
+def _record(hour: int, **values: float) -> dict[str, object]:
+    ds = datetime(2026, 11, 2, hour, tzinfo=UTC).isoformat().replace("+00:00", "Z")
+    return {"queue": "email", "ds": ds, **values}
+
+
+def test_figures_read_the_fractional_need_where_the_report_gives_it() -> None:
+    integer = _record(9, required=2, scheduled=1, short=1)
+    fractional = _record(9, need=1.3, on_queue=1, required=2, scheduled=1)
+    assert (need_of(integer), on_queue_of(integer), short_of(integer)) == (2, 1, 1)
+    assert need_of(fractional) == 1.3
+    assert short_of(fractional) == pytest.approx(0.3)
+    assert short_of(_record(9, need=1.3, on_queue=1, shortfall=0.0)) == 0.0
+
+
+def test_coverage_per_hour_and_shortfall_hours_per_day() -> None:
+    records = [_record(h, need=1.5, on_queue=1, volume=10.0, service_level=0.6) for h in range(9, 12)]
+    view = coverage_view(_team(), MONDAY, records)
+    (queue,) = view["queues"]
+    monday = queue["daily"][0]
+    assert monday["shortfall_hours"] == pytest.approx(1.5)
+    assert monday["need_hours"] == pytest.approx(4.5)
+    assert monday["below_target"] is True
+    assert queue["shortfall_hours"] == pytest.approx(1.5)
+    assert queue["understaffed"][0]["text"] == "Mon 02 Nov 09:00–12:00: up to 0.5 agents short"
+    week = PlanningWeek(MONDAY, "Europe/London", 15)
+    quarter = [
+        {
+            "queue": "email",
+            "ds": (week.start_utc + timedelta(minutes=15 * k)).isoformat(),
+            "need": k % 2,
+            "on_queue": 1,
+        }
+        for k in range(8)
+    ]
+    per_hour = hourly(quarter, week)
+    assert per_hour["x_hours"] == [0, 1]
+    assert per_hour["need"] == [0.5, 0.5]
+
+
+def test_the_day_view_has_a_column_per_interval_for_agents_and_the_strip() -> None:
+    records = [_record(h, required=1, scheduled=1 if h >= 10 else 0) for h in range(8, 18)]
+    view = day_view(_team(), _roster(), (), records, MONDAY)
+    assert len(view["intervals"]) == 24
+    ann, bo = view["agents"]
+    assert ann["states"][9] == "queue:email"
+    assert ann["states"][8] == ""
+    assert bo["states"][9] == ""
+    (strip,) = view["queues"]
+    assert len(strip["need"]) == len(strip["on_queue"]) == len(strip["short"]) == 24
+    assert strip["short"][8] == 1
+    assert strip["need"][0] is None  # no requirement stored for that interval
+    assert strip["understaffed"] == ["Mon 02 Nov 08:00–10:00: up to 1 agent short"]
+
+
+def test_the_day_view_of_a_dst_day_has_its_25_hours_and_refuses_other_weeks() -> None:
+    sunday = date(2026, 10, 25)  # London falls back
+    roster = Roster("Desk", date(2026, 10, 19), ())
+    assert len(day_view(_team(), roster, (), [], sunday)["intervals"]) == 25
+    with pytest.raises(InvalidInput, match="not a day of the week"):
+        day_view(_team(), roster, (), [], MONDAY)

@@ -1,0 +1,57 @@
+"""Issue 25.9 (the sign-in screen loads no chart library; what is sent is compressed) and 25.10 (axe-core
+finds no serious or critical violation in any view)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, Response, expect
+
+from tests.web.conftest import Site, serious_accessibility_violations, sign_in
+
+
+def test_the_sign_in_screen_loads_no_chart_library_and_charts_come_compressed(page: Page, site: Site) -> None:
+    responses: list[Response] = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(site.url + "/")
+    expect(page.get_by_label("Access token")).to_be_editable()
+    page.wait_for_load_state("load")
+    assert not any("plotly" in r.url for r in responses), "plotly.js loaded on the sign-in screen"
+    script = next(r for r in responses if r.url.endswith("/static/app.js"))
+    assert script.header_value("content-encoding") == "gzip"
+    sign_in(page, site, "lead")
+    assert not any("plotly" in r.url for r in responses), "plotly.js loaded before a chart is shown"
+    with page.expect_response(lambda r: "plotly.min.js" in r.url) as plotly:
+        page.get_by_role("tab", name="Coverage").click()
+    assert plotly.value.header_value("content-encoding") == "gzip"
+    expect(page.locator("#coverage-chart .main-svg").first).to_be_visible()
+
+
+def test_the_api_answers_compressed(site: Site) -> None:
+    response = site.api.get(
+        "/v1/teams/web-desk/rosters/1/grid", headers={**site.headers("lead"), "Accept-Encoding": "gzip"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-encoding"] == "gzip"
+
+
+VIEWS = ["Roster", "Day", "Coverage", "Solve", "Compare & publish", "Availability", "Scenarios"]
+
+
+def test_no_serious_accessibility_violation_in_any_view(page: Page, site: Site) -> None:
+    page.goto(site.url + "/")
+    found = {"sign-in": serious_accessibility_violations(page)}
+    sign_in(page, site, "lead")
+    page.locator("#roster-grid").wait_for()
+    for view in VIEWS:
+        page.get_by_role("tab", name=view).click()
+        if view == "Coverage":
+            page.locator("#coverage-chart .main-svg").first.wait_for()
+        if view == "Day":
+            page.locator("#day-table").wait_for()
+        if view == "Compare & publish":
+            page.get_by_role("button", name="Compare").click()
+            page.locator("#changes").wait_for()
+        found[view] = serious_accessibility_violations(page)
+    page.get_by_role("tab", name="Roster").click()
+    page.locator("#roster-grid .shift-button").first.click()
+    found["shift dialog"] = serious_accessibility_violations(page)
+    assert {view: v for view, v in found.items() if v} == {}
