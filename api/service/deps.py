@@ -38,8 +38,8 @@ class AppState:
     watch: JobWatch
 
 
-def get_state(request: Request) -> AppState:
-    """The app's state."""
+async def get_state(request: Request) -> AppState:
+    """The app's state (async: no thread is taken for it)."""
     state: AppState = request.app.state.wfm
     return state
 

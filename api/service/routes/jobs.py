@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
@@ -78,7 +78,7 @@ def _base(session: Session, team_id: str, body: RosterJobCreate) -> RosterVersio
     return published
 
 
-def _lock_time(body: RosterJobCreate) -> Any:
+def _lock_time(body: RosterJobCreate) -> datetime | None:
     if body.locked_before is None:
         return None
     if body.locked_before.tzinfo is None:
