@@ -22,6 +22,7 @@ from api.service.db import JobRow, TeamRow
 from api.service.errors import NotFound
 from api.service.job_watch import JobWatch
 from api.service.jobs import JobRunner
+from api.service.params import ImportJobParams, params_of
 from api.service.schemas import JOB_ID_PATTERN, MAX_DB_ID, TEAM_ID_PATTERN
 from api.service.settings import Settings
 from api.service.storage import job_row, team_row
@@ -101,11 +102,18 @@ PlanTeam = Annotated[TeamRow, Depends(team_for("plan"))]
 RosterTeam = Annotated[TeamRow, Depends(team_for("roster"))]
 PublishTeam = Annotated[TeamRow, Depends(team_for("publish"))]
 
+
+def imports_availability(job: JobRow) -> bool:
+    """Whether the job imports availability (its result is then an import report)."""
+    params = params_of(job.kind, job.params)
+    return isinstance(params, ImportJobParams) and params.what == "availability"
+
+
 # who may cancel or retry a job of each kind (an import: of availability, or of planning data)
 JOB_ACTIONS: dict[str, Callable[[JobRow], Action]] = {
     "roster": lambda _job: "roster",
     "scenario": lambda _job: "plan",
-    "import": lambda job: "import_availability" if job.params.get("what") == "availability" else "plan",
+    "import": lambda job: "import_availability" if imports_availability(job) else "plan",
     "forecast": lambda _job: "plan",
 }
 

@@ -21,6 +21,7 @@ from api.service.deps import (
     RosterTeam,
     SessionDep,
     StateDep,
+    imports_availability,
     visible_job,
 )
 from api.service.errors import Conflict, JobFailed
@@ -216,7 +217,7 @@ def get_result(
     if job.kind == "scenario" and job.scenario_id is not None:
         return scenario_out(scenario_row(session, job.scenario_id))
     if job.kind in ("import", "forecast") and job.result is not None:
-        if job.params.get("what") == "availability":
+        if imports_availability(job):
             return ImportReport(**job.result)
         return DatasetOut(**job.result)
     if job.version_id is None:
