@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 import yaml
 from rich.console import Console
+from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as Bar
-from rich.progress import TextColumn, TimeElapsedColumn
 
-from api import cli_curtois, cli_forecast, cli_scenarios, cli_service, cli_staffing
+from api import cli_curtois, cli_forecast, cli_import, cli_scenarios, cli_service, cli_staffing, cli_team
 from common.errors import WfmError
 from scheduler import AvailabilityEntry
 
@@ -30,47 +30,61 @@ def _fail(exc: WfmError) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def _solve_and_write(problem: Problem, out: Path, time_limit_s: float, xlsx: Path | None = None) -> list[str]:
-    """Solve, check with the independent checker, write roster.csv and coverage.csv beside it
-    (and the Excel workbook when asked)."""
+def _solve_and_write(
+    problem: Problem,
+    out: Path,
+    time_limit_s: float,
+    xlsx: Path | None = None,
+    report: Path | None = None,
+    title: str = "Roster",
+) -> list[str]:
+    """Solve (a progress bar up to the time limit), check with the independent checker, write
+    roster.csv and coverage.csv beside it (and the Excel workbook and the Markdown report when
+    asked); return the summary a lead reads."""
     from api.exports import roster_xlsx_bytes
     from api.formats import write_bytes, write_frame_csv, write_roster_csv
+    from api.lead_report import markdown, summary_lines
     from scheduler import (
         Progress,
         SolveSettings,
         check_roster,
         coverage_frame,
+        measure,
         roster_changes,
         solve,
         summarize,
     )
 
-    with Bar(TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as bar:
-        task = bar.add_task("solving the roster ...", total=None)
+    with Bar(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True
+    ) as bar:
+        task = bar.add_task("building the first roster ...", total=time_limit_s)
 
         def show(p: Progress) -> None:
-            bar.update(task, description=f"solving: best {p.objective:,.0f}, bound {p.bound:,.0f}")
+            bound = f", bound {p.bound:,.0f}" if p.bound > float("-inf") else ""
+            bar.update(
+                task,
+                completed=min(p.elapsed_s, time_limit_s),
+                description=f"solving: best {p.objective:,.0f}{bound}",
+            )
 
-        settings = SolveSettings(time_limit_s=time_limit_s, relaxation_bound=True)
-        result = solve(problem, settings, on_progress=show)
+        result = solve(problem, SolveSettings(time_limit_s=time_limit_s), on_progress=show)
     violations = check_roster(problem, result.roster.shifts)
     if violations:  # never write a roster that breaks a hard rule
         for v in violations:
             console.print(f"[red]hard rule broken:[/red] {v}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=3)
-    cover = coverage_frame(problem, result.roster)
+    measured = measure(problem, result.roster)
+    cover = coverage_frame(problem, result.roster, measured)
+    summary = summarize(problem, result.roster, measured)
     write_roster_csv(result.roster, problem.team, out)
     write_frame_csv(cover, out.with_name("coverage.csv"))
     if xlsx is not None:
-        write_bytes(xlsx, roster_xlsx_bytes(problem, result.roster, cover))
-    summary = summarize(problem, result.roster)
-    costliest = sorted(((v, k) for k, v in result.penalties.items() if v > 0), reverse=True)[:3]
-    lines = [
-        *summary.lines(),
-        "soft rules that cost most: " + "; ".join(f"{name} {points:,.0f}" for points, name in costliest),
-        f"objective: {result.objective:,.0f} (bound {result.bound:,.0f}, gap {result.gap:.1%}, {result.status.lower()})",
-        f"solve time: {result.elapsed_s:.1f} s",
-    ]
+        write_bytes(xlsx, roster_xlsx_bytes(problem, result.roster, cover, summary.days))
+    if report is not None:
+        text = markdown(summary, problem.team, result.roster, result, title)
+        write_bytes(report, text.encode("utf-8"))
+    lines = summary_lines(summary, problem.team, result.roster, result)
     if problem.published is not None:
         changes = roster_changes(problem.published, result.roster)
         lines.append(f"changes to the published roster: {len(changes)}")
@@ -104,6 +118,16 @@ def roster_command(
     xlsx: Annotated[
         Path | None, typer.Option(help="also write an Excel workbook (roster grid, coverage)")
     ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            help="also write the lead's report (Markdown): service by queue and day, shortfall, hours"
+        ),
+    ] = None,
+    ics: Annotated[
+        Path | None,
+        typer.Option(help="also write one iCalendar file per agent into this folder (with time off)"),
+    ] = None,
     published: Annotated[
         Path | None, typer.Option(help="re-roster: this week's published roster CSV, kept where possible")
     ] = None,
@@ -131,7 +155,7 @@ def roster_command(
         read_team,
     )
     from common.timegrid import parse_instant, parse_iso_date
-    from scheduler import Problem, planning_week, requirements_to_arrays
+    from scheduler import Problem, carried_in_from, planning_week, requirements_to_arrays
 
     if requirements is None and shift_cover is None:
         typer.echo("error: give --requirements (demand per interval), --shift-cover, or both", err=True)
@@ -159,10 +183,20 @@ def roster_command(
             weights=the_team.weights if objective is None else replace(the_team.weights, objective=objective),
             volume={} if frame is None else requirements_to_arrays(frame, the_team, the_week, "volume"),
             aht_s={} if frame is None else requirements_to_arrays(frame, the_team, the_week, "aht_s"),
+            carried_in={} if frame is None else carried_in_from(frame, the_team, the_week),
             shift_cover=cover,
             shift_requests=wishes,
         )
-        lines = _solve_and_write(problem, out, time_limit, xlsx)
+        lines = _solve_and_write(
+            problem, out, time_limit, xlsx, report, f"{the_team.name}, week of {the_week.first_day}"
+        )
+        if ics is not None:
+            from api.exports import calendar_files
+            from api.formats import write_bytes
+
+            for name, data in calendar_files(read_roster(out, the_team), the_team, entries).items():
+                write_bytes(ics / name, data)
+            lines.append(f"calendars: {len(the_team.agents)} files in {ics}/")
     except WfmError as exc:
         raise _fail(exc) from exc
     typer.echo("\n".join(lines))
@@ -174,13 +208,26 @@ def requirements_command(
     team: Annotated[Path, typer.Option(help="team file (YAML or JSON)")],
     out: Annotated[Path, typer.Option(help="where to write the requirements CSV")],
     statistic: Annotated[str, typer.Option(help="forecast column to staff to: mean, q50, q90, ...")] = "mean",
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            help="contact history: the email and social contacts of its last response window before the "
+            "forecast are carried into the week (rows before the week in the output)"
+        ),
+    ] = None,
 ) -> None:
-    """Turn a forecast into agents needed per queue and interval."""
-    from api.formats import read_forecast, read_team, write_frame_csv
-    from scheduler import compute_requirements
+    """Turn a forecast into agents needed per queue and interval (the fractional need, after shrinkage)."""
+    from api.formats import read_forecast, read_history, read_team, write_frame_csv
+    from scheduler import compute_requirements, with_lead_in
 
     try:
-        frame = compute_requirements(read_forecast(forecast), read_team(team), statistic=statistic)
+        the_team = read_team(team)
+        the_forecast = read_forecast(forecast)
+        if history is not None:
+            the_forecast = with_lead_in(
+                the_forecast, read_history(history, default_region=the_team.tz), the_team
+            )
+        frame = compute_requirements(the_forecast, the_team, statistic=statistic)
         write_frame_csv(frame, out)
     except WfmError as exc:
         raise _fail(exc) from exc
@@ -204,12 +251,14 @@ def demo_command(
     from forecasting import forecast_week
     from scheduler import (
         Problem,
+        carried_in_from,
         compute_requirements,
         planning_week,
         requirements_to_arrays,
         sample_availability,
         sample_history,
         sample_team,
+        with_lead_in,
     )
 
     try:
@@ -229,7 +278,7 @@ def demo_command(
         )
         forecast = forecast_week(history, the_week)
         write_frame_csv(forecast, out / "forecast.csv")
-        requirements = compute_requirements(forecast, team)
+        requirements = compute_requirements(with_lead_in(forecast, history, team), team)
         write_frame_csv(requirements, out / "requirements.csv")
         problem = Problem(
             team,
@@ -239,11 +288,17 @@ def demo_command(
             weights=team.weights,
             volume=requirements_to_arrays(requirements, team, the_week, "volume"),
             aht_s=requirements_to_arrays(requirements, team, the_week, "aht_s"),
+            carried_in=carried_in_from(requirements, team, the_week),
         )
-        lines = _solve_and_write(problem, out / "roster.csv", time_limit, out / "roster.xlsx")
+        title = f"Creator Support, week of {first_day} ({team.tz})"
+        lines = _solve_and_write(
+            problem, out / "roster.csv", time_limit, out / "roster.xlsx", out / "report.md", title
+        )
     except WfmError as exc:
         raise _fail(exc) from exc
-    typer.echo(f"Creator Support, week of {first_day} ({team.tz}); files in {out}/")
+    typer.echo(
+        f"Creator Support, week of {first_day} ({team.tz}); files in {out}/ (report.md: the lead's report)"
+    )
     typer.echo("\n".join(lines))
 
 
@@ -260,6 +315,8 @@ cli_staffing.register(app)
 cli_curtois.register(app)
 cli_service.register(app)
 cli_scenarios.register(app)
+cli_import.register(app)
+cli_team.register(app)
 
 
 def main() -> None:

@@ -52,14 +52,23 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--backtest", help="print how the method did on the last weeks of history")
         ] = False,
         backtest_weeks: Annotated[int, typer.Option(help="weeks the backtest holds back")] = 4,
+        holidays: Annotated[
+            Path | None,
+            typer.Option(help="CSV of holidays to add or remove: date[, action add|remove, name, region]"),
+        ] = None,
+        aggregate: Annotated[
+            bool,
+            typer.Option("--aggregate", help="add the history's rows up per interval (a row per contact)"),
+        ] = False,
     ) -> None:
         """Forecast contacts and handle time per queue, region and interval (each region on its own clock)."""
         # Imported here so that `wfm --help` and other commands start without loading the models.
-        from api.formats import read_history, write_frame_csv
+        from api.formats import read_history, read_holiday_changes, write_frame_csv
         from common.errors import WfmError
         from common.timegrid import Grid, PlanningWeek, local_day_start_utc, parse_iso_date
-        from forecasting import SpecialDay, forecast_grid
+        from forecasting import SpecialDay, forecast_grid, holidays_in_grid
         from forecasting.backtest import backtest as run_backtest
+        from forecasting.backtest import holiday_lines
 
         if out is None and not backtest:
             raise typer.BadParameter("give --out FORECAST.csv, --backtest, or both")
@@ -75,7 +84,14 @@ def register(app: typer.Typer) -> None:
             for text in event or []:
                 day, multiplier = _parse_event(text)
                 specials.append(SpecialDay(parse_iso_date(day), "event", multiplier))
-            frame = read_history(history, default_region=tz, assume_tz=assume_tz)
+            changes = () if holidays is None else read_holiday_changes(holidays)
+            frame = read_history(
+                history,
+                default_region=tz,
+                assume_tz=assume_tz,
+                aggregate=aggregate,
+                interval_minutes=interval_minutes,
+            )
             if backtest:
                 report = run_backtest(
                     frame,
@@ -83,13 +99,18 @@ def register(app: typer.Typer) -> None:
                     interval_minutes=interval_minutes,
                     n_origins=backtest_weeks,
                     specials=specials,
+                    holiday_changes=changes,
                 )
                 typer.echo(report.render())
             if out is not None:
-                forecast_frame, fitted = forecast_grid(frame, grid, team_tz=tz, specials=specials)
+                forecast_frame, fitted = forecast_grid(
+                    frame, grid, team_tz=tz, specials=specials, holiday_changes=changes
+                )
                 write_frame_csv(forecast_frame, out)
                 chosen = ", ".join(f"{f.queue}/{f.region}: {f.fitted.model.name}" for f in fitted)
                 typer.echo(f"wrote {len(forecast_frame)} rows to {out} ({chosen})")
+                applied = holidays_in_grid(sorted(frame["region"].unique()), grid, holiday_changes=changes)
+                typer.echo("\n".join(holiday_lines(applied)))
         except WfmError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(code=2) from exc

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Annotated, Any
 
 import typer
 
 from common.errors import WfmError
-from scheduler import QueueSpec, queue_requirement, service_metrics, traffic_erlangs
+from scheduler import QueueSpec, live_metrics, queue_requirement, service_metrics, traffic_erlangs
 
 
 def _default(name: str) -> Any:
@@ -72,10 +72,18 @@ def erlang(
             aht_s=aht_s,
         )
         traffic = float(traffic_erlangs(volume, aht_s, interval_s))
+        for_service = None
         if agents is None:
             req = queue_requirement(queue, [volume], aht_s, interval_s=interval_s, shrinkage=shrinkage)
             productive = int(req.required[0])
             report = service_metrics([productive], [volume], aht_s, queue, interval_s=interval_s)
+            if max_occupancy < 1:  # what the service level alone would need: is the cap what set it?
+                uncapped = replace(queue, max_occupancy=1.0)
+                for_service = int(
+                    queue_requirement(
+                        uncapped, [volume], aht_s, interval_s=interval_s, shrinkage=shrinkage
+                    ).required[0]
+                )
         else:
             report = service_metrics(
                 [agents], [volume], aht_s, queue, interval_s=interval_s, shrinkage=shrinkage
@@ -86,6 +94,10 @@ def erlang(
         raise typer.Exit(code=2) from exc
 
     model = "Erlang A" if patience_s is not None else "Erlang C"
+    waiting = live_metrics(
+        [productive], [traffic], aht_s, target_answer_s, concurrency=concurrency, patience_s=patience_s
+    )
+    capped = for_service is not None and productive > for_service
     result: dict[str, Any] = {
         "model": model.lower().replace(" ", "_"),
         "traffic_erlangs": traffic,
@@ -95,12 +107,15 @@ def erlang(
         "asa_s": _number(float(report.asa_s[0])),
         "abandon_probability": float(report.abandon_probability[0]),
         "occupancy": float(report.occupancy[0]),
+        "wait_probability": float(waiting.wait_probability[0]),
     }
     if agents is None:
         result["required"] = int(req.required[0])
         result["required_fractional"] = float(req.required_fractional[0])
         result["scheduled_needed"] = int(req.scheduled_needed[0])
         result["scheduled_needed_fractional"] = float(req.scheduled_needed_fractional[0])
+        result["set_by"] = "occupancy_cap" if capped else "service_level"
+        result["required_for_service_level"] = for_service
     else:
         result["agents"] = agents
     if as_json:
@@ -114,11 +129,17 @@ def erlang(
             f"required agents: {result['required']} (fractional {result['required_fractional']:.2f})"
         )
         lines.append(f"scheduled with {_percent(shrinkage)} shrinkage: {result['scheduled_needed']}")
+        if capped:
+            lines.append(
+                f"set by the occupancy cap ({_percent(max_occupancy)}), not the service level: "
+                f"{for_service} agents would meet {_percent(service_level)} in {target_answer_s:g} s"
+            )
     else:
         lines.append(f"agents: {agents}, productive after {_percent(shrinkage)} shrinkage: {productive}")
     lines.append(
         f"service level: {_percent(float(report.service_level[0]))} {report.service_level_definition}"
     )
+    lines.append(f"probability of waiting: {_percent(result['wait_probability'])}")
     lines.append(f"ASA: {_seconds(float(report.asa_s[0]))}")
     if patience_s is not None:
         lines.append(f"abandonment: {_percent(result['abandon_probability'])}")

@@ -8,9 +8,12 @@ goes through `api.cells` on its way out, so no cell of an export can run as a fo
 from __future__ import annotations
 
 import io
+import re
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from icalendar import Calendar, Event
@@ -22,8 +25,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from api.cells import safe_frame, safe_workbook
 from api.formats import ROSTER_COLUMNS, roster_rows
-from common.timegrid import zone
-from scheduler import Agent, Problem, Roster, Shift, Team
+from common.timegrid import MINUTES_PER_DAY, zone
+from scheduler import Agent, AvailabilityEntry, Problem, QueueDay, Roster, Shift, Team
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -65,7 +68,16 @@ def _cell_text(shift: Shift, agent: Agent) -> str:
     start, end = _local(shift.start_utc, agent), _local(shift.end_utc, agent)
     next_day = " (+1)" if end.date() != start.date() else ""
     named = f"{shift.shift_type} " if shift.shift_type else ""
-    lines = [f"{named}{start:%H:%M}–{end:%H:%M}{next_day}", shift.queue]
+    stretches = sorted(shift.work, key=lambda w: w.start_utc)
+    queues = (
+        ", ".join(
+            f"{w.queue} {_local(w.start_utc, agent):%H:%M}–{_local(w.end_utc, agent):%H:%M}"
+            for w in stretches
+        )
+        if stretches
+        else shift.queue
+    )
+    lines = [f"{named}{start:%H:%M}–{end:%H:%M}{next_day}", queues]
     breaks = sorted(shift.breaks, key=lambda b: b.start_utc)
     if breaks:
         lines.append(", ".join(f"{b.kind} {_local(b.start_utc, agent):%H:%M}" for b in breaks))
@@ -124,38 +136,70 @@ def _roster_sheet(ws: Worksheet, team: Team, roster: Roster, problem: Problem | 
 
 
 def _coverage_sheet(ws: Worksheet, team: Team, coverage: pd.DataFrame) -> None:
+    """Per queue and interval: the need, agents on the queue, time blended in, shortfall, service."""
     header = [
         "Queue",
         f"Interval start ({team.tz})",
         "Interval start (UTC)",
-        "Required",
-        "Scheduled",
-        "Short",
-        "Over",
+        "Need (agents)",
+        "On queue",
+        "Blended in (agents)",
+        "Short (agents)",
+        "Expected service level",
     ]
     ws.append(header)
     tz = zone(team.tz)
     instants = pd.to_datetime(coverage["ds"], utc=True)
-    counts = coverage[["required", "scheduled", "short", "over"]].to_numpy(dtype=int)
-    for queue, ds, values in zip(coverage["queue"].astype(str), instants, counts, strict=True):
+    values = coverage[["need", "on_queue", "blended", "shortfall", "service_level"]].to_numpy(dtype=float)
+    for queue, ds, row in zip(coverage["queue"].astype(str), instants, values, strict=True):
         moment = ds.to_pydatetime()
+        need, on, blended, short, level = (float(v) for v in row)
         ws.append(
             [
                 queue,
                 moment.astimezone(tz).replace(tzinfo=None),  # spreadsheets hold wall times without a zone
                 moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                *(int(v) for v in values),
+                round(need, 2),
+                int(on),
+                round(blended, 2),
+                round(short, 2),
+                None if level != level else round(level, 4),  # NaN: no forecast volume
             ]
         )
     for r in range(2, ws.max_row + 1):
         ws.cell(row=r, column=2).number_format = "yyyy-mm-dd hh:mm"
+        ws.cell(row=r, column=8).number_format = "0.0%"
     _style_header(ws, len(header))
     if ws.max_row > 1:
         ws.conditional_formatting.add(
-            f"F2:F{ws.max_row}", CellIsRule(operator="greaterThan", formula=["0"], fill=_SHORT_FILL)
+            f"G2:G{ws.max_row}", CellIsRule(operator="greaterThan", formula=["0"], fill=_SHORT_FILL)
         )
         ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{ws.max_row}"
-    for c, width in enumerate([18, 20, 22, 10, 10, 8, 8], start=1):
+    for c, width in enumerate([18, 20, 22, 12, 10, 12, 12, 14], start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = "A2"
+
+
+def _days_sheet(ws: Worksheet, days: list[QueueDay]) -> None:
+    """Per queue and local day: need, on-queue and shortfall agent-hours, the expected service level
+    against the target, and the contacts."""
+    header = ["Queue", "Day", "Need (agent-hours)", "On queue (agent-hours)", "Short (agent-hours)",
+              "Contacts", "Expected service level", "Target"]  # fmt: skip
+    ws.append(header)
+    for d in days:
+        ws.append(
+            [d.queue, d.day, round(d.need_hours, 2), round(d.on_queue_hours, 2), round(d.shortfall_hours, 2),
+             round(d.volume, 1), None if d.service_level is None else round(d.service_level, 4), d.target]
+        )  # fmt: skip
+    for r in range(2, ws.max_row + 1):
+        ws.cell(row=r, column=2).number_format = "ddd dd mmm"
+        ws.cell(row=r, column=7).number_format = "0.0%"
+        ws.cell(row=r, column=8).number_format = "0%"
+        level, target = ws.cell(row=r, column=7), ws.cell(row=r, column=8)
+        if level.value is not None and target.value is not None and level.value < target.value:
+            level.fill = _SHORT_FILL
+    _style_header(ws, len(header))
+    for c, width in enumerate([18, 14, 14, 14, 14, 10, 14, 8], start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
 
@@ -171,26 +215,43 @@ def _rows_sheet(ws: Worksheet, roster: Roster, team: Team) -> None:
     ws.freeze_panes = "A2"
 
 
-def roster_xlsx_bytes(problem_or_team: Problem | Team, roster: Roster, coverage_frame: pd.DataFrame) -> bytes:
-    """A workbook: 'Roster' (agents × local days, times in each agent's zone), 'Coverage', 'Shifts'.
+def roster_xlsx_bytes(
+    problem_or_team: Problem | Team,
+    roster: Roster,
+    coverage_frame: pd.DataFrame,
+    days: list[QueueDay] | None = None,
+) -> bytes:
+    """A workbook: 'Roster' (agents × local days, times and queue stretches in each agent's zone),
+    'Coverage by day' (when `days` are given), 'Coverage' (per interval) and 'Shifts'.
 
     Args:
         problem_or_team: the problem (days of time off are then marked) or just the team.
         roster: the roster to show.
-        coverage_frame: per queue and interval `ds`, `required`, `scheduled`, `short`, `over`
-            (as `scheduler.roster.report.coverage_frame` gives).
+        coverage_frame: per queue and interval `ds`, `need`, `on_queue`, `blended`, `shortfall` and
+            `service_level` (as `scheduler.roster.report.coverage_frame` gives).
+        days: per queue and local day, as `RosterSummary.days` gives.
     """
     problem = problem_or_team if isinstance(problem_or_team, Problem) else None
     team = problem_or_team.team if isinstance(problem_or_team, Problem) else problem_or_team
     book = Workbook()
     _roster_sheet(book.active, team, roster, problem)
+    if days is not None:
+        _days_sheet(book.create_sheet("Coverage by day"), days)
     _coverage_sheet(book.create_sheet("Coverage"), team, coverage_frame)
     _rows_sheet(book.create_sheet("Shifts"), roster, team)
     return workbook_bytes(book)
 
 
-def agent_ics_bytes(roster: Roster, team: Team, agent_id: str, *, stamp: datetime | None = None) -> bytes:
-    """One iCalendar file of an agent's shifts, times in the agent's zone (with its VTIMEZONE).
+def agent_ics_bytes(
+    roster: Roster,
+    team: Team,
+    agent_id: str,
+    *,
+    stamp: datetime | None = None,
+    availability: Iterable[AvailabilityEntry] = (),
+) -> bytes:
+    """One iCalendar file of an agent's shifts, times in the agent's zone (with its VTIMEZONE), and
+    the agent's dated time off from `availability` (a whole day as an all-day event).
 
     Raises:
         InvalidInput: the agent is not in the team.
@@ -219,8 +280,44 @@ def agent_ics_bytes(roster: Roster, team: Team, agent_id: str, *, stamp: datetim
         ]
         event.add("description", "\n".join(lines))
         cal.add_component(event)
+    for entry in availability:
+        if entry.agent_id == agent.id and entry.kind == "time_off" and entry.on_date is not None:
+            cal.add_component(_time_off_event(entry, entry.on_date, tz, slug, stamp))
     cal.add_missing_timezones()
     return bytes(cal.to_ical())
+
+
+def _time_off_event(entry: AvailabilityEntry, day: date, tz: ZoneInfo, slug: str, stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", f"{slug}-{entry.agent_id}-off-{day.isoformat()}-{entry.start_minute}@wfm-optimizer")
+    event.add("dtstamp", stamp)
+    if entry.start_minute == 0 and entry.end_minute == MINUTES_PER_DAY:
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+    else:
+        midnight = datetime.combine(day, time(0))
+        event.add("dtstart", (midnight + timedelta(minutes=entry.start_minute)).replace(tzinfo=tz))
+        event.add("dtend", (midnight + timedelta(minutes=entry.end_minute)).replace(tzinfo=tz))
+    event.add("summary", "Time off" + (f": {entry.note}" if entry.note else ""))
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+_UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def calendar_files(
+    roster: Roster, team: Team, availability: Iterable[AvailabilityEntry] = ()
+) -> dict[str, bytes]:
+    """One iCalendar file per agent of the team, by a file name made safe from the agent's id."""
+    entries = tuple(availability)
+    stamp = datetime.now(UTC)
+    return {
+        f"{_UNSAFE_FILE_CHARS.sub('_', a.id)}.ics": agent_ics_bytes(
+            roster, team, a.id, stamp=stamp, availability=entries
+        )
+        for a in team.agents
+    }
 
 
 # the comparison's figures, in the order the workbook shows them

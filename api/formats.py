@@ -7,7 +7,7 @@ numbered as a spreadsheet shows them: the header is row 1.
 
 from __future__ import annotations
 
-import json
+import difflib
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -16,12 +16,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from api.cells import safe_frame
-from api.schemas import minute_to_clock, team_from_mapping
+from api.history import HISTORY_GRID_MINUTES, add_up_per_interval, iso_text, off_grid
+from api.schemas import minute_to_clock
+from api.team_file import load_mapping, team_from_file_mapping
+from api.xlsx import read_sheet_frame, sheet_label
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import MINUTES_PER_DAY, zone
+from forecasting.calendar import HolidayChange
 from scheduler import (
     AVAILABILITY_KINDS,
     REQUIREMENT_COLUMNS,
@@ -77,26 +80,32 @@ class _Issues:
             raise InvalidInput(self.items[:MAX_ISSUES])
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    """A CSV, XLSX or Parquet file as a frame of strings (blank cells as '')."""
+def read_table(path: Path, sheet: str | None = None) -> tuple[str, pd.DataFrame]:
+    """A CSV, XLSX or Parquet file as a frame of strings (blank cells as ''), and the name its issues
+    give the file (an XLSX file's names the sheet read, `sheet` or its only one)."""
     if not path.is_file():
         raise InvalidInput([InputIssue("file not found", str(path))])
     suffix = path.suffix.lower()
+    label = str(path)
     try:
         if suffix == ".csv":
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
         elif suffix == ".xlsx":
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+            name, frame = read_sheet_frame(path, sheet)
+            label = sheet_label(str(path), name)
         elif suffix == ".parquet":
-            frame = pd.read_parquet(path).astype(str).replace({"NaT": "", "nan": "", "None": ""})
+            raw = pd.read_parquet(path)
+            frame = raw.astype(str).where(raw.notna(), "")  # missing values as blank cells
         else:
             raise InvalidInput([InputIssue("unknown file type; use .csv, .xlsx or .parquet", str(path))])
     except InvalidInput:
         raise
+    except ImportError as exc:  # e.g. Parquet without its engine
+        raise InvalidInput([InputIssue(f"cannot read this file type here: {exc}", str(path))]) from exc
     except Exception as exc:  # any parser failure is a bad file, reported as such
         raise InvalidInput([InputIssue(f"cannot read the file: {exc}", str(path))]) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.apply(lambda col: col.str.strip())  # type: ignore[no-any-return]
+    return label, frame.apply(lambda col: col.str.strip())
 
 
 def _require_columns(frame: pd.DataFrame, required: Iterable[str], issues: _Issues) -> None:
@@ -184,6 +193,10 @@ def _check_nonempty(frame: pd.DataFrame, column: str, issues: _Issues) -> None:
 
 
 def _check_unique(frame: pd.DataFrame, keys: list[str], issues: _Issues, what: str) -> None:
+    """One issue per row that repeats the `keys` of an earlier row (instants shown as ISO text)."""
+    frame = frame.assign(
+        **{k: iso_text(frame[k]) for k in keys if isinstance(frame[k].dtype, pd.DatetimeTZDtype)}
+    )
     dup = frame.duplicated(subset=keys, keep="first").to_numpy()
     first_of: dict[tuple[Any, ...], int] = {}
     for pos, key in enumerate(frame[keys].itertuples(index=False, name=None)):
@@ -199,16 +212,27 @@ def _check_unique(frame: pd.DataFrame, keys: list[str], issues: _Issues, what: s
             return
 
 
-def read_history(path: Path, *, default_region: str, assume_tz: str | None = None) -> pd.DataFrame:
+def read_history(
+    path: Path,
+    *,
+    default_region: str,
+    assume_tz: str | None = None,
+    aggregate: bool = False,
+    interval_minutes: int = HISTORY_GRID_MINUTES,
+) -> pd.DataFrame:
     """The contact-history contract: `ds` (UTC), `queue`, `y`, `region`, `aht_s` (NaN where absent).
 
     Args:
         path: a CSV or Parquet file with columns ds, queue, y and optionally region, aht_s.
-        default_region: the zone of rows without a region (the team's zone).
+        default_region: the zone of rows without a region (the team's zone; its grid too).
         assume_tz: the zone of naive timestamps; without it a naive timestamp is an error.
+        aggregate: add the rows up per `interval_minutes` interval of the team's grid (a file with
+            a row per contact, or on a finer grid); without it every `ds` must start a
+            15-minute interval of that grid and each queue, region and `ds` may appear once.
+        interval_minutes: the interval length `aggregate` adds up to.
     """
-    issues = _Issues(str(path))
-    frame = _read_table(path)
+    label, frame = read_table(path)
+    issues = _Issues(label)
     _require_columns(frame, ("ds", "queue", "y"), issues)
     if "region" not in frame.columns:
         frame["region"] = ""
@@ -222,18 +246,30 @@ def read_history(path: Path, *, default_region: str, assume_tz: str | None = Non
     _check_zones(frame, "region", issues)
     if len(frame) == 0:
         issues.add("the file has no data rows")
+    if not aggregate and not issues.items:
+        shown = iso_text(ds)
+        issues.add_rows(
+            off_grid(ds.to_numpy(dtype="datetime64[ns]").astype(np.int64), default_region),
+            frame.assign(ds=shown),
+            "ds",
+            f"not the start of a {HISTORY_GRID_MINUTES}-minute interval of the team's grid "
+            f"(:00, :15, :30, :45); a file with a row per ticket, chat or call: import it with "
+            f"`wfm import tickets`, or add its rows up per interval with --aggregate",
+        )
     issues.raise_if_any()
     out = pd.DataFrame({"ds": ds, "queue": frame["queue"], "y": y, "region": frame["region"], "aht_s": aht})
-    keyed = out.assign(ds=out["ds"].astype("int64"))
-    _check_unique(keyed, ["queue", "region", "ds"], issues, "interval")
+    if aggregate:
+        summed = add_up_per_interval(out, interval_minutes, default_region)
+        return summed[["ds", "queue", "y", "region", "aht_s"]]
+    _check_unique(out, ["queue", "region", "ds"], issues, "interval")
     issues.raise_if_any()
     return out.sort_values(["queue", "region", "ds"], kind="stable").reset_index(drop=True)
 
 
 def read_forecast(path: Path) -> pd.DataFrame:
     """The forecast contract: queue, region, ds (UTC), mean, quantile columns, aht_s."""
-    issues = _Issues(str(path))
-    frame = _read_table(path)
+    label, frame = read_table(path)
+    issues = _Issues(label)
     _require_columns(frame, ("queue", "region", "ds", "mean"), issues)
     if "aht_s" not in frame.columns:
         frame["aht_s"] = ""
@@ -246,15 +282,15 @@ def read_forecast(path: Path) -> pd.DataFrame:
             out[column] = _parse_numbers(frame, column, issues, minimum=0.0)
     out["aht_s"] = _parse_numbers(frame, "aht_s", issues, minimum=0.0, strict=True, blank_ok=True)
     issues.raise_if_any()
-    _check_unique(out.assign(ds=out["ds"].astype("int64")), ["queue", "region", "ds"], issues, "interval")
+    _check_unique(out, ["queue", "region", "ds"], issues, "interval")
     issues.raise_if_any()
     return out
 
 
 def read_requirements(path: Path) -> pd.DataFrame:
     """The requirements contract: queue, ds (UTC), volume, aht_s, required, scheduled_needed."""
-    issues = _Issues(str(path))
-    frame = _read_table(path)
+    label, frame = read_table(path)
+    issues = _Issues(label)
     _require_columns(frame, REQUIREMENTS_COLUMNS, issues)
     out = pd.DataFrame({"queue": frame["queue"]})
     out["ds"] = _parse_instants(frame, "ds", issues)
@@ -266,8 +302,14 @@ def read_requirements(path: Path) -> pd.DataFrame:
     for column in ("required_fractional", "scheduled_needed_fractional"):
         if column in frame.columns:
             out[column] = _parse_numbers(frame, column, issues, minimum=0.0)
+    if "lead_in" in frame.columns:  # rows that carry contacts into the week (`wfm requirements --history`)
+        text = frame["lead_in"].astype(str).str.strip().str.lower()
+        issues.add_rows(
+            ~text.isin(["true", "false", "1", "0", ""]).to_numpy(), frame, "lead_in", "must be true or false"
+        )
+        out["lead_in"] = text.isin(["true", "1"]).to_numpy()
     issues.raise_if_any()
-    _check_unique(out.assign(ds=out["ds"].astype("int64")), ["queue", "ds"], issues, "interval")
+    _check_unique(out, ["queue", "ds"], issues, "interval")
     issues.raise_if_any()
     return out
 
@@ -286,63 +328,194 @@ def _parse_minute(text: str, *, allow_end_of_day: bool) -> int | None:
 
 def _parse_weekday(text: str) -> int | None:
     key = text.strip().lower()[:3]
-    return WEEKDAYS.index(key) if key in WEEKDAYS and len(text) >= 3 else None
+    return WEEKDAYS.index(key) if key in WEEKDAYS and len(text.strip()) >= 3 else None
 
 
-def read_availability(path: Path, team: Team) -> tuple[AvailabilityEntry, ...]:
-    """Availability and time off (HR import, CSV or XLSX), checked against `team`.
+def parse_weekdays(text: str) -> list[int] | None:
+    """Weekdays of a cell as HR writes them: 'Sat, Sun', 'mon/wed', 'Mon-Fri' (None if malformed)."""
+    days: list[int] = []
+    for part in re.split(r"\s*(?:[,;/&+]|\band\b)\s*", text.strip().lower()):
+        if not part:
+            continue
+        ends = re.split(r"\s*(?:-|–|\.\.|\bto\b)\s*", part)
+        if len(ends) == 1:
+            day = _parse_weekday(ends[0])
+            if day is None:
+                return None
+            days.append(day)
+        elif len(ends) == 2:
+            first, last = _parse_weekday(ends[0]), _parse_weekday(ends[1])
+            if first is None or last is None:
+                return None
+            days += [(first + k) % 7 for k in range((last - first) % 7 + 1)]
+        else:
+            return None
+    return sorted(set(days)) or None
 
-    Columns: agent_id, date or weekday (one per row), start, end (agent's local HH:MM; blank
-    means the whole day; end may be 24:00), kind, optional note.
+
+MAX_RANGE_DAYS = 366
+AVAILABILITY_KIND_WORDS: dict[str, str] = {
+    **{k: k for k in AVAILABILITY_KINDS},
+    # what HR workbooks call time off
+    "vacation": "time_off",
+    "holiday": "time_off",
+    "leave": "time_off",
+    "annual_leave": "time_off",
+    "pto": "time_off",
+    "sick": "time_off",
+    "sick_leave": "time_off",
+    "off": "time_off",
+}
+AGENT_COLUMNS = ("agent_id", "agent", "agent_name", "name", "employee")
+
+
+def _header_key(column: str) -> str:
+    """A header as HR may write it ('Date from', 'Agent ID') in the contract's spelling."""
+    return re.sub(r"[\s\-]+", "_", column.strip().lower())
+
+
+def _kind_key(text: str) -> str:
+    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+def parse_day_range(text: str) -> tuple[list[date] | None, str | None]:
+    """The days of 'YYYY-MM-DD' or 'YYYY-MM-DD..YYYY-MM-DD', or the reason the text is not that."""
+    first_text, sep, last_text = text.partition("..")
+    try:
+        first = date.fromisoformat(first_text.strip())
+        last = date.fromisoformat(last_text.strip()) if sep else first
+    except ValueError:
+        return None, "not a date; write it as YYYY-MM-DD, or a range as 2026-12-09..2026-12-11"
+    return _days_between(first, last)
+
+
+def _days_between(first: date, last: date) -> tuple[list[date] | None, str | None]:
+    if last < first:
+        return None, "the range ends before it starts"
+    if (last - first).days >= MAX_RANGE_DAYS:
+        return None, f"a range may span at most {MAX_RANGE_DAYS} days"
+    return [date.fromordinal(d) for d in range(first.toordinal(), last.toordinal() + 1)], None
+
+
+class AgentFinder:
+    """Finds a team's agent by id or by name as HR writes it (any case, extra spaces), with a
+    "did you mean" for near misses."""
+
+    def __init__(self, team: Team) -> None:
+        self.by_key: dict[str, list[str]] = {}
+        self.shown: dict[str, str] = {}
+        for agent in team.agents:
+            for text in (agent.id, agent.name):
+                key = self._key(text)
+                if agent.id not in self.by_key.setdefault(key, []):
+                    self.by_key[key].append(agent.id)
+                self.shown.setdefault(key, text)
+        self.exact = {a.id for a in team.agents}
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    def find(self, text: str) -> tuple[str | None, str | None]:
+        """The agent id `text` names, or the reason none does."""
+        if text in self.exact:
+            return text, None
+        ids = self.by_key.get(self._key(text), [])
+        if len(ids) == 1:
+            return ids[0], None
+        if len(ids) > 1:
+            return None, f"several agents are called this ({', '.join(ids)}); use the agent's id"
+        near = difflib.get_close_matches(self._key(text), list(self.by_key), n=1, cutoff=0.75)
+        hint = f"; did you mean {self.shown[near[0]]!r}?" if near else ""
+        return None, f"no agent of the team has this id or name{hint}"
+
+
+def read_availability(path: Path, team: Team, sheet: str | None = None) -> tuple[AvailabilityEntry, ...]:
+    """Availability and time off (HR import, CSV or XLSX), checked against `team`; all rows or none.
+
+    Columns (any case; spaces for underscores): the agent (`agent_id`, or `agent` / `name`: an id
+    or a name, any case), the day (`date`: a day or a range 2026-12-09..2026-12-11; or
+    `date_from` and `date_to`; or `weekday`: one or several, 'Sat, Sun', 'Mon-Fri'), `start`,
+    `end` (agent's local HH:MM; blank means the whole day; end may be 24:00), `kind` (or
+    vacation, holiday, leave, pto, sick: time off), optional `note`. A row with a range or
+    several weekdays gives one entry per day. `sheet` names the XLSX sheet to read.
     """
-    issues = _Issues(str(path))
-    frame = _read_table(path)
-    _require_columns(frame, ("agent_id", "start", "end", "kind"), issues)
-    if "date" not in frame.columns and "weekday" not in frame.columns:
-        issues.add("missing column: give 'date' or 'weekday'", row=1)
-        issues.raise_if_any()
-    for column in ("date", "weekday", "note"):
+    label, frame = read_table(path, sheet)
+    issues = _Issues(label)
+    frame.columns = [_header_key(c) for c in frame.columns]
+    agent_column = next((c for c in AGENT_COLUMNS if c in frame.columns), None)
+    if agent_column is None:
+        issues.add(f"missing column: give the agent as one of {', '.join(AGENT_COLUMNS)}", row=1)
+    _require_columns(frame, ("kind",), issues)
+    has_range = "date_from" in frame.columns or "date_to" in frame.columns
+    if "date" not in frame.columns and "weekday" not in frame.columns and not has_range:
+        issues.add("missing column: give 'date', 'date_from' and 'date_to', or 'weekday'", row=1)
+    issues.raise_if_any()
+    assert agent_column is not None
+    for column in ("date", "date_from", "date_to", "weekday", "note", "start", "end"):
         if column not in frame.columns:
             frame[column] = ""
-    known_ids = {a.id for a in team.agents}
+    finder = AgentFinder(team)
     entries: list[AvailabilityEntry] = []
     for pos, row in enumerate(frame.to_dict("records")):
-        entry = _availability_row(
-            {str(k): str(v) for k, v in row.items()}, pos + FIRST_DATA_ROW, known_ids, issues
-        )
-        if entry is not None:
-            entries.append(entry)
+        cells = {str(k): str(v) for k, v in row.items()}
+        cells["agent_id"] = cells[agent_column]
+        entries += _availability_row(cells, pos + FIRST_DATA_ROW, finder, agent_column, issues)
         if len(issues.items) >= MAX_ISSUES:
             break
+    if len(frame) == 0:
+        issues.add("the file has no data rows")
     issues.raise_if_any()
     return tuple(entries)
 
 
+def _row_days(row: dict[str, str], bad: Callable[[str, str], None]) -> tuple[list[date], list[int]] | None:
+    """The dates or weekdays a row covers, or None (after reporting why) when it names none."""
+    given = [c for c in ("date", "weekday") if row[c]] + (
+        ["date_from"] if row["date_from"] or row["date_to"] else []
+    )
+    if len(given) != 1:
+        bad("date", "give exactly one of date or weekday, or a range in date_from and date_to")
+        return None
+    if given[0] == "date":
+        days, why = parse_day_range(row["date"])
+        if days is None:
+            bad("date", why or "not a date")
+            return None
+        return days, []
+    if given[0] == "date_from":
+        first, why_first = parse_day_range(row["date_from"] or row["date_to"])
+        last, why_last = parse_day_range(row["date_to"] or row["date_from"])
+        if first is None or last is None:
+            bad("date_from" if first is None else "date_to", why_first or why_last or "not a date")
+            return None
+        days, why = _days_between(first[0], last[-1])
+        if days is None:
+            bad("date_to", why or "not a range")
+            return None
+        return days, []
+    weekdays = parse_weekdays(row["weekday"])
+    if weekdays is None:
+        bad("weekday", "not a weekday; write mon, tue, ... or several: 'Sat, Sun', 'Mon-Fri'")
+        return None
+    return [], weekdays
+
+
 def _availability_row(
-    row: dict[str, str], row_number: int, known_ids: set[str], issues: _Issues
-) -> AvailabilityEntry | None:
+    row: dict[str, str], row_number: int, finder: AgentFinder, agent_column: str, issues: _Issues
+) -> list[AvailabilityEntry]:
     before = len(issues.items)
 
     def bad(column: str, reason: str) -> None:
         issues.add(reason, row_number, column, row.get(column, ""))
 
-    if row["agent_id"] not in known_ids:
-        bad("agent_id", "agent id is not in the team")
-    if row["kind"] not in AVAILABILITY_KINDS:
+    agent_id, why = finder.find(row["agent_id"])
+    if agent_id is None:
+        bad(agent_column, why or "unknown agent")
+    kind = AVAILABILITY_KIND_WORDS.get(_kind_key(row["kind"]))
+    if kind is None:
         bad("kind", f"kind must be one of {', '.join(AVAILABILITY_KINDS)}")
-    on_date: date | None = None
-    weekday: int | None = None
-    if bool(row["date"]) == bool(row["weekday"]):
-        bad("date", "give exactly one of date or weekday")
-    elif row["date"]:
-        try:
-            on_date = date.fromisoformat(row["date"])
-        except ValueError:
-            bad("date", "not a date; write it as YYYY-MM-DD")
-    else:
-        weekday = _parse_weekday(row["weekday"])
-        if weekday is None:
-            bad("weekday", "not a weekday; write mon, tue, ... or monday, tuesday, ...")
+    covered = _row_days(row, bad)
     start = 0 if row["start"] == "" else _parse_minute(row["start"], allow_end_of_day=False)
     end = MINUTES_PER_DAY if row["end"] == "" else _parse_minute(row["end"], allow_end_of_day=True)
     if start is None:
@@ -351,38 +524,65 @@ def _availability_row(
         bad("end", "not a time of day; write HH:MM (24:00 for the end of the day)")
     if start is not None and end is not None and end <= start:
         bad("end", "end must come after start (split a span that crosses midnight into two rows)")
-    if len(issues.items) > before or start is None or end is None:
-        return None
-    return AvailabilityEntry(
-        agent_id=row["agent_id"],
-        kind=row["kind"],  # type: ignore[arg-type]  # checked against AVAILABILITY_KINDS above
-        start_minute=start,
-        end_minute=end,
-        on_date=on_date,
-        weekday=weekday,
-        note=row.get("note", ""),
-    )
-
-
-def _load_mapping(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise InvalidInput([InputIssue("file not found", str(path))])
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InvalidInput([InputIssue(f"cannot parse the file: {exc}", str(path))]) from exc
-    if not isinstance(data, dict):
-        raise InvalidInput(
-            [InputIssue("the file must hold a mapping (keys and values) at the top", str(path))]
+    if len(issues.items) > before or start is None or end is None or covered is None or agent_id is None:
+        return []
+    dates, weekdays = covered
+    days: list[tuple[date | None, int | None]] = [(d, None) for d in dates] + [(None, w) for w in weekdays]
+    return [
+        AvailabilityEntry(
+            agent_id=agent_id,
+            kind=kind,  # type: ignore[arg-type]  # a value of AVAILABILITY_KIND_WORDS
+            start_minute=start,
+            end_minute=end,
+            on_date=on_date,
+            weekday=weekday,
+            note=row.get("note", ""),
         )
-    return data
+        for on_date, weekday in days
+    ]
+
+
+def read_holiday_changes(path: Path) -> tuple[HolidayChange, ...]:
+    """Days to add to or remove from the regions' public holidays (CSV or XLSX), all rows or none.
+
+    Columns: date (YYYY-MM-DD), optional action (add, the default, or remove), name, and region
+    (an IANA zone; blank: every region).
+    """
+    label, frame = read_table(path)
+    issues = _Issues(label)
+    frame.columns = [_header_key(c) for c in frame.columns]
+    _require_columns(frame, ("date",), issues)
+    for column in ("action", "name", "region"):
+        if column not in frame.columns:
+            frame[column] = ""
+    out: list[HolidayChange] = []
+    for pos, row in enumerate(frame.to_dict("records")):
+        number = pos + FIRST_DATA_ROW
+        try:
+            day = date.fromisoformat(str(row["date"]))
+        except ValueError:
+            issues.add("not a date; write it as YYYY-MM-DD", number, "date", row["date"])
+            continue
+        action = str(row["action"]).lower() or "add"
+        if action not in ("add", "remove"):
+            issues.add("action must be add or remove", number, "action", row["action"])
+            continue
+        region = str(row["region"]) or None
+        if region is not None:
+            try:
+                region = zone(region).key
+            except InvalidInput:
+                issues.add("unknown time zone; use an IANA name", number, "region", region)
+                continue
+        out.append(HolidayChange(day, action, str(row["name"]), region))  # type: ignore[arg-type]  # checked
+    issues.raise_if_any()
+    return tuple(out)
 
 
 def read_team(path: Path) -> Team:
-    """A team from YAML or JSON (schema: `api.schemas.TeamIn`)."""
+    """A team from YAML or JSON (schema: `api.schemas.TeamIn`; unquoted times of day accepted)."""
     try:
-        return team_from_mapping(_load_mapping(path))
+        return team_from_file_mapping(load_mapping(path))
     except InvalidInput as exc:
         raise exc.located(str(path)) from exc
 
@@ -473,8 +673,8 @@ def _shift_type_of(team: Team, shift: Shift) -> str:
 
 def read_roster(path: Path, team: Team) -> Roster:
     """A roster from the roster contract CSV (e.g. last week's, for rules across the week boundary)."""
-    issues = _Issues(str(path))
-    frame = _read_table(path)
+    label, frame = read_table(path)
+    issues = _Issues(label)
     _require_columns(frame, ROSTER_COLUMNS, issues)
     start = _parse_instants(frame, "start_utc", issues)
     end = _parse_instants(frame, "end_utc", issues)
@@ -564,14 +764,16 @@ def _count(text: str, default: int | None = None) -> tuple[int | None, str | Non
     return int(text), None
 
 
-def read_shift_cover(path: Path, team: Team, days: tuple[date, ...]) -> tuple[ShiftCover, ...]:
+def read_shift_cover(
+    path: Path, team: Team, days: tuple[date, ...], sheet: str | None = None
+) -> tuple[ShiftCover, ...]:
     """Cover by day and shift type (CSV or XLSX), checked against `team` and the horizon's `days`.
 
     Columns: date, shift_type, required, and optional under_weight and over_weight (points per
     agent missing or extra; blank: 100 and 1).
     """
-    issues = _Issues(str(path))
-    frame = _read_table(path)
+    label, frame = read_table(path, sheet)
+    issues = _Issues(label)
     _require_columns(frame, ("date", "shift_type", "required"), issues)
     types = {t.name for a in team.agents for t in team.shift_rules_of(a).types}
     out: list[ShiftCover] = []
@@ -606,13 +808,15 @@ def read_shift_cover(path: Path, team: Team, days: tuple[date, ...]) -> tuple[Sh
     return tuple(out)
 
 
-def read_shift_requests(path: Path, team: Team, days: tuple[date, ...]) -> tuple[ShiftRequest, ...]:
+def read_shift_requests(
+    path: Path, team: Team, days: tuple[date, ...], sheet: str | None = None
+) -> tuple[ShiftRequest, ...]:
     """Agents' weighted wishes to work, or not to work, a shift type on a day (CSV or XLSX).
 
     Columns: agent_id, date, shift_type, wish (`work` or `off`), weight (points when not granted).
     """
-    issues = _Issues(str(path))
-    frame = _read_table(path)
+    label, frame = read_table(path, sheet)
+    issues = _Issues(label)
     _require_columns(frame, ("agent_id", "date", "shift_type", "wish", "weight"), issues)
     agents = {a.id: a for a in team.agents}
     out: list[ShiftRequest] = []

@@ -6,7 +6,7 @@ import re
 from dataclasses import asdict, replace
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import MINUTES_PER_DAY
@@ -25,6 +25,7 @@ MAX_AGENTS = 200  # a team is 12-15 agents; the solver's models grow with every 
 MAX_QUEUES = 50
 MAX_SHIFT_TYPES = 50
 MAX_BREAKS = 10
+MAX_QUEUE_CHANGES = 48  # a shift's changes of queue (one an interval of a day at most)
 MAX_SHIFT_LENGTHS = 48
 MAX_HOURS_PER_WEEK = 168.0
 MAX_DAYS = 366  # runs of days and horizons: up to a year
@@ -111,7 +112,17 @@ def _clock_text(value: str) -> str:
     return value
 
 
-Clock = Annotated[str, AfterValidator(_clock_text)]  # a local time of day, "HH:MM"
+def _not_a_number(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(
+            f"{value} is a number, not a time of day: YAML 1.1 reads an unquoted 15:00 as 900 "
+            "(minutes and seconds); write the time in quotes, '15:00'"
+        )
+    return value
+
+
+# a local time of day, "HH:MM"
+Clock = Annotated[str, BeforeValidator(_not_a_number), AfterValidator(_clock_text)]
 
 
 class ShiftTypeIn(_Strict):
@@ -139,6 +150,10 @@ class ShiftRulesIn(_Strict):
     latest_start: Clock = "23:30"
     breaks: list[BreakIn] = Field(default_factory=list, max_length=MAX_BREAKS)
     types: list[ShiftTypeIn] = Field(default_factory=list, max_length=MAX_SHIFT_TYPES)
+    min_queue_stretch_minutes: int = Field(
+        default=ShiftRules.min_queue_stretch_minutes, ge=0, le=MINUTES_PER_DAY
+    )
+    max_queue_changes: int = Field(default=ShiftRules.max_queue_changes, ge=0, le=MAX_QUEUE_CHANGES)
 
     def to_domain(self) -> ShiftRules:
         return ShiftRules(
@@ -148,6 +163,8 @@ class ShiftRulesIn(_Strict):
             latest_start_minute=clock_to_minute(self.latest_start),
             breaks=tuple(BreakRule(**b.model_dump()) for b in self.breaks),
             types=tuple(t.to_domain() for t in self.types),
+            min_queue_stretch_minutes=self.min_queue_stretch_minutes,
+            max_queue_changes=self.max_queue_changes,
         )
 
 
@@ -173,6 +190,8 @@ class AgentShiftRulesIn(_Strict):
     latest_start: Clock | None = None
     breaks: list[BreakIn] | None = Field(default=None, max_length=MAX_BREAKS)
     types: list[ShiftTypeIn] | None = Field(default=None, max_length=MAX_SHIFT_TYPES)
+    min_queue_stretch_minutes: int | None = Field(default=None, ge=0, le=MINUTES_PER_DAY)
+    max_queue_changes: int | None = Field(default=None, ge=0, le=MAX_QUEUE_CHANGES)
 
     def over(self, team_rules: ShiftRules, agent_id: str) -> ShiftRules:
         """The team's shift rules with this agent's changes; InvalidInput naming the agent if they do not fit."""
@@ -189,6 +208,9 @@ class AgentShiftRulesIn(_Strict):
             changes["breaks"] = tuple(BreakRule(**b.model_dump()) for b in self.breaks)
         if self.types is not None:
             changes["types"] = tuple(t.to_domain() for t in self.types)
+        for name in ("min_queue_stretch_minutes", "max_queue_changes"):
+            if (value := getattr(self, name)) is not None:
+                changes[name] = value
         try:
             return replace(team_rules, **changes)
         except InvalidInput as exc:
@@ -210,8 +232,10 @@ class WeightsIn(_Strict):
     """Weights of the soft rules in objective points (`scheduler.domain.Weights`); each one left out
     keeps its default."""
 
-    objective: Literal["headcount", "service_level"] = "headcount"
+    objective: Literal["headcount", "service_level"] = "service_level"
     missed_contact: Weight = Weights.missed_contact
+    late_contact_hour: Weight = Weights.late_contact_hour
+    queue_change: Weight = Weights.queue_change
     under_per_agent_interval: Weight = Weights.under_per_agent_interval
     under_step_per_agent_interval: Weight = Weights.under_step_per_agent_interval
     under_tiers: int = Field(default=Weights.under_tiers, ge=0, le=MAX_AGENTS)  # one term each
@@ -373,6 +397,8 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
                 for b in r.breaks
             ],
             **({"types": [_type_mapping(t) for t in r.types]} if r.types else {}),
+            "min_queue_stretch_minutes": r.min_queue_stretch_minutes,
+            "max_queue_changes": r.max_queue_changes,
         }
 
     def all_rules(r: ShiftRules) -> dict[str, Any]:

@@ -335,7 +335,7 @@ def _calibrated(
         def hours_at(scale: float, rows: pd.DataFrame = rows, queue: str = queue) -> float:
             frame = compute_requirements(rows.assign(mean=rows["mean"] * scale), team)
             need = requirements_to_arrays(frame, team, week)[queue]
-            return float(np.ceil(need - 1e-9).sum()) * hours_per_interval
+            return float(need.sum()) * hours_per_interval
 
         low, high = 0.0, 100.0
         while (at_high := hours_at(high)) < target:
@@ -365,31 +365,48 @@ def weekly_instance(spec: InstanceSpec) -> Instance:
     capacity = queue_capacity_hours(team, entries, week)
     targets = {q: spec.load * capacity[q] for q in spec.queues}
     forecast = _calibrated(_forecast(spec, week, rng, region_weights), team, week, targets)
-    required = requirements_to_arrays(compute_requirements(forecast, team), team, week)
-    problem = Problem(team, week, required, entries)
+    frame = compute_requirements(forecast, team)
+    problem = Problem(
+        team,
+        week,
+        requirements_to_arrays(frame, team, week),
+        entries,
+        weights=team.weights,
+        volume=requirements_to_arrays(frame, team, week, "volume"),
+        aht_s=requirements_to_arrays(frame, team, week, "aht_s"),
+    )
     return Instance(spec.name, problem, spec.note, sum(capacity.values()), required_agent_hours(problem))
 
 
 def required_agent_hours(p: Problem) -> float:
-    """Agent-hours the requirement asks for (whole agents per interval, as the report counts them)."""
+    """Agent-hours the requirement asks for (the fractional need, as the report counts it)."""
     hours_per_interval = p.week.interval_minutes / 60
-    return sum(float(np.ceil(np.asarray(r, dtype=float) - 1e-9).sum()) for r in p.required.values()) * (
-        hours_per_interval
-    )
+    return sum(float(np.asarray(r, dtype=float).sum()) for r in p.required.values()) * hours_per_interval
 
 
 def sample_instance() -> Instance:
     """The sample Creator Support team with the requirements `wfm demo` computes for its week."""
     from api.cli import DEMO_WEEK
     from forecasting import forecast_week
+    from scheduler.roster.problem import carried_in_from
     from scheduler.sample import sample_availability, sample_history, sample_team
+    from scheduler.staffing.requirements import with_lead_in
 
     team = sample_team()
     week = PlanningWeek(DEMO_WEEK, team.tz, team.interval_minutes)
     entries = sample_availability(team, DEMO_WEEK)
-    forecast = forecast_week(sample_history(DEMO_WEEK), week)
-    required = requirements_to_arrays(compute_requirements(forecast, team), team, week)
-    problem = Problem(team, week, required, entries)
+    history = sample_history(DEMO_WEEK)
+    frame = compute_requirements(with_lead_in(forecast_week(history, week), history, team), team)
+    problem = Problem(
+        team,
+        week,
+        requirements_to_arrays(frame, team, week),
+        entries,
+        weights=team.weights,
+        volume=requirements_to_arrays(frame, team, week, "volume"),
+        aht_s=requirements_to_arrays(frame, team, week, "aht_s"),
+        carried_in=carried_in_from(frame, team, week),
+    )
     capacity = sum(queue_capacity_hours(team, entries, week).values())
     return Instance(
         "sample-14",

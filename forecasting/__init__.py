@@ -5,15 +5,17 @@ Each region is modelled on its own wall clock and the forecasts meet on the team
 """
 
 from forecasting.backtest import BacktestReport, backtest
-from forecasting.calendar import SpecialDay
-from forecasting.core import ForecastWarning, forecast_columns, forecast_grid, forecast_week
+from forecasting.calendar import HolidayChange, SpecialDay
+from forecasting.core import ForecastWarning, forecast_columns, forecast_grid, forecast_week, holidays_in_grid
 
 __all__ = [
     "BacktestReport",
     "ForecastWarning",
+    "HolidayChange",
     "SpecialDay",
     "backtest",
     "forecast_columns",
     "forecast_grid",
     "forecast_week",
+    "holidays_in_grid",
 ]

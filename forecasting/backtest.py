@@ -11,19 +11,20 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
 from common.errors import InvalidInput
-from common.timegrid import PlanningWeek, zone
-from forecasting.calendar import SpecialDay
+from common.timegrid import Grid, PlanningWeek, zone
+from forecasting.calendar import HolidayChange, SpecialDay
 from forecasting.core import (
     ForecastWarning,
     check_history,
     forecast_grid,
+    holidays_in_grid,
     wall_clock,
 )
 from forecasting.intervals import check_quantiles, quantile_column
@@ -41,6 +42,8 @@ class BacktestReport:
     cells: pd.DataFrame
     origins: tuple[str, ...]
     band: tuple[float, float]
+    # the holidays the forecasts applied in the weeks scored, per region
+    holidays: dict[str, dict[date, str]] = field(default_factory=dict)
 
     def render(self) -> str:
         """The summary as a fixed-width table a planner can read."""
@@ -65,6 +68,7 @@ class BacktestReport:
                 f"{floor:7.1%} {wape / floor:7.2f} {float(record['bias']):+7.1%} "
                 f"{float(record['daily_wape']):9.1%} {float(record['coverage']):9.1%} {record['model']!s:>16}"
             )
+        lines += ["", *holiday_lines(self.holidays)]
         return "\n".join(lines)
 
 
@@ -103,6 +107,7 @@ def backtest(
     quantiles: Sequence[float] = (0.1, 0.5, 0.9),
     specials: Sequence[SpecialDay] = (),
     holiday_countries: dict[str, str | None] | None = None,
+    holiday_changes: Sequence[HolidayChange] = (),
 ) -> BacktestReport:
     """Score the forecast method on the last `n_origins` weeks of `history` (see the module docstring).
 
@@ -137,6 +142,7 @@ def backtest(
                 quantiles=levels,
                 specials=specials,
                 holiday_countries=holiday_countries,
+                holiday_changes=holiday_changes,
             )
             naive, _ = forecast_grid(
                 past,
@@ -145,6 +151,7 @@ def backtest(
                 quantiles=levels,
                 specials=specials,
                 holiday_countries=holiday_countries,
+                holiday_changes=holiday_changes,
                 candidates=lambda: [SeasonalNaive()],
             )
         chosen = {(f.queue, f.region): f.fitted.model.name for f in fitted}
@@ -164,7 +171,26 @@ def backtest(
         cells.append(scored[scored["known"]])
     all_cells = pd.concat(cells, ignore_index=True)
     summary = _summarise(all_cells, lo_col, hi_col)
-    return BacktestReport(summary, all_cells, tuple(str(o) for o in origins), (levels[0], levels[-1]))
+    first_week = PlanningWeek(origins[0], team_tz, interval_minutes).grid
+    span = Grid(first_week.start_utc, interval_minutes, first_week.n_intervals * len(origins))
+    holidays = holidays_in_grid(
+        sorted(frame["region"].unique()),
+        span,
+        holiday_countries=holiday_countries,
+        holiday_changes=holiday_changes,
+    )
+    return BacktestReport(
+        summary, all_cells, tuple(str(o) for o in origins), (levels[0], levels[-1]), holidays
+    )
+
+
+def holiday_lines(holidays: dict[str, dict[date, str]]) -> list[str]:
+    """The holidays applied per region, as a planner reads them."""
+    lines = ["Holidays applied (public holidays of each region's country, with --holidays changes):"]
+    for region, days in sorted(holidays.items()):
+        shown = "; ".join(f"{day.isoformat()} {name}" for day, name in days.items()) or "none"
+        lines.append(f"  {region}: {shown}")
+    return lines
 
 
 def _coverage(y: np.ndarray, mean: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:

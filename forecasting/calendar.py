@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -71,15 +72,28 @@ def _zone_tab_text() -> str:
 
 
 @lru_cache(maxsize=1)
-def _zone_countries() -> dict[str, str]:
-    countries: dict[str, str] = {}
+def _zone_table() -> tuple[tuple[str, str], ...]:
+    """(country code, zone) rows of zone.tab, in its order: by country, most populous zone first
+    where geography allows."""
+    rows: list[tuple[str, str]] = []
     for line in _zone_tab_text().splitlines():
         if line.startswith("#") or not line.strip():
             continue
         parts = line.split("\t")
         if len(parts) >= 3:
-            countries[parts[2]] = parts[0]
-    return countries
+            rows.append((parts[0], parts[2]))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def _zone_countries() -> dict[str, str]:
+    return {tz: country for country, tz in _zone_table()}
+
+
+def zones_of_country(country: str) -> tuple[str, ...]:
+    """The IANA zones of an ISO country code, in zone.tab's order ('GB' → ('Europe/London',))."""
+    code = country.upper()
+    return tuple(tz for cc, tz in _zone_table() if cc == code)
 
 
 def country_of_zone(tz: str) -> str | None:
@@ -104,3 +118,38 @@ def public_holidays(country: str | None, first: date, last: date) -> dict[date, 
         return {}
     table = _holiday_table(country.upper(), first.year, last.year)
     return {day: name for day, name in table if first <= day <= last}
+
+
+HolidayAction = Literal["add", "remove"]
+
+
+@dataclass(frozen=True)
+class HolidayChange:
+    """A user's change to a region's public holidays: a day added (a local holiday) or removed.
+
+    `region` None: every region. The day is on the region's own calendar.
+    """
+
+    day: date
+    action: HolidayAction = "add"
+    name: str = ""
+    region: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.action not in ("add", "remove"):
+            raise InvalidInput(f"holiday {self.day}: action {self.action!r} must be 'add' or 'remove'")
+
+
+def region_holidays(
+    region: str, first: date, last: date, *, country: str | None, changes: Sequence[HolidayChange] = ()
+) -> dict[date, str]:
+    """The holidays a region's forecast uses between `first` and `last`: its country's, as changed."""
+    table = public_holidays(country, first, last)
+    for change in changes:
+        if change.region not in (None, region) or not first <= change.day <= last:
+            continue
+        if change.action == "add":
+            table[change.day] = change.name or "holiday"
+        else:
+            table.pop(change.day, None)
+    return dict(sorted(table.items()))

@@ -35,7 +35,7 @@ from common.timegrid import (
     local_day_start_utc,
     zone,
 )
-from forecasting.calendar import SpecialDay, country_of_zone, public_holidays
+from forecasting.calendar import HolidayChange, SpecialDay, country_of_zone, region_holidays
 from forecasting.features import calendar_features, usually_open_types
 from forecasting.intervals import (
     DEFAULT_DISPERSION,
@@ -232,9 +232,16 @@ def mark_special_days(
     last_day_excl: int,
     specials: Sequence[SpecialDay],
     team_tz: str,
+    holiday_changes: Sequence[HolidayChange] = (),
 ) -> None:
     """Fill `series.holiday_days` up to `last_day_excl` and blank past holidays and special days."""
-    holidays = public_holidays(holiday_country, day_of(series.first_day), day_of(last_day_excl))
+    holidays = region_holidays(
+        series.region,
+        day_of(series.first_day),
+        day_of(last_day_excl),
+        country=holiday_country,
+        changes=holiday_changes,
+    )
     series.holiday_days = {day_number(d): name for d, name in holidays.items()}
     for number in series.holiday_days:
         row = number - series.first_day
@@ -544,6 +551,36 @@ def check_history(history: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def holiday_country_of(region: str, holiday_countries: dict[str, str | None] | None) -> str | None:
+    """The country whose public holidays a region keeps: given, or the country of its zone."""
+    if holiday_countries is not None and region in holiday_countries:
+        return holiday_countries[region]
+    return country_of_zone(region)
+
+
+def holidays_in_grid(
+    regions: Sequence[str],
+    grid: Grid,
+    *,
+    holiday_countries: dict[str, str | None] | None = None,
+    holiday_changes: Sequence[HolidayChange] = (),
+) -> dict[str, dict[date, str]]:
+    """The holidays the forecast applies to each region on `grid`'s days (each on its own calendar)."""
+    out: dict[str, dict[date, str]] = {}
+    for region in regions:
+        tz = zone(region)
+        first = grid.start_utc.astimezone(tz).date()
+        last = (grid.end_utc - timedelta(microseconds=1)).astimezone(tz).date()
+        out[region] = region_holidays(
+            region,
+            first,
+            last,
+            country=holiday_country_of(region, holiday_countries),
+            changes=holiday_changes,
+        )
+    return out
+
+
 def history_series(
     frame: pd.DataFrame,
     *,
@@ -554,6 +591,7 @@ def history_series(
     specials: Sequence[SpecialDay],
     holiday_countries: dict[str, str | None] | None,
     last_day_utc: datetime,
+    holiday_changes: Sequence[HolidayChange] = (),
 ) -> list[WallHistory]:
     """One `WallHistory` per queue × region of a checked history frame."""
     out: list[WallHistory] = []
@@ -571,14 +609,15 @@ def history_series(
             interval_minutes=interval_minutes,
             cutoff_utc=cutoff_utc,
         )
-        country = (
-            holiday_countries.get(str(region), country_of_zone(str(region)))
-            if holiday_countries is not None
-            else country_of_zone(str(region))
-        )
+        country = holiday_country_of(region, holiday_countries)
         last_day = int(wall_clock(pd.DatetimeIndex([last_day_utc]).tz_convert("UTC"), clock_tz)[0][0]) + 1
         mark_special_days(
-            series, holiday_country=country, last_day_excl=last_day, specials=specials, team_tz=team_tz
+            series,
+            holiday_country=country,
+            last_day_excl=last_day,
+            specials=specials,
+            team_tz=team_tz,
+            holiday_changes=holiday_changes,
         )
         out.append(series)
     return out
@@ -592,6 +631,7 @@ def forecast_grid(
     quantiles: Sequence[float] = (0.1, 0.5, 0.9),
     specials: Sequence[SpecialDay] = (),
     holiday_countries: dict[str, str | None] | None = None,
+    holiday_changes: Sequence[HolidayChange] = (),
     clock: Clock = "local",
     n_origins: int = DEFAULT_N_ORIGINS,
     candidates: Callable[[], Sequence[DayModel]] = make_candidates,
@@ -625,6 +665,7 @@ def forecast_grid(
         specials=specials,
         holiday_countries=holiday_countries,
         last_day_utc=grid.end_utc,
+        holiday_changes=holiday_changes,
     )
     results: list[SeriesForecast] = []
     parts: list[pd.DataFrame] = []
@@ -662,6 +703,7 @@ def forecast_week(
     specials: Sequence[SpecialDay] = (),
     holiday_countries: dict[str, str | None] | None = None,
     clock: Clock = "local",
+    holiday_changes: Sequence[HolidayChange] = (),
 ) -> pd.DataFrame:
     """Forecast contacts and handle time per queue × region × interval of a planning week.
 
@@ -676,6 +718,7 @@ def forecast_week(
         specials: the user's events and closures (team-local days).
         holiday_countries: region zone → ISO country for public holidays (None: from the
             zone; a value None: no holidays for that region).
+        holiday_changes: days the user adds to or removes from the regions' holidays.
         clock: "local" (the method) or "utc" (the same model on the UTC clock, for comparison).
 
     Returns:
@@ -692,6 +735,7 @@ def forecast_week(
         quantiles=quantiles,
         specials=specials,
         holiday_countries=holiday_countries,
+        holiday_changes=holiday_changes,
         clock=clock,
     )
     return frame

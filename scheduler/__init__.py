@@ -40,7 +40,15 @@ if TYPE_CHECKING:
         planning_week,
         requirements_to_arrays,
     )
-    from scheduler.roster.report import Change, coverage_frame, roster_changes, summarize
+    from scheduler.roster.report import (
+        Change,
+        QueueDay,
+        RosterSummary,
+        coverage_frame,
+        measure,
+        roster_changes,
+        summarize,
+    )
     from scheduler.roster.solve import Progress, RosterResult, SolveSettings, solve
     from scheduler.roster.validate import Violation, check_roster
     from scheduler.sample import sample_availability, sample_history, sample_team
@@ -68,7 +76,7 @@ if TYPE_CHECKING:
         service_metrics,
         traffic_erlangs,
     )
-    from scheduler.staffing.requirements import REQUIREMENT_COLUMNS, compute_requirements
+    from scheduler.staffing.requirements import REQUIREMENT_COLUMNS, compute_requirements, with_lead_in
 
 _HOME: dict[str, str] = {
     "AVAILABILITY_KINDS": "scheduler.domain",
@@ -100,6 +108,8 @@ _HOME: dict[str, str] = {
     "min_hours_after_time_off": "scheduler.roster.problem",
     "requirements_to_arrays": "scheduler.roster.problem",
     "planning_week": "scheduler.roster.problem",
+    "carried_in_from": "scheduler.roster.problem",
+    "with_lead_in": "scheduler.staffing.requirements",
     "agent_calendar": "scheduler.roster.candidates",
     "build_candidates": "scheduler.roster.candidates",
     "entry_span_utc": "scheduler.roster.candidates",
@@ -111,6 +121,9 @@ _HOME: dict[str, str] = {
     "check_roster": "scheduler.roster.validate",
     "Change": "scheduler.roster.report",
     "coverage_frame": "scheduler.roster.report",
+    "QueueDay": "scheduler.roster.report",
+    "RosterSummary": "scheduler.roster.report",
+    "measure": "scheduler.roster.report",
     "roster_changes": "scheduler.roster.report",
     "summarize": "scheduler.roster.report",
     "assignment_of": "scheduler.daylevel.engine",
@@ -151,10 +164,12 @@ __all__ = [
     "Pay",
     "Problem",
     "Progress",
+    "QueueDay",
     "QueueSpan",
     "QueueSpec",
     "Roster",
     "RosterResult",
+    "RosterSummary",
     "Runner",
     "Scenario",
     "ScenarioMetrics",
@@ -171,6 +186,7 @@ __all__ = [
     "apply",
     "assignment_of",
     "build_candidates",
+    "carried_in_from",
     "check_roster",
     "compare",
     "compute_requirements",
@@ -180,6 +196,7 @@ __all__ = [
     "erlang_c_required",
     "forecast_from_requirements",
     "live_metrics",
+    "measure",
     "min_hours_after_time_off",
     "pay_from_mapping",
     "planning_week",
@@ -196,6 +213,7 @@ __all__ = [
     "sweep",
     "to_problem",
     "traffic_erlangs",
+    "with_lead_in",
 ]
 
 

@@ -141,9 +141,18 @@ class ShiftRules:
     latest_start_minute: int = MINUTES_PER_DAY - 30
     breaks: tuple[BreakRule, ...] = ()
     types: tuple[ShiftType, ...] = ()
+    # queue blocks: a stretch on one queue lasts at least this long (the whole shift when shorter;
+    # a break is part of the stretch it interrupts), with at most this many changes of queue a shift
+    min_queue_stretch_minutes: int = 60
+    max_queue_changes: int = 2
 
     def __post_init__(self) -> None:
         _check(len(self.lengths_hours) > 0, "shift rules need at least one shift length")
+        _check(
+            0 <= self.min_queue_stretch_minutes <= MAX_SHIFT_HOURS * 60,
+            f"min_queue_stretch_minutes must lie in 0..{MAX_SHIFT_HOURS * 60}",
+        )
+        _check(0 <= self.max_queue_changes <= 96, "max_queue_changes must lie in 0..96")
         _check(
             all(0 < h <= MAX_SHIFT_HOURS for h in self.lengths_hours),
             f"shift lengths must lie in (0, {MAX_SHIFT_HOURS}] hours",
@@ -311,10 +320,14 @@ OBJECTIVES = ("headcount", "service_level")
 class Weights:
     """Weights of the soft rules, in objective points; a lead may change them."""
 
-    # "headcount": points per missing agent (below); "service_level": points per contact
-    # expected not to be answered within target (live queues with a forecast volume)
-    objective: str = "headcount"
+    # "service_level" (the default): points per contact expected not to be answered within target
+    # (live queues) and per contact-hour past its deadline (async queues), where the forecast
+    # volume is known; "headcount": points per agent short of the fractional need (below)
+    objective: str = "service_level"
     missed_contact: int = 200
+    # "service_level", async queues: points per contact-hour past its deadline (an email an hour
+    # late costs half a live contact missed)
+    late_contact_hour: int = 100
     under_per_agent_interval: int = 100
     # each further missing agent in the same interval costs this much more than the one before,
     # for the first `under_tiers` missing agents (convex: shortage is spread thin)
@@ -329,6 +342,8 @@ class Weights:
     isolated_day_off: int = 40
     # each start time an agent has in the week beyond their first
     extra_start_time: int = 15
+    # each change of queue inside a shift (within the queue-block rules, which are hard)
+    queue_change: int = 5
     # the gap between the agents with most and fewest weekend days / late shifts
     weekend_spread_per_day: int = 30
     late_spread_per_shift: int = 20

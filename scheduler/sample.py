@@ -92,7 +92,7 @@ def sample_team(n_agents: int = 14, *, remote: tuple[str, ...] = ("Europe/Dublin
         queues=queues,
         agents=tuple(agents),
         interval_minutes=15,
-        shrinkage=0.15,
+        shrinkage=0.1,  # absence, meetings and training: the roster places the breaks itself
         shift_rules=rules,
         labour_rules=LabourRules(min_rest_hours=11.0, max_consecutive_days=6, min_days_off_per_week=2),
     )

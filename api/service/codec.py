@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import math
 from datetime import date, datetime
 from typing import Any
 
@@ -122,13 +123,48 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return records
 
 
+COVERAGE_COLUMNS = (
+    "queue",
+    "ds",
+    "need",
+    "on_queue",
+    "blended",
+    "shortfall",
+    "over",
+    "volume",
+    "service_level",
+    "overdue",
+)
+
+
 def coverage_from_records(records: list[Any]) -> pd.DataFrame:
-    """The coverage frame stored with a roster version."""
-    frame = pd.DataFrame.from_records(
-        records, columns=["queue", "ds", "required", "scheduled", "short", "over"]
-    )
+    """The coverage frame stored with a roster version (`scheduler.roster.report.coverage_frame`);
+    versions stored before the need was fractional read their whole-agent columns as the need."""
+    frame = pd.DataFrame.from_records(records)
+    if "need" not in frame.columns and "required" in frame.columns:
+        frame = frame.rename(columns={"required": "need", "scheduled": "on_queue", "short": "shortfall"})
+    for column in COVERAGE_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = 0.0 if column in ("blended", "shortfall", "over") else float("nan")
+    frame = frame.loc[:, list(COVERAGE_COLUMNS)]
     frame["ds"] = pd.to_datetime(frame["ds"], utc=True, format="ISO8601")
     return frame
+
+
+def json_ready(value: Any) -> Any:
+    """A value made of dicts, lists, tuples, dates, instants and numbers as plain JSON values
+    (dates and instants in ISO-8601, NaN and infinities as null)."""
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if isinstance(value, pd.Timestamp | datetime):
+        return _iso(value.to_pydatetime() if isinstance(value, pd.Timestamp) else value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def availability_entries(rows: list[Any]) -> tuple[AvailabilityEntry, ...]:

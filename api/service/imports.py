@@ -16,13 +16,17 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from api.formats import read_availability, read_history, read_requirements
+from api.importers.tickets import TicketReport, import_tickets
 from api.schemas import MAX_NOTE_CHARS
 from api.service.params import ImportJobParams
 from api.service.presenters import dataset_out
+from api.service.schemas import TicketExportQuery
 from api.service.storage import import_availability, save_dataset
 from api.service.uploads import parse_upload, sha256_of
 from common.errors import InputIssue, InvalidInput
 from scheduler import AvailabilityEntry, Team
+
+HISTORY_ORDER = ["ds", "queue", "y", "region", "aht_s"]  # the columns as read_history gives them
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,10 @@ def _span(ds: pd.Series) -> dict[str, str]:
 
 def _read_availability(data: bytes, params: ImportJobParams, team: Team) -> tuple[AvailabilityEntry, ...]:
     entries: tuple[AvailabilityEntry, ...] = parse_upload(
-        data, params.filename, lambda path: read_availability(path, team), IMPORTERS["availability"].suffixes
+        data,
+        params.filename,
+        lambda path: read_availability(path, team, sheet=params.sheet),
+        IMPORTERS["availability"].suffixes,
     )
     long_notes = [
         InputIssue(
@@ -83,7 +90,13 @@ def _read_history(data: bytes, params: ImportJobParams, team: Team) -> pd.DataFr
     frame: pd.DataFrame = parse_upload(
         data,
         params.filename,
-        lambda path: read_history(path, default_region=team.tz, assume_tz=params.assume_tz),
+        lambda path: read_history(
+            path,
+            default_region=team.tz,
+            assume_tz=params.assume_tz,
+            aggregate=params.aggregate,
+            interval_minutes=team.interval_minutes,
+        ),
         IMPORTERS["history"].suffixes,
     )
     return frame
@@ -99,6 +112,39 @@ def _store_history(
 ) -> dict[str, Any]:
     meta = {"file": params.filename, "queues": sorted(frame["queue"].unique()), **_span(frame["ds"])}
     return dataset_out(save_dataset(session, team_id, "history", frame, meta, None)).model_dump(mode="json")
+
+
+def _read_tickets(data: bytes, params: ImportJobParams, team: Team) -> tuple[pd.DataFrame, TicketReport]:
+    options = (params.tickets or TicketExportQuery()).to_options(team)
+    counted: tuple[pd.DataFrame, TicketReport] = parse_upload(
+        data, params.filename, lambda path: import_tickets(path, options), IMPORTERS["tickets"].suffixes
+    )
+    return counted
+
+
+def _store_tickets(
+    session: Session,
+    team_id: str,
+    counted: tuple[pd.DataFrame, TicketReport],
+    params: ImportJobParams,
+    _data: bytes,
+    _token: int | None,
+) -> dict[str, Any]:
+    frame, report = counted
+    meta = {
+        "file": params.filename,
+        "queues": sorted(frame["queue"].unique()),
+        **_span(frame["ds"]),
+        "report": {
+            "rows_read": report.rows_read,
+            "kept": report.kept,
+            "dropped": {reason: count for reason, (count, _) in report.dropped.items()},
+            "columns": report.columns,
+            "warnings": report.warnings,
+        },
+    }
+    stored = save_dataset(session, team_id, "history", frame[HISTORY_ORDER], meta, None)
+    return dataset_out(stored).model_dump(mode="json")
 
 
 def _read_requirements(data: bytes, params: ImportJobParams, team: Team) -> pd.DataFrame:
@@ -130,6 +176,7 @@ def _store_requirements(
 IMPORTERS: dict[str, Importer] = {
     "availability": Importer((".csv", ".xlsx"), _read_availability, _store_availability),
     "history": Importer((".csv", ".parquet"), _read_history, _store_history),
+    "tickets": Importer((".csv", ".xlsx"), _read_tickets, _store_tickets),
     "requirements": Importer((".csv",), _read_requirements, _store_requirements),
 }
 

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from api.service.schemas import DbId, PayIn, ScenarioIn, Seed, SweepIn
+from api.service.schemas import DbId, PayIn, ScenarioIn, Seed, SweepIn, TicketExportQuery
 from common.errors import InputIssue, InvalidInput
 
 JobKind = Literal["roster", "scenario", "import", "forecast"]
@@ -73,11 +73,14 @@ class ImportJobParams(_Params):
 
     KIND: ClassVar[JobKind] = "import"
 
-    what: Literal["availability", "history", "requirements"]
+    what: Literal["availability", "history", "tickets", "requirements"]
     filename: str
     mode: Literal["merge", "replace"] = "merge"
     dry_run: bool = False
     assume_tz: str | None = None
+    aggregate: bool = False  # a history of a row per contact: add them up per interval
+    sheet: str | None = None  # the XLSX sheet to read (default: the first)
+    tickets: TicketExportQuery | None = None  # how to read a helpdesk export
 
 
 class ForecastJobParams(_Params):

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.service.codec import frame_records, shift_to_dict
+from api.service.codec import frame_records, json_ready, shift_to_dict
 from api.service.db import RosterVersionRow, transaction, utcnow
 from api.service.job_records import (
     PROGRESS_EVERY_S,
@@ -99,7 +99,7 @@ def _progress_writer(sessions: sessionmaker[Session], job_id: str) -> Callable[[
 def roster_report(problem: Problem, roster: Roster) -> dict[str, Any]:
     """What a roster version stores besides the solve's figures: summary, coverage and shifts, as JSON."""
     return {
-        "summary": asdict(summarize(problem, roster)),
+        "summary": json_ready(asdict(summarize(problem, roster))),
         "coverage": frame_records(coverage_frame(problem, roster)),
         "shifts": [shift_to_dict(s) for s in roster.shifts],
     }

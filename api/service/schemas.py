@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.importers.tickets import TicketOptions
 from api.schemas import (
     MAX_AGENTS,
     MAX_HOURS_PER_WEEK,
@@ -25,6 +26,8 @@ from api.schemas import (
     TeamIn,
     Zone,
 )
+from common.errors import InvalidInput
+from scheduler import Team
 
 # Ids of stored rows: positive 32-bit integers (PostgreSQL's INTEGER); a bigger number names nothing.
 MAX_DB_ID = 2**31 - 1
@@ -521,3 +524,39 @@ class ScenarioOut(ScenarioBrief):
     """A stored comparison: one row per scenario, base first, with deltas against the base."""
 
     rows: list[dict[str, Any]]
+
+
+class TicketExportQuery(BaseModel):
+    """How to read a helpdesk export (the options of `wfm import tickets`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    preset: Literal["zendesk", "freshdesk", "intercom", "salesforce", "hubspot"] | None = None
+    created: str | None = Field(default=None, max_length=200, description="column of the created time")
+    queue: str | None = Field(default=None, max_length=200, description="column of the channel or queue")
+    ticket_id: str | None = Field(default=None, max_length=200, description="column of the ticket id")
+    region: str | None = Field(default=None, max_length=200, description="column of the user's time zone")
+    country: str | None = Field(default=None, max_length=200, description="column of the user's country")
+    handle_seconds: str | None = Field(default=None, max_length=200)
+    handle_minutes: str | None = Field(default=None, max_length=200)
+    map_queue: list[str] = Field(
+        default_factory=list, max_length=100, description="VALUE=QUEUE pairs; '*=QUEUE' for the rest"
+    )
+    assume_tz: str | None = Field(default=None, max_length=64, description="zone of times without an offset")
+    time_format: str | None = Field(default=None, max_length=64, description="strftime format, when not ISO")
+    sheet: str | None = Field(default=None, max_length=200, description="the XLSX sheet to read")
+
+    def to_options(self, team: Team) -> TicketOptions:
+        """The importer's options on the team's zone and grid (InvalidInput for a malformed pair)."""
+        pairs: dict[str, str] = {}
+        for pair in self.map_queue:
+            value, sep, queue = pair.partition("=")
+            if not sep or not value.strip() or not queue.strip():
+                raise InvalidInput(f"map_queue {pair!r}: write VALUE=QUEUE, e.g. 'Web form=email'")
+            pairs[value.strip()] = queue.strip()
+        return TicketOptions(
+            team_tz=team.tz,
+            interval_minutes=team.interval_minutes,
+            map_queue=pairs,
+            **self.model_dump(exclude={"map_queue"}),
+        )

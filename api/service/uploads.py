@@ -13,6 +13,7 @@ from fastapi import UploadFile
 
 from api.schemas import MAX_NAME_CHARS
 from api.service.errors import TooLarge
+from api.xlsx import check_archive
 from common.errors import InputIssue, InvalidInput
 
 T = TypeVar("T")
@@ -44,15 +45,22 @@ def sha256_of(data: bytes) -> str:
 
 
 def check_upload(data: bytes, name: str, allowed: tuple[str, ...]) -> None:
-    """Refuse an upload of a type no reader takes, or an empty one (before anything reads it).
+    """Refuse, before anything reads it, an upload of a type no reader takes, an empty one, or a
+    workbook that would unpack to too much (its archive's directory is all that is read).
 
     Raises:
-        InvalidInput: the file's type or emptiness, naming the file.
+        InvalidInput: what is wrong, naming the file.
     """
-    if Path(name).suffix.lower() not in allowed:
+    suffix = Path(name).suffix.lower()
+    if suffix not in allowed:
         raise InvalidInput([InputIssue(f"unknown file type; upload {' or '.join(allowed)}", name)])
     if not data:
         raise InvalidInput([InputIssue("the file is empty", name)])
+    if suffix == ".xlsx":
+        with tempfile.TemporaryDirectory(prefix="wfm-upload-") as folder:
+            path = Path(folder) / "upload.xlsx"
+            path.write_bytes(data)
+            check_archive(path, file=name)
 
 
 def parse_upload(data: bytes, name: str, reader: Callable[[Path], T], allowed: tuple[str, ...]) -> T:
@@ -69,4 +77,12 @@ def parse_upload(data: bytes, name: str, reader: Callable[[Path], T], allowed: t
         try:
             return reader(path)
         except InvalidInput as exc:
-            raise exc.located(name) from exc
+            # name the upload, not the temporary file; keep what follows the name (an XLSX sheet)
+            raise InvalidInput(
+                [
+                    i.located(
+                        name + i.file[len(str(path)) :] if i.file and i.file.startswith(str(path)) else name
+                    )
+                    for i in exc.issues
+                ]
+            ) from exc

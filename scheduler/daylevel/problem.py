@@ -42,8 +42,8 @@ def _weights_reasons(p: Problem) -> list[str]:
         out.append("it has demand per interval")
     if w.over_per_agent_interval > 0:
         out.append("idle agent-intervals cost (over_per_agent_interval)")
-    if w.objective != "headcount":
-        out.append("its objective is the service level")
+    if w.objective == "service_level" and any(np.any(v > 0) for v in p.volume.values()):
+        out.append("it has contacts whose service level the objective counts")
     costly = [
         name
         for name, value in (

@@ -3,17 +3,18 @@ objective is their weighted sum.
 
 Coverage counts agents per skill group and interval: agents with the same skills form a group, and
 coverage needs only how many of a group work in each interval (a running sum of shifts and breaks
-starting and ending). Which queue a multi-skilled agent takes in an interval is then a
-transportation problem that Hall's condition decides exactly: for every set of queues, the agents
-counted on them cannot exceed the working agents skilled in at least one of them. `solve` turns
-the counts back into a queue per agent and interval.
+starting and ending) and how many of them are on each of their queues; the points are those of
+`scheduler.roster.coverage`, relaxed (convex, queue blocks left out) so the model's LP bounds the
+search's objective.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
+from itertools import pairwise
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -21,22 +22,29 @@ from ortools.sat.python import cp_model
 from common.timegrid import zone
 from scheduler.domain import Agent
 from scheduler.roster.candidates import Candidate
-from scheduler.roster.coverage_cost import queue_costs
+from scheduler.roster.coverage import (
+    Demand,
+    QueueDemand,
+    arrived_work,
+    demand_of,
+    live_points,
+    short_points,
+)
 from scheduler.roster.problem import (
     Problem,
+    SkillGroup,
     is_late,
     is_night,
+    skill_group,
 )
 from scheduler.roster.variables import (
     Penalty,
     RosterVars,
     Rule,
-    SkillGroup,
     matching_candidate,
-    queue_sets,
     shifts_by_day_and_type,
-    skill_group,
 )
+from scheduler.staffing.backlog import async_outcome
 
 
 def _working_counts(m: cp_model.CpModel, v: RosterVars, p: Problem) -> None:
@@ -73,45 +81,193 @@ def _working_counts(m: cp_model.CpModel, v: RosterVars, p: Problem) -> None:
         v.working[group] = counts
 
 
-def add_coverage(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
-    """Soft: coverage points per queue and interval (`scheduler/roster/coverage_cost.py`: convex
-    understaffing, or expected contacts missed); idle agents cost a little.
+def _convex_lines(
+    m: cp_model.CpModel, table: np.ndarray, x: cp_model.LinearExprT, name: str
+) -> cp_model.LinearExprT:
+    """A variable at least the convex hull of `table[c]` (points with c units) at `x`, or the constant
+    when the table is flat."""
+    values = [round(float(v)) for v in _convex(table)]
+    if values[0] == values[-1]:
+        return values[0]
+    points = m.new_int_var(min(values), max(values), name)
+    for c in range(len(values) - 1):
+        m.add(points >= values[c] + (values[c + 1] - values[c]) * (x - c))
+    return points
 
-    `cover[q][t]` counts the agents on queue q. For every set of queues, their cover cannot
-    exceed the working agents skilled in one of them (Hall's condition), so a queue for each
-    agent exists and no agent is counted twice. The convex points table becomes lines:
-    `points[q][t] >= table[c] + (table[c+1] - table[c]) * (cover - c)` for every c.
+
+def _convex(table: np.ndarray) -> np.ndarray:
+    """The greatest convex function below `table` (its lower convex hull), so the lines bound it."""
+    out = np.asarray(table, dtype=float).copy()
+    hull: list[int] = []
+    for x in range(out.size):
+        while len(hull) >= 2:
+            a, b = hull[-2], hull[-1]
+            if (out[b] - out[a]) * (x - a) >= (out[x] - out[a]) * (b - a):
+                hull.pop()
+            else:
+                break
+        hull.append(x)
+    for a, b in pairwise(hull):
+        out[a : b + 1] = out[a] + (out[b] - out[a]) * (np.arange(a, b + 1) - a) / (b - a)
+    return out
+
+
+def add_coverage(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Soft: the coverage points of `scheduler.roster.coverage`, as a relaxation the LP bound can use.
+
+    `on[g][q][t]` counts the agents of skill group g on queue q; every agent at work is on one of
+    their queues. A live queue's points are the convex hull of its points table over the agents on
+    it. An async queue's work is done oldest first by the agents on it and the time blended in from
+    live queues (at most the live queue's spare time, and at most the blended agents' own), and its
+    points count the work past its deadline at each interval's end. Queue blocks are left out (the
+    search keeps them), so this is a lower bound on the search's objective, never above it.
     """
-    if p.weights.over_per_agent_interval == 0 and not any(np.any(r > 0) for r in p.required.values()):
+    demand = demand_of(p)
+    wanted = any(np.any(d.need > 0) or (d.volume is not None and d.volume.sum() > 0) for d in demand.queues)
+    if not wanted and p.weights.over_per_agent_interval == 0:
         return []  # nothing to cover and idle agents are free (requirements by shift type alone)
     _working_counts(m, v, p)
     n = p.week.grid.n_intervals
-    costs = queue_costs(p)
-    for q, cost in costs.items():
-        v.cover[q] = [m.new_int_var(0, int(cost.cap[t]), f"cover[{q},{t}]") for t in range(n)]
-    for queue_set in queue_sets(list(costs)):
-        groups = [g for g in v.working if g & set(queue_set)]
+    groups = [g for g in demand.groups if g in v.working]
+    size = {g: sum(1 for a in p.team.agents if skill_group(p, a) == g) for g in groups}
+    on: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    for gi, g in enumerate(groups):
+        mine = [d.index for d in demand.queues if d.queue.name in g]
+        for q in mine:
+            on[(gi, q)] = [m.new_int_var(0, size[g], f"on[{'+'.join(sorted(g))},{q},{t}]") for t in range(n)]
         for t in range(n):
-            counted = [v.cover[q][t] for q in queue_set if costs[q].cap[t] > 0]
-            if counted:
-                m.add(sum(counted) <= sum(v.working[g][t] for g in groups))
+            m.add(sum(on[(gi, q)][t] for q in mine) == v.working[g][t])
+    agents_on: dict[int, list[cp_model.LinearExprT]] = {
+        d.index: [
+            sum(on[(gi, d.index)][t] for gi in range(len(groups)) if (gi, d.index) in on) for t in range(n)
+        ]
+        for d in demand.queues
+    }
     by_name: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
-    for q, cost in costs.items():
+    for d in demand.queues:
+        if d.is_live:
+            _live_coverage(m, d, agents_on[d.index], demand, by_name)
+    for d in demand.queues:
+        if not d.is_live:
+            blended = _blended_in(m, d, demand, groups, on, agents_on)
+            _async_coverage(m, d, agents_on[d.index], blended, demand, by_name)
+    return [Penalty(name, cp_model.LinearExpr.sum(terms), 1) for name, terms in by_name.items()]
+
+
+def _live_coverage(
+    m: cp_model.CpModel,
+    d: QueueDemand,
+    agents: list[cp_model.LinearExprT],
+    demand: Demand,
+    by_name: dict[str, list[cp_model.LinearExprT]],
+) -> None:
+    """A live queue's points per interval, over the agents on it."""
+    cap = int(d.missed.shape[1] - 1) if d.missed is not None else int(np.ceil(d.need.max() + 1)) + 1
+    counts = np.arange(cap + 1, dtype=float)
+    for t in range(d.need.size):
+        table, _ = live_points(d, counts, demand, t)
+        by_name["coverage of live queues (points)"].append(
+            _convex_lines(m, table, agents[t], f"live_points[{d.queue.name},{t}]")
+        )
+
+
+def _units(d: QueueDemand, demand: Demand) -> float:
+    """Agent-seconds in one unit of an async queue's work in the model: one point per unit overdue
+    at an interval's end (service level), or a quarter of an agent's interval (headcount)."""
+    rate = demand.late_points_per_work_s.get(d.index)
+    if demand.by_service and d.volume is not None and rate:
+        return 1.0 / rate
+    return d.keep * d.capacity_per_agent_s / HEADCOUNT_UNITS_PER_AGENT
+
+
+HEADCOUNT_UNITS_PER_AGENT = 4
+
+
+def _blended_in(
+    m: cp_model.CpModel,
+    d: QueueDemand,
+    demand: Demand,
+    groups: list[SkillGroup],
+    on: dict[tuple[int, int], list[cp_model.IntVar]],
+    agents_on: dict[int, list[cp_model.LinearExprT]],
+) -> list[list[cp_model.IntVar]]:
+    """Units of work agents on live queues give async queue `d`, per interval: from each group at
+    most its agents' own time there, and from each live queue at most its spare time."""
+    unit = _units(d, demand)
+    n = d.need.size
+    out: list[list[cp_model.IntVar]] = [[] for _ in range(n)]
+    for live in (x for x in demand.queues if x.is_live):
+        sources = [gi for gi, g in enumerate(groups) if live.queue.name in g and d.queue.name in g]
+        if not sources:
+            continue
+        per_agent = math.ceil(live.keep * d.queue.max_occupancy * demand.interval_s / unit)
         for t in range(n):
-            table = [int(x) for x in cost.points[t, : int(cost.cap[t]) + 1]]
-            if table[0] == table[-1]:  # nothing to gain here
-                by_name[cost.name].append(table[0])
-                continue
-            points = m.new_int_var(min(table), max(table), f"points[{q},{t}]")
-            for c in range(len(table) - 1):
-                m.add(points >= table[c] + (table[c + 1] - table[c]) * (v.cover[q][t] - c))
-            v.points[(q, t)] = points
-            by_name[cost.name].append(points)
-    idle = sum(sum(counts) for counts in v.working.values()) - sum(sum(c) for c in v.cover.values())
-    return [
-        *(Penalty(name, cp_model.LinearExpr.sum(terms), 1) for name, terms in by_name.items()),
-        Penalty("overstaffed agent-intervals", idle, p.weights.over_per_agent_interval),
+            parts = []
+            for gi in sources:
+                most = per_agent * on[(gi, live.index)][t].proto.domain[-1]
+                b = m.new_int_var(0, most, f"blend[{live.index},{gi},{d.index},{t}]")
+                m.add(b <= per_agent * on[(gi, live.index)][t])
+                parts.append(b)
+            spare = math.floor(float(live.load[t]) * demand.interval_s / unit)
+            m.add(cp_model.LinearExpr.sum(parts) + spare <= per_agent * agents_on[live.index][t])
+            out[t].extend(parts)
+    return out
+
+
+def _async_coverage(
+    m: cp_model.CpModel,
+    d: QueueDemand,
+    agents: list[cp_model.LinearExprT],
+    blended: list[list[cp_model.IntVar]],
+    demand: Demand,
+    by_name: dict[str, list[cp_model.LinearExprT]],
+) -> None:
+    """An async queue's points: work past its deadline (the backlog worked oldest first), or, in
+    headcount mode or without a forecast, the agents short of the need."""
+    unit = _units(d, demand)
+    per_agent = math.ceil(d.keep * d.capacity_per_agent_s / unit)
+    n = d.need.size
+    capacity = [
+        cp_model.LinearExpr.weighted_sum([agents[t], *blended[t]], [per_agent] + [1] * len(blended[t]))
+        for t in range(n)
     ]
+    if not (demand.by_service and d.volume is not None):
+        for t in range(n):
+            counts = np.arange(0, HEADCOUNT_UNITS_PER_AGENT * (int(np.ceil(d.need[t])) + 1) + 1, dtype=float)
+            table = short_points(
+                np.maximum(d.need[t] - counts / HEADCOUNT_UNITS_PER_AGENT, 0.0), d.need[t], demand.weights
+            )
+            shown = m.new_int_var(0, int(counts[-1]), f"equivalent[{d.queue.name},{t}]")
+            m.add(shown <= capacity[t])
+            by_name["coverage of async queues (points)"].append(
+                _convex_lines(m, table, shown, f"async_points[{d.queue.name},{t}]")
+            )
+        return
+    outcome_now = async_outcome(
+        np.zeros(n),
+        d.volume,
+        d.aht_s,
+        interval_s=demand.interval_s,
+        response_hours=d.queue.response_hours,
+        service_level=d.queue.service_level,
+        carried_in_contacts=d.carried_in,
+    )
+    arrived = np.ceil(arrived_work(d) / unit).astype(int)
+    due = np.floor(outcome_now.due_work_s / unit).astype(int)
+    top = int(arrived[-1]) if arrived.size else 0
+    before: cp_model.IntVar | None = None
+    for t in range(n):
+        done = m.new_int_var(0, max(top, 0), f"done[{d.queue.name},{t}]")
+        m.add(done <= int(arrived[t]))
+        if before is None:
+            m.add(done <= capacity[t])
+        else:
+            m.add(done <= cp_model.LinearExpr.sum([before, capacity[t]]))
+            m.add(done >= before)
+        overdue = m.new_int_var(0, max(int(due[t]), 0), f"overdue[{d.queue.name},{t}]")
+        m.add(overdue + done >= int(due[t]))
+        by_name["contact-hours past the deadline (points)"].append(overdue)
+        before = done
 
 
 def add_changes(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:

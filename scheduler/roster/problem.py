@@ -24,6 +24,7 @@ from scheduler.domain import (
     Team,
     Weights,
 )
+from scheduler.staffing.backlog import deadline_intervals
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +53,9 @@ class Problem:
     # gives the service level a roster is expected to reach
     volume: Mapping[str, np.ndarray] = field(default_factory=dict)
     aht_s: Mapping[str, np.ndarray] = field(default_factory=dict)
+    # async queues: contacts waiting when the week starts, by the interval at whose end they fall
+    # due (`carried_in_from`: from the arrivals before the week)
+    carried_in: Mapping[str, np.ndarray] = field(default_factory=dict)
     # requirements by named shift type and day, beside (or instead of) those per interval
     shift_cover: tuple[ShiftCover, ...] = ()
     # agents' weighted wishes to work, or not, a shift type on a day
@@ -133,6 +137,15 @@ class Problem:
         return tuple(e for e in self.availability if e.agent_id == agent_id)
 
 
+SkillGroup = frozenset[str]
+
+
+def skill_group(p: Problem, agent: Agent) -> SkillGroup:
+    """The team queues an agent may work."""
+    names = {q.name for q in p.team.queues}
+    return frozenset(s for s in agent.skills if s in names)
+
+
 def time_off_hours(entries: tuple[AvailabilityEntry, ...], day: date) -> float:
     """Hours of time off the rows grant on local `day`."""
     minutes = sum(
@@ -195,6 +208,10 @@ def _check_same_week(frame: pd.DataFrame, team: Team, week: PlanningWeek, index:
     """Requirements that begin after the week's first local day and run past its last belong to
     another week: refused, naming the days they cover (a week whose first days need nobody is fine)."""
     inside = (index >= 0) & (index < week.grid.n_intervals)
+    if "lead_in" in frame.columns:  # rows that only carry contacts in do not say where the file begins
+        inside &= ~frame["lead_in"].astype(bool).to_numpy()
+    if not inside.any():
+        return
     local = pd.to_datetime(frame["ds"], utc=True).dt.tz_convert(team.tz)
     begins, ends = local[inside].min().date(), local.max().date()
     if begins > week.first_day and ends > week.days[-1]:
@@ -206,9 +223,11 @@ def _check_same_week(frame: pd.DataFrame, team: Team, week: PlanningWeek, index:
 
 
 def requirements_to_arrays(
-    frame: pd.DataFrame, team: Team, week: PlanningWeek, column: str = "scheduled_needed"
+    frame: pd.DataFrame, team: Team, week: PlanningWeek, column: str | None = None
 ) -> dict[str, np.ndarray]:
-    """The requirement of each team queue on the week's grid, from a requirements-contract frame.
+    """The requirement of each team queue on the week's grid, from a requirements-contract frame:
+    `column`, by default the fractional need after shrinkage (`scheduled_needed_fractional`; the
+    whole agents of `scheduled_needed` in a file without it).
 
     Rows outside the week are ignored; intervals without a row need nobody.
 
@@ -223,8 +242,12 @@ def requirements_to_arrays(
     offset_s = (frame["ds"] - pd.Timestamp(grid.start_utc)).dt.total_seconds().to_numpy()
     index = offset_s / grid.interval_s
     inside = (index >= 0) & (index < grid.n_intervals)
-    if not inside.any():
-        first, last = (pd.Timestamp(frame["ds"].agg(f)).tz_convert(team.tz).date() for f in ("min", "max"))
+    lead_in = (
+        frame["lead_in"].astype(bool).to_numpy() if "lead_in" in frame.columns else np.zeros(len(frame), bool)
+    )
+    if not (inside & ~lead_in).any():
+        week_rows = frame["ds"][~lead_in] if (~lead_in).any() else frame["ds"]
+        first, last = (pd.Timestamp(week_rows.agg(f)).tz_convert(team.tz).date() for f in ("min", "max"))
         raise InvalidInput(
             f"no requirement falls in the week {week.first_day} .. {week.days[-1]} ({week.tz}); the requirements "
             f"cover {first} .. {last}: plan a week in that span"
@@ -232,12 +255,45 @@ def requirements_to_arrays(
     _check_same_week(frame, team, week, index)
     if np.any(np.abs(index[inside] - np.round(index[inside])) > 1e-9):
         raise InvalidInput(f"requirement times are not on the week's {grid.interval_minutes}-minute grid")
+    if column is None:
+        column = (
+            "scheduled_needed_fractional" if "scheduled_needed_fractional" in frame else "scheduled_needed"
+        )
     out = {q.name: np.zeros(grid.n_intervals) for q in team.queues}
     rows = frame.loc[inside]
     positions = np.round(index[inside]).astype(int)
     for queue, values in out.items():
         mask = (rows["queue"] == queue).to_numpy()
         values[positions[mask]] = rows[column].to_numpy(dtype=float)[mask]
+    return out
+
+
+def carried_in_from(frame: pd.DataFrame, team: Team, week: PlanningWeek) -> dict[str, np.ndarray]:
+    """The contacts waiting when the week starts on each async queue, by the interval at whose end
+    they fall due: the requirements rows before the week (their `volume`) whose deadline falls in
+    it, as the requirement model counts them (worked as late as their target allows, so all of
+    them are still waiting when the week starts; `service_level` of a cohort falls due at its
+    deadline, the rest one interval later).
+    """
+    grid = week.grid
+    out: dict[str, np.ndarray] = {}
+    offset = ((frame["ds"] - pd.Timestamp(grid.start_utc)).dt.total_seconds() / grid.interval_s).to_numpy()
+    for spec in team.queues:
+        if spec.is_live:
+            continue
+        d = deadline_intervals(spec.response_hours, grid.interval_s)
+        mask = (frame["queue"] == spec.name).to_numpy() & (offset < 0) & (offset >= -d)
+        carried = np.zeros(grid.n_intervals)
+        for u, contacts in zip(
+            np.round(offset[mask]).astype(int), frame["volume"].to_numpy(float)[mask], strict=True
+        ):
+            for due, share in ((u + d - 1, spec.service_level), (u + d, 1.0 - spec.service_level)):
+                if 0 <= due < grid.n_intervals:
+                    carried[due] += share * contacts
+                elif due >= grid.n_intervals:
+                    carried[-1] += share * contacts
+        if carried.any():
+            out[spec.name] = carried
     return out
 
 

@@ -1,9 +1,16 @@
-"""What a roster gives: coverage against requirement per queue and interval, hours, a summary."""
+"""What a roster gives, in a lead's words: need, agents on each queue, shortfall and the expected
+service level per queue and day, the stretches where service suffers, hours against contract.
+
+Everything is counted from the roster alone (its shifts, breaks and queue stretches on the
+grid) with the same definitions the roster objective uses (`scheduler.roster.coverage`: the
+fractional need, blended agents, the async backlog with the contacts carried in), so the report,
+the checker's tests and the scenarios give the same figures for the same roster.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -11,7 +18,16 @@ import pandas as pd
 
 from common.timegrid import Grid, zone
 from scheduler.domain import Roster, Shift, Team
-from scheduler.roster.problem import Problem, is_late, is_night
+from scheduler.roster.coverage import (
+    Demand,
+    Outcome,
+    QueueDemand,
+    QueueOutcome,
+    arrived_work,
+    demand_of,
+    outcome,
+)
+from scheduler.roster.problem import Problem, is_late, is_night, min_hours_after_time_off, skill_group
 from scheduler.staffing.queues import ServiceReport, service_metrics
 
 
@@ -25,66 +41,94 @@ def on_queue_intervals(shift: Shift, grid: Grid) -> dict[str, np.ndarray]:
     return out
 
 
+def counted(p: Problem, roster: Roster, demand: Demand) -> np.ndarray:
+    """Agents of each skill group on each queue in each interval, `(intervals, groups, queues)`."""
+    groups = list(demand.groups)
+    names = [q.name for q in p.team.queues]
+    on = np.zeros((p.week.grid.n_intervals, len(groups), len(names)), dtype=np.int64)
+    for shift in roster.shifts:
+        group = skill_group(p, p.team.agent(shift.agent_id))
+        if group not in groups:
+            continue
+        for queue, intervals in on_queue_intervals(shift, p.week.grid).items():
+            if queue in names:
+                np.add.at(on[:, groups.index(group), names.index(queue)], intervals, 1)
+    return on
+
+
 def coverage(p: Problem, roster: Roster) -> dict[str, np.ndarray]:
     """Agents on each queue in each interval of the week."""
-    grid = p.week.grid
-    out = {q.name: np.zeros(grid.n_intervals, dtype=int) for q in p.team.queues}
-    for shift in roster.shifts:
-        for queue, intervals in on_queue_intervals(shift, grid).items():
-            np.add.at(out[queue], intervals, 1)
-    return out
+    demand = demand_of(p)
+    on = counted(p, roster, demand)
+    return {q.name: on[:, :, k].sum(axis=1) for k, q in enumerate(p.team.queues)}
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A roster measured: the demand, the agents on each queue, what they give, and the service."""
+
+    demand: Demand
+    on: np.ndarray
+    outcome: Outcome
+    service: dict[str, ServiceReport]
+
+
+def measure(p: Problem, roster: Roster) -> Measured:
+    """The roster's coverage and service per queue and interval (service only where the problem
+    carries the queue's forecast volume)."""
+    demand = demand_of(p)
+    on = counted(p, roster, demand)
+    result = outcome(demand, on)
+    levels: dict[str, ServiceReport] = {}
+    for d, o in zip(demand.queues, result.queues, strict=True):
+        if d.volume is None:
+            continue
+        levels[d.queue.name] = service_metrics(
+            o.agents.astype(np.int64),
+            d.volume,
+            d.aht_s,
+            d.queue,
+            interval_s=p.week.grid.interval_s,
+            shrinkage=1.0 - d.keep,
+            carried_in_contacts=d.carried_in,
+            blended_agents=o.blended_agents * d.keep,
+        )
+    return Measured(demand, on, result, levels)
 
 
 def service(p: Problem, roster: Roster) -> dict[str, ServiceReport]:
     """Expected service per queue (per interval and for the week) from the agents the roster puts
-    on it, for the queues whose forecast volume the problem carries.
-
-    Agents counted are scheduled agents; the queue's shrinkage takes its share, as the
-    requirement added it.
-    """
-    cov = coverage(p, roster)
-    out: dict[str, ServiceReport] = {}
-    for queue in p.team.queues:
-        if queue.name not in p.volume:
-            continue
-        volume = np.asarray(p.volume[queue.name], dtype=float)
-        aht = p.aht_of(queue)
-        out[queue.name] = service_metrics(
-            cov[queue.name],
-            volume,
-            aht,
-            queue,
-            interval_s=p.week.grid.interval_s,
-            shrinkage=p.team.shrinkage_of(queue),
-        )
-    return out
+    on it and the time blended agents give async queues, with the contacts carried in."""
+    return measure(p, roster).service
 
 
-def coverage_frame(p: Problem, roster: Roster) -> pd.DataFrame:
-    """Per queue and interval: ds (UTC), required, scheduled, short (agents missing), over, and the
-    forecast volume and expected service_level (NaN where the problem has no forecast volume)."""
+def coverage_frame(p: Problem, roster: Roster, measured: Measured | None = None) -> pd.DataFrame:
+    """Per queue and interval: `ds` (UTC), `need` (fractional agents), `on_queue` (agents),
+    `blended` (async: agent time from live queues), `shortfall` (agents short of the need),
+    `over`, the forecast `volume`, the expected `service_level` and, for async queues, the contacts
+    `overdue` at the interval's end (NaN where the problem has no forecast volume)."""
+    m = measured or measure(p, roster)
     grid = p.week.grid
-    cov = coverage(p, roster)
-    levels = service(p, roster)
+    nan = np.full(grid.n_intervals, np.nan)
     frames = []
-    for queue in p.team.queues:
-        need = np.ceil(np.asarray(p.required.get(queue.name, np.zeros(grid.n_intervals)), dtype=float) - 1e-9)
-        have = cov[queue.name]
+    for d, o in zip(m.demand.queues, m.outcome.queues, strict=True):
+        level = m.service.get(d.queue.name)
+        overdue = nan
+        if o.backlog is not None:
+            overdue = o.overdue_work_s / np.maximum(d.aht_s, 1e-9)
         frames.append(
             pd.DataFrame(
                 {
-                    "queue": queue.name,
+                    "queue": d.queue.name,
                     "ds": grid.starts(),
-                    "required": need.astype(int),
-                    "scheduled": have,
-                    "short": np.maximum(need - have, 0).astype(int),
-                    "over": np.maximum(have - need, 0).astype(int),
-                    "volume": np.asarray(p.volume[queue.name], dtype=float)
-                    if queue.name in p.volume
-                    else np.full(grid.n_intervals, np.nan),
-                    "service_level": levels[queue.name].service_level
-                    if queue.name in levels
-                    else np.full(grid.n_intervals, np.nan),
+                    "need": d.need,
+                    "on_queue": o.agents.astype(int),
+                    "blended": o.blended_agents,
+                    "shortfall": o.short_agents,
+                    "over": np.maximum(o.agents + o.blended_agents - np.ceil(d.need - 1e-9), 0.0),
+                    "volume": nan if d.volume is None else d.volume,
+                    "service_level": nan if level is None else level.service_level,
+                    "overdue": overdue,
                 }
             )
         )
@@ -92,40 +136,195 @@ def coverage_frame(p: Problem, roster: Roster) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class QueueDay:
+    """One queue on one local day of the team: need and cover in agent-hours, the expected service
+    level (volume-weighted; async: of the contacts arriving that day) against the target."""
+
+    queue: str
+    day: date
+    need_hours: float
+    on_queue_hours: float
+    shortfall_hours: float
+    volume: float
+    service_level: float | None
+    target: float
+
+
+@dataclass(frozen=True)
+class ShortStretch:
+    """A stretch of a queue's intervals where service suffers, in words."""
+
+    queue: str
+    start_utc: pd.Timestamp
+    end_utc: pd.Timestamp
+    words: str
+
+
+def _local_days(p: Problem) -> np.ndarray:
+    """The team's local date of each interval's start."""
+    return np.asarray(p.week.grid.starts().tz_convert(zone(p.team.tz)).date)
+
+
+def queue_days(p: Problem, m: Measured) -> list[QueueDay]:
+    """Per queue and local day: need, agents on the queue and shortfall (agent-hours), and service."""
+    hours = p.week.grid.interval_minutes / 60
+    days = _local_days(p)
+    out = []
+    for d, o in zip(m.demand.queues, m.outcome.queues, strict=True):
+        level = m.service.get(d.queue.name)
+        for day in p.week.days:
+            mask = days == day
+            volume = float(d.volume[mask].sum()) if d.volume is not None else 0.0
+            sl: float | None = None
+            if level is not None:
+                values, weights = level.service_level[mask], d.volume[mask] if d.volume is not None else None
+                used = ~np.isnan(values) & (weights > 0) if weights is not None else np.zeros(0, dtype=bool)
+                if weights is not None and used.any():
+                    sl = float(np.average(values[used], weights=weights[used]))
+            out.append(
+                QueueDay(
+                    d.queue.name,
+                    day,
+                    float(d.need[mask].sum()) * hours,
+                    float((o.agents + o.blended_agents)[mask].sum()) * hours,
+                    float(o.short_agents[mask].sum()) * hours,
+                    volume,
+                    sl,
+                    d.queue.service_level,
+                )
+            )
+    return out
+
+
+def _hours(p: Problem) -> np.ndarray:
+    """The team-local clock hour each interval falls in, numbered from 0 through the week (a DST
+    change makes an hour of 0 or 2 intervals' worth of wall time; the numbering follows UTC)."""
+    starts = p.week.grid.starts()
+    return np.asarray((starts - starts[0]).total_seconds() // 3600, dtype=np.int64)
+
+
+def _suffers(p: Problem, m: Measured) -> dict[str, np.ndarray]:
+    """Per queue, the intervals of the hours where service suffers: a live queue's expected service
+    level over the hour below its target, an async queue's work past its deadline in the hour;
+    without a forecast volume, an agent or more short of the need in the hour."""
+    hour = _hours(p)
+    out = {}
+    for d, o in zip(m.demand.queues, m.outcome.queues, strict=True):
+        level = m.service.get(d.queue.name)
+        if d.is_live and level is not None and d.volume is not None:
+            answered = np.bincount(hour, weights=np.nan_to_num(level.service_level) * d.volume)
+            volume = np.bincount(hour, weights=d.volume)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                bad_hour = (volume > 0) & (answered / volume < d.queue.service_level - 1e-9)
+        elif o.backlog is not None:
+            bad_hour = np.bincount(hour, weights=o.overdue_work_s) > 1e-6
+        else:
+            bad_hour = np.bincount(hour, weights=(o.short_agents >= 1.0 - 1e-9).astype(float)) > 0
+        out[d.queue.name] = bad_hour[hour]
+    return out
+
+
+def _who(d: QueueDemand, agents: np.ndarray, need: float) -> str:
+    low, high = float(agents.min()), float(agents.max())
+    if high < 1e-9:
+        return f"nobody on {d.queue.name} ({need:.1f} needed)"
+    count = f"{low:.0f}" if abs(high - low) < 0.05 else f"{low:.0f}–{high:.0f}"
+    return f"{count} on {d.queue.name} ({need:.1f} needed)"
+
+
+def short_stretches(p: Problem, m: Measured) -> list[ShortStretch]:
+    """The stretches of whole hours where service suffers, per queue, in the team's time and a
+    lead's words, e.g. 'Mon 02 Nov 01:00-05:00: nobody on creator-chat (0.9 needed); 35 %
+    answered within 60 s'."""
+    grid = p.week.grid
+    starts = grid.starts()
+    tz = zone(p.team.tz)
+    step = pd.Timedelta(minutes=grid.interval_minutes)
+    suffers = _suffers(p, m)
+    out = []
+    for d, o in zip(m.demand.queues, m.outcome.queues, strict=True):
+        bad = suffers[d.queue.name]
+        level = m.service.get(d.queue.name)
+        t = 0
+        while t < bad.size:
+            if not bad[t]:
+                t += 1
+                continue
+            end = t
+            while end + 1 < bad.size and bad[end + 1]:
+                end += 1
+            span = slice(t, end + 1)
+            first, last = starts[t].tz_convert(tz), (starts[end] + step).tz_convert(tz)
+            who = _who(d, o.agents[span] + o.blended_agents[span], float(d.need[span].max()))
+            if d.is_live and level is not None and d.volume is not None and d.volume[span].sum() > 0:
+                sl = float(
+                    np.average(
+                        np.nan_to_num(level.service_level[span]), weights=np.maximum(d.volume[span], 1e-12)
+                    )
+                )
+                how = f"{sl:.0%} answered within {d.queue.target_answer_s:g} s"
+            elif o.backlog is not None:
+                late = float((o.overdue_work_s[span] / np.maximum(d.aht_s[span], 1e-9)).max())
+                how = f"up to {late:.0f} contacts past {d.queue.response_hours:g} h"
+            else:
+                how = f"up to {float(o.short_agents[span].max()):.1f} agents short"
+            words = f"{first:%a %d %b %H:%M}–{last:%H:%M}: {who}; {how}"
+            out.append(ShortStretch(d.queue.name, starts[t], starts[end] + step, words))
+            t = end + 1
+    return out
+
+
+@dataclass(frozen=True)
 class RosterSummary:
-    """The headline figures of a roster."""
+    """The headline figures of a roster, in a lead's terms."""
 
     agents: int
     agents_rostered: int
     shifts: int
     scheduled_hours: float
-    required_agent_hours: float
-    covered_share: float  # share of required agent-intervals that are staffed
-    understaffed_agent_hours: float
+    required_agent_hours: float  # the fractional need, summed
+    understaffed_agent_hours: float  # the shortfall against it
     overstaffed_agent_hours: float
     hours_by_agent: dict[str, float]
+    contract_by_agent: dict[str, tuple[float, float]]  # this week's minimum (less time off) and maximum
     shifts_by_agent: dict[str, int]
     weekend_days_by_agent: dict[str, int]
     late_shifts_by_agent: dict[str, int]
     night_shifts_by_agent: dict[str, int]
     service_level_by_queue: dict[str, float]  # expected for the week, volume-weighted
+    target_by_queue: dict[str, float]
+    days: list[QueueDay] = field(default_factory=list)
+    short: list[ShortStretch] = field(default_factory=list)
+    carried_in: dict[str, tuple[float, float | None]] = field(default_factory=dict)  # contacts, on time
+    backlog_left: dict[str, float] = field(default_factory=dict)  # async contacts waiting at the end
 
     def lines(self) -> list[str]:
-        """The summary as short lines for a terminal."""
-        return [
-            f"agents: {self.agents} ({self.agents_rostered} rostered)",
-            f"shifts: {self.shifts}",
-            f"scheduled hours: {self.scheduled_hours:.1f}",
+        """The summary as short lines for a terminal: service first, then shortfall, then people."""
+        out = [
+            *(
+                f"expected service level, {q}: {sl:.1%} (target {self.target_by_queue[q]:.0%})"
+                for q, sl in self.service_level_by_queue.items()
+            ),
             f"required agent-hours: {self.required_agent_hours:.1f}",
-            f"required agent-intervals covered: {self.covered_share:.1%}",
             f"understaffed agent-hours: {self.understaffed_agent_hours:.1f}",
             f"overstaffed agent-hours: {self.overstaffed_agent_hours:.1f}",
-            *(f"expected service level, {q}: {sl:.1%}" for q, sl in self.service_level_by_queue.items()),
+        ]
+        for q, (contacts, on_time) in self.carried_in.items():
+            share = "" if on_time is None else f", {on_time:.0%} answered on time"
+            out.append(f"carried in, {q}: {contacts:.0f} contacts waiting at the start{share}")
+        out += [
+            f"backlog left, {q}: {n:.0f} contacts at the end of the week"
+            for q, n in self.backlog_left.items()
+        ]
+        out += [
+            f"agents: {self.agents} ({self.agents_rostered} rostered), shifts: {self.shifts}, "
+            f"scheduled hours: {self.scheduled_hours:.1f}",
             f"hours per agent: {_range(self.hours_by_agent)}",
             f"weekend days per agent: {_range(self.weekend_days_by_agent)}",
             f"late shifts per agent: {_range(self.late_shifts_by_agent)}",
             f"night shifts per agent: {_range(self.night_shifts_by_agent)}",
         ]
+        return out
 
 
 def _range(values: dict[str, float] | dict[str, int]) -> str:
@@ -135,12 +334,10 @@ def _range(values: dict[str, float] | dict[str, int]) -> str:
     return f"{low:g}–{high:g}"
 
 
-def summarize(p: Problem, roster: Roster) -> RosterSummary:
-    """Headline figures of `roster` against the problem's requirement."""
-    frame = coverage_frame(p, roster)
+def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> RosterSummary:
+    """Headline figures of `roster` against the problem's need."""
+    m = measured or measure(p, roster)
     hours_per_interval = p.week.grid.interval_minutes / 60
-    required = float(frame["required"].sum())
-    short = float(frame["short"].sum())
     hours: dict[str, float] = defaultdict(float)
     shifts: dict[str, int] = defaultdict(int)
     weekend: dict[str, int] = defaultdict(int)
@@ -152,23 +349,71 @@ def summarize(p: Problem, roster: Roster) -> RosterSummary:
         weekend[s.agent_id] += int(s.local_date.weekday() >= 5)
         late[s.agent_id] += int(is_late(p, s.agent_id, s.local_date, s.end_utc))
         night[s.agent_id] += int(is_night(p, s.agent_id, s.start_utc, s.end_utc))
-    levels = service(p, roster)
+    required = sum(float(d.need.sum()) for d in m.demand.queues) * hours_per_interval
+    short = sum(float(o.short_agents.sum()) for o in m.outcome.queues) * hours_per_interval
+    over = (
+        sum(
+            float(np.maximum(o.agents + o.blended_agents - np.ceil(d.need - 1e-9), 0.0).sum())
+            for d, o in zip(m.demand.queues, m.outcome.queues, strict=True)
+        )
+        * hours_per_interval
+    )
+    carried = {
+        q: (
+            float(r.carried_in_contacts),
+            None if np.isnan(r.carried_in_on_time) else float(r.carried_in_on_time),
+        )
+        for q, r in m.service.items()
+        if float(r.carried_in_contacts) > 0
+    }
+    left = {
+        d.queue.name: _waiting_at_end(d, o)
+        for d, o in zip(m.demand.queues, m.outcome.queues, strict=True)
+        if o.backlog is not None
+    }
     return RosterSummary(
         agents=len(p.team.agents),
         agents_rostered=len(hours),
         shifts=len(roster.shifts),
         scheduled_hours=sum(hours.values()),
-        required_agent_hours=required * hours_per_interval,
-        covered_share=1.0 if required == 0 else (required - short) / required,
-        understaffed_agent_hours=short * hours_per_interval,
-        overstaffed_agent_hours=float(frame["over"].sum()) * hours_per_interval,
+        required_agent_hours=required,
+        understaffed_agent_hours=short,
+        overstaffed_agent_hours=over,
         hours_by_agent={a.id: hours.get(a.id, 0.0) for a in p.team.agents},
+        contract_by_agent={a.id: _contract(p, a.id) for a in p.team.agents},
         shifts_by_agent={a.id: shifts.get(a.id, 0) for a in p.team.agents},
         weekend_days_by_agent={a.id: weekend.get(a.id, 0) for a in p.team.agents},
         late_shifts_by_agent={a.id: late.get(a.id, 0) for a in p.team.agents},
         night_shifts_by_agent={a.id: night.get(a.id, 0) for a in p.team.agents},
-        service_level_by_queue={q: float(r.week.service_level) for q, r in levels.items()},
+        service_level_by_queue={q: float(r.week.service_level) for q, r in m.service.items()},
+        target_by_queue={q.name: q.service_level for q in p.team.queues},
+        days=queue_days(p, m),
+        short=short_stretches(p, m),
+        carried_in=carried,
+        backlog_left=left,
     )
+
+
+def _waiting_at_end(d: QueueDemand, o: QueueOutcome) -> float:
+    """Contacts still waiting when the week ends (async), at the queue's mean handle time."""
+    if o.backlog is None or d.need.size == 0:
+        return 0.0
+    arrived = arrived_work(d)
+    work = float(arrived[-1] - o.backlog.done_work_s[-1])
+    contacts = float((d.volume.sum() if d.volume is not None else 0.0) + d.carried_in.sum())
+    return work / (float(arrived[-1]) / contacts) if contacts > 0 and arrived[-1] > 0 else 0.0
+
+
+def _contract(p: Problem, agent_id: str) -> tuple[float, float]:
+    """The agent's hours this week: the contract's minimum less time off, and its maximum."""
+    agent = p.team.agent(agent_id)
+    low = min_hours_after_time_off(
+        agent,
+        p.team.labour_rules_of(agent).min_days_off_per_week,
+        p.entries_of(agent_id),
+        p.week.days_of_week(0),
+    )
+    return low, agent.max_hours_per_week
 
 
 @dataclass(frozen=True)

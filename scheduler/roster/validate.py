@@ -73,6 +73,7 @@ def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
     if (s.start_utc - grid.start_utc).total_seconds() % grid.interval_s:
         out.append(v("on grid", "shift does not start on the interval grid"))
     out.extend(v("skills", m) for m in _queue_problems(agent, s))
+    out.extend(v("queue blocks", m) for m in _stretch_problems(rules, s))
     out.extend(v("breaks", m) for m in _break_problems(rules.breaks_for(length), s))
     out.extend(v("availability", m) for m in _availability_problems(p.entries_of(agent.id), agent, s))
     return out
@@ -104,6 +105,29 @@ def _queue_problems(agent: Agent, s: Shift) -> list[str]:
     if any(b.start_utc < a.end_utc for a, b in pairwise(ordered)):
         problems.append("two queue stretches overlap")
     return sorted(set(problems))
+
+
+def _stretch_problems(rules: ShiftRules, s: Shift) -> list[str]:
+    """Queue blocks: at most `max_queue_changes` changes of queue in the shift, every stretch on a
+    queue at least `min_queue_stretch_minutes` long (the whole shift when shorter), and no stretch
+    that starts with a break (a break belongs to the stretch it interrupts)."""
+    spans = sorted(s.queue_spans(), key=lambda w: w.start_utc)
+    problems = []
+    if len(spans) - 1 > rules.max_queue_changes:
+        problems.append(f"{len(spans) - 1} changes of queue; at most {rules.max_queue_changes} a shift")
+    shortest = min(rules.min_queue_stretch_minutes, s.length.total_seconds() / 60)
+    for span in spans:
+        minutes = (span.end_utc - span.start_utc).total_seconds() / 60
+        if minutes < shortest - 1e-6:
+            problems.append(
+                f"{minutes:g} min on {span.queue} from {span.start_utc:%H:%M} UTC; stretches last at least "
+                f"{shortest:g} min"
+            )
+        if any(b.start_utc == span.start_utc for b in s.breaks):
+            problems.append(
+                f"the stretch on {span.queue} from {span.start_utc:%H:%M} UTC starts with a break"
+            )
+    return problems
 
 
 def _break_problems(rules: tuple[BreakRule, ...], s: Shift) -> list[str]:

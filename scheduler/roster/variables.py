@@ -5,18 +5,15 @@ break may start, named with their indices; and the penalty a soft rule returns.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import combinations
 
 from ortools.sat.python import cp_model
 
 from scheduler.domain import Agent, BreakRule, Shift
 from scheduler.roster.candidates import Candidate, break_offsets, build_candidates
-from scheduler.roster.problem import Problem
-
-SkillGroup = frozenset[str]
+from scheduler.roster.problem import Problem, SkillGroup
 
 
 @dataclass(frozen=True)
@@ -51,10 +48,6 @@ class RosterVars:
     breaks: dict[BreakSlot, cp_model.IntVar] = field(default_factory=dict)
     # agents of each skill group at work (on a shift, not on a break) per interval
     working: dict[SkillGroup, list[cp_model.IntVar]] = field(default_factory=dict)
-    # agents counted on each queue per interval (headcount mode: at most the requirement)
-    cover: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
-    # (queue, interval): the coverage points of the interval (where more agents could help)
-    points: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
 
     def all_candidates(self) -> list[Candidate]:
         """Every candidate shift, agent by agent."""
@@ -66,12 +59,6 @@ class RosterVars:
 
 
 Rule = Callable[[cp_model.CpModel, RosterVars, Problem], list[Penalty]]
-
-
-def skill_group(p: Problem, agent: Agent) -> SkillGroup:
-    """The team queues an agent may work."""
-    names = {q.name for q in p.team.queues}
-    return frozenset(s for s in agent.skills if s in names)
 
 
 def _break_slots(p: Problem, agent: Agent, shifts: list[Candidate]) -> list[BreakSlot]:
@@ -105,11 +92,6 @@ def make_vars(m: cp_model.CpModel, p: Problem) -> RosterVars:
                 f"{slot.rule.kind}[{agent.id},{slot.local_date},r{slot.rule_index},t{slot.start_index}]"
             )
     return v
-
-
-def queue_sets(queues: list[str]) -> Iterable[tuple[str, ...]]:
-    for size in range(1, len(queues) + 1):
-        yield from combinations(queues, size)
 
 
 def matching_candidate(v: RosterVars, shift: Shift) -> Candidate | None:

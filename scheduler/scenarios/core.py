@@ -32,11 +32,12 @@ import pandas as pd
 
 from common.errors import InvalidInput
 from common.timegrid import MINUTES_PER_DAY, PlanningWeek
-from scheduler.domain import WEEKDAYS, Agent, AvailabilityEntry, Roster, Team
+from scheduler.domain import WEEKDAYS, Agent, AvailabilityEntry, QueueSpec, Roster, Team
 from scheduler.roster.problem import Problem
-from scheduler.roster.report import on_queue_intervals
+from scheduler.roster.report import Measured, summarize
+from scheduler.roster.report import measure as measure_roster
 from scheduler.roster.solve import SolveSettings, solve
-from scheduler.staffing.queues import QueueRequirement, queue_requirement, service_metrics
+from scheduler.staffing.queues import QueueRequirement, ServiceReport, queue_requirement
 from scheduler.staffing.requirements import compute_requirements
 
 Depth = Literal["staffing", "reroster"]
@@ -268,11 +269,6 @@ class BasePlan:
         return np.asarray(starts.strftime("%Y-%m-%d"), dtype=object)
 
     @cached_property
-    def coverage_by_agent(self) -> dict[str, dict[str, np.ndarray]]:
-        """The base roster's agents on each queue per interval, agent by agent."""
-        return _coverage_by_agent(self.roster, self.team, self.week) if self.roster else {}
-
-    @cached_property
     def requirement_cache(self) -> dict[tuple[Any, ...], QueueRequirement]:
         """Requirements already computed for a queue and its inputs (sweeps repeat them)."""
         return {}
@@ -327,17 +323,6 @@ def _prepare(plan: BasePlan) -> dict[str, _QueueSeries]:
         present = np.zeros(shape, dtype=bool)
         present[rows, cols] = True
         out[spec.name] = _QueueSeries(start, stop, regions, volume, aht_s, present)
-    return out
-
-
-def _coverage_by_agent(roster: Roster, team: Team, week: PlanningWeek) -> dict[str, dict[str, np.ndarray]]:
-    grid = week.grid
-    out: dict[str, dict[str, np.ndarray]] = {}
-    for shift in roster.shifts:
-        mine = out.setdefault(shift.agent_id, {})
-        for queue, intervals in on_queue_intervals(shift, grid).items():
-            counts = mine.setdefault(queue, np.zeros(grid.n_intervals, dtype=np.int64))
-            np.add.at(counts, intervals, 1)
     return out
 
 
@@ -693,30 +678,76 @@ def _requirement(
 
 
 def requirement_arrays(plan: BasePlan, variant: Variant) -> dict[str, np.ndarray]:
-    """The scenario's `scheduled_needed` per queue on the week grid (what a roster is asked to cover)."""
+    """The scenario's fractional need (agents scheduled, after shrinkage) per queue on the week grid:
+    what a roster is asked to cover, as `requirements_to_arrays` reads it from the requirements file."""
     n = plan.week.grid.n_intervals
     out = {q.name: np.zeros(n) for q in variant.team.queues}
     for queue, s in plan._series.items():
-        out[queue][s.start : s.stop] = _requirement(plan, variant, queue)[2].scheduled_needed
+        out[queue][s.start : s.stop] = _requirement(plan, variant, queue)[2].scheduled_needed_fractional
     return out
 
 
-def _coverage(
-    plan: BasePlan, variant: Variant, by_agent: Mapping[str, Mapping[str, np.ndarray]]
-) -> dict[str, np.ndarray]:
+def variant_problem(plan: BasePlan, variant: Variant) -> Problem:
+    """The scenario as a roster problem: its team, the week, its need, volume and handle time, and
+    the availability of the agents it keeps."""
     n = plan.week.grid.n_intervals
-    out = {q.name: np.zeros(n, dtype=np.int64) for q in variant.team.queues}
-    for agent_id, queues in by_agent.items():
-        if agent_id in variant.removed:
-            continue
-        for queue, counts in queues.items():
-            if queue in out:
-                out[queue] += counts
-    return out
+    volume = {q.name: np.zeros(n) for q in variant.team.queues if q.name in plan._series}
+    aht = {name: np.full(n, variant.team.queue(name).aht_s) for name in volume}
+    for queue, s in plan._series.items():
+        vol, handle, _ = _requirement(plan, variant, queue)
+        volume[queue][s.start : s.stop] = vol
+        aht[queue][s.start : s.stop] = handle
+    kept = {a.id for a in variant.team.agents}
+    return Problem(
+        variant.team,
+        plan.week,
+        requirement_arrays(plan, variant),
+        tuple(e for e in plan.availability if e.agent_id in kept),
+        weights=variant.team.weights,
+        volume=volume,
+        aht_s=aht,
+    )
 
 
 def _nan_none(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
+
+
+def _queue_row(
+    spec: QueueSpec, need_hours: float, volume: np.ndarray, report: ServiceReport | None
+) -> dict[str, float | None]:
+    """One queue's figures for the week: volume, need, and the service the roster gives."""
+    week_volume = float(volume.sum())
+    row: dict[str, float | None] = {"volume": week_volume, "required_agent_hours": need_hours}
+    if report is None:
+        return row
+    w = report.week
+    sl, asa = float(w.service_level), float(w.asa_s)
+    if spec.is_live and not math.isfinite(asa):
+        # some intervals are overloaded (ASA unbounded): average the others, and say how much
+        finite = np.isfinite(report.asa_s) & (volume > 0)
+        lost = float(volume[~finite & (volume > 0)].sum())
+        asa = float((report.asa_s[finite] * volume[finite]).sum() / max(volume[finite].sum(), 1e-12))
+        row["overloaded_volume_share"] = lost / week_volume if week_volume > 0 else 0.0
+    row.update(
+        service_level=_nan_none(sl),
+        asa_s=_nan_none(asa),
+        abandonment=_nan_none(float(w.abandon_probability)),
+        occupancy=_nan_none(float(w.occupancy)),
+    )
+    return row
+
+
+def _mean(rows: Sequence[dict[str, float | None]], key: str, weight: str) -> float | None:
+    """The `weight`-weighted mean of `key` over the rows that have both (None when none does)."""
+    pairs = [(r.get(key), r.get(weight)) for r in rows]
+    used = [
+        (float(v), float(w))
+        for v, w in pairs
+        if v is not None and w is not None and w > 0 and math.isfinite(v)
+    ]
+    total = sum(w for _, w in used)
+    return sum(v * w for v, w in used) / total if total > 0 else None
 
 
 def measure(
@@ -728,61 +759,28 @@ def measure(
     *,
     roster_status: str | None = None,
 ) -> ScenarioMetrics:
-    """The comparison row of a variant, measured on `roster` (None: requirements only)."""
-    grid = plan.week.grid
-    hours_per_interval = grid.interval_minutes / 60
-    by_agent: Mapping[str, Mapping[str, np.ndarray]] | None
-    if roster is None:
-        by_agent = None
-    elif roster is plan.roster:
-        by_agent = plan.coverage_by_agent
-    else:
-        by_agent = _coverage_by_agent(roster, variant.team, plan.week)
-    cover = None if by_agent is None else _coverage(plan, variant, by_agent)
-    need = requirement_arrays(plan, variant)
-    sl_sum = sl_w = asa_sum = asa_w = ab_sum = ab_w = occ_sum = occ_w = 0.0
-    total_volume = 0.0
-    by_queue: dict[str, dict[str, float | None]] = {}
-    for queue, s in plan._series.items():
+    """The comparison row of a variant, measured on `roster` (None: requirements only) with the roster
+    report's own definitions (`scheduler.roster.report.measure`), so a roster shows the same service
+    level here as in its report."""
+    problem = variant_problem(plan, variant)
+    hours_per_interval = plan.week.grid.interval_minutes / 60
+    kept = None
+    if roster is not None:
+        kept = Roster(
+            roster.team,
+            roster.first_day,
+            tuple(s for s in roster.shifts if s.agent_id not in variant.removed),
+        )
+    measured = None if kept is None else measure_roster(problem, kept)
+    by_queue = {}
+    for queue in plan._series:
         spec = variant.team.queue(queue)
-        volume, aht, req = _requirement(plan, variant, queue)
-        week_volume = float(volume.sum())
-        total_volume += week_volume
-        row: dict[str, float | None] = {
-            "volume": week_volume,
-            "required_agent_hours": float(req.scheduled_needed.sum()) * hours_per_interval,
-        }
-        if cover is not None:
-            report = service_metrics(
-                cover[queue][s.start : s.stop],
-                volume,
-                aht,
-                spec,
-                interval_s=grid.interval_s,
-                shrinkage=variant.team.shrinkage_of(spec),
-            )
-            w = report.week
-            sl, asa = float(w.service_level), float(w.asa_s)
-            if spec.is_live and not math.isfinite(asa):
-                # some intervals are overloaded (ASA unbounded): average the others, and say how much
-                finite = np.isfinite(report.asa_s) & (volume > 0)
-                lost = float(volume[~finite & (volume > 0)].sum())
-                asa = float((report.asa_s[finite] * volume[finite]).sum() / max(volume[finite].sum(), 1e-12))
-                row["overloaded_volume_share"] = lost / week_volume if week_volume > 0 else 0.0
-            ab, occ = float(w.abandon_probability), float(w.occupancy)
-            row.update(service_level=_nan_none(sl), asa_s=_nan_none(asa), abandonment=_nan_none(ab))
-            row["occupancy"] = _nan_none(occ)
-            if math.isfinite(sl) and week_volume > 0:
-                sl_sum, sl_w = sl_sum + sl * week_volume, sl_w + week_volume
-            if spec.is_live and math.isfinite(asa) and week_volume > 0:
-                asa_sum, asa_w = asa_sum + asa * week_volume, asa_w + week_volume
-            if spec.is_live and math.isfinite(ab) and week_volume > 0:
-                ab_sum, ab_w = ab_sum + ab * week_volume, ab_w + week_volume
-            productive = float(report.productive_agents.sum())
-            if math.isfinite(occ) and productive > 0:
-                occ_sum, occ_w = occ_sum + occ * productive, occ_w + productive
-        by_queue[queue] = row
-    required_hours = sum(float(v.sum()) for v in need.values()) * hours_per_interval
+        need_hours = float(problem.required[queue].sum()) * hours_per_interval
+        report = None if measured is None else measured.service.get(queue)
+        by_queue[queue] = _queue_row(spec, need_hours, problem.volume[queue], report)
+    rows = list(by_queue.values())
+    live = [r for q, r in by_queue.items() if variant.team.queue(q).is_live]
+    required_hours = sum(float(v.sum()) for v in problem.required.values()) * hours_per_interval
     mean_hours = float(np.mean([a.max_hours_per_week for a in variant.team.agents]))
     common: dict[str, Any] = {
         "name": name,
@@ -790,12 +788,12 @@ def measure(
         "required_agent_hours": required_hours,
         "required_headcount": required_hours / mean_hours if mean_hours > 0 else math.inf,
         "headcount": len(variant.team.agents),
-        "volume": total_volume,
+        "volume": float(sum(r["volume"] or 0.0 for r in rows)),
         "by_queue": by_queue,
         "roster_status": roster_status,
         "notes": variant.notes,
     }
-    if roster is None or cover is None:
+    if kept is None or measured is None:
         return ScenarioMetrics(
             service_level=None,
             asa_s=None,
@@ -808,34 +806,38 @@ def measure(
             scheduled_headcount=None,
             **common,
         )
-    short = over = 0.0
-    for queue, have in cover.items():
-        wanted = np.ceil(need[queue] - 1e-9)
-        short += float(np.maximum(wanted - have, 0).sum())
-        over += float(np.maximum(have - wanted, 0).sum())
-    hours: dict[str, float] = {}
-    for shift in roster.shifts:
-        if shift.agent_id not in variant.removed:
-            hours[shift.agent_id] = hours.get(shift.agent_id, 0.0) + shift.hours
+    summary = summarize(problem, kept, measured)
+    hours = {a: h for a, h in summary.hours_by_agent.items() if h > 0}
     rates = {a: variant.pay.rate_of(a) for a in hours}
     priced = all(r is not None for r in rates.values()) and any(r is not None for r in rates.values())
     notes = variant.notes
     if not priced and any(r is not None for r in rates.values()):
         notes += ("some agents have no hourly rate: no cost",)
     return ScenarioMetrics(
-        service_level=sl_sum / sl_w if sl_w else None,
-        asa_s=asa_sum / asa_w if asa_w else None,
-        abandonment=ab_sum / ab_w if ab_w else None,
-        occupancy=occ_sum / occ_w if occ_w else None,
-        understaffed_agent_hours=short * hours_per_interval,
-        overstaffed_agent_hours=over * hours_per_interval,
+        service_level=_mean(rows, "service_level", "volume"),
+        asa_s=_mean(live, "asa_s", "volume"),
+        abandonment=_mean(live, "abandonment", "volume"),
+        occupancy=_occupancy(measured),
+        understaffed_agent_hours=summary.understaffed_agent_hours,
+        overstaffed_agent_hours=summary.overstaffed_agent_hours,
         paid_hours=sum(hours.values()),
         cost=sum(h * (rates[a] or 0.0) for a, h in hours.items()) if priced else None,
         scheduled_headcount=len(hours),
-        shifts=sum(1 for s in roster.shifts if s.agent_id not in variant.removed),
-        roster=roster,
+        shifts=len(kept.shifts),
+        roster=kept,
         **{**common, "notes": notes},
     )
+
+
+def _occupancy(measured: Measured) -> float | None:
+    """All work handled over all productive agent time, over the queues."""
+    busy = total = 0.0
+    for report in measured.service.values():
+        occ = float(report.week.occupancy)
+        productive = float(report.productive_agents.sum())
+        if math.isfinite(occ) and productive > 0:
+            busy, total = busy + occ * productive, total + productive
+    return busy / total if total > 0 else None
 
 
 def evaluate(
@@ -852,14 +854,7 @@ def evaluate(
     variant = apply(plan, scenario)
     if depth == "staffing":
         return measure(plan, variant, scenario.name, depth, plan.roster)
-    kept = {a.id for a in variant.team.agents}
-    problem = Problem(
-        variant.team,
-        plan.week,
-        requirement_arrays(plan, variant),
-        tuple(e for e in plan.availability if e.agent_id in kept),
-        weights=variant.team.weights,
-    )
+    problem = variant_problem(plan, variant)
     result = solve(problem, settings or SolveSettings(time_limit_s=5.0, workers=1))
     return measure(plan, variant, scenario.name, depth, result.roster, roster_status=result.status)
 

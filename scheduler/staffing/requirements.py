@@ -8,7 +8,10 @@ summed per queue and interval; `aht_s` is averaged weighted by the staffed volum
 Output: one row per queue and interval, columns `REQUIREMENT_COLUMNS`:
 `queue`, `ds` (UTC), `volume`, `aht_s`, `required` (whole agents productive on the queue),
 `scheduled_needed` (`ceil(required / (1 - shrinkage))`, the queue's shrinkage or the team's),
-`required_fractional` and `scheduled_needed_fractional` (`required_fractional / (1 - shrinkage)`).
+`required_fractional` and `scheduled_needed_fractional` (`required_fractional / (1 - shrinkage)`; the
+need the roster serves). With a lead-in (`with_lead_in`: the async contacts of the history's last
+response window before the forecast), those rows come first, marked `lead_in`, with no need of their
+own: they carry the backlog into the week.
 Async queues (email, social) carry backlog from one interval to the next, so their series is filled
 onto the full grid between its first and last interval (missing intervals have no contacts) and those
 filled rows appear in the output too.
@@ -177,4 +180,58 @@ def compute_requirements(forecast: pd.DataFrame, team: Team, *, statistic: str =
     ]
     out = pd.concat(frames, ignore_index=True)
     out["ds"] = pd.to_datetime(out["ds"], utc=True)
-    return out.loc[:, list(REQUIREMENT_COLUMNS)].sort_values(["queue", "ds"], ignore_index=True)
+    out = out.loc[:, list(REQUIREMENT_COLUMNS)].sort_values(["queue", "ds"], ignore_index=True)
+    if "lead_in" in forecast.columns and (~forecast["lead_in"].astype(bool)).any():
+        out = _mark_lead_in(
+            out, pd.to_datetime(forecast["ds"], utc=True)[~forecast["lead_in"].astype(bool)].min()
+        )
+    return out
+
+
+NEED_COLUMNS = ("required", "scheduled_needed", "required_fractional", "scheduled_needed_fractional")
+
+
+def _mark_lead_in(out: pd.DataFrame, start: pd.Timestamp) -> pd.DataFrame:
+    """Rows before the forecast are its lead-in: they carry contacts into the week, and the need
+    they would imply lies before it (0 here, so the file's need is the week's alone)."""
+    lead_in = out["ds"] < start
+    out = out.assign(lead_in=lead_in)
+    for column in NEED_COLUMNS:
+        out[column] = out[column].where(~lead_in, 0)
+    return out
+
+
+def with_lead_in(forecast: pd.DataFrame, history: pd.DataFrame, team: Team) -> pd.DataFrame:
+    """The forecast with the async queues' contacts of the history's last response window before it
+    prepended (as forecast rows: `mean` is the contacts that came), so the requirements carry the
+    backlog that enters the week: Monday's need answers Sunday's email that falls due on Monday.
+
+    History rows off the team's grid are left out; a queue without history before the forecast
+    carries nothing in.
+    """
+    if forecast.empty or history.empty:
+        return forecast
+    first = pd.to_datetime(forecast["ds"], utc=True).min()
+    frames = [forecast]
+    ds = pd.to_datetime(history["ds"], utc=True)
+    for spec in team.queues:
+        if spec.is_live:
+            continue
+        since = first - pd.Timedelta(hours=spec.response_hours)
+        rows = history[(history["queue"] == spec.name) & (ds >= since) & (ds < first)]
+        if rows.empty:
+            continue
+        frames.append(
+            pd.DataFrame(
+                {
+                    "queue": spec.name,
+                    "region": rows["region"].to_numpy() if "region" in rows else team.tz,
+                    "ds": pd.to_datetime(rows["ds"], utc=True).to_numpy(),
+                    "mean": rows["y"].to_numpy(dtype=float),
+                    "aht_s": rows["aht_s"].to_numpy(dtype=float) if "aht_s" in rows else np.nan,
+                    "lead_in": True,
+                }
+            ).assign(ds=lambda f: pd.to_datetime(f["ds"], utc=True))
+        )
+    out = pd.concat([forecast.assign(lead_in=False), *frames[1:]], ignore_index=True)
+    return out.sort_values(["queue", "ds"], kind="stable", ignore_index=True)

@@ -22,7 +22,8 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
     result = CliRunner().invoke(app, ["demo", "--out", str(out), "--time-limit", "6"])
     assert result.exit_code == 0, result.output
-    assert "required agent-intervals covered" in result.output
+    assert "understaffed agent-hours" in result.output
+    assert "expected service level, creator-chat" in result.output
     return out
 
 
@@ -44,7 +45,7 @@ def test_demo_files_have_the_contract_columns(demo_dir: Path) -> None:
     forecast = pd.read_csv(demo_dir / "forecast.csv")
     assert list(forecast.columns) == ["queue", "region", "ds", "mean", "q10", "q50", "q90", "aht_s"]
     requirements = pd.read_csv(demo_dir / "requirements.csv")
-    assert tuple(requirements.columns) == REQUIREMENT_COLUMNS
+    assert tuple(requirements.columns) == (*REQUIREMENT_COLUMNS, "lead_in")  # the email carried in
 
 
 def test_demo_roster_passes_the_independent_checker(demo_dir: Path) -> None:

@@ -65,3 +65,74 @@ def test_bad_input_exits_with_a_clear_message(app: typer.Typer, args: list[str],
     result = CliRunner().invoke(app, [*BASE, *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def _erlang_c_wait(agents: int, traffic: float) -> float:
+    """P(wait) by the textbook Erlang C formula, as an independent reference."""
+    import math
+
+    top = traffic**agents / math.factorial(agents) * agents / (agents - traffic)
+    bottom = sum(traffic**k / math.factorial(k) for k in range(agents)) + top
+    return top / bottom
+
+
+def test_the_calculator_gives_the_probability_of_waiting(app: typer.Typer) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "erlang",
+            "--volume",
+            "20",
+            "--aht-s",
+            "300",
+            "--target-answer-s",
+            "60",
+            "--service-level",
+            "0.8",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    expected = _erlang_c_wait(data["productive_agents"], data["traffic_erlangs"])
+    assert data["wait_probability"] == pytest.approx(expected, rel=1e-9)
+    assert data["set_by"] == "service_level"
+    text = (
+        CliRunner()
+        .invoke(
+            app,
+            [
+                "erlang",
+                "--volume",
+                "20",
+                "--aht-s",
+                "300",
+                "--target-answer-s",
+                "60",
+                "--service-level",
+                "0.8",
+            ],
+        )
+        .output
+    )
+    assert f"probability of waiting: {100 * expected:.1f} %" in text
+
+
+def test_the_calculator_says_when_the_occupancy_cap_set_the_answer(app: typer.Typer) -> None:
+    args = [
+        "erlang",
+        "--volume",
+        "100",
+        "--aht-s",
+        "300",
+        "--target-answer-s",
+        "60",
+        "--service-level",
+        "0.8",
+    ]
+    data = json.loads(CliRunner().invoke(app, [*args, "--json"]).output)
+    assert data["set_by"] == "occupancy_cap"
+    assert data["required_for_service_level"] < data["required"]
+    assert data["occupancy"] <= 0.85
+    text = CliRunner().invoke(app, args).output
+    assert "set by the occupancy cap (85.0 %), not the service level" in text

@@ -102,8 +102,8 @@ def test_good_availability_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "column", "reason"),
     [
-        ("zz9,2026-11-03,,,,time_off,", "agent_id", "not in the team"),
-        ("a01,2026-11-03,,,,holiday,", "kind", "kind must be one of"),
+        ("zz9,2026-11-03,,,,time_off,", "agent_id", "no agent of the team has this id or name"),
+        ("a01,2026-11-03,,,,meeting,", "kind", "kind must be one of"),
         ("a01,2026-11-03,,18:00,09:00,unavailable,", "end", "after start"),
         ("a01,2026-13-03,,,,time_off,", "date", "not a date"),
         ("a01,,Funday,,,time_off,", "weekday", "not a weekday"),
@@ -276,12 +276,12 @@ def test_team_weights_round_trip_and_bad_ones_are_named(tmp_path: Path) -> None:
     from api.schemas import team_from_mapping, team_to_mapping
 
     text = AGENT_RULES_TEAM.replace(
-        "agents:", "weights: {objective: service_level, isolated_day_off: 0}\nagents:"
+        "agents:", "weights: {objective: headcount, isolated_day_off: 0}\nagents:"
     )
     team = read_team(write(tmp_path, "team.yaml", text))
-    assert (team.weights.objective, team.weights.isolated_day_off) == ("service_level", 0)
+    assert (team.weights.objective, team.weights.isolated_day_off) == ("headcount", 0)
     assert team.weights.under_per_agent_interval == 100  # left out: the default
-    assert team_to_mapping(team)["weights"] == {"objective": "service_level", "isolated_day_off": 0}
+    assert team_to_mapping(team)["weights"] == {"objective": "headcount", "isolated_day_off": 0}
     assert team_from_mapping(team_to_mapping(team)) == team
     for bad, column in [
         ("isolated_dayoff: 1", "weights.isolated_dayoff"),
@@ -354,3 +354,134 @@ def test_a_roster_file_of_shift_types_reads_back_their_names(tmp_path: Path) -> 
     path = tmp_path / "roster.csv"
     write_roster_csv(Roster(team.name, date(2026, 3, 30), (shift,)), team, path)
     assert read_roster(path, team).shifts == (shift,)
+
+
+def test_a_history_off_the_grid_is_refused_with_iso_times(tmp_path: Path) -> None:
+    text = "ds,queue,y\n2026-03-02T09:00:00Z,chat,1\n2026-03-02T09:07:13Z,chat,1\n"
+    with pytest.raises(InvalidInput) as caught:
+        read_history(write(tmp_path, "tickets.csv", text), default_region="UTC")
+    (issue,) = caught.value.issues
+    assert (issue.row, issue.column, issue.value) == (3, "ds", "2026-03-02T09:07:13Z")
+    assert "15-minute interval" in issue.reason
+    assert "--aggregate" in issue.reason
+
+
+def test_aggregate_adds_rows_up_per_interval(tmp_path: Path) -> None:
+    text = (
+        "ds,queue,y,aht_s\n2026-03-02T09:07:13Z,chat,1,100\n2026-03-02T09:14:59Z,chat,3,300\n"
+        "2026-03-02T09:15:00Z,chat,1,\n"
+    )
+    frame = read_history(write(tmp_path, "t.csv", text), default_region="UTC", aggregate=True)
+    assert frame["ds"].tolist() == [pd.Timestamp("2026-03-02T09:00Z"), pd.Timestamp("2026-03-02T09:15Z")]
+    assert frame["y"].tolist() == [4.0, 1.0]
+    assert frame["aht_s"].iloc[0] == pytest.approx(250.0)  # weighted by contacts
+    assert pd.isna(frame["aht_s"].iloc[1])
+
+
+def test_aggregate_to_an_hour_follows_the_team_grid_in_india(tmp_path: Path) -> None:
+    text = "ds,queue,y\n2026-03-02T09:20:00Z,chat,1\n2026-03-02T09:40:00Z,chat,1\n"
+    frame = read_history(
+        write(tmp_path, "t.csv", text), default_region="Asia/Kolkata", aggregate=True, interval_minutes=60
+    )
+    # Kolkata's hours start at half past the UTC hour
+    assert frame["ds"].tolist() == [pd.Timestamp("2026-03-02T08:30Z"), pd.Timestamp("2026-03-02T09:30Z")]
+
+
+def test_a_duplicate_interval_shows_its_time_as_iso_text(tmp_path: Path) -> None:
+    text = "ds,queue,y\n2026-03-02T09:00:00Z,chat,1\n2026-03-02T10:00:00+01:00,chat,2\n"
+    with pytest.raises(InvalidInput) as caught:
+        read_history(write(tmp_path, "h.csv", text), default_region="UTC")
+    assert caught.value.issues[0].value == "2026-03-02T09:00:00Z"
+    assert "1790" not in str(caught.value)
+
+
+def test_hr_availability_takes_names_ranges_and_several_weekdays(tmp_path: Path) -> None:
+    team = sample_team()
+    first, second = team.agents[0], team.agents[1]
+    text = (
+        "Agent,Date,Date from,Date to,Weekday,Start,End,Kind,Note\n"
+        f"{first.name.upper()},2026-12-09..2026-12-11,,,,,,Vacation,ski trip\n"
+        f"  {second.name.lower()} ,,2026-12-24,2026-12-25,,,,time off,\n"
+        f'{first.id},,,,"Sat, Sun",09:00,13:00,unavailable,\n'
+        f"{second.id},,,,Mon-Wed,,,preferred,\n"
+    )
+    entries = read_availability(write(tmp_path, "hr.csv", text), team)
+    mine = [e for e in entries if e.agent_id == first.id]
+    assert [e.on_date for e in mine if e.on_date] == [
+        date(2026, 12, 9),
+        date(2026, 12, 10),
+        date(2026, 12, 11),
+    ]
+    assert {e.kind for e in mine if e.on_date} == {"time_off"}
+    assert sorted(e.weekday for e in mine if e.weekday is not None) == [5, 6]
+    theirs = [e for e in entries if e.agent_id == second.id]
+    assert [e.on_date for e in theirs if e.on_date] == [date(2026, 12, 24), date(2026, 12, 25)]
+    assert sorted(e.weekday for e in theirs if e.weekday is not None) == [0, 1, 2]
+
+
+def test_hr_availability_suggests_a_near_name_and_rejects_the_whole_file(tmp_path: Path) -> None:
+    team = sample_team()
+    name = team.agents[0].name
+    typo = name[:-1] + ("x" if name[-1] != "x" else "y")
+    text = f"agent,date,kind\n{team.agents[1].id},2026-12-09,time_off\n{typo},2026-12-09,time_off\n"
+    with pytest.raises(InvalidInput) as caught:
+        read_availability(write(tmp_path, "hr.csv", text), team)
+    (issue,) = caught.value.issues
+    assert (issue.row, issue.column) == (3, "agent")
+    assert f"did you mean {name!r}" in issue.reason
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("2026-12-11..2026-12-09", "ends before it starts"),
+        ("2026-01-01..2027-06-01", "at most 366 days"),
+        ("09/12/2026", "YYYY-MM-DD"),
+    ],
+)
+def test_bad_date_ranges_are_named(tmp_path: Path, cell: str, reason: str) -> None:
+    text = f"agent_id,date,kind\na01,{cell},time_off\n"
+    with pytest.raises(InvalidInput, match=reason):
+        read_availability(write(tmp_path, "hr.csv", text), sample_team())
+
+
+def test_hr_workbook_sheet_is_chosen_by_name_and_named_in_errors(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    team = sample_team()
+    book = Workbook()
+    book.active.title = "Read me"
+    book.active.append(["HR availability, December"])
+    sheet = book.create_sheet("Time off")
+    sheet.append(["Agent", "Date", "Kind"])
+    sheet.append([team.agents[0].name, datetime(2026, 12, 9), "Vacation"])
+    sheet.append(["Nobody Here", datetime(2026, 12, 9), "Vacation"])
+    path = tmp_path / "hr.xlsx"
+    book.save(path)
+    with pytest.raises(InvalidInput, match="name the one to read"):
+        read_availability(path, team)
+    with pytest.raises(InvalidInput) as caught:
+        read_availability(path, team, sheet="Time off")
+    (issue,) = caught.value.issues
+    assert (issue.file, issue.row) == (f"{path}, sheet 'Time off'", 3)
+    sheet.delete_rows(3)
+    book.save(path)
+    (entry,) = read_availability(path, team, sheet="Time off")
+    assert (entry.agent_id, entry.on_date, entry.kind) == (team.agents[0].id, date(2026, 12, 9), "time_off")
+
+
+def test_a_parquet_history_reads_on_a_fresh_install(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "ds": pd.to_datetime(["2026-03-02T09:00:00Z", "2026-03-02T09:15:00Z"], utc=True),
+            "queue": ["chat", "chat"],
+            "y": [3, 4],
+            "region": ["Europe/London", None],
+            "aht_s": [300.0, None],
+        }
+    )
+    path = tmp_path / "history.parquet"
+    frame.to_parquet(path)  # pyarrow, a dependency of the project
+    read = read_history(path, default_region="America/Phoenix")
+    assert sorted(read["y"]) == [3.0, 4.0]
+    assert set(read["region"]) == {"Europe/London", "America/Phoenix"}

@@ -50,7 +50,7 @@ def test_requirement_loads_the_team_85_to_100_percent(name: str) -> None:
     assert 0.85 <= inst.load <= 1.0
     total = np.sum(list(inst.problem.required.values()), axis=0)
     assert len(np.unique(total)) >= 4  # an intraday curve, not a flat line
-    assert total.min() == 0
+    assert total.min() < total.max() / 4  # quiet hours and busy ones
 
 
 def test_one_instance_is_a_dst_week() -> None:

@@ -87,3 +87,109 @@ def test_bad_input_exits_with_a_message(app: typer.Typer, tmp_path: Path) -> Non
     )
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.output
+
+
+def test_forecast_prints_the_holidays_it_applied_and_takes_changes(app: typer.Typer, tmp_path: Path) -> None:
+    history = write_history(tmp_path / "history.csv")
+    changes = tmp_path / "holidays.csv"
+    changes.write_text(
+        "date,action,name,region\n2024-02-07,add,Company day,Europe/London\n2024-02-08,add,Team offsite,\n",
+        encoding="utf-8",
+    )
+    args = [
+        "forecast",
+        str(history),
+        "--start",
+        "2024-02-05",
+        "--tz",
+        "Europe/London",
+        "--out",
+        str(tmp_path / "f.csv"),
+    ]
+    plain = CliRunner().invoke(app, args)
+    assert plain.exit_code == 0, plain.output
+    assert "Europe/London: none" in plain.output
+    changed = CliRunner().invoke(app, [*args, "--holidays", str(changes)])
+    assert changed.exit_code == 0, changed.output
+    assert "Europe/London: 2024-02-07 Company day; 2024-02-08 Team offsite" in changed.output
+
+
+def test_a_removed_holiday_is_not_applied(tmp_path: Path) -> None:
+    from datetime import date
+
+    from common.timegrid import PlanningWeek
+    from forecasting import HolidayChange, holidays_in_grid
+
+    grid = PlanningWeek(date(2026, 12, 21), "Europe/London", 60).grid
+    plain = holidays_in_grid(["Europe/London"], grid)["Europe/London"]
+    assert date(2026, 12, 25) in plain
+    removed = holidays_in_grid(
+        ["Europe/London"], grid, holiday_changes=[HolidayChange(date(2026, 12, 25), "remove")]
+    )["Europe/London"]
+    assert date(2026, 12, 25) not in removed
+    assert date(2026, 12, 26) in removed
+
+
+def test_bad_holiday_files_name_the_row(app: typer.Typer, tmp_path: Path) -> None:
+    history = write_history(tmp_path / "history.csv")
+    changes = tmp_path / "holidays.csv"
+    changes.write_text("date,action\n2024-02-07,cancel\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        [
+            "forecast",
+            str(history),
+            "--start",
+            "2024-02-05",
+            "--tz",
+            "Europe/London",
+            "--backtest",
+            "--holidays",
+            str(changes),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "row 2" in result.output
+    assert "add or remove" in result.output
+
+
+def test_backtest_report_lists_the_holidays(app: typer.Typer, tmp_path: Path) -> None:
+    history = write_history(tmp_path / "history.csv")
+    result = CliRunner().invoke(
+        app,
+        [
+            "forecast",
+            str(history),
+            "--start",
+            "2024-02-05",
+            "--tz",
+            "Europe/London",
+            "--backtest",
+            "--backtest-weeks",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Holidays applied" in result.output
+    assert "Europe/London: none" in result.output
+
+
+def test_a_per_ticket_history_needs_aggregate(app: typer.Typer, tmp_path: Path) -> None:
+    history = write_history(tmp_path / "history.csv")
+    frame = pd.read_csv(history)
+    frame["ds"] = pd.to_datetime(frame["ds"], utc=True) + pd.Timedelta(minutes=7)
+    frame.to_csv(history, index=False)
+    args = [
+        "forecast",
+        str(history),
+        "--start",
+        "2024-02-05",
+        "--tz",
+        "Europe/London",
+        "--out",
+        str(tmp_path / "f.csv"),
+    ]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2
+    assert "--aggregate" in refused.output
+    assert CliRunner().invoke(app, [*args, "--aggregate"]).exit_code == 0

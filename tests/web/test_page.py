@@ -335,3 +335,21 @@ def test_a_running_solve_shows_progress_and_can_be_cancelled(page: Page, site: S
     expect(page.locator("#job-objective")).not_to_have_text("–")
     expect(page.locator("#job-first")).to_contain_text("found after")
     assert site.api.get("/v1/teams/busy-desk/rosters", headers=admin).json() == []
+
+
+def test_a_lead_imports_a_helpdesk_export_as_history(page: Page, site: Site) -> None:
+    sign_in(page, site, "lead")
+    page.get_by_role("tab", name="Availability").click()
+    export = (
+        "Id,Created at,Via,Requester time zone\n"
+        "1,2026-10-05T09:07:13Z,Email,London\n2,2026-10-05T09:12:00Z,Email,London\n2,2026-10-05T09:12:00Z,Email,London\n"
+    )
+    page.locator("#tickets-file").set_input_files(
+        files=[FilePayload(name="zendesk.csv", mimeType="text/csv", buffer=export.encode())]
+    )
+    page.locator("#tickets-preset").select_option("zendesk")
+    page.get_by_role("button", name="Import export").click()
+    report = page.locator("#tickets-report")
+    expect(report).to_contain_text("2 of 3 rows kept")
+    expect(report).to_contain_text("1 dropped: duplicate ticket id")
+    screenshot(page, "tickets-import")

@@ -29,10 +29,13 @@ def post_import(
         Literal["merge", "replace"],
         Query(description="merge: add the file's new rows; replace: the file becomes the whole availability"),
     ] = "merge",
+    sheet: Annotated[str | None, Query(max_length=200, description="the XLSX sheet to read")] = None,
 ) -> Any:
     """Import availability, unavailability and time off; a bad file stores nothing and lists every bad row.
     A file bigger than the service's inline limit is imported by a job (202; its result is the report)."""
-    params = ImportJobParams(what="availability", filename=upload_name(file), mode=mode, dry_run=dry_run)
+    params = ImportJobParams(
+        what="availability", filename=upload_name(file), mode=mode, dry_run=dry_run, sheet=sheet
+    )
     data = read_upload(file, state.settings.max_upload_bytes)
     return import_upload(session, state, principal, team, params, data, commit=not dry_run)
 

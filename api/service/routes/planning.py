@@ -16,7 +16,15 @@ from api.service.forecasts import forecast_of, history_rows, store_forecast
 from api.service.jobs import submit_job
 from api.service.params import ForecastJobParams, ImportJobParams
 from api.service.presenters import dataset_out, job_out
-from api.service.schemas import MAX_DB_ID, DatasetOut, DatasetRows, ForecastCreate, JobOut, RequirementsCreate
+from api.service.schemas import (
+    MAX_DB_ID,
+    DatasetOut,
+    DatasetRows,
+    ForecastCreate,
+    JobOut,
+    RequirementsCreate,
+    TicketExportQuery,
+)
 from api.service.storage import dataset_frame, dataset_row, datasets_of, save_dataset, team_of
 from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
 from api.service.uploads import read_upload, upload_name
@@ -56,6 +64,27 @@ def post_history(
 ) -> Any:
     """Store a contact history; the whole file is checked first (a big file: by a job, 202)."""
     params = ImportJobParams(what="history", filename=upload_name(file), assume_tz=assume_tz)
+    data = read_upload(file, state.settings.max_upload_bytes)
+    return import_upload(session, state, principal, team, params, data)
+
+
+@router.post(
+    "/teams/{team_id}/history/tickets",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DatasetOut,
+    responses=IMPORT_ANSWERS,
+)
+def post_ticket_export(
+    team: PlanTeam,
+    file: Annotated[UploadFile, File(description="a helpdesk export, CSV (UTF-8) or XLSX: a row per ticket")],
+    session: SessionDep,
+    principal: PrincipalDep,
+    state: StateDep,
+    options: Annotated[TicketExportQuery, Query()],
+) -> Any:
+    """Store the history counted from a helpdesk export (`wfm import tickets`); `meta.report` says
+    which rows were kept and dropped, and why. A bad export stores nothing (a big file: by a job, 202)."""
+    params = ImportJobParams(what="tickets", filename=upload_name(file), tickets=options)
     data = read_upload(file, state.settings.max_upload_bytes)
     return import_upload(session, state, principal, team, params, data)
 

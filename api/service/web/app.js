@@ -726,6 +726,23 @@ async function checkImport(commit) {
   }
 }
 
+async function importTickets() {
+  const file = $("tickets-file").files[0];
+  if (!file) return;
+  const form = new FormData();
+  form.append("file", file);
+  const report = $("tickets-report");
+  try {
+    const out = await api(teamPath(`/history/tickets?preset=${$("tickets-preset").value}`), { method: "POST", form });
+    const r = out.meta.report;
+    report.replaceChildren(el("p", { text: `Stored history ${out.id}: ${r.kept} of ${r.rows_read} rows kept.` }),
+      ...Object.entries(r.dropped).map(([why, n]) => el("p", { text: `${n} dropped: ${why}` })),
+      ...r.warnings.map((w) => el("p", { text: w })));
+  } catch (err) {
+    report.replaceChildren(el("p", { class: "error", role: "alert", text: "The export was refused; nothing was stored." }), errorList(err));
+  }
+}
+
 // ---------------------------------------------------------------- scenarios
 
 function scenarioRow(name = "", volume = "1.0", agents = "") {
@@ -928,6 +945,7 @@ function wire() {
   $("import-form").addEventListener("submit", guard(() => checkImport(false)));
   $("import-file").addEventListener("change", () => { $("import-commit").disabled = true; $("import-report").replaceChildren(); });
   $("import-commit").addEventListener("click", guard(() => checkImport(true)));
+  $("tickets-form").addEventListener("submit", guard(importTickets));
   const rows = $("scenario-rows").tBodies[0];
   // the base plan is always the first row of the comparison; these are changes against it
   rows.append(scenarioRow("volume +10 %", "1.1"), scenarioRow("volume −10 %", "0.9"), scenarioRow("volume +25 %", "1.25"));

@@ -1,39 +1,47 @@
-"""A good first roster, fast: agents one at a time, each fitted to the demand still uncovered.
+"""A roster built agent by agent, then improved agent by agent: the roster search's state.
 
-Every hard rule belongs to one agent, so a roster built agent by agent keeps them all.
-Each agent's week is the full roster model for a team of one against the residual
-requirement (the same rules, the same code), solved in a fraction of a second. `TeamWeeks`
-holds such a roster as every agent's week, for the descent here and the ruin-and-recreate
-moves of `improve.py`; the result seeds the whole-team solve as a complete hint.
+Every hard rule belongs to one agent, so a roster built agent by agent keeps them all. Each
+agent's week is the roster model for a team of one (the same hard rules and the agent's own
+soft rules, `scheduler.roster.rules` and `scheduler.roster.objective`), solved by CP-SAT against
+the value of the agent on each queue in each interval given everyone else's weeks. Inside each
+shift the agent's queue stretches are the best the queue-block rules allow
+(`scheduler.roster.stretches`), and the breaks go where they take least away.
+
+`TeamWeeks` holds a roster as every agent's week, with the agents on each queue per interval that
+`scheduler.roster.coverage` prices, for the descent here and the ruin-and-recreate moves of
+`improve.py`; its points are the roster objective, exactly: coverage, every agent's own soft
+rules, the fair shares of weekends, late and night shifts, and cover by shift type.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, timedelta
 
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.domain import Agent, BreakRule, Roster
-from scheduler.roster.candidates import Candidate, break_offsets
-from scheduler.roster.coverage_cost import queue_costs
+from scheduler.domain import Agent, BreakRule, QueueSpan, Roster, Shift
+from scheduler.roster.candidates import Candidate, break_activity, break_offsets
+from scheduler.roster.coverage import (
+    Demand,
+    Outcome,
+    coverage_penalties,
+    demand_of,
+    gains,
+    outcome,
+)
 from scheduler.roster.model import build_model
 from scheduler.roster.objective import AGENT_SOFT_RULES, model_objective
-from scheduler.roster.problem import Problem
+from scheduler.roster.problem import Problem, is_late, is_night, skill_group
 from scheduler.roster.rules import HARD_RULES, add_breaks
-from scheduler.roster.variables import (
-    BreakSlot,
-    RosterVars,
-    SkillGroup,
-    matching_candidate,
-    queue_sets,
-    skill_group,
-)
+from scheduler.roster.stretches import best_stretches, min_stretch_intervals, sequence_problems
+from scheduler.roster.variables import BreakSlot, matching_candidate
 
 MAX_SWEEPS = 12  # rounds of the agent-by-agent descent; it usually settles in three to five
-AGENT_WEEK_GAP = 0.01  # one agent's week within 1 % of their best is plenty for a seed
+AGENT_WEEK_GAP = 0.01  # one agent's week within 1 % of their best is plenty while the roster takes shape
 # once the descent settles at AGENT_WEEK_GAP, the improvement phase asks for each agent's best week
 EXACT_WEEK_GAP = 0.0
 DESCENT_WEEK_LIMIT_S = 0.2  # per agent's week in the descent
@@ -45,75 +53,9 @@ def shift_key(agent_id: str, local_date: object, start_utc: object, length_minut
     return (agent_id, local_date, start_utc, length_minutes)
 
 
-@dataclasses.dataclass(frozen=True)
-class Seed:
-    """The shifts and break places of a roster, by key, to hint a larger model with."""
-
-    shifts: frozenset[ShiftKey]
-    breaks: frozenset[BreakSlot]
-
-
 def _order(p: Problem) -> list[Agent]:
     """Least flexible first: fewest skills, then fewest hours."""
     return sorted(p.team.agents, key=lambda a: (len(skill_group(p, a)), a.max_hours_per_week, a.id))
-
-
-def best_covers(
-    points: Mapping[str, np.ndarray],
-    caps: Mapping[str, np.ndarray],
-    groups: Sequence[SkillGroup],
-    counts: np.ndarray,
-) -> dict[str, np.ndarray]:
-    """Agents to count on each queue, in each of many intervals, given how many of each skill group work.
-
-    Row k is one interval: `counts[k, i]` agents of `groups[i]` work, and `points[q][k, c]` are
-    queue q's points with c agents counted on it (convex in c), for c up to `caps[q][k]`.
-    The counts Hall's condition allows form a polymatroid and the points are convex, so
-    counting one agent at a time where it saves most is optimal (ties: the first queue by name).
-    """
-    queues = sorted(points)
-    sets = [frozenset(s) for s in queue_sets(queues)]
-    reach = np.array([[int(bool(g & s)) for g in groups] for s in sets], dtype=np.int64)
-    holds = np.array([[int(q in s) for q in queues] for s in sets], dtype=np.int64)
-    rows = np.arange(counts.shape[0])
-    room = reach.reshape(len(sets), len(groups)) @ counts.T  # per set of queues: agents it may still count
-    cover = np.zeros((len(queues), rows.size), dtype=np.int64)
-    while True:
-        saved = np.full(cover.shape, -np.inf)
-        for j, q in enumerate(queues):
-            opens = (cover[j] < caps[q]) & np.all(room[holds[:, j] == 1] > 0, axis=0)
-            more = np.minimum(cover[j] + 1, points[q].shape[1] - 1)
-            saved[j] = np.where(opens, points[q][rows, cover[j]] - points[q][rows, more], -np.inf)
-        counting = np.isfinite(saved).any(axis=0)
-        if not counting.any():
-            return {q: cover[j] for j, q in enumerate(queues)}
-        best = saved.argmax(axis=0)  # the first of equal savings
-        cover[best[counting], rows[counting]] += 1
-        room -= holds[:, best] * counting
-
-
-class CoverageCost:
-    """The coverage points of each interval as a function of how many of each skill group work."""
-
-    def __init__(self, p: Problem, groups: list[SkillGroup]) -> None:
-        self.costs = queue_costs(p)
-        self.groups = groups
-        self.over = p.weights.over_per_agent_interval
-
-    def cover(self, ts: np.ndarray, counts: np.ndarray) -> dict[str, np.ndarray]:
-        """`best_covers` in intervals `ts`, `counts[k, i]` agents of `groups[i]` at work in `ts[k]`."""
-        points = {q: c.points[ts] for q, c in self.costs.items()}
-        return best_covers(points, {q: c.cap[ts] for q, c in self.costs.items()}, self.groups, counts)
-
-    def points(self, ts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-        """The points of intervals `ts` with these counts (see `cover`): each queue's, and idle agents'."""
-        cover = self.cover(ts, counts)
-        idle = counts.sum(axis=1) - sum(cover.values(), np.zeros(ts.size, dtype=np.int64))
-        total = sum(
-            (c.points[ts, cover[q]] for q, c in self.costs.items()), np.zeros(ts.size, dtype=np.int64)
-        )
-        out: np.ndarray = total + self.over * idle
-        return out
 
 
 @dataclasses.dataclass(frozen=True)
@@ -201,41 +143,98 @@ def place_breaks(patterns: tuple[BreakPattern, ...], n_shifts: int, padded: np.n
 
 @dataclasses.dataclass
 class AgentWeek:
-    """One agent's week: the chosen shifts and their breaks."""
+    """One agent's week: the chosen shifts, their breaks, and the queue of each interval of each shift.
+
+    `queues[c.index]` holds the team queue index of every interval of shift c (breaks included:
+    a break belongs to the stretch it interrupts).
+    """
 
     shifts: list[Candidate]
     breaks: list[BreakSlot]
     own_points: int = (
         0  # the agent's own soft rules (preferences, changes, days off, starts); a reward is positive
     )
+    queues: dict[int, np.ndarray] = dataclasses.field(default_factory=dict)
 
-    def at_work(self, n: int) -> np.ndarray:
-        """1 in each interval of the week the agent works (on a shift, not on a break)."""
-        out = np.zeros(n + 1, dtype=int)
-        for c in self.shifts:
-            out[max(c.start_index, 0) : max(min(c.start_index + c.n_intervals, n), 0)] += 1
+    def on_queue(self, n: int, n_queues: int) -> np.ndarray:
+        """(intervals, queues): 1 where the agent is on the queue (on a shift, not on a break)."""
+        out = np.zeros((n, n_queues), dtype=np.int64)
+        off = np.zeros(n + 1, dtype=bool)
         for b in self.breaks:
-            out[max(b.start_index, 0) : max(min(b.start_index + b.n_intervals, n), 0)] -= 1
-        return out[:n]
+            off[max(b.start_index, 0) : max(min(b.start_index + b.n_intervals, n), 0)] = True
+        for c in self.shifts:
+            first, last = max(c.start_index, 0), min(c.start_index + c.n_intervals, n)
+            if last <= first:
+                continue
+            ts = np.arange(first, last)
+            sequence = self.queues[c.index][ts - c.start_index]
+            keep = ~off[ts]
+            out[ts[keep], sequence[keep]] += 1
+        return out
 
 
 class AgentWeekModel:
-    """The hard rules of one agent (the roster model's rule functions for a team of one),
-    to find the agent's most valuable week against a value per interval."""
+    """The hard rules of one agent (the roster model's rule functions for a team of one), to find
+    the agent's most valuable week against a value of the agent on each queue in each interval."""
 
     def __init__(self, p: Problem, agent: Agent, seed: int, deterministic: bool = False) -> None:
         zeros = {q.name: np.zeros(p.week.grid.n_intervals) for q in p.team.queues}
         alone = p.for_agent(agent, zeros)
         self.p, self.agent, self.seed, self.deterministic = p, agent, seed, deterministic
         rules = tuple(r for r in HARD_RULES if r is not add_breaks) + AGENT_SOFT_RULES
-        self.model, self.v, penalties = build_model(alone, rules)
-        self.own_cost = model_objective(penalties)
+        self.model, self.v, self.penalties = build_model(alone, rules)
+        self.own_cost = model_objective(self.penalties)
+        self.last_status = cp_model.UNKNOWN  # of the last search for a week
+        self._counting: cp_model.CpModel | None = None  # a copy to count the own soft rules on
         self.shifts = self.v.all_candidates()
         self.fixed_breaks = self._fixed_breaks()
         self._patterns = break_patterns(p, agent, self.shifts)
         self._position = {c.index: k for k, c in enumerate(self.shifts)}
         self._starts = np.array([c.start_index for c in self.shifts], dtype=int)
-        self._ends = self._starts + np.array([c.n_intervals for c in self.shifts], dtype=int)
+        self._lengths = np.array([c.n_intervals for c in self.shifts], dtype=int)
+        names = [q.name for q in p.team.queues]
+        self.skills = np.array(sorted(names.index(q) for q in skill_group(p, agent)), dtype=np.int64)
+        shift_rules = p.team.shift_rules_of(agent)
+        self._stretch = min_stretch_intervals(
+            shift_rules.min_queue_stretch_minutes, p.week.grid.interval_minutes
+        )
+        self._changes = shift_rules.max_queue_changes
+        self._change_cost = float(p.weights.queue_change)
+        self._fair = self._fair_terms()
+
+    def _fair_terms(self) -> dict[str, tuple[int, cp_model.IntVar, cp_model.IntVar, cp_model.LinearExprT]]:
+        """Per fair share the agent takes part in: its weight, the most and the fewest the others
+        have (variables fixed before each search), and the gap the agent's week leaves."""
+        out: dict[str, tuple[int, cp_model.IntVar, cp_model.IntVar, cp_model.LinearExprT]] = {}
+        days = len(self.p.week.days)
+        for name, (weight, counts_in) in fair_kinds(self.p).items():
+            chosen = [self.v.works[c.index] for c in self.shifts if counts_in(c)]
+            if weight == 0 or not chosen:
+                continue
+            most = self.model.new_int_var(0, days, f"others_most[{name}]")
+            fewest = self.model.new_int_var(0, days, f"others_fewest[{name}]")
+            high = self.model.new_int_var(0, days, f"most[{name}]")
+            low = self.model.new_int_var(0, days, f"fewest[{name}]")
+            mine = cp_model.LinearExpr.sum(chosen)
+            self.model.add(high >= mine)
+            self.model.add(high >= most)
+            self.model.add(low <= mine)
+            self.model.add(low <= fewest)
+            out[name] = (weight, most, fewest, high - low)
+        return out
+
+    def _set_fair(self, others: Mapping[str, tuple[int, int]] | None) -> cp_model.LinearExprT:
+        """Fix the others' most and fewest of each share (none known: no gap to weigh) and return
+        what the shares cost."""
+        days = len(self.p.week.days)
+        for name, (_, most, fewest, _) in self._fair.items():
+            high, low = (others or {}).get(name, (0, days))
+            for var, value in ((most, high), (fewest, low)):
+                domain = self.model.proto.variables[var.index].domain  # [low, high] since made
+                domain[0], domain[1] = value, value
+        return cp_model.LinearExpr.weighted_sum(
+            [gap for _, _, _, gap in self._fair.values()], [w for w, _, _, _ in self._fair.values()]
+        )
 
     def _fixed_breaks(self) -> dict[int, tuple[BreakSlot, ...]]:
         """The breaks of pinned shifts and of shifts already worked, which stay where they are."""
@@ -284,24 +283,66 @@ class AgentWeekModel:
                 if slot is None:
                     return None
                 breaks.append(slot)
-        points = self._own_points_if_allowed(shifts)
-        return None if points is None else AgentWeek(shifts, breaks, points)
+        points = self.own_points(shifts)
+        if points is None:
+            return None
+        queues = {
+            c.index: self._queues_of(s, c)
+            for s, c in zip(roster.shifts_of(self.agent.id), shifts, strict=True)
+        }
+        return AgentWeek(shifts, breaks, points, {k: q for k, q in queues.items() if q is not None})
 
-    def _own_points_if_allowed(self, shifts: list[Candidate]) -> int | None:
-        """The agent's own points for these shifts, or None if they break a hard rule (hours, rest, ...)."""
-        fixed = self.model.clone()
-        fixed.minimize(self.own_cost)
+    def _queues_of(self, shift: Shift, c: Candidate) -> np.ndarray | None:
+        """The team queue of each interval of the shift, from its stretches (None when it names a
+        queue the agent may not work, or breaks the queue-block rules: the search then chooses)."""
+        names = [q.name for q in self.p.team.queues]
+        step = timedelta(minutes=self.p.week.grid.interval_minutes)
+        out = np.full(c.n_intervals, -1, dtype=np.int64)
+        for span in shift.queue_spans():
+            if span.queue not in names or names.index(span.queue) not in self.skills:
+                return None
+            first = round((span.start_utc - c.start_utc) / step)
+            last = -(-(span.end_utc - c.start_utc) // step)
+            out[max(first, 0) : last] = names.index(span.queue)
+        if (out < 0).any():
+            return None
+        on_break = np.zeros(c.n_intervals, dtype=bool)
+        for b in shift.breaks:
+            first = round((b.start_utc - c.start_utc) / step)
+            on_break[max(first, 0) : -(-(b.end_utc - c.start_utc) // step)] = True
+        if sequence_problems(out.tolist(), on_break, self._stretch, self._changes):
+            return None
+        return out
+
+    def _count_own(self, shifts: list[Candidate]) -> cp_model.CpSolver | None:
+        """A solver holding the agent's own soft rules at their least for exactly these shifts (the
+        shift variables fixed on a copy of the model kept for counting), or None if the shifts
+        break a hard rule (hours, rest, ...)."""
+        if self._counting is None:
+            self._counting = self.model.clone()
+            self._counting.clear_hints()  # type: ignore[no-untyped-call]
+            self._counting.minimize(self.own_cost)
         chosen = {c.index for c in shifts}
         for c in self.shifts:
-            fixed.add(
-                fixed.get_bool_var_from_proto_index(self.v.works[c.index].index) == int(c.index in chosen)
-            )
+            domain = self._counting.proto.variables[self.v.works[c.index].index].domain
+            domain[0] = domain[1] = int(c.index in chosen)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = 5.0
-        if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        return -round(solver.objective_value)
+        return solver if solver.solve(self._counting) in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+    def own_points(self, shifts: list[Candidate]) -> int | None:
+        """The agent's own points for these shifts (a reward is positive), or None if they break a
+        hard rule (hours, rest, ...)."""
+        solver = self._count_own(shifts)
+        return None if solver is None else -round(solver.value(self.own_cost))
+
+    def own_penalties(self, shifts: list[Candidate]) -> dict[str, float]:
+        """What each of the agent's own soft rules costs for these shifts (points)."""
+        solver = self._count_own(shifts)
+        if solver is None:
+            return {}
+        return {pen.name: float(pen.weight * solver.value(pen.expr)) for pen in self.penalties}
 
     def _breaks_of(self, placed: PlacedBreaks, position: int) -> tuple[BreakSlot, ...]:
         """The breaks of the shift at `position`: where they were fixed, else where `placed` put them."""
@@ -315,38 +356,94 @@ class AgentWeekModel:
         placed = place_breaks(self._patterns, len(self.shifts), np.concatenate([[0.0], np.cumsum(value)]))
         return [b for c in shifts for b in self._breaks_of(placed, self._position[c.index])]
 
+    def _shift_values(
+        self, value: np.ndarray, placed: PlacedBreaks, positions: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each shift's worth (its queue stretches at their best, its breaks earning nothing) and the
+        queue (a team queue index) of each of its intervals, for the shifts at `positions` (all)."""
+        n = value.shape[0]
+        rows = np.arange(len(self.shifts)) if positions is None else positions
+        longest = int(self._lengths[rows].max()) if rows.size else 0
+        steps = np.arange(longest)
+        at = self._starts[rows, None] + steps[None, :]
+        inside = (steps[None, :] < self._lengths[rows, None]) & (at >= 0) & (at < n)
+        mine = value[:, self.skills]  # (intervals, the agent's queues)
+        values = np.where(inside[:, :, None], mine[np.clip(at, 0, n - 1)], 0.0)
+        on_break = np.zeros(at.shape, dtype=bool)
+        for i, position in enumerate(rows):
+            c = self.shifts[int(position)]
+            for b in self._breaks_of(placed, int(position)):
+                first = b.start_index - c.start_index
+                on_break[i, max(first, 0) : first + b.n_intervals] = True
+        if self.skills.size == 1:
+            worth = np.where(on_break, 0.0, values[:, :, 0]).sum(axis=1)
+            return worth, np.where(steps[None, :] < self._lengths[rows, None], self.skills[0], -1)
+        found = best_stretches(
+            values, on_break, self._lengths[rows], self._stretch, self._changes, self._change_cost
+        )
+        queues = np.where(found.queue >= 0, self.skills[np.clip(found.queue, 0, None)], -1)
+        return found.value, queues
+
+    def _placed(self, value: np.ndarray) -> PlacedBreaks:
+        """Breaks where they take least of the agent's best value per interval away."""
+        best = value[:, self.skills].max(axis=1)
+        return place_breaks(self._patterns, len(self.shifts), np.concatenate([[0.0], np.cumsum(best)]))
+
+    def requeue(self, week: AgentWeek, value: np.ndarray, keep: bool = False) -> AgentWeek:
+        """The same shifts and breaks, with the queue stretches worth most against `value` (with
+        `keep`, only for the shifts that have none yet)."""
+        if keep and all(c.index in week.queues for c in week.shifts):
+            return week
+        if not week.shifts or self.skills.size == 1:
+            return self._single_queue(week)
+        positions = np.array([self._position[c.index] for c in week.shifts], dtype=np.int64)
+        placed = self._placed(value)
+        fixed = {c.index: tuple(b for b in week.breaks if b.local_date == c.local_date) for c in week.shifts}
+        saved = self.fixed_breaks
+        self.fixed_breaks = {**saved, **fixed}
+        try:
+            _, queues = self._shift_values(value, placed, positions)
+        finally:
+            self.fixed_breaks = saved
+        found = {c.index: queues[i, : c.n_intervals] for i, c in enumerate(week.shifts)}
+        return dataclasses.replace(week, queues={**found, **week.queues} if keep else found)
+
+    def _single_queue(self, week: AgentWeek) -> AgentWeek:
+        return dataclasses.replace(
+            week, queues={c.index: np.full(c.n_intervals, self.skills[0]) for c in week.shifts}
+        )
+
     def best(
         self,
         value: np.ndarray,
         time_limit_s: float,
         hint: AgentWeek | None = None,
         gap: float = AGENT_WEEK_GAP,
+        bonus: np.ndarray | None = None,
+        fair: Mapping[str, tuple[int, int]] | None = None,
     ) -> AgentWeek | None:
-        """The week worth most: `value[t]` per interval worked, plus preferences; None if none found.
-
-        `hint` (e.g. the agent's current week) is where the solver starts looking; the week is
-        within `gap` (relative) of the best.
+        """The week worth most: `value[t, q]` per interval on queue q (queue stretches at their best
+        in each shift), plus `bonus` per shift (e.g. cover by shift type), less the agent's own soft
+        rules and, given the most and fewest the others have of each fair share (`fair`), the gap
+        the agent's week leaves; None if none found. `hint` (e.g. the agent's current week) is where the solver starts
+        looking; the week is within `gap` (relative) of the best.
         """
-        n = value.size
-        padded = np.concatenate([[0.0], np.cumsum(np.round(value))])  # whole points, as the model's
-
-        def worth(first: int, count: int) -> float:
-            return float(padded[min(max(first + count, 0), n)] - padded[min(max(first, 0), n)])
-
-        placed = place_breaks(self._patterns, len(self.shifts), padded)
-        on_shift = padded[np.clip(self._ends, 0, n)] - padded[np.clip(self._starts, 0, n)]
-        off_shift = placed.cost.copy()
-        for index, slots in self.fixed_breaks.items():
-            off_shift[self._position[index]] = sum(worth(b.start_index, b.n_intervals) for b in slots)
+        placed = self._placed(value)
+        worth, queues = self._shift_values(value, placed)
+        if bonus is not None:
+            worth = worth + bonus
         self.model.clear_hints()  # type: ignore[no-untyped-call]
         if hint is not None:
             hinted = {c.index for c in hint.shifts}
             for c in self.shifts:
                 self.model.add_hint(self.v.works[c.index], c.index in hinted)
         coverage_worth = cp_model.LinearExpr.weighted_sum(
-            [self.v.works[c.index] for c in self.shifts], np.round(on_shift - off_shift).astype(int).tolist()
+            [self.v.works[c.index] for c in self.shifts], np.round(worth).astype(int).tolist()
         )
-        self.model.maximize(cp_model.LinearExpr.weighted_sum([coverage_worth, self.own_cost], [1, -1]))
+        fair_cost = self._set_fair(fair)
+        self.model.maximize(
+            cp_model.LinearExpr.weighted_sum([coverage_worth, self.own_cost, fair_cost], [1, -1, -1])
+        )
         for limit in (time_limit_s, max(1.0, 4 * time_limit_s)):  # a second, longer try before giving up
             solver = cp_model.CpSolver()
             solver.parameters.num_workers = 1
@@ -359,26 +456,33 @@ class AgentWeekModel:
             else:
                 solver.parameters.max_time_in_seconds = max(0.05, limit)
             status = solver.solve(self.model)
+            self.last_status = status
+            if status == cp_model.INFEASIBLE:
+                return None
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 positions = [
                     k for k, c in enumerate(self.shifts) if solver.boolean_value(self.v.works[c.index])
                 ]
                 chosen = [self.shifts[k] for k in positions]
-                own = -round(solver.value(self.own_cost))
-                if status == cp_model.FEASIBLE:  # stopped early: the soft rules' counts may be high
-                    exact = self._own_points_if_allowed(chosen)
-                    own = own if exact is None else exact
+                # a search stopped early (or within its gap) may leave the soft rules' counts high
+                exact = self.own_points(chosen) if status == cp_model.FEASIBLE or gap > 0 else None
+                own = -round(solver.value(self.own_cost)) if exact is None else exact
                 breaks = [b for k in positions for b in self._breaks_of(placed, k)]
-                return AgentWeek(chosen, breaks, own)
+                return AgentWeek(
+                    chosen,
+                    breaks,
+                    own,
+                    {self.shifts[k].index: queues[k, : self.shifts[k].n_intervals] for k in positions},
+                )
         return None
 
 
-def greedy_seed(
-    p: Problem, time_limit_s: float, seed: int = 0, start: Roster | None = None, deterministic: bool = False
-) -> Seed | None:
-    """The roster of `agent_weeks` as a seed for the whole-team model (None if it found none)."""
-    found = agent_weeks(p, time_limit_s, seed, start, deterministic)
-    return None if found is None else seed_from_weeks(found.weeks)
+class NoWeek(Exception):
+    """No week was found for an agent: their rules allow none (`infeasible`), or none in the time."""
+
+    def __init__(self, agent_id: str, agents_done: int, infeasible: bool) -> None:
+        super().__init__(agent_id)
+        self.agent_id, self.agents_done, self.infeasible = agent_id, agents_done, infeasible
 
 
 @dataclasses.dataclass
@@ -389,70 +493,176 @@ class AgentWeeks:
     models: dict[str, AgentWeekModel]
 
 
-class TeamWeeks:
-    """A roster held as every agent's week, with the team's agents at work per interval kept up to date.
+@dataclasses.dataclass(frozen=True)
+class _Shares:
+    """Which candidate shifts count towards each fair share, per agent (weekend days, late and
+    night shifts), and who takes part (agents who could work any of them at all)."""
 
-    `points` are the coverage points and every agent's own soft rules, as the roster model
-    counts them (the fair shares, which couple agents, are left out).
+    counts: dict[str, dict[str, set[int]]]  # kind -> agent id -> candidate indexes that count
+    weights: dict[str, int]
+
+
+def fair_kinds(p: Problem) -> dict[str, tuple[int, Callable[[Candidate], bool]]]:
+    """The shares kept fair across the team (as `objective.add_fair_shares` defines them): each
+    one's weight per shift of difference, and which shifts count towards it."""
+    w = p.weights
+    return {
+        "weekend days": (w.weekend_spread_per_day, lambda c: c.local_date.weekday() >= 5),
+        "late shifts": (w.late_spread_per_shift, lambda c: is_late(p, c.agent_id, c.local_date, c.end_utc)),
+        "night shifts": (w.night_spread_per_shift, lambda c: is_night(p, c.agent_id, c.start_utc, c.end_utc)),
+    }
+
+
+def _fair_shares(p: Problem, models: Mapping[str, AgentWeekModel]) -> _Shares:
+    kinds = fair_kinds(p)
+    counts: dict[str, dict[str, set[int]]] = {}
+    for name, (weight, counts_in) in kinds.items():
+        if weight == 0:
+            continue
+        per_agent = {a: {c.index for c in m.shifts if counts_in(c)} for a, m in models.items()}
+        counts[name] = {a: found for a, found in per_agent.items() if found}
+    return _Shares(counts, {name: kinds[name][0] for name in counts})
+
+
+class TeamWeeks:
+    """A roster held as every agent's week, with the agents on each queue per interval kept up to date.
+
+    `points` are the roster objective: the coverage points (`coverage.outcome`), every agent's own
+    soft rules, the fair shares and the cover by shift type.
     """
 
-    def __init__(self, p: Problem, models: Mapping[str, AgentWeekModel]) -> None:
+    def __init__(
+        self, p: Problem, models: Mapping[str, AgentWeekModel], demand: Demand | None = None
+    ) -> None:
         self.p = p
         self.n = p.week.grid.n_intervals
+        self.demand = demand or demand_of(p)
         self.agents = [a for a in _order(p) if skill_group(p, a)]
-        groups = sorted({skill_group(p, a) for a in self.agents}, key=sorted)
+        groups = list(self.demand.groups)
         self._group = {a.id: groups.index(skill_group(p, a)) for a in self.agents}
-        self.cost = CoverageCost(p, groups)
-        self.counts = np.zeros((self.n, len(groups)), dtype=int)
-        # the coverage points per interval, and with one more agent of each group, kept up to
-        # date lazily: only the intervals a week put in or taken out changed are recomputed
-        self._now = np.zeros(self.n, dtype=int)
-        self._more = np.zeros((len(groups), self.n), dtype=int)
-        self._stale_now = np.ones(self.n, dtype=bool)
-        self._stale_more = np.ones((len(groups), self.n), dtype=bool)
+        self.on = np.zeros((self.n, len(groups), len(p.team.queues)), dtype=np.int64)
+        self._outcome: Outcome | None = None
         self.models = dict(models)
         self.weeks: dict[str, AgentWeek] = {}
         self.gap = AGENT_WEEK_GAP  # how close to their best each agent's new week must be
+        self._shares: _Shares | None = None
 
     def put(self, agent: Agent, week: AgentWeek) -> None:
         """Give the agent this week (they have none)."""
         self.weeks[agent.id] = week
-        self._count(agent, week.at_work(self.n))
+        self.on[:, self._group[agent.id], :] += week.on_queue(self.n, self.on.shape[2])
+        self._outcome = None
 
     def take(self, agent: Agent) -> AgentWeek:
         """Take the agent's week out of the roster, and return it."""
         week = self.weeks.pop(agent.id)
-        self._count(agent, -week.at_work(self.n))
+        self.on[:, self._group[agent.id], :] -= week.on_queue(self.n, self.on.shape[2])
+        self._outcome = None
         return week
 
-    def _count(self, agent: Agent, change: np.ndarray) -> None:
-        """Add `change` to the agent's group's count per interval; the points there are stale."""
-        self.counts[:, self._group[agent.id]] += change
-        changed = change != 0
-        self._stale_now |= changed
-        self._stale_more[:, changed] = True
-
-    def _points_now(self) -> np.ndarray:
-        """The coverage points per interval."""
-        stale = np.flatnonzero(self._stale_now)
-        self._now[stale] = self.cost.points(stale, self.counts[stale])
-        self._stale_now[:] = False
-        return self._now
+    def outcome(self) -> Outcome:
+        """What the agents on each queue give, as the objective counts it."""
+        if self._outcome is None:
+            self._outcome = outcome(self.demand, self.on)
+        return self._outcome
 
     def gain(self, agent: Agent) -> np.ndarray:
-        """Points saved per interval by this agent at work, against everyone else's weeks."""
-        group = self._group[agent.id]
-        stale = np.flatnonzero(self._stale_more[group])
-        more = self.counts[stale]
-        more[:, group] += 1
-        self._more[group, stale] = self.cost.points(stale, more)
-        self._stale_more[group] = False
-        gain: np.ndarray = (self._points_now() - self._more[group]).astype(float)
-        return gain
+        """Points saved per interval (rows) by this agent on each queue (columns; -inf where they may
+        not work it), against everyone else's weeks."""
+        return gains(self.demand, self.on, self.outcome(), self._group[agent.id])
 
-    def points(self) -> int:
-        """The roster's coverage points less the agents' own (a reward is positive)."""
-        return int(self._points_now().sum()) - sum(w.own_points for w in self.weeks.values())
+    def cover_bonus(self, agent: Agent) -> np.ndarray | None:
+        """Points each candidate shift of the agent saves in the cover by shift type, against
+        everyone else's weeks (None when there is no such cover)."""
+        if not self.p.shift_cover:
+            return None
+        working = self._type_counts(exclude=agent.id)
+        model = self.models[agent.id]
+        out = np.zeros(len(model.shifts))
+        for c_row in self.p.shift_cover:
+            on = working.get((c_row.day, c_row.shift_type), 0)
+            saves = c_row.under_weight if on < c_row.required else -c_row.over_weight
+            for k, c in enumerate(model.shifts):
+                if c.local_date == c_row.day and c.shift_type == c_row.shift_type:
+                    out[k] += saves
+        return out
+
+    def fair_context(self, agent: Agent) -> dict[str, tuple[int, int]]:
+        """For each fair share, the most and the fewest the other agents taking part have."""
+        if self._shares is None:
+            self._shares = _fair_shares(self.p, self.models)
+        out = {}
+        for name, per_agent in self._shares.counts.items():
+            counts = [
+                sum(1 for c in self.weeks[a].shifts if c.index in found)
+                for a, found in per_agent.items()
+                if a != agent.id and a in self.weeks
+            ]
+            if counts:
+                out[name] = (max(counts), min(counts))
+        return out
+
+    def _type_counts(self, exclude: str | None = None) -> dict[tuple[date, str], int]:
+        out: dict[tuple[date, str], int] = {}
+        for agent_id, week in self.weeks.items():
+            if agent_id == exclude:
+                continue
+            for c in week.shifts:
+                if c.shift_type:
+                    out[(c.local_date, c.shift_type)] = out.get((c.local_date, c.shift_type), 0) + 1
+        return out
+
+    def team_points(self) -> dict[str, float]:
+        """The soft rules the agents' own models do not count: changes of queue, the fair shares
+        (most minus fewest) and the cover by shift type."""
+        changes = sum(
+            int(np.count_nonzero(np.diff(week.queues[c.index])))
+            for week in self.weeks.values()
+            for c in week.shifts
+            if c.index in week.queues
+        )
+        out: dict[str, float] = {"changes of queue": float(self.p.weights.queue_change * changes)}
+        if self._shares is None:
+            self._shares = _fair_shares(self.p, self.models)
+        for name, per_agent in self._shares.counts.items():
+            if len(per_agent) < 2:
+                continue
+            counts = [
+                sum(1 for c in self.weeks[a].shifts if c.index in found) if a in self.weeks else 0
+                for a, found in per_agent.items()
+            ]
+            out[f"{name}: most minus fewest"] = self._shares.weights[name] * float(max(counts) - min(counts))
+        if self.p.shift_cover:
+            working = self._type_counts()
+            under = sum(
+                r.under_weight * max(r.required - working.get((r.day, r.shift_type), 0), 0)
+                for r in self.p.shift_cover
+            )
+            over = sum(
+                r.over_weight * max(working.get((r.day, r.shift_type), 0) - r.required, 0)
+                for r in self.p.shift_cover
+            )
+            out["agents missing from shift-type cover (points)"] = float(under)
+            out["agents over shift-type cover (points)"] = float(over)
+        return out
+
+    def points(self) -> float:
+        """The roster objective: coverage, the agents' own soft rules (a reward lowers it) and the
+        soft rules that couple agents."""
+        own = sum(w.own_points for w in self.weeks.values())
+        return self.outcome().points - own + sum(self.team_points().values())
+
+    def penalties(self) -> dict[str, float]:
+        """What each soft rule costs in the roster (points; a reward is negative)."""
+        out: dict[str, float] = {}
+        for name, value in coverage_penalties(self.outcome(), self.demand).items():
+            out[name] = out.get(name, 0.0) + value
+        for agent_id, week in self.weeks.items():
+            for name, value in self.models[agent_id].own_penalties(week.shifts).items():
+                out[name] = out.get(name, 0.0) + value
+        for name, value in self.team_points().items():
+            out[name] = out.get(name, 0.0) + value
+        return out
 
     def snapshot(self) -> dict[str, AgentWeek]:
         """Every agent's week, to restore later."""
@@ -469,10 +679,24 @@ class TeamWeeks:
         """Give the agent their best week against everyone else's if that lowers the points; True if it did."""
         before = self.points()
         old = self.take(agent)
-        week = self.models[agent.id].best(self.gain(agent), time_limit_s, old, self.gap)
+        week = self.models[agent.id].best(
+            self.gain(agent), time_limit_s, old, self.gap, self.cover_bonus(agent)
+        )
         self.put(agent, week or old)
         if week is None or self.points() < before:
             return week is not None
+        self.take(agent)
+        self.put(agent, old)
+        return False
+
+    def requeue(self, agent: Agent) -> bool:
+        """The agent's queue stretches at their best against everyone else's, shifts kept; True if
+        that lowered the points."""
+        before = self.points()
+        old = self.take(agent)
+        self.put(agent, self.models[agent.id].requeue(old, self.gain(agent)))
+        if self.points() < before:
+            return True
         self.take(agent)
         self.put(agent, old)
         return False
@@ -493,31 +717,6 @@ class TeamWeeks:
         return AgentWeeks(dict(self.weeks), dict(self.models))
 
 
-def agent_weeks(
-    p: Problem,
-    time_limit_s: float,
-    seed: int = 0,
-    start: Roster | None = None,
-    deterministic: bool = False,
-    start_weeks: Mapping[str, AgentWeek] | None = None,
-    models: Mapping[str, AgentWeekModel] | None = None,
-) -> AgentWeeks | None:
-    """A roster keeping every hard rule, built agent by agent, then improved agent by agent.
-
-    First each agent's week is taken from `start_weeks` or `start` (a warm start) when it fits
-    the rules, else chosen, under their own hard rules, to be worth most against what the agents
-    before them left uncovered. Then, while time remains, each agent in turn
-    is taken out and given the best week against everyone else's (block coordinate descent);
-    a change is kept only when the team's coverage and preference points improve.
-    Returns None when some agent's rules leave no week within the time.
-
-    With `deterministic`, limits count solver work units, not seconds, and the descent runs
-    to the end (at most `MAX_SWEEPS` rounds), so the same input always gives the same seed.
-    """
-    team = team_weeks(p, time_limit_s, seed, start, deterministic, start_weeks, models)
-    return None if team is None else team.found()
-
-
 def team_weeks(
     p: Problem,
     time_limit_s: float,
@@ -526,9 +725,24 @@ def team_weeks(
     deterministic: bool = False,
     start_weeks: Mapping[str, AgentWeek] | None = None,
     models: Mapping[str, AgentWeekModel] | None = None,
-) -> TeamWeeks | None:
-    """`agent_weeks`, as a `TeamWeeks` to improve further."""
+    deadline: float | None = None,
+) -> TeamWeeks:
+    """A roster keeping every hard rule, built agent by agent, then improved agent by agent.
+
+    First each agent's week is taken from `start_weeks` or `start` (a warm start) when it fits
+    the rules, else chosen, under their own hard rules, to be worth most against what the agents
+    before them left uncovered. Then, while time remains, each agent in turn is taken out and
+    given the best week against everyone else's (block coordinate descent); a change is kept
+    only when the roster's points improve.
+
+    With `deterministic`, limits count solver work units, not seconds, and the descent runs to
+    the end (at most `MAX_SWEEPS` rounds), so the same input always gives the same roster.
+
+    Raises:
+        NoWeek: an agent's rules leave no week, or none was found within the time.
+    """
     started = time.monotonic()
+    end = deadline if deadline is not None else started + time_limit_s
     team = TeamWeeks(p, models or {})
     for k, agent in enumerate(team.agents):
         if agent.id not in team.models:
@@ -537,59 +751,47 @@ def team_weeks(
         left = time_limit_s / 2 - (0.0 if deterministic else time.monotonic() - started)
         week = model.week_of(start) if start is not None else None
         week = week or (start_weeks or {}).get(agent.id)
-        week = week or model.best(team.gain(agent), left / (len(team.agents) - k))
+        if week is not None:
+            week = model.requeue(week, team.gain(agent), keep=True)
+        week = week or model.best(
+            team.gain(agent), left / (len(team.agents) - k), bonus=team.cover_bonus(agent)
+        )
         if week is None:
-            return None
+            raise NoWeek(agent.id, k, model.last_status == cp_model.INFEASIBLE)
         team.put(agent, week)
-    team.descend(started + time_limit_s, deterministic)
+    team.descend(end, deterministic)
     return team
 
 
-def seed_from_weeks(weeks: Mapping[str, AgentWeek]) -> Seed:
-    """The shifts and breaks of these weeks, as a seed for the whole-team model."""
-    return Seed(
-        frozenset(
-            shift_key(c.agent_id, c.local_date, c.start_utc, c.length_minutes)
-            for w in weeks.values()
-            for c in w.shifts
-        ),
-        frozenset(b for w in weeks.values() for b in w.breaks),
+def shift_of(p: Problem, c: Candidate, week: AgentWeek) -> Shift:
+    """One chosen shift: its breaks as activities and its queue stretches (a stretch runs until the
+    next one starts, so a break inside it is part of it)."""
+    grid = p.week.grid
+    step = timedelta(minutes=grid.interval_minutes)
+    mine = sorted((b for b in week.breaks if b.local_date == c.local_date), key=lambda b: b.start_index)
+    activities = tuple(
+        break_activity(b.rule, c.start_utc, (b.start_index - c.start_index) * grid.interval_minutes)
+        for b in mine
     )
+    names = [q.name for q in p.team.queues]
+    sequence = week.queues[c.index]
+    starts = [k for k in range(c.n_intervals) if k == 0 or sequence[k] != sequence[k - 1]]
+    ends = [*(c.start_utc + k * step for k in starts[1:]), c.end_utc]
+    spans = [
+        QueueSpan(names[int(sequence[k])], c.start_utc + k * step, end)
+        for k, end in zip(starts, ends, strict=True)
+    ]
+    seconds: dict[str, float] = {}
+    for span in spans:
+        seconds[span.queue] = seconds.get(span.queue, 0.0) + (span.end_utc - span.start_utc).total_seconds()
+    main = max(sorted(seconds), key=lambda q: seconds[q])
+    work = tuple(spans) if len(spans) > 1 else ()
+    return Shift(c.agent_id, c.local_date, c.start_utc, c.end_utc, main, activities, work, c.shift_type)
 
 
-def seed_values(p: Problem, v: RosterVars, seed: Seed) -> dict[int, int]:
-    """The seed as a value for every variable of the whole-team model (a complete hint)."""
-    out: dict[int, int] = {}
-    n = p.week.grid.n_intervals
-    at_work: dict[SkillGroup, np.ndarray] = {g: np.zeros(n + 1, dtype=int) for g in v.working}
-    group_of = {a.id: skill_group(p, a) for a in p.team.agents}
-    for c in v.all_candidates():
-        on = shift_key(c.agent_id, c.local_date, c.start_utc, c.length_minutes) in seed.shifts
-        out[v.works[c.index].index] = int(on)
-        if on and group_of[c.agent_id] in at_work:
-            at_work[group_of[c.agent_id]][
-                max(c.start_index, 0) : max(min(c.start_index + c.n_intervals, n), 0)
-            ] += 1
-    for slot, x in v.breaks.items():
-        out[x.index] = int(slot in seed.breaks)
-        if slot in seed.breaks and group_of[slot.agent_id] in at_work:
-            at_work[group_of[slot.agent_id]][
-                max(slot.start_index, 0) : max(min(slot.start_index + slot.n_intervals, n), 0)
-            ] -= 1
-    for (agent_id, day), x in v.day_worked.items():
-        out[x.index] = int(any(key[0] == agent_id and key[1] == day for key in seed.shifts))
-    for g, counts in v.working.items():
-        for t, x in enumerate(counts):
-            out[x.index] = int(at_work[g][t])
-    groups = sorted(at_work, key=sorted)
-    cost = CoverageCost(p, groups)
-    ts = np.arange(n)
-    cover = cost.cover(
-        ts, np.array([at_work[g][:n] for g in groups], dtype=np.int64).reshape(len(groups), n).T
+def roster_of(p: Problem, weeks: Mapping[str, AgentWeek]) -> Roster:
+    """The roster these weeks describe: each shift with its breaks and its queue stretches."""
+    shifts = [shift_of(p, c, week) for week in weeks.values() for c in week.shifts]
+    return Roster(
+        p.team.name, p.week.first_day, tuple(sorted(shifts, key=lambda s: (s.agent_id, s.start_utc)))
     )
-    for q, counted in cover.items():
-        for t in range(n):
-            out[v.cover[q][t].index] = int(counted[t])
-            if (q, t) in v.points:
-                out[v.points[(q, t)].index] = int(cost.costs[q].points[t, counted[t]])
-    return out

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from scheduler.domain import Agent
+from scheduler.roster.problem import skill_group
 from scheduler.roster.search.construct import (
     DESCENT_WEEK_LIMIT_S,
     EXACT_WEEK_GAP,
@@ -33,7 +34,6 @@ from scheduler.roster.search.construct import (
     AgentWeekModel,
     TeamWeeks,
 )
-from scheduler.roster.variables import skill_group
 
 RUIN_SIZE = 3  # agents taken out at once
 NOISE = 0.1  # relative noise on the values an agent's week is put back against, to leave the old one
@@ -64,8 +64,15 @@ def ruin_and_recreate(team: TeamWeeks, agents: list[Agent], rng: np.random.Gener
     for k in rng.permutation(len(agents)):
         agent = agents[int(k)]
         gain = team.gain(agent)
-        noisy = gain * (1.0 + NOISE * rng.standard_normal(gain.size))
-        week = team.models[agent.id].best(noisy, DESCENT_WEEK_LIMIT_S, saved[agent.id], team.gap)
+        noisy = gain * (1.0 + NOISE * rng.standard_normal(gain.shape))
+        week = team.models[agent.id].best(
+            noisy,
+            DESCENT_WEEK_LIMIT_S,
+            saved[agent.id],
+            team.gap,
+            team.cover_bonus(agent),
+            team.fair_context(agent),
+        )
         team.put(agent, week or saved[agent.id])
     for agent in agents:
         team.improve(agent, DESCENT_WEEK_LIMIT_S)
@@ -91,7 +98,7 @@ class BestWeeks:
             if points < self.points:
                 self.points, self._weeks = points, team.snapshot()
 
-    def weeks(self) -> tuple[int, Mapping[str, AgentWeek]]:
+    def weeks(self) -> tuple[float, Mapping[str, AgentWeek]]:
         """The best roster's points and weeks."""
         with self._lock:
             return self.points, dict(self._weeks)
@@ -126,7 +133,7 @@ def run_chain(
 def _copy(team: TeamWeeks, weeks: Mapping[str, AgentWeek], seed: int) -> TeamWeeks:
     """A roster of these weeks for `team`'s agents, with agent models of its own (a model is not
     shared between threads)."""
-    copy = TeamWeeks(team.p, {a.id: AgentWeekModel(team.p, a, seed) for a in team.agents})
+    copy = TeamWeeks(team.p, {a.id: AgentWeekModel(team.p, a, seed) for a in team.agents}, team.demand)
     copy.gap = team.gap
     copy.restore(weeks)
     return copy
@@ -137,7 +144,7 @@ def improve_weeks(
     deadline: float,
     seed: int = 0,
     max_moves: int | None = None,
-    on_improved: Callable[[int], None] | None = None,
+    on_improved: Callable[[float], None] | None = None,
     chains: int = 1,
 ) -> int:
     """The descent again with each agent's exact best week (it settled within `AGENT_WEEK_GAP`),
@@ -156,7 +163,7 @@ def improve_weeks(
                 on_improved(best.points)
 
     team.gap = EXACT_WEEK_GAP
-    team.descend(deadline)
+    team.descend(deadline, deterministic=max_moves is not None)
     best = BestWeeks(team)
     report()
     stop = threading.Event()

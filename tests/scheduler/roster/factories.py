@@ -22,10 +22,12 @@ from scheduler.domain import (
     Team,
     Weights,
 )
+from scheduler.roster.coverage import coverage_penalties, demand_of, outcome
 from scheduler.roster.model import build_model
-from scheduler.roster.objective import model_objective
-from scheduler.roster.problem import Problem
-from scheduler.roster.search.construct import seed_values
+from scheduler.roster.objective import SOFT_RULES, add_coverage, model_objective
+from scheduler.roster.problem import Problem, skill_group
+from scheduler.roster.report import on_queue_intervals
+from scheduler.roster.rules import HARD_RULES
 from scheduler.roster.solve import SolveSettings, solve
 from scheduler.roster.validate import check_roster
 
@@ -186,17 +188,35 @@ def tiny_problem(seed: int, weights: Weights = NO_FAIR_SHARES) -> Problem:
     return Problem(team, week, required, entries, weights)
 
 
-def roster_points(p: Problem, weeks_seed: object) -> tuple[int, dict[str, int]]:
-    """The whole-team model's objective of a seed roster, and its penalties by name."""
-    model, v, penalties = build_model(p)
-    for index, value in seed_values(p, v, weeks_seed).items():  # type: ignore[arg-type]
-        model.add(model.get_int_var_from_proto_index(index) == value)
+def roster_objective(p: Problem, roster: Roster) -> dict[str, float]:
+    """The roster objective of a roster, recounted from the roster alone: coverage from the agents
+    its shifts, breaks and queue stretches put on each queue in each interval (counted on the
+    grid as the report does), every other soft rule from the roster model's own rule functions
+    with the roster's shifts fixed, and the changes of queue from its stretches."""
+    demand = demand_of(p)
+    groups = list(demand.groups)
+    names = [q.name for q in p.team.queues]
+    on = np.zeros((p.week.grid.n_intervals, len(groups), len(names)), dtype=np.int64)
+    for shift in roster.shifts:
+        g = groups.index(skill_group(p, p.team.agent(shift.agent_id)))
+        for queue, intervals in on_queue_intervals(shift, p.week.grid).items():
+            np.add.at(on[:, g, names.index(queue)], intervals, 1)
+    out = coverage_penalties(outcome(demand, on), demand)
+    soft = tuple(r for r in SOFT_RULES if r is not add_coverage)
+    model, v, penalties = build_model(p, HARD_RULES + soft)
+    chosen = {(s.agent_id, s.local_date, s.start_utc, round(s.hours * 60)) for s in roster.shifts}
+    for c in v.all_candidates():
+        model.add(
+            v.works[c.index] == int((c.agent_id, c.local_date, c.start_utc, c.length_minutes) in chosen)
+        )
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    assert solver.solve(model) == cp_model.OPTIMAL
-    return int(solver.value(model_objective(penalties))), {
-        pen.name: int(pen.weight * solver.value(pen.expr)) for pen in penalties
-    }
+    assert solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    for pen in penalties:
+        out[pen.name] = out.get(pen.name, 0.0) + float(pen.weight * solver.value(pen.expr))
+    changes = sum(len(s.queue_spans()) - 1 for s in roster.shifts)
+    out["changes of queue"] = float(p.weights.queue_change * changes)
+    return out
 
 
 def proven_optimum(p: Problem) -> float:

@@ -51,18 +51,20 @@ def test_night_minutes_across_both_dst_changes() -> None:
 
 
 def test_nights_are_shared_when_the_weight_asks() -> None:
-    """Four nights to cover, two agents who can only start at 22:00: two nights each.
-
-    Fair shares couple agents, so only the whole-team search weighs them; the deterministic mode
-    always runs it (a wall-clock solve gives it the last 10 % of limits from 30 s)."""
+    """Four nights and four days to cover, two agents who each work four shifts, starting at 10:00
+    or 22:00: two nights each. Fair shares couple agents; each agent's week is chosen knowing the
+    most and the fewest nights the others have, so the search shares them out."""
     week = PlanningWeek(date(2026, 11, 2), "UTC", 60)
-    agents = tuple(Agent(i, i.title(), "UTC", ("chat",), 0, 40) for i in ("maya", "ravi"))
-    team = Team(
-        "T", "UTC", (QueueSpec("chat", "chat"),), agents, 60, 0.0, ShiftRules((8.0,), 60, 22 * 60, 22 * 60)
+    agents = tuple(
+        Agent(i, i.title(), "UTC", ("chat",), 32, 32, min_shifts_per_week=4, max_shifts_per_week=4)
+        for i in ("maya", "ravi")
     )
+    rules = ShiftRules((8.0,), 12 * 60, 10 * 60, 22 * 60)
+    team = Team("T", "UTC", (QueueSpec("chat", "chat"),), agents, 60, 0.0, rules)
     need = np.zeros(week.grid.n_intervals)
-    for night in range(4):  # Monday to Thursday nights, 22:00-06:00
-        need[night * 24 + 22 : night * 24 + 30] = 1
+    for day in range(4):  # Monday to Thursday, 10:00-18:00 and 22:00-06:00
+        need[day * 24 + 10 : day * 24 + 18] = 1
+        need[day * 24 + 22 : day * 24 + 30] = 1
     weights = Weights(night_spread_per_shift=500, late_spread_per_shift=0, weekend_spread_per_day=0)
     p = Problem(team, week, {"chat": need}, weights=weights)
     result = solve(p, QUICK)

@@ -151,7 +151,7 @@ def test_rest_counts_last_weeks_roster() -> None:
 
 def test_queue_stretch_without_the_skill_is_caught() -> None:
     s = shift(0, 9)
-    half = s.start_utc + timedelta(hours=4)
+    half = s.start_utc + timedelta(hours=3)
     moved = Shift(
         s.agent_id,
         s.local_date,
@@ -233,3 +233,28 @@ def test_shift_count_contracts(least: int, most: int | None, days: int, time_off
     maya = replace(p.team.agents[0], min_shifts_per_week=least, max_shifts_per_week=most)
     counted = replace(p, team=replace(p.team, agents=(maya, p.team.agents[1])))
     assert ("weekly shifts" in rules_broken(counted, [shift(d, 9) for d in range(days)])) is broken
+
+
+def stretches(*spans: tuple[str, float]) -> Shift:
+    """Ravi's 8-hour shift (lunch four hours in) worked on these queues, each for so many hours."""
+    s = shift(0, 9, agent="ravi")
+    out, at = [], s.start_utc
+    for queue, hours in spans:
+        end = at + timedelta(hours=hours)
+        out.append(QueueSpan(queue, at, end))
+        at = end
+    return Shift(s.agent_id, s.local_date, s.start_utc, s.end_utc, spans[0][0], s.breaks, tuple(out))
+
+
+@pytest.mark.parametrize(
+    ("spans", "broken"),
+    [
+        ((("chat", 3), ("email", 5)), False),
+        ((("chat", 3.5), ("email", 0.5), ("chat", 4)), True),  # 30 minutes on email
+        ((("chat", 2), ("email", 2), ("chat", 2), ("email", 2)), True),  # three changes
+        ((("chat", 4), ("email", 4)), True),  # the email stretch would start with the lunch
+        ((("chat", 5), ("email", 3)), False),  # the lunch is part of the chat stretch it interrupts
+    ],
+)
+def test_queue_blocks_are_checked(spans: tuple[tuple[str, float], ...], broken: bool) -> None:
+    assert ("queue blocks" in rules_broken(problem(), [stretches(*spans)])) is broken

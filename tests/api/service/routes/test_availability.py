@@ -77,7 +77,7 @@ def test_a_bad_file_stores_nothing_and_reports_every_bad_row(
         "row": 5,
         "column": "agent_id",
         "value": "ghost",
-        "reason": "agent id is not in the team",
+        "reason": "no agent of the team has this id or name",
     }
     assert _stored(client, team_id, lead) == []
 

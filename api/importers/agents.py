@@ -1,0 +1,296 @@
+"""A team file from a sheet of agents (`wfm team init`): the YAML a lead would otherwise write by hand.
+
+The sheet has a row per agent: a name, and optionally an id, a time zone, skills and contract hours
+(headers in any case; see `AGENT_SHEET_COLUMNS`). Queues get the usual targets of their channel,
+written with comments that say what each number means, so the lead can change them to the team's.
+The file written is read back through the team schema before it is kept.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from api.formats import FIRST_DATA_ROW, read_table
+from api.importers.zones import near_zone_name, zone_of_name
+from common.errors import InputIssue, InvalidInput
+
+# the columns of a sheet of agents, each with the headers HR sheets use for it
+AGENT_SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "agent", "agent_name", "full_name", "employee"),
+    "id": ("id", "agent_id", "employee_id"),
+    "tz": ("tz", "zone", "time_zone", "timezone"),
+    "skills": ("skills", "queues", "skill"),
+    "hours": ("hours", "contract_hours", "weekly_hours", "hours_per_week", "contract"),
+    "min_hours": ("min_hours", "min_hours_per_week"),
+    "max_hours": ("max_hours", "max_hours_per_week"),
+}
+SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+DEFAULT_WEEKLY_HOURS = 40.0
+
+
+@dataclass(frozen=True)
+class ChannelTargets:
+    """The usual service target and handle time of a channel, and how to say them."""
+
+    channel: str
+    lines: tuple[tuple[str, str, str], ...]  # (key, YAML value, comment)
+
+
+# Industry rules of thumb a lead starts from: 80 % of calls answered in 20 s, 80 % of chats in
+# 60 s, email answered within a day, social within an hour.
+CHANNEL_TARGETS: dict[str, ChannelTargets] = {
+    "voice": ChannelTargets(
+        "voice",
+        (
+            ("service_level", "0.8", "80 % of calls answered..."),
+            ("target_answer_s", "20", "...within 20 seconds: the usual voice target"),
+            ("aht_s", "360", "average handle time in seconds (the history's aht_s wins where it has one)"),
+            ("max_occupancy", "0.85", "agents busy at most 85 % of their time"),
+        ),
+    ),
+    "chat": ChannelTargets(
+        "chat",
+        (
+            ("service_level", "0.8", "80 % of chats answered..."),
+            ("target_answer_s", "60", "...within 60 seconds: the usual chat target"),
+            ("concurrency", "2", "chats one agent handles at once"),
+            ("aht_s", "600", "average handle time of one chat, in seconds"),
+            ("max_occupancy", "0.85", "agents busy at most 85 % of their time"),
+        ),
+    ),
+    "email": ChannelTargets(
+        "email",
+        (
+            ("service_level", "0.9", "90 % of emails answered..."),
+            ("response_hours", "24", "...within 24 hours: the usual email target"),
+            ("aht_s", "480", "average handle time in seconds"),
+        ),
+    ),
+    "social": ChannelTargets(
+        "social",
+        (
+            ("service_level", "0.9", "90 % of messages answered..."),
+            ("response_hours", "1", "...within an hour: the usual target on social media"),
+            ("aht_s", "300", "average handle time in seconds"),
+        ),
+    ),
+}
+CHANNEL_WORDS: tuple[tuple[str, str], ...] = (
+    ("email", "email"),
+    ("mail", "email"),
+    ("chat", "chat"),
+    ("messenger", "chat"),
+    ("voice", "voice"),
+    ("phone", "voice"),
+    ("call", "voice"),
+    ("social", "social"),
+    ("dm", "social"),
+    ("twitter", "social"),
+)
+
+
+def channel_of(queue: str) -> str | None:
+    """The channel a queue's name says it is on ('creator-email' → 'email'), if it says."""
+    words = re.split(r"[^a-z]+", queue.lower())
+    return next((channel for word, channel in CHANNEL_WORDS if word in words), None)
+
+
+def parse_queues(text: str) -> list[tuple[str, str]]:
+    """'email,chat' or 'creator-email,vip:voice' as (queue, channel) pairs.
+
+    Raises:
+        InvalidInput: a queue whose channel its name does not tell and is not given.
+    """
+    out: list[tuple[str, str]] = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        name, _, given = item.partition(":")
+        channel = given.strip().lower() or channel_of(name)
+        if channel not in CHANNEL_TARGETS:
+            raise InvalidInput(
+                f"--queues {item!r}: say its channel, e.g. '{name.strip()}:email' (voice, chat, email or social)"
+            )
+        out.append((name.strip(), channel))
+    if not out:
+        raise InvalidInput("--queues: give at least one queue, e.g. 'email,chat'")
+    return out
+
+
+def slug_id(name: str) -> str:
+    """An agent id made from a name: letters, digits, '-', '_' and '.' only ('Inês Costa' → 'ines-costa')."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9._-]+", "-", ascii_name.lower()).strip("-._")[:64]
+
+
+@dataclass(frozen=True)
+class AgentRow:
+    id: str
+    name: str
+    tz: str
+    skills: tuple[str, ...]
+    min_hours: float
+    max_hours: float
+
+
+def _column(frame_columns: list[str], role: str) -> str | None:
+    keys = {re.sub(r"[\s\-]+", "_", c.strip().lower()): c for c in frame_columns}
+    return next((keys[k] for k in AGENT_SHEET_COLUMNS[role] if k in keys), None)
+
+
+def read_agent_sheet(
+    path: Path, *, team_tz: str, queues: list[str] | None, sheet: str | None = None
+) -> tuple[list[AgentRow], list[str]]:
+    """The agents of a sheet and the team's queues (given, or every skill the sheet names).
+
+    Raises:
+        InvalidInput: every bad row, naming the agent: unsafe or repeated ids, unknown zones and
+            skills (with the one probably meant), hours that are not numbers.
+    """
+    label, frame = read_table(path, sheet)
+    columns = {role: _column(list(frame.columns), role) for role in AGENT_SHEET_COLUMNS}
+    if columns["name"] is None:
+        raise InvalidInput(
+            [InputIssue(f"no name column; name it one of {', '.join(AGENT_SHEET_COLUMNS['name'])}", label, 1)]
+        )
+    issues: list[InputIssue] = []
+    known_queues = list(queues) if queues else []
+    rows: list[AgentRow] = []
+    seen: dict[str, int] = {}
+    for pos, raw in enumerate(frame.to_dict("records")):
+        row_number = pos + FIRST_DATA_ROW
+        record = {str(k): str(v) for k, v in raw.items()}
+
+        def cell(role: str, record: dict[str, str] = record) -> str:
+            column = columns[role]
+            return str(record[column]).strip() if column else ""
+
+        name = cell("name")
+        if not name and not any(str(v).strip() for v in record.values()):
+            continue  # an empty row
+
+        def bad(role: str, reason: str, value: str, row: int = row_number, who: str = name) -> None:
+            issues.append(InputIssue(f"{who or 'agent'}: {reason}", label, row, columns[role] or role, value))
+
+        if not name:
+            bad("name", "every agent needs a name", "")
+            continue
+        agent_id = cell("id") or slug_id(name) or f"agent-{pos + 1}"
+        if cell("id") and not SAFE_ID.match(agent_id):
+            bad("id", "an id may hold only letters, digits, '-', '_' and '.' (at most 64)", agent_id)
+        if not cell("id") and agent_id in seen:
+            agent_id = f"{agent_id}-{sum(1 for k in seen if k.startswith(agent_id)) + 1}"
+        elif agent_id in seen:
+            bad("id", f"the same id as row {seen[agent_id]}", agent_id)
+        seen[agent_id] = row_number
+        tz_text = cell("tz") or team_tz
+        tz = zone_of_name(tz_text)
+        if tz is None:
+            near = near_zone_name(tz_text)
+            bad("tz", "unknown time zone" + (f"; did you mean {near!r}?" if near else ""), tz_text)
+        skills = [s.strip() for s in re.split(r"[,;/]", cell("skills")) if s.strip()]
+        if queues:
+            checked = []
+            for skill in skills:
+
+                def bad_skill(reason: str, value: str = skill) -> None:
+                    bad("skills", reason, value)
+
+                checked.append(_known_skill(skill, known_queues, bad_skill))
+            skills = checked
+        else:
+            known_queues += [s for s in skills if s not in known_queues]
+        hours = _hours(
+            cell("hours"), DEFAULT_WEEKLY_HOURS, lambda reason: bad("hours", reason, cell("hours"))
+        )
+        low = _hours(cell("min_hours"), hours, lambda reason: bad("min_hours", reason, cell("min_hours")))
+        high = _hours(cell("max_hours"), hours, lambda reason: bad("max_hours", reason, cell("max_hours")))
+        if low > high:
+            bad("min_hours", f"more minimum hours ({low:g}) than maximum ({high:g})", cell("min_hours"))
+        rows.append(AgentRow(agent_id, name, tz or team_tz, tuple(s for s in skills if s), low, high))
+    if not rows and not issues:
+        issues.append(InputIssue("the sheet has no agents", label))
+    if not known_queues and not issues:
+        issues.append(InputIssue("no queues: give --queues, e.g. 'email,chat', or a skills column", label))
+    if issues:
+        raise InvalidInput(issues)
+    return [r if r.skills else _with_skills(r, known_queues) for r in rows], known_queues
+
+
+def _with_skills(row: AgentRow, skills: list[str]) -> AgentRow:
+    return AgentRow(row.id, row.name, row.tz, tuple(skills), row.min_hours, row.max_hours)
+
+
+def _known_skill(skill: str, queues: list[str], bad: Callable[[str], None]) -> str:
+    match = next((q for q in queues if q.casefold() == skill.casefold()), None)
+    if match is None:
+        near = difflib.get_close_matches(skill, queues, n=1, cutoff=0.6)
+        hint = f"; did you mean {near[0]!r}?" if near else f"; the queues are {', '.join(queues)}"
+        bad(f"skill {skill!r} is not one of the team's queues{hint}")
+        return ""
+    return match
+
+
+def _hours(text: str, default: float, bad: Callable[[str], None]) -> float:
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 80:
+        bad("not a number of weekly hours between 0 and 80")
+        return default
+    return value
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def team_yaml(name: str, tz: str, queues: list[tuple[str, str]], agents: list[AgentRow]) -> str:
+    """The team file's text: the queues' usual targets commented, shift and labour rules to adjust."""
+    lines = [
+        "# Team file made by `wfm team init`; change the numbers to your team's (README: 'File formats').",
+        f"name: {_quoted(name)}",
+        f"tz: {tz}  # the team's zone: its days, its grid, and the region of users without one",
+        "interval_minutes: 15  # the planning grid: 15, 30 or 60 minutes",
+        "shrinkage: 0.3  # share of paid time not on contacts that the roster does not place (meetings, absence)",
+        "queues:",
+    ]
+    for queue, channel in queues:
+        lines.append(f"  - name: {_quoted(queue)}")
+        lines.append(f"    channel: {channel}")
+        lines += [
+            f"    {key}: {value}  # {comment}" for key, value, comment in CHANNEL_TARGETS[channel].lines
+        ]
+    lines += [
+        "shift_rules:  # in each agent's own local time",
+        "  lengths_hours: [8.0]",
+        "  start_step_minutes: 30",
+        "  earliest_start: '06:00'",
+        "  latest_start: '14:00'",
+        "  breaks:",
+        "    - {kind: break, duration_minutes: 15, window_start_minutes: 90, window_end_minutes: 180}",
+        "    - {kind: lunch, duration_minutes: 30, window_start_minutes: 180, window_end_minutes: 330, min_shift_hours: 6}",
+        "labour_rules:",
+        "  min_rest_hours: 11  # between the end of one shift and the next",
+        "  max_consecutive_days: 5",
+        "  min_days_off_per_week: 2",
+        "agents:",
+    ]
+    for a in agents:
+        lines += [
+            f"  - id: {_quoted(a.id)}",
+            f"    name: {_quoted(a.name)}",
+            f"    tz: {a.tz}",
+            f"    skills: [{', '.join(_quoted(s) for s in a.skills)}]",
+            f"    min_hours_per_week: {a.min_hours:g}",
+            f"    max_hours_per_week: {a.max_hours:g}",
+        ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,636 @@
+"""A helpdesk export (one row per ticket, conversation or call) turned into the contact-history contract.
+
+The export is read in blocks (a CSV streamed by pyarrow, a sheet streamed by the safe XLSX reader),
+each block handled with whole-column operations, and only the counts per queue, region and grid
+interval are kept between blocks, so memory stays bounded whatever the file's length (the ticket
+ids seen so far, 8 bytes each, are the one thing that grows with it). Nothing is written unless the
+whole file is good: malformed times, handle times and zone names are errors listing their rows;
+tickets the team does not count (a duplicate id, a channel not mapped to a queue) are dropped and
+reported with their reasons, and the counts are conserved: the sum of `y` is the tickets kept.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from api.history import HISTORY_COLUMNS, floor_to_grid
+from api.importers.presets import PRESETS, Preset, header_key
+from api.importers.zones import near_zone_name, zone_of_country, zone_of_name
+from api.xlsx import read_sheet_rows, sheet_label
+from common.errors import InputIssue, InvalidInput
+from common.timegrid import check_interval_minutes, zone
+
+FIRST_DATA_ROW = 2
+MAX_ISSUES = 200
+CSV_BLOCK_ROWS = 100_000
+SHEET_BLOCK_ROWS = 50_000
+MAX_PARTS = 4  # partial sums kept before they are added up again
+_OFFSET_RE = r"(?:[zZ]|[+-]\d{2}:?\d{2}|\s(?:UTC|GMT))$"
+_EPOCH_RE = r"^\d{9,13}$"
+_PLAIN_ID_RE = r"^(?:0|[1-9]\d{0,17})$"
+_HASHED = np.uint64(1 << 63)  # ids that are not plain numbers are hashed into the top half
+
+
+@dataclass(frozen=True)
+class TicketOptions:
+    """How to read an export: a preset and/or explicit columns, queue names, zones, the grid."""
+
+    team_tz: str
+    preset: str | None = None
+    created: str | None = None
+    queue: str | None = None
+    ticket_id: str | None = None
+    region: str | None = None  # a time-zone column
+    country: str | None = None
+    handle_seconds: str | None = None
+    handle_minutes: str | None = None
+    map_queue: Mapping[str, str] = field(default_factory=dict)  # value (any case) or '*' → queue
+    assume_tz: str | None = None
+    time_format: str | None = None  # strftime format of the created times, when they are not ISO-8601
+    interval_minutes: int = 15
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The export's columns the import reads, by role."""
+
+    created: str
+    queue: str | None
+    ticket_id: str | None
+    region: str | None
+    country: str | None
+    handle: str | None
+    handle_unit_s: float
+
+    def used(self) -> dict[str, str]:
+        roles = {
+            "created": self.created,
+            "queue": self.queue,
+            "ticket id": self.ticket_id,
+            "time zone": self.region,
+            "country": self.country,
+            "handle time": self.handle,
+        }
+        return {role: column for role, column in roles.items() if column}
+
+
+@dataclass
+class TicketReport:
+    """What an import kept and dropped, and why."""
+
+    file: str
+    columns: dict[str, str]
+    rows_read: int = 0
+    kept: int = 0
+    dropped: dict[str, list[int]] = field(default_factory=dict)  # reason → [count, first row]
+    region_sources: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+    queues: dict[str, int] = field(default_factory=dict)
+    regions: dict[str, int] = field(default_factory=dict)
+    first_ds: str = ""
+    last_ds: str = ""
+
+    def drop(self, reason: str, count: int, first_row: int) -> None:
+        seen = self.dropped.setdefault(reason, [0, first_row])
+        seen[0] += count
+        seen[1] = min(seen[1], first_row)
+
+    def lines(self) -> list[str]:
+        """The report as a lead reads it."""
+        n_dropped = sum(c for c, _ in self.dropped.values())
+        out = [
+            f"{self.file}: {self.rows_read:,} rows read, {self.kept:,} tickets kept, {n_dropped:,} dropped",
+            "columns: " + ", ".join(f"{role} = {col!r}" for role, col in self.columns.items()),
+        ]
+        for reason, (count, first) in sorted(self.dropped.items(), key=lambda kv: -kv[1][0]):
+            out.append(f"  dropped {count:,}: {reason} (first at row {first})")
+        if self.kept:
+            out.append(f"history from {self.first_ds} to {self.last_ds}")
+            out.append(
+                "tickets per queue: " + ", ".join(f"{q} {n:,}" for q, n in sorted(self.queues.items()))
+            )
+            top = sorted(self.regions.items(), key=lambda kv: -kv[1])
+            shown = ", ".join(f"{r} {n:,}" for r, n in top[:8]) + (
+                f", {len(top) - 8} more" if len(top) > 8 else ""
+            )
+            out.append(f"tickets per region: {shown}")
+            sources = ", ".join(f"{n:,} from {s}" for s, n in self.region_sources.most_common())
+            out.append(f"regions: {sources}")
+        out += [f"warning: {w}" for w in self.warnings]
+        return out
+
+
+def _find(header: list[str], wanted: str) -> str | None:
+    keys = {header_key(h): h for h in header}
+    return keys.get(header_key(wanted))
+
+
+def resolve_columns(header: list[str], options: TicketOptions, file: str) -> Columns:
+    """Which of the export's columns play which role (flags first, then the preset's names).
+
+    Raises:
+        InvalidInput: an unknown preset, a named column the header lacks, or no created-time or
+            queue column.
+    """
+    preset: Preset | None = None
+    if options.preset is not None:
+        preset = PRESETS.get(options.preset.lower())
+        if preset is None:
+            raise InvalidInput(
+                [InputIssue(f"unknown preset {options.preset!r}; use one of {', '.join(PRESETS)}", file)]
+            )
+    shown_header = ", ".join(repr(h) for h in header[:40])
+    issues: list[InputIssue] = []
+
+    def pick(flag: str, given: str | None, candidates: tuple[str, ...]) -> str | None:
+        if given is not None:
+            found = _find(header, given)
+            if found is None:
+                issues.append(
+                    InputIssue(
+                        f"column {given!r} ({flag}) is not in the header; it has {shown_header}", file, 1
+                    )
+                )
+            return found
+        return next((f for f in (_find(header, c) for c in candidates) if f is not None), None)
+
+    created = pick("--created", options.created, preset.created if preset else ())
+    queue = pick("--queue", options.queue, preset.queue if preset else ())
+    ticket_id = pick("--ticket-id", options.ticket_id, preset.ticket_id if preset else ())
+    region = pick("--region", options.region, preset.region if preset else ())
+    country = pick("--country", options.country, preset.country if preset else ())
+    seconds = pick("--handle-seconds", options.handle_seconds, preset.handle_seconds if preset else ())
+    minutes = pick("--handle-minutes", options.handle_minutes, ())
+    if seconds and minutes:
+        issues.append(InputIssue("give --handle-seconds or --handle-minutes, not both", file))
+    if created is None and options.created is None:
+        issues.append(
+            InputIssue(
+                f"no created-time column: give --created COLUMN (or a --preset); the header has {shown_header}",
+                file,
+                1,
+            )
+        )
+    if queue is None and options.queue is None and "*" not in options.map_queue:
+        issues.append(
+            InputIssue(
+                "no channel or queue column: give --queue COLUMN, or --map-queue '*=QUEUE' to count every "
+                f"ticket on one queue; the header has {shown_header}",
+                file,
+                1,
+            )
+        )
+    if issues:
+        raise InvalidInput(issues)
+    assert created is not None
+    return Columns(created, queue, ticket_id, region, country, minutes or seconds, 60.0 if minutes else 1.0)
+
+
+def _csv_header(path: Path, file: str) -> list[str]:
+    """The CSV's header row (read by the csv module: no need to parse a block to learn the names)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as text:
+            return list(next(csv.reader(text), []))  # as written: pandas selects the columns by these names
+    except UnicodeDecodeError as exc:
+        raise InvalidInput([InputIssue("the export is not UTF-8 text; save it as CSV UTF-8", file)]) from exc
+    except (OSError, csv.Error) as exc:
+        raise InvalidInput([InputIssue(f"cannot read the CSV: {exc}", file)]) from exc
+
+
+def _csv_blocks(path: Path, columns: list[str], file: str) -> Iterator[pd.DataFrame]:
+    """The CSV's `columns`, block by block, as stripped strings (only these columns are kept).
+
+    pandas' C parser reads a block when asked for it (pyarrow's streaming reader reads the file
+    ahead in the background, so its memory grows with a file it reads faster than we count).
+    """
+    try:
+        with pd.read_csv(
+            path,
+            usecols=columns,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            chunksize=CSV_BLOCK_ROWS,
+            engine="c",
+        ) as reader:
+            for chunk in reader:
+                yield pd.DataFrame(
+                    {
+                        c: pc.utf8_trim_whitespace(pa.array(chunk[c], type=pa.string())).to_pandas()
+                        for c in columns
+                    }
+                )
+    except UnicodeDecodeError as exc:
+        raise InvalidInput([InputIssue("the export is not UTF-8 text; save it as CSV UTF-8", file)]) from exc
+    except (ValueError, OSError, pd.errors.ParserError) as exc:
+        raise InvalidInput([InputIssue(f"cannot read the CSV: {exc}", file)]) from exc
+
+
+def _sheet_blocks(
+    header: list[str], rows: Iterator[tuple[str, ...]], columns: list[str]
+) -> Iterator[pd.DataFrame]:
+    """The sheet's `columns`, block by block (cells are text already, stripped)."""
+    where = [header.index(c) for c in columns]
+    block: list[tuple[str, ...]] = []
+
+    def frame(rows_: list[tuple[str, ...]]) -> pd.DataFrame:
+        return pd.DataFrame(
+            [tuple(r[i] if i < len(r) else "" for i in where) for r in rows_], columns=columns, dtype=str
+        )
+
+    for row in rows:
+        block.append(row)
+        if len(block) >= SHEET_BLOCK_ROWS:
+            yield frame(block)
+            block = []
+    while block and not any(block[-1]):
+        block.pop()  # trailing empty rows: formatting Excel kept, not tickets
+    if block:
+        yield frame(block)
+
+
+class _Import:
+    """The state of one import between blocks: partial sums, ids seen, what was dropped and why."""
+
+    def __init__(self, columns: Columns, options: TicketOptions, preset: Preset | None, file: str) -> None:
+        self.columns = columns
+        self.options = options
+        self.file = file
+        self.report = TicketReport(file, columns.used())
+        self.issues: list[InputIssue] = []
+        self.naive_tz = options.assume_tz or (preset.naive_tz if preset else None)
+        # times without an offset, when no zone is named for them: how many, and the first
+        self.naive_count = 0
+        self.naive_first: tuple[int, str] = (0, "")
+        self.zoned = 0
+        self.seen_ids: npt.NDArray[np.uint64] = np.empty(0, dtype=np.uint64)
+        self.parts: list[pd.DataFrame] = []
+        self.channel_words = dict(preset.channel_words) if preset else {}
+        self.queue_map = {k.strip().casefold(): v for k, v in options.map_queue.items()}
+        self.zone_cache: dict[str, str | None] = {}
+        self.unknown_zones: dict[str, list[int]] = {}
+        self.country_cache: dict[str, tuple[str | None, int]] = {}
+        self.several_zones: Counter[str] = Counter()
+        self.unknown_countries: Counter[str] = Counter()
+
+    def issue(
+        self, reason: str, row: int | None = None, column: str | None = None, value: str | None = None
+    ) -> None:
+        if len(self.issues) < MAX_ISSUES:
+            self.issues.append(InputIssue(reason, self.file, row, column, value))
+
+    def rows_issue(
+        self, mask: npt.NDArray[np.bool_], text: pd.Series, first_row: int, column: str, reason: str
+    ) -> None:
+        for pos in np.flatnonzero(mask)[: MAX_ISSUES - len(self.issues)]:
+            self.issue(reason, first_row + int(pos), column, str(text.iloc[pos]))
+
+    # --- one block -------------------------------------------------------------------------------
+
+    def add_block(self, block: pd.DataFrame, first_row: int) -> None:
+        n = len(block)
+        self.report.rows_read += n
+        created = self._instants(block[self.columns.created], first_row)
+        keep = np.ones(n, dtype=bool)
+        queue = self._queues(block, first_row, keep)
+        keep &= self._first_sightings(block, first_row, keep)
+        region = self._regions(block, first_row)
+        handle_s = self._handle_seconds(block, first_row)
+        if self.issues or self.naive_count:
+            return  # the file is bad: no need to count what will not be written
+        ds_ns = created.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        rows = pd.DataFrame(
+            {
+                "ds": floor_to_grid(ds_ns[keep], self.options.interval_minutes, self.options.team_tz),
+                "queue": queue[keep],
+                "region": region[keep],
+                "y": np.ones(int(keep.sum())),
+                "timed": np.isfinite(handle_s[keep]).astype(float),
+                "work_s": np.nan_to_num(handle_s[keep]),
+            }
+        )
+        self.report.kept += len(rows)
+        self.parts.append(rows.groupby(["ds", "queue", "region"], as_index=False, sort=False).sum())
+        if len(self.parts) > MAX_PARTS:
+            self.parts = [self._sums()]
+
+    def _instants(self, text: pd.Series, first_row: int) -> pd.Series:
+        """Created times as UTC; naive ones read in the named zone, or counted for the one error."""
+        column = self.columns.created
+        n = len(text)
+        empty = (text == "").to_numpy()
+        self.rows_issue(empty, text, first_row, column, "empty; every ticket needs its created time")
+        if self.options.time_format is not None:
+            parsed = pd.to_datetime(text.where(~empty), format=self.options.time_format, errors="coerce")
+            aware = isinstance(parsed.dtype, pd.DatetimeTZDtype)
+            zoned = np.full(n, aware) & ~empty
+            epoch = np.zeros(n, dtype=bool)
+            utc = (
+                parsed.dt.tz_convert("UTC")
+                if aware
+                else pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+            )
+            local = None if aware else parsed
+        else:
+            arrow = pa.array(text, type=pa.string())
+            zoned = np.asarray(
+                pc.match_substring_regex(arrow, _OFFSET_RE).to_numpy(zero_copy_only=False), dtype=bool
+            )
+            epoch = np.asarray(
+                pc.match_substring_regex(arrow, _EPOCH_RE).to_numpy(zero_copy_only=False), dtype=bool
+            )
+            zoned_text = text.where(zoned)
+            if pc.any(pc.match_substring_regex(arrow, r"\s(?:UTC|GMT)$")).as_py():
+                zoned_text = zoned_text.str.replace(r"\s(?:UTC|GMT)$", "+00:00", regex=True)
+            utc = pd.to_datetime(zoned_text, utc=True, format="ISO8601", errors="coerce")
+            if epoch.any():
+                numbers = pd.to_numeric(text.where(epoch), errors="coerce")
+                in_ms = numbers > 1e11  # 13 digits: milliseconds
+                seconds = numbers.where(~in_ms, numbers / 1000.0)
+                utc = utc.where(~epoch, pd.to_datetime(seconds, unit="s", utc=True, errors="coerce"))
+            naive_mask = ~zoned & ~epoch & ~empty
+            local = (
+                pd.to_datetime(text.where(naive_mask), format="ISO8601", errors="coerce")
+                if naive_mask.any()
+                else None
+            )
+        naive = ~zoned & ~epoch & ~empty
+        self.zoned += int((zoned | epoch).sum())
+        if local is not None and naive.any():
+            ok_local = naive & local.notna().to_numpy()
+            if self.naive_tz is None:
+                if ok_local.any() and self.naive_count == 0:
+                    first = int(np.flatnonzero(ok_local)[0])
+                    self.naive_first = (first_row + first, str(text.iloc[first]))
+                self.naive_count += int(ok_local.sum())
+            else:
+                localized = local.dt.tz_localize(
+                    zone(self.naive_tz).key, ambiguous=np.ones(n, dtype=bool), nonexistent="shift_forward"
+                )
+                utc = utc.where(~ok_local, localized.dt.tz_convert("UTC"))
+        bad = ~empty & utc.isna().to_numpy()
+        if local is not None and self.naive_tz is None:
+            bad &= ~(naive & local.notna().to_numpy())
+        hint = (
+            f"not a time in the format {self.options.time_format!r}"
+            if self.options.time_format
+            else "not an ISO-8601 time (like 2026-03-02T09:15:00Z); give its format with --time-format, "
+            "e.g. '%m/%d/%Y %I:%M %p'"
+        )
+        self.rows_issue(bad, text, first_row, column, hint)
+        return utc
+
+    def _queues(
+        self, block: pd.DataFrame, first_row: int, keep: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.object_]:
+        """Each ticket's queue; tickets without one the team counts are dropped with the reason."""
+        n = len(block)
+        if self.columns.queue is None:
+            return np.full(n, self.queue_map["*"], dtype=object)
+        codes, values = pd.factorize(block[self.columns.queue])
+        queues: list[str | None] = []
+        reasons: list[str | None] = []
+        for value in values:
+            word = self.channel_words.get(str(value), str(value))
+            queue = self.queue_map.get(word.casefold(), self.queue_map.get("*")) if self.queue_map else word
+            if queue:
+                reason = None
+            elif word:
+                reason = f"channel {word!r} is not mapped to a queue (--map-queue)"
+            else:
+                reason = "no channel or queue value"
+            queues.append(queue or None)
+            reasons.append(reason)
+        for code, reason in enumerate(reasons):
+            rows = codes == code
+            if reason is not None and rows.any():
+                self.report.drop(reason, int(rows.sum()), first_row + int(np.flatnonzero(rows)[0]))
+                keep &= ~rows
+        return np.asarray(queues, dtype=object)[codes]
+
+    def _first_sightings(
+        self, block: pd.DataFrame, first_row: int, keep: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.bool_]:
+        """False for a ticket id seen before (in this block or an earlier one)."""
+        n = len(block)
+        out = np.ones(n, dtype=bool)
+        if self.columns.ticket_id is None:
+            return out
+        text = block[self.columns.ticket_id]
+        given = (text != "").to_numpy() & keep
+        if not given.any():
+            return out
+        arrow = pa.array(text[given], type=pa.string())
+        plain = np.asarray(
+            pc.match_substring_regex(arrow, _PLAIN_ID_RE).to_numpy(zero_copy_only=False), dtype=bool
+        )
+        keys = np.empty(int(given.sum()), dtype=np.uint64)
+        if plain.any():
+            keys[plain] = pc.cast(pc.filter(arrow, pa.array(plain)), pa.uint64()).to_numpy()
+        if (~plain).any():
+            hashed = pd.util.hash_array(text[given][~plain].to_numpy(dtype=object))
+            keys[~plain] = hashed | _HASHED
+        again = pd.Index(keys).duplicated(keep="first") | self._seen(keys)
+        self.seen_ids = np.sort(np.concatenate([self.seen_ids, keys[~again]]))
+        positions = np.flatnonzero(given)[again]
+        if positions.size:
+            out[positions] = False
+            self.report.drop(
+                "duplicate ticket id (the export lists the ticket more than once)",
+                int(positions.size),
+                first_row + int(positions[0]),
+            )
+        return out
+
+    def _seen(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+        """Which keys an earlier block had (binary search in the sorted ids seen so far)."""
+        if self.seen_ids.size == 0:
+            return np.zeros(keys.size, dtype=bool)
+        at = np.minimum(np.searchsorted(self.seen_ids, keys), self.seen_ids.size - 1)
+        return np.asarray(self.seen_ids[at] == keys)
+
+    def _regions(self, block: pd.DataFrame, first_row: int) -> npt.NDArray[np.object_]:
+        """Each ticket's region: its time-zone column, else its country's zone, else the team's."""
+        n = len(block)
+        region = np.full(n, "", dtype=object)
+        if self.columns.region is not None:
+            text = block[self.columns.region]
+            codes, values = pd.factorize(text)
+            zones = [self._zone(str(v), codes == i, first_row) for i, v in enumerate(values)]
+            region = np.asarray([*zones, ""], dtype=object)[codes]
+            self.report.region_sources["the time-zone column"] += int((region != "").sum())
+        if self.columns.country is not None:
+            todo = region == ""
+            codes, values = pd.factorize(block[self.columns.country].where(todo, ""))
+            zones = [self._country_zone(str(v), int((codes == i).sum())) for i, v in enumerate(values)]
+            from_country = np.asarray([*zones, ""], dtype=object)[codes]
+            region = np.where(todo, from_country, region)
+            self.report.region_sources["the country column"] += int((todo & (from_country != "")).sum())
+        fallback = region == ""
+        self.report.region_sources["the team's zone"] += int(fallback.sum())
+        region[fallback] = zone(self.options.team_tz).key
+        return region
+
+    def _zone(self, name: str, rows: npt.NDArray[np.bool_], first_row: int) -> str:
+        if name not in self.zone_cache:
+            self.zone_cache[name] = zone_of_name(name) if name else None
+        tz = self.zone_cache[name]
+        if tz is None and name:
+            seen = self.unknown_zones.setdefault(name, [0, first_row + int(np.flatnonzero(rows)[0])])
+            seen[0] += int(rows.sum())
+        return tz or ""
+
+    def _country_zone(self, name: str, count: int) -> str:
+        if not name:
+            return ""
+        if name not in self.country_cache:
+            found = zone_of_country(name)
+            self.country_cache[name] = (None, 0) if found is None else (found.tz, found.n_zones)
+        tz, n_zones = self.country_cache[name]
+        if tz is None:
+            self.unknown_countries[name] += count
+        elif n_zones > 1:
+            self.several_zones[f"{name} ({tz})"] += count
+        return tz or ""
+
+    def _handle_seconds(self, block: pd.DataFrame, first_row: int) -> npt.NDArray[np.float64]:
+        n = len(block)
+        if self.columns.handle is None:
+            return np.full(n, np.nan)
+        text = block[self.columns.handle]
+        values = pd.to_numeric(text.where(text != ""), errors="coerce").to_numpy(dtype=float)
+        bad = (text != "").to_numpy() & ~(np.isfinite(values) & (values >= 0))
+        self.rows_issue(bad, text, first_row, self.columns.handle, "not a handle time: a number of 0 or more")
+        return values * self.columns.handle_unit_s
+
+    # --- the end ---------------------------------------------------------------------------------
+
+    def _sums(self) -> pd.DataFrame:
+        return (
+            pd.concat(self.parts, ignore_index=True)
+            .groupby(["ds", "queue", "region"], as_index=False, sort=True)
+            .sum()
+        )
+
+    def finish(self) -> pd.DataFrame:
+        """The history frame; raises the file's errors, if any, instead."""
+        self._zone_errors()
+        if self.naive_count:
+            mixed = (
+                f", while {self.zoned:,} have one: the export mixes two kinds of time" if self.zoned else ""
+            )
+            self.issues.insert(
+                0,
+                InputIssue(
+                    f"{self.naive_count:,} times have no UTC offset (first: row {self.naive_first[0]}){mixed}; "
+                    "name the zone they are written in with --assume-tz ZONE (usually the helpdesk "
+                    "account's zone)",
+                    self.file,
+                    column=self.columns.created,
+                    value=self.naive_first[1],
+                ),
+            )
+        if self.report.rows_read == 0:
+            self.issues.append(InputIssue("the export has no rows", self.file))
+        if self.issues:
+            raise InvalidInput(self.issues)
+        for name, count in self.unknown_countries.most_common():
+            self.report.warnings.append(
+                f"{count:,} tickets from {name!r}, not a country: counted in the team's zone"
+            )
+        for name, count in self.several_zones.most_common():
+            self.report.warnings.append(
+                f"{count:,} tickets from {name}: the country has several time zones and its principal one "
+                "was used; a time-zone column (--region) places them exactly"
+            )
+        return self._history()
+
+    def _zone_errors(self) -> None:
+        for name, (count, first) in sorted(self.unknown_zones.items(), key=lambda kv: kv[1][1]):
+            near = near_zone_name(name)
+            hint = f"; did you mean {near!r}?" if near else "; use an IANA name such as 'America/New_York'"
+            self.issue(
+                f"unknown time-zone name ({count:,} tickets, first at row {first}){hint}",
+                first,
+                self.columns.region,
+                name,
+            )
+
+    def _history(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(columns=list(HISTORY_COLUMNS))
+        sums = self._sums()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            aht = np.where(sums["timed"] > 0, sums["work_s"] / sums["timed"], np.nan)
+        frame = pd.DataFrame(
+            {
+                "ds": pd.to_datetime(sums["ds"].to_numpy(), unit="ns", utc=True),
+                "queue": sums["queue"].astype(str).to_numpy(),
+                "region": sums["region"].astype(str).to_numpy(),
+                "y": sums["y"].to_numpy(dtype=np.int64),
+                "aht_s": aht,
+            }
+        ).sort_values(["queue", "region", "ds"], kind="stable", ignore_index=True)
+        self.report.queues = {str(k): int(v) for k, v in frame.groupby("queue")["y"].sum().items()}
+        self.report.regions = {str(k): int(v) for k, v in frame.groupby("region")["y"].sum().items()}
+        self.report.first_ds = frame["ds"].min().isoformat().replace("+00:00", "Z")
+        self.report.last_ds = frame["ds"].max().isoformat().replace("+00:00", "Z")
+        return frame
+
+
+def import_tickets(
+    path: Path, options: TicketOptions, *, file: str | None = None
+) -> tuple[pd.DataFrame, TicketReport]:
+    """The history contract (`ds` on the team's grid, `queue`, `region`, `y`, `aht_s`) of an export.
+
+    Args:
+        path: a CSV (UTF-8) or XLSX export, one row per ticket, conversation or call.
+        options: the preset, columns, queue map and zones (see `TicketOptions`).
+        file: the name issues give the file (default: `path`).
+
+    Raises:
+        InvalidInput: the whole list of what is wrong; nothing is returned from a bad export.
+    """
+    shown = file or str(path)
+    check_interval_minutes(options.interval_minutes)
+    zone(options.team_tz)
+    if options.assume_tz is not None:
+        zone(options.assume_tz)
+    if not path.is_file():
+        raise InvalidInput([InputIssue("file not found", shown)])
+    suffix = path.suffix.lower()
+    rows: Iterator[tuple[str, ...]] = iter(())
+    if suffix == ".csv":
+        header = _csv_header(path, shown)
+    elif suffix == ".xlsx":
+        sheet, rows = read_sheet_rows(path, options.sheet, file=shown)
+        shown = sheet_label(shown, sheet)
+        header = list(next(rows, ()))
+    else:
+        raise InvalidInput([InputIssue("unknown file type; use .csv or .xlsx", shown)])
+    if not any(header):
+        raise InvalidInput([InputIssue("the export is empty", shown)])
+    columns = resolve_columns(header, options, shown)
+    needed = list(dict.fromkeys(columns.used().values()))
+    blocks = _csv_blocks(path, needed, shown) if suffix == ".csv" else _sheet_blocks(header, rows, needed)
+    preset = PRESETS.get(options.preset.lower()) if options.preset else None
+    state = _Import(columns, options, preset, shown)
+    first_row = FIRST_DATA_ROW
+    for block in blocks:
+        state.add_block(block, first_row)
+        first_row += len(block)
+        if len(state.issues) >= MAX_ISSUES:
+            break
+    frame = state.finish()
+    return frame, state.report

@@ -1,0 +1,166 @@
+"""The roster summary a lead reads: service first, where it suffers in words, hours against contract,
+the spread of weekends and late shifts; the solver's figures on one detail line at the end.
+
+`summary_lines` is what `wfm roster` and `wfm demo` print; `markdown` is `wfm roster --report FILE.md`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from scheduler import Roster, RosterResult, RosterSummary, Team
+
+MAX_STRETCHES_PRINTED = 12
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None or not math.isfinite(value) else f"{value:.0%}"
+
+
+def _service_by_day(summary: RosterSummary, queue: str) -> str:
+    days = [d for d in summary.days if d.queue == queue]
+    return "  ".join(f"{d.day:%a} {_percent(d.service_level)}" for d in days)
+
+
+def _contract_line(summary: RosterSummary, team: Team) -> str:
+    """How the week's hours stand against the contracts, in one line."""
+    under = [
+        a for a in team.agents if summary.hours_by_agent[a.id] < summary.contract_by_agent[a.id][0] - 1e-6
+    ]
+    over = [
+        a for a in team.agents if summary.hours_by_agent[a.id] > summary.contract_by_agent[a.id][1] + 1e-6
+    ]
+    at_least = sum(
+        1
+        for a in team.agents
+        if abs(summary.hours_by_agent[a.id] - summary.contract_by_agent[a.id][0]) < 1e-6
+    )
+    if under or over:
+        names = ", ".join(a.name for a in [*under, *over])
+        return f"hours against contract: outside the contract: {names}"
+    return (
+        f"hours against contract: all {len(team.agents)} agents within their contracts "
+        f"({at_least} at their minimum); hours per agent {min(summary.hours_by_agent.values()):g}–"
+        f"{max(summary.hours_by_agent.values()):g}"
+    )
+
+
+def stretches_per_shift(roster: Roster) -> tuple[float, float, float]:
+    """Queue stretches per shift (mean, 95th percentile) and the median stretch in minutes."""
+    if not roster.shifts:
+        return 0.0, 0.0, 0.0
+    counts = np.array([len(s.queue_spans()) for s in roster.shifts], dtype=float)
+    minutes = np.array(
+        [(w.end_utc - w.start_utc).total_seconds() / 60 for s in roster.shifts for w in s.queue_spans()]
+    )
+    return float(counts.mean()), float(np.percentile(counts, 95)), float(np.median(minutes))
+
+
+def solver_line(result: RosterResult) -> str:
+    """The solver's figures, for the detail line."""
+    bound = (
+        f"bound {result.bound:,.0f}, gap {result.gap:.1%}"
+        if result.gap is not None
+        else "no bound known in the time"
+    )
+    costliest = sorted(((v, k) for k, v in result.penalties.items() if v > 0), reverse=True)[:3]
+    costs = "; ".join(f"{name} {points:,.0f}" for points, name in costliest)
+    return (
+        f"solver: objective {result.objective:,.0f} ({bound}, {result.status.lower()}), "
+        f"{result.elapsed_s:.1f} s; costliest soft rules: {costs or 'none'}"
+    )
+
+
+def summary_lines(summary: RosterSummary, team: Team, roster: Roster, result: RosterResult) -> list[str]:
+    """The summary for a terminal: service per queue and day, where it suffers, need and shortfall,
+    hours and spreads, then one line of solver figures."""
+    lines = []
+    for queue, level in summary.service_level_by_queue.items():
+        target = summary.target_by_queue[queue]
+        lines.append(
+            f"expected service level, {queue}: {level:.1%} (target {target:.0%}); by day: {_service_by_day(summary, queue)}"
+        )
+    if summary.short:
+        lines.append(f"where service suffers ({len(summary.short)} stretches, {team.tz} time):")
+        lines += [f"  {s.words}" for s in summary.short[:MAX_STRETCHES_PRINTED]]
+        if len(summary.short) > MAX_STRETCHES_PRINTED:
+            lines.append(
+                f"  ... and {len(summary.short) - MAX_STRETCHES_PRINTED} more (--report FILE.md lists them all)"
+            )
+    else:
+        lines.append("where service suffers: nowhere")
+    lines += [
+        f"required agent-hours: {summary.required_agent_hours:.1f}",
+        f"understaffed agent-hours: {summary.understaffed_agent_hours:.1f}",
+        f"overstaffed agent-hours: {summary.overstaffed_agent_hours:.1f}",
+    ]
+    for q, (contacts, on_time) in summary.carried_in.items():
+        share = "" if on_time is None else f", {on_time:.0%} answered on time"
+        lines.append(f"carried in, {q}: {contacts:.0f} contacts waiting at the start{share}")
+    lines += [
+        f"backlog left, {q}: {n:.0f} contacts at the end of the week" for q, n in summary.backlog_left.items()
+    ]
+    mean, p95, median = stretches_per_shift(roster)
+    lines += [
+        f"agents: {summary.agents} ({summary.agents_rostered} rostered), shifts: {summary.shifts}, "
+        f"scheduled hours: {summary.scheduled_hours:.1f}",
+        _contract_line(summary, team),
+        f"weekend days per agent: {_spread(summary.weekend_days_by_agent)}; late shifts per agent: "
+        f"{_spread(summary.late_shifts_by_agent)}; night shifts per agent: {_spread(summary.night_shifts_by_agent)}",
+        f"queue stretches per shift: {mean:.1f} on average, {p95:.0f} at most for 95 %; median stretch {median:.0f} min",
+        solver_line(result),
+    ]
+    return lines
+
+
+def _spread(values: dict[str, int]) -> str:
+    return "-" if not values else f"{min(values.values())}–{max(values.values())}"
+
+
+def markdown(summary: RosterSummary, team: Team, roster: Roster, result: RosterResult, title: str) -> str:
+    """The lead's report as Markdown: service by queue and day, every stretch where it suffers, each
+    agent's hours against their contract and spread, then the solver's figures."""
+    out = [f"# {title}", "", "## Service by queue and day", ""]
+    days = sorted({d.day for d in summary.days})
+    out.append("| queue | target | " + " | ".join(f"{d:%a %d %b}" for d in days) + " | week |")
+    out.append("| --- | --- | " + " | ".join("---" for _ in days) + " | --- |")
+    for queue, level in summary.service_level_by_queue.items():
+        by_day = {d.day: d for d in summary.days if d.queue == queue}
+        cells = [_percent(by_day[d].service_level) if d in by_day else "–" for d in days]
+        out.append(
+            f"| {queue} | {summary.target_by_queue[queue]:.0%} | " + " | ".join(cells) + f" | {level:.1%} |"
+        )
+    out += ["", "## Need and cover by queue and day (agent-hours)", ""]
+    out.append("| queue | day | need | on queue | short |")
+    out.append("| --- | --- | --- | --- | --- |")
+    out += [
+        f"| {d.queue} | {d.day:%a %d %b} | {d.need_hours:.1f} | {d.on_queue_hours:.1f} | {d.shortfall_hours:.1f} |"
+        for d in summary.days
+    ]
+    out += ["", f"Required agent-hours: {summary.required_agent_hours:.1f}; understaffed: "
+            f"{summary.understaffed_agent_hours:.1f}; overstaffed: {summary.overstaffed_agent_hours:.1f}.", ""]  # fmt: skip
+    out += ["## Where service suffers", ""]
+    out += [f"- {s.words}" for s in summary.short] or ["Nowhere."]
+    out += ["", "## Agents", "", "| agent | hours | contract | weekend days | late shifts | night shifts |"]
+    out.append("| --- | --- | --- | --- | --- | --- |")
+    for a in team.agents:
+        low, high = summary.contract_by_agent[a.id]
+        out.append(
+            f"| {a.name} ({a.id}) | {summary.hours_by_agent[a.id]:g} | {low:g}–{high:g} | "
+            f"{summary.weekend_days_by_agent[a.id]} | {summary.late_shifts_by_agent[a.id]} | "
+            f"{summary.night_shifts_by_agent[a.id]} |"
+        )
+    mean, p95, median = stretches_per_shift(roster)
+    out += [
+        "",
+        f"Queue stretches per shift: {mean:.1f} on average, {p95:.0f} at most for 95 % of shifts; "
+        f"median stretch {median:.0f} minutes.",
+        "",
+        "---",
+        "",
+        solver_line(result),
+        "",
+    ]
+    return "\n".join(out)

@@ -1,0 +1,127 @@
+"""Team files as people write them: YAML times unquoted, a key or a zone misspelt.
+
+YAML 1.1 (PyYAML) reads an unquoted `15:00` as the number 900 (base-60 minutes and seconds); the
+loader here reads anything shaped like a time of day as text instead. Errors about the team say
+which agent they concern and suggest the key or zone that was probably meant.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from api.importers.zones import near_zone_name, zone_of_name
+from api.schemas import TeamIn, team_from_mapping
+from common.errors import InputIssue, InvalidInput
+from scheduler import Team
+
+_CLOCK = re.compile(r"^(?:[01]?\d|2[0-4]):[0-5]\d(?::[0-5]\d)?$")
+
+
+class TeamLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, with times of day (9:30, 15:00) read as text rather than base-60 numbers."""
+
+
+TeamLoader.yaml_implicit_resolvers = {
+    first: list(resolvers) for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _digit in "0123456789":
+    TeamLoader.yaml_implicit_resolvers.setdefault(_digit, []).insert(0, ("tag:yaml.org,2002:str", _CLOCK))
+
+
+def load_mapping(path: Path) -> dict[str, Any]:
+    """The mapping at the top of a YAML or JSON file.
+
+    Raises:
+        InvalidInput: the file is missing, unreadable, or holds something else than a mapping.
+    """
+    if not path.is_file():
+        raise InvalidInput([InputIssue("file not found", str(path))])
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = (
+            json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=TeamLoader)
+        )  # a SafeLoader
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InvalidInput([InputIssue(f"cannot parse the file: {exc}", str(path))]) from exc
+    if not isinstance(data, dict):
+        raise InvalidInput(
+            [InputIssue("the file must hold a mapping (keys and values) at the top", str(path))]
+        )
+    return data
+
+
+def _keys_of(model: type[BaseModel], seen: set[str]) -> set[str]:
+    """Every field name of a schema and of the schemas inside it."""
+    keys: set[str] = set()
+    for name, info in model.model_fields.items():
+        keys.add(name)
+        for arg in _types_in(info.annotation):
+            if isinstance(arg, type) and issubclass(arg, BaseModel) and arg.__name__ not in seen:
+                seen.add(arg.__name__)
+                keys |= _keys_of(arg, seen)
+    return keys
+
+
+def _types_in(annotation: Any) -> list[Any]:
+    args = list(getattr(annotation, "__args__", ()) or ())
+    return [annotation, *(t for a in args for t in _types_in(a))]
+
+
+TEAM_KEYS: frozenset[str] = frozenset(_keys_of(TeamIn, set()))
+
+
+def _agent_named(data: dict[str, Any], column: str | None) -> str | None:
+    """'agents.3.tz' → 'agents.3.tz (Maya Lopez)': errors name the agent, not only its position."""
+    match = re.match(r"^agents\.(\d+)(\.|$)", column or "")
+    agents = data.get("agents")
+    if match is None or not isinstance(agents, list) or int(match.group(1)) >= len(agents):
+        return column
+    agent = agents[int(match.group(1))]
+    who = agent.get("name") or agent.get("id") if isinstance(agent, dict) else None
+    return f"{column} ({who})" if who else column
+
+
+def _explained(issue: InputIssue, data: dict[str, Any]) -> InputIssue:
+    reason = issue.reason
+    last = (issue.column or "").rsplit(".", 1)[-1]
+    if reason.startswith("Extra inputs are not permitted"):
+        near = difflib.get_close_matches(last, sorted(TEAM_KEYS), n=1, cutoff=0.7)
+        reason = f"unknown key {last!r}" + (f"; did you mean {near[0]!r}?" if near else "")
+    return InputIssue(reason, issue.file, issue.row, _agent_named(data, issue.column), issue.value)
+
+
+def _zone_issues(data: dict[str, Any]) -> list[InputIssue]:
+    """Unknown zones of the team and its agents, with the zone probably meant."""
+    places: list[tuple[str, Any]] = [("tz", data.get("tz"))]
+    agents = data.get("agents")
+    if isinstance(agents, list):
+        places += [(f"agents.{i}.tz", a.get("tz")) for i, a in enumerate(agents) if isinstance(a, dict)]
+    issues = []
+    for column, value in places:
+        if not isinstance(value, str) or zone_of_name(value) == value:
+            continue
+        meant = zone_of_name(value) or near_zone_name(value)
+        hint = f"; did you mean {meant!r}?" if meant else "; use an IANA name such as 'Europe/London'"
+        issues.append(InputIssue(f"unknown time zone{hint}", column=_agent_named(data, column), value=value))
+    return issues
+
+
+def team_from_file_mapping(data: dict[str, Any]) -> Team:
+    """`team_from_mapping`, with errors that name the agent and suggest the key or zone meant."""
+    zones = _zone_issues(data)
+    try:
+        team = team_from_mapping(data)
+    except InvalidInput as exc:
+        raise InvalidInput(
+            zones + [_explained(i, data) for i in exc.issues if "time zone" not in i.reason or not zones]
+        ) from exc
+    if zones:
+        raise InvalidInput(zones)
+    return team

@@ -1,0 +1,380 @@
+"""What the agents on each queue give the customers, and what that is worth to the roster objective.
+
+Coverage is counted per interval as `on[t, g, q]`: agents of skill group g (the team's queues an
+agent may work) on queue q in interval t, each on the queue their queue stretch says. One
+definition serves the roster search, the CP-SAT model (as a relaxation), the checker's report and
+the scenarios:
+
+- **Live queues** (voice, chat): the agents on the queue answer its contacts; the service they give
+  is the staffing step's (`scheduler.staffing.service_metrics`: Erlang C/A, chat slots, the
+  queue's shrinkage taken from the agents as a fractional count). The objective counts the
+  contacts expected not to be answered within target (`objective: service_level`, the default),
+  or the agents short of the fractional need (`objective: headcount`).
+- **Blended agents**: an agent on a live queue who is also skilled for async queues answers those
+  between live contacts. The agents present on a live queue are each busy `load / present` of the
+  time on average; the rest, up to the async queue's occupancy cap, works the async backlog (split
+  between several async skills in proportion to the work arriving on each). So one agent skilled
+  for quiet chat and email covers chat's "someone logged in" floor and works email too, and never
+  gives more than one agent's time in all.
+- **Async queues** (email, social): the backlog model of the staffing step
+  (`scheduler.staffing.backlog.async_outcome`: oldest first, with the contacts carried in from
+  before the week) worked by the agents on the queue (their occupancy cap of each interval, less
+  shrinkage) and the blended time. The objective counts the work left past its deadline, in
+  contact-hours overdue (`service_level`), or the agents short of the fractional need
+  (`headcount`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+
+from scheduler.domain import QueueSpec, Weights
+from scheduler.roster.problem import Problem, SkillGroup, skill_group
+from scheduler.staffing.backlog import AsyncOutcome, async_outcome
+from scheduler.staffing.erlang import traffic_erlangs
+from scheduler.staffing.queues import service_metrics
+
+
+def skill_groups(p: Problem) -> list[SkillGroup]:
+    """The skill groups of the team's agents (the team queues each may work), in a fixed order."""
+    return sorted({skill_group(p, a) for a in p.team.agents if skill_group(p, a)}, key=sorted)
+
+
+@dataclass(frozen=True)
+class QueueDemand:
+    """One queue's week: contacts, handle time, the fractional need (scheduled agents) and what an
+    agent on it gives."""
+
+    queue: QueueSpec
+    index: int  # the queue's position in `Demand.queues`
+    need: np.ndarray  # fractional scheduled agents needed per interval (the requirement)
+    keep: float  # 1 less the queue's shrinkage: the share of a scheduled agent's time productive
+    volume: np.ndarray | None  # contacts per interval (None: no forecast, so headcount only)
+    aht_s: np.ndarray
+    # live: the busy agents the offered load takes (traffic over concurrency)
+    load: np.ndarray
+    # live: expected contacts not answered within target with c scheduled agents, c = 0..cap
+    missed: np.ndarray | None
+    # async: contacts waiting at the start by the interval they fall due
+    carried_in: np.ndarray
+    capacity_per_agent_s: float  # async: work one present agent does in an interval
+
+    @property
+    def is_live(self) -> bool:
+        """Customers wait on the line."""
+        return self.queue.is_live
+
+    @property
+    def by_service(self) -> bool:
+        """Whether its objective is the service it gets (a forecast volume is known)."""
+        return self.volume is not None
+
+
+@dataclass(frozen=True)
+class Demand:
+    """Every queue's week, the skill groups and the weights the objective counts with."""
+
+    queues: tuple[QueueDemand, ...]
+    groups: tuple[SkillGroup, ...]
+    weights: Weights
+    interval_s: float
+    # per live queue index, per group index, per async queue index: the share of the group's spare
+    # time on the live queue that goes to that async queue in each interval (0 where not skilled)
+    blend_share: dict[tuple[int, int, int], np.ndarray] = field(default_factory=dict)
+    # points per agent-second of work overdue at an interval's end, per async queue index
+    late_points_per_work_s: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def n_intervals(self) -> int:
+        """Intervals of the week."""
+        return int(self.queues[0].need.size) if self.queues else 0
+
+    @property
+    def by_service(self) -> bool:
+        """Whether the objective is the service given (else agents short of the need)."""
+        return self.weights.objective == "service_level"
+
+    def skilled(self, g: int, q: int) -> bool:
+        """Whether skill group g may work queue q."""
+        return self.queues[q].queue.name in self.groups[g]
+
+
+def _missed_table(p: Problem, queue: QueueSpec, cap: int) -> np.ndarray:
+    """Contacts not answered within target with 0..cap scheduled agents, per interval, as the
+    objective counts them: the expected contacts answered are replaced by their least concave
+    majorant over the agents (exact where the Erlang curve is concave, around and above the need;
+    below it, where the queue cannot keep up, each agent is worth the average of the ones it takes
+    to catch up), so every agent added is worth no more than the one before and the first ones are
+    worth something even in a queue far behind."""
+    volume = np.asarray(p.volume[queue.name], dtype=float)
+    agents = np.arange(cap + 1)[:, None] * np.ones((1, volume.size), dtype=np.int64)
+    report = service_metrics(
+        agents,
+        np.broadcast_to(volume, agents.shape),
+        np.broadcast_to(p.aht_of(queue), agents.shape),
+        queue,
+        interval_s=p.week.grid.interval_s,
+        shrinkage=p.team.shrinkage_of(queue),
+    )
+    answered = _concave_majorant((volume[None, :] * report.service_level).T)
+    return np.asarray(np.maximum(volume[:, None] - answered, 0.0), dtype=np.float64)
+
+
+def _concave_majorant(values: np.ndarray) -> np.ndarray:
+    """The least concave majorant of each row of `values` over its columns 0..k-1."""
+    out = values.astype(float).copy()
+    k = values.shape[1]
+    for row in out:
+        hull: list[int] = []
+        for x in range(k):
+            while len(hull) >= 2:
+                a, b = hull[-2], hull[-1]
+                if (row[b] - row[a]) * (x - a) <= (row[x] - row[a]) * (b - a):
+                    hull.pop()
+                else:
+                    break
+            hull.append(x)
+        for a, b in pairwise(hull):
+            row[a : b + 1] = row[a] + (row[b] - row[a]) * (np.arange(a, b + 1) - a) / (b - a)
+    return out
+
+
+def demand_of(p: Problem) -> Demand:
+    """The week's demand, as the roster objective sees it."""
+    n = p.week.grid.n_intervals
+    interval_s = float(p.week.grid.interval_s)
+    groups = skill_groups(p)
+    queues = []
+    for index, queue in enumerate(p.team.queues):
+        skilled = sum(1 for a in p.team.agents if queue.name in a.skills)
+        keep = 1.0 - p.team.shrinkage_of(queue)
+        known = queue.name in p.volume
+        volume = np.asarray(p.volume[queue.name], dtype=float) if known else None
+        aht = p.aht_of(queue) if known else np.full(n, queue.aht_s)
+        load = np.zeros(n)
+        if queue.is_live and volume is not None:
+            concurrency = queue.concurrency if queue.channel == "chat" else 1
+            load = traffic_erlangs(volume, aht, interval_s) / concurrency
+        queues.append(
+            QueueDemand(
+                queue=queue,
+                index=index,
+                need=np.asarray(p.required.get(queue.name, np.zeros(n)), dtype=float),
+                keep=keep,
+                volume=volume,
+                aht_s=aht,
+                load=load,
+                missed=_missed_table(p, queue, skilled) if queue.is_live and known else None,
+                carried_in=np.asarray(p.carried_in.get(queue.name, np.zeros(n)), dtype=float),
+                capacity_per_agent_s=queue.max_occupancy * interval_s,
+            )
+        )
+    demand = Demand(tuple(queues), tuple(groups), p.weights, interval_s)
+    _blend_shares(demand)
+    for d in demand.queues:
+        if not d.is_live and d.volume is not None:
+            work = float((d.volume * d.aht_s).sum() + (d.carried_in * d.aht_s).sum())
+            contacts = float(d.volume.sum() + d.carried_in.sum())
+            mean_aht = work / contacts if contacts > 0 else d.queue.aht_s
+            demand.late_points_per_work_s[d.index] = (
+                p.weights.late_contact_hour * (interval_s / 3600.0) / mean_aht
+            )
+    return demand
+
+
+def _blend_shares(demand: Demand) -> None:
+    """Each group's share of spare live time for each async queue it may work, per interval: in
+    proportion to the work arriving on each (equal shares where none arrives)."""
+    asyncs = [d for d in demand.queues if not d.is_live]
+    for live in (d for d in demand.queues if d.is_live):
+        for g, group in enumerate(demand.groups):
+            if live.queue.name not in group:
+                continue
+            mine = [d for d in asyncs if d.queue.name in group]
+            if not mine:
+                continue
+            work = np.array([(d.volume * d.aht_s if d.volume is not None else d.need) + 1e-9 for d in mine])
+            shares = work / work.sum(axis=0)
+            for d, share in zip(mine, shares, strict=True):
+                demand.blend_share[(live.index, g, d.index)] = share
+
+
+@dataclass(frozen=True)
+class QueueOutcome:
+    """What one queue gets in each interval: agents on it, the need, and the service given."""
+
+    agents: np.ndarray  # scheduled agents on the queue (whole)
+    blended_agents: np.ndarray  # async: agent time blended in from live queues (agents)
+    short_agents: np.ndarray  # the need not covered (fractional agents; async: see `short_hours`)
+    missed_contacts: np.ndarray  # live: expected contacts not answered within target
+    overdue_work_s: np.ndarray  # async: work past its deadline at each interval's end
+    backlog: AsyncOutcome | None
+    points: np.ndarray  # the objective's points per interval
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Every queue's outcome and the coverage points of the week."""
+
+    queues: tuple[QueueOutcome, ...]
+
+    @property
+    def points(self) -> float:
+        """The coverage part of the roster objective."""
+        return float(sum(q.points.sum() for q in self.queues))
+
+
+def short_points(short: np.ndarray, need: np.ndarray, w: Weights) -> np.ndarray:
+    """Convex points of agents short (fractional): each further agent short costs more."""
+    points = w.under_per_agent_interval * short
+    for k in range(1, w.under_tiers):
+        points = points + w.under_step_per_agent_interval * np.maximum(short - k, 0.0) * (need > k)
+    return np.asarray(points, dtype=np.float64)
+
+
+def live_points(
+    d: QueueDemand, agents: np.ndarray, demand: Demand, at: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points and expected missed contacts of a live queue with `agents[t]` on it in interval t (or,
+    with `at`, with each of `agents` on it in interval `at`)."""
+    w = demand.weights
+    rows = np.arange(agents.size) if at is None else np.full(agents.size, at)
+    need = d.need[rows]
+    over = w.over_per_agent_interval * np.maximum(agents - np.ceil(need - 1e-9), 0.0)
+    if demand.by_service and d.missed is not None:
+        capped = np.minimum(agents, d.missed.shape[1] - 1).astype(np.int64)
+        missed = d.missed[rows, capped]
+        return w.missed_contact * missed + over, missed
+    return short_points(np.maximum(need - agents, 0.0), need, w) + over, np.zeros(agents.size)
+
+
+def blended_seconds(demand: Demand, on: np.ndarray) -> np.ndarray:
+    """Agent-seconds of work that agents on live queues give each async queue per interval, shaped
+    (intervals, queues) (0 for live queues)."""
+    out = np.zeros((on.shape[0], len(demand.queues)))
+    for (live_index, g, async_index), share in demand.blend_share.items():
+        live = demand.queues[live_index]
+        target = demand.queues[async_index]
+        agents = on[:, :, live_index].sum(axis=1).astype(float)
+        present = agents * live.keep
+        with np.errstate(divide="ignore", invalid="ignore"):
+            busy = np.where(present > 0, live.load / present, 1.0)
+        spare = np.maximum(target.queue.max_occupancy - busy, 0.0)
+        out[:, async_index] += on[:, g, live_index] * live.keep * spare * demand.interval_s * share
+    return out
+
+
+def _async_outcome(d: QueueDemand, capacity_s: np.ndarray, demand: Demand) -> AsyncOutcome | None:
+    if d.volume is None:
+        return None
+    return async_outcome(
+        capacity_s,
+        d.volume,
+        d.aht_s,
+        interval_s=demand.interval_s,
+        response_hours=d.queue.response_hours,
+        service_level=d.queue.service_level,
+        carried_in_contacts=d.carried_in,
+    )
+
+
+def outcome(demand: Demand, on: np.ndarray) -> Outcome:
+    """What the agents `on[t, g, q]` give every queue, and the points of it."""
+    blended = blended_seconds(demand, on)
+    out = []
+    for d in demand.queues:
+        agents = on[:, :, d.index].sum(axis=1).astype(float)
+        if d.is_live:
+            points, missed = live_points(d, agents, demand)
+            short = np.maximum(d.need - agents, 0.0)
+            out.append(
+                QueueOutcome(
+                    agents, np.zeros(agents.size), short, missed, np.zeros(agents.size), None, points
+                )
+            )
+            continue
+        capacity = agents * d.keep * d.capacity_per_agent_s + blended[:, d.index]
+        equivalent = capacity / (d.keep * d.capacity_per_agent_s)
+        blended_agents = blended[:, d.index] / (d.keep * d.capacity_per_agent_s)
+        backlog = _async_outcome(d, capacity, demand) if demand.by_service else None
+        if backlog is not None:
+            overdue = backlog.overdue_work_s
+            points = demand.late_points_per_work_s[d.index] * overdue
+        else:
+            overdue = np.zeros(agents.size)
+            points = short_points(np.maximum(d.need - equivalent, 0.0), d.need, demand.weights)
+        short = np.maximum(d.need - equivalent, 0.0)
+        out.append(
+            QueueOutcome(agents, blended_agents, short, np.zeros(agents.size), overdue, backlog, points)
+        )
+    return Outcome(tuple(out))
+
+
+def gains(demand: Demand, on: np.ndarray, now: Outcome, g: int) -> np.ndarray:
+    """Points saved per interval by one more agent of skill group g on each queue, shaped
+    (intervals, queues) (-inf where the group may not work the queue).
+
+    Exact for live queues; for async queues the backlog's value of capacity in each interval
+    (`AsyncOutcome.capacity_value`), for at most the backlog waiting there.
+    """
+    n = on.shape[0]
+    out = np.full((n, len(demand.queues)), -np.inf)
+    value_s = np.zeros((n, len(demand.queues)))  # points per agent-second of async capacity
+    for d, o in zip(demand.queues, now.queues, strict=True):
+        if not d.is_live and o.backlog is not None:
+            value_s[:, d.index] = demand.late_points_per_work_s[d.index] * o.backlog.capacity_value
+    base_blend = blended_seconds(demand, on)
+    for d, o in zip(demand.queues, now.queues, strict=True):
+        if not demand.skilled(g, d.index):
+            continue
+        more = on.copy()
+        more[:, g, d.index] += 1
+        if d.is_live:
+            points, _ = live_points(d, o.agents + 1, demand)
+            saved = o.points - points
+            extra = blended_seconds(demand, more) - base_blend
+            out[:, d.index] = saved + (extra * value_s).sum(axis=1)
+        elif o.backlog is not None:
+            waiting = np.maximum(arrived_work(d) - o.backlog.done_work_s, 0.0)  # left undone at each end
+            capacity = np.minimum(d.keep * d.capacity_per_agent_s, waiting)
+            out[:, d.index] = capacity * value_s[:, d.index]
+        else:
+            agents = o.agents + 1 + o.blended_agents
+            points = short_points(np.maximum(d.need - agents, 0.0), d.need, demand.weights)
+            out[:, d.index] = o.points - points
+    return out
+
+
+def arrived_work(d: QueueDemand) -> np.ndarray:
+    """Work arrived by each interval's end (agent-seconds), the carried-in work included."""
+    assert d.volume is not None
+    return np.asarray((d.carried_in * d.aht_s).sum() + np.cumsum(d.volume * d.aht_s), dtype=np.float64)
+
+
+def coverage_penalties(result: Outcome, demand: Demand) -> dict[str, float]:
+    """The coverage points by what they measure."""
+    out: dict[str, float] = {}
+    w = demand.weights
+    for d, o in zip(demand.queues, result.queues, strict=True):
+        if d.is_live:
+            over = w.over_per_agent_interval * float(np.maximum(o.agents - np.ceil(d.need - 1e-9), 0.0).sum())
+            name = (
+                "contacts not answered within target (points)"
+                if demand.by_service and d.missed is not None
+                else "agents short of the need (points)"
+            )
+            out[name] = out.get(name, 0.0) + float(o.points.sum()) - over
+            out["overstaffed agent-intervals (points)"] = (
+                out.get("overstaffed agent-intervals (points)", 0.0) + over
+            )
+        else:
+            name = (
+                "contact-hours past the deadline (points)"
+                if o.backlog is not None
+                else "agents short of the need (points)"
+            )
+            out[name] = out.get(name, 0.0) + float(o.points.sum())
+    return out

@@ -1,0 +1,62 @@
+"""Zone and country names as helpdesks export them."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+import pytest
+
+from api.importers.zones import RAILS_ZONES, near_zone_name, zone_of_country, zone_of_name
+
+
+def test_every_rails_zone_is_an_iana_zone_here() -> None:
+    available = zoneinfo.available_timezones()
+    assert set(RAILS_ZONES.values()) <= available
+
+
+@pytest.mark.parametrize(
+    ("name", "tz"),
+    [
+        ("America/New_York", "America/New_York"),
+        ("america/new_york", "America/New_York"),
+        ("Eastern Time (US & Canada)", "America/New_York"),  # Rails (Zendesk, Freshdesk)
+        ("(GMT-05:00) Eastern Time (US & Canada)", "America/New_York"),  # Rails as Zendesk shows it
+        ("Eastern Standard Time", "America/New_York"),  # Windows (CLDR)
+        ("W. Europe Standard Time", "Europe/Berlin"),
+        ("america_slash_new_york", "America/New_York"),  # HubSpot
+        ("London", "Europe/London"),
+        ("Kyev", "Europe/Kyiv"),
+    ],
+)
+def test_helpdesk_zone_names_map_to_iana(name: str, tz: str) -> None:
+    assert zone_of_name(name) == tz
+
+
+def test_unknown_names_are_none_with_a_suggestion() -> None:
+    assert zone_of_name("Mars/Olympus") is None
+    assert zone_of_name("") is None
+    assert near_zone_name("Europe/Londn") == "Europe/London"
+
+
+@pytest.mark.parametrize(
+    ("name", "tz", "several"),
+    [
+        ("Germany", "Europe/Berlin", True),  # Berlin and Busingen
+        ("GB", "Europe/London", False),
+        ("UK", "Europe/London", False),
+        ("United States", "America/New_York", True),
+        ("USA", "America/New_York", True),
+        ("Canada", "America/Toronto", True),
+        ("Australia", "Australia/Sydney", True),
+        ("Philippines", "Asia/Manila", False),
+    ],
+)
+def test_countries_get_their_principal_zone(name: str, tz: str, several: bool) -> None:
+    found = zone_of_country(name)
+    assert found is not None
+    assert found.tz == tz
+    assert (found.n_zones > 1) == several
+
+
+def test_a_name_that_is_no_country_has_no_zone() -> None:
+    assert zone_of_country("Atlantis") is None

@@ -1,0 +1,157 @@
+"""`wfm team init` and team files as people write them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.formats import read_team
+from api.importers.agents import slug_id
+from api.schemas import team_to_mapping
+from common.errors import InvalidInput
+from scheduler.sample import sample_team
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_team_init_from_a_workbook_of_agents(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.title = "Agents"
+    book.active.append(["Name", "Zone", "Skills", "Contract hours"])
+    book.active.append(["Maya López", "America/Phoenix", "email, chat", 40])
+    book.active.append(["Sam O'Neil", None, "email", 32])
+    book.active.append(["Inês Costa", "Dublin", "chat", 40])  # a Rails name, as helpdesks write it
+    book.active.append(["Maya Lopez", "Eastern Standard Time", "email", 40])  # a Windows name, and a clash
+    path = tmp_path / "agents.xlsx"
+    book.save(path)
+    out = tmp_path / "team.yaml"
+    code, output = run(
+        "team",
+        "init",
+        "--agents",
+        str(path),
+        "--name",
+        "Creator Support",
+        "--tz",
+        "America/Phoenix",
+        "--out",
+        str(out),
+    )
+    assert code == 0, output
+    text = out.read_text(encoding="utf-8")
+    assert "# ...within 60 seconds: the usual chat target" in text
+    team = read_team(out)
+    assert [a.id for a in team.agents] == ["maya-lopez", "sam-o-neil", "ines-costa", "maya-lopez-2"]
+    assert [a.tz for a in team.agents] == [
+        "America/Phoenix",
+        "America/Phoenix",
+        "Europe/Dublin",
+        "America/New_York",
+    ]
+    assert [q.name for q in team.queues] == ["email", "chat"]
+    assert team.agents[1].max_hours_per_week == 32
+
+
+def test_team_init_names_the_agent_and_suggests_zones_and_skills(tmp_path: Path) -> None:
+    path = tmp_path / "agents.csv"
+    path.write_text("name,tz,skills\nMaya,Europe/Londn,emial\nSam,Mars/Base,chat\n", encoding="utf-8")
+    code, output = run(
+        "team",
+        "init",
+        "--agents",
+        str(path),
+        "--name",
+        "T",
+        "--tz",
+        "UTC",
+        "--queues",
+        "email,chat",
+        "--out",
+        str(tmp_path / "t.yaml"),
+    )
+    assert code == 2
+    assert "Maya: unknown time zone; did you mean 'Europe/London'?" in output
+    assert "Maya: skill 'emial' is not one of the team's queues; did you mean 'email'?" in output
+    assert "Sam: unknown time zone" in output
+    assert not (tmp_path / "t.yaml").exists()
+
+
+def test_team_init_needs_a_channel_it_cannot_guess(tmp_path: Path) -> None:
+    path = tmp_path / "agents.csv"
+    path.write_text("name\nMaya\n", encoding="utf-8")
+    code, output = run(
+        "team",
+        "init",
+        "--agents",
+        str(path),
+        "--name",
+        "T",
+        "--tz",
+        "UTC",
+        "--queues",
+        "vip",
+        "--out",
+        str(tmp_path / "t.yaml"),
+    )
+    assert code == 2
+    assert "'vip:email'" in output
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("Inês Costa", "ines-costa"), ("Sam O'Neil", "sam-o-neil"), ("李雷", ""), ("a/b; c", "a-b-c")],
+)
+def test_ids_made_from_names_are_safe(name: str, slug: str) -> None:
+    assert slug_id(name) == slug
+
+
+def _team_text() -> str:
+    return yaml.safe_dump(team_to_mapping(sample_team()), sort_keys=False)
+
+
+def test_unquoted_times_of_day_are_read_as_times(tmp_path: Path) -> None:
+    text = _team_text().replace("latest_start: '14:00'", "latest_start: 15:00")
+    text = text.replace("earliest_start: 05:00", "earliest_start: 9:30").replace(
+        "earliest_start: '05:00'", "earliest_start: 9:30"
+    )
+    assert "latest_start: 15:00" in text
+    path = tmp_path / "team.yaml"
+    path.write_text(text, encoding="utf-8")
+    rules = read_team(path).shift_rules
+    assert rules.latest_start_minute == 15 * 60
+
+
+def test_a_number_where_a_time_belongs_is_explained(tmp_path: Path) -> None:
+    data = team_to_mapping(sample_team())
+    data["shift_rules"]["latest_start"] = 900
+    path = tmp_path / "team.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"YAML 1\.1 reads an unquoted 15:00 as 900"):
+        read_team(path)
+
+
+def test_misspelt_keys_and_zones_get_a_did_you_mean_naming_the_agent(tmp_path: Path) -> None:
+    team = sample_team()
+    data = team_to_mapping(team)
+    data["labour_rules"]["min_rest_hour"] = data["labour_rules"].pop("min_rest_hours")
+    data["agents"][2]["tz"] = "America/Phenix"
+    data["agents"][3]["skils"] = data["agents"][3].pop("skills")
+    path = tmp_path / "team.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        read_team(path)
+    text = str(caught.value)
+    assert f"agents.2.tz ({team.agents[2].name})" in text
+    assert "did you mean 'America/Phoenix'" in text
+    assert "unknown key 'min_rest_hour'; did you mean 'min_rest_hours'?" in text
+    assert f"agents.3.skils ({team.agents[3].name})" in text
+    assert "did you mean 'skills'" in text

@@ -1,0 +1,203 @@
+"""Coverage: what the agents on each queue give (live service, blended time, the async backlog)
+and what the roster objective counts for it."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import numpy as np
+import pytest
+
+from common.errors import InvalidInput
+from common.timegrid import PlanningWeek
+from scheduler.domain import Agent, LabourRules, QueueSpec, ShiftRules, Team, Weights
+from scheduler.roster.coverage import Demand, blended_seconds, demand_of, gains, live_points, outcome
+from scheduler.roster.problem import Problem
+from scheduler.roster.report import service
+from scheduler.roster.solve import solve
+from scheduler.roster.validate import check_roster
+from tests.scheduler.roster.factories import QUICK
+
+WEEK = PlanningWeek(date(2026, 3, 23), "Europe/London", 30)  # the UK changes clocks on the 29th
+CHAT = QueueSpec("chat", "chat", service_level=0.8, target_answer_s=60, concurrency=2, aht_s=600)
+EMAIL = QueueSpec("email", "email", service_level=0.9, response_hours=4, aht_s=300, max_occupancy=0.9)
+
+
+def voice_problem(objective: str) -> Problem:
+    n = WEEK.grid.n_intervals
+    hour = (np.arange(n) % 48) / 2
+    volume = np.where((hour >= 8) & (hour < 20), 30.0, 0.0)  # 30 calls an half-hour, 08-20 UTC
+    voice = QueueSpec("voice", "voice", service_level=0.8, target_answer_s=20, aht_s=300)
+    agents = tuple(Agent(f"a{i}", f"Agent {i}", "Europe/London", ("voice",), 0, 40) for i in range(8))
+    team = Team(
+        "T",
+        "Europe/London",
+        (voice,),
+        agents,
+        30,
+        0.0,
+        ShiftRules((8.0,), 60, 6 * 60, 12 * 60),
+        LabourRules(),
+    )
+    return Problem(
+        team,
+        WEEK,
+        {"voice": np.where(volume > 0, 6.0, 0.0)},
+        weights=Weights(objective=objective),
+        volume={"voice": volume},
+        aht_s={"voice": np.full(n, 300.0)},
+    )
+
+
+def blended_problem(seed: int = 0, objective: str = "service_level") -> Problem:
+    """Quiet chat and email, agents skilled for both or for one, random volumes and counts."""
+    rng = np.random.default_rng(seed)
+    n = WEEK.grid.n_intervals
+    skills = [("chat", "email"), ("chat", "email"), ("email",), ("chat",)]
+    agents = tuple(Agent(f"a{i}", f"A{i}", "Europe/London", skills[i % 4], 0, 40) for i in range(6))
+    team = Team("B", "Europe/London", (CHAT, EMAIL), agents, 30, 0.1, ShiftRules((8.0,), 60, 6 * 60, 12 * 60))
+    volume = {"chat": rng.uniform(0, 3, n), "email": rng.uniform(0, 12, n)}
+    need = {"chat": rng.uniform(0, 2, n), "email": rng.uniform(0, 2, n)}
+    carried = np.zeros(n)
+    carried[:8] = rng.uniform(0, 5, 8)
+    return Problem(
+        team,
+        WEEK,
+        need,
+        weights=Weights(objective=objective),
+        volume=volume,
+        aht_s={"chat": np.full(n, 600.0), "email": np.full(n, 300.0)},
+        carried_in={"email": carried},
+    )
+
+
+def random_on(demand: Demand, seed: int) -> np.ndarray:
+    """Random agents of each group on each of its queues."""
+    rng = np.random.default_rng(seed)
+    on = rng.integers(0, 3, (demand.n_intervals, len(demand.groups), len(demand.queues)))
+    for g in range(len(demand.groups)):
+        for q in range(len(demand.queues)):
+            if not demand.skilled(g, q):
+                on[:, g, q] = 0
+    return on
+
+
+@pytest.mark.parametrize("objective", ["headcount", "service_level"])
+def test_live_points_fall_with_agents_and_each_saves_no_more_than_the_one_before(objective: str) -> None:
+    d = demand_of(voice_problem(objective))
+    busy = int(np.flatnonzero(d.queues[0].need)[0])
+    points = np.array([live_points(d.queues[0], np.array([c], dtype=float), d, busy)[0][0] for c in range(9)])
+    steps = np.diff(points - d.weights.over_per_agent_interval * np.maximum(np.arange(9) - 6, 0))
+    assert np.all(steps <= 1e-9), "more agents never cost more"
+    assert np.all(np.diff(steps) >= -1e-6), "each agent saves no more than the one before"
+    assert steps[0] < 0, "the first agent is worth something even where the queue cannot keep up"
+
+
+def test_a_seventh_agent_still_answers_calls_sooner() -> None:
+    d = demand_of(voice_problem("service_level"))
+    busy = int(np.flatnonzero(d.queues[0].need)[0])
+    six, seven = (live_points(d.queues[0], np.array([c], dtype=float), d, busy)[1][0] for c in (6, 7))
+    assert seven < six
+
+
+def test_a_fractional_need_costs_what_its_fraction_short_costs() -> None:
+    """1.3 needed and 1 on the queue costs what 0.3 of an agent short costs."""
+    p = voice_problem("headcount")
+    p = dataclasses.replace(p, required={"voice": np.full(WEEK.grid.n_intervals, 1.3)})
+    d = demand_of(p)
+    points, _ = live_points(d.queues[0], np.array([1.0]), d, 0)
+    assert points[0] == pytest.approx(0.3 * p.weights.under_per_agent_interval)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_blended_agent_never_gives_more_than_one_agents_time(seed: int) -> None:
+    """Per interval and live queue: the live load the present agents carry plus the time they give
+    async queues is never more than their time at the async occupancy cap."""
+    p = blended_problem(seed)
+    d = demand_of(p)
+    on = random_on(d, seed)
+    given = blended_seconds(d, on)[:, 1]  # email
+    chat = d.queues[0]
+    present = on[:, :, 0].sum(axis=1) * chat.keep
+    blended_agents = on[:, [g for g in range(len(d.groups)) if d.skilled(g, 1)], 0].sum(axis=1) * chat.keep
+    assert np.all(given >= 0)
+    assert np.all(given <= blended_agents * EMAIL.max_occupancy * d.interval_s + 1e-6)
+    busy = np.minimum(chat.load, present) * d.interval_s
+    assert np.all(
+        busy + given
+        <= present * EMAIL.max_occupancy * d.interval_s
+        + np.maximum(busy - present * EMAIL.max_occupancy * d.interval_s, 0)
+        + 1e-6
+    )
+
+
+def test_a_blended_chat_agent_works_email_between_chats() -> None:
+    """One agent skilled for quiet chat and email, on chat: email gets most of their time."""
+    p = blended_problem(0)
+    d = demand_of(p)
+    on = np.zeros((d.n_intervals, len(d.groups), 2), dtype=np.int64)
+    both = next(g for g, group in enumerate(d.groups) if group == frozenset({"chat", "email"}))
+    on[:, both, 0] = 1
+    given = blended_seconds(d, on)[:, 1]
+    quiet = d.queues[0].load < 0.2
+    assert np.all(given[quiet] > 0.6 * d.interval_s * 0.9)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_backlog_conserves_contacts(seed: int) -> None:
+    """Work arrived (carried in included) = work done + work still waiting, at every interval's end."""
+    d = demand_of(blended_problem(seed))
+    result = outcome(d, random_on(d, seed))
+    email = d.queues[1]
+    backlog = result.queues[1].backlog
+    assert backlog is not None
+    assert email.volume is not None
+    arrived = (email.carried_in * email.aht_s).sum() + np.cumsum(email.volume * email.aht_s)
+    waiting = arrived - backlog.done_work_s
+    assert np.all(waiting >= -1e-6)
+    assert np.all(np.diff(backlog.done_work_s) >= -1e-6)
+    np.testing.assert_allclose(backlog.done_work_s + waiting, arrived)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_live_gains_are_exact_and_async_gains_never_promise_less_than_they_give(seed: int) -> None:
+    p = blended_problem(seed)
+    d = demand_of(p)
+    on = random_on(d, seed)
+    now = outcome(d, on)
+    for g in range(len(d.groups)):
+        found = gains(d, on, now, g)
+        for t in np.random.default_rng(seed).integers(0, d.n_intervals, 5):
+            for q in range(2):
+                if not d.skilled(g, q):
+                    assert found[t, q] == -np.inf
+                    continue
+                more = on.copy()
+                more[t, g, q] += 1
+                saved = now.points - outcome(d, more).points
+                if q == 0 and not any(d.skilled(g, r) for r in (1,)):
+                    assert found[t, q] == pytest.approx(saved)
+                else:
+                    assert saved <= found[t, q] + 1e-6
+
+
+def test_service_level_roster_is_valid_and_reports_its_level() -> None:
+    p = voice_problem("service_level")
+    result = solve(p, QUICK)
+    assert check_roster(p, result.roster.shifts) == []
+    level = service(p, result.roster)["voice"].week.service_level
+    assert 0.0 < float(level) <= 1.0
+    assert any("contacts not answered" in name for name in result.penalties)
+
+
+def test_unknown_objective_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="objective"):
+        dataclasses.replace(Weights(), objective="happiness")
+
+
+def test_weights_must_not_be_negative() -> None:
+    with pytest.raises(InvalidInput, match="isolated_day_off"):
+        Weights(isolated_day_off=-1)
+    with pytest.raises(InvalidInput, match="objective"):
+        Weights(objective="fastest")
