@@ -138,6 +138,7 @@ async def load(
     """Latencies and errors of `clients` readers for `seconds`: each reads every `interval_s` (0: back to
     back), starting spread over the first interval."""
     latencies: list[float] = []
+    by_path: dict[str, list[float]] = {}
     errors = 0
     limits = httpx.Limits(max_connections=clients + 10)
 
@@ -158,10 +159,15 @@ async def load(
             except httpx.HTTPError:
                 errors += 1
             latencies.append(time.perf_counter() - started)
+            by_path.setdefault(paths[i % len(paths)], []).append(latencies[-1])
             i += 1
 
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30.0, limits=limits) as http:
         await asyncio.gather(*(client(n, http) for n in range(clients)))
+    if os.environ.get("WFM_BENCH_PATHS"):
+        for path, values in by_path.items():
+            values.sort()
+            print(f"    {path}: p50 {values[len(values) // 2] * 1000:.0f} ms, max {values[-1] * 1000:.0f} ms")
     return latencies, errors
 
 
@@ -252,6 +258,7 @@ def main() -> None:
     parser.add_argument(
         "--solve-s", type=float, default=120.0, help="the solves' limit (they are cancelled after)"
     )
+    parser.add_argument("--solves", type=int, default=2, help="solves running while the readers read")
     parser.add_argument("--tiny-limit-s", type=float, default=2.0)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument(
@@ -344,7 +351,7 @@ def load_part(
     version: int,
 ) -> None:
     """Two solves running, many readers: latency and errors of the reads."""
-    solves = [start_job(http, big_id, big_req, args.solve_s) for _ in range(2)]
+    solves = [start_job(http, big_id, big_req, args.solve_s) for _ in range(args.solves)]
     paths = [f"/v1/teams/{tiny_id}/rosters", f"/v1/teams/{tiny_id}/rosters/{version}",
              f"/v1/teams/{big_id}/roster-jobs", *(f"/v1/jobs/{j}" for j in solves)]  # fmt: skip
     while any(http.get(f"/v1/jobs/{j}").json()["state"] == "queued" for j in solves):
@@ -359,7 +366,7 @@ def load_part(
         p50 = statistics.median(lat_ms)
         p99 = lat_ms[min(len(lat_ms) - 1, int(0.99 * len(lat_ms)))]
         every = f"each every {interval_s:g} s" if interval_s else "back to back"
-        print(f"\nload: {clients} {name} ({every}) for {args.load_s:g} s while 2 solves ran "
+        print(f"\nload: {clients} {name} ({every}) for {args.load_s:g} s while {len(solves)} solves ran "
               f"(states at start: {', '.join(running)})")  # fmt: skip
         print(f"  requests {len(lat_ms)} ({len(lat_ms) / args.load_s:.0f}/s), p50 {p50:.1f} ms, "
               f"p99 {p99:.1f} ms, max {lat_ms[-1]:.1f} ms, errors {errors}")  # fmt: skip

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from api.schemas import team_from_mapping, team_to_mapping
 from api.service.codec import entry_from_dict, entry_key, entry_to_dict, frame_from_blob, frame_to_blob
@@ -349,10 +349,18 @@ def version_row(session: Session, team_id: str, number: int) -> RosterVersionRow
 
 
 def versions_of(session: Session, team_id: str) -> list[RosterVersionRow]:
-    """The team's roster versions, newest first."""
+    """The team's roster versions, newest first, without their rows (shifts, coverage, snapshots are
+    read only if used: a list shows headlines)."""
+    heavy = (
+        RosterVersionRow.shifts,
+        RosterVersionRow.coverage,
+        RosterVersionRow.team_snapshot,
+        RosterVersionRow.availability_snapshot,
+    )
     return list(
         session.scalars(
             select(RosterVersionRow)
+            .options(*(defer(column) for column in heavy))
             .where(RosterVersionRow.team_id == team_id)
             .order_by(RosterVersionRow.number.desc())
         )
