@@ -48,6 +48,7 @@ def _solve_and_write(
         Progress,
         SolveSettings,
         check_roster,
+        cover_options,
         coverage_frame,
         measure,
         roster_changes,
@@ -81,10 +82,11 @@ def _solve_and_write(
     write_frame_csv(cover, out.with_name("coverage.csv"))
     if xlsx is not None:
         write_bytes(xlsx, roster_xlsx_bytes(problem, result.roster, cover, summary.days))
+    options = cover_options(problem, result.roster, summary.short)
     if report is not None:
-        text = markdown(summary, problem.team, result.roster, result, title)
+        text = markdown(summary, problem.team, result.roster, result, title, options)
         write_bytes(report, text.encode("utf-8"))
-    lines = summary_lines(summary, problem.team, result.roster, result)
+    lines = summary_lines(summary, problem.team, result.roster, result, options)
     if problem.published is not None:
         changes = roster_changes(problem.published, result.roster)
         lines.append(f"changes to the published roster: {len(changes)}")
@@ -131,6 +133,14 @@ def roster_command(
     published: Annotated[
         Path | None, typer.Option(help="re-roster: this week's published roster CSV, kept where possible")
     ] = None,
+    absent_may_work_days_off: Annotated[
+        bool,
+        typer.Option(
+            "--absent-may-work-days-off",
+            help="re-roster: let an agent absent this week work a published day off (by default their lost "
+            "hours are not moved onto their days off)",
+        ),
+    ] = False,
     lock_before: Annotated[
         str | None, typer.Option(help="re-roster: keep published shifts starting before this ISO instant")
     ] = None,
@@ -186,6 +196,7 @@ def roster_command(
             carried_in={} if frame is None else carried_in_from(frame, the_team, the_week),
             shift_cover=cover,
             shift_requests=wishes,
+            absent_may_work_days_off=absent_may_work_days_off,
         )
         lines = _solve_and_write(
             problem, out, time_limit, xlsx, report, f"{the_team.name}, week of {the_week.first_day}"

@@ -96,7 +96,7 @@ def _time_off_days(problem: Problem | None, agent: Agent, days: list[date]) -> s
     if problem is None:
         return set()
     entries = problem.entries_of(agent.id)
-    return {d for d in days if any(e.kind == "time_off" and e.applies_to(d) for e in entries)}
+    return {d for d in days if any(e.kind in ("time_off", "absence") and e.applies_to(d) for e in entries)}
 
 
 def _roster_sheet(ws: Worksheet, team: Team, roster: Roster, problem: Problem | None) -> None:
@@ -281,7 +281,7 @@ def agent_ics_bytes(
         event.add("description", "\n".join(lines))
         cal.add_component(event)
     for entry in availability:
-        if entry.agent_id == agent.id and entry.kind == "time_off" and entry.on_date is not None:
+        if entry.agent_id == agent.id and entry.kind in ("time_off", "absence") and entry.on_date is not None:
             cal.add_component(_time_off_event(entry, entry.on_date, tz, slug, stamp))
     cal.add_missing_timezones()
     return bytes(cal.to_ical())

@@ -362,8 +362,8 @@ AVAILABILITY_KIND_WORDS: dict[str, str] = {
     "leave": "time_off",
     "annual_leave": "time_off",
     "pto": "time_off",
-    "sick": "time_off",
-    "sick_leave": "time_off",
+    "sick": "absence",
+    "sick_leave": "absence",
     "off": "time_off",
 }
 AGENT_COLUMNS = ("agent_id", "agent", "agent_name", "name", "employee")
@@ -437,7 +437,7 @@ def read_availability(path: Path, team: Team, sheet: str | None = None) -> tuple
     or a name, any case), the day (`date`: a day or a range 2026-12-09..2026-12-11; or
     `date_from` and `date_to`; or `weekday`: one or several, 'Sat, Sun', 'Mon-Fri'), `start`,
     `end` (agent's local HH:MM; blank means the whole day; end may be 24:00), `kind` (or
-    vacation, holiday, leave, pto, sick: time off), optional `note`. A row with a range or
+    vacation, holiday, leave, pto: time off; sick: absence), optional `note`. A row with a range or
     several weekdays gives one entry per day. `sheet` names the XLSX sheet to read.
     """
     label, frame = read_table(path, sheet)

@@ -10,9 +10,10 @@ import math
 
 import numpy as np
 
-from scheduler import Roster, RosterResult, RosterSummary, Team
+from scheduler import CoverOption, Roster, RosterResult, RosterSummary, Team
 
 MAX_STRETCHES_PRINTED = 12
+MAX_COVER_PRINTED = 8
 
 
 def _percent(value: float | None) -> str:
@@ -73,9 +74,31 @@ def solver_line(result: RosterResult) -> str:
     )
 
 
-def summary_lines(summary: RosterSummary, team: Team, roster: Roster, result: RosterResult) -> list[str]:
-    """The summary for a terminal: service per queue and day, where it suffers, need and shortfall,
-    hours and spreads, then one line of solver figures."""
+def cover_lines(options: list[CoverOption], limit: int | None = MAX_COVER_PRINTED) -> list[str]:
+    """Who could cover the stretches where service suffers, stretch by stretch."""
+    if not options:
+        return []
+    out = ["who could cover them (least costly first):"]
+    stretch = None
+    for option in options[:limit]:
+        if option.stretch is not stretch:
+            stretch = option.stretch
+            out.append(f"  {stretch.when}, {stretch.queue}:")
+        out.append(f"    {option.words}")
+    if limit is not None and len(options) > limit:
+        out.append(f"  ... and {len(options) - limit} more (--report FILE.md lists them all)")
+    return out
+
+
+def summary_lines(
+    summary: RosterSummary,
+    team: Team,
+    roster: Roster,
+    result: RosterResult,
+    cover: list[CoverOption] | None = None,
+) -> list[str]:
+    """The summary for a terminal: service per queue and day, where it suffers and who could cover
+    it, need and shortfall, hours and spreads, then one line of solver figures."""
     lines = []
     for queue, level in summary.service_level_by_queue.items():
         target = summary.target_by_queue[queue]
@@ -91,6 +114,7 @@ def summary_lines(summary: RosterSummary, team: Team, roster: Roster, result: Ro
             )
     else:
         lines.append("where service suffers: nowhere")
+    lines += cover_lines(cover or [])
     lines += [
         f"required agent-hours: {summary.required_agent_hours:.1f}",
         f"understaffed agent-hours: {summary.understaffed_agent_hours:.1f}",
@@ -119,7 +143,14 @@ def _spread(values: dict[str, int]) -> str:
     return "-" if not values else f"{min(values.values())}–{max(values.values())}"
 
 
-def markdown(summary: RosterSummary, team: Team, roster: Roster, result: RosterResult, title: str) -> str:
+def markdown(
+    summary: RosterSummary,
+    team: Team,
+    roster: Roster,
+    result: RosterResult,
+    title: str,
+    cover: list[CoverOption] | None = None,
+) -> str:
     """The lead's report as Markdown: service by queue and day, every stretch where it suffers, each
     agent's hours against their contract and spread, then the solver's figures."""
     out = [f"# {title}", "", "## Service by queue and day", ""]
@@ -143,6 +174,9 @@ def markdown(summary: RosterSummary, team: Team, roster: Roster, result: RosterR
             f"{summary.understaffed_agent_hours:.1f}; overstaffed: {summary.overstaffed_agent_hours:.1f}.", ""]  # fmt: skip
     out += ["## Where service suffers", ""]
     out += [f"- {s.words}" for s in summary.short] or ["Nowhere."]
+    if cover:
+        out += ["", "## Who could cover them", ""]
+        out += [f"- {o.stretch.when}, {o.stretch.queue}: {o.words}" for o in cover]
     out += ["", "## Agents", "", "| agent | hours | contract | weekend days | late shifts | night shifts |"]
     out.append("| --- | --- | --- | --- | --- | --- |")
     for a in team.agents:

@@ -298,6 +298,8 @@ class TeamIn(_Strict):
     shrinkage: float = Field(default=0.3, ge=0, le=1)
     # the local weekday the team's weeks start on: a roster's --week must be one
     week_start: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    # an absence (a sick call) counts as paid hours against the contract
+    absence_paid: bool = True
     queues: list[QueueIn] = Field(min_length=1, max_length=MAX_QUEUES)
     shift_rules: ShiftRulesIn = Field(default_factory=ShiftRulesIn)
     labour_rules: LabourRulesIn = Field(default_factory=LabourRulesIn)
@@ -314,6 +316,7 @@ class TeamIn(_Strict):
             interval_minutes=self.interval_minutes,
             shrinkage=self.shrinkage,
             week_start=self.week_start,
+            absence_paid=self.absence_paid,
             queues=tuple(QueueSpec(**q.model_dump()) for q in self.queues),
             shift_rules=shift_rules,
             labour_rules=labour_rules,
@@ -410,6 +413,7 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
         "interval_minutes": team.interval_minutes,
         "shrinkage": team.shrinkage,
         **({} if team.week_start == "mon" else {"week_start": team.week_start}),
+        **({} if team.absence_paid else {"absence_paid": False}),
         "queues": [
             QueueIn.model_validate(q, from_attributes=True).model_dump(exclude_none=True) for q in team.queues
         ],

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         Weights,
     )
     from scheduler.roster.candidates import agent_calendar, build_candidates, entry_span_utc
+    from scheduler.roster.cover import CoverOption, cover_options
     from scheduler.roster.problem import (
         Problem,
         min_hours_after_time_off,
@@ -119,6 +120,8 @@ _HOME: dict[str, str] = {
     "solve": "scheduler.roster.solve",
     "Violation": "scheduler.roster.validate",
     "check_roster": "scheduler.roster.validate",
+    "CoverOption": "scheduler.roster.cover",
+    "cover_options": "scheduler.roster.cover",
     "Change": "scheduler.roster.report",
     "coverage_frame": "scheduler.roster.report",
     "QueueDay": "scheduler.roster.report",
@@ -158,6 +161,7 @@ __all__ = [
     "BasePlan",
     "BreakRule",
     "Change",
+    "CoverOption",
     "Depth",
     "LabourRules",
     "LocalRunner",
@@ -190,6 +194,7 @@ __all__ = [
     "check_roster",
     "compare",
     "compute_requirements",
+    "cover_options",
     "coverage_frame",
     "entry_span_utc",
     "erlang_a_required",

@@ -18,7 +18,7 @@ from common.timegrid import MINUTES_PER_DAY, check_interval_minutes, zone
 Channel = Literal["voice", "chat", "email", "social"]
 CHANNELS: tuple[str, ...] = get_args(Channel)
 LIVE_CHANNELS: tuple[str, ...] = ("voice", "chat")
-AvailabilityKind = Literal["available", "unavailable", "preferred", "avoid", "time_off"]
+AvailabilityKind = Literal["available", "unavailable", "preferred", "avoid", "time_off", "absence"]
 AVAILABILITY_KINDS: tuple[str, ...] = get_args(AvailabilityKind)
 BreakKind = Literal["break", "lunch"]
 MAX_SHIFT_HOURS = 16
@@ -396,6 +396,9 @@ class Team:
     weights: Weights = field(default_factory=Weights)  # of the soft rules, the lead's to change
     # the local weekday the team's weeks start on ("mon".."sun"): weekly rules count from it
     week_start: str = "mon"
+    # an absence (a sick call) counts as paid hours against the contract: it lowers the week's
+    # minimum and maximum hours, as time off lowers the minimum
+    absence_paid: bool = True
 
     def __post_init__(self) -> None:
         zone(self.tz)
@@ -449,6 +452,8 @@ class Team:
 @dataclass(frozen=True)
 class AvailabilityEntry:
     """One availability row: a local time span on a date or on every matching weekday.
+
+    `time_off` is planned leave, `absence` an unplanned one (a sick call): both block the time.
 
     `weekday` is 0 for Monday. `end_minute` may be 1440 (end of day) and is after `start_minute`.
     """

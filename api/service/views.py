@@ -23,7 +23,7 @@ from common.timegrid import PlanningWeek, local_day_start_utc, zone
 from scheduler import Agent, AvailabilityEntry, Roster, Shift, Team, agent_calendar, entry_span_utc
 
 ZoneMode = Literal["team", "agent"]
-BLOCKED_KINDS = ("unavailable", "time_off")
+BLOCKED_KINDS = ("unavailable", "time_off", "absence")
 DAYS_PER_WEEK = 7
 SHORT_EPS = 1e-6  # a shortfall below this is rounding, not a missing agent
 

@@ -29,7 +29,7 @@ from scheduler.daylevel.instance import ShiftRequest as DayRequest
 from scheduler.daylevel.instance import ShiftType as DayShiftType
 from scheduler.daylevel.search import CurtoisResult, CurtoisSettings, solve_instance
 from scheduler.domain import Agent, AvailabilityEntry, Shift, ShiftRules
-from scheduler.roster.problem import Problem
+from scheduler.roster.problem import BLOCKING_KINDS, Problem
 from scheduler.roster.rules import weekends
 
 DST_ALLOWANCE_MINUTES = 60  # a clock change moves the rest between two days' shifts by up to this
@@ -132,11 +132,7 @@ def _availability_reasons(p: Problem) -> list[str]:
     if overnight and p.availability:
         out.append(f"shift types {', '.join(map(repr, overnight))} run past midnight into days off")
     partial = sorted(
-        {
-            e.agent_id
-            for e in p.availability
-            if e.kind not in ("unavailable", "time_off") or e.start_minute > 0
-        }
+        {e.agent_id for e in p.availability if e.kind not in BLOCKING_KINDS or e.start_minute > 0}
         | {e.agent_id for e in p.availability if e.end_minute < MINUTES_PER_DAY}
     )
     if partial:

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from common.timegrid import Grid, local_day_start_utc, wall_to_utc, zone
 from scheduler.domain import Activity, Agent, AvailabilityEntry, BreakRule
-from scheduler.roster.problem import Problem
+from scheduler.roster.problem import BLOCKING_KINDS, Problem
 
 Span = tuple[datetime, datetime]
 
@@ -128,7 +128,7 @@ def agent_calendar(
             day_end = local_day_start_utc(day + timedelta(days=1), tz)
             windows.append((day_start, day_end, tuple(entry_span_utc(e, day, agent.tz) for e in available)))
         for e in todays:
-            if e.kind in ("unavailable", "time_off"):
+            if e.kind in BLOCKING_KINDS:
                 blocked.append(entry_span_utc(e, day, agent.tz))
             elif e.kind == "preferred":
                 preferred.append(entry_span_utc(e, day, agent.tz))

@@ -317,30 +317,31 @@ def gains(demand: Demand, on: np.ndarray, now: Outcome, g: int) -> np.ndarray:
     """Points saved per interval by one more agent of skill group g on each queue, shaped
     (intervals, queues) (-inf where the group may not work the queue).
 
-    Exact for live queues; for async queues the backlog's value of capacity in each interval
-    (`AsyncOutcome.capacity_value`), for at most the backlog waiting there.
+    Exact for a live queue's own points; for an async queue's, and for the time a blended agent
+    gives one, what that capacity in that interval alone would cut of the work past its deadline
+    at each later interval until the backlog runs dry (`AsyncOutcome.saving`).
     """
     n = on.shape[0]
     out = np.full((n, len(demand.queues)), -np.inf)
-    value_s = np.zeros((n, len(demand.queues)))  # points per agent-second of async capacity
+    full_s: dict[int, float] = {}
+    saving: dict[int, np.ndarray] = {}  # points per interval a present agent's capacity would save
     for d, o in zip(demand.queues, now.queues, strict=True):
         if not d.is_live and o.backlog is not None:
-            value_s[:, d.index] = demand.late_points_per_work_s[d.index] * o.backlog.capacity_value
+            full_s[d.index] = d.keep * d.capacity_per_agent_s
+            saving[d.index] = demand.late_points_per_work_s[d.index] * o.backlog.saving(full_s[d.index])
     base_blend = blended_seconds(demand, on)
     for d, o in zip(demand.queues, now.queues, strict=True):
         if not demand.skilled(g, d.index):
             continue
-        more = on.copy()
-        more[:, g, d.index] += 1
         if d.is_live:
+            more = on.copy()
+            more[:, g, d.index] += 1
             points, _ = live_points(d, o.agents + 1, demand)
-            saved = o.points - points
             extra = blended_seconds(demand, more) - base_blend
-            out[:, d.index] = saved + (extra * value_s).sum(axis=1)
-        elif o.backlog is not None:
-            waiting = np.maximum(arrived_work(d) - o.backlog.done_work_s, 0.0)  # left undone at each end
-            capacity = np.minimum(d.keep * d.capacity_per_agent_s, waiting)
-            out[:, d.index] = capacity * value_s[:, d.index]
+            blended = sum((np.minimum(extra[:, r] / full_s[r], 1.0) * saving[r] for r in saving), np.zeros(n))
+            out[:, d.index] = o.points - points + blended
+        elif d.index in saving:
+            out[:, d.index] = saving[d.index]
         else:
             agents = o.agents + 1 + o.blended_agents
             points = short_points(np.maximum(d.need - agents, 0.0), d.need, demand.weights)

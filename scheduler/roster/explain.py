@@ -18,7 +18,7 @@ from common.timegrid import DAYS_PER_WEEK
 from scheduler.domain import Agent, ShiftRules
 from scheduler.roster.candidates import Candidate, build_candidates
 from scheduler.roster.model import build_model
-from scheduler.roster.problem import Problem, min_hours_after_time_off, min_shifts_after_time_off
+from scheduler.roster.problem import Problem
 from scheduler.roster.rules import HARD_RULES
 from scheduler.roster.variables import Rule
 
@@ -33,7 +33,7 @@ def _hours_check(p: Problem, agent: Agent, shifts: list[Candidate]) -> str | Non
     rules = p.team.labour_rules_of(agent)
     for week in range(p.week.n_weeks):
         days = p.week.days_of_week(week)
-        need = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), days)
+        need, _ = p.week_hours(agent, week)
         if need <= 0:
             continue
         longest_by_day: dict[date, int] = {}
@@ -78,12 +78,11 @@ AVAILABILITY = "availability"
 def _in_words(p: Problem, agent: Agent, family: str) -> str:
     """One rule family of one agent, as a lead would say it."""
     rules = p.team.labour_rules_of(agent)
-    first_week = p.week.days_of_week(0)
-    shifts_low = min_shifts_after_time_off(agent, p.entries_of(agent.id), first_week)
+    shifts_low = p.week_min_shifts(agent, 0)
     shifts_high = "" if agent.max_shifts_per_week is None else f"–{agent.max_shifts_per_week}"
-    low = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), first_week)
+    low, high = p.week_hours(agent, 0)
     words = {
-        "add_weekly_hours": f"a contract of {low:g}–{agent.max_hours_per_week:g} h this week",
+        "add_weekly_hours": f"a contract of {low:g}–{high:g} h this week",
         "add_weekly_shifts": f"a contract of {shifts_low}{shifts_high} shifts this week",
         "add_days_off": f"at least {rules.min_days_off_per_week} days off",
         "add_max_consecutive_days": f"at most {rules.max_consecutive_days} days in a row (last week counted)",
@@ -104,6 +103,7 @@ def _in_words(p: Problem, agent: Agent, family: str) -> str:
         ),
         "add_pinned": "the shifts pinned by hand",
         "add_locked": "the shifts already worked this week",
+        "add_absent_keep_days_off": "keeping their published days off while absent",
         AVAILABILITY: "their availability and time off",
     }
     return words.get(family, family)

@@ -60,6 +60,9 @@ class Problem:
     shift_cover: tuple[ShiftCover, ...] = ()
     # agents' weighted wishes to work, or not, a shift type on a day
     shift_requests: tuple[ShiftRequest, ...] = ()
+    # re-rostering: an absent agent (a sick call this week) may be given a day the published roster
+    # has them off (by default not: their lost hours are not moved onto their days off)
+    absent_may_work_days_off: bool = False
 
     def __post_init__(self) -> None:
         n = self.week.grid.n_intervals
@@ -119,6 +122,7 @@ class Problem:
             self.published,
             self.locked_before_utc,
             shift_requests=tuple(r for r in self.shift_requests if r.agent_id == agent.id),
+            absent_may_work_days_off=self.absent_may_work_days_off,
         )
 
     def aht_of(self, queue: QueueSpec) -> np.ndarray:
@@ -136,6 +140,49 @@ class Problem:
         """The availability rows of one agent."""
         return tuple(e for e in self.availability if e.agent_id == agent_id)
 
+    def paid_leave(self) -> tuple[str, ...]:
+        """The kinds of leave that count as paid hours against the contract."""
+        return ("time_off", "absence") if self.team.absence_paid else TIME_OFF
+
+    def week_hours(self, agent: Agent, week: int) -> tuple[float, float]:
+        """The agent's least and most hours to work in week `week` of the horizon: the contract's
+        less the time off (from the least, a working day's share of it a day) and, when absence is
+        paid, less the absence (from both, a working day's share of the most a day: a sick day
+        counts as a day worked)."""
+        days = self.week.days_of_week(week)
+        off = self.team.labour_rules_of(agent).min_days_off_per_week
+        entries = self.entries_of(agent.id)
+        low = min_hours_after_time_off(agent, off, entries, days)
+        high = agent.max_hours_per_week
+        if self.team.absence_paid:
+            absent = agent.max_hours_per_week - max_hours_after_absence(agent, off, entries, days)
+            low, high = max(0.0, low - absent), high - absent
+        return low, max(low, high)
+
+    def week_min_shifts(self, agent: Agent, week: int) -> int:
+        """The agent's least shifts in week `week` of the horizon, less a shift a day of paid leave."""
+        return min_shifts_after_time_off(
+            agent, self.entries_of(agent.id), self.week.days_of_week(week), self.paid_leave()
+        )
+
+    def absent_days(self, agent_id: str) -> set[date]:
+        """The local days the agent is absent (a sick call) in the horizon."""
+        return {
+            d
+            for e in self.entries_of(agent_id)
+            if e.kind == "absence"
+            for d in self.week.days
+            if e.applies_to(d)
+        }
+
+    def kept_days_off(self, agent_id: str) -> set[date]:
+        """Re-rostering: the published roster's days off of an absent agent, which they keep (none
+        when not re-rostering, when the agent is not absent, or when the lead lets them work)."""
+        if self.published is None or self.absent_may_work_days_off or not self.absent_days(agent_id):
+            return set()
+        worked = {s.local_date for s in self.published.shifts_of(agent_id)}
+        return {d for d in self.week.days if d not in worked}
+
 
 SkillGroup = frozenset[str]
 
@@ -146,11 +193,15 @@ def skill_group(p: Problem, agent: Agent) -> SkillGroup:
     return frozenset(s for s in agent.skills if s in names)
 
 
-def time_off_hours(entries: tuple[AvailabilityEntry, ...], day: date) -> float:
-    """Hours of time off the rows grant on local `day`."""
-    minutes = sum(
-        e.end_minute - e.start_minute for e in entries if e.kind == "time_off" and e.applies_to(day)
-    )
+TIME_OFF = ("time_off",)
+BLOCKING_KINDS = ("unavailable", "time_off", "absence")  # no shift may touch them
+
+
+def time_off_hours(
+    entries: tuple[AvailabilityEntry, ...], day: date, kinds: tuple[str, ...] = TIME_OFF
+) -> float:
+    """Hours of leave of `kinds` the rows grant on local `day`."""
+    minutes = sum(e.end_minute - e.start_minute for e in entries if e.kind in kinds and e.applies_to(day))
     return min(minutes, MINUTES_PER_DAY) / 60
 
 
@@ -160,7 +211,11 @@ def week_share(days: tuple[date, ...]) -> float:
 
 
 def min_hours_after_time_off(
-    agent: Agent, min_days_off: int, entries: tuple[AvailabilityEntry, ...], days: tuple[date, ...]
+    agent: Agent,
+    min_days_off: int,
+    entries: tuple[AvailabilityEntry, ...],
+    days: tuple[date, ...],
+    kinds: tuple[str, ...] = TIME_OFF,
 ) -> float:
     """The agent's weekly minimum hours over `days` (a week, or the short last week of a horizon,
     whose minimum is the week's share of it), less the time off taken in them.
@@ -171,16 +226,31 @@ def min_hours_after_time_off(
     """
     working_days = max(1, DAYS_PER_WEEK - min_days_off)
     daily_share = agent.min_hours_per_week / working_days
-    credit = sum(min(time_off_hours(entries, d), daily_share) for d in days)
+    credit = sum(min(time_off_hours(entries, d, kinds), daily_share) for d in days)
     return max(0.0, agent.min_hours_per_week * week_share(days) - credit)
 
 
+def max_hours_after_absence(
+    agent: Agent, min_days_off: int, entries: tuple[AvailabilityEntry, ...], days: tuple[date, ...]
+) -> float:
+    """The agent's weekly maximum hours over `days` less their paid absence in them (each local day
+    of absence counts at most one working day's share of the maximum): hours paid while absent
+    are hours of the contract."""
+    working_days = max(1, DAYS_PER_WEEK - min_days_off)
+    daily_share = agent.max_hours_per_week / working_days
+    credit = sum(min(time_off_hours(entries, d, ("absence",)), daily_share) for d in days)
+    return max(0.0, agent.max_hours_per_week - credit)
+
+
 def min_shifts_after_time_off(
-    agent: Agent, entries: tuple[AvailabilityEntry, ...], days: tuple[date, ...]
+    agent: Agent,
+    entries: tuple[AvailabilityEntry, ...],
+    days: tuple[date, ...],
+    kinds: tuple[str, ...] = TIME_OFF,
 ) -> int:
     """The agent's weekly minimum of shifts over `days` (a short last week's share of it, rounded
-    down), less one for each local day with time off in them."""
-    credit = sum(1 for d in days if time_off_hours(entries, d) > 0)
+    down), less one for each local day with leave of `kinds` in them."""
+    credit = sum(1 for d in days if time_off_hours(entries, d, kinds) > 0)
     return max(0, math.floor(agent.min_shifts_per_week * week_share(days) + 1e-9) - credit)
 
 

@@ -157,6 +157,7 @@ class ShortStretch:
     queue: str
     start_utc: pd.Timestamp
     end_utc: pd.Timestamp
+    when: str  # e.g. "Mon 02 Nov 01:00–05:00", the team's time
     words: str
 
 
@@ -268,8 +269,10 @@ def short_stretches(p: Problem, m: Measured) -> list[ShortStretch]:
                 how = f"up to {late:.0f} contacts past {d.queue.response_hours:g} h"
             else:
                 how = f"up to {float(o.short_agents[span].max()):.1f} agents short"
-            words = f"{first:%a %d %b %H:%M}–{last:%H:%M}: {who}; {how}"
-            out.append(ShortStretch(d.queue.name, starts[t], starts[end] + step, words))
+            when = f"{first:%a %d %b %H:%M}–{last:%H:%M}"
+            out.append(
+                ShortStretch(d.queue.name, starts[t], starts[end] + step, when, f"{when}: {who}; {how}")
+            )
             t = end + 1
     return out
 
@@ -405,7 +408,7 @@ def _waiting_at_end(d: QueueDemand, o: QueueOutcome) -> float:
 
 
 def _contract(p: Problem, agent_id: str) -> tuple[float, float]:
-    """The agent's hours this week: the contract's minimum less time off, and its maximum."""
+    """The agent's hours this week: the contract's least and most, less paid leave."""
     agent = p.team.agent(agent_id)
     low = min_hours_after_time_off(
         agent,

@@ -20,8 +20,6 @@ from scheduler.roster.candidates import Candidate, agent_local_days, break_offse
 from scheduler.roster.day_rules import Day, forbid_short_runs, limit_runs
 from scheduler.roster.problem import (
     Problem,
-    min_hours_after_time_off,
-    min_shifts_after_time_off,
 )
 from scheduler.roster.variables import (
     BreakSlot,
@@ -189,20 +187,16 @@ def add_min_consecutive_days_off(m: cp_model.CpModel, v: RosterVars, p: Problem)
 
 
 def add_weekly_hours(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
-    """Hard: paid hours in each week of the horizon within the agent's min (less time off) and max."""
+    """Hard: paid hours in each week of the horizon within the agent's contract, less paid leave
+    (`Problem.week_hours`)."""
     for agent in p.team.agents:
         by_week: dict[int, list[Candidate]] = defaultdict(list)
         for c in v.candidates[agent.id]:
             by_week[p.week.week_of(c.local_date)].append(c)
         for week in range(p.week.n_weeks):
             minutes = sum(c.length_minutes * v.works[c.index] for c in by_week[week])
-            low = min_hours_after_time_off(
-                agent,
-                p.team.labour_rules_of(agent).min_days_off_per_week,
-                p.entries_of(agent.id),
-                p.week.days_of_week(week),
-            )
-            m.add(minutes <= round(agent.max_hours_per_week * 60))
+            low, high = p.week_hours(agent, week)
+            m.add(minutes <= round(high * 60))
             if low > 0:
                 m.add(minutes >= round(low * 60))
     return []
@@ -307,7 +301,7 @@ def add_weekly_shifts(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pe
             shifts = by_week.get((agent.id, week), [])
             if agent.max_shifts_per_week is not None:
                 m.add(sum(shifts) <= agent.max_shifts_per_week)
-            low = min_shifts_after_time_off(agent, p.entries_of(agent.id), p.week.days_of_week(week))
+            low = p.week_min_shifts(agent, week)
             if low > 0:
                 m.add(sum(shifts) >= low)
     return []
@@ -369,9 +363,21 @@ def add_locked(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     return []
 
 
+def add_absent_keep_days_off(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Hard (re-rostering): an agent absent this week works none of their published days off, so
+    the hours they lose are not moved onto them (unless the lead lets them)."""
+    for agent in p.team.agents:
+        for day in p.kept_days_off(agent.id):
+            x = v.day_worked.get((agent.id, day))
+            if x is not None:
+                m.add(x == 0)
+    return []
+
+
 HARD_RULES: tuple[Rule, ...] = (
     add_pinned,
     add_locked,
+    add_absent_keep_days_off,
     add_one_shift_a_day,
     add_breaks,
     add_min_rest,

@@ -28,7 +28,7 @@ from scheduler.roster.bounds.relaxation import BackgroundRelaxation
 from scheduler.roster.explain import explain_infeasible
 from scheduler.roster.model import build_model
 from scheduler.roster.problem import Problem
-from scheduler.roster.search.construct import NoWeek, TeamWeeks, roster_of, team_weeks
+from scheduler.roster.search.construct import MAX_SWEEPS, NoWeek, TeamWeeks, roster_of, team_weeks
 from scheduler.roster.search.improve import improve_weeks
 from scheduler.roster.search.polish import polish
 
@@ -51,12 +51,16 @@ class SolveSettings:
 
 # kept at the end of the limit to turn the weeks into the roster and count its soft rules
 FINISH_RESERVE_S = 0.3
-# from this limit (and always in deterministic mode) the last share of the search goes to the
-# whole-team model (`search.polish`), for trades between agents that moves of one agent miss
+# from this limit (in deterministic mode, these work units) the last share of the search goes to
+# the whole-team model (`search.polish`), for trades between agents that moves of one agent miss;
+# building that model takes seconds on a big team, so short solves do without it
 POLISH_MIN_TIME_S = 30.0
+POLISH_MIN_WORK_UNITS = 3.0
 POLISH_SHARE = 0.1
-# in deterministic mode: ruin-and-recreate moves per work unit of `deterministic_time_limit_s`
+# in deterministic mode: ruin-and-recreate moves, and rounds of each descent, per work unit of
+# `deterministic_time_limit_s`
 MOVES_PER_WORK_UNIT = 10
+SWEEPS_PER_WORK_UNIT = 10
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,9 @@ class Budget:
     @property
     def polishes(self) -> bool:
         """Whether the search ends with the whole-team model."""
-        return self.deterministic or self.limit_s >= POLISH_MIN_TIME_S
+        if self.work_units is not None:
+            return self.work_units >= POLISH_MIN_WORK_UNITS
+        return self.limit_s >= POLISH_MIN_TIME_S
 
     @property
     def moves_deadline(self) -> float:
@@ -100,6 +106,12 @@ class Budget:
             return math.inf
         share = POLISH_SHARE if self.polishes else 0.0
         return min(self.search_deadline, self.started + (1.0 - share) * self.limit_s)
+
+    def sweeps(self) -> int:
+        """Rounds of each descent: in deterministic mode as many as the work units pay for."""
+        if self.work_units is None:
+            return MAX_SWEEPS
+        return max(1, min(MAX_SWEEPS, round(SWEEPS_PER_WORK_UNIT * self.work_units)))
 
     def moves(self) -> int | None:
         """Ruin-and-recreate moves in deterministic mode (None: until the deadline)."""
@@ -174,12 +186,15 @@ def solve(
         max_moves=budget.moves(),
         on_improved=report,
         chains=1 if budget.deterministic else _cores(settings),
+        max_sweeps=budget.sweeps(),
     )
     if budget.polishes:
         left_s = budget.search_deadline - time.monotonic()
         workers = 1 if budget.deterministic else _cores(settings)
         if polish(team, left_s, settings.seed, workers, budget.work_units) or budget.deterministic:
             report(team.points())
+    for agent in team.agents:  # the queue stretches again, each against the final roster
+        team.requeue(agent)
     bound = relaxation.bound() if relaxation is not None else float("-inf")
     result = _result(p, team, bound, budget)
     if on_progress is not None:
@@ -197,6 +212,7 @@ def _first_roster(p: Problem, settings: SolveSettings, budget: Budget, start: Ro
             start,
             budget.deterministic,
             deadline=budget.search_deadline,
+            max_sweeps=budget.sweeps(),
         )
     except NoWeek as exc:
         conflicts = explain_infeasible(p)

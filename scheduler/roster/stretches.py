@@ -7,7 +7,7 @@ shorter), and a shift has at most `ShiftRules.max_queue_changes` changes of queu
 
 `best_stretches` finds, for many shifts at once, the queue of each interval worth most against a
 value per queue and interval under these rules: a dynamic program over (queue, changes made,
-intervals into the stretch, capped at the minimum), vectorised over the shifts.
+intervals into the stretch, capped at the minimum), compiled with numba.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 
 NEG = -1e18  # a state that cannot be reached
@@ -53,74 +54,98 @@ def best_stretches(
         max_changes: the most changes of queue in a shift.
         change_cost: what each change of queue costs (so that, all else equal, an agent stays put).
     """
-    shifts, steps, queues = values.shape
+    shifts, steps, _ = values.shape
     if shifts == 0 or steps == 0:
         return Stretches(np.zeros(shifts), np.full((shifts, steps), -1, dtype=np.int64))
-    size, most = min_intervals, max_changes
-    earn = np.where(np.isfinite(values), np.where(on_break[:, :, None], 0.0, values), NEG)
-    shape = (shifts, queues, most + 1, size + 1)  # queue, changes made, intervals into the stretch
-    best = np.full(shape, NEG)
-    best[:, :, 0, 1] = earn[:, 0, :]
-    # where each state came from: the queue (-1: the same), the changes and the run length before
-    from_queue = np.full((steps, *shape), -1, dtype=np.int64)
-    from_changes = np.broadcast_to(np.arange(most + 1)[None, None, :, None], (steps, *shape)).copy()
-    from_run = np.zeros((steps, *shape), dtype=np.int64)
-    for t in range(1, steps):
-        new = np.full(shape, NEG)
-        run = np.zeros(shape, dtype=np.int64)
-        for into in range(1, size + 1):  # stay on the queue: one more interval into the stretch
-            sources = [into - 1] if into < size else [size - 1, size]
-            for source in (x for x in sources if x >= 1):
-                better = best[..., source] > new[..., into]
-                new[..., into] = np.where(better, best[..., source], new[..., into])
-                run[..., into] = np.where(better, source, run[..., into])
-        new = new + earn[:, t, :, None, None]
-        queue_from = np.full(shape, -1, dtype=np.int64)
-        changes_from = np.broadcast_to(np.arange(most + 1)[None, None, :, None], shape).copy()
-        if most > 0 and queues > 1:
-            full = best[:, :, :-1, size]  # (shifts, queues, changes) after a whole stretch
-            for target in range(queues):  # change to queue `target` from the best other queue
-                others = full.copy()
-                others[:, target, :] = NEG
-                source = others.argmax(axis=1)  # (shifts, changes)
-                reach = (
-                    np.take_along_axis(others, source[:, None, :], axis=1)[:, 0, :] + earn[:, t, target, None]
-                )
-                reach = np.where(on_break[:, t, None], NEG, reach)
-                better = reach > new[:, target, 1:, 1]
-                new[:, target, 1:, 1] = np.where(better, reach, new[:, target, 1:, 1])
-                run[:, target, 1:, 1] = np.where(better, size, run[:, target, 1:, 1])
-                queue_from[:, target, 1:, 1] = np.where(better, source, -1)
-                changes_from[:, target, 1:, 1] = np.where(
-                    better, np.arange(most)[None, :], changes_from[:, target, 1:, 1]
-                )
-        live = (t < lengths)[:, None, None, None]
-        best = np.where(live, np.maximum(new, NEG), best)
-        from_queue[t] = queue_from
-        from_changes[t] = changes_from
-        from_run[t] = run
-    # a shift ends with a whole stretch, or is shorter than one and never changes queue
-    finished = best.copy()
-    short = (lengths < size)[:, None, None, None]
-    finished[..., 1:size] = np.where(
-        short & (np.arange(most + 1) == 0)[None, None, :, None], finished[..., 1:size], NEG
+    earn = np.ascontiguousarray(
+        np.where(np.isfinite(values), np.where(on_break[:, :, None], 0.0, values), NEG)
     )
-    flat = finished.reshape(shifts, -1)
-    pick = flat.argmax(axis=1)
-    rows = np.arange(shifts)
-    value = flat[rows, pick]
-    j, k, r = (np.asarray(x, dtype=np.int64) for x in np.unravel_index(pick, shape[1:]))
-    queue = np.full((shifts, steps), -1, dtype=np.int64)
-    for t in range(steps - 1, -1, -1):
-        live = t < lengths
-        queue[live, t] = j[live]
-        if t == 0:
-            break
-        qf, kf, rf = from_queue[t, rows, j, k, r], from_changes[t, rows, j, k, r], from_run[t, rows, j, k, r]
-        j = np.where(live & (qf >= 0), qf, j)
-        k = np.where(live, kf, k)
-        r = np.where(live, rf, r)
+    value, queue = _program(
+        earn,
+        np.ascontiguousarray(on_break, dtype=np.bool_),
+        np.ascontiguousarray(np.minimum(lengths, steps), dtype=np.int64),
+        int(min_intervals),
+        int(max_changes),
+        float(change_cost),
+    )
     return Stretches(np.where(value <= NEG / 2, -np.inf, value), queue)
+
+
+# An explicit signature makes numba compile when this module is first imported (then load its
+# cache), not inside the first solve's time limit.
+_PROGRAM = nb.types.Tuple((nb.float64[::1], nb.int64[:, ::1]))(  # type: ignore[no-untyped-call]
+    nb.float64[:, :, ::1], nb.boolean[:, ::1], nb.int64[::1], nb.int64, nb.int64, nb.float64
+)
+
+
+@nb.njit(_PROGRAM, cache=True, nogil=True)
+def _program(
+    earn: np.ndarray,  # (shifts, steps, queues): value of each interval on each queue, NEG if not allowed
+    on_break: np.ndarray,  # (shifts, steps)
+    lengths: np.ndarray,  # (shifts,)
+    size: int,  # intervals a stretch must last
+    most: int,  # changes of queue allowed
+    change_cost: float,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled; tested through best_stretches
+    """The dynamic program over (queue, changes made, intervals into the stretch capped at `size`),
+    one shift after another, with back-pointers to read the best sequence out."""
+    shifts, steps, queues = earn.shape
+    value = np.full(shifts, NEG)
+    queue = np.full((shifts, steps), -1, dtype=np.int64)
+    best = np.empty((queues, most + 1, size + 1))
+    new = np.empty((queues, most + 1, size + 1))
+    back_queue = np.empty((steps, queues, most + 1, size + 1), dtype=np.int64)
+    back_run = np.empty((steps, queues, most + 1, size + 1), dtype=np.int64)
+    for s in range(shifts):
+        length = lengths[s]
+        best[:] = NEG
+        for j in range(queues):
+            best[j, 0, 1] = earn[s, 0, j]
+        for t in range(1, length):
+            new[:] = NEG
+            for j in range(queues):
+                for k in range(most + 1):
+                    for r in range(1, size + 1):  # stay: from r - 1, or a full stretch staying full
+                        if r >= 2 and best[j, k, r - 1] > new[j, k, r]:
+                            new[j, k, r] = best[j, k, r - 1]
+                            back_queue[t, j, k, r] = -1
+                            back_run[t, j, k, r] = r - 1
+                        if r == size and best[j, k, size] > new[j, k, r]:
+                            new[j, k, r] = best[j, k, size]
+                            back_queue[t, j, k, r] = -1
+                            back_run[t, j, k, r] = size
+                    if k >= 1 and not on_break[s, t]:  # change to j after a full stretch on another
+                        for i in range(queues):
+                            if i != j and best[i, k - 1, size] - change_cost > new[j, k, 1]:
+                                new[j, k, 1] = best[i, k - 1, size] - change_cost
+                                back_queue[t, j, k, 1] = i
+                                back_run[t, j, k, 1] = size
+            for j in range(queues):
+                for k in range(most + 1):
+                    for r in range(1, size + 1):
+                        best[j, k, r] = max(new[j, k, r] + earn[s, t, j], NEG)
+        # a shift ends with a whole stretch, or is shorter than one and never changes queue
+        pick_j, pick_k, pick_r, top = -1, 0, 0, NEG
+        for j in range(queues):
+            for k in range(most + 1):
+                for r in range(1, size + 1):
+                    if r < size and not (length < size and k == 0):
+                        continue
+                    if best[j, k, r] > top:
+                        top, pick_j, pick_k, pick_r = best[j, k, r], j, k, r
+        value[s] = top
+        if pick_j < 0:
+            continue
+        j, k, r = pick_j, pick_k, pick_r
+        for t in range(length - 1, -1, -1):
+            queue[s, t] = j
+            if t == 0:
+                break
+            came, before = back_queue[t, j, k, r], back_run[t, j, k, r]
+            if came >= 0:
+                j, k = came, k - 1
+            r = before
+    return value, queue
 
 
 def sequence_problems(

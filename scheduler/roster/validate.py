@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from common.timegrid import DAYS_PER_WEEK, zone
 from scheduler.domain import Agent, AvailabilityEntry, BreakRule, Shift, ShiftRules
-from scheduler.roster.problem import Problem, min_hours_after_time_off, min_shifts_after_time_off
+from scheduler.roster.problem import Problem, min_shifts_after_time_off
 
 _EPS_HOURS = 1e-6
 
@@ -172,7 +172,7 @@ def _rows_on(
 def _availability_problems(entries: tuple[AvailabilityEntry, ...], agent: Agent, s: Shift) -> list[str]:
     problems: set[str] = set()
     for day, minute in _worked_minutes(agent, s):
-        for e in _rows_on(entries, day, ("unavailable", "time_off")):
+        for e in _rows_on(entries, day, ("unavailable", "time_off", "absence")):
             if e.start_minute <= minute < e.end_minute:
                 problems.add(f"works during {e.kind.replace('_', ' ')} on {day} ({e.note or 'no note'})")
         windows = _rows_on(entries, day, ("available",))
@@ -224,7 +224,30 @@ def _check_agent_week(p: Problem, agent: Agent, mine: list[Shift]) -> list[Viola
     out.extend(_horizon_problems(agent, mine))
     out.extend(_pinned_problems(p, agent, mine))
     out.extend(_locked_problems(p, agent, mine))
+    out.extend(_absence_problems(p, agent, mine))
     return out
+
+
+def _absence_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violation]:
+    """Re-rostering: an absent agent works none of the days the published roster had them off."""
+    if p.published is None or p.absent_may_work_days_off:
+        return []
+    absent = any(
+        e.kind == "absence" and any(e.applies_to(d) for d in p.week.days) for e in p.entries_of(agent.id)
+    )
+    if not absent:
+        return []
+    published = {s.local_date for s in p.published.shifts_of(agent.id)}
+    return [
+        Violation(
+            "absence",
+            agent.id,
+            s.local_date,
+            "works a day off of the published roster while absent this week",
+        )
+        for s in mine
+        if s.local_date not in published and s.local_date in set(p.week.days)
+    ]
 
 
 def _short_runs_of_work(
@@ -308,9 +331,9 @@ def _weekly_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violat
             message = f"works {len(worked)} days{label}; at most {allowed_days} allowed"
             out.append(Violation("days off", agent.id, None, message))
         hours = sum(s.length.total_seconds() for s in shifts) / 3600
-        low = min_hours_after_time_off(agent, rules.min_days_off_per_week, p.entries_of(agent.id), days)
-        if hours > agent.max_hours_per_week + _EPS_HOURS:
-            message = f"{hours:g} h{label} above the maximum {agent.max_hours_per_week:g} h"
+        low, high = _contract_hours(p, agent, days)
+        if hours > high + _EPS_HOURS:
+            message = f"{hours:g} h{label} above the maximum {high:g} h"
             out.append(Violation("weekly hours", agent.id, None, message))
         if hours < low - _EPS_HOURS:
             out.append(
@@ -318,6 +341,28 @@ def _weekly_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violat
             )
         out.extend(_shift_count_problems(p, agent, len(shifts), days, label))
     return out
+
+
+def _contract_hours(p: Problem, agent: Agent, days: tuple[date, ...]) -> tuple[float, float]:
+    """The week's least and most hours: the contract, less the time off (from the least, up to a
+    working day's share of it a day) and, when absence is paid, less the absence (from both, up to
+    a working day's share of the most a day)."""
+    working_days = max(1, DAYS_PER_WEEK - p.team.labour_rules_of(agent).min_days_off_per_week)
+    entries = p.entries_of(agent.id)
+
+    def leave(day: date, kind: str) -> float:
+        minutes = sum(e.end_minute - e.start_minute for e in entries if e.kind == kind and e.applies_to(day))
+        return min(minutes, 24 * 60) / 60
+
+    share = min(len(days), DAYS_PER_WEEK) / DAYS_PER_WEEK
+    low = agent.min_hours_per_week * share - sum(
+        min(leave(d, "time_off"), agent.min_hours_per_week / working_days) for d in days
+    )
+    low, high = max(0.0, low), agent.max_hours_per_week
+    if p.team.absence_paid:
+        absent = sum(min(leave(d, "absence"), agent.max_hours_per_week / working_days) for d in days)
+        low, high = max(0.0, low - absent), high - absent
+    return low, max(low, high)
 
 
 def _shift_count_problems(
@@ -330,7 +375,8 @@ def _shift_count_problems(
         out.append(
             Violation("weekly shifts", agent.id, None, f"{count} shifts{label}; at most {most} allowed")
         )
-    least = min_shifts_after_time_off(agent, p.entries_of(agent.id), days)
+    paid = ("time_off", "absence") if p.team.absence_paid else ("time_off",)
+    least = min_shifts_after_time_off(agent, p.entries_of(agent.id), days, paid)
     if count < least:
         out.append(
             Violation("weekly shifts", agent.id, None, f"{count} shifts{label}; at least {least} needed")

@@ -316,6 +316,20 @@ class AsyncOutcome:
     # intervals whose overdue work one more agent-second in this interval would cut: those from it
     # until the backlog next runs dry (an agent-second there can only work what has arrived)
     capacity_value: FloatArray
+    next_dry: npt.NDArray[np.int64]  # the first interval from each one where the backlog runs dry
+
+    def saving(self, extra_s: float) -> FloatArray:
+        """Per interval, the overdue work-intervals (agent-seconds at each later interval's end) that
+        `extra_s` more agent-seconds of capacity in that interval alone would cut: at each later
+        interval until the backlog runs dry, as much of its overdue work as the extra could do."""
+        cut = np.minimum(extra_s, self.overdue_work_s)
+        before = np.concatenate([np.zeros((*cut.shape[:-1], 1)), np.cumsum(cut, axis=-1)], axis=-1)
+        index = np.broadcast_to(np.arange(cut.shape[-1]), cut.shape)
+        return np.asarray(
+            np.take_along_axis(before, self.next_dry + 1, axis=-1)
+            - np.take_along_axis(before, index, axis=-1),
+            dtype=np.float64,
+        )
 
 
 def async_outcome(
@@ -352,4 +366,4 @@ def async_outcome(
     next_dry = np.minimum.accumulate(np.where(dry, index, size - 1)[..., ::-1], axis=-1)[..., ::-1]
     late_before = np.concatenate([np.zeros((*late.shape[:-1], 1)), np.cumsum(late, axis=-1)], axis=-1)
     value = np.take_along_axis(late_before, next_dry + 1, axis=-1) - late_before[..., :-1]
-    return AsyncOutcome(done, due, overdue, np.asarray(value, dtype=np.float64))
+    return AsyncOutcome(done, due, overdue, np.asarray(value, dtype=np.float64), next_dry.astype(np.int64))

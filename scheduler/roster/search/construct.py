@@ -369,12 +369,7 @@ class AgentWeekModel:
         inside = (steps[None, :] < self._lengths[rows, None]) & (at >= 0) & (at < n)
         mine = value[:, self.skills]  # (intervals, the agent's queues)
         values = np.where(inside[:, :, None], mine[np.clip(at, 0, n - 1)], 0.0)
-        on_break = np.zeros(at.shape, dtype=bool)
-        for i, position in enumerate(rows):
-            c = self.shifts[int(position)]
-            for b in self._breaks_of(placed, int(position)):
-                first = b.start_index - c.start_index
-                on_break[i, max(first, 0) : first + b.n_intervals] = True
+        on_break = self._on_break(placed, rows, longest)
         if self.skills.size == 1:
             worth = np.where(on_break, 0.0, values[:, :, 0]).sum(axis=1)
             return worth, np.where(steps[None, :] < self._lengths[rows, None], self.skills[0], -1)
@@ -383,6 +378,31 @@ class AgentWeekModel:
         )
         queues = np.where(found.queue >= 0, self.skills[np.clip(found.queue, 0, None)], -1)
         return found.value, queues
+
+    def _on_break(self, placed: PlacedBreaks, rows: np.ndarray, longest: int) -> np.ndarray:
+        """(rows, longest): the intervals of each shift at `rows` its breaks take, where `placed`
+        put them (or where they were fixed)."""
+        row_of = np.full(len(self.shifts), -1, dtype=np.int64)
+        row_of[rows] = np.arange(rows.size)
+        out = np.zeros((rows.size, longest + 1), dtype=bool)
+        steps = np.arange(longest + 1)
+        for pattern, starts in zip(placed.patterns, placed.starts, strict=True):
+            mine = row_of[pattern.shifts]
+            keep = mine >= 0
+            for k, (_, _, length, _) in enumerate(pattern.breaks):
+                first = starts[keep, k] - pattern.starts[keep]
+                covered = (steps[None, :] >= first[:, None]) & (steps[None, :] < first[:, None] + length)
+                out[mine[keep]] |= covered
+        for index, slots in self.fixed_breaks.items():
+            row = row_of[self._position[index]]
+            if row < 0:
+                continue
+            out[row] = False
+            c = self.shifts[self._position[index]]
+            for slot in slots:
+                first = slot.start_index - c.start_index
+                out[row, max(first, 0) : first + slot.n_intervals] = True
+        return out[:, :longest]
 
     def _placed(self, value: np.ndarray) -> PlacedBreaks:
         """Breaks where they take least of the agent's best value per interval away."""
@@ -701,11 +721,11 @@ class TeamWeeks:
         self.put(agent, old)
         return False
 
-    def descend(self, deadline: float, deterministic: bool = False) -> None:
+    def descend(self, deadline: float, deterministic: bool = False, max_sweeps: int = MAX_SWEEPS) -> None:
         """Each agent in turn takes their best week against everyone else's, until no one's improves
-        (at most `MAX_SWEEPS` rounds) or, unless `deterministic`, the deadline."""
+        (at most `max_sweeps` rounds) or, unless `deterministic`, the deadline."""
         improved, sweeps = True, 0
-        while improved and sweeps < MAX_SWEEPS:
+        while improved and sweeps < max_sweeps:
             improved, sweeps = False, sweeps + 1
             for agent in self.agents:
                 if not deterministic and time.monotonic() > deadline:
@@ -726,6 +746,7 @@ def team_weeks(
     start_weeks: Mapping[str, AgentWeek] | None = None,
     models: Mapping[str, AgentWeekModel] | None = None,
     deadline: float | None = None,
+    max_sweeps: int = MAX_SWEEPS,
 ) -> TeamWeeks:
     """A roster keeping every hard rule, built agent by agent, then improved agent by agent.
 
@@ -759,7 +780,7 @@ def team_weeks(
         if week is None:
             raise NoWeek(agent.id, k, model.last_status == cp_model.INFEASIBLE)
         team.put(agent, week)
-    team.descend(end, deterministic)
+    team.descend(end, deterministic, max_sweeps)
     return team
 
 

@@ -30,6 +30,7 @@ from scheduler.roster.problem import skill_group
 from scheduler.roster.search.construct import (
     DESCENT_WEEK_LIMIT_S,
     EXACT_WEEK_GAP,
+    MAX_SWEEPS,
     AgentWeek,
     AgentWeekModel,
     TeamWeeks,
@@ -146,6 +147,7 @@ def improve_weeks(
     max_moves: int | None = None,
     on_improved: Callable[[float], None] | None = None,
     chains: int = 1,
+    max_sweeps: int = MAX_SWEEPS,
 ) -> int:
     """The descent again with each agent's exact best week (it settled within `AGENT_WEEK_GAP`),
     then ruin-and-recreate moves in `chains` chains (threads) until the deadline, or until this
@@ -163,7 +165,7 @@ def improve_weeks(
                 on_improved(best.points)
 
     team.gap = EXACT_WEEK_GAP
-    team.descend(deadline, deterministic=max_moves is not None)
+    team.descend(deadline, deterministic=max_moves is not None, max_sweeps=max_sweeps)
     best = BestWeeks(team)
     report()
     stop = threading.Event()

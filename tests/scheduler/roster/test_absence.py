@@ -1,0 +1,111 @@
+"""Sick calls: an absence counts as paid hours against the contract, a re-roster does not move the
+absent agent's hours onto their days off (unless the lead lets it), and the uncovered hours get a
+list of who could cover them and at what cost."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from common.timegrid import PlanningWeek, local_day_start_utc, zone
+from scheduler.domain import Agent, AvailabilityEntry, LabourRules, QueueSpec, Roster, Shift, ShiftRules, Team
+from scheduler.roster.cover import EXTRA, OVERTIME, SWAP, cover_options
+from scheduler.roster.problem import Problem
+from scheduler.roster.report import measure, short_stretches
+from scheduler.roster.solve import solve
+from scheduler.roster.validate import check_roster
+from tests.scheduler.roster.factories import QUICK
+
+WEEK = PlanningWeek(date(2026, 11, 2), "Europe/London", 60)
+TZ = "Europe/London"
+
+
+def desk(part_timer_hours: float = 16.0) -> Problem:
+    """Four full-timers and a part-timer on chat, 09:00-17:00 London every weekday."""
+    agents = (
+        *(Agent(f"f{i}", f"Full {i}", TZ, ("chat",), 32, 40) for i in range(4)),
+        Agent("p", "Part Timer", TZ, ("chat",), part_timer_hours, 24),
+    )
+    rules = ShiftRules((8.0,), 60, 9 * 60, 9 * 60)
+    team = Team("Desk", TZ, (QueueSpec("chat", "chat"),), agents, 60, 0.0, rules, LabourRules(11.0, 6, 2))
+    need = np.zeros(WEEK.grid.n_intervals)
+    for day in range(5):
+        need[day * 24 + 9 : day * 24 + 17] = 4
+    return Problem(team, WEEK, {"chat": need})
+
+
+def shift(agent: str, day: date) -> Shift:
+    start = local_day_start_utc(day, zone(TZ)) + timedelta(hours=9)
+    return Shift(agent, day, start, start + timedelta(hours=8), "chat")
+
+
+def test_an_absence_counts_as_paid_hours_against_the_contract() -> None:
+    p = desk()
+    tuesday = WEEK.days[1]
+    sick = dataclasses.replace(p, availability=(AvailabilityEntry("f0", "absence", on_date=tuesday),))
+    low, high = sick.week_hours(sick.team.agent("f0"), 0)
+    assert (low, high) == pytest.approx((32 - 8, 40 - 8))  # a sick day counts as a day worked
+    unpaid = dataclasses.replace(sick, team=dataclasses.replace(sick.team, absence_paid=False))
+    assert unpaid.week_hours(unpaid.team.agent("f0"), 0) == (32, 40)
+    planned = dataclasses.replace(p, availability=(AvailabilityEntry("f0", "time_off", on_date=tuesday),))
+    assert planned.week_hours(planned.team.agent("f0"), 0) == pytest.approx((32 - 32 / 5, 40))
+    # the checker agrees: four 8-hour days are the most an absent full-timer may work
+    five = (*tuple(shift("f0", d) for d in WEEK.days if d != tuesday)[:4], shift("f0", WEEK.days[5]))
+    assert "weekly hours" in {v.rule for v in check_roster(sick, five) if v.agent_id == "f0"}
+
+
+def test_a_re_roster_after_a_sick_call_keeps_the_absent_agents_days_off() -> None:
+    p = desk()
+    first = solve(p, QUICK).roster
+    worked = list(first.shifts_of("f0"))
+    sick_day = worked[1].local_date
+    off = [d for d in WEEK.days if d not in {s.local_date for s in worked}]
+    absent = (AvailabilityEntry("f0", "absence", on_date=sick_day, note="sick"),)
+    lock = local_day_start_utc(sick_day, zone(TZ))
+    again = dataclasses.replace(p, availability=absent, published=first, locked_before_utc=lock)
+    result = solve(again, QUICK)
+    assert check_roster(again, result.roster.shifts) == []
+    days = {s.local_date for s in result.roster.shifts_of("f0")}
+    assert sick_day not in days
+    assert not days & set(off), "the absent agent's lost hours went onto a day off"
+    # the checker names such a roster
+    moved = Roster(first.team, first.first_day, (*result.roster.shifts, shift("f0", off[0])))
+    assert any(v.rule == "absence" for v in check_roster(again, moved.shifts))
+    # the lead may allow it
+    allowed = dataclasses.replace(again, absent_may_work_days_off=True)
+    assert not any(v.rule == "absence" for v in check_roster(allowed, moved.shifts))
+
+
+def test_who_could_cover_a_sick_call_and_at_what_cost() -> None:
+    """Tuesday is short after Full 0's sick call: the part-timer (hours to spare) is offered an
+    extra shift within the contract first; full-timers only as a swap of days off or overtime."""
+    p = desk()
+    tuesday = WEEK.days[1]
+    week = tuple(shift(f"f{i}", d) for i in range(4) for d in WEEK.days[:5]) + tuple(
+        shift("p", d) for d in WEEK.days[:2]
+    )
+    sick = dataclasses.replace(p, availability=(AvailabilityEntry("f0", "absence", on_date=tuesday),))
+    roster = Roster(
+        "Desk",
+        WEEK.first_day,
+        tuple(
+            s
+            for s in week
+            if not (s.agent_id == "f0" and s.local_date == tuesday)
+            and not (s.agent_id == "p" and s.local_date == tuesday)
+        ),
+    )
+    stretches = short_stretches(sick, measure(sick, roster))
+    assert stretches, "Tuesday is short"
+    options = cover_options(sick, roster, stretches)
+    assert options[0].agent_id == "p"
+    assert options[0].kind == EXTRA
+    assert {o.kind for o in options} <= {EXTRA, SWAP, OVERTIME}
+    assert all(o.agent_id != "f0" for o in options), "the absent agent is never offered"
+    for o in options:  # each option keeps every rule but those its kind names
+        added = Shift(o.agent_id, o.day, o.start_utc, o.end_utc, "chat")
+        broken = {v.rule for v in check_roster(sick, (*roster.shifts, added)) if v.agent_id == o.agent_id}
+        assert broken <= {"breaks", "weekly hours", "days off", "consecutive days", "weekly shifts"}
