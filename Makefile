@@ -13,7 +13,12 @@ $(STAMP): pyproject.toml
 # The browser tests drive Debian's Chromium (Playwright's own browser download cannot run here).
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium
+APT_GET_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends
+APT_INSTALL := $(APT_GET_INSTALL) chromium
+# The PostgreSQL tests start a throwaway cluster with Debian's server programs, which Debian keeps
+# in /usr/lib/postgresql/NN/bin (the tests look there too).
+PG_CTL_GLOB := /usr/lib/postgresql/*/bin/pg_ctl
+PG_INSTALL := $(APT_GET_INSTALL) postgresql
 
 $(CHROMIUM):
 	$(APT_INSTALL) || ($(SUDO) apt-get update && $(APT_INSTALL))
@@ -28,8 +33,11 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(AXE)
 
-.PHONY: setup demo test lint bench
-setup: $(STAMP) $(CHROMIUM) $(AXE)
+.PHONY: setup demo test lint bench postgresql
+postgresql:
+	@ls $(PG_CTL_GLOB) >/dev/null 2>&1 || $(PG_INSTALL) || ($(SUDO) apt-get update && $(PG_INSTALL))
+
+setup: $(STAMP) $(CHROMIUM) $(AXE) postgresql
 
 demo: $(STAMP)
 	$(BIN)/wfm demo --out out/demo
@@ -39,5 +47,5 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(STAMP) $(CHROMIUM) $(AXE) lint
+test: $(STAMP) $(CHROMIUM) $(AXE) postgresql lint
 	$(BIN)/pytest

@@ -19,13 +19,12 @@ scenarios:
 sweep: {volume: [0.8, 1.0, 1.2], headcount: [12, 14, 16]}
 ```
 
-The rendering helpers (`comparison_table`, `comparison_xlsx_bytes`) are shared with the service.
+The comparison's CSV and XLSX come from `api.exports`, as the service's do.
 `register(app)` adds the command to a typer app (registered from `api/cli.py`).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import math
 from pathlib import Path
@@ -80,37 +79,6 @@ def comparison_table(rows: list[dict[str, Any]], title: str = "What-if scenarios
                 style="dim",
             )
     return table
-
-
-def comparison_xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
-    """A workbook: `Comparison` (figures), `Deltas` (against the base) and `By queue`."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    metrics = [m for m, _, _ in _COLUMNS] + ["required_agent_hours", "volume"]
-    sheets = (("Comparison", ""), ("Deltas", "delta_"))
-    for n, (name, prefix) in enumerate(sheets):
-        sheet = book.active if n == 0 else book.create_sheet(name)
-        assert sheet is not None
-        sheet.title = name
-        sheet.append(["scenario", "depth", *metrics])
-        for row in rows:
-            sheet.append([row["scenario"], row["depth"], *(row.get(prefix + m) for m in metrics)])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "C2"
-    by_queue = book.create_sheet("By queue")
-    keys = ["volume", "required_agent_hours", "service_level", "asa_s", "abandonment", "occupancy"]
-    by_queue.append(["scenario", "queue", *keys])
-    for row in rows:
-        for queue, figures in (row.get("by_queue") or {}).items():
-            by_queue.append([row["scenario"], queue, *(figures.get(k) for k in keys)])
-    for cell in by_queue[1]:
-        cell.font = Font(bold=True)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -195,7 +163,8 @@ def scenarios(
     """Compare what-if scenarios with the base plan: service level, cost and coverage side by side."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from api.service.sweeps import runner_for, shutdown_ray
+    from api.exports import comparison_csv_bytes, comparison_xlsx_bytes
+    from api.sweeps import runner_for, shutdown_ray
     from scheduler import SolveSettings, compare, scenario_from_mapping, sweep
 
     console = Console(stderr=True)
@@ -241,7 +210,7 @@ def scenarios(
     if json_out is not None:
         json_out.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
     if csv_out is not None:
-        csv_out.write_text(table.to_csv(), encoding="utf-8")
+        csv_out.write_bytes(comparison_csv_bytes(rows))
     if xlsx_out is not None:
         xlsx_out.write_bytes(comparison_xlsx_bytes(rows))
 

@@ -54,15 +54,14 @@ def register(app: typer.Typer) -> None:
         another database)."""
         import logging
 
-        import uvicorn
-
-        from api.service import Settings, create_app
+        from api.service import Settings
+        from api.service.server import serve as run_service
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic").setLevel(logging.WARNING)  # not a line per /ready
         typer.echo(
             f"the page: http://{host}:{port}/ (sign in with a token from `wfm token create`)", err=True
         )
-        uvicorn.run(create_app(Settings()), host=host, port=port)
+        run_service(Settings(), host, port)
 
     app.add_typer(token_app, name="token")

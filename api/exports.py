@@ -1,6 +1,8 @@
-"""Exports of a roster: the contract CSV, an XLSX workbook (agents × days, coverage), iCalendar per agent.
+"""Exports: a roster's contract CSV, XLSX workbook (agents × days, coverage) and iCalendar per agent;
+a scenario comparison as CSV and XLSX; any frame as CSV.
 
-Pure functions from domain values to bytes, shared by the service and the CLI.
+Pure functions from domain values to bytes, shared by the service and the CLI. Every CSV and XLSX
+goes through `api.cells` on its way out, so no cell of an export can run as a formula.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -20,6 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from api.cells import safe_frame, safe_workbook
 from api.formats import ROSTER_COLUMNS, roster_rows
 from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, zone
 from scheduler import Agent, AvailabilityEntry, Problem, QueueDay, Roster, Shift, Team
@@ -31,12 +35,28 @@ _TIME_OFF_FILL = PatternFill("solid", fgColor="FFF2CC")
 _SHORT_FILL = PatternFill("solid", fgColor="F8CBAD")
 _THIN = Side(style="thin", color="BFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def frame_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as CSV, UTF-8: instants in ISO-8601 (UTC as `Z`), text cells safe for spreadsheets."""
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].map(lambda ts: ts.isoformat().replace("+00:00", "Z"))
+    return safe_frame(out).to_csv(index=False).encode("utf-8")
 
 
 def roster_csv_bytes(roster: Roster, team: Team) -> bytes:
     """The roster contract CSV (one row per shift, break and lunch), UTF-8."""
-    frame = roster_rows(roster, team)
-    return frame.to_csv(index=False, columns=list(ROSTER_COLUMNS)).encode("utf-8")
+    return frame_csv_bytes(roster_rows(roster, team)[list(ROSTER_COLUMNS)])
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    """A workbook as XLSX bytes, every text cell made safe first."""
+    out = io.BytesIO()
+    safe_workbook(book).save(out)
+    return out.getvalue()
 
 
 def _local(instant: datetime, agent: Agent) -> datetime:
@@ -218,9 +238,7 @@ def roster_xlsx_bytes(
         _days_sheet(book.create_sheet("Coverage by day"), days)
     _coverage_sheet(book.create_sheet("Coverage"), team, coverage_frame)
     _rows_sheet(book.create_sheet("Shifts"), roster, team)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def agent_ics_bytes(
@@ -299,3 +317,50 @@ def calendar_files(
         )
         for a in team.agents
     }
+
+
+# the comparison's figures, in the order the workbook shows them
+COMPARISON_METRICS: tuple[str, ...] = (
+    "service_level",
+    "asa_s",
+    "abandonment",
+    "occupancy",
+    "understaffed_agent_hours",
+    "overstaffed_agent_hours",
+    "paid_hours",
+    "cost",
+    "required_headcount",
+    "scheduled_headcount",
+    "headcount",
+    "required_agent_hours",
+    "volume",
+)
+_BY_QUEUE_FIGURES = ("volume", "required_agent_hours", "service_level", "asa_s", "abandonment", "occupancy")
+
+
+def comparison_csv_bytes(rows: list[dict[str, Any]]) -> bytes:
+    """A scenario comparison (`ScenarioComparison.records()`) as CSV: its figures and deltas, base first."""
+    flat = [{k: v for k, v in r.items() if k not in ("by_queue", "notes")} for r in rows]
+    return frame_csv_bytes(pd.DataFrame.from_records(flat))
+
+
+def comparison_xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
+    """A workbook: `Comparison` (figures), `Deltas` (against the base) and `By queue`."""
+    book = Workbook()
+    for n, (name, prefix) in enumerate((("Comparison", ""), ("Deltas", "delta_"))):
+        sheet = book.active if n == 0 else book.create_sheet(name)
+        sheet.title = name
+        sheet.append(["scenario", "depth", *COMPARISON_METRICS])
+        for row in rows:
+            sheet.append([row["scenario"], row["depth"], *(row.get(prefix + m) for m in COMPARISON_METRICS)])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "C2"
+    by_queue = book.create_sheet("By queue")
+    by_queue.append(["scenario", "queue", *_BY_QUEUE_FIGURES])
+    for row in rows:
+        for queue, figures in (row.get("by_queue") or {}).items():
+            by_queue.append([row["scenario"], queue, *(figures.get(k) for k in _BY_QUEUE_FIGURES)])
+    for cell in by_queue[1]:
+        cell.font = Font(bold=True)
+    return workbook_bytes(book)

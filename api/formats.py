@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from api.cells import safe_frame
 from api.history import HISTORY_GRID_MINUTES, add_up_per_interval, iso_text, off_grid
 from api.schemas import minute_to_clock
 from api.team_file import load_mapping, team_from_file_mapping
@@ -592,7 +593,8 @@ def write_frame_csv(frame: pd.DataFrame, path: Path) -> None:
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = out[column].map(lambda ts: ts.isoformat().replace("+00:00", "Z"))
-    _write_atomically(path, lambda tmp: out.to_csv(tmp, index=False, float_format="%.6g"))
+    safe = safe_frame(out)  # no text cell a spreadsheet could run as a formula
+    _write_atomically(path, lambda tmp: safe.to_csv(tmp, index=False, float_format="%.6g"))
 
 
 def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
@@ -638,7 +640,7 @@ def roster_rows(roster: Roster, team: Team) -> pd.DataFrame:
 
 def write_roster_csv(roster: Roster, team: Team, path: Path) -> None:
     """Write the roster contract CSV."""
-    frame = roster_rows(roster, team)
+    frame = safe_frame(roster_rows(roster, team))  # no text cell a spreadsheet could run as a formula
     _write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False))
 
 

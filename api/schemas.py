@@ -14,6 +14,52 @@ from scheduler import Agent, BreakRule, LabourRules, QueueSpec, ShiftRules, Shif
 
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 
+# Limits of what a team file (and the API) may hold: one source for the schemas, the service and the
+# README. Ids go into file names and headers, so they are plain ASCII; names and keys are free text
+# of bounded length that no spreadsheet could take for a formula.
+MAX_ID_CHARS = 64
+MAX_NAME_CHARS = 200
+MAX_NOTE_CHARS = 1000
+MAX_ZONE_CHARS = 64  # the longest IANA zone name is 32 characters
+MAX_AGENTS = 200  # a team is 12-15 agents; the solver's models grow with every agent
+MAX_QUEUES = 50
+MAX_SHIFT_TYPES = 50
+MAX_BREAKS = 10
+MAX_QUEUE_CHANGES = 48  # a shift's changes of queue (one an interval of a day at most)
+MAX_SHIFT_LENGTHS = 48
+MAX_HOURS_PER_WEEK = 168.0
+MAX_DAYS = 366  # runs of days and horizons: up to a year
+MAX_WEIGHT = 1_000_000  # objective points; CP-SAT sums them in 64-bit integers
+MAX_SECONDS = 86_400.0
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+# a queue, skill or shift type name: no control character, and no leading space or formula sign
+KEY_PATTERN = r"^[^\s=+\-@\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+
+Id = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_ID_CHARS,
+        pattern=ID_PATTERN,
+        description=f"letters, digits, '.', '_' and '-' (a letter or digit first), at most {MAX_ID_CHARS}",
+    ),
+]
+Key = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_ID_CHARS,
+        pattern=KEY_PATTERN,
+        description=f"at most {MAX_ID_CHARS} characters, no control characters, not starting with a space, "
+        "'=', '+', '-' or '@'",
+    ),
+]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]
+Zone = Annotated[str, Field(min_length=1, max_length=MAX_ZONE_CHARS, description="an IANA time zone")]
+Hours = Annotated[float, Field(ge=0, le=MAX_HOURS_PER_WEEK)]
+Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]
+Weight = Annotated[int, Field(ge=0, le=MAX_WEIGHT)]
+
 
 def clock_to_minute(text: str) -> int:
     """Minutes since midnight of a local 'HH:MM' (00:00..23:59)."""
@@ -33,32 +79,32 @@ def minute_to_clock(minute: int) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class QueueIn(_Strict):
     """A queue of the team."""
 
-    name: str = Field(min_length=1)
+    name: Key
     channel: Literal["voice", "chat", "email", "social"]
-    service_level: float = 0.8
-    target_answer_s: float = 60.0
-    response_hours: float = 24.0
-    concurrency: int = 1
-    patience_s: float | None = None
-    max_occupancy: float = 0.85
-    aht_s: float = 300.0
-    shrinkage: float | None = None
+    service_level: float = Field(default=0.8, ge=0, le=1)
+    target_answer_s: float = Field(default=60.0, ge=0, le=MAX_SECONDS)
+    response_hours: float = Field(default=24.0, ge=0, le=MAX_DAYS * 24)
+    concurrency: int = Field(default=1, ge=1, le=100)
+    patience_s: float | None = Field(default=None, ge=0, le=MAX_SECONDS)
+    max_occupancy: float = Field(default=0.85, ge=0, le=1)
+    aht_s: float = Field(default=300.0, ge=0, le=MAX_SECONDS)
+    shrinkage: float | None = Field(default=None, ge=0, le=1)
 
 
 class BreakIn(_Strict):
     """A break or lunch window, in minutes after the shift starts."""
 
     kind: Literal["break", "lunch"]
-    duration_minutes: int
-    window_start_minutes: int
-    window_end_minutes: int
-    min_shift_hours: float = 0.0
+    duration_minutes: int = Field(ge=0, le=MINUTES_PER_DAY)
+    window_start_minutes: int = Field(ge=0, le=2 * MINUTES_PER_DAY)
+    window_end_minutes: int = Field(ge=0, le=2 * MINUTES_PER_DAY)
+    min_shift_hours: float = Field(default=0.0, ge=0, le=48)
 
 
 def _clock_text(value: str) -> str:
@@ -82,10 +128,10 @@ Clock = Annotated[str, BeforeValidator(_not_a_number), AfterValidator(_clock_tex
 class ShiftTypeIn(_Strict):
     """A named shift type: its local start, its length, and the types that may not follow it the next day."""
 
-    name: str = Field(min_length=1)
+    name: Key
     start: Clock
-    length_hours: float = Field(gt=0)
-    not_followed_by: list[str] = Field(default_factory=list)
+    length_hours: float = Field(gt=0, le=48)
+    not_followed_by: list[Key] = Field(default_factory=list, max_length=MAX_SHIFT_TYPES)
 
     def to_domain(self) -> ShiftType:
         return ShiftType(
@@ -96,14 +142,18 @@ class ShiftTypeIn(_Strict):
 class ShiftRulesIn(_Strict):
     """Allowed shifts, in the agent's local time: lengths and start times, or named shift types."""
 
-    lengths_hours: list[float] = Field(default_factory=lambda: [8.0], min_length=1)
-    start_step_minutes: int = 30
+    lengths_hours: list[Annotated[float, Field(gt=0, le=48)]] = Field(
+        default_factory=lambda: [8.0], min_length=1, max_length=MAX_SHIFT_LENGTHS
+    )
+    start_step_minutes: int = Field(default=30, ge=1, le=MINUTES_PER_DAY)
     earliest_start: Clock = "00:00"
     latest_start: Clock = "23:30"
-    breaks: list[BreakIn] = Field(default_factory=list)
-    types: list[ShiftTypeIn] = Field(default_factory=list)
-    min_queue_stretch_minutes: int = ShiftRules.min_queue_stretch_minutes
-    max_queue_changes: int = ShiftRules.max_queue_changes
+    breaks: list[BreakIn] = Field(default_factory=list, max_length=MAX_BREAKS)
+    types: list[ShiftTypeIn] = Field(default_factory=list, max_length=MAX_SHIFT_TYPES)
+    min_queue_stretch_minutes: int = Field(
+        default=ShiftRules.min_queue_stretch_minutes, ge=0, le=MINUTES_PER_DAY
+    )
+    max_queue_changes: int = Field(default=ShiftRules.max_queue_changes, ge=0, le=MAX_QUEUE_CHANGES)
 
     def to_domain(self) -> ShiftRules:
         return ShiftRules(
@@ -132,14 +182,16 @@ class AgentShiftRulesIn(_Strict):
     """An agent's own shift rules: each field given replaces the team's for this agent; every field
     left out is the team's (an earliest start alone keeps the team's lengths and breaks)."""
 
-    lengths_hours: list[float] | None = Field(default=None, min_length=1)
-    start_step_minutes: int | None = None
+    lengths_hours: list[Annotated[float, Field(gt=0, le=48)]] | None = Field(
+        default=None, min_length=1, max_length=MAX_SHIFT_LENGTHS
+    )
+    start_step_minutes: int | None = Field(default=None, ge=1, le=MINUTES_PER_DAY)
     earliest_start: Clock | None = None
     latest_start: Clock | None = None
-    breaks: list[BreakIn] | None = None
-    types: list[ShiftTypeIn] | None = None
-    min_queue_stretch_minutes: int | None = None
-    max_queue_changes: int | None = None
+    breaks: list[BreakIn] | None = Field(default=None, max_length=MAX_BREAKS)
+    types: list[ShiftTypeIn] | None = Field(default=None, max_length=MAX_SHIFT_TYPES)
+    min_queue_stretch_minutes: int | None = Field(default=None, ge=0, le=MINUTES_PER_DAY)
+    max_queue_changes: int | None = Field(default=None, ge=0, le=MAX_QUEUE_CHANGES)
 
     def over(self, team_rules: ShiftRules, agent_id: str) -> ShiftRules:
         """The team's shift rules with this agent's changes; InvalidInput naming the agent if they do not fit."""
@@ -168,12 +220,12 @@ class AgentShiftRulesIn(_Strict):
 class LabourRulesIn(_Strict):
     """Hard labour rules."""
 
-    min_rest_hours: float = 11.0
-    max_consecutive_days: int = 6
-    min_days_off_per_week: int = 2
-    min_consecutive_days_off: int = 1
-    min_consecutive_days_worked: int = 1
-    max_weekends_worked: int | None = None
+    min_rest_hours: Hours = 11.0
+    max_consecutive_days: Days = 6
+    min_days_off_per_week: Days = 2
+    min_consecutive_days_off: Days = 1
+    min_consecutive_days_worked: Days = 1
+    max_weekends_worked: Days | None = None
 
 
 class WeightsIn(_Strict):
@@ -181,21 +233,21 @@ class WeightsIn(_Strict):
     keeps its default."""
 
     objective: Literal["headcount", "service_level"] = "service_level"
-    missed_contact: int = Field(default=Weights.missed_contact, ge=0)
-    late_contact_hour: int = Field(default=Weights.late_contact_hour, ge=0)
-    queue_change: int = Field(default=Weights.queue_change, ge=0)
-    under_per_agent_interval: int = Field(default=Weights.under_per_agent_interval, ge=0)
-    under_step_per_agent_interval: int = Field(default=Weights.under_step_per_agent_interval, ge=0)
-    under_tiers: int = Field(default=Weights.under_tiers, ge=0)
-    over_per_agent_interval: int = Field(default=Weights.over_per_agent_interval, ge=0)
-    avoid_per_hour: int = Field(default=Weights.avoid_per_hour, ge=0)
-    preferred_per_hour: int = Field(default=Weights.preferred_per_hour, ge=0)
-    change_per_shift: int = Field(default=Weights.change_per_shift, ge=0)
-    isolated_day_off: int = Field(default=Weights.isolated_day_off, ge=0)
-    extra_start_time: int = Field(default=Weights.extra_start_time, ge=0)
-    weekend_spread_per_day: int = Field(default=Weights.weekend_spread_per_day, ge=0)
-    late_spread_per_shift: int = Field(default=Weights.late_spread_per_shift, ge=0)
-    night_spread_per_shift: int = Field(default=Weights.night_spread_per_shift, ge=0)
+    missed_contact: Weight = Weights.missed_contact
+    late_contact_hour: Weight = Weights.late_contact_hour
+    queue_change: Weight = Weights.queue_change
+    under_per_agent_interval: Weight = Weights.under_per_agent_interval
+    under_step_per_agent_interval: Weight = Weights.under_step_per_agent_interval
+    under_tiers: int = Field(default=Weights.under_tiers, ge=0, le=MAX_AGENTS)  # one term each
+    over_per_agent_interval: Weight = Weights.over_per_agent_interval
+    avoid_per_hour: Weight = Weights.avoid_per_hour
+    preferred_per_hour: Weight = Weights.preferred_per_hour
+    change_per_shift: Weight = Weights.change_per_shift
+    isolated_day_off: Weight = Weights.isolated_day_off
+    extra_start_time: Weight = Weights.extra_start_time
+    weekend_spread_per_day: Weight = Weights.weekend_spread_per_day
+    late_spread_per_shift: Weight = Weights.late_spread_per_shift
+    night_spread_per_shift: Weight = Weights.night_spread_per_shift
     late_shift_ends_after_minute: int = Field(
         default=Weights.late_shift_ends_after_minute, ge=0, le=MINUTES_PER_DAY
     )
@@ -204,12 +256,12 @@ class WeightsIn(_Strict):
 class AgentLabourRulesIn(_Strict):
     """An agent's own labour rules: each one given replaces the team's for this agent."""
 
-    min_rest_hours: float | None = None
-    max_consecutive_days: int | None = None
-    min_days_off_per_week: int | None = None
-    min_consecutive_days_off: int | None = None
-    min_consecutive_days_worked: int | None = None
-    max_weekends_worked: int | None = None
+    min_rest_hours: Hours | None = None
+    max_consecutive_days: Days | None = None
+    min_days_off_per_week: Days | None = None
+    min_consecutive_days_off: Days | None = None
+    min_consecutive_days_worked: Days | None = None
+    max_weekends_worked: Days | None = None
 
     def over(self, team_rules: LabourRules, agent_id: str) -> LabourRules:
         """The team's rules with this agent's changes; InvalidInput naming the agent if they do not fit."""
@@ -222,37 +274,37 @@ class AgentLabourRulesIn(_Strict):
 class AgentIn(_Strict):
     """An agent of the team."""
 
-    id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    tz: str
-    skills: list[str] = Field(min_length=1)
-    min_hours_per_week: float = 0.0
-    max_hours_per_week: float = 40.0
-    min_shifts_per_week: int = 0
-    max_shifts_per_week: int | None = None
+    id: Id
+    name: Name
+    tz: Zone
+    skills: list[Key] = Field(min_length=1, max_length=MAX_QUEUES)
+    min_hours_per_week: Hours = 0.0
+    max_hours_per_week: Hours = 40.0
+    min_shifts_per_week: Days = 0
+    max_shifts_per_week: Days | None = None
     # the agent's own rules: only the fields given differ from the team's
     shift_rules: AgentShiftRulesIn | None = None
     labour_rules: AgentLabourRulesIn | None = None
     # the most shifts of each named shift type in the roster's horizon
-    max_shifts_by_type: dict[str, int] = Field(default_factory=dict)
+    max_shifts_by_type: dict[Key, Days] = Field(default_factory=dict, max_length=MAX_SHIFT_TYPES)
 
 
 class TeamIn(_Strict):
     """A team as the team file and the API give it."""
 
-    name: str = Field(min_length=1)
-    tz: str
-    interval_minutes: int = 15
-    shrinkage: float = 0.3
+    name: Name
+    tz: Zone
+    interval_minutes: int = Field(default=15, ge=1, le=MINUTES_PER_DAY)
+    shrinkage: float = Field(default=0.3, ge=0, le=1)
     # the local weekday the team's weeks start on: a roster's --week must be one
     week_start: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
     # an absence (a sick call) counts as paid hours against the contract
     absence_paid: bool = True
-    queues: list[QueueIn] = Field(min_length=1)
+    queues: list[QueueIn] = Field(min_length=1, max_length=MAX_QUEUES)
     shift_rules: ShiftRulesIn = Field(default_factory=ShiftRulesIn)
     labour_rules: LabourRulesIn = Field(default_factory=LabourRulesIn)
     weights: WeightsIn = Field(default_factory=WeightsIn)
-    agents: list[AgentIn] = Field(min_length=1)
+    agents: list[AgentIn] = Field(min_length=1, max_length=MAX_AGENTS)
 
     def to_domain(self) -> Team:
         """The domain team; raises InvalidInput when the values do not fit together."""

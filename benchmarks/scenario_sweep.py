@@ -14,7 +14,7 @@ import importlib.util
 import time
 from datetime import date
 
-from api.service.sweeps import RayRunner, shutdown_ray
+from api.sweeps import RayRunner, shutdown_ray
 from common.timegrid import PlanningWeek
 from forecasting import forecast_week
 from scheduler.roster.problem import Problem, requirements_to_arrays

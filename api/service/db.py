@@ -151,10 +151,20 @@ class JobRow(Base):
     version_id: Mapped[int | None] = mapped_column(Integer)
     scenario_id: Mapped[int | None] = mapped_column(Integer)
     progress: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # what an import job stored: its report, or the id of the stored frame
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     token_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+
+
+class UploadRow(Base):
+    """The file of an import job, kept until the job has stored it (so a failed import can be retried)."""
+
+    __tablename__ = "job_uploads"
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class RosterVersionRow(Base):

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common.errors import Infeasible, InvalidInput, WfmError
@@ -63,11 +64,13 @@ class TooLarge(ServiceError):
 
 
 class JobFailed(ServiceError):
-    """The result of a job that failed: its stored error, with the status it was stored with."""
+    """The result of a job that failed: its stored error. Invalid input or an infeasible request is the
+    caller's (422, as if the request had been refused); any other failure means the job has no result
+    (409), not that this request failed."""
 
     def __init__(self, error: dict[str, Any]) -> None:
         super().__init__(str(error.get("detail", "the job failed")))
-        self.status = int(error.get("status", 422))
+        self.status = 422 if int(error.get("status", 422)) == 422 else 409
         self.body = {k: v for k, v in error.items() if k != "status"}
 
 
@@ -120,10 +123,29 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _unreadable_body(exc: StarletteHTTPException) -> str:
+    """Why a body could not be read (FastAPI and Starlette answer 400 with the reason as the cause)."""
+    cause = exc.__cause__
+    if isinstance(cause, UnicodeDecodeError):
+        return "the body is not UTF-8 text; send JSON in UTF-8"
+    if isinstance(cause, RecursionError):
+        return "the JSON is nested too deeply"
+    return f"the body cannot be read ({exc.detail}); send JSON, or a form with the file"
+
+
 def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:  # only reading a body answers 400: an invalid request like any other
+        reason = _unreadable_body(exc)
+        body = {
+            "title": "invalid request",
+            "detail": reason,
+            "issues": [{"column": "body", "reason": reason}],
+        }
+        return JSONResponse(body, status_code=422)
+    title = "request too large" if exc.status_code == 413 else "error"
     return JSONResponse(
-        {"title": "error", "detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+        {"title": title, "detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
     )
 
 
@@ -133,18 +155,25 @@ def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"title": "internal error", "detail": "an unexpected error; see the logs"}, 500)
 
 
+class Problem(BaseModel):
+    """An error: what went wrong (`detail`) and, for invalid input, where (`issues`); for an infeasible
+    request, the conflicting rules in a lead's words (`conflicts`)."""
+
+    title: str
+    detail: str
+    issues: list[dict[str, Any]] | None = None
+    conflicts: list[str] | None = None
+
+
 # the body of every error answer (FastAPI's default 422 schema, a list of pydantic errors, is not ours)
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "title": "Problem",
-    "description": "An error: what went wrong (`detail`) and, for invalid input, where (`issues`).",
-    "type": "object",
-    "required": ["title", "detail"],
-    "properties": {
-        "title": {"type": "string", "title": "Title"},
-        "detail": {"type": "string", "title": "Detail"},
-        "issues": {"type": "array", "items": {"type": "object"}, "title": "Issues"},
-        "conflicts": {"type": "array", "items": {"type": "string"}, "title": "Conflicts"},
-    },
+PROBLEM_SCHEMA: dict[str, Any] = Problem.model_json_schema()
+# what any /v1 route may answer besides its own
+COMMON_ANSWERS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "no token, or one unknown or revoked"},
+    403: {"model": Problem, "description": "the token's role may not do this"},
+    404: {"model": Problem, "description": "no such item, or one of a team the token may not see"},
+    413: {"model": Problem, "description": "the request body is larger than the service takes"},
+    422: {"model": Problem, "description": "invalid request: the body says what and where"},
 }
 
 

@@ -3,7 +3,7 @@
 A process per job makes cancelling real: the process is terminated, and since the worker writes
 its result in one transaction at the very end, nothing of a cancelled or crashed job is stored; a
 crash ends that job only. So that a job does not wait for a process to start, one spare worker is
-always started ahead (`worker.serve_one_job`). The dispatcher thread hands it the next queued job
+always started ahead (`worker.worker_main`). The dispatcher thread hands it the next queued job
 through a pipe while fewer than `max_workers` jobs run, then starts the next spare. A spare warms
 up (database connection, a tiny solve: what a fresh process pays on first use) only while no job
 runs or waits, so that it never takes a core from a solve.
@@ -15,7 +15,9 @@ import contextlib
 import logging
 import multiprocessing
 import threading
+import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
@@ -23,9 +25,11 @@ from multiprocessing.process import BaseProcess
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.service.db import transaction, utcnow
+from api.service.db import JobRow, UploadRow, transaction, utcnow
+from api.service.params import JobParams, stored
+from api.service.settings import WorkerOptions
 from api.service.storage import ACTIVE_STATES, set_job_state
-from api.service.worker import WARM_UP, serve_one_job
+from api.service.worker import WARM_UP, worker_main
 
 log = logging.getLogger("wfm.service.jobs")
 _JOIN_TIMEOUT_S = 10.0
@@ -69,13 +73,19 @@ class JobRunner:
     """Runs jobs in at most `max_workers` processes at once, with one more worker kept ready."""
 
     def __init__(
-        self, database_url: str, sessions: sessionmaker[Session], max_workers: int, solver_threads: int
+        self,
+        options: WorkerOptions,
+        sessions: sessionmaker[Session],
+        max_workers: int,
+        on_ended: Callable[[str], None] = lambda _job_id: None,
     ) -> None:
-        self._url = database_url
+        self._options = options
         self._sessions = sessions
         self._max_workers = max_workers
-        self._solver_threads = solver_threads
+        self._on_ended = on_ended  # told each job id whose process has ended (its result is stored)
         self._context = _context()
+        # workers read this pipe's end and end when it closes: when this process ends, however it ends
+        self._lifeline, self._lifeline_held = self._context.Pipe(duplex=False)
         self._queue: deque[str] = deque()
         self._running: dict[str, BaseProcess] = {}
         self._cancelled: set[str] = set()
@@ -122,6 +132,8 @@ class JobRunner:
             _stop(process)
             self._finish(job_id, exitcode=process.exitcode)
         self._dispatcher.join(timeout=_JOIN_TIMEOUT_S)
+        self._lifeline_held.close()
+        self._lifeline.close()
 
     def _dispatch(self) -> None:
         while True:
@@ -181,8 +193,8 @@ class JobRunner:
     def _start_worker(self) -> _Worker:
         receiver, sender = self._context.Pipe(duplex=False)
         process = self._context.Process(
-            target=serve_one_job,
-            args=(self._url, self._solver_threads, receiver),
+            target=worker_main,
+            args=(self._options, receiver, self._lifeline),
             name="wfm-job-worker",
             daemon=True,
         )
@@ -222,6 +234,33 @@ class JobRunner:
                 },
             ):
                 log.warning("job %s: worker ended without a result (exit code %s)", job_id, exitcode)
+        self._on_ended(job_id)
+
+
+def submit_job(
+    session: Session,
+    runner: JobRunner,
+    token_id: int | None,
+    team_id: str,
+    params: JobParams,
+    upload: bytes | None = None,
+) -> JobRow:
+    """Store a queued job (with its uploaded file, for an import), commit, and hand it to the runner."""
+    job = JobRow(
+        id=uuid.uuid4().hex,
+        team_id=team_id,
+        kind=params.KIND,
+        state="queued",
+        params=stored(params),
+        token_id=token_id,
+        created_at=utcnow(),
+    )
+    session.add(job)
+    if upload is not None:
+        session.add(UploadRow(job_id=job.id, content=upload))
+    session.commit()
+    runner.submit(job.id)
+    return job
 
 
 def _context() -> ForkServerContext | SpawnContext:
@@ -231,7 +270,7 @@ def _context() -> ForkServerContext | SpawnContext:
     """
     if "forkserver" in multiprocessing.get_all_start_methods():
         context: ForkServerContext = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["api.service.worker", "api.service.scenario_worker"])
+        context.set_forkserver_preload(["api.service.worker"])
         return context
     return multiprocessing.get_context("spawn")
 

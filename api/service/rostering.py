@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -12,6 +12,7 @@ import pandas as pd
 
 from api.schemas import team_from_mapping
 from api.service.codec import availability_entries, roster_from_dicts
+from api.service.params import RosterJobParams
 from common.errors import InvalidInput
 from common.timegrid import DAYS_PER_WEEK, PlanningWeek, wall_to_utc, zone
 from scheduler import (
@@ -26,7 +27,7 @@ from scheduler import (
 )
 
 
-def build_problem(params: dict[str, Any], requirements: pd.DataFrame) -> Problem:
+def build_problem(params: RosterJobParams, requirements: pd.DataFrame) -> Problem:
     """The roster problem a job's parameters describe (team and availability as they were at submission).
 
     A re-roster (`base_shifts` set) treats the base version as the roster in force: its pinned
@@ -36,26 +37,23 @@ def build_problem(params: dict[str, Any], requirements: pd.DataFrame) -> Problem
     Raises:
         InvalidInput: the team, the week or the requirements do not fit together.
     """
-    team = team_from_mapping(params["team"])
-    first_day = date.fromisoformat(params["first_day"])
-    week = planning_week(team, first_day)
+    team = team_from_mapping(params.team)
+    week = planning_week(team, params.first_day)
     required = requirements_to_arrays(requirements, team, week)
     previous = None
-    if params.get("previous_shifts"):
+    if params.previous_shifts:
         known = {a.id for a in team.agents}
-        kept = [s for s in params["previous_shifts"] if s["agent_id"] in known]
-        previous = roster_from_dicts(team.name, first_day - timedelta(days=DAYS_PER_WEEK), kept)
-    published = base_roster(params)
-    lock = params.get("locked_before_utc")
+        kept = [s for s in params.previous_shifts if s["agent_id"] in known]
+        previous = roster_from_dicts(team.name, params.first_day - timedelta(days=DAYS_PER_WEEK), kept)
     return Problem(
         team,
         week,
         required,
-        availability_entries(params["availability"]),
+        availability_entries(params.availability),
         previous=previous,
         pinned=pinned_shifts(params),
-        published=published,
-        locked_before_utc=None if lock is None else datetime.fromisoformat(lock),
+        published=base_roster(params),
+        locked_before_utc=params.locked_before_utc,
         weights=team.weights,
         volume=_arrays_if_present(requirements, team, week, "volume"),
         aht_s=_arrays_if_present(requirements, team, week, "aht_s"),
@@ -69,17 +67,16 @@ def _arrays_if_present(
     return requirements_to_arrays(frame, team, week, column) if column in frame.columns else {}
 
 
-def base_roster(params: dict[str, Any]) -> Roster | None:
+def base_roster(params: RosterJobParams) -> Roster | None:
     """The version a re-roster starts from, or None for a fresh roster."""
-    shifts = params.get("base_shifts")
-    if shifts is None:
+    if params.base_shifts is None:
         return None
-    return roster_from_dicts(params["team"]["name"], date.fromisoformat(params["first_day"]), shifts)
+    return roster_from_dicts(str(params.team["name"]), params.first_day, params.base_shifts)
 
 
-def pinned_shifts(params: dict[str, Any]) -> tuple[Shift, ...]:
+def pinned_shifts(params: RosterJobParams) -> tuple[Shift, ...]:
     """The shifts a job must keep."""
-    return roster_from_dicts("", date.min, params.get("pins", [])).shifts
+    return roster_from_dicts("", date.min, params.pins).shifts
 
 
 def moved_shift(shift: Shift, agent_tz: str, start_hhmm: str) -> Shift:

@@ -1,8 +1,7 @@
-"""Scenario requests: the base plan and scenarios as stored with a request (or its job), and the stored result."""
+"""Scenario requests: the base plan and scenarios of a request (or its job), and the stored result."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -10,15 +9,12 @@ from sqlalchemy.orm import Session
 
 from api.schemas import team_from_mapping
 from api.service.codec import availability_entries, roster_from_dicts
-from api.service.db import ScenarioRow, as_utc, utcnow
-from api.service.schemas import ScenarioBrief, ScenarioOut
+from api.service.db import ScenarioRow, utcnow
+from api.service.params import ScenarioJobParams
 from common.errors import InvalidInput
 from scheduler import (
-    DEPTHS,
     BasePlan,
-    Depth,
     Scenario,
-    SolveSettings,
     apply,
     forecast_from_requirements,
     pay_from_mapping,
@@ -28,39 +24,46 @@ from scheduler import (
 )
 
 
-def build_plan(params: dict[str, Any], base_frame: pd.DataFrame) -> BasePlan:
+def build_plan(params: ScenarioJobParams, base_frame: pd.DataFrame) -> BasePlan:
     """The base plan of stored request parameters; `base_frame` is the stored forecast or requirements.
 
     Raises:
         InvalidInput: the team, week, forecast, roster or pay do not fit together.
     """
-    team = team_from_mapping(params["team"])
-    first_day = date.fromisoformat(params["first_day"])
-    week = planning_week(team, first_day)
-    forecast = (
-        base_frame if params["base_kind"] == "forecast" else forecast_from_requirements(base_frame, team)
-    )
-    shifts = params.get("roster_shifts")
+    team = team_from_mapping(params.team)
+    week = planning_week(team, params.first_day)
+    forecast = base_frame if params.base_kind == "forecast" else forecast_from_requirements(base_frame, team)
     roster = None
-    if shifts is not None:  # agents who left the team since the roster was made are not measured
+    if (
+        params.roster_shifts is not None
+    ):  # agents who left the team since the roster was made are not measured
         known = {a.id for a in team.agents}
-        roster = roster_from_dicts(team.name, first_day, [s for s in shifts if s["agent_id"] in known])
+        shifts = [s for s in params.roster_shifts if s["agent_id"] in known]
+        roster = roster_from_dicts(team.name, params.first_day, shifts)
     return BasePlan(
         team,
         week,
         forecast,
-        statistic=params.get("statistic", "mean"),
-        availability=availability_entries(params["availability"]),
+        statistic=params.statistic,
+        availability=availability_entries(params.availability),
         roster=roster,
-        pay=pay_from_mapping(params.get("pay")),
+        pay=pay_from_mapping(None if params.pay is None else params.pay.mapping()),
     )
 
 
-def scenarios_of(params: dict[str, Any], max_scenarios: int) -> list[Scenario]:
-    """The named scenarios of a request, then its sweep's grid."""
-    named = [scenario_from_mapping(s, f"scenarios[{i}]") for i, s in enumerate(params.get("scenarios") or [])]
-    grid = sweep(params["sweep"], limit=max_scenarios) if params.get("sweep") else []
-    out = named + grid
+def named_scenarios(params: ScenarioJobParams) -> list[Scenario]:
+    """The request's named scenarios."""
+    return [scenario_from_mapping(s.mapping(), f"scenarios[{i}]") for i, s in enumerate(params.scenarios)]
+
+
+def scenarios_of(params: ScenarioJobParams, max_scenarios: int) -> list[Scenario]:
+    """The named scenarios of a request, then its sweep's grid.
+
+    Raises:
+        InvalidInput: no scenario at all, or more than `max_scenarios`.
+    """
+    grid = sweep(params.sweep.axes(), limit=max_scenarios) if params.sweep is not None else []
+    out = named_scenarios(params) + grid
     if not out:
         raise InvalidInput("give at least one scenario or a sweep")
     if len(out) > max_scenarios:
@@ -68,68 +71,50 @@ def scenarios_of(params: dict[str, Any], max_scenarios: int) -> list[Scenario]:
     return out
 
 
-def depth_of(params: dict[str, Any]) -> Depth:
-    """The request's depth."""
-    depth = params.get("depth", "staffing")
-    if depth not in DEPTHS:
-        raise InvalidInput(f"depth must be one of {', '.join(DEPTHS)}")
-    return depth  # type: ignore[no-any-return]
+def scenario_count(params: ScenarioJobParams) -> int:
+    """How many scenarios the request has (without building the sweep's grid)."""
+    return len(params.scenarios) + (0 if params.sweep is None else params.sweep.size())
 
 
-def solve_settings(params: dict[str, Any], solver_threads: int) -> SolveSettings:
-    """Solver limits of one re-roster of the request."""
-    return SolveSettings(time_limit_s=float(params["time_limit_s"]), workers=solver_threads, seed=0)
-
-
-def check(
-    params: dict[str, Any], base_frame: pd.DataFrame, max_scenarios: int
-) -> tuple[BasePlan, list[Scenario]]:
-    """Build the plan and apply every scenario once, so a bad request fails now with a 422."""
+def check(params: ScenarioJobParams, base_frame: pd.DataFrame, max_scenarios: int) -> BasePlan:
+    """Build the plan and apply each named scenario and the extremes of each sweep axis once (every value
+    of a `statistic` axis), so that a bad request fails now with a 422; cheap whatever the grid's size."""
+    count = scenario_count(params)
+    if count == 0:
+        raise InvalidInput("give at least one scenario or a sweep")
+    if count > max_scenarios:
+        raise InvalidInput(f"{count} scenarios; at most {max_scenarios} are allowed")
     plan = build_plan(params, base_frame)
-    scenarios = scenarios_of(params, max_scenarios)
-    for scenario in scenarios:
+    probes = named_scenarios(params)
+    if params.sweep is not None:
+        for axis, values in params.sweep.axes().items():
+            extremes = sorted(set(values)) if axis == "statistic" else [min(values), max(values)]
+            probes += sweep({axis: extremes})
+    for scenario in probes:
         apply(plan, scenario)
-    depth_of(params)
-    return plan, scenarios
+    return plan
 
 
-def scenario_brief(row: ScenarioRow) -> ScenarioBrief:
-    """A stored comparison's headline."""
-    return ScenarioBrief(
-        id=row.id,
-        team_id=row.team_id,
-        label=row.label,
-        depth=row.depth,
-        job_id=row.job_id,
-        scenarios=max(0, len(row.rows) - 1),
-        created_at=as_utc(row.created_at) or utcnow(),
-    )
-
-
-def scenario_out(row: ScenarioRow) -> ScenarioOut:
-    """A stored comparison with its rows."""
-    return ScenarioOut(**scenario_brief(row).model_dump(), rows=list(row.rows))
-
-
-def public_request(params: dict[str, Any]) -> dict[str, Any]:
+def public_request(params: ScenarioJobParams) -> dict[str, Any]:
     """The request as the caller gave it (without the snapshots stored for the job)."""
-    keys = ("label", "depth", "base_kind", "base_id", "statistic", "roster_version", "first_day")
-    return {k: params.get(k) for k in (*keys, "scenarios", "sweep", "pay", "time_limit_s")}
+    keys = {"label", "depth", "base_kind", "base_id", "statistic", "roster_version", "first_day"}
+    keys |= {"scenarios", "sweep", "pay", "time_limit_s"}
+    return params.model_dump(mode="json", include=keys)
 
 
 def store_comparison(
     session: Session,
-    params: dict[str, Any],
+    params: ScenarioJobParams,
     rows: list[dict[str, Any]],
     job_id: str | None,
     token_id: int | None,
 ) -> ScenarioRow:
     """Store a finished comparison."""
     row = ScenarioRow(
-        team_id=params["team_id"],
+        team_id=params.team_id,
         job_id=job_id,
-        label=params.get("label") or "",
-        depth=params["depth"],
+        label=params.label,
+        depth=params.depth,
         request=public_request(params),
         rows=rows,
         token_id=token_id,

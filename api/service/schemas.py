@@ -1,20 +1,70 @@
-"""Input and output schemas of the service (the team and agent schemas come from api.schemas)."""
+"""Input and output schemas of the service (the team and agent schemas come from api.schemas).
+
+Every number, list and text a request may carry is bounded here (the limits are in the OpenAPI
+document), so a request is refused with a 422 before it can cost the service more than it should.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.importers.tickets import TicketOptions
-from api.schemas import AgentIn, TeamIn
+from api.schemas import (
+    MAX_AGENTS,
+    MAX_HOURS_PER_WEEK,
+    MAX_NAME_CHARS,
+    MAX_QUEUES,
+    MAX_SECONDS,
+    AgentIn,
+    Clock,
+    Id,
+    Key,
+    Name,
+    TeamIn,
+    Zone,
+)
 from common.errors import InvalidInput
 from scheduler import Team
 
+# Ids of stored rows: positive 32-bit integers (PostgreSQL's INTEGER); a bigger number names nothing.
+MAX_DB_ID = 2**31 - 1
+DbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
+# CP-SAT takes a 32-bit seed
+Seed = Annotated[int, Field(ge=0, le=2**31 - 1, description="the solver's random seed (0 to 2^31 - 1)")]
+TEAM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+TeamId = Annotated[
+    str, Field(pattern=TEAM_ID_PATTERN, max_length=64, description="lower-case letters, digits and '-'")
+]
+JOB_ID_PATTERN = r"^[0-9a-f]{32}$"
+# Solves shorter than this are refused. Above it the limit is the search's: the engine's first roster
+# (model build, agent-by-agent seed, check) takes about 2 s on a 15-agent week on 2 cores whatever the
+# limit, so a limit below about 3 s is exceeded by that much (a small team's solve ends far sooner).
+MIN_TIME_LIMIT_S = 1.0
+TimeLimit = Annotated[
+    float,
+    Field(
+        ge=MIN_TIME_LIMIT_S,
+        description=f"seconds, at least {MIN_TIME_LIMIT_S:g} and at most the service's maximum; the first "
+        "roster of a 15-agent week takes about 2 s whatever the limit, so a shorter limit is exceeded",
+    ),
+]
+STATISTIC_PATTERN = r"^(mean|q[0-9]{1,2})$"
+Statistic = Annotated[
+    str, Field(pattern=STATISTIC_PATTERN, description="mean, or a quantile column: q10, q50, q90, ...")
+]
+MAX_SCENARIOS = 50  # named scenarios in one request
+MAX_CHANGES = 20  # changes in one scenario
+MAX_AXIS_VALUES = 50  # values on one sweep axis (the grid is held to WFM_MAX_SWEEP_SCENARIOS)
+MAX_MULTIPLIER = 100.0
+MAX_PINS = 7 * 2 * MAX_AGENTS
+MAX_RATE = 1_000_000.0
+
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Health(BaseModel):
@@ -28,8 +78,10 @@ class TokenCreate(_In):
     """A token to create."""
 
     role: Literal["lead", "planner", "hr", "admin"]
-    teams: list[str] = Field(default_factory=list, description="team ids the token may see; '*' for all")
-    label: str = Field(default="", max_length=200)
+    teams: list[Annotated[str, Field(pattern=r"^(\*|[a-z0-9][a-z0-9-]{0,63})$", max_length=64)]] = Field(
+        default_factory=list, max_length=1000, description="team ids the token may see; '*' for all"
+    )
+    label: str = Field(default="", max_length=MAX_NAME_CHARS)
 
 
 class TokenOut(BaseModel):
@@ -60,7 +112,7 @@ class Me(BaseModel):
 class TeamCreate(TeamIn):
     """A team to create; `id` defaults to a slug of the name."""
 
-    id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+    id: TeamId | None = None
 
 
 class TeamOut(TeamIn):
@@ -131,15 +183,15 @@ class DatasetRows(DatasetOut):
 class ForecastCreate(_In):
     """Forecast a week from a stored history."""
 
-    history_id: int
+    history_id: DbId
     week: date = Field(description="first local day of the week, YYYY-MM-DD")
 
 
 class RequirementsCreate(_In):
     """Requirements from a stored forecast."""
 
-    forecast_id: int
-    statistic: str = Field(default="mean", description="forecast column to staff to: mean, q50, q90, ...")
+    forecast_id: DbId
+    statistic: Statistic = "mean"
 
 
 class RosterJobCreate(_In):
@@ -148,18 +200,20 @@ class RosterJobCreate(_In):
     are, and the rest changes as little as the requirement allows."""
 
     week: date | None = Field(default=None, description="first local day of the week (default: the base's)")
-    requirements_id: int | None = Field(default=None, description="stored requirements (default: the base's)")
-    base_version: int | None = Field(default=None, ge=1)
+    requirements_id: DbId | None = Field(
+        default=None, description="stored requirements (default: the base's)"
+    )
+    base_version: DbId | None = None
     locked_before: datetime | None = Field(
         default=None,
         description="re-roster: the instant (ISO-8601 with an offset) before which the base roster has "
         "happened and is kept; nothing new may start before it",
     )
-    previous_version: int | None = Field(
-        default=None, ge=1, description="last week's roster version, for rest and days in a row"
+    previous_version: DbId | None = Field(
+        default=None, description="last week's roster version, for rest and days in a row"
     )
-    time_limit_s: float | None = Field(default=None, gt=0)
-    seed: int = Field(default=0, ge=0)
+    time_limit_s: TimeLimit | None = None
+    seed: Seed = 0
 
 
 class JobOut(BaseModel):
@@ -175,7 +229,15 @@ class JobOut(BaseModel):
     version: int | None
     scenario_id: int | None = Field(default=None, description="a scenario job: its stored comparison")
     progress: dict[str, Any] | None = Field(default=None, description="a sweep: scenarios done of total")
+    result: dict[str, Any] | None = Field(
+        default=None,
+        description="an import job: its report (availability) or the stored frame (history, requirements)",
+    )
     error: dict[str, Any] | None
+    revision: str = Field(
+        description="changes whenever anything above but the running time does: GET /jobs/{id}?seen=…&wait_s=… "
+        "answers when it does"
+    )
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -214,7 +276,7 @@ class PinRef(_In):
     """A shift of the version to keep in re-rosters: the agent and the local day; with `start`, the
     shift moved by hand to start then (its breaks move with it)."""
 
-    agent_id: str
+    agent_id: Id
     local_date: date
     start: str | None = Field(
         default=None,
@@ -226,7 +288,7 @@ class PinRef(_In):
 class PinsIn(_In):
     """The shifts to pin (replaces the version's pins)."""
 
-    pins: list[PinRef]
+    pins: list[PinRef] = Field(max_length=MAX_PINS)
 
 
 class Comparison(BaseModel):
@@ -243,36 +305,207 @@ class Comparison(BaseModel):
     summary: dict[str, dict[str, Any]]
 
 
-class ScenarioCreate(_In):
-    """What-if scenarios against a base plan. `staffing` depth without a sweep answers at once; a
-    `reroster` depth or a `sweep` is a job (poll GET /jobs/{id}; its result is the stored comparison)."""
+class _Change(_In):
+    queue: Key | None = Field(default=None, description="one queue (default: all)")
 
-    team_id: str
-    label: str = Field(default="", max_length=200)
+
+class VolumeChangeIn(_Change):
+    """Multiply contact volume, on one queue, region (users' zone) or local day (`mon` or YYYY-MM-DD), or all."""
+
+    kind: Literal["volume"]
+    multiplier: float = Field(ge=0, le=MAX_MULTIPLIER)
+    region: Zone | None = None
+    day: str | None = Field(default=None, max_length=10)
+
+
+class AhtChangeIn(_Change):
+    """Handle time becomes `aht_s * multiplier + add_s`."""
+
+    kind: Literal["aht"]
+    add_s: float = Field(default=0.0, ge=-MAX_SECONDS, le=MAX_SECONDS)
+    multiplier: float = Field(default=1.0, ge=0, le=MAX_MULTIPLIER)
+
+
+class TargetChangeIn(_Change):
+    """A new service target: share, answer time (live) or response hours (async)."""
+
+    kind: Literal["target"]
+    service_level: float | None = Field(default=None, ge=0, le=1)
+    target_answer_s: float | None = Field(default=None, ge=0, le=MAX_SECONDS)
+    response_hours: float | None = Field(default=None, ge=0, le=MAX_HOURS_PER_WEEK)
+
+
+class ShrinkageChangeIn(_Change):
+    """A new shrinkage share, for the team or one queue."""
+
+    kind: Literal["shrinkage"]
+    shrinkage: float = Field(ge=0, le=1)
+
+
+class OccupancyChangeIn(_Change):
+    """A new occupancy cap."""
+
+    kind: Literal["occupancy"]
+    max_occupancy: float = Field(ge=0, le=1)
+
+
+class RemoveAgentsIn(_In):
+    """Agents who leave: by id, and/or the last `count` others in the team's order."""
+
+    kind: Literal["remove_agents"]
+    agent_ids: list[Id] = Field(default_factory=list, max_length=MAX_AGENTS)
+    count: int = Field(default=0, ge=0, le=MAX_AGENTS)
+
+
+class AddAgentsIn(_In):
+    """`count` new agents with these skills, zone and contract (hours and, for cost, an hourly rate)."""
+
+    kind: Literal["add_agents"]
+    count: int = Field(default=1, ge=1, le=MAX_AGENTS, description=f"at most {MAX_AGENTS}")
+    skills: list[Key] = Field(default_factory=list, max_length=MAX_QUEUES)
+    tz: Zone | None = None
+    contract: Key | None = None
+    min_hours_per_week: float | None = Field(default=None, ge=0, le=MAX_HOURS_PER_WEEK)
+    max_hours_per_week: float | None = Field(default=None, ge=0, le=MAX_HOURS_PER_WEEK)
+    hourly_rate: float | None = Field(default=None, ge=0, le=MAX_RATE)
+    name: Name = "New agent"
+
+
+class HeadcountIn(_In):
+    """Set the team to `agents` agents: the last ones leave, or copies of the last agent join."""
+
+    kind: Literal["headcount"]
+    agents: int = Field(ge=0, le=MAX_AGENTS, description=f"at most {MAX_AGENTS}")
+
+
+class ShiftRulesChangeIn(_In):
+    """New team shift rules: allowed lengths (hours), start step and the earliest/latest start."""
+
+    kind: Literal["shift_rules"]
+    lengths_hours: list[Annotated[float, Field(gt=0, le=48)]] | None = Field(default=None, max_length=48)
+    start_step_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    earliest_start: Clock | None = None
+    latest_start: Clock | None = None
+
+
+class StatisticChangeIn(_In):
+    """Staff to another forecast column."""
+
+    kind: Literal["statistic"]
+    statistic: Statistic
+
+
+ChangeIn = Annotated[
+    VolumeChangeIn
+    | AhtChangeIn
+    | TargetChangeIn
+    | ShrinkageChangeIn
+    | OccupancyChangeIn
+    | RemoveAgentsIn
+    | AddAgentsIn
+    | HeadcountIn
+    | ShiftRulesChangeIn
+    | StatisticChangeIn,
+    Field(discriminator="kind"),
+]
+
+
+class ScenarioIn(_In):
+    """A named set of changes to the base plan."""
+
+    name: Name
+    changes: list[ChangeIn] = Field(default_factory=list, max_length=MAX_CHANGES)
+
+    def mapping(self) -> dict[str, Any]:
+        """The scenario as `scheduler.scenario_from_mapping` reads it."""
+        return self.model_dump(exclude_none=True)
+
+
+Multiplier = Annotated[float, Field(ge=0, le=MAX_MULTIPLIER)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Seconds = Annotated[float, Field(ge=-MAX_SECONDS, le=MAX_SECONDS)]
+
+
+def _axis() -> Any:
+    return Field(default=None, min_length=1, max_length=MAX_AXIS_VALUES)
+
+
+class SweepIn(_In):
+    """A grid of scenarios: every combination of the axes' values (each axis at most 50 values)."""
+
+    volume: list[Multiplier] | None = _axis()
+    aht_add_s: list[Seconds] | None = _axis()
+    aht_multiplier: list[Multiplier] | None = _axis()
+    service_level: list[Share] | None = _axis()
+    target_answer_s: list[Annotated[float, Field(ge=0, le=MAX_SECONDS)]] | None = _axis()
+    response_hours: list[Annotated[float, Field(ge=0, le=MAX_HOURS_PER_WEEK)]] | None = _axis()
+    shrinkage: list[Share] | None = _axis()
+    max_occupancy: list[Share] | None = _axis()
+    headcount: list[Annotated[int, Field(ge=0, le=MAX_AGENTS)]] | None = _axis()
+    statistic: list[Statistic] | None = _axis()
+
+    def axes(self) -> dict[str, list[Any]]:
+        """The axes given, as `scheduler.sweep` takes them."""
+        return self.model_dump(exclude_none=True)
+
+    def size(self) -> int:
+        """How many scenarios the grid has."""
+        size = 1
+        for values in self.axes().values():
+            size *= len(values)
+        return size
+
+
+class ContractIn(_In):
+    """A contract: weekly hours and an hourly rate."""
+
+    min_hours_per_week: float = Field(default=0.0, ge=0, le=MAX_HOURS_PER_WEEK)
+    max_hours_per_week: float = Field(default=40.0, ge=0, le=MAX_HOURS_PER_WEEK)
+    hourly_rate: float | None = Field(default=None, ge=0, le=MAX_RATE)
+
+
+class PayIn(_In):
+    """Hourly rates for the cost column: an agent's own rate, else its contract's, else the default."""
+
+    default_hourly_rate: float | None = Field(default=None, ge=0, le=MAX_RATE)
+    agents: dict[Id, Annotated[float, Field(ge=0, le=MAX_RATE)]] = Field(
+        default_factory=dict, max_length=MAX_AGENTS
+    )
+    contracts: dict[Key, ContractIn] = Field(default_factory=dict, max_length=MAX_QUEUES)
+    agent_contracts: dict[Id, Key] = Field(default_factory=dict, max_length=MAX_AGENTS)
+
+    def mapping(self) -> dict[str, Any]:
+        """Pay as `scheduler.pay_from_mapping` reads it."""
+        return self.model_dump(exclude_none=True)
+
+
+class ScenarioCreate(_In):
+    """What-if scenarios against a base plan. `staffing` depth with a few scenarios answers at once; a
+    `reroster` depth, a `sweep` or many scenarios is a job (its result is the stored comparison)."""
+
+    team_id: TeamId
+    label: str = Field(default="", max_length=MAX_NAME_CHARS)
     depth: Literal["staffing", "reroster"] = "staffing"
-    forecast_id: int | None = Field(
+    forecast_id: DbId | None = Field(
         default=None, description="stored forecast to change (or requirements_id)"
     )
-    requirements_id: int | None = Field(default=None, description="stored requirements (volume and AHT)")
-    statistic: str = Field(default="mean", description="forecast column staffed to in the base")
-    roster_version: int | None = Field(
+    requirements_id: DbId | None = Field(default=None, description="stored requirements (volume and AHT)")
+    statistic: Statistic = Field(default="mean", description="forecast column staffed to in the base")
+    roster_version: DbId | None = Field(
         default=None,
-        ge=1,
         description="the roster measured under each scenario (default: the week's published one)",
     )
     week: date | None = Field(default=None, description="first local day of the week (default: the roster's)")
-    scenarios: list[dict[str, Any]] = Field(
-        default_factory=list, description="[{name, changes: [{kind: volume, multiplier: 1.2}, ...]}]"
+    scenarios: list[ScenarioIn] = Field(
+        default_factory=list,
+        max_length=MAX_SCENARIOS,
+        description="[{name, changes: [{kind: volume, multiplier: 1.2}, ...]}]",
     )
-    sweep: dict[str, list[Any]] | None = Field(
+    sweep: SweepIn | None = Field(
         default=None, description="a grid, e.g. {volume: [0.8, 1.0, 1.2], headcount: [12, 14, 16]}"
     )
-    pay: dict[str, Any] | None = Field(
-        default=None,
-        description="hourly rates: {default_hourly_rate, agents: {id: rate}, contracts: {name: {min_hours_per_week, "
-        "max_hours_per_week, hourly_rate}}, agent_contracts: {id: name}}",
-    )
-    time_limit_s: float | None = Field(default=None, gt=0, description="per re-roster solve")
+    pay: PayIn | None = None
+    time_limit_s: TimeLimit | None = Field(default=None, description="per re-roster solve")
 
 
 class ScenarioBrief(BaseModel):

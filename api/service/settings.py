@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from common.errors import InputIssue, InvalidInput
+from scheduler import SolveSettings
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    """What a job's worker process needs to know of the settings (it is started before its job)."""
+
+    database_url: str
+    solver_threads: int = 1
+    niceness: int = 0
+    deterministic_time_limit_s: float | None = None
+
+    def solve_settings(self, time_limit_s: float, seed: int = 0) -> SolveSettings:
+        """The solver's limits for one solve of a job."""
+        return SolveSettings(
+            time_limit_s=time_limit_s,
+            workers=self.solver_threads,
+            seed=seed,
+            deterministic_time_limit_s=self.deterministic_time_limit_s,
+        )
+
 
 class Settings(BaseSettings):
-    """Where the data lives and how many solves may run at once."""
+    """Where the data lives, how many solves may run at once and how much a request may ask for."""
 
     model_config = SettingsConfigDict(env_prefix="WFM_", extra="ignore", frozen=True)
 
@@ -15,10 +40,43 @@ class Settings(BaseSettings):
         default="sqlite:///wfm.db", validation_alias=AliasChoices("DATABASE_URL", "WFM_DATABASE_URL")
     )
     job_workers: int = Field(default=1, ge=1, description="roster solves that may run at once (processes)")
-    solver_threads: int = Field(default=2, ge=1, description="CP-SAT search workers inside one solve")
+    solver_threads: int = Field(
+        default=2,
+        ge=1,
+        description="CP-SAT search workers inside one solve; at most the cores per job worker are used",
+    )
+    worker_niceness: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="how much lower the OS priority of job workers is than the service's (os.nice), "
+        "so that reads stay fast while solves run",
+    )
+    deterministic_time_limit_s: float | None = Field(
+        default=None,
+        gt=0,
+        description="count solver work units instead of seconds (reproducible solves, e.g. for tests); "
+        "a job's time limit then only guards against a runaway solve",
+    )
     default_time_limit_s: float = Field(default=30.0, gt=0)
     max_time_limit_s: float = Field(default=600.0, gt=0)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    max_json_bytes: int = Field(default=2 * 1024 * 1024, gt=0, description="the largest JSON request body")
+    inline_import_bytes: int = Field(
+        default=256 * 1024,
+        ge=0,
+        description="uploads up to this size (an eighth of it for XLSX and Parquet) are imported inside the "
+        "request, in well under a second; bigger ones run as jobs",
+    )
+    inline_forecast_rows: int = Field(
+        default=100_000, ge=0, description="forecasts from histories of more rows than this run as jobs"
+    )
+    inline_scenarios: int = Field(
+        default=10, ge=0, description="staffing comparisons of up to this many scenarios answer at once"
+    )
+    shutdown_grace_s: int = Field(
+        default=5, ge=0, le=600, description="on SIGTERM, how long requests in progress may take to finish"
+    )
     migrate_on_start: bool = True
     ray_address: str | None = Field(
         default=None,
@@ -26,3 +84,24 @@ class Settings(BaseSettings):
         "unset: in the job's own process",
     )
     max_sweep_scenarios: int = Field(default=500, ge=1)
+
+    def worker_options(self) -> WorkerOptions:
+        """What the job workers take from these settings (solver threads bounded by the cores per worker)."""
+        threads = min(self.solver_threads, max(1, (os.cpu_count() or 1) // self.job_workers))
+        return WorkerOptions(
+            self.database_url, threads, self.worker_niceness, self.deterministic_time_limit_s
+        )
+
+    def time_limit(self, asked_s: float | None, default_s: float) -> float:
+        """A solve's time limit: the one asked for, else `default_s`.
+
+        Raises:
+            InvalidInput: the limit asked for is above `max_time_limit_s`.
+        """
+        limit = asked_s or default_s
+        if limit > self.max_time_limit_s:
+            issue = InputIssue(
+                f"at most {self.max_time_limit_s:g} s", column="time_limit_s", value=f"{limit:g}"
+            )
+            raise InvalidInput([issue])
+        return limit

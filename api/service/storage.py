@@ -10,8 +10,8 @@ import re
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session, defer
 
 from api.schemas import team_from_mapping, team_to_mapping
 from api.service.codec import entry_from_dict, entry_key, entry_to_dict, frame_from_blob, frame_to_blob
@@ -27,11 +27,13 @@ from api.service.db import (
     utcnow,
 )
 from api.service.errors import Conflict, NotFound
-from common.errors import InvalidInput
+from common.errors import InputIssue, InvalidInput
 from scheduler import AvailabilityEntry, Team
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 ACTIVE_STATES = ("queued", "running")
+# availability rows a team may hold: a job carries them all (200 agents, a row a day for most of a year)
+MAX_AVAILABILITY_ROWS = 50_000
 
 
 def slugify(name: str) -> str:
@@ -162,11 +164,15 @@ def import_availability(
     filename: str,
     sha256: str,
     token_id: int | None,
+    max_rows: int = MAX_AVAILABILITY_ROWS,
 ) -> dict[str, Any]:
     """Merge (add new rows) or replace (the file is the whole availability) a checked file's rows.
 
     Rows already stored are not added again, so importing the same file twice changes nothing.
     Returns the counts; with `dry_run` nothing is written.
+
+    Raises:
+        InvalidInput: the team would hold more than `max_rows` rows (every job carries them all).
     """
     stored = {
         r.natural_key: r.id
@@ -177,6 +183,16 @@ def import_availability(
         in_file.setdefault(entry_key(e), e)
     new = [k for k in in_file if k not in stored]
     gone = [k for k in stored if k not in in_file] if mode == "replace" else []
+    if len(stored) + len(new) - len(gone) > max_rows:
+        raise InvalidInput(
+            [
+                InputIssue(
+                    f"the team would have {len(stored) + len(new) - len(gone):,} availability rows; at most "
+                    f"{max_rows:,} are kept: replace the team's rows (mode=replace) or import fewer",
+                    filename,
+                )
+            ]
+        )
     report: dict[str, Any] = {
         "file": filename,
         "mode": mode,
@@ -206,21 +222,25 @@ def import_availability(
     session.flush()
     if gone:
         session.execute(delete(AvailabilityRow).where(AvailabilityRow.id.in_([stored[k] for k in gone])))
-    for key in new:
-        e = in_file[key]
-        session.add(
-            AvailabilityRow(
-                team_id=team_id,
-                agent_id=e.agent_id,
-                kind=e.kind,
-                on_date=e.on_date,
-                weekday=e.weekday,
-                start_minute=e.start_minute,
-                end_minute=e.end_minute,
-                note=e.note,
-                natural_key=key,
-                import_id=imp.id,
-            )
+    if new:  # one statement for all rows: a big file's rows are not added one object at a time
+        session.execute(
+            insert(AvailabilityRow),
+            [
+                {
+                    "team_id": team_id,
+                    "agent_id": e.agent_id,
+                    "kind": e.kind,
+                    "on_date": e.on_date,
+                    "weekday": e.weekday,
+                    "start_minute": e.start_minute,
+                    "end_minute": e.end_minute,
+                    "note": e.note,
+                    "natural_key": key,
+                    "import_id": imp.id,
+                }
+                for key in new
+                for e in (in_file[key],)
+            ],
         )
     report["import_id"] = imp.id
     return report
@@ -329,10 +349,18 @@ def version_row(session: Session, team_id: str, number: int) -> RosterVersionRow
 
 
 def versions_of(session: Session, team_id: str) -> list[RosterVersionRow]:
-    """The team's roster versions, newest first."""
+    """The team's roster versions, newest first, without their rows (shifts, coverage, snapshots are
+    read only if used: a list shows headlines)."""
+    heavy = (
+        RosterVersionRow.shifts,
+        RosterVersionRow.coverage,
+        RosterVersionRow.team_snapshot,
+        RosterVersionRow.availability_snapshot,
+    )
     return list(
         session.scalars(
             select(RosterVersionRow)
+            .options(*(defer(column) for column in heavy))
             .where(RosterVersionRow.team_id == team_id)
             .order_by(RosterVersionRow.number.desc())
         )

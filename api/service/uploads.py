@@ -11,7 +11,9 @@ from typing import TypeVar
 
 from fastapi import UploadFile
 
+from api.schemas import MAX_NAME_CHARS
 from api.service.errors import TooLarge
+from api.xlsx import check_archive
 from common.errors import InputIssue, InvalidInput
 
 T = TypeVar("T")
@@ -30,13 +32,35 @@ def read_upload(file: UploadFile, max_bytes: int) -> bytes:
 
 
 def upload_name(file: UploadFile) -> str:
-    """The upload's file name, as the client gave it (or 'upload')."""
-    return Path(file.filename or "upload").name or "upload"
+    """The upload's file name as the client gave it, without folders and control characters, at most
+    200 characters (or 'upload')."""
+    name = Path((file.filename or "upload").replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable())[-MAX_NAME_CHARS:]
+    return name or "upload"
 
 
 def sha256_of(data: bytes) -> str:
     """The SHA-256 of the bytes (to recognise a re-import)."""
     return hashlib.sha256(data).hexdigest()
+
+
+def check_upload(data: bytes, name: str, allowed: tuple[str, ...]) -> None:
+    """Refuse, before anything reads it, an upload of a type no reader takes, an empty one, or a
+    workbook that would unpack to too much (its archive's directory is all that is read).
+
+    Raises:
+        InvalidInput: what is wrong, naming the file.
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix not in allowed:
+        raise InvalidInput([InputIssue(f"unknown file type; upload {' or '.join(allowed)}", name)])
+    if not data:
+        raise InvalidInput([InputIssue("the file is empty", name)])
+    if suffix == ".xlsx":
+        with tempfile.TemporaryDirectory(prefix="wfm-upload-") as folder:
+            path = Path(folder) / "upload.xlsx"
+            path.write_bytes(data)
+            check_archive(path, file=name)
 
 
 def parse_upload(data: bytes, name: str, reader: Callable[[Path], T], allowed: tuple[str, ...]) -> T:
@@ -45,11 +69,8 @@ def parse_upload(data: bytes, name: str, reader: Callable[[Path], T], allowed: t
     Raises:
         InvalidInput: an unsupported type, an empty file, or whatever the reader finds wrong.
     """
+    check_upload(data, name, allowed)
     suffix = Path(name).suffix.lower()
-    if suffix not in allowed:
-        raise InvalidInput([InputIssue(f"unknown file type; upload {' or '.join(allowed)}", name)])
-    if not data:
-        raise InvalidInput([InputIssue("the file is empty", name)])
     with tempfile.TemporaryDirectory(prefix="wfm-upload-") as folder:
         path = Path(folder) / (_SAFE.sub("_", Path(name).stem)[:80] + suffix)
         path.write_bytes(data)

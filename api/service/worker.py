@@ -1,53 +1,47 @@
 """A job's worker process: started ahead of its job and warmed up, it runs that one job and stores the
-result in one transaction."""
+result in one transaction.
+
+A worker lives below the service: its OS priority is lowered (`WorkerOptions.niceness`), so that
+the service's reads are answered first while solves run, and it ends with the process that started
+it, even one killed with SIGKILL (`end_with_service`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import math
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict
+import os
+import threading
+from collections.abc import Iterator
 from datetime import date
 from multiprocessing.connection import Connection
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.service.codec import frame_from_blob, frame_records, frame_to_blob, json_ready, shift_to_dict
-from api.service.db import (
-    DatasetRow,
-    JobRow,
-    RosterVersionRow,
-    TeamRow,
-    make_engine,
-    session_factory,
-    transaction,
-    utcnow,
+from api.service.codec import frame_from_blob, frame_to_blob
+from api.service.db import DatasetRow, JobRow, TeamRow, make_engine, session_factory, transaction, utcnow
+from api.service.forecasts import run_forecast_job
+from api.service.import_worker import run_import_job
+from api.service.job_records import fail
+from api.service.params import (
+    ForecastJobParams,
+    ImportJobParams,
+    JobParams,
+    RosterJobParams,
+    ScenarioJobParams,
+    params_of,
 )
-from api.service.errors import infeasible_body, invalid_body
-from api.service.rostering import build_problem, change_dicts
-from api.service.storage import dataset_frame, dataset_row, job_row, next_version_number, set_job_state
-from common.errors import Infeasible, InvalidInput
-from scheduler import (
-    Problem,
-    Progress,
-    Roster,
-    RosterResult,
-    SolveSettings,
-    check_roster,
-    coverage_frame,
-    roster_changes,
-    solve,
-    summarize,
-)
+from api.service.roster_worker import add_version, roster_report, run_roster_job
+from api.service.rostering import build_problem
+from api.service.scenario_worker import run_scenario_job
+from api.service.settings import WorkerOptions
+from api.service.storage import job_row, set_job_state
+from scheduler import RosterResult, SolveSettings, check_roster, solve
 
 log = logging.getLogger("wfm.service.worker")
-PROGRESS_EVERY_S = 0.25  # a running job's progress is written at most this often (never in its first 0.25 s)
-_STORE_ATTEMPTS = 5
 WARM_UP = "warm-up"  # what the runner sends a spare worker to have it warm up (never a job id)
 # The warm-up job: one agent, one queue, an hourly grid; CP-SAT proves it optimal in milliseconds.
 _WARM_UP_WEEK = date(2026, 11, 2)  # a Monday
@@ -78,50 +72,52 @@ _WARM_UP_TEAM: dict[str, Any] = {
 }
 
 
-class _CancelledMeanwhile(Exception):
-    """The job was cancelled while its result was being written."""
+def end_with_service(lifeline: Connection) -> None:
+    """End this process as soon as the service that started it ends, however it ends.
+
+    The service holds the only writing end of `lifeline` and never writes to it; when the service
+    ends, even killed with SIGKILL, the kernel closes that end and a read here sees the end of the
+    pipe. A daemon thread waits for that and ends the process (a solve releases the interpreter while
+    it searches, so the thread runs at once). This works with every start method, and also frees the
+    fork server, which lives as long as any process it started holds its own pipe.
+    """
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            lifeline.recv()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="wfm-lifeline", daemon=True).start()
 
 
-class Throttle:
-    """Lets an action through at most once every `every_s` seconds, the first time `every_s` after creation."""
-
-    def __init__(self, every_s: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self._every_s = every_s
-        self._clock = clock
-        self._last = clock()
-
-    def due(self) -> bool:
-        """True (and the interval starts again) when `every_s` have passed since the last time through."""
-        now = self._clock()
-        if now - self._last < self._every_s:
-            return False
-        self._last = now
-        return True
-
-    def again(self) -> None:
-        """Let the next action through at once (the last one did not happen)."""
-        self._last = -math.inf
+def lower_priority(niceness: int) -> None:
+    """Lower this process's OS priority by `niceness` (0: unchanged), so that the service is served first."""
+    if niceness > 0:
+        with contextlib.suppress(OSError, AttributeError):  # AttributeError: no os.nice (Windows)
+            os.nice(niceness)
 
 
-def finite(x: float) -> float | None:
-    """`x`, or None when it is not finite (JSON has no inf or NaN)."""
-    return float(x) if math.isfinite(x) else None
+def worker_main(options: WorkerOptions, jobs: Connection, lifeline: Connection) -> None:
+    """Entry point of a worker process: tied to the service's life and below it in priority, it serves one job."""
+    end_with_service(lifeline)
+    lower_priority(options.niceness)
+    serve_one_job(options, jobs)
 
 
-def serve_one_job(database_url: str, solver_threads: int, jobs: Connection) -> None:
-    """Entry point of a worker process started before its job: wait for the job's id, then run it.
+def serve_one_job(options: WorkerOptions, jobs: Connection) -> None:
+    """Wait for the job's id, then run it (in a worker process started before its job).
 
     A fresh process pays for much on first use: its database connection, SQLAlchemy's compiled
     queries, pandas' and CP-SAT's first calls, the copy-on-write page faults after the fork. Told
     `WARM_UP` meanwhile, it pays all that at once, while no job waits. The runner closes `jobs` to
     stop a worker that has no job.
     """
-    engine = make_engine(database_url)
+    engine = make_engine(options.database_url)
     sessions = session_factory(engine)
     try:
         job_id = _next_job(sessions, jobs)
         if job_id is not None:
-            run(sessions, job_id, solver_threads)
+            run(sessions, job_id, options)
     finally:
         jobs.close()
         engine.dispose()
@@ -139,38 +135,35 @@ def _next_job(sessions: sessionmaker[Session], jobs: Connection) -> str | None:
         warm_up(sessions, jobs)
 
 
-def run_job(database_url: str, job_id: str, solver_threads: int) -> None:
+def run_job(options: WorkerOptions, job_id: str) -> None:
     """Run one queued job in this process, cold (no warm-up), with an engine of its own."""
-    engine = make_engine(database_url)
+    engine = make_engine(options.database_url)
     try:
-        run(session_factory(engine), job_id, solver_threads)
+        run(session_factory(engine), job_id, options)
     finally:
         engine.dispose()
 
 
-run_roster_job = run_job  # the name the first job runner used
-
-
-def run(sessions: sessionmaker[Session], job_id: str, solver_threads: int) -> None:
-    """Run one queued job (a roster or a scenario comparison) to its end."""
+def run(sessions: sessionmaker[Session], job_id: str, options: WorkerOptions) -> None:
+    """Run one queued job (a roster, a scenario comparison, an import or a forecast) to its end."""
     with transaction(sessions) as session:
         if not set_job_state(session, job_id, "running", only_from=("queued",), started_at=utcnow()):
             return  # cancelled before it started
         job = job_row(session, job_id)
-        frame = dataset_frame(dataset_row(session, job.team_id, *input_dataset(job)))
-    if job.kind == "scenario":
-        from api.service.scenario_worker import run_scenario_job
-
-        run_scenario_job(sessions, job, frame, solver_threads)
-    else:
-        _run_roster(sessions, job, frame, solver_threads)
-
-
-def input_dataset(job: JobRow) -> tuple[str, int]:
-    """The kind and id of the stored frame a job works from: its requirements, or a scenario's base."""
-    if job.kind == "scenario":
-        return str(job.params["base_kind"]), int(job.params["base_id"])
-    return "requirements", int(job.params["requirements_id"])
+        team_id, token_id, kind, stored = job.team_id, job.token_id, job.kind, dict(job.params)
+    try:
+        params: JobParams = params_of(kind, stored)
+    except Exception as exc:
+        fail(sessions, job_id, exc)
+        return
+    if isinstance(params, RosterJobParams):
+        run_roster_job(sessions, job_id, team_id, params, options)
+    elif isinstance(params, ScenarioJobParams):
+        run_scenario_job(sessions, job_id, token_id, params, options)
+    elif isinstance(params, ImportJobParams):
+        run_import_job(sessions, job_id, team_id, token_id, params, options)
+    elif isinstance(params, ForecastJobParams):
+        run_forecast_job(sessions, job_id, team_id, params, options)
 
 
 def warm_up(sessions: sessionmaker[Session], jobs: Connection) -> None:
@@ -193,10 +186,10 @@ def _warm_up_stages(sessions: sessionmaker[Session]) -> Iterator[None]:
         session.get(JobRow, "")
         session.get(DatasetRow, 0)
     yield
-    params = _warm_up_params()
-    problem = build_problem(params, frame_from_blob(*frame_to_blob(_warm_up_requirements())))
+    params = warm_up_params()
+    problem = build_problem(params, frame_from_blob(*frame_to_blob(warm_up_requirements())))
     yield
-    result = solve(
+    result: RosterResult = solve(
         problem, SolveSettings(time_limit_s=_WARM_UP_LIMIT_S, workers=1), on_progress=lambda _p: None
     )
     yield
@@ -208,22 +201,23 @@ def _warm_up_stages(sessions: sessionmaker[Session]) -> Iterator[None]:
             set_job_state(session, "", "running", only_from=("queued",), started_at=utcnow())
             team_id = session.scalar(select(TeamRow.id).limit(1))
             if team_id is not None:  # a version needs a team
-                add_version(session, "", team_id, params, problem, result, [], report)
+                add_version(session, "", team_id, params, result, [], report)
         finally:
             session.rollback()
 
 
-def _warm_up_params() -> dict[str, Any]:
+def warm_up_params() -> RosterJobParams:
     """The warm-up job's parameters, as the route stores a job's."""
-    return {
-        "first_day": _WARM_UP_WEEK.isoformat(),
-        "team": _WARM_UP_TEAM,
-        "availability": [],
-        "requirements_id": 0,
-    }
+    return RosterJobParams(
+        first_day=_WARM_UP_WEEK,
+        time_limit_s=_WARM_UP_LIMIT_S,
+        team=_WARM_UP_TEAM,
+        availability=[],
+        requirements_id=1,
+    )
 
 
-def _warm_up_requirements() -> pd.DataFrame:
+def warm_up_requirements() -> pd.DataFrame:
     """One agent on email 09:00-17:00 UTC, Monday to Friday of the warm-up week."""
     days = pd.date_range(pd.Timestamp(_WARM_UP_WEEK, tz="UTC"), periods=5, freq="D")
     return pd.DataFrame(
@@ -233,161 +227,4 @@ def _warm_up_requirements() -> pd.DataFrame:
             "required": 1,
             "scheduled_needed": 1,
         }
-    )
-
-
-def _run_roster(
-    sessions: sessionmaker[Session], job: JobRow, requirements: pd.DataFrame, solver_threads: int
-) -> None:
-    """Solve a running roster job and store its roster version, or fail it with the reason."""
-    job_id, team_id, params = job.id, job.team_id, dict(job.params)
-    try:
-        problem = build_problem(params, requirements)
-        settings = SolveSettings(
-            time_limit_s=float(params["time_limit_s"]),
-            workers=solver_threads,
-            seed=int(params.get("seed", 0)),
-        )
-        result = solve(
-            problem,
-            settings,
-            on_progress=_progress_writer(sessions, job_id),
-            warm_start=problem.published,
-        )
-        roster = result.roster
-        violations = check_roster(problem, roster.shifts)
-        if violations:  # never store a roster that breaks a hard rule
-            raise Infeasible([str(v) for v in violations[:20]])
-        changes = (
-            []
-            if problem.published is None
-            else change_dicts(roster_changes(problem.published, roster), problem.team)
-        )
-    except Infeasible as exc:
-        fail(sessions, job_id, {"status": 422, **infeasible_body(exc)})
-        return
-    except InvalidInput as exc:
-        fail(sessions, job_id, {"status": 422, **invalid_body(exc)})
-        return
-    except Exception as exc:  # a bug or a solver crash: the job fails, the service goes on
-        log.exception("job %s failed", job_id)
-        fail(sessions, job_id, {"status": 500, "title": "internal error", "detail": type(exc).__name__})
-        return
-    _store(sessions, job_id, team_id, params, problem, result, changes)
-
-
-def _progress_writer(sessions: sessionmaker[Session], job_id: str) -> Callable[[Progress], None]:
-    """The solve's progress callback: the job's best objective, bound and time, every `PROGRESS_EVERY_S`.
-
-    A solve that ends within the first interval writes no progress at all: its result follows at once.
-    """
-    throttle = Throttle(PROGRESS_EVERY_S)
-
-    def write(progress: Progress) -> None:
-        if throttle.due():
-            write_progress(
-                sessions,
-                job_id,
-                throttle,
-                objective=finite(progress.objective),
-                bound=finite(progress.bound),
-                elapsed_s=progress.elapsed_s,
-            )
-
-    return write
-
-
-def write_progress(sessions: sessionmaker[Session], job_id: str, throttle: Throttle, **values: Any) -> None:
-    """Write `values` onto the job while it runs; a busy database only delays the next report."""
-    try:
-        with transaction(sessions) as session:
-            session.execute(
-                update(JobRow).where(JobRow.id == job_id, JobRow.state == "running").values(**values)
-            )
-    except OperationalError:
-        throttle.again()
-
-
-def fail(sessions: sessionmaker[Session], job_id: str, error: dict[str, Any]) -> None:
-    """End a running job as failed with `error`."""
-    with transaction(sessions) as session:
-        set_job_state(session, job_id, "failed", only_from=("running",), finished_at=utcnow(), error=error)
-
-
-def roster_report(problem: Problem, roster: Roster) -> dict[str, Any]:
-    """What a roster version stores besides the solve's figures: summary, coverage and shifts, as JSON."""
-    return {
-        "summary": json_ready(asdict(summarize(problem, roster))),
-        "coverage": frame_records(coverage_frame(problem, roster)),
-        "shifts": [shift_to_dict(s) for s in roster.shifts],
-    }
-
-
-def _store(
-    sessions: sessionmaker[Session],
-    job_id: str,
-    team_id: str,
-    params: dict[str, Any],
-    problem: Problem,
-    result: RosterResult,
-    changes: list[dict[str, Any]],
-) -> None:
-    """The roster version and the job's end, in one transaction (retried if another writer won)."""
-    report = roster_report(problem, result.roster)
-    for attempt in range(_STORE_ATTEMPTS):
-        try:
-            with transaction(sessions) as session:
-                if not add_version(session, job_id, team_id, params, problem, result, changes, report):
-                    raise _CancelledMeanwhile
-                return
-        except _CancelledMeanwhile:  # the rollback keeps nothing of a cancelled job
-            return
-        except (IntegrityError, OperationalError):
-            if attempt == _STORE_ATTEMPTS - 1:
-                raise
-            time.sleep(0.1 * (attempt + 1))
-
-
-def add_version(
-    session: Session,
-    job_id: str,
-    team_id: str,
-    params: dict[str, Any],
-    problem: Problem,
-    result: RosterResult,
-    changes: list[dict[str, Any]],
-    report: dict[str, Any],
-) -> bool:
-    """Add the job's roster version and mark the job succeeded; False if it was no longer running."""
-    version = RosterVersionRow(
-        team_id=team_id,
-        number=next_version_number(session, team_id),
-        first_day=problem.week.first_day,
-        job_id=job_id,
-        based_on=params.get("base_version"),
-        status=result.status,
-        objective=finite(result.objective),
-        bound=finite(result.bound),
-        elapsed_s=result.elapsed_s,
-        penalties={k: float(v) for k, v in result.penalties.items()},
-        team_snapshot=params["team"],
-        availability_snapshot=params["availability"],
-        requirements_id=params["requirements_id"],
-        pins=params.get("pins", []),
-        changes=changes,
-        created_at=utcnow(),
-        **report,
-    )
-    session.add(version)
-    session.flush()
-    return set_job_state(
-        session,
-        job_id,
-        "succeeded",
-        only_from=("running",),
-        finished_at=utcnow(),
-        version_id=version.number,
-        objective=finite(result.objective),
-        bound=finite(result.bound),
-        elapsed_s=result.elapsed_s,
     )

@@ -6,22 +6,20 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile
 
-from api.formats import availability_rows, read_availability
-from api.service.deps import PrincipalDep, SessionDep, StateDep
-from api.service.routes.teams import visible_team
+from api.formats import availability_rows
+from api.service.deps import ImportTeam, PrincipalDep, ReadTeam, SessionDep, StateDep
+from api.service.params import ImportJobParams
 from api.service.schemas import AvailabilityOut, ImportReport
-from api.service.storage import availability_of, import_availability, team_of
-from api.service.uploads import parse_upload, read_upload, sha256_of, upload_name
+from api.service.storage import availability_of
+from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
+from api.service.uploads import read_upload, upload_name
 
 router = APIRouter(tags=["availability"])
-_INVALID: dict[int | str, dict[str, Any]] = {
-    422: {"description": "the file has errors: each issue names its row, column, value and reason"}
-}
 
 
-@router.post("/teams/{team_id}/availability/imports", responses=_INVALID)
+@router.post("/teams/{team_id}/availability/imports", response_model=ImportReport, responses=IMPORT_ANSWERS)
 def post_import(
-    team_id: str,
+    team: ImportTeam,
     file: Annotated[UploadFile, File(description="availability CSV or XLSX")],
     session: SessionDep,
     principal: PrincipalDep,
@@ -32,32 +30,17 @@ def post_import(
         Query(description="merge: add the file's new rows; replace: the file becomes the whole availability"),
     ] = "merge",
     sheet: Annotated[str | None, Query(max_length=200, description="the XLSX sheet to read")] = None,
-) -> ImportReport:
-    """Import availability, unavailability and time off; a bad file stores nothing and lists every bad row."""
-    row = visible_team(session, principal, team_id, "import_availability")
-    team = team_of(session, row)
+) -> Any:
+    """Import availability, unavailability and time off; a bad file stores nothing and lists every bad row.
+    A file bigger than the service's inline limit is imported by a job (202; its result is the report)."""
+    params = ImportJobParams(
+        what="availability", filename=upload_name(file), mode=mode, dry_run=dry_run, sheet=sheet
+    )
     data = read_upload(file, state.settings.max_upload_bytes)
-    name = upload_name(file)
-    entries = parse_upload(
-        data, name, lambda path: read_availability(path, team, sheet=sheet), (".csv", ".xlsx")
-    )
-    report = import_availability(
-        session,
-        team_id,
-        entries,
-        mode=mode,
-        dry_run=dry_run,
-        filename=name,
-        sha256=sha256_of(data),
-        token_id=principal.token_id,
-    )
-    if not dry_run:
-        session.commit()
-    return ImportReport(**report)
+    return import_upload(session, state, principal, team, params, data, commit=not dry_run)
 
 
 @router.get("/teams/{team_id}/availability")
-def get_availability(team_id: str, session: SessionDep, principal: PrincipalDep) -> list[AvailabilityOut]:
+def get_availability(team: ReadTeam, session: SessionDep) -> list[AvailabilityOut]:
     """The team's stored availability rows, in the import format."""
-    visible_team(session, principal, team_id, "read")
-    return [AvailabilityOut(**r) for r in availability_rows(availability_of(session, team_id))]
+    return [AvailabilityOut(**r) for r in availability_rows(availability_of(session, team.id))]

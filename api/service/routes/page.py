@@ -11,9 +11,8 @@ from fastapi import APIRouter, Query
 from api.schemas import team_from_mapping
 from api.service.codec import roster_from_dicts, shift_from_dict
 from api.service.db import RosterVersionRow
-from api.service.deps import PrincipalDep, SessionDep
+from api.service.deps import ReadTeam, SessionDep, VersionPath
 from api.service.roster_checks import conflicts, roster_as_shown
-from api.service.routes.teams import visible_team
 from api.service.storage import availability_of, version_row
 from api.service.views import ZoneMode, coverage_view, day_view, roster_grid
 from scheduler import Roster, Shift, Team
@@ -30,37 +29,32 @@ def _shown(row: RosterVersionRow) -> tuple[Team, Roster, tuple[Shift, ...]]:
 
 @router.get("/teams/{team_id}/rosters/{number}/grid")
 def get_grid(
-    team_id: str,
-    number: int,
+    team: ReadTeam,
+    number: VersionPath,
     session: SessionDep,
-    principal: PrincipalDep,
     zone: Annotated[ZoneMode, Query(description="times in the team's zone, or in each agent's own")] = "team",
 ) -> dict[str, Any]:
     """The roster as agents × days for the web page: shifts (pinned ones where they were pinned),
     breaks, time off and unavailability (as stored now) as segments of each local day (fractions of
     the day, DST days included) in the chosen zone; each conflict between a shift and the availability
     or the hard rules as they are stored now; agents working and hours per day."""
-    visible_team(session, principal, team_id, "read")
-    row = version_row(session, team_id, number)
-    team, roster, pinned = _shown(row)
-    entries = availability_of(session, team_id)
-    found = conflicts(team, roster_as_shown(roster, pinned), entries)
+    row = version_row(session, team.id, number)
+    snapshot, roster, pinned = _shown(row)
+    entries = availability_of(session, team.id)
+    found = conflicts(snapshot, roster_as_shown(roster, pinned), entries)
     return {
         "number": number,
         "published": row.published_at is not None,
-        **roster_grid(team, roster, entries, zone, pinned, found),
+        **roster_grid(snapshot, roster, entries, zone, pinned, found),
     }
 
 
 @router.get("/teams/{team_id}/rosters/{number}/coverage/chart")
-def get_coverage_chart(
-    team_id: str, number: int, session: SessionDep, principal: PrincipalDep
-) -> dict[str, Any]:
+def get_coverage_chart(team: ReadTeam, number: VersionPath, session: SessionDep) -> dict[str, Any]:
     """Coverage for a chart: per queue, need and agents on the queue per interval and per hour on an
     elapsed-hours axis with the team's local midnights as ticks; per day need, on-queue and shortfall
     hours and the expected service level against the queue's target; the understaffed stretches."""
-    visible_team(session, principal, team_id, "read")
-    row = version_row(session, team_id, number)
+    row = version_row(session, team.id, number)
     return {
         "number": number,
         **coverage_view(team_from_mapping(row.team_snapshot), row.first_day, row.coverage),
@@ -68,17 +62,14 @@ def get_coverage_chart(
 
 
 @router.get("/teams/{team_id}/rosters/{number}/day/{day}")
-def get_day(
-    team_id: str, number: int, day: date, session: SessionDep, principal: PrincipalDep
-) -> dict[str, Any]:
+def get_day(team: ReadTeam, number: VersionPath, day: date, session: SessionDep) -> dict[str, Any]:
     """One local day of the team's zone: each agent's activity per interval (the roster as shown) and,
     on the same intervals, each queue's need, agents on it and shortfall (from the version's report)."""
-    visible_team(session, principal, team_id, "read")
-    row = version_row(session, team_id, number)
-    team, roster, pinned = _shown(row)
-    entries = availability_of(session, team_id)
+    row = version_row(session, team.id, number)
+    snapshot, roster, pinned = _shown(row)
+    entries = availability_of(session, team.id)
     return {
         "number": number,
         "moved_shifts": sum(1 for p in pinned if p not in roster.shifts),
-        **day_view(team, roster_as_shown(roster, pinned), entries, row.coverage, day),
+        **day_view(snapshot, roster_as_shown(roster, pinned), entries, row.coverage, day),
     }

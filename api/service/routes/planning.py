@@ -5,40 +5,36 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, File, Query, UploadFile, status
-from fastapi.responses import Response
+from fastapi import APIRouter, File, Path, Query, UploadFile, status
+from fastapi.responses import JSONResponse, Response
 
-from api.formats import read_history, read_requirements
-from api.importers.tickets import import_tickets
+from api.exports import frame_csv_bytes
+from api.schemas import MAX_ZONE_CHARS
 from api.service.codec import frame_records
-from api.service.db import DatasetRow, as_utc, utcnow
-from api.service.deps import PrincipalDep, SessionDep, StateDep
-from api.service.routes.teams import visible_team
-from api.service.schemas import DatasetOut, DatasetRows, ForecastCreate, RequirementsCreate, TicketExportQuery
+from api.service.deps import PlanTeam, PrincipalDep, ReadTeam, SessionDep, StateDep
+from api.service.forecasts import forecast_of, history_rows, store_forecast
+from api.service.jobs import submit_job
+from api.service.params import ForecastJobParams, ImportJobParams
+from api.service.presenters import dataset_out, job_out
+from api.service.schemas import (
+    MAX_DB_ID,
+    DatasetOut,
+    DatasetRows,
+    ForecastCreate,
+    JobOut,
+    RequirementsCreate,
+    TicketExportQuery,
+)
 from api.service.storage import dataset_frame, dataset_row, datasets_of, save_dataset, team_of
-from api.service.uploads import parse_upload, read_upload, upload_name
-from common.errors import InputIssue, InvalidInput
-from common.timegrid import PlanningWeek
-from forecasting import forecast_week
+from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
+from api.service.uploads import read_upload, upload_name
 from scheduler import compute_requirements
 
 router = APIRouter(tags=["planning"])
 _INVALID: dict[int | str, dict[str, Any]] = {
     422: {"description": "invalid input: the body says what and where"}
 }
-
-
-HISTORY_ORDER = ["ds", "queue", "y", "region", "aht_s"]  # the columns as read_history gives them
-
-
-def _out(row: DatasetRow) -> DatasetOut:
-    return DatasetOut(
-        id=row.id,
-        kind=row.kind,
-        source_id=row.source_id,
-        meta=dict(row.meta),
-        created_at=as_utc(row.created_at) or utcnow(),
-    )
+DatasetIdPath = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="the stored frame's id")]
 
 
 def _span(ds: pd.Series) -> dict[str, str]:
@@ -47,9 +43,14 @@ def _span(ds: pd.Series) -> dict[str, str]:
     return {"first_ds": ds.min().isoformat(), "last_ds": ds.max().isoformat()}
 
 
-@router.post("/teams/{team_id}/history", status_code=status.HTTP_201_CREATED, responses=_INVALID)
+@router.post(
+    "/teams/{team_id}/history",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DatasetOut,
+    responses=IMPORT_ANSWERS,
+)
 def post_history(
-    team_id: str,
+    team: PlanTeam,
     file: Annotated[
         UploadFile, File(description="contact history CSV or Parquet: ds, queue, y[, region, aht_s]")
     ],
@@ -57,147 +58,104 @@ def post_history(
     principal: PrincipalDep,
     state: StateDep,
     assume_tz: Annotated[
-        str | None, Query(description="zone of timestamps written without an offset")
+        str | None,
+        Query(max_length=MAX_ZONE_CHARS, description="zone of timestamps written without an offset"),
     ] = None,
-    aggregate: Annotated[
-        bool, Query(description="add the rows up per interval of the team's grid (a row per contact)")
-    ] = False,
-) -> DatasetOut:
-    """Store a contact history; the whole file is checked first."""
-    row = visible_team(session, principal, team_id, "plan")
-    team = team_of(session, row)
-    name = upload_name(file)
+) -> Any:
+    """Store a contact history; the whole file is checked first (a big file: by a job, 202)."""
+    params = ImportJobParams(what="history", filename=upload_name(file), assume_tz=assume_tz)
     data = read_upload(file, state.settings.max_upload_bytes)
-    frame = parse_upload(
-        data,
-        name,
-        lambda path: read_history(
-            path,
-            default_region=team.tz,
-            assume_tz=assume_tz,
-            aggregate=aggregate,
-            interval_minutes=team.interval_minutes,
-        ),
-        (".csv", ".parquet"),
-    )
-    meta = {"file": name, "queues": sorted(frame["queue"].unique()), **_span(frame["ds"])}
-    stored = save_dataset(session, team_id, "history", frame, meta, None)
-    session.commit()
-    return _out(stored)
+    return import_upload(session, state, principal, team, params, data)
 
 
-@router.post("/teams/{team_id}/history/tickets", status_code=status.HTTP_201_CREATED, responses=_INVALID)
+@router.post(
+    "/teams/{team_id}/history/tickets",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DatasetOut,
+    responses=IMPORT_ANSWERS,
+)
 def post_ticket_export(
-    team_id: str,
+    team: PlanTeam,
     file: Annotated[UploadFile, File(description="a helpdesk export, CSV (UTF-8) or XLSX: a row per ticket")],
     session: SessionDep,
     principal: PrincipalDep,
     state: StateDep,
     options: Annotated[TicketExportQuery, Query()],
-) -> DatasetOut:
+) -> Any:
     """Store the history counted from a helpdesk export (`wfm import tickets`); `meta.report` says
-    which rows were kept and dropped, and why. A bad export stores nothing."""
-    row = visible_team(session, principal, team_id, "plan")
-    team = team_of(session, row)
-    name = upload_name(file)
+    which rows were kept and dropped, and why. A bad export stores nothing (a big file: by a job, 202)."""
+    params = ImportJobParams(what="tickets", filename=upload_name(file), tickets=options)
     data = read_upload(file, state.settings.max_upload_bytes)
-    frame, report = parse_upload(
-        data, name, lambda path: import_tickets(path, options.to_options(team)), (".csv", ".xlsx")
-    )
-    meta = {
-        "file": name,
-        "queues": sorted(frame["queue"].unique()),
-        **_span(frame["ds"]),
-        "report": {
-            "rows_read": report.rows_read,
-            "kept": report.kept,
-            "dropped": {reason: count for reason, (count, _) in report.dropped.items()},
-            "columns": report.columns,
-            "warnings": report.warnings,
-        },
-    }
-    stored = save_dataset(session, team_id, "history", frame[HISTORY_ORDER], meta, None)
-    session.commit()
-    return _out(stored)
+    return import_upload(session, state, principal, team, params, data)
 
 
-@router.post("/teams/{team_id}/forecasts", status_code=status.HTTP_201_CREATED, responses=_INVALID)
+@router.post(
+    "/teams/{team_id}/forecasts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DatasetOut,
+    responses={**_INVALID, 202: {"model": JobOut, "description": "a big history: a forecast job"}},
+)
 def post_forecast(
-    team_id: str, body: ForecastCreate, session: SessionDep, principal: PrincipalDep
-) -> DatasetOut:
-    """Forecast seven local days per queue × region × interval from a stored history."""
-    row = visible_team(session, principal, team_id, "plan")
-    team = team_of(session, row)
-    history = dataset_frame(dataset_row(session, team_id, "history", body.history_id))
-    week = PlanningWeek(body.week, team.tz, team.interval_minutes)
-    frame = forecast_week(history, week)
-    meta = {"week": body.week.isoformat(), **_span(frame["ds"])}
-    stored = save_dataset(session, team_id, "forecast", frame, meta, body.history_id)
+    team: PlanTeam, body: ForecastCreate, session: SessionDep, principal: PrincipalDep, state: StateDep
+) -> Any:
+    """Forecast seven local days per queue × region × interval from a stored history (from a history of
+    more rows than the service's inline limit: by a job, 202; its result is the stored forecast)."""
+    params = ForecastJobParams(history_id=body.history_id, week=body.week)
+    if history_rows(session, team.id, body.history_id) > state.settings.inline_forecast_rows:
+        job = submit_job(session, state.runner, principal.token_id, team.id, params)
+        return JSONResponse(job_out(job).model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
+    stored = store_forecast(session, team.id, forecast_of(session, team.id, params), params)
     session.commit()
-    return _out(stored)
+    return dataset_out(stored)
 
 
 @router.post("/teams/{team_id}/requirements", status_code=status.HTTP_201_CREATED, responses=_INVALID)
-def post_requirements(
-    team_id: str, body: RequirementsCreate, session: SessionDep, principal: PrincipalDep
-) -> DatasetOut:
+def post_requirements(team: PlanTeam, body: RequirementsCreate, session: SessionDep) -> DatasetOut:
     """Agents needed per queue and interval for a stored forecast."""
-    row = visible_team(session, principal, team_id, "plan")
-    team = team_of(session, row)
-    forecast = dataset_frame(dataset_row(session, team_id, "forecast", body.forecast_id))
-    frame = compute_requirements(forecast, team, statistic=body.statistic)
+    forecast = dataset_frame(dataset_row(session, team.id, "forecast", body.forecast_id))
+    frame = compute_requirements(forecast, team_of(session, team), statistic=body.statistic)
     meta = {"statistic": body.statistic, **_span(frame["ds"])}
-    stored = save_dataset(session, team_id, "requirements", frame, meta, body.forecast_id)
+    stored = save_dataset(session, team.id, "requirements", frame, meta, body.forecast_id)
     session.commit()
-    return _out(stored)
+    return dataset_out(stored)
 
 
-@router.post("/teams/{team_id}/requirements/upload", status_code=status.HTTP_201_CREATED, responses=_INVALID)
+@router.post(
+    "/teams/{team_id}/requirements/upload",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DatasetOut,
+    responses=IMPORT_ANSWERS,
+)
 def upload_requirements(
-    team_id: str,
+    team: PlanTeam,
     file: Annotated[UploadFile, File(description="requirements CSV (the requirements contract)")],
     session: SessionDep,
     principal: PrincipalDep,
     state: StateDep,
-) -> DatasetOut:
-    """Store requirements made elsewhere."""
-    row = visible_team(session, principal, team_id, "plan")
-    team = team_of(session, row)
-    name = upload_name(file)
-    frame = parse_upload(
-        read_upload(file, state.settings.max_upload_bytes), name, read_requirements, (".csv",)
-    )
-    unknown = sorted(set(frame["queue"]) - {q.name for q in team.queues})
-    if unknown:
-        raise InvalidInput(
-            [InputIssue(f"queues not in the team: {', '.join(unknown)}", name, column="queue")]
-        )
-    meta = {"file": name, **_span(frame["ds"])}
-    stored = save_dataset(session, team_id, "requirements", frame, meta, None)
-    session.commit()
-    return _out(stored)
+) -> Any:
+    """Store requirements made elsewhere (a big file: by a job, 202)."""
+    params = ImportJobParams(what="requirements", filename=upload_name(file))
+    data = read_upload(file, state.settings.max_upload_bytes)
+    return import_upload(session, state, principal, team, params, data)
 
 
 def _add_readers(path: str, kind: str) -> None:
     """GET list and GET one for a dataset kind, at fixed paths (no catch-all segment)."""
 
-    def list_datasets(team_id: str, session: SessionDep, principal: PrincipalDep) -> list[DatasetOut]:
-        visible_team(session, principal, team_id, "read")
-        return [_out(r) for r in datasets_of(session, team_id, kind)]
+    def list_datasets(team: ReadTeam, session: SessionDep) -> list[DatasetOut]:
+        return [dataset_out(r) for r in datasets_of(session, team.id, kind)]
 
     def get_dataset(
-        team_id: str,
-        dataset_id: int,
+        team: ReadTeam,
+        dataset_id: DatasetIdPath,
         session: SessionDep,
-        principal: PrincipalDep,
         format: Annotated[Literal["json", "csv"], Query()] = "json",
     ) -> DatasetRows | Response:
-        visible_team(session, principal, team_id, "read")
-        row = dataset_row(session, team_id, kind, dataset_id)
-        records = frame_records(dataset_frame(row))
+        row = dataset_row(session, team.id, kind, dataset_id)
+        frame = dataset_frame(row)
         if format == "csv":
-            return Response(pd.DataFrame.from_records(records).to_csv(index=False), media_type="text/csv")
-        return DatasetRows(**_out(row).model_dump(), rows=records)
+            return Response(frame_csv_bytes(frame), media_type="text/csv")
+        return DatasetRows(**dataset_out(row).model_dump(), rows=frame_records(frame))
 
     router.add_api_route(
         f"/teams/{{team_id}}/{path}",

@@ -1,23 +1,26 @@
-"""What-if scenarios: staffing answers at once; re-roster scenarios and sweeps are jobs; results are stored."""
+"""What-if scenarios: a few staffing scenarios answer at once; re-roster scenarios, sweeps and many
+scenarios are jobs; results are stored."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.cli_scenarios import comparison_xlsx_bytes
+from api.exports import XLSX_MEDIA_TYPE, comparison_csv_bytes, comparison_xlsx_bytes
 from api.service.db import RosterVersionRow, ScenarioRow
-from api.service.deps import PrincipalDep, SessionDep, StateDep
+from api.service.deps import Planner, PrincipalDep, SessionDep, StateDep
+from api.service.downloads import download
 from api.service.errors import NotFound
-from api.service.routes.jobs import job_out, submit_job
-from api.service.routes.rosters import XLSX
-from api.service.routes.teams import visible_team
-from api.service.scenario_plans import check, depth_of, scenario_brief, scenario_out, store_comparison
-from api.service.schemas import JobOut, ScenarioBrief, ScenarioCreate, ScenarioOut
+from api.service.jobs import submit_job
+from api.service.params import ScenarioJobParams
+from api.service.presenters import job_out, scenario_brief, scenario_out
+from api.service.scenario_plans import check, named_scenarios, store_comparison
+from api.service.schemas import MAX_DB_ID, TEAM_ID_PATTERN, JobOut, ScenarioBrief, ScenarioCreate, ScenarioOut
+from api.service.settings import Settings
 from api.service.storage import (
     availability_of,
     availability_snapshot,
@@ -33,9 +36,14 @@ from scheduler import compare
 
 router = APIRouter(tags=["scenarios"])
 _ANSWERS: dict[int | str, dict[str, Any]] = {
-    202: {"model": JobOut, "description": "a re-roster or a sweep: a job (poll GET /jobs/{id})"},
+    202: {"model": JobOut, "description": "a re-roster, a sweep or many scenarios: a job (GET /jobs/{id})"},
+    404: {"description": "no such team, base or roster version"},
     422: {"description": "invalid request: the body says what and where"},
 }
+ScenarioIdPath = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="the stored comparison's id")]
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such comparison"}}
+# re-rosters without a time limit of their own solve this long at most
+_DEFAULT_REROSTER_LIMIT_S = 10.0
 
 
 def _bad(field: str, reason: str) -> InvalidInput:
@@ -56,60 +64,64 @@ def _roster_version(session: Session, body: ScenarioCreate) -> RosterVersionRow 
     )
 
 
-def _params(session: Session, body: ScenarioCreate, state: StateDep) -> tuple[dict[str, Any], Any]:
-    """The request with the team, availability and roster as they are now; checked whole."""
+def _params(session: Session, body: ScenarioCreate, settings: Settings) -> ScenarioJobParams:
+    """The request with the team, availability and roster as they are now."""
     if (body.forecast_id is None) == (body.requirements_id is None):
         raise _bad("forecast_id", "give either forecast_id or requirements_id as the base")
-    kind, base_id = (
-        ("forecast", body.forecast_id)
-        if body.forecast_id is not None
-        else ("requirements", body.requirements_id)
-    )
+    kind: Literal["forecast", "requirements"] = "forecast" if body.forecast_id is not None else "requirements"
+    base_id = body.forecast_id if body.forecast_id is not None else body.requirements_id
     assert base_id is not None
-    frame = dataset_frame(dataset_row(session, body.team_id, kind, base_id))
+    dataset_row(session, body.team_id, kind, base_id)  # 404 now for a base that does not exist
     version = _roster_version(session, body)
     first_day = body.week or (None if version is None else version.first_day)
     if first_day is None:
         raise _bad("week", "give the week's first local day (or a roster_version)")
     if version is not None and version.first_day != first_day:
         raise _bad("week", f"roster version {version.number} is the week of {version.first_day}")
-    limit = body.time_limit_s or min(state.settings.default_time_limit_s, 10.0)
-    if limit > state.settings.max_time_limit_s:
-        raise _bad("time_limit_s", f"at most {state.settings.max_time_limit_s:g} s")
-    params: dict[str, Any] = {
-        "team_id": body.team_id,
-        "label": body.label,
-        "depth": body.depth,
-        "base_kind": kind,
-        "base_id": base_id,
-        "statistic": body.statistic,
-        "roster_version": None if version is None else version.number,
-        "first_day": first_day.isoformat(),
-        "scenarios": body.scenarios,
-        "sweep": body.sweep,
-        "pay": body.pay,
-        "time_limit_s": limit,
-        "team": team_mapping(session, team_row(session, body.team_id)),
-        "availability": availability_snapshot(availability_of(session, body.team_id)),
-        "roster_shifts": None if version is None else version.shifts,
-        "ray_address": state.settings.ray_address,
-    }
-    plan, scenarios = check(params, frame, state.settings.max_sweep_scenarios)
-    return params, (plan, scenarios)
+    default_s = min(settings.default_time_limit_s, _DEFAULT_REROSTER_LIMIT_S)
+    return ScenarioJobParams(
+        team_id=body.team_id,
+        label=body.label,
+        depth=body.depth,
+        base_kind=kind,
+        base_id=base_id,
+        statistic=body.statistic,
+        roster_version=None if version is None else version.number,
+        first_day=first_day,
+        scenarios=body.scenarios,
+        sweep=body.sweep,
+        pay=body.pay,
+        time_limit_s=settings.time_limit(body.time_limit_s, default_s),
+        team=team_mapping(session, team_row(session, body.team_id)),
+        availability=availability_snapshot(availability_of(session, body.team_id)),
+        roster_shifts=None if version is None else version.shifts,
+        ray_address=settings.ray_address,
+    )
 
 
-@router.post("/scenarios", status_code=status.HTTP_201_CREATED, responses=_ANSWERS)
-def post_scenarios(
-    body: ScenarioCreate, session: SessionDep, principal: PrincipalDep, state: StateDep
-) -> Any:
-    """Compare scenarios with the base, base first. Staffing only: the stored comparison at once (201);
-    a re-roster depth or a sweep: a job (202; its result is the stored comparison)."""
-    visible_team(session, principal, body.team_id, "plan")
-    params, (plan, scenarios) = _params(session, body, state)
-    if depth_of(params) == "reroster" or params.get("sweep"):
-        job = submit_job(session, state, principal, body.team_id, params, kind="scenario")
+def answers_at_once(params: ScenarioJobParams, settings: Settings) -> bool:
+    """Whether the comparison is quick enough to make inside the request (staffing, a few named scenarios)."""
+    return (
+        params.depth == "staffing"
+        and params.sweep is None
+        and len(params.scenarios) <= settings.inline_scenarios
+    )
+
+
+@router.post(
+    "/scenarios", status_code=status.HTTP_201_CREATED, response_model=ScenarioOut, responses=_ANSWERS
+)
+def post_scenarios(body: ScenarioCreate, session: SessionDep, principal: Planner, state: StateDep) -> Any:
+    """Compare scenarios with the base, base first. A few staffing scenarios: the stored comparison at once
+    (201); a re-roster depth, a sweep or more scenarios: a job (202; its result is the stored comparison)."""
+    principal.require("plan", body.team_id)
+    params = _params(session, body, state.settings)
+    frame = dataset_frame(dataset_row(session, params.team_id, params.base_kind, params.base_id))
+    plan = check(params, frame, state.settings.max_sweep_scenarios)
+    if not answers_at_once(params, state.settings):
+        job = submit_job(session, state.runner, principal.token_id, body.team_id, params)
         return JSONResponse(job_out(job).model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
-    table = compare(plan, scenarios, "staffing")
+    table = compare(plan, named_scenarios(params), "staffing")
     stored = store_comparison(session, params, table.records(), None, principal.token_id)
     session.commit()
     return scenario_out(stored)
@@ -119,12 +131,15 @@ def post_scenarios(
 def list_scenarios(
     session: SessionDep,
     principal: PrincipalDep,
-    team_id: Annotated[str | None, Query(description="only this team's")] = None,
+    team_id: Annotated[
+        str | None, Query(pattern=TEAM_ID_PATTERN, max_length=64, description="only this team's")
+    ] = None,
 ) -> list[ScenarioBrief]:
     """Stored comparisons of the teams this token sees, newest first."""
     query = select(ScenarioRow).order_by(ScenarioRow.id.desc())
     if team_id is not None:
-        visible_team(session, principal, team_id, "read")
+        principal.require("read", team_id)
+        team_row(session, team_id)
         query = query.where(ScenarioRow.team_id == team_id)
     return [scenario_brief(r) for r in session.scalars(query) if principal.sees(r.team_id)]
 
@@ -136,32 +151,26 @@ def _visible(session: Session, principal: PrincipalDep, scenario_id: int) -> Sce
     return row
 
 
-@router.get("/scenarios/{scenario_id}")
-def get_scenarios(scenario_id: int, session: SessionDep, principal: PrincipalDep) -> ScenarioOut:
+@router.get("/scenarios/{scenario_id}", responses=_NOT_FOUND)
+def get_scenarios(scenario_id: ScenarioIdPath, session: SessionDep, principal: PrincipalDep) -> ScenarioOut:
     """A stored comparison: one row per scenario, base first, with deltas and per-queue figures."""
     return scenario_out(_visible(session, principal, scenario_id))
 
 
-@router.get("/scenarios/{scenario_id}/comparison.csv", responses={200: {"content": {"text/csv": {}}}})
-def get_csv(scenario_id: int, session: SessionDep, principal: PrincipalDep) -> Response:
+@router.get(
+    "/scenarios/{scenario_id}/comparison.csv", responses={200: {"content": {"text/csv": {}}}, **_NOT_FOUND}
+)
+def get_csv(scenario_id: ScenarioIdPath, session: SessionDep, principal: PrincipalDep) -> Response:
     """The comparison as CSV (metrics, then deltas against the base)."""
-    import pandas as pd
-
     row = _visible(session, principal, scenario_id)
-    flat = [{k: v for k, v in r.items() if k not in ("by_queue", "notes")} for r in row.rows]
-    return Response(
-        pd.DataFrame.from_records(flat).to_csv(index=False),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="scenarios-{scenario_id}.csv"'},
-    )
+    return download(comparison_csv_bytes(list(row.rows)), "text/csv", f"scenarios-{scenario_id}.csv")
 
 
-@router.get("/scenarios/{scenario_id}/comparison.xlsx", responses={200: {"content": {XLSX: {}}}})
-def get_xlsx(scenario_id: int, session: SessionDep, principal: PrincipalDep) -> Response:
+@router.get(
+    "/scenarios/{scenario_id}/comparison.xlsx",
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}, **_NOT_FOUND},
+)
+def get_xlsx(scenario_id: ScenarioIdPath, session: SessionDep, principal: PrincipalDep) -> Response:
     """The comparison as a workbook: the table, the deltas, and per-queue figures."""
     row = _visible(session, principal, scenario_id)
-    return Response(
-        comparison_xlsx_bytes(list(row.rows)),
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="scenarios-{scenario_id}.xlsx"'},
-    )
+    return download(comparison_xlsx_bytes(list(row.rows)), XLSX_MEDIA_TYPE, f"scenarios-{scenario_id}.xlsx")

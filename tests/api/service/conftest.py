@@ -93,9 +93,16 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(db_path: Path) -> Settings:
+def settings(db_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """Solves count work units, not seconds: the same roster on a busy machine as on an idle one. A test
+    marked `long_solves` needs a solve that runs until its (long) time limit or until it is stopped."""
+    long_solves = request.node.get_closest_marker("long_solves") is not None
     return Settings(
-        database_url=f"sqlite:///{db_path}", job_workers=1, solver_threads=1, default_time_limit_s=2.0
+        database_url=f"sqlite:///{db_path}",
+        job_workers=1,
+        solver_threads=1,
+        default_time_limit_s=2.0,
+        deterministic_time_limit_s=None if long_solves else 0.2,
     )
 
 
@@ -149,19 +156,24 @@ def requirements_id(client: TestClient, team_id: str, lead: dict[str, str]) -> i
     return int(response.json()["id"])
 
 
-@pytest.fixture
-def big_team(client: TestClient, admin: dict[str, str], tokens: Tokens) -> tuple[str, int, dict[str, str]]:
-    """The 14-agent sample team with a forecast week's requirements: its solve runs until stopped."""
+def sample_team_and_requirements() -> tuple[dict[str, Any], str]:
+    """The 14-agent sample team (as the API takes it) and a forecast week's requirements CSV."""
     team = sample_team()
-    team_id = client.post("/v1/teams", json=team_to_mapping(team), headers=admin).json()["id"]
     week = PlanningWeek(WEEK, team.tz, team.interval_minutes)
     requirements = compute_requirements(forecast_week(sample_history(WEEK, weeks=3), week), team)
     requirements["ds"] = requirements["ds"].map(lambda t: t.isoformat())
+    return team_to_mapping(team), requirements.to_csv(index=False)
+
+
+@pytest.fixture
+def big_team(client: TestClient, admin: dict[str, str], tokens: Tokens) -> tuple[str, int, dict[str, str]]:
+    """The 14-agent sample team with a forecast week's requirements: its solve runs until stopped (in a
+    test marked `long_solves`)."""
+    mapping, requirements = sample_team_and_requirements()
+    team_id = client.post("/v1/teams", json=mapping, headers=admin).json()["id"]
     lead = tokens.make("lead", team_id)
     upload = client.post(
-        f"/v1/teams/{team_id}/requirements/upload",
-        files={"file": ("r.csv", requirements.to_csv(index=False))},
-        headers=lead,
+        f"/v1/teams/{team_id}/requirements/upload", files={"file": ("r.csv", requirements)}, headers=lead
     )
     assert upload.status_code == 201, upload.text
     return team_id, int(upload.json()["id"]), lead
@@ -173,15 +185,15 @@ def wait_for_job(
     headers: dict[str, str],
     *,
     until: tuple[str, ...] = ("succeeded", "failed", "cancelled"),
-    timeout_s: float = 60.0,
+    timeout_s: float = 120.0,
 ) -> dict[str, Any]:
-    """Poll a job until its state is one of `until` (a generous guard, not a timing check)."""
+    """The job once its state is one of `until`, waiting on its changes by long-poll (the service answers
+    when the job changes, so nothing here sleeps); `timeout_s` is a generous guard, not a timing check."""
     deadline = time.monotonic() + timeout_s
-    while True:
-        job: dict[str, Any] = client.get(f"/v1/jobs/{job_id}", headers=headers).json()
-        if job["state"] in until or time.monotonic() > deadline:
-            return job
-        time.sleep(0.05)
+    job: dict[str, Any] = client.get(f"/v1/jobs/{job_id}", headers=headers).json()
+    while job["state"] not in until and time.monotonic() < deadline:
+        job = client.get(f"/v1/jobs/{job_id}?seen={job['revision']}&wait_s=10", headers=headers).json()
+    return job
 
 
 def solve_roster(

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from api.service import Settings, create_app, jobs, worker
 from api.service.db import JobRow, make_engine, session_factory, transaction, utcnow
+from api.service.job_records import Throttle
 from api.service.storage import job_row
 from scheduler.roster.solve import solve
 from tests.api.service.conftest import (
@@ -106,7 +107,7 @@ def test_a_worker_warms_up_when_told_then_runs_the_job_it_is_handed(
     sender.send(worker.WARM_UP)
     sender.send(job_id)
     with caplog.at_level(logging.WARNING):
-        worker.serve_one_job(settings.database_url, 1, receiver)  # in this process: the same code
+        worker.serve_one_job(settings.worker_options(), receiver)  # in this process: the same code
     job = _job(settings, job_id)
     assert job.state == "succeeded"
     assert job.version_id == solved["version"] + 1
@@ -119,7 +120,7 @@ def test_a_worker_stopped_before_its_job_runs_nothing(
     receiver, sender = pipe
     job_id = _queued_copy(settings, solved["id"])
     sender.close()
-    worker.serve_one_job(settings.database_url, 1, receiver)
+    worker.serve_one_job(settings.worker_options(), receiver)
     assert _job(settings, job_id).state == "queued"
 
 
@@ -179,6 +180,7 @@ def test_a_spare_worker_is_ready_and_a_dead_one_is_replaced(
     assert job["state"] == "succeeded", job
 
 
+@pytest.mark.long_solves
 def test_a_job_whose_worker_dies_fails_and_the_next_job_runs(
     client: TestClient, long_job: tuple[str, dict[str, Any], dict[str, str]]
 ) -> None:
@@ -218,7 +220,7 @@ def test_jobs_run_with_the_spawn_start_method(settings: Settings, monkeypatch: p
 
 def test_the_throttle_lets_one_action_through_per_interval() -> None:
     now = [100.0]
-    throttle = worker.Throttle(0.25, clock=lambda: now[0])
+    throttle = Throttle(0.25, clock=lambda: now[0])
     assert not throttle.due()  # not in the first interval
     now[0] += 0.25
     assert throttle.due()

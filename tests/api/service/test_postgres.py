@@ -1,6 +1,7 @@
 """The same service on PostgreSQL: a throwaway cluster started for these tests (initdb + pg_ctl).
 
-Skipped, with the reason, where the PostgreSQL server programs are not installed.
+`make test` installs the server programs (Debian's `postgresql`, which keeps them in
+/usr/lib/postgresql/NN/bin, where these tests look too); elsewhere they are skipped, with the reason.
 """
 
 from __future__ import annotations
@@ -17,9 +18,21 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.service import Settings
-from tests.api.service.conftest import availability_csv, solve_roster
+from tests.api.service.conftest import availability_csv, solve_roster, tiny_team, wait_for_job
 
 PG_USER = "postgres"  # initdb refuses to run as root; the server then runs as this system user
+
+
+def program(name: str) -> str | None:
+    """A PostgreSQL program on the PATH, else in Debian's /usr/lib/postgresql/NN/bin (the newest NN)."""
+    found = shutil.which(name)
+    if found is not None:
+        return found
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
+    )
+    return str(candidates[-1]) if candidates else None
 
 
 def _as_server_user() -> list[str]:
@@ -44,9 +57,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[tuple[Path, int]]:
     """A fresh PostgreSQL cluster on a Unix socket in a temporary folder: (socket folder, port)."""
-    for program in ("initdb", "pg_ctl", "psql"):
-        if shutil.which(program) is None:
-            pytest.skip(f"PostgreSQL's {program} is not installed (Debian: postgresql)")
+    initdb, pg_ctl = program("initdb"), program("pg_ctl")
+    if initdb is None or pg_ctl is None or program("psql") is None:
+        pytest.skip("PostgreSQL's server programs are not installed (make postgresql; Debian: postgresql)")
     pytest.importorskip("psycopg", reason="the psycopg driver is not installed")
     prefix = _as_server_user()
     folder = Path(tempfile.mkdtemp(prefix="wfm-pg-"))
@@ -54,18 +67,18 @@ def cluster() -> Iterator[tuple[Path, int]]:
         shutil.chown(folder, user=PG_USER)
     data, port = folder / "data", _free_port()
     subprocess.run(
-        [*prefix, "initdb", "-D", str(data), "-A", "trust", "-U", "wfm"], check=True, capture_output=True
+        [*prefix, initdb, "-D", str(data), "-A", "trust", "-U", "wfm"], check=True, capture_output=True
     )
     options = f"-p {port} -k {folder} -c listen_addresses=''"
     subprocess.run(
-        [*prefix, "pg_ctl", "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"],
+        [*prefix, pg_ctl, "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"],
         check=True,
         capture_output=True,
     )
     try:
         yield folder, port
     finally:
-        subprocess.run([*prefix, "pg_ctl", "-D", str(data), "-m", "fast", "stop"], capture_output=True)
+        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "fast", "stop"], capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -76,7 +89,7 @@ def postgres_url(cluster: tuple[Path, int], request: pytest.FixtureRequest) -> s
     name = "wfm_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name)[:50].lower()
     subprocess.run(
         [
-            "psql",
+            str(program("psql")),
             "-h",
             str(folder),
             "-p",
@@ -96,7 +109,13 @@ def postgres_url(cluster: tuple[Path, int], request: pytest.FixtureRequest) -> s
 
 @pytest.fixture
 def settings(postgres_url: str) -> Settings:
-    return Settings(database_url=postgres_url, job_workers=1, solver_threads=1, default_time_limit_s=2.0)
+    return Settings(
+        database_url=postgres_url,
+        job_workers=1,
+        solver_threads=1,
+        default_time_limit_s=2.0,
+        deterministic_time_limit_s=0.2,
+    )
 
 
 def test_a_roster_job_stores_a_version_on_postgres(
@@ -126,3 +145,22 @@ def test_a_bad_import_changes_nothing_on_postgres(
     assert refused.status_code == 422
     rows = client.get(f"/v1/teams/{team_id}/availability", headers=admin).json()
     assert len(rows if isinstance(rows, list) else rows["rows"]) == 1
+
+
+def test_limits_hold_on_postgres(
+    client: TestClient, team_id: str, admin: dict[str, str], settings: Settings
+) -> None:
+    """What PostgreSQL refuses with an error of its own (a name longer than its column, an id beyond its
+    32-bit integers) the schemas refuse first, with a 422; a big import runs as a job there too."""
+    long_name = client.post("/v1/teams", json={**tiny_team(), "name": "x" * 201}, headers=admin)
+    assert long_name.status_code == 422
+    assert client.get(f"/v1/teams/{team_id}/rosters/{2**31}", headers=admin).status_code == 422
+    assert client.get(f"/v1/teams/{team_id}/rosters/{2**31 - 1}", headers=admin).status_code == 404
+    rows = [{"agent_id": "a1", "date": f"2026-11-{d:02d}", "kind": "time_off"} for d in range(1, 29)]
+    data = availability_csv(rows) + "\n" * settings.inline_import_bytes  # blank lines: a big file
+    answer = client.post(
+        f"/v1/teams/{team_id}/availability/imports", files={"file": ("av.csv", data)}, headers=admin
+    )
+    assert answer.status_code == 202, answer.text
+    assert wait_for_job(client, answer.json()["id"], admin)["state"] == "succeeded"
+    assert len(client.get(f"/v1/teams/{team_id}/availability", headers=admin).json()) == 28

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
@@ -68,9 +71,11 @@ def test_bad_job_requests_are_refused_at_once(
     assert client.post(base, json={"requirements_id": requirements_id}, headers=lead).status_code == 422
     too_long = {"week": WEEK.isoformat(), "requirements_id": requirements_id, "time_limit_s": 10_000}
     assert client.post(base, json=too_long, headers=lead).status_code == 422
-    assert client.get("/v1/jobs/unknown", headers=lead).status_code == 404
+    assert client.get(f"/v1/jobs/{'0' * 32}", headers=lead).status_code == 404
+    assert client.get("/v1/jobs/unknown", headers=lead).status_code == 422  # not a job id at all
 
 
+@pytest.mark.long_solves
 def test_cancel_stops_a_running_and_a_queued_job_and_stores_nothing(
     client: TestClient, big_team: tuple[str, int, dict[str, str]]
 ) -> None:
@@ -140,3 +145,49 @@ def test_jobs_left_running_by_a_crash_are_failed_at_start_up_and_can_be_retried(
         assert again["state"] == "succeeded"
         assert again["version"] == 2
     tokens._engine.dispose()
+
+
+def _events(client: TestClient, job_id: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+    """The `job` events of a job's event stream, read until the service ends it."""
+    events: list[dict[str, Any]] = []
+    with client.stream("GET", f"/v1/jobs/{job_id}/events", headers=headers) as stream:
+        assert stream.status_code == 200
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        kind = ""
+        for line in stream.iter_lines():
+            if line.startswith("event: "):
+                kind = line.removeprefix("event: ")
+            elif line.startswith("data: ") and kind == "job":
+                events.append(json.loads(line.removeprefix("data: ")))
+    return events
+
+
+def test_job_events_follow_a_job_to_its_end(
+    client: TestClient, lead: dict[str, str], team_id: str, requirements_id: int
+) -> None:
+    body = {"week": WEEK.isoformat(), "requirements_id": requirements_id}
+    job = client.post(f"/v1/teams/{team_id}/roster-jobs", json=body, headers=lead).json()
+    events = _events(client, job["id"], lead)
+    assert events[-1]["state"] == "succeeded"
+    assert events[-1]["version"] == 1
+    revisions = [e["revision"] for e in events]
+    assert len(set(revisions)) == len(revisions)  # an event only when something changed
+    # an ended job's stream is its last state, once
+    assert [e["revision"] for e in _events(client, job["id"], lead)] == [events[-1]["revision"]]
+
+
+def test_a_long_poll_answers_when_the_job_changes(
+    client: TestClient, lead: dict[str, str], team_id: str, requirements_id: int
+) -> None:
+    body = {"week": WEEK.isoformat(), "requirements_id": requirements_id}
+    job = client.post(f"/v1/teams/{team_id}/roster-jobs", json=body, headers=lead).json()
+    states = [job["state"]]
+    while job["state"] not in ("succeeded", "failed"):
+        job = client.get(f"/v1/jobs/{job['id']}?seen={job['revision']}&wait_s=30", headers=lead).json()
+        states.append(job["state"])
+    assert states[0] == "queued"
+    assert states[-1] == "succeeded"
+    # an ended job answers at once, whatever was seen; `seen` must be a revision
+    assert client.get(f"/v1/jobs/{job['id']}?seen={'0' * 16}&wait_s=30", headers=lead).json() == job
+    assert client.get(f"/v1/jobs/{job['id']}?seen=nope&wait_s=1", headers=lead).status_code == 422
+    assert client.get(f"/v1/jobs/{job['id']}?seen={'0' * 16}&wait_s=31", headers=lead).status_code == 422

@@ -293,10 +293,10 @@ def test_a_shift_moved_outside_the_shift_rules_is_refused_in_words(
     before = client.get(f"/v1/teams/{team_id}/rosters/1", headers=lead).json()["pins"]
     response = client.put(f"/v1/teams/{team_id}/rosters/1/pins", json=pins, headers=lead)
     assert response.status_code == 422
-    (issue,) = response.json()["issues"]
-    assert issue["column"] == "pins.0.start"
-    assert "Ann Example" in issue["reason"]
-    assert "13:00 is not an allowed start time" in issue["reason"]
+    issues = response.json()["issues"]  # (and, by the roster solved, maybe the rest before the next day)
+    assert {i["column"] for i in issues} == {"pins.0.start"}
+    reasons = [i["reason"] for i in issues]
+    assert any("Ann Example" in r and "13:00 is not an allowed start time" in r for r in reasons), reasons
     assert client.get(f"/v1/teams/{team_id}/rosters/1", headers=lead).json()["pins"] == before
     bad = {"pins": [{"agent_id": "a1", "local_date": shift["local_date"], "start": "25:00"}]}
     assert client.put(f"/v1/teams/{team_id}/rosters/1/pins", json=bad, headers=lead).status_code == 422

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
-from api.service.sweeps import RayRunner, runner_for, shutdown_ray
+from api.sweeps import RayRunner, runner_for, shutdown_ray
 from scheduler.scenarios.core import BasePlan, LocalRunner, compare, sweep
 from tests.scheduler.scenarios.factories import small_plan
 

@@ -1,0 +1,59 @@
+"""Spreadsheet cells that cannot run: formula injection neutralised in every CSV and XLSX export.
+
+A spreadsheet (Excel, LibreOffice Calc, Google Sheets) reads a cell that starts with `=`, `+`,
+`-` or `@` (or a tab, carriage return, line feed or NUL before one) as a formula, so an agent
+named `=HYPERLINK("http://evil.example","click")` would become a live link in a lead's roster.
+Following OWASP's CSV-injection guidance, such a text cell is written with a leading single quote,
+which the spreadsheet shows as text; a text that is just a number (`-2.5`) stays as it is, and
+numbers are never touched. Separators and quotes inside a cell are the CSV writer's business
+(pandas quotes per RFC 4180).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+
+# the characters that make a spreadsheet read a cell as a formula, with their full-width forms
+# (an East Asian keyboard's =, +, - and @, which some spreadsheets also take as formulas)
+FORMULA_STARTS = frozenset("=+-@\t\r\n\0＝＋－＠")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def is_formula_like(text: str) -> bool:
+    """Whether a spreadsheet could take `text` for a formula (a plain number is not one)."""
+    stripped = text.lstrip(" ")
+    return bool(stripped) and stripped[0] in FORMULA_STARTS and _NUMBER.match(stripped) is None
+
+
+def safe_cell(value: Any) -> Any:
+    """`value` as it may go into a spreadsheet cell: a formula-like text gets a leading single quote."""
+    if isinstance(value, str) and is_formula_like(value):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` whose text cells are safe (numeric and instant columns are left as they are)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or isinstance(out[column].dtype, pd.StringDtype):
+            out[column] = out[column].map(safe_cell)
+    out.columns = [safe_cell(str(c)) for c in out.columns]
+    return out
+
+
+def safe_workbook(book: Workbook) -> Workbook:
+    """Make every text cell of every sheet safe, in place (the last step before a workbook is saved).
+
+    openpyxl would store a text starting with `=` as a formula; after this pass no cell holds one.
+    """
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and is_formula_like(cell.value):
+                    cell.value = "'" + cell.value
+    return book

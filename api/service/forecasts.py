@@ -1,0 +1,66 @@
+"""Forecasts of a stored history: made inside the request for a small history, by a job for a big one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.service.db import DatasetRow, transaction
+from api.service.job_records import fail, store_outcome
+from api.service.params import ForecastJobParams
+from api.service.presenters import dataset_out
+from api.service.settings import WorkerOptions
+from api.service.storage import dataset_frame, dataset_row, save_dataset, team_of, team_row
+from common.timegrid import PlanningWeek
+from forecasting import forecast_week
+
+
+def _span(ds: pd.Series) -> dict[str, str]:
+    if ds.empty:
+        return {}
+    return {"first_ds": ds.min().isoformat(), "last_ds": ds.max().isoformat()}
+
+
+def forecast_of(session: Session, team_id: str, params: ForecastJobParams) -> pd.DataFrame:
+    """Seven local days per queue × region × interval from the team's stored history (nothing stored)."""
+    team = team_of(session, team_row(session, team_id))
+    history = dataset_frame(dataset_row(session, team_id, "history", params.history_id))
+    return forecast_week(history, PlanningWeek(params.week, team.tz, team.interval_minutes))
+
+
+def store_forecast(
+    session: Session, team_id: str, frame: pd.DataFrame, params: ForecastJobParams
+) -> DatasetRow:
+    """Store a forecast of the team."""
+    meta = {"week": params.week.isoformat(), **_span(frame["ds"])}
+    return save_dataset(session, team_id, "forecast", frame, meta, params.history_id)
+
+
+def history_rows(session: Session, team_id: str, history_id: int) -> int:
+    """How many rows a stored history has (without reading them)."""
+    return int(dataset_row(session, team_id, "history", history_id).meta.get("rows", 0))
+
+
+def run_forecast_job(
+    sessions: sessionmaker[Session],
+    job_id: str,
+    team_id: str,
+    params: ForecastJobParams,
+    _options: WorkerOptions,
+) -> None:
+    """Forecast a running job's week and store it, or fail the job with the reason."""
+    try:
+        with transaction(sessions) as session:
+            frame = forecast_of(session, team_id, params)
+    except Exception as exc:
+        fail(sessions, job_id, exc)
+        return
+
+    def write(session: Session) -> dict[str, Any]:
+        return {
+            "result": dataset_out(store_forecast(session, team_id, frame, params)).model_dump(mode="json")
+        }
+
+    store_outcome(sessions, job_id, write)

@@ -1,0 +1,197 @@
+"""Uploads imported into a team: availability, contact history, requirements.
+
+Each kind is a reader (the file to checked domain values, all rows or none) and a store (those
+values into the database, with the answer the caller gets). A small upload runs both inside its
+request; a big one runs them in a job's worker process (`import_worker`), so that a request never
+parses for long. Both paths are these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from api.formats import read_availability, read_history, read_requirements
+from api.importers.tickets import TicketReport, import_tickets
+from api.schemas import MAX_NOTE_CHARS
+from api.service.params import ImportJobParams
+from api.service.presenters import dataset_out
+from api.service.schemas import TicketExportQuery
+from api.service.storage import import_availability, save_dataset
+from api.service.uploads import parse_upload, sha256_of
+from common.errors import InputIssue, InvalidInput
+from scheduler import AvailabilityEntry, Team
+
+HISTORY_ORDER = ["ds", "queue", "y", "region", "aht_s"]  # the columns as read_history gives them
+
+
+@dataclass(frozen=True)
+class Importer:
+    """How one kind of upload is read and stored."""
+
+    suffixes: tuple[str, ...]
+    read: Callable[[bytes, ImportJobParams, Team], Any]
+    store: Callable[[Session, str, Any, ImportJobParams, bytes, int | None], dict[str, Any]]
+
+
+def _span(ds: pd.Series) -> dict[str, str]:
+    if ds.empty:
+        return {}
+    return {"first_ds": ds.min().isoformat(), "last_ds": ds.max().isoformat()}
+
+
+def _read_availability(data: bytes, params: ImportJobParams, team: Team) -> tuple[AvailabilityEntry, ...]:
+    entries: tuple[AvailabilityEntry, ...] = parse_upload(
+        data,
+        params.filename,
+        lambda path: read_availability(path, team, sheet=params.sheet),
+        IMPORTERS["availability"].suffixes,
+    )
+    long_notes = [
+        InputIssue(
+            f"the note has {len(e.note)} characters; at most {MAX_NOTE_CHARS} are allowed",
+            params.filename,
+            column="note",
+            value=f"{e.agent_id}: {e.note[:40]}...",
+        )
+        for e in entries
+        if len(e.note) > MAX_NOTE_CHARS
+    ]
+    if long_notes:
+        raise InvalidInput(long_notes)
+    return entries
+
+
+def _store_availability(
+    session: Session,
+    team_id: str,
+    entries: tuple[AvailabilityEntry, ...],
+    params: ImportJobParams,
+    data: bytes,
+    token_id: int | None,
+) -> dict[str, Any]:
+    return import_availability(
+        session,
+        team_id,
+        entries,
+        mode=params.mode,
+        dry_run=params.dry_run,
+        filename=params.filename,
+        sha256=sha256_of(data),
+        token_id=token_id,
+    )
+
+
+def _read_history(data: bytes, params: ImportJobParams, team: Team) -> pd.DataFrame:
+    frame: pd.DataFrame = parse_upload(
+        data,
+        params.filename,
+        lambda path: read_history(
+            path,
+            default_region=team.tz,
+            assume_tz=params.assume_tz,
+            aggregate=params.aggregate,
+            interval_minutes=team.interval_minutes,
+        ),
+        IMPORTERS["history"].suffixes,
+    )
+    return frame
+
+
+def _store_history(
+    session: Session,
+    team_id: str,
+    frame: pd.DataFrame,
+    params: ImportJobParams,
+    _data: bytes,
+    _token: int | None,
+) -> dict[str, Any]:
+    meta = {"file": params.filename, "queues": sorted(frame["queue"].unique()), **_span(frame["ds"])}
+    return dataset_out(save_dataset(session, team_id, "history", frame, meta, None)).model_dump(mode="json")
+
+
+def _read_tickets(data: bytes, params: ImportJobParams, team: Team) -> tuple[pd.DataFrame, TicketReport]:
+    options = (params.tickets or TicketExportQuery()).to_options(team)
+    counted: tuple[pd.DataFrame, TicketReport] = parse_upload(
+        data, params.filename, lambda path: import_tickets(path, options), IMPORTERS["tickets"].suffixes
+    )
+    return counted
+
+
+def _store_tickets(
+    session: Session,
+    team_id: str,
+    counted: tuple[pd.DataFrame, TicketReport],
+    params: ImportJobParams,
+    _data: bytes,
+    _token: int | None,
+) -> dict[str, Any]:
+    frame, report = counted
+    meta = {
+        "file": params.filename,
+        "queues": sorted(frame["queue"].unique()),
+        **_span(frame["ds"]),
+        "report": {
+            "rows_read": report.rows_read,
+            "kept": report.kept,
+            "dropped": {reason: count for reason, (count, _) in report.dropped.items()},
+            "columns": report.columns,
+            "warnings": report.warnings,
+        },
+    }
+    stored = save_dataset(session, team_id, "history", frame[HISTORY_ORDER], meta, None)
+    return dataset_out(stored).model_dump(mode="json")
+
+
+def _read_requirements(data: bytes, params: ImportJobParams, team: Team) -> pd.DataFrame:
+    frame: pd.DataFrame = parse_upload(
+        data, params.filename, read_requirements, IMPORTERS["requirements"].suffixes
+    )
+    unknown = sorted(set(frame["queue"]) - {q.name for q in team.queues})
+    if unknown:
+        raise InvalidInput(
+            [InputIssue(f"queues not in the team: {', '.join(unknown)}", params.filename, column="queue")]
+        )
+    return frame
+
+
+def _store_requirements(
+    session: Session,
+    team_id: str,
+    frame: pd.DataFrame,
+    params: ImportJobParams,
+    _data: bytes,
+    _token: int | None,
+) -> dict[str, Any]:
+    meta = {"file": params.filename, **_span(frame["ds"])}
+    return dataset_out(save_dataset(session, team_id, "requirements", frame, meta, None)).model_dump(
+        mode="json"
+    )
+
+
+IMPORTERS: dict[str, Importer] = {
+    "availability": Importer((".csv", ".xlsx"), _read_availability, _store_availability),
+    "history": Importer((".csv", ".parquet"), _read_history, _store_history),
+    "tickets": Importer((".csv", ".xlsx"), _read_tickets, _store_tickets),
+    "requirements": Importer((".csv",), _read_requirements, _store_requirements),
+}
+
+
+def read_import(data: bytes, params: ImportJobParams, team: Team) -> Any:
+    """The upload's checked values (all rows or none).
+
+    Raises:
+        InvalidInput: every issue the reader found, each naming the uploaded file.
+    """
+    return IMPORTERS[params.what].read(data, params, team)
+
+
+def store_import(
+    session: Session, team_id: str, values: Any, params: ImportJobParams, data: bytes, token_id: int | None
+) -> dict[str, Any]:
+    """Store checked values in the caller's session; what the caller is answered (JSON-ready)."""
+    return IMPORTERS[params.what].store(session, team_id, values, params, data, token_id)
