@@ -43,18 +43,8 @@ def _solve_and_write(
     asked); return the summary a lead reads."""
     from api.exports import roster_xlsx_bytes
     from api.formats import write_bytes, write_frame_csv, write_roster_csv
-    from api.lead_report import markdown, summary_lines
-    from scheduler import (
-        Progress,
-        SolveSettings,
-        check_roster,
-        cover_options,
-        coverage_frame,
-        measure,
-        roster_changes,
-        solve,
-        summarize,
-    )
+    from api.lead_report import change_lines, lead_report, markdown, summary_lines
+    from scheduler import Progress, SolveSettings, check_roster, solve
 
     with Bar(
         TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True
@@ -75,23 +65,16 @@ def _solve_and_write(
         for v in violations:
             console.print(f"[red]hard rule broken:[/red] {v}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=3)
-    measured = measure(problem, result.roster)
-    cover = coverage_frame(problem, result.roster, measured)
-    summary = summarize(problem, result.roster, measured)
+    lead = lead_report(problem, result.roster)
     write_roster_csv(result.roster, problem.team, out)
-    write_frame_csv(cover, out.with_name("coverage.csv"))
+    write_frame_csv(lead.coverage, out.with_name("coverage.csv"))
     if xlsx is not None:
-        write_bytes(xlsx, roster_xlsx_bytes(problem, result.roster, cover, summary.days))
-    options = cover_options(problem, result.roster, summary.short)
+        write_bytes(xlsx, roster_xlsx_bytes(problem, result.roster, lead.coverage, lead.summary.days))
     if report is not None:
-        text = markdown(summary, problem.team, result.roster, result, title, options)
+        text = markdown(lead.summary, problem.team, result.roster, result, title, lead.cover)
         write_bytes(report, text.encode("utf-8"))
-    lines = summary_lines(summary, problem.team, result.roster, result, options)
-    if problem.published is not None:
-        changes = roster_changes(problem.published, result.roster)
-        lines.append(f"changes to the published roster: {len(changes)}")
-        lines += [f"  {c.describe(problem.team)}" for c in changes]
-    return lines
+    lines = summary_lines(lead.summary, problem.team, result.roster, result, lead.cover)
+    return lines + change_lines(problem, result.roster)
 
 
 @app.command("roster")

@@ -1,19 +1,66 @@
 """The roster summary a lead reads: service first, where it suffers in words, hours against contract,
 the spread of weekends and late shifts; the solver's figures on one detail line at the end.
 
-`summary_lines` is what `wfm roster` and `wfm demo` print; `markdown` is `wfm roster --report FILE.md`.
+`lead_report` measures a roster once for all of it; `summary_lines` is what `wfm roster` and `wfm demo`
+print; `markdown` is `wfm roster --report FILE.md`. The service stores the same for each roster version.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
-from scheduler import CoverOption, Roster, RosterResult, RosterSummary, Team
+from scheduler import (
+    CoverOption,
+    Problem,
+    Roster,
+    RosterResult,
+    RosterSummary,
+    Team,
+    cover_options,
+    coverage_frame,
+    measure,
+    roster_changes,
+    summarize,
+)
 
 MAX_STRETCHES_PRINTED = 12
 MAX_COVER_PRINTED = 8
+CLI_MORE = "--report FILE.md lists them all"  # where a lead reads what the summary leaves out
+
+
+@dataclass(frozen=True)
+class LeadReport:
+    """A roster measured for its lead: coverage per queue and interval, the summary, and who could
+    cover the stretches where service suffers."""
+
+    coverage: pd.DataFrame
+    summary: RosterSummary
+    cover: list[CoverOption]
+
+
+def lead_report(problem: Problem, roster: Roster) -> LeadReport:
+    """The roster measured once (`scheduler.measure`), then summarised, with the cover options of its
+    short stretches (`scheduler.cover_options`)."""
+    measured = measure(problem, roster)
+    summary = summarize(problem, roster, measured)
+    return LeadReport(
+        coverage_frame(problem, roster, measured), summary, cover_options(problem, roster, summary.short)
+    )
+
+
+def change_lines(problem: Problem, roster: Roster) -> list[str]:
+    """A re-roster: how many agent-days differ from the published roster, and each in words."""
+    if problem.published is None:
+        return []
+    changes = roster_changes(problem.published, roster)
+    return [
+        f"changes to the published roster: {len(changes)}",
+        *(f"  {c.describe(problem.team)}" for c in changes),
+    ]
 
 
 def _percent(value: float | None) -> str:
@@ -74,7 +121,9 @@ def solver_line(result: RosterResult) -> str:
     )
 
 
-def cover_lines(options: list[CoverOption], limit: int | None = MAX_COVER_PRINTED) -> list[str]:
+def cover_lines(
+    options: list[CoverOption], limit: int | None = MAX_COVER_PRINTED, more: str = CLI_MORE
+) -> list[str]:
     """Who could cover the stretches where service suffers, stretch by stretch."""
     if not options:
         return []
@@ -86,7 +135,7 @@ def cover_lines(options: list[CoverOption], limit: int | None = MAX_COVER_PRINTE
             out.append(f"  {stretch.when}, {stretch.queue}:")
         out.append(f"    {option.words}")
     if limit is not None and len(options) > limit:
-        out.append(f"  ... and {len(options) - limit} more (--report FILE.md lists them all)")
+        out.append(f"  ... and {len(options) - limit} more ({more})")
     return out
 
 
@@ -96,9 +145,11 @@ def summary_lines(
     roster: Roster,
     result: RosterResult,
     cover: list[CoverOption] | None = None,
+    more: str = CLI_MORE,
 ) -> list[str]:
     """The summary for a terminal: service per queue and day, where it suffers and who could cover
-    it, need and shortfall, hours and spreads, then one line of solver figures."""
+    it, need and shortfall, hours and spreads, then one line of solver figures (`more` says where the
+    stretches and cover options left out are listed)."""
     lines = []
     for queue, level in summary.service_level_by_queue.items():
         target = summary.target_by_queue[queue]
@@ -109,12 +160,10 @@ def summary_lines(
         lines.append(f"where service suffers ({len(summary.short)} stretches, {team.tz} time):")
         lines += [f"  {s.words}" for s in summary.short[:MAX_STRETCHES_PRINTED]]
         if len(summary.short) > MAX_STRETCHES_PRINTED:
-            lines.append(
-                f"  ... and {len(summary.short) - MAX_STRETCHES_PRINTED} more (--report FILE.md lists them all)"
-            )
+            lines.append(f"  ... and {len(summary.short) - MAX_STRETCHES_PRINTED} more ({more})")
     else:
         lines.append("where service suffers: nowhere")
-    lines += cover_lines(cover or [])
+    lines += cover_lines(cover or [], more=more)
     lines += [
         f"required agent-hours: {summary.required_agent_hours:.1f}",
         f"understaffed agent-hours: {summary.understaffed_agent_hours:.1f}",

@@ -192,6 +192,9 @@ class RosterVersionRow(Base):
     pins: Mapped[list[Any]]
     # a re-roster: the agent-days changed from the base version (scheduler.roster.report.roster_changes)
     changes: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    # the lead's report as `wfm roster` gives it (api.lead_report): summary lines, Markdown, the
+    # stretches where service suffers with who could cover them, queue stretches per shift
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     created_at: Mapped[datetime]
     published_at: Mapped[datetime | None]
     published_by: Mapped[int | None] = mapped_column(Integer)

@@ -12,15 +12,9 @@ from api.service.job_records import fail, store_outcome
 from api.service.params import ForecastJobParams
 from api.service.presenters import dataset_out
 from api.service.settings import WorkerOptions
-from api.service.storage import dataset_frame, dataset_row, save_dataset, team_of, team_row
+from api.service.storage import dataset_frame, dataset_row, save_dataset, span_meta, team_of, team_row
 from common.timegrid import PlanningWeek
 from forecasting import forecast_week
-
-
-def _span(ds: pd.Series) -> dict[str, str]:
-    if ds.empty:
-        return {}
-    return {"first_ds": ds.min().isoformat(), "last_ds": ds.max().isoformat()}
 
 
 def forecast_of(session: Session, team_id: str, params: ForecastJobParams) -> pd.DataFrame:
@@ -34,8 +28,16 @@ def store_forecast(
     session: Session, team_id: str, frame: pd.DataFrame, params: ForecastJobParams
 ) -> DatasetRow:
     """Store a forecast of the team."""
-    meta = {"week": params.week.isoformat(), **_span(frame["ds"])}
+    meta = {"week": params.week.isoformat(), **span_meta(frame)}
     return save_dataset(session, team_id, "forecast", frame, meta, params.history_id)
+
+
+def lead_in_history(session: Session, team_id: str, forecast: DatasetRow) -> pd.DataFrame | None:
+    """The stored history a forecast of the team was made from, or None (a forecast made elsewhere)."""
+    source = None if forecast.source_id is None else session.get(DatasetRow, forecast.source_id)
+    if source is None or source.team_id != team_id or source.kind != "history":
+        return None
+    return dataset_frame(source)
 
 
 def history_rows(session: Session, team_id: str, history_id: int) -> int:

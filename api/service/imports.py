@@ -21,7 +21,7 @@ from api.schemas import MAX_NOTE_CHARS
 from api.service.params import ImportJobParams
 from api.service.presenters import dataset_out
 from api.service.schemas import TicketExportQuery
-from api.service.storage import import_availability, save_dataset
+from api.service.storage import import_availability, save_dataset, span_meta
 from api.service.uploads import parse_upload, sha256_of
 from common.errors import InputIssue, InvalidInput
 from scheduler import AvailabilityEntry, Team
@@ -36,12 +36,6 @@ class Importer:
     suffixes: tuple[str, ...]
     read: Callable[[bytes, ImportJobParams, Team], Any]
     store: Callable[[Session, str, Any, ImportJobParams, bytes, int | None], dict[str, Any]]
-
-
-def _span(ds: pd.Series) -> dict[str, str]:
-    if ds.empty:
-        return {}
-    return {"first_ds": ds.min().isoformat(), "last_ds": ds.max().isoformat()}
 
 
 def _read_availability(data: bytes, params: ImportJobParams, team: Team) -> tuple[AvailabilityEntry, ...]:
@@ -110,7 +104,7 @@ def _store_history(
     _data: bytes,
     _token: int | None,
 ) -> dict[str, Any]:
-    meta = {"file": params.filename, "queues": sorted(frame["queue"].unique()), **_span(frame["ds"])}
+    meta = {"file": params.filename, "queues": sorted(frame["queue"].unique()), **span_meta(frame)}
     return dataset_out(save_dataset(session, team_id, "history", frame, meta, None)).model_dump(mode="json")
 
 
@@ -134,7 +128,7 @@ def _store_tickets(
     meta = {
         "file": params.filename,
         "queues": sorted(frame["queue"].unique()),
-        **_span(frame["ds"]),
+        **span_meta(frame),
         "report": {
             "rows_read": report.rows_read,
             "kept": report.kept,
@@ -167,7 +161,7 @@ def _store_requirements(
     _data: bytes,
     _token: int | None,
 ) -> dict[str, Any]:
-    meta = {"file": params.filename, **_span(frame["ds"])}
+    meta = {"file": params.filename, **span_meta(frame)}
     return dataset_out(save_dataset(session, team_id, "requirements", frame, meta, None)).model_dump(
         mode="json"
     )

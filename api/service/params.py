@@ -47,6 +47,9 @@ class RosterJobParams(SnapshotParams):
     base_shifts: Shifts | None = Field(default=None, description="a re-roster: the roster in force")
     locked_before_utc: datetime | None = Field(default=None, description="a re-roster: kept before this")
     pins: Shifts = Field(default_factory=list, description="shifts the roster must keep")
+    absent_may_work_days_off: bool = Field(
+        default=False, description="a re-roster: an agent absent this week may work a published day off"
+    )
 
 
 class ScenarioJobParams(SnapshotParams):

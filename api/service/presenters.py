@@ -22,6 +22,7 @@ from api.service.job_watch import revision
 from api.service.schemas import (
     DatasetOut,
     JobOut,
+    LeadReportOut,
     ScenarioBrief,
     ScenarioOut,
     TeamOut,
@@ -75,6 +76,7 @@ def version_out(row: RosterVersionRow) -> VersionOut:
         penalties=dict(row.penalties),
         pins=list(row.pins),
         changes=list(row.changes or []),
+        report=LeadReportOut(**row.report) if row.report else None,
     )
 
 

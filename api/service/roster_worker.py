@@ -8,6 +8,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.lead_report import (
+    LeadReport,
+    change_lines,
+    lead_report,
+    markdown,
+    stretches_per_shift,
+    summary_lines,
+)
 from api.service.codec import frame_records, json_ready, shift_to_dict
 from api.service.db import RosterVersionRow, transaction, utcnow
 from api.service.job_records import (
@@ -29,7 +37,6 @@ from scheduler import (
     Roster,
     RosterResult,
     check_roster,
-    coverage_frame,
     roster_changes,
     solve,
     summarize,
@@ -53,7 +60,7 @@ def run_roster_job(
         result = solve(
             problem,
             options.solve_settings(params.time_limit_s, params.seed),
-            on_progress=_progress_writer(sessions, job_id),
+            on_progress=_progress_writer(sessions, job_id, problem),
             warm_start=problem.published,
         )
         violations = check_roster(problem, result.roster.shifts)
@@ -64,7 +71,7 @@ def run_roster_job(
             if problem.published is None
             else change_dicts(roster_changes(problem.published, result.roster), problem.team)
         )
-        report = roster_report(problem, result.roster)
+        report = roster_report(problem, result)
     except Exception as exc:  # the job fails with the reason; the service goes on
         fail(sessions, job_id, exc)
         return
@@ -75,34 +82,86 @@ def run_roster_job(
     )
 
 
-def _progress_writer(sessions: sessionmaker[Session], job_id: str) -> Callable[[Progress], None]:
-    """The solve's progress callback: the job's best objective, bound and time, every `PROGRESS_EVERY_S`.
+def _progress_writer(
+    sessions: sessionmaker[Session], job_id: str, problem: Problem
+) -> Callable[[Progress], None]:
+    """The solve's progress callback: the job's best objective, bound and time, every `PROGRESS_EVERY_S`;
+    and, as soon as the first roster is found, its figures in a lead's terms (`first_roster_figures`).
 
     A solve that ends within the first interval writes no progress at all: its result follows at once.
     """
     throttle = Throttle(PROGRESS_EVERY_S)
 
     def write(progress: Progress) -> None:
-        if throttle.due():
-            write_progress(
-                sessions,
-                job_id,
-                throttle,
-                objective=finite(progress.objective),
-                bound=finite(progress.bound),
-                elapsed_s=progress.elapsed_s,
-            )
+        first = progress.first_roster
+        if first is None and not throttle.due():
+            return
+        figures = (
+            {} if first is None else {"progress": first_roster_figures(problem, first, progress.elapsed_s)}
+        )
+        write_progress(
+            sessions,
+            job_id,
+            throttle,
+            objective=finite(progress.objective),
+            bound=finite(progress.bound),
+            elapsed_s=progress.elapsed_s,
+            **figures,
+        )
 
     return write
 
 
-def roster_report(problem: Problem, roster: Roster) -> dict[str, Any]:
-    """What a roster version stores besides the solve's figures: summary, coverage and shifts, as JSON."""
+def first_roster_figures(problem: Problem, roster: Roster, elapsed_s: float) -> dict[str, Any]:
+    """The first roster of a solve in a lead's terms: when it was found, its agent-hours short of the
+    need and the expected service level per queue (the job's `progress` while the solve goes on)."""
+    summary = summarize(problem, roster)
+    figures: dict[str, Any] = json_ready(
+        {
+            "first_roster_s": elapsed_s,
+            "shortfall_hours": summary.understaffed_agent_hours,
+            "service_level": summary.service_level_by_queue,
+        }
+    )
+    return figures
+
+
+SERVICE_MORE = "the version's report.md lists them all"
+
+
+def roster_report(problem: Problem, result: RosterResult) -> dict[str, Any]:
+    """What a roster version stores besides the solve's figures, as JSON: summary, coverage, shifts, and
+    the lead's report as `wfm roster` gives it (`api.lead_report`): its summary lines, the Markdown of
+    `--report`, each stretch where service suffers with who could cover it, and the queue stretches."""
+    roster = result.roster
+    lead = lead_report(problem, roster)
+    title = f"{problem.team.name}, week of {problem.week.first_day}"
+    mean, p95, median = stretches_per_shift(roster)
     return {
-        "summary": json_ready(asdict(summarize(problem, roster))),
-        "coverage": frame_records(coverage_frame(problem, roster)),
+        "summary": json_ready(asdict(lead.summary)),
+        "coverage": frame_records(lead.coverage),
         "shifts": [shift_to_dict(s) for s in roster.shifts],
+        "report": {
+            "lines": [
+                *summary_lines(lead.summary, problem.team, roster, result, lead.cover, SERVICE_MORE),
+                *change_lines(problem, roster),
+            ],
+            "markdown": markdown(lead.summary, problem.team, roster, result, title, lead.cover),
+            "short_stretches": short_stretch_dicts(lead),
+            "queue_stretches": {"mean_per_shift": mean, "p95_per_shift": p95, "median_minutes": median},
+        },
     }
+
+
+def short_stretch_dicts(lead: LeadReport) -> list[dict[str, Any]]:
+    """Each stretch where service suffers, in words, with who could cover it (least costly first)."""
+    out = []
+    for stretch in lead.summary.short:
+        cover = [
+            {k: v for k, v in asdict(o).items() if k != "stretch"} for o in lead.cover if o.stretch is stretch
+        ]
+        out.append(json_ready({**asdict(stretch), "cover": cover}))
+    return out
 
 
 def add_version(

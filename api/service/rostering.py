@@ -21,6 +21,7 @@ from scheduler import (
     Roster,
     Shift,
     Team,
+    carried_in_from,
     planning_week,
     requirements_to_arrays,
     roster_changes,
@@ -31,8 +32,10 @@ def build_problem(params: RosterJobParams, requirements: pd.DataFrame) -> Proble
     """The roster problem a job's parameters describe (team and availability as they were at submission).
 
     A re-roster (`base_shifts` set) treats the base version as the roster in force: its pinned
-    shifts are kept, shifts starting before `locked_before_utc` stay as they are, and each later
-    change costs `Weights.change_per_shift`.
+    shifts are kept, shifts starting before `locked_before_utc` stay as they are, each later
+    change costs `Weights.change_per_shift`, and an agent absent this week works none of its days
+    off unless `absent_may_work_days_off`. The async contacts of the requirements' rows before the
+    week (`lead_in`) are carried into it, as `wfm roster` carries them.
 
     Raises:
         InvalidInput: the team, the week or the requirements do not fit together.
@@ -57,6 +60,8 @@ def build_problem(params: RosterJobParams, requirements: pd.DataFrame) -> Proble
         weights=team.weights,
         volume=_arrays_if_present(requirements, team, week, "volume"),
         aht_s=_arrays_if_present(requirements, team, week, "aht_s"),
+        carried_in=carried_in_from(requirements, team, week) if "volume" in requirements.columns else {},
+        absent_may_work_days_off=params.absent_may_work_days_off,
     )
 
 

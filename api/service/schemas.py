@@ -192,12 +192,18 @@ class RequirementsCreate(_In):
 
     forecast_id: DbId
     statistic: Statistic = "mean"
+    lead_in: bool = Field(
+        default=True,
+        description="carry the email and social contacts of the history's last response window before the "
+        "week into it (rows marked `lead_in`), from the history the forecast was made from",
+    )
 
 
 class RosterJobCreate(_In):
     """A roster solve. With `base_version` (or `locked_before` alone: the week's published version), a
     re-roster: the base's pinned shifts are kept, shifts starting before `locked_before` stay as they
-    are, and the rest changes as little as the requirement allows."""
+    are, an absent agent keeps the base's days off (unless `absent_may_work_days_off`), and the rest
+    changes as little as the requirement allows."""
 
     week: date | None = Field(default=None, description="first local day of the week (default: the base's)")
     requirements_id: DbId | None = Field(
@@ -214,6 +220,12 @@ class RosterJobCreate(_In):
     )
     time_limit_s: TimeLimit | None = None
     seed: Seed = 0
+    absent_may_work_days_off: bool = Field(
+        default=False,
+        description="re-roster after a sick call: let an agent absent this week (availability kind "
+        "`absence`, 'sick' in HR files) work a day the base version has them off; by default their lost "
+        "hours are not moved onto their days off (as `wfm roster --absent-may-work-days-off`)",
+    )
 
 
 class JobOut(BaseModel):
@@ -228,7 +240,12 @@ class JobOut(BaseModel):
     elapsed_s: float | None
     version: int | None
     scenario_id: int | None = Field(default=None, description="a scenario job: its stored comparison")
-    progress: dict[str, Any] | None = Field(default=None, description="a sweep: scenarios done of total")
+    progress: dict[str, Any] | None = Field(
+        default=None,
+        description="a sweep: scenarios done of total; a roster solve, once its first roster is found: "
+        "`first_roster_s`, its `shortfall_hours` (agent-hours short of the need) and expected "
+        "`service_level` per queue",
+    )
     result: dict[str, Any] | None = Field(
         default=None,
         description="an import job: its report (availability) or the stored frame (history, requirements)",
@@ -241,6 +258,50 @@ class JobOut(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+
+
+class CoverOptionOut(BaseModel):
+    """An agent off that day who could work a shift covering (part of) a short stretch, and what it takes."""
+
+    agent_id: str
+    day: date = Field(description="the agent's local day of the shift")
+    start_utc: datetime
+    end_utc: datetime
+    kind: Literal["extra shift", "swap a day off", "overtime"]
+    covered_hours: float = Field(description="hours of the stretch the shift covers")
+    words: str = Field(
+        description="e.g. 'Part Timer (p), Tue 03 Nov 09:00–17:00 Europe/London: an extra 8 h …'"
+    )
+
+
+class ShortStretchOut(BaseModel):
+    """A stretch of a queue where service suffers, in the team's time and a lead's words."""
+
+    queue: str
+    start_utc: datetime
+    end_utc: datetime
+    when: str = Field(description="e.g. 'Mon 02 Nov 01:00–05:00', the team's time")
+    words: str = Field(description="e.g. 'Mon 02 Nov 01:00–05:00: nobody on social (0.9 needed); …'")
+    cover: list[CoverOptionOut] = Field(description="who could cover it, least costly first")
+
+
+class QueueStretchesOut(BaseModel):
+    """How long agents stay on one queue: stretches per shift and the median stretch."""
+
+    mean_per_shift: float
+    p95_per_shift: float
+    median_minutes: float
+
+
+class LeadReportOut(BaseModel):
+    """The lead's report of a roster version, as `wfm roster` gives it (`GET …/report.md`: its Markdown)."""
+
+    lines: list[str] = Field(
+        description="the summary `wfm roster` prints: service level per queue and day, where it suffers "
+        "and who could cover it, need and shortfall, contacts carried in, hours, spreads, then the solver"
+    )
+    short_stretches: list[ShortStretchOut]
+    queue_stretches: QueueStretchesOut
 
 
 class VersionOut(BaseModel):
@@ -263,6 +324,9 @@ class VersionOut(BaseModel):
     changes: list[dict[str, Any]] = Field(
         default_factory=list,
         description="a re-roster: each agent-day changed from the base version, with a lead's sentence",
+    )
+    report: LeadReportOut | None = Field(
+        default=None, description="the lead's report (none for versions stored before the service kept it)"
     )
 
 

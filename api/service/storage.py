@@ -249,6 +249,19 @@ def import_availability(
 # --- datasets: history, forecasts, requirements --------------------------------------------
 
 
+def span_meta(frame: pd.DataFrame) -> dict[str, Any]:
+    """What a stored frame's `meta` says of its rows' time: `first_ds` and `last_ds` of the rows it plans
+    (rows marked `lead_in`, the contacts carried into the week, aside), and how many lead-in rows it has."""
+    lead_in = frame["lead_in"].astype(bool) if "lead_in" in frame.columns else pd.Series(False, frame.index)
+    ds = frame.loc[~lead_in, "ds"]
+    out: dict[str, Any] = (
+        {} if ds.empty else {"first_ds": ds.min().isoformat(), "last_ds": ds.max().isoformat()}
+    )
+    if lead_in.any():
+        out["lead_in_rows"] = int(lead_in.sum())
+    return out
+
+
 def save_dataset(
     session: Session,
     team_id: str,

@@ -194,7 +194,7 @@ def _warm_up_stages(sessions: sessionmaker[Session]) -> Iterator[None]:
     )
     yield
     check_roster(problem, result.roster.shifts)
-    report = roster_report(problem, result.roster)
+    report = roster_report(problem, result)
     yield
     with sessions() as session:  # a job's writes, rolled back: the warm-up stores nothing
         try:

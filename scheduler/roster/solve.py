@@ -147,11 +147,13 @@ class Budget:
 @dataclass(frozen=True)
 class Progress:
     """What a running solve has found so far: the roster objective, the best proven bound (-inf
-    while none is known) and the seconds elapsed."""
+    while none is known) and the seconds elapsed; the first report of a solve also carries its
+    first roster (`first_roster`), for a caller that shows a lead its figures early."""
 
     objective: float
     bound: float
     elapsed_s: float
+    first_roster: Roster | None = None
 
 
 @dataclass(frozen=True)
@@ -205,7 +207,8 @@ def solve(
         if on_progress is not None:
             on_progress(Progress(points, float("-inf"), budget.elapsed_s()))
 
-    report(team.points())
+    if on_progress is not None:
+        on_progress(Progress(team.points(), float("-inf"), budget.elapsed_s(), roster_of(p, team.weeks)))
     improve_weeks(
         team,
         budget.moves_deadline,

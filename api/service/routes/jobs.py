@@ -116,6 +116,7 @@ def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Se
         base_shifts=None if base is None else base.shifts,
         locked_before_utc=_lock_time(body),
         pins=[] if base is None else base.pins,
+        absent_may_work_days_off=body.absent_may_work_days_off,
     )
     known = {a["id"] for a in params.team["agents"]}
     gone = sorted({p["agent_id"] for p in params.pins} - known)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-import pandas as pd
 from fastapi import APIRouter, File, Path, Query, UploadFile, status
 from fastapi.responses import JSONResponse, Response
 
@@ -12,7 +11,7 @@ from api.exports import frame_csv_bytes
 from api.schemas import MAX_ZONE_CHARS
 from api.service.codec import frame_records
 from api.service.deps import PlanTeam, PrincipalDep, ReadTeam, SessionDep, StateDep
-from api.service.forecasts import forecast_of, history_rows, store_forecast
+from api.service.forecasts import forecast_of, history_rows, lead_in_history, store_forecast
 from api.service.jobs import submit_job
 from api.service.params import ForecastJobParams, ImportJobParams
 from api.service.presenters import dataset_out, job_out
@@ -25,22 +24,23 @@ from api.service.schemas import (
     RequirementsCreate,
     TicketExportQuery,
 )
-from api.service.storage import dataset_frame, dataset_row, datasets_of, save_dataset, team_of
+from api.service.storage import (
+    dataset_frame,
+    dataset_row,
+    datasets_of,
+    save_dataset,
+    span_meta,
+    team_of,
+)
 from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
 from api.service.uploads import read_upload, upload_name
-from scheduler import compute_requirements
+from scheduler import compute_requirements, with_lead_in
 
 router = APIRouter(tags=["planning"])
 _INVALID: dict[int | str, dict[str, Any]] = {
     422: {"description": "invalid input: the body says what and where"}
 }
 DatasetIdPath = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="the stored frame's id")]
-
-
-def _span(ds: pd.Series) -> dict[str, str]:
-    if ds.empty:
-        return {}
-    return {"first_ds": ds.min().isoformat(), "last_ds": ds.max().isoformat()}
 
 
 @router.post(
@@ -111,10 +111,18 @@ def post_forecast(
 
 @router.post("/teams/{team_id}/requirements", status_code=status.HTTP_201_CREATED, responses=_INVALID)
 def post_requirements(team: PlanTeam, body: RequirementsCreate, session: SessionDep) -> DatasetOut:
-    """Agents needed per queue and interval for a stored forecast."""
-    forecast = dataset_frame(dataset_row(session, team.id, "forecast", body.forecast_id))
-    frame = compute_requirements(forecast, team_of(session, team), statistic=body.statistic)
-    meta = {"statistic": body.statistic, **_span(frame["ds"])}
+    """Agents needed per queue and interval for a stored forecast. With `lead_in` (the default) and the
+    history the forecast was made from, the email and social contacts of its last response window
+    before the week come first, as rows marked `lead_in`: a roster job carries them into the week (as
+    `wfm requirements --history`)."""
+    row = dataset_row(session, team.id, "forecast", body.forecast_id)
+    forecast = dataset_frame(row)
+    domain_team = team_of(session, team)
+    history = lead_in_history(session, team.id, row) if body.lead_in else None
+    if history is not None:
+        forecast = with_lead_in(forecast, history, domain_team)
+    frame = compute_requirements(forecast, domain_team, statistic=body.statistic)
+    meta = {"statistic": body.statistic, **span_meta(frame)}
     stored = save_dataset(session, team.id, "requirements", frame, meta, body.forecast_id)
     session.commit()
     return dataset_out(stored)

@@ -162,6 +162,20 @@ def export_csv(team: ReadTeam, number: VersionPath, session: SessionDep) -> Resp
 
 
 @router.get(
+    "/teams/{team_id}/rosters/{number}/report.md",
+    responses={200: {"content": {"text/markdown": {}}}, **_NO_VERSION},
+)
+def export_report(team: ReadTeam, number: VersionPath, session: SessionDep) -> Response:
+    """The lead's report in Markdown, as `wfm roster --report FILE.md` writes it: service by queue and day,
+    need and cover, every stretch where service suffers and who could cover it, each agent's hours."""
+    row = version_row(session, team.id, number)
+    text = (row.report or {}).get("markdown")
+    if not isinstance(text, str):
+        raise NotFound(f"roster version {number} was stored before the service kept reports; re-roster it")
+    return download(text.encode("utf-8"), "text/markdown", f"{team.id}-v{number}-report.md")
+
+
+@router.get(
     "/teams/{team_id}/rosters/{number}/roster.xlsx",
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}, **_NO_VERSION},
 )

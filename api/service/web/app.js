@@ -164,7 +164,7 @@ async function loadTeam() {
   const [versions, requirements] = await Promise.all([api(teamPath("/rosters")), api(teamPath("/requirements"))]);
   state.versions = versions;
   const options = requirements.map((r) =>
-    el("option", { value: r.id, text: `#${r.id}: ${r.meta?.first_ds ? `${r.meta.first_ds.slice(0, 10)} to ${r.meta.last_ds.slice(0, 10)} (UTC)` : "requirements"}, stored ${r.created_at.slice(0, 10)}` })
+    el("option", { value: r.id, text: `#${r.id}: ${r.meta?.first_ds ? `${r.meta.first_ds.slice(0, 10)} to ${r.meta.last_ds.slice(0, 10)} (UTC)` : "requirements"}${r.meta?.lead_in_rows ? ", with the backlog carried in" : ""}, stored ${r.created_at.slice(0, 10)}` })
   );
   $("solve-requirements").replaceChildren(...options.map((o) => o.cloneNode(true)));
   $("scenario-requirements").replaceChildren(...options);
@@ -172,7 +172,9 @@ async function loadTeam() {
   if (versions.length) await selectVersion(versions[0].number);
   else {
     state.version = null;
+    state.detail = null;
     state.grid = null;
+    drawLeadReport();
     $("grid-wrap").replaceChildren(el("p", { text: "No roster yet for this team: start a solve." }));
     $("conflicts").replaceChildren();
     say("");
@@ -204,6 +206,7 @@ async function selectVersion(number) {
   state.detail = state.versions.find((v) => v.number === state.version) || null;
   state.pins = (state.detail?.pins || []).map((p) => ({ agent_id: p.agent_id, local_date: p.local_date }));
   if (state.detail) $("solve-week").value = state.detail.first_day;
+  drawLeadReport();
   await Promise.all([loadGrid(), loadCoverage()]);
   if (!$("panel-day").hidden) await loadDay();
   showPublishState();
@@ -253,6 +256,9 @@ function drawGrid() {
   $("grid-wrap").replaceChildren(table);
 }
 
+// what blocks an agent's time, as the cell writes it (api/service/views.py: BLOCKED_KINDS)
+const BLOCKED_WORDS = { time_off: "time off", absence: "absent", unavailable: "unavail." };
+
 function dayCell(agent, cell) {
   const conflicted = cell.shifts.some((s) => s.conflicts.length);
   const td = el("td", { "data-date": cell.date, class: conflicted ? "conflict" : undefined });
@@ -287,9 +293,9 @@ function dayCell(agent, cell) {
       line.append(el("span", { class: "shift-text", "data-shift": `${shift.agent_id}/${shift.local_date}`, title, "aria-label": words, role: "text" }, ...content));
     }
   }
-  const blocked = cell.segments.filter((s) => s.kind === "time_off" || s.kind === "unavailable");
+  const blocked = cell.segments.filter((s) => s.kind in BLOCKED_WORDS);
   if (blocked.length) {
-    const words = [...new Set(blocked.map((s) => `${s.kind === "time_off" ? "time off" : "unavail."} ${s.label}`))].join("; ");
+    const words = [...new Set(blocked.map((s) => `${BLOCKED_WORDS[s.kind]} ${s.label}`))].join("; ");
     line.append(el("span", { class: "off-label", title: words, text: words }));
   } else if (!cell.shifts.length && !cell.segments.length) {
     line.append(el("span", { class: "off-label", text: "off" }));
@@ -384,6 +390,57 @@ async function onShiftAction(action) {
   return true;
 }
 
+// ---------------------------------------------------------------- the lead's report of the version
+
+const STRETCHES_SHOWN = 12; // the rest behind a "more" (the Markdown report lists them all)
+
+function coverList(stretch) {
+  // who could cover a stretch, least costly first (versions stored before reports: nothing to say)
+  if (!stretch.cover) return null;
+  if (!stretch.cover.length) return el("p", { class: "cover-none", text: "Nobody off that day could cover it without breaking a rule." });
+  return el("ul", { class: "cover", "aria-label": `who could cover ${stretch.when}` },
+    ...stretch.cover.map((o) => el("li", { "data-kind": o.kind }, `Could cover: ${o.words}`)));
+}
+
+function drawLeadReport() {
+  // the version's report in a lead's words: service per queue and day, each stretch where it suffers
+  // with who could cover it, what was carried into the week, and the whole summary as the CLI prints it
+  const box = $("lead-report");
+  const v = state.detail;
+  if (!v) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  const summary = v.summary || {};
+  const days = summary.days || [];
+  const service = Object.entries(summary.service_level_by_queue || {}).map(([queue, level]) => {
+    const target = summary.target_by_queue?.[queue];
+    const byDay = days.filter((d) => d.queue === queue).map((d) => `${dayHeading(d.day).slice(0, 3)} ${pct(d.service_level)}`).join(", ");
+    const below = target !== undefined && level < target;
+    return el("li", { class: below ? "short" : undefined, "data-queue": queue },
+      `${queue}: expected service level ${pct(level)} for the week (target ${pct(target)})${below ? ", below target" : ""}; by day: ${byDay}`);
+  });
+  for (const [queue, [contacts, onTime]] of Object.entries(summary.carried_in || {})) {
+    service.push(el("li", { "data-carried": queue }, `${queue}: ${fmt(contacts)} contacts already waiting when the week starts${onTime === null ? "" : `, ${pct(onTime)} of them answered on time`}`));
+  }
+  if (summary.understaffed_agent_hours !== undefined) {
+    service.push(el("li", {}, `need ${fmt(summary.required_agent_hours, 1)} agent-hours, ${fmt(summary.understaffed_agent_hours, 1)} short`));
+  }
+  $("lead-service").replaceChildren(...service);
+  const stretches = v.report?.short_stretches ?? (summary.short || []).map((s) => ({ ...s, cover: null }));
+  const item = (s) => el("li", { class: "short", "data-queue": s.queue }, el("span", { text: s.words }), coverList(s));
+  const shown = stretches.slice(0, STRETCHES_SHOWN).map(item);
+  if (stretches.length > STRETCHES_SHOWN) {
+    shown.push(el("li", {}, el("details", {}, el("summary", { text: `${stretches.length - STRETCHES_SHOWN} more stretches` }),
+      el("ul", {}, ...stretches.slice(STRETCHES_SHOWN).map(item)))));
+  }
+  $("short-stretches").replaceChildren(...(shown.length ? shown : [el("li", { text: "Nowhere: every queue meets its target all week." })]));
+  const lines = v.report?.lines || [];
+  $("lead-lines").hidden = !lines.length;
+  $("lead-lines-list").replaceChildren(...lines.map((line) => el("li", { text: line })));
+}
+
 // ---------------------------------------------------------------- conflicts with stored availability
 
 async function showConflicts() {
@@ -428,7 +485,7 @@ async function loadDay() {
   drawDay(d);
 }
 
-const STATE_WORDS = { break: "break", lunch: "lunch", time_off: "time off", unavailable: "unavailable", "": "off" };
+const STATE_WORDS = { break: "break", lunch: "lunch", time_off: "time off", absence: "absent", unavailable: "unavailable", "": "off" };
 
 function drawDay(d) {
   const queues = d.queues.map((q) => q.queue);
@@ -576,9 +633,9 @@ function showJob(job) {
   $("job-id").textContent = job.id;
   $("job-state").textContent = job.state;
   const active = ["queued", "running"].includes(job.state);
-  const figures = leadFigures(shown.figures);
-  $("job-roster").textContent = figures || (shown.objective !== null ? "a roster is found; its figures come with the result" : active ? "looking for a first roster…" : "–");
-  $("job-first").textContent = shown.first_s !== null ? `found after ${shown.first_s.toFixed(1)} s` : active ? "not yet" : "none";
+  const first = leadFigures(shown.figures);
+  $("job-roster").textContent = shown.objective !== null ? "a roster is found; its figures come with the result" : active ? "looking for a first roster…" : "–";
+  $("job-first").textContent = shown.first_s !== null ? `found after ${shown.first_s.toFixed(1)} s${first ? `: ${first}` : ""}` : active ? "not yet" : "none";
   $("job-objective").textContent = fmt(shown.objective);
   const hasBound = shown.bound !== null && shown.bound > -1e300;
   $("job-bound").textContent = hasBound ? fmt(shown.bound) : "none yet";
@@ -684,6 +741,7 @@ async function publish(number) {
   fillVersions();
   state.detail = state.versions.find((v) => v.number === state.version) || null;
   $("version").value = String(state.version);
+  drawLeadReport();
   showPublishState();
   await showConflicts();
   say(`v${out.number} published.`);

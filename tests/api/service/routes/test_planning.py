@@ -38,8 +38,24 @@ def test_history_to_forecast_to_requirements(client: TestClient, tokens: Tokens,
     )
     assert requirements.status_code == 201, requirements.text
     rows = client.get(f"{base}/requirements/{requirements.json()['id']}", headers=planner_lead).json()["rows"]
-    assert {"queue", "ds", "required", "scheduled_needed"} <= set(rows[0])
-    assert len(rows) == 7 * 24
+    assert {"queue", "ds", "required", "scheduled_needed", "lead_in"} <= set(rows[0])
+    # the week, and first the email of the history's last 8 hours (the response target) carried into it
+    assert len(rows) == 7 * 24 + 8
+    lead_in = [r for r in rows if r["lead_in"]]
+    assert len(lead_in) == 8
+    assert all(r["ds"] < "2026-11-02" for r in lead_in)
+    assert all(r["scheduled_needed_fractional"] == 0 for r in lead_in)  # nothing is rostered before the week
+    meta = requirements.json()["meta"]
+    assert meta["lead_in_rows"] == 8
+    assert meta["first_ds"].startswith("2026-11-02")  # the span is the week's, the lead-in aside
+    without = client.post(
+        f"{base}/requirements",
+        json={"forecast_id": forecast.json()["id"], "lead_in": False},
+        headers=planner_lead,
+    )
+    assert without.status_code == 201, without.text
+    assert without.json()["meta"]["rows"] == 7 * 24
+    assert "lead_in_rows" not in without.json()["meta"]
     csv = client.get(f"{base}/forecasts/{forecast.json()['id']}?format=csv", headers=planner_lead)
     assert csv.headers["content-type"].startswith("text/csv")
     assert list(pd.read_csv(io.StringIO(csv.text)).columns)[:4] == ["queue", "region", "ds", "mean"]

@@ -160,3 +160,9 @@ def test_solve_reports_progress_and_keeps_every_hard_rule() -> None:
     assert heard
     assert all(math.isfinite(x.objective) for x in heard)
     assert result.bound <= result.objective
+    # the first report carries the first roster (a lead sees its figures early), and only the first
+    first = heard[0].first_roster
+    assert first is not None
+    assert first.shifts
+    assert check_roster(p, first.shifts) == []
+    assert all(x.first_roster is None for x in heard[1:])
