@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,8 +11,8 @@ import numpy as np
 
 from scheduler.domain import QueueSpec, Roster
 from scheduler.roster.problem import Problem
-from scheduler.roster.report import Measured, summarize
 from scheduler.roster.report import measure as measure_roster
+from scheduler.roster.report import summarize
 from scheduler.scenarios.plan import BasePlan
 from scheduler.scenarios.variants import Variant
 from scheduler.staffing.queues import QueueRequirement, ServiceReport, queue_requirement
@@ -122,6 +122,18 @@ def variant_problem(plan: BasePlan, variant: Variant) -> Problem:
     )
 
 
+def weighted_mean(pairs: Iterable[tuple[float | None, float | None]]) -> float | None:
+    """The mean of the values weighted by their weights, over the (value, weight) pairs with a finite
+    value and a positive weight; None when no pair has both."""
+    used = [
+        (float(v), float(w))
+        for v, w in pairs
+        if v is not None and w is not None and w > 0 and math.isfinite(v)
+    ]
+    total = sum(w for _, w in used)
+    return sum(v * w for v, w in used) / total if total > 0 else None
+
+
 def _nan_none(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
 
@@ -135,32 +147,19 @@ def _queue_row(
     if report is None:
         return row
     w = report.week
-    sl, asa = float(w.service_level), float(w.asa_s)
-    if spec.is_live and not math.isfinite(asa):
+    asa = _nan_none(float(w.asa_s))
+    if spec.is_live and asa is None:
         # some intervals are overloaded (ASA unbounded): average the others, and say how much
-        finite = np.isfinite(report.asa_s) & (volume > 0)
-        lost = float(volume[~finite & (volume > 0)].sum())
-        asa = float((report.asa_s[finite] * volume[finite]).sum() / max(volume[finite].sum(), 1e-12))
+        lost = float(volume[~np.isfinite(report.asa_s) & (volume > 0)].sum())
         row["overloaded_volume_share"] = lost / week_volume if week_volume > 0 else 0.0
+        asa = weighted_mean(zip(report.asa_s, volume, strict=True))
     row.update(
-        service_level=_nan_none(sl),
-        asa_s=_nan_none(asa),
+        service_level=_nan_none(float(w.service_level)),
+        asa_s=asa,
         abandonment=_nan_none(float(w.abandon_probability)),
         occupancy=_nan_none(float(w.occupancy)),
     )
     return row
-
-
-def _mean(rows: Sequence[dict[str, float | None]], key: str, weight: str) -> float | None:
-    """The `weight`-weighted mean of `key` over the rows that have both (None when none does)."""
-    pairs = [(r.get(key), r.get(weight)) for r in rows]
-    used = [
-        (float(v), float(w))
-        for v, w in pairs
-        if v is not None and w is not None and w > 0 and math.isfinite(v)
-    ]
-    total = sum(w for _, w in used)
-    return sum(v * w for v, w in used) / total if total > 0 else None
 
 
 def measure(
@@ -227,10 +226,13 @@ def measure(
     if not priced and any(r is not None for r in rates.values()):
         notes += ("some agents have no hourly rate: no cost",)
     return ScenarioMetrics(
-        service_level=_mean(rows, "service_level", "volume"),
-        asa_s=_mean(live, "asa_s", "volume"),
-        abandonment=_mean(live, "abandonment", "volume"),
-        occupancy=_occupancy(measured),
+        service_level=weighted_mean((r.get("service_level"), r.get("volume")) for r in rows),
+        asa_s=weighted_mean((r.get("asa_s"), r.get("volume")) for r in live),
+        abandonment=weighted_mean((r.get("abandonment"), r.get("volume")) for r in live),
+        # all work handled over all productive agent time, over the queues
+        occupancy=weighted_mean(
+            (float(r.week.occupancy), float(r.productive_agents.sum())) for r in measured.service.values()
+        ),
         understaffed_agent_hours=summary.understaffed_agent_hours,
         overstaffed_agent_hours=summary.overstaffed_agent_hours,
         paid_hours=sum(hours.values()),
@@ -240,14 +242,3 @@ def measure(
         roster=kept,
         **{**common, "notes": notes},
     )
-
-
-def _occupancy(measured: Measured) -> float | None:
-    """All work handled over all productive agent time, over the queues."""
-    busy = total = 0.0
-    for report in measured.service.values():
-        occ = float(report.week.occupancy)
-        productive = float(report.productive_agents.sum())
-        if math.isfinite(occ) and productive > 0:
-            busy, total = busy + occ * productive, total + productive
-    return busy / total if total > 0 else None
