@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from common.errors import InvalidInput
-from common.timegrid import MINUTES_PER_DAY
+from common.timegrid import clock_to_minute
 from scheduler.domain import WEEKDAYS, Agent, Team
 from scheduler.scenarios.changes import (
     CHANGE_KINDS,
@@ -75,13 +75,9 @@ def _clock(text: str | None, what: str) -> int | None:
     if text is None:
         return None
     try:
-        hours, minutes = text.strip().split(":")
-        value = int(hours) * 60 + int(minutes)
+        return clock_to_minute(text)
     except ValueError as exc:
-        raise InvalidInput(f"{what}: {text!r} is not a time of day; write HH:MM") from exc
-    if not 0 <= value < MINUTES_PER_DAY or int(minutes) >= 60:
-        raise InvalidInput(f"{what}: {text!r} is not a time of day; write HH:MM between 00:00 and 23:59")
-    return value
+        raise InvalidInput(f"{what}: {exc}") from exc
 
 
 def _day_mask(plan: BasePlan, day: str | None, what: str) -> np.ndarray:
