@@ -81,6 +81,9 @@ def own_rules(agents: list[Agent], team_rules: LabourRules, seed: int) -> list[A
     return out
 
 
+MOST_RANDOM_AGENTS = 6
+
+
 def random_problem(seed: int) -> Problem:
     """A small random team and week; the team's own zone and the week are drawn too."""
     rng = np.random.default_rng(seed)
@@ -108,7 +111,7 @@ def random_problem(seed: int) -> Problem:
         min_days_off_per_week=int(rng.integers(1, 4)),
     )
     agents = []
-    for i in range(int(rng.integers(3, 7))):
+    for i in range(int(rng.integers(3, MOST_RANDOM_AGENTS + 1))):
         tz = team_tz if rng.random() < 0.6 else str(rng.choice(ZONES))
         count = int(rng.integers(1, len(names) + 1))
         skills = tuple(str(x) for x in rng.choice(names, size=count, replace=False))
@@ -143,12 +146,18 @@ def random_problem(seed: int) -> Problem:
 
 @st.composite
 def random_problems(draw: st.DrawFn) -> Problem:
-    """`random_problem` of a drawn seed, cut down by drawn choices, so that a failing problem shrinks
-    to a small one: to its first agents (one at least), and with or without its availability rows."""
+    """`random_problem` of a drawn seed, whole or cut down: to its first agents and with or without
+    its availability rows. The cuts are drawn before the seed, so a failing problem shrinks first to
+    fewer agents and no availability, then to the smallest seed that still fails."""
+    whole = draw(st.booleans(), label="whole")
+    most_agents = draw(st.integers(1, MOST_RANDOM_AGENTS), label="agents")
+    with_availability = draw(st.booleans(), label="with availability")
     p = random_problem(draw(st.integers(0, 9_999), label="seed"))
-    agents = p.team.agents[: draw(st.integers(1, len(p.team.agents)), label="agents")]
+    if whole:
+        return p
+    agents = p.team.agents[:most_agents]
     kept = {a.id for a in agents}
-    entries = p.availability if draw(st.booleans(), label="with availability") else ()
+    entries = p.availability if with_availability else ()
     return replace(
         p, team=replace(p.team, agents=agents), availability=tuple(e for e in entries if e.agent_id in kept)
     )
