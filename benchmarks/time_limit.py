@@ -48,11 +48,11 @@ def busy(processes: int) -> Iterator[None]:
             s.join()
 
 
-def timed(inst: Instance, limit_s: float) -> tuple[float, str]:
+def timed(inst: Instance, settings: SolveSettings) -> tuple[float, str]:
     """Seconds from the call to the roster (or to the error), and what came back."""
     started = time.monotonic()
     try:
-        result = solve(inst.problem, SolveSettings(time_limit_s=limit_s))
+        result = solve(inst.problem, settings)
         outcome = f"roster, objective {result.objective:,.0f}"
     except TimeTooShort as exc:
         outcome = f"no roster in time: {exc}"
@@ -75,9 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     worst = 0.0
     for inst in instances:
         for limit in args.time_limits:
-            idle_s, idle = timed(inst, limit)
+            idle_s, idle = timed(inst, SolveSettings(time_limit_s=limit))
             with busy(2):
-                busy_s, outcome = timed(inst, limit)
+                busy_s, outcome = timed(inst, SolveSettings(time_limit_s=limit))
             worst = max(worst, idle_s - limit, busy_s - limit)
             print(
                 f"| {inst.name} | {len(inst.problem.team.agents)} | {limit:g} | {idle_s:.2f} | {idle} | "
