@@ -103,7 +103,15 @@ def _plan(data: dict[str, Any], folder: Path) -> Any:
     )
     from api.schemas import team_from_mapping
     from common.timegrid import parse_iso_date
-    from scheduler import BasePlan, forecast_from_requirements, pay_from_mapping, planning_week
+    from scheduler import (
+        BasePlan,
+        carried_in_from,
+        compute_requirements,
+        forecast_from_requirements,
+        pay_from_mapping,
+        planning_week,
+        with_lead_in,
+    )
 
     base = data["base"]
     unknown = sorted(
@@ -124,14 +132,20 @@ def _plan(data: dict[str, Any], folder: Path) -> Any:
     if len(sources) != 1:
         raise InvalidInput("base: give exactly one of forecast, requirements or history")
     source = folder / base[sources[0]]
+    carried_in = {}
     if sources[0] == "forecast":
         forecast = read_forecast(source)
     elif sources[0] == "requirements":
-        forecast = forecast_from_requirements(read_requirements(source), team)
+        requirements = read_requirements(source)
+        forecast = forecast_from_requirements(requirements, team)
+        carried_in = carried_in_from(requirements, team, week)
     else:
         from forecasting import forecast_week
 
-        forecast = forecast_week(read_history(source, default_region=team.tz), week)
+        history = read_history(source, default_region=team.tz)
+        forecast = forecast_week(history, week)
+        lead_in = compute_requirements(with_lead_in(forecast, history, team), team)
+        carried_in = carried_in_from(lead_in, team, week)
     availability = read_availability(folder / base["availability"], team) if base.get("availability") else ()
     roster = read_roster(folder / base["roster"], team) if base.get("roster") else None
     return BasePlan(
@@ -142,6 +156,7 @@ def _plan(data: dict[str, Any], folder: Path) -> Any:
         availability=availability,
         roster=roster,
         pay=pay_from_mapping(data.get("pay")),
+        carried_in=carried_in,
     )
 
 

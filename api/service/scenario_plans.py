@@ -16,6 +16,7 @@ from scheduler import (
     BasePlan,
     Scenario,
     apply,
+    carried_in_from,
     forecast_from_requirements,
     pay_from_mapping,
     planning_week,
@@ -33,6 +34,7 @@ def build_plan(params: ScenarioJobParams, base_frame: pd.DataFrame) -> BasePlan:
     team = team_from_mapping(params.team)
     week = planning_week(team, params.first_day)
     forecast = base_frame if params.base_kind == "forecast" else forecast_from_requirements(base_frame, team)
+    carried_in = carried_in_from(base_frame, team, week) if params.base_kind == "requirements" else {}
     roster = None
     if (
         params.roster_shifts is not None
@@ -48,6 +50,7 @@ def build_plan(params: ScenarioJobParams, base_frame: pd.DataFrame) -> BasePlan:
         availability=availability_entries(params.availability),
         roster=roster,
         pay=pay_from_mapping(None if params.pay is None else params.pay.mapping()),
+        carried_in=carried_in,
     )
 
 

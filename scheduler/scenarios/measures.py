@@ -101,8 +101,8 @@ def requirement_arrays(plan: BasePlan, variant: Variant) -> dict[str, np.ndarray
 
 
 def variant_problem(plan: BasePlan, variant: Variant) -> Problem:
-    """The scenario as a roster problem: its team, the week, its need, volume and handle time, and
-    the availability of the agents it keeps."""
+    """The scenario as a roster problem: its team, the week, its need, volume and handle time, the
+    contacts carried into the week, and the availability of the agents it keeps."""
     n = plan.week.grid.n_intervals
     volume = {q.name: np.zeros(n) for q in variant.team.queues if q.name in plan.series}
     aht = {name: np.full(n, variant.team.queue(name).aht_s) for name in volume}
@@ -119,6 +119,7 @@ def variant_problem(plan: BasePlan, variant: Variant) -> Problem:
         weights=variant.team.weights,
         volume=volume,
         aht_s=aht,
+        carried_in={q: c for q, c in plan.carried_in.items() if q in volume},
     )
 
 

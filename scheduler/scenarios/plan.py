@@ -83,6 +83,9 @@ class BasePlan:
     availability: tuple[AvailabilityEntry, ...] = ()
     roster: Roster | None = None
     pay: Pay = field(default_factory=Pay)
+    # the async contacts waiting when the week starts, by the interval they fall due
+    # (`scheduler.roster.problem.carried_in_from`); the same in every scenario: they have arrived
+    carried_in: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.week.tz != self.team.tz or self.week.interval_minutes != self.team.interval_minutes:
@@ -170,7 +173,10 @@ def _prepare(plan: BasePlan) -> dict[str, QueueSeries]:
 
 def forecast_from_requirements(requirements: pd.DataFrame, team: Team) -> pd.DataFrame:
     """A forecast-contract frame (statistic `mean`, one region: the team's zone) from requirements rows,
-    for a plan whose base is requirements rather than a forecast."""
+    for a plan whose base is requirements rather than a forecast. Lead-in rows (contacts from before
+    the week) are left out: they reach the plan as its `carried_in`."""
+    if "lead_in" in requirements.columns:
+        requirements = requirements[~requirements["lead_in"].astype(bool)]
     return pd.DataFrame(
         {
             "queue": requirements["queue"].astype(str),

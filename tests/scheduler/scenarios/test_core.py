@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,8 @@ import pytest
 
 from common.errors import InvalidInput
 from scheduler.domain import Roster, Team
-from scheduler.roster.problem import requirements_to_arrays
+from scheduler.roster.problem import carried_in_from, requirements_to_arrays
+from scheduler.roster.report import measure
 from scheduler.scenarios.core import (
     AddAgents,
     AhtChange,
@@ -33,6 +35,7 @@ from scheduler.scenarios.core import (
     requirement_arrays,
     scenario_from_mapping,
     sweep,
+    variant_problem,
 )
 from scheduler.staffing.requirements import compute_requirements
 from tests.scheduler.scenarios.factories import FAST, small_plan
@@ -232,3 +235,31 @@ def test_requirements_can_be_the_base(plan: BasePlan) -> None:
         requirements_to_arrays(requirements, plan.team, plan.week)["chat"],
     )
     assert isinstance(plan.roster, Roster)
+
+
+def test_contacts_carried_into_the_week_count_as_in_the_roster_report(plan: BasePlan) -> None:
+    """Requirements with lead-in rows (email from the evening before the week): the scenario base
+    shows the service level the roster report gives the same roster with the same backlog."""
+    requirements = compute_requirements(plan.forecast, plan.team).assign(lead_in=False)
+    email = requirements[requirements["queue"] == "email"]
+    start = pd.Timestamp(plan.week.start_utc) - pd.Timedelta(hours=2)
+    before = email.iloc[:8].assign(
+        ds=[start + pd.Timedelta(minutes=15 * i) for i in range(8)], volume=40.0, lead_in=True
+    )
+    with_lead_in = pd.concat([before, requirements], ignore_index=True)
+    carried = carried_in_from(with_lead_in, plan.team, plan.week)
+    assert carried["email"].sum() == pytest.approx(8 * 40.0)
+    base = BasePlan(
+        plan.team,
+        plan.week,
+        forecast_from_requirements(with_lead_in, plan.team),
+        roster=plan.roster,
+        carried_in=carried,
+    )
+    row = compare(base, [Scenario("same")], "staffing").rows[0]
+    assert plan.roster is not None
+    problem = variant_problem(base, apply(base, Scenario("base")))
+    report = measure(problem, plan.roster).service["email"].week
+    without = measure(replace(problem, carried_in={}), plan.roster).service["email"].week
+    assert row.by_queue["email"]["service_level"] == pytest.approx(float(report.service_level))
+    assert float(report.service_level) < float(without.service_level)  # the backlog costs service
