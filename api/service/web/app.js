@@ -597,7 +597,7 @@ function drawCoverageTables(q) {
     const hours = stretches.reduce((sum, s) => sum + s.hours, 0);
     const below = stretches.reduce((sum, s) => sum + s.shortfall_hours, 0);
     return el("li", { class: "short" }, el("details", {},
-      el("summary", { text: `${dayHeading(day)}: service suffers ${fmt(hours, 2)} hours in ${stretches.length} stretch${stretches.length > 1 ? "es" : ""} (${fmt(below, 1)} agent-hours below the need)` }),
+      el("summary", { text: `${dayHeading(day)}: service suffers ${fmt(hours, Number.isInteger(hours) ? 0 : 2)} hours in ${stretches.length} stretch${stretches.length > 1 ? "es" : ""}${below >= 0.05 ? ` (${fmt(below, 1)} agent-hours below the need)` : ""}` }),
       el("ul", {}, ...stretches.map((s) => el("li", { text: s.text })))));
   }) : [el("li", { text: `Nowhere: ${q.queue} meets its target every hour of the week.` })]));
 }
