@@ -19,11 +19,10 @@ import pandas as pd
 
 from api.cells import safe_frame
 from api.history import HISTORY_GRID_MINUTES, add_up_per_interval, iso_text, off_grid
-from api.schemas import minute_to_clock
 from api.team_file import load_mapping, team_from_file_mapping
 from api.xlsx import read_sheet_frame, sheet_label
 from common.errors import InputIssue, InvalidInput
-from common.timegrid import MINUTES_PER_DAY, zone
+from common.timegrid import MINUTES_PER_DAY, minute_to_clock, zone
 from forecasting.calendar import HolidayChange
 from scheduler import (
     AVAILABILITY_KINDS,

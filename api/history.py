@@ -16,7 +16,6 @@ import pandas as pd
 
 from common.timegrid import ALLOWED_INTERVAL_MINUTES, UTC, check_interval_minutes, zone
 
-HISTORY_COLUMNS: tuple[str, ...] = ("ds", "queue", "region", "y", "aht_s")
 # the finest grid a forecast runs on: every history `ds` must lie on it unless rows are added up
 HISTORY_GRID_MINUTES = min(ALLOWED_INTERVAL_MINUTES)
 NS_PER_MINUTE = 60_000_000_000

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, replace
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, cast
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from common.errors import InputIssue, InvalidInput
-from common.timegrid import MINUTES_PER_DAY
-from scheduler import Agent, BreakRule, LabourRules, QueueSpec, ShiftRules, ShiftType, Team, Weights
-
-_CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
+from common.timegrid import HOURS_PER_WEEK, MAX_DAYS, MINUTES_PER_DAY, clock_to_minute, minute_to_clock
+from scheduler.domain import (
+    MAX_SHIFT_HOURS,
+    Agent,
+    BreakKind,
+    BreakRule,
+    Channel,
+    LabourRules,
+    Objective,
+    QueueSpec,
+    ShiftRules,
+    ShiftType,
+    Team,
+    Weekday,
+    Weights,
+)
 
 # Limits of what a team file (and the API) may hold: one source for the schemas, the service and the
 # README. Ids go into file names and headers, so they are plain ASCII; names and keys are free text
@@ -27,8 +38,7 @@ MAX_SHIFT_TYPES = 50
 MAX_BREAKS = 10
 MAX_QUEUE_CHANGES = 48  # a shift's changes of queue (one an interval of a day at most)
 MAX_SHIFT_LENGTHS = 48
-MAX_HOURS_PER_WEEK = 168.0
-MAX_DAYS = 366  # runs of days and horizons: up to a year
+MAX_HOURS_PER_WEEK = float(HOURS_PER_WEEK)
 MAX_WEIGHT = 1_000_000  # objective points; CP-SAT sums them in 64-bit integers
 MAX_SECONDS = 86_400.0
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -58,24 +68,8 @@ Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]
 Zone = Annotated[str, Field(min_length=1, max_length=MAX_ZONE_CHARS, description="an IANA time zone")]
 Hours = Annotated[float, Field(ge=0, le=MAX_HOURS_PER_WEEK)]
 Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]
+ShiftHours = Annotated[float, Field(gt=0, le=MAX_SHIFT_HOURS)]
 Weight = Annotated[int, Field(ge=0, le=MAX_WEIGHT)]
-
-
-def clock_to_minute(text: str) -> int:
-    """Minutes since midnight of a local 'HH:MM' (00:00..23:59)."""
-    match = _CLOCK_RE.match(text.strip())
-    if (
-        match is None
-        or int(match.group(2)) >= 60
-        or int(match.group(1)) * 60 + int(match.group(2)) >= MINUTES_PER_DAY
-    ):
-        raise ValueError(f"{text!r} is not a time of day; write HH:MM between 00:00 and 23:59")
-    return int(match.group(1)) * 60 + int(match.group(2))
-
-
-def minute_to_clock(minute: int) -> str:
-    """'HH:MM' of minutes since midnight."""
-    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 class _Strict(BaseModel):
@@ -86,25 +80,25 @@ class QueueIn(_Strict):
     """A queue of the team."""
 
     name: Key
-    channel: Literal["voice", "chat", "email", "social"]
-    service_level: float = Field(default=0.8, ge=0, le=1)
-    target_answer_s: float = Field(default=60.0, ge=0, le=MAX_SECONDS)
-    response_hours: float = Field(default=24.0, ge=0, le=MAX_DAYS * 24)
-    concurrency: int = Field(default=1, ge=1, le=100)
-    patience_s: float | None = Field(default=None, ge=0, le=MAX_SECONDS)
-    max_occupancy: float = Field(default=0.85, ge=0, le=1)
-    aht_s: float = Field(default=300.0, ge=0, le=MAX_SECONDS)
-    shrinkage: float | None = Field(default=None, ge=0, le=1)
+    channel: Channel
+    service_level: float = Field(default=QueueSpec.service_level, ge=0, le=1)
+    target_answer_s: float = Field(default=QueueSpec.target_answer_s, ge=0, le=MAX_SECONDS)
+    response_hours: float = Field(default=QueueSpec.response_hours, ge=0, le=MAX_DAYS * 24)
+    concurrency: int = Field(default=QueueSpec.concurrency, ge=1, le=100)
+    patience_s: float | None = Field(default=QueueSpec.patience_s, ge=0, le=MAX_SECONDS)
+    max_occupancy: float = Field(default=QueueSpec.max_occupancy, ge=0, le=1)
+    aht_s: float = Field(default=QueueSpec.aht_s, ge=0, le=MAX_SECONDS)
+    shrinkage: float | None = Field(default=QueueSpec.shrinkage, ge=0, le=1)
 
 
 class BreakIn(_Strict):
     """A break or lunch window, in minutes after the shift starts."""
 
-    kind: Literal["break", "lunch"]
+    kind: BreakKind
     duration_minutes: int = Field(ge=0, le=MINUTES_PER_DAY)
     window_start_minutes: int = Field(ge=0, le=2 * MINUTES_PER_DAY)
     window_end_minutes: int = Field(ge=0, le=2 * MINUTES_PER_DAY)
-    min_shift_hours: float = Field(default=0.0, ge=0, le=48)
+    min_shift_hours: float = Field(default=BreakRule.min_shift_hours, ge=0, le=48)
 
 
 def _clock_text(value: str) -> str:
@@ -130,7 +124,7 @@ class ShiftTypeIn(_Strict):
 
     name: Key
     start: Clock
-    length_hours: float = Field(gt=0, le=48)
+    length_hours: ShiftHours
     not_followed_by: list[Key] = Field(default_factory=list, max_length=MAX_SHIFT_TYPES)
 
     def to_domain(self) -> ShiftType:
@@ -142,12 +136,12 @@ class ShiftTypeIn(_Strict):
 class ShiftRulesIn(_Strict):
     """Allowed shifts, in the agent's local time: lengths and start times, or named shift types."""
 
-    lengths_hours: list[Annotated[float, Field(gt=0, le=48)]] = Field(
-        default_factory=lambda: [8.0], min_length=1, max_length=MAX_SHIFT_LENGTHS
+    lengths_hours: list[ShiftHours] = Field(
+        default_factory=lambda: list(ShiftRules.lengths_hours), min_length=1, max_length=MAX_SHIFT_LENGTHS
     )
-    start_step_minutes: int = Field(default=30, ge=1, le=MINUTES_PER_DAY)
-    earliest_start: Clock = "00:00"
-    latest_start: Clock = "23:30"
+    start_step_minutes: int = Field(default=ShiftRules.start_step_minutes, ge=1, le=MINUTES_PER_DAY)
+    earliest_start: Clock = minute_to_clock(ShiftRules.earliest_start_minute)
+    latest_start: Clock = minute_to_clock(ShiftRules.latest_start_minute)
     breaks: list[BreakIn] = Field(default_factory=list, max_length=MAX_BREAKS)
     types: list[ShiftTypeIn] = Field(default_factory=list, max_length=MAX_SHIFT_TYPES)
     min_queue_stretch_minutes: int = Field(
@@ -182,9 +176,7 @@ class AgentShiftRulesIn(_Strict):
     """An agent's own shift rules: each field given replaces the team's for this agent; every field
     left out is the team's (an earliest start alone keeps the team's lengths and breaks)."""
 
-    lengths_hours: list[Annotated[float, Field(gt=0, le=48)]] | None = Field(
-        default=None, min_length=1, max_length=MAX_SHIFT_LENGTHS
-    )
+    lengths_hours: list[ShiftHours] | None = Field(default=None, min_length=1, max_length=MAX_SHIFT_LENGTHS)
     start_step_minutes: int | None = Field(default=None, ge=1, le=MINUTES_PER_DAY)
     earliest_start: Clock | None = None
     latest_start: Clock | None = None
@@ -220,19 +212,19 @@ class AgentShiftRulesIn(_Strict):
 class LabourRulesIn(_Strict):
     """Hard labour rules."""
 
-    min_rest_hours: Hours = 11.0
-    max_consecutive_days: Days = 6
-    min_days_off_per_week: Days = 2
-    min_consecutive_days_off: Days = 1
-    min_consecutive_days_worked: Days = 1
-    max_weekends_worked: Days | None = None
+    min_rest_hours: Hours = LabourRules.min_rest_hours
+    max_consecutive_days: Days = LabourRules.max_consecutive_days
+    min_days_off_per_week: Days = LabourRules.min_days_off_per_week
+    min_consecutive_days_off: Days = LabourRules.min_consecutive_days_off
+    min_consecutive_days_worked: Days = LabourRules.min_consecutive_days_worked
+    max_weekends_worked: Days | None = LabourRules.max_weekends_worked
 
 
 class WeightsIn(_Strict):
     """Weights of the soft rules in objective points (`scheduler.domain.Weights`); each one left out
     keeps its default."""
 
-    objective: Literal["headcount", "service_level"] = "service_level"
+    objective: Objective = cast("Objective", Weights.objective)
     missed_contact: Weight = Weights.missed_contact
     late_contact_hour: Weight = Weights.late_contact_hour
     queue_change: Weight = Weights.queue_change
@@ -278,10 +270,10 @@ class AgentIn(_Strict):
     name: Name
     tz: Zone
     skills: list[Key] = Field(min_length=1, max_length=MAX_QUEUES)
-    min_hours_per_week: Hours = 0.0
-    max_hours_per_week: Hours = 40.0
-    min_shifts_per_week: Days = 0
-    max_shifts_per_week: Days | None = None
+    min_hours_per_week: Hours = Agent.min_hours_per_week
+    max_hours_per_week: Hours = Agent.max_hours_per_week
+    min_shifts_per_week: Days = Agent.min_shifts_per_week
+    max_shifts_per_week: Days | None = Agent.max_shifts_per_week
     # the agent's own rules: only the fields given differ from the team's
     shift_rules: AgentShiftRulesIn | None = None
     labour_rules: AgentLabourRulesIn | None = None
@@ -294,12 +286,12 @@ class TeamIn(_Strict):
 
     name: Name
     tz: Zone
-    interval_minutes: int = Field(default=15, ge=1, le=MINUTES_PER_DAY)
-    shrinkage: float = Field(default=0.3, ge=0, le=1)
+    interval_minutes: int = Field(default=Team.interval_minutes, ge=1, le=MINUTES_PER_DAY)
+    shrinkage: float = Field(default=Team.shrinkage, ge=0, le=1)
     # the local weekday the team's weeks start on: a roster's --week must be one
-    week_start: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    week_start: Weekday = Team.week_start
     # an absence (a sick call) counts as paid hours against the contract
-    absence_paid: bool = True
+    absence_paid: bool = Team.absence_paid
     queues: list[QueueIn] = Field(min_length=1, max_length=MAX_QUEUES)
     shift_rules: ShiftRulesIn = Field(default_factory=ShiftRulesIn)
     labour_rules: LabourRulesIn = Field(default_factory=LabourRulesIn)
@@ -412,8 +404,8 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
         "tz": team.tz,
         "interval_minutes": team.interval_minutes,
         "shrinkage": team.shrinkage,
-        **({} if team.week_start == "mon" else {"week_start": team.week_start}),
-        **({} if team.absence_paid else {"absence_paid": False}),
+        **({} if team.week_start == Team.week_start else {"week_start": team.week_start}),
+        **({} if team.absence_paid == Team.absence_paid else {"absence_paid": team.absence_paid}),
         "queues": [
             QueueIn.model_validate(q, from_attributes=True).model_dump(exclude_none=True) for q in team.queues
         ],
@@ -438,8 +430,11 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
                     if a.labour_rules is None
                     else {"labour_rules": _changed(a.labour_rules, team.labour_rules)}
                 ),
-                **({} if a.min_shifts_per_week == 0 else {"min_shifts_per_week": a.min_shifts_per_week}),
-                **({} if a.max_shifts_per_week is None else {"max_shifts_per_week": a.max_shifts_per_week}),
+                **{
+                    k: getattr(a, k)
+                    for k in ("min_shifts_per_week", "max_shifts_per_week")
+                    if getattr(a, k) != getattr(Agent, k)
+                },
                 **({"max_shifts_by_type": dict(a.max_shifts_by_type)} if a.max_shifts_by_type else {}),
             }
             for a in team.agents

@@ -1,6 +1,6 @@
 """Where a sweep's scenarios run: this process, a local process pool, or a Ray cluster.
 
-The solving code is the same everywhere (`scheduler.scenarios.core.run_task`); only the runner changes.
+The solving code is the same everywhere (`scheduler.scenarios.runners.run_task`); only the runner changes.
 Ray is an optional extra (`pip install -e '.[ray]'`); `WFM_RAY_ADDRESS` (or `--ray-address`) picks it:
 `local` starts a Ray instance on this machine, `auto` joins the cluster this machine belongs to, and
 `ray://host:10001` connects to a remote one.

@@ -20,7 +20,7 @@ from forecasting import forecast_week
 from scheduler.roster.problem import Problem, requirements_to_arrays
 from scheduler.roster.solve import SolveSettings, solve
 from scheduler.sample import sample_availability, sample_history, sample_team
-from scheduler.scenarios.core import BasePlan, LocalRunner, Pay, Runner, compare, sweep
+from scheduler.scenarios import BasePlan, LocalRunner, Pay, Runner, compare, sweep
 from scheduler.staffing.requirements import compute_requirements
 
 WEEK = date(2026, 11, 2)

@@ -9,6 +9,7 @@ time, never wall-clock differences.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC as UTC
@@ -25,6 +26,8 @@ ALLOWED_INTERVAL_MINUTES: tuple[int, ...] = (15, 30, 60)
 DAYS_PER_WEEK = 7
 MAX_DAYS = 371  # a year's roster (53 weeks) at most
 MINUTES_PER_DAY = 24 * 60
+HOURS_PER_WEEK = DAYS_PER_WEEK * 24
+_CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 @lru_cache(maxsize=512)
@@ -42,6 +45,24 @@ def zone(name: str) -> ZoneInfo:
         raise InvalidInput(
             f"unknown time zone {name!r}: use an IANA name such as 'America/Phoenix' or 'Europe/London'"
         ) from exc
+
+
+def clock_to_minute(text: str) -> int:
+    """Minutes since midnight of a local time of day written 'HH:MM' (00:00..23:59).
+
+    Raises:
+        ValueError: the text is not such a time (the message says how to write one).
+    """
+    match = _CLOCK_RE.match(text.strip())
+    minute = -1 if match is None else int(match.group(1)) * 60 + int(match.group(2))
+    if match is None or int(match.group(2)) >= 60 or minute >= MINUTES_PER_DAY:
+        raise ValueError(f"{text!r} is not a time of day; write HH:MM between 00:00 and 23:59")
+    return minute
+
+
+def minute_to_clock(minute: int) -> str:
+    """'HH:MM' of minutes since midnight."""
+    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 def check_interval_minutes(interval_minutes: int) -> int:

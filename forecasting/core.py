@@ -53,7 +53,8 @@ from forecasting.models import (
 )
 
 Clock = Literal["local", "utc"]
-HISTORY_COLUMNS: tuple[str, ...] = ("ds", "queue", "y", "region", "aht_s")
+# the contact-history contract: `ds`, `queue`, `y`, and optionally `region` and `aht_s`, in the order written
+HISTORY_COLUMNS: tuple[str, ...] = ("ds", "queue", "region", "y", "aht_s")
 EPOCH_DAY = date(1970, 1, 1)
 MIN_DAYS = 7
 MIN_DAYS_FOR_SELECTION = 14

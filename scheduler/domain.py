@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal, get_args
 
 from common.errors import InvalidInput
-from common.timegrid import MINUTES_PER_DAY, check_interval_minutes, zone
+from common.timegrid import HOURS_PER_WEEK, MAX_DAYS, MINUTES_PER_DAY, check_interval_minutes, zone
 
 Channel = Literal["voice", "chat", "email", "social"]
 CHANNELS: tuple[str, ...] = get_args(Channel)
@@ -22,8 +22,8 @@ AvailabilityKind = Literal["available", "unavailable", "preferred", "avoid", "ti
 AVAILABILITY_KINDS: tuple[str, ...] = get_args(AvailabilityKind)
 BreakKind = Literal["break", "lunch"]
 MAX_SHIFT_HOURS = 16
-MAX_RUN_DAYS = 371  # the longest horizon (`common.timegrid.MAX_DAYS`)
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = get_args(Weekday)
 
 
 def _check(ok: bool, reason: str) -> None:
@@ -239,17 +239,17 @@ class LabourRules:
     def __post_init__(self) -> None:
         _check(0 <= self.min_rest_hours <= 48, "min_rest_hours must lie in 0..48")
         _check(
-            1 <= self.min_consecutive_days_off <= MAX_RUN_DAYS,
-            f"min_consecutive_days_off must lie in 1..{MAX_RUN_DAYS}",
+            1 <= self.min_consecutive_days_off <= MAX_DAYS,
+            f"min_consecutive_days_off must lie in 1..{MAX_DAYS}",
         )
         _check(
-            0 <= self.max_consecutive_days <= MAX_RUN_DAYS,
-            f"max_consecutive_days must lie in 0..{MAX_RUN_DAYS} (0: no working day at all)",
+            0 <= self.max_consecutive_days <= MAX_DAYS,
+            f"max_consecutive_days must lie in 0..{MAX_DAYS} (0: no working day at all)",
         )
         _check(0 <= self.min_days_off_per_week <= 7, "min_days_off_per_week must lie in 0..7")
         _check(
-            1 <= self.min_consecutive_days_worked <= MAX_RUN_DAYS,
-            f"min_consecutive_days_worked must lie in 1..{MAX_RUN_DAYS}",
+            1 <= self.min_consecutive_days_worked <= MAX_DAYS,
+            f"min_consecutive_days_worked must lie in 1..{MAX_DAYS}",
         )
         _check(
             self.max_weekends_worked is None or self.max_weekends_worked >= 0,
@@ -287,7 +287,7 @@ class Agent:
         zone(self.tz)
         _check(len(self.skills) > 0, f"agent {self.id!r} has no skills")
         _check(
-            0 <= self.min_hours_per_week <= self.max_hours_per_week <= 7 * 24,
+            0 <= self.min_hours_per_week <= self.max_hours_per_week <= HOURS_PER_WEEK,
             f"agent {self.id!r}: weekly hours need 0 <= min ({self.min_hours_per_week}) "
             f"<= max ({self.max_hours_per_week})",
         )
@@ -313,7 +313,8 @@ class Agent:
         return next((limit for t, limit in self.max_shifts_by_type if t == name), None)
 
 
-OBJECTIVES = ("headcount", "service_level")
+Objective = Literal["headcount", "service_level"]
+OBJECTIVES: tuple[str, ...] = get_args(Objective)
 
 
 @dataclass(frozen=True)
@@ -323,7 +324,7 @@ class Weights:
     # "service_level" (the default): points per contact expected not to be answered within target
     # (live queues) and per contact-hour past its deadline (async queues), where the forecast
     # volume is known; "headcount": points per agent short of the fractional need (below)
-    objective: str = "service_level"
+    objective: str = "service_level"  # one of OBJECTIVES, checked below
     missed_contact: int = 200
     # "service_level", async queues: points per contact-hour past its deadline (an email an hour
     # late costs half a live contact missed)
@@ -395,7 +396,7 @@ class Team:
     labour_rules: LabourRules = field(default_factory=LabourRules)
     weights: Weights = field(default_factory=Weights)  # of the soft rules, the lead's to change
     # the local weekday the team's weeks start on ("mon".."sun"): weekly rules count from it
-    week_start: str = "mon"
+    week_start: Weekday = "mon"
     # an absence (a sick call) counts as paid hours against the contract: it lowers the week's
     # minimum and maximum hours, as time off lowers the minimum
     absence_paid: bool = True

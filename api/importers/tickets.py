@@ -23,15 +23,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from api.history import HISTORY_COLUMNS, floor_to_grid
+from api.formats import FIRST_DATA_ROW, MAX_ISSUES
+from api.history import floor_to_grid
 from api.importers.presets import PRESETS, Preset, header_key
 from api.importers.zones import near_zone_name, zone_of_country, zone_of_name
 from api.xlsx import read_sheet_rows, sheet_label
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import check_interval_minutes, zone
+from forecasting.core import HISTORY_COLUMNS
 
-FIRST_DATA_ROW = 2
-MAX_ISSUES = 200
 CSV_BLOCK_ROWS = 100_000
 SHEET_BLOCK_ROWS = 50_000
 MAX_PARTS = 4  # partial sums kept before they are added up again

@@ -14,8 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.service.schemas import DbId, PayIn, ScenarioIn, Seed, SweepIn, TicketExportQuery
 from common.errors import InputIssue, InvalidInput
+from scheduler import BasePlan, Depth
 
 JobKind = Literal["roster", "scenario", "import", "forecast"]
+# what a scenario job's base plan is made from
+BaseKind = Literal["forecast", "requirements"]
+# an import adds to what is stored (merge) or replaces it
+ImportMode = Literal["merge", "replace"]
 Shifts = list[dict[str, Any]]  # shifts as `api.service.codec.shift_to_dict` writes them
 
 
@@ -59,10 +64,10 @@ class ScenarioJobParams(SnapshotParams):
 
     team_id: str
     label: str = ""
-    depth: Literal["staffing", "reroster"] = "staffing"
-    base_kind: Literal["forecast", "requirements"]
+    depth: Depth = "staffing"
+    base_kind: BaseKind
     base_id: DbId
-    statistic: str = "mean"
+    statistic: str = BasePlan.statistic
     roster_version: DbId | None = None
     scenarios: list[ScenarioIn] = Field(default_factory=list)
     sweep: SweepIn | None = None
@@ -78,7 +83,7 @@ class ImportJobParams(_Params):
 
     what: Literal["availability", "history", "tickets", "requirements"]
     filename: str
-    mode: Literal["merge", "replace"] = "merge"
+    mode: ImportMode = "merge"
     dry_run: bool = False
     assume_tz: str | None = None
     aggregate: bool = False  # a history of a row per contact: add them up per interval

@@ -14,7 +14,7 @@ from api.schemas import team_from_mapping
 from api.service.codec import availability_entries, roster_from_dicts
 from api.service.params import RosterJobParams
 from common.errors import InvalidInput
-from common.timegrid import DAYS_PER_WEEK, PlanningWeek, wall_to_utc, zone
+from common.timegrid import DAYS_PER_WEEK, PlanningWeek, clock_to_minute, wall_to_utc, zone
 from scheduler import (
     Change,
     Problem,
@@ -91,8 +91,7 @@ def moved_shift(shift: Shift, agent_tz: str, start_hhmm: str) -> Shift:
     Raises:
         InvalidInput: that wall time does not exist in the agent's zone (a DST jump skips it).
     """
-    hours, minutes = (int(part) for part in start_hhmm.split(":"))
-    start = wall_to_utc(shift.local_date, hours * 60 + minutes, zone(agent_tz))
+    start = wall_to_utc(shift.local_date, clock_to_minute(start_hhmm), zone(agent_tz))
     if start is None:
         raise InvalidInput(
             f"{start_hhmm} does not exist on {shift.local_date} in {agent_tz} (the clocks jump past it)"

@@ -18,16 +18,21 @@ from api.schemas import (
     MAX_NAME_CHARS,
     MAX_QUEUES,
     MAX_SECONDS,
+    MAX_SHIFT_LENGTHS,
     AgentIn,
     Clock,
     Id,
     Key,
     Name,
+    ShiftHours,
     TeamIn,
     Zone,
 )
+from api.service.auth import Role
 from common.errors import InvalidInput
-from scheduler import Team
+from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY
+from scheduler import BasePlan, Depth, Team
+from scheduler.scenarios import AddAgents, AhtChange, Contract, RemoveAgents
 
 # Ids of stored rows: positive 32-bit integers (PostgreSQL's INTEGER); a bigger number names nothing.
 MAX_DB_ID = 2**31 - 1
@@ -59,7 +64,7 @@ MAX_SCENARIOS = 50  # named scenarios in one request
 MAX_CHANGES = 20  # changes in one scenario
 MAX_AXIS_VALUES = 50  # values on one sweep axis (the grid is held to WFM_MAX_SWEEP_SCENARIOS)
 MAX_MULTIPLIER = 100.0
-MAX_PINS = 7 * 2 * MAX_AGENTS
+MAX_PINS = DAYS_PER_WEEK * 2 * MAX_AGENTS
 MAX_RATE = 1_000_000.0
 
 
@@ -77,7 +82,7 @@ class Health(BaseModel):
 class TokenCreate(_In):
     """A token to create."""
 
-    role: Literal["lead", "planner", "hr", "admin"]
+    role: Role
     teams: list[Annotated[str, Field(pattern=r"^(\*|[a-z0-9][a-z0-9-]{0,63})$", max_length=64)]] = Field(
         default_factory=list, max_length=1000, description="team ids the token may see; '*' for all"
     )
@@ -386,8 +391,8 @@ class AhtChangeIn(_Change):
     """Handle time becomes `aht_s * multiplier + add_s`."""
 
     kind: Literal["aht"]
-    add_s: float = Field(default=0.0, ge=-MAX_SECONDS, le=MAX_SECONDS)
-    multiplier: float = Field(default=1.0, ge=0, le=MAX_MULTIPLIER)
+    add_s: float = Field(default=AhtChange.add_s, ge=-MAX_SECONDS, le=MAX_SECONDS)
+    multiplier: float = Field(default=AhtChange.multiplier, ge=0, le=MAX_MULTIPLIER)
 
 
 class TargetChangeIn(_Change):
@@ -418,21 +423,21 @@ class RemoveAgentsIn(_In):
 
     kind: Literal["remove_agents"]
     agent_ids: list[Id] = Field(default_factory=list, max_length=MAX_AGENTS)
-    count: int = Field(default=0, ge=0, le=MAX_AGENTS)
+    count: int = Field(default=RemoveAgents.count, ge=0, le=MAX_AGENTS)
 
 
 class AddAgentsIn(_In):
     """`count` new agents with these skills, zone and contract (hours and, for cost, an hourly rate)."""
 
     kind: Literal["add_agents"]
-    count: int = Field(default=1, ge=1, le=MAX_AGENTS, description=f"at most {MAX_AGENTS}")
+    count: int = Field(default=AddAgents.count, ge=1, le=MAX_AGENTS, description=f"at most {MAX_AGENTS}")
     skills: list[Key] = Field(default_factory=list, max_length=MAX_QUEUES)
     tz: Zone | None = None
     contract: Key | None = None
     min_hours_per_week: float | None = Field(default=None, ge=0, le=MAX_HOURS_PER_WEEK)
     max_hours_per_week: float | None = Field(default=None, ge=0, le=MAX_HOURS_PER_WEEK)
     hourly_rate: float | None = Field(default=None, ge=0, le=MAX_RATE)
-    name: Name = "New agent"
+    name: Name = AddAgents.name
 
 
 class HeadcountIn(_In):
@@ -446,8 +451,8 @@ class ShiftRulesChangeIn(_In):
     """New team shift rules: allowed lengths (hours), start step and the earliest/latest start."""
 
     kind: Literal["shift_rules"]
-    lengths_hours: list[Annotated[float, Field(gt=0, le=48)]] | None = Field(default=None, max_length=48)
-    start_step_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    lengths_hours: list[ShiftHours] | None = Field(default=None, max_length=MAX_SHIFT_LENGTHS)
+    start_step_minutes: int | None = Field(default=None, ge=1, le=MINUTES_PER_DAY)
     earliest_start: Clock | None = None
     latest_start: Clock | None = None
 
@@ -523,8 +528,8 @@ class SweepIn(_In):
 class ContractIn(_In):
     """A contract: weekly hours and an hourly rate."""
 
-    min_hours_per_week: float = Field(default=0.0, ge=0, le=MAX_HOURS_PER_WEEK)
-    max_hours_per_week: float = Field(default=40.0, ge=0, le=MAX_HOURS_PER_WEEK)
+    min_hours_per_week: float = Field(default=Contract.min_hours_per_week, ge=0, le=MAX_HOURS_PER_WEEK)
+    max_hours_per_week: float = Field(default=Contract.max_hours_per_week, ge=0, le=MAX_HOURS_PER_WEEK)
     hourly_rate: float | None = Field(default=None, ge=0, le=MAX_RATE)
 
 
@@ -549,12 +554,14 @@ class ScenarioCreate(_In):
 
     team_id: TeamId
     label: str = Field(default="", max_length=MAX_NAME_CHARS)
-    depth: Literal["staffing", "reroster"] = "staffing"
+    depth: Depth = "staffing"
     forecast_id: DbId | None = Field(
         default=None, description="stored forecast to change (or requirements_id)"
     )
     requirements_id: DbId | None = Field(default=None, description="stored requirements (volume and AHT)")
-    statistic: Statistic = Field(default="mean", description="forecast column staffed to in the base")
+    statistic: Statistic = Field(
+        default=BasePlan.statistic, description="forecast column staffed to in the base"
+    )
     roster_version: DbId | None = Field(
         default=None,
         description="the roster measured under each scenario (default: the week's published one)",

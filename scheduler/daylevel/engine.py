@@ -29,7 +29,7 @@ from datetime import date, timedelta
 import numpy as np
 from ortools.sat.python import cp_model
 
-from common.timegrid import DAYS_PER_WEEK, PlanningWeek
+from common.timegrid import HOURS_PER_WEEK, PlanningWeek
 from scheduler.daylevel.instance import Instance
 from scheduler.domain import (
     ONLY_SHIFT_COVER_AND_REQUESTS,
@@ -80,7 +80,7 @@ def _agent(instance: Instance, staff_id: str) -> Agent:
         ZONE,
         (QUEUE,),
         min_hours_per_week=0.0,
-        max_hours_per_week=DAYS_PER_WEEK * 24.0,
+        max_hours_per_week=float(HOURS_PER_WEEK),
         labour_rules=labour,
         max_shifts_by_type=tuple(sorted(staff.max_shifts.items())),
         min_hours_in_horizon=staff.min_total_minutes / 60,

@@ -7,7 +7,15 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from common.errors import InvalidInput
-from common.timegrid import UTC, PlanningWeek, local_day_start_utc, wall_to_utc, zone
+from common.timegrid import (
+    UTC,
+    PlanningWeek,
+    clock_to_minute,
+    local_day_start_utc,
+    minute_to_clock,
+    wall_to_utc,
+    zone,
+)
 
 
 @pytest.mark.parametrize(
@@ -79,3 +87,15 @@ def test_grid_index_rejects_off_grid_instants() -> None:
     assert grid.index_of(datetime(2026, 3, 2, 0, 30, tzinfo=UTC)) == 2
     with pytest.raises(InvalidInput, match="not the start"):
         grid.index_of(datetime(2026, 3, 2, 0, 20, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(("text", "minute"), [("00:00", 0), ("9:05", 545), (" 23:59 ", 1439), ("07:30", 450)])
+def test_a_time_of_day_reads_as_minutes_and_back(text: str, minute: int) -> None:
+    assert clock_to_minute(text) == minute
+    assert clock_to_minute(minute_to_clock(minute)) == minute
+
+
+@pytest.mark.parametrize("text", ["24:00", "12:60", "9am", "9:5", "", "12:00:00", "-1:00"])
+def test_a_time_of_day_out_of_range_or_badly_written_is_refused_in_words(text: str) -> None:
+    with pytest.raises(ValueError, match="not a time of day; write HH:MM between 00:00 and 23:59"):
+        clock_to_minute(text)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
 
 from api.formats import availability_rows
 from api.service.deps import ImportTeam, PrincipalDep, ReadTeam, SessionDep, StateDep
-from api.service.params import ImportJobParams
+from api.service.params import ImportJobParams, ImportMode
 from api.service.schemas import AvailabilityOut, ImportReport
 from api.service.storage import availability_of
 from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
@@ -26,7 +26,7 @@ def post_import(
     state: StateDep,
     dry_run: Annotated[bool, Query(description="check and report only; store nothing")] = False,
     mode: Annotated[
-        Literal["merge", "replace"],
+        ImportMode,
         Query(description="merge: add the file's new rows; replace: the file becomes the whole availability"),
     ] = "merge",
     sheet: Annotated[str | None, Query(max_length=200, description="the XLSX sheet to read")] = None,

@@ -3,7 +3,7 @@ scenarios are jobs; results are stored."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import JSONResponse, Response
@@ -16,7 +16,7 @@ from api.service.deps import Planner, PrincipalDep, SessionDep, StateDep
 from api.service.downloads import download
 from api.service.errors import NotFound
 from api.service.jobs import submit_job
-from api.service.params import ScenarioJobParams
+from api.service.params import BaseKind, ScenarioJobParams
 from api.service.presenters import job_out, scenario_brief, scenario_out
 from api.service.scenario_plans import check, named_scenarios, store_comparison
 from api.service.schemas import MAX_DB_ID, TEAM_ID_PATTERN, JobOut, ScenarioBrief, ScenarioCreate, ScenarioOut
@@ -68,7 +68,7 @@ def _params(session: Session, body: ScenarioCreate, settings: Settings) -> Scena
     """The request with the team, availability and roster as they are now."""
     if (body.forecast_id is None) == (body.requirements_id is None):
         raise _bad("forecast_id", "give either forecast_id or requirements_id as the base")
-    kind: Literal["forecast", "requirements"] = "forecast" if body.forecast_id is not None else "requirements"
+    kind: BaseKind = "forecast" if body.forecast_id is not None else "requirements"
     base_id = body.forecast_id if body.forecast_id is not None else body.requirements_id
     assert base_id is not None
     dataset_row(session, body.team_id, kind, base_id)  # 404 now for a base that does not exist

@@ -1,27 +1,37 @@
 """Shared test factories: seeded random roster problems (teams, zones, rules, availability and
-demand curves), a tiny problem CP-SAT solves to optimality, and a roster's points in the model."""
+demand curves) and a Hypothesis strategy over them, a tiny problem CP-SAT solves to optimality, a
+roster's points in the model, and the builders that check one rule at a time (a one-agent week,
+shifts by hand, the model with one rule and every decision fixed to those shifts)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
+from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from common.errors import Infeasible
-from common.timegrid import PlanningWeek
+from common.timegrid import PlanningWeek, clock_to_minute, wall_to_utc, zone
+from scheduler.cpsat import new_solver
 from scheduler.domain import (
     Agent,
     AvailabilityEntry,
+    BreakKind,
     BreakRule,
     LabourRules,
     QueueSpec,
     Roster,
+    Shift,
     ShiftRules,
+    ShiftType,
     Team,
     Weights,
 )
+from scheduler.roster.candidates import break_activity, intervals_between
 from scheduler.roster.coverage import coverage_penalties, demand_of, outcome
 from scheduler.roster.model import build_model
 from scheduler.roster.objective import SOFT_RULES, add_coverage, model_objective
@@ -30,6 +40,7 @@ from scheduler.roster.report import on_queue_intervals
 from scheduler.roster.rules import HARD_RULES
 from scheduler.roster.solve import SolveSettings, solve
 from scheduler.roster.validate import check_roster
+from scheduler.roster.variables import Penalty, RosterVars, Rule, matching_candidate
 
 # Solver settings for tests: solver work units instead of seconds, so a problem gets the same roster
 # on a busy machine as on an idle one (the wall-clock limit only guards against a runaway solve)
@@ -70,6 +81,9 @@ def own_rules(agents: list[Agent], team_rules: LabourRules, seed: int) -> list[A
     return out
 
 
+MOST_RANDOM_AGENTS = 6
+
+
 def random_problem(seed: int) -> Problem:
     """A small random team and week; the team's own zone and the week are drawn too."""
     rng = np.random.default_rng(seed)
@@ -97,7 +111,7 @@ def random_problem(seed: int) -> Problem:
         min_days_off_per_week=int(rng.integers(1, 4)),
     )
     agents = []
-    for i in range(int(rng.integers(3, 7))):
+    for i in range(int(rng.integers(3, MOST_RANDOM_AGENTS + 1))):
         tz = team_tz if rng.random() < 0.6 else str(rng.choice(ZONES))
         count = int(rng.integers(1, len(names) + 1))
         skills = tuple(str(x) for x in rng.choice(names, size=count, replace=False))
@@ -128,6 +142,25 @@ def random_problem(seed: int) -> Problem:
         elif roll < 0.75:
             entries.append(AvailabilityEntry(agent.id, "avoid", 0, 9 * 60, weekday=int(rng.integers(7))))
     return Problem(team, week, required, tuple(entries))
+
+
+@st.composite
+def random_problems(draw: st.DrawFn) -> Problem:
+    """`random_problem` of a drawn seed, whole or cut down: to its first agents and with or without
+    its availability rows. The cuts are drawn before the seed, so a failing problem shrinks first to
+    fewer agents and no availability, then to the smallest seed that still fails."""
+    whole = draw(st.booleans(), label="whole")
+    most_agents = draw(st.integers(1, MOST_RANDOM_AGENTS), label="agents")
+    with_availability = draw(st.booleans(), label="with availability")
+    p = random_problem(draw(st.integers(0, 9_999), label="seed"))
+    if whole:
+        return p
+    agents = p.team.agents[:most_agents]
+    kept = {a.id for a in agents}
+    entries = p.availability if with_availability else ()
+    return replace(
+        p, team=replace(p.team, agents=agents), availability=tuple(e for e in entries if e.agent_id in kept)
+    )
 
 
 def over_two_weeks(p: Problem) -> Problem:
@@ -253,3 +286,125 @@ def blended_problem(seed: int = 0, objective: str = "service_level") -> Problem:
         aht_s={"chat": np.full(n, 600.0), "email": np.full(n, 300.0)},
         carried_in={"email": carried},
     )
+
+
+# ------------------------------------------------------------------ one rule at a time
+# As Timefold's ConstraintVerifier: a week of one agent (or two) on an hourly grid, shifts written by
+# hand, and the model with one rule alone and every decision fixed to those shifts.
+
+VERIFY_WEEK = date(2026, 6, 15)  # a Monday, far from any change of clocks
+VERIFY_TZ = "Europe/London"
+# rules that let every hand-made roster through but the one a test is about
+EASY_LABOUR = LabourRules(min_rest_hours=8, max_consecutive_days=7, min_days_off_per_week=0)
+EIGHT_HOURS = ShiftRules((8.0,), 60, 6 * 60, 14 * 60)  # 8-h shifts starting 06:00..14:00
+EARLY_AND_LATE = ShiftRules(
+    types=(
+        ShiftType("early", 6 * 60, 8 * 60),
+        ShiftType("late", 14 * 60, 8 * 60, not_followed_by=("early",)),
+    )
+)
+
+
+def verify_agent(agent_id: str = "a", **fields: Any) -> Agent:
+    """An agent in London on chat, up to 56 hours a week, with `fields` changed."""
+    return replace(Agent(agent_id, agent_id.title(), VERIFY_TZ, ("chat",), 0, 56), **fields)
+
+
+def verify_problem(
+    *agents: Agent,
+    labour: LabourRules = EASY_LABOUR,
+    rules: ShiftRules = EIGHT_HOURS,
+    need: dict[tuple[int, int], float] | None = None,
+    **fields: Any,
+) -> Problem:
+    """A week of `agents` (one `verify_agent` when none) on chat, on an hourly grid; `need` maps
+    (day, local hour) to agents needed (none elsewhere); `fields` are the problem's other fields."""
+    team = Team(
+        "Verify", VERIFY_TZ, (QueueSpec("chat", "chat"),), agents or (verify_agent(),), 60, 0.0, rules, labour
+    )
+    week = PlanningWeek(VERIFY_WEEK, VERIFY_TZ, 60)
+    required = np.zeros(week.grid.n_intervals)
+    for (day, hour), agents_needed in (need or {}).items():
+        start = wall_to_utc(VERIFY_WEEK + timedelta(days=day), hour * 60, zone(VERIFY_TZ))
+        assert start is not None
+        required[week.grid.index_of(start)] = agents_needed
+    return Problem(team, week, {"chat": required}, **fields)
+
+
+def shift_at(
+    p: Problem,
+    day: int,
+    start: str,
+    hours: float = 8.0,
+    *,
+    agent_id: str = "a",
+    breaks: Sequence[tuple[BreakKind, int]] = (),
+    shift_type: str = "",
+) -> Shift:
+    """The agent's shift on day `day` of the week (0: its first; -1: the day before), from local
+    `start` ("HH:MM") for `hours`, with breaks (kind, minutes after the start) of its shift rules."""
+    agent = p.team.agent(agent_id)
+    local_date = p.week.first_day + timedelta(days=day)
+    begin = wall_to_utc(local_date, clock_to_minute(start), zone(agent.tz))
+    assert begin is not None
+    rules = {r.kind: r for r in p.team.shift_rules_of(agent).breaks}
+    return Shift(
+        agent_id,
+        local_date,
+        begin,
+        begin + timedelta(hours=hours),
+        agent.skills[0],
+        breaks=tuple(break_activity(rules[kind], begin, offset) for kind, offset in breaks),
+        shift_type=shift_type,
+    )
+
+
+def fix_to(m: cp_model.CpModel, v: RosterVars, p: Problem, shifts: Sequence[Shift]) -> None:
+    """Fix every decision of the model to `shifts`: each candidate worked or not, each day worked
+    or not, each break placed or not (a break where the model has no place for it stays unplaced)."""
+    chosen: dict[int, Shift] = {}
+    for s in shifts:
+        c = matching_candidate(v, s)
+        assert c is not None, f"no candidate is the shift {s}"
+        chosen[c.index] = s
+    for index, x in v.works.items():
+        m.add(x == int(index in chosen))
+    days = {(s.agent_id, s.local_date) for s in chosen.values()}
+    for key, x in v.day_worked.items():
+        m.add(x == int(key in days))
+    step = p.week.grid.interval_minutes
+    placed = {
+        (
+            s.agent_id,
+            s.local_date,
+            b.kind,
+            v.by_index[index].start_index + intervals_between(s.start_utc, b.start_utc, step),
+        )
+        for index, s in chosen.items()
+        for b in s.breaks
+    }
+    for slot, x in v.breaks.items():
+        m.add(x == int((slot.agent_id, slot.local_date, slot.rule.kind, slot.start_index) in placed))
+
+
+def _solve_fixed(
+    p: Problem, rule: Rule, shifts: Sequence[Shift]
+) -> tuple[Any, cp_model.CpSolver, list[Penalty]]:
+    m, v, penalties = build_model(p, rules=(rule,))
+    fix_to(m, v, p, shifts)
+    solver = new_solver(60.0, work_units=10.0)
+    return solver.solve(m), solver, penalties
+
+
+def rule_holds(p: Problem, rule: Rule, shifts: Sequence[Shift]) -> bool:
+    """Whether the model with `rule` alone accepts exactly `shifts`."""
+    status, _, _ = _solve_fixed(p, rule, shifts)
+    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE), status
+    return bool(status != cp_model.INFEASIBLE)
+
+
+def rule_penalties(p: Problem, rule: Rule, shifts: Sequence[Shift]) -> dict[str, float]:
+    """The weighted penalties of `rule` alone when the roster is exactly `shifts`."""
+    status, solver, penalties = _solve_fixed(p, rule, shifts)
+    assert status == cp_model.OPTIMAL, status
+    return {pen.name: float(pen.weight * solver.value(pen.expr)) for pen in penalties}

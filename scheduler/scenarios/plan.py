@@ -1,0 +1,182 @@
+"""The plan scenarios change (team, week, forecast, availability, roster, pay), with its forecast
+prepared once on the week grid as arrays."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from common.errors import InvalidInput
+from common.timegrid import PlanningWeek
+from scheduler.domain import AvailabilityEntry, Roster, Team
+from scheduler.staffing.queues import QueueRequirement
+from scheduler.staffing.requirements import compute_requirements
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A contract: weekly hours and an hourly rate."""
+
+    min_hours_per_week: float = 0.0
+    max_hours_per_week: float = 40.0
+    hourly_rate: float | None = None
+
+
+@dataclass(frozen=True)
+class Pay:
+    """Hourly rates for the cost column: an agent's own rate, else its contract's, else the default."""
+
+    default_hourly_rate: float | None = None
+    agent_rates: Mapping[str, float] = field(default_factory=dict)
+    contracts: Mapping[str, Contract] = field(default_factory=dict)
+    agent_contracts: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        rates = [self.default_hourly_rate, *self.agent_rates.values()]
+        rates += [c.hourly_rate for c in self.contracts.values()]
+        if any(r is not None and (not math.isfinite(r) or r < 0) for r in rates):
+            raise InvalidInput("hourly rates must be numbers >= 0")
+        unknown = sorted(set(self.agent_contracts.values()) - set(self.contracts))
+        if unknown:
+            raise InvalidInput(f"agents name contracts that are not defined: {', '.join(unknown)}")
+
+    def rate_of(self, agent_id: str) -> float | None:
+        """The hourly rate of an agent, or None when nothing sets it."""
+        if agent_id in self.agent_rates:
+            return self.agent_rates[agent_id]
+        contract = self.agent_contracts.get(agent_id)
+        if contract is not None and self.contracts[contract].hourly_rate is not None:
+            return self.contracts[contract].hourly_rate
+        return self.default_hourly_rate
+
+
+@dataclass(frozen=True)
+class QueueSeries:
+    """One queue's base forecast on the week grid: per region and interval, over `start:stop`."""
+
+    start: int
+    stop: int
+    regions: tuple[str, ...]
+    volume: dict[str, np.ndarray]  # statistic -> (regions, stop - start)
+    aht_s: np.ndarray  # (regions, stop - start), NaN where the forecast leaves it to the queue default
+    present: np.ndarray  # (regions, stop - start): a forecast row exists
+
+
+@dataclass(frozen=True, eq=False)
+class BasePlan:
+    """The plan scenarios change: team, week, forecast (the forecast contract), availability, roster, pay.
+
+    `roster` is the roster in force (the staffing depth measures it under each scenario); without
+    one, the re-roster depth solves the base too and the staffing depth reports requirements only.
+    """
+
+    team: Team
+    week: PlanningWeek
+    forecast: pd.DataFrame
+    statistic: str = "mean"
+    availability: tuple[AvailabilityEntry, ...] = ()
+    roster: Roster | None = None
+    pay: Pay = field(default_factory=Pay)
+
+    def __post_init__(self) -> None:
+        if self.week.tz != self.team.tz or self.week.interval_minutes != self.team.interval_minutes:
+            raise InvalidInput("the plan's week must be in the team's zone and on its grid")
+        known = {a.id for a in self.team.agents}
+        strangers = sorted({s.agent_id for s in self.roster.shifts} - known) if self.roster else []
+        if strangers:
+            raise InvalidInput(f"the base roster names agents not in the team: {', '.join(strangers)}")
+        self.series  # noqa: B018  (validates the forecast now, not in a worker later)
+
+    @cached_property
+    def series(self) -> dict[str, QueueSeries]:
+        """Each forecast queue's base volume and handle time on the week grid, as arrays."""
+        return _prepare(self)
+
+    @cached_property
+    def local_weekday(self) -> np.ndarray:
+        """The team-local weekday (0 = Monday) of each grid interval."""
+        starts = self.week.grid.starts().tz_convert(self.week.zone)
+        return np.asarray(starts.day_of_week, dtype=np.int64)
+
+    @cached_property
+    def local_date(self) -> np.ndarray:
+        """The team-local date (as YYYY-MM-DD) of each grid interval."""
+        starts = self.week.grid.starts().tz_convert(self.week.zone)
+        return np.asarray(starts.strftime("%Y-%m-%d"), dtype=object)
+
+    @cached_property
+    def requirement_cache(self) -> dict[tuple[Any, ...], QueueRequirement]:
+        """Requirements already computed for a queue and its inputs (sweeps repeat them)."""
+        return {}
+
+
+def _statistic_columns(forecast: pd.DataFrame) -> list[str]:
+    return [
+        c for c in forecast.columns if c == "mean" or (c.startswith("q") and c[1:].replace(".", "").isdigit())
+    ]
+
+
+def _prepare(plan: BasePlan) -> dict[str, QueueSeries]:
+    """The forecast on the week grid as arrays, checked by the requirements step itself."""
+    compute_requirements(plan.forecast, plan.team, statistic=plan.statistic)  # validates, names bad rows
+    grid = plan.week.grid
+    frame = plan.forecast
+    stats = _statistic_columns(frame)
+    region = (
+        frame["region"].astype(str) if "region" in frame.columns else pd.Series(plan.team.tz, frame.index)
+    )
+    ds = pd.to_datetime(frame["ds"], utc=True)
+    index = ((ds - pd.Timestamp(grid.start_utc)).dt.total_seconds() / grid.interval_s).to_numpy()
+    inside = (index >= 0) & (index < grid.n_intervals)
+    if not inside.any():
+        raise InvalidInput(f"the forecast has no interval in the week of {plan.week.first_day}")
+    aht = (
+        pd.to_numeric(frame["aht_s"], errors="coerce").to_numpy(dtype=float)
+        if "aht_s" in frame.columns
+        else np.full(len(frame), np.nan)
+    )
+    out: dict[str, QueueSeries] = {}
+    for spec in plan.team.queues:
+        mask = inside & (frame["queue"].astype(str) == spec.name).to_numpy()
+        if not mask.any():
+            continue
+        positions = np.round(index[mask]).astype(np.int64)
+        start, stop = (
+            (0, grid.n_intervals) if spec.is_live else (int(positions.min()), int(positions.max()) + 1)
+        )
+        regions = tuple(sorted(set(region[mask])))
+        r_index = {r: i for i, r in enumerate(regions)}
+        rows = np.array([r_index[r] for r in region[mask]], dtype=np.int64)
+        cols = positions - start
+        shape = (len(regions), stop - start)
+        volume = {}
+        for stat in stats:
+            values = np.zeros(shape)
+            np.add.at(values, (rows, cols), pd.to_numeric(frame[stat], errors="coerce").to_numpy(float)[mask])
+            volume[stat] = values
+        aht_s = np.full(shape, np.nan)
+        aht_s[rows, cols] = np.where(np.isnan(aht[mask]), spec.aht_s, aht[mask])
+        present = np.zeros(shape, dtype=bool)
+        present[rows, cols] = True
+        out[spec.name] = QueueSeries(start, stop, regions, volume, aht_s, present)
+    return out
+
+
+def forecast_from_requirements(requirements: pd.DataFrame, team: Team) -> pd.DataFrame:
+    """A forecast-contract frame (statistic `mean`, one region: the team's zone) from requirements rows,
+    for a plan whose base is requirements rather than a forecast."""
+    return pd.DataFrame(
+        {
+            "queue": requirements["queue"].astype(str),
+            "region": team.tz,
+            "ds": requirements["ds"],
+            "mean": pd.to_numeric(requirements["volume"]),
+            "aht_s": pd.to_numeric(requirements["aht_s"]),
+        }
+    )

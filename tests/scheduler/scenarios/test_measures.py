@@ -1,0 +1,47 @@
+"""The comparison row's figures: one weighted mean, and a live queue nobody answers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from common.timegrid import PlanningWeek
+from scheduler.domain import Roster
+from scheduler.scenarios.changes import Scenario
+from scheduler.scenarios.measures import measure, weighted_mean
+from scheduler.scenarios.plan import BasePlan
+from scheduler.scenarios.variants import apply
+from tests.scheduler.scenarios.factories import WEEK, forecast, small_team
+
+
+@pytest.mark.parametrize(
+    ("pairs", "mean"),
+    [
+        ([(1.0, 1.0), (3.0, 3.0)], 2.5),
+        ([(1.0, 2.0), (None, 5.0), (9.0, None), (7.0, 0.0), (math.inf, 1.0), (math.nan, 1.0)], 1.0),
+        ([(2.0, -1.0), (4.0, 1.0)], 4.0),
+        ([], None),
+        ([(math.inf, 1.0), (1.0, 0.0)], None),
+    ],
+)
+def test_the_weighted_mean_uses_finite_values_with_positive_weights(
+    pairs: list[tuple[float | None, float | None]], mean: float | None
+) -> None:
+    assert weighted_mean(pairs) == (None if mean is None else pytest.approx(mean))
+
+
+def test_a_live_queue_nobody_answers_has_no_asa_and_all_its_volume_overloaded() -> None:
+    team = small_team()
+    plan = BasePlan(
+        team,
+        PlanningWeek(WEEK, team.tz, team.interval_minutes),
+        forecast(team),
+        roster=Roster(team.name, WEEK, ()),
+    )
+    row = measure(plan, apply(plan, Scenario("base")), "base", "staffing", plan.roster)
+    chat = row.by_queue["chat"]
+    assert chat["asa_s"] is None
+    assert chat["overloaded_volume_share"] == pytest.approx(1.0)
+    assert row.asa_s is None
+    assert row.service_level == pytest.approx(0.0)
