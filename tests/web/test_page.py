@@ -61,7 +61,10 @@ def test_coverage_by_hour_against_the_need_with_figures_per_day(page: Page, site
     expect(page.locator("#service-table tbody tr")).to_have_count(7)
     expect(page.locator("#service-table thead")).to_contain_text("below need (agent-h)")
     # short only where service suffers: the stretches of the version's report, per day, in its words
-    chart = site.api.get(f"/v1/teams/{TEAM_ID}/rosters/1/coverage/chart", headers=site.headers("lead")).json()
+    number = newest_version(site)["number"]  # the version the page shows
+    chart = site.api.get(
+        f"/v1/teams/{TEAM_ID}/rosters/{number}/coverage/chart", headers=site.headers("lead")
+    ).json()
     stretches = chart["queues"][0]["short_stretches"]
     listed = page.locator("#coverage-short > li")
     if stretches:
@@ -107,14 +110,17 @@ def test_the_day_view_shows_agents_by_interval_and_the_net_staffing_under_them(
     assert abs(agent_cell["x"] - need_cell["x"]) < 1
     # red on the strip and in words only where service suffers (the version's report); a shortfall
     # elsewhere is a grey minus
-    chart = site.api.get(f"/v1/teams/{TEAM_ID}/rosters/1/coverage/chart", headers=site.headers("lead")).json()
+    number = newest_version(site)["number"]  # the version the page shows
+    chart = site.api.get(
+        f"/v1/teams/{TEAM_ID}/rosters/{number}/coverage/chart", headers=site.headers("lead")
+    ).json()
     stretches = chart["queues"][0]["short_stretches"]
     assert all(s["text"] for s in stretches)
     for d in chart["queues"][0]["daily"]:
         page.locator("#day-date").select_option(d["date"])
         expect(page.locator("#day-table caption")).to_contain_text(d["date"][-2:])
         (email,) = site.api.get(
-            f"/v1/teams/{TEAM_ID}/rosters/1/day/{d['date']}", headers=site.headers("lead")
+            f"/v1/teams/{TEAM_ID}/rosters/{number}/day/{d['date']}", headers=site.headers("lead")
         ).json()["queues"]
         expect(table.locator('tr[data-row="net"] td.short-cell')).to_have_count(sum(email["suffers"]))
         words = "; ".join(email["short_stretches"]) or "service meets its target all day"
