@@ -5,13 +5,17 @@ own): every shift, break and stretch of unavailability as a segment of its day c
 fractions of that local day (a 23- or 25-hour day included). `coverage_view` turns a version's
 stored coverage into chart series on an elapsed-hours axis with the local midnights as ticks (so a
 DST week neither repeats nor skips an hour), the expected service level per local day, and the
-understaffed stretches in words.
+stretches where service suffers in words.
+
+A stretch is "short" only where service suffers: the views list the stretches the version's report
+found (`scheduler.roster.report.short_stretches`, stored with the version), never their own count of
+agents below the need; the need, on-queue and shortfall figures per interval are the chart's.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -24,7 +28,6 @@ from scheduler import Agent, AvailabilityEntry, Roster, Shift, Team, agent_calen
 
 ZoneMode = Literal["team", "agent"]
 BLOCKED_KINDS = ("unavailable", "time_off", "absence")
-SHORT_EPS = 1e-6  # a shortfall below this is rounding, not a missing agent
 
 
 @dataclass(frozen=True)
@@ -323,35 +326,27 @@ def daily_service_level(rows: list[dict[str, Any]], week: PlanningWeek) -> list[
     ]
 
 
-def understaffed_stretches(rows: list[dict[str, Any]], week: PlanningWeek) -> list[dict[str, Any]]:
-    """Consecutive understaffed intervals of one queue, in the team's zone and in words."""
+def stretches_of_queue(
+    stretches: Sequence[Mapping[str, Any]], queue: str, rows: list[dict[str, Any]], week: PlanningWeek
+) -> list[dict[str, Any]]:
+    """The stored stretches where service suffers on `queue` (the version's report:
+    `scheduler.roster.report.short_stretches`), each with its team-local day, its length in hours,
+    the agent-hours it falls short of the need (from `rows`) and its words."""
     tz = week.zone
-    step = timedelta(minutes=week.interval_minutes)
-    out: list[dict[str, Any]] = []
-    current: dict[str, Any] | None = None
-    for r in sorted(rows, key=lambda r: _instant(r["ds"])):
-        short = short_of(r)
-        start = _instant(r["ds"])
-        if short <= SHORT_EPS:
-            continue
-        if current is not None and current["_end"] == start:
-            current["_end"] = start + step
-            current["max_short"] = max(current["max_short"], short)
-            current["short_agent_intervals"] += short
-            continue
-        current = {"_start": start, "_end": start + step, "max_short": short, "short_agent_intervals": short}
-        out.append(current)
     hours_per_interval = week.interval_minutes / 60
-    for s in out:
-        start, end = s.pop("_start"), s.pop("_end")
-        s["max_short"] = round(s["max_short"], 3)
-        s["start_utc"] = _z(start)
-        s["end_utc"] = _z(end)
-        s["short_agent_hours"] = round(s.pop("short_agent_intervals") * hours_per_interval, 4)
-        s["local_date"] = start.astimezone(tz).date().isoformat()
-        s["text"] = (
-            f"{start.astimezone(tz):%a %d %b %H:%M}–{end.astimezone(tz):%H:%M}: "
-            f"up to {_agents(s['max_short'])} short"
+    out = []
+    for s in sorted((s for s in stretches if s["queue"] == queue), key=lambda s: _instant(s["start_utc"])):
+        start, end = _instant(s["start_utc"]), _instant(s["end_utc"])
+        inside = [r for r in rows if start <= _instant(r["ds"]) < end]
+        out.append(
+            {
+                "start_utc": _z(start),
+                "end_utc": _z(end),
+                "local_date": start.astimezone(tz).date().isoformat(),
+                "hours": round((end - start).total_seconds() / 3600, 4),
+                "shortfall_hours": round(sum(short_of(r) for r in inside) * hours_per_interval, 4),
+                "text": str(s["words"]),
+            }
         )
     return out
 
@@ -377,9 +372,12 @@ def hourly(rows: list[dict[str, Any]], week: PlanningWeek) -> dict[str, list[Any
     }
 
 
-def coverage_view(team: Team, first_day: date, records: list[Any]) -> dict[str, Any]:
+def coverage_view(
+    team: Team, first_day: date, records: list[Any], stretches: Sequence[Mapping[str, Any]] | None
+) -> dict[str, Any]:
     """Chart series per queue (x: hours since the week began), local-midnight ticks, the figures per
-    day (need, on-queue and shortfall hours, expected service level), and the understaffed stretches.
+    day (need, on-queue and shortfall hours, expected service level), and the stretches where service
+    suffers (`stretches`, the version's report; None for a version stored without them).
 
     Need, on-queue agents and shortfall are read from the stored report (`need_of`, `on_queue_of`,
     `short_of`), whichever of its columns it has.
@@ -411,7 +409,9 @@ def coverage_view(team: Team, first_day: date, records: list[Any]) -> dict[str, 
                     for d in days
                 ],
                 "shortfall_hours": round(sum(d["shortfall_hours"] for d in days), 2),
-                "understaffed": understaffed_stretches(rows, week),
+                "short_stretches": None
+                if stretches is None
+                else stretches_of_queue(stretches, queue.name, rows, week),
             }
         )
     ticks = [
@@ -450,11 +450,13 @@ def day_view(
     roster: Roster,
     entries: tuple[AvailabilityEntry, ...],
     records: list[Any],
+    stretches: Sequence[Mapping[str, Any]] | None,
     day: date,
 ) -> dict[str, Any]:
     """One local day of the team: agents as rows and the day's intervals as columns (what each agent
     does in each), and per queue the net staffing on the same intervals: need, agents on the queue,
-    the shortfall, and the day's stretches short in words.
+    the shortfall, whether service suffers there, and the day's stretches where it does in words
+    (`stretches`, the version's report; None for a version stored without them).
 
     Raises:
         InvalidInput: `day` is not a day of the roster's week.
@@ -496,6 +498,11 @@ def day_view(
         figures = next(
             d for d in daily_figures(present, week, queue.service_level) if d["date"] == day.isoformat()
         )
+        today = [
+            s
+            for s in stretches_of_queue(stretches or (), queue.name, present, week)
+            if _instant(s["start_utc"]) < day_end and day_start < _instant(s["end_utc"])
+        ]
         queues.append(
             {
                 "queue": queue.name,
@@ -513,7 +520,10 @@ def day_view(
                         "shortfall_hours",
                     )
                 },
-                "understaffed": [s["text"] for s in understaffed_stretches(present, week)],
+                "suffers": [
+                    any(_instant(s["start_utc"]) <= t < _instant(s["end_utc"]) for s in today) for t in starts
+                ],
+                "short_stretches": None if stretches is None else [s["text"] for s in today],
             }
         )
     return {

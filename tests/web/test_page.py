@@ -59,13 +59,25 @@ def test_coverage_by_hour_against_the_need_with_figures_per_day(page: Page, site
     page.get_by_role("tab", name="Coverage").click()
     expect(page.locator("#coverage-chart .main-svg").first).to_be_visible()
     expect(page.locator("#service-table tbody tr")).to_have_count(7)
-    expect(page.locator("#service-table thead")).to_contain_text("short (agent-h)")
-    expect(page.locator("#understaffed li").first).to_be_visible()
+    expect(page.locator("#service-table thead")).to_contain_text("below need (agent-h)")
+    # short only where service suffers: the stretches of the version's report, per day, in its words
+    number = newest_version(site)["number"]  # the version the page shows
+    chart = site.api.get(
+        f"/v1/teams/{TEAM_ID}/rosters/{number}/coverage/chart", headers=site.headers("lead")
+    ).json()
+    stretches = chart["queues"][0]["short_stretches"]
+    listed = page.locator("#coverage-short > li")
+    if stretches:
+        expect(listed).to_have_count(len({s["local_date"] for s in stretches}))
+        expect(listed.first).to_contain_text("service suffers")
+        listed.first.locator("summary").click()
+        expect(listed.first).to_contain_text(stretches[0]["text"])
+    else:
+        expect(listed).to_have_text(["Nowhere: email meets its target every hour of the week."])
     legend = page.locator("#coverage-chart .legendtext")
     expect(legend).to_have_count(4)
     expect(page.locator("#coverage-chart")).to_contain_text("need (the target)")
     # one bar per hour of the week, not one per interval
-    chart = site.api.get(f"/v1/teams/{TEAM_ID}/rosters/1/coverage/chart", headers=site.headers("lead")).json()
     assert len(chart["queues"][0]["hourly"]["x_hours"]) == len(chart["queues"][0]["x_hours"]) // 2
     # the chart stays above the headings under it
     chart_box = page.locator("#coverage-chart").bounding_box()
@@ -96,13 +108,23 @@ def test_the_day_view_shows_agents_by_interval_and_the_net_staffing_under_them(
     assert agent_cell is not None
     assert need_cell is not None
     assert abs(agent_cell["x"] - need_cell["x"]) < 1
-    # a day with a stretch short: red on the strip and in words
-    chart = site.api.get(f"/v1/teams/{TEAM_ID}/rosters/1/coverage/chart", headers=site.headers("lead")).json()
-    short_day = chart["queues"][0]["understaffed"][0]["local_date"]
-    page.locator("#day-date").select_option(short_day)
-    expect(page.locator("#day-table caption")).to_contain_text(short_day[-2:])
-    expect(table.locator('tr[data-row="net"] td.short-cell').first).to_be_visible()
-    expect(page.locator("#day-short")).to_contain_text("short")
+    # red on the strip and in words only where service suffers (the version's report); a shortfall
+    # elsewhere is a grey minus
+    number = newest_version(site)["number"]  # the version the page shows
+    chart = site.api.get(
+        f"/v1/teams/{TEAM_ID}/rosters/{number}/coverage/chart", headers=site.headers("lead")
+    ).json()
+    stretches = chart["queues"][0]["short_stretches"]
+    assert all(s["text"] for s in stretches)
+    for d in chart["queues"][0]["daily"]:
+        page.locator("#day-date").select_option(d["date"])
+        expect(page.locator("#day-table caption")).to_contain_text(d["date"][-2:])
+        (email,) = site.api.get(
+            f"/v1/teams/{TEAM_ID}/rosters/{number}/day/{d['date']}", headers=site.headers("lead")
+        ).json()["queues"]
+        expect(table.locator('tr[data-row="net"] td.short-cell')).to_have_count(sum(email["suffers"]))
+        words = "; ".join(email["short_stretches"]) or "service meets its target all day"
+        expect(page.locator("#day-short > li")).to_have_text([f"email: {words}"])
     screenshot(page, "day-view")
 
 

@@ -20,6 +20,15 @@ from scheduler import Roster, Shift, Team
 router = APIRouter(tags=["web page"])
 
 
+def _short_stretches(row: RosterVersionRow) -> list[Any] | None:
+    """The stretches where service suffers, as the version's report found them (its stored lead's
+    report, else its summary); None for a version stored before they were measured."""
+    if row.report.get("short_stretches") is not None:
+        return list(row.report["short_stretches"])
+    short = row.summary.get("short")
+    return None if short is None else list(short)
+
+
 def _shown(row: RosterVersionRow) -> tuple[Team, Roster, tuple[Shift, ...]]:
     """The version's team, its roster as solved, and its pinned shifts (moved ones at their new time)."""
     team = team_from_mapping(row.team_snapshot)
@@ -53,23 +62,29 @@ def get_grid(
 def get_coverage_chart(team: ReadTeam, number: VersionPath, session: SessionDep) -> dict[str, Any]:
     """Coverage for a chart: per queue, need and agents on the queue per interval and per hour on an
     elapsed-hours axis with the team's local midnights as ticks; per day need, on-queue and shortfall
-    hours and the expected service level against the queue's target; the understaffed stretches."""
+    hours and the expected service level against the queue's target; the stretches where service
+    suffers, as the version's report found them."""
     row = version_row(session, team.id, number)
     return {
         "number": number,
-        **coverage_view(team_from_mapping(row.team_snapshot), row.first_day, row.coverage),
+        **coverage_view(
+            team_from_mapping(row.team_snapshot), row.first_day, row.coverage, _short_stretches(row)
+        ),
     }
 
 
 @router.get("/teams/{team_id}/rosters/{number}/day/{day}")
 def get_day(team: ReadTeam, number: VersionPath, day: date, session: SessionDep) -> dict[str, Any]:
     """One local day of the team's zone: each agent's activity per interval (the roster as shown) and,
-    on the same intervals, each queue's need, agents on it and shortfall (from the version's report)."""
+    on the same intervals, each queue's need, agents on it and shortfall, and where service suffers
+    (from the version's report)."""
     row = version_row(session, team.id, number)
     snapshot, roster, pinned = _shown(row)
     entries = availability_of(session, team.id)
     return {
         "number": number,
         "moved_shifts": sum(1 for p in pinned if p not in roster.shifts),
-        **day_view(snapshot, roster_as_shown(roster, pinned), entries, row.coverage, day),
+        **day_view(
+            snapshot, roster_as_shown(roster, pinned), entries, row.coverage, _short_stretches(row), day
+        ),
     }

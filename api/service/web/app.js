@@ -485,6 +485,8 @@ async function loadDay() {
   drawDay(d);
 }
 
+const NOT_MEASURED = "not measured for this version (stored before service was measured): re-roster the week to see where service suffers";
+
 const STATE_WORDS = { break: "break", lunch: "lunch", time_off: "time off", absence: "absent", unavailable: "unavailable", "": "off" };
 
 function drawDay(d) {
@@ -514,20 +516,21 @@ function drawDay(d) {
   const strip = el("tbody", { class: "strip" });
   const num = (x) => (x === null ? "" : Number.isInteger(x) ? String(x) : x.toFixed(1));
   for (const q of d.queues) {
-    strip.append(el("tr", { class: "strip-head" }, el("th", { scope: "rowgroup", colspan: String(d.intervals.length + 1), text: `${q.queue}: need ${fmt(q.need_hours, 1)} agent-h, on queue ${fmt(q.on_queue_hours, 1)} agent-h, short ${fmt(q.shortfall_hours, 1)} agent-h; expected service level ${pct(q.service_level)} (target ${pct(q.target_service_level)})${q.below_target ? ": below target" : ""}` })));
+    strip.append(el("tr", { class: "strip-head" }, el("th", { scope: "rowgroup", colspan: String(d.intervals.length + 1), text: `${q.queue}: need ${fmt(q.need_hours, 1)} agent-h, on queue ${fmt(q.on_queue_hours, 1)} agent-h, below the need ${fmt(q.shortfall_hours, 1)} agent-h; expected service level ${pct(q.service_level)} (target ${pct(q.target_service_level)})${q.below_target ? ": below target" : ""}` })));
     strip.append(el("tr", { "data-queue": q.queue, "data-row": "need" }, el("th", { scope: "row", class: "agent", text: "need" }), ...q.need.map((x, i) => el("td", { class: "iv num", title: `${d.intervals[i].label} need ${num(x)}`, text: num(x) }))));
     strip.append(el("tr", { "data-queue": q.queue, "data-row": "on_queue" }, el("th", { scope: "row", class: "agent", text: "on queue" }), ...q.on_queue.map((x, i) => el("td", { class: "iv num", title: `${d.intervals[i].label} on queue ${num(x)}`, text: num(x) }))));
-    strip.append(el("tr", { "data-queue": q.queue, "data-row": "net" }, el("th", { scope: "row", class: "agent", text: "short" }), ...q.short.map((x, i) => el("td", {
-      class: `iv num${x > 1e-6 ? " short-cell" : ""}`,
-      title: `${d.intervals[i].label} ${x > 1e-6 ? `${num(x)} short` : "need met"}`,
+    // red only where service suffers (the version's report); elsewhere a shortfall is a grey minus
+    strip.append(el("tr", { "data-queue": q.queue, "data-row": "net" }, el("th", { scope: "row", class: "agent", text: "below need" }), ...q.short.map((x, i) => el("td", {
+      class: `iv num${q.suffers[i] ? " short-cell" : x > 1e-6 ? " below-need" : ""}`,
+      title: `${d.intervals[i].label} ${x > 1e-6 ? `${num(x)} below the need` : "need met"}${q.suffers[i] ? "; service suffers" : ""}`,
       text: x > 1e-6 ? `−${num(x)}` : "",
     }))));
   }
   table.append(strip);
-  const words = d.queues.map((q) => el("li", { class: q.understaffed.length ? "short" : undefined },
-    `${q.queue}: `, q.understaffed.length ? q.understaffed.join("; ") : "need met all day"));
+  const words = d.queues.map((q) => el("li", { class: q.short_stretches?.length ? "short" : undefined },
+    `${q.queue}: `, q.short_stretches === null ? NOT_MEASURED : q.short_stretches.length ? q.short_stretches.join("; ") : "service meets its target all day"));
   const note = d.moved_shifts ? el("p", { class: "help", text: `${d.moved_shifts} shift(s) moved by hand are drawn where they now are; the need and on-queue rows are the version's report, as solved: re-roster to count them.` }) : "";
-  $("day-view").replaceChildren(el("div", { class: "grid-wrap" }, table), note, el("h3", { text: "Short, in words" }), el("ul", { id: "day-short" }, ...words));
+  $("day-view").replaceChildren(el("div", { class: "grid-wrap" }, table), note, el("h3", { text: "Where service suffers" }), el("ul", { id: "day-short" }, ...words));
 }
 
 // ---------------------------------------------------------------- coverage
@@ -553,7 +556,7 @@ async function drawCoverage() {
   const covered = h.on_queue.map((x, i) => Math.min(x, h.need[i]));
   const traces = [
     { x: h.x_hours, y: covered, name: "on the queue (up to the need)", type: "bar", offset: 0, width: 1, marker: { color: "#2f6fb3" }, text: h.local, hovertemplate: "%{text}<br>on queue, covering the need: %{y:.1f}<extra></extra>" },
-    { x: h.x_hours, y: h.short, name: "short (red)", type: "bar", offset: 0, width: 1, marker: { color: "#b3261e", pattern: { shape: "/", fgcolor: "#ffffff" } }, text: h.local, hovertemplate: "%{text}<br>short: %{y:.1f} agents<extra></extra>" },
+    { x: h.x_hours, y: h.short, name: "below the need (red)", type: "bar", offset: 0, width: 1, marker: { color: "#b3261e", pattern: { shape: "/", fgcolor: "#ffffff" } }, text: h.local, hovertemplate: "%{text}<br>below the need: %{y:.1f} agents<extra></extra>" },
     { x: h.x_hours, y: h.on_queue.map((x, i) => Math.max(0, x - h.need[i])), name: "on the queue above the need", type: "bar", offset: 0, width: 1, marker: { color: "#9cc3e6" }, text: h.local, hovertemplate: "%{text}<br>above the need: %{y:.1f}<extra></extra>" },
     { x: [...h.x_hours, (h.x_hours.at(-1) ?? 0) + 1], y: [...h.need, h.need.at(-1) ?? 0], name: "need (the target)", type: "scatter", mode: "lines", line: { shape: "hv", color: "#1b1f24", width: 2, dash: "dash" }, hoverinfo: "skip" },
   ];
@@ -572,27 +575,31 @@ async function drawCoverage() {
 function drawCoverageTables(q) {
   const table = $("service-table");
   table.replaceChildren(
-    el("caption", { text: `${q.queue}: target ${pct(q.target_service_level)}; ${fmt(q.shortfall_hours, 1)} agent-hours short this week` }),
-    el("thead", {}, el("tr", {}, ...["day", "need (agent-h)", "on queue (agent-h)", "short (agent-h)", "expected service level", "contacts"].map((h) => el("th", { scope: "col", text: h })))),
+    el("caption", { text: `${q.queue}: target ${pct(q.target_service_level)}; ${fmt(q.shortfall_hours, 1)} agent-hours below the need this week` }),
+    el("thead", {}, el("tr", {}, ...["day", "need (agent-h)", "on queue (agent-h)", "below need (agent-h)", "expected service level", "contacts"].map((h) => el("th", { scope: "col", text: h })))),
     el("tbody", {}, ...q.daily.map((d) => el("tr", {},
       el("th", { scope: "row", text: dayHeading(d.date) }),
       el("td", { class: "num", text: fmt(d.need_hours, 1) }),
       el("td", { class: "num", text: fmt(d.on_queue_hours, 1) }),
-      el("td", { class: `num${d.shortfall_hours > 0 ? " short" : ""}`, text: fmt(d.shortfall_hours, 1) }),
+      el("td", { class: "num", text: fmt(d.shortfall_hours, 1) }),
       el("td", { class: `num${d.below_target ? " short" : ""}`, text: `${pct(d.service_level)}${d.below_target ? " (below target)" : ""}` }),
       el("td", { class: "num", text: fmt(d.volume) })))),
   );
-  // per day: a line with the count and agent-hours short, the stretches inside a <details>
-  const list = $("understaffed");
+  // per day: a line with the stretches where service suffers and their hours, the stretches inside a <details>
+  const list = $("coverage-short");
+  if (q.short_stretches === null) {
+    list.replaceChildren(el("li", { text: NOT_MEASURED }));
+    return;
+  }
   const byDay = new Map();
-  for (const s of q.understaffed) byDay.set(s.local_date, [...(byDay.get(s.local_date) || []), s]);
+  for (const s of q.short_stretches) byDay.set(s.local_date, [...(byDay.get(s.local_date) || []), s]);
   list.replaceChildren(...(byDay.size ? [...byDay].map(([day, stretches]) => {
-    const hours = stretches.reduce((sum, s) => sum + s.short_agent_hours, 0);
-    const worst = Math.max(...stretches.map((s) => s.max_short));
+    const hours = stretches.reduce((sum, s) => sum + s.hours, 0);
+    const below = stretches.reduce((sum, s) => sum + s.shortfall_hours, 0);
     return el("li", { class: "short" }, el("details", {},
-      el("summary", { text: `${dayHeading(day)}: ${stretches.length} stretch${stretches.length > 1 ? "es" : ""}, ${fmt(hours, 2)} agent-hours short (up to ${fmt(worst, 1)} at once)` }),
+      el("summary", { text: `${dayHeading(day)}: service suffers ${fmt(hours, Number.isInteger(hours) ? 0 : 2)} hours in ${stretches.length} stretch${stretches.length > 1 ? "es" : ""}${below >= 0.05 ? ` (${fmt(below, 1)} agent-hours below the need)` : ""}` }),
       el("ul", {}, ...stretches.map((s) => el("li", { text: s.text })))));
-  }) : [el("li", { text: "No understaffed interval." })]));
+  }) : [el("li", { text: `Nowhere: ${q.queue} meets its target every hour of the week.` })]));
 }
 
 // ---------------------------------------------------------------- solves

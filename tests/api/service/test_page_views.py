@@ -92,16 +92,33 @@ def test_figures_read_the_fractional_need_where_the_report_gives_it() -> None:
     assert short_of(_record(9, need=1.3, on_queue=1, shortfall=0.0)) == 0.0
 
 
+def _stretch(start: int, end: int, words: str) -> dict[str, object]:
+    """A stretch where service suffers as a version stores it (`ShortStretch`, JSON-ready)."""
+    return {
+        "queue": "email",
+        "start_utc": f"2026-11-02T{start:02d}:00:00Z",
+        "end_utc": f"2026-11-02T{end:02d}:00:00Z",
+        "when": "",
+        "words": words,
+    }
+
+
 def test_coverage_per_hour_and_shortfall_hours_per_day() -> None:
     records = [_record(h, need=1.5, on_queue=1, volume=10.0, service_level=0.6) for h in range(9, 12)]
-    view = coverage_view(_team(), MONDAY, records)
+    words = "Mon 02 Nov 10:00–12:00: 1 on email (1.5 needed); up to 4 contacts past 8 h"
+    view = coverage_view(_team(), MONDAY, records, [_stretch(10, 12, words)])
     (queue,) = view["queues"]
     monday = queue["daily"][0]
     assert monday["shortfall_hours"] == pytest.approx(1.5)
     assert monday["need_hours"] == pytest.approx(4.5)
     assert monday["below_target"] is True
     assert queue["shortfall_hours"] == pytest.approx(1.5)
-    assert queue["understaffed"][0]["text"] == "Mon 02 Nov 09:00–12:00: up to 0.5 agents short"
+    (stretch,) = queue["short_stretches"]
+    assert stretch["text"] == words
+    assert (stretch["local_date"], stretch["hours"], stretch["shortfall_hours"]) == ("2026-11-02", 2, 1.0)
+    # below the need at 09:00 too, but only the report's stretches are short; none stored: not measured
+    assert coverage_view(_team(), MONDAY, records, [])["queues"][0]["short_stretches"] == []
+    assert coverage_view(_team(), MONDAY, records, None)["queues"][0]["short_stretches"] is None
     week = PlanningWeek(MONDAY, "Europe/London", 15)
     quarter = [
         {
@@ -119,7 +136,8 @@ def test_coverage_per_hour_and_shortfall_hours_per_day() -> None:
 
 def test_the_day_view_has_a_column_per_interval_for_agents_and_the_strip() -> None:
     records = [_record(h, required=1, scheduled=1 if h >= 10 else 0) for h in range(8, 18)]
-    view = day_view(_team(), _roster(), (), records, MONDAY)
+    words = "Mon 02 Nov 08:00–10:00: nobody on email (1.0 needed); up to 3 contacts past 8 h"
+    view = day_view(_team(), _roster(), (), records, [_stretch(8, 10, words)], MONDAY)
     assert len(view["intervals"]) == 24
     ann, bo = view["agents"]
     assert ann["states"][9] == "queue:email"
@@ -129,12 +147,16 @@ def test_the_day_view_has_a_column_per_interval_for_agents_and_the_strip() -> No
     assert len(strip["need"]) == len(strip["on_queue"]) == len(strip["short"]) == 24
     assert strip["short"][8] == 1
     assert strip["need"][0] is None  # no requirement stored for that interval
-    assert strip["understaffed"] == ["Mon 02 Nov 08:00–10:00: up to 1 agent short"]
+    assert [h for h, bad in enumerate(strip["suffers"]) if bad] == [8, 9]
+    assert strip["short_stretches"] == [words]
+    (unmeasured,) = day_view(_team(), _roster(), (), records, None, MONDAY)["queues"]
+    assert unmeasured["short_stretches"] is None
+    assert not any(unmeasured["suffers"])
 
 
 def test_the_day_view_of_a_dst_day_has_its_25_hours_and_refuses_other_weeks() -> None:
     sunday = date(2026, 10, 25)  # London falls back
     roster = Roster("Desk", date(2026, 10, 19), ())
-    assert len(day_view(_team(), roster, (), [], sunday)["intervals"]) == 25
+    assert len(day_view(_team(), roster, (), [], [], sunday)["intervals"]) == 25
     with pytest.raises(InvalidInput, match="not a day of the week"):
-        day_view(_team(), roster, (), [], MONDAY)
+        day_view(_team(), roster, (), [], [], MONDAY)

@@ -135,12 +135,19 @@ def _records(first: datetime, hours: int, short_at: set[int]) -> list[dict[str, 
 def test_coverage_chart_of_a_dst_week_has_no_repeated_hour() -> None:
     # the week of 19 Oct 2026 in London has 169 hours (falls back on Sunday 25 Oct)
     first = datetime(2026, 10, 19, tzinfo=LONDON).astimezone(UTC)
-    view = coverage_view(_team(), date(2026, 10, 19), _records(first, 169, {10, 11, 12}))
+    stored = {  # as the version's report found it: 09:00-12:00 UTC
+        "queue": "email",
+        "start_utc": "2026-10-19T09:00:00Z",
+        "end_utc": "2026-10-19T12:00:00Z",
+        "words": "Mon 19 Oct 10:00–13:00: 1 on email (2.0 needed); up to 5 contacts past 8 h",
+    }
+    view = coverage_view(_team(), date(2026, 10, 19), _records(first, 169, {10, 11, 12}), [stored])
     (q,) = view["queues"]
     assert q["x_hours"] == [float(h) for h in range(169)]
     assert [t["x_hours"] for t in view["ticks"]] == [0, 24, 48, 72, 96, 120, 144, 169]
-    assert q["understaffed"][0]["text"].startswith("Mon 19 Oct 10:00–13:00")  # BST, UTC+1
-    assert q["understaffed"][0]["short_agent_hours"] == 3
+    (stretch,) = q["short_stretches"]
+    assert stretch["text"].startswith("Mon 19 Oct 10:00–13:00")  # BST, UTC+1
+    assert (stretch["local_date"], stretch["hours"], stretch["shortfall_hours"]) == ("2026-10-19", 3, 3)
     monday = q["daily_service_level"][0]
     assert monday["service_level"] == pytest.approx((21 * 0.9 + 3 * 0.5) / 24)
     assert q["daily_service_level"][6]["volume"] == pytest.approx(250.0)  # 25 hours on Sunday
@@ -152,6 +159,6 @@ def test_coverage_without_volume_has_no_daily_service_level() -> None:
     for r in records:
         r["volume"] = None
         r["service_level"] = None
-    (q,) = coverage_view(_team(), date(2026, 11, 2), records)["queues"]
+    (q,) = coverage_view(_team(), date(2026, 11, 2), records, [])["queues"]
     assert {d["service_level"] for d in q["daily_service_level"]} == {None}
-    assert q["understaffed"] == []
+    assert q["short_stretches"] == []

@@ -254,8 +254,11 @@ def test_coverage_chart_covers_the_week(
     assert len(queue["x_hours"]) == len(queue["required"]) == 7 * 24
     assert [t["label"] for t in chart["ticks"]][:2] == ["Mon 02 Nov", "Tue 03 Nov"]
     assert len(queue["daily_service_level"]) == 7
-    short_hours = sum(s["short_agent_hours"] for s in queue["understaffed"])
-    assert short_hours == pytest.approx(version["summary"]["understaffed_agent_hours"])
+    assert queue["shortfall_hours"] == pytest.approx(version["summary"]["understaffed_agent_hours"], abs=0.05)
+    # short only where service suffers: the stretches of the version's report, in its words
+    assert [s["text"] for s in queue["short_stretches"]] == [
+        s["words"] for s in version["report"]["short_stretches"]
+    ]
 
 
 def test_a_moved_shift_is_pinned_and_kept_by_the_re_roster(
