@@ -234,6 +234,15 @@ def _who(d: QueueDemand, agents: np.ndarray, need: float) -> str:
     return f"{count} on {d.queue.name} ({need:.1f} needed)"
 
 
+def _span_words(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """'Mon 02 Nov 01:00–05:00', or with the end's day when it ends on a later day than it starts
+    ('Mon 02 Nov 21:00–Tue 03 Nov 09:00'; midnight closes the day it ends)."""
+    if last.date() == first.date() or (last - pd.Timedelta(minutes=1)).date() == first.date():
+        end = "24:00" if last.date() != first.date() else f"{last:%H:%M}"
+        return f"{first:%a %d %b %H:%M}–{end}"
+    return f"{first:%a %d %b %H:%M}–{last:%a %d %b %H:%M}"
+
+
 def short_stretches(p: Problem, m: Measured) -> list[ShortStretch]:
     """The stretches of whole hours where service suffers, per queue, in the team's time and a
     lead's words, e.g. 'Mon 02 Nov 01:00-05:00: nobody on creator-chat (0.9 needed); 35 %
@@ -270,7 +279,7 @@ def short_stretches(p: Problem, m: Measured) -> list[ShortStretch]:
                 how = f"up to {late:.0f} contacts past {d.queue.response_hours:g} h"
             else:
                 how = f"up to {float(o.short_agents[span].max()):.1f} agents short"
-            when = f"{first:%a %d %b %H:%M}–{last:%H:%M}"
+            when = _span_words(first, last)
             out.append(
                 ShortStretch(d.queue.name, starts[t], starts[end] + step, when, f"{when}: {who}; {how}")
             )
