@@ -645,7 +645,9 @@ function showJob(job) {
   $("job-first").textContent = shown.first_s !== null ? `found after ${shown.first_s.toFixed(1)} s${first ? `: ${first}` : ""}` : active ? "not yet" : "none";
   $("job-objective").textContent = fmt(shown.objective);
   const hasBound = shown.bound !== null && shown.bound > -1e300;
-  $("job-bound").textContent = hasBound ? fmt(shown.bound) : "none yet";
+  // a bound and its gap are shown only when the solver has proven one (no "gap" that says nothing)
+  for (const el of document.querySelectorAll(".job-bound")) el.hidden = !hasBound;
+  $("job-bound").textContent = hasBound ? fmt(shown.bound) : "–";
   const gap = shown.objective !== null && hasBound ? Math.abs(shown.objective - shown.bound) / Math.max(1, Math.abs(shown.objective)) : null;
   $("job-gap").textContent = gap === null ? "–" : pct(gap);
   $("job-elapsed").textContent = shown.elapsed_s === null ? "–" : `${shown.elapsed_s.toFixed(1)} s`;
