@@ -14,7 +14,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from common.errors import Infeasible
-from common.timegrid import DAYS_PER_WEEK
+from common.timegrid import DAYS_PER_WEEK, minute_to_clock
 from scheduler.cpsat import new_solver
 from scheduler.domain import Agent, ShiftRules
 from scheduler.roster.candidates import Candidate, build_candidates
@@ -131,19 +131,16 @@ def conflicting_rules(p: Problem, agent: Agent) -> list[str]:
     return needed
 
 
-def _clock(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
 def _shifts_in_words(allowed: ShiftRules) -> str:
     """The shifts the rules allow, as a lead would say them."""
     if allowed.types:
         return "the shift types " + ", ".join(
-            f"{t.name} ({_clock(t.start_minute)}, {t.length_minutes / 60:g} h)" for t in allowed.types
+            f"{t.name} ({minute_to_clock(t.start_minute)}, {t.length_minutes / 60:g} h)"
+            for t in allowed.types
         )
     first, last = allowed.earliest_start_minute, allowed.latest_start_minute
     lengths = "/".join(f"{h:g}" for h in allowed.lengths_hours)
-    return f"shifts of {lengths} h starting {_clock(first)}–{_clock(last)}"
+    return f"shifts of {lengths} h starting {minute_to_clock(first)}–{minute_to_clock(last)}"
 
 
 def _listed(parts: list[str]) -> str:
