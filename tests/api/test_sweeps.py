@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from api.sweeps import RayRunner, runner_for, shutdown_ray
-from scheduler.scenarios.core import BasePlan, LocalRunner, compare, sweep
+from scheduler.scenarios import BasePlan, LocalRunner, compare, sweep
 from tests.scheduler.scenarios.factories import small_plan
 
 needs_ray = pytest.mark.skipif(

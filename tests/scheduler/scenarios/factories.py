@@ -12,7 +12,7 @@ from common.timegrid import PlanningWeek
 from scheduler.domain import Agent, QueueSpec, ShiftRules, Team
 from scheduler.roster.problem import Problem, requirements_to_arrays
 from scheduler.roster.solve import SolveSettings, solve
-from scheduler.scenarios.core import BasePlan, Pay
+from scheduler.scenarios import BasePlan, Pay
 from scheduler.staffing.requirements import compute_requirements
 
 WEEK = date(2026, 11, 2)

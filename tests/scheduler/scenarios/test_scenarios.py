@@ -14,7 +14,7 @@ from common.errors import InvalidInput
 from scheduler.domain import Roster, Team
 from scheduler.roster.problem import carried_in_from, requirements_to_arrays
 from scheduler.roster.report import measure
-from scheduler.scenarios.core import (
+from scheduler.scenarios import (
     AddAgents,
     AhtChange,
     BasePlan,
