@@ -205,10 +205,14 @@ def _hours(p: Problem) -> np.ndarray:
     return np.asarray((starts - starts[0]).total_seconds() // 3600, dtype=np.int64)
 
 
+LATE_CONTACTS_SHOWN = 0.5  # an async queue's hour suffers from this many contacts past their deadline
+
+
 def _suffers(p: Problem, m: Measured) -> dict[str, np.ndarray]:
     """Per queue, the intervals of the hours where service suffers: a live queue's expected service
-    level over the hour below its target, an async queue's work past its deadline in the hour;
-    without a forecast volume, an agent or more short of the need in the hour."""
+    level over the hour below its target, an async queue's contacts past their deadline in the hour
+    (half a contact or more); without a forecast volume, an agent or more short of the need in the
+    hour."""
     hour = _hours(p)
     out = {}
     for d, o in zip(m.demand.queues, m.outcome.queues, strict=True):
@@ -218,8 +222,9 @@ def _suffers(p: Problem, m: Measured) -> dict[str, np.ndarray]:
             volume = np.bincount(hour, weights=d.volume)
             with np.errstate(divide="ignore", invalid="ignore"):
                 bad_hour = (volume > 0) & (answered / volume < d.queue.service_level - 1e-9)
-        elif o.backlog is not None:
-            bad_hour = np.bincount(hour, weights=o.overdue_work_s) > 1e-6
+        elif o.backlog is not None:  # half a contact or more past its deadline (less reads "0 contacts")
+            late = o.overdue_work_s / np.maximum(d.aht_s, 1e-9) >= LATE_CONTACTS_SHOWN
+            bad_hour = np.bincount(hour, weights=late.astype(float)) > 0
         else:
             bad_hour = np.bincount(hour, weights=(o.short_agents >= 1.0 - 1e-9).astype(float)) > 0
         out[d.queue.name] = bad_hour[hour]
@@ -310,41 +315,6 @@ class RosterSummary:
     short: list[ShortStretch] = field(default_factory=list)
     carried_in: dict[str, tuple[float, float | None]] = field(default_factory=dict)  # contacts, on time
     backlog_left: dict[str, float] = field(default_factory=dict)  # async contacts waiting at the end
-
-    def lines(self) -> list[str]:
-        """The summary as short lines for a terminal: service first, then shortfall, then people."""
-        out = [
-            *(
-                f"expected service level, {q}: {sl:.1%} (target {self.target_by_queue[q]:.0%})"
-                for q, sl in self.service_level_by_queue.items()
-            ),
-            f"required agent-hours: {self.required_agent_hours:.1f}",
-            f"understaffed agent-hours: {self.understaffed_agent_hours:.1f}",
-            f"overstaffed agent-hours: {self.overstaffed_agent_hours:.1f}",
-        ]
-        for q, (contacts, on_time) in self.carried_in.items():
-            share = "" if on_time is None else f", {on_time:.0%} answered on time"
-            out.append(f"carried in, {q}: {contacts:.0f} contacts waiting at the start{share}")
-        out += [
-            f"backlog left, {q}: {n:.0f} contacts at the end of the week"
-            for q, n in self.backlog_left.items()
-        ]
-        out += [
-            f"agents: {self.agents} ({self.agents_rostered} rostered), shifts: {self.shifts}, "
-            f"scheduled hours: {self.scheduled_hours:.1f}",
-            f"hours per agent: {_range(self.hours_by_agent)}",
-            f"weekend days per agent: {_range(self.weekend_days_by_agent)}",
-            f"late shifts per agent: {_range(self.late_shifts_by_agent)}",
-            f"night shifts per agent: {_range(self.night_shifts_by_agent)}",
-        ]
-        return out
-
-
-def _range(values: dict[str, float] | dict[str, int]) -> str:
-    if not values:
-        return "-"
-    low, high = min(values.values()), max(values.values())
-    return f"{low:g}–{high:g}"
 
 
 def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> RosterSummary:
