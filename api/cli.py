@@ -148,7 +148,7 @@ def roster_command(
         read_team,
     )
     from common.timegrid import parse_instant, parse_iso_date
-    from scheduler import Problem, carried_in_from, planning_week, requirements_to_arrays
+    from scheduler import Problem, planning_week, problem_from_requirements
 
     if requirements is None and shift_cover is None:
         typer.echo("error: give --requirements (demand per interval), --shift-cover, or both", err=True)
@@ -165,18 +165,17 @@ def roster_command(
         last = None if previous is None else read_roster(previous, the_team)
         in_force = None if published is None else read_roster(published, the_team)
         no_demand = {q.name: np.zeros(the_week.grid.n_intervals) for q in the_team.queues}
-        problem = Problem(
-            the_team,
-            the_week,
-            no_demand if frame is None else requirements_to_arrays(frame, the_team, the_week),
-            entries,
+        demand = (
+            Problem(the_team, the_week, no_demand, entries, weights=the_team.weights)
+            if frame is None
+            else problem_from_requirements(the_team, the_week, frame, entries)
+        )
+        problem = replace(
+            demand,
             previous=last,
             published=in_force,
             locked_before_utc=None if lock_before is None else parse_instant(lock_before, "--lock-before"),
             weights=the_team.weights if objective is None else replace(the_team.weights, objective=objective),
-            volume={} if frame is None else requirements_to_arrays(frame, the_team, the_week, "volume"),
-            aht_s={} if frame is None else requirements_to_arrays(frame, the_team, the_week, "aht_s"),
-            carried_in={} if frame is None else carried_in_from(frame, the_team, the_week),
             shift_cover=cover,
             shift_requests=wishes,
             absent_may_work_days_off=absent_may_work_days_off,
@@ -244,11 +243,9 @@ def demo_command(
     from common.timegrid import parse_iso_date
     from forecasting import forecast_week
     from scheduler import (
-        Problem,
-        carried_in_from,
         compute_requirements,
         planning_week,
-        requirements_to_arrays,
+        problem_from_requirements,
         sample_availability,
         sample_history,
         sample_team,
@@ -274,16 +271,7 @@ def demo_command(
         write_frame_csv(forecast, out / "forecast.csv")
         requirements = compute_requirements(with_lead_in(forecast, history, team), team)
         write_frame_csv(requirements, out / "requirements.csv")
-        problem = Problem(
-            team,
-            the_week,
-            requirements_to_arrays(requirements, team, the_week),
-            entries,
-            weights=team.weights,
-            volume=requirements_to_arrays(requirements, team, the_week, "volume"),
-            aht_s=requirements_to_arrays(requirements, team, the_week, "aht_s"),
-            carried_in=carried_in_from(requirements, team, the_week),
-        )
+        problem = problem_from_requirements(team, the_week, requirements, entries)
         title = f"Creator Support, week of {first_day} ({team.tz})"
         lines = _solve_and_write(
             problem, out / "roster.csv", time_limit, out / "roster.xlsx", out / "report.md", title

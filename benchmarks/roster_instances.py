@@ -35,7 +35,7 @@ import pandas as pd
 
 from common.timegrid import PlanningWeek
 from scheduler.domain import Agent, AvailabilityEntry, BreakRule, LabourRules, QueueSpec, ShiftRules, Team
-from scheduler.roster.problem import Problem, requirements_to_arrays
+from scheduler.roster.problem import Problem, problem_from_requirements, requirements_to_arrays
 from scheduler.staffing.requirements import compute_requirements
 
 INTERVAL_MINUTES = 15
@@ -376,15 +376,7 @@ def weekly_instance(spec: InstanceSpec) -> Instance:
     targets = {q: spec.load * capacity[q] for q in spec.queues}
     forecast = _calibrated(_forecast(spec, week, rng, region_weights), team, week, targets)
     frame = compute_requirements(forecast, team)
-    problem = Problem(
-        team,
-        week,
-        requirements_to_arrays(frame, team, week),
-        entries,
-        weights=team.weights,
-        volume=requirements_to_arrays(frame, team, week, "volume"),
-        aht_s=requirements_to_arrays(frame, team, week, "aht_s"),
-    )
+    problem = problem_from_requirements(team, week, frame, entries)
     return Instance(spec.name, problem, spec.note, sum(capacity.values()), required_agent_hours(problem))
 
 
@@ -398,7 +390,6 @@ def sample_instance() -> Instance:
     """The sample Creator Support team with the requirements `wfm demo` computes for its week."""
     from api.cli import DEMO_WEEK
     from forecasting import forecast_week
-    from scheduler.roster.problem import carried_in_from
     from scheduler.sample import sample_availability, sample_history, sample_team
     from scheduler.staffing.requirements import with_lead_in
 
@@ -407,16 +398,7 @@ def sample_instance() -> Instance:
     entries = sample_availability(team, DEMO_WEEK)
     history = sample_history(DEMO_WEEK)
     frame = compute_requirements(with_lead_in(forecast_week(history, week), history, team), team)
-    problem = Problem(
-        team,
-        week,
-        requirements_to_arrays(frame, team, week),
-        entries,
-        weights=team.weights,
-        volume=requirements_to_arrays(frame, team, week, "volume"),
-        aht_s=requirements_to_arrays(frame, team, week, "aht_s"),
-        carried_in=carried_in_from(frame, team, week),
-    )
+    problem = problem_from_requirements(team, week, frame, entries)
     capacity = sum(queue_capacity_hours(team, entries, week).values())
     return Instance(
         "sample-14",

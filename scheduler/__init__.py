@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         Problem,
         min_hours_after_time_off,
         planning_week,
+        problem_from_requirements,
         requirements_to_arrays,
     )
     from scheduler.roster.report import (
@@ -108,6 +109,7 @@ _HOME: dict[str, str] = {
     "Problem": "scheduler.roster.problem",
     "min_hours_after_time_off": "scheduler.roster.problem",
     "requirements_to_arrays": "scheduler.roster.problem",
+    "problem_from_requirements": "scheduler.roster.problem",
     "planning_week": "scheduler.roster.problem",
     "carried_in_from": "scheduler.roster.problem",
     "with_lead_in": "scheduler.staffing.requirements",
@@ -205,6 +207,7 @@ __all__ = [
     "min_hours_after_time_off",
     "pay_from_mapping",
     "planning_week",
+    "problem_from_requirements",
     "queue_requirement",
     "requirements_to_arrays",
     "roster_changes",

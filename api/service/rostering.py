@@ -7,23 +7,21 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from api.schemas import team_from_mapping
 from api.service.codec import availability_entries, roster_from_dicts
 from api.service.params import RosterJobParams
 from common.errors import InvalidInput
-from common.timegrid import DAYS_PER_WEEK, PlanningWeek, clock_to_minute, wall_to_utc, zone
+from common.timegrid import DAYS_PER_WEEK, clock_to_minute, wall_to_utc, zone
 from scheduler import (
     Change,
     Problem,
     Roster,
     Shift,
     Team,
-    carried_in_from,
     planning_week,
-    requirements_to_arrays,
+    problem_from_requirements,
     roster_changes,
 )
 
@@ -42,34 +40,19 @@ def build_problem(params: RosterJobParams, requirements: pd.DataFrame) -> Proble
     """
     team = team_from_mapping(params.team)
     week = planning_week(team, params.first_day)
-    required = requirements_to_arrays(requirements, team, week)
     previous = None
     if params.previous_shifts:
         known = {a.id for a in team.agents}
         kept = [s for s in params.previous_shifts if s["agent_id"] in known]
         previous = roster_from_dicts(team.name, params.first_day - timedelta(days=DAYS_PER_WEEK), kept)
-    return Problem(
-        team,
-        week,
-        required,
-        availability_entries(params.availability),
+    return replace(
+        problem_from_requirements(team, week, requirements, availability_entries(params.availability)),
         previous=previous,
         pinned=pinned_shifts(params),
         published=base_roster(params),
         locked_before_utc=params.locked_before_utc,
-        weights=team.weights,
-        volume=_arrays_if_present(requirements, team, week, "volume"),
-        aht_s=_arrays_if_present(requirements, team, week, "aht_s"),
-        carried_in=carried_in_from(requirements, team, week) if "volume" in requirements.columns else {},
         absent_may_work_days_off=params.absent_may_work_days_off,
     )
-
-
-def _arrays_if_present(
-    frame: pd.DataFrame, team: Team, week: PlanningWeek, column: str
-) -> dict[str, np.ndarray]:
-    """A requirements column per queue on the week's grid (for the service report), or none without it."""
-    return requirements_to_arrays(frame, team, week, column) if column in frame.columns else {}
 
 
 def base_roster(params: RosterJobParams) -> Roster | None:

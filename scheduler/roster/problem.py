@@ -376,6 +376,36 @@ NIGHT_UNTIL_MINUTE = 6 * 60
 NIGHT_SHIFT_MIN_MINUTES = 3 * 60
 
 
+def problem_from_requirements(
+    team: Team,
+    week: PlanningWeek,
+    frame: pd.DataFrame,
+    availability: tuple[AvailabilityEntry, ...] = (),
+) -> Problem:
+    """The roster problem of a requirements-contract frame: the fractional need, the forecast volume
+    and handle time where the frame has them (the service-level objective and report need them),
+    the async contacts its lead-in rows carry into the week, and the team's weights. Callers add the
+    rest (last week, the published roster, pins) with `dataclasses.replace`.
+
+    Raises:
+        InvalidInput: the frame does not fit the team or the week (`requirements_to_arrays`).
+    """
+
+    def column(name: str) -> dict[str, np.ndarray]:
+        return requirements_to_arrays(frame, team, week, name) if name in frame.columns else {}
+
+    return Problem(
+        team,
+        week,
+        requirements_to_arrays(frame, team, week),
+        availability,
+        weights=team.weights,
+        volume=column("volume"),
+        aht_s=column("aht_s"),
+        carried_in=carried_in_from(frame, team, week) if "volume" in frame.columns else {},
+    )
+
+
 @functools.lru_cache(maxsize=65536)
 def night_minutes(agent_tz: str, start_utc: datetime, end_utc: datetime) -> float:
     """Elapsed minutes of [start_utc, end_utc) in night time on the agent's clock (DST-aware;

@@ -18,7 +18,7 @@ from api.exports import calendar_files
 from api.formats import read_availability, read_history, read_team
 from common.timegrid import PlanningWeek
 from forecasting import forecast_week
-from scheduler import Problem, compute_requirements, requirements_to_arrays
+from scheduler import compute_requirements, problem_from_requirements
 from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
 from tests.scheduler.roster.factories import QUICK
@@ -103,15 +103,7 @@ def test_three_files_to_a_checked_roster(tmp_path: Path) -> None:
     assert len(entries) == 4  # two days of vacation, two weekend days
     week = PlanningWeek(WEEK, team.tz, team.interval_minutes)
     requirements = compute_requirements(forecast_week(history, week), team)
-    problem = Problem(
-        team,
-        week,
-        requirements_to_arrays(requirements, team, week),
-        entries,
-        weights=team.weights,
-        volume=requirements_to_arrays(requirements, team, week, "volume"),
-        aht_s=requirements_to_arrays(requirements, team, week, "aht_s"),
-    )
+    problem = problem_from_requirements(team, week, requirements, entries)
     result = solve(problem, QUICK)
     assert check_roster(problem, result.roster.shifts) == []
     maya = next(a for a in team.agents if a.name == "Maya López")
