@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.service.db import JobRow, transaction, utcnow
 from api.service.errors import infeasible_body, invalid_body
+from api.service.job_states import FAILED, RUNNING, SUCCEEDED
 from api.service.storage import set_job_state
 from common.errors import Infeasible, InvalidInput, WfmError
 
@@ -58,7 +59,7 @@ def write_progress(sessions: sessionmaker[Session], job_id: str, throttle: Throt
     try:
         with transaction(sessions) as session:
             session.execute(
-                update(JobRow).where(JobRow.id == job_id, JobRow.state == "running").values(**values)
+                update(JobRow).where(JobRow.id == job_id, JobRow.state == RUNNING).values(**values)
             )
     except OperationalError:
         throttle.again()
@@ -86,7 +87,7 @@ def fail(sessions: sessionmaker[Session], job_id: str, exc: Exception) -> None:
     if error["status"] == 500:
         log.error("job %s failed", job_id, exc_info=exc)
     with transaction(sessions) as session:
-        set_job_state(session, job_id, "failed", only_from=("running",), finished_at=utcnow(), error=error)
+        set_job_state(session, job_id, FAILED, only_from=(RUNNING,), finished_at=utcnow(), error=error)
 
 
 class _CancelledMeanwhile(Exception):
@@ -106,7 +107,7 @@ def store_outcome(
             with transaction(sessions) as session:
                 values = write(session)
                 if not set_job_state(
-                    session, job_id, "succeeded", only_from=("running",), finished_at=utcnow(), **values
+                    session, job_id, SUCCEEDED, only_from=(RUNNING,), finished_at=utcnow(), **values
                 ):
                     raise _CancelledMeanwhile
                 return True

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from api.service.db import JobRow
+from api.service.job_states import FINAL_STATES
 
 POLL_EVERY_S = 0.25
-FINAL_STATES = ("succeeded", "failed", "cancelled")
 
 
 def revision(job: JobRow) -> str:

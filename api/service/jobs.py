@@ -26,9 +26,10 @@ from multiprocessing.process import BaseProcess
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.service.db import JobRow, UploadRow, transaction, utcnow
+from api.service.job_states import ACTIVE_STATES, CANCELLED, FAILED, QUEUED
 from api.service.params import JobParams, stored
 from api.service.settings import WorkerOptions
-from api.service.storage import ACTIVE_STATES, set_job_state
+from api.service.storage import set_job_state
 from api.service.worker import WARM_UP, worker_main
 
 log = logging.getLogger("wfm.service.jobs")
@@ -220,11 +221,11 @@ class JobRunner:
             self._lock.notify_all()
         with transaction(self._sessions) as session:
             if cancelled:
-                set_job_state(session, job_id, "cancelled", only_from=ACTIVE_STATES, finished_at=utcnow())
+                set_job_state(session, job_id, CANCELLED, only_from=ACTIVE_STATES, finished_at=utcnow())
             elif set_job_state(
                 session,
                 job_id,
-                "failed",
+                FAILED,
                 only_from=ACTIVE_STATES,
                 finished_at=utcnow(),
                 error={
@@ -250,7 +251,7 @@ def submit_job(
         id=uuid.uuid4().hex,
         team_id=team_id,
         kind=params.KIND,
-        state="queued",
+        state=QUEUED,
         params=stored(params),
         token_id=token_id,
         created_at=utcnow(),

@@ -18,6 +18,7 @@ from api.service.db import (
     as_utc,
     utcnow,
 )
+from api.service.job_states import RUNNING
 from api.service.job_watch import revision
 from api.service.schemas import (
     DatasetOut,
@@ -36,7 +37,7 @@ def job_out(job: JobRow) -> JobOut:
     """A job; while it runs, elapsed time is counted up to now."""
     started = as_utc(job.started_at)
     elapsed = job.elapsed_s
-    if job.state == "running" and started is not None:
+    if job.state == RUNNING and started is not None:
         elapsed = (utcnow() - started).total_seconds()
     return JobOut(
         id=job.id,

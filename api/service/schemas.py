@@ -29,6 +29,7 @@ from api.schemas import (
     Zone,
 )
 from api.service.auth import Role
+from api.service.job_states import JobState
 from common.errors import InvalidInput
 from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY
 from scheduler import BasePlan, Depth, Team
@@ -239,7 +240,7 @@ class JobOut(BaseModel):
     id: str
     team_id: str
     kind: str
-    state: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    state: JobState
     objective: float | None
     bound: float | None
     elapsed_s: float | None

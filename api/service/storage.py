@@ -27,11 +27,11 @@ from api.service.db import (
     utcnow,
 )
 from api.service.errors import Conflict, NotFound
+from api.service.job_states import ACTIVE_STATES, FAILED, JobState
 from common.errors import InputIssue, InvalidInput
 from scheduler import AvailabilityEntry, Team
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
-ACTIVE_STATES = ("queued", "running")
 # availability rows a team may hold: a job carries them all (200 agents, a row a day for most of a year)
 MAX_AVAILABILITY_ROWS = 50_000
 
@@ -321,7 +321,7 @@ def job_row(session: Session, job_id: str) -> JobRow:
 
 
 def set_job_state(
-    session: Session, job_id: str, state: str, *, only_from: tuple[str, ...], **values: Any
+    session: Session, job_id: str, state: JobState, *, only_from: tuple[JobState, ...], **values: Any
 ) -> bool:
     """Move a job to `state` if it is in one of `only_from`; False if it was not (someone else won)."""
     result = session.execute(
@@ -339,7 +339,7 @@ def fail_interrupted_jobs(session: Session) -> int:
         update(JobRow)
         .where(JobRow.state.in_(ACTIVE_STATES))
         .values(
-            state="failed",
+            state=FAILED,
             finished_at=utcnow(),
             error={
                 "status": 503,

@@ -26,6 +26,7 @@ from api.service.db import DatasetRow, JobRow, TeamRow, make_engine, session_fac
 from api.service.forecasts import run_forecast_job
 from api.service.import_worker import run_import_job
 from api.service.job_records import fail
+from api.service.job_states import QUEUED, RUNNING
 from api.service.params import (
     ForecastJobParams,
     ImportJobParams,
@@ -147,7 +148,7 @@ def run_job(options: WorkerOptions, job_id: str) -> None:
 def run(sessions: sessionmaker[Session], job_id: str, options: WorkerOptions) -> None:
     """Run one queued job (a roster, a scenario comparison, an import or a forecast) to its end."""
     with transaction(sessions) as session:
-        if not set_job_state(session, job_id, "running", only_from=("queued",), started_at=utcnow()):
+        if not set_job_state(session, job_id, RUNNING, only_from=(QUEUED,), started_at=utcnow()):
             return  # cancelled before it started
         job = job_row(session, job_id)
         team_id, token_id, kind, stored = job.team_id, job.token_id, job.kind, dict(job.params)
@@ -198,7 +199,7 @@ def _warm_up_stages(sessions: sessionmaker[Session]) -> Iterator[None]:
     yield
     with sessions() as session:  # a job's writes, rolled back: the warm-up stores nothing
         try:
-            set_job_state(session, "", "running", only_from=("queued",), started_at=utcnow())
+            set_job_state(session, "", RUNNING, only_from=(QUEUED,), started_at=utcnow())
             team_id = session.scalar(select(TeamRow.id).limit(1))
             if team_id is not None:  # a version needs a team
                 add_version(session, "", team_id, params, result, [], report)

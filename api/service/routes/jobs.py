@@ -25,6 +25,7 @@ from api.service.deps import (
     visible_job,
 )
 from api.service.errors import Conflict, JobFailed
+from api.service.job_states import ACTIVE_STATES, FAILED, SUCCEEDED
 from api.service.job_watch import is_final, revision
 from api.service.jobs import submit_job
 from api.service.params import RosterJobParams, params_of
@@ -33,7 +34,6 @@ from api.service.rostering import build_problem
 from api.service.schemas import DatasetOut, ImportReport, JobOut, RosterJobCreate, ScenarioOut, VersionOut
 from api.service.settings import Settings
 from api.service.storage import (
-    ACTIVE_STATES,
     availability_of,
     availability_snapshot,
     dataset_frame,
@@ -211,9 +211,9 @@ def get_result(
     """What a job made: a roster version, a scenario comparison, or what an import stored; a failed job
     answers with its stored error (422 if infeasible or invalid)."""
     job = visible_job(session, principal, job_id)
-    if job.state == "failed" and job.error is not None:
+    if job.state == FAILED and job.error is not None:
         raise JobFailed(job.error)
-    if job.state != "succeeded":
+    if job.state != SUCCEEDED:
         raise Conflict(f"job {job_id!r} is {job.state}; it has no result")
     if job.kind == "scenario" and job.scenario_id is not None:
         return scenario_out(scenario_row(session, job.scenario_id))
