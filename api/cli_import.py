@@ -8,10 +8,11 @@ availability contract with agent ids, one row per day.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 
+from api.importers.presets import PresetName
 from common.errors import InputIssue, InvalidInput, WfmError
 
 app = typer.Typer(help="Import the files a support team already has.", no_args_is_help=True)
@@ -62,7 +63,7 @@ def tickets(
     out: Annotated[Path, typer.Option(help="where to write the history CSV (ds, queue, region, y, aht_s)")],
     preset: Annotated[
         str | None,
-        typer.Option(help="zendesk, freshdesk, intercom, salesforce or hubspot: their standard columns"),
+        typer.Option(help=f"{', '.join(get_args(PresetName))}: their standard columns"),
     ] = None,
     created: Annotated[str | None, typer.Option(help="column of the time the ticket came in")] = None,
     queue: Annotated[str | None, typer.Option(help="column of the channel or queue")] = None,

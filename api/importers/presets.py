@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+PresetName = Literal["zendesk", "freshdesk", "intercom", "salesforce", "hubspot"]
 
 
 @dataclass(frozen=True)
 class Preset:
     """Where a helpdesk's export keeps each thing the importer reads."""
 
-    name: str
+    name: PresetName
     source: str  # the vendor documents the columns come from
     created: tuple[str, ...]
     ticket_id: tuple[str, ...]
@@ -123,6 +126,8 @@ PRESETS: dict[str, Preset] = {
         ),
     )
 }
+if set(PRESETS) != set(get_args(PresetName)):  # one list of names: the API's schema reads PresetName
+    raise RuntimeError(f"presets {sorted(PRESETS)} and their names {get_args(PresetName)} differ")
 
 
 def header_key(column: str) -> str:

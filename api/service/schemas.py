@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.importers.presets import PresetName
 from api.importers.tickets import TicketOptions
 from api.schemas import (
     MAX_AGENTS,
@@ -603,7 +604,7 @@ class TicketExportQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    preset: Literal["zendesk", "freshdesk", "intercom", "salesforce", "hubspot"] | None = None
+    preset: PresetName | None = None
     created: str | None = Field(default=None, max_length=200, description="column of the created time")
     queue: str | None = Field(default=None, max_length=200, description="column of the channel or queue")
     ticket_id: str | None = Field(default=None, max_length=200, description="column of the ticket id")
