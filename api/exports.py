@@ -27,6 +27,7 @@ from api.cells import safe_frame, safe_workbook
 from api.formats import ROSTER_COLUMNS, roster_rows
 from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, zone
 from scheduler import Agent, AvailabilityEntry, Problem, QueueDay, Roster, Shift, Team
+from scheduler.scenarios import METRICS
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -319,22 +320,6 @@ def calendar_files(
     }
 
 
-# the comparison's figures, in the order the workbook shows them
-COMPARISON_METRICS: tuple[str, ...] = (
-    "service_level",
-    "asa_s",
-    "abandonment",
-    "occupancy",
-    "understaffed_agent_hours",
-    "overstaffed_agent_hours",
-    "paid_hours",
-    "cost",
-    "required_headcount",
-    "scheduled_headcount",
-    "headcount",
-    "required_agent_hours",
-    "volume",
-)
 _BY_QUEUE_FIGURES = ("volume", "required_agent_hours", "service_level", "asa_s", "abandonment", "occupancy")
 
 
@@ -350,9 +335,9 @@ def comparison_xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
     for n, (name, prefix) in enumerate((("Comparison", ""), ("Deltas", "delta_"))):
         sheet = book.active if n == 0 else book.create_sheet(name)
         sheet.title = name
-        sheet.append(["scenario", "depth", *COMPARISON_METRICS])
+        sheet.append(["scenario", "depth", *METRICS])
         for row in rows:
-            sheet.append([row["scenario"], row["depth"], *(row.get(prefix + m) for m in COMPARISON_METRICS)])
+            sheet.append([row["scenario"], row["depth"], *(row.get(prefix + m) for m in METRICS)])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "C2"

@@ -104,8 +104,14 @@ def _store_history(
     _data: bytes,
     _token: int | None,
 ) -> dict[str, Any]:
-    meta = {"file": params.filename, "queues": sorted(frame["queue"].unique()), **span_meta(frame)}
-    return dataset_out(save_dataset(session, team_id, "history", frame, meta, None)).model_dump(mode="json")
+    return dataset_out(
+        save_dataset(session, team_id, "history", frame, _history_meta(frame, params), None)
+    ).model_dump(mode="json")
+
+
+def _history_meta(frame: pd.DataFrame, params: ImportJobParams) -> dict[str, Any]:
+    """What a stored history says of itself: its file, queues and span."""
+    return {"file": params.filename, "queues": sorted(frame["queue"].unique()), **span_meta(frame)}
 
 
 def _read_tickets(data: bytes, params: ImportJobParams, team: Team) -> tuple[pd.DataFrame, TicketReport]:
@@ -126,9 +132,7 @@ def _store_tickets(
 ) -> dict[str, Any]:
     frame, report = counted
     meta = {
-        "file": params.filename,
-        "queues": sorted(frame["queue"].unique()),
-        **span_meta(frame),
+        **_history_meta(frame, params),
         "report": {
             "rows_read": report.rows_read,
             "kept": report.kept,
