@@ -23,7 +23,7 @@ import httpx
 import pandas as pd
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from api.service import Settings, create_app
 from api.service.auth import create_token
@@ -201,10 +201,17 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+# A busy 2-core machine may take seconds to answer the page (a scenario comparison, a chart): actions
+# and expectations wait up to this long. A guard against a hung page, not a speed assertion.
+PAGE_WAIT_MS = 30_000
+expect.set_options(timeout=PAGE_WAIT_MS)
+
+
 @contextmanager
 def open_page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
     """A page in a fresh browser context of that size; a JavaScript error on it fails the test."""
     context = browser.new_context(viewport=viewport, accept_downloads=True)  # type: ignore[arg-type]
+    context.set_default_timeout(PAGE_WAIT_MS)
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda exc: errors.append(str(exc)))
