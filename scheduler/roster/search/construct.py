@@ -157,6 +157,20 @@ class AgentWeek:
         0  # the agent's own soft rules (preferences, changes, days off, starts); a reward is positive
     )
     queues: dict[int, np.ndarray] = dataclasses.field(default_factory=dict)
+    # `on_queue` by (intervals, queues), made once (a move puts and takes the same week many times)
+    _on_queue: dict[tuple[int, int], np.ndarray] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    # shifts counting towards each fair share, by the share's name, counted once
+    _shares: dict[str, int] = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def share_count(self, name: str, counting: set[int]) -> int:
+        """The week's shifts among `counting` (candidate indexes), the shifts of the fair share `name`
+        (the same set each time the share is asked for)."""
+        found = self._shares.get(name)
+        if found is None:
+            found = self._shares[name] = sum(1 for c in self.shifts if c.index in counting)
+        return found
 
     @functools.cached_property
     def queue_changes(self) -> int:
@@ -169,7 +183,14 @@ class AgentWeek:
         )
 
     def on_queue(self, n: int, n_queues: int) -> np.ndarray:
-        """(intervals, queues): 1 where the agent is on the queue (on a shift, not on a break)."""
+        """(intervals, queues): 1 where the agent is on the queue (on a shift, not on a break); read-only."""
+        found = self._on_queue.get((n, n_queues))
+        if found is None:
+            found = self._on_queue[(n, n_queues)] = self._count_on_queue(n, n_queues)
+            found.setflags(write=False)
+        return found
+
+    def _count_on_queue(self, n: int, n_queues: int) -> np.ndarray:
         out = np.zeros((n, n_queues), dtype=np.int64)
         off = np.zeros(n + 1, dtype=bool)
         for b in self.breaks:
@@ -204,7 +225,7 @@ class AgentWeekModel:
         self.fixed_breaks = self._fixed_breaks()
         self._patterns = break_patterns(p, agent, self.shifts)
         self._position = {c.index: k for k, c in enumerate(self.shifts)}
-        self._works_vars = [self.v.works[c.index].index for c in self.shifts]
+        self._works_vars = np.array([self.v.works[c.index].index for c in self.shifts], dtype=np.int64)
         self._starts = np.array([c.start_index for c in self.shifts], dtype=int)
         self._lengths = np.array([c.n_intervals for c in self.shifts], dtype=int)
         names = [q.name for q in p.team.queues]
@@ -216,6 +237,7 @@ class AgentWeekModel:
         self._changes = shift_rules.max_queue_changes
         self._change_cost = float(p.weights.queue_change)
         self._fair = self._fair_terms()
+        self._fixed_cost = self._fixed_objective()
 
     def _fair_terms(self) -> dict[str, tuple[int, cp_model.IntVar, cp_model.IntVar, cp_model.LinearExprT]]:
         """Per fair share the agent takes part in: its weight, the most and the fewest the others
@@ -238,18 +260,40 @@ class AgentWeekModel:
             out[name] = (weight, most, fewest, high - low)
         return out
 
-    def _set_fair(self, others: Mapping[str, tuple[int, int]] | None) -> cp_model.LinearExprT:
-        """Fix the others' most and fewest of each share (none known: no gap to weigh) and return
-        what the shares cost."""
+    def _fixed_objective(self) -> tuple[np.ndarray, int]:
+        """What the week costs whatever its coverage is worth: the agent's own soft rules and the
+        fair shares' gaps, as a coefficient per model variable and an offset (read off the proto
+        once, so each search writes its objective in one go)."""
+        fair_cost = cp_model.LinearExpr.weighted_sum(
+            [gap for _, _, _, gap in self._fair.values()], [w for w, _, _, _ in self._fair.values()]
+        )
+        self.model.minimize(cp_model.LinearExpr.sum([self.own_cost, fair_cost]))
+        objective = self.model.proto.objective
+        dense = np.zeros(len(self.model.proto.variables), dtype=np.int64)
+        np.add.at(dense, np.array(objective.vars, dtype=np.int64), np.array(objective.coeffs, dtype=np.int64))
+        return dense, int(objective.offset)
+
+    def _set_objective(self, worth: np.ndarray) -> None:
+        """Minimise the fixed costs less `worth` (points per shift, rounded) of the shifts chosen."""
+        dense, offset = self._fixed_cost
+        coeffs = dense.copy()
+        coeffs[self._works_vars] -= np.round(worth).astype(np.int64)
+        used = np.flatnonzero(coeffs)
+        self.model.clear_objective()  # type: ignore[no-untyped-call]
+        objective = self.model.proto.objective
+        objective.vars.extend(used.tolist())
+        objective.coeffs.extend(coeffs[used].tolist())
+        objective.offset = offset
+        objective.scaling_factor = 1.0
+
+    def _set_fair(self, others: Mapping[str, tuple[int, int]] | None) -> None:
+        """Fix the others' most and fewest of each share (none known: no gap to weigh)."""
         days = len(self.p.week.days)
         for name, (_, most, fewest, _) in self._fair.items():
             high, low = (others or {}).get(name, (0, days))
             for var, value in ((most, high), (fewest, low)):
                 domain = self.model.proto.variables[var.index].domain  # [low, high] since made
                 domain[0], domain[1] = value, value
-        return cp_model.LinearExpr.weighted_sum(
-            [gap for _, _, _, gap in self._fair.values()], [w for w, _, _, _ in self._fair.values()]
-        )
 
     def break_slots(self) -> list[BreakSlot]:
         """Every place one of the agent's breaks may start (made on first use)."""
@@ -477,15 +521,10 @@ class AgentWeekModel:
         if hint is not None:  # written to the proto at once (an add_hint per shift took a tenth of a solve)
             hinted = {c.index for c in hint.shifts}
             solution = self.model.proto.solution_hint
-            solution.vars.extend(self._works_vars)
+            solution.vars.extend(self._works_vars.tolist())
             solution.values.extend([int(c.index in hinted) for c in self.shifts])
-        coverage_worth = cp_model.LinearExpr.weighted_sum(
-            [self.v.works[c.index] for c in self.shifts], np.round(worth).astype(int).tolist()
-        )
-        fair_cost = self._set_fair(fair)
-        self.model.maximize(
-            cp_model.LinearExpr.weighted_sum([coverage_worth, self.own_cost, fair_cost], [1, -1, -1])
-        )
+        self._set_fair(fair)
+        self._set_objective(worth)
         second = max(1.0, 4 * time_limit_s)
         if deadline is not None:
             second = min(second, deadline - time.monotonic() - time_limit_s)
@@ -506,9 +545,8 @@ class AgentWeekModel:
             if status == cp_model.INFEASIBLE:
                 return None
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                positions = [
-                    k for k, c in enumerate(self.shifts) if solver.boolean_value(self.v.works[c.index])
-                ]
+                solution = np.array(solver.response_proto.solution, dtype=np.int64)
+                positions = np.flatnonzero(solution[self._works_vars]).tolist()
                 chosen = [self.shifts[k] for k in positions]
                 # a search stopped early (or within its gap) may leave the soft rules' counts high
                 exact = self.own_points(chosen) if status == cp_model.FEASIBLE or gap > 0 else None
@@ -641,7 +679,7 @@ class TeamWeeks:
         out = {}
         for name, per_agent in self._shares.counts.items():
             counts = [
-                sum(1 for c in self.weeks[a].shifts if c.index in found)
+                self.weeks[a].share_count(name, found)
                 for a, found in per_agent.items()
                 if a != agent.id and a in self.weeks
             ]
@@ -670,7 +708,7 @@ class TeamWeeks:
             if len(per_agent) < 2:
                 continue
             counts = [
-                sum(1 for c in self.weeks[a].shifts if c.index in found) if a in self.weeks else 0
+                self.weeks[a].share_count(name, found) if a in self.weeks else 0
                 for a, found in per_agent.items()
             ]
             out[f"{name}: most minus fewest"] = self._shares.weights[name] * float(max(counts) - min(counts))
@@ -711,8 +749,10 @@ class TeamWeeks:
         return dict(self.weeks)
 
     def restore(self, weeks: Mapping[str, AgentWeek]) -> None:
-        """Back to these weeks (every agent's)."""
+        """Back to these weeks (every agent's; an agent who has that very week keeps it)."""
         for agent in self.agents:
+            if self.weeks.get(agent.id) is weeks[agent.id]:
+                continue
             if agent.id in self.weeks:
                 self.take(agent)
             self.put(agent, weeks[agent.id])
