@@ -156,9 +156,11 @@ def improve_weeks(
     on_improved: Callable[[float], None] | None = None,
     chains: int = 1,
     max_sweeps: int = MAX_SWEEPS,
+    descent_deadline: float | None = None,
 ) -> int:
     """The descent again with each agent's exact best week (it settled within `AGENT_WEEK_GAP`),
-    then ruin-and-recreate moves in `chains` chains (threads) until the deadline, or until this
+    until `descent_deadline` (default: the deadline), then ruin-and-recreate moves in `chains`
+    chains (threads) until the deadline, or until this
     thread's chain has made `max_moves`; `team` ends as the best roster found. Returns how many
     times the best roster improved.
 
@@ -173,7 +175,8 @@ def improve_weeks(
                 on_improved(best.points)
 
     team.gap = EXACT_WEEK_GAP
-    team.descend(deadline, deterministic=max_moves is not None, max_sweeps=max_sweeps)
+    until = deadline if descent_deadline is None else min(deadline, descent_deadline)
+    team.descend(until, deterministic=max_moves is not None, max_sweeps=max_sweeps)
     best = BestWeeks(team)
     report()
     stop = threading.Event()
