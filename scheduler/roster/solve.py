@@ -254,9 +254,10 @@ def _first_roster(p: Problem, settings: SolveSettings, budget: Budget, start: Ro
             settings.seed,
             start,
             budget.deterministic,
-            deadline=budget.descent_deadline(0),
+            deadline=budget.search_deadline,
             max_sweeps=budget.sweeps(),
             give_up=budget.started + budget.limit_s,
+            descent_deadline=budget.descent_deadline(0),
         )
     except NoWeek as exc:
         if exc.infeasible:  # the agent's own rules allow no week: say which rules conflict

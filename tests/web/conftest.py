@@ -163,7 +163,8 @@ def _seed(site: Site) -> None:
     assert response.status_code == 201, response.text
     body = {"week": WEEK.isoformat(), "requirements_id": response.json()["id"], "time_limit_s": 5}
     job = site.api.post(f"/v1/teams/{TEAM_ID}/roster-jobs", json=body, headers=lead).json()
-    assert site.wait_for_job(job["id"])["state"] == "succeeded"
+    done = site.wait_for_job(job["id"])
+    assert done["state"] == "succeeded", done  # the job's error, if it failed
 
 
 @pytest.fixture(scope="session")
@@ -341,7 +342,8 @@ def big_site(site: Site) -> Site:
     assert uploaded.status_code == 201, uploaded.text
     body = {"week": WEEK.isoformat(), "requirements_id": uploaded.json()["id"], "time_limit_s": 3}
     job = site.api.post(f"/v1/teams/{BIG_TEAM_ID}/roster-jobs", json=body, headers=admin).json()
-    assert site.wait_for_job(job["id"], role="admin")["state"] == "succeeded"
+    done = site.wait_for_job(job["id"], role="admin")
+    assert done["state"] == "succeeded", done  # the job's error, if it failed
     return site
 
 

@@ -811,6 +811,7 @@ def team_weeks(
     deadline: float | None = None,
     max_sweeps: int = MAX_SWEEPS,
     give_up: float | None = None,
+    descent_deadline: float | None = None,
 ) -> TeamWeeks:
     """A roster keeping every hard rule, built agent by agent, then improved agent by agent.
 
@@ -822,8 +823,9 @@ def team_weeks(
 
     With `deterministic`, limits count solver work units, not seconds, and the descent runs to
     the end (at most `MAX_SWEEPS` rounds), so the same input always gives the same roster.
-    Otherwise the descent stops at `deadline`, and the first weeks are looked for until `give_up`
-    (default: the deadline; both `time.monotonic()` instants).
+    Otherwise the descent stops at `descent_deadline` (default: `deadline`), and the first weeks
+    share the time until `deadline` and are looked for until `give_up` (default: the deadline; all
+    three `time.monotonic()` instants).
 
     Raises:
         NoWeek: an agent's rules leave no week, or none was found within the time.
@@ -855,7 +857,7 @@ def team_weeks(
             raise NoWeek(agent.id, k, model.last_status == cp_model.INFEASIBLE)
         team.put(agent, week)
     team.week_s = (time.monotonic() - started) / max(1, len(team.agents))
-    team.descend(end, deterministic, max_sweeps)
+    team.descend(end if descent_deadline is None else min(end, descent_deadline), deterministic, max_sweeps)
     return team
 
 
