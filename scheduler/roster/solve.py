@@ -66,10 +66,11 @@ POLISH_SHARE = 0.1
 POLISH_BUILD_WEEKS_PER_AGENT = 0.5
 POLISH_TAKING_WEEKS_PER_AGENT = 0.8
 # the agent-by-agent descents (`TeamWeeks.descend`) stop by these shares of the search, however far
-# they got: the first (each week within `AGENT_WEEK_GAP` of its best) by the first share, the one
-# with each agent's best week by the second. A round of them takes a solve per agent, so on a big
-# team they would take the whole search; ruin-and-recreate moves get the rest
-DESCENT_SHARES = (0.3, 0.5)
+# they got: the first (each week within `AGENT_WEEK_GAP` of its best), then the one with each agent's
+# best week. A round of them takes a solve per agent, so on a big team they would take the whole
+# search; ruin-and-recreate moves get the rest
+FIRST_DESCENT_SHARE = 0.3
+EXACT_DESCENT_SHARE = 0.5
 # in deterministic mode: ruin-and-recreate moves, and rounds of each descent, per work unit of
 # `deterministic_time_limit_s`
 MOVES_PER_WORK_UNIT = 10
@@ -130,10 +131,18 @@ class Budget:
         needed_s = building_s + self.polish_taking_s + MIN_SEARCH_S
         return self.limit_s >= POLISH_MIN_TIME_S and needed_s <= POLISH_SHARE * self.limit_s
 
-    def descent_deadline(self, which: int) -> float:
-        """When descent `which` (0: the first, 1: the one with each agent's best week) stops, a
-        `time.monotonic()` instant: its share of the search (`DESCENT_SHARES`)."""
-        return self.started + DESCENT_SHARES[which] * (self.search_deadline - self.started)
+    @property
+    def first_descent_deadline(self) -> float:
+        """When the first descent stops (a `time.monotonic()` instant): `FIRST_DESCENT_SHARE` of the search."""
+        return self._search_share(FIRST_DESCENT_SHARE)
+
+    @property
+    def exact_descent_deadline(self) -> float:
+        """When the descent with each agent's best week stops: `EXACT_DESCENT_SHARE` of the search."""
+        return self._search_share(EXACT_DESCENT_SHARE)
+
+    def _search_share(self, share: float) -> float:
+        return self.started + share * (self.search_deadline - self.started)
 
     @property
     def moves_deadline(self) -> float:
@@ -227,7 +236,7 @@ def solve(
         on_improved=report,
         chains=1 if budget.deterministic else _cores(settings),
         max_sweeps=budget.sweeps(),
-        descent_deadline=budget.descent_deadline(1),
+        descent_deadline=budget.exact_descent_deadline,
     )
     if budget.polishes:
         workers = 1 if budget.deterministic else _cores(settings)
@@ -257,7 +266,7 @@ def _first_roster(p: Problem, settings: SolveSettings, budget: Budget, start: Ro
             deadline=budget.search_deadline,
             max_sweeps=budget.sweeps(),
             give_up=budget.started + budget.limit_s,
-            descent_deadline=budget.descent_deadline(0),
+            descent_deadline=budget.first_descent_deadline,
         )
     except NoWeek as exc:
         if exc.infeasible:  # the agent's own rules allow no week: say which rules conflict
