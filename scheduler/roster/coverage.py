@@ -33,7 +33,7 @@ import numpy as np
 
 from scheduler.domain import QueueSpec, Weights
 from scheduler.roster.problem import Problem, SkillGroup, skill_group
-from scheduler.staffing.backlog import AsyncOutcome, async_outcome
+from scheduler.staffing.backlog import AsyncOutcome, async_outcome, overdue_work
 from scheduler.staffing.erlang import traffic_erlangs, whole_agents
 from scheduler.staffing.queues import service_metrics
 
@@ -347,6 +347,44 @@ def gains(demand: Demand, on: np.ndarray, now: Outcome, g: int) -> np.ndarray:
             points = short_points(np.maximum(d.need - agents, 0.0), d.need, demand.weights)
             out[:, d.index] = o.points - points
     return out
+
+
+@dataclass(frozen=True)
+class BacklogSavings:
+    """What one more agent's time on an async queue saves, counted through the queue's backlog
+    against the rest of the roster (`now`).
+
+    `gains` prices each interval alone: the overdue work that capacity would cut until the backlog
+    runs dry. Added up over a shift, that counts the same overdue work once per interval, so a
+    shift that clears a small backlog in its first hour looks worth eight hours of clearing. Here
+    the agent's time in many intervals at once goes through the backlog model together, so a
+    stretch of time on the queue is worth exactly what it saves.
+    """
+
+    demand: Demand
+    now: Outcome
+
+    def saving(self, q: int, present: np.ndarray) -> np.ndarray | None:
+        """Points saved by one more agent on queue `q` in the intervals `present[b]` marks, for each
+        row b of `present` ((rows, intervals) bool); None for a live queue, or an async one priced
+        by headcount (no backlog)."""
+        d = self.demand.queues[q]
+        o = self.now.queues[q]
+        if d.is_live or o.backlog is None or d.volume is None:
+            return None
+        full_s = d.keep * d.capacity_per_agent_s
+        capacity = (o.agents + o.blended_agents) * full_s
+        overdue = overdue_work(
+            capacity[None, :] + full_s * present,
+            d.volume,
+            d.aht_s,
+            interval_s=self.demand.interval_s,
+            response_hours=d.queue.response_hours,
+            service_level=d.queue.service_level,
+            carried_in_contacts=d.carried_in,
+        )
+        late = self.demand.late_points_per_work_s[q]
+        return np.asarray(late * (o.overdue_work_s.sum() - overdue.sum(axis=1)), dtype=np.float64)
 
 
 def arrived_work(d: QueueDemand) -> np.ndarray:

@@ -351,13 +351,8 @@ def async_outcome(
     """
     sl = float(check_share(service_level, "service_level", allow_one=True))
     inp = _inputs(volume, aht_s, interval_s, response_hours, 1.0, carried_in_contacts)
-    capacity = np.cumsum(
-        np.broadcast_to(check_nonnegative(capacity_s, "capacity_s"), inp.volume.shape), axis=-1
-    )
-    slack = np.minimum.accumulate(inp.arrived_work_s - capacity, axis=-1)
-    done = capacity + np.minimum(slack, 0.0)
-    due = work_due(inp, sl)
-    overdue = np.maximum(due - done, 0.0)
+    capacity = np.broadcast_to(check_nonnegative(capacity_s, "capacity_s"), inp.volume.shape)
+    done, due, overdue = _worked(inp, capacity, sl)
     # the backlog runs dry where all that has arrived is done; capacity before then carries on
     dry = done >= inp.arrived_work_s - 1e-9
     late = (overdue > 1e-9).astype(np.float64)
@@ -367,3 +362,40 @@ def async_outcome(
     late_before = np.concatenate([np.zeros((*late.shape[:-1], 1)), np.cumsum(late, axis=-1)], axis=-1)
     value = np.take_along_axis(late_before, next_dry + 1, axis=-1) - late_before[..., :-1]
     return AsyncOutcome(done, due, overdue, np.asarray(value, dtype=np.float64), next_dry.astype(np.int64))
+
+
+def overdue_work(
+    capacity_s: npt.ArrayLike,
+    volume: npt.ArrayLike,
+    aht_s: npt.ArrayLike,
+    *,
+    interval_s: float,
+    response_hours: float,
+    service_level: float = 1.0,
+    carried_in_contacts: npt.ArrayLike = 0.0,
+) -> FloatArray:
+    """The work past its deadline at each interval's end (agent-seconds), as `async_outcome` counts
+    it, for each of many capacity series against one queue's week: `capacity_s` is
+    `(..., intervals)`, broadcast against the volume's `(intervals,)`.
+
+    Raises:
+        InvalidInput: a parameter out of range (the message names it).
+    """
+    sl = float(check_share(service_level, "service_level", allow_one=True))
+    inp = _inputs(volume, aht_s, interval_s, response_hours, 1.0, carried_in_contacts)
+    capacity = check_nonnegative(capacity_s, "capacity_s")
+    _, _, overdue = _worked(inp, capacity, sl)
+    return overdue
+
+
+def _worked(
+    inp: _Inputs, capacity_s: FloatArray, service_level: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Work done (cumulative), work due (cumulative) and work past its deadline at each interval's
+    end, with `capacity_s` per interval (any leading axes broadcast against the inputs')."""
+    capacity = np.cumsum(capacity_s, axis=-1)
+    slack = np.minimum.accumulate(inp.arrived_work_s - capacity, axis=-1)
+    done = capacity + np.minimum(slack, 0.0)
+    due = work_due(inp, service_level)
+    overdue = np.maximum(due - done, 0.0)
+    return done, due, overdue

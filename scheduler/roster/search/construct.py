@@ -28,6 +28,7 @@ from scheduler.cpsat import new_solver
 from scheduler.domain import Agent, BreakRule, QueueSpan, Roster, Shift
 from scheduler.roster.candidates import Candidate, break_activity, break_offsets, intervals_between
 from scheduler.roster.coverage import (
+    BacklogSavings,
     Demand,
     Outcome,
     coverage_penalties,
@@ -420,10 +421,19 @@ class AgentWeekModel:
         return [b for c in shifts for b in self._breaks_of(placed, self._position[c.index])]
 
     def _shift_values(
-        self, value: np.ndarray, placed: PlacedBreaks, positions: np.ndarray | None = None
+        self,
+        value: np.ndarray,
+        placed: PlacedBreaks,
+        positions: np.ndarray | None = None,
+        backlogs: BacklogSavings | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Each shift's worth (its queue stretches at their best, its breaks earning nothing) and the
-        queue (a team queue index) of each of its intervals, for the shifts at `positions` (all)."""
+        queue (a team queue index) of each of its intervals, for the shifts at `positions` (all).
+
+        With `backlogs`, a shift's time on an async queue is worth what it saves through the queue's
+        backlog (`BacklogSavings`), not the sum of `value` over its intervals: a single-queue shift's
+        worth is that saving, and a multi-queue shift's async values are scaled to it before its
+        stretches are chosen again."""
         n = value.shape[0]
         rows = np.arange(len(self.shifts)) if positions is None else positions
         longest = int(self._lengths[rows].max()) if rows.size else 0
@@ -435,12 +445,57 @@ class AgentWeekModel:
         on_break = self._on_break(placed, rows, longest)
         if self.skills.size == 1:
             worth = np.where(on_break, 0.0, values[:, :, 0]).sum(axis=1)
-            return worth, np.where(steps[None, :] < self._lengths[rows, None], self.skills[0], -1)
+            saving = None
+            if backlogs is not None:
+                saving = backlogs.saving(int(self.skills[0]), self._present(rows, inside & ~on_break))
+            queues = np.where(steps[None, :] < self._lengths[rows, None], self.skills[0], -1)
+            return (worth if saving is None else saving), queues
         found = best_stretches(
             values, on_break, self._lengths[rows], self._stretch, self._changes, self._change_cost
         )
+        if backlogs is not None:
+            scaled = self._scaled_to_backlogs(values, found.queue, inside & ~on_break, rows, backlogs)
+            if scaled is not None:
+                found = best_stretches(
+                    scaled, on_break, self._lengths[rows], self._stretch, self._changes, self._change_cost
+                )
         queues = np.where(found.queue >= 0, self.skills[np.clip(found.queue, 0, None)], -1)
         return found.value, queues
+
+    def _scaled_to_backlogs(
+        self,
+        values: np.ndarray,
+        queue: np.ndarray,
+        working: np.ndarray,
+        rows: np.ndarray,
+        backlogs: BacklogSavings,
+    ) -> np.ndarray | None:
+        """`values` (shift rows, steps, the agent's queues) with each async queue's column scaled, per
+        shift, so that the time the stretches `queue` put there adds up to what it saves through
+        the backlog (never more than the values say); None when no shift has time on a backlog."""
+        out = None
+        for j, q in enumerate(self.skills.tolist()):
+            on_q = working & (queue == j)
+            if not on_q.any():
+                continue
+            saving = backlogs.saving(q, self._present(rows, on_q))
+            if saving is None:
+                continue
+            summed = np.where(on_q, values[:, :, j], 0.0).sum(axis=1)
+            share = np.where(summed > 0, np.clip(saving / np.where(summed > 0, summed, 1.0), 0.0, 1.0), 1.0)
+            out = values.copy() if out is None else out
+            out[:, :, j] = values[:, :, j] * share[:, None]
+        return out
+
+    def _present(self, rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """(rows, intervals of the week): the intervals `mask` (rows, steps into each shift) marks."""
+        n = self.p.week.grid.n_intervals
+        out = np.zeros((rows.size, n), dtype=bool)
+        r, k = np.nonzero(mask)
+        at = self._starts[rows[r]] + k
+        keep = (at >= 0) & (at < n)
+        out[r[keep], at[keep]] = True
+        return out
 
     def _on_break(self, placed: PlacedBreaks, rows: np.ndarray, longest: int) -> np.ndarray:
         """(rows, longest): the intervals of each shift at `rows` its breaks take, where `placed`
@@ -472,9 +527,15 @@ class AgentWeekModel:
         best = value[:, self.skills].max(axis=1)
         return place_breaks(self._patterns, len(self.shifts), np.concatenate([[0.0], np.cumsum(best)]))
 
-    def requeue(self, week: AgentWeek, value: np.ndarray, keep: bool = False) -> AgentWeek:
-        """The same shifts and breaks, with the queue stretches worth most against `value` (with
-        `keep`, only for the shifts that have none yet)."""
+    def requeue(
+        self,
+        week: AgentWeek,
+        value: np.ndarray,
+        keep: bool = False,
+        backlogs: BacklogSavings | None = None,
+    ) -> AgentWeek:
+        """The same shifts and breaks, with the queue stretches worth most against `value` and
+        `backlogs` (with `keep`, only for the shifts that have none yet)."""
         if keep and all(c.index in week.queues for c in week.shifts):
             return week
         if not week.shifts or self.skills.size == 1:
@@ -485,7 +546,7 @@ class AgentWeekModel:
         saved = self.fixed_breaks
         self.fixed_breaks = {**saved, **fixed}
         try:
-            _, queues = self._shift_values(value, placed, positions)
+            _, queues = self._shift_values(value, placed, positions, backlogs)
         finally:
             self.fixed_breaks = saved
         found = {c.index: queues[i, : c.n_intervals] for i, c in enumerate(week.shifts)}
@@ -505,16 +566,18 @@ class AgentWeekModel:
         bonus: np.ndarray | None = None,
         fair: Mapping[str, tuple[int, int]] | None = None,
         deadline: float | None = None,
+        backlogs: BacklogSavings | None = None,
     ) -> AgentWeek | None:
         """The week worth most: `value[t, q]` per interval on queue q (queue stretches at their best
         in each shift), plus `bonus` per shift (e.g. cover by shift type), less the agent's own soft
         rules and, given the most and fewest the others have of each fair share (`fair`), the gap
-        the agent's week leaves; None if none found. When the first try finds none, a second,
+        the agent's week leaves; None if none found. With `backlogs`, time on an async queue is
+        worth what it saves through the queue's backlog (`_shift_values`). When the first try finds none, a second,
         longer one runs, but not past `deadline` (a `time.monotonic()` instant). `hint` (e.g. the agent's current week) is where the solver starts
         looking; the week is within `gap` (relative) of the best.
         """
         placed = self._placed(value)
-        worth, queues = self._shift_values(value, placed)
+        worth, queues = self._shift_values(value, placed, backlogs=backlogs)
         if bonus is not None:
             worth = worth + bonus
         self.model.clear_hints()  # type: ignore[no-untyped-call]
@@ -657,6 +720,10 @@ class TeamWeeks:
         not work it), against everyone else's weeks."""
         return gains(self.demand, self.on, self.outcome(), self._group[agent.id])
 
+    def backlogs(self) -> BacklogSavings:
+        """What time on each async queue saves through its backlog, against the weeks in the roster."""
+        return BacklogSavings(self.demand, self.outcome())
+
     def cover_bonus(self, agent: Agent) -> np.ndarray | None:
         """Points each candidate shift of the agent saves in the cover by shift type, against
         everyone else's weeks (None when there is no such cover)."""
@@ -763,7 +830,7 @@ class TeamWeeks:
         before = self.points()
         old = self.take(agent)
         week = self.models[agent.id].best(
-            self.gain(agent), time_limit_s, old, self.gap, self.cover_bonus(agent)
+            self.gain(agent), time_limit_s, old, self.gap, self.cover_bonus(agent), backlogs=self.backlogs()
         )
         self.put(agent, week or old)
         if week is None or self.points() < before:
@@ -777,7 +844,7 @@ class TeamWeeks:
         that lowered the points."""
         before = self.points()
         old = self.take(agent)
-        self.put(agent, self.models[agent.id].requeue(old, self.gain(agent)))
+        self.put(agent, self.models[agent.id].requeue(old, self.gain(agent), backlogs=self.backlogs()))
         if self.points() < before:
             return True
         self.take(agent)
@@ -849,9 +916,13 @@ def team_weeks(
         week = model.week_of(start) if start is not None else None
         week = week or (start_weeks or {}).get(agent.id)
         if week is not None:
-            week = model.requeue(week, team.gain(agent), keep=True)
+            week = model.requeue(week, team.gain(agent), keep=True, backlogs=team.backlogs())
         week = week or model.best(
-            team.gain(agent), share, bonus=team.cover_bonus(agent), deadline=None if deterministic else last
+            team.gain(agent),
+            share,
+            bonus=team.cover_bonus(agent),
+            deadline=None if deterministic else last,
+            backlogs=team.backlogs(),
         )
         if week is None:
             raise NoWeek(agent.id, k, model.last_status == cp_model.INFEASIBLE)

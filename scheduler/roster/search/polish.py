@@ -90,7 +90,10 @@ def polish(
             _restore(team, saved)
             return False
         breaks = [b for b in places if b.agent_id == agent.id]
-        team.put(agent, model_of.requeue(AgentWeek(shifts, breaks, own), team.gain(agent)))
+        team.put(
+            agent,
+            model_of.requeue(AgentWeek(shifts, breaks, own), team.gain(agent), backlogs=team.backlogs()),
+        )
     if team.points() < before:  # (the caller chooses the queue stretches again, against the whole roster)
         return True
     _restore(team, saved)

@@ -10,7 +10,15 @@ import pytest
 
 from common.errors import InvalidInput
 from scheduler.domain import Agent, LabourRules, QueueSpec, ShiftRules, Team, Weights
-from scheduler.roster.coverage import Demand, blended_seconds, demand_of, gains, live_points, outcome
+from scheduler.roster.coverage import (
+    BacklogSavings,
+    Demand,
+    blended_seconds,
+    demand_of,
+    gains,
+    live_points,
+    outcome,
+)
 from scheduler.roster.problem import Problem
 from scheduler.roster.report import service
 from scheduler.roster.solve import solve
@@ -152,6 +160,43 @@ def test_live_gains_are_exact_and_async_gains_never_promise_less_than_they_give(
                     assert found[t, q] == pytest.approx(saved)
                 else:
                     assert saved <= found[t, q] + 1e-6
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_backlog_savings_are_exactly_what_the_agents_time_saves(seed: int) -> None:
+    """A stretch of time on email is worth what the roster's points fall by with it, however long."""
+    d = demand_of(blended_problem(seed))
+    on = random_on(d, seed)
+    on[:, :, 1] //= 2  # fewer on email, so that there is a backlog to work
+    now = outcome(d, on)
+    rng = np.random.default_rng(seed)
+    present = np.zeros((5, d.n_intervals), dtype=bool)
+    for row, hours in enumerate((1, 2, 4, 8, 12)):
+        first = int(rng.integers(0, d.n_intervals - hours * 4))
+        present[row, first : first + hours * 4] = True
+    found = BacklogSavings(d, now).saving(1, present)
+    assert found is not None
+    g = next(g for g in range(len(d.groups)) if d.groups[g] == frozenset({"email"}))
+    for row in range(present.shape[0]):
+        more = on.copy()
+        more[present[row], g, 1] += 1
+        assert found[row] == pytest.approx(now.points - outcome(d, more).points, rel=1e-9, abs=1e-6)
+
+
+def test_a_long_stretch_on_a_small_backlog_is_worth_less_than_its_intervals_summed() -> None:
+    """Each interval's gain prices that interval alone; summed over a shift they count the same overdue
+    work again and again, which the backlog saving does not."""
+    d = demand_of(blended_problem(0))
+    on = np.zeros((d.n_intervals, len(d.groups), len(d.queues)), dtype=np.int64)
+    now = outcome(d, on)
+    g = next(g for g in range(len(d.groups)) if d.groups[g] == frozenset({"email"}))
+    present = np.zeros((1, d.n_intervals), dtype=bool)
+    present[0, 40:72] = True  # eight hours
+    found = BacklogSavings(d, now).saving(1, present)
+    assert found is not None
+    summed = gains(d, on, now, g)[present[0], 1].sum()
+    assert found[0] < summed
+    assert BacklogSavings(d, now).saving(0, present) is None  # chat is live: no backlog
 
 
 def test_service_level_roster_is_valid_and_reports_its_level() -> None:

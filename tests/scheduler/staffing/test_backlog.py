@@ -8,7 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from common.errors import InvalidInput
-from scheduler.staffing.backlog import async_metrics, async_required, deadline_intervals
+from scheduler.staffing.backlog import (
+    async_metrics,
+    async_outcome,
+    async_required,
+    deadline_intervals,
+    overdue_work,
+)
 
 INTERVAL_S = 900.0
 # Volumes are 0 or at least a hundredth of a contact: the cumulative sums work in agent-seconds, so
@@ -157,3 +163,22 @@ def test_bad_async_parameters_raise(kwargs: dict[str, float], message: str) -> N
 def test_negative_volume_is_rejected() -> None:
     with pytest.raises(InvalidInput, match="volume"):
         async_required([1.0, -2.0], 300.0, interval_s=INTERVAL_S, response_hours=4.0)
+
+
+@pytest.mark.parametrize("service_level", [0.8, 1.0])
+def test_overdue_work_of_many_capacities_is_each_ones_backlog(service_level: float) -> None:
+    """Many capacity series against one queue's week give, row by row, the overdue work of each alone."""
+    rng = np.random.default_rng(3)
+    n = 96
+    volume, aht = rng.uniform(0, 6, n), rng.uniform(200, 400, n)
+    carried = np.zeros(n)
+    carried[:4] = 3.0
+    capacity = rng.uniform(0, 2, (5, n)) * 900 * 0.9
+    kwargs = {"interval_s": 900.0, "response_hours": 4.0, "service_level": service_level}
+    found = overdue_work(capacity, volume, aht, carried_in_contacts=carried, **kwargs)
+    assert found.shape == (5, n)
+    for row in range(5):
+        alone = async_outcome(capacity[row], volume, aht, carried_in_contacts=carried, **kwargs)
+        np.testing.assert_allclose(found[row], alone.overdue_work_s)
+    with pytest.raises(InvalidInput, match="capacity_s"):
+        overdue_work(-capacity, volume, aht, **kwargs)
