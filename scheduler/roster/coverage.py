@@ -33,7 +33,7 @@ import numpy as np
 
 from scheduler.domain import QueueSpec, Weights
 from scheduler.roster.problem import Problem, SkillGroup, skill_group
-from scheduler.staffing.backlog import AsyncOutcome, async_outcome, overdue_work
+from scheduler.staffing.backlog import AsyncOutcome, async_outcome
 from scheduler.staffing.erlang import traffic_erlangs, whole_agents
 from scheduler.staffing.queues import service_metrics
 
@@ -313,6 +313,28 @@ def outcome(demand: Demand, on: np.ndarray) -> Outcome:
     return Outcome(tuple(out))
 
 
+def blend_shares(demand: Demand, on: np.ndarray, g: int) -> np.ndarray:
+    """(intervals, live queue, async queue): the share of a present agent's time on each async queue
+    that one more agent of skill group g on each live queue gives it by blending (their own spare
+    time, and the spare time their answering contacts frees for the blended agents already there),
+    at most one."""
+    n, queues = on.shape[0], len(demand.queues)
+    out = np.zeros((n, queues, queues))
+    base = blended_seconds(demand, on)
+    for d in demand.queues:
+        if not d.is_live or not demand.skilled(g, d.index):
+            continue
+        more = on.copy()
+        more[:, g, d.index] += 1
+        extra = blended_seconds(demand, more) - base
+        for r in demand.queues:
+            if not r.is_live:
+                out[:, d.index, r.index] = np.minimum(
+                    extra[:, r.index] / (r.keep * r.capacity_per_agent_s), 1.0
+                )
+    return out
+
+
 def gains(demand: Demand, on: np.ndarray, now: Outcome, g: int) -> np.ndarray:
     """Points saved per interval by one more agent of skill group g on each queue, shaped
     (intervals, queues) (-inf where the group may not work the queue).
@@ -323,22 +345,16 @@ def gains(demand: Demand, on: np.ndarray, now: Outcome, g: int) -> np.ndarray:
     """
     n = on.shape[0]
     out = np.full((n, len(demand.queues)), -np.inf)
-    full_s: dict[int, float] = {}
-    saving: dict[int, np.ndarray] = {}  # points per interval a present agent's capacity would save
-    for d, o in zip(demand.queues, now.queues, strict=True):
-        if not d.is_live and o.backlog is not None:
-            full_s[d.index] = d.keep * d.capacity_per_agent_s
-            saving[d.index] = demand.late_points_per_work_s[d.index] * o.backlog.saving(full_s[d.index])
-    base_blend = blended_seconds(demand, on)
+    blend = blend_shares(demand, on, g)
+    backlogs = BacklogSavings(demand, now, blend)
+    # points per interval a present agent's capacity would save
+    saving = {q: backlogs.unit(q) for q in backlogs.queues()}
     for d, o in zip(demand.queues, now.queues, strict=True):
         if not demand.skilled(g, d.index):
             continue
         if d.is_live:
-            more = on.copy()
-            more[:, g, d.index] += 1
             points, _ = live_points(d, o.agents + 1, demand)
-            extra = blended_seconds(demand, more) - base_blend
-            blended = sum((np.minimum(extra[:, r] / full_s[r], 1.0) * saving[r] for r in saving), np.zeros(n))
+            blended = sum((blend[:, d.index, r] * saving[r] for r in saving), np.zeros(n))
             out[:, d.index] = o.points - points + blended
         elif d.index in saving:
             out[:, d.index] = saving[d.index]
@@ -349,42 +365,64 @@ def gains(demand: Demand, on: np.ndarray, now: Outcome, g: int) -> np.ndarray:
     return out
 
 
+SAVING_BATCH_INTERVALS = 96  # `BacklogSavings.saving` prices rows starting in the same 96 intervals together
+
+
 @dataclass(frozen=True)
 class BacklogSavings:
-    """What one more agent's time on an async queue saves, counted through the queue's backlog
-    against the rest of the roster (`now`).
+    """What an agent's time on the async queues saves, counted through each queue's backlog against
+    the rest of the roster (`now`): time on the queue itself, and the spare time an agent on a live
+    queue gives it by blending (`blend`, from `blend_shares` for the agent's skill group).
 
     `gains` prices each interval alone: the overdue work that capacity would cut until the backlog
     runs dry. Added up over a shift, that counts the same overdue work once per interval, so a
     shift that clears a small backlog in its first hour looks worth eight hours of clearing. Here
     the agent's time in many intervals at once goes through the backlog model together, so a
-    stretch of time on the queue is worth exactly what it saves.
+    stretch of time is worth exactly what it saves.
     """
 
     demand: Demand
     now: Outcome
+    blend: np.ndarray  # (intervals, live queue, async queue)
 
-    def saving(self, q: int, present: np.ndarray) -> np.ndarray | None:
-        """Points saved by one more agent on queue `q` in the intervals `present[b]` marks, for each
-        row b of `present` ((rows, intervals) bool); None for a live queue, or an async one priced
-        by headcount (no backlog)."""
-        d = self.demand.queues[q]
-        o = self.now.queues[q]
-        if d.is_live or o.backlog is None or d.volume is None:
-            return None
+    def queues(self) -> list[int]:
+        """The async queues whose backlog prices their time (not those priced by headcount)."""
+        return [
+            d.index for d, o in zip(self.demand.queues, self.now.queues, strict=True) if _has_backlog(d, o)
+        ]
+
+    def unit(self, q: int) -> np.ndarray:
+        """Points a whole present agent's time on backlog queue `q` saves in each interval alone (as
+        `gains` prices it)."""
+        d, o = self.demand.queues[q], self.now.queues[q]
+        assert o.backlog is not None
+        return self.demand.late_points_per_work_s[q] * o.backlog.saving(d.keep * d.capacity_per_agent_s)
+
+    def saving(self, q: int, present: np.ndarray) -> np.ndarray:
+        """Points saved on backlog queue `q` by one more agent's time, `present[b, t]` of a whole
+        present agent's in interval t, for each row b of `present` ((rows, intervals)).
+
+        Rows are priced a day's intervals at a time, each group from its earliest time on (nothing
+        changes before it)."""
+        d, o = self.demand.queues[q], self.now.queues[q]
+        assert o.backlog is not None
         full_s = d.keep * d.capacity_per_agent_s
-        capacity = (o.agents + o.blended_agents) * full_s
-        overdue = overdue_work(
-            capacity[None, :] + full_s * present,
-            d.volume,
-            d.aht_s,
-            interval_s=self.demand.interval_s,
-            response_hours=d.queue.response_hours,
-            service_level=d.queue.service_level,
-            carried_in_contacts=d.carried_in,
-        )
         late = self.demand.late_points_per_work_s[q]
-        return np.asarray(late * (o.overdue_work_s.sum() - overdue.sum(axis=1)), dtype=np.float64)
+        out = np.zeros(present.shape[0])
+        given = present > 0
+        rows = np.flatnonzero(given.any(axis=1))
+        first = given[rows].argmax(axis=1)
+        overdue_after = np.concatenate([np.cumsum(o.overdue_work_s[::-1])[::-1], [0.0]])
+        for day in np.unique(first // SAVING_BATCH_INTERVALS):
+            mine = rows[first // SAVING_BATCH_INTERVALS == day]
+            start = int(first[first // SAVING_BATCH_INTERVALS == day].min())
+            overdue = o.backlog.overdue_with_more(full_s * present[mine, start:], start)
+            out[mine] = late * (overdue_after[start] - overdue)
+        return out
+
+
+def _has_backlog(d: QueueDemand, o: QueueOutcome) -> bool:
+    return not d.is_live and o.backlog is not None and d.volume is not None
 
 
 def arrived_work(d: QueueDemand) -> np.ndarray:

@@ -317,6 +317,21 @@ class AsyncOutcome:
     # until the backlog next runs dry (an agent-second there can only work what has arrived)
     capacity_value: FloatArray
     next_dry: npt.NDArray[np.int64]  # the first interval from each one where the backlog runs dry
+    arrived_work_s: FloatArray  # cumulative, the carried-in work first
+    capacity_done_s: FloatArray  # cumulative capacity (what could have been done with work enough)
+
+    def overdue_with_more(self, more_s: FloatArray, first: int) -> FloatArray:
+        """The work past its deadline, summed over the intervals from `first` on, with `more_s[b]`
+        more agent-seconds of capacity in each of them, for each row b of `more_s` ((rows,
+        intervals - first)); the intervals before `first` as they are (one series only)."""
+        before = self.capacity_done_s[first - 1] if first > 0 else 0.0
+        # what the backlog owed at `first` (never more than nothing: work not yet arrived is not owed)
+        owed = min(self.done_work_s[first - 1] - before, 0.0) if first > 0 else 0.0
+        more = np.diff(self.capacity_done_s, prepend=0.0)[first:] + more_s
+        capacity = before + np.cumsum(more, axis=-1)
+        slack = np.minimum(owed, np.minimum.accumulate(self.arrived_work_s[first:] - capacity, axis=-1))
+        done = capacity + np.minimum(slack, 0.0)
+        return np.asarray(np.maximum(self.due_work_s[first:] - done, 0.0).sum(axis=-1), dtype=np.float64)
 
     def saving(self, extra_s: float) -> FloatArray:
         """Per interval, the overdue work-intervals (agent-seconds at each later interval's end) that
@@ -351,8 +366,13 @@ def async_outcome(
     """
     sl = float(check_share(service_level, "service_level", allow_one=True))
     inp = _inputs(volume, aht_s, interval_s, response_hours, 1.0, carried_in_contacts)
-    capacity = np.broadcast_to(check_nonnegative(capacity_s, "capacity_s"), inp.volume.shape)
-    done, due, overdue = _worked(inp, capacity, sl)
+    capacity = np.cumsum(
+        np.broadcast_to(check_nonnegative(capacity_s, "capacity_s"), inp.volume.shape), axis=-1
+    )
+    slack = np.minimum.accumulate(inp.arrived_work_s - capacity, axis=-1)
+    done = capacity + np.minimum(slack, 0.0)
+    due = work_due(inp, sl)
+    overdue = np.maximum(due - done, 0.0)
     # the backlog runs dry where all that has arrived is done; capacity before then carries on
     dry = done >= inp.arrived_work_s - 1e-9
     late = (overdue > 1e-9).astype(np.float64)
@@ -361,41 +381,12 @@ def async_outcome(
     next_dry = np.minimum.accumulate(np.where(dry, index, size - 1)[..., ::-1], axis=-1)[..., ::-1]
     late_before = np.concatenate([np.zeros((*late.shape[:-1], 1)), np.cumsum(late, axis=-1)], axis=-1)
     value = np.take_along_axis(late_before, next_dry + 1, axis=-1) - late_before[..., :-1]
-    return AsyncOutcome(done, due, overdue, np.asarray(value, dtype=np.float64), next_dry.astype(np.int64))
-
-
-def overdue_work(
-    capacity_s: npt.ArrayLike,
-    volume: npt.ArrayLike,
-    aht_s: npt.ArrayLike,
-    *,
-    interval_s: float,
-    response_hours: float,
-    service_level: float = 1.0,
-    carried_in_contacts: npt.ArrayLike = 0.0,
-) -> FloatArray:
-    """The work past its deadline at each interval's end (agent-seconds), as `async_outcome` counts
-    it, for each of many capacity series against one queue's week: `capacity_s` is
-    `(..., intervals)`, broadcast against the volume's `(intervals,)`.
-
-    Raises:
-        InvalidInput: a parameter out of range (the message names it).
-    """
-    sl = float(check_share(service_level, "service_level", allow_one=True))
-    inp = _inputs(volume, aht_s, interval_s, response_hours, 1.0, carried_in_contacts)
-    capacity = check_nonnegative(capacity_s, "capacity_s")
-    _, _, overdue = _worked(inp, capacity, sl)
-    return overdue
-
-
-def _worked(
-    inp: _Inputs, capacity_s: FloatArray, service_level: float
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Work done (cumulative), work due (cumulative) and work past its deadline at each interval's
-    end, with `capacity_s` per interval (any leading axes broadcast against the inputs')."""
-    capacity = np.cumsum(capacity_s, axis=-1)
-    slack = np.minimum.accumulate(inp.arrived_work_s - capacity, axis=-1)
-    done = capacity + np.minimum(slack, 0.0)
-    due = work_due(inp, service_level)
-    overdue = np.maximum(due - done, 0.0)
-    return done, due, overdue
+    return AsyncOutcome(
+        done,
+        due,
+        overdue,
+        np.asarray(value, dtype=np.float64),
+        next_dry.astype(np.int64),
+        np.broadcast_to(inp.arrived_work_s, done.shape),
+        capacity,
+    )

@@ -31,6 +31,7 @@ from scheduler.roster.coverage import (
     BacklogSavings,
     Demand,
     Outcome,
+    blend_shares,
     coverage_penalties,
     demand_of,
     gains,
@@ -115,6 +116,13 @@ class PlacedBreaks:
                     for (r, rule, length, _), first in zip(pattern.breaks, starts[row[0]], strict=True)
                 )
         raise KeyError(position)
+
+
+def _chosen(values: np.ndarray, queue: np.ndarray, working: np.ndarray) -> np.ndarray:
+    """Per shift row, `values` (rows, steps, queues) summed at the queue column `queue` (rows, steps)
+    gives each working step."""
+    picked = np.take_along_axis(values, np.clip(queue, 0, None)[:, :, None], axis=2)[:, :, 0]
+    return np.asarray(np.where(working & (queue >= 0), picked, 0.0).sum(axis=1), dtype=np.float64)
 
 
 def place_breaks(patterns: tuple[BreakPattern, ...], n_shifts: int, padded: np.ndarray) -> PlacedBreaks:
@@ -430,71 +438,95 @@ class AgentWeekModel:
         """Each shift's worth (its queue stretches at their best, its breaks earning nothing) and the
         queue (a team queue index) of each of its intervals, for the shifts at `positions` (all).
 
-        With `backlogs`, a shift's time on an async queue is worth what it saves through the queue's
-        backlog (`BacklogSavings`), not the sum of `value` over its intervals: a single-queue shift's
-        worth is that saving, and a multi-queue shift's async values are scaled to it before its
-        stretches are chosen again."""
+        With `backlogs`, the shift's time for each async queue (on it, and what it gives by blending)
+        is worth what it saves through the queue's backlog, not the sum of `value` over its
+        intervals (`_backlog_correction`). A multi-queue shift's stretches are chosen twice: against
+        `value`, and against `value` with each backlog's part scaled to what those stretches save;
+        the shift keeps whichever saves more."""
         n = value.shape[0]
         rows = np.arange(len(self.shifts)) if positions is None else positions
         longest = int(self._lengths[rows].max()) if rows.size else 0
         steps = np.arange(longest)
         at = self._starts[rows, None] + steps[None, :]
         inside = (steps[None, :] < self._lengths[rows, None]) & (at >= 0) & (at < n)
-        mine = value[:, self.skills]  # (intervals, the agent's queues)
-        values = np.where(inside[:, :, None], mine[np.clip(at, 0, n - 1)], 0.0)
+        at = np.clip(at, 0, n - 1)
+        values = np.where(inside[:, :, None], value[:, self.skills][at], 0.0)
         on_break = self._on_break(placed, rows, longest)
+        working = inside & ~on_break
         if self.skills.size == 1:
-            worth = np.where(on_break, 0.0, values[:, :, 0]).sum(axis=1)
-            saving = None
+            worth = np.where(working, values[:, :, 0], 0.0).sum(axis=1)
             if backlogs is not None:
-                saving = backlogs.saving(int(self.skills[0]), self._present(rows, inside & ~on_break))
-            queues = np.where(steps[None, :] < self._lengths[rows, None], self.skills[0], -1)
-            return (worth if saving is None else saving), queues
+                worth = (
+                    worth
+                    + self._backlog_correction(values, np.zeros(at.shape, int), working, at, backlogs)[0]
+                )
+            return worth, np.where(steps[None, :] < self._lengths[rows, None], self.skills[0], -1)
         found = best_stretches(
             values, on_break, self._lengths[rows], self._stretch, self._changes, self._change_cost
         )
+        worth, queue = found.value, found.queue
         if backlogs is not None:
-            scaled = self._scaled_to_backlogs(values, found.queue, inside & ~on_break, rows, backlogs)
-            if scaled is not None:
-                found = best_stretches(
+            correction, scaled = self._backlog_correction(values, queue, working, at, backlogs)
+            worth = worth + correction
+            if scaled is not values:
+                again = best_stretches(
                     scaled, on_break, self._lengths[rows], self._stretch, self._changes, self._change_cost
                 )
-        queues = np.where(found.queue >= 0, self.skills[np.clip(found.queue, 0, None)], -1)
-        return found.value, queues
+                unscaled = (
+                    again.value
+                    - _chosen(scaled, again.queue, working)
+                    + _chosen(values, again.queue, working)
+                )
+                worth_again = (
+                    unscaled + self._backlog_correction(values, again.queue, working, at, backlogs)[0]
+                )
+                better = worth_again > worth
+                worth = np.where(better, worth_again, worth)
+                queue = np.where(better[:, None], again.queue, queue)
+        return worth, np.where(queue >= 0, self.skills[np.clip(queue, 0, None)], -1)
 
-    def _scaled_to_backlogs(
+    def _backlog_correction(
         self,
         values: np.ndarray,
         queue: np.ndarray,
         working: np.ndarray,
-        rows: np.ndarray,
+        at: np.ndarray,
         backlogs: BacklogSavings,
-    ) -> np.ndarray | None:
-        """`values` (shift rows, steps, the agent's queues) with each async queue's column scaled, per
-        shift, so that the time the stretches `queue` put there adds up to what it saves through
-        the backlog (never more than the values say); None when no shift has time on a backlog."""
-        out = None
-        for j, q in enumerate(self.skills.tolist()):
-            on_q = working & (queue == j)
-            if not on_q.any():
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """What to add to each shift's summed `values` (shift rows, steps, the agent's queues) with
+        stretches `queue` (column per step; `working`: not on a break; `at`: the week's interval of
+        each step) so that its time for each backlog queue is worth what it saves through the
+        backlog rather than each interval's saving alone added up; and `values` with each backlog's
+        part scaled, shift by shift, to that saving (never up; the same array when no shift gives a
+        backlog any time)."""
+        correction = np.zeros(queue.shape[0])
+        out = values
+        for r in backlogs.queues():
+            given = np.zeros(queue.shape)  # the share of a present agent's time going to queue r
+            for j, q in enumerate(self.skills.tolist()):
+                on_j = working & (queue == j)
+                given[on_j] = 1.0 if q == r else backlogs.blend[at, q, r][on_j]
+            if not given.any():
                 continue
-            saving = backlogs.saving(q, self._present(rows, on_q))
-            if saving is None:
-                continue
-            summed = np.where(on_q, values[:, :, j], 0.0).sum(axis=1)
+            unit = backlogs.unit(r)[at]
+            summed = (given * unit).sum(axis=1)
+            saving = backlogs.saving(r, self._present(at, given))
+            correction += saving - summed
             share = np.where(summed > 0, np.clip(saving / np.where(summed > 0, summed, 1.0), 0.0, 1.0), 1.0)
-            out = values.copy() if out is None else out
-            out[:, :, j] = values[:, :, j] * share[:, None]
-        return out
+            out = values.copy() if out is values else out
+            for j, q in enumerate(self.skills.tolist()):
+                if q == r:
+                    out[:, :, j] *= share[:, None]
+                else:
+                    out[:, :, j] -= backlogs.blend[at, q, r] * unit * (1.0 - share[:, None])
+        return correction, out
 
-    def _present(self, rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """(rows, intervals of the week): the intervals `mask` (rows, steps into each shift) marks."""
-        n = self.p.week.grid.n_intervals
-        out = np.zeros((rows.size, n), dtype=bool)
-        r, k = np.nonzero(mask)
-        at = self._starts[rows[r]] + k
-        keep = (at >= 0) & (at < n)
-        out[r[keep], at[keep]] = True
+    def _present(self, at: np.ndarray, given: np.ndarray) -> np.ndarray:
+        """(rows, intervals of the week): `given` (rows, steps into each shift) at the week's intervals
+        `at` (rows, steps)."""
+        out = np.zeros((at.shape[0], self.p.week.grid.n_intervals))
+        r, k = np.nonzero(given)
+        out[r, at[r, k]] = given[r, k]
         return out
 
     def _on_break(self, placed: PlacedBreaks, rows: np.ndarray, longest: int) -> np.ndarray:
@@ -720,9 +752,12 @@ class TeamWeeks:
         not work it), against everyone else's weeks."""
         return gains(self.demand, self.on, self.outcome(), self._group[agent.id])
 
-    def backlogs(self) -> BacklogSavings:
-        """What time on each async queue saves through its backlog, against the weeks in the roster."""
-        return BacklogSavings(self.demand, self.outcome())
+    def backlogs(self, agent: Agent) -> BacklogSavings:
+        """What the agent's time on each async queue saves through its backlog, against the weeks in
+        the roster."""
+        return BacklogSavings(
+            self.demand, self.outcome(), blend_shares(self.demand, self.on, self._group[agent.id])
+        )
 
     def cover_bonus(self, agent: Agent) -> np.ndarray | None:
         """Points each candidate shift of the agent saves in the cover by shift type, against
@@ -830,7 +865,12 @@ class TeamWeeks:
         before = self.points()
         old = self.take(agent)
         week = self.models[agent.id].best(
-            self.gain(agent), time_limit_s, old, self.gap, self.cover_bonus(agent), backlogs=self.backlogs()
+            self.gain(agent),
+            time_limit_s,
+            old,
+            self.gap,
+            self.cover_bonus(agent),
+            backlogs=self.backlogs(agent),
         )
         self.put(agent, week or old)
         if week is None or self.points() < before:
@@ -844,7 +884,7 @@ class TeamWeeks:
         that lowered the points."""
         before = self.points()
         old = self.take(agent)
-        self.put(agent, self.models[agent.id].requeue(old, self.gain(agent), backlogs=self.backlogs()))
+        self.put(agent, self.models[agent.id].requeue(old, self.gain(agent), backlogs=self.backlogs(agent)))
         if self.points() < before:
             return True
         self.take(agent)
@@ -916,13 +956,13 @@ def team_weeks(
         week = model.week_of(start) if start is not None else None
         week = week or (start_weeks or {}).get(agent.id)
         if week is not None:
-            week = model.requeue(week, team.gain(agent), keep=True, backlogs=team.backlogs())
+            week = model.requeue(week, team.gain(agent), keep=True, backlogs=team.backlogs(agent))
         week = week or model.best(
             team.gain(agent),
             share,
             bonus=team.cover_bonus(agent),
             deadline=None if deterministic else last,
-            backlogs=team.backlogs(),
+            backlogs=team.backlogs(agent),
         )
         if week is None:
             raise NoWeek(agent.id, k, model.last_status == cp_model.INFEASIBLE)

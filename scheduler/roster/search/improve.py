@@ -73,7 +73,7 @@ def ruin_and_recreate(team: TeamWeeks, agents: list[Agent], rng: np.random.Gener
             team.gap,
             team.cover_bonus(agent),
             team.fair_context(agent),
-            backlogs=team.backlogs(),
+            backlogs=team.backlogs(agent),
         )
         team.put(agent, week or saved[agent.id])
     for agent in agents:

@@ -92,7 +92,7 @@ def polish(
         breaks = [b for b in places if b.agent_id == agent.id]
         team.put(
             agent,
-            model_of.requeue(AgentWeek(shifts, breaks, own), team.gain(agent), backlogs=team.backlogs()),
+            model_of.requeue(AgentWeek(shifts, breaks, own), team.gain(agent), backlogs=team.backlogs(agent)),
         )
     if team.points() < before:  # (the caller chooses the queue stretches again, against the whole roster)
         return True

@@ -13,6 +13,7 @@ from scheduler.domain import Agent, LabourRules, QueueSpec, ShiftRules, Team, We
 from scheduler.roster.coverage import (
     BacklogSavings,
     Demand,
+    blend_shares,
     blended_seconds,
     demand_of,
     gains,
@@ -162,6 +163,10 @@ def test_live_gains_are_exact_and_async_gains_never_promise_less_than_they_give(
                     assert saved <= found[t, q] + 1e-6
 
 
+def _email_group(d: Demand) -> int:
+    return next(g for g in range(len(d.groups)) if d.groups[g] == frozenset({"email"}))
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_backlog_savings_are_exactly_what_the_agents_time_saves(seed: int) -> None:
     """A stretch of time on email is worth what the roster's points fall by with it, however long."""
@@ -169,34 +174,56 @@ def test_backlog_savings_are_exactly_what_the_agents_time_saves(seed: int) -> No
     on = random_on(d, seed)
     on[:, :, 1] //= 2  # fewer on email, so that there is a backlog to work
     now = outcome(d, on)
+    g = _email_group(d)
+    backlogs = BacklogSavings(d, now, blend_shares(d, on, g))
+    assert backlogs.queues() == [1]
     rng = np.random.default_rng(seed)
-    present = np.zeros((5, d.n_intervals), dtype=bool)
+    present = np.zeros((5, d.n_intervals))
     for row, hours in enumerate((1, 2, 4, 8, 12)):
         first = int(rng.integers(0, d.n_intervals - hours * 4))
-        present[row, first : first + hours * 4] = True
-    found = BacklogSavings(d, now).saving(1, present)
-    assert found is not None
-    g = next(g for g in range(len(d.groups)) if d.groups[g] == frozenset({"email"}))
+        present[row, first : first + hours * 4] = 1.0
+    found = backlogs.saving(1, present)
     for row in range(present.shape[0]):
         more = on.copy()
-        more[present[row], g, 1] += 1
+        more[present[row] > 0, g, 1] += 1
         assert found[row] == pytest.approx(now.points - outcome(d, more).points, rel=1e-9, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_blended_time_saves_what_blend_shares_say_it_gives(seed: int) -> None:
+    """An agent of the chat-and-email group on chat gives email `blend_shares` of an agent's time:
+    priced through the backlog, one interval of that is worth what the roster's points fall by."""
+    d = demand_of(blended_problem(seed))
+    on = random_on(d, seed)
+    on[:, :, 1] //= 2
+    now = outcome(d, on)
+    g = next(g for g in range(len(d.groups)) if d.groups[g] == frozenset({"chat", "email"}))
+    backlogs = BacklogSavings(d, now, blend_shares(d, on, g))
+    for t in np.random.default_rng(seed).integers(0, d.n_intervals, 4):
+        more = on.copy()
+        more[t, g, 0] += 1
+        live_saved = now.queues[0].points[t] - outcome(d, more).queues[0].points[t]
+        present = np.zeros((1, d.n_intervals))
+        present[0, t] = backlogs.blend[t, 0, 1]
+        email_saved = backlogs.saving(1, present)[0]
+        assert email_saved + live_saved == pytest.approx(now.points - outcome(d, more).points, abs=1e-6)
 
 
 def test_a_long_stretch_on_a_small_backlog_is_worth_less_than_its_intervals_summed() -> None:
     """Each interval's gain prices that interval alone; summed over a shift they count the same overdue
     work again and again, which the backlog saving does not."""
     d = demand_of(blended_problem(0))
+    g = _email_group(d)
     on = np.zeros((d.n_intervals, len(d.groups), len(d.queues)), dtype=np.int64)
+    on[:, g, 1] = 3
+    on[28:40, g, 1] = 0  # three hours with nobody on email: a backlog that an hour's work clears
     now = outcome(d, on)
-    g = next(g for g in range(len(d.groups)) if d.groups[g] == frozenset({"email"}))
-    present = np.zeros((1, d.n_intervals), dtype=bool)
-    present[0, 40:72] = True  # eight hours
-    found = BacklogSavings(d, now).saving(1, present)
-    assert found is not None
-    summed = gains(d, on, now, g)[present[0], 1].sum()
-    assert found[0] < summed
-    assert BacklogSavings(d, now).saving(0, present) is None  # chat is live: no backlog
+    backlogs = BacklogSavings(d, now, blend_shares(d, on, g))
+    present = np.zeros((1, d.n_intervals))
+    present[0, 40:72] = 1.0  # eight hours
+    summed = gains(d, on, now, g)[present[0] > 0, 1].sum()
+    np.testing.assert_allclose(backlogs.unit(1), gains(d, on, now, g)[:, 1])
+    assert 0 < backlogs.saving(1, present)[0] < 0.95 * summed
 
 
 def test_service_level_roster_is_valid_and_reports_its_level() -> None:

@@ -13,7 +13,6 @@ from scheduler.staffing.backlog import (
     async_outcome,
     async_required,
     deadline_intervals,
-    overdue_work,
 )
 
 INTERVAL_S = 900.0
@@ -166,19 +165,26 @@ def test_negative_volume_is_rejected() -> None:
 
 
 @pytest.mark.parametrize("service_level", [0.8, 1.0])
-def test_overdue_work_of_many_capacities_is_each_ones_backlog(service_level: float) -> None:
-    """Many capacity series against one queue's week give, row by row, the overdue work of each alone."""
+@pytest.mark.parametrize("first", [0, 1, 40, 95])
+def test_more_capacity_from_an_interval_on_is_what_the_backlog_would_do_with_it(
+    service_level: float, first: int
+) -> None:
+    """Capacity added from interval `first` on, for many rows at once, leaves the overdue work that
+    working the week again with that capacity would."""
     rng = np.random.default_rng(3)
     n = 96
     volume, aht = rng.uniform(0, 6, n), rng.uniform(200, 400, n)
     carried = np.zeros(n)
     carried[:4] = 3.0
-    capacity = rng.uniform(0, 2, (5, n)) * 900 * 0.9
+    capacity = rng.uniform(0, 1.5, n) * 900 * 0.9
     kwargs = {"interval_s": 900.0, "response_hours": 4.0, "service_level": service_level}
-    found = overdue_work(capacity, volume, aht, carried_in_contacts=carried, **kwargs)
-    assert found.shape == (5, n)
+    now = async_outcome(capacity, volume, aht, carried_in_contacts=carried, **kwargs)
+    more = np.zeros((5, n))
     for row in range(5):
-        alone = async_outcome(capacity[row], volume, aht, carried_in_contacts=carried, **kwargs)
-        np.testing.assert_allclose(found[row], alone.overdue_work_s)
-    with pytest.raises(InvalidInput, match="capacity_s"):
-        overdue_work(-capacity, volume, aht, **kwargs)
+        more[row, first + row : first + row + 8] = rng.uniform(
+            0, 900, len(range(first + row, min(n, first + row + 8)))
+        )
+    found = now.overdue_with_more(more[:, first:], first)
+    for row in range(5):
+        again = async_outcome(capacity + more[row], volume, aht, carried_in_contacts=carried, **kwargs)
+        assert found[row] == pytest.approx(again.overdue_work_s[first:].sum(), rel=1e-9, abs=1e-6)
