@@ -335,7 +335,9 @@ def blend_shares(demand: Demand, on: np.ndarray, g: int) -> np.ndarray:
     return out
 
 
-def gains(demand: Demand, on: np.ndarray, now: Outcome, g: int) -> np.ndarray:
+def gains(
+    demand: Demand, on: np.ndarray, now: Outcome, g: int, blend: np.ndarray | None = None
+) -> np.ndarray:
     """Points saved per interval by one more agent of skill group g on each queue, shaped
     (intervals, queues) (-inf where the group may not work the queue).
 
@@ -345,7 +347,7 @@ def gains(demand: Demand, on: np.ndarray, now: Outcome, g: int) -> np.ndarray:
     """
     n = on.shape[0]
     out = np.full((n, len(demand.queues)), -np.inf)
-    blend = blend_shares(demand, on, g)
+    blend = blend_shares(demand, on, g) if blend is None else blend
     backlogs = BacklogSavings(demand, now, blend)
     # points per interval a present agent's capacity would save
     saving = {q: backlogs.unit(q) for q in backlogs.queues()}

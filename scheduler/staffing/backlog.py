@@ -28,6 +28,7 @@ are `(intervals,)` or `(series, intervals)`: one row per queue or what-if varian
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -327,11 +328,16 @@ class AsyncOutcome:
         before = self.capacity_done_s[first - 1] if first > 0 else 0.0
         # what the backlog owed at `first` (never more than nothing: work not yet arrived is not owed)
         owed = min(self.done_work_s[first - 1] - before, 0.0) if first > 0 else 0.0
-        more = np.diff(self.capacity_done_s, prepend=0.0)[first:] + more_s
+        more = self._capacity_s[first:] + more_s
         capacity = before + np.cumsum(more, axis=-1)
         slack = np.minimum(owed, np.minimum.accumulate(self.arrived_work_s[first:] - capacity, axis=-1))
         done = capacity + np.minimum(slack, 0.0)
         return np.asarray(np.maximum(self.due_work_s[first:] - done, 0.0).sum(axis=-1), dtype=np.float64)
+
+    @functools.cached_property
+    def _capacity_s(self) -> FloatArray:
+        """Capacity per interval."""
+        return np.diff(self.capacity_done_s, prepend=0.0)
 
     def saving(self, extra_s: float) -> FloatArray:
         """Per interval, the overdue work-intervals (agent-seconds at each later interval's end) that

@@ -125,6 +125,49 @@ def _chosen(values: np.ndarray, queue: np.ndarray, working: np.ndarray) -> np.nd
     return np.asarray(np.where(working & (queue >= 0), picked, 0.0).sum(axis=1), dtype=np.float64)
 
 
+@dataclasses.dataclass(frozen=True)
+class BacklogPart:
+    """The time shifts give one backlog queue (on it, or by blending): the queue, each step's value
+    of a whole agent's time there (shift rows, steps), and per shift that time priced interval by
+    interval, added up (as `gains` would), and what it saves through the queue's backlog."""
+
+    queue: int
+    unit: np.ndarray
+    summed: np.ndarray
+    saving: np.ndarray
+
+
+def _correction(parts: list[BacklogPart]) -> np.ndarray | float:
+    """What to add to each shift's summed values for its backlog time to be worth what it saves."""
+    return sum((part.saving - part.summed for part in parts), 0.0)
+
+
+MIN_BACKLOG_SCALING = (
+    0.05  # stretches are chosen again when a backlog's values fall by this share for a shift
+)
+
+
+def _scaled_to_backlogs(
+    values: np.ndarray, skills: np.ndarray, parts: list[BacklogPart], backlogs: BacklogSavings, at: np.ndarray
+) -> np.ndarray | None:
+    """`values` (shift rows, steps, the agent's queues `skills`) with each backlog queue's part, on it
+    and by blending, scaled per shift to what it saves through the backlog (`at`: the week's
+    interval of each step; never up); None when no shift's falls by `MIN_BACKLOG_SCALING`."""
+    out = None
+    for part in parts:
+        summed = np.where(part.summed > 0, part.summed, 1.0)
+        share = np.where(part.summed > 0, np.clip(part.saving / summed, 0.0, 1.0), 1.0)
+        if (1.0 - share).max() < MIN_BACKLOG_SCALING:
+            continue
+        out = values.copy() if out is None else out
+        for j, q in enumerate(skills.tolist()):
+            if q == part.queue:
+                out[:, :, j] *= share[:, None]
+            else:
+                out[:, :, j] -= backlogs.blend[at, q, part.queue] * part.unit * (1.0 - share[:, None])
+    return out
+
+
 def place_breaks(patterns: tuple[BreakPattern, ...], n_shifts: int, padded: np.ndarray) -> PlacedBreaks:
     """The breaks of every shift, `padded` the running sum of the value per interval from 0: each
     break where it takes least value away (then nearest its window's middle, then earliest) among
@@ -440,9 +483,9 @@ class AgentWeekModel:
 
         With `backlogs`, the shift's time for each async queue (on it, and what it gives by blending)
         is worth what it saves through the queue's backlog, not the sum of `value` over its
-        intervals (`_backlog_correction`). A multi-queue shift's stretches are chosen twice: against
-        `value`, and against `value` with each backlog's part scaled to what those stretches save;
-        the shift keeps whichever saves more."""
+        intervals (`_backlog_parts`). A multi-queue shift's stretches are chosen twice: against
+        `value`, and against `value` with each backlog's part scaled to what those stretches save
+        (`_scaled_to_backlogs`); the shift keeps whichever saves more."""
         n = value.shape[0]
         rows = np.arange(len(self.shifts)) if positions is None else positions
         longest = int(self._lengths[rows].max()) if rows.size else 0
@@ -456,9 +499,8 @@ class AgentWeekModel:
         if self.skills.size == 1:
             worth = np.where(working, values[:, :, 0], 0.0).sum(axis=1)
             if backlogs is not None:
-                worth = (
-                    worth
-                    + self._backlog_correction(values, np.zeros(at.shape, int), working, at, backlogs)[0]
+                worth = worth + _correction(
+                    self._backlog_parts(np.zeros(at.shape, int), working, at, backlogs)
                 )
             return worth, np.where(steps[None, :] < self._lengths[rows, None], self.skills[0], -1)
         found = best_stretches(
@@ -466,9 +508,10 @@ class AgentWeekModel:
         )
         worth, queue = found.value, found.queue
         if backlogs is not None:
-            correction, scaled = self._backlog_correction(values, queue, working, at, backlogs)
-            worth = worth + correction
-            if scaled is not values:
+            parts = self._backlog_parts(queue, working, at, backlogs)
+            worth = worth + _correction(parts)
+            scaled = _scaled_to_backlogs(values, self.skills, parts, backlogs, at)
+            if scaled is not None:
                 again = best_stretches(
                     scaled, on_break, self._lengths[rows], self._stretch, self._changes, self._change_cost
                 )
@@ -477,30 +520,19 @@ class AgentWeekModel:
                     - _chosen(scaled, again.queue, working)
                     + _chosen(values, again.queue, working)
                 )
-                worth_again = (
-                    unscaled + self._backlog_correction(values, again.queue, working, at, backlogs)[0]
-                )
+                worth_again = unscaled + _correction(self._backlog_parts(again.queue, working, at, backlogs))
                 better = worth_again > worth
                 worth = np.where(better, worth_again, worth)
                 queue = np.where(better[:, None], again.queue, queue)
         return worth, np.where(queue >= 0, self.skills[np.clip(queue, 0, None)], -1)
 
-    def _backlog_correction(
-        self,
-        values: np.ndarray,
-        queue: np.ndarray,
-        working: np.ndarray,
-        at: np.ndarray,
-        backlogs: BacklogSavings,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """What to add to each shift's summed `values` (shift rows, steps, the agent's queues) with
-        stretches `queue` (column per step; `working`: not on a break; `at`: the week's interval of
-        each step) so that its time for each backlog queue is worth what it saves through the
-        backlog rather than each interval's saving alone added up; and `values` with each backlog's
-        part scaled, shift by shift, to that saving (never up; the same array when no shift gives a
-        backlog any time)."""
-        correction = np.zeros(queue.shape[0])
-        out = values
+    def _backlog_parts(
+        self, queue: np.ndarray, working: np.ndarray, at: np.ndarray, backlogs: BacklogSavings
+    ) -> list[BacklogPart]:
+        """For each backlog queue that shifts with stretches `queue` (column of the agent's queues per
+        step; `working`: not on a break; `at`: the week's interval of each step) give time, on it or
+        by blending, what that time is worth interval by interval and through the backlog."""
+        out = []
         for r in backlogs.queues():
             given = np.zeros(queue.shape)  # the share of a present agent's time going to queue r
             for j, q in enumerate(self.skills.tolist()):
@@ -509,17 +541,10 @@ class AgentWeekModel:
             if not given.any():
                 continue
             unit = backlogs.unit(r)[at]
-            summed = (given * unit).sum(axis=1)
-            saving = backlogs.saving(r, self._present(at, given))
-            correction += saving - summed
-            share = np.where(summed > 0, np.clip(saving / np.where(summed > 0, summed, 1.0), 0.0, 1.0), 1.0)
-            out = values.copy() if out is values else out
-            for j, q in enumerate(self.skills.tolist()):
-                if q == r:
-                    out[:, :, j] *= share[:, None]
-                else:
-                    out[:, :, j] -= backlogs.blend[at, q, r] * unit * (1.0 - share[:, None])
-        return correction, out
+            out.append(
+                BacklogPart(r, unit, (given * unit).sum(axis=1), backlogs.saving(r, self._present(at, given)))
+            )
+        return out
 
     def _present(self, at: np.ndarray, given: np.ndarray) -> np.ndarray:
         """(rows, intervals of the week): `given` (rows, steps into each shift) at the week's intervals
@@ -722,6 +747,7 @@ class TeamWeeks:
         self._group = {a.id: groups.index(skill_group(p, a)) for a in self.agents}
         self.on = np.zeros((self.n, len(groups), len(p.team.queues)), dtype=np.int64)
         self._outcome: Outcome | None = None
+        self._blends: dict[int, np.ndarray] = {}  # `blend_shares` by skill group, for the weeks as they are
         self.models = dict(models)
         self.weeks: dict[str, AgentWeek] = {}
         self.gap = AGENT_WEEK_GAP  # how close to their best each agent's new week must be
@@ -733,12 +759,14 @@ class TeamWeeks:
         self.weeks[agent.id] = week
         self.on[:, self._group[agent.id], :] += week.on_queue(self.n, self.on.shape[2])
         self._outcome = None
+        self._blends.clear()
 
     def take(self, agent: Agent) -> AgentWeek:
         """Take the agent's week out of the roster, and return it."""
         week = self.weeks.pop(agent.id)
         self.on[:, self._group[agent.id], :] -= week.on_queue(self.n, self.on.shape[2])
         self._outcome = None
+        self._blends.clear()
         return week
 
     def outcome(self) -> Outcome:
@@ -750,14 +778,20 @@ class TeamWeeks:
     def gain(self, agent: Agent) -> np.ndarray:
         """Points saved per interval (rows) by this agent on each queue (columns; -inf where they may
         not work it), against everyone else's weeks."""
-        return gains(self.demand, self.on, self.outcome(), self._group[agent.id])
+        return gains(self.demand, self.on, self.outcome(), self._group[agent.id], self._blend(agent))
 
     def backlogs(self, agent: Agent) -> BacklogSavings:
         """What the agent's time on each async queue saves through its backlog, against the weeks in
         the roster."""
-        return BacklogSavings(
-            self.demand, self.outcome(), blend_shares(self.demand, self.on, self._group[agent.id])
-        )
+        return BacklogSavings(self.demand, self.outcome(), self._blend(agent))
+
+    def _blend(self, agent: Agent) -> np.ndarray:
+        """`blend_shares` for the agent's skill group, against the weeks in the roster."""
+        g = self._group[agent.id]
+        found = self._blends.get(g)
+        if found is None:
+            found = self._blends[g] = blend_shares(self.demand, self.on, g)
+        return found
 
     def cover_bonus(self, agent: Agent) -> np.ndarray | None:
         """Points each candidate shift of the agent saves in the cover by shift type, against
