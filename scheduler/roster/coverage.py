@@ -21,7 +21,9 @@ the scenarios:
   before the week) worked by the agents on the queue (their occupancy cap of each interval, less
   shrinkage) and the blended time. The objective counts the work left past its deadline, in
   contact-hours overdue (`service_level`), or the agents short of the fractional need
-  (`headcount`).
+  (`headcount`). `gains` prices one more agent interval by interval, each interval alone;
+  `BacklogSavings` prices a stretch of an agent's time through the backlog together (what a shift
+  really saves, where the intervals' savings added up would count the same overdue work again).
 """
 
 from __future__ import annotations

@@ -5,7 +5,10 @@ agent's week is the roster model for a team of one (the same hard rules and the 
 soft rules, `scheduler.roster.rules` and `scheduler.roster.objective`), solved by CP-SAT against
 the value of the agent on each queue in each interval given everyone else's weeks. Inside each
 shift the agent's queue stretches are the best the queue-block rules allow
-(`scheduler.roster.stretches`), and the breaks go where they take least away.
+(`scheduler.roster.stretches`), and the breaks go where they take least away. A shift's time for an
+async queue (on it, or given by blending from a live queue) is worth what it saves through the
+queue's backlog (`coverage.BacklogSavings`), not each interval's value added up: those count the
+same overdue work once per interval, and an agent priced that way chases a backlog an hour clears.
 
 `TeamWeeks` holds a roster as every agent's week, with the agents on each queue per interval that
 `scheduler.roster.coverage` prices, for the descent here and the ruin-and-recreate moves of

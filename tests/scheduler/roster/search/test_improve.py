@@ -15,6 +15,7 @@ from scheduler.domain import Agent
 from scheduler.roster.candidates import Candidate, break_offsets
 from scheduler.roster.problem import Problem, skill_group
 from scheduler.roster.search.construct import (
+    AgentWeek,
     AgentWeekModel,
     NoWeek,
     TeamWeeks,
@@ -27,7 +28,7 @@ from scheduler.roster.search.improve import improve_weeks, pick_agents, ruin_and
 from scheduler.roster.solve import Progress, solve
 from scheduler.roster.validate import check_roster
 from scheduler.roster.variables import BreakSlot
-from tests.scheduler.roster.factories import QUICK, random_problem, roster_objective
+from tests.scheduler.roster.factories import QUICK, blended_problem, random_problem, roster_objective
 
 
 def team_of(seed: int) -> tuple[Problem, TeamWeeks]:
@@ -93,6 +94,40 @@ def test_breaks_are_placed_as_the_reference_places_them(seed: int) -> None:
         for k, c in enumerate(model.shifts):
             cost, slots = best_breaks(p, agent, c, worth)
             assert (placed.cost[k], placed.slots(agent.id, c, k)) == (cost, slots)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_shifts_worth_is_what_it_saves_with_email_backlog_and_blending(seed: int) -> None:
+    """What an agent week's model counts a shift worth (its queue stretches and breaks as chosen) is
+    what the roster's coverage points fall by with it: email time and the time chat gives email by
+    blending priced through the backlog, for the whole shift (changes of queue cost on top)."""
+    p = blended_problem(seed)
+    team = team_weeks(p, 2.0, deterministic=True)
+    rng = np.random.default_rng(seed)
+    repriced = 0  # shifts whose worth the backlog changed (else the test would prove nothing)
+    for agent in team.agents:
+        old = team.take(agent)
+        model = team.models[agent.id]
+        value = team.gain(agent)
+        placed = model._placed(value)
+        worth, queues = model._shift_values(value, placed, backlogs=team.backlogs(agent))
+        repriced += int(np.sum(np.abs(model._shift_values(value, placed)[0] - worth) > 1e-6))
+        before = team.outcome().points
+        for k in rng.choice(len(model.shifts), size=min(6, len(model.shifts)), replace=False).tolist():
+            c = model.shifts[k]
+            week = AgentWeek(
+                [c],
+                model.breaks_for([c], value[:, model.skills].max(axis=1)),
+                0,
+                {c.index: queues[k, : c.n_intervals]},
+            )
+            team.put(agent, week)
+            saved = before - team.outcome().points
+            changes = int(np.count_nonzero(np.diff(queues[k, : c.n_intervals])))
+            assert worth[k] + p.weights.queue_change * changes == pytest.approx(saved, rel=1e-6, abs=1e-6)
+            team.take(agent)
+        team.put(agent, old)
+    assert repriced > 0
 
 
 @pytest.mark.parametrize("seed", [0, 3, 5])
