@@ -406,8 +406,8 @@ class BacklogSavings:
         """Points saved on backlog queue `q` by one more agent's time, `present[b, t]` of a whole
         present agent's in interval t, for each row b of `present` ((rows, intervals)).
 
-        Rows are priced a day's intervals at a time, each group from its earliest time on (nothing
-        changes before it)."""
+        Rows whose time starts within the same `SAVING_BATCH_INTERVALS` are priced together, from
+        the earliest of them on (nothing changes before it)."""
         d, o = self.demand.queues[q], self.now.queues[q]
         assert o.backlog is not None
         full_s = d.keep * d.capacity_per_agent_s

@@ -145,9 +145,8 @@ def _correction(parts: list[BacklogPart]) -> np.ndarray | float:
     return sum((part.saving - part.summed for part in parts), 0.0)
 
 
-MIN_BACKLOG_SCALING = (
-    0.05  # stretches are chosen again when a backlog's values fall by this share for a shift
-)
+# a multi-queue shift's stretches are chosen again when a backlog's values fall by this share for it
+MIN_BACKLOG_SCALING = 0.05
 
 
 def _scaled_to_backlogs(
@@ -631,10 +630,11 @@ class AgentWeekModel:
         """The week worth most: `value[t, q]` per interval on queue q (queue stretches at their best
         in each shift), plus `bonus` per shift (e.g. cover by shift type), less the agent's own soft
         rules and, given the most and fewest the others have of each fair share (`fair`), the gap
-        the agent's week leaves; None if none found. With `backlogs`, time on an async queue is
-        worth what it saves through the queue's backlog (`_shift_values`). When the first try finds none, a second,
-        longer one runs, but not past `deadline` (a `time.monotonic()` instant). `hint` (e.g. the agent's current week) is where the solver starts
-        looking; the week is within `gap` (relative) of the best.
+        the agent's week leaves; None if none found. With `backlogs`, time for an async queue is
+        worth what it saves through the queue's backlog (`_shift_values`). When the first try finds
+        none, a second, longer one runs, but not past `deadline` (a `time.monotonic()` instant).
+        `hint` (e.g. the agent's current week) is where the solver starts looking; the week is
+        within `gap` (relative) of the best.
         """
         placed = self._placed(value)
         worth, queues = self._shift_values(value, placed, backlogs=backlogs)
