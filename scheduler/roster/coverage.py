@@ -416,17 +416,18 @@ class BacklogSavings:
         given = present > 0
         rows = np.flatnonzero(given.any(axis=1))
         first = given[rows].argmax(axis=1)
+        batch = first // SAVING_BATCH_INTERVALS
         overdue_after = np.concatenate([np.cumsum(o.overdue_work_s[::-1])[::-1], [0.0]])
-        for day in np.unique(first // SAVING_BATCH_INTERVALS):
-            mine = rows[first // SAVING_BATCH_INTERVALS == day]
-            start = int(first[first // SAVING_BATCH_INTERVALS == day].min())
+        for b in np.unique(batch):
+            mine = rows[batch == b]
+            start = int(first[batch == b].min())
             overdue = o.backlog.overdue_with_more(full_s * present[mine, start:], start)
             out[mine] = late * (overdue_after[start] - overdue)
         return out
 
 
 def _has_backlog(d: QueueDemand, o: QueueOutcome) -> bool:
-    return not d.is_live and o.backlog is not None and d.volume is not None
+    return not d.is_live and o.backlog is not None
 
 
 def arrived_work(d: QueueDemand) -> np.ndarray:

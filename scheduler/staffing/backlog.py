@@ -326,12 +326,10 @@ class AsyncOutcome:
         more agent-seconds of capacity in each of them, for each row b of `more_s` ((rows,
         intervals - first)); the intervals before `first` as they are (one series only)."""
         before = self.capacity_done_s[first - 1] if first > 0 else 0.0
-        # what the backlog owed at `first` (never more than nothing: work not yet arrived is not owed)
-        owed = min(self.done_work_s[first - 1] - before, 0.0) if first > 0 else 0.0
-        more = self._capacity_s[first:] + more_s
-        capacity = before + np.cumsum(more, axis=-1)
-        slack = np.minimum(owed, np.minimum.accumulate(self.arrived_work_s[first:] - capacity, axis=-1))
-        done = capacity + np.minimum(slack, 0.0)
+        # the capacity that found no work before `first` (zero or less)
+        idle = self.done_work_s[first - 1] - before if first > 0 else 0.0
+        capacity = before + np.cumsum(self._capacity_s[first:] + more_s, axis=-1)
+        done = _work_done(self.arrived_work_s[first:], capacity, idle)
         return np.asarray(np.maximum(self.due_work_s[first:] - done, 0.0).sum(axis=-1), dtype=np.float64)
 
     @functools.cached_property
@@ -375,8 +373,7 @@ def async_outcome(
     capacity = np.cumsum(
         np.broadcast_to(check_nonnegative(capacity_s, "capacity_s"), inp.volume.shape), axis=-1
     )
-    slack = np.minimum.accumulate(inp.arrived_work_s - capacity, axis=-1)
-    done = capacity + np.minimum(slack, 0.0)
+    done = _work_done(inp.arrived_work_s, capacity)
     due = work_due(inp, sl)
     overdue = np.maximum(due - done, 0.0)
     # the backlog runs dry where all that has arrived is done; capacity before then carries on
@@ -396,3 +393,11 @@ def async_outcome(
         np.broadcast_to(inp.arrived_work_s, done.shape),
         capacity,
     )
+
+
+def _work_done(arrived_work_s: FloatArray, capacity_s: FloatArray, idle_s: float = 0.0) -> FloatArray:
+    """Work done by each interval's end (cumulative), oldest first, with `capacity_s` cumulative
+    capacity against `arrived_work_s` cumulative arrivals: the capacity less what found no work
+    (capacity never works what has not arrived); `idle_s` (zero or less) is what found none before."""
+    slack = np.minimum(idle_s, np.minimum.accumulate(arrived_work_s - capacity_s, axis=-1))
+    return np.asarray(capacity_s + np.minimum(slack, 0.0), dtype=np.float64)
