@@ -407,7 +407,8 @@ class BacklogSavings:
         present agent's in interval t, for each row b of `present` ((rows, intervals)).
 
         Rows whose time starts within the same `SAVING_BATCH_INTERVALS` are priced together, from
-        the earliest of them on (nothing changes before it)."""
+        the earliest of them on (nothing changes before it) until the backlog next runs dry after
+        the last of them (from there on the backlog is as it was)."""
         d, o = self.demand.queues[q], self.now.queues[q]
         assert o.backlog is not None
         full_s = d.keep * d.capacity_per_agent_s
@@ -416,13 +417,15 @@ class BacklogSavings:
         given = present > 0
         rows = np.flatnonzero(given.any(axis=1))
         first = given[rows].argmax(axis=1)
+        last = present.shape[1] - 1 - given[rows, ::-1].argmax(axis=1)
         batch = first // SAVING_BATCH_INTERVALS
         overdue_after = np.concatenate([np.cumsum(o.overdue_work_s[::-1])[::-1], [0.0]])
         for b in np.unique(batch):
             mine = rows[batch == b]
             start = int(first[batch == b].min())
-            overdue = o.backlog.overdue_with_more(full_s * present[mine, start:], start)
-            out[mine] = late * (overdue_after[start] - overdue)
+            stop = int(o.backlog.next_dry[int(last[batch == b].max())]) + 1
+            overdue = o.backlog.overdue_with_more(full_s * present[mine, start:stop], start)
+            out[mine] = late * (overdue_after[start] - overdue_after[stop] - overdue)
         return out
 
 

@@ -322,15 +322,16 @@ class AsyncOutcome:
     capacity_done_s: FloatArray  # cumulative capacity (what could have been done with work enough)
 
     def overdue_with_more(self, more_s: FloatArray, first: int) -> FloatArray:
-        """The work past its deadline, summed over the intervals from `first` on, with `more_s[b]`
-        more agent-seconds of capacity in each of them, for each row b of `more_s` ((rows,
-        intervals - first)); the intervals before `first` as they are (one series only)."""
+        """The work past its deadline, summed over the intervals `more_s` spans from `first` on, with
+        `more_s[b]` more agent-seconds of capacity in each of them, for each row b of `more_s` ((rows,
+        intervals spanned)); the intervals before `first` as they are (one series only)."""
         before = self.capacity_done_s[first - 1] if first > 0 else 0.0
         # the capacity that found no work before `first` (zero or less)
         idle = self.done_work_s[first - 1] - before if first > 0 else 0.0
-        capacity = before + np.cumsum(self._capacity_s[first:] + more_s, axis=-1)
-        done = _work_done(self.arrived_work_s[first:], capacity, idle)
-        return np.asarray(np.maximum(self.due_work_s[first:] - done, 0.0).sum(axis=-1), dtype=np.float64)
+        stop = first + more_s.shape[-1]
+        capacity = before + np.cumsum(self._capacity_s[first:stop] + more_s, axis=-1)
+        done = _work_done(self.arrived_work_s[first:stop], capacity, idle)
+        return np.asarray(np.maximum(self.due_work_s[first:stop] - done, 0.0).sum(axis=-1), dtype=np.float64)
 
     @functools.cached_property
     def _capacity_s(self) -> FloatArray:

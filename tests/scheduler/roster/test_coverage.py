@@ -168,12 +168,18 @@ def _email_group(d: Demand) -> int:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_backlog_savings_are_exactly_what_the_agents_time_saves(seed: int) -> None:
-    """A stretch of time on email is worth what the roster's points fall by with it, however long."""
+@pytest.mark.parametrize("email_divisor", [2, 1])
+def test_backlog_savings_are_exactly_what_the_agents_time_saves(seed: int, email_divisor: int) -> None:
+    """A stretch of time on email is worth what the roster's points fall by with it, however long,
+    with half or all of the agents on email; the backlog runs dry between stretches, where the
+    pricing stops."""
     d = demand_of(blended_problem(seed))
     on = random_on(d, seed)
-    on[:, :, 1] //= 2  # fewer on email, so that there is a backlog to work
+    on[:, :, 1] //= email_divisor  # fewer on email: a backlog to work
     now = outcome(d, on)
+    backlog = now.queues[1].backlog
+    assert backlog is not None
+    assert (backlog.next_dry < d.n_intervals - 1).any()  # it runs dry before the week ends
     g = _email_group(d)
     backlogs = BacklogSavings(d, now, blend_shares(d, on, g))
     assert backlogs.queues() == [1]
