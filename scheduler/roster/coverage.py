@@ -421,9 +421,10 @@ class BacklogSavings:
         batch = first // SAVING_BATCH_INTERVALS
         overdue_after = np.concatenate([np.cumsum(o.overdue_work_s[::-1])[::-1], [0.0]])
         for b in np.unique(batch):
-            mine = rows[batch == b]
-            start = int(first[batch == b].min())
-            stop = int(o.backlog.next_dry[int(last[batch == b].max())]) + 1
+            together = batch == b
+            mine = rows[together]
+            start = int(first[together].min())
+            stop = int(o.backlog.next_dry[int(last[together].max())]) + 1
             overdue = o.backlog.overdue_with_more(full_s * present[mine, start:stop], start)
             out[mine] = late * (overdue_after[start] - overdue_after[stop] - overdue)
         return out

@@ -175,7 +175,7 @@ def test_backlog_savings_are_exactly_what_the_agents_time_saves(seed: int, email
     pricing stops."""
     d = demand_of(blended_problem(seed))
     on = random_on(d, seed)
-    on[:, :, 1] //= email_divisor  # fewer on email: a backlog to work
+    on[:, :, 1] //= email_divisor  # half or all of them on email
     now = outcome(d, on)
     backlog = now.queues[1].backlog
     assert backlog is not None
