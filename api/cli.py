@@ -14,6 +14,7 @@ from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as Bar
 
 from api import cli_curtois, cli_forecast, cli_import, cli_scenarios, cli_service, cli_staffing, cli_team
+from common.defaults import ROSTER_TIME_LIMIT_S
 from common.errors import WfmError
 from scheduler import AvailabilityEntry
 
@@ -99,7 +100,7 @@ def roster_command(
     previous: Annotated[
         Path | None, typer.Option(help="last week's roster CSV (rest and days in a row)")
     ] = None,
-    time_limit: Annotated[float, typer.Option(help="solver time limit in seconds")] = 30.0,
+    time_limit: Annotated[float, typer.Option(help="solver time limit in seconds")] = ROSTER_TIME_LIMIT_S,
     xlsx: Annotated[
         Path | None, typer.Option(help="also write an Excel workbook (roster grid, coverage)")
     ] = None,

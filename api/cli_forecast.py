@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from common.defaults import BACKTEST_WEEKS, DAYS_PER_WEEK, INTERVAL_MINUTES
+
 MAX_DAYS = 14
 
 
@@ -32,8 +34,8 @@ def register(app: typer.Typer) -> None:
         ],
         start: Annotated[str, typer.Option(help="first local day to forecast, YYYY-MM-DD")],
         out: Annotated[Path | None, typer.Option(help="where to write the forecast CSV")] = None,
-        days: Annotated[int, typer.Option(help=f"local days to forecast (1-{MAX_DAYS})")] = 7,
-        interval_minutes: Annotated[int, typer.Option(help="grid interval: 15, 30 or 60")] = 15,
+        days: Annotated[int, typer.Option(help=f"local days to forecast (1-{MAX_DAYS})")] = DAYS_PER_WEEK,
+        interval_minutes: Annotated[int, typer.Option(help="grid interval: 15, 30 or 60")] = INTERVAL_MINUTES,
         tz: Annotated[
             str,
             typer.Option(help="the team's IANA zone: days start at its midnight; the default region"),
@@ -51,7 +53,7 @@ def register(app: typer.Typer) -> None:
         backtest: Annotated[
             bool, typer.Option("--backtest", help="print how the method did on the last weeks of history")
         ] = False,
-        backtest_weeks: Annotated[int, typer.Option(help="weeks the backtest holds back")] = 4,
+        backtest_weeks: Annotated[int, typer.Option(help="weeks the backtest holds back")] = BACKTEST_WEEKS,
         holidays: Annotated[
             Path | None,
             typer.Option(help="CSV of holidays to add or remove: date[, action add|remove, name, region]"),

@@ -13,6 +13,7 @@ from typing import Annotated, get_args
 import typer
 
 from api.importers.presets import PresetName
+from common.defaults import INTERVAL_MINUTES
 from common.errors import InputIssue, InvalidInput, WfmError
 
 app = typer.Typer(help="Import the files a support team already has.", no_args_is_help=True)
@@ -94,7 +95,7 @@ def tickets(
     tz: Annotated[
         str, typer.Option(help="the team's IANA zone: its grid, and the region of users without one")
     ] = "UTC",
-    interval_minutes: Annotated[int, typer.Option(help="grid interval: 15, 30 or 60")] = 15,
+    interval_minutes: Annotated[int, typer.Option(help="grid interval: 15, 30 or 60")] = INTERVAL_MINUTES,
     sheet: Annotated[str | None, typer.Option(help="the XLSX sheet to read")] = None,
 ) -> None:
     """Count a helpdesk export's tickets per queue, user region and interval: the history `wfm forecast` reads."""

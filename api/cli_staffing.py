@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from common.defaults import INTERVAL_MINUTES
 from common.errors import WfmError
 from scheduler import QueueSpec, live_metrics, queue_requirement, service_metrics, traffic_erlangs
 
@@ -38,7 +39,7 @@ def _seconds(x: float) -> str:
 
 def erlang(
     volume: Annotated[float, typer.Option(help="Contacts arriving in the interval.")],
-    interval_s: Annotated[float, typer.Option(help="Interval length in seconds.")] = 900.0,
+    interval_s: Annotated[float, typer.Option(help="Interval length in seconds.")] = 60.0 * INTERVAL_MINUTES,
     aht_s: Annotated[float, typer.Option(help="Average handle time in seconds.")] = _default("aht_s"),
     target_answer_s: Annotated[float, typer.Option(help="Answer within this many seconds.")] = _default(
         "target_answer_s"
@@ -53,7 +54,9 @@ def erlang(
         "max_occupancy"
     ),
     shrinkage: Annotated[float, typer.Option(help="Share of paid time not on contacts, e.g. 0.3.")] = 0.0,
-    concurrency: Annotated[int, typer.Option(help="Chats one agent handles at once (chat).")] = 1,
+    concurrency: Annotated[int, typer.Option(help="Chats one agent handles at once (chat).")] = _default(
+        "concurrency"
+    ),
     agents: Annotated[
         int | None, typer.Option(help="Agents scheduled: print the service they give instead.")
     ] = None,

@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
+from common.defaults import DAYS_PER_WEEK as DAYS_PER_WEEK
+from common.defaults import INTERVAL_MINUTES
 from common.errors import InvalidInput
 
 ALLOWED_INTERVAL_MINUTES: tuple[int, ...] = (15, 30, 60)
-DAYS_PER_WEEK = 7
 MAX_DAYS = 371  # a year's roster (53 weeks) at most
 MINUTES_PER_DAY = 24 * 60
 HOURS_PER_WEEK = DAYS_PER_WEEK * 24
@@ -190,7 +191,7 @@ class PlanningWeek:
 
     first_day: date
     tz: str
-    interval_minutes: int = 15
+    interval_minutes: int = INTERVAL_MINUTES
     n_days: int = DAYS_PER_WEEK
 
     def __post_init__(self) -> None:

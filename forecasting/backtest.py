@@ -17,6 +17,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from common.defaults import BACKTEST_WEEKS, INTERVAL_MINUTES
 from common.errors import InvalidInput
 from common.timegrid import Grid, PlanningWeek, zone
 from forecasting.calendar import HolidayChange, SpecialDay
@@ -102,8 +103,8 @@ def backtest(
     history: pd.DataFrame,
     *,
     team_tz: str,
-    interval_minutes: int = 15,
-    n_origins: int = 4,
+    interval_minutes: int = INTERVAL_MINUTES,
+    n_origins: int = BACKTEST_WEEKS,
     quantiles: Sequence[float] = (0.1, 0.5, 0.9),
     specials: Sequence[SpecialDay] = (),
     holiday_countries: dict[str, str | None] | None = None,

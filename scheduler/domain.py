@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Literal, get_args
 
+from common.defaults import INTERVAL_MINUTES
 from common.errors import InvalidInput
 from common.timegrid import HOURS_PER_WEEK, MAX_DAYS, MINUTES_PER_DAY, check_interval_minutes, zone
 
@@ -390,7 +391,7 @@ class Team:
     tz: str
     queues: tuple[QueueSpec, ...]
     agents: tuple[Agent, ...]
-    interval_minutes: int = 15
+    interval_minutes: int = INTERVAL_MINUTES
     shrinkage: float = 0.3
     shift_rules: ShiftRules = field(default_factory=ShiftRules)
     labour_rules: LabourRules = field(default_factory=LabourRules)

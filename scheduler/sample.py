@@ -14,6 +14,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
+from common.defaults import INTERVAL_MINUTES
 from common.timegrid import local_day_start_utc, zone
 from scheduler.domain import Agent, AvailabilityEntry, BreakRule, LabourRules, QueueSpec, ShiftRules, Team
 
@@ -108,7 +109,7 @@ def sample_history(
     end_day: date,
     *,
     weeks: int = 16,
-    interval_minutes: int = 15,
+    interval_minutes: int = INTERVAL_MINUTES,
     seed: int = 7,
     regions: tuple[Region, ...] = REGIONS,
 ) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from api.history import floor_to_grid
 from api.importers.presets import PRESETS, Preset, header_key
 from api.importers.zones import near_zone_name, zone_of_country, zone_of_name
 from api.xlsx import read_sheet_rows, sheet_label
+from common.defaults import INTERVAL_MINUTES
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import check_interval_minutes, zone
 from forecasting.core import HISTORY_COLUMNS
@@ -57,7 +58,7 @@ class TicketOptions:
     map_queue: Mapping[str, str] = field(default_factory=dict)  # value (any case) or '*' → queue
     assume_tz: str | None = None
     time_format: str | None = None  # strftime format of the created times, when they are not ISO-8601
-    interval_minutes: int = 15
+    interval_minutes: int = INTERVAL_MINUTES
     sheet: str | None = None
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from common.defaults import ROSTER_TIME_LIMIT_S
 from common.errors import InputIssue, InvalidInput
 from scheduler import SolveSettings
 
@@ -58,7 +59,7 @@ class Settings(BaseSettings):
         description="count solver work units instead of seconds (reproducible solves, e.g. for tests); "
         "a job's time limit then only guards against a runaway solve",
     )
-    default_time_limit_s: float = Field(default=30.0, gt=0)
+    default_time_limit_s: float = Field(default=ROSTER_TIME_LIMIT_S, gt=0)
     max_time_limit_s: float = Field(default=600.0, gt=0)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     max_json_bytes: int = Field(default=2 * 1024 * 1024, gt=0, description="the largest JSON request body")

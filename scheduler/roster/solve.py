@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from common.defaults import ROSTER_TIME_LIMIT_S
 from common.errors import Infeasible, TimeTooShort
 from scheduler.daylevel.problem import day_level_reasons, solve_day_level
 from scheduler.domain import Roster
@@ -40,7 +41,7 @@ class SolveSettings:
     number of moves), so the same problem, settings and seed give the same roster on any machine;
     the wall-clock `time_limit_s` then only guards against runaway runs."""
 
-    time_limit_s: float = 30.0
+    time_limit_s: float = ROSTER_TIME_LIMIT_S
     workers: int = 8
     seed: int = 0
     deterministic_time_limit_s: float | None = None
