@@ -5,8 +5,10 @@ A spreadsheet (Excel, LibreOffice Calc, Google Sheets) reads a cell that starts 
 named `=HYPERLINK("http://evil.example","click")` would become a live link in a lead's roster.
 Following OWASP's CSV-injection guidance, such a text cell is written with a leading single quote,
 which the spreadsheet shows as text; a text that is just a number (`-2.5`) stays as it is, and
-numbers are never touched. Separators and quotes inside a cell are the CSV writer's business
-(pandas quotes per RFC 4180).
+numbers are never touched. Separators, quotes and line feeds inside a cell are the CSV writer's
+business (pandas quotes per RFC 4180), but it writes a lone carriage return unquoted, and a
+spreadsheet reads one as the end of the row: whatever follows it would start a row, and a cell, of
+its own. Every line break in a text cell is therefore written as a line feed.
 """
 
 from __future__ import annotations
@@ -30,10 +32,12 @@ def is_formula_like(text: str) -> bool:
 
 
 def safe_cell(value: Any) -> Any:
-    """`value` as it may go into a spreadsheet cell: a formula-like text gets a leading single quote."""
-    if isinstance(value, str) and is_formula_like(value):
-        return "'" + value
-    return value
+    """`value` as it may go into a spreadsheet cell: a text's line breaks as line feeds (a lone
+    carriage return would end the CSV row), and a formula-like text with a leading single quote."""
+    if not isinstance(value, str):
+        return value
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + text if is_formula_like(text) else text
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

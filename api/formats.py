@@ -19,7 +19,9 @@ import pandas as pd
 
 from api.cells import safe_frame
 from api.history import HISTORY_GRID_MINUTES, add_up_per_interval, iso_text, off_grid
+from api.schemas import MAX_SECONDS
 from api.team_file import load_mapping, team_from_file_mapping
+from api.text import control_character
 from api.xlsx import read_sheet_frame, sheet_label
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import MINUTES_PER_DAY, minute_to_clock, zone
@@ -40,6 +42,12 @@ from scheduler import (
 
 FIRST_DATA_ROW = 2
 MAX_ISSUES = 200
+# the largest numbers a file may give (far beyond any contact centre; the staffing maths overflows
+# long before 1e308): contacts in one interval, and agents needed in one
+MAX_CONTACTS_PER_INTERVAL = 1_000_000.0
+MAX_AGENTS_NEEDED = 100_000.0
+# the most days of availability one file may give (the service keeps at most as many per team)
+MAX_AVAILABILITY_ENTRIES = 50_000
 _OFFSET_RE = r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::00)?$")
 
@@ -156,10 +164,11 @@ def _parse_numbers(
     issues: _Issues,
     *,
     minimum: float,
+    maximum: float,
     strict: bool = False,
     blank_ok: bool = False,
 ) -> pd.Series:
-    """Numbers `>= minimum` (or `> minimum` if `strict`); blank is NaN where `blank_ok`."""
+    """Numbers `>= minimum` (or `> minimum` if `strict`) and `<= maximum`; blank is NaN where `blank_ok`."""
     text = frame[column]
     values = pd.to_numeric(text.where(text != ""), errors="coerce")
     blank = (text == "").to_numpy()
@@ -169,10 +178,13 @@ def _parse_numbers(
         issues.add_rows(blank, frame, column, "empty; a number is needed")
     finite = values.to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
-        too_low = (finite <= minimum) if strict else (finite < minimum)
+        out_of_range = ((finite <= minimum) if strict else (finite < minimum)) | (finite > maximum)
     relation = ">" if strict else ">="
     issues.add_rows(
-        too_low | np.isinf(finite), frame, column, f"must be a finite number {relation} {minimum:g}"
+        out_of_range | np.isinf(finite),
+        frame,
+        column,
+        f"must be a finite number {relation} {minimum:g} and at most {maximum:,.0f}",
     )
     return values.astype(float)
 
@@ -240,8 +252,8 @@ def read_history(
     frame["region"] = frame["region"].where(frame["region"] != "", zone(default_region).key)
     ds = _parse_instants(frame, "ds", issues, assume_tz=assume_tz)
     _check_nonempty(frame, "queue", issues)
-    y = _parse_numbers(frame, "y", issues, minimum=0.0)
-    aht = _parse_numbers(frame, "aht_s", issues, minimum=0.0, strict=True, blank_ok=True)
+    y = _parse_numbers(frame, "y", issues, minimum=0.0, maximum=MAX_CONTACTS_PER_INTERVAL)
+    aht = _parse_numbers(frame, "aht_s", issues, minimum=0.0, maximum=MAX_SECONDS, strict=True, blank_ok=True)
     _check_zones(frame, "region", issues)
     if len(frame) == 0:
         issues.add("the file has no data rows")
@@ -278,8 +290,12 @@ def read_forecast(path: Path) -> pd.DataFrame:
     _check_zones(frame, "region", issues)
     for column in frame.columns:
         if column == "mean" or re.fullmatch(r"q\d{1,2}", column):
-            out[column] = _parse_numbers(frame, column, issues, minimum=0.0)
-    out["aht_s"] = _parse_numbers(frame, "aht_s", issues, minimum=0.0, strict=True, blank_ok=True)
+            out[column] = _parse_numbers(
+                frame, column, issues, minimum=0.0, maximum=MAX_CONTACTS_PER_INTERVAL
+            )
+    out["aht_s"] = _parse_numbers(
+        frame, "aht_s", issues, minimum=0.0, maximum=MAX_SECONDS, strict=True, blank_ok=True
+    )
     issues.raise_if_any()
     _check_unique(out, ["queue", "region", "ds"], issues, "interval")
     issues.raise_if_any()
@@ -294,13 +310,13 @@ def read_requirements(path: Path) -> pd.DataFrame:
     out = pd.DataFrame({"queue": frame["queue"]})
     out["ds"] = _parse_instants(frame, "ds", issues)
     _check_nonempty(frame, "queue", issues)
-    out["volume"] = _parse_numbers(frame, "volume", issues, minimum=0.0)
-    out["aht_s"] = _parse_numbers(frame, "aht_s", issues, minimum=0.0, blank_ok=True)
+    out["volume"] = _parse_numbers(frame, "volume", issues, minimum=0.0, maximum=MAX_CONTACTS_PER_INTERVAL)
+    out["aht_s"] = _parse_numbers(frame, "aht_s", issues, minimum=0.0, maximum=MAX_SECONDS, blank_ok=True)
     for column in ("required", "scheduled_needed"):
-        out[column] = _parse_numbers(frame, column, issues, minimum=0.0)
+        out[column] = _parse_numbers(frame, column, issues, minimum=0.0, maximum=MAX_AGENTS_NEEDED)
     for column in ("required_fractional", "scheduled_needed_fractional"):
         if column in frame.columns:
-            out[column] = _parse_numbers(frame, column, issues, minimum=0.0)
+            out[column] = _parse_numbers(frame, column, issues, minimum=0.0, maximum=MAX_AGENTS_NEEDED)
     if "lead_in" in frame.columns:  # rows that carry contacts into the week (`wfm requirements --history`)
         text = frame["lead_in"].astype(str).str.strip().str.lower()
         issues.add_rows(
@@ -460,6 +476,13 @@ def read_availability(path: Path, team: Team, sheet: str | None = None) -> tuple
         cells = {str(k): str(v) for k, v in row.items()}
         cells["agent_id"] = cells[agent_column]
         entries += _availability_row(cells, pos + FIRST_DATA_ROW, finder, agent_column, issues)
+        if len(entries) > MAX_AVAILABILITY_ENTRIES:
+            issues.add(
+                f"the file gives more than {MAX_AVAILABILITY_ENTRIES:,} days of availability (a range gives "
+                "one per day) up to this row; split it, or give weekdays instead of long ranges",
+                pos + FIRST_DATA_ROW,
+            )
+            break
         if len(issues.items) >= MAX_ISSUES:
             break
     if len(frame) == 0:
@@ -523,6 +546,9 @@ def _availability_row(
         bad("end", "not a time of day; write HH:MM (24:00 for the end of the day)")
     if start is not None and end is not None and end <= start:
         bad("end", "end must come after start (split a span that crosses midnight into two rows)")
+    note_problem = control_character(row.get("note", ""))
+    if note_problem is not None:
+        bad("note", note_problem)
     if len(issues.items) > before or start is None or end is None or covered is None or agent_id is None:
         return []
     dates, weekdays = covered

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import asdict, replace
 from typing import Annotated, Any, cast
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from api.text import control_character
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import HOURS_PER_WEEK, MAX_DAYS, MINUTES_PER_DAY, clock_to_minute, minute_to_clock
 from scheduler.domain import (
@@ -64,7 +66,19 @@ Key = Annotated[
         "'=', '+', '-' or '@'",
     ),
 ]
-Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]
+
+
+def _one_line_name(value: str) -> str:
+    problem = control_character(value)
+    if problem is not None:
+        raise ValueError(problem)
+    if not value.strip():
+        raise ValueError("is blank: give a name")
+    return value
+
+
+# a team's or agent's name: one line of text, not blank (`api.text`)
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS), AfterValidator(_one_line_name)]
 Zone = Annotated[str, Field(min_length=1, max_length=MAX_ZONE_CHARS, description="an IANA time zone")]
 Hours = Annotated[float, Field(ge=0, le=MAX_HOURS_PER_WEEK)]
 Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]
@@ -332,6 +346,20 @@ class TeamIn(_Strict):
         )
 
 
+# a bad value is shown in an error up to this many characters (YAML aliases can make a small file's
+# value huge when written out)
+MAX_SHOWN_CHARS = 80
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxdict, _SHOWN.maxlist = 2, 4, 4
+_SHOWN.maxstring = _SHOWN.maxother = MAX_SHOWN_CHARS
+
+
+def shown_value(value: Any) -> str:
+    """A bad value as an error shows it: text as it is, anything else as a short repr; cut short."""
+    text = value if isinstance(value, str) else _SHOWN.repr(value)
+    return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
+
+
 def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
@@ -346,7 +374,7 @@ def team_from_mapping(data: dict[str, Any]) -> Team:
                 InputIssue(
                     err["msg"],
                     column=_field_path(err["loc"]),
-                    value=None if err["type"] == "missing" else str(err.get("input")),
+                    value=None if err["type"] == "missing" else shown_value(err.get("input")),
                 )
                 for err in exc.errors()
             ]

@@ -17,7 +17,8 @@ import yaml
 from pydantic import BaseModel
 
 from api.importers.zones import near_zone_name, zone_of_name
-from api.schemas import TeamIn, team_from_mapping
+from api.schemas import TeamIn, shown_value, team_from_mapping
+from api.text import control_character
 from common.errors import InputIssue, InvalidInput
 from scheduler import Team
 
@@ -50,6 +51,8 @@ def load_mapping(path: Path) -> dict[str, Any]:
         )  # a SafeLoader
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InvalidInput([InputIssue(f"cannot parse the file: {exc}", str(path))]) from exc
+    except RecursionError as exc:
+        raise InvalidInput([InputIssue("cannot parse the file: it is nested too deeply", str(path))]) from exc
     if not isinstance(data, dict):
         raise InvalidInput(
             [InputIssue("the file must hold a mapping (keys and values) at the top", str(path))]
@@ -84,8 +87,10 @@ def _agent_named(data: dict[str, Any], column: str | None) -> str | None:
     if match is None or not isinstance(agents, list) or int(match.group(1)) >= len(agents):
         return column
     agent = agents[int(match.group(1))]
-    who = agent.get("name") or agent.get("id") if isinstance(agent, dict) else None
-    return f"{column} ({who})" if who else column
+    names = [agent.get("name"), agent.get("id")] if isinstance(agent, dict) else []
+    # a name that is not one line of plain text would garble the message: the id, or the position only
+    who = next((n for n in names if isinstance(n, str) and n.strip() and control_character(n) is None), None)
+    return f"{column} ({shown_value(who)})" if who else column
 
 
 def _explained(issue: InputIssue, data: dict[str, Any]) -> InputIssue:

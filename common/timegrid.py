@@ -26,6 +26,8 @@ from common.errors import InvalidInput
 
 ALLOWED_INTERVAL_MINUTES: tuple[int, ...] = (15, 30, 60)
 MAX_DAYS = 371  # a year's roster (53 weeks) at most
+# the years a planning horizon may start in (pandas counts instants in nanoseconds up to 2262)
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 MINUTES_PER_DAY = 24 * 60
 HOURS_PER_WEEK = DAYS_PER_WEEK * 24
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -199,6 +201,10 @@ class PlanningWeek:
         check_interval_minutes(self.interval_minutes)
         if not 1 <= self.n_days <= MAX_DAYS:
             raise InvalidInput(f"a planning horizon has 1..{MAX_DAYS} days, got {self.n_days}")
+        if not FIRST_YEAR <= self.first_day.year <= LAST_YEAR:
+            raise InvalidInput(
+                f"a planning horizon starts in the years {FIRST_YEAR}..{LAST_YEAR}, got {self.first_day.isoformat()}"
+            )
         span_minutes = (self.end_utc - self.start_utc).total_seconds() / 60
         if span_minutes % self.interval_minutes:
             raise InvalidInput(

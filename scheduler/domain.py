@@ -411,9 +411,10 @@ class Team:
         _check(len(self.agents) > 0, f"team {self.name!r} has no agents")
         queue_names = [q.name for q in self.queues]
         _check(len(set(queue_names)) == len(queue_names), "queue names must be unique")
-        agent_ids = [a.id for a in self.agents]
-        dupes = sorted({a for a in agent_ids if agent_ids.count(a) > 1})
-        _check(not dupes, f"agent ids must be unique; repeated: {', '.join(dupes)}")
+        # ids name files (a calendar per agent), and Windows and macOS do not tell Ann.ics from ann.ics
+        folded = [a.id.casefold() for a in self.agents]
+        dupes = sorted({a.id for a in self.agents if folded.count(a.id.casefold()) > 1})
+        _check(not dupes, f"agent ids must be unique, whatever their case; repeated: {', '.join(dupes)}")
         for agent in self.agents:
             unknown = sorted(set(agent.skills) - set(queue_names))
             _check(not unknown, f"agent {agent.id!r} has skills for unknown queues: {', '.join(unknown)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pandas as pd
@@ -29,7 +30,7 @@ NUMBERS_AS_TEXT = ["-2.5", "+1", "-1e3", "-.5", "42"]
 @pytest.mark.parametrize("text", ATTACKS)
 def test_a_formula_like_text_gets_a_leading_quote(text: str) -> None:
     assert is_formula_like(text)
-    assert safe_cell(text) == "'" + text
+    assert safe_cell(text) == "'" + text.replace("\r", "\n")  # a line break is written as a line feed
 
 
 @pytest.mark.parametrize("text", PLAIN + NUMBERS_AS_TEXT)
@@ -66,3 +67,13 @@ def test_no_cell_of_a_safe_workbook_is_a_formula() -> None:
     values = [c.value for c in cells]
     assert all(str(v).startswith("'") for v in values[: len(ATTACKS)])  # (XML reads a CR back as LF)
     assert values[len(ATTACKS) :] == [-3, "-3", "Ann"]
+
+
+def test_a_carriage_return_cannot_start_a_row_or_a_formula_in_a_csv() -> None:
+    frame = safe_frame(pd.DataFrame({"note": ["Trip\r=cmd|' /C calc'!A0", "ok"], "n": [1, 2]}))
+    text = frame.to_csv(index=False)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 3  # the header and two rows: the note stays in its cell
+    assert not any(cell.startswith("=") for row in rows for cell in row)
+    back = pd.read_csv(io.StringIO(text))
+    assert back["note"].tolist() == ["Trip\n=cmd|' /C calc'!A0", "ok"]

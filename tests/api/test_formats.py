@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from api.formats import (
+    MAX_AVAILABILITY_ENTRIES,
     read_availability,
     read_history,
     read_requirements,
@@ -109,6 +110,7 @@ def test_good_availability_loads(tmp_path: Path) -> None:
         ("a01,,Funday,,,time_off,", "weekday", "not a weekday"),
         ("a01,2026-11-03,mon,,,time_off,", "date", "exactly one of date or weekday"),
         ("a01,2026-11-03,,9am,,available,", "start", "not a time of day"),
+        ("a01,2026-11-03,,,,time_off,\"Trip\r=cmd|' /C calc'!A0\"", "note", "control character"),
     ],
 )
 def test_bad_availability_is_rejected_whole(tmp_path: Path, line: str, column: str, reason: str) -> None:
@@ -238,6 +240,47 @@ def test_an_agents_shift_rules_that_do_not_fit_name_the_agent(tmp_path: Path) ->
 def test_bad_agent_rules_name_the_agent(tmp_path: Path, old: str, new: str, reason: str) -> None:
     with pytest.raises(InvalidInput, match=reason):
         read_team(write(tmp_path, "team.yaml", AGENT_RULES_TEAM.replace(old, new)))
+
+
+def test_a_file_that_gives_too_many_days_of_availability_is_refused_at_the_row_that_passes_the_cap(
+    tmp_path: Path,
+) -> None:
+    rows_of_a_year = MAX_AVAILABILITY_ENTRIES // 365 + 1
+    text = AV_HEADER + "".join(
+        f"a01,2025-01-01..2025-12-31,,,,time_off,{k}\n" for k in range(rows_of_a_year + 5)
+    )
+    with pytest.raises(InvalidInput, match="more than 50,000 days of availability") as caught:
+        read_availability(write(tmp_path, "av.csv", text), sample_team())
+    assert caught.value.issues[-1].row == rows_of_a_year + 1  # the header is row 1
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("volume", "1e308"), ("required", "1e308"), ("aht_s", "86401"), ("scheduled_needed", "inf")],
+)
+def test_requirements_beyond_any_contact_centre_are_refused(tmp_path: Path, column: str, value: str) -> None:
+    row = {
+        "queue": "chat",
+        "ds": "2026-03-02T00:00:00Z",
+        "volume": "3",
+        "aht_s": "300",
+        "required": "1",
+        "scheduled_needed": "1",
+    }
+    row[column] = value
+    text = ",".join(row) + "\n" + ",".join(row.values()) + "\n"
+    with pytest.raises(InvalidInput) as caught:
+        read_requirements(write(tmp_path, "req.csv", text))
+    issue = caught.value.issues[0]
+    assert (issue.row, issue.column) == (2, column)
+    assert "at most" in issue.reason
+
+
+def test_a_history_count_beyond_any_contact_centre_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="at most 1,000,000"):
+        read_history(
+            write(tmp_path, "h.csv", "ds,queue,y\n2026-03-02T09:00:00Z,chat,1e308\n"), default_region="UTC"
+        )
 
 
 def test_requirements_missing_column(tmp_path: Path) -> None:
@@ -485,3 +528,8 @@ def test_a_parquet_history_reads_on_a_fresh_install(tmp_path: Path) -> None:
     read = read_history(path, default_region="America/Phoenix")
     assert sorted(read["y"]) == [3.0, 4.0]
     assert set(read["region"]) == {"Europe/London", "America/Phoenix"}
+
+
+def test_a_team_file_nested_too_deeply_is_refused_in_words(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="nested too deeply"):
+        read_team(write(tmp_path, "team.json", "[" * 100_000 + "]" * 100_000))

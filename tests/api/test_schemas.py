@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.schemas import team_from_mapping, team_to_mapping
+import pytest
+
+from api.schemas import MAX_SHOWN_CHARS, team_from_mapping, team_to_mapping
+from common.errors import InvalidInput
 from scheduler.domain import Agent, QueueSpec, Team
 
 
@@ -34,3 +37,42 @@ def test_a_team_with_the_defaults_writes_and_reads_back_the_same() -> None:
     assert "absence_paid" not in written
     assert "min_shifts_per_week" not in written["agents"][0]
     assert team_from_mapping(written) == team
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Ann\r\nX-Evil: 1", "Line1\rBEGIN:VEVENT", "Bell\x07", "Tab\tbed", "Nul\x00", "\u202e=1+1", "   "],
+)
+def test_a_name_that_is_not_one_line_of_text_is_refused(name: str) -> None:
+    data = minimal()
+    data["agents"][0]["name"] = name
+    with pytest.raises(InvalidInput) as caught:
+        team_from_mapping(data)
+    assert caught.value.issues[0].column == "agents.0.name"
+
+
+@pytest.mark.parametrize("name", ["José Ñúñez", "王芳", "Zoë 👩\u200d💻", "=HYPERLINK(1)", "O'Brien-Smith"])
+def test_names_in_any_script_are_kept_as_written(name: str) -> None:
+    data = minimal()
+    data["agents"][0]["name"] = name
+    assert team_from_mapping(data).agents[0].name == name
+
+
+def test_agent_ids_differing_only_in_case_are_refused() -> None:
+    data = minimal()
+    data["agents"].append({"id": "A1", "name": "Ari", "tz": "Europe/London", "skills": ["chat"]})
+    with pytest.raises(InvalidInput, match="whatever their case; repeated: A1, a1"):
+        team_from_mapping(data)
+
+
+def test_a_huge_bad_value_is_shown_cut_short() -> None:
+    data = minimal()
+    level: list[Any] = ["x"] * 10
+    for _ in range(8):  # what YAML aliases make of a few lines: 10**8 leaves if written out
+        level = [level] * 10
+    data["unknown_key"] = level
+    with pytest.raises(InvalidInput) as caught:
+        team_from_mapping(data)
+    shown = caught.value.issues[0].value
+    assert shown is not None
+    assert len(shown) <= MAX_SHOWN_CHARS

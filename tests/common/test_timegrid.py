@@ -99,3 +99,9 @@ def test_a_time_of_day_reads_as_minutes_and_back(text: str, minute: int) -> None
 def test_a_time_of_day_out_of_range_or_badly_written_is_refused_in_words(text: str) -> None:
     with pytest.raises(ValueError, match="not a time of day; write HH:MM between 00:00 and 23:59"):
         clock_to_minute(text)
+
+
+@pytest.mark.parametrize("first_day", [date(9999, 12, 27), date(1, 1, 1), date(2263, 1, 1)])
+def test_a_week_beyond_the_years_instants_can_hold_is_refused(first_day: date) -> None:
+    with pytest.raises(InvalidInput, match="starts in the years"):
+        PlanningWeek(first_day, "UTC")
