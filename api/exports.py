@@ -64,6 +64,13 @@ def _local(instant: datetime, agent: Agent) -> datetime:
     return instant.astimezone(zone(agent.tz))
 
 
+def wall_clock(local: datetime) -> str:
+    """A local instant as a lead reads it, HH:MM; in the hour a change of clocks repeats, with the
+    zone's abbreviation (02:45 CEST, then 02:45 CET), for the same time is on the wall twice."""
+    repeated = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+    return f"{local:%H:%M} {local.tzname()}" if repeated else f"{local:%H:%M}"
+
+
 def _cell_text(shift: Shift, agent: Agent) -> str:
     start, end = _local(shift.start_utc, agent), _local(shift.end_utc, agent)
     next_day = " (+1)" if end.date() != start.date() else ""
@@ -71,16 +78,16 @@ def _cell_text(shift: Shift, agent: Agent) -> str:
     stretches = sorted(shift.work, key=lambda w: w.start_utc)
     queues = (
         ", ".join(
-            f"{w.queue} {_local(w.start_utc, agent):%H:%M}–{_local(w.end_utc, agent):%H:%M}"
+            f"{w.queue} {wall_clock(_local(w.start_utc, agent))}–{wall_clock(_local(w.end_utc, agent))}"
             for w in stretches
         )
         if stretches
         else shift.queue
     )
-    lines = [f"{named}{start:%H:%M}–{end:%H:%M}{next_day}", queues]
+    lines = [f"{named}{wall_clock(start)}–{wall_clock(end)}{next_day}", queues]
     breaks = sorted(shift.breaks, key=lambda b: b.start_utc)
     if breaks:
-        lines.append(", ".join(f"{b.kind} {_local(b.start_utc, agent):%H:%M}" for b in breaks))
+        lines.append(", ".join(f"{b.kind} {wall_clock(_local(b.start_utc, agent))}" for b in breaks))
     return "\n".join(lines)
 
 
@@ -276,7 +283,8 @@ def agent_ics_bytes(
         breaks = sorted(s.breaks, key=lambda b: b.start_utc)
         lines = [f"{team.name}, queue {s.queue}"]
         lines += [
-            f"{b.kind}: {b.start_utc.astimezone(tz):%H:%M}–{b.end_utc.astimezone(tz):%H:%M}" for b in breaks
+            f"{b.kind}: {wall_clock(b.start_utc.astimezone(tz))}–{wall_clock(b.end_utc.astimezone(tz))}"
+            for b in breaks
         ]
         event.add("description", "\n".join(lines))
         cal.add_component(event)
