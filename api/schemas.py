@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import reprlib
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, replace
 from typing import Annotated, Any, cast
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -259,6 +259,10 @@ class WeightsIn(_Strict):
     )
 
 
+# labour rules whose "no limit" is None in the domain
+_NO_LIMIT_LABOUR_RULES = frozenset(f.name for f in fields(LabourRules) if f.default is None)
+
+
 class AgentLabourRulesIn(_Strict):
     """An agent's own labour rules: each one given replaces the team's for this agent."""
 
@@ -270,9 +274,14 @@ class AgentLabourRulesIn(_Strict):
     max_weekends_worked: Days | None = None
 
     def over(self, team_rules: LabourRules, agent_id: str) -> LabourRules:
-        """The team's rules with this agent's changes; InvalidInput naming the agent if they do not fit."""
+        """The team's rules with this agent's changes; InvalidInput naming the agent if they do not fit.
+
+        A rule left out is the team's; a rule given as null is the team's too, except one whose
+        domain value may be None (`max_weekends_worked`: no limit), which null sets for the agent."""
+        given = self.model_dump(exclude_unset=True)
+        changes = {k: v for k, v in given.items() if v is not None or k in _NO_LIMIT_LABOUR_RULES}
         try:
-            return replace(team_rules, **self.model_dump(exclude_none=True))
+            return replace(team_rules, **changes)
         except InvalidInput as exc:
             raise _for_agent(agent_id, "labour_rules", exc) from exc
 

@@ -76,3 +76,14 @@ def test_a_huge_bad_value_is_shown_cut_short() -> None:
     shown = caught.value.issues[0].value
     assert shown is not None
     assert len(shown) <= MAX_SHOWN_CHARS
+
+
+def test_an_agent_may_lift_the_teams_weekend_limit_with_null_and_keeps_the_rest() -> None:
+    data = minimal()
+    data["labour_rules"] = {"max_weekends_worked": 2, "min_rest_hours": 12}
+    data["agents"][0]["labour_rules"] = {"max_weekends_worked": None, "min_rest_hours": None}
+    team = team_from_mapping(data)
+    own = team.labour_rules_of(team.agents[0])
+    assert own.max_weekends_worked is None  # no limit for this agent
+    assert own.min_rest_hours == 12  # null on a rule that always has a value: the team's
+    assert team_from_mapping(team_to_mapping(team)) == team
