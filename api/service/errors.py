@@ -56,6 +56,13 @@ class Conflict(ServiceError):
     title = "conflict"
 
 
+class TooManyJobs(ServiceError):
+    """The team already has as many queued or running jobs as it may have."""
+
+    status = 429
+    title = "too many jobs"
+
+
 class TooLarge(ServiceError):
     """An upload above the configured size."""
 
@@ -165,6 +172,10 @@ class Problem(BaseModel):
     conflicts: list[str] | None = None
 
 
+# what a route that may start a job answers besides its own
+JOB_LIMIT_ANSWER: dict[int | str, dict[str, Any]] = {
+    429: {"model": Problem, "description": "the team already has the most queued or running jobs it may have"}
+}
 # the body of every error answer (FastAPI's default 422 schema, a list of pydantic errors, is not ours)
 PROBLEM_SCHEMA: dict[str, Any] = Problem.model_json_schema()
 # what any /v1 route may answer besides its own
