@@ -160,7 +160,7 @@ class JobRow(Base):
 
 
 class UploadRow(Base):
-    """The file of an import job, kept until the job has stored it (so a failed import can be retried)."""
+    """The file of an import job, kept until the job ends (and, if the service stopped under it, for a retry)."""
 
     __tablename__ = "job_uploads"
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)

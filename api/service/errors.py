@@ -10,7 +10,10 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.errors import Infeasible, InvalidInput, WfmError
 
@@ -54,6 +57,13 @@ class Conflict(ServiceError):
 
     status = 409
     title = "conflict"
+
+
+class TooManyJobs(ServiceError):
+    """The team already has as many queued or running jobs as it may have."""
+
+    status = 429
+    title = "too many jobs"
 
 
 class TooLarge(ServiceError):
@@ -133,7 +143,44 @@ def _unreadable_body(exc: StarletteHTTPException) -> str:
     return f"the body cannot be read ({exc.detail}); send JSON, or a form with the file"
 
 
-def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+def too_large_body(limit_bytes: object) -> dict[str, Any]:
+    """The answer body of a request body above the route's limit (`limit_bytes`, when known)."""
+    detail = "the request body is larger than this route takes"
+    if isinstance(limit_bytes, int):
+        detail += f" ({limit_bytes:,} bytes at most)"
+    return {"title": "request too large", "detail": detail + "; send less, or a smaller file"}
+
+
+class JsonTooLarge:
+    """Make every 413 the service's JSON error: Starlette's body limit answers a body whose
+    Content-Length is past the limit with a text/plain 413 of its own, sent past the exception handlers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        replaced = False
+
+        async def send_json(message: Message) -> None:
+            nonlocal replaced
+            if replaced:  # the plain body of the answer replaced
+                return
+            if message["type"] == "http.response.start" and message["status"] == 413:
+                content_type = Headers(raw=message.get("headers", [])).get("content-type", "")
+                if not content_type.startswith("application/json"):
+                    replaced = True
+                    body = too_large_body(scope.get(MAX_BODY_SIZE_SCOPE_KEY))
+                    await JSONResponse(body, status_code=413)(scope, receive, send)
+                    return
+            await send(message)
+
+        await self.app(scope, receive, send_json)
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400:  # only reading a body answers 400: an invalid request like any other
         reason = _unreadable_body(exc)
@@ -143,9 +190,11 @@ def _http_error(_request: Request, exc: Exception) -> JSONResponse:
             "issues": [{"column": "body", "reason": reason}],
         }
         return JSONResponse(body, status_code=422)
-    title = "request too large" if exc.status_code == 413 else "error"
+    if exc.status_code == 413:
+        body = too_large_body(request.scope.get(MAX_BODY_SIZE_SCOPE_KEY))
+        return JSONResponse(body, status_code=413, headers=exc.headers)
     return JSONResponse(
-        {"title": title, "detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+        {"title": "error", "detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
     )
 
 
@@ -165,6 +214,10 @@ class Problem(BaseModel):
     conflicts: list[str] | None = None
 
 
+# what a route that may start a job answers besides its own
+JOB_LIMIT_ANSWER: dict[int | str, dict[str, Any]] = {
+    429: {"model": Problem, "description": "the team already has the most queued or running jobs it may have"}
+}
 # the body of every error answer (FastAPI's default 422 schema, a list of pydantic errors, is not ours)
 PROBLEM_SCHEMA: dict[str, Any] = Problem.model_json_schema()
 # what any /v1 route may answer besides its own
@@ -200,3 +253,4 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(JsonTooLarge)

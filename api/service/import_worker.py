@@ -1,4 +1,9 @@
-"""An import job in its worker process: read the stored upload, store what it holds, drop the upload."""
+"""An import job in its worker process: read the stored upload, store what it holds, drop the upload.
+
+The upload goes when the job ends here, stored or failed: a file that failed to import fails again
+the same way. It is kept only when the service stops under the job (a crash, a shut-down), so that
+`POST /jobs/{job}/retry` can import it then.
+"""
 
 from __future__ import annotations
 
@@ -33,8 +38,9 @@ def run_import_job(
             data = upload.content
             team = team_of(session, team_row(session, team_id))
         values = read_import(data, params, team)
-    except Exception as exc:  # the job fails with the file's issues (or the reason); its file is kept
+    except Exception as exc:  # the job fails with the file's issues (or the reason)
         fail(sessions, job_id, exc)
+        drop_upload(sessions, job_id)
         return
 
     def write(session: Session) -> dict[str, Any]:
@@ -42,4 +48,14 @@ def run_import_job(
         session.execute(delete(UploadRow).where(UploadRow.job_id == job_id))
         return {"result": result}
 
-    store_outcome(sessions, job_id, write)
+    try:
+        store_outcome(sessions, job_id, write)
+    except Exception as exc:  # e.g. the team holds too many rows: the job fails with the reason
+        fail(sessions, job_id, exc)
+        drop_upload(sessions, job_id)
+
+
+def drop_upload(sessions: sessionmaker[Session], job_id: str) -> None:
+    """Delete a job's stored upload (if it still has one)."""
+    with transaction(sessions) as session:
+        session.execute(delete(UploadRow).where(UploadRow.job_id == job_id))

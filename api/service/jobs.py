@@ -23,13 +23,15 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.service.db import JobRow, UploadRow, transaction, utcnow
+from api.service.errors import TooManyJobs
 from api.service.job_states import ACTIVE_STATES, CANCELLED, FAILED, QUEUED
 from api.service.params import JobParams, stored
 from api.service.settings import WorkerOptions
-from api.service.storage import set_job_state
+from api.service.storage import lock_team, set_job_state
 from api.service.worker import WARM_UP, worker_main
 
 log = logging.getLogger("wfm.service.jobs")
@@ -222,6 +224,8 @@ class JobRunner:
         with transaction(self._sessions) as session:
             if cancelled:
                 set_job_state(session, job_id, CANCELLED, only_from=ACTIVE_STATES, finished_at=utcnow())
+                # the caller stopped it: an import's file goes (a crashed job's stays, for a retry)
+                session.execute(delete(UploadRow).where(UploadRow.job_id == job_id))
             elif set_job_state(
                 session,
                 job_id,
@@ -245,8 +249,25 @@ def submit_job(
     team_id: str,
     params: JobParams,
     upload: bytes | None = None,
+    *,
+    max_active: int,
 ) -> JobRow:
-    """Store a queued job (with its uploaded file, for an import), commit, and hand it to the runner."""
+    """Store a queued job (with its uploaded file, for an import), commit, and hand it to the runner.
+
+    Raises:
+        TooManyJobs: the team has `max_active` jobs queued or running already.
+    """
+    lock_team(session, team_id)  # submissions of one team at once are counted one after the other
+    active = session.scalar(
+        select(func.count())
+        .select_from(JobRow)
+        .where(JobRow.team_id == team_id, JobRow.state.in_(ACTIVE_STATES))
+    )
+    if active is not None and active >= max_active:
+        raise TooManyJobs(
+            f"team {team_id!r} has {active} jobs queued or running; at most {max_active} may be "
+            "(WFM_MAX_ACTIVE_JOBS_PER_TEAM): wait for one to end, or cancel one"
+        )
     job = JobRow(
         id=uuid.uuid4().hex,
         team_id=team_id,

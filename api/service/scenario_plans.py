@@ -7,11 +7,12 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from api.schemas import team_from_mapping
+from api.schemas import MAX_AGENTS, team_from_mapping
 from api.service.codec import availability_entries, roster_from_dicts
 from api.service.db import ScenarioRow, utcnow
 from api.service.params import ScenarioJobParams
-from common.errors import InvalidInput
+from api.service.schemas import AddAgentsIn, HeadcountIn, RemoveAgentsIn
+from common.errors import InputIssue, InvalidInput
 from scheduler import (
     BasePlan,
     Scenario,
@@ -79,14 +80,76 @@ def scenario_count(params: ScenarioJobParams) -> int:
     return len(params.scenarios) + (0 if params.sweep is None else params.sweep.size())
 
 
-def check(params: ScenarioJobParams, base_frame: pd.DataFrame, max_scenarios: int) -> BasePlan:
+def solves_of(params: ScenarioJobParams) -> int:
+    """How many roster solves the comparison runs: none at the staffing depth; at the re-roster depth one
+    a scenario, and one for the base when no roster is given."""
+    if params.depth != "reroster":
+        return 0
+    return scenario_count(params) + (1 if params.roster_shifts is None else 0)
+
+
+def check_solver_time(params: ScenarioJobParams, max_solver_s: float) -> None:
+    """Refuse a comparison whose solves could take more than `max_solver_s` of solver time in all.
+
+    Raises:
+        InvalidInput: what was asked (solves times the time limit) and the limit.
+    """
+    solves = solves_of(params)
+    asked_s = solves * params.time_limit_s
+    if asked_s > max_solver_s:
+        reason = (
+            f"{solves} solves of up to {params.time_limit_s:g} s each: {asked_s:,.0f} s "
+            f"({asked_s / 3600:.1f} h) of solver time; a job may take at most {max_solver_s:,.0f} s "
+            "(WFM_MAX_JOB_SOLVER_S): compare fewer scenarios or give a lower time_limit_s"
+        )
+        raise InvalidInput([InputIssue(reason, column="time_limit_s", value=f"{params.time_limit_s:g}")])
+
+
+def check_team_sizes(params: ScenarioJobParams, max_agents: int = MAX_AGENTS) -> None:
+    """Refuse a named scenario whose team would have more than `max_agents` agents after any of its
+    changes (a team's limit holds for the teams scenarios make too), before any team is built.
+
+    Raises:
+        InvalidInput: an issue for each such scenario, naming it, the change and the head count.
+    """
+    issues: list[InputIssue] = []
+    for i, scenario in enumerate(params.scenarios):
+        agents = len(params.team["agents"])
+        for k, change in enumerate(scenario.changes):
+            if isinstance(change, HeadcountIn):
+                agents = change.agents
+            elif isinstance(change, AddAgentsIn):
+                agents += change.count
+            elif isinstance(change, RemoveAgentsIn):
+                agents = max(0, agents - len(change.agent_ids) - change.count)
+            if agents > max_agents:
+                reason = (
+                    f"scenario {scenario.name!r} would have {agents} agents after change {k + 1} "
+                    f"({change.kind}); a team has at most {max_agents}"
+                )
+                issues.append(InputIssue(reason, column=f"scenarios.{i}.changes.{k}", value=scenario.name))
+                break
+    if issues:
+        raise InvalidInput(issues)
+
+
+def check(
+    params: ScenarioJobParams, base_frame: pd.DataFrame, max_scenarios: int, *, max_solver_s: float
+) -> BasePlan:
     """Build the plan and apply each named scenario and the extremes of each sweep axis once (every value
-    of a `statistic` axis), so that a bad request fails now with a 422; cheap whatever the grid's size."""
+    of a `statistic` axis), so that a bad request fails now with a 422; cheap whatever the grid's size.
+
+    Raises:
+        InvalidInput: no scenario, too many, more solver time than `max_solver_s`, a scenario's team
+            above the team limit, or a bad scenario.
+    """
     count = scenario_count(params)
     if count == 0:
         raise InvalidInput("give at least one scenario or a sweep")
     if count > max_scenarios:
         raise InvalidInput(f"{count} scenarios; at most {max_scenarios} are allowed")
+    check_solver_time(params, max_solver_s)
+    check_team_sizes(params)
     plan = build_plan(params, base_frame)
     probes = named_scenarios(params)
     if params.sweep is not None:

@@ -85,6 +85,15 @@ class Settings(BaseSettings):
         "unset: in the job's own process",
     )
     max_sweep_scenarios: int = Field(default=500, ge=1)
+    max_job_solver_s: float = Field(
+        default=3600.0,
+        gt=0,
+        description="the most solver time one job may ask for (its solves times its time limit), so that "
+        "one request cannot hold a worker for hours",
+    )
+    max_active_jobs_per_team: int = Field(
+        default=10, ge=1, description="jobs of one team that may be queued or running at once"
+    )
 
     def worker_options(self) -> WorkerOptions:
         """What the job workers take from these settings (solver threads bounded by the cores per worker)."""

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from api.schemas import team_from_mapping, team_to_mapping
@@ -52,6 +53,33 @@ def team_row(session: Session, team_id: str) -> TeamRow:
     return row
 
 
+def lock_team(session: Session, team_id: str) -> TeamRow:
+    """Hold the team's write lock until the caller's transaction ends, and return the team as stored now.
+
+    A change that reads the team (its agents, its availability, its jobs) and writes it back takes
+    this first, so that two such changes at once run one after the other and neither loses the other's
+    write. The lock is a write to the team's row that changes nothing: on SQLite it takes the database's
+    write lock at once (as `BEGIN IMMEDIATE` would; later writers wait up to the busy timeout), on
+    PostgreSQL the row's lock (as `SELECT ... FOR UPDATE` would; the next statements see what the
+    previous holder committed). Call it before reading what the change depends on.
+
+    Raises:
+        NotFound: no such team (or it was deleted meanwhile).
+    """
+    session.execute(
+        update(TeamRow)
+        .where(TeamRow.id == team_id)
+        .values(id=TeamRow.id)
+        .execution_options(synchronize_session=False)
+    )
+    row = session.scalar(
+        select(TeamRow).where(TeamRow.id == team_id).execution_options(populate_existing=True)
+    )
+    if row is None:
+        raise NotFound(f"team {team_id!r} not found")
+    return row
+
+
 def agent_mappings(session: Session, team_id: str) -> list[dict[str, Any]]:
     """The team's agents as team-file mappings, in their order."""
     rows = session.scalars(select(AgentRow).where(AgentRow.team_id == team_id).order_by(AgentRow.position))
@@ -87,14 +115,18 @@ def create_team(session: Session, data: dict[str, Any], team_id: str | None = No
     """Store a new team (validated whole); Conflict when its id is taken."""
     team = team_from_mapping(data)
     slug = team_id or slugify(team.name)
+    taken = Conflict(f"a team with id {slug!r} exists; choose another id or name")
     if session.get(TeamRow, slug) is not None:
-        raise Conflict(f"a team with id {slug!r} exists; choose another id or name")
+        raise taken
     mapping = team_to_mapping(team)
     mapping.pop("agents")
     now = utcnow()
     row = TeamRow(id=slug, name=team.name, settings=mapping, created_at=now, updated_at=now)
     session.add(row)
-    session.flush()
+    try:  # another request may have stored the same id since the check above
+        session.flush()
+    except IntegrityError as exc:
+        raise taken from exc
     _store_agents(session, slug, team)
     return row
 
@@ -102,6 +134,7 @@ def create_team(session: Session, data: dict[str, Any], team_id: str | None = No
 def replace_team(session: Session, row: TeamRow, data: dict[str, Any]) -> TeamRow:
     """Replace a team's settings and agents (validated whole); availability of removed agents goes."""
     team = team_from_mapping(data)
+    row = lock_team(session, row.id)
     mapping = team_to_mapping(team)
     mapping.pop("agents")
     row.name, row.settings, row.updated_at = team.name, mapping, utcnow()
@@ -111,7 +144,8 @@ def replace_team(session: Session, row: TeamRow, data: dict[str, Any]) -> TeamRo
 
 
 def put_agent(session: Session, row: TeamRow, agent: dict[str, Any], *, create: bool) -> Team:
-    """Add (`create`) or replace one agent, checking the whole team still holds together."""
+    """Add (`create`) or replace one agent, checking the whole team, as it is now, still holds together."""
+    row = lock_team(session, row.id)
     agents = agent_mappings(session, row.id)
     ids = [a["id"] for a in agents]
     if create and agent["id"] in ids:
@@ -127,6 +161,7 @@ def put_agent(session: Session, row: TeamRow, agent: dict[str, Any], *, create: 
 
 def delete_agent(session: Session, row: TeamRow, agent_id: str) -> None:
     """Remove an agent and its availability."""
+    row = lock_team(session, row.id)
     agents = agent_mappings(session, row.id)
     if agent_id not in [a["id"] for a in agents]:
         raise NotFound(f"agent {agent_id!r} not found in team {row.id!r}")
@@ -172,8 +207,24 @@ def import_availability(
     Returns the counts; with `dry_run` nothing is written.
 
     Raises:
-        InvalidInput: the team would hold more than `max_rows` rows (every job carries them all).
+        InvalidInput: the team would hold more than `max_rows` rows (every job carries them all), or
+            the file names agents the team no longer has (one was removed while the file was read).
     """
+    if not dry_run:  # imports of the same team run one after the other: the second adds only what is new
+        lock_team(session, team_id)
+        known = set(session.scalars(select(AgentRow.agent_id).where(AgentRow.team_id == team_id)))
+        gone_agents = sorted({e.agent_id for e in entries} - known)
+        if gone_agents:
+            raise InvalidInput(
+                [
+                    InputIssue(
+                        f"agents no longer in team {team_id!r}: {', '.join(gone_agents)}; "
+                        "add them back or remove their rows, then import again",
+                        filename,
+                        column="agent_id",
+                    )
+                ]
+            )
     stored = {
         r.natural_key: r.id
         for r in session.scalars(select(AvailabilityRow).where(AvailabilityRow.team_id == team_id))

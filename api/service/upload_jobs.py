@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from api.service.auth import Principal
 from api.service.db import TeamRow
 from api.service.deps import AppState
+from api.service.errors import JOB_LIMIT_ANSWER
 from api.service.imports import IMPORTERS, read_import, store_import
 from api.service.jobs import submit_job
 from api.service.params import ImportJobParams
@@ -27,6 +28,7 @@ IMPORT_ANSWERS: dict[int | str, dict[str, Any]] = {
         "description": "a big file: an import job (its result is what this route answers)",
     },
     413: {"description": "the file is larger than the service takes"},
+    **JOB_LIMIT_ANSWER,
     422: {"description": "the file has errors: each issue names its row, column, value and reason"},
 }
 
@@ -54,7 +56,15 @@ def import_upload(
     job (a 202 with the job). Either way a bad file stores nothing and names every issue."""
     check_upload(data, params.filename, IMPORTERS[params.what].suffixes)
     if import_cost_bytes(data, params.filename) > state.settings.inline_import_bytes:
-        job = submit_job(session, state.runner, principal.token_id, team.id, params, upload=data)
+        job = submit_job(
+            session,
+            state.runner,
+            principal.token_id,
+            team.id,
+            params,
+            upload=data,
+            max_active=state.settings.max_active_jobs_per_team,
+        )
         return JSONResponse(job_out(job).model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
     values = read_import(data, params, team_of(session, team))
     result = store_import(session, team.id, values, params, data, principal.token_id)

@@ -24,7 +24,7 @@ from api.service.deps import (
     imports_availability,
     visible_job,
 )
-from api.service.errors import Conflict, JobFailed
+from api.service.errors import JOB_LIMIT_ANSWER, Conflict, JobFailed
 from api.service.job_states import ACTIVE_STATES, FAILED, SUCCEEDED
 from api.service.job_watch import is_final, revision
 from api.service.jobs import submit_job
@@ -127,13 +127,18 @@ def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Se
     return params
 
 
-@router.post("/teams/{team_id}/roster-jobs", status_code=status.HTTP_202_ACCEPTED, responses=_INVALID)
+@router.post(
+    "/teams/{team_id}/roster-jobs",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={**_INVALID, **JOB_LIMIT_ANSWER},
+)
 def post_roster_job(
     team: RosterTeam, body: RosterJobCreate, session: SessionDep, principal: PrincipalDep, state: StateDep
 ) -> JobOut:
     """Start a roster solve; the answer comes at once with the job's id (GET /jobs/{id} follows it)."""
     params = _params(session, team, body, state.settings)
-    return job_out(submit_job(session, state.runner, principal.token_id, team.id, params))
+    limit = state.settings.max_active_jobs_per_team
+    return job_out(submit_job(session, state.runner, principal.token_id, team.id, params, max_active=limit))
 
 
 @router.get("/teams/{team_id}/roster-jobs")
@@ -240,7 +245,7 @@ def cancel_job(job_id: JobIdPath, session: SessionDep, principal: PrincipalDep, 
 @router.post(
     "/jobs/{job_id}/retry",
     status_code=status.HTTP_202_ACCEPTED,
-    responses={409: {"description": "still active"}},
+    responses={409: {"description": "still active"}, **JOB_LIMIT_ANSWER},
 )
 def retry_job(job_id: JobIdPath, session: SessionDep, principal: PrincipalDep, state: StateDep) -> JobOut:
     """Submit an ended job again with the same request (e.g. one the service stopped during)."""
@@ -251,7 +256,15 @@ def retry_job(job_id: JobIdPath, session: SessionDep, principal: PrincipalDep, s
     if job.kind == "import":
         row = session.get(UploadRow, job_id)
         if row is None:
-            raise Conflict(f"job {job_id!r}'s file was imported and is gone; upload it again")
+            raise Conflict(
+                f"job {job_id!r}'s file was imported, refused or cancelled and is gone; upload it again"
+            )
         upload = row.content
+        session.delete(row)  # the file moves to the new job: one copy is kept, not one a try
     params = params_of(job.kind, dict(job.params))
-    return job_out(submit_job(session, state.runner, principal.token_id, job.team_id, params, upload=upload))
+    limit = state.settings.max_active_jobs_per_team
+    return job_out(
+        submit_job(
+            session, state.runner, principal.token_id, job.team_id, params, upload=upload, max_active=limit
+        )
+    )

@@ -11,6 +11,7 @@ from api.exports import frame_csv_bytes
 from api.schemas import MAX_ZONE_CHARS
 from api.service.codec import frame_records
 from api.service.deps import PlanTeam, PrincipalDep, ReadTeam, SessionDep, StateDep
+from api.service.errors import JOB_LIMIT_ANSWER
 from api.service.forecasts import forecast_of, history_rows, lead_in_history, store_forecast
 from api.service.jobs import submit_job
 from api.service.params import ForecastJobParams, ImportJobParams
@@ -93,7 +94,11 @@ def post_ticket_export(
     "/teams/{team_id}/forecasts",
     status_code=status.HTTP_201_CREATED,
     response_model=DatasetOut,
-    responses={**_INVALID, 202: {"model": JobOut, "description": "a big history: a forecast job"}},
+    responses={
+        **_INVALID,
+        **JOB_LIMIT_ANSWER,
+        202: {"model": JobOut, "description": "a big history: a forecast job"},
+    },
 )
 def post_forecast(
     team: PlanTeam, body: ForecastCreate, session: SessionDep, principal: PrincipalDep, state: StateDep
@@ -102,7 +107,14 @@ def post_forecast(
     more rows than the service's inline limit: by a job, 202; its result is the stored forecast)."""
     params = ForecastJobParams(history_id=body.history_id, week=body.week)
     if history_rows(session, team.id, body.history_id) > state.settings.inline_forecast_rows:
-        job = submit_job(session, state.runner, principal.token_id, team.id, params)
+        job = submit_job(
+            session,
+            state.runner,
+            principal.token_id,
+            team.id,
+            params,
+            max_active=state.settings.max_active_jobs_per_team,
+        )
         return JSONResponse(job_out(job).model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
     stored = store_forecast(session, team.id, forecast_of(session, team.id, params), params)
     session.commit()

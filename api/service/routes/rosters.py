@@ -24,10 +24,16 @@ from api.service.deps import (
 from api.service.downloads import download
 from api.service.errors import NotFound
 from api.service.presenters import version_out
-from api.service.roster_checks import move_conflicts
+from api.service.roster_checks import move_conflicts, roster_as_shown
 from api.service.rostering import compare_rosters, moved_shift
 from api.service.schemas import Comparison, PinsIn, VersionDetail, VersionOut
-from api.service.storage import availability_of, publish_version, version_row, versions_of
+from api.service.storage import (
+    agent_mappings,
+    availability_of,
+    publish_version,
+    version_row,
+    versions_of,
+)
 from common.errors import InputIssue, InvalidInput
 from scheduler import Roster, Team
 
@@ -73,20 +79,9 @@ def put_pins(team: RosterTeam, number: VersionPath, body: PinsIn, session: Sessi
     stored now (e.g. into the agent's time off), with the rule in words.
     """
     row = version_row(session, team.id, number)
+    _check_pins_can_hold(body, row, {a["id"] for a in agent_mappings(session, team.id)})
     by_key = {(s["agent_id"], s["local_date"]): s for s in row.shifts}
     pinned_now = {(p["agent_id"], p["local_date"]): p for p in row.pins}
-    missing = [p for p in body.pins if (p.agent_id, p.local_date.isoformat()) not in by_key]
-    if missing:
-        raise InvalidInput(
-            [
-                InputIssue(
-                    f"version {number} has no shift of this agent on {p.local_date}",
-                    column=f"pins.{body.pins.index(p)}",
-                    value=p.agent_id,
-                )
-                for p in missing
-            ]
-        )
     snapshot, roster = _team_and_roster(row)
     entries = availability_of(session, team.id)
     pins: list[dict[str, Any]] = []
@@ -94,26 +89,76 @@ def put_pins(team: RosterTeam, number: VersionPath, body: PinsIn, session: Sessi
     for i, pin in enumerate(body.pins):
         key = (pin.agent_id, pin.local_date.isoformat())
         if pin.start is None:
-            pins.append(pinned_now.get(key, by_key[key]))
+            kept = pinned_now.get(key, by_key[key])
+            roster = roster_as_shown(roster, (shift_from_dict(kept),))
+            pins.append(kept)
             continue
         try:
             moved = moved_shift(shift_from_dict(by_key[key]), snapshot.agent(pin.agent_id).tz, pin.start)
         except InvalidInput as exc:
             raise InvalidInput([InputIssue(str(exc), column=f"pins.{i}.start", value=pin.start)]) from exc
+        found = move_conflicts(snapshot, roster, moved, entries)
         issues.extend(
             InputIssue(
                 f"moving the shift to {pin.start} breaks a rule: {c.text}",
                 column=f"pins.{i}.start",
                 value=pin.start,
             )
-            for c in move_conflicts(snapshot, roster, moved, entries)
+            for c in found
         )
+        if not found:  # the next move is checked against the week with this one made (e.g. rest between them)
+            roster = roster_as_shown(roster, (moved,))
         pins.append(shift_to_dict(moved))
     if issues:
         raise InvalidInput(issues)
     row.pins = pins
     session.commit()
     return version_out(row)
+
+
+def _check_pins_can_hold(body: PinsIn, row: RosterVersionRow, agents_now: set[str]) -> None:
+    """Refuse pins that no re-roster could keep: two for one agent-day, a day the version has no shift of
+    that agent on (outside its week, or a day off), an agent no longer in the team.
+
+    Raises:
+        InvalidInput: an issue for each such pin, naming the agent and the day.
+    """
+    shifts = {(s["agent_id"], s["local_date"]) for s in row.shifts}
+    first: dict[tuple[str, str], int] = {}
+    issues: list[InputIssue] = []
+    for i, pin in enumerate(body.pins):
+        key = (pin.agent_id, pin.local_date.isoformat())
+        if key in first:
+            issues.append(
+                InputIssue(
+                    f"pins {first[key]} and {i} are both for {pin.agent_id} on {pin.local_date}; "
+                    "an agent has one shift a day: keep one of them",
+                    column=f"pins.{i}",
+                    value=pin.agent_id,
+                )
+            )
+            continue
+        first[key] = i
+        if pin.agent_id not in agents_now:
+            issues.append(
+                InputIssue(
+                    f"{pin.agent_id} is no longer in the team; a re-roster cannot keep their shift on "
+                    f"{pin.local_date}",
+                    column=f"pins.{i}",
+                    value=pin.agent_id,
+                )
+            )
+        elif key not in shifts:
+            issues.append(
+                InputIssue(
+                    f"version {row.number} has no shift of {pin.agent_id} on {pin.local_date} "
+                    f"(its week starts {row.first_day})",
+                    column=f"pins.{i}",
+                    value=pin.agent_id,
+                )
+            )
+    if issues:
+        raise InvalidInput(issues)
 
 
 @router.post(

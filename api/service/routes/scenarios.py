@@ -14,7 +14,7 @@ from api.exports import XLSX_MEDIA_TYPE, comparison_csv_bytes, comparison_xlsx_b
 from api.service.db import RosterVersionRow, ScenarioRow
 from api.service.deps import Planner, PrincipalDep, SessionDep, StateDep
 from api.service.downloads import download
-from api.service.errors import NotFound
+from api.service.errors import JOB_LIMIT_ANSWER, NotFound
 from api.service.jobs import submit_job
 from api.service.params import BaseKind, ScenarioJobParams
 from api.service.presenters import job_out, scenario_brief, scenario_out
@@ -38,6 +38,7 @@ router = APIRouter(tags=["scenarios"])
 _ANSWERS: dict[int | str, dict[str, Any]] = {
     202: {"model": JobOut, "description": "a re-roster, a sweep or many scenarios: a job (GET /jobs/{id})"},
     404: {"description": "no such team, base or roster version"},
+    **JOB_LIMIT_ANSWER,
     422: {"description": "invalid request: the body says what and where"},
 }
 ScenarioIdPath = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="the stored comparison's id")]
@@ -117,9 +118,17 @@ def post_scenarios(body: ScenarioCreate, session: SessionDep, principal: Planner
     principal.require("plan", body.team_id)
     params = _params(session, body, state.settings)
     frame = dataset_frame(dataset_row(session, params.team_id, params.base_kind, params.base_id))
-    plan = check(params, frame, state.settings.max_sweep_scenarios)
+    settings = state.settings
+    plan = check(params, frame, settings.max_sweep_scenarios, max_solver_s=settings.max_job_solver_s)
     if not answers_at_once(params, state.settings):
-        job = submit_job(session, state.runner, principal.token_id, body.team_id, params)
+        job = submit_job(
+            session,
+            state.runner,
+            principal.token_id,
+            body.team_id,
+            params,
+            max_active=state.settings.max_active_jobs_per_team,
+        )
         return JSONResponse(job_out(job).model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
     table = compare(plan, named_scenarios(params), "staffing")
     stored = store_comparison(session, params, table.records(), None, principal.token_id)

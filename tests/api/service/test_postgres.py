@@ -12,6 +12,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from fastapi.testclient import TestClient
 
 from api.service import Settings
 from tests.api.service.conftest import availability_csv, solve_roster, tiny_team, wait_for_job
+from tests.api.service.test_storage import THREADS, at_once, new_agent
 
 PG_USER = "postgres"  # initdb refuses to run as root; the server then runs as this system user
 
@@ -164,3 +166,18 @@ def test_limits_hold_on_postgres(
     assert answer.status_code == 202, answer.text
     assert wait_for_job(client, answer.json()["id"], admin)["state"] == "succeeded"
     assert len(client.get(f"/v1/teams/{team_id}/availability", headers=admin).json()) == 28
+
+
+def test_writes_at_once_are_all_kept_on_postgres(
+    client: TestClient, team_id: str, lead: dict[str, str], admin: dict[str, str]
+) -> None:
+    """The team's row lock serialises changes of its agents; the same id twice is one 201 and 409s."""
+    url = f"/v1/teams/{team_id}/agents"
+    added = at_once(
+        [partial(client.post, url, json=new_agent(f"n{i}"), headers=lead) for i in range(THREADS)]
+    )
+    assert [a.status_code for a in added] == [201] * THREADS
+    assert len(client.get(url, headers=lead).json()) == 2 + THREADS
+    body = {**tiny_team(), "id": "twin-desk"}
+    created = at_once([partial(client.post, "/v1/teams", json=body, headers=admin)] * THREADS)
+    assert sorted(a.status_code for a in created) == [201] + [409] * (THREADS - 1)

@@ -107,7 +107,44 @@ def test_pins_must_name_shifts_of_the_version(
         headers=lead,
     )
     assert response.status_code == 422
-    assert response.json()["issues"][0]["column"] == "pins.0"
+    (issue,) = response.json()["issues"]
+    assert issue["column"] == "pins.0"
+    assert "version 1 has no shift of a1 on 2031-01-01 (its week starts 2026-11-02)" in issue["reason"]
+
+
+@pytest.mark.parametrize(
+    "starts",
+    [(None, None), ("07:00", "10:00"), (None, "10:00")],
+    ids=["kept twice", "moved twice", "kept and moved"],
+)
+def test_two_pins_for_one_agent_day_are_refused_naming_both(
+    client: TestClient,
+    lead: dict[str, str],
+    team_id: str,
+    version: dict[str, Any],
+    starts: tuple[str | None, str | None],
+) -> None:
+    shift = next(r for r in version["rows"] if r["activity"] == "shift" and r["agent_id"] == "a1")
+    pin = {"agent_id": "a1", "local_date": shift["local_date"]}
+    pins = [pin if start is None else {**pin, "start": start} for start in starts]
+    response = client.put(f"/v1/teams/{team_id}/rosters/1/pins", json={"pins": pins}, headers=lead)
+    assert response.status_code == 422
+    (issue,) = response.json()["issues"]
+    assert issue["column"] == "pins.1"
+    assert f"pins 0 and 1 are both for a1 on {shift['local_date']}" in issue["reason"]
+    assert client.get(f"/v1/teams/{team_id}/rosters/1", headers=lead).json()["pins"] == []
+
+
+def test_a_pin_of_an_agent_no_longer_in_the_team_is_refused(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any]
+) -> None:
+    shift = next(r for r in version["rows"] if r["activity"] == "shift")
+    removed = shift["agent_id"]
+    assert client.delete(f"/v1/teams/{team_id}/agents/{removed}", headers=lead).status_code == 204
+    pins = {"pins": [{"agent_id": removed, "local_date": shift["local_date"]}]}
+    response = client.put(f"/v1/teams/{team_id}/rosters/1/pins", json=pins, headers=lead)
+    assert response.status_code == 422
+    assert f"{removed} is no longer in the team" in response.json()["issues"][0]["reason"]
 
 
 def test_publish_one_version_per_week(

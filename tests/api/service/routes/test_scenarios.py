@@ -92,3 +92,29 @@ def test_a_re_roster_sweep_is_a_job_with_progress_and_a_stored_comparison(
     assert result["id"] == job["scenario_id"]
     assert [r["scenario"] for r in result["rows"]] == ["base", "volume=1", "volume=2"]
     assert all(r["roster_status"] in ("OPTIMAL", "FEASIBLE") for r in result["rows"])
+
+
+def test_a_scenario_whose_team_would_pass_the_team_limit_is_refused_naming_it(
+    client: TestClient, lead: dict[str, str], team_id: str, requirements_id: int
+) -> None:
+    """The team limit (200 agents) holds for the team each scenario makes, checked before any is built."""
+    many = {"name": "hire a crowd", "changes": [{"kind": "add_agents", "count": 200}] * 20}
+    step = {
+        "name": "grow",
+        "changes": [{"kind": "add_agents", "count": 150}, {"kind": "add_agents", "count": 49}],
+    }
+    body = _body(team_id, requirements_id, scenarios=[{"name": "fine", "changes": []}, many, step])
+    answer = client.post("/v1/scenarios", json=body, headers=lead)
+    assert answer.status_code == 422, answer.text
+    issues = answer.json()["issues"]
+    assert [i["column"] for i in issues] == ["scenarios.1.changes.0", "scenarios.2.changes.1"]
+    assert "scenario 'hire a crowd' would have 202 agents after change 1 (add_agents)" in issues[0]["reason"]
+    assert "scenario 'grow' would have 201 agents after change 2" in issues[1]["reason"]
+    assert all("at most 200" in i["reason"] for i in issues)
+    at_the_limit = {"name": "two hundred", "changes": [{"kind": "headcount", "agents": 200}]}
+    shrunk_first = {
+        "name": "shrink, then grow",
+        "changes": [{"kind": "remove_agents", "count": 1}, {"kind": "add_agents", "count": 199}],
+    }
+    body = _body(team_id, requirements_id, scenarios=[at_the_limit, shrunk_first])
+    assert client.post("/v1/scenarios", json=body, headers=lead).status_code == 201
