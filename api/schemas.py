@@ -69,9 +69,7 @@ Key = Annotated[
 
 
 def _one_line_name(value: str) -> str:
-    problem = control_character(value)
-    if problem is not None:
-        raise ValueError(problem)
+    _one_line(value)
     if not value.strip():
         raise ValueError("is blank: give a name")
     return value
@@ -79,6 +77,17 @@ def _one_line_name(value: str) -> str:
 
 # a team's or agent's name: one line of text, not blank (`api.text`)
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS), AfterValidator(_one_line_name)]
+
+
+def _one_line(value: str) -> str:
+    problem = control_character(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+# a label or note (may be empty): one line of text (`api.text`)
+Label = Annotated[str, Field(max_length=MAX_NAME_CHARS), AfterValidator(_one_line)]
 Zone = Annotated[str, Field(min_length=1, max_length=MAX_ZONE_CHARS, description="an IANA time zone")]
 Hours = Annotated[float, Field(ge=0, le=MAX_HOURS_PER_WEEK)]
 Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]

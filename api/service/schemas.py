@@ -16,7 +16,6 @@ from api.importers.tickets import TicketOptions
 from api.schemas import (
     MAX_AGENTS,
     MAX_HOURS_PER_WEEK,
-    MAX_NAME_CHARS,
     MAX_QUEUES,
     MAX_SECONDS,
     MAX_SHIFT_LENGTHS,
@@ -24,6 +23,7 @@ from api.schemas import (
     Clock,
     Id,
     Key,
+    Label,
     Name,
     ShiftHours,
     TeamIn,
@@ -88,7 +88,7 @@ class TokenCreate(_In):
     teams: list[Annotated[str, Field(pattern=r"^(\*|[a-z0-9][a-z0-9-]{0,63})$", max_length=64)]] = Field(
         default_factory=list, max_length=1000, description="team ids the token may see; '*' for all"
     )
-    label: str = Field(default="", max_length=MAX_NAME_CHARS)
+    label: Label = ""
 
 
 class TokenOut(BaseModel):
@@ -555,7 +555,7 @@ class ScenarioCreate(_In):
     `reroster` depth, a `sweep` or many scenarios is a job (its result is the stored comparison)."""
 
     team_id: TeamId
-    label: str = Field(default="", max_length=MAX_NAME_CHARS)
+    label: Label = ""
     depth: Depth = "staffing"
     forecast_id: DbId | None = Field(
         default=None, description="stored forecast to change (or requirements_id)"

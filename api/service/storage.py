@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
+from api.formats import MAX_AVAILABILITY_ENTRIES
 from api.schemas import team_from_mapping, team_to_mapping
 from api.service.codec import entry_from_dict, entry_key, entry_to_dict, frame_from_blob, frame_to_blob
 from api.service.db import (
@@ -34,7 +35,7 @@ from scheduler import AvailabilityEntry, Team
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 # availability rows a team may hold: a job carries them all (200 agents, a row a day for most of a year)
-MAX_AVAILABILITY_ROWS = 50_000
+MAX_AVAILABILITY_ROWS = MAX_AVAILABILITY_ENTRIES  # as many as one file may give
 
 
 def slugify(name: str) -> str:

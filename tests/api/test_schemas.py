@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
-from api.schemas import MAX_SHOWN_CHARS, team_from_mapping, team_to_mapping
+from api.schemas import MAX_SHOWN_CHARS, Label, team_from_mapping, team_to_mapping
 from common.errors import InvalidInput
 from scheduler.domain import Agent, QueueSpec, Team
 
@@ -87,3 +88,15 @@ def test_an_agent_may_lift_the_teams_weekend_limit_with_null_and_keeps_the_rest(
     assert own.max_weekends_worked is None  # no limit for this agent
     assert own.min_rest_hours == 12  # null on a rule that always has a value: the team's
     assert team_from_mapping(team_to_mapping(team)) == team
+
+
+@pytest.mark.parametrize(
+    ("label", "ok"), [("", True), ("night shift leads", True), ("x\x00y", False), ("a\nb", False)]
+)
+def test_a_label_is_one_line_of_text_or_nothing(label: str, ok: bool) -> None:
+    adapter: TypeAdapter[str] = TypeAdapter(Label)
+    if ok:
+        assert adapter.validate_python(label) == label
+    else:
+        with pytest.raises(ValidationError, match="control character"):
+            adapter.validate_python(label)
