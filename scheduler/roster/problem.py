@@ -275,21 +275,41 @@ def planning_week(team: Team, first_day: date, n_days: int = DAYS_PER_WEEK) -> P
     return PlanningWeek(first_day, team.tz, team.interval_minutes, n_days)
 
 
-def _check_same_week(frame: pd.DataFrame, team: Team, week: PlanningWeek, index: np.ndarray) -> None:
-    """Requirements that begin after the week's first local day and run past its last belong to
-    another week: refused, naming the days they cover (a week whose first days need nobody is fine)."""
-    inside = (index >= 0) & (index < week.grid.n_intervals)
+def _check_same_week(frame: pd.DataFrame, team: Team, week: PlanningWeek) -> None:
+    """Requirements (their rows not marked `lead_in`) that belong to another week are refused,
+    naming the days they cover and the days to use: those that begin after the week's first local
+    day and run past its last, and those that begin before it and end before its last day (a
+    Saturday-to-Friday file for a Monday week would plan the weekend with nobody needed and count
+    the Saturday and Sunday before as contacts carried in).
+
+    Rows before the week are fine when the file runs to the week's last day (a longer forecast, or
+    the `lead_in` rows of `wfm requirements --history`): their async contacts are carried into it
+    (`carried_in_from`). A file that begins on the week's first day and ends early (a team closed at
+    weekends gives Monday to Friday) is accepted: refusing it would refuse those teams' weeks; the
+    lead's report names the days with no need instead (`RosterSummary.days_without_need`).
+    """
+    rows = frame["ds"]
     if "lead_in" in frame.columns:  # rows that only carry contacts in do not say where the file begins
-        inside &= ~frame["lead_in"].astype(bool).to_numpy()
-    if not inside.any():
-        return
-    local = pd.to_datetime(frame["ds"], utc=True).dt.tz_convert(team.tz)
-    begins, ends = local[inside].min().date(), local.max().date()
-    if begins > week.first_day and ends > week.days[-1]:
+        rows = rows[~frame["lead_in"].astype(bool).to_numpy()]
+    local = pd.to_datetime(rows, utc=True).dt.tz_convert(team.tz)
+    begins, ends = local.min().date(), local.max().date()
+    first, last = week.first_day, week.days[-1]
+    if begins > first and ends > last:
         raise InvalidInput(
             f"the requirements begin on {WEEKDAY_NAMES[begins.weekday()]} {begins} and run to {ends}, not on "
-            f"the week's first day {WEEKDAY_NAMES[week.first_day.weekday()]} {week.first_day}: plan the week "
+            f"the week's first day {WEEKDAY_NAMES[first.weekday()]} {first}: plan the week "
             "their file covers"
+        )
+    if begins < first and ends < last:
+        start = WEEKDAYS.index(team.week_start)
+        missing = ", ".join(f"{WEEKDAY_NAMES[d.weekday()]} {d}" for d in week.days if d > ends)
+        raise InvalidInput(
+            f"the requirements cover {WEEKDAY_NAMES[begins.weekday()]} {begins} .. "
+            f"{WEEKDAY_NAMES[ends.weekday()]} {ends}, not the week {WEEKDAY_NAMES[first.weekday()]} {first} .. "
+            f"{WEEKDAY_NAMES[last.weekday()]} {last} (team {team.name!r} plans weeks from {WEEKDAY_NAMES[start]}):"
+            f" nothing on {missing}, and the days before the week would be counted as contacts carried in; "
+            f"give requirements for {first} .. {last}, or set the team's week_start to "
+            f"{WEEKDAYS[begins.weekday()]} and plan --week {begins}"
         )
 
 
@@ -300,10 +320,12 @@ def requirements_to_arrays(
     `column`, by default the fractional need after shrinkage (`scheduled_needed_fractional`; the
     whole agents of `scheduled_needed` in a file without it).
 
-    Rows outside the week are ignored; intervals without a row need nobody.
+    Rows before the week carry contacts in (`carried_in_from`), rows after it are ignored, and
+    intervals without a row need nobody; rows of another week are refused (`_check_same_week`).
 
     Raises:
-        InvalidInput: unknown queues, times off the grid, or no row inside the week.
+        InvalidInput: unknown queues, times off the grid, no row inside the week, or rows of
+            another week.
     """
     grid = week.grid
     names = {q.name for q in team.queues}
@@ -323,7 +345,7 @@ def requirements_to_arrays(
             f"no requirement falls in the week {week.first_day} .. {week.days[-1]} ({week.tz}); the requirements "
             f"cover {first} .. {last}: plan a week in that span"
         )
-    _check_same_week(frame, team, week, index)
+    _check_same_week(frame, team, week)
     if np.any(np.abs(index[inside] - np.round(index[inside])) > 1e-9):
         raise InvalidInput(f"requirement times are not on the week's {grid.interval_minutes}-minute grid")
     if column is None:

@@ -315,6 +315,9 @@ class RosterSummary:
     short: list[ShortStretch] = field(default_factory=list)
     carried_in: dict[str, tuple[float, float | None]] = field(default_factory=dict)  # contacts, on time
     backlog_left: dict[str, float] = field(default_factory=dict)  # async contacts waiting at the end
+    # local days of the team on which no queue needs anyone and no shift cover is asked: a file that
+    # ends early (Monday to Wednesday) plans the rest of the week with nobody needed
+    days_without_need: list[date] = field(default_factory=list)
 
 
 def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> RosterSummary:
@@ -332,6 +335,7 @@ def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> R
         weekend[s.agent_id] += int(s.local_date.weekday() >= 5)
         late[s.agent_id] += int(is_late(p, s.agent_id, s.local_date, s.end_utc))
         night[s.agent_id] += int(is_night(p, s.agent_id, s.start_utc, s.end_utc))
+    days = queue_days(p, m)
     required = sum(float(d.need.sum()) for d in m.demand.queues) * hours_per_interval
     short = sum(float(o.short_agents.sum()) for o in m.outcome.queues) * hours_per_interval
     over = (
@@ -370,11 +374,19 @@ def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> R
         night_shifts_by_agent={a.id: night.get(a.id, 0) for a in p.team.agents},
         service_level_by_queue={q: float(r.week.service_level) for q, r in m.service.items()},
         target_by_queue={q.name: q.service_level for q in p.team.queues},
-        days=queue_days(p, m),
+        days=days,
         short=short_stretches(p, m),
         carried_in=carried,
         backlog_left=left,
+        days_without_need=days_without_need(p, days),
     )
+
+
+def days_without_need(p: Problem, days: list[QueueDay]) -> list[date]:
+    """The team's local days on which no queue needs anyone (and no shift cover is asked)."""
+    needed = {d.day for d in days if d.need_hours > 0 or d.volume > 0}
+    needed |= {c.day for c in p.shift_cover if c.required > 0}
+    return [day for day in p.week.days if day not in needed]
 
 
 def _waiting_at_end(d: QueueDemand, o: QueueOutcome) -> float:

@@ -1,0 +1,78 @@
+"""The roster problem read from files: requirements that must cover the planned week."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from common.errors import InvalidInput
+from scheduler.roster.problem import carried_in_from, planning_week, requirements_to_arrays
+from tests.scheduler.roster.factories import EMAIL, VERIFY_TZ, verify_problem
+
+MONDAY = date(2026, 6, 15)
+
+
+def requirements(first_day: date, n_days: int, lead_in_days: int = 0) -> pd.DataFrame:
+    """Hourly chat need of one agent from `first_day` for `n_days` local days (London), the first
+    `lead_in_days` of them marked `lead_in`."""
+    start = pd.Timestamp(first_day, tz=VERIFY_TZ).tz_convert("UTC")
+    ds = pd.date_range(start, periods=24 * n_days, freq="h")
+    return pd.DataFrame(
+        {
+            "queue": "chat",
+            "ds": ds,
+            "volume": 1.0,
+            "scheduled_needed_fractional": 1.0,
+            "lead_in": np.arange(len(ds)) < 24 * lead_in_days,
+        }
+    )
+
+
+def arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    team = verify_problem().team
+    return requirements_to_arrays(frame, team, planning_week(team, MONDAY))
+
+
+def test_the_whole_week_is_read() -> None:
+    assert arrays(requirements(MONDAY, 7))["chat"].sum() == 24 * 7
+
+
+def test_a_file_of_another_week_that_begins_before_it_is_refused_naming_the_days() -> None:
+    """A Saturday-to-Friday file for a Monday week: its weekend would be planned with nobody needed,
+    and the Saturday and Sunday before it counted as contacts carried in."""
+    with pytest.raises(InvalidInput) as error:
+        arrays(requirements(MONDAY - timedelta(days=2), 7))
+    message = str(error.value)
+    assert "cover Saturday 2026-06-13 .. Friday 2026-06-19" in message
+    assert "nothing on Saturday 2026-06-20, Sunday 2026-06-21" in message
+    assert "give requirements for 2026-06-15 .. 2026-06-21, or set the team's week_start to sat" in message
+
+
+def test_a_file_that_ends_early_is_read_with_nobody_needed_after_it() -> None:
+    """Monday to Wednesday: accepted (a team closed at weekends gives Monday to Friday); the lead's
+    report names the days with no need (`test_report.py`)."""
+    need = arrays(requirements(MONDAY, 3))["chat"]
+    assert need[: 24 * 3].sum() == 24 * 3
+    assert need[24 * 3 :].sum() == 0
+
+
+def test_requirements_that_begin_after_the_first_day_are_refused() -> None:
+    with pytest.raises(InvalidInput, match="not on the week's first day Monday 2026-06-15"):
+        arrays(requirements(MONDAY + timedelta(days=1), 7))
+
+
+@pytest.mark.parametrize("lead_in_days", [0, 2])
+def test_rows_before_a_whole_week_are_accepted_and_carry_contacts_in(lead_in_days: int) -> None:
+    """A file of the whole week and the two days before it (a longer forecast, or `lead_in` rows)."""
+    chat = verify_problem().team
+    team = replace(chat, queues=(*chat.queues, EMAIL))  # email answered within 4 hours
+    frame = requirements(MONDAY - timedelta(days=2), 9, lead_in_days).assign(queue="email")
+    week = planning_week(team, MONDAY)
+    assert requirements_to_arrays(frame, team, week)["email"].sum() == 24 * 7
+    # the last four hours' emails before the week, one an hour, are due in it, but for the 90 % of
+    # the oldest hour's that fell due as the week began
+    assert carried_in_from(frame, team, week)["email"].sum() == pytest.approx(3.1)
