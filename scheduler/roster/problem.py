@@ -146,11 +146,15 @@ class Problem:
         return ("time_off", "absence") if self.team.absence_paid else TIME_OFF
 
     def week_hours(self, agent: Agent, week: int) -> tuple[float, float]:
-        """The agent's least and most hours to work in week `week` of the horizon: the contract's
+        """The agent's least and most hours to work in week `week` of the horizon
+        (`contract_hours` of its days)."""
+        return self.contract_hours(agent, self.week.days_of_week(week))
+
+    def contract_hours(self, agent: Agent, days: tuple[date, ...]) -> tuple[float, float]:
+        """The agent's least and most hours over `days` (a week of the horizon): the contract's
         less the time off (from the least, a working day's share of it a day) and, when absence is
         paid, less the absence (from both, a working day's share of the most a day: a sick day
-        counts as a day worked)."""
-        days = self.week.days_of_week(week)
+        counts as a day worked). The one definition the model, the checker and the report use."""
         off = self.team.labour_rules_of(agent).min_days_off_per_week
         entries = self.entries_of(agent.id)
         low = min_hours_after_time_off(agent, off, entries, days)
