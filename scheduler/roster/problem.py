@@ -154,15 +154,25 @@ class Problem:
         """The agent's least and most hours over `days` (a week of the horizon): the contract's
         less the time off (from the least, a working day's share of it a day) and, when absence is
         paid, less the absence (from both, a working day's share of the most a day: a sick day
-        counts as a day worked). The one definition the model, the checker and the report use."""
+        counts as a day worked, but only a day they would have worked: when re-rostering, not a
+        published day off; with no published roster, at most as many days as the contract works).
+        The one definition the model, the checker and the report use."""
         off = self.team.labour_rules_of(agent).min_days_off_per_week
         entries = self.entries_of(agent.id)
         low = min_hours_after_time_off(agent, off, entries, days)
         high = agent.max_hours_per_week
         if self.team.absence_paid:
-            absent = agent.max_hours_per_week - max_hours_after_absence(agent, off, entries, days)
+            would_work = self.published_days(agent.id)
+            absent = agent.max_hours_per_week - max_hours_after_absence(agent, off, entries, days, would_work)
             low, high = max(0.0, low - absent), high - absent
         return low, max(low, high)
+
+    def published_days(self, agent_id: str) -> set[date] | None:
+        """Re-rostering: the local days the published roster has the agent at work (None when
+        there is no published roster)."""
+        if self.published is None:
+            return None
+        return {s.local_date for s in self.published.shifts_of(agent_id)}
 
     def week_min_shifts(self, agent: Agent, week: int) -> int:
         """The agent's least shifts in week `week` of the horizon, less a shift a day of paid leave."""
@@ -236,15 +246,32 @@ def min_hours_after_time_off(
 
 
 def max_hours_after_absence(
-    agent: Agent, min_days_off: int, entries: tuple[AvailabilityEntry, ...], days: tuple[date, ...]
+    agent: Agent,
+    min_days_off: int,
+    entries: tuple[AvailabilityEntry, ...],
+    days: tuple[date, ...],
+    would_work: set[date] | None = None,
 ) -> float:
-    """The agent's weekly maximum hours over `days` less their paid absence in them (each local day
-    of absence counts at most one working day's share of the maximum): hours paid while absent
-    are hours of the contract."""
+    """The agent's weekly maximum hours over `days` less their paid absence in them: hours paid
+    while absent are hours of the contract, but only for a day the agent would have worked.
+
+    Each local day of absence counts at most one working day's share of the maximum. With
+    `would_work` (re-rostering: the days the published roster has them at work) only those days
+    count: a sick call on a day off costs no hours. Without it the days off are not yet chosen, so
+    the absent days are taken as working days, but at most as many as the week has
+    (`7 - min_days_off`): a week of absence is a week's pay, not more.
+    """
     working_days = max(1, DAYS_PER_WEEK - min_days_off)
     daily_share = agent.max_hours_per_week / working_days
-    credit = sum(min(time_off_hours(entries, d, ("absence",)), daily_share) for d in days)
-    return max(0.0, agent.max_hours_per_week - credit)
+    credits = sorted(
+        (
+            min(time_off_hours(entries, d, ("absence",)), daily_share)
+            for d in days
+            if would_work is None or d in would_work
+        ),
+        reverse=True,
+    )
+    return max(0.0, agent.max_hours_per_week - sum(credits[:working_days]))
 
 
 def min_shifts_after_time_off(

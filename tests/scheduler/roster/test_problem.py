@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 from common.errors import InvalidInput
+from scheduler.domain import AvailabilityEntry, Roster
 from scheduler.roster.problem import carried_in_from, planning_week, requirements_to_arrays
 from tests.scheduler.roster.factories import EMAIL, VERIFY_TZ, verify_problem
+from tests.scheduler.roster.test_absence import WEEK, desk, shift
 
 MONDAY = date(2026, 6, 15)
 
@@ -76,3 +78,24 @@ def test_rows_before_a_whole_week_are_accepted_and_carry_contacts_in(lead_in_day
     # the last four hours' emails before the week, one an hour, are due in it, but for the 90 % of
     # the oldest hour's that fell due as the week began
     assert carried_in_from(frame, team, week)["email"].sum() == pytest.approx(3.1)
+
+
+def test_a_sick_call_on_a_published_day_off_costs_no_contract_hours() -> None:
+    """Re-rostering: Full 0 works Monday to Friday in the published roster; sick on Saturday (a day
+    off) leaves 32-40 h, sick on Tuesday (a working day) counts 8 paid hours from both."""
+    p = replace(
+        desk(), published=Roster("Desk", WEEK.first_day, tuple(shift("f0", d) for d in WEEK.days[:5]))
+    )
+    agent = p.team.agent("f0")
+    for day, bounds in ((WEEK.days[5], (32, 40)), (WEEK.days[1], (24, 32))):
+        sick = replace(p, availability=(AvailabilityEntry("f0", "absence", on_date=day),))
+        assert sick.week_hours(agent, 0) == pytest.approx(bounds)
+
+
+def test_without_a_published_roster_a_week_of_absence_is_a_weeks_pay() -> None:
+    """Days off not yet chosen: each absent day counts as a working day, but no more of them than
+    the contract works (5 of 7): sick all week leaves 0-0 h, sick on two days 16-24 h."""
+    p, agent = desk(), desk().team.agent("f0")
+    for days, bounds in ((WEEK.days, (0, 0)), (WEEK.days[5:], (16, 24))):
+        sick = replace(p, availability=tuple(AvailabilityEntry("f0", "absence", on_date=d) for d in days))
+        assert sick.week_hours(agent, 0) == pytest.approx(bounds)
