@@ -235,14 +235,29 @@ def min_hours_after_time_off(
     """The agent's weekly minimum hours over `days` (a week, or the short last week of a horizon,
     whose minimum is the week's share of it), less the time off taken in them.
 
-    Each local day of time off is credited with at most one working day's share of the
-    minimum (`min_hours_per_week / working days`), so a week's leave does not push hours
-    into the other days.
+    Each local day of time off is credited with at most one working day's share of the minimum:
+    `min_hours_per_week` over the days the agent works, which are the week's days less its days
+    off, and fewer when `unavailable` rows take whole days (a part-timer available Monday,
+    Wednesday and Friday works 3 days, so a day of leave is a third of their minimum, not a fifth).
+    So a week's leave does not push hours into the other days, and a day's leave leaves a minimum
+    the other days can hold.
     """
-    working_days = max(1, DAYS_PER_WEEK - min_days_off)
+    unavailable = sum(1 for d in days if _unavailable_all_day(entries, d))
+    working_days = max(1, min(DAYS_PER_WEEK - min_days_off, DAYS_PER_WEEK - unavailable))
     daily_share = agent.min_hours_per_week / working_days
     credit = sum(min(time_off_hours(entries, d, kinds), daily_share) for d in days)
     return max(0.0, agent.min_hours_per_week * week_share(days) - credit)
+
+
+def _unavailable_all_day(entries: tuple[AvailabilityEntry, ...], day: date) -> bool:
+    """Whether an `unavailable` row takes the whole local `day` (no shift may start on it)."""
+    return any(
+        e.kind == "unavailable"
+        and e.applies_to(day)
+        and e.start_minute == 0
+        and e.end_minute == MINUTES_PER_DAY
+        for e in entries
+    )
 
 
 def max_hours_after_absence(

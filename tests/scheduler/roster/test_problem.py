@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from common.errors import InvalidInput
-from scheduler.domain import AvailabilityEntry, Roster
+from scheduler.domain import AvailabilityEntry, LabourRules, Roster
 from scheduler.roster.problem import carried_in_from, planning_week, requirements_to_arrays
-from tests.scheduler.roster.factories import EMAIL, VERIFY_TZ, verify_problem
+from tests.scheduler.roster.factories import EMAIL, VERIFY_TZ, VERIFY_WEEK, verify_agent, verify_problem
 from tests.scheduler.roster.test_absence import WEEK, desk, shift
 
 MONDAY = date(2026, 6, 15)
@@ -99,3 +99,18 @@ def test_without_a_published_roster_a_week_of_absence_is_a_weeks_pay() -> None:
     for days, bounds in ((WEEK.days, (0, 0)), (WEEK.days[5:], (16, 24))):
         sick = replace(p, availability=tuple(AvailabilityEntry("f0", "absence", on_date=d) for d in days))
         assert sick.week_hours(agent, 0) == pytest.approx(bounds)
+
+
+def test_a_day_of_leave_of_a_part_timer_available_three_days_is_a_third_of_their_minimum() -> None:
+    """Available Monday, Wednesday and Friday only (4-h shifts), 12-12 h: a vacation on Wednesday
+    leaves 8 h, which Monday and Friday hold (a fifth of 12 h a day left 9.6 h: impossible)."""
+    part_timer = verify_agent(min_hours_per_week=12, max_hours_per_week=12)
+    labour = LabourRules(min_rest_hours=8, max_consecutive_days=7, min_days_off_per_week=2)
+    other_days = tuple(AvailabilityEntry("a", "unavailable", weekday=d) for d in (1, 3, 5, 6))
+    vacation = AvailabilityEntry("a", "time_off", on_date=VERIFY_WEEK + timedelta(days=2))
+    p = verify_problem(part_timer, labour=labour, availability=(*other_days, vacation))
+    assert p.week_hours(part_timer, 0) == pytest.approx((8.0, 12.0))
+    # a full-timer available every day keeps a fifth of the minimum a day: 32 - 6.4 h
+    full_timer = verify_agent(min_hours_per_week=32, max_hours_per_week=40)
+    p = verify_problem(full_timer, labour=labour, availability=(vacation,))
+    assert p.week_hours(full_timer, 0) == pytest.approx((25.6, 40.0))
