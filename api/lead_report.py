@@ -72,6 +72,17 @@ def _service_by_day(summary: RosterSummary, queue: str) -> str:
     return "  ".join(f"{d.day:%a} {_percent(d.service_level)}" for d in days)
 
 
+def without_need_line(summary: RosterSummary) -> list[str]:
+    """The days with no need on any queue, named, so a requirements file that ends early (Monday to
+    Wednesday only) is not planned silently as a week whose other days need nobody."""
+    if not summary.days_without_need:
+        return []
+    days = ", ".join(f"{d:%a %d %b}" for d in summary.days_without_need)
+    return [
+        f"no need on {days}: the requirements ask for nobody then; give them if the team works those days"
+    ]
+
+
 def _contract_line(summary: RosterSummary, team: Team) -> str:
     """How the week's hours stand against the contracts, in one line."""
     under = [
@@ -150,7 +161,7 @@ def summary_lines(
     """The summary for a terminal: service per queue and day, where it suffers and who could cover
     it, need and shortfall, hours and spreads, then one line of solver figures (`more` says where the
     stretches and cover options left out are listed)."""
-    lines = []
+    lines = without_need_line(summary)
     for queue, level in summary.service_level_by_queue.items():
         target = summary.target_by_queue[queue]
         lines.append(
@@ -202,7 +213,9 @@ def markdown(
 ) -> str:
     """The lead's report as Markdown: service by queue and day, every stretch where it suffers, each
     agent's hours against their contract and spread, then the solver's figures."""
-    out = [f"# {title}", "", "## Service by queue and day", ""]
+    out = [f"# {title}", ""]
+    out += [*without_need_line(summary), ""] if summary.days_without_need else []
+    out += ["## Service by queue and day", ""]
     days = sorted({d.day for d in summary.days})
     out.append("| queue | target | " + " | ".join(f"{d:%a %d %b}" for d in days) + " | week |")
     out.append("| --- | --- | " + " | ".join("---" for _ in days) + " | --- |")

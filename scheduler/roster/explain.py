@@ -14,7 +14,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from common.errors import Infeasible
-from common.timegrid import DAYS_PER_WEEK, minute_to_clock
+from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, minute_to_clock, wall_to_utc, zone
 from scheduler.cpsat import new_solver
 from scheduler.domain import Agent, ShiftRules
 from scheduler.roster.candidates import Candidate, build_candidates
@@ -26,6 +26,45 @@ from scheduler.roster.variables import Rule
 
 def _day_list(days: list[date]) -> str:
     return ", ".join(d.strftime("%a %d %b") for d in sorted(days))
+
+
+def _why_no_shift(p: Problem, agent: Agent, day: date) -> str:
+    """Why none of the agent's shifts can start on local `day`, when it is the clock: every start
+    time falls in the hour the clocks skip, or none lies on the team's grid ("" otherwise: their
+    availability, time off or the week's edge)."""
+    tz, grid = zone(agent.tz), p.week.grid
+    shapes = p.team.shift_rules_of(agent).shapes()
+    starts = {minute: wall_to_utc(day, minute, tz) for _, minute, _ in shapes}
+    real = {m: t for m, t in starts.items() if t is not None and grid.start_utc <= t < grid.end_utc}
+    if not real and any(t is None for t in starts.values()):
+        gap = [m for m in range(MINUTES_PER_DAY) if wall_to_utc(day, m, tz) is None]
+        return (
+            f"the clocks skip {minute_to_clock(gap[0])}–{minute_to_clock(gap[-1])} that day in {agent.tz}, "
+            "where all their start times fall"
+        )
+    if real and all(
+        abs(grid.offset_intervals(t) - round(grid.offset_intervals(t))) > 1e-9 for t in real.values()
+    ):
+        first, last = min(starts), max(starts)
+        return (
+            f"their start times ({minute_to_clock(first)}–{minute_to_clock(last)} {agent.tz}) never fall on "
+            f"the team's {grid.interval_minutes}-minute grid"
+        )
+    if all(length % grid.interval_minutes for _, _, length in shapes):
+        return (
+            f"their shift lengths are not whole {grid.interval_minutes}-minute intervals of the team's grid"
+        )
+    return ""
+
+
+def _blocked_words(p: Problem, agent: Agent, blocked: list[date]) -> str:
+    """The days the agent cannot work, grouped by the reason when the clock is why."""
+    by_reason: dict[str, list[date]] = {}
+    for day in blocked:
+        by_reason.setdefault(_why_no_shift(p, agent, day), []).append(day)
+    return "; ".join(
+        f"{_day_list(days)} ({reason})" if reason else _day_list(days) for reason, days in by_reason.items()
+    )
 
 
 def _hours_check(p: Problem, agent: Agent, shifts: list[Candidate]) -> str | None:
@@ -47,7 +86,9 @@ def _hours_check(p: Problem, agent: Agent, shifts: list[Candidate]) -> str | Non
             continue
         blocked = [d for d in days if d not in longest_by_day]
         why = (
-            f"cannot work on {_day_list(blocked)}" if blocked else "has few shifts that fit the availability"
+            f"cannot work on {_blocked_words(p, agent, blocked)}"
+            if blocked
+            else "has few shifts that fit the availability"
         )
         return (
             f"{agent.name} ({agent.id}) {why}, works at most {working_days} days a week "

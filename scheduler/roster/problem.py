@@ -146,19 +146,33 @@ class Problem:
         return ("time_off", "absence") if self.team.absence_paid else TIME_OFF
 
     def week_hours(self, agent: Agent, week: int) -> tuple[float, float]:
-        """The agent's least and most hours to work in week `week` of the horizon: the contract's
+        """The agent's least and most hours to work in week `week` of the horizon
+        (`contract_hours` of its days)."""
+        return self.contract_hours(agent, self.week.days_of_week(week))
+
+    def contract_hours(self, agent: Agent, days: tuple[date, ...]) -> tuple[float, float]:
+        """The agent's least and most hours over `days` (a week of the horizon): the contract's
         less the time off (from the least, a working day's share of it a day) and, when absence is
         paid, less the absence (from both, a working day's share of the most a day: a sick day
-        counts as a day worked)."""
-        days = self.week.days_of_week(week)
+        counts as a day worked, but only a day they would have worked: when re-rostering, not a
+        published day off; with no published roster, at most as many days as the contract works).
+        The one definition the model, the checker and the report use."""
         off = self.team.labour_rules_of(agent).min_days_off_per_week
         entries = self.entries_of(agent.id)
         low = min_hours_after_time_off(agent, off, entries, days)
         high = agent.max_hours_per_week
         if self.team.absence_paid:
-            absent = agent.max_hours_per_week - max_hours_after_absence(agent, off, entries, days)
+            would_work = self.published_days(agent.id)
+            absent = agent.max_hours_per_week - max_hours_after_absence(agent, off, entries, days, would_work)
             low, high = max(0.0, low - absent), high - absent
         return low, max(low, high)
+
+    def published_days(self, agent_id: str) -> set[date] | None:
+        """Re-rostering: the local days the published roster has the agent at work (None when
+        there is no published roster)."""
+        if self.published is None:
+            return None
+        return {s.local_date for s in self.published.shifts_of(agent_id)}
 
     def week_min_shifts(self, agent: Agent, week: int) -> int:
         """The agent's least shifts in week `week` of the horizon, less a shift a day of paid leave."""
@@ -221,26 +235,58 @@ def min_hours_after_time_off(
     """The agent's weekly minimum hours over `days` (a week, or the short last week of a horizon,
     whose minimum is the week's share of it), less the time off taken in them.
 
-    Each local day of time off is credited with at most one working day's share of the
-    minimum (`min_hours_per_week / working days`), so a week's leave does not push hours
-    into the other days.
+    Each local day of time off is credited with at most one working day's share of the minimum:
+    `min_hours_per_week` over the days the agent works, which are the week's days less its days
+    off, and fewer when `unavailable` rows take whole days (a part-timer available Monday,
+    Wednesday and Friday works 3 days, so a day of leave is a third of their minimum, not a fifth).
+    So a week's leave does not push hours into the other days, and a day's leave leaves a minimum
+    the other days can hold.
     """
-    working_days = max(1, DAYS_PER_WEEK - min_days_off)
+    unavailable = sum(1 for d in days if _unavailable_all_day(entries, d))
+    working_days = max(1, min(DAYS_PER_WEEK - min_days_off, DAYS_PER_WEEK - unavailable))
     daily_share = agent.min_hours_per_week / working_days
     credit = sum(min(time_off_hours(entries, d, kinds), daily_share) for d in days)
     return max(0.0, agent.min_hours_per_week * week_share(days) - credit)
 
 
+def _unavailable_all_day(entries: tuple[AvailabilityEntry, ...], day: date) -> bool:
+    """Whether an `unavailable` row takes the whole local `day` (no shift may start on it)."""
+    return any(
+        e.kind == "unavailable"
+        and e.applies_to(day)
+        and e.start_minute == 0
+        and e.end_minute == MINUTES_PER_DAY
+        for e in entries
+    )
+
+
 def max_hours_after_absence(
-    agent: Agent, min_days_off: int, entries: tuple[AvailabilityEntry, ...], days: tuple[date, ...]
+    agent: Agent,
+    min_days_off: int,
+    entries: tuple[AvailabilityEntry, ...],
+    days: tuple[date, ...],
+    would_work: set[date] | None = None,
 ) -> float:
-    """The agent's weekly maximum hours over `days` less their paid absence in them (each local day
-    of absence counts at most one working day's share of the maximum): hours paid while absent
-    are hours of the contract."""
+    """The agent's weekly maximum hours over `days` less their paid absence in them: hours paid
+    while absent are hours of the contract, but only for a day the agent would have worked.
+
+    Each local day of absence counts at most one working day's share of the maximum. With
+    `would_work` (re-rostering: the days the published roster has them at work) only those days
+    count: a sick call on a day off costs no hours. Without it the days off are not yet chosen, so
+    the absent days are taken as working days, but at most as many as the week has
+    (`7 - min_days_off`): a week of absence is a week's pay, not more.
+    """
     working_days = max(1, DAYS_PER_WEEK - min_days_off)
     daily_share = agent.max_hours_per_week / working_days
-    credit = sum(min(time_off_hours(entries, d, ("absence",)), daily_share) for d in days)
-    return max(0.0, agent.max_hours_per_week - credit)
+    credits = sorted(
+        (
+            min(time_off_hours(entries, d, ("absence",)), daily_share)
+            for d in days
+            if would_work is None or d in would_work
+        ),
+        reverse=True,
+    )
+    return max(0.0, agent.max_hours_per_week - sum(credits[:working_days]))
 
 
 def min_shifts_after_time_off(
@@ -275,21 +321,41 @@ def planning_week(team: Team, first_day: date, n_days: int = DAYS_PER_WEEK) -> P
     return PlanningWeek(first_day, team.tz, team.interval_minutes, n_days)
 
 
-def _check_same_week(frame: pd.DataFrame, team: Team, week: PlanningWeek, index: np.ndarray) -> None:
-    """Requirements that begin after the week's first local day and run past its last belong to
-    another week: refused, naming the days they cover (a week whose first days need nobody is fine)."""
-    inside = (index >= 0) & (index < week.grid.n_intervals)
+def _check_same_week(frame: pd.DataFrame, team: Team, week: PlanningWeek) -> None:
+    """Requirements (their rows not marked `lead_in`) that belong to another week are refused,
+    naming the days they cover and the days to use: those that begin after the week's first local
+    day and run past its last, and those that begin before it and end before its last day (a
+    Saturday-to-Friday file for a Monday week would plan the weekend with nobody needed and count
+    the Saturday and Sunday before as contacts carried in).
+
+    Rows before the week are fine when the file runs to the week's last day (a longer forecast, or
+    the `lead_in` rows of `wfm requirements --history`): their async contacts are carried into it
+    (`carried_in_from`). A file that begins on the week's first day and ends early (a team closed at
+    weekends gives Monday to Friday) is accepted: refusing it would refuse those teams' weeks; the
+    lead's report names the days with no need instead (`RosterSummary.days_without_need`).
+    """
+    rows = frame["ds"]
     if "lead_in" in frame.columns:  # rows that only carry contacts in do not say where the file begins
-        inside &= ~frame["lead_in"].astype(bool).to_numpy()
-    if not inside.any():
-        return
-    local = pd.to_datetime(frame["ds"], utc=True).dt.tz_convert(team.tz)
-    begins, ends = local[inside].min().date(), local.max().date()
-    if begins > week.first_day and ends > week.days[-1]:
+        rows = rows[~frame["lead_in"].astype(bool).to_numpy()]
+    local = pd.to_datetime(rows, utc=True).dt.tz_convert(team.tz)
+    begins, ends = local.min().date(), local.max().date()
+    first, last = week.first_day, week.days[-1]
+    if begins > first and ends > last:
         raise InvalidInput(
             f"the requirements begin on {WEEKDAY_NAMES[begins.weekday()]} {begins} and run to {ends}, not on "
-            f"the week's first day {WEEKDAY_NAMES[week.first_day.weekday()]} {week.first_day}: plan the week "
+            f"the week's first day {WEEKDAY_NAMES[first.weekday()]} {first}: plan the week "
             "their file covers"
+        )
+    if begins < first and ends < last:
+        start = WEEKDAYS.index(team.week_start)
+        missing = ", ".join(f"{WEEKDAY_NAMES[d.weekday()]} {d}" for d in week.days if d > ends)
+        raise InvalidInput(
+            f"the requirements cover {WEEKDAY_NAMES[begins.weekday()]} {begins} .. "
+            f"{WEEKDAY_NAMES[ends.weekday()]} {ends}, not the week {WEEKDAY_NAMES[first.weekday()]} {first} .. "
+            f"{WEEKDAY_NAMES[last.weekday()]} {last} (team {team.name!r} plans weeks from {WEEKDAY_NAMES[start]}):"
+            f" nothing on {missing}, and the days before the week would be counted as contacts carried in; "
+            f"give requirements for {first} .. {last}, or set the team's week_start to "
+            f"{WEEKDAYS[begins.weekday()]} and plan --week {begins}"
         )
 
 
@@ -300,10 +366,12 @@ def requirements_to_arrays(
     `column`, by default the fractional need after shrinkage (`scheduled_needed_fractional`; the
     whole agents of `scheduled_needed` in a file without it).
 
-    Rows outside the week are ignored; intervals without a row need nobody.
+    Rows before the week carry contacts in (`carried_in_from`), rows after it are ignored, and
+    intervals without a row need nobody; rows of another week are refused (`_check_same_week`).
 
     Raises:
-        InvalidInput: unknown queues, times off the grid, or no row inside the week.
+        InvalidInput: unknown queues, times off the grid, no row inside the week, or rows of
+            another week.
     """
     grid = week.grid
     names = {q.name for q in team.queues}
@@ -323,7 +391,7 @@ def requirements_to_arrays(
             f"no requirement falls in the week {week.first_day} .. {week.days[-1]} ({week.tz}); the requirements "
             f"cover {first} .. {last}: plan a week in that span"
         )
-    _check_same_week(frame, team, week, index)
+    _check_same_week(frame, team, week)
     if np.any(np.abs(index[inside] - np.round(index[inside])) > 1e-9):
         raise InvalidInput(f"requirement times are not on the week's {grid.interval_minutes}-minute grid")
     if column is None:

@@ -27,7 +27,7 @@ from scheduler.roster.coverage import (
     demand_of,
     outcome,
 )
-from scheduler.roster.problem import Problem, is_late, is_night, min_hours_after_time_off, skill_group
+from scheduler.roster.problem import Problem, is_late, is_night, skill_group
 from scheduler.staffing.erlang import whole_agents
 from scheduler.staffing.queues import ServiceReport, service_metrics
 
@@ -304,7 +304,7 @@ class RosterSummary:
     understaffed_agent_hours: float  # the shortfall against it
     overstaffed_agent_hours: float
     hours_by_agent: dict[str, float]
-    contract_by_agent: dict[str, tuple[float, float]]  # this week's minimum (less time off) and maximum
+    contract_by_agent: dict[str, tuple[float, float]]  # least and most hours (`Problem.week_hours`)
     shifts_by_agent: dict[str, int]
     weekend_days_by_agent: dict[str, int]
     late_shifts_by_agent: dict[str, int]
@@ -315,6 +315,9 @@ class RosterSummary:
     short: list[ShortStretch] = field(default_factory=list)
     carried_in: dict[str, tuple[float, float | None]] = field(default_factory=dict)  # contacts, on time
     backlog_left: dict[str, float] = field(default_factory=dict)  # async contacts waiting at the end
+    # local days of the team on which no queue needs anyone and no shift cover is asked: a file that
+    # ends early (Monday to Wednesday) plans the rest of the week with nobody needed
+    days_without_need: list[date] = field(default_factory=list)
 
 
 def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> RosterSummary:
@@ -332,6 +335,7 @@ def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> R
         weekend[s.agent_id] += int(s.local_date.weekday() >= 5)
         late[s.agent_id] += int(is_late(p, s.agent_id, s.local_date, s.end_utc))
         night[s.agent_id] += int(is_night(p, s.agent_id, s.start_utc, s.end_utc))
+    days = queue_days(p, m)
     required = sum(float(d.need.sum()) for d in m.demand.queues) * hours_per_interval
     short = sum(float(o.short_agents.sum()) for o in m.outcome.queues) * hours_per_interval
     over = (
@@ -363,18 +367,26 @@ def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> R
         understaffed_agent_hours=short,
         overstaffed_agent_hours=over,
         hours_by_agent={a.id: hours.get(a.id, 0.0) for a in p.team.agents},
-        contract_by_agent={a.id: _contract(p, a.id) for a in p.team.agents},
+        contract_by_agent={a.id: p.week_hours(a, 0) for a in p.team.agents},
         shifts_by_agent={a.id: shifts.get(a.id, 0) for a in p.team.agents},
         weekend_days_by_agent={a.id: weekend.get(a.id, 0) for a in p.team.agents},
         late_shifts_by_agent={a.id: late.get(a.id, 0) for a in p.team.agents},
         night_shifts_by_agent={a.id: night.get(a.id, 0) for a in p.team.agents},
         service_level_by_queue={q: float(r.week.service_level) for q, r in m.service.items()},
         target_by_queue={q.name: q.service_level for q in p.team.queues},
-        days=queue_days(p, m),
+        days=days,
         short=short_stretches(p, m),
         carried_in=carried,
         backlog_left=left,
+        days_without_need=days_without_need(p, days),
     )
+
+
+def days_without_need(p: Problem, days: list[QueueDay]) -> list[date]:
+    """The team's local days on which no queue needs anyone (and no shift cover is asked)."""
+    needed = {d.day for d in days if d.need_hours > 0 or d.volume > 0}
+    needed |= {c.day for c in p.shift_cover if c.required > 0}
+    return [day for day in p.week.days if day not in needed]
 
 
 def _waiting_at_end(d: QueueDemand, o: QueueOutcome) -> float:
@@ -385,18 +397,6 @@ def _waiting_at_end(d: QueueDemand, o: QueueOutcome) -> float:
     work = float(arrived[-1] - o.backlog.done_work_s[-1])
     contacts = float((d.volume.sum() if d.volume is not None else 0.0) + d.carried_in.sum())
     return work / (float(arrived[-1]) / contacts) if contacts > 0 and arrived[-1] > 0 else 0.0
-
-
-def _contract(p: Problem, agent_id: str) -> tuple[float, float]:
-    """The agent's hours this week: the contract's least and most, less paid leave."""
-    agent = p.team.agent(agent_id)
-    low = min_hours_after_time_off(
-        agent,
-        p.team.labour_rules_of(agent).min_days_off_per_week,
-        p.entries_of(agent_id),
-        p.week.days_of_week(0),
-    )
-    return low, agent.max_hours_per_week
 
 
 @dataclass(frozen=True)

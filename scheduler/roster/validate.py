@@ -331,7 +331,7 @@ def _weekly_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violat
             message = f"works {len(worked)} days{label}; at most {allowed_days} allowed"
             out.append(Violation("days off", agent.id, None, message))
         hours = sum(s.length.total_seconds() for s in shifts) / 3600
-        low, high = _contract_hours(p, agent, days)
+        low, high = p.contract_hours(agent, days)  # one definition, with the model's and the report's
         if hours > high + _EPS_HOURS:
             message = f"{hours:g} h{label} above the maximum {high:g} h"
             out.append(Violation("weekly hours", agent.id, None, message))
@@ -341,28 +341,6 @@ def _weekly_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violat
             )
         out.extend(_shift_count_problems(p, agent, len(shifts), days, label))
     return out
-
-
-def _contract_hours(p: Problem, agent: Agent, days: tuple[date, ...]) -> tuple[float, float]:
-    """The week's least and most hours: the contract, less the time off (from the least, up to a
-    working day's share of it a day) and, when absence is paid, less the absence (from both, up to
-    a working day's share of the most a day)."""
-    working_days = max(1, DAYS_PER_WEEK - p.team.labour_rules_of(agent).min_days_off_per_week)
-    entries = p.entries_of(agent.id)
-
-    def leave(day: date, kind: str) -> float:
-        minutes = sum(e.end_minute - e.start_minute for e in entries if e.kind == kind and e.applies_to(day))
-        return min(minutes, 24 * 60) / 60
-
-    share = min(len(days), DAYS_PER_WEEK) / DAYS_PER_WEEK
-    low = agent.min_hours_per_week * share - sum(
-        min(leave(d, "time_off"), agent.min_hours_per_week / working_days) for d in days
-    )
-    low, high = max(0.0, low), agent.max_hours_per_week
-    if p.team.absence_paid:
-        absent = sum(min(leave(d, "absence"), agent.max_hours_per_week / working_days) for d in days)
-        low, high = max(0.0, low - absent), high - absent
-    return low, max(low, high)
 
 
 def _shift_count_problems(

@@ -10,7 +10,7 @@ import pytest
 from common.errors import Infeasible
 from common.timegrid import PlanningWeek
 from scheduler.domain import Agent, AvailabilityEntry, LabourRules, QueueSpec, ShiftRules, Team
-from scheduler.roster.explain import conflicting_rules
+from scheduler.roster.explain import conflicting_rules, explain_infeasible
 from scheduler.roster.problem import Problem
 from scheduler.roster.solve import solve
 from tests.scheduler.roster.factories import QUICK
@@ -59,3 +59,36 @@ def test_time_off_in_the_conflict_is_named() -> None:
         tuple(AvailabilityEntry("maya", "unavailable", 0, 24 * 60, weekday=d) for d in range(6)),
     )
     assert "availability" in conflicting_rules(p, maya)
+
+
+def test_an_agent_whose_start_times_miss_the_grid_is_told_so() -> None:
+    """Kathmandu is UTC+5:45: starts on the hour there are never on Berlin's 30-minute grid."""
+    kaji = Agent("kaji", "Kaji Kathmandu", "Asia/Kathmandu", ("chat",), 30, 40)
+    text = " ".join(explain_infeasible(problem(kaji)))
+    assert "Kaji Kathmandu (kaji) cannot work on Mon 02 Nov" in text
+    assert "(their start times (08:00–12:00 Asia/Kathmandu) never fall on the team's 30-minute grid)" in text
+
+
+def test_an_agent_whose_start_times_the_clocks_skip_is_told_so() -> None:
+    """New York skips 02:00-02:59 on Sunday 8 March 2026: a shift starting at 02:00 or 02:30 cannot
+    start that day."""
+    week = PlanningWeek(date(2026, 3, 2), "America/New_York", 30)
+    gina = Agent(
+        "gina",
+        "Gina Gap",
+        "America/New_York",
+        ("chat",),
+        56,
+        56,
+        shift_rules=ShiftRules((8.0,), 30, 120, 150),
+    )
+    team = Team(
+        "T", "America/New_York", (QueueSpec("chat", "chat"),), (gina,), 30, 0.0, ShiftRules((8.0,), 60, 480, 720),
+        LabourRules(min_rest_hours=8, max_consecutive_days=7, min_days_off_per_week=0),
+    )  # fmt: skip
+    p = Problem(team, week, {"chat": np.ones(week.grid.n_intervals)})
+    text = " ".join(explain_infeasible(p))
+    assert (
+        "cannot work on Sun 08 Mar (the clocks skip 02:00–02:59 that day in America/New_York, where all "
+        "their start times fall)" in text
+    )

@@ -1,0 +1,41 @@
+"""The lead's summary of a roster: days with no need named, contract hours as the rules count them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from scheduler.domain import AvailabilityEntry, LabourRules, Roster, ShiftRules
+from scheduler.roster.report import summarize
+from scheduler.roster.validate import check_roster
+from tests.scheduler.roster.factories import VERIFY_WEEK, shift_at, verify_agent, verify_problem
+
+
+def test_the_days_with_no_need_are_named() -> None:
+    """Need on Monday to Wednesday only (a requirements file that ends early): Thursday to Sunday."""
+    p = verify_problem(need={(day, 10): 1.0 for day in range(3)})
+    summary = summarize(p, Roster(p.team.name, VERIFY_WEEK, ()))
+    assert summary.days_without_need == [VERIFY_WEEK + timedelta(days=d) for d in range(3, 7)]
+
+
+def test_a_week_with_need_every_day_names_none() -> None:
+    p = verify_problem(need={(day, 10): 1.0 for day in range(7)})
+    assert summarize(p, Roster(p.team.name, VERIFY_WEEK, ())).days_without_need == []
+
+
+def test_the_contract_shown_is_the_one_the_checker_holds_a_roster_to() -> None:
+    """Sick on Monday (paid): 36-40 h less a working day's share of the most, 8 h, from both ends;
+    a roster of 28 h is within the contract for the report and the checker alike."""
+    sick = AvailabilityEntry("a", "absence", on_date=VERIFY_WEEK)
+    labour = LabourRules(min_rest_hours=8, max_consecutive_days=7, min_days_off_per_week=2)
+    p = verify_problem(
+        verify_agent(min_hours_per_week=36, max_hours_per_week=40),
+        labour=labour,
+        rules=ShiftRules((7.0,), 60, 6 * 60, 14 * 60),
+        availability=(sick,),
+    )
+    shifts = tuple(shift_at(p, day, "09:00", 7.0) for day in range(1, 5))
+    roster = Roster(p.team.name, VERIFY_WEEK, shifts)
+    summary = summarize(p, roster)
+    assert summary.contract_by_agent["a"] == p.week_hours(p.team.agents[0], 0) == (28.0, 32.0)
+    assert summary.hours_by_agent["a"] == 28.0
+    assert check_roster(p, shifts) == []
