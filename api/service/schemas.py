@@ -279,6 +279,11 @@ class CoverOptionOut(BaseModel):
     words: str = Field(
         description="e.g. 'Part Timer (p), Tue 03 Nov 09:00–17:00 Europe/London: an extra 8 h …'"
     )
+    gives_up: list[str] = Field(
+        default_factory=list,
+        description="every rule the shift gives up, with the checker's figures, e.g. 'a day off (works 6 "
+        "days; at most 5 allowed)'; `kind` ranks the option by the costliest of them",
+    )
 
 
 class ShortStretchOut(BaseModel):

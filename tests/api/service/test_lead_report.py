@@ -139,6 +139,8 @@ def test_the_report_lists_each_short_stretch_with_who_could_cover_it_and_its_mar
     for s in stretches:
         for option in s["cover"]:
             assert option["kind"] in ("extra shift", "swap a day off", "overtime")
+            assert (option["kind"] == "extra shift") == (option["gives_up"] == [])
+            assert all(rule in option["words"] for rule in option["gives_up"])
             assert option["covered_hours"] > 0
             assert option["start_utc"] < s["end_utc"]
             assert s["start_utc"] < option["end_utc"]
