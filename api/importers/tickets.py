@@ -12,10 +12,12 @@ reported with their reasons, and the counts are conserved: the sum of `y` is the
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import numpy.typing as npt
@@ -36,10 +38,21 @@ from forecasting.core import HISTORY_COLUMNS
 CSV_BLOCK_ROWS = 100_000
 SHEET_BLOCK_ROWS = 50_000
 MAX_PARTS = 4  # partial sums kept before they are added up again
-_OFFSET_RE = r"(?:[zZ]|[+-]\d{2}:?\d{2}|\s(?:UTC|GMT))$"
+# a UTC offset after a time of day, in every ISO-8601 form (Z, +05, +0530, +05:30), or ' UTC'/' GMT';
+# the time of day must precede it, or the day of a date alone ('2026-03-02') would read as '-02'
+_OFFSET_RE = r"(?:[Tt\s]\d{2}(?::?\d{2}){0,2}(?:[.,]\d+)?\s?(?:[zZ]|[+-]\d{2}(?::?\d{2})?)|\s(?:UTC|GMT))$"
 _EPOCH_RE = r"^\d{9,13}$"
 _PLAIN_ID_RE = r"^(?:0|[1-9]\d{0,17})$"
 _HASHED = np.uint64(1 << 63)  # ids that are not plain numbers are hashed into the top half
+# the instants a history holds (nanoseconds since 1970 in 64 bits), a day inside pandas' own bounds
+EARLIEST = pd.Timestamp("1678-01-01T00:00:00Z")
+LATEST = pd.Timestamp("2261-12-31T23:59:59Z")
+_FAR_REASON = (
+    f"outside the years {EARLIEST.year}-{LATEST.year} a history can hold; a time this far off is a "
+    "placeholder or a typo: correct or delete the row"
+)
+_DELIMITERS = (",", ";", "\t")  # Excel writes ';' where the decimal separator is a comma
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as errors='surrogateescape' reads it
 
 
 @dataclass(frozen=True)
@@ -86,13 +99,25 @@ class Columns:
         return {role: column for role, column in roles.items() if column}
 
 
+@dataclass(frozen=True)
+class ClockChange:
+    """Times without an offset that fall in an hour a DST change repeats or skips, and how they were read."""
+
+    count: int
+    first_row: int
+    first_value: str
+    read_as: str  # the first one's reading, ISO-8601 with its offset
+
+
 @dataclass
 class TicketReport:
     """What an import kept and dropped, and why."""
 
     file: str
     columns: dict[str, str]
+    delimiter: str = ","
     rows_read: int = 0
+    blank_rows: list[int] = field(default_factory=lambda: [0, 0])  # [count, first row]: skipped, not tickets
     kept: int = 0
     dropped: dict[str, list[int]] = field(default_factory=dict)  # reason → [count, first row]
     region_sources: Counter[str] = field(default_factory=Counter)
@@ -101,6 +126,8 @@ class TicketReport:
     regions: dict[str, int] = field(default_factory=dict)
     first_ds: str = ""
     last_ds: str = ""
+    repeated_hour: ClockChange | None = None  # in the hour the clocks go back: read as the first
+    skipped_hour: ClockChange | None = None  # in the hour the clocks go forward: moved past the gap
 
     def drop(self, reason: str, count: int, first_row: int) -> None:
         seen = self.dropped.setdefault(reason, [0, first_row])
@@ -112,8 +139,12 @@ class TicketReport:
         n_dropped = sum(c for c, _ in self.dropped.values())
         out = [
             f"{self.file}: {self.rows_read:,} rows read, {self.kept:,} tickets kept, {n_dropped:,} dropped",
-            "columns: " + ", ".join(f"{role} = {col!r}" for role, col in self.columns.items()),
+            "columns: "
+            + ", ".join(f"{role} = {col!r}" for role, col in self.columns.items())
+            + (f" (fields separated by {self.delimiter!r})" if self.delimiter != "," else ""),
         ]
+        if self.blank_rows[0]:
+            out.append(f"  skipped {self.blank_rows[0]:,} blank rows (first at row {self.blank_rows[1]})")
         for reason, (count, first) in sorted(self.dropped.items(), key=lambda kv: -kv[1][0]):
             out.append(f"  dropped {count:,}: {reason} (first at row {first})")
         if self.kept:
@@ -192,35 +223,135 @@ def resolve_columns(header: list[str], options: TicketOptions, file: str) -> Col
                 1,
             )
         )
+    if not issues:
+        picked = {"created": created, "queue": queue, "ticket id": ticket_id, "time zone": region}
+        picked |= {"country": country, "handle time": minutes or seconds}
+        issues += _ambiguous_columns(header, picked, file)
     if issues:
         raise InvalidInput(issues)
     assert created is not None
     return Columns(created, queue, ticket_id, region, country, minutes or seconds, 60.0 if minutes else 1.0)
 
 
-def _csv_header(path: Path, file: str) -> list[str]:
-    """The CSV's header row (read by the csv module: no need to parse a block to learn the names)."""
+def _ambiguous_columns(header: list[str], picked: dict[str, str | None], file: str) -> list[InputIssue]:
+    """An issue for each column the import reads that the header has twice (headers match in any case)."""
+    positions: dict[str, list[int]] = {}
+    for i, name in enumerate(header):
+        positions.setdefault(header_key(name), []).append(i)
+    issues = []
+    for role, column in picked.items():
+        same = positions.get(header_key(column), []) if column else []
+        if len(same) > 1:
+            named = [f"{_column_letter(i)} {header[i]!r}" for i in same]
+            both = ", ".join(named[:-1]) + " and " + named[-1]
+            issues.append(
+                InputIssue(
+                    f"columns {both} are the same header ({role}), so which one to read is a guess; "
+                    "rename or delete all but one",
+                    file,
+                    1,
+                    column,
+                )
+            )
+    return issues
+
+
+def _column_letter(index: int) -> str:
+    """A 0-based column position as a spreadsheet names it: A, B, ..., Z, AA, ..."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _csv_header(path: Path, file: str) -> tuple[list[str], str]:
+    """The CSV's header row and the character that separates its fields (',', or ';' or a tab).
+
+    The header is read by the csv module (no need to parse a block to learn the names), as
+    written: pandas selects the columns by these names.
+
+    Raises:
+        InvalidInput: the file is UTF-16 or not UTF-8 (where the first bad byte is), or unreadable.
+    """
     try:
-        with path.open(encoding="utf-8-sig", newline="") as text:
-            return list(next(csv.reader(text), []))  # as written: pandas selects the columns by these names
-    except UnicodeDecodeError as exc:
-        raise InvalidInput([InputIssue("the export is not UTF-8 text; save it as CSV UTF-8", file)]) from exc
+        with path.open("rb") as raw:
+            start = raw.read(4096)
+        if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
+            raise InvalidInput(
+                [
+                    InputIssue(
+                        "the export is UTF-16 text (Excel's 'Unicode Text'; its first bytes are "
+                        f"{start[:2].hex(' ').upper()}); the importer reads UTF-8: save it as 'CSV UTF-8'",
+                        file,
+                        1,
+                    )
+                ]
+            )
+        with _text(path) as text:
+            delimiter = _delimiter(text.readline())
+        with _text(path) as text:
+            header = list(next(csv.reader(text, delimiter=delimiter), []))
     except (OSError, csv.Error) as exc:
         raise InvalidInput([InputIssue(f"cannot read the CSV: {exc}", file)]) from exc
+    if any(_NOT_UTF8.search(name) for name in header):
+        raise InvalidInput([_not_utf8(path, file, delimiter)])
+    return header, delimiter
 
 
-def _csv_blocks(path: Path, columns: list[str], file: str) -> Iterator[pd.DataFrame]:
+def _text(path: Path) -> IO[str]:
+    """The file as UTF-8 text, a byte that is not UTF-8 kept as a lone surrogate to be found later."""
+    return path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
+
+
+def _delimiter(first_line: str) -> str:
+    """The separator that splits the header into the most fields (a tie keeps the comma)."""
+    counts = [len(next(csv.reader([first_line], delimiter=d), [])) for d in _DELIMITERS]
+    return _DELIMITERS[counts.index(max(counts))]
+
+
+def _not_utf8(path: Path, file: str, delimiter: str) -> InputIssue:
+    """Where the first byte that is not UTF-8 is: row (as a spreadsheet numbers them), column, byte."""
+    with _text(path) as text:
+        header: list[str] = []
+        for row, fields in enumerate(csv.reader(text, delimiter=delimiter), start=1):
+            header = header or fields
+            for i, value in enumerate(fields):
+                bad = _NOT_UTF8.search(value)
+                if bad is None:
+                    continue
+                raw = value.encode("utf-8", errors="surrogateescape")
+                try:
+                    shown, guess = raw.decode("cp1252"), " and looks like Windows-1252 (Excel's plain 'CSV')"
+                except UnicodeDecodeError:
+                    shown, guess = raw.decode("utf-8", errors="replace"), ""
+                return InputIssue(
+                    f"byte 0x{ord(bad.group()) - 0xDC00:02X} is not UTF-8, the encoding the importer reads: "
+                    f"the export is in another encoding{guess}; save it as 'CSV UTF-8'",
+                    file,
+                    row,
+                    header[i] if i < len(header) and row > 1 else None,
+                    shown,
+                )
+    return InputIssue("the export is not UTF-8 text; save it as 'CSV UTF-8'", file)
+
+
+def _csv_blocks(path: Path, columns: list[str], file: str, delimiter: str = ",") -> Iterator[pd.DataFrame]:
     """The CSV's `columns`, block by block, as stripped strings (only these columns are kept).
 
     pandas' C parser reads a block when asked for it (pyarrow's streaming reader reads the file
     ahead in the background, so its memory grows with a file it reads faster than we count).
+    Blank lines are kept as rows of empty text, so that row numbers stay the ones a spreadsheet shows.
     """
     try:
         with pd.read_csv(
             path,
+            sep=delimiter,
             usecols=columns,
             dtype=str,
             keep_default_na=False,
+            skip_blank_lines=False,
             encoding="utf-8-sig",
             chunksize=CSV_BLOCK_ROWS,
             engine="c",
@@ -233,7 +364,7 @@ def _csv_blocks(path: Path, columns: list[str], file: str) -> Iterator[pd.DataFr
                     }
                 )
     except UnicodeDecodeError as exc:
-        raise InvalidInput([InputIssue("the export is not UTF-8 text; save it as CSV UTF-8", file)]) from exc
+        raise InvalidInput([_not_utf8(path, file, delimiter)]) from exc
     except (ValueError, OSError, pd.errors.ParserError) as exc:
         raise InvalidInput([InputIssue(f"cannot read the CSV: {exc}", file)]) from exc
 
@@ -255,10 +386,66 @@ def _sheet_blocks(
         if len(block) >= SHEET_BLOCK_ROWS:
             yield frame(block)
             block = []
-    while block and not any(block[-1]):
-        block.pop()  # trailing empty rows: formatting Excel kept, not tickets
     if block:
         yield frame(block)
+
+
+def _zoned_format(time_format: str) -> bool:
+    """Whether a strftime format reads an offset or a zone (then each time is read to UTC)."""
+    return re.search(r"(?<!%)(?:%%)*%[zZ]", time_format) is not None
+
+
+def check_time_format(time_format: str, file: str) -> None:
+    """Raises InvalidInput when pandas cannot read times in `time_format` (before any row is read)."""
+    try:
+        pd.to_datetime(pd.Series(["2026-03-02 09:15:00"]), format=time_format, errors="coerce")
+    except (ValueError, TypeError, re.error) as exc:
+        why = str(exc)
+        if "redefinition of group name" in why:
+            why = f"a code is given twice ({why})"
+        raise InvalidInput(
+            [
+                InputIssue(
+                    f"the time format {time_format!r} cannot be read: {why}; write it with strftime codes, "
+                    "each once, such as '%m/%d/%Y %I:%M %p'",
+                    file,
+                    value=time_format,
+                )
+            ]
+        ) from exc
+
+
+def _outside(times: pd.Series) -> npt.NDArray[np.bool_]:
+    """Which times lie outside EARLIEST..LATEST (a missing time does not)."""
+    tz = getattr(times.dt, "tz", None)
+    earliest, latest = (
+        (EARLIEST, LATEST) if tz is not None else (EARLIEST.tz_localize(None), LATEST.tz_localize(None))
+    )
+    return np.asarray(((times < earliest) | (times > latest)).to_numpy(), dtype=bool)
+
+
+def _wall_clock(text: pd.Series) -> tuple[pd.Series, npt.NDArray[np.bool_]]:
+    """ISO-8601 times without an offset as wall-clock times, and which rows turn out to have one.
+
+    `_OFFSET_RE` should have seen every offset; this is the net under it: pandas refuses to mix
+    times with and without an offset in one call, and an offset read as naive would be wrong.
+    """
+    try:
+        local = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        if not isinstance(local.dtype, pd.DatetimeTZDtype):
+            return local, np.zeros(len(text), dtype=bool)
+    except (ValueError, TypeError):
+        pass
+    with_offset = [v for v in text.dropna().unique() if _has_offset(str(v))]
+    has_offset = text.isin(with_offset).to_numpy()
+    return pd.to_datetime(text.where(~has_offset), format="ISO8601", errors="coerce"), has_offset
+
+
+def _has_offset(value: str) -> bool:
+    try:
+        return pd.Timestamp(value).tzinfo is not None
+    except (ValueError, TypeError, OverflowError):
+        return False
 
 
 class _Import:
@@ -275,6 +462,7 @@ class _Import:
         self.naive_count = 0
         self.naive_first: tuple[int, str] = (0, "")
         self.zoned = 0
+        self.rows: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)  # the block's rows, as numbered
         self.seen_ids: npt.NDArray[np.uint64] = np.empty(0, dtype=np.uint64)
         self.parts: list[pd.DataFrame] = []
         self.channel_words = dict(preset.channel_words) if preset else {}
@@ -291,25 +479,37 @@ class _Import:
         if len(self.issues) < MAX_ISSUES:
             self.issues.append(InputIssue(reason, self.file, row, column, value))
 
-    def rows_issue(
-        self, mask: npt.NDArray[np.bool_], text: pd.Series, first_row: int, column: str, reason: str
-    ) -> None:
+    def rows_issue(self, mask: npt.NDArray[np.bool_], text: pd.Series, column: str, reason: str) -> None:
         for pos in np.flatnonzero(mask)[: MAX_ISSUES - len(self.issues)]:
-            self.issue(reason, first_row + int(pos), column, str(text.iloc[pos]))
+            self.issue(reason, self.row(pos), column, str(text.iloc[pos]))
+
+    def row(self, pos: int | np.integer) -> int:
+        """The row number of the block's `pos`-th ticket, as a spreadsheet shows it."""
+        return int(self.rows[pos])
 
     # --- one block -------------------------------------------------------------------------------
 
     def add_block(self, block: pd.DataFrame, first_row: int) -> None:
+        """Counts a block whose first line is row `first_row`; blank rows are skipped, not tickets."""
+        self.rows = np.arange(first_row, first_row + len(block), dtype=np.int64)
+        blank = np.logical_and.reduce([(block[c] == "").to_numpy() for c in block.columns])
+        if blank.any():
+            seen = self.report.blank_rows
+            seen[1] = seen[1] or int(self.rows[blank][0])
+            seen[0] += int(blank.sum())
+            block = block[~blank].reset_index(drop=True)
+            self.rows = self.rows[~blank]
         n = len(block)
         self.report.rows_read += n
-        created = self._instants(block[self.columns.created], first_row)
+        created = self._instants(block[self.columns.created])
         keep = np.ones(n, dtype=bool)
-        queue = self._queues(block, first_row, keep)
-        keep &= self._first_sightings(block, first_row, keep)
-        region = self._regions(block, first_row)
-        handle_s = self._handle_seconds(block, first_row)
+        queue = self._queues(block, keep)
+        keep &= self._first_sightings(block, keep)
+        region = self._regions(block)
+        handle_s = self._handle_seconds(block)
         if self.issues or self.naive_count:
             return  # the file is bad: no need to count what will not be written
+        # every time is within EARLIEST..LATEST (or an issue), so nanoseconds cannot overflow
         ds_ns = created.to_numpy(dtype="datetime64[ns]").astype(np.int64)
         rows = pd.DataFrame(
             {
@@ -326,23 +526,23 @@ class _Import:
         if len(self.parts) > MAX_PARTS:
             self.parts = [self._sums()]
 
-    def _instants(self, text: pd.Series, first_row: int) -> pd.Series:
+    def _instants(self, text: pd.Series) -> pd.Series:
         """Created times as UTC; naive ones read in the named zone, or counted for the one error."""
         column = self.columns.created
         n = len(text)
         empty = (text == "").to_numpy()
-        self.rows_issue(empty, text, first_row, column, "empty; every ticket needs its created time")
+        self.rows_issue(empty, text, column, "empty; every ticket needs its created time")
+        far = np.zeros(n, dtype=bool)
+        local: pd.Series | None = None  # wall-clock times of the rows without an offset
         if self.options.time_format is not None:
-            parsed = pd.to_datetime(text.where(~empty), format=self.options.time_format, errors="coerce")
-            aware = isinstance(parsed.dtype, pd.DatetimeTZDtype)
-            zoned = np.full(n, aware) & ~empty
-            epoch = np.zeros(n, dtype=bool)
-            utc = (
-                parsed.dt.tz_convert("UTC")
-                if aware
-                else pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
-            )
-            local = None if aware else parsed
+            fmt = self.options.time_format
+            if _zoned_format(fmt):
+                utc = pd.to_datetime(text.where(~empty), format=fmt, utc=True, errors="coerce")
+                zoned = ~empty
+            else:
+                utc = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+                local = pd.to_datetime(text.where(~empty), format=fmt, errors="coerce")
+                zoned = np.zeros(n, dtype=bool)
         else:
             arrow = pa.array(text, type=pa.string())
             zoned = np.asarray(
@@ -359,42 +559,86 @@ class _Import:
                 numbers = pd.to_numeric(text.where(epoch), errors="coerce")
                 in_ms = numbers > 1e11  # 13 digits: milliseconds
                 seconds = numbers.where(~in_ms, numbers / 1000.0)
+                far |= ((seconds < EARLIEST.timestamp()) | (seconds > LATEST.timestamp())).to_numpy()
+                seconds = seconds.where(~far)
                 utc = utc.where(~epoch, pd.to_datetime(seconds, unit="s", utc=True, errors="coerce"))
-            naive_mask = ~zoned & ~epoch & ~empty
-            local = (
-                pd.to_datetime(text.where(naive_mask), format="ISO8601", errors="coerce")
-                if naive_mask.any()
-                else None
-            )
-        naive = ~zoned & ~epoch & ~empty
-        self.zoned += int((zoned | epoch).sum())
-        if local is not None and naive.any():
-            ok_local = naive & local.notna().to_numpy()
+            zoned |= epoch
+            naive = ~zoned & ~empty
+            if naive.any():
+                local, has_offset = _wall_clock(text.where(naive))
+                if has_offset.any():  # an offset the pattern missed: read those as zoned after all
+                    offset_text = text.where(has_offset)
+                    utc = utc.where(
+                        ~has_offset, pd.to_datetime(offset_text, utc=True, format="mixed", errors="coerce")
+                    )
+                    zoned |= has_offset
+        naive = ~zoned & ~empty
+        far |= ~empty & _outside(utc)
+        ok_local = np.zeros(n, dtype=bool)
+        if local is not None:
+            far |= naive & _outside(local)
+            ok_local = naive & ~far & local.notna().to_numpy()
+        self.zoned += int(zoned.sum())
+        if ok_local.any():
             if self.naive_tz is None:
-                if ok_local.any() and self.naive_count == 0:
+                if self.naive_count == 0:
                     first = int(np.flatnonzero(ok_local)[0])
-                    self.naive_first = (first_row + first, str(text.iloc[first]))
+                    self.naive_first = (self.row(first), str(text.iloc[first]))
                 self.naive_count += int(ok_local.sum())
             else:
-                localized = local.dt.tz_localize(
-                    zone(self.naive_tz).key, ambiguous=np.ones(n, dtype=bool), nonexistent="shift_forward"
-                )
-                utc = utc.where(~ok_local, localized.dt.tz_convert("UTC"))
-        bad = ~empty & utc.isna().to_numpy()
-        if local is not None and self.naive_tz is None:
-            bad &= ~(naive & local.notna().to_numpy())
+                assert local is not None
+                utc = utc.where(~ok_local, self._localize(local.where(ok_local), ok_local, text))
+                far |= ok_local & _outside(utc)  # a zone's offset can carry a time past the edge
+        self.rows_issue(far, text, column, _FAR_REASON)
+        bad = ~empty & ~far & utc.isna().to_numpy()
+        if self.naive_tz is None:
+            bad &= ~ok_local
         hint = (
             f"not a time in the format {self.options.time_format!r}"
             if self.options.time_format
             else "not an ISO-8601 time (like 2026-03-02T09:15:00Z); give its format with --time-format, "
             "e.g. '%m/%d/%Y %I:%M %p'"
         )
-        self.rows_issue(bad, text, first_row, column, hint)
+        self.rows_issue(bad, text, column, hint)
         return utc
 
-    def _queues(
-        self, block: pd.DataFrame, first_row: int, keep: npt.NDArray[np.bool_]
-    ) -> npt.NDArray[np.object_]:
+    def _localize(self, local: pd.Series, ok: npt.NDArray[np.bool_], text: pd.Series) -> pd.Series:
+        """Wall-clock times in the named zone, as UTC; those a DST change makes odd are counted.
+
+        A time in the hour the clocks repeat is read as the first of the two (daylight time), a time
+        in the hour they skip as the first time after the gap; the report says how many and which.
+        """
+        assert self.naive_tz is not None
+        tz = zone(self.naive_tz).key
+        strict = local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+        odd = ok & strict.isna().to_numpy()
+        if not odd.any():
+            return pd.Series(strict.dt.tz_convert("UTC"))
+        at = np.flatnonzero(odd)
+        daylight = np.ones(at.size, dtype=bool)
+        read = local.iloc[at].dt.tz_localize(tz, ambiguous=daylight, nonexistent="shift_forward")
+        skipped = local.iloc[at].dt.tz_localize(tz, ambiguous=daylight, nonexistent="NaT").isna().to_numpy()
+        for kind, which in (("skipped", skipped), ("repeated", ~skipped)):
+            if which.any():
+                first = int(np.flatnonzero(which)[0])
+                self._clock_change(
+                    kind, int(which.sum()), self.row(at[first]), str(text.iloc[at[first]]), read.iloc[first]
+                )
+        return pd.Series(strict.where(~odd, read).dt.tz_convert("UTC"))
+
+    def _clock_change(self, kind: str, count: int, row: int, value: str, read_as: pd.Timestamp) -> None:
+        before = self.report.skipped_hour if kind == "skipped" else self.report.repeated_hour
+        change = (
+            ClockChange(count, row, value, read_as.isoformat())
+            if before is None
+            else replace(before, count=before.count + count)
+        )
+        if kind == "skipped":
+            self.report.skipped_hour = change
+        else:
+            self.report.repeated_hour = change
+
+    def _queues(self, block: pd.DataFrame, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.object_]:
         """Each ticket's queue; tickets without one the team counts are dropped with the reason."""
         n = len(block)
         if self.columns.queue is None:
@@ -416,13 +660,11 @@ class _Import:
         for code, reason in enumerate(reasons):
             rows = codes == code
             if reason is not None and rows.any():
-                self.report.drop(reason, int(rows.sum()), first_row + int(np.flatnonzero(rows)[0]))
+                self.report.drop(reason, int(rows.sum()), self.row(np.flatnonzero(rows)[0]))
                 keep &= ~rows
         return np.asarray(queues, dtype=object)[codes]
 
-    def _first_sightings(
-        self, block: pd.DataFrame, first_row: int, keep: npt.NDArray[np.bool_]
-    ) -> npt.NDArray[np.bool_]:
+    def _first_sightings(self, block: pd.DataFrame, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
         """False for a ticket id seen before (in this block or an earlier one)."""
         n = len(block)
         out = np.ones(n, dtype=bool)
@@ -450,7 +692,7 @@ class _Import:
             self.report.drop(
                 "duplicate ticket id (the export lists the ticket more than once)",
                 int(positions.size),
-                first_row + int(positions[0]),
+                self.row(positions[0]),
             )
         return out
 
@@ -461,14 +703,14 @@ class _Import:
         at = np.minimum(np.searchsorted(self.seen_ids, keys), self.seen_ids.size - 1)
         return np.asarray(self.seen_ids[at] == keys)
 
-    def _regions(self, block: pd.DataFrame, first_row: int) -> npt.NDArray[np.object_]:
+    def _regions(self, block: pd.DataFrame) -> npt.NDArray[np.object_]:
         """Each ticket's region: its time-zone column, else its country's zone, else the team's."""
         n = len(block)
         region = np.full(n, "", dtype=object)
         if self.columns.region is not None:
             text = block[self.columns.region]
             codes, values = pd.factorize(text)
-            zones = [self._zone(str(v), codes == i, first_row) for i, v in enumerate(values)]
+            zones = [self._zone(str(v), codes == i) for i, v in enumerate(values)]
             region = np.asarray([*zones, ""], dtype=object)[codes]
             self.report.region_sources["the time-zone column"] += int((region != "").sum())
         if self.columns.country is not None:
@@ -483,12 +725,12 @@ class _Import:
         region[fallback] = zone(self.options.team_tz).key
         return region
 
-    def _zone(self, name: str, rows: npt.NDArray[np.bool_], first_row: int) -> str:
+    def _zone(self, name: str, rows: npt.NDArray[np.bool_]) -> str:
         if name not in self.zone_cache:
             self.zone_cache[name] = zone_of_name(name) if name else None
         tz = self.zone_cache[name]
         if tz is None and name:
-            seen = self.unknown_zones.setdefault(name, [0, first_row + int(np.flatnonzero(rows)[0])])
+            seen = self.unknown_zones.setdefault(name, [0, self.row(np.flatnonzero(rows)[0])])
             seen[0] += int(rows.sum())
         return tz or ""
 
@@ -505,14 +747,14 @@ class _Import:
             self.several_zones[f"{name} ({tz})"] += count
         return tz or ""
 
-    def _handle_seconds(self, block: pd.DataFrame, first_row: int) -> npt.NDArray[np.float64]:
+    def _handle_seconds(self, block: pd.DataFrame) -> npt.NDArray[np.float64]:
         n = len(block)
         if self.columns.handle is None:
             return np.full(n, np.nan)
         text = block[self.columns.handle]
         values = pd.to_numeric(text.where(text != ""), errors="coerce").to_numpy(dtype=float)
         bad = (text != "").to_numpy() & ~(np.isfinite(values) & (values >= 0))
-        self.rows_issue(bad, text, first_row, self.columns.handle, "not a handle time: a number of 0 or more")
+        self.rows_issue(bad, text, self.columns.handle, "not a handle time: a number of 0 or more")
         return values * self.columns.handle_unit_s
 
     # --- the end ---------------------------------------------------------------------------------
@@ -546,6 +788,19 @@ class _Import:
             self.issues.append(InputIssue("the export has no rows", self.file))
         if self.issues:
             raise InvalidInput(self.issues)
+        tz = self.naive_tz
+        if (change := self.report.repeated_hour) is not None:
+            self.report.warnings.append(
+                f"{change.count:,} times fall in the hour {tz} repeats when its clocks go back (first: row "
+                f"{change.first_row}, {change.first_value!r}): read as the first of the two, daylight time "
+                f"({change.read_as}); if the helpdesk meant the second, those tickets are counted an hour early"
+            )
+        if (change := self.report.skipped_hour) is not None:
+            self.report.warnings.append(
+                f"{change.count:,} times fall in the hour {tz} skips when its clocks go forward, a time no "
+                f"clock there showed (first: row {change.first_row}, {change.first_value!r}): read as the "
+                f"first time after the gap ({change.read_as}); check the zone given to --assume-tz"
+            )
         for name, count in self.unknown_countries.most_common():
             self.report.warnings.append(
                 f"{count:,} tickets from {name!r}, not a country: counted in the team's zone"
@@ -608,12 +863,15 @@ def import_tickets(
     zone(options.team_tz)
     if options.assume_tz is not None:
         zone(options.assume_tz)
+    if options.time_format is not None:
+        check_time_format(options.time_format, shown)
     if not path.is_file():
         raise InvalidInput([InputIssue("file not found", shown)])
     suffix = path.suffix.lower()
     rows: Iterator[tuple[str, ...]] = iter(())
+    delimiter = ","
     if suffix == ".csv":
-        header = _csv_header(path, shown)
+        header, delimiter = _csv_header(path, shown)
     elif suffix == ".xlsx":
         sheet, rows = read_sheet_rows(path, options.sheet, file=shown)
         shown = sheet_label(shown, sheet)
@@ -624,9 +882,14 @@ def import_tickets(
         raise InvalidInput([InputIssue("the export is empty", shown)])
     columns = resolve_columns(header, options, shown)
     needed = list(dict.fromkeys(columns.used().values()))
-    blocks = _csv_blocks(path, needed, shown) if suffix == ".csv" else _sheet_blocks(header, rows, needed)
+    blocks = (
+        _csv_blocks(path, needed, shown, delimiter)
+        if suffix == ".csv"
+        else _sheet_blocks(header, rows, needed)
+    )
     preset = PRESETS.get(options.preset.lower()) if options.preset else None
     state = _Import(columns, options, preset, shown)
+    state.report.delimiter = delimiter
     first_row = FIRST_DATA_ROW
     for block in blocks:
         state.add_block(block, first_row)

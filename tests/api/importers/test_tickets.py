@@ -262,3 +262,271 @@ def test_headers_with_stray_spaces_and_a_bom_are_matched(tmp_path: Path) -> None
     path.write_bytes("\ufeffId , Created at ,Via\n1,2026-03-02T09:00:00Z,Email\n".encode())
     frame, _ = import_tickets(path, TicketOptions(team_tz="UTC", preset="zendesk"))
     assert frame["y"].tolist() == [1]
+
+
+# --- times far off, offsets in every ISO-8601 form, time formats, DST --------------------------
+
+
+@pytest.mark.parametrize(
+    ("created", "extra"),
+    [
+        ("9999-12-31T23:59:59Z", {}),
+        ("1677-01-01T00:00:00Z", {}),
+        ("2300-01-01T00:00:00+05", {}),
+        ("9999999999999", {}),  # Unix milliseconds in 2286
+        ("9999-12-31 23:59:59", {"assume_tz": "America/New_York"}),
+        ("9999-12-31 23:59:59", {}),  # no zone named: still the range error, not the offset one
+        ("31/12/2300 10:00", {"time_format": "%d/%m/%Y %H:%M", "assume_tz": "UTC"}),
+        ("31/12/2300 10:00 +0100", {"time_format": "%d/%m/%Y %H:%M %z"}),
+        ("01/01/1600 10:00 +0100", {"time_format": "%d/%m/%Y %H:%M %z"}),
+    ],
+)
+def test_times_outside_the_years_a_history_holds_are_errors(
+    tmp_path: Path, created: str, extra: dict[str, str]
+) -> None:
+    good = "02/03/2026 09:00" + (" +0100" if "%z" in extra.get("time_format", "") else "")
+    rows = [
+        ["1", good if "time_format" in extra else "2026-03-02T09:00:00Z", "Email"],
+        ["2", created, "Email"],
+    ]
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], rows)
+    error = _fails(path, preset="zendesk", **extra)
+    (issue,) = error.issues
+    assert (issue.file, issue.row, issue.column, issue.value) == (str(path), 3, "Created at", created)
+    assert "outside the years 1678-2261" in issue.reason
+
+
+def test_a_far_time_writes_nothing(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "e.csv", ["Id", "Created at", "Via"], [["1", "9999-12-31T23:59:59Z", "Email"]]
+    )
+    out = tmp_path / "history.csv"
+    args = ["import", "tickets", str(path), "--preset", "zendesk", "--tz", "UTC", "--out", str(out)]
+    result = CliRunner().invoke(app, [*args, "--map-queue", "*=email"])
+    assert result.exit_code != 0
+    assert "row 2" in result.output
+    assert "9999-12-31T23:59:59Z" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("created", "utc"),
+    [
+        ("2026-03-02T09:15:00+05", "2026-03-02T04:15Z"),
+        ("2026-03-02T09:15:00-03", "2026-03-02T12:15Z"),
+        ("2026-03-02T09:15:00+0530", "2026-03-02T03:45Z"),
+        ("2026-03-02T09:15:00+05:30", "2026-03-02T03:45Z"),
+        ("2026-03-02T09:15:00.250-05", "2026-03-02T14:15Z"),
+        ("2026-03-02 09:15:00 -0500", "2026-03-02T14:15Z"),
+        ("20260302T091500+05", "2026-03-02T04:15Z"),
+        ("2026-03-02T09:15:00Z", "2026-03-02T09:15Z"),
+        ("2026-03-02T09:15:00 UTC", "2026-03-02T09:15Z"),
+        ("2026-03-02", "2026-03-02T00:00Z"),  # a date alone is local midnight, not an offset of -02
+    ],
+)
+@pytest.mark.parametrize("assume_tz", [None, "UTC"])
+def test_every_iso_offset_form_is_read(tmp_path: Path, created: str, utc: str, assume_tz: str | None) -> None:
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], [["1", created, "Email"]])
+    options = TicketOptions(team_tz="UTC", preset="zendesk", assume_tz=assume_tz)
+    if assume_tz is None and created == "2026-03-02":
+        assert "1 times have no UTC offset" in str(_fails(path, preset="zendesk"))
+        return
+    frame, _ = import_tickets(path, options)
+    assert frame["ds"].tolist() == [pd.Timestamp(utc)]
+
+
+OFFSET_FORMS = [
+    ["1", "2026-03-02T09:15:00+05", "Email"],
+    ["2", "2026-03-02T09:15:00-03", "Email"],
+    ["3", "2026-03-02T09:15:00+05:30", "Email"],
+    ["4", "2026-03-02 09:15:00", "Email"],
+]
+
+
+@pytest.mark.parametrize("old_pattern", [False, True])
+def test_mixed_offset_forms_and_naive_times_never_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_pattern: bool
+) -> None:
+    import api.importers.tickets as tickets
+
+    if old_pattern:  # the pattern that missed '+05': the net under it still reads every time right
+        monkeypatch.setattr(tickets, "_OFFSET_RE", r"(?:[zZ]|[+-]\d{2}:?\d{2}|\s(?:UTC|GMT))$")
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], OFFSET_FORMS)
+    (issue,) = _fails(path, preset="zendesk").issues
+    assert "1 times have no UTC offset (first: row 5), while 3 have one" in issue.reason
+    frame, _ = import_tickets(path, TicketOptions(team_tz="UTC", preset="zendesk", assume_tz="Asia/Tokyo"))
+    assert sorted(frame["ds"].tolist()) == [
+        pd.Timestamp(t)
+        for t in ("2026-03-02T00:15Z", "2026-03-02T03:45Z", "2026-03-02T04:15Z", "2026-03-02T12:15Z")
+    ]
+    only_offsets = write_csv(tmp_path / "o.csv", ["Id", "Created at", "Via"], OFFSET_FORMS[:1])
+    for assume_tz in (None, "Asia/Tokyo"):
+        frame, _ = import_tickets(
+            only_offsets, TicketOptions(team_tz="UTC", preset="zendesk", assume_tz=assume_tz)
+        )
+        assert frame["ds"].tolist() == [pd.Timestamp("2026-03-02T04:15Z")]
+
+
+@pytest.mark.parametrize(
+    ("time_format", "why"), [("%", "stray %"), ("%Q%z", "bad directive"), ("%Y" * 32, "twice")]
+)
+def test_a_bad_time_format_is_named_with_the_reason(tmp_path: Path, time_format: str, why: str) -> None:
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], [["1", "2026-03-02", "Email"]])
+    (issue,) = _fails(path, preset="zendesk", time_format=time_format).issues
+    assert issue.value == time_format
+    assert f"the time format {time_format!r} cannot be read" in issue.reason
+    assert why in issue.reason
+
+
+def test_a_time_format_with_offsets_reads_several_offsets(tmp_path: Path) -> None:
+    rows = [["1", "02/03/2026 09:15 +0500", "Email"], ["2", "02/03/2026 09:15 -0300", "Email"]]
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], rows)
+    options = TicketOptions(team_tz="UTC", preset="zendesk", time_format="%d/%m/%Y %H:%M %z")
+    frame, _ = import_tickets(path, options)
+    assert frame["ds"].tolist() == [pd.Timestamp("2026-03-02T04:15Z"), pd.Timestamp("2026-03-02T12:15Z")]
+
+
+def test_times_in_an_hour_dst_repeats_or_skips_are_read_and_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import api.importers.tickets as tickets
+
+    monkeypatch.setattr(tickets, "CSV_BLOCK_ROWS", 2)  # the counts add up across blocks
+    rows = [
+        ["1", "2026-10-31 12:00:00", "1"],
+        ["2", "2026-11-01 01:30:00", "1"],  # the clocks go back at 02:00: 01:30 happens twice
+        ["3", "2026-03-08 02:30:00", "1"],  # the clocks go forward at 02:00: no 02:30
+        ["4", "2026-11-01 01:45:00", "1"],
+        ["5", "2026-11-01 00:59:00", "1"],
+    ]
+    path = write_csv(tmp_path / "fd.csv", ["Ticket ID", "Created time", "Source"], rows)
+    options = TicketOptions(
+        team_tz="UTC", preset="freshdesk", assume_tz="America/New_York", map_queue={"*": "email"}
+    )
+    frame, report = import_tickets(path, options)
+    assert report.repeated_hour == tickets.ClockChange(
+        2, 3, "2026-11-01 01:30:00", "2026-11-01T01:30:00-04:00"
+    )
+    assert report.skipped_hour == tickets.ClockChange(
+        1, 4, "2026-03-08 02:30:00", "2026-03-08T03:00:00-04:00"
+    )
+    assert frame["ds"].tolist() == [
+        pd.Timestamp(t)
+        for t in (
+            "2026-03-08T07:00Z",
+            "2026-10-31T16:00Z",
+            "2026-11-01T04:45Z",
+            "2026-11-01T05:30Z",
+            "2026-11-01T05:45Z",
+        )
+    ]
+    repeated, skipped = report.warnings
+    assert "2 times fall in the hour America/New_York repeats" in repeated
+    assert "row 3" in repeated
+    assert "1 times fall in the hour America/New_York skips" in skipped
+    assert "row 4" in skipped
+    _, plain = import_tickets(
+        write_csv(tmp_path / "p.csv", ["Ticket ID", "Created time", "Source"], rows[:1]), options
+    )
+    assert (plain.repeated_hour, plain.skipped_hour, plain.warnings) == (None, None, [])
+
+
+# --- rows as a spreadsheet numbers them, headers, delimiters, encodings --------------------------
+
+
+def test_blank_csv_lines_are_skipped_and_rows_keep_their_spreadsheet_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import api.importers.tickets as tickets
+
+    monkeypatch.setattr(tickets, "CSV_BLOCK_ROWS", 2)
+    path = tmp_path / "e.csv"
+    path.write_text(
+        'Id,Created at,Via,Subject\n1,2026-03-02T09:15:00Z,Email,"two\nlines"\n\n,,,\n2,not-a-time,Email,x\n',
+        encoding="utf-8",
+    )
+    (issue,) = _fails(path, preset="zendesk").issues
+    assert (issue.row, issue.value) == (5, "not-a-time")
+    path.write_text(path.read_text(encoding="utf-8").replace("not-a-time", "2026-03-02T09:20:00Z"), "utf-8")
+    _, report = import_tickets(path, TicketOptions(team_tz="UTC", preset="zendesk", map_queue={"*": "q"}))
+    assert (report.rows_read, report.kept, report.blank_rows) == (2, 2, [2, 3])
+    assert "skipped 2 blank rows (first at row 3)" in "\n".join(report.lines())
+
+
+def test_empty_xlsx_rows_are_skipped_like_blank_csv_lines(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(["Id", "Created at", "Via"])
+    book.active.append([1, "2026-03-02T09:15:00Z", "Email"])
+    book.active.append([None, None, None])
+    book.active.append([2, "not-a-time", "Email"])
+    book.active.append([None, None, None])  # formatting Excel kept at the end
+    path = tmp_path / "e.xlsx"
+    book.save(path)
+    (issue,) = _fails(path, preset="zendesk").issues
+    assert (issue.row, issue.value) == (4, "not-a-time")
+
+
+@pytest.mark.parametrize("second", ["created at", "Created at", " Created  at "])
+def test_a_column_the_header_has_twice_is_refused_naming_both(tmp_path: Path, second: str) -> None:
+    rows = [["1", "2026-03-02T09:15:00Z", "Email", "x", "garbage"]]
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via", "subject", second], rows)
+    (issue,) = _fails(path, preset="zendesk").issues
+    assert issue.row == 1
+    assert f"columns B 'Created at' and E {second!r} are the same header (created)" in issue.reason
+
+
+def test_a_column_the_import_does_not_read_may_appear_twice(tmp_path: Path) -> None:
+    rows = [["1", "2026-03-02T09:15:00Z", "Email", "x", "y"]]
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via", "Subject", "subject"], rows)
+    frame, _ = import_tickets(path, TicketOptions(team_tz="UTC", preset="zendesk", map_queue={"*": "q"}))
+    assert frame["y"].tolist() == [1]
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolon_and_tab_separated_exports_are_read(tmp_path: Path, delimiter: str) -> None:
+    path = tmp_path / "e.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, delimiter=delimiter)
+        writer.writerow(["Id", "Created at", "Via", "Subject"])
+        writer.writerow(["1", "2026-03-02T09:15:00Z", "Email", "a, b; c\nd"])
+        writer.writerow(["2", "2026-03-02T09:20:00Z", "Email", "x"])
+    frame, report = import_tickets(path, TicketOptions(team_tz="UTC", preset="zendesk", map_queue={"*": "q"}))
+    assert frame["y"].tolist() == [2]
+    assert report.delimiter == delimiter
+    assert f"(fields separated by {delimiter!r})" in report.lines()[1]
+
+
+def test_a_comma_header_with_a_semicolon_in_a_name_stays_comma_separated(tmp_path: Path) -> None:
+    rows = [["1", "2026-03-02T09:15:00Z", "Email", "x"]]
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via", "Notes; internal"], rows)
+    _, report = import_tickets(path, TicketOptions(team_tz="UTC", preset="zendesk", map_queue={"*": "q"}))
+    assert report.delimiter == ","
+
+
+def test_a_utf16_export_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text("Id,Created at,Via\n1,2026-03-02T09:15:00Z,Email\n", encoding="utf-16")
+    (issue,) = _fails(path, preset="zendesk").issues
+    assert "UTF-16" in issue.reason
+    assert "reads UTF-8" in issue.reason
+    assert "FF FE" in issue.reason
+
+
+@pytest.mark.parametrize(("where", "row", "column"), [("header", 1, None), ("body", 8, "Subject")])
+def test_a_windows_1252_export_names_the_first_bad_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, row: int, column: str | None
+) -> None:
+    import api.importers.tickets as tickets
+
+    monkeypatch.setattr(tickets, "CSV_BLOCK_ROWS", 2)
+    header = ["Id", "Created at", "Via", "Résumé" if where == "header" else "Subject"]
+    rows = [[str(i), "2026-03-02T09:15:00Z", "Email", "ok\nstill ok"] for i in range(5)]
+    rows.append(["9", "2026-03-02T09:15:00Z", "Email", "café" if where == "body" else "x"])
+    path = tmp_path / "e.csv"
+    with path.open("w", encoding="cp1252", newline="") as out:
+        csv.writer(out).writerows([header, [], *rows])  # a blank line: rows as a spreadsheet shows them
+    (issue,) = _fails(path, preset="zendesk").issues
+    assert (issue.row, issue.column) == (row, column)
+    assert "byte 0xE9 is not UTF-8" in issue.reason
+    assert "Windows-1252" in issue.reason
+    assert issue.value == ("Résumé" if where == "header" else "café")
