@@ -218,10 +218,25 @@ def zone_of_name(text: str) -> str | None:
 
 
 def near_zone_name(text: str) -> str | None:
-    """The known zone name closest to a misspelt one, for a "did you mean"."""
+    """The known zone name closest to a misspelt one, for a "did you mean": an IANA zone whose city
+    it names ("Manila", "sao paulo": Asia/Manila, America/Sao_Paulo), else the closest name."""
+    city = _cities().get(_key(text.replace("_", " ")))
+    if city is not None:
+        return city
     names = {_key(k): k for k in (*RAILS_ZONES, *zoneinfo.available_timezones())}
     near = difflib.get_close_matches(_key(text), list(names), n=1, cutoff=0.8)
     return names[near[0]] if near else None
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, str]:
+    """IANA zones by the city that ends their name ("new york": America/New_York), where one zone
+    has that city (accents as IANA writes them: "sao paulo")."""
+    by_city: dict[str, list[str]] = {}
+    for tz in zoneinfo.available_timezones():
+        if "/" in tz and not tz.startswith(("Etc/", "SystemV/", "US/")):
+            by_city.setdefault(_key(tz.rsplit("/", 1)[1].replace("_", " ")), []).append(tz)
+    return {city: zones[0] for city, zones in by_city.items() if len(zones) == 1}
 
 
 @dataclass(frozen=True)

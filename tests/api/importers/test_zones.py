@@ -60,3 +60,11 @@ def test_countries_get_their_principal_zone(name: str, tz: str, several: bool) -
 
 def test_a_name_that_is_no_country_has_no_zone() -> None:
     assert zone_of_country("Atlantis") is None
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("Manila", "Asia/Manila"), ("sao paulo", "America/Sao_Paulo"), ("New York", "America/New_York")],
+)
+def test_a_city_alone_suggests_its_zone(written: str, meant: str) -> None:
+    assert near_zone_name(written) == meant
