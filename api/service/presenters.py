@@ -6,6 +6,8 @@ filled in here, once.
 
 from __future__ import annotations
 
+from fastapi import status
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from api.service.db import (
@@ -31,6 +33,11 @@ from api.service.schemas import (
     VersionOut,
 )
 from api.service.storage import team_mapping
+
+
+def job_accepted(job: JobRow) -> JSONResponse:
+    """The 202 a route answers when it hands its work to a job: the job, to follow."""
+    return JSONResponse(job_out(job).model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
 
 
 def job_out(job: JobRow) -> JobOut:

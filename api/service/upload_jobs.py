@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from fastapi import status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -16,7 +15,7 @@ from api.service.errors import JOB_LIMIT_ANSWER
 from api.service.imports import IMPORTERS, read_import, store_import
 from api.service.jobs import submit_job
 from api.service.params import ImportJobParams
-from api.service.presenters import job_out
+from api.service.presenters import job_accepted
 from api.service.schemas import JobOut
 from api.service.storage import team_of
 from api.service.uploads import check_upload
@@ -65,7 +64,7 @@ def import_upload(
             upload=data,
             max_active=state.settings.max_active_jobs_per_team,
         )
-        return JSONResponse(job_out(job).model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
+        return job_accepted(job)
     values = read_import(data, params, team_of(session, team))
     result = store_import(session, team.id, values, params, data, principal.token_id)
     if commit:

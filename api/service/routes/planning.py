@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Path, Query, UploadFile, status
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from api.exports import frame_csv_bytes
 from api.schemas import MAX_ZONE_CHARS
@@ -15,7 +15,7 @@ from api.service.errors import JOB_LIMIT_ANSWER
 from api.service.forecasts import forecast_of, history_rows, lead_in_history, store_forecast
 from api.service.jobs import submit_job
 from api.service.params import ForecastJobParams, ImportJobParams
-from api.service.presenters import dataset_out, job_out
+from api.service.presenters import dataset_out, job_accepted
 from api.service.schemas import (
     MAX_DB_ID,
     DatasetOut,
@@ -115,7 +115,7 @@ def post_forecast(
             params,
             max_active=state.settings.max_active_jobs_per_team,
         )
-        return JSONResponse(job_out(job).model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
+        return job_accepted(job)
     stored = store_forecast(session, team.id, forecast_of(session, team.id, params), params)
     session.commit()
     return dataset_out(stored)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, status
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,7 @@ from api.service.downloads import download
 from api.service.errors import JOB_LIMIT_ANSWER, NotFound
 from api.service.jobs import submit_job
 from api.service.params import BaseKind, ScenarioJobParams
-from api.service.presenters import job_out, scenario_brief, scenario_out
+from api.service.presenters import job_accepted, scenario_brief, scenario_out
 from api.service.scenario_plans import check, named_scenarios, store_comparison
 from api.service.schemas import MAX_DB_ID, TEAM_ID_PATTERN, JobOut, ScenarioBrief, ScenarioCreate, ScenarioOut
 from api.service.settings import Settings
@@ -129,7 +129,7 @@ def post_scenarios(body: ScenarioCreate, session: SessionDep, principal: Planner
             params,
             max_active=state.settings.max_active_jobs_per_team,
         )
-        return JSONResponse(job_out(job).model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
+        return job_accepted(job)
     table = compare(plan, named_scenarios(params), "staffing")
     stored = store_comparison(session, params, table.records(), None, principal.token_id)
     session.commit()
