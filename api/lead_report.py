@@ -25,6 +25,7 @@ from scheduler import (
     measure,
     roster_changes,
     summarize,
+    tradeoff_lines,
 )
 
 MAX_STRETCHES_PRINTED = 12
@@ -167,6 +168,7 @@ def summary_lines(
         lines.append(
             f"expected service level, {queue}: {level:.1%} (target {target:.0%}); by day: {_service_by_day(summary, queue)}"
         )
+    lines += tradeoff_lines(team, summary.service_level_by_queue)
     if summary.short:
         lines.append(f"where service suffers ({len(summary.short)} stretches, {team.tz} time):")
         lines += [f"  {s.words}" for s in summary.short[:MAX_STRETCHES_PRINTED]]
@@ -225,6 +227,7 @@ def markdown(
         out.append(
             f"| {queue} | {summary.target_by_queue[queue]:.0%} | " + " | ".join(cells) + f" | {level:.1%} |"
         )
+    out += ["", *(f"{line}." for line in tradeoff_lines(team, summary.service_level_by_queue))]
     out += ["", "## Need and cover by queue and day (agent-hours)", ""]
     out.append("| queue | day | need | on queue | short |")
     out.append("| --- | --- | --- | --- | --- |")

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         summarize,
     )
     from scheduler.roster.solve import Progress, RosterResult, SolveSettings, solve
+    from scheduler.roster.tradeoffs import tradeoff_lines
     from scheduler.roster.validate import Violation, check_roster
     from scheduler.sample import sample_availability, sample_history, sample_team
     from scheduler.scenarios import (
@@ -131,6 +132,7 @@ _HOME: dict[str, str] = {
     "measure": "scheduler.roster.report",
     "roster_changes": "scheduler.roster.report",
     "summarize": "scheduler.roster.report",
+    "tradeoff_lines": "scheduler.roster.tradeoffs",
     "assignment_of": "scheduler.daylevel.engine",
     "to_problem": "scheduler.daylevel.engine",
     "BasePlan": "scheduler.scenarios",
@@ -220,6 +222,7 @@ __all__ = [
     "summarize",
     "sweep",
     "to_problem",
+    "tradeoff_lines",
     "traffic_erlangs",
     "with_lead_in",
 ]
