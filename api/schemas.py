@@ -324,6 +324,8 @@ class TeamIn(_Strict):
     week_start: Weekday = Team.week_start
     # an absence (a sick call) counts as paid hours against the contract
     absence_paid: bool = Team.absence_paid
+    # time off counts as paid hours against the contract (lowers the most hours too)
+    time_off_paid: bool = Team.time_off_paid
     queues: list[QueueIn] = Field(min_length=1, max_length=MAX_QUEUES)
     shift_rules: ShiftRulesIn = Field(default_factory=ShiftRulesIn)
     labour_rules: LabourRulesIn = Field(default_factory=LabourRulesIn)
@@ -341,6 +343,7 @@ class TeamIn(_Strict):
             shrinkage=self.shrinkage,
             week_start=self.week_start,
             absence_paid=self.absence_paid,
+            time_off_paid=self.time_off_paid,
             queues=tuple(QueueSpec(**q.model_dump()) for q in self.queues),
             shift_rules=shift_rules,
             labour_rules=labour_rules,
@@ -452,6 +455,7 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
         "shrinkage": team.shrinkage,
         **({} if team.week_start == Team.week_start else {"week_start": team.week_start}),
         **({} if team.absence_paid == Team.absence_paid else {"absence_paid": team.absence_paid}),
+        **({} if team.time_off_paid == Team.time_off_paid else {"time_off_paid": team.time_off_paid}),
         "queues": [
             QueueIn.model_validate(q, from_attributes=True).model_dump(exclude_none=True) for q in team.queues
         ],

@@ -401,6 +401,9 @@ class Team:
     # an absence (a sick call) counts as paid hours against the contract: it lowers the week's
     # minimum and maximum hours, as time off lowers the minimum
     absence_paid: bool = True
+    # time off (vacation, PTO) counts as paid hours against the contract too: it lowers the week's
+    # maximum as well as its minimum, so two days of leave leave three days' work, not five
+    time_off_paid: bool = False
 
     def __post_init__(self) -> None:
         zone(self.tz)

@@ -161,11 +161,19 @@ class Problem:
         entries = self.entries_of(agent.id)
         low = min_hours_after_time_off(agent, off, entries, days)
         high = agent.max_hours_per_week
+        would_work = self.published_days(agent.id)
         if self.team.absence_paid:
-            would_work = self.published_days(agent.id)
-            absent = agent.max_hours_per_week - max_hours_after_absence(agent, off, entries, days, would_work)
-            low, high = max(0.0, low - absent), high - absent
+            absent = high - max_hours_after_leave(agent, off, entries, days, would_work, ("absence",))
+            low = max(0.0, low - absent)
+        paid = self.leave_paid_from_most()
+        if paid:
+            high = max_hours_after_leave(agent, off, entries, days, would_work, paid)
         return low, max(low, high)
+
+    def leave_paid_from_most(self) -> tuple[str, ...]:
+        """The kinds of leave whose hours count against the week's most hours: an absence when it is
+        paid (`Team.absence_paid`), time off when the team says so (`Team.time_off_paid`)."""
+        return ("absence",) * self.team.absence_paid + TIME_OFF * self.team.time_off_paid
 
     def published_days(self, agent_id: str) -> set[date] | None:
         """Re-rostering: the local days the published roster has the agent at work (None when
@@ -260,17 +268,19 @@ def _unavailable_all_day(entries: tuple[AvailabilityEntry, ...], day: date) -> b
     )
 
 
-def max_hours_after_absence(
+def max_hours_after_leave(
     agent: Agent,
     min_days_off: int,
     entries: tuple[AvailabilityEntry, ...],
     days: tuple[date, ...],
     would_work: set[date] | None = None,
+    kinds: tuple[str, ...] = ("absence",),
 ) -> float:
-    """The agent's weekly maximum hours over `days` less their paid absence in them: hours paid
-    while absent are hours of the contract, but only for a day the agent would have worked.
+    """The agent's weekly maximum hours over `days` less their paid leave of `kinds` in them (an
+    absence, and time off where the team pays it): hours paid while away are hours of the
+    contract, but only for a day the agent would have worked.
 
-    Each local day of absence counts at most one working day's share of the maximum. With
+    Each local day of leave counts at most one working day's share of the maximum. With
     `would_work` (re-rostering: the days the published roster has them at work) only those days
     count: a sick call on a day off costs no hours. Without it the days off are not yet chosen, so
     the absent days are taken as working days, but at most as many as the week has
@@ -280,7 +290,7 @@ def max_hours_after_absence(
     daily_share = agent.max_hours_per_week / working_days
     credits = sorted(
         (
-            min(time_off_hours(entries, d, ("absence",)), daily_share)
+            min(time_off_hours(entries, d, kinds), daily_share)
             for d in days
             if would_work is None or d in would_work
         ),

@@ -57,6 +57,19 @@ def test_an_absence_counts_as_paid_hours_against_the_contract() -> None:
     assert "weekly hours" in {v.rule for v in check_roster(sick, five) if v.agent_id == "f0"}
 
 
+def test_time_off_paid_lowers_the_most_hours_too_and_a_solve_keeps_it() -> None:
+    """Two days of leave on a team that pays it: three days' work, not the contract's five."""
+    p = desk()
+    leave = tuple(AvailabilityEntry("f0", "time_off", on_date=d) for d in WEEK.days[:2])
+    paid = dataclasses.replace(p, availability=leave, team=dataclasses.replace(p.team, time_off_paid=True))
+    assert paid.week_hours(paid.team.agent("f0"), 0) == pytest.approx((32 - 2 * 32 / 5, 40 - 2 * 8))
+    five = tuple(shift("f0", d) for d in WEEK.days[2:7])
+    assert "weekly hours" in {v.rule for v in check_roster(paid, five) if v.agent_id == "f0"}
+    result = solve(paid, QUICK)
+    assert check_roster(paid, result.roster.shifts) == []
+    assert sum(s.hours for s in result.roster.shifts_of("f0")) <= 24
+
+
 def test_a_re_roster_after_a_sick_call_keeps_the_absent_agents_days_off() -> None:
     p = desk()
     first = solve(p, QUICK).roster
