@@ -625,12 +625,19 @@ class TicketExportQuery(BaseModel):
     sheet: str | None = Field(default=None, max_length=200, description="the XLSX sheet to read")
 
     def to_options(self, team: Team) -> TicketOptions:
-        """The importer's options on the team's zone and grid (InvalidInput for a malformed pair)."""
+        """The importer's options on the team's zone and grid (InvalidInput for a malformed pair, or
+        one naming a queue the team does not have: the history is the team's)."""
         pairs: dict[str, str] = {}
+        queues = [q.name for q in team.queues]
         for pair in self.map_queue:
             value, sep, queue = pair.partition("=")
             if not sep or not value.strip() or not queue.strip():
                 raise InvalidInput(f"map_queue {pair!r}: write VALUE=QUEUE, e.g. 'Web form=email'")
+            if queue.strip() not in queues:
+                raise InvalidInput(
+                    f"map_queue {pair!r}: {queue.strip()!r} is not a queue of team {team.name!r} "
+                    f"({', '.join(queues)})"
+                )
             pairs[value.strip()] = queue.strip()
         return TicketOptions(
             team_tz=team.tz,

@@ -33,7 +33,7 @@ def _histories(client: TestClient, team_id: str, headers: dict[str, str]) -> lis
 def test_a_helpdesk_export_becomes_a_stored_history(
     client: TestClient, lead: dict[str, str], team_id: str
 ) -> None:
-    query = "?preset=zendesk&map_queue=web%20form%3Dchat&map_queue=email%3Dchat"
+    query = "?preset=zendesk&map_queue=web%20form%3Demail&map_queue=email%3Demail"
     status, body = _post(client, f"/v1/teams/{team_id}/history/tickets{query}", lead, "zendesk.csv", ZENDESK)
     assert status == 201, body
     report = body["meta"]["report"]
@@ -42,6 +42,16 @@ def test_a_helpdesk_export_becomes_a_stored_history(
     rows = client.get(f"/v1/teams/{team_id}/history/{body['id']}", headers=lead).json()["rows"]
     assert sum(r["y"] for r in rows) == 2
     assert {r["region"] for r in rows} == {"America/New_York", "Europe/London"}
+
+
+def test_a_channel_mapped_to_a_queue_the_team_lacks_is_refused(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    query = "?preset=zendesk&map_queue=email%3D%3Dcmd"
+    status, body = _post(client, f"/v1/teams/{team_id}/history/tickets{query}", lead, "zendesk.csv", ZENDESK)
+    assert status == 422
+    assert "is not a queue of team" in body["detail"]
+    assert _histories(client, team_id, lead) == []
 
 
 def test_a_bad_export_stores_nothing(client: TestClient, lead: dict[str, str], team_id: str) -> None:
