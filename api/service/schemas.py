@@ -53,6 +53,7 @@ MIN_TIME_LIMIT_S = 1.0
 TimeLimit = Annotated[
     float,
     Field(
+        strict=True,  # a number: not `true` (1 s) nor "2"
         ge=MIN_TIME_LIMIT_S,
         description=f"seconds, at least {MIN_TIME_LIMIT_S:g} and at most the service's maximum; the first "
         "roster of a 15-agent week takes about 2 s whatever the limit, so a shorter limit is exceeded",

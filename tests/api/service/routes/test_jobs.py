@@ -71,6 +71,13 @@ def test_bad_job_requests_are_refused_at_once(
     assert client.post(base, json={"requirements_id": requirements_id}, headers=lead).status_code == 422
     too_long = {"week": WEEK.isoformat(), "requirements_id": requirements_id, "time_limit_s": 10_000}
     assert client.post(base, json=too_long, headers=lead).status_code == 422
+    for not_a_number in (True, "2"):  # not read as 1 s and 2 s
+        loose = {"week": WEEK.isoformat(), "requirements_id": requirements_id, "time_limit_s": not_a_number}
+        assert client.post(base, json=loose, headers=lead).status_code == 422
+    far_future = {"week": "9999-12-27", "requirements_id": requirements_id}
+    answer = client.post(base, json=far_future, headers=lead)
+    assert answer.status_code == 422
+    assert "starts in the years" in answer.json()["detail"]
     assert client.get(f"/v1/jobs/{'0' * 32}", headers=lead).status_code == 404
     assert client.get("/v1/jobs/unknown", headers=lead).status_code == 422  # not a job id at all
 
