@@ -54,10 +54,16 @@ def safe_workbook(book: Workbook) -> Workbook:
     """Make every text cell of every sheet safe, in place (the last step before a workbook is saved).
 
     openpyxl would store a text starting with `=` as a formula; after this pass no cell holds one.
+    A formula-like text is stored as text with the quote-prefix style, which is what a spreadsheet
+    does when someone types `'=1+1`: the cell shows `=1+1`, is never calculated, and stays text
+    when edited (a leading quote written into the text would show).
     """
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and is_formula_like(cell.value):
-                    cell.value = "'" + cell.value
+                    text = cell.value
+                    cell.value = text
+                    cell.data_type = "s"  # text, whatever it starts with
+                    cell.quotePrefix = True
     return book
