@@ -39,8 +39,8 @@ def run_import_job(
             team = team_of(session, team_row(session, team_id))
         values = read_import(data, params, team)
     except Exception as exc:  # the job fails with the file's issues (or the reason)
+        drop_upload(sessions, job_id)  # first: whoever sees the job failed finds the file gone
         fail(sessions, job_id, exc)
-        drop_upload(sessions, job_id)
         return
 
     def write(session: Session) -> dict[str, Any]:
@@ -51,8 +51,8 @@ def run_import_job(
     try:
         store_outcome(sessions, job_id, write)
     except Exception as exc:  # e.g. the team holds too many rows: the job fails with the reason
-        fail(sessions, job_id, exc)
         drop_upload(sessions, job_id)
+        fail(sessions, job_id, exc)
 
 
 def drop_upload(sessions: sessionmaker[Session], job_id: str) -> None:
