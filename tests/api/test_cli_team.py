@@ -206,3 +206,12 @@ def test_team_init_warns_and_writes_min_hours_a_week_can_hold(tmp_path: Path) ->
         (40, 40),
     ]
     assert "min_hours_per_week: 32  # 39 h a week cannot be made" in out.read_text(encoding="utf-8")
+
+
+def test_a_team_file_may_name_a_legacy_iana_zone(tmp_path: Path) -> None:
+    text = _team_text()
+    mapping = yaml.safe_load(text)
+    mapping["agents"][0]["tz"] = "Asia/Calcutta"  # a link IANA keeps: still a valid zone
+    path = tmp_path / "team.yaml"
+    path.write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    assert read_team(path).agents[0].tz == "Asia/Calcutta"
