@@ -424,7 +424,9 @@ class Change:
         kinds = {e.kind for e in availability if e.agent_id == agent.id and e.applies_to(self.local_date)}
         off = "off sick" if "absence" in kinds else "off on leave" if "time_off" in kinds else "off"
         where = "" if agent.tz == team.tz else f" ({agent.tz} time)"
-        return f"{agent.name}, {self.local_date:%a %d %b}{where}: {span(self.before)} -> {span(self.after, off)}"
+        return (
+            f"{agent.name}, {self.local_date:%a %d %b}{where}: {span(self.before)} -> {span(self.after, off)}"
+        )
 
 
 def roster_changes(before: Roster, after: Roster) -> list[Change]:
