@@ -44,7 +44,7 @@ def _solve_and_write(
     asked); return the summary a lead reads."""
     from api.exports import roster_xlsx_bytes
     from api.formats import write_bytes, write_frame_csv, write_roster_csv
-    from api.lead_report import change_lines, lead_report, markdown, summary_lines
+    from api.lead_report import absence_lines, change_lines, lead_report, markdown, summary_lines
     from scheduler import Progress, SolveSettings, check_roster, solve
 
     with Bar(
@@ -71,11 +71,12 @@ def _solve_and_write(
     write_frame_csv(lead.coverage, out.with_name("coverage.csv"))
     if xlsx is not None:
         write_bytes(xlsx, roster_xlsx_bytes(problem, result.roster, lead.coverage, lead.summary.days))
+    changes = absence_lines(problem) + change_lines(problem, result.roster)
     if report is not None:
-        text = markdown(lead.summary, problem.team, result.roster, result, title, lead.cover)
+        text = markdown(lead.summary, problem.team, result.roster, result, title, lead.cover, changes)
         write_bytes(report, text.encode("utf-8"))
     lines = summary_lines(lead.summary, problem.team, result.roster, result, lead.cover)
-    return lines + change_lines(problem, result.roster)
+    return lines + changes
 
 
 @app.command("roster")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +23,21 @@ def _parse_event(text: str) -> tuple[str, float]:
         raise typer.BadParameter(
             f"{text!r}: write an event as YYYY-MM-DD:MULTIPLIER, e.g. 2024-05-02:1.5"
         ) from exc
+
+
+def model_lines(chosen: list[tuple[str, str, str]], width: int = 100) -> list[str]:
+    """The model fitted per (queue, region, model), a queue a paragraph, regions grouped by model and
+    wrapped at `width`: 'email: AutoETS for Asia/Manila, Europe/London; SeasonalNaive for UTC'."""
+    by_queue: dict[str, dict[str, list[str]]] = {}
+    for queue, region, model in chosen:
+        by_queue.setdefault(queue, {}).setdefault(model, []).append(region)
+    lines = []
+    for queue, models in by_queue.items():
+        text = f"{queue}: " + "; ".join(f"{m} for {', '.join(sorted(r))}" for m, r in sorted(models.items()))
+        lines += textwrap.wrap(
+            text, width, initial_indent="  ", subsequent_indent="    ", break_on_hyphens=False
+        )
+    return lines
 
 
 def register(app: typer.Typer) -> None:
@@ -69,8 +85,8 @@ def register(app: typer.Typer) -> None:
         from common.errors import WfmError
         from common.timegrid import Grid, PlanningWeek, local_day_start_utc, parse_iso_date
         from forecasting import SpecialDay, forecast_grid, holidays_in_grid
+        from forecasting.backtest import HOLIDAYS_HEADING, holiday_lines
         from forecasting.backtest import backtest as run_backtest
-        from forecasting.backtest import holiday_lines
 
         if out is None and not backtest:
             raise typer.BadParameter("give --out FORECAST.csv, --backtest, or both")
@@ -103,16 +119,22 @@ def register(app: typer.Typer) -> None:
                     specials=specials,
                     holiday_changes=changes,
                 )
-                typer.echo(report.render())
+                typer.echo(report.render(holidays=out is None))
             if out is not None:
                 forecast_frame, fitted = forecast_grid(
                     frame, grid, team_tz=tz, specials=specials, holiday_changes=changes
                 )
                 write_frame_csv(forecast_frame, out)
-                chosen = ", ".join(f"{f.queue}/{f.region}: {f.fitted.model.name}" for f in fitted)
-                typer.echo(f"wrote {len(forecast_frame)} rows to {out} ({chosen})")
+                typer.echo(f"wrote {len(forecast_frame)} rows to {out}; the model of each queue and region:")
+                typer.echo("\n".join(model_lines([(f.queue, f.region, f.fitted.model.name) for f in fitted])))
                 applied = holidays_in_grid(sorted(frame["region"].unique()), grid, holiday_changes=changes)
-                typer.echo("\n".join(holiday_lines(applied)))
+                if backtest:  # one heading: the weeks scored, then the week forecast
+                    typer.echo("\n".join([HOLIDAYS_HEADING, "  in the weeks scored:"]))
+                    typer.echo("\n".join(holiday_lines(report.holidays, heading=False, indent="    ")))
+                    typer.echo("  in the week forecast:")
+                    typer.echo("\n".join(holiday_lines(applied, heading=False, indent="    ")))
+                else:
+                    typer.echo("\n".join(holiday_lines(applied)))
         except WfmError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(code=2) from exc

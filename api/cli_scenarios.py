@@ -6,6 +6,7 @@ FILE (YAML or JSON) names the base and the changes; paths are relative to FILE:
 base:
   team: team.yaml               # or an inline team mapping
   forecast: forecast.csv        # or requirements: requirements.csv, or history: history.csv
+  history: history.csv          # beside forecast: the contacts carried into the week count
   week: 2026-11-02
   statistic: mean               # forecast column the base staffs to
   availability: availability.csv  # optional
@@ -40,14 +41,16 @@ from common.errors import InvalidInput, WfmError
 _COLUMNS: tuple[tuple[str, str, str], ...] = (
     # (metric, header, format)
     ("service_level", "SL", "pct"),
-    ("asa_s", "ASA s", "f1"),
+    ("asa_s", "ASA s*", "f1"),
+    ("overloaded_share", "overl.*", "pct"),
     ("abandonment", "aband.", "pct"),
     ("occupancy", "occ.", "pct"),
     ("understaffed_agent_hours", "under h", "f1"),
     ("overstaffed_agent_hours", "over h", "f1"),
+    ("required_agent_hours", "need h", "f1"),
     ("paid_hours", "paid h", "f1"),
     ("cost", "cost", "f0"),
-    ("required_headcount", "req. HC", "f1"),
+    ("required_headcount", "need HC", "f1"),
     ("scheduled_headcount", "sched. HC", "int"),
     ("headcount", "HC", "int"),
 )
@@ -64,12 +67,21 @@ def _fmt(value: Any, kind: str, *, delta: bool = False) -> str:
     return f"{value:{sign},.{kind[1]}f}"
 
 
+FOOTNOTE = (
+    "* ASA s: the contact-weighted mean wait on the live queues over the intervals they keep up with; "
+    "overl.: the share of live contacts arriving where they cannot (the wait grows without bound), left "
+    "out of ASA, so more agents can raise ASA. need h: the agent-hours the need asks for, after "
+    "shrinkage, as the roster's report counts them; need HC: need h over the mean contract."
+)
+
+
 def comparison_table(rows: list[dict[str, Any]], title: str = "What-if scenarios") -> Table:
-    """The comparison as a terminal table: each figure, and its change against the base under it."""
+    """The comparison as a terminal table: each figure, and its change against the base under it.
+    No cell wraps or is cut: print it at least `table_width` wide."""
     table = Table(title=title, show_lines=False)
     table.add_column("scenario", no_wrap=True)
     for _, header, _ in _COLUMNS:
-        table.add_column(header, justify="right")
+        table.add_column(header, justify="right", no_wrap=True)
     for i, row in enumerate(rows):
         table.add_row(row["scenario"], *(_fmt(row.get(m), kind) for m, _, kind in _COLUMNS))
         if i > 0:
@@ -79,6 +91,17 @@ def comparison_table(rows: list[dict[str, Any]], title: str = "What-if scenarios
                 style="dim",
             )
     return table
+
+
+def table_width(table: Table) -> int:
+    """The width at which `table` shows every cell whole."""
+    return Console(width=10_000).measure(table).maximum
+
+
+def _print_table(table: Table) -> None:
+    """Print on stdout, wider than the terminal (or when piped, than 80 columns) rather than cut a cell."""
+    console = Console()
+    Console(width=max(console.width, table_width(table))).print(table)
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -112,6 +135,7 @@ def _plan(data: dict[str, Any], folder: Path) -> Any:
         planning_week,
         with_lead_in,
     )
+    from scheduler.scenarios import lead_in_from
 
     base = data["base"]
     unknown = sorted(
@@ -129,23 +153,26 @@ def _plan(data: dict[str, Any], folder: Path) -> Any:
     )
     week = planning_week(team, parse_iso_date(str(base["week"])))
     sources = [k for k in ("forecast", "requirements", "history") if k in base]
-    if len(sources) != 1:
-        raise InvalidInput("base: give exactly one of forecast, requirements or history")
+    if sources not in (["forecast"], ["requirements"], ["history"], ["forecast", "history"]):
+        raise InvalidInput(
+            "base: give one of forecast, requirements or history (or forecast and the history before it)"
+        )
     source = folder / base[sources[0]]
-    carried_in = {}
+    lead_in_frame = None  # requirements with the contacts carried into the week, when known
     if sources[0] == "forecast":
         forecast = read_forecast(source)
     elif sources[0] == "requirements":
-        requirements = read_requirements(source)
-        forecast = forecast_from_requirements(requirements, team)
-        carried_in = carried_in_from(requirements, team, week)
-    else:
-        from forecasting import forecast_week
+        lead_in_frame = read_requirements(source)
+        forecast = forecast_from_requirements(lead_in_frame, team)
+    if "history" in sources:
+        history = read_history(folder / base["history"], default_region=team.tz)
+        if sources[0] == "history":
+            from forecasting import forecast_week
 
-        history = read_history(source, default_region=team.tz)
-        forecast = forecast_week(history, week)
-        lead_in = compute_requirements(with_lead_in(forecast, history, team), team)
-        carried_in = carried_in_from(lead_in, team, week)
+            forecast = forecast_week(history, week)
+        lead_in_frame = compute_requirements(with_lead_in(forecast, history, team), team)
+    carried_in = {} if lead_in_frame is None else carried_in_from(lead_in_frame, team, week)
+    lead_in = {} if lead_in_frame is None else lead_in_from(lead_in_frame, team, week)
     availability = read_availability(folder / base["availability"], team) if base.get("availability") else ()
     roster = read_roster(folder / base["roster"], team) if base.get("roster") else None
     return BasePlan(
@@ -157,6 +184,7 @@ def _plan(data: dict[str, Any], folder: Path) -> Any:
         roster=roster,
         pay=pay_from_mapping(data.get("pay")),
         carried_in=carried_in,
+        lead_in=lead_in,
     )
 
 
@@ -218,7 +246,17 @@ def scenarios(
         console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from exc
     rows = table.records()
-    Console().print(comparison_table(rows, f"{plan.team.name}, week of {plan.week.first_day} ({chosen})"))
+    _print_table(comparison_table(rows, f"{plan.team.name}, week of {plan.week.first_day} ({chosen})"))
+    typer.echo(FOOTNOTE)
+    if (
+        "forecast" in data["base"]
+        and "history" not in data["base"]
+        and any(not q.is_live for q in plan.team.queues)
+    ):
+        typer.echo(
+            "the base is the forecast alone: async contacts waiting when the week starts are not in the "
+            "need; add `history:` beside `forecast:` to count them as `wfm requirements --history` does"
+        )
     for row in rows:
         for note in row["notes"]:
             typer.echo(f"{row['scenario']}: {note}")

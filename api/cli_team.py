@@ -30,7 +30,7 @@ def init(
 ) -> None:
     """Write a team file: the sheet's agents, the queues' usual targets (commented), rules to adjust."""
     from api.formats import read_team, write_bytes
-    from api.importers.agents import parse_queues, read_agent_sheet, team_yaml
+    from api.importers.agents import hours_fits, parse_queues, read_agent_sheet, team_yaml
     from api.importers.zones import zone_of_name
     from common.errors import InvalidInput
 
@@ -53,6 +53,8 @@ def init(
     except WfmError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
+    for fit in hours_fits(rows):
+        typer.echo(f"warning: {fit.agent.name} ({fit.agent.id}): {fit.advice}", err=True)
     typer.echo(
         f"wrote {out}: {len(team.agents)} agents, queues {', '.join(q.name for q in team.queues)}; "
         "check the targets and shift rules in it"

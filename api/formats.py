@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -382,6 +383,13 @@ AVAILABILITY_KIND_WORDS: dict[str, str] = {
     "off": "time_off",
 }
 AGENT_COLUMNS = ("agent_id", "agent", "agent_name", "name", "employee")
+# other headers HR writes for the availability contract's columns
+AVAILABILITY_COLUMN_ALIASES: dict[str, str] = {
+    "type": "kind",
+    "notes": "note",
+    "comment": "note",
+    "comments": "note",
+}
 
 
 def _header_key(column: str) -> str:
@@ -413,17 +421,20 @@ def _days_between(first: date, last: date) -> tuple[list[date] | None, str | Non
 
 
 class AgentFinder:
-    """Finds a team's agent by id or by name as HR writes it (any case, extra spaces), with a
+    """Finds a team's agent by id or by name as HR writes it (any case, extra spaces, with or
+    without accents: "renee walker" is Renée Walker when no other agent reads so), with a
     "did you mean" for near misses."""
 
     def __init__(self, team: Team) -> None:
         self.by_key: dict[str, list[str]] = {}
+        self.by_plain: dict[str, list[str]] = {}
         self.shown: dict[str, str] = {}
         for agent in team.agents:
             for text in (agent.id, agent.name):
                 key = self._key(text)
-                if agent.id not in self.by_key.setdefault(key, []):
-                    self.by_key[key].append(agent.id)
+                for table, k in ((self.by_key, key), (self.by_plain, self._plain(key))):
+                    if agent.id not in table.setdefault(k, []):
+                        table[k].append(agent.id)
                 self.shown.setdefault(key, text)
         self.exact = {a.id for a in team.agents}
 
@@ -431,11 +442,17 @@ class AgentFinder:
     def _key(text: str) -> str:
         return " ".join(text.split()).casefold()
 
+    @staticmethod
+    def _plain(key: str) -> str:
+        """The key without accents (NFKD, combining marks dropped): "renée" reads "renee"."""
+        return "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
+
     def find(self, text: str) -> tuple[str | None, str | None]:
         """The agent id `text` names, or the reason none does."""
         if text in self.exact:
             return text, None
-        ids = self.by_key.get(self._key(text), [])
+        key = self._key(text)
+        ids = self.by_key.get(key) or self.by_plain.get(self._plain(key), [])
         if len(ids) == 1:
             return ids[0], None
         if len(ids) > 1:
@@ -451,13 +468,21 @@ def read_availability(path: Path, team: Team, sheet: str | None = None) -> tuple
     Columns (any case; spaces for underscores): the agent (`agent_id`, or `agent` / `name`: an id
     or a name, any case), the day (`date`: a day or a range 2026-12-09..2026-12-11; or
     `date_from` and `date_to`; or `weekday`: one or several, 'Sat, Sun', 'Mon-Fri'), `start`,
-    `end` (agent's local HH:MM; blank means the whole day; end may be 24:00), `kind` (or
-    vacation, holiday, leave, pto: time off; sick: absence), optional `note`. A row with a range or
+    `end` (agent's local HH:MM; blank means the whole day; end may be 24:00), `kind` (or `type`;
+    vacation, holiday, leave, pto: time off; sick: absence), optional `note` (or `notes`,
+    `comment`, `comments`). A row with a range or
     several weekdays gives one entry per day. `sheet` names the XLSX sheet to read.
     """
     label, frame = read_table(path, sheet)
     issues = _Issues(label)
     frame.columns = [_header_key(c) for c in frame.columns]
+    frame = frame.rename(
+        columns={
+            c: AVAILABILITY_COLUMN_ALIASES[c]
+            for c in frame.columns
+            if c in AVAILABILITY_COLUMN_ALIASES and AVAILABILITY_COLUMN_ALIASES[c] not in frame.columns
+        }
+    )
     agent_column = next((c for c in AGENT_COLUMNS if c in frame.columns), None)
     if agent_column is None:
         issues.add(f"missing column: give the agent as one of {', '.join(AGENT_COLUMNS)}", row=1)

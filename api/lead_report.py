@@ -53,6 +53,21 @@ def lead_report(problem: Problem, roster: Roster) -> LeadReport:
     )
 
 
+def absence_lines(problem: Problem) -> list[str]:
+    """Who is off sick (an `absence` in the availability) on which days of the week, one line each."""
+    days = problem.week.days
+    out = []
+    for agent in problem.team.agents:
+        sick = [
+            d
+            for d in days
+            if any(e.kind == "absence" and e.applies_to(d) for e in problem.entries_of(agent.id))
+        ]
+        if sick:
+            out.append(f"off sick: {agent.name} ({agent.id}), " + ", ".join(f"{d:%a %d %b}" for d in sick))
+    return out
+
+
 def change_lines(problem: Problem, roster: Roster) -> list[str]:
     """A re-roster: how many agent-days differ from the published roster, and each in words."""
     if problem.published is None:
@@ -60,7 +75,7 @@ def change_lines(problem: Problem, roster: Roster) -> list[str]:
     changes = roster_changes(problem.published, roster)
     return [
         f"changes to the published roster: {len(changes)}",
-        *(f"  {c.describe(problem.team)}" for c in changes),
+        *(f"  {c.describe(problem.team, problem.availability)}" for c in changes),
     ]
 
 
@@ -212,11 +227,15 @@ def markdown(
     result: RosterResult,
     title: str,
     cover: list[CoverOption] | None = None,
+    changes: list[str] | None = None,
 ) -> str:
-    """The lead's report as Markdown: service by queue and day, every stretch where it suffers, each
+    """The lead's report as Markdown: who is off sick and what changed from the published roster
+    (`absence_lines`, `change_lines`), service by queue and day, every stretch where it suffers, each
     agent's hours against their contract and spread, then the solver's figures."""
     out = [f"# {title}", ""]
     out += [*without_need_line(summary), ""] if summary.days_without_need else []
+    if changes:
+        out += ["## Absences and changes", "", *(f"- {line.strip()}" for line in changes), ""]
     out += ["## Service by queue and day", ""]
     days = sorted({d.day for d in summary.days})
     out.append("| queue | target | " + " | ".join(f"{d:%a %d %b}" for d in days) + " | week |")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +111,7 @@ def _zone_issues(data: dict[str, Any]) -> list[InputIssue]:
         places += [(f"agents.{i}.tz", a.get("tz")) for i, a in enumerate(agents) if isinstance(a, dict)]
     issues = []
     for column, value in places:
-        if not isinstance(value, str) or zone_of_name(value) == value:
+        if not isinstance(value, str) or value in zoneinfo.available_timezones():
             continue
         meant = zone_of_name(value) or near_zone_name(value)
         hint = f"; did you mean {meant!r}?" if meant else "; use an IANA name such as 'Europe/London'"

@@ -46,8 +46,9 @@ class BacktestReport:
     # the holidays the forecasts applied in the weeks scored, per region
     holidays: dict[str, dict[date, str]] = field(default_factory=dict)
 
-    def render(self) -> str:
-        """The summary as a fixed-width table a planner can read."""
+    def render(self, *, holidays: bool = True) -> str:
+        """The summary as a fixed-width table a planner can read, then (`holidays`) the holidays of
+        the weeks scored."""
         lo, hi = self.band
         lines = [
             f"Backtest: {len(self.origins)} weekly origins ({', '.join(self.origins)}), 7-day horizon",
@@ -69,7 +70,8 @@ class BacktestReport:
                 f"{floor:7.1%} {wape / floor:7.2f} {float(record['bias']):+7.1%} "
                 f"{float(record['daily_wape']):9.1%} {float(record['coverage']):9.1%} {record['model']!s:>16}"
             )
-        lines += ["", *holiday_lines(self.holidays)]
+        if holidays:
+            lines += ["", *holiday_lines(self.holidays)]
         return "\n".join(lines)
 
 
@@ -185,12 +187,17 @@ def backtest(
     )
 
 
-def holiday_lines(holidays: dict[str, dict[date, str]]) -> list[str]:
-    """The holidays applied per region, as a planner reads them."""
-    lines = ["Holidays applied (public holidays of each region's country, with --holidays changes):"]
+HOLIDAYS_HEADING = "Holidays applied (public holidays of each region's country, with --holidays changes):"
+
+
+def holiday_lines(
+    holidays: dict[str, dict[date, str]], *, heading: bool = True, indent: str = "  "
+) -> list[str]:
+    """The holidays applied per region, as a planner reads them (under `HOLIDAYS_HEADING`)."""
+    lines = [HOLIDAYS_HEADING] if heading else []
     for region, days in sorted(holidays.items()):
         shown = "; ".join(f"{day.isoformat()} {name}" for day, name in days.items()) or "none"
-        lines.append(f"  {region}: {shown}")
+        lines.append(f"{indent}{region}: {shown}")
     return lines
 
 

@@ -15,6 +15,7 @@ from typing import Literal, get_args
 from common.defaults import INTERVAL_MINUTES
 from common.errors import InvalidInput
 from common.timegrid import HOURS_PER_WEEK, MAX_DAYS, MINUTES_PER_DAY, check_interval_minutes, zone
+from common.words import a_or_an
 
 Channel = Literal["voice", "chat", "email", "social"]
 CHANNELS: tuple[str, ...] = get_args(Channel)
@@ -178,7 +179,7 @@ class ShiftRules:
                     _check(
                         rule.window_end_minutes + rule.duration_minutes <= hours * 60,
                         f"a {rule.kind} window ending {rule.window_end_minutes} min after the start does not "
-                        f"fit in a {hours:g} h shift",
+                        f"fit in {a_or_an(f'{hours:g}')} {hours:g} h shift",
                     )
 
     def type_lengths_hours(self) -> tuple[float, ...]:

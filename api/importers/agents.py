@@ -17,6 +17,7 @@ from pathlib import Path
 
 from api.formats import FIRST_DATA_ROW, read_table
 from api.importers.zones import near_zone_name, zone_of_name
+from common.defaults import DAYS_PER_WEEK
 from common.errors import InputIssue, InvalidInput
 
 # the columns of a sheet of agents, each with the headers HR sheets use for it
@@ -31,6 +32,12 @@ AGENT_SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 DEFAULT_WEEKLY_HOURS = 40.0
+# the shift lengths and days off the file written starts from (the lead adjusts them)
+TEMPLATE_SHIFT_HOURS: tuple[float, ...] = (8.0,)
+TEMPLATE_DAYS_OFF = 2
+# the lengths a suggested extra shift may have: long enough for the template's break, and on the
+# 15-minute grid, whole hours preferred
+EXTRA_SHIFT_MINUTES = (4 * 60, 12 * 60)
 
 
 @dataclass(frozen=True)
@@ -249,6 +256,104 @@ def _hours(text: str, default: float, bad: Callable[[str], None]) -> float:
     return value
 
 
+@dataclass(frozen=True)
+class HoursFit:
+    """An agent's contract hours that no week of the team's shifts can make, and what would."""
+
+    agent: AgentRow
+    min_hours: float  # the least weekly hours written instead, the most at or below the sheet's that fit
+    advice: str  # why, and how to roster the contract as it stands
+
+
+def _week_totals(lengths_minutes: tuple[int, ...], max_shifts: int) -> dict[int, tuple[int, ...]]:
+    """Each week total in minutes that at most `max_shifts` shifts make, with a way to make it
+    (fewest shifts, longest first)."""
+    ways: dict[int, tuple[int, ...]] = {0: ()}
+    frontier = dict(ways)
+    for _ in range(max_shifts):
+        grown: dict[int, tuple[int, ...]] = {}
+        for total, shifts in frontier.items():
+            for length in lengths_minutes:
+                if total + length not in ways and total + length not in grown:
+                    grown[total + length] = tuple(sorted((*shifts, length), reverse=True))
+        ways.update(grown)
+        frontier = grown
+    return ways
+
+
+def _in_range(totals: dict[int, tuple[int, ...]], low_minutes: int, high_minutes: int) -> int | None:
+    return next((t for t in sorted(totals) if low_minutes <= t <= high_minutes), None)
+
+
+def _shifts_in_words(shifts: tuple[int, ...]) -> str:
+    counts: dict[int, int] = {}
+    for length in shifts:
+        counts[length] = counts.get(length, 0) + 1
+    return " + ".join(
+        f"{n} × {length / 60:g} h" if n > 1 else f"{length / 60:g} h" for length, n in counts.items()
+    )
+
+
+def hours_fit(
+    agent: AgentRow,
+    lengths_hours: tuple[float, ...] = TEMPLATE_SHIFT_HOURS,
+    days_off: int = TEMPLATE_DAYS_OFF,
+) -> HoursFit | None:
+    """None when some week of shifts of `lengths_hours` on at most 7 - `days_off` days lies within the
+    agent's min..max hours; else the least hours that do fit and what would make the contract fit
+    (an extra shift length, whole hours first)."""
+    working_days = DAYS_PER_WEEK - days_off
+    lengths = tuple(sorted({round(h * 60) for h in lengths_hours}, reverse=True))
+    low, high = round(agent.min_hours * 60), round(agent.max_hours * 60)
+    totals = _week_totals(lengths, working_days)
+    if _in_range(totals, low, high) is not None:
+        return None
+    below = max(t for t in totals if t <= low)
+    above = min((t for t in totals if t > high), default=None)
+    made = " or ".join(f"{t / 60:g} h" for t in (below, above) if t is not None)
+    wanted = f"{agent.min_hours:g} h" if low == high else f"{agent.min_hours:g}–{agent.max_hours:g} h"
+    shift_words = "/".join(f"{length / 60:g}" for length in lengths)
+    advice = (
+        f"{wanted} a week cannot be made of {shift_words}-h shifts on at most {working_days} days "
+        f"({made} can); min_hours_per_week written as {below / 60:g} so a week fits"
+    )
+    extra = _extra_length(lengths, working_days, low, high)
+    if extra is not None:
+        length, shifts = extra
+        advice += (
+            f"; for {wanted}, add {length / 60:g} to shift_rules.lengths_hours ({_shifts_in_words(shifts)}"
+            f" = {sum(shifts) / 60:g} h) and set min_hours_per_week back to {agent.min_hours:g}"
+        )
+    return HoursFit(agent, below / 60, advice)
+
+
+def _extra_length(
+    lengths: tuple[int, ...], working_days: int, low: int, high: int
+) -> tuple[int, tuple[int, ...]] | None:
+    """The shift length that, added to `lengths`, makes a week within low..high minutes: whole hours
+    before half and quarter hours, then the nearest to the lengths there are, then the shorter."""
+    shortest, longest = EXTRA_SHIFT_MINUTES
+    for step in (60, 30, 15):
+        options = []
+        for length in range(shortest, longest + 1, step):
+            if length in lengths:
+                continue
+            totals = _week_totals((*lengths, length), working_days)
+            total = _in_range(totals, low, high)
+            if total is not None:
+                nearest = min(abs(length - known) for known in lengths)
+                options.append((nearest, length, totals[total]))
+        if options:
+            _, length, shifts = min(options)
+            return length, shifts
+    return None
+
+
+def hours_fits(agents: list[AgentRow]) -> list[HoursFit]:
+    """The agents whose contract hours the template's shifts cannot make (see `hours_fit`)."""
+    return [fit for a in agents if (fit := hours_fit(a)) is not None]
+
+
 def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -271,7 +376,7 @@ def team_yaml(name: str, tz: str, queues: list[tuple[str, str]], agents: list[Ag
         ]
     lines += [
         "shift_rules:  # in each agent's own local time",
-        "  lengths_hours: [8.0]",
+        f"  lengths_hours: [{', '.join(f'{h:.1f}' for h in TEMPLATE_SHIFT_HOURS)}]",
         "  start_step_minutes: 30",
         "  earliest_start: '06:00'",
         "  latest_start: '14:00'",
@@ -281,16 +386,20 @@ def team_yaml(name: str, tz: str, queues: list[tuple[str, str]], agents: list[Ag
         "labour_rules:",
         "  min_rest_hours: 11  # between the end of one shift and the next",
         "  max_consecutive_days: 5",
-        "  min_days_off_per_week: 2",
+        f"  min_days_off_per_week: {TEMPLATE_DAYS_OFF}",
         "agents:",
     ]
+    fits = {fit.agent.id: fit for fit in hours_fits(agents)}
     for a in agents:
+        fit = fits.get(a.id)
         lines += [
             f"  - id: {_quoted(a.id)}",
             f"    name: {_quoted(a.name)}",
             f"    tz: {a.tz}",
             f"    skills: [{', '.join(_quoted(s) for s in a.skills)}]",
-            f"    min_hours_per_week: {a.min_hours:g}",
+            f"    min_hours_per_week: {fit.min_hours:g}  # {fit.advice}"
+            if fit
+            else f"    min_hours_per_week: {a.min_hours:g}",
             f"    max_hours_per_week: {a.max_hours:g}",
         ]
     return "\n".join(lines) + "\n"

@@ -14,12 +14,14 @@ by their current IANA names; `tests/api/importers/test_zones.py` checks every va
 from __future__ import annotations
 
 import difflib
+import importlib.resources
 import re
 import zoneinfo
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from forecasting.calendar import zones_of_country
+from forecasting.calendar import country_of_zone, zones_of_country
 
 RAILS_ZONES: dict[str, str] = {
     "International Date Line West": "Etc/GMT+12",
@@ -201,10 +203,42 @@ def _names() -> dict[str, str]:
     from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON  # the CLDR table
 
     names: dict[str, str] = {}
-    names.update({_key(k): v for k, v in WINDOWS_TO_OLSON.items()})
+    names.update({_key(k): _canonical(v) for k, v in WINDOWS_TO_OLSON.items()})
     names.update({_key(k): v for k, v in RAILS_ZONES.items()})
-    names.update({_key(tz): tz for tz in zoneinfo.available_timezones()})
+    # IANA names win ("UTC" stays "UTC"), each legacy link read as its country's zone: the Rails
+    # "Singapore" and the IANA link "Singapore" both mean Asia/Singapore
+    names.update({_key(tz): _canonical(tz) for tz in zoneinfo.available_timezones()})
     return names
+
+
+def _tzdata_zi_text() -> str:
+    """The IANA compiled source (`tzdata.zi`, its "L target link" lines), from tzdata or the system."""
+    try:
+        return importlib.resources.files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        path = Path("/usr/share/zoneinfo/tzdata.zi")
+        return path.read_text("utf-8") if path.is_file() else ""
+
+
+@lru_cache(maxsize=1)
+def _links() -> dict[str, str]:
+    """IANA's links (legacy names such as "Singapore", "Japan", "US/Eastern") to the zone they name."""
+    links: dict[str, str] = {}
+    for line in _tzdata_zi_text().splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "L":
+            links[parts[2]] = parts[1]
+    return links
+
+
+def _canonical(tz: str) -> str:
+    """The zone a country uses for `tz`: a legacy link ("Singapore", "US/Eastern") is the zone it links
+    to when that zone is a country's ("Asia/Singapore", so its holidays resolve); any other name,
+    including links kept for a country of their own ("Europe/Amsterdam") and "UTC", is kept."""
+    if country_of_zone(tz) is not None:
+        return tz
+    target = _links().get(tz)
+    return target if target is not None and country_of_zone(target) is not None else tz
 
 
 def zone_of_name(text: str) -> str | None:

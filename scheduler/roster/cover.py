@@ -18,6 +18,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from common.timegrid import zone
+from common.words import a_or_an
 from scheduler.domain import Roster, Shift
 from scheduler.roster.candidates import Candidate, break_activity, break_offsets, build_candidates
 from scheduler.roster.problem import Problem
@@ -129,8 +130,8 @@ def _option(
     hours = shift.hours
     cost = {
         EXTRA: f"an extra {hours:g} h shift within the contract",
-        SWAP: f"a {hours:g} h shift on a day off",
-        OVERTIME: f"a {hours:g} h shift beyond the contract",
+        SWAP: f"{a_or_an(f'{hours:g}')} {hours:g} h shift on a day off",
+        OVERTIME: f"{a_or_an(f'{hours:g}')} {hours:g} h shift beyond the contract",
     }[kind]
     if gives_up:
         cost += f", giving up {'; '.join(gives_up)}"

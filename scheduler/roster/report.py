@@ -10,6 +10,7 @@ the checker's tests and the scenarios give the same figures for the same roster.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from common.timegrid import Grid, zone
-from scheduler.domain import Roster, Shift, Team
+from scheduler.domain import AvailabilityEntry, Roster, Shift, Team
 from scheduler.roster.coverage import (
     Demand,
     Outcome,
@@ -408,17 +409,24 @@ class Change:
     before: Shift | None
     after: Shift | None
 
-    def describe(self, team: Team) -> str:
-        """E.g. 'Maya Lopez, Tue 03 Nov: 08:00-16:00 -> 10:00-18:00' (times in the agent's zone)."""
+    def describe(self, team: Team, availability: Iterable[AvailabilityEntry] = ()) -> str:
+        """E.g. 'Maya Lopez, Tue 03 Nov: 08:00-16:00 email -> 10:00-18:00 email': times in the agent's
+        zone, named when it is not the team's; a day now off says why when `availability` does
+        ('-> off sick' for an absence, '-> off on leave' for time off)."""
         agent = team.agent(self.agent_id)
+        tz = zone(agent.tz)
 
-        def span(s: Shift | None) -> str:
+        def span(s: Shift | None, off: str = "off") -> str:
             if s is None:
-                return "off"
-            tz = zone(agent.tz)
+                return off
             return f"{s.start_utc.astimezone(tz):%H:%M}-{s.end_utc.astimezone(tz):%H:%M} {s.queue}"
 
-        return f"{agent.name}, {self.local_date:%a %d %b}: {span(self.before)} -> {span(self.after)}"
+        kinds = {e.kind for e in availability if e.agent_id == agent.id and e.applies_to(self.local_date)}
+        off = "off sick" if "absence" in kinds else "off on leave" if "time_off" in kinds else "off"
+        where = "" if agent.tz == team.tz else f" ({agent.tz} time)"
+        return (
+            f"{agent.name}, {self.local_date:%a %d %b}{where}: {span(self.before)} -> {span(self.after, off)}"
+        )
 
 
 def roster_changes(before: Roster, after: Roster) -> list[Change]:

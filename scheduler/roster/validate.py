@@ -309,9 +309,11 @@ def _horizon_problems(agent: Agent, mine: list[Shift]) -> list[Violation]:
     hours = sum(s.length.total_seconds() for s in mine) / 3600
     most = agent.max_hours_in_horizon
     if most is not None and hours > most + _EPS_HOURS:
-        out.append(Violation("hours in horizon", agent.id, None, f"{hours:g} h above the maximum {most:g} h"))
+        out.append(
+            Violation("hours in horizon", agent.id, None, f"{hours:g} h, above the maximum of {most:g} h")
+        )
     if hours < agent.min_hours_in_horizon - _EPS_HOURS:
-        message = f"{hours:g} h below the minimum {agent.min_hours_in_horizon:g} h"
+        message = f"{hours:g} h, below the minimum of {agent.min_hours_in_horizon:g} h"
         out.append(Violation("hours in horizon", agent.id, None, message))
     return out
 
@@ -333,11 +335,13 @@ def _weekly_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violat
         hours = sum(s.length.total_seconds() for s in shifts) / 3600
         low, high = p.contract_hours(agent, days)  # one definition, with the model's and the report's
         if hours > high + _EPS_HOURS:
-            message = f"{hours:g} h{label} above the maximum {high:g} h"
+            message = f"{hours:g} h{label}, above the maximum of {high:g} h"
             out.append(Violation("weekly hours", agent.id, None, message))
         if hours < low - _EPS_HOURS:
             out.append(
-                Violation("weekly hours", agent.id, None, f"{hours:g} h{label} below the minimum {low:g} h")
+                Violation(
+                    "weekly hours", agent.id, None, f"{hours:g} h{label}, below the minimum of {low:g} h"
+                )
             )
         out.extend(_shift_count_problems(p, agent, len(shifts), days, label))
     return out

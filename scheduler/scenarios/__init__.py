@@ -46,9 +46,11 @@ from scheduler.scenarios.measures import (
 from scheduler.scenarios.plan import (
     BasePlan,
     Contract,
+    LeadIn,
     Pay,
     QueueSeries,
     forecast_from_requirements,
+    lead_in_from,
 )
 from scheduler.scenarios.reading import (
     SWEEP_AXES,
@@ -87,6 +89,7 @@ __all__ = [
     "Contract",
     "Depth",
     "Headcount",
+    "LeadIn",
     "LocalRunner",
     "OccupancyChange",
     "Pay",
@@ -108,6 +111,7 @@ __all__ = [
     "compare",
     "evaluate",
     "forecast_from_requirements",
+    "lead_in_from",
     "measure",
     "pay_from_mapping",
     "requirement_arrays",

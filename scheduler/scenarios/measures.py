@@ -22,14 +22,17 @@ from scheduler.staffing.queues import QueueRequirement, ServiceReport, queue_req
 class ScenarioMetrics:
     """One row of the comparison. Service figures are None where no roster was measured.
 
-    `asa_s` averages the intervals that are not overloaded (where ASA is unbounded); `by_queue` gives the
-    share of a live queue's volume arriving in overloaded intervals as `overloaded_volume_share`.
+    `asa_s` is the contact-weighted mean wait on the live queues over the intervals that are not
+    overloaded (where the wait grows without bound); `overloaded_share` is the share of the live
+    contacts left out of it, arriving in overloaded intervals (per queue: `overloaded_volume_share`).
+    More agents can raise `asa_s`: intervals that were overloaded come back into the mean.
     """
 
     name: str
     depth: str
     service_level: float | None
     asa_s: float | None
+    overloaded_share: float | None
     abandonment: float | None
     occupancy: float | None
     understaffed_agent_hours: float | None
@@ -51,6 +54,7 @@ class ScenarioMetrics:
 METRICS: tuple[str, ...] = (
     "service_level",
     "asa_s",
+    "overloaded_share",
     "abandonment",
     "occupancy",
     "understaffed_agent_hours",
@@ -84,10 +88,33 @@ def _requirement(
     if key not in cache:
         if len(cache) > 512:
             cache.clear()
-        cache[key] = queue_requirement(
-            spec, volume, aht, interval_s=plan.week.grid.interval_s, shrinkage=shrinkage
-        )
+        cache[key] = _with_lead_in(plan, spec, s.start, volume, aht, shrinkage)
     return volume, aht, cache[key]
+
+
+def _with_lead_in(
+    plan: BasePlan, spec: QueueSpec, start: int, volume: np.ndarray, aht: np.ndarray, shrinkage: float
+) -> QueueRequirement:
+    """The queue's requirement over its span; an async queue's works off the contacts carried into the
+    week too (`BasePlan.lead_in`), as `compute_requirements` does for the requirements file."""
+    interval_s = plan.week.grid.interval_s
+    lead = plan.lead_in.get(spec.name)
+    if lead is None or spec.is_live:
+        return queue_requirement(spec, volume, aht, interval_s=interval_s, shrinkage=shrinkage)
+    # the lead-in, then the intervals between it and the queue's first forecast row (no contacts)
+    gap = max(0, start - (lead.start + len(lead.volume)))
+    full_volume = np.concatenate([lead.volume, np.zeros(gap), volume])
+    full_aht = np.concatenate([lead.aht_s, np.full(gap, float(spec.aht_s)), aht])
+    req = queue_requirement(spec, full_volume, full_aht, interval_s=interval_s, shrinkage=shrinkage)
+    span = slice(len(full_volume) - len(volume), None)
+    return QueueRequirement(
+        req.required[span],
+        req.required_fractional[span],
+        req.scheduled_needed[span],
+        req.scheduled_needed_fractional[span],
+        req.service_level[span],
+        req.backlog_contacts[span],
+    )
 
 
 def requirement_arrays(plan: BasePlan, variant: Variant) -> dict[str, np.ndarray]:
@@ -149,11 +176,12 @@ def _queue_row(
         return row
     w = report.week
     asa = _nan_none(float(w.asa_s))
-    if spec.is_live and asa is None:
-        # some intervals are overloaded (ASA unbounded): average the others, and say how much
+    if spec.is_live:
+        # overloaded intervals (ASA unbounded) are left out of the mean: say how many contacts
         lost = float(volume[~np.isfinite(report.asa_s) & (volume > 0)].sum())
         row["overloaded_volume_share"] = lost / week_volume if week_volume > 0 else 0.0
-        asa = weighted_mean(zip(report.asa_s, volume, strict=True))
+        if asa is None:
+            asa = weighted_mean(zip(report.asa_s, volume, strict=True))
     row.update(
         service_level=_nan_none(float(w.service_level)),
         asa_s=asa,
@@ -161,6 +189,13 @@ def _queue_row(
         occupancy=_nan_none(float(w.occupancy)),
     )
     return row
+
+
+def _unplaced(variant: Variant, depth: str, roster: Roster | None) -> tuple[str, ...]:
+    """Measuring the base roster (staffing depth), the agents a scenario adds work no shift: say so."""
+    if depth == "staffing" and variant.added and roster is not None:
+        return ("agents added have no shifts in the base roster; re-roster to place them",)
+    return ()
 
 
 def measure(
@@ -204,12 +239,13 @@ def measure(
         "volume": float(sum(r["volume"] or 0.0 for r in rows)),
         "by_queue": by_queue,
         "roster_status": roster_status,
-        "notes": variant.notes,
+        "notes": variant.notes + _unplaced(variant, depth, roster),
     }
     if kept is None or measured is None:
         return ScenarioMetrics(
             service_level=None,
             asa_s=None,
+            overloaded_share=None,
             abandonment=None,
             occupancy=None,
             understaffed_agent_hours=None,
@@ -223,12 +259,13 @@ def measure(
     hours = {a: h for a, h in summary.hours_by_agent.items() if h > 0}
     rates = {a: variant.pay.rate_of(a) for a in hours}
     priced = all(r is not None for r in rates.values()) and any(r is not None for r in rates.values())
-    notes = variant.notes
+    notes = common["notes"]
     if not priced and any(r is not None for r in rates.values()):
         notes += ("some agents have no hourly rate: no cost",)
     return ScenarioMetrics(
         service_level=weighted_mean((r.get("service_level"), r.get("volume")) for r in rows),
         asa_s=weighted_mean((r.get("asa_s"), r.get("volume")) for r in live),
+        overloaded_share=weighted_mean((r.get("overloaded_volume_share"), r.get("volume")) for r in live),
         abandonment=weighted_mean((r.get("abandonment"), r.get("volume")) for r in live),
         # all work handled over all productive agent time, over the queues
         occupancy=weighted_mean(

@@ -69,6 +69,17 @@ class QueueSeries:
 
 
 @dataclass(frozen=True, eq=False)
+class LeadIn:
+    """An async queue's contacts from before the forecast (the `lead_in` rows of `wfm requirements
+    --history`), on the week grid's positions from `start` on, in time order: the requirement model
+    works them off in the week, so they are part of its need."""
+
+    start: int  # the grid position of the first (negative: before the week)
+    volume: np.ndarray
+    aht_s: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
 class BasePlan:
     """The plan scenarios change: team, week, forecast (the forecast contract), availability, roster, pay.
 
@@ -86,6 +97,9 @@ class BasePlan:
     # the async contacts waiting when the week starts, by the interval they fall due
     # (`scheduler.roster.problem.carried_in_from`); the same in every scenario: they have arrived
     carried_in: Mapping[str, np.ndarray] = field(default_factory=dict)
+    # the same contacts as arrivals, which the async need counts as `compute_requirements` does
+    # (`lead_in_from`); without them the need is the forecast's own contacts alone
+    lead_in: Mapping[str, LeadIn] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.week.tz != self.team.tz or self.week.interval_minutes != self.team.interval_minutes:
@@ -186,3 +200,28 @@ def forecast_from_requirements(requirements: pd.DataFrame, team: Team) -> pd.Dat
             "aht_s": pd.to_numeric(requirements["aht_s"]),
         }
     )
+
+
+def lead_in_from(requirements: pd.DataFrame, team: Team, week: PlanningWeek) -> dict[str, LeadIn]:
+    """The async queues' lead-in (the rows of `requirements` marked `lead_in`, before its forecast) on
+    the week grid, so a scenario's need counts the contacts carried in as the requirements file does."""
+    if "lead_in" not in requirements.columns:
+        return {}
+    rows = requirements[requirements["lead_in"].astype(bool)]
+    grid = week.grid
+    ds = pd.to_datetime(rows["ds"], utc=True)
+    positions = np.round(
+        ((ds - pd.Timestamp(grid.start_utc)).dt.total_seconds() / grid.interval_s).to_numpy()
+    ).astype(np.int64)
+    out: dict[str, LeadIn] = {}
+    for spec in team.queues:
+        mask = (rows["queue"].astype(str) == spec.name).to_numpy()
+        if spec.is_live or not mask.any():
+            continue
+        start = int(positions[mask].min())
+        size = int(positions[mask].max()) + 1 - start
+        volume, aht = np.zeros(size), np.full(size, float(spec.aht_s))
+        volume[positions[mask] - start] = pd.to_numeric(rows["volume"]).to_numpy(float)[mask]
+        aht[positions[mask] - start] = pd.to_numeric(rows["aht_s"]).to_numpy(float)[mask]
+        out[spec.name] = LeadIn(start, volume, aht)
+    return out

@@ -130,9 +130,7 @@ class Draft:
     def variant(self) -> Variant:
         """The finished variant."""
         plan, series = self.plan, self.plan.series
-        notes = []
-        if self.added and plan.roster is not None:
-            notes.append("agents added have no shifts in the base roster; re-roster to place them")
+        notes: list[str] = []
         left = frozenset(self.removed) - {a.id for a in self.added}
         volume = {q: series[q].volume[self.statistic] * self.multipliers[q] for q in series}
         pay = dataclasses.replace(

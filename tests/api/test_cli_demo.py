@@ -171,6 +171,39 @@ def test_scenarios_command_prints_the_comparison(demo_dir: Path, tmp_path: Path)
     table = pd.read_csv(out)
     assert len(table) == 3  # the base first, then each scenario
     assert "volume +20 %" in set(table.iloc[:, 0]) | set(table.get("scenario", []))
+    # not a terminal: printed wide enough that no cell is cut, with what ASA and need mean
+    assert "…" not in result.output
+    assert "two fewer agents" in result.output
+    assert "overl.*" in result.output
+    assert "* ASA s: the contact-weighted mean wait" in result.output
+    assert "the base is the forecast alone" in result.output
+
+
+def test_scenarios_need_counts_the_contacts_carried_in_with_the_history(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    """forecast and history: the base needs what `wfm requirements --history` says (the roster report's)."""
+    requirements = tmp_path / "requirements.csv"
+    args = ["requirements", str(demo_dir / "forecast.csv"), "--team", str(demo_dir / "team.yaml")]
+    done = CliRunner().invoke(
+        app, [*args, "--history", str(demo_dir / "history.csv"), "--out", str(requirements)]
+    )
+    assert done.exit_code == 0, done.output
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        f"base: {{team: {demo_dir / 'team.yaml'}, forecast: {demo_dir / 'forecast.csv'}, "
+        f"history: {demo_dir / 'history.csv'}, week: {DEMO_WEEK.isoformat()}}}\n"
+        "scenarios: []\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "comparison.csv"
+    result = CliRunner().invoke(app, ["scenarios", str(plan), "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "the base is the forecast alone" not in result.output
+    frame = pd.read_csv(requirements)
+    hours = read_team(demo_dir / "team.yaml").interval_minutes / 60
+    needed = frame.loc[~frame["lead_in"], "scheduled_needed_fractional"].sum() * hours
+    assert pd.read_csv(out)["required_agent_hours"].iloc[0] == pytest.approx(needed)
 
 
 def test_scenarios_command_refuses_a_bad_change(demo_dir: Path, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.formats import read_team
-from api.importers.agents import slug_id
+from api.importers.agents import AgentRow, hours_fit, slug_id
 from api.schemas import team_to_mapping
 from common.errors import InvalidInput
 from scheduler.sample import sample_team
@@ -155,3 +155,63 @@ def test_misspelt_keys_and_zones_get_a_did_you_mean_naming_the_agent(tmp_path: P
     assert "unknown key 'min_rest_hour'; did you mean 'min_rest_hours'?" in text
     assert f"agents.3.skils ({team.agents[3].name})" in text
     assert "did you mean 'skills'" in text
+
+
+def _agent(low: float, high: float) -> AgentRow:
+    return AgentRow("a", "Aoife", "Europe/Dublin", ("email",), low, high)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "written", "extra"),
+    [
+        (39, 39, 32, "add 7 to shift_rules.lengths_hours (4 × 8 h + 7 h = 39 h)"),
+        (20, 20, 16, "add 6 to shift_rules.lengths_hours (8 h + 2 × 6 h = 20 h)"),
+        (37.5, 37.5, 32, "add 7.5 to shift_rules.lengths_hours (5 × 7.5 h = 37.5 h)"),
+        (45, 45, 40, "add 9 to shift_rules.lengths_hours (5 × 9 h = 45 h)"),
+    ],
+)
+def test_contract_hours_that_8_hour_shifts_cannot_make_get_a_min_that_fits_and_a_way_out(
+    low: float, high: float, written: float, extra: str
+) -> None:
+    fit = hours_fit(_agent(low, high))
+    assert fit is not None
+    assert fit.min_hours == written
+    assert extra in fit.advice
+    # the way out works: with the extra length the contract fits as it stands
+    length = float(extra.split("add ")[1].split(" ")[0])
+    assert hours_fit(_agent(low, high), lengths_hours=(8.0, length)) is None
+
+
+@pytest.mark.parametrize(("low", "high"), [(40, 40), (32, 32), (30, 40), (0, 20)])
+def test_contract_hours_that_fit_are_left_alone(low: float, high: float) -> None:
+    assert hours_fit(_agent(low, high)) is None
+
+
+def test_team_init_warns_and_writes_min_hours_a_week_can_hold(tmp_path: Path) -> None:
+    path = tmp_path / "agents.csv"
+    path.write_text("name,hours\nSiobhán,39\nAoife,20\nMaya,40\n", encoding="utf-8")
+    out = tmp_path / "t.yaml"
+    code, output = run(
+        *("team", "init", "--agents", str(path), "--name", "T", "--tz", "Europe/Dublin"),
+        *("--queues", "email", "--out", str(out)),
+    )
+    assert code == 0, output
+    assert "warning: Siobhán (siobhan): 39 h a week cannot be made of 8-h shifts" in output
+    assert "warning: Aoife (aoife): 20 h a week" in output
+    assert "Maya" not in output.split("wrote")[0]
+    team = read_team(out)
+    assert [(a.min_hours_per_week, a.max_hours_per_week) for a in team.agents] == [
+        (32, 39),
+        (16, 20),
+        (40, 40),
+    ]
+    assert "min_hours_per_week: 32  # 39 h a week cannot be made" in out.read_text(encoding="utf-8")
+
+
+def test_a_team_file_may_name_a_legacy_iana_zone(tmp_path: Path) -> None:
+    text = _team_text()
+    mapping = yaml.safe_load(text)
+    mapping["agents"][0]["tz"] = "Asia/Calcutta"  # a link IANA keeps: still a valid zone
+    path = tmp_path / "team.yaml"
+    path.write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    assert read_team(path).agents[0].tz == "Asia/Calcutta"

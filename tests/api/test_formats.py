@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -460,6 +461,54 @@ def test_hr_availability_takes_names_ranges_and_several_weekdays(tmp_path: Path)
     theirs = [e for e in entries if e.agent_id == second.id]
     assert [e.on_date for e in theirs if e.on_date] == [date(2026, 12, 24), date(2026, 12, 25)]
     assert sorted(e.weekday for e in theirs if e.weekday is not None) == [0, 1, 2]
+
+
+def test_hr_availability_reads_type_and_notes_headers_and_names_without_accents(tmp_path: Path) -> None:
+    team = replace(
+        sample_team(),
+        agents=(
+            replace(sample_team().agents[0], name="Renée Walker"),
+            replace(sample_team().agents[1], name="Zoë Thompson"),
+            *sample_team().agents[2:],
+        ),
+    )
+    first, second = team.agents[0], team.agents[1]
+    text = (
+        "Agent,Date,Type,Comments\nrenee walker,2026-12-09,Vacation,ski trip\nZOE THOMPSON,2026-12-10,Sick,\n"
+    )
+    entries = read_availability(write(tmp_path, "hr.csv", text), team)
+    assert [(e.agent_id, e.kind, e.note) for e in entries] == [
+        (first.id, "time_off", "ski trip"),
+        (second.id, "absence", ""),
+    ]
+
+
+@pytest.mark.parametrize("header", ["Notes", "Note", "Comment"])
+def test_hr_availability_keeps_the_note_under_any_usual_header(tmp_path: Path, header: str) -> None:
+    text = f"agent_id,date,kind,{header}\na01,2026-12-09,time_off,dentist\n"
+    (entry,) = read_availability(write(tmp_path, "hr.csv", text), sample_team())
+    assert entry.note == "dentist"
+
+
+@pytest.mark.parametrize(
+    ("written", "agent"),
+    [("renée walker", 0), ("RENEE  walker", 1), ("zoe lee", None), ("Zoë Lee", 2)],
+)
+def test_a_name_is_read_without_accents_only_when_no_agent_is_written_so(
+    tmp_path: Path, written: str, agent: int | None
+) -> None:
+    base = sample_team()
+    names = ("Renée Walker", "Renee Walker", "Zoë Lee", "Zoé Lee")
+    team = replace(
+        base,
+        agents=(*(replace(a, name=n) for a, n in zip(base.agents, names, strict=False)), *base.agents[4:]),
+    )
+    path = write(tmp_path, "hr.csv", f"agent,date,kind\n{written},2026-12-09,time_off\n")
+    if agent is None:
+        with pytest.raises(InvalidInput, match="several agents are called this"):
+            read_availability(path, team)
+    else:
+        assert [e.agent_id for e in read_availability(path, team)] == [team.agents[agent].id]
 
 
 def test_hr_availability_suggests_a_near_name_and_rejects_the_whole_file(tmp_path: Path) -> None:

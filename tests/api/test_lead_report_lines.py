@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
-from api.lead_report import without_need_line
-from scheduler.domain import Roster
+from api.lead_report import absence_lines, change_lines, without_need_line
+from scheduler.domain import AvailabilityEntry, Roster
 from scheduler.roster.report import summarize
-from tests.scheduler.roster.factories import VERIFY_WEEK, verify_problem
+from tests.scheduler.roster.factories import VERIFY_WEEK, shift_at, verify_agent, verify_problem
 
 
 def test_days_with_no_need_are_named_first() -> None:
@@ -18,3 +19,24 @@ def test_days_with_no_need_are_named_first() -> None:
         "those days"
     ]
     assert VERIFY_WEEK + timedelta(days=5) in summary.days_without_need
+
+
+def test_a_re_roster_says_who_is_off_sick_and_names_a_zone_that_is_not_the_teams() -> None:
+    sick, remote = verify_agent("a", name="Seán"), verify_agent("b", name="Paolo", tz="Asia/Manila")
+    day = VERIFY_WEEK + timedelta(days=2)
+    entries = (
+        AvailabilityEntry("a", "absence", on_date=day),
+        AvailabilityEntry("b", "time_off", on_date=day),
+    )
+    p = verify_problem(sick, remote, availability=entries)
+    published = Roster(
+        p.team.name, VERIFY_WEEK, (shift_at(p, 2, "08:00"), shift_at(p, 2, "09:00", agent_id="b"))
+    )
+    p = replace(p, published=published)
+    lines = absence_lines(p) + change_lines(p, Roster(p.team.name, VERIFY_WEEK, ()))
+    assert lines == [
+        f"off sick: Seán (a), {day:%a %d %b}",
+        "changes to the published roster: 2",
+        f"  Seán, {day:%a %d %b}: 08:00-16:00 chat -> off sick",
+        f"  Paolo, {day:%a %d %b} (Asia/Manila time): 09:00-17:00 chat -> off on leave",
+    ]

@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli_forecast import register
+from api.cli_forecast import model_lines, register
 from tests.forecasting.synthetic import make_history
 
 
@@ -193,3 +193,26 @@ def test_a_per_ticket_history_needs_aggregate(app: typer.Typer, tmp_path: Path) 
     assert refused.exit_code == 2
     assert "--aggregate" in refused.output
     assert CliRunner().invoke(app, [*args, "--aggregate"]).exit_code == 0
+
+
+def test_backtest_and_forecast_print_one_holidays_heading_and_the_models_by_queue(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    history = write_history(tmp_path / "history.csv")
+    args = ["forecast", str(history), "--start", "2024-02-05", "--tz", "Europe/London"]
+    result = CliRunner().invoke(
+        app, [*args, "--backtest", "--backtest-weeks", "1", "--out", str(tmp_path / "f.csv")]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Holidays applied") == 1
+    assert "  in the weeks scored:" in result.output
+    assert "  in the week forecast:" in result.output
+    assert "the model of each queue and region:" in result.output
+
+
+def test_the_models_are_listed_a_queue_a_paragraph_and_wrapped() -> None:
+    chosen = [("email", f"Region/City_{i:02d}", "AutoETS") for i in range(30)] + [("chat", "UTC", "Naive")]
+    lines = model_lines(chosen, width=60)
+    assert all(len(line) <= 60 for line in lines)
+    assert lines[0].startswith("  email: AutoETS for Region/City_00, ")
+    assert lines[-1] == "  chat: Naive for UTC"

@@ -7,6 +7,7 @@ import zoneinfo
 import pytest
 
 from api.importers.zones import RAILS_ZONES, near_zone_name, zone_of_country, zone_of_name
+from forecasting.calendar import country_of_zone
 
 
 def test_every_rails_zone_is_an_iana_zone_here() -> None:
@@ -26,6 +27,14 @@ def test_every_rails_zone_is_an_iana_zone_here() -> None:
         ("america_slash_new_york", "America/New_York"),  # HubSpot
         ("London", "Europe/London"),
         ("Kyev", "Europe/Kyiv"),
+        # legacy IANA links are read as the zone of their country (the Rails "Singapore" too)
+        ("Singapore", "Asia/Singapore"),
+        ("Japan", "Asia/Tokyo"),
+        ("US/Eastern", "America/New_York"),
+        ("Asia/Calcutta", "Asia/Kolkata"),
+        # names that are their own country's zone, or no country's, are kept
+        ("Europe/Amsterdam", "Europe/Amsterdam"),
+        ("UTC", "UTC"),
     ],
 )
 def test_helpdesk_zone_names_map_to_iana(name: str, tz: str) -> None:
@@ -68,3 +77,10 @@ def test_a_name_that_is_no_country_has_no_zone() -> None:
 )
 def test_a_city_alone_suggests_its_zone(written: str, meant: str) -> None:
     assert near_zone_name(written) == meant
+
+
+@pytest.mark.parametrize(("name", "country"), [("Singapore", "SG"), ("Japan", "JP"), ("US/Pacific", "US")])
+def test_a_legacy_zone_name_gets_its_countrys_holidays(name: str, country: str) -> None:
+    zone = zone_of_name(name)
+    assert zone is not None
+    assert country_of_zone(zone) == country

@@ -35,7 +35,8 @@ def test_an_option_that_breaks_days_off_days_in_a_row_and_hours_names_all_three(
     assert kind == OVERTIME
     assert "a day off (works 6 days; at most 5 allowed)" in words
     assert "the most days in a row (day 6 in a row; at most 5 allowed)" in words
-    assert "the contract's hours (48 h above the maximum 40 h)" in words
+    assert "the contract's hours (48 h, above the maximum of 40 h)" in words
+    assert "an 8 h shift beyond the contract" in words
 
 
 def test_a_day_more_in_a_row_is_named_as_such_not_as_a_swap() -> None:

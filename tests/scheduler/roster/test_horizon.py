@@ -69,8 +69,8 @@ def test_weekly_rules_hold_in_each_week_of_the_horizon() -> None:
     ]  # 32 h and 4 days in week 1, none in week 2
     rules = {(v.rule, v.message.split(";")[0]) for v in check_roster(p, tuple(crowded))}
     assert ("days off", "works 4 days in the week of 2026-03-23") in rules
-    assert ("weekly hours", "32 h in the week of 2026-03-23 above the maximum 24 h") in rules
-    assert ("weekly hours", "0 h in the week of 2026-03-30 below the minimum 16 h") in rules
+    assert ("weekly hours", "32 h in the week of 2026-03-23, above the maximum of 24 h") in rules
+    assert ("weekly hours", "0 h in the week of 2026-03-30, below the minimum of 16 h") in rules
 
 
 def test_the_model_keeps_the_weekly_rules_in_each_week() -> None:

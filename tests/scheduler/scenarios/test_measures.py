@@ -8,11 +8,11 @@ import pytest
 
 from common.timegrid import PlanningWeek
 from scheduler.domain import Roster
-from scheduler.scenarios.changes import Scenario
+from scheduler.scenarios.changes import AddAgents, Scenario
 from scheduler.scenarios.measures import measure, weighted_mean
 from scheduler.scenarios.plan import BasePlan
 from scheduler.scenarios.variants import apply
-from tests.scheduler.scenarios.factories import WEEK, forecast, small_team
+from tests.scheduler.scenarios.factories import WEEK, forecast, small_plan, small_team
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,26 @@ def test_a_live_queue_nobody_answers_has_no_asa_and_all_its_volume_overloaded() 
     assert chat["overloaded_volume_share"] == pytest.approx(1.0)
     assert row.asa_s is None
     assert row.service_level == pytest.approx(0.0)
+
+
+@pytest.fixture(scope="module")
+def plan() -> BasePlan:
+    return small_plan()
+
+
+def test_the_asa_leaves_out_overloaded_intervals_and_says_how_many_contacts(plan: BasePlan) -> None:
+    row = measure(plan, apply(plan, Scenario("base")), "base", "staffing", plan.roster)
+    chat = row.by_queue["chat"]
+    share = chat["overloaded_volume_share"]
+    assert share is not None
+    assert 0.0 <= share <= 1.0
+    assert row.overloaded_share == pytest.approx(share)  # chat: the one live queue
+
+
+@pytest.mark.parametrize(("depth", "noted"), [("staffing", True), ("reroster", False)])
+def test_agents_added_are_said_to_have_no_shifts_only_when_the_base_roster_is_measured(
+    plan: BasePlan, depth: str, noted: bool
+) -> None:
+    hire = apply(plan, Scenario("hire", (AddAgents(1, ("chat",)),)))
+    row = measure(plan, hire, "hire", depth, plan.roster)
+    assert any("agents added have no shifts" in n for n in row.notes) == noted

@@ -32,6 +32,7 @@ from scheduler.scenarios import (
     compare,
     evaluate,
     forecast_from_requirements,
+    lead_in_from,
     requirement_arrays,
     scenario_from_mapping,
     sweep,
@@ -263,3 +264,34 @@ def test_contacts_carried_into_the_week_count_as_in_the_roster_report(plan: Base
     without = measure(replace(problem, carried_in={}), plan.roster).service["email"].week
     assert row.by_queue["email"]["service_level"] == pytest.approx(float(report.service_level))
     assert float(report.service_level) < float(without.service_level)  # the backlog costs service
+
+
+def test_the_need_counts_the_contacts_carried_in_as_the_requirements_file_does(plan: BasePlan) -> None:
+    """Requirements made with a lead-in (`wfm requirements --history`): the scenario base needs the
+    same agents as the file, Monday's email need working off the evening before's."""
+    # email answered within a day: the evening's email falls due in the forecast's hours
+    team = replace(
+        plan.team,
+        queues=tuple(replace(q, response_hours=24) if q.name == "email" else q for q in plan.team.queues),
+    )
+    plan = BasePlan(team, plan.week, plan.forecast, roster=plan.roster)
+    email = plan.forecast[plan.forecast["queue"] == "email"]
+    start = pd.Timestamp(plan.week.start_utc) - pd.Timedelta(hours=3)
+    before = email.iloc[:3].assign(
+        ds=[start + pd.Timedelta(hours=i) for i in range(3)], mean=30.0, lead_in=True
+    )
+    with_history = pd.concat([plan.forecast.assign(lead_in=False), before], ignore_index=True)
+    requirements = compute_requirements(with_history, plan.team)
+    base = BasePlan(
+        plan.team,
+        plan.week,
+        plan.forecast,
+        roster=plan.roster,
+        carried_in=carried_in_from(requirements, plan.team, plan.week),
+        lead_in=lead_in_from(requirements, plan.team, plan.week),
+    )
+    need = requirement_arrays(base, apply(base, Scenario("base")))
+    from_file = requirements_to_arrays(requirements, plan.team, plan.week)
+    np.testing.assert_allclose(need["email"], from_file["email"])
+    without = requirement_arrays(plan, apply(plan, Scenario("base")))
+    assert need["email"].sum() > without["email"].sum()
