@@ -99,11 +99,21 @@ def _style_header(ws: Worksheet, columns: int) -> None:
     ws.row_dimensions[1].height = 30
 
 
-def _time_off_days(problem: Problem | None, agent: Agent, days: list[date]) -> set[date]:
+# the words for a day away, by the kind of leave (a sick call reads as such, not as time off)
+LEAVE_WORDS = {"absence": "sick", "time_off": "time off"}
+
+
+def _leave_days(problem: Problem | None, agent: Agent, days: list[date]) -> dict[date, str]:
+    """The agent's days away among `days`, each with its words (`LEAVE_WORDS`; sick first)."""
     if problem is None:
-        return set()
+        return {}
     entries = problem.entries_of(agent.id)
-    return {d for d in days if any(e.kind in ("time_off", "absence") and e.applies_to(d) for e in entries)}
+    out: dict[date, str] = {}
+    for kind, words in LEAVE_WORDS.items():
+        for d in days:
+            if d not in out and any(e.kind == kind and e.applies_to(d) for e in entries):
+                out[d] = words
+    return out
 
 
 def _roster_sheet(ws: Worksheet, team: Team, roster: Roster, problem: Problem | None) -> None:
@@ -119,7 +129,7 @@ def _roster_sheet(ws: Worksheet, team: Team, roster: Roster, problem: Problem | 
     for s in roster.shifts:
         hours[s.agent_id] += s.hours
     for r, agent in enumerate(team.agents, start=2):
-        off = _time_off_days(problem, agent, days)
+        away = _leave_days(problem, agent, days)
         ws.cell(row=r, column=1, value=agent.id)
         ws.cell(row=r, column=2, value=agent.name)
         ws.cell(row=r, column=3, value=agent.tz)
@@ -129,8 +139,8 @@ def _roster_sheet(ws: Worksheet, team: Team, roster: Roster, problem: Problem | 
             if shift is not None:
                 cell.value = _cell_text(shift, agent)
             else:
-                cell.value = "time off" if day in off else "off"
-                cell.fill = _TIME_OFF_FILL if day in off else _OFF_FILL
+                cell.value = away.get(day, "off")
+                cell.fill = _TIME_OFF_FILL if day in away else _OFF_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=r, column=len(header), value=round(hours.get(agent.id, 0.0), 2)).number_format = "0.0"
         for c in range(1, len(header) + 1):
@@ -306,7 +316,7 @@ def _time_off_event(entry: AvailabilityEntry, day: date, tz: ZoneInfo, slug: str
         midnight = datetime.combine(day, time(0))
         event.add("dtstart", (midnight + timedelta(minutes=entry.start_minute)).replace(tzinfo=tz))
         event.add("dtend", (midnight + timedelta(minutes=entry.end_minute)).replace(tzinfo=tz))
-    event.add("summary", "Time off" + (f": {entry.note}" if entry.note else ""))
+    event.add("summary", LEAVE_WORDS[entry.kind].capitalize() + (f": {entry.note}" if entry.note else ""))
     event.add("transp", "TRANSPARENT")
     return event
 

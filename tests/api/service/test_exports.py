@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -76,3 +77,14 @@ def test_ics_times_are_in_the_agents_zone() -> None:
     assert b"TZID=America/New_York" in agent_ics_bytes(roster, problem.team, "a2")
     assert cal.walk("VTIMEZONE")
     assert event["uid"] == "tiny-desk-a2-2026-11-02@wfm-optimizer"
+
+
+def test_a_sick_day_reads_sick_in_the_grid_and_the_calendar() -> None:
+    problem, roster = _roster()
+    sick = replace(
+        problem, availability=(AvailabilityEntry("a1", "absence", on_date=date(2026, 11, 4), note="flu"),)
+    )
+    grid = load_workbook(io.BytesIO(roster_xlsx_bytes(sick, roster, coverage_frame(sick, roster))))["Roster"]
+    assert grid["F2"].value == "sick"
+    cal = Calendar.from_ical(agent_ics_bytes(roster, sick.team, "a1", availability=sick.availability))
+    assert "Sick: flu" in [str(e["summary"]) for e in cal.walk("VEVENT")]
