@@ -62,12 +62,13 @@ class SpecialDay:
         return start, end
 
 
-def _zone_tab_text() -> str:
-    """The IANA zone.tab table (country code per zone), from the tzdata package or the system."""
+def tzdata_text(name: str) -> str:
+    """A file of the IANA time-zone data (`zone.tab`, `tzdata.zi`), from the tzdata package or the
+    system; empty when neither has it."""
     try:
-        return importlib.resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
+        return importlib.resources.files("tzdata").joinpath("zoneinfo", name).read_text("utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError):
-        path = Path("/usr/share/zoneinfo/zone.tab")
+        path = Path("/usr/share/zoneinfo") / name
         return path.read_text("utf-8") if path.is_file() else ""
 
 
@@ -76,7 +77,7 @@ def _zone_table() -> tuple[tuple[str, str], ...]:
     """(country code, zone) rows of zone.tab, in its order: by country, most populous zone first
     where geography allows."""
     rows: list[tuple[str, str]] = []
-    for line in _zone_tab_text().splitlines():
+    for line in tzdata_text("zone.tab").splitlines():
         if line.startswith("#") or not line.strip():
             continue
         parts = line.split("\t")

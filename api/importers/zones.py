@@ -14,14 +14,12 @@ by their current IANA names; `tests/api/importers/test_zones.py` checks every va
 from __future__ import annotations
 
 import difflib
-import importlib.resources
 import re
 import zoneinfo
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from forecasting.calendar import country_of_zone, zones_of_country
+from forecasting.calendar import country_of_zone, tzdata_text, zones_of_country
 
 RAILS_ZONES: dict[str, str] = {
     "International Date Line West": "Etc/GMT+12",
@@ -211,20 +209,11 @@ def _names() -> dict[str, str]:
     return names
 
 
-def _tzdata_zi_text() -> str:
-    """The IANA compiled source (`tzdata.zi`, its "L target link" lines), from tzdata or the system."""
-    try:
-        return importlib.resources.files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
-        path = Path("/usr/share/zoneinfo/tzdata.zi")
-        return path.read_text("utf-8") if path.is_file() else ""
-
-
 @lru_cache(maxsize=1)
 def _links() -> dict[str, str]:
     """IANA's links (legacy names such as "Singapore", "Japan", "US/Eastern") to the zone they name."""
     links: dict[str, str] = {}
-    for line in _tzdata_zi_text().splitlines():
+    for line in tzdata_text("tzdata.zi").splitlines():  # its "L target link" lines
         parts = line.split()
         if len(parts) == 3 and parts[0] == "L":
             links[parts[2]] = parts[1]
