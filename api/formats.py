@@ -503,8 +503,8 @@ def read_availability(path: Path, team: Team, sheet: str | None = None) -> tuple
         entries += _availability_row(cells, pos + FIRST_DATA_ROW, finder, agent_column, issues)
         if len(entries) > MAX_AVAILABILITY_ENTRIES:
             issues.add(
-                f"the file gives more than {MAX_AVAILABILITY_ENTRIES:,} days of availability (a range gives "
-                "one per day) up to this row; split it, or give weekdays instead of long ranges",
+                f"the file gives more than {MAX_AVAILABILITY_ENTRIES:,} days of availability up to this row "
+                "(a range of dates or a list of weekdays gives one per day): split it into several files",
                 pos + FIRST_DATA_ROW,
             )
             break

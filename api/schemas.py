@@ -8,7 +8,7 @@ from typing import Annotated, Any, cast
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from api.text import control_character
+from api.text import control_character, shows_something
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import HOURS_PER_WEEK, MAX_DAYS, MINUTES_PER_DAY, clock_to_minute, minute_to_clock
 from scheduler.domain import (
@@ -70,8 +70,8 @@ Key = Annotated[
 
 def _one_line_name(value: str) -> str:
     _one_line(value)
-    if not value.strip():
-        raise ValueError("is blank: give a name")
+    if not shows_something(value):
+        raise ValueError("is blank (nothing a reader sees): give a name")
     return value
 
 

@@ -2,24 +2,35 @@
 
 A control character in a name goes wherever the name goes: a carriage return splits a CSV row
 (and can start a formula on the next line), a line feed breaks a calendar's content line, a
-character XLSX forbids makes the workbook fail, and PostgreSQL refuses NUL. Bidirectional
-overrides (U+202A-U+202E, U+2066-U+2069) make a name read differently from what it holds. All are
-refused where the text comes in, with where it was.
+character XLSX forbids makes the workbook fail, and PostgreSQL refuses NUL. Invisible format
+characters (zero-width spaces, direction marks and overrides, a byte-order mark) make two names
+look alike, or a name read differently from what it holds. All are refused where the text comes
+in, with where it was; the zero-width joiner and non-joiner stay, which some scripts (Persian,
+Indic) and emoji need.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-_LINE_AND_DIRECTION_CONTROLS = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_KEPT_FORMAT = frozenset("\u200c\u200d")  # zero-width non-joiner and joiner: parts of words
+# characters of letter or symbol classes that show nothing (Hangul fillers, the blank braille cell)
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def control_character(text: str) -> str | None:
-    """Why `text` cannot be one line of plain text (its first control character, named), or None."""
+    """Why `text` cannot be one line of plain text (its first control or invisible format
+    character, named), or None."""
     for position, char in enumerate(text, start=1):
-        if unicodedata.category(char) == "Cc" or char in _LINE_AND_DIRECTION_CONTROLS:
+        kind = unicodedata.category(char)
+        if kind in ("Cc", "Zl", "Zp") or (kind == "Cf" and char not in _KEPT_FORMAT):
             return (
-                f"holds a control character ({char!r}, character {position}): "
-                "write it on one line, without tabs, line breaks or direction marks"
+                f"holds a control or invisible character ({char!r}, character {position}): "
+                "write it on one line, without tabs, line breaks, direction marks or zero-width spaces"
             )
     return None
+
+
+def shows_something(text: str) -> bool:
+    """Whether `text` has a character a reader sees (a letter, digit, punctuation or symbol)."""
+    return any(unicodedata.category(c)[0] in "LNPS" and c not in _BLANK_LOOKING for c in text)

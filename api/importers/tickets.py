@@ -73,6 +73,9 @@ class TicketOptions:
     time_format: str | None = None  # strftime format of the created times, when they are not ISO-8601
     interval_minutes: int = INTERVAL_MINUTES
     sheet: str | None = None
+    # the team's queues, when the import knows its team (the service): a ticket of another queue is
+    # dropped and counted, not stored as a history the team cannot forecast
+    team_queues: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -649,7 +652,11 @@ class _Import:
         for value in values:
             word = self.channel_words.get(str(value), str(value))
             queue = self.queue_map.get(word.casefold(), self.queue_map.get("*")) if self.queue_map else word
-            if queue:
+            known = self.options.team_queues
+            if queue and known is not None and queue not in known:
+                reason = f"queue {queue!r} is not one of the team's queues ({', '.join(known)}; map it with map_queue)"
+                queue = None
+            elif queue:
                 reason = None
             elif word:
                 reason = f"channel {word!r} is not mapped to a queue (--map-queue)"

@@ -644,5 +644,6 @@ class TicketExportQuery(BaseModel):
             team_tz=team.tz,
             interval_minutes=team.interval_minutes,
             map_queue=pairs,
+            team_queues=tuple(queues),
             **self.model_dump(exclude={"map_queue"}),
         )

@@ -111,7 +111,7 @@ def test_good_availability_loads(tmp_path: Path) -> None:
         ("a01,,Funday,,,time_off,", "weekday", "not a weekday"),
         ("a01,2026-11-03,mon,,,time_off,", "date", "exactly one of date or weekday"),
         ("a01,2026-11-03,,9am,,available,", "start", "not a time of day"),
-        ("a01,2026-11-03,,,,time_off,\"Trip\r=cmd|' /C calc'!A0\"", "note", "control character"),
+        ("a01,2026-11-03,,,,time_off,\"Trip\r=cmd|' /C calc'!A0\"", "note", "control or invisible character"),
     ],
 )
 def test_bad_availability_is_rejected_whole(tmp_path: Path, line: str, column: str, reason: str) -> None:

@@ -42,7 +42,20 @@ def test_a_team_with_the_defaults_writes_and_reads_back_the_same() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["Ann\r\nX-Evil: 1", "Line1\rBEGIN:VEVENT", "Bell\x07", "Tab\tbed", "Nul\x00", "\u202e=1+1", "   "],
+    [
+        "Ann\r\nX-Evil: 1",
+        "Line1\rBEGIN:VEVENT",
+        "Bell\x07",
+        "Tab\tbed",
+        "Nul\x00",
+        "\u202e=1+1",
+        "   ",
+        "\u200b",  # a zero-width space alone
+        "Ann\u200b Example",  # looks like "Ann Example"
+        "\u200f=1+1",  # a right-to-left mark
+        "\u3164",  # a Hangul filler: a letter that shows nothing
+        "\ufe0f",  # a variation selector alone
+    ],
 )
 def test_a_name_that_is_not_one_line_of_text_is_refused(name: str) -> None:
     data = minimal()
@@ -52,7 +65,9 @@ def test_a_name_that_is_not_one_line_of_text_is_refused(name: str) -> None:
     assert caught.value.issues[0].column == "agents.0.name"
 
 
-@pytest.mark.parametrize("name", ["José Ñúñez", "王芳", "Zoë 👩\u200d💻", "=HYPERLINK(1)", "O'Brien-Smith"])
+@pytest.mark.parametrize(
+    "name", ["José Ñúñez", "王芳", "Zoë 👩\u200d💻", "=HYPERLINK(1)", "O'Brien-Smith", "می\u200cخواهم"]
+)
 def test_names_in_any_script_are_kept_as_written(name: str) -> None:
     data = minimal()
     data["agents"][0]["name"] = name
@@ -98,5 +113,5 @@ def test_a_label_is_one_line_of_text_or_nothing(label: str, ok: bool) -> None:
     if ok:
         assert adapter.validate_python(label) == label
     else:
-        with pytest.raises(ValidationError, match="control character"):
+        with pytest.raises(ValidationError, match="control or invisible character"):
             adapter.validate_python(label)
