@@ -231,21 +231,19 @@ def _canonical(tz: str) -> str:
 
 
 def zone_of_name(text: str) -> str | None:
-    """The IANA zone a helpdesk's zone name means (IANA, Rails, Windows or HubSpot's), or None."""
+    """The IANA zone a helpdesk's zone name means (IANA, Rails, Windows or HubSpot's, or the city of
+    one IANA zone alone: "Manila"), or None."""
     stripped = _GMT_PREFIX.sub("", text.strip())
     if not stripped:
         return None
     if "_slash_" in stripped:  # HubSpot: america_slash_new_york
         stripped = stripped.replace("_slash_", "/")
-    return _names().get(_key(stripped))
+    return _names().get(_key(stripped)) or _cities().get(_key(stripped.replace("_", " ")))
 
 
 def near_zone_name(text: str) -> str | None:
-    """The known zone name closest to a misspelt one, for a "did you mean": an IANA zone whose city
-    it names ("Manila", "sao paulo": Asia/Manila, America/Sao_Paulo), else the closest name."""
-    city = _cities().get(_key(text.replace("_", " ")))
-    if city is not None:
-        return city
+    """The known zone name closest to a misspelt one, for a "did you mean" (a city alone, "Manila",
+    is `zone_of_name`'s)."""
     names = {_key(k): k for k in (*RAILS_ZONES, *zoneinfo.available_timezones())}
     near = difflib.get_close_matches(_key(text), list(names), n=1, cutoff=0.8)
     return names[near[0]] if near else None
