@@ -545,6 +545,8 @@ async function loadCoverage() {
   if (!$("panel-coverage").hidden) await drawCoverage();
 }
 
+const SHORT_RED = "#e03a2f"; // agents below the need: red, hatched (the legend shows the same swatch)
+
 async function drawCoverage() {
   const c = state.coverage;
   if (!c) return;
@@ -555,9 +557,10 @@ async function drawCoverage() {
   const h = q.hourly;
   const covered = h.on_queue.map((x, i) => Math.min(x, h.need[i]));
   const traces = [
-    { x: h.x_hours, y: covered, name: "on the queue (up to the need)", type: "bar", offset: 0, width: 1, marker: { color: "#2f6fb3" }, text: h.local, hovertemplate: "%{text}<br>on queue, covering the need: %{y:.1f}<extra></extra>" },
-    { x: h.x_hours, y: h.short, name: "below the need (red)", type: "bar", offset: 0, width: 1, marker: { color: "#b3261e", pattern: { shape: "/", fgcolor: "#ffffff" } }, text: h.local, hovertemplate: "%{text}<br>below the need: %{y:.1f} agents<extra></extra>" },
-    { x: h.x_hours, y: h.on_queue.map((x, i) => Math.max(0, x - h.need[i])), name: "on the queue above the need", type: "bar", offset: 0, width: 1, marker: { color: "#9cc3e6" }, text: h.local, hovertemplate: "%{text}<br>above the need: %{y:.1f}<extra></extra>" },
+    { x: h.x_hours, y: covered, name: "on the queue (up to the need)", type: "bar", offset: 0, width: 1, marker: { color: "#2f6fb3" }, text: h.local, textposition: "none", hovertemplate: "%{text}<br>on queue, covering the need: %{y:.1f}<extra></extra>" },
+    // red with dark hatching laid over it ("overlay": the red stays), so the shortfall shows without colour too
+    { x: h.x_hours, y: h.short.map((x) => (x > 1e-6 ? x : null)), name: "below the need (red, hatched)", type: "bar", offset: 0, width: 1, marker: { color: SHORT_RED, line: { color: "#7a1712", width: 1 }, pattern: { shape: "/", fillmode: "overlay", fgcolor: "#4a0d0a", fgopacity: 0.6, size: 7, solidity: 0.35 } }, text: h.local, textposition: "none", hovertemplate: "%{text}<br>below the need: %{y:.1f} agents<extra></extra>" },
+    { x: h.x_hours, y: h.on_queue.map((x, i) => Math.max(0, x - h.need[i])), name: "on the queue above the need", type: "bar", offset: 0, width: 1, marker: { color: "#9cc3e6" }, text: h.local, textposition: "none", hovertemplate: "%{text}<br>above the need: %{y:.1f}<extra></extra>" },
     { x: [...h.x_hours, (h.x_hours.at(-1) ?? 0) + 1], y: [...h.need, h.need.at(-1) ?? 0], name: "need (the target)", type: "scatter", mode: "lines", line: { shape: "hv", color: "#1b1f24", width: 2, dash: "dash" }, hoverinfo: "skip" },
   ];
   const layout = {
