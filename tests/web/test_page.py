@@ -352,11 +352,14 @@ def test_a_running_solve_shows_progress_and_can_be_cancelled(page: Page, site: S
     expect(page.locator("#job-elapsed")).not_to_have_text("–")
     expect(page.locator("#job-gap")).to_be_hidden()  # no bound is proven this early: no "gap" row
     screenshot(page, "solve-running")
+    running_s = float(page.locator("#job-elapsed").inner_text().removesuffix(" s"))
     page.get_by_role("button", name="Cancel").click()
     expect(page.locator("#job-state")).to_have_text("cancelled", timeout=60_000)
     expect(page.locator("#status")).to_contain_text("Solve cancelled")
-    # the last state stays on the screen
+    # the last state stays on the screen; the time shown never runs backwards
     expect(page.locator("#job-elapsed")).not_to_have_text("–")
+    assert float(page.locator("#job-elapsed").inner_text().removesuffix(" s")) >= running_s
+    expect(page.locator("#job-roster")).to_contain_text("cancelled: nothing was stored")
     expect(page.locator("#job-objective")).not_to_have_text("–")
     expect(page.locator("#job-first")).to_contain_text("found after")
     assert site.api.get("/v1/teams/busy-desk/rosters", headers=admin).json() == []

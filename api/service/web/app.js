@@ -610,7 +610,7 @@ function drawCoverageTables(q) {
 async function startJob(body) {
   const job = await api(teamPath("/roster-jobs"), { method: "POST", json: body });
   state.jobLimit = body.time_limit_s;
-  watchJob(job.id);
+  await watchJob(job.id); // awaited: an error while watching is reported, never lost
 }
 
 function leadFigures(figures) {
@@ -626,14 +626,24 @@ function summaryFigures(summary) {
   return { shortfall_hours: summary.shortfall_hours ?? summary.understaffed_agent_hours, service_level: summary.service_level_by_queue };
 }
 
+function finishedElapsed(job) {
+  // an ended job's running time from its own clock (started to finished), as the service recorded it
+  if (!job.started_at || !job.finished_at) return null;
+  const seconds = (Date.parse(job.finished_at) - Date.parse(job.started_at)) / 1000;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
 function showJob(job) {
   // a field the service no longer sends (e.g. after a cancel) keeps the last value shown
   const last = state.jobShown[job.id] || {};
   const pick = (k) => (job[k] === null || job[k] === undefined ? last[k] ?? null : job[k]);
+  const active = ["queued", "running"].includes(job.state);
+  // elapsed time never runs backwards on the screen (the last answer may count the solver alone)
+  const elapsed = [pick("elapsed_s"), active ? null : finishedElapsed(job), last.elapsed_s ?? null].filter((x) => x !== null);
   const shown = {
     objective: pick("objective"),
     bound: pick("bound"),
-    elapsed_s: pick("elapsed_s"),
+    elapsed_s: elapsed.length ? Math.max(...elapsed) : null,
     figures: job.progress?.shortfall_hours !== undefined ? job.progress : last.figures ?? null,
     first_s: last.first_s ?? null,
   };
@@ -642,14 +652,18 @@ function showJob(job) {
   $("job").hidden = false;
   $("job-id").textContent = job.id;
   $("job-state").textContent = job.state;
-  const active = ["queued", "running"].includes(job.state);
   const first = leadFigures(shown.figures);
-  $("job-roster").textContent = shown.objective !== null ? "a roster is found; its figures come with the result" : active ? "looking for a first roster…" : "–";
+  const found = shown.objective !== null;
+  $("job-roster").textContent = !found
+    ? active ? "looking for a first roster…" : "none"
+    : active ? "a roster is found; its figures come with the result"
+      : job.state === "cancelled" ? "a roster was found, but the solve was cancelled: nothing was stored"
+        : job.state === "failed" ? "none stored: the solve failed" : "a roster is found";
   $("job-first").textContent = shown.first_s !== null ? `found after ${shown.first_s.toFixed(1)} s${first ? `: ${first}` : ""}` : active ? "not yet" : "none";
   $("job-objective").textContent = fmt(shown.objective);
   const hasBound = shown.bound !== null && shown.bound > -1e300;
   // a bound and its gap are shown only when the solver has proven one (no "gap" that says nothing)
-  for (const el of document.querySelectorAll(".job-bound")) el.hidden = !hasBound;
+  for (const node of document.querySelectorAll(".job-bound")) node.hidden = !hasBound;
   $("job-bound").textContent = hasBound ? fmt(shown.bound) : "–";
   const gap = shown.objective !== null && hasBound ? Math.abs(shown.objective - shown.bound) / Math.max(1, Math.abs(shown.objective)) : null;
   $("job-gap").textContent = gap === null ? "–" : pct(gap);
@@ -659,17 +673,54 @@ function showJob(job) {
   $("job-cancel").disabled = !active;
 }
 
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 16_000;
+
+function transient(err) {
+  // the service could not be reached (fetch throws a TypeError) or answered that it is busy or restarting
+  return !(err instanceof ApiError) || [502, 503, 504].includes(err.status);
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function whileConnected(request, stillWanted) {
+  // a request of the job watch, tried again (waiting longer each time) while the service cannot be
+  // reached; the job runs on in the service meanwhile. Other errors are the caller's.
+  let wait = RETRY_FIRST_MS;
+  for (;;) {
+    try {
+      const out = await request();
+      $("job-connection").textContent = "";
+      return out;
+    } catch (err) {
+      if (!transient(err) || !stillWanted()) throw err;
+      $("job-connection").textContent = `Connection lost, retrying… (next try in ${Math.round(wait / 1000)} s; the solve goes on in the service)`;
+      await sleep(wait);
+      wait = Math.min(RETRY_MAX_MS, wait * 2);
+    }
+  }
+}
+
 async function watchJob(id) {
   state.job = id;
   $("job-error").replaceChildren();
+  $("job-connection").textContent = "";
+  $("job").hidden = false;
+  $("job-id").textContent = id;
+  $("job-state").textContent = "started";
+  for (const field of ["job-roster", "job-first", "job-elapsed", "job-objective"]) $(field).textContent = "–";
   selectTab("solve");
-  while (state.job === id) {
-    const job = await api(`/jobs/${id}`);
+  const wanted = () => state.job === id;
+  while (wanted()) {
+    const job = await whileConnected(() => api(`/jobs/${id}`), wanted);
+    if (!wanted()) return;
     showJob(job);
     if (job.state === "succeeded") {
-      state.versions = await api(teamPath("/rosters"));
+      state.versions = await whileConnected(() => api(teamPath("/rosters")), wanted);
       fillVersions();
-      await selectVersion(job.version);
+      await whileConnected(() => selectVersion(job.version), wanted);
       const figures = leadFigures(summaryFigures(state.detail?.summary));
       if (figures) $("job-roster").textContent = `${figures} (roster v${job.version})`;
       say(`Solve finished: roster v${job.version} is shown.`);
@@ -680,7 +731,7 @@ async function watchJob(id) {
       say(`Solve ${job.state}.${job.state === "cancelled" ? " Nothing was stored; the figures above are the last it reported." : ""}`);
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await sleep(POLL_MS);
   }
 }
 
@@ -849,7 +900,7 @@ async function runScenarios() {
       // a job: wait for its stored comparison
       while (["queued", "running"].includes(out.state)) {
         box.replaceChildren(el("p", { text: `Re-rostering scenarios… ${out.progress ? `${out.progress.done}/${out.progress.total}` : out.state}` }));
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        await sleep(POLL_MS);
         out = await api(`/jobs/${out.id}`);
       }
       if (out.state !== "succeeded") throw new ApiError(422, out.error || { title: `scenario job ${out.state}` });
