@@ -161,6 +161,8 @@ async function loadTeams() {
 }
 
 async function loadTeam() {
+  state.newestSeen = undefined; // another team: compare its own published and newest versions
+  $("comparison").replaceChildren();
   const [versions, requirements] = await Promise.all([api(teamPath("/rosters")), api(teamPath("/requirements"))]);
   state.versions = versions;
   const options = requirements.map((r) =>
@@ -186,17 +188,34 @@ function versionLabel(v) {
   return `v${v.number} · week of ${v.first_day}${flags ? ` · ${flags}` : ""}`;
 }
 
+function defaultComparison() {
+  // what is published for the newest version's week against the newest version (else its base, else the one before)
+  const newest = state.versions[0];
+  if (!newest) return ["", ""];
+  const published = state.versions.find((v) => v.published && v.first_day === newest.first_day && v.number !== newest.number);
+  const base = published || state.versions.find((v) => v.number === newest.based_on) || state.versions[1] || newest;
+  return [String(base.number), String(newest.number)];
+}
+
 function fillVersions() {
   const make = () => state.versions.map((v) => el("option", { value: v.number, text: versionLabel(v) }));
   const keep = [$("compare-base").value, $("compare-other").value];
   $("version").replaceChildren(...make());
   $("compare-base").replaceChildren(...make());
   $("compare-other").replaceChildren(...make());
-  const published = state.versions.find((v) => v.published);
-  const has = (n) => state.versions.some((v) => String(v.number) === String(n));
-  // by default: what is published now against the newest version
-  $("compare-other").value = has(keep[1]) && keep[1] ? keep[1] : String(state.versions[0]?.number ?? "");
-  $("compare-base").value = has(keep[0]) && keep[0] ? keep[0] : String((published || state.versions[1] || state.versions[0])?.number ?? "");
+  const has = (n) => n && state.versions.some((v) => String(v.number) === String(n));
+  const newest = state.versions[0]?.number ?? null;
+  const [base, other] = defaultComparison();
+  if (newest !== state.newestSeen || !has(keep[0]) || !has(keep[1])) {
+    // a new version (a solve, a re-roster) or another team: compare what is published with the newest
+    $("compare-base").value = base;
+    $("compare-other").value = other;
+    if (state.newestSeen !== undefined && newest !== state.newestSeen) $("comparison").replaceChildren();
+  } else {
+    $("compare-base").value = keep[0];
+    $("compare-other").value = keep[1];
+  }
+  state.newestSeen = newest;
   showPublishState();
 }
 
@@ -222,6 +241,7 @@ async function loadGrid() {
   if (state.version === null) return;
   state.grid = await api(teamPath(`/rosters/${state.version}/grid?zone=${zoneMode()}`));
   drawGrid();
+  defaultLock();
   await showConflicts();
   const where = zoneMode() === "team" ? `the team's zone (${state.grid.team_tz})` : "each agent's own zone";
   say(`Roster v${state.version}, times in ${where}.`);
@@ -459,12 +479,70 @@ async function showConflicts() {
     box.replaceChildren();
     return;
   }
+  const newer = (number) => state.versions.find((v) => v.number > number && v.first_day === state.detail?.first_day);
+  const action = (number) => {
+    // a newer version that the page shows without conflicts already answers them: publish it, not re-roster again
+    if (number !== state.version && state.version > number && !shown.conflicts.length) {
+      return el("div", {},
+        el("p", { text: `v${state.version} (shown) has none of them: compare it with v${number}${state.can.roster ? " and publish it to replace" : ""}.` }),
+        el("button", { type: "button", class: "compare-conflicts", onclick: guard(() => compareFromConflicts(number, state.version)) }, `Compare v${number} with v${state.version}`));
+    }
+    const later = newer(number);
+    const note = later ? el("p", { class: "help", text: `v${later.number} is newer for this week: pick it above to see whether it has them.` }) : "";
+    if (!state.can.roster) return el("div", {}, note, el("p", { class: "help", text: "A lead can re-roster the week around them." }));
+    return el("div", {}, note, el("button", { type: "button", class: "reroster-conflicts", onclick: guard(() => startJob(rerosterBody(number))) }, `Re-roster v${number} around them`));
+  };
   box.replaceChildren(el("div", { class: "conflicts", role: "alert" },
     el("h3", { text: "⚠ Conflicts with the availability stored now" }),
     ...items.map(([label, list, number]) => el("div", {},
       el("p", { text: `${label}: ${list.length} conflict${list.length > 1 ? "s" : ""}` }),
       el("ul", {}, ...list.map((c) => el("li", { text: c.text }))),
-      state.can.roster ? el("button", { type: "button", class: "reroster-conflicts", onclick: guard(() => startJob({ base_version: number, time_limit_s: Number($("solve-limit").value) })) }, `Re-roster v${number} around them`) : el("p", { class: "help", text: "A lead can re-roster the week around them." })))));
+      action(number)))));
+}
+
+async function compareFromConflicts(base, other) {
+  $("compare-base").value = String(base);
+  $("compare-other").value = String(other);
+  showPublishState();
+  await selectTab("compare");
+  await compareVersions();
+}
+
+function rerosterBody(number) {
+  // a re-roster of a version, with the Solve tab's time limit; shifts that have started stay as they are
+  // (and nothing new starts before now) when the lead keeps them
+  const body = { base_version: number, time_limit_s: Number($("solve-limit").value) };
+  if ($("reroster-lock").checked) {
+    const now = new Date();
+    showLockTime(now);
+    body.locked_before = now.toISOString();
+  }
+  return body;
+}
+
+function localDate(instant, tz) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+}
+
+function localTime(instant, tz) {
+  // an instant in words on the team's clock, e.g. "Wed 04 Nov 12:00"
+  return new Date(instant).toLocaleString("en-GB", { timeZone: tz, weekday: "short", day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit", hour12: false }).replace(",", "");
+}
+
+function showLockTime(now = new Date()) {
+  if (!state.grid) return;
+  const when = $("reroster-lock-when");
+  when.textContent = `(before ${localTime(now, state.grid.team_tz)})`;
+  when.title = `now, in the team's zone (${state.grid.team_tz})`;
+}
+
+function defaultLock() {
+  // once the week has begun on the team's clock, a re-roster keeps what has started unless the lead says otherwise
+  const key = `${state.team}/${state.grid.days[0]}`;
+  showLockTime();
+  if (state.lockWeek === key) return; // the lead's choice stands while the week is the same
+  state.lockWeek = key;
+  $("reroster-lock").checked = localDate(new Date(), state.grid.team_tz) >= state.grid.days[0];
 }
 
 // ---------------------------------------------------------------- day view
@@ -1048,7 +1126,7 @@ function wire() {
     await startJob({ week: $("solve-week").value, requirements_id: Number($("solve-requirements").value), time_limit_s: Number($("solve-limit").value) });
   }));
   $("reroster").addEventListener("click", guard(async () => {
-    await startJob({ base_version: state.version, time_limit_s: Number($("solve-limit").value) });
+    await startJob(rerosterBody(state.version));
   }));
   $("job-cancel").addEventListener("click", guard(async () => showJob(await api(`/jobs/${state.job}/cancel`, { method: "POST" }))));
   $("compare-form").addEventListener("submit", guard(compareVersions));
