@@ -493,7 +493,7 @@ async function showConflicts() {
     return el("div", {}, note, el("button", { type: "button", class: "reroster-conflicts", onclick: guard(() => startJob(rerosterBody(number))) }, `Re-roster v${number} around them`));
   };
   box.replaceChildren(el("div", { class: "conflicts", role: "alert" },
-    el("h3", { text: "⚠ Conflicts with the availability stored now" }),
+    el("h2", { text: "⚠ Conflicts with the availability stored now" }),
     ...items.map(([label, list, number]) => el("div", {},
       el("p", { text: `${label}: ${list.length} conflict${list.length > 1 ? "s" : ""}` }),
       el("ul", {}, ...list.map((c) => el("li", { text: c.text }))),
@@ -608,7 +608,7 @@ function drawDay(d) {
   const words = d.queues.map((q) => el("li", { class: q.short_stretches?.length ? "short" : undefined },
     `${q.queue}: `, q.short_stretches === null ? NOT_MEASURED : q.short_stretches.length ? q.short_stretches.join("; ") : "service meets its target all day"));
   const note = d.moved_shifts ? el("p", { class: "help", text: `${d.moved_shifts} shift(s) moved by hand are drawn where they now are; the need and on-queue rows are the version's report, as solved: re-roster to count them.` }) : "";
-  $("day-view").replaceChildren(el("div", { class: "grid-wrap" }, table), note, el("h3", { text: "Where service suffers" }), el("ul", { id: "day-short" }, ...words));
+  $("day-view").replaceChildren(el("div", { class: "grid-wrap", tabindex: "0", role: "region", "aria-label": "The day: agents × intervals, and each queue's need (scrolls)" }, table), note, el("h2", { text: "Where service suffers" }), el("ul", { id: "day-short" }, ...words));
 }
 
 // ---------------------------------------------------------------- coverage
@@ -828,9 +828,9 @@ async function compareVersions() {
   const affected = Object.entries(c.hours_by_agent).filter(([, h]) => h.base !== h.other);
   $("comparison").replaceChildren(
     summary,
-    el("h3", { text: `What changed (${c.changes.length} agent-days; ${c.unchanged} unchanged)` }),
+    el("h2", { text: `What changed (${c.changes.length} agent-days; ${c.unchanged} unchanged)` }),
     el("ul", { id: "changes" }, ...(c.changes.length ? c.changes.map((t) => el("li", { text: t })) : [el("li", { text: "Nothing: the same shifts." })])),
-    el("h3", { text: "Who is affected (hours)" }),
+    el("h2", { text: "Who is affected (hours)" }),
     el("ul", {}, ...(affected.length ? affected.map(([a, h]) => el("li", { text: `${a}: ${fmt(h.base, 2)} h → ${fmt(h.other, 2)} h` })) : [el("li", { text: "Nobody's hours change." })])),
   );
 }
@@ -1027,7 +1027,7 @@ async function drawScenarios(rows, version) {
     notes.push(`The base row gives ${pct(base.service_level)} for roster v${version}, the Coverage tab ${pct(coverageLevel)} for the same roster: the scenarios measure it with the staffing model on the requirements' volume and handle time (every queue, shrinkage taken off the agents on shift), the Coverage tab with the roster's own report (agents on each queue, interval by interval). Compare scenarios with each other and with the base row, not with the Coverage tab.`);
   }
   for (const r of rows) for (const n of r.notes || []) notes.push(`${r.scenario}: ${n}`);
-  $("scenario-result").replaceChildren(el("div", { class: "table-wrap" }, table), ...notes.map((n) => el("p", { class: "help scenario-note", text: n })));
+  $("scenario-result").replaceChildren(el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Scenario results (scrolls)" }, table), ...notes.map((n) => el("p", { class: "help scenario-note", text: n })));
   const priced = rows.filter((r) => r.cost !== null && r.service_level !== null);
   if (!priced.length) return;
   const Plotly = await loadPlotly();
