@@ -252,8 +252,25 @@ function dayHeading(iso) {
   return d.toLocaleDateString("en-GB", { weekday: "short", day: "2-digit", month: "short", timeZone: "UTC" });
 }
 
+function shortQueueNames(names) {
+  // each queue by the part that tells it from the others ("creator-chat", "creator-email": "chat", "email");
+  // the full name stays in the title and the accessible name
+  const unique = [...new Set(names)];
+  const out = Object.fromEntries(unique.map((q) => [q, q]));
+  if (unique.length < 2) return out;
+  const words = unique.map((q) => q.split(/(?<=[-_ .])/));
+  let head = 0;
+  while (words.every((w) => w.length > head + 1 && w[head] === words[0][head])) head += 1;
+  let tail = 0;
+  while (words.every((w) => w.length > head + tail + 1 && w[w.length - 1 - tail] === words[0][words[0].length - 1 - tail])) tail += 1;
+  const cut = unique.map((q, i) => words[i].slice(head, words[i].length - tail).join("").replace(/[-_ .]$/, ""));
+  if (new Set(cut).size === unique.length && cut.every(Boolean)) unique.forEach((q, i) => { out[q] = cut[i]; });
+  return out;
+}
+
 function drawGrid() {
   const g = state.grid;
+  state.queueShort = shortQueueNames(g.agents.flatMap((a) => a.cells.flatMap((c) => c.shifts.map((s) => s.queue))));
   const table = el("table", { class: "roster", id: "roster-grid" });
   table.append(el("caption", { class: "help", text: `Agents × days; each day runs from local midnight to midnight (${g.zone_mode === "team" ? g.team_tz : "each agent's zone"}).${state.can.roster ? " Drag a shift along its day to move it, or pick it to pin or move it." : ""}` }));
   const ruler = () => el("div", { class: "ruler", "aria-hidden": "true" }, ...["0", "6", "12", "18", "24"].map((h) => el("span", { text: h })));
@@ -304,7 +321,7 @@ function dayCell(agent, cell) {
       shift.pinned ? el("span", { class: "pin", text: shift.moved ? "moved" : "pinned" }) : "",
       el("span", { class: "time", text: shift.label }),
       " ",
-      el("span", { class: "queue", text: shift.queue }),
+      el("span", { class: "queue", text: state.queueShort?.[shift.queue] ?? shift.queue, title: shift.queue }),
     ];
     const title = [`${shift.label} ${shift.queue}`, shift.moved ? `moved from ${shift.moved_from}` : "", ...shift.conflicts].filter(Boolean).join("\n");
     if (state.can.roster) {
@@ -567,8 +584,14 @@ const NOT_MEASURED = "not measured for this version (stored before service was m
 
 const STATE_WORDS = { break: "break", lunch: "lunch", time_off: "time off", absence: "absent", unavailable: "unavailable", "": "off" };
 
+const QUEUE_PATTERNS = ["solid", "striped", "banded", "hatched"]; // .st-q0 … .st-q3 in style.css
+
 function drawDay(d) {
   const queues = d.queues.map((q) => q.queue);
+  // the legend names the day's queues, each with its swatch and pattern
+  for (const node of document.querySelectorAll("#day-legend li.queue-key")) node.remove();
+  $("day-legend").prepend(...queues.map((q, i) => el("li", { class: "queue-key", "data-queue": q },
+    el("span", { class: `swatch st-q${i % 4}` }), ` ${q} (${QUEUE_PATTERNS[i % 4]})`)));
   const table = el("table", { class: "dayview", id: "day-table" });
   table.append(el("caption", { class: "help", text: `${dayHeading(d.date)}, ${d.team_tz}: agents as rows, ${d.interval_minutes}-minute intervals as columns; under them, each queue's need against the agents on it.` }));
   // hour headings span the intervals of each hour; a DST day has 23 or 25 of them
