@@ -90,17 +90,28 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// the fields an error may name, in words ("pins.0.start" is the new start time of a move)
+const FIELD_WORDS = { start: "new start time", local_date: "day", agent_id: "agent", time_limit_s: "time limit", week: "week", locked_before: "keep-before time", requirements_id: "requirements", base_version: "version re-rostered" };
+
+function fieldWords(field) {
+  if (!field) return "";
+  const last = String(field).split(".").filter((p) => !/^\d+$/.test(p)).at(-1) ?? "";
+  return FIELD_WORDS[last] ?? last.replaceAll("_", " ");
+}
+
 function errorList(err) {
   // An API error in words: its detail and, for bad input, each issue (file, row, column, value, reason).
   const box = el("div");
-  box.append(el("p", { text: err.body?.title ? `${err.body.title}: ${err.body.detail || ""}` : err.message }));
   const issues = err.body?.issues || [];
+  // with issues, the table says each in words (the detail repeats them with the API's field names)
+  const detail = issues.length ? "" : err.body?.detail || "";
+  box.append(el("p", { text: err.body?.title ? `${err.body.title}${detail ? `: ${detail}` : ""}` : err.message }));
   if (issues.length) {
     const table = el("table", { class: "data" });
     table.append(el("thead", {}, el("tr", {}, ...["row", "column", "value", "reason"].map((h) => el("th", { scope: "col", text: h })))));
     const body = el("tbody");
     for (const i of issues) {
-      body.append(el("tr", {}, ...[i.row ?? "", i.column ?? i.field ?? "", i.value ?? "", i.reason ?? i.message ?? ""].map((v) => el("td", { text: String(v) }))));
+      body.append(el("tr", {}, ...[i.row ?? "", i.row === undefined || i.row === null ? fieldWords(i.column ?? i.field) : i.column ?? i.field ?? "", i.value ?? "", i.reason ?? i.message ?? ""].map((v) => el("td", { text: String(v) }))));
     }
     table.append(body);
     box.append(table);
@@ -135,6 +146,7 @@ async function signIn(token) {
   $("signout").hidden = false;
   applyRole();
   await loadTeams();
+  $("tab-roster").focus(); // the sign-in form is gone: focus goes to the first view, not the page
 }
 
 function applyRole() {
@@ -838,6 +850,10 @@ async function watchJob(id) {
 
 // ---------------------------------------------------------------- compare and publish
 
+function agentName(id) {
+  return state.grid?.agents.find((a) => a.id === id)?.name ?? id;
+}
+
 async function compareVersions() {
   const base = $("compare-base").value;
   const other = $("compare-other").value;
@@ -854,8 +870,14 @@ async function compareVersions() {
     el("h2", { text: `What changed (${c.changes.length} agent-days; ${c.unchanged} unchanged)` }),
     el("ul", { id: "changes" }, ...(c.changes.length ? c.changes.map((t) => el("li", { text: t })) : [el("li", { text: "Nothing: the same shifts." })])),
     el("h2", { text: "Who is affected (hours)" }),
-    el("ul", {}, ...(affected.length ? affected.map(([a, h]) => el("li", { text: `${a}: ${fmt(h.base, 2)} h → ${fmt(h.other, 2)} h` })) : [el("li", { text: "Nobody's hours change." })])),
+    el("ul", {}, ...(affected.length ? affected.map(([a, h]) => el("li", { text: `${agentName(a)}: ${fmt(h.base, 2)} h → ${fmt(h.other, 2)} h` })) : [el("li", { text: "Nobody's hours change." })])),
   );
+}
+
+function publishedWhen(version) {
+  // when a version was published, on the team's clock
+  const tz = state.grid?.team_tz;
+  return tz ? `${localTime(version.published_at, tz)} (${tz})` : version.published_at;
 }
 
 function publishTarget() {
@@ -876,7 +898,7 @@ function showPublishState() {
   button.textContent = `Publish v${target.number}`;
   button.disabled = target.published;
   $("publish-state").textContent = target.published
-    ? `v${target.number} is published (since ${target.published_at}): nothing to do.`
+    ? `v${target.number} is published (since ${publishedWhen(target)}): nothing to do.`
     : current
       ? `v${current.number} is published for the week of ${target.first_day}; publishing v${target.number} replaces it.`
       : `Nothing is published for the week of ${target.first_day} yet.`;
@@ -892,7 +914,7 @@ async function confirmPublish() {
     changes = ` ${c.changes.length} agent-day${c.changes.length === 1 ? "" : "s"} change for the team.`;
   }
   $("publish-question").textContent = current
-    ? `Publish v${target.number} for the week of ${target.first_day}? It replaces v${current.number}, published ${current.published_at}.${changes}`
+    ? `Publish v${target.number} for the week of ${target.first_day}? It replaces v${current.number}, published ${publishedWhen(current)}.${changes}`
     : `Publish v${target.number} for the week of ${target.first_day}? Nothing is published for that week yet.`;
   $("publish-yes").textContent = `Publish v${target.number}`;
   $("publish-dialog").dataset.number = String(target.number);
@@ -1027,6 +1049,11 @@ function coverageWeekLevel() {
   return volume ? weighted / volume : null;
 }
 
+function plotlyText(text) {
+  // plotly reads <b>, <br> and %{…} in names and hover templates: a scenario's name is text, not markup
+  return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/%/g, "&#37;");
+}
+
 async function drawScenarios(rows, version) {
   const columns = [
     ["service_level", "service level", pct],
@@ -1057,9 +1084,9 @@ async function drawScenarios(rows, version) {
   const symbols = ["diamond", "circle", "square", "triangle-up", "x", "star", "cross", "pentagon"];
   // one trace per scenario, named in the legend: no labels written over each other on the chart
   await Plotly.react("scenario-chart", priced.map((r, i) => ({
-    x: [r.cost], y: [100 * r.service_level], name: r.scenario, mode: "markers", type: "scatter",
+    x: [r.cost], y: [100 * r.service_level], name: plotlyText(r.scenario), mode: "markers", type: "scatter",
     marker: { size: 12, symbol: symbols[i % symbols.length] },
-    hovertemplate: `${r.scenario}<br>cost %{x:,.0f}<br>service level %{y:.1f} %<extra></extra>`,
+    hovertemplate: `${plotlyText(r.scenario)}<br>cost %{x:,.0f}<br>service level %{y:.1f} %<extra></extra>`,
   })), { height: 340, margin: { t: 10, r: 10, b: 50, l: 60 }, xaxis: { title: { text: "cost of the week" } }, yaxis: { title: { text: "service level (%)" } }, legend: { orientation: "h", y: -0.3 } },
   { responsive: true, displaylogo: false });
 }
@@ -1146,7 +1173,14 @@ function wire() {
     }
   });
   $("solve-form").addEventListener("submit", guard(async () => {
-    await startJob({ week: $("solve-week").value, requirements_id: Number($("solve-requirements").value), time_limit_s: Number($("solve-limit").value) });
+    $("solve-error").replaceChildren();
+    try {
+      await startJob({ week: $("solve-week").value, requirements_id: Number($("solve-requirements").value), time_limit_s: Number($("solve-limit").value) });
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status === 401) throw err;
+      $("solve-error").replaceChildren(el("p", { text: "The solve was not started." }), errorList(err));
+      say("");
+    }
   }));
   $("reroster").addEventListener("click", guard(async () => {
     await startJob(rerosterBody(state.version));
