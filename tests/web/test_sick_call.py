@@ -71,6 +71,7 @@ def test_a_re_roster_mid_week_keeps_the_shifts_that_have_started(page: Page, sit
     with page.expect_request(lambda r: r.url.endswith("/roster-jobs") and r.method == "POST") as sent:
         page.get_by_role("button", name="Re-roster keeping pins").click()
     body = sent.value.post_data_json
+    assert body is not None
     assert body["base_version"] == number
     assert body["locked_before"] == "2026-11-04T12:00:00.000Z"
     expect(page.locator("#status")).to_contain_text(f"Solve finished: roster v{number + 1} is shown")
