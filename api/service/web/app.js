@@ -175,7 +175,9 @@ async function loadTeams() {
 async function loadTeam() {
   state.newestSeen = undefined; // another team: compare its own published and newest versions
   $("comparison").replaceChildren();
+  const team = state.team;
   const [versions, requirements] = await Promise.all([api(teamPath("/rosters")), api(teamPath("/requirements"))]);
+  if (team !== state.team) return; // another team was picked meanwhile: its own load draws it
   state.versions = versions;
   const options = requirements.map((r) =>
     el("option", { value: r.id, text: `#${r.id}: ${r.meta?.first_ds ? `${r.meta.first_ds.slice(0, 10)} to ${r.meta.last_ds.slice(0, 10)} (UTC)` : "requirements"}${r.meta?.lead_in_rows ? ", with the backlog carried in" : ""}, stored ${r.created_at.slice(0, 10)}` })
@@ -251,7 +253,10 @@ function zoneMode() {
 
 async function loadGrid() {
   if (state.version === null) return;
-  state.grid = await api(teamPath(`/rosters/${state.version}/grid?zone=${zoneMode()}`));
+  const [team, version] = [state.team, state.version];
+  const grid = await api(teamPath(`/rosters/${version}/grid?zone=${zoneMode()}`));
+  if (team !== state.team || version !== state.version) return; // an answer for what is no longer shown
+  state.grid = grid;
   drawGrid();
   defaultLock();
   await showConflicts();
@@ -650,7 +655,10 @@ function drawDay(d) {
 
 async function loadCoverage() {
   if (state.version === null) return;
-  state.coverage = await api(teamPath(`/rosters/${state.version}/coverage/chart`));
+  const [team, version] = [state.team, state.version];
+  const coverage = await api(teamPath(`/rosters/${version}/coverage/chart`));
+  if (team !== state.team || version !== state.version) return; // an answer for what is no longer shown
+  state.coverage = coverage;
   const select = $("coverage-queue");
   const previous = select.value;
   select.replaceChildren(...state.coverage.queues.map((q) => el("option", { value: q.queue, text: q.queue })));
