@@ -229,18 +229,27 @@ def page(browser: Browser) -> Iterator[Page]:
         yield opened
 
 
-def serious_accessibility_violations(page: Page) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations on the page as it is now (rule, help, where)."""
+def accessibility_violations(
+    page: Page, impacts: tuple[str, ...] = ("minor", "moderate", "serious", "critical")
+) -> list[dict[str, Any]]:
+    """axe-core's violations of those impacts on the page as it is now (rule, impact, help, where)."""
     if not AXE.exists():
         pytest.skip("axe-core is not installed (`make setup` runs `npm ci`)")
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
     found: list[dict[str, Any]] = page.evaluate(
-        """async () => (await axe.run(document, { resultTypes: ["violations"] })).violations
-            .filter((v) => v.impact === "serious" || v.impact === "critical")
+        """async (impacts) => (await axe.run(document, { resultTypes: ["violations"] })).violations
+            .filter((v) => impacts.includes(v.impact))
             .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-                           where: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }))"""
+                           where: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }))""",
+        list(impacts),
     )
     return found
+
+
+def serious_accessibility_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now (rule, help, where)."""
+    return accessibility_violations(page, ("serious", "critical"))
 
 
 def lead_api(site: Site, method: str, path: str, **kwargs: Any) -> httpx.Response:

@@ -107,3 +107,31 @@ def test_on_a_phone_the_agent_column_stays_and_nothing_is_wider_than_the_screen(
         page.locator("#day-table").wait_for()
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         assert BIG_QUEUES[0] in page.locator("#day-view").inner_text()
+
+
+def test_a_long_grid_keeps_its_day_headings_and_agent_column_in_view_when_scrolled(
+    browser: Browser, big_site: Site
+) -> None:
+    """The grid scrolls inside its own box (here a short window makes fourteen agents a long grid): the
+    day headings stay at its top, the totals at its bottom, the agent column at its left."""
+    with open_page(browser, {"width": 900, "height": 480}) as page:
+        sign_in_to_big_team(page, big_site)
+        wrap = page.locator("#grid-wrap")
+        wrap.evaluate("(node) => { node.scrollTop = node.scrollHeight; node.scrollLeft = node.scrollWidth; }")
+        box = wrap.bounding_box()
+        monday = page.locator("#roster-grid thead th").nth(1).bounding_box()
+        last = page.locator('#roster-grid tr[data-agent="g13"] th.agent').bounding_box()
+        totals = page.locator("#roster-grid tfoot th").bounding_box()
+        assert box is not None
+        assert monday is not None
+        assert last is not None
+        assert totals is not None
+        assert page.locator("#roster-grid").evaluate("(t) => t.offsetHeight") > box["height"], (
+            "the grid scrolls"
+        )
+        assert abs(monday["y"] - box["y"]) <= 2, "the day headings scrolled away"
+        assert box["y"] <= last["y"] <= box["y"] + box["height"], "the last agent is not in view"
+        assert abs(last["x"] - box["x"]) <= 2, "the agent column scrolled away"
+        assert totals["y"] + totals["height"] <= box["y"] + box["height"] + 2
+        expect(page.locator("#roster-grid thead th").nth(1)).to_contain_text("Mon 02 Nov")
+        screenshot(page, "long-grid-scrolled")

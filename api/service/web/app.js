@@ -90,17 +90,28 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// the fields an error may name, in words ("pins.0.start" is the new start time of a move)
+const FIELD_WORDS = { start: "new start time", local_date: "day", agent_id: "agent", time_limit_s: "time limit", week: "week", locked_before: "keep-before time", requirements_id: "requirements", base_version: "version re-rostered" };
+
+function fieldWords(field) {
+  if (!field) return "";
+  const last = String(field).split(".").filter((p) => !/^\d+$/.test(p)).at(-1) ?? "";
+  return FIELD_WORDS[last] ?? last.replaceAll("_", " ");
+}
+
 function errorList(err) {
   // An API error in words: its detail and, for bad input, each issue (file, row, column, value, reason).
   const box = el("div");
-  box.append(el("p", { text: err.body?.title ? `${err.body.title}: ${err.body.detail || ""}` : err.message }));
   const issues = err.body?.issues || [];
+  // with issues, the table says each in words (the detail repeats them with the API's field names)
+  const detail = issues.length ? "" : err.body?.detail || "";
+  box.append(el("p", { text: err.body?.title ? `${err.body.title}${detail ? `: ${detail}` : ""}` : err.message }));
   if (issues.length) {
     const table = el("table", { class: "data" });
     table.append(el("thead", {}, el("tr", {}, ...["row", "column", "value", "reason"].map((h) => el("th", { scope: "col", text: h })))));
     const body = el("tbody");
     for (const i of issues) {
-      body.append(el("tr", {}, ...[i.row ?? "", i.column ?? i.field ?? "", i.value ?? "", i.reason ?? i.message ?? ""].map((v) => el("td", { text: String(v) }))));
+      body.append(el("tr", {}, ...[i.row ?? "", i.row === undefined || i.row === null ? fieldWords(i.column ?? i.field) : i.column ?? i.field ?? "", i.value ?? "", i.reason ?? i.message ?? ""].map((v) => el("td", { text: String(v) }))));
     }
     table.append(body);
     box.append(table);
@@ -135,6 +146,7 @@ async function signIn(token) {
   $("signout").hidden = false;
   applyRole();
   await loadTeams();
+  $("tab-roster").focus(); // the sign-in form is gone: focus goes to the first view, not the page
 }
 
 function applyRole() {
@@ -161,7 +173,11 @@ async function loadTeams() {
 }
 
 async function loadTeam() {
+  state.newestSeen = undefined; // another team: compare its own published and newest versions
+  $("comparison").replaceChildren();
+  const team = state.team;
   const [versions, requirements] = await Promise.all([api(teamPath("/rosters")), api(teamPath("/requirements"))]);
+  if (team !== state.team) return; // another team was picked meanwhile: its own load draws it
   state.versions = versions;
   const options = requirements.map((r) =>
     el("option", { value: r.id, text: `#${r.id}: ${r.meta?.first_ds ? `${r.meta.first_ds.slice(0, 10)} to ${r.meta.last_ds.slice(0, 10)} (UTC)` : "requirements"}${r.meta?.lead_in_rows ? ", with the backlog carried in" : ""}, stored ${r.created_at.slice(0, 10)}` })
@@ -186,17 +202,34 @@ function versionLabel(v) {
   return `v${v.number} · week of ${v.first_day}${flags ? ` · ${flags}` : ""}`;
 }
 
+function defaultComparison() {
+  // what is published for the newest version's week against the newest version (else its base, else the one before)
+  const newest = state.versions[0];
+  if (!newest) return ["", ""];
+  const published = state.versions.find((v) => v.published && v.first_day === newest.first_day && v.number !== newest.number);
+  const base = published || state.versions.find((v) => v.number === newest.based_on) || state.versions[1] || newest;
+  return [String(base.number), String(newest.number)];
+}
+
 function fillVersions() {
   const make = () => state.versions.map((v) => el("option", { value: v.number, text: versionLabel(v) }));
   const keep = [$("compare-base").value, $("compare-other").value];
   $("version").replaceChildren(...make());
   $("compare-base").replaceChildren(...make());
   $("compare-other").replaceChildren(...make());
-  const published = state.versions.find((v) => v.published);
-  const has = (n) => state.versions.some((v) => String(v.number) === String(n));
-  // by default: what is published now against the newest version
-  $("compare-other").value = has(keep[1]) && keep[1] ? keep[1] : String(state.versions[0]?.number ?? "");
-  $("compare-base").value = has(keep[0]) && keep[0] ? keep[0] : String((published || state.versions[1] || state.versions[0])?.number ?? "");
+  const has = (n) => n && state.versions.some((v) => String(v.number) === String(n));
+  const newest = state.versions[0]?.number ?? null;
+  const [base, other] = defaultComparison();
+  if (newest !== state.newestSeen || !has(keep[0]) || !has(keep[1])) {
+    // a new version (a solve, a re-roster) or another team: compare what is published with the newest
+    $("compare-base").value = base;
+    $("compare-other").value = other;
+    if (state.newestSeen !== undefined && newest !== state.newestSeen) $("comparison").replaceChildren();
+  } else {
+    $("compare-base").value = keep[0];
+    $("compare-other").value = keep[1];
+  }
+  state.newestSeen = newest;
   showPublishState();
 }
 
@@ -220,8 +253,12 @@ function zoneMode() {
 
 async function loadGrid() {
   if (state.version === null) return;
-  state.grid = await api(teamPath(`/rosters/${state.version}/grid?zone=${zoneMode()}`));
+  const [team, version] = [state.team, state.version];
+  const grid = await api(teamPath(`/rosters/${version}/grid?zone=${zoneMode()}`));
+  if (team !== state.team || version !== state.version) return; // an answer for what is no longer shown
+  state.grid = grid;
   drawGrid();
+  defaultLock();
   await showConflicts();
   const where = zoneMode() === "team" ? `the team's zone (${state.grid.team_tz})` : "each agent's own zone";
   say(`Roster v${state.version}, times in ${where}.`);
@@ -232,8 +269,25 @@ function dayHeading(iso) {
   return d.toLocaleDateString("en-GB", { weekday: "short", day: "2-digit", month: "short", timeZone: "UTC" });
 }
 
+function shortQueueNames(names) {
+  // each queue by the part that tells it from the others ("creator-chat", "creator-email": "chat", "email");
+  // the full name stays in the title and the accessible name
+  const unique = [...new Set(names)];
+  const out = Object.fromEntries(unique.map((q) => [q, q]));
+  if (unique.length < 2) return out;
+  const words = unique.map((q) => q.split(/(?<=[-_ .])/));
+  let head = 0;
+  while (words.every((w) => w.length > head + 1 && w[head] === words[0][head])) head += 1;
+  let tail = 0;
+  while (words.every((w) => w.length > head + tail + 1 && w[w.length - 1 - tail] === words[0][words[0].length - 1 - tail])) tail += 1;
+  const cut = unique.map((q, i) => words[i].slice(head, words[i].length - tail).join("").replace(/[-_ .]$/, ""));
+  if (new Set(cut).size === unique.length && cut.every(Boolean)) unique.forEach((q, i) => { out[q] = cut[i]; });
+  return out;
+}
+
 function drawGrid() {
   const g = state.grid;
+  state.queueShort = shortQueueNames(g.agents.flatMap((a) => a.cells.flatMap((c) => c.shifts.map((s) => s.queue))));
   const table = el("table", { class: "roster", id: "roster-grid" });
   table.append(el("caption", { class: "help", text: `Agents × days; each day runs from local midnight to midnight (${g.zone_mode === "team" ? g.team_tz : "each agent's zone"}).${state.can.roster ? " Drag a shift along its day to move it, or pick it to pin or move it." : ""}` }));
   const ruler = () => el("div", { class: "ruler", "aria-hidden": "true" }, ...["0", "6", "12", "18", "24"].map((h) => el("span", { text: h })));
@@ -284,7 +338,7 @@ function dayCell(agent, cell) {
       shift.pinned ? el("span", { class: "pin", text: shift.moved ? "moved" : "pinned" }) : "",
       el("span", { class: "time", text: shift.label }),
       " ",
-      el("span", { class: "queue", text: shift.queue }),
+      el("span", { class: "queue", text: state.queueShort?.[shift.queue] ?? shift.queue, title: shift.queue }),
     ];
     const title = [`${shift.label} ${shift.queue}`, shift.moved ? `moved from ${shift.moved_from}` : "", ...shift.conflicts].filter(Boolean).join("\n");
     if (state.can.roster) {
@@ -459,12 +513,70 @@ async function showConflicts() {
     box.replaceChildren();
     return;
   }
+  const newer = (number) => state.versions.find((v) => v.number > number && v.first_day === state.detail?.first_day);
+  const action = (number) => {
+    // a newer version that the page shows without conflicts already answers them: publish it, not re-roster again
+    if (number !== state.version && state.version > number && !shown.conflicts.length) {
+      return el("div", {},
+        el("p", { text: `v${state.version} (shown) has none of them: compare it with v${number}${state.can.roster ? " and publish it to replace" : ""}.` }),
+        el("button", { type: "button", class: "compare-conflicts", onclick: guard(() => compareFromConflicts(number, state.version)) }, `Compare v${number} with v${state.version}`));
+    }
+    const later = newer(number);
+    const note = later ? el("p", { class: "help", text: `v${later.number} is newer for this week: pick it above to see whether it has them.` }) : "";
+    if (!state.can.roster) return el("div", {}, note, el("p", { class: "help", text: "A lead can re-roster the week around them." }));
+    return el("div", {}, note, el("button", { type: "button", class: "reroster-conflicts", onclick: guard(() => startJob(rerosterBody(number))) }, `Re-roster v${number} around them`));
+  };
   box.replaceChildren(el("div", { class: "conflicts", role: "alert" },
-    el("h3", { text: "⚠ Conflicts with the availability stored now" }),
+    el("h2", { text: "⚠ Conflicts with the availability stored now" }),
     ...items.map(([label, list, number]) => el("div", {},
       el("p", { text: `${label}: ${list.length} conflict${list.length > 1 ? "s" : ""}` }),
       el("ul", {}, ...list.map((c) => el("li", { text: c.text }))),
-      state.can.roster ? el("button", { type: "button", class: "reroster-conflicts", onclick: guard(() => startJob({ base_version: number, time_limit_s: Number($("solve-limit").value) })) }, `Re-roster v${number} around them`) : el("p", { class: "help", text: "A lead can re-roster the week around them." })))));
+      action(number)))));
+}
+
+async function compareFromConflicts(base, other) {
+  $("compare-base").value = String(base);
+  $("compare-other").value = String(other);
+  showPublishState();
+  await selectTab("compare");
+  await compareVersions();
+}
+
+function rerosterBody(number) {
+  // a re-roster of a version, with the Solve tab's time limit; shifts that have started stay as they are
+  // (and nothing new starts before now) when the lead keeps them
+  const body = { base_version: number, time_limit_s: Number($("solve-limit").value) };
+  if ($("reroster-lock").checked) {
+    const now = new Date();
+    showLockTime(now);
+    body.locked_before = now.toISOString();
+  }
+  return body;
+}
+
+function localDate(instant, tz) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+}
+
+function localTime(instant, tz) {
+  // an instant in words on the team's clock, e.g. "Wed 04 Nov 12:00"
+  return new Date(instant).toLocaleString("en-GB", { timeZone: tz, weekday: "short", day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit", hour12: false }).replace(",", "");
+}
+
+function showLockTime(now = new Date()) {
+  if (!state.grid) return;
+  const when = $("reroster-lock-when");
+  when.textContent = `(before ${localTime(now, state.grid.team_tz)})`;
+  when.title = `now, in the team's zone (${state.grid.team_tz})`;
+}
+
+function defaultLock() {
+  // once the week has begun on the team's clock, a re-roster keeps what has started unless the lead says otherwise
+  const key = `${state.team}/${state.grid.days[0]}`;
+  showLockTime();
+  if (state.lockWeek === key) return; // the lead's choice stands while the week is the same
+  state.lockWeek = key;
+  $("reroster-lock").checked = localDate(new Date(), state.grid.team_tz) >= state.grid.days[0];
 }
 
 // ---------------------------------------------------------------- day view
@@ -489,8 +601,14 @@ const NOT_MEASURED = "not measured for this version (stored before service was m
 
 const STATE_WORDS = { break: "break", lunch: "lunch", time_off: "time off", absence: "absent", unavailable: "unavailable", "": "off" };
 
+const QUEUE_PATTERNS = ["solid", "striped", "banded", "hatched"]; // .st-q0 … .st-q3 in style.css
+
 function drawDay(d) {
   const queues = d.queues.map((q) => q.queue);
+  // the legend names the day's queues, each with its swatch and pattern
+  for (const node of document.querySelectorAll("#day-legend li.queue-key")) node.remove();
+  $("day-legend").prepend(...queues.map((q, i) => el("li", { class: "queue-key", "data-queue": q },
+    el("span", { class: `swatch st-q${i % 4}` }), ` ${q} (${QUEUE_PATTERNS[i % 4]})`)));
   const table = el("table", { class: "dayview", id: "day-table" });
   table.append(el("caption", { class: "help", text: `${dayHeading(d.date)}, ${d.team_tz}: agents as rows, ${d.interval_minutes}-minute intervals as columns; under them, each queue's need against the agents on it.` }));
   // hour headings span the intervals of each hour; a DST day has 23 or 25 of them
@@ -530,20 +648,25 @@ function drawDay(d) {
   const words = d.queues.map((q) => el("li", { class: q.short_stretches?.length ? "short" : undefined },
     `${q.queue}: `, q.short_stretches === null ? NOT_MEASURED : q.short_stretches.length ? q.short_stretches.join("; ") : "service meets its target all day"));
   const note = d.moved_shifts ? el("p", { class: "help", text: `${d.moved_shifts} shift(s) moved by hand are drawn where they now are; the need and on-queue rows are the version's report, as solved: re-roster to count them.` }) : "";
-  $("day-view").replaceChildren(el("div", { class: "grid-wrap" }, table), note, el("h3", { text: "Where service suffers" }), el("ul", { id: "day-short" }, ...words));
+  $("day-view").replaceChildren(el("div", { class: "grid-wrap", tabindex: "0", role: "region", "aria-label": "The day: agents × intervals, and each queue's need (scrolls)" }, table), note, el("h2", { text: "Where service suffers" }), el("ul", { id: "day-short" }, ...words));
 }
 
 // ---------------------------------------------------------------- coverage
 
 async function loadCoverage() {
   if (state.version === null) return;
-  state.coverage = await api(teamPath(`/rosters/${state.version}/coverage/chart`));
+  const [team, version] = [state.team, state.version];
+  const coverage = await api(teamPath(`/rosters/${version}/coverage/chart`));
+  if (team !== state.team || version !== state.version) return; // an answer for what is no longer shown
+  state.coverage = coverage;
   const select = $("coverage-queue");
   const previous = select.value;
   select.replaceChildren(...state.coverage.queues.map((q) => el("option", { value: q.queue, text: q.queue })));
   if (state.coverage.queues.some((q) => q.queue === previous)) select.value = previous;
   if (!$("panel-coverage").hidden) await drawCoverage();
 }
+
+const SHORT_RED = "#e03a2f"; // agents below the need: red, hatched (the legend shows the same swatch)
 
 async function drawCoverage() {
   const c = state.coverage;
@@ -555,9 +678,10 @@ async function drawCoverage() {
   const h = q.hourly;
   const covered = h.on_queue.map((x, i) => Math.min(x, h.need[i]));
   const traces = [
-    { x: h.x_hours, y: covered, name: "on the queue (up to the need)", type: "bar", offset: 0, width: 1, marker: { color: "#2f6fb3" }, text: h.local, hovertemplate: "%{text}<br>on queue, covering the need: %{y:.1f}<extra></extra>" },
-    { x: h.x_hours, y: h.short, name: "below the need (red)", type: "bar", offset: 0, width: 1, marker: { color: "#b3261e", pattern: { shape: "/", fgcolor: "#ffffff" } }, text: h.local, hovertemplate: "%{text}<br>below the need: %{y:.1f} agents<extra></extra>" },
-    { x: h.x_hours, y: h.on_queue.map((x, i) => Math.max(0, x - h.need[i])), name: "on the queue above the need", type: "bar", offset: 0, width: 1, marker: { color: "#9cc3e6" }, text: h.local, hovertemplate: "%{text}<br>above the need: %{y:.1f}<extra></extra>" },
+    { x: h.x_hours, y: covered, name: "on the queue (up to the need)", type: "bar", offset: 0, width: 1, marker: { color: "#2f6fb3" }, text: h.local, textposition: "none", hovertemplate: "%{text}<br>on queue, covering the need: %{y:.1f}<extra></extra>" },
+    // red with dark hatching laid over it ("overlay": the red stays), so the shortfall shows without colour too
+    { x: h.x_hours, y: h.short.map((x) => (x > 1e-6 ? x : null)), name: "below the need (red, hatched)", type: "bar", offset: 0, width: 1, marker: { color: SHORT_RED, line: { color: "#7a1712", width: 1 }, pattern: { shape: "/", fillmode: "overlay", fgcolor: "#4a0d0a", fgopacity: 0.6, size: 7, solidity: 0.35 } }, text: h.local, textposition: "none", hovertemplate: "%{text}<br>below the need: %{y:.1f} agents<extra></extra>" },
+    { x: h.x_hours, y: h.on_queue.map((x, i) => Math.max(0, x - h.need[i])), name: "on the queue above the need", type: "bar", offset: 0, width: 1, marker: { color: "#9cc3e6" }, text: h.local, textposition: "none", hovertemplate: "%{text}<br>above the need: %{y:.1f}<extra></extra>" },
     { x: [...h.x_hours, (h.x_hours.at(-1) ?? 0) + 1], y: [...h.need, h.need.at(-1) ?? 0], name: "need (the target)", type: "scatter", mode: "lines", line: { shape: "hv", color: "#1b1f24", width: 2, dash: "dash" }, hoverinfo: "skip" },
   ];
   const layout = {
@@ -607,7 +731,7 @@ function drawCoverageTables(q) {
 async function startJob(body) {
   const job = await api(teamPath("/roster-jobs"), { method: "POST", json: body });
   state.jobLimit = body.time_limit_s;
-  watchJob(job.id);
+  await watchJob(job.id); // awaited: an error while watching is reported, never lost
 }
 
 function leadFigures(figures) {
@@ -623,14 +747,24 @@ function summaryFigures(summary) {
   return { shortfall_hours: summary.shortfall_hours ?? summary.understaffed_agent_hours, service_level: summary.service_level_by_queue };
 }
 
+function finishedElapsed(job) {
+  // an ended job's running time from its own clock (started to finished), as the service recorded it
+  if (!job.started_at || !job.finished_at) return null;
+  const seconds = (Date.parse(job.finished_at) - Date.parse(job.started_at)) / 1000;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
 function showJob(job) {
   // a field the service no longer sends (e.g. after a cancel) keeps the last value shown
   const last = state.jobShown[job.id] || {};
   const pick = (k) => (job[k] === null || job[k] === undefined ? last[k] ?? null : job[k]);
+  const active = ["queued", "running"].includes(job.state);
+  // elapsed time never runs backwards on the screen (the last answer may count the solver alone)
+  const elapsed = [pick("elapsed_s"), active ? null : finishedElapsed(job), last.elapsed_s ?? null].filter((x) => x !== null);
   const shown = {
     objective: pick("objective"),
     bound: pick("bound"),
-    elapsed_s: pick("elapsed_s"),
+    elapsed_s: elapsed.length ? Math.max(...elapsed) : null,
     figures: job.progress?.shortfall_hours !== undefined ? job.progress : last.figures ?? null,
     first_s: last.first_s ?? null,
   };
@@ -639,14 +773,18 @@ function showJob(job) {
   $("job").hidden = false;
   $("job-id").textContent = job.id;
   $("job-state").textContent = job.state;
-  const active = ["queued", "running"].includes(job.state);
   const first = leadFigures(shown.figures);
-  $("job-roster").textContent = shown.objective !== null ? "a roster is found; its figures come with the result" : active ? "looking for a first roster…" : "–";
+  const found = shown.objective !== null;
+  $("job-roster").textContent = !found
+    ? active ? "looking for a first roster…" : "none"
+    : active ? "a roster is found; its figures come with the result"
+      : job.state === "cancelled" ? "a roster was found, but the solve was cancelled: nothing was stored"
+        : job.state === "failed" ? "none stored: the solve failed" : "a roster is found";
   $("job-first").textContent = shown.first_s !== null ? `found after ${shown.first_s.toFixed(1)} s${first ? `: ${first}` : ""}` : active ? "not yet" : "none";
   $("job-objective").textContent = fmt(shown.objective);
   const hasBound = shown.bound !== null && shown.bound > -1e300;
   // a bound and its gap are shown only when the solver has proven one (no "gap" that says nothing)
-  for (const el of document.querySelectorAll(".job-bound")) el.hidden = !hasBound;
+  for (const node of document.querySelectorAll(".job-bound")) node.hidden = !hasBound;
   $("job-bound").textContent = hasBound ? fmt(shown.bound) : "–";
   const gap = shown.objective !== null && hasBound ? Math.abs(shown.objective - shown.bound) / Math.max(1, Math.abs(shown.objective)) : null;
   $("job-gap").textContent = gap === null ? "–" : pct(gap);
@@ -656,17 +794,54 @@ function showJob(job) {
   $("job-cancel").disabled = !active;
 }
 
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 16_000;
+
+function transient(err) {
+  // the service could not be reached (fetch throws a TypeError) or answered that it is busy or restarting
+  return !(err instanceof ApiError) || [502, 503, 504].includes(err.status);
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function whileConnected(request, stillWanted) {
+  // a request of the job watch, tried again (waiting longer each time) while the service cannot be
+  // reached; the job runs on in the service meanwhile. Other errors are the caller's.
+  let wait = RETRY_FIRST_MS;
+  for (;;) {
+    try {
+      const out = await request();
+      $("job-connection").textContent = "";
+      return out;
+    } catch (err) {
+      if (!transient(err) || !stillWanted()) throw err;
+      $("job-connection").textContent = `Connection lost, retrying… (next try in ${Math.round(wait / 1000)} s; the solve goes on in the service)`;
+      await sleep(wait);
+      wait = Math.min(RETRY_MAX_MS, wait * 2);
+    }
+  }
+}
+
 async function watchJob(id) {
   state.job = id;
   $("job-error").replaceChildren();
+  $("job-connection").textContent = "";
+  $("job").hidden = false;
+  $("job-id").textContent = id;
+  $("job-state").textContent = "started";
+  for (const field of ["job-roster", "job-first", "job-elapsed", "job-objective"]) $(field).textContent = "–";
   selectTab("solve");
-  while (state.job === id) {
-    const job = await api(`/jobs/${id}`);
+  const wanted = () => state.job === id;
+  while (wanted()) {
+    const job = await whileConnected(() => api(`/jobs/${id}`), wanted);
+    if (!wanted()) return;
     showJob(job);
     if (job.state === "succeeded") {
-      state.versions = await api(teamPath("/rosters"));
+      state.versions = await whileConnected(() => api(teamPath("/rosters")), wanted);
       fillVersions();
-      await selectVersion(job.version);
+      await whileConnected(() => selectVersion(job.version), wanted);
       const figures = leadFigures(summaryFigures(state.detail?.summary));
       if (figures) $("job-roster").textContent = `${figures} (roster v${job.version})`;
       say(`Solve finished: roster v${job.version} is shown.`);
@@ -677,11 +852,15 @@ async function watchJob(id) {
       say(`Solve ${job.state}.${job.state === "cancelled" ? " Nothing was stored; the figures above are the last it reported." : ""}`);
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await sleep(POLL_MS);
   }
 }
 
 // ---------------------------------------------------------------- compare and publish
+
+function agentName(id) {
+  return state.grid?.agents.find((a) => a.id === id)?.name ?? id;
+}
 
 async function compareVersions() {
   const base = $("compare-base").value;
@@ -696,11 +875,17 @@ async function compareVersions() {
   const affected = Object.entries(c.hours_by_agent).filter(([, h]) => h.base !== h.other);
   $("comparison").replaceChildren(
     summary,
-    el("h3", { text: `What changed (${c.changes.length} agent-days; ${c.unchanged} unchanged)` }),
+    el("h2", { text: `What changed (${c.changes.length} agent-days; ${c.unchanged} unchanged)` }),
     el("ul", { id: "changes" }, ...(c.changes.length ? c.changes.map((t) => el("li", { text: t })) : [el("li", { text: "Nothing: the same shifts." })])),
-    el("h3", { text: "Who is affected (hours)" }),
-    el("ul", {}, ...(affected.length ? affected.map(([a, h]) => el("li", { text: `${a}: ${fmt(h.base, 2)} h → ${fmt(h.other, 2)} h` })) : [el("li", { text: "Nobody's hours change." })])),
+    el("h2", { text: "Who is affected (hours)" }),
+    el("ul", {}, ...(affected.length ? affected.map(([a, h]) => el("li", { text: `${agentName(a)}: ${fmt(h.base, 2)} h → ${fmt(h.other, 2)} h` })) : [el("li", { text: "Nobody's hours change." })])),
   );
+}
+
+function publishedWhen(version) {
+  // when a version was published, on the team's clock
+  const tz = state.grid?.team_tz;
+  return tz ? `${localTime(version.published_at, tz)} (${tz})` : version.published_at;
 }
 
 function publishTarget() {
@@ -721,7 +906,7 @@ function showPublishState() {
   button.textContent = `Publish v${target.number}`;
   button.disabled = target.published;
   $("publish-state").textContent = target.published
-    ? `v${target.number} is published (since ${target.published_at}): nothing to do.`
+    ? `v${target.number} is published (since ${publishedWhen(target)}): nothing to do.`
     : current
       ? `v${current.number} is published for the week of ${target.first_day}; publishing v${target.number} replaces it.`
       : `Nothing is published for the week of ${target.first_day} yet.`;
@@ -737,7 +922,7 @@ async function confirmPublish() {
     changes = ` ${c.changes.length} agent-day${c.changes.length === 1 ? "" : "s"} change for the team.`;
   }
   $("publish-question").textContent = current
-    ? `Publish v${target.number} for the week of ${target.first_day}? It replaces v${current.number}, published ${current.published_at}.${changes}`
+    ? `Publish v${target.number} for the week of ${target.first_day}? It replaces v${current.number}, published ${publishedWhen(current)}.${changes}`
     : `Publish v${target.number} for the week of ${target.first_day}? Nothing is published for that week yet.`;
   $("publish-yes").textContent = `Publish v${target.number}`;
   $("publish-dialog").dataset.number = String(target.number);
@@ -846,7 +1031,7 @@ async function runScenarios() {
       // a job: wait for its stored comparison
       while (["queued", "running"].includes(out.state)) {
         box.replaceChildren(el("p", { text: `Re-rostering scenarios… ${out.progress ? `${out.progress.done}/${out.progress.total}` : out.state}` }));
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        await sleep(POLL_MS);
         out = await api(`/jobs/${out.id}`);
       }
       if (out.state !== "succeeded") throw new ApiError(422, out.error || { title: `scenario job ${out.state}` });
@@ -872,6 +1057,11 @@ function coverageWeekLevel() {
   return volume ? weighted / volume : null;
 }
 
+function plotlyText(text) {
+  // plotly reads <b>, <br> and %{…} in names and hover templates: a scenario's name is text, not markup
+  return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/%/g, "&#37;");
+}
+
 async function drawScenarios(rows, version) {
   const columns = [
     ["service_level", "service level", pct],
@@ -895,16 +1085,16 @@ async function drawScenarios(rows, version) {
     notes.push(`The base row gives ${pct(base.service_level)} for roster v${version}, the Coverage tab ${pct(coverageLevel)} for the same roster: the scenarios measure it with the staffing model on the requirements' volume and handle time (every queue, shrinkage taken off the agents on shift), the Coverage tab with the roster's own report (agents on each queue, interval by interval). Compare scenarios with each other and with the base row, not with the Coverage tab.`);
   }
   for (const r of rows) for (const n of r.notes || []) notes.push(`${r.scenario}: ${n}`);
-  $("scenario-result").replaceChildren(el("div", { class: "table-wrap" }, table), ...notes.map((n) => el("p", { class: "help scenario-note", text: n })));
+  $("scenario-result").replaceChildren(el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Scenario results (scrolls)" }, table), ...notes.map((n) => el("p", { class: "help scenario-note", text: n })));
   const priced = rows.filter((r) => r.cost !== null && r.service_level !== null);
   if (!priced.length) return;
   const Plotly = await loadPlotly();
   const symbols = ["diamond", "circle", "square", "triangle-up", "x", "star", "cross", "pentagon"];
   // one trace per scenario, named in the legend: no labels written over each other on the chart
   await Plotly.react("scenario-chart", priced.map((r, i) => ({
-    x: [r.cost], y: [100 * r.service_level], name: r.scenario, mode: "markers", type: "scatter",
+    x: [r.cost], y: [100 * r.service_level], name: plotlyText(r.scenario), mode: "markers", type: "scatter",
     marker: { size: 12, symbol: symbols[i % symbols.length] },
-    hovertemplate: `${r.scenario}<br>cost %{x:,.0f}<br>service level %{y:.1f} %<extra></extra>`,
+    hovertemplate: `${plotlyText(r.scenario)}<br>cost %{x:,.0f}<br>service level %{y:.1f} %<extra></extra>`,
   })), { height: 340, margin: { t: 10, r: 10, b: 50, l: 60 }, xaxis: { title: { text: "cost of the week" } }, yaxis: { title: { text: "service level (%)" } }, legend: { orientation: "h", y: -0.3 } },
   { responsive: true, displaylogo: false });
 }
@@ -991,10 +1181,17 @@ function wire() {
     }
   });
   $("solve-form").addEventListener("submit", guard(async () => {
-    await startJob({ week: $("solve-week").value, requirements_id: Number($("solve-requirements").value), time_limit_s: Number($("solve-limit").value) });
+    $("solve-error").replaceChildren();
+    try {
+      await startJob({ week: $("solve-week").value, requirements_id: Number($("solve-requirements").value), time_limit_s: Number($("solve-limit").value) });
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status === 401) throw err;
+      $("solve-error").replaceChildren(el("p", { text: "The solve was not started." }), errorList(err));
+      say("");
+    }
   }));
   $("reroster").addEventListener("click", guard(async () => {
-    await startJob({ base_version: state.version, time_limit_s: Number($("solve-limit").value) });
+    await startJob(rerosterBody(state.version));
   }));
   $("job-cancel").addEventListener("click", guard(async () => showJob(await api(`/jobs/${state.job}/cancel`, { method: "POST" }))));
   $("compare-form").addEventListener("submit", guard(compareVersions));

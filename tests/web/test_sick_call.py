@@ -1,0 +1,96 @@
+"""A sick call after a version is published: the conflict is marked, a re-roster answers it, and then the
+page compares the published version with the new one (not a version with itself) and offers to publish."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import (
+    Site,
+    lead_api,
+    newest_version,
+    restore_availability,
+    screenshot,
+    shift_rows,
+    sign_in,
+)
+
+
+def test_after_re_rostering_a_sick_call_compare_defaults_to_published_against_the_new_version(
+    page: Page, site: Site
+) -> None:
+    number = newest_version(site)["number"]
+    assert lead_api(site, "POST", f"/rosters/{number}/publish").status_code in (
+        200,
+        409,
+    )  # 409: it is already
+    shift = next(r for r in shift_rows(site, number) if r["agent_id"] == "a2")
+    csv = f"agent_id,date,weekday,start,end,kind,note\na2,{shift['local_date']},,00:00,24:00,sick,called in sick\n"
+    files = {"file": ("sick.csv", csv, "text/csv")}
+    assert lead_api(site, "POST", "/availability/imports", files=files).status_code == 200
+    try:
+        sign_in(page, site, "lead")
+        page.get_by_role("tab", name="Solve").click()
+        page.get_by_label("Time limit (s)").fill("2")
+        page.get_by_role("tab", name="Roster").click()
+        banner = page.locator("#conflicts")
+        expect(banner).to_contain_text("Bo Example")
+        page.get_by_label("keep shifts that have started").uncheck()  # the week is over on this clock
+        banner.get_by_role("button", name=f"Re-roster v{number} around them").click()
+        expect(page.locator("#status")).to_contain_text(f"Solve finished: roster v{number + 1} is shown")
+        page.get_by_role("tab", name="Roster").click()
+        # the published version still conflicts, but the new one answers it: no second re-roster offered
+        expect(banner).to_contain_text(f"v{number} (published)")
+        expect(banner).to_contain_text(f"v{number + 1} (shown) has none of them")
+        expect(banner.get_by_role("button", name=f"Re-roster v{number} around them")).to_have_count(0)
+        screenshot(page, "sick-call-re-rostered")
+        page.get_by_role("tab", name="Compare & publish").click()
+        expect(page.locator("#compare-base")).to_have_value(str(number))
+        expect(page.locator("#compare-other")).to_have_value(str(number + 1))
+        expect(page.get_by_role("button", name=f"Publish v{number + 1}")).to_be_enabled()
+        page.get_by_role("tab", name="Roster").click()
+        banner.get_by_role("button", name=f"Compare v{number} with v{number + 1}").click()
+        expect(page.locator("#changes")).to_contain_text("Bo Example")
+        expect(page.locator("#changes")).not_to_contain_text("Nothing: the same shifts.")
+        screenshot(page, "sick-call-compare")
+    finally:
+        restore_availability(site)
+
+
+def test_a_re_roster_mid_week_keeps_the_shifts_that_have_started(page: Page, site: Site) -> None:
+    number = newest_version(site)["number"]
+    now = "2026-11-04T12:00:00Z"  # Wednesday noon in London: Monday, Tuesday and the morning are over
+    page.clock.set_fixed_time(now)
+    sign_in(page, site, "lead")
+    lock = page.get_by_label("keep shifts that have started")
+    expect(lock).to_be_checked()  # the week has begun: on unless the lead says otherwise
+    expect(page.locator("#reroster-lock-when")).to_have_text("(before Wed 04 Nov 12:00)")
+    page.get_by_role("tab", name="Solve").click()
+    page.get_by_label("Time limit (s)").fill("2")
+    page.get_by_role("tab", name="Roster").click()
+    with page.expect_request(lambda r: r.url.endswith("/roster-jobs") and r.method == "POST") as sent:
+        page.get_by_role("button", name="Re-roster keeping pins").click()
+    body = sent.value.post_data_json
+    assert body is not None
+    assert body["base_version"] == number
+    assert body["locked_before"] == "2026-11-04T12:00:00.000Z"
+    expect(page.locator("#status")).to_contain_text(f"Solve finished: roster v{number + 1} is shown")
+    started = {
+        (r["agent_id"], r["start_utc"], r["end_utc"])
+        for r in shift_rows(site, number)
+        if r["start_utc"] < now
+    }
+    kept = {
+        (r["agent_id"], r["start_utc"], r["end_utc"])
+        for r in shift_rows(site, number + 1)
+        if r["start_utc"] < now
+    }
+    assert started
+    assert kept == started
+
+
+def test_before_the_week_begins_a_re_roster_keeps_nothing_by_default(page: Page, site: Site) -> None:
+    page.clock.set_fixed_time("2026-10-30T09:00:00Z")
+    sign_in(page, site, "lead")
+    expect(page.locator("#reroster-lock-when")).to_have_text("(before Fri 30 Oct 09:00)")
+    expect(page.get_by_label("keep shifts that have started")).not_to_be_checked()
