@@ -653,9 +653,14 @@ class _Import:
             word = self.channel_words.get(str(value), str(value))
             queue = self.queue_map.get(word.casefold(), self.queue_map.get("*")) if self.queue_map else word
             known = self.options.team_queues
-            if queue and known is not None and queue not in known:
-                reason = f"queue {queue!r} is not one of the team's queues ({', '.join(known)}; map it with map_queue)"
-                queue = None
+            if queue and known is not None:  # the team's queue of that name, in any case
+                named = next((q for q in known if q.casefold() == queue.casefold()), None)
+                reason = (
+                    None
+                    if named
+                    else f"queue {queue!r} is not one of the team's queues ({', '.join(known)}; map it with map_queue)"
+                )
+                queue = named
             elif queue:
                 reason = None
             elif word:
