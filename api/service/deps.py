@@ -21,8 +21,8 @@ from api.service.auth import Action, Principal, principal_for
 from api.service.db import JobRow, TeamRow
 from api.service.errors import NotFound
 from api.service.job_watch import JobWatch
-from api.service.jobs import JobRunner
-from api.service.params import ImportJobParams, params_of
+from api.service.jobs import JobRunner, submit_job
+from api.service.params import ImportJobParams, JobParams, params_of
 from api.service.schemas import JOB_ID_PATTERN, MAX_DB_ID, TEAM_ID_PATTERN
 from api.service.settings import Settings
 from api.service.storage import job_row, team_row
@@ -37,6 +37,25 @@ class AppState:
     sessions: sessionmaker[Session]
     runner: JobRunner
     watch: JobWatch
+
+    def submit(
+        self,
+        session: Session,
+        token_id: int | None,
+        team_id: str,
+        params: JobParams,
+        upload: bytes | None = None,
+    ) -> JobRow:
+        """`jobs.submit_job` on this app's runner, within the team's limit of active jobs."""
+        return submit_job(
+            session,
+            self.runner,
+            token_id,
+            team_id,
+            params,
+            upload,
+            max_active=self.settings.max_active_jobs_per_team,
+        )
 
 
 async def get_state(request: Request) -> AppState:

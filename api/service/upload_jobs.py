@@ -13,7 +13,6 @@ from api.service.db import TeamRow
 from api.service.deps import AppState
 from api.service.errors import JOB_LIMIT_ANSWER
 from api.service.imports import IMPORTERS, read_import, store_import
-from api.service.jobs import submit_job
 from api.service.params import ImportJobParams
 from api.service.presenters import job_accepted
 from api.service.schemas import JobOut
@@ -55,16 +54,7 @@ def import_upload(
     job (a 202 with the job). Either way a bad file stores nothing and names every issue."""
     check_upload(data, params.filename, IMPORTERS[params.what].suffixes)
     if import_cost_bytes(data, params.filename) > state.settings.inline_import_bytes:
-        job = submit_job(
-            session,
-            state.runner,
-            principal.token_id,
-            team.id,
-            params,
-            upload=data,
-            max_active=state.settings.max_active_jobs_per_team,
-        )
-        return job_accepted(job)
+        return job_accepted(state.submit(session, principal.token_id, team.id, params, data))
     values = read_import(data, params, team_of(session, team))
     result = store_import(session, team.id, values, params, data, principal.token_id)
     if commit:

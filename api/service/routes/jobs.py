@@ -27,7 +27,6 @@ from api.service.deps import (
 from api.service.errors import JOB_LIMIT_ANSWER, Conflict, JobFailed
 from api.service.job_states import ACTIVE_STATES, FAILED, SUCCEEDED
 from api.service.job_watch import is_final, revision
-from api.service.jobs import submit_job
 from api.service.params import RosterJobParams, params_of
 from api.service.presenters import job_out, scenario_out, version_out
 from api.service.rostering import build_problem
@@ -137,8 +136,7 @@ def post_roster_job(
 ) -> JobOut:
     """Start a roster solve; the answer comes at once with the job's id (GET /jobs/{id} follows it)."""
     params = _params(session, team, body, state.settings)
-    limit = state.settings.max_active_jobs_per_team
-    return job_out(submit_job(session, state.runner, principal.token_id, team.id, params, max_active=limit))
+    return job_out(state.submit(session, principal.token_id, team.id, params))
 
 
 @router.get("/teams/{team_id}/roster-jobs")
@@ -262,9 +260,4 @@ def retry_job(job_id: JobIdPath, session: SessionDep, principal: PrincipalDep, s
         upload = row.content
         session.delete(row)  # the file moves to the new job: one copy is kept, not one a try
     params = params_of(job.kind, dict(job.params))
-    limit = state.settings.max_active_jobs_per_team
-    return job_out(
-        submit_job(
-            session, state.runner, principal.token_id, job.team_id, params, upload=upload, max_active=limit
-        )
-    )
+    return job_out(state.submit(session, principal.token_id, job.team_id, params, upload))

@@ -13,7 +13,6 @@ from api.service.codec import frame_records
 from api.service.deps import PlanTeam, PrincipalDep, ReadTeam, SessionDep, StateDep
 from api.service.errors import JOB_LIMIT_ANSWER
 from api.service.forecasts import forecast_of, history_rows, lead_in_history, store_forecast
-from api.service.jobs import submit_job
 from api.service.params import ForecastJobParams, ImportJobParams
 from api.service.presenters import dataset_out, job_accepted
 from api.service.schemas import (
@@ -107,15 +106,7 @@ def post_forecast(
     more rows than the service's inline limit: by a job, 202; its result is the stored forecast)."""
     params = ForecastJobParams(history_id=body.history_id, week=body.week)
     if history_rows(session, team.id, body.history_id) > state.settings.inline_forecast_rows:
-        job = submit_job(
-            session,
-            state.runner,
-            principal.token_id,
-            team.id,
-            params,
-            max_active=state.settings.max_active_jobs_per_team,
-        )
-        return job_accepted(job)
+        return job_accepted(state.submit(session, principal.token_id, team.id, params))
     stored = store_forecast(session, team.id, forecast_of(session, team.id, params), params)
     session.commit()
     return dataset_out(stored)

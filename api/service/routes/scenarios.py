@@ -15,7 +15,6 @@ from api.service.db import RosterVersionRow, ScenarioRow
 from api.service.deps import Planner, PrincipalDep, SessionDep, StateDep
 from api.service.downloads import download
 from api.service.errors import JOB_LIMIT_ANSWER, NotFound
-from api.service.jobs import submit_job
 from api.service.params import BaseKind, ScenarioJobParams
 from api.service.presenters import job_accepted, scenario_brief, scenario_out
 from api.service.scenario_plans import check, named_scenarios, store_comparison
@@ -121,15 +120,7 @@ def post_scenarios(body: ScenarioCreate, session: SessionDep, principal: Planner
     settings = state.settings
     plan = check(params, frame, settings.max_sweep_scenarios, max_solver_s=settings.max_job_solver_s)
     if not answers_at_once(params, state.settings):
-        job = submit_job(
-            session,
-            state.runner,
-            principal.token_id,
-            body.team_id,
-            params,
-            max_active=state.settings.max_active_jobs_per_team,
-        )
-        return job_accepted(job)
+        return job_accepted(state.submit(session, principal.token_id, body.team_id, params))
     table = compare(plan, named_scenarios(params), "staffing")
     stored = store_comparison(session, params, table.records(), None, principal.token_id)
     session.commit()
