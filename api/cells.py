@@ -62,8 +62,6 @@ def safe_workbook(book: Workbook) -> Workbook:
         for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and is_formula_like(cell.value):
-                    text = cell.value
-                    cell.value = text
                     cell.data_type = "s"  # text, whatever it starts with
                     cell.quotePrefix = True
     return book

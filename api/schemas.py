@@ -68,17 +68,6 @@ Key = Annotated[
 ]
 
 
-def _one_line_name(value: str) -> str:
-    _one_line(value)
-    if not shows_something(value):
-        raise ValueError("is blank (nothing a reader sees): give a name")
-    return value
-
-
-# a team's or agent's name: one line of text, not blank (`api.text`)
-Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS), AfterValidator(_one_line_name)]
-
-
 def _one_line(value: str) -> str:
     problem = control_character(value)
     if problem is not None:
@@ -86,8 +75,18 @@ def _one_line(value: str) -> str:
     return value
 
 
+def _not_blank(value: str) -> str:
+    if not shows_something(value):
+        raise ValueError("is blank (nothing a reader sees): give a name")
+    return value
+
+
 # a label or note (may be empty): one line of text (`api.text`)
 Label = Annotated[str, Field(max_length=MAX_NAME_CHARS), AfterValidator(_one_line)]
+# a team's or agent's name: one line of text that shows something
+Name = Annotated[
+    str, Field(min_length=1, max_length=MAX_NAME_CHARS), AfterValidator(_one_line), AfterValidator(_not_blank)
+]
 Zone = Annotated[str, Field(min_length=1, max_length=MAX_ZONE_CHARS, description="an IANA time zone")]
 Hours = Annotated[float, Field(ge=0, le=MAX_HOURS_PER_WEEK)]
 Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]

@@ -34,8 +34,6 @@ from common.errors import InputIssue, InvalidInput
 from scheduler import AvailabilityEntry, Team
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
-# availability rows a team may hold: a job carries them all (200 agents, a row a day for most of a year)
-MAX_AVAILABILITY_ROWS = MAX_AVAILABILITY_ENTRIES  # as many as one file may give
 
 
 def slugify(name: str) -> str:
@@ -200,7 +198,7 @@ def import_availability(
     filename: str,
     sha256: str,
     token_id: int | None,
-    max_rows: int = MAX_AVAILABILITY_ROWS,
+    max_rows: int = MAX_AVAILABILITY_ENTRIES,  # a job carries them all: as many as one file may give
 ) -> dict[str, Any]:
     """Merge (add new rows) or replace (the file is the whole availability) a checked file's rows.
 
