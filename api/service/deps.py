@@ -55,6 +55,7 @@ class AppState:
             params,
             upload,
             max_active=self.settings.max_active_jobs_per_team,
+            retry_after_s=self.settings.retry_after_s(),
         )
 
 

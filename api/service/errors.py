@@ -60,10 +60,15 @@ class Conflict(ServiceError):
 
 
 class TooManyJobs(ServiceError):
-    """The team already has as many queued or running jobs as it may have."""
+    """The team already has as many queued or running jobs as it may have; `retry_after_s` is sent as
+    the answer's `Retry-After`."""
 
     status = 429
     title = "too many jobs"
+
+    def __init__(self, detail: str, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
 
 
 class TooLarge(ServiceError):
@@ -104,6 +109,8 @@ def infeasible_body(exc: Infeasible) -> dict[str, Any]:
 def _service_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ServiceError)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    if isinstance(exc, TooManyJobs):
+        headers = {"Retry-After": str(exc.retry_after_s)}
     if isinstance(exc, JobFailed):
         return JSONResponse(exc.body, status_code=exc.status)
     return JSONResponse({"title": exc.title, "detail": exc.detail}, status_code=exc.status, headers=headers)
@@ -216,7 +223,17 @@ class Problem(BaseModel):
 
 # what a route that may start a job answers besides its own
 JOB_LIMIT_ANSWER: dict[int | str, dict[str, Any]] = {
-    429: {"model": Problem, "description": "the team already has the most queued or running jobs it may have"}
+    429: {
+        "model": Problem,
+        "description": "the team already has the most queued or running jobs it may have",
+        "headers": {
+            "Retry-After": {
+                "description": "seconds to wait before trying again: about when one of the team's jobs "
+                "ends (a default roster solve's time limit)",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    }
 }
 # the body of every error answer (FastAPI's default 422 schema, a list of pydantic errors, is not ours)
 PROBLEM_SCHEMA: dict[str, Any] = Problem.model_json_schema()

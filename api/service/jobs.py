@@ -251,11 +251,13 @@ def submit_job(
     upload: bytes | None = None,
     *,
     max_active: int,
+    retry_after_s: int,
 ) -> JobRow:
     """Store a queued job (with its uploaded file, for an import), commit, and hand it to the runner.
 
     Raises:
-        TooManyJobs: the team has `max_active` jobs queued or running already.
+        TooManyJobs: the team has `max_active` jobs queued or running already (the answer tells the
+            client to try again after `retry_after_s`).
     """
     lock_team(session, team_id)  # submissions of one team at once are counted one after the other
     active = session.scalar(
@@ -266,7 +268,9 @@ def submit_job(
     if active is not None and active >= max_active:
         raise TooManyJobs(
             f"team {team_id!r} has {active} jobs queued or running; at most {max_active} may be "
-            "(WFM_MAX_ACTIVE_JOBS_PER_TEAM): wait for one to end, or cancel one"
+            f"(WFM_MAX_ACTIVE_JOBS_PER_TEAM): wait for one to end (try again in about {retry_after_s} s), "
+            "or cancel one",
+            retry_after_s,
         )
     job = JobRow(
         id=uuid.uuid4().hex,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
@@ -101,6 +102,13 @@ class Settings(BaseSettings):
         return WorkerOptions(
             self.database_url, threads, self.worker_niceness, self.deterministic_time_limit_s
         )
+
+    def retry_after_s(self) -> int:
+        """What a 429 for a team at its most active jobs says to wait (`Retry-After`): a slot frees when
+        one of the team's jobs ends, and a roster solve, the long kind of job, asked without a limit runs
+        at most `default_time_limit_s`. An estimate from that setting, not a promise: a solve given a
+        longer limit ends later, and the client is answered 429 again with the same advice."""
+        return max(1, math.ceil(self.default_time_limit_s))
 
     def time_limit(self, asked_s: float | None, default_s: float) -> float:
         """A solve's time limit: the one asked for, else `default_s`.

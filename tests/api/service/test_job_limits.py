@@ -109,6 +109,9 @@ def test_a_team_with_its_most_jobs_queued_or_running_gets_a_429_naming_the_limit
     assert refused.status_code == 429
     assert refused.json()["title"] == "too many jobs"
     assert f"has 2 jobs queued or running; at most {MAX_ACTIVE}" in refused.json()["detail"]
+    # try again after about a default solve's time limit (2 s here): the answer and its words agree
+    assert refused.headers["Retry-After"] == "2"
+    assert "try again in about 2 s" in refused.json()["detail"]
     files = {
         "file": (
             "av.csv",
@@ -117,6 +120,7 @@ def test_a_team_with_its_most_jobs_queued_or_running_gets_a_429_naming_the_limit
     }
     imported = client.post(f"/v1/teams/{team_id}/availability/imports", files=files, headers=lead)
     assert imported.status_code == 429
+    assert imported.headers["Retry-After"] == "2"
     assert len(client.get(f"/v1/teams/{team_id}/roster-jobs", headers=lead).json()) == MAX_ACTIVE
 
 
@@ -152,3 +156,12 @@ def test_an_interrupted_import_job_keeps_its_file_for_one_retry(
     assert wait_for_job(client, retried.json()["id"], lead)["state"] == "succeeded"
     assert _uploads(client) == set()
     assert len(client.get(f"/v1/teams/{team_id}/availability", headers=lead).json()) == 1
+
+
+@pytest.mark.parametrize(("default_s", "retry_after"), [(2.0, "2"), (0.5, "1"), (30.0, "30"), (29.2, "30")])
+def test_retry_after_is_a_default_solves_time_limit_in_whole_seconds(
+    settings: Settings, default_s: float, retry_after: str
+) -> None:
+    """Retry-After is whole seconds, at least 1 (RFC 9110): the default time limit rounded up."""
+    changed = settings.model_copy(update={"default_time_limit_s": default_s})
+    assert str(changed.retry_after_s()) == retry_after
