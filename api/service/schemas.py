@@ -117,6 +117,23 @@ class Me(BaseModel):
     teams: list[str]
 
 
+class SolveLimits(BaseModel):
+    """What a request may ask of the solver on this service (the page sets its time-limit input from
+    it); a request past a limit is still refused with a 422."""
+
+    min_time_limit_s: float = Field(description="the least `time_limit_s` a solve may ask for")
+    default_time_limit_s: float = Field(
+        description="a solve's time limit when a request gives none (WFM_DEFAULT_TIME_LIMIT_S)"
+    )
+    max_time_limit_s: float = Field(
+        description="the most `time_limit_s` one solve may ask for (WFM_MAX_TIME_LIMIT_S)"
+    )
+    max_job_solver_s: float = Field(
+        description="the most solver time one job may ask for in all, its solves times their time limit "
+        "(WFM_MAX_JOB_SOLVER_S): a what-if comparison that re-rosters each scenario"
+    )
+
+
 class TeamCreate(TeamIn):
     """A team to create; `id` defaults to a slug of the name."""
 

@@ -31,6 +31,7 @@ from api.service.db import make_engine, session_factory, transaction
 
 WEEK = date(2026, 11, 2)  # a Monday; no DST change that week in London or New York
 TEAM_ID = "web-desk"
+MAX_TIME_LIMIT_S = 900  # the site's most seconds a solve may ask for (the service's default is 600)
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "web"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -171,7 +172,14 @@ def _seed(site: Site) -> None:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The app served by uvicorn on a free port, with a seeded team and one roster."""
     database_url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'wfm.db'}"
-    settings = Settings(database_url=database_url, job_workers=1, solver_threads=1, default_time_limit_s=5.0)
+    # limits other than the defaults (600 s, 30 s): the page shows the service's, not its own
+    settings = Settings(
+        database_url=database_url,
+        job_workers=1,
+        solver_threads=1,
+        default_time_limit_s=5.0,
+        max_time_limit_s=MAX_TIME_LIMIT_S,
+    )
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")

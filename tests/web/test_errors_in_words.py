@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.web.conftest import Site, newest_version, sign_in
+from tests.web.conftest import MAX_TIME_LIMIT_S, Site, newest_version, sign_in
 
 
 def test_a_refused_solve_is_an_alert_and_the_limit_is_the_services(page: Page, site: Site) -> None:
     sign_in(page, site, "lead")
     expect(page.get_by_role("tab", name="Roster")).to_be_focused()  # not the page's body
     page.get_by_role("tab", name="Solve").click()
-    expect(page.get_by_label("Time limit (s)")).to_have_attribute("max", "600")
+    # the service's limits (GET /v1/limits): its maximum and its default (5 s on this site)
+    expect(page.get_by_label("Time limit (s)")).to_have_attribute("max", str(MAX_TIME_LIMIT_S))
+    expect(page.get_by_label("Time limit (s)")).to_have_attribute("min", "1")
+    expect(page.get_by_label("Time limit (s)")).to_have_value("5")
     page.get_by_label("Week starting").fill("2027-01-04")  # no requirements for that week
     page.get_by_label("Time limit (s)").fill("2")
     page.get_by_role("button", name="Start solve").click()

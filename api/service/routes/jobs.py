@@ -16,6 +16,7 @@ from api.service.db import JobRow, RosterVersionRow, TeamRow, UploadRow
 from api.service.deps import (
     JobIdPath,
     PrincipalDep,
+    Reader,
     ReadJob,
     ReadTeam,
     RosterTeam,
@@ -30,7 +31,16 @@ from api.service.job_watch import is_final, revision
 from api.service.params import RosterJobParams, params_of
 from api.service.presenters import job_out, scenario_out, version_out
 from api.service.rostering import build_problem
-from api.service.schemas import DatasetOut, ImportReport, JobOut, RosterJobCreate, ScenarioOut, VersionOut
+from api.service.schemas import (
+    MIN_TIME_LIMIT_S,
+    DatasetOut,
+    ImportReport,
+    JobOut,
+    RosterJobCreate,
+    ScenarioOut,
+    SolveLimits,
+    VersionOut,
+)
 from api.service.settings import Settings
 from api.service.storage import (
     availability_of,
@@ -124,6 +134,18 @@ def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Se
     # a request that cannot make a problem is a 422 now, not a failed job later
     build_problem(params, dataset_frame(dataset_row(session, team_id, "requirements", requirements_id)))
     return params
+
+
+@router.get("/limits")
+def get_limits(state: StateDep, _reader: Reader) -> SolveLimits:
+    """The solve time limits this service takes (its settings), for a client to offer no more."""
+    settings = state.settings
+    return SolveLimits(
+        min_time_limit_s=MIN_TIME_LIMIT_S,
+        default_time_limit_s=settings.default_time_limit_s,
+        max_time_limit_s=settings.max_time_limit_s,
+        max_job_solver_s=settings.max_job_solver_s,
+    )
 
 
 @router.post(

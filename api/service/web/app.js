@@ -145,8 +145,18 @@ async function signIn(token) {
   $("workspace").hidden = false;
   $("signout").hidden = false;
   applyRole();
+  await loadLimits();
   await loadTeams();
   $("tab-roster").focus(); // the sign-in form is gone: focus goes to the first view, not the page
+}
+
+async function loadLimits() {
+  // the solve time limits the service takes: the page offers no more (the service refuses more anyway)
+  const limits = await api("/limits");
+  const input = $("solve-limit");
+  input.min = String(limits.min_time_limit_s);
+  input.max = String(limits.max_time_limit_s);
+  input.value = String(limits.default_time_limit_s);
 }
 
 function applyRole() {

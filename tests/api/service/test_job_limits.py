@@ -13,7 +13,8 @@ from sqlalchemy import select
 from api.service import Settings
 from api.service.db import JobRow, UploadRow, session_factory, transaction, utcnow
 from api.service.job_states import FAILED, QUEUED, RUNNING
-from tests.api.service.conftest import WEEK, availability_csv, wait_for_job
+from api.service.schemas import MIN_TIME_LIMIT_S
+from tests.api.service.conftest import WEEK, Tokens, availability_csv, wait_for_job
 
 MAX_ACTIVE = 2
 
@@ -165,3 +166,31 @@ def test_retry_after_is_a_default_solves_time_limit_in_whole_seconds(
     """Retry-After is whole seconds, at least 1 (RFC 9110): the default time limit rounded up."""
     changed = settings.model_copy(update={"default_time_limit_s": default_s})
     assert str(changed.retry_after_s()) == retry_after
+
+
+def test_the_solve_limits_are_the_services_settings_and_any_token_may_read_them(
+    client: TestClient, tokens: Tokens, team_id: str, settings: Settings
+) -> None:
+    assert client.get("/v1/limits").status_code == 401
+    answer = client.get("/v1/limits", headers=tokens.make("hr", team_id))
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "min_time_limit_s": MIN_TIME_LIMIT_S,
+        "default_time_limit_s": settings.default_time_limit_s,
+        "max_time_limit_s": settings.max_time_limit_s,
+        "max_job_solver_s": settings.max_job_solver_s,
+    }
+
+
+def test_a_solve_asking_past_the_limits_maximum_is_still_refused_by_the_service(
+    client: TestClient, lead: dict[str, str], team_id: str, requirements_id: int
+) -> None:
+    """The page offers no more than the limits say; a client that asks more anyway gets a 422."""
+    most = client.get("/v1/limits", headers=lead).json()["max_time_limit_s"]
+    body = {"week": WEEK.isoformat(), "requirements_id": requirements_id, "time_limit_s": most + 1}
+    refused = client.post(f"/v1/teams/{team_id}/roster-jobs", json=body, headers=lead)
+    assert refused.status_code == 422
+    (issue,) = refused.json()["issues"]
+    assert issue["column"] == "time_limit_s"
+    assert issue["reason"] == f"at most {most:g} s"
+    assert client.get(f"/v1/teams/{team_id}/roster-jobs", headers=lead).json() == []
