@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile, status
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.schemas import AgentIn, TeamIn
+from api.formats import read_team
+from api.schemas import AgentIn, TeamIn, team_to_mapping
 from api.service.db import AgentRow, TeamRow
-from api.service.deps import AgentIdPath, EditTeam, Reader, ReadTeam, SessionDep, TeamCreator
+from api.service.deps import (
+    AgentIdPath,
+    EditTeam,
+    Reader,
+    ReadTeam,
+    SessionDep,
+    StateDep,
+    TeamCreator,
+)
 from api.service.errors import NotFound
 from api.service.presenters import team_out
-from api.service.schemas import AgentOut, TeamBrief, TeamCreate, TeamOut
+from api.service.schemas import TEAM_ID_PATTERN, AgentOut, TeamBrief, TeamCreate, TeamOut
 from api.service.storage import agent_mappings, create_team, delete_agent, put_agent, replace_team
+from api.service.uploads import parse_upload, read_upload, upload_name
 from common.errors import InputIssue, InvalidInput
 
 router = APIRouter(tags=["teams"])
+TEAM_FILE_TYPES = (".yaml", ".yml", ".json")  # what `wfm team init` writes, and the API's JSON
 
 
 @router.get("/teams")
@@ -36,6 +49,45 @@ def list_teams(session: SessionDep, principal: Reader) -> list[TeamBrief]:
 def post_team(body: TeamCreate, session: SessionDep, _admin: TeamCreator) -> TeamOut:
     """Create a team with its queues, rules and agents (admin)."""
     row = create_team(session, body.model_dump(exclude={"id"}), body.id)
+    session.commit()
+    return team_out(session, row)
+
+
+@router.post(
+    "/teams/upload",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        409: {"description": "the id is taken"},
+        413: {"description": "the file is larger than a team's JSON body may be"},
+        422: {"description": "the file has errors: each issue names the file, the key, the value and why"},
+    },
+)
+def upload_team(
+    file: Annotated[
+        UploadFile,
+        File(
+            description="a team file, YAML or JSON, as `wfm team init` writes it (the body of POST /teams "
+            "without its id)"
+        ),
+    ],
+    session: SessionDep,
+    state: StateDep,
+    _admin: TeamCreator,
+    team_id: Annotated[
+        str | None,
+        Query(
+            alias="id",
+            pattern=TEAM_ID_PATTERN,
+            max_length=64,
+            description="the team's id (default: a slug of its name)",
+        ),
+    ] = None,
+) -> TeamOut:
+    """Create a team from its team file (admin): read as `wfm roster --team` reads it (unquoted times of
+    day, errors naming the agent and the key or zone meant), then stored as POST /teams stores a body."""
+    name = upload_name(file)
+    team = parse_upload(read_upload(file, state.settings.max_json_bytes), name, read_team, TEAM_FILE_TYPES)
+    row = create_team(session, team_to_mapping(team), team_id)
     session.commit()
     return team_out(session, row)
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+import json
+from pathlib import Path
 
-from tests.api.service.conftest import tiny_team
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from api.cli import app as cli
+from tests.api.service.conftest import Tokens, tiny_team
 
 
 def test_create_then_read_a_team(client: TestClient, admin: dict[str, str], team_id: str) -> None:
@@ -99,3 +106,91 @@ def test_an_agents_own_shift_rules_keep_the_teams_other_fields(
     team = team_from_mapping({k: v for k, v in stored_team.items() if k not in service_only})
     rules = team.shift_rules_of(team.agent("a5"))
     assert (rules.lengths_hours, rules.earliest_start_minute) == ((4.0,), 7 * 60)
+
+
+def _team_file(tmp_path: Path) -> bytes:
+    """The team file `wfm team init` writes from a sheet of two agents (YAML, comments, unquoted zones)."""
+    sheet = tmp_path / "agents.csv"
+    sheet.write_text("name,tz,skills,hours\nMaya Lopez,America/Phoenix,email,40\nSam Oneil,,email,32\n")
+    out = tmp_path / "team.yaml"
+    args = ["team", "init", "--agents", str(sheet), "--name", "Creator Support", "--tz", "America/Phoenix"]
+    result = CliRunner().invoke(cli, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+def test_a_team_file_as_wfm_team_init_writes_it_creates_the_team(
+    client: TestClient, admin: dict[str, str], tmp_path: Path
+) -> None:
+    files = {"file": ("team.yaml", _team_file(tmp_path), "application/yaml")}
+    created = client.post("/v1/teams/upload", files=files, headers=admin)
+    assert created.status_code == 201, created.text
+    team = created.json()
+    assert (team["id"], team["name"], team["tz"]) == ("creator-support", "Creator Support", "America/Phoenix")
+    assert [a["id"] for a in team["agents"]] == ["maya-lopez", "sam-oneil"]
+    # stored as POST /teams stores the same team
+    again = client.post("/v1/teams", json={**tiny_team(), "id": "from-json"}, headers=admin).json()
+    assert client.get("/v1/teams/creator-support", headers=admin).json().keys() == again.keys()
+    taken = client.post("/v1/teams/upload", files=files, headers=admin)
+    assert taken.status_code == 409
+    assert "choose another id or name" in taken.json()["detail"]
+    chosen = client.post("/v1/teams/upload?id=creator-support-2", files=files, headers=admin)
+    assert chosen.status_code == 201
+    assert chosen.json()["id"] == "creator-support-2"
+
+
+def test_a_json_team_file_is_taken_too(client: TestClient, admin: dict[str, str]) -> None:
+    files = {"file": ("desk.json", json.dumps(tiny_team("Json Desk")), "application/json")}
+    created = client.post("/v1/teams/upload", files=files, headers=admin)
+    assert created.status_code == 201, created.text
+    assert created.json()["id"] == "json-desk"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "column", "value", "reason"),
+    [
+        (
+            "team.yaml",
+            yaml.safe_dump({**tiny_team(), "tz": "Europe/Londn"}),
+            "tz",
+            "Europe/Londn",
+            "unknown time zone; did you mean 'Europe/London'?",
+        ),
+        (
+            "team.yaml",
+            yaml.safe_dump({**tiny_team(), "shrinkag": 0.2}),
+            "shrinkag",
+            "0.2",
+            "unknown key 'shrinkag'; did you mean 'shrinkage'?",
+        ),
+        ("team.yaml", "name: Desk\nqueues: [email\n", None, None, "line 3, column 1"),
+        ("team.txt", "name: Desk\n", None, None, "unknown file type; upload .yaml or .yml or .json"),
+        ("team.yaml", "", None, None, "the file is empty"),
+    ],
+    ids=["a misspelt zone", "a misspelt key", "broken YAML", "not a team file", "an empty file"],
+)
+def test_a_bad_team_file_is_a_422_naming_the_file_and_where_and_stores_nothing(
+    client: TestClient,
+    admin: dict[str, str],
+    name: str,
+    text: str,
+    column: str | None,
+    value: str | None,
+    reason: str,
+) -> None:
+    refused = client.post("/v1/teams/upload", files={"file": (name, text)}, headers=admin)
+    assert refused.status_code == 422, refused.text
+    (issue,) = refused.json()["issues"]
+    assert issue["file"] == name
+    assert (issue["column"], issue["value"]) == (column, value)
+    assert reason in issue["reason"]
+    assert client.get("/v1/teams", headers=admin).json() == []
+
+
+def test_only_a_token_that_may_create_teams_may_upload_one(
+    client: TestClient, tokens: Tokens, team_id: str
+) -> None:
+    files = {"file": ("desk.json", json.dumps(tiny_team("Other Desk")), "application/json")}
+    refused = client.post("/v1/teams/upload", files=files, headers=tokens.make("lead", team_id))
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "a lead token may not create teams"
