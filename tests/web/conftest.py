@@ -168,10 +168,9 @@ def _seed(site: Site) -> None:
     assert done["state"] == "succeeded", done  # the job's error, if it failed
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The app served by uvicorn on a free port, with a seeded team and one roster."""
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'wfm.db'}"
+@contextmanager
+def serving(database_url: str) -> Iterator[Site]:
+    """The app served by uvicorn on a free port, on that database, with a token of each role."""
     # limits other than the defaults (600 s, 30 s): the page shows the service's, not its own
     settings = Settings(
         database_url=database_url,
@@ -192,11 +191,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         while not server.started:
             assert time.monotonic() < deadline, "the service did not start"
             time.sleep(0.05)
-        site = Site(url, _tokens(database_url), client)
-        _seed(site)
-        yield site
+        yield Site(url, _tokens(database_url), client)
     server.should_exit = True
     thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The app served by uvicorn on a free port, with a seeded team and one roster."""
+    with serving(f"sqlite:///{tmp_path_factory.mktemp('web') / 'wfm.db'}") as running:
+        _seed(running)
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -42,7 +42,7 @@ def test_the_api_answers_compressed(site: Site) -> None:
     assert response.headers["content-encoding"] == "gzip"
 
 
-VIEWS = ["Roster", "Day", "Coverage", "Solve", "Compare & publish", "Availability", "Scenarios"]
+VIEWS = ["Roster", "Day", "Coverage", "Solve", "Compare & publish", "Availability", "Scenarios", "Set up"]
 
 
 def _open_view(page: Page, view: str) -> None:

@@ -23,6 +23,7 @@ function loadPlotly() {
 const state = {
   token: sessionStorage.getItem(TOKEN_KEY) || "",
   me: null,
+  teams: [], // the teams this token sees (GET /teams)
   team: null,
   versions: [],
   version: null, // number
@@ -32,7 +33,7 @@ const state = {
   job: null, // id of the job being watched
   jobShown: {}, // the last figures shown for that job (kept when a later answer lacks them)
   pins: [], // [{agent_id, local_date}]: the service keeps a moved pin where it was moved
-  can: { roster: false, import: false, plan: false },
+  can: { roster: false, import: false, plan: false, create: false },
   day: null, // the date of the day view
   importFile: null,
 };
@@ -91,7 +92,7 @@ function el(tag, attrs = {}, ...children) {
 }
 
 // the fields an error may name, in words ("pins.0.start" is the new start time of a move)
-const FIELD_WORDS = { start: "new start time", local_date: "day", agent_id: "agent", time_limit_s: "time limit", week: "week", locked_before: "keep-before time", requirements_id: "requirements", base_version: "version re-rostered" };
+const FIELD_WORDS = { start: "new start time", local_date: "day", agent_id: "agent", time_limit_s: "time limit", week: "week", locked_before: "keep-before time", requirements_id: "requirements", base_version: "version re-rostered", history_id: "contact history", forecast_id: "forecast", id: "team id" };
 
 function fieldWords(field) {
   if (!field) return "";
@@ -107,11 +108,16 @@ function errorList(err) {
   const detail = issues.length ? "" : err.body?.detail || "";
   box.append(el("p", { text: err.body?.title ? `${err.body.title}${detail ? `: ${detail}` : ""}` : err.message }));
   if (issues.length) {
-    const table = el("table", { class: "data" });
-    table.append(el("thead", {}, el("tr", {}, ...["row", "column", "value", "reason"].map((h) => el("th", { scope: "col", text: h })))));
+    const table = el("table", { class: "data issues" });
+    // a row column for a table's rows (a CSV, a sheet); a file's issue names the file's own column or key
+    // (the lead's words), a request's its field in words
+    const hasRow = (i) => i.row !== undefined && i.row !== null;
+    const rows = issues.some(hasRow);
+    table.append(el("thead", {}, el("tr", {}, ...[...(rows ? ["row", "column"] : ["field"]), "value", "reason"].map((h) => el("th", { scope: "col", text: h })))));
     const body = el("tbody");
     for (const i of issues) {
-      body.append(el("tr", {}, ...[i.row ?? "", i.row === undefined || i.row === null ? fieldWords(i.column ?? i.field) : i.column ?? i.field ?? "", i.value ?? "", i.reason ?? i.message ?? ""].map((v) => el("td", { text: String(v) }))));
+      const where = hasRow(i) || i.file ? i.column ?? i.field ?? "" : fieldWords(i.column ?? i.field);
+      body.append(el("tr", {}, ...[...(rows ? [i.row ?? ""] : []), where, i.value ?? "", i.reason ?? i.message ?? ""].map((v) => el("td", { text: String(v) }))));
     }
     table.append(body);
     box.append(table);
@@ -145,9 +151,11 @@ async function signIn(token) {
   $("workspace").hidden = false;
   $("signout").hidden = false;
   applyRole();
+  await selectTab("roster"); // the first view (another role's view may be hidden now)
   await loadLimits();
   await loadTeams();
-  $("tab-roster").focus(); // the sign-in form is gone: focus goes to the first view, not the page
+  // the sign-in form is gone: focus goes to the view shown (the first, or Set up for a first team), not the page
+  document.querySelector('#tabs [aria-selected="true"]').focus();
 }
 
 async function loadLimits() {
@@ -166,20 +174,55 @@ function applyRole() {
     roster: role === "lead" || role === "admin",
     import: role !== "planner",
     plan: role !== "hr",
+    create: role === "admin", // creating a team (auth.PERMISSIONS: create_team)
   };
   for (const node of document.querySelectorAll("[data-needs]")) node.hidden = !state.can[node.dataset.needs];
+  for (const node of document.querySelectorAll("[data-unless]")) node.hidden = state.can[node.dataset.unless];
 }
 
-async function loadTeams() {
+async function loadTeams(pick = null) {
+  // the teams the token sees; `pick` (a team just created) is picked, else the first
   const teams = await api("/teams");
+  state.teams = teams;
   const select = $("team");
   select.replaceChildren(...teams.map((t) => el("option", { value: t.id, text: `${t.name} (${t.tz}, ${t.agents} agents)` })));
   if (!teams.length) {
-    say("No team visible to this token.");
+    state.team = null;
+    await showNoTeam();
     return;
   }
-  state.team = teams[0].id;
+  state.team = pick && teams.some((t) => t.id === pick) ? pick : teams[0].id;
+  select.value = state.team;
   await loadTeam();
+}
+
+async function showNoTeam() {
+  // the first use: no team yet (or none this token may see). An admin creates one from its team file.
+  state.versions = [];
+  state.version = null;
+  state.detail = null;
+  state.grid = null;
+  fillVersions();
+  drawLeadReport();
+  fillRequirements([]);
+  $("conflicts").replaceChildren();
+  const words = state.can.create
+    ? "No team yet: create one from its team file (Set up)."
+    : "No team visible to this token: an admin creates teams and gives tokens access to them.";
+  $("grid-wrap").replaceChildren(el("p", { text: words }));
+  say(words);
+  if (state.can.create) await selectTab("setup");
+  else if (!$("panel-setup").hidden) await loadSetup();
+}
+
+function requirementsLabel(r) {
+  return `#${r.id}: ${r.meta?.first_ds ? `${r.meta.first_ds.slice(0, 10)} to ${r.meta.last_ds.slice(0, 10)} (UTC)` : "requirements"}${r.meta?.lead_in_rows ? ", with the backlog carried in" : ""}, stored ${r.created_at.slice(0, 10)}`;
+}
+
+function fillRequirements(requirements) {
+  const options = requirements.map((r) => el("option", { value: r.id, text: requirementsLabel(r) }));
+  $("solve-requirements").replaceChildren(...options.map((o) => o.cloneNode(true)));
+  $("scenario-requirements").replaceChildren(...options);
 }
 
 async function loadTeam() {
@@ -189,11 +232,8 @@ async function loadTeam() {
   const [versions, requirements] = await Promise.all([api(teamPath("/rosters")), api(teamPath("/requirements"))]);
   if (team !== state.team) return; // another team was picked meanwhile: its own load draws it
   state.versions = versions;
-  const options = requirements.map((r) =>
-    el("option", { value: r.id, text: `#${r.id}: ${r.meta?.first_ds ? `${r.meta.first_ds.slice(0, 10)} to ${r.meta.last_ds.slice(0, 10)} (UTC)` : "requirements"}${r.meta?.lead_in_rows ? ", with the backlog carried in" : ""}, stored ${r.created_at.slice(0, 10)}` })
-  );
-  $("solve-requirements").replaceChildren(...options.map((o) => o.cloneNode(true)));
-  $("scenario-requirements").replaceChildren(...options);
+  fillRequirements(requirements);
+  if (!$("panel-setup").hidden) await loadSetup();
   fillVersions();
   if (versions.length) await selectVersion(versions[0].number);
   else {
@@ -1005,6 +1045,127 @@ async function importTickets() {
   }
 }
 
+// ---------------------------------------------------------------- set up: a new team, a week's requirements
+
+async function loadSetup() {
+  // the Set up view for the team picked: which team its requirements go to, the histories to forecast from
+  const team = state.team;
+  const brief = state.teams.find((t) => t.id === team);
+  $("requirements-for").textContent = brief
+    ? `For ${brief.name} (${brief.tz}): the agents needed on each queue, interval by interval, for the week a solve rosters.`
+    : "Create a team (or pick one) first.";
+  for (const id of ["requirements-submit", "forecast-submit"]) $(id).disabled = !brief;
+  if (!brief) {
+    $("forecast-history").replaceChildren();
+    $("forecast-none").hidden = true;
+    return;
+  }
+  const histories = await api(teamPath("/history"));
+  if (team !== state.team) return; // another team was picked meanwhile
+  $("forecast-history").replaceChildren(...histories.map((h) => el("option", {
+    value: h.id,
+    text: `#${h.id}${h.meta?.file ? ` ${h.meta.file}` : ""}: ${h.meta?.first_ds ? `${h.meta.first_ds.slice(0, 10)} to ${h.meta.last_ds.slice(0, 10)} (UTC)` : "history"}, stored ${h.created_at.slice(0, 10)}`,
+  })));
+  $("forecast-none").hidden = histories.length > 0;
+  $("forecast-submit").disabled = !histories.length;
+}
+
+function refused(box, words, err) {
+  // an answer of the service that refused the request: said in words, as an alert, with its issues
+  if (!(err instanceof ApiError) || err.status === 401) throw err;
+  box.replaceChildren(el("p", { class: "error", role: "alert", text: words }), errorList(err));
+}
+
+async function createTeam() {
+  const file = $("team-file").files[0];
+  if (!file) return;
+  const form = new FormData();
+  form.append("file", file);
+  const id = $("team-id").value.trim();
+  const report = $("team-report");
+  report.replaceChildren(el("p", { text: `Checking ${file.name}…` }));
+  let team;
+  try {
+    team = await api(`/teams/upload${id ? `?id=${encodeURIComponent(id)}` : ""}`, { method: "POST", form });
+  } catch (err) {
+    refused(report, `${file.name} was refused; no team was created.`, err);
+    return;
+  }
+  $("team-form").reset();
+  await loadTeams(team.id); // the new team is picked
+  const queues = team.queues.map((q) => q.name).join(", ");
+  report.replaceChildren(el("p", { text: `Team ${team.name} (${team.id}) created with ${team.agents.length} agent${team.agents.length === 1 ? "" : "s"} and queue${team.queues.length === 1 ? "" : "s"} ${queues}; it is picked above. Next: its requirements for a week, below.` }));
+  say(`Team ${team.name} created.`);
+}
+
+async function storedFrame(out) {
+  // a stored frame: at once (201), or the result of the job a big file or history became (202)
+  if (!out.state) return out;
+  let job = out;
+  while (["queued", "running"].includes(job.state)) {
+    await sleep(POLL_MS);
+    job = await api(`/jobs/${job.id}`);
+  }
+  if (job.state !== "succeeded") throw new ApiError(422, job.error || { title: `the job ${job.state}` });
+  return job.result;
+}
+
+async function weekOf(stored) {
+  // the team's week holding a stored frame's first interval: its first local day, back to the team's week start
+  if (!stored.meta?.first_ds) return null;
+  const team = await api(teamPath());
+  const first = new Date(`${localDate(new Date(stored.meta.first_ds), team.tz)}T12:00:00Z`);
+  const start = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"].indexOf(team.week_start);
+  first.setUTCDate(first.getUTCDate() - ((first.getUTCDay() - start + 7) % 7));
+  return first.toISOString().slice(0, 10);
+}
+
+async function requirementsStored(stored, week) {
+  // new requirements: picked for a solve and for scenarios, the solve's week set to theirs
+  fillRequirements(await api(teamPath("/requirements")));
+  for (const id of ["solve-requirements", "scenario-requirements"]) $(id).value = String(stored.id);
+  const first = week || (await weekOf(stored));
+  if (first) $("solve-week").value = first;
+  $("requirements-report").replaceChildren(
+    el("p", { text: `Requirements stored (${requirementsLabel(stored)}) and picked for a solve${first ? ` of the week of ${first}` : ""}.` }),
+    el("button", { type: "button", id: "go-solve", onclick: guard(() => selectTab("solve").then(() => $("tab-solve").focus())) }, "Go to Solve"),
+  );
+  say(`Requirements #${stored.id} stored.`);
+}
+
+async function uploadRequirements() {
+  const file = $("requirements-file").files[0];
+  if (!file) return;
+  const form = new FormData();
+  form.append("file", file);
+  const report = $("requirements-report");
+  report.replaceChildren(el("p", { text: `Checking ${file.name}…` }));
+  let stored;
+  try {
+    stored = await storedFrame(await api(teamPath("/requirements/upload"), { method: "POST", form }));
+  } catch (err) {
+    refused(report, `${file.name} was refused; nothing was stored.`, err);
+    return;
+  }
+  $("requirements-form").reset();
+  await requirementsStored(stored, null);
+}
+
+async function forecastRequirements() {
+  const week = $("forecast-week").value;
+  const report = $("requirements-report");
+  report.replaceChildren(el("p", { text: `Forecasting the week of ${week}…` }));
+  let stored;
+  try {
+    const forecast = await storedFrame(await api(teamPath("/forecasts"), { method: "POST", json: { history_id: Number($("forecast-history").value), week } }));
+    stored = await api(teamPath("/requirements"), { method: "POST", json: { forecast_id: forecast.id } });
+  } catch (err) {
+    refused(report, "No requirements were stored.", err);
+    return;
+  }
+  await requirementsStored(stored, week);
+}
+
 // ---------------------------------------------------------------- scenarios
 
 function scenarioRow(name = "", volume = "1.0", agents = "") {
@@ -1111,7 +1272,7 @@ async function drawScenarios(rows, version) {
 
 // ---------------------------------------------------------------- tabs
 
-const TABS = ["roster", "day", "coverage", "solve", "compare", "availability", "scenarios"];
+const TABS = ["roster", "day", "coverage", "solve", "compare", "availability", "scenarios", "setup"];
 
 async function selectTab(name) {
   for (const t of TABS) {
@@ -1123,6 +1284,7 @@ async function selectTab(name) {
   }
   if (name === "coverage") await drawCoverage();
   if (name === "day") await loadDay();
+  if (name === "setup") await loadSetup();
 }
 
 function tabKeys(event) {
@@ -1220,6 +1382,9 @@ function wire() {
   $("import-file").addEventListener("change", () => { $("import-commit").disabled = true; $("import-report").replaceChildren(); });
   $("import-commit").addEventListener("click", guard(() => checkImport(true)));
   $("tickets-form").addEventListener("submit", guard(importTickets));
+  $("team-form").addEventListener("submit", guard(createTeam));
+  $("requirements-form").addEventListener("submit", guard(uploadRequirements));
+  $("forecast-form").addEventListener("submit", guard(forecastRequirements));
   const rows = $("scenario-rows").tBodies[0];
   // the base plan is always the first row of the comparison; these are changes against it
   rows.append(scenarioRow("volume +10 %", "1.1"), scenarioRow("volume −10 %", "0.9"), scenarioRow("volume +25 %", "1.25"));
