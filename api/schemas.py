@@ -248,6 +248,7 @@ class WeightsIn(_Strict):
 
     objective: Objective = cast("Objective", Weights.objective)
     missed_contact: Weight = Weights.missed_contact
+    nobody_on_queue_contact: Weight = Weights.nobody_on_queue_contact
     late_contact_hour: Weight = Weights.late_contact_hour
     queue_change: Weight = Weights.queue_change
     under_per_agent_interval: Weight = Weights.under_per_agent_interval

@@ -328,6 +328,10 @@ class Weights:
     # volume is known; "headcount": points per agent short of the fractional need (below)
     objective: str = "service_level"  # one of OBJECTIVES, checked below
     missed_contact: int = 200
+    # "service_level", live queues: a contact that comes while nobody is on its queue costs this
+    # more: a day with nobody on a queue is worse than thin service every day, where missed
+    # contacts alone count a quiet Sunday's call as a busy Monday's and fill the busy days first
+    nobody_on_queue_contact: int = 200
     # "service_level", async queues: points per contact-hour past its deadline (an email an hour
     # late costs half a live contact missed)
     late_contact_hour: int = 100

@@ -35,7 +35,7 @@ import numpy as np
 
 from scheduler.domain import QueueSpec, Weights
 from scheduler.roster.problem import Problem, SkillGroup, skill_group
-from scheduler.staffing.backlog import AsyncOutcome, async_outcome
+from scheduler.staffing.backlog import AsyncOutcome, async_outcome, tail_due_work
 from scheduler.staffing.erlang import traffic_erlangs, whole_agents
 from scheduler.staffing.queues import service_metrics
 
@@ -63,6 +63,9 @@ class QueueDemand:
     # async: contacts waiting at the start by the interval they fall due
     carried_in: np.ndarray
     capacity_per_agent_s: float  # async: work one present agent does in an interval
+    # async: work due by the end of each interval after the week (`backlog.tail_due_work`): what is
+    # still waiting when the week ends is past its deadline there, so it is not free to leave
+    tail_due_work_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def is_live(self) -> bool:
@@ -110,9 +113,11 @@ def _missed_table(p: Problem, queue: QueueSpec, cap: int) -> np.ndarray:
     majorant over the agents (exact where the Erlang curve is concave, around and above the need;
     below it, where the queue cannot keep up, each agent is worth the average of the ones it takes
     to catch up), so every agent added is worth no more than the one before and the first ones are
-    worth something even in a queue far behind."""
+    worth something even in a queue far behind. The curve is drawn past `cap` to where the queue
+    catches up, so a team too small ever to catch up still finds each agent worth that average."""
     volume = np.asarray(p.volume[queue.name], dtype=float)
-    agents = np.arange(cap + 1)[:, None] * np.ones((1, volume.size), dtype=np.int64)
+    reach = max(cap, _catching_up(p, queue, volume))
+    agents = np.arange(reach + 1)[:, None] * np.ones((1, volume.size), dtype=np.int64)
     report = service_metrics(
         agents,
         np.broadcast_to(volume, agents.shape),
@@ -121,8 +126,19 @@ def _missed_table(p: Problem, queue: QueueSpec, cap: int) -> np.ndarray:
         interval_s=p.week.grid.interval_s,
         shrinkage=p.team.shrinkage_of(queue),
     )
-    answered = _concave_majorant((volume[None, :] * report.service_level).T)
+    answered = _concave_majorant((volume[None, :] * report.service_level).T)[:, : cap + 1]
     return np.asarray(np.maximum(volume[:, None] - answered, 0.0), dtype=np.float64)
+
+
+def _catching_up(p: Problem, queue: QueueSpec, volume: np.ndarray) -> int:
+    """Agents past which a live queue's busiest interval answers within target as a queue that keeps
+    up does (its Erlang curve concave from there): the busy agents its load takes, and three
+    standard deviations of it more (a few agents for a quiet queue)."""
+    concurrency = queue.concurrency if queue.channel == "chat" else 1
+    load = (
+        float(traffic_erlangs(volume, p.aht_of(queue), p.week.grid.interval_s).max(initial=0.0)) / concurrency
+    )
+    return int(np.ceil(load + 3.0 * np.sqrt(load))) + 2
 
 
 def _concave_majorant(values: np.ndarray) -> np.ndarray:
@@ -172,6 +188,7 @@ def demand_of(p: Problem) -> Demand:
                 missed=_missed_table(p, queue, skilled) if queue.is_live and known else None,
                 carried_in=np.asarray(p.carried_in.get(queue.name, np.zeros(n)), dtype=float),
                 capacity_per_agent_s=queue.max_occupancy * interval_s,
+                tail_due_work_s=_tail_due(p, queue, volume, aht),
             )
         )
     demand = Demand(tuple(queues), tuple(groups), p.weights, interval_s)
@@ -185,6 +202,22 @@ def demand_of(p: Problem) -> Demand:
                 p.weights.late_contact_hour * (interval_s / 3600.0) / mean_aht
             )
     return demand
+
+
+def _tail_due(p: Problem, queue: QueueSpec, volume: np.ndarray | None, aht_s: np.ndarray) -> np.ndarray:
+    """An async queue's work due after the week (`backlog.tail_due_work`; none for a live queue or
+    without a forecast)."""
+    if queue.is_live or volume is None:
+        return np.zeros(0)
+    n = p.week.grid.n_intervals
+    return tail_due_work(
+        volume,
+        aht_s,
+        interval_s=float(p.week.grid.interval_s),
+        response_hours=queue.response_hours,
+        service_level=queue.service_level,
+        carried_in_contacts=np.asarray(p.carried_in.get(queue.name, np.zeros(n)), dtype=float),
+    )
 
 
 def _blend_shares(demand: Demand) -> None:
@@ -237,6 +270,14 @@ def short_points(short: np.ndarray, need: np.ndarray, w: Weights) -> np.ndarray:
     return np.asarray(points, dtype=np.float64)
 
 
+def missed_points(missed: np.ndarray, volume: np.ndarray, agents: np.ndarray, w: Weights) -> np.ndarray:
+    """Points of `missed` contacts (of `volume`) not answered within target with `agents` on the
+    queue in each interval: `missed_contact` each, and `nobody_on_queue_contact` more for every
+    contact where nobody is on it (convex in the agents, as the contacts missed are)."""
+    nobody = np.where(agents <= 0, volume, 0.0)
+    return np.asarray(w.missed_contact * missed + w.nobody_on_queue_contact * nobody, dtype=np.float64)
+
+
 def live_points(
     d: QueueDemand, agents: np.ndarray, demand: Demand, at: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -246,10 +287,10 @@ def live_points(
     rows = np.arange(agents.size) if at is None else np.full(agents.size, at)
     need = d.need[rows]
     over = w.over_per_agent_interval * np.maximum(agents - whole_agents(need), 0.0)
-    if demand.by_service and d.missed is not None:
+    if demand.by_service and d.missed is not None and d.volume is not None:
         capped = np.minimum(agents, d.missed.shape[1] - 1).astype(np.int64)
         missed = d.missed[rows, capped]
-        return w.missed_contact * missed + over, missed
+        return missed_points(missed, d.volume[rows], agents, w) + over, missed
     return short_points(np.maximum(need - agents, 0.0), need, w) + over, np.zeros(agents.size)
 
 
@@ -280,6 +321,7 @@ def _async_outcome(d: QueueDemand, capacity_s: np.ndarray, demand: Demand) -> As
         response_hours=d.queue.response_hours,
         service_level=d.queue.service_level,
         carried_in_contacts=d.carried_in,
+        tail_due_work_s=d.tail_due_work_s,
     )
 
 
@@ -305,6 +347,8 @@ def outcome(demand: Demand, on: np.ndarray) -> Outcome:
         if backlog is not None:
             overdue = backlog.overdue_work_s
             points = demand.late_points_per_work_s[d.index] * overdue
+            # what is past its deadline after the week counts at its last interval
+            points[-1:] += demand.late_points_per_work_s[d.index] * backlog.tail_overdue_s
         else:
             overdue = np.zeros(agents.size)
             points = short_points(np.maximum(d.need - equivalent, 0.0), d.need, demand.weights)
@@ -419,7 +463,10 @@ class BacklogSavings:
         first = given[rows].argmax(axis=1)
         last = present.shape[1] - 1 - given[rows, ::-1].argmax(axis=1)
         batch = first // SAVING_BATCH_INTERVALS
-        overdue_after = np.concatenate([np.cumsum(o.overdue_work_s[::-1])[::-1], [0.0]])
+        # from each interval on, the week's end and after it included
+        overdue_after = np.concatenate(
+            [np.cumsum(o.overdue_work_s[::-1])[::-1] + o.backlog.tail_overdue_s, [0.0]]
+        )
         for b in np.unique(batch):
             together = batch == b
             mine = rows[together]

@@ -302,6 +302,13 @@ def _async_coverage(
         m.add(overdue + done >= int(due[t]))
         by_name["contact-hours past the deadline (points)"].append(overdue)
         before = done
+    # what is left when the week ends is past its deadline after it, where nothing more is done
+    for j, due_after in enumerate(np.floor(d.tail_due_work_s / unit).astype(int)):
+        if before is None or due_after <= 0:
+            continue
+        overdue = m.new_int_var(0, int(due_after), f"overdue_after[{d.queue.name},{j}]")
+        m.add(overdue + before >= int(due_after))
+        by_name["contact-hours past the deadline (points)"].append(overdue)
 
 
 def add_changes(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:

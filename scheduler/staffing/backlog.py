@@ -24,6 +24,9 @@ are `(intervals,)` or `(series, intervals)`: one row per queue or what-if varian
   the interval at whose end they fall due: oldest, so worked first. They are carried into the
   week's first intervals by `carried_in` from the arrivals before the week, or given.
 - The horizon ends with the work that is not yet due still in the backlog (`backlog_contacts`).
+  `async_outcome` can also count what is still waiting then as late after the horizon, until
+  each of its cohorts' deadlines and for `deadline` intervals more (`tail_due_work`): a roster
+  is not free to leave its last day's contacts for next week.
 """
 
 from __future__ import annotations
@@ -320,18 +323,34 @@ class AsyncOutcome:
     next_dry: npt.NDArray[np.int64]  # the first interval from each one where the backlog runs dry
     arrived_work_s: FloatArray  # cumulative, the carried-in work first
     capacity_done_s: FloatArray  # cumulative capacity (what could have been done with work enough)
+    # cumulative work due by the end of each interval after the horizon, where nothing more is
+    # done: what is left then is past its deadline there (empty: nothing counted after the horizon)
+    tail_due_work_s: FloatArray
+
+    @functools.cached_property
+    def tail_overdue_s(self) -> FloatArray:
+        """The work past its deadline summed over the intervals after the horizon (per series)."""
+        return self._tail_overdue(self.done_work_s[..., -1:])
+
+    def _tail_overdue(self, done_end_s: FloatArray) -> FloatArray:
+        """`tail_overdue_s` had the horizon ended with `done_end_s` ((..., 1)) done."""
+        return np.asarray(np.maximum(self.tail_due_work_s - done_end_s, 0.0).sum(axis=-1), dtype=np.float64)
 
     def overdue_with_more(self, more_s: FloatArray, first: int) -> FloatArray:
-        """The work past its deadline, summed over the intervals `more_s` spans from `first` on, with
-        `more_s[b]` more agent-seconds of capacity in each of them, for each row b of `more_s` ((rows,
-        intervals spanned)); the intervals before `first` as they are (one series only)."""
+        """The work past its deadline, summed over the intervals `more_s` spans from `first` on (and
+        after the horizon when they reach its end), with `more_s[b]` more agent-seconds of capacity
+        in each of them, for each row b of `more_s` ((rows, intervals spanned)); the intervals
+        before `first` as they are (one series only)."""
         before = self.capacity_done_s[first - 1] if first > 0 else 0.0
         # the capacity that found no work before `first` (zero or less)
         idle = self.done_work_s[first - 1] - before if first > 0 else 0.0
         stop = first + more_s.shape[-1]
         capacity = before + np.cumsum(self._capacity_s[first:stop] + more_s, axis=-1)
         done = _work_done(self.arrived_work_s[first:stop], capacity, idle)
-        return np.asarray(np.maximum(self.due_work_s[first:stop] - done, 0.0).sum(axis=-1), dtype=np.float64)
+        overdue = np.maximum(self.due_work_s[first:stop] - done, 0.0).sum(axis=-1)
+        if stop == self.done_work_s.shape[-1] and done.shape[-1]:
+            overdue = overdue + self._tail_overdue(done[..., -1:])
+        return np.asarray(overdue, dtype=np.float64)
 
     @functools.cached_property
     def _capacity_s(self) -> FloatArray:
@@ -345,11 +364,16 @@ class AsyncOutcome:
         cut = np.minimum(extra_s, self.overdue_work_s)
         before = np.concatenate([np.zeros((*cut.shape[:-1], 1)), np.cumsum(cut, axis=-1)], axis=-1)
         index = np.broadcast_to(np.arange(cut.shape[-1]), cut.shape)
-        return np.asarray(
-            np.take_along_axis(before, self.next_dry + 1, axis=-1)
-            - np.take_along_axis(before, index, axis=-1),
-            dtype=np.float64,
+        within = np.take_along_axis(before, self.next_dry + 1, axis=-1) - np.take_along_axis(
+            before, index, axis=-1
         )
+        # capacity in an interval from which the backlog never runs dry also cuts what is past its
+        # deadline after the horizon
+        wet_end = self.done_work_s[..., -1:] < self.arrived_work_s[..., -1:] - 1e-9
+        overdue_after = np.maximum(self.tail_due_work_s - self.done_work_s[..., -1:], 0.0)
+        after = np.minimum(extra_s, overdue_after).sum(axis=-1, keepdims=True)
+        reaches_end = (self.next_dry == cut.shape[-1] - 1) & wet_end
+        return np.asarray(within + np.where(reaches_end, after, 0.0), dtype=np.float64)
 
 
 def async_outcome(
@@ -361,10 +385,13 @@ def async_outcome(
     response_hours: float,
     service_level: float = 1.0,
     carried_in_contacts: npt.ArrayLike = 0.0,
+    tail_due_work_s: npt.ArrayLike | None = None,
 ) -> AsyncOutcome:
     """The backlog worked oldest first with `capacity_s` agent-seconds of work per interval (agents on
     the queue times their occupancy cap, plus what blended agents give), against the target of
-    answering `service_level` of every cohort within `response_hours`.
+    answering `service_level` of every cohort within `response_hours`; with `tail_due_work_s`
+    (`tail_due_work` of the same inputs), what is left when the horizon ends is also past its
+    deadline in the intervals after it.
 
     Raises:
         InvalidInput: a parameter out of range (the message names it).
@@ -393,7 +420,44 @@ def async_outcome(
         next_dry.astype(np.int64),
         np.broadcast_to(inp.arrived_work_s, done.shape),
         capacity,
+        np.zeros((*done.shape[:-1], 0))
+        if tail_due_work_s is None
+        else np.asarray(tail_due_work_s, dtype=float),
     )
+
+
+def tail_due_work(
+    volume: npt.ArrayLike,
+    aht_s: npt.ArrayLike,
+    *,
+    interval_s: float,
+    response_hours: float,
+    service_level: float = 1.0,
+    carried_in_contacts: npt.ArrayLike = 0.0,
+) -> FloatArray:
+    """Cumulative work due by the end of each interval after the horizon until the last of its
+    cohorts is due (`deadline_intervals` of them; nothing more arrives): what `async_outcome`
+    counts as past its deadline there when it is still waiting as the horizon ends.
+
+    Raises:
+        InvalidInput: a parameter out of range (the message names it).
+    """
+    sl = float(check_share(service_level, "service_level", allow_one=True))
+    vol = check_nonnegative(volume, "volume")
+    tail = deadline_intervals(response_hours, float(check_positive(interval_s, "interval_s")))
+    shape = np.shape(vol)
+    widths = [(0, 0)] * (len(shape) - 1) + [(0, tail)]
+    aht = np.broadcast_to(check_positive(aht_s, "aht_s"), shape)
+    carried = np.broadcast_to(check_nonnegative(carried_in_contacts, "carried_in_contacts"), shape)
+    inp = _inputs(
+        np.pad(vol, widths),
+        np.pad(aht, widths, mode="edge") if shape[-1] else np.ones((*shape[:-1], tail)),
+        interval_s,
+        response_hours,
+        1.0,
+        np.pad(carried, widths),
+    )
+    return np.asarray(work_due(inp, sl)[..., shape[-1] :], dtype=np.float64)
 
 
 def _work_done(arrived_work_s: FloatArray, capacity_s: FloatArray, idle_s: float = 0.0) -> FloatArray:

@@ -251,3 +251,52 @@ def test_weights_must_not_be_negative() -> None:
         Weights(isolated_day_off=-1)
     with pytest.raises(InvalidInput, match="objective"):
         Weights(objective="fastest")
+
+
+def test_a_contact_costs_more_where_nobody_is_on_its_queue() -> None:
+    """With nobody on the queue every contact is missed and costs `missed_contact` and
+    `nobody_on_queue_contact`; with anyone on it, each missed contact costs `missed_contact`."""
+    d = demand_of(voice_problem("service_level"))
+    busy = int(np.flatnonzero(d.queues[0].need)[0])
+    w = d.weights
+    nobody, missed = live_points(d.queues[0], np.array([0.0]), d, busy)
+    assert d.queues[0].volume is not None
+    volume = d.queues[0].volume[busy]
+    assert missed[0] == pytest.approx(volume)
+    assert nobody[0] == pytest.approx(volume * (w.missed_contact + w.nobody_on_queue_contact))
+    one, missed = live_points(d.queues[0], np.array([1.0]), d, busy)
+    assert one[0] == pytest.approx(w.missed_contact * missed[0])
+
+
+def test_a_queue_too_small_ever_to_catch_up_still_values_each_agent() -> None:
+    """Three agents for calls that take eight: each is worth the contacts an agent answers on
+    average on the way to catching up, not nothing because three never catch up."""
+    p = short_voice_team(Weights(nobody_on_queue_contact=0))
+    d = demand_of(p)
+    busy = int(np.flatnonzero(d.queues[0].need)[0])
+    points = [live_points(d.queues[0], np.array([float(c)]), d, busy)[0][0] for c in range(4)]
+    assert points[0] - points[1] > 0.2 * points[0] / 8
+
+
+def short_voice_team(weights: Weights) -> Problem:
+    """Three voice agents, five days each, for calls every day (half as many at the weekend): far
+    too few for the week."""
+    p = voice_problem("service_level")
+    days = np.arange(WEEK.grid.n_intervals) // 48
+    volume = np.where(days >= 5, 0.5, 1.0) * p.volume["voice"]
+    team = dataclasses.replace(
+        p.team,
+        agents=p.team.agents[:3],
+        labour_rules=LabourRules(min_days_off_per_week=2, max_consecutive_days=5),
+    )
+    return dataclasses.replace(p, team=team, volume={"voice": volume}, weights=weights)
+
+
+def test_a_short_team_spreads_its_service_over_the_week_instead_of_leaving_the_weekend_empty() -> None:
+    """Missed contacts alone count a weekend's call as a weekday's, so a team short every day
+    does its five days where calls are most; the cost of a contact with nobody on its queue keeps
+    someone on it every day."""
+    p = short_voice_team(Weights())
+    result = solve(p, QUICK)
+    assert check_roster(p, result.roster.shifts) == []
+    assert {s.local_date for s in result.roster.shifts} == set(WEEK.days)

@@ -13,6 +13,7 @@ from scheduler.staffing.backlog import (
     async_outcome,
     async_required,
     deadline_intervals,
+    tail_due_work,
 )
 
 INTERVAL_S = 900.0
@@ -192,3 +193,67 @@ def test_more_capacity_from_an_interval_on_is_what_the_backlog_would_do_with_it(
         assert found[row] == pytest.approx(again.overdue_work_s[first:].sum(), rel=1e-9, abs=1e-6)
         # every row's capacity is within the span
         assert found_in_span[row] == pytest.approx(again.overdue_work_s[first:stop].sum(), rel=1e-9, abs=1e-6)
+
+
+def test_what_is_left_when_the_horizon_ends_is_late_after_it_until_done() -> None:
+    """A contact in the last interval, due within 4 intervals (1 h on a 15-min grid), left undone:
+    due by the end of the third interval after the horizon, so past its deadline in the last two
+    of the four counted there; done, nothing is late after the horizon."""
+    volume, aht = np.array([0.0, 0.0, 0.0, 1.0]), np.full(4, 600.0)
+    kwargs = {"interval_s": INTERVAL_S, "response_hours": 1.0}
+    tail = tail_due_work(volume, aht, **kwargs)
+    assert tail.tolist() == [0.0, 0.0, 600.0, 600.0]
+    left = async_outcome(np.zeros(4), volume, aht, tail_due_work_s=tail, **kwargs)
+    assert float(left.tail_overdue_s) == pytest.approx(1200.0)
+    assert left.overdue_work_s.sum() == 0.0  # nothing was due inside the horizon
+    done = async_outcome(np.array([0.0, 0.0, 0.0, 600.0]), volume, aht, tail_due_work_s=tail, **kwargs)
+    assert float(done.tail_overdue_s) == 0.0
+    # one more agent-second in the last interval cuts a second in each of those two intervals
+    assert left.saving(1.0)[-1] == pytest.approx(2.0)
+    # without the tail, as before: nothing after the horizon
+    assert float(async_outcome(np.zeros(4), volume, aht, **kwargs).tail_overdue_s) == 0.0
+
+
+def test_the_tail_holds_every_cohort_and_the_carried_in_work() -> None:
+    rng = np.random.default_rng(5)
+    n = 96
+    volume, aht = rng.uniform(0, 6, n), rng.uniform(200, 400, n)
+    carried = np.zeros(n)
+    carried[:4] = 3.0
+    tail = tail_due_work(volume, aht, interval_s=900.0, response_hours=4.0, carried_in_contacts=carried)
+    assert tail.size == deadline_intervals(4.0, 900.0)
+    assert tail[-1] == pytest.approx(float((volume * aht).sum() + (carried * aht).sum()))
+    assert np.all(np.diff(tail) >= 0)
+
+
+@pytest.mark.parametrize("first", [0, 40, 80])
+def test_more_capacity_to_the_horizons_end_cuts_what_is_late_after_it(first: int) -> None:
+    """Capacity added from `first` to the end leaves the overdue work, in the horizon and after it,
+    that working the week again with it would; and `saving` of the last interval is what one more
+    agent-second there cuts."""
+    rng = np.random.default_rng(7)
+    n = 96
+    volume, aht = rng.uniform(0, 6, n), rng.uniform(200, 400, n)
+    capacity = rng.uniform(0, 1.2, n) * 900 * 0.9
+    kwargs = {"interval_s": 900.0, "response_hours": 4.0, "service_level": 0.9}
+    tail = tail_due_work(volume, aht, **kwargs)
+    now = async_outcome(capacity, volume, aht, tail_due_work_s=tail, **kwargs)
+    assert float(now.tail_overdue_s) > 0  # the test is about work left at the end
+    more = rng.uniform(0, 300, (4, n - first))
+    found = now.overdue_with_more(more, first)
+    for row in range(4):
+        extra = np.zeros(n)
+        extra[first:] = more[row]
+        again = async_outcome(capacity + extra, volume, aht, tail_due_work_s=tail, **kwargs)
+        expected = again.overdue_work_s[first:].sum() + float(again.tail_overdue_s)
+        assert found[row] == pytest.approx(expected, rel=1e-9, abs=1e-6)
+    last = np.zeros(n)
+    last[-1] = 1.0
+    again = async_outcome(capacity + last, volume, aht, tail_due_work_s=tail, **kwargs)
+    cut = (
+        now.overdue_work_s.sum()
+        + float(now.tail_overdue_s)
+        - again.overdue_work_s.sum()
+        - float(again.tail_overdue_s)
+    )
+    assert now.saving(1.0)[-1] == pytest.approx(cut, rel=1e-6)
