@@ -49,7 +49,9 @@ def lead_report(problem: Problem, roster: Roster) -> LeadReport:
     measured = measure(problem, roster)
     summary = summarize(problem, roster, measured)
     return LeadReport(
-        coverage_frame(problem, roster, measured), summary, cover_options(problem, roster, summary.short)
+        coverage_frame(problem, roster, measured),
+        summary,
+        cover_options(problem, roster, summary.short, measured=measured),
     )
 
 

@@ -292,7 +292,11 @@ class CoverOptionOut(BaseModel):
     day: date = Field(description="the agent's local day of the shift")
     start_utc: datetime
     end_utc: datetime
-    kind: Literal["extra shift", "swap a day off", "overtime"]
+    kind: Literal["extra shift", "move a day off", "swap a day off", "overtime"] = Field(
+        description="least costly first: a shift within the contract; the shift worked instead of one of "
+        "the agent's working days (`instead_of`: the same hours and days, every rule kept); a day off "
+        "worked beyond the days-off rules; hours beyond the contract"
+    )
     covered_hours: float = Field(description="hours of the stretch the shift covers")
     words: str = Field(
         description="e.g. 'Part Timer (p), Tue 03 Nov 09:00–17:00 Europe/London: an extra 8 h …'"
@@ -301,6 +305,15 @@ class CoverOptionOut(BaseModel):
         default_factory=list,
         description="every rule the shift gives up, with the checker's figures, e.g. 'a day off (works 6 "
         "days; at most 5 allowed)'; `kind` ranks the option by the costliest of them",
+    )
+    instead_of: date | None = Field(
+        default=None,
+        description="a move of a day off: the agent's local day whose shift they leave (their new day off)",
+    )
+    loses: list[str] = Field(
+        default_factory=list,
+        description="a move of a day off: what the day left loses on each queue its shift worked, e.g. "
+        "'Tue 03 Nov chat: expected service level 95% → 91%, 0.5 → 2.0 agent-hours short'",
     )
 
 

@@ -3,11 +3,14 @@
 For each stretch where service suffers (`report.short_stretches`), the agents skilled for the
 queue who are off that day are tried one by one with the shift of theirs that covers the stretch
 best, and the independent checker says what it would take: nothing more (an extra shift within
-the contract, e.g. a part-timer's), hours over the contract (overtime), or a day off given up (a
-swap of days off, or a day more in a row); a shift that breaks anything else (rest, availability,
-time off, an absence) is not offered. An option's words name every rule it gives up, in the
-checker's figures ("6 working days, at most 5; 6 days in a row, at most 5; 48 h, at most 40"): its
-`kind` only ranks it, by the costliest of them.
+the contract, e.g. a part-timer's), a move of a day off (the agent works the short day instead of
+one of their working days: the same hours and days, every rule kept), a day off given up (a day
+more in a row, or a sixth day), or hours over the contract (overtime); a shift that breaks
+anything else (rest, availability, time off, an absence) is not offered. An option's words name
+every rule it gives up, in the checker's figures ("6 working days, at most 5; 6 days in a row, at
+most 5; 48 h, at most 40"), and a move what the day it leaves loses, in the report's words
+(expected service level and agent-hours short on each queue the shift worked there): its `kind`
+only ranks it, by the costliest of them.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 from common.timegrid import zone
@@ -22,11 +26,13 @@ from common.words import a_or_an
 from scheduler.domain import Roster, Shift
 from scheduler.roster.candidates import Candidate, break_activity, break_offsets, build_candidates
 from scheduler.roster.problem import Problem
-from scheduler.roster.report import ShortStretch
-from scheduler.roster.validate import check_roster
+from scheduler.roster.report import Measured, QueueDay, ShortStretch, measure, on_queue_intervals, queue_days
+from scheduler.roster.validate import Violation, check_roster
 
-EXTRA, SWAP, OVERTIME = "extra shift", "swap a day off", "overtime"
-RANK = {EXTRA: 0, SWAP: 1, OVERTIME: 2}
+EXTRA, MOVE, SWAP, OVERTIME = "extra shift", "move a day off", "swap a day off", "overtime"
+# least costly first: a move keeps the contract, but costs the day it leaves; SWAP works a day off
+# beyond the days-off rules (its name predates moves and is kept for the API's sake)
+RANK = {EXTRA: 0, MOVE: 1, SWAP: 2, OVERTIME: 3}
 # what the checker's rules mean for a lead: these may be asked of an agent, the rest may not. A day
 # off worked ranks as a swap; hours or shifts beyond the contract as overtime
 DAY_OFF_RULES = {"days off", "consecutive days", "days off in blocks"}
@@ -39,6 +45,22 @@ GIVES_UP = {
     "weekly shifts": "the contract's shifts",
     "weekly hours": "the contract's hours",
 }
+# rules that no other start time on the same two days mends: a move that breaks one of them is
+# tried with another day to leave, not with another shift on the short day
+DAY_RULES = (
+    DAY_OFF_RULES
+    | HOURS_RULES
+    | {
+        "working days in runs",
+        "weekends",
+        "hours in horizon",
+        "shifts by type",
+        "pinned",
+        "locked",
+        "absence",
+        "one shift a day",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -50,10 +72,26 @@ class CoverOption:
     day: date
     start_utc: datetime
     end_utc: datetime
-    kind: str  # EXTRA, SWAP or OVERTIME: the costliest rule it gives up, for ranking
+    kind: str  # EXTRA, MOVE, SWAP or OVERTIME: the costliest rule it gives up, for ranking
     covered_hours: float  # of the stretch
     words: str
     gives_up: tuple[str, ...] = ()  # every rule it breaks, with the checker's figures
+    # a move (MOVE): the agent's local day whose shift they leave (their new day off), and what that
+    # day loses on each queue the shift worked there, in the report's words
+    instead_of: date | None = None
+    loses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Pick:
+    """An agent's least costly way to cover a stretch, before its words."""
+
+    shift: Shift
+    candidate: Candidate
+    kind: str
+    gives_up: tuple[str, ...] = ()
+    leaves: Shift | None = None  # a move: the shift the agent leaves
+    loss_hours: float = 0.0  # a move: agent-hours more short where it leaves (a quick count)
 
 
 def _as_shift(p: Problem, c: Candidate, queue: str) -> Shift:
@@ -64,7 +102,9 @@ def _as_shift(p: Problem, c: Candidate, queue: str) -> Shift:
         offsets = break_offsets(rule, c.length_minutes, step)
         if offsets:
             breaks.append(break_activity(rule, c.start_utc, offsets[len(offsets) // 2] * step))
-    return Shift(c.agent_id, c.local_date, c.start_utc, c.end_utc, queue, tuple(breaks))
+    return Shift(
+        c.agent_id, c.local_date, c.start_utc, c.end_utc, queue, tuple(breaks), shift_type=c.shift_type
+    )
 
 
 def _overlap_hours(c: Candidate, stretch: ShortStretch) -> float:
@@ -73,11 +113,16 @@ def _overlap_hours(c: Candidate, stretch: ShortStretch) -> float:
     return max(0.0, (end - start).total_seconds() / 3600)
 
 
+def _broken(p: Problem, shifts: tuple[Shift, ...], agent_id: str) -> list[Violation]:
+    """What the independent checker finds against the agent in `shifts` (theirs alone)."""
+    return [v for v in check_roster(p, shifts) if v.agent_id == agent_id]
+
+
 def _what_it_takes(p: Problem, roster: Roster, shift: Shift) -> tuple[str, tuple[str, ...]] | None:
     """The kind (EXTRA, SWAP or OVERTIME) of adding `shift` to the roster and every rule it gives up
     in words, or None when it breaks a rule that may not be asked of an agent."""
     theirs = tuple(s for s in roster.shifts if s.agent_id == shift.agent_id)
-    broken = [v for v in check_roster(p, (*theirs, shift)) if v.agent_id == shift.agent_id]
+    broken = _broken(p, (*theirs, shift), shift.agent_id)
     rules = {v.rule for v in broken}
     if not rules <= DAY_OFF_RULES | HOURS_RULES:
         return None
@@ -88,51 +133,175 @@ def _what_it_takes(p: Problem, roster: Roster, shift: Shift) -> tuple[str, tuple
     return kind, gives_up
 
 
+def _short_hours(m: Measured, p: Problem, shift: Shift, more: int) -> float:
+    """Agent-hours less short (`more` = 1) or more short (`more` = -1) on the queues `shift` works,
+    with one agent more or fewer there: need against the agents on the queue, counted quickly from
+    the roster's measure (blended time as it was)."""
+    hours = p.week.grid.interval_minutes / 60
+    names = [d.queue.name for d in m.demand.queues]
+    total = 0.0
+    for queue, intervals in on_queue_intervals(shift, p.week.grid).items():
+        if queue not in names:
+            continue
+        k = names.index(queue)
+        d, o = m.demand.queues[k], m.outcome.queues[k]
+        there = (o.agents + o.blended_agents)[intervals]
+        gap = d.need[intervals] - there if more > 0 else d.need[intervals] - there + 1
+        total += float(np.clip(gap, 0.0, 1.0).sum()) * hours
+    return total
+
+
+def _move(
+    p: Problem, m: Measured, roster: Roster, mine: list[Candidate], stretch: ShortStretch
+) -> _Pick | None:
+    """The agent works the short day instead of one of their working days, keeping their hours, days
+    and every hard rule (the checker's word): the shift covering most of the stretch, leaving the
+    day that loses least. None when no day can be left, or when the day left would lose as much as
+    the stretch gains (that only moves the gap)."""
+    if not mine:
+        return None
+    agent_id = mine[0].agent_id
+    theirs = roster.shifts_of(agent_id)
+    loss_of = {s: _short_hours(m, p, s, -1) for s in theirs}
+    leaving = sorted(theirs, key=lambda s: (loss_of[s], s.start_utc))
+    blocked: set[Shift] = set()  # days whose leaving breaks a rule no start time mends
+    for c in mine:
+        shift = _as_shift(p, c, stretch.queue)
+        gain = _short_hours(m, p, shift, 1)
+        for left in leaving:
+            if left in blocked or left.length != shift.length:
+                continue
+            loss = loss_of[left]
+            if loss >= gain - 1e-9:
+                break  # leaving any later day costs as much or more
+            broken = {v.rule for v in _broken(p, (*(s for s in theirs if s is not left), shift), agent_id)}
+            if not broken:
+                return _Pick(shift, c, MOVE, leaves=left, loss_hours=loss)
+            if broken & DAY_RULES:
+                blocked.add(left)
+    return None
+
+
 def cover_options(
-    p: Problem, roster: Roster, stretches: list[ShortStretch], per_stretch: int = 3
+    p: Problem,
+    roster: Roster,
+    stretches: list[ShortStretch],
+    per_stretch: int = 3,
+    measured: Measured | None = None,
 ) -> list[CoverOption]:
     """Up to `per_stretch` agents per stretch who could cover it, least costly first (an extra
-    shift within the contract, then a swap of days off, then overtime; then most hours covered)."""
+    shift within the contract, then a move of a day off, then a day off worked, then overtime; then
+    most hours covered, and for a move least lost where it leaves). `measured` is the roster's
+    measure when the caller has it (`report.measure`)."""
+    m = measured or measure(p, roster)
+    before = queue_days(p, m)
     candidates = build_candidates(p)
     out: list[CoverOption] = []
     for stretch in stretches:
-        found: list[CoverOption] = []
+        found: list[_Pick] = []
         for agent in p.team.agents:
             if stretch.queue not in agent.skills:
                 continue
             day = stretch.start_utc.tz_convert(zone(agent.tz)).date()
             if any(s.agent_id == agent.id and s.local_date == day for s in roster.shifts):
                 continue  # already working that day: a longer shift is a re-roster's business
-            mine = [
-                c
-                for c in candidates.get(agent.id, [])
-                if c.local_date == day and _overlap_hours(c, stretch) > 0
-            ]
-            for c in sorted(mine, key=lambda c: (-_overlap_hours(c, stretch), c.length_minutes, c.start_utc)):
-                shift = _as_shift(p, c, stretch.queue)
-                taken = _what_it_takes(p, roster, shift)
-                if taken is None:
-                    continue
-                found.append(_option(p, stretch, shift, c, *taken))
-                break
-        found.sort(key=lambda o: (RANK[o.kind], -o.covered_hours, o.agent_id))
-        out.extend(found[:per_stretch])
+            mine = sorted(
+                (
+                    c
+                    for c in candidates.get(agent.id, [])
+                    if c.local_date == day and _overlap_hours(c, stretch) > 0
+                ),
+                key=lambda c: (-_overlap_hours(c, stretch), c.length_minutes, c.start_utc),
+            )
+            pick = _extra(p, roster, mine, stretch)
+            if pick is None or pick.kind != EXTRA:
+                pick = _move(p, m, roster, mine, stretch) or pick
+            if pick is not None:
+                found.append(pick)
+        found.sort(
+            key=lambda o: (
+                RANK[o.kind],
+                -_overlap_hours(o.candidate, stretch),
+                o.loss_hours,
+                o.shift.agent_id,
+            )
+        )
+        out.extend(_option(p, roster, m, before, stretch, pick) for pick in found[:per_stretch])
     return out
 
 
+def _extra(p: Problem, roster: Roster, mine: list[Candidate], stretch: ShortStretch) -> _Pick | None:
+    """The agent's shift covering most of the stretch that the checker lets be added to their week,
+    with what it takes (`_what_it_takes`)."""
+    for c in mine:
+        shift = _as_shift(p, c, stretch.queue)
+        taken = _what_it_takes(p, roster, shift)
+        if taken is not None:
+            return _Pick(shift, c, *taken)
+    return None
+
+
+def _losses(p: Problem, roster: Roster, m: Measured, before: list[QueueDay], pick: _Pick) -> tuple[str, ...]:
+    """What a move costs the day it leaves, measured on the roster with the move made: each queue
+    the left shift worked, on each of the team's days it touched, e.g. 'Tue 23 Mar chat: expected
+    service level 95% → 91%, 0.5 → 2.0 agent-hours short'."""
+    assert pick.leaves is not None
+    moved = Roster(
+        roster.team, roster.first_day, (*(s for s in roster.shifts if s is not pick.leaves), pick.shift)
+    )
+    after = {(d.queue, d.day): d for d in queue_days(p, measure(p, moved, m.demand))}
+    tz = zone(p.team.tz)
+    starts = p.week.grid.starts()
+    touched = sorted(
+        {
+            (queue, starts[t].tz_convert(tz).date())
+            for queue, intervals in on_queue_intervals(pick.leaves, p.week.grid).items()
+            for t in intervals
+        },
+        key=lambda qd: (qd[1], qd[0]),
+    )
+    out = []
+    for d in before:
+        if (d.queue, d.day) not in touched:
+            continue
+        now = after[(d.queue, d.day)]
+        level = (
+            f"expected service level {d.service_level:.0%} → {now.service_level:.0%}, "
+            if d.service_level is not None and now.service_level is not None
+            else ""
+        )
+        out.append(
+            f"{d.day:%a %d %b} {d.queue}: {level}{d.shortfall_hours:.1f} → {now.shortfall_hours:.1f} agent-hours short"
+        )
+    return tuple(out)
+
+
 def _option(
-    p: Problem, stretch: ShortStretch, shift: Shift, c: Candidate, kind: str, gives_up: tuple[str, ...]
+    p: Problem, roster: Roster, m: Measured, before: list[QueueDay], stretch: ShortStretch, pick: _Pick
 ) -> CoverOption:
+    shift, kind, gives_up = pick.shift, pick.kind, pick.gives_up
     agent = p.team.agent(shift.agent_id)
     tz = zone(agent.tz)
     start, end = shift.start_utc.astimezone(tz), shift.end_utc.astimezone(tz)
-    covered = _overlap_hours(c, stretch)
+    covered = _overlap_hours(pick.candidate, stretch)
     hours = shift.hours
-    cost = {
-        EXTRA: f"an extra {hours:g} h shift within the contract",
-        SWAP: f"{a_or_an(f'{hours:g}')} {hours:g} h shift on a day off",
-        OVERTIME: f"{a_or_an(f'{hours:g}')} {hours:g} h shift beyond the contract",
-    }[kind]
+    loses: tuple[str, ...] = ()
+    if pick.leaves is not None:
+        left = pick.leaves
+        loses = _losses(p, roster, m, before, pick)
+        cost = (
+            f"instead of {left.local_date:%a %d %b} {left.start_utc.astimezone(tz):%H:%M}–"
+            f"{left.end_utc.astimezone(tz):%H:%M} (the day off moves to {left.local_date:%a}: the same "
+            f"hours and days, every rule kept)"
+        )
+        if loses:
+            cost += f", and on the day left {'; '.join(loses)}"
+    else:
+        cost = {
+            EXTRA: f"an extra {hours:g} h shift within the contract",
+            SWAP: f"{a_or_an(f'{hours:g}')} {hours:g} h shift on a day off",
+            OVERTIME: f"{a_or_an(f'{hours:g}')} {hours:g} h shift beyond the contract",
+        }[kind]
     if gives_up:
         cost += f", giving up {'; '.join(gives_up)}"
     words = (
@@ -140,5 +309,15 @@ def _option(
         f"{cost}; covers {covered:g} h of the stretch"
     )
     return CoverOption(
-        stretch, agent.id, shift.local_date, shift.start_utc, shift.end_utc, kind, covered, words, gives_up
+        stretch,
+        agent.id,
+        shift.local_date,
+        shift.start_utc,
+        shift.end_utc,
+        kind,
+        covered,
+        words,
+        gives_up,
+        None if pick.leaves is None else pick.leaves.local_date,
+        loses,
     )

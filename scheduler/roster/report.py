@@ -4,14 +4,16 @@ service level per queue and day, the stretches where service suffers, hours agai
 Everything is counted from the roster alone (its shifts, breaks and queue stretches on the
 grid) with the same definitions the roster objective uses (`scheduler.roster.coverage`: the
 fractional need, blended agents, the async backlog with the contacts carried in), so the report,
-the checker's tests and the scenarios give the same figures for the same roster.
+the checker's tests and the scenarios give the same figures for the same roster. Service is always
+measured as the `service_level` objective counts it, backlog included, whichever objective built the
+roster: the objective says what the search optimised, not how a lead's service is measured.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -75,10 +77,20 @@ class Measured:
     service: dict[str, ServiceReport]
 
 
-def measure(p: Problem, roster: Roster) -> Measured:
+def measured_demand(p: Problem) -> Demand:
+    """The week's demand as the report measures it: as the `service_level` objective sees it, so an
+    async queue's backlog (contacts past their deadline, the backlog left) is followed under the
+    `headcount` objective too, which prices agents short instead and leaves the backlog out."""
+    return demand_of(replace(p, weights=replace(p.weights, objective="service_level")))
+
+
+def measure(p: Problem, roster: Roster, demand: Demand | None = None) -> Measured:
     """The roster's coverage and service per queue and interval (service only where the problem
-    carries the queue's forecast volume)."""
-    demand = demand_of(p)
+    carries the queue's forecast volume), the same whichever objective the problem names.
+
+    `demand` is an earlier measure's (`Measured.demand`) of the same problem, to measure another
+    roster of it without building the demand again."""
+    demand = demand or measured_demand(p)
     on = counted(p, roster, demand)
     result = outcome(demand, on)
     levels: dict[str, ServiceReport] = {}

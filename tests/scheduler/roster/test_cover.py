@@ -1,4 +1,5 @@
-"""Who could cover a short stretch: every rule an option gives up is named, and its kind ranks it."""
+"""Who could cover a short stretch: every rule an option gives up is named, its kind ranks it, and a
+move of a day off (the same hours and days, every rule kept) comes before the contract is broken."""
 
 from __future__ import annotations
 
@@ -6,21 +7,25 @@ import dataclasses
 
 import numpy as np
 
-from scheduler.domain import LabourRules, Roster
-from scheduler.roster.cover import OVERTIME, SWAP, cover_options
+from scheduler.domain import LabourRules, Roster, Shift
+from scheduler.roster.cover import MOVE, OVERTIME, SWAP, cover_options
+from scheduler.roster.problem import Problem
 from scheduler.roster.report import measure, short_stretches
+from scheduler.roster.validate import check_roster
 from tests.scheduler.roster.test_absence import WEEK, desk, shift
 
 
 def saturday_short(labour: LabourRules, weekdays: int) -> tuple[str, str]:
-    """Full 0 alone on Monday to the weekday `weekdays` (from Monday) with nobody on a needed Saturday:
-    the words of the option that gives Full 0 the Saturday."""
+    """Full 0 alone on the last `weekdays` weekdays with nobody on Saturday, each of those days
+    needing one agent 09:00-17:00 (so moving a day off to Saturday only moves the gap): the words of
+    the option that gives Full 0 the Saturday."""
     p = desk()
     p = dataclasses.replace(
         p, team=dataclasses.replace(p.team, agents=p.team.agents[:1], labour_rules=labour)
     )
     need = np.zeros(WEEK.grid.n_intervals)
-    need[5 * 24 + 9 : 5 * 24 + 17] = 1
+    for day in range(5 - weekdays, 6):
+        need[day * 24 + 9 : day * 24 + 17] = 1
     p = dataclasses.replace(p, required={"chat": need})
     roster = Roster("Desk", WEEK.first_day, tuple(shift("f0", d) for d in WEEK.days[5 - weekdays : 5]))
     options = cover_options(p, roster, short_stretches(p, measure(p, roster)))
@@ -47,3 +52,67 @@ def test_a_day_more_in_a_row_is_named_as_such_not_as_a_swap() -> None:
     assert "giving up the most days in a row (day 5 in a row; at most 4 allowed)" in words
     assert "a day off (" not in words
     assert "swap" not in words
+
+
+def weekend_gap() -> tuple[Problem, Roster]:
+    """Four full-timers (8-h shifts, five days, at most five in a row) all on Monday to Friday, the
+    fourth's shifts pinned by the lead; chat needs two on Monday, four Tuesday to Friday and one on
+    Saturday, 09:00-17:00: Saturday has nobody, Monday one agent more than it needs."""
+    p = desk()
+    p = dataclasses.replace(
+        p, team=dataclasses.replace(p.team, agents=p.team.agents[:4], labour_rules=LabourRules(11.0, 5, 2))
+    )
+    need = np.zeros(WEEK.grid.n_intervals)
+    for day, agents in enumerate((2, 4, 4, 4, 4, 1)):
+        need[day * 24 + 9 : day * 24 + 17] = agents
+    roster = Roster("Desk", WEEK.first_day, tuple(shift(f"f{i}", d) for i in range(4) for d in WEEK.days[:5]))
+    pinned = tuple(s for s in roster.shifts if s.agent_id == "f3")
+    return dataclasses.replace(p, required={"chat": need}, pinned=pinned), roster
+
+
+def test_a_weekend_gap_is_offered_as_a_move_of_a_day_off_first_and_the_move_passes_the_checker() -> None:
+    """Working Saturday on top of the week breaks the contract (six days, 48 h); working it instead
+    of Monday keeps every rule and costs Monday nothing: each agent free to move is offered that move
+    first, the one whose week is pinned only overtime."""
+    p, roster = weekend_gap()
+    saturday, monday = WEEK.days[5], WEEK.days[0]
+    stretches = short_stretches(p, measure(p, roster))
+    assert [s.queue for s in stretches] == ["chat"]
+    assert stretches[0].start_utc.date() == saturday
+    options = cover_options(p, roster, stretches, per_stretch=4)
+    assert [(o.agent_id, o.kind) for o in options] == [
+        ("f0", MOVE),
+        ("f1", MOVE),
+        ("f2", MOVE),
+        ("f3", OVERTIME),
+    ]
+    for o in options[:3]:
+        assert (o.day, o.instead_of, o.gives_up) == (saturday, monday, ())
+        assert (
+            "instead of Mon 02 Nov 09:00–17:00 (the day off moves to Mon: the same hours and days" in o.words
+        )
+        assert o.loses == ("Mon 02 Nov chat: 0.0 → 0.0 agent-hours short",)
+        # the independent checker: the whole roster with the move made breaks no hard rule
+        moved = tuple(s for s in roster.shifts if (s.agent_id, s.local_date) != (o.agent_id, monday))
+        assert check_roster(p, (*moved, Shift(o.agent_id, o.day, o.start_utc, o.end_utc, "chat"))) == []
+    assert options[3].instead_of is None
+    assert "the contract's hours (48 h, above the maximum of 40 h)" in options[3].words
+
+
+def test_a_move_leaves_the_day_that_loses_least_and_says_what_it_loses() -> None:
+    """Monday needs all four too: leaving any weekday now costs it an agent, as much as Saturday
+    gains, so no move is offered; with Wednesday needing three and a half, every move leaves it,
+    and its words give the shortfall there as the report counts it."""
+    p, roster = weekend_gap()
+    need = p.required["chat"].copy()
+    need[9:17] = 4
+    flat = dataclasses.replace(p, required={"chat": need})
+    assert {o.kind for o in cover_options(flat, roster, short_stretches(flat, measure(flat, roster)))} == {
+        OVERTIME
+    }
+    need[2 * 24 + 9 : 2 * 24 + 17] = 3.5
+    wednesday = dataclasses.replace(p, required={"chat": need})
+    options = cover_options(wednesday, roster, short_stretches(wednesday, measure(wednesday, roster)))
+    assert [o.kind for o in options] == [MOVE, MOVE, MOVE]
+    assert {o.instead_of for o in options} == {WEEK.days[2]}
+    assert options[0].loses == ("Wed 04 Nov chat: 0.0 → 4.0 agent-hours short",)

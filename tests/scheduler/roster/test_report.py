@@ -1,13 +1,23 @@
-"""The lead's summary of a roster: days with no need named, contract hours as the rules count them."""
+"""The lead's summary of a roster: days with no need named, contract hours as the rules count them,
+service measured the same whichever objective built the roster."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from scheduler.domain import AvailabilityEntry, LabourRules, Roster, ShiftRules
-from scheduler.roster.report import summarize
+from scheduler.roster.report import coverage_frame, summarize
+from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
-from tests.scheduler.roster.factories import VERIFY_WEEK, shift_at, verify_agent, verify_problem
+from tests.scheduler.roster.factories import (
+    QUICK,
+    VERIFY_WEEK,
+    blended_problem,
+    shift_at,
+    verify_agent,
+    verify_problem,
+)
 
 
 def test_the_days_with_no_need_are_named() -> None:
@@ -39,3 +49,25 @@ def test_the_contract_shown_is_the_one_the_checker_holds_a_roster_to() -> None:
     assert summary.contract_by_agent["a"] == p.week_hours(p.team.agents[0], 0) == (28.0, 32.0)
     assert summary.hours_by_agent["a"] == 28.0
     assert check_roster(p, shifts) == []
+
+
+def test_a_headcount_roster_reports_the_async_service_the_service_level_measure_gives() -> None:
+    """The objective says what a roster was built for, not how its service is measured: a roster
+    built under `headcount` shows the email service level, the contacts past their deadline and
+    the backlog left that measuring it under `service_level` gives."""
+    p = blended_problem(objective="headcount")
+    roster = solve(p, QUICK).roster
+    by_service = dataclasses.replace(p, weights=dataclasses.replace(p.weights, objective="service_level"))
+    report, reference = summarize(p, roster), summarize(by_service, roster)
+    assert report.service_level_by_queue["email"] == reference.service_level_by_queue["email"]
+    assert [d.service_level for d in report.days] == [d.service_level for d in reference.days]
+    assert report.backlog_left == reference.backlog_left
+    assert "email" in report.backlog_left
+    assert report.short == reference.short
+    email = coverage_frame(p, roster).query("queue == 'email'")
+    assert email["overdue"].notna().all()
+    assert (
+        email["overdue"].tolist()
+        == coverage_frame(by_service, roster).query("queue == 'email'")["overdue"].tolist()
+    )
+    assert email["overdue"].max() > 0, "the roster leaves email behind somewhere, so the test means something"
