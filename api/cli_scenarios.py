@@ -40,7 +40,7 @@ from common.errors import InvalidInput, WfmError
 
 _COLUMNS: tuple[tuple[str, str, str], ...] = (
     # (metric, header, format)
-    ("service_level", "SL", "pct"),
+    ("service_level", "SL*", "pct"),
     ("asa_s", "ASA s*", "f1"),
     ("overloaded_share", "overl.*", "pct"),
     ("abandonment", "aband.", "pct"),
@@ -68,7 +68,9 @@ def _fmt(value: Any, kind: str, *, delta: bool = False) -> str:
 
 
 FOOTNOTE = (
-    "* ASA s: the contact-weighted mean wait on the live queues over the intervals they keep up with; "
+    "* SL: the contacts answered within their queue's target, all queues together (the roster's report "
+    "gives each queue); aband.: callers who give up, on queues whose patience_s is set. "
+    "ASA s: the contact-weighted mean wait on the live queues over the intervals they keep up with; "
     "overl.: the share of live contacts arriving where they cannot (the wait grows without bound), left "
     "out of ASA, so more agents can raise ASA. need h: the agent-hours the need asks for, after "
     "shrinkage, as the roster's report counts them; need HC: need h over the mean contract."

@@ -185,7 +185,8 @@ def _queue_row(
     row.update(
         service_level=_nan_none(float(w.service_level)),
         asa_s=asa,
-        abandonment=_nan_none(float(w.abandon_probability)),
+        # only a queue whose callers give up (its patience known) has abandonment to show
+        abandonment=_nan_none(float(w.abandon_probability)) if spec.patience_s is not None else None,
         occupancy=_nan_none(float(w.occupancy)),
     )
     return row
