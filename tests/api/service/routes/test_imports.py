@@ -146,6 +146,11 @@ def test_hr_workbook_sheet_is_chosen_in_the_api_and_named_in_errors(
     status, body = _post(client, url, lead, "hr.xlsx", buffer.getvalue())
     assert status == 422
     assert "name the one to read" in body["issues"][0]["reason"]
+    assert body["issues"][0]["sheets"] == ["Read me", "Time off"]  # for a page to offer them
+    status, body = _post(client, url + "?sheet=Timeoff", lead, "hr.xlsx", buffer.getvalue())
+    assert status == 422
+    assert "no sheet 'Timeoff'" in body["issues"][0]["reason"]
+    assert body["issues"][0]["sheets"] == ["Read me", "Time off"]
     status, body = _post(client, url + "?sheet=Time%20off", lead, "hr.xlsx", buffer.getvalue())
     assert status == 422
     assert body["issues"][0]["file"] == "hr.xlsx, sheet 'Time off'"
