@@ -335,20 +335,27 @@ function shortQueueNames(names) {
   return out;
 }
 
+function zoneCity(tz) {
+  // a zone by its city, as a lead says where an agent is ("America/New_York": "New York"); it fits the agent column
+  return tz.split("/").at(-1).replaceAll("_", " ");
+}
+
 function drawGrid() {
   const g = state.grid;
   state.queueShort = shortQueueNames(g.agents.flatMap((a) => a.cells.flatMap((c) => c.shifts.map((s) => s.queue))));
   const table = el("table", { class: "roster", id: "roster-grid" });
   table.append(el("caption", { class: "help", text: `Agents × days; each day runs from local midnight to midnight (${g.zone_mode === "team" ? g.team_tz : "each agent's zone"}).${state.can.roster ? " Drag a shift along its day to move it, or pick it to pin or move it." : ""}` }));
   const ruler = () => el("div", { class: "ruler", "aria-hidden": "true" }, ...["0", "6", "12", "18", "24"].map((h) => el("span", { text: h })));
-  table.append(el("thead", {}, el("tr", {}, el("th", { scope: "col", class: "agent", text: "Agent" }), ...g.days.map((d) => el("th", { scope: "col" }, dayHeading(d), ruler())))));
+  // each agent is labelled with their own home zone, whichever zone the times are shown in
+  const agentHead = el("th", { scope: "col", class: "agent" }, el("span", { class: "name", text: "Agent" }), el("small", { text: "home zone · hours" }));
+  table.append(el("thead", {}, el("tr", {}, agentHead, ...g.days.map((d) => el("th", { scope: "col" }, dayHeading(d), ruler())))));
   const body = el("tbody");
   const icsSelect = $("ics-agent");
   icsSelect.replaceChildren();
   for (const agent of g.agents) {
     icsSelect.append(el("option", { value: agent.id, text: agent.name }));
     const row = el("tr", { "data-agent": agent.id });
-    const head = el("th", { scope: "row", class: "agent" }, el("span", { class: "name", text: agent.name, title: agent.name }), el("small", { text: `${agent.display_tz} · ${fmt(agent.hours, 1)} h` }));
+    const head = el("th", { scope: "row", class: "agent" }, el("span", { class: "name", text: agent.name, title: agent.name }), el("small", { class: "home", text: `${zoneCity(agent.tz)} · ${fmt(agent.hours, 1)} h`, title: `home zone ${agent.tz}; ${fmt(agent.hours, 1)} hours this week` }));
     if (agent.conflicts.length) head.append(el("span", { class: "conflict-mark", title: agent.conflicts.join("\n"), text: "⚠ conflict" }));
     row.append(head);
     agent.cells.forEach((cell) => row.append(dayCell(agent, cell)));
