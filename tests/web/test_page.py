@@ -404,5 +404,7 @@ def test_a_lead_imports_a_helpdesk_export_as_history(page: Page, site: Site) -> 
     page.get_by_role("button", name="Import export").click()
     report = page.locator("#tickets-report")
     expect(report).to_contain_text("2 of 3 rows kept")
-    expect(report).to_contain_text("1 dropped: duplicate ticket id")
+    expect(report.locator(".tickets-summary")).to_contain_text("2 of 3 rows kept, 1 dropped")
+    expect(report.locator("#tickets-dropped tbody tr")).to_have_count(1)
+    expect(report.locator("#tickets-dropped tbody tr")).to_contain_text("duplicate ticket id")
     screenshot(page, "tickets-import")
