@@ -148,12 +148,18 @@ async function signIn(token) {
   sessionStorage.setItem(TOKEN_KEY, token);
   $("whoami").textContent = `Signed in: ${state.me.role} (teams: ${state.me.teams.join(", ") || "all"})`;
   $("signin").hidden = true;
+  // busy until the teams are loaded: a control used before then would have no team to act on
+  $("workspace").setAttribute("aria-busy", "true");
   $("workspace").hidden = false;
   $("signout").hidden = false;
   applyRole();
-  await selectTab("roster"); // the first view (another role's view may be hidden now)
-  await loadLimits();
-  await loadTeams();
+  try {
+    await selectTab("roster"); // the first view (another role's view may be hidden now)
+    await loadLimits();
+    await loadTeams();
+  } finally {
+    $("workspace").setAttribute("aria-busy", "false");
+  }
   // the sign-in form is gone: focus goes to the view shown (the first, or Set up for a first team), not the page
   document.querySelector('#tabs [aria-selected="true"]').focus();
 }
