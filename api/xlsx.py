@@ -44,8 +44,8 @@ class XlsxLimits:
 DEFAULT_LIMITS = XlsxLimits()
 
 
-def _refuse(file: str, reason: str) -> InvalidInput:
-    return InvalidInput([InputIssue(reason, file)])
+def _refuse(file: str, reason: str, sheets: tuple[str, ...] = ()) -> InvalidInput:
+    return InvalidInput([InputIssue(reason, file, sheets=sheets)])
 
 
 def _size(n_bytes: int) -> str:
@@ -126,6 +126,7 @@ def _open_sheet(path: Path, sheet: str | None, file: str) -> tuple[Any, Any, str
                 f"the workbook has {len(names)} sheets ({', '.join(repr(n) for n in names)}); "
                 "name the one to read (--sheet NAME in `wfm import` and `wfm team init`, ?sheet= in the "
                 "API) or keep only that sheet in the file",
+                tuple(names),
             )
         sheet = names[0]
     match = next((n for n in names if n == sheet), None) or next(
@@ -134,7 +135,9 @@ def _open_sheet(path: Path, sheet: str | None, file: str) -> tuple[Any, Any, str
     if match is None:
         book.close()
         raise _refuse(
-            file, f"the workbook has no sheet {sheet!r}; its sheets are {', '.join(repr(n) for n in names)}"
+            file,
+            f"the workbook has no sheet {sheet!r}; its sheets are {', '.join(repr(n) for n in names)}",
+            tuple(names),
         )
     ws = book[match]
     ws.reset_dimensions()  # read the cells that are there, not the size the sheet claims

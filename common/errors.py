@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -11,6 +11,7 @@ class InputIssue:
     """One thing wrong with an input: where it is and why it is wrong.
 
     `row` is the row as a spreadsheet shows it: the header is row 1, the first data row is 2.
+    `sheets` lists a workbook's sheets when the issue is which one to read (so a caller can offer them).
     """
 
     reason: str
@@ -18,10 +19,11 @@ class InputIssue:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    sheets: tuple[str, ...] = ()
 
     def located(self, file: str) -> InputIssue:
         """The same issue, naming the file it came from."""
-        return InputIssue(self.reason, file, self.row, self.column, self.value)
+        return replace(self, file=file)
 
     def __str__(self) -> str:
         where = []

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -76,6 +76,16 @@ class TicketOptions:
     # the team's queues, when the import knows its team (the service): a ticket of another queue is
     # dropped and counted, not stored as a history the team cannot forecast
     team_queues: tuple[str, ...] | None = None
+    # how messages name an option: as `wfm import tickets` spells it (--map-queue) or the API (map_queue)
+    spelling: Literal["cli", "api"] = "cli"
+
+    def option(self, name: str, value: str | None = None) -> str:
+        """An option as the caller spells it, with a placeholder value if given: `--assume-tz ZONE` on
+        the command line, `assume_tz=ZONE` in the API."""
+        if self.spelling == "api":
+            key = name.replace("-", "_")
+            return key if value is None else f"{key}={value}"
+        return f"--{name}" if value is None else f"--{name} {value}"
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,8 @@ class TicketReport:
     blank_rows: list[int] = field(default_factory=lambda: [0, 0])  # [count, first row]: skipped, not tickets
     kept: int = 0
     dropped: dict[str, list[int]] = field(default_factory=dict)  # reason → [count, first row]
+    # channel values dropped for want of a team queue → tickets: what a mapping of channels would keep
+    unmapped: dict[str, int] = field(default_factory=dict)
     region_sources: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
     queues: dict[str, int] = field(default_factory=dict)
@@ -188,31 +200,39 @@ def resolve_columns(header: list[str], options: TicketOptions, file: str) -> Col
     shown_header = ", ".join(repr(h) for h in header[:40])
     issues: list[InputIssue] = []
 
-    def pick(flag: str, given: str | None, candidates: tuple[str, ...]) -> str | None:
+    def pick(name: str, given: str | None, candidates: tuple[str, ...]) -> str | None:
         if given is not None:
             found = _find(header, given)
             if found is None:
                 issues.append(
                     InputIssue(
-                        f"column {given!r} ({flag}) is not in the header; it has {shown_header}", file, 1
+                        f"column {given!r} ({options.option(name)}) is not in the header; it has {shown_header}",
+                        file,
+                        1,
                     )
                 )
             return found
         return next((f for f in (_find(header, c) for c in candidates) if f is not None), None)
 
-    created = pick("--created", options.created, preset.created if preset else ())
-    queue = pick("--queue", options.queue, preset.queue if preset else ())
-    ticket_id = pick("--ticket-id", options.ticket_id, preset.ticket_id if preset else ())
-    region = pick("--region", options.region, preset.region if preset else ())
-    country = pick("--country", options.country, preset.country if preset else ())
-    seconds = pick("--handle-seconds", options.handle_seconds, preset.handle_seconds if preset else ())
-    minutes = pick("--handle-minutes", options.handle_minutes, ())
+    created = pick("created", options.created, preset.created if preset else ())
+    queue = pick("queue", options.queue, preset.queue if preset else ())
+    ticket_id = pick("ticket-id", options.ticket_id, preset.ticket_id if preset else ())
+    region = pick("region", options.region, preset.region if preset else ())
+    country = pick("country", options.country, preset.country if preset else ())
+    seconds = pick("handle-seconds", options.handle_seconds, preset.handle_seconds if preset else ())
+    minutes = pick("handle-minutes", options.handle_minutes, ())
     if seconds and minutes:
-        issues.append(InputIssue("give --handle-seconds or --handle-minutes, not both", file))
+        issues.append(
+            InputIssue(
+                f"give {options.option('handle-seconds')} or {options.option('handle-minutes')}, not both",
+                file,
+            )
+        )
     if created is None and options.created is None:
         issues.append(
             InputIssue(
-                f"no created-time column: give --created COLUMN (or a --preset); the header has {shown_header}",
+                f"no created-time column: give {options.option('created', 'COLUMN')} (or a "
+                f"{options.option('preset')}); the header has {shown_header}",
                 file,
                 1,
             )
@@ -220,8 +240,9 @@ def resolve_columns(header: list[str], options: TicketOptions, file: str) -> Col
     if queue is None and options.queue is None and "*" not in options.map_queue:
         issues.append(
             InputIssue(
-                "no channel or queue column: give --queue COLUMN, or --map-queue '*=QUEUE' to count every "
-                f"ticket on one queue; the header has {shown_header}",
+                f"no channel or queue column: give {options.option('queue', 'COLUMN')}, or "
+                f"{options.option('map-queue', repr('*=QUEUE'))} to count every ticket on one queue; the "
+                f"header has {shown_header}",
                 file,
                 1,
             )
@@ -599,8 +620,8 @@ class _Import:
         hint = (
             f"not a time in the format {self.options.time_format!r}"
             if self.options.time_format
-            else "not an ISO-8601 time (like 2026-03-02T09:15:00Z); give its format with --time-format, "
-            "e.g. '%m/%d/%Y %I:%M %p'"
+            else "not an ISO-8601 time (like 2026-03-02T09:15:00Z); give its format with "
+            f"{self.options.option('time-format')}, e.g. '%m/%d/%Y %I:%M %p'"
         )
         self.rows_issue(bad, text, column, hint)
         return utc
@@ -649,6 +670,7 @@ class _Import:
         codes, values = pd.factorize(block[self.columns.queue])
         queues: list[str | None] = []
         reasons: list[str | None] = []
+        words: list[str] = []
         for value in values:
             word = self.channel_words.get(str(value), str(value))
             queue = self.queue_map.get(word.casefold(), self.queue_map.get("*")) if self.queue_map else word
@@ -658,21 +680,26 @@ class _Import:
                 reason = (
                     None
                     if named
-                    else f"queue {queue!r} is not one of the team's queues ({', '.join(known)}; map it with map_queue)"
+                    else f"queue {queue!r} is not one of the team's queues ({', '.join(known)}; map it with "
+                    f"{self.options.option('map-queue')})"
                 )
                 queue = named
             elif queue:
                 reason = None
             elif word:
-                reason = f"channel {word!r} is not mapped to a queue (--map-queue)"
+                reason = f"channel {word!r} is not mapped to a queue ({self.options.option('map-queue')})"
             else:
                 reason = "no channel or queue value"
             queues.append(queue or None)
             reasons.append(reason)
+            words.append(word)
         for code, reason in enumerate(reasons):
             rows = codes == code
             if reason is not None and rows.any():
-                self.report.drop(reason, int(rows.sum()), self.row(np.flatnonzero(rows)[0]))
+                count = int(rows.sum())
+                self.report.drop(reason, count, self.row(np.flatnonzero(rows)[0]))
+                if words[code]:  # a channel a mapping would keep
+                    self.report.unmapped[words[code]] = self.report.unmapped.get(words[code], 0) + count
                 keep &= ~rows
         return np.asarray(queues, dtype=object)[codes]
 
@@ -789,8 +816,8 @@ class _Import:
                 0,
                 InputIssue(
                     f"{self.naive_count:,} times have no UTC offset (first: row {self.naive_first[0]}){mixed}; "
-                    "name the zone they are written in with --assume-tz ZONE (usually the helpdesk "
-                    "account's zone)",
+                    f"name the zone they are written in with {self.options.option('assume-tz', 'ZONE')} "
+                    "(usually the helpdesk account's zone)",
                     self.file,
                     column=self.columns.created,
                     value=self.naive_first[1],
@@ -811,7 +838,8 @@ class _Import:
             self.report.warnings.append(
                 f"{change.count:,} times fall in the hour {tz} skips when its clocks go forward, a time no "
                 f"clock there showed (first: row {change.first_row}, {change.first_value!r}): read as the "
-                f"first time after the gap ({change.read_as}); check the zone given to --assume-tz"
+                f"first time after the gap ({change.read_as}); check the zone given to "
+                f"{self.options.option('assume-tz')}"
             )
         for name, count in self.unknown_countries.most_common():
             self.report.warnings.append(
@@ -820,7 +848,7 @@ class _Import:
         for name, count in self.several_zones.most_common():
             self.report.warnings.append(
                 f"{count:,} tickets from {name}: the country has several time zones and its principal one "
-                "was used; a time-zone column (--region) places them exactly"
+                f"was used; a time-zone column ({self.options.option('region')}) places them exactly"
             )
         return self._history()
 

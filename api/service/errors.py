@@ -90,12 +90,20 @@ class JobFailed(ServiceError):
 
 
 def invalid_body(exc: InvalidInput) -> dict[str, Any]:
-    """The answer body of invalid input: a message and each issue with its place."""
+    """The answer body of invalid input: a message and each issue with its place (and, when the issue is
+    which sheet of a workbook to read, its `sheets`)."""
     return {
         "title": "invalid input",
         "detail": str(exc),
         "issues": [
-            {"file": i.file, "row": i.row, "column": i.column, "value": i.value, "reason": i.reason}
+            {
+                "file": i.file,
+                "row": i.row,
+                "column": i.column,
+                "value": i.value,
+                "reason": i.reason,
+                **({"sheets": list(i.sheets)} if i.sheets else {}),
+            }
             for i in exc.issues
         ],
     }

@@ -135,8 +135,10 @@ def _store_tickets(
         **_history_meta(frame, params),
         "report": {
             "rows_read": report.rows_read,
+            "blank_rows": report.blank_rows[0],
             "kept": report.kept,
             "dropped": {reason: count for reason, (count, _) in report.dropped.items()},
+            "unmapped_channels": dict(report.unmapped),
             "columns": report.columns,
             "warnings": report.warnings,
         },

@@ -675,5 +675,6 @@ class TicketExportQuery(BaseModel):
             interval_minutes=team.interval_minutes,
             map_queue=pairs,
             team_queues=tuple(queues),
+            spelling="api",
             **self.model_dump(exclude={"map_queue"}),
         )

@@ -294,11 +294,12 @@ def clear_pins(site: Site, number: int) -> None:
 
 
 def sign_in(page: Page, site: Site, role: str) -> None:
-    """Open the page and sign in with the role's token; wait until the workspace shows."""
+    """Open the page and sign in with the role's token; wait until the workspace shows its teams (an
+    upload sent before then would name no team)."""
     page.goto(site.url + "/")
     page.get_by_label("Access token").fill(site.tokens[role])
     page.get_by_role("button", name="Sign in").click()
-    page.locator("#workspace").wait_for(state="visible")
+    page.locator('#workspace[aria-busy="false"]').wait_for(state="visible")
 
 
 def screenshot(page: Page, name: str) -> Path:

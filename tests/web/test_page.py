@@ -10,7 +10,17 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from playwright.sync_api import FilePayload, Page, expect
 
-from tests.web.conftest import TEAM_ID, WEEK, Site, clear_pins, newest_version, screenshot, sign_in, web_team
+from tests.web.conftest import (
+    TEAM_ID,
+    WEEK,
+    Site,
+    accessibility_violations,
+    clear_pins,
+    newest_version,
+    screenshot,
+    sign_in,
+    web_team,
+)
 
 TZ = {"a1": "Europe/London", "a2": "America/New_York", "a3": "Europe/Berlin"}
 
@@ -48,8 +58,22 @@ def test_a_lead_sees_the_roster_in_the_teams_zone_and_in_each_agents_own(page: P
     page.get_by_label("each agent's own zone").check()
     expect(page.locator("#status")).to_contain_text("each agent's own zone")
     _expect_shifts_in_zone(page, rows, TZ)
-    expect(page.locator('#roster-grid tr[data-agent="a2"] th small')).to_contain_text("America/New_York")
+    expect(page.locator('#roster-grid tr[data-agent="a2"] th small')).to_contain_text("New York")
     screenshot(page, "roster-agent-zone")
+
+
+def test_in_the_teams_zone_each_agent_is_labelled_with_their_own_zone(page: Page, site: Site) -> None:
+    sign_in(page, site, "lead")
+    expect(page.get_by_label("the team's zone")).to_be_checked()
+    label = page.locator('#roster-grid tr[data-agent="a2"] th small')
+    # by the zone's city, the whole label in the column (the full zone in its title)
+    expect(label).to_have_text(re.compile(r"^New York · \d+\.\d h$"))
+    expect(label).to_have_attribute("title", re.compile(r"^home zone America/New_York; "))
+    assert page.evaluate("(el) => el.scrollWidth <= el.clientWidth", label.element_handle())
+    expect(page.locator('#roster-grid tr[data-agent="a3"] th small')).to_contain_text("Berlin")
+    expect(page.locator("#roster-grid thead th.agent")).to_contain_text("home zone · hours")
+    expect(page.locator("#roster-grid caption")).to_contain_text("Europe/London")  # the times' zone
+    assert accessibility_violations(page) == []
 
 
 def test_coverage_by_hour_against_the_need_with_figures_per_day(page: Page, site: Site) -> None:
@@ -380,5 +404,7 @@ def test_a_lead_imports_a_helpdesk_export_as_history(page: Page, site: Site) -> 
     page.get_by_role("button", name="Import export").click()
     report = page.locator("#tickets-report")
     expect(report).to_contain_text("2 of 3 rows kept")
-    expect(report).to_contain_text("1 dropped: duplicate ticket id")
+    expect(report.locator(".tickets-summary")).to_contain_text("2 of 3 rows kept, 1 dropped")
+    expect(report.locator("#tickets-dropped tbody tr")).to_have_count(1)
+    expect(report.locator("#tickets-dropped tbody tr")).to_contain_text("duplicate ticket id")
     screenshot(page, "tickets-import")

@@ -148,12 +148,18 @@ async function signIn(token) {
   sessionStorage.setItem(TOKEN_KEY, token);
   $("whoami").textContent = `Signed in: ${state.me.role} (teams: ${state.me.teams.join(", ") || "all"})`;
   $("signin").hidden = true;
+  // busy until the teams are loaded: a control used before then would have no team to act on
+  $("workspace").setAttribute("aria-busy", "true");
   $("workspace").hidden = false;
   $("signout").hidden = false;
   applyRole();
-  await selectTab("roster"); // the first view (another role's view may be hidden now)
-  await loadLimits();
-  await loadTeams();
+  try {
+    await selectTab("roster"); // the first view (another role's view may be hidden now)
+    await loadLimits();
+    await loadTeams();
+  } finally {
+    $("workspace").setAttribute("aria-busy", "false");
+  }
   // the sign-in form is gone: focus goes to the view shown (the first, or Set up for a first team), not the page
   document.querySelector('#tabs [aria-selected="true"]').focus();
 }
@@ -234,6 +240,7 @@ async function loadTeam() {
   state.versions = versions;
   fillRequirements(requirements);
   if (!$("panel-setup").hidden) await loadSetup();
+  if (!$("panel-availability").hidden) await loadChannelMap();
   fillVersions();
   if (versions.length) await selectVersion(versions[0].number);
   else {
@@ -335,20 +342,27 @@ function shortQueueNames(names) {
   return out;
 }
 
+function zoneCity(tz) {
+  // a zone by its city, as a lead says where an agent is ("America/New_York": "New York"); it fits the agent column
+  return tz.split("/").at(-1).replaceAll("_", " ");
+}
+
 function drawGrid() {
   const g = state.grid;
   state.queueShort = shortQueueNames(g.agents.flatMap((a) => a.cells.flatMap((c) => c.shifts.map((s) => s.queue))));
   const table = el("table", { class: "roster", id: "roster-grid" });
   table.append(el("caption", { class: "help", text: `Agents × days; each day runs from local midnight to midnight (${g.zone_mode === "team" ? g.team_tz : "each agent's zone"}).${state.can.roster ? " Drag a shift along its day to move it, or pick it to pin or move it." : ""}` }));
   const ruler = () => el("div", { class: "ruler", "aria-hidden": "true" }, ...["0", "6", "12", "18", "24"].map((h) => el("span", { text: h })));
-  table.append(el("thead", {}, el("tr", {}, el("th", { scope: "col", class: "agent", text: "Agent" }), ...g.days.map((d) => el("th", { scope: "col" }, dayHeading(d), ruler())))));
+  // each agent is labelled with their own home zone, whichever zone the times are shown in
+  const agentHead = el("th", { scope: "col", class: "agent" }, el("span", { class: "name", text: "Agent" }), el("small", { text: "home zone · hours" }));
+  table.append(el("thead", {}, el("tr", {}, agentHead, ...g.days.map((d) => el("th", { scope: "col" }, dayHeading(d), ruler())))));
   const body = el("tbody");
   const icsSelect = $("ics-agent");
   icsSelect.replaceChildren();
   for (const agent of g.agents) {
     icsSelect.append(el("option", { value: agent.id, text: agent.name }));
     const row = el("tr", { "data-agent": agent.id });
-    const head = el("th", { scope: "row", class: "agent" }, el("span", { class: "name", text: agent.name, title: agent.name }), el("small", { text: `${agent.display_tz} · ${fmt(agent.hours, 1)} h` }));
+    const head = el("th", { scope: "row", class: "agent" }, el("span", { class: "name", text: agent.name, title: agent.name }), el("small", { class: "home", text: `${zoneCity(agent.tz)} · ${fmt(agent.hours, 1)} h`, title: `home zone ${agent.tz}; ${fmt(agent.hours, 1)} hours this week` }));
     if (agent.conflicts.length) head.append(el("span", { class: "conflict-mark", title: agent.conflicts.join("\n"), text: "⚠ conflict" }));
     row.append(head);
     agent.cells.forEach((cell) => row.append(dayCell(agent, cell)));
@@ -1003,46 +1017,238 @@ async function download(file) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-// ---------------------------------------------------------------- availability import
+// ---------------------------------------------------------------- imports: availability and helpdesk exports
+
+const IMPORT_JOB_WORDS = { queued: "waiting for a worker", running: "reading and storing it" };
+
+async function importResult(out, box, name) {
+  // what an import stored: a small file's answer itself; a big file's answer is a job (202), shown in
+  // `box` (its state, elapsed time and a bar) while it runs, then its result (or its error, thrown)
+  if (!out.state) return out;
+  let job = out;
+  const line = el("p", { class: "import-job", "data-job": job.id });
+  const elapsed = el("span", { class: "elapsed", "aria-live": "off" }); // seconds ticking: not announced
+  box.replaceChildren(line, el("progress", { class: "import-progress", "aria-label": `import of ${name}` }), elapsed);
+  let shown = "";
+  for (;;) {
+    if (job.state !== shown) {
+      shown = job.state;
+      line.textContent = `${name} is big: a job imports it (${IMPORT_JOB_WORDS[job.state] ?? job.state})…`;
+    }
+    elapsed.textContent = job.elapsed_s === null || job.elapsed_s === undefined ? "" : ` ${fmt(job.elapsed_s, 1)} s`;
+    if (!["queued", "running"].includes(job.state)) break;
+    await sleep(POLL_MS);
+    job = await api(`/jobs/${job.id}`);
+  }
+  if (job.state !== "succeeded") throw new ApiError(job.error?.status ?? 422, job.error || { title: `the import job was ${job.state}` });
+  return job.result;
+}
+
+function importFailed(box, words, err) {
+  // a refusal (the service's 4xx, or a failed import job) stored nothing; anything else leaves it unknown
+  if (err instanceof ApiError && err.status === 401) throw err;
+  if (err instanceof ApiError) {
+    box.replaceChildren(el("p", { class: "error", role: "alert", text: `${words} was refused; nothing was stored.` }), errorList(err));
+  } else {
+    box.replaceChildren(el("p", { class: "error", role: "alert", text: `The page lost the answer (${err.message}): ${words} may have been stored or not. Stored histories are listed in Set up; reload the page to see stored availability.` }));
+  }
+}
+
+function offerSheets(prefix, err, box, again) {
+  // a workbook refused for naming no sheet (or one it lacks): the form offers its sheets to pick from
+  const sheets = err instanceof ApiError ? err.body?.issues?.find((i) => i.sheets?.length)?.sheets : null;
+  if (!sheets) return false;
+  const select = $(`${prefix}-sheet`);
+  const keep = select.value;
+  select.replaceChildren(...sheets.map((name) => el("option", { value: name, text: name })));
+  if (sheets.includes(keep)) select.value = keep;
+  $(`${prefix}-sheet-label`).hidden = false;
+  box.append(el("p", { class: "sheet-hint" }, `The workbook has the sheets ${sheets.map((n) => `“${n}”`).join(", ")}: pick the one to read (${$(`${prefix}-sheet-label`).firstChild.textContent.trim()}, above), then `,
+    el("button", { type: "button", class: "read-sheet", onclick: guard(again) }, "read the sheet picked")));
+  select.focus();
+  return true;
+}
+
+function pickedSheet(prefix) {
+  return $(`${prefix}-sheet-label`).hidden ? "" : $(`${prefix}-sheet`).value;
+}
+
+function forgetSheets(prefix) {
+  // another file: its own sheets, if any, come with its own refusal
+  $(`${prefix}-sheet-label`).hidden = true;
+  $(`${prefix}-sheet`).replaceChildren();
+}
 
 async function checkImport(commit) {
   const file = $("import-file").files[0];
   if (!file) return;
   const form = new FormData();
   form.append("file", file);
-  const mode = $("import-mode").value;
+  const params = new URLSearchParams({ mode: $("import-mode").value, dry_run: String(!commit) });
+  const sheet = pickedSheet("import");
+  if (sheet) params.set("sheet", sheet);
+  const name = sheet ? `${file.name}, sheet “${sheet}”` : file.name;
   const report = $("import-report");
+  report.replaceChildren(el("p", { text: `Checking ${name}…` }));
+  let out;
   try {
-    const out = await api(teamPath(`/availability/imports?mode=${mode}&dry_run=${commit ? "false" : "true"}`), { method: "POST", form });
-    report.replaceChildren(
-      el("p", { text: commit ? `Imported ${out.file}.` : `${out.file} is valid. Nothing is stored until you import it.` }),
-      el("table", { class: "data", id: "import-summary" }, el("tbody", {}, ...["rows", "duplicate_rows", "added", "unchanged", "removed"].map((k) =>
-        el("tr", {}, el("th", { scope: "row", text: k.replace("_", " ") }), el("td", { class: "num", text: String(out[k]) }))))),
-    );
-    $("import-commit").disabled = commit;
-    state.importFile = commit ? null : file;
-    if (commit && state.version !== null) await loadGrid(); // new availability: conflicts may appear
+    out = await importResult(await api(teamPath(`/availability/imports?${params}`), { method: "POST", form }), report, name);
   } catch (err) {
     $("import-commit").disabled = true;
-    report.replaceChildren(el("p", { class: "error", role: "alert", text: "The file was refused; nothing was stored." }), errorList(err));
+    importFailed(report, name, err);
+    offerSheets("import", err, report, () => checkImport(false));
+    return;
   }
+  report.replaceChildren(
+    el("p", { text: commit ? `Imported ${name}.` : `${name} is valid. Nothing is stored until you import it.` }),
+    el("table", { class: "data", id: "import-summary" }, el("tbody", {}, ...["rows", "duplicate_rows", "added", "unchanged", "removed"].map((k) =>
+      el("tr", {}, el("th", { scope: "row", text: k.replace("_", " ") }), el("td", { class: "num", text: String(out[k]) }))))),
+  );
+  $("import-commit").disabled = commit;
+  state.importFile = commit ? null : file;
+  if (commit && state.version !== null) await loadGrid(); // new availability: conflicts may appear
 }
 
-async function importTickets() {
-  const file = $("tickets-file").files[0];
+// ---- a helpdesk export as contact history, its channels mapped to the team's queues
+
+const CHANNEL_MAP_KEY = "wfm-channel-map"; // per team, in this browser: a helpdesk's channels rarely change
+
+async function teamQueues() {
+  // the picked team's queue names (GET /teams/{id}), asked once per team
+  if (state.queuesOf?.team !== state.team) state.queuesOf = { team: state.team, names: (await api(teamPath())).queues.map((q) => q.name) };
+  return state.queuesOf.names;
+}
+
+function mappingRow(queues, channel = "", queue = "") {
+  const input = el("input", { name: "channel", value: channel, required: true, size: "18", "aria-label": "channel, as the export writes it" });
+  const select = el("select", { name: "queue", "aria-label": "counted as the queue" }, ...queues.map((q) => el("option", { value: q, text: q })));
+  if (queues.includes(queue)) select.value = queue;
+  const item = el("li", {}, input, " counted as ", select, " ");
+  const remove = el("button", { type: "button", class: "remove-mapping", onclick: () => { item.remove(); saveChannelMap(); } }, "Remove");
+  item.append(remove);
+  const describe = () => remove.setAttribute("aria-label", `Remove the mapping of ${input.value || "this channel"}`);
+  describe();
+  input.addEventListener("input", describe);
+  input.addEventListener("change", saveChannelMap);
+  select.addEventListener("change", saveChannelMap);
+  return item;
+}
+
+function channelMap() {
+  // the form's mapping: [channel, queue] pairs with a channel written
+  return [...$("tickets-mapping").children].map((li) => [li.querySelector("[name=channel]").value.trim(), li.querySelector("[name=queue]").value]).filter(([c, q]) => c && q);
+}
+
+function saveChannelMap() {
+  localStorage.setItem(`${CHANNEL_MAP_KEY}/${state.team}`, JSON.stringify(channelMap()));
+}
+
+async function loadChannelMap() {
+  // the mapping this browser used last for the team (pairs naming a queue the team no longer has are left out)
+  if (!state.can.roster || !state.team || $("tickets-mapping").dataset.team === state.team) return;
+  const team = state.team;
+  const queues = await teamQueues();
+  if (team !== state.team) return;
+  let pairs = [];
+  try {
+    pairs = JSON.parse(localStorage.getItem(`${CHANNEL_MAP_KEY}/${team}`) || "[]");
+  } catch {
+    pairs = [];
+  }
+  $("tickets-mapping").replaceChildren(...pairs.filter(([, q]) => queues.includes(q)).map(([c, q]) => mappingRow(queues, c, q)));
+  $("tickets-mapping").dataset.team = team;
+}
+
+async function setChannelMap(pairs) {
+  // channels mapped from the report: each one's row updated or added
+  const queues = await teamQueues();
+  const rows = [...$("tickets-mapping").children];
+  for (const [channel, queue] of pairs) {
+    const row = rows.find((li) => li.querySelector("[name=channel]").value.trim().toLowerCase() === channel.toLowerCase());
+    if (row) row.querySelector("[name=queue]").value = queue;
+    else $("tickets-mapping").append(mappingRow(queues, channel, queue));
+  }
+  saveChannelMap();
+}
+
+async function mapQueueParams() {
+  // map_queue pairs of the mapping; with a mapping the service drops every channel it does not name, so
+  // each team queue also maps to itself: a channel that already names a queue ("Email") still counts
+  const pairs = channelMap();
+  if (!pairs.length) return [];
+  const mapped = new Set(pairs.map(([c]) => c.toLowerCase()));
+  const same = (await teamQueues()).filter((q) => !mapped.has(q.toLowerCase())).map((q) => [q, q]);
+  return [...pairs, ...same].map(([c, q]) => `${c}=${q}`);
+}
+
+async function importTickets(file = $("tickets-file").files[0]) {
   if (!file) return;
+  await loadChannelMap();
   const form = new FormData();
   form.append("file", file);
+  const params = new URLSearchParams({ preset: $("tickets-preset").value });
+  const sheet = pickedSheet("tickets");
+  if (sheet) params.set("sheet", sheet);
+  for (const pair of await mapQueueParams()) params.append("map_queue", pair);
+  const name = sheet ? `${file.name}, sheet “${sheet}”` : file.name;
   const report = $("tickets-report");
+  report.replaceChildren(el("p", { text: `Reading ${name}…` }));
+  let out;
   try {
-    const out = await api(teamPath(`/history/tickets?preset=${$("tickets-preset").value}`), { method: "POST", form });
-    const r = out.meta.report;
-    report.replaceChildren(el("p", { text: `Stored history ${out.id}: ${r.kept} of ${r.rows_read} rows kept.` }),
-      ...Object.entries(r.dropped).map(([why, n]) => el("p", { text: `${n} dropped: ${why}` })),
-      ...r.warnings.map((w) => el("p", { text: w })));
+    out = await importResult(await api(teamPath(`/history/tickets?${params}`), { method: "POST", form }), report, name);
   } catch (err) {
-    report.replaceChildren(el("p", { class: "error", role: "alert", text: "The export was refused; nothing was stored." }), errorList(err));
+    importFailed(report, name, err);
+    offerSheets("tickets", err, report, () => importTickets(file));
+    return;
   }
+  await drawTicketReport(out, file);
+}
+
+async function drawTicketReport(out, file) {
+  // what the import kept and dropped, and why; each channel dropped for want of a queue offered a queue
+  const r = out.meta.report;
+  const dropped = Object.values(r.dropped).reduce((sum, n) => sum + n, 0);
+  const span = out.meta.first_ds ? ` (${out.meta.first_ds.slice(0, 10)} to ${out.meta.last_ds.slice(0, 10)}, UTC)` : "";
+  const parts = [el("p", { class: "tickets-summary", text: `Stored contact history #${out.id}${span} from ${out.meta.file}: ${fmt(r.kept)} of ${fmt(r.rows_read)} rows kept, ${fmt(dropped)} dropped${r.blank_rows ? `; ${fmt(r.blank_rows)} blank row${r.blank_rows === 1 ? "" : "s"} skipped` : ""}.` })];
+  const mapped = channelMap();
+  if (mapped.length) parts.push(el("p", { class: "help", text: `Channels mapped: ${mapped.map(([c, q]) => `${c} → ${q}`).join(", ")}.` }));
+  if (dropped) {
+    parts.push(el("table", { class: "data issues", id: "tickets-dropped" },
+      el("caption", { text: "Tickets dropped, by reason" }),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "reason" }), el("th", { scope: "col", text: "tickets" }))),
+      el("tbody", {}, ...Object.entries(r.dropped).sort((a, b) => b[1] - a[1]).map(([why, n]) => el("tr", {}, el("td", { text: why }), el("td", { class: "num", text: fmt(n) }))))));
+  }
+  const unmapped = Object.entries(r.unmapped_channels || {}).sort((a, b) => b[1] - a[1]);
+  if (unmapped.length) {
+    const queues = await teamQueues();
+    const rows = unmapped.map(([channel, n]) => el("tr", { "data-channel": channel },
+      el("th", { scope: "row", text: channel }),
+      el("td", { class: "num", text: fmt(n) }),
+      el("td", {}, el("select", { "aria-label": `queue for the channel ${channel}` },
+        el("option", { value: "", text: "not counted" }), ...queues.map((q) => el("option", { value: q, text: q }))))));
+    const note = el("p", { class: "error", role: "alert" });
+    const reimport = async () => {
+      const pairs = [...$("tickets-unmapped").tBodies[0].rows].map((tr) => [tr.dataset.channel, tr.querySelector("select").value]).filter(([, q]) => q);
+      if (!pairs.length) {
+        note.textContent = "Pick a queue for at least one channel first.";
+        return;
+      }
+      await setChannelMap(pairs);
+      await importTickets(file);
+    };
+    parts.push(
+      el("table", { class: "data", id: "tickets-unmapped" },
+        el("caption", { text: "Channels not counted (none of the team's queues): pick a queue to count one" }),
+        el("thead", {}, el("tr", {}, ...["channel", "tickets", "count as"].map((h) => el("th", { scope: "col", text: h })))),
+        el("tbody", {}, ...rows)),
+      el("button", { type: "button", id: "tickets-reimport", onclick: guard(reimport) }, "Re-import with this mapping"),
+      note,
+      el("p", { class: "help", text: `History #${out.id} stays stored as it is; a re-import stores a new history, which Set up offers first to forecast from. The mapping is kept for this team's next exports (Channels counted as a queue, above).` }),
+    );
+  }
+  if (r.warnings.length) parts.push(el("ul", { class: "warnings" }, ...r.warnings.map((w) => el("li", { text: w }))));
+  $("tickets-report").replaceChildren(...parts);
+  say(`Contact history #${out.id} stored.`);
 }
 
 // ---------------------------------------------------------------- set up: a new team, a week's requirements
@@ -1285,6 +1491,7 @@ async function selectTab(name) {
   if (name === "coverage") await drawCoverage();
   if (name === "day") await loadDay();
   if (name === "setup") await loadSetup();
+  if (name === "availability") await loadChannelMap();
 }
 
 function tabKeys(event) {
@@ -1379,9 +1586,16 @@ function wire() {
   for (const button of document.querySelectorAll("[data-download]")) button.addEventListener("click", guard(() => download(button.dataset.download)));
   $("download-ics").addEventListener("click", guard(() => download(`calendars/${encodeURIComponent($("ics-agent").value)}.ics`)));
   $("import-form").addEventListener("submit", guard(() => checkImport(false)));
-  $("import-file").addEventListener("change", () => { $("import-commit").disabled = true; $("import-report").replaceChildren(); });
+  $("import-file").addEventListener("change", () => { $("import-commit").disabled = true; $("import-report").replaceChildren(); forgetSheets("import"); });
   $("import-commit").addEventListener("click", guard(() => checkImport(true)));
-  $("tickets-form").addEventListener("submit", guard(importTickets));
+  $("tickets-form").addEventListener("submit", guard(() => importTickets()));
+  $("tickets-file").addEventListener("change", () => forgetSheets("tickets"));
+  $("tickets-map-add").addEventListener("click", guard(async () => {
+    await loadChannelMap();
+    const row = mappingRow(await teamQueues());
+    $("tickets-mapping").append(row);
+    row.querySelector("input").focus();
+  }));
   $("team-form").addEventListener("submit", guard(createTeam));
   $("requirements-form").addEventListener("submit", guard(uploadRequirements));
   $("forecast-form").addEventListener("submit", guard(forecastRequirements));

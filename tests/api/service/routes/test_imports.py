@@ -73,11 +73,35 @@ def test_tickets_of_a_queue_the_team_lacks_are_dropped_and_counted(
     assert {r["queue"] for r in rows} == {"email"}
 
 
+def test_the_report_names_each_unmapped_channel_and_counts_blank_rows(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    """What a page needs to offer a mapping: each channel dropped for want of a queue, with its tickets;
+    the reasons name the API's option (map_queue), not the command line's (--map-queue)."""
+    export = ZENDESK.replace("3,Spam", "\n4,Call,2026-10-05T09:30:00Z,Phone call (inbound),\n3,Spam")
+    url = f"/v1/teams/{team_id}/history/tickets?preset=zendesk"
+    status, body = _post(client, url, lead, "zendesk.csv", export)
+    assert status == 201, body
+    report = body["meta"]["report"]
+    assert report["blank_rows"] == 1
+    assert report["unmapped_channels"] == {"Web form": 1, "Phone call (inbound)": 1, "Voice": 1}
+    assert report["kept"] == 1  # the second Email is a duplicate id
+    # a mapping of some channels: the others are not mapped, said in the API's words
+    status, body = _post(client, url + "&map_queue=web%20form%3Demail", lead, "zendesk.csv", export)
+    assert status == 201, body
+    report = body["meta"]["report"]
+    assert report["unmapped_channels"] == {"Email": 2, "Phone call (inbound)": 1, "Voice": 1}
+    assert "channel 'Email' is not mapped to a queue (map_queue)" in report["dropped"]
+    assert not any("--" in reason for reason in report["dropped"])
+
+
 def test_a_bad_export_stores_nothing(client: TestClient, lead: dict[str, str], team_id: str) -> None:
     text = "Id,Created at,Via\n1,2026-10-05 09:00:00,Email\n"
     status, body = _post(client, f"/v1/teams/{team_id}/history/tickets?preset=zendesk", lead, "z.csv", text)
     assert status == 422
-    assert "--assume-tz" in body["issues"][0]["reason"]
+    # the API's own spelling of the option, not the command line's (--assume-tz)
+    assert "assume_tz=ZONE" in body["issues"][0]["reason"]
+    assert "--" not in body["issues"][0]["reason"]
     assert body["issues"][0]["file"] == "z.csv"
     assert _histories(client, team_id, lead) == []
 
@@ -122,6 +146,11 @@ def test_hr_workbook_sheet_is_chosen_in_the_api_and_named_in_errors(
     status, body = _post(client, url, lead, "hr.xlsx", buffer.getvalue())
     assert status == 422
     assert "name the one to read" in body["issues"][0]["reason"]
+    assert body["issues"][0]["sheets"] == ["Read me", "Time off"]  # for a page to offer them
+    status, body = _post(client, url + "?sheet=Timeoff", lead, "hr.xlsx", buffer.getvalue())
+    assert status == 422
+    assert "no sheet 'Timeoff'" in body["issues"][0]["reason"]
+    assert body["issues"][0]["sheets"] == ["Read me", "Time off"]
     status, body = _post(client, url + "?sheet=Time%20off", lead, "hr.xlsx", buffer.getvalue())
     assert status == 422
     assert body["issues"][0]["file"] == "hr.xlsx, sheet 'Time off'"
