@@ -117,12 +117,18 @@ def _leave_days(problem: Problem | None, agent: Agent, days: list[date]) -> dict
 
 
 def _roster_sheet(ws: Worksheet, team: Team, roster: Roster, problem: Problem | None) -> None:
-    days = sorted(
-        {roster.first_day + timedelta(days=i) for i in range(DAYS_PER_WEEK)}
-        | {s.local_date for s in roster.shifts}
-    )
+    week = {roster.first_day + timedelta(days=i) for i in range(DAYS_PER_WEEK)}
+    # an agent far from the team's zone may start a shift of the team's week on a local day
+    # before or after it: that day gets a column too, named as such, blank for everyone else
+    days = sorted(week | {s.local_date for s in roster.shifts})
     ws.title = "Roster"
-    header = ["Agent", "Name", "Zone", *(f"{d:%a} {d:%d %b}" for d in days), "Hours"]
+    header = [
+        "Agent",
+        "Name",
+        "Zone",
+        *(f"{d:%a} {d:%d %b}" + ("" if d in week else "\n(local day, outside the week)") for d in days),
+        "Hours",
+    ]
     ws.append(header)
     by_day: dict[tuple[str, date], Shift] = {(s.agent_id, s.local_date): s for s in roster.shifts}
     hours: dict[str, float] = defaultdict(float)
@@ -138,6 +144,8 @@ def _roster_sheet(ws: Worksheet, team: Team, roster: Roster, problem: Problem | 
             cell = ws.cell(row=r, column=c)
             if shift is not None:
                 cell.value = _cell_text(shift, agent)
+            elif day not in week:
+                cell.value = None
             else:
                 cell.value = away.get(day, "off")
                 cell.fill = _TIME_OFF_FILL if day in away else _OFF_FILL

@@ -88,3 +88,25 @@ def test_a_sick_day_reads_sick_in_the_grid_and_the_calendar() -> None:
     assert grid["F2"].value == "sick"
     cal = Calendar.from_ical(agent_ics_bytes(roster, sick.team, "a1", availability=sick.availability))
     assert "Sick: flu" in [str(e["summary"]) for e in cal.walk("VEVENT")]
+
+
+def test_a_local_day_outside_the_week_is_named_and_blank_for_the_others() -> None:
+    """A New York agent's shift at 03:00 London on the week's first Monday starts on Sunday in New
+    York: that Sunday gets a column, named as outside the week, and it is not a day off for anyone."""
+    problem, roster = _roster()
+    early = Shift(
+        "a2",
+        date(2026, 11, 1),
+        datetime(2026, 11, 2, 3, tzinfo=UTC),
+        datetime(2026, 11, 2, 11, tzinfo=UTC),
+        "email",
+    )
+    roster = replace(roster, shifts=(*roster.shifts, early))
+    grid = load_workbook(io.BytesIO(roster_xlsx_bytes(problem, roster, coverage_frame(problem, roster))))[
+        "Roster"
+    ]
+    assert grid["D1"].value == "Sun 01 Nov\n(local day, outside the week)"
+    assert grid["E1"].value == "Mon 02 Nov"
+    assert grid["D3"].value.startswith("22:00–06:00 (+1)")
+    assert grid["D2"].value is None  # London's agent: not a day off, not in the week
+    assert grid["E2"].value.startswith("09:00–17:00")
