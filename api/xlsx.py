@@ -10,11 +10,17 @@ so those declared sizes bound the work. Then the sheet is streamed row by row (o
 openpyxl parses the XML with defusedxml when it is installed (a dependency of this project), which
 refuses entity-expansion tricks inside the parts.
 
+A cell is read as the value the spreadsheet saved with it. A formula cell with no saved value (a
+workbook written by a program rather than saved by Excel or LibreOffice, or a formula whose result
+is empty) would read as a blank, and the reader would then complain of a missing name or date; so
+such a cell is refused for what it is, naming its sheet, row and column (`formula_issues`).
+
 Every XLSX reader in `api/` goes through `read_sheet_rows` or `read_sheet_frame`.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +33,11 @@ import pandas as pd
 from common.errors import InputIssue, InvalidInput
 
 MIB = 1024 * 1024
+# a formula element of a worksheet part (`<f>`, `<f t="shared" .../>`, or with a namespace prefix);
+# other elements whose names start with f (`<filter>`, `<formula1>`) do not match
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_SCAN_CHUNK_BYTES = 1 * MIB
+MAX_FORMULA_ISSUES = 200
 
 
 @dataclass(frozen=True)
@@ -105,16 +116,56 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the (checked) archive holds a formula: a scan of its XML bytes, so that
+    a workbook of plain values is parsed once, not twice."""
+    with zipfile.ZipFile(path) as archive:
+        for part in archive.infolist():
+            if not (part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml")):
+                continue
+            with archive.open(part) as stream:
+                tail = b""
+                while chunk := stream.read(_SCAN_CHUNK_BYTES):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-64:]  # a tag cut in two by the chunk boundary
+    return False
+
+
+def _formula_text(value: Any) -> str | None:
+    """The text of a formula as openpyxl reads it without values ('=SUM(A1:A3)'), or None for a value."""
+    text = getattr(value, "text", value)  # an array or data-table formula carries its text
+    if isinstance(text, str) and text.startswith("="):
+        return text
+    return None
+
+
+def formula_issue(label: str, row: int, column: int, header: str, formula: str) -> InputIssue:
+    """What is wrong with a formula cell that has no saved value, and what to do about it."""
+    from openpyxl.utils import get_column_letter
+
+    cell = f"{get_column_letter(column)}{row}"
+    return InputIssue(
+        f"cell {cell} holds a formula with no saved value, so it reads as blank; open the file in Excel "
+        "or LibreOffice and save it (that stores each formula's value), or replace the formula by its "
+        "value, or by its text with a ' in front to keep it as text",
+        label,
+        row,
+        header or get_column_letter(column),
+        formula,
+    )
+
+
 def sheet_label(file: str, sheet: str) -> str:
     """How an issue names a sheet of a workbook: `hr.xlsx, sheet 'Time off'`."""
     return f"{file}, sheet {sheet!r}"
 
 
-def _open_sheet(path: Path, sheet: str | None, file: str) -> tuple[Any, Any, str]:
+def _open_sheet(path: Path, sheet: str | None, file: str, *, data_only: bool = True) -> tuple[Any, Any, str]:
     from openpyxl import load_workbook  # imported here: only XLSX readers need it
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # any parser failure is a bad workbook, reported as such
         raise _refuse(file, f"cannot read the workbook: {exc}") from exc
     names = list(book.sheetnames)
@@ -157,16 +208,22 @@ def read_sheet_rows(
     empty at the end are kept; the caller decides what an empty row means.
 
     Raises:
-        InvalidInput: the archive is over `limits`, the sheet is missing or ambiguous, or the
-            sheet has more rows or cells than `limits` allow (raised while iterating).
+        InvalidInput: the archive is over `limits`, the sheet is missing or ambiguous, the sheet
+            has more rows or cells than `limits` allow, or formula cells without a saved value
+            (`formula_issue`; all of them, once the sheet is read). Raised while iterating.
     """
     shown = file or str(path)
     check_archive(path, limits, file=shown)
     book, ws, name = _open_sheet(path, sheet, shown)
     label = sheet_label(shown, name)
+    # the same sheet read a second time, formulas as their text: only for a workbook that has any
+    formulas = _open_sheet(path, name, shown, data_only=False) if has_formulas(path) else None
 
     def rows() -> Iterator[tuple[str, ...]]:
         n_rows = n_cells = 0
+        header: tuple[str, ...] = ()
+        issues: list[InputIssue] = []
+        texts = iter(()) if formulas is None else formulas[1].iter_rows(values_only=True)
         try:
             for values in ws.iter_rows(values_only=True):
                 n_rows += 1
@@ -177,13 +234,26 @@ def read_sheet_rows(
                         f"the sheet has more than {limits.max_rows:,} rows or {limits.max_cells:,} cells; "
                         "split it, or save it as CSV",
                     )
-                yield tuple(cell_text(v) for v in values)
+                shown_row = tuple(cell_text(v) for v in values)
+                if n_rows == 1:
+                    header = shown_row
+                written = next(texts, ())  # the same row as written: a formula where there is one
+                for col, (value, text) in enumerate(zip(values, written, strict=False), start=1):
+                    formula = _formula_text(text) if value is None else None
+                    if formula is not None and len(issues) < MAX_FORMULA_ISSUES:
+                        named = header[col - 1] if n_rows > 1 and col <= len(header) else ""
+                        issues.append(formula_issue(label, n_rows, col, named, formula))
+                yield shown_row
         except InvalidInput:
             raise
         except Exception as exc:  # a malformed part deep in the sheet
             raise _refuse(label, f"cannot read the sheet: {exc}") from exc
         finally:
             book.close()
+            if formulas is not None:
+                formulas[0].close()
+        if issues:
+            raise InvalidInput(issues)
 
     return name, rows()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -91,3 +92,107 @@ def test_a_workbook_with_several_sheets_needs_one_named(tmp_path: Path) -> None:
     name, frame = read_sheet_frame(path, "time off")  # any case
     assert name == "Time off"
     assert frame.to_dict("records") == [{"agent": "a01", "date": "x"}]
+
+
+def formula_workbook(path: Path, rows: list[list[Any]], saved: dict[str, str] | None = None) -> Path:
+    """A workbook as a script writes it (openpyxl stores a formula with no value), each cell of
+    `saved` then given the value a spreadsheet would have saved with its formula."""
+    workbook(path, {"Sheet": rows})
+    if saved:
+        with zipfile.ZipFile(path) as archive:
+            parts = {i.filename: archive.read(i) for i in archive.infolist()}
+        xml = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+        for cell, value in saved.items():
+            xml = re.sub(
+                rf'<c r="{cell}"[^>]*>(<f>.*?</f>).*?</c>',
+                rf'<c r="{cell}" t="str">\1<v>{value}</v></c>',
+                xml,
+            )
+        parts["xl/worksheets/sheet1.xml"] = xml.encode("utf-8")
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
+    return path
+
+
+def test_a_formula_with_no_saved_value_is_named_not_read_as_a_blank(tmp_path: Path) -> None:
+    from api.importers.agents import read_agent_sheet
+
+    path = formula_workbook(
+        tmp_path / "agents.xlsx",
+        [
+            ["Name", "Time zone", "Skills"],
+            ['=HYPERLINK("http://evil.example/x","Payslip")', "Lisbon", "chat"],
+            ["Ana Sousa", "Lisbon", '=CONCAT("ch","at")'],
+        ],
+    )
+    with pytest.raises(InvalidInput) as caught:
+        read_agent_sheet(path, team_tz="Europe/Lisbon", queues=None)
+    issues = caught.value.issues
+    assert [(i.file, i.row, i.column) for i in issues] == [
+        (f"{path}, sheet 'Sheet'", 2, "Name"),
+        (f"{path}, sheet 'Sheet'", 3, "Skills"),
+    ]
+    assert issues[0].value == '=HYPERLINK("http://evil.example/x","Payslip")'
+    assert "cell A2 holds a formula with no saved value" in issues[0].reason
+    assert "save it" in issues[0].reason
+    assert "every agent needs a name" not in str(caught.value)
+
+
+def test_a_formula_with_its_saved_value_is_read_as_that_value(tmp_path: Path) -> None:
+    path = formula_workbook(
+        tmp_path / "agents.xlsx",
+        [["Name", "Hours"], ['=CONCAT("Ana"," Sousa")', 40]],
+        saved={"A2": "Ana Sousa"},
+    )
+    _, frame = read_sheet_frame(path)
+    assert frame.to_dict("records") == [{"Name": "Ana Sousa", "Hours": "40"}]
+
+
+def test_every_xlsx_importer_names_a_formula_cell(tmp_path: Path) -> None:
+    from datetime import date
+
+    from api.formats import read_requirements, read_shift_cover
+    from api.importers.tickets import TicketOptions, import_tickets
+
+    team = sample_team()
+    readers: dict[str, tuple[list[list[Any]], Any]] = {
+        "availability": (
+            [["agent_id", "date", "kind"], [team.agents[0].id, "=TODAY()", "time_off"]],
+            lambda p: read_availability(p, team),
+        ),
+        "requirements": (
+            [
+                ["queue", "ds", "volume", "aht_s", "required", "scheduled_needed"],
+                ["email", "=NOW()", 1, 1, 1, 1],
+            ],
+            read_requirements,
+        ),
+        "cover": (
+            [["date", "shift_type", "required"], ["2026-11-02", "early", "=1+1"]],
+            lambda p: read_shift_cover(p, team, (date(2026, 11, 2),)),
+        ),
+        "tickets": (
+            [["created", "channel"], ["=NOW()", "email"]],
+            lambda p: import_tickets(p, TicketOptions(team_tz="UTC", created="created", queue="channel")),
+        ),
+    }
+    for name, (rows, read) in readers.items():
+        path = formula_workbook(tmp_path / f"{name}.xlsx", rows)
+        with pytest.raises(InvalidInput, match=r"cell [A-Z]2 holds a formula with no saved value") as caught:
+            read(path)
+        assert caught.value.issues[0].row == 2, name
+
+
+def test_a_workbook_of_values_is_not_read_twice(tmp_path: Path) -> None:
+    from api.xlsx import has_formulas
+
+    book = Workbook()
+    book.active.append(["filter", "formula"])
+    book.active.append(["<f>", "<f />"])  # a text that looks like a tag is escaped in the XML
+    book.active.auto_filter.ref = "A1:B2"
+    book.active.auto_filter.add_filter_column(0, ["<f>"])  # <filterColumn><filters><filter .../>
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    assert not has_formulas(plain)
+    assert has_formulas(formula_workbook(tmp_path / "f.xlsx", [["a"], ["=1+1"]]))
