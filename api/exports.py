@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from api.cells import safe_frame, safe_workbook
 from api.formats import ROSTER_COLUMNS, roster_rows
+from api.ics_zones import calendar_years, vtimezone
 from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, zone
 from scheduler import Agent, AvailabilityEntry, Problem, QueueDay, Roster, Shift, Team
 from scheduler.scenarios import METRICS
@@ -275,8 +276,9 @@ def agent_ics_bytes(
     stamp: datetime | None = None,
     availability: Iterable[AvailabilityEntry] = (),
 ) -> bytes:
-    """One iCalendar file of an agent's shifts, times in the agent's zone (with its VTIMEZONE), and
-    the agent's dated time off from `availability` (a whole day as an all-day event).
+    """One iCalendar file of an agent's shifts, times in the agent's zone (with its VTIMEZONE, from
+    `api.ics_zones`, for the years the events fall in), and the agent's dated time off from
+    `availability` (a whole day as an all-day event).
 
     Raises:
         InvalidInput: the agent is not in the team.
@@ -291,7 +293,9 @@ def agent_ics_bytes(
     cal.add("x-wr-calname", f"{team.name}: {agent.name}")
     cal.add("x-wr-timezone", agent.tz)
     slug = "".join(ch if ch.isalnum() else "-" for ch in team.name.lower())
+    days: list[date] = []
     for s in roster.shifts_of(agent.id):
+        days += [s.start_utc.astimezone(tz).date(), s.end_utc.astimezone(tz).date()]
         event = Event()
         event.add("uid", f"{slug}-{agent.id}-{s.local_date.isoformat()}@wfm-optimizer")
         event.add("dtstamp", stamp)
@@ -309,7 +313,10 @@ def agent_ics_bytes(
     for entry in availability:
         if entry.agent_id == agent.id and entry.kind in ("time_off", "absence") and entry.on_date is not None:
             cal.add_component(_time_off_event(entry, entry.on_date, tz, slug, stamp))
-    cal.add_missing_timezones()
+            days.append(entry.on_date)
+    # the zone's block goes first, as calendar programs write it (not icalendar's own: its onsets of
+    # daylight time are an hour late, see api.ics_zones)
+    cal.subcomponents.insert(0, vtimezone(tz.key, *calendar_years(days, stamp.astimezone(tz).date())))
     return bytes(cal.to_ical())
 
 
