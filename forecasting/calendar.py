@@ -1,4 +1,25 @@
-"""Special days: public holidays per region and the user's events and closures."""
+"""Special days: public holidays per region and the user's events and closures.
+
+A region (an IANA zone) keeps the public holidays of its country, found in zone.tab. Where a
+country's holidays differ by subdivision and the zone's users live in one of them (or nearly all
+in one), the zone keeps that subdivision's holidays: a holiday calendar is named as ISO 3166-2
+writes a subdivision, `GB-ENG`, or by the country alone, `PT` (`ZONE_SUBDIVISIONS`).
+
+Zones are mapped only where that choice is clear:
+
+- Europe/London: England (GB-ENG). England and Wales keep the same bank holidays and are nine in
+  ten of the UK's people; GB alone holds only the days all four nations share, without Easter
+  Monday or the August bank holiday. A team serving Scotland or Northern Ireland names GB-SCT or
+  GB-NIR for the region (`holiday_countries`).
+- Australia, Canada: each state's or province's own zone, by the zone.tab comment (Sydney: NSW,
+  Melbourne: VIC, Vancouver: BC ...). America/Toronto is left to the federal list: it is the clock
+  of both Ontario and Quebec, whose holidays differ.
+- Islands and enclaves with their own holidays: Madeira (PT-30), the Azores (PT-20), the Canaries
+  (ES-CN), the Chatham Islands (NZ-CIT), Büsingen (DE-BW).
+- Not mapped: the United States (a zone spans many states, and the federal holidays are the ones
+  that move contact volume nationwide), and every zone that is a country's only one or spans
+  several subdivisions (Europe/Madrid, Europe/Berlin, America/Sao_Paulo ...): the national list.
+"""
 
 from __future__ import annotations
 
@@ -102,22 +123,82 @@ def country_of_zone(tz: str) -> str | None:
     return _zone_countries().get(tz)
 
 
+# zone → the subdivision (as the `holidays` package names it) whose public holidays its users keep,
+# where the country's holidays differ by subdivision; see the module's docstring for the choices
+ZONE_SUBDIVISIONS: dict[str, str] = {
+    "Europe/London": "ENG",
+    "Australia/Sydney": "NSW",
+    "Australia/Broken_Hill": "NSW",
+    "Australia/Lord_Howe": "NSW",
+    "Australia/Melbourne": "VIC",
+    "Australia/Brisbane": "QLD",
+    "Australia/Lindeman": "QLD",
+    "Australia/Adelaide": "SA",
+    "Australia/Darwin": "NT",
+    "Australia/Perth": "WA",
+    "Australia/Eucla": "WA",
+    "Australia/Hobart": "TAS",
+    "America/Vancouver": "BC",
+    "America/Edmonton": "AB",
+    "America/Regina": "SK",
+    "America/Swift_Current": "SK",
+    "America/Winnipeg": "MB",
+    "America/Halifax": "NS",
+    "America/Glace_Bay": "NS",
+    "America/Moncton": "NB",
+    "America/St_Johns": "NL",
+    "America/Goose_Bay": "NL",
+    "America/Whitehorse": "YT",
+    "America/Dawson": "YT",
+    "Atlantic/Madeira": "30",
+    "Atlantic/Azores": "20",
+    "Atlantic/Canary": "CN",
+    "Pacific/Chatham": "CIT",
+    "Europe/Busingen": "BW",
+}
+
+
+def holiday_calendar_of_zone(tz: str) -> str | None:
+    """The public-holiday calendar of zone `tz`'s users: its country's, or its subdivision's where
+    `ZONE_SUBDIVISIONS` names one ('Europe/London' → 'GB-ENG', 'Europe/Lisbon' → 'PT')."""
+    country = country_of_zone(tz)
+    if country is None:
+        return None
+    subdivision = ZONE_SUBDIVISIONS.get(tz)
+    return country if subdivision is None else f"{country}-{subdivision}"
+
+
+def split_calendar(calendar: str) -> tuple[str, str | None]:
+    """'GB-ENG' → ('GB', 'ENG'); 'PT' → ('PT', None). The country part is upper-cased."""
+    country, _, subdivision = calendar.strip().partition("-")
+    return country.upper(), subdivision or None
+
+
 @lru_cache(maxsize=256)
-def _holiday_table(country: str, first_year: int, last_year: int) -> tuple[tuple[date, str], ...]:
+def _holiday_table(
+    country: str, subdivision: str | None, first_year: int, last_year: int
+) -> tuple[tuple[date, str], ...]:
     import holidays  # imported here: the package is large and only needed when forecasting
 
     try:
-        table = holidays.country_holidays(country, years=range(first_year, last_year + 1))
-    except NotImplementedError:
-        return ()
+        table = holidays.country_holidays(country, subdiv=subdivision, years=range(first_year, last_year + 1))
+    except NotImplementedError as exc:
+        # a country the package does not know has no holidays; a subdivision it does not know is a mistake
+        if subdivision is None:
+            return ()
+        raise InvalidInput(
+            f"no public holidays are known for subdivision {subdivision!r} of {country}: {exc}"
+        ) from exc
     return tuple(sorted((day, str(name)) for day, name in table.items()))
 
 
-def public_holidays(country: str | None, first: date, last: date) -> dict[date, str]:
-    """Public holidays of `country` between `first` and `last` (inclusive), with their names."""
-    if country is None:
+def public_holidays(calendar: str | None, first: date, last: date) -> dict[date, str]:
+    """Public holidays of a country ('PT') or a country's subdivision ('GB-ENG', ISO 3166-2) between
+    `first` and `last` (inclusive), with their names."""
+    if calendar is None:
         return {}
-    table = _holiday_table(country.upper(), first.year, last.year)
+    country, subdivision = split_calendar(calendar)
+    table = _holiday_table(country, subdivision, first.year, last.year)
     return {day: name for day, name in table if first <= day <= last}
 
 
@@ -144,7 +225,8 @@ class HolidayChange:
 def region_holidays(
     region: str, first: date, last: date, *, country: str | None, changes: Sequence[HolidayChange] = ()
 ) -> dict[date, str]:
-    """The holidays a region's forecast uses between `first` and `last`: its country's, as changed."""
+    """The holidays a region's forecast uses between `first` and `last`: its country's (or the
+    country's subdivision's, 'GB-ENG'), as changed."""
     table = public_holidays(country, first, last)
     for change in changes:
         if change.region not in (None, region) or not first <= change.day <= last:

@@ -35,7 +35,7 @@ from common.timegrid import (
     local_day_start_utc,
     zone,
 )
-from forecasting.calendar import HolidayChange, SpecialDay, country_of_zone, region_holidays
+from forecasting.calendar import HolidayChange, SpecialDay, holiday_calendar_of_zone, region_holidays
 from forecasting.features import calendar_features, usually_open_types
 from forecasting.intervals import (
     DEFAULT_DISPERSION,
@@ -553,10 +553,11 @@ def check_history(history: pd.DataFrame) -> pd.DataFrame:
 
 
 def holiday_country_of(region: str, holiday_countries: dict[str, str | None] | None) -> str | None:
-    """The country whose public holidays a region keeps: given, or the country of its zone."""
+    """The public-holiday calendar a region keeps: given, or its zone's (`holiday_calendar_of_zone`:
+    the country, or its subdivision such as 'GB-ENG')."""
     if holiday_countries is not None and region in holiday_countries:
         return holiday_countries[region]
-    return country_of_zone(region)
+    return holiday_calendar_of_zone(region)
 
 
 def holidays_in_grid(
@@ -717,8 +718,8 @@ def forecast_week(
         week: the team's planning week; its grid is the output's `ds`.
         quantiles: levels of the quantile columns (0.1 → `q10`).
         specials: the user's events and closures (team-local days).
-        holiday_countries: region zone → ISO country for public holidays (None: from the
-            zone; a value None: no holidays for that region).
+        holiday_countries: region zone → ISO country ('GB') or subdivision ('GB-SCT') for public
+            holidays (None: from the zone; a value None: no holidays for that region).
         holiday_changes: days the user adds to or removes from the regions' holidays.
         clock: "local" (the method) or "utc" (the same model on the UTC clock, for comparison).
 
