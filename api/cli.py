@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as Bar
 
@@ -29,6 +30,10 @@ DEMO_WEEK = date(2026, 11, 2)
 def _fail(exc: WfmError) -> typer.Exit:
     console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
+
+
+def _warn(text: str) -> None:
+    console.print(f"[yellow]warning:[/yellow] {escape(text)}", highlight=False, soft_wrap=True)
 
 
 def _solve_and_write(
@@ -211,17 +216,28 @@ def requirements_command(
         ),
     ] = None,
 ) -> None:
-    """Turn a forecast into agents needed per queue and interval (the fractional need, after shrinkage)."""
+    """Turn a forecast into agents needed per queue and interval (the fractional need, after shrinkage).
+
+    Warns (and still writes the file) when the forecast does not begin on the team's week start,
+    in the words `wfm roster` refuses such a week with, and when `--history` carries nothing in."""
     from api.formats import read_forecast, read_history, read_team, write_frame_csv
+    from api.lead_in import carried_in_note, forecast_first_day, week_start_note
     from scheduler import compute_requirements, with_lead_in
 
     try:
         the_team = read_team(team)
         the_forecast = read_forecast(forecast)
+        first_day = forecast_first_day(the_forecast, the_team)
+        wrong_day = None if first_day is None else week_start_note(the_team, first_day)
+        if wrong_day is not None:
+            _warn(f"the forecast begins on a day `wfm roster` will not plan a week from: {wrong_day}")
         if history is not None:
-            the_forecast = with_lead_in(
-                the_forecast, read_history(history, default_region=the_team.tz), the_team
-            )
+            past = read_history(history, default_region=the_team.tz)
+            planned = with_lead_in(the_forecast, past, the_team)
+            nothing_carried = carried_in_note(the_forecast, past, the_team, planned)
+            if nothing_carried is not None:
+                _warn(nothing_carried)
+            the_forecast = planned
         frame = compute_requirements(the_forecast, the_team, statistic=statistic)
         write_frame_csv(frame, out)
     except WfmError as exc:

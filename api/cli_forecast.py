@@ -53,9 +53,19 @@ def register(app: typer.Typer) -> None:
         days: Annotated[int, typer.Option(help=f"local days to forecast (1-{MAX_DAYS})")] = DAYS_PER_WEEK,
         interval_minutes: Annotated[int, typer.Option(help="grid interval: 15, 30 or 60")] = INTERVAL_MINUTES,
         tz: Annotated[
-            str,
-            typer.Option(help="the team's IANA zone: days start at its midnight; the default region"),
-        ] = "UTC",
+            str | None,
+            typer.Option(
+                help="the team's IANA zone: days start at its midnight; the default region "
+                "(default: the --team file's zone, else UTC)"
+            ),
+        ] = None,
+        team: Annotated[
+            Path | None,
+            typer.Option(
+                help="the team file: its zone is the default --tz, and a --start that is not the first day "
+                "of its planning week is warned about (as `wfm roster` would refuse it)"
+            ),
+        ] = None,
         assume_tz: Annotated[
             str | None, typer.Option(help="zone of timestamps that carry no offset (otherwise an error)")
         ] = None,
@@ -81,9 +91,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Forecast contacts and handle time per queue, region and interval (each region on its own clock)."""
         # Imported here so that `wfm --help` and other commands start without loading the models.
-        from api.formats import read_history, read_holiday_changes, write_frame_csv
-        from common.errors import WfmError
-        from common.timegrid import Grid, PlanningWeek, local_day_start_utc, parse_iso_date
+        from api.formats import read_history, read_holiday_changes, read_team, write_frame_csv
+        from api.lead_in import week_start_note
+        from common.errors import InvalidInput, WfmError
+        from common.timegrid import Grid, PlanningWeek, local_day_start_utc, parse_iso_date, zone
         from forecasting import SpecialDay, forecast_grid, holidays_in_grid
         from forecasting.backtest import HOLIDAYS_HEADING, holiday_lines
         from forecasting.backtest import backtest as run_backtest
@@ -94,6 +105,18 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(f"--days must be between 1 and {MAX_DAYS}")
         try:
             first_day = parse_iso_date(start)
+            the_team = None if team is None else read_team(team)
+            if the_team is not None and tz is not None and zone(tz).key != zone(the_team.tz).key:
+                raise InvalidInput(
+                    f"--tz {tz} is not the zone of team {the_team.name!r} ({the_team.tz}); leave --tz out"
+                )
+            tz = tz or (the_team.tz if the_team is not None else "UTC")
+            wrong_day = None if the_team is None else week_start_note(the_team, first_day)
+            if wrong_day is not None:
+                typer.echo(
+                    f"warning: `wfm roster` will not plan a week from this forecast's start: {wrong_day}",
+                    err=True,
+                )
             week = PlanningWeek(first_day, tz, interval_minutes)
             end = local_day_start_utc(first_day + timedelta(days=days), week.zone)
             n_intervals = int((end - week.start_utc).total_seconds() // (60 * interval_minutes))

@@ -13,15 +13,24 @@ from api.service.params import ForecastJobParams
 from api.service.presenters import dataset_out
 from api.service.settings import WorkerOptions
 from api.service.storage import dataset_frame, dataset_row, save_dataset, span_meta, team_of, team_row
-from common.timegrid import PlanningWeek
 from forecasting import forecast_week
+from scheduler import Team, planning_week
+
+
+def check_forecast_week(team: Team, params: ForecastJobParams) -> None:
+    """Refuse a week that does not begin on the team's week start, as a roster of it is refused.
+
+    Raises:
+        InvalidInput: the week's first day is another weekday; the message names the days to use.
+    """
+    planning_week(team, params.week)
 
 
 def forecast_of(session: Session, team_id: str, params: ForecastJobParams) -> pd.DataFrame:
     """Seven local days per queue × region × interval from the team's stored history (nothing stored)."""
     team = team_of(session, team_row(session, team_id))
     history = dataset_frame(dataset_row(session, team_id, "history", params.history_id))
-    return forecast_week(history, PlanningWeek(params.week, team.tz, team.interval_minutes))
+    return forecast_week(history, planning_week(team, params.week))
 
 
 def store_forecast(

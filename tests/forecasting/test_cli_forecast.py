@@ -216,3 +216,31 @@ def test_the_models_are_listed_a_queue_a_paragraph_and_wrapped() -> None:
     assert all(len(line) <= 60 for line in lines)
     assert lines[0].startswith("  email: AutoETS for Region/City_00, ")
     assert lines[-1] == "  chat: Naive for UTC"
+
+
+def test_a_start_off_the_teams_week_start_is_warned_about_in_the_rosters_words(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    import yaml
+
+    from tests.api.service.conftest import tiny_team
+
+    history = write_history(tmp_path / "history.csv")
+    team = tmp_path / "team.yaml"
+    team.write_text(yaml.safe_dump(tiny_team()), encoding="utf-8")  # Europe/London, weeks from Monday
+    out = tmp_path / "forecast.csv"
+    args = ["forecast", str(history), "--team", str(team), "--out", str(out)]
+    tuesday = CliRunner().invoke(app, [*args, "--start", "2024-02-06"])
+    assert tuesday.exit_code == 0, tuesday.output
+    said = " ".join(tuesday.output.split())
+    assert (
+        "warning: `wfm roster` will not plan a week from this forecast's start: 2024-02-06 is a Tuesday; "
+        "team 'Tiny Desk' plans weeks from Monday: use 2024-02-05 or 2024-02-12"
+    ) in said
+    assert pd.read_csv(out)["ds"].iloc[0] == "2024-02-06T00:00:00Z"  # the team's zone, London
+    monday = CliRunner().invoke(app, [*args, "--start", "2024-02-05"])
+    assert monday.exit_code == 0, monday.output
+    assert "warning" not in monday.output
+    other_zone = CliRunner().invoke(app, [*args, "--start", "2024-02-05", "--tz", "Asia/Manila"])
+    assert other_zone.exit_code != 0
+    assert "is not the zone of team 'Tiny Desk' (Europe/London)" in " ".join(other_zone.output.split())

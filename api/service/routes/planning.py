@@ -8,11 +8,18 @@ from fastapi import APIRouter, File, Path, Query, UploadFile, status
 from fastapi.responses import Response
 
 from api.exports import frame_csv_bytes
+from api.lead_in import carried_in_note
 from api.schemas import MAX_ZONE_CHARS
 from api.service.codec import frame_records
 from api.service.deps import PlanTeam, PrincipalDep, ReadTeam, SessionDep, StateDep
 from api.service.errors import JOB_LIMIT_ANSWER
-from api.service.forecasts import forecast_of, history_rows, lead_in_history, store_forecast
+from api.service.forecasts import (
+    check_forecast_week,
+    forecast_of,
+    history_rows,
+    lead_in_history,
+    store_forecast,
+)
 from api.service.params import ForecastJobParams, ImportJobParams
 from api.service.presenters import dataset_out, job_accepted
 from api.service.schemas import (
@@ -105,6 +112,7 @@ def post_forecast(
     """Forecast seven local days per queue × region × interval from a stored history (from a history of
     more rows than the service's inline limit: by a job, 202; its result is the stored forecast)."""
     params = ForecastJobParams(history_id=body.history_id, week=body.week)
+    check_forecast_week(team_of(session, team), params)  # a Tuesday week is refused now, not by its job
     if history_rows(session, team.id, body.history_id) > state.settings.inline_forecast_rows:
         return job_accepted(state.submit(session, principal.token_id, team.id, params))
     stored = store_forecast(session, team.id, forecast_of(session, team.id, params), params)
@@ -122,10 +130,13 @@ def post_requirements(team: PlanTeam, body: RequirementsCreate, session: Session
     forecast = dataset_frame(row)
     domain_team = team_of(session, team)
     history = lead_in_history(session, team.id, row) if body.lead_in else None
+    note = None
     if history is not None:
-        forecast = with_lead_in(forecast, history, domain_team)
+        planned = with_lead_in(forecast, history, domain_team)
+        note = carried_in_note(forecast, history, domain_team, planned)
+        forecast = planned
     frame = compute_requirements(forecast, domain_team, statistic=body.statistic)
-    meta = {"statistic": body.statistic, **span_meta(frame)}
+    meta = {"statistic": body.statistic, **span_meta(frame), **({"lead_in_note": note} if note else {})}
     stored = save_dataset(session, team.id, "requirements", frame, meta, body.forecast_id)
     session.commit()
     return dataset_out(stored)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pandas as pd
 from fastapi.testclient import TestClient
@@ -47,6 +48,7 @@ def test_history_to_forecast_to_requirements(client: TestClient, tokens: Tokens,
     assert all(r["scheduled_needed_fractional"] == 0 for r in lead_in)  # nothing is rostered before the week
     meta = requirements.json()["meta"]
     assert meta["lead_in_rows"] == 8
+    assert "lead_in_note" not in meta  # the history runs up to the week
     assert meta["first_ds"].startswith("2026-11-02")  # the span is the week's, the lead-in aside
     without = client.post(
         f"{base}/requirements",
@@ -107,3 +109,42 @@ def test_a_planner_may_plan_but_not_roster(client: TestClient, tokens: Tokens, t
         headers=planner,
     )
     assert job.status_code == 403
+
+
+def test_a_forecast_week_off_the_teams_week_start_is_refused_in_the_rosters_words(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    base = f"/v1/teams/{team_id}"
+    history = client.post(f"{base}/history", files={"file": ("h.csv", _history_csv())}, headers=lead)
+    tuesday = WEEK + timedelta(days=1)
+    response = client.post(
+        f"{base}/forecasts",
+        json={"history_id": history.json()["id"], "week": tuesday.isoformat()},
+        headers=lead,
+    )
+    assert response.status_code == 422, response.text
+    assert f"{tuesday} is a Tuesday" in response.text
+    assert f"use {WEEK} or {WEEK + timedelta(days=7)}" in response.text
+    assert client.get(f"{base}/forecasts", headers=lead).json() == []  # nothing stored
+
+
+def test_requirements_say_when_the_history_carries_nothing_into_the_week(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    base = f"/v1/teams/{team_id}"
+    history = client.post(f"{base}/history", files={"file": ("h.csv", _history_csv())}, headers=lead)
+    next_week = WEEK + timedelta(days=7)  # the history ends the Sunday before WEEK, a week early
+    forecast = client.post(
+        f"{base}/forecasts",
+        json={"history_id": history.json()["id"], "week": next_week.isoformat()},
+        headers=lead,
+    )
+    assert forecast.status_code == 201, forecast.text
+    requirements = client.post(
+        f"{base}/requirements", json={"forecast_id": forecast.json()["id"]}, headers=lead
+    )
+    assert requirements.status_code == 201, requirements.text
+    meta = requirements.json()["meta"]
+    assert "lead_in_rows" not in meta
+    assert meta["lead_in_note"].startswith("nothing is carried into the week for email")
+    assert "the history ends on Sunday 2026-11-01 23:00" in meta["lead_in_note"]
