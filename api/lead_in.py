@@ -17,12 +17,9 @@ from common.errors import InvalidInput
 from common.timegrid import zone
 from scheduler import Team, planning_week
 
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
 
 def _when(instant: datetime, tz: str) -> str:
-    local = instant.astimezone(zone(tz))
-    return f"{WEEKDAY_NAMES[local.weekday()]} {local:%Y-%m-%d %H:%M}"
+    return f"{instant.astimezone(zone(tz)):%A %Y-%m-%d %H:%M}"
 
 
 def _hours(hours: float) -> str:
