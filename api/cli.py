@@ -48,7 +48,7 @@ def _solve_and_write(
     roster.csv and coverage.csv beside it (and the Excel workbook and the Markdown report when
     asked); return the summary a lead reads."""
     from api.exports import roster_xlsx_bytes
-    from api.formats import write_bytes, write_frame_csv, write_roster_csv
+    from api.formats import coverage_csv_frame, write_bytes, write_frame_csv, write_roster_csv
     from api.lead_report import absence_lines, change_lines, lead_report, markdown, summary_lines
     from scheduler import Progress, SolveSettings, check_roster, solve
 
@@ -73,7 +73,7 @@ def _solve_and_write(
         raise typer.Exit(code=3)
     lead = lead_report(problem, result.roster)
     write_roster_csv(result.roster, problem.team, out)
-    write_frame_csv(lead.coverage, out.with_name("coverage.csv"))
+    write_frame_csv(coverage_csv_frame(lead.coverage, problem.team.tz), out.with_name("coverage.csv"))
     if xlsx is not None:
         write_bytes(xlsx, roster_xlsx_bytes(problem, result.roster, lead.coverage, lead.summary.days))
     changes = absence_lines(problem) + change_lines(problem, result.roster)

@@ -23,8 +23,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from api.cells import safe_frame, safe_workbook
-from api.formats import ROSTER_COLUMNS, roster_rows
+from api.cells import safe_workbook
+from api.csv_text import csv_bytes
+from api.formats import ROSTER_COLUMNS, roster_csv_frame, roster_rows
 from api.ics_zones import calendar_years, vtimezone
 from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, zone
 from scheduler import Agent, AvailabilityEntry, Problem, QueueDay, Roster, Shift, Team
@@ -41,17 +42,15 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 
 
 def frame_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A frame as CSV, UTF-8: instants in ISO-8601 (UTC as `Z`), text cells safe for spreadsheets."""
-    out = frame.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
-            out[column] = out[column].map(lambda ts: ts.isoformat().replace("+00:00", "Z"))
-    return safe_frame(out).to_csv(index=False).encode("utf-8")
+    """A frame as CSV (`api.csv_text`): UTF-8 with a byte-order mark, instants in ISO-8601 (UTC as
+    `Z`), text cells safe for spreadsheets."""
+    return csv_bytes(frame)
 
 
 def roster_csv_bytes(roster: Roster, team: Team) -> bytes:
-    """The roster contract CSV (one row per shift, break and lunch), UTF-8."""
-    return frame_csv_bytes(roster_rows(roster, team)[list(ROSTER_COLUMNS)])
+    """The roster CSV (one row per shift, break and lunch): the contract's columns, then the local
+    times a spreadsheet reads (`ROSTER_CSV_COLUMNS`)."""
+    return csv_bytes(roster_csv_frame(roster, team))
 
 
 def workbook_bytes(book: Workbook) -> bytes:

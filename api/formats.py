@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from api.cells import safe_frame
+from api.csv_text import CSV_ENCODING, SPREADSHEET_TIME_FORMAT, csv_bytes, file_delimiter
 from api.history import HISTORY_GRID_MINUTES, add_up_per_interval, iso_text, off_grid
 from api.schemas import MAX_SECONDS
 from api.team_file import load_mapping, team_from_file_mapping
@@ -63,6 +63,11 @@ ROSTER_COLUMNS: tuple[str, ...] = (
     "start_utc",
     "end_utc",
 )
+# what a roster CSV adds for spreadsheets: `start` and `end` as the agent's wall clock,
+# 'YYYY-MM-DD HH:MM', which a spreadsheet reads as a date and time (an ISO text with an offset it
+# keeps as text); readers of the contract need not have them
+ROSTER_LOCAL_COLUMNS: dict[str, str] = {"local_start": "start", "local_end": "end"}
+ROSTER_CSV_COLUMNS: tuple[str, ...] = ROSTER_COLUMNS + tuple(ROSTER_LOCAL_COLUMNS)
 # the columns a requirements file must have; the fractional ones are optional
 REQUIREMENTS_COLUMNS: tuple[str, ...] = REQUIREMENT_COLUMNS[:6]
 
@@ -97,7 +102,14 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[str, pd.DataFrame]
     label = str(path)
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+            frame = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                skipinitialspace=True,
+                encoding=CSV_ENCODING,  # a byte-order mark (Excel's "CSV UTF-8", our exports) is not text
+                sep=file_delimiter(path),  # a spreadsheet in a decimal-comma locale saves with ';'
+            )
         elif suffix == ".xlsx":
             name, frame = read_sheet_frame(path, sheet)
             label = sheet_label(str(path), name)
@@ -638,13 +650,9 @@ def read_team(path: Path) -> Team:
 
 
 def write_frame_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write `frame` as CSV, instants in ISO-8601 with offset, atomically (no half-written file)."""
-    out = frame.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
-            out[column] = out[column].map(lambda ts: ts.isoformat().replace("+00:00", "Z"))
-    safe = safe_frame(out)  # no text cell a spreadsheet could run as a formula
-    _write_atomically(path, lambda tmp: safe.to_csv(tmp, index=False, float_format="%.6g"))
+    """Write `frame` as CSV (`api.csv_text`: UTF-8 with a byte-order mark, instants in ISO-8601 with
+    offset, text cells safe for spreadsheets), atomically (no half-written file)."""
+    write_bytes(path, csv_bytes(frame, float_format="%.6g"))
 
 
 def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
@@ -688,10 +696,29 @@ def roster_rows(roster: Roster, team: Team) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(ROSTER_COLUMNS))
 
 
+def roster_csv_frame(roster: Roster, team: Team) -> pd.DataFrame:
+    """The roster contract's rows with the columns a spreadsheet reads as times (`ROSTER_CSV_COLUMNS`):
+    `local_start` and `local_end` are `start` and `end` without their offset and seconds."""
+    frame = roster_rows(roster, team)
+    for local, iso in ROSTER_LOCAL_COLUMNS.items():
+        frame[local] = frame[iso].str.slice(0, 16).str.replace("T", " ", regex=False)
+    return frame[list(ROSTER_CSV_COLUMNS)]
+
+
+def coverage_csv_frame(coverage: pd.DataFrame, tz: str) -> pd.DataFrame:
+    """Coverage per queue and interval with `local_ds` beside `ds`: the interval's start on the team's
+    wall clock (`tz`), 'YYYY-MM-DD HH:MM', as a spreadsheet reads a date and time."""
+    out = coverage.copy()
+    local = (
+        pd.to_datetime(out["ds"], utc=True).dt.tz_convert(zone(tz).key).dt.strftime(SPREADSHEET_TIME_FORMAT)
+    )
+    out.insert(list(out.columns).index("ds") + 1, "local_ds", local)
+    return out
+
+
 def write_roster_csv(roster: Roster, team: Team, path: Path) -> None:
-    """Write the roster contract CSV."""
-    frame = safe_frame(roster_rows(roster, team))  # no text cell a spreadsheet could run as a formula
-    _write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False))
+    """Write the roster CSV: the contract's columns, then `local_start` and `local_end`."""
+    write_bytes(path, csv_bytes(roster_csv_frame(roster, team)))
 
 
 def availability_rows(entries: Iterable[AvailabilityEntry]) -> list[dict[str, str]]:

@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from api.csv_text import CSV_ENCODING, delimiter_of
 from api.formats import FIRST_DATA_ROW, MAX_ISSUES
 from api.history import floor_to_grid
 from api.importers.presets import PRESETS, Preset, header_key
@@ -51,7 +52,6 @@ _FAR_REASON = (
     f"outside the years {EARLIEST.year}-{LATEST.year} a history can hold; a time this far off is a "
     "placeholder or a typo: correct or delete the row"
 )
-_DELIMITERS = (",", ";", "\t")  # Excel writes ';' where the decimal separator is a comma
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as errors='surrogateescape' reads it
 
 
@@ -314,7 +314,7 @@ def _csv_header(path: Path, file: str) -> tuple[list[str], str]:
                 ]
             )
         with _text(path) as text:
-            delimiter = _delimiter(text.readline())
+            delimiter = delimiter_of(text.readline())
         with _text(path) as text:
             header = list(next(csv.reader(text, delimiter=delimiter), []))
     except (OSError, csv.Error) as exc:
@@ -326,13 +326,7 @@ def _csv_header(path: Path, file: str) -> tuple[list[str], str]:
 
 def _text(path: Path) -> IO[str]:
     """The file as UTF-8 text, a byte that is not UTF-8 kept as a lone surrogate to be found later."""
-    return path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
-
-
-def _delimiter(first_line: str) -> str:
-    """The separator that splits the header into the most fields (a tie keeps the comma)."""
-    counts = [len(next(csv.reader([first_line], delimiter=d), [])) for d in _DELIMITERS]
-    return _DELIMITERS[counts.index(max(counts))]
+    return path.open(encoding=CSV_ENCODING, errors="surrogateescape", newline="")
 
 
 def _not_utf8(path: Path, file: str, delimiter: str) -> InputIssue:
@@ -376,7 +370,7 @@ def _csv_blocks(path: Path, columns: list[str], file: str, delimiter: str = ",")
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
-            encoding="utf-8-sig",
+            encoding=CSV_ENCODING,
             chunksize=CSV_BLOCK_ROWS,
             engine="c",
         ) as reader:

@@ -10,7 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 from api.cli import DEMO_WEEK, app
-from api.formats import ROSTER_COLUMNS, read_availability, read_requirements, read_roster, read_team
+from api.formats import ROSTER_CSV_COLUMNS, read_availability, read_requirements, read_roster, read_team
 from common.timegrid import PlanningWeek
 from scheduler.roster.problem import Problem, requirements_to_arrays
 from scheduler.roster.validate import check_roster
@@ -41,7 +41,7 @@ def test_demo_writes_every_file(demo_dir: Path) -> None:
 
 
 def test_demo_files_have_the_contract_columns(demo_dir: Path) -> None:
-    assert tuple(pd.read_csv(demo_dir / "roster.csv").columns) == ROSTER_COLUMNS
+    assert tuple(pd.read_csv(demo_dir / "roster.csv").columns) == ROSTER_CSV_COLUMNS
     forecast = pd.read_csv(demo_dir / "forecast.csv")
     assert list(forecast.columns) == ["queue", "region", "ds", "mean", "q10", "q50", "q90", "aht_s"]
     requirements = pd.read_csv(demo_dir / "requirements.csv")

@@ -39,12 +39,18 @@ def _roster() -> tuple[Problem, Roster]:
     return problem, Roster(team.name, WEEK, shifts)
 
 
-def test_csv_bytes_are_the_contract() -> None:
+def test_csv_bytes_are_the_contract_with_local_times_for_spreadsheets() -> None:
     problem, roster = _roster()
-    frame = pd.read_csv(io.BytesIO(roster_csv_bytes(roster, problem.team)), dtype=str)
-    assert tuple(frame.columns) == ROSTER_COLUMNS
+    data = roster_csv_bytes(roster, problem.team)
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark
+    frame = pd.read_csv(io.BytesIO(data), dtype=str)
+    assert tuple(frame.columns) == (*ROSTER_COLUMNS, "local_start", "local_end")
     assert list(frame["activity"]) == ["shift", "break", "shift"]
     assert frame.loc[2, "start"] == "2026-11-02T20:00:00-05:00"
+    assert (frame.loc[2, "local_start"], frame.loc[2, "local_end"]) == (
+        "2026-11-02 20:00",
+        "2026-11-03 04:00",
+    )
 
 
 def test_xlsx_grid_shows_local_times_days_off_and_time_off() -> None:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from api.formats import ROSTER_COLUMNS
+from api.formats import ROSTER_COLUMNS, ROSTER_CSV_COLUMNS
 from tests.api.service.conftest import Tokens, solve_roster
 
 
@@ -30,9 +30,12 @@ def test_csv_export_has_the_contract_columns(
     response = client.get(f"/v1/teams/{team_id}/rosters/1/roster.csv", headers=lead)
     assert response.status_code == 200
     assert "attachment" in response.headers["content-disposition"]
-    frame = pd.read_csv(io.StringIO(response.text), dtype=str, keep_default_na=False)
-    assert tuple(frame.columns) == ROSTER_COLUMNS
-    assert frame.to_dict("records") == version["rows"]
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith(b"\xef\xbb\xbfagent_id,")  # a byte-order mark: Excel reads UTF-8
+    frame = pd.read_csv(io.BytesIO(response.content), dtype=str, keep_default_na=False)
+    assert tuple(frame.columns) == ROSTER_CSV_COLUMNS
+    assert frame[list(ROSTER_COLUMNS)].to_dict("records") == version["rows"]
+    assert (frame["local_start"] == frame["start"].str.slice(0, 16).str.replace("T", " ")).all()
 
 
 def test_xlsx_export_has_a_grid_and_a_coverage_sheet(

@@ -44,7 +44,7 @@ def test_staffing_scenarios_answer_at_once_and_are_stored(
     assert [s["id"] for s in listed] == [stored["id"]]
     assert client.get(f"/v1/scenarios/{stored['id']}", headers=lead).json()["rows"] == stored["rows"]
     csv = client.get(f"/v1/scenarios/{stored['id']}/comparison.csv", headers=lead)
-    assert csv.text.splitlines()[0].startswith("scenario,depth,service_level")
+    assert csv.content.startswith(b"\xef\xbb\xbfscenario,depth,service_level")  # UTF-8, marked for Excel
     book = load_workbook(
         io.BytesIO(client.get(f"/v1/scenarios/{stored['id']}/comparison.xlsx", headers=lead).content)
     )
