@@ -187,7 +187,9 @@ def backtest(
     )
 
 
-HOLIDAYS_HEADING = "Holidays applied (public holidays of each region's country, with --holidays changes):"
+HOLIDAYS_HEADING = (
+    "Holidays applied (each region's public holidays, its country's or its state's, with --holidays changes):"
+)
 
 
 def holiday_lines(
