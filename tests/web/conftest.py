@@ -356,14 +356,15 @@ def big_requirements() -> str:
 
 @pytest.fixture(scope="session")
 def big_site(site: Site) -> Site:
-    """The service with a second team of fourteen agents and one roster of it (a 3-s solve)."""
+    """The service with a second team of fourteen agents and one roster of it (a 10-s solve: its
+    fourteen first weeks must be found within the limit, also on a machine busy with other work)."""
     admin = site.headers("admin")
     created = site.api.post("/v1/teams", json={**big_team(), "id": BIG_TEAM_ID}, headers=admin)
     assert created.status_code == 201, created.text
     files = {"file": ("requirements.csv", big_requirements(), "text/csv")}
     uploaded = site.api.post(f"/v1/teams/{BIG_TEAM_ID}/requirements/upload", files=files, headers=admin)
     assert uploaded.status_code == 201, uploaded.text
-    body = {"week": WEEK.isoformat(), "requirements_id": uploaded.json()["id"], "time_limit_s": 3}
+    body = {"week": WEEK.isoformat(), "requirements_id": uploaded.json()["id"], "time_limit_s": 10}
     job = site.api.post(f"/v1/teams/{BIG_TEAM_ID}/roster-jobs", json=body, headers=admin).json()
     done = site.wait_for_job(job["id"], role="admin")
     assert done["state"] == "succeeded", done  # the job's error, if it failed
