@@ -415,8 +415,9 @@ function dayCell(agent, cell) {
   if (blocked.length) {
     const words = [...new Set(blocked.map((s) => `${BLOCKED_WORDS[s.kind]} ${s.label}`))].join("; ");
     line.append(el("span", { class: "off-label", title: words, text: words }));
-  } else if (!cell.shifts.length && !cell.segments.length) {
-    line.append(el("span", { class: "off-label", text: "off" }));
+  } else if (!cell.shifts.length) {
+    // no shift starts this day: a day off, or the end of the day before's shift (drawn in the bar)
+    line.append(el("span", { class: "off-label", text: cell.segments.length ? "shift from the day before" : "off" }));
   }
   td.append(line);
   return td;
