@@ -34,7 +34,7 @@ def test_the_model_accepts_the_search_roster_and_prices_it_no_higher(
         pytest.skip(f"seed {seed}: some agent has no week")
     model, v, _ = build_model(p)
     hint_roster(model, v, team)
-    solver = new_solver(600.0, work_units=4.0)
+    solver = new_solver(600.0, work_units=2.0)
     solver.parameters.fix_variables_to_their_hinted_value = True
     status = solver.solve(model)
     assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE), f"the model refuses the search's roster ({seed=})"
