@@ -176,6 +176,7 @@ def demand_of(p: Problem) -> Demand:
         if queue.is_live and volume is not None:
             concurrency = queue.concurrency if queue.channel == "chat" else 1
             load = traffic_erlangs(volume, aht, interval_s) / concurrency
+        carried = np.asarray(p.carried_in.get(queue.name, np.zeros(n)), dtype=float)
         queues.append(
             QueueDemand(
                 queue=queue,
@@ -186,9 +187,9 @@ def demand_of(p: Problem) -> Demand:
                 aht_s=aht,
                 load=load,
                 missed=_missed_table(p, queue, skilled) if queue.is_live and known else None,
-                carried_in=np.asarray(p.carried_in.get(queue.name, np.zeros(n)), dtype=float),
+                carried_in=carried,
                 capacity_per_agent_s=queue.max_occupancy * interval_s,
-                tail_due_work_s=_tail_due(p, queue, volume, aht),
+                tail_due_work_s=_tail_due(p, queue, volume, aht, carried),
             )
         )
     demand = Demand(tuple(queues), tuple(groups), p.weights, interval_s)
@@ -204,19 +205,20 @@ def demand_of(p: Problem) -> Demand:
     return demand
 
 
-def _tail_due(p: Problem, queue: QueueSpec, volume: np.ndarray | None, aht_s: np.ndarray) -> np.ndarray:
+def _tail_due(
+    p: Problem, queue: QueueSpec, volume: np.ndarray | None, aht_s: np.ndarray, carried_in: np.ndarray
+) -> np.ndarray:
     """An async queue's work due after the week (`backlog.tail_due_work`; none for a live queue or
     without a forecast)."""
     if queue.is_live or volume is None:
         return np.zeros(0)
-    n = p.week.grid.n_intervals
     return tail_due_work(
         volume,
         aht_s,
         interval_s=float(p.week.grid.interval_s),
         response_hours=queue.response_hours,
         service_level=queue.service_level,
-        carried_in_contacts=np.asarray(p.carried_in.get(queue.name, np.zeros(n)), dtype=float),
+        carried_in_contacts=carried_in,
     )
 
 
