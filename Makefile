@@ -47,5 +47,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(STAMP) $(CHROMIUM) $(AXE) postgresql lint
-	$(BIN)/pytest
+# mypy (about a minute of one core) runs beside pytest, whose browser and service tests spend much
+# of their time waiting; both must pass, and mypy's findings are printed after the tests'.
+test: $(STAMP) $(CHROMIUM) $(AXE) postgresql
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@typed=$$(mktemp); $(BIN)/mypy >$$typed 2>&1 & mypy=$$!; \
+	$(BIN)/pytest; tests=$$?; wait $$mypy; types=$$?; \
+	echo "mypy:"; cat $$typed; rm -f $$typed; [ $$tests -eq 0 ] && [ $$types -eq 0 ]

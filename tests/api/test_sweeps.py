@@ -30,17 +30,17 @@ def test_the_runner_follows_the_configuration() -> None:
 
 @pytest.fixture
 def local_ray() -> Iterator[RayRunner]:
-    yield RayRunner("local", num_cpus=2)
+    yield RayRunner("local", num_cpus=1)
     shutdown_ray()
 
 
 @needs_ray
 def test_a_sweep_on_local_ray_gives_the_local_table(plan: BasePlan, local_ray: RayRunner) -> None:
-    scenarios = sweep({"volume": [0.9, 1.2], "headcount": [3, 4]})
+    scenarios = sweep({"volume": [0.9, 1.2]})  # few: Ray's start is what takes the time
     seen: list[int] = []
     on_ray = compare(
         plan, scenarios, "staffing", runner=local_ray, on_progress=lambda d, _t, _r: seen.append(d)
     )
     local = compare(plan, scenarios, "staffing")
     pd.testing.assert_frame_equal(on_ray.frame(), local.frame())
-    assert sorted(seen) == [1, 2, 3, 4, 5]
+    assert sorted(seen) == [1, 2, 3]
