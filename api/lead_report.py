@@ -26,6 +26,7 @@ from scheduler import (
     roster_changes,
     summarize,
     tradeoff_lines,
+    unattended_lines,
 )
 
 MAX_STRETCHES_PRINTED = 12
@@ -185,7 +186,8 @@ def summary_lines(
         lines.append(
             f"expected service level, {queue}: {level:.1%} (target {target:.0%}); by day: {_service_by_day(summary, queue)}"
         )
-    lines += tradeoff_lines(team, summary.service_level_by_queue)
+    lines += unattended_lines(team, summary.unattended)
+    lines += tradeoff_lines(team, summary.service_level_by_queue, roster)
     if summary.short:
         lines.append(f"where service suffers ({len(summary.short)} stretches, {team.tz} time):")
         lines += [f"  {s.words}" for s in summary.short[:MAX_STRETCHES_PRINTED]]
@@ -248,7 +250,10 @@ def markdown(
         out.append(
             f"| {queue} | {summary.target_by_queue[queue]:.0%} | " + " | ".join(cells) + f" | {level:.1%} |"
         )
-    out += ["", *(f"{line}." for line in tradeoff_lines(team, summary.service_level_by_queue))]
+    advice = unattended_lines(team, summary.unattended) + tradeoff_lines(
+        team, summary.service_level_by_queue, roster
+    )
+    out += ["", *(f"{line}." for line in advice)]
     out += ["", "## Need and cover by queue and day (agent-hours)", ""]
     out.append("| queue | day | need | on queue | short |")
     out.append("| --- | --- | --- | --- | --- |")

@@ -111,6 +111,7 @@ class QueueIn(_Strict):
     max_occupancy: float = Field(default=QueueSpec.max_occupancy, ge=0, le=1)
     aht_s: float = Field(default=QueueSpec.aht_s, ge=0, le=MAX_SECONDS)
     shrinkage: float | None = Field(default=QueueSpec.shrinkage, ge=0, le=1)
+    min_agents: int = Field(default=QueueSpec.min_agents, ge=0, le=1000)
 
 
 class BreakIn(_Strict):
@@ -249,6 +250,7 @@ class WeightsIn(_Strict):
     objective: Objective = cast("Objective", Weights.objective)
     missed_contact: Weight = Weights.missed_contact
     nobody_on_queue_contact: Weight = Weights.nobody_on_queue_contact
+    below_min_agents_hour: Weight = Weights.below_min_agents_hour
     late_contact_hour: Weight = Weights.late_contact_hour
     queue_change: Weight = Weights.queue_change
     under_per_agent_interval: Weight = Weights.under_per_agent_interval

@@ -30,6 +30,10 @@ N_DAY_TYPES = 7
 HUBER_K = 1.5
 HUBER_ITERATIONS = 10
 LEVEL_HALF_LIVES = 4
+# a sparse queue's slot shares are pooled with their neighbours until each rests on about this many
+# contacts of history, over at most this many slots either side (3 hours at 15 minutes)
+MIN_CONTACTS_PER_SLOT = 8.0
+MAX_POOL_RADIUS = 12
 
 
 class DayModel(Protocol):
@@ -103,6 +107,52 @@ class SeasonalAverage:
         return self.by_type_[day_type].copy()
 
 
+def _dilate(mask: npt.NDArray[np.bool_], radius: int) -> npt.NDArray[np.bool_]:
+    """Slots within `radius` slots of a set one."""
+    window = np.ones(2 * radius + 1)
+    return np.asarray(np.convolve(mask.astype(np.float64), window, mode="same") > 0.5)
+
+
+def _close_gaps(open_slots: npt.NDArray[np.bool_], radius: int) -> npt.NDArray[np.bool_]:
+    """`open_slots` with each gap of at most 2·`radius` closed slots between open ones opened: a slot
+    a sparse queue happened to get nothing in is not a closed one. The first and last open slots stay
+    where they were (a dilation, then an erosion that treats the day's ends as open)."""
+    if radius <= 0 or not open_slots.any():
+        return open_slots
+    grown = _dilate(open_slots, radius)
+    padded = np.concatenate([np.ones(radius, bool), ~grown, np.ones(radius, bool)])
+    eroded = ~_dilate(padded, radius)[radius:-radius]
+    return np.asarray(eroded | open_slots)
+
+
+def pool_sparse_slots(share: FloatArray, contacts: float, min_contacts_per_slot: float) -> FloatArray:
+    """A day's slot shares (summing to 1) pooled with their neighbours where the history behind each
+    slot is thin: with `contacts` in the history from the first open slot to the last, each slot's
+    share becomes a triangular-weighted mean over as many neighbours as bring it to about
+    `min_contacts_per_slot` (at most ±`MAX_POOL_RADIUS` slots), within the slots the queue is open.
+
+    A queue with a few calls a day has most slots at zero in any week, so its shares copy where those
+    calls happened to fall; the staffing need would then jump between nothing and a whole agent from
+    one interval to the next. A dense queue is left as it is.
+    """
+    open_slots = share > 0
+    if not open_slots.any() or contacts <= 0:
+        return share
+    first, last = np.flatnonzero(open_slots)[[0, -1]]
+    per_slot = contacts / float(last - first + 1)
+    if per_slot >= min_contacts_per_slot:
+        return share
+    radius = min(MAX_POOL_RADIUS, math.ceil((min_contacts_per_slot / per_slot - 1.0) / 2.0))
+    open_slots = _close_gaps(open_slots, radius)
+    kernel = (radius + 1.0) - np.abs(np.arange(-radius, radius + 1, dtype=np.float64))
+    inside = open_slots.astype(np.float64)
+    weight = np.convolve(inside, kernel, mode="same")
+    pooled = np.convolve(share * inside, kernel, mode="same") / np.where(weight > 0, weight, 1.0)
+    pooled = np.where(open_slots, pooled, 0.0)
+    total = float(pooled.sum())
+    return np.asarray(pooled / total if total > 0 else share, dtype=np.float64)
+
+
 def _smooth_slots(profile: FloatArray, weight: float) -> FloatArray:
     """Blend each slot with its neighbours ([w/2, 1-w, w/2]), keeping closed slots (zeros) closed."""
     if weight <= 0 or profile.shape[-1] < 3:
@@ -130,7 +180,9 @@ class LevelProfile:
     averaged over past days of that type with weights that halve every `half_life_weeks`,
     shrunk toward the profile of all open day types and optionally smoothed across
     neighbouring slots. Shares are ratios of weighted sums, so a slot that was always zero
-    stays exactly zero.
+    stays exactly zero, except in a sparse series: there a slot's share is pooled with its
+    neighbours' until it rests on about `min_contacts_per_slot` contacts (`pool_sparse_slots`),
+    and a short run of empty slots between busy ones counts as open.
     """
 
     level_half_life_days: float = 14.0
@@ -139,6 +191,7 @@ class LevelProfile:
     shrink_days: float = 2.0
     shrink_effect_days: float = 2.0
     slot_smoothing: float = 0.0
+    min_contacts_per_slot: float = MIN_CONTACTS_PER_SLOT
     use_calendar: bool = True
     name: str = "level_profile"
     level_: float = field(default=0.0, init=False)
@@ -227,7 +280,9 @@ class LevelProfile:
             share = np.where(own > 0, share, 0.0)
             share = _smooth_slots(share, self.slot_smoothing)
             total = share.sum()
-            profile[kind] = share / total if total > 0 else share
+            share = share / total if total > 0 else share
+            contacts = float(np.nansum(y[day_type == kind]))
+            profile[kind] = pool_sparse_slots(share, contacts, self.min_contacts_per_slot)
         return profile
 
     def predict(self, day_type: IntArray, x: FloatArray | None = None) -> FloatArray:

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
         summarize,
     )
     from scheduler.roster.solve import Progress, RosterResult, SolveSettings, solve
-    from scheduler.roster.tradeoffs import tradeoff_lines
+    from scheduler.roster.tradeoffs import tradeoff_lines, unattended_lines
     from scheduler.roster.validate import Violation, check_roster
     from scheduler.sample import sample_availability, sample_history, sample_team
     from scheduler.scenarios import (
@@ -133,6 +133,7 @@ _HOME: dict[str, str] = {
     "roster_changes": "scheduler.roster.report",
     "summarize": "scheduler.roster.report",
     "tradeoff_lines": "scheduler.roster.tradeoffs",
+    "unattended_lines": "scheduler.roster.tradeoffs",
     "assignment_of": "scheduler.daylevel.engine",
     "to_problem": "scheduler.daylevel.engine",
     "BasePlan": "scheduler.scenarios",
@@ -224,6 +225,7 @@ __all__ = [
     "to_problem",
     "tradeoff_lines",
     "traffic_erlangs",
+    "unattended_lines",
     "with_lead_in",
 ]
 

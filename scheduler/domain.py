@@ -57,6 +57,10 @@ class QueueSpec:
     max_occupancy: float = 0.85
     aht_s: float = 300.0
     shrinkage: float | None = None
+    # live queues: agents the lead wants on the queue whenever its contacts are forecast (1 keeps a
+    # phone line open however few its calls); each agent-hour below it costs
+    # `Weights.below_min_agents_hour`
+    min_agents: int = 0
 
     def __post_init__(self) -> None:
         _check(bool(self.name.strip()), "a queue needs a name")
@@ -75,6 +79,12 @@ class QueueSpec:
         )
         if self.shrinkage is not None:
             _check_share(self.shrinkage, f"queue {self.name!r}: shrinkage")
+        _check(self.min_agents >= 0, f"queue {self.name!r}: min_agents must not be negative")
+        _check(
+            self.min_agents == 0 or self.is_live,
+            f"queue {self.name!r}: min_agents is for live queues (voice, chat); an {self.channel} queue's "
+            "contacts wait, and its response_hours set how soon they are answered",
+        )
 
     @property
     def is_live(self) -> bool:
@@ -335,6 +345,10 @@ class Weights:
     # "service_level", async queues: points per contact-hour past its deadline (an email an hour
     # late costs half a live contact missed)
     late_contact_hour: int = 100
+    # each agent-hour a live queue is below its `min_agents` while its contacts are forecast (five
+    # contacts missed: a phone line with a few calls an hour is kept open before a busier chat
+    # gets its second agent)
+    below_min_agents_hour: int = 1000
     under_per_agent_interval: int = 100
     # each further missing agent in the same interval costs this much more than the one before,
     # for the first `under_tiers` missing agents (convex: shortage is spread thin)

@@ -280,6 +280,17 @@ def missed_points(missed: np.ndarray, volume: np.ndarray, agents: np.ndarray, w:
     return np.asarray(w.missed_contact * missed + w.nobody_on_queue_contact * nobody, dtype=np.float64)
 
 
+def below_min_points(d: QueueDemand, agents: np.ndarray, rows: np.ndarray, demand: Demand) -> np.ndarray:
+    """Points of a live queue below its `min_agents` with `agents` on it in the intervals `rows`: each
+    agent-hour short of it costs `below_min_agents_hour` where the queue's contacts are forecast (or,
+    without a forecast, where it needs anyone). Convex in the agents."""
+    if d.queue.min_agents <= 0:
+        return np.zeros(agents.size)
+    comes = d.volume[rows] > 0 if d.volume is not None else d.need[rows] > 0
+    below = np.maximum(d.queue.min_agents - agents, 0.0) * comes
+    return np.asarray(demand.weights.below_min_agents_hour * below * demand.interval_s / 3600.0)
+
+
 def live_points(
     d: QueueDemand, agents: np.ndarray, demand: Demand, at: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -289,6 +300,7 @@ def live_points(
     rows = np.arange(agents.size) if at is None else np.full(agents.size, at)
     need = d.need[rows]
     over = w.over_per_agent_interval * np.maximum(agents - whole_agents(need), 0.0)
+    over = over + below_min_points(d, agents, rows, demand)
     if demand.by_service and d.missed is not None and d.volume is not None:
         capped = np.minimum(agents, d.missed.shape[1] - 1).astype(np.int64)
         missed = d.missed[rows, capped]

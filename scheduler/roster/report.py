@@ -328,6 +328,8 @@ class RosterSummary:
     short: list[ShortStretch] = field(default_factory=list)
     carried_in: dict[str, tuple[float, float | None]] = field(default_factory=dict)  # contacts, on time
     backlog_left: dict[str, float] = field(default_factory=dict)  # async contacts waiting at the end
+    # live queues with contacts forecast while nobody is on them: (hours, share of the week's contacts)
+    unattended: dict[str, tuple[float, float]] = field(default_factory=dict)
     # local days of the team on which no queue needs anyone and no shift cover is asked: a file that
     # ends early (Monday to Wednesday) plans the rest of the week with nobody needed
     days_without_need: list[date] = field(default_factory=list)
@@ -391,8 +393,25 @@ def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> R
         short=short_stretches(p, m),
         carried_in=carried,
         backlog_left=left,
+        unattended=unattended(m, hours_per_interval),
         days_without_need=days_without_need(p, days),
     )
+
+
+def unattended(m: Measured, hours_per_interval: float) -> dict[str, tuple[float, float]]:
+    """Per live queue whose contacts come while nobody is on it: the hours of the week that happens,
+    and the share of the week's contacts that arrive then (answered by nobody)."""
+    out = {}
+    for d, o in zip(m.demand.queues, m.outcome.queues, strict=True):
+        if not d.is_live or d.volume is None or d.volume.sum() <= 0:
+            continue
+        empty = (o.agents <= 0) & (d.volume > 0)
+        if empty.any():
+            out[d.queue.name] = (
+                float(empty.sum()) * hours_per_interval,
+                float(d.volume[empty].sum() / d.volume.sum()),
+            )
+    return out
 
 
 def days_without_need(p: Problem, days: list[QueueDay]) -> list[date]:

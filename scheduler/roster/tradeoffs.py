@@ -11,18 +11,34 @@ an async queue above its own, with agents skilled for both.
 
 from __future__ import annotations
 
-from scheduler.domain import Team
+from scheduler.domain import Roster, Team
 
 # a queue counts as below (above) its target when its week's service level is this far under (over) it
 TARGET_MARGIN = 0.05
+# the hours agents who could work a live queue below its target spent on an async queue above its
+# own, below which the async queue is not what keeps them from the live one
+MIN_SHARED_HOURS = 1.0
 # a contact of each channel, as the line names it
 CONTACT_WORDS = {"voice": "call", "chat": "chat", "email": "an email", "social": "a message"}
+CONTACTS_WORDS = {"voice": "calls", "chat": "chats", "email": "emails", "social": "messages"}
 
 
-def tradeoff_lines(team: Team, service_level: dict[str, float]) -> list[str]:
-    """One line per live queue below its target while an async queue that agents also work is above
-    its own: which weights made the roster choose so, and which one to change (none under the
-    "headcount" objective, which prices agents short, not contacts)."""
+def shared_hours(team: Team, roster: Roster, live: str, other: str) -> float:
+    """Hours that agents skilled for both `live` and `other` spent on `other` in the roster."""
+    both = {a.id for a in team.agents if live in a.skills and other in a.skills}
+    return sum(
+        (span.end_utc - span.start_utc).total_seconds() / 3600
+        for shift in roster.shifts
+        if shift.agent_id in both
+        for span in shift.queue_spans()
+        if span.queue == other
+    )
+
+
+def tradeoff_lines(team: Team, service_level: dict[str, float], roster: Roster) -> list[str]:
+    """One line per live queue below its target while an async queue is above its own and agents
+    who could work the live one spent time on it: which weights made the roster choose so, and which
+    one to change (none under the "headcount" objective, which prices agents short, not contacts)."""
     if team.weights.objective != "service_level":
         return []
     out = []
@@ -36,7 +52,7 @@ def tradeoff_lines(team: Team, service_level: dict[str, float]) -> list[str]:
             if queue.is_live or other_level < queue.service_level + TARGET_MARGIN:
                 continue
             both = sum(1 for a in team.agents if live.name in a.skills and other in a.skills)
-            if both == 0:
+            if both == 0 or shared_hours(team, roster, live.name, other) < MIN_SHARED_HOURS:
                 continue
             w = team.weights
             out.append(
@@ -48,4 +64,29 @@ def tradeoff_lines(team: Team, service_level: dict[str, float]) -> list[str]:
                 f"answered in time at {w.missed_contact} (the team's weights late_contact_hour and "
                 f"missed_contact); lower late_contact_hour to give {live.name} more of their time"
             )
+    return out
+
+
+def unattended_lines(team: Team, unattended: dict[str, tuple[float, float]]) -> list[str]:
+    """One line per live queue whose contacts come while nobody is on it (`RosterSummary.unattended`):
+    how long and how many, and, where the lead has set no minimum, the setting that keeps it open."""
+    queues = {q.name: q for q in team.queues}
+    out = []
+    for name, (hours, share) in unattended.items():
+        queue = queues[name]
+        line = (
+            f"nobody on {name} for {hours:.1f} h of the week while its {CONTACTS_WORDS[queue.channel]} "
+            f"come ({share:.0%} of them)"
+        )
+        if queue.min_agents == 0:
+            line += (
+                f"; to keep {name} open whenever they come, set min_agents: 1 on it in the team file "
+                "(its time then comes from the other queues)"
+            )
+        else:
+            line += (
+                f", below its min_agents of {queue.min_agents}: nobody skilled for it was working then, "
+                "or a busier queue weighed more (the team's weight below_min_agents_hour)"
+            )
+        out.append(line)
     return out

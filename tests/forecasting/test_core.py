@@ -68,6 +68,20 @@ def test_each_region_lands_on_its_own_clock(two_regions: pd.DataFrame) -> None:
         assert np.abs(mean - truth).sum() / truth.sum() < 0.08
 
 
+def test_a_queue_with_a_few_contacts_a_day_is_forecast_as_a_rate_not_as_last_weeks_calls() -> None:
+    """Twelve calls a day: most intervals get none in any week, and the need follows the rate."""
+    history = make_history([(LONDON, 12.0)], start="2024-01-01", days=56, seed=4)
+    week = PlanningWeek(date(2024, 2, 26), LONDON, 15)
+    mean = forecast_week(history, week)["mean"].to_numpy()
+    truth = true_rate_on_grid(week.grid.starts(), LONDON, 12.0, 15)
+    last_week = history[history["ds"] >= pd.Timestamp("2024-02-19", tz=LONDON)]["y"].to_numpy()
+    error = np.abs(mean - truth).sum() / truth.sum()
+    assert error < 0.4 * np.abs(last_week[: truth.size] - truth).sum() / truth.sum()
+    busy = truth > 0.25 * truth.max()
+    assert np.all(mean[busy] > 0), "no busy interval is forecast empty"
+    assert np.all(mean[truth == 0] == 0), "closed hours stay closed"
+
+
 def test_five_minute_history_equals_its_fifteen_minute_sum() -> None:
     fine = make_history(
         [(LONDON, 900.0)], start="2024-01-01", days=28, interval_minutes=5, seed=3, aht_s=None

@@ -7,7 +7,13 @@ import pytest
 
 from forecasting.features import calendar_features
 from forecasting.intervals import count_quantiles, fit_dispersion, quantile_column
-from forecasting.models import LevelProfile, SeasonalAverage, SeasonalNaive, poisson_wape_floor
+from forecasting.models import (
+    LevelProfile,
+    SeasonalAverage,
+    SeasonalNaive,
+    poisson_wape_floor,
+    pool_sparse_slots,
+)
 
 SLOTS = 8
 
@@ -128,3 +134,21 @@ def test_poisson_floor_matches_simulated_perfect_forecast() -> None:
     y = rng.poisson(lam)
     simulated = np.abs(y - lam).sum() / y.sum()
     assert poisson_wape_floor(lam) == pytest.approx(simulated, rel=0.05)
+
+
+def test_a_dense_days_shares_are_not_pooled() -> None:
+    share = np.array([0.0, 0.1, 0.4, 0.3, 0.2, 0.0])
+    assert pool_sparse_slots(share, contacts=6000.0, min_contacts_per_slot=8.0) is share
+
+
+def test_a_sparse_days_shares_are_pooled_within_its_open_hours() -> None:
+    # 96 slots, open 08:00-20:00 (slots 32..79); 20 contacts fell in 12 scattered slots
+    share = np.zeros(96)
+    hits = [32, 35, 41, 44, 50, 51, 58, 60, 66, 70, 75, 79]
+    share[hits] = 1.0 / len(hits)
+    pooled = pool_sparse_slots(share, contacts=20.0, min_contacts_per_slot=8.0)
+    assert pooled.sum() == pytest.approx(1.0)
+    assert np.all(pooled[32:80] > 0), "a slot that happened to get nothing is still open"
+    assert np.all(pooled[:32] == 0), "the hours it is closed stay closed"
+    assert np.all(pooled[80:] == 0)
+    assert pooled.max() < 0.5 * share.max()

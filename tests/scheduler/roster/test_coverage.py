@@ -21,7 +21,7 @@ from scheduler.roster.coverage import (
     outcome,
 )
 from scheduler.roster.problem import Problem
-from scheduler.roster.report import service
+from scheduler.roster.report import on_queue_intervals, service
 from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
 from tests.scheduler.roster.factories import EMAIL, QUICK, WEEK, blended_problem
@@ -300,3 +300,70 @@ def test_a_short_team_spreads_its_service_over_the_week_instead_of_leaving_the_w
     result = solve(p, QUICK)
     assert check_roster(p, result.roster.shifts) == []
     assert {s.local_date for s in result.roster.shifts} == set(WEEK.days)
+
+
+def chat_and_phone(min_agents: int) -> Problem:
+    """Five agents for a busy chat and a phone line with a call every hour or so, both open 06-22 UTC."""
+    n = WEEK.grid.n_intervals
+    hour = (np.arange(n) % 48) / 2
+    open_hours = (hour >= 6) & (hour < 22)
+    chat = QueueSpec("chat", "chat", service_level=0.8, target_answer_s=60, aht_s=600, concurrency=2)
+    phone = QueueSpec("phone", "voice", target_answer_s=20, aht_s=300, min_agents=min_agents)
+    agents = tuple(Agent(f"a{i}", f"Agent {i}", "Europe/London", ("chat", "phone"), 0, 40) for i in range(5))
+    rules = ShiftRules((8.0,), 60, 6 * 60, 14 * 60)
+    team = Team("T", "Europe/London", (chat, phone), agents, 30, 0.0, rules, LabourRules())
+    return Problem(
+        team,
+        WEEK,
+        {"chat": np.where(open_hours, 3.0, 0.0), "phone": np.where(open_hours, 1.0, 0.0)},
+        volume={"chat": np.where(open_hours, 12.0, 0.0), "phone": np.where(open_hours, 0.4, 0.0)},
+        aht_s={"chat": np.full(n, 600.0), "phone": np.full(n, 300.0)},
+    )
+
+
+def test_each_agent_hour_below_a_queues_minimum_costs_while_its_contacts_come() -> None:
+    d = demand_of(chat_and_phone(min_agents=1))
+    phone = d.queues[1]
+    assert phone.volume is not None
+    calls, quiet = int(np.flatnonzero(phone.volume)[0]), int(np.flatnonzero(phone.volume == 0)[0])
+    w = d.weights
+    nobody, missed = live_points(phone, np.array([0.0]), d, calls)
+    extra = w.below_min_agents_hour * 0.5  # half-hour intervals
+    assert nobody[0] == pytest.approx(extra + missed[0] * (w.missed_contact + w.nobody_on_queue_contact))
+    without = demand_of(chat_and_phone(min_agents=0))
+    assert nobody[0] - live_points(without.queues[1], np.array([0.0]), without, calls)[0][0] == pytest.approx(
+        extra
+    )
+    assert live_points(phone, np.array([0.0]), d, quiet)[0][0] == 0.0
+    one, missed = live_points(phone, np.array([1.0]), d, calls)
+    assert one[0] == pytest.approx(w.missed_contact * missed[0])
+
+
+@pytest.mark.parametrize("min_agents", [0, 1])
+def test_a_quiet_phone_line_with_a_minimum_of_one_is_kept_open_whenever_two_agents_are_on(
+    min_agents: int,
+) -> None:
+    """Chat has thirty times phone's contacts, so without a minimum every agent goes to chat and the
+    phone rings with nobody on it all week; with `min_agents: 1`, one of any two agents on takes it."""
+    p = chat_and_phone(min_agents)
+    result = solve(p, QUICK)
+    assert check_roster(p, result.roster.shifts) == []
+    n = WEEK.grid.n_intervals
+    on_phone, on_shift = np.zeros(n), np.zeros(n)
+    for shift in result.roster.shifts:
+        for queue, rows in on_queue_intervals(shift, WEEK.grid).items():
+            on_shift[rows] += 1
+            on_phone[rows] += queue == "phone"
+    calls = p.volume["phone"] > 0
+    phone_empty_with_two_on = calls & (on_phone == 0) & (on_shift >= 2)
+    if min_agents:
+        assert not phone_empty_with_two_on.any()
+    else:
+        assert phone_empty_with_two_on.sum() > 20  # the trade the minimum is for
+
+
+def test_a_minimum_of_agents_is_for_live_queues() -> None:
+    with pytest.raises(InvalidInput, match="min_agents is for live queues"):
+        QueueSpec("email", "email", min_agents=1)
+    with pytest.raises(InvalidInput, match="min_agents must not be negative"):
+        QueueSpec("phone", "voice", min_agents=-1)
