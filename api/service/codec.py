@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from scheduler import Activity, AvailabilityEntry, Roster, Shift
+from scheduler import Activity, AvailabilityEntry, QueueSpan, Roster, Shift
 
 
 def _instant(text: str) -> datetime:
@@ -22,7 +22,8 @@ def _iso(instant: datetime) -> str:
 
 
 def shift_to_dict(shift: Shift) -> dict[str, Any]:
-    """A shift as a JSON mapping (UTC instants; its shift type's name when it has one)."""
+    """A shift as a JSON mapping (UTC instants; its shift type's name when it has one), with all of it:
+    breaks and queue stretches (`work`), so that every export of a stored roster has what the solve gave."""
     named = {"shift_type": shift.shift_type} if shift.shift_type else {}
     return {
         **named,
@@ -34,11 +35,15 @@ def shift_to_dict(shift: Shift) -> dict[str, Any]:
         "breaks": [
             {"kind": b.kind, "start_utc": _iso(b.start_utc), "end_utc": _iso(b.end_utc)} for b in shift.breaks
         ],
+        "work": [
+            {"queue": w.queue, "start_utc": _iso(w.start_utc), "end_utc": _iso(w.end_utc)} for w in shift.work
+        ],
     }
 
 
 def shift_from_dict(data: dict[str, Any]) -> Shift:
-    """The inverse of `shift_to_dict`."""
+    """The inverse of `shift_to_dict`. A shift stored before its queue stretches were kept has no
+    `work`: it reads as all of the shift on its `queue`, as `Shift.work` empty means."""
     return Shift(
         agent_id=data["agent_id"],
         local_date=date.fromisoformat(data["local_date"]),
@@ -47,6 +52,10 @@ def shift_from_dict(data: dict[str, Any]) -> Shift:
         queue=data["queue"],
         breaks=tuple(
             Activity(b["kind"], _instant(b["start_utc"]), _instant(b["end_utc"])) for b in data["breaks"]
+        ),
+        work=tuple(
+            QueueSpan(w["queue"], _instant(w["start_utc"]), _instant(w["end_utc"]))
+            for w in data.get("work", ())
         ),
         shift_type=data.get("shift_type", ""),
     )
