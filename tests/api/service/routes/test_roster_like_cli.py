@@ -15,8 +15,17 @@ import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.formats import ROSTER_COLUMNS, read_roster, read_team, roster_rows
+from api.formats import (
+    ROSTER_COLUMNS,
+    read_availability,
+    read_requirements,
+    read_roster,
+    read_team,
+    roster_rows,
+)
+from api.lead_report import absence_lines
 from api.service.db import RosterVersionRow, make_engine, session_factory, transaction
+from scheduler import Problem, planning_week, problem_from_requirements
 from tests.api.service.conftest import WEEK, Tokens, availability_csv, solve_roster
 
 VACATION = [WEEK + timedelta(days=d) for d in range(2)]  # Mon and Tue
@@ -165,3 +174,23 @@ def test_a_version_stored_without_queue_stretches_still_reads_and_exports(
     assert {r["activity"] for r in rows} == {"shift"}  # each shift on its main queue, as stored
     for export in ("roster.csv", "roster.xlsx", "report.md", "calendars/both.ics", "grid"):
         assert client.get(f"{url}/{export}", headers=lead).status_code == 200, export
+
+
+def _cli_problem(files: dict[str, Path]) -> Problem:
+    """The problem `wfm roster --team --requirements --availability --week` builds from the same files."""
+    team = read_team(files["team"])
+    entries = read_availability(files["avail"], team)
+    return problem_from_requirements(
+        team, planning_week(team, WEEK), read_requirements(files["req"]), entries
+    )
+
+
+def test_report_names_who_is_off_sick_as_the_cli_report_does(
+    client: TestClient, served: tuple[str, dict[str, str], dict[str, Any]], files: dict[str, Path]
+) -> None:
+    team_id, lead, version = served
+    report = client.get(f"/v1/teams/{team_id}/rosters/{version['number']}/report.md", headers=lead).text
+    absences = absence_lines(_cli_problem(files))
+    assert absences == ["off sick: Bea Both (both), Thu 05 Nov"]
+    assert f"## Absences and changes\n\n- {absences[0]}\n" in report
+    assert absences[0] in version["report"]["lines"]
