@@ -75,7 +75,10 @@ def _solve_and_write(
     write_roster_csv(result.roster, problem.team, out)
     write_frame_csv(coverage_csv_frame(lead.coverage, problem.team.tz), out.with_name("coverage.csv"))
     if xlsx is not None:
-        write_bytes(xlsx, roster_xlsx_bytes(problem, result.roster, lead.coverage, lead.summary.days))
+        workbook = roster_xlsx_bytes(
+            problem.team, result.roster, lead.coverage, lead.summary.days, problem.availability
+        )
+        write_bytes(xlsx, workbook)
     if report is not None:
         write_bytes(
             report,

@@ -28,7 +28,7 @@ from api.csv_text import csv_bytes
 from api.formats import ROSTER_COLUMNS, roster_csv_frame, roster_rows
 from api.ics_zones import calendar_years, vtimezone
 from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, zone
-from scheduler import Agent, AvailabilityEntry, Problem, QueueDay, Roster, Shift, Team
+from scheduler import Agent, AvailabilityEntry, QueueDay, Roster, Shift, Team
 from scheduler.scenarios import METRICS
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -103,11 +103,11 @@ def _style_header(ws: Worksheet, columns: int) -> None:
 LEAVE_WORDS = {"absence": "sick", "time_off": "time off"}
 
 
-def _leave_days(problem: Problem | None, agent: Agent, days: list[date]) -> dict[date, str]:
+def _leave_days(
+    availability: tuple[AvailabilityEntry, ...], agent: Agent, days: list[date]
+) -> dict[date, str]:
     """The agent's days away among `days`, each with its words (`LEAVE_WORDS`; sick first)."""
-    if problem is None:
-        return {}
-    entries = problem.entries_of(agent.id)
+    entries = [e for e in availability if e.agent_id == agent.id]
     out: dict[date, str] = {}
     for kind, words in LEAVE_WORDS.items():
         for d in days:
@@ -116,7 +116,9 @@ def _leave_days(problem: Problem | None, agent: Agent, days: list[date]) -> dict
     return out
 
 
-def _roster_sheet(ws: Worksheet, team: Team, roster: Roster, problem: Problem | None) -> None:
+def _roster_sheet(
+    ws: Worksheet, team: Team, roster: Roster, availability: tuple[AvailabilityEntry, ...]
+) -> None:
     week = {roster.first_day + timedelta(days=i) for i in range(DAYS_PER_WEEK)}
     # an agent far from the team's zone may start a shift of the team's week on a local day
     # before or after it: that day gets a column too, named as such, blank for everyone else
@@ -135,7 +137,7 @@ def _roster_sheet(ws: Worksheet, team: Team, roster: Roster, problem: Problem | 
     for s in roster.shifts:
         hours[s.agent_id] += s.hours
     for r, agent in enumerate(team.agents, start=2):
-        away = _leave_days(problem, agent, days)
+        away = _leave_days(availability, agent, days)
         ws.cell(row=r, column=1, value=agent.id)
         ws.cell(row=r, column=2, value=agent.name)
         ws.cell(row=r, column=3, value=agent.tz)
@@ -241,25 +243,25 @@ def _rows_sheet(ws: Worksheet, roster: Roster, team: Team) -> None:
 
 
 def roster_xlsx_bytes(
-    problem_or_team: Problem | Team,
+    team: Team,
     roster: Roster,
     coverage_frame: pd.DataFrame,
     days: list[QueueDay] | None = None,
+    availability: Iterable[AvailabilityEntry] = (),
 ) -> bytes:
     """A workbook: 'Roster' (agents × local days, times and queue stretches in each agent's zone),
     'Coverage by day' (when `days` are given), 'Coverage' (per interval) and 'Shifts'.
 
     Args:
-        problem_or_team: the problem (days of time off are then marked) or just the team.
+        team: the team whose roster it is.
         roster: the roster to show.
         coverage_frame: per queue and interval `ds`, `need`, `on_queue`, `blended`, `shortfall` and
             `service_level` (as `scheduler.roster.report.coverage_frame` gives).
         days: per queue and local day, as `RosterSummary.days` gives.
+        availability: the roster's availability rows: a day off on time off or sick reads as such.
     """
-    problem = problem_or_team if isinstance(problem_or_team, Problem) else None
-    team = problem_or_team.team if isinstance(problem_or_team, Problem) else problem_or_team
     book = Workbook()
-    _roster_sheet(book.active, team, roster, problem)
+    _roster_sheet(book.active, team, roster, tuple(availability))
     if days is not None:
         _days_sheet(book.create_sheet("Coverage by day"), days)
     _coverage_sheet(book.create_sheet("Coverage"), team, coverage_frame)

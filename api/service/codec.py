@@ -5,12 +5,13 @@ from __future__ import annotations
 import gzip
 import io
 import math
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
-from scheduler import Activity, AvailabilityEntry, QueueSpan, Roster, Shift
+from scheduler import Activity, AvailabilityEntry, QueueDay, QueueSpan, Roster, Shift
 
 
 def _instant(text: str) -> datetime:
@@ -179,3 +180,33 @@ def json_ready(value: Any) -> Any:
 def availability_entries(rows: list[Any]) -> tuple[AvailabilityEntry, ...]:
     """Availability entries from stored mappings."""
     return tuple(entry_from_dict(r) for r in rows)
+
+
+_QUEUE_DAY_FIELDS = frozenset(f.name for f in fields(QueueDay))
+
+
+def _number(value: Any) -> float:
+    return float("nan") if value is None else float(value)  # json_ready wrote NaN as null
+
+
+def queue_days_from_summary(summary: dict[str, Any]) -> list[QueueDay] | None:
+    """The days of a version's stored summary (`RosterSummary.days` through `json_ready`), or None
+    for a version stored before the summary had them."""
+    records = summary.get("days")
+    if not isinstance(records, list) or not all(
+        isinstance(r, dict) and r.keys() >= _QUEUE_DAY_FIELDS for r in records
+    ):
+        return None
+    return [
+        QueueDay(
+            queue=str(r["queue"]),
+            day=date.fromisoformat(r["day"]),
+            need_hours=_number(r["need_hours"]),
+            on_queue_hours=_number(r["on_queue_hours"]),
+            shortfall_hours=_number(r["shortfall_hours"]),
+            volume=_number(r["volume"]),
+            service_level=None if r["service_level"] is None else float(r["service_level"]),
+            target=_number(r["target"]),
+        )
+        for r in records
+    ]

@@ -55,7 +55,13 @@ def test_csv_bytes_are_the_contract_with_local_times_for_spreadsheets() -> None:
 
 def test_xlsx_grid_shows_local_times_days_off_and_time_off() -> None:
     problem, roster = _roster()
-    book = load_workbook(io.BytesIO(roster_xlsx_bytes(problem, roster, coverage_frame(problem, roster))))
+    book = load_workbook(
+        io.BytesIO(
+            roster_xlsx_bytes(
+                problem.team, roster, coverage_frame(problem, roster), availability=problem.availability
+            )
+        )
+    )
     grid = book["Roster"]
     assert grid["D2"].value == "09:00–17:00\nemail\nbreak 11:00"
     assert grid["D3"].value == "20:00–04:00 (+1)\nemail"
@@ -67,7 +73,7 @@ def test_xlsx_grid_shows_local_times_days_off_and_time_off() -> None:
     assert coverage["B2"].value == datetime(2026, 11, 2, 0, 0)
 
 
-def test_xlsx_accepts_a_team_alone() -> None:
+def test_xlsx_without_availability_shows_days_off_only() -> None:
     problem, roster = _roster()
     book = load_workbook(io.BytesIO(roster_xlsx_bytes(problem.team, roster, coverage_frame(problem, roster))))
     assert book["Roster"]["F2"].value == "off"
@@ -90,7 +96,11 @@ def test_a_sick_day_reads_sick_in_the_grid_and_the_calendar() -> None:
     sick = replace(
         problem, availability=(AvailabilityEntry("a1", "absence", on_date=date(2026, 11, 4), note="flu"),)
     )
-    grid = load_workbook(io.BytesIO(roster_xlsx_bytes(sick, roster, coverage_frame(sick, roster))))["Roster"]
+    grid = load_workbook(
+        io.BytesIO(
+            roster_xlsx_bytes(sick.team, roster, coverage_frame(sick, roster), availability=sick.availability)
+        )
+    )["Roster"]
     assert grid["F2"].value == "sick"
     cal = Calendar.from_ical(agent_ics_bytes(roster, sick.team, "a1", availability=sick.availability))
     assert "Sick: flu" in [str(e["summary"]) for e in cal.walk("VEVENT")]
@@ -108,9 +118,13 @@ def test_a_local_day_outside_the_week_is_named_and_blank_for_the_others() -> Non
         "email",
     )
     roster = replace(roster, shifts=(*roster.shifts, early))
-    grid = load_workbook(io.BytesIO(roster_xlsx_bytes(problem, roster, coverage_frame(problem, roster))))[
-        "Roster"
-    ]
+    grid = load_workbook(
+        io.BytesIO(
+            roster_xlsx_bytes(
+                problem.team, roster, coverage_frame(problem, roster), availability=problem.availability
+            )
+        )
+    )["Roster"]
     assert grid["D1"].value == "Sun 01 Nov\n(local day, outside the week)"
     assert grid["E1"].value == "Mon 02 Nov"
     assert grid["D3"].value.startswith("22:00–06:00 (+1)")

@@ -13,8 +13,10 @@ import pandas as pd
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 
+from api.exports import roster_xlsx_bytes
 from api.formats import (
     ROSTER_COLUMNS,
     read_availability,
@@ -23,7 +25,7 @@ from api.formats import (
     read_team,
     roster_rows,
 )
-from api.lead_report import absence_lines
+from api.lead_report import absence_lines, lead_report
 from api.service.db import RosterVersionRow, make_engine, session_factory, transaction
 from scheduler import Problem, planning_week, problem_from_requirements
 from tests.api.service.conftest import WEEK, Tokens, availability_csv, solve_roster
@@ -155,12 +157,14 @@ def test_rows_and_csv_have_a_work_row_for_each_queue_stretch(
     assert _cli_roster_rows(csv, files, tmp_path).to_dict("records") == version["rows"]
 
 
-def _strip_work(settings: Any) -> None:
-    """Make every stored version look as one stored before versions kept queue stretches."""
+def _as_stored_long_ago(settings: Any) -> None:
+    """Make every stored version look as one stored before versions kept queue stretches, and before
+    the summary had its days."""
     engine = make_engine(settings.database_url)
     with transaction(session_factory(engine)) as session:
         for row in session.scalars(select(RosterVersionRow)):
             row.shifts = [{k: v for k, v in s.items() if k != "work"} for s in row.shifts]
+            row.summary = {k: v for k, v in row.summary.items() if k != "days"}
     engine.dispose()
 
 
@@ -168,12 +172,14 @@ def test_a_version_stored_without_queue_stretches_still_reads_and_exports(
     client: TestClient, served: tuple[str, dict[str, str], dict[str, Any]], settings: Any
 ) -> None:
     team_id, lead, version = served
-    _strip_work(settings)
+    _as_stored_long_ago(settings)
     url = f"/v1/teams/{team_id}/rosters/{version['number']}"
     rows = client.get(url, headers=lead).json()["rows"]
     assert {r["activity"] for r in rows} == {"shift"}  # each shift on its main queue, as stored
     for export in ("roster.csv", "roster.xlsx", "report.md", "calendars/both.ics", "grid"):
         assert client.get(f"{url}/{export}", headers=lead).status_code == 200, export
+    book = load_workbook(io.BytesIO(client.get(f"{url}/roster.xlsx", headers=lead).content))
+    assert book.sheetnames == ["Roster", "Coverage", "Shifts"]  # no days stored: no sheet of them
 
 
 def _cli_problem(files: dict[str, Path]) -> Problem:
@@ -194,3 +200,32 @@ def test_report_names_who_is_off_sick_as_the_cli_report_does(
     assert absences == ["off sick: Bea Both (both), Thu 05 Nov"]
     assert f"## Absences and changes\n\n- {absences[0]}\n" in report
     assert absences[0] in version["report"]["lines"]
+
+
+def _sheets(content: bytes) -> dict[str, list[tuple[Any, ...]]]:
+    book = load_workbook(io.BytesIO(content))
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+
+
+def test_workbook_is_the_clis_with_stretches_time_off_and_sick_days(
+    client: TestClient,
+    served: tuple[str, dict[str, str], dict[str, Any]],
+    files: dict[str, Path],
+    tmp_path: Path,
+) -> None:
+    team_id, lead, version = served
+    url = f"/v1/teams/{team_id}/rosters/{version['number']}"
+    served_book = _sheets(client.get(f"{url}/roster.xlsx", headers=lead).content)
+    grid = {row[0]: row for row in served_book["Roster"]}
+    monday, tuesday, thursday = 3, 4, 6  # columns: agent, name, zone, then the days from Monday
+    assert grid["both"][monday] == "09:00–17:00\nchat 09:00–13:00, phone 13:00–17:00"
+    assert (grid["chat1"][monday], grid["chat1"][tuesday]) == ("time off", "time off")
+    assert grid["both"][thursday] == "sick"
+    # `wfm roster --xlsx` on the same files and the same roster writes the same workbook
+    problem = _cli_problem(files)
+    (tmp_path / "service.csv").write_bytes(client.get(f"{url}/roster.csv", headers=lead).content)
+    roster = read_roster(tmp_path / "service.csv", problem.team)
+    cli = lead_report(problem, roster)
+    cli_book = roster_xlsx_bytes(problem.team, roster, cli.coverage, cli.summary.days, problem.availability)
+    assert served_book == _sheets(cli_book)
+    assert list(served_book) == ["Roster", "Coverage by day", "Coverage", "Shifts"]
