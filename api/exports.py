@@ -71,20 +71,23 @@ def wall_clock(local: datetime) -> str:
     return f"{local:%H:%M} {local.tzname()}" if repeated else f"{local:%H:%M}"
 
 
+def stretches_text(shift: Shift, tz: ZoneInfo) -> str:
+    """The shift's queue stretches on `tz`'s wall clock, e.g. "chat 12:00–17:15, phone 17:15–18:15,
+    chat 18:15–20:00"; its queue alone when the roster gives it no stretches (all of it on one queue)."""
+    stretches = sorted(shift.work, key=lambda w: w.start_utc)
+    if not stretches:
+        return shift.queue
+    return ", ".join(
+        f"{w.queue} {wall_clock(w.start_utc.astimezone(tz))}–{wall_clock(w.end_utc.astimezone(tz))}"
+        for w in stretches
+    )
+
+
 def _cell_text(shift: Shift, agent: Agent) -> str:
     start, end = _local(shift.start_utc, agent), _local(shift.end_utc, agent)
     next_day = " (+1)" if end.date() != start.date() else ""
     named = f"{shift.shift_type} " if shift.shift_type else ""
-    stretches = sorted(shift.work, key=lambda w: w.start_utc)
-    queues = (
-        ", ".join(
-            f"{w.queue} {wall_clock(_local(w.start_utc, agent))}–{wall_clock(_local(w.end_utc, agent))}"
-            for w in stretches
-        )
-        if stretches
-        else shift.queue
-    )
-    lines = [f"{named}{wall_clock(start)}–{wall_clock(end)}{next_day}", queues]
+    lines = [f"{named}{wall_clock(start)}–{wall_clock(end)}{next_day}", stretches_text(shift, zone(agent.tz))]
     breaks = sorted(shift.breaks, key=lambda b: b.start_utc)
     if breaks:
         lines.append(", ".join(f"{b.kind} {wall_clock(_local(b.start_utc, agent))}" for b in breaks))
@@ -279,7 +282,8 @@ def agent_ics_bytes(
 ) -> bytes:
     """One iCalendar file of an agent's shifts, times in the agent's zone (with its VTIMEZONE, from
     `api.ics_zones`, for the years the events fall in), and the agent's dated time off from
-    `availability` (a whole day as an all-day event).
+    `availability` (a whole day as an all-day event). A shift that moves between queues names them
+    all in its summary and each stretch with its times in its description, beside the breaks.
 
     Raises:
         InvalidInput: the agent is not in the team.
@@ -302,9 +306,14 @@ def agent_ics_bytes(
         event.add("dtstamp", stamp)
         event.add("dtstart", s.start_utc.astimezone(tz))
         event.add("dtend", s.end_utc.astimezone(tz))
-        event.add("summary", f"Shift: {s.queue}")
+        queues = list(dict.fromkeys(w.queue for w in sorted(s.queue_spans(), key=lambda w: w.start_utc)))
+        event.add("summary", f"Shift: {', '.join(queues)}")
         breaks = sorted(s.breaks, key=lambda b: b.start_utc)
-        lines = [f"{team.name}, queue {s.queue}"]
+        lines = [
+            f"{team.name}, queues: {stretches_text(s, tz)}"
+            if len(s.work) > 1
+            else f"{team.name}, queue {s.queue}"
+        ]
         lines += [
             f"{b.kind}: {wall_clock(b.start_utc.astimezone(tz))}–{wall_clock(b.end_utc.astimezone(tz))}"
             for b in breaks

@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from api.exports import roster_xlsx_bytes
+from api.exports import calendar_files, roster_xlsx_bytes
 from api.formats import (
     ROSTER_COLUMNS,
     read_availability,
@@ -27,7 +28,7 @@ from api.formats import (
 )
 from api.lead_report import absence_lines, lead_report
 from api.service.db import RosterVersionRow, make_engine, session_factory, transaction
-from scheduler import Problem, planning_week, problem_from_requirements
+from scheduler import Problem, Roster, Team, planning_week, problem_from_requirements
 from tests.api.service.conftest import WEEK, Tokens, availability_csv, solve_roster
 
 VACATION = [WEEK + timedelta(days=d) for d in range(2)]  # Mon and Tue
@@ -131,11 +132,10 @@ def served(
     return team_id, lead, detail
 
 
-def _cli_roster_rows(roster_csv: bytes, files: dict[str, Path], tmp_path: Path) -> pd.DataFrame:
-    """The service's roster CSV read back by the CLI's reader and written as `wfm roster` writes it."""
+def _read_by_the_cli(roster_csv: bytes, team: Team, tmp_path: Path) -> Roster:
+    """The service's roster CSV as the CLI reads a roster file (`--previous`, `--published`)."""
     (tmp_path / "service.csv").write_bytes(roster_csv)
-    roster = read_roster(tmp_path / "service.csv", read_team(files["team"]))
-    return roster_rows(roster, read_team(files["team"]))
+    return read_roster(tmp_path / "service.csv", team)
 
 
 def test_rows_and_csv_have_a_work_row_for_each_queue_stretch(
@@ -154,7 +154,8 @@ def test_rows_and_csv_have_a_work_row_for_each_queue_stretch(
     frame = pd.read_csv(io.BytesIO(csv), dtype=str, keep_default_na=False)
     assert frame[list(ROSTER_COLUMNS)].to_dict("records") == version["rows"]
     # the CLI reads the service's CSV into the same shifts, stretches included, and writes the same rows
-    assert _cli_roster_rows(csv, files, tmp_path).to_dict("records") == version["rows"]
+    team = read_team(files["team"])
+    assert roster_rows(_read_by_the_cli(csv, team, tmp_path), team).to_dict("records") == version["rows"]
 
 
 def _as_stored_long_ago(settings: Any) -> None:
@@ -223,9 +224,40 @@ def test_workbook_is_the_clis_with_stretches_time_off_and_sick_days(
     assert grid["both"][thursday] == "sick"
     # `wfm roster --xlsx` on the same files and the same roster writes the same workbook
     problem = _cli_problem(files)
-    (tmp_path / "service.csv").write_bytes(client.get(f"{url}/roster.csv", headers=lead).content)
-    roster = read_roster(tmp_path / "service.csv", problem.team)
+    roster = _read_by_the_cli(client.get(f"{url}/roster.csv", headers=lead).content, problem.team, tmp_path)
     cli = lead_report(problem, roster)
     cli_book = roster_xlsx_bytes(problem.team, roster, cli.coverage, cli.summary.days, problem.availability)
     assert served_book == _sheets(cli_book)
     assert list(served_book) == ["Roster", "Coverage by day", "Coverage", "Shifts"]
+
+
+def _events(content: bytes) -> list[tuple[str, str, str]]:
+    return [
+        (str(e["summary"]), str(e.get("description", "")), e.decoded("dtstart").isoformat())
+        for e in Calendar.from_ical(content).walk("VEVENT")
+    ]
+
+
+@pytest.mark.parametrize("agent", ["both", "chat1"])
+def test_calendars_are_the_clis_with_each_stretch_and_the_time_off(
+    client: TestClient,
+    served: tuple[str, dict[str, str], dict[str, Any]],
+    files: dict[str, Path],
+    tmp_path: Path,
+    agent: str,
+) -> None:
+    team_id, lead, version = served
+    url = f"/v1/teams/{team_id}/rosters/{version['number']}"
+    events = _events(client.get(f"{url}/calendars/{agent}.ics", headers=lead).content)
+    if agent == "both":
+        monday = next(e for e in events if e[2].startswith(WEEK.isoformat()))
+        assert monday[:2] == ("Shift: chat, phone", "Two Queues, queues: chat 09:00–13:00, phone 13:00–17:00")
+        assert ("Sick: flu", "", SICK.isoformat()) in events
+    else:
+        assert [e for e in events if e[0].startswith("Time off")] == [
+            ("Time off: vacation", "", d.isoformat()) for d in VACATION
+        ]
+    # `wfm roster --ics` on the same files and the same roster writes the same events
+    problem = _cli_problem(files)
+    roster = _read_by_the_cli(client.get(f"{url}/roster.csv", headers=lead).content, problem.team, tmp_path)
+    assert events == _events(calendar_files(roster, problem.team, problem.availability)[f"{agent}.ics"])
