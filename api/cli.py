@@ -80,12 +80,8 @@ def _solve_and_write(
         )
         write_bytes(xlsx, workbook)
     if report is not None:
-        write_bytes(
-            report,
-            markdown(lead, problem.team, result.roster, result, title or report_title(problem)).encode(
-                "utf-8"
-            ),
-        )
+        text = markdown(lead, problem.team, result.roster, result, title or report_title(problem))
+        write_bytes(report, text.encode("utf-8"))
     return summary_lines(lead, problem.team, result.roster, result)
 
 
