@@ -42,14 +42,14 @@ def _solve_and_write(
     time_limit_s: float,
     xlsx: Path | None = None,
     report: Path | None = None,
-    title: str = "Roster",
+    title: str | None = None,
 ) -> list[str]:
     """Solve (a progress bar up to the time limit), check with the independent checker, write
     roster.csv and coverage.csv beside it (and the Excel workbook and the Markdown report when
-    asked); return the summary a lead reads."""
+    asked; the report titled `title`, by default `report_title`); return the summary a lead reads."""
     from api.exports import roster_xlsx_bytes
     from api.formats import coverage_csv_frame, write_bytes, write_frame_csv, write_roster_csv
-    from api.lead_report import absence_lines, change_lines, lead_report, markdown, summary_lines
+    from api.lead_report import lead_report, markdown, report_title, summary_lines
     from scheduler import Progress, SolveSettings, check_roster, solve
 
     with Bar(
@@ -75,13 +75,14 @@ def _solve_and_write(
     write_roster_csv(result.roster, problem.team, out)
     write_frame_csv(coverage_csv_frame(lead.coverage, problem.team.tz), out.with_name("coverage.csv"))
     if xlsx is not None:
-        write_bytes(xlsx, roster_xlsx_bytes(problem, result.roster, lead.coverage, lead.summary.days))
-    changes = absence_lines(problem) + change_lines(problem, result.roster)
+        workbook = roster_xlsx_bytes(
+            problem.team, result.roster, lead.coverage, lead.summary.days, problem.availability
+        )
+        write_bytes(xlsx, workbook)
     if report is not None:
-        text = markdown(lead.summary, problem.team, result.roster, result, title, lead.cover, changes)
+        text = markdown(lead, problem.team, result.roster, result, title or report_title(problem))
         write_bytes(report, text.encode("utf-8"))
-    lines = summary_lines(lead.summary, problem.team, result.roster, result, lead.cover)
-    return lines + changes
+    return summary_lines(lead, problem.team, result.roster, result)
 
 
 @app.command("roster")
@@ -187,9 +188,7 @@ def roster_command(
             shift_requests=wishes,
             absent_may_work_days_off=absent_may_work_days_off,
         )
-        lines = _solve_and_write(
-            problem, out, time_limit, xlsx, report, f"{the_team.name}, week of {the_week.first_day}"
-        )
+        lines = _solve_and_write(problem, out, time_limit, xlsx, report)
         if ics is not None:
             from api.exports import calendar_files
             from api.formats import write_bytes

@@ -28,7 +28,7 @@ from api.csv_text import csv_bytes
 from api.formats import ROSTER_COLUMNS, roster_csv_frame, roster_rows
 from api.ics_zones import calendar_years, vtimezone
 from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, zone
-from scheduler import Agent, AvailabilityEntry, Problem, QueueDay, Roster, Shift, Team
+from scheduler import Agent, AvailabilityEntry, QueueDay, Roster, Shift, Team
 from scheduler.scenarios import METRICS
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -71,20 +71,23 @@ def wall_clock(local: datetime) -> str:
     return f"{local:%H:%M} {local.tzname()}" if repeated else f"{local:%H:%M}"
 
 
+def stretches_text(shift: Shift, tz: ZoneInfo) -> str:
+    """The shift's queue stretches on `tz`'s wall clock, e.g. "chat 12:00–17:15, phone 17:15–18:15,
+    chat 18:15–20:00"; its queue alone when the roster gives it no stretches (all of it on one queue)."""
+    stretches = sorted(shift.work, key=lambda w: w.start_utc)
+    if not stretches:
+        return shift.queue
+    return ", ".join(
+        f"{w.queue} {wall_clock(w.start_utc.astimezone(tz))}–{wall_clock(w.end_utc.astimezone(tz))}"
+        for w in stretches
+    )
+
+
 def _cell_text(shift: Shift, agent: Agent) -> str:
     start, end = _local(shift.start_utc, agent), _local(shift.end_utc, agent)
     next_day = " (+1)" if end.date() != start.date() else ""
     named = f"{shift.shift_type} " if shift.shift_type else ""
-    stretches = sorted(shift.work, key=lambda w: w.start_utc)
-    queues = (
-        ", ".join(
-            f"{w.queue} {wall_clock(_local(w.start_utc, agent))}–{wall_clock(_local(w.end_utc, agent))}"
-            for w in stretches
-        )
-        if stretches
-        else shift.queue
-    )
-    lines = [f"{named}{wall_clock(start)}–{wall_clock(end)}{next_day}", queues]
+    lines = [f"{named}{wall_clock(start)}–{wall_clock(end)}{next_day}", stretches_text(shift, zone(agent.tz))]
     breaks = sorted(shift.breaks, key=lambda b: b.start_utc)
     if breaks:
         lines.append(", ".join(f"{b.kind} {wall_clock(_local(b.start_utc, agent))}" for b in breaks))
@@ -103,11 +106,11 @@ def _style_header(ws: Worksheet, columns: int) -> None:
 LEAVE_WORDS = {"absence": "sick", "time_off": "time off"}
 
 
-def _leave_days(problem: Problem | None, agent: Agent, days: list[date]) -> dict[date, str]:
+def _leave_days(
+    availability: tuple[AvailabilityEntry, ...], agent: Agent, days: list[date]
+) -> dict[date, str]:
     """The agent's days away among `days`, each with its words (`LEAVE_WORDS`; sick first)."""
-    if problem is None:
-        return {}
-    entries = problem.entries_of(agent.id)
+    entries = [e for e in availability if e.agent_id == agent.id]
     out: dict[date, str] = {}
     for kind, words in LEAVE_WORDS.items():
         for d in days:
@@ -116,7 +119,9 @@ def _leave_days(problem: Problem | None, agent: Agent, days: list[date]) -> dict
     return out
 
 
-def _roster_sheet(ws: Worksheet, team: Team, roster: Roster, problem: Problem | None) -> None:
+def _roster_sheet(
+    ws: Worksheet, team: Team, roster: Roster, availability: tuple[AvailabilityEntry, ...]
+) -> None:
     week = {roster.first_day + timedelta(days=i) for i in range(DAYS_PER_WEEK)}
     # an agent far from the team's zone may start a shift of the team's week on a local day
     # before or after it: that day gets a column too, named as such, blank for everyone else
@@ -135,7 +140,7 @@ def _roster_sheet(ws: Worksheet, team: Team, roster: Roster, problem: Problem | 
     for s in roster.shifts:
         hours[s.agent_id] += s.hours
     for r, agent in enumerate(team.agents, start=2):
-        away = _leave_days(problem, agent, days)
+        away = _leave_days(availability, agent, days)
         ws.cell(row=r, column=1, value=agent.id)
         ws.cell(row=r, column=2, value=agent.name)
         ws.cell(row=r, column=3, value=agent.tz)
@@ -241,25 +246,25 @@ def _rows_sheet(ws: Worksheet, roster: Roster, team: Team) -> None:
 
 
 def roster_xlsx_bytes(
-    problem_or_team: Problem | Team,
+    team: Team,
     roster: Roster,
     coverage_frame: pd.DataFrame,
     days: list[QueueDay] | None = None,
+    availability: Iterable[AvailabilityEntry] = (),
 ) -> bytes:
     """A workbook: 'Roster' (agents × local days, times and queue stretches in each agent's zone),
     'Coverage by day' (when `days` are given), 'Coverage' (per interval) and 'Shifts'.
 
     Args:
-        problem_or_team: the problem (days of time off are then marked) or just the team.
+        team: the team whose roster it is.
         roster: the roster to show.
         coverage_frame: per queue and interval `ds`, `need`, `on_queue`, `blended`, `shortfall` and
             `service_level` (as `scheduler.roster.report.coverage_frame` gives).
         days: per queue and local day, as `RosterSummary.days` gives.
+        availability: the roster's availability rows: a day off on time off or sick reads as such.
     """
-    problem = problem_or_team if isinstance(problem_or_team, Problem) else None
-    team = problem_or_team.team if isinstance(problem_or_team, Problem) else problem_or_team
     book = Workbook()
-    _roster_sheet(book.active, team, roster, problem)
+    _roster_sheet(book.active, team, roster, tuple(availability))
     if days is not None:
         _days_sheet(book.create_sheet("Coverage by day"), days)
     _coverage_sheet(book.create_sheet("Coverage"), team, coverage_frame)
@@ -277,7 +282,8 @@ def agent_ics_bytes(
 ) -> bytes:
     """One iCalendar file of an agent's shifts, times in the agent's zone (with its VTIMEZONE, from
     `api.ics_zones`, for the years the events fall in), and the agent's dated time off from
-    `availability` (a whole day as an all-day event).
+    `availability` (a whole day as an all-day event). A shift that moves between queues names them
+    all in its summary and each stretch with its times in its description, beside the breaks.
 
     Raises:
         InvalidInput: the agent is not in the team.
@@ -300,9 +306,14 @@ def agent_ics_bytes(
         event.add("dtstamp", stamp)
         event.add("dtstart", s.start_utc.astimezone(tz))
         event.add("dtend", s.end_utc.astimezone(tz))
-        event.add("summary", f"Shift: {s.queue}")
+        queues = list(dict.fromkeys(w.queue for w in sorted(s.queue_spans(), key=lambda w: w.start_utc)))
+        event.add("summary", f"Shift: {', '.join(queues)}")
         breaks = sorted(s.breaks, key=lambda b: b.start_utc)
-        lines = [f"{team.name}, queue {s.queue}"]
+        lines = [
+            f"{team.name}, queues: {stretches_text(s, tz)}"
+            if len(s.work) > 1
+            else f"{team.name}, queue {s.queue}"
+        ]
         lines += [
             f"{b.kind}: {wall_clock(b.start_utc.astimezone(tz))}–{wall_clock(b.end_utc.astimezone(tz))}"
             for b in breaks

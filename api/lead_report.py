@@ -2,7 +2,8 @@
 the spread of weekends and late shifts; the solver's figures on one detail line at the end.
 
 `lead_report` measures a roster once for all of it; `summary_lines` is what `wfm roster` and `wfm demo`
-print; `markdown` is `wfm roster --report FILE.md`. The service stores the same for each roster version.
+print; `markdown` is `wfm roster --report FILE.md`. The service stores the same for each roster version,
+made by the same calls from the same `LeadReport`.
 """
 
 from __future__ import annotations
@@ -36,24 +37,32 @@ CLI_MORE = "--report FILE.md lists them all"  # where a lead reads what the summ
 
 @dataclass(frozen=True)
 class LeadReport:
-    """A roster measured for its lead: coverage per queue and interval, the summary, and who could
-    cover the stretches where service suffers."""
+    """A roster measured for its lead: coverage per queue and interval, the summary, who could cover
+    the stretches where service suffers, and who is off sick and what changed from the published roster
+    (`absence_lines`, `change_lines`)."""
 
     coverage: pd.DataFrame
     summary: RosterSummary
     cover: list[CoverOption]
+    changes: list[str]
 
 
 def lead_report(problem: Problem, roster: Roster) -> LeadReport:
     """The roster measured once (`scheduler.measure`), then summarised, with the cover options of its
-    short stretches (`scheduler.cover_options`)."""
+    short stretches (`scheduler.cover_options`), its absences and its changes."""
     measured = measure(problem, roster)
     summary = summarize(problem, roster, measured)
     return LeadReport(
         coverage_frame(problem, roster, measured),
         summary,
         cover_options(problem, roster, summary.short, measured=measured),
+        absence_lines(problem) + change_lines(problem, roster),
     )
+
+
+def report_title(problem: Problem) -> str:
+    """The report's title: the team and the first day of its week."""
+    return f"{problem.team.name}, week of {problem.week.first_day}"
 
 
 def absence_lines(problem: Problem) -> list[str]:
@@ -170,16 +179,12 @@ def cover_lines(
 
 
 def summary_lines(
-    summary: RosterSummary,
-    team: Team,
-    roster: Roster,
-    result: RosterResult,
-    cover: list[CoverOption] | None = None,
-    more: str = CLI_MORE,
+    lead: LeadReport, team: Team, roster: Roster, result: RosterResult, more: str = CLI_MORE
 ) -> list[str]:
     """The summary for a terminal: service per queue and day, where it suffers and who could cover
-    it, need and shortfall, hours and spreads, then one line of solver figures (`more` says where the
-    stretches and cover options left out are listed)."""
+    it, need and shortfall, hours and spreads, one line of solver figures, then who is off sick and
+    what changed (`more` says where the stretches and cover options left out are listed)."""
+    summary = lead.summary
     lines = without_need_line(summary)
     for queue, level in summary.service_level_by_queue.items():
         target = summary.target_by_queue[queue]
@@ -195,7 +200,7 @@ def summary_lines(
             lines.append(f"  ... and {len(summary.short) - MAX_STRETCHES_PRINTED} more ({more})")
     else:
         lines.append("where service suffers: nowhere")
-    lines += cover_lines(cover or [], more=more)
+    lines += cover_lines(lead.cover, more=more)
     lines += [
         f"required agent-hours: {summary.required_agent_hours:.1f}",
         f"understaffed agent-hours: {summary.understaffed_agent_hours:.1f}",
@@ -217,29 +222,22 @@ def summary_lines(
         f"queue stretches per shift: {mean:.1f} on average, {p95:.0f} at most for 95 %; median stretch {median:.0f} min",
         solver_line(result),
     ]
-    return lines
+    return lines + lead.changes
 
 
 def _spread(values: dict[str, int]) -> str:
     return "-" if not values else f"{min(values.values())}–{max(values.values())}"
 
 
-def markdown(
-    summary: RosterSummary,
-    team: Team,
-    roster: Roster,
-    result: RosterResult,
-    title: str,
-    cover: list[CoverOption] | None = None,
-    changes: list[str] | None = None,
-) -> str:
+def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult, title: str) -> str:
     """The lead's report as Markdown: who is off sick and what changed from the published roster
     (`absence_lines`, `change_lines`), service by queue and day, every stretch where it suffers, each
     agent's hours against their contract and spread, then the solver's figures."""
+    summary, cover = lead.summary, lead.cover
     out = [f"# {title}", ""]
     out += [*without_need_line(summary), ""] if summary.days_without_need else []
-    if changes:
-        out += ["## Absences and changes", "", *(f"- {line.strip()}" for line in changes), ""]
+    if lead.changes:
+        out += ["## Absences and changes", "", *(f"- {line.strip()}" for line in lead.changes), ""]
     out += ["## Service by queue and day", ""]
     days = sorted({d.day for d in summary.days})
     out.append("| queue | target | " + " | ".join(f"{d:%a %d %b}" for d in days) + " | week |")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import gzip
 import io
 import math
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
-from scheduler import Activity, AvailabilityEntry, Roster, Shift
+from scheduler import Activity, AvailabilityEntry, QueueDay, QueueSpan, Roster, Shift
 
 
 def _instant(text: str) -> datetime:
@@ -22,7 +23,8 @@ def _iso(instant: datetime) -> str:
 
 
 def shift_to_dict(shift: Shift) -> dict[str, Any]:
-    """A shift as a JSON mapping (UTC instants; its shift type's name when it has one)."""
+    """A shift as a JSON mapping (UTC instants; its shift type's name when it has one), with all of it:
+    breaks and queue stretches (`work`), so that every export of a stored roster has what the solve gave."""
     named = {"shift_type": shift.shift_type} if shift.shift_type else {}
     return {
         **named,
@@ -34,11 +36,15 @@ def shift_to_dict(shift: Shift) -> dict[str, Any]:
         "breaks": [
             {"kind": b.kind, "start_utc": _iso(b.start_utc), "end_utc": _iso(b.end_utc)} for b in shift.breaks
         ],
+        "work": [
+            {"queue": w.queue, "start_utc": _iso(w.start_utc), "end_utc": _iso(w.end_utc)} for w in shift.work
+        ],
     }
 
 
 def shift_from_dict(data: dict[str, Any]) -> Shift:
-    """The inverse of `shift_to_dict`."""
+    """The inverse of `shift_to_dict`. A shift stored before its queue stretches were kept has no
+    `work`: it reads as all of the shift on its `queue`, as `Shift.work` empty means."""
     return Shift(
         agent_id=data["agent_id"],
         local_date=date.fromisoformat(data["local_date"]),
@@ -47,6 +53,10 @@ def shift_from_dict(data: dict[str, Any]) -> Shift:
         queue=data["queue"],
         breaks=tuple(
             Activity(b["kind"], _instant(b["start_utc"]), _instant(b["end_utc"])) for b in data["breaks"]
+        ),
+        work=tuple(
+            QueueSpan(w["queue"], _instant(w["start_utc"]), _instant(w["end_utc"]))
+            for w in data.get("work", ())
         ),
         shift_type=data.get("shift_type", ""),
     )
@@ -170,3 +180,33 @@ def json_ready(value: Any) -> Any:
 def availability_entries(rows: list[Any]) -> tuple[AvailabilityEntry, ...]:
     """Availability entries from stored mappings."""
     return tuple(entry_from_dict(r) for r in rows)
+
+
+_QUEUE_DAY_FIELDS = frozenset(f.name for f in fields(QueueDay))
+
+
+def _number(value: Any) -> float:
+    return float("nan") if value is None else float(value)  # json_ready wrote NaN as null
+
+
+def queue_days_from_summary(summary: dict[str, Any]) -> list[QueueDay] | None:
+    """The days of a version's stored summary (`RosterSummary.days` through `json_ready`), or None
+    for a version stored before the summary had them."""
+    records = summary.get("days")
+    if not isinstance(records, list) or not all(
+        isinstance(r, dict) and r.keys() >= _QUEUE_DAY_FIELDS for r in records
+    ):
+        return None
+    return [
+        QueueDay(
+            queue=str(r["queue"]),
+            day=date.fromisoformat(r["day"]),
+            need_hours=_number(r["need_hours"]),
+            on_queue_hours=_number(r["on_queue_hours"]),
+            shortfall_hours=_number(r["shortfall_hours"]),
+            volume=_number(r["volume"]),
+            service_level=None if r["service_level"] is None else float(r["service_level"]),
+            target=_number(r["target"]),
+        )
+        for r in records
+    ]

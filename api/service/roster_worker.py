@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.lead_report import (
     LeadReport,
-    change_lines,
     lead_report,
     markdown,
+    report_title,
     stretches_per_shift,
     summary_lines,
 )
@@ -135,18 +135,14 @@ def roster_report(problem: Problem, result: RosterResult) -> dict[str, Any]:
     `--report`, each stretch where service suffers with who could cover it, and the queue stretches."""
     roster = result.roster
     lead = lead_report(problem, roster)
-    title = f"{problem.team.name}, week of {problem.week.first_day}"
     mean, p95, median = stretches_per_shift(roster)
     return {
         "summary": json_ready(asdict(lead.summary)),
         "coverage": frame_records(lead.coverage),
         "shifts": [shift_to_dict(s) for s in roster.shifts],
         "report": {
-            "lines": [
-                *summary_lines(lead.summary, problem.team, roster, result, lead.cover, SERVICE_MORE),
-                *change_lines(problem, roster),
-            ],
-            "markdown": markdown(lead.summary, problem.team, roster, result, title, lead.cover),
+            "lines": summary_lines(lead, problem.team, roster, result, SERVICE_MORE),
+            "markdown": markdown(lead, problem.team, roster, result, report_title(problem)),
             "short_stretches": short_stretch_dicts(lead),
             "queue_stretches": {"mean_per_shift": mean, "p95_per_shift": p95, "median_minutes": median},
         },

@@ -10,7 +10,14 @@ from fastapi.responses import Response
 from api.exports import XLSX_MEDIA_TYPE, agent_ics_bytes, roster_csv_bytes, roster_xlsx_bytes
 from api.formats import roster_rows
 from api.schemas import team_from_mapping
-from api.service.codec import coverage_from_records, roster_from_dicts, shift_from_dict, shift_to_dict
+from api.service.codec import (
+    availability_entries,
+    coverage_from_records,
+    queue_days_from_summary,
+    roster_from_dicts,
+    shift_from_dict,
+    shift_to_dict,
+)
 from api.service.db import RosterVersionRow
 from api.service.deps import (
     AgentIdPath,
@@ -225,10 +232,17 @@ def export_report(team: ReadTeam, number: VersionPath, session: SessionDep) -> R
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}, **_NO_VERSION},
 )
 def export_xlsx(team: ReadTeam, number: VersionPath, session: SessionDep) -> Response:
-    """A workbook: agents × days in each agent's local time, a coverage sheet and the shift rows."""
+    """The workbook `wfm roster --xlsx` writes: agents × days in each agent's local time (queue stretches,
+    time off and sick days named), coverage by day and by interval, and the shift rows."""
     row = version_row(session, team.id, number)
     domain_team, roster = _team_and_roster(row)
-    content = roster_xlsx_bytes(domain_team, roster, coverage_from_records(row.coverage))
+    content = roster_xlsx_bytes(
+        domain_team,
+        roster,
+        coverage_from_records(row.coverage),
+        queue_days_from_summary(row.summary),
+        availability_entries(row.availability_snapshot),
+    )
     return download(content, XLSX_MEDIA_TYPE, f"{team.id}-v{number}.xlsx")
 
 
@@ -240,10 +254,13 @@ def export_xlsx(team: ReadTeam, number: VersionPath, session: SessionDep) -> Res
     },
 )
 def export_ics(team: ReadTeam, number: VersionPath, agent_id: AgentIdPath, session: SessionDep) -> Response:
-    """One agent's shifts as an iCalendar file, times in the agent's zone."""
-    domain_team, roster = _team_and_roster(version_row(session, team.id, number))
+    """One agent's shifts as an iCalendar file, times in the agent's zone, with the agent's dated time off
+    and sick days, as `wfm roster --ics` writes it."""
+    row = version_row(session, team.id, number)
+    domain_team, roster = _team_and_roster(row)
     if agent_id not in {a.id for a in domain_team.agents}:
         raise NotFound(f"agent {agent_id!r} not found in roster version {number}")
-    return download(
-        agent_ics_bytes(roster, domain_team, agent_id), "text/calendar", f"{team.id}-v{number}-{agent_id}.ics"
+    content = agent_ics_bytes(
+        roster, domain_team, agent_id, availability=availability_entries(row.availability_snapshot)
     )
+    return download(content, "text/calendar", f"{team.id}-v{number}-{agent_id}.ics")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import itertools
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
+import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 
@@ -15,7 +17,7 @@ from api.exports import agent_ics_bytes, roster_csv_bytes, roster_xlsx_bytes
 from api.formats import ROSTER_COLUMNS
 from api.schemas import team_from_mapping
 from common.timegrid import PlanningWeek
-from scheduler.domain import Activity, AvailabilityEntry, Roster, Shift
+from scheduler.domain import Activity, AvailabilityEntry, QueueSpan, Roster, Shift, Team
 from scheduler.roster.problem import Problem
 from scheduler.roster.report import coverage_frame
 from tests.api.service.conftest import WEEK, tiny_team
@@ -55,7 +57,13 @@ def test_csv_bytes_are_the_contract_with_local_times_for_spreadsheets() -> None:
 
 def test_xlsx_grid_shows_local_times_days_off_and_time_off() -> None:
     problem, roster = _roster()
-    book = load_workbook(io.BytesIO(roster_xlsx_bytes(problem, roster, coverage_frame(problem, roster))))
+    book = load_workbook(
+        io.BytesIO(
+            roster_xlsx_bytes(
+                problem.team, roster, coverage_frame(problem, roster), availability=problem.availability
+            )
+        )
+    )
     grid = book["Roster"]
     assert grid["D2"].value == "09:00–17:00\nemail\nbreak 11:00"
     assert grid["D3"].value == "20:00–04:00 (+1)\nemail"
@@ -67,7 +75,7 @@ def test_xlsx_grid_shows_local_times_days_off_and_time_off() -> None:
     assert coverage["B2"].value == datetime(2026, 11, 2, 0, 0)
 
 
-def test_xlsx_accepts_a_team_alone() -> None:
+def test_xlsx_without_availability_shows_days_off_only() -> None:
     problem, roster = _roster()
     book = load_workbook(io.BytesIO(roster_xlsx_bytes(problem.team, roster, coverage_frame(problem, roster))))
     assert book["Roster"]["F2"].value == "off"
@@ -90,7 +98,11 @@ def test_a_sick_day_reads_sick_in_the_grid_and_the_calendar() -> None:
     sick = replace(
         problem, availability=(AvailabilityEntry("a1", "absence", on_date=date(2026, 11, 4), note="flu"),)
     )
-    grid = load_workbook(io.BytesIO(roster_xlsx_bytes(sick, roster, coverage_frame(sick, roster))))["Roster"]
+    grid = load_workbook(
+        io.BytesIO(
+            roster_xlsx_bytes(sick.team, roster, coverage_frame(sick, roster), availability=sick.availability)
+        )
+    )["Roster"]
     assert grid["F2"].value == "sick"
     cal = Calendar.from_ical(agent_ics_bytes(roster, sick.team, "a1", availability=sick.availability))
     assert "Sick: flu" in [str(e["summary"]) for e in cal.walk("VEVENT")]
@@ -108,11 +120,80 @@ def test_a_local_day_outside_the_week_is_named_and_blank_for_the_others() -> Non
         "email",
     )
     roster = replace(roster, shifts=(*roster.shifts, early))
-    grid = load_workbook(io.BytesIO(roster_xlsx_bytes(problem, roster, coverage_frame(problem, roster))))[
-        "Roster"
-    ]
+    grid = load_workbook(
+        io.BytesIO(
+            roster_xlsx_bytes(
+                problem.team, roster, coverage_frame(problem, roster), availability=problem.availability
+            )
+        )
+    )["Roster"]
     assert grid["D1"].value == "Sun 01 Nov\n(local day, outside the week)"
     assert grid["E1"].value == "Mon 02 Nov"
     assert grid["D3"].value.startswith("22:00–06:00 (+1)")
     assert grid["D2"].value is None  # London's agent: not a day off, not in the week
     assert grid["E2"].value.startswith("09:00–17:00")
+
+
+def _one_agent_team(tz: str) -> Team:
+    mapping = tiny_team()
+    mapping["queues"].append({"name": "phone", "channel": "voice", "target_answer_s": 20, "aht_s": 300})
+    mapping["agents"] = [{**mapping["agents"][0], "tz": tz, "skills": ["email", "phone"]}]
+    return team_from_mapping(mapping)
+
+
+def _utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("tz", "day", "stretches", "words", "lunch"),
+    [
+        pytest.param(  # +05:30 all year
+            "Asia/Kolkata",
+            date(2026, 11, 2),
+            [("email", _utc(2026, 11, 2, 3, 30)), ("phone", _utc(2026, 11, 2, 7, 45)), ("email", _utc(2026, 11, 2, 9)),
+             (None, _utc(2026, 11, 2, 11, 30))],
+            "email 09:00–13:15, phone 13:15–14:30, email 14:30–17:00",
+            "lunch: 13:00–13:30",
+            id="half-hour zone",
+        ),
+        pytest.param(  # New York springs forward at 02:00 EST to 03:00 EDT
+            "America/New_York",
+            date(2027, 3, 14),
+            [("email", _utc(2027, 3, 14, 5)), ("phone", _utc(2027, 3, 14, 7, 30)), (None, _utc(2027, 3, 14, 13))],
+            "email 00:00–03:30, phone 03:30–09:00",
+            "lunch: 05:00–05:30",
+            id="clocks go forward",
+        ),
+        pytest.param(  # Berlin falls back at 03:00 CEST to 02:00 CET: 02:30 is on the wall twice
+            "Europe/Berlin",
+            date(2027, 10, 30),
+            [("email", _utc(2027, 10, 30, 20)), ("phone", _utc(2027, 10, 31, 0, 30)), (None, _utc(2027, 10, 31, 4))],
+            "email 22:00–02:30 CEST, phone 02:30 CEST–05:00",
+            "lunch: 02:00 CEST–02:30 CEST",
+            id="clocks go back",
+        ),
+    ],
+)  # fmt: skip
+def test_ics_description_lists_each_queue_stretch_in_the_agents_local_time(
+    tz: str, day: date, stretches: list[tuple[str | None, datetime]], words: str, lunch: str
+) -> None:
+    """Each stretch runs until the next one starts; the last entry is the end of the shift."""
+    team = _one_agent_team(tz)
+    work = tuple(QueueSpan(q, a, b) for (q, a), (_, b) in itertools.pairwise(stretches) if q is not None)
+    start, end = stretches[0][1], stretches[-1][1]
+    at = start + timedelta(hours=4)
+    shift = Shift("a1", day, start, end, "email", (Activity("lunch", at, at + timedelta(minutes=30)),), work)
+    cal = Calendar.from_ical(agent_ics_bytes(Roster(team.name, day, (shift,)), team, "a1"))
+    (event,) = cal.walk("VEVENT")
+    assert str(event["summary"]) == "Shift: email, phone"
+    assert str(event["description"]).split("\n") == [f"Tiny Desk, queues: {words}", lunch]
+    assert event.decoded("dtstart") == start
+    assert str(event.decoded("dtstart").tzinfo) == tz
+
+
+def test_ics_of_a_shift_on_one_queue_names_it_alone() -> None:
+    problem, roster = _roster()
+    (event,) = Calendar.from_ical(agent_ics_bytes(roster, problem.team, "a1")).walk("VEVENT")
+    assert str(event["summary"]) == "Shift: email"
+    assert str(event["description"]) == "Tiny Desk, queue email\nbreak: 11:00–11:15"

@@ -44,7 +44,7 @@ def test_xlsx_export_has_a_grid_and_a_coverage_sheet(
     response = client.get(f"/v1/teams/{team_id}/rosters/1/roster.xlsx", headers=lead)
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Roster", "Coverage", "Shifts"]
+    assert book.sheetnames == ["Roster", "Coverage by day", "Coverage", "Shifts"]
     grid = book["Roster"]
     assert [c.value for c in grid[1]][:4] == ["Agent", "Name", "Zone", "Mon 02 Nov"]
     assert [grid.cell(row=r, column=1).value for r in (2, 3)] == ["a1", "a2"]
