@@ -38,6 +38,7 @@ from scheduler.roster.problem import (
     is_night,
     skill_group,
 )
+from scheduler.roster.report import carried_on
 from scheduler.roster.variables import (
     Penalty,
     RosterVars,
@@ -137,16 +138,29 @@ def add_coverage(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
     n = p.week.grid.n_intervals
     groups = [g for g in demand.groups if g in v.working]
     size = {g: sum(1 for a in p.team.agents if skill_group(p, a) == g) for g in groups}
+    carried = carried_on(p, demand)  # last week's shifts running on into this one: fixed on their queues
     on: dict[tuple[int, int], list[cp_model.IntVar]] = {}
     for gi, g in enumerate(groups):
         mine = [d.index for d in demand.queues if d.queue.name in g]
+        fixed = carried[:, demand.groups.index(g), :]
         for q in mine:
-            on[(gi, q)] = [m.new_int_var(0, size[g], f"on[{'+'.join(sorted(g))},{q},{t}]") for t in range(n)]
+            on[(gi, q)] = [
+                m.new_int_var(
+                    int(fixed[t, q]), size[g] + int(fixed[t, q]), f"on[{'+'.join(sorted(g))},{q},{t}]"
+                )
+                for t in range(n)
+            ]
         for t in range(n):
-            m.add(sum(on[(gi, q)][t] for q in mine) == v.working[g][t])
+            m.add(sum(on[(gi, q)][t] for q in mine) == v.working[g][t] + int(fixed[t, mine].sum()))
+        for q in mine:
+            carried[:, demand.groups.index(g), q] = 0
+    # what is left: last week's agents on a queue their group no longer has (skills changed)
+    elsewhere = carried.sum(axis=1)
     agents_on: dict[int, list[cp_model.LinearExprT]] = {
         d.index: [
-            sum(on[(gi, d.index)][t] for gi in range(len(groups)) if (gi, d.index) in on) for t in range(n)
+            sum(on[(gi, d.index)][t] for gi in range(len(groups)) if (gi, d.index) in on)
+            + int(elsewhere[t, d.index])
+            for t in range(n)
         ]
         for d in demand.queues
     }

@@ -60,10 +60,25 @@ def counted(p: Problem, roster: Roster, demand: Demand) -> np.ndarray:
     return on
 
 
+def carried_on(p: Problem, demand: Demand) -> np.ndarray:
+    """Agents of each skill group on each queue in each interval from last week's shifts that run on
+    into this week (`p.previous`; a Saturday evening shift that ends after midnight), as `counted`.
+
+    They are cover the week has whatever its roster is: the search, the model and the report count
+    them, so the week's first hours are not planned, or reported, as if nobody were there. The rest
+    rules keep an agent's shifts apart, so none is counted twice with the week's own."""
+    if p.previous is None:
+        return np.zeros((p.week.grid.n_intervals, len(demand.groups), len(p.team.queues)), dtype=np.int64)
+    team = {a.id for a in p.team.agents}
+    start = p.week.grid.starts()[0]
+    running_on = tuple(s for s in p.previous.shifts if s.agent_id in team and s.end_utc > start)
+    return counted(p, replace(p.previous, shifts=running_on), demand)
+
+
 def coverage(p: Problem, roster: Roster) -> dict[str, np.ndarray]:
-    """Agents on each queue in each interval of the week."""
+    """Agents on each queue in each interval of the week (with last week's shifts that run on into it)."""
     demand = demand_of(p)
-    on = counted(p, roster, demand)
+    on = counted(p, roster, demand) + carried_on(p, demand)
     return {q.name: on[:, :, k].sum(axis=1) for k, q in enumerate(p.team.queues)}
 
 
@@ -91,7 +106,7 @@ def measure(p: Problem, roster: Roster, demand: Demand | None = None) -> Measure
     `demand` is an earlier measure's (`Measured.demand`) of the same problem, to measure another
     roster of it without building the demand again."""
     demand = demand or measured_demand(p)
-    on = counted(p, roster, demand)
+    on = counted(p, roster, demand) + carried_on(p, demand)
     result = outcome(demand, on)
     levels: dict[str, ServiceReport] = {}
     for d, o in zip(demand.queues, result.queues, strict=True):

@@ -43,6 +43,7 @@ from scheduler.roster.coverage import (
 from scheduler.roster.model import build_model
 from scheduler.roster.objective import AGENT_SOFT_RULES, model_objective
 from scheduler.roster.problem import Problem, is_late, is_night, skill_group
+from scheduler.roster.report import carried_on
 from scheduler.roster.rules import HARD_RULES, add_breaks
 from scheduler.roster.stretches import best_stretches, min_stretch_intervals, sequence_problems
 from scheduler.roster.variables import BreakSlot, break_slots, matching_candidate
@@ -748,7 +749,7 @@ class TeamWeeks:
         self.agents = [a for a in _order(p) if skill_group(p, a)]
         groups = list(self.demand.groups)
         self._group = {a.id: groups.index(skill_group(p, a)) for a in self.agents}
-        self.on = np.zeros((self.n, len(groups), len(p.team.queues)), dtype=np.int64)
+        self.on = carried_on(p, self.demand)  # last week's shifts that run on into this one
         self._outcome: Outcome | None = None
         self._blends: dict[int, np.ndarray] = {}  # `blend_shares` by skill group, for the weeks as they are
         self.models = dict(models)
