@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from api.formats import FIRST_DATA_ROW, read_table
 from api.importers.zones import near_zone_name, zone_of_name
+from api.text import folded_name
 from common.defaults import DAYS_PER_WEEK
 from common.errors import InputIssue, InvalidInput
 
@@ -131,8 +131,8 @@ def parse_queues(text: str) -> list[tuple[str, str]]:
 
 def slug_id(name: str) -> str:
     """An agent id made from a name: letters, digits, '-', '_' and '.' only ('Inês Costa' → 'ines-costa')."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9._-]+", "-", ascii_name.lower()).strip("-._")[:64]
+    ascii_name = folded_name(name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9._-]+", "-", ascii_name).strip("-._")[:64]
 
 
 @dataclass(frozen=True)

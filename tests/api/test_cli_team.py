@@ -108,7 +108,13 @@ def test_team_init_needs_a_channel_it_cannot_guess(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "slug"),
-    [("Inês Costa", "ines-costa"), ("Sam O'Neil", "sam-o-neil"), ("李雷", ""), ("a/b; c", "a-b-c")],
+    [
+        ("Inês Costa", "ines-costa"),
+        ("Mehmet Yılmaz", "mehmet-yilmaz"),
+        ("Sam O'Neil", "sam-o-neil"),
+        ("李雷", ""),
+        ("a/b; c", "a-b-c"),
+    ],
 )
 def test_ids_made_from_names_are_safe(name: str, slug: str) -> None:
     assert slug_id(name) == slug
