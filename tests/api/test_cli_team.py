@@ -85,6 +85,27 @@ def test_team_init_names_the_agent_and_suggests_zones_and_skills(tmp_path: Path)
     assert not (tmp_path / "t.yaml").exists()
 
 
+def test_team_init_suggests_the_zone_meant_by_a_misspelt_tz(tmp_path: Path) -> None:
+    path = tmp_path / "agents.csv"
+    path.write_text("name\nMaya\n", encoding="utf-8")
+    out = tmp_path / "t.yaml"
+    args = ("--agents", str(path), "--name", "T", "--queues", "email", "--out", str(out))
+    code, output = run("team", "init", *args, "--tz", "Asia/Calcuta")
+    assert code == 2
+    assert "--tz 'Asia/Calcuta' is not a time zone; did you mean 'Asia/Kolkata'?" in output
+    assert not out.exists()
+
+
+def test_a_team_files_misspelt_zone_suggests_the_current_name_not_a_legacy_link(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(_team_text().replace("tz: America/Phoenix", "tz: Asia/Calcuta", 1), encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        read_team(path)
+    (issue,) = [i for i in caught.value.issues if i.column == "tz"]
+    assert issue.reason == "unknown time zone; did you mean 'Asia/Kolkata'?"
+    assert issue.value == "Asia/Calcuta"
+
+
 def test_team_init_needs_a_channel_it_cannot_guess(tmp_path: Path) -> None:
     path = tmp_path / "agents.csv"
     path.write_text("name\nMaya\n", encoding="utf-8")
