@@ -14,6 +14,7 @@ from api.cli import app
 from api.formats import read_team
 from api.importers.agents import AgentRow, hours_fit, slug_id
 from api.schemas import team_to_mapping
+from common.defaults import ROSTER_SHRINKAGE
 from common.errors import InvalidInput
 from scheduler.sample import sample_team
 
@@ -59,6 +60,9 @@ def test_team_init_from_a_workbook_of_agents(tmp_path: Path) -> None:
     ]
     assert [q.name for q in team.queues] == ["email", "chat"]
     assert team.agents[1].max_hours_per_week == 32
+    # shrinkage counts only what the roster does not place (README): breaks and lunches are in it
+    assert team.shrinkage == ROSTER_SHRINKAGE == sample_team().shrinkage
+    assert "(breaks and lunches are in the roster, not here)" in text
 
 
 def test_team_init_names_the_agent_and_suggests_zones_and_skills(tmp_path: Path) -> None:
