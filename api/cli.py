@@ -176,7 +176,7 @@ def roster_command(
         demand = (
             Problem(the_team, the_week, no_demand, entries, weights=the_team.weights)
             if frame is None
-            else problem_from_requirements(the_team, the_week, frame, entries)
+            else problem_from_requirements(the_team, the_week, frame, entries, source=str(requirements))
         )
         problem = replace(
             demand,

@@ -92,6 +92,7 @@ def register(app: typer.Typer) -> None:
         """Forecast contacts and handle time per queue, region and interval (each region on its own clock)."""
         # Imported here so that `wfm --help` and other commands start without loading the models.
         from api.formats import read_history, read_holiday_changes, read_team, write_frame_csv
+        from api.importers.zones import zone_option
         from api.lead_in import week_start_note
         from common.errors import InvalidInput, WfmError
         from common.timegrid import Grid, PlanningWeek, local_day_start_utc, parse_iso_date, zone
@@ -105,6 +106,9 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(f"--days must be between 1 and {MAX_DAYS}")
         try:
             first_day = parse_iso_date(start)
+            for option, value in (("--tz", tz), ("--assume-tz", assume_tz)):
+                if value is not None:
+                    zone_option(option, value)
             the_team = None if team is None else read_team(team)
             if the_team is not None and tz is not None and zone(tz).key != zone(the_team.tz).key:
                 raise InvalidInput(

@@ -31,13 +31,13 @@ def init(
     """Write a team file: the sheet's agents, the queues' usual targets (commented), rules to adjust."""
     from api.formats import read_team, write_bytes
     from api.importers.agents import hours_fits, parse_queues, read_agent_sheet, team_yaml
-    from api.importers.zones import zone_of_name
+    from api.importers.zones import unknown_zone_option, zone_of_name
     from common.errors import InvalidInput
 
     try:
         team_tz = zone_of_name(tz)
         if team_tz is None:
-            raise InvalidInput(f"--tz {tz!r} is not a time zone; use an IANA name such as 'America/Phoenix'")
+            raise unknown_zone_option("--tz", tz)
         given = parse_queues(queues) if queues else None
         rows, queue_names = read_agent_sheet(
             agents, team_tz=team_tz, queues=[q for q, _ in given] if given else None, sheet=sheet

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -22,7 +21,7 @@ from api.csv_text import CSV_ENCODING, SPREADSHEET_TIME_FORMAT, csv_bytes, file_
 from api.history import HISTORY_GRID_MINUTES, add_up_per_interval, iso_text, off_grid
 from api.schemas import MAX_SECONDS
 from api.team_file import load_mapping, team_from_file_mapping
-from api.text import control_character
+from api.text import control_character, folded_name
 from api.xlsx import read_sheet_frame, sheet_label
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import MINUTES_PER_DAY, minute_to_clock, zone
@@ -434,8 +433,8 @@ def _days_between(first: date, last: date) -> tuple[list[date] | None, str | Non
 
 class AgentFinder:
     """Finds a team's agent by id or by name as HR writes it (any case, extra spaces, with or
-    without accents: "renee walker" is Renée Walker when no other agent reads so), with a
-    "did you mean" for near misses."""
+    without accents, `folded_name`: "renee walker" is Renée Walker and "mehmet yilmaz" Mehmet Yılmaz
+    when no other agent reads so), with a "did you mean" for near misses."""
 
     def __init__(self, team: Team) -> None:
         self.by_key: dict[str, list[str]] = {}
@@ -444,7 +443,7 @@ class AgentFinder:
         for agent in team.agents:
             for text in (agent.id, agent.name):
                 key = self._key(text)
-                for table, k in ((self.by_key, key), (self.by_plain, self._plain(key))):
+                for table, k in ((self.by_key, key), (self.by_plain, folded_name(key))):
                     if agent.id not in table.setdefault(k, []):
                         table[k].append(agent.id)
                 self.shown.setdefault(key, text)
@@ -454,17 +453,12 @@ class AgentFinder:
     def _key(text: str) -> str:
         return " ".join(text.split()).casefold()
 
-    @staticmethod
-    def _plain(key: str) -> str:
-        """The key without accents (NFKD, combining marks dropped): "renée" reads "renee"."""
-        return "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
-
     def find(self, text: str) -> tuple[str | None, str | None]:
         """The agent id `text` names, or the reason none does."""
         if text in self.exact:
             return text, None
         key = self._key(text)
-        ids = self.by_key.get(key) or self.by_plain.get(self._plain(key), [])
+        ids = self.by_key.get(key) or self.by_plain.get(folded_name(key), [])
         if len(ids) == 1:
             return ids[0], None
         if len(ids) > 1:

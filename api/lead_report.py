@@ -111,6 +111,17 @@ def without_need_line(summary: RosterSummary) -> list[str]:
     ]
 
 
+PREFERENCES_HEADING = "preferred times given on fewer than half of the working days that have them"
+
+
+def preference_lines(summary: RosterSummary) -> list[str]:
+    """The agents whose preferred times the roster mostly did not give, one line each, so a wish
+    the roster could not meet is said, not dropped silently."""
+    if not summary.unmet_preferences:
+        return []
+    return [f"{PREFERENCES_HEADING}:", *(f"  {u.words}" for u in summary.unmet_preferences)]
+
+
 def _contract_line(summary: RosterSummary, team: Team) -> str:
     """How the week's hours stand against the contracts, in one line."""
     under = [
@@ -217,6 +228,7 @@ def summary_lines(
         f"agents: {summary.agents} ({summary.agents_rostered} rostered), shifts: {summary.shifts}, "
         f"scheduled hours: {summary.scheduled_hours:.1f}",
         _contract_line(summary, team),
+        *preference_lines(summary),
         f"weekend days per agent: {_spread(summary.weekend_days_by_agent)}; late shifts per agent: "
         f"{_spread(summary.late_shifts_by_agent)}; night shifts per agent: {_spread(summary.night_shifts_by_agent)}",
         f"queue stretches per shift: {mean:.1f} on average, {p95:.0f} at most for 95 %; median stretch {median:.0f} min",
@@ -275,6 +287,9 @@ def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult,
             f"{summary.weekend_days_by_agent[a.id]} | {summary.late_shifts_by_agent[a.id]} | "
             f"{summary.night_shifts_by_agent[a.id]} |"
         )
+    if summary.unmet_preferences:
+        out += ["", f"{PREFERENCES_HEADING[0].upper()}{PREFERENCES_HEADING[1:]}:", ""]
+        out += [f"- {u.words}" for u in summary.unmet_preferences]
     mean, p95, median = stretches_per_shift(roster)
     out += [
         "",

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from api.importers.zones import near_zone_name, zone_of_name
+from api.importers.zones import near_zone_name
 from api.schemas import TeamIn, shown_value, team_from_mapping
 from api.text import control_character
 from common.errors import InputIssue, InvalidInput
@@ -113,7 +113,7 @@ def _zone_issues(data: dict[str, Any]) -> list[InputIssue]:
     for column, value in places:
         if not isinstance(value, str) or value in zoneinfo.available_timezones():
             continue
-        meant = zone_of_name(value) or near_zone_name(value)
+        meant = near_zone_name(value)
         hint = f"; did you mean {meant!r}?" if meant else "; use an IANA name such as 'Europe/London'"
         issues.append(InputIssue(f"unknown time zone{hint}", column=_agent_named(data, column), value=value))
     return issues

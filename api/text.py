@@ -34,3 +34,32 @@ def control_character(text: str) -> str | None:
 def shows_something(text: str) -> bool:
     """Whether `text` has a character a reader sees (a letter, digit, punctuation or symbol)."""
     return any(unicodedata.category(c)[0] in "LNPS" and c not in _BLANK_LOOKING for c in text)
+
+
+# letters Unicode does not decompose into a base letter and a mark, as HR systems and keyboards
+# without them write them (Turkish ı, Danish ø, Polish ł, ...); keys are case-folded (ß folds to ss)
+_UNDECOMPOSED_LETTERS = str.maketrans(
+    {
+        "ı": "i",
+        "ø": "o",
+        "ł": "l",
+        "æ": "ae",
+        "œ": "oe",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ħ": "h",
+        "ŧ": "t",
+        "ŋ": "n",
+        "ĸ": "k",
+    }
+)
+
+
+def folded_name(text: str) -> str:
+    """A name as name matching compares it: any case, spaces collapsed, without accents, and letters
+    Unicode does not decompose spelt as ASCII writes them ("Mehmet  Yılmaz", "MEHMET YILMAZ" and
+    "mehmet yilmaz" all read "mehmet yilmaz"; "Søren Ødegård" reads "soren odegard")."""
+    # Unicode's compatibility caseless match: NFKD, case-folded, NFKD again; then the marks dropped
+    key = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", " ".join(text.split())).casefold())
+    return "".join(c for c in key if not unicodedata.combining(c)).translate(_UNDECOMPOSED_LETTERS)

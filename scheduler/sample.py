@@ -14,7 +14,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from common.defaults import INTERVAL_MINUTES
+from common.defaults import INTERVAL_MINUTES, ROSTER_SHRINKAGE
 from common.timegrid import local_day_start_utc, zone
 from scheduler.domain import Agent, AvailabilityEntry, BreakRule, LabourRules, QueueSpec, ShiftRules, Team
 
@@ -93,7 +93,7 @@ def sample_team(n_agents: int = 14, *, remote: tuple[str, ...] = ("Europe/Dublin
         queues=queues,
         agents=tuple(agents),
         interval_minutes=15,
-        shrinkage=0.1,  # absence, meetings and training: the roster places the breaks itself
+        shrinkage=ROSTER_SHRINKAGE,  # absence, meetings and training: the roster places the breaks itself
         shift_rules=rules,
         labour_rules=LabourRules(min_rest_hours=11.0, max_consecutive_days=6, min_days_off_per_week=2),
     )

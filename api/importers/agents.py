@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from api.formats import FIRST_DATA_ROW, read_table
 from api.importers.zones import near_zone_name, zone_of_name
-from common.defaults import DAYS_PER_WEEK
+from api.text import folded_name
+from common.defaults import DAYS_PER_WEEK, ROSTER_SHRINKAGE
 from common.errors import InputIssue, InvalidInput
 
 # the columns of a sheet of agents, each with the headers HR sheets use for it
@@ -131,8 +131,8 @@ def parse_queues(text: str) -> list[tuple[str, str]]:
 
 def slug_id(name: str) -> str:
     """An agent id made from a name: letters, digits, '-', '_' and '.' only ('Inês Costa' → 'ines-costa')."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9._-]+", "-", ascii_name.lower()).strip("-._")[:64]
+    ascii_name = folded_name(name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9._-]+", "-", ascii_name).strip("-._")[:64]
 
 
 @dataclass(frozen=True)
@@ -365,7 +365,8 @@ def team_yaml(name: str, tz: str, queues: list[tuple[str, str]], agents: list[Ag
         f"name: {_quoted(name)}",
         f"tz: {tz}  # the team's zone: its days, its grid, and the region of users without one",
         "interval_minutes: 15  # the planning grid: 15, 30 or 60 minutes",
-        "shrinkage: 0.3  # share of paid time not on contacts that the roster does not place (meetings, absence)",
+        f"shrinkage: {ROSTER_SHRINKAGE}  # share of paid time the roster does not place: absence, meetings,"
+        " training (breaks and lunches are in the roster, not here)",
         "queues:",
     ]
     for queue, channel in queues:

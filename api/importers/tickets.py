@@ -29,7 +29,7 @@ from api.csv_text import CSV_ENCODING, delimiter_of
 from api.formats import FIRST_DATA_ROW, MAX_ISSUES
 from api.history import floor_to_grid
 from api.importers.presets import PRESETS, Preset, header_key
-from api.importers.zones import near_zone_name, zone_of_country, zone_of_name
+from api.importers.zones import near_zone_name, zone_of_country, zone_of_name, zone_option
 from api.xlsx import read_sheet_rows, sheet_label
 from common.defaults import INTERVAL_MINUTES
 from common.errors import InputIssue, InvalidInput
@@ -894,9 +894,9 @@ def import_tickets(
     """
     shown = file or str(path)
     check_interval_minutes(options.interval_minutes)
-    zone(options.team_tz)
+    zone_option(options.option("tz"), options.team_tz)
     if options.assume_tz is not None:
-        zone(options.assume_tz)
+        zone_option(options.option("assume-tz"), options.assume_tz)
     if options.time_format is not None:
         check_time_format(options.time_format, shown)
     if not path.is_file():

@@ -19,6 +19,8 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import lru_cache
 
+from common.errors import InvalidInput
+from common.timegrid import zone
 from forecasting.calendar import country_of_zone, tzdata_text, zones_of_country
 
 RAILS_ZONES: dict[str, str] = {
@@ -242,11 +244,42 @@ def zone_of_name(text: str) -> str | None:
 
 
 def near_zone_name(text: str) -> str | None:
-    """The known zone name closest to a misspelt one, for a "did you mean" (a city alone, "Manila",
-    is `zone_of_name`'s)."""
+    """The IANA zone a name that is not one probably means, for every "did you mean": the zone of a
+    helpdesk's name or a city ("Manila"), else of the nearest known name, by its current name ("Asia/
+    Calcuta" is Asia/Kolkata, not the legacy link Asia/Calcutta it is nearest to; "Eastern Tme (US &
+    Canada)" is America/New_York)."""
+    named = zone_of_name(text)
+    if named is not None:
+        return _canonical(named)
     names = {_key(k): k for k in (*RAILS_ZONES, *zoneinfo.available_timezones())}
     near = difflib.get_close_matches(_key(text), list(names), n=1, cutoff=0.8)
-    return names[near[0]] if near else None
+    if not near:
+        return None
+    name = names[near[0]]
+    return RAILS_ZONES.get(name) or _canonical(name)
+
+
+def zone_option(option: str, text: str) -> str:
+    """The IANA zone an option names (`--tz`, `--assume-tz`, `assume_tz=`), checked.
+
+    Raises:
+        InvalidInput: not an IANA zone; the message names the option and the zone probably meant.
+    """
+    try:
+        return zone(text).key
+    except InvalidInput as exc:
+        raise unknown_zone_option(option, text) from exc
+
+
+def unknown_zone_option(option: str, text: str) -> InvalidInput:
+    """The error for an option whose value is no zone, with the zone probably meant."""
+    meant = near_zone_name(text)
+    hint = (
+        f"did you mean {meant!r}?"
+        if meant
+        else "use an IANA name such as 'America/Phoenix' or 'Europe/London'"
+    )
+    return InvalidInput(f"{option} {text!r} is not a time zone; {hint}")
 
 
 @lru_cache(maxsize=1)

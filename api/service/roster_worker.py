@@ -29,7 +29,7 @@ from api.service.job_records import (
 from api.service.params import RosterJobParams
 from api.service.rostering import build_problem, change_dicts
 from api.service.settings import WorkerOptions
-from api.service.storage import dataset_frame, dataset_row, next_version_number
+from api.service.storage import dataset_frame, dataset_label, dataset_row, next_version_number
 from common.errors import Infeasible
 from scheduler import (
     Problem,
@@ -53,10 +53,9 @@ def run_roster_job(
     """Solve a running roster job and store its roster version, or fail it with the reason."""
     try:
         with transaction(sessions) as session:
-            requirements = dataset_frame(
-                dataset_row(session, team_id, "requirements", params.requirements_id)
-            )
-        problem = build_problem(params, requirements)
+            stored = dataset_row(session, team_id, "requirements", params.requirements_id)
+            requirements, source = dataset_frame(stored), dataset_label(stored)
+        problem = build_problem(params, requirements, source)
         result = solve(
             problem,
             options.solve_settings(params.time_limit_s, params.seed),

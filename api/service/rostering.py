@@ -26,7 +26,7 @@ from scheduler import (
 )
 
 
-def build_problem(params: RosterJobParams, requirements: pd.DataFrame) -> Problem:
+def build_problem(params: RosterJobParams, requirements: pd.DataFrame, source: str | None = None) -> Problem:
     """The roster problem a job's parameters describe (team and availability as they were at submission).
 
     A re-roster (`base_shifts` set) treats the base version as the roster in force: its pinned
@@ -46,7 +46,9 @@ def build_problem(params: RosterJobParams, requirements: pd.DataFrame) -> Proble
         kept = [s for s in params.previous_shifts if s["agent_id"] in known]
         previous = roster_from_dicts(team.name, params.first_day - timedelta(days=DAYS_PER_WEEK), kept)
     return replace(
-        problem_from_requirements(team, week, requirements, availability_entries(params.availability)),
+        problem_from_requirements(
+            team, week, requirements, availability_entries(params.availability), source=source
+        ),
         previous=previous,
         pinned=pinned_shifts(params),
         published=base_roster(params),

@@ -348,6 +348,12 @@ def dataset_frame(row: DatasetRow) -> pd.DataFrame:
     return frame_from_blob(row.content, list(row.meta.get("instant_columns", [])))
 
 
+def dataset_label(row: DatasetRow) -> str:
+    """How messages name a stored dataset: its kind and id, and the file it came from if uploaded."""
+    file = row.meta.get("file")
+    return f"{row.kind} {row.id}" + (f" ({file})" if isinstance(file, str) and file else "")
+
+
 def datasets_of(session: Session, team_id: str, kind: str) -> list[DatasetRow]:
     """The team's datasets of one kind, newest first."""
     return list(

@@ -333,10 +333,10 @@ def planning_week(team: Team, first_day: date, n_days: int = DAYS_PER_WEEK) -> P
 
 def _check_same_week(frame: pd.DataFrame, team: Team, week: PlanningWeek) -> None:
     """Requirements (their rows not marked `lead_in`) that belong to another week are refused,
-    naming the days they cover and the days to use: those that begin after the week's first local
-    day and run past its last, and those that begin before it and end before its last day (a
-    Saturday-to-Friday file for a Monday week would plan the weekend with nobody needed and count
-    the Saturday and Sunday before as contacts carried in).
+    naming the days they cover and the week to plan instead (`_what_to_plan`): those that begin
+    after the week's first local day and run past its last, and those that begin before it and end
+    before its last day (a Saturday-to-Friday file for a Monday week would plan the weekend with
+    nobody needed and count the Saturday and Sunday before as contacts carried in).
 
     Rows before the week are fine when the file runs to the week's last day (a longer forecast, or
     the `lead_in` rows of `wfm requirements --history`): their async contacts are carried into it
@@ -344,29 +344,68 @@ def _check_same_week(frame: pd.DataFrame, team: Team, week: PlanningWeek) -> Non
     weekends gives Monday to Friday) is accepted: refusing it would refuse those teams' weeks; the
     lead's report names the days with no need instead (`RosterSummary.days_without_need`).
     """
+    begins, ends = _local_span(frame, team)
+    first, last = week.first_day, week.days[-1]
+    if _plans(begins, ends, first, last):
+        return
+    if begins > first:
+        raise InvalidInput(
+            f"the requirements begin on {_day(begins)} and run to {ends}, not on the week's first day "
+            f"{_day(first)}: {_what_to_plan(team, week, begins, ends)}"
+        )
+    missing = ", ".join(_day(d) for d in week.days if d > ends)
+    raise InvalidInput(
+        f"the requirements cover {_day(begins)} .. {_day(ends)}, not the week {_day(first)} .. {_day(last)}:"
+        f" nothing on {missing}, and the days before the week would be counted as contacts carried in; "
+        f"{_what_to_plan(team, week, begins, ends)}"
+    )
+
+
+def _day(day: date) -> str:
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day}"
+
+
+def _local_span(frame: pd.DataFrame, team: Team) -> tuple[date, date]:
+    """The first and last local day of the requirements' own rows (all rows when every one is a
+    `lead_in` row)."""
     rows = frame["ds"]
     if "lead_in" in frame.columns:  # rows that only carry contacts in do not say where the file begins
-        rows = rows[~frame["lead_in"].astype(bool).to_numpy()]
+        own = ~frame["lead_in"].astype(bool).to_numpy()
+        rows = rows[own] if own.any() else rows
     local = pd.to_datetime(rows, utc=True).dt.tz_convert(team.tz)
-    begins, ends = local.min().date(), local.max().date()
-    first, last = week.first_day, week.days[-1]
-    if begins > first and ends > last:
-        raise InvalidInput(
-            f"the requirements begin on {WEEKDAY_NAMES[begins.weekday()]} {begins} and run to {ends}, not on "
-            f"the week's first day {WEEKDAY_NAMES[first.weekday()]} {first}: plan the week "
-            "their file covers"
+    return local.min().date(), local.max().date()
+
+
+def _plans(begins: date, ends: date, first: date, last: date) -> bool:
+    """Whether requirements of the local days `begins` .. `ends` may plan the week `first` .. `last`:
+    they meet it, and neither begin after its first day and run past its last, nor begin before it
+    and end before its last day."""
+    meets = begins <= last and ends >= first
+    return meets and not (begins > first and ends > last) and not (begins < first and ends < last)
+
+
+def _what_to_plan(team: Team, week: PlanningWeek, begins: date, ends: date) -> str:
+    """What to do with requirements of the local days `begins` .. `ends` that cannot plan `week`: the
+    team's weeks they can plan, or, when their days do not line up with the team's weeks (a Monday
+    to Sunday file for a team whose weeks start on Sunday), how to make them line up."""
+    start = WEEKDAYS.index(team.week_start)
+    n_days = len(week.days)
+    first = begins - timedelta(days=(begins.weekday() - start) % DAYS_PER_WEEK)
+    weeks = []
+    while first <= ends:
+        if _plans(begins, ends, first, first + timedelta(days=n_days - 1)):
+            weeks.append(first)
+        first += timedelta(days=DAYS_PER_WEEK)
+    if weeks:
+        return f"plan the week of {' or '.join(str(d) for d in weeks[:3])}" + (
+            " or a later one" if weeks[3:] else ""
         )
-    if begins < first and ends < last:
-        start = WEEKDAYS.index(team.week_start)
-        missing = ", ".join(f"{WEEKDAY_NAMES[d.weekday()]} {d}" for d in week.days if d > ends)
-        raise InvalidInput(
-            f"the requirements cover {WEEKDAY_NAMES[begins.weekday()]} {begins} .. "
-            f"{WEEKDAY_NAMES[ends.weekday()]} {ends}, not the week {WEEKDAY_NAMES[first.weekday()]} {first} .. "
-            f"{WEEKDAY_NAMES[last.weekday()]} {last} (team {team.name!r} plans weeks from {WEEKDAY_NAMES[start]}):"
-            f" nothing on {missing}, and the days before the week would be counted as contacts carried in; "
-            f"give requirements for {first} .. {last}, or set the team's week_start to "
-            f"{WEEKDAYS[begins.weekday()]} and plan --week {begins}"
-        )
+    return (
+        f"they start on a {WEEKDAY_NAMES[begins.weekday()]} and team {team.name!r} plans weeks from "
+        f"{WEEKDAY_NAMES[start]}, so none of the team's weeks fits them: set the team's week_start to "
+        f"{WEEKDAYS[begins.weekday()]} and plan the week of {begins}, or make requirements for "
+        f"{_day(week.first_day)} .. {_day(week.days[-1])}"
+    )
 
 
 def requirements_to_arrays(
@@ -395,11 +434,10 @@ def requirements_to_arrays(
         frame["lead_in"].astype(bool).to_numpy() if "lead_in" in frame.columns else np.zeros(len(frame), bool)
     )
     if not (inside & ~lead_in).any():
-        week_rows = frame["ds"][~lead_in] if (~lead_in).any() else frame["ds"]
-        first, last = (pd.Timestamp(week_rows.agg(f)).tz_convert(team.tz).date() for f in ("min", "max"))
+        begins, ends = _local_span(frame, team)
         raise InvalidInput(
             f"no requirement falls in the week {week.first_day} .. {week.days[-1]} ({week.tz}); the requirements "
-            f"cover {first} .. {last}: plan a week in that span"
+            f"cover {_day(begins)} .. {_day(ends)}: {_what_to_plan(team, week, begins, ends)}"
         )
     _check_same_week(frame, team, week)
     if np.any(np.abs(index[inside] - np.round(index[inside])) > 1e-9):
@@ -459,11 +497,15 @@ def problem_from_requirements(
     week: PlanningWeek,
     frame: pd.DataFrame,
     availability: tuple[AvailabilityEntry, ...] = (),
+    source: str | None = None,
 ) -> Problem:
     """The roster problem of a requirements-contract frame: the fractional need, the forecast volume
     and handle time where the frame has them (the service-level objective and report need them),
     the async contacts its lead-in rows carry into the week, and the team's weights. Callers add the
     rest (last week, the published roster, pins) with `dataclasses.replace`.
+
+    Args:
+        source: what the frame's errors name it (its file), e.g. "req_w1.csv".
 
     Raises:
         InvalidInput: the frame does not fit the team or the week (`requirements_to_arrays`).
@@ -472,14 +514,21 @@ def problem_from_requirements(
     def column(name: str) -> dict[str, np.ndarray]:
         return requirements_to_arrays(frame, team, week, name) if name in frame.columns else {}
 
+    try:
+        need = requirements_to_arrays(frame, team, week)
+        volume, aht_s = column("volume"), column("aht_s")
+    except InvalidInput as exc:
+        if source is None:
+            raise
+        raise exc.located(source) from exc
     return Problem(
         team,
         week,
-        requirements_to_arrays(frame, team, week),
+        need,
         availability,
         weights=team.weights,
-        volume=column("volume"),
-        aht_s=column("aht_s"),
+        volume=volume,
+        aht_s=aht_s,
         carried_in=carried_in_from(frame, team, week) if "volume" in frame.columns else {},
     )
 

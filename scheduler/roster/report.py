@@ -19,8 +19,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from common.timegrid import Grid, zone
+from common.timegrid import Grid, minute_to_clock, zone
 from scheduler.domain import AvailabilityEntry, Roster, Shift, Team
+from scheduler.roster.candidates import agent_calendar
 from scheduler.roster.coverage import (
     Demand,
     Outcome,
@@ -321,6 +322,49 @@ def short_stretches(p: Problem, m: Measured) -> list[ShortStretch]:
 
 
 @dataclass(frozen=True)
+class UnmetPreference:
+    """An agent whose preferred times (`preferred` availability rows) the roster mostly did not give:
+    of the days they work and asked for times, those on which their shift covers at least half of
+    that day's preferred time are fewer than half."""
+
+    agent_id: str
+    asked: str  # the preferred times on the agent's clock, e.g. "21:00–24:00"
+    working_days: int  # the days the agent works that have preferred times
+    granted_days: int  # of those, the days the shift covers at least half of the preferred time
+    words: (
+        str  # e.g. "Marcus Lee asked for 21:00–24:00 (America/Los_Angeles time); got none of 5 working days"
+    )
+
+
+def unmet_preferences(p: Problem, roster: Roster) -> list[UnmetPreference]:
+    """The agents whose preferred times the roster gave on fewer than half of the days they work and
+    asked for them. Days off are not counted: a preferred time says when to work on a working day."""
+    out = []
+    for agent in p.team.agents:
+        wishes = tuple(e for e in p.entries_of(agent.id) if e.kind == "preferred")
+        asked: set[tuple[int, int]] = set()
+        days = granted = 0
+        for shift in roster.shifts_of(agent.id):
+            todays = tuple(e for e in wishes if e.applies_to(shift.local_date))
+            if not todays:
+                continue
+            calendar = agent_calendar(agent, todays, (shift.local_date,))
+            wanted = sum((end - start).total_seconds() / 60 for start, end in calendar.preferred)
+            got = calendar.preference_minutes(shift.start_utc, shift.end_utc)
+            asked |= {(e.start_minute, e.end_minute) for e in todays}
+            days += 1
+            granted += int(2 * got >= wanted)
+        if days == 0 or 2 * granted >= days:
+            continue
+        times = ", ".join(f"{minute_to_clock(a)}–{minute_to_clock(b)}" for a, b in sorted(asked))
+        where = "" if agent.tz == p.team.tz else f" ({agent.tz} time)"
+        given = "none" if granted == 0 else str(granted)
+        words = f"{agent.name} asked for {times}{where}; got {given} of {days} working day{'s' * (days != 1)}"
+        out.append(UnmetPreference(agent.id, times, days, granted, words))
+    return out
+
+
+@dataclass(frozen=True)
 class RosterSummary:
     """The headline figures of a roster, in a lead's terms."""
 
@@ -348,6 +392,7 @@ class RosterSummary:
     # local days of the team on which no queue needs anyone and no shift cover is asked: a file that
     # ends early (Monday to Wednesday) plans the rest of the week with nobody needed
     days_without_need: list[date] = field(default_factory=list)
+    unmet_preferences: list[UnmetPreference] = field(default_factory=list)
 
 
 def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> RosterSummary:
@@ -410,6 +455,7 @@ def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> R
         backlog_left=left,
         unattended=unattended(m, hours_per_interval),
         days_without_need=days_without_need(p, days),
+        unmet_preferences=unmet_preferences(p, roster),
     )
 
 

@@ -87,8 +87,8 @@ def test_roster_command_reports_bad_files_without_writing(demo_dir: Path, tmp_pa
 
 WRONG_WEEKS = [
     ("2026-11-01", "2026-11-01 is a Sunday; team 'Creator Support' plans weeks from Monday: use 2026-10-26 or 2026-11-02"),
-    ("2026-10-26", "no requirement falls in the week 2026-10-26 .. 2026-11-01 (America/Phoenix); the requirements cover 2026-11-02 .. 2026-11-08"),
-    ("2026-11-01", "the requirements begin on Monday 2026-11-02 and run to 2026-11-08, not on the week's first day Sunday 2026-11-01"),
+    ("2026-10-26", "requirements.csv: no requirement falls in the week 2026-10-26 .. 2026-11-01 (America/Phoenix); the requirements cover Monday 2026-11-02 .. Sunday 2026-11-08: plan the week of 2026-11-02"),
+    ("2026-11-01", "requirements.csv: the requirements begin on Monday 2026-11-02 and run to 2026-11-08, not on the week's first day Sunday 2026-11-01: they start on a Monday and team 'Creator Support' plans weeks from Sunday, so none of the team's weeks fits them: set the team's week_start to mon and plan the week of 2026-11-02, or make requirements for Sunday 2026-11-01 .. Saturday 2026-11-07"),
 ]  # fmt: skip
 
 

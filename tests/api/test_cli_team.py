@@ -14,6 +14,7 @@ from api.cli import app
 from api.formats import read_team
 from api.importers.agents import AgentRow, hours_fit, slug_id
 from api.schemas import team_to_mapping
+from common.defaults import ROSTER_SHRINKAGE
 from common.errors import InvalidInput
 from scheduler.sample import sample_team
 
@@ -59,6 +60,9 @@ def test_team_init_from_a_workbook_of_agents(tmp_path: Path) -> None:
     ]
     assert [q.name for q in team.queues] == ["email", "chat"]
     assert team.agents[1].max_hours_per_week == 32
+    # shrinkage counts only what the roster does not place (README): breaks and lunches are in it
+    assert team.shrinkage == ROSTER_SHRINKAGE == sample_team().shrinkage
+    assert "(breaks and lunches are in the roster, not here)" in text
 
 
 def test_team_init_names_the_agent_and_suggests_zones_and_skills(tmp_path: Path) -> None:
@@ -85,6 +89,27 @@ def test_team_init_names_the_agent_and_suggests_zones_and_skills(tmp_path: Path)
     assert not (tmp_path / "t.yaml").exists()
 
 
+def test_team_init_suggests_the_zone_meant_by_a_misspelt_tz(tmp_path: Path) -> None:
+    path = tmp_path / "agents.csv"
+    path.write_text("name\nMaya\n", encoding="utf-8")
+    out = tmp_path / "t.yaml"
+    args = ("--agents", str(path), "--name", "T", "--queues", "email", "--out", str(out))
+    code, output = run("team", "init", *args, "--tz", "Asia/Calcuta")
+    assert code == 2
+    assert "--tz 'Asia/Calcuta' is not a time zone; did you mean 'Asia/Kolkata'?" in output
+    assert not out.exists()
+
+
+def test_a_team_files_misspelt_zone_suggests_the_current_name_not_a_legacy_link(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(_team_text().replace("tz: America/Phoenix", "tz: Asia/Calcuta", 1), encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        read_team(path)
+    (issue,) = [i for i in caught.value.issues if i.column == "tz"]
+    assert issue.reason == "unknown time zone; did you mean 'Asia/Kolkata'?"
+    assert issue.value == "Asia/Calcuta"
+
+
 def test_team_init_needs_a_channel_it_cannot_guess(tmp_path: Path) -> None:
     path = tmp_path / "agents.csv"
     path.write_text("name\nMaya\n", encoding="utf-8")
@@ -108,7 +133,13 @@ def test_team_init_needs_a_channel_it_cannot_guess(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "slug"),
-    [("Inês Costa", "ines-costa"), ("Sam O'Neil", "sam-o-neil"), ("李雷", ""), ("a/b; c", "a-b-c")],
+    [
+        ("Inês Costa", "ines-costa"),
+        ("Mehmet Yılmaz", "mehmet-yilmaz"),
+        ("Sam O'Neil", "sam-o-neil"),
+        ("李雷", ""),
+        ("a/b; c", "a-b-c"),
+    ],
 )
 def test_ids_made_from_names_are_safe(name: str, slug: str) -> None:
     assert slug_id(name) == slug

@@ -511,6 +511,23 @@ def test_a_name_is_read_without_accents_only_when_no_agent_is_written_so(
         assert [e.agent_id for e in read_availability(path, team)] == [team.agents[agent].id]
 
 
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("Mehmet Yılmaz", "Mehmet Yilmaz"),
+        ("Søren Ødegård", "soren odegard"),
+        ("Paweł Łukasik", "Pawel Lukasik"),
+    ],
+)
+def test_hr_availability_reads_names_written_without_letters_unicode_does_not_decompose(
+    tmp_path: Path, name: str, written: str
+) -> None:
+    base = sample_team()
+    team = replace(base, agents=(replace(base.agents[0], name=name), *base.agents[1:]))
+    path = write(tmp_path, "hr.csv", f"agent,date,kind\n{written},2026-12-09,time_off\n")
+    assert [e.agent_id for e in read_availability(path, team)] == [team.agents[0].id]
+
+
 def test_hr_availability_suggests_a_near_name_and_rejects_the_whole_file(tmp_path: Path) -> None:
     team = sample_team()
     name = team.agents[0].name

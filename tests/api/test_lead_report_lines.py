@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from api.lead_report import absence_lines, change_lines, without_need_line
+from api.lead_report import absence_lines, change_lines, preference_lines, without_need_line
+from api.service.roster_worker import roster_report
+from scheduler import RosterResult
 from scheduler.domain import AvailabilityEntry, Roster
 from scheduler.roster.report import summarize
 from tests.scheduler.roster.factories import VERIFY_WEEK, shift_at, verify_agent, verify_problem
@@ -40,3 +42,21 @@ def test_a_re_roster_says_who_is_off_sick_and_names_a_zone_that_is_not_the_teams
         f"  Seán, {day:%a %d %b}: 08:00-16:00 chat -> off sick",
         f"  Paolo, {day:%a %d %b} (Asia/Manila time): 09:00-17:00 chat -> off on leave",
     ]
+
+
+def test_preferred_times_not_given_are_listed_under_one_heading_and_none_gives_no_lines() -> None:
+    owl = verify_agent("a", name="Marcus Lee")
+    wishes = tuple(AvailabilityEntry("a", "preferred", 21 * 60, 24 * 60, weekday=d) for d in range(7))
+    p = verify_problem(owl, availability=wishes)
+    roster = Roster(p.team.name, VERIFY_WEEK, tuple(shift_at(p, d, "08:00") for d in range(5)))
+    assert preference_lines(summarize(p, roster)) == [
+        "preferred times given on fewer than half of the working days that have them:",
+        "  Marcus Lee asked for 21:00–24:00; got none of 5 working days",
+    ]
+    assert preference_lines(summarize(replace(p, availability=()), roster)) == []
+    # the service's roster version says it in its summary lines, its Markdown and its summary
+    stored = roster_report(p, RosterResult(roster, "FEASIBLE", 0.0, 0.0, 0.0, {}))
+    words = "Marcus Lee asked for 21:00–24:00; got none of 5 working days"
+    assert f"  {words}" in stored["report"]["lines"]
+    assert f"\n- {words}\n" in stored["report"]["markdown"]
+    assert stored["summary"]["unmet_preferences"][0]["words"] == words

@@ -89,6 +89,22 @@ def test_bad_input_exits_with_a_message(app: typer.Typer, tmp_path: Path) -> Non
     assert "YYYY-MM-DD" in result.output
 
 
+@pytest.mark.parametrize(
+    ("option", "typo"), [("--tz", "America/New_Yrok"), ("--assume-tz", "America/NewYork")]
+)
+def test_a_misspelt_zone_option_is_named_with_the_zone_meant(
+    app: typer.Typer, tmp_path: Path, option: str, typo: str
+) -> None:
+    history = write_history(tmp_path / "history.csv")
+    out = tmp_path / "f.csv"
+    result = CliRunner().invoke(
+        app, ["forecast", str(history), "--start", "2024-02-05", option, typo, "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert f"{option} {typo!r} is not a time zone; did you mean 'America/New_York'?" in result.output
+    assert not out.exists()
+
+
 def test_forecast_prints_the_holidays_it_applied_and_takes_changes(app: typer.Typer, tmp_path: Path) -> None:
     history = write_history(tmp_path / "history.csv")
     changes = tmp_path / "holidays.csv"

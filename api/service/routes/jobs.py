@@ -46,6 +46,7 @@ from api.service.storage import (
     availability_of,
     availability_snapshot,
     dataset_frame,
+    dataset_label,
     dataset_row,
     scenario_row,
     team_mapping,
@@ -132,7 +133,8 @@ def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Se
     if gone:
         raise _bad("base_version", f"pinned shifts of agents no longer in the team: {', '.join(gone)}")
     # a request that cannot make a problem is a 422 now, not a failed job later
-    build_problem(params, dataset_frame(dataset_row(session, team_id, "requirements", requirements_id)))
+    stored = dataset_row(session, team_id, "requirements", requirements_id)
+    build_problem(params, dataset_frame(stored), dataset_label(stored))
     return params
 
 

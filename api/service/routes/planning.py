@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Path, Query, UploadFile, status
 from fastapi.responses import Response
 
 from api.exports import frame_csv_bytes
+from api.importers.zones import zone_option
 from api.lead_in import carried_in_note
 from api.schemas import MAX_ZONE_CHARS
 from api.service.codec import frame_records
@@ -70,6 +71,8 @@ def post_history(
     ] = None,
 ) -> Any:
     """Store a contact history; the whole file is checked first (a big file: by a job, 202)."""
+    if assume_tz is not None:
+        zone_option("assume_tz", assume_tz)
     params = ImportJobParams(what="history", filename=upload_name(file), assume_tz=assume_tz)
     data = read_upload(file, state.settings.max_upload_bytes)
     return import_upload(session, state, principal, team, params, data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 import pytest
@@ -191,6 +192,20 @@ def test_naive_and_zoned_times_mixed_give_one_error_not_one_per_row(tmp_path: Pa
     assert "--assume-tz" in issue.reason
     frame, _ = import_tickets(path, TicketOptions(team_tz="UTC", preset="zendesk", assume_tz="Europe/London"))
     assert frame["y"].sum() == 50
+
+
+@pytest.mark.parametrize(("spelling", "option"), [("cli", "--assume-tz"), ("api", "assume_tz")])
+def test_a_misspelt_assume_tz_names_the_option_as_the_caller_spells_it(
+    tmp_path: Path, spelling: Literal["cli", "api"], option: str
+) -> None:
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], [["1", "2026-03-02 09:00", "Email"]])
+    options = TicketOptions(team_tz="UTC", preset="zendesk", assume_tz="America/NewYork", spelling=spelling)
+    with pytest.raises(InvalidInput) as caught:
+        import_tickets(path, options)
+    assert (
+        str(caught.value)
+        == f"{option} 'America/NewYork' is not a time zone; did you mean 'America/New_York'?"
+    )
 
 
 def test_duplicate_ticket_ids_are_dropped_across_blocks_and_reported(

@@ -6,7 +6,8 @@ import zoneinfo
 
 import pytest
 
-from api.importers.zones import RAILS_ZONES, near_zone_name, zone_of_country, zone_of_name
+from api.importers.zones import RAILS_ZONES, near_zone_name, zone_of_country, zone_of_name, zone_option
+from common.errors import InvalidInput
 from forecasting.calendar import country_of_zone
 
 
@@ -45,6 +46,40 @@ def test_unknown_names_are_none_with_a_suggestion() -> None:
     assert zone_of_name("Mars/Olympus") is None
     assert zone_of_name("") is None
     assert near_zone_name("Europe/Londn") == "Europe/London"
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("Europe/Londn", "Europe/London"),
+        ("America/New_Yrok", "America/New_York"),
+        ("America/NewYork", "America/New_York"),
+        # nearest to a legacy link: its current name is suggested
+        ("Asia/Calcuta", "Asia/Kolkata"),
+        ("Europe/Kiew", "Europe/Kyiv"),
+        ("Asia/Saigonn", "Asia/Ho_Chi_Minh"),
+        ("America/Buenos_Aire", "America/Argentina/Buenos_Aires"),
+        # a link kept for a country of its own stays
+        ("Europe/Amsterdm", "Europe/Amsterdam"),
+        # a helpdesk's name, misspelt or not, as the IANA zone it means
+        ("Eastern Tme (US & Canada)", "America/New_York"),
+        ("Calcutta", "Asia/Kolkata"),
+        ("Mars/Olympus", None),
+    ],
+)
+def test_the_zone_suggested_for_a_typo_is_its_current_iana_name(typo: str, meant: str | None) -> None:
+    assert near_zone_name(typo) == meant
+    if meant is not None:
+        assert zone_of_name(meant) == meant  # an IANA name, not a legacy link
+
+
+def test_a_zone_option_is_checked_naming_the_option_and_the_zone_meant() -> None:
+    assert zone_option("--tz", "Asia/Kolkata") == "Asia/Kolkata"
+    with pytest.raises(InvalidInput) as caught:
+        zone_option("--assume-tz", "Asia/Calcuta")
+    assert str(caught.value) == "--assume-tz 'Asia/Calcuta' is not a time zone; did you mean 'Asia/Kolkata'?"
+    with pytest.raises(InvalidInput, match="'Mars/Olympus' is not a time zone; use an IANA name"):
+        zone_option("--tz", "Mars/Olympus")
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,12 @@ import pytest
 
 from common.errors import InvalidInput
 from scheduler.domain import AvailabilityEntry, LabourRules, Roster
-from scheduler.roster.problem import carried_in_from, planning_week, requirements_to_arrays
+from scheduler.roster.problem import (
+    carried_in_from,
+    planning_week,
+    problem_from_requirements,
+    requirements_to_arrays,
+)
 from tests.scheduler.roster.factories import EMAIL, VERIFY_TZ, VERIFY_WEEK, verify_agent, verify_problem
 from tests.scheduler.roster.test_absence import WEEK, desk, shift
 
@@ -51,7 +56,11 @@ def test_a_file_of_another_week_that_begins_before_it_is_refused_naming_the_days
     message = str(error.value)
     assert "cover Saturday 2026-06-13 .. Friday 2026-06-19" in message
     assert "nothing on Saturday 2026-06-20, Sunday 2026-06-21" in message
-    assert "give requirements for 2026-06-15 .. 2026-06-21, or set the team's week_start to sat" in message
+    assert message.endswith(
+        "they start on a Saturday and team 'Verify' plans weeks from Monday, so none of the team's weeks "
+        "fits them: set the team's week_start to sat and plan the week of 2026-06-13, or make requirements "
+        "for Monday 2026-06-15 .. Sunday 2026-06-21"
+    )
 
 
 def test_a_file_that_ends_early_is_read_with_nobody_needed_after_it() -> None:
@@ -65,6 +74,44 @@ def test_a_file_that_ends_early_is_read_with_nobody_needed_after_it() -> None:
 def test_requirements_that_begin_after_the_first_day_are_refused() -> None:
     with pytest.raises(InvalidInput, match="not on the week's first day Monday 2026-06-15"):
         arrays(requirements(MONDAY + timedelta(days=1), 7))
+
+
+@pytest.mark.parametrize(
+    ("first_day", "n_days", "advice"),
+    [
+        # a whole week earlier or later: that week
+        (MONDAY - timedelta(days=7), 7, "plan the week of 2026-06-08"),
+        (MONDAY + timedelta(days=7), 14, "plan the week of 2026-06-22 or 2026-06-29"),
+        # ten days from the Monday before: only that Monday's week has all its days
+        (MONDAY - timedelta(days=7), 10, "plan the week of 2026-06-08"),
+        # Tuesday to Monday: no Monday week fits; say why and both ways out
+        (
+            MONDAY + timedelta(days=8),
+            7,
+            "they start on a Tuesday and team 'Verify' plans weeks from Monday, so none of the team's weeks "
+            "fits them: set the team's week_start to tue and plan the week of 2026-06-23, or make "
+            "requirements for Monday 2026-06-15 .. Sunday 2026-06-21",
+        ),
+    ],
+)
+def test_requirements_of_another_week_say_which_week_to_plan(
+    first_day: date, n_days: int, advice: str
+) -> None:
+    with pytest.raises(InvalidInput) as error:
+        arrays(requirements(first_day, n_days))
+    assert str(error.value).endswith(advice)
+
+
+def test_the_requirements_errors_name_the_file_they_came_from() -> None:
+    team = verify_problem().team
+    frame = requirements(MONDAY + timedelta(days=7), 7)
+    with pytest.raises(InvalidInput) as error:
+        problem_from_requirements(team, planning_week(team, MONDAY), frame, source="req_w2.csv")
+    (issue,) = error.value.issues
+    assert issue.file == "req_w2.csv"
+    assert str(error.value).startswith(
+        "req_w2.csv: no requirement falls in the week 2026-06-15 .. 2026-06-21"
+    )
 
 
 @pytest.mark.parametrize("lead_in_days", [0, 2])

@@ -71,3 +71,41 @@ def test_a_headcount_roster_reports_the_async_service_the_service_level_measure_
         == coverage_frame(by_service, roster).query("queue == 'email'")["overdue"].tolist()
     )
     assert email["overdue"].max() > 0, "the roster leaves email behind somewhere, so the test means something"
+
+
+def _night_owl(starts: list[str | None], hours: float = 8.0) -> tuple[list[str], int, int]:
+    """Marcus (Los Angeles) prefers 21:00-24:00 every day; `starts` are his shifts Monday on (None: a
+    day off). The summary's words for him, and the working days it counted and found granted."""
+    marcus = verify_agent("m", name="Marcus Lee", tz="America/Los_Angeles")
+    wishes = tuple(AvailabilityEntry("m", "preferred", 21 * 60, 24 * 60, weekday=d) for d in range(7))
+    p = verify_problem(marcus, availability=wishes)
+    shifts = tuple(shift_at(p, day, s, hours, agent_id="m") for day, s in enumerate(starts) if s is not None)
+    unmet = summarize(p, Roster(p.team.name, VERIFY_WEEK, shifts)).unmet_preferences
+    return [u.words for u in unmet], sum(u.working_days for u in unmet), sum(u.granted_days for u in unmet)
+
+
+def test_preferred_times_given_on_fewer_than_half_of_the_working_days_are_named() -> None:
+    """Five afternoon shifts ending at 22:00 give an hour of his three evening hours a day: none granted;
+    his two days off are not counted."""
+    words, days, granted = _night_owl(["14:00"] * 5 + [None, None])
+    assert words == [
+        "Marcus Lee asked for 21:00–24:00 (America/Los_Angeles time); got none of 5 working days"
+    ]
+    assert (days, granted) == (5, 0)
+
+
+def test_a_day_whose_shift_covers_half_of_the_preferred_time_counts_as_given() -> None:
+    """16:00-22:30 covers 1.5 of the 3 preferred hours: given. Two such days of four are half: not named;
+    one of three is fewer: named."""
+    assert _night_owl(["16:00", "16:00", "14:00", "14:00"], hours=6.5)[0] == []
+    words, days, granted = _night_owl(["16:00", "14:00", "14:00"], hours=6.5)
+    assert (days, granted) == (3, 1)
+    assert words[0].endswith("got 1 of 3 working days")
+
+
+def test_no_preferred_times_or_no_working_day_with_them_names_nobody() -> None:
+    p = verify_problem()
+    roster = Roster(p.team.name, VERIFY_WEEK, (shift_at(p, 0, "08:00"),))
+    assert summarize(p, roster).unmet_preferences == []
+    wish = AvailabilityEntry("a", "preferred", 8 * 60, 16 * 60, weekday=VERIFY_WEEK.weekday() + 1)
+    assert summarize(dataclasses.replace(p, availability=(wish,)), roster).unmet_preferences == []

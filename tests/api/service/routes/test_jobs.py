@@ -63,7 +63,11 @@ def test_bad_job_requests_are_refused_at_once(
     base = f"/v1/teams/{team_id}/roster-jobs"
     far = client.post(base, json={"week": "2030-01-07", "requirements_id": requirements_id}, headers=lead)
     assert far.status_code == 422
-    assert "no requirement falls in the week" in far.json()["detail"]
+    assert (
+        f"requirements {requirements_id} (requirements.csv): no requirement falls in the week"
+        in far.json()["detail"]
+    )
+    assert far.json()["detail"].endswith(f"plan the week of {WEEK}")
     assert (
         client.post(base, json={"week": WEEK.isoformat(), "requirements_id": 77}, headers=lead).status_code
         == 404

@@ -75,6 +75,20 @@ def test_a_bad_history_file_is_a_422_with_rows(
     assert {(i["row"], i["column"]) for i in response.json()["issues"]} == {(2, "ds"), (3, "y")}
 
 
+def test_a_misspelt_assume_tz_is_a_422_naming_it_and_the_zone_meant(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    response = client.post(
+        f"/v1/teams/{team_id}/history",
+        params={"assume_tz": "Europe/Londn"},
+        files={"file": ("h.csv", _history_csv())},
+        headers=lead,
+    )
+    assert response.status_code == 422
+    assert "assume_tz 'Europe/Londn' is not a time zone; did you mean 'Europe/London'?" in response.text
+    assert client.get(f"/v1/teams/{team_id}/history", headers=lead).json() == []
+
+
 def test_requirements_upload_checks_queues(client: TestClient, lead: dict[str, str], team_id: str) -> None:
     wrong = requirements_csv().replace("email", "voice")
     response = client.post(
