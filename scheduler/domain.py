@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Literal, get_args
 
-from common.defaults import INTERVAL_MINUTES
+from common.defaults import INTERVAL_MINUTES, ROSTER_SHRINKAGE
 from common.errors import InvalidInput
 from common.timegrid import HOURS_PER_WEEK, MAX_DAYS, MINUTES_PER_DAY, check_interval_minutes, zone
 from common.words import a_or_an
@@ -411,7 +411,9 @@ class Team:
     queues: tuple[QueueSpec, ...]
     agents: tuple[Agent, ...]
     interval_minutes: int = INTERVAL_MINUTES
-    shrinkage: float = 0.3
+    # the share of paid time not on contacts that the roster does not place (breaks and lunches are
+    # in the roster): a team file that leaves it out gets what `wfm team init` writes
+    shrinkage: float = ROSTER_SHRINKAGE
     shift_rules: ShiftRules = field(default_factory=ShiftRules)
     labour_rules: LabourRules = field(default_factory=LabourRules)
     weights: Weights = field(default_factory=Weights)  # of the soft rules, the lead's to change
