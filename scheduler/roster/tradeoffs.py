@@ -76,7 +76,7 @@ def unattended_lines(team: Team, unattended: dict[str, tuple[float, float]]) -> 
         queue = queues[name]
         line = (
             f"nobody on {name} for {hours:.1f} h of the week while its {CONTACTS_WORDS[queue.channel]} "
-            f"come ({share:.0%} of them)"
+            f"come ({'under 1%' if share < 0.005 else f'{share:.0%}'} of them)"
         )
         if queue.min_agents == 0:
             line += (

@@ -68,6 +68,7 @@ def test_no_advice_to_lower_the_async_weight_when_the_agents_who_could_work_both
 def test_a_live_queue_left_empty_while_contacts_come_is_named_with_the_setting_that_keeps_it_open() -> None:
     team = _team(("chat",))
     (line,) = unattended_lines(team, {"chat": (17.5, 0.49)})
+    assert "(under 1% of them)" in unattended_lines(team, {"chat": (2.5, 0.001)})[0]
     assert line.startswith("nobody on chat for 17.5 h of the week while its chats come (49% of them)")
     assert "set min_agents: 1 on it" in line
 
