@@ -68,6 +68,7 @@ def _fmt(value: Any, kind: str, *, delta: bool = False) -> str:
 
 
 FOOTNOTE = (
+    "lowest queue: the queue with the lowest service level, and its change against the base. "
     "* SL: the contacts answered within their queue's target, all queues together (the roster's report "
     "gives each queue); aband.: callers who give up, on queues whose patience_s is set. "
     "ASA s: the contact-weighted mean wait on the live queues over the intervals they keep up with; "
@@ -77,18 +78,43 @@ FOOTNOTE = (
 )
 
 
+def lowest_queue(row: dict[str, Any]) -> tuple[str, float] | None:
+    """The queue with the lowest service level in a comparison row, and that level (None: no roster
+    measured): SL* counts all queues together, where a busy queue can hide a quiet one left short."""
+    levels = [
+        (queue, float(figures["service_level"]))
+        for queue, figures in (row.get("by_queue") or {}).items()
+        if figures.get("service_level") is not None
+    ]
+    return min(levels, key=lambda found: found[1]) if levels else None
+
+
+def _lowest_cells(row: dict[str, Any], base: dict[str, Any]) -> tuple[str, str]:
+    """The lowest queue's cell, and its change against the same queue in the base."""
+    lowest = lowest_queue(row)
+    if lowest is None:
+        return "–", "–"
+    queue, level = lowest
+    before = ((base.get("by_queue") or {}).get(queue) or {}).get("service_level")
+    change = "–" if before is None else _fmt(level - float(before), "pct", delta=True)
+    return f"{queue} {_fmt(level, 'pct')}", change
+
+
 def comparison_table(rows: list[dict[str, Any]], title: str = "What-if scenarios") -> Table:
     """The comparison as a terminal table: each figure, and its change against the base under it.
     No cell wraps or is cut: print it at least `table_width` wide."""
     table = Table(title=title, show_lines=False)
     table.add_column("scenario", no_wrap=True)
+    table.add_column("lowest queue", justify="right", no_wrap=True)
     for _, header, _ in _COLUMNS:
         table.add_column(header, justify="right", no_wrap=True)
     for i, row in enumerate(rows):
-        table.add_row(row["scenario"], *(_fmt(row.get(m), kind) for m, _, kind in _COLUMNS))
+        lowest, change = _lowest_cells(row, rows[0])
+        table.add_row(row["scenario"], lowest, *(_fmt(row.get(m), kind) for m, _, kind in _COLUMNS))
         if i > 0:
             table.add_row(
                 "",
+                change,
                 *(_fmt(row.get(f"delta_{m}"), kind, delta=True) for m, _, kind in _COLUMNS),
                 style="dim",
             )
