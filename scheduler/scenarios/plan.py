@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
@@ -14,7 +15,7 @@ import pandas as pd
 
 from common.errors import InvalidInput
 from common.timegrid import PlanningWeek
-from scheduler.domain import AvailabilityEntry, Roster, Team
+from scheduler.domain import WEEKDAYS, AvailabilityEntry, Roster, Team
 from scheduler.staffing.queues import QueueRequirement
 from scheduler.staffing.requirements import compute_requirements
 
@@ -152,7 +153,14 @@ def _prepare(plan: BasePlan) -> dict[str, QueueSeries]:
     index = ((ds - pd.Timestamp(grid.start_utc)).dt.total_seconds() / grid.interval_s).to_numpy()
     inside = (index >= 0) & (index < grid.n_intervals)
     if not inside.any():
-        raise InvalidInput(f"the forecast has no interval in the week of {plan.week.first_day}")
+        local = ds.dt.tz_convert(plan.team.tz).dt.date
+        first, last = local.min(), local.max()
+        their_week = first - timedelta(days=(first.weekday() - WEEKDAYS.index(plan.team.week_start)) % 7)
+        raise InvalidInput(
+            f"the base's forecast or requirements have no interval in the week of {plan.week.first_day} "
+            f"({plan.team.tz}): they cover {first:%A %Y-%m-%d} .. {last:%A %Y-%m-%d}; plan the week of "
+            f"{their_week}, or give the base a forecast or requirements for the week of {plan.week.first_day}"
+        )
     aht = (
         pd.to_numeric(frame["aht_s"], errors="coerce").to_numpy(dtype=float)
         if "aht_s" in frame.columns

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 
 from common.errors import InvalidInput
+from common.timegrid import PlanningWeek
 from scheduler.domain import Roster, Team
 from scheduler.roster.problem import carried_in_from, requirements_to_arrays
 from scheduler.roster.report import measure
@@ -295,3 +297,12 @@ def test_the_need_counts_the_contacts_carried_in_as_the_requirements_file_does(p
     np.testing.assert_allclose(need["email"], from_file["email"])
     without = requirement_arrays(plan, apply(plan, Scenario("base")))
     assert need["email"].sum() > without["email"].sum()
+
+
+def test_a_base_whose_forecast_is_for_another_week_names_the_week_it_covers(plan: BasePlan) -> None:
+    first = plan.week.first_day
+    week = PlanningWeek(first + timedelta(days=7), plan.team.tz, plan.team.interval_minutes)
+    with pytest.raises(InvalidInput) as caught:
+        replace(plan, week=week)
+    assert f"no interval in the week of {first + timedelta(days=7)}" in str(caught.value)
+    assert f"plan the week of {first}" in str(caught.value)
