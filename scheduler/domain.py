@@ -92,11 +92,17 @@ class QueueSpec:
         return self.channel in LIVE_CHANNELS
 
 
+# a break ends at least this long before its shift does, where its window leaves room: a window
+# drawn for an 8-hour shift (lunch 180-330 min in) would otherwise let a 6-hour shift end on its lunch
+MIN_WORK_AFTER_BREAK_MINUTES = 30
+
+
 @dataclass(frozen=True)
 class BreakRule:
     """A break of `duration_minutes` placed `window_start_minutes`..`window_end_minutes` after a shift starts.
 
-    Applies to shifts of at least `min_shift_hours`. The break starts inside the window.
+    Applies to shifts of at least `min_shift_hours`. The break starts inside the window, and ends at
+    least `MIN_WORK_AFTER_BREAK_MINUTES` before the shift does wherever the window allows that.
     """
 
     kind: BreakKind

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from common.timegrid import Grid, local_day_start_utc, wall_to_utc, zone
-from scheduler.domain import Activity, Agent, AvailabilityEntry, BreakRule
+from scheduler.domain import MIN_WORK_AFTER_BREAK_MINUTES, Activity, Agent, AvailabilityEntry, BreakRule
 from scheduler.roster.problem import BLOCKING_KINDS, Problem
 
 Span = tuple[datetime, datetime]
@@ -147,13 +147,17 @@ def agent_local_days(agent: Agent, grid: Grid) -> tuple[date, ...]:
 
 
 def break_offsets(rule: BreakRule, length_minutes: int, interval_minutes: int) -> tuple[int, ...]:
-    """Where a break may start, in grid intervals after the shift starts: inside its window,
-    on the grid, ending inside the shift."""
+    """Where a break may start, in grid intervals after the shift starts: inside its window, on the
+    grid, ending inside the shift, and at least `MIN_WORK_AFTER_BREAK_MINUTES` before its end where
+    any start in the window leaves that much."""
     first = -(-rule.window_start_minutes // interval_minutes)
     last = rule.window_end_minutes // interval_minutes
     duration = -(-rule.duration_minutes // interval_minutes)
     fits = length_minutes // interval_minutes - duration
-    return tuple(k for k in range(first, last + 1) if k <= fits)
+    inside = [k for k in range(first, last + 1) if k <= fits]
+    tail = -(-MIN_WORK_AFTER_BREAK_MINUTES // interval_minutes)
+    room = [k for k in inside if k <= fits - tail]
+    return tuple(room or inside)
 
 
 def intervals_between(start: datetime, at: datetime, interval_minutes: int) -> int:

@@ -7,13 +7,21 @@ slip in the model's encoding shows up here as a violation.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
 from common.timegrid import DAYS_PER_WEEK, zone
-from scheduler.domain import Agent, AvailabilityEntry, BreakRule, Shift, ShiftRules
+from scheduler.domain import (
+    MIN_WORK_AFTER_BREAK_MINUTES,
+    Agent,
+    AvailabilityEntry,
+    BreakRule,
+    Shift,
+    ShiftRules,
+)
 from scheduler.roster.problem import Problem, min_shifts_after_time_off
 
 _EPS_HOURS = 1e-6
@@ -75,6 +83,9 @@ def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
     out.extend(v("skills", m) for m in _queue_problems(agent, s))
     out.extend(v("queue blocks", m) for m in _stretch_problems(rules, s))
     out.extend(v("breaks", m) for m in _break_problems(rules.breaks_for(length), s))
+    out.extend(
+        v("breaks", m) for m in _work_after_break_problems(rules.breaks_for(length), s, grid.interval_minutes)
+    )
     out.extend(v("availability", m) for m in _availability_problems(p.entries_of(agent.id), agent, s))
     return out
 
@@ -149,6 +160,28 @@ def _break_problems(rules: tuple[BreakRule, ...], s: Shift) -> list[str]:
     for a, b in pairwise(ordered):
         if b.start_utc < a.end_utc:
             problems.append(f"{a.kind} and {b.kind} overlap")
+    return problems
+
+
+def _work_after_break_problems(rules: tuple[BreakRule, ...], s: Shift, step: int) -> list[str]:
+    """Each break ends at least `MIN_WORK_AFTER_BREAK_MINUTES` (in whole grid intervals) before the
+    shift does, where the earliest start its window allows on the grid leaves room for that."""
+    problems: list[str] = []
+    length = round(s.length.total_seconds() / 60) // step * step
+    tail = math.ceil(MIN_WORK_AFTER_BREAK_MINUTES / step) * step
+    for b in s.breaks:
+        offset = round((b.start_utc - s.start_utc).total_seconds() / 60)
+        for r in (
+            r for r in rules if r.kind == b.kind and r.window_start_minutes <= offset <= r.window_end_minutes
+        ):
+            duration = math.ceil(r.duration_minutes / step) * step
+            earliest = math.ceil(r.window_start_minutes / step) * step
+            latest = min(r.window_end_minutes // step * step, length - duration - tail)
+            if earliest <= latest and offset > latest:
+                problems.append(
+                    f"{b.kind} ends {length - offset - duration} min before the shift does; its window leaves "
+                    f"room for {MIN_WORK_AFTER_BREAK_MINUTES} min of work after it"
+                )
     return problems
 
 

@@ -258,3 +258,36 @@ def stretches(*spans: tuple[str, float]) -> Shift:
 )
 def test_queue_blocks_are_checked(spans: tuple[tuple[str, float], ...], broken: bool) -> None:
     assert ("queue blocks" in rules_broken(problem(), [stretches(*spans)])) is broken
+
+
+SIX_HOURS = ShiftRules((6.0,), 60, 6 * 60, 14 * 60, (BreakRule("lunch", 30, 180, 330, min_shift_hours=6),))
+
+
+@pytest.mark.parametrize(("lunch_at_min", "broken"), [(300, False), (315, True), (330, True)])
+def test_a_lunch_leaves_half_an_hour_of_work_after_it_where_its_window_allows(
+    lunch_at_min: int, broken: bool
+) -> None:
+    """A window drawn for 8-hour shifts (lunch 180-330 min in) on a 6-hour shift: the lunch may not
+    end the shift, nor leave less than 30 minutes of it."""
+    p = replace(problem(), team=replace(team(), shift_rules=SIX_HOURS))
+    one = shift(0, 9, length_h=6)
+    lunch = Activity(
+        "lunch",
+        one.start_utc + timedelta(minutes=lunch_at_min),
+        one.start_utc + timedelta(minutes=lunch_at_min + 30),
+    )
+    assert ("breaks" in rules_broken(p, [replace(one, breaks=(lunch,))])) is broken
+
+
+def test_a_window_with_no_room_after_it_keeps_its_places() -> None:
+    from scheduler.roster.candidates import break_offsets
+
+    lunch = BreakRule("lunch", 30, 180, 330, min_shift_hours=6)
+    assert max(break_offsets(lunch, 6 * 60, 15)) * 15 == 300  # ends 30 min before a 6-h shift does
+    assert max(break_offsets(lunch, 8 * 60, 15)) * 15 == 330  # the window's own end on 8 hours
+    late = BreakRule("lunch", 30, 330, 330, min_shift_hours=6)
+    assert break_offsets(late, 6 * 60, 15) == (22,)  # no room after it anywhere: the window stands
+    p = replace(problem(), team=replace(team(), shift_rules=ShiftRules((6.0,), 60, 6 * 60, 14 * 60, (late,))))
+    one = shift(0, 9, length_h=6)
+    at_end = Activity("lunch", one.start_utc + timedelta(minutes=330), one.end_utc)
+    assert "breaks" not in rules_broken(p, [replace(one, breaks=(at_end,))])
