@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import pairwise
+from itertools import groupby, pairwise
 
 from common.timegrid import DAYS_PER_WEEK, zone
 from scheduler.domain import (
@@ -204,15 +204,16 @@ def _rows_on(
 
 def _availability_problems(entries: tuple[AvailabilityEntry, ...], agent: Agent, s: Shift) -> list[str]:
     problems: set[str] = set()
-    for day, minute in _worked_minutes(agent, s):
-        for e in _rows_on(entries, day, ("unavailable", "time_off", "absence")):
-            if e.start_minute <= minute < e.end_minute:
-                problems.add(f"works during {e.kind.replace('_', ' ')} on {day} ({e.note or 'no note'})")
+    for day, worked in groupby(_worked_minutes(agent, s), key=lambda dm: dm[0]):
+        blocked = _rows_on(entries, day, ("unavailable", "time_off", "absence"))
         windows = _rows_on(entries, day, ("available",))
-        dated = [e for e in windows if e.on_date is not None]
-        windows = dated or windows
-        if windows and not any(e.start_minute <= minute < e.end_minute for e in windows):
-            problems.add(f"works outside the available times of {day}")
+        windows = [e for e in windows if e.on_date is not None] or windows
+        for _, minute in worked:
+            for e in blocked:
+                if e.start_minute <= minute < e.end_minute:
+                    problems.add(f"works during {e.kind.replace('_', ' ')} on {day} ({e.note or 'no note'})")
+            if windows and not any(e.start_minute <= minute < e.end_minute for e in windows):
+                problems.add(f"works outside the available times of {day}")
     return sorted(problems)
 
 
