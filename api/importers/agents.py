@@ -58,6 +58,11 @@ CHANNEL_TARGETS: dict[str, ChannelTargets] = {
             ("target_answer_s", "20", "...within 20 seconds: the usual voice target"),
             ("aht_s", "360", "average handle time in seconds (the history's aht_s wins where it has one)"),
             ("max_occupancy", "0.85", "agents busy at most 85 % of their time"),
+            (
+                "min_agents",
+                "1",
+                "someone on the line whenever calls are forecast, however few (0: busier queues may take them)",
+            ),
         ),
     ),
     "chat": ChannelTargets(

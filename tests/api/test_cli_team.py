@@ -246,3 +246,33 @@ def test_a_team_file_may_name_a_legacy_iana_zone(tmp_path: Path) -> None:
     path = tmp_path / "team.yaml"
     path.write_text(yaml.safe_dump(mapping), encoding="utf-8")
     assert read_team(path).agents[0].tz == "Asia/Calcutta"
+
+
+def test_team_init_keeps_a_phone_line_open_and_says_how_to_let_it_go(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(["Name", "Skills"])
+    book.active.append(["Maya López", "phone, chat"])
+    path = tmp_path / "agents.xlsx"
+    book.save(path)
+    out = tmp_path / "team.yaml"
+    code, output = run(
+        "team",
+        "init",
+        "--agents",
+        str(path),
+        "--name",
+        "T",
+        "--tz",
+        "UTC",
+        "--queues",
+        "phone:voice,chat",
+        "--out",
+        str(out),
+    )
+    assert code == 0, output
+    queues = {q.name: q for q in read_team(out).queues}
+    assert queues["phone"].min_agents == 1
+    assert queues["chat"].min_agents == 0
+    assert "min_agents: 1  # someone on the line whenever calls are forecast" in out.read_text(
+        encoding="utf-8"
+    )
