@@ -355,7 +355,13 @@ function drawGrid() {
   const ruler = () => el("div", { class: "ruler", "aria-hidden": "true" }, ...["0", "6", "12", "18", "24"].map((h) => el("span", { text: h })));
   // each agent is labelled with their own home zone, whichever zone the times are shown in
   const agentHead = el("th", { scope: "col", class: "agent" }, el("span", { class: "name", text: "Agent" }), el("small", { text: "home zone · hours" }));
-  table.append(el("thead", {}, el("tr", {}, agentHead, ...g.days.map((d) => el("th", { scope: "col" }, dayHeading(d), ruler())))));
+  // a far agent's shift of the week may start on a local day outside it: that day gets a column, named as the workbook names it
+  const columns = g.columns;
+  const dayHead = (c) => c.in_week
+    ? el("th", { scope: "col" }, dayHeading(c.date), ruler())
+    : el("th", { scope: "col", class: "outside", title: "a local day outside the team's week: only the shifts of the week that start on it" },
+      dayHeading(c.date), el("small", { class: "outside-note", text: OUTSIDE_WEEK }), ruler());
+  table.append(el("thead", {}, el("tr", {}, agentHead, ...columns.map(dayHead))));
   const body = el("tbody");
   const icsSelect = $("ics-agent");
   icsSelect.replaceChildren();
@@ -370,16 +376,20 @@ function drawGrid() {
   }
   table.append(body);
   table.append(el("tfoot", {}, el("tr", { class: "totals" }, el("th", { scope: "row", class: "agent", text: "Working" }),
-    ...g.day_totals.map((t) => el("td", { "data-date": t.date, class: "num", text: `${t.headcount} agent${t.headcount === 1 ? "" : "s"} · ${fmt(t.hours, 1)} h` })))));
+    ...g.day_totals.map((t, i) => el("td", { "data-date": t.date, class: columns[i]?.in_week === false ? "num outside" : "num", text: `${t.headcount} agent${t.headcount === 1 ? "" : "s"} · ${fmt(t.hours, 1)} h` })))));
   $("grid-wrap").replaceChildren(table);
 }
+
+// a day column outside the team's week, in the workbook's words (api/exports.py: _roster_sheet)
+const OUTSIDE_WEEK = "(local day, outside the week)";
 
 // what blocks an agent's time, as the cell writes it (api/service/views.py: BLOCKED_KINDS)
 const BLOCKED_WORDS = { time_off: "time off", absence: "absent", unavailable: "unavail." };
 
 function dayCell(agent, cell) {
   const conflicted = cell.shifts.some((s) => s.conflicts.length);
-  const td = el("td", { "data-date": cell.date, class: conflicted ? "conflict" : undefined });
+  const outside = cell.in_week === false;
+  const td = el("td", { "data-date": cell.date, class: [conflicted ? "conflict" : "", outside ? "outside" : ""].filter(Boolean).join(" ") || undefined });
   const bar = el("div", { class: "day", "aria-hidden": "true" });
   for (const s of cell.segments) {
     bar.append(el("div", {
@@ -415,8 +425,9 @@ function dayCell(agent, cell) {
   if (blocked.length) {
     const words = [...new Set(blocked.map((s) => `${BLOCKED_WORDS[s.kind]} ${s.label}`))].join("; ");
     line.append(el("span", { class: "off-label", title: words, text: words }));
-  } else if (!cell.shifts.length) {
-    // no shift starts this day: a day off, or the end of the day before's shift (drawn in the bar)
+  } else if (!cell.shifts.length && (cell.segments.length || !outside)) {
+    // no shift starts this day: a day off, or the end of the day before's shift (drawn in the bar);
+    // outside the week a day with nothing on it is left blank, not called a day off
     line.append(el("span", { class: "off-label", text: cell.segments.length ? "shift from the day before" : "off" }));
   }
   td.append(line);

@@ -84,6 +84,28 @@ def test_grid_puts_a_shift_in_each_zone_and_splits_it_at_midnight() -> None:
     assert in_own["cells"][1]["shifts"] == []
 
 
+def test_a_local_day_outside_the_week_gets_a_column_in_the_agent_zone_view() -> None:
+    """Bo's shift at 03:00 London on the week's first Monday starts on Sunday in New York: in his own
+    zone that Sunday is a column outside the week, blank for Ann; in the team's zone it is Monday's."""
+    team = _team()
+    shift = Shift("a2", date(2026, 11, 1), _utc(2026, 11, 2, 3), _utc(2026, 11, 2, 11), "email")
+    roster = Roster("Desk", date(2026, 11, 2), (shift,))
+    in_team = roster_grid(team, roster, (), "team")
+    assert [c["date"] for c in in_team["columns"]] == in_team["days"]
+    assert [s["label"] for s in in_team["agents"][1]["cells"][0]["shifts"]] == ["03:00–11:00"]
+    own = roster_grid(team, roster, (), "agent")
+    assert own["days"] == in_team["days"]  # the team's week, as the day view takes it
+    assert own["columns"][0] == {"date": "2026-11-01", "in_week": False}
+    assert all(c["in_week"] for c in own["columns"][1:])
+    assert len(own["columns"]) == 8
+    ann, bo = own["agents"][0]["cells"][0], own["agents"][1]["cells"][0]
+    assert [s["label"] for s in bo["shifts"]] == ["22:00–06:00"]
+    assert not bo["in_week"]
+    assert ann == {"date": "2026-11-01", "in_week": False, "segments": [], "shifts": []}
+    assert own["day_totals"][0] == {"date": "2026-11-01", "headcount": 1, "hours": 8.0}
+    assert own["day_totals"][1]["headcount"] == 0
+
+
 def test_a_day_of_time_off_in_another_zone_is_labelled_with_its_days() -> None:
     team = _team()
     entries = (AvailabilityEntry("a2", "time_off", on_date=date(2026, 11, 4)),)  # New York's Wednesday
