@@ -145,6 +145,11 @@ def _shift_cell(
         if moved_from is None
         else span_label(moved_from.start_utc, moved_from.end_utc, tz),
         "label": f"{_hhmm(shift.start_utc, tz)}–{_hhmm(shift.end_utc, tz)}",
+        # a shift that moves between queues: each stretch on the display clock (none: all on `queue`)
+        "stretches": [
+            {"queue": w.queue, "label": f"{_hhmm(w.start_utc, tz)}–{_hhmm(w.end_utc, tz)}"}
+            for w in sorted(shift.work, key=lambda w: w.start_utc)
+        ],
         "start_local": _hhmm(shift.start_utc, agent_tz),  # the agent's own clock, as moves are given
         "start_utc": _z(shift.start_utc),
         "end_utc": _z(shift.end_utc),

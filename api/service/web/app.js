@@ -349,7 +349,7 @@ function zoneCity(tz) {
 
 function drawGrid() {
   const g = state.grid;
-  state.queueShort = shortQueueNames(g.agents.flatMap((a) => a.cells.flatMap((c) => c.shifts.map((s) => s.queue))));
+  state.queueShort = shortQueueNames(g.agents.flatMap((a) => a.cells.flatMap((c) => c.shifts.flatMap((s) => [s.queue, ...s.stretches.map((w) => w.queue)]))));
   const table = el("table", { class: "roster", id: "roster-grid" });
   table.append(el("caption", { class: "help", text: `Agents × days; each day runs from local midnight to midnight (${g.zone_mode === "team" ? g.team_tz : "each agent's zone"}).${state.can.roster ? " Drag a shift along its day to move it, or pick it to pin or move it." : ""}` }));
   const ruler = () => el("div", { class: "ruler", "aria-hidden": "true" }, ...["0", "6", "12", "18", "24"].map((h) => el("span", { text: h })));
@@ -403,18 +403,24 @@ function dayCell(agent, cell) {
   td.append(bar);
   const line = el("div", { class: "cell-line" });
   for (const shift of cell.shifts) {
+    // a shift that moves between queues shows them in order ("chat→email"); its stretches' times are in words
+    const moves = new Set(shift.stretches.map((w) => w.queue)).size > 1;
+    const inOrder = (names) => names.filter((q, i) => q !== names[i - 1]).join("→");
+    const queueText = moves ? inOrder(shift.stretches.map((w) => state.queueShort?.[w.queue] ?? w.queue)) : state.queueShort?.[shift.queue] ?? shift.queue;
+    const queueFull = moves ? inOrder(shift.stretches.map((w) => w.queue)) : shift.queue;
+    const queueWords = moves ? shift.stretches.map((w) => `${w.queue} ${w.label}`).join(", ") : shift.queue;
     const flags = [shift.pinned ? "pinned" : "", shift.moved ? `moved from ${shift.moved_from}` : "", shift.conflicts.length ? "conflict" : ""].filter(Boolean);
     // the accessible name starts with the visible text, then says the rest in words
-    const visible = [shift.conflicts.length ? "⚠" : "", shift.pinned ? (shift.moved ? "moved" : "pinned") : "", `${shift.label} ${shift.queue}`].filter(Boolean).join(" ");
-    const words = `${visible}: ${agent.name}, shift of ${shift.local_date}${flags.length ? `, ${flags.join(", ")}` : ""}`;
+    const visible = [shift.conflicts.length ? "⚠" : "", shift.pinned ? (shift.moved ? "moved" : "pinned") : "", `${shift.label} ${queueFull}`].filter(Boolean).join(" ");
+    const words = `${visible}: ${agent.name}, shift of ${shift.local_date}${moves ? `, on ${queueWords}` : ""}${flags.length ? `, ${flags.join(", ")}` : ""}`;
     const content = [
       shift.conflicts.length ? el("span", { class: "conflict-mark", text: "⚠" }) : "",
       shift.pinned ? el("span", { class: "pin", text: shift.moved ? "moved" : "pinned" }) : "",
       el("span", { class: "time", text: shift.label }),
       " ",
-      el("span", { class: "queue", text: state.queueShort?.[shift.queue] ?? shift.queue, title: shift.queue }),
+      el("span", { class: "queue", text: queueText, title: queueWords }),
     ];
-    const title = [`${shift.label} ${shift.queue}`, shift.moved ? `moved from ${shift.moved_from}` : "", ...shift.conflicts].filter(Boolean).join("\n");
+    const title = [`${shift.label} ${queueWords}`, shift.moved ? `moved from ${shift.moved_from}` : "", ...shift.conflicts].filter(Boolean).join("\n");
     if (state.can.roster) {
       line.append(el("button", { type: "button", class: "shift-button", "data-shift": `${shift.agent_id}/${shift.local_date}`, title, "aria-label": `${words}. Pin or move`, onclick: () => openShift(agent, shift) }, ...content));
     } else {

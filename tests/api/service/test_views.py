@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from api.service.views import blocked_spans, clip_to_day, coverage_view, roster_grid, shift_spans
-from scheduler.domain import Activity, Agent, AvailabilityEntry, QueueSpec, Roster, Shift, Team
+from scheduler.domain import Activity, Agent, AvailabilityEntry, QueueSpan, QueueSpec, Roster, Shift, Team
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -136,6 +137,31 @@ def test_pinned_shifts_are_flagged() -> None:
     cell = grid["agents"][0]["cells"][0]["shifts"][0]
     assert cell["pinned"] is True
     assert cell["moved"] is False
+
+
+def test_a_shift_that_moves_between_queues_lists_its_stretches_on_the_display_clock() -> None:
+    work = (
+        QueueSpan("email", _utc(2026, 11, 2, 14), _utc(2026, 11, 2, 18)),
+        QueueSpan("chat", _utc(2026, 11, 2, 18), _utc(2026, 11, 2, 22)),
+    )
+    shift = Shift(
+        "a2", date(2026, 11, 2), _utc(2026, 11, 2, 14), _utc(2026, 11, 2, 22), "email", work=work[::-1]
+    )
+    roster = Roster("Desk", date(2026, 11, 2), (shift,))
+    in_team = roster_grid(_team(), roster, (), "team")["agents"][1]["cells"][0]["shifts"][0]
+    assert in_team["stretches"] == [
+        {"queue": "email", "label": "14:00–18:00"},
+        {"queue": "chat", "label": "18:00–22:00"},
+    ]
+    in_own = roster_grid(_team(), roster, (), "agent")["agents"][1]["cells"][0]["shifts"][0]
+    assert [w["label"] for w in in_own["stretches"]] == ["09:00–13:00", "13:00–17:00"]  # New York
+    plain = replace(shift, work=())
+    assert (
+        roster_grid(_team(), replace(roster, shifts=(plain,)), (), "team")["agents"][1]["cells"][0]["shifts"][
+            0
+        ]["stretches"]
+        == []
+    )
 
 
 def _records(first: datetime, hours: int, short_at: set[int]) -> list[dict[str, object]]:
