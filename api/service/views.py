@@ -145,6 +145,11 @@ def _shift_cell(
         if moved_from is None
         else span_label(moved_from.start_utc, moved_from.end_utc, tz),
         "label": f"{_hhmm(shift.start_utc, tz)}–{_hhmm(shift.end_utc, tz)}",
+        # a shift that moves between queues: each stretch on the display clock (none: all on `queue`)
+        "stretches": [
+            {"queue": w.queue, "label": f"{_hhmm(w.start_utc, tz)}–{_hhmm(w.end_utc, tz)}"}
+            for w in sorted(shift.work, key=lambda w: w.start_utc)
+        ],
         "start_local": _hhmm(shift.start_utc, agent_tz),  # the agent's own clock, as moves are given
         "start_utc": _z(shift.start_utc),
         "end_utc": _z(shift.end_utc),
@@ -169,6 +174,11 @@ def roster_grid(
     (`team`: the team's zone for everyone; `agent`: each agent's own). A shift is listed in the cell
     of the day it starts on; its part after midnight is drawn in the next cell.
 
+    An agent far from the team's zone may start a shift of the team's week on a local day before or
+    after it (a Manila Monday that starts on the team's Sunday evening): in `columns`, that day comes
+    with `in_week` false, as the workbook names it, and its cells draw only shifts (blank for the
+    others, not a day off). `days` stays the team's week.
+
     The roster is drawn as shown to the lead: a pinned shift where it was pinned (a moved one at its
     new time, with where it was), each shift with the conflicts of its agent-day (`conflicts`, e.g.
     with the availability stored now), and under the days, the agents working and their hours.
@@ -183,18 +193,30 @@ def roster_grid(
     problems: dict[tuple[str, date | None], list[str]] = defaultdict(list)
     for c in conflicts:
         problems[(c.agent_id, c.local_date)].append(c.text)
-    headcount = dict.fromkeys(week.days, 0)
-    day_hours = dict.fromkeys(week.days, 0.0)
+
+    def display_tz(agent: Agent) -> str:
+        return agent.tz if zone_mode == "agent" else team.tz
+
+    agent_of = {a.id: a for a in team.agents}
+    in_week = set(week.days)
+    started_on = {
+        s.start_utc.astimezone(zone(display_tz(agent_of[s.agent_id]))).date()
+        for s in shown.shifts
+        if s.agent_id in agent_of
+    }
+    days = sorted(in_week | started_on)
+    headcount = dict.fromkeys(days, 0)
+    day_hours = dict.fromkeys(days, 0.0)
     agents = []
     for agent in team.agents:
-        display = agent.tz if zone_mode == "agent" else team.tz
+        display = display_tz(agent)
         tz, own = zone(display), zone(agent.tz)
         mine = sorted(by_agent.get(agent.id, []), key=lambda s: s.start_utc)
-        around = (week.days[0] - timedelta(days=1), *week.days, week.days[-1] + timedelta(days=1))
+        around = (days[0] - timedelta(days=1), *days, days[-1] + timedelta(days=1))
         blocked = blocked_spans(agent, tuple(e for e in entries if e.agent_id == agent.id), around)
         cells = []
-        for day in week.days:
-            segments = _segments(blocked, day, tz, {})
+        for day in days:
+            segments = _segments(blocked, day, tz, {}) if day in in_week else []
             shifts = []
             for s in mine:
                 parts = _segments(
@@ -208,7 +230,9 @@ def roster_grid(
                     shifts.append(_shift_cell(s, tz, own, key in pinned_keys, moved, problems.get(key, [])))
                     headcount[day] += 1
                     day_hours[day] += s.hours
-            cells.append({"date": day.isoformat(), "segments": segments, "shifts": shifts})
+            cells.append(
+                {"date": day.isoformat(), "in_week": day in in_week, "segments": segments, "shifts": shifts}
+            )
         rules = team.shift_rules_of(agent)
         agents.append(
             {
@@ -226,9 +250,9 @@ def roster_grid(
         "zone_mode": zone_mode,
         "team_tz": team.tz,
         "days": [d.isoformat() for d in week.days],
+        "columns": [{"date": d.isoformat(), "in_week": d in in_week} for d in days],
         "day_totals": [
-            {"date": d.isoformat(), "headcount": headcount[d], "hours": round(day_hours[d], 2)}
-            for d in week.days
+            {"date": d.isoformat(), "headcount": headcount[d], "hours": round(day_hours[d], 2)} for d in days
         ],
         "agents": agents,
         "conflicts": [

@@ -349,13 +349,19 @@ function zoneCity(tz) {
 
 function drawGrid() {
   const g = state.grid;
-  state.queueShort = shortQueueNames(g.agents.flatMap((a) => a.cells.flatMap((c) => c.shifts.map((s) => s.queue))));
+  state.queueShort = shortQueueNames(g.agents.flatMap((a) => a.cells.flatMap((c) => c.shifts.flatMap((s) => [s.queue, ...s.stretches.map((w) => w.queue)]))));
   const table = el("table", { class: "roster", id: "roster-grid" });
   table.append(el("caption", { class: "help", text: `Agents × days; each day runs from local midnight to midnight (${g.zone_mode === "team" ? g.team_tz : "each agent's zone"}).${state.can.roster ? " Drag a shift along its day to move it, or pick it to pin or move it." : ""}` }));
   const ruler = () => el("div", { class: "ruler", "aria-hidden": "true" }, ...["0", "6", "12", "18", "24"].map((h) => el("span", { text: h })));
   // each agent is labelled with their own home zone, whichever zone the times are shown in
   const agentHead = el("th", { scope: "col", class: "agent" }, el("span", { class: "name", text: "Agent" }), el("small", { text: "home zone · hours" }));
-  table.append(el("thead", {}, el("tr", {}, agentHead, ...g.days.map((d) => el("th", { scope: "col" }, dayHeading(d), ruler())))));
+  // a far agent's shift of the week may start on a local day outside it: that day gets a column, named as the workbook names it
+  const columns = g.columns;
+  const dayHead = (c) => c.in_week
+    ? el("th", { scope: "col" }, dayHeading(c.date), ruler())
+    : el("th", { scope: "col", class: "outside", title: "a local day outside the team's week: only the shifts of the week that start on it" },
+      dayHeading(c.date), el("small", { class: "outside-note", text: OUTSIDE_WEEK }), ruler());
+  table.append(el("thead", {}, el("tr", {}, agentHead, ...columns.map(dayHead))));
   const body = el("tbody");
   const icsSelect = $("ics-agent");
   icsSelect.replaceChildren();
@@ -370,16 +376,20 @@ function drawGrid() {
   }
   table.append(body);
   table.append(el("tfoot", {}, el("tr", { class: "totals" }, el("th", { scope: "row", class: "agent", text: "Working" }),
-    ...g.day_totals.map((t) => el("td", { "data-date": t.date, class: "num", text: `${t.headcount} agent${t.headcount === 1 ? "" : "s"} · ${fmt(t.hours, 1)} h` })))));
+    ...g.day_totals.map((t, i) => el("td", { "data-date": t.date, class: columns[i]?.in_week === false ? "num outside" : "num", text: `${t.headcount} agent${t.headcount === 1 ? "" : "s"} · ${fmt(t.hours, 1)} h` })))));
   $("grid-wrap").replaceChildren(table);
 }
+
+// a day column outside the team's week, in the workbook's words (api/exports.py: _roster_sheet)
+const OUTSIDE_WEEK = "(local day, outside the week)";
 
 // what blocks an agent's time, as the cell writes it (api/service/views.py: BLOCKED_KINDS)
 const BLOCKED_WORDS = { time_off: "time off", absence: "absent", unavailable: "unavail." };
 
 function dayCell(agent, cell) {
   const conflicted = cell.shifts.some((s) => s.conflicts.length);
-  const td = el("td", { "data-date": cell.date, class: conflicted ? "conflict" : undefined });
+  const outside = cell.in_week === false;
+  const td = el("td", { "data-date": cell.date, class: [conflicted ? "conflict" : "", outside ? "outside" : ""].filter(Boolean).join(" ") || undefined });
   const bar = el("div", { class: "day", "aria-hidden": "true" });
   for (const s of cell.segments) {
     bar.append(el("div", {
@@ -393,18 +403,24 @@ function dayCell(agent, cell) {
   td.append(bar);
   const line = el("div", { class: "cell-line" });
   for (const shift of cell.shifts) {
+    // a shift that moves between queues shows them in order ("chat→email"); its stretches' times are in words
+    const moves = new Set(shift.stretches.map((w) => w.queue)).size > 1;
+    const inOrder = (names) => names.filter((q, i) => q !== names[i - 1]).join("→");
+    const queueText = moves ? inOrder(shift.stretches.map((w) => state.queueShort?.[w.queue] ?? w.queue)) : state.queueShort?.[shift.queue] ?? shift.queue;
+    const queueFull = moves ? inOrder(shift.stretches.map((w) => w.queue)) : shift.queue;
+    const queueWords = moves ? shift.stretches.map((w) => `${w.queue} ${w.label}`).join(", ") : shift.queue;
     const flags = [shift.pinned ? "pinned" : "", shift.moved ? `moved from ${shift.moved_from}` : "", shift.conflicts.length ? "conflict" : ""].filter(Boolean);
     // the accessible name starts with the visible text, then says the rest in words
-    const visible = [shift.conflicts.length ? "⚠" : "", shift.pinned ? (shift.moved ? "moved" : "pinned") : "", `${shift.label} ${shift.queue}`].filter(Boolean).join(" ");
-    const words = `${visible}: ${agent.name}, shift of ${shift.local_date}${flags.length ? `, ${flags.join(", ")}` : ""}`;
+    const visible = [shift.conflicts.length ? "⚠" : "", shift.pinned ? (shift.moved ? "moved" : "pinned") : "", `${shift.label} ${queueFull}`].filter(Boolean).join(" ");
+    const words = `${visible}: ${agent.name}, shift of ${shift.local_date}${moves ? `, on ${queueWords}` : ""}${flags.length ? `, ${flags.join(", ")}` : ""}`;
     const content = [
       shift.conflicts.length ? el("span", { class: "conflict-mark", text: "⚠" }) : "",
       shift.pinned ? el("span", { class: "pin", text: shift.moved ? "moved" : "pinned" }) : "",
       el("span", { class: "time", text: shift.label }),
       " ",
-      el("span", { class: "queue", text: state.queueShort?.[shift.queue] ?? shift.queue, title: shift.queue }),
+      el("span", { class: "queue", text: queueText, title: queueWords }),
     ];
-    const title = [`${shift.label} ${shift.queue}`, shift.moved ? `moved from ${shift.moved_from}` : "", ...shift.conflicts].filter(Boolean).join("\n");
+    const title = [`${shift.label} ${queueWords}`, shift.moved ? `moved from ${shift.moved_from}` : "", ...shift.conflicts].filter(Boolean).join("\n");
     if (state.can.roster) {
       line.append(el("button", { type: "button", class: "shift-button", "data-shift": `${shift.agent_id}/${shift.local_date}`, title, "aria-label": `${words}. Pin or move`, onclick: () => openShift(agent, shift) }, ...content));
     } else {
@@ -415,8 +431,9 @@ function dayCell(agent, cell) {
   if (blocked.length) {
     const words = [...new Set(blocked.map((s) => `${BLOCKED_WORDS[s.kind]} ${s.label}`))].join("; ");
     line.append(el("span", { class: "off-label", title: words, text: words }));
-  } else if (!cell.shifts.length) {
-    // no shift starts this day: a day off, or the end of the day before's shift (drawn in the bar)
+  } else if (!cell.shifts.length && (cell.segments.length || !outside)) {
+    // no shift starts this day: a day off, or the end of the day before's shift (drawn in the bar);
+    // outside the week a day with nothing on it is left blank, not called a day off
     line.append(el("span", { class: "off-label", text: cell.segments.length ? "shift from the day before" : "off" }));
   }
   td.append(line);

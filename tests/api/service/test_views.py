@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from api.service.views import blocked_spans, clip_to_day, coverage_view, roster_grid, shift_spans
-from scheduler.domain import Activity, Agent, AvailabilityEntry, QueueSpec, Roster, Shift, Team
+from scheduler.domain import Activity, Agent, AvailabilityEntry, QueueSpan, QueueSpec, Roster, Shift, Team
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -84,6 +85,28 @@ def test_grid_puts_a_shift_in_each_zone_and_splits_it_at_midnight() -> None:
     assert in_own["cells"][1]["shifts"] == []
 
 
+def test_a_local_day_outside_the_week_gets_a_column_in_the_agent_zone_view() -> None:
+    """Bo's shift at 03:00 London on the week's first Monday starts on Sunday in New York: in his own
+    zone that Sunday is a column outside the week, blank for Ann; in the team's zone it is Monday's."""
+    team = _team()
+    shift = Shift("a2", date(2026, 11, 1), _utc(2026, 11, 2, 3), _utc(2026, 11, 2, 11), "email")
+    roster = Roster("Desk", date(2026, 11, 2), (shift,))
+    in_team = roster_grid(team, roster, (), "team")
+    assert [c["date"] for c in in_team["columns"]] == in_team["days"]
+    assert [s["label"] for s in in_team["agents"][1]["cells"][0]["shifts"]] == ["03:00–11:00"]
+    own = roster_grid(team, roster, (), "agent")
+    assert own["days"] == in_team["days"]  # the team's week, as the day view takes it
+    assert own["columns"][0] == {"date": "2026-11-01", "in_week": False}
+    assert all(c["in_week"] for c in own["columns"][1:])
+    assert len(own["columns"]) == 8
+    ann, bo = own["agents"][0]["cells"][0], own["agents"][1]["cells"][0]
+    assert [s["label"] for s in bo["shifts"]] == ["22:00–06:00"]
+    assert not bo["in_week"]
+    assert ann == {"date": "2026-11-01", "in_week": False, "segments": [], "shifts": []}
+    assert own["day_totals"][0] == {"date": "2026-11-01", "headcount": 1, "hours": 8.0}
+    assert own["day_totals"][1]["headcount"] == 0
+
+
 def test_a_day_of_time_off_in_another_zone_is_labelled_with_its_days() -> None:
     team = _team()
     entries = (AvailabilityEntry("a2", "time_off", on_date=date(2026, 11, 4)),)  # New York's Wednesday
@@ -114,6 +137,31 @@ def test_pinned_shifts_are_flagged() -> None:
     cell = grid["agents"][0]["cells"][0]["shifts"][0]
     assert cell["pinned"] is True
     assert cell["moved"] is False
+
+
+def test_a_shift_that_moves_between_queues_lists_its_stretches_on_the_display_clock() -> None:
+    work = (
+        QueueSpan("email", _utc(2026, 11, 2, 14), _utc(2026, 11, 2, 18)),
+        QueueSpan("chat", _utc(2026, 11, 2, 18), _utc(2026, 11, 2, 22)),
+    )
+    shift = Shift(
+        "a2", date(2026, 11, 2), _utc(2026, 11, 2, 14), _utc(2026, 11, 2, 22), "email", work=work[::-1]
+    )
+    roster = Roster("Desk", date(2026, 11, 2), (shift,))
+    in_team = roster_grid(_team(), roster, (), "team")["agents"][1]["cells"][0]["shifts"][0]
+    assert in_team["stretches"] == [
+        {"queue": "email", "label": "14:00–18:00"},
+        {"queue": "chat", "label": "18:00–22:00"},
+    ]
+    in_own = roster_grid(_team(), roster, (), "agent")["agents"][1]["cells"][0]["shifts"][0]
+    assert [w["label"] for w in in_own["stretches"]] == ["09:00–13:00", "13:00–17:00"]  # New York
+    plain = replace(shift, work=())
+    assert (
+        roster_grid(_team(), replace(roster, shifts=(plain,)), (), "team")["agents"][1]["cells"][0]["shifts"][
+            0
+        ]["stretches"]
+        == []
+    )
 
 
 def _records(first: datetime, hours: int, short_at: set[int]) -> list[dict[str, object]]:
