@@ -164,7 +164,7 @@ def solver_line(result: RosterResult) -> str:
         else "no bound known in the time"
     )
     costliest = sorted(((v, k) for k, v in result.penalties.items() if v > 0), reverse=True)[:3]
-    costs = "; ".join(f"{name} {points:,.0f}" for points, name in costliest)
+    costs = "; ".join(f"{name.removesuffix(' (points)')}: {points:,.0f} points" for points, name in costliest)
     return (
         f"solver: objective {result.objective:,.0f} ({bound}, {result.status.lower()}), "
         f"{result.elapsed_s:.1f} s; costliest soft rules: {costs or 'none'}"

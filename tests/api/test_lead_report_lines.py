@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from api.lead_report import absence_lines, change_lines, preference_lines, without_need_line
+from api.lead_report import absence_lines, change_lines, preference_lines, solver_line, without_need_line
 from api.service.roster_worker import roster_report
 from scheduler import RosterResult
 from scheduler.domain import AvailabilityEntry, Roster
@@ -60,3 +60,18 @@ def test_preferred_times_not_given_are_listed_under_one_heading_and_none_gives_n
     assert f"  {words}" in stored["report"]["lines"]
     assert f"\n- {words}\n" in stored["report"]["markdown"]
     assert stored["summary"]["unmet_preferences"][0]["words"] == words
+
+
+def test_the_solver_line_names_each_costliest_rule_with_its_points() -> None:
+    penalties = {
+        "contacts not answered within target (points)": 87_440.0,
+        "start times beyond each agent's first": 330.0,
+        "hours in preferred times (points, a reward)": -20.0,
+    }
+    result = RosterResult(Roster("T", VERIFY_WEEK, ()), "FEASIBLE", 87_750.0, float("-inf"), 4.7, penalties)
+    line = solver_line(result)
+    assert "no bound known in the time" in line
+    assert line.endswith(
+        "costliest soft rules: contacts not answered within target: 87,440 points; "
+        "start times beyond each agent's first: 330 points"
+    )
