@@ -189,6 +189,14 @@ def cover_lines(
     return out
 
 
+def advice_lines(summary: RosterSummary, team: Team, roster: Roster) -> list[str]:
+    """What the lead may change, in words: each live queue left with nobody on it while its contacts
+    come (and the setting that keeps it open), and each live queue kept short for an async one."""
+    return unattended_lines(team, summary.unattended) + tradeoff_lines(
+        team, summary.service_level_by_queue, roster
+    )
+
+
 def summary_lines(
     lead: LeadReport, team: Team, roster: Roster, result: RosterResult, more: str = CLI_MORE
 ) -> list[str]:
@@ -202,8 +210,7 @@ def summary_lines(
         lines.append(
             f"expected service level, {queue}: {level:.1%} (target {target:.0%}); by day: {_service_by_day(summary, queue)}"
         )
-    lines += unattended_lines(team, summary.unattended)
-    lines += tradeoff_lines(team, summary.service_level_by_queue, roster)
+    lines += advice_lines(summary, team, roster)
     if summary.short:
         lines.append(f"where service suffers ({len(summary.short)} stretches, {team.tz} time):")
         lines += [f"  {s.words}" for s in summary.short[:MAX_STRETCHES_PRINTED]]
@@ -260,10 +267,7 @@ def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult,
         out.append(
             f"| {queue} | {summary.target_by_queue[queue]:.0%} | " + " | ".join(cells) + f" | {level:.1%} |"
         )
-    advice = unattended_lines(team, summary.unattended) + tradeoff_lines(
-        team, summary.service_level_by_queue, roster
-    )
-    out += ["", *(f"{line}." for line in advice)]
+    out += ["", *(f"{line}." for line in advice_lines(summary, team, roster))]
     out += ["", "## Need and cover by queue and day (agent-hours)", ""]
     out.append("| queue | day | need | on queue | short |")
     out.append("| --- | --- | --- | --- | --- |")

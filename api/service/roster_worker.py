@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.lead_report import (
     LeadReport,
+    advice_lines,
     lead_report,
     markdown,
     report_title,
@@ -141,6 +142,7 @@ def roster_report(problem: Problem, result: RosterResult) -> dict[str, Any]:
         "shifts": [shift_to_dict(s) for s in roster.shifts],
         "report": {
             "lines": summary_lines(lead, problem.team, roster, result, SERVICE_MORE),
+            "advice": advice_lines(lead.summary, problem.team, roster),
             "markdown": markdown(lead, problem.team, roster, result, report_title(problem)),
             "short_stretches": short_stretch_dicts(lead),
             "queue_stretches": {"mean_per_shift": mean, "p95_per_shift": p95, "median_minutes": median},

@@ -343,6 +343,12 @@ class LeadReportOut(BaseModel):
         description="the summary `wfm roster` prints: service level per queue and day, where it suffers "
         "and who could cover it, need and shortfall, contacts carried in, hours, spreads, then the solver"
     )
+    advice: list[str] = Field(
+        default_factory=list,
+        description="what the lead may change, in words (also in `lines`): each live queue left with nobody on "
+        "it while its contacts come, with the setting that keeps it open, and each live queue kept short for "
+        "an async one; versions stored before it have none",
+    )
     short_stretches: list[ShortStretchOut]
     queue_stretches: QueueStretchesOut
 

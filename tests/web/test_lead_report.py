@@ -65,6 +65,11 @@ def test_the_roster_view_lists_where_service_suffers_and_who_could_cover_after_a
     report = page.locator("#lead-report")
     expect(report).to_be_visible()
     expect(page.locator('#lead-service li[data-queue="chat"]')).to_contain_text("expected service level")
+    # the server's advice (a queue left empty while its contacts come, a trade to change) under it
+    advice = v1["report"]["advice"]
+    expect(page.locator("#lead-service li.advice")).to_have_count(len(advice))
+    for k, line in enumerate(advice):
+        expect(page.locator("#lead-service li.advice").nth(k)).to_have_text(line)
     stretches = v1["report"]["short_stretches"]
     assert stretches, "two agents cannot give two every afternoon of the week"
     listed = page.locator("#short-stretches > li.short")

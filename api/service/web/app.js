@@ -560,6 +560,10 @@ function drawLeadReport() {
   for (const [queue, [contacts, onTime]] of Object.entries(summary.carried_in || {})) {
     service.push(el("li", { "data-carried": queue }, `${queue}: ${fmt(contacts)} contacts already waiting when the week starts${onTime === null ? "" : `, ${pct(onTime)} of them answered on time`}`));
   }
+  for (const line of v.report?.advice || []) {
+    // the server's words (api/lead_report.py: advice_lines): a queue left empty, a trade to change
+    service.push(el("li", { class: "advice" }, line));
+  }
   if (summary.understaffed_agent_hours !== undefined) {
     service.push(el("li", {}, `need ${fmt(summary.required_agent_hours, 1)} agent-hours, ${fmt(summary.understaffed_agent_hours, 1)} short`));
   }

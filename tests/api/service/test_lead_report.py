@@ -83,6 +83,8 @@ def test_a_roster_job_carries_the_lead_in_and_reports_what_wfm_roster_reports(
     assert carried["email"][0] > 0  # Sunday evening's email waits on Monday morning
     service_lines = version["report"]["lines"]
     assert any(line.startswith("carried in, email:") for line in service_lines)
+    # the advice the page shows under the service levels is the summary's own lines
+    assert all(line in service_lines for line in version["report"]["advice"])
 
     # the CLI on the same files, measuring the service's roster (re-rostered with every shift locked)
     team_file = tmp_path / "team.json"
