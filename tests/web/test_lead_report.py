@@ -70,6 +70,8 @@ def test_the_roster_view_lists_where_service_suffers_and_who_could_cover_after_a
     expect(page.locator("#lead-service li.advice")).to_have_count(len(advice))
     for k, line in enumerate(advice):
         expect(page.locator("#lead-service li.advice").nth(k)).to_have_text(line)
+    unmet = [u["words"] for u in v1["summary"]["unmet_preferences"]]
+    expect(page.locator("#lead-service li.preference")).to_have_count(len(unmet))
     stretches = v1["report"]["short_stretches"]
     assert stretches, "two agents cannot give two every afternoon of the week"
     listed = page.locator("#short-stretches > li.short")

@@ -564,6 +564,10 @@ function drawLeadReport() {
     // the server's words (api/lead_report.py: advice_lines): a queue left empty, a trade to change
     service.push(el("li", { class: "advice" }, line));
   }
+  for (const unmet of summary.unmet_preferences || []) {
+    // an agent's preferred times the roster mostly did not give, in the server's words
+    service.push(el("li", { class: "preference" }, unmet.words));
+  }
   if (summary.understaffed_agent_hours !== undefined) {
     service.push(el("li", {}, `need ${fmt(summary.required_agent_hours, 1)} agent-hours, ${fmt(summary.understaffed_agent_hours, 1)} short`));
   }
