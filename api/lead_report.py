@@ -277,6 +277,14 @@ def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult,
     ]
     out += ["", f"Required agent-hours: {summary.required_agent_hours:.1f}; understaffed: "
             f"{summary.understaffed_agent_hours:.1f}; overstaffed: {summary.overstaffed_agent_hours:.1f}.", ""]  # fmt: skip
+    waiting = [q.name for q in team.queues if not q.is_live]
+    if waiting:
+        out += [
+            f'On {", ".join(waiting)}, "short" compares each interval\'s need with the agents on the queue '
+            "then (blended time included). Contacts there wait, so work done earlier or later within the "
+            "response time still answers them on time: a day can be short here and on time above.",
+            "",
+        ]
     out += ["## Where service suffers", ""]
     out += [f"- {s.words}" for s in summary.short] or ["Nowhere."]
     if cover:

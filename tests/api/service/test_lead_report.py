@@ -85,6 +85,9 @@ def test_a_roster_job_carries_the_lead_in_and_reports_what_wfm_roster_reports(
     assert any(line.startswith("carried in, email:") for line in service_lines)
     # the advice the page shows under the service levels is the summary's own lines
     assert all(line in service_lines for line in version["report"]["advice"])
+    # an email day can be short of the interval need and still on time: the report says how
+    report_md = client.get(f"/v1/teams/{team_id}/rosters/{job['version']}/report.md", headers=lead).text
+    assert 'On email, "short" compares each interval\'s need with the agents on the queue then' in report_md
 
     # the CLI on the same files, measuring the service's roster (re-rostered with every shift locked)
     team_file = tmp_path / "team.json"
@@ -157,6 +160,7 @@ def test_the_report_lists_each_short_stretch_with_who_could_cover_it_and_its_mar
     assert text.startswith("# Tiny Chat, week of 2026-11-02")
     assert "## Who could cover them" in text
     assert offered[0]["words"] in text
+    assert '"short" compares' not in text  # no queue whose contacts wait
 
 
 def _worked_days(version: dict[str, Any], agent_id: str) -> set[str]:
