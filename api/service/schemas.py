@@ -462,6 +462,13 @@ class OccupancyChangeIn(_Change):
     max_occupancy: float = Field(ge=0, le=1)
 
 
+class MinAgentsChangeIn(_Change):
+    """Agents wanted on a live queue whenever its contacts are forecast (default: every live queue)."""
+
+    kind: Literal["min_agents"]
+    min_agents: int = Field(ge=0, le=MAX_AGENTS)
+
+
 class RemoveAgentsIn(_In):
     """Agents who leave: by id, and/or the last `count` others in the team's order."""
 
@@ -514,6 +521,7 @@ ChangeIn = Annotated[
     | TargetChangeIn
     | ShrinkageChangeIn
     | OccupancyChangeIn
+    | MinAgentsChangeIn
     | RemoveAgentsIn
     | AddAgentsIn
     | HeadcountIn

@@ -52,6 +52,15 @@ class OccupancyChange:
 
 
 @dataclass(frozen=True)
+class MinAgentsChange:
+    """Agents wanted on a live queue whenever its contacts are forecast (`QueueSpec.min_agents`: 1
+    keeps a quiet phone line open), on one queue or every live one."""
+
+    min_agents: int
+    queue: str | None = None
+
+
+@dataclass(frozen=True)
 class RemoveAgents:
     """Agents who leave: by id, and/or the last `count` others in the team's order."""
 
@@ -106,6 +115,7 @@ Change = (
     | TargetChange
     | ShrinkageChange
     | OccupancyChange
+    | MinAgentsChange
     | RemoveAgents
     | AddAgents
     | Headcount
@@ -118,6 +128,7 @@ CHANGE_KINDS: dict[str, type[Any]] = {
     "target": TargetChange,
     "shrinkage": ShrinkageChange,
     "occupancy": OccupancyChange,
+    "min_agents": MinAgentsChange,
     "remove_agents": RemoveAgents,
     "add_agents": AddAgents,
     "headcount": Headcount,

@@ -23,6 +23,7 @@ from scheduler.scenarios.changes import (
     AddAgents,
     AhtChange,
     Headcount,
+    MinAgentsChange,
     OccupancyChange,
     RemoveAgents,
     Scenario,
@@ -271,6 +272,19 @@ def change_occupancy(d: Draft, change: OccupancyChange, what: str) -> None:
     d.team = _replace_queues(d.team, change.queue, max_occupancy=change.max_occupancy)
 
 
+def change_min_agents(d: Draft, change: MinAgentsChange, what: str) -> None:
+    """Agents wanted on one live queue, or on every live one, whenever its contacts are forecast."""
+    _check_queue(d.team, change.queue, what)
+    if change.queue is not None:  # the domain refuses it on an async queue, in the change's words
+        d.team = _rebuilt(_replace_queues, d.team, what, change.queue, min_agents=change.min_agents)
+        return
+    live = [q.name for q in d.team.queues if q.is_live]
+    if not live:
+        raise InvalidInput(f"{what}: the team has no live queue (voice, chat) to keep open")
+    for name in live:
+        d.team = _rebuilt(_replace_queues, d.team, what, name, min_agents=change.min_agents)
+
+
 def remove_agents(d: Draft, change: RemoveAgents, what: str) -> None:
     """Agents leave: those named, then the last `count` others."""
     ids = [a.id for a in d.team.agents]
@@ -348,6 +362,7 @@ CHANGE_FUNCTIONS: dict[type[Any], ChangeFunction] = {
     TargetChange: change_target,
     ShrinkageChange: change_shrinkage,
     OccupancyChange: change_occupancy,
+    MinAgentsChange: change_min_agents,
     RemoveAgents: remove_agents,
     Headcount: set_headcount,
     AddAgents: add_agents,

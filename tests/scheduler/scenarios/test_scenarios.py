@@ -23,6 +23,7 @@ from scheduler.scenarios import (
     Contract,
     Headcount,
     LocalRunner,
+    MinAgentsChange,
     Pay,
     RemoveAgents,
     Scenario,
@@ -112,6 +113,8 @@ def test_a_stricter_target_and_the_q90_need_more_agents(plan: BasePlan) -> None:
         (StatisticChange("q75"), "no column 'q75'"),
         (ShiftRuleChange(latest_start="25:00"), "not a time of day"),
         (Headcount(0), "at least one agent"),
+        (MinAgentsChange(1, queue="email"), "min_agents is for live queues"),
+        (MinAgentsChange(-1), "min_agents must not be negative"),
     ],
 )
 def test_bad_changes_are_refused_with_the_reason(plan: BasePlan, change: Any, message: str) -> None:
@@ -306,3 +309,12 @@ def test_a_base_whose_forecast_is_for_another_week_names_the_week_it_covers(plan
         replace(plan, week=week)
     assert f"no interval in the week of {first + timedelta(days=7)}" in str(caught.value)
     assert f"plan the week of {first}" in str(caught.value)
+
+
+def test_a_minimum_of_agents_goes_on_the_live_queues_and_is_read_from_a_mapping(plan: BasePlan) -> None:
+    variant = apply(plan, Scenario("keep chat open", (MinAgentsChange(1),)))
+    assert {q.name: q.min_agents for q in variant.team.queues} == {"email": 0, "chat": 1}
+    scenario = scenario_from_mapping(
+        {"name": "x", "changes": [{"kind": "min_agents", "min_agents": 2, "queue": "chat"}]}
+    )
+    assert scenario.changes == (MinAgentsChange(2, queue="chat"),)
