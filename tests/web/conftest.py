@@ -48,19 +48,20 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def email_agent(agent_id: str, name: str, tz: str, min_hours_per_week: int = 16) -> dict[str, Any]:
+    """An email agent of a test team, as the API takes it: up to 40 hours a week."""
+    return {
+        "id": agent_id,
+        "name": name,
+        "tz": tz,
+        "skills": ["email"],
+        "min_hours_per_week": min_hours_per_week,
+        "max_hours_per_week": 40,
+    }
+
+
 def web_team() -> dict[str, Any]:
     """Three agents in three zones, a lunch inside each 8-hour shift, a 30-minute grid."""
-
-    def agent(agent_id: str, name: str, tz: str) -> dict[str, Any]:
-        return {
-            "id": agent_id,
-            "name": name,
-            "tz": tz,
-            "skills": ["email"],
-            "min_hours_per_week": 16,
-            "max_hours_per_week": 40,
-        }
-
     return {
         "name": "Web Desk",
         "tz": "Europe/London",
@@ -83,9 +84,9 @@ def web_team() -> dict[str, Any]:
         },
         "labour_rules": {"min_rest_hours": 11, "max_consecutive_days": 6, "min_days_off_per_week": 2},
         "agents": [
-            agent("a1", "Ann Example", "Europe/London"),
-            agent("a2", "Bo Example", "America/New_York"),
-            agent("a3", "Chi Example", "Europe/Berlin"),
+            email_agent("a1", "Ann Example", "Europe/London"),
+            email_agent("a2", "Bo Example", "America/New_York"),
+            email_agent("a3", "Chi Example", "Europe/Berlin"),
         ],
     }
 

@@ -16,6 +16,7 @@ from tests.web.conftest import (
     PHONE,
     WEEK,
     Site,
+    email_agent,
     open_page,
     screenshot,
     serious_accessibility_violations,
@@ -30,17 +31,6 @@ OUTSIDE_WEEK = "(local day, outside the week)"  # the workbook's words (api/expo
 
 def far_team() -> dict[str, Any]:
     """A Lisbon team with an agent in Manila (UTC+8): her 07:00 start is 23:00 in Lisbon the day before."""
-
-    def agent(agent_id: str, name: str, tz: str) -> dict[str, Any]:
-        return {
-            "id": agent_id,
-            "name": name,
-            "tz": tz,
-            "skills": ["email"],
-            "min_hours_per_week": 0,
-            "max_hours_per_week": 40,
-        }
-
     return {
         "name": "Far Desk",
         "tz": "Europe/Lisbon",
@@ -54,7 +44,10 @@ def far_team() -> dict[str, Any]:
             "latest_start": "07:00",
         },
         "labour_rules": {"min_rest_hours": 11, "max_consecutive_days": 6, "min_days_off_per_week": 2},
-        "agents": [agent("l1", "Luís Lisboa", "Europe/Lisbon"), agent("m1", "Maria Manila", "Asia/Manila")],
+        "agents": [
+            email_agent("l1", "Luís Lisboa", "Europe/Lisbon", min_hours_per_week=0),
+            email_agent("m1", "Maria Manila", "Asia/Manila", min_hours_per_week=0),
+        ],
     }
 
 
