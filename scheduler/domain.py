@@ -95,6 +95,10 @@ class QueueSpec:
 # a break ends at least this long before its shift does, where its window leaves room: a window
 # drawn for an 8-hour shift (lunch 180-330 min in) would otherwise let a 6-hour shift end on its lunch
 MIN_WORK_AFTER_BREAK_MINUTES = 30
+# two breaks of one shift are at least this far apart (the end of one to the start of the next),
+# where their windows leave room for every break of the shift that far from the others: a break and
+# a lunch 15 minutes after it is one long break nobody planned
+MIN_WORK_BETWEEN_BREAKS_MINUTES = 30
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,8 @@ class BreakRule:
     """A break of `duration_minutes` placed `window_start_minutes`..`window_end_minutes` after a shift starts.
 
     Applies to shifts of at least `min_shift_hours`. The break starts inside the window, and ends at
-    least `MIN_WORK_AFTER_BREAK_MINUTES` before the shift does wherever the window allows that.
+    least `MIN_WORK_AFTER_BREAK_MINUTES` before the shift does wherever the window allows that; the
+    breaks of a shift are `MIN_WORK_BETWEEN_BREAKS_MINUTES` apart wherever their windows allow that.
     """
 
     kind: BreakKind

@@ -10,11 +10,19 @@ candidates here, so the model never sees a forbidden shift.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from common.timegrid import Grid, local_day_start_utc, wall_to_utc, zone
-from scheduler.domain import MIN_WORK_AFTER_BREAK_MINUTES, Activity, Agent, AvailabilityEntry, BreakRule
+from scheduler.domain import (
+    MIN_WORK_AFTER_BREAK_MINUTES,
+    MIN_WORK_BETWEEN_BREAKS_MINUTES,
+    Activity,
+    Agent,
+    AvailabilityEntry,
+    BreakRule,
+)
 from scheduler.roster.problem import BLOCKING_KINDS, Problem
 
 Span = tuple[datetime, datetime]
@@ -158,6 +166,71 @@ def break_offsets(rule: BreakRule, length_minutes: int, interval_minutes: int) -
     tail = -(-MIN_WORK_AFTER_BREAK_MINUTES // interval_minutes)
     room = [k for k in inside if k <= fits - tail]
     return tuple(room or inside)
+
+
+def offsets_by_preference(rule: BreakRule, length_minutes: int, interval_minutes: int) -> tuple[int, ...]:
+    """`break_offsets` in the order ties are broken: nearest the window's middle first, then earliest."""
+    offsets = break_offsets(rule, length_minutes, interval_minutes)
+    if not offsets:
+        return ()
+    middle = offsets[len(offsets) // 2]
+    return tuple(sorted(offsets, key=lambda k: (abs(k - middle), k)))
+
+
+def break_intervals(rule: BreakRule, interval_minutes: int) -> int:
+    """Grid intervals a break of `rule` takes."""
+    return -(-rule.duration_minutes // interval_minutes)
+
+
+def break_reach(rule: BreakRule, interval_minutes: int, spaced: bool) -> int:
+    """Grid intervals from a break's start before another break of its shift may start: its own
+    (`break_intervals`), and with `spaced` also `MIN_WORK_BETWEEN_BREAKS_MINUTES` of work after it."""
+    minutes = rule.duration_minutes + (MIN_WORK_BETWEEN_BREAKS_MINUTES if spaced else 0)
+    return -(-minutes // interval_minutes)
+
+
+def apart(first: int, reach: int, other: int, other_reach: int) -> bool:
+    """Whether two breaks starting in intervals `first` and `other` keep clear of each other's `break_reach`."""
+    return first + reach <= other or other + other_reach <= first
+
+
+@functools.cache
+def break_placements(
+    rules: tuple[BreakRule, ...], length_minutes: int, interval_minutes: int, spaced: bool, most: int
+) -> tuple[tuple[int, ...], ...]:
+    """Up to `most` ways to start the breaks of `rules` in a shift of `length_minutes` (grid
+    intervals after its start, one per rule, each at a `break_offsets` place), each clear of the
+    others' `break_reach`, in the order of each rule's `offsets_by_preference`."""
+    options = [
+        (offsets_by_preference(r, length_minutes, interval_minutes), break_reach(r, interval_minutes, spaced))
+        for r in rules
+    ]
+    return tuple(_placements(options, [], most))
+
+
+def _placements(
+    options: Sequence[tuple[tuple[int, ...], int]], chosen: list[int], most: int
+) -> Iterator[tuple[int, ...]]:
+    found = 0
+    j = len(chosen)
+    if j == len(options):
+        yield tuple(chosen)
+        return
+    offsets, reach = options[j]
+    for k in offsets:
+        if all(apart(k, reach, c, options[i][1]) for i, c in enumerate(chosen)):
+            for placement in _placements(options, [*chosen, k], most - found):
+                yield placement
+                found += 1
+                if found >= most:
+                    return
+
+
+def breaks_spaced(rules: tuple[BreakRule, ...], length_minutes: int, interval_minutes: int) -> bool:
+    """Whether the breaks of `rules` in a shift of `length_minutes` keep
+    `MIN_WORK_BETWEEN_BREAKS_MINUTES` of work between any two: where their windows leave room for
+    that (else they only may not overlap)."""
+    return len(rules) > 1 and bool(break_placements(rules, length_minutes, interval_minutes, True, 1))
 
 
 def intervals_between(start: datetime, at: datetime, interval_minutes: int) -> int:

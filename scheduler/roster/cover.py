@@ -24,7 +24,15 @@ import pandas as pd
 from common.timegrid import zone
 from common.words import a_or_an
 from scheduler.domain import Roster, Shift
-from scheduler.roster.candidates import Candidate, break_activity, break_offsets, build_candidates
+from scheduler.roster.candidates import (
+    Candidate,
+    break_activity,
+    break_offsets,
+    break_placements,
+    breaks_spaced,
+    build_candidates,
+    offsets_by_preference,
+)
 from scheduler.roster.problem import Problem
 from scheduler.roster.report import Measured, QueueDay, ShortStretch, measure, on_queue_intervals, queue_days
 from scheduler.roster.validate import Violation, check_roster
@@ -95,13 +103,15 @@ class _Pick:
 
 
 def _as_shift(p: Problem, c: Candidate, queue: str) -> Shift:
-    """A candidate as a shift on one queue, its breaks in the middle of their windows."""
+    """A candidate as a shift on one queue, its breaks nearest the middle of their windows that keep
+    them apart (`break_placements`; in the middle where they cannot all be)."""
     step = p.week.grid.interval_minutes
-    breaks = []
-    for rule in c.break_rules:
-        offsets = break_offsets(rule, c.length_minutes, step)
-        if offsets:
-            breaks.append(break_activity(rule, c.start_utc, offsets[len(offsets) // 2] * step))
+    rules = tuple(r for r in c.break_rules if break_offsets(r, c.length_minutes, step))
+    ways = break_placements(
+        rules, c.length_minutes, step, breaks_spaced(c.break_rules, c.length_minutes, step), 1
+    )
+    places = ways[0] if ways else tuple(offsets_by_preference(r, c.length_minutes, step)[0] for r in rules)
+    breaks = [break_activity(rule, c.start_utc, k * step) for rule, k in zip(rules, places, strict=True)]
     return Shift(
         c.agent_id, c.local_date, c.start_utc, c.end_utc, queue, tuple(breaks), shift_type=c.shift_type
     )

@@ -16,7 +16,14 @@ from ortools.sat.python import cp_model
 from common.errors import Infeasible
 from common.timegrid import DAYS_PER_WEEK, zone
 from scheduler.domain import Agent, Shift
-from scheduler.roster.candidates import Candidate, agent_local_days, break_offsets, intervals_between
+from scheduler.roster.candidates import (
+    Candidate,
+    agent_local_days,
+    break_offsets,
+    break_reach,
+    breaks_spaced,
+    intervals_between,
+)
 from scheduler.roster.day_rules import Day, forbid_short_runs, limit_runs
 from scheduler.roster.problem import (
     Problem,
@@ -43,7 +50,9 @@ def add_one_shift_a_day(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[
 
 
 def add_breaks(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
-    """Hard: every shift has each of its breaks once, starting inside the break's window; breaks never overlap."""
+    """Hard: every shift has each of its breaks once, starting inside the break's window; breaks never
+    overlap, and keep `MIN_WORK_BETWEEN_BREAKS_MINUTES` of work between them where their windows allow it
+    (`breaks_spaced`)."""
     by_rule: dict[tuple[str, date, int], list[BreakSlot]] = defaultdict(list)
     for slot in v.breaks:
         by_rule[(slot.agent_id, slot.local_date, slot.rule_index)].append(slot)
@@ -63,18 +72,49 @@ def add_breaks(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
 
 
 def _add_breaks_apart(m: cp_model.CpModel, v: RosterVars, agent_id: str, step: int) -> None:
-    """At most one break of an agent in any interval, where two rules' breaks could meet."""
-    mine = [s for s in v.breaks if s.agent_id == agent_id]
-    rules = {s.rule_index for s in mine}
-    if len(rules) < 2:
-        return
+    """Each local day, the breaks of two rules keep clear of each other's `break_reach`: at most one
+    break in any interval, each counted from its start to its reach (its own intervals, and with
+    `breaks_spaced` half an hour of work after it). Where the day's shifts differ in whether their
+    breaks are spaced, the spacing holds only when a shift asking for it is worked."""
+    by_day: dict[date, list[BreakSlot]] = defaultdict(list)
+    for s in v.breaks:
+        if s.agent_id == agent_id:
+            by_day[s.local_date].append(s)
+    for day, slots in by_day.items():
+        if len({s.rule_index for s in slots}) < 2:
+            continue
+        spacing: dict[bool, list[cp_model.IntVar]] = defaultdict(list)
+        for c in v.shifts_on(agent_id, day):
+            if len(c.break_rules) > 1:
+                spacing[breaks_spaced(c.break_rules, c.length_minutes, step)].append(v.works[c.index])
+        for spaced, works in spacing.items():
+            if len(spacing) == 1:
+                _breaks_in_cliques(m, v, slots, spaced, step, None)
+                continue
+            worked = m.new_bool_var(f"breaks_spaced[{agent_id},{day},{spaced}]")
+            m.add(worked == sum(works))  # one shift a day
+            _breaks_in_cliques(m, v, slots, spaced, step, worked)
+
+
+def _breaks_in_cliques(
+    m: cp_model.CpModel,
+    v: RosterVars,
+    slots: list[BreakSlot],
+    spaced: bool,
+    step: int,
+    only_if: cp_model.IntVar | None,
+) -> None:
+    """At most one of `slots` (where two rules meet) in any interval, each counted from its start to
+    its `break_reach`; only when `only_if` is true, if given."""
     busy: dict[int, list[BreakSlot]] = defaultdict(list)
-    for s in mine:
-        for t in range(s.start_index, s.start_index + s.n_intervals):
+    for s in slots:
+        for t in range(s.start_index, s.start_index + break_reach(s.rule, step, spaced)):
             busy[t].append(s)
-    for slots in busy.values():
-        if len({s.rule_index for s in slots}) > 1:
-            m.add(sum(v.breaks[s] for s in slots) <= 1)
+    for here in busy.values():
+        if len({s.rule_index for s in here}) > 1:
+            ct = m.add(sum(v.breaks[s] for s in here) <= 1)
+            if only_if is not None:
+                ct.only_enforce_if(only_if)
 
 
 def add_min_rest(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:

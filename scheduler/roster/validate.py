@@ -16,6 +16,7 @@ from itertools import groupby, pairwise
 from common.timegrid import DAYS_PER_WEEK, zone
 from scheduler.domain import (
     MIN_WORK_AFTER_BREAK_MINUTES,
+    MIN_WORK_BETWEEN_BREAKS_MINUTES,
     Agent,
     AvailabilityEntry,
     BreakRule,
@@ -85,6 +86,9 @@ def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
     out.extend(v("breaks", m) for m in _break_problems(rules.breaks_for(length), s))
     out.extend(
         v("breaks", m) for m in _work_after_break_problems(rules.breaks_for(length), s, grid.interval_minutes)
+    )
+    out.extend(
+        v("breaks", m) for m in _breaks_apart_problems(rules.breaks_for(length), s, grid.interval_minutes)
     )
     out.extend(v("availability", m) for m in _availability_problems(p.entries_of(agent.id), agent, s))
     return out
@@ -182,6 +186,56 @@ def _work_after_break_problems(rules: tuple[BreakRule, ...], s: Shift, step: int
                     f"{b.kind} ends {length - offset - duration} min before the shift does; its window leaves "
                     f"room for {MIN_WORK_AFTER_BREAK_MINUTES} min of work after it"
                 )
+    return problems
+
+
+def _break_starts(rule: BreakRule, length: int, step: int) -> list[int]:
+    """Minutes after the shift starts where a break of `rule` may start on the grid: inside its
+    window and the shift, and `MIN_WORK_AFTER_BREAK_MINUTES` before its end where any start allows."""
+    duration = math.ceil(rule.duration_minutes / step) * step
+    end = length // step * step
+    inside = [
+        m
+        for m in range(math.ceil(rule.window_start_minutes / step) * step, rule.window_end_minutes + 1, step)
+        if m + duration <= end
+    ]
+    tail = math.ceil(MIN_WORK_AFTER_BREAK_MINUTES / step) * step
+    return [m for m in inside if m + duration + tail <= end] or inside
+
+
+def _can_be_apart(rules: tuple[BreakRule, ...], length: int, step: int) -> bool:
+    """Whether every break of `rules` can start in its place with `MIN_WORK_BETWEEN_BREAKS_MINUTES`
+    of work between any two."""
+    spans = [
+        (_break_starts(r, length, step), r.duration_minutes + MIN_WORK_BETWEEN_BREAKS_MINUTES) for r in rules
+    ]
+
+    def place(j: int, placed: list[tuple[int, int]]) -> bool:
+        if j == len(spans):
+            return True
+        starts, reach = spans[j]
+        return any(
+            all(m + reach <= a or a + r <= m for a, r in placed) and place(j + 1, [*placed, (m, reach)])
+            for m in starts
+        )
+
+    return place(0, [])
+
+
+def _breaks_apart_problems(rules: tuple[BreakRule, ...], s: Shift, step: int) -> list[str]:
+    """The breaks of a shift leave `MIN_WORK_BETWEEN_BREAKS_MINUTES` of work between them (from the
+    end of one to the start of the next), where their windows leave room for that between all of them."""
+    length = round(s.length.total_seconds() / 60)
+    if len(s.breaks) < 2 or not _can_be_apart(rules, length, step):
+        return []
+    problems = []
+    for a, b in pairwise(sorted(s.breaks, key=lambda x: x.start_utc)):
+        between = round((b.start_utc - a.end_utc).total_seconds() / 60)
+        if 0 <= between < MIN_WORK_BETWEEN_BREAKS_MINUTES:
+            problems.append(
+                f"{b.kind} starts {between} min after the {a.kind} ends; their windows leave room for "
+                f"{MIN_WORK_BETWEEN_BREAKS_MINUTES} min of work between breaks"
+            )
     return problems
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
@@ -29,7 +30,17 @@ from ortools.sat.python import cp_model
 
 from scheduler.cpsat import new_solver
 from scheduler.domain import Agent, BreakRule, QueueSpan, Roster, Shift
-from scheduler.roster.candidates import Candidate, break_activity, break_offsets, intervals_between
+from scheduler.roster.candidates import (
+    Candidate,
+    apart,
+    break_activity,
+    break_intervals,
+    break_placements,
+    break_reach,
+    breaks_spaced,
+    intervals_between,
+    offsets_by_preference,
+)
 from scheduler.roster.coverage import (
     BacklogSavings,
     Demand,
@@ -53,6 +64,9 @@ AGENT_WEEK_GAP = 0.01  # one agent's week within 1 % of their best is plenty whi
 # once the descent settles at AGENT_WEEK_GAP, the improvement phase asks for each agent's best week
 EXACT_WEEK_GAP = 0.0
 DESCENT_WEEK_LIMIT_S = 0.2  # per agent's week in the descent
+# ways to place a shift's breaks all together kept per break pattern, for the shifts where placing
+# them one after another leaves a break no place (the first ones, nearest their windows' middles)
+MAX_BREAK_PLACEMENTS = 2000
 ShiftKey = tuple[str, object, object, int]  # agent, local date, UTC start, length minutes
 
 
@@ -72,12 +86,16 @@ class BreakPattern:
 
     `shifts` are positions in the agent's list of shifts and `starts` their first intervals;
     each break is (rule index, rule, intervals long, offsets from the shift's start), the
-    offsets in the order ties are broken: nearest the window's middle first, then earliest.
+    offsets in the order ties are broken: nearest the window's middle first, then earliest. `reach`
+    is each break's `break_reach` (spaced as `breaks_spaced` says), and `placements` (ways × breaks)
+    up to `MAX_BREAK_PLACEMENTS` offsets of every break at once that keep clear of each other's.
     """
 
     shifts: np.ndarray
     starts: np.ndarray
     breaks: tuple[tuple[int, BreakRule, int, np.ndarray], ...]
+    reach: tuple[int, ...] = ()
+    placements: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros((0, 0), dtype=int))
 
 
 def break_patterns(p: Problem, agent: Agent, shifts: Sequence[Candidate]) -> tuple[BreakPattern, ...]:
@@ -92,13 +110,20 @@ def break_patterns(p: Problem, agent: Agent, shifts: Sequence[Candidate]) -> tup
     for (length_minutes, used), positions in members.items():
         breaks = []
         for r in used:
-            offsets = np.array(break_offsets(rules[r], length_minutes, step), dtype=int)
+            offsets = np.array(offsets_by_preference(rules[r], length_minutes, step), dtype=int)
             if offsets.size:
-                middle = offsets[offsets.size // 2]
-                order = np.lexsort((np.arange(offsets.size), np.abs(offsets - middle)))
-                breaks.append((r, rules[r], -(-rules[r].duration_minutes // step), offsets[order]))
+                breaks.append((r, rules[r], break_intervals(rules[r], step), offsets))
         starts = np.array([shifts[k].start_index for k in positions], dtype=int)
-        out.append(BreakPattern(np.array(positions, dtype=int), starts, tuple(breaks)))
+        placed = tuple(rules[r] for r, *_ in breaks)
+        spaced = breaks_spaced(tuple(rules[r] for r in used), length_minutes, step)
+        reach = tuple(break_reach(rule, step, spaced) for rule in placed)
+        ways = (
+            break_placements(placed, length_minutes, step, spaced, MAX_BREAK_PLACEMENTS)
+            if len(breaks) > 1
+            else ()
+        )
+        placements = np.array(ways, dtype=int).reshape(len(ways), len(breaks))
+        out.append(BreakPattern(np.array(positions, dtype=int), starts, tuple(breaks), reach, placements))
     return tuple(out)
 
 
@@ -174,7 +199,9 @@ def _scaled_to_backlogs(
 def place_breaks(patterns: tuple[BreakPattern, ...], n_shifts: int, padded: np.ndarray) -> PlacedBreaks:
     """The breaks of every shift, `padded` the running sum of the value per interval from 0: each
     break where it takes least value away (then nearest its window's middle, then earliest) among
-    the places clear of the shift's earlier breaks, one break after another."""
+    the places clear of the shift's earlier breaks' reach (and they of its), one after another. Where that leaves
+    a break no place, the shift's breaks go all together where they take least away among the
+    pattern's `placements` (the first of them on a tie)."""
     n = padded.size - 1
     cost = np.zeros(n_shifts)
     placed = []
@@ -182,20 +209,39 @@ def place_breaks(patterns: tuple[BreakPattern, ...], n_shifts: int, padded: np.n
         rows = np.arange(pattern.shifts.size)
         chosen = np.zeros((pattern.shifts.size, len(pattern.breaks)), dtype=int)
         total = np.zeros(pattern.shifts.size)
+        stuck = np.zeros(pattern.shifts.size, dtype=bool)
         for j, (_, _, length, options) in enumerate(pattern.breaks):
             starts = pattern.starts[:, None] + options[None, :]
             worth = padded[np.clip(starts + length, 0, n)] - padded[np.clip(starts, 0, n)]
             free: np.ndarray = np.ones(starts.shape, dtype=bool)
-            for i, (_, _, earlier, _) in enumerate(pattern.breaks[:j]):
+            for i in range(j):
                 first = chosen[:, i, None]
-                free &= (starts + length <= first) | (starts >= first + earlier)
-            free |= ~np.any(free, axis=1, keepdims=True)  # no place clear of the others: any place
+                free &= (starts + pattern.reach[j] <= first) | (starts >= first + pattern.reach[i])
+            nowhere = ~np.any(free, axis=1)
+            stuck |= nowhere
+            free |= nowhere[:, None]  # no place clear of the others: any place (unless placed together below)
             k = np.where(free, worth, np.inf).argmin(axis=1)
             total += worth[rows, k]
             chosen[:, j] = starts[rows, k]
+        if stuck.any() and pattern.placements.size:
+            _place_together(pattern, np.flatnonzero(stuck), padded, chosen, total)
         cost[pattern.shifts] = total
         placed.append(chosen)
     return PlacedBreaks(patterns, cost, tuple(placed))
+
+
+def _place_together(
+    pattern: BreakPattern, rows: np.ndarray, padded: np.ndarray, chosen: np.ndarray, total: np.ndarray
+) -> None:
+    """The breaks of the shifts at `rows` where, all together among the pattern's placements, they
+    take least value away (written into `chosen` and `total`)."""
+    n = padded.size - 1
+    lengths = np.array([length for _, _, length, _ in pattern.breaks], dtype=int)
+    starts = pattern.starts[rows, None, None] + pattern.placements[None, :, :]  # (rows, ways, breaks)
+    worth = (padded[np.clip(starts + lengths, 0, n)] - padded[np.clip(starts, 0, n)]).sum(axis=2)
+    best = worth.argmin(axis=1)
+    chosen[rows] = starts[np.arange(rows.size), best]
+    total[rows] = worth[np.arange(rows.size), best]
 
 
 @dataclasses.dataclass
@@ -397,12 +443,25 @@ class AgentWeekModel:
             if c is None:
                 return None
             shifts.append(c)
+            mine = []
             for b in s.breaks:
                 offset = intervals_between(c.start_utc, b.start_utc, step)
                 slot = slots.get((c.local_date, b.kind, c.start_index + offset))
                 if slot is None:
                     return None
-                breaks.append(slot)
+                mine.append(slot)
+            spaced = breaks_spaced(c.break_rules, c.length_minutes, step)
+            if not all(
+                apart(
+                    a.start_index,
+                    break_reach(a.rule, step, spaced),
+                    b.start_index,
+                    break_reach(b.rule, step, spaced),
+                )
+                for a, b in itertools.combinations(mine, 2)
+            ):
+                return None  # breaks closer than the rules now allow: the search finds the week again
+            breaks += mine
         points = self.own_points(shifts)
         if points is None:
             return None

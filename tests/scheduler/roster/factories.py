@@ -144,6 +144,17 @@ def random_problem(seed: int) -> Problem:
     return Problem(team, week, required, tuple(entries))
 
 
+# windows where a break placed at its cheapest leaves the lunch no place 30 minutes clear of it
+TIGHT_BREAKS = (BreakRule("break", 15, 60, 120), BreakRule("lunch", 30, 90, 150))
+
+
+def with_tight_breaks(p: Problem) -> Problem:
+    """The problem with 8-hour shifts and `TIGHT_BREAKS` for every agent."""
+    rules = replace(p.team.shift_rules, lengths_hours=(8.0,), breaks=TIGHT_BREAKS)
+    agents = tuple(replace(a, shift_rules=None) for a in p.team.agents)
+    return replace(p, team=replace(p.team, shift_rules=rules, agents=agents))
+
+
 @st.composite
 def random_problems(draw: st.DrawFn) -> Problem:
     """`random_problem` of a drawn seed, whole or cut down: to its first agents and with or without
@@ -315,14 +326,23 @@ def verify_problem(
     labour: LabourRules = EASY_LABOUR,
     rules: ShiftRules = EIGHT_HOURS,
     need: dict[tuple[int, int], float] | None = None,
+    interval_minutes: int = 60,
     **fields: Any,
 ) -> Problem:
-    """A week of `agents` (one `verify_agent` when none) on chat, on an hourly grid; `need` maps
-    (day, local hour) to agents needed (none elsewhere); `fields` are the problem's other fields."""
+    """A week of `agents` (one `verify_agent` when none) on chat, on an hourly grid (or of
+    `interval_minutes`); `need` maps (day, local hour) to agents needed (none elsewhere); `fields`
+    are the problem's other fields."""
     team = Team(
-        "Verify", VERIFY_TZ, (QueueSpec("chat", "chat"),), agents or (verify_agent(),), 60, 0.0, rules, labour
+        "Verify",
+        VERIFY_TZ,
+        (QueueSpec("chat", "chat"),),
+        agents or (verify_agent(),),
+        interval_minutes,
+        0.0,
+        rules,
+        labour,
     )
-    week = PlanningWeek(VERIFY_WEEK, VERIFY_TZ, 60)
+    week = PlanningWeek(VERIFY_WEEK, VERIFY_TZ, interval_minutes)
     required = np.zeros(week.grid.n_intervals)
     for (day, hour), agents_needed in (need or {}).items():
         start = wall_to_utc(VERIFY_WEEK + timedelta(days=day), hour * 60, zone(VERIFY_TZ))

@@ -15,11 +15,19 @@ from scheduler.roster.model import build_model
 from scheduler.roster.problem import Problem
 from scheduler.roster.search.construct import NoWeek, team_weeks
 from scheduler.roster.search.polish import hint_roster
-from tests.scheduler.roster.factories import blended_problem, random_problem
+from tests.scheduler.roster.factories import blended_problem, random_problem, with_tight_breaks
+
+
+def tight_breaks(seed: int) -> Problem:
+    """A random problem whose break windows leave room for half an hour between the breaks only
+    where the break is not at its latest (`with_tight_breaks`)."""
+    return with_tight_breaks(random_problem(seed))
+
 
 PROBLEMS = [
     *(pytest.param(random_problem, seed, id=f"headcount-{seed}") for seed in range(6)),
     *(pytest.param(blended_problem, seed, id=f"service-{seed}") for seed in range(3)),
+    *(pytest.param(tight_breaks, seed, id=f"tight-breaks-{seed}") for seed in range(3)),
 ]
 
 

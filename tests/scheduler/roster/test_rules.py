@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
 
@@ -96,6 +97,22 @@ def breaks_in_their_window() -> list[Verdict]:
         breaks("a shift without its lunch", p, shift_at(p, 0, "08:00")),
         breaks("a lunch an hour in, before its window", p, shift_at(p, 0, "08:00", breaks=[("lunch", 60)])),
         keeps("a lunch four hours in", p, shift_at(p, 0, "08:00", breaks=[("lunch", 240)])),
+        *breaks_apart(),
+    ]
+
+
+def breaks_apart() -> list[Verdict]:
+    """A break and a lunch whose windows leave room for half an hour of work between them, on a
+    15-minute grid."""
+    two = (BreakRule("break", 15, 60, 180), BreakRule("lunch", 30, 120, 300))
+    p = verify_problem(rules=replace(EIGHT_HOURS, breaks=two), interval_minutes=15)
+    at = partial(shift_at, p, 0, "08:00")
+    return [
+        breaks("a lunch right after the break", p, at(breaks=[("break", 120), ("lunch", 135)])),
+        breaks("a lunch 15 min after the break", p, at(breaks=[("break", 120), ("lunch", 150)])),
+        keeps("a lunch 30 min after the break", p, at(breaks=[("break", 120), ("lunch", 165)])),
+        breaks("a break 15 min after the lunch", p, at(breaks=[("lunch", 120), ("break", 165)])),
+        keeps("a break 30 min after the lunch", p, at(breaks=[("lunch", 120), ("break", 180)])),
     ]
 
 

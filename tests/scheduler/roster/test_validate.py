@@ -291,3 +291,38 @@ def test_a_window_with_no_room_after_it_keeps_its_places() -> None:
     one = shift(0, 9, length_h=6)
     at_end = Activity("lunch", one.start_utc + timedelta(minutes=330), one.end_utc)
     assert "breaks" not in rules_broken(p, [replace(one, breaks=(at_end,))])
+
+
+TWO_BREAKS = (BreakRule("break", 15, 60, 180), BreakRule("lunch", 30, 120, 300))
+
+
+@pytest.mark.parametrize(
+    ("break_at_min", "lunch_at_min", "broken"),
+    [(120, 135, True), (120, 150, True), (120, 165, False), (165, 120, True), (180, 120, False)],
+)
+def test_breaks_keep_half_an_hour_of_work_between_them_where_their_windows_allow(
+    break_at_min: int, lunch_at_min: int, broken: bool
+) -> None:
+    """A 15-minute break and a lunch in an 8-hour shift: one right after the other, or 15 minutes
+    after it, is one long break nobody planned; 30 minutes apart is fine, in either order."""
+    rules = ShiftRules((8.0,), 60, 6 * 60, 14 * 60, TWO_BREAKS)
+    p = replace(problem(), team=replace(team(), shift_rules=rules))
+    one = shift(0, 9)
+    at = one.start_utc
+    pause = Activity("break", at + timedelta(minutes=break_at_min), at + timedelta(minutes=break_at_min + 15))
+    lunch = Activity("lunch", at + timedelta(minutes=lunch_at_min), at + timedelta(minutes=lunch_at_min + 30))
+    assert ("breaks" in rules_broken(p, [replace(one, breaks=(pause, lunch))])) is broken
+
+
+def test_breaks_may_meet_where_their_windows_leave_no_room_between_them() -> None:
+    rules = ShiftRules(
+        (8.0,), 60, 6 * 60, 14 * 60, (BreakRule("break", 15, 120, 120), BreakRule("lunch", 30, 135, 150))
+    )
+    p = replace(problem(), team=replace(team(), shift_rules=rules))
+    one = shift(0, 9)
+    at = one.start_utc
+    pause = Activity("break", at + timedelta(minutes=120), at + timedelta(minutes=135))
+    lunch = Activity("lunch", at + timedelta(minutes=150), at + timedelta(minutes=180))
+    assert "breaks" not in rules_broken(p, [replace(one, breaks=(pause, lunch))])
+    right_after = Activity("lunch", at + timedelta(minutes=135), at + timedelta(minutes=165))
+    assert "breaks" not in rules_broken(p, [replace(one, breaks=(pause, right_after))])

@@ -12,9 +12,17 @@ import pytest
 
 from common.errors import Infeasible
 from scheduler.domain import Agent
-from scheduler.roster.candidates import Candidate, break_offsets
+from scheduler.roster.candidates import (
+    Candidate,
+    apart,
+    break_offsets,
+    break_placements,
+    break_reach,
+    breaks_spaced,
+)
 from scheduler.roster.problem import Problem, skill_group
 from scheduler.roster.search.construct import (
+    MAX_BREAK_PLACEMENTS,
     AgentWeek,
     AgentWeekModel,
     NoWeek,
@@ -28,7 +36,13 @@ from scheduler.roster.search.improve import improve_weeks, pick_agents, ruin_and
 from scheduler.roster.solve import Progress, solve
 from scheduler.roster.validate import check_roster
 from scheduler.roster.variables import BreakSlot
-from tests.scheduler.roster.factories import QUICK, blended_problem, random_problem, roster_objective
+from tests.scheduler.roster.factories import (
+    QUICK,
+    blended_problem,
+    random_problem,
+    roster_objective,
+    with_tight_breaks,
+)
 
 
 def team_of(seed: int) -> tuple[Problem, TeamWeeks]:
@@ -50,32 +64,66 @@ def best_breaks(
     p: Problem, agent: Agent, c: Candidate, worth: Callable[[int, int], float]
 ) -> tuple[float, tuple[BreakSlot, ...]]:
     """The plain definition: the breaks of shift `c` where they cost least (one after another, each
-    clear of the earlier ones where it can be, then nearest its window's middle), and their cost."""
+    clear of the earlier ones' reach, and they of its, where it can be, then nearest its window's
+    middle), and their cost; where one has no such place, all of them together where they cost least
+    among the ways that keep them clear."""
     rules = p.team.shift_rules_of(agent).breaks
     step = p.week.grid.interval_minutes
+    spaced = breaks_spaced(c.break_rules, c.length_minutes, step)
     cost = 0.0
     placed: list[BreakSlot] = []
-    busy: set[int] = set()
-    for r, rule in enumerate(rules):
-        if rule not in c.break_rules:
-            continue
+    stuck = False
+    mine = [
+        (r, rule)
+        for r, rule in enumerate(rules)
+        if rule in c.break_rules and break_offsets(rule, c.length_minutes, step)
+    ]
+    for r, rule in mine:
         length = -(-rule.duration_minutes // step)
         options = [
             BreakSlot(agent.id, c.local_date, r, rule, c.start_index + k, length)
             for k in break_offsets(rule, c.length_minutes, step)
         ]
-        free = [o for o in options if busy.isdisjoint(range(o.start_index, o.start_index + length))]
+        free = [
+            o
+            for o in options
+            if all(
+                apart(
+                    o.start_index,
+                    break_reach(rule, step, spaced),
+                    b.start_index,
+                    break_reach(b.rule, step, spaced),
+                )
+                for b in placed
+            )
+        ]
+        stuck = stuck or not free
         middle = options[len(options) // 2].start_index
         best = min(free or options, key=lambda o: (worth(o.start_index, length), abs(o.start_index - middle)))
         cost += worth(best.start_index, length)
-        busy.update(range(best.start_index, best.start_index + length))
         placed.append(best)
+    ways = break_placements(
+        tuple(rule for _, rule in mine), c.length_minutes, step, spaced, MAX_BREAK_PLACEMENTS
+    )
+    if stuck and len(mine) > 1 and ways:
+        together = [
+            [
+                BreakSlot(
+                    agent.id, c.local_date, r, rule, c.start_index + k, -(-rule.duration_minutes // step)
+                )
+                for (r, rule), k in zip(mine, way, strict=True)
+            ]
+            for way in ways
+        ]
+        costs = [sum(worth(b.start_index, b.n_intervals) for b in slots) for slots in together]
+        k = costs.index(min(costs))
+        return costs[k], tuple(together[k])
     return cost, tuple(placed)
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_breaks_are_placed_as_the_reference_places_them(seed: int) -> None:
-    p = random_problem(seed)
+@pytest.mark.parametrize(("seed", "tight"), [*((s, False) for s in range(8)), *((s, True) for s in range(4))])
+def test_breaks_are_placed_as_the_reference_places_them(seed: int, tight: bool) -> None:
+    p = with_tight_breaks(random_problem(seed)) if tight else random_problem(seed)
     rng = np.random.default_rng(seed)
     n = p.week.grid.n_intervals
     agent = next(a for a in p.team.agents if skill_group(p, a))
@@ -94,6 +142,9 @@ def test_breaks_are_placed_as_the_reference_places_them(seed: int) -> None:
         for k, c in enumerate(model.shifts):
             cost, slots = best_breaks(p, agent, c, worth)
             assert (placed.cost[k], placed.slots(agent.id, c, k)) == (cost, slots)
+            if tight:  # the windows leave room for 30 minutes of work between them: always kept
+                first, second = sorted(slots, key=lambda b: b.start_index)
+                assert (second.start_index - first.start_index) * 15 >= first.rule.duration_minutes + 30
 
 
 @pytest.mark.parametrize("seed", range(3))
