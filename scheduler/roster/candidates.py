@@ -9,8 +9,9 @@ candidates here, so the model never sees a forbidden shift.
 
 from __future__ import annotations
 
+import bisect
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -194,36 +195,75 @@ def apart(first: int, reach: int, other: int, other_reach: int) -> bool:
     return first + reach <= other or other + other_reach <= first
 
 
+# ways to place a shift's breaks are looked for in at most this many steps (the breaks' windows can
+# make the tree of partial ways huge); one way, when there is any, is always found (`_packed_way`)
+MAX_PLACEMENT_STEPS = 20_000
+
+
 @functools.cache
 def break_placements(
     rules: tuple[BreakRule, ...], length_minutes: int, interval_minutes: int, spaced: bool, most: int
 ) -> tuple[tuple[int, ...], ...]:
     """Up to `most` ways to start the breaks of `rules` in a shift of `length_minutes` (grid
     intervals after its start, one per rule, each at a `break_offsets` place), each clear of the
-    others' `break_reach`, in the order of each rule's `offsets_by_preference`."""
+    others' `break_reach`: in the order of each rule's `offsets_by_preference` as far as
+    `MAX_PLACEMENT_STEPS` go, else the one `_packed_way` finds; none when there is no way."""
     options = [
         (offsets_by_preference(r, length_minutes, interval_minutes), break_reach(r, interval_minutes, spaced))
         for r in rules
     ]
-    return tuple(_placements(options, [], most))
+    found: list[tuple[int, ...]] = []
+    steps = [MAX_PLACEMENT_STEPS]
+
+    def place(chosen: list[int]) -> None:
+        j = len(chosen)
+        if j == len(options):
+            found.append(tuple(chosen))
+            return
+        offsets, reach = options[j]
+        for k in offsets:
+            steps[0] -= 1
+            if steps[0] < 0 or len(found) >= most:
+                return
+            if all(apart(k, reach, c, options[i][1]) for i, c in enumerate(chosen)):
+                place([*chosen, k])
+
+    packed = _packed_way(options)
+    if packed is None:
+        return ()
+    place([])
+    return tuple(found) or (packed,)
 
 
-def _placements(
-    options: Sequence[tuple[tuple[int, ...], int]], chosen: list[int], most: int
-) -> Iterator[tuple[int, ...]]:
-    found = 0
-    j = len(chosen)
-    if j == len(options):
-        yield tuple(chosen)
-        return
-    offsets, reach = options[j]
-    for k in offsets:
-        if all(apart(k, reach, c, options[i][1]) for i, c in enumerate(chosen)):
-            for placement in _placements(options, [*chosen, k], most - found):
-                yield placement
-                found += 1
-                if found >= most:
-                    return
+def _packed_way(options: Sequence[tuple[tuple[int, ...], int]]) -> tuple[int, ...] | None:
+    """One way to start every break (in `options`: each break's allowed offsets and reach) clear of
+    the others' reach, or None when there is none: over the subsets of breaks placed first, the
+    earliest the next may start (each break as early as it may go; exact, 2^breaks steps)."""
+    n = len(options)
+    allowed = [sorted(offsets) for offsets, _ in options]
+    free_from: dict[int, int] = {0: -(10**9)}  # breaks placed (a bit mask) -> earliest next start
+    came: dict[int, tuple[int, int, int]] = {}  # mask -> (mask before, break, its start)
+    for mask in range(1 << n):  # a subset's subsets come before it
+        if mask not in free_from:
+            continue
+        for j in range(n):
+            if mask >> j & 1:
+                continue
+            at = bisect.bisect_left(allowed[j], free_from[mask])
+            if at == len(allowed[j]):
+                continue
+            start = allowed[j][at]
+            nxt = mask | 1 << j
+            if start + options[j][1] < free_from.get(nxt, 10**9):
+                free_from[nxt] = start + options[j][1]
+                came[nxt] = (mask, j, start)
+    mask = (1 << n) - 1
+    if mask not in free_from:
+        return None
+    starts = [0] * n
+    while mask:
+        mask, j, starts[j] = came[mask]
+    return tuple(starts)
 
 
 def breaks_spaced(rules: tuple[BreakRule, ...], length_minutes: int, interval_minutes: int) -> bool:

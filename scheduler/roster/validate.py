@@ -7,6 +7,7 @@ slip in the model's encoding shows up here as a violation.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -203,23 +204,22 @@ def _break_starts(rule: BreakRule, length: int, step: int) -> list[int]:
     return [m for m in inside if m + duration + tail <= end] or inside
 
 
+@functools.cache
 def _can_be_apart(rules: tuple[BreakRule, ...], length: int, step: int) -> bool:
     """Whether every break of `rules` can start in its place with `MIN_WORK_BETWEEN_BREAKS_MINUTES`
-    of work between any two."""
-    spans = [
-        (_break_starts(r, length, step), r.duration_minutes + MIN_WORK_BETWEEN_BREAKS_MINUTES) for r in rules
-    ]
-
-    def place(j: int, placed: list[tuple[int, int]]) -> bool:
-        if j == len(spans):
-            return True
-        starts, reach = spans[j]
-        return any(
-            all(m + reach <= a or a + r <= m for a, r in placed) and place(j + 1, [*placed, (m, reach)])
-            for m in starts
-        )
-
-    return place(0, [])
+    of work between any two: the earliest each subset of them, placed first, leaves the next free."""
+    starts = [_break_starts(r, length, step) for r in rules]
+    reach = [r.duration_minutes + MIN_WORK_BETWEEN_BREAKS_MINUTES for r in rules]
+    free_from = {0: -math.inf}
+    for placed in range(1 << len(rules)):
+        if placed not in free_from:
+            continue
+        for j in range(len(rules)):
+            later = [m for m in starts[j] if m >= free_from[placed]]
+            if not placed >> j & 1 and later:
+                more = placed | 1 << j
+                free_from[more] = min(free_from.get(more, math.inf), later[0] + reach[j])
+    return (1 << len(rules)) - 1 in free_from
 
 
 def _breaks_apart_problems(rules: tuple[BreakRule, ...], s: Shift, step: int) -> list[str]:
