@@ -26,6 +26,7 @@ from scheduler import (
     measure,
     roster_changes,
     summarize,
+    too_small_lines,
     tradeoff_lines,
     unattended_lines,
 )
@@ -190,10 +191,13 @@ def cover_lines(
 
 
 def advice_lines(summary: RosterSummary, team: Team, roster: Roster) -> list[str]:
-    """What the lead may change, in words: each live queue left with nobody on it while its contacts
-    come (and the setting that keeps it open), and each live queue kept short for an async one."""
-    return unattended_lines(team, summary.unattended) + tradeoff_lines(
-        team, summary.service_level_by_queue, roster
+    """What the lead may change, in words: a team too small for its targets, each live queue left with
+    nobody on it while its contacts come (and the setting that keeps it open), and each live queue
+    kept short for an async one."""
+    return (
+        too_small_lines(summary.required_agent_hours, summary.contract_hours_most, team)
+        + unattended_lines(team, summary.unattended)
+        + tradeoff_lines(team, summary.service_level_by_queue, roster)
     )
 
 

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
         summarize,
     )
     from scheduler.roster.solve import Progress, RosterResult, SolveSettings, solve
-    from scheduler.roster.tradeoffs import tradeoff_lines, unattended_lines
+    from scheduler.roster.tradeoffs import too_small_lines, tradeoff_lines, unattended_lines
     from scheduler.roster.validate import Violation, check_roster
     from scheduler.sample import sample_availability, sample_history, sample_team
     from scheduler.scenarios import (
@@ -134,6 +134,7 @@ _HOME: dict[str, str] = {
     "summarize": "scheduler.roster.report",
     "tradeoff_lines": "scheduler.roster.tradeoffs",
     "unattended_lines": "scheduler.roster.tradeoffs",
+    "too_small_lines": "scheduler.roster.tradeoffs",
     "assignment_of": "scheduler.daylevel.engine",
     "to_problem": "scheduler.daylevel.engine",
     "BasePlan": "scheduler.scenarios",
@@ -223,6 +224,7 @@ __all__ = [
     "summarize",
     "sweep",
     "to_problem",
+    "too_small_lines",
     "tradeoff_lines",
     "traffic_erlangs",
     "unattended_lines",

@@ -387,8 +387,10 @@ class RosterSummary:
     short: list[ShortStretch] = field(default_factory=list)
     carried_in: dict[str, tuple[float, float | None]] = field(default_factory=dict)  # contacts, on time
     backlog_left: dict[str, float] = field(default_factory=dict)  # async contacts waiting at the end
-    # live queues with contacts forecast while nobody is on them: (hours, share of the week's contacts)
-    unattended: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # live queues with contacts forecast while nobody is on them
+    unattended: dict[str, Unattended] = field(default_factory=dict)
+    # the most hours the agents' contracts let them work in the horizon (less paid leave)
+    contract_hours_most: float = 0.0
     # local days of the team on which no queue needs anyone and no shift cover is asked: a file that
     # ends early (Monday to Wednesday) plans the rest of the week with nobody needed
     days_without_need: list[date] = field(default_factory=list)
@@ -454,24 +456,51 @@ def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> R
         carried_in=carried,
         backlog_left=left,
         unattended=unattended(m, hours_per_interval),
+        contract_hours_most=sum(
+            p.week_hours(a, week)[1] for a in p.team.agents for week in range(p.week.n_weeks)
+        ),
         days_without_need=days_without_need(p, days),
         unmet_preferences=unmet_preferences(p, roster),
     )
 
 
-def unattended(m: Measured, hours_per_interval: float) -> dict[str, tuple[float, float]]:
-    """Per live queue whose contacts come while nobody is on it: the hours of the week that happens,
-    and the share of the week's contacts that arrive then (answered by nobody)."""
+@dataclass(frozen=True)
+class Unattended:
+    """A live queue whose contacts come while nobody is on it: the hours of the week that happens,
+    the share of the week's contacts that arrive then (answered by nobody), and of those hours, the
+    ones in which an agent skilled for it was on another queue, by that queue (an hour with agents on
+    two other queues counts for both)."""
+
+    hours: float
+    share: float
+    skilled_elsewhere_hours: dict[str, float] = field(default_factory=dict)
+    skilled_busy_hours: float = 0.0  # hours in which some agent skilled for it was on another queue
+
+
+def unattended(m: Measured, hours_per_interval: float) -> dict[str, Unattended]:
+    """Per live queue whose contacts come while nobody is on it: how long, how many contacts, and
+    where the agents who could have taken them were."""
     out = {}
     for d, o in zip(m.demand.queues, m.outcome.queues, strict=True):
         if not d.is_live or d.volume is None or d.volume.sum() <= 0:
             continue
         empty = (o.agents <= 0) & (d.volume > 0)
-        if empty.any():
-            out[d.queue.name] = (
-                float(empty.sum()) * hours_per_interval,
-                float(d.volume[empty].sum() / d.volume.sum()),
-            )
+        if not empty.any():
+            continue
+        skilled = [g for g in range(len(m.demand.groups)) if m.demand.skilled(g, d.index)]
+        elsewhere = m.on[:, skilled, :].sum(axis=1) > 0  # (intervals, queues): a skilled agent on it
+        elsewhere[:, d.index] = False
+        by_queue = {
+            other.queue.name: float((empty & elsewhere[:, other.index]).sum()) * hours_per_interval
+            for other in m.demand.queues
+            if (empty & elsewhere[:, other.index]).any()
+        }
+        out[d.queue.name] = Unattended(
+            float(empty.sum()) * hours_per_interval,
+            float(d.volume[empty].sum() / d.volume.sum()),
+            dict(sorted(by_queue.items(), key=lambda kv: -kv[1])),
+            float((empty & elsewhere.any(axis=1)).sum()) * hours_per_interval,
+        )
     return out
 
 

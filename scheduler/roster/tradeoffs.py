@@ -11,7 +11,12 @@ an async queue above its own, with agents skilled for both.
 
 from __future__ import annotations
 
+import math
+import statistics
+from collections.abc import Mapping
+
 from scheduler.domain import Roster, Team
+from scheduler.roster.report import Unattended
 
 # a queue counts as below (above) its target when its week's service level is this far under (over) it
 TARGET_MARGIN = 0.05
@@ -67,26 +72,57 @@ def tradeoff_lines(team: Team, service_level: dict[str, float], roster: Roster) 
     return out
 
 
-def unattended_lines(team: Team, unattended: dict[str, tuple[float, float]]) -> list[str]:
+def unattended_lines(team: Team, unattended: Mapping[str, Unattended]) -> list[str]:
     """One line per live queue whose contacts come while nobody is on it (`RosterSummary.unattended`):
-    how long and how many, and, where the lead has set no minimum, the setting that keeps it open."""
+    how long and how many; where the lead has set no minimum, the setting that keeps it open; where
+    they have, how much of that time agents who could take it were on which other queue (the weight
+    that chose so) and how much nobody skilled for it was at work."""
     queues = {q.name: q for q in team.queues}
     out = []
-    for name, (hours, share) in unattended.items():
+    for name, u in unattended.items():
         queue = queues[name]
         line = (
-            f"nobody on {name} for {hours:.1f} h of the week while its {CONTACTS_WORDS[queue.channel]} "
-            f"come ({'under 1%' if share < 0.005 else f'{share:.0%}'} of them)"
+            f"nobody on {name} for {u.hours:.1f} h of the week while its {CONTACTS_WORDS[queue.channel]} "
+            f"come ({'under 1%' if u.share < 0.005 else f'{u.share:.0%}'} of them)"
         )
         if queue.min_agents == 0:
             line += (
                 f"; to keep {name} open whenever they come, set min_agents: 1 on it in the team file "
                 "(its time then comes from the other queues)"
             )
-        else:
-            line += (
-                f", below its min_agents of {queue.min_agents}: nobody skilled for it was working then, "
-                "or a busier queue weighed more (the team's weight below_min_agents_hour)"
+            out.append(line)
+            continue
+        line += f", below its min_agents of {queue.min_agents}"
+        parts = []
+        if u.skilled_busy_hours > 0:
+            where = ", ".join(f"{other} {hours:.1f} h" for other, hours in u.skilled_elsewhere_hours.items())
+            parts.append(
+                f"in {u.skilled_busy_hours:.1f} h an agent who could take it was on another queue ({where}), "
+                f"where the roster counted more saved than the {team.weights.below_min_agents_hour} points "
+                f"an hour below min_agents costs (raise the team's weight below_min_agents_hour to keep "
+                f"{name} open then, at those queues' cost)"
             )
-        out.append(line)
+        nobody = u.hours - u.skilled_busy_hours
+        if nobody > 0:
+            parts.append(
+                f"in {nobody:.1f} h nobody skilled for {name} was at work (more agents skilled for it, "
+                "or shifts at those hours, would cover them)"
+            )
+        out.append(line + ": " + "; ".join(parts))
     return out
+
+
+def too_small_lines(required_hours: float, contract_hours: float, team: Team) -> list[str]:
+    """A line when the agents' contracts cannot give the hours the targets need, however the week is
+    rostered: the gap, and the fewest more agents of the team's usual contract that would close it
+    (breaks make the true figure higher)."""
+    if required_hours <= 0 or contract_hours >= required_hours:
+        return []
+    usual = statistics.median(a.max_hours_per_week for a in team.agents) if team.agents else 40.0
+    more = math.ceil((required_hours - contract_hours) / max(usual, 1.0))
+    return [
+        f"the team is too small for these targets: its contracts allow at most {contract_hours:.0f} h this "
+        f"week, against {required_hours:.0f} agent-hours the targets need on the queues "
+        f"({contract_hours / required_hours:.0%}); meeting them takes at least {more} more "
+        f"agent{'s' if more != 1 else ''} of {usual:.0f} h, or lower targets"
+    ]

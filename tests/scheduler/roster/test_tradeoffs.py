@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import pytest
 
-from scheduler.domain import CHANNELS, Agent, QueueSpan, QueueSpec, Roster, Shift, Team, Weights
-from scheduler.roster.tradeoffs import CONTACT_WORDS, CONTACTS_WORDS, tradeoff_lines, unattended_lines
+from common.timegrid import PlanningWeek
+from scheduler.domain import CHANNELS, Agent, QueueSpan, QueueSpec, Roster, Shift, ShiftRules, Team, Weights
+from scheduler.roster.problem import Problem
+from scheduler.roster.report import Unattended, summarize
+from scheduler.roster.tradeoffs import (
+    CONTACT_WORDS,
+    CONTACTS_WORDS,
+    too_small_lines,
+    tradeoff_lines,
+    unattended_lines,
+)
 
 DAY = date(2026, 11, 2)
 
@@ -67,8 +78,8 @@ def test_no_advice_to_lower_the_async_weight_when_the_agents_who_could_work_both
 
 def test_a_live_queue_left_empty_while_contacts_come_is_named_with_the_setting_that_keeps_it_open() -> None:
     team = _team(("chat",))
-    (line,) = unattended_lines(team, {"chat": (17.5, 0.49)})
-    assert "(under 1% of them)" in unattended_lines(team, {"chat": (2.5, 0.001)})[0]
+    (line,) = unattended_lines(team, {"chat": Unattended(17.5, 0.49)})
+    assert "(under 1% of them)" in unattended_lines(team, {"chat": Unattended(2.5, 0.001)})[0]
     assert line.startswith("nobody on chat for 17.5 h of the week while its chats come (49% of them)")
     assert "set min_agents: 1 on it" in line
 
@@ -80,3 +91,61 @@ def test_every_channel_has_words() -> None:
 
 def test_a_queue_without_a_service_level_is_left_out() -> None:
     assert tradeoff_lines(_team(("chat", "email")), {"email": 1.0}, ON_EMAIL) == []
+
+
+def test_a_queue_below_its_minimum_says_where_the_agents_who_could_take_it_were() -> None:
+    base = _team(("chat",))
+    voice = QueueSpec("voice", "voice", min_agents=1)
+    team = replace(base, queues=(*base.queues, voice), agents=(Agent("a0", "A0", "UTC", ("chat", "voice")),))
+    u = Unattended(80.0, 0.36, {"chat": 25.0, "email": 8.0}, 30.5)
+    (line,) = unattended_lines(team, {"voice": u})
+    assert line.startswith("nobody on voice for 80.0 h of the week while its calls come (36% of them)")
+    assert "in 30.5 h an agent who could take it was on another queue (chat 25.0 h, email 8.0 h)" in line
+    assert "raise the team's weight below_min_agents_hour" in line
+    assert "in 49.5 h nobody skilled for voice was at work" in line
+    alone = unattended_lines(team, {"voice": Unattended(10.0, 0.05)})[0]
+    assert "another queue" not in alone
+    assert "in 10.0 h nobody skilled for voice was at work" in alone
+
+
+def test_a_team_whose_contracts_cannot_give_the_need_is_told_so() -> None:
+    team = _team(("chat",), ("chat",), ("chat",))  # three agents of 40 h
+    (line,) = too_small_lines(593.0, 390.0, team)
+    assert line.startswith("the team is too small for these targets: its contracts allow at most 390 h")
+    assert "against 593 agent-hours the targets need on the queues (66%)" in line
+    assert "at least 6 more agents of 40 h" in line  # 203 h more, 40 h an agent
+    assert too_small_lines(593.0, 600.0, team) == []
+    assert too_small_lines(0.0, 0.0, team) == []
+
+
+def test_the_summary_counts_where_the_agents_who_could_take_a_queue_were() -> None:
+    """Calls come 09-19 on Monday (UTC). Ann, skilled for voice and chat, is on chat 09-17; nobody
+    skilled for voice works 17-19. Voice is empty 10 h: 8 h with Ann on chat, 2 h with nobody skilled."""
+    monday = date(2026, 11, 2)
+    chat = QueueSpec("chat", "chat", service_level=0.8, target_answer_s=60, aht_s=300)
+    voice = QueueSpec("voice", "voice", service_level=0.8, target_answer_s=30, aht_s=300, min_agents=1)
+    team = Team(
+        "Desk",
+        "UTC",
+        (chat, voice),
+        (Agent("ann", "Ann", "UTC", ("chat", "voice"), 0, 56), Agent("bo", "Bo", "UTC", ("chat",), 0, 56)),
+        interval_minutes=60,
+        shrinkage=0.0,
+        shift_rules=ShiftRules((8.0,), 60, 6 * 60, 14 * 60),
+    )
+    week = PlanningWeek(monday, "UTC", 60)
+    n = week.grid.n_intervals
+    hour = np.arange(n)
+    calls = np.where((hour >= 9) & (hour < 19), 1.0, 0.0)
+    p = Problem(
+        team,
+        week,
+        {"chat": np.zeros(n), "voice": calls},
+        volume={"chat": np.where((hour >= 9) & (hour < 17), 4.0, 0.0), "voice": calls},
+        aht_s={"chat": np.full(n, 300.0), "voice": np.full(n, 300.0)},
+    )
+    start = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    roster = Roster("Desk", monday, (Shift("ann", monday, start, start + timedelta(hours=8), "chat"),))
+    u = summarize(p, roster).unattended["voice"]
+    assert (u.hours, u.skilled_busy_hours, u.skilled_elsewhere_hours) == (10.0, 8.0, {"chat": 8.0})
+    assert u.share == pytest.approx(1.0)
