@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -190,6 +191,15 @@ def cover_lines(
     return out
 
 
+def _days_below(summary: RosterSummary) -> dict[str, list[date]]:
+    """Per queue, the local days its service level is below its target."""
+    out: dict[str, list[date]] = {}
+    for d in summary.days:
+        if d.service_level is not None and d.volume > 0 and d.service_level < d.target - 1e-9:
+            out.setdefault(d.queue, []).append(d.day)
+    return out
+
+
 def advice_lines(summary: RosterSummary, team: Team, roster: Roster) -> list[str]:
     """What the lead may change, in words: a team too small for its targets, each live queue left with
     nobody on it while its contacts come (and the setting that keeps it open), and each live queue
@@ -197,7 +207,7 @@ def advice_lines(summary: RosterSummary, team: Team, roster: Roster) -> list[str
     return (
         too_small_lines(summary.required_agent_hours, summary.contract_hours_most, team)
         + unattended_lines(team, summary.unattended)
-        + tradeoff_lines(team, summary.service_level_by_queue, roster)
+        + tradeoff_lines(team, summary.service_level_by_queue, roster, _days_below(summary))
     )
 
 

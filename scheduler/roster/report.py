@@ -278,7 +278,8 @@ def _span_words(first: pd.Timestamp, last: pd.Timestamp) -> str:
 
 
 def short_stretches(p: Problem, m: Measured) -> list[ShortStretch]:
-    """The stretches of whole hours where service suffers, per queue, in the team's time and a
+    """The stretches of whole hours where service suffers, per queue and local day of the team (a
+    lead acts on a day at a time: a stretch of three days says nothing), in the team's time and a
     lead's words, e.g. 'Mon 02 Nov 01:00-05:00: nobody on creator-chat (0.9 needed); 35 %
     answered within 60 s'."""
     grid = p.week.grid
@@ -286,6 +287,7 @@ def short_stretches(p: Problem, m: Measured) -> list[ShortStretch]:
     tz = zone(p.team.tz)
     step = pd.Timedelta(minutes=grid.interval_minutes)
     suffers = _suffers(p, m)
+    day = _local_days(p)
     out = []
     for d, o in zip(m.demand.queues, m.outcome.queues, strict=True):
         bad = suffers[d.queue.name]
@@ -296,7 +298,7 @@ def short_stretches(p: Problem, m: Measured) -> list[ShortStretch]:
                 t += 1
                 continue
             end = t
-            while end + 1 < bad.size and bad[end + 1]:
+            while end + 1 < bad.size and bad[end + 1] and day[end + 1] == day[t]:  # cut at midnight
                 end += 1
             span = slice(t, end + 1)
             first, last = starts[t].tz_convert(tz), (starts[end] + step).tz_convert(tz)

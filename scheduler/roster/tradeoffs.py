@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 
 from scheduler.domain import Roster, Team
 from scheduler.roster.report import Unattended
@@ -40,10 +41,17 @@ def shared_hours(team: Team, roster: Roster, live: str, other: str) -> float:
     )
 
 
-def tradeoff_lines(team: Team, service_level: dict[str, float], roster: Roster) -> list[str]:
+def tradeoff_lines(
+    team: Team,
+    service_level: dict[str, float],
+    roster: Roster,
+    days_below: Mapping[str, Sequence[date]] | None = None,
+) -> list[str]:
     """One line per live queue below its target while an async queue is above its own and agents
     who could work the live one spent time on it: which weights made the roster choose so, and which
-    one to change (none under the "headcount" objective, which prices agents short, not contacts)."""
+    one to change (none under the "headcount" objective, which prices agents short, not contacts).
+    `days_below` names the days each queue is below its target: an async queue above its target over
+    the week may still be below it on some days, which lowering its weight would make worse."""
     if team.weights.objective != "service_level":
         return []
     out = []
@@ -68,8 +76,17 @@ def tradeoff_lines(team: Team, service_level: dict[str, float], roster: Roster) 
                 f"{w.late_contact_hour} points and each {CONTACT_WORDS[live.channel]} on {live.name} not "
                 f"answered in time at {w.missed_contact} (the team's weights late_contact_hour and "
                 f"missed_contact); lower late_contact_hour to give {live.name} more of their time"
+                + _worse_on(other, (days_below or {}).get(other, ()))
             )
     return out
+
+
+def _worse_on(queue: str, days: Sequence[date]) -> str:
+    """The days an async queue above its target over the week is below it, as a warning."""
+    if not days:
+        return ""
+    names = ", ".join(f"{d:%a}" for d in days)
+    return f", though {queue} is below its own target on {names}, which that would make worse"
 
 
 def unattended_lines(team: Team, unattended: Mapping[str, Unattended]) -> list[str]:

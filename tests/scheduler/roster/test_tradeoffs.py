@@ -149,3 +149,14 @@ def test_the_summary_counts_where_the_agents_who_could_take_a_queue_were() -> No
     u = summarize(p, roster).unattended["voice"]
     assert (u.hours, u.skilled_busy_hours, u.skilled_elsewhere_hours) == (10.0, 8.0, {"chat": 8.0})
     assert u.share == pytest.approx(1.0)
+
+
+def test_the_advice_warns_where_the_async_queue_is_below_its_target_on_some_days() -> None:
+    team = _team(("chat", "email"), ("chat",))
+    (line,) = tradeoff_lines(
+        team, {"chat": 0.31, "email": 0.98}, ON_EMAIL, {"email": [date(2026, 10, 24), date(2026, 10, 25)]}
+    )
+    assert line.endswith(
+        "lower late_contact_hour to give chat more of their time, though email is below its own target on Sat, Sun, "
+        "which that would make worse"
+    )
