@@ -113,7 +113,9 @@ def without_need_line(summary: RosterSummary) -> list[str]:
     ]
 
 
-PREFERENCES_HEADING = "preferred times given on fewer than half of the working days that have them"
+PREFERENCES_HEADING = (
+    "preferred times given, or times to avoid kept, on fewer than half of the working days that have them"
+)
 
 
 def preference_lines(summary: RosterSummary) -> list[str]:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from common.timegrid import Grid, minute_to_clock, zone
-from scheduler.domain import AvailabilityEntry, Roster, Shift, Team
+from scheduler.domain import Agent, AvailabilityEntry, Roster, Shift, Team
 from scheduler.roster.candidates import agent_calendar
 from scheduler.roster.coverage import (
     Demand,
@@ -325,45 +325,59 @@ def short_stretches(p: Problem, m: Measured) -> list[ShortStretch]:
 
 @dataclass(frozen=True)
 class UnmetPreference:
-    """An agent whose preferred times (`preferred` availability rows) the roster mostly did not give:
-    of the days they work and asked for times, those on which their shift covers at least half of
-    that day's preferred time are fewer than half."""
+    """An agent whose preferred times (`preferred` availability rows), or times to avoid (`avoid`
+    rows), the roster mostly did not keep: of the days they work and asked about, those on which
+    their shift covers at least half of that day's preferred time (works in less than half of the
+    time to avoid) are fewer than half."""
 
     agent_id: str
-    asked: str  # the preferred times on the agent's clock, e.g. "21:00–24:00"
-    working_days: int  # the days the agent works that have preferred times
-    granted_days: int  # of those, the days the shift covers at least half of the preferred time
+    asked: str  # the times on the agent's clock, e.g. "21:00–24:00"
+    working_days: int  # the days the agent works that have such times
+    granted_days: int  # of those, the days the wish was kept
     words: (
         str  # e.g. "Marcus Lee asked for 21:00–24:00 (America/Los_Angeles time); got none of 5 working days"
     )
+    kind: str = "preferred"  # or "avoid"
 
 
 def unmet_preferences(p: Problem, roster: Roster) -> list[UnmetPreference]:
-    """The agents whose preferred times the roster gave on fewer than half of the days they work and
-    asked for them. Days off are not counted: a preferred time says when to work on a working day."""
-    out = []
-    for agent in p.team.agents:
-        wishes = tuple(e for e in p.entries_of(agent.id) if e.kind == "preferred")
-        asked: set[tuple[int, int]] = set()
-        days = granted = 0
-        for shift in roster.shifts_of(agent.id):
-            todays = tuple(e for e in wishes if e.applies_to(shift.local_date))
-            if not todays:
-                continue
-            calendar = agent_calendar(agent, todays, (shift.local_date,))
-            wanted = sum((end - start).total_seconds() / 60 for start, end in calendar.preferred)
-            got = calendar.preference_minutes(shift.start_utc, shift.end_utc)
-            asked |= {(e.start_minute, e.end_minute) for e in todays}
-            days += 1
-            granted += int(2 * got >= wanted)
-        if days == 0 or 2 * granted >= days:
+    """The agents whose preferred times, or times to avoid, the roster kept on fewer than half of
+    the days they work and asked about them. Days off are not counted: such a time says when to
+    work, or not, on a working day."""
+    return [
+        u
+        for agent in p.team.agents
+        for kind in ("preferred", "avoid")
+        if (u := _unmet(p, roster, agent, kind))
+    ]
+
+
+def _unmet(p: Problem, roster: Roster, agent: Agent, kind: str) -> UnmetPreference | None:
+    """The agent's wishes of `kind` as an unmet preference, if the roster kept fewer than half."""
+    wishes = tuple(e for e in p.entries_of(agent.id) if e.kind == kind)
+    asked: set[tuple[int, int]] = set()
+    days = kept = 0
+    for shift in roster.shifts_of(agent.id):
+        todays = tuple(e for e in wishes if e.applies_to(shift.local_date))
+        if not todays:
             continue
-        times = ", ".join(f"{minute_to_clock(a)}–{minute_to_clock(b)}" for a, b in sorted(asked))
-        where = "" if agent.tz == p.team.tz else f" ({agent.tz} time)"
-        given = "none" if granted == 0 else str(granted)
-        words = f"{agent.name} asked for {times}{where}; got {given} of {days} working day{'s' * (days != 1)}"
-        out.append(UnmetPreference(agent.id, times, days, granted, words))
-    return out
+        calendar = agent_calendar(agent, todays, (shift.local_date,))
+        spans = calendar.preferred if kind == "preferred" else calendar.avoided
+        wanted = sum((end - start).total_seconds() / 60 for start, end in spans)
+        overlap = abs(calendar.preference_minutes(shift.start_utc, shift.end_utc))
+        asked |= {(e.start_minute, e.end_minute) for e in todays}
+        days += 1
+        kept += int(2 * overlap >= wanted) if kind == "preferred" else int(2 * overlap < wanted)
+    if days == 0 or 2 * kept >= days:
+        return None
+    times = ", ".join(f"{minute_to_clock(a)}–{minute_to_clock(b)}" for a, b in sorted(asked))
+    where = "" if agent.tz == p.team.tz else f" ({agent.tz} time)"
+    of_days = f"of {days} working day{'s' * (days != 1)}"
+    if kind == "preferred":
+        words = f"{agent.name} asked for {times}{where}; got {'none' if kept == 0 else kept} {of_days}"
+    else:
+        words = f"{agent.name} asked to avoid {times}{where}; works in it on {days - kept} {of_days}"
+    return UnmetPreference(agent.id, times, days, kept, words, kind)
 
 
 @dataclass(frozen=True)

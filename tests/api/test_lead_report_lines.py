@@ -50,7 +50,7 @@ def test_preferred_times_not_given_are_listed_under_one_heading_and_none_gives_n
     p = verify_problem(owl, availability=wishes)
     roster = Roster(p.team.name, VERIFY_WEEK, tuple(shift_at(p, d, "08:00") for d in range(5)))
     assert preference_lines(summarize(p, roster)) == [
-        "preferred times given on fewer than half of the working days that have them:",
+        "preferred times given, or times to avoid kept, on fewer than half of the working days that have them:",
         "  Marcus Lee asked for 21:00–24:00; got none of 5 working days",
     ]
     assert preference_lines(summarize(replace(p, availability=()), roster)) == []

@@ -565,7 +565,7 @@ function drawLeadReport() {
     service.push(el("li", { class: "advice" }, line));
   }
   for (const unmet of summary.unmet_preferences || []) {
-    // an agent's preferred times the roster mostly did not give, in the server's words
+    // an agent's preferred times (or times to avoid) the roster mostly did not keep, in the server's words
     service.push(el("li", { class: "preference" }, unmet.words));
   }
   if (summary.understaffed_agent_hours !== undefined) {

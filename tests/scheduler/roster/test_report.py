@@ -103,6 +103,20 @@ def test_a_day_whose_shift_covers_half_of_the_preferred_time_counts_as_given() -
     assert words[0].endswith("got 1 of 3 working days")
 
 
+def test_times_to_avoid_worked_on_most_days_are_named() -> None:
+    """Maria avoids 07:00-09:00 (her commute): five 07:00 starts work in it every day; 08:30 starts
+    work half an hour of it, under half: kept."""
+    maria = verify_agent("m", name="Maria Santos")
+    avoid = tuple(AvailabilityEntry("m", "avoid", 7 * 60, 9 * 60, weekday=d) for d in range(7))
+    p = verify_problem(maria, availability=avoid, interval_minutes=30)
+    early = tuple(shift_at(p, day, "07:00", agent_id="m") for day in range(5))
+    (unmet,) = summarize(p, Roster(p.team.name, VERIFY_WEEK, early)).unmet_preferences
+    assert unmet.words == "Maria Santos asked to avoid 07:00–09:00; works in it on 5 of 5 working days"
+    assert (unmet.kind, unmet.working_days, unmet.granted_days) == ("avoid", 5, 0)
+    later = tuple(shift_at(p, day, "08:30", agent_id="m") for day in range(5))
+    assert summarize(p, Roster(p.team.name, VERIFY_WEEK, later)).unmet_preferences == []
+
+
 def test_no_preferred_times_or_no_working_day_with_them_names_nobody() -> None:
     p = verify_problem()
     roster = Roster(p.team.name, VERIFY_WEEK, (shift_at(p, 0, "08:00"),))
