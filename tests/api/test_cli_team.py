@@ -276,3 +276,8 @@ def test_team_init_keeps_a_phone_line_open_and_says_how_to_let_it_go(tmp_path: P
     assert "min_agents: 1  # someone on the line whenever calls are forecast" in out.read_text(
         encoding="utf-8"
     )
+    team = read_team(out)
+    assert (team.time_off_paid, team.absence_paid) == (False, True)
+    text = out.read_text(encoding="utf-8")
+    assert "time_off_paid: false  # true: time off (vacation, PTO) counts as paid hours" in text
+    assert "absence_paid: true  # an absence (a sick call) counts as paid hours" in text
