@@ -68,7 +68,8 @@ def _fmt(value: Any, kind: str, *, delta: bool = False) -> str:
 
 
 FOOTNOTE = (
-    "lowest queue: the queue with the lowest service level, and its change against the base. "
+    "lowest queue: the queue with the lowest service level, and its change against the base; largest "
+    "drop: the queue whose service level fell most against the base, which the others can hide. "
     "* SL: the contacts answered within their queue's target, all queues together (the roster's report "
     "gives each queue); aband.: callers who give up, on queues whose patience_s is set. "
     "ASA s: the contact-weighted mean wait on the live queues over the intervals they keep up with; "
@@ -100,21 +101,47 @@ def _lowest_cells(row: dict[str, Any], base: dict[str, Any]) -> tuple[str, str]:
     return f"{queue} {_fmt(level, 'pct')}", change
 
 
+def largest_drop(row: dict[str, Any], base: dict[str, Any]) -> tuple[str, float] | None:
+    """The queue whose service level fell most against the base, and by how much (negative); None
+    when none fell."""
+    before = base.get("by_queue") or {}
+    drops = [
+        (queue, float(figures["service_level"]) - float(before[queue]["service_level"]))
+        for queue, figures in (row.get("by_queue") or {}).items()
+        if figures.get("service_level") is not None
+        and (before.get(queue) or {}).get("service_level") is not None
+    ]
+    worst = min(drops, key=lambda found: found[1], default=None)
+    return worst if worst is not None and worst[1] < -1e-9 else None
+
+
+def _drop_cell(row: dict[str, Any], base: dict[str, Any]) -> str:
+    drop = largest_drop(row, base)
+    if drop is None:
+        return "none"
+    queue, change = drop
+    level = float(row["by_queue"][queue]["service_level"])
+    return f"{queue} {_fmt(level, 'pct')} ({_fmt(change, 'pct', delta=True)})"
+
+
 def comparison_table(rows: list[dict[str, Any]], title: str = "What-if scenarios") -> Table:
     """The comparison as a terminal table: each figure, and its change against the base under it.
     No cell wraps or is cut: print it at least `table_width` wide."""
     table = Table(title=title, show_lines=False)
     table.add_column("scenario", no_wrap=True)
     table.add_column("lowest queue", justify="right", no_wrap=True)
+    table.add_column("largest drop", justify="right", no_wrap=True)
     for _, header, _ in _COLUMNS:
         table.add_column(header, justify="right", no_wrap=True)
     for i, row in enumerate(rows):
         lowest, change = _lowest_cells(row, rows[0])
-        table.add_row(row["scenario"], lowest, *(_fmt(row.get(m), kind) for m, _, kind in _COLUMNS))
+        drop = _drop_cell(row, rows[0]) if i > 0 else "–"
+        table.add_row(row["scenario"], lowest, drop, *(_fmt(row.get(m), kind) for m, _, kind in _COLUMNS))
         if i > 0:
             table.add_row(
                 "",
                 change,
+                "",
                 *(_fmt(row.get(f"delta_{m}"), kind, delta=True) for m, _, kind in _COLUMNS),
                 style="dim",
             )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rich.console import Console
 
-from api.cli_scenarios import comparison_table, lowest_queue, table_width
+from api.cli_scenarios import comparison_table, largest_drop, lowest_queue, table_width
 
 
 def _row(name: str, chat: float | None, phone: float | None) -> dict[str, Any]:
@@ -37,3 +38,20 @@ def test_the_lowest_queue_is_named_with_its_level_and_its_change_against_the_bas
 def test_a_row_without_a_measured_roster_shows_a_dash() -> None:
     assert lowest_queue({"scenario": "staffing only", "by_queue": {"chat": {"volume": 10.0}}}) is None
     assert lowest_queue({"scenario": "no queues"}) is None
+
+
+def test_the_queue_that_fell_most_is_named_where_the_lowest_one_hides_it() -> None:
+    """Volume +10 %: chat stays the lowest (25 % to 21 %), email falls from 98 % to 31 %."""
+    base = {
+        "scenario": "base",
+        "by_queue": {"chat": {"service_level": 0.25}, "email": {"service_level": 0.98}},
+    }
+    more = {
+        "scenario": "volume +10 %",
+        "by_queue": {"chat": {"service_level": 0.21}, "email": {"service_level": 0.31}},
+    }
+    assert largest_drop(more, base) == ("email", pytest.approx(-0.67))
+    assert largest_drop(base, base) is None
+    text = _text([base, more])
+    assert "largest drop" in text
+    assert "email 31.0 % (-67.0 pp)" in text
