@@ -423,16 +423,20 @@ def _weekly_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violat
         hours = sum(s.length.total_seconds() for s in shifts) / 3600
         low, high = p.contract_hours(agent, days)  # one definition, with the model's and the report's
         if hours > high + _EPS_HOURS:
-            message = f"{hours:g} h{label}, above the maximum of {high:g} h"
+            message = f"{hours:g} h{label}, above the maximum of {high:g} h{_less(agent.max_hours_per_week, high, 'paid leave')}"
             out.append(Violation("weekly hours", agent.id, None, message))
         if hours < low - _EPS_HOURS:
-            out.append(
-                Violation(
-                    "weekly hours", agent.id, None, f"{hours:g} h{label}, below the minimum of {low:g} h"
-                )
-            )
+            message = f"{hours:g} h{label}, below the minimum of {low:g} h{_less(agent.min_hours_per_week, low, 'time away')}"
+            out.append(Violation("weekly hours", agent.id, None, message))
         out.extend(_shift_count_problems(p, agent, len(shifts), days, label))
     return out
+
+
+def _less(contract: float, allowed: float, why: str) -> str:
+    """Where the week's leave or time away moved a weekly limit off the contract's: by how much."""
+    if contract - allowed <= _EPS_HOURS:
+        return ""
+    return f" (the contract's {contract:g} h less {contract - allowed:.3g} h for {why} this week)"
 
 
 def _shift_count_problems(

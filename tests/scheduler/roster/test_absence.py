@@ -54,7 +54,11 @@ def test_an_absence_counts_as_paid_hours_against_the_contract() -> None:
     assert planned.week_hours(planned.team.agent("f0"), 0) == pytest.approx((32 - 32 / 5, 40))
     # the checker agrees: four 8-hour days are the most an absent full-timer may work
     five = (*tuple(shift("f0", d) for d in WEEK.days if d != tuesday)[:4], shift("f0", WEEK.days[5]))
-    assert "weekly hours" in {v.rule for v in check_roster(sick, five) if v.agent_id == "f0"}
+    (over,) = [v for v in check_roster(sick, five) if v.agent_id == "f0" and v.rule == "weekly hours"]
+    assert (
+        over.message
+        == "40 h, above the maximum of 32 h (the contract's 40 h less 8 h for paid leave this week)"
+    )
 
 
 def test_time_off_paid_lowers_the_most_hours_too_and_a_solve_keeps_it() -> None:
