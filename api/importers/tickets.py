@@ -523,7 +523,7 @@ class _Import:
         keep = np.ones(n, dtype=bool)
         queue = self._queues(block, keep)
         keep &= self._first_sightings(block, keep)
-        region = self._regions(block)
+        region = self._regions(block, keep)
         handle_s = self._handle_seconds(block)
         if self.issues or self.naive_count:
             return  # the file is bad: no need to count what will not be written
@@ -736,8 +736,9 @@ class _Import:
         at = np.minimum(np.searchsorted(self.seen_ids, keys), self.seen_ids.size - 1)
         return np.asarray(self.seen_ids[at] == keys)
 
-    def _regions(self, block: pd.DataFrame) -> npt.NDArray[np.object_]:
-        """Each ticket's region: its time-zone column, else its country's zone, else the team's."""
+    def _regions(self, block: pd.DataFrame, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.object_]:
+        """Each ticket's region: its time-zone column, else its country's zone, else the team's
+        (the report counts where the regions of the tickets kept came from)."""
         n = len(block)
         region = np.full(n, "", dtype=object)
         if self.columns.region is not None:
@@ -745,16 +746,18 @@ class _Import:
             codes, values = pd.factorize(text)
             zones = [self._zone(str(v), codes == i) for i, v in enumerate(values)]
             region = np.asarray([*zones, ""], dtype=object)[codes]
-            self.report.region_sources["the time-zone column"] += int((region != "").sum())
+            self.report.region_sources["the time-zone column"] += int(((region != "") & keep).sum())
         if self.columns.country is not None:
             todo = region == ""
             codes, values = pd.factorize(block[self.columns.country].where(todo, ""))
             zones = [self._country_zone(str(v), int((codes == i).sum())) for i, v in enumerate(values)]
             from_country = np.asarray([*zones, ""], dtype=object)[codes]
             region = np.where(todo, from_country, region)
-            self.report.region_sources["the country column"] += int((todo & (from_country != "")).sum())
+            self.report.region_sources["the country column"] += int(
+                (todo & (from_country != "") & keep).sum()
+            )
         fallback = region == ""
-        self.report.region_sources["the team's zone"] += int(fallback.sum())
+        self.report.region_sources["the team's zone"] += int((fallback & keep).sum())
         region[fallback] = zone(self.options.team_tz).key
         return region
 

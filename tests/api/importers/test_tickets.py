@@ -545,3 +545,12 @@ def test_a_windows_1252_export_names_the_first_bad_byte(
     assert "byte 0xE9 is not UTF-8" in issue.reason
     assert "Windows-1252" in issue.reason
     assert issue.value == ("Résumé" if where == "header" else "café")
+
+
+def test_the_regions_counted_are_those_of_the_tickets_kept(tmp_path: Path) -> None:
+    """Ten rows, six of them repeats of four ids: the report's region counts add up to the four kept."""
+    rows = [[str(i % 4), "2026-03-02T09:00:00Z", "Email"] for i in range(10)]
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], rows)
+    _, report = import_tickets(path, TicketOptions(team_tz="UTC", preset="zendesk"))
+    assert (report.rows_read, report.kept) == (10, 4)
+    assert sum(report.region_sources.values()) == 4
