@@ -9,13 +9,14 @@ made by the same calls from the same `LeadReport`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from scheduler import (
+    FRAGILE_VOLUME,
     CoverOption,
     Problem,
     Roster,
@@ -24,6 +25,8 @@ from scheduler import (
     Team,
     cover_options,
     coverage_frame,
+    fragile_lines,
+    fragile_queues,
     measure,
     roster_changes,
     summarize,
@@ -54,6 +57,7 @@ def lead_report(problem: Problem, roster: Roster) -> LeadReport:
     short stretches (`scheduler.cover_options`), its absences and its changes."""
     measured = measure(problem, roster)
     summary = summarize(problem, roster, measured)
+    summary = replace(summary, fragile=fragile_queues(problem, roster, summary.service_level_by_queue))
     return LeadReport(
         coverage_frame(problem, roster, measured),
         summary,
@@ -210,6 +214,7 @@ def advice_lines(summary: RosterSummary, team: Team, roster: Roster) -> list[str
         too_small_lines(summary.required_agent_hours, summary.contract_hours_most, team)
         + unattended_lines(team, summary.unattended)
         + tradeoff_lines(team, summary.service_level_by_queue, roster, _days_below(summary))
+        + fragile_lines(team, summary.fragile, FRAGILE_VOLUME)
     )
 
 

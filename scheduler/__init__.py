@@ -43,16 +43,18 @@ if TYPE_CHECKING:
         requirements_to_arrays,
     )
     from scheduler.roster.report import (
+        FRAGILE_VOLUME,
         Change,
         QueueDay,
         RosterSummary,
         coverage_frame,
+        fragile_queues,
         measure,
         roster_changes,
         summarize,
     )
     from scheduler.roster.solve import Progress, RosterResult, SolveSettings, solve
-    from scheduler.roster.tradeoffs import too_small_lines, tradeoff_lines, unattended_lines
+    from scheduler.roster.tradeoffs import fragile_lines, too_small_lines, tradeoff_lines, unattended_lines
     from scheduler.roster.validate import Violation, check_roster
     from scheduler.sample import sample_availability, sample_history, sample_team
     from scheduler.scenarios import (
@@ -132,9 +134,12 @@ _HOME: dict[str, str] = {
     "measure": "scheduler.roster.report",
     "roster_changes": "scheduler.roster.report",
     "summarize": "scheduler.roster.report",
+    "FRAGILE_VOLUME": "scheduler.roster.report",
+    "fragile_queues": "scheduler.roster.report",
     "tradeoff_lines": "scheduler.roster.tradeoffs",
     "unattended_lines": "scheduler.roster.tradeoffs",
     "too_small_lines": "scheduler.roster.tradeoffs",
+    "fragile_lines": "scheduler.roster.tradeoffs",
     "assignment_of": "scheduler.daylevel.engine",
     "to_problem": "scheduler.daylevel.engine",
     "BasePlan": "scheduler.scenarios",
@@ -159,6 +164,7 @@ _HOME: dict[str, str] = {
 __all__ = [
     "AVAILABILITY_KINDS",
     "DEPTHS",
+    "FRAGILE_VOLUME",
     "REQUIREMENT_COLUMNS",
     "WEEKDAYS",
     "Activity",
@@ -206,6 +212,8 @@ __all__ = [
     "erlang_a_required",
     "erlang_c_required",
     "forecast_from_requirements",
+    "fragile_lines",
+    "fragile_queues",
     "live_metrics",
     "measure",
     "min_hours_after_time_off",

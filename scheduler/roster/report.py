@@ -407,6 +407,8 @@ class RosterSummary:
     unattended: dict[str, Unattended] = field(default_factory=dict)
     # the most hours the agents' contracts let them work in the horizon (less paid leave)
     contract_hours_most: float = 0.0
+    # queues at their target planned at its edge: (level, level with `FRAGILE_VOLUME` of the contacts)
+    fragile: dict[str, tuple[float, float]] = field(default_factory=dict)
     # local days of the team on which no queue needs anyone and no shift cover is asked: a file that
     # ends early (Monday to Wednesday) plans the rest of the week with nobody needed
     days_without_need: list[date] = field(default_factory=list)
@@ -518,6 +520,30 @@ def unattended(m: Measured, hours_per_interval: float) -> dict[str, Unattended]:
             float((empty & elsewhere.any(axis=1)).sum()) * hours_per_interval,
         )
     return out
+
+
+# a forecast's usual error: a plan should bear this many more contacts than forecast
+FRAGILE_VOLUME = 1.05
+# a queue whose service level falls this much with them is planned at the edge of its target
+FRAGILE_DROP = 0.10
+
+
+def fragile_queues(p: Problem, roster: Roster, levels: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """The queues at or above their target (`levels`: the week's service level by queue) whose
+    service level falls by `FRAGILE_DROP` or more with `FRAGILE_VOLUME` times the forecast contacts
+    on the same roster: (the level, the level then). An async queue answered just inside its response
+    time has no room for a busier day than forecast."""
+    targets = {q.name: q.service_level for q in p.team.queues}
+    wanted = [q for q, level in levels.items() if level >= targets[q] - 1e-9]
+    if not wanted:
+        return {}
+    busier = replace(p, volume={q: np.asarray(v, dtype=float) * FRAGILE_VOLUME for q, v in p.volume.items()})
+    then = measure(busier, roster).service
+    return {
+        q: (levels[q], float(then[q].week.service_level))
+        for q in wanted
+        if q in then and levels[q] - float(then[q].week.service_level) >= FRAGILE_DROP
+    }
 
 
 def days_without_need(p: Problem, days: list[QueueDay]) -> list[date]:

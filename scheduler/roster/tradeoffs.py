@@ -143,3 +143,26 @@ def too_small_lines(required_hours: float, contract_hours: float, team: Team) ->
         f"({contract_hours / required_hours:.0%}); meeting them takes at least {more} more "
         f"agent{'s' if more != 1 else ''} of {usual:.0f} h, or lower targets"
     ]
+
+
+def fragile_lines(team: Team, fragile: Mapping[str, tuple[float, float]], more: float) -> list[str]:
+    """One line per queue planned at the edge of its target (`RosterSummary.fragile`): what a busier
+    week than forecast (`more` times the contacts) would do to it, and the setting that buys a margin:
+    the roster plans for the time it is given, so a shorter one than promised leaves room."""
+    queues = {q.name: q for q in team.queues}
+    out = []
+    for name, (now, then) in fragile.items():
+        queue = queues[name]
+        margin = (
+            f"plan it for less than its {queue.response_hours:g} h: a lower response_hours, against which "
+            "its service is then counted"
+            if not queue.is_live
+            else f"plan it for less than its {queue.target_answer_s:g} s: a lower target_answer_s, against "
+            "which its service is then counted"
+        )
+        out.append(
+            f"{name} is planned at the edge of its target: {more - 1:.0%} more "
+            f"{CONTACTS_WORDS[queue.channel]} than forecast would take it from {now:.0%} to {then:.0%} "
+            f"(for a margin, {margin})"
+        )
+    return out

@@ -11,10 +11,11 @@ import pytest
 from common.timegrid import PlanningWeek
 from scheduler.domain import CHANNELS, Agent, QueueSpan, QueueSpec, Roster, Shift, ShiftRules, Team, Weights
 from scheduler.roster.problem import Problem
-from scheduler.roster.report import Unattended, summarize
+from scheduler.roster.report import FRAGILE_VOLUME, Unattended, fragile_queues, summarize
 from scheduler.roster.tradeoffs import (
     CONTACT_WORDS,
     CONTACTS_WORDS,
+    fragile_lines,
     too_small_lines,
     tradeoff_lines,
     unattended_lines,
@@ -160,3 +161,48 @@ def test_the_advice_warns_where_the_async_queue_is_below_its_target_on_some_days
         "lower late_contact_hour to give chat more of their time, though email is below its own target on Sat, Sun, "
         "which that would make worse"
     )
+
+
+def test_a_queue_answered_just_in_time_is_named_with_what_a_busier_week_does() -> None:
+    """Email: 3.6 an hour around the clock (86 a day), to answer within 20 hours; Ann on it 09-17
+    every day (UTC) answers 12 an hour, 96 a day. Overnight emails wait until morning: 95 % are on
+    time, and with 5 % more the backlog grows all week and 79 % are."""
+    monday = date(2026, 11, 2)
+    email = QueueSpec("email", "email", service_level=0.8, response_hours=20, aht_s=300)
+    team = Team(
+        "Desk",
+        "UTC",
+        (email,),
+        (Agent("ann", "Ann", "UTC", ("email",), 0, 56),),
+        interval_minutes=15,
+        shrinkage=0.0,
+        shift_rules=ShiftRules((8.0,), 60, 6 * 60, 14 * 60),
+    )
+    week = PlanningWeek(monday, "UTC", 15)
+    n = week.grid.n_intervals
+    p = Problem(
+        team,
+        week,
+        {"email": np.full(n, 0.4)},
+        volume={"email": np.full(n, 0.9)},
+        aht_s={"email": np.full(n, 300.0)},
+    )
+    days = [monday + timedelta(days=d) for d in range(7)]
+    starts = [datetime(d.year, d.month, d.day, 9, tzinfo=UTC) for d in days]
+    roster = Roster(
+        "Desk",
+        monday,
+        tuple(Shift("ann", d, s, s + timedelta(hours=8), "email") for d, s in zip(days, starts, strict=True)),
+    )
+    levels = summarize(p, roster).service_level_by_queue
+    ((name, (now, then)),) = fragile_queues(p, roster, levels).items()
+    assert name == "email"
+    assert now == pytest.approx(0.95, abs=0.01)
+    assert then == pytest.approx(0.79, abs=0.01)
+    (line,) = fragile_lines(team, {"email": (now, then)}, FRAGILE_VOLUME)
+    assert line.startswith(
+        "email is planned at the edge of its target: 5% more emails than forecast would take it from 95% to 79%"
+    )
+    assert "a lower response_hours" in line
+    calm = replace(p, volume={"email": np.full(n, 0.5)})  # 48 a day: room for many more
+    assert fragile_queues(calm, roster, summarize(calm, roster).service_level_by_queue) == {}
