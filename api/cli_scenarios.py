@@ -79,6 +79,10 @@ FOOTNOTE = (
 )
 
 
+# beside a scenario whose figures come with a note (agents added but not placed, no cost, ...): read it
+NOTE_MARK = "(see note)"
+
+
 def lowest_queue(row: dict[str, Any]) -> tuple[str, float] | None:
     """The queue with the lowest service level in a comparison row, and that level (None: no roster
     measured): SL* counts all queues together, where a busy queue can hide a quiet one left short."""
@@ -136,7 +140,8 @@ def comparison_table(rows: list[dict[str, Any]], title: str = "What-if scenarios
     for i, row in enumerate(rows):
         lowest, change = _lowest_cells(row, rows[0])
         drop = _drop_cell(row, rows[0]) if i > 0 else "–"
-        table.add_row(row["scenario"], lowest, drop, *(_fmt(row.get(m), kind) for m, _, kind in _COLUMNS))
+        name = f"{row['scenario']} {NOTE_MARK}" if row.get("notes") else row["scenario"]
+        table.add_row(name, lowest, drop, *(_fmt(row.get(m), kind) for m, _, kind in _COLUMNS))
         if i > 0:
             table.add_row(
                 "",
@@ -314,7 +319,7 @@ def scenarios(
         )
     for row in rows:
         for note in row["notes"]:
-            typer.echo(f"{row['scenario']}: {note}")
+            typer.echo(f"note: {row['scenario']}: {note}")
     if json_out is not None:
         json_out.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
     if csv_out is not None:

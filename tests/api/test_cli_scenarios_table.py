@@ -58,3 +58,12 @@ def test_the_queue_that_fell_most_is_named_where_the_lowest_one_hides_it() -> No
     text = _text([base, more])
     assert "largest drop" in text
     assert "email 31.0 % (-67.0 pp)" in text
+
+
+def test_a_scenario_with_a_note_is_marked_in_the_table() -> None:
+    """Agents added at the staffing depth have no shifts: +0.0 would read as "hiring does nothing"."""
+    base = _row("base", 0.9, 0.32)
+    hires = {**_row("two hires", 0.9, 0.32), "notes": ["agents added have no shifts in the base roster"]}
+    text = _text([base, hires])
+    assert "two hires (see note)" in text
+    assert "base (see note)" not in text
