@@ -224,17 +224,26 @@ expect.set_options(timeout=PAGE_WAIT_MS)
 
 @contextmanager
 def open_page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
-    """A page in a fresh browser context of that size; a JavaScript error on it fails the test."""
+    """A page in a fresh browser context of that size; a JavaScript error on it, or a file of the page
+    it cannot load (not an API call: those may be refused on purpose), fails the test."""
     context = browser.new_context(viewport=viewport, accept_downloads=True)  # type: ignore[arg-type]
     context.set_default_timeout(PAGE_WAIT_MS)
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda exc: errors.append(str(exc)))
+    opened.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.request.resource_type not in ("fetch", "xhr")
+            else None
+        ),
+    )
     try:
         yield opened
     finally:
         context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
+    assert errors == [], f"JavaScript errors or files not loaded on the page: {errors}"
 
 
 @pytest.fixture
