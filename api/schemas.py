@@ -112,6 +112,7 @@ class QueueIn(_Strict):
     aht_s: float = Field(default=QueueSpec.aht_s, ge=0, le=MAX_SECONDS)
     shrinkage: float | None = Field(default=QueueSpec.shrinkage, ge=0, le=1)
     min_agents: int = Field(default=QueueSpec.min_agents, ge=0, le=1000)
+    missed_contact: Weight | None = Field(default=QueueSpec.missed_contact)
 
 
 class BreakIn(_Strict):

@@ -61,6 +61,9 @@ class QueueSpec:
     # phone line open however few its calls); each agent-hour below it costs
     # `Weights.below_min_agents_hour`
     min_agents: int = 0
+    # live queues: points for a contact not answered within target here (None: the team's
+    # `Weights.missed_contact`); a phone line whose calls matter more than chats gets more
+    missed_contact: int | None = None
 
     def __post_init__(self) -> None:
         _check(bool(self.name.strip()), "a queue needs a name")
@@ -80,6 +83,15 @@ class QueueSpec:
         if self.shrinkage is not None:
             _check_share(self.shrinkage, f"queue {self.name!r}: shrinkage")
         _check(self.min_agents >= 0, f"queue {self.name!r}: min_agents must not be negative")
+        _check(
+            self.missed_contact is None or self.missed_contact >= 0,
+            f"queue {self.name!r}: missed_contact must not be negative",
+        )
+        _check(
+            self.missed_contact is None or self.is_live,
+            f"queue {self.name!r}: missed_contact is for live queues (voice, chat); an {self.channel} queue's "
+            "late contacts cost the team's late_contact_hour",
+        )
         _check(
             self.min_agents == 0 or self.is_live,
             f"queue {self.name!r}: min_agents is for live queues (voice, chat); an {self.channel} queue's "

@@ -272,12 +272,16 @@ def short_points(short: np.ndarray, need: np.ndarray, w: Weights) -> np.ndarray:
     return np.asarray(points, dtype=np.float64)
 
 
-def missed_points(missed: np.ndarray, volume: np.ndarray, agents: np.ndarray, w: Weights) -> np.ndarray:
+def missed_points(
+    missed: np.ndarray, volume: np.ndarray, agents: np.ndarray, w: Weights, per_contact: int | None = None
+) -> np.ndarray:
     """Points of `missed` contacts (of `volume`) not answered within target with `agents` on the
-    queue in each interval: `missed_contact` each, and `nobody_on_queue_contact` more for every
-    contact where nobody is on it (convex in the agents, as the contacts missed are)."""
+    queue in each interval: `per_contact` each (default the team's `missed_contact`; a queue's own
+    `QueueSpec.missed_contact`), and `nobody_on_queue_contact` more for every contact where nobody is
+    on it (convex in the agents, as the contacts missed are)."""
     nobody = np.where(agents <= 0, volume, 0.0)
-    return np.asarray(w.missed_contact * missed + w.nobody_on_queue_contact * nobody, dtype=np.float64)
+    each = w.missed_contact if per_contact is None else per_contact
+    return np.asarray(each * missed + w.nobody_on_queue_contact * nobody, dtype=np.float64)
 
 
 def below_min_points(d: QueueDemand, agents: np.ndarray, rows: np.ndarray, demand: Demand) -> np.ndarray:
@@ -304,7 +308,7 @@ def live_points(
     if demand.by_service and d.missed is not None and d.volume is not None:
         capped = np.minimum(agents, d.missed.shape[1] - 1).astype(np.int64)
         missed = d.missed[rows, capped]
-        return missed_points(missed, d.volume[rows], agents, w) + over, missed
+        return missed_points(missed, d.volume[rows], agents, w, d.queue.missed_contact) + over, missed
     return short_points(np.maximum(need - agents, 0.0), need, w) + over, np.zeros(agents.size)
 
 

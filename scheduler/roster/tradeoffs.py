@@ -4,9 +4,10 @@ When the team cannot meet every target, the roster gives its multi-skilled agent
 queue where the objective says it saves most. With the default service-level objective, a live
 contact not answered in time costs `missed_contact` points and each hour an async contact (email,
 social) waits past its deadline `late_contact_hour`: an email many hours late costs several missed
-chats, so a short team keeps email on time first. That is a choice of weights, which the lead may
-change in the team file; the summary says so where it shows: a live queue below its target beside
-an async queue above its own, with agents skilled for both.
+chats, so a short team keeps email on time first; and a missed contact costs alike on two live
+queues, so a short team keeps the busier one. That is a choice of weights, which the lead may change
+in the team file (a queue's own `missed_contact` among them); the summary says so where it shows: a
+live queue below its target beside another queue above its own, with agents skilled for both.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import statistics
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from scheduler.domain import Roster, Team
+from scheduler.domain import QueueSpec, Roster, Team
 from scheduler.roster.report import Unattended
 
 # a queue counts as below (above) its target when its week's service level is this far under (over) it
@@ -47,11 +48,11 @@ def tradeoff_lines(
     roster: Roster,
     days_below: Mapping[str, Sequence[date]] | None = None,
 ) -> list[str]:
-    """One line per live queue below its target while an async queue is above its own and agents
-    who could work the live one spent time on it: which weights made the roster choose so, and which
-    one to change (none under the "headcount" objective, which prices agents short, not contacts).
-    `days_below` names the days each queue is below its target: an async queue above its target over
-    the week may still be below it on some days, which lowering its weight would make worse."""
+    """One line per live queue below its target while another queue is above its own and agents who
+    could work the live one spent time on that one: which weights made the roster choose so, and
+    which one to change (none under the "headcount" objective, which prices agents short, not
+    contacts). `days_below` names the days each queue is below its target: a queue above its target
+    over the week may still be below it on some days, which giving its agents away would make worse."""
     if team.weights.objective != "service_level":
         return []
     out = []
@@ -62,23 +63,48 @@ def tradeoff_lines(
             continue
         for other, other_level in service_level.items():
             queue = queues[other]
-            if queue.is_live or other_level < queue.service_level + TARGET_MARGIN:
+            if other == live.name or other_level < queue.service_level + TARGET_MARGIN:
                 continue
             both = sum(1 for a in team.agents if live.name in a.skills and other in a.skills)
             if both == 0 or shared_hours(team, roster, live.name, other) < MIN_SHARED_HOURS:
                 continue
-            w = team.weights
+            why = _live_weights(team, live, queue) if queue.is_live else _async_weights(team, live, queue)
             out.append(
                 f"{live.name} is below its target ({level:.0%} against {live.service_level:.0%}) while "
                 f"{other} is above its own ({other_level:.0%} against {queue.service_level:.0%}), and "
-                f"{both} agent{'s' if both != 1 else ''} can work both: the roster counts each hour "
-                f"{CONTACT_WORDS[queue.channel]} on {other} waits past its deadline at "
-                f"{w.late_contact_hour} points and each {CONTACT_WORDS[live.channel]} on {live.name} not "
-                f"answered in time at {w.missed_contact} (the team's weights late_contact_hour and "
-                f"missed_contact); lower late_contact_hour to give {live.name} more of their time"
+                f"{both} agent{'s' if both != 1 else ''} can work both: {why}"
                 + _worse_on(other, (days_below or {}).get(other, ()))
             )
     return out
+
+
+def _async_weights(team: Team, live: QueueSpec, other: QueueSpec) -> str:
+    """Why the roster keeps agents on an async queue: its weight against the live queue's."""
+    w = team.weights
+    return (
+        f"the roster counts each hour {CONTACT_WORDS[other.channel]} on {other.name} waits past its deadline "
+        f"at {w.late_contact_hour} points and each {CONTACT_WORDS[live.channel]} on {live.name} not "
+        f"answered in time at {_missed(team, live)} (the team's weights late_contact_hour and "
+        f"missed_contact); lower late_contact_hour to give {live.name} more of their time"
+    )
+
+
+def _live_weights(team: Team, live: QueueSpec, other: QueueSpec) -> str:
+    """Why the roster keeps agents on another live queue: a contact missed costs alike on both, so the
+    queue with more contacts keeps them; the per-queue weight or the objective that changes it."""
+    mine = _missed(team, live)
+    return (
+        f"the roster counts each {CONTACT_WORDS[other.channel]} on {other.name} not answered in time at "
+        f"{_missed(team, other)} points and each {CONTACT_WORDS[live.channel]} on {live.name} at {mine}, so "
+        f"where both are short the queue with more contacts keeps them; give {live.name} a missed_contact "
+        f"of its own above {mine} in the team file (e.g. {2 * mine}) to give it more of their time, or set "
+        "weights objective: headcount to staff each queue to its own need"
+    )
+
+
+def _missed(team: Team, queue: QueueSpec) -> int:
+    """Points for a contact of a live queue not answered in time: its own weight, else the team's."""
+    return team.weights.missed_contact if queue.missed_contact is None else queue.missed_contact
 
 
 def _worse_on(queue: str, days: Sequence[date]) -> str:

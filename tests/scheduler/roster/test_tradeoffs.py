@@ -8,10 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pytest
 
+from common.errors import InvalidInput
 from common.timegrid import PlanningWeek
 from scheduler.domain import CHANNELS, Agent, QueueSpan, QueueSpec, Roster, Shift, ShiftRules, Team, Weights
+from scheduler.roster.coverage import missed_points
 from scheduler.roster.problem import Problem
 from scheduler.roster.report import FRAGILE_VOLUME, Unattended, fragile_queues, summarize
+from scheduler.roster.solve import solve
 from scheduler.roster.tradeoffs import (
     CONTACT_WORDS,
     CONTACTS_WORDS,
@@ -20,6 +23,8 @@ from scheduler.roster.tradeoffs import (
     tradeoff_lines,
     unattended_lines,
 )
+from scheduler.roster.validate import check_roster
+from tests.scheduler.roster.factories import QUICK
 
 DAY = date(2026, 11, 2)
 
@@ -206,3 +211,80 @@ def test_a_queue_answered_just_in_time_is_named_with_what_a_busier_week_does() -
     assert "a lower response_hours" in line
     calm = replace(p, volume={"email": np.full(n, 0.5)})  # 48 a day: room for many more
     assert fragile_queues(calm, roster, summarize(calm, roster).service_level_by_queue) == {}
+
+
+def test_a_live_queue_below_target_beside_a_busier_live_one_names_its_own_weight() -> None:
+    base = _team(("chat",))
+    voice = QueueSpec("voice", "voice", service_level=0.8)
+    team = replace(base, queues=(*base.queues, voice), agents=(Agent("a0", "A0", "UTC", ("chat", "voice")),))
+    (line,) = tradeoff_lines(team, {"voice": 0.69, "chat": 0.95}, ON_CHAT_AND_VOICE)
+    assert line.startswith(
+        "voice is below its target (69% against 80%) while chat is above its own (95% against 80%)"
+    )
+    assert "each chat on chat not answered in time at 200 points and each call on voice at 200" in line
+    assert "give voice a missed_contact of its own above 200 in the team file (e.g. 400)" in line
+    assert "weights objective: headcount" in line
+    weighted = replace(team, queues=(*base.queues, replace(voice, missed_contact=500)))
+    assert (
+        "each call on voice at 500"
+        in tradeoff_lines(weighted, {"voice": 0.69, "chat": 0.95}, ON_CHAT_AND_VOICE)[0]
+    )
+
+
+ON_CHAT_AND_VOICE = Roster("T", DAY, (_on("a0", ("voice", 8, 10), ("chat", 10, 16)),))
+
+
+def test_a_queues_own_missed_contact_weight_prices_its_contacts() -> None:
+    """The same contacts missed on a queue with its own weight of 600 cost three times the team's 200."""
+    demand_team = _team(("chat",))
+    chat, email = demand_team.queues
+    missed = np.array([0.5, 2.0])
+    volume = np.array([4.0, 4.0])
+    agents = np.array([1.0, 1.0])
+    team_points = missed_points(missed, volume, agents, demand_team.weights, chat.missed_contact)
+    own_points = missed_points(missed, volume, agents, demand_team.weights, 600)
+    assert own_points == pytest.approx(3 * team_points)
+    with pytest.raises(InvalidInput, match="missed_contact is for live queues"):
+        replace(email, missed_contact=300)
+
+
+def test_a_queues_own_weight_moves_the_shared_agent_to_it() -> None:
+    """Ann can take chat (8 an hour) or calls (2 an hour), 09-17: at the team's weight the roster
+    gives her time to chat, where more is missed without her; at 2000 points a call, to voice."""
+    monday = date(2026, 11, 2)
+    chat = QueueSpec("chat", "chat", service_level=0.8, target_answer_s=60, aht_s=300)
+    voice = QueueSpec("voice", "voice", service_level=0.8, target_answer_s=30, aht_s=300)
+    week = PlanningWeek(monday, "UTC", 60)
+    n = week.grid.n_intervals
+    hour = np.arange(n) % 24
+    open_hours = (hour >= 9) & (hour < 17)
+
+    def hours_on(voice_spec: QueueSpec) -> dict[str, float]:
+        team = Team(
+            "Desk",
+            "UTC",
+            (chat, voice_spec),
+            (Agent("ann", "Ann", "UTC", ("chat", "voice"), 0, 40),),
+            interval_minutes=60,
+            shrinkage=0.0,
+            shift_rules=ShiftRules((8.0,), 60, 9 * 60, 9 * 60),
+        )
+        p = Problem(
+            team,
+            week,
+            {"chat": np.where(open_hours, 1.0, 0.0), "voice": np.where(open_hours, 1.0, 0.0)},
+            volume={"chat": np.where(open_hours, 8.0, 0.0), "voice": np.where(open_hours, 2.0, 0.0)},
+            aht_s={"chat": np.full(n, 300.0), "voice": np.full(n, 300.0)},
+        )
+        roster = solve(p, QUICK).roster
+        assert check_roster(p, roster.shifts) == []
+        out = {"chat": 0.0, "voice": 0.0}
+        for s in roster.shifts:
+            for span in s.queue_spans():
+                out[span.queue] += (span.end_utc - span.start_utc).total_seconds() / 3600
+        return out
+
+    team_weight = hours_on(voice)
+    own_weight = hours_on(replace(voice, missed_contact=2000))
+    assert team_weight["chat"] > team_weight["voice"]
+    assert own_weight["voice"] > own_weight["chat"]
