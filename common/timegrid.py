@@ -236,17 +236,17 @@ class PlanningWeek:
         """The local dates of week `week` of the horizon (seven, but perhaps fewer in the last)."""
         return self.days[DAYS_PER_WEEK * week : DAYS_PER_WEEK * (week + 1)]
 
-    @property
+    @cached_property
     def start_utc(self) -> datetime:
         """The instant the week begins: local midnight of the first day."""
         return local_day_start_utc(self.first_day, self.zone)
 
-    @property
+    @cached_property
     def end_utc(self) -> datetime:
         """The instant the horizon ends: local midnight after its last day."""
         return local_day_start_utc(self.first_day + timedelta(days=self.n_days), self.zone)
 
-    @property
+    @cached_property
     def grid(self) -> Grid:
         """The UTC interval grid that covers the week exactly."""
         minutes = round((self.end_utc - self.start_utc).total_seconds() / 60)

@@ -125,7 +125,7 @@ def _overlap_hours(c: Candidate, stretch: ShortStretch) -> float:
 
 def _broken(p: Problem, shifts: tuple[Shift, ...], agent_id: str) -> list[Violation]:
     """What the independent checker finds against the agent in `shifts` (theirs alone)."""
-    return [v for v in check_roster(p, shifts) if v.agent_id == agent_id]
+    return [v for v in check_roster(p, shifts, agents={agent_id}) if v.agent_id == agent_id]
 
 
 def _what_it_takes(p: Problem, roster: Roster, shift: Shift) -> tuple[str, tuple[str, ...]] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import groupby, pairwise
@@ -43,14 +44,19 @@ class Violation:
         return f"[{self.rule}] {self.agent_id}{day}: {self.message}"
 
 
-def check_roster(p: Problem, shifts: tuple[Shift, ...]) -> list[Violation]:
-    """Every hard rule the shifts break (empty when the roster is valid)."""
+def check_roster(
+    p: Problem, shifts: tuple[Shift, ...], agents: Collection[str] | None = None
+) -> list[Violation]:
+    """Every hard rule the shifts break (empty when the roster is valid); with `agents`, only the
+    rules of those agents (a question about one agent's week need not check sixty)."""
     out: list[Violation] = []
     ids = {a.id for a in p.team.agents}
     for s in shifts:
         if s.agent_id not in ids:
             out.append(Violation("known agent", s.agent_id, s.local_date, "not an agent of the team"))
     for agent in p.team.agents:
+        if agents is not None and agent.id not in agents:
+            continue
         mine = sorted((s for s in shifts if s.agent_id == agent.id), key=lambda s: s.start_utc)
         for s in mine:
             out.extend(_check_shift(p, agent, s))
@@ -240,10 +246,18 @@ def _breaks_apart_problems(rules: tuple[BreakRule, ...], s: Shift, step: int) ->
 
 
 def _worked_minutes(agent: Agent, s: Shift) -> list[tuple[date, int]]:
-    """(local date, local minute of day) of each elapsed minute of the shift."""
+    """(local date, local minute of day) of each elapsed minute of the shift. Where the clock does
+    not change during the shift (the same offset at its first and last minute: no zone changes its
+    clocks twice in a day), the minutes follow the wall clock one to one; else each is converted."""
     tz = zone(agent.tz)
-    out = []
     minutes = round(s.length.total_seconds() / 60)
+    first = s.start_utc.astimezone(tz)
+    last = (s.start_utc + timedelta(minutes=max(minutes - 1, 0))).astimezone(tz)
+    if first.utcoffset() == last.utcoffset():
+        start = first.hour * 60 + first.minute
+        day = first.date()
+        return [(day + timedelta(days=(start + k) // 1440), (start + k) % 1440) for k in range(minutes)]
+    out = []
     for k in range(minutes):
         local = (s.start_utc + timedelta(minutes=k)).astimezone(tz)
         out.append((local.date(), local.hour * 60 + local.minute))

@@ -326,3 +326,23 @@ def test_breaks_may_meet_where_their_windows_leave_no_room_between_them() -> Non
     assert "breaks" not in rules_broken(p, [replace(one, breaks=(pause, lunch))])
     right_after = Activity("lunch", at + timedelta(minutes=135), at + timedelta(minutes=165))
     assert "breaks" not in rules_broken(p, [replace(one, breaks=(pause, right_after))])
+
+
+@pytest.mark.parametrize("tz", ["America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Lord_Howe"])
+def test_worked_minutes_follow_the_wall_clock_minute_by_minute(tz: str) -> None:
+    """The checker's local minutes of a shift, against converting every minute, for shifts starting
+    every 45 minutes over three days around each clock change of 2026 in these zones (Lord Howe
+    changes by half an hour)."""
+    from zoneinfo import ZoneInfo
+
+    from scheduler.roster.validate import _worked_minutes
+
+    agent = Agent("x", "X", tz, ("chat",), 0, 40)
+    zone_ = ZoneInfo(tz)
+    changes = [(2026, 3, 7), (2026, 3, 28), (2026, 4, 4), (2026, 10, 3), (2026, 10, 24), (2026, 10, 31)]
+    for around in (datetime(y, m, d, tzinfo=UTC) for y, m, d in changes):
+        for k in range(0, 3 * 24 * 60, 45):
+            start = around + timedelta(minutes=k)
+            s = Shift("x", start.date(), start, start + timedelta(hours=9), "chat")
+            local = [(start + timedelta(minutes=m)).astimezone(zone_) for m in range(9 * 60)]
+            assert _worked_minutes(agent, s) == [(t.date(), t.hour * 60 + t.minute) for t in local]
