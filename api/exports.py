@@ -163,6 +163,17 @@ def _roster_sheet(
     for c, width in enumerate([10, 22, 18, *([19] * len(days)), 8], start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "D2"
+    _print_on_pages_across(ws)
+
+
+def _print_on_pages_across(ws: Worksheet) -> None:
+    """Printed landscape, the whole width on one page and the header row on every page (a week of
+    sixty agents would otherwise print its days across several pages)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def _coverage_sheet(ws: Worksheet, team: Team, coverage: pd.DataFrame) -> None:

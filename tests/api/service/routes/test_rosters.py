@@ -49,6 +49,11 @@ def test_xlsx_export_has_a_grid_and_a_coverage_sheet(
     assert [c.value for c in grid[1]][:4] == ["Agent", "Name", "Zone", "Mon 02 Nov"]
     assert [grid.cell(row=r, column=1).value for r in (2, 3)] == ["a1", "a2"]
     assert grid.freeze_panes == "D2"
+    # printed landscape, a page wide, the header row on every page
+    assert grid.page_setup.orientation == "landscape"
+    assert (grid.page_setup.fitToWidth, grid.page_setup.fitToHeight) == (1, 0)
+    assert grid.sheet_properties.pageSetUpPr.fitToPage
+    assert grid.print_title_rows == "$1:$1"
     coverage = book["Coverage"]
     assert coverage.max_row == 1 + 7 * 24
 
