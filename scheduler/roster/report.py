@@ -377,7 +377,25 @@ def _unmet(p: Problem, roster: Roster, agent: Agent, kind: str) -> UnmetPreferen
         words = f"{agent.name} asked for {times}{where}; got {'none' if kept == 0 else kept} {of_days}"
     else:
         words = f"{agent.name} asked to avoid {times}{where}; works in it on {days - kept} {of_days}"
+    if not any(_rules_can_keep(p, agent, span, kind) for span in asked):
+        words += (
+            " (no shift the rules allow gives half of that time)"
+            if kind == "preferred"
+            else " (every shift the rules allow works half of that time or more)"
+        )
     return UnmetPreference(agent.id, times, days, kept, words, kind)
+
+
+def _rules_can_keep(p: Problem, agent: Agent, span: tuple[int, int], kind: str) -> bool:
+    """Whether some shift the agent's shift rules allow (a start and length on their clock) covers
+    half of the local time `span` or more (`preferred`), or less than half of it (`avoid`)."""
+    first, last = span
+    wanted = last - first
+    for _, start, length in p.team.shift_rules_of(agent).shapes():
+        covered = sum(max(0, min(start + length, last + day) - max(start, first + day)) for day in (0, 1440))
+        if (2 * covered >= wanted) == (kind == "preferred"):
+            return True
+    return False
 
 
 @dataclass(frozen=True)

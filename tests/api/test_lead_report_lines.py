@@ -51,12 +51,16 @@ def test_preferred_times_not_given_are_listed_under_one_heading_and_none_gives_n
     roster = Roster(p.team.name, VERIFY_WEEK, tuple(shift_at(p, d, "08:00") for d in range(5)))
     assert preference_lines(summarize(p, roster)) == [
         "preferred times given, or times to avoid kept, on fewer than half of the working days that have them:",
-        "  Marcus Lee asked for 21:00–24:00; got none of 5 working days",
+        "  Marcus Lee asked for 21:00–24:00; got none of 5 working days"
+        " (no shift the rules allow gives half of that time)",
     ]
     assert preference_lines(summarize(replace(p, availability=()), roster)) == []
     # the service's roster version says it in its summary lines, its Markdown and its summary
     stored = roster_report(p, RosterResult(roster, "FEASIBLE", 0.0, 0.0, 0.0, {}))
-    words = "Marcus Lee asked for 21:00–24:00; got none of 5 working days"
+    words = (
+        "Marcus Lee asked for 21:00–24:00; got none of 5 working days"
+        " (no shift the rules allow gives half of that time)"
+    )
     assert f"  {words}" in stored["report"]["lines"]
     assert f"\n- {words}\n" in stored["report"]["markdown"]
     assert stored["summary"]["unmet_preferences"][0]["words"] == words

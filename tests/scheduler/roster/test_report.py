@@ -90,6 +90,7 @@ def test_preferred_times_given_on_fewer_than_half_of_the_working_days_are_named(
     words, days, granted = _night_owl(["14:00"] * 5 + [None, None])
     assert words == [
         "Marcus Lee asked for 21:00–24:00 (America/Los_Angeles time); got none of 5 working days"
+        " (no shift the rules allow gives half of that time)"  # 8-h shifts start by 14:00
     ]
     assert (days, granted) == (5, 0)
 
@@ -100,7 +101,7 @@ def test_a_day_whose_shift_covers_half_of_the_preferred_time_counts_as_given() -
     assert _night_owl(["16:00", "16:00", "14:00", "14:00"], hours=6.5)[0] == []
     words, days, granted = _night_owl(["16:00", "14:00", "14:00"], hours=6.5)
     assert (days, granted) == (3, 1)
-    assert words[0].endswith("got 1 of 3 working days")
+    assert "got 1 of 3 working days" in words[0]
 
 
 def test_times_to_avoid_worked_on_most_days_are_named() -> None:
@@ -123,3 +124,20 @@ def test_no_preferred_times_or_no_working_day_with_them_names_nobody() -> None:
     assert summarize(p, roster).unmet_preferences == []
     wish = AvailabilityEntry("a", "preferred", 8 * 60, 16 * 60, weekday=VERIFY_WEEK.weekday() + 1)
     assert summarize(dataclasses.replace(p, availability=(wish,)), roster).unmet_preferences == []
+
+
+def test_a_preferred_time_no_shift_the_rules_allow_can_give_says_so() -> None:
+    """Shifts start 06:00-14:00 and last 8 h: none reaches 22:00. Marcus's wish cannot be met by any
+    roster, and the words say so; a wish the rules could meet does not get the remark."""
+    marcus = verify_agent("m", name="Marcus Lee")
+    late = tuple(AvailabilityEntry("m", "preferred", 22 * 60, 24 * 60, weekday=d) for d in range(7))
+    p = verify_problem(marcus, availability=late)
+    shifts = tuple(shift_at(p, day, "08:00", agent_id="m") for day in range(5))
+    (unmet,) = summarize(p, Roster(p.team.name, VERIFY_WEEK, shifts)).unmet_preferences
+    assert unmet.words.endswith(
+        "got none of 5 working days (no shift the rules allow gives half of that time)"
+    )
+    evening = tuple(AvailabilityEntry("m", "preferred", 18 * 60, 22 * 60, weekday=d) for d in range(7))
+    q = verify_problem(marcus, availability=evening)
+    (unmet,) = summarize(q, Roster(q.team.name, VERIFY_WEEK, shifts)).unmet_preferences
+    assert unmet.words.endswith("got none of 5 working days")
