@@ -27,10 +27,16 @@ def init(
         ),
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="the XLSX sheet to read")] = None,
+    starts: Annotated[
+        str,
+        typer.Option(
+            help="earliest and latest local shift start, e.g. 06:00-14:00 (00:00-23:30 for round-the-clock)"
+        ),
+    ] = "06:00-14:00",
 ) -> None:
     """Write a team file: the sheet's agents, the queues' usual targets (commented), rules to adjust."""
     from api.formats import read_team, write_bytes
-    from api.importers.agents import hours_fits, parse_queues, read_agent_sheet, team_yaml
+    from api.importers.agents import hours_fits, parse_queues, parse_starts, read_agent_sheet, team_yaml
     from api.importers.zones import unknown_zone_option, zone_of_name
     from common.errors import InvalidInput
 
@@ -43,7 +49,7 @@ def init(
             agents, team_tz=team_tz, queues=[q for q, _ in given] if given else None, sheet=sheet
         )
         pairs = given or parse_queues(",".join(queue_names))
-        text = team_yaml(name, team_tz, pairs, rows)
+        text = team_yaml(name, team_tz, pairs, rows, parse_starts(starts))
         write_bytes(out, text.encode("utf-8"))
         try:
             team = read_team(out)  # the file written must be a valid team file

@@ -19,6 +19,7 @@ from api.importers.zones import near_zone_name, zone_of_name
 from api.text import folded_name
 from common.defaults import DAYS_PER_WEEK, ROSTER_SHRINKAGE
 from common.errors import InputIssue, InvalidInput
+from common.timegrid import clock_to_minute
 
 # the columns of a sheet of agents, each with the headers HR sheets use for it
 AGENT_SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -363,8 +364,33 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def team_yaml(name: str, tz: str, queues: list[tuple[str, str]], agents: list[AgentRow]) -> str:
-    """The team file's text: the queues' usual targets commented, shift and labour rules to adjust."""
+DAY_STARTS = ("06:00", "14:00")  # the earliest and latest local shift start `team init` writes
+
+
+def parse_starts(text: str) -> tuple[str, str]:
+    """'06:00-14:00' as the earliest and latest local start (InvalidInput naming `--starts` if not)."""
+    parts = [p.strip() for p in text.replace("–", "-").split("-")]
+    try:
+        first, last = (clock_to_minute(p) for p in parts)
+    except ValueError:
+        raise InvalidInput(
+            f"--starts {text!r}: give the earliest and latest local shift start as HH:MM-HH:MM, "
+            "e.g. 06:00-14:00, or 00:00-23:30 for round-the-clock shifts"
+        ) from None
+    if first > last:
+        raise InvalidInput(f"--starts {text!r}: the earliest start must not come after the latest")
+    return parts[0], parts[1]
+
+
+def team_yaml(
+    name: str,
+    tz: str,
+    queues: list[tuple[str, str]],
+    agents: list[AgentRow],
+    starts: tuple[str, str] = DAY_STARTS,
+) -> str:
+    """The team file's text: the queues' usual targets commented, shift and labour rules to adjust
+    (shifts starting between `starts`, on each agent's clock)."""
     lines = [
         "# Team file made by `wfm team init`; change the numbers to your team's (README: 'File formats').",
         f"name: {_quoted(name)}",
@@ -384,8 +410,8 @@ def team_yaml(name: str, tz: str, queues: list[tuple[str, str]], agents: list[Ag
         "shift_rules:  # in each agent's own local time",
         f"  lengths_hours: [{', '.join(f'{h:.1f}' for h in TEMPLATE_SHIFT_HOURS)}]",
         "  start_step_minutes: 30",
-        "  earliest_start: '06:00'",
-        "  latest_start: '14:00'",
+        f"  earliest_start: '{starts[0]}'",
+        f"  latest_start: '{starts[1]}'",
         "  breaks:",
         "    - {kind: break, duration_minutes: 15, window_start_minutes: 90, window_end_minutes: 180}",
         "    - {kind: lunch, duration_minutes: 30, window_start_minutes: 180, window_end_minutes: 330, min_shift_hours: 6}",

@@ -281,3 +281,20 @@ def test_team_init_keeps_a_phone_line_open_and_says_how_to_let_it_go(tmp_path: P
     text = out.read_text(encoding="utf-8")
     assert "time_off_paid: false  # true: time off (vacation, PTO) counts as paid hours" in text
     assert "absence_paid: true  # an absence (a sick call) counts as paid hours" in text
+
+
+def test_team_init_writes_the_start_window_asked_for(tmp_path: Path) -> None:
+    """A round-the-clock team asks for shifts starting at any hour; a reversed window is refused."""
+    sheet = tmp_path / "agents.csv"
+    sheet.write_text("name,tz,skills,hours\nAnn,UTC,chat,40\n", encoding="utf-8")
+    out = tmp_path / "team.yaml"
+    args = ["team", "init", "--agents", str(sheet), "--name", "T", "--tz", "UTC", "--out", str(out)]
+    code, output = run(*args, "--starts", "00:00-23:30")
+    assert code == 0, output
+    rules = read_team(out).shift_rules
+    assert (rules.earliest_start_minute, rules.latest_start_minute) == (0, 23 * 60 + 30)
+    out.unlink()
+    code, output = run(*args, "--starts", "14:00-06:00")
+    assert code == 2
+    assert "--starts '14:00-06:00': the earliest start must not come after the latest" in output
+    assert not out.exists()
