@@ -15,6 +15,7 @@ only ranks it, by the costliest of them.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -41,6 +42,7 @@ EXTRA, MOVE, SWAP, OVERTIME = "extra shift", "move a day off", "swap a day off",
 # least costly first: a move keeps the contract, but costs the day it leaves; SWAP works a day off
 # beyond the days-off rules (its name predates moves and is kept for the API's sake)
 RANK = {EXTRA: 0, MOVE: 1, SWAP: 2, OVERTIME: 3}
+MAX_OFFERS_PER_AGENT = 2  # times one agent is offered to cover a stretch, in the week
 # what the checker's rules mean for a lead: these may be asked of an agent, the rest may not. A day
 # off worked ranks as a swap; hours or shifts beyond the contract as overtime
 DAY_OFF_RULES = {"days off", "consecutive days", "days off in blocks"}
@@ -201,12 +203,15 @@ def cover_options(
 ) -> list[CoverOption]:
     """Up to `per_stretch` agents per stretch who could cover it, least costly first (an extra
     shift within the contract, then a move of a day off, then a day off worked, then overtime; then
-    most hours covered, and for a move least lost where it leaves). `measured` is the roster's
-    measure when the caller has it (`report.measure`)."""
+    most hours covered, and for a move least lost where it leaves), each agent offered at most
+    `MAX_OFFERS_PER_AGENT` times in the week (the first stretches first): one agent cannot cover six
+    stretches, and a list naming the same few again and again is not a list a lead can act on.
+    `measured` is the roster's measure when the caller has it (`report.measure`)."""
     m = measured or measure(p, roster)
     before = queue_days(p, m)
     candidates = build_candidates(p)
     out: list[CoverOption] = []
+    offered: Counter[str] = Counter()
     for stretch in stretches:
         found: list[_Pick] = []
         for agent in p.team.agents:
@@ -236,7 +241,10 @@ def cover_options(
                 o.shift.agent_id,
             )
         )
-        out.extend(_option(p, roster, m, before, stretch, pick) for pick in found[:per_stretch])
+        picked = [o for o in found if offered[o.shift.agent_id] < MAX_OFFERS_PER_AGENT][:per_stretch]
+        for pick in picked:
+            offered[pick.shift.agent_id] += 1
+        out.extend(_option(p, roster, m, before, stretch, pick) for pick in picked)
     return out
 
 
