@@ -477,8 +477,8 @@ def day_view(
     stretches: Sequence[Mapping[str, Any]] | None,
     day: date,
 ) -> dict[str, Any]:
-    """One local day of the team: agents as rows and the day's intervals as columns (what each agent
-    does in each), and per queue the net staffing on the same intervals: need, agents on the queue,
+    """One local day of the team: agents as rows (those at work in the order they start, then the
+    others) and the day's intervals as columns (what each agent does in each), and per queue the net staffing on the same intervals: need, agents on the queue,
     the shortfall, whether service suffers there, and the day's stretches where it does in words
     (`stretches`, the version's report; None for a version stored without them).
 
@@ -511,7 +511,14 @@ def day_view(
         )
         states = [_state_at(parts, blocked, t, t + step) for t in starts]
         labels = [f"{_hhmm(s.start_utc, tz)}–{_hhmm(s.end_utc, tz)} {s.queue}" for s in mine]
-        agents.append({"id": agent.id, "name": agent.name, "states": states, "shifts": labels})
+        first = min((s.start_utc for s in mine), default=None)
+        agents.append(
+            {"id": agent.id, "name": agent.name, "states": states, "shifts": labels, "first": first}
+        )
+    # who is at work that day, in the order they start, then the others in the team's order
+    agents.sort(key=lambda a: (a["first"] is None, a["first"] or day_start))
+    for a in agents:
+        del a["first"]
     by_start: dict[tuple[str, datetime], dict[str, Any]] = {
         (str(r["queue"]), _instant(r["ds"])): dict(r) for r in records
     }

@@ -94,3 +94,10 @@ def test_the_day_view_marks_only_where_service_suffers() -> None:
     assert chat["short_stretches"] == [s["words"] for s in stretches if s["queue"] == "chat"]
     tuesday = day_view(problem.team, roster, (), stored["coverage"], stretches, MONDAY + timedelta(days=1))
     assert [q["short_stretches"] for q in tuesday["queues"]] == [[], []]
+
+
+def test_the_day_view_lists_who_is_at_work_in_the_order_they_start() -> None:
+    """Monday: Eve starts at 09:00 and Cy at 12:00, though Cy comes first in the team."""
+    problem, roster, stored = _stored()
+    view = day_view(problem.team, roster, (), stored["coverage"], stored["report"]["short_stretches"], MONDAY)
+    assert [a["id"] for a in view["agents"]] == ["e1", "c1"]
