@@ -94,3 +94,11 @@ def test_before_the_week_begins_a_re_roster_keeps_nothing_by_default(page: Page,
     sign_in(page, site, "lead")
     expect(page.locator("#reroster-lock-when")).to_have_text("(before Fri 30 Oct 09:00)")
     expect(page.get_by_label("keep shifts that have started")).not_to_be_checked()
+
+
+def test_after_the_week_ends_a_re_roster_keeps_nothing_by_default(page: Page, site: Site) -> None:
+    """A week that is over: every shift has started, so keeping them would change nothing; a
+    re-roster of it is a what-if, and the box starts unticked."""
+    page.clock.set_fixed_time("2026-12-07T09:00:00Z")
+    sign_in(page, site, "lead")
+    expect(page.get_by_label("keep shifts that have started")).not_to_be_checked()

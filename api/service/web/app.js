@@ -661,12 +661,14 @@ function showLockTime(now = new Date()) {
 }
 
 function defaultLock() {
-  // once the week has begun on the team's clock, a re-roster keeps what has started unless the lead says otherwise
+  // while the week runs on the team's clock, a re-roster keeps what has started unless the lead says
+  // otherwise; a week that is over is re-rostered whole (kept, nothing of it could change)
   const key = `${state.team}/${state.grid.days[0]}`;
   showLockTime();
   if (state.lockWeek === key) return; // the lead's choice stands while the week is the same
   state.lockWeek = key;
-  $("reroster-lock").checked = localDate(new Date(), state.grid.team_tz) >= state.grid.days[0];
+  const today = localDate(new Date(), state.grid.team_tz);
+  $("reroster-lock").checked = today >= state.grid.days[0] && today <= state.grid.days[state.grid.days.length - 1];
 }
 
 // ---------------------------------------------------------------- day view
