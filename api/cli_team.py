@@ -1,13 +1,17 @@
-"""`wfm team init`: a team file from a sheet of agents, without writing YAML by hand."""
+"""`wfm team init`: a team file from a sheet of agents, without writing YAML by hand; `wfm team
+check`: a team file read as `wfm roster` reads it, with what its rules cannot do."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from common.errors import WfmError
+
+if TYPE_CHECKING:
+    from scheduler.domain import Team
 
 app = typer.Typer(help="Make and check team files.", no_args_is_help=True)
 
@@ -65,6 +69,60 @@ def init(
         f"wrote {out}: {len(team.agents)} agents, queues {', '.join(q.name for q in team.queues)}; "
         "check the targets and shift rules in it"
     )
+
+
+@app.command()
+def check(team: Annotated[Path, typer.Option(help="the team file (YAML or JSON)")]) -> None:
+    """Read a team file as `wfm roster` reads it, and say what its rules cannot do: contracts their
+    shifts cannot make, and breaks whose windows leave no room for half an hour between them."""
+    from api.formats import read_team
+
+    try:
+        the_team = read_team(team)
+    except WfmError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    queues = ", ".join(f"{q.name} ({q.channel})" for q in the_team.queues)
+    typer.echo(f"{team}: {the_team.name}, {len(the_team.agents)} agents; queues {queues}")
+    for line in team_warnings(the_team):
+        typer.echo(f"warning: {line}")
+
+
+def team_warnings(team: Team) -> list[str]:
+    """What a team's rules cannot do, in a lead's words: each agent whose contract hours their shift
+    lengths cannot make on their working days, and each shift length whose breaks may come back to
+    back (their windows leave no room for `MIN_WORK_BETWEEN_BREAKS_MINUTES` between them)."""
+    from api.importers.agents import AgentRow, hours_fit
+    from scheduler.domain import MIN_WORK_BETWEEN_BREAKS_MINUTES
+    from scheduler.roster.candidates import breaks_spaced
+
+    out = []
+    for a in team.agents:
+        rules = team.shift_rules_of(a)
+        lengths = tuple(sorted({length / 60 for _, _, length in rules.shapes()}))
+        days_off = team.labour_rules_of(a).min_days_off_per_week
+        row = AgentRow(a.id, a.name, a.tz, a.skills, a.min_hours_per_week, a.max_hours_per_week)
+        fit = hours_fit(row, lengths, days_off) if lengths and a.max_shifts_per_week is None else None
+        if fit is not None:
+            out.append(
+                f"{a.name} ({a.id}): {fit.problem}; {fit.remedy or 'change the contract or the shift lengths'}"
+            )
+    seen: set[tuple[object, int]] = set()
+    for a in team.agents:
+        rules = team.shift_rules_of(a)
+        for length in sorted({length for _, _, length in rules.shapes()}):
+            breaks = rules.breaks_for(length)
+            if (breaks, length) in seen or len(breaks) < 2:
+                continue
+            seen.add((breaks, length))
+            if not breaks_spaced(breaks, length, team.interval_minutes):
+                kinds = " and ".join(b.kind for b in breaks)
+                whose = "the team's" if a.shift_rules is None else f"{a.name}'s"
+                out.append(
+                    f"{whose} {length / 60:g}-h shifts: the {kinds} windows leave no room for "
+                    f"{MIN_WORK_BETWEEN_BREAKS_MINUTES} min of work between them, so they may come back to back"
+                )
+    return out
 
 
 def register(root: typer.Typer) -> None:

@@ -269,6 +269,8 @@ class HoursFit:
     agent: AgentRow
     min_hours: float  # the least weekly hours written instead, the most at or below the sheet's that fit
     advice: str  # why, and how to roster the contract as it stands
+    problem: str = ""  # why alone: the hours wanted, the shifts, the hours they can make
+    remedy: str = ""  # the shift length that would make the contract, if any
 
 
 def _week_totals(lengths_minutes: tuple[int, ...], max_shifts: int) -> dict[int, tuple[int, ...]]:
@@ -319,18 +321,15 @@ def hours_fit(
     made = " or ".join(f"{t / 60:g} h" for t in (below, above) if t is not None)
     wanted = f"{agent.min_hours:g} h" if low == high else f"{agent.min_hours:g}–{agent.max_hours:g} h"
     shift_words = "/".join(f"{length / 60:g}" for length in lengths)
-    advice = (
-        f"{wanted} a week cannot be made of {shift_words}-h shifts on at most {working_days} days "
-        f"({made} can); min_hours_per_week written as {below / 60:g} so a week fits"
-    )
+    problem = f"{wanted} a week cannot be made of {shift_words}-h shifts on at most {working_days} days ({made} can)"
+    advice = f"{problem}; min_hours_per_week written as {below / 60:g} so a week fits"
+    remedy = ""
     extra = _extra_length(lengths, working_days, low, high)
     if extra is not None:
         length, shifts = extra
-        advice += (
-            f"; for {wanted}, add {length / 60:g} to shift_rules.lengths_hours ({_shifts_in_words(shifts)}"
-            f" = {sum(shifts) / 60:g} h) and set min_hours_per_week back to {agent.min_hours:g}"
-        )
-    return HoursFit(agent, below / 60, advice)
+        remedy = f"add {length / 60:g} to shift_rules.lengths_hours ({_shifts_in_words(shifts)} = {sum(shifts) / 60:g} h)"
+        advice += f"; for {wanted}, {remedy} and set min_hours_per_week back to {agent.min_hours:g}"
+    return HoursFit(agent, below / 60, advice, problem, remedy)
 
 
 def _extra_length(

@@ -298,3 +298,49 @@ def test_team_init_writes_the_start_window_asked_for(tmp_path: Path) -> None:
     assert code == 2
     assert "--starts '14:00-06:00': the earliest start must not come after the latest" in output
     assert not out.exists()
+
+
+TEAM_TO_CHECK = """
+name: Desk
+tz: UTC
+queues:
+  - {name: chat, channel: chat}
+shift_rules:
+  lengths_hours: [6, 8]
+  start_step_minutes: 60
+  earliest_start: '06:00'
+  latest_start: '14:00'
+  breaks:
+    - {kind: break, duration_minutes: 15, window_start_minutes: 120, window_end_minutes: 120}
+    - {kind: lunch, duration_minutes: 30, window_start_minutes: 135, window_end_minutes: 150}
+agents:
+  - {id: ann, name: Ann, tz: UTC, skills: [chat], min_hours_per_week: 40, max_hours_per_week: 40}
+  - {id: bo, name: Bo, tz: UTC, skills: [chat], min_hours_per_week: 20, max_hours_per_week: 20,
+     shift_rules: {lengths_hours: [8]}}
+"""
+
+
+def test_team_check_reads_the_file_and_says_what_its_rules_cannot_do(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(TEAM_TO_CHECK, encoding="utf-8")
+    result = CliRunner().invoke(app, ["team", "check", "--team", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"{path}: Desk, 2 agents; queues chat (chat)" in result.output
+    assert (
+        "warning: Bo (bo): 20 h a week cannot be made of 8-h shifts on at most 5 days (16 h or 24 h can); "
+        "add 6 to shift_rules.lengths_hours (8 h + 2 × 6 h = 20 h)"
+    ) in result.output
+    # a break at 120-135 min and a lunch at 135-150 min: 15 minutes apart at most, on every length
+    assert (
+        "the team's 6-h shifts: the break and lunch windows leave no room for 30 min of work" in result.output
+    )
+    assert "the team's 8-h shifts" in result.output
+    assert "Ann (ann)" not in result.output
+
+
+def test_team_check_refuses_a_bad_file_with_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(TEAM_TO_CHECK.replace("tz: UTC\nqueues", "tz: Mars/Base\nqueues"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["team", "check", "--team", str(path)])
+    assert result.exit_code == 2
+    assert "Mars/Base" in result.output
