@@ -24,6 +24,11 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def init(agents: Path, out: Path, *more: str, name: str = "T", tz: str = "UTC") -> tuple[int, str]:
+    """`wfm team init` of the sheet `agents` into `out`, with `more` options."""
+    return run("team", "init", "--agents", str(agents), "--name", name, "--tz", tz, *more, "--out", str(out))
+
+
 def test_team_init_from_a_workbook_of_agents(tmp_path: Path) -> None:
     book = Workbook()
     book.active.title = "Agents"
@@ -35,18 +40,7 @@ def test_team_init_from_a_workbook_of_agents(tmp_path: Path) -> None:
     path = tmp_path / "agents.xlsx"
     book.save(path)
     out = tmp_path / "team.yaml"
-    code, output = run(
-        "team",
-        "init",
-        "--agents",
-        str(path),
-        "--name",
-        "Creator Support",
-        "--tz",
-        "America/Phoenix",
-        "--out",
-        str(out),
-    )
+    code, output = init(path, out, name="Creator Support", tz="America/Phoenix")
     assert code == 0, output
     text = out.read_text(encoding="utf-8")
     assert "# ...within 60 seconds: the usual chat target" in text
@@ -68,20 +62,7 @@ def test_team_init_from_a_workbook_of_agents(tmp_path: Path) -> None:
 def test_team_init_names_the_agent_and_suggests_zones_and_skills(tmp_path: Path) -> None:
     path = tmp_path / "agents.csv"
     path.write_text("name,tz,skills\nMaya,Europe/Londn,emial\nSam,Mars/Base,chat\n", encoding="utf-8")
-    code, output = run(
-        "team",
-        "init",
-        "--agents",
-        str(path),
-        "--name",
-        "T",
-        "--tz",
-        "UTC",
-        "--queues",
-        "email,chat",
-        "--out",
-        str(tmp_path / "t.yaml"),
-    )
+    code, output = init(path, tmp_path / "t.yaml", "--queues", "email,chat")
     assert code == 2
     assert "Maya: unknown time zone; did you mean 'Europe/London'?" in output
     assert "Maya: skill 'emial' is not one of the team's queues; did you mean 'email'?" in output
@@ -113,20 +94,7 @@ def test_a_team_files_misspelt_zone_suggests_the_current_name_not_a_legacy_link(
 def test_team_init_needs_a_channel_it_cannot_guess(tmp_path: Path) -> None:
     path = tmp_path / "agents.csv"
     path.write_text("name\nMaya\n", encoding="utf-8")
-    code, output = run(
-        "team",
-        "init",
-        "--agents",
-        str(path),
-        "--name",
-        "T",
-        "--tz",
-        "UTC",
-        "--queues",
-        "vip",
-        "--out",
-        str(tmp_path / "t.yaml"),
-    )
+    code, output = init(path, tmp_path / "t.yaml", "--queues", "vip")
     assert code == 2
     assert "'vip:email'" in output
 
@@ -222,10 +190,7 @@ def test_team_init_warns_and_writes_min_hours_a_week_can_hold(tmp_path: Path) ->
     path = tmp_path / "agents.csv"
     path.write_text("name,hours\nSiobhán,39\nAoife,20\nMaya,40\n", encoding="utf-8")
     out = tmp_path / "t.yaml"
-    code, output = run(
-        *("team", "init", "--agents", str(path), "--name", "T", "--tz", "Europe/Dublin"),
-        *("--queues", "email", "--out", str(out)),
-    )
+    code, output = init(path, out, "--queues", "email", tz="Europe/Dublin")
     assert code == 0, output
     assert "warning: Siobhán (siobhan): 39 h a week cannot be made of 8-h shifts" in output
     assert "warning: Aoife (aoife): 20 h a week" in output
@@ -255,20 +220,7 @@ def test_team_init_keeps_a_phone_line_open_and_says_how_to_let_it_go(tmp_path: P
     path = tmp_path / "agents.xlsx"
     book.save(path)
     out = tmp_path / "team.yaml"
-    code, output = run(
-        "team",
-        "init",
-        "--agents",
-        str(path),
-        "--name",
-        "T",
-        "--tz",
-        "UTC",
-        "--queues",
-        "phone:voice,chat",
-        "--out",
-        str(out),
-    )
+    code, output = init(path, out, "--queues", "phone:voice,chat")
     assert code == 0, output
     queues = {q.name: q for q in read_team(out).queues}
     assert queues["phone"].min_agents == 1
@@ -288,13 +240,12 @@ def test_team_init_writes_the_start_window_asked_for(tmp_path: Path) -> None:
     sheet = tmp_path / "agents.csv"
     sheet.write_text("name,tz,skills,hours\nAnn,UTC,chat,40\n", encoding="utf-8")
     out = tmp_path / "team.yaml"
-    args = ["team", "init", "--agents", str(sheet), "--name", "T", "--tz", "UTC", "--out", str(out)]
-    code, output = run(*args, "--starts", "00:00-23:30")
+    code, output = init(sheet, out, "--starts", "00:00-23:30")
     assert code == 0, output
     rules = read_team(out).shift_rules
     assert (rules.earliest_start_minute, rules.latest_start_minute) == (0, 23 * 60 + 30)
     out.unlink()
-    code, output = run(*args, "--starts", "14:00-06:00")
+    code, output = init(sheet, out, "--starts", "14:00-06:00")
     assert code == 2
     assert "--starts '14:00-06:00': the earliest start must not come after the latest" in output
     assert not out.exists()
