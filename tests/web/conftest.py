@@ -368,17 +368,23 @@ def big_requirements() -> str:
 def big_site(site: Site) -> Site:
     """The service with a second team of fourteen agents and one roster of it (a 10-s solve: its
     fourteen first weeks must be found within the limit, also on a machine busy with other work)."""
+    add_rostered_team(site, {**big_team(), "id": BIG_TEAM_ID}, big_requirements(), time_limit_s=10)
+    return site
+
+
+def add_rostered_team(site: Site, team: dict[str, Any], requirements: Any, time_limit_s: float) -> None:
+    """Create `team` (its mapping, with its id) on the service, upload its requirements CSV and
+    roster the week (the admin's calls; a failing step fails the test with its answer)."""
     admin = site.headers("admin")
-    created = site.api.post("/v1/teams", json={**big_team(), "id": BIG_TEAM_ID}, headers=admin)
+    created = site.api.post("/v1/teams", json=team, headers=admin)
     assert created.status_code == 201, created.text
-    files = {"file": ("requirements.csv", big_requirements(), "text/csv")}
-    uploaded = site.api.post(f"/v1/teams/{BIG_TEAM_ID}/requirements/upload", files=files, headers=admin)
+    files = {"file": ("requirements.csv", requirements, "text/csv")}
+    uploaded = site.api.post(f"/v1/teams/{team['id']}/requirements/upload", files=files, headers=admin)
     assert uploaded.status_code == 201, uploaded.text
-    body = {"week": WEEK.isoformat(), "requirements_id": uploaded.json()["id"], "time_limit_s": 10}
-    job = site.api.post(f"/v1/teams/{BIG_TEAM_ID}/roster-jobs", json=body, headers=admin).json()
+    body = {"week": WEEK.isoformat(), "requirements_id": uploaded.json()["id"], "time_limit_s": time_limit_s}
+    job = site.api.post(f"/v1/teams/{team['id']}/roster-jobs", json=body, headers=admin).json()
     done = site.wait_for_job(job["id"], role="admin")
     assert done["state"] == "succeeded", done  # the job's error, if it failed
-    return site
 
 
 def sign_in_to_big_team(page: Page, site: Site) -> None:

@@ -16,6 +16,7 @@ from tests.web.conftest import (
     PHONE,
     WEEK,
     Site,
+    add_rostered_team,
     email_agent,
     open_page,
     screenshot,
@@ -76,15 +77,7 @@ def far_requirements() -> str:
 def far_site(site: Site) -> Site:
     """The service with the Lisbon team and one roster of it, Manila's Monday shift in it."""
     admin = site.headers("admin")
-    created = site.api.post("/v1/teams", json={**far_team(), "id": FAR_TEAM_ID}, headers=admin)
-    assert created.status_code == 201, created.text
-    files = {"file": ("requirements.csv", far_requirements(), "text/csv")}
-    uploaded = site.api.post(f"/v1/teams/{FAR_TEAM_ID}/requirements/upload", files=files, headers=admin)
-    assert uploaded.status_code == 201, uploaded.text
-    body = {"week": WEEK.isoformat(), "requirements_id": uploaded.json()["id"], "time_limit_s": 5}
-    job = site.api.post(f"/v1/teams/{FAR_TEAM_ID}/roster-jobs", json=body, headers=admin).json()
-    done = site.wait_for_job(job["id"], role="admin")
-    assert done["state"] == "succeeded", done
+    add_rostered_team(site, {**far_team(), "id": FAR_TEAM_ID}, far_requirements(), time_limit_s=5)
     detail = site.api.get(f"/v1/teams/{FAR_TEAM_ID}/rosters/1", headers=admin).json()
     days = {r["local_date"] for r in detail["rows"] if r["activity"] == "shift" and r["agent_id"] == "m1"}
     assert NEXT_MONDAY.isoformat() in days, detail["rows"]  # the roster this test is about
