@@ -204,8 +204,9 @@ def cover_options(
     """Up to `per_stretch` agents per stretch who could cover it, least costly first (an extra
     shift within the contract, then a move of a day off, then a day off worked, then overtime; then
     most hours covered, and for a move least lost where it leaves), each agent offered at most
-    `MAX_OFFERS_PER_AGENT` times in the week (the first stretches first): one agent cannot cover six
-    stretches, and a list naming the same few again and again is not a list a lead can act on.
+    `MAX_OFFERS_PER_AGENT` times in the week (the first stretches first) unless nobody else could
+    cover a stretch: one agent cannot cover six stretches, and a list naming the same few again and
+    again is not a list a lead can act on, but "nobody could" must stay true.
     `measured` is the roster's measure when the caller has it (`report.measure`)."""
     m = measured or measure(p, roster)
     before = queue_days(p, m)
@@ -241,7 +242,10 @@ def cover_options(
                 o.shift.agent_id,
             )
         )
-        picked = [o for o in found if offered[o.shift.agent_id] < MAX_OFFERS_PER_AGENT][:per_stretch]
+        # the least costly agent stays offered where the cap would leave the stretch with nobody
+        picked = [o for o in found if offered[o.shift.agent_id] < MAX_OFFERS_PER_AGENT][
+            :per_stretch
+        ] or found[:1]
         for pick in picked:
             offered[pick.shift.agent_id] += 1
         out.extend(_option(p, roster, m, before, stretch, pick) for pick in picked)

@@ -118,19 +118,23 @@ def test_a_move_leaves_the_day_that_loses_least_and_says_what_it_loses() -> None
     assert options[0].loses == ("Wed 04 Nov chat: 0.0 → 4.0 agent-hours short",)
 
 
-def test_an_agent_is_offered_for_at_most_two_stretches() -> None:
-    """Full 0 works Monday and Tuesday only; chat needs one agent 09:00-17:00 every day, so Wednesday
-    to Sunday are five short stretches Full 0 could each cover: the list names them for two."""
+def test_an_agent_is_offered_for_at_most_two_stretches_unless_nobody_else_could() -> None:
+    """Full 0 and Full 1 work Monday and Tuesday only; chat needs one agent 09:00-17:00 every day, so
+    Wednesday to Sunday are five short stretches either could cover. Each is offered twice; the
+    last three stretches keep the least costly of them rather than read "nobody could"."""
     p = desk()
     p = dataclasses.replace(
-        p, team=dataclasses.replace(p.team, agents=p.team.agents[:1], labour_rules=LabourRules(11.0, 7, 0))
+        p, team=dataclasses.replace(p.team, agents=p.team.agents[:2], labour_rules=LabourRules(11.0, 7, 0))
     )
     need = np.zeros(WEEK.grid.n_intervals)
     for day in range(7):
         need[day * 24 + 9 : day * 24 + 17] = 1
     p = dataclasses.replace(p, required={"chat": need})
-    roster = Roster("Desk", WEEK.first_day, tuple(shift("f0", d) for d in WEEK.days[:2]))
+    days = WEEK.days[:2]
+    roster = Roster("Desk", WEEK.first_day, tuple(shift(a, d) for a in ("f0", "f1") for d in days))
     stretches = short_stretches(p, measure(p, roster))
     assert len(stretches) == 5
     options = cover_options(p, roster, stretches)
-    assert [o.agent_id for o in options] == ["f0", "f0"]
+    by_stretch = [[o.agent_id for o in options if o.stretch is s] for s in stretches]
+    assert by_stretch[:2] == [["f0", "f1"], ["f0", "f1"]]
+    assert all(len(names) == 1 for names in by_stretch[2:])
