@@ -161,7 +161,7 @@ def break_offsets(rule: BreakRule, length_minutes: int, interval_minutes: int) -
     any start in the window leaves that much."""
     first = -(-rule.window_start_minutes // interval_minutes)
     last = rule.window_end_minutes // interval_minutes
-    duration = -(-rule.duration_minutes // interval_minutes)
+    duration = break_intervals(rule, interval_minutes)
     fits = length_minutes // interval_minutes - duration
     inside = [k for k in range(first, last + 1) if k <= fits]
     tail = -(-MIN_WORK_AFTER_BREAK_MINUTES // interval_minutes)

@@ -12,7 +12,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from scheduler.domain import Agent, BreakRule, Shift
-from scheduler.roster.candidates import Candidate, break_offsets, build_candidates
+from scheduler.roster.candidates import Candidate, break_intervals, break_offsets, build_candidates
 from scheduler.roster.problem import Problem, SkillGroup
 
 
@@ -70,7 +70,7 @@ def break_slots(p: Problem, agent: Agent, shifts: list[Candidate]) -> list[Break
         for r, rule in enumerate(rules):
             if rule not in c.break_rules:
                 continue
-            length = -(-rule.duration_minutes // step)
+            length = break_intervals(rule, step)
             for k in break_offsets(rule, c.length_minutes, step):
                 slots.add(BreakSlot(agent.id, c.local_date, r, rule, c.start_index + k, length))
     return sorted(slots, key=lambda s: (s.local_date, s.rule_index, s.start_index))
