@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+import pytest
 from playwright.sync_api import FilePayload, Page, expect
 
 from tests.web.conftest import (
@@ -18,6 +21,7 @@ from tests.web.conftest import (
     clear_pins,
     newest_version,
     screenshot,
+    serving,
     sign_in,
     web_team,
 )
@@ -355,7 +359,16 @@ def _busy_requirements() -> str:
     return pd.DataFrame(rows).to_csv(index=False)
 
 
-def test_a_running_solve_shows_progress_and_can_be_cancelled(page: Page, site: Site) -> None:
+@pytest.fixture
+def clock_site(tmp_path: Path) -> Iterator[Site]:
+    """A service whose solves run until their time limit, as a lead's do (the shared site's stop after
+    a fixed amount of work): a solve that runs long enough to be watched and cancelled."""
+    with serving(f"sqlite:///{tmp_path / 'wfm.db'}", work_units=None) as running:
+        yield running
+
+
+def test_a_running_solve_shows_progress_and_can_be_cancelled(page: Page, clock_site: Site) -> None:
+    site = clock_site
     admin = site.headers("admin")
     created = site.api.post("/v1/teams", json={**_busy_team(), "id": "busy-desk"}, headers=admin)
     assert created.status_code == 201, created.text

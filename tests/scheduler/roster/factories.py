@@ -38,6 +38,8 @@ from scheduler.roster.objective import SOFT_RULES, add_coverage, model_objective
 from scheduler.roster.problem import Problem, skill_group
 from scheduler.roster.report import on_queue_intervals
 from scheduler.roster.rules import HARD_RULES
+from scheduler.roster.search.construct import TeamWeeks
+from scheduler.roster.search.polish import hint_roster
 from scheduler.roster.solve import SolveSettings, solve
 from scheduler.roster.validate import check_roster
 from scheduler.roster.variables import Penalty, RosterVars, Rule, matching_candidate
@@ -261,6 +263,31 @@ def roster_objective(p: Problem, roster: Roster) -> dict[str, float]:
     changes = sum(len(s.queue_spans()) - 1 for s in roster.shifts)
     out["changes of queue"] = float(p.weights.queue_change * changes)
     return out
+
+
+class _StopAtOrBelow(cp_model.CpSolverSolutionCallback):
+    """Stops the search at its first solution whose objective is at most `points`."""
+
+    def __init__(self, points: float) -> None:
+        super().__init__()
+        self.points = points
+
+    def on_solution_callback(self) -> None:
+        if self.ObjectiveValue() <= self.points:
+            self.StopSearch()
+
+
+def model_takes_at_no_higher_price(p: Problem, team: TeamWeeks) -> bool:
+    """Whether the whole-team model accepts the search's roster (its shifts, breaks and working days
+    fixed; CP-SAT completes the rest) at no more than the search's points. The search stops at the
+    first such solution, else after 2 work units (the model's price only falls as it searches)."""
+    model, v, _ = build_model(p)
+    hint_roster(model, v, team)
+    solver = new_solver(600.0, work_units=2.0)
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    points = team.points() + 1e-6
+    status = solver.solve(model, _StopAtOrBelow(points))
+    return status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value <= points
 
 
 def proven_optimum(p: Problem) -> float:

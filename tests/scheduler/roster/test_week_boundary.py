@@ -8,18 +8,14 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from ortools.sat.python import cp_model
 
-from scheduler.cpsat import new_solver
 from scheduler.domain import QueueSpan, Roster, Shift
-from scheduler.roster.model import build_model
 from scheduler.roster.problem import Problem
 from scheduler.roster.report import coverage, summarize
 from scheduler.roster.search.construct import team_weeks
-from scheduler.roster.search.polish import hint_roster
 from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
-from tests.scheduler.roster.factories import QUICK, WEEK, blended_problem
+from tests.scheduler.roster.factories import QUICK, WEEK, blended_problem, model_takes_at_no_higher_price
 
 RUNS_ON_H = 3  # the previous Sunday's shift ends three hours into the week
 
@@ -56,12 +52,7 @@ def test_the_search_and_the_model_count_it_alike(seed: int) -> None:
     """The model accepts the search's roster and prices it no higher, as without a previous week."""
     p, _ = with_sunday_evening(blended_problem(seed))
     team = team_weeks(p, 2.0, deterministic=True)
-    model, v, _ = build_model(p)
-    hint_roster(model, v, team)
-    solver = new_solver(600.0, work_units=2.0)
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    assert solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    assert solver.objective_value <= team.points() + 1e-6
+    assert model_takes_at_no_higher_price(p, team)
 
 
 def test_a_roster_after_a_late_sunday_keeps_the_rules_and_its_first_hours_are_not_reported_empty() -> None:
