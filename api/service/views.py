@@ -218,11 +218,14 @@ def roster_grid(
         for day in days:
             segments = _segments(blocked, day, tz, {}) if day in in_week else []
             shifts = []
+            runs_on_until = None  # the end, on this day's clock, of a shift that started the day before
             for s in mine:
                 parts = _segments(
                     shift_spans(s), day, tz, {"agent_id": s.agent_id, "local_date": s.local_date.isoformat()}
                 )
                 segments.extend(parts)
+                if parts and s.start_utc.astimezone(tz).date() < day:
+                    runs_on_until = _hhmm(s.end_utc, tz)
                 if s.start_utc.astimezone(tz).date() == day:  # listed once, on the day it starts
                     key = (s.agent_id, s.local_date)
                     before = original.get(key)
@@ -231,7 +234,13 @@ def roster_grid(
                     headcount[day] += 1
                     day_hours[day] += s.hours
             cells.append(
-                {"date": day.isoformat(), "in_week": day in in_week, "segments": segments, "shifts": shifts}
+                {
+                    "date": day.isoformat(),
+                    "in_week": day in in_week,
+                    "segments": segments,
+                    "shifts": shifts,
+                    "runs_on_until": runs_on_until,
+                }
             )
         rules = team.shift_rules_of(agent)
         agents.append(

@@ -431,10 +431,12 @@ function dayCell(agent, cell) {
   if (blocked.length) {
     const words = [...new Set(blocked.map((s) => `${BLOCKED_WORDS[s.kind]} ${s.label}`))].join("; ");
     line.append(el("span", { class: "off-label", title: words, text: words }));
-  } else if (!cell.shifts.length && (cell.segments.length || !outside)) {
-    // no shift starts this day: a day off, or the end of the day before's shift (drawn in the bar);
-    // outside the week a day with nothing on it is left blank, not called a day off
-    line.append(el("span", { class: "off-label", text: cell.segments.length ? "shift from the day before" : "off" }));
+  } else if (!cell.shifts.length && (cell.runs_on_until || !outside)) {
+    // no shift starts this day: a day off, after the end of the day before's shift if one runs on into
+    // it (drawn in the bar); outside the week a day with nothing on it is left blank, not called a day off
+    const text = cell.runs_on_until ? `until ${cell.runs_on_until}, then off` : "off";
+    const title = cell.runs_on_until ? `the day before's shift runs on until ${cell.runs_on_until}; no shift starts this day` : undefined;
+    line.append(el("span", { class: "off-label", text, title }));
   }
   td.append(line);
   return td;

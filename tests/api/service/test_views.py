@@ -76,6 +76,7 @@ def test_grid_puts_a_shift_in_each_zone_and_splits_it_at_midnight() -> None:
     monday, tuesday = bo["cells"][0], bo["cells"][1]
     assert [s["label"] for s in monday["shifts"]] == ["20:00–04:00"]
     assert tuesday["shifts"] == []  # listed on the day it starts; the part after midnight is drawn
+    assert (monday["runs_on_until"], tuesday["runs_on_until"]) == (None, "04:00")  # "until 04:00, then off"
     assert monday["segments"][0]["start"] == pytest.approx(20 / 24, abs=1e-5)
     assert monday["segments"][0]["end"] == pytest.approx(1.0)
     assert tuesday["segments"][0]["end"] == pytest.approx(4 / 24, abs=1e-5)
@@ -102,7 +103,13 @@ def test_a_local_day_outside_the_week_gets_a_column_in_the_agent_zone_view() -> 
     ann, bo = own["agents"][0]["cells"][0], own["agents"][1]["cells"][0]
     assert [s["label"] for s in bo["shifts"]] == ["22:00–06:00"]
     assert not bo["in_week"]
-    assert ann == {"date": "2026-11-01", "in_week": False, "segments": [], "shifts": []}
+    assert ann == {
+        "date": "2026-11-01",
+        "in_week": False,
+        "segments": [],
+        "shifts": [],
+        "runs_on_until": None,
+    }
     assert own["day_totals"][0] == {"date": "2026-11-01", "headcount": 1, "hours": 8.0}
     assert own["day_totals"][1]["headcount"] == 0
 
