@@ -292,7 +292,7 @@ class CoverOptionOut(BaseModel):
     day: date = Field(description="the agent's local day of the shift")
     start_utc: datetime
     end_utc: datetime
-    kind: Literal["extra shift", "move a day off", "swap a day off", "overtime"] = Field(
+    kind: Literal["extra shift", "move a day off", "work a day off", "overtime"] = Field(
         description="least costly first: a shift within the contract; the shift worked instead of one of "
         "the agent's working days (`instead_of`: the same hours and days, every rule kept); a day off "
         "worked beyond the days-off rules; hours beyond the contract"

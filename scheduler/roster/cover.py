@@ -38,13 +38,13 @@ from scheduler.roster.problem import Problem
 from scheduler.roster.report import Measured, QueueDay, ShortStretch, measure, on_queue_intervals, queue_days
 from scheduler.roster.validate import Violation, check_roster
 
-EXTRA, MOVE, SWAP, OVERTIME = "extra shift", "move a day off", "swap a day off", "overtime"
-# least costly first: a move keeps the contract, but costs the day it leaves; SWAP works a day off
-# beyond the days-off rules (its name predates moves and is kept for the API's sake)
-RANK = {EXTRA: 0, MOVE: 1, SWAP: 2, OVERTIME: 3}
+EXTRA, MOVE, DAY_OFF_WORKED, OVERTIME = "extra shift", "move a day off", "work a day off", "overtime"
+# least costly first: a move keeps the contract, but costs the day it leaves; DAY_OFF_WORKED works a day off
+# beyond the days-off rules
+RANK = {EXTRA: 0, MOVE: 1, DAY_OFF_WORKED: 2, OVERTIME: 3}
 MAX_OFFERS_PER_AGENT = 2  # times one agent is offered to cover a stretch, in the week
 # what the checker's rules mean for a lead: these may be asked of an agent, the rest may not. A day
-# off worked ranks as a swap; hours or shifts beyond the contract as overtime
+# off worked ranks as DAY_OFF_WORKED; hours or shifts beyond the contract as overtime
 DAY_OFF_RULES = {"days off", "consecutive days", "days off in blocks"}
 HOURS_RULES = {"weekly hours", "weekly shifts"}
 # each rule an option gives up, in a lead's words (the checker's message gives the figures)
@@ -82,7 +82,7 @@ class CoverOption:
     day: date
     start_utc: datetime
     end_utc: datetime
-    kind: str  # EXTRA, MOVE, SWAP or OVERTIME: the costliest rule it gives up, for ranking
+    kind: str  # EXTRA, MOVE, DAY_OFF_WORKED or OVERTIME: the costliest rule it gives up, for ranking
     covered_hours: float  # of the stretch
     words: str
     gives_up: tuple[str, ...] = ()  # every rule it breaks, with the checker's figures
@@ -131,7 +131,7 @@ def _broken(p: Problem, shifts: tuple[Shift, ...], agent_id: str) -> list[Violat
 
 
 def _what_it_takes(p: Problem, roster: Roster, shift: Shift) -> tuple[str, tuple[str, ...]] | None:
-    """The kind (EXTRA, SWAP or OVERTIME) of adding `shift` to the roster and every rule it gives up
+    """The kind (EXTRA, DAY_OFF_WORKED or OVERTIME) of adding `shift` to the roster and every rule it gives up
     in words, or None when it breaks a rule that may not be asked of an agent."""
     theirs = tuple(s for s in roster.shifts if s.agent_id == shift.agent_id)
     broken = _broken(p, (*theirs, shift), shift.agent_id)
@@ -141,7 +141,7 @@ def _what_it_takes(p: Problem, roster: Roster, shift: Shift) -> tuple[str, tuple
     # one line a rule: a run of days in a row is broken on each day past the limit; the last says most
     last = {v.rule: v for v in broken}
     gives_up = tuple(f"{GIVES_UP[r]} ({last[r].message})" for r in GIVES_UP if r in last)
-    kind = OVERTIME if rules & HOURS_RULES else SWAP if rules else EXTRA
+    kind = OVERTIME if rules & HOURS_RULES else DAY_OFF_WORKED if rules else EXTRA
     return kind, gives_up
 
 
@@ -321,7 +321,7 @@ def _option(
     else:
         cost = {
             EXTRA: f"an extra {hours:g} h shift within the contract",
-            SWAP: f"{a_or_an(f'{hours:g}')} {hours:g} h shift on a day off",
+            DAY_OFF_WORKED: f"{a_or_an(f'{hours:g}')} {hours:g} h shift on a day off",
             OVERTIME: f"{a_or_an(f'{hours:g}')} {hours:g} h shift beyond the contract",
         }[kind]
     if gives_up:

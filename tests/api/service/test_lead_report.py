@@ -143,7 +143,7 @@ def test_the_report_lists_each_short_stretch_with_who_could_cover_it_and_its_mar
     assert offered
     for s in stretches:
         for option in s["cover"]:
-            assert option["kind"] in ("extra shift", "move a day off", "swap a day off", "overtime")
+            assert option["kind"] in ("extra shift", "move a day off", "work a day off", "overtime")
             assert (option["kind"] in ("extra shift", "move a day off")) == (option["gives_up"] == [])
             assert (option["kind"] == "move a day off") == (option["instead_of"] is not None)
             assert all(rule in option["words"] for rule in option["gives_up"])

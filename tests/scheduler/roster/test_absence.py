@@ -12,7 +12,7 @@ import pytest
 
 from common.timegrid import PlanningWeek, local_day_start_utc, zone
 from scheduler.domain import Agent, AvailabilityEntry, LabourRules, QueueSpec, Roster, Shift, ShiftRules, Team
-from scheduler.roster.cover import EXTRA, OVERTIME, SWAP, cover_options
+from scheduler.roster.cover import DAY_OFF_WORKED, EXTRA, OVERTIME, cover_options
 from scheduler.roster.problem import Problem
 from scheduler.roster.report import measure, short_stretches
 from scheduler.roster.solve import solve
@@ -120,7 +120,7 @@ def test_who_could_cover_a_sick_call_and_at_what_cost() -> None:
     options = cover_options(sick, roster, stretches)
     assert options[0].agent_id == "p"
     assert options[0].kind == EXTRA
-    assert {o.kind for o in options} <= {EXTRA, SWAP, OVERTIME}
+    assert {o.kind for o in options} <= {EXTRA, DAY_OFF_WORKED, OVERTIME}
     assert all(o.agent_id != "f0" for o in options), "the absent agent is never offered"
     for o in options:  # each option keeps every rule but those its kind names
         added = Shift(o.agent_id, o.day, o.start_utc, o.end_utc, "chat")

@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 
 from scheduler.domain import LabourRules, Roster, Shift
-from scheduler.roster.cover import MOVE, OVERTIME, SWAP, cover_options
+from scheduler.roster.cover import DAY_OFF_WORKED, MOVE, OVERTIME, cover_options
 from scheduler.roster.problem import Problem
 from scheduler.roster.report import measure, short_stretches
 from scheduler.roster.validate import check_roster
@@ -48,7 +48,7 @@ def test_a_day_more_in_a_row_is_named_as_such_not_as_a_swap() -> None:
     """Tuesday to Friday worked (32 h, 4 days of 5): the Saturday keeps the days off and the hours but
     is a fifth day in a row where at most 4 are allowed."""
     kind, words = saturday_short(LabourRules(11.0, 4, 2), 4)
-    assert kind == SWAP  # ranked with the day-off rules; the words say which
+    assert kind == DAY_OFF_WORKED  # ranked with the day-off rules; the words say which
     assert "giving up the most days in a row (day 5 in a row; at most 4 allowed)" in words
     assert "a day off (" not in words
     assert "swap" not in words
