@@ -365,6 +365,72 @@ def datasets_of(session: Session, team_id: str, kind: str) -> list[DatasetRow]:
     )
 
 
+def _numbers(values: list[int]) -> str:
+    return ", ".join(str(v) for v in sorted(values))
+
+
+def _active_jobs_using(session: Session, row: DatasetRow) -> list[str]:
+    """Ids of the team's queued or running jobs that read the dataset (a roster job its requirements,
+    a forecast job its history, a scenario job its base plan)."""
+    out = []
+    for job in session.scalars(
+        select(JobRow).where(JobRow.team_id == row.team_id, JobRow.state.in_(ACTIVE_STATES))
+    ):
+        params = job.params
+        reads = (
+            (job.kind == "roster" and row.kind == "requirements" and params.get("requirements_id") == row.id)
+            or (job.kind == "forecast" and row.kind == "history" and params.get("history_id") == row.id)
+            or (
+                job.kind == "scenario"
+                and params.get("base_kind") == row.kind
+                and params.get("base_id") == row.id
+            )
+        )
+        if reads:
+            out.append(job.id)
+    return out
+
+
+def dataset_users(session: Session, row: DatasetRow) -> list[str]:
+    """What still reads a stored dataset, in words (empty: it may be deleted): the forecasts made from a
+    history (for the contacts they carry into their week), the roster versions made from requirements
+    (re-rostering and their coverage read them), and any queued or running job that reads it."""
+    out = []
+    if row.kind == "history":
+        forecasts = session.scalars(
+            select(DatasetRow.id).where(
+                DatasetRow.team_id == row.team_id,
+                DatasetRow.kind == "forecast",
+                DatasetRow.source_id == row.id,
+            )
+        ).all()
+        if forecasts:
+            out.append(f"forecasts {_numbers(list(forecasts))} were made from it (delete them first)")
+    if row.kind == "requirements":
+        versions = session.scalars(
+            select(RosterVersionRow.number).where(
+                RosterVersionRow.team_id == row.team_id, RosterVersionRow.requirements_id == row.id
+            )
+        ).all()
+        if versions:
+            out.append(
+                f"roster versions {_numbers(list(versions))} were made from it and are measured against it"
+            )
+    jobs = _active_jobs_using(session, row)
+    if jobs:
+        out.append(f"jobs {', '.join(jobs)} read it (wait for them to end or cancel them)")
+    return out
+
+
+def delete_dataset(session: Session, team_id: str, kind: str, dataset_id: int) -> None:
+    """Delete a stored dataset of the team, or Conflict naming what still reads it (nothing is deleted)."""
+    row = dataset_row(session, team_id, kind, dataset_id)
+    users = dataset_users(session, row)
+    if users:
+        raise Conflict(f"{dataset_label(row)} is kept: {'; '.join(users)}")
+    session.delete(row)
+
+
 # --- jobs and roster versions ----------------------------------------------------------------
 
 

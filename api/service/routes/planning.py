@@ -36,6 +36,7 @@ from api.service.storage import (
     dataset_frame,
     dataset_row,
     datasets_of,
+    delete_dataset,
     save_dataset,
     span_meta,
     team_of,
@@ -188,6 +189,22 @@ def _add_readers(path: str, kind: str) -> None:
         methods=["GET"],
         summary=f"List stored {path}",
         description=f"The team's stored {path}, newest first.",
+    )
+
+    def remove_dataset(team: PlanTeam, dataset_id: DatasetIdPath, session: SessionDep) -> None:
+        delete_dataset(session, team.id, kind, dataset_id)
+        session.commit()
+
+    router.add_api_route(
+        f"/teams/{{team_id}}/{path}/{{dataset_id}}",
+        remove_dataset,
+        methods=["DELETE"],
+        status_code=status.HTTP_204_NO_CONTENT,
+        responses={409: {"description": "something stored still reads it: the body says what"}},
+        summary=f"Delete one of the stored {path}",
+        description="Delete a stored frame, e.g. a history imported from the wrong export. Refused (409, "
+        "nothing deleted) while something reads it: the forecasts made from a history, the roster versions "
+        "made from requirements, a queued or running job.",
     )
     router.add_api_route(
         f"/teams/{{team_id}}/{path}/{{dataset_id}}",
