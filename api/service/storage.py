@@ -369,66 +369,76 @@ def _numbers(values: list[int]) -> str:
     return ", ".join(str(v) for v in sorted(values))
 
 
-def _active_jobs_using(session: Session, row: DatasetRow) -> list[str]:
-    """Ids of the team's queued or running jobs that read the dataset (a roster job its requirements,
-    a forecast job its history, a scenario job its base plan)."""
+def _active_jobs_using(session: Session, rows: list[DatasetRow]) -> list[str]:
+    """Ids of the team's queued or running jobs that read one of the datasets (a roster job its
+    requirements, a forecast job its history, a scenario job its base plan)."""
+    ids = {(r.kind, r.id) for r in rows}
     out = []
     for job in session.scalars(
-        select(JobRow).where(JobRow.team_id == row.team_id, JobRow.state.in_(ACTIVE_STATES))
+        select(JobRow).where(JobRow.team_id == rows[0].team_id, JobRow.state.in_(ACTIVE_STATES))
     ):
         params = job.params
-        reads = (
-            (job.kind == "roster" and row.kind == "requirements" and params.get("requirements_id") == row.id)
-            or (job.kind == "forecast" and row.kind == "history" and params.get("history_id") == row.id)
-            or (
-                job.kind == "scenario"
-                and params.get("base_kind") == row.kind
-                and params.get("base_id") == row.id
-            )
-        )
-        if reads:
+        reads = {
+            "roster": ("requirements", params.get("requirements_id")),
+            "forecast": ("history", params.get("history_id")),
+            "scenario": (params.get("base_kind"), params.get("base_id")),
+        }.get(job.kind)
+        if reads in ids:
             out.append(job.id)
     return out
 
 
-def dataset_users(session: Session, row: DatasetRow) -> list[str]:
-    """What still reads a stored dataset, in words (empty: it may be deleted): the forecasts made from a
-    history (for the contacts they carry into their week), the roster versions made from requirements
-    (re-rostering and their coverage read them), and any queued or running job that reads it."""
-    out = []
-    if row.kind == "history":
-        forecasts = session.scalars(
-            select(DatasetRow.id).where(
+def derived_datasets(session: Session, row: DatasetRow) -> list[DatasetRow]:
+    """The datasets deleted with one: the forecasts made from a history (they read it for the contacts
+    they carry into their week). Requirements are frames of their own and stay."""
+    if row.kind != "history":
+        return []
+    return list(
+        session.scalars(
+            select(DatasetRow)
+            .where(
                 DatasetRow.team_id == row.team_id,
                 DatasetRow.kind == "forecast",
                 DatasetRow.source_id == row.id,
             )
-        ).all()
-        if forecasts:
-            out.append(f"forecasts {_numbers(list(forecasts))} were made from it (delete them first)")
-    if row.kind == "requirements":
+            .order_by(DatasetRow.id)
+        )
+    )
+
+
+def dataset_users(session: Session, rows: list[DatasetRow]) -> list[str]:
+    """What still reads the datasets, in words (empty: they may be deleted): the roster versions made from
+    requirements (re-rostering and their coverage read them) and any queued or running job."""
+    out = []
+    requirements = [r.id for r in rows if r.kind == "requirements"]
+    if requirements:
         versions = session.scalars(
             select(RosterVersionRow.number).where(
-                RosterVersionRow.team_id == row.team_id, RosterVersionRow.requirements_id == row.id
+                RosterVersionRow.team_id == rows[0].team_id,
+                RosterVersionRow.requirements_id.in_(requirements),
             )
         ).all()
         if versions:
             out.append(
                 f"roster versions {_numbers(list(versions))} were made from it and are measured against it"
             )
-    jobs = _active_jobs_using(session, row)
+    jobs = _active_jobs_using(session, rows)
     if jobs:
         out.append(f"jobs {', '.join(jobs)} read it (wait for them to end or cancel them)")
     return out
 
 
-def delete_dataset(session: Session, team_id: str, kind: str, dataset_id: int) -> None:
-    """Delete a stored dataset of the team, or Conflict naming what still reads it (nothing is deleted)."""
+def delete_dataset(session: Session, team_id: str, kind: str, dataset_id: int) -> list[DatasetRow]:
+    """Delete a stored dataset of the team and those made from it (`derived_datasets`), and return them;
+    or Conflict naming what still reads one of them, and nothing is deleted."""
     row = dataset_row(session, team_id, kind, dataset_id)
-    users = dataset_users(session, row)
+    rows = [row, *derived_datasets(session, row)]
+    users = dataset_users(session, rows)
     if users:
         raise Conflict(f"{dataset_label(row)} is kept: {'; '.join(users)}")
-    session.delete(row)
+    for r in rows:
+        session.delete(r)
+    return rows
 
 
 # --- jobs and roster versions ----------------------------------------------------------------

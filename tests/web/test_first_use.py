@@ -157,6 +157,24 @@ def test_a_weeks_requirements_are_forecast_from_the_teams_contact_history(
     expect(page.locator("#solve-requirements")).to_have_value(str(stored[0]["id"]))
     expect(page.locator("#solve-week")).to_have_value(WEEK.isoformat())
 
+    # the history was the wrong export: deleted, with the forecast made from it; the requirements stay
+    admin = site.headers("admin")
+    history = site.api.get(f"/v1/teams/{history_team}/history", headers=admin).json()[0]["id"]
+    forecast = site.api.get(f"/v1/teams/{history_team}/forecasts", headers=admin).json()[0]["id"]
+    page.get_by_role("tab", name="Set up").click()
+    page.get_by_role("button", name="Delete this history…").click()
+    dialog = page.get_by_role("dialog", name="Delete a contact history")
+    expect(dialog).to_contain_text(f"Delete contact history #{history} history.csv")
+    _no_violations(page)
+    dialog.get_by_role("button", name="Delete").click()
+    expect(page.locator("#status")).to_have_text(
+        f"Contact history #{history} deleted, with the forecast made from it (#{forecast})."
+    )
+    expect(page.locator("#forecast-none")).to_be_visible()
+    expect(page.get_by_role("button", name="Delete this history…")).to_be_disabled()
+    assert site.api.get(f"/v1/teams/{history_team}/history", headers=admin).json() == []
+    assert len(site.api.get(f"/v1/teams/{history_team}/requirements", headers=admin).json()) == 1
+
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_a_bad_team_file_is_refused_in_words_naming_the_key_and_value(

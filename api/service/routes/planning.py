@@ -191,19 +191,21 @@ def _add_readers(path: str, kind: str) -> None:
         description=f"The team's stored {path}, newest first.",
     )
 
-    def remove_dataset(team: PlanTeam, dataset_id: DatasetIdPath, session: SessionDep) -> None:
-        delete_dataset(session, team.id, kind, dataset_id)
+    def remove_dataset(team: PlanTeam, dataset_id: DatasetIdPath, session: SessionDep) -> list[DatasetOut]:
+        deleted = [dataset_out(r) for r in delete_dataset(session, team.id, kind, dataset_id)]
         session.commit()
+        return deleted
 
     router.add_api_route(
         f"/teams/{{team_id}}/{path}/{{dataset_id}}",
         remove_dataset,
         methods=["DELETE"],
-        status_code=status.HTTP_204_NO_CONTENT,
+        response_model=list[DatasetOut],
         responses={409: {"description": "something stored still reads it: the body says what"}},
         summary=f"Delete one of the stored {path}",
-        description="Delete a stored frame, e.g. a history imported from the wrong export. Refused (409, "
-        "nothing deleted) while something reads it: the forecasts made from a history, the roster versions "
+        description="Delete a stored frame, e.g. a history imported from the wrong export, with the forecasts "
+        "made from a history (requirements made from them are frames of their own and stay); the answer lists "
+        "every frame deleted. Refused (409, nothing deleted) while something reads one: the roster versions "
         "made from requirements, a queued or running job.",
     )
     router.add_api_route(

@@ -1290,7 +1290,7 @@ async function loadSetup() {
   $("requirements-for").textContent = brief
     ? `For ${brief.name} (${brief.tz}): the agents needed on each queue, interval by interval, for the week a solve rosters.`
     : "Create a team (or pick one) first.";
-  for (const id of ["requirements-submit", "forecast-submit"]) $(id).disabled = !brief;
+  for (const id of ["requirements-submit", "forecast-submit", "history-delete"]) $(id).disabled = !brief;
   if (!brief) {
     $("forecast-history").replaceChildren();
     $("forecast-none").hidden = true;
@@ -1304,6 +1304,30 @@ async function loadSetup() {
   })));
   $("forecast-none").hidden = histories.length > 0;
   $("forecast-submit").disabled = !histories.length;
+  $("history-delete").disabled = !histories.length;
+}
+
+function confirmHistoryDelete() {
+  const picked = $("forecast-history").selectedOptions[0];
+  if (!picked) return;
+  $("history-question").textContent = `Delete contact history ${picked.textContent}? The forecasts made from it go with it; requirements already stored stay.`;
+  $("history-dialog").dataset.id = picked.value;
+  $("history-dialog").showModal();
+}
+
+async function deleteHistory(id) {
+  const report = $("requirements-report");
+  let deleted;
+  try {
+    deleted = await api(teamPath(`/history/${encodeURIComponent(id)}`), { method: "DELETE" });
+  } catch (err) {
+    refused(report, `Contact history #${id} was kept.`, err);
+    return;
+  }
+  report.replaceChildren();
+  await loadSetup();
+  const forecasts = deleted.filter((d) => d.kind === "forecast").map((d) => `#${d.id}`);
+  say(`Contact history #${id} deleted${forecasts.length ? `, with the forecast${forecasts.length === 1 ? "" : "s"} made from it (${forecasts.join(", ")})` : ""}.`);
 }
 
 function refused(box, words, err) {
@@ -1629,6 +1653,14 @@ function wire() {
   $("team-form").addEventListener("submit", guard(createTeam));
   $("requirements-form").addEventListener("submit", guard(uploadRequirements));
   $("forecast-form").addEventListener("submit", guard(forecastRequirements));
+  $("history-delete").addEventListener("click", confirmHistoryDelete);
+  $("history-delete-form").addEventListener("submit", (event) => {
+    if (event.submitter?.value === "delete") {
+      event.preventDefault();
+      $("history-dialog").close();
+      guard(() => deleteHistory($("history-dialog").dataset.id))();
+    }
+  });
   const rows = $("scenario-rows").tBodies[0];
   // the base plan is always the first row of the comparison; these are changes against it
   rows.append(scenarioRow("volume +10 %", "1.1"), scenarioRow("volume −10 %", "0.9"), scenarioRow("volume +25 %", "1.25"));
