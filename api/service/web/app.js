@@ -351,7 +351,7 @@ function drawGrid() {
   const g = state.grid;
   state.queueShort = shortQueueNames(g.agents.flatMap((a) => a.cells.flatMap((c) => c.shifts.flatMap((s) => [s.queue, ...s.stretches.map((w) => w.queue)]))));
   const table = el("table", { class: "roster", id: "roster-grid" });
-  table.append(el("caption", { class: "help", text: `Agents × days; each day runs from local midnight to midnight (${g.zone_mode === "team" ? g.team_tz : "each agent's zone"}).${state.can.roster ? " Drag a shift along its day to move it, or pick it to pin or move it." : ""}` }));
+  table.append(el("caption", { class: "help", text: `Days from midnight to midnight, ${g.zone_mode === "team" ? g.team_tz : "each agent's zone"}.${state.can.roster ? " Drag a shift to move it; pick it to pin or move it." : ""}` }));
   const ruler = () => el("div", { class: "ruler", "aria-hidden": "true" }, ...["0", "6", "12", "18", "24"].map((h) => el("span", { text: h })));
   // each agent is labelled with their own home zone, whichever zone the times are shown in
   const agentHead = el("th", { scope: "col", class: "agent" }, el("span", { class: "name", text: "Agent" }), el("small", { text: "home zone · hours" }));
