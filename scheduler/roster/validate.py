@@ -85,7 +85,7 @@ def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
         if length not in {round(h * 60) for h in rules.lengths_hours}:
             out.append(v("shift length", f"{length} min elapsed is not an allowed shift length"))
     if not grid.start_utc <= s.start_utc < grid.end_utc:
-        out.append(v("in week", f"shift starts at {s.start_utc.isoformat()}, outside the week"))
+        out.append(v("in week", _outside_week(p, s)))
     if (s.start_utc - grid.start_utc).total_seconds() % grid.interval_s:
         out.append(v("on grid", "shift does not start on the interval grid"))
     out.extend(v("skills", m) for m in _queue_problems(agent, s))
@@ -99,6 +99,18 @@ def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
     )
     out.extend(v("availability", m) for m in _availability_problems(p.entries_of(agent.id), agent, s))
     return out
+
+
+def _outside_week(p: Problem, s: Shift) -> str:
+    """A shift that starts outside the team's week, in the team's words: when it starts on the team's
+    clock, and when the week starts or ends."""
+    tz = zone(p.team.tz)
+    start = s.start_utc.astimezone(tz)
+    if s.start_utc < p.week.grid.start_utc:
+        edge = f"before the team's week starts ({p.week.days[0]:%a %d %b} 00:00 {p.team.tz})"
+    else:
+        edge = f"after the team's week ends ({p.week.days[-1]:%a %d %b} 24:00 {p.team.tz})"
+    return f"the shift would start {start:%a %d %b %H:%M} {p.team.tz}, {edge}"
 
 
 def _type_problems(rules: ShiftRules, name: str, start_minute: int, length: int) -> list[str]:

@@ -42,7 +42,7 @@ def far_team() -> dict[str, Any]:
             "lengths_hours": [8],
             "start_step_minutes": 60,
             "earliest_start": "07:00",
-            "latest_start": "07:00",
+            "latest_start": "09:00",  # Maria may start later on her clock, but not after the week
         },
         "labour_rules": {"min_rest_hours": 11, "max_consecutive_days": 6, "min_days_off_per_week": 2},
         "agents": [
@@ -140,3 +140,35 @@ def test_the_extra_day_keeps_the_grid_within_the_screen(
             assert box is not None
             assert table is not None
             assert table["width"] <= box["width"] + 1
+
+
+def test_a_shift_on_the_day_outside_the_week_dragged_out_of_the_week_is_refused_in_words(
+    page: Page, far_site: Site
+) -> None:
+    """Maria's Manila Monday, drawn in its own column after the week, dragged an hour later: 08:00 in
+    Manila is Monday 00:00 in Lisbon, after the team's week. The move is checked like any other,
+    refused in the team's words, and nothing is saved."""
+    admin = far_site.headers("admin")
+    _show_far_team(page, far_site, "agent")
+    cell = page.locator(f'#roster-grid tr[data-agent="m1"] td[data-date="{NEXT_MONDAY}"]')
+    bar = cell.locator(f'.seg-of-shift[data-shift="m1/{NEXT_MONDAY}"]').first
+    bar.scroll_into_view_if_needed()  # the column after the week may be scrolled out of the grid's box
+    box, day = bar.bounding_box(), cell.locator(".day").bounding_box()
+    assert box is not None
+    assert day is not None
+    hour_px = day["width"] / 24
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + hour_px / 2, box["y"] + 2, steps=3)
+    page.mouse.move(box["x"] + box["width"] / 2 + hour_px, box["y"] + 2, steps=3)
+    page.mouse.up()
+    error = page.locator("#shift-error")
+    expect(error).to_contain_text("Not saved: nothing changed.")
+    expect(error).to_contain_text(
+        "the shift would start Mon 09 Nov 00:00 Europe/Lisbon, after the team's week ends "
+        "(Sun 08 Nov 24:00 Europe/Lisbon)"
+    )
+    screenshot(page, "far-agent-outside-week-drag-refused")
+    assert far_site.api.get(f"/v1/teams/{FAR_TEAM_ID}/rosters/1", headers=admin).json()["pins"] == []
+    page.keyboard.press("Escape")
+    expect(cell.locator(".shift-button")).to_contain_text("07:00–15:00")  # drawn where it still is
