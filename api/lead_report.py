@@ -33,6 +33,7 @@ from scheduler import (
     too_small_lines,
     tradeoff_lines,
     unattended_lines,
+    work_changes,
 )
 
 MAX_STRETCHES_PRINTED = 12
@@ -91,10 +92,17 @@ def change_lines(problem: Problem, roster: Roster) -> list[str]:
     if problem.published is None:
         return []
     changes = roster_changes(problem.published, roster)
-    return [
+    out = [
         f"changes to the published roster: {len(changes)}",
         *(f"  {c.describe(problem.team, problem.availability)}" for c in changes),
     ]
+    same_hours = work_changes(problem.published, roster)
+    if same_hours:
+        out += [
+            f"same hours, other queues or breaks: {len(same_hours)}",
+            *(f"  {c.describe(problem.team)}" for c in same_hours),
+        ]
+    return out
 
 
 def _percent(value: float | None) -> str:

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         measure,
         roster_changes,
         summarize,
+        work_changes,
     )
     from scheduler.roster.solve import Progress, RosterResult, SolveSettings, solve
     from scheduler.roster.tradeoffs import fragile_lines, too_small_lines, tradeoff_lines, unattended_lines
@@ -133,6 +134,7 @@ _HOME: dict[str, str] = {
     "RosterSummary": "scheduler.roster.report",
     "measure": "scheduler.roster.report",
     "roster_changes": "scheduler.roster.report",
+    "work_changes": "scheduler.roster.report",
     "summarize": "scheduler.roster.report",
     "FRAGILE_VOLUME": "scheduler.roster.report",
     "fragile_queues": "scheduler.roster.report",
@@ -237,6 +239,7 @@ __all__ = [
     "traffic_erlangs",
     "unattended_lines",
     "with_lead_in",
+    "work_changes",
 ]
 
 

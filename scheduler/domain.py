@@ -607,6 +607,17 @@ class Shift:
         """The on-queue stretches (breaks are excluded when counting coverage)."""
         return self.work or (QueueSpan(self.queue, self.start_utc, self.end_utc),)
 
+    def stretches(self) -> tuple[QueueSpan, ...]:
+        """The queue stretches in time order, touching ones on the same queue made one (however a
+        file split them): what the agent is told to work."""
+        out: list[QueueSpan] = []
+        for w in sorted(self.queue_spans(), key=lambda w: w.start_utc):
+            if out and out[-1].queue == w.queue and out[-1].end_utc == w.start_utc:
+                out[-1] = QueueSpan(w.queue, out[-1].start_utc, w.end_utc)
+            else:
+                out.append(w)
+        return tuple(out)
+
     @property
     def length(self) -> timedelta:
         """Elapsed length."""

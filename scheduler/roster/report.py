@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -608,6 +608,51 @@ class Change:
         return (
             f"{agent.name}, {self.local_date:%a %d %b}{where}: {span(self.before)} -> {span(self.after, off)}"
         )
+
+
+@dataclass(frozen=True)
+class WorkChange:
+    """An agent-day whose shift keeps its hours but not its queue stretches or breaks, in a lead's words."""
+
+    before: Shift
+    after: Shift
+
+    def describe(self, team: Team) -> str:
+        """E.g. 'Maya Lopez, Wed 28 Oct, 07:00-15:00: voice 07:00-11:00, chat 11:00-15:00 -> chat
+        07:00-15:00; breaks 10:00, 12:30 -> 10:30, 12:30' (times in the agent's zone)."""
+        agent = team.agent(self.before.agent_id)
+        tz = zone(agent.tz)
+
+        def hhmm(t: datetime) -> str:
+            return f"{t.astimezone(tz):%H:%M}"
+
+        def queues(s: Shift) -> str:
+            return ", ".join(f"{w.queue} {hhmm(w.start_utc)}-{hhmm(w.end_utc)}" for w in s.stretches())
+
+        def breaks(s: Shift) -> str:
+            return ", ".join(hhmm(b.start_utc) for b in sorted(s.breaks, key=lambda b: b.start_utc)) or "none"
+
+        parts = []
+        if self.before.stretches() != self.after.stretches():
+            parts.append(f"{queues(self.before)} -> {queues(self.after)}")
+        if self.before.breaks != self.after.breaks:
+            parts.append(f"breaks {breaks(self.before)} -> {breaks(self.after)}")
+        where = "" if agent.tz == team.tz else f" ({agent.tz} time)"
+        s = self.before
+        return f"{agent.name}, {s.local_date:%a %d %b}{where}, {hhmm(s.start_utc)}-{hhmm(s.end_utc)}: {'; '.join(parts)}"
+
+
+def work_changes(before: Roster, after: Roster) -> list[WorkChange]:
+    """The agent-days whose shift keeps its hours but is put on other queues or gets other breaks."""
+    old = {(s.agent_id, s.local_date): s for s in before.shifts}
+    out = []
+    for s in sorted(after.shifts, key=lambda s: (s.agent_id, s.local_date)):
+        a = old.get((s.agent_id, s.local_date))
+        if a is None or a.start_utc != s.start_utc or a.end_utc != s.end_utc:
+            continue
+        if a.stretches() != s.stretches() or a.breaks != s.breaks:
+            out.append(WorkChange(a, s))
+    return out
 
 
 def roster_changes(before: Roster, after: Roster) -> list[Change]:

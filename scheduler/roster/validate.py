@@ -514,11 +514,27 @@ def _locked_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violat
         if not any(_same_time(s, m) and s.breaks == m.breaks for m in before)
     ]
     out += [
+        Violation(
+            "locked",
+            agent.id,
+            s.local_date,
+            "a published shift that has started was put on other queues "
+            f"({_stretch_words(m)} instead of {_stretch_words(s)})",
+        )
+        for s in published
+        for m in before
+        if _same_time(s, m) and s.breaks == m.breaks and s.stretches() != m.stretches()
+    ]
+    out += [
         Violation("locked", agent.id, s.local_date, "a new shift starts before the lock time")
         for s in before
         if not any(_same_time(s, x) for x in published)
     ]
     return out
+
+
+def _stretch_words(shift: Shift) -> str:
+    return ", ".join(f"{w.queue} {w.start_utc:%H:%M}–{w.end_utc:%H:%M} UTC" for w in shift.stretches())
 
 
 def _consecutive_problems(

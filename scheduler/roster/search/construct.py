@@ -339,6 +339,21 @@ class AgentWeekModel:
         self._change_cost = float(p.weights.queue_change)
         self._fair = self._fair_terms()
         self._fixed_cost = self._fixed_objective()
+        self.fixed_queues = self._fixed_queues()
+
+    def _fixed_queues(self) -> dict[int, np.ndarray]:
+        """The queue of each interval of the shifts already worked (re-rostering: published, started
+        before the lock time), which keep their published stretches."""
+        p = self.p
+        if p.published is None:
+            return {}
+        out = {}
+        for shift in p.published.shifts_of(self.agent.id):
+            c = matching_candidate(self.v, shift) if p.is_locked(shift.start_utc) else None
+            queues = None if c is None else self._queues_of(shift, c)
+            if c is not None and queues is not None:
+                out[c.index] = queues
+        return out
 
     def _fair_terms(self) -> dict[str, tuple[int, cp_model.IntVar, cp_model.IntVar, cp_model.LinearExprT]]:
         """Per fair share the agent takes part in: its weight, the most and the fewest the others
@@ -586,7 +601,18 @@ class AgentWeekModel:
                 better = worth_again > worth
                 worth = np.where(better, worth_again, worth)
                 queue = np.where(better[:, None], again.queue, queue)
-        return worth, np.where(queue >= 0, self.skills[np.clip(queue, 0, None)], -1)
+        return worth, self._keep_fixed_queues(
+            rows, np.where(queue >= 0, self.skills[np.clip(queue, 0, None)], -1)
+        )
+
+    def _keep_fixed_queues(self, rows: np.ndarray, queues: np.ndarray) -> np.ndarray:
+        """`queues` (team queue per step of the shifts at `rows`) with the shifts already worked on their
+        published stretches (their worth stays as found: such a shift is in every week of the agent's)."""
+        for r, k in enumerate(rows.tolist()):
+            fixed = self.fixed_queues.get(self.shifts[k].index)
+            if fixed is not None:
+                queues[r, : fixed.size] = fixed
+        return queues
 
     def _backlog_parts(
         self, queue: np.ndarray, working: np.ndarray, at: np.ndarray, backlogs: BacklogSavings

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from common.errors import Infeasible
-from scheduler.domain import AvailabilityEntry, Shift
+from scheduler.domain import AvailabilityEntry, QueueSpan, Roster, Shift
 from scheduler.roster.candidates import build_candidates
 from scheduler.roster.problem import Problem
-from scheduler.roster.report import roster_changes
+from scheduler.roster.report import roster_changes, work_changes
 from scheduler.roster.solve import SolveSettings, solve
 from scheduler.roster.validate import check_roster
-from tests.scheduler.roster.factories import QUICK, random_problem
+from tests.scheduler.roster.factories import QUICK, blended_problem, random_problem
 
 FAST = QUICK
 
@@ -110,3 +110,68 @@ def test_a_warm_start_is_kept_when_nothing_changed(base: Problem) -> None:
     again = solve(base, FAST, warm_start=first.roster)
     assert again.objective <= first.objective
     assert np.isfinite(again.objective)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_shifts_already_worked_keep_their_queue_stretches(seed: int) -> None:
+    """Mid-week the forecast turns round (chat's need becomes email's and the other way): the shifts
+    that have started keep the queues they were worked on, to the minute, and the checker says so."""
+    p = blended_problem(seed)
+    published = solve(p, FAST).roster
+    lock = p.week.grid.start_utc + timedelta(days=3, hours=11)  # Thursday 11:00, shifts in progress
+    swapped = {"chat": p.required["email"], "email": p.required["chat"]}
+    later = dataclasses.replace(p, required=swapped, published=published, locked_before_utc=lock)
+    result = solve(later, FAST)
+    assert check_roster(later, result.roster.shifts) == []
+    worked = {(s.agent_id, s.local_date): s for s in published.shifts if s.start_utc < lock}
+    kept = {(s.agent_id, s.local_date): s for s in result.roster.shifts if s.start_utc < lock}
+    assert worked.keys() == kept.keys()
+    for key, shift in worked.items():
+        assert kept[key].stretches() == shift.stretches(), key
+    # what did change at the same hours is listed, and none of it is before the lock
+    same_hours = work_changes(published, result.roster)
+    assert all(c.before.start_utc >= lock for c in same_hours)
+    for c in same_hours:
+        assert c.describe(later.team).startswith(f"{later.team.agent(c.before.agent_id).name}, ")
+        assert " -> " in c.describe(later.team)
+
+
+def test_the_checker_catches_a_past_shift_put_on_other_queues() -> None:
+    p = blended_problem(0)
+    published = solve(p, FAST).roster
+    lock = p.week.grid.end_utc
+    moved = next(s for s in published.shifts if {w.queue for w in s.queue_spans()} == {"chat"})
+    other = dataclasses.replace(
+        moved, queue="email", work=(QueueSpan("email", moved.start_utc, moved.end_utc),)
+    )
+    changed = tuple(other if s is moved else s for s in published.shifts)
+    p = dataclasses.replace(p, published=published, locked_before_utc=lock)
+    problems = [v for v in check_roster(p, changed) if v.rule == "locked"]
+    assert len(problems) == 1
+    assert "put on other queues" in problems[0].message
+
+
+def test_a_shift_at_the_same_hours_on_other_queues_is_listed_in_words() -> None:
+    p = blended_problem(0)
+    start = p.week.grid.start_utc + timedelta(hours=8)  # Monday 08:00 London (GMT that day)
+    end, middle = start + timedelta(hours=8), start + timedelta(hours=4)
+    day = p.week.days[0]
+    before = Shift(
+        "a0", day, start, end, "chat", work=(QueueSpan("chat", start, middle), QueueSpan("chat", middle, end))
+    )
+    after = Shift(
+        "a0",
+        day,
+        start,
+        end,
+        "chat",
+        work=(QueueSpan("chat", start, middle), QueueSpan("email", middle, end)),
+    )
+    published, now = (Roster(p.team.name, day, (s,)) for s in (before, after))
+    whole = Roster(p.team.name, day, (dataclasses.replace(before, work=(QueueSpan("chat", start, end),)),))
+    assert work_changes(published, whole) == []  # a stretch split in two is the same stretch
+    (change,) = work_changes(published, now)
+    assert (
+        change.describe(p.team)
+        == "A0, Mon 23 Mar, 08:00-16:00: chat 08:00-16:00 -> chat 08:00-12:00, email 12:00-16:00"
+    )
