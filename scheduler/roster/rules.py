@@ -22,12 +22,11 @@ from scheduler.roster.candidates import (
     break_offsets,
     break_reach,
     breaks_spaced,
+    entry_span_utc,
     intervals_between,
 )
 from scheduler.roster.day_rules import Day, forbid_short_runs, limit_runs
-from scheduler.roster.problem import (
-    Problem,
-)
+from scheduler.roster.problem import BLOCKING_KINDS, Problem
 from scheduler.roster.variables import (
     BreakSlot,
     Penalty,
@@ -356,7 +355,7 @@ def _fix_shift(m: cp_model.CpModel, v: RosterVars, p: Problem, shift: Shift, why
         raise Infeasible(
             [
                 f"the {why} shift of {agent.name} ({agent.id}) on {shift.local_date:%a %d %b} at "
-                f"{local:%H:%M}, {shift.hours:g} h, breaks the shift rules or the availability"
+                f"{local:%H:%M}, {shift.hours:g} h, {_why_not(p, agent, shift, why)}"
             ]
         )
     m.add(v.works[c.index] == 1)
@@ -376,6 +375,34 @@ def _fix_shift(m: cp_model.CpModel, v: RosterVars, p: Problem, shift: Shift, why
         )
         if slot is not None:
             m.add(v.breaks[slot] == 1)
+
+
+LEAVE_WORDS = {"absence": "an absence", "time_off": "time off", "unavailable": "unavailable hours"}
+
+
+def _why_not(p: Problem, agent: Agent, shift: Shift, why: str) -> str:
+    """Why a shift that must be worked as it is (pinned, or already worked) is not one the agent may work:
+    the availability row it overlaps, with what the lead can do, or else the shift rules."""
+    tz = zone(agent.tz)
+    for day in (shift.local_date - timedelta(days=1), shift.local_date, shift.local_date + timedelta(days=1)):
+        for e in p.entries_of(agent.id):
+            if e.kind not in BLOCKING_KINDS or not e.applies_to(day):
+                continue
+            start, end = entry_span_utc(e, day, agent.tz)
+            if start < shift.end_utc and shift.start_utc < end:
+                note = f" ({e.note})" if e.note else ""
+                rows = (
+                    f"overlaps {LEAVE_WORDS[e.kind]} from {start.astimezone(tz):%a %d %b %H:%M} to "
+                    f"{end.astimezone(tz):%a %d %b %H:%M}{note}"
+                )
+                if why == "already worked":
+                    return (
+                        f"{rows}: a shift already worked is kept as it was. Enter the row from the shift's end "
+                        f"({shift.end_utc.astimezone(tz):%H:%M}), or lock before the shift started "
+                        f"({shift.start_utc.astimezone(tz):%H:%M}) to plan that day again"
+                    )
+                return f"{rows}: move the shift, or take the pin off"
+    return "is not one the shift rules or the available hours allow (its start, length or breaks)"
 
 
 def add_pinned(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from common.errors import Infeasible
+from common.timegrid import zone
 from scheduler.domain import AvailabilityEntry, QueueSpan, Roster, Shift
 from scheduler.roster.candidates import build_candidates
 from scheduler.roster.problem import Problem
@@ -174,4 +175,37 @@ def test_a_shift_at_the_same_hours_on_other_queues_is_listed_in_words() -> None:
     assert (
         change.describe(p.team)
         == "A0, Mon 23 Mar, 08:00-16:00: chat 08:00-16:00 -> chat 08:00-12:00, email 12:00-16:00"
+    )
+
+
+def test_a_sick_call_during_a_shift_already_worked_is_refused_with_what_to_do(base: Problem) -> None:
+    """Sent home ill at midday: the shift has started, so it is kept as worked; the refusal names the
+    row it overlaps and the two ways to enter it, not 'the shift rules or the availability'."""
+    published = solve(base, FAST).roster
+    shift = published.shifts[len(published.shifts) // 2]
+    agent = base.team.agent(shift.agent_id)
+    local = shift.start_utc.astimezone(zone(agent.tz))
+    ill = AvailabilityEntry(
+        agent.id,
+        "absence",
+        start_minute=local.hour * 60 + 180,
+        on_date=shift.local_date,
+        note="went home ill",
+    )
+    later = dataclasses.replace(
+        base,
+        availability=(*base.availability, ill),
+        published=published,
+        locked_before_utc=shift.start_utc + timedelta(hours=1),
+    )
+    end = shift.end_utc.astimezone(zone(agent.tz))
+    with pytest.raises(Infeasible) as refused:
+        solve(later, FAST)
+    words = str(refused.value)
+    assert f"the already worked shift of {agent.name} ({agent.id}) on {shift.local_date:%a %d %b}" in words
+    assert f"overlaps an absence from {shift.local_date:%a %d %b} {local.hour + 3:02d}:00" in words
+    assert "(went home ill)" in words
+    assert (
+        f"Enter the row from the shift's end ({end:%H:%M}), or lock before the shift started ({local:%H:%M})"
+        in words
     )
