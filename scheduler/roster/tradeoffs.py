@@ -96,10 +96,18 @@ def _live_weights(team: Team, live: QueueSpec, other: QueueSpec) -> str:
     return (
         f"the roster counts each {CONTACT_WORDS[other.channel]} on {other.name} not answered in time at "
         f"{_missed(team, other)} points and each {CONTACT_WORDS[live.channel]} on {live.name} at {mine}, so "
-        f"where both are short the queue with more contacts keeps them; give {live.name} a missed_contact "
+        f"an agent who can work both goes where an hour saves more of them, which can be {other.name} above its "
+        f"target{_at_once(other)} (a target is not a limit in that count); give {live.name} a missed_contact "
         f"of its own above {mine} in the team file (e.g. {2 * mine}) to give it more of their time, or set "
         "weights objective: headcount to staff each queue to its own need"
     )
+
+
+def _at_once(queue: QueueSpec) -> str:
+    """', where an agent takes 2 at once' for a queue whose agents serve several contacts together."""
+    if queue.concurrency <= 1:
+        return ""
+    return f", where an agent takes {queue.concurrency:g} {CONTACTS_WORDS[queue.channel]} at once"
 
 
 def _missed(team: Team, queue: QueueSpec) -> int:

@@ -222,6 +222,10 @@ def test_a_live_queue_below_target_beside_a_busier_live_one_names_its_own_weight
         "voice is below its target (69% against 80%) while chat is above its own (95% against 80%)"
     )
     assert "each chat on chat not answered in time at 200 points and each call on voice at 200" in line
+    # chat is not short: the line says why it still keeps the agent, not "where both are short"
+    chat = team.queues[0]
+    at_once = f", where an agent takes {chat.concurrency:g} chats at once" if chat.concurrency > 1 else ""
+    assert f"goes where an hour saves more of them, which can be chat above its target{at_once}" in line
     assert "give voice a missed_contact of its own above 200 in the team file (e.g. 400)" in line
     assert "weights objective: headcount" in line
     weighted = replace(team, queues=(*base.queues, replace(voice, missed_contact=500)))
