@@ -72,7 +72,7 @@ def _solve_and_write(
             console.print(f"[red]hard rule broken:[/red] {v}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=3)
     lead = lead_report(problem, result.roster)
-    write_roster_csv(result.roster, problem.team, out)
+    write_roster_csv(result.roster, problem.team, out, problem.availability)
     write_frame_csv(coverage_csv_frame(lead.coverage, problem.team.tz), out.with_name("coverage.csv"))
     if xlsx is not None:
         workbook = roster_xlsx_bytes(

@@ -47,10 +47,10 @@ def frame_csv_bytes(frame: pd.DataFrame) -> bytes:
     return csv_bytes(frame)
 
 
-def roster_csv_bytes(roster: Roster, team: Team) -> bytes:
-    """The roster CSV (one row per shift, break and lunch): the contract's columns, then the local
-    times a spreadsheet reads (`ROSTER_CSV_COLUMNS`)."""
-    return csv_bytes(roster_csv_frame(roster, team))
+def roster_csv_bytes(roster: Roster, team: Team, availability: Iterable[AvailabilityEntry] = ()) -> bytes:
+    """The roster CSV (one row per shift, break and lunch, then each dated day of time off or sick): the
+    contract's columns, then the local times a spreadsheet reads (`ROSTER_CSV_COLUMNS`)."""
+    return csv_bytes(roster_csv_frame(roster, team, availability))
 
 
 def workbook_bytes(book: Workbook) -> bytes:

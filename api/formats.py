@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from scheduler import (
     ShiftCover,
     ShiftRequest,
     Team,
+    entry_span_utc,
 )
 
 FIRST_DATA_ROW = 2
@@ -690,10 +691,56 @@ def roster_rows(roster: Roster, team: Team) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(ROSTER_COLUMNS))
 
 
-def roster_csv_frame(roster: Roster, team: Team) -> pd.DataFrame:
-    """The roster contract's rows with the columns a spreadsheet reads as times (`ROSTER_CSV_COLUMNS`):
-    `local_start` and `local_end` are `start` and `end` without their offset and seconds."""
+# days away a roster CSV names after its shifts (dated rows of these availability kinds), so that a
+# reader of the CSV alone (payroll, HR) tells a sick day from a day off; roster readers skip them
+LEAVE_ACTIVITIES = ("time_off", "absence")
+
+
+def leave_rows(roster: Roster, team: Team, availability: Iterable[AvailabilityEntry]) -> pd.DataFrame:
+    """The roster contract's rows of each agent's dated time off and sick days (`LEAVE_ACTIVITIES`) on
+    the roster's seven days, in the agent's local days: one row per day and row of leave."""
+    week = [roster.first_day + timedelta(days=i) for i in range(7)]
+    rows: list[dict[str, str]] = []
+    known = {a.id for a in team.agents}
+    for e in sorted(availability, key=lambda e: (e.agent_id, e.on_date or date.min, e.start_minute)):
+        if e.kind not in LEAVE_ACTIVITIES or e.on_date not in week or e.agent_id not in known:
+            continue
+        agent = team.agent(e.agent_id)
+        tz = zone(agent.tz)
+        start, end = entry_span_utc(e, e.on_date, agent.tz)
+        rows.append(
+            {
+                "agent_id": agent.id,
+                "agent_name": agent.name,
+                "local_date": e.on_date.isoformat(),
+                "activity": e.kind,
+                "queue": "",
+                "start": start.astimezone(tz).isoformat(),
+                "end": end.astimezone(tz).isoformat(),
+                "start_utc": start.isoformat().replace("+00:00", "Z"),
+                "end_utc": end.isoformat().replace("+00:00", "Z"),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(ROSTER_COLUMNS))
+
+
+def roster_contract_rows(
+    roster: Roster, team: Team, availability: Iterable[AvailabilityEntry] = ()
+) -> pd.DataFrame:
+    """The roster contract's rows (`ROSTER_COLUMNS`), as the CSV and the API give them: the shifts'
+    rows (`roster_rows`), then the dated days away of `availability` (`leave_rows`)."""
     frame = roster_rows(roster, team)
+    leave = leave_rows(roster, team, availability)
+    return frame if leave.empty else pd.concat([frame, leave], ignore_index=True)
+
+
+def roster_csv_frame(
+    roster: Roster, team: Team, availability: Iterable[AvailabilityEntry] = ()
+) -> pd.DataFrame:
+    """The roster contract's rows with the columns a spreadsheet reads as times (`ROSTER_CSV_COLUMNS`):
+    `local_start` and `local_end` are `start` and `end` without their offset and seconds. With
+    `availability`, each agent's dated time off and sick days follow the shifts (`leave_rows`)."""
+    frame = roster_contract_rows(roster, team, availability)
     for local, iso in ROSTER_LOCAL_COLUMNS.items():
         frame[local] = frame[iso].str.slice(0, 16).str.replace("T", " ", regex=False)
     return frame[list(ROSTER_CSV_COLUMNS)]
@@ -710,9 +757,12 @@ def coverage_csv_frame(coverage: pd.DataFrame, tz: str) -> pd.DataFrame:
     return out
 
 
-def write_roster_csv(roster: Roster, team: Team, path: Path) -> None:
-    """Write the roster CSV: the contract's columns, then `local_start` and `local_end`."""
-    write_bytes(path, csv_bytes(roster_csv_frame(roster, team)))
+def write_roster_csv(
+    roster: Roster, team: Team, path: Path, availability: Iterable[AvailabilityEntry] = ()
+) -> None:
+    """Write the roster CSV: the contract's columns, then `local_start` and `local_end`; the shifts' rows,
+    then the dated time off and sick days of `availability` (`leave_rows`)."""
+    write_bytes(path, csv_bytes(roster_csv_frame(roster, team, availability)))
 
 
 def availability_rows(entries: Iterable[AvailabilityEntry]) -> list[dict[str, str]]:
@@ -754,10 +804,10 @@ def read_roster(path: Path, team: Team) -> Roster:
         ~frame["agent_id"].isin(known).to_numpy(), frame, "agent_id", "agent id is not in the team"
     )
     issues.add_rows(
-        ~frame["activity"].isin(["shift", "work", "break", "lunch"]).to_numpy(),
+        ~frame["activity"].isin(["shift", "work", "break", "lunch", *LEAVE_ACTIVITIES]).to_numpy(),
         frame,
         "activity",
-        "use shift, work, break or lunch",
+        "use shift, work, break or lunch (time_off and absence rows are read past)",
     )
     issues.add_rows((end <= start).to_numpy(), frame, "end_utc", "end must come after start")
     days: list[date | None] = []
@@ -781,6 +831,8 @@ def read_roster(path: Path, team: Team) -> Roster:
                     "a second shift for this agent and day", pos + FIRST_DATA_ROW, "local_date", key[1]
                 )
             shifts[(key[0], key[1])] = Shift(key[0], key[1], s_utc, e_utc, str(frame["queue"].iloc[pos]))
+        elif frame["activity"].iloc[pos] in LEAVE_ACTIVITIES:
+            continue  # days away, written for the reader: the roster's availability says them
         elif frame["activity"].iloc[pos] == "work":
             work.setdefault((key[0], key[1]), []).append(
                 QueueSpan(str(frame["queue"].iloc[pos]), s_utc, e_utc)

@@ -20,7 +20,7 @@ from api.formats import (
 )
 from common.errors import InvalidInput
 from common.timegrid import UTC
-from scheduler.domain import Activity, QueueSpan, Roster, Shift
+from scheduler.domain import Activity, AvailabilityEntry, QueueSpan, Roster, Shift
 from scheduler.sample import sample_team
 
 GOOD_HISTORY = "ds,queue,y,region,aht_s\n2026-03-02T09:00:00Z,chat,4,Europe/London,300\n2026-03-02T09:15:00+00:00,chat,0,,\n"
@@ -313,6 +313,34 @@ def test_roster_with_breaks_and_queue_changes_round_trips(tmp_path: Path) -> Non
     path = tmp_path / "roster.csv"
     write_roster_csv(Roster(team.name, date(2026, 11, 2), (shift,)), team, path)
     assert "work" in path.read_text(encoding="utf-8")
+    assert read_roster(path, team).shifts == (shift,)
+
+
+def test_a_roster_csv_names_sick_days_and_time_off_and_reads_back_as_the_shifts(tmp_path: Path) -> None:
+    """Payroll reading the CSV alone tells a sick day from a day off: dated absences and time off of the
+    week follow the shifts as rows of their own (in the agent's local day), and a reader skips them."""
+    team = sample_team()
+    agent, other = team.agents[0], team.agents[1]
+    week = date(2026, 11, 2)
+    start = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    shift = Shift(agent.id, week, start, start + timedelta(hours=8), agent.skills[0])
+    leave = (
+        AvailabilityEntry(agent.id, "absence", on_date=date(2026, 11, 4), note="flu"),
+        AvailabilityEntry(other.id, "time_off", start_minute=13 * 60, on_date=date(2026, 11, 6)),
+        AvailabilityEntry(other.id, "time_off", on_date=date(2026, 11, 20)),  # another week
+        AvailabilityEntry(other.id, "unavailable", weekday=2),  # a standing rule, not a day away
+    )
+    path = tmp_path / "roster.csv"
+    write_roster_csv(Roster(team.name, week, (shift,)), team, path, leave)
+    frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    away = frame[frame["activity"].isin(["absence", "time_off"])]
+    assert list(zip(away["agent_id"], away["local_date"], away["activity"], strict=True)) == [
+        (agent.id, "2026-11-04", "absence"),
+        (other.id, "2026-11-06", "time_off"),
+    ]
+    afternoon = away.iloc[1]
+    assert afternoon["local_start"].endswith("13:00")
+    assert afternoon["local_end"].startswith("2026-11-07 00:00")
     assert read_roster(path, team).shifts == (shift,)
 
 

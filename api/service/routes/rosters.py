@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.exports import XLSX_MEDIA_TYPE, agent_ics_bytes, roster_csv_bytes, roster_xlsx_bytes
-from api.formats import roster_rows
+from api.formats import roster_contract_rows
 from api.schemas import team_from_mapping
 from api.service.codec import (
     availability_entries,
@@ -64,7 +64,9 @@ def get_version(team: ReadTeam, number: VersionPath, session: SessionDep) -> Ver
     """A roster version with its rows (the roster contract, times in each agent's zone and UTC)."""
     row = version_row(session, team.id, number)
     domain_team, roster = _team_and_roster(row)
-    rows = [{str(k): v for k, v in r.items()} for r in roster_rows(roster, domain_team).to_dict("records")]
+    leave = availability_entries(row.availability_snapshot)
+    contract = roster_contract_rows(roster, domain_team, leave)
+    rows = [{str(k): v for k, v in r.items()} for r in contract.to_dict("records")]
     return VersionDetail(**version_out(row).model_dump(), rows=rows)
 
 
@@ -209,8 +211,10 @@ def compare(team: ReadTeam, number: VersionPath, other: VersionPath, session: Se
 )
 def export_csv(team: ReadTeam, number: VersionPath, session: SessionDep) -> Response:
     """The roster contract CSV."""
-    domain_team, roster = _team_and_roster(version_row(session, team.id, number))
-    return download(roster_csv_bytes(roster, domain_team), "text/csv", f"{team.id}-v{number}.csv")
+    row = version_row(session, team.id, number)
+    domain_team, roster = _team_and_roster(row)
+    leave = availability_entries(row.availability_snapshot)
+    return download(roster_csv_bytes(roster, domain_team, leave), "text/csv", f"{team.id}-v{number}.csv")
 
 
 @router.get(

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from api.exports import calendar_files, roster_xlsx_bytes
 from api.formats import (
+    LEAVE_ACTIVITIES,
     ROSTER_COLUMNS,
     read_availability,
     read_requirements,
@@ -153,9 +154,20 @@ def test_rows_and_csv_have_a_work_row_for_each_queue_stretch(
     csv = client.get(f"/v1/teams/{team_id}/rosters/{version['number']}/roster.csv", headers=lead).content
     frame = pd.read_csv(io.BytesIO(csv), dtype=str, keep_default_na=False)
     assert frame[list(ROSTER_COLUMNS)].to_dict("records") == version["rows"]
+    # after the shifts, the days away of the version's availability, named (the CLI writes them alike)
+    away = frame["activity"].isin(LEAVE_ACTIVITIES)
+    assert ("both", "2026-11-05", "absence") in set(
+        zip(
+            frame.loc[away, "agent_id"],
+            frame.loc[away, "local_date"],
+            frame.loc[away, "activity"],
+            strict=True,
+        )
+    )
     # the CLI reads the service's CSV into the same shifts, stretches included, and writes the same rows
     team = read_team(files["team"])
-    assert roster_rows(_read_by_the_cli(csv, team, tmp_path), team).to_dict("records") == version["rows"]
+    shifts = [r for r in version["rows"] if r["activity"] not in LEAVE_ACTIVITIES]
+    assert roster_rows(_read_by_the_cli(csv, team, tmp_path), team).to_dict("records") == shifts
 
 
 def _as_stored_long_ago(settings: Any) -> None:
@@ -176,7 +188,8 @@ def test_a_version_stored_without_queue_stretches_still_reads_and_exports(
     _as_stored_long_ago(settings)
     url = f"/v1/teams/{team_id}/rosters/{version['number']}"
     rows = client.get(url, headers=lead).json()["rows"]
-    assert {r["activity"] for r in rows} == {"shift"}  # each shift on its main queue, as stored
+    # each shift on its main queue, as stored (then the days away, which come from the availability)
+    assert {r["activity"] for r in rows} - set(LEAVE_ACTIVITIES) == {"shift"}
     for export in ("roster.csv", "roster.xlsx", "report.md", "calendars/both.ics", "grid"):
         assert client.get(f"{url}/{export}", headers=lead).status_code == 200, export
     book = load_workbook(io.BytesIO(client.get(f"{url}/roster.xlsx", headers=lead).content))

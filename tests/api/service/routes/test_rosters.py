@@ -255,7 +255,8 @@ def test_a_re_roster_with_a_lock_time_keeps_the_past_and_lists_its_changes(
         }
 
     assert shifts(second, True) == shifts(version, True)
-    assert not [r for r in second["rows"] if r["agent_id"] == "a1" and r["local_date"] >= "2026-11-05"]
+    after_sick_call = [r for r in second["rows"] if r["agent_id"] == "a1" and r["local_date"] >= "2026-11-05"]
+    assert {r["activity"] for r in after_sick_call} == {"time_off"}  # no shift: the days away, named
     changed = {(c["agent_id"], c["local_date"]) for c in result["changes"]}
     dropped = {
         (r["agent_id"], r["local_date"])
