@@ -193,7 +193,8 @@ def roster_command(
             from api.exports import calendar_files
             from api.formats import write_bytes
 
-            for name, data in calendar_files(read_roster(out, the_team), the_team, entries).items():
+            written = read_roster(out, the_team)
+            for name, data in calendar_files(written, the_team, entries, replaces=in_force).items():
                 write_bytes(ics / name, data)
             lines.append(f"calendars: {len(the_team.agents)} files in {ics}/")
     except WfmError as exc:

@@ -290,11 +290,17 @@ def agent_ics_bytes(
     *,
     stamp: datetime | None = None,
     availability: Iterable[AvailabilityEntry] = (),
+    replaces: Roster | None = None,
 ) -> bytes:
     """One iCalendar file of an agent's shifts, times in the agent's zone (with its VTIMEZONE, from
     `api.ics_zones`, for the years the events fall in), and the agent's dated time off from
     `availability` (a whole day as an all-day event). A shift that moves between queues names them
     all in its summary and each stretch with its times in its description, beside the breaks.
+
+    A shift's event keeps its UID (team, agent, local day) from version to version, and its SEQUENCE
+    is the minutes since 1970 of `stamp`, so a calendar program takes a later file's event over an
+    earlier one's. With `replaces` (the roster in force this one replaces, e.g. before a sick call),
+    each of its shifts on a day the agent no longer works comes as a cancelled event of the same UID.
 
     Raises:
         InvalidInput: the agent is not in the team.
@@ -308,13 +314,16 @@ def agent_ics_bytes(
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"{team.name}: {agent.name}")
     cal.add("x-wr-timezone", agent.tz)
+    cal.add("method", "PUBLISH")
     slug = "".join(ch if ch.isalnum() else "-" for ch in team.name.lower())
+    sequence = int(stamp.timestamp()) // 60
     days: list[date] = []
     for s in roster.shifts_of(agent.id):
         days += [s.start_utc.astimezone(tz).date(), s.end_utc.astimezone(tz).date()]
         event = Event()
-        event.add("uid", f"{slug}-{agent.id}-{s.local_date.isoformat()}@wfm-optimizer")
+        event.add("uid", _shift_uid(slug, s))
         event.add("dtstamp", stamp)
+        event.add("sequence", sequence)
         event.add("dtstart", s.start_utc.astimezone(tz))
         event.add("dtend", s.end_utc.astimezone(tz))
         queues = list(dict.fromkeys(w.queue for w in sorted(s.queue_spans(), key=lambda w: w.start_utc)))
@@ -331,6 +340,11 @@ def agent_ics_bytes(
         ]
         event.add("description", "\n".join(lines))
         cal.add_component(event)
+    worked = {s.local_date for s in roster.shifts_of(agent.id)}
+    for s in () if replaces is None else replaces.shifts_of(agent.id):
+        if s.local_date not in worked:
+            days.append(s.start_utc.astimezone(tz).date())
+            cal.add_component(_cancelled_event(s, tz, _shift_uid(slug, s), stamp, sequence))
     for entry in availability:
         if entry.agent_id == agent.id and entry.kind in ("time_off", "absence") and entry.on_date is not None:
             cal.add_component(_time_off_event(entry, entry.on_date, tz, slug, stamp))
@@ -339,6 +353,25 @@ def agent_ics_bytes(
     # daylight time are an hour late, see api.ics_zones)
     cal.subcomponents.insert(0, vtimezone(tz.key, *calendar_years(days, stamp.astimezone(tz).date())))
     return bytes(cal.to_ical())
+
+
+def _shift_uid(slug: str, shift: Shift) -> str:
+    """The UID of a shift's event: the same for the agent's day in every version of the roster."""
+    return f"{slug}-{shift.agent_id}-{shift.local_date.isoformat()}@wfm-optimizer"
+
+
+def _cancelled_event(shift: Shift, tz: ZoneInfo, uid: str, stamp: datetime, sequence: int) -> Event:
+    """The event of a shift no longer worked: its UID, times and summary, cancelled."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("sequence", sequence)
+    event.add("status", "CANCELLED")
+    event.add("dtstart", shift.start_utc.astimezone(tz))
+    event.add("dtend", shift.end_utc.astimezone(tz))
+    event.add("summary", "Cancelled shift")
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
 def _time_off_event(entry: AvailabilityEntry, day: date, tz: ZoneInfo, slug: str, stamp: datetime) -> Event:
@@ -361,14 +394,15 @@ _UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def calendar_files(
-    roster: Roster, team: Team, availability: Iterable[AvailabilityEntry] = ()
+    roster: Roster, team: Team, availability: Iterable[AvailabilityEntry] = (), replaces: Roster | None = None
 ) -> dict[str, bytes]:
-    """One iCalendar file per agent of the team, by a file name made safe from the agent's id."""
+    """One iCalendar file per agent of the team, by a file name made safe from the agent's id (with
+    `replaces`, the roster in force: its shifts no longer worked come cancelled)."""
     entries = tuple(availability)
     stamp = datetime.now(UTC)
     return {
         f"{_UNSAFE_FILE_CHARS.sub('_', a.id)}.ics": agent_ics_bytes(
-            roster, team, a.id, stamp=stamp, availability=entries
+            roster, team, a.id, stamp=stamp, availability=entries, replaces=replaces
         )
         for a in team.agents
     }

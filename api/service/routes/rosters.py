@@ -264,7 +264,12 @@ def export_ics(team: ReadTeam, number: VersionPath, agent_id: AgentIdPath, sessi
     domain_team, roster = _team_and_roster(row)
     if agent_id not in {a.id for a in domain_team.agents}:
         raise NotFound(f"agent {agent_id!r} not found in roster version {number}")
+    base = None if row.based_on is None else _team_and_roster(version_row(session, team.id, row.based_on))[1]
     content = agent_ics_bytes(
-        roster, domain_team, agent_id, availability=availability_entries(row.availability_snapshot)
+        roster,
+        domain_team,
+        agent_id,
+        availability=availability_entries(row.availability_snapshot),
+        replaces=base,
     )
     return download(content, "text/calendar", f"{team.id}-v{number}-{agent_id}.ics")

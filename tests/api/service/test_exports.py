@@ -108,6 +108,28 @@ def test_a_sick_day_reads_sick_in_the_grid_and_the_calendar() -> None:
     assert "Sick: flu" in [str(e["summary"]) for e in cal.walk("VEVENT")]
 
 
+def test_a_calendar_after_a_re_roster_cancels_the_shifts_no_longer_worked() -> None:
+    """An agent who imported the published calendar gets, with the new one, each dropped shift as a
+    cancelled event of the same UID, and every event a SEQUENCE later than the earlier file's."""
+    problem, published = _roster()
+    mine = published.shifts_of("a1")
+    dropped = mine[0]
+    now = replace(published, shifts=tuple(s for s in published.shifts if s is not dropped))
+    first = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    before = Calendar.from_ical(agent_ics_bytes(published, problem.team, "a1", stamp=first))
+    after = Calendar.from_ical(
+        agent_ics_bytes(now, problem.team, "a1", stamp=first + timedelta(hours=5), replaces=published)
+    )
+    old = {str(e["uid"]): e for e in before.walk("VEVENT")}
+    new = {str(e["uid"]): e for e in after.walk("VEVENT")}
+    assert old.keys() == new.keys()  # the same days, one of them now cancelled
+    cancelled = [uid for uid, e in new.items() if str(e.get("status", "")) == "CANCELLED"]
+    assert cancelled == [f"tiny-desk-a1-{dropped.local_date.isoformat()}@wfm-optimizer"]
+    assert new[cancelled[0]].decoded("dtstart") == dropped.start_utc
+    assert all(int(new[uid]["sequence"]) > int(old[uid]["sequence"]) for uid in old)
+    assert str(after["method"]) == "PUBLISH"
+
+
 def test_a_local_day_outside_the_week_is_named_and_blank_for_the_others() -> None:
     """A New York agent's shift at 03:00 London on the week's first Monday starts on Sunday in New
     York: that Sunday gets a column, named as outside the week, and it is not a day off for anyone."""
