@@ -155,13 +155,17 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"wrote {len(forecast_frame)} rows to {out}; the model of each queue and region:")
                 typer.echo("\n".join(model_lines([(f.queue, f.region, f.fitted.model.name) for f in fitted])))
                 applied = holidays_in_grid(sorted(frame["region"].unique()), grid, holiday_changes=changes)
+                learnt: dict[str, dict[str, list[float]]] = {}
+                for f in fitted:
+                    for name, ratio in f.fitted.holiday_ratios.items():
+                        learnt.setdefault(f.region, {}).setdefault(name, []).append(ratio)
                 if backtest:  # one heading: the weeks scored, then the week forecast
                     typer.echo("\n".join([HOLIDAYS_HEADING, "  in the weeks scored:"]))
                     typer.echo("\n".join(holiday_lines(report.holidays, heading=False, indent="    ")))
                     typer.echo("  in the week forecast:")
-                    typer.echo("\n".join(holiday_lines(applied, heading=False, indent="    ")))
+                    typer.echo("\n".join(holiday_lines(applied, heading=False, indent="    ", learnt=learnt)))
                 else:
-                    typer.echo("\n".join(holiday_lines(applied)))
+                    typer.echo("\n".join(holiday_lines(applied, learnt=learnt)))
         except WfmError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(code=2) from exc

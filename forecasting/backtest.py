@@ -193,14 +193,44 @@ HOLIDAYS_HEADING = (
 
 
 def holiday_lines(
-    holidays: dict[str, dict[date, str]], *, heading: bool = True, indent: str = "  "
+    holidays: dict[str, dict[date, str]],
+    *,
+    heading: bool = True,
+    indent: str = "  ",
+    learnt: dict[str, dict[str, list[float]]] | None = None,
 ) -> list[str]:
-    """The holidays applied per region, as a planner reads them (under `HOLIDAYS_HEADING`)."""
+    """The holidays applied per region, as a planner reads them (under `HOLIDAYS_HEADING`). With
+    `learnt` (per region, each holiday's volume against an ordinary day in each of its queues' history),
+    each holiday of a forecast week says what it does to the forecast (`holiday_effect`)."""
     lines = [HOLIDAYS_HEADING] if heading else []
     for region, days in sorted(holidays.items()):
-        shown = "; ".join(f"{day.isoformat()} {name}" for day, name in days.items()) or "none"
+        shown = (
+            "; ".join(
+                f"{day.isoformat()} {name}"
+                + (
+                    ""
+                    if learnt is None
+                    else f" ({holiday_effect(day, learnt.get(region, {}).get(name, []))})"
+                )
+                for day, name in days.items()
+            )
+            or "none"
+        )
         lines.append(f"{indent}{region}: {shown}")
     return lines
+
+
+def holiday_effect(day: date, ratios: list[float]) -> str:
+    """What a holiday does to a forecast: its volume against an ordinary day, learnt from its past
+    occurrences in each queue's history, or nothing when the history has none."""
+    if not ratios:
+        return (
+            "not in the history: forecast as an ordinary day; "
+            f"--event {day.isoformat()}:MULTIPLIER scales that day, every region's"
+        )
+    low, high = min(ratios), max(ratios)
+    level = f"{low:.0%}" if math.isclose(low, high, abs_tol=0.005) else f"{low:.0%}–{high:.0%}"
+    return f"{level} of an ordinary day's volume, as in the history"
 
 
 def _coverage(y: np.ndarray, mean: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:

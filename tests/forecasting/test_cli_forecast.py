@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from api.cli_forecast import model_lines, register
+from forecasting.backtest import holiday_lines
 from tests.forecasting.synthetic import make_history
 
 
@@ -127,7 +129,11 @@ def test_forecast_prints_the_holidays_it_applied_and_takes_changes(app: typer.Ty
     assert "Europe/London: none" in plain.output
     changed = CliRunner().invoke(app, [*args, "--holidays", str(changes)])
     assert changed.exit_code == 0, changed.output
-    assert "Europe/London: 2024-02-07 Company day; 2024-02-08 Team offsite" in changed.output
+    assert (
+        "Europe/London: 2024-02-07 Company day (not in the history: forecast as an ordinary day; "
+        "--event 2024-02-07:MULTIPLIER scales that day, every region's); 2024-02-08 Team offsite (not in "
+        "the history" in changed.output
+    )
 
 
 def test_a_removed_holiday_is_not_applied(tmp_path: Path) -> None:
@@ -260,3 +266,27 @@ def test_a_start_off_the_teams_week_start_is_warned_about_in_the_rosters_words(
     other_zone = CliRunner().invoke(app, [*args, "--start", "2024-02-05", "--tz", "Asia/Manila"])
     assert other_zone.exit_code != 0
     assert "is not the zone of team 'Tiny Desk' (Europe/London)" in " ".join(other_zone.output.split())
+
+
+def test_a_holiday_of_the_week_forecast_says_what_it_does_to_the_forecast() -> None:
+    """A holiday the history has is forecast at its learnt level; one it has not is an ordinary day,
+    and the line says so and how to set its level, instead of only calling it applied."""
+    bank = date(2026, 10, 26)
+    applied = {
+        "Europe/Dublin": {bank: "October Bank Holiday"},
+        "Europe/London": {date(2026, 12, 25): "Christmas Day"},
+    }
+    learnt = {
+        "Europe/London": {"Christmas Day": [0.3, 0.42]},
+        "Europe/Dublin": {"August Bank Holiday": [0.6]},
+    }
+    lines = holiday_lines(applied, learnt=learnt)
+    assert lines[1] == (
+        "  Europe/Dublin: 2026-10-26 October Bank Holiday (not in the history: forecast as an ordinary day; "
+        "--event 2026-10-26:MULTIPLIER scales that day, every region's)"
+    )
+    assert (
+        lines[2]
+        == "  Europe/London: 2026-12-25 Christmas Day (30%–42% of an ordinary day's volume, as in the history)"
+    )
+    assert holiday_lines(applied)[1] == "  Europe/Dublin: 2026-10-26 October Bank Holiday"  # the weeks scored
