@@ -3,15 +3,17 @@ check`: a team file read as `wfm roster` reads it, with what its rules cannot do
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from common.errors import WfmError
+from common.timegrid import minute_to_clock, zone
 
 if TYPE_CHECKING:
-    from scheduler.domain import Team
+    from scheduler.domain import Agent, Team
 
 app = typer.Typer(help="Make and check team files.", no_args_is_help=True)
 
@@ -74,7 +76,8 @@ def init(
 @app.command()
 def check(team: Annotated[Path, typer.Option(help="the team file (YAML or JSON)")]) -> None:
     """Read a team file as `wfm roster` reads it, and say what its rules cannot do: contracts their
-    shifts cannot make, and breaks whose windows leave no room for half an hour between them."""
+    shifts cannot make, breaks whose windows leave no room for half an hour between them, and far agents
+    whose start window (the team's, on their own clock) lands far from the team's hours."""
     from api.formats import read_team
 
     try:
@@ -107,6 +110,7 @@ def team_warnings(team: Team) -> list[str]:
             out.append(
                 f"{a.name} ({a.id}): {fit.problem}; {fit.remedy or 'change the contract or the shift lengths'}"
             )
+    out += [line for a in team.agents if (line := far_start_window(team, a))]
     seen: set[tuple[object, int]] = set()
     for a in team.agents:
         rules = team.shift_rules_of(a)
@@ -123,6 +127,42 @@ def team_warnings(team: Team) -> list[str]:
                     f"{MIN_WORK_BETWEEN_BREAKS_MINUTES} min of work between them, so they may come back to back"
                 )
     return out
+
+
+FAR_ZONE_HOURS = (
+    3  # an agent this many hours from the team's zone is told where the team's start window lands
+)
+
+
+def far_start_window(team: Team, agent: Agent, on: date | None = None) -> str | None:
+    """For an agent far from the team's zone who starts in the team's start window, read on the agent's
+    own clock (as every rule is): where that window lands on the team's clock (on `on`, default today),
+    so that a lead who meant the team's hours gives the agent a window of their own."""
+    rules, theirs = team.shift_rules_of(agent), team.shift_rules
+    if rules.types or (rules.earliest_start_minute, rules.latest_start_minute) != (
+        theirs.earliest_start_minute,
+        theirs.latest_start_minute,
+    ):
+        return None
+    day = on or date.today()
+    own, home = zone(agent.tz), zone(team.tz)
+
+    def on_team_clock(minute: int) -> datetime:
+        return (
+            (datetime.combine(day, time()) + timedelta(minutes=minute)).replace(tzinfo=own).astimezone(home)
+        )
+
+    noon = datetime.combine(day, time(12)).replace(tzinfo=own)
+    apart = abs((noon.utcoffset() or timedelta()) - (noon.astimezone(home).utcoffset() or timedelta()))
+    if apart < timedelta(hours=FAR_ZONE_HOURS):
+        return None
+    first, last = on_team_clock(rules.earliest_start_minute), on_team_clock(rules.latest_start_minute)
+    window = f"{minute_to_clock(rules.earliest_start_minute)}–{minute_to_clock(rules.latest_start_minute)}"
+    return (
+        f"{agent.name} ({agent.id}, {agent.tz}) starts in the team's window {window} on their own clock, "
+        f"which is {first:%H:%M}–{last:%H:%M} in {team.tz}; if the team's hours are meant, give them "
+        "shift_rules of their own (earliest_start, latest_start)"
+    )
 
 
 def register(root: typer.Typer) -> None:

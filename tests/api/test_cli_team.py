@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,10 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from api.cli import app
+from api.cli_team import far_start_window
 from api.formats import read_team
 from api.importers.agents import AgentRow, hours_fit, slug_id
-from api.schemas import team_to_mapping
+from api.schemas import team_from_mapping, team_to_mapping
 from common.defaults import ROSTER_SHRINKAGE
 from common.errors import InvalidInput
 from scheduler.sample import sample_team
@@ -295,3 +297,34 @@ def test_team_check_refuses_a_bad_file_with_the_key(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["team", "check", "--team", str(path)])
     assert result.exit_code == 2
     assert "Mars/Base" in result.output
+
+
+def test_team_check_says_where_the_teams_start_window_lands_for_a_far_agent() -> None:
+    """Toronto agents starting 07:00-15:00 on their own clock start 12:00-20:00 in Dublin (in November):
+    said, with the setting a lead who meant Dublin's hours changes; a near agent, or one with a window
+    of their own, is not named."""
+    agents: list[dict[str, object]] = [
+        {"id": "marie", "name": "Marie", "tz": "America/Toronto"},
+        {"id": "liam", "name": "Liam", "tz": "America/Toronto", "shift_rules": {"earliest_start": "02:00", "latest_start": "06:00"}},
+        {"id": "aoife", "name": "Aoife", "tz": "Europe/London"},
+    ]  # fmt: skip
+    team = team_from_mapping(
+        {
+            "name": "Dublin Desk",
+            "tz": "Europe/Dublin",
+            "queues": [{"name": "chat", "channel": "chat"}],
+            "shift_rules": {"lengths_hours": [8], "earliest_start": "07:00", "latest_start": "15:00"},
+            "agents": [
+                {**a, "skills": ["chat"], "min_hours_per_week": 0, "max_hours_per_week": 40} for a in agents
+            ],
+        }
+    )
+    day = date(2026, 11, 10)
+    lines = [far_start_window(team, a, day) for a in team.agents]
+    assert lines == [
+        "Marie (marie, America/Toronto) starts in the team's window 07:00–15:00 on their own clock, which is "
+        "12:00–20:00 in Europe/Dublin; if the team's hours are meant, give them shift_rules of their own "
+        "(earliest_start, latest_start)",
+        None,
+        None,
+    ]
