@@ -273,6 +273,11 @@ def summary_lines(
     return lines + lead.changes
 
 
+def _hours(value: float) -> str:
+    """Hours as a lead reads them: to a tenth, without a trailing '.0' (34.3, 40)."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
 def _spread(values: dict[str, int]) -> str:
     return "-" if not values else f"{min(values.values())}–{max(values.values())}"
 
@@ -323,8 +328,12 @@ def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult,
     out.append("| --- | --- | --- | --- | --- | --- |")
     for a in team.agents:
         low, high = summary.contract_by_agent[a.id]
+        leave = a.max_hours_per_week - high
+        contract = f"{_hours(low)}–{_hours(high)}" + (
+            f" ({_hours(a.max_hours_per_week)} less {_hours(leave)} h paid leave)" if leave > 0.05 else ""
+        )
         out.append(
-            f"| {a.name} ({a.id}) | {summary.hours_by_agent[a.id]:g} | {low:g}–{high:g} | "
+            f"| {a.name} ({a.id}) | {summary.hours_by_agent[a.id]:g} | {contract} | "
             f"{summary.weekend_days_by_agent[a.id]} | {summary.late_shifts_by_agent[a.id]} | "
             f"{summary.night_shifts_by_agent[a.id]} |"
         )

@@ -79,3 +79,18 @@ def test_the_solver_line_names_each_costliest_rule_with_its_points() -> None:
         "costliest soft rules: contacts not answered within target: 87,440 points; "
         "start times beyond each agent's first: 330 points"
     )
+
+
+def test_the_agents_table_shows_paid_leave_beside_the_contract() -> None:
+    """A sick day counts as paid hours against a 40-h contract (with no published roster, a seventh of the
+    week's most for an agent with no days off): the table says the hours to work are the contract's 40
+    less that leave, not a contract of their own."""
+    sick = verify_agent("a", name="Pádraig", min_hours_per_week=40, max_hours_per_week=40)
+    well = verify_agent("b", name="Róisín", min_hours_per_week=16, max_hours_per_week=24)
+    day = VERIFY_WEEK + timedelta(days=2)
+    p = verify_problem(sick, well, availability=(AvailabilityEntry("a", "absence", on_date=day),))
+    shifts = tuple(shift_at(p, d, "08:00") for d in (0, 1, 3, 4))
+    roster = Roster(p.team.name, VERIFY_WEEK, shifts)
+    markdown = roster_report(p, RosterResult(roster, "FEASIBLE", 0.0, 0.0, 0.0, {}))["report"]["markdown"]
+    assert "| Pádraig (a) | 32 | 34.3–34.3 (40 less 5.7 h paid leave) |" in markdown
+    assert "| Róisín (b) | 0 | 16–24 |" in markdown
