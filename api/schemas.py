@@ -98,33 +98,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-class QueueIn(_Strict):
-    """A queue of the team."""
-
-    name: Key
-    channel: Channel
-    service_level: float = Field(default=QueueSpec.service_level, ge=0, le=1)
-    target_answer_s: float = Field(default=QueueSpec.target_answer_s, ge=0, le=MAX_SECONDS)
-    response_hours: float = Field(default=QueueSpec.response_hours, ge=0, le=MAX_DAYS * 24)
-    concurrency: int = Field(default=QueueSpec.concurrency, ge=1, le=100)
-    patience_s: float | None = Field(default=QueueSpec.patience_s, ge=0, le=MAX_SECONDS)
-    max_occupancy: float = Field(default=QueueSpec.max_occupancy, ge=0, le=1)
-    aht_s: float = Field(default=QueueSpec.aht_s, ge=0, le=MAX_SECONDS)
-    shrinkage: float | None = Field(default=QueueSpec.shrinkage, ge=0, le=1)
-    min_agents: int = Field(default=QueueSpec.min_agents, ge=0, le=1000)
-    missed_contact: Weight | None = Field(default=QueueSpec.missed_contact)
-
-
-class BreakIn(_Strict):
-    """A break or lunch window, in minutes after the shift starts."""
-
-    kind: BreakKind
-    duration_minutes: int = Field(ge=0, le=MINUTES_PER_DAY)
-    window_start_minutes: int = Field(ge=0, le=2 * MINUTES_PER_DAY)
-    window_end_minutes: int = Field(ge=0, le=2 * MINUTES_PER_DAY)
-    min_shift_hours: float = Field(default=BreakRule.min_shift_hours, ge=0, le=48)
-
-
 def _clock_text(value: str) -> str:
     clock_to_minute(value)
     return value
@@ -141,6 +114,67 @@ def _not_a_number(value: Any) -> Any:
 
 # a local time of day, "HH:MM"
 Clock = Annotated[str, BeforeValidator(_not_a_number), AfterValidator(_clock_text)]
+
+
+def open_minutes(value: str) -> tuple[int, int]:
+    """'07:00-23:00' as minutes of the day, (420, 1380); a queue may close at 24:00 (1440)."""
+    parts = [part.strip() for part in value.split("-")]
+    if len(parts) != 2:
+        raise ValueError(
+            f"{value!r}: write the hours a queue takes contacts as HH:MM-HH:MM, e.g. 07:00-23:00"
+        )
+    closes = MINUTES_PER_DAY if parts[1] == "24:00" else clock_to_minute(parts[1])
+    return clock_to_minute(parts[0]), closes
+
+
+def _open_hours_text(value: str) -> str:
+    opens, closes = open_minutes(value)
+    if opens >= closes:
+        raise ValueError(
+            f"{value!r}: the queue must open before it closes, within the day (e.g. 07:00-23:00)"
+        )
+    return value.replace(" ", "")
+
+
+# the hours a live queue takes contacts, "HH:MM-HH:MM" on the team's clock
+OpenHours = Annotated[str, BeforeValidator(_not_a_number), AfterValidator(_open_hours_text)]
+
+
+class QueueIn(_Strict):
+    """A queue of the team."""
+
+    name: Key
+    channel: Channel
+    service_level: float = Field(default=QueueSpec.service_level, ge=0, le=1)
+    target_answer_s: float = Field(default=QueueSpec.target_answer_s, ge=0, le=MAX_SECONDS)
+    response_hours: float = Field(default=QueueSpec.response_hours, ge=0, le=MAX_DAYS * 24)
+    concurrency: int = Field(default=QueueSpec.concurrency, ge=1, le=100)
+    patience_s: float | None = Field(default=QueueSpec.patience_s, ge=0, le=MAX_SECONDS)
+    max_occupancy: float = Field(default=QueueSpec.max_occupancy, ge=0, le=1)
+    aht_s: float = Field(default=QueueSpec.aht_s, ge=0, le=MAX_SECONDS)
+    shrinkage: float | None = Field(default=QueueSpec.shrinkage, ge=0, le=1)
+    min_agents: int = Field(default=QueueSpec.min_agents, ge=0, le=1000)
+    missed_contact: Weight | None = Field(default=QueueSpec.missed_contact)
+    open_hours: OpenHours | None = Field(
+        default=None,
+        description="live queues: the hours it takes contacts on the team's clock, 'HH:MM-HH:MM'",
+    )
+
+    def to_domain(self) -> QueueSpec:
+        fields = self.model_dump(exclude={"open_hours"})
+        if self.open_hours is not None:
+            fields["open_minutes"] = open_minutes(self.open_hours)
+        return QueueSpec(**fields)
+
+
+class BreakIn(_Strict):
+    """A break or lunch window, in minutes after the shift starts."""
+
+    kind: BreakKind
+    duration_minutes: int = Field(ge=0, le=MINUTES_PER_DAY)
+    window_start_minutes: int = Field(ge=0, le=2 * MINUTES_PER_DAY)
+    window_end_minutes: int = Field(ge=0, le=2 * MINUTES_PER_DAY)
+    min_shift_hours: float = Field(default=BreakRule.min_shift_hours, ge=0, le=48)
 
 
 class ShiftTypeIn(_Strict):
@@ -347,7 +381,7 @@ class TeamIn(_Strict):
             week_start=self.week_start,
             absence_paid=self.absence_paid,
             time_off_paid=self.time_off_paid,
-            queues=tuple(QueueSpec(**q.model_dump()) for q in self.queues),
+            queues=tuple(q.to_domain() for q in self.queues),
             shift_rules=shift_rules,
             labour_rules=labour_rules,
             weights=Weights(**self.weights.model_dump()),

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Literal, get_args
 
+import numpy as np
+
 from common.defaults import INTERVAL_MINUTES, ROSTER_SHRINKAGE
 from common.errors import InvalidInput
 from common.timegrid import HOURS_PER_WEEK, MAX_DAYS, MINUTES_PER_DAY, check_interval_minutes, zone
@@ -64,6 +66,9 @@ class QueueSpec:
     # live queues: points for a contact not answered within target here (None: the team's
     # `Weights.missed_contact`); a phone line whose calls matter more than chats gets more
     missed_contact: int | None = None
+    # live queues: the hours the queue takes contacts, minutes of the day on the team's clock
+    # [opens, closes) (None: round the clock); outside them nothing is forecast, needed or reported
+    open_minutes: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         _check(bool(self.name.strip()), "a queue needs a name")
@@ -98,10 +103,34 @@ class QueueSpec:
             "contacts wait, and its response_hours set how soon they are answered",
         )
 
+        _check(
+            self.open_minutes is None or self.is_live,
+            f"queue {self.name!r}: open_hours is for live queues (voice, chat); an {self.channel} queue's "
+            "contacts wait for the agents whenever they work it",
+        )
+        _check(
+            self.open_minutes is None or 0 <= self.open_minutes[0] < self.open_minutes[1] <= MINUTES_PER_DAY,
+            f"queue {self.name!r}: open_hours must open before it closes, within the day (e.g. 07:00-23:00)",
+        )
+
     @property
     def is_live(self) -> bool:
         """Customers wait on the line (voice, chat)."""
         return self.channel in LIVE_CHANNELS
+
+    @property
+    def open_hours(self) -> str | None:
+        """The open hours as the team file writes them, 'HH:MM-HH:MM' (None: round the clock)."""
+        if self.open_minutes is None:
+            return None
+        return "-".join(f"{m // 60:02d}:{m % 60:02d}" for m in self.open_minutes)  # closing at 24:00 too
+
+    def open_at(self, minute_of_day: np.ndarray) -> np.ndarray:
+        """Whether the queue takes contacts at each minute of the day (on the team's clock)."""
+        if self.open_minutes is None:
+            return np.ones(minute_of_day.shape, dtype=bool)
+        opens, closes = self.open_minutes
+        return (minute_of_day >= opens) & (minute_of_day < closes)
 
 
 # a break ends at least this long before its shift does, where its window leaves room: a window

@@ -492,6 +492,20 @@ NIGHT_UNTIL_MINUTE = 6 * 60
 NIGHT_SHIFT_MIN_MINUTES = 3 * 60
 
 
+def closed_to_zero(by_queue: dict[str, np.ndarray], team: Team, week: PlanningWeek) -> dict[str, np.ndarray]:
+    """Per-interval figures of the team's queues (need, volume) with each live queue's closed hours
+    (`QueueSpec.open_hours`, on the team's clock) at zero: nothing is needed or expected there."""
+    shut = [q for q in team.queues if q.open_minutes is not None and q.name in by_queue]
+    if not shut:
+        return by_queue
+    local = week.grid.starts().tz_convert(team.tz)
+    minute = np.asarray(local.hour * 60 + local.minute)
+    return {
+        name: np.where(team.queue(name).open_at(minute), values, 0.0) if team.queue(name) in shut else values
+        for name, values in by_queue.items()
+    }
+
+
 def problem_from_requirements(
     team: Team,
     week: PlanningWeek,
@@ -521,6 +535,7 @@ def problem_from_requirements(
         if source is None:
             raise
         raise exc.located(source) from exc
+    need, volume = closed_to_zero(need, team, week), closed_to_zero(volume, team, week)
     return Problem(
         team,
         week,

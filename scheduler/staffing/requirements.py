@@ -174,7 +174,7 @@ def compute_requirements(forecast: pd.DataFrame, team: Team, *, statistic: str =
     with np.errstate(divide="ignore", invalid="ignore"):
         weighted = grouped["work"] / grouped["volume"]
     grouped["aht_s"] = weighted.where(grouped["volume"] > 0, grouped["aht_mean"])
-    summed = grouped[["volume", "aht_s"]].reset_index()
+    summed = _closed_to_zero(grouped[["volume", "aht_s"]].reset_index(), team)
     frames = [
         _queue_frame(team.queue(str(name)), part, team) for name, part in summed.groupby("queue", sort=True)
     ]
@@ -186,6 +186,19 @@ def compute_requirements(forecast: pd.DataFrame, team: Team, *, statistic: str =
             out, pd.to_datetime(forecast["ds"], utc=True)[~forecast["lead_in"].astype(bool)].min()
         )
     return out
+
+
+def _closed_to_zero(summed: pd.DataFrame, team: Team) -> pd.DataFrame:
+    """The volume of each live queue in its closed hours (`QueueSpec.open_hours`, on the team's clock) at
+    zero: no contact is taken there, so none is staffed for."""
+    local = pd.to_datetime(summed["ds"], utc=True).dt.tz_convert(team.tz)
+    minute = (local.dt.hour * 60 + local.dt.minute).to_numpy()
+    volume = summed["volume"].to_numpy(dtype=float).copy()
+    for q in team.queues:
+        if q.open_minutes is not None:
+            rows = (summed["queue"] == q.name).to_numpy()
+            volume[rows & ~q.open_at(minute)] = 0.0
+    return summed.assign(volume=volume)
 
 
 NEED_COLUMNS = ("required", "scheduled_needed", "required_fractional", "scheduled_needed_fractional")

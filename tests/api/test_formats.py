@@ -368,6 +368,38 @@ def test_team_weights_round_trip_and_bad_ones_are_named(tmp_path: Path) -> None:
         assert caught.value.issues[0].column == column
 
 
+def test_a_live_queues_open_hours_are_read_kept_and_close_it_in_the_roster_problem(tmp_path: Path) -> None:
+    """`open_hours` on chat: read, written back as given, and the roster problem of requirements that
+    ask for chat around the clock needs and expects nobody outside 07:00-23:00 on the team's clock."""
+    from api.schemas import team_from_mapping, team_to_mapping
+    from common.timegrid import PlanningWeek
+    from scheduler.roster.problem import problem_from_requirements
+
+    text = AGENT_RULES_TEAM.replace(
+        "{name: chat, channel: chat}", "{name: chat, channel: chat, open_hours: '07:00-23:00'}"
+    )
+    team = read_team(write(tmp_path, "team.yaml", text))
+    assert team.queue("chat").open_minutes == (7 * 60, 23 * 60)
+    assert team_to_mapping(team)["queues"][0]["open_hours"] == "07:00-23:00"
+    assert team_from_mapping(team_to_mapping(team)) == team
+    week = PlanningWeek(date(2026, 11, 2), "UTC", 60)
+    starts = week.grid.starts()
+    frame = pd.DataFrame(
+        {"queue": "chat", "ds": starts, "volume": 5.0, "aht_s": 300.0, "required": 1, "scheduled_needed": 1}
+    )
+    p = problem_from_requirements(team, week, frame)
+    open_now = (starts.hour >= 7) & (starts.hour < 23)
+    assert (p.required["chat"] > 0).tolist() == list(open_now)
+    assert (p.volume["chat"] > 0).tolist() == list(open_now)
+    for bad in ("'23:00-07:00'", "'7 to 23'", "'07:00-25:00'"):
+        with pytest.raises(InvalidInput) as caught:
+            read_team(write(tmp_path, "bad.yaml", text.replace("'07:00-23:00'", bad)))
+        assert caught.value.issues[0].column == "queues.0.open_hours"
+    email = text.replace("{name: chat, channel: chat,", "{name: chat, channel: email,")
+    with pytest.raises(InvalidInput, match="open_hours is for live queues"):
+        read_team(write(tmp_path, "email.yaml", email))
+
+
 SHIFT_TYPES_TEAM = """name: T
 tz: Europe/London
 queues:

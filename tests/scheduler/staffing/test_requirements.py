@@ -141,3 +141,26 @@ def test_empty_forecast_gives_an_empty_frame() -> None:
     out = compute_requirements(_forecast("voice", []), _team())
     assert out.empty
     assert tuple(out.columns) == REQUIREMENT_COLUMNS
+
+
+def test_a_live_queue_needs_nobody_in_its_closed_hours_on_the_teams_clock() -> None:
+    """Voice opens 09:00 London (08:00 UTC is 08:00 London in March, before the clocks change): the
+    forecast's calls before then are not taken, so nobody is needed; after, as without open hours."""
+    forecast = _forecast("voice", [40.0] * 8)
+    always = compute_requirements(forecast, _team(interval_minutes=15))
+    voice = QueueSpec(
+        "voice", "voice", service_level=0.8, target_answer_s=20, aht_s=180, open_minutes=(540, 1440)
+    )
+    queues = (voice, *_team().queues[1:])
+    out = compute_requirements(forecast, _team(interval_minutes=15, queues=queues))
+    assert out["volume"].tolist() == [0.0] * 4 + [40.0] * 4
+    assert out["required"].tolist()[:4] == [0] * 4
+    assert out["required"].tolist()[4:] == always["required"].tolist()[4:]
+
+
+def test_open_hours_are_for_live_queues_and_open_before_they_close() -> None:
+    with pytest.raises(InvalidInput, match="open_hours is for live queues"):
+        QueueSpec("email", "email", open_minutes=(420, 1380))
+    with pytest.raises(InvalidInput, match="open before it closes"):
+        QueueSpec("chat", "chat", open_minutes=(1380, 420))
+    assert QueueSpec("chat", "chat", open_minutes=(420, 1440)).open_hours == "07:00-24:00"
