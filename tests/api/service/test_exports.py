@@ -126,7 +126,7 @@ def test_a_calendar_after_a_re_roster_cancels_the_shifts_no_longer_worked() -> N
     cancelled = [uid for uid, e in new.items() if str(e.get("status", "")) == "CANCELLED"]
     assert cancelled == [f"tiny-desk-a1-{dropped.local_date.isoformat()}@wfm-optimizer"]
     assert new[cancelled[0]].decoded("dtstart") == dropped.start_utc
-    assert all(int(new[uid]["sequence"]) > int(old[uid]["sequence"]) for uid in old)
+    assert all(int(str(new[uid]["sequence"])) > int(str(old[uid]["sequence"])) for uid in old)
     assert str(after["method"]) == "PUBLISH"
 
 
