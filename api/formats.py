@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from scheduler import (
     REQUIREMENT_COLUMNS,
     WEEKDAYS,
     Activity,
+    Agent,
     AvailabilityEntry,
     QueueSpan,
     Roster,
@@ -670,25 +671,29 @@ def roster_rows(roster: Roster, team: Team) -> pd.DataFrame:
     rows: list[dict[str, str]] = []
     for shift in sorted(roster.shifts, key=lambda s: (s.agent_id, s.start_utc)):
         agent = team.agent(shift.agent_id)
-        tz = zone(agent.tz)
         spans = [("shift", shift.queue, shift.start_utc, shift.end_utc)]
         spans += [("work", w.queue, w.start_utc, w.end_utc) for w in shift.work]
         spans += [(b.kind, "", b.start_utc, b.end_utc) for b in shift.breaks]
-        for activity, queue, start, end in spans:
-            rows.append(
-                {
-                    "agent_id": agent.id,
-                    "agent_name": agent.name,
-                    "local_date": shift.local_date.isoformat(),
-                    "activity": activity,
-                    "queue": queue,
-                    "start": start.astimezone(tz).isoformat(),
-                    "end": end.astimezone(tz).isoformat(),
-                    "start_utc": start.isoformat().replace("+00:00", "Z"),
-                    "end_utc": end.isoformat().replace("+00:00", "Z"),
-                }
-            )
+        rows += [_contract_row(agent, shift.local_date, *span) for span in spans]
     return pd.DataFrame(rows, columns=list(ROSTER_COLUMNS))
+
+
+def _contract_row(
+    agent: Agent, local_date: date, activity: str, queue: str, start: datetime, end: datetime
+) -> dict[str, str]:
+    """One row of the roster contract: times in the agent's offset and in UTC (`Z`)."""
+    tz = zone(agent.tz)
+    return {
+        "agent_id": agent.id,
+        "agent_name": agent.name,
+        "local_date": local_date.isoformat(),
+        "activity": activity,
+        "queue": queue,
+        "start": start.astimezone(tz).isoformat(),
+        "end": end.astimezone(tz).isoformat(),
+        "start_utc": start.isoformat().replace("+00:00", "Z"),
+        "end_utc": end.isoformat().replace("+00:00", "Z"),
+    }
 
 
 # days away a roster CSV names after its shifts (dated rows of these availability kinds), so that a
@@ -706,21 +711,7 @@ def leave_rows(roster: Roster, team: Team, availability: Iterable[AvailabilityEn
         if e.kind not in LEAVE_ACTIVITIES or e.on_date not in week or e.agent_id not in known:
             continue
         agent = team.agent(e.agent_id)
-        tz = zone(agent.tz)
-        start, end = entry_span_utc(e, e.on_date, agent.tz)
-        rows.append(
-            {
-                "agent_id": agent.id,
-                "agent_name": agent.name,
-                "local_date": e.on_date.isoformat(),
-                "activity": e.kind,
-                "queue": "",
-                "start": start.astimezone(tz).isoformat(),
-                "end": end.astimezone(tz).isoformat(),
-                "start_utc": start.isoformat().replace("+00:00", "Z"),
-                "end_utc": end.isoformat().replace("+00:00", "Z"),
-            }
-        )
+        rows.append(_contract_row(agent, e.on_date, e.kind, "", *entry_span_utc(e, e.on_date, agent.tz)))
     return pd.DataFrame(rows, columns=list(ROSTER_COLUMNS))
 
 
