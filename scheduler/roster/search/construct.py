@@ -608,6 +608,8 @@ class AgentWeekModel:
     def _keep_fixed_queues(self, rows: np.ndarray, queues: np.ndarray) -> np.ndarray:
         """`queues` (team queue per step of the shifts at `rows`) with the shifts already worked on their
         published stretches (their worth stays as found: such a shift is in every week of the agent's)."""
+        if not self.fixed_queues:  # not re-rostering past a lock: the search's hot path
+            return queues
         for r, k in enumerate(rows.tolist()):
             fixed = self.fixed_queues.get(self.shifts[k].index)
             if fixed is not None:
