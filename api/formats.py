@@ -812,6 +812,7 @@ def read_roster(path: Path, team: Team) -> Roster:
     shifts: dict[tuple[str, date], Shift] = {}
     breaks: dict[tuple[str, date], list[Activity]] = {}
     work: dict[tuple[str, date], list[QueueSpan]] = {}
+    absent: set[tuple[str, date]] = set()
     for pos in range(len(frame)):
         key = (str(frame["agent_id"].iloc[pos]), days[pos])
         s_utc, e_utc = start.iloc[pos].to_pydatetime(), end.iloc[pos].to_pydatetime()
@@ -822,8 +823,10 @@ def read_roster(path: Path, team: Team) -> Roster:
                     "a second shift for this agent and day", pos + FIRST_DATA_ROW, "local_date", key[1]
                 )
             shifts[(key[0], key[1])] = Shift(key[0], key[1], s_utc, e_utc, str(frame["queue"].iloc[pos]))
+        elif frame["activity"].iloc[pos] == "absence":
+            absent.add((key[0], key[1]))  # a sick day of the roster in force: a day they would have worked
         elif frame["activity"].iloc[pos] in LEAVE_ACTIVITIES:
-            continue  # days away, written for the reader: the roster's availability says them
+            continue  # time off, written for the reader: the availability says it
         elif frame["activity"].iloc[pos] == "work":
             work.setdefault((key[0], key[1]), []).append(
                 QueueSpan(str(frame["queue"].iloc[pos]), s_utc, e_utc)
@@ -850,7 +853,7 @@ def read_roster(path: Path, team: Team) -> Roster:
         for k, s in shifts.items()
     )
     first = min((s.local_date for s in out), default=date.min)
-    return Roster(team.name, first, out)
+    return Roster(team.name, first, out, frozenset(absent))
 
 
 DEFAULT_COVER_UNDER_WEIGHT = 100  # points per agent missing from a shift type's cover (the benchmark's)

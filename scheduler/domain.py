@@ -660,11 +660,13 @@ class Shift:
 
 @dataclass(frozen=True)
 class Roster:
-    """All shifts of a team for one planning week."""
+    """All shifts of a team for one planning week, and the agent-days it has as sick (`absent`): a
+    roster in force after a sick call, whose sick days count as days the agent would have worked."""
 
     team: str
     first_day: date
     shifts: tuple[Shift, ...]
+    absent: frozenset[tuple[str, date]] = frozenset()
 
     def shifts_of(self, agent_id: str) -> tuple[Shift, ...]:
         """The agent's shifts, in time order."""

@@ -55,6 +55,9 @@ class RosterJobParams(SnapshotParams):
     absent_may_work_days_off: bool = Field(
         default=False, description="a re-roster: an agent absent this week may work a published day off"
     )
+    base_absent: list[tuple[str, date]] = Field(
+        default_factory=list, description="a re-roster: the agent-days the base version has as sick"
+    )
 
 
 class ScenarioJobParams(SnapshotParams):

@@ -61,7 +61,8 @@ def base_roster(params: RosterJobParams) -> Roster | None:
     """The version a re-roster starts from, or None for a fresh roster."""
     if params.base_shifts is None:
         return None
-    return roster_from_dicts(str(params.team["name"]), params.first_day, params.base_shifts)
+    roster = roster_from_dicts(str(params.team["name"]), params.first_day, params.base_shifts)
+    return replace(roster, absent=frozenset(params.base_absent))
 
 
 def pinned_shifts(params: RosterJobParams) -> tuple[Shift, ...]:

@@ -176,11 +176,12 @@ class Problem:
         return ("absence",) * self.team.absence_paid + TIME_OFF * self.team.time_off_paid
 
     def published_days(self, agent_id: str) -> set[date] | None:
-        """Re-rostering: the local days the published roster has the agent at work (None when
-        there is no published roster)."""
+        """Re-rostering: the local days the published roster has the agent at work or off sick (None
+        when there is no published roster)."""
         if self.published is None:
             return None
-        return {s.local_date for s in self.published.shifts_of(agent_id)}
+        sick = {day for agent, day in self.published.absent if agent == agent_id}
+        return {s.local_date for s in self.published.shifts_of(agent_id)} | sick
 
     def week_min_shifts(self, agent: Agent, week: int) -> int:
         """The agent's least shifts in week `week` of the horizon, less a shift a day of paid leave."""
@@ -201,9 +202,9 @@ class Problem:
     def kept_days_off(self, agent_id: str) -> set[date]:
         """Re-rostering: the published roster's days off of an absent agent, which they keep (none
         when not re-rostering, when the agent is not absent, or when the lead lets them work)."""
-        if self.published is None or self.absent_may_work_days_off or not self.absent_days(agent_id):
+        worked = self.published_days(agent_id)
+        if worked is None or self.absent_may_work_days_off or not self.absent_days(agent_id):
             return set()
-        worked = {s.local_date for s in self.published.shifts_of(agent_id)}
         return {d for d in self.week.days if d not in worked}
 
 

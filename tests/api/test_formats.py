@@ -341,7 +341,9 @@ def test_a_roster_csv_names_sick_days_and_time_off_and_reads_back_as_the_shifts(
     afternoon = away.iloc[1]
     assert afternoon["local_start"].endswith("13:00")
     assert afternoon["local_end"].startswith("2026-11-07 00:00")
-    assert read_roster(path, team).shifts == (shift,)
+    back = read_roster(path, team)
+    assert back.shifts == (shift,)
+    assert back.absent == {(agent.id, date(2026, 11, 4))}  # a sick day of the roster in force
 
 
 def test_team_weights_round_trip_and_bad_ones_are_named(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from api.service.codec import availability_entries
 from api.service.db import JobRow, RosterVersionRow, TeamRow, UploadRow
 from api.service.deps import (
     JobIdPath,
@@ -53,6 +54,7 @@ from api.service.storage import (
     version_row,
 )
 from common.errors import InputIssue, InvalidInput
+from common.timegrid import DAYS_PER_WEEK
 
 router = APIRouter(tags=["jobs"])
 MAX_WAIT_S = 30.0  # a long-poll answers within this; proxies commonly cut idle requests at 60 s
@@ -101,6 +103,13 @@ def _lock_time(body: RosterJobCreate) -> datetime | None:
     return body.locked_before.astimezone(UTC)
 
 
+def absent_days(version: RosterVersionRow) -> list[tuple[str, date]]:
+    """The agent-days of a version's week its availability had as sick (an absence) when it was made."""
+    days = [version.first_day + timedelta(days=i) for i in range(DAYS_PER_WEEK)]
+    entries = availability_entries(version.availability_snapshot)
+    return sorted({(e.agent_id, d) for e in entries if e.kind == "absence" for d in days if e.applies_to(d)})
+
+
 def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Settings) -> RosterJobParams:
     team_id = team.id
     base = _base(session, team_id, body)
@@ -127,6 +136,7 @@ def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Se
         locked_before_utc=_lock_time(body),
         pins=[] if base is None else base.pins,
         absent_may_work_days_off=body.absent_may_work_days_off,
+        base_absent=[] if base is None else absent_days(base),
     )
     known = {a["id"] for a in params.team["agents"]}
     gone = sorted({p["agent_id"] for p in params.pins} - known)

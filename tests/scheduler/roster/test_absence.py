@@ -96,6 +96,29 @@ def test_a_re_roster_after_a_sick_call_keeps_the_absent_agents_days_off() -> Non
     assert not any(v.rule == "absence" for v in check_roster(allowed, moved.shifts))
 
 
+def test_a_second_re_roster_counts_the_sick_days_of_the_roster_in_force_as_days_they_would_work() -> None:
+    """A second re-roster in the week starts from the first, whose sick day has no shift: it is a sick
+    day of the roster in force (`Roster.absent`), not a day off, so it is paid as before and the agent
+    keeps their real days off without working more to make up the contract."""
+    p = desk()
+    first = solve(p, QUICK).roster
+    worked = list(first.shifts_of("f0"))
+    sick_day = worked[1].local_date
+    off = {d for d in WEEK.days if d not in {s.local_date for s in worked}}
+    absent = (AvailabilityEntry("f0", "absence", on_date=sick_day, note="sick"),)
+    lock = local_day_start_utc(sick_day, zone(TZ))
+    once = dataclasses.replace(p, availability=absent, published=first, locked_before_utc=lock)
+    in_force = dataclasses.replace(solve(once, QUICK).roster, absent=frozenset({("f0", sick_day)}))
+    twice = dataclasses.replace(once, published=in_force, locked_before_utc=lock + timedelta(days=1))
+    assert twice.week_hours(twice.team.agent("f0"), 0) == once.week_hours(once.team.agent("f0"), 0)
+    result = solve(twice, QUICK)
+    assert check_roster(twice, result.roster.shifts) == []
+    assert not {s.local_date for s in result.roster.shifts_of("f0")} & off
+    # read as a day off instead, the sick day is not paid and the contract asks for its hours again
+    as_off = dataclasses.replace(twice, published=dataclasses.replace(in_force, absent=frozenset()))
+    assert as_off.week_hours(as_off.team.agent("f0"), 0)[0] > twice.week_hours(twice.team.agent("f0"), 0)[0]
+
+
 def test_who_could_cover_a_sick_call_and_at_what_cost() -> None:
     """Tuesday is short after Full 0's sick call: the part-timer (hours to spare) is offered an
     extra shift within the contract first; full-timers only as a swap of days off or overtime."""

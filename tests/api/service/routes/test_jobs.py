@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.service import Settings, create_app
-from api.service.db import make_engine
+from api.service.codec import entry_to_dict
+from api.service.db import RosterVersionRow, make_engine
+from api.service.routes.jobs import absent_days
+from scheduler.domain import AvailabilityEntry
 from tests.api.service.conftest import WEEK, availability_csv, solve_roster, wait_for_job
 
 
@@ -202,3 +205,17 @@ def test_a_long_poll_answers_when_the_job_changes(
     assert client.get(f"/v1/jobs/{job['id']}?seen={'0' * 16}&wait_s=30", headers=lead).json() == job
     assert client.get(f"/v1/jobs/{job['id']}?seen=nope&wait_s=1", headers=lead).status_code == 422
     assert client.get(f"/v1/jobs/{job['id']}?seen={'0' * 16}&wait_s=31", headers=lead).status_code == 422
+
+
+def test_a_re_roster_knows_the_sick_days_of_the_version_it_starts_from() -> None:
+    """A second sick call in a week re-rosters a version whose sick days have no shift: the job carries
+    them (`base_absent`), so they count as days the agent would have worked, not as days off."""
+    entries = [
+        AvailabilityEntry("a1", "absence", on_date=date(2026, 11, 4)),
+        AvailabilityEntry("a2", "time_off", on_date=date(2026, 11, 5)),
+        AvailabilityEntry("a2", "absence", on_date=date(2026, 11, 20)),  # another week
+    ]
+    version = RosterVersionRow(
+        first_day=date(2026, 11, 2), availability_snapshot=[entry_to_dict(e) for e in entries]
+    )
+    assert absent_days(version) == [("a1", date(2026, 11, 4))]
