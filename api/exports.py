@@ -283,6 +283,11 @@ def roster_xlsx_bytes(
     return workbook_bytes(book)
 
 
+# events' SEQUENCE counts seconds from here: a later file's is higher, even within a minute, and fits the
+# 32-bit integer calendar programs keep until 2088
+SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+
 def agent_ics_bytes(
     roster: Roster,
     team: Team,
@@ -298,8 +303,8 @@ def agent_ics_bytes(
     all in its summary and each stretch with its times in its description, beside the breaks.
 
     A shift's event keeps its UID (team, agent, local day) from version to version, and its SEQUENCE
-    is the minutes since 1970 of `stamp`, so a calendar program takes a later file's event over an
-    earlier one's. With `replaces` (the roster in force this one replaces, e.g. before a sick call),
+    is the seconds of `stamp` since `SEQUENCE_EPOCH`, so a calendar program takes a later file's event
+    over an earlier one's. With `replaces` (the roster in force this one replaces, e.g. before a sick call),
     each of its shifts on a day the agent no longer works comes as a cancelled event of the same UID.
 
     Raises:
@@ -316,7 +321,7 @@ def agent_ics_bytes(
     cal.add("x-wr-timezone", agent.tz)
     cal.add("method", "PUBLISH")
     slug = "".join(ch if ch.isalnum() else "-" for ch in team.name.lower())
-    sequence = int(stamp.timestamp()) // 60
+    sequence = int((stamp - SEQUENCE_EPOCH).total_seconds())
     days: list[date] = []
     for s in roster.shifts_of(agent.id):
         days += [s.start_utc.astimezone(tz).date(), s.end_utc.astimezone(tz).date()]
@@ -347,7 +352,7 @@ def agent_ics_bytes(
             cal.add_component(_cancelled_event(s, tz, _shift_uid(slug, s), stamp, sequence))
     for entry in availability:
         if entry.agent_id == agent.id and entry.kind in ("time_off", "absence") and entry.on_date is not None:
-            cal.add_component(_time_off_event(entry, entry.on_date, tz, slug, stamp))
+            cal.add_component(_time_off_event(entry, entry.on_date, tz, slug, stamp, sequence))
             days.append(entry.on_date)
     # the zone's block goes first, as calendar programs write it (not icalendar's own: its onsets of
     # daylight time are an hour late, see api.ics_zones)
@@ -374,10 +379,13 @@ def _cancelled_event(shift: Shift, tz: ZoneInfo, uid: str, stamp: datetime, sequ
     return event
 
 
-def _time_off_event(entry: AvailabilityEntry, day: date, tz: ZoneInfo, slug: str, stamp: datetime) -> Event:
+def _time_off_event(
+    entry: AvailabilityEntry, day: date, tz: ZoneInfo, slug: str, stamp: datetime, sequence: int
+) -> Event:
     event = Event()
     event.add("uid", f"{slug}-{entry.agent_id}-off-{day.isoformat()}-{entry.start_minute}@wfm-optimizer")
     event.add("dtstamp", stamp)
+    event.add("sequence", sequence)
     if entry.start_minute == 0 and entry.end_minute == MINUTES_PER_DAY:
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))

@@ -115,18 +115,27 @@ def test_a_calendar_after_a_re_roster_cancels_the_shifts_no_longer_worked() -> N
     mine = published.shifts_of("a1")
     dropped = mine[0]
     now = replace(published, shifts=tuple(s for s in published.shifts if s is not dropped))
-    first = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    first = datetime(2026, 11, 1, 9, tzinfo=UTC)  # the re-roster is written 5 s later
     before = Calendar.from_ical(agent_ics_bytes(published, problem.team, "a1", stamp=first))
     after = Calendar.from_ical(
-        agent_ics_bytes(now, problem.team, "a1", stamp=first + timedelta(hours=5), replaces=published)
+        agent_ics_bytes(
+            now,
+            problem.team,
+            "a1",
+            stamp=first + timedelta(seconds=5),
+            replaces=published,
+            availability=problem.availability,
+        )
     )
     old = {str(e["uid"]): e for e in before.walk("VEVENT")}
     new = {str(e["uid"]): e for e in after.walk("VEVENT")}
-    assert old.keys() == new.keys()  # the same days, one of them now cancelled
+    assert old.keys() <= new.keys()  # the same days, one of them now cancelled (and a day of time off)
     cancelled = [uid for uid, e in new.items() if str(e.get("status", "")) == "CANCELLED"]
     assert cancelled == [f"tiny-desk-a1-{dropped.local_date.isoformat()}@wfm-optimizer"]
     assert new[cancelled[0]].decoded("dtstart") == dropped.start_utc
     assert all(int(str(new[uid]["sequence"])) > int(str(old[uid]["sequence"])) for uid in old)
+    assert len(new) == len(old) + 1
+    assert all("sequence" in e for e in after.walk("VEVENT"))  # the day of time off too
     assert str(after["method"]) == "PUBLISH"
 
 
