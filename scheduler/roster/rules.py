@@ -397,9 +397,11 @@ def _why_not(p: Problem, agent: Agent, shift: Shift, why: str) -> str:
                 )
                 if why == "already worked":
                     return (
-                        f"{rows}: a shift already worked is kept as it was. Enter the row from the shift's end "
-                        f"({shift.end_utc.astimezone(tz):%H:%M}), or lock before the shift started "
-                        f"({shift.start_utc.astimezone(tz):%H:%M}) to plan that day again"
+                        f"{rows}: a shift already worked is kept as it was, and cutting it at the absence is not "
+                        "built yet. Either keep the shift and start the absence the next day (that afternoon is "
+                        "then not covered again), or lock before the shift started "
+                        f"({shift.start_utc.astimezone(tz):%H:%M}) and give the whole day as absent (the morning "
+                        "is then counted as sick)"
                     )
                 return f"{rows}: move the shift, or take the pin off"
     return "is not one the shift rules or the available hours allow (its start, length or breaks)"

@@ -198,14 +198,11 @@ def test_a_sick_call_during_a_shift_already_worked_is_refused_with_what_to_do(ba
         published=published,
         locked_before_utc=shift.start_utc + timedelta(hours=1),
     )
-    end = shift.end_utc.astimezone(zone(agent.tz))
     with pytest.raises(Infeasible) as refused:
         solve(later, FAST)
     words = str(refused.value)
     assert f"the already worked shift of {agent.name} ({agent.id}) on {shift.local_date:%a %d %b}" in words
     assert f"overlaps an absence from {shift.local_date:%a %d %b} {local.hour + 3:02d}:00" in words
     assert "(went home ill)" in words
-    assert (
-        f"Enter the row from the shift's end ({end:%H:%M}), or lock before the shift started ({local:%H:%M})"
-        in words
-    )
+    assert "Either keep the shift and start the absence the next day" in words
+    assert f"or lock before the shift started ({local:%H:%M}) and give the whole day as absent" in words
