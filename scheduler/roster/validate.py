@@ -89,7 +89,8 @@ def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
     if (s.start_utc - grid.start_utc).total_seconds() % grid.interval_s:
         out.append(v("on grid", "shift does not start on the interval grid"))
     out.extend(v("skills", m) for m in _queue_problems(agent, s))
-    out.extend(v("queue blocks", m) for m in _stretch_problems(rules, s))
+    if not _worked_as_published(p, s):  # what has happened stays, even under rules changed since
+        out.extend(v("queue blocks", m) for m in _stretch_problems(rules, s))
     out.extend(v("breaks", m) for m in _break_problems(rules.breaks_for(length), s))
     out.extend(
         v("breaks", m) for m in _work_after_break_problems(rules.breaks_for(length), s, grid.interval_minutes)
@@ -531,6 +532,16 @@ def _locked_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violat
         if not any(_same_time(s, x) for x in published)
     ]
     return out
+
+
+def _worked_as_published(p: Problem, s: Shift) -> bool:
+    """Re-rostering: `s` started before the lock time and is the published shift, stretches and all."""
+    if p.published is None or not p.is_locked(s.start_utc):
+        return False
+    return any(
+        _same_time(s, m) and s.breaks == m.breaks and s.stretches() == m.stretches()
+        for m in p.published.shifts_of(s.agent_id)
+    )
 
 
 def _stretch_words(shift: Shift) -> str:

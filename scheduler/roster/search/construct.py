@@ -350,7 +350,7 @@ class AgentWeekModel:
         out = {}
         for shift in p.published.shifts_of(self.agent.id):
             c = matching_candidate(self.v, shift) if p.is_locked(shift.start_utc) else None
-            queues = None if c is None else self._queues_of(shift, c)
+            queues = None if c is None else self._queues_of(shift, c, check_blocks=False)
             if c is not None and queues is not None:
                 out[c.index] = queues
         return out
@@ -486,9 +486,10 @@ class AgentWeekModel:
         }
         return AgentWeek(shifts, breaks, points, {k: q for k, q in queues.items() if q is not None})
 
-    def _queues_of(self, shift: Shift, c: Candidate) -> np.ndarray | None:
+    def _queues_of(self, shift: Shift, c: Candidate, check_blocks: bool = True) -> np.ndarray | None:
         """The team queue of each interval of the shift, from its stretches (None when it names a
-        queue the agent may not work, or breaks the queue-block rules: the search then chooses)."""
+        queue the agent may not work, or, with `check_blocks`, breaks the queue-block rules: the search
+        then chooses)."""
         names = [q.name for q in self.p.team.queues]
         step = timedelta(minutes=self.p.week.grid.interval_minutes)
         out = np.full(c.n_intervals, -1, dtype=np.int64)
@@ -504,7 +505,7 @@ class AgentWeekModel:
         for b in shift.breaks:
             first = round((b.start_utc - c.start_utc) / step)
             on_break[max(first, 0) : -(-(b.end_utc - c.start_utc) // step)] = True
-        if sequence_problems(out.tolist(), on_break, self._stretch, self._changes):
+        if check_blocks and sequence_problems(out.tolist(), on_break, self._stretch, self._changes):
             return None
         return out
 

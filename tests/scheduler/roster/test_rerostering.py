@@ -206,3 +206,32 @@ def test_a_sick_call_during_a_shift_already_worked_is_refused_with_what_to_do(ba
     assert "(went home ill)" in words
     assert "Either keep the shift and start the absence the next day" in words
     assert f"or lock before the shift started ({local:%H:%M}) and give the whole day as absent" in words
+
+
+def test_a_worked_shift_keeps_stretches_the_rules_no_longer_allow() -> None:
+    """The lead raised the shortest stretch after publishing: a shift already worked with a 30-minute
+    stretch stays as it was worked, and the checker takes it (what has happened stays); the same
+    stretch on a shift not yet worked is refused."""
+    p = blended_problem(0)
+    published = solve(p, FAST).roster
+    worked = next(s for s in published.shifts if s.agent_id in ("a0", "a1") and not s.breaks)
+    half = worked.start_utc + timedelta(minutes=30)
+    short = dataclasses.replace(
+        worked,
+        queue="email",
+        work=(QueueSpan("chat", worked.start_utc, half), QueueSpan("email", half, worked.end_utc)),
+    )
+    published = dataclasses.replace(
+        published, shifts=tuple(short if s is worked else s for s in published.shifts)
+    )
+    later = dataclasses.replace(
+        p, published=published, locked_before_utc=worked.start_utc + timedelta(hours=1)
+    )
+    result = solve(later, FAST)
+    assert check_roster(later, result.roster.shifts) == []
+    kept = next(
+        s for s in result.roster.shifts if (s.agent_id, s.local_date) == (short.agent_id, short.local_date)
+    )
+    assert kept.stretches() == short.stretches()
+    not_yet = dataclasses.replace(later, locked_before_utc=worked.start_utc)
+    assert any(v.rule == "queue blocks" for v in check_roster(not_yet, published.shifts))
