@@ -114,6 +114,12 @@ def local_minute_of_day(instant: datetime, tz: ZoneInfo) -> tuple[date, int]:
     return local.date(), local.hour * 60 + local.minute
 
 
+def local_minutes_of_day(instants: pd.DatetimeIndex, tz: str) -> np.ndarray:
+    """The minute of day on `tz`'s wall clock of each (UTC) instant."""
+    local = instants.tz_convert(tz)
+    return np.asarray(local.hour * 60 + local.minute, dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class Grid:
     """A sequence of `n_intervals` UTC intervals of `interval_minutes` each, from `start_utc`."""

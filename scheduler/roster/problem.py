@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -12,7 +12,15 @@ import numpy as np
 import pandas as pd
 
 from common.errors import InvalidInput
-from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, PlanningWeek, require_aware, wall_to_utc, zone
+from common.timegrid import (
+    DAYS_PER_WEEK,
+    MINUTES_PER_DAY,
+    PlanningWeek,
+    local_minutes_of_day,
+    require_aware,
+    wall_to_utc,
+    zone,
+)
 from scheduler.domain import (
     WEEKDAYS,
     Agent,
@@ -191,13 +199,7 @@ class Problem:
 
     def absent_days(self, agent_id: str) -> set[date]:
         """The local days the agent is absent (a sick call) in the horizon."""
-        return {
-            d
-            for e in self.entries_of(agent_id)
-            if e.kind == "absence"
-            for d in self.week.days
-            if e.applies_to(d)
-        }
+        return {d for _, d in absent_agent_days(self.entries_of(agent_id), self.week.days)}
 
     def kept_days_off(self, agent_id: str) -> set[date]:
         """Re-rostering: the published roster's days off of an absent agent, which they keep (none
@@ -206,6 +208,12 @@ class Problem:
         if worked is None or self.absent_may_work_days_off or not self.absent_days(agent_id):
             return set()
         return {d for d in self.week.days if d not in worked}
+
+
+def absent_agent_days(entries: Iterable[AvailabilityEntry], days: Iterable[date]) -> set[tuple[str, date]]:
+    """The (agent, local day) pairs among `days` that an absence (a sick call) of `entries` covers."""
+    wanted = tuple(days)
+    return {(e.agent_id, d) for e in entries if e.kind == "absence" for d in wanted if e.applies_to(d)}
 
 
 SkillGroup = frozenset[str]
@@ -496,14 +504,11 @@ NIGHT_SHIFT_MIN_MINUTES = 3 * 60
 def closed_to_zero(by_queue: dict[str, np.ndarray], team: Team, week: PlanningWeek) -> dict[str, np.ndarray]:
     """Per-interval figures of the team's queues (need, volume) with each live queue's closed hours
     (`QueueSpec.open_hours`, on the team's clock) at zero: nothing is needed or expected there."""
-    shut = [q for q in team.queues if q.open_minutes is not None and q.name in by_queue]
-    if not shut:
+    if all(team.queue(name).open_minutes is None for name in by_queue):
         return by_queue
-    local = week.grid.starts().tz_convert(team.tz)
-    minute = np.asarray(local.hour * 60 + local.minute)
+    minute = local_minutes_of_day(week.grid.starts(), team.tz)
     return {
-        name: np.where(team.queue(name).open_at(minute), values, 0.0) if team.queue(name) in shut else values
-        for name, values in by_queue.items()
+        name: np.where(team.queue(name).open_at(minute), values, 0.0) for name, values in by_queue.items()
     }
 
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from common.errors import InvalidInput
+from common.timegrid import local_minutes_of_day
 from scheduler.domain import QueueSpec, Team
 from scheduler.staffing.queues import queue_requirement
 
@@ -191,8 +192,7 @@ def compute_requirements(forecast: pd.DataFrame, team: Team, *, statistic: str =
 def _closed_to_zero(summed: pd.DataFrame, team: Team) -> pd.DataFrame:
     """The volume of each live queue in its closed hours (`QueueSpec.open_hours`, on the team's clock) at
     zero: no contact is taken there, so none is staffed for."""
-    local = pd.to_datetime(summed["ds"], utc=True).dt.tz_convert(team.tz)
-    minute = (local.dt.hour * 60 + local.dt.minute).to_numpy()
+    minute = local_minutes_of_day(pd.DatetimeIndex(pd.to_datetime(summed["ds"], utc=True)), team.tz)
     volume = summed["volume"].to_numpy(dtype=float).copy()
     for q in team.queues:
         if q.open_minutes is not None:

@@ -55,6 +55,7 @@ from api.service.storage import (
 )
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import DAYS_PER_WEEK
+from scheduler.roster.problem import absent_agent_days
 
 router = APIRouter(tags=["jobs"])
 MAX_WAIT_S = 30.0  # a long-poll answers within this; proxies commonly cut idle requests at 60 s
@@ -106,8 +107,7 @@ def _lock_time(body: RosterJobCreate) -> datetime | None:
 def absent_days(version: RosterVersionRow) -> list[tuple[str, date]]:
     """The agent-days of a version's week its availability had as sick (an absence) when it was made."""
     days = [version.first_day + timedelta(days=i) for i in range(DAYS_PER_WEEK)]
-    entries = availability_entries(version.availability_snapshot)
-    return sorted({(e.agent_id, d) for e in entries if e.kind == "absence" for d in days if e.applies_to(d)})
+    return sorted(absent_agent_days(availability_entries(version.availability_snapshot), days))
 
 
 def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Settings) -> RosterJobParams:
