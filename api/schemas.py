@@ -295,6 +295,7 @@ class WeightsIn(_Strict):
     avoid_per_hour: Weight = Weights.avoid_per_hour
     preferred_per_hour: Weight = Weights.preferred_per_hour
     change_per_shift: Weight = Weights.change_per_shift
+    queue_or_break_change_per_shift: Weight = Weights.queue_or_break_change_per_shift
     isolated_day_off: Weight = Weights.isolated_day_off
     extra_start_time: Weight = Weights.extra_start_time
     weekend_spread_per_day: Weight = Weights.weekend_spread_per_day

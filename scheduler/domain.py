@@ -411,6 +411,10 @@ class Weights:
     preferred_per_hour: int = 5
     # re-rostering: each published shift dropped or moved, and each new working day, costs this
     change_per_shift: int = 400
+    # re-rostering: each published shift kept at its hours but put on other queue stretches or given
+    # other breaks costs this (counted by the search, like `queue_change`; the whole-team model
+    # does not see it)
+    queue_or_break_change_per_shift: int = 100
     # a single day off between two working days
     isolated_day_off: int = 40
     # each start time an agent has in the week beyond their first
@@ -446,6 +450,7 @@ ONLY_SHIFT_COVER_AND_REQUESTS = Weights(
     avoid_per_hour=0,
     preferred_per_hour=0,
     change_per_shift=0,
+    queue_or_break_change_per_shift=0,
     isolated_day_off=0,
     extra_start_time=0,
     weekend_spread_per_day=0,

@@ -68,6 +68,9 @@ DESCENT_WEEK_LIMIT_S = 0.2  # per agent's week in the descent
 # them one after another leaves a break no place (the first ones, nearest their windows' middles)
 MAX_BREAK_PLACEMENTS = 2000
 ShiftKey = tuple[str, object, object, int]  # agent, local date, UTC start, length minutes
+# the soft rule of re-rostering the search counts beside the model's: published shifts kept at their
+# hours but worked on other stretches or breaks
+PLAN_CHANGES = "published shifts with other queues or breaks"
 
 
 def shift_key(agent_id: str, local_date: object, start_utc: object, length_minutes: int) -> ShiftKey:
@@ -307,6 +310,24 @@ class AgentWeek:
         return out
 
 
+@dataclasses.dataclass(frozen=True)
+class PublishedPlan:
+    """A published shift not yet worked, as published: its breaks and the team queue of each of its
+    intervals."""
+
+    breaks: frozenset[BreakSlot]
+    queues: np.ndarray
+
+    def kept_in(self, week: AgentWeek, c: Candidate) -> bool:
+        """Whether `week` works candidate `c` (this plan's shift) on its published breaks and stretches."""
+        queues = week.queues.get(c.index)
+        return (
+            queues is not None
+            and self.breaks == frozenset(b for b in week.breaks if b.local_date == c.local_date)
+            and np.array_equal(queues, self.queues)
+        )
+
+
 class AgentWeekModel:
     """The hard rules of one agent (the roster model's rule functions for a team of one), to find
     the agent's most valuable week against a value of the agent on each queue in each interval."""
@@ -340,6 +361,8 @@ class AgentWeekModel:
         self._fair = self._fair_terms()
         self._fixed_cost = self._fixed_objective()
         self.fixed_queues = self._fixed_queues()
+        self._plan_change_cost = float(p.weights.queue_or_break_change_per_shift)
+        self.published_plans = self._published_plans()
 
     def _fixed_queues(self) -> dict[int, np.ndarray]:
         """The queue of each interval of the shifts already worked (re-rostering: published, started
@@ -423,16 +446,22 @@ class AgentWeekModel:
         fixed = [s for s in p.pinned if s.agent_id == self.agent.id]
         if p.published is not None:
             fixed += [s for s in p.published.shifts_of(self.agent.id) if p.is_locked(s.start_utc)]
-        step = p.week.grid.interval_minutes
         out: dict[int, tuple[BreakSlot, ...]] = {}
         for shift in fixed:
             c = matching_candidate(self.v, shift)
             if c is None or not shift.breaks:
                 continue
-            slots = []
-            for b in shift.breaks:
-                start = c.start_index + intervals_between(c.start_utc, b.start_utc, step)
-                slot = next(
+            out[c.index] = tuple(slot for slot in self._slots_of(shift, c) if slot is not None)
+        return out
+
+    def _slots_of(self, shift: Shift, c: Candidate) -> list[BreakSlot | None]:
+        """The break slot of each of the shift's breaks (None for a break no slot of candidate `c` has)."""
+        step = self.p.week.grid.interval_minutes
+        out: list[BreakSlot | None] = []
+        for b in shift.breaks:
+            start = c.start_index + intervals_between(c.start_utc, b.start_utc, step)
+            out.append(
+                next(
                     (
                         x
                         for x in self.break_slots()
@@ -440,10 +469,37 @@ class AgentWeekModel:
                     ),
                     None,
                 )
-                if slot is not None:
-                    slots.append(slot)
-            out[c.index] = tuple(slots)
+            )
         return out
+
+    def _published_plans(self) -> dict[int, PublishedPlan | None]:
+        """Re-rostering: the agent's published shifts not yet worked nor pinned, by candidate, each
+        with its published breaks and stretches (None where today's rules no longer allow them:
+        every way to work the shift then changes it)."""
+        p = self.p
+        if p.published is None or self._plan_change_cost == 0:
+            return {}
+        out: dict[int, PublishedPlan | None] = {}
+        for shift in p.published.shifts_of(self.agent.id):
+            c = None if p.is_locked(shift.start_utc) else matching_candidate(self.v, shift)
+            if c is None or c.index in self.fixed_breaks or c.index in self.fixed_queues:
+                continue
+            slots = [x for x in self._slots_of(shift, c) if x is not None]
+            queues = self._queues_of(shift, c)
+            usable = queues is not None and len(slots) == len(shift.breaks)
+            out[c.index] = PublishedPlan(frozenset(slots), queues) if usable and queues is not None else None
+        return out
+
+    def plan_changes(self, week: AgentWeek) -> int:
+        """The week's shifts that keep a published shift's hours but not its stretches or breaks."""
+        if not self.published_plans:
+            return 0
+        changed = 0
+        for c in week.shifts:
+            if c.index in self.published_plans:
+                plan = self.published_plans[c.index]
+                changed += plan is None or not plan.kept_in(week, c)
+        return changed
 
     def week_of(self, roster: Roster) -> AgentWeek | None:
         """The agent's week in `roster`, if every shift and break of it is one the rules allow
@@ -543,6 +599,15 @@ class AgentWeekModel:
         fixed = self.fixed_breaks.get(c.index)
         return fixed if fixed is not None else placed.slots(self.agent.id, c, position)
 
+    def _chosen_breaks(
+        self, placed: PlacedBreaks, position: int, as_published: np.ndarray
+    ) -> list[BreakSlot]:
+        """The breaks of the shift at `position`: its published ones where it keeps them, else `_breaks_of`."""
+        plan = self.published_plans.get(self.shifts[position].index) if as_published[position] else None
+        if plan is not None:
+            return sorted(plan.breaks, key=lambda b: (b.start_index, b.rule_index))
+        return list(self._breaks_of(placed, position))
+
     def breaks_for(self, shifts: Sequence[Candidate], value: np.ndarray) -> list[BreakSlot]:
         """The breaks of these shifts of the agent's, each where it takes least of `value` (per
         interval) away, or where it was fixed."""
@@ -616,6 +681,68 @@ class AgentWeekModel:
             if fixed is not None:
                 queues[r, : fixed.size] = fixed
         return queues
+
+    def _prefer_published(
+        self,
+        value: np.ndarray,
+        rows: np.ndarray,
+        priced: tuple[np.ndarray, np.ndarray],
+        backlogs: BacklogSavings | None,
+        plans: Mapping[int, PublishedPlan | None],
+    ) -> np.ndarray:
+        """Re-rostering: each shift at `rows` that keeps a published shift's hours keeps its published
+        breaks and stretches unless others are worth more than `queue_or_break_change_per_shift`
+        more. `priced` (each row's worth and queues, as `_shift_values` found them) is updated in
+        place: the worth of a shift worked otherwise is less that cost. True per row kept as published."""
+        kept = np.zeros(rows.size, dtype=bool)
+        if not plans:  # not re-rostering: the search's hot path
+            return kept
+        mine = [r for r, k in enumerate(rows.tolist()) if self.shifts[k].index in plans]
+        if not mine:
+            return kept
+        worth, queues = priced
+        worth[mine] -= self._plan_change_cost
+        usable = [(r, plan) for r in mine if (plan := plans[self.shifts[rows[r]].index]) is not None]
+        if not usable:
+            return kept
+        shifts = [self.shifts[rows[r]] for r, _ in usable]
+        as_published = self._published_worth(value, [plan for _, plan in usable], shifts, backlogs)
+        for (r, plan), published in zip(usable, as_published.tolist(), strict=True):
+            if published >= worth[r]:
+                worth[r], kept[r] = published, True
+                queues[r, :] = -1
+                queues[r, : plan.queues.size] = plan.queues
+        return kept
+
+    def _published_worth(
+        self,
+        value: np.ndarray,
+        plans: Sequence[PublishedPlan],
+        shifts: Sequence[Candidate],
+        backlogs: BacklogSavings | None,
+    ) -> np.ndarray:
+        """What each of `shifts` is worth on its published breaks and stretches (`plans`), priced as `_shift_values` prices a shift: its stretches less their changes of queue, async
+        time through the backlog."""
+        n = value.shape[0]
+        longest = max(c.n_intervals for c in shifts)
+        steps = np.arange(longest)
+        lengths = np.array([c.n_intervals for c in shifts])
+        at = np.array([c.start_index for c in shifts])[:, None] + steps[None, :]
+        inside = (steps[None, :] < lengths[:, None]) & (at >= 0) & (at < n)
+        at = np.clip(at, 0, n - 1)
+        column = np.full(at.shape, -1, dtype=np.int64)  # of the agent's queues
+        on_break = np.zeros(at.shape, dtype=bool)
+        for i, (plan, c) in enumerate(zip(plans, shifts, strict=True)):
+            column[i, : c.n_intervals] = np.searchsorted(self.skills, plan.queues)
+            for slot in plan.breaks:
+                first = slot.start_index - c.start_index
+                on_break[i, max(first, 0) : first + slot.n_intervals] = True
+        working = inside & ~on_break
+        changes = np.array([np.count_nonzero(np.diff(plan.queues)) for plan in plans])
+        worth = _chosen(value[:, self.skills][at], column, working) - self._change_cost * changes
+        if backlogs is not None:
+            worth = worth + _correction(self._backlog_parts(column, working, at, backlogs))
+        return np.asarray(worth, dtype=np.float64)
 
     def _backlog_parts(
         self, queue: np.ndarray, working: np.ndarray, at: np.ndarray, backlogs: BacklogSavings
@@ -694,9 +821,16 @@ class AgentWeekModel:
         saved = self.fixed_breaks
         self.fixed_breaks = {**saved, **fixed}
         try:
-            _, queues = self._shift_values(value, placed, positions, backlogs)
+            priced = self._shift_values(value, placed, positions, backlogs)
         finally:
             self.fixed_breaks = saved
+        plans = {  # published shifts this week can still work as published: on their own breaks
+            index: plan
+            for index, plan in self.published_plans.items()
+            if index in fixed and (plan is None or plan.breaks == frozenset(fixed[index]))
+        }
+        self._prefer_published(value, positions, priced, backlogs, plans)
+        queues = priced[1]
         found = {c.index: queues[i, : c.n_intervals] for i, c in enumerate(week.shifts)}
         return dataclasses.replace(week, queues={**found, **week.queues} if keep else found)
 
@@ -727,6 +861,9 @@ class AgentWeekModel:
         """
         placed = self._placed(value)
         worth, queues = self._shift_values(value, placed, backlogs=backlogs)
+        as_published = self._prefer_published(
+            value, np.arange(len(self.shifts)), (worth, queues), backlogs, self.published_plans
+        )
         if bonus is not None:
             worth = worth + bonus
         self.model.clear_hints()  # type: ignore[no-untyped-call]
@@ -764,7 +901,7 @@ class AgentWeekModel:
                 # a search stopped early (or within its gap) may leave the soft rules' counts high
                 exact = self.own_points(chosen) if status == cp_model.FEASIBLE or gap > 0 else None
                 own = -round(solver.value(self.own_cost)) if exact is None else exact
-                breaks = [b for k in positions for b in self._breaks_of(placed, k)]
+                breaks = [b for k in positions for b in self._chosen_breaks(placed, k, as_published)]
                 return AgentWeek(
                     chosen,
                     breaks,
@@ -927,10 +1064,14 @@ class TeamWeeks:
         return out
 
     def team_points(self) -> dict[str, float]:
-        """The soft rules the agents' own models do not count: changes of queue, the fair shares
-        (most minus fewest) and the cover by shift type."""
+        """The soft rules the agents' own models do not count: changes of queue, published shifts
+        with other stretches or breaks, the fair shares (most minus fewest) and the cover by shift
+        type."""
         changes = sum(week.queue_changes for week in self.weeks.values())
         out: dict[str, float] = {"changes of queue": float(self.p.weights.queue_change * changes)}
+        if self.p.published is not None and self.p.weights.queue_or_break_change_per_shift:
+            changed = sum(self.models[a].plan_changes(week) for a, week in self.weeks.items())
+            out[PLAN_CHANGES] = float(self.p.weights.queue_or_break_change_per_shift * changed)
         if self._shares is None:
             self._shares = _fair_shares(self.p, self.models)
         for name, per_agent in self._shares.counts.items():

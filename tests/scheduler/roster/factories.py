@@ -36,9 +36,9 @@ from scheduler.roster.coverage import coverage_penalties, demand_of, outcome
 from scheduler.roster.model import build_model
 from scheduler.roster.objective import SOFT_RULES, add_coverage, model_objective
 from scheduler.roster.problem import Problem, skill_group
-from scheduler.roster.report import on_queue_intervals
+from scheduler.roster.report import on_queue_intervals, work_changes
 from scheduler.roster.rules import HARD_RULES
-from scheduler.roster.search.construct import TeamWeeks
+from scheduler.roster.search.construct import PLAN_CHANGES, TeamWeeks
 from scheduler.roster.search.polish import hint_roster
 from scheduler.roster.solve import SolveSettings, solve
 from scheduler.roster.validate import check_roster
@@ -262,6 +262,15 @@ def roster_objective(p: Problem, roster: Roster) -> dict[str, float]:
         out[pen.name] = out.get(pen.name, 0.0) + float(pen.weight * solver.value(pen.expr))
     changes = sum(len(s.queue_spans()) - 1 for s in roster.shifts)
     out["changes of queue"] = float(p.weights.queue_change * changes)
+    if p.published is not None and p.weights.queue_or_break_change_per_shift:
+        pinned = {(s.agent_id, s.start_utc, s.end_utc) for s in p.pinned}
+        changed = [
+            c
+            for c in work_changes(p.published, roster)
+            if not p.is_locked(c.before.start_utc)
+            and (c.after.agent_id, c.after.start_utc, c.after.end_utc) not in pinned
+        ]
+        out[PLAN_CHANGES] = float(p.weights.queue_or_break_change_per_shift * len(changed))
     return out
 
 

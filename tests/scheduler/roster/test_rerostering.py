@@ -13,10 +13,11 @@ from common.timegrid import zone
 from scheduler.domain import AvailabilityEntry, QueueSpan, Roster, Shift
 from scheduler.roster.candidates import build_candidates
 from scheduler.roster.problem import Problem
-from scheduler.roster.report import roster_changes, work_changes
-from scheduler.roster.solve import SolveSettings, solve
+from scheduler.roster.report import WorkChange, roster_changes, work_changes
+from scheduler.roster.search.construct import PLAN_CHANGES
+from scheduler.roster.solve import RosterResult, SolveSettings, solve
 from scheduler.roster.validate import check_roster
-from tests.scheduler.roster.factories import QUICK, blended_problem, random_problem
+from tests.scheduler.roster.factories import QUICK, blended_problem, random_problem, roster_objective
 
 FAST = QUICK
 
@@ -135,6 +136,45 @@ def test_shifts_already_worked_keep_their_queue_stretches(seed: int) -> None:
     for c in same_hours:
         assert c.describe(later.team).startswith(f"{later.team.agent(c.before.agent_id).name}, ")
         assert " -> " in c.describe(later.team)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_later_shifts_keep_their_published_queues_and_breaks_unless_a_change_is_worth_its_cost(
+    seed: int,
+) -> None:
+    """After a sick call, the published shifts that keep their hours keep their stretches and breaks
+    unless others save more than `queue_or_break_change_per_shift`: at no cost some change for
+    nothing, priced at a million points none does, and the objective counts each one as the roster
+    shows it (recounted from the roster alone)."""
+    p = random_problem(seed)
+    published = solve(p, FAST).roster
+    lock = p.week.grid.start_utc + timedelta(days=2, hours=10)
+    sick = p.team.agents[seed]
+    off = tuple(
+        AvailabilityEntry(sick.id, "absence", on_date=d)
+        for d in p.week.days
+        if d >= (lock + timedelta(days=1)).date()
+    )
+    later = dataclasses.replace(
+        p, availability=p.availability + off, published=published, locked_before_utc=lock
+    )
+
+    def rerostered(cost: int) -> tuple[RosterResult, list[WorkChange]]:
+        weights = dataclasses.replace(p.weights, queue_or_break_change_per_shift=cost)
+        problem = dataclasses.replace(later, weights=weights)
+        result = solve(problem, FAST)
+        assert check_roster(problem, result.roster.shifts) == []
+        assert result.objective == pytest.approx(sum(roster_objective(problem, result.roster).values()))
+        return result, work_changes(published, result.roster)
+
+    free, free_changes = rerostered(0)
+    assert free_changes, "the scenario shows stretches or breaks changed for nothing"
+    assert PLAN_CHANGES not in free.penalties
+    costly, costly_changes = rerostered(10**6)
+    assert costly_changes == []
+    assert costly.penalties[PLAN_CHANGES] == 0
+    priced, priced_changes = rerostered(1)
+    assert priced.penalties[PLAN_CHANGES] == len(priced_changes)
 
 
 def test_the_checker_catches_a_past_shift_put_on_other_queues() -> None:
