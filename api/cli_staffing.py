@@ -16,7 +16,7 @@ import typer
 
 from common.defaults import INTERVAL_MINUTES
 from common.errors import WfmError
-from scheduler import QueueSpec, live_metrics, queue_requirement, service_metrics, traffic_erlangs
+from scheduler import QueueSpec, queue_requirement, service_metrics, traffic_erlangs
 
 
 def _default(name: str) -> Any:
@@ -35,6 +35,19 @@ def _percent(x: float) -> str:
 
 def _seconds(x: float) -> str:
     return f"{x:.1f} s" if math.isfinite(x) else "unbounded (queue overloaded)"
+
+
+def _asa_line(asa_s: float, overloaded: float) -> str:
+    """The mean wait, and the share of contacts that meet an overloaded queue (no mean wait for them)."""
+    if overloaded <= 0:
+        return f"ASA: {_seconds(asa_s)}"
+    if not math.isfinite(asa_s):
+        return "ASA: unbounded (queue overloaded)"
+    return (
+        f"ASA: {asa_s:.1f} s for the {_percent(1 - overloaded)} of contacts that arrive while the queue "
+        f"keeps up; {_percent(overloaded)} arrive while it is overloaded (too few agents there: the wait "
+        "grows without bound)"
+    )
 
 
 def erlang(
@@ -78,8 +91,7 @@ def erlang(
         for_service = None
         if agents is None:
             req = queue_requirement(queue, [volume], aht_s, interval_s=interval_s, shrinkage=shrinkage)
-            productive = int(req.required[0])
-            report = service_metrics([productive], [volume], aht_s, queue, interval_s=interval_s)
+            report = service_metrics([int(req.required[0])], [volume], aht_s, queue, interval_s=interval_s)
             if max_occupancy < 1:  # what the service level alone would need: is the cap what set it?
                 uncapped = replace(queue, max_occupancy=1.0)
                 for_service = int(
@@ -91,15 +103,12 @@ def erlang(
             report = service_metrics(
                 [agents], [volume], aht_s, queue, interval_s=interval_s, shrinkage=shrinkage
             )
-            productive = int(report.productive_agents[0])
     except WfmError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
 
     model = "Erlang A" if patience_s is not None else "Erlang C"
-    waiting = live_metrics(
-        [productive], [traffic], aht_s, target_answer_s, concurrency=concurrency, patience_s=patience_s
-    )
+    productive = float(report.productive_agents[0])
     capped = for_service is not None and productive > for_service
     result: dict[str, Any] = {
         "model": model.lower().replace(" ", "_"),
@@ -108,9 +117,10 @@ def erlang(
         "service_level": _number(float(report.service_level[0])),
         "service_level_definition": report.service_level_definition,
         "asa_s": _number(float(report.asa_s[0])),
+        "overloaded_share": float(report.overloaded[0]),
         "abandon_probability": float(report.abandon_probability[0]),
         "occupancy": float(report.occupancy[0]),
-        "wait_probability": float(waiting.wait_probability[0]),
+        "wait_probability": float(report.wait_probability[0]),
     }
     if agents is None:
         result["required"] = int(req.required[0])
@@ -138,12 +148,12 @@ def erlang(
                 f"{for_service} agents would meet {_percent(service_level)} in {target_answer_s:g} s"
             )
     else:
-        lines.append(f"agents: {agents}, productive after {_percent(shrinkage)} shrinkage: {productive}")
+        lines.append(f"agents: {agents}, productive after {_percent(shrinkage)} shrinkage: {productive:.2f}")
     lines.append(
         f"service level: {_percent(float(report.service_level[0]))} {report.service_level_definition}"
     )
     lines.append(f"probability of waiting: {_percent(result['wait_probability'])}")
-    lines.append(f"ASA: {_seconds(float(report.asa_s[0]))}")
+    lines.append(_asa_line(float(report.asa_s[0]), float(report.overloaded[0])))
     if patience_s is not None:
         lines.append(f"abandonment: {_percent(result['abandon_probability'])}")
     lines.append(f"occupancy: {_percent(result['occupancy'])}")

@@ -22,10 +22,11 @@ from scheduler.staffing.queues import QueueRequirement, ServiceReport, queue_req
 class ScenarioMetrics:
     """One row of the comparison. Service figures are None where no roster was measured.
 
-    `asa_s` is the contact-weighted mean wait on the live queues over the intervals that are not
-    overloaded (where the wait grows without bound); `overloaded_share` is the share of the live
-    contacts left out of it, arriving in overloaded intervals (per queue: `overloaded_volume_share`).
-    More agents can raise `asa_s`: intervals that were overloaded come back into the mean.
+    `asa_s` is the mean wait of the live queues' contacts that arrive while their queue is not
+    overloaded (the wait growing without bound: nobody on it, or more work than agents);
+    `overloaded_share` is the share of the live contacts left out of it, which arrive while it is
+    (per queue: `overloaded_volume_share`). More agents can raise `asa_s`: contacts that met an
+    overloaded queue come back into the mean.
     """
 
     name: str
@@ -166,6 +167,11 @@ def _nan_none(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
 
 
+def _not_overloaded(row: dict[str, float | None]) -> float:
+    """A live queue's contacts that arrive while it is not overloaded."""
+    return (row.get("volume") or 0.0) * (1.0 - (row.get("overloaded_volume_share") or 0.0))
+
+
 def _queue_row(
     spec: QueueSpec, need_hours: float, volume: np.ndarray, report: ServiceReport | None
 ) -> dict[str, float | None]:
@@ -177,11 +183,9 @@ def _queue_row(
     w = report.week
     asa = _nan_none(float(w.asa_s))
     if spec.is_live:
-        # overloaded intervals (ASA unbounded) are left out of the mean: say how many contacts
-        lost = float(volume[~np.isfinite(report.asa_s) & (volume > 0)].sum())
-        row["overloaded_volume_share"] = lost / week_volume if week_volume > 0 else 0.0
-        if asa is None:
-            asa = weighted_mean(zip(report.asa_s, volume, strict=True))
+        # contacts arriving while the queue is overloaded (ASA unbounded) are left out of the mean:
+        # say how many
+        row["overloaded_volume_share"] = _nan_none(float(w.overloaded_share)) or 0.0
     row.update(
         service_level=_nan_none(float(w.service_level)),
         asa_s=asa,
@@ -265,7 +269,7 @@ def measure(
         notes += ("some agents have no hourly rate: no cost",)
     return ScenarioMetrics(
         service_level=weighted_mean((r.get("service_level"), r.get("volume")) for r in rows),
-        asa_s=weighted_mean((r.get("asa_s"), r.get("volume")) for r in live),
+        asa_s=weighted_mean((r.get("asa_s"), _not_overloaded(r)) for r in live),
         overloaded_share=weighted_mean((r.get("overloaded_volume_share"), r.get("volume")) for r in live),
         abandonment=weighted_mean((r.get("abandonment"), r.get("volume")) for r in live),
         # all work handled over all productive agent time, over the queues

@@ -232,9 +232,12 @@ def queue_requirement(
 class ServiceSummary:
     """Service over the whole horizon (a week), reduced over the last (interval) axis.
 
-    `service_level`, `asa_s` and `abandon_probability` are volume-weighted means of the per-interval
-    values (async: over cohorts due within the horizon; ASA is NaN for async queues). `occupancy` is all
-    work handled over all productive agent time, i.e. weighted by agents. NaN where there is no volume.
+    `service_level` and `abandon_probability` are volume-weighted means of the per-interval values
+    (async: over cohorts due within the horizon). `asa_s` is the mean wait of the contacts that
+    arrive while the queue is not overloaded (NaN for async queues, inf when it always is), and
+    `overloaded_share` the share of contacts that arrive while it is (0 for async queues).
+    `occupancy` is all work handled over all productive agent time, i.e. weighted by agents. NaN
+    where there is no volume.
     """
 
     volume: FloatArray
@@ -242,6 +245,7 @@ class ServiceSummary:
     asa_s: FloatArray
     abandon_probability: FloatArray
     occupancy: FloatArray
+    overloaded_share: FloatArray
 
 
 @dataclass(frozen=True)
@@ -250,7 +254,10 @@ class ServiceReport:
 
     `productive_agents` are the agents present after shrinkage (expected, so fractional).
     `service_level_definition` says what the service level counts. `backlog_contacts` is 0 for live
-    queues; `asa_s` NaN for async ones. Async queues also give the contacts carried in from before
+    queues. Live queues: `overloaded` is the share of each interval's contacts that arrive while the
+    queue is overloaded (the wait grows without bound), `asa_s` the mean wait of the others (inf
+    when all of them do), `wait_probability` the chance a contact waits; async queues have NaN for
+    `asa_s` and `wait_probability` and 0 `overloaded`, and give the contacts carried in from before
     the week and the share of them answered on time (NaN when none).
     """
 
@@ -260,6 +267,8 @@ class ServiceReport:
     asa_s: FloatArray
     abandon_probability: FloatArray
     occupancy: FloatArray
+    wait_probability: FloatArray
+    overloaded: FloatArray
     backlog_contacts: FloatArray
     week: ServiceSummary
     service_level_definition: str
@@ -275,6 +284,18 @@ def _weighted(values: FloatArray, weights: FloatArray) -> FloatArray:
     return np.asarray(np.where(total > 0, out, np.nan), dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class _LiveAt:
+    """A live queue's metrics per interval for fractional productive agents (see `_live_at`)."""
+
+    service_level: FloatArray
+    asa_s: FloatArray
+    abandon_probability: FloatArray
+    occupancy: FloatArray
+    wait_probability: FloatArray
+    overloaded: FloatArray
+
+
 def _live_at(
     productive: FloatArray,
     volume: FloatArray,
@@ -282,12 +303,18 @@ def _live_at(
     queue: QueueSpec,
     interval_s: float,
     basis: ServiceLevelBasis,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Service level, ASA, abandonment and occupancy of a live queue with `productive` agents, which
-    may be fractional (agents after shrinkage): each metric is interpolated linearly between the
-    whole agents (chat: slots) on either side, as the fractional requirement is
-    (`erlang.live_required`), so the
-    count the requirement asks for gives exactly its target. An ASA with an overloaded side is inf."""
+) -> _LiveAt:
+    """Service level, ASA, abandonment, occupancy and the chance to wait on a live queue with
+    `productive` agents, which may be fractional (agents after shrinkage: 0.9 of one agent is one
+    agent there nine tenths of the time and nobody the rest). Each metric is interpolated linearly
+    between the whole agents (chat: slots) on either side, the time shares of the two counts, as the
+    fractional requirement is (`erlang.live_required`), so the count the requirement asks for gives
+    exactly its target.
+
+    A side where the queue is overloaded (Erlang C with no agent, or more work than agents: the
+    wait grows without bound) has no ASA: `overloaded` is its time share, the share of the
+    interval's contacts that arrive then, and `asa_s` is the mean wait of the others (inf when both
+    sides are overloaded)."""
     # chat: an agent holds `concurrency` slots, and the requirement interpolates between slots
     slots = productive * (queue.concurrency if queue.channel == "chat" else 1)
     low = np.floor(slots + ROUNDING_SLACK).astype(np.int64)
@@ -300,13 +327,26 @@ def _live_at(
         patience_s=queue.patience_s,
         basis=basis,
     )
+    weights = np.stack([1.0 - share, share])
 
     def mixed(values: FloatArray) -> FloatArray:
         with np.errstate(invalid="ignore"):
             out = np.where(share > 0, (1.0 - share) * values[0] + share * values[1], values[0])
         return np.asarray(out, dtype=np.float64)
 
-    return mixed(m.service_level), mixed(m.asa_s), mixed(m.abandon_probability), mixed(m.occupancy)
+    bounded = np.isfinite(m.asa_s)
+    overloaded = np.where(bounded, 0.0, weights).sum(axis=0)
+    waiting = np.where(bounded, weights, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        asa = (np.where(bounded, m.asa_s, 0.0) * waiting).sum(axis=0) / waiting.sum(axis=0)
+    return _LiveAt(
+        service_level=mixed(m.service_level),
+        asa_s=np.asarray(np.where(waiting.sum(axis=0) > 0, asa, np.inf), dtype=np.float64),
+        abandon_probability=mixed(m.abandon_probability),
+        occupancy=mixed(m.occupancy),
+        wait_probability=mixed(m.wait_probability),
+        overloaded=np.asarray(overloaded, dtype=np.float64),
+    )
 
 
 def service_metrics(
@@ -350,7 +390,14 @@ def service_metrics(
     carried_total = np.asarray(carried.sum(axis=-1), dtype=np.float64)
     carried_on_time = np.full(carried_total.shape, np.nan)
     if queue.is_live:
-        service_level, asa, abandon, occupancy = _live_at(productive, vol, aht, queue, interval_s, basis)
+        live = _live_at(productive, vol, aht, queue, interval_s, basis)
+        service_level, asa, abandon, occupancy = (
+            live.service_level,
+            live.asa_s,
+            live.abandon_probability,
+            live.occupancy,
+        )
+        wait, overloaded = live.wait_probability, live.overloaded
         backlog = np.zeros(vol.shape)
         staffed = productive * (queue.concurrency if queue.channel == "chat" else 1)
         over = (
@@ -371,8 +418,8 @@ def service_metrics(
         )
         service_level, occupancy, backlog = a.service_level, a.occupancy, a.backlog_contacts
         carried_on_time = a.carried_in_on_time
-        asa = np.full(vol.shape, np.nan)
-        abandon = np.zeros(vol.shape)
+        asa, wait = np.full(vol.shape, np.nan), np.full(vol.shape, np.nan)
+        abandon, overloaded = np.zeros(vol.shape), np.zeros(vol.shape)
         staffed = productive + extra
         definition = (
             f"share of each interval's contacts answered within {queue.response_hours:g} h "
@@ -386,8 +433,11 @@ def service_metrics(
     week = ServiceSummary(
         volume=np.asarray(vol.sum(axis=-1), dtype=np.float64),
         service_level=_weighted(service_level, vol),
-        asa_s=_weighted(asa, vol) if queue.is_live else np.asarray(np.full(vol.shape[:-1], np.nan)),
+        asa_s=_weighted(asa, vol * (1.0 - overloaded))
+        if queue.is_live
+        else np.asarray(np.full(vol.shape[:-1], np.nan)),
         abandon_probability=_weighted(abandon, vol),
+        overloaded_share=_weighted(overloaded, vol),
         occupancy=np.asarray(week_occupancy, dtype=np.float64),
     )
     return ServiceReport(
@@ -397,6 +447,8 @@ def service_metrics(
         asa_s=asa,
         abandon_probability=abandon,
         occupancy=occupancy,
+        wait_probability=wait,
+        overloaded=overloaded,
         backlog_contacts=backlog,
         week=week,
         service_level_definition=definition,

@@ -94,7 +94,7 @@ def test_the_calculator_gives_the_probability_of_waiting(app: typer.Typer) -> No
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    expected = _erlang_c_wait(data["productive_agents"], data["traffic_erlangs"])
+    expected = _erlang_c_wait(round(data["productive_agents"]), data["traffic_erlangs"])
     assert data["wait_probability"] == pytest.approx(expected, rel=1e-9)
     assert data["set_by"] == "service_level"
     text = (
@@ -136,3 +136,19 @@ def test_the_calculator_says_when_the_occupancy_cap_set_the_answer(app: typer.Ty
     assert data["occupancy"] <= 0.85
     text = CliRunner().invoke(app, args).output
     assert "set by the occupancy cap (85.0 %), not the service level" in text
+
+
+def test_an_agent_there_part_of_the_time_waits_and_overloads_in_proportion(app: typer.Typer) -> None:
+    """One agent with 10 % shrinkage is there nine tenths of the time: the ASA is that agent's
+    (Erlang C, one server: traffic x AHT / (1 - traffic)), and the tenth of the contacts that come
+    while nobody is there meet an overloaded queue, not every contact."""
+    args = ["erlang", "--volume", "1", "--aht-s", "360", "--target-answer-s", "20", "--agents", "1"]
+    data = json.loads(CliRunner().invoke(app, [*args, "--shrinkage", "0.1", "--json"]).output)
+    assert data["productive_agents"] == pytest.approx(0.9)
+    traffic = data["traffic_erlangs"]
+    assert data["asa_s"] == pytest.approx(traffic * 360 / (1 - traffic))
+    assert data["overloaded_share"] == pytest.approx(0.1)
+    assert data["wait_probability"] == pytest.approx(0.9 * traffic + 0.1)
+    text = CliRunner().invoke(app, [*args, "--shrinkage", "0.1"]).output
+    assert "productive after 10.0 % shrinkage: 0.90" in text
+    assert "ASA: 240.0 s for the 90.0 % of contacts" in text
