@@ -72,10 +72,11 @@ FOOTNOTE = (
     "drop: the queue whose service level fell most against the base, which the others can hide. "
     "* SL: the contacts answered within their queue's target, all queues together (the roster's report "
     "gives each queue); aband.: callers who give up, on queues whose patience_s is set. "
-    "ASA s: the contact-weighted mean wait on the live queues over the intervals they keep up with; "
-    "overl.: the share of live contacts arriving where they cannot (the wait grows without bound), left "
-    "out of ASA, so more agents can raise ASA. need h: the agent-hours the need asks for, after "
-    "shrinkage, as the roster's report counts them; need HC: need h over the mean contract."
+    "ASA s: the mean wait of the live queues' contacts that arrive while their queue keeps up; "
+    "overl.: the share that arrive while it cannot (the wait grows without bound), left out of ASA, so "
+    "more agents can raise ASA. need h: the agent-hours the need asks for on the queues, after "
+    "shrinkage, as the roster's report counts them; need HC: the agents of the team's usual contract "
+    "that give need h on the queues, its hours less breaks."
 )
 
 

@@ -8,6 +8,7 @@ Small frozen dataclasses with checks in `__post_init__`; pydantic schemas live a
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Literal, get_args
@@ -285,6 +286,13 @@ class ShiftRules:
         """The break rules that apply to a shift of `length_minutes`."""
         return tuple(b for b in self.breaks if length_minutes >= b.min_shift_hours * 60)
 
+    def on_queue_share(self) -> float:
+        """The share of its longest shift an agent spends on the queues: the shift less the breaks the
+        rules give it."""
+        longest = round(max(self.type_lengths_hours()) * 60)
+        breaks = sum(b.duration_minutes for b in self.breaks_for(longest))
+        return max(0, longest - breaks) / longest
+
 
 @dataclass(frozen=True)
 class LabourRules:
@@ -519,6 +527,10 @@ class Team:
             if a.id == agent_id:
                 return a
         raise InvalidInput(f"agent {agent_id!r} is not in team {self.name!r}")
+
+    def usual_contract_hours(self) -> float:
+        """The most weekly hours of the team's usual contract: the median agent's (40 without agents)."""
+        return statistics.median(a.max_hours_per_week for a in self.agents) if self.agents else 40.0
 
     def shift_rules_of(self, agent: Agent) -> ShiftRules:
         """The agent's own shift rules, else the team's."""

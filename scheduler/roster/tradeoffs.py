@@ -13,7 +13,6 @@ live queue below its target beside another queue above its own, with agents skil
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -164,18 +163,22 @@ def unattended_lines(team: Team, unattended: Mapping[str, Unattended]) -> list[s
 
 
 def too_small_lines(required_hours: float, contract_hours: float, team: Team) -> list[str]:
-    """A line when the agents' contracts cannot give the hours the targets need, however the week is
-    rostered: the gap, and the fewest more agents of the team's usual contract that would close it
-    (breaks make the true figure higher)."""
-    if required_hours <= 0 or contract_hours >= required_hours:
+    """A line when the agents' contracts, less the breaks their shifts have, cannot give the hours the
+    targets need on the queues, however the week is rostered: the gap, and the fewest more agents of
+    the team's usual contract that would close it (each giving its hours less breaks)."""
+    share = team.shift_rules.on_queue_share()
+    on_queues = contract_hours * share
+    if required_hours <= 0 or on_queues >= required_hours:
         return []
-    usual = statistics.median(a.max_hours_per_week for a in team.agents) if team.agents else 40.0
-    more = math.ceil((required_hours - contract_hours) / max(usual, 1.0))
+    usual = team.usual_contract_hours()
+    more = math.ceil((required_hours - on_queues) / max(usual * share, 1.0))
+    after_breaks = f", {on_queues:.0f} h on the queues after breaks," if share < 1 else ""
+    each = f" ({usual * share:.1f} h on the queues each)" if share < 1 else ""
     return [
         f"the team is too small for these targets: its contracts allow at most {contract_hours:.0f} h this "
-        f"week, against {required_hours:.0f} agent-hours the targets need on the queues "
-        f"({contract_hours / required_hours:.0%}); meeting them takes at least {more} more "
-        f"agent{'s' if more != 1 else ''} of {usual:.0f} h, or lower targets"
+        f"week{after_breaks} against {required_hours:.0f} agent-hours the targets need on the queues "
+        f"({on_queues / required_hours:.0%}); meeting them takes at least {more} more "
+        f"agent{'s' if more != 1 else ''} of {usual:.0f} h{each}, or lower targets"
     ]
 
 

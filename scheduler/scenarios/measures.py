@@ -234,12 +234,14 @@ def measure(
     rows = list(by_queue.values())
     live = [r for q, r in by_queue.items() if variant.team.queue(q).is_live]
     required_hours = sum(float(v.sum()) for v in problem.required.values()) * hours_per_interval
-    mean_hours = float(np.mean([a.max_hours_per_week for a in variant.team.agents]))
+    # agents of the base team's usual contract, each on the queues for its hours less breaks: the
+    # same measure whoever a scenario hires
+    on_queue_hours = plan.team.usual_contract_hours() * plan.team.shift_rules.on_queue_share()
     common: dict[str, Any] = {
         "name": name,
         "depth": depth,
         "required_agent_hours": required_hours,
-        "required_headcount": required_hours / mean_hours if mean_hours > 0 else math.inf,
+        "required_headcount": required_hours / on_queue_hours if on_queue_hours > 0 else math.inf,
         "headcount": len(variant.team.agents),
         "volume": float(sum(r["volume"] or 0.0 for r in rows)),
         "by_queue": by_queue,

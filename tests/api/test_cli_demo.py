@@ -176,7 +176,7 @@ def test_scenarios_command_prints_the_comparison(demo_dir: Path, tmp_path: Path)
     assert "two fewer agents" in result.output
     assert "overl.*" in result.output
     assert "lowest queue" in result.output
-    assert "ASA s: the contact-weighted mean wait" in result.output
+    assert "ASA s: the mean wait of the live queues' contacts" in result.output
     assert "* SL: the contacts answered within their queue's target, all queues together" in result.output
     assert "the base is the forecast alone" in result.output
 

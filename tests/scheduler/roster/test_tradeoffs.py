@@ -10,7 +10,18 @@ import pytest
 
 from common.errors import InvalidInput
 from common.timegrid import PlanningWeek
-from scheduler.domain import CHANNELS, Agent, QueueSpan, QueueSpec, Roster, Shift, ShiftRules, Team, Weights
+from scheduler.domain import (
+    CHANNELS,
+    Agent,
+    BreakRule,
+    QueueSpan,
+    QueueSpec,
+    Roster,
+    Shift,
+    ShiftRules,
+    Team,
+    Weights,
+)
 from scheduler.roster.coverage import missed_points
 from scheduler.roster.problem import Problem
 from scheduler.roster.report import FRAGILE_VOLUME, Unattended, fragile_queues, summarize
@@ -122,6 +133,18 @@ def test_a_team_whose_contracts_cannot_give_the_need_is_told_so() -> None:
     assert "at least 6 more agents of 40 h" in line  # 203 h more, 40 h an agent
     assert too_small_lines(593.0, 600.0, team) == []
     assert too_small_lines(0.0, 0.0, team) == []
+
+
+def test_breaks_count_against_what_a_contract_gives_the_queues() -> None:
+    """8-h shifts with an hour's lunch: an agent of 40 h gives the queues 35 h."""
+    lunch = BreakRule("lunch", 60, 3 * 60, 5 * 60, min_shift_hours=6)
+    team = replace(_team(("chat",), ("chat",)), shift_rules=ShiftRules((8.0,), breaks=(lunch,)))
+    (line,) = too_small_lines(570.0, 600.0, team)  # 600 h paid, 525 h on the queues
+    assert (
+        "its contracts allow at most 600 h this week, 525 h on the queues after breaks, against 570" in line
+    )
+    assert "at least 2 more agents of 40 h (35.0 h on the queues each)" in line  # 45 h short
+    assert too_small_lines(520.0, 600.0, team) == []
 
 
 def test_the_summary_counts_where_the_agents_who_could_take_a_queue_were() -> None:

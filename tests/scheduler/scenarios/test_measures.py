@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
 from common.timegrid import PlanningWeek
-from scheduler.domain import Roster
+from scheduler.domain import BreakRule, Roster
 from scheduler.scenarios.changes import AddAgents, Scenario
 from scheduler.scenarios.measures import measure, weighted_mean
 from scheduler.scenarios.plan import BasePlan
@@ -68,3 +69,19 @@ def test_agents_added_are_said_to_have_no_shifts_only_when_the_base_roster_is_me
     hire = apply(plan, Scenario("hire", (AddAgents(1, ("chat",)),)))
     row = measure(plan, hire, "hire", depth, plan.roster)
     assert any("agents added have no shifts" in n for n in row.notes) == noted
+
+
+def test_agents_needed_are_of_the_usual_contract_less_breaks_whoever_a_scenario_hires() -> None:
+    """8-h shifts with an hour's lunch: an agent of 40 h gives the queues 35 h, and hiring part-timers
+    does not change what an agent of the usual contract is."""
+    lunch = BreakRule("lunch", 60, 3 * 60, 5 * 60, min_shift_hours=6)
+    team = small_team()
+    team = replace(team, shift_rules=replace(team.shift_rules, breaks=(lunch,)))
+    plan = BasePlan(team, PlanningWeek(WEEK, team.tz, team.interval_minutes), forecast(team))
+    base = measure(plan, apply(plan, Scenario("base")), "base", "staffing", None)
+    assert base.required_headcount == pytest.approx(base.required_agent_hours / 35.0)
+    part_timers = Scenario(
+        "part-timers", (AddAgents(2, ("chat",), min_hours_per_week=20, max_hours_per_week=20),)
+    )
+    hired = measure(plan, apply(plan, part_timers), "part-timers", "staffing", None)
+    assert hired.required_headcount == pytest.approx(base.required_headcount)
