@@ -420,20 +420,28 @@ _BY_QUEUE_FIGURES = ("volume", "required_agent_hours", "service_level", "asa_s",
 
 
 def comparison_csv_bytes(rows: list[dict[str, Any]]) -> bytes:
-    """A scenario comparison (`ScenarioComparison.records()`) as CSV: its figures and deltas, base first."""
-    flat = [{k: v for k, v in r.items() if k not in ("by_queue", "notes")} for r in rows]
+    """A scenario comparison (`ScenarioComparison.records()`) as CSV: its figures and deltas, base first,
+    and each row's notes (what its figures leave out) in the last column."""
+    flat = [
+        {**{k: v for k, v in r.items() if k not in ("by_queue", "notes")}, "notes": _notes(r)} for r in rows
+    ]
     return frame_csv_bytes(pd.DataFrame.from_records(flat))
 
 
+def _notes(row: dict[str, Any]) -> str:
+    return "; ".join(row.get("notes") or ())
+
+
 def comparison_xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
-    """A workbook: `Comparison` (figures), `Deltas` (against the base) and `By queue`."""
+    """A workbook: `Comparison` (figures, and each row's notes), `Deltas` (against the base) and `By queue`."""
     book = Workbook()
     for n, (name, prefix) in enumerate((("Comparison", ""), ("Deltas", "delta_"))):
         sheet = book.active if n == 0 else book.create_sheet(name)
         sheet.title = name
-        sheet.append(["scenario", "depth", *METRICS])
+        sheet.append(["scenario", "depth", *METRICS, *(["notes"] if n == 0 else [])])
         for row in rows:
-            sheet.append([row["scenario"], row["depth"], *(row.get(prefix + m) for m in METRICS)])
+            notes = [_notes(row)] if n == 0 else []
+            sheet.append([row["scenario"], row["depth"], *(row.get(prefix + m) for m in METRICS), *notes])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "C2"

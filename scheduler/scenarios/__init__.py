@@ -63,6 +63,7 @@ from scheduler.scenarios.reading import (
 from scheduler.scenarios.runners import (
     BASE_NAME,
     DEPTHS,
+    NO_ROSTER,
     Depth,
     LocalRunner,
     Runner,
@@ -82,6 +83,7 @@ __all__ = [
     "CHANGE_KINDS",
     "DEPTHS",
     "METRICS",
+    "NO_ROSTER",
     "SWEEP_AXES",
     "AddAgents",
     "AhtChange",

@@ -7,12 +7,12 @@ import math
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol, get_args
 
 import pandas as pd
 
-from common.errors import InvalidInput
+from common.errors import Infeasible, InvalidInput
 from scheduler.roster.solve import SolveSettings, solve
 from scheduler.scenarios.changes import Scenario
 from scheduler.scenarios.measures import METRICS, ScenarioMetrics, measure, variant_problem
@@ -22,16 +22,19 @@ from scheduler.scenarios.variants import apply
 Depth = Literal["staffing", "reroster"]
 DEPTHS: tuple[str, ...] = get_args(Depth)
 BASE_NAME = "base"
+# the status of a re-rostered scenario no roster was found for (its notes say why)
+NO_ROSTER = "no roster"
 
 
 def evaluate(
     plan: BasePlan, scenario: Scenario, depth: Depth, settings: SolveSettings | None = None
 ) -> ScenarioMetrics:
-    """One scenario at one depth.
+    """One scenario at one depth. A re-roster that finds no roster keeping the hard rules (the
+    scenario's team cannot keep them, or not in the time) gives a row without service figures, its
+    status `NO_ROSTER` and the reasons in its notes, so the other scenarios' rows still come.
 
     Raises:
         InvalidInput: a bad change (see `apply`).
-        Infeasible: (re-roster) the scenario's team cannot keep the hard rules.
     """
     if depth not in DEPTHS:
         raise InvalidInput(f"depth must be one of {', '.join(DEPTHS)}, got {depth!r}")
@@ -39,7 +42,12 @@ def evaluate(
     if depth == "staffing":
         return measure(plan, variant, scenario.name, depth, plan.roster)
     problem = variant_problem(plan, variant)
-    result = solve(problem, settings or SolveSettings(time_limit_s=5.0, workers=1))
+    try:
+        result = solve(problem, settings or SolveSettings(time_limit_s=5.0, workers=1))
+    except Infeasible as exc:
+        found = measure(plan, variant, scenario.name, depth, None, roster_status=NO_ROSTER)
+        why = tuple(f"no roster: {c}" for c in exc.conflicts)
+        return replace(found, notes=found.notes + why)
     return measure(plan, variant, scenario.name, depth, result.roster, roster_status=result.status)
 
 

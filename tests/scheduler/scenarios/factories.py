@@ -16,7 +16,7 @@ from scheduler.scenarios import BasePlan, Pay
 from scheduler.staffing.requirements import compute_requirements
 
 WEEK = date(2026, 11, 2)
-FAST = SolveSettings(time_limit_s=1.5, workers=1)
+FAST = SolveSettings(time_limit_s=60.0, workers=1, deterministic_time_limit_s=0.5)  # work, not seconds
 
 
 def small_team(agents: int = 4) -> Team:

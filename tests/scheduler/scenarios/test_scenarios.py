@@ -17,6 +17,7 @@ from scheduler.domain import Roster, Team
 from scheduler.roster.problem import carried_in_from, requirements_to_arrays
 from scheduler.roster.report import measure
 from scheduler.scenarios import (
+    NO_ROSTER,
     AddAgents,
     AhtChange,
     BasePlan,
@@ -179,6 +180,21 @@ def test_reroster_depth_solves_a_new_roster_with_the_added_agent(plan: BasePlan)
     assert row.cost == pytest.approx(
         sum(s.hours * (12.0 if s.agent_id == "new-01" else 20.0) for s in row.roster.shifts)
     )
+
+
+def test_a_scenario_no_roster_can_be_found_for_says_why_and_the_others_still_come(plan: BasePlan) -> None:
+    """Two hires of exactly 20 h on the team's 8-h shifts cannot be rostered: that row has no service
+    figures and says why; the other scenario is measured as usual."""
+    odd = Scenario("odd hours", (AddAgents(2, ("chat",), min_hours_per_week=20, max_hours_per_week=20),))
+    table = compare(plan, [odd, Scenario("louder", (VolumeChange(1.1),))], "reroster", settings=FAST)
+    base, stuck, louder = table.rows
+    assert stuck.roster_status == NO_ROSTER
+    assert stuck.service_level is None
+    assert stuck.roster is None
+    assert any(n.startswith("no roster: ") and "20–20 h" in n for n in stuck.notes), stuck.notes
+    assert louder.service_level is not None
+    assert louder.roster_status in ("OPTIMAL", "FEASIBLE")
+    assert base.service_level is not None
 
 
 def test_staffing_without_a_roster_reports_requirements_only(plan: BasePlan) -> None:
