@@ -306,46 +306,52 @@ def _live_at(
 ) -> _LiveAt:
     """Service level, ASA, abandonment, occupancy and the chance to wait on a live queue with
     `productive` agents, which may be fractional (agents after shrinkage: 0.9 of one agent is one
-    agent there nine tenths of the time and nobody the rest). Each metric is interpolated linearly
-    between the whole agents (chat: slots) on either side, the time shares of the two counts, as the
-    fractional requirement is (`erlang.live_required`), so the count the requirement asks for gives
-    exactly its target.
+    agent there nine tenths of the time and nobody the rest).
 
-    A side where the queue is overloaded (Erlang C with no agent, or more work than agents: the
-    wait grows without bound) has no ASA: `overloaded` is its time share, the share of the
-    interval's contacts that arrive then, and `asa_s` is the mean wait of the others (inf when both
-    sides are overloaded)."""
-    # chat: an agent holds `concurrency` slots, and the requirement interpolates between slots
-    slots = productive * (queue.concurrency if queue.channel == "chat" else 1)
-    low = np.floor(slots + ROUNDING_SLACK).astype(np.int64)
-    share = np.clip(slots - low, 0.0, 1.0)
-    m = live_metrics(
-        np.stack([low, low + 1]),
-        traffic_erlangs(volume, aht, interval_s)[None],
-        aht[None],
-        queue.target_answer_s,
-        patience_s=queue.patience_s,
-        basis=basis,
-    )
-    weights = np.stack([1.0 - share, share])
+    Service level, abandonment and occupancy are interpolated linearly between the whole agents (chat:
+    slots) on either side, as the fractional requirement is (`erlang.live_required`), so the count
+    the requirement asks for gives exactly its target. The waits are those of the whole agents on
+    either side, by the share of time each count is there (chat too: an agent away takes all their
+    slots along): `overloaded` is the share of the interval's contacts that arrive while the queue
+    is overloaded (nobody there, or more work than agents: the wait grows without bound), `asa_s`
+    the mean wait of the others (inf when all of them do) and `wait_probability` the chance to wait."""
+    per_agent = queue.concurrency if queue.channel == "chat" else 1
+    traffic = traffic_erlangs(volume, aht, interval_s)[None]
 
-    def mixed(values: FloatArray) -> FloatArray:
+    def on_either_side(units: FloatArray, size: int) -> tuple[QueueMetrics, FloatArray]:
+        """The metrics of the whole `units` on either side (each `size` servers) and their time shares."""
+        low = np.floor(units + ROUNDING_SLACK).astype(np.int64)
+        share = np.clip(units - low, 0.0, 1.0)
+        m = live_metrics(
+            np.stack([low, low + 1]) * size,
+            traffic,
+            aht[None],
+            queue.target_answer_s,
+            patience_s=queue.patience_s,
+            basis=basis,
+        )
+        return m, np.stack([1.0 - share, share])
+
+    by_slot, slot_weights = on_either_side(productive * per_agent, 1)
+    by_agent, weights = (by_slot, slot_weights) if per_agent == 1 else on_either_side(productive, per_agent)
+
+    def mixed(values: FloatArray, w: FloatArray) -> FloatArray:
         with np.errstate(invalid="ignore"):
-            out = np.where(share > 0, (1.0 - share) * values[0] + share * values[1], values[0])
+            out = np.where(w[1] > 0, w[0] * values[0] + w[1] * values[1], values[0])
         return np.asarray(out, dtype=np.float64)
 
-    bounded = np.isfinite(m.asa_s)
-    overloaded = np.where(bounded, 0.0, weights).sum(axis=0)
+    bounded = np.isfinite(by_agent.asa_s)
     waiting = np.where(bounded, weights, 0.0)
+    kept_up = waiting.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        asa = (np.where(bounded, m.asa_s, 0.0) * waiting).sum(axis=0) / waiting.sum(axis=0)
+        asa = (np.where(bounded, by_agent.asa_s, 0.0) * waiting).sum(axis=0) / kept_up
     return _LiveAt(
-        service_level=mixed(m.service_level),
-        asa_s=np.asarray(np.where(waiting.sum(axis=0) > 0, asa, np.inf), dtype=np.float64),
-        abandon_probability=mixed(m.abandon_probability),
-        occupancy=mixed(m.occupancy),
-        wait_probability=mixed(m.wait_probability),
-        overloaded=np.asarray(overloaded, dtype=np.float64),
+        service_level=mixed(by_slot.service_level, slot_weights),
+        asa_s=np.asarray(np.where(kept_up > 0, asa, np.inf), dtype=np.float64),
+        abandon_probability=mixed(by_slot.abandon_probability, slot_weights),
+        occupancy=mixed(by_slot.occupancy, slot_weights),
+        wait_probability=mixed(by_agent.wait_probability, weights),
+        overloaded=np.asarray(1.0 - kept_up, dtype=np.float64),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -97,6 +99,33 @@ def test_service_metrics_applies_shrinkage_to_rostered_agents() -> None:
     report = service_metrics([20], [100.0], 180.0, voice, interval_s=1800, shrinkage=0.3)
     assert report.productive_agents.tolist() == [14]
     assert float(report.service_level[0]) == pytest.approx(0.88835, abs=5e-6)
+
+
+@pytest.mark.parametrize(("channel", "slots"), [("voice", 1), ("chat", 2)])
+def test_an_agent_away_a_tenth_of_the_time_overloads_a_tenth_of_the_contacts(
+    channel: str, slots: int
+) -> None:
+    """One agent at 10 % shrinkage: the tenth of the contacts that come while nobody is there meet an
+    overloaded queue; the others wait as with the whole agent (chat: their two slots together, not
+    one slot part of the time), by the textbook Erlang C formula."""
+    queue = QueueSpec("q", channel, target_answer_s=60, aht_s=600, concurrency=slots)
+    volume = [1.2]  # 0.4 Erlangs in 30 min
+    away = service_metrics([1], volume, 600.0, queue, interval_s=1800, shrinkage=0.1)
+    there = service_metrics([1], volume, 600.0, queue, interval_s=1800)
+    traffic = 0.4
+    waits = _erlang_c_wait(slots, traffic)
+    assert float(there.asa_s[0]) == pytest.approx(waits * 600 / (slots - traffic))
+    assert float(away.asa_s[0]) == pytest.approx(float(there.asa_s[0]))
+    assert float(away.overloaded[0]) == pytest.approx(0.1)
+    assert float(away.week.overloaded_share) == pytest.approx(0.1)
+    assert float(away.wait_probability[0]) == pytest.approx(0.9 * waits + 0.1)
+    assert float(there.overloaded[0]) == 0.0
+
+
+def _erlang_c_wait(servers: int, traffic: float) -> float:
+    """The chance to wait, by the textbook Erlang C formula."""
+    top = traffic**servers / math.factorial(servers) * servers / (servers - traffic)
+    return top / (sum(traffic**k / math.factorial(k) for k in range(servers)) + top)
 
 
 def test_service_metrics_for_two_fewer_agents_is_worse() -> None:
