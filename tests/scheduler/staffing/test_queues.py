@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from common.errors import InvalidInput
-from scheduler.domain import QueueSpec
+from scheduler.domain import Channel, QueueSpec
 from scheduler.staffing.queues import (
     live_required,
     queue_requirement,
@@ -103,7 +103,7 @@ def test_service_metrics_applies_shrinkage_to_rostered_agents() -> None:
 
 @pytest.mark.parametrize(("channel", "slots"), [("voice", 1), ("chat", 2)])
 def test_an_agent_away_a_tenth_of_the_time_overloads_a_tenth_of_the_contacts(
-    channel: str, slots: int
+    channel: Channel, slots: int
 ) -> None:
     """One agent at 10 % shrinkage: the tenth of the contacts that come while nobody is there meet an
     overloaded queue; the others wait as with the whole agent (chat: their two slots together, not
