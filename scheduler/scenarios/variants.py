@@ -114,6 +114,7 @@ class Draft:
     added: list[Agent] = field(default_factory=list)
     agent_rates: dict[str, float] = field(default_factory=dict)
     agent_contracts: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what a change did that its figures do not show
 
     @classmethod
     def of(cls, plan: BasePlan) -> Draft:
@@ -131,7 +132,7 @@ class Draft:
     def variant(self) -> Variant:
         """The finished variant."""
         plan, series = self.plan, self.plan.series
-        notes: list[str] = []
+        notes = list(self.notes)
         left = frozenset(self.removed) - {a.id for a in self.added}
         volume = {q: series[q].volume[self.statistic] * self.multipliers[q] for q in series}
         pay = dataclasses.replace(
@@ -298,22 +299,37 @@ def remove_agents(d: Draft, change: RemoveAgents, what: str) -> None:
 
 
 def set_headcount(d: Draft, change: Headcount, what: str) -> None:
-    """The last agents leave, or copies of the last agent (skills, zone, hours, rate) join."""
+    """The last agents leave, or copies join of the last agent on the team's usual contract (skills,
+    zone, hours, rate and their own shift and labour rules); a note says whom they copy."""
     if change.agents < 1:
         raise InvalidInput(f"{what}: a team needs at least one agent, got headcount {change.agents}")
     _leave(d, [a.id for a in d.team.agents[change.agents :]], what)
-    if change.agents > len(d.team.agents):
-        template = d.team.agents[-1]
-        more = AddAgents(
-            count=change.agents - len(d.team.agents),
-            skills=template.skills,
-            tz=template.tz,
-            min_hours_per_week=template.min_hours_per_week,
-            max_hours_per_week=template.max_hours_per_week,
-            hourly_rate=d.plan.pay.rate_of(template.id),
-        )
-        new = _join(d, more, what)
-        d.agent_rates.update({a.id: more.hourly_rate for a in new if more.hourly_rate is not None})
+    if change.agents <= len(d.team.agents):
+        return
+    usual = d.team.usual_contract_hours()
+    template = next((a for a in reversed(d.team.agents) if a.max_hours_per_week == usual), d.team.agents[-1])
+    more = AddAgents(
+        count=change.agents - len(d.team.agents),
+        skills=template.skills,
+        tz=template.tz,
+        min_hours_per_week=template.min_hours_per_week,
+        max_hours_per_week=template.max_hours_per_week,
+        hourly_rate=d.plan.pay.rate_of(template.id),
+    )
+    new = _join(d, more, what)
+    copies = {
+        a.id: dataclasses.replace(a, shift_rules=template.shift_rules, labour_rules=template.labour_rules)
+        for a in new
+    }
+    d.team = dataclasses.replace(d.team, agents=tuple(copies.get(a.id, a) for a in d.team.agents))
+    d.added = [copies.get(a.id, a) for a in d.added]
+    d.agent_rates.update({a: more.hourly_rate for a in copies if more.hourly_rate is not None})
+    own = " and own rules" if template.shift_rules or template.labour_rules else ""
+    d.notes.append(
+        f"headcount {change.agents}: {len(new)} cop{'ies' if len(new) > 1 else 'y'} of {template.name} "
+        f"({'+'.join(template.skills)}, {template.tz}, {template.min_hours_per_week:g}–"
+        f"{template.max_hours_per_week:g} h{own})"
+    )
 
 
 def add_agents(d: Draft, change: AddAgents, what: str) -> None:

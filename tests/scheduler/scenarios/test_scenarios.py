@@ -13,7 +13,7 @@ import pytest
 
 from common.errors import InvalidInput
 from common.timegrid import PlanningWeek
-from scheduler.domain import Roster, Team
+from scheduler.domain import Roster, ShiftRules, Team
 from scheduler.roster.problem import carried_in_from, requirements_to_arrays
 from scheduler.roster.report import measure
 from scheduler.scenarios import (
@@ -195,6 +195,27 @@ def test_a_scenario_no_roster_can_be_found_for_says_why_and_the_others_still_com
     assert louder.service_level is not None
     assert louder.roster_status in ("OPTIMAL", "FEASIBLE")
     assert base.service_level is not None
+
+
+def test_a_headcount_copies_the_last_agent_on_the_usual_contract_with_their_own_rules(plan: BasePlan) -> None:
+    """The last agent in the file is a 20-h part-timer on 4-h shifts of their own: two more agents are
+    copies of the last full-timer; on a team of such part-timers, copies keep the 4-h shifts."""
+    part = ShiftRules((4.0,), 60, 7 * 60, 10 * 60)
+    agents = plan.team.agents
+    last = replace(agents[-1], name="Sofia", min_hours_per_week=20, max_hours_per_week=20, shift_rules=part)
+    mixed = BasePlan(replace(plan.team, agents=(*agents[:-1], last)), plan.week, plan.forecast)
+    variant = apply(mixed, Scenario("two more", (Headcount(len(agents) + 2),)))
+    copied = agents[-2]
+    assert [(a.max_hours_per_week, a.shift_rules) for a in variant.added] == [(40, None)] * 2
+    assert f"headcount 6: 2 copies of {copied.name} (email+chat, Europe/London, 0–40 h)" in variant.notes
+    team = replace(
+        plan.team, agents=tuple(replace(a, max_hours_per_week=20, shift_rules=part) for a in agents)
+    )
+    variant = apply(
+        BasePlan(team, plan.week, plan.forecast), Scenario("one more", (Headcount(len(agents) + 1),))
+    )
+    assert [a.shift_rules for a in variant.added] == [part]
+    assert any(n.endswith("0–20 h and own rules)") for n in variant.notes), variant.notes
 
 
 def test_staffing_without_a_roster_reports_requirements_only(plan: BasePlan) -> None:
