@@ -189,14 +189,13 @@ def _plan(data: dict[str, Any], folder: Path) -> Any:
     from common.timegrid import parse_iso_date
     from scheduler import (
         BasePlan,
-        carried_in_from,
         compute_requirements,
         forecast_from_requirements,
         pay_from_mapping,
         planning_week,
         with_lead_in,
     )
-    from scheduler.scenarios import lead_in_from
+    from scheduler.scenarios import carried_into_the_week
 
     base = data["base"]
     unknown = sorted(
@@ -232,8 +231,7 @@ def _plan(data: dict[str, Any], folder: Path) -> Any:
 
             forecast = forecast_week(history, week)
         lead_in_frame = compute_requirements(with_lead_in(forecast, history, team), team)
-    carried_in = {} if lead_in_frame is None else carried_in_from(lead_in_frame, team, week)
-    lead_in = {} if lead_in_frame is None else lead_in_from(lead_in_frame, team, week)
+    carried_in, lead_in = carried_into_the_week(lead_in_frame, team, week)
     availability = read_availability(folder / base["availability"], team) if base.get("availability") else ()
     roster = read_roster(folder / base["roster"], team) if base.get("roster") else None
     return BasePlan(

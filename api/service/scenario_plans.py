@@ -10,32 +10,55 @@ from sqlalchemy.orm import Session
 from api.schemas import MAX_AGENTS, team_from_mapping
 from api.service.codec import availability_entries, roster_from_dicts
 from api.service.db import ScenarioRow, utcnow
+from api.service.forecasts import lead_in_history
 from api.service.params import ScenarioJobParams
 from api.service.schemas import AddAgentsIn, HeadcountIn, RemoveAgentsIn
+from api.service.storage import dataset_frame, dataset_row
 from common.errors import InputIssue, InvalidInput
 from scheduler import (
     BasePlan,
     Scenario,
     apply,
-    carried_in_from,
+    carried_into_the_week,
+    compute_requirements,
     forecast_from_requirements,
     pay_from_mapping,
     planning_week,
     scenario_from_mapping,
     sweep,
+    with_lead_in,
 )
 
 
-def build_plan(params: ScenarioJobParams, base_frame: pd.DataFrame) -> BasePlan:
-    """The base plan of stored request parameters; `base_frame` is the stored forecast or requirements.
+def base_frames(session: Session, params: ScenarioJobParams) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The stored forecast or requirements a request names, and for a forecast the history it was made
+    from (None when it was made elsewhere)."""
+    row = dataset_row(session, params.team_id, params.base_kind, params.base_id)
+    history = lead_in_history(session, params.team_id, row) if params.base_kind == "forecast" else None
+    return dataset_frame(row), history
+
+
+def build_plan(
+    params: ScenarioJobParams, base_frame: pd.DataFrame, history: pd.DataFrame | None = None
+) -> BasePlan:
+    """The base plan of stored request parameters; `base_frame` is the stored forecast or requirements,
+    `history` the history a forecast was made from. Its need counts the contacts carried into the week
+    as the roster job's does: the requirements' rows marked `lead_in`, or those of the forecast's
+    history (as POST /requirements makes them).
 
     Raises:
         InvalidInput: the team, week, forecast, roster or pay do not fit together.
     """
     team = team_from_mapping(params.team)
     week = planning_week(team, params.first_day)
-    forecast = base_frame if params.base_kind == "forecast" else forecast_from_requirements(base_frame, team)
-    carried_in = carried_in_from(base_frame, team, week) if params.base_kind == "requirements" else {}
+    if params.base_kind == "forecast":
+        forecast = base_frame
+        lead_in_frame = (
+            None if history is None else compute_requirements(with_lead_in(forecast, history, team), team)
+        )
+    else:
+        forecast, lead_in_frame = forecast_from_requirements(base_frame, team), base_frame
+    carried_in, lead_in = carried_into_the_week(lead_in_frame, team, week)
     roster = None
     if (
         params.roster_shifts is not None
@@ -52,6 +75,7 @@ def build_plan(params: ScenarioJobParams, base_frame: pd.DataFrame) -> BasePlan:
         roster=roster,
         pay=pay_from_mapping(None if params.pay is None else params.pay.mapping()),
         carried_in=carried_in,
+        lead_in=lead_in,
     )
 
 
@@ -134,7 +158,11 @@ def check_team_sizes(params: ScenarioJobParams, max_agents: int = MAX_AGENTS) ->
 
 
 def check(
-    params: ScenarioJobParams, base_frame: pd.DataFrame, max_scenarios: int, *, max_solver_s: float
+    params: ScenarioJobParams,
+    frames: tuple[pd.DataFrame, pd.DataFrame | None],
+    max_scenarios: int,
+    *,
+    max_solver_s: float,
 ) -> BasePlan:
     """Build the plan and apply each named scenario and the extremes of each sweep axis once (every value
     of a `statistic` axis), so that a bad request fails now with a 422; cheap whatever the grid's size.
@@ -150,7 +178,7 @@ def check(
         raise InvalidInput(f"{count} scenarios; at most {max_scenarios} are allowed")
     check_solver_time(params, max_solver_s)
     check_team_sizes(params)
-    plan = build_plan(params, base_frame)
+    plan = build_plan(params, *frames)
     probes = named_scenarios(params)
     if params.sweep is not None:
         for axis, values in params.sweep.axes().items():

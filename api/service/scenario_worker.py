@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.service.db import transaction
 from api.service.job_records import PROGRESS_EVERY_S, Throttle, fail, store_outcome, write_progress
 from api.service.params import ScenarioJobParams
-from api.service.scenario_plans import build_plan, scenarios_of, store_comparison
+from api.service.scenario_plans import base_frames, build_plan, scenarios_of, store_comparison
 from api.service.settings import WorkerOptions
-from api.service.storage import dataset_frame, dataset_row
 from api.sweeps import runner_for
 from scheduler import ScenarioMetrics, compare
 
@@ -30,9 +29,9 @@ def run_scenario_job(
     started = time.monotonic()
     try:
         with transaction(sessions) as session:
-            frame = dataset_frame(dataset_row(session, params.team_id, params.base_kind, params.base_id))
+            frames = base_frames(session, params)
         table = compare(
-            build_plan(params, frame),
+            build_plan(params, *frames),
             scenarios_of(params, _MAX_SCENARIOS),
             params.depth,
             settings=options.solve_settings(params.time_limit_s),

@@ -50,6 +50,7 @@ from scheduler.scenarios.plan import (
     LeadIn,
     Pay,
     QueueSeries,
+    carried_into_the_week,
     forecast_from_requirements,
     lead_in_from,
 )
@@ -111,6 +112,7 @@ __all__ = [
     "Variant",
     "VolumeChange",
     "apply",
+    "carried_into_the_week",
     "change_from_mapping",
     "compare",
     "evaluate",

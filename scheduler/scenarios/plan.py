@@ -16,6 +16,7 @@ import pandas as pd
 from common.errors import InvalidInput
 from common.timegrid import PlanningWeek
 from scheduler.domain import WEEKDAYS, AvailabilityEntry, Roster, Team
+from scheduler.roster.problem import carried_in_from
 from scheduler.staffing.queues import QueueRequirement
 from scheduler.staffing.requirements import compute_requirements
 
@@ -233,3 +234,13 @@ def lead_in_from(requirements: pd.DataFrame, team: Team, week: PlanningWeek) -> 
         aht[positions[mask] - start] = pd.to_numeric(rows["aht_s"]).to_numpy(float)[mask]
         out[spec.name] = LeadIn(start, volume, aht)
     return out
+
+
+def carried_into_the_week(
+    requirements: pd.DataFrame | None, team: Team, week: PlanningWeek
+) -> tuple[dict[str, np.ndarray], dict[str, LeadIn]]:
+    """A plan's `carried_in` and `lead_in` from requirements whose rows marked `lead_in` hold the
+    contacts carried into the week (none without requirements)."""
+    if requirements is None:
+        return {}, {}
+    return carried_in_from(requirements, team, week), lead_in_from(requirements, team, week)

@@ -17,13 +17,12 @@ from api.service.downloads import download
 from api.service.errors import JOB_LIMIT_ANSWER, NotFound
 from api.service.params import BaseKind, ScenarioJobParams
 from api.service.presenters import job_accepted, scenario_brief, scenario_out
-from api.service.scenario_plans import check, named_scenarios, store_comparison
+from api.service.scenario_plans import base_frames, check, named_scenarios, store_comparison
 from api.service.schemas import MAX_DB_ID, TEAM_ID_PATTERN, JobOut, ScenarioBrief, ScenarioCreate, ScenarioOut
 from api.service.settings import Settings
 from api.service.storage import (
     availability_of,
     availability_snapshot,
-    dataset_frame,
     dataset_row,
     scenario_row,
     team_mapping,
@@ -116,9 +115,9 @@ def post_scenarios(body: ScenarioCreate, session: SessionDep, principal: Planner
     (201); a re-roster depth, a sweep or more scenarios: a job (202; its result is the stored comparison)."""
     principal.require("plan", body.team_id)
     params = _params(session, body, state.settings)
-    frame = dataset_frame(dataset_row(session, params.team_id, params.base_kind, params.base_id))
     settings = state.settings
-    plan = check(params, frame, settings.max_sweep_scenarios, max_solver_s=settings.max_job_solver_s)
+    frames = base_frames(session, params)
+    plan = check(params, frames, settings.max_sweep_scenarios, max_solver_s=settings.max_job_solver_s)
     if not answers_at_once(params, state.settings):
         return job_accepted(state.submit(session, principal.token_id, body.team_id, params))
     table = compare(plan, named_scenarios(params), "staffing")

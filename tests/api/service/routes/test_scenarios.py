@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from tests.api.service.conftest import WEEK, Tokens, solve_roster, wait_for_job
+from tests.api.service.routes.test_planning import _history_csv
 
 
 def _body(team_id: str, requirements_id: int, **extra: Any) -> dict[str, Any]:
@@ -118,3 +120,33 @@ def test_a_scenario_whose_team_would_pass_the_team_limit_is_refused_naming_it(
     }
     body = _body(team_id, requirements_id, scenarios=[at_the_limit, shrunk_first])
     assert client.post("/v1/scenarios", json=body, headers=lead).status_code == 201
+
+
+def test_the_base_need_counts_the_email_carried_into_the_week_whichever_base_is_given(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    """A forecast made here from a history, and the requirements made from it with its lead-in: the
+    base row's need is the same from either id, and more than that of the requirements made without
+    the lead-in (the email of the history's last response window, carried in), as the CLI counts it."""
+    base = f"/v1/teams/{team_id}"
+    history = client.post(f"{base}/history", files={"file": ("h.csv", _history_csv())}, headers=lead).json()[
+        "id"
+    ]
+    forecast = client.post(
+        f"{base}/forecasts", json={"history_id": history, "week": WEEK.isoformat()}, headers=lead
+    ).json()["id"]
+    made = [
+        client.post(f"{base}/requirements", json={"forecast_id": forecast, "lead_in": carried}, headers=lead)
+        for carried in (True, False)
+    ]
+    assert made[0].json()["meta"]["lead_in_rows"] > 0, made[0].text
+    scenario = [{"name": "busier", "changes": [{"kind": "volume", "multiplier": 1.2}]}]
+    needs = []
+    for key, value in (("forecast_id", forecast), *(("requirements_id", m.json()["id"]) for m in made)):
+        body = {"team_id": team_id, key: value, "week": WEEK.isoformat(), "scenarios": scenario}
+        answer = client.post("/v1/scenarios", json=body, headers=lead)
+        assert answer.status_code == 201, answer.text
+        needs.append(answer.json()["rows"][0]["required_agent_hours"])
+    from_forecast, with_lead_in, without = needs
+    assert from_forecast == pytest.approx(with_lead_in)
+    assert with_lead_in > without
