@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from api.cells import safe_workbook
 from api.csv_text import csv_bytes
-from api.formats import ROSTER_COLUMNS, roster_csv_frame, roster_rows
+from api.formats import LEAVE_ACTIVITIES, ROSTER_COLUMNS, roster_csv_frame, roster_rows
 from api.ics_zones import calendar_years, vtimezone
 from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, zone
 from scheduler import Agent, AvailabilityEntry, QueueDay, Roster, Shift, Team
@@ -298,8 +298,8 @@ def agent_ics_bytes(
     replaces: Roster | None = None,
 ) -> bytes:
     """One iCalendar file of an agent's shifts, times in the agent's zone (with its VTIMEZONE, from
-    `api.ics_zones`, for the years the events fall in), and the agent's dated time off from
-    `availability` (a whole day as an all-day event). A shift that moves between queues names them
+    `api.ics_zones`, for the years the events fall in), and the agent's dated time off and sick days
+    of the roster's week from `availability` (a whole day as an all-day event). A shift that moves between queues names them
     all in its summary and each stretch with its times in its description, beside the breaks.
 
     A shift's event keeps its UID (team, agent, local day) from version to version, and its SEQUENCE
@@ -350,8 +350,8 @@ def agent_ics_bytes(
         if s.local_date not in worked:
             days.append(s.start_utc.astimezone(tz).date())
             cal.add_component(_cancelled_event(s, tz, _shift_uid(slug, s), stamp, sequence))
-    for entry in availability:
-        if entry.agent_id == agent.id and entry.kind in ("time_off", "absence") and entry.on_date is not None:
+    for entry in availability:  # the days away of the roster's week (a calendar file per week)
+        if entry.agent_id == agent.id and entry.kind in LEAVE_ACTIVITIES and entry.on_date in roster.days:
             cal.add_component(_time_off_event(entry, entry.on_date, tz, slug, stamp, sequence))
             days.append(entry.on_date)
     # the zone's block goes first, as calendar programs write it (not icalendar's own: its onsets of

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from api.team_file import load_mapping, team_from_file_mapping
 from api.text import control_character, folded_name
 from api.xlsx import read_sheet_frame, sheet_label
 from common.errors import InputIssue, InvalidInput
-from common.timegrid import MINUTES_PER_DAY, minute_to_clock, zone
+from common.timegrid import FIRST_YEAR, LAST_YEAR, MINUTES_PER_DAY, minute_to_clock, zone
 from forecasting.calendar import HolidayChange
 from scheduler import (
     AVAILABILITY_KINDS,
@@ -426,6 +426,8 @@ def parse_day_range(text: str) -> tuple[list[date] | None, str | None]:
 
 
 def _days_between(first: date, last: date) -> tuple[list[date] | None, str | None]:
+    if not all(FIRST_YEAR <= d.year <= LAST_YEAR for d in (first, last)):
+        return None, f"a date must lie in the years {FIRST_YEAR}..{LAST_YEAR}"
     if last < first:
         return None, "the range ends before it starts"
     if (last - first).days >= MAX_RANGE_DAYS:
@@ -704,7 +706,7 @@ LEAVE_ACTIVITIES = ("time_off", "absence")
 def leave_rows(roster: Roster, team: Team, availability: Iterable[AvailabilityEntry]) -> pd.DataFrame:
     """The roster contract's rows of each agent's dated time off and sick days (`LEAVE_ACTIVITIES`) on
     the roster's seven days, in the agent's local days: one row per day and row of leave."""
-    week = [roster.first_day + timedelta(days=i) for i in range(7)]
+    week = roster.days
     rows: list[dict[str, str]] = []
     known = {a.id for a in team.agents}
     for e in sorted(availability, key=lambda e: (e.agent_id, e.on_date or date.min, e.start_minute)):

@@ -17,7 +17,16 @@ import numpy as np
 
 from common.defaults import INTERVAL_MINUTES, ROSTER_SHRINKAGE
 from common.errors import InvalidInput
-from common.timegrid import HOURS_PER_WEEK, MAX_DAYS, MINUTES_PER_DAY, check_interval_minutes, zone
+from common.timegrid import (
+    DAYS_PER_WEEK,
+    FIRST_YEAR,
+    HOURS_PER_WEEK,
+    LAST_YEAR,
+    MAX_DAYS,
+    MINUTES_PER_DAY,
+    check_interval_minutes,
+    zone,
+)
 from common.words import a_or_an
 
 Channel = Literal["voice", "chat", "email", "social"]
@@ -567,6 +576,10 @@ class AvailabilityEntry:
         _check(self.kind in AVAILABILITY_KINDS, f"kind must be one of {AVAILABILITY_KINDS}")
         _check(self.weekday is None or 0 <= self.weekday <= 6, "weekday must lie in 0..6")
         _check(
+            self.on_date is None or FIRST_YEAR <= self.on_date.year <= LAST_YEAR,
+            f"a date must lie in the years {FIRST_YEAR}..{LAST_YEAR}, got {self.on_date}",
+        )
+        _check(
             0 <= self.start_minute < self.end_minute <= MINUTES_PER_DAY,
             f"end ({self.end_minute} min) must come after start ({self.start_minute} min) within the day",
         )
@@ -688,3 +701,8 @@ class Roster:
     def shifts_of(self, agent_id: str) -> tuple[Shift, ...]:
         """The agent's shifts, in time order."""
         return tuple(sorted((s for s in self.shifts if s.agent_id == agent_id), key=lambda s: s.start_utc))
+
+    @property
+    def days(self) -> tuple[date, ...]:
+        """The week's seven local days."""
+        return tuple(self.first_day + timedelta(days=i) for i in range(DAYS_PER_WEEK))

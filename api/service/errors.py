@@ -195,6 +195,34 @@ class JsonTooLarge:
         await self.app(scope, receive, send_json)
 
 
+class AnswerUnexpected:
+    """Answer an unexpected error (a bug) with the service's 500 and keep the connection: Starlette's
+    outermost handler answers it too, then raises it again, and the server drops the connection, so
+    the client's next request on it fails."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as exc:
+            if started:  # part of an answer is out: nothing better to send
+                raise
+            log.error("unexpected error", exc_info=exc)
+            await _unexpected_response()(scope, receive, send)
+
+
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400:  # only reading a body answers 400: an invalid request like any other
@@ -216,6 +244,10 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
 def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     # the type only: messages may carry personal data
     log.error("unexpected error: %s", type(exc).__name__)
+    return _unexpected_response()
+
+
+def _unexpected_response() -> JSONResponse:
     return JSONResponse({"title": "internal error", "detail": "an unexpected error; see the logs"}, 500)
 
 
@@ -278,4 +310,5 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(AnswerUnexpected)
     app.add_middleware(JsonTooLarge)

@@ -608,6 +608,8 @@ def test_hr_availability_suggests_a_near_name_and_rejects_the_whole_file(tmp_pat
         ("2026-12-11..2026-12-09", "ends before it starts"),
         ("2026-01-01..2027-06-01", "at most 366 days"),
         ("09/12/2026", "YYYY-MM-DD"),
+        ("9999-12-31", "in the years 1900..2200"),
+        ("0001-01-01..0001-01-02", "in the years 1900..2200"),
     ],
 )
 def test_bad_date_ranges_are_named(tmp_path: Path, cell: str, reason: str) -> None:

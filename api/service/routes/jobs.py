@@ -54,7 +54,7 @@ from api.service.storage import (
     version_row,
 )
 from common.errors import InputIssue, InvalidInput
-from common.timegrid import DAYS_PER_WEEK
+from common.timegrid import DAYS_PER_WEEK, FIRST_YEAR, LAST_YEAR
 from scheduler.roster.problem import absent_agent_days
 
 router = APIRouter(tags=["jobs"])
@@ -101,7 +101,17 @@ def _lock_time(body: RosterJobCreate) -> datetime | None:
             "the lock time has no offset; write it in ISO-8601 with Z or an offset",
             body.locked_before.isoformat(),
         )
-    return body.locked_before.astimezone(UTC)
+    try:
+        instant: datetime | None = body.locked_before.astimezone(UTC)
+    except OverflowError:  # an offset past the edge of the datetime range
+        instant = None
+    if instant is None or not FIRST_YEAR <= instant.year <= LAST_YEAR:
+        raise _bad(
+            "locked_before",
+            f"a lock time must lie in the years {FIRST_YEAR}..{LAST_YEAR}",
+            body.locked_before.isoformat(),
+        )
+    return instant
 
 
 def absent_days(version: RosterVersionRow) -> list[tuple[str, date]]:
@@ -112,6 +122,7 @@ def absent_days(version: RosterVersionRow) -> list[tuple[str, date]]:
 
 def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Settings) -> RosterJobParams:
     team_id = team.id
+    locked_before = _lock_time(body)  # the request's own fields first, then what they name
     base = _base(session, team_id, body)
     first_day = body.week or (None if base is None else base.first_day)
     if first_day is None:
@@ -133,7 +144,7 @@ def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Se
         previous_shifts=None if previous is None else previous.shifts,
         base_version=None if base is None else base.number,
         base_shifts=None if base is None else base.shifts,
-        locked_before_utc=_lock_time(body),
+        locked_before_utc=locked_before,
         pins=[] if base is None else base.pins,
         absent_may_work_days_off=body.absent_may_work_days_off,
         base_absent=[] if base is None else absent_days(base),

@@ -7,6 +7,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.service.app import create_app
+from api.service.settings import Settings
+
 
 def test_health_and_ready_need_no_token(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok", "detail": ""}
@@ -81,3 +84,33 @@ def test_no_route_answers_500_to_junk(client: TestClient, admin: dict[str, str],
                 kwargs["json"] = body
             response = client.request(method, path, **kwargs)
             assert response.status_code < 500, (method, path, body, response.text)
+
+
+def test_a_bug_answers_the_services_500_and_is_not_raised_again(settings: Settings) -> None:
+    """An unexpected error gets the JSON 500 and ends there: raised again past it, the server drops
+    the connection and the client's next request on it fails (the test client would raise it)."""
+    app = create_app(settings)
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/v1/broken", broken)
+    with TestClient(app) as client:
+        response = client.get("/v1/broken")
+        assert response.status_code == 500
+        assert response.json()["title"] == "internal error"
+        assert client.get("/health").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "instant", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "1800-01-01T00:00:00Z"]
+)
+def test_a_lock_time_past_the_edge_of_time_is_refused_naming_it(
+    client: TestClient, admin: dict[str, str], team_id: str, instant: str
+) -> None:
+    body = {"week": "2026-11-02", "locked_before": instant, "time_limit_s": 1}
+    response = client.post(f"/v1/teams/{team_id}/roster-jobs", json=body, headers=admin)
+    assert response.status_code == 422, response.text
+    (issue,) = response.json()["issues"]
+    assert issue["column"] == "locked_before"
+    assert "1900..2200" in issue["reason"]

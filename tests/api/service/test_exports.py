@@ -108,6 +108,22 @@ def test_a_sick_day_reads_sick_in_the_grid_and_the_calendar() -> None:
     assert "Sick: flu" in [str(e["summary"]) for e in cal.walk("VEVENT")]
 
 
+def test_a_weeks_calendar_holds_the_days_away_of_that_week_only() -> None:
+    """A week's calendar is the week's: time off in other years neither comes in nor widens its zone
+    block (HR's days away of every year would make each download larger and slower)."""
+    problem, roster = _roster()
+    away = (
+        AvailabilityEntry("a1", "time_off", on_date=date(2026, 11, 5), note="dentist"),
+        AvailabilityEntry("a1", "time_off", on_date=date(2199, 12, 31), note="far"),
+        AvailabilityEntry("a1", "time_off", on_date=date(1900, 1, 1), note="early"),
+    )
+    ics = agent_ics_bytes(roster, problem.team, "a1", availability=away)
+    summaries = [str(e["summary"]) for e in Calendar.from_ical(ics).walk("VEVENT")]
+    assert "Time off: dentist" in summaries
+    assert not any("far" in t or "early" in t for t in summaries)
+    assert len(ics) < 20_000
+
+
 def test_a_calendar_after_a_re_roster_cancels_the_shifts_no_longer_worked() -> None:
     """An agent who imported the published calendar gets, with the new one, each dropped shift as a
     cancelled event of the same UID, and every event a SEQUENCE later than the earlier file's."""
