@@ -43,12 +43,14 @@ def _solve_and_write(
     xlsx: Path | None = None,
     report: Path | None = None,
     title: str | None = None,
+    ics: Path | None = None,
 ) -> list[str]:
     """Solve (a progress bar up to the time limit), check with the independent checker, write
-    roster.csv and coverage.csv beside it (and the Excel workbook and the Markdown report when
-    asked; the report titled `title`, by default `report_title`); return the summary a lead reads."""
-    from api.exports import roster_xlsx_bytes
-    from api.formats import coverage_csv_frame, write_bytes, write_frame_csv, write_roster_csv
+    roster.csv and coverage.csv beside it (and the Excel workbook, the Markdown report and a calendar
+    per agent when asked; the report titled `title`, by default `report_title`); return the summary a
+    lead reads. Every file is made before the first is written, so a failure writes none."""
+    from api.exports import calendar_files, roster_csv_bytes, roster_xlsx_bytes
+    from api.formats import coverage_csv_frame, csv_file_bytes, write_bytes
     from api.lead_report import lead_report, markdown, report_title, summary_lines
     from scheduler import Progress, SolveSettings, check_roster, solve
 
@@ -72,17 +74,26 @@ def _solve_and_write(
             console.print(f"[red]hard rule broken:[/red] {v}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=3)
     lead = lead_report(problem, result.roster)
-    write_roster_csv(result.roster, problem.team, out, problem.availability)
-    write_frame_csv(coverage_csv_frame(lead.coverage, problem.team.tz), out.with_name("coverage.csv"))
+    files = {
+        out: roster_csv_bytes(result.roster, problem.team, problem.availability),
+        out.with_name("coverage.csv"): csv_file_bytes(coverage_csv_frame(lead.coverage, problem.team.tz)),
+    }
     if xlsx is not None:
-        workbook = roster_xlsx_bytes(
+        files[xlsx] = roster_xlsx_bytes(
             problem.team, result.roster, lead.coverage, lead.summary.days, problem.availability
         )
-        write_bytes(xlsx, workbook)
     if report is not None:
         text = markdown(lead, problem.team, result.roster, result, title or report_title(problem))
-        write_bytes(report, text.encode("utf-8"))
-    return summary_lines(lead, problem.team, result.roster, result)
+        files[report] = text.encode("utf-8")
+    if ics is not None:
+        calendars = calendar_files(
+            result.roster, problem.team, problem.availability, replaces=problem.published
+        )
+        files.update({ics / name: data for name, data in calendars.items()})
+    for path, data in files.items():
+        write_bytes(path, data)
+    lines = summary_lines(lead, problem.team, result.roster, result)
+    return lines + ([f"calendars: {len(problem.team.agents)} files in {ics}/"] if ics is not None else [])
 
 
 @app.command("roster")
@@ -188,15 +199,7 @@ def roster_command(
             shift_requests=wishes,
             absent_may_work_days_off=absent_may_work_days_off,
         )
-        lines = _solve_and_write(problem, out, time_limit, xlsx, report)
-        if ics is not None:
-            from api.exports import calendar_files
-            from api.formats import write_bytes
-
-            written = read_roster(out, the_team)
-            for name, data in calendar_files(written, the_team, entries, replaces=in_force).items():
-                write_bytes(ics / name, data)
-            lines.append(f"calendars: {len(the_team.agents)} files in {ics}/")
+        lines = _solve_and_write(problem, out, time_limit, xlsx, report, ics=ics)
     except WfmError as exc:
         raise _fail(exc) from exc
     typer.echo("\n".join(lines))

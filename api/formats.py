@@ -648,9 +648,14 @@ def read_team(path: Path) -> Team:
 
 
 def write_frame_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write `frame` as CSV (`api.csv_text`: UTF-8 with a byte-order mark, instants in ISO-8601 with
-    offset, text cells safe for spreadsheets), atomically (no half-written file)."""
-    write_bytes(path, csv_bytes(frame, float_format="%.6g"))
+    """Write `frame` as a CSV file (`csv_file_bytes`), atomically (no half-written file)."""
+    write_bytes(path, csv_file_bytes(frame))
+
+
+def csv_file_bytes(frame: pd.DataFrame) -> bytes:
+    """`frame` as a CSV file (`api.csv_text`: UTF-8 with a byte-order mark, instants in ISO-8601 with
+    offset, text cells safe for spreadsheets, numbers to six significant digits)."""
+    return csv_bytes(frame, float_format="%.6g")
 
 
 def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:

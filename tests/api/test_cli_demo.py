@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from api.cli import DEMO_WEEK, app
 from api.formats import ROSTER_CSV_COLUMNS, read_availability, read_requirements, read_roster, read_team
+from common.errors import InvalidInput
 from common.timegrid import PlanningWeek
 from scheduler.roster.problem import Problem, requirements_to_arrays
 from scheduler.roster.validate import check_roster
@@ -83,6 +84,29 @@ def test_roster_command_reports_bad_files_without_writing(demo_dir: Path, tmp_pa
     assert "row 2" in result.output
     assert "agent_id" in result.output
     assert not out.exists()
+
+
+def test_an_export_that_fails_writes_no_file_at_all(
+    demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every output is made before the first is written: a calendar that cannot be made leaves no
+    roster.csv or coverage.csv behind."""
+    import api.exports
+
+    def broken(*_args: object, **_kwargs: object) -> dict[str, bytes]:
+        raise InvalidInput("a calendar that cannot be made")
+
+    monkeypatch.setattr(api.exports, "calendar_files", broken)
+    out = tmp_path / "roster.csv"
+    args = [
+        "roster", "--team", str(demo_dir / "team.yaml"), "--requirements", str(demo_dir / "requirements.csv"),
+        "--week", DEMO_WEEK.isoformat(), "--out", str(out), "--ics", str(tmp_path / "ics"),
+        "--xlsx", str(tmp_path / "roster.xlsx"), "--time-limit", "2",
+    ]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "a calendar that cannot be made" in result.output
+    assert list(tmp_path.iterdir()) == []
 
 
 WRONG_WEEKS = [
