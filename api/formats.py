@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from api.csv_text import CSV_ENCODING, SPREADSHEET_TIME_FORMAT, csv_bytes, file_delimiter
 from api.history import HISTORY_GRID_MINUTES, add_up_per_interval, iso_text, off_grid
@@ -103,20 +104,24 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[str, pd.DataFrame]
     label = str(path)
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                skipinitialspace=True,
-                encoding=CSV_ENCODING,  # a byte-order mark (Excel's "CSV UTF-8", our exports) is not text
-                sep=file_delimiter(path),  # a spreadsheet in a decimal-comma locale saves with ';'
-            )
+            options: dict[str, Any] = {
+                "dtype": str,
+                "keep_default_na": False,
+                "skipinitialspace": True,
+                "encoding": CSV_ENCODING,  # a byte-order mark (Excel's "CSV UTF-8", our exports) is not text
+                "sep": file_delimiter(path),  # a spreadsheet in a decimal-comma locale saves with ';'
+            }
+            # the header as written: pandas renames a repeated one (`agent_id.1`)
+            header = [str(c) for c in pd.read_csv(path, header=None, nrows=1, **options).iloc[0].tolist()]
+            frame = pd.read_csv(path, **options)
         elif suffix == ".xlsx":
             name, frame = read_sheet_frame(path, sheet)
             label = sheet_label(str(path), name)
+            header = [str(c) for c in frame.columns]
         elif suffix == ".parquet":
             raw = pd.read_parquet(path)
             frame = raw.astype(str).where(raw.notna(), "")  # missing values as blank cells
+            header = [str(c) for c in frame.columns]
         else:
             raise InvalidInput([InputIssue("unknown file type; use .csv, .xlsx or .parquet", str(path))])
     except InvalidInput:
@@ -125,8 +130,36 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[str, pd.DataFrame]
         raise InvalidInput([InputIssue(f"cannot read this file type here: {exc}", str(path))]) from exc
     except Exception as exc:  # any parser failure is a bad file, reported as such
         raise InvalidInput([InputIssue(f"cannot read the file: {exc}", str(path))]) from exc
+    _refuse_repeated_headers(header, label)
     frame.columns = [str(c).strip() for c in frame.columns]
     return label, frame.apply(lambda col: col.str.strip())
+
+
+def _refuse_repeated_headers(header: list[str], label: str) -> None:
+    """Refuse a header given twice, in any case or spacing ('agent_id' and 'AGENT_ID'): which of the
+    columns to read would be a guess.
+
+    Raises:
+        InvalidInput: naming the columns (by letter and header) of each header given twice.
+    """
+    positions: dict[str, list[int]] = {}
+    for i, name in enumerate(header):
+        if name.strip():
+            positions.setdefault(_header_key(name), []).append(i)
+    issues = []
+    for same in (p for p in positions.values() if len(p) > 1):
+        named = [f"{get_column_letter(i + 1)} {header[i]!r}" for i in same]
+        issues.append(
+            InputIssue(
+                f"columns {', '.join(named[:-1])} and {named[-1]} are the same header, so which one to read "
+                "is a guess; rename or delete all but one",
+                label,
+                1,
+                header[same[0]],
+            )
+        )
+    if issues:
+        raise InvalidInput(issues)
 
 
 def _require_columns(frame: pd.DataFrame, required: Iterable[str], issues: _Issues) -> None:

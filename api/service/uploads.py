@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from fastapi import UploadFile
+from fastapi import Depends, Request, UploadFile
 
 from api.schemas import MAX_NAME_CHARS
 from api.service.errors import TooLarge
@@ -19,6 +19,19 @@ from common.errors import InputIssue, InvalidInput
 T = TypeVar("T")
 _CHUNK = 1024 * 1024
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+async def one_file_part(request: Request) -> None:
+    """Refuse a body of more than one `file` part: which one to read would be a guess."""
+    parts = (await request.form()).getlist("file")
+    if len(parts) > 1:
+        raise InvalidInput(
+            [InputIssue(f"the body has {len(parts)} file parts; send one file a request", column="file")]
+        )
+
+
+# an upload route's dependency: one file a request
+ONE_FILE = Depends(one_file_part)
 
 
 def read_upload(file: UploadFile, max_bytes: int) -> bytes:

@@ -12,12 +12,17 @@ from api.service.params import ImportJobParams, ImportMode
 from api.service.schemas import AvailabilityOut, ImportReport
 from api.service.storage import availability_of
 from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
-from api.service.uploads import read_upload, upload_name
+from api.service.uploads import ONE_FILE, read_upload, upload_name
 
 router = APIRouter(tags=["availability"])
 
 
-@router.post("/teams/{team_id}/availability/imports", response_model=ImportReport, responses=IMPORT_ANSWERS)
+@router.post(
+    "/teams/{team_id}/availability/imports",
+    response_model=ImportReport,
+    responses=IMPORT_ANSWERS,
+    dependencies=[ONE_FILE],
+)
 def post_import(
     team: ImportTeam,
     file: Annotated[UploadFile, File(description="availability CSV or XLSX")],

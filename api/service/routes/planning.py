@@ -42,7 +42,7 @@ from api.service.storage import (
     team_of,
 )
 from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
-from api.service.uploads import read_upload, upload_name
+from api.service.uploads import ONE_FILE, read_upload, upload_name
 from scheduler import compute_requirements, with_lead_in
 
 router = APIRouter(tags=["planning"])
@@ -54,6 +54,7 @@ DatasetIdPath = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="the stored 
 
 @router.post(
     "/teams/{team_id}/history",
+    dependencies=[ONE_FILE],
     status_code=status.HTTP_201_CREATED,
     response_model=DatasetOut,
     responses=IMPORT_ANSWERS,
@@ -81,6 +82,7 @@ def post_history(
 
 @router.post(
     "/teams/{team_id}/history/tickets",
+    dependencies=[ONE_FILE],
     status_code=status.HTTP_201_CREATED,
     response_model=DatasetOut,
     responses=IMPORT_ANSWERS,
@@ -148,6 +150,7 @@ def post_requirements(team: PlanTeam, body: RequirementsCreate, session: Session
 
 @router.post(
     "/teams/{team_id}/requirements/upload",
+    dependencies=[ONE_FILE],
     status_code=status.HTTP_201_CREATED,
     response_model=DatasetOut,
     responses=IMPORT_ANSWERS,

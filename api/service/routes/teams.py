@@ -24,7 +24,7 @@ from api.service.errors import NotFound
 from api.service.presenters import team_out
 from api.service.schemas import TEAM_ID_PATTERN, AgentOut, TeamBrief, TeamCreate, TeamOut
 from api.service.storage import agent_mappings, create_team, delete_agent, put_agent, replace_team
-from api.service.uploads import parse_upload, read_upload, upload_name
+from api.service.uploads import ONE_FILE, parse_upload, read_upload, upload_name
 from common.errors import InputIssue, InvalidInput
 
 router = APIRouter(tags=["teams"])
@@ -55,6 +55,7 @@ def post_team(body: TeamCreate, session: SessionDep, _admin: TeamCreator) -> Tea
 
 @router.post(
     "/teams/upload",
+    dependencies=[ONE_FILE],
     status_code=status.HTTP_201_CREATED,
     responses={
         409: {"description": "the id is taken"},

@@ -468,3 +468,23 @@ def test_a_team_holds_a_bounded_number_of_availability_rows(settings: Settings, 
             assert replaced["unchanged"] == 1
     finally:
         engine.dispose()
+
+
+def test_a_header_given_twice_or_two_files_in_one_body_are_refused_and_nothing_is_stored(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    """'agent_id' and 'AGENT_ID' in one header: which column names the agent is a guess; two file
+    parts in one body: which file to import is a guess. Both are refused, and no row is stored."""
+    url = f"/v1/teams/{team_id}/availability/imports"
+    twice = "agent_id,AGENT_ID,date,kind\na1,a2,2026-11-10,time_off\n"
+    answer = client.post(url, files={"file": ("hr.csv", twice)}, headers=lead)
+    assert answer.status_code == 422, answer.text
+    (issue,) = answer.json()["issues"]
+    assert issue["row"] == 1
+    assert "columns A 'agent_id' and B 'AGENT_ID' are the same header" in issue["reason"]
+    good = "agent_id,date,kind\na1,2026-11-10,time_off\n"
+    both = [("file", ("a.csv", good)), ("file", ("b.csv", good))]
+    answer = client.post(url, files=both, headers=lead)
+    assert answer.status_code == 422, answer.text
+    assert "2 file parts" in answer.json()["issues"][0]["reason"]
+    assert client.get(f"/v1/teams/{team_id}/availability", headers=lead).json() == []
