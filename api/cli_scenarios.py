@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 from rich.console import Console
 from rich.table import Table
 
@@ -166,12 +165,10 @@ def _print_table(table: Table) -> None:
 
 
 def _load(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise InvalidInput(f"{path}: cannot read the scenario file ({exc})") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("base"), dict):
+    from api.team_file import load_mapping
+
+    data = load_mapping(path)
+    if not isinstance(data.get("base"), dict):
         raise InvalidInput(f"{path}: a scenario file needs a 'base' mapping (team, forecast, week)")
     return data
 

@@ -27,7 +27,24 @@ _CLOCK = re.compile(r"^(?:[01]?\d|2[0-4]):[0-5]\d(?::[0-5]\d)?$")
 
 
 class TeamLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, with times of day (9:30, 15:00) read as text rather than base-60 numbers."""
+    """PyYAML's safe loader, with times of day (9:30, 15:00) read as text rather than base-60 numbers,
+    and a key given twice in one mapping refused (PyYAML keeps the last without a word)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key {key!r} is given twice (lines {seen[key]} and {key_node.start_mark.line + 1}); "
+                    "keep one",
+                    key_node.start_mark,
+                )
+            if isinstance(key, str | int | float | bool):
+                seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
 
 
 TeamLoader.yaml_implicit_resolvers = {
@@ -48,9 +65,11 @@ def load_mapping(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
         data = (
-            json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=TeamLoader)
-        )  # a SafeLoader
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+            json.loads(text, object_pairs_hook=once_each)
+            if path.suffix.lower() == ".json"
+            else yaml.load(text, Loader=TeamLoader)  # a SafeLoader
+        )
+    except (OSError, ValueError, yaml.YAMLError) as exc:  # ValueError: JSON errors and keys twice
         raise InvalidInput([InputIssue(f"cannot parse the file: {exc}", str(path))]) from exc
     except RecursionError as exc:
         raise InvalidInput([InputIssue("cannot parse the file: it is nested too deeply", str(path))]) from exc
@@ -59,6 +78,25 @@ def load_mapping(path: Path) -> dict[str, Any]:
             [InputIssue("the file must hold a mapping (keys and values) at the top", str(path))]
         )
     return data
+
+
+class RepeatedKey(ValueError):
+    """A JSON object gives a key twice."""
+
+
+def once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are each given once (`json.loads`' `object_pairs_hook`: json keeps the
+    last of a key given twice, without a word).
+
+    Raises:
+        RepeatedKey: naming the key.
+    """
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise RepeatedKey(f"the key {key!r} is given twice in one object; keep one")
+        out[key] = value
+    return out
 
 
 def _keys_of(model: type[BaseModel], seen: set[str]) -> set[str]:

@@ -7,11 +7,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api.service.db import make_engine, session_factory, transaction, upgrade
 from api.service.deps import AppState
-from api.service.errors import COMMON_ANSWERS, install_handlers
+from api.service.errors import COMMON_ANSWERS, install_handlers, json_keys_once
 from api.service.job_watch import JobWatch
 from api.service.jobs import JobRunner
 from api.service.routes import (
@@ -84,6 +84,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         (page, settings.max_json_bytes),
         (scenarios, settings.max_json_bytes),
     ):
-        app.include_router(module.router, prefix=API_PREFIX, responses=COMMON_ANSWERS, max_body_size=limit)
+        app.include_router(
+            module.router,
+            prefix=API_PREFIX,
+            responses=COMMON_ANSWERS,
+            max_body_size=limit,
+            dependencies=[Depends(json_keys_once)],
+        )
     web.install(app)
     return app

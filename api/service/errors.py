@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -15,7 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from common.errors import Infeasible, InvalidInput, WfmError
+from api.team_file import RepeatedKey, once_each
+from common.errors import Infeasible, InputIssue, InvalidInput, WfmError
 
 log = logging.getLogger("wfm.service")
 
@@ -300,6 +302,20 @@ def _document_problem_bodies(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+async def json_keys_once(request: Request) -> None:
+    """Refuse a JSON body that gives a key twice in one object (read as the last one, a request's
+    `time_limit_s` given twice would be whichever came last)."""
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        return
+    body = await request.body()  # read once: the route's own parse has it already
+    try:
+        json.loads(body or b"null", object_pairs_hook=once_each)
+    except RepeatedKey as exc:
+        raise InvalidInput([InputIssue(str(exc), column="body")]) from exc
+    except ValueError:  # not JSON at all: the route's own parse says so
+        return
 
 
 def install_handlers(app: FastAPI) -> None:

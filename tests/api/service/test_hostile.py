@@ -488,3 +488,19 @@ def test_a_header_given_twice_or_two_files_in_one_body_are_refused_and_nothing_i
     assert answer.status_code == 422, answer.text
     assert "2 file parts" in answer.json()["issues"][0]["reason"]
     assert client.get(f"/v1/teams/{team_id}/availability", headers=lead).json() == []
+
+
+def test_a_key_given_twice_is_refused_in_json_bodies_and_team_files(
+    client: TestClient, admin: dict[str, str], team_id: str
+) -> None:
+    """Read as the last one, `time_limit_s` given twice would be whichever came last, and a team file
+    with `tz:` twice would be in the second zone without a word."""
+    body = '{"week": "2026-11-02", "time_limit_s": 2, "time_limit_s": 1e9}'
+    headers = {**admin, "content-type": "application/json"}
+    answer = client.post(f"/v1/teams/{team_id}/roster-jobs", content=body, headers=headers)
+    assert answer.status_code == 422, answer.text
+    assert "the key 'time_limit_s' is given twice" in answer.json()["issues"][0]["reason"]
+    team = "name: Twice\ntz: Europe/Dublin\ntz: Asia/Manila\n"
+    answer = client.post("/v1/teams/upload", files={"file": ("team.yaml", team)}, headers=admin)
+    assert answer.status_code == 422, answer.text
+    assert "the key 'tz' is given twice (lines 2 and 3)" in answer.text
