@@ -29,7 +29,7 @@ from api.service.deps import (
 from api.service.errors import JOB_LIMIT_ANSWER, Conflict, JobFailed
 from api.service.job_states import ACTIVE_STATES, FAILED, SUCCEEDED
 from api.service.job_watch import is_final, revision
-from api.service.params import RosterJobParams, params_of
+from api.service.params import RosterJobParams, SnapshotParams, params_of
 from api.service.presenters import job_out, scenario_out, version_out
 from api.service.rostering import build_problem
 from api.service.schemas import (
@@ -291,10 +291,20 @@ def cancel_job(job_id: JobIdPath, session: SessionDep, principal: PrincipalDep, 
     responses={409: {"description": "still active"}, **JOB_LIMIT_ANSWER},
 )
 def retry_job(job_id: JobIdPath, session: SessionDep, principal: PrincipalDep, state: StateDep) -> JobOut:
-    """Submit an ended job again with the same request (e.g. one the service stopped during)."""
+    """Submit a failed or cancelled job again with the same request (e.g. one the service stopped
+    during). A job that succeeded is not run again, nor one whose team or availability changed since
+    it was submitted: its snapshot would roster agents who left, or miss time off HR imported since."""
     job = visible_job(session, principal, job_id, to_change=True)
     if job.state in ACTIVE_STATES:
         raise Conflict(f"job {job_id!r} is still {job.state}")
+    if job.state == SUCCEEDED:
+        raise Conflict(f"job {job_id!r} succeeded; start a new job to run it again on today's team")
+    params = params_of(job.kind, dict(job.params))
+    if isinstance(params, SnapshotParams) and _changed_since(session, job.team_id, params):
+        raise Conflict(
+            f"the team or its availability changed since job {job_id!r} was submitted; start a new job, "
+            "which reads them as they are now"
+        )
     upload = None
     if job.kind == "import":
         row = session.get(UploadRow, job_id)
@@ -304,5 +314,13 @@ def retry_job(job_id: JobIdPath, session: SessionDep, principal: PrincipalDep, s
             )
         upload = row.content
         session.delete(row)  # the file moves to the new job: one copy is kept, not one a try
-    params = params_of(job.kind, dict(job.params))
     return job_out(state.submit(session, principal.token_id, job.team_id, params, upload))
+
+
+def _changed_since(session: Session, team_id: str, params: SnapshotParams) -> bool:
+    """Whether the team or its availability is no longer as the job's snapshot holds them."""
+    team = session.get(TeamRow, team_id)
+    if team is None:
+        return True
+    now = availability_snapshot(availability_of(session, team_id))
+    return team_mapping(session, team) != params.team or now != params.availability

@@ -154,11 +154,31 @@ def test_jobs_left_running_by_a_crash_are_failed_at_start_up_and_can_be_retried(
         assert failed["state"] == "failed"
         assert failed["error"]["title"] == "interrupted"
         retried = client.post(f"/v1/jobs/{job['id']}/retry", headers=admin)
-        assert retried.status_code == 202
+        assert retried.status_code == 202, retried.text
         again = wait_for_job(client, retried.json()["id"], admin)
         assert again["state"] == "succeeded"
         assert again["version"] == 2
+        away = "agent_id,date,kind\na1,2026-11-04,time_off\n"
+        imported = client.post(
+            f"/v1/teams/{team_id}/availability/imports", files={"file": ("hr.csv", away)}, headers=admin
+        )
+        assert imported.status_code == 200, imported.text
+        stale = client.post(f"/v1/jobs/{job['id']}/retry", headers=admin)
+        assert stale.status_code == 409  # its snapshot would miss the time off imported since
+        assert "changed since job" in stale.json()["detail"]
     tokens._engine.dispose()
+
+
+def test_a_job_that_succeeded_is_not_run_again_from_its_snapshot(
+    client: TestClient, lead: dict[str, str], team_id: str, requirements_id: int
+) -> None:
+    """Run again from the snapshot of its submission, an old job would roster an agent who has left
+    or miss time off HR imported since: a job that succeeded is not retried."""
+    done = solve_roster(client, team_id, requirements_id, lead)
+    assert done["state"] == "succeeded"
+    again = client.post(f"/v1/jobs/{done['id']}/retry", headers=lead)
+    assert again.status_code == 409
+    assert "succeeded; start a new job" in again.json()["detail"]
 
 
 def _events(client: TestClient, job_id: str, headers: dict[str, str]) -> list[dict[str, Any]]:
