@@ -129,6 +129,8 @@ def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Se
         raise _bad("week", "give the week's first local day (or a base_version to re-roster)")
     if base is not None and first_day != base.first_day:
         raise _bad("week", f"a re-roster keeps the base version's week, {base.first_day}", first_day)
+    if base is not None:
+        _refuse_agents_who_left(base, team_mapping(session, team))
     requirements_id = body.requirements_id or (None if base is None else base.requirements_id)
     if requirements_id is None:
         raise _bad("requirements_id", "give stored requirements (POST /teams/{id}/requirements)")
@@ -315,6 +317,21 @@ def retry_job(job_id: JobIdPath, session: SessionDep, principal: PrincipalDep, s
         upload = row.content
         session.delete(row)  # the file moves to the new job: one copy is kept, not one a try
     return job_out(state.submit(session, principal.token_id, job.team_id, params, upload))
+
+
+def _refuse_agents_who_left(base: RosterVersionRow, team: dict[str, Any]) -> None:
+    """A re-roster keeps the base version's past: refuse one whose base rosters agents no longer in
+    the team (the job would fail on them)."""
+    known = {str(a["id"]) for a in team.get("agents", [])}
+    gone = sorted({str(s["agent_id"]) for s in base.shifts} - known)
+    if gone:
+        raise _bad(
+            "base_version",
+            f"roster version {base.number} has shifts of {', '.join(gone)}, no longer in the team: put "
+            f"{'them' if len(gone) > 1 else 'the agent'} back in the team to re-roster it, or start a roster "
+            "of the week without a base version",
+            base.number,
+        )
 
 
 def _changed_since(session: Session, team_id: str, params: SnapshotParams) -> bool:

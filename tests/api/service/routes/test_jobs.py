@@ -239,3 +239,19 @@ def test_a_re_roster_knows_the_sick_days_of_the_version_it_starts_from() -> None
         first_day=date(2026, 11, 2), availability_snapshot=[entry_to_dict(e) for e in entries]
     )
     assert absent_days(version) == [("a1", date(2026, 11, 4))]
+
+
+def test_a_re_roster_whose_base_has_an_agent_who_left_is_refused_at_once_naming_them(
+    client: TestClient, lead: dict[str, str], team_id: str, requirements_id: int
+) -> None:
+    """It was accepted, then failed inside the job with "agent 'a2' is not in team"."""
+    done = solve_roster(client, team_id, requirements_id, lead)
+    assert done["state"] == "succeeded"
+    assert client.post(f"/v1/teams/{team_id}/rosters/1/publish", headers=lead).status_code == 200
+    assert client.delete(f"/v1/teams/{team_id}/agents/a2", headers=lead).status_code == 204
+    body = {"week": WEEK.isoformat(), "locked_before": "2026-11-04T12:00:00Z", "time_limit_s": 1}
+    answer = client.post(f"/v1/teams/{team_id}/roster-jobs", json=body, headers=lead)
+    assert answer.status_code == 422, answer.text
+    (issue,) = answer.json()["issues"]
+    assert issue["column"] == "base_version"
+    assert "has shifts of a2, no longer in the team" in issue["reason"]
