@@ -18,6 +18,7 @@ from fastapi import APIRouter, FastAPI, Header
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 router = APIRouter(include_in_schema=False)
@@ -55,8 +56,46 @@ def plotly_js(accept_encoding: Annotated[str, Header()] = "") -> Response | File
     return FileResponse(plotly_bundle(), media_type="text/javascript", headers=VENDOR_CACHE)
 
 
+# every answer: no type sniffing, no framing (clickjacking), no referrer; the page's scripts and
+# styles from the service alone (plotly.js sets styles of its own, hence 'unsafe-inline' for styles)
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        b"img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+        b"form-action 'self'; frame-ancestors 'none'",
+    ),
+)
+
+
+class SecurityHeaders:
+    """Add `SECURITY_HEADERS` to every HTTP answer (headers the route set itself are kept)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                have = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in SECURITY_HEADERS if n not in have]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def install(app: FastAPI) -> None:
-    """Serve the page at `/` and its files under `/static`; compress what the service sends."""
+    """Serve the page at `/` and its files under `/static`; compress what the service sends; every
+    answer carries `SECURITY_HEADERS`."""
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")

@@ -504,3 +504,13 @@ def test_a_key_given_twice_is_refused_in_json_bodies_and_team_files(
     answer = client.post("/v1/teams/upload", files={"file": ("team.yaml", team)}, headers=admin)
     assert answer.status_code == 422, answer.text
     assert "the key 'tz' is given twice (lines 2 and 3)" in answer.text
+
+
+def test_the_page_cannot_be_framed_and_runs_only_the_services_scripts(client: TestClient) -> None:
+    for path in ("/", "/health"):
+        headers = client.get(path).headers
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["x-content-type-options"] == "nosniff"
+        policy = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy
+        assert "script-src 'self'" in policy
