@@ -9,6 +9,7 @@ made by the same calls from the same `LeadReport`.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -282,15 +283,25 @@ def _spread(values: dict[str, int]) -> str:
     return "-" if not values else f"{min(values.values())}–{max(values.values())}"
 
 
+# characters that would make a name or a line of text a table cell's end, a link, an HTML tag, code or
+# emphasis in Markdown
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>|])")
+
+
+def _md(text: str) -> str:
+    """Text as it reads, in Markdown (agent names, notes and queue names are the team's, not ours)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
 def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult, title: str) -> str:
     """The lead's report as Markdown: who is off sick and what changed from the published roster
     (`absence_lines`, `change_lines`), service by queue and day, every stretch where it suffers, each
     agent's hours against their contract and spread, then the solver's figures."""
     summary, cover = lead.summary, lead.cover
-    out = [f"# {title}", ""]
-    out += [*without_need_line(summary), ""] if summary.days_without_need else []
+    out = [f"# {_md(title)}", ""]
+    out += [*map(_md, without_need_line(summary)), ""] if summary.days_without_need else []
     if lead.changes:
-        out += ["## Absences and changes", "", *(f"- {line.strip()}" for line in lead.changes), ""]
+        out += ["## Absences and changes", "", *(f"- {_md(line.strip())}" for line in lead.changes), ""]
     out += ["## Service by queue and day", ""]
     days = sorted({d.day for d in summary.days})
     out.append("| queue | target | " + " | ".join(f"{d:%a %d %b}" for d in days) + " | week |")
@@ -299,14 +310,16 @@ def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult,
         by_day = {d.day: d for d in summary.days if d.queue == queue}
         cells = [_percent(by_day[d].service_level) if d in by_day else "–" for d in days]
         out.append(
-            f"| {queue} | {summary.target_by_queue[queue]:.0%} | " + " | ".join(cells) + f" | {level:.1%} |"
+            f"| {_md(queue)} | {summary.target_by_queue[queue]:.0%} | "
+            + " | ".join(cells)
+            + f" | {level:.1%} |"
         )
-    out += ["", *(f"{line}." for line in advice_lines(summary, team, roster))]
+    out += ["", *(f"{_md(line)}." for line in advice_lines(summary, team, roster))]
     out += ["", "## Need and cover by queue and day (agent-hours)", ""]
     out.append("| queue | day | need | on queue | short |")
     out.append("| --- | --- | --- | --- | --- |")
     out += [
-        f"| {d.queue} | {d.day:%a %d %b} | {d.need_hours:.1f} | {d.on_queue_hours:.1f} | {d.shortfall_hours:.1f} |"
+        f"| {_md(d.queue)} | {d.day:%a %d %b} | {d.need_hours:.1f} | {d.on_queue_hours:.1f} | {d.shortfall_hours:.1f} |"
         for d in summary.days
     ]
     out += ["", f"Required agent-hours: {summary.required_agent_hours:.1f}; understaffed: "
@@ -320,10 +333,10 @@ def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult,
             "",
         ]
     out += ["## Where service suffers", ""]
-    out += [f"- {s.words}" for s in summary.short] or ["Nowhere."]
+    out += [f"- {_md(s.words)}" for s in summary.short] or ["Nowhere."]
     if cover:
         out += ["", "## Who could cover them", ""]
-        out += [f"- {o.stretch.when}, {o.stretch.queue}: {o.words}" for o in cover]
+        out += [f"- {_md(f'{o.stretch.when}, {o.stretch.queue}: {o.words}')}" for o in cover]
     out += ["", "## Agents", "", "| agent | hours | contract | weekend days | late shifts | night shifts |"]
     out.append("| --- | --- | --- | --- | --- | --- |")
     for a in team.agents:
@@ -333,13 +346,13 @@ def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult,
             f" ({_hours(a.max_hours_per_week)} less {_hours(leave)} h paid leave)" if leave > 0.05 else ""
         )
         out.append(
-            f"| {a.name} ({a.id}) | {summary.hours_by_agent[a.id]:g} | {contract} | "
+            f"| {_md(a.name)} ({_md(a.id)}) | {summary.hours_by_agent[a.id]:g} | {contract} | "
             f"{summary.weekend_days_by_agent[a.id]} | {summary.late_shifts_by_agent[a.id]} | "
             f"{summary.night_shifts_by_agent[a.id]} |"
         )
     if summary.unmet_preferences:
         out += ["", f"{PREFERENCES_HEADING[0].upper()}{PREFERENCES_HEADING[1:]}:", ""]
-        out += [f"- {u.words}" for u in summary.unmet_preferences]
+        out += [f"- {_md(u.words)}" for u in summary.unmet_preferences]
     mean, p95, median = stretches_per_shift(roster)
     out += [
         "",

@@ -33,6 +33,11 @@ HOURS_PER_WEEK = DAYS_PER_WEEK * 24
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
+# files of the zone database that are not a place's zone: this machine's own clock (a roster would
+# depend on where the service runs), the default rules of POSIX zones, and "local time unknown"
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
 @lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
     """The IANA zone called `name`.
@@ -41,7 +46,7 @@ def zone(name: str) -> ZoneInfo:
         InvalidInput: the name is not an IANA zone (e.g. a typo, or an abbreviation like "EST").
     """
     try:
-        if not name or name != name.strip():
+        if not name or name != name.strip() or name in _NOT_ZONES:
             raise ValueError(name)
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:

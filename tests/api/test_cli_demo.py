@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -263,3 +264,23 @@ def test_roster_command_uses_the_team_files_weights(demo_dir: Path, tmp_path: Pa
     by_headcount = CliRunner().invoke(app, [*args, "--objective", "headcount"])
     assert by_headcount.exit_code == 0, by_headcount.output
     assert "contacts not answered within target" not in by_headcount.output
+
+
+def test_the_reports_markdown_shows_names_as_written(demo_dir: Path, tmp_path: Path) -> None:
+    """A name with a table's bar, a link and a tag reads as written: it neither ends a cell nor links."""
+    mapping = yaml.safe_load((demo_dir / "team.yaml").read_text(encoding="utf-8"))
+    mapping["agents"] = mapping["agents"][:4]
+    mapping["agents"][0]["name"] = "Ann | [win](http://evil.example) <b>bold</b>"
+    team_file = tmp_path / "team.yaml"
+    team_file.write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    report = tmp_path / "report.md"
+    args = [
+        "roster", "--team", str(team_file), "--requirements", str(demo_dir / "requirements.csv"),
+        "--week", DEMO_WEEK.isoformat(), "--out", str(tmp_path / "roster.csv"), "--time-limit", "2",
+        "--report", str(report),
+    ]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    (row,) = [line for line in report.read_text(encoding="utf-8").splitlines() if line.startswith("| Ann")]
+    assert row.startswith(r"| Ann \| \[win\](http://evil.example) \<b\>bold\</b\> (")
+    assert len(re.findall(r"(?<!\\)\|", row)) == 7  # six cells

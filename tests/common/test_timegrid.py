@@ -71,7 +71,9 @@ def test_shift_across_dst_is_elapsed_hours() -> None:
     assert end.astimezone(ny).hour == 7  # 8 elapsed hours end at 07:00 after the jump
 
 
-@pytest.mark.parametrize("name", ["Eastern Time", "Mars/Olympus", "", " Europe/London"])
+@pytest.mark.parametrize(
+    "name", ["Eastern Time", "Mars/Olympus", "", " Europe/London", "localtime", "posixrules", "Factory"]
+)
 def test_unknown_zone_is_a_clear_error(name: str) -> None:
     with pytest.raises(InvalidInput, match="unknown time zone"):
         zone(name)
