@@ -7,6 +7,7 @@ numbered as a spreadsheet shows them: the header is row 1.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import re
 from collections.abc import Callable, Iterable
@@ -128,6 +129,14 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[str, pd.DataFrame]
         raise
     except ImportError as exc:  # e.g. Parquet without its engine
         raise InvalidInput([InputIssue(f"cannot read this file type here: {exc}", str(path))]) from exc
+    except csv.Error as exc:  # the csv module's limit on one cell (131,072 characters)
+        reason = (
+            f"cannot read the file: its first line, or a cell, is longer than {csv.field_size_limit():,} "
+            "characters (a quote that never closes, or not a table at all: is it the right file?)"
+            if "field larger than field limit" in str(exc)
+            else f"cannot read the file: {exc}"
+        )
+        raise InvalidInput([InputIssue(reason, str(path), 1)]) from exc
     except Exception as exc:  # any parser failure is a bad file, reported as such
         raise InvalidInput([InputIssue(f"cannot read the file: {exc}", str(path))]) from exc
     _refuse_repeated_headers(header, label)

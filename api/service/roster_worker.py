@@ -31,7 +31,7 @@ from api.service.params import RosterJobParams
 from api.service.rostering import build_problem, change_dicts
 from api.service.settings import WorkerOptions
 from api.service.storage import dataset_frame, dataset_label, dataset_row, next_version_number
-from common.errors import Infeasible
+from common.errors import Infeasible, TimeTooShort
 from scheduler import (
     Problem,
     Progress,
@@ -42,6 +42,18 @@ from scheduler import (
     solve,
     summarize,
 )
+
+
+def _beyond_this_service(exc: TimeTooShort, max_time_limit_s: float) -> TimeTooShort:
+    """The advice of a solve that needs more time, with what this service allows when that is less."""
+    if exc.needed_s <= max_time_limit_s:
+        return exc
+    return TimeTooShort(
+        f"{exc.conflicts[0]} This service allows at most {max_time_limit_s:g} s a solve "
+        "(WFM_MAX_TIME_LIMIT_S, set by whoever runs it): ask them for more, or roster the week with "
+        f"`wfm roster --time-limit {exc.needed_s:g}`.",
+        exc.needed_s,
+    )
 
 
 def run_roster_job(
@@ -72,6 +84,9 @@ def run_roster_job(
             else change_dicts(roster_changes(problem.published, result.roster), problem.team)
         )
         report = roster_report(problem, result)
+    except TimeTooShort as exc:
+        fail(sessions, job_id, _beyond_this_service(exc, options.max_time_limit_s))
+        return
     except Exception as exc:  # the job fails with the reason; the service goes on
         fail(sessions, job_id, exc)
         return

@@ -22,6 +22,7 @@ class WorkerOptions:
     solver_threads: int = 1
     niceness: int = 0
     deterministic_time_limit_s: float | None = None
+    max_time_limit_s: float = 600.0  # the most a request may ask a solve for (`Settings.max_time_limit_s`)
 
     def solve_settings(self, time_limit_s: float, seed: int = 0) -> SolveSettings:
         """The solver's limits for one solve of a job."""
@@ -100,7 +101,11 @@ class Settings(BaseSettings):
         """What the job workers take from these settings (solver threads bounded by the cores per worker)."""
         threads = min(self.solver_threads, max(1, (os.cpu_count() or 1) // self.job_workers))
         return WorkerOptions(
-            self.database_url, threads, self.worker_niceness, self.deterministic_time_limit_s
+            self.database_url,
+            threads,
+            self.worker_niceness,
+            self.deterministic_time_limit_s,
+            self.max_time_limit_s,
         )
 
     def retry_after_s(self) -> int:

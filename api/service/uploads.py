@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import tempfile
@@ -90,11 +91,17 @@ def parse_upload(data: bytes, name: str, reader: Callable[[Path], T], allowed: t
         try:
             return reader(path)
         except InvalidInput as exc:
-            # name the upload, not the temporary file; keep what follows the name (an XLSX sheet)
+            # name the upload, not the temporary file, in where and in why (a reader's message may
+            # quote its path); keep what follows the name (an XLSX sheet)
             raise InvalidInput(
                 [
-                    i.located(
-                        name + i.file[len(str(path)) :] if i.file and i.file.startswith(str(path)) else name
+                    dataclasses.replace(
+                        i.located(
+                            name + i.file[len(str(path)) :]
+                            if i.file and i.file.startswith(str(path))
+                            else name
+                        ),
+                        reason=i.reason.replace(str(path), name).replace(folder, "…"),
                     )
                     for i in exc.issues
                 ]

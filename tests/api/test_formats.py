@@ -663,3 +663,10 @@ def test_a_parquet_history_reads_on_a_fresh_install(tmp_path: Path) -> None:
 def test_a_team_file_nested_too_deeply_is_refused_in_words(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="nested too deeply"):
         read_team(write(tmp_path, "team.json", "[" * 100_000 + "]" * 100_000))
+
+
+def test_a_file_with_a_line_too_long_to_read_says_so(tmp_path: Path) -> None:
+    wide = ",".join(f"c{i}" for i in range(30_000))
+    text = f"agent_id,date,kind,{wide}\na01,2026-11-03,time_off\n"
+    with pytest.raises(InvalidInput, match="its first line, or a cell, is longer than 131,072 characters"):
+        read_availability(write(tmp_path, "hr.csv", text), sample_team())

@@ -514,3 +514,31 @@ def test_the_page_cannot_be_framed_and_runs_only_the_services_scripts(client: Te
         policy = headers["content-security-policy"]
         assert "frame-ancestors 'none'" in policy
         assert "script-src 'self'" in policy
+
+
+def test_an_uploads_errors_never_show_the_servers_temporary_path() -> None:
+    """A reader's message may quote the file it read: the upload's name stands for it."""
+
+    from api.service.uploads import parse_upload
+    from common.errors import InputIssue, InvalidInput
+
+    def reader(path: Path) -> None:
+        raise InvalidInput([InputIssue(f"could not read worksheets from {path}", str(path))])
+
+    with pytest.raises(InvalidInput) as caught:
+        parse_upload(b"a,b\n1,2\n", "hr.csv", reader, (".csv",))
+    (issue,) = caught.value.issues
+    assert issue.file == "hr.csv"
+    assert issue.reason == "could not read worksheets from hr.csv"
+
+
+def test_advice_for_more_time_says_what_this_service_allows() -> None:
+    from api.service.roster_worker import _beyond_this_service
+    from common.errors import TimeTooShort
+
+    short = TimeTooShort("No roster was found in 10 s. Allow at least 23 s.", 23.0)
+    assert _beyond_this_service(short, 600.0) is short
+    beyond = _beyond_this_service(short, 10.0)
+    assert beyond.needed_s == 23.0
+    assert "This service allows at most 10 s a solve" in str(beyond)
+    assert "wfm roster --time-limit 23" in str(beyond)
