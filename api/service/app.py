@@ -27,6 +27,7 @@ from api.service.routes import (
     web,
 )
 from api.service.settings import Settings
+from api.service.slow_clients import BodyReadTimeout
 from api.service.storage import fail_interrupted_jobs
 
 log = logging.getLogger("wfm.service")
@@ -70,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    # innermost of the middlewares: a body too slow is answered 408 before any error handler sees it
+    app.add_middleware(BodyReadTimeout, read_timeout_s=settings.request_read_timeout_s)
     install_handlers(app)
     app.include_router(health.router, max_body_size=0)
     # a body above the limit is refused (413) before any of it is parsed

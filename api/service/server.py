@@ -16,14 +16,26 @@ import uvicorn
 
 from api.service.app import create_app
 from api.service.settings import Settings
+from api.service.slow_clients import OncePer, with_read_timeout
 
 log = logging.getLogger("wfm.service")
 
 
+# the event loop's errors that repeat at every try (e.g. accepting with no file descriptor left)
+# are logged once per this many seconds
+REPEATED_LOG_S = 10.0
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
-    """Run the service until a signal stops it."""
+    """Run the service until a signal stops it; a connection whose request headers are not in within
+    `Settings.request_read_timeout_s` is closed (`slow_clients`)."""
+    logging.getLogger("asyncio").addFilter(OncePer(REPEATED_LOG_S))
     config = uvicorn.Config(
-        create_app(settings), host=host, port=port, timeout_graceful_shutdown=settings.shutdown_grace_s
+        create_app(settings),
+        host=host,
+        port=port,
+        http=with_read_timeout(settings.request_read_timeout_s),
+        timeout_graceful_shutdown=settings.shutdown_grace_s,
     )
     uvicorn.Server(config).run()
     busy = [t.name for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]

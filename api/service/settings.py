@@ -80,6 +80,13 @@ class Settings(BaseSettings):
     shutdown_grace_s: int = Field(
         default=5, ge=0, le=600, description="on SIGTERM, how long requests in progress may take to finish"
     )
+    request_read_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="a connection whose request headers, or the next part of whose body, take longer than "
+        "this to arrive is answered 408 or closed (a client that never ends its request holds nothing)",
+    )
     migrate_on_start: bool = True
     ray_address: str | None = Field(
         default=None,

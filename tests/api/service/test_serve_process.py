@@ -149,3 +149,55 @@ def test_workers_end_with_the_service_when_it_is_killed(served: Served) -> None:
     served.process.kill()
     served.process.wait()
     assert wait_until(lambda: not any(alive(pid) for pid in helpers)), [p for p in helpers if alive(p)]
+
+
+@pytest.fixture
+def quick_to_hang_up(tmp_path: Path) -> Iterator[int]:
+    """A `wfm serve` whose clients have 1 s to send their request headers and each part of a body."""
+    url = f"sqlite:///{tmp_path / 'wfm.db'}"
+    upgrade(make_engine(url))
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url, "WFM_REQUEST_READ_TIMEOUT_S": "1", "WFM_SHUTDOWN_GRACE_S": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+
+        def ready() -> bool:
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+            except httpx.HTTPError:
+                return process.poll() is not None
+
+        assert wait_until(ready)
+        assert process.poll() is None
+        yield port
+    finally:
+        process.kill()
+        process.wait()
+
+
+def _answer(port: int, sent: bytes) -> bytes:
+    """What the service sends back to a client that sends `sent` and then nothing, until it hangs up
+    (within the guard)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=GUARD_S) as client:
+        client.sendall(sent)
+        received = b""
+        while chunk := client.recv(65536):
+            received += chunk
+        return received
+
+
+def test_a_client_that_never_ends_its_request_is_answered_or_hung_up_on(quick_to_hang_up: int) -> None:
+    """Half a header: the connection is closed; a body that stops: 408. Neither holds the service."""
+    assert _answer(quick_to_hang_up, b"GET /health HTTP/1.1\r\nHost: x\r\n") == b""
+    head = (
+        b"POST /v1/teams HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    )
+    answer = _answer(quick_to_hang_up, head + b'{"name": ')
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+    assert b"the request body did not come in time" in answer
+    assert httpx.get(f"http://127.0.0.1:{quick_to_hang_up}/health").status_code == 200
