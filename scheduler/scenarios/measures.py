@@ -217,13 +217,7 @@ def measure(
     level here as in its report."""
     problem = variant_problem(plan, variant)
     hours_per_interval = plan.week.grid.interval_minutes / 60
-    kept = None
-    if roster is not None:
-        kept = Roster(
-            roster.team,
-            roster.first_day,
-            tuple(s for s in roster.shifts if s.agent_id not in variant.removed),
-        )
+    kept = None if roster is None else variant.keeps(roster)
     measured = None if kept is None else measure_roster(problem, kept)
     by_queue = {}
     for queue in plan.series:

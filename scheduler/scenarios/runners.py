@@ -43,7 +43,11 @@ def evaluate(
         return measure(plan, variant, scenario.name, depth, plan.roster)
     problem = variant_problem(plan, variant)
     try:
-        result = solve(problem, settings or SolveSettings(time_limit_s=5.0, workers=1))
+        result = solve(
+            problem,
+            settings or SolveSettings(time_limit_s=5.0, workers=1),
+            warm_start=None if plan.roster is None else variant.keeps(plan.roster),
+        )
     except Infeasible as exc:
         found = measure(plan, variant, scenario.name, depth, None, roster_status=NO_ROSTER)
         why = tuple(f"no roster: {c}" for c in exc.conflicts)

@@ -17,7 +17,7 @@ import numpy as np
 
 from common.errors import InvalidInput
 from common.timegrid import clock_to_minute
-from scheduler.domain import WEEKDAYS, Agent, Team
+from scheduler.domain import WEEKDAYS, Agent, Roster, Team
 from scheduler.scenarios.changes import (
     CHANGE_KINDS,
     AddAgents,
@@ -48,6 +48,11 @@ class Variant:
     added: tuple[Agent, ...]
     pay: Pay
     notes: tuple[str, ...]
+
+    def keeps(self, roster: Roster) -> Roster:
+        """`roster` without the shifts of the agents this variant removes."""
+        kept = tuple(s for s in roster.shifts if s.agent_id not in self.removed)
+        return dataclasses.replace(roster, shifts=kept)
 
 
 def _check_queue(team: Team, queue: str | None, what: str) -> None:

@@ -43,6 +43,7 @@ from scheduler.scenarios import (
     variant_problem,
 )
 from scheduler.staffing.requirements import compute_requirements
+from tests.scheduler.roster.factories import roster_objective
 from tests.scheduler.scenarios.factories import FAST, small_plan
 
 
@@ -216,6 +217,21 @@ def test_a_headcount_copies_the_last_agent_on_the_usual_contract_with_their_own_
     )
     assert [a.shift_rules for a in variant.added] == [part]
     assert any(n.endswith("0–20 h and own rules)") for n in variant.notes), variant.notes
+
+
+def test_a_re_roster_starts_from_the_roster_in_force_and_is_never_worse_than_it(plan: BasePlan) -> None:
+    """Under a busier week with an agent gone, the new roster's points are at most those of the roster
+    in force less that agent's shifts (it starts there), as the roster objective counts them."""
+    scenario = Scenario("busier, one fewer", (VolumeChange(1.3), RemoveAgents(("a2",))))
+    row = evaluate(plan, scenario, "reroster", FAST)
+    assert plan.roster is not None
+    assert row.roster is not None
+    variant = apply(plan, scenario)
+    problem = variant_problem(plan, variant)
+    kept = variant.keeps(plan.roster)
+    assert "a2" not in {s.agent_id for s in kept.shifts}
+    new_points = sum(roster_objective(problem, row.roster).values())
+    assert new_points <= sum(roster_objective(problem, kept).values()) + 1e-6
 
 
 def test_staffing_without_a_roster_reports_requirements_only(plan: BasePlan) -> None:
