@@ -18,7 +18,17 @@ from api.service.errors import JOB_LIMIT_ANSWER, NotFound
 from api.service.params import BaseKind, ScenarioJobParams
 from api.service.presenters import job_accepted, scenario_brief, scenario_out
 from api.service.scenario_plans import base_frames, check, named_scenarios, store_comparison
-from api.service.schemas import MAX_DB_ID, TEAM_ID_PATTERN, JobOut, ScenarioBrief, ScenarioCreate, ScenarioOut
+from api.service.schemas import (
+    MAX_DB_ID,
+    TEAM_ID_PATTERN,
+    AhtChangeIn,
+    JobOut,
+    ScenarioBrief,
+    ScenarioCreate,
+    ScenarioIn,
+    ScenarioOut,
+    VolumeChangeIn,
+)
 from api.service.settings import Settings
 from api.service.storage import (
     availability_of,
@@ -98,12 +108,34 @@ def _params(session: Session, body: ScenarioCreate, settings: Settings) -> Scena
     )
 
 
+# a scenario whose contacts or handle times grow past this many times today's (traffic times this)
+# makes the staffing search long: a job, not an answer inside the request (3 scenarios of 100 times
+# the volume and handle time took 40 s)
+INLINE_MAX_TRAFFIC_GROWTH = 4.0
+# handle time added that counts as doubling it, in that measure
+_AHT_ADDED_AS_DOUBLING_S = 300.0
+
+
+def traffic_growth(scenario: ScenarioIn) -> float:
+    """How many times today's traffic (contacts times handle time) a scenario's changes could make it,
+    at most: its volume and handle-time multipliers, and added handle time, multiplied together."""
+    growth = 1.0
+    for change in scenario.changes:
+        if isinstance(change, VolumeChangeIn):
+            growth *= max(change.multiplier, 1.0)
+        elif isinstance(change, AhtChangeIn):
+            growth *= max(change.multiplier, 1.0) + max(change.add_s, 0.0) / _AHT_ADDED_AS_DOUBLING_S
+    return growth
+
+
 def answers_at_once(params: ScenarioJobParams, settings: Settings) -> bool:
-    """Whether the comparison is quick enough to make inside the request (staffing, a few named scenarios)."""
+    """Whether the comparison is quick enough to make inside the request: staffing, a few named
+    scenarios, none of them making the traffic many times today's."""
     return (
         params.depth == "staffing"
         and params.sweep is None
         and len(params.scenarios) <= settings.inline_scenarios
+        and all(traffic_growth(s) <= INLINE_MAX_TRAFFIC_GROWTH for s in params.scenarios)
     )
 
 

@@ -192,6 +192,27 @@ def test_more_scenarios_than_answer_at_once_run_as_a_job(
     assert len(result["rows"]) == len(many) + 1
 
 
+def test_a_scenario_that_grows_the_traffic_many_times_runs_as_a_job(
+    client: TestClient, lead: dict[str, str], team_id: str, requirements_id: int
+) -> None:
+    """One scenario of a hundred times the volume and the handle time took 14 s inside the request."""
+    heavy = [
+        {
+            "name": "a hundred times busier",
+            "changes": [{"kind": "volume", "multiplier": 100}, {"kind": "aht", "multiplier": 100}],
+        }
+    ]
+    response = client.post(
+        "/v1/scenarios", json=_scenario_body(team_id, requirements_id, scenarios=heavy), headers=lead
+    )
+    assert response.status_code == 202, response.text
+    light = [{"name": "a fifth busier", "changes": [{"kind": "volume", "multiplier": 1.2}]}]
+    response = client.post(
+        "/v1/scenarios", json=_scenario_body(team_id, requirements_id, scenarios=light), headers=lead
+    )
+    assert response.status_code == 201, response.text
+
+
 # --- 20.4 integer overflow -------------------------------------------------------------------
 
 
