@@ -56,6 +56,7 @@ class AppState:
             upload,
             max_active=self.settings.max_active_jobs_per_team,
             retry_after_s=self.settings.retry_after_s(),
+            max_active_per_token=self.settings.max_active_jobs_per_token,
         )
 
 

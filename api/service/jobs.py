@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.service.db import JobRow, UploadRow, transaction, utcnow
@@ -242,6 +242,14 @@ class JobRunner:
         self._on_ended(job_id)
 
 
+def _active_jobs(session: Session, whose: ColumnElement[bool]) -> int:
+    """How many jobs matching `whose` are queued or running."""
+    found = session.scalar(
+        select(func.count()).select_from(JobRow).where(whose, JobRow.state.in_(ACTIVE_STATES))
+    )
+    return int(found or 0)
+
+
 def submit_job(
     session: Session,
     runner: JobRunner,
@@ -252,26 +260,33 @@ def submit_job(
     *,
     max_active: int,
     retry_after_s: int,
+    max_active_per_token: int | None = None,
 ) -> JobRow:
     """Store a queued job (with its uploaded file, for an import), commit, and hand it to the runner.
 
     Raises:
-        TooManyJobs: the team has `max_active` jobs queued or running already (the answer tells the
-            client to try again after `retry_after_s`).
+        TooManyJobs: the team has `max_active` jobs queued or running already, or the token
+            `max_active_per_token` over all its teams (the answer tells the client to try again after
+            `retry_after_s`).
     """
     lock_team(session, team_id)  # submissions of one team at once are counted one after the other
-    active = session.scalar(
-        select(func.count())
-        .select_from(JobRow)
-        .where(JobRow.team_id == team_id, JobRow.state.in_(ACTIVE_STATES))
-    )
-    if active is not None and active >= max_active:
+    active = _active_jobs(session, JobRow.team_id == team_id)
+    if active >= max_active:
         raise TooManyJobs(
             f"team {team_id!r} has {active} jobs queued or running; at most {max_active} may be "
             f"(WFM_MAX_ACTIVE_JOBS_PER_TEAM): wait for one to end (try again in about {retry_after_s} s), "
             "or cancel one",
             retry_after_s,
         )
+    if token_id is not None and max_active_per_token is not None:
+        mine = _active_jobs(session, JobRow.token_id == token_id)
+        if mine >= max_active_per_token:
+            raise TooManyJobs(
+                f"this token has {mine} jobs queued or running over its teams; at most {max_active_per_token} "
+                f"may be (WFM_MAX_ACTIVE_JOBS_PER_TOKEN): wait for one to end (try again in about "
+                f"{retry_after_s} s), or cancel one",
+                retry_after_s,
+            )
     job = JobRow(
         id=uuid.uuid4().hex,
         team_id=team_id,

@@ -103,6 +103,12 @@ class Settings(BaseSettings):
     max_active_jobs_per_team: int = Field(
         default=10, ge=1, description="jobs of one team that may be queued or running at once"
     )
+    max_active_jobs_per_token: int = Field(
+        default=20,
+        ge=1,
+        description="jobs one token may have queued or running at once over all its teams (a token for "
+        "every team could otherwise fill the job queue ten a team)",
+    )
 
     def worker_options(self) -> WorkerOptions:
         """What the job workers take from these settings (solver threads bounded by the cores per worker)."""

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.service import Settings
+from api.service import Settings, create_app
 from api.service.db import JobRow, UploadRow, session_factory, transaction, utcnow
 from api.service.job_states import FAILED, QUEUED, RUNNING
 from api.service.schemas import MIN_TIME_LIMIT_S
@@ -194,3 +194,38 @@ def test_a_solve_asking_past_the_limits_maximum_is_still_refused_by_the_service(
     assert issue["column"] == "time_limit_s"
     assert issue["reason"] == f"at most {most:g} s"
     assert client.get(f"/v1/teams/{team_id}/roster-jobs", headers=lead).json() == []
+
+
+def test_a_token_with_its_most_jobs_over_its_teams_gets_a_429_naming_the_limit(settings: Settings) -> None:
+    """A token for many teams could fill the job queue ten a team: it has a limit of its own."""
+    from api.service.auth import create_token
+    from api.service.db import make_engine
+    from tests.api.service.conftest import bearer, requirements_csv, tiny_team
+
+    limited = settings.model_copy(update={"max_active_jobs_per_team": 10, "max_active_jobs_per_token": 2})
+    with TestClient(create_app(limited)) as client:
+        engine = make_engine(limited.database_url)
+        with transaction(session_factory(engine)) as session:
+            token, secret = create_token(session, "admin", [])
+            session.flush()
+            token_id = token.id
+        engine.dispose()
+        admin = bearer(secret)
+        teams = []
+        for name in ("Desk One", "Desk Two", "Desk Three"):
+            teams.append(client.post("/v1/teams", json=tiny_team(name), headers=admin).json()["id"])
+        for team_id in teams[:2]:
+            _store_job(client, team_id, QUEUED, kind="roster", params={})
+        sessions = session_factory(client.app.state.wfm.engine)  # type: ignore[attr-defined]
+        with transaction(sessions) as session:
+            for job in session.scalars(select(JobRow)):
+                job.token_id = token_id
+        req = client.post(
+            f"/v1/teams/{teams[2]}/requirements/upload",
+            files={"file": ("r.csv", requirements_csv())},
+            headers=admin,
+        ).json()["id"]
+        body = {"week": WEEK.isoformat(), "requirements_id": req}
+        refused = client.post(f"/v1/teams/{teams[2]}/roster-jobs", json=body, headers=admin)
+        assert refused.status_code == 429, refused.text
+        assert "this token has 2 jobs queued or running over its teams; at most 2" in refused.json()["detail"]
