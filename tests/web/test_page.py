@@ -278,16 +278,29 @@ def test_a_planner_compares_scenarios(page: Page, site: Site) -> None:
     sign_in(page, site, "planner")
     expect(page.get_by_role("tab", name="Solve")).to_be_hidden()
     page.get_by_role("tab", name="Scenarios").click()
+    page.get_by_role("button", name="Add a scenario").click()
+    added = page.locator("#scenario-rows tbody tr").last
+    added.get_by_label("scenario name").fill("a third away")
+    added.get_by_label("shrinkage in per cent").fill("33")
+    added.get_by_label("handle time multiplier").fill("1.1")
     page.get_by_role("button", name="Compare scenarios").click()
     table = page.locator("#scenario-table")
-    # the base plan first, then three scenarios; measuring them takes seconds, more on a busy machine
-    expect(table.locator("tbody tr")).to_have_count(4, timeout=120_000)
+    # the base plan first, then four scenarios; measuring them takes seconds, more on a busy machine
+    expect(table.locator("tbody tr")).to_have_count(5, timeout=120_000)
     expect(table.locator("tbody tr").first).to_contain_text("base")
     expect(table).to_contain_text("volume +10 %")
+    # the lowest queue of each row is named with its level: all queues together can hide it
+    lowest = table.locator("tbody tr").last.locator("td").nth(2)
+    expect(lowest).to_have_text(re.compile(r"^(chat|email) \d+(\.\d)? %$"))
+    level = [
+        float(re.sub(r"[^0-9.]", "", table.locator("tbody tr").nth(k).locator("td").nth(1).inner_text()))
+        for k in (0, 4)
+    ]
+    assert level[1] < level[0]  # a third of the time away, and longer contacts: worse than the base
     expect(table.locator("td.how").first).to_contain_text("measured on roster v")
     expect(page.locator("#scenario-chart .main-svg").first).to_be_visible()
     # each scenario is named in the legend, not written over the points
-    expect(page.locator("#scenario-chart .legendtext")).to_have_count(4)
+    expect(page.locator("#scenario-chart .legendtext")).to_have_count(5)
     expect(page.locator("#scenario-chart .textpoint")).to_have_count(0)
     screenshot(page, "scenarios")
 

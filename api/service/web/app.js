@@ -1433,6 +1433,8 @@ function scenarioRow(name = "", volume = "1.0", agents = "") {
   tr.append(
     el("td", {}, el("input", { "aria-label": "scenario name", name: "name", value: name, required: true, size: "14" })),
     el("td", {}, el("input", { "aria-label": "volume multiplier", name: "volume", type: "number", step: "0.05", min: "0", value: volume, class: "short-input" })),
+    el("td", {}, el("input", { "aria-label": "handle time multiplier", name: "aht", type: "number", step: "0.05", min: "0", value: "1.0", class: "short-input" })),
+    el("td", {}, el("input", { "aria-label": "shrinkage in per cent (empty: as now)", name: "shrinkage", type: "number", step: "1", min: "0", max: "99", class: "short-input" })),
     el("td", {}, el("input", { "aria-label": "agents in team (empty: as now)", name: "agents", type: "number", min: "1", value: agents, class: "short-input" })),
   );
   return tr;
@@ -1443,6 +1445,8 @@ async function runScenarios() {
     const get = (n) => tr.querySelector(`[name=${n}]`).value;
     const changes = [];
     if (get("volume") && Number(get("volume")) !== 1) changes.push({ kind: "volume", multiplier: Number(get("volume")) });
+    if (get("aht") && Number(get("aht")) !== 1) changes.push({ kind: "aht", multiplier: Number(get("aht")) });
+    if (get("shrinkage") !== "") changes.push({ kind: "shrinkage", shrinkage: Number(get("shrinkage")) / 100 });
     if (get("agents")) changes.push({ kind: "headcount", agents: Number(get("agents")) });
     return { name: get("name"), changes };
   });
@@ -1493,9 +1497,18 @@ function plotlyText(text) {
   return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/%/g, "&#37;");
 }
 
+function lowestQueue(row) {
+  // the queue with the lowest service level: all queues together can hide a quiet one left short
+  const levels = Object.entries(row.by_queue || {}).filter(([, q]) => q.service_level !== null && q.service_level !== undefined);
+  if (!levels.length) return "–";
+  const [queue, figures] = levels.reduce((a, b) => (b[1].service_level < a[1].service_level ? b : a));
+  return `${queue} ${pct(figures.service_level)}`;
+}
+
 async function drawScenarios(rows, version) {
   const columns = [
-    ["service_level", "service level", pct],
+    ["service_level", "service level, all queues", pct],
+    [null, "lowest queue", lowestQueue],
     ["asa_s", "ASA (s)", (v) => fmt(v, 1)],
     ["understaffed_agent_hours", "under-staffed agent-h", (v) => fmt(v, 1)],
     ["paid_hours", "paid hours", (v) => fmt(v, 1)],
@@ -1508,7 +1521,7 @@ async function drawScenarios(rows, version) {
   table.append(el("tbody", {}, ...rows.map((r) => el("tr", {},
     el("th", { scope: "row", text: r.scenario }),
     el("td", { class: "how", text: howMeasured(r, version) }),
-    ...columns.map(([k, , f]) => el("td", { class: "num", text: f(r[k]) }))))));
+    ...columns.map(([k, , f]) => el("td", { class: "num", text: k === null ? f(r) : f(r[k]) }))))));
   const notes = [];
   const base = rows[0];
   const coverageLevel = coverageWeekLevel();

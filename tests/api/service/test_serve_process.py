@@ -153,11 +153,17 @@ def test_workers_end_with_the_service_when_it_is_killed(served: Served) -> None:
 
 @pytest.fixture
 def quick_to_hang_up(tmp_path: Path) -> Iterator[int]:
-    """A `wfm serve` whose clients have 1 s to send their request headers and each part of a body."""
+    """A `wfm serve` whose clients have half a second to send their request headers and each part of a
+    body."""
     url = f"sqlite:///{tmp_path / 'wfm.db'}"
     upgrade(make_engine(url))
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "WFM_REQUEST_READ_TIMEOUT_S": "1", "WFM_SHUTDOWN_GRACE_S": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "WFM_REQUEST_READ_TIMEOUT_S": "0.5",
+        "WFM_SHUTDOWN_GRACE_S": "1",
+    }
     process = subprocess.Popen(
         [sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(port)],
         env=env,

@@ -138,7 +138,7 @@ def test_shifts_already_worked_keep_their_queue_stretches(seed: int) -> None:
         assert " -> " in c.describe(later.team)
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1])
 def test_later_shifts_keep_their_published_queues_and_breaks_unless_a_change_is_worth_its_cost(
     seed: int,
 ) -> None:
