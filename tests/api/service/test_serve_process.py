@@ -153,37 +153,34 @@ def test_workers_end_with_the_service_when_it_is_killed(served: Served) -> None:
 
 @pytest.fixture
 def quick_to_hang_up(tmp_path: Path) -> Iterator[int]:
-    """A `wfm serve` whose clients have half a second to send their request headers and each part of a
-    body."""
-    url = f"sqlite:///{tmp_path / 'wfm.db'}"
-    upgrade(make_engine(url))
+    """The service under uvicorn with `wfm serve`'s protocol (in a thread of this process: no new
+    interpreter to start), whose clients have half a second to send their request headers and each
+    part of a body."""
+    import uvicorn
+
+    from api.service.app import create_app
+    from api.service.settings import Settings
+    from api.service.slow_clients import with_read_timeout
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'wfm.db'}", request_read_timeout_s=0.5)
     port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "WFM_REQUEST_READ_TIMEOUT_S": "0.5",
-        "WFM_SHUTDOWN_GRACE_S": "1",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            http=with_read_timeout(0.5),
+        )
     )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
     try:
-
-        def ready() -> bool:
-            try:
-                return httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
-            except httpx.HTTPError:
-                return process.poll() is not None
-
-        assert wait_until(ready)
-        assert process.poll() is None
+        assert wait_until(lambda: server.started)
         yield port
     finally:
-        process.kill()
-        process.wait()
+        server.should_exit = True
+        thread.join(timeout=GUARD_S)
 
 
 def _answer(port: int, sent: bytes) -> bytes:
