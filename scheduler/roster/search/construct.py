@@ -479,10 +479,12 @@ class AgentWeekModel:
         p = self.p
         if p.published is None or self._plan_change_cost == 0:
             return {}
+        pinned = {(s.start_utc, s.end_utc) for s in p.pinned if s.agent_id == self.agent.id}
         out: dict[int, PublishedPlan | None] = {}
         for shift in p.published.shifts_of(self.agent.id):
-            c = None if p.is_locked(shift.start_utc) else matching_candidate(self.v, shift)
-            if c is None or c.index in self.fixed_breaks or c.index in self.fixed_queues:
+            kept = p.is_locked(shift.start_utc) or (shift.start_utc, shift.end_utc) in pinned
+            c = None if kept else matching_candidate(self.v, shift)
+            if c is None:
                 continue
             slots = [x for x in self._slots_of(shift, c) if x is not None]
             queues = self._queues_of(shift, c)
