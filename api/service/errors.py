@@ -14,8 +14,9 @@ from pydantic import BaseModel
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from api.service.asgi import HttpMiddleware
 from api.team_file import RepeatedKey, once_each
 from common.errors import Infeasible, InputIssue, InvalidInput, WfmError
 
@@ -168,17 +169,11 @@ def too_large_body(limit_bytes: object) -> dict[str, Any]:
     return {"title": "request too large", "detail": detail + "; send less, or a smaller file"}
 
 
-class JsonTooLarge:
+class JsonTooLarge(HttpMiddleware):
     """Make every 413 the service's JSON error: Starlette's body limit answers a body whose
     Content-Length is past the limit with a text/plain 413 of its own, sent past the exception handlers."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         replaced = False
 
         async def send_json(message: Message) -> None:
@@ -197,18 +192,12 @@ class JsonTooLarge:
         await self.app(scope, receive, send_json)
 
 
-class AnswerUnexpected:
+class AnswerUnexpected(HttpMiddleware):
     """Answer an unexpected error (a bug) with the service's 500 and keep the connection: Starlette's
     outermost handler answers it too, then raises it again, and the server drops the connection, so
     the client's next request on it fails."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def watched(message: Message) -> None:

@@ -24,6 +24,8 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from api.service.asgi import HttpMiddleware
+
 
 class TimedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol, closing a connection whose request headers take longer than
@@ -73,18 +75,15 @@ class _BodyTooSlow(Exception):
     """The next part of a request body did not come in time."""
 
 
-class BodyReadTimeout:
+class BodyReadTimeout(HttpMiddleware):
     """Answer 408 when the next part of a request body takes longer than `read_timeout_s` to come
     (whatever the app answers after it stopped reading: FastAPI turns a failed read into a 400)."""
 
     def __init__(self, app: ASGIApp, read_timeout_s: float) -> None:
-        self.app = app
+        super().__init__(app)
         self.read_timeout_s = read_timeout_s
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         body_done = timed_out = answered = False
 
         async def timed_receive() -> Message:
