@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, UploadFile, status
+from fastapi import APIRouter, File, Query, Response, UploadFile, status
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -150,8 +150,11 @@ def update_agent(team: EditTeam, agent_id: AgentIdPath, body: AgentIn, session: 
     return _agent(session, team.id, agent_id)
 
 
-@router.delete("/teams/{team_id}/agents/{agent_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_agent(team: EditTeam, agent_id: AgentIdPath, session: SessionDep) -> None:
-    """Remove an agent and their availability."""
+@router.delete(
+    "/teams/{team_id}/agents/{agent_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response
+)
+def remove_agent(team: EditTeam, agent_id: AgentIdPath, session: SessionDep) -> Response:
+    """Remove an agent and their availability (no content, and no content type)."""
     delete_agent(session, team, agent_id)
     session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -110,7 +110,10 @@ def test_availability_of_an_agent_removed_meanwhile_is_refused(
     client: TestClient, lead: dict[str, str], team_id: str
 ) -> None:
     """A file checked against the team before one of its agents was removed stores nothing."""
-    assert client.delete(f"/v1/teams/{team_id}/agents/a2", headers=lead).status_code == 204
+    removed = client.delete(f"/v1/teams/{team_id}/agents/a2", headers=lead)
+    assert removed.status_code == 204
+    assert removed.content == b""
+    assert "content-type" not in removed.headers  # no content, so no type of it
     entry = AvailabilityEntry("a2", "time_off", 0, 1440, None, 1, "")
     sessions = session_factory(client.app.state.wfm.engine)  # type: ignore[attr-defined]
     with sessions() as session, pytest.raises(InvalidInput, match="agents no longer in team 'tiny-desk': a2"):
