@@ -37,22 +37,25 @@ from rich.table import Table
 
 from common.errors import InvalidInput, WfmError
 
-_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    # (metric, header, format)
-    ("service_level", "SL*", "pct"),
-    ("asa_s", "ASA s*", "f1"),
-    ("overloaded_share", "overl.*", "pct"),
-    ("abandonment", "aband.", "pct"),
-    ("occupancy", "occ.", "pct"),
-    ("understaffed_agent_hours", "under h", "f1"),
-    ("overstaffed_agent_hours", "over h", "f1"),
-    ("required_agent_hours", "need h", "f1"),
-    ("paid_hours", "paid h", "f1"),
-    ("cost", "cost", "f0"),
-    ("required_headcount", "need HC", "f1"),
-    ("scheduled_headcount", "sched. HC", "int"),
-    ("headcount", "HC", "int"),
+# (metric, header, format): the service a scenario gives, then its hours, agents and cost
+SERVICE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("service_level", "service\nlevel", "pct"),
+    ("asa_s", "mean\nwait s", "f1"),
+    ("overloaded_share", "over-\nloaded", "pct"),
+    ("abandonment", "gave\nup", "pct"),
+    ("occupancy", "occu-\npancy", "pct"),
 )
+HOURS_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("required_agent_hours", "hours\nneeded", "f1"),
+    ("understaffed_agent_hours", "hours\nshort", "f1"),
+    ("overstaffed_agent_hours", "hours\nover", "f1"),
+    ("paid_hours", "paid\nhours", "f1"),
+    ("cost", "cost", "f0"),
+    ("required_headcount", "agents\nneeded", "f1"),
+    ("scheduled_headcount", "agents\nrostered", "int"),
+    ("headcount", "agents", "int"),
+)
+SCENARIO_WIDTH = 32  # a longer scenario name wraps onto more lines
 
 
 def _fmt(value: Any, kind: str, *, delta: bool = False) -> str:
@@ -66,16 +69,19 @@ def _fmt(value: Any, kind: str, *, delta: bool = False) -> str:
     return f"{value:{sign},.{kind[1]}f}"
 
 
-FOOTNOTE = (
-    "lowest queue: the queue with the lowest service level, and its change against the base; largest "
-    "drop: the queue whose service level fell most against the base, which the others can hide. "
-    "* SL: the contacts answered within their queue's target, all queues together (the roster's report "
-    "gives each queue); aband.: callers who give up, on queues whose patience_s is set. "
-    "ASA s: the mean wait of the live queues' contacts that arrive while their queue keeps up; "
-    "overl.: the share that arrive while it cannot (the wait grows without bound), left out of ASA, so "
-    "more agents can raise ASA. need h: the agent-hours the need asks for on the queues, after "
-    "shrinkage, as the roster's report counts them; need HC: the agents of the team's usual contract "
-    "that give need h on the queues, its hours less breaks."
+FOOTNOTE: tuple[str, ...] = (
+    "Under each scenario: its change against the base.",
+    "lowest queue: the queue with the lowest service level; largest drop: the queue whose service level "
+    "fell most against the base (a busy queue's level can hide it).",
+    "service level: the contacts answered within their queue's target, all queues together (the roster's "
+    "report gives each queue and day).",
+    "mean wait s: the mean wait of the live queues' contacts that arrive while their queue keeps up; "
+    "overloaded: the share that arrive while it cannot (their wait grows without bound), left out of "
+    "the mean wait, so more agents can raise it; gave up: callers who hang up, on queues whose patience "
+    "is set.",
+    "hours needed: the agent-hours the queues need after shrinkage, as the roster's report counts them; "
+    "short and over: the hours below and above that need; agents needed: the agents of the team's usual "
+    "contract who give the hours needed, their hours less breaks.",
 )
 
 
@@ -85,7 +91,7 @@ NOTE_MARK = "(see note)"
 
 def lowest_queue(row: dict[str, Any]) -> tuple[str, float] | None:
     """The queue with the lowest service level in a comparison row, and that level (None: no roster
-    measured): SL* counts all queues together, where a busy queue can hide a quiet one left short."""
+    measured): the service level counts all queues together, where a busy queue can hide a quiet one left short."""
     levels = [
         (queue, float(figures["service_level"]))
         for queue, figures in (row.get("by_queue") or {}).items()
@@ -128,40 +134,62 @@ def _drop_cell(row: dict[str, Any], base: dict[str, Any]) -> str:
     return f"{queue} {_fmt(level, 'pct')} ({_fmt(change, 'pct', delta=True)})"
 
 
-def comparison_table(rows: list[dict[str, Any]], title: str = "What-if scenarios") -> Table:
-    """The comparison as a terminal table: each figure, and its change against the base under it.
-    No cell wraps or is cut: print it at least `table_width` wide."""
-    table = Table(title=title, show_lines=False)
-    table.add_column("scenario", no_wrap=True)
+def _table(title: str, name_header: str) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    table.add_column(name_header, max_width=SCENARIO_WIDTH, overflow="fold")
+    return table
+
+
+def _name(row: dict[str, Any]) -> str:
+    return f"{row['scenario']} {NOTE_MARK}" if row.get("notes") else str(row["scenario"])
+
+
+def service_table(rows: list[dict[str, Any]], title: str = "What-if scenarios: service") -> Table:
+    """The service each scenario gives: the lowest queue, the largest drop and the week's figures, and
+    under each scenario its change against the base (the first row). Only scenario names wrap."""
+    table = _table(title, "scenario")
     table.add_column("lowest queue", justify="right", no_wrap=True)
     table.add_column("largest drop", justify="right", no_wrap=True)
-    for _, header, _ in _COLUMNS:
+    for _, header, _ in SERVICE_COLUMNS:
         table.add_column(header, justify="right", no_wrap=True)
     for i, row in enumerate(rows):
         lowest, change = _lowest_cells(row, rows[0])
         drop = _drop_cell(row, rows[0]) if i > 0 else "–"
-        name = f"{row['scenario']} {NOTE_MARK}" if row.get("notes") else row["scenario"]
-        table.add_row(name, lowest, drop, *(_fmt(row.get(m), kind) for m, _, kind in _COLUMNS))
+        cells = (_fmt(row.get(m), kind) for m, _, kind in SERVICE_COLUMNS)
+        table.add_row(_name(row), lowest, drop, *cells, end_section=i == 0)
         if i > 0:
-            table.add_row(
-                "",
-                change,
-                "",
-                *(_fmt(row.get(f"delta_{m}"), kind, delta=True) for m, _, kind in _COLUMNS),
-                style="dim",
-            )
+            deltas = (_fmt(row.get(f"delta_{m}"), kind, delta=True) for m, _, kind in SERVICE_COLUMNS)
+            table.add_row("", change, "", *deltas, style="dim", end_section=True)
+    return table
+
+
+def hours_table(
+    rows: list[dict[str, Any]], title: str = "What-if scenarios: hours, agents and cost"
+) -> Table:
+    """Each scenario's hours, agents and cost, and under each its change against the base."""
+    table = _table(title, "scenario")
+    for _, header, _ in HOURS_COLUMNS:
+        table.add_column(header, justify="right", no_wrap=True)
+    for i, row in enumerate(rows):
+        table.add_row(
+            _name(row), *(_fmt(row.get(m), kind) for m, _, kind in HOURS_COLUMNS), end_section=i == 0
+        )
+        if i > 0:
+            deltas = (_fmt(row.get(f"delta_{m}"), kind, delta=True) for m, _, kind in HOURS_COLUMNS)
+            table.add_row("", *deltas, style="dim", end_section=True)
     return table
 
 
 def table_width(table: Table) -> int:
-    """The width at which `table` shows every cell whole."""
+    """The width at which `table` shows every cell whole (scenario names wrapped at `SCENARIO_WIDTH`)."""
     return Console(width=10_000).measure(table).maximum
 
 
-def _print_table(table: Table) -> None:
+def _print_tables(*tables: Table) -> None:
     """Print on stdout, wider than the terminal (or when piped, than 80 columns) rather than cut a cell."""
     console = Console()
-    Console(width=max(console.width, table_width(table))).print(table)
+    for table in tables:
+        Console(width=max(console.width, table_width(table))).print(table)
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -302,8 +330,12 @@ def scenarios(
         console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from exc
     rows = table.records()
-    _print_table(comparison_table(rows, f"{plan.team.name}, week of {plan.week.first_day} ({chosen})"))
-    typer.echo(FOOTNOTE)
+    heading = f"{plan.team.name}, week of {plan.week.first_day} ({chosen})"
+    _print_tables(
+        service_table(rows, f"{heading}: service"), hours_table(rows, f"{heading}: hours, agents and cost")
+    )
+    for line in FOOTNOTE:
+        typer.echo(line)
     if (
         "forecast" in data["base"]
         and "history" not in data["base"]

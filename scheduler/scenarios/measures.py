@@ -196,11 +196,29 @@ def _queue_row(
     return row
 
 
-def _unplaced(variant: Variant, depth: str, roster: Roster | None) -> tuple[str, ...]:
-    """Measuring the base roster (staffing depth), the agents a scenario adds work no shift: say so."""
-    if depth == "staffing" and variant.added and roster is not None:
-        return ("agents added have no shifts in the base roster; re-roster to place them",)
-    return ()
+def unplaced_hours(variant: Variant, roster: Roster) -> dict[str, float]:
+    """The agents a scenario adds who have no shift in `roster` (the base roster, measured at the
+    staffing depth), with the weekly hours their contract pays: its least hours, or its most where
+    the least is none. A hire costs that whether or not the roster in force places them."""
+    placed = {s.agent_id for s in roster.shifts}
+    return {
+        a.id: a.min_hours_per_week if a.min_hours_per_week > 0 else a.max_hours_per_week
+        for a in variant.added
+        if a.id not in placed
+    }
+
+
+def _unplaced_note(unplaced: dict[str, float]) -> tuple[str, ...]:
+    """Say that hires without shifts serve nobody in these figures, and how their pay is counted."""
+    if not unplaced:
+        return ()
+    hours = sorted(set(unplaced.values()))
+    each = " or ".join(f"{h:g} h" for h in hours)
+    agents = f"{len(unplaced)} agents added have" if len(unplaced) > 1 else "agent added has"
+    return (
+        f"the {agents} no shifts in the roster in force, so the service figures are without them "
+        f"(re-roster to place them); paid hours and cost count them at their contract's {each} a week",
+    )
 
 
 def measure(
@@ -240,7 +258,7 @@ def measure(
         "volume": float(sum(r["volume"] or 0.0 for r in rows)),
         "by_queue": by_queue,
         "roster_status": roster_status,
-        "notes": variant.notes + _unplaced(variant, depth, roster),
+        "notes": variant.notes,
     }
     if kept is None or measured is None:
         return ScenarioMetrics(
@@ -257,10 +275,12 @@ def measure(
             **common,
         )
     summary = summarize(problem, kept, measured)
-    hours = {a: h for a, h in summary.hours_by_agent.items() if h > 0}
+    rostered = {a: h for a, h in summary.hours_by_agent.items() if h > 0}
+    unplaced = unplaced_hours(variant, kept) if depth == "staffing" else {}
+    hours = {**rostered, **unplaced}
     rates = {a: variant.pay.rate_of(a) for a in hours}
     priced = all(r is not None for r in rates.values()) and any(r is not None for r in rates.values())
-    notes = common["notes"]
+    notes = common["notes"] + _unplaced_note(unplaced)
     if not priced and any(r is not None for r in rates.values()):
         notes += ("some agents have no hourly rate: no cost",)
     return ScenarioMetrics(
@@ -276,7 +296,7 @@ def measure(
         overstaffed_agent_hours=summary.overstaffed_agent_hours,
         paid_hours=sum(hours.values()),
         cost=sum(h * (rates[a] or 0.0) for a, h in hours.items()) if priced else None,
-        scheduled_headcount=len(hours),
+        scheduled_headcount=len(rostered),
         shifts=len(kept.shifts),
         roster=kept,
         **{**common, "notes": notes},

@@ -204,10 +204,11 @@ def test_scenarios_command_prints_the_comparison(demo_dir: Path, tmp_path: Path)
     # not a terminal: printed wide enough that no cell is cut, with what ASA and need mean
     assert "…" not in result.output
     assert "two fewer agents" in result.output
-    assert "overl.*" in result.output
+    assert "loaded" in result.output  # "over-/loaded", a header on two lines
     assert "lowest queue" in result.output
-    assert "ASA s: the mean wait of the live queues' contacts" in result.output
-    assert "* SL: the contacts answered within their queue's target, all queues together" in result.output
+    assert "hours, agents and cost" in result.output  # the second table
+    assert "mean wait s: the mean wait of the live queues' contacts" in result.output
+    assert "service level: the contacts answered within their queue's target, all queues" in result.output
     assert "the base is the forecast alone" in result.output
 
 

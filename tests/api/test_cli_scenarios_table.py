@@ -1,4 +1,5 @@
-"""The scenarios table names the queue with the lowest service level beside the all-queue SL."""
+"""The scenarios tables: the service each gives (naming the queue with the lowest service level beside
+the all-queue level), then its hours, agents and cost, in a lead's words and a terminal's width."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from api.cli_scenarios import comparison_table, largest_drop, lowest_queue, table_width
+from api.cli_scenarios import hours_table, largest_drop, lowest_queue, service_table, table_width
 
 
 def _row(name: str, chat: float | None, phone: float | None) -> dict[str, Any]:
@@ -18,8 +19,8 @@ def _row(name: str, chat: float | None, phone: float | None) -> dict[str, Any]:
     }
 
 
-def _text(rows: list[dict[str, Any]]) -> str:
-    table = comparison_table(rows)
+def _text(rows: list[dict[str, Any]], make: Any = service_table) -> str:
+    table = make(rows)
     console = Console(width=table_width(table), record=True)
     console.print(table)
     return console.export_text()
@@ -67,3 +68,25 @@ def test_a_scenario_with_a_note_is_marked_in_the_table() -> None:
     text = _text([base, hires])
     assert "two hires (see note)" in text
     assert "base (see note)" not in text
+
+
+def test_the_tables_speak_a_leads_words_and_fit_a_wide_terminal_with_long_scenario_names() -> None:
+    """The scenario name wraps (only it): two tables of about 120 columns, where one of 16 short-form
+    headers ("SL*", "need HC") was 230 wide."""
+    long_name = "Q1 volume +20 % and 4 full-timers (voice+chat, Lisbon)"
+    base = {**_row("base", 0.9, 0.32), "required_headcount": 15.3, "cost": 9000.0, "paid_hours": 500.0}
+    more = {**base, "scenario": long_name, "delta_cost": 2880.0, "notes": ["hires have no shifts"]}
+    service = _text([base, more])
+    hours = _text([base, more], hours_table)
+    for text in (service, hours):
+        assert max(len(line) for line in text.splitlines()) <= 125
+        assert "SL*" not in text
+        assert "HC" not in text
+        assert "full-timers (voice+chat," in text  # the name, wrapped but whole
+    assert "service" in service
+    assert "level" in service
+    assert "mean" in service
+    assert "agents" in hours
+    assert "needed" in hours
+    assert "9,000" in hours
+    assert "+2,880" in hours

@@ -68,7 +68,30 @@ def test_agents_added_are_said_to_have_no_shifts_only_when_the_base_roster_is_me
 ) -> None:
     hire = apply(plan, Scenario("hire", (AddAgents(1, ("chat",)),)))
     row = measure(plan, hire, "hire", depth, plan.roster)
-    assert any("agents added have no shifts" in n for n in row.notes) == noted
+    assert any("added ha" in n and "no shifts" in n for n in row.notes) == noted
+
+
+def test_hires_without_shifts_are_paid_their_contract_at_the_staffing_depth(plan: BasePlan) -> None:
+    """Two full-timers and a part-timer of 20-24 h hired: the roster in force has no shifts for them,
+    so they serve nobody in its figures, but hiring them is not free."""
+    base = measure(plan, apply(plan, Scenario("base")), "base", "staffing", plan.roster)
+    hires = Scenario(
+        "hires",
+        (
+            AddAgents(2, ("chat",), min_hours_per_week=40, max_hours_per_week=40, hourly_rate=30),
+            AddAgents(1, ("chat",), min_hours_per_week=0, max_hours_per_week=24, hourly_rate=25),
+        ),
+    )
+    row = measure(plan, apply(plan, hires), "hires", "staffing", plan.roster)
+    assert base.paid_hours is not None
+    assert row.paid_hours is not None
+    assert base.cost is not None
+    assert row.cost is not None
+    assert row.paid_hours == pytest.approx(base.paid_hours + 2 * 40 + 24)
+    assert row.cost == pytest.approx(base.cost + 2 * 40 * 30 + 24 * 25)
+    assert row.scheduled_headcount == base.scheduled_headcount  # rostered: nobody new
+    assert row.service_level == pytest.approx(base.service_level)
+    assert any("3 agents added" in n and "24 h or 40 h" in n for n in row.notes)
 
 
 def test_agents_needed_are_of_the_usual_contract_less_breaks_whoever_a_scenario_hires() -> None:
