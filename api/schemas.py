@@ -6,7 +6,16 @@ import reprlib
 from dataclasses import asdict, fields, replace
 from typing import Annotated, Any, cast
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+)
 
 from api.text import control_character, shows_something
 from common.errors import InputIssue, InvalidInput
@@ -230,7 +239,18 @@ def _for_agent(agent_id: str, what: str, exc: InvalidInput) -> InvalidInput:
     )
 
 
-class AgentShiftRulesIn(_Strict):
+class _Override(_Strict):
+    """An agent's own rules over the team's: written with only the fields given, so that what is read
+    back (a GET put back as it is, a body passed on) means the same. A null can mean something:
+    `max_weekends_worked: null` lifts the team's weekend limit, where a field left out is the team's."""
+
+    @model_serializer(mode="wrap")
+    def _only_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        written: dict[str, Any] = handler(self)
+        return {k: v for k, v in written.items() if k in self.model_fields_set}
+
+
+class AgentShiftRulesIn(_Override):
     """An agent's own shift rules: each field given replaces the team's for this agent; every field
     left out is the team's (an earliest start alone keeps the team's lengths and breaks)."""
 
@@ -310,7 +330,7 @@ class WeightsIn(_Strict):
 _NO_LIMIT_LABOUR_RULES = frozenset(f.name for f in fields(LabourRules) if f.default is None)
 
 
-class AgentLabourRulesIn(_Strict):
+class AgentLabourRulesIn(_Override):
     """An agent's own labour rules: each one given replaces the team's for this agent."""
 
     min_rest_hours: Hours | None = None

@@ -140,6 +140,16 @@ class TeamCreate(TeamIn):
     id: TeamId | None = None
 
 
+class TeamPut(TeamIn):
+    """A team's new settings and agents. A team as GET gives it may be put back as it is: `id`, when
+    given, must be the path's; `created_at` is read-only; `updated_at`, when given, must be the team's
+    as stored, so a change made by someone else since it was read is a 409 and not lost."""
+
+    id: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
 class TeamOut(TeamIn):
     """A stored team."""
 

@@ -7,6 +7,7 @@ job is one transaction.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -26,6 +27,7 @@ from api.service.db import (
     RosterVersionRow,
     ScenarioRow,
     TeamRow,
+    as_utc,
     utcnow,
 )
 from api.service.errors import Conflict, NotFound
@@ -130,10 +132,18 @@ def create_team(session: Session, data: dict[str, Any], team_id: str | None = No
     return row
 
 
-def replace_team(session: Session, row: TeamRow, data: dict[str, Any]) -> TeamRow:
-    """Replace a team's settings and agents (validated whole); availability of removed agents goes."""
+def replace_team(
+    session: Session, row: TeamRow, data: dict[str, Any], *, read_at: datetime | None = None
+) -> TeamRow:
+    """Replace a team's settings and agents (validated whole); availability of removed agents goes.
+    `read_at`: the `updated_at` of the team the caller changed; Conflict if it has changed since."""
     team = team_from_mapping(data)
     row = lock_team(session, row.id)
+    if read_at is not None and as_utc(row.updated_at) != read_at:
+        raise Conflict(
+            f"team {row.id!r} changed at {as_utc(row.updated_at)} after the copy you changed was read "
+            f"(updated_at {read_at}); read it again and make your change there"
+        )
     mapping = team_to_mapping(team)
     mapping.pop("agents")
     row.name, row.settings, row.updated_at = team.name, mapping, utcnow()

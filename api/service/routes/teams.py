@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.formats import read_team
-from api.schemas import AgentIn, TeamIn, team_to_mapping
-from api.service.db import AgentRow, TeamRow
+from api.schemas import AgentIn, team_to_mapping
+from api.service.db import AgentRow, TeamRow, as_utc
 from api.service.deps import (
     AgentIdPath,
     EditTeam,
@@ -22,7 +22,7 @@ from api.service.deps import (
 )
 from api.service.errors import NotFound
 from api.service.presenters import team_out
-from api.service.schemas import TEAM_ID_PATTERN, AgentOut, TeamBrief, TeamCreate, TeamOut
+from api.service.schemas import TEAM_ID_PATTERN, AgentOut, TeamBrief, TeamCreate, TeamOut, TeamPut
 from api.service.storage import agent_mappings, create_team, delete_agent, put_agent, replace_team
 from api.service.uploads import ONE_FILE, parse_upload, read_upload, upload_name
 from common.errors import InputIssue, InvalidInput
@@ -99,10 +99,16 @@ def get_team(team: ReadTeam, session: SessionDep) -> TeamOut:
     return team_out(session, team)
 
 
-@router.put("/teams/{team_id}")
-def put_team(team: EditTeam, body: TeamIn, session: SessionDep) -> TeamOut:
-    """Replace a team's settings and agents; availability of agents no longer in the team is dropped."""
-    replace_team(session, team, body.model_dump())
+@router.put("/teams/{team_id}", responses={409: {"description": "the team changed after `updated_at`"}})
+def put_team(team: EditTeam, body: TeamPut, session: SessionDep) -> TeamOut:
+    """Replace a team's settings and agents; availability of agents no longer in the team is dropped.
+    A team as GET gives it may be put back changed (see `TeamPut`)."""
+    if body.id is not None and body.id != team.id:
+        raise InvalidInput(
+            [InputIssue("the body's id differs from the path's team id", column="id", value=body.id)]
+        )
+    settings = body.model_dump(exclude={"id", "created_at", "updated_at"})
+    replace_team(session, team, settings, read_at=as_utc(body.updated_at))
     session.commit()
     return team_out(session, team)
 
@@ -120,7 +126,7 @@ def list_agents(team: ReadTeam, session: SessionDep) -> list[AgentOut]:
 )
 def post_agent(team: EditTeam, body: AgentIn, session: SessionDep) -> AgentOut:
     """Add an agent to the team."""
-    put_agent(session, team, body.model_dump(exclude_none=True), create=True)
+    put_agent(session, team, body.model_dump(), create=True)
     session.commit()
     return _agent(session, team.id, body.id)
 
@@ -145,7 +151,7 @@ def update_agent(team: EditTeam, agent_id: AgentIdPath, body: AgentIn, session: 
         raise InvalidInput(
             [InputIssue("the body's id differs from the path's agent id", column="id", value=body.id)]
         )
-    put_agent(session, team, body.model_dump(exclude_none=True), create=False)
+    put_agent(session, team, body.model_dump(), create=False)
     session.commit()
     return _agent(session, team.id, agent_id)
 

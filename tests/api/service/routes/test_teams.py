@@ -194,3 +194,58 @@ def test_only_a_token_that_may_create_teams_may_upload_one(
     refused = client.post("/v1/teams/upload", files=files, headers=tokens.make("lead", team_id))
     assert refused.status_code == 403
     assert refused.json()["detail"] == "a lead token may not create teams"
+
+
+def test_a_team_as_get_gives_it_can_be_put_back_changed_and_means_the_same(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    """An agent's own labour rules read back only as given: a null there would lift the team's
+    weekend limit for that agent when put back."""
+    team = tiny_team("Round Trip")
+    team["labour_rules"]["max_weekends_worked"] = 1
+    team["agents"][0]["shift_rules"] = {"lengths_hours": [4, 6]}
+    team["agents"][1]["labour_rules"] = {"min_rest_hours": 12}
+    created = client.post("/v1/teams", json=team, headers=admin)
+    assert created.status_code == 201, created.text
+    read = client.get("/v1/teams/round-trip", headers=admin).json()
+    assert read["agents"][1]["labour_rules"] == {"min_rest_hours": 12.0}
+    assert read["agents"][0]["shift_rules"] == {"lengths_hours": [4.0, 6.0]}
+    changed = {**read, "shrinkage": 0.25}
+    put = client.put("/v1/teams/round-trip", json=changed, headers=admin)
+    assert put.status_code == 200, put.text
+    again = put.json()
+    assert again["shrinkage"] == 0.25
+    assert again["agents"] == read["agents"]
+    assert again["updated_at"] != read["updated_at"]
+
+
+def test_putting_back_a_team_that_changed_since_it_was_read_is_a_409(
+    client: TestClient, admin: dict[str, str], team_id: str
+) -> None:
+    read = client.get(f"/v1/teams/{team_id}", headers=admin).json()
+    first = client.put(f"/v1/teams/{team_id}", json={**read, "shrinkage": 0.2}, headers=admin)
+    assert first.status_code == 200
+    second = client.put(f"/v1/teams/{team_id}", json={**read, "shrinkage": 0.3}, headers=admin)
+    assert second.status_code == 409
+    assert "read it again" in second.json()["detail"]
+    assert client.get(f"/v1/teams/{team_id}", headers=admin).json()["shrinkage"] == 0.2
+    other = client.put(f"/v1/teams/{team_id}", json={**read, "id": "another"}, headers=admin)
+    assert other.status_code == 422
+    assert "path's team id" in other.text
+
+
+@pytest.mark.parametrize("path", ["/v1/teams/{team}/agents", "/v1/teams/{team}/agents/a2"])
+def test_an_agent_may_lift_the_teams_weekend_limit_with_a_null_through_the_agent_routes(
+    client: TestClient, admin: dict[str, str], path: str
+) -> None:
+    team = tiny_team("Weekends")
+    team["labour_rules"]["max_weekends_worked"] = 1
+    assert client.post("/v1/teams", json=team, headers=admin).status_code == 201
+    agent = {**team["agents"][1], "labour_rules": {"max_weekends_worked": None}}
+    if path.endswith("/agents"):
+        agent = {**agent, "id": "a3"}
+        response = client.post(path.format(team="weekends"), json=agent, headers=admin)
+    else:
+        response = client.put(path.format(team="weekends"), json=agent, headers=admin)
+    assert response.status_code in (200, 201), response.text
+    assert response.json()["labour_rules"] == {"max_weekends_worked": None}
