@@ -96,7 +96,7 @@ def register(app: typer.Typer) -> None:
         from api.lead_in import week_start_note
         from common.errors import InvalidInput, WfmError
         from common.timegrid import Grid, PlanningWeek, local_day_start_utc, parse_iso_date, zone
-        from forecasting import SpecialDay, forecast_grid, holidays_in_grid
+        from forecasting import SpecialDay, forecast_grid, forecast_notes, holidays_in_grid
         from forecasting.backtest import HOLIDAYS_HEADING, holiday_lines
         from forecasting.backtest import backtest as run_backtest
 
@@ -148,9 +148,12 @@ def register(app: typer.Typer) -> None:
                 )
                 typer.echo(report.render(holidays=out is None))
             if out is not None:
-                forecast_frame, fitted = forecast_grid(
-                    frame, grid, team_tz=tz, specials=specials, holiday_changes=changes
-                )
+                with forecast_notes() as notes:
+                    forecast_frame, fitted = forecast_grid(
+                        frame, grid, team_tz=tz, specials=specials, holiday_changes=changes
+                    )
+                for note in notes:
+                    typer.echo(f"warning: {note}", err=True)
                 write_frame_csv(forecast_frame, out)
                 typer.echo(f"wrote {len(forecast_frame)} rows to {out}; the model of each queue and region:")
                 typer.echo("\n".join(model_lines([(f.queue, f.region, f.fitted.model.name) for f in fitted])))

@@ -6,7 +6,14 @@ Each region is modelled on its own wall clock and the forecasts meet on the team
 
 from forecasting.backtest import BacktestReport, backtest
 from forecasting.calendar import HolidayChange, SpecialDay
-from forecasting.core import ForecastWarning, forecast_columns, forecast_grid, forecast_week, holidays_in_grid
+from forecasting.core import (
+    ForecastWarning,
+    forecast_columns,
+    forecast_grid,
+    forecast_notes,
+    forecast_week,
+    holidays_in_grid,
+)
 
 __all__ = [
     "BacktestReport",
@@ -16,6 +23,7 @@ __all__ = [
     "backtest",
     "forecast_columns",
     "forecast_grid",
+    "forecast_notes",
     "forecast_week",
     "holidays_in_grid",
 ]

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -68,6 +69,36 @@ AHT_WEEKS = 8
 
 class ForecastWarning(UserWarning):
     """The forecast was made, but with less to go on than usual (the message says what)."""
+
+
+@contextmanager
+def forecast_notes() -> Iterator[list[str]]:
+    """Collect the `ForecastWarning`s raised inside (their messages, in the list yielded, filled when
+    the block ends), for a caller that shows them its own way; other warnings go on as usual."""
+    notes: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ForecastWarning)
+        yield notes
+    for w in caught:
+        if issubclass(w.category, ForecastWarning):
+            notes.append(str(w.message))
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+
+def _warn_of_history_in_the_grid(history: pd.DataFrame, grid: Grid) -> None:
+    """A history that runs into the days forecast (a week already past, or a file exported later than
+    meant): the forecast is made from the history before them, as it would have been then; say so."""
+    inside = history["ds"] >= pd.Timestamp(grid.start_utc)
+    if inside.any():
+        last = history.loc[inside, "ds"].max()
+        warnings.warn(
+            f"the history runs into the days forecast: {int(inside.sum())} of its rows are from "
+            f"{grid.start_utc:%Y-%m-%d %H:%M} UTC on (the last {last:%Y-%m-%d %H:%M} UTC); the forecast "
+            "uses only the history before them, as if made then",
+            ForecastWarning,
+            stacklevel=3,
+        )
 
 
 def forecast_columns(quantiles: Sequence[float]) -> list[str]:
@@ -653,6 +684,7 @@ def forecast_grid(
     levels = check_quantiles(quantiles)
     check_interval_minutes(grid.interval_minutes)
     frame = check_history(history)
+    _warn_of_history_in_the_grid(frame, grid)
     frame = frame[frame["ds"] < pd.Timestamp(grid.start_utc)]
     if frame.empty:
         raise InvalidInput(

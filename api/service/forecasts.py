@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -13,7 +14,7 @@ from api.service.params import ForecastJobParams
 from api.service.presenters import dataset_out
 from api.service.settings import WorkerOptions
 from api.service.storage import dataset_frame, dataset_row, save_dataset, span_meta, team_of, team_row
-from forecasting import forecast_week
+from forecasting import forecast_notes, forecast_week
 from scheduler import Team, planning_week
 
 
@@ -26,18 +27,33 @@ def check_forecast_week(team: Team, params: ForecastJobParams) -> None:
     planning_week(team, params.week)
 
 
-def forecast_of(session: Session, team_id: str, params: ForecastJobParams) -> pd.DataFrame:
+@dataclass(frozen=True)
+class MadeForecast:
+    """A forecast frame and what it was made with less of than usual (`ForecastWarning`s, in words)."""
+
+    frame: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def forecast_of(session: Session, team_id: str, params: ForecastJobParams) -> MadeForecast:
     """Seven local days per queue × region × interval from the team's stored history (nothing stored)."""
     team = team_of(session, team_row(session, team_id))
     history = dataset_frame(dataset_row(session, team_id, "history", params.history_id))
-    return forecast_week(history, planning_week(team, params.week))
+    with forecast_notes() as notes:
+        frame = forecast_week(history, planning_week(team, params.week))
+    return MadeForecast(frame, tuple(notes))
 
 
 def store_forecast(
-    session: Session, team_id: str, frame: pd.DataFrame, params: ForecastJobParams
+    session: Session, team_id: str, made: MadeForecast, params: ForecastJobParams
 ) -> DatasetRow:
-    """Store a forecast of the team."""
-    meta = {"week": params.week.isoformat(), **span_meta(frame)}
+    """Store a forecast of the team, with its notes in the dataset's `meta.notes`."""
+    frame = made.frame
+    meta = {
+        "week": params.week.isoformat(),
+        **span_meta(frame),
+        **({"notes": list(made.notes)} if made.notes else {}),
+    }
     return save_dataset(session, team_id, "forecast", frame, meta, params.history_id)
 
 
@@ -64,14 +80,12 @@ def run_forecast_job(
     """Forecast a running job's week and store it, or fail the job with the reason."""
     try:
         with transaction(sessions) as session:
-            frame = forecast_of(session, team_id, params)
+            made = forecast_of(session, team_id, params)
     except Exception as exc:
         fail(sessions, job_id, exc)
         return
 
     def write(session: Session) -> dict[str, Any]:
-        return {
-            "result": dataset_out(store_forecast(session, team_id, frame, params)).model_dump(mode="json")
-        }
+        return {"result": dataset_out(store_forecast(session, team_id, made, params)).model_dump(mode="json")}
 
     store_outcome(sessions, job_id, write)

@@ -290,3 +290,13 @@ def test_a_holiday_of_the_week_forecast_says_what_it_does_to_the_forecast() -> N
         == "  Europe/London: 2026-12-25 Christmas Day (30%–42% of an ordinary day's volume, as in the history)"
     )
     assert holiday_lines(applied)[1] == "  Europe/Dublin: 2026-10-26 October Bank Holiday"  # the weeks scored
+
+
+def test_a_history_that_runs_into_the_days_forecast_is_a_warning(app: typer.Typer, tmp_path: Path) -> None:
+    history = write_history(tmp_path / "history.csv")  # 2024-01-01 .. 2024-02-04
+    out = tmp_path / "forecast.csv"
+    args = ["forecast", str(history), "--start", "2024-01-29", "--tz", "Europe/London", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "warning: the history runs into the days forecast" in result.output
+    assert out.exists()

@@ -12,7 +12,7 @@ import pytest
 
 from common.errors import InvalidInput
 from common.timegrid import PlanningWeek
-from forecasting import ForecastWarning, SpecialDay, forecast_columns, forecast_week
+from forecasting import ForecastWarning, SpecialDay, forecast_columns, forecast_notes, forecast_week
 from forecasting.core import build_wall_history, wall_clock
 from tests.forecasting.synthetic import make_history, true_rate_on_grid
 
@@ -158,6 +158,23 @@ def test_history_of_ten_days_falls_back_to_seasonal_naive_with_a_warning() -> No
     with pytest.warns(ForecastWarning, match="shorter than two weeks"):
         out = forecast_week(history, PlanningWeek(date(2024, 1, 11), LONDON))
     assert out["mean"].sum() > 0
+
+
+def test_a_history_that_runs_into_the_week_is_used_up_to_it_and_said(two_regions: pd.DataFrame) -> None:
+    """Forecasting a week already past (the history runs three days into it): the forecast is the one
+    made from the history before the week, and a note says so."""
+    week = PlanningWeek(date(2024, 2, 19), LONDON)
+    before = two_regions[two_regions["ds"] < pd.Timestamp(week.start_utc)]
+    assert len(before) < len(two_regions)
+    with forecast_notes() as notes:
+        out = forecast_week(two_regions, week)
+    (note,) = notes
+    assert "the history runs into the days forecast" in note
+    assert "2024-02-19 00:00 UTC" in note
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ForecastWarning)  # none for the history before the week
+        expected = forecast_week(before, week)
+    pd.testing.assert_frame_equal(out, expected)
 
 
 def test_conflicting_duplicates_are_an_error_and_exact_ones_are_dropped(two_regions: pd.DataFrame) -> None:

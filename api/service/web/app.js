@@ -1380,7 +1380,7 @@ async function weekOf(stored) {
   return first.toISOString().slice(0, 10);
 }
 
-async function requirementsStored(stored, week) {
+async function requirementsStored(stored, week, notes = []) {
   // new requirements: picked for a solve and for scenarios, the solve's week set to theirs
   fillRequirements(await api(teamPath("/requirements")));
   for (const id of ["solve-requirements", "scenario-requirements"]) $(id).value = String(stored.id);
@@ -1388,6 +1388,7 @@ async function requirementsStored(stored, week) {
   if (first) $("solve-week").value = first;
   $("requirements-report").replaceChildren(
     el("p", { text: `Requirements stored (${requirementsLabel(stored)}) and picked for a solve${first ? ` of the week of ${first}` : ""}.` }),
+    ...notes.map((note) => el("p", { class: "note", text: `Note: ${note}` })),
     el("button", { type: "button", id: "go-solve", onclick: guard(() => selectTab("solve").then(() => $("tab-solve").focus())) }, "Go to Solve"),
   );
   say(`Requirements #${stored.id} stored.`);
@@ -1415,15 +1416,15 @@ async function forecastRequirements() {
   const week = $("forecast-week").value;
   const report = $("requirements-report");
   report.replaceChildren(el("p", { text: `Forecasting the week of ${week}…` }));
-  let stored;
+  let stored, forecast;
   try {
-    const forecast = await storedFrame(await api(teamPath("/forecasts"), { method: "POST", json: { history_id: Number($("forecast-history").value), week } }));
+    forecast = await storedFrame(await api(teamPath("/forecasts"), { method: "POST", json: { history_id: Number($("forecast-history").value), week } }));
     stored = await api(teamPath("/requirements"), { method: "POST", json: { forecast_id: forecast.id } });
   } catch (err) {
     refused(report, "No requirements were stored.", err);
     return;
   }
-  await requirementsStored(stored, week);
+  await requirementsStored(stored, week, (forecast.meta && forecast.meta.notes) || []);
 }
 
 // ---------------------------------------------------------------- scenarios

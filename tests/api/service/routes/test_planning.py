@@ -11,10 +11,12 @@ from fastapi.testclient import TestClient
 from tests.api.service.conftest import WEEK, Tokens, requirements_csv
 
 
-def _history_csv() -> str:
-    """Two weeks of hourly email history from London users."""
+def _history_csv(days_into_the_week: int = 0) -> str:
+    """Two weeks of hourly email history from London users (and these days of the week to plan)."""
     ds = pd.date_range(
-        pd.Timestamp(WEEK, tz="Europe/London") - pd.Timedelta(days=14), periods=14 * 24, freq="h"
+        pd.Timestamp(WEEK, tz="Europe/London") - pd.Timedelta(days=14),
+        periods=(14 + days_into_the_week) * 24,
+        freq="h",
     )
     y = [5.0 if 9 <= t.hour < 17 else 1.0 for t in ds]
     frame = pd.DataFrame({"ds": ds.tz_convert("UTC"), "queue": "email", "y": y, "region": "Europe/London"})
@@ -162,3 +164,19 @@ def test_requirements_say_when_the_history_carries_nothing_into_the_week(
     assert "lead_in_rows" not in meta
     assert meta["lead_in_note"].startswith("nothing is carried into the week for email")
     assert "the history ends on Sunday 2026-11-01 23:00" in meta["lead_in_note"]
+
+
+def test_a_forecast_from_a_history_that_runs_into_the_week_says_so(
+    client: TestClient, tokens: Tokens, team_id: str
+) -> None:
+    lead = tokens.make("lead", team_id)
+    base = f"/v1/teams/{team_id}"
+    history = client.post(f"{base}/history", files={"file": ("h.csv", _history_csv(3))}, headers=lead)
+    assert history.status_code == 201, history.text
+    forecast = client.post(
+        f"{base}/forecasts", json={"history_id": history.json()["id"], "week": WEEK.isoformat()}, headers=lead
+    )
+    assert forecast.status_code == 201, forecast.text
+    (note,) = forecast.json()["meta"]["notes"]
+    assert "the history runs into the days forecast: 72 of its rows" in note
+    assert "uses only the history before them" in note
