@@ -18,7 +18,7 @@ from pydantic import (
 )
 
 from api.text import control_character, shows_something
-from common.errors import InputIssue, InvalidInput
+from common.errors import InputIssue, InvalidInput, cut_short
 from common.timegrid import HOURS_PER_WEEK, MAX_DAYS, MINUTES_PER_DAY, clock_to_minute, minute_to_clock
 from scheduler.domain import (
     MAX_SHIFT_HOURS,
@@ -215,6 +215,10 @@ class ShiftRulesIn(_Strict):
         default=ShiftRules.min_queue_stretch_minutes, ge=0, le=MINUTES_PER_DAY
     )
     max_queue_changes: int = Field(default=ShiftRules.max_queue_changes, ge=0, le=MAX_QUEUE_CHANGES)
+    # regular hours: an agent's local start times in a week at most this far apart (null: any)
+    max_start_spread_minutes: int | None = Field(
+        default=ShiftRules.max_start_spread_minutes, ge=0, le=MINUTES_PER_DAY
+    )
 
     def to_domain(self) -> ShiftRules:
         return ShiftRules(
@@ -226,6 +230,7 @@ class ShiftRulesIn(_Strict):
             types=tuple(t.to_domain() for t in self.types),
             min_queue_stretch_minutes=self.min_queue_stretch_minutes,
             max_queue_changes=self.max_queue_changes,
+            max_start_spread_minutes=self.max_start_spread_minutes,
         )
 
 
@@ -262,6 +267,8 @@ class AgentShiftRulesIn(_Override):
     types: list[ShiftTypeIn] | None = Field(default=None, max_length=MAX_SHIFT_TYPES)
     min_queue_stretch_minutes: int | None = Field(default=None, ge=0, le=MINUTES_PER_DAY)
     max_queue_changes: int | None = Field(default=None, ge=0, le=MAX_QUEUE_CHANGES)
+    # null is the team's; 1440 lifts the team's limit for this agent
+    max_start_spread_minutes: int | None = Field(default=None, ge=0, le=MINUTES_PER_DAY)
 
     def over(self, team_rules: ShiftRules, agent_id: str) -> ShiftRules:
         """The team's shift rules with this agent's changes; InvalidInput naming the agent if they do not fit."""
@@ -278,7 +285,7 @@ class AgentShiftRulesIn(_Override):
             changes["breaks"] = tuple(BreakRule(**b.model_dump()) for b in self.breaks)
         if self.types is not None:
             changes["types"] = tuple(t.to_domain() for t in self.types)
-        for name in ("min_queue_stretch_minutes", "max_queue_changes"):
+        for name in ("min_queue_stretch_minutes", "max_queue_changes", "max_start_spread_minutes"):
             if (value := getattr(self, name)) is not None:
                 changes[name] = value
         try:
@@ -435,8 +442,7 @@ _SHOWN.maxstring = _SHOWN.maxother = MAX_SHOWN_CHARS
 
 def shown_value(value: Any) -> str:
     """A bad value as an error shows it: text as it is, anything else as a short repr; cut short."""
-    text = value if isinstance(value, str) else _SHOWN.repr(value)
-    return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
+    return cut_short(value if isinstance(value, str) else _SHOWN.repr(value), MAX_SHOWN_CHARS)
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -501,6 +507,11 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
             **({"types": [_type_mapping(t) for t in r.types]} if r.types else {}),
             "min_queue_stretch_minutes": r.min_queue_stretch_minutes,
             "max_queue_changes": r.max_queue_changes,
+            **(
+                {}
+                if r.max_start_spread_minutes is None
+                else {"max_start_spread_minutes": r.max_start_spread_minutes}
+            ),
         }
 
     def all_rules(r: ShiftRules) -> dict[str, Any]:

@@ -5,6 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+MAX_VALUE_CHARS = 200  # a bad value is shown at most this long: a 15 MB cell is not echoed back
+MAX_REASON_CHARS = 2_000  # a reason quoting a value is cut the same way
+
+
+def cut_short(text: str, limit: int) -> str:
+    """`text`, or its first `limit` characters less one and "…" when it is longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 @dataclass(frozen=True)
 class InputIssue:
@@ -20,6 +28,16 @@ class InputIssue:
     column: str | None = None
     value: str | None = None
     sheets: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # an issue is stored, logged and sent back: its texts are bounded whatever the input held
+        object.__setattr__(self, "reason", cut_short(self.reason, MAX_REASON_CHARS))
+        if self.value is not None:
+            object.__setattr__(self, "value", cut_short(self.value, MAX_VALUE_CHARS))
+        if self.column is not None:
+            object.__setattr__(self, "column", cut_short(self.column, MAX_VALUE_CHARS))
+        if self.file is not None:
+            object.__setattr__(self, "file", cut_short(self.file, MAX_VALUE_CHARS))
 
     def located(self, file: str) -> InputIssue:
         """The same issue, naming the file it came from."""

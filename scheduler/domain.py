@@ -219,9 +219,16 @@ class ShiftRules:
     # a break is part of the stretch it interrupts), with at most this many changes of queue a shift
     min_queue_stretch_minutes: int = 60
     max_queue_changes: int = 2
+    # regular hours: an agent's latest local start time in a week is at most this many minutes after
+    # their earliest (None: any starts the other rules allow)
+    max_start_spread_minutes: int | None = None
 
     def __post_init__(self) -> None:
         _check(len(self.lengths_hours) > 0, "shift rules need at least one shift length")
+        _check(
+            self.max_start_spread_minutes is None or 0 <= self.max_start_spread_minutes <= MINUTES_PER_DAY,
+            f"max_start_spread_minutes must lie in 0..{MINUTES_PER_DAY}",
+        )
         _check(
             0 <= self.min_queue_stretch_minutes <= MAX_SHIFT_HOURS * 60,
             f"min_queue_stretch_minutes must lie in 0..{MAX_SHIFT_HOURS * 60}",

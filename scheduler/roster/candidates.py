@@ -50,6 +50,12 @@ class Candidate:
         return self.start_utc + timedelta(minutes=self.length_minutes)
 
 
+def local_start_minute(agent_tz: str, start_utc: datetime) -> int:
+    """The minute of the local day, on the agent's clock, at which a shift starting at `start_utc` starts."""
+    local = start_utc.astimezone(zone(agent_tz))
+    return local.hour * 60 + local.minute
+
+
 def entry_span_utc(entry: AvailabilityEntry, day: date, agent_tz: str) -> Span:
     """The UTC span of an availability row on local `day`.
 

@@ -134,6 +134,9 @@ def _in_words(p: Problem, agent: Agent, family: str) -> str:
             f"working days in runs of at least {rules.min_consecutive_days_worked} days (last week counted)"
         ),
         "add_max_weekends_worked": f"at most {rules.max_weekends_worked} weekends worked",
+        "add_start_spread": (
+            f"start times at most {p.team.shift_rules_of(agent).max_start_spread_minutes} min apart in a week"
+        ),
         "add_forbidden_successions": "shift types that may not follow each other",
         "add_max_shifts_by_type": "at most "
         + ", ".join(f"{limit} {name!r}" for name, limit in agent.max_shifts_by_type)

@@ -19,10 +19,9 @@ from itertools import pairwise
 import numpy as np
 from ortools.sat.python import cp_model
 
-from common.timegrid import zone
 from scheduler.cpsat import upper_bound
 from scheduler.domain import Agent
-from scheduler.roster.candidates import Candidate
+from scheduler.roster.candidates import Candidate, local_start_minute
 from scheduler.roster.coverage import (
     Demand,
     QueueDemand,
@@ -426,8 +425,7 @@ def add_consecutive_days_off(m: cp_model.CpModel, v: RosterVars, p: Problem) -> 
 
 
 def _local_start_minute(p: Problem, c: Candidate) -> int:
-    local = c.start_utc.astimezone(zone(p.team.agent(c.agent_id).tz))
-    return local.hour * 60 + local.minute
+    return local_start_minute(p.team.agent(c.agent_id).tz, c.start_utc)
 
 
 def add_same_start_time(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:

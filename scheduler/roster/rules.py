@@ -24,6 +24,7 @@ from scheduler.roster.candidates import (
     breaks_spaced,
     entry_span_utc,
     intervals_between,
+    local_start_minute,
 )
 from scheduler.roster.day_rules import Day, forbid_short_runs, limit_runs
 from scheduler.roster.problem import BLOCKING_KINDS, Problem
@@ -443,6 +444,32 @@ def add_absent_keep_days_off(m: cp_model.CpModel, v: RosterVars, p: Problem) -> 
     return []
 
 
+def add_start_spread(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
+    """Hard: regular hours. In each week, an agent's latest local start time is at most
+    `max_start_spread_minutes` after their earliest (pinned and worked shifts count)."""
+    for agent in p.team.agents:
+        limit = p.team.shift_rules_of(agent).max_start_spread_minutes
+        if limit is None:
+            continue
+        by_week: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+        for c in v.candidates[agent.id]:
+            by_week[p.week.week_of(c.local_date)].append(
+                (local_start_minute(agent.tz, c.start_utc), v.works[c.index])
+            )
+        for week, starts in by_week.items():
+            lowest, highest = min(s for s, _ in starts), max(s for s, _ in starts)
+            if highest - lowest <= limit:
+                continue
+            # every start worked lies in [first, first + limit]; linear rows only (big-M), so the LP
+            # relaxation (bound.py) sees the same model
+            first = m.new_int_var(lowest, highest, f"first_start[{agent.id},{week}]")
+            big = highest - lowest
+            for minute, works in starts:
+                m.add(first + big * works <= minute + big)
+                m.add(minute - first + big * works <= limit + big)
+    return []
+
+
 HARD_RULES: tuple[Rule, ...] = (
     add_pinned,
     add_locked,
@@ -457,6 +484,7 @@ HARD_RULES: tuple[Rule, ...] = (
     add_weekly_shifts,
     add_min_consecutive_days_worked,
     add_max_weekends_worked,
+    add_start_spread,
     add_forbidden_successions,
     add_max_shifts_by_type,
     add_hours_in_horizon,

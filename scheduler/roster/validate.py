@@ -335,6 +335,7 @@ def _check_agent_week(p: Problem, agent: Agent, mine: list[Shift]) -> list[Viola
     out.extend(_short_blocks_of_days_off(p, agent, days_worked, previous_days))
     out.extend(_short_runs_of_work(p, agent, days_worked, previous_days))
     out.extend(_weekend_problems(p, agent, days_worked))
+    out.extend(_start_spread_problems(p, agent, mine))
     out.extend(_succession_problems(p, agent, timeline))
     out.extend(_horizon_problems(agent, mine))
     out.extend(_pinned_problems(p, agent, mine))
@@ -396,6 +397,28 @@ def _weekend_problems(p: Problem, agent: Agent, worked: set[date]) -> list[Viola
     if limit is None or count <= limit:
         return []
     return [Violation("weekends", agent.id, None, f"works {count} weekends; at most {limit} allowed")]
+
+
+def _start_spread_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violation]:
+    """Regular hours: in a week, local start times further apart than `max_start_spread_minutes`."""
+    limit = p.team.shift_rules_of(agent).max_start_spread_minutes
+    if limit is None:
+        return []
+    tz = zone(agent.tz)
+    by_week: dict[int, list[int]] = defaultdict(list)
+    for s in mine:
+        local = s.start_utc.astimezone(tz)
+        by_week[p.week.week_of(s.local_date)].append(local.hour * 60 + local.minute)
+    out = []
+    for starts in by_week.values():
+        first, last = min(starts), max(starts)
+        if last - first > limit:
+            message = (
+                f"starts from {first // 60:02d}:{first % 60:02d} to {last // 60:02d}:{last % 60:02d} in a week, "
+                f"{last - first} min apart; at most {limit} min allowed"
+            )
+            out.append(Violation("start times", agent.id, None, message))
+    return out
 
 
 def _succession_problems(p: Problem, agent: Agent, timeline: list[Shift]) -> list[Violation]:

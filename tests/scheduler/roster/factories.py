@@ -119,6 +119,10 @@ def random_problem(seed: int) -> Problem:
         skills = tuple(str(x) for x in rng.choice(names, size=count, replace=False))
         low = float(rng.choice([0, 8, 16, 24]))
         agents.append(Agent(f"a{i}", f"Agent {i}", tz, skills, low, low + float(rng.choice([8, 16, 24]))))
+    # regular hours for some teams, drawn apart so the other draws stay as they were
+    spread_roll = np.random.default_rng(seed + 1_000_003)
+    if spread_roll.random() < 0.4:
+        rules = replace(rules, max_start_spread_minutes=int(spread_roll.choice([0, 60, 120, 240])))
     team = Team("Random", team_tz, queues, tuple(own_rules(agents, labour, seed)), 15, 0.2, rules, labour)
     week = PlanningWeek(WEEKS[int(rng.integers(len(WEEKS)))], team_tz, 15)
     n = week.grid.n_intervals

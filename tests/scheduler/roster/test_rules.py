@@ -31,6 +31,7 @@ from scheduler.roster.rules import (
     add_min_rest,
     add_one_shift_a_day,
     add_pinned,
+    add_start_spread,
     add_weekly_hours,
     add_weekly_shifts,
 )
@@ -186,6 +187,14 @@ def weekends() -> list[Verdict]:
     return [breaks("a Saturday", p, *days(p, 0, 5)), keeps("weekdays", p, *days(p, 0, 1, 2, 3, 4))]
 
 
+def start_spread() -> list[Verdict]:
+    p = verify_problem(rules=replace(EIGHT_HOURS, max_start_spread_minutes=120))
+    return [
+        breaks("06:00 on Monday, 09:00 on Wednesday", p, shift_at(p, 0, "06:00"), shift_at(p, 2, "09:00")),
+        keeps("06:00 on Monday, 08:00 on Wednesday", p, shift_at(p, 0, "06:00"), shift_at(p, 2, "08:00")),
+    ]
+
+
 def forbidden_successions() -> list[Verdict]:
     p = verify_problem(rules=EARLY_AND_LATE)
     late_sunday = last_week(p, shift_at(p, -1, "14:00", shift_type="late"))
@@ -283,6 +292,7 @@ CASES: tuple[tuple[Rule, str, Callable[[], list[Verdict]]], ...] = (
     (add_weekly_shifts, "weekly shifts", weekly_shifts),
     (add_min_consecutive_days_worked, "working days in runs", working_days_in_runs),
     (add_max_weekends_worked, "weekends", weekends),
+    (add_start_spread, "start times", start_spread),
     (add_forbidden_successions, "shift succession", forbidden_successions),
     (add_max_shifts_by_type, "shifts by type", shifts_by_type),
     (add_hours_in_horizon, "hours in horizon", hours_in_horizon),
