@@ -40,6 +40,19 @@ def safe_cell(value: Any) -> Any:
     return "'" + text if is_formula_like(text) else text
 
 
+def unquoted(column: pd.Series) -> pd.Series:
+    """A CSV column read back as it was before `safe_cell`: a formula-like text's leading single
+    quote taken off (a file this tool wrote, or one saved back from a spreadsheet, reads as written)."""
+    quoted = column.str.startswith("'", na=False)
+    if not quoted.any():
+        return column
+    rest = column[quoted].str[1:]
+    strip = rest.map(is_formula_like).astype(bool)
+    out = column.copy()
+    out.loc[rest.index[strip.to_numpy()]] = rest[strip]
+    return out
+
+
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` whose text cells are safe (numeric and instant columns are left as they are)."""
     out = frame.copy()

@@ -137,14 +137,16 @@ def availability(
     """Check HR's availability (names or ids, date ranges, 'Sat, Sun') and write it with agent ids."""
     import pandas as pd
 
-    from api.formats import availability_rows, read_availability, read_team, write_frame_csv
+    from api.formats import availability_rows, read_availability_file, read_team, write_frame_csv
 
     try:
-        entries = read_availability(workbook, read_team(team), sheet=sheet)
-        write_frame_csv(pd.DataFrame(availability_rows(entries)), out)
+        read = read_availability_file(workbook, read_team(team), sheet=sheet)
+        write_frame_csv(pd.DataFrame(availability_rows(read.entries)), out)
     except WfmError as exc:
         raise _fail(exc) from exc
-    typer.echo(f"wrote {len(entries):,} availability rows to {out}")
+    typer.echo(f"wrote {len(read.entries):,} availability rows to {out}")
+    for note in read.notes():
+        typer.echo(f"note: {note}")
 
 
 def register(root: typer.Typer) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from api.cells import unquoted
 from api.csv_text import CSV_ENCODING, SPREADSHEET_TIME_FORMAT, csv_bytes, file_delimiter
 from api.history import HISTORY_GRID_MINUTES, add_up_per_interval, iso_text, off_grid
 from api.schemas import MAX_SECONDS
@@ -141,7 +144,8 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[str, pd.DataFrame]
         raise InvalidInput([InputIssue(f"cannot read the file: {exc}", str(path))]) from exc
     _refuse_repeated_headers(header, label)
     frame.columns = [str(c).strip() for c in frame.columns]
-    return label, frame.apply(lambda col: col.str.strip())
+    frame = frame.apply(lambda col: col.str.strip())
+    return label, frame.apply(unquoted) if suffix == ".csv" else frame
 
 
 def _refuse_repeated_headers(header: list[str], label: str) -> None:
@@ -441,10 +445,51 @@ AGENT_COLUMNS = ("agent_id", "agent", "agent_name", "name", "employee")
 # other headers HR writes for the availability contract's columns
 AVAILABILITY_COLUMN_ALIASES: dict[str, str] = {
     "type": "kind",
+    "time_off_type": "kind",
     "notes": "note",
     "comment": "note",
     "comments": "note",
+    "approval_status": "status",
+    "request_status": "status",
 }
+# an HR export lists every request with its status: only approved ones (or rows without a status)
+# are planned around; the others are skipped and counted
+APPROVED_STATUSES = frozenset({"", "approved", "accepted", "confirmed", "taken", "booked", "granted"})
+NOT_APPROVED_STATUSES = frozenset(
+    {
+        "denied",
+        "declined",
+        "rejected",
+        "cancelled",
+        "canceled",
+        "withdrawn",
+        "pending",
+        "requested",
+        "submitted",
+        "awaiting_approval",
+        "draft",
+    }
+)
+# a half-day flag (BambooHR's, Personio's "half day start" / "half day end")
+HALF_DAY_COLUMNS = ("half_day", "halfday", "half_day_start", "half_day_end")
+_YES = frozenset({"yes", "y", "true", "1", "x"})
+_NO = frozenset({"", "no", "n", "false", "0"})
+
+
+@dataclass(frozen=True)
+class AvailabilityRead:
+    """An availability file's entries, and the rows it skipped because HR had not approved them."""
+
+    entries: tuple[AvailabilityEntry, ...]
+    not_approved: dict[str, int]  # status, as written (lower case) → rows skipped
+
+    def notes(self) -> list[str]:
+        """What was skipped, in words."""
+        if not self.not_approved:
+            return []
+        counts = ", ".join(f"{status} {n:,}" for status, n in sorted(self.not_approved.items()))
+        total = sum(self.not_approved.values())
+        return [f"skipped {total:,} rows whose status is not approved ({counts})"]
 
 
 def _header_key(column: str) -> str:
@@ -515,6 +560,11 @@ class AgentFinder:
 
 
 def read_availability(path: Path, team: Team, sheet: str | None = None) -> tuple[AvailabilityEntry, ...]:
+    """The entries of `read_availability_file`."""
+    return read_availability_file(path, team, sheet).entries
+
+
+def read_availability_file(path: Path, team: Team, sheet: str | None = None) -> AvailabilityRead:
     """Availability and time off (HR import, CSV or XLSX), checked against `team`; all rows or none.
 
     Columns (any case; spaces for underscores): the agent (`agent_id`, or `agent` / `name`: an id
@@ -522,7 +572,8 @@ def read_availability(path: Path, team: Team, sheet: str | None = None) -> tuple
     `date_from` and `date_to`; or `weekday`: one or several, 'Sat, Sun', 'Mon-Fri'), `start`,
     `end` (agent's local HH:MM; blank means the whole day; end may be 24:00), `kind` (or `type`;
     vacation, holiday, leave, pto: time off; sick: absence), optional `note` (or `notes`,
-    `comment`, `comments`). A row with a range or
+    `comment`, `comments`), optional `status` (HR's approval: rows denied, cancelled or pending are
+    skipped and counted) and `half_day` (a half day needs its start and end). A row with a range or
     several weekdays gives one entry per day. `sheet` names the XLSX sheet to read.
     """
     label, frame = read_table(path, sheet)
@@ -544,14 +595,19 @@ def read_availability(path: Path, team: Team, sheet: str | None = None) -> tuple
         issues.add("missing column: give 'date', 'date_from' and 'date_to', or 'weekday'", row=1)
     issues.raise_if_any()
     assert agent_column is not None
-    for column in ("date", "date_from", "date_to", "weekday", "note", "start", "end"):
+    for column in ("date", "date_from", "date_to", "weekday", "note", "start", "end", "status"):
         if column not in frame.columns:
             frame[column] = ""
     finder = AgentFinder(team)
     entries: list[AvailabilityEntry] = []
+    not_approved: Counter[str] = Counter()
     for pos, row in enumerate(frame.to_dict("records")):
         cells = {str(k): str(v) for k, v in row.items()}
         cells["agent_id"] = cells[agent_column]
+        status = _approval(cells, pos + FIRST_DATA_ROW, issues)
+        if status is not None:
+            not_approved[status] += 1
+            continue
         entries += _availability_row(cells, pos + FIRST_DATA_ROW, finder, agent_column, issues)
         if len(entries) > MAX_AVAILABILITY_ENTRIES:
             issues.add(
@@ -565,7 +621,40 @@ def read_availability(path: Path, team: Team, sheet: str | None = None) -> tuple
     if len(frame) == 0:
         issues.add("the file has no data rows")
     issues.raise_if_any()
-    return tuple(entries)
+    return AvailabilityRead(tuple(entries), dict(not_approved))
+
+
+def _approval(row: dict[str, str], row_number: int, issues: _Issues) -> str | None:
+    """A row's status when HR has not approved it (the row is skipped); None when it is to be read
+    (approved, no status, or a status the reader does not know, which is an issue)."""
+    status = _kind_key(row["status"])
+    if status in NOT_APPROVED_STATUSES:
+        return status
+    if status not in APPROVED_STATUSES:
+        issues.add(
+            "a status the reader does not know: approved rows are read; denied, cancelled and pending ones "
+            "are skipped",
+            row_number,
+            "status",
+            row["status"],
+        )
+    return None
+
+
+def _half_day_problem(row: dict[str, str]) -> tuple[str, str] | None:
+    """A half day without its hours: (column, reason); None when the row is a whole day or has them."""
+    for column in HALF_DAY_COLUMNS:
+        flag = _kind_key(row.get(column, ""))
+        if flag in _NO:
+            continue
+        if flag not in _YES:
+            return column, "not yes or no"
+        if row["start"] == "" or row["end"] == "":
+            return column, (
+                "a half day: give its start and end (the agent's local HH:MM), so the roster knows which "
+                "half is off"
+            )
+    return None
 
 
 def _row_days(row: dict[str, str], bad: Callable[[str, str], None]) -> tuple[list[date], list[int]] | None:
@@ -626,6 +715,9 @@ def _availability_row(
     note_problem = control_character(row.get("note", ""))
     if note_problem is not None:
         bad("note", note_problem)
+    half_day = _half_day_problem(row)
+    if half_day is not None:
+        bad(*half_day)
     if len(issues.items) > before or start is None or end is None or covered is None or agent_id is None:
         return []
     dates, weekdays = covered

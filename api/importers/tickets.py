@@ -30,9 +30,10 @@ from api.formats import FIRST_DATA_ROW, MAX_ISSUES
 from api.history import floor_to_grid
 from api.importers.presets import PRESETS, Preset, header_key
 from api.importers.zones import near_zone_name, zone_of_country, zone_of_name, zone_option
+from api.schemas import MAX_SECONDS
 from api.xlsx import read_sheet_rows, sheet_label
 from common.defaults import INTERVAL_MINUTES
-from common.errors import InputIssue, InvalidInput
+from common.errors import InputIssue, InvalidInput, cut_short
 from common.timegrid import check_interval_minutes, zone
 from forecasting.core import HISTORY_COLUMNS
 
@@ -122,6 +123,10 @@ class ClockChange:
     read_as: str  # the first one's reading, ISO-8601 with its offset
 
 
+MAX_LISTED = 50  # a report lists at most this many drop reasons, channels, countries
+MAX_NAME_CHARS = 80  # a channel, queue or country value is quoted at most this long
+
+
 @dataclass
 class TicketReport:
     """What an import kept and dropped, and why."""
@@ -143,6 +148,20 @@ class TicketReport:
     last_ds: str = ""
     repeated_hour: ClockChange | None = None  # in the hour the clocks go back: read as the first
     skipped_hour: ClockChange | None = None  # in the hour the clocks go forward: moved past the gap
+    untimed: int = 0  # tickets with a handle time of 0: counted, left out of the mean handle time
+
+    def most_dropped(self) -> dict[str, int]:
+        """The `MAX_LISTED` reasons that dropped most tickets, with how many; the others as one line."""
+        ranked = sorted(self.dropped.items(), key=lambda kv: -kv[1][0])
+        out = {reason: count for reason, (count, _) in ranked[:MAX_LISTED]}
+        if len(ranked) > MAX_LISTED:
+            out[f"{len(ranked) - MAX_LISTED:,} other reasons"] = sum(c for _, (c, _) in ranked[MAX_LISTED:])
+        return out
+
+    def most_unmapped(self) -> dict[str, int]:
+        """The `MAX_LISTED` unmapped channels with most tickets (a mapping would keep them)."""
+        ranked = sorted(self.unmapped.items(), key=lambda kv: -kv[1])[:MAX_LISTED]
+        return {cut_short(channel, MAX_NAME_CHARS): count for channel, count in ranked}
 
     def drop(self, reason: str, count: int, first_row: int) -> None:
         seen = self.dropped.setdefault(reason, [0, first_row])
@@ -160,8 +179,17 @@ class TicketReport:
         ]
         if self.blank_rows[0]:
             out.append(f"  skipped {self.blank_rows[0]:,} blank rows (first at row {self.blank_rows[1]})")
-        for reason, (count, first) in sorted(self.dropped.items(), key=lambda kv: -kv[1][0]):
+        ranked = sorted(self.dropped.items(), key=lambda kv: -kv[1][0])
+        for reason, (count, first) in ranked[:MAX_LISTED]:
             out.append(f"  dropped {count:,}: {reason} (first at row {first})")
+        if len(ranked) > MAX_LISTED:
+            rest = sum(count for _, (count, _) in ranked[MAX_LISTED:])
+            out.append(f"  dropped {rest:,} more for {len(ranked) - MAX_LISTED:,} other reasons")
+        if self.untimed:
+            out.append(
+                f"  {self.untimed:,} tickets with a handle time of 0 are counted as contacts and left out of "
+                "the mean handle time"
+            )
         if self.kept:
             out.append(f"history from {self.first_ds} to {self.last_ds}")
             out.append(
@@ -302,6 +330,16 @@ def _csv_header(path: Path, file: str) -> tuple[list[str], str]:
     try:
         with path.open("rb") as raw:
             start = raw.read(4096)
+        if start.startswith(b"PK\x03\x04"):
+            raise InvalidInput(
+                [
+                    InputIssue(
+                        "the file is a workbook (XLSX or another zip archive) named .csv: name it .xlsx, or "
+                        "save it from the spreadsheet as 'CSV UTF-8'",
+                        file,
+                    )
+                ]
+            )
         if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
             raise InvalidInput(
                 [
@@ -464,6 +502,12 @@ def _has_offset(value: str) -> bool:
         return pd.Timestamp(value).tzinfo is not None
     except (ValueError, TypeError, OverflowError):
         return False
+
+
+_DECIMAL_COMMA = r"^\s*(-?\d+),(\d+)\s*$"
+_NOT_A_HANDLE_TIME = (
+    "not a handle time: a number of 0 or more (a decimal comma only where fields are separated by ';')"
+)
 
 
 class _Import:
@@ -674,14 +718,14 @@ class _Import:
                 reason = (
                     None
                     if named
-                    else f"queue {queue!r} is not one of the team's queues ({', '.join(known)}; map it with "
+                    else f"queue {cut_short(repr(queue), MAX_NAME_CHARS)} is not one of the team's queues ({', '.join(known)}; map it with "
                     f"{self.options.option('map-queue')})"
                 )
                 queue = named
             elif queue:
                 reason = None
             elif word:
-                reason = f"channel {word!r} is not mapped to a queue ({self.options.option('map-queue')})"
+                reason = f"channel {cut_short(repr(word), MAX_NAME_CHARS)} is not mapped to a queue ({self.options.option('map-queue')})"
             else:
                 reason = "no channel or queue value"
             queues.append(queue or None)
@@ -784,14 +828,31 @@ class _Import:
         return tz or ""
 
     def _handle_seconds(self, block: pd.DataFrame) -> npt.NDArray[np.float64]:
+        """Each ticket's handle time in seconds: NaN where blank or 0 (a missed call, a ticket closed
+        untouched: a contact, but no handle time to average). A number that is not one, negative or
+        above a day is an issue."""
         n = len(block)
         if self.columns.handle is None:
             return np.full(n, np.nan)
         text = block[self.columns.handle]
+        if self.report.delimiter != ",":  # European Excel: 12,5 is twelve and a half
+            text = text.str.replace(_DECIMAL_COMMA, r"\1.\2", regex=True)
         values = pd.to_numeric(text.where(text != ""), errors="coerce").to_numpy(dtype=float)
         bad = (text != "").to_numpy() & ~(np.isfinite(values) & (values >= 0))
-        self.rows_issue(bad, text, self.columns.handle, "not a handle time: a number of 0 or more")
-        return values * self.columns.handle_unit_s
+        self.rows_issue(bad, block[self.columns.handle], self.columns.handle, _NOT_A_HANDLE_TIME)
+        with np.errstate(over="ignore", invalid="ignore"):
+            seconds = values * self.columns.handle_unit_s
+        too_long = ~bad & (seconds > MAX_SECONDS)
+        self.rows_issue(
+            too_long,
+            block[self.columns.handle],
+            self.columns.handle,
+            f"a handle time above a day ({MAX_SECONDS:,.0f} s): check the column and its unit "
+            f"({self.options.option('handle-seconds')} or {self.options.option('handle-minutes')})",
+        )
+        zero = seconds == 0
+        self.report.untimed += int(zero.sum())
+        return np.where(zero, np.nan, seconds)
 
     # --- the end ---------------------------------------------------------------------------------
 
@@ -822,6 +883,11 @@ class _Import:
             )
         if self.report.rows_read == 0:
             self.issues.append(InputIssue("the export has no rows", self.file))
+        elif self.report.kept == 0 and not self.issues:
+            reasons = "; ".join(f"{count:,} {reason}" for reason, count in self.report.most_dropped().items())
+            self.issues.append(
+                InputIssue(f"no ticket kept of {self.report.rows_read:,} rows: {reasons}", self.file)
+            )
         if self.issues:
             raise InvalidInput(self.issues)
         tz = self.naive_tz
@@ -838,11 +904,18 @@ class _Import:
                 f"first time after the gap ({change.read_as}); check the zone given to "
                 f"{self.options.option('assume-tz')}"
             )
-        for name, count in self.unknown_countries.most_common():
+        for name, count in self.unknown_countries.most_common(MAX_LISTED):
             self.report.warnings.append(
-                f"{count:,} tickets from {name!r}, not a country: counted in the team's zone"
+                f"{count:,} tickets from {cut_short(repr(name), MAX_NAME_CHARS)}, not a country: counted in "
+                "the team's zone"
             )
-        for name, count in self.several_zones.most_common():
+        if len(self.unknown_countries) > MAX_LISTED:
+            rest = self.unknown_countries.most_common()[MAX_LISTED:]
+            self.report.warnings.append(
+                f"{sum(c for _, c in rest):,} tickets from {len(rest):,} other values that are not countries: "
+                "counted in the team's zone"
+            )
+        for name, count in self.several_zones.most_common(MAX_LISTED):
             self.report.warnings.append(
                 f"{count:,} tickets from {name}: the country has several time zones and its principal one "
                 f"was used; a time-zone column ({self.options.option('region')}) places them exactly"
@@ -850,7 +923,19 @@ class _Import:
         return self._history()
 
     def _zone_errors(self) -> None:
-        for name, (count, first) in sorted(self.unknown_zones.items(), key=lambda kv: kv[1][1]):
+        """An issue per unknown zone name, first seen first, as many as are shown (a hint costs a
+        search of every zone name: not one per distinct value of a wrong column)."""
+        names = sorted(self.unknown_zones.items(), key=lambda kv: kv[1][1])
+        room = max(MAX_ISSUES - len(self.issues), 0)
+        if len(names) > room:
+            rest = names[room:]
+            self.issue(
+                f"{len(rest):,} more unknown time-zone names ({sum(c for _, (c, _) in rest):,} tickets); is "
+                f"{self.options.option('region')} the time-zone column?",
+                column=self.columns.region,
+            )
+            names = names[: max(room - 1, 0)]
+        for name, (count, first) in names:
             near = near_zone_name(name)
             hint = f"; did you mean {near!r}?" if near else "; use an IANA name such as 'America/New_York'"
             self.issue(
@@ -908,6 +993,10 @@ def import_tickets(
     rows: Iterator[tuple[str, ...]] = iter(())
     delimiter = ","
     if suffix == ".csv":
+        if options.sheet is not None:
+            raise InvalidInput(
+                [InputIssue(f"a CSV file has no sheets; leave out {options.option('sheet')}", shown)]
+            )
         header, delimiter = _csv_header(path, shown)
     elif suffix == ".xlsx":
         sheet, rows = read_sheet_rows(path, options.sheet, file=shown)

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from api.formats import read_availability, read_history, read_requirements
+from api.formats import AvailabilityRead, read_availability_file, read_history, read_requirements
 from api.importers.tickets import TicketReport, import_tickets
 from api.schemas import MAX_NOTE_CHARS
 from api.service.params import ImportJobParams
@@ -24,7 +24,7 @@ from api.service.schemas import TicketExportQuery
 from api.service.storage import import_availability, save_dataset, span_meta
 from api.service.uploads import parse_upload, sha256_of
 from common.errors import InputIssue, InvalidInput
-from scheduler import AvailabilityEntry, Team
+from scheduler import Team
 
 HISTORY_ORDER = ["ds", "queue", "y", "region", "aht_s"]  # the columns as read_history gives them
 
@@ -38,13 +38,14 @@ class Importer:
     store: Callable[[Session, str, Any, ImportJobParams, bytes, int | None], dict[str, Any]]
 
 
-def _read_availability(data: bytes, params: ImportJobParams, team: Team) -> tuple[AvailabilityEntry, ...]:
-    entries: tuple[AvailabilityEntry, ...] = parse_upload(
+def _read_availability(data: bytes, params: ImportJobParams, team: Team) -> AvailabilityRead:
+    read: AvailabilityRead = parse_upload(
         data,
         params.filename,
-        lambda path: read_availability(path, team, sheet=params.sheet),
+        lambda path: read_availability_file(path, team, sheet=params.sheet),
         IMPORTERS["availability"].suffixes,
     )
+    entries = read.entries
     long_notes = [
         InputIssue(
             f"the note has {len(e.note)} characters; at most {MAX_NOTE_CHARS} are allowed",
@@ -57,21 +58,22 @@ def _read_availability(data: bytes, params: ImportJobParams, team: Team) -> tupl
     ]
     if long_notes:
         raise InvalidInput(long_notes)
-    return entries
+    return read
 
 
 def _store_availability(
     session: Session,
     team_id: str,
-    entries: tuple[AvailabilityEntry, ...],
+    read: AvailabilityRead,
     params: ImportJobParams,
     data: bytes,
     token_id: int | None,
 ) -> dict[str, Any]:
-    return import_availability(
+    skipped = {"skipped_not_approved": read.not_approved} if read.not_approved else {}
+    return skipped | import_availability(
         session,
         team_id,
-        entries,
+        read.entries,
         mode=params.mode,
         dry_run=params.dry_run,
         filename=params.filename,
@@ -137,8 +139,9 @@ def _store_tickets(
             "rows_read": report.rows_read,
             "blank_rows": report.blank_rows[0],
             "kept": report.kept,
-            "dropped": {reason: count for reason, (count, _) in report.dropped.items()},
-            "unmapped_channels": dict(report.unmapped),
+            "dropped": report.most_dropped(),
+            "unmapped_channels": report.most_unmapped(),
+            "untimed": report.untimed,
             "columns": report.columns,
             "warnings": report.warnings,
         },

@@ -197,6 +197,9 @@ class ImportReport(BaseModel):
     unchanged: int
     removed: int
     import_id: int | None
+    skipped_not_approved: dict[str, int] = Field(
+        default_factory=dict, description="rows skipped because HR had not approved them: status → rows"
+    )
 
 
 class DatasetOut(BaseModel):

@@ -11,11 +11,14 @@ import pytest
 
 from api.formats import (
     MAX_AVAILABILITY_ENTRIES,
+    availability_rows,
     read_availability,
+    read_availability_file,
     read_history,
     read_requirements,
     read_roster,
     read_team,
+    write_frame_csv,
     write_roster_csv,
 )
 from common.errors import InvalidInput
@@ -670,3 +673,61 @@ def test_a_file_with_a_line_too_long_to_read_says_so(tmp_path: Path) -> None:
     text = f"agent_id,date,kind,{wide}\na01,2026-11-03,time_off\n"
     with pytest.raises(InvalidInput, match="its first line, or a cell, is longer than 131,072 characters"):
         read_availability(write(tmp_path, "hr.csv", text), sample_team())
+
+
+def test_hr_rows_not_approved_are_skipped_and_counted(tmp_path: Path) -> None:
+    """An HR export lists every request: only approved ones (and rows without a status) are read."""
+    team = sample_team()
+    a = team.agents[0].id
+    text = (
+        "Employee,Time Off Type,Date,Status\n"
+        f"{a},Vacation,2026-12-07,Approved\n"
+        f"{a},Vacation,2026-12-08,Denied\n"
+        f"{a},Vacation,2026-12-09,Cancelled\n"
+        f"{a},Vacation,2026-12-10,Pending\n"
+        f"{a},Sick,2026-12-11,\n"
+    )
+    read = read_availability_file(write(tmp_path, "hr.csv", text), team)
+    assert [(e.on_date, e.kind) for e in read.entries] == [
+        (date(2026, 12, 7), "time_off"),
+        (date(2026, 12, 11), "absence"),
+    ]
+    assert read.not_approved == {"denied": 1, "cancelled": 1, "pending": 1}
+    assert read.notes() == ["skipped 3 rows whose status is not approved (cancelled 1, denied 1, pending 1)"]
+    odd = write(tmp_path, "odd.csv", f"agent_id,date,kind,status\n{a},2026-12-07,time_off,maybe\n")
+    with pytest.raises(InvalidInput, match="a status the reader does not know"):
+        read_availability(odd, team)
+
+
+def test_a_half_day_needs_its_hours(tmp_path: Path) -> None:
+    team = sample_team()
+    a = team.agents[0].id
+    whole = write(tmp_path, "half.csv", f"agent_id,date,kind,half_day\n{a},2026-12-07,time_off,yes\n")
+    with pytest.raises(InvalidInput) as caught:
+        read_availability(whole, team)
+    (issue,) = caught.value.issues
+    assert (issue.row, issue.column) == (2, "half_day")
+    assert "give its start and end" in issue.reason
+    timed = write(
+        tmp_path,
+        "timed.csv",
+        f"agent_id,date,start,end,kind,half_day\n{a},2026-12-07,13:00,17:00,time_off,yes\n",
+    )
+    (entry,) = read_availability(timed, team)
+    assert (entry.start_minute, entry.end_minute) == (13 * 60, 17 * 60)
+
+
+def test_the_availability_this_tool_writes_reads_back_the_same(tmp_path: Path) -> None:
+    """Notes a spreadsheet could take for formulas are written with a leading quote; read back, the
+    quote comes off, so importing the file again finds the same rows (it added them twice)."""
+    team = sample_team()
+    a = team.agents[0].id
+    entries = (
+        AvailabilityEntry(a, "time_off", on_date=date(2026, 12, 7), note="+weekend"),
+        AvailabilityEntry(a, "avoid", 0, 9 * 60, weekday=2, note='=HYPERLINK("http://x","y")'),
+        AvailabilityEntry(a, "time_off", on_date=date(2026, 12, 8), note="'quoted by hand"),
+    )
+    path = tmp_path / "availability.csv"
+    write_frame_csv(pd.DataFrame(availability_rows(entries)), path)
+    assert "'+weekend" in path.read_text(encoding="utf-8-sig")
+    assert read_availability(path, team) == entries

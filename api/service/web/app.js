@@ -1133,6 +1133,8 @@ async function checkImport(commit) {
     el("p", { text: commit ? `Imported ${name}.` : `${name} is valid. Nothing is stored until you import it.` }),
     el("table", { class: "data", id: "import-summary" }, el("tbody", {}, ...["rows", "duplicate_rows", "added", "unchanged", "removed"].map((k) =>
       el("tr", {}, el("th", { scope: "row", text: k.replace("_", " ") }), el("td", { class: "num", text: String(out[k]) }))))),
+    ...Object.entries(out.skipped_not_approved || {}).map(([status, rows]) =>
+      el("p", { class: "note", text: `Skipped ${rows} row${rows === 1 ? "" : "s"} whose status is “${status}”: only approved time off is planned around.` })),
   );
   $("import-commit").disabled = commit;
   state.importFile = commit ? null : file;

@@ -554,3 +554,124 @@ def test_the_regions_counted_are_those_of_the_tickets_kept(tmp_path: Path) -> No
     _, report = import_tickets(path, TicketOptions(team_tz="UTC", preset="zendesk"))
     assert (report.rows_read, report.kept) == (10, 4)
     assert sum(report.region_sources.values()) == 4
+
+
+def _calls(tmp_path: Path, talk: list[str], delimiter: str = ",") -> Path:
+    path = tmp_path / "calls.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, delimiter=delimiter)
+        writer.writerow(["Call", "Started", "Talk"])
+        for i, value in enumerate(talk):
+            writer.writerow([f"c{i}", f"2026-03-02T09:0{i}:00Z", value])
+    return path
+
+
+def _call_options(**fields: object) -> TicketOptions:
+    base: dict[str, object] = {
+        "team_tz": "UTC",
+        "created": "Started",
+        "ticket_id": "Call",
+        "handle_seconds": "Talk",
+        "map_queue": {"*": "voice"},
+    }
+    return TicketOptions(**{**base, **fields})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("talk", ["1e308", "100000", "inf"])
+def test_a_handle_time_above_a_day_is_refused_with_its_row(tmp_path: Path, talk: str) -> None:
+    """The history contract holds handle times up to a day: a ticket's above it is an error here, in
+    the export's own row, not a blank or infinite mean handle time in the history written."""
+    path = _calls(tmp_path, ["300", talk])
+    with pytest.raises(InvalidInput) as caught:
+        import_tickets(path, _call_options())
+    (issue,) = caught.value.issues
+    assert (issue.row, issue.column, issue.value) == (3, "Talk", talk)
+    assert "above a day (86,400 s)" in issue.reason or "not a handle time" in issue.reason
+
+
+def test_minutes_that_overflow_a_day_are_refused_too(tmp_path: Path) -> None:
+    path = _calls(tmp_path, ["5", "1e307"])
+    with pytest.raises(InvalidInput, match="above a day"):
+        import_tickets(path, _call_options(handle_seconds=None, handle_minutes="Talk"))
+
+
+def test_a_handle_time_of_zero_is_a_contact_without_a_handle_time(tmp_path: Path) -> None:
+    """A missed call (0 s) arrived, but has no handle time to average: the interval's mean is that of
+    the calls answered, and the report says how many were left out."""
+    frame, report = import_tickets(_calls(tmp_path, ["0", "300", "0", "500"]), _call_options())
+    assert frame["y"].tolist() == [4]
+    assert frame["aht_s"].tolist() == [400.0]
+    assert report.untimed == 2
+    assert any("2 tickets with a handle time of 0" in line for line in report.lines())
+    only_missed, _ = import_tickets(_calls(tmp_path, ["0", "0"]), _call_options())
+    assert only_missed["aht_s"].isna().all()  # no handle time known, not 0 s
+
+
+def test_a_decimal_comma_is_read_where_fields_are_separated_by_semicolons(tmp_path: Path) -> None:
+    frame, _ = import_tickets(_calls(tmp_path, ["12,5", "7,5"], delimiter=";"), _call_options())
+    assert frame["aht_s"].tolist() == [10.0]
+    with pytest.raises(InvalidInput, match="a decimal comma only where fields are separated by ';'"):
+        import_tickets(_calls(tmp_path, ["12,5", "7,5"]), _call_options())
+
+
+def test_an_export_that_keeps_no_ticket_is_refused_with_why(tmp_path: Path) -> None:
+    rows = [[str(i), "2026-03-02T09:00:00Z", "Email"] for i in range(5)]
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], rows)
+    error = _fails(path, preset="zendesk", map_queue={"phone": "voice"}, team_queues=("voice",))
+    (issue,) = error.issues
+    assert issue.reason.startswith("no ticket kept of 5 rows: 5 channel 'Email' is not mapped")
+
+
+def test_a_sheet_named_for_a_csv_is_refused(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], [["1", "2026-03-02T09:00:00Z", "Email"]])
+    assert "a CSV file has no sheets; leave out --sheet" in str(_fails(path, preset="zendesk", sheet="x"))
+
+
+def test_a_workbook_named_csv_is_named_as_a_workbook(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(["Id", "Created at", "Via"])
+    path = tmp_path / "tickets.csv"
+    book.save(path)
+    (issue,) = _fails(path, preset="zendesk").issues
+    assert "the file is a workbook (XLSX" in issue.reason
+    assert "UTF-16" not in issue.reason
+
+
+def test_thousands_of_unknown_zone_names_give_bounded_issues_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrong column as the zone: a hint is looked for only for the issues shown (each hint is a
+    search of every zone name), the rest are one issue."""
+    import api.importers.tickets as tickets
+
+    looked_up: list[str] = []
+    real = tickets.near_zone_name
+    monkeypatch.setattr(tickets, "near_zone_name", lambda name: looked_up.append(name) or real(name))
+    rows = [[str(i), "2026-03-02T09:00:00Z", "Email", f"Zone/Nowhere{i}"] for i in range(3_000)]
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via", "Requester time zone"], rows)
+    error = _fails(path, preset="zendesk")
+    assert len(error.issues) <= tickets.MAX_ISSUES
+    assert len(looked_up) < tickets.MAX_ISSUES
+    assert any("more unknown time-zone names" in i.reason for i in error.issues)
+
+
+def test_the_report_lists_the_channels_most_dropped_not_every_one(tmp_path: Path) -> None:
+    import api.importers.tickets as tickets
+
+    rows = [[str(i), "2026-03-02T09:00:00Z", "chan-0" if i < 100 else f"chan-{i}"] for i in range(2_000)]
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], rows)
+    options = TicketOptions(team_tz="UTC", preset="zendesk", map_queue={"chan-0": "email"})
+    _, report = import_tickets(path, options)
+    lines = report.lines()
+    assert len(lines) < tickets.MAX_LISTED + 20
+    assert any("more for 1,850 other reasons" in line for line in lines)
+    assert len(report.most_unmapped()) == tickets.MAX_LISTED
+    assert len(report.most_dropped()) == tickets.MAX_LISTED + 1
+
+
+def test_a_huge_bad_cell_is_not_echoed_whole(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], [["1", "x" * 1_000_000, "Email"]])
+    error = _fails(path, preset="zendesk")
+    assert len(str(error)) < 5_000
+    assert error.issues[0].value is not None
+    assert len(error.issues[0].value) <= 200
