@@ -504,6 +504,9 @@ def _has_offset(value: str) -> bool:
         return False
 
 
+_SERIAL_DATE = (
+    r"\s*[2-7]\d{4}(\.\d+)?\s*"  # an Excel day number of 1954..2173, as a cell without a date format shows it
+)
 _DECIMAL_COMMA = r"^\s*(-?\d+),(\d+)\s*$"
 _NOT_A_HANDLE_TIME = (
     "not a handle time: a number of 0 or more (a decimal comma only where fields are separated by ';')"
@@ -661,7 +664,15 @@ class _Import:
             else "not an ISO-8601 time (like 2026-03-02T09:15:00Z); give its format with "
             f"{self.options.option('time-format')}, e.g. '%m/%d/%Y %I:%M %p'"
         )
-        self.rows_issue(bad, text, column, hint)
+        serial = bad & text.str.fullmatch(_SERIAL_DATE).to_numpy(dtype=bool)
+        self.rows_issue(
+            serial,
+            text,
+            column,
+            "a number, as Excel stores a date and time when the cell has no date format: format the column "
+            "as a date and time in the spreadsheet (or export from the helpdesk again) and save it again",
+        )
+        self.rows_issue(bad & ~serial, text, column, hint)
         return utc
 
     def _localize(self, local: pd.Series, ok: npt.NDArray[np.bool_], text: pd.Series) -> pd.Series:

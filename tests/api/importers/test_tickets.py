@@ -623,7 +623,9 @@ def test_an_export_that_keeps_no_ticket_is_refused_with_why(tmp_path: Path) -> N
 
 
 def test_a_sheet_named_for_a_csv_is_refused(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], [["1", "2026-03-02T09:00:00Z", "Email"]])
+    path = write_csv(
+        tmp_path / "e.csv", ["Id", "Created at", "Via"], [["1", "2026-03-02T09:00:00Z", "Email"]]
+    )
     assert "a CSV file has no sheets; leave out --sheet" in str(_fails(path, preset="zendesk", sheet="x"))
 
 
@@ -675,3 +677,10 @@ def test_a_huge_bad_cell_is_not_echoed_whole(tmp_path: Path) -> None:
     assert len(str(error)) < 5_000
     assert error.issues[0].value is not None
     assert len(error.issues[0].value) <= 200
+
+
+def test_an_excel_serial_date_is_named_as_one(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], [["1", "46088.97643518518", "Email"]])
+    (issue,) = _fails(path, preset="zendesk").issues
+    assert "as Excel stores a date and time when the cell has no date format" in issue.reason
+    assert "--time-format" not in issue.reason
