@@ -41,10 +41,9 @@ def init(
     ] = "06:00-14:00",
 ) -> None:
     """Write a team file: the sheet's agents, the queues' usual targets (commented), rules to adjust."""
-    from api.formats import read_team, write_bytes
+    from api.formats import write_bytes
     from api.importers.agents import hours_fits, parse_queues, parse_starts, read_agent_sheet, team_yaml
     from api.importers.zones import unknown_zone_option, zone_of_name
-    from common.errors import InvalidInput
 
     try:
         team_tz = zone_of_name(tz)
@@ -56,12 +55,8 @@ def init(
         )
         pairs = given or parse_queues(",".join(queue_names))
         text = team_yaml(name, team_tz, pairs, rows, parse_starts(starts))
+        team = team_of_text(text, out)  # the file to write must be a valid team file
         write_bytes(out, text.encode("utf-8"))
-        try:
-            team = read_team(out)  # the file written must be a valid team file
-        except InvalidInput:
-            out.unlink(missing_ok=True)
-            raise
     except WfmError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
@@ -71,6 +66,24 @@ def init(
         f"wrote {out}: {len(team.agents)} agents, queues {', '.join(q.name for q in team.queues)}; "
         "check the targets and shift rules in it"
     )
+
+
+def team_of_text(text: str, out: Path) -> Team:
+    """The team a team file's text holds, read as `wfm roster` reads the file, before it is written (so
+    a file already at `out` is left as it was when the text is not a valid team file).
+
+    Raises:
+        InvalidInput: what is wrong, naming `out` as not written.
+    """
+    import yaml
+
+    from api.team_file import TeamLoader, team_from_file_mapping
+    from common.errors import InvalidInput
+
+    try:
+        return team_from_file_mapping(yaml.load(text, Loader=TeamLoader))  # a SafeLoader
+    except InvalidInput as exc:
+        raise exc.located(f"{out} (not written)") from exc
 
 
 @app.command()

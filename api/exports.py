@@ -399,19 +399,49 @@ def _time_off_event(
 
 
 _UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
+# names Windows keeps for devices, in any case and with any extension: a file `CON.ics` cannot be made
+_WINDOWS_DEVICE_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{port}{n}" for port in ("COM", "LPT") for n in range(1, 10)}
+)
+
+
+def _file_stem(agent_id: str) -> str:
+    """An agent id as a file name every system accepts: characters other than letters, digits, '.', '_'
+    and '-' as '_', and a Windows device name (CON, con.x, COM1, ...) with '_' after it (CON_, con_.x)."""
+    stem = _UNSAFE_FILE_CHARS.sub("_", agent_id)
+    head, dot, rest = stem.partition(".")
+    return f"{head}_{dot}{rest}" if head.upper() in _WINDOWS_DEVICE_NAMES else stem
+
+
+def calendar_file_names(agent_ids: Iterable[str]) -> dict[str, str]:
+    """Each agent's calendar file name (`_file_stem` + '.ics'), unique even where a file system ignores
+    case: an id kept as it is keeps its name, and a name taken already gets '_2', '_3', ... after it."""
+    ids = list(agent_ids)
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    # ids that need no change first, so that a changed one (CON → CON_) cannot take an id's own name
+    for agent_id in sorted(ids, key=lambda i: _file_stem(i) != i):
+        stem = _file_stem(agent_id)
+        name, n = f"{stem}.ics", 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{stem}_{n}.ics"
+        taken.add(name.casefold())
+        names[agent_id] = name
+    return {agent_id: names[agent_id] for agent_id in ids}
 
 
 def calendar_files(
     roster: Roster, team: Team, availability: Iterable[AvailabilityEntry] = (), replaces: Roster | None = None
 ) -> dict[str, bytes]:
-    """One iCalendar file per agent of the team, by a file name made safe from the agent's id (with
-    `replaces`, the roster in force: its shifts no longer worked come cancelled)."""
+    """One iCalendar file per agent of the team, by a file name made safe from the agent's id
+    (`calendar_file_names`; with `replaces`, the roster in force: its shifts no longer worked come
+    cancelled)."""
     entries = tuple(availability)
     stamp = datetime.now(UTC)
+    names = calendar_file_names(a.id for a in team.agents)
     return {
-        f"{_UNSAFE_FILE_CHARS.sub('_', a.id)}.ics": agent_ics_bytes(
-            roster, team, a.id, stamp=stamp, availability=entries, replaces=replaces
-        )
+        names[a.id]: agent_ics_bytes(roster, team, a.id, stamp=stamp, availability=entries, replaces=replaces)
         for a in team.agents
     }
 

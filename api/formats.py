@@ -11,7 +11,7 @@ import csv
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -99,9 +99,12 @@ class _Issues:
             raise InvalidInput(self.items[:MAX_ISSUES])
 
 
-def read_table(path: Path, sheet: str | None = None) -> tuple[str, pd.DataFrame]:
+def read_table(
+    path: Path, sheet: str | None = None, columns: Collection[str] | None = None
+) -> tuple[str, pd.DataFrame]:
     """A CSV, XLSX or Parquet file as a frame of strings (blank cells as ''), and the name its issues
-    give the file (an XLSX file's names the sheet read, `sheet` or its only one)."""
+    give the file (an XLSX file's names the sheet read, `sheet` or its only one). `columns`: the
+    headers the caller reads (any case); an XLSX formula without a saved value elsewhere is let be."""
     if not path.is_file():
         raise InvalidInput([InputIssue("file not found", str(path))])
     suffix = path.suffix.lower()
@@ -119,7 +122,7 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[str, pd.DataFrame]
             header = [str(c) for c in pd.read_csv(path, header=None, nrows=1, **options).iloc[0].tolist()]
             frame = pd.read_csv(path, **options)
         elif suffix == ".xlsx":
-            name, frame = read_sheet_frame(path, sheet)
+            name, frame = read_sheet_frame(path, sheet, columns=columns)
             label = sheet_label(str(path), name)
             header = [str(c) for c in frame.columns]
         elif suffix == ".parquet":
@@ -476,6 +479,15 @@ _YES = frozenset({"yes", "y", "true", "1", "x"})
 _NO = frozenset({"", "no", "n", "false", "0"})
 
 
+# every header the availability reader reads (as `_header_key` writes them)
+AVAILABILITY_HEADERS: tuple[str, ...] = (
+    *AGENT_COLUMNS,
+    *AVAILABILITY_COLUMN_ALIASES,
+    *HALF_DAY_COLUMNS,
+    "kind", "date", "date_from", "date_to", "weekday", "start", "end", "note", "status",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class AvailabilityRead:
     """An availability file's entries, and the rows it skipped because HR had not approved them."""
@@ -576,7 +588,7 @@ def read_availability_file(path: Path, team: Team, sheet: str | None = None) -> 
     skipped and counted) and `half_day` (a half day needs its start and end). A row with a range or
     several weekdays gives one entry per day. `sheet` names the XLSX sheet to read.
     """
-    label, frame = read_table(path, sheet)
+    label, frame = read_table(path, sheet, AVAILABILITY_HEADERS)
     issues = _Issues(label)
     frame.columns = [_header_key(c) for c in frame.columns]
     frame = frame.rename(

@@ -14,8 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import TypeAdapter, ValidationError
+
 from api.formats import FIRST_DATA_ROW, read_table
 from api.importers.zones import near_zone_name, zone_of_name
+from api.schemas import Name
 from api.text import folded_name
 from common.defaults import DAYS_PER_WEEK, ROSTER_SHRINKAGE
 from common.errors import InputIssue, InvalidInput
@@ -32,6 +35,7 @@ AGENT_SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
     "max_hours": ("max_hours", "max_hours_per_week"),
 }
 SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_AGENT_NAME: TypeAdapter[str] = TypeAdapter(Name)  # the team file's rules for a name
 DEFAULT_WEEKLY_HOURS = 40.0
 # the shift lengths and days off the file written starts from (the lead adjusts them)
 TEMPLATE_SHIFT_HOURS: tuple[float, ...] = (8.0,)
@@ -151,6 +155,18 @@ class AgentRow:
     max_hours: float
 
 
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be an agent's name in a team file (the team schema's rules), in plain words, or
+    None: checked while the sheet is read, so the sheet's row is named and no file is written."""
+    try:
+        _AGENT_NAME.validate_python(name)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        cause = error.get("ctx", {}).get("error")
+        return str(cause) if isinstance(cause, ValueError) else str(error["msg"])  # not 'Value error, ...'
+    return None
+
+
 def _column(frame_columns: list[str], role: str) -> str | None:
     keys = {re.sub(r"[\s\-]+", "_", c.strip().lower()): c for c in frame_columns}
     return next((keys[k] for k in AGENT_SHEET_COLUMNS[role] if k in keys), None)
@@ -165,7 +181,7 @@ def read_agent_sheet(
         InvalidInput: every bad row, naming the agent: unsafe or repeated ids, unknown zones and
             skills (with the one probably meant), hours that are not numbers.
     """
-    label, frame = read_table(path, sheet)
+    label, frame = read_table(path, sheet, [h for names in AGENT_SHEET_COLUMNS.values() for h in names])
     columns = {role: _column(list(frame.columns), role) for role in AGENT_SHEET_COLUMNS}
     if columns["name"] is None:
         raise InvalidInput(
@@ -186,13 +202,18 @@ def read_agent_sheet(
         name = cell("name")
         if not name and not any(str(v).strip() for v in record.values()):
             continue  # an empty row
+        problem = name_problem(name) if name else None
+        # a bad name is shown once, quoted as the value of its own issue, not in every reason of its row
+        shown_name = name if problem is None else ""
 
-        def bad(role: str, reason: str, value: str, row: int = row_number, who: str = name) -> None:
+        def bad(role: str, reason: str, value: str, row: int = row_number, who: str = shown_name) -> None:
             issues.append(InputIssue(f"{who or 'agent'}: {reason}", label, row, columns[role] or role, value))
 
         if not name:
             bad("name", "every agent needs a name", "")
             continue
+        if problem is not None:
+            issues.append(InputIssue(problem, label, row_number, columns["name"], name))
         agent_id = cell("id") or slug_id(name) or f"agent-{pos + 1}"
         if cell("id") and not SAFE_ID.match(agent_id):
             bad("id", "an id may hold only letters, digits, '-', '_' and '.' (at most 64)", agent_id)
@@ -411,6 +432,8 @@ def team_yaml(
         "  start_step_minutes: 30",
         f"  earliest_start: '{starts[0]}'",
         f"  latest_start: '{starts[1]}'",
+        "  max_start_spread_minutes: 120  # regular hours: each agent's starts in a week at most 2 h apart"
+        " (remove for any; costs service where a few agents cover every hour)",
         "  breaks:",
         "    - {kind: break, duration_minutes: 15, window_start_minutes: 90, window_end_minutes: 180}",
         "    - {kind: lunch, duration_minutes: 30, window_start_minutes: 180, window_end_minutes: 330, min_shift_hours: 6}",

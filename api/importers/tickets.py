@@ -978,6 +978,24 @@ class _Import:
         return frame
 
 
+def _columns_read(options: TicketOptions) -> list[str]:
+    """The headers an import may read (given, or its preset's): a formula elsewhere is not its business."""
+    given = (
+        options.created,
+        options.queue,
+        options.ticket_id,
+        options.region,
+        options.country,
+        options.handle_seconds,
+        options.handle_minutes,
+    )
+    preset = PRESETS.get(options.preset.lower()) if options.preset else None
+    named = (
+        [*preset.created, *preset.queue, *preset.ticket_id, *preset.region, *preset.country] if preset else []
+    )
+    return [c for c in given if c] + named + (list(preset.handle_seconds) if preset else [])
+
+
 def import_tickets(
     path: Path, options: TicketOptions, *, file: str | None = None
 ) -> tuple[pd.DataFrame, TicketReport]:
@@ -1010,7 +1028,7 @@ def import_tickets(
             )
         header, delimiter = _csv_header(path, shown)
     elif suffix == ".xlsx":
-        sheet, rows = read_sheet_rows(path, options.sheet, file=shown)
+        sheet, rows = read_sheet_rows(path, options.sheet, file=shown, columns=_columns_read(options))
         shown = sheet_label(shown, sheet)
         header = list(next(rows, ()))
     else:

@@ -731,3 +731,16 @@ def test_the_availability_this_tool_writes_reads_back_the_same(tmp_path: Path) -
     write_frame_csv(pd.DataFrame(availability_rows(entries)), path)
     assert "'+weekend" in path.read_text(encoding="utf-8-sig")
     assert read_availability(path, team) == entries
+
+
+def test_an_hr_workbook_with_a_formula_in_a_column_not_read_is_read(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    team = sample_team()
+    book = Workbook()
+    book.active.append(["Employee", "Date", "Type", "Days left"])
+    book.active.append([team.agents[0].id, "2026-12-07", "Vacation", "=20-1"])
+    path = tmp_path / "hr.xlsx"
+    book.save(path)
+    (entry,) = read_availability(path, team)
+    assert entry.on_date == date(2026, 12, 7)

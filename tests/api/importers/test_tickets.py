@@ -684,3 +684,18 @@ def test_an_excel_serial_date_is_named_as_one(tmp_path: Path) -> None:
     (issue,) = _fails(path, preset="zendesk").issues
     assert "as Excel stores a date and time when the cell has no date format" in issue.reason
     assert "--time-format" not in issue.reason
+
+
+def test_a_formula_in_a_column_the_import_does_not_read_is_let_be(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(["Id", "Created at", "Via", "Subject"])
+    book.active.append(["1", "2026-03-02T09:00:00Z", "Email", "=1+1"])  # no saved value: never calculated
+    path = tmp_path / "tickets.xlsx"
+    book.save(path)
+    frame, _ = import_tickets(path, TicketOptions(team_tz="UTC", preset="zendesk", map_queue={"*": "email"}))
+    assert frame["y"].tolist() == [1]
+    book.active["B2"] = "=NOW()"
+    book.save(path)
+    assert "holds a formula with no saved value" in str(
+        _fails(path, preset="zendesk", map_queue={"*": "email"})
+    )
