@@ -16,6 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from common.timegrid import minute_to_clock, zone
 from scheduler import (
     FRAGILE_VOLUME,
     CoverOption,
@@ -173,6 +174,32 @@ def stretches_per_shift(roster: Roster) -> tuple[float, float, float]:
     return float(counts.mean()), float(np.percentile(counts, 95)), float(np.median(minutes))
 
 
+def start_range_minutes(roster: Roster, team: Team) -> dict[str, tuple[int, int]]:
+    """Each rostered agent's earliest and latest local start time in the roster (minutes of the day)."""
+    starts: dict[str, list[int]] = {}
+    for s in roster.shifts:
+        local = s.start_utc.astimezone(zone(team.agent(s.agent_id).tz))
+        starts.setdefault(s.agent_id, []).append(local.hour * 60 + local.minute)
+    return {agent: (min(minutes), max(minutes)) for agent, minutes in starts.items()}
+
+
+def start_spread_minutes(roster: Roster, team: Team) -> dict[str, int]:
+    """Each rostered agent's latest local start time in the roster less their earliest, in minutes."""
+    return {agent: last - first for agent, (first, last) in start_range_minutes(roster, team).items()}
+
+
+def start_times_line(roster: Roster, team: Team) -> str:
+    """How far apart each agent's start times lie across the week, and the team's rule if it has one."""
+    spreads = start_spread_minutes(roster, team)
+    if not spreads:
+        return "start times: no shifts"
+    rule = team.shift_rules.max_start_spread_minutes
+    ruled = "" if rule is None else f" (the team's rule: at most {_hours(rule / 60)} h)"
+    low, high = _hours(min(spreads.values()) / 60), _hours(max(spreads.values()) / 60)
+    within = high if low == high else f"{low}–{high}"
+    return f"start times: each agent's within {within} h of each other across the week{ruled}"
+
+
 def solver_line(result: RosterResult) -> str:
     """The solver's figures, for the detail line."""
     bound = (
@@ -269,6 +296,7 @@ def summary_lines(
         f"weekend days per agent: {_spread(summary.weekend_days_by_agent)}; late shifts per agent: "
         f"{_spread(summary.late_shifts_by_agent)}; night shifts per agent: {_spread(summary.night_shifts_by_agent)}",
         f"queue stretches per shift: {mean:.1f} on average, {p95:.0f} at most for 95 %; median stretch {median:.0f} min",
+        start_times_line(roster, team),
         solver_line(result),
     ]
     return lines + lead.changes
@@ -337,16 +365,28 @@ def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult,
     if cover:
         out += ["", "## Who could cover them", ""]
         out += [f"- {_md(f'{o.stretch.when}, {o.stretch.queue}: {o.words}')}" for o in cover]
-    out += ["", "## Agents", "", "| agent | hours | contract | weekend days | late shifts | night shifts |"]
-    out.append("| --- | --- | --- | --- | --- | --- |")
+    out += [
+        "",
+        "## Agents",
+        "",
+        "| agent | hours | contract | starts (own clock) | weekend days | late shifts | night shifts |",
+    ]
+    out.append("| --- | --- | --- | --- | --- | --- | --- |")
+    starts = start_range_minutes(roster, team)
     for a in team.agents:
         low, high = summary.contract_by_agent[a.id]
         leave = a.max_hours_per_week - high
         contract = f"{_hours(low)}–{_hours(high)}" + (
             f" ({_hours(a.max_hours_per_week)} less {_hours(leave)} h paid leave)" if leave > 0.05 else ""
         )
+        first, last = starts.get(a.id, (-1, -1))
+        start_cell = (
+            "–"
+            if first < 0
+            else minute_to_clock(first) + ("" if last == first else f"–{minute_to_clock(last)}")
+        )
         out.append(
-            f"| {_md(a.name)} ({_md(a.id)}) | {summary.hours_by_agent[a.id]:g} | {contract} | "
+            f"| {_md(a.name)} ({_md(a.id)}) | {summary.hours_by_agent[a.id]:g} | {contract} | {start_cell} | "
             f"{summary.weekend_days_by_agent[a.id]} | {summary.late_shifts_by_agent[a.id]} | "
             f"{summary.night_shifts_by_agent[a.id]} |"
         )
@@ -358,6 +398,8 @@ def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult,
         "",
         f"Queue stretches per shift: {mean:.1f} on average, {p95:.0f} at most for 95 % of shifts; "
         f"median stretch {median:.0f} minutes.",
+        "",
+        f"{start_times_line(roster, team).capitalize()}.",
         "",
         "---",
         "",

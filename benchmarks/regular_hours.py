@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from statistics import median
 
+from api.lead_report import start_spread_minutes
 from benchmarks.roster_instances import all_instances
-from common.timegrid import zone
-from scheduler.domain import Roster, Team
+from scheduler.domain import Team
 from scheduler.roster.problem import Problem
 from scheduler.roster.report import measure
 from scheduler.roster.solve import SolveSettings, solve
@@ -41,18 +41,6 @@ def with_spread(p: Problem, minutes: int | None) -> Problem:
     return replace(p, team=replace(team, shift_rules=rules, agents=agents))
 
 
-def start_spreads_minutes(p: Problem, roster: Roster) -> list[int]:
-    """Each rostered agent's latest local start minus their earliest, in minutes."""
-    out = []
-    for a in p.team.agents:
-        tz = zone(a.tz)
-        starts = [s.start_utc.astimezone(tz) for s in roster.shifts if s.agent_id == a.id]
-        minutes = [t.hour * 60 + t.minute for t in starts]
-        if minutes:
-            out.append(max(minutes) - min(minutes))
-    return out
-
-
 @dataclass(frozen=True)
 class Run:
     objective: float
@@ -70,7 +58,7 @@ def run(p: Problem, time_limit_s: float, seed: int) -> Run:
     return Run(
         result.objective,
         levels,
-        start_spreads_minutes(p, result.roster),
+        list(start_spread_minutes(result.roster, p.team).values()),
         len(check_roster(p, result.roster.shifts)),
     )
 

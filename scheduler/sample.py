@@ -70,6 +70,7 @@ def sample_team(n_agents: int = 14, *, remote: tuple[str, ...] = ("Europe/Dublin
             BreakRule("break", 15, 90, 150, min_shift_hours=6),
             BreakRule("lunch", 30, 210, 300, min_shift_hours=6),
         ),
+        max_start_spread_minutes=120,  # regular hours: each agent starts within two hours all week
     )
     agents = []
     for i in range(n_agents):

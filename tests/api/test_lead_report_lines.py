@@ -94,3 +94,24 @@ def test_the_agents_table_shows_paid_leave_beside_the_contract() -> None:
     markdown = roster_report(p, RosterResult(roster, "FEASIBLE", 0.0, 0.0, 0.0, {}))["report"]["markdown"]
     assert "| Pádraig (a) | 32 | 34.3–34.3 (40 less 5.7 h paid leave) |" in markdown
     assert "| Róisín (b) | 0 | 16–24 |" in markdown
+
+
+def test_the_start_times_line_gives_each_agents_spread_and_the_teams_rule() -> None:
+    from datetime import UTC, date, datetime
+
+    from api.lead_report import start_range_minutes, start_times_line
+    from scheduler.domain import Roster, Shift
+    from scheduler.sample import sample_team
+
+    team = sample_team()
+    phoenix = team.agents[0].id  # UTC-7 all year
+
+    def at(day: int, hour: int) -> Shift:
+        start = datetime(2026, 11, 2 + day, hour + 7, tzinfo=UTC)
+        return Shift(phoenix, date(2026, 11, 2 + day), start, start.replace(hour=hour + 15), "creator-email")
+
+    roster = Roster(team.name, date(2026, 11, 2), (at(0, 6), at(1, 7), at(2, 8)))
+    assert start_range_minutes(roster, team) == {phoenix: (6 * 60, 8 * 60)}
+    assert start_times_line(roster, team) == (
+        "start times: each agent's within 2 h of each other across the week (the team's rule: at most 2 h)"
+    )
