@@ -444,7 +444,7 @@ AVAILABILITY_KIND_WORDS: dict[str, str] = {
     "sick_leave": "absence",
     "off": "time_off",
 }
-AGENT_COLUMNS = ("agent_id", "agent", "agent_name", "name", "employee")
+AGENT_COLUMNS = ("agent_id", "employee_id", "agent", "agent_name", "name", "employee")
 # other headers HR writes for the availability contract's columns
 AVAILABILITY_COLUMN_ALIASES: dict[str, str] = {
     "type": "kind",
@@ -484,6 +484,7 @@ AVAILABILITY_HEADERS: tuple[str, ...] = (
     *AGENT_COLUMNS,
     *AVAILABILITY_COLUMN_ALIASES,
     *HALF_DAY_COLUMNS,
+    "first_name", "last_name",
     "kind", "date", "date_from", "date_to", "weekday", "start", "end", "note", "status",
 )  # fmt: skip
 
@@ -598,9 +599,13 @@ def read_availability_file(path: Path, team: Team, sheet: str | None = None) -> 
             if c in AVAILABILITY_COLUMN_ALIASES and AVAILABILITY_COLUMN_ALIASES[c] not in frame.columns
         }
     )
+    frame = _hr_spellings(frame)
     agent_column = next((c for c in AGENT_COLUMNS if c in frame.columns), None)
     if agent_column is None:
-        issues.add(f"missing column: give the agent as one of {', '.join(AGENT_COLUMNS)}", row=1)
+        issues.add(
+            f"missing column: give the agent as one of {', '.join(AGENT_COLUMNS)} (or first_name and last_name)",
+            row=1,
+        )
     _require_columns(frame, ("kind",), issues)
     has_range = "date_from" in frame.columns or "date_to" in frame.columns
     if "date" not in frame.columns and "weekday" not in frame.columns and not has_range:
@@ -634,6 +639,20 @@ def read_availability_file(path: Path, team: Team, sheet: str | None = None) -> 
         issues.add("the file has no data rows")
     issues.raise_if_any()
     return AvailabilityRead(tuple(entries), dict(not_approved))
+
+
+def _hr_spellings(frame: pd.DataFrame) -> pd.DataFrame:
+    """HR exports in the contract's words: a name in `first_name` and `last_name` (Personio) as one
+    `name`; `start` and `end` that hold dates, with no other day column (BambooHR: "Start", "End"),
+    as `date_from` and `date_to`."""
+    if "first_name" in frame.columns and "last_name" in frame.columns and "name" not in frame.columns:
+        frame = frame.assign(name=(frame["first_name"] + " " + frame["last_name"]).str.strip())
+    day_columns = {"date", "date_from", "date_to", "weekday"} & set(frame.columns)
+    if not day_columns and {"start", "end"} <= set(frame.columns) and len(frame) > 0:
+        filled = frame["start"][frame["start"] != ""]
+        if len(filled) > 0 and all(parse_day_range(text)[0] is not None for text in filled):
+            frame = frame.rename(columns={"start": "date_from", "end": "date_to"})
+    return frame
 
 
 def _approval(row: dict[str, str], row_number: int, issues: _Issues) -> str | None:

@@ -744,3 +744,29 @@ def test_an_hr_workbook_with_a_formula_in_a_column_not_read_is_read(tmp_path: Pa
     book.save(path)
     (entry,) = read_availability(path, team)
     assert entry.on_date == date(2026, 12, 7)
+
+
+def test_bamboohr_and_personio_exports_are_read_in_their_own_words(tmp_path: Path) -> None:
+    """BambooHR: Employee, Time Off Type, Start and End as dates, Amount, Status. Personio: Employee
+    ID or a first and a last name."""
+    team = sample_team()
+    agent = team.agents[0]
+    first, last = agent.name.split(" ", 1)
+    bamboo = write(
+        tmp_path,
+        "bamboo.csv",
+        "Employee,Time Off Type,Start,End,Amount,Status\n"
+        f"{agent.name},Vacation,2026-12-07,2026-12-08,2 days,Approved\n"
+        f"{agent.name},Vacation,2026-12-10,2026-12-10,1 day,Denied\n",
+    )
+    read = read_availability_file(bamboo, team)
+    assert [e.on_date for e in read.entries] == [date(2026, 12, 7), date(2026, 12, 8)]
+    assert read.not_approved == {"denied": 1}
+    personio = write(
+        tmp_path, "personio.csv", f"First name,Last name,Date,Type\n{first},{last},2026-12-09,Sick\n"
+    )
+    (entry,) = read_availability(personio, team)
+    assert (entry.agent_id, entry.kind) == (agent.id, "absence")
+    by_id = write(tmp_path, "ids.csv", f"Employee ID,Date,Type\n{agent.id},2026-12-09,PTO\n")
+    (entry,) = read_availability(by_id, team)
+    assert entry.agent_id == agent.id
