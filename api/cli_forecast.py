@@ -5,24 +5,42 @@ from __future__ import annotations
 import textwrap
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from common.defaults import BACKTEST_WEEKS, DAYS_PER_WEEK, INTERVAL_MINUTES
 
+if TYPE_CHECKING:
+    from forecasting import SpecialDay
+
 MAX_DAYS = 14
 
 
-def _parse_event(text: str) -> tuple[str, float]:
-    """'2024-05-02:1.5' → ('2024-05-02', 1.5)."""
-    day, _, multiplier = text.partition(":")
+def _parse_event(text: str) -> tuple[str, float, str | None]:
+    """'2024-05-02:1.5' → ('2024-05-02', 1.5, None); '2024-05-02:0.6:Europe/London' → (..., 'Europe/London')."""
+    day, _, rest = text.partition(":")
+    multiplier, _, region = rest.partition(":")
     try:
-        return day, float(multiplier)
+        return day, float(multiplier), region.strip() or None
     except ValueError as exc:
         raise typer.BadParameter(
-            f"{text!r}: write an event as YYYY-MM-DD:MULTIPLIER, e.g. 2024-05-02:1.5"
+            f"{text!r}: write an event as YYYY-MM-DD:MULTIPLIER, e.g. 2024-05-02:1.5, or for one region "
+            "YYYY-MM-DD:MULTIPLIER:REGION, e.g. 2024-05-06:0.6:Europe/London"
         ) from exc
+
+
+def _special_regions(specials: list[SpecialDay], history_regions: set[str]) -> None:
+    """Every region an event names is one of the history's (a zone typed for a holiday that scales
+    nothing would be silent)."""
+    from common.errors import InvalidInput
+
+    for special in specials:
+        if special.region is not None and special.region not in history_regions:
+            raise InvalidInput(
+                f"--event {special.day}: region {special.region!r} is not one of the history's "
+                f"({', '.join(sorted(history_regions))})"
+            )
 
 
 def model_lines(chosen: list[tuple[str, str, str]], width: int = 100) -> list[str]:
@@ -74,7 +92,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
         event: Annotated[
             list[str] | None,
-            typer.Option(help="a local day with unusual volume, YYYY-MM-DD:MULTIPLIER (repeatable)"),
+            typer.Option(
+                help="a local day with unusual volume, YYYY-MM-DD:MULTIPLIER, or in one user region "
+                "YYYY-MM-DD:MULTIPLIER:REGION (repeatable)"
+            ),
         ] = None,
         backtest: Annotated[
             bool, typer.Option("--backtest", help="print how the method did on the last weeks of history")
@@ -127,8 +148,8 @@ def register(app: typer.Typer) -> None:
             grid = Grid(week.start_utc, interval_minutes, n_intervals)
             specials = [SpecialDay(parse_iso_date(d), "closed") for d in closed or []]
             for text in event or []:
-                day, multiplier = _parse_event(text)
-                specials.append(SpecialDay(parse_iso_date(day), "event", multiplier))
+                day, multiplier, region = _parse_event(text)
+                specials.append(SpecialDay(parse_iso_date(day), "event", multiplier, region=region))
             changes = () if holidays is None else read_holiday_changes(holidays)
             frame = read_history(
                 history,
@@ -137,6 +158,7 @@ def register(app: typer.Typer) -> None:
                 aggregate=aggregate,
                 interval_minutes=interval_minutes,
             )
+            _special_regions(specials, set(frame["region"].unique()))
             if backtest:
                 report = run_backtest(
                     frame,

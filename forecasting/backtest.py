@@ -210,7 +210,7 @@ def holiday_lines(
                 + (
                     ""
                     if learnt is None
-                    else f" ({holiday_effect(day, learnt.get(region, {}).get(name, []))})"
+                    else f" ({holiday_effect(day, learnt.get(region, {}).get(name, []), region)})"
                 )
                 for day, name in days.items()
             )
@@ -220,13 +220,14 @@ def holiday_lines(
     return lines
 
 
-def holiday_effect(day: date, ratios: list[float]) -> str:
-    """What a holiday does to a forecast: its volume against an ordinary day, learnt from its past
-    occurrences in each queue's history, or nothing when the history has none."""
+def holiday_effect(day: date, ratios: list[float], region: str | None = None) -> str:
+    """What a holiday of `region` does to a forecast: its volume against an ordinary day, learnt from
+    its past occurrences in each queue's history, or nothing when the history has none."""
     if not ratios:
+        where = "every region's" if region is None else "that region's alone"
         return (
             "not in the history: forecast as an ordinary day; "
-            f"--event {day.isoformat()}:MULTIPLIER scales that day, every region's"
+            f"--event {day.isoformat()}:MULTIPLIER{'' if region is None else ':' + region} scales {where}"
         )
     low, high = min(ratios), max(ratios)
     level = f"{low:.0%}" if math.isclose(low, high, abs_tol=0.005) else f"{low:.0%}–{high:.0%}"

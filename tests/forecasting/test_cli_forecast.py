@@ -131,7 +131,7 @@ def test_forecast_prints_the_holidays_it_applied_and_takes_changes(app: typer.Ty
     assert changed.exit_code == 0, changed.output
     assert (
         "Europe/London: 2024-02-07 Company day (not in the history: forecast as an ordinary day; "
-        "--event 2024-02-07:MULTIPLIER scales that day, every region's); 2024-02-08 Team offsite (not in "
+        "--event 2024-02-07:MULTIPLIER:Europe/London scales that region's alone); 2024-02-08 Team offsite (not in "
         "the history" in changed.output
     )
 
@@ -283,7 +283,7 @@ def test_a_holiday_of_the_week_forecast_says_what_it_does_to_the_forecast() -> N
     lines = holiday_lines(applied, learnt=learnt)
     assert lines[1] == (
         "  Europe/Dublin: 2026-10-26 October Bank Holiday (not in the history: forecast as an ordinary day; "
-        "--event 2026-10-26:MULTIPLIER scales that day, every region's)"
+        "--event 2026-10-26:MULTIPLIER:Europe/Dublin scales that region's alone)"
     )
     assert (
         lines[2]
@@ -300,3 +300,23 @@ def test_a_history_that_runs_into_the_days_forecast_is_a_warning(app: typer.Type
     assert result.exit_code == 0, result.output
     assert "warning: the history runs into the days forecast" in result.output
     assert out.exists()
+
+
+def test_an_event_in_one_region_scales_that_region_alone(app: typer.Typer, tmp_path: Path) -> None:
+    frame = make_history([("Europe/London", 700.0), ("America/New_York", 500.0)], start="2024-01-01", days=35)
+    history = tmp_path / "history.csv"
+    frame.assign(ds=frame["ds"].map(lambda ts: ts.isoformat())).to_csv(history, index=False)
+    base = ["forecast", str(history), "--start", "2024-02-05", "--tz", "Europe/London"]
+    plain, halved = tmp_path / "plain.csv", tmp_path / "halved.csv"
+    assert CliRunner().invoke(app, [*base, "--out", str(plain)]).exit_code == 0
+    result = CliRunner().invoke(app, [*base, "--out", str(halved), "--event", "2024-02-06:0.5:Europe/London"])
+    assert result.exit_code == 0, result.output
+    before, after = pd.read_csv(plain), pd.read_csv(halved)
+    ratio = after.groupby("region")["mean"].sum() / before.groupby("region")["mean"].sum()
+    assert ratio["America/New_York"] == pytest.approx(1.0)
+    assert ratio["Europe/London"] == pytest.approx(1 - 0.5 / 7, abs=0.03)  # one day of seven halved
+    typo = CliRunner().invoke(app, [*base, "--out", str(halved), "--event", "2024-02-06:0.5:Europe/Londn"])
+    assert typo.exit_code != 0
+    assert (
+        "region 'Europe/Londn' is not one of the history's (America/New_York, Europe/London)" in typo.output
+    )
