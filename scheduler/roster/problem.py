@@ -290,21 +290,21 @@ def max_hours_after_leave(
     contract, but only for a day the agent would have worked.
 
     Each local day of leave counts at most one working day's share of the maximum. With
-    `would_work` (re-rostering: the days the published roster has them at work) only those days
-    count: a sick call on a day off costs no hours. Without it the days off are not yet chosen, so
-    the absent days are taken as working days, but at most as many as the week has
+    `would_work` (re-rostering: the days the published roster has them at work) an absence counts
+    only on those days: a sick call on a day off costs no hours. Time off was known when the
+    published roster was made (its days are not at work there because of it), so it counts on any
+    day, as when the week was first rostered. Without `would_work` the days off are not yet chosen,
+    so the days away are taken as working days, but at most as many as the week has
     (`7 - min_days_off`): a week of absence is a week's pay, not more.
     """
     working_days = max(1, DAYS_PER_WEEK - min_days_off)
     daily_share = agent.max_hours_per_week / working_days
-    credits = sorted(
-        (
-            min(time_off_hours(entries, d, kinds), daily_share)
-            for d in days
-            if would_work is None or d in would_work
-        ),
-        reverse=True,
-    )
+
+    def credit(day: date) -> float:
+        counted = tuple(k for k in kinds if k != "absence" or would_work is None or day in would_work)
+        return min(time_off_hours(entries, day, counted), daily_share)
+
+    credits = sorted((credit(d) for d in days), reverse=True)
     return max(0.0, agent.max_hours_per_week - sum(credits[:working_days]))
 
 

@@ -74,6 +74,28 @@ def test_time_off_paid_lowers_the_most_hours_too_and_a_solve_keeps_it() -> None:
     assert sum(s.hours for s in result.roster.shifts_of("f0")) <= 24
 
 
+def test_paid_time_off_lowers_the_most_hours_in_a_re_roster_as_in_the_first_roster() -> None:
+    """A lead's review: with paid leave, the first roster gave an agent on holiday on Friday 32 h; the
+    re-roster after another agent's sick call gave her 40 h (a Saturday shift), because her holiday
+    was not a day the published roster had her at work, so it counted for nothing."""
+    p = desk()
+    friday = WEEK.days[4]
+    holiday = (AvailabilityEntry("f0", "time_off", on_date=friday),)
+    paid = dataclasses.replace(p, availability=holiday, team=dataclasses.replace(p.team, time_off_paid=True))
+    first = solve(paid, QUICK).roster
+    assert sum(s.hours for s in first.shifts_of("f0")) <= 32
+    sick_day = WEEK.days[2]
+    sick = (*holiday, AvailabilityEntry("f1", "absence", on_date=sick_day))
+    again = dataclasses.replace(
+        paid, availability=sick, published=first, locked_before_utc=local_day_start_utc(sick_day, zone(TZ))
+    )
+    agent = again.team.agent("f0")
+    assert again.week_hours(agent, 0) == paid.week_hours(agent, 0) == pytest.approx((32 - 32 / 5, 32))
+    result = solve(again, QUICK)
+    assert check_roster(again, result.roster.shifts) == []
+    assert sum(s.hours for s in result.roster.shifts_of("f0")) <= 32
+
+
 def test_a_re_roster_after_a_sick_call_keeps_the_absent_agents_days_off() -> None:
     p = desk()
     first = solve(p, QUICK).roster
