@@ -295,9 +295,12 @@ def need_of(r: dict[str, Any]) -> float:
 
 
 def on_queue_of(r: dict[str, Any]) -> float:
-    """Agents on the queue in the interval: the report's `on_queue` where it gives one, else `scheduled`."""
+    """Agents on the queue in the interval, as the roster's report counts them: the report's
+    `on_queue` (else `scheduled`) and, for an async queue, the time agents on a live queue give it
+    between contacts (`blended`): an email queue served that way is not "below the need"."""
     value = _number(r.get("on_queue", r.get("scheduled")))
-    return 0.0 if value is None else value
+    blended = _number(r.get("blended"))
+    return (0.0 if value is None else value) + (0.0 if blended is None else blended)
 
 
 def short_of(r: dict[str, Any]) -> float:
@@ -320,7 +323,7 @@ def daily_figures(rows: list[dict[str, Any]], week: PlanningWeek, target: float)
     tz = week.zone
     hours_per_interval = week.interval_minutes / 60
     sums: dict[date, dict[str, float]] = {
-        d: dict.fromkeys(("weighted", "volume", "need", "on_queue", "short"), 0.0) for d in week.days
+        d: dict.fromkeys(("weighted", "scored", "volume", "need", "on_queue", "short"), 0.0) for d in week.days
     }
     for r in rows:
         day = _instant(r["ds"]).astimezone(tz).date()
@@ -331,12 +334,14 @@ def daily_figures(rows: list[dict[str, Any]], week: PlanningWeek, target: float)
         totals["on_queue"] += on_queue_of(r) * hours_per_interval
         totals["short"] += short_of(r) * hours_per_interval
         level, volume = _number(r.get("service_level")), _number(r.get("volume"))
-        if level is not None and volume is not None and volume > 0:
-            totals["weighted"] += level * volume
-            totals["volume"] += volume
+        if volume is not None and volume > 0:
+            totals["volume"] += volume  # every contact of the day, whether or not its interval is scored
+            if level is not None:
+                totals["weighted"] += level * volume
+                totals["scored"] += volume
     out = []
     for d, t in sums.items():
-        level = None if t["volume"] == 0 else round(t["weighted"] / t["volume"], 6)
+        level = None if t["scored"] == 0 else round(t["weighted"] / t["scored"], 6)
         out.append(
             {
                 "date": d.isoformat(),

@@ -283,10 +283,20 @@ def test_a_planner_compares_scenarios(page: Page, site: Site) -> None:
     added.get_by_label("scenario name").fill("a third away")
     added.get_by_label("shrinkage in per cent").fill("33")
     added.get_by_label("handle time multiplier").fill("1.1")
+    page.get_by_role("button", name="Add a scenario").click()
+    hires = page.locator("#scenario-rows tbody tr").last
+    hires.get_by_label("scenario name").fill("two in Berlin, Bo leaves")
+    hires.get_by_label("number of hires").fill("2")
+    hires.get_by_label("zone the hires work in").select_option("Europe/Berlin")
+    hires.get_by_label("weekly hours of each hire").fill("40")
+    hires.get_by_label("agents who leave").select_option("a2")
     page.get_by_role("button", name="Compare scenarios").click()
     table = page.locator("#scenario-table")
-    # the base plan first, then four scenarios; measuring them takes seconds, more on a busy machine
-    expect(table.locator("tbody tr")).to_have_count(5, timeout=120_000)
+    # the base plan first, then five scenarios; measuring them takes seconds, more on a busy machine
+    expect(table.locator("tbody tr")).to_have_count(6, timeout=120_000)
+    hired = table.locator("tbody tr").last
+    expect(hired).to_contain_text("two in Berlin, Bo leaves")
+    expect(page.locator("#scenario-result")).to_contain_text("the 2 agents added have no shifts")
     expect(table.locator("tbody tr").first).to_contain_text("base")
     expect(table).to_contain_text("volume +10 %")
     # the lowest queue of each row is named with its level: all queues together can hide it
@@ -296,11 +306,13 @@ def test_a_planner_compares_scenarios(page: Page, site: Site) -> None:
         float(re.sub(r"[^0-9.]", "", table.locator("tbody tr").nth(k).locator("td").nth(1).inner_text()))
         for k in (0, 4)
     ]
+    expect(hired.locator("td").nth(7)).to_have_text("4")  # three agents, one leaves, two join
+
     assert level[1] < level[0]  # a third of the time away, and longer contacts: worse than the base
     expect(table.locator("td.how").first).to_contain_text("measured on roster v")
     expect(page.locator("#scenario-chart .main-svg").first).to_be_visible()
     # each scenario is named in the legend, not written over the points
-    expect(page.locator("#scenario-chart .legendtext")).to_have_count(5)
+    expect(page.locator("#scenario-chart .legendtext")).to_have_count(6)
     expect(page.locator("#scenario-chart .textpoint")).to_have_count(0)
     screenshot(page, "scenarios")
 

@@ -36,6 +36,7 @@ const state = {
   can: { roster: false, import: false, plan: false, create: false },
   day: null, // the date of the day view
   importFile: null,
+  agents: null, // the team's agents, for the scenarios' hires and leavers
 };
 
 // ---------------------------------------------------------------- requests
@@ -238,6 +239,8 @@ async function loadTeam() {
   const [versions, requirements] = await Promise.all([api(teamPath("/rosters")), api(teamPath("/requirements"))]);
   if (team !== state.team) return; // another team was picked meanwhile: its own load draws it
   state.versions = versions;
+  state.agents = null;
+  if (!$("panel-scenarios").hidden) await loadScenarioAgents();
   fillRequirements(requirements);
   if (!$("panel-setup").hidden) await loadSetup();
   if (!$("panel-availability").hidden) await loadChannelMap();
@@ -1439,8 +1442,36 @@ function scenarioRow(name = "", volume = "1.0", agents = "") {
     el("td", {}, el("input", { "aria-label": "handle time multiplier", name: "aht", type: "number", step: "0.05", min: "0", value: "1.0", class: "short-input" })),
     el("td", {}, el("input", { "aria-label": "shrinkage in per cent (empty: as now)", name: "shrinkage", type: "number", step: "1", min: "0", max: "99", class: "short-input" })),
     el("td", {}, el("input", { "aria-label": "agents in team (empty: as now)", name: "agents", type: "number", min: "1", value: agents, class: "short-input" })),
+    el("td", {}, el("input", { "aria-label": "number of hires (each skilled for every queue)", name: "hires", type: "number", min: "0", max: "50", class: "short-input" })),
+    el("td", {}, el("select", { "aria-label": "zone the hires work in", name: "hire_tz" })),
+    el("td", {}, el("input", { "aria-label": "weekly hours of each hire", name: "hire_hours", type: "number", min: "1", max: "60", step: "1", value: "40", class: "short-input" })),
+    el("td", {}, el("select", { "aria-label": "agents who leave (pick several with Ctrl or Shift)", name: "leavers", multiple: true, size: "3" })),
   );
+  fillAgentChoices(tr);
   return tr;
+}
+
+function fillAgentChoices(tr) {
+  // a row's choices of the team's zones (for hires) and agents (for leavers), kept where still there
+  const agents = state.agents || [];
+  const teamTz = state.teams.find((t) => t.id === state.team)?.tz;
+  const zones = [...new Set([teamTz, ...agents.map((a) => a.tz)].filter(Boolean))].sort();
+  const zone = tr.querySelector("[name=hire_tz]");
+  const keepZone = zone.value || teamTz;
+  zone.replaceChildren(...zones.map((z) => el("option", { value: z, text: z })));
+  if (zones.includes(keepZone)) zone.value = keepZone;
+  const leavers = tr.querySelector("[name=leavers]");
+  const chosen = new Set([...leavers.selectedOptions].map((o) => o.value));
+  leavers.replaceChildren(...agents.map((a) => el("option", { value: a.id, text: `${a.name} (${a.tz})`, selected: chosen.has(a.id) })));
+}
+
+async function loadScenarioAgents() {
+  // the team's agents, for the hires' zones and the leavers of each scenario row
+  const team = state.team;
+  const agents = team ? await api(teamPath("/agents")) : [];
+  if (team !== state.team) return;
+  state.agents = agents;
+  for (const tr of $("scenario-rows").tBodies[0].rows) fillAgentChoices(tr);
 }
 
 async function runScenarios() {
@@ -1451,6 +1482,13 @@ async function runScenarios() {
     if (get("aht") && Number(get("aht")) !== 1) changes.push({ kind: "aht", multiplier: Number(get("aht")) });
     if (get("shrinkage") !== "") changes.push({ kind: "shrinkage", shrinkage: Number(get("shrinkage")) / 100 });
     if (get("agents")) changes.push({ kind: "headcount", agents: Number(get("agents")) });
+    if (Number(get("hires")) > 0) {
+      const hours = Number(get("hire_hours"));
+      const skills = [...new Set((state.agents || []).flatMap((a) => a.skills))];
+      changes.push({ kind: "add_agents", count: Number(get("hires")), tz: get("hire_tz"), skills, min_hours_per_week: hours, max_hours_per_week: hours });
+    }
+    const leavers = [...tr.querySelector("[name=leavers]").selectedOptions].map((o) => o.value);
+    if (leavers.length) changes.push({ kind: "remove_agents", agent_ids: leavers });
     return { name: get("name"), changes };
   });
   const body = {
@@ -1562,6 +1600,7 @@ async function selectTab(name) {
   if (name === "day") await loadDay();
   if (name === "setup") await loadSetup();
   if (name === "availability") await loadChannelMap();
+  if (name === "scenarios") await loadScenarioAgents();
 }
 
 function tabKeys(event) {

@@ -217,3 +217,29 @@ def test_coverage_without_volume_has_no_daily_service_level() -> None:
     (q,) = coverage_view(_team(), date(2026, 11, 2), records, [])["queues"]
     assert {d["service_level"] for d in q["daily_service_level"]} == {None}
     assert q["short_stretches"] == []
+
+
+def test_the_days_figures_count_blended_time_and_every_contact_as_the_report_does() -> None:
+    """A lead's review: email served between chats showed "on queue 0.0 agent-h, below the need" beside
+    "email meets its target", and a Sunday of 111.5 emails showed 1 contact (only the intervals with a
+    service level were counted)."""
+    first = datetime(2026, 11, 2, tzinfo=LONDON).astimezone(UTC)
+    records = [
+        {
+            "queue": "email",
+            "ds": (first + timedelta(hours=h)).isoformat().replace("+00:00", "Z"),
+            "need": 0.5,
+            "on_queue": 0,
+            "blended": 0.5,
+            "shortfall": 0.0,
+            "volume": 4.0,
+            "service_level": 1.0 if h % 24 == 9 else None,  # one interval of each day is scored
+        }
+        for h in range(168)
+    ]
+    (q,) = coverage_view(_team(), date(2026, 11, 2), records, [])["queues"]
+    monday = q["daily"][0]
+    assert monday["on_queue_hours"] == pytest.approx(12.0)  # half an agent all day, between chats
+    assert monday["volume"] == pytest.approx(96.0)  # every contact of the day
+    assert monday["service_level"] == pytest.approx(1.0)
+    assert q["hourly"]["on_queue"][0] == pytest.approx(0.5)
