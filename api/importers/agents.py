@@ -441,8 +441,8 @@ def team_yaml(
         "  min_rest_hours: 11  # between the end of one shift and the next",
         "  max_consecutive_days: 5",
         f"  min_days_off_per_week: {TEMPLATE_DAYS_OFF}",
-        "time_off_paid: false  # true: time off (vacation, PTO) counts as paid hours, so 2 days of leave"
-        " leave 3 days' work; false: the contract's hours may be worked on the other days",
+        "time_off_paid: true  # time off (vacation, PTO) counts as paid hours, so 2 days of leave leave 3"
+        " days' work; false (unpaid leave): the contract's hours may be worked on the other days, a rest day too",
         "absence_paid: true  # an absence (a sick call) counts as paid hours against the contract",
         "agents:",
     ]

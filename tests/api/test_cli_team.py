@@ -231,9 +231,9 @@ def test_team_init_keeps_a_phone_line_open_and_says_how_to_let_it_go(tmp_path: P
         encoding="utf-8"
     )
     team = read_team(out)
-    assert (team.time_off_paid, team.absence_paid) == (False, True)
+    assert (team.time_off_paid, team.absence_paid) == (True, True)  # leave is paid, as it mostly is
     text = out.read_text(encoding="utf-8")
-    assert "time_off_paid: false  # true: time off (vacation, PTO) counts as paid hours" in text
+    assert "time_off_paid: true  # time off (vacation, PTO) counts as paid hours" in text
     assert "absence_paid: true  # an absence (a sick call) counts as paid hours" in text
 
 
