@@ -245,9 +245,18 @@ def _days_below(summary: RosterSummary) -> dict[str, list[date]]:
 def advice_lines(summary: RosterSummary, team: Team, roster: Roster) -> list[str]:
     """What the lead may change, in words: a team too small for its targets, each live queue left with
     nobody on it while its contacts come (and the setting that keeps it open), and each live queue
-    kept short for an async one."""
+    kept short for an async one. The team is called too small only when a queue misses its target
+    for the week: the hours the need adds up to spread async work evenly, where a backlog may wait for
+    its deadline, so a team under them can still meet every target."""
+    missing = any(
+        level < summary.target_by_queue[queue] - 1e-9
+        for queue, level in summary.service_level_by_queue.items()
+    )
+    too_small = (
+        too_small_lines(summary.required_agent_hours, summary.contract_hours_most, team) if missing else []
+    )
     return (
-        too_small_lines(summary.required_agent_hours, summary.contract_hours_most, team)
+        too_small
         + unattended_lines(team, summary.unattended)
         + tradeoff_lines(team, summary.service_level_by_queue, roster, _days_below(summary))
         + fragile_lines(team, summary.fragile, FRAGILE_VOLUME)

@@ -115,3 +115,40 @@ def test_the_start_times_line_gives_each_agents_spread_and_the_teams_rule() -> N
     assert start_times_line(roster, team) == (
         "start times: each agent's within 2 h of each other across the week (the team's rule: at most 2 h)"
     )
+
+
+def test_the_team_is_called_too_small_only_when_a_queue_misses_its_target() -> None:
+    """A lead's review: "the team is too small … 1 more agent" beside every queue above target (the
+    hours of an async queue's need spread its work evenly; its backlog may wait for its deadline)."""
+    from datetime import date
+
+    from api.lead_report import advice_lines
+    from scheduler.domain import Roster
+    from scheduler.roster.report import RosterSummary
+    from scheduler.sample import sample_team
+
+    team = sample_team()
+
+    def summary(chat_level: float) -> RosterSummary:
+        return RosterSummary(
+            agents=14,
+            agents_rostered=14,
+            shifts=60,
+            scheduled_hours=500.0,
+            required_agent_hours=600.0,  # more than the contracts give the queues
+            understaffed_agent_hours=50.0,
+            overstaffed_agent_hours=0.0,
+            hours_by_agent={},
+            contract_by_agent={},
+            shifts_by_agent={},
+            weekend_days_by_agent={},
+            late_shifts_by_agent={},
+            night_shifts_by_agent={},
+            service_level_by_queue={"creator-email": 1.0, "creator-chat": chat_level},
+            target_by_queue={"creator-email": 0.9, "creator-chat": 0.8},
+            contract_hours_most=500.0,
+        )
+
+    roster = Roster(team.name, date(2026, 11, 2), ())
+    assert not any("too small" in line for line in advice_lines(summary(0.91), team, roster))
+    assert any("too small" in line for line in advice_lines(summary(0.7), team, roster))
