@@ -369,7 +369,7 @@ def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult,
             "response time still answers them on time: a day can be short here and on time above.",
             "",
         ]
-    out += ["## Where service suffers", ""]
+    out += [f"## Where service suffers ({_md(team.tz)} time)", ""]
     out += [f"- {_md(s.words)}" for s in summary.short] or ["Nowhere."]
     if cover:
         out += ["", "## Who could cover them", ""]
@@ -386,7 +386,9 @@ def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult,
         low, high = summary.contract_by_agent[a.id]
         leave = a.max_hours_per_week - high
         contract = f"{_hours(low)}–{_hours(high)}" + (
-            f" ({_hours(a.max_hours_per_week)} less {_hours(leave)} h paid leave)" if leave > 0.05 else ""
+            f" ({_hours(a.max_hours_per_week)} less {_hours(leave)} h paid time away: leave or sick days)"
+            if leave > 0.05
+            else ""
         )
         first, last = starts.get(a.id, (-1, -1))
         start_cell = (

@@ -290,3 +290,4 @@ def test_the_reports_markdown_shows_names_as_written(demo_dir: Path, tmp_path: P
     (row,) = [line for line in report.read_text(encoding="utf-8").splitlines() if line.startswith("| Ann")]
     assert row.startswith(r"| Ann \| \[win\](http://evil.example) \<b\>bold\</b\> (")
     assert len(re.findall(r"(?<!\\)\|", row)) == 8  # seven cells
+    assert f"## Where service suffers ({mapping['tz']} time)" in report.read_text(encoding="utf-8")

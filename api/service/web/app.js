@@ -585,6 +585,8 @@ function drawLeadReport() {
       el("ul", {}, ...stretches.slice(STRETCHES_SHOWN).map(item)))));
   }
   $("short-stretches").replaceChildren(...(shown.length ? shown : [el("li", { text: "Nowhere: every queue meets its target all week." })]));
+  const teamTz = state.teams.find((t) => t.id === state.team)?.tz;
+  $("short-title").textContent = `Where service suffers (${teamTz ? `${teamTz} time` : "the team's time"}), and who could cover it`;
   const lines = v.report?.lines || [];
   $("lead-lines").hidden = !lines.length;
   $("lead-lines-list").replaceChildren(...lines.map((line) => el("li", { text: line })));
