@@ -522,10 +522,10 @@ def parse_day_range(text: str) -> tuple[list[date] | None, str | None]:
         last = date.fromisoformat(last_text.strip()) if sep else first
     except ValueError:
         return None, "not a date; write it as YYYY-MM-DD, or a range as 2026-12-09..2026-12-11"
-    return _days_between(first, last)
+    return days_between(first, last)
 
 
-def _days_between(first: date, last: date) -> tuple[list[date] | None, str | None]:
+def days_between(first: date, last: date) -> tuple[list[date] | None, str | None]:
     if not all(FIRST_YEAR <= d.year <= LAST_YEAR for d in (first, last)):
         return None, f"a date must lie in the years {FIRST_YEAR}..{LAST_YEAR}"
     if last < first:
@@ -708,7 +708,7 @@ def _row_days(row: dict[str, str], bad: Callable[[str, str], None]) -> tuple[lis
         if first is None or last is None:
             bad("date_from" if first is None else "date_to", why_first or why_last or "not a date")
             return None
-        days, why = _days_between(first[0], last[-1])
+        days, why = days_between(first[0], last[-1])
         if days is None:
             bad("date_to", why or "not a range")
             return None

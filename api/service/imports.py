@@ -15,16 +15,24 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from api.formats import AvailabilityRead, read_availability_file, read_history, read_requirements
+from api.formats import (
+    AvailabilityRead,
+    days_between,
+    read_availability_file,
+    read_history,
+    read_requirements,
+)
 from api.importers.tickets import TicketReport, import_tickets
 from api.schemas import MAX_NOTE_CHARS
 from api.service.params import ImportJobParams
 from api.service.presenters import dataset_out
-from api.service.schemas import TicketExportQuery
+from api.service.schemas import AvailabilityEntries, TicketExportQuery
 from api.service.storage import import_availability, save_dataset, span_meta
 from api.service.uploads import parse_upload, sha256_of
+from api.text import control_character
 from common.errors import InputIssue, InvalidInput
-from scheduler import Team
+from common.timegrid import MINUTES_PER_DAY, clock_to_minute
+from scheduler import AvailabilityEntry, Team
 
 HISTORY_ORDER = ["ds", "queue", "y", "region", "aht_s"]  # the columns as read_history gives them
 
@@ -59,6 +67,38 @@ def _read_availability(data: bytes, params: ImportJobParams, team: Team) -> Avai
     if long_notes:
         raise InvalidInput(long_notes)
     return read
+
+
+def typed_entries(body: AvailabilityEntries, team: Team) -> tuple[AvailabilityEntry, ...]:
+    """The domain rows of availability typed in (a row per local day), checked against the team as an
+    imported file's are: an agent of the team, days in range, a start before the end."""
+    agents = {a.id for a in team.agents}
+    issues: list[InputIssue] = []
+    out: list[AvailabilityEntry] = []
+    for i, e in enumerate(body.entries):
+        where = f"entries.{i}"
+        if e.agent_id not in agents:
+            issues.append(
+                InputIssue("no agent of the team has this id", column=f"{where}.agent_id", value=e.agent_id)
+            )
+            continue
+        days, why = days_between(e.date, e.to or e.date)
+        if days is None:
+            issues.append(InputIssue(why or "not a range of days", column=f"{where}.to", value=str(e.to)))
+            continue
+        start = 0 if e.start is None else clock_to_minute(e.start)
+        end = MINUTES_PER_DAY if e.end is None else clock_to_minute(e.end)
+        if end <= start:
+            issues.append(InputIssue("end must come after start", column=f"{where}.end", value=e.end))
+            continue
+        problem = control_character(e.note)
+        if problem is not None:
+            issues.append(InputIssue(problem, column=f"{where}.note"))
+            continue
+        out += [AvailabilityEntry(e.agent_id, e.kind, start, end, on_date=d, note=e.note) for d in days]
+    if issues:
+        raise InvalidInput(issues)
+    return tuple(out)
 
 
 def _store_availability(

@@ -16,6 +16,7 @@ from api.importers.tickets import TicketOptions
 from api.schemas import (
     MAX_AGENTS,
     MAX_HOURS_PER_WEEK,
+    MAX_NOTE_CHARS,
     MAX_QUEUES,
     MAX_SECONDS,
     MAX_SHIFT_LENGTHS,
@@ -183,6 +184,30 @@ class AvailabilityOut(BaseModel):
     end: str
     kind: str
     note: str
+
+
+Day = date  # a field below is called `date`
+
+
+class AvailabilityEntryIn(_In):
+    """Availability typed in rather than imported: a sick call, a day off, hours away, for one agent
+    on one local day or a run of days (`to`, inclusive), on the agent's clock."""
+
+    agent_id: Id
+    kind: Literal["available", "unavailable", "preferred", "avoid", "time_off", "absence"]
+    date: Day = Field(description="the first local day, YYYY-MM-DD")
+    to: Day | None = Field(default=None, description="the last local day (default: `date`)")
+    start: Clock | None = Field(
+        default=None, description="HH:MM on the agent's clock (default: the day's start)"
+    )
+    end: Clock | None = Field(default=None, description="HH:MM, 24:00 for the day's end (default)")
+    note: Annotated[str, Field(max_length=MAX_NOTE_CHARS)] = ""
+
+
+class AvailabilityEntries(_In):
+    """Rows to add to the team's availability (what is stored already is not added twice)."""
+
+    entries: list[AvailabilityEntryIn] = Field(min_length=1, max_length=MAX_AGENTS * DAYS_PER_WEEK)
 
 
 class ImportReport(BaseModel):

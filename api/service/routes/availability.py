@@ -8,11 +8,12 @@ from fastapi import APIRouter, File, Query, UploadFile
 
 from api.formats import availability_rows
 from api.service.deps import ImportTeam, PrincipalDep, ReadTeam, SessionDep, StateDep
+from api.service.imports import typed_entries
 from api.service.params import ImportJobParams, ImportMode
-from api.service.schemas import AvailabilityOut, ImportReport
-from api.service.storage import availability_of
+from api.service.schemas import AvailabilityEntries, AvailabilityOut, ImportReport
+from api.service.storage import availability_of, import_availability, team_of
 from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
-from api.service.uploads import ONE_FILE, read_upload, upload_name
+from api.service.uploads import ONE_FILE, read_upload, sha256_of, upload_name
 
 router = APIRouter(tags=["availability"])
 
@@ -43,6 +44,27 @@ def post_import(
     )
     data = read_upload(file, state.settings.max_upload_bytes)
     return import_upload(session, state, principal, team, params, data, commit=not dry_run)
+
+
+@router.post("/teams/{team_id}/availability/entries", response_model=ImportReport)
+def post_entries(
+    team: ImportTeam, body: AvailabilityEntries, session: SessionDep, principal: PrincipalDep
+) -> Any:
+    """Add availability typed in rather than imported (the page's "off sick"): checked as an imported
+    file's rows are, all or none, and a row already stored is not added twice."""
+    entries = typed_entries(body, team_of(session, team))
+    report = import_availability(
+        session,
+        team.id,
+        entries,
+        mode="merge",
+        dry_run=False,
+        filename="typed in",
+        sha256=sha256_of(body.model_dump_json().encode()),
+        token_id=principal.token_id,
+    )
+    session.commit()
+    return report
 
 
 @router.get("/teams/{team_id}/availability")

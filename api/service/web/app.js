@@ -499,13 +499,31 @@ function openShift(agent, shift, start = "") {
   $("shift-conflicts").replaceChildren(...shift.conflicts.map((c) => el("li", { text: c })));
   $("shift-error").replaceChildren();
   $("shift-start").value = start;
+  $("shift-sick-to").value = shift.local_date;
+  $("shift-sick-to").min = shift.local_date;
   $("shift-unpin").disabled = !shift.pinned;
   if (!dialog.open) dialog.showModal();
+}
+
+async function markSick(key) {
+  // a sick call from the shift's day: absences stored now; the grid then shows what they clash with
+  const to = $("shift-sick-to").value || key.local_date;
+  const entry = { agent_id: key.agent_id, kind: "absence", date: key.local_date, to, note: "sick (entered on the page)" };
+  try {
+    const out = await api(teamPath("/availability/entries"), { method: "POST", json: { entries: [entry] } });
+    $("shift-dialog").close();
+    await loadGrid();
+    say(`Off sick ${key.local_date}${to !== key.local_date ? ` to ${to}` : ""}: ${out.added} day${out.added === 1 ? "" : "s"} stored. Re-roster around them to cover the shifts.`);
+  } catch (err) {
+    $("shift-error").replaceChildren(el("p", { text: "Not stored: nothing changed." }), errorList(err));
+  }
+  return true;
 }
 
 async function onShiftAction(action) {
   const dialog = $("shift-dialog");
   const key = { agent_id: dialog.dataset.agent, local_date: dialog.dataset.date };
+  if (action === "sick") return markSick(key);
   const pins = state.pins.filter((p) => !(p.agent_id === key.agent_id && p.local_date === key.local_date));
   if (action === "pin") pins.push(key);
   if (action === "move") {

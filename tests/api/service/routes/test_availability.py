@@ -7,7 +7,7 @@ import io
 import pandas as pd
 from fastapi.testclient import TestClient
 
-from tests.api.service.conftest import availability_csv
+from tests.api.service.conftest import Tokens, availability_csv
 
 GOOD = [
     {"agent_id": "a1", "date": "2026-11-03", "kind": "time_off", "note": "dentist"},
@@ -125,3 +125,36 @@ def test_removing_an_agent_removes_their_availability(
     _import(client, team_id, lead, "hr.csv", availability_csv(GOOD))
     client.delete(f"/v1/teams/{team_id}/agents/a2", headers=lead)
     assert {r["agent_id"] for r in _stored(client, team_id, lead)} == {"a1"}
+
+
+def test_a_sick_call_typed_in_is_stored_per_day_once_and_checked_like_a_file(
+    client: TestClient, lead: dict[str, str], team_id: str, tokens: Tokens
+) -> None:
+    url = f"/v1/teams/{team_id}/availability/entries"
+    body = {
+        "entries": [
+            {"agent_id": "a1", "kind": "absence", "date": "2026-11-04", "to": "2026-11-05", "note": "flu"}
+        ]
+    }
+    first = client.post(url, json=body, headers=lead)
+    assert first.status_code == 200, first.text
+    assert (first.json()["added"], first.json()["file"]) == (2, "typed in")
+    again = client.post(url, json=body, headers=lead)
+    assert (again.json()["added"], again.json()["unchanged"]) == (0, 2)
+    stored = [r for r in _stored(client, team_id, lead) if r["kind"] == "absence"]
+    assert sorted(r["date"] for r in stored) == ["2026-11-04", "2026-11-05"]
+    bad = {
+        "entries": [
+            {"agent_id": "zz", "kind": "absence", "date": "2026-11-04"},
+            {"agent_id": "a1", "kind": "absence", "date": "2026-11-04", "to": "2026-11-01"},
+            {"agent_id": "a1", "kind": "unavailable", "date": "2026-11-04", "start": "12:00", "end": "09:00"},
+        ]
+    }
+    before = len(_stored(client, team_id, lead))
+    refused = client.post(url, json=bad, headers=lead)
+    assert refused.status_code == 422
+    columns = [i["column"] for i in refused.json()["issues"]]
+    assert columns == ["entries.0.agent_id", "entries.1.to", "entries.2.end"]
+    assert len(_stored(client, team_id, lead)) == before  # nothing stored
+    planner = tokens.make("planner", team_id)
+    assert client.post(url, json=body, headers=planner).status_code == 403
