@@ -371,7 +371,7 @@ function drawGrid() {
   for (const agent of g.agents) {
     icsSelect.append(el("option", { value: agent.id, text: agent.name }));
     const row = el("tr", { "data-agent": agent.id });
-    const head = el("th", { scope: "row", class: "agent" }, el("span", { class: "name", text: agent.name, title: agent.name }), el("small", { class: "home", text: `${zoneCity(agent.tz)} · ${fmt(agent.hours, 1)} h`, title: `home zone ${agent.tz}; ${fmt(agent.hours, 1)} hours this week` }));
+    const head = el("th", { scope: "row", class: "agent" }, el("span", { class: "name", text: agent.name, title: agent.name }), el("small", { class: "home", text: `${zoneCity(agent.tz)} · ${fmt(agent.hours, 1)} h`, title: `home zone ${agent.tz}; ${fmt(agent.hours, 1)} hours rostered this week` }));
     if (agent.conflicts.length) head.append(el("span", { class: "conflict-mark", title: agent.conflicts.join("\n"), text: "⚠ conflict" }));
     row.append(head);
     agent.cells.forEach((cell) => row.append(dayCell(agent, cell)));
