@@ -48,6 +48,10 @@ def test_after_re_rostering_a_sick_call_compare_defaults_to_published_against_th
         expect(page.locator("#compare-base")).to_have_value(str(number))
         expect(page.locator("#compare-other")).to_have_value(str(number + 1))
         expect(page.get_by_role("button", name=f"Publish v{number + 1}")).to_be_enabled()
+        # what changes is shown on opening the tab, in a lead's figures first
+        summary = page.locator("#compare-summary")
+        expect(summary).to_contain_text("service level, email (target")
+        expect(summary.locator("tbody tr").last).to_contain_text("points (soft rules; lower is better)")
         page.get_by_role("tab", name="Roster").click()
         banner.get_by_role("button", name=f"Compare v{number} with v{number + 1}").click()
         expect(page.locator("#changes")).to_contain_text("Bo Example")

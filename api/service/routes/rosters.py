@@ -190,7 +190,8 @@ def compare(team: ReadTeam, number: VersionPath, other: VersionPath, session: Se
     lead's sentence), hours per agent, headline figures."""
     a, b = version_row(session, team.id, number), version_row(session, team.id, other)
     keys = (
-        "covered_share",
+        "service_level_by_queue",
+        "target_by_queue",
         "understaffed_agent_hours",
         "overstaffed_agent_hours",
         "scheduled_hours",

@@ -653,8 +653,7 @@ async function compareFromConflicts(base, other) {
   $("compare-base").value = String(base);
   $("compare-other").value = String(other);
   showPublishState();
-  await selectTab("compare");
-  await compareVersions();
+  await selectTab("compare"); // which compares them
 }
 
 function rerosterBody(number) {
@@ -984,11 +983,21 @@ async function compareVersions() {
   const other = $("compare-other").value;
   const c = await api(teamPath(`/rosters/${base}/compare/${other}`));
   state.comparison = c;
-  const summary = el("table", { class: "data" });
-  const keys = ["objective", "covered_share", "understaffed_agent_hours", "overstaffed_agent_hours", "scheduled_hours", "shifts"];
+  const summary = el("table", { class: "data", id: "compare-summary" });
+  // a lead's figures first: each queue's expected service level against its target, then hours; the
+  // solver's points last
+  const queues = Object.keys(c.summary[base].service_level_by_queue || c.summary[other].service_level_by_queue || {});
+  const rows = [
+    ...queues.map((q) => [`service level, ${q} (target ${pct(c.summary[base].target_by_queue?.[q] ?? c.summary[other].target_by_queue?.[q])})`, (s) => pct(s.service_level_by_queue?.[q])]),
+    ["agent-hours short of the need", (s) => fmt(s.understaffed_agent_hours, 1)],
+    ["agent-hours over the need", (s) => fmt(s.overstaffed_agent_hours, 1)],
+    ["hours rostered", (s) => fmt(s.scheduled_hours, 1)],
+    ["shifts", (s) => fmt(s.shifts)],
+    ["points (soft rules; lower is better)", (s) => fmt(s.objective)],
+  ];
   summary.append(el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "figure" }), el("th", { scope: "col", text: `v${base}` }), el("th", { scope: "col", text: `v${other}` }))));
-  summary.append(el("tbody", {}, ...keys.map((k) => el("tr", {}, el("th", { scope: "row", text: k.replaceAll("_", " ") }),
-    ...[base, other].map((n) => el("td", { class: "num", text: k === "covered_share" ? pct(c.summary[n][k]) : fmt(c.summary[n][k], 2) }))))));
+  summary.append(el("tbody", {}, ...rows.map(([label, show]) => el("tr", {}, el("th", { scope: "row", text: label }),
+    ...[base, other].map((n) => el("td", { class: "num", text: show(c.summary[n]) }))))));
   const affected = Object.entries(c.hours_by_agent).filter(([, h]) => h.base !== h.other);
   $("comparison").replaceChildren(
     summary,
@@ -1621,6 +1630,9 @@ async function selectTab(name) {
   if (name === "setup") await loadSetup();
   if (name === "availability") await loadChannelMap();
   if (name === "scenarios") await loadScenarioAgents();
+  if (name === "compare" && $("compare-base").value && $("compare-other").value && $("compare-base").value !== $("compare-other").value) {
+    await compareVersions(); // what changes, before anything is published
+  }
 }
 
 function tabKeys(event) {
