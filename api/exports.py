@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from api.cells import safe_workbook
 from api.csv_text import csv_bytes
-from api.formats import LEAVE_ACTIVITIES, ROSTER_COLUMNS, roster_csv_frame, roster_rows
+from api.formats import LEAVE_ACTIVITIES, roster_csv_frame
 from api.ics_zones import calendar_years, vtimezone
 from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, zone
 from scheduler import Agent, AvailabilityEntry, QueueDay, Roster, Shift, Team
@@ -245,13 +245,17 @@ def _days_sheet(ws: Worksheet, days: list[QueueDay]) -> None:
     ws.freeze_panes = "A2"
 
 
-def _rows_sheet(ws: Worksheet, roster: Roster, team: Team) -> None:
-    frame = roster_rows(roster, team)
-    ws.append(list(ROSTER_COLUMNS))
+def _rows_sheet(
+    ws: Worksheet, roster: Roster, team: Team, availability: tuple[AvailabilityEntry, ...] = ()
+) -> None:
+    """The roster CSV's rows, as the CSV has them: shifts, breaks and stretches, then each agent's
+    dated time off and sick days, with the local times a spreadsheet reads."""
+    frame = roster_csv_frame(roster, team, availability)
+    ws.append(list(frame.columns))
     for values in frame.itertuples(index=False):
         ws.append([str(v) for v in values])
-    _style_header(ws, len(ROSTER_COLUMNS))
-    for c, width in enumerate([10, 22, 12, 9, 18, 26, 26, 22, 22], start=1):
+    _style_header(ws, len(frame.columns))
+    for c, width in enumerate([10, 22, 12, 9, 18, 26, 26, 22, 22, 17, 17], start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
 
@@ -275,11 +279,12 @@ def roster_xlsx_bytes(
         availability: the roster's availability rows: a day off on time off or sick reads as such.
     """
     book = Workbook()
-    _roster_sheet(book.active, team, roster, tuple(availability))
+    leave = tuple(availability)
+    _roster_sheet(book.active, team, roster, leave)
     if days is not None:
         _days_sheet(book.create_sheet("Coverage by day"), days)
     _coverage_sheet(book.create_sheet("Coverage"), team, coverage_frame)
-    _rows_sheet(book.create_sheet("Shifts"), roster, team)
+    _rows_sheet(book.create_sheet("Shifts"), roster, team, leave)
     return workbook_bytes(book)
 
 
