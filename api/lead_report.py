@@ -278,7 +278,8 @@ def summary_lines(
         )
     lines += advice_lines(summary, team, roster)
     if summary.short:
-        lines.append(f"where service suffers ({len(summary.short)} stretches, {team.tz} time):")
+        count = f"{len(summary.short)} stretch{'es' if len(summary.short) != 1 else ''}"
+        lines.append(f"where service suffers ({count}, {team.tz} time):")
         lines += [f"  {s.words}" for s in summary.short[:MAX_STRETCHES_PRINTED]]
         if len(summary.short) > MAX_STRETCHES_PRINTED:
             lines.append(f"  ... and {len(summary.short) - MAX_STRETCHES_PRINTED} more ({more})")
@@ -386,9 +387,7 @@ def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult,
         low, high = summary.contract_by_agent[a.id]
         leave = a.max_hours_per_week - high
         contract = f"{_hours(low)}–{_hours(high)}" + (
-            f" ({_hours(a.max_hours_per_week)} less {_hours(leave)} h paid time away: leave or sick days)"
-            if leave > 0.05
-            else ""
+            f" ({_hours(a.max_hours_per_week)} less {_hours(leave)} h away this week)" if leave > 0.05 else ""
         )
         first, last = starts.get(a.id, (-1, -1))
         start_cell = (

@@ -107,6 +107,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday_key(value: Any) -> Any:
+    """A weekday as people write it ("Sun", "Sunday", "SUN") in the team file's spelling ("sun")."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    return text[:3] if text in _WEEKDAY_NAMES or text in {n[:3] for n in _WEEKDAY_NAMES} else value
+
+
 def _clock_text(value: str) -> str:
     clock_to_minute(value)
     return value
@@ -386,7 +397,8 @@ class TeamIn(_Strict):
     interval_minutes: int = Field(default=Team.interval_minutes, ge=1, le=MINUTES_PER_DAY)
     shrinkage: float = Field(default=Team.shrinkage, ge=0, le=1)
     # the local weekday the team's weeks start on: a roster's --week must be one
-    week_start: Weekday = Team.week_start
+    # the day's first three letters in any case ("Sun", "sunday")
+    week_start: Annotated[Weekday, BeforeValidator(_weekday_key)] = Team.week_start
     # an absence (a sick call) counts as paid hours against the contract
     absence_paid: bool = Team.absence_paid
     # time off counts as paid hours against the contract (lowers the most hours too)

@@ -92,7 +92,7 @@ def test_the_agents_table_shows_paid_leave_beside_the_contract() -> None:
     shifts = tuple(shift_at(p, d, "08:00") for d in (0, 1, 3, 4))
     roster = Roster(p.team.name, VERIFY_WEEK, shifts)
     markdown = roster_report(p, RosterResult(roster, "FEASIBLE", 0.0, 0.0, 0.0, {}))["report"]["markdown"]
-    assert "| Pádraig (a) | 32 | 34.3–34.3 (40 less 5.7 h paid time away: leave or sick days) |" in markdown
+    assert "| Pádraig (a) | 32 | 34.3–34.3 (40 less 5.7 h away this week) |" in markdown
     assert "| Róisín (b) | 0 | 16–24 |" in markdown
 
 

@@ -115,3 +115,16 @@ def test_a_label_is_one_line_of_text_or_nothing(label: str, ok: bool) -> None:
     else:
         with pytest.raises(ValidationError, match="control or invisible character"):
             adapter.validate_python(label)
+
+
+@pytest.mark.parametrize(
+    ("written", "read"), [("Sun", "sun"), ("SUNDAY", "sun"), (" wed ", "wed"), ("mon", "mon")]
+)
+def test_a_week_start_is_read_as_people_write_it(written: str, read: str) -> None:
+    from api.schemas import team_from_mapping, team_to_mapping
+    from scheduler.sample import sample_team
+
+    mapping = {**team_to_mapping(sample_team()), "week_start": written}
+    assert team_from_mapping(mapping).week_start == read
+    with pytest.raises(InvalidInput, match="week_start"):
+        team_from_mapping({**mapping, "week_start": "sundae"})
