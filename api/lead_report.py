@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from common.timegrid import minute_to_clock, zone
+from common.timegrid import minute_to_clock
 from scheduler import (
     FRAGILE_VOLUME,
     CoverOption,
@@ -37,6 +37,7 @@ from scheduler import (
     unattended_lines,
     work_changes,
 )
+from scheduler.roster.candidates import local_start_minute, start_band
 
 MAX_STRETCHES_PRINTED = 12
 MAX_COVER_PRINTED = 8
@@ -174,18 +175,25 @@ def stretches_per_shift(roster: Roster) -> tuple[float, float, float]:
     return float(counts.mean()), float(np.percentile(counts, 95)), float(np.median(minutes))
 
 
-def start_range_minutes(roster: Roster, team: Team) -> dict[str, tuple[int, int]]:
-    """Each rostered agent's earliest and latest local start time in the roster (minutes of the day)."""
+def _start_bands(roster: Roster, team: Team) -> dict[str, tuple[int, int]]:
+    """Each rostered agent's band of local start times (`start_band`: first minute, length)."""
     starts: dict[str, list[int]] = {}
     for s in roster.shifts:
-        local = s.start_utc.astimezone(zone(team.agent(s.agent_id).tz))
-        starts.setdefault(s.agent_id, []).append(local.hour * 60 + local.minute)
-    return {agent: (min(minutes), max(minutes)) for agent, minutes in starts.items()}
+        starts.setdefault(s.agent_id, []).append(local_start_minute(team.agent(s.agent_id).tz, s.start_utc))
+    return {agent: start_band(minutes) for agent, minutes in starts.items()}
+
+
+def start_range_minutes(roster: Roster, team: Team) -> dict[str, tuple[int, int]]:
+    """Each rostered agent's earliest and latest local start time in the roster (minutes of the day),
+    read round the clock: a night worker starting 23:30 and 00:30 starts from 23:30 to 00:30."""
+    return {
+        a: (first, (first + spread) % (24 * 60)) for a, (first, spread) in _start_bands(roster, team).items()
+    }
 
 
 def start_spread_minutes(roster: Roster, team: Team) -> dict[str, int]:
-    """Each rostered agent's latest local start time in the roster less their earliest, in minutes."""
-    return {agent: last - first for agent, (first, last) in start_range_minutes(roster, team).items()}
+    """How far apart each rostered agent's local start times lie, round the clock, in minutes."""
+    return {agent: spread for agent, (_, spread) in _start_bands(roster, team).items()}
 
 
 def start_times_line(roster: Roster, team: Team) -> str:

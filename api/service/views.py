@@ -323,7 +323,8 @@ def daily_figures(rows: list[dict[str, Any]], week: PlanningWeek, target: float)
     tz = week.zone
     hours_per_interval = week.interval_minutes / 60
     sums: dict[date, dict[str, float]] = {
-        d: dict.fromkeys(("weighted", "scored", "volume", "need", "on_queue", "short"), 0.0) for d in week.days
+        d: dict.fromkeys(("weighted", "scored", "volume", "need", "on_queue", "short"), 0.0)
+        for d in week.days
     }
     for r in rows:
         day = _instant(r["ds"]).astimezone(tz).date()

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from common.timegrid import Grid, local_day_start_utc, wall_to_utc, zone
+from common.timegrid import MINUTES_PER_DAY, Grid, local_day_start_utc, wall_to_utc, zone
 from scheduler.domain import (
     MIN_WORK_AFTER_BREAK_MINUTES,
     MIN_WORK_BETWEEN_BREAKS_MINUTES,
@@ -54,6 +54,21 @@ def local_start_minute(agent_tz: str, start_utc: datetime) -> int:
     """The minute of the local day, on the agent's clock, at which a shift starting at `start_utc` starts."""
     local = start_utc.astimezone(zone(agent_tz))
     return local.hour * 60 + local.minute
+
+
+def start_band(minutes: Iterable[int]) -> tuple[int, int]:
+    """The first minute and the length of the shortest stretch of the clock, read forward from it
+    (across midnight if need be), that holds every one of `minutes` (minutes of the day): 23:30 and
+    00:30 are a band of 60 minutes from 23:30. (0, 0) for none."""
+    ordered = sorted(set(minutes))
+    if not ordered:
+        return 0, 0
+    best = (ordered[0], ordered[-1] - ordered[0])
+    for k in range(1, len(ordered)):  # a band that starts after the gap before ordered[k]
+        spread = ordered[k - 1] + MINUTES_PER_DAY - ordered[k]
+        if spread < best[1]:
+            best = (ordered[k], spread)
+    return best
 
 
 def entry_span_utc(entry: AvailabilityEntry, day: date, agent_tz: str) -> Span:

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from ortools.sat.python import cp_model
 
 from common.errors import Infeasible
-from common.timegrid import DAYS_PER_WEEK, zone
+from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, zone
 from scheduler.domain import Agent, Shift
 from scheduler.roster.candidates import (
     Candidate,
@@ -25,6 +25,7 @@ from scheduler.roster.candidates import (
     entry_span_utc,
     intervals_between,
     local_start_minute,
+    start_band,
 )
 from scheduler.roster.day_rules import Day, forbid_short_runs, limit_runs
 from scheduler.roster.problem import BLOCKING_KINDS, Problem
@@ -445,8 +446,10 @@ def add_absent_keep_days_off(m: cp_model.CpModel, v: RosterVars, p: Problem) -> 
 
 
 def add_start_spread(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
-    """Hard: regular hours. In each week, an agent's latest local start time is at most
-    `max_start_spread_minutes` after their earliest (pinned and worked shifts count)."""
+    """Hard: regular hours. In each week, an agent's local start times lie within
+    `max_start_spread_minutes` of each other on the clock's circle (23:30 and 00:30 are an hour apart),
+    pinned and worked shifts included: the week's starts lie in one band, [first, first + spread],
+    whose first minute is one of the agent's possible starts."""
     for agent in p.team.agents:
         limit = p.team.shift_rules_of(agent).max_start_spread_minutes
         if limit is None:
@@ -457,16 +460,14 @@ def add_start_spread(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pen
                 (local_start_minute(agent.tz, c.start_utc), v.works[c.index])
             )
         for week, starts in by_week.items():
-            lowest, highest = min(s for s, _ in starts), max(s for s, _ in starts)
-            if highest - lowest <= limit:
+            minutes = sorted({s for s, _ in starts})
+            if start_band(minutes)[1] <= limit:
                 continue
-            # every start worked lies in [first, first + limit]; linear rows only (big-M), so the LP
-            # relaxation (bound.py) sees the same model
-            first = m.new_int_var(lowest, highest, f"first_start[{agent.id},{week}]")
-            big = highest - lowest
+            bands = {b: m.new_bool_var(f"starts_from[{agent.id},{week},{b}]") for b in minutes}
+            m.add(sum(bands.values()) <= 1)
             for minute, works in starts:
-                m.add(first + big * works <= minute + big)
-                m.add(minute - first + big * works <= limit + big)
+                inside = [x for b, x in bands.items() if (minute - b) % MINUTES_PER_DAY <= limit]
+                m.add(works <= sum(inside))  # linear rows only, so the LP relaxation sees the same model
     return []
 
 

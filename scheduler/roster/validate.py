@@ -411,14 +411,28 @@ def _start_spread_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[
         by_week[p.week.week_of(s.local_date)].append(local.hour * 60 + local.minute)
     out = []
     for starts in by_week.values():
-        first, last = min(starts), max(starts)
-        if last - first > limit:
+        first, spread = _earliest_of_band(starts)
+        if spread > limit:
+            last = (first + spread) % (24 * 60)
             message = (
                 f"starts from {first // 60:02d}:{first % 60:02d} to {last // 60:02d}:{last % 60:02d} in a week, "
-                f"{last - first} min apart; at most {limit} min allowed"
+                f"{spread} min apart; at most {limit} min allowed"
             )
             out.append(Violation("start times", agent.id, None, message))
     return out
+
+
+def _earliest_of_band(starts: list[int]) -> tuple[int, int]:
+    """The first minute and the length of the shortest stretch of the clock, read forward from it
+    (across midnight if need be), that holds every start: 23:30 and 00:30 are 60 minutes apart."""
+    day = 24 * 60
+    ordered = sorted(set(starts))
+    best = (ordered[0], ordered[-1] - ordered[0])
+    for k in range(1, len(ordered)):  # start the band at each start after a gap, wrapping round
+        spread = ordered[k - 1] + day - ordered[k]
+        if spread < best[1]:
+            best = (ordered[k], spread)
+    return best
 
 
 def _succession_problems(p: Problem, agent: Agent, timeline: list[Shift]) -> list[Violation]:

@@ -12,6 +12,7 @@ from api.schemas import team_from_mapping, team_to_mapping
 from common.errors import Infeasible
 from common.timegrid import PlanningWeek, zone
 from scheduler.domain import Agent, AvailabilityEntry, LabourRules, QueueSpec, Shift, ShiftRules, Team
+from scheduler.roster.candidates import start_band
 from scheduler.roster.explain import conflicting_rules
 from scheduler.roster.problem import Problem
 from scheduler.roster.solve import solve
@@ -69,10 +70,14 @@ def shift(day: int, hour: int) -> Shift:
 
 def test_the_checker_names_starts_too_far_apart_and_only_when_a_spread_is_set() -> None:
     shifts = [shift(0, 6), shift(1, 9), shift(3, 14)]
-    (found,) = [v for v in check_roster(problem(240, agent("ana")), shifts) if v.rule == "start times"]
+    (found,) = [v for v in check_roster(problem(240, agent("ana")), tuple(shifts)) if v.rule == "start times"]
     assert found.message == "starts from 06:00 to 14:00 in a week, 480 min apart; at most 240 min allowed"
-    assert [v for v in check_roster(problem(480, agent("ana")), shifts) if v.rule == "start times"] == []
-    assert [v for v in check_roster(problem(None, agent("ana")), shifts) if v.rule == "start times"] == []
+    assert [
+        v for v in check_roster(problem(480, agent("ana")), tuple(shifts)) if v.rule == "start times"
+    ] == []
+    assert [
+        v for v in check_roster(problem(None, agent("ana")), tuple(shifts)) if v.rule == "start times"
+    ] == []
 
 
 def test_days_that_force_far_apart_starts_are_named_with_the_spread() -> None:
@@ -98,3 +103,52 @@ def test_a_team_file_sets_the_spread_and_an_agent_may_lift_it() -> None:
     again = team_to_mapping(team)
     assert again["agents"][1]["shift_rules"] == {"max_start_spread_minutes": 1440}
     assert "max_start_spread_minutes" not in team_to_mapping(problem(None, agent("ana")).team)["shift_rules"]
+
+
+def test_starts_either_side_of_midnight_are_as_far_apart_as_the_clock_says() -> None:
+    """A night worker starting 23:30 one day and 00:30 another starts an hour apart, not 23 hours."""
+    assert start_band([23 * 60 + 30, 30]) == (23 * 60 + 30, 60)
+    assert start_band([6 * 60, 8 * 60, 7 * 60]) == (6 * 60, 120)
+    assert start_band([]) == (0, 0)
+    night = Shift(
+        "ana",
+        date(2026, 11, 2),
+        datetime(2026, 11, 2, 22, 30, tzinfo=UTC),
+        datetime(2026, 11, 3, 6, 30, tzinfo=UTC),
+        "chat",
+    )
+    late = Shift(
+        "ana",
+        date(2026, 11, 4),
+        datetime(2026, 11, 3, 23, 30, tzinfo=UTC),
+        datetime(2026, 11, 4, 7, 30, tzinfo=UTC),
+        "chat",
+    )
+    rules = ShiftRules((8.0,), 30, 0, 23 * 60 + 30, max_start_spread_minutes=60)
+    team = Team("T", TZ, (QueueSpec("chat", "chat"),), (agent("ana"),), 30, 0.0, rules, LabourRules())
+    p = Problem(team, WEEK, {"chat": np.zeros(WEEK.grid.n_intervals)})
+    assert [v for v in check_roster(p, (night, late)) if v.rule == "start times"] == []  # 23:30 and 00:30
+    tight = replace(p, team=replace(team, shift_rules=replace(rules, max_start_spread_minutes=30)))
+    (found,) = [v for v in check_roster(tight, (night, late)) if v.rule == "start times"]
+    assert found.message == "starts from 23:30 to 00:30 in a week, 60 min apart; at most 30 min allowed"
+
+
+def test_a_night_crew_with_regular_hours_starts_round_midnight() -> None:
+    """Starts allowed all day, need at night only: regular hours keep each agent's starts in one band
+    of the clock, which may run across midnight."""
+    rules = ShiftRules((8.0,), 60, 0, 23 * 60, max_start_spread_minutes=120)
+    agents = (agent("ana"), agent("bo"))
+    team = Team("T", TZ, (QueueSpec("chat", "chat"),), agents, 30, 0.0, rules, LabourRules())
+    local = WEEK.grid.starts().tz_convert(TZ)
+    need = np.where((local.hour >= 22) | (local.hour < 6), 1.0, 0.0)
+    p = Problem(team, WEEK, {"chat": need})
+    roster = solve(p, QUICK).roster
+    assert check_roster(p, roster.shifts) == []
+    for a in agents:
+        minutes = [local_start(s) for s in roster.shifts if s.agent_id == a.id]
+        assert start_band(minutes)[1] <= 120
+
+
+def local_start(s: Shift) -> int:
+    t = s.start_utc.astimezone(zone(TZ))
+    return t.hour * 60 + t.minute
