@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import groupby, pairwise
+from itertools import pairwise
 
 from common.timegrid import DAYS_PER_WEEK, zone
 from scheduler.domain import (
@@ -259,19 +259,11 @@ def _breaks_apart_problems(rules: tuple[BreakRule, ...], s: Shift, step: int) ->
 
 
 def _worked_minutes(agent: Agent, s: Shift) -> list[tuple[date, int]]:
-    """(local date, local minute of day) of each elapsed minute of the shift. Where the clock does
-    not change during the shift (the same offset at its first and last minute: no zone changes its
-    clocks twice in a day), the minutes follow the wall clock one to one; else each is converted."""
+    """(local date, local minute of day) of each elapsed minute of the shift, each converted: for a
+    shift during which the agent's clock changes."""
     tz = zone(agent.tz)
-    minutes = round(s.length.total_seconds() / 60)
-    first = s.start_utc.astimezone(tz)
-    last = (s.start_utc + timedelta(minutes=max(minutes - 1, 0))).astimezone(tz)
-    if first.utcoffset() == last.utcoffset():
-        start = first.hour * 60 + first.minute
-        day = first.date()
-        return [(day + timedelta(days=(start + k) // 1440), (start + k) % 1440) for k in range(minutes)]
     out = []
-    for k in range(minutes):
+    for k in range(round(s.length.total_seconds() / 60)):
         local = (s.start_utc + timedelta(minutes=k)).astimezone(tz)
         out.append((local.date(), local.hour * 60 + local.minute))
     return out
@@ -283,18 +275,55 @@ def _rows_on(
     return [e for e in entries if e.kind in kinds and e.applies_to(day)]
 
 
+def _worked_runs(agent: Agent, s: Shift) -> list[tuple[date, int, int]]:
+    """The shift's worked minutes as runs on the agent's wall clock: (local date, first minute, end
+    minute), each run of consecutive local minutes of one day. Where the clock does not change during
+    the shift (the same offset at its first and last minute: no zone changes its clocks twice in a
+    day), the minutes follow the wall clock one to one, a run a day; else each minute is converted
+    (`_worked_minutes`) and the runs made of them."""
+    runs: list[tuple[date, int, int]] = []
+    tz = zone(agent.tz)
+    minutes = round(s.length.total_seconds() / 60)
+    first = s.start_utc.astimezone(tz)
+    if first.utcoffset() == (s.start_utc + timedelta(minutes=max(minutes - 1, 0))).astimezone(tz).utcoffset():
+        start, done = first.hour * 60 + first.minute, 0  # the wall clock one to one: a run a day
+        while done < minutes:
+            minute = (start + done) % 1440
+            take = min(1440 - minute, minutes - done)
+            runs.append((first.date() + timedelta(days=(start + done) // 1440), minute, minute + take))
+            done += take
+        return runs
+    for day, minute in _worked_minutes(agent, s):
+        if runs and runs[-1][0] == day and runs[-1][2] == minute:
+            runs[-1] = (day, runs[-1][1], minute + 1)
+        else:
+            runs.append((day, minute, minute + 1))
+    return runs
+
+
+def _outside(first: int, end: int, windows: list[AvailabilityEntry]) -> bool:
+    """Whether some minute of [first, end) lies in none of the windows."""
+    reached = first
+    for w in sorted(windows, key=lambda w: w.start_minute):
+        if w.start_minute > reached:
+            break
+        reached = max(reached, w.end_minute)
+        if reached >= end:
+            return False
+    return reached < end
+
+
 def _availability_problems(entries: tuple[AvailabilityEntry, ...], agent: Agent, s: Shift) -> list[str]:
     problems: set[str] = set()
-    for day, worked in groupby(_worked_minutes(agent, s), key=lambda dm: dm[0]):
+    for day, first, end in _worked_runs(agent, s):
         blocked = _rows_on(entries, day, ("unavailable", "time_off", "absence"))
         windows = _rows_on(entries, day, ("available",))
         windows = [e for e in windows if e.on_date is not None] or windows
-        for _, minute in worked:
-            for e in blocked:
-                if e.start_minute <= minute < e.end_minute:
-                    problems.add(f"works during {e.kind.replace('_', ' ')} on {day} ({e.note or 'no note'})")
-            if windows and not any(e.start_minute <= minute < e.end_minute for e in windows):
-                problems.add(f"works outside the available times of {day}")
+        for e in blocked:
+            if e.start_minute < end and first < e.end_minute:
+                problems.add(f"works during {e.kind.replace('_', ' ')} on {day} ({e.note or 'no note'})")
+        if windows and _outside(first, end, windows):
+            problems.add(f"works outside the available times of {day}")
     return sorted(problems)
 
 

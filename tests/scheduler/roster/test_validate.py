@@ -8,11 +8,12 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pytest
 
-from common.timegrid import UTC, PlanningWeek
+from common.timegrid import UTC, PlanningWeek, zone
 from scheduler.domain import (
     Activity,
     Agent,
     AvailabilityEntry,
+    AvailabilityKind,
     BreakRule,
     LabourRules,
     QueueSpan,
@@ -346,3 +347,61 @@ def test_worked_minutes_follow_the_wall_clock_minute_by_minute(tz: str) -> None:
             s = Shift("x", start.date(), start, start + timedelta(hours=9), "chat")
             local = [(start + timedelta(minutes=m)).astimezone(zone_) for m in range(9 * 60)]
             assert _worked_minutes(agent, s) == [(t.date(), t.hour * 60 + t.minute) for t in local]
+
+
+def _availability_by_minute(entries: tuple[AvailabilityEntry, ...], agent: Agent, s: Shift) -> list[str]:
+    """The availability check minute by minute, on the agent's clock: the definition."""
+    problems: set[str] = set()
+    for k in range(round(s.length.total_seconds() / 60)):
+        local = (s.start_utc + timedelta(minutes=k)).astimezone(zone(agent.tz))
+        day, minute = local.date(), local.hour * 60 + local.minute
+        blocked = [
+            e for e in entries if e.kind in ("unavailable", "time_off", "absence") and e.applies_to(day)
+        ]
+        windows = [e for e in entries if e.kind == "available" and e.applies_to(day)]
+        windows = [e for e in windows if e.on_date is not None] or windows
+        for e in blocked:
+            if e.start_minute <= minute < e.end_minute:
+                problems.add(f"works during {e.kind.replace('_', ' ')} on {day} ({e.note or 'no note'})")
+        if windows and not any(e.start_minute <= minute < e.end_minute for e in windows):
+            problems.add(f"works outside the available times of {day}")
+    return sorted(problems)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_availability_check_by_runs_is_the_check_minute_by_minute(seed: int) -> None:
+    """Shifts across midnight and across the clock changes, against random rows of every kind."""
+    from scheduler.roster.validate import _availability_problems
+
+    rng = np.random.default_rng(seed)
+    agent = Agent(
+        "a", "A", str(rng.choice(["Europe/London", "America/New_York", "Australia/Adelaide"])), ("chat",)
+    )
+    days = [date(2026, 10, 24) + timedelta(days=d) for d in range(10)] + [
+        date(2026, 4, 4) + timedelta(days=d) for d in range(3)
+    ]
+    for _ in range(60):
+        entries = []
+        for _ in range(int(rng.integers(0, 5))):
+            kind: AvailabilityKind = rng.choice(["unavailable", "time_off", "absence", "available"]).item()
+            first = int(rng.integers(0, 24)) * 60
+            end = min(1440, first + int(rng.integers(1, 12)) * 60)
+            day = days[int(rng.integers(len(days)))]
+            dated = rng.random() < 0.6
+            entries.append(
+                AvailabilityEntry(
+                    "a",
+                    kind,
+                    first,
+                    end,
+                    on_date=day if dated else None,
+                    weekday=None if dated else day.weekday(),
+                )
+            )
+        day = days[int(rng.integers(len(days)))]
+        start = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(
+            minutes=int(rng.integers(0, 48)) * 30
+        )
+        shift = Shift("a", day, start, start + timedelta(hours=int(rng.integers(4, 11))), "chat")
+        rows = tuple(entries)
+        assert _availability_problems(rows, agent, shift) == _availability_by_minute(rows, agent, shift)
