@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from common.timegrid import minute_to_clock
+from common.timegrid import minute_to_clock, zone
 from scheduler import (
     FRAGILE_VOLUME,
     CoverOption,
@@ -125,6 +125,28 @@ def without_need_line(summary: RosterSummary) -> list[str]:
     days = ", ".join(f"{d:%a %d %b}" for d in summary.days_without_need)
     return [
         f"no need on {days}: the requirements ask for nobody then; give them if the team works those days"
+    ]
+
+
+def quiet_day_lines(summary: RosterSummary, team: Team, roster: Roster) -> list[str]:
+    """Days the roster works although no contact is forecast on them (a weekday team's Saturday): the
+    work is the backlog of the day before, due within its response time; say who, and what to change
+    if the team does not work that day."""
+    contacts: dict[date, float] = {}
+    for d in summary.days:
+        contacts[d.day] = contacts.get(d.day, 0.0) + d.volume
+    tz = zone(team.tz)
+    working: dict[date, list[str]] = {}
+    for s in roster.shifts:
+        day = s.start_utc.astimezone(tz).date()
+        if day in contacts and contacts[day] <= 1e-9:
+            working.setdefault(day, []).append(team.agent(s.agent_id).name)
+    return [
+        f"{day:%a %d %b} has no contacts forecast, but {len(names)} shift{'s' if len(names) != 1 else ''} "
+        f"({', '.join(sorted(set(names)))}): they answer the contacts of the days before within their response "
+        "time; if the team does not work that day, make its agents unavailable on it (an availability "
+        "row with weekday, e.g. 'Sat, Sun') or give the async queues a longer response_hours"
+        for day, names in sorted(working.items())
     ]
 
 
@@ -265,6 +287,7 @@ def advice_lines(summary: RosterSummary, team: Team, roster: Roster) -> list[str
     )
     return (
         too_small
+        + quiet_day_lines(summary, team, roster)
         + unattended_lines(team, summary.unattended)
         + tradeoff_lines(team, summary.service_level_by_queue, roster, _days_below(summary))
         + fragile_lines(team, summary.fragile, FRAGILE_VOLUME)

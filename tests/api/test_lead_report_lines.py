@@ -152,3 +152,37 @@ def test_the_team_is_called_too_small_only_when_a_queue_misses_its_target() -> N
     roster = Roster(team.name, date(2026, 11, 2), ())
     assert not any("too small" in line for line in advice_lines(summary(0.91), team, roster))
     assert any("too small" in line for line in advice_lines(summary(0.7), team, roster))
+
+
+def test_a_day_worked_with_no_contacts_forecast_is_named_with_what_to_change() -> None:
+    """A weekday team's reviewer: two email agents worked Saturday (Friday's email is due within 24 h)
+    and had Monday off, and nothing said so."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from api.lead_report import quiet_day_lines
+    from scheduler.domain import Roster, Shift
+    from scheduler.roster.report import QueueDay, RosterSummary
+    from scheduler.sample import sample_team
+
+    team = sample_team()
+    week = [date(2026, 11, 2) + timedelta(days=d) for d in range(7)]
+    days = [
+        QueueDay("creator-email", d, 8.0, 8.0, 0.0, 0.0 if d.weekday() >= 5 else 100.0, 1.0, 0.9)
+        for d in week
+    ]
+    summary = RosterSummary(
+        agents=14, agents_rostered=1, shifts=2, scheduled_hours=16.0, required_agent_hours=40.0,
+        understaffed_agent_hours=0.0, overstaffed_agent_hours=0.0, hours_by_agent={}, contract_by_agent={},
+        shifts_by_agent={}, weekend_days_by_agent={}, late_shifts_by_agent={}, night_shifts_by_agent={},
+        service_level_by_queue={"creator-email": 1.0}, target_by_queue={"creator-email": 0.9}, days=days,
+    )  # fmt: skip
+    agent = team.agents[0]  # Phoenix, UTC-7
+
+    def at(day: date) -> Shift:
+        start = datetime(day.year, day.month, day.day, 15, tzinfo=UTC)
+        return Shift(agent.id, day, start, start + timedelta(hours=8), "creator-email")
+
+    roster = Roster(team.name, week[0], (at(week[4]), at(week[5])))
+    (line,) = quiet_day_lines(summary, team, roster)
+    assert line.startswith(f"Sat 07 Nov has no contacts forecast, but 1 shift ({agent.name})")
+    assert "make its agents unavailable on it" in line
