@@ -212,7 +212,7 @@ def _parse_instants(
             ok_naive.to_numpy(),
             frame,
             column,
-            "timestamp has no UTC offset; write it like 2026-03-02T09:00:00-07:00 or ...Z, or name its zone",
+            "timestamp has no UTC offset; write it like 2026-03-02T09:00:00-07:00 or ...Z",
         )
         naive = naive & ~ok_naive
     unparsed = (parsed.isna() & ~naive & (text != "")) | naive

@@ -85,13 +85,14 @@ def _hours_check(p: Problem, agent: Agent, shifts: list[Candidate]) -> str | Non
         if possible >= need:
             continue
         blocked = [d for d in days if d not in longest_by_day]
-        why = (
-            f"cannot work on {_blocked_words(p, agent, blocked)}"
-            if blocked
-            else "has few shifts that fit the availability"
-        )
+        if blocked:
+            why = f" cannot work on {_blocked_words(p, agent, blocked)},"
+        elif p.entries_of(agent.id):
+            why = " has few shifts that fit the availability,"
+        else:
+            why = ""  # the contract against the shift lengths and days off alone
         return (
-            f"{agent.name} ({agent.id}) {why}, works at most {working_days} days a week "
+            f"{agent.name} ({agent.id}){why} works at most {working_days} days a week "
             f"(at least {rules.min_days_off_per_week} days off) and shifts of at most "
             f"{max(p.team.shift_rules_of(agent).type_lengths_hours()):g} h; the contract needs at least {need:g} h, "
             f"only {possible:g} h are possible"

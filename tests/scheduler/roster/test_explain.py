@@ -92,3 +92,18 @@ def test_an_agent_whose_start_times_the_clocks_skip_is_told_so() -> None:
         "cannot work on Sun 08 Mar (the clocks skip 02:00–02:59 that day in America/New_York, where all "
         "their start times fall)" in text
     )
+
+
+def test_a_contract_the_shifts_cannot_make_names_availability_only_where_there_is_some() -> None:
+    """A reviewer's 48-h contract on 8-h shifts and 5 days: the message blamed an availability file
+    that was never given."""
+    ana = Agent("ana", "Ana", "Europe/Berlin", ("chat",), 48, 48)
+    with pytest.raises(Infeasible) as caught:
+        solve(problem(ana), FAST)
+    (text,) = caught.value.conflicts
+    assert text.startswith("Ana (ana) works at most 5 days a week")
+    assert "availability" not in text
+    late = (AvailabilityEntry("ana", "available", 8 * 60, 20 * 60, weekday=0),)
+    with pytest.raises(Infeasible) as again:
+        solve(problem(ana, late), FAST)
+    assert "has few shifts that fit the availability, works at most 5 days" in " ".join(again.value.conflicts)
