@@ -285,6 +285,7 @@ def advice_lines(summary: RosterSummary, team: Team, roster: Roster) -> list[str
     too_small = (
         too_small_lines(summary.required_agent_hours, summary.contract_hours_most, team) if missing else []
     )
+    too_small += _skills_missing(summary) if too_small else []
     return (
         too_small
         + quiet_day_lines(summary, team, roster)
@@ -292,6 +293,31 @@ def advice_lines(summary: RosterSummary, team: Team, roster: Roster) -> list[str
         + tradeoff_lines(team, summary.service_level_by_queue, roster, _days_below(summary))
         + fragile_lines(team, summary.fragile, FRAGILE_VOLUME)
     )
+
+
+def _skills_missing(summary: RosterSummary) -> list[str]:
+    """Which queues the hours are short on, and which have more than they need: a team too small on
+    one queue and over on another is short of agents skilled for the first, not of agents."""
+    short: dict[str, float] = {}
+    over: dict[str, float] = {}
+    for d in summary.days:
+        short[d.queue] = short.get(d.queue, 0.0) + d.shortfall_hours
+        over[d.queue] = over.get(d.queue, 0.0) + max(d.on_queue_hours - d.need_hours, 0.0)
+    shortest = max(short, key=lambda q: short[q], default=None)
+    fullest = max(over, key=lambda q: over[q], default=None)
+    if (
+        shortest is None
+        or fullest is None
+        or fullest == shortest
+        or over[fullest] < 1.0
+        or short[shortest] < 1.0
+    ):
+        return []
+    return [
+        f"the hours are short on {shortest} ({short[shortest]:.0f} agent-h below its need) while {fullest} has "
+        f"{over[fullest]:.0f} agent-h more than it needs: agents skilled for {shortest} are what is missing "
+        f"(or skill some of the {fullest} agents for it)"
+    ]
 
 
 def summary_lines(

@@ -186,3 +186,31 @@ def test_a_day_worked_with_no_contacts_forecast_is_named_with_what_to_change() -
     (line,) = quiet_day_lines(summary, team, roster)
     assert line.startswith(f"Sat 07 Nov has no contacts forecast, but 1 shift ({agent.name})")
     assert "make its agents unavailable on it" in line
+
+
+def test_a_team_too_small_on_one_queue_and_over_on_another_is_told_which_skill_is_missing() -> None:
+    from datetime import date
+
+    from api.lead_report import advice_lines
+    from scheduler.domain import Roster
+    from scheduler.roster.report import QueueDay, RosterSummary
+    from scheduler.sample import sample_team
+
+    team = sample_team()
+    day = date(2026, 11, 2)
+    summary = RosterSummary(
+        agents=14, agents_rostered=14, shifts=60, scheduled_hours=500.0, required_agent_hours=600.0,
+        understaffed_agent_hours=50.0, overstaffed_agent_hours=0.0, hours_by_agent={}, contract_by_agent={},
+        shifts_by_agent={}, weekend_days_by_agent={}, late_shifts_by_agent={}, night_shifts_by_agent={},
+        service_level_by_queue={"creator-email": 1.0, "creator-chat": 0.6},
+        target_by_queue={"creator-email": 0.9, "creator-chat": 0.8}, contract_hours_most=500.0,
+        days=[
+            QueueDay("creator-chat", day, 100.0, 60.0, 40.0, 50.0, 0.6, 0.8),
+            QueueDay("creator-email", day, 20.0, 45.0, 0.0, 80.0, 1.0, 0.9),
+        ],
+    )  # fmt: skip
+    lines = advice_lines(summary, team, Roster(team.name, day, ()))
+    assert any(
+        "short on creator-chat (40 agent-h below its need) while creator-email has 25 agent-h more" in line
+        for line in lines
+    )
