@@ -17,13 +17,15 @@ from common.errors import InvalidInput
 from scheduler.sample import sample_team
 
 
-def workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+def workbook(path: Path, sheets: dict[str, list[list[Any]]], hidden: dict[str, str] | None = None) -> Path:
+    """A workbook of `sheets`, each of `hidden` given that state ('hidden' or 'veryHidden')."""
     book = Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         for row in rows:
             sheet.append(row)
+        sheet.sheet_state = (hidden or {}).get(name, "visible")
     book.save(path)
     return path
 

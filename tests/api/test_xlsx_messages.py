@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -18,6 +17,7 @@ from api.formats import read_availability
 from api.xlsx import cell_text, read_sheet_frame, read_sheet_rows
 from common.errors import InvalidInput
 from scheduler.sample import sample_team
+from tests.api.test_xlsx import workbook
 
 TICKETS: list[list[Any]] = [
     ["Id", "Created at", "Via"],
@@ -29,19 +29,6 @@ LAUGHS = (
     b'<!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n'
 )
 OUTSIDE_FILE = b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-
-
-def workbook(path: Path, sheets: dict[str, list[list[Any]]], hidden: dict[str, str] | None = None) -> Path:
-    """A workbook of `sheets`, each of `hidden` given that state ('hidden' or 'veryHidden')."""
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-        sheet.sheet_state = (hidden or {}).get(name, "visible")
-    book.save(path)
-    return path
 
 
 def with_part(path: Path, part: str, change: Callable[[bytes], bytes]) -> Path:

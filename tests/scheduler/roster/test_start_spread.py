@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -105,25 +105,17 @@ def test_a_team_file_sets_the_spread_and_an_agent_may_lift_it() -> None:
     assert "max_start_spread_minutes" not in team_to_mapping(problem(None, agent("ana")).team)["shift_rules"]
 
 
+def eight_hours(day: date, start_utc: datetime) -> Shift:
+    return Shift("ana", day, start_utc, start_utc + timedelta(hours=8), "chat")
+
+
 def test_starts_either_side_of_midnight_are_as_far_apart_as_the_clock_says() -> None:
     """A night worker starting 23:30 one day and 00:30 another starts an hour apart, not 23 hours."""
     assert start_band([23 * 60 + 30, 30]) == (23 * 60 + 30, 60)
     assert start_band([6 * 60, 8 * 60, 7 * 60]) == (6 * 60, 120)
     assert start_band([]) == (0, 0)
-    night = Shift(
-        "ana",
-        date(2026, 11, 2),
-        datetime(2026, 11, 2, 22, 30, tzinfo=UTC),
-        datetime(2026, 11, 3, 6, 30, tzinfo=UTC),
-        "chat",
-    )
-    late = Shift(
-        "ana",
-        date(2026, 11, 4),
-        datetime(2026, 11, 3, 23, 30, tzinfo=UTC),
-        datetime(2026, 11, 4, 7, 30, tzinfo=UTC),
-        "chat",
-    )
+    night = eight_hours(date(2026, 11, 2), datetime(2026, 11, 2, 22, 30, tzinfo=UTC))  # 23:30 Berlin
+    late = eight_hours(date(2026, 11, 4), datetime(2026, 11, 3, 23, 30, tzinfo=UTC))  # 00:30 Berlin
     rules = ShiftRules((8.0,), 30, 0, 23 * 60 + 30, max_start_spread_minutes=60)
     team = Team("T", TZ, (QueueSpec("chat", "chat"),), (agent("ana"),), 30, 0.0, rules, LabourRules())
     p = Problem(team, WEEK, {"chat": np.zeros(WEEK.grid.n_intervals)})
