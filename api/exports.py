@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
@@ -449,6 +450,15 @@ def calendar_files(
         names[a.id]: agent_ics_bytes(roster, team, a.id, stamp=stamp, availability=entries, replaces=replaces)
         for a in team.agents
     }
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """`files` (name → content) as one zip archive, compressed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return out.getvalue()
 
 
 _BY_QUEUE_FIGURES = ("volume", "required_agent_hours", "service_level", "asa_s", "abandonment", "occupancy")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -346,6 +347,10 @@ def test_downloads_carry_the_roster(page: Page, site: Site) -> None:
         page.get_by_role("button", name="iCalendar").click()
     assert ics_download.value.suggested_filename == f"{TEAM_ID}-v{number}-a2.ics"
     assert "BEGIN:VCALENDAR" in ics_download.value.path().read_text(encoding="utf-8")
+    with page.expect_download() as zip_download:
+        page.get_by_role("button", name="Every agent's calendar (zip)").click()
+    assert zip_download.value.suggested_filename == f"{TEAM_ID}-v{number}-calendars.zip"
+    assert sorted(zipfile.ZipFile(zip_download.value.path()).namelist()) == sorted(f"{a}.ics" for a in TZ)
 
 
 def _busy_team() -> dict[str, Any]:

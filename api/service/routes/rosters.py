@@ -7,7 +7,14 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.exports import XLSX_MEDIA_TYPE, agent_ics_bytes, roster_csv_bytes, roster_xlsx_bytes
+from api.exports import (
+    XLSX_MEDIA_TYPE,
+    agent_ics_bytes,
+    calendar_files,
+    roster_csv_bytes,
+    roster_xlsx_bytes,
+    zip_bytes,
+)
 from api.formats import roster_contract_rows
 from api.schemas import team_from_mapping
 from api.service.codec import (
@@ -249,6 +256,21 @@ def export_xlsx(team: ReadTeam, number: VersionPath, session: SessionDep) -> Res
         availability_entries(row.availability_snapshot),
     )
     return download(content, XLSX_MEDIA_TYPE, f"{team.id}-v{number}.xlsx")
+
+
+@router.get(
+    "/teams/{team_id}/rosters/{number}/calendars.zip",
+    responses={200: {"content": {"application/zip": {}}}, **_NO_VERSION},
+)
+def export_calendars(team: ReadTeam, number: VersionPath, session: SessionDep) -> Response:
+    """Every agent's iCalendar file of the version in one zip, named as `wfm roster --ics` names them."""
+    row = version_row(session, team.id, number)
+    domain_team, roster = _team_and_roster(row)
+    base = None if row.based_on is None else _team_and_roster(version_row(session, team.id, row.based_on))[1]
+    files = calendar_files(
+        roster, domain_team, availability_entries(row.availability_snapshot), replaces=base
+    )
+    return download(zip_bytes(files), "application/zip", f"{team.id}-v{number}-calendars.zip")
 
 
 @router.get(

@@ -1726,6 +1726,7 @@ function wire() {
   });
   for (const button of document.querySelectorAll("[data-download]")) button.addEventListener("click", guard(() => download(button.dataset.download)));
   $("download-ics").addEventListener("click", guard(() => download(`calendars/${encodeURIComponent($("ics-agent").value)}.ics`)));
+  $("download-ics-all").addEventListener("click", guard(() => download("calendars.zip")));
   $("import-form").addEventListener("submit", guard(() => checkImport(false)));
   $("import-file").addEventListener("change", () => { $("import-commit").disabled = true; $("import-report").replaceChildren(); forgetSheets("import"); });
   $("import-commit").addEventListener("click", guard(() => checkImport(true)));

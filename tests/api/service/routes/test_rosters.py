@@ -73,6 +73,27 @@ def test_ics_export_is_in_the_agents_zone(
     assert client.get(f"/v1/teams/{team_id}/rosters/9/roster.csv", headers=lead).status_code == 404
 
 
+def test_every_agents_calendar_comes_in_one_zip_as_each_comes_alone(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any]
+) -> None:
+    import io
+    import zipfile
+
+    response = client.get(f"/v1/teams/{team_id}/rosters/1/calendars.zip", headers=lead)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/zip"
+    assert f'filename="{team_id}-v1-calendars.zip"' in response.headers["content-disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    agents = {a["id"] for a in client.get(f"/v1/teams/{team_id}/agents", headers=lead).json()}
+    assert set(archive.namelist()) == {f"{a}.ics" for a in agents}
+    for agent in agents:
+        alone = client.get(f"/v1/teams/{team_id}/rosters/1/calendars/{agent}.ics", headers=lead).content
+        zipped = archive.read(f"{agent}.ics")
+        events = [e.decoded("dtstart") for e in Calendar.from_ical(zipped).walk("VEVENT")]
+        assert events == [e.decoded("dtstart") for e in Calendar.from_ical(alone).walk("VEVENT")]
+    assert client.get(f"/v1/teams/{team_id}/rosters/9/calendars.zip", headers=lead).status_code == 404
+
+
 def test_pins_survive_a_re_roster_and_compare_shows_the_changes(
     client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any]
 ) -> None:
