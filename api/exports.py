@@ -131,7 +131,7 @@ def _roster_sheet(
     header = [
         "Agent",
         "Name",
-        "Zone",
+        "Zone\n(each agent's times are in it)",
         *(f"{d:%a} {d:%d %b}" + ("" if d in week else "\n(local day, outside the week)") for d in days),
         "Hours",
     ]

@@ -46,7 +46,12 @@ def test_xlsx_export_has_a_grid_and_a_coverage_sheet(
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Roster", "Coverage by day", "Coverage", "Shifts"]
     grid = book["Roster"]
-    assert [c.value for c in grid[1]][:4] == ["Agent", "Name", "Zone", "Mon 02 Nov"]
+    assert [c.value for c in grid[1]][:4] == [
+        "Agent",
+        "Name",
+        "Zone\n(each agent's times are in it)",
+        "Mon 02 Nov",
+    ]
     assert [grid.cell(row=r, column=1).value for r in (2, 3)] == ["a1", "a2"]
     assert grid.freeze_panes == "D2"
     # printed landscape, a page wide, the header row on every page
