@@ -398,12 +398,14 @@ def _why_not(p: Problem, agent: Agent, shift: Shift, why: str) -> str:
                     f"{end.astimezone(tz):%a %d %b %H:%M}{note}"
                 )
                 if why == "already worked":
+                    ends = shift.end_utc.astimezone(tz)
                     return (
                         f"{rows}: a shift already worked is kept as it was, and cutting it at the absence is not "
-                        "built yet. Either keep the shift and start the absence the next day (that afternoon is "
-                        "then not covered again), or lock before the shift started "
-                        f"({shift.start_utc.astimezone(tz):%H:%M}) and give the whole day as absent (the morning "
-                        "is then counted as sick)"
+                        "built yet. Either keep the shift and start the absence when it ends "
+                        f"({ends:%a %d %b %H:%M}; the rest of the shift is then not covered again), or lock "
+                        f"before the shift started ({shift.start_utc.astimezone(tz):%H:%M}) and give its day as "
+                        "absent (the hours worked are then counted as sick). For a night shift, give the absence "
+                        "as the hours of the shift missed, on each of its days (e.g. 23:00–24:00, then 00:00–07:00)"
                     )
                 return f"{rows}: move the shift, or take the pin off"
     return "is not one the shift rules or the available hours allow (its start, length or breaks)"

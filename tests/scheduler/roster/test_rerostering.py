@@ -244,8 +244,10 @@ def test_a_sick_call_during_a_shift_already_worked_is_refused_with_what_to_do(ba
     assert f"the already worked shift of {agent.name} ({agent.id}) on {shift.local_date:%a %d %b}" in words
     assert f"overlaps an absence from {shift.local_date:%a %d %b} {local.hour + 3:02d}:00" in words
     assert "(went home ill)" in words
-    assert "Either keep the shift and start the absence the next day" in words
-    assert f"or lock before the shift started ({local:%H:%M}) and give the whole day as absent" in words
+    ends = shift.end_utc.astimezone(local.tzinfo)
+    assert f"Either keep the shift and start the absence when it ends ({ends:%a %d %b %H:%M};" in words
+    assert f"or lock before the shift started ({local:%H:%M}) and give its day as absent" in words
+    assert "For a night shift, give the absence as the hours of the shift missed" in words
 
 
 def test_a_worked_shift_keeps_stretches_the_rules_no_longer_allow() -> None:
