@@ -2,6 +2,7 @@
 // by the service (GET …/grid, …/day/{date} and …/coverage/chart); this file only draws and sends requests.
 const TOKEN_KEY = "wfm-token";
 const POLL_MS = 500;
+const ALL_CALENDARS = "*"; // the calendar picker's choice of every agent's calendar in one zip (never an agent id)
 const DRAG_MIN_PX = 4; // a pointer that moves less than this is a click, not a drag
 const $ = (id) => document.getElementById(id);
 
@@ -367,7 +368,8 @@ function drawGrid() {
   table.append(el("thead", {}, el("tr", {}, agentHead, ...columns.map(dayHead))));
   const body = el("tbody");
   const icsSelect = $("ics-agent");
-  icsSelect.replaceChildren();
+  const picked = icsSelect.value;
+  icsSelect.replaceChildren(el("option", { value: ALL_CALENDARS, text: "every agent (zip)" }));
   for (const agent of g.agents) {
     icsSelect.append(el("option", { value: agent.id, text: agent.name }));
     const row = el("tr", { "data-agent": agent.id });
@@ -377,6 +379,8 @@ function drawGrid() {
     agent.cells.forEach((cell) => row.append(dayCell(agent, cell)));
     body.append(row);
   }
+  // the agent picked before, else the first agent (every agent's zip is the first choice)
+  icsSelect.value = [...icsSelect.options].some((o) => o.value === picked) ? picked : (g.agents[0]?.id ?? ALL_CALENDARS);
   table.append(body);
   table.append(el("tfoot", {}, el("tr", { class: "totals" }, el("th", { scope: "row", class: "agent", text: "Working" }),
     ...g.day_totals.map((t, i) => el("td", { "data-date": t.date, class: columns[i]?.in_week === false ? "num outside" : "num", text: `${t.headcount} agent${t.headcount === 1 ? "" : "s"} · ${fmt(t.hours, 1)} h` })))));
@@ -1725,8 +1729,10 @@ function wire() {
     }
   });
   for (const button of document.querySelectorAll("[data-download]")) button.addEventListener("click", guard(() => download(button.dataset.download)));
-  $("download-ics").addEventListener("click", guard(() => download(`calendars/${encodeURIComponent($("ics-agent").value)}.ics`)));
-  $("download-ics-all").addEventListener("click", guard(() => download("calendars.zip")));
+  $("download-ics").addEventListener("click", guard(() => {
+    const agent = $("ics-agent").value;
+    return download(agent === ALL_CALENDARS ? "calendars.zip" : `calendars/${encodeURIComponent(agent)}.ics`);
+  }));
   $("import-form").addEventListener("submit", guard(() => checkImport(false)));
   $("import-file").addEventListener("change", () => { $("import-commit").disabled = true; $("import-report").replaceChildren(); forgetSheets("import"); });
   $("import-commit").addEventListener("click", guard(() => checkImport(true)));
