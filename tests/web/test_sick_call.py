@@ -130,3 +130,24 @@ def test_a_lead_marks_an_agent_off_sick_from_the_shift_dialog(page: Page, site: 
         )
     finally:
         restore_availability(site)
+
+
+def test_a_lead_gives_an_agent_the_day_off_from_the_shift_dialog(page: Page, site: Site) -> None:
+    """A shift taken away by hand: the day is stored as unavailable and the re-roster is offered."""
+    number = newest_version(site)["number"]
+    shift = next(r for r in shift_rows(site, number) if r["agent_id"] == "a1")
+    try:
+        sign_in(page, site, "lead")
+        page.locator('#roster-grid tr[data-agent="a1"] .shift-button').first.click()
+        page.locator("#shift-dialog").get_by_role("button", name="Give the day off").click()
+        expect(page.locator("#status")).to_contain_text(f"Day off {shift['local_date']}: 1 day stored")
+        banner = page.locator("#conflicts")
+        expect(banner).to_contain_text("Ann Example")
+        expect(banner.get_by_role("button", name=f"Re-roster v{number} around them")).to_be_visible()
+        stored = lead_api(site, "GET", "/availability").json()
+        assert any(
+            r["agent_id"] == "a1" and r["kind"] == "unavailable" and r["date"] == shift["local_date"]
+            for r in stored
+        )
+    finally:
+        restore_availability(site)

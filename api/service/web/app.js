@@ -509,15 +509,19 @@ function openShift(agent, shift, start = "") {
   if (!dialog.open) dialog.showModal();
 }
 
-async function markSick(key) {
-  // a sick call from the shift's day: absences stored now; the grid then shows what they clash with
-  const to = $("shift-sick-to").value || key.local_date;
-  const entry = { agent_id: key.agent_id, kind: "absence", date: key.local_date, to, note: "sick (entered on the page)" };
+async function markAway(key, dayOff) {
+  // a sick call from the shift's day (absences), or the day given off (unavailable): stored now; the
+  // grid then shows the shifts they clash with, and the re-roster that rebuilds the week around them
+  const to = dayOff ? key.local_date : $("shift-sick-to").value || key.local_date;
+  const entry = dayOff
+    ? { agent_id: key.agent_id, kind: "unavailable", date: key.local_date, note: "day off (given on the page)" }
+    : { agent_id: key.agent_id, kind: "absence", date: key.local_date, to, note: "sick (entered on the page)" };
   try {
     const out = await api(teamPath("/availability/entries"), { method: "POST", json: { entries: [entry] } });
     $("shift-dialog").close();
     await loadGrid();
-    say(`Off sick ${key.local_date}${to !== key.local_date ? ` to ${to}` : ""}: ${out.added} day${out.added === 1 ? "" : "s"} stored. Re-roster around them to cover the shifts.`);
+    const what = dayOff ? "Day off" : "Off sick";
+    say(`${what} ${key.local_date}${to !== key.local_date ? ` to ${to}` : ""}: ${out.added} day${out.added === 1 ? "" : "s"} stored. Re-roster around them to cover the shifts.`);
   } catch (err) {
     $("shift-error").replaceChildren(el("p", { text: "Not stored: nothing changed." }), errorList(err));
   }
@@ -527,7 +531,7 @@ async function markSick(key) {
 async function onShiftAction(action) {
   const dialog = $("shift-dialog");
   const key = { agent_id: dialog.dataset.agent, local_date: dialog.dataset.date };
-  if (action === "sick") return markSick(key);
+  if (action === "sick" || action === "day-off") return markAway(key, action === "day-off");
   const pins = state.pins.filter((p) => !(p.agent_id === key.agent_id && p.local_date === key.local_date));
   if (action === "pin") pins.push(key);
   if (action === "move") {
