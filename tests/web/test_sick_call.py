@@ -3,6 +3,7 @@ page compares the published version with the new one (not a version with itself)
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import (
@@ -108,9 +109,16 @@ def test_after_the_week_ends_a_re_roster_keeps_nothing_by_default(page: Page, si
     expect(page.get_by_label("keep shifts that have started")).not_to_be_checked()
 
 
-def test_a_lead_marks_an_agent_off_sick_from_the_shift_dialog(page: Page, site: Site) -> None:
-    """A sick call at 07:00 without writing a file: the shift's dialog stores an absence for the day,
-    and the roster then shows the shift it clashes with and offers the re-roster."""
+@pytest.mark.parametrize(
+    ("button", "said", "kind"),
+    [("Mark off sick", "Off sick", "absence"), ("Give the day off", "Day off", "unavailable")],
+)
+def test_a_lead_marks_an_agent_away_from_the_shift_dialog(
+    page: Page, site: Site, button: str, said: str, kind: str
+) -> None:
+    """A sick call at 07:00, or a shift taken away by hand, without writing a file: the shift's dialog
+    stores the day (an absence, or unavailable), and the roster then shows the shift it clashes with
+    and offers the re-roster."""
     number = newest_version(site)["number"]
     shift = next(r for r in shift_rows(site, number) if r["agent_id"] == "a1")
     try:
@@ -118,36 +126,14 @@ def test_a_lead_marks_an_agent_off_sick_from_the_shift_dialog(page: Page, site: 
         page.locator('#roster-grid tr[data-agent="a1"] .shift-button').first.click()
         dialog = page.locator("#shift-dialog")
         expect(dialog.get_by_label("Off sick from this day to")).to_have_value(shift["local_date"])
-        dialog.get_by_role("button", name="Mark off sick").click()
-        expect(page.locator("#status")).to_contain_text(f"Off sick {shift['local_date']}: 1 day stored")
+        dialog.get_by_role("button", name=button).click()
+        expect(page.locator("#status")).to_contain_text(f"{said} {shift['local_date']}: 1 day stored")
         banner = page.locator("#conflicts")
         expect(banner).to_contain_text("Ann Example")
         expect(banner.get_by_role("button", name=f"Re-roster v{number} around them")).to_be_visible()
         stored = lead_api(site, "GET", "/availability").json()
         assert any(
-            r["agent_id"] == "a1" and r["kind"] == "absence" and r["date"] == shift["local_date"]
-            for r in stored
-        )
-    finally:
-        restore_availability(site)
-
-
-def test_a_lead_gives_an_agent_the_day_off_from_the_shift_dialog(page: Page, site: Site) -> None:
-    """A shift taken away by hand: the day is stored as unavailable and the re-roster is offered."""
-    number = newest_version(site)["number"]
-    shift = next(r for r in shift_rows(site, number) if r["agent_id"] == "a1")
-    try:
-        sign_in(page, site, "lead")
-        page.locator('#roster-grid tr[data-agent="a1"] .shift-button').first.click()
-        page.locator("#shift-dialog").get_by_role("button", name="Give the day off").click()
-        expect(page.locator("#status")).to_contain_text(f"Day off {shift['local_date']}: 1 day stored")
-        banner = page.locator("#conflicts")
-        expect(banner).to_contain_text("Ann Example")
-        expect(banner.get_by_role("button", name=f"Re-roster v{number} around them")).to_be_visible()
-        stored = lead_api(site, "GET", "/availability").json()
-        assert any(
-            r["agent_id"] == "a1" and r["kind"] == "unavailable" and r["date"] == shift["local_date"]
-            for r in stored
+            r["agent_id"] == "a1" and r["kind"] == kind and r["date"] == shift["local_date"] for r in stored
         )
     finally:
         restore_availability(site)

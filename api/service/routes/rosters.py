@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from api.exports import (
     XLSX_MEDIA_TYPE,
@@ -258,6 +259,11 @@ def export_xlsx(team: ReadTeam, number: VersionPath, session: SessionDep) -> Res
     return download(content, XLSX_MEDIA_TYPE, f"{team.id}-v{number}.xlsx")
 
 
+def _replaced(session: Session, team_id: str, row: RosterVersionRow) -> Roster | None:
+    """The roster a version re-rostered (its calendars cancel the shifts no longer worked), or None."""
+    return None if row.based_on is None else _team_and_roster(version_row(session, team_id, row.based_on))[1]
+
+
 @router.get(
     "/teams/{team_id}/rosters/{number}/calendars.zip",
     responses={200: {"content": {"application/zip": {}}}, **_NO_VERSION},
@@ -266,9 +272,11 @@ def export_calendars(team: ReadTeam, number: VersionPath, session: SessionDep) -
     """Every agent's iCalendar file of the version in one zip, named as `wfm roster --ics` names them."""
     row = version_row(session, team.id, number)
     domain_team, roster = _team_and_roster(row)
-    base = None if row.based_on is None else _team_and_roster(version_row(session, team.id, row.based_on))[1]
     files = calendar_files(
-        roster, domain_team, availability_entries(row.availability_snapshot), replaces=base
+        roster,
+        domain_team,
+        availability_entries(row.availability_snapshot),
+        replaces=_replaced(session, team.id, row),
     )
     return download(zip_bytes(files), "application/zip", f"{team.id}-v{number}-calendars.zip")
 
@@ -287,12 +295,11 @@ def export_ics(team: ReadTeam, number: VersionPath, agent_id: AgentIdPath, sessi
     domain_team, roster = _team_and_roster(row)
     if agent_id not in {a.id for a in domain_team.agents}:
         raise NotFound(f"agent {agent_id!r} not found in roster version {number}")
-    base = None if row.based_on is None else _team_and_roster(version_row(session, team.id, row.based_on))[1]
     content = agent_ics_bytes(
         roster,
         domain_team,
         agent_id,
         availability=availability_entries(row.availability_snapshot),
-        replaces=base,
+        replaces=_replaced(session, team.id, row),
     )
     return download(content, "text/calendar", f"{team.id}-v{number}-{agent_id}.ics")
