@@ -34,8 +34,9 @@ from scheduler.roster.candidates import (
     build_candidates,
     offsets_by_preference,
 )
+from scheduler.roster.coverage import on_queue_intervals
 from scheduler.roster.problem import Problem
-from scheduler.roster.report import Measured, QueueDay, ShortStretch, measure, on_queue_intervals, queue_days
+from scheduler.roster.report import Measured, QueueDay, ShortStretch, measure, queue_days
 from scheduler.roster.validate import Violation, check_roster
 
 EXTRA, MOVE, DAY_OFF_WORKED, OVERTIME = "extra shift", "move a day off", "work a day off", "overtime"

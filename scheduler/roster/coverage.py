@@ -28,16 +28,59 @@ the scenarios:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 import numpy as np
 
-from scheduler.domain import QueueSpec, Weights
+from common.timegrid import Grid
+from scheduler.domain import QueueSpec, Roster, Shift, Weights
 from scheduler.roster.problem import Problem, SkillGroup, skill_group
 from scheduler.staffing.backlog import AsyncOutcome, async_outcome, tail_due_work
 from scheduler.staffing.erlang import traffic_erlangs, whole_agents
 from scheduler.staffing.queues import service_metrics
+
+
+def on_queue_intervals(shift: Shift, grid: Grid) -> dict[str, np.ndarray]:
+    """Per queue, the grid intervals the shift's agent is on it: inside its stretch, touching no break."""
+    gaps = [(b.start_utc, b.end_utc) for b in shift.breaks]
+    out: dict[str, np.ndarray] = {}
+    for span in shift.queue_spans():
+        found = grid.intervals_within(span.start_utc, span.end_utc, gaps)
+        out[span.queue] = np.concatenate([out[span.queue], found]) if span.queue in out else found
+    return out
+
+
+def counted(p: Problem, roster: Roster, demand: Demand) -> np.ndarray:
+    """Agents of each skill group on each queue in each interval of `demand` (the week, and its
+    lead-out where it has one), `(intervals, groups, queues)`."""
+    groups = list(demand.groups)
+    names = [q.name for q in p.team.queues]
+    grid = replace(p.week.grid, n_intervals=demand.n_intervals)
+    on = np.zeros((grid.n_intervals, len(groups), len(names)), dtype=np.int64)
+    for shift in roster.shifts:
+        group = skill_group(p, p.team.agent(shift.agent_id))
+        if group not in groups:
+            continue
+        for queue, intervals in on_queue_intervals(shift, grid).items():
+            if queue in names:
+                np.add.at(on[:, groups.index(group), names.index(queue)], intervals, 1)
+    return on
+
+
+def carried_on(p: Problem, demand: Demand) -> np.ndarray:
+    """Agents of each skill group on each queue in each interval from last week's shifts that run on
+    into this week (`p.previous`; a Saturday evening shift that ends after midnight), as `counted`.
+
+    They are cover the week has whatever its roster is: the search, the model and the report count
+    them, so the week's first hours are not planned, or reported, as if nobody were there. The rest
+    rules keep an agent's shifts apart, so none is counted twice with the week's own."""
+    if p.previous is None:
+        return np.zeros((demand.n_intervals, len(demand.groups), len(p.team.queues)), dtype=np.int64)
+    team = {a.id for a in p.team.agents}
+    start = p.week.grid.starts()[0]
+    running_on = tuple(s for s in p.previous.shifts if s.agent_id in team and s.end_utc > start)
+    return counted(p, replace(p.previous, shifts=running_on), demand)
 
 
 def skill_groups(p: Problem) -> list[SkillGroup]:
@@ -91,11 +134,18 @@ class Demand:
     blend_share: dict[tuple[int, int, int], np.ndarray] = field(default_factory=dict)
     # points per agent-second of work overdue at an interval's end, per async queue index
     late_points_per_work_s: dict[int, float] = field(default_factory=dict)
+    # with a lead-out (`planning_demand`): the week's intervals (0: no lead-out)
+    week_intervals: int = 0
+
+    @property
+    def lead_out(self) -> int:
+        """Intervals after the week's (0 without a lead-out)."""
+        return self.n_intervals - self.week_intervals if self.week_intervals else 0
 
     @property
     def n_intervals(self) -> int:
-        """Intervals of the week."""
-        return int(self.queues[0].need.size) if self.queues else 0
+        """Intervals of the week (and of its lead-out, which only live queues have: `planning_demand`)."""
+        return max((int(d.need.size) for d in self.queues), default=0)
 
     @property
     def by_service(self) -> bool:
@@ -107,7 +157,9 @@ class Demand:
         return self.queues[q].queue.name in self.groups[g]
 
 
-def _missed_table(p: Problem, queue: QueueSpec, cap: int) -> np.ndarray:
+def _missed_table(
+    p: Problem, queue: QueueSpec, volume: np.ndarray, aht_s: np.ndarray, cap: int
+) -> np.ndarray:
     """Contacts not answered within target with 0..cap scheduled agents, per interval, as the
     objective counts them: the expected contacts answered are replaced by their least concave
     majorant over the agents (exact where the Erlang curve is concave, around and above the need;
@@ -115,13 +167,12 @@ def _missed_table(p: Problem, queue: QueueSpec, cap: int) -> np.ndarray:
     to catch up), so every agent added is worth no more than the one before and the first ones are
     worth something even in a queue far behind. The curve is drawn past `cap` to where the queue
     catches up, so a team too small ever to catch up still finds each agent worth that average."""
-    volume = np.asarray(p.volume[queue.name], dtype=float)
-    reach = max(cap, _catching_up(p, queue, volume))
+    reach = max(cap, _catching_up(p, queue, volume, aht_s))
     agents = np.arange(reach + 1)[:, None] * np.ones((1, volume.size), dtype=np.int64)
     report = service_metrics(
         agents,
         np.broadcast_to(volume, agents.shape),
-        np.broadcast_to(p.aht_of(queue), agents.shape),
+        np.broadcast_to(aht_s, agents.shape),
         queue,
         interval_s=p.week.grid.interval_s,
         shrinkage=p.team.shrinkage_of(queue),
@@ -130,14 +181,12 @@ def _missed_table(p: Problem, queue: QueueSpec, cap: int) -> np.ndarray:
     return np.asarray(np.maximum(volume[:, None] - answered, 0.0), dtype=np.float64)
 
 
-def _catching_up(p: Problem, queue: QueueSpec, volume: np.ndarray) -> int:
+def _catching_up(p: Problem, queue: QueueSpec, volume: np.ndarray, aht_s: np.ndarray) -> int:
     """Agents past which a live queue's busiest interval answers within target as a queue that keeps
     up does (its Erlang curve concave from there): the busy agents its load takes, and three
     standard deviations of it more (a few agents for a quiet queue)."""
     concurrency = queue.concurrency if queue.channel == "chat" else 1
-    load = (
-        float(traffic_erlangs(volume, p.aht_of(queue), p.week.grid.interval_s).max(initial=0.0)) / concurrency
-    )
+    load = float(traffic_erlangs(volume, aht_s, p.week.grid.interval_s).max(initial=0.0)) / concurrency
     return int(np.ceil(load + 3.0 * np.sqrt(load))) + 2
 
 
@@ -161,7 +210,28 @@ def _concave_majorant(values: np.ndarray) -> np.ndarray:
 
 
 def demand_of(p: Problem) -> Demand:
-    """The week's demand, as the roster objective sees it."""
+    """The week's demand, as the report measures a roster."""
+    return _demand(p, lead_out=0)
+
+
+def planning_demand(p: Problem) -> Demand:
+    """The week's demand and its lead-out, as the roster objective sees it: the week's intervals and,
+    after them, the first `Problem.lead_out_intervals` of next week, which the week's last shifts run
+    into. Next week's live queues are taken to need what this week's first hours need, and this week's
+    agents still there count on top of next week's own (`lead_out_points`): so a Sunday night shift is
+    worth its hours after midnight, as next Monday's roster will count them (`carried_on`). Async
+    queues keep the week's intervals: their backlog after the week is priced as due work left
+    (`tail_due_work_s`), and time on them there counts nothing."""
+    return _demand(p, lead_out=p.lead_out_intervals())
+
+
+def _next_week(values: np.ndarray, lead_out: int) -> np.ndarray:
+    """`values` over the week and its lead-out: the week's first hours again."""
+    return np.concatenate([values, np.resize(values, lead_out)]).astype(float)
+
+
+def _demand(p: Problem, lead_out: int) -> Demand:
+    """The week's demand, with `lead_out` intervals of next week after it (`planning_demand`)."""
     n = p.week.grid.n_intervals
     interval_s = float(p.week.grid.interval_s)
     groups = skill_groups(p)
@@ -170,9 +240,10 @@ def demand_of(p: Problem) -> Demand:
         skilled = sum(1 for a in p.team.agents if queue.name in a.skills)
         keep = 1.0 - p.team.shrinkage_of(queue)
         known = queue.name in p.volume
-        volume = np.asarray(p.volume[queue.name], dtype=float) if known else None
-        aht = p.aht_of(queue) if known else np.full(n, queue.aht_s)
-        load = np.zeros(n)
+        after = lead_out if queue.is_live else 0  # an async queue's lead-out counts nothing
+        volume = _next_week(np.asarray(p.volume[queue.name], dtype=float), after) if known else None
+        aht = _next_week(p.aht_of(queue) if known else np.full(n, queue.aht_s), after)
+        load = np.zeros(n + after)
         if queue.is_live and volume is not None:
             concurrency = queue.concurrency if queue.channel == "chat" else 1
             load = traffic_erlangs(volume, aht, interval_s) / concurrency
@@ -181,12 +252,14 @@ def demand_of(p: Problem) -> Demand:
             QueueDemand(
                 queue=queue,
                 index=index,
-                need=np.asarray(p.required.get(queue.name, np.zeros(n)), dtype=float),
+                need=_next_week(np.asarray(p.required.get(queue.name, np.zeros(n)), dtype=float), after),
                 keep=keep,
                 volume=volume,
                 aht_s=aht,
                 load=load,
-                missed=_missed_table(p, queue, skilled) if queue.is_live and known else None,
+                missed=_missed_table(p, queue, volume, aht, skilled)
+                if queue.is_live and volume is not None
+                else None,
                 carried_in=carried,
                 capacity_per_agent_s=queue.max_occupancy * interval_s,
                 tail_due_work_s=_tail_due(p, queue, volume, aht, carried),
@@ -202,7 +275,7 @@ def demand_of(p: Problem) -> Demand:
             demand.late_points_per_work_s[d.index] = (
                 p.weights.late_contact_hour * (interval_s / 3600.0) / mean_aht
             )
-    return demand
+    return replace(demand, week_intervals=n) if lead_out else demand
 
 
 def _tail_due(
@@ -235,6 +308,8 @@ def _blend_shares(demand: Demand) -> None:
                 continue
             work = np.array([(d.volume * d.aht_s if d.volume is not None else d.need) + 1e-9 for d in mine])
             shares = work / work.sum(axis=0)
+            after = live.need.size - shares.shape[1]  # the lead-out: equal shares (it counts nothing)
+            shares = np.pad(shares, ((0, 0), (0, after)), constant_values=1.0 / len(mine))
             for d, share in zip(mine, shares, strict=True):
                 demand.blend_share[(live.index, g, d.index)] = share
 
@@ -300,8 +375,16 @@ def live_points(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Points and expected missed contacts of a live queue with `agents[t]` on it in interval t (or,
     with `at`, with each of `agents` on it in interval `at`)."""
+    return _live_points_in(
+        d, agents, demand, np.arange(agents.size) if at is None else np.full(agents.size, at)
+    )
+
+
+def _live_points_in(
+    d: QueueDemand, agents: np.ndarray, demand: Demand, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`live_points` with `agents[k]` on the queue in interval `rows[k]`."""
     w = demand.weights
-    rows = np.arange(agents.size) if at is None else np.full(agents.size, at)
     need = d.need[rows]
     over = w.over_per_agent_interval * np.maximum(agents - whole_agents(need), 0.0)
     over = over + below_min_points(d, agents, rows, demand)
@@ -310,6 +393,34 @@ def live_points(
         missed = d.missed[rows, capped]
         return missed_points(missed, d.volume[rows], agents, w, d.queue.missed_contact) + over, missed
     return short_points(np.maximum(need - agents, 0.0), need, w) + over, np.zeros(agents.size)
+
+
+def live_outcome(d: QueueDemand, agents: np.ndarray, demand: Demand) -> tuple[np.ndarray, np.ndarray]:
+    """A live queue's points and missed contacts with `agents[t]` on it in interval t, as the roster
+    objective counts them: in the week as `live_points` does; in the lead-out, what this week's agents
+    still there save on top of next week's own agents (`lead_out_points`)."""
+    points, missed = live_points(d, agents, demand)
+    n = demand.week_intervals
+    if demand.lead_out and agents.size > n:
+        points[n:] = lead_out_points(d, agents[n:], demand)
+    return points, missed
+
+
+def next_weeks_own(d: QueueDemand, demand: Demand) -> np.ndarray:
+    """The agents next week's own roster is taken to put on a live queue in each interval of the
+    lead-out: one fewer than its need (all of them where one is needed at most), so the first of this
+    week's agents still there is worth what the last agent the need asks for is worth."""
+    return np.maximum(whole_agents(d.need[demand.week_intervals :]) - 1, 0).astype(float)
+
+
+def lead_out_points(d: QueueDemand, tail: np.ndarray, demand: Demand) -> np.ndarray:
+    """Points of the lead-out of a live queue with `tail` of this week's agents there, on top of next
+    week's own (`next_weeks_own`): what they change (zero or less; nothing without them)."""
+    own = next_weeks_own(d, demand)
+    rows = demand.week_intervals + np.arange(own.size)
+    with_them, _ = _live_points_in(d, own + tail, demand, rows)
+    without, _ = _live_points_in(d, own, demand, rows)
+    return np.asarray(with_them - without, dtype=np.float64)
 
 
 def blended_seconds(demand: Demand, on: np.ndarray) -> np.ndarray:
@@ -348,9 +459,9 @@ def outcome(demand: Demand, on: np.ndarray) -> Outcome:
     blended = blended_seconds(demand, on)
     out = []
     for d in demand.queues:
-        agents = on[:, :, d.index].sum(axis=1).astype(float)
+        agents = on[: d.need.size, :, d.index].sum(axis=1).astype(float)  # an async queue: the week
         if d.is_live:
-            points, missed = live_points(d, agents, demand)
+            points, missed = live_outcome(d, agents, demand)
             short = np.maximum(d.need - agents, 0.0)
             out.append(
                 QueueOutcome(
@@ -358,9 +469,10 @@ def outcome(demand: Demand, on: np.ndarray) -> Outcome:
                 )
             )
             continue
-        capacity = agents * d.keep * d.capacity_per_agent_s + blended[:, d.index]
+        given = blended[: d.need.size, d.index]
+        capacity = agents * d.keep * d.capacity_per_agent_s + given
         equivalent = capacity / (d.keep * d.capacity_per_agent_s)
-        blended_agents = blended[:, d.index] / (d.keep * d.capacity_per_agent_s)
+        blended_agents = given / (d.keep * d.capacity_per_agent_s)
         backlog = _async_outcome(d, capacity, demand) if demand.by_service else None
         if backlog is not None:
             overdue = backlog.overdue_work_s
@@ -419,15 +531,16 @@ def gains(
         if not demand.skilled(g, d.index):
             continue
         if d.is_live:
-            points, _ = live_points(d, o.agents + 1, demand)
+            points, _ = live_outcome(d, o.agents + 1, demand)
             blended = sum((blend[:, d.index, r] * saving[r] for r in saving), np.zeros(n))
             out[:, d.index] = o.points - points + blended
         elif d.index in saving:
             out[:, d.index] = saving[d.index]
-        else:
+        else:  # by headcount; after the week (a live queue's lead-out), nothing
             agents = o.agents + 1 + o.blended_agents
             points = short_points(np.maximum(d.need - agents, 0.0), d.need, demand.weights)
-            out[:, d.index] = o.points - points
+            out[:, d.index] = 0.0
+            out[: d.need.size, d.index] = o.points - points
     return out
 
 
@@ -462,7 +575,8 @@ class BacklogSavings:
         `gains` prices it)."""
         d, o = self.demand.queues[q], self.now.queues[q]
         assert o.backlog is not None
-        return self.demand.late_points_per_work_s[q] * o.backlog.saving(d.keep * d.capacity_per_agent_s)
+        unit = self.demand.late_points_per_work_s[q] * o.backlog.saving(d.keep * d.capacity_per_agent_s)
+        return np.pad(unit, (0, self.demand.n_intervals - unit.size))  # nothing after the week
 
     def saving(self, q: int, present: np.ndarray) -> np.ndarray:
         """Points saved on backlog queue `q` by one more agent's time, `present[b, t]` of a whole
@@ -475,6 +589,7 @@ class BacklogSavings:
         assert o.backlog is not None
         full_s = d.keep * d.capacity_per_agent_s
         late = self.demand.late_points_per_work_s[q]
+        present = present[:, : d.need.size]  # time after the week saves nothing here
         out = np.zeros(present.shape[0])
         given = present > 0
         rows = np.flatnonzero(given.any(axis=1))

@@ -26,8 +26,10 @@ from scheduler.roster.coverage import (
     Demand,
     QueueDemand,
     arrived_work,
-    demand_of,
+    carried_on,
     live_points,
+    next_weeks_own,
+    planning_demand,
     short_points,
 )
 from scheduler.roster.problem import (
@@ -37,7 +39,6 @@ from scheduler.roster.problem import (
     is_night,
     skill_group,
 )
-from scheduler.roster.report import carried_on
 from scheduler.roster.variables import (
     Penalty,
     RosterVars,
@@ -48,13 +49,13 @@ from scheduler.roster.variables import (
 from scheduler.staffing.backlog import async_outcome
 
 
-def _working_counts(m: cp_model.CpModel, v: RosterVars, p: Problem) -> None:
+def _working_counts(m: cp_model.CpModel, v: RosterVars, p: Problem, n: int) -> None:
     """Agents of each skill group at work per interval, as a running sum of starts and ends.
 
     A shift adds one from its start to its end; a break takes one away while it lasts.
-    Each variable thus appears in two rows rather than in one per interval it covers.
+    Each variable thus appears in two rows rather than in one per interval it covers. Counted over
+    the first `n` intervals from the week's start (the week and its lead-out).
     """
-    n = p.week.grid.n_intervals
     groups: dict[SkillGroup, list[Agent]] = defaultdict(list)
     for agent in p.team.agents:
         groups[skill_group(p, agent)].append(agent)
@@ -129,12 +130,12 @@ def add_coverage(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty
     points count the work past its deadline at each interval's end. Queue blocks are left out (the
     search keeps them), so this is a lower bound on the search's objective, never above it.
     """
-    demand = demand_of(p)
+    demand = planning_demand(p)
     wanted = any(np.any(d.need > 0) or (d.volume is not None and d.volume.sum() > 0) for d in demand.queues)
     if not wanted and p.weights.over_per_agent_interval == 0:
         return []  # nothing to cover and idle agents are free (requirements by shift type alone)
-    _working_counts(m, v, p)
-    n = p.week.grid.n_intervals
+    n = demand.n_intervals
+    _working_counts(m, v, p, n)
     groups = [g for g in demand.groups if g in v.working]
     size = {g: sum(1 for a in p.team.agents if skill_group(p, a) == g) for g in groups}
     carried = carried_on(p, demand)  # last week's shifts running on into this one: fixed on their queues
@@ -185,8 +186,13 @@ def _live_coverage(
     """A live queue's points per interval, over the agents on it (at most `most_agents`)."""
     cap = int(d.missed.shape[1] - 1) if d.missed is not None else int(np.ceil(d.need.max() + 1)) + 1
     counts = np.arange(cap + 1, dtype=float)
+    own = next_weeks_own(d, demand) if demand.lead_out else np.zeros(0)
     for t in range(d.need.size):
-        table, _ = live_points(d, counts, demand, t)
+        if demand.lead_out and t >= demand.week_intervals:  # on top of next week's own agents
+            table, _ = live_points(d, counts + own[t - demand.week_intervals], demand, t)
+            table = table - table[0]
+        else:
+            table, _ = live_points(d, counts, demand, t)
         by_name["coverage of live queues (points)"].append(
             _convex_lines(m, table, agents[t], most_agents, f"live_points[{d.queue.name},{t}]")
         )

@@ -134,6 +134,18 @@ class Problem:
             absent_may_work_days_off=self.absent_may_work_days_off,
         )
 
+    def lead_out_intervals(self) -> int:
+        """Intervals past the week's end that a shift of the week may run into: the longest shift an
+        agent may work (the hours of a Sunday night shift after midnight are next week's)."""
+        longest_minutes = max(
+            (
+                max([*(round(h * 60) for h in rules.lengths_hours), *(t.length_minutes for t in rules.types)])
+                for rules in (self.team.shift_rules_of(a) for a in self.team.agents)
+            ),
+            default=0,
+        )
+        return math.ceil(longest_minutes / self.week.grid.interval_minutes)
+
     def aht_of(self, queue: QueueSpec) -> np.ndarray:
         """Handle time per interval of a queue: the forecast's where it is a positive number,
         else the queue's own `aht_s`."""

@@ -19,7 +19,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from common.timegrid import Grid, minute_to_clock, zone
+from common.timegrid import minute_to_clock, zone
 from scheduler.domain import Agent, AvailabilityEntry, Roster, Shift, Team
 from scheduler.roster.candidates import agent_calendar
 from scheduler.roster.coverage import (
@@ -28,52 +28,14 @@ from scheduler.roster.coverage import (
     QueueDemand,
     QueueOutcome,
     arrived_work,
+    carried_on,
+    counted,
     demand_of,
     outcome,
 )
-from scheduler.roster.problem import Problem, is_late, is_night, skill_group
+from scheduler.roster.problem import Problem, is_late, is_night
 from scheduler.staffing.erlang import whole_agents
 from scheduler.staffing.queues import ServiceReport, service_metrics
-
-
-def on_queue_intervals(shift: Shift, grid: Grid) -> dict[str, np.ndarray]:
-    """Per queue, the grid intervals the shift's agent is on it: inside its stretch, touching no break."""
-    gaps = [(b.start_utc, b.end_utc) for b in shift.breaks]
-    out: dict[str, np.ndarray] = {}
-    for span in shift.queue_spans():
-        found = grid.intervals_within(span.start_utc, span.end_utc, gaps)
-        out[span.queue] = np.concatenate([out[span.queue], found]) if span.queue in out else found
-    return out
-
-
-def counted(p: Problem, roster: Roster, demand: Demand) -> np.ndarray:
-    """Agents of each skill group on each queue in each interval, `(intervals, groups, queues)`."""
-    groups = list(demand.groups)
-    names = [q.name for q in p.team.queues]
-    on = np.zeros((p.week.grid.n_intervals, len(groups), len(names)), dtype=np.int64)
-    for shift in roster.shifts:
-        group = skill_group(p, p.team.agent(shift.agent_id))
-        if group not in groups:
-            continue
-        for queue, intervals in on_queue_intervals(shift, p.week.grid).items():
-            if queue in names:
-                np.add.at(on[:, groups.index(group), names.index(queue)], intervals, 1)
-    return on
-
-
-def carried_on(p: Problem, demand: Demand) -> np.ndarray:
-    """Agents of each skill group on each queue in each interval from last week's shifts that run on
-    into this week (`p.previous`; a Saturday evening shift that ends after midnight), as `counted`.
-
-    They are cover the week has whatever its roster is: the search, the model and the report count
-    them, so the week's first hours are not planned, or reported, as if nobody were there. The rest
-    rules keep an agent's shifts apart, so none is counted twice with the week's own."""
-    if p.previous is None:
-        return np.zeros((p.week.grid.n_intervals, len(demand.groups), len(p.team.queues)), dtype=np.int64)
-    team = {a.id for a in p.team.agents}
-    start = p.week.grid.starts()[0]
-    running_on = tuple(s for s in p.previous.shifts if s.agent_id in team and s.end_utc > start)
-    return counted(p, replace(p.previous, shifts=running_on), demand)
 
 
 def coverage(p: Problem, roster: Roster) -> dict[str, np.ndarray]:

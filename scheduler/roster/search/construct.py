@@ -46,15 +46,15 @@ from scheduler.roster.coverage import (
     Demand,
     Outcome,
     blend_shares,
+    carried_on,
     coverage_penalties,
-    demand_of,
     gains,
     outcome,
+    planning_demand,
 )
 from scheduler.roster.model import build_model
 from scheduler.roster.objective import AGENT_SOFT_RULES, model_objective
 from scheduler.roster.problem import Problem, is_late, is_night, skill_group
-from scheduler.roster.report import carried_on
 from scheduler.roster.rules import HARD_RULES, add_breaks
 from scheduler.roster.stretches import best_stretches, min_stretch_intervals, sequence_problems
 from scheduler.roster.variables import BreakSlot, break_slots, matching_candidate
@@ -245,6 +245,15 @@ def _place_together(
     best = worth.argmin(axis=1)
     chosen[rows] = starts[np.arange(rows.size), best]
     total[rows] = worth[np.arange(rows.size), best]
+
+
+def _present(at: np.ndarray, given: np.ndarray, n: int) -> np.ndarray:
+    """(rows, the `n` intervals of the week and its lead-out): `given` (rows, steps into each shift)
+    at the intervals `at` (rows, steps)."""
+    out = np.zeros((at.shape[0], n))
+    r, k = np.nonzero(given)
+    out[r, at[r, k]] = given[r, k]
+    return out
 
 
 @dataclasses.dataclass
@@ -762,16 +771,13 @@ class AgentWeekModel:
                 continue
             unit = backlogs.unit(r)[at]
             out.append(
-                BacklogPart(r, unit, (given * unit).sum(axis=1), backlogs.saving(r, self._present(at, given)))
+                BacklogPart(
+                    r,
+                    unit,
+                    (given * unit).sum(axis=1),
+                    backlogs.saving(r, _present(at, given, backlogs.demand.n_intervals)),
+                )
             )
-        return out
-
-    def _present(self, at: np.ndarray, given: np.ndarray) -> np.ndarray:
-        """(rows, intervals of the week): `given` (rows, steps into each shift) at the week's intervals
-        `at` (rows, steps)."""
-        out = np.zeros((at.shape[0], self.p.week.grid.n_intervals))
-        r, k = np.nonzero(given)
-        out[r, at[r, k]] = given[r, k]
         return out
 
     def _on_break(self, placed: PlacedBreaks, rows: np.ndarray, longest: int) -> np.ndarray:
@@ -971,8 +977,8 @@ class TeamWeeks:
         self, p: Problem, models: Mapping[str, AgentWeekModel], demand: Demand | None = None
     ) -> None:
         self.p = p
-        self.n = p.week.grid.n_intervals
-        self.demand = demand or demand_of(p)
+        self.demand = demand or planning_demand(p)
+        self.n = self.demand.n_intervals  # the week's and its lead-out's
         self.agents = [a for a in _order(p) if skill_group(p, a)]
         groups = list(self.demand.groups)
         self._group = {a.id: groups.index(skill_group(p, a)) for a in self.agents}

@@ -32,11 +32,11 @@ from scheduler.domain import (
     Weights,
 )
 from scheduler.roster.candidates import break_activity, intervals_between
-from scheduler.roster.coverage import coverage_penalties, demand_of, outcome
+from scheduler.roster.coverage import coverage_penalties, on_queue_intervals, outcome, planning_demand
 from scheduler.roster.model import build_model
 from scheduler.roster.objective import SOFT_RULES, add_coverage, model_objective
 from scheduler.roster.problem import Problem, skill_group
-from scheduler.roster.report import on_queue_intervals, work_changes
+from scheduler.roster.report import work_changes
 from scheduler.roster.rules import HARD_RULES
 from scheduler.roster.search.construct import PLAN_CHANGES, TeamWeeks
 from scheduler.roster.search.polish import hint_roster
@@ -243,13 +243,14 @@ def roster_objective(p: Problem, roster: Roster) -> dict[str, float]:
     its shifts, breaks and queue stretches put on each queue in each interval (counted on the
     grid as the report does), every other soft rule from the roster model's own rule functions
     with the roster's shifts fixed, and the changes of queue from its stretches."""
-    demand = demand_of(p)
+    demand = planning_demand(p)
     groups = list(demand.groups)
     names = [q.name for q in p.team.queues]
-    on = np.zeros((p.week.grid.n_intervals, len(groups), len(names)), dtype=np.int64)
+    grid = replace(p.week.grid, n_intervals=demand.n_intervals)  # the week and its lead-out
+    on = np.zeros((grid.n_intervals, len(groups), len(names)), dtype=np.int64)
     for shift in roster.shifts:
         g = groups.index(skill_group(p, p.team.agent(shift.agent_id)))
-        for queue, intervals in on_queue_intervals(shift, p.week.grid).items():
+        for queue, intervals in on_queue_intervals(shift, grid).items():
             np.add.at(on[:, g, names.index(queue)], intervals, 1)
     out = coverage_penalties(outcome(demand, on), demand)
     soft = tuple(r for r in SOFT_RULES if r is not add_coverage)

@@ -18,10 +18,11 @@ from scheduler.roster.coverage import (
     demand_of,
     gains,
     live_points,
+    on_queue_intervals,
     outcome,
 )
 from scheduler.roster.problem import Problem
-from scheduler.roster.report import on_queue_intervals, service
+from scheduler.roster.report import service
 from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
 from tests.scheduler.roster.factories import EMAIL, QUICK, WEEK, blended_problem

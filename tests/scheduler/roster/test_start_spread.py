@@ -29,8 +29,8 @@ def problem(spread: int | None, *agents: Agent, entries: tuple[AvailabilityEntry
     rules = ShiftRules((8.0,), 60, 6 * 60, 14 * 60, max_start_spread_minutes=spread)
     team = Team("T", TZ, (QueueSpec("chat", "chat"),), agents, 30, 0.0, rules, LabourRules())
     local = WEEK.grid.starts().tz_convert(TZ)
-    early = (local.hour >= 6) & (local.hour < 14) & (local.dayofweek < 3)
-    late = (local.hour >= 14) & (local.hour < 22) & (local.dayofweek >= 3)
+    early = (local.hour >= 6) & (local.hour < 14) & (local.day_of_week < 3)
+    late = (local.hour >= 14) & (local.hour < 22) & (local.day_of_week >= 3)
     need = np.where(early | late, 2.0, 0.0)
     return Problem(team, WEEK, {"chat": need}, entries)
 
