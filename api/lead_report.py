@@ -54,6 +54,7 @@ class LeadReport:
     summary: RosterSummary
     cover: list[CoverOption]
     changes: list[str]
+    week_boundary: list[str]
 
 
 def lead_report(problem: Problem, roster: Roster) -> LeadReport:
@@ -67,7 +68,40 @@ def lead_report(problem: Problem, roster: Roster) -> LeadReport:
         summary,
         cover_options(problem, roster, summary.short, measured=measured),
         absence_lines(problem) + change_lines(problem, roster),
+        from_last_week_lines(problem) + into_next_week_lines(problem, roster),
     )
+
+
+def from_last_week_lines(problem: Problem) -> list[str]:
+    """Whether last week's roster was counted, and its shifts that run on into the week (cover there)."""
+    if problem.previous is None:
+        return []
+    start = problem.week.grid.start_utc
+    running = [s for s in problem.previous.shifts if s.end_utc > start]
+    words = "last week's roster counted: rest and days in a row across the week's start"
+    if running:
+        hours = sum((s.end_utc - start).total_seconds() for s in running) / 3600.0
+        last = max(s.end_utc for s in running).astimezone(zone(problem.team.tz))
+        count = f"{len(running)} of its shift{'s' if len(running) != 1 else ''}"
+        words += f", and {count} running on into the week ({hours:.1f} hours until {last:%a %H:%M}) as cover"
+    return [words]
+
+
+def into_next_week_lines(problem: Problem, roster: Roster) -> list[str]:
+    """The shifts that run on past the week's end and their hours there: cover for next week's first
+    hours, which the roster was made to count (`coverage.planning_demand`) and next week's roster
+    counts when given this one as last week's."""
+    end = problem.week.grid.end_utc
+    running = [s for s in roster.shifts if s.end_utc > end]
+    if not running:
+        return []
+    hours = sum((s.end_utc - max(s.start_utc, end)).total_seconds() for s in running) / 3600.0
+    last = max(s.end_utc for s in running).astimezone(zone(problem.team.tz))
+    count = f"{len(running)} shift{'s' if len(running) != 1 else ''} run{'s' if len(running) == 1 else ''}"
+    return [
+        f"into next week: {count} past the week's end, {hours:.1f} hours until {last:%a %H:%M}; give this "
+        "roster as last week's (--previous) when you roster next week, so they count as cover there"
+    ]
 
 
 def report_title(problem: Problem) -> str:
@@ -354,6 +388,7 @@ def summary_lines(
     lines += [
         f"backlog left, {q}: {n:.0f} contacts at the end of the week" for q, n in summary.backlog_left.items()
     ]
+    lines += lead.week_boundary
     mean, p95, median = stretches_per_shift(roster)
     lines += [
         f"agents: {summary.agents} ({summary.agents_rostered} rostered), shifts: {summary.shifts}, "
@@ -419,6 +454,11 @@ def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult,
     ]
     out += ["", f"Required agent-hours: {summary.required_agent_hours:.1f}; understaffed: "
             f"{summary.understaffed_agent_hours:.1f}; overstaffed: {summary.overstaffed_agent_hours:.1f}.", ""]  # fmt: skip
+    out += (
+        [*(f"{_md(line[0].upper() + line[1:])}." for line in lead.week_boundary), ""]
+        if lead.week_boundary
+        else []
+    )
     waiting = [q.name for q in team.queues if not q.is_live]
     if waiting:
         out += [

@@ -279,7 +279,9 @@ class RosterJobCreate(_In):
         "happened and is kept; nothing new may start before it",
     )
     previous_version: DbId | None = Field(
-        default=None, description="last week's roster version, for rest and days in a row"
+        default=None,
+        description="last week's roster version, for rest and days in a row and the shifts running on "
+        "into the week; by default the week before's published version, if there is one",
     )
     time_limit_s: TimeLimit | None = None
     seed: Seed = 0

@@ -7,7 +7,7 @@ job is one transaction.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -501,6 +501,17 @@ def version_row(session: Session, team_id: str, number: int) -> RosterVersionRow
     if row is None:
         raise NotFound(f"roster version {number} not found in team {team_id!r}")
     return row
+
+
+def published_version(session: Session, team_id: str, first_day: date) -> RosterVersionRow | None:
+    """The team's published roster version of the week that begins on `first_day`, if there is one."""
+    return session.scalar(
+        select(RosterVersionRow).where(
+            RosterVersionRow.team_id == team_id,
+            RosterVersionRow.first_day == first_day,
+            RosterVersionRow.published_at.is_not(None),
+        )
+    )
 
 
 def versions_of(session: Session, team_id: str) -> list[RosterVersionRow]:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from api.lead_report import absence_lines, change_lines, preference_lines, solver_line, without_need_line
+from api.lead_report import (
+    absence_lines,
+    change_lines,
+    into_next_week_lines,
+    preference_lines,
+    solver_line,
+    without_need_line,
+)
 from api.service.roster_worker import roster_report
 from scheduler import RosterResult
 from scheduler.domain import AvailabilityEntry, Roster
@@ -214,3 +221,24 @@ def test_a_team_too_small_on_one_queue_and_over_on_another_is_told_which_skill_i
         "short on creator-chat (40 agent-h below its need) while creator-email has 25 agent-h more" in line
         for line in lines
     )
+
+
+def test_shifts_into_next_week_are_named_with_their_hours_there_and_how_to_count_them() -> None:
+    p = verify_problem(verify_agent("a"), verify_agent("b"))
+    sunday_night = shift_at(p, 6, "22:00")  # Sun 21 Jun 22:00 to Mon 06:00, London (BST)
+    lines = into_next_week_lines(
+        p, Roster(p.team.name, VERIFY_WEEK, (sunday_night, shift_at(p, 6, "20:00", agent_id="b")))
+    )
+    assert lines == [
+        "into next week: 2 shifts run past the week's end, 10.0 hours until Mon 06:00; give this roster as "
+        "last week's (--previous) when you roster next week, so they count as cover there"
+    ]
+    assert into_next_week_lines(p, Roster(p.team.name, VERIFY_WEEK, (shift_at(p, 6, "08:00"),))) == []
+    stored = roster_report(
+        p, RosterResult(Roster(p.team.name, VERIFY_WEEK, (sunday_night,)), "FEASIBLE", 0.0, 0.0, 0.0, {})
+    )
+    assert any(
+        line.startswith("into next week: 1 shift runs past the week's end, 6.0 hours")
+        for line in stored["report"]["lines"]
+    )
+    assert "Into next week: 1 shift runs past" in stored["report"]["markdown"]

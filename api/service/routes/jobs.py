@@ -49,6 +49,7 @@ from api.service.storage import (
     dataset_frame,
     dataset_label,
     dataset_row,
+    published_version,
     scenario_row,
     team_mapping,
     version_row,
@@ -120,6 +121,17 @@ def absent_days(version: RosterVersionRow) -> list[tuple[str, date]]:
     return sorted(absent_agent_days(availability_entries(version.availability_snapshot), days))
 
 
+def _last_week(
+    session: Session, team_id: str, number: int | None, first_day: date
+) -> RosterVersionRow | None:
+    """Last week's roster: version `number` when the request names one, else the week before's
+    published version (its shifts running on into the week are cover, and rest and days in a row
+    hold across the boundary), else none."""
+    if number is not None:
+        return version_row(session, team_id, number)
+    return published_version(session, team_id, first_day - timedelta(days=DAYS_PER_WEEK))
+
+
 def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Settings) -> RosterJobParams:
     team_id = team.id
     locked_before = _lock_time(body)  # the request's own fields first, then what they name
@@ -134,7 +146,7 @@ def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Se
     requirements_id = body.requirements_id or (None if base is None else base.requirements_id)
     if requirements_id is None:
         raise _bad("requirements_id", "give stored requirements (POST /teams/{id}/requirements)")
-    previous = None if body.previous_version is None else version_row(session, team_id, body.previous_version)
+    previous = _last_week(session, team_id, body.previous_version, first_day)
     params = RosterJobParams(
         first_day=first_day,
         requirements_id=requirements_id,
@@ -142,7 +154,7 @@ def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Se
         seed=body.seed,
         team=team_mapping(session, team),
         availability=availability_snapshot(availability_of(session, team_id)),
-        previous_version=body.previous_version,
+        previous_version=None if previous is None else previous.number,
         previous_shifts=None if previous is None else previous.shifts,
         base_version=None if base is None else base.number,
         base_shifts=None if base is None else base.shifts,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -13,7 +13,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 
 from api.formats import ROSTER_COLUMNS, ROSTER_CSV_COLUMNS
-from tests.api.service.conftest import Tokens, solve_roster
+from tests.api.service.conftest import WEEK, Tokens, requirements_csv, solve_roster
 
 
 @pytest.fixture
@@ -375,3 +375,26 @@ def test_a_shift_moved_outside_the_shift_rules_is_refused_in_words(
     assert client.get(f"/v1/teams/{team_id}/rosters/1", headers=lead).json()["pins"] == before
     bad = {"pins": [{"agent_id": "a1", "local_date": shift["local_date"], "start": "25:00"}]}
     assert client.put(f"/v1/teams/{team_id}/rosters/1/pins", json=bad, headers=lead).status_code == 422
+
+
+def test_the_week_after_a_published_one_counts_it_as_last_week_unless_another_is_named(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any]
+) -> None:
+    """A roster job names no last week: the week before's published version is counted (rest and days
+    in a row across the week's start, its shifts running on as cover); none is, until one is published."""
+    next_week = WEEK + timedelta(days=7)
+    files = {"file": ("requirements.csv", requirements_csv(next_week), "text/csv")}
+    uploaded = client.post(f"/v1/teams/{team_id}/requirements/upload", files=files, headers=lead)
+    assert uploaded.status_code == 201, uploaded.text
+    requirements = int(uploaded.json()["id"])
+
+    def counted_last_week(job: dict[str, Any]) -> bool:
+        assert job["state"] == "succeeded", job
+        detail = client.get(f"/v1/teams/{team_id}/rosters/{job['version']}", headers=lead).json()
+        return any(line.startswith("last week's roster counted") for line in detail["report"]["lines"])
+
+    assert not counted_last_week(
+        solve_roster(client, team_id, requirements, lead, week=next_week.isoformat())
+    )
+    client.post(f"/v1/teams/{team_id}/rosters/{version['number']}/publish", headers=lead)
+    assert counted_last_week(solve_roster(client, team_id, requirements, lead, week=next_week.isoformat()))
