@@ -414,13 +414,11 @@ def next_weeks_own(d: QueueDemand, demand: Demand) -> np.ndarray:
 
 
 def lead_out_points(d: QueueDemand, tail: np.ndarray, demand: Demand) -> np.ndarray:
-    """Points of the lead-out of a live queue with `tail` of this week's agents there, on top of next
-    week's own (`next_weeks_own`): what they change (zero or less; nothing without them)."""
+    """Points of the lead-out of a live queue with `tail` of this week's agents there on top of next
+    week's own (`next_weeks_own`), counted as the week's intervals are."""
     own = next_weeks_own(d, demand)
-    rows = demand.week_intervals + np.arange(own.size)
-    with_them, _ = _live_points_in(d, own + tail, demand, rows)
-    without, _ = _live_points_in(d, own, demand, rows)
-    return np.asarray(with_them - without, dtype=np.float64)
+    points, _ = _live_points_in(d, own + tail, demand, demand.week_intervals + np.arange(own.size))
+    return points
 
 
 def blended_seconds(demand: Demand, on: np.ndarray) -> np.ndarray:

@@ -190,7 +190,6 @@ def _live_coverage(
     for t in range(d.need.size):
         if demand.lead_out and t >= demand.week_intervals:  # on top of next week's own agents
             table, _ = live_points(d, counts + own[t - demand.week_intervals], demand, t)
-            table = table - table[0]
         else:
             table, _ = live_points(d, counts, demand, t)
         by_name["coverage of live queues (points)"].append(
