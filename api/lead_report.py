@@ -99,8 +99,8 @@ def into_next_week_lines(problem: Problem, roster: Roster) -> list[str]:
     last = max(s.end_utc for s in running).astimezone(zone(problem.team.tz))
     count = f"{len(running)} shift{'s' if len(running) != 1 else ''} run{'s' if len(running) == 1 else ''}"
     return [
-        f"into next week: {count} past the week's end, {hours:.1f} hours until {last:%a %H:%M}; give this "
-        "roster as last week's (--previous) when you roster next week, so they count as cover there"
+        f"into next week: {count} past the week's end, {hours:.1f} hours until {last:%a %H:%M}: cover for "
+        "next week's first hours once this roster is last week's (published, or given with --previous)"
     ]
 
 

@@ -397,8 +397,8 @@ def _live_points_in(
 
 def live_outcome(d: QueueDemand, agents: np.ndarray, demand: Demand) -> tuple[np.ndarray, np.ndarray]:
     """A live queue's points and missed contacts with `agents[t]` on it in interval t, as the roster
-    objective counts them: in the week as `live_points` does; in the lead-out, what this week's agents
-    still there save on top of next week's own agents (`lead_out_points`)."""
+    objective counts them: in the week as `live_points` does; in the lead-out, with this week's agents
+    still there on top of next week's own (`lead_out_points`)."""
     points, missed = live_points(d, agents, demand)
     n = demand.week_intervals
     if demand.lead_out and agents.size > n:

@@ -230,8 +230,8 @@ def test_shifts_into_next_week_are_named_with_their_hours_there_and_how_to_count
         p, Roster(p.team.name, VERIFY_WEEK, (sunday_night, shift_at(p, 6, "20:00", agent_id="b")))
     )
     assert lines == [
-        "into next week: 2 shifts run past the week's end, 10.0 hours until Mon 06:00; give this roster as "
-        "last week's (--previous) when you roster next week, so they count as cover there"
+        "into next week: 2 shifts run past the week's end, 10.0 hours until Mon 06:00: cover for next week's "
+        "first hours once this roster is last week's (published, or given with --previous)"
     ]
     assert into_next_week_lines(p, Roster(p.team.name, VERIFY_WEEK, (shift_at(p, 6, "08:00"),))) == []
     stored = roster_report(
