@@ -77,13 +77,13 @@ def from_last_week_lines(problem: Problem) -> list[str]:
     if problem.previous is None:
         return []
     start = problem.week.grid.start_utc
-    running = [s for s in problem.previous.shifts if s.end_utc > start]
+    team = {a.id for a in problem.team.agents}
+    running = [s for s in problem.previous.shifts if s.end_utc > start and s.agent_id in team]
     words = "last week's roster counted: rest and days in a row across the week's start"
     if running:
         hours = sum((s.end_utc - start).total_seconds() for s in running) / 3600.0
         last = max(s.end_utc for s in running).astimezone(zone(problem.team.tz))
-        count = f"{len(running)} of its shift{'s' if len(running) != 1 else ''}"
-        words += f", and {count} running on into the week ({hours:.1f} hours until {last:%a %H:%M}) as cover"
+        words += f", and {len(running)} of its shifts running on into the week ({hours:.1f} hours until {last:%a %H:%M}) as cover"
     return [words]
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from api.lead_report import (
     absence_lines,
     change_lines,
+    from_last_week_lines,
     into_next_week_lines,
     preference_lines,
     solver_line,
@@ -242,3 +243,15 @@ def test_shifts_into_next_week_are_named_with_their_hours_there_and_how_to_count
         for line in stored["report"]["lines"]
     )
     assert "Into next week: 1 shift runs past" in stored["report"]["markdown"]
+
+
+def test_last_weeks_roster_is_named_with_its_shifts_running_on_into_the_week() -> None:
+    p = verify_problem(verify_agent("a"))
+    last_week = VERIFY_WEEK - timedelta(days=7)
+    sunday_night = shift_at(p, -1, "22:00")  # Sun 14 Jun 22:00 to Mon 15 Jun 06:00, London (BST)
+    assert from_last_week_lines(p) == []
+    p = replace(p, previous=Roster(p.team.name, last_week, (sunday_night, shift_at(p, -2, "08:00"))))
+    assert from_last_week_lines(p) == [
+        "last week's roster counted: rest and days in a row across the week's start, and 1 of its shifts "
+        "running on into the week (6.0 hours until Mon 06:00) as cover"
+    ]
