@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,7 @@ from scheduler import (
     unattended_lines,
     work_changes,
 )
+from scheduler.domain import Shift
 from scheduler.roster.candidates import local_start_minute, start_band
 
 MAX_STRETCHES_PRINTED = 12
@@ -81,10 +82,17 @@ def from_last_week_lines(problem: Problem) -> list[str]:
     running = [s for s in problem.previous.shifts if s.end_utc > start and s.agent_id in team]
     words = "last week's roster counted: rest and days in a row across the week's start"
     if running:
-        hours = sum((s.end_utc - start).total_seconds() for s in running) / 3600.0
-        last = max(s.end_utc for s in running).astimezone(zone(problem.team.tz))
-        words += f", and {len(running)} of its shifts running on into the week ({hours:.1f} hours until {last:%a %H:%M}) as cover"
+        hours, last = _hours_past(running, start, problem.team.tz)
+        words += (
+            f", and {len(running)} of its shifts running on into the week ({hours} until {last}) as cover"
+        )
     return [words]
+
+
+def _hours_past(shifts: list[Shift], instant: datetime, tz: str) -> tuple[str, str]:
+    """The hours `shifts` run past `instant`, and the last of their ends on `tz`'s clock, in words."""
+    hours = sum((s.end_utc - max(s.start_utc, instant)).total_seconds() for s in shifts) / 3600.0
+    return f"{hours:.1f} hours", f"{max(s.end_utc for s in shifts).astimezone(zone(tz)):%a %H:%M}"
 
 
 def into_next_week_lines(problem: Problem, roster: Roster) -> list[str]:
@@ -95,11 +103,10 @@ def into_next_week_lines(problem: Problem, roster: Roster) -> list[str]:
     running = [s for s in roster.shifts if s.end_utc > end]
     if not running:
         return []
-    hours = sum((s.end_utc - max(s.start_utc, end)).total_seconds() for s in running) / 3600.0
-    last = max(s.end_utc for s in running).astimezone(zone(problem.team.tz))
+    hours, last = _hours_past(running, end, problem.team.tz)
     count = f"{len(running)} shift{'s' if len(running) != 1 else ''} run{'s' if len(running) == 1 else ''}"
     return [
-        f"into next week: {count} past the week's end, {hours:.1f} hours until {last:%a %H:%M}: cover for "
+        f"into next week: {count} past the week's end, {hours} until {last}: cover for "
         "next week's first hours once this roster is last week's (published, or given with --previous)"
     ]
 

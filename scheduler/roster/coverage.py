@@ -218,7 +218,7 @@ def planning_demand(p: Problem) -> Demand:
     """The week's demand and its lead-out, as the roster objective sees it: the week's intervals and,
     after them, the first `Problem.lead_out_intervals` of next week, which the week's last shifts run
     into. Next week's live queues are taken to need what this week's first hours need, and this week's
-    agents still there count on top of next week's own (`lead_out_points`): so a Sunday night shift is
+    agents still there count on top of next week's own (`next_weeks_own`): so a Sunday night shift is
     worth its hours after midnight, as next Monday's roster will count them (`carried_on`). Async
     queues keep the week's intervals: their backlog after the week is priced as due work left
     (`tail_due_work_s`), and time on them there counts nothing."""
@@ -398,12 +398,13 @@ def _live_points_in(
 def live_outcome(d: QueueDemand, agents: np.ndarray, demand: Demand) -> tuple[np.ndarray, np.ndarray]:
     """A live queue's points and missed contacts with `agents[t]` on it in interval t, as the roster
     objective counts them: in the week as `live_points` does; in the lead-out, with this week's agents
-    still there on top of next week's own (`lead_out_points`)."""
-    points, missed = live_points(d, agents, demand)
+    still there on top of next week's own (`_lead_out_points`)."""
     n = demand.week_intervals
-    if demand.lead_out and agents.size > n:
-        points[n:] = lead_out_points(d, agents[n:], demand)
-    return points, missed
+    if not demand.lead_out or agents.size <= n:
+        return live_points(d, agents, demand)
+    points, missed = live_points(d, agents[:n], demand)
+    after, missed_after = _lead_out_points(d, agents[n:], demand)
+    return np.concatenate([points, after]), np.concatenate([missed, missed_after])
 
 
 def next_weeks_own(d: QueueDemand, demand: Demand) -> np.ndarray:
@@ -413,12 +414,11 @@ def next_weeks_own(d: QueueDemand, demand: Demand) -> np.ndarray:
     return np.maximum(whole_agents(d.need[demand.week_intervals :]) - 1, 0).astype(float)
 
 
-def lead_out_points(d: QueueDemand, tail: np.ndarray, demand: Demand) -> np.ndarray:
-    """Points of the lead-out of a live queue with `tail` of this week's agents there on top of next
-    week's own (`next_weeks_own`), counted as the week's intervals are."""
+def _lead_out_points(d: QueueDemand, tail: np.ndarray, demand: Demand) -> tuple[np.ndarray, np.ndarray]:
+    """Points and missed contacts of the lead-out of a live queue with `tail` of this week's agents
+    there on top of next week's own (`next_weeks_own`), counted as the week's intervals are."""
     own = next_weeks_own(d, demand)
-    points, _ = _live_points_in(d, own + tail, demand, demand.week_intervals + np.arange(own.size))
-    return points
+    return _live_points_in(d, own + tail, demand, demand.week_intervals + np.arange(own.size))
 
 
 def blended_seconds(demand: Demand, on: np.ndarray) -> np.ndarray:

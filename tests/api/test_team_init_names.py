@@ -30,12 +30,23 @@ def init(agents: Path, out: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_a_name_with_a_direction_override_names_the_input_row_and_writes_nothing(tmp_path: Path) -> None:
+LAST_WEEKS = "the team file of last week\n"
+
+
+def init_over_last_weeks(tmp_path: Path, rows: str) -> tuple[Path, Path, int, str]:
+    """`wfm team init` of a CSV sheet of `rows` over last week's team file: the sheet, the team file,
+    the exit code and the output."""
     sheet = tmp_path / "agents.csv"
-    sheet.write_text("name,id,skills\nDora,a1,email\nAna\u202eRTL,a2,email\n", encoding="utf-8")
+    sheet.write_text(rows, encoding="utf-8")
     out = tmp_path / "team.yaml"
-    out.write_text("the team file of last week\n", encoding="utf-8")
-    code, output = init(sheet, out)
+    out.write_text(LAST_WEEKS, encoding="utf-8")
+    return sheet, out, *init(sheet, out)
+
+
+def test_a_name_with_a_direction_override_names_the_input_row_and_writes_nothing(tmp_path: Path) -> None:
+    sheet, out, code, output = init_over_last_weeks(
+        tmp_path, "name,id,skills\nDora,a1,email\nAna\u202eRTL,a2,email\n"
+    )
     assert code == 2
     assert (
         f"{sheet}, row 3, column 'name': holds a control or invisible character ('\\u202e', character 4): "
@@ -46,7 +57,7 @@ def test_a_name_with_a_direction_override_names_the_input_row_and_writes_nothing
     assert "agents.1" not in output
     assert str(out) not in output
     assert "\u202e" not in output  # the override is shown escaped, never applied to the terminal
-    assert out.read_text(encoding="utf-8") == "the team file of last week\n"
+    assert out.read_text(encoding="utf-8") == LAST_WEEKS
 
 
 def test_a_bad_name_in_a_workbook_names_the_sheet_row_and_header(tmp_path: Path) -> None:
@@ -88,11 +99,7 @@ def test_names_are_checked_by_the_team_files_rules(name: str, problem: str | Non
 
 def test_a_team_file_that_would_not_read_is_not_written_over_the_last_one(tmp_path: Path) -> None:
     """An id the sheet's check lets by and the team file refuses (it must start with a letter or digit)."""
-    sheet = tmp_path / "agents.csv"
-    sheet.write_text("name,id,skills\nDora,-a1,email\n", encoding="utf-8")
-    out = tmp_path / "team.yaml"
-    out.write_text("the team file of last week\n", encoding="utf-8")
-    code, output = init(sheet, out)
+    _, out, code, output = init_over_last_weeks(tmp_path, "name,id,skills\nDora,-a1,email\n")
     assert code == 2
     assert f"{out} (not written)" in output
-    assert out.read_text(encoding="utf-8") == "the team file of last week\n"
+    assert out.read_text(encoding="utf-8") == LAST_WEEKS
