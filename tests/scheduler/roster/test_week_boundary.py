@@ -145,5 +145,7 @@ def test_the_search_and_the_model_count_the_lead_out_alike(seed: int) -> None:
     """The model accepts the search's roster, shifts into next week included, and prices it no higher."""
     p = round_the_clock(seed)
     team = team_weeks(p, 2.0, deterministic=True)
-    assert max(s.end_utc for s in roster_of(p, team.weeks).shifts) > WEEK.grid.end_utc  # into next week
+    roster = roster_of(p, team.weeks)
+    assert max(s.end_utc for s in roster.shifts) > WEEK.grid.end_utc  # into next week
+    assert check_roster(p, roster.shifts) == []  # across London's change of clocks that week
     assert model_takes_at_no_higher_price(p, team)
