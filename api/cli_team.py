@@ -124,6 +124,7 @@ def team_warnings(team: Team) -> list[str]:
                 f"{a.name} ({a.id}): {fit.problem}; {fit.remedy or 'change the contract or the shift lengths'}"
             )
     out += [line for a in team.agents if (line := far_start_window(team, a))]
+    out += night_start_windows(team)
     seen: set[tuple[object, int]] = set()
     for a in team.agents:
         rules = team.shift_rules_of(a)
@@ -139,6 +140,31 @@ def team_warnings(team: Team) -> list[str]:
                     f"{whose} {length / 60:g}-h shifts: the {kinds} windows leave no room for "
                     f"{MIN_WORK_BETWEEN_BREAKS_MINUTES} min of work between them, so they may come back to back"
                 )
+    return out
+
+
+def night_start_windows(team: Team) -> list[str]:
+    """Each start window that runs across midnight (latest start before earliest), the team's and
+    each agent's own, read back in words: a night crew's 22:00–02:00 is meant, but an agent's own
+    latest start before the team's earliest may be a slip."""
+    out = []
+    owners = [("the team's", team.shift_rules)]
+    owners += [
+        (f"{a.name}'s ({a.id})", team.shift_rules_of(a)) for a in team.agents if a.shift_rules is not None
+    ]
+    for whose, rules in owners:
+        if (
+            rules.types
+            or not rules.starts_across_midnight
+            or (whose != "the team's" and rules == team.shift_rules)
+        ):
+            continue
+        first, last = minute_to_clock(rules.earliest_start_minute), minute_to_clock(rules.latest_start_minute)
+        out.append(
+            f"{whose} start window {first}–{last} runs across midnight: shifts start from {first} to midnight "
+            f"and from 00:00 to {last}, each on the local day it starts; if a latest start after {first} was "
+            "meant, give that"
+        )
     return out
 
 

@@ -240,8 +240,9 @@ class ShiftRules:
         )
         _check(self.start_step_minutes > 0, "start_step_minutes must be positive")
         _check(
-            0 <= self.earliest_start_minute <= self.latest_start_minute < MINUTES_PER_DAY,
-            "earliest start must not be after latest start, both within the day",
+            0 <= self.earliest_start_minute < MINUTES_PER_DAY
+            and 0 <= self.latest_start_minute < MINUTES_PER_DAY,
+            "earliest and latest start must both lie within the day (00:00–23:59)",
         )
         names = [t.name for t in self.types]
         repeated = sorted({n for n in names if names.count(n) > 1})
@@ -265,9 +266,23 @@ class ShiftRules:
         """The shift lengths allowed, in hours: the types' when there are types."""
         return tuple(t.length_minutes / 60 for t in self.types) if self.types else self.lengths_hours
 
+    @property
+    def starts_across_midnight(self) -> bool:
+        """Whether the start window runs across midnight (earliest 22:00, latest 02:00: a night crew)."""
+        return self.latest_start_minute < self.earliest_start_minute
+
     def start_minutes(self) -> tuple[int, ...]:
-        """Local start times allowed (minutes since midnight)."""
-        return tuple(range(self.earliest_start_minute, self.latest_start_minute + 1, self.start_step_minutes))
+        """Local start times allowed (minutes since midnight), by time of day. A window across midnight
+        (earliest after latest) runs on the step from its earliest start to midnight and on into the
+        next morning: 22:00–01:00 on 30 minutes allows 00:00, 00:30, 01:00, 22:00, 22:30 and 23:00 on
+        every local day, a shift belonging to the day it starts on."""
+        last = self.latest_start_minute + (MINUTES_PER_DAY if self.starts_across_midnight else 0)
+        return tuple(
+            sorted(
+                m % MINUTES_PER_DAY
+                for m in range(self.earliest_start_minute, last + 1, self.start_step_minutes)
+            )
+        )
 
     def shapes(self) -> tuple[tuple[str, int, int], ...]:
         """Every shift allowed on a day as (type name, local start minute, length in minutes), by

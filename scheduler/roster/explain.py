@@ -185,7 +185,8 @@ def _shifts_in_words(allowed: ShiftRules) -> str:
         )
     first, last = allowed.earliest_start_minute, allowed.latest_start_minute
     lengths = "/".join(f"{h:g}" for h in allowed.lengths_hours)
-    return f"shifts of {lengths} h starting {minute_to_clock(first)}–{minute_to_clock(last)}"
+    across = " (across midnight)" if allowed.starts_across_midnight else ""
+    return f"shifts of {lengths} h starting {minute_to_clock(first)}–{minute_to_clock(last)}{across}"
 
 
 def _listed(parts: list[str]) -> str:

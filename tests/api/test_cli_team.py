@@ -328,3 +328,32 @@ def test_team_check_says_where_the_teams_start_window_lands_for_a_far_agent() ->
         None,
         None,
     ]
+
+
+def test_team_check_reads_back_a_start_window_across_midnight(tmp_path: Path) -> None:
+    """A night crew's 22:00–02:00 is read as meant, and said back in words; an agent whose own latest
+    start falls before the team's earliest (a slip, perhaps) is named too; an agent with a window of
+    their own that does not cross midnight is not."""
+    path = tmp_path / "team.yaml"
+    path.write_text(
+        TEAM_TO_CHECK.replace("earliest_start: '06:00'", "earliest_start: '22:00'")
+        .replace("latest_start: '14:00'", "latest_start: '02:00'")
+        .replace(
+            "shift_rules: {lengths_hours: [8]}}",
+            "shift_rules: {lengths_hours: [8], earliest_start: '09:00', latest_start: '08:00'}}",
+        )
+        + "  - {id: cy, name: Cy, tz: UTC, skills: [chat], min_hours_per_week: 0, max_hours_per_week: 40,\n"
+        "     shift_rules: {earliest_start: '06:00', latest_start: '09:00'}}\n",
+        encoding="utf-8",
+    )
+    team = read_team(path)
+    assert team.shift_rules.start_minutes() == (0, 60, 120, 22 * 60, 23 * 60)  # on its 60-min step
+    result = CliRunner().invoke(app, ["team", "check", "--team", str(path)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: the team's start window 22:00–02:00 runs across midnight: shifts start from 22:00 to "
+        "midnight and from 00:00 to 02:00, each on the local day it starts; if a latest start after 22:00 "
+        "was meant, give that"
+    ) in result.output
+    assert "Bo's (bo) start window 09:00–08:00 runs across midnight" in result.output
+    assert "Cy's" not in result.output

@@ -123,6 +123,13 @@ def random_problem(seed: int) -> Problem:
     spread_roll = np.random.default_rng(seed + 1_000_003)
     if spread_roll.random() < 0.4:
         rules = replace(rules, max_start_spread_minutes=int(spread_roll.choice([0, 60, 120, 240])))
+    night_roll = np.random.default_rng(seed + 2_000_003)
+    if night_roll.random() < 0.25:  # a night crew's start window, across midnight
+        rules = replace(
+            rules,
+            earliest_start_minute=int(night_roll.integers(20, 24)) * 60,
+            latest_start_minute=int(night_roll.integers(0, 4)) * 60,
+        )
     team = Team("Random", team_tz, queues, tuple(own_rules(agents, labour, seed)), 15, 0.2, rules, labour)
     week = PlanningWeek(WEEKS[int(rng.integers(len(WEEKS)))], team_tz, 15)
     n = week.grid.n_intervals

@@ -4,15 +4,19 @@ and their fair share across the team."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
 
 from common.timegrid import UTC, PlanningWeek
 from scheduler.domain import Agent, QueueSpec, ShiftRules, Team, Weights
+from scheduler.roster.candidates import build_candidates
 from scheduler.roster.problem import Problem, night_minutes
 from scheduler.roster.report import summarize
 from scheduler.roster.solve import SolveSettings, solve
+from scheduler.roster.validate import check_roster
+from tests.scheduler.roster.factories import QUICK
 
 
 def utc(day: date, hour: float) -> datetime:
@@ -70,3 +74,35 @@ def test_nights_are_shared_when_the_weight_asks() -> None:
     result = solve(p, SolveSettings(time_limit_s=60.0, workers=1, deterministic_time_limit_s=3.0))
     assert summarize(p, result.roster).night_shifts_by_agent == {"maya": 2, "ravi": 2}
     assert result.penalties["night shifts: most minus fewest"] == 0
+
+
+def test_a_start_window_across_midnight_allows_the_evening_and_the_small_hours() -> None:
+    rules = ShiftRules((8.0,), 60, 22 * 60, 2 * 60)
+    assert rules.starts_across_midnight
+    assert rules.start_minutes() == (0, 60, 120, 22 * 60, 23 * 60)
+    assert ShiftRules((8.0,), 30, 22 * 60, 22 * 60).start_minutes() == (22 * 60,)  # one start, not a day
+
+
+def test_a_night_crew_across_the_change_of_clocks_keeps_its_start_window() -> None:
+    """A London night crew starting 22:00–02:00 in the week the clocks go back (Sunday 25 October
+    2026 has 01:00 twice): every shift starts in the window on the agent's clock, on the day it
+    starts, and the independent checker finds nothing; the small hours' starts are offered and used
+    where the need runs on to 10:00."""
+    week = PlanningWeek(date(2026, 10, 19), "Europe/London", 60)
+    agents = tuple(Agent(f"n{i}", f"Night {i}", "Europe/London", ("chat",), 24, 40) for i in range(3))
+    rules = ShiftRules((8.0,), 60, 22 * 60, 2 * 60)
+    team = Team("Nights", "Europe/London", (QueueSpec("chat", "chat"),), agents, 60, 0.0, rules)
+    hours = [
+        (week.grid.start_utc + timedelta(hours=i)).astimezone(ZoneInfo("Europe/London")).hour
+        for i in range(week.grid.n_intervals)
+    ]
+    need = np.array([1.0 if h >= 22 or h < 10 else 0.0 for h in hours])
+    p = Problem(team, week, {"chat": need})
+    offered = {c.start_utc.astimezone(ZoneInfo("Europe/London")).hour for c in build_candidates(p)["n0"]}
+    assert offered == {22, 23, 0, 1, 2}
+    result = solve(p, QUICK)
+    assert check_roster(p, result.roster.shifts) == []
+    starts = [s.start_utc.astimezone(ZoneInfo("Europe/London")) for s in result.roster.shifts]
+    assert {t.hour for t in starts} <= {22, 23, 0, 1, 2}
+    assert all(t.date() == s.local_date for t, s in zip(starts, result.roster.shifts, strict=True))
+    assert any(t.hour in (0, 1, 2) for t in starts)
