@@ -58,7 +58,19 @@ class LeadReport:
     week_boundary: list[str]
 
 
-def lead_report(problem: Problem, roster: Roster) -> LeadReport:
+@dataclass(frozen=True)
+class ReportWords:
+    """The words a report's lines use for what differs between the CLI and the service: the roster a
+    re-roster changes, and how next week's roster comes to count this one."""
+
+    base_roster: str = "the published roster"  # the service: the version re-rostered, e.g. "v3"
+    next_week_counts_it: str = "published, or given with --previous"
+
+
+CLI_WORDS = ReportWords()
+
+
+def lead_report(problem: Problem, roster: Roster, words: ReportWords = CLI_WORDS) -> LeadReport:
     """The roster measured once (`scheduler.measure`), then summarised, with the cover options of its
     short stretches (`scheduler.cover_options`), its absences and its changes."""
     measured = measure(problem, roster)
@@ -68,8 +80,8 @@ def lead_report(problem: Problem, roster: Roster) -> LeadReport:
         coverage_frame(problem, roster, measured),
         summary,
         cover_options(problem, roster, summary.short, measured=measured),
-        absence_lines(problem) + change_lines(problem, roster),
-        from_last_week_lines(problem) + into_next_week_lines(problem, roster),
+        absence_lines(problem) + change_lines(problem, roster, words),
+        from_last_week_lines(problem) + into_next_week_lines(problem, roster, words),
     )
 
 
@@ -95,7 +107,7 @@ def _hours_past(shifts: list[Shift], instant: datetime, tz: str) -> tuple[str, s
     return f"{hours:.1f} hours", f"{max(s.end_utc for s in shifts).astimezone(zone(tz)):%a %H:%M}"
 
 
-def into_next_week_lines(problem: Problem, roster: Roster) -> list[str]:
+def into_next_week_lines(problem: Problem, roster: Roster, words: ReportWords = CLI_WORDS) -> list[str]:
     """The shifts that run on past the week's end and their hours there: cover for next week's first
     hours, which the roster was made to count (`coverage.planning_demand`) and next week's roster
     counts when given this one as last week's."""
@@ -107,7 +119,7 @@ def into_next_week_lines(problem: Problem, roster: Roster) -> list[str]:
     count = f"{len(running)} shift{'s' if len(running) != 1 else ''} run{'s' if len(running) == 1 else ''}"
     return [
         f"into next week: {count} past the week's end, {hours} until {last}: cover for "
-        "next week's first hours once this roster is last week's (published, or given with --previous)"
+        f"next week's first hours once this roster is last week's ({words.next_week_counts_it})"
     ]
 
 
@@ -131,13 +143,13 @@ def absence_lines(problem: Problem) -> list[str]:
     return out
 
 
-def change_lines(problem: Problem, roster: Roster) -> list[str]:
-    """A re-roster: how many agent-days differ from the published roster, and each in words."""
+def change_lines(problem: Problem, roster: Roster, words: ReportWords = CLI_WORDS) -> list[str]:
+    """A re-roster: how many agent-days differ from the roster re-rostered, and each in words."""
     if problem.published is None:
         return []
     changes = roster_changes(problem.published, roster)
     out = [
-        f"changes to the published roster: {len(changes)}",
+        f"changes to {words.base_roster}: {len(changes)}",
         *(f"  {c.describe(problem.team, problem.availability)}" for c in changes),
     ]
     same_hours = work_changes(problem.published, roster)

@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.lead_report import (
+    CLI_WORDS,
     LeadReport,
+    ReportWords,
     advice_lines,
     lead_report,
     markdown,
@@ -38,7 +40,6 @@ from scheduler import (
     Roster,
     RosterResult,
     check_roster,
-    roster_changes,
     solve,
     summarize,
 )
@@ -79,11 +80,9 @@ def run_roster_job(
         if violations:  # never store a roster that breaks a hard rule
             raise Infeasible([str(v) for v in violations[:20]])
         changes = (
-            []
-            if problem.published is None
-            else change_dicts(roster_changes(problem.published, result.roster), problem.team)
+            [] if problem.published is None else change_dicts(problem.published, result.roster, problem.team)
         )
-        report = roster_report(problem, result)
+        report = roster_report(problem, result, params.base_version)
     except TimeTooShort as exc:
         fail(sessions, job_id, _beyond_this_service(exc, options.max_time_limit_s))
         return
@@ -144,12 +143,16 @@ def first_roster_figures(problem: Problem, roster: Roster, elapsed_s: float) -> 
 SERVICE_MORE = "the version's report.md lists them all"
 
 
-def roster_report(problem: Problem, result: RosterResult) -> dict[str, Any]:
+def roster_report(problem: Problem, result: RosterResult, base_version: int | None = None) -> dict[str, Any]:
     """What a roster version stores besides the solve's figures, as JSON: summary, coverage, shifts, and
     the lead's report as `wfm roster` gives it (`api.lead_report`): its summary lines, the Markdown of
     `--report`, each stretch where service suffers with who could cover it, and the queue stretches."""
     roster = result.roster
-    lead = lead_report(problem, roster)
+    words = ReportWords(
+        base_roster=CLI_WORDS.base_roster if base_version is None else f"v{base_version}",
+        next_week_counts_it="once published, next week's roster jobs count it",
+    )
+    lead = lead_report(problem, roster, words)
     mean, p95, median = stretches_per_shift(roster)
     return {
         "summary": json_ready(asdict(lead.summary)),

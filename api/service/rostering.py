@@ -20,9 +20,11 @@ from scheduler import (
     Roster,
     Shift,
     Team,
+    WorkChange,
     planning_week,
     problem_from_requirements,
     roster_changes,
+    work_changes,
 )
 
 
@@ -104,19 +106,23 @@ def _brief(s: Shift) -> dict[str, Any]:
     }
 
 
-def describe(change: Change, teams: tuple[Team, ...]) -> str:
+def describe(change: Change | WorkChange, teams: tuple[Team, ...]) -> str:
     """A lead's sentence for a change, from the first team that still knows the agent."""
     for team in teams:
         try:
             return change.describe(team)
         except InvalidInput:
             continue
-    return f"{change.agent_id}, {change.local_date:%a %d %b}: changed"
+    day = change.local_date if isinstance(change, Change) else change.before.local_date
+    agent = change.agent_id if isinstance(change, Change) else change.before.agent_id
+    return f"{agent}, {day:%a %d %b}: changed"
 
 
-def change_dicts(changes: list[Change], *teams: Team) -> list[dict[str, Any]]:
-    """Changes as JSON mappings: the agent-day, the shift before and after (None: off), a sentence."""
-    return [
+def change_dicts(before: Roster, after: Roster, *teams: Team) -> list[dict[str, Any]]:
+    """What changed from `before` to `after`, an agent-day a mapping: the shift before and after (None:
+    off) and a sentence. `kind` is "added", "removed" or "moved" (`roster_changes`), or "requeued" for
+    a shift that keeps its hours but not its queues or breaks (`work_changes`)."""
+    out = [
         {
             "agent_id": c.agent_id,
             "local_date": c.local_date.isoformat(),
@@ -125,14 +131,26 @@ def change_dicts(changes: list[Change], *teams: Team) -> list[dict[str, Any]]:
             "after": None if c.after is None else _brief(c.after),
             "description": describe(c, teams),
         }
-        for c in changes
+        for c in roster_changes(before, after)
     ]
+    out += [
+        {
+            "agent_id": w.before.agent_id,
+            "local_date": w.before.local_date.isoformat(),
+            "kind": "requeued",
+            "before": _brief(w.before),
+            "after": _brief(w.after),
+            "description": describe(w, teams),
+        }
+        for w in work_changes(before, after)
+    ]
+    return sorted(out, key=lambda c: (c["agent_id"], c["local_date"]))
 
 
 def compare_rosters(before: Roster, after: Roster, *teams: Team) -> dict[str, Any]:
-    """What changed from `before` to `after` (`roster_changes`): shifts added, removed, moved, hours per agent."""
-    changes = roster_changes(before, after)
-    as_dicts = change_dicts(changes, *teams)
+    """What changed from `before` to `after` (`change_dicts`): shifts added, removed, moved, shifts
+    that keep their hours on other queues or breaks, and hours per agent."""
+    as_dicts = change_dicts(before, after, *teams)
     hours: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for i, roster in enumerate((before, after)):
         for s in roster.shifts:
@@ -140,12 +158,15 @@ def compare_rosters(before: Roster, after: Roster, *teams: Team) -> dict[str, An
     common = {(s.agent_id, s.local_date) for s in before.shifts} & {
         (s.agent_id, s.local_date) for s in after.shifts
     }
-    moved = sum(1 for c in changes if c.before is not None and c.after is not None)
+    changed_days = sum(1 for c in as_dicts if c["kind"] in ("moved", "requeued"))
     return {
         "added": [c["after"] for c in as_dicts if c["kind"] == "added"],
         "removed": [c["before"] for c in as_dicts if c["kind"] == "removed"],
         "changed": [{"before": c["before"], "after": c["after"]} for c in as_dicts if c["kind"] == "moved"],
-        "unchanged": len(common) - moved,
+        "requeued": [
+            {"before": c["before"], "after": c["after"]} for c in as_dicts if c["kind"] == "requeued"
+        ],
+        "unchanged": len(common) - changed_days,
         "changes": [c["description"] for c in as_dicts],
         "hours_by_agent": {
             agent: {"base": round(h[0], 4), "other": round(h[1], 4)} for agent, h in sorted(hours.items())

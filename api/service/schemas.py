@@ -452,6 +452,7 @@ class Comparison(BaseModel):
     added: list[dict[str, Any]]
     removed: list[dict[str, Any]]
     changed: list[dict[str, Any]]
+    requeued: list[dict[str, Any]]  # the same hours on other queues or with other breaks
     unchanged: int
     changes: list[str]
     hours_by_agent: dict[str, dict[str, float]]

@@ -553,22 +553,22 @@ class Change:
     after: Shift | None
 
     def describe(self, team: Team, availability: Iterable[AvailabilityEntry] = ()) -> str:
-        """E.g. 'Maya Lopez, Tue 03 Nov: 08:00-16:00 email -> 10:00-18:00 email': times in the agent's
+        """E.g. 'Maya Lopez, Tue 03 Nov: 08:00–16:00 email → 10:00–18:00 email': times in the agent's
         zone, named when it is not the team's; a day now off says why when `availability` does
-        ('-> off sick' for an absence, '-> off on leave' for time off)."""
+        ('→ off sick' for an absence, '→ off on leave' for time off)."""
         agent = team.agent(self.agent_id)
         tz = zone(agent.tz)
 
         def span(s: Shift | None, off: str = "off") -> str:
             if s is None:
                 return off
-            return f"{s.start_utc.astimezone(tz):%H:%M}-{s.end_utc.astimezone(tz):%H:%M} {s.queue}"
+            return f"{s.start_utc.astimezone(tz):%H:%M}–{s.end_utc.astimezone(tz):%H:%M} {s.queue}"
 
         kinds = {e.kind for e in availability if e.agent_id == agent.id and e.applies_to(self.local_date)}
         off = "off sick" if "absence" in kinds else "off on leave" if "time_off" in kinds else "off"
         where = "" if agent.tz == team.tz else f" ({agent.tz} time)"
         return (
-            f"{agent.name}, {self.local_date:%a %d %b}{where}: {span(self.before)} -> {span(self.after, off)}"
+            f"{agent.name}, {self.local_date:%a %d %b}{where}: {span(self.before)} → {span(self.after, off)}"
         )
 
 
@@ -580,8 +580,8 @@ class WorkChange:
     after: Shift
 
     def describe(self, team: Team) -> str:
-        """E.g. 'Maya Lopez, Wed 28 Oct, 07:00-15:00: voice 07:00-11:00, chat 11:00-15:00 -> chat
-        07:00-15:00; breaks 10:00, 12:30 -> 10:30, 12:30' (times in the agent's zone)."""
+        """E.g. 'Maya Lopez, Wed 28 Oct, 07:00–15:00: voice 07:00–11:00, chat 11:00–15:00 → chat
+        07:00–15:00; breaks 10:00, 12:30 → 10:30, 12:30' (times in the agent's zone)."""
         agent = team.agent(self.before.agent_id)
         tz = zone(agent.tz)
 
@@ -589,19 +589,19 @@ class WorkChange:
             return f"{t.astimezone(tz):%H:%M}"
 
         def queues(s: Shift) -> str:
-            return ", ".join(f"{w.queue} {hhmm(w.start_utc)}-{hhmm(w.end_utc)}" for w in s.stretches())
+            return ", ".join(f"{w.queue} {hhmm(w.start_utc)}–{hhmm(w.end_utc)}" for w in s.stretches())
 
         def breaks(s: Shift) -> str:
             return ", ".join(hhmm(b.start_utc) for b in sorted(s.breaks, key=lambda b: b.start_utc)) or "none"
 
         parts = []
         if self.before.stretches() != self.after.stretches():
-            parts.append(f"{queues(self.before)} -> {queues(self.after)}")
+            parts.append(f"{queues(self.before)} → {queues(self.after)}")
         if self.before.breaks != self.after.breaks:
-            parts.append(f"breaks {breaks(self.before)} -> {breaks(self.after)}")
+            parts.append(f"breaks {breaks(self.before)} → {breaks(self.after)}")
         where = "" if agent.tz == team.tz else f" ({agent.tz} time)"
         s = self.before
-        return f"{agent.name}, {s.local_date:%a %d %b}{where}, {hhmm(s.start_utc)}-{hhmm(s.end_utc)}: {'; '.join(parts)}"
+        return f"{agent.name}, {s.local_date:%a %d %b}{where}, {hhmm(s.start_utc)}–{hhmm(s.end_utc)}: {'; '.join(parts)}"
 
 
 def work_changes(before: Roster, after: Roster) -> list[WorkChange]:

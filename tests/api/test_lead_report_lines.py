@@ -47,8 +47,8 @@ def test_a_re_roster_says_who_is_off_sick_and_names_a_zone_that_is_not_the_teams
     assert lines == [
         f"off sick: Seán (a), {day:%a %d %b}",
         "changes to the published roster: 2",
-        f"  Seán, {day:%a %d %b}: 08:00-16:00 chat -> off sick",
-        f"  Paolo, {day:%a %d %b} (Asia/Manila time): 09:00-17:00 chat -> off on leave",
+        f"  Seán, {day:%a %d %b}: 08:00–16:00 chat → off sick",
+        f"  Paolo, {day:%a %d %b} (Asia/Manila time): 09:00–17:00 chat → off on leave",
     ]
 
 
@@ -240,6 +240,7 @@ def test_shifts_into_next_week_are_named_with_their_hours_there_and_how_to_count
     )
     assert any(
         line.startswith("into next week: 1 shift runs past the week's end, 6.0 hours")
+        and line.endswith("(once published, next week's roster jobs count it)")  # the service's words
         for line in stored["report"]["lines"]
     )
     assert "Into next week: 1 shift runs past" in stored["report"]["markdown"]

@@ -107,9 +107,9 @@ def test_the_roster_view_lists_where_service_suffers_and_who_could_cover_after_a
     expect(
         page.locator(f'#roster-grid tr[data-agent="a1"] td[data-date="{day}"] .shift-button')
     ).to_have_count(0)
-    assert any(line.startswith("changes to the published roster:") for line in v2["report"]["lines"])
+    assert any(line.startswith("changes to v1:") for line in v2["report"]["lines"])
     page.locator("#lead-lines summary").click()
-    expect(page.locator("#lead-lines-list")).to_contain_text("changes to the published roster")
+    expect(page.locator("#lead-lines-list")).to_contain_text("changes to v1:")
     for stretch in v2["report"]["short_stretches"]:
         assert all(o["agent_id"] != "a1" or o["day"] != day for o in stretch["cover"]), (
             "the sick agent offered"

@@ -135,7 +135,7 @@ def test_shifts_already_worked_keep_their_queue_stretches(seed: int) -> None:
     assert all(c.before.start_utc >= lock for c in same_hours)
     for c in same_hours:
         assert c.describe(later.team).startswith(f"{later.team.agent(c.before.agent_id).name}, ")
-        assert " -> " in c.describe(later.team)
+        assert " → " in c.describe(later.team)
 
 
 @pytest.mark.parametrize("seed", [1])
@@ -214,7 +214,7 @@ def test_a_shift_at_the_same_hours_on_other_queues_is_listed_in_words() -> None:
     (change,) = work_changes(published, now)
     assert (
         change.describe(p.team)
-        == "A0, Mon 23 Mar, 08:00-16:00: chat 08:00-16:00 -> chat 08:00-12:00, email 12:00-16:00"
+        == "A0, Mon 23 Mar, 08:00–16:00: chat 08:00–16:00 → chat 08:00–12:00, email 12:00–16:00"
     )
 
 
