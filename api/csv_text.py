@@ -19,16 +19,20 @@ semicolons or tabs (`delimiter_of`) is read, since leads edit a roster and give 
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
 from api.cells import safe_frame
+from common.errors import InputIssue
 
 CSV_ENCODING = "utf-8-sig"  # writes the byte-order mark; reads a file with or without one
 # a local wall time as every spreadsheet reads a date and time, in any locale (no offset, no seconds)
 SPREADSHEET_TIME_FORMAT = "%Y-%m-%d %H:%M"
 CSV_DELIMITERS = (",", ";", "\t")  # Excel writes ';' where the decimal separator is a comma
+NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as errors='surrogateescape' reads it
 
 
 def iso_instants(frame: pd.DataFrame) -> pd.DataFrame:
@@ -56,3 +60,34 @@ def file_delimiter(path: Path) -> str:
     """The separator of a CSV file, from its first line (a byte-order mark aside)."""
     with path.open(encoding=CSV_ENCODING, errors="replace", newline="") as text:
         return delimiter_of(text.readline())
+
+
+def surrogate_text(path: Path) -> IO[str]:
+    """The file as UTF-8 text, a byte that is not UTF-8 kept as a lone surrogate to be found later."""
+    return path.open(encoding=CSV_ENCODING, errors="surrogateescape", newline="")
+
+
+def not_utf8_issue(path: Path, file: str, delimiter: str) -> InputIssue:
+    """Where the first byte that is not UTF-8 is: row (as a spreadsheet numbers them), column, byte."""
+    with surrogate_text(path) as text:
+        header: list[str] = []
+        for row, fields in enumerate(csv.reader(text, delimiter=delimiter), start=1):
+            header = header or fields
+            for i, value in enumerate(fields):
+                bad = NOT_UTF8.search(value)
+                if bad is None:
+                    continue
+                raw = value.encode("utf-8", errors="surrogateescape")
+                try:
+                    shown, guess = raw.decode("cp1252"), " and looks like Windows-1252 (Excel's plain 'CSV')"
+                except UnicodeDecodeError:
+                    shown, guess = raw.decode("utf-8", errors="replace"), ""
+                return InputIssue(
+                    f"byte 0x{ord(bad.group()) - 0xDC00:02X} is not UTF-8, the encoding this reads: "
+                    f"the file is in another encoding{guess}; save it as 'CSV UTF-8'",
+                    file,
+                    row,
+                    header[i] if i < len(header) and row > 1 else None,
+                    shown,
+                )
+    return InputIssue("the file is not UTF-8 text; save it as 'CSV UTF-8'", file)

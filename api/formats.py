@@ -22,7 +22,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from api.cells import unquoted
-from api.csv_text import CSV_ENCODING, SPREADSHEET_TIME_FORMAT, csv_bytes, file_delimiter
+from api.csv_text import CSV_ENCODING, SPREADSHEET_TIME_FORMAT, csv_bytes, file_delimiter, not_utf8_issue
 from api.history import HISTORY_GRID_MINUTES, add_up_per_interval, iso_text, off_grid
 from api.schemas import MAX_SECONDS
 from api.team_file import load_mapping, team_from_file_mapping
@@ -133,6 +133,8 @@ def read_table(
             raise InvalidInput([InputIssue("unknown file type; use .csv, .xlsx or .parquet", str(path))])
     except InvalidInput:
         raise
+    except UnicodeDecodeError as exc:  # Excel's plain "CSV" is the computer's code page, not UTF-8
+        raise InvalidInput([not_utf8_issue(path, label, file_delimiter(path))]) from exc
     except ImportError as exc:  # e.g. Parquet without its engine
         raise InvalidInput([InputIssue(f"cannot read this file type here: {exc}", str(path))]) from exc
     except csv.Error as exc:  # the csv module's limit on one cell (131,072 characters)

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from api.csv_text import CSV_ENCODING, delimiter_of
+from api.csv_text import CSV_ENCODING, NOT_UTF8, delimiter_of, not_utf8_issue, surrogate_text
 from api.formats import FIRST_DATA_ROW, MAX_ISSUES
 from api.history import floor_to_grid
 from api.importers.presets import PRESETS, Preset, header_key
@@ -53,7 +53,6 @@ _FAR_REASON = (
     f"outside the years {EARLIEST.year}-{LATEST.year} a history can hold; a time this far off is a "
     "placeholder or a typo: correct or delete the row"
 )
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as errors='surrogateescape' reads it
 
 
 @dataclass(frozen=True)
@@ -351,46 +350,15 @@ def _csv_header(path: Path, file: str) -> tuple[list[str], str]:
                     )
                 ]
             )
-        with _text(path) as text:
+        with surrogate_text(path) as text:
             delimiter = delimiter_of(text.readline())
-        with _text(path) as text:
+        with surrogate_text(path) as text:
             header = list(next(csv.reader(text, delimiter=delimiter), []))
     except (OSError, csv.Error) as exc:
         raise InvalidInput([InputIssue(f"cannot read the CSV: {exc}", file)]) from exc
-    if any(_NOT_UTF8.search(name) for name in header):
-        raise InvalidInput([_not_utf8(path, file, delimiter)])
+    if any(NOT_UTF8.search(name) for name in header):
+        raise InvalidInput([not_utf8_issue(path, file, delimiter)])
     return header, delimiter
-
-
-def _text(path: Path) -> IO[str]:
-    """The file as UTF-8 text, a byte that is not UTF-8 kept as a lone surrogate to be found later."""
-    return path.open(encoding=CSV_ENCODING, errors="surrogateescape", newline="")
-
-
-def _not_utf8(path: Path, file: str, delimiter: str) -> InputIssue:
-    """Where the first byte that is not UTF-8 is: row (as a spreadsheet numbers them), column, byte."""
-    with _text(path) as text:
-        header: list[str] = []
-        for row, fields in enumerate(csv.reader(text, delimiter=delimiter), start=1):
-            header = header or fields
-            for i, value in enumerate(fields):
-                bad = _NOT_UTF8.search(value)
-                if bad is None:
-                    continue
-                raw = value.encode("utf-8", errors="surrogateescape")
-                try:
-                    shown, guess = raw.decode("cp1252"), " and looks like Windows-1252 (Excel's plain 'CSV')"
-                except UnicodeDecodeError:
-                    shown, guess = raw.decode("utf-8", errors="replace"), ""
-                return InputIssue(
-                    f"byte 0x{ord(bad.group()) - 0xDC00:02X} is not UTF-8, the encoding the importer reads: "
-                    f"the export is in another encoding{guess}; save it as 'CSV UTF-8'",
-                    file,
-                    row,
-                    header[i] if i < len(header) and row > 1 else None,
-                    shown,
-                )
-    return InputIssue("the export is not UTF-8 text; save it as 'CSV UTF-8'", file)
 
 
 def _csv_blocks(path: Path, columns: list[str], file: str, delimiter: str = ",") -> Iterator[pd.DataFrame]:
@@ -420,7 +388,7 @@ def _csv_blocks(path: Path, columns: list[str], file: str, delimiter: str = ",")
                     }
                 )
     except UnicodeDecodeError as exc:
-        raise InvalidInput([_not_utf8(path, file, delimiter)]) from exc
+        raise InvalidInput([not_utf8_issue(path, file, delimiter)]) from exc
     except (ValueError, OSError, pd.errors.ParserError) as exc:
         raise InvalidInput([InputIssue(f"cannot read the CSV: {exc}", file)]) from exc
 

@@ -317,8 +317,9 @@ def _option(
             f"{left.end_utc.astimezone(tz):%H:%M} (the day off moves to {left.local_date:%a}: the same "
             f"hours and days, every rule kept)"
         )
-        if loses:
-            cost += f", and on the day left {'; '.join(loses)}"
+        if loses:  # the report's queue-days are the team's, which a far agent's day is not
+            team_days = "" if agent.tz == p.team.tz else f" (the team's days, {p.team.tz})"
+            cost += f", and on the day left{team_days} {'; '.join(loses)}"
     else:
         cost = {
             EXTRA: f"an extra {hours:g} h shift within the contract",

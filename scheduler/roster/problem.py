@@ -239,6 +239,11 @@ def skill_group(p: Problem, agent: Agent) -> SkillGroup:
 
 TIME_OFF = ("time_off",)
 BLOCKING_KINDS = ("unavailable", "time_off", "absence")  # no shift may touch them
+LEAVE_WORDS = {
+    "absence": "an absence",
+    "time_off": "time off",
+    "unavailable": "unavailable hours",
+}  # a lead's
 
 
 def time_off_hours(

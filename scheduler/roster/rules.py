@@ -28,7 +28,7 @@ from scheduler.roster.candidates import (
     start_band,
 )
 from scheduler.roster.day_rules import Day, forbid_short_runs, limit_runs
-from scheduler.roster.problem import BLOCKING_KINDS, Problem
+from scheduler.roster.problem import BLOCKING_KINDS, LEAVE_WORDS, Problem
 from scheduler.roster.variables import (
     BreakSlot,
     Penalty,
@@ -377,9 +377,6 @@ def _fix_shift(m: cp_model.CpModel, v: RosterVars, p: Problem, shift: Shift, why
         )
         if slot is not None:
             m.add(v.breaks[slot] == 1)
-
-
-LEAVE_WORDS = {"absence": "an absence", "time_off": "time off", "unavailable": "unavailable hours"}
 
 
 def _why_not(p: Problem, agent: Agent, shift: Shift, why: str) -> str:

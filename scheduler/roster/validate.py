@@ -25,7 +25,7 @@ from scheduler.domain import (
     Shift,
     ShiftRules,
 )
-from scheduler.roster.problem import Problem, min_shifts_after_time_off
+from scheduler.roster.problem import LEAVE_WORDS, Problem, min_shifts_after_time_off
 
 _EPS_HOURS = 1e-6
 
@@ -313,6 +313,18 @@ def _outside(first: int, end: int, windows: list[AvailabilityEntry]) -> bool:
     return reached < end
 
 
+def works_during(entry: AvailabilityEntry, day: date) -> str:
+    """A shift over an availability row that blocks the time, in a lead's words: 'works during an
+    absence on Thu 05 Nov: sick (entered on the page)'."""
+    note = f": {entry.note}" if entry.note else ""
+    return f"works during {LEAVE_WORDS.get(entry.kind, entry.kind)} on {day:%a %d %b}{note}"
+
+
+def works_outside(day: date) -> str:
+    """A shift outside the agent's available times of local `day`."""
+    return f"works outside the available times of {day:%a %d %b}"
+
+
 def _availability_problems(entries: tuple[AvailabilityEntry, ...], agent: Agent, s: Shift) -> list[str]:
     problems: set[str] = set()
     for day, first, end in _worked_runs(agent, s):
@@ -321,9 +333,9 @@ def _availability_problems(entries: tuple[AvailabilityEntry, ...], agent: Agent,
         windows = [e for e in windows if e.on_date is not None] or windows
         for e in blocked:
             if e.start_minute < end and first < e.end_minute:
-                problems.add(f"works during {e.kind.replace('_', ' ')} on {day} ({e.note or 'no note'})")
+                problems.add(works_during(e, day))
         if windows and _outside(first, end, windows):
-            problems.add(f"works outside the available times of {day}")
+            problems.add(works_outside(day))
     return sorted(problems)
 
 

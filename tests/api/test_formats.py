@@ -770,3 +770,18 @@ def test_bamboohr_and_personio_exports_are_read_in_their_own_words(tmp_path: Pat
     by_id = write(tmp_path, "ids.csv", f"Employee ID,Date,Type\n{agent.id},2026-12-09,PTO\n")
     (entry,) = read_availability(by_id, team)
     assert entry.agent_id == agent.id
+
+
+def test_a_csv_saved_in_the_computers_code_page_is_refused_where_its_first_odd_byte_is(tmp_path: Path) -> None:
+    """Excel's plain "CSV" on Windows is Windows-1252, not UTF-8: the row, the column and the value as
+    the lead wrote it, and the way to save it, rather than the codec's words."""
+    from api.formats import read_table
+
+    path = tmp_path / "availability.csv"
+    path.write_bytes("agent_id,kind,date,note\na1,time_off,2026-11-03,Renée away\n".encode("cp1252"))
+    with pytest.raises(InvalidInput) as caught:
+        read_table(path)
+    issue = caught.value.issues[0]
+    assert (issue.row, issue.column, issue.value) == (2, "note", "Renée away")
+    assert "looks like Windows-1252" in issue.reason
+    assert issue.reason.endswith("save it as 'CSV UTF-8'")

@@ -92,6 +92,7 @@ def test_a_weekend_gap_is_offered_as_a_move_of_a_day_off_first_and_the_move_pass
             "instead of Mon 02 Nov 09:00–17:00 (the day off moves to Mon: the same hours and days" in o.words
         )
         assert o.loses == ("Mon 02 Nov chat: 0.0 → 0.0 agent-hours short",)
+        assert "and on the day left Mon 02 Nov chat:" in o.words  # the team's own zone: no zone named
         # the independent checker: the whole roster with the move made breaks no hard rule
         moved = tuple(s for s in roster.shifts if (s.agent_id, s.local_date) != (o.agent_id, monday))
         assert check_roster(p, (*moved, Shift(o.agent_id, o.day, o.start_utc, o.end_utc, "chat"))) == []

@@ -24,6 +24,7 @@ from scheduler.domain import (
     Team,
 )
 from scheduler.roster.problem import Problem
+from scheduler.roster.validate import works_during, works_outside
 
 WEEK = PlanningWeek(date(2026, 3, 2), "America/New_York", 15)  # holds the spring-forward Sunday
 RULES = ShiftRules((8.0,), 60, 6 * 60, 14 * 60, (BreakRule("lunch", 30, 180, 240, min_shift_hours=6),))
@@ -362,9 +363,9 @@ def _availability_by_minute(entries: tuple[AvailabilityEntry, ...], agent: Agent
         windows = [e for e in windows if e.on_date is not None] or windows
         for e in blocked:
             if e.start_minute <= minute < e.end_minute:
-                problems.add(f"works during {e.kind.replace('_', ' ')} on {day} ({e.note or 'no note'})")
+                problems.add(works_during(e, day))
         if windows and not any(e.start_minute <= minute < e.end_minute for e in windows):
-            problems.add(f"works outside the available times of {day}")
+            problems.add(works_outside(day))
     return sorted(problems)
 
 
