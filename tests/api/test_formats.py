@@ -772,7 +772,9 @@ def test_bamboohr_and_personio_exports_are_read_in_their_own_words(tmp_path: Pat
     assert entry.agent_id == agent.id
 
 
-def test_a_csv_saved_in_the_computers_code_page_is_refused_where_its_first_odd_byte_is(tmp_path: Path) -> None:
+def test_a_csv_saved_in_the_computers_code_page_is_refused_where_its_first_odd_byte_is(
+    tmp_path: Path,
+) -> None:
     """Excel's plain "CSV" on Windows is Windows-1252, not UTF-8: the row, the column and the value as
     the lead wrote it, and the way to save it, rather than the codec's words."""
     from api.formats import read_table
