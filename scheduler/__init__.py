@@ -33,10 +33,11 @@ if TYPE_CHECKING:
         Team,
         Weights,
     )
-    from scheduler.roster.candidates import agent_calendar, build_candidates, entry_span_utc
+    from scheduler.roster.candidates import agent_calendar, build_candidates
     from scheduler.roster.cover import CoverOption, cover_options
     from scheduler.roster.problem import (
         Problem,
+        entry_span_utc,
         min_hours_after_time_off,
         planning_week,
         problem_from_requirements,
@@ -121,7 +122,7 @@ _HOME: dict[str, str] = {
     "with_lead_in": "scheduler.staffing.requirements",
     "agent_calendar": "scheduler.roster.candidates",
     "build_candidates": "scheduler.roster.candidates",
-    "entry_span_utc": "scheduler.roster.candidates",
+    "entry_span_utc": "scheduler.roster.problem",
     "Progress": "scheduler.roster.solve",
     "RosterResult": "scheduler.roster.solve",
     "SolveSettings": "scheduler.roster.solve",

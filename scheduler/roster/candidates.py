@@ -24,9 +24,7 @@ from scheduler.domain import (
     AvailabilityEntry,
     BreakRule,
 )
-from scheduler.roster.problem import BLOCKING_KINDS, Problem
-
-Span = tuple[datetime, datetime]
+from scheduler.roster.problem import BLOCKING_KINDS, Problem, Span, entry_span_utc
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,28 +67,6 @@ def start_band(minutes: Iterable[int]) -> tuple[int, int]:
         if spread < best[1]:
             best = (ordered[k], spread)
     return best
-
-
-def entry_span_utc(entry: AvailabilityEntry, day: date, agent_tz: str) -> Span:
-    """The UTC span of an availability row on local `day`.
-
-    A bound that falls in a DST gap moves to the first wall time that exists after it.
-    """
-    tz = zone(agent_tz)
-
-    def instant(minute: int) -> datetime:
-        for later in range(minute, minute + 24 * 60):
-            exact = wall_to_utc(day, later, tz)
-            if exact is not None:
-                return exact
-        raise AssertionError("no zone skips a whole day of wall time")  # pragma: no cover
-
-    end = (
-        local_day_start_utc(day + timedelta(days=1), tz)
-        if entry.end_minute >= 1440
-        else instant(entry.end_minute)
-    )
-    return instant(entry.start_minute), end
 
 
 @dataclass(frozen=True)

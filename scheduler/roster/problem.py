@@ -16,6 +16,7 @@ from common.timegrid import (
     DAYS_PER_WEEK,
     MINUTES_PER_DAY,
     PlanningWeek,
+    local_day_start_utc,
     local_minutes_of_day,
     require_aware,
     wall_to_utc,
@@ -34,6 +35,8 @@ from scheduler.domain import (
     Weights,
 )
 from scheduler.staffing.backlog import deadline_intervals
+
+Span = tuple[datetime, datetime]
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,6 +159,31 @@ class Problem:
     def is_locked(self, start_utc: datetime) -> bool:
         """Whether a shift starting at `start_utc` lies in the part of the week that has happened."""
         return self.locked_before_utc is not None and start_utc < self.locked_before_utc
+
+    def worked(self) -> tuple[Shift, ...]:
+        """Re-rostering: the published shifts that have happened (started before the lock time) and were
+        worked. One whose start falls in an absence (a sick call: the agent never came in, though the
+        lead re-rosters after it began) was not worked: its day is a day off sick, as a later one's is."""
+        if self.published is None or self.locked_before_utc is None:
+            return ()
+        return tuple(
+            s
+            for s in self.published.shifts
+            if self.is_locked(s.start_utc) and not self.absent_at(s.agent_id, s.start_utc)
+        )
+
+    def absent_at(self, agent_id: str, instant: datetime) -> bool:
+        """Whether an absence of the agent's covers `instant`."""
+        agent = next((a for a in self.team.agents if a.id == agent_id), None)
+        if agent is None:  # no longer in the team: no availability either
+            return False
+        day = instant.astimezone(zone(agent.tz)).date()
+        spans = [
+            entry_span_utc(e, day, agent.tz)
+            for e in self.entries_of(agent_id)
+            if e.kind == "absence" and e.applies_to(day)
+        ]
+        return any(start <= instant < end for start, end in spans)
 
     def entries_of(self, agent_id: str) -> tuple[AvailabilityEntry, ...]:
         """The availability rows of one agent."""
@@ -600,3 +628,25 @@ def is_late(p: Problem, agent_id: str, local_date: date, end_utc: datetime) -> b
     local_end = end_utc.astimezone(zone(p.team.agent(agent_id).tz))
     minute = local_end.hour * 60 + local_end.minute
     return local_end.date() > local_date or minute > p.weights.late_shift_ends_after_minute
+
+
+def entry_span_utc(entry: AvailabilityEntry, day: date, agent_tz: str) -> Span:
+    """The UTC span of an availability row on local `day`.
+
+    A bound that falls in a DST gap moves to the first wall time that exists after it.
+    """
+    tz = zone(agent_tz)
+
+    def instant(minute: int) -> datetime:
+        for later in range(minute, minute + 24 * 60):
+            exact = wall_to_utc(day, later, tz)
+            if exact is not None:
+                return exact
+        raise AssertionError("no zone skips a whole day of wall time")  # pragma: no cover
+
+    end = (
+        local_day_start_utc(day + timedelta(days=1), tz)
+        if entry.end_minute >= 1440
+        else instant(entry.end_minute)
+    )
+    return instant(entry.start_minute), end

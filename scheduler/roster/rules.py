@@ -22,13 +22,12 @@ from scheduler.roster.candidates import (
     break_offsets,
     break_reach,
     breaks_spaced,
-    entry_span_utc,
     intervals_between,
     local_start_minute,
     start_band,
 )
 from scheduler.roster.day_rules import Day, forbid_short_runs, limit_runs
-from scheduler.roster.problem import BLOCKING_KINDS, LEAVE_WORDS, Problem
+from scheduler.roster.problem import BLOCKING_KINDS, LEAVE_WORDS, Problem, entry_span_utc
 from scheduler.roster.variables import (
     BreakSlot,
     Penalty,
@@ -395,14 +394,13 @@ def _why_not(p: Problem, agent: Agent, shift: Shift, why: str) -> str:
                     f"{end.astimezone(tz):%a %d %b %H:%M}{note}"
                 )
                 if why == "already worked":
-                    ends = shift.end_utc.astimezone(tz)
+                    starts, ends = shift.start_utc.astimezone(tz), shift.end_utc.astimezone(tz)
                     return (
-                        f"{rows}: a shift already worked is kept as it was, and cutting it at the absence is not "
-                        "built yet. Either keep the shift and start the absence when it ends "
-                        f"({ends:%a %d %b %H:%M}; the rest of the shift is then not covered again), or lock "
-                        f"before the shift started ({shift.start_utc.astimezone(tz):%H:%M}) and give its day as "
-                        "absent (the hours worked are then counted as sick). For a night shift, give the absence "
-                        "as the hours of the shift missed, on each of its days (e.g. 23:00–24:00, then 00:00–07:00)"
+                        f"{rows}, which begins during a shift already worked; cutting a shift at an absence "
+                        f"is not built yet. If the shift was not worked, give the absence from its start "
+                        f"({starts:%a %d %b %H:%M}), or the whole day: the shift is then dropped and the day "
+                        "counted as sick. If it was worked, start the absence when it ends "
+                        f"({ends:%a %d %b %H:%M}; the rest of the shift is then not covered again)"
                     )
                 return f"{rows}: move the shift, or take the pin off"
     return "is not one the shift rules or the available hours allow (its start, length or breaks)"
@@ -419,14 +417,11 @@ def add_locked(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     """Hard (re-rostering): what has happened stays; no new shift starts before the lock time."""
     if p.published is None or p.locked_before_utc is None:
         return []
-    for shift in p.published.shifts:
-        if p.is_locked(shift.start_utc) and shift.agent_id in v.candidates:
+    worked = p.worked()
+    for shift in worked:
+        if shift.agent_id in v.candidates:
             _fix_shift(m, v, p, shift, "already worked")
-    fixed = {
-        c.index
-        for shift in p.published.shifts
-        if p.is_locked(shift.start_utc) and (c := matching_candidate(v, shift)) is not None
-    }
+    fixed = {c.index for shift in worked if (c := matching_candidate(v, shift)) is not None}
     for c in v.all_candidates():
         if p.is_locked(c.start_utc) and c.index not in fixed:
             m.add(v.works[c.index] == 0)

@@ -579,12 +579,13 @@ def _pinned_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violat
 
 
 def _locked_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violation]:
-    """Re-rostering: shifts before the lock time are exactly the published ones."""
+    """Re-rostering: shifts before the lock time are exactly the published ones that were worked
+    (`Problem.worked`: not one whose start an absence covers)."""
     if p.published is None or p.locked_before_utc is None:
         return []
     lock = p.locked_before_utc
     before = [s for s in mine if s.start_utc < lock]
-    published = [s for s in p.published.shifts_of(agent.id) if s.start_utc < lock]
+    published = [s for s in p.worked() if s.agent_id == agent.id]
     out = [
         Violation(
             "locked", agent.id, s.local_date, "a published shift that has started was changed or dropped"

@@ -380,8 +380,8 @@ class AgentWeekModel:
         if p.published is None:
             return {}
         out = {}
-        for shift in p.published.shifts_of(self.agent.id):
-            c = matching_candidate(self.v, shift) if p.is_locked(shift.start_utc) else None
+        for shift in (s for s in p.worked() if s.agent_id == self.agent.id):
+            c = matching_candidate(self.v, shift)
             queues = None if c is None else self._queues_of(shift, c, check_blocks=False)
             if c is not None and queues is not None:
                 out[c.index] = queues
@@ -454,7 +454,7 @@ class AgentWeekModel:
         p = self.p
         fixed = [s for s in p.pinned if s.agent_id == self.agent.id]
         if p.published is not None:
-            fixed += [s for s in p.published.shifts_of(self.agent.id) if p.is_locked(s.start_utc)]
+            fixed += [s for s in p.worked() if s.agent_id == self.agent.id]
         out: dict[int, tuple[BreakSlot, ...]] = {}
         for shift in fixed:
             c = matching_candidate(self.v, shift)

@@ -171,3 +171,32 @@ def test_who_could_cover_a_sick_call_and_at_what_cost() -> None:
         added = Shift(o.agent_id, o.day, o.start_utc, o.end_utc, "chat")
         broken = {v.rule for v in check_roster(sick, (*roster.shifts, added)) if v.agent_id == o.agent_id}
         assert broken <= {"breaks", "weekly hours", "days off", "consecutive days", "weekly shifts"}
+
+
+def test_a_sick_day_entered_after_its_shift_began_drops_the_shift_and_re_covers_the_rest_of_the_day() -> None:
+    """Full 0 called in sick on the morning of her second day and the lead re-rosters at 11:00, after
+    her 09:00 shift began: an absence that covers the shift's start means it was not worked, so the
+    re-roster drops it (the day is a day off sick, paid as one) and may cover the rest of the day with
+    a shift that starts after the lock; the others' shifts that began stay as they were. Before, the
+    re-roster was refused: a shift already worked overlapped the absence."""
+    p = desk()
+    first = solve(p, QUICK).roster
+    sick_day = list(first.shifts_of("f0"))[1].local_date
+    lock = local_day_start_utc(sick_day, zone(TZ)) + timedelta(hours=11)
+    absent = (AvailabilityEntry("f0", "absence", on_date=sick_day, note="called in sick"),)
+    again = dataclasses.replace(p, availability=absent, published=first, locked_before_utc=lock)
+    assert {(s.agent_id, s.local_date) for s in first.shifts if s.start_utc < lock} - {
+        (s.agent_id, s.local_date) for s in again.worked()
+    } == {("f0", sick_day)}
+    result = solve(again, QUICK)
+    assert check_roster(again, result.roster.shifts) == []
+    assert sick_day not in {s.local_date for s in result.roster.shifts_of("f0")}
+    kept = {(s.agent_id, s.start_utc) for s in result.roster.shifts if s.start_utc < lock}
+    assert kept == {(s.agent_id, s.start_utc) for s in again.worked()}
+    # the checker refuses a roster that keeps the shift the sick call dropped, or drops one worked
+    kept_sick = (*result.roster.shifts, shift("f0", sick_day))
+    assert any(v.rule == "locked" for v in check_roster(again, kept_sick))
+    other = next(s for s in again.worked() if s.agent_id != "f0")
+    assert any(
+        v.rule == "locked" for v in check_roster(again, [s for s in result.roster.shifts if s != other])
+    )

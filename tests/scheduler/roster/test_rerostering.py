@@ -220,7 +220,8 @@ def test_a_shift_at_the_same_hours_on_other_queues_is_listed_in_words() -> None:
 
 def test_a_sick_call_during_a_shift_already_worked_is_refused_with_what_to_do(base: Problem) -> None:
     """Sent home ill at midday: the shift has started, so it is kept as worked; the refusal names the
-    row it overlaps and the two ways to enter it, not 'the shift rules or the availability'."""
+    row it overlaps and the two ways to enter it (from the shift's start if it was not worked, from its
+    end if it was), not 'the shift rules or the availability'."""
     published = solve(base, FAST).roster
     shift = published.shifts[len(published.shifts) // 2]
     agent = base.team.agent(shift.agent_id)
@@ -245,9 +246,9 @@ def test_a_sick_call_during_a_shift_already_worked_is_refused_with_what_to_do(ba
     assert f"overlaps an absence from {shift.local_date:%a %d %b} {local.hour + 3:02d}:00" in words
     assert "(went home ill)" in words
     ends = shift.end_utc.astimezone(local.tzinfo)
-    assert f"Either keep the shift and start the absence when it ends ({ends:%a %d %b %H:%M};" in words
-    assert f"or lock before the shift started ({local:%H:%M}) and give its day as absent" in words
-    assert "For a night shift, give the absence as the hours of the shift missed" in words
+    assert "which begins during a shift already worked" in words
+    assert f"give the absence from its start ({local:%a %d %b %H:%M}), or the whole day" in words
+    assert f"start the absence when it ends ({ends:%a %d %b %H:%M};" in words
 
 
 def test_a_worked_shift_keeps_stretches_the_rules_no_longer_allow() -> None:
