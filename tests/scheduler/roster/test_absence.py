@@ -198,5 +198,5 @@ def test_a_sick_day_entered_after_its_shift_began_drops_the_shift_and_re_covers_
     assert any(v.rule == "locked" for v in check_roster(again, kept_sick))
     other = next(s for s in again.worked() if s.agent_id != "f0")
     assert any(
-        v.rule == "locked" for v in check_roster(again, [s for s in result.roster.shifts if s != other])
+        v.rule == "locked" for v in check_roster(again, tuple(s for s in result.roster.shifts if s != other))
     )
