@@ -102,34 +102,62 @@ function fieldWords(field) {
   return FIELD_WORDS[last] ?? last.replaceAll("_", " ");
 }
 
+function filled(value) {
+  return value !== undefined && value !== null && value !== "";
+}
+
+function issueWhere(i) {
+  // where an issue is: a file's own column or key (the lead's words), a request's field in words
+  return filled(i.row) || i.file ? i.column ?? i.field ?? "" : fieldWords(i.column ?? i.field);
+}
+
 function errorList(err) {
   // An API error in words: its detail and, for bad input, each issue (file, row, column, value, reason).
   const box = el("div");
   const issues = err.body?.issues || [];
+  const reason = (i) => i.reason ?? i.message ?? "";
+  // an issue of the whole request (a wrong week) has no row, field or value: said as a sentence, not a table
+  const placed = issues.filter((i) => filled(i.row) || filled(issueWhere(i)) || filled(i.value));
+  if (issues.length && !placed.length) {
+    box.append(...issues.map((i) => el("p", { class: "issue-words", text: sentence(i.file ? `${i.file}: ${reason(i)}` : reason(i)) })));
+    return box;
+  }
   // with issues, the table says each in words (the detail repeats them with the API's field names)
   const detail = issues.length ? "" : err.body?.detail || "";
   box.append(el("p", { text: err.body?.title ? `${err.body.title}${detail ? `: ${detail}` : ""}` : err.message }));
   if (issues.length) {
+    // a row column for a table's rows (a CSV, a sheet), a column (or field) and a value column only where
+    // an issue has one: no empty columns
+    const columns = [
+      ...(issues.some((i) => filled(i.row)) ? [["row", (i) => i.row ?? ""]] : []),
+      ...(issues.some((i) => filled(issueWhere(i))) ? [[issues.some((i) => filled(i.row)) ? "column" : "field", issueWhere]] : []),
+      ...(issues.some((i) => filled(i.value)) ? [["value", (i) => i.value ?? ""]] : []),
+      ["reason", reason],
+    ];
     const table = el("table", { class: "data issues" });
-    // a row column for a table's rows (a CSV, a sheet); a file's issue names the file's own column or key
-    // (the lead's words), a request's its field in words
-    const hasRow = (i) => i.row !== undefined && i.row !== null;
-    const rows = issues.some(hasRow);
-    table.append(el("thead", {}, el("tr", {}, ...[...(rows ? ["row", "column"] : ["field"]), "value", "reason"].map((h) => el("th", { scope: "col", text: h })))));
-    const body = el("tbody");
-    for (const i of issues) {
-      const where = hasRow(i) || i.file ? i.column ?? i.field ?? "" : fieldWords(i.column ?? i.field);
-      body.append(el("tr", {}, ...[...(rows ? [i.row ?? ""] : []), where, i.value ?? "", i.reason ?? i.message ?? ""].map((v) => el("td", { text: String(v) }))));
-    }
-    table.append(body);
+    table.append(el("thead", {}, el("tr", {}, ...columns.map(([h]) => el("th", { scope: "col", text: h })))));
+    table.append(el("tbody", {}, ...issues.map((i) => el("tr", {}, ...columns.map(([, get]) => el("td", { text: String(get(i)) }))))));
     box.append(table);
   }
   return box;
 }
 
+function sentence(text) {
+  // the service's words as a sentence: a capital first, a full stop last
+  const words = String(text).trim();
+  if (!words) return "";
+  return `${words[0].toUpperCase()}${words.slice(1)}${/[.!?]$/.test(words) ? "" : "."}`;
+}
+
 function fmt(value, digits = 0) {
   if (value === null || value === undefined || Number.isNaN(value)) return "–";
   return Number(value).toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function counted(n, noun, digits = 0) {
+  // a count with its noun, singular or plural as it reads: "1 hour", "1.5 hours", "2 stretches"
+  const plural = noun.endsWith("ch") || noun.endsWith("s") ? `${noun}es` : `${noun}s`;
+  return `${fmt(n, digits)} ${fmt(n, digits) === "1" ? noun : plural}`;
 }
 
 function pct(value) {
@@ -173,6 +201,17 @@ async function loadLimits() {
   input.min = String(limits.min_time_limit_s);
   input.max = String(limits.max_time_limit_s);
   input.value = String(limits.default_time_limit_s);
+  showRerosterLimit();
+}
+
+function rerosterLimitWords() {
+  // a re-roster runs with the Solve tab's time limit: said next to each re-roster button
+  return `uses the time limit set in Solve: ${$("solve-limit").value || "–"} s`;
+}
+
+function showRerosterLimit() {
+  $("reroster").title = rerosterLimitWords(); // the toolbar has no room for it on a laptop: its help text
+  for (const node of document.querySelectorAll(".reroster-limit")) node.textContent = rerosterLimitWords();
 }
 
 function applyRole() {
@@ -207,27 +246,41 @@ async function loadTeams(pick = null) {
 async function showNoTeam() {
   // the first use: no team yet (or none this token may see). An admin creates one from its team file.
   state.versions = [];
-  state.version = null;
-  state.detail = null;
-  state.grid = null;
   fillVersions();
-  drawLeadReport();
   fillRequirements([]);
-  $("conflicts").replaceChildren();
   const words = state.can.create
     ? "No team yet: create one from its team file (Set up)."
     : "No team visible to this token: an admin creates teams and gives tokens access to them.";
-  $("grid-wrap").replaceChildren(el("p", { text: words }));
+  clearRoster(words);
   say(words);
   if (state.can.create) await selectTab("setup");
   else if (!$("panel-setup").hidden) await loadSetup();
 }
 
+const WEEKDAY_WORDS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTH_WORDS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+function daySpan(first, last) {
+  // two local days (ISO dates) as a lead reads them: "Mon 2 – Sun 8 Nov 2026", "Mon 30 Nov – Sun 6 Dec 2026"
+  const [a, b] = [first, last].map((iso) => new Date(`${iso}T12:00:00Z`));
+  const day = (d) => `${WEEKDAY_WORDS[d.getUTCDay()]} ${d.getUTCDate()}`;
+  const month = (d) => MONTH_WORDS[d.getUTCMonth()];
+  const end = `${day(b)} ${month(b)} ${b.getUTCFullYear()}`;
+  if (first === last) return end;
+  const start = a.getUTCFullYear() !== b.getUTCFullYear() ? `${day(a)} ${month(a)} ${a.getUTCFullYear()}`
+    : a.getUTCMonth() !== b.getUTCMonth() ? `${day(a)} ${month(a)}` : day(a);
+  return `${start} – ${end}`;
+}
+
 function requirementsLabel(r) {
-  return `#${r.id}: ${r.meta?.first_ds ? `${r.meta.first_ds.slice(0, 10)} to ${r.meta.last_ds.slice(0, 10)} (UTC)` : "requirements"}${r.meta?.lead_in_rows ? ", with the backlog carried in" : ""}, stored ${r.created_at.slice(0, 10)}`;
+  // the local days the requirements plan, on the team's clock (the stored span is UTC instants)
+  const tz = state.teams.find((t) => t.id === state.team)?.tz || "UTC";
+  const days = r.meta?.first_ds ? daySpan(localDate(new Date(r.meta.first_ds), tz), localDate(new Date(r.meta.last_ds), tz)) : "requirements";
+  return `#${r.id}: ${days}${r.meta?.lead_in_rows ? ", with the backlog carried in" : ""}, stored ${r.created_at.slice(0, 10)}`;
 }
 
 function fillRequirements(requirements) {
+  state.requirements = requirements;
   const options = requirements.map((r) => el("option", { value: r.id, text: requirementsLabel(r) }));
   $("solve-requirements").replaceChildren(...options.map((o) => o.cloneNode(true)));
   $("scenario-requirements").replaceChildren(...options);
@@ -236,6 +289,9 @@ function fillRequirements(requirements) {
 async function loadTeam() {
   state.newestSeen = undefined; // another team: compare its own published and newest versions
   $("comparison").replaceChildren();
+  $("solve-error").replaceChildren();
+  $("scenario-result").replaceChildren(); // measured on the other team's roster
+  if (window.Plotly) window.Plotly.purge("scenario-chart");
   const team = state.team;
   const [versions, requirements] = await Promise.all([api(teamPath("/rosters")), api(teamPath("/requirements"))]);
   if (team !== state.team) return; // another team was picked meanwhile: its own load draws it
@@ -243,19 +299,61 @@ async function loadTeam() {
   state.agents = null;
   if (!$("panel-scenarios").hidden) await loadScenarioAgents();
   fillRequirements(requirements);
+  await fillSolveWeek(versions[0]?.first_day);
   if (!$("panel-setup").hidden) await loadSetup();
   if (!$("panel-availability").hidden) await loadChannelMap();
   fillVersions();
   if (versions.length) await selectVersion(versions[0].number);
   else {
-    state.version = null;
-    state.detail = null;
-    state.grid = null;
-    drawLeadReport();
-    $("grid-wrap").replaceChildren(el("p", { text: "No roster yet for this team: start a solve." }));
-    $("conflicts").replaceChildren();
+    clearRoster("No roster yet for this team: start a solve.");
     say("");
   }
+}
+
+function clearRoster(words) {
+  // no roster to show (a team without one, or no team): nothing of the team shown before stays on
+  // screen, in any view, and nothing acts on a version
+  state.version = null;
+  state.detail = null;
+  state.grid = null;
+  state.coverage = null;
+  state.pins = [];
+  drawLeadReport();
+  $("grid-wrap").replaceChildren(el("p", { text: words }));
+  $("conflicts").replaceChildren();
+  $("ics-agent").replaceChildren();
+  $("reroster-lock-when").textContent = "";
+  $("day-date").replaceChildren();
+  for (const node of document.querySelectorAll("#day-legend li.queue-key")) node.remove();
+  $("day-view").replaceChildren(el("p", { text: words }));
+  $("coverage-queue").replaceChildren();
+  if (window.Plotly) window.Plotly.purge("coverage-chart");
+  $("coverage-chart").replaceChildren();
+  $("service-table").replaceChildren();
+  $("coverage-short").replaceChildren(el("li", { text: words }));
+  showRosterActions();
+}
+
+function showRosterActions() {
+  // the downloads and the re-roster act on the version shown: with none shown, none is offered
+  const none = state.version === null;
+  for (const node of document.querySelectorAll("[data-download], #download-ics, #ics-agent, #reroster, #reroster-lock")) node.disabled = none;
+}
+
+async function teamInfo() {
+  // the picked team as stored (GET /teams/{id}), asked once per team
+  if (state.teamInfo?.id !== state.team) state.teamInfo = await api(teamPath());
+  return state.teamInfo;
+}
+
+async function fillSolveWeek(fallback = null) {
+  // the Solve tab's week is the week of the requirements picked for it (else `fallback`, the newest roster's)
+  const team = state.team;
+  const picked = $("solve-requirements").value;
+  const stored = (state.requirements || []).find((r) => String(r.id) === picked);
+  const week = (stored && (await weekOf(stored))) || fallback;
+  if (team !== state.team || $("solve-requirements").value !== picked) return; // picked otherwise meanwhile
+  if (week) $("solve-week").value = week;
 }
 
 function versionLabel(v) {
@@ -299,7 +397,7 @@ async function selectVersion(number) {
   $("version").value = String(number);
   state.detail = state.versions.find((v) => v.number === state.version) || null;
   state.pins = (state.detail?.pins || []).map((p) => ({ agent_id: p.agent_id, local_date: p.local_date }));
-  if (state.detail) $("solve-week").value = state.detail.first_day;
+  showRosterActions();
   drawLeadReport();
   await Promise.all([loadGrid(), loadCoverage()]);
   if (!$("panel-day").hidden) await loadDay();
@@ -562,9 +660,13 @@ async function onShiftAction(action) {
 const STRETCHES_SHOWN = 12; // the rest behind a "more" (the Markdown report lists them all)
 
 function coverList(stretch) {
-  // who could cover a stretch, least costly first (versions stored before reports: nothing to say)
+  // who could cover a stretch, least costly first (versions stored before reports: nothing to say). The
+  // service offers a shift that gives up a day off or the contract's hours (each offer says which); no
+  // offer means that every shift that would cover it breaks a rule that may not be asked of an agent
   if (!stretch.cover) return null;
-  if (!stretch.cover.length) return el("p", { class: "cover-none", text: "Nobody off that day could cover it without breaking a rule." });
+  if (!stretch.cover.length) {
+    return el("p", { class: "cover-none", text: `No one off that day who works ${stretch.queue} can cover it, not even on a day off or in overtime: each shift that would cover it clashes with their availability or a rule that cannot be waived, such as the rest between shifts.` });
+  }
   return el("ul", { class: "cover", "aria-label": `who could cover ${stretch.when}` },
     ...stretch.cover.map((o) => el("li", { "data-kind": o.kind }, `Could cover: ${o.words}`)));
 }
@@ -647,7 +749,10 @@ async function showConflicts() {
     const later = newer(number);
     const note = later ? el("p", { class: "help", text: `v${later.number} is newer for this week: pick it above to see whether it has them.` }) : "";
     if (!state.can.roster) return el("div", {}, note, el("p", { class: "help", text: "A lead can re-roster the week around them." }));
-    return el("div", {}, note, el("button", { type: "button", class: "reroster-conflicts", onclick: guard(() => startJob(rerosterBody(number))) }, `Re-roster v${number} around them`));
+    const limit = `reroster-limit-${number}`;
+    return el("div", {}, note,
+      el("button", { type: "button", class: "reroster-conflicts", "aria-describedby": limit, onclick: guard(() => startJob(rerosterBody(number))) }, `Re-roster v${number} around them`),
+      " ", el("span", { id: limit, class: "help reroster-limit", text: rerosterLimitWords() }));
   };
   box.replaceChildren(el("div", { class: "conflicts", role: "alert" },
     el("h2", { text: "⚠ Conflicts with the availability stored now" }),
@@ -717,7 +822,9 @@ async function loadDay() {
   if (state.version === null || !state.grid) return;
   fillDays();
   const day = $("day-date").value || state.grid.days[0];
-  const d = await api(teamPath(`/rosters/${state.version}/day/${day}`));
+  const [team, version] = [state.team, state.version];
+  const d = await api(teamPath(`/rosters/${version}/day/${day}`));
+  if (team !== state.team || version !== state.version) return; // an answer for what is no longer shown
   drawDay(d);
 }
 
@@ -734,7 +841,7 @@ function drawDay(d) {
   $("day-legend").prepend(...queues.map((q, i) => el("li", { class: "queue-key", "data-queue": q },
     el("span", { class: `swatch st-q${i % 4}` }), ` ${q} (${QUEUE_PATTERNS[i % 4]})`)));
   const table = el("table", { class: "dayview", id: "day-table" });
-  table.append(el("caption", { class: "help", text: `${dayHeading(d.date)}, ${d.team_tz}: agents as rows, ${d.interval_minutes}-minute intervals as columns; under them, each queue's need against the agents on it.` }));
+  table.append(el("caption", { class: "help" }, el("span", { class: "caption-text", text: `${dayHeading(d.date)}, ${d.team_tz}: agents as rows, ${d.interval_minutes}-minute intervals as columns; under them, each queue's need against the agents on it.` })));
   // hour headings span the intervals of each hour; a DST day has 23 or 25 of them
   const hours = [];
   d.intervals.forEach((iv, i) => {
@@ -791,6 +898,7 @@ async function loadCoverage() {
 }
 
 const SHORT_RED = "#e03a2f"; // agents below the need: red, hatched (the legend shows the same swatch)
+const NARROW_CHART_PX = 640; // a chart narrower than this (a phone) is drawn taller: its legend takes a row an item
 
 async function drawCoverage() {
   const c = state.coverage;
@@ -808,12 +916,17 @@ async function drawCoverage() {
     { x: h.x_hours, y: h.on_queue.map((x, i) => Math.max(0, x - h.need[i])), name: "on the queue above the need", type: "bar", offset: 0, width: 1, marker: { color: "#9cc3e6" }, text: h.local, textposition: "none", hovertemplate: "%{text}<br>above the need: %{y:.1f}<extra></extra>" },
     { x: [...h.x_hours, (h.x_hours.at(-1) ?? 0) + 1], y: [...h.need, h.need.at(-1) ?? 0], name: "need (the target)", type: "scatter", mode: "lines", line: { shape: "hv", color: "#1b1f24", width: 2, dash: "dash" }, hoverinfo: "skip" },
   ];
+  // the legend sits at the foot of the whole figure, under the axis title (the margin grows to hold
+  // both): on a narrow screen its items take a row each and the day labels slant, and nothing overlaps
+  const chart = $("coverage-chart");
+  const height = chart.clientWidth < NARROW_CHART_PX ? 440 : 340;
+  chart.style.height = `${height}px`;
   const layout = {
-    height: 340,
+    height,
     margin: { t: 10, r: 10, b: 60, l: 50 },
-    xaxis: { tickvals: c.ticks.map((t) => t.x_hours), ticktext: c.ticks.map((t) => t.label), title: { text: `hour of the week (${c.team_tz})` } },
+    xaxis: { tickvals: c.ticks.map((t) => t.x_hours), ticktext: c.ticks.map((t) => t.label), title: { text: `hour of the week (${c.team_tz})` }, automargin: true },
     yaxis: { title: { text: "agents (mean over the hour)" }, rangemode: "tozero" },
-    legend: { orientation: "h", y: -0.25 },
+    legend: { orientation: "h", yref: "container", x: 0, y: 0, yanchor: "bottom" },
     barmode: "stack",
     bargap: 0,
   };
@@ -845,7 +958,7 @@ function drawCoverageTables(q) {
     const hours = stretches.reduce((sum, s) => sum + s.hours, 0);
     const below = stretches.reduce((sum, s) => sum + s.shortfall_hours, 0);
     return el("li", { class: "short" }, el("details", {},
-      el("summary", { text: `${dayHeading(day)}: service suffers ${fmt(hours, Number.isInteger(hours) ? 0 : 2)} hours in ${stretches.length} stretch${stretches.length > 1 ? "es" : ""}${below >= 0.05 ? ` (${fmt(below, 1)} agent-hours below the need)` : ""}` }),
+      el("summary", { text: `${dayHeading(day)}: service suffers ${counted(hours, "hour", Number.isInteger(hours) ? 0 : 2)} in ${counted(stretches.length, "stretch")}${below >= 0.05 ? ` (${fmt(below, 1)} agent-hours below the need)` : ""}` }),
       el("ul", {}, ...stretches.map((s) => el("li", { text: s.text })))));
   }) : [el("li", { text: `Nowhere: ${q.queue} meets its target every hour of the week.` })]));
 }
@@ -897,6 +1010,9 @@ function showJob(job) {
   $("job").hidden = false;
   $("job-id").textContent = job.id;
   $("job-state").textContent = job.state;
+  // a solve that has ended says so in its heading: its roster is no longer the best "so far"
+  $("job-title").textContent = active ? "The solve" : `The solve: ${job.state === "succeeded" ? "finished" : job.state}`;
+  $("job-roster-term").textContent = active ? "Best roster so far" : job.state === "succeeded" ? "Roster stored" : "Best roster found";
   const first = leadFigures(shown.figures);
   const found = shown.objective !== null;
   $("job-roster").textContent = !found
@@ -950,6 +1066,8 @@ async function whileConnected(request, stillWanted) {
 
 async function watchJob(id) {
   state.job = id;
+  const team = state.team;
+  $("job-show-roster").hidden = true;
   $("job-error").replaceChildren();
   $("job-connection").textContent = "";
   $("job").hidden = false;
@@ -963,12 +1081,20 @@ async function watchJob(id) {
     if (!wanted()) return;
     showJob(job);
     if (job.state === "succeeded") {
+      if (team !== state.team) {
+        // another team was picked meanwhile: its roster is not loaded over the team shown
+        say(`Solve finished: roster v${job.version} of ${team} is stored; pick that team to see it.`);
+        return;
+      }
       state.versions = await whileConnected(() => api(teamPath("/rosters")), wanted);
       fillVersions();
       await whileConnected(() => selectVersion(job.version), wanted);
       const figures = leadFigures(summaryFigures(state.detail?.summary));
       if (figures) $("job-roster").textContent = `${figures} (roster v${job.version})`;
-      say(`Solve finished: roster v${job.version} is shown.`);
+      const show = $("job-show-roster");
+      show.textContent = `See roster v${job.version} in the Roster tab`;
+      show.hidden = false;
+      say(`Solve finished: roster v${job.version} is stored and shown in the Roster tab.`);
       return;
     }
     if (job.state === "failed" || job.state === "cancelled") {
@@ -1012,7 +1138,7 @@ async function compareVersions() {
     el("h2", { text: `What changed (${c.changes.length} agent-days; ${c.unchanged} unchanged)` }),
     el("ul", { id: "changes" }, ...(c.changes.length ? c.changes.map((t) => el("li", { text: t })) : [el("li", { text: "Nothing: the same shifts." })])),
     el("h2", { text: "Who is affected (hours)" }),
-    el("ul", {}, ...(affected.length ? affected.map(([a, h]) => el("li", { text: `${agentName(a)}: ${fmt(h.base, 2)} h → ${fmt(h.other, 2)} h` })) : [el("li", { text: "Nobody's hours change." })])),
+    el("ul", {}, ...(affected.length ? affected.map(([a, h]) => el("li", { text: `${agentName(a)}: ${fmt(h.base, 1)} h → ${fmt(h.other, 1)} h` })) : [el("li", { text: "Nobody's hours change." })])),
   );
 }
 
@@ -1076,6 +1202,7 @@ async function publish(number) {
 }
 
 async function download(file) {
+  if (state.version === null) return; // no roster shown: nothing to download (the buttons are disabled)
   const response = await api(teamPath(`/rosters/${state.version}/${file}`), { raw: true });
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);
@@ -1186,9 +1313,8 @@ async function checkImport(commit) {
 const CHANNEL_MAP_KEY = "wfm-channel-map"; // per team, in this browser: a helpdesk's channels rarely change
 
 async function teamQueues() {
-  // the picked team's queue names (GET /teams/{id}), asked once per team
-  if (state.queuesOf?.team !== state.team) state.queuesOf = { team: state.team, names: (await api(teamPath())).queues.map((q) => q.name) };
-  return state.queuesOf.names;
+  // the picked team's queue names
+  return (await teamInfo()).queues.map((q) => q.name);
 }
 
 function mappingRow(queues, channel = "", queue = "") {
@@ -1415,7 +1541,7 @@ async function storedFrame(out) {
 async function weekOf(stored) {
   // the team's week holding a stored frame's first interval: its first local day, back to the team's week start
   if (!stored.meta?.first_ds) return null;
-  const team = await api(teamPath());
+  const team = await teamInfo();
   const first = new Date(`${localDate(new Date(stored.meta.first_ds), team.tz)}T12:00:00Z`);
   const start = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"].indexOf(team.week_start);
   first.setUTCDate(first.getUTCDate() - ((first.getUTCDay() - start + 7) % 7));
@@ -1708,6 +1834,14 @@ function wire() {
       onShiftAction(action);
     }
   });
+  // an error shown for the form's last input goes once the input changes
+  for (const kind of ["input", "change"]) $("solve-form").addEventListener(kind, () => $("solve-error").replaceChildren());
+  $("solve-requirements").addEventListener("change", guard(() => fillSolveWeek()));
+  for (const kind of ["input", "change"]) $("solve-limit").addEventListener(kind, showRerosterLimit);
+  $("job-show-roster").addEventListener("click", guard(async () => {
+    await selectTab("roster");
+    $("tab-roster").focus();
+  }));
   $("solve-form").addEventListener("submit", guard(async () => {
     $("solve-error").replaceChildren();
     try {
@@ -1719,6 +1853,7 @@ function wire() {
     }
   }));
   $("reroster").addEventListener("click", guard(async () => {
+    if (state.version === null) return; // no roster shown: nothing to re-roster (the button is disabled)
     await startJob(rerosterBody(state.version));
   }));
   $("job-cancel").addEventListener("click", guard(async () => showJob(await api(`/jobs/${state.job}/cancel`, { method: "POST" }))));
