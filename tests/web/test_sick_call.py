@@ -38,7 +38,9 @@ def test_after_re_rostering_a_sick_call_compare_defaults_to_published_against_th
         expect(banner).to_contain_text("Bo Example")
         page.get_by_label("keep shifts that have started").uncheck()  # the week is over on this clock
         banner.get_by_role("button", name=f"Re-roster v{number} around them").click()
-        expect(page.locator("#status")).to_contain_text(f"Solve finished: roster v{number + 1} is stored and shown")
+        expect(page.locator("#status")).to_contain_text(
+            f"Solve finished: roster v{number + 1} is stored and shown"
+        )
         page.get_by_role("tab", name="Roster").click()
         # the published version still conflicts, but the new one answers it: no second re-roster offered
         expect(banner).to_contain_text(f"v{number} (published)")
@@ -79,7 +81,9 @@ def test_a_re_roster_mid_week_keeps_the_shifts_that_have_started(page: Page, sit
     assert body is not None
     assert body["base_version"] == number
     assert body["locked_before"] == "2026-11-04T12:00:00.000Z"
-    expect(page.locator("#status")).to_contain_text(f"Solve finished: roster v{number + 1} is stored and shown")
+    expect(page.locator("#status")).to_contain_text(
+        f"Solve finished: roster v{number + 1} is stored and shown"
+    )
     started = {
         (r["agent_id"], r["start_utc"], r["end_utc"])
         for r in shift_rows(site, number)

@@ -32,7 +32,9 @@ def test_a_lost_connection_while_a_solve_runs_is_retried_and_the_roster_shown(pa
     assert site.wait_for_job(job_id)["state"] == "succeeded"  # the job ran on in the service
     assert blocked["aborted"] >= 1
     blocked["on"] = False
-    expect(page.locator("#status")).to_contain_text(f"Solve finished: roster v{before + 1} is stored and shown")
+    expect(page.locator("#status")).to_contain_text(
+        f"Solve finished: roster v{before + 1} is stored and shown"
+    )
     expect(page.locator("#job-state")).to_have_text("succeeded")
     expect(connection).to_be_hidden()
     expect(page.locator("#version")).to_have_value(str(before + 1))
