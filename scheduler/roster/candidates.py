@@ -23,6 +23,7 @@ from scheduler.domain import (
     Agent,
     AvailabilityEntry,
     BreakRule,
+    Shift,
 )
 from scheduler.roster.problem import BLOCKING_KINDS, Problem, Span, entry_span_utc
 
@@ -318,5 +319,41 @@ def build_candidates(problem: Problem) -> dict[str, list[Candidate]]:
                     )
                 )
                 index += 1
+        for shift in cut_short(problem, agent.id, mine):
+            mine.append(_worked_candidate(problem, shift, index))
+            index += 1
         out[agent.id] = sorted(mine, key=lambda c: (c.start_utc, c.length_minutes))
     return out
+
+
+def cut_short(problem: Problem, agent_id: str, mine: Sequence[Candidate]) -> list[Shift]:
+    """Re-rostering: the agent's shifts a sick call cut short (`Problem.as_worked`) that no shift the
+    rules allow is: each is still a shift the agent has worked."""
+    published = set(problem.published.shifts) if problem.published is not None else set()
+    have = {(c.local_date, c.start_utc, c.length_minutes) for c in mine}
+    return [
+        w
+        for w in problem.worked()
+        if w.agent_id == agent_id
+        and w not in published
+        and (w.local_date, w.start_utc, round(w.hours * 60)) not in have
+    ]
+
+
+def _worked_candidate(problem: Problem, shift: Shift, index: int) -> Candidate:
+    """A shift already worked, cut short, as the one candidate of its kind: no breaks to place (those
+    taken before the cut are the worked shift's, `roster_of` puts them back)."""
+    grid = problem.week.grid
+    length = round(shift.hours * 60)
+    return Candidate(
+        index=index,
+        agent_id=shift.agent_id,
+        local_date=shift.local_date,
+        start_utc=shift.start_utc,
+        length_minutes=length,
+        start_index=round(grid.offset_intervals(shift.start_utc)),
+        n_intervals=length // grid.interval_minutes,
+        break_rules=(),
+        preference_score=0,
+        shift_type=shift.shift_type,
+    )

@@ -26,6 +26,7 @@ from scheduler.domain import (
     WEEKDAYS,
     Agent,
     AvailabilityEntry,
+    QueueSpan,
     QueueSpec,
     Roster,
     Shift,
@@ -161,29 +162,59 @@ class Problem:
         return self.locked_before_utc is not None and start_utc < self.locked_before_utc
 
     def worked(self) -> tuple[Shift, ...]:
-        """Re-rostering: the published shifts that have happened (started before the lock time) and were
-        worked. One whose start falls in an absence (a sick call: the agent never came in, though the
-        lead re-rosters after it began) was not worked: its day is a day off sick, as a later one's is."""
+        """Re-rostering: the published shifts that have happened (started before the lock time), as
+        they were worked (`as_worked`): cut where a sick call began during one, and without one whose
+        start a sick call covers."""
+        return self._worked
+
+    @functools.cached_property
+    def _worked(self) -> tuple[Shift, ...]:  # asked by every agent's hours: made once
         if self.published is None or self.locked_before_utc is None:
             return ()
-        return tuple(
-            s
-            for s in self.published.shifts
-            if self.is_locked(s.start_utc) and not self.absent_at(s.agent_id, s.start_utc)
-        )
+        started = (s for s in self.published.shifts if self.is_locked(s.start_utc))
+        return tuple(w for s in started if (w := self.as_worked(s)) is not None)
 
-    def absent_at(self, agent_id: str, instant: datetime) -> bool:
-        """Whether an absence of the agent's covers `instant`."""
-        agent = next((a for a in self.team.agents if a.id == agent_id), None)
+    def as_worked(self, s: Shift) -> Shift | None:
+        """A published shift as worked, given the absences (sick calls) of its agent: as published when
+        none touches it; cut at the start of the grid interval in which the first one begins, when that
+        is after the shift's start (sent home ill at noon: the shift ends at noon, with its breaks and
+        queue stretches before then); None, not worked, when one covers its start (the agent never came
+        in, though the lead re-rosters after the shift began)."""
+        begins = self._absence_begins(s)
+        if begins is None:
+            return s
+        grid = self.week.grid
+        steps = math.floor((begins - grid.start_utc).total_seconds() / grid.interval_s)
+        end = grid.start_utc + timedelta(seconds=steps * grid.interval_s)
+        return cut_shift(s, end) if end > s.start_utc else None
+
+    def _absence_begins(self, s: Shift) -> datetime | None:
+        """The first instant of the shift an absence of its agent covers, if any."""
+        agent = next((a for a in self.team.agents if a.id == s.agent_id), None)
         if agent is None:  # no longer in the team: no availability either
-            return False
-        day = instant.astimezone(zone(agent.tz)).date()
+            return None
+        days = (s.local_date, s.local_date + timedelta(days=1))  # a night shift runs into the next day
         spans = [
-            entry_span_utc(e, day, agent.tz)
-            for e in self.entries_of(agent_id)
-            if e.kind == "absence" and e.applies_to(day)
+            entry_span_utc(e, d, agent.tz)
+            for e in self.entries_of(agent.id)
+            if e.kind == "absence"
+            for d in days
+            if e.applies_to(d)
         ]
-        return any(start <= instant < end for start, end in spans)
+        overlapping = [start for start, end in spans if start < s.end_utc and s.start_utc < end]
+        return max(s.start_utc, min(overlapping)) if overlapping else None
+
+    def missed_hours(self, agent_id: str) -> dict[date, float]:
+        """Re-rostering: the hours of the agent's published shifts a sick call cut short, by local day:
+        what the absence pays on that day, since the hours worked before it count as worked."""
+        if self.published is None:
+            return {}
+        cut = {(w.local_date, w.start_utc): w for w in self.worked() if w.agent_id == agent_id}
+        return {
+            s.local_date: s.hours - w.hours
+            for s in self.published.shifts_of(agent_id)
+            if (w := cut.get((s.local_date, s.start_utc))) is not None and w.end_utc != s.end_utc
+        }
 
     def entries_of(self, agent_id: str) -> tuple[AvailabilityEntry, ...]:
         """The availability rows of one agent."""
@@ -210,12 +241,13 @@ class Problem:
         low = min_hours_after_time_off(agent, off, entries, days)
         high = agent.max_hours_per_week
         would_work = self.published_days(agent.id)
+        missed = self.missed_hours(agent.id)
         if self.team.absence_paid:
-            absent = high - max_hours_after_leave(agent, off, entries, days, would_work, ("absence",))
+            absent = high - max_hours_after_leave(agent, off, entries, days, would_work, ("absence",), missed)
             low = max(0.0, low - absent)
         paid = self.leave_paid_from_most()
         if paid:
-            high = max_hours_after_leave(agent, off, entries, days, would_work, paid)
+            high = max_hours_after_leave(agent, off, entries, days, would_work, paid, missed)
         return low, max(low, high)
 
     def leave_paid_from_most(self) -> tuple[str, ...]:
@@ -254,6 +286,26 @@ def absent_agent_days(entries: Iterable[AvailabilityEntry], days: Iterable[date]
     """The (agent, local day) pairs among `days` that an absence (a sick call) of `entries` covers."""
     wanted = tuple(days)
     return {(e.agent_id, d) for e in entries if e.kind == "absence" for d in wanted if e.applies_to(d)}
+
+
+def cut_shift(s: Shift, end_utc: datetime) -> Shift:
+    """`s` ended at `end_utc`: the breaks over by then, its queue stretches up to then, and its queue
+    the one of most of what is left."""
+    spans = [
+        QueueSpan(w.queue, w.start_utc, min(w.end_utc, end_utc))
+        for w in s.queue_spans()
+        if w.start_utc < end_utc
+    ]
+    seconds: dict[str, float] = {}
+    for w in spans:
+        seconds[w.queue] = seconds.get(w.queue, 0.0) + (w.end_utc - w.start_utc).total_seconds()
+    return replace(
+        s,
+        end_utc=end_utc,
+        queue=max(sorted(seconds), key=lambda q: seconds[q]) if seconds else s.queue,
+        breaks=tuple(b for b in s.breaks if b.end_utc <= end_utc),
+        work=tuple(spans) if s.work else (),
+    )
 
 
 SkillGroup = frozenset[str]
@@ -329,6 +381,7 @@ def max_hours_after_leave(
     days: tuple[date, ...],
     would_work: set[date] | None = None,
     kinds: tuple[str, ...] = ("absence",),
+    missed: Mapping[date, float] | None = None,
 ) -> float:
     """The agent's weekly maximum hours over `days` less their paid leave of `kinds` in them (an
     absence, and time off where the team pays it): hours paid while away are hours of the
@@ -340,14 +393,15 @@ def max_hours_after_leave(
     published roster was made (its days are not at work there because of it), so it counts on any
     day, as when the week was first rostered. Without `would_work` the days off are not yet chosen,
     so the days away are taken as working days, but at most as many as the week has
-    (`7 - min_days_off`): a week of absence is a week's pay, not more.
+    (`7 - min_days_off`): a week of absence is a week's pay, not more. On a day in `missed` (a shift a
+    sick call cut short) the leave pays at most the hours missed: those worked count as worked.
     """
     working_days = max(1, DAYS_PER_WEEK - min_days_off)
     daily_share = agent.max_hours_per_week / working_days
 
     def credit(day: date) -> float:
         counted = tuple(k for k in kinds if k != "absence" or would_work is None or day in would_work)
-        return min(time_off_hours(entries, day, counted), daily_share)
+        return min(time_off_hours(entries, day, counted), daily_share, (missed or {}).get(day, math.inf))
 
     credits = sorted((credit(d) for d in days), reverse=True)
     return max(0.0, agent.max_hours_per_week - sum(credits[:working_days]))

@@ -393,14 +393,12 @@ def _why_not(p: Problem, agent: Agent, shift: Shift, why: str) -> str:
                     f"overlaps {LEAVE_WORDS[e.kind]} from {start.astimezone(tz):%a %d %b %H:%M} to "
                     f"{end.astimezone(tz):%a %d %b %H:%M}{note}"
                 )
-                if why == "already worked":
-                    starts, ends = shift.start_utc.astimezone(tz), shift.end_utc.astimezone(tz)
+                if why == "already worked":  # an absence cuts the shift (`Problem.as_worked`); leave does not
+                    ends = shift.end_utc.astimezone(tz)
                     return (
-                        f"{rows}, which begins during a shift already worked; cutting a shift at an absence "
-                        f"is not built yet. If the shift was not worked, give the absence from its start "
-                        f"({starts:%a %d %b %H:%M}), or the whole day: the shift is then dropped and the day "
-                        "counted as sick. If it was worked, start the absence when it ends "
-                        f"({ends:%a %d %b %H:%M}; the rest of the shift is then not covered again)"
+                        f"{rows}, during a shift already worked, which stays as it was: give the row from "
+                        f"when the shift ends ({ends:%a %d %b %H:%M}), or, if the agent went home ill, enter "
+                        "it as an absence (sick), which ends the shift where it begins"
                     )
                 return f"{rows}: move the shift, or take the pin off"
     return "is not one the shift rules or the available hours allow (its start, length or breaks)"

@@ -77,9 +77,10 @@ def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
         out.append(v("local day", f"shift starts on local {local_start.date()}, labelled {s.local_date}"))
     start_minute = local_start.hour * 60 + local_start.minute
     length = round(s.length.total_seconds() / 60)
-    if rules.types:
+    cut_short = _cut_short(p, s)  # worked until a sick call: its length and breaks are what they were
+    if rules.types and not cut_short:
         out.extend(v("shift type", m) for m in _type_problems(rules, s.shift_type, start_minute, length))
-    else:
+    elif not cut_short:
         if start_minute not in rules.start_minutes() or local_start.second:
             out.append(v("start time", f"local start {local_start:%H:%M} is not an allowed start time"))
         if length not in {round(h * 60) for h in rules.lengths_hours}:
@@ -89,15 +90,15 @@ def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
     if (s.start_utc - grid.start_utc).total_seconds() % grid.interval_s:
         out.append(v("on grid", "shift does not start on the interval grid"))
     out.extend(v("skills", m) for m in _queue_problems(agent, s))
-    if not _worked_as_published(p, s):  # what has happened stays, even under rules changed since
+    if not (
+        cut_short or _worked_as_published(p, s)
+    ):  # what has happened stays, even under rules changed since
         out.extend(v("queue blocks", m) for m in _stretch_problems(rules, s))
-    out.extend(v("breaks", m) for m in _break_problems(rules.breaks_for(length), s))
-    out.extend(
-        v("breaks", m) for m in _work_after_break_problems(rules.breaks_for(length), s, grid.interval_minutes)
-    )
-    out.extend(
-        v("breaks", m) for m in _breaks_apart_problems(rules.breaks_for(length), s, grid.interval_minutes)
-    )
+    if not cut_short:
+        breaks = rules.breaks_for(length)
+        out.extend(v("breaks", m) for m in _break_problems(breaks, s))
+        out.extend(v("breaks", m) for m in _work_after_break_problems(breaks, s, grid.interval_minutes))
+        out.extend(v("breaks", m) for m in _breaks_apart_problems(breaks, s, grid.interval_minutes))
     out.extend(v("availability", m) for m in _availability_problems(p.entries_of(agent.id), agent, s))
     return out
 
@@ -611,6 +612,18 @@ def _locked_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violat
         if not any(_same_time(s, x) for x in published)
     ]
     return out
+
+
+def _cut_short(p: Problem, s: Shift) -> bool:
+    """Re-rostering: `s` is a published shift as worked until a sick call cut it short
+    (`Problem.as_worked`), breaks and stretches and all."""
+    if p.published is None or not p.is_locked(s.start_utc):
+        return False
+    return any(
+        _same_time(s, w) and s.breaks == w.breaks and s.stretches() == w.stretches()
+        for w in p.worked()
+        if w.agent_id == s.agent_id and w not in p.published.shifts
+    )
 
 
 def _worked_as_published(p: Problem, s: Shift) -> bool:

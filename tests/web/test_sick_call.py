@@ -141,3 +141,56 @@ def test_a_lead_marks_an_agent_away_from_the_shift_dialog(
         )
     finally:
         restore_availability(site)
+
+
+def test_an_agent_sent_home_ill_mid_shift_has_the_shift_ended_there_by_the_re_roster(
+    page: Page, site: Site
+) -> None:
+    """Wednesday 12:00: an agent at work since the morning goes home ill at 13:00. The shift's dialog
+    takes the time; the re-roster that keeps the shifts that have started ends that shift at 13:00
+    (worked until then) instead of refusing, and covers the rest of the day with shifts after noon."""
+    number = newest_version(site)["number"]
+    now = "2026-11-04T12:00:00Z"  # London is on GMT: the page's clock and the rows' UTC agree
+    shift = next(
+        (
+            r
+            for r in shift_rows(site, number)
+            if r["start_utc"] < now and r["end_utc"] > "2026-11-04T13:30:00Z"
+        ),
+        None,
+    )
+    if shift is None:
+        pytest.skip("no shift of the seeded roster runs from before noon to after 13:30 on Wednesday")
+    page.clock.set_fixed_time(now)
+    try:
+        sign_in(page, site, "lead")
+        page.get_by_role("tab", name="Solve").click()
+        page.get_by_label("Time limit (s)").fill("2")
+        page.get_by_role("tab", name="Roster").click()
+        page.locator(
+            f'#roster-grid .shift-button[data-shift="{shift["agent_id"]}/{shift["local_date"]}"]'
+        ).click()
+        dialog = page.locator("#shift-dialog")
+        dialog.get_by_label("Went home ill at (optional)").fill("13:00")
+        dialog.get_by_role("button", name="Mark off sick").click()
+        expect(page.locator("#status")).to_contain_text(
+            f"Off sick from 13:00 on {shift['local_date']}: 1 day stored"
+        )
+        stored = lead_api(site, "GET", "/availability").json()
+        assert any(
+            r["agent_id"] == shift["agent_id"] and r["kind"] == "absence" and r["start"] == "13:00"
+            for r in stored
+        )
+        expect(page.get_by_label("keep shifts that have started")).to_be_checked()
+        page.locator("#conflicts").get_by_role("button", name=f"Re-roster v{number} around them").click()
+        expect(page.locator("#status")).to_contain_text(
+            f"Solve finished: roster v{number + 1} is stored and shown"
+        )
+        (cut,) = [
+            r
+            for r in shift_rows(site, number + 1)
+            if (r["agent_id"], r["local_date"]) == (shift["agent_id"], shift["local_date"])
+        ]
+        assert (cut["start_utc"], cut["end_utc"]) == (shift["start_utc"], "2026-11-04T13:00:00Z")
+    finally:
+        restore_availability(site)

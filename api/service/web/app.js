@@ -603,22 +603,38 @@ function openShift(agent, shift, start = "") {
   $("shift-start").value = start;
   $("shift-sick-to").value = shift.local_date;
   $("shift-sick-to").min = shift.local_date;
+  $("shift-sick-from").value = "";
   $("shift-unpin").disabled = !shift.pinned;
   if (!dialog.open) dialog.showModal();
+}
+
+function nextDay(iso) {
+  // the local day after an ISO date
+  const d = new Date(`${iso}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+function awayEntries(key, dayOff, to, from) {
+  // the rows a sick call or a day off stores: with `from` (went home ill), the first day from then on
+  // and the days after it whole
+  const who = { agent_id: key.agent_id };
+  if (dayOff) return [{ ...who, kind: "unavailable", date: key.local_date, note: "day off (given on the page)" }];
+  if (!from) return [{ ...who, kind: "absence", date: key.local_date, to, note: "sick (entered on the page)" }];
+  const first = { ...who, kind: "absence", date: key.local_date, start: from, note: `went home ill at ${from} (entered on the page)` };
+  return to > key.local_date ? [first, { ...who, kind: "absence", date: nextDay(key.local_date), to, note: "sick (entered on the page)" }] : [first];
 }
 
 async function markAway(key, dayOff) {
   // a sick call from the shift's day (absences), or the day given off (unavailable): stored now; the
   // grid then shows the shifts they clash with, and the re-roster that rebuilds the week around them
   const to = dayOff ? key.local_date : $("shift-sick-to").value || key.local_date;
-  const entry = dayOff
-    ? { agent_id: key.agent_id, kind: "unavailable", date: key.local_date, note: "day off (given on the page)" }
-    : { agent_id: key.agent_id, kind: "absence", date: key.local_date, to, note: "sick (entered on the page)" };
+  const from = dayOff ? "" : $("shift-sick-from").value;
   try {
-    const out = await api(teamPath("/availability/entries"), { method: "POST", json: { entries: [entry] } });
+    const out = await api(teamPath("/availability/entries"), { method: "POST", json: { entries: awayEntries(key, dayOff, to, from) } });
     $("shift-dialog").close();
     await loadGrid();
-    const what = dayOff ? "Day off" : "Off sick";
+    const what = dayOff ? "Day off" : from ? `Off sick from ${from} on` : "Off sick";
     say(`${what} ${key.local_date}${to !== key.local_date ? ` to ${to}` : ""}: ${out.added} day${out.added === 1 ? "" : "s"} stored. Re-roster around them to cover the shifts.`);
   } catch (err) {
     $("shift-error").replaceChildren(el("p", { text: "Not stored: nothing changed." }), errorList(err));

@@ -1274,8 +1274,12 @@ def shift_of(p: Problem, c: Candidate, week: AgentWeek) -> Shift:
 
 
 def roster_of(p: Problem, weeks: Mapping[str, AgentWeek]) -> Roster:
-    """The roster these weeks describe: each shift with its breaks and its queue stretches."""
-    shifts = [shift_of(p, c, week) for week in weeks.values() for c in week.shifts]
+    """The roster these weeks describe: each shift with its breaks and its queue stretches, and a
+    shift already worked as it was worked (`Problem.worked`: one a sick call cut short keeps the
+    breaks taken before it, which its candidate does not place)."""
+    worked = {(s.agent_id, s.start_utc, s.end_utc): s for s in p.worked()}
+    chosen = (shift_of(p, c, week) for week in weeks.values() for c in week.shifts)
+    shifts = [worked.get((s.agent_id, s.start_utc, s.end_utc), s) for s in chosen]
     return Roster(
         p.team.name, p.week.first_day, tuple(sorted(shifts, key=lambda s: (s.agent_id, s.start_utc)))
     )

@@ -200,3 +200,21 @@ def test_a_sick_day_entered_after_its_shift_began_drops_the_shift_and_re_covers_
     assert any(
         v.rule == "locked" for v in check_roster(again, tuple(s for s in result.roster.shifts if s != other))
     )
+
+
+def test_a_shift_cut_short_by_a_sick_call_pays_the_hours_missed_not_a_whole_day() -> None:
+    """Full 0 (32–40 h) went home ill at 13:00 on her second day, four hours into 09:00–17:00: she
+    worked 4 h and the absence pays the other 4, so her week's least and most hours fall by 4, not by
+    a day's 8; the re-roster keeps every rule and her week's hours."""
+    p = desk()
+    first = solve(p, QUICK).roster
+    sick_day = list(first.shifts_of("f0"))[1].local_date
+    lock = local_day_start_utc(sick_day, zone(TZ)) + timedelta(hours=14)
+    ill = (AvailabilityEntry("f0", "absence", start_minute=13 * 60, on_date=sick_day, note="went home ill"),)
+    again = dataclasses.replace(p, availability=ill, published=first, locked_before_utc=lock)
+    assert again.missed_hours("f0") == {sick_day: 4.0}
+    assert again.week_hours(again.team.agent("f0"), 0) == pytest.approx((32 - 4, 40 - 4))
+    result = solve(again, QUICK)
+    assert check_roster(again, result.roster.shifts) == []
+    (cut,) = [s for s in result.roster.shifts_of("f0") if s.local_date == sick_day]
+    assert cut.hours == 4.0

@@ -218,18 +218,19 @@ def test_a_shift_at_the_same_hours_on_other_queues_is_listed_in_words() -> None:
     )
 
 
-def test_a_sick_call_during_a_shift_already_worked_is_refused_with_what_to_do(base: Problem) -> None:
-    """Sent home ill at midday: the shift has started, so it is kept as worked; the refusal names the
-    row it overlaps and the two ways to enter it (from the shift's start if it was not worked, from its
-    end if it was), not 'the shift rules or the availability'."""
+def test_a_sick_call_during_a_shift_already_worked_ends_it_there(base: Problem) -> None:
+    """Sent home ill three hours into the shift (and a few minutes, off the grid): the shift is kept as
+    worked up to the start of that interval, with the breaks and queue stretches it had by then, and
+    the independent checker accepts it though no shift rule has that length; the absence pays the
+    hours missed, not a whole day on top of those worked."""
     published = solve(base, FAST).roster
-    shift = published.shifts[len(published.shifts) // 2]
+    shift = max(published.shifts, key=lambda s: (len(s.breaks), s.hours, s.start_utc))
     agent = base.team.agent(shift.agent_id)
     local = shift.start_utc.astimezone(zone(agent.tz))
     ill = AvailabilityEntry(
         agent.id,
         "absence",
-        start_minute=local.hour * 60 + 180,
+        start_minute=local.hour * 60 + local.minute + 187,
         on_date=shift.local_date,
         note="went home ill",
     )
@@ -239,16 +240,51 @@ def test_a_sick_call_during_a_shift_already_worked_is_refused_with_what_to_do(ba
         published=published,
         locked_before_utc=shift.start_utc + timedelta(hours=1),
     )
+    step = base.week.grid.interval_minutes
+    ends = shift.start_utc + timedelta(minutes=(187 // step) * step)
+    (worked,) = [w for w in later.worked() if (w.agent_id, w.local_date) == (agent.id, shift.local_date)]
+    assert (worked.start_utc, worked.end_utc) == (shift.start_utc, ends)
+    assert worked.breaks == tuple(b for b in shift.breaks if b.end_utc <= ends)
+    assert all(w.end_utc <= ends for w in worked.queue_spans())
+    assert later.missed_hours(agent.id) == {shift.local_date: pytest.approx(shift.hours - worked.hours)}
+    result = solve(later, FAST)
+    assert check_roster(later, result.roster.shifts) == []
+    assert worked in result.roster.shifts
+    # the checker: the shift worked in full over the absence, or cut elsewhere, is refused
+    whole = tuple(shift if s == worked else s for s in result.roster.shifts)
+    assert any(
+        v.agent_id == agent.id and v.rule in ("availability", "locked") for v in check_roster(later, whole)
+    )
+    longer = dataclasses.replace(worked, end_utc=worked.end_utc + timedelta(minutes=step), breaks=(), work=())
+    cut_later = tuple(longer if s == worked else s for s in result.roster.shifts)
+    assert any(v.agent_id == agent.id for v in check_roster(later, cut_later))
+
+
+def test_time_off_entered_over_a_shift_already_worked_is_refused_with_what_to_do(base: Problem) -> None:
+    """Time off, unlike a sick call, does not end a shift that was worked: the refusal names the row and
+    the two ways to enter what happened."""
+    published = solve(base, FAST).roster
+    shift = published.shifts[len(published.shifts) // 2]
+    agent = base.team.agent(shift.agent_id)
+    local = shift.start_utc.astimezone(zone(agent.tz))
+    leave = AvailabilityEntry(
+        agent.id, "time_off", start_minute=local.hour * 60 + 180, on_date=shift.local_date, note="dentist"
+    )
+    later = dataclasses.replace(
+        base,
+        availability=(*base.availability, leave),
+        published=published,
+        locked_before_utc=shift.start_utc + timedelta(hours=1),
+    )
     with pytest.raises(Infeasible) as refused:
         solve(later, FAST)
     words = str(refused.value)
     assert f"the already worked shift of {agent.name} ({agent.id}) on {shift.local_date:%a %d %b}" in words
-    assert f"overlaps an absence from {shift.local_date:%a %d %b} {local.hour + 3:02d}:00" in words
-    assert "(went home ill)" in words
+    assert f"overlaps time off from {shift.local_date:%a %d %b} {local.hour + 3:02d}:00" in words
+    assert "(dentist)" in words
     ends = shift.end_utc.astimezone(local.tzinfo)
-    assert "which begins during a shift already worked" in words
-    assert f"give the absence from its start ({local:%a %d %b %H:%M}), or the whole day" in words
-    assert f"start the absence when it ends ({ends:%a %d %b %H:%M};" in words
+    assert f"give the row from when the shift ends ({ends:%a %d %b %H:%M})" in words
+    assert "enter it as an absence (sick), which ends the shift where it begins" in words
 
 
 def test_a_worked_shift_keeps_stretches_the_rules_no_longer_allow() -> None:
