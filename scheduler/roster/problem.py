@@ -394,14 +394,19 @@ def max_hours_after_leave(
     day, as when the week was first rostered. Without `would_work` the days off are not yet chosen,
     so the days away are taken as working days, but at most as many as the week has
     (`7 - min_days_off`): a week of absence is a week's pay, not more. On a day in `missed` (a shift a
-    sick call cut short) the leave pays at most the hours missed: those worked count as worked.
+    sick call cut short) the absence pays the hours of the shift missed, however long its row (sent
+    home at 23:45 from a night shift, with a row to midnight, misses the night's hours after it too),
+    and those worked count as worked.
     """
     working_days = max(1, DAYS_PER_WEEK - min_days_off)
     daily_share = agent.max_hours_per_week / working_days
 
     def credit(day: date) -> float:
         counted = tuple(k for k in kinds if k != "absence" or would_work is None or day in would_work)
-        return min(time_off_hours(entries, day, counted), daily_share, (missed or {}).get(day, math.inf))
+        if missed and day in missed and "absence" in counted:  # the shift's hours after the sick call
+            others = tuple(k for k in counted if k != "absence")
+            return min(missed[day] + time_off_hours(entries, day, others), daily_share)
+        return min(time_off_hours(entries, day, counted), daily_share)
 
     credits = sorted((credit(d) for d in days), reverse=True)
     return max(0.0, agent.max_hours_per_week - sum(credits[:working_days]))

@@ -314,3 +314,31 @@ def test_a_worked_shift_keeps_stretches_the_rules_no_longer_allow() -> None:
     assert kept.stretches() == short.stretches()
     not_yet = dataclasses.replace(later, locked_before_utc=worked.start_utc)
     assert any(v.rule == "queue blocks" for v in check_roster(not_yet, published.shifts))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sick_calls_at_random_times_leave_rosters_that_keep_every_rule(seed: int) -> None:
+    """Random teams, zones and weeks (DST ones among them): after a random lock time, two agents go
+    home ill at random minutes of shifts (some begun before the lock, some not, some before they start):
+    every re-roster keeps every hard rule by the independent checker (no absent hours worked, the
+    contract's hours less the hours the sick calls cut from shifts), and each shift worked is kept as
+    worked (cut where the sick call began)."""
+    p = solvable(seed)
+    published = solve(p, FAST).roster
+    rng = np.random.default_rng(seed)
+    lock = p.week.grid.start_utc + timedelta(hours=int(rng.integers(12, 6 * 24)))
+    chosen = rng.choice(len(published.shifts), size=min(2, len(published.shifts)), replace=False)
+    ill = []
+    for k in chosen:
+        s = published.shifts[int(k)]
+        local = s.start_utc.astimezone(zone(p.team.agent(s.agent_id).tz))
+        begins = max(0, min(local.hour * 60 + local.minute + int(rng.integers(-60, 8 * 60)), 24 * 60 - 15))
+        ill.append(
+            AvailabilityEntry(s.agent_id, "absence", start_minute=begins, on_date=s.local_date, note="ill")
+        )
+    later = dataclasses.replace(
+        p, availability=(*p.availability, *ill), published=published, locked_before_utc=lock
+    )
+    result = solve(later, FAST)  # each seed's has a roster (a night worker sent home at 23:45 included)
+    assert check_roster(later, result.roster.shifts) == []
+    assert set(later.worked()) <= set(result.roster.shifts)
