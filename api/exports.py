@@ -29,7 +29,7 @@ from api.csv_text import csv_bytes
 from api.formats import LEAVE_ACTIVITIES, roster_csv_frame
 from api.ics_zones import calendar_years, vtimezone
 from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, zone
-from scheduler import Agent, AvailabilityEntry, QueueDay, Roster, Shift, Team
+from scheduler import Agent, AvailabilityEntry, QueueDay, Roster, Shift, Team, entry_span_utc
 from scheduler.scenarios import METRICS
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -120,6 +120,17 @@ def _leave_days(
     return out
 
 
+def _leave_after(availability: tuple[AvailabilityEntry, ...], agent: Agent, shift: Shift) -> str:
+    """A shift's day of leave that begins once the shift is over (sent home ill: the shift ends where
+    the sick call begins), as a second line: "then sick"; else nothing."""
+    day = shift.local_date
+    mine = [e for e in availability if e.agent_id == agent.id and e.applies_to(day)]
+    for kind, words in LEAVE_WORDS.items():
+        if any(e.kind == kind and entry_span_utc(e, day, agent.tz)[0] >= shift.end_utc for e in mine):
+            return f"\nthen {words}"
+    return ""
+
+
 def _roster_sheet(
     ws: Worksheet, team: Team, roster: Roster, availability: tuple[AvailabilityEntry, ...]
 ) -> None:
@@ -149,7 +160,7 @@ def _roster_sheet(
             shift = by_day.get((agent.id, day))
             cell = ws.cell(row=r, column=c)
             if shift is not None:
-                cell.value = _cell_text(shift, agent)
+                cell.value = _cell_text(shift, agent) + _leave_after(availability, agent, shift)
             elif day not in week:
                 cell.value = None
             else:

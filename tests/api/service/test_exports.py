@@ -244,3 +244,28 @@ def test_ics_of_a_shift_on_one_queue_names_it_alone() -> None:
     (event,) = Calendar.from_ical(agent_ics_bytes(roster, problem.team, "a1")).walk("VEVENT")
     assert str(event["summary"]) == "Shift: email"
     assert str(event["description"]) == "Tiny Desk, queue email\nbreak: 11:00–11:15"
+
+
+def test_a_shift_ended_by_a_sick_call_reads_then_sick_in_the_grid() -> None:
+    """Ann went home ill at 13:00 on Monday: her cell shows the hours worked and then the sick call."""
+    problem, roster = _roster()
+    ill = (AvailabilityEntry("a1", "absence", start_minute=13 * 60, on_date=WEEK, note="went home ill"),)
+    cut = replace(roster.shifts[0], end_utc=datetime(2026, 11, 2, 13, tzinfo=UTC))
+    book = roster_xlsx_bytes(
+        problem.team,
+        replace(roster, shifts=(cut, roster.shifts[1])),
+        coverage_frame(problem, roster),
+        availability=ill,
+    )
+    cell = str(load_workbook(io.BytesIO(book))["Roster"]["D2"].value)
+    assert cell.startswith("09:00–13:00")
+    assert cell.endswith("\nthen sick")
+
+
+def test_a_sick_day_over_a_shift_not_yet_re_rostered_is_not_read_as_after_it() -> None:
+    """A whole day's sick call over a shift still in the roster (a conflict, before the re-roster)
+    does not read "then sick": the sick call did not begin after the shift."""
+    problem, roster = _roster()
+    sick = (AvailabilityEntry("a1", "absence", on_date=WEEK, note="flu"),)
+    book = roster_xlsx_bytes(problem.team, roster, coverage_frame(problem, roster), availability=sick)
+    assert "then" not in str(load_workbook(io.BytesIO(book))["Roster"]["D2"].value)
