@@ -569,7 +569,13 @@ class Change:
         where = "" if agent.tz == team.tz else f" ({agent.tz} time)"
         return (
             f"{agent.name}, {self.local_date:%a %d %b}{where}: {span(self.before)} → {span(self.after, off)}"
+            + (", then off sick" if "absence" in kinds and self.cut_short() else "")
         )
+
+    def cut_short(self) -> bool:
+        """Whether the shift kept its start and ended earlier (a sick call sent the agent home)."""
+        a, b = self.before, self.after
+        return a is not None and b is not None and a.start_utc == b.start_utc and b.end_utc < a.end_utc
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from common.timegrid import PlanningWeek, local_day_start_utc, zone
 from scheduler.domain import Agent, AvailabilityEntry, LabourRules, QueueSpec, Roster, Shift, ShiftRules, Team
 from scheduler.roster.cover import DAY_OFF_WORKED, EXTRA, OVERTIME, cover_options
 from scheduler.roster.problem import Problem
-from scheduler.roster.report import measure, short_stretches
+from scheduler.roster.report import measure, roster_changes, short_stretches
 from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
 from tests.scheduler.roster.factories import QUICK
@@ -218,3 +218,9 @@ def test_a_shift_cut_short_by_a_sick_call_pays_the_hours_missed_not_a_whole_day(
     assert check_roster(again, result.roster.shifts) == []
     (cut,) = [s for s in result.roster.shifts_of("f0") if s.local_date == sick_day]
     assert cut.hours == 4.0
+    (change,) = [
+        c for c in roster_changes(first, result.roster) if (c.agent_id, c.local_date) == ("f0", sick_day)
+    ]
+    assert change.describe(again.team, again.availability) == (
+        f"Full 0, {sick_day:%a %d %b}: 09:00–17:00 chat → 09:00–13:00 chat, then off sick"
+    )
