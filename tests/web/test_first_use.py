@@ -232,8 +232,13 @@ def test_a_lead_gives_requirements_but_only_an_admin_creates_a_team(page: Page, 
     expect(page.get_by_role("button", name="Create team")).to_be_hidden()
     expect(page.locator("#panel-setup")).to_contain_text("A new team is created by an admin")
     expect(page.get_by_role("button", name="Upload requirements")).to_be_enabled()
-    expect(page.locator("#forecast-none")).to_be_visible()  # no history stored for this team
-    expect(page.get_by_role("button", name="Forecast requirements")).to_be_disabled()
+    # a forecast is offered as the stored histories allow (another test of the same site may store one)
+    histories = site.api.get("/v1/teams/web-desk/history", headers=site.headers("lead")).json()
+    if histories:
+        expect(page.get_by_role("button", name="Forecast requirements")).to_be_enabled()
+    else:
+        expect(page.locator("#forecast-none")).to_be_visible()
+        expect(page.get_by_role("button", name="Forecast requirements")).to_be_disabled()
     _no_violations(page)
 
 

@@ -34,10 +34,12 @@ const state = {
   job: null, // id of the job being watched
   jobShown: {}, // the last figures shown for that job (kept when a later answer lacks them)
   pins: [], // [{agent_id, local_date}]: the service keeps a moved pin where it was moved
-  can: { roster: false, import: false, plan: false, create: false },
+  can: { roster: false, import: false, plan: false, create: false, edit: false },
   day: null, // the date of the day view
   importFile: null,
   agents: null, // the team's agents, for the scenarios' hires and leavers
+  settings: null, // the team the Team settings form shows, as GET /teams/{id} gave it (its updated_at is sent back)
+  settingsEdited: false, // the lead typed in that form since it was filled: not re-filled behind their back
 };
 
 // ---------------------------------------------------------------- requests
@@ -94,7 +96,12 @@ function el(tag, attrs = {}, ...children) {
 }
 
 // the fields an error may name, in words ("pins.0.start" is the new start time of a move)
-const FIELD_WORDS = { start: "new start time", local_date: "day", agent_id: "agent", time_limit_s: "time limit", week: "week", locked_before: "keep-before time", requirements_id: "requirements", base_version: "version re-rostered", history_id: "contact history", forecast_id: "forecast", id: "team id" };
+const FIELD_WORDS = { start: "new start time", local_date: "day", agent_id: "agent", time_limit_s: "time limit", week: "week", locked_before: "keep-before time", requirements_id: "requirements", base_version: "version re-rostered", history_id: "contact history", forecast_id: "forecast", id: "team id",
+  // the Team settings form's fields, by its labels
+  lengths_hours: "shift lengths (hours)", earliest_start: "earliest start", latest_start: "latest start", start_step_minutes: "start step (minutes)",
+  min_queue_stretch_minutes: "shortest stretch on one queue (minutes)", max_queue_changes: "most queue changes in a shift",
+  min_rest_hours: "minimum rest between shifts (hours)", min_days_off_per_week: "days off a week", max_consecutive_days: "most days in a row",
+  absence_paid: "sick day paid" };
 
 function fieldWords(field) {
   if (!field) return "";
@@ -222,6 +229,7 @@ function applyRole() {
     import: role !== "planner",
     plan: role !== "hr",
     create: role === "admin", // creating a team (auth.PERMISSIONS: create_team)
+    edit: role === "lead" || role === "admin", // changing a team's settings (auth.PERMISSIONS: edit_team)
   };
   for (const node of document.querySelectorAll("[data-needs]")) node.hidden = !state.can[node.dataset.needs];
   for (const node of document.querySelectorAll("[data-unless]")) node.hidden = state.can[node.dataset.unless];
@@ -1475,6 +1483,8 @@ async function loadSetup() {
     ? `For ${brief.name} (${brief.tz}): the agents needed on each queue, interval by interval, for the week a solve rosters.`
     : "Create a team (or pick one) first.";
   for (const id of ["requirements-submit", "forecast-submit", "history-delete"]) $(id).disabled = !brief;
+  if (state.can.edit) await loadTeamSettings();
+  if (team !== state.team) return; // another team was picked meanwhile
   if (!brief) {
     $("forecast-history").replaceChildren();
     $("forecast-none").hidden = true;
@@ -1609,6 +1619,127 @@ async function forecastRequirements() {
     return;
   }
   await requirementsStored(stored, week, (forecast.meta && forecast.meta.notes) || []);
+}
+
+// ---------------------------------------------------------------- set up: the team's settings
+
+function clockValue(text) {
+  // a stored time of day ("7:00", "07:00") as a time input takes it ("07:00")
+  const match = /^\s*(\d{1,2}):(\d{2})\s*$/.exec(String(text ?? ""));
+  return match ? `${match[1].padStart(2, "0")}:${match[2]}` : "";
+}
+
+function numberOrText(text) {
+  // a number typed in the form; what is not one is sent as typed (the service says why it is refused),
+  // an empty box as null (the service says the field needs a value)
+  const value = String(text).trim();
+  if (value === "") return null;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : value;
+}
+
+async function loadTeamSettings({ force = false } = {}) {
+  // the Team settings form for the team picked, as stored now; kept as the lead typed it while the form shows
+  // that team (a tab left and opened again), unless `force`d (Reload)
+  const team = state.team;
+  const brief = state.teams.find((t) => t.id === team);
+  $("team-settings-form").hidden = !brief;
+  if (!brief) {
+    state.settings = null;
+    $("team-settings-for").textContent = "Create a team (or pick one) first.";
+    $("team-settings-report").replaceChildren();
+    return;
+  }
+  if (!force && state.settings?.id === team && state.settingsEdited) return;
+  const stored = await api(teamPath());
+  if (team !== state.team) return; // another team was picked meanwhile: its own load fills the form
+  state.teamInfo = stored;
+  fillTeamSettings(stored);
+  $("team-settings-report").replaceChildren();
+}
+
+function fillTeamSettings(team) {
+  // the form from a team as the service gave it (GET or PUT): only the team's own rules, not agents' overrides
+  state.settings = team;
+  state.settingsEdited = false;
+  const shifts = team.shift_rules;
+  const labour = team.labour_rules;
+  $("team-settings-for").textContent = `For ${team.name} (${team.tz}): how long its shifts are, when they may start, how agents move between queues and rest.`;
+  $("ts-lengths").value = shifts.lengths_hours.join(", ");
+  $("ts-earliest").value = clockValue(shifts.earliest_start);
+  $("ts-latest").value = clockValue(shifts.latest_start);
+  $("ts-step").value = String(shifts.start_step_minutes);
+  $("ts-stretch").value = String(shifts.min_queue_stretch_minutes);
+  $("ts-changes").value = String(shifts.max_queue_changes);
+  $("ts-rest").value = String(labour.min_rest_hours);
+  $("ts-days-off").value = String(labour.min_days_off_per_week);
+  $("ts-consecutive").value = String(labour.max_consecutive_days);
+  $("ts-absence-paid").checked = Boolean(team.absence_paid);
+  const types = (shifts.types || []).map((t) => t.name);
+  $("ts-types-note").hidden = !types.length;
+  $("ts-types-note").textContent = types.length
+    ? `This team's shifts are its named shift types (${types.join(", ")}), each with its own start and length: the lengths and starts here are not used while it has them.`
+    : "";
+}
+
+function teamSettingsBody(stored) {
+  // the team as it was read (its updated_at too), with the form's rules in place of its own
+  const lengths = $("ts-lengths").value.split(",").map((part) => part.trim()).filter(Boolean).map(numberOrText);
+  return {
+    ...stored,
+    absence_paid: $("ts-absence-paid").checked,
+    shift_rules: {
+      ...stored.shift_rules,
+      lengths_hours: lengths,
+      earliest_start: $("ts-earliest").value || null,
+      latest_start: $("ts-latest").value || null,
+      start_step_minutes: numberOrText($("ts-step").value),
+      min_queue_stretch_minutes: numberOrText($("ts-stretch").value),
+      max_queue_changes: numberOrText($("ts-changes").value),
+    },
+    labour_rules: {
+      ...stored.labour_rules,
+      min_rest_hours: numberOrText($("ts-rest").value),
+      min_days_off_per_week: numberOrText($("ts-days-off").value),
+      max_consecutive_days: numberOrText($("ts-consecutive").value),
+    },
+  };
+}
+
+async function saveTeamSettings() {
+  const stored = state.settings;
+  if (!stored) return;
+  const report = $("team-settings-report");
+  const button = $("team-settings-save");
+  report.replaceChildren(el("p", { text: "Saving…" }));
+  button.disabled = true;
+  let saved;
+  try {
+    saved = await api(`/teams/${encodeURIComponent(stored.id)}`, { method: "PUT", json: teamSettingsBody(stored) });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 409) {
+      report.replaceChildren(
+        el("p", { class: "error", role: "alert", text: "Someone changed this team since you opened it: reload the settings and try again." }),
+        el("button", { type: "button", id: "team-settings-reload", onclick: guard(reloadTeamSettings) }, "Reload"),
+      );
+      return;
+    }
+    refused(report, "The settings were not saved: nothing changed.", err);
+    return;
+  } finally {
+    button.disabled = false;
+  }
+  state.teamInfo = saved;
+  if (saved.id === state.team) fillTeamSettings(saved);
+  report.replaceChildren();
+  say("Team settings saved: the next roster uses them.");
+}
+
+async function reloadTeamSettings() {
+  // after a 409: the team as stored now (the lead's typing is dropped), focus back on the form's first field
+  await loadTeamSettings({ force: true });
+  $("ts-lengths").focus();
+  say("Team settings reloaded as stored now.");
 }
 
 // ---------------------------------------------------------------- scenarios
@@ -1900,6 +2031,8 @@ function wire() {
     row.querySelector("input").focus();
   }));
   $("team-form").addEventListener("submit", guard(createTeam));
+  $("team-settings-form").addEventListener("submit", guard(saveTeamSettings));
+  for (const kind of ["input", "change"]) $("team-settings-form").addEventListener(kind, () => { state.settingsEdited = true; });
   $("requirements-form").addEventListener("submit", guard(uploadRequirements));
   $("forecast-form").addEventListener("submit", guard(forecastRequirements));
   $("history-delete").addEventListener("click", confirmHistoryDelete);

@@ -1,0 +1,159 @@
+"""Set up's Team settings: a lead reads the team's main rules, changes them and saves them; a bad
+value is refused in words and changes nothing; a form read before someone else changed the team is
+refused (409) with a way to reload it; a role that may not edit teams is not offered the form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import TEAM_ID, Site, lead_api, screenshot, serious_accessibility_violations, sign_in
+
+SAVED = "Team settings saved: the next roster uses them"
+STALE = "Someone changed this team since you opened it: reload the settings and try again"
+
+
+def _team(site: Site) -> dict[str, Any]:
+    response = lead_api(site, "GET", "")
+    assert response.status_code == 200, response.text
+    team: dict[str, Any] = response.json()
+    return team
+
+
+def _rules(team: dict[str, Any]) -> tuple[Any, ...]:
+    """What the form may change, and when the team last changed."""
+    return team["shift_rules"], team["labour_rules"], team["absence_paid"], team["updated_at"]
+
+
+@pytest.fixture
+def seeded(site: Site) -> Iterator[dict[str, Any]]:
+    """The team as seeded, put back after the test (the other tests share the site), as
+    `restore_availability` puts its availability back."""
+    team = _team(site)
+    yield team
+    back = {key: value for key, value in team.items() if key != "updated_at"}
+    response = lead_api(site, "PUT", "", json=back)
+    assert response.status_code == 200, response.text
+
+
+def _open_settings(page: Page, site: Site, role: str = "lead") -> None:
+    sign_in(page, site, role)
+    page.get_by_role("tab", name="Set up").click()
+
+
+def test_a_lead_sees_the_teams_rules_changes_them_and_the_service_stores_them(
+    page: Page, site: Site, seeded: dict[str, Any]
+) -> None:
+    _open_settings(page, site)
+    form = page.locator("#team-settings")
+    expect(form.get_by_role("heading", name="Team settings")).to_be_visible()
+    shifts, labour = seeded["shift_rules"], seeded["labour_rules"]
+    # the seeded team's own rules (web_team: 8-hour shifts starting 07:00-12:00 on the hour)
+    expect(form.get_by_label("Shift lengths (hours)")).to_have_value("8")
+    expect(form.get_by_label("Earliest start")).to_have_value("07:00")
+    expect(form.get_by_label("Latest start")).to_have_value("12:00")
+    expect(form.get_by_label("Start step (minutes)")).to_have_value("60")
+    expect(form.get_by_label("Shortest stretch on one queue (minutes)")).to_have_value(
+        str(shifts["min_queue_stretch_minutes"])
+    )
+    expect(form.get_by_label("Most queue changes in a shift")).to_have_value(str(shifts["max_queue_changes"]))
+    expect(form.get_by_label("Minimum rest between shifts (hours)")).to_have_value("11")
+    expect(form.get_by_label("Days off a week")).to_have_value("2")
+    expect(form.get_by_label("Most days in a row")).to_have_value("6")
+    sick_paid = form.get_by_label("A sick day counts as paid hours")
+    expect(sick_paid).to_be_checked(checked=seeded["absence_paid"])
+    expect(form).to_contain_text("An agent's own rules, where given, still override these field by field")
+    expect(form).to_contain_text("runs across midnight")
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "team-settings")
+
+    form.get_by_label("Shift lengths (hours)").fill("8, 6")
+    form.get_by_label("Shortest stretch on one queue (minutes)").fill("90")
+    sick_paid.set_checked(not seeded["absence_paid"])
+    form.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#status")).to_contain_text(SAVED)
+    expect(form.get_by_label("Shift lengths (hours)")).to_have_value("8, 6")  # filled again from the answer
+
+    stored = _team(site)
+    assert stored["shift_rules"] == {**shifts, "lengths_hours": [8.0, 6.0], "min_queue_stretch_minutes": 90}
+    assert stored["labour_rules"] == labour
+    assert stored["absence_paid"] is not seeded["absence_paid"]
+    assert stored["agents"] == seeded["agents"]  # the agents (and their own rules) are put back as they were
+
+
+def test_a_bad_value_is_refused_in_words_and_changes_nothing(
+    page: Page, site: Site, seeded: dict[str, Any]
+) -> None:
+    _open_settings(page, site)
+    form = page.locator("#team-settings")
+    lengths = form.get_by_label("Shift lengths (hours)")
+    expect(lengths).to_have_value("8")
+    report = page.locator("#team-settings-report")
+
+    lengths.fill("30")
+    form.get_by_role("button", name="Save settings").click()
+    expect(report.get_by_role("alert")).to_have_text("The settings were not saved: nothing changed.")
+    expect(report.locator("table.issues")).to_contain_text("shift lengths (hours)")
+    expect(report.locator("table.issues")).to_contain_text("less than or equal to 16")
+    expect(lengths).to_have_value("30")  # kept as typed, to correct
+    assert _rules(_team(site)) == _rules(seeded)
+
+    lengths.fill("8")
+    changes = form.get_by_label("Most queue changes in a shift")
+    changes.fill("-1")
+    changes.press("Enter")  # the keyboard saves too
+    expect(report.locator("table.issues")).to_contain_text("most queue changes in a shift")
+    expect(report.locator("table.issues")).to_contain_text("greater than or equal to 0")
+    assert _rules(_team(site)) == _rules(seeded)
+    expect(page.locator("#status")).not_to_contain_text(SAVED)
+
+
+def test_a_form_read_before_someone_else_changed_the_team_is_refused_and_reloads(
+    page: Page, site: Site, seeded: dict[str, Any]
+) -> None:
+    _open_settings(page, site)
+    form = page.locator("#team-settings")
+    consecutive = form.get_by_label("Most days in a row")
+    expect(consecutive).to_have_value("6")
+    # someone else changes the team after the page read it
+    other = {**seeded, "labour_rules": {**seeded["labour_rules"], "max_consecutive_days": 5}}
+    assert lead_api(site, "PUT", "", json=other).status_code == 200
+
+    stretch = form.get_by_label("Shortest stretch on one queue (minutes)")
+    stretch.fill("45")
+    form.get_by_role("button", name="Save settings").click()
+    report = page.locator("#team-settings-report")
+    expect(report.get_by_role("alert")).to_contain_text(STALE)
+    stored = _team(site)
+    assert stored["shift_rules"] == seeded["shift_rules"]  # the stale form changed nothing
+    assert stored["labour_rules"]["max_consecutive_days"] == 5  # nor undid the other change
+
+    report.get_by_role("button", name="Reload").click()
+    expect(consecutive).to_have_value("5")
+    expect(stretch).to_have_value(str(seeded["shift_rules"]["min_queue_stretch_minutes"]))
+    expect(form.get_by_label("Shift lengths (hours)")).to_be_focused()
+    expect(report.get_by_role("alert")).to_have_count(0)
+    stretch.fill("45")
+    form.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#status")).to_contain_text(SAVED)
+    stored = _team(site)
+    assert stored["shift_rules"]["min_queue_stretch_minutes"] == 45
+    assert stored["labour_rules"]["max_consecutive_days"] == 5
+
+
+@pytest.mark.parametrize(("role", "offered"), [("planner", False), ("admin", True)])
+def test_only_roles_that_may_edit_teams_are_offered_the_settings(
+    page: Page, site: Site, role: str, offered: bool
+) -> None:
+    _open_settings(page, site, role)
+    page.locator("#team").select_option(TEAM_ID)  # an admin sees every team the session's tests made
+    expect(page.get_by_role("heading", name="Requirements for a week")).to_be_visible()  # Set up is shown
+    settings = page.locator("#team-settings")
+    if offered:
+        expect(settings.get_by_label("Shift lengths (hours)")).to_have_value("8")
+    else:
+        expect(settings).to_be_hidden()
+        expect(page.get_by_role("button", name="Save settings")).to_have_count(0)
