@@ -123,10 +123,17 @@ def _leave_days(
 def _leave_after(availability: tuple[AvailabilityEntry, ...], agent: Agent, shift: Shift) -> str:
     """A shift's day of leave that begins once the shift is over (sent home ill: the shift ends where
     the sick call begins), as a second line: "then sick"; else nothing."""
-    day = shift.local_date
-    mine = [e for e in availability if e.agent_id == agent.id and e.applies_to(day)]
+    day, after = shift.local_date, shift.local_date + timedelta(days=1)
+    mine = [(e, day) for e in availability if e.agent_id == agent.id and e.applies_to(day)]
+    # a night shift's next day, from a time of day (sent home at 02:00)
+    mine += [
+        (e, after)
+        for e in availability
+        if e.agent_id == agent.id and e.start_minute > 0 and e.applies_to(after)
+    ]
     for kind, words in LEAVE_WORDS.items():
-        if any(e.kind == kind and entry_span_utc(e, day, agent.tz)[0] >= shift.end_utc for e in mine):
+        starts = [entry_span_utc(e, d, agent.tz)[0] for e, d in mine if e.kind == kind]
+        if any(shift.end_utc <= start < shift.end_utc + timedelta(hours=1) for start in starts):
             return f"\nthen {words}"
     return ""
 

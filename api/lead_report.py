@@ -16,7 +16,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from common.timegrid import minute_to_clock, zone
+from common.timegrid import MINUTES_PER_DAY, minute_to_clock, zone
 from scheduler import (
     FRAGILE_VOLUME,
     CoverOption,
@@ -37,7 +37,7 @@ from scheduler import (
     unattended_lines,
     work_changes,
 )
-from scheduler.domain import Shift
+from scheduler.domain import AvailabilityEntry, Shift
 from scheduler.roster.candidates import local_start_minute, start_band
 
 MAX_STRETCHES_PRINTED = 12
@@ -130,17 +130,29 @@ def report_title(problem: Problem) -> str:
 
 def absence_lines(problem: Problem) -> list[str]:
     """Who is off sick (an `absence` in the availability) on which days of the week, one line each."""
-    days = problem.week.days
     out = []
     for agent in problem.team.agents:
-        sick = [
-            d
-            for d in days
-            if any(e.kind == "absence" and e.applies_to(d) for e in problem.entries_of(agent.id))
-        ]
-        if sick:
-            out.append(f"off sick: {agent.name} ({agent.id}), " + ", ".join(f"{d:%a %d %b}" for d in sick))
+        rows = [e for e in problem.entries_of(agent.id) if e.kind == "absence"]
+        sick = [_sick_words(d, [e for e in rows if e.applies_to(d)]) for d in problem.week.days]
+        if any(sick):
+            out.append(f"off sick: {agent.name} ({agent.id}), " + ", ".join(w for w in sick if w))
     return out
+
+
+def _sick_words(day: date, rows: list[AvailabilityEntry]) -> str:
+    """A day's sick call in words: 'Thu 05 Nov' for the whole day, 'Wed 04 Nov from 13:00' for part of
+    it (sent home), '' for none."""
+    if not rows:
+        return ""
+    if any(e.start_minute == 0 and e.end_minute >= MINUTES_PER_DAY for e in rows):
+        return f"{day:%a %d %b}"
+    parts = [
+        f"from {minute_to_clock(e.start_minute)}"
+        if e.end_minute >= MINUTES_PER_DAY
+        else f"{minute_to_clock(e.start_minute)}–{minute_to_clock(e.end_minute)}"
+        for e in sorted(rows, key=lambda e: e.start_minute)
+    ]
+    return f"{day:%a %d %b} {', '.join(parts)}"
 
 
 def change_lines(problem: Problem, roster: Roster, words: ReportWords = CLI_WORDS) -> list[str]:

@@ -327,15 +327,15 @@ def build_candidates(problem: Problem) -> dict[str, list[Candidate]]:
 
 
 def cut_short(problem: Problem, agent_id: str, mine: Sequence[Candidate]) -> list[Shift]:
-    """Re-rostering: the agent's shifts a sick call cut short (`Problem.as_worked`) that no shift the
-    rules allow is: each is still a shift the agent has worked."""
-    published = set(problem.published.shifts) if problem.published is not None else set()
+    """Re-rostering: the agent's shifts worked until a sick call (`Problem.ended_by_sickness`: cut
+    short now, or by an earlier re-roster) that no shift the rules allow is: each is still a shift the
+    agent has worked."""
     have = {(c.local_date, c.start_utc, c.length_minutes) for c in mine}
     return [
         w
         for w in problem.worked()
         if w.agent_id == agent_id
-        and w not in published
+        and problem.ended_by_sickness(w)
         and (w.local_date, w.start_utc, round(w.hours * 60)) not in have
     ]
 

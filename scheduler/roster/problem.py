@@ -175,46 +175,53 @@ class Problem:
         return tuple(w for s in started if (w := self.as_worked(s)) is not None)
 
     def as_worked(self, s: Shift) -> Shift | None:
-        """A published shift as worked, given the absences (sick calls) of its agent: as published when
-        none touches it; cut at the start of the grid interval in which the first one begins, when that
-        is after the shift's start (sent home ill at noon: the shift ends at noon, with its breaks and
-        queue stretches before then); None, not worked, when one covers its start (the agent never came
-        in, though the lead re-rosters after the shift began)."""
-        begins = self._absence_begins(s)
-        if begins is None:
+        """A published shift as worked, given the sick calls of its agent (`sick_from`): as published
+        when none touches it; cut at the start of the grid interval in which the first one begins, when
+        that is after the shift's start (sent home ill at noon: the shift ends at noon, with its breaks
+        and queue stretches before then); None, not worked, when one covers its start (the agent never
+        came in, though the lead re-rosters after the shift began)."""
+        end = self.sick_from(s)
+        if end is None or end >= s.end_utc:
             return s
-        grid = self.week.grid
-        steps = math.floor((begins - grid.start_utc).total_seconds() / grid.interval_s)
-        end = grid.start_utc + timedelta(seconds=steps * grid.interval_s)
         return cut_shift(s, end) if end > s.start_utc else None
 
-    def _absence_begins(self, s: Shift) -> datetime | None:
-        """The first instant of the shift an absence of its agent covers, if any."""
+    def sick_from(self, s: Shift) -> datetime | None:
+        """The start of the grid interval in which the first sick call touching shift `s` begins (not
+        before its start), if one does. A sick call is an absence row of the shift's local day, or of
+        the next day from a time of day (sent home at 02:00 from a night shift: a whole day's row for
+        the next day is that day's own); it touches the shift when it begins before the interval after
+        the shift's end (sent home at 13:07 from a shift already ended at 13:00) and ends after the
+        shift's start."""
         agent = next((a for a in self.team.agents if a.id == s.agent_id), None)
         if agent is None:  # no longer in the team: no availability either
             return None
-        days = (s.local_date, s.local_date + timedelta(days=1))  # a night shift runs into the next day
-        spans = [
-            entry_span_utc(e, d, agent.tz)
-            for e in self.entries_of(agent.id)
-            if e.kind == "absence"
-            for d in days
-            if e.applies_to(d)
-        ]
-        overlapping = [start for start, end in spans if start < s.end_utc and s.start_utc < end]
-        return max(s.start_utc, min(overlapping)) if overlapping else None
+        grid = self.week.grid
+        step = timedelta(seconds=grid.interval_s)
+        rows = [(e, s.local_date) for e in self.entries_of(agent.id) if e.kind == "absence"]
+        rows += [(e, s.local_date + timedelta(days=1)) for e, _ in rows if e.start_minute > 0]
+        spans = [entry_span_utc(e, d, agent.tz) for e, d in rows if e.applies_to(d)]
+        starts = [start for start, end in spans if start < s.end_utc + step and s.start_utc < end]
+        if not starts:
+            return None
+        steps = math.floor((max(s.start_utc, min(starts)) - grid.start_utc) / step)
+        return grid.start_utc + steps * step
 
-    def missed_hours(self, agent_id: str) -> dict[date, float]:
-        """Re-rostering: the hours of the agent's published shifts a sick call cut short, by local day:
-        what the absence pays on that day, since the hours worked before it count as worked."""
-        if self.published is None:
-            return {}
-        cut = {(w.local_date, w.start_utc): w for w in self.worked() if w.agent_id == agent_id}
-        return {
-            s.local_date: s.hours - w.hours
-            for s in self.published.shifts_of(agent_id)
-            if (w := cut.get((s.local_date, s.start_utc))) is not None and w.end_utc != s.end_utc
-        }
+    def ended_by_sickness(self, w: Shift) -> bool:
+        """Whether worked shift `w` ended where a sick call began (`sick_from`): cut short by one now,
+        or in the roster in force when an earlier re-roster cut it."""
+        return self.sick_from(w) == w.end_utc
+
+    def worked_hours(self, agent_id: str) -> dict[date, float]:
+        """Re-rostering: the hours of the agent's shifts already worked (`worked`), by local day."""
+        out: dict[date, float] = {}
+        for w in self.worked():
+            if w.agent_id == agent_id:
+                out[w.local_date] = out.get(w.local_date, 0.0) + w.hours
+        return out
+
+    def sent_home_days(self, agent_id: str) -> set[date]:
+        """Re-rostering: the local days of the agent's shifts worked until a sick call (`ended_by_sickness`)."""
+        return {w.local_date for w in self.worked() if w.agent_id == agent_id and self.ended_by_sickness(w)}
 
     def entries_of(self, agent_id: str) -> tuple[AvailabilityEntry, ...]:
         """The availability rows of one agent."""
@@ -241,13 +248,13 @@ class Problem:
         low = min_hours_after_time_off(agent, off, entries, days)
         high = agent.max_hours_per_week
         would_work = self.published_days(agent.id)
-        missed = self.missed_hours(agent.id)
+        worked = SickDays(self.worked_hours(agent.id), self.sent_home_days(agent.id))
         if self.team.absence_paid:
-            absent = high - max_hours_after_leave(agent, off, entries, days, would_work, ("absence",), missed)
+            absent = high - max_hours_after_leave(agent, off, entries, days, would_work, ("absence",), worked)
             low = max(0.0, low - absent)
         paid = self.leave_paid_from_most()
         if paid:
-            high = max_hours_after_leave(agent, off, entries, days, would_work, paid, missed)
+            high = max_hours_after_leave(agent, off, entries, days, would_work, paid, worked)
         return low, max(low, high)
 
     def leave_paid_from_most(self) -> tuple[str, ...]:
@@ -286,6 +293,15 @@ def absent_agent_days(entries: Iterable[AvailabilityEntry], days: Iterable[date]
     """The (agent, local day) pairs among `days` that an absence (a sick call) of `entries` covers."""
     wanted = tuple(days)
     return {(e.agent_id, d) for e in entries if e.kind == "absence" for d in wanted if e.applies_to(d)}
+
+
+@dataclass(frozen=True)
+class SickDays:
+    """Re-rostering, for the pay of sick days: the hours already worked by local day, and the days of
+    shifts a sick call ended (`Problem.sent_home_days`)."""
+
+    hours: Mapping[date, float]
+    sent_home: set[date]
 
 
 def cut_shift(s: Shift, end_utc: datetime) -> Shift:
@@ -381,7 +397,7 @@ def max_hours_after_leave(
     days: tuple[date, ...],
     would_work: set[date] | None = None,
     kinds: tuple[str, ...] = ("absence",),
-    missed: Mapping[date, float] | None = None,
+    worked: SickDays | None = None,
 ) -> float:
     """The agent's weekly maximum hours over `days` less their paid leave of `kinds` in them (an
     absence, and time off where the team pays it): hours paid while away are hours of the
@@ -393,20 +409,24 @@ def max_hours_after_leave(
     published roster was made (its days are not at work there because of it), so it counts on any
     day, as when the week was first rostered. Without `would_work` the days off are not yet chosen,
     so the days away are taken as working days, but at most as many as the week has
-    (`7 - min_days_off`): a week of absence is a week's pay, not more. On a day in `missed` (a shift a
-    sick call cut short) the absence pays the hours of the shift missed, however long its row (sent
-    home at 23:45 from a night shift, with a row to midnight, misses the night's hours after it too),
-    and those worked count as worked.
+    (`7 - min_days_off`): a week of absence is a week's pay, not more. With `worked` (re-rostering)
+    a day of absence pays at most a working day's share less the hours worked on it, and a day whose
+    shift a sick call ended (sent home ill) pays exactly that, whatever the row's length: four hours
+    into an 8-hour day, the absence pays the other four, in the first re-roster and every later one.
     """
     working_days = max(1, DAYS_PER_WEEK - min_days_off)
     daily_share = agent.max_hours_per_week / working_days
 
     def credit(day: date) -> float:
         counted = tuple(k for k in kinds if k != "absence" or would_work is None or day in would_work)
-        if missed and day in missed and "absence" in counted:  # the shift's hours after the sick call
-            others = tuple(k for k in counted if k != "absence")
-            return min(missed[day] + time_off_hours(entries, day, others), daily_share)
-        return min(time_off_hours(entries, day, counted), daily_share)
+        leave = time_off_hours(entries, day, counted)
+        if worked is None or "absence" not in counted:
+            return min(leave, daily_share)
+        rest = max(0.0, daily_share - worked.hours.get(day, 0.0))  # a sick day less the hours worked on it
+        if day in worked.sent_home:  # a shift ended by a sick call: the rest of a working day
+            return rest
+        sick = time_off_hours(entries, day, ("absence",)) > 0
+        return min(leave, rest if sick else daily_share)
 
     credits = sorted((credit(d) for d in days), reverse=True)
     return max(0.0, agent.max_hours_per_week - sum(credits[:working_days]))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -569,7 +569,18 @@ class Change:
         where = "" if agent.tz == team.tz else f" ({agent.tz} time)"
         return (
             f"{agent.name}, {self.local_date:%a %d %b}{where}: {span(self.before)} → {span(self.after, off)}"
-            + (", then off sick" if "absence" in kinds and self.cut_short() else "")
+            + (", then off sick" if self.cut_short() and self._sick_after(availability) else "")
+        )
+
+    def _sick_after(self, availability: Iterable[AvailabilityEntry]) -> bool:
+        """Whether an absence row of the agent's day, or of the next day from a time of day (a night
+        shift sent home after midnight), is what ended the shift."""
+        after = self.local_date + timedelta(days=1)
+        return any(
+            e.agent_id == self.agent_id
+            and e.kind == "absence"
+            and (e.applies_to(self.local_date) or (e.start_minute > 0 and e.applies_to(after)))
+            for e in availability
         )
 
     def cut_short(self) -> bool:

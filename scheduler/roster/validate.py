@@ -615,14 +615,17 @@ def _locked_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violat
 
 
 def _cut_short(p: Problem, s: Shift) -> bool:
-    """Re-rostering: `s` is a published shift as worked until a sick call cut it short
-    (`Problem.as_worked`), breaks and stretches and all."""
+    """Re-rostering: `s` is a shift worked until a sick call (`Problem.ended_by_sickness`), breaks and
+    stretches and all."""
     if p.published is None or not p.is_locked(s.start_utc):
         return False
     return any(
-        _same_time(s, w) and s.breaks == w.breaks and s.stretches() == w.stretches()
+        _same_time(s, w)
+        and s.breaks == w.breaks
+        and s.stretches() == w.stretches()
+        and p.ended_by_sickness(w)
         for w in p.worked()
-        if w.agent_id == s.agent_id and w not in p.published.shifts
+        if w.agent_id == s.agent_id
     )
 
 

@@ -52,6 +52,22 @@ def test_a_re_roster_says_who_is_off_sick_and_names_a_zone_that_is_not_the_teams
     ]
 
 
+def test_a_night_worker_sent_home_after_midnight_is_named_with_the_time_and_the_shift_then_off_sick() -> None:
+    """Wednesday's 22:00–06:00, sent home at 02:00 on Thursday: 'off sick … Thu from 02:00' (not a whole
+    Thursday, which she may still work at night) and the change reads '…, then off sick'."""
+    p = verify_problem(verify_agent("a", name="Seán"))
+    night = shift_at(p, 2, "22:00")
+    thursday = night.local_date + timedelta(days=1)
+    ill = (AvailabilityEntry("a", "absence", start_minute=2 * 60, on_date=thursday, note="went home ill"),)
+    p = replace(p, availability=ill, published=Roster(p.team.name, VERIFY_WEEK, (night,)))
+    cut = replace(night, end_utc=night.start_utc + timedelta(hours=4))
+    assert absence_lines(p) + change_lines(p, Roster(p.team.name, VERIFY_WEEK, (cut,))) == [
+        f"off sick: Seán (a), {thursday:%a %d %b} from 02:00",
+        "changes to the published roster: 1",
+        f"  Seán, {night.local_date:%a %d %b}: 22:00–06:00 chat → 22:00–02:00 chat, then off sick",
+    ]
+
+
 def test_preferred_times_not_given_are_listed_under_one_heading_and_none_gives_no_lines() -> None:
     owl = verify_agent("a", name="Marcus Lee")
     wishes = tuple(AvailabilityEntry("a", "preferred", 21 * 60, 24 * 60, weekday=d) for d in range(7))

@@ -212,7 +212,7 @@ def test_a_shift_cut_short_by_a_sick_call_pays_the_hours_missed_not_a_whole_day(
     lock = local_day_start_utc(sick_day, zone(TZ)) + timedelta(hours=14)
     ill = (AvailabilityEntry("f0", "absence", start_minute=13 * 60, on_date=sick_day, note="went home ill"),)
     again = dataclasses.replace(p, availability=ill, published=first, locked_before_utc=lock)
-    assert again.missed_hours("f0") == {sick_day: 4.0}
+    assert again.worked_hours("f0")[sick_day] == 4.0
     assert again.week_hours(again.team.agent("f0"), 0) == pytest.approx((32 - 4, 40 - 4))
     result = solve(again, QUICK)
     assert check_roster(again, result.roster.shifts) == []
@@ -224,3 +224,24 @@ def test_a_shift_cut_short_by_a_sick_call_pays_the_hours_missed_not_a_whole_day(
     assert change.describe(again.team, again.availability) == (
         f"Full 0, {sick_day:%a %d %b}: 09:00–17:00 chat → 09:00–13:00 chat, then off sick"
     )
+    # re-rostered again from this roster, now the one in force (a second sick call that week): the
+    # shift stays as it was worked, and the sick call pays the same hours
+    twice = dataclasses.replace(again, published=result.roster)
+    assert twice.week_hours(twice.team.agent("f0"), 0) == pytest.approx((32 - 4, 40 - 4))
+    again_result = solve(twice, QUICK)
+    assert check_roster(twice, again_result.roster.shifts) == []
+    assert cut in again_result.roster.shifts
+
+
+def test_a_sick_call_from_the_end_of_a_shift_worked_in_full_pays_nothing_that_day() -> None:
+    """Full 0 worked 09:00–17:00 and reported sick from 17:00: that day was worked in full, so her week's
+    hours stand, and her later days stay hers."""
+    p = desk()
+    first = solve(p, QUICK).roster
+    sick_day = list(first.shifts_of("f0"))[1].local_date
+    lock = local_day_start_utc(sick_day, zone(TZ)) + timedelta(hours=18)
+    ill = (AvailabilityEntry("f0", "absence", start_minute=17 * 60, on_date=sick_day),)
+    again = dataclasses.replace(p, availability=ill, published=first, locked_before_utc=lock)
+    assert again.week_hours(again.team.agent("f0"), 0) == pytest.approx((32, 40))
+    result = solve(again, QUICK)
+    assert check_roster(again, result.roster.shifts) == []

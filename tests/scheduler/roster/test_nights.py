@@ -3,6 +3,7 @@ and their fair share across the team."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from common.timegrid import UTC, PlanningWeek
-from scheduler.domain import Agent, QueueSpec, ShiftRules, Team, Weights
+from scheduler.domain import Agent, AvailabilityEntry, QueueSpec, Roster, Shift, ShiftRules, Team, Weights
 from scheduler.roster.candidates import build_candidates
 from scheduler.roster.problem import Problem, night_minutes
 from scheduler.roster.report import summarize
@@ -106,3 +107,37 @@ def test_a_night_crew_across_the_change_of_clocks_keeps_its_start_window() -> No
     assert {t.hour for t in starts} <= {22, 23, 0, 1, 2}
     assert all(t.date() == s.local_date for t, s in zip(starts, result.roster.shifts, strict=True))
     assert any(t.hour in (0, 1, 2) for t in starts)
+
+
+def test_a_night_shift_is_ended_by_a_sick_call_from_a_time_of_the_next_day_not_by_its_whole_day() -> None:
+    """Wednesday's 22:00–06:00: a sick row for Thursday from 02:00 (sent home) ends it at 02:00; a whole
+    day's row for Thursday is Thursday's own sick day and leaves Wednesday night as worked."""
+    week = PlanningWeek(date(2026, 11, 2), "Europe/London", 30)
+    agent = Agent("n", "Night", "Europe/London", ("chat",), 0, 40)
+    team = Team(
+        "Nights",
+        "Europe/London",
+        (QueueSpec("chat", "chat"),),
+        (agent,),
+        30,
+        0.0,
+        ShiftRules((8.0,), 60, 22 * 60, 2 * 60),
+    )
+    wednesday, thursday = date(2026, 11, 4), date(2026, 11, 5)
+    night = Shift("n", wednesday, utc(wednesday, 22), utc(wednesday, 30), "chat")
+    published = Roster("Nights", week.first_day, (night,))
+    sent_home = AvailabilityEntry("n", "absence", start_minute=2 * 60, on_date=thursday)
+    thursday_off = AvailabilityEntry("n", "absence", on_date=thursday)
+    p = Problem(
+        team,
+        week,
+        {"chat": np.zeros(week.grid.n_intervals)},
+        published=published,
+        locked_before_utc=utc(thursday, 12),
+    )
+    assert replace_availability(p, sent_home).worked() == (replace(night, end_utc=utc(thursday, 2)),)
+    assert replace_availability(p, thursday_off).worked() == (night,)
+
+
+def replace_availability(p: Problem, *entries: AvailabilityEntry) -> Problem:
+    return replace(p, availability=entries)
