@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from common.errors import WfmError
-from common.timegrid import minute_to_clock, zone
+from common.timegrid import MINUTES_PER_DAY, minute_to_clock, zone
 
 if TYPE_CHECKING:
     from scheduler.domain import Agent, Team
@@ -160,10 +160,20 @@ def night_start_windows(team: Team) -> list[str]:
         ):
             continue
         first, last = minute_to_clock(rules.earliest_start_minute), minute_to_clock(rules.latest_start_minute)
+        starts = range(
+            rules.earliest_start_minute,
+            rules.latest_start_minute + MINUTES_PER_DAY + 1,
+            rules.start_step_minutes,
+        )
+        when = (
+            f"from {first} to midnight and from 00:00 to {last}"
+            if starts[-1] % MINUTES_PER_DAY == rules.latest_start_minute
+            else f"at {', '.join(minute_to_clock(m % MINUTES_PER_DAY) for m in starts)} (its "
+            f"{rules.start_step_minutes}-min step from {first} does not reach {last})"
+        )
         out.append(
-            f"{whose} start window {first}–{last} runs across midnight: shifts start from {first} to midnight "
-            f"and from 00:00 to {last}, each on the local day it starts; if a latest start after {first} was "
-            "meant, give that"
+            f"{whose} start window {first}–{last} runs across midnight: shifts start {when}, each on the local "
+            f"day it starts; if a latest start after {first} was meant, give that"
         )
     return out
 

@@ -357,3 +357,10 @@ def test_team_check_reads_back_a_start_window_across_midnight(tmp_path: Path) ->
     ) in result.output
     assert "Bo's (bo) start window 09:00–08:00 runs across midnight" in result.output
     assert "Cy's" not in result.output
+    stepped = path.read_text(encoding="utf-8").replace("start_step_minutes: 60", "start_step_minutes: 90")
+    path.write_text(stepped, encoding="utf-8")
+    result = CliRunner().invoke(app, ["team", "check", "--team", str(path)])
+    assert (
+        "the team's start window 22:00–02:00 runs across midnight: shifts start at 22:00, 23:30, 01:00 (its "
+        "90-min step from 22:00 does not reach 02:00)"
+    ) in result.output
