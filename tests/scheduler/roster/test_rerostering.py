@@ -316,9 +316,10 @@ def test_a_worked_shift_keeps_stretches_the_rules_no_longer_allow() -> None:
     assert any(v.rule == "queue blocks" for v in check_roster(not_yet, published.shifts))
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(5))
 def test_sick_calls_at_random_times_leave_rosters_that_keep_every_rule(seed: int) -> None:
-    """Random teams, zones and weeks (DST ones among them): after a random lock time, two agents go
+    """Random teams, zones and weeks (DST ones among them; seed 4 sends a night worker home at 23:45):
+    after a random lock time, two agents go
     home ill at random minutes of shifts (some begun before the lock, some not, some before they start):
     every re-roster keeps every hard rule by the independent checker (no absent hours worked, the
     contract's hours less the hours the sick calls cut from shifts), and each shift worked is kept as
