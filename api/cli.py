@@ -174,6 +174,10 @@ def roster_command(
         raise typer.Exit(code=2)
     try:
         the_team = read_team(team)
+        for line in cli_team.agent_night_windows(
+            the_team
+        ):  # an agent's own window across midnight may be a slip
+            _warn(line)
         the_week = planning_week(the_team, parse_iso_date(week))
         frame = None if requirements is None else read_requirements(requirements)
         cover = () if shift_cover is None else read_shift_cover(shift_cover, the_team, the_week.days)

@@ -178,6 +178,14 @@ def night_start_windows(team: Team) -> list[str]:
     return out
 
 
+def agent_night_windows(team: Team) -> list[str]:
+    """`night_start_windows` of the agents whose own start window runs across midnight while the
+    team's does not: likely a latest start given before the team's earliest (`wfm roster` says so)."""
+    if team.shift_rules.starts_across_midnight:
+        return []
+    return [line for line in night_start_windows(team) if not line.startswith("the team's")]
+
+
 FAR_ZONE_HOURS = (
     3  # an agent this many hours from the team's zone is told where the team's start window lands
 )

@@ -364,3 +364,18 @@ def test_team_check_reads_back_a_start_window_across_midnight(tmp_path: Path) ->
         "the team's start window 22:00–02:00 runs across midnight: shifts start at 22:00, 23:30, 01:00 (its "
         "90-min step from 22:00 does not reach 02:00)"
     ) in result.output
+
+
+def test_wfm_roster_warns_of_an_agents_own_window_across_midnight_unless_the_team_works_nights(
+    tmp_path: Path,
+) -> None:
+    from api.cli_team import agent_night_windows
+
+    path = tmp_path / "team.yaml"
+    slip = "shift_rules: {lengths_hours: [8], earliest_start: '09:00', latest_start: '08:00'}}"
+    path.write_text(TEAM_TO_CHECK.replace("shift_rules: {lengths_hours: [8]}}", slip), encoding="utf-8")
+    (line,) = agent_night_windows(read_team(path))
+    assert line.startswith("Bo's (bo) start window 09:00–08:00 runs across midnight")
+    nights = path.read_text(encoding="utf-8").replace("latest_start: '14:00'", "latest_start: '05:00'")
+    path.write_text(nights, encoding="utf-8")
+    assert agent_night_windows(read_team(path)) == []  # a team of nights: no agent's window is a slip
