@@ -125,6 +125,7 @@ def team_warnings(team: Team) -> list[str]:
             )
     out += [line for a in team.agents if (line := far_start_window(team, a))]
     out += night_start_windows(team)
+    out += unused_start_windows(team)
     seen: set[tuple[object, int]] = set()
     for a in team.agents:
         rules = team.shift_rules_of(a)
@@ -176,6 +177,27 @@ def night_start_windows(team: Team) -> list[str]:
             f"day it starts; if a latest start after {first} was meant, give that"
         )
     return out
+
+
+def unused_start_windows(team: Team) -> list[str]:
+    """Start windows given beside named shift types, which set the starts themselves: the window is
+    not used, said once for the team and once for each agent with rules of their own."""
+    from scheduler.domain import ShiftRules
+
+    default = ShiftRules()
+    owners = [("the team's", team.shift_rules)]
+    owners += [
+        (f"{a.name}'s ({a.id})", team.shift_rules_of(a)) for a in team.agents if a.shift_rules is not None
+    ]
+    return [
+        f"{whose} shift types set the start times, so its start window "
+        f"{minute_to_clock(r.earliest_start_minute)}–{minute_to_clock(r.latest_start_minute)} is not used"
+        for whose, r in owners
+        if r.types
+        and (r.earliest_start_minute, r.latest_start_minute)
+        != (default.earliest_start_minute, default.latest_start_minute)
+        and (whose == "the team's" or r != team.shift_rules)
+    ]
 
 
 def agent_night_windows(team: Team) -> list[str]:

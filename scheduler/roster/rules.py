@@ -356,7 +356,8 @@ def _fix_shift(m: cp_model.CpModel, v: RosterVars, p: Problem, shift: Shift, why
         raise Infeasible(
             [
                 f"the {why} shift of {agent.name} ({agent.id}) on {shift.local_date:%a %d %b} at "
-                f"{local:%H:%M}, {shift.hours:g} h, {_why_not(p, agent, shift, why)}"
+                f"{local:%H:%M}{'' if agent.tz == p.team.tz else f' {agent.tz} time'}, {shift.hours:g} h, "
+                f"{_why_not(p, agent, shift, why)}"
             ]
         )
     m.add(v.works[c.index] == 1)

@@ -379,3 +379,33 @@ def test_wfm_roster_warns_of_an_agents_own_window_across_midnight_unless_the_tea
     nights = path.read_text(encoding="utf-8").replace("latest_start: '14:00'", "latest_start: '05:00'")
     path.write_text(nights, encoding="utf-8")
     assert agent_night_windows(read_team(path)) == []  # a team of nights: no agent's window is a slip
+
+
+def test_team_check_says_a_start_window_beside_shift_types_is_not_used() -> None:
+    from api.cli_team import unused_start_windows
+
+    team = team_from_mapping(
+        {
+            "name": "Typed",
+            "tz": "UTC",
+            "queues": [{"name": "chat", "channel": "chat"}],
+            "shift_rules": {
+                "earliest_start": "22:00",
+                "latest_start": "02:00",
+                "types": [{"name": "early", "start": "06:00", "length_hours": 8}],
+            },
+            "agents": [
+                {
+                    "id": "a",
+                    "name": "A",
+                    "tz": "UTC",
+                    "skills": ["chat"],
+                    "min_hours_per_week": 0,
+                    "max_hours_per_week": 40,
+                }
+            ],
+        }
+    )
+    assert unused_start_windows(team) == [
+        "the team's shift types set the start times, so its start window 22:00–02:00 is not used"
+    ]
