@@ -173,6 +173,18 @@ def change_lines(problem: Problem, roster: Roster, words: ReportWords = CLI_WORD
     return out
 
 
+def _contracts_above_need(summary: RosterSummary) -> str:
+    """Why hours above the need are not the roster's doing, when they are not: the contracts' least
+    hours alone add up to more than the need asks (said after the overstaffed figure)."""
+    least = sum(low for low, _ in summary.contract_by_agent.values())
+    if least <= summary.required_agent_hours:
+        return ""
+    return (
+        f" (the contracts' least hours add up to {least:.0f} h, more than the "
+        f"{summary.required_agent_hours:.0f} agent-hours the need asks)"
+    )
+
+
 def _percent(value: float | None) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{value:.0%}"
 
@@ -411,7 +423,7 @@ def summary_lines(
     lines += [
         f"required agent-hours: {summary.required_agent_hours:.1f}",
         f"understaffed agent-hours: {summary.understaffed_agent_hours:.1f}",
-        f"overstaffed agent-hours: {summary.overstaffed_agent_hours:.1f}",
+        f"overstaffed agent-hours: {summary.overstaffed_agent_hours:.1f}{_contracts_above_need(summary)}",
     ]
     for q, (contacts, on_time) in summary.carried_in.items():
         share = "" if on_time is None else f", {on_time:.0%} answered on time"

@@ -272,3 +272,15 @@ def test_last_weeks_roster_is_named_with_its_shifts_running_on_into_the_week() -
         "last week's roster counted: rest and days in a row across the week's start, and 1 of its shifts "
         "running on into the week (6.0 hours until Mon 06:00) as cover"
     ]
+
+
+def test_hours_above_the_need_say_when_the_contracts_alone_make_them() -> None:
+    from api.lead_report import _contracts_above_need
+
+    p = verify_problem(verify_agent("a", min_hours_per_week=32.0), need={(0, 10): 1.0})
+    roster = Roster(p.team.name, VERIFY_WEEK, tuple(shift_at(p, d, "08:00") for d in range(4)))
+    assert _contracts_above_need(summarize(p, roster)) == (
+        " (the contracts' least hours add up to 32 h, more than the 1 agent-hours the need asks)"
+    )
+    no_floor = verify_problem(verify_agent("a", min_hours_per_week=0.0), need={(0, 10): 1.0})
+    assert _contracts_above_need(summarize(no_floor, roster)) == ""
