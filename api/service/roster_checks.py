@@ -33,11 +33,17 @@ def roster_as_shown(roster: Roster, pinned: tuple[Shift, ...]) -> Roster:
     return Roster(roster.team, roster.first_day, kept)
 
 
-def _rules_only(team: Team, first_day: date, entries: tuple[AvailabilityEntry, ...]) -> Problem:
-    """The week's problem with no requirement: what the checker needs for the hard rules."""
-    week = PlanningWeek(first_day, team.tz, team.interval_minutes)
+def _rules_only(team: Team, shown: Roster, entries: tuple[AvailabilityEntry, ...]) -> Problem:
+    """The week's problem with no requirement: what the checker needs for the hard rules. The shown
+    roster is taken as the one in force and every shift of it as worked, so that a shift a sick call
+    ended (a re-roster cut it) keeps its length and its day is paid as a sick day, as the engine that
+    made it counted them; what that lock alone forbids is left out (`_LOCK_ONLY`)."""
+    week = PlanningWeek(shown.first_day, team.tz, team.interval_minutes)
     zeros = {q.name: np.zeros(week.grid.n_intervals) for q in team.queues}
-    return Problem(team, week, zeros, entries)
+    return Problem(team, week, zeros, entries, published=shown, locked_before_utc=week.grid.end_utc)
+
+
+_LOCK_ONLY = "locked"  # the checker's rule for a past changed: not a conflict of the roster shown
 
 
 def _words(team: Team, v: Violation) -> Conflict:
@@ -49,7 +55,9 @@ def _words(team: Team, v: Violation) -> Conflict:
 def conflicts(team: Team, roster: Roster, entries: tuple[AvailabilityEntry, ...]) -> list[Conflict]:
     """Every hard rule the roster breaks against `entries` (the availability stored now)."""
     return [
-        _words(team, v) for v in check_roster(_rules_only(team, roster.first_day, entries), roster.shifts)
+        _words(team, v)
+        for v in check_roster(_rules_only(team, roster, entries), roster.shifts)
+        if v.rule != _LOCK_ONLY
     ]
 
 
@@ -58,11 +66,11 @@ def move_conflicts(
 ) -> list[Conflict]:
     """The hard rules the agent breaks once `moved` replaces its shift of that day, and did not before
     (a conflict the week already had is not the move's doing)."""
-    problem = _rules_only(team, roster.first_day, entries)
+    problem = _rules_only(team, roster, entries)
     before = {str(v) for v in check_roster(problem, roster.shifts) if v.agent_id == moved.agent_id}
     after = roster_as_shown(roster, (moved,))
     return [
         _words(team, v)
         for v in check_roster(problem, after.shifts)
-        if v.agent_id == moved.agent_id and str(v) not in before
+        if v.agent_id == moved.agent_id and str(v) not in before and v.rule != _LOCK_ONLY
     ]

@@ -171,7 +171,10 @@ def test_an_agent_sent_home_ill_mid_shift_has_the_shift_ended_there_by_the_re_ro
             f'#roster-grid .shift-button[data-shift="{shift["agent_id"]}/{shift["local_date"]}"]'
         ).click()
         dialog = page.locator("#shift-dialog")
-        dialog.get_by_label("Went home ill at (optional)").fill("13:00")
+        went_home = dialog.get_by_label("Went home ill at")
+        expect(page.locator("#shift-sick-zone")).to_have_text("Europe/London time, the agent's own")
+        expect(page.locator("#shift-started")).to_be_visible()  # the shift has begun: say what a time means
+        went_home.fill("13:00")
         dialog.get_by_role("button", name="Mark off sick").click()
         expect(page.locator("#status")).to_contain_text(
             f"Off sick from 13:00 on {shift['local_date']}: 1 day stored"

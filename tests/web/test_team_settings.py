@@ -62,7 +62,7 @@ def test_a_lead_sees_the_teams_rules_changes_them_and_the_service_stores_them(
     expect(form.get_by_label("Most queue changes in a shift")).to_have_value(str(shifts["max_queue_changes"]))
     expect(form.get_by_label("Minimum rest between shifts (hours)")).to_have_value("11")
     expect(form.get_by_label("Days off a week")).to_have_value("2")
-    expect(form.get_by_label("Most days in a row")).to_have_value("6")
+    expect(form.get_by_label("Most working days in a row")).to_have_value("6")
     sick_paid = form.get_by_label("A sick day counts as paid hours")
     expect(sick_paid).to_be_checked(checked=seeded["absence_paid"])
     expect(form).to_contain_text("An agent's own rules, where given, still override these field by field")
@@ -70,6 +70,15 @@ def test_a_lead_sees_the_teams_rules_changes_them_and_the_service_stores_them(
     assert serious_accessibility_violations(page) == []
     screenshot(page, "team-settings")
 
+    # a comma between digits is a decimal comma, as a spreadsheet in many languages writes it
+    form.get_by_label("Shift lengths (hours)").fill("7,5; 8")
+    with page.expect_request(lambda r: r.method == "PUT") as sent:
+        form.get_by_role("button", name="Save settings").click()
+    body = sent.value.post_data_json
+    assert body is not None
+    assert body["shift_rules"]["lengths_hours"] == [7.5, 8]
+    expect(page.locator("#status")).to_contain_text(SAVED)
+    expect(form.get_by_label("Shift lengths (hours)")).to_have_value("7.5, 8")  # read back as stored
     form.get_by_label("Shift lengths (hours)").fill("8, 6")
     form.get_by_label("Shortest stretch on one queue (minutes)").fill("90")
     sick_paid.set_checked(not seeded["absence_paid"])
@@ -93,8 +102,13 @@ def test_a_bad_value_is_refused_in_words_and_changes_nothing(
     expect(lengths).to_have_value("8")
     report = page.locator("#team-settings-report")
 
+    form.get_by_label("Shortest stretch on one queue (minutes)").fill("75")  # a good save first
+    form.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#status")).to_contain_text(SAVED)
+    seeded = _team(site)  # what a refused save must leave as it is
     lengths.fill("30")
     form.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#status")).not_to_contain_text(SAVED)  # the earlier save's words are gone
     expect(report.get_by_role("alert")).to_have_text("The settings were not saved: nothing changed.")
     expect(report.locator("table.issues")).to_contain_text("shift lengths (hours)")
     expect(report.locator("table.issues")).to_contain_text("less than or equal to 16")
@@ -116,7 +130,7 @@ def test_a_form_read_before_someone_else_changed_the_team_is_refused_and_reloads
 ) -> None:
     _open_settings(page, site)
     form = page.locator("#team-settings")
-    consecutive = form.get_by_label("Most days in a row")
+    consecutive = form.get_by_label("Most working days in a row")
     expect(consecutive).to_have_value("6")
     # someone else changes the team after the page read it
     other = {**seeded, "labour_rules": {**seeded["labour_rules"], "max_consecutive_days": 5}}

@@ -100,7 +100,7 @@ const FIELD_WORDS = { start: "new start time", local_date: "day", agent_id: "age
   // the Team settings form's fields, by its labels
   lengths_hours: "shift lengths (hours)", earliest_start: "earliest start", latest_start: "latest start", start_step_minutes: "start step (minutes)",
   min_queue_stretch_minutes: "shortest stretch on one queue (minutes)", max_queue_changes: "most queue changes in a shift",
-  min_rest_hours: "minimum rest between shifts (hours)", min_days_off_per_week: "days off a week", max_consecutive_days: "most days in a row",
+  min_rest_hours: "minimum rest between shifts (hours)", min_days_off_per_week: "days off a week (at least)", max_consecutive_days: "most working days in a row",
   absence_paid: "sick day paid" };
 
 function fieldWords(field) {
@@ -612,6 +612,9 @@ function openShift(agent, shift, start = "") {
   $("shift-sick-to").value = shift.local_date;
   $("shift-sick-to").min = shift.local_date;
   $("shift-sick-from").value = "";
+  $("shift-sick-zone").textContent = `${agent.tz} time, the agent's own`;
+  const now = Date.now();
+  $("shift-started").hidden = !(Date.parse(shift.start_utc) <= now && now < Date.parse(shift.end_utc));
   $("shift-unpin").disabled = !shift.pinned;
   if (!dialog.open) dialog.showModal();
 }
@@ -1682,9 +1685,15 @@ function fillTeamSettings(team) {
     : "";
 }
 
+function shiftLengths(text) {
+  // "8, 6" or "8; 7,5" or "8 6": lengths apart by a separator and a space, a semicolon or spaces; a comma
+  // between two digits is a decimal comma ("7,5" is 7.5 hours, as a spreadsheet in many languages writes it)
+  return text.replace(/(\d),(\d)/g, "$1.$2").split(/[;,\s]+/).map((part) => part.trim()).filter(Boolean).map(numberOrText);
+}
+
 function teamSettingsBody(stored) {
   // the team as it was read (its updated_at too), with the form's rules in place of its own
-  const lengths = $("ts-lengths").value.split(",").map((part) => part.trim()).filter(Boolean).map(numberOrText);
+  const lengths = shiftLengths($("ts-lengths").value);
   return {
     ...stored,
     absence_paid: $("ts-absence-paid").checked,
@@ -1712,6 +1721,7 @@ async function saveTeamSettings() {
   const report = $("team-settings-report");
   const button = $("team-settings-save");
   report.replaceChildren(el("p", { text: "Saving…" }));
+  say(""); // an earlier save's "saved" must not stand above this one's answer
   button.disabled = true;
   let saved;
   try {
