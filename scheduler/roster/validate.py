@@ -90,9 +90,8 @@ def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
     if (s.start_utc - grid.start_utc).total_seconds() % grid.interval_s:
         out.append(v("on grid", "shift does not start on the interval grid"))
     out.extend(v("skills", m) for m in _queue_problems(agent, s))
-    if not (
-        cut_short or _worked_as_published(p, s)
-    ):  # what has happened stays, even under rules changed since
+    happened = cut_short or _worked_as_published(p, s)  # stays as it was, even under rules changed since
+    if not happened:
         out.extend(v("queue blocks", m) for m in _stretch_problems(rules, s))
     if not cut_short:
         breaks = rules.breaks_for(length)
