@@ -75,9 +75,11 @@ def far_requirements() -> str:
 
 @pytest.fixture(scope="module")
 def far_site(site: Site) -> Site:
-    """The service with the Lisbon team and one roster of it, Manila's Monday shift in it."""
+    """The service with the Lisbon team and one roster of it, Manila's Monday shift in it (made once
+    per site: a worker may run this module's tests apart, as work stealing hands them out)."""
     admin = site.headers("admin")
-    add_rostered_team(site, {**far_team(), "id": FAR_TEAM_ID}, far_requirements(), time_limit_s=5)
+    if site.api.get(f"/v1/teams/{FAR_TEAM_ID}", headers=admin).status_code != 200:
+        add_rostered_team(site, {**far_team(), "id": FAR_TEAM_ID}, far_requirements(), time_limit_s=5)
     detail = site.api.get(f"/v1/teams/{FAR_TEAM_ID}/rosters/1", headers=admin).json()
     days = {r["local_date"] for r in detail["rows"] if r["activity"] == "shift" and r["agent_id"] == "m1"}
     assert NEXT_MONDAY.isoformat() in days, detail["rows"]  # the roster this test is about
