@@ -13,7 +13,7 @@ from common.errors import WfmError
 from common.timegrid import MINUTES_PER_DAY, minute_to_clock, zone
 
 if TYPE_CHECKING:
-    from scheduler.domain import Agent, Team
+    from scheduler.domain import Agent, ShiftRules, Team
 
 app = typer.Typer(help="Make and check team files.", no_args_is_help=True)
 
@@ -144,32 +144,30 @@ def team_warnings(team: Team) -> list[str]:
     return out
 
 
+def _rules_in_force(team: Team) -> list[tuple[str, ShiftRules]]:
+    """The team's shift rules, then each agent's that differ from them, with whose they are in words."""
+    out = [("the team's", team.shift_rules)]
+    for a in team.agents:
+        if a.shift_rules is not None and team.shift_rules_of(a) != team.shift_rules:
+            out.append((f"{a.name}'s ({a.id})", team.shift_rules_of(a)))
+    return out
+
+
 def night_start_windows(team: Team) -> list[str]:
     """Each start window that runs across midnight (latest start before earliest), the team's and
     each agent's own, read back in words: a night crew's 22:00–02:00 is meant, but an agent's own
     latest start before the team's earliest may be a slip."""
     out = []
-    owners = [("the team's", team.shift_rules)]
-    owners += [
-        (f"{a.name}'s ({a.id})", team.shift_rules_of(a)) for a in team.agents if a.shift_rules is not None
-    ]
-    for whose, rules in owners:
-        if (
-            rules.types
-            or not rules.starts_across_midnight
-            or (whose != "the team's" and rules == team.shift_rules)
-        ):
+    for whose, rules in _rules_in_force(team):
+        if rules.types or not rules.starts_across_midnight:
             continue
         first, last = minute_to_clock(rules.earliest_start_minute), minute_to_clock(rules.latest_start_minute)
-        starts = range(
-            rules.earliest_start_minute,
-            rules.latest_start_minute + MINUTES_PER_DAY + 1,
-            rules.start_step_minutes,
-        )
+        starts = rules.start_minutes()
+        in_window_order = sorted(starts, key=lambda m: (m - rules.earliest_start_minute) % MINUTES_PER_DAY)
         when = (
             f"from {first} to midnight and from 00:00 to {last}"
-            if starts[-1] % MINUTES_PER_DAY == rules.latest_start_minute
-            else f"at {', '.join(minute_to_clock(m % MINUTES_PER_DAY) for m in starts)} (its "
+            if rules.latest_start_minute in starts
+            else f"at {', '.join(minute_to_clock(m) for m in in_window_order)} (its "
             f"{rules.start_step_minutes}-min step from {first} does not reach {last})"
         )
         out.append(
@@ -185,18 +183,13 @@ def unused_start_windows(team: Team) -> list[str]:
     from scheduler.domain import ShiftRules
 
     default = ShiftRules()
-    owners = [("the team's", team.shift_rules)]
-    owners += [
-        (f"{a.name}'s ({a.id})", team.shift_rules_of(a)) for a in team.agents if a.shift_rules is not None
-    ]
     return [
         f"{whose} shift types set the start times, so its start window "
         f"{minute_to_clock(r.earliest_start_minute)}–{minute_to_clock(r.latest_start_minute)} is not used"
-        for whose, r in owners
+        for whose, r in _rules_in_force(team)
         if r.types
         and (r.earliest_start_minute, r.latest_start_minute)
         != (default.earliest_start_minute, default.latest_start_minute)
-        and (whose == "the team's" or r != team.shift_rules)
     ]
 
 
