@@ -30,6 +30,7 @@ from api.formats import LEAVE_ACTIVITIES, roster_csv_frame
 from api.ics_zones import calendar_years, vtimezone
 from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, zone
 from scheduler import Agent, AvailabilityEntry, QueueDay, Roster, Shift, Team, entry_span_utc
+from scheduler.roster.problem import rows_of_shift_day
 from scheduler.scenarios import METRICS
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -123,14 +124,7 @@ def _leave_days(
 def _leave_after(availability: tuple[AvailabilityEntry, ...], agent: Agent, shift: Shift) -> str:
     """A shift's day of leave that begins once the shift is over (sent home ill: the shift ends where
     the sick call begins), as a second line: "then sick"; else nothing."""
-    day, after = shift.local_date, shift.local_date + timedelta(days=1)
-    mine = [(e, day) for e in availability if e.agent_id == agent.id and e.applies_to(day)]
-    # a night shift's next day, from a time of day (sent home at 02:00)
-    mine += [
-        (e, after)
-        for e in availability
-        if e.agent_id == agent.id and e.start_minute > 0 and e.applies_to(after)
-    ]
+    mine = rows_of_shift_day((e for e in availability if e.agent_id == agent.id), shift.local_date)
     for kind, words in LEAVE_WORDS.items():
         starts = [entry_span_utc(e, d, agent.tz)[0] for e, d in mine if e.kind == kind]
         if any(shift.end_utc <= start < shift.end_utc + timedelta(hours=1) for start in starts):

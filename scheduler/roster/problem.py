@@ -197,9 +197,8 @@ class Problem:
             return None
         grid = self.week.grid
         step = timedelta(seconds=grid.interval_s)
-        rows = [(e, s.local_date) for e in self.entries_of(agent.id) if e.kind == "absence"]
-        rows += [(e, s.local_date + timedelta(days=1)) for e, _ in rows if e.start_minute > 0]
-        spans = [entry_span_utc(e, d, agent.tz) for e, d in rows if e.applies_to(d)]
+        rows = rows_of_shift_day(self.entries_of(agent.id), s.local_date)
+        spans = [entry_span_utc(e, d, agent.tz) for e, d in rows if e.kind == "absence"]
         starts = [start for start, end in spans if start < s.end_utc + step and s.start_utc < end]
         if not starts:
             return None
@@ -322,6 +321,17 @@ def cut_shift(s: Shift, end_utc: datetime) -> Shift:
         breaks=tuple(b for b in s.breaks if b.end_utc <= end_utc),
         work=tuple(spans) if s.work else (),
     )
+
+
+def rows_of_shift_day(
+    entries: Iterable[AvailabilityEntry], day: date
+) -> list[tuple[AvailabilityEntry, date]]:
+    """The availability rows that may end a shift of local `day`, each with the day it applies on: the
+    rows of that day, and those of the next day from a time of day (sent home at 02:00 from a night
+    shift; a whole day's row for the next day is that day's own)."""
+    after, rows = day + timedelta(days=1), tuple(entries)
+    out = [(e, day) for e in rows if e.applies_to(day)]
+    return out + [(e, after) for e in rows if e.start_minute > 0 and e.applies_to(after)]
 
 
 SkillGroup = frozenset[str]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -33,7 +33,7 @@ from scheduler.roster.coverage import (
     demand_of,
     outcome,
 )
-from scheduler.roster.problem import Problem, is_late, is_night
+from scheduler.roster.problem import Problem, is_late, is_night, rows_of_shift_day
 from scheduler.staffing.erlang import whole_agents
 from scheduler.staffing.queues import ServiceReport, service_metrics
 
@@ -575,13 +575,8 @@ class Change:
     def _sick_after(self, availability: Iterable[AvailabilityEntry]) -> bool:
         """Whether an absence row of the agent's day, or of the next day from a time of day (a night
         shift sent home after midnight), is what ended the shift."""
-        after = self.local_date + timedelta(days=1)
-        return any(
-            e.agent_id == self.agent_id
-            and e.kind == "absence"
-            and (e.applies_to(self.local_date) or (e.start_minute > 0 and e.applies_to(after)))
-            for e in availability
-        )
+        mine = [e for e in availability if e.agent_id == self.agent_id]
+        return any(e.kind == "absence" for e, _ in rows_of_shift_day(mine, self.local_date))
 
     def cut_short(self) -> bool:
         """Whether the shift kept its start and ended earlier (a sick call sent the agent home)."""
