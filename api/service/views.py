@@ -28,6 +28,7 @@ from scheduler import Agent, AvailabilityEntry, Roster, Shift, Team, agent_calen
 
 ZoneMode = Literal["team", "agent"]
 BLOCKED_KINDS = ("unavailable", "time_off", "absence")
+OUTSIDE_AVAILABLE = "outside available times"  # the note of the hours outside an agent's windows
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,10 @@ def blocked_spans(agent: Agent, entries: tuple[AvailabilityEntry, ...], days: Se
         cursor = day_start
         for lo, hi in sorted(windows):
             if lo > cursor:
-                out.append(Span("unavailable", cursor, lo, "outside available times"))
+                out.append(Span("unavailable", cursor, lo, OUTSIDE_AVAILABLE))
             cursor = max(cursor, hi)
         if cursor < day_end:
-            out.append(Span("unavailable", cursor, day_end, "outside available times"))
+            out.append(Span("unavailable", cursor, day_end, OUTSIDE_AVAILABLE))
     return out
 
 
@@ -477,6 +478,28 @@ def _state_at(shift_parts: list[Span], blocked: list[Span], start: datetime, end
     return ""
 
 
+# the words of a day the agent is away, on the Day view's row heading
+AWAY_WORDS = {"absence": "off sick", "time_off": "time off", "unavailable": "unavailable"}
+
+
+def away_words(blocked: list[Span], day_start: datetime, day_end: datetime, tz: ZoneInfo) -> list[str]:
+    """The agent's stored time off, sick calls and unavailability that touch the local day
+    [day_start, day_end), in words ("off sick", "off sick from 13:00", "time off until 09:00"); the
+    hours outside an agent's usual available times are left out (every day has them)."""
+    out: list[str] = []
+    for span in sorted(blocked, key=lambda s: s.start_utc):
+        if span.note == OUTSIDE_AVAILABLE or not (span.start_utc < day_end and day_start < span.end_utc):
+            continue
+        words = AWAY_WORDS.get(span.kind, span.kind)
+        if span.start_utc > day_start:
+            words += f" from {_hhmm(span.start_utc, tz)}"
+        if span.end_utc < day_end:
+            words += f" until {_hhmm(span.end_utc, tz)}"
+        if words not in out:
+            out.append(words)
+    return out
+
+
 def _work_spans(shift: Shift) -> list[Span]:
     """The shift's breaks, then its on-queue stretches (the queue in `note`)."""
     out = [Span(b.kind, b.start_utc, b.end_utc) for b in shift.breaks]
@@ -527,8 +550,16 @@ def day_view(
         states = [_state_at(parts, blocked, t, t + step) for t in starts]
         labels = [f"{_hhmm(s.start_utc, tz)}–{_hhmm(s.end_utc, tz)} {s.queue}" for s in mine]
         first = min((s.start_utc for s in mine), default=None)
+        away = away_words(blocked, day_start, day_end, tz)
         agents.append(
-            {"id": agent.id, "name": agent.name, "states": states, "shifts": labels, "first": first}
+            {
+                "id": agent.id,
+                "name": agent.name,
+                "states": states,
+                "shifts": labels,
+                "away": away,
+                "first": first,
+            }
         )
     # who is at work that day, in the order they start, then the others in the team's order
     agents.sort(key=lambda a: (a["first"] is None, a["first"] or day_start))

@@ -195,5 +195,9 @@ def test_an_agent_sent_home_ill_mid_shift_has_the_shift_ended_there_by_the_re_ro
             if (r["agent_id"], r["local_date"]) == (shift["agent_id"], shift["local_date"])
         ]
         assert (cut["start_utc"], cut["end_utc"]) == (shift["start_utc"], "2026-11-04T13:00:00Z")
+        page.get_by_role("tab", name="Day").click()
+        page.locator("#day-date").select_option(shift["local_date"])
+        heading = page.locator(f'#day-table tr[data-agent="{shift["agent_id"]}"] th small')
+        expect(heading).to_contain_text("off sick from 13:00")  # not "off", nor a shift to 17:00
     finally:
         restore_availability(site)

@@ -879,7 +879,7 @@ function drawDay(d) {
   table.append(el("thead", {}, el("tr", {}, el("th", { scope: "col", class: "agent", text: "Agent" }), ...hours.map((h) => el("th", { scope: "colgroup", colspan: String(h.span), class: "hour", text: h.hour })))));
   const body = el("tbody");
   for (const a of d.agents) {
-    const row = el("tr", { "data-agent": a.id }, el("th", { scope: "row", class: "agent" }, el("span", { class: "name", text: a.name }), el("small", { text: a.shifts.join("; ") || "off" })));
+    const row = el("tr", { "data-agent": a.id }, el("th", { scope: "row", class: "agent" }, el("span", { class: "name", text: a.name }), el("small", { text: [...a.shifts, ...(a.away ?? [])].join("; ") || "off" })));
     a.states.forEach((s, i) => {
       const queue = s.startsWith("queue:") ? s.slice(6) : null;
       const kind = queue ? `st-q${queues.indexOf(queue) % 4}` : s ? `st-${s}` : "st-off";

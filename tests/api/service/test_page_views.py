@@ -160,3 +160,24 @@ def test_the_day_view_of_a_dst_day_has_its_25_hours_and_refuses_other_weeks() ->
     assert len(day_view(_team(), roster, (), [], [], sunday)["intervals"]) == 25
     with pytest.raises(InvalidInput, match="not a day of the week"):
         day_view(_team(), roster, (), [], [], MONDAY)
+
+
+def test_the_day_view_says_why_an_agent_without_a_shift_is_away() -> None:
+    tuesday = MONDAY + timedelta(days=1)
+    entries = (
+        AvailabilityEntry("a1", "absence", 0, 24 * 60, on_date=MONDAY, note="flu"),
+        AvailabilityEntry("a2", "absence", 13 * 60, 24 * 60, on_date=MONDAY),
+        AvailabilityEntry("a2", "time_off", 0, 24 * 60, on_date=tuesday),
+    )
+    cut = Shift(
+        "a2", MONDAY, datetime(2026, 11, 2, 10, tzinfo=UTC), datetime(2026, 11, 2, 13, tzinfo=UTC), "email"
+    )
+    roster = Roster("Desk", MONDAY, (cut,))
+    bo, ann = day_view(_team(), roster, entries, [], [], MONDAY)["agents"]
+    assert (ann["shifts"], ann["away"]) == ([], ["off sick"])
+    assert ann["states"][9] == "absence"
+    assert (bo["shifts"], bo["away"]) == (["10:00–13:00 email"], ["off sick from 13:00"])
+    _, off = day_view(_team(), roster, entries, [], [], tuesday)["agents"]
+    assert off["away"] == ["time off"]
+    # the hours outside an agent's usual times are not a reason to name
+    assert day_view(_team(), Roster("Desk", MONDAY, ()), (), [], [], MONDAY)["agents"][0]["away"] == []
