@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from api.text import control_character, shows_something
+from api.validation_words import reason_of
 from common.errors import InputIssue, InvalidInput, cut_short
 from common.timegrid import HOURS_PER_WEEK, MAX_DAYS, MINUTES_PER_DAY, clock_to_minute, minute_to_clock
 from scheduler.domain import (
@@ -469,7 +470,7 @@ def team_from_mapping(data: dict[str, Any]) -> Team:
         raise InvalidInput(
             [
                 InputIssue(
-                    err["msg"],
+                    reason_of(err),
                     column=_field_path(err["loc"]),
                     value=None if err["type"] == "missing" else shown_value(err.get("input")),
                 )

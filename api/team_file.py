@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from api.importers.zones import near_zone_name
 from api.schemas import TeamIn, shown_value, team_from_mapping
 from api.text import control_character
+from api.validation_words import UNKNOWN_KEY
 from common.errors import InputIssue, InvalidInput
 from scheduler import Team
 
@@ -135,7 +136,7 @@ def _agent_named(data: dict[str, Any], column: str | None) -> str | None:
 def _explained(issue: InputIssue, data: dict[str, Any]) -> InputIssue:
     reason = issue.reason
     last = (issue.column or "").rsplit(".", 1)[-1]
-    if reason.startswith("Extra inputs are not permitted"):
+    if reason == UNKNOWN_KEY:
         near = difflib.get_close_matches(last, sorted(TEAM_KEYS), n=1, cutoff=0.7)
         reason = f"unknown key {last!r}" + (f"; did you mean {near[0]!r}?" if near else "")
     return InputIssue(reason, issue.file, issue.row, _agent_named(data, issue.column), issue.value)

@@ -20,6 +20,7 @@ from api.formats import FIRST_DATA_ROW, read_table
 from api.importers.zones import near_zone_name, zone_of_name
 from api.schemas import Name
 from api.text import folded_name
+from api.validation_words import reason_of
 from common.defaults import DAYS_PER_WEEK, ROSTER_SHRINKAGE
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import clock_to_minute
@@ -161,9 +162,7 @@ def name_problem(name: str) -> str | None:
     try:
         _AGENT_NAME.validate_python(name)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        cause = error.get("ctx", {}).get("error")
-        return str(cause) if isinstance(cause, ValueError) else str(error["msg"])  # not 'Value error, ...'
+        return reason_of(exc.errors()[0])
     return None
 
 

@@ -18,6 +18,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from api.service.asgi import HttpMiddleware
 from api.team_file import RepeatedKey, once_each
+from api.validation_words import reason_of
 from common.errors import Infeasible, InputIssue, InvalidInput, WfmError
 
 log = logging.getLogger("wfm.service")
@@ -140,7 +141,7 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     issues = [
         {
             "column": ".".join(str(part) for part in err.get("loc", ())),
-            "reason": err.get("msg", ""),
+            "reason": reason_of(err),
             "type": err.get("type", ""),
         }
         for err in exc.errors()

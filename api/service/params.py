@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.service.schemas import DbId, PayIn, ScenarioIn, Seed, SweepIn, TicketExportQuery
+from api.validation_words import reason_of
 from common.errors import InputIssue, InvalidInput
 from scheduler import BasePlan, Depth
 
@@ -121,7 +122,7 @@ def params_of(kind: str, stored: dict[str, Any]) -> JobParams:
         return model.model_validate(stored)
     except ValidationError as exc:
         raise InvalidInput(
-            [InputIssue(e["msg"], column=".".join(str(p) for p in e["loc"])) for e in exc.errors()]
+            [InputIssue(reason_of(e), column=".".join(str(p) for p in e["loc"])) for e in exc.errors()]
         ) from exc
 
 

@@ -85,7 +85,7 @@ def test_a_bad_name_in_a_workbook_names_the_sheet_row_and_header(tmp_path: Path)
         ("Maya López", None),
         ("\u3164", "is blank (nothing a reader sees): give a name"),
         ("Tab\there", "holds a control or invisible character ('\\t', character 4)"),
-        ("x" * 201, "String should have at most 200 characters"),
+        ("x" * 201, "must be at most 200 characters"),
     ],
 )
 def test_names_are_checked_by_the_team_files_rules(name: str, problem: str | None) -> None:

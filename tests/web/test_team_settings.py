@@ -111,7 +111,7 @@ def test_a_bad_value_is_refused_in_words_and_changes_nothing(
     expect(page.locator("#status")).not_to_contain_text(SAVED)  # the earlier save's words are gone
     expect(report.get_by_role("alert")).to_have_text("The settings were not saved: nothing changed.")
     expect(report.locator("table.issues")).to_contain_text("shift lengths (hours)")
-    expect(report.locator("table.issues")).to_contain_text("less than or equal to 16")
+    expect(report.locator("table.issues")).to_contain_text("must be at most 16")
     expect(lengths).to_have_value("30")  # kept as typed, to correct
     assert _rules(_team(site)) == _rules(seeded)
 
@@ -120,7 +120,7 @@ def test_a_bad_value_is_refused_in_words_and_changes_nothing(
     changes.fill("-1")
     changes.press("Enter")  # the keyboard saves too
     expect(report.locator("table.issues")).to_contain_text("most queue changes in a shift")
-    expect(report.locator("table.issues")).to_contain_text("greater than or equal to 0")
+    expect(report.locator("table.issues")).to_contain_text("must be at least 0")
     assert _rules(_team(site)) == _rules(seeded)
     expect(page.locator("#status")).not_to_contain_text(SAVED)
 

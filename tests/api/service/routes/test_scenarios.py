@@ -66,7 +66,7 @@ def test_bad_scenarios_are_refused_with_the_reason(
             {"name": "x", "changes": [{"kind": "volume", "multiplier": 1.2, "queue": "phone"}]},
             "unknown queue 'phone'",
         ),
-        ({"name": "x", "changes": [{"kind": "volume", "multiplier": -1}]}, "greater than or equal to 0"),
+        ({"name": "x", "changes": [{"kind": "volume", "multiplier": -1}]}, "must be at least 0"),
         ({"name": "x", "changes": [{"kind": "remove_agents", "agent_ids": ["zz"]}]}, "no agent 'zz'"),
     ):
         answer = client.post(
