@@ -166,6 +166,7 @@ def roster_command(
         read_shift_requests,
         read_team,
     )
+    from api.team_checks import agent_night_windows
     from common.timegrid import parse_instant, parse_iso_date
     from scheduler import Problem, planning_week, problem_from_requirements
 
@@ -174,9 +175,7 @@ def roster_command(
         raise typer.Exit(code=2)
     try:
         the_team = read_team(team)
-        for line in cli_team.agent_night_windows(
-            the_team
-        ):  # an agent's own window across midnight may be a slip
+        for line in agent_night_windows(the_team):  # an agent's own window across midnight may be a slip
             _warn(line)
         the_week = planning_week(the_team, parse_iso_date(week))
         frame = None if requirements is None else read_requirements(requirements)

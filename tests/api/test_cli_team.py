@@ -12,10 +12,10 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.cli_team import far_start_window
 from api.formats import read_team
 from api.importers.agents import AgentRow, hours_fit, slug_id
 from api.schemas import team_from_mapping, team_to_mapping
+from api.team_checks import far_start_window
 from common.defaults import ROSTER_SHRINKAGE
 from common.errors import InvalidInput
 from scheduler.sample import sample_team
@@ -369,7 +369,7 @@ def test_team_check_reads_back_a_start_window_across_midnight(tmp_path: Path) ->
 def test_wfm_roster_warns_of_an_agents_own_window_across_midnight_unless_the_team_works_nights(
     tmp_path: Path,
 ) -> None:
-    from api.cli_team import agent_night_windows
+    from api.team_checks import agent_night_windows
 
     path = tmp_path / "team.yaml"
     slip = "shift_rules: {lengths_hours: [8], earliest_start: '09:00', latest_start: '08:00'}}"
@@ -382,7 +382,7 @@ def test_wfm_roster_warns_of_an_agents_own_window_across_midnight_unless_the_tea
 
 
 def test_team_check_says_a_start_window_beside_shift_types_is_not_used() -> None:
-    from api.cli_team import unused_start_windows
+    from api.team_checks import unused_start_windows
 
     team = team_from_mapping(
         {
