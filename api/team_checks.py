@@ -28,7 +28,7 @@ def team_warnings(team: Team) -> list[str]:
         fit = hours_fit(row, lengths, days_off) if lengths and a.max_shifts_per_week is None else None
         if fit is not None:
             out.append(
-                f"{a.name} ({a.id}): {fit.problem}; {fit.remedy or 'change the contract or the shift lengths'}"
+                f"{a.name} ({a.id}): {fit.problem}; {fit.remedy or 'change the contract, the shift lengths or the days off'}"
             )
     out += [line for a in team.agents if (line := far_start_window(team, a))]
     out += night_start_windows(team)

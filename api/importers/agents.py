@@ -341,7 +341,7 @@ def hours_fit(
     made = " or ".join(f"{t / 60:g} h" for t in (below, above) if t is not None)
     wanted = f"{agent.min_hours:g} h" if low == high else f"{agent.min_hours:g}–{agent.max_hours:g} h"
     shift_words = "/".join(f"{length / 60:g}" for length in lengths)
-    problem = f"{wanted} a week cannot be made of {shift_words}-h shifts on at most {working_days} days ({made} can)"
+    problem = f"{wanted} a week cannot be made of {shift_words}-h shifts on at most {working_days} day{'' if working_days == 1 else 's'} ({made} can)"
     advice = f"{problem}; min_hours_per_week written as {below / 60:g} so a week fits"
     remedy = ""
     extra = _extra_length(lengths, working_days, low, high)

@@ -10,6 +10,7 @@ from fastapi import status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
+from api.schemas import team_from_mapping
 from api.service.db import (
     DatasetRow,
     JobRow,
@@ -33,6 +34,7 @@ from api.service.schemas import (
     VersionOut,
 )
 from api.service.storage import team_mapping
+from api.team_checks import team_warnings
 
 
 def job_accepted(job: JobRow) -> JSONResponse:
@@ -107,12 +109,14 @@ def scenario_out(row: ScenarioRow) -> ScenarioOut:
 
 
 def team_out(session: Session, row: TeamRow) -> TeamOut:
-    """A stored team with its agents."""
+    """A stored team with its agents, and what its rules cannot do."""
+    mapping = team_mapping(session, row)
     return TeamOut(
-        **team_mapping(session, row),
+        **mapping,
         id=row.id,
         created_at=as_utc(row.created_at) or utcnow(),
         updated_at=as_utc(row.updated_at) or utcnow(),
+        warnings=tuple(team_warnings(team_from_mapping(mapping))),
     )
 
 

@@ -149,16 +149,20 @@ class TeamPut(TeamIn):
     id: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    warnings: tuple[str, ...] | None = None  # read-only, as GET gives them: said again from what is put
 
 
 class TeamOut(TeamIn):
-    """A stored team."""
+    """A stored team, with what its rules cannot do in words (`warnings`, as `wfm team check` says
+    them: contracts its shift lengths cannot make, breaks that may come back to back, start windows
+    across midnight or far from the team's hours); a solve may still fail, or surprise, where they say."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     id: str
     created_at: datetime
     updated_at: datetime
+    warnings: tuple[str, ...] = ()
 
 
 class TeamBrief(BaseModel):

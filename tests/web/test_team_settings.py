@@ -171,3 +171,28 @@ def test_only_roles_that_may_edit_teams_are_offered_the_settings(
     else:
         expect(settings).to_be_hidden()
         expect(page.get_by_role("button", name="Save settings")).to_have_count(0)
+
+
+def test_settings_that_a_contract_cannot_meet_are_saved_with_a_warning_under_them(
+    page: Page, site: Site, seeded: dict[str, Any]
+) -> None:
+    """Six days off a week leave one 8-h shift, less than the agents' 16-h minimum: saved as the lead
+    gave it (a contract may change next), and said under the settings before a solve fails."""
+    _open_settings(page, site)
+    form = page.locator("#team-settings")
+    warnings = page.locator("#team-settings-warnings")
+    expect(warnings).to_contain_text("Bo Example (a2, America/New_York)")  # the stored team's own, on opening
+    expect(warnings).not_to_contain_text("Ann Example")
+    days_off = form.get_by_label("Days off a week")
+    days_off.fill("6")
+    form.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#status")).to_contain_text(f"{SAVED}. 4 warnings stand under the settings")
+    expect(warnings.locator("li")).to_have_count(4)
+    expect(warnings).to_contain_text("Ann Example (a1)")
+    expect(warnings).to_contain_text("16")
+    screenshot(page, "team-settings-warnings")
+    assert _team(site)["labour_rules"]["min_days_off_per_week"] == 6
+    days_off.fill("2")
+    form.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#status")).to_contain_text(f"{SAVED}. A warning stands under the settings")
+    expect(warnings.locator("li")).to_have_count(1)

@@ -107,7 +107,7 @@ def put_team(team: EditTeam, body: TeamPut, session: SessionDep) -> TeamOut:
         raise InvalidInput(
             [InputIssue("the body's id differs from the path's team id", column="id", value=body.id)]
         )
-    settings = body.model_dump(exclude={"id", "created_at", "updated_at"})
+    settings = body.model_dump(exclude={"id", "created_at", "updated_at", "warnings"})
     replace_team(session, team, settings, read_at=as_utc(body.updated_at))
     session.commit()
     return team_out(session, team)

@@ -1678,6 +1678,9 @@ function fillTeamSettings(team) {
   $("ts-days-off").value = String(labour.min_days_off_per_week);
   $("ts-consecutive").value = String(labour.max_consecutive_days);
   $("ts-absence-paid").checked = Boolean(team.absence_paid);
+  const warnings = team.warnings ?? [];
+  $("team-settings-warnings").hidden = !warnings.length;
+  $("team-settings-warnings").querySelector("ul").replaceChildren(...warnings.map((w) => el("li", { text: w })));
   const types = (shifts.types || []).map((t) => t.name);
   $("ts-types-note").hidden = !types.length;
   $("ts-types-note").textContent = types.length
@@ -1742,7 +1745,8 @@ async function saveTeamSettings() {
   state.teamInfo = saved;
   if (saved.id === state.team) fillTeamSettings(saved);
   report.replaceChildren();
-  say("Team settings saved: the next roster uses them.");
+  const warned = saved.warnings?.length ?? 0;
+  say(`Team settings saved: the next roster uses them.${warned ? ` ${warned === 1 ? "A warning stands" : `${warned} warnings stand`} under the settings: read ${warned === 1 ? "it" : "them"} before the next solve.` : ""}`);
 }
 
 async function reloadTeamSettings() {
