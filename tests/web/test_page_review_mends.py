@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, FloatRect, Page, Route, expect
+from playwright.sync_api import Browser, Dialog, FloatRect, Page, Route, expect
 
 from tests.web.conftest import (
     PHONE,
@@ -378,3 +378,34 @@ def test_on_a_phone_the_chart_legend_and_the_roster_cells_neither_overlap_nor_cl
     assert svg is not None
     assert legend["y"] + legend["height"] <= svg["y"] + svg["height"] + 1  # inside the chart
     screenshot(page, "mend-phone-coverage")
+
+
+def test_unsaved_team_settings_are_asked_about_before_another_team_drops_them(
+    page: Page, site: Site, lead_token: str
+) -> None:
+    """A lead halfway through the Team settings picks another team: the page asks first; kept, the team
+    and the typing stay; let go, the other team's settings are shown."""
+    _sign_in(page, site, lead_token)
+    page.locator("#team").select_option(TEAM)
+    _tab(page, "Set up")
+    lengths = page.get_by_label("Shift lengths (hours)")
+    expect(lengths).to_have_value("8")
+    lengths.fill("7")
+    asked: list[str] = []
+
+    def keep(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", keep)
+    page.locator("#team").select_option(EMPTY)
+    expect(page.locator("#team")).to_have_value(TEAM)
+    expect(lengths).to_have_value("7")
+    assert asked == ["Your changes to Mend Desk's team settings are not saved. Leave them unsaved?"]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#team").select_option(EMPTY)
+    expect(page.locator("#team-settings-for")).to_contain_text("For Mend Empty")
+    expect(lengths).to_have_value("8")  # the other team's own, the typing gone
+    page.locator("#team").select_option(TEAM)  # nothing typed since: no question
+    expect(page.locator("#team-settings-for")).to_contain_text("For Mend Desk")
+    assert len(asked) == 1

@@ -1957,7 +1957,17 @@ function guard(fn) {
   };
 }
 
+function leaveSettings() {
+  // unsaved edits in the Team settings form are asked about before they are dropped (another team
+  // picked, signing out); true: go on
+  if (!state.settingsEdited || !state.settings) return true;
+  if (!window.confirm(`Your changes to ${state.settings.name}'s team settings are not saved. Leave them unsaved?`)) return false;
+  state.settingsEdited = false;
+  return true;
+}
+
 function signOut() {
+  if (!leaveSettings()) return;
   sessionStorage.removeItem(TOKEN_KEY);
   state.token = "";
   $("workspace").hidden = true;
@@ -1979,6 +1989,10 @@ function wire() {
   $("signout").addEventListener("click", signOut);
   $("team").addEventListener("change", guard(async () => {
     if ($("team").value === state.team) return; // the same team again: nothing to load
+    if (!leaveSettings()) {
+      $("team").value = state.team; // stay, with the lead's typing as it was
+      return;
+    }
     state.team = $("team").value;
     await loadTeam();
   }));
@@ -2047,6 +2061,9 @@ function wire() {
   $("team-form").addEventListener("submit", guard(createTeam));
   $("team-settings-form").addEventListener("submit", guard(saveTeamSettings));
   for (const kind of ["input", "change"]) $("team-settings-form").addEventListener(kind, () => { state.settingsEdited = true; });
+  window.addEventListener("beforeunload", (event) => {
+    if (state.settingsEdited) event.preventDefault(); // the browser asks before the typing is lost
+  });
   $("requirements-form").addEventListener("submit", guard(uploadRequirements));
   $("forecast-form").addEventListener("submit", guard(forecastRequirements));
   $("history-delete").addEventListener("click", confirmHistoryDelete);
