@@ -319,30 +319,46 @@ def build_candidates(problem: Problem) -> dict[str, list[Candidate]]:
                     )
                 )
                 index += 1
-        for shift in cut_short(problem, agent.id, mine):
+        for shift in worked_off_rules(problem, agent.id, mine):
             mine.append(_worked_candidate(problem, shift, index))
             index += 1
         out[agent.id] = sorted(mine, key=lambda c: (c.start_utc, c.length_minutes))
     return out
 
 
-def cut_short(problem: Problem, agent_id: str, mine: Sequence[Candidate]) -> list[Shift]:
-    """Re-rostering: the agent's shifts worked until a sick call (`Problem.ended_by_sickness`: cut
-    short now, or by an earlier re-roster) that no shift the rules allow is: each is still a shift the
-    agent has worked."""
+def worked_off_rules(problem: Problem, agent_id: str, mine: Sequence[Candidate]) -> list[Shift]:
+    """Re-rostering: the agent's shifts already worked that no shift the rules allow now is: cut short
+    by a sick call (`Problem.ended_by_sickness`, now or by an earlier re-roster), or worked under shift
+    rules, a zone, skills or available hours changed since. Each has happened and stays as it was. A
+    worked shift over leave entered since is not among them: the lead is told to enter the row from
+    when it ends (`rules._why_not`)."""
     have = {(c.local_date, c.start_utc, c.length_minutes) for c in mine}
     return [
         w
         for w in problem.worked()
         if w.agent_id == agent_id
-        and problem.ended_by_sickness(w)
         and (w.local_date, w.start_utc, round(w.hours * 60)) not in have
+        and leave_during(problem, w) is None
     ]
 
 
+def leave_during(problem: Problem, shift: Shift) -> tuple[AvailabilityEntry, datetime, datetime] | None:
+    """The first leave or unavailability row that overlaps `shift` (on the agent's clock, the days
+    around it), with its span in UTC; None if none does."""
+    agent = problem.team.agent(shift.agent_id)
+    for day in (shift.local_date - timedelta(days=1), shift.local_date, shift.local_date + timedelta(days=1)):
+        for e in problem.entries_of(agent.id):
+            if e.kind not in BLOCKING_KINDS or not e.applies_to(day):
+                continue
+            start, end = entry_span_utc(e, day, agent.tz)
+            if start < shift.end_utc and shift.start_utc < end:
+                return e, start, end
+    return None
+
+
 def _worked_candidate(problem: Problem, shift: Shift, index: int) -> Candidate:
-    """A shift already worked, cut short, as the one candidate of its kind: no breaks to place (those
-    taken before the cut are the worked shift's, `roster_of` puts them back)."""
+    """A shift already worked that the rules no longer allow, as the one candidate of its kind: no
+    breaks to place (those it had are the worked shift's, `roster_of` puts them back)."""
     grid = problem.week.grid
     length = round(shift.hours * 60)
     return Candidate(

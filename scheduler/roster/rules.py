@@ -23,11 +23,12 @@ from scheduler.roster.candidates import (
     break_reach,
     breaks_spaced,
     intervals_between,
+    leave_during,
     local_start_minute,
     start_band,
 )
 from scheduler.roster.day_rules import Day, forbid_short_runs, limit_runs
-from scheduler.roster.problem import BLOCKING_KINDS, LEAVE_WORDS, Problem, entry_span_utc
+from scheduler.roster.problem import LEAVE_WORDS, Problem
 from scheduler.roster.variables import (
     BreakSlot,
     Penalty,
@@ -383,26 +384,23 @@ def _why_not(p: Problem, agent: Agent, shift: Shift, why: str) -> str:
     """Why a shift that must be worked as it is (pinned, or already worked) is not one the agent may work:
     the availability row it overlaps, with what the lead can do, or else the shift rules."""
     tz = zone(agent.tz)
-    for day in (shift.local_date - timedelta(days=1), shift.local_date, shift.local_date + timedelta(days=1)):
-        for e in p.entries_of(agent.id):
-            if e.kind not in BLOCKING_KINDS or not e.applies_to(day):
-                continue
-            start, end = entry_span_utc(e, day, agent.tz)
-            if start < shift.end_utc and shift.start_utc < end:
-                note = f" ({e.note})" if e.note else ""
-                rows = (
-                    f"overlaps {LEAVE_WORDS[e.kind]} from {start.astimezone(tz):%a %d %b %H:%M} to "
-                    f"{end.astimezone(tz):%a %d %b %H:%M}{note}"
-                )
-                if why == "already worked":  # an absence cuts the shift (`Problem.as_worked`); leave does not
-                    ends = shift.end_utc.astimezone(tz)
-                    return (
-                        f"{rows}, during a shift already worked, which stays as it was: give the row from "
-                        f"when the shift ends ({ends:%a %d %b %H:%M}), or, if the agent went home ill, enter "
-                        "it as an absence (sick), which ends the shift where it begins"
-                    )
-                return f"{rows}: move the shift, or take the pin off"
-    return "is not one the shift rules or the available hours allow (its start, length or breaks)"
+    found = leave_during(p, shift)
+    if found is None:
+        return "is not one the shift rules or the available hours allow (its start, length or breaks)"
+    e, start, end = found
+    note = f" ({e.note})" if e.note else ""
+    rows = (
+        f"overlaps {LEAVE_WORDS[e.kind]} from {start.astimezone(tz):%a %d %b %H:%M} to "
+        f"{end.astimezone(tz):%a %d %b %H:%M}{note}"
+    )
+    if why == "already worked":  # an absence cuts the shift (`Problem.as_worked`); leave does not
+        ends = shift.end_utc.astimezone(tz)
+        return (
+            f"{rows}, during a shift already worked, which stays as it was: give the row from "
+            f"when the shift ends ({ends:%a %d %b %H:%M}), or, if the agent went home ill, enter "
+            "it as an absence (sick), which ends the shift where it begins"
+        )
+    return f"{rows}: move the shift, or take the pin off"
 
 
 def add_pinned(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:

@@ -73,14 +73,16 @@ def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
     rules = p.team.shift_rules_of(agent)
     grid = p.week.grid
     local_start = s.start_utc.astimezone(tz)
-    if local_start.date() != s.local_date:
+    # a shift already worked (to its end or until a sick call) stays as it was, even under shift rules,
+    # a zone, skills or available hours changed since: only what the week's rules ask of it is checked
+    happened = _cut_short(p, s) or _worked_as_published(p, s)
+    if local_start.date() != s.local_date and not happened:
         out.append(v("local day", f"shift starts on local {local_start.date()}, labelled {s.local_date}"))
     start_minute = local_start.hour * 60 + local_start.minute
     length = round(s.length.total_seconds() / 60)
-    cut_short = _cut_short(p, s)  # worked until a sick call: its length and breaks are what they were
-    if rules.types and not cut_short:
+    if rules.types and not happened:
         out.extend(v("shift type", m) for m in _type_problems(rules, s.shift_type, start_minute, length))
-    elif not cut_short:
+    elif not happened:
         if start_minute not in rules.start_minutes() or local_start.second:
             out.append(v("start time", f"local start {local_start:%H:%M} is not an allowed start time"))
         if length not in {round(h * 60) for h in rules.lengths_hours}:
@@ -89,16 +91,15 @@ def _check_shift(p: Problem, agent: Agent, s: Shift) -> list[Violation]:
         out.append(v("in week", _outside_week(p, s)))
     if (s.start_utc - grid.start_utc).total_seconds() % grid.interval_s:
         out.append(v("on grid", "shift does not start on the interval grid"))
-    out.extend(v("skills", m) for m in _queue_problems(agent, s))
-    happened = cut_short or _worked_as_published(p, s)  # stays as it was, even under rules changed since
     if not happened:
+        out.extend(v("skills", m) for m in _queue_problems(agent, s))
         out.extend(v("queue blocks", m) for m in _stretch_problems(rules, s))
-    if not cut_short:
         breaks = rules.breaks_for(length)
         out.extend(v("breaks", m) for m in _break_problems(breaks, s))
         out.extend(v("breaks", m) for m in _work_after_break_problems(breaks, s, grid.interval_minutes))
         out.extend(v("breaks", m) for m in _breaks_apart_problems(breaks, s, grid.interval_minutes))
-    out.extend(v("availability", m) for m in _availability_problems(p.entries_of(agent.id), agent, s))
+    entries = p.entries_of(agent.id)
+    out.extend(v("availability", m) for m in _availability_problems(entries, agent, s, windows=not happened))
     return out
 
 
@@ -325,16 +326,20 @@ def works_outside(day: date) -> str:
     return f"works outside the available times of {day:%a %d %b}"
 
 
-def _availability_problems(entries: tuple[AvailabilityEntry, ...], agent: Agent, s: Shift) -> list[str]:
+def _availability_problems(
+    entries: tuple[AvailabilityEntry, ...], agent: Agent, s: Shift, windows: bool = True
+) -> list[str]:
+    """Leave and unavailability the shift overlaps, and (with `windows`) its hours outside the agent's
+    available times."""
     problems: set[str] = set()
     for day, first, end in _worked_runs(agent, s):
         blocked = _rows_on(entries, day, ("unavailable", "time_off", "absence"))
-        windows = _rows_on(entries, day, ("available",))
-        windows = [e for e in windows if e.on_date is not None] or windows
         for e in blocked:
             if e.start_minute < end and first < e.end_minute:
                 problems.add(works_during(e, day))
-        if windows and _outside(first, end, windows):
+        available = _rows_on(entries, day, ("available",))
+        available = [e for e in available if e.on_date is not None] or available
+        if windows and available and _outside(first, end, available):
             problems.add(works_outside(day))
     return sorted(problems)
 

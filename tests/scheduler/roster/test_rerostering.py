@@ -343,3 +343,40 @@ def test_sick_calls_at_random_times_leave_rosters_that_keep_every_rule(seed: int
     result = solve(later, FAST)  # each seed's has a roster (a night worker sent home at 23:45 included)
     assert check_roster(later, result.roster.shifts) == []
     assert set(later.worked()) <= set(result.roster.shifts)
+
+
+@pytest.mark.parametrize("change", ["zone", "lengths"])
+@pytest.mark.parametrize("seed", range(3))
+def test_shifts_worked_before_a_rule_or_zone_change_stay_as_worked(seed: int, change: str) -> None:
+    """On Thursday the lead makes shifts half an hour longer from now on, or an agent moves far away:
+    the week's re-roster keeps the shifts already worked as they were (they happened) instead of
+    refusing them as shifts the new rules or zone do not allow; the rest of the week keeps the new ones."""
+    p = random_problem(seed)
+    published = solve(p, FAST).roster
+    lock = p.week.grid.start_utc + timedelta(days=3, hours=12)
+    worked = {(s.agent_id, s.start_utc, s.end_utc) for s in published.shifts if s.start_utc < lock}
+    if change == "zone":
+        mover = p.team.agent(min(worked)[0])
+        far = dataclasses.replace(
+            mover, tz="America/Phoenix" if mover.tz.startswith("Asia") else "Asia/Manila"
+        )
+        team = dataclasses.replace(
+            p.team, agents=tuple(far if a.id == mover.id else a for a in p.team.agents)
+        )
+    else:
+        longer = tuple(h + 0.5 for h in p.team.shift_rules.lengths_hours)
+        team = dataclasses.replace(
+            p.team, shift_rules=dataclasses.replace(p.team.shift_rules, lengths_hours=longer)
+        )
+    later = dataclasses.replace(p, team=team, published=published, locked_before_utc=lock)
+    result = solve(later, FAST)
+    assert check_roster(later, result.roster.shifts) == []
+    assert {
+        (s.agent_id, s.start_utc, s.end_utc) for s in result.roster.shifts if s.start_utc < lock
+    } == worked
+    if change == "lengths":  # the shifts to come are of the new lengths
+        allowed = {round(h * 60) for h in team.shift_rules.lengths_hours}
+        assert all(round(s.hours * 60) in allowed for s in result.roster.shifts if s.start_utc >= lock)
+        # the same shifts not yet worked are checked against the rules as they are now
+        not_yet = dataclasses.replace(later, locked_before_utc=p.week.grid.start_utc)
+        assert any(v.rule == "shift length" for v in check_roster(not_yet, published.shifts))
