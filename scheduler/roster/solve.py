@@ -75,6 +75,8 @@ EXACT_DESCENT_SHARE = 0.5
 # in deterministic mode: ruin-and-recreate moves, and rounds of each descent, per work unit of
 # `deterministic_time_limit_s`
 MOVES_PER_WORK_UNIT = 10
+# the least time given to saying why no roster can keep the rules, when the search found that late
+EXPLAIN_MIN_S = 1.0
 SWEEPS_PER_WORK_UNIT = 10
 
 
@@ -117,6 +119,11 @@ class Budget:
     def elapsed_s(self) -> float:
         """Seconds since the solve started."""
         return time.monotonic() - self.started
+
+    def explain_deadline(self) -> float:
+        """When the account of an impossible roster stops (`explain_infeasible`): at the limit, or
+        `EXPLAIN_MIN_S` from now if the limit is nearer."""
+        return max(self.started + self.limit_s, time.monotonic() + EXPLAIN_MIN_S)
 
     @property
     def polish_taking_s(self) -> float:
@@ -270,8 +277,8 @@ def _first_roster(p: Problem, settings: SolveSettings, budget: Budget, start: Ro
             descent_deadline=budget.first_descent_deadline,
         )
     except NoWeek as exc:
-        if exc.infeasible:  # the agent's own rules allow no week: say which rules conflict
-            raise Infeasible(explain_infeasible(p)) from None
+        if exc.infeasible:  # the agent's own rules allow no week: say which rules conflict, theirs first
+            raise Infeasible(explain_infeasible(p, budget.explain_deadline(), first=exc.agent_id)) from None
         elapsed_s = budget.elapsed_s()
         needed_s = math.ceil(
             max(elapsed_s / max(1, exc.agents_done) * len(p.team.agents) * 2, 2 * budget.limit_s)
@@ -321,7 +328,8 @@ def _solve_day_level(
     try:
         found = solve_day_level(p, settings.time_limit_s, _cores(settings), settings.seed)
     except Infeasible:
-        raise Infeasible(explain_infeasible(p)) from None
+        deadline = time.monotonic() + max(EXPLAIN_MIN_S, settings.time_limit_s)
+        raise Infeasible(explain_infeasible(p, deadline)) from None
     search = found.search
     if not search.assignment:
         raise Infeasible(
