@@ -192,7 +192,9 @@ def _require_columns(frame: pd.DataFrame, required: Iterable[str], issues: _Issu
 def _parse_instants(
     frame: pd.DataFrame, column: str, issues: _Issues, *, assume_tz: str | None = None
 ) -> pd.Series:
-    """ISO-8601 instants as UTC; a naive one is an error unless `assume_tz` names its zone."""
+    """ISO-8601 instants as UTC; a naive one is an error unless `assume_tz` names its zone, and so is
+    one outside the years the service plans (`FIRST_YEAR`..`LAST_YEAR`, as weeks and availability):
+    a row of year 1 or 9999 would be left out of every week, or stop a roster of its own week."""
     text = frame[column]
     naive = ~text.str.contains(_OFFSET_RE, regex=True) & (text != "")
     parsed = pd.to_datetime(text.where(~naive), format="ISO8601", utc=True, errors="coerce")
@@ -219,6 +221,13 @@ def _parse_instants(
         naive = naive & ~ok_naive
     unparsed = (parsed.isna() & ~naive & (text != "")) | naive
     issues.add_rows(unparsed.to_numpy(), frame, column, "not an ISO-8601 timestamp")
+    far = parsed.notna() & ~parsed.dt.year.between(FIRST_YEAR, LAST_YEAR)
+    issues.add_rows(
+        far.to_numpy(dtype=bool),
+        frame,
+        column,
+        f"a timestamp must lie in the years {FIRST_YEAR}..{LAST_YEAR} (UTC)",
+    )
     issues.add_rows((text == "").to_numpy(), frame, column, "empty timestamp")
     return parsed
 

@@ -12,6 +12,7 @@ from api.service.db import DatasetRow, transaction
 from api.service.job_records import fail, store_outcome
 from api.service.params import ForecastJobParams
 from api.service.presenters import dataset_out
+from api.service.rostering import requested_week
 from api.service.settings import WorkerOptions
 from api.service.storage import dataset_frame, dataset_row, save_dataset, span_meta, team_of, team_row
 from forecasting import forecast_notes, forecast_week
@@ -19,12 +20,13 @@ from scheduler import Team, planning_week
 
 
 def check_forecast_week(team: Team, params: ForecastJobParams) -> None:
-    """Refuse a week that does not begin on the team's week start, as a roster of it is refused.
+    """Refuse a week the team cannot plan (its years, its weekday), as a roster of it is refused.
 
     Raises:
-        InvalidInput: the week's first day is another weekday; the message names the days to use.
+        InvalidInput: naming the field `week`: the week's first day is outside the years a week may
+            start in, or is another weekday (the message names the days to use).
     """
-    planning_week(team, params.week)
+    requested_week(team, params.week)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.service.db import JobRow, transaction, utcnow
-from api.service.errors import infeasible_body, invalid_body
+from api.service.errors import ServiceError, infeasible_body, invalid_body
 from api.service.job_states import FAILED, RUNNING, SUCCEEDED
 from api.service.storage import set_job_state
 from common.errors import Infeasible, InvalidInput, WfmError
@@ -70,7 +70,8 @@ def failure_of(exc: Exception) -> dict[str, Any]:
 
     Infeasible and invalid input are the caller's (422, with the conflicting rules or the issues);
     any other error the libraries raise on purpose is a service that cannot do it now (503, e.g. Ray
-    unreachable); anything else is a bug (500, its type only: messages may carry personal data).
+    unreachable); the service's own errors keep their status and words (a dataset deleted while the
+    job ran is a 404); anything else is a bug (500, its type only: messages may carry personal data).
     """
     if isinstance(exc, Infeasible):
         return {"status": 422, **infeasible_body(exc)}
@@ -78,6 +79,8 @@ def failure_of(exc: Exception) -> dict[str, Any]:
         return {"status": 422, **invalid_body(exc)}
     if isinstance(exc, WfmError):
         return {"status": 503, "title": "unavailable", "detail": str(exc)}
+    if isinstance(exc, ServiceError):  # the service's own words (e.g. a dataset deleted while it ran)
+        return {"status": exc.status, "title": exc.title, "detail": exc.detail}
     return {"status": 500, "title": "internal error", "detail": type(exc).__name__}
 
 

@@ -13,7 +13,7 @@ from api.schemas import team_from_mapping
 from api.service.codec import availability_entries, roster_from_dicts
 from api.service.params import RosterJobParams
 from common.errors import InvalidInput
-from common.timegrid import DAYS_PER_WEEK, clock_to_minute, wall_to_utc, zone
+from common.timegrid import DAYS_PER_WEEK, PlanningWeek, clock_to_minute, wall_to_utc, zone
 from scheduler import (
     Change,
     Problem,
@@ -57,6 +57,21 @@ def build_problem(params: RosterJobParams, requirements: pd.DataFrame, source: s
         locked_before_utc=params.locked_before_utc,
         absent_may_work_days_off=params.absent_may_work_days_off,
     )
+
+
+def requested_week(team: Team, first_day: date, field: str = "week") -> PlanningWeek:
+    """The team's planning week from a request's `field` (`planning_week`: its years, its weekday),
+    checked before anything counts days from it; a refusal names the field and its value.
+
+    Raises:
+        InvalidInput: the day is not a week the team can plan.
+    """
+    try:
+        return planning_week(team, first_day)
+    except InvalidInput as exc:
+        raise InvalidInput(
+            [replace(i, column=field, value=first_day.isoformat()) for i in exc.issues]
+        ) from exc
 
 
 def base_roster(params: RosterJobParams) -> Roster | None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from api.formats import days_between
 from api.importers.presets import PresetName
 from api.importers.tickets import TicketOptions
 from api.schemas import (
@@ -190,7 +191,15 @@ class AvailabilityOut(BaseModel):
     note: str
 
 
-Day = date  # a field below is called `date`
+def _plannable_day(day: date) -> date:
+    """A day of the years the service plans, by the rule an imported file's dates keep (`days_between`)."""
+    _, why = days_between(day, day)
+    if why is not None:
+        raise ValueError(f"{why}, got {day.isoformat()}")
+    return day
+
+
+Day = Annotated[date, AfterValidator(_plannable_day)]  # named so: a field below is called `date`
 
 
 class AvailabilityEntryIn(_In):

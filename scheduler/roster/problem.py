@@ -461,8 +461,11 @@ def planning_week(team: Team, first_day: date, n_days: int = DAYS_PER_WEEK) -> P
     """The team's planning week (or horizon) from `first_day`, which must be the team's week start.
 
     Raises:
-        InvalidInput: `first_day` is another weekday; the message names the days to use.
+        InvalidInput: `first_day` is outside the years a horizon may start in (`PlanningWeek`), or is
+            another weekday; the message names the days to use.
     """
+    # the week's own checks first (its years): the days the message below names then exist
+    week = PlanningWeek(first_day, team.tz, team.interval_minutes, n_days)
     start = WEEKDAYS.index(team.week_start)
     if first_day.weekday() != start:
         before = first_day - timedelta(days=(first_day.weekday() - start) % DAYS_PER_WEEK)
@@ -471,7 +474,7 @@ def planning_week(team: Team, first_day: date, n_days: int = DAYS_PER_WEEK) -> P
             f"{first_day} is a {WEEKDAY_NAMES[first_day.weekday()]}; team {team.name!r} plans weeks from "
             f"{WEEKDAY_NAMES[start]}: use {before} or {after} (or set the team's week_start)"
         )
-    return PlanningWeek(first_day, team.tz, team.interval_minutes, n_days)
+    return week
 
 
 def _check_same_week(frame: pd.DataFrame, team: Team, week: PlanningWeek) -> None:

@@ -26,12 +26,19 @@ from api.service.deps import (
     imports_availability,
     visible_job,
 )
-from api.service.errors import JOB_LIMIT_ANSWER, Conflict, JobFailed
+from api.service.errors import JOB_LIMIT_ANSWER, Conflict, JobFailed, NotFound
 from api.service.job_states import ACTIVE_STATES, FAILED, SUCCEEDED
 from api.service.job_watch import is_final, revision
-from api.service.params import RosterJobParams, SnapshotParams, params_of
+from api.service.params import (
+    ForecastJobParams,
+    JobParams,
+    RosterJobParams,
+    ScenarioJobParams,
+    SnapshotParams,
+    params_of,
+)
 from api.service.presenters import job_out, scenario_out, version_out
-from api.service.rostering import build_problem
+from api.service.rostering import build_problem, requested_week
 from api.service.schemas import (
     MIN_TIME_LIMIT_S,
     DatasetOut,
@@ -52,6 +59,7 @@ from api.service.storage import (
     published_version,
     scenario_row,
     team_mapping,
+    team_of,
     version_row,
 )
 from common.errors import InputIssue, InvalidInput
@@ -124,12 +132,21 @@ def absent_days(version: RosterVersionRow) -> list[tuple[str, date]]:
 def _last_week(
     session: Session, team_id: str, number: int | None, first_day: date
 ) -> RosterVersionRow | None:
-    """Last week's roster: version `number` when the request names one, else the week before's
-    published version (its shifts running on into the week are cover, and rest and days in a row
-    hold across the boundary), else none."""
-    if number is not None:
-        return version_row(session, team_id, number)
-    return published_version(session, team_id, first_day - timedelta(days=DAYS_PER_WEEK))
+    """Last week's roster: version `number` when the request names one (a version of the week before
+    `first_day`), else the week before's published version (its shifts running on into the week are
+    cover, and rest and days in a row hold across the boundary), else none."""
+    week_before = first_day - timedelta(days=DAYS_PER_WEEK)
+    if number is None:
+        return published_version(session, team_id, week_before)
+    previous = version_row(session, team_id, number)
+    if previous.first_day != week_before:  # another week's shifts would be counted as last week's
+        raise _bad(
+            "previous_version",
+            f"roster version {number} is the week of {previous.first_day}; last week's roster must be one "
+            f"of the week of {week_before}, the week before {first_day}",
+            number,
+        )
+    return previous
 
 
 def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Settings) -> RosterJobParams:
@@ -139,6 +156,7 @@ def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Se
     first_day = body.week or (None if base is None else base.first_day)
     if first_day is None:
         raise _bad("week", "give the week's first local day (or a base_version to re-roster)")
+    requested_week(team_of(session, team), first_day)
     if base is not None and first_day != base.first_day:
         raise _bad("week", f"a re-roster keeps the base version's week, {base.first_day}", first_day)
     if base is not None:
@@ -302,12 +320,16 @@ def cancel_job(job_id: JobIdPath, session: SessionDep, principal: PrincipalDep, 
 @router.post(
     "/jobs/{job_id}/retry",
     status_code=status.HTTP_202_ACCEPTED,
-    responses={409: {"description": "still active"}, **JOB_LIMIT_ANSWER},
+    responses={
+        409: {"description": "still active, succeeded, or what it reads changed or was deleted since"},
+        **JOB_LIMIT_ANSWER,
+    },
 )
 def retry_job(job_id: JobIdPath, session: SessionDep, principal: PrincipalDep, state: StateDep) -> JobOut:
     """Submit a failed or cancelled job again with the same request (e.g. one the service stopped
     during). A job that succeeded is not run again, nor one whose team or availability changed since
-    it was submitted: its snapshot would roster agents who left, or miss time off HR imported since."""
+    it was submitted: its snapshot would roster agents who left, or miss time off HR imported since;
+    nor one whose requirements, forecast or history were deleted since: it would fail on them."""
     job = visible_job(session, principal, job_id, to_change=True)
     if job.state in ACTIVE_STATES:
         raise Conflict(f"job {job_id!r} is still {job.state}")
@@ -319,6 +341,14 @@ def retry_job(job_id: JobIdPath, session: SessionDep, principal: PrincipalDep, s
             f"the team or its availability changed since job {job_id!r} was submitted; start a new job, "
             "which reads them as they are now"
         )
+    for kind, dataset_id in _datasets_read(params):
+        try:
+            dataset_row(session, job.team_id, kind, dataset_id)
+        except NotFound as exc:  # the job would fail on it
+            raise Conflict(
+                f"{kind} {dataset_id}, which job {job_id!r} reads, was deleted since it was submitted; "
+                f"start a new job with {kind} that is stored"
+            ) from exc
     upload = None
     if job.kind == "import":
         row = session.get(UploadRow, job_id)
@@ -344,6 +374,17 @@ def _refuse_agents_who_left(base: RosterVersionRow, team: dict[str, Any]) -> Non
             "of the week without a base version",
             base.number,
         )
+
+
+def _datasets_read(params: JobParams) -> list[tuple[str, int]]:
+    """The stored frames a job reads when it runs, as (kind, id): what its snapshot does not hold."""
+    if isinstance(params, RosterJobParams):
+        return [("requirements", params.requirements_id)]
+    if isinstance(params, ScenarioJobParams):
+        return [(params.base_kind, params.base_id)]
+    if isinstance(params, ForecastJobParams):
+        return [("history", params.history_id)]
+    return []
 
 
 def _changed_since(session: Session, team_id: str, params: SnapshotParams) -> bool:

@@ -192,11 +192,25 @@ def post_publish(
     return version_out(row)
 
 
-@router.get("/teams/{team_id}/rosters/{number}/compare/{other}", responses=_NO_VERSION)
+@router.get(
+    "/teams/{team_id}/rosters/{number}/compare/{other}",
+    responses={**_NO_VERSION, 422: {"description": "the versions are of different weeks"}},
+)
 def compare(team: ReadTeam, number: VersionPath, other: VersionPath, session: SessionDep) -> Comparison:
-    """Two versions side by side: the agent-days whose shift was added, removed or moved (each also as a
-    lead's sentence), hours per agent, headline figures."""
+    """Two versions of one week side by side: the agent-days whose shift was added, removed or moved (each
+    also as a lead's sentence), hours per agent, headline figures."""
     a, b = version_row(session, team.id, number), version_row(session, team.id, other)
+    if a.first_day != b.first_day:  # every shift of each would show as added or removed
+        raise InvalidInput(
+            [
+                InputIssue(
+                    f"versions {number} and {other} are of different weeks ({a.first_day}, {b.first_day}); "
+                    "compare two versions of one week",
+                    column="other",
+                    value=str(other),
+                )
+            ]
+        )
     keys = (
         "service_level_by_queue",
         "target_by_queue",

@@ -17,6 +17,7 @@ from api.service.downloads import download
 from api.service.errors import JOB_LIMIT_ANSWER, NotFound
 from api.service.params import BaseKind, ScenarioJobParams
 from api.service.presenters import job_accepted, scenario_brief, scenario_out
+from api.service.rostering import requested_week
 from api.service.scenario_plans import base_frames, check, named_scenarios, store_comparison
 from api.service.schemas import (
     MAX_DB_ID,
@@ -36,6 +37,7 @@ from api.service.storage import (
     dataset_row,
     scenario_row,
     team_mapping,
+    team_of,
     team_row,
     version_row,
 )
@@ -85,6 +87,7 @@ def _params(session: Session, body: ScenarioCreate, settings: Settings) -> Scena
     first_day = body.week or (None if version is None else version.first_day)
     if first_day is None:
         raise _bad("week", "give the week's first local day (or a roster_version)")
+    requested_week(team_of(session, team_row(session, body.team_id)), first_day)
     if version is not None and version.first_day != first_day:
         raise _bad("week", f"roster version {version.number} is the week of {version.first_day}")
     default_s = min(settings.default_time_limit_s, _DEFAULT_REROSTER_LIMIT_S)
