@@ -167,6 +167,7 @@ def register(app: typer.Typer) -> None:
                     n_origins=backtest_weeks,
                     specials=specials,
                     holiday_changes=changes,
+                    until=first_day,
                 )
                 typer.echo(report.render(holidays=out is None))
             if out is not None:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from common.defaults import BACKTEST_WEEKS, INTERVAL_MINUTES
 from common.errors import InvalidInput
-from common.timegrid import Grid, PlanningWeek, zone
+from common.timegrid import Grid, PlanningWeek, local_day_start_utc, zone
 from forecasting.calendar import HolidayChange, SpecialDay
 from forecasting.core import (
     ForecastWarning,
@@ -111,8 +111,12 @@ def backtest(
     specials: Sequence[SpecialDay] = (),
     holiday_countries: dict[str, str | None] | None = None,
     holiday_changes: Sequence[HolidayChange] = (),
+    until: date | None = None,
 ) -> BacktestReport:
-    """Score the forecast method on the last `n_origins` weeks of `history` (see the module docstring).
+    """Score the forecast method on the last `n_origins` weeks of `history` (see the module docstring),
+    or, with `until` (the first local day of the week to forecast), on the `n_origins` weeks before it:
+    the history from `until` on is left out, as the forecast of that week leaves it out, and each week
+    scored starts on the weekday `until` does.
 
     Raises:
         InvalidInput: the history is too short to hold back a week and still forecast from two.
@@ -120,10 +124,17 @@ def backtest(
     levels = check_quantiles(quantiles)
     frame = check_history(history)
     tz = zone(team_tz)
+    if until is not None:
+        frame = frame[frame["ds"] < pd.Timestamp(local_day_start_utc(until, tz))]
+        if frame.empty:
+            raise InvalidInput(f"the history has no rows before {until}, the first day forecast")
     last_local = frame["ds"].max().to_pydatetime().astimezone(tz).date()
     first_local = frame["ds"].min().to_pydatetime().astimezone(tz).date()
-    # The last week ends with the last full local day of the history.
+    # The last week ends with the last full local day of the history; with `until`, on the last day
+    # before a week that starts on its weekday
     end_day = last_local + timedelta(days=1)
+    if until is not None:
+        end_day = until - timedelta(weeks=-(-(until - end_day).days // 7))
     origins = [end_day - timedelta(weeks=k) for k in range(n_origins, 0, -1)]
     origins = [o for o in origins if (o - first_local).days >= 7 * MIN_TRAIN_WEEKS]
     if not origins:

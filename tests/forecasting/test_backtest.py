@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -46,3 +48,17 @@ def test_coverage_of_the_80_percent_band_holds_with_day_level_noise() -> None:
     coverage = float(overall["coverage"].iloc[0])
     assert 0.72 <= coverage <= 0.9, coverage
     assert np.isfinite(report.summary["daily_wape"]).all()
+
+
+def test_a_backtest_for_a_week_scores_the_weeks_before_it_on_its_weekday(history: pd.DataFrame) -> None:
+    """A lead's export ran into the Wednesday forecast: the weeks scored end the day before it (the
+    history from then on left out, as the forecast leaves it out) and start on Wednesdays; a week
+    after the history's end is scored on the last whole weeks the history holds."""
+    report = backtest(
+        history, team_tz="Europe/London", interval_minutes=30, n_origins=2, until=date(2024, 3, 20)
+    )
+    assert report.origins == ("2024-03-06", "2024-03-13")
+    later = backtest(
+        history, team_tz="Europe/London", interval_minutes=30, n_origins=2, until=date(2024, 3, 28)
+    )
+    assert later.origins == ("2024-03-07", "2024-03-14")  # Thursdays; the history ends Sun 24 Mar
