@@ -121,6 +121,9 @@ def far_start_window(team: Team, agent: Agent, on: date | None = None) -> str | 
         theirs.latest_start_minute,
     ):
         return None
+    window_minutes = (rules.latest_start_minute - rules.earliest_start_minute) % MINUTES_PER_DAY
+    if window_minutes + rules.start_step_minutes >= MINUTES_PER_DAY:
+        return None  # round the clock: a start at every step of the day, on any clock
     day = on or date.today()
     own, home = zone(agent.tz), zone(team.tz)
 
@@ -137,6 +140,7 @@ def far_start_window(team: Team, agent: Agent, on: date | None = None) -> str | 
     window = f"{minute_to_clock(rules.earliest_start_minute)}–{minute_to_clock(rules.latest_start_minute)}"
     return (
         f"{agent.name} ({agent.id}, {agent.tz}) starts in the team's window {window} on their own clock, "
-        f"which is {first:%H:%M}–{last:%H:%M} in {team.tz}; if the team's hours are meant, give them "
+        f"which is {first:%H:%M}–{last:%H:%M} in {team.tz} (on the clocks of {day:%a %d %b %Y}); if the team's "
+        "hours are meant, give them "
         "shift_rules of their own (earliest_start, latest_start)"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -323,11 +324,19 @@ def test_team_check_says_where_the_teams_start_window_lands_for_a_far_agent() ->
     lines = [far_start_window(team, a, day) for a in team.agents]
     assert lines == [
         "Marie (marie, America/Toronto) starts in the team's window 07:00–15:00 on their own clock, which is "
-        "12:00–20:00 in Europe/Dublin; if the team's hours are meant, give them shift_rules of their own "
-        "(earliest_start, latest_start)",
+        "12:00–20:00 in Europe/Dublin (on the clocks of Tue 10 Nov 2026); if the team's hours are meant, give "
+        "them shift_rules of their own (earliest_start, latest_start)",
         None,
         None,
     ]
+    # round the clock (the README's 00:00-23:30 on 30 minutes) starts at every step on any clock: nothing to say
+    around = replace(
+        team,
+        shift_rules=replace(
+            team.shift_rules, earliest_start_minute=0, latest_start_minute=23 * 60 + 30, start_step_minutes=30
+        ),
+    )
+    assert [far_start_window(around, a, day) for a in around.agents] == [None, None, None]
 
 
 def test_team_check_reads_back_a_start_window_across_midnight(tmp_path: Path) -> None:
