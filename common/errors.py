@@ -60,6 +60,44 @@ class WfmError(Exception):
     """Base of every error the libraries raise on purpose."""
 
 
+MAX_LINES = 20  # an error's message lists at most this many lines
+RUN_AS_ONE_LINE = 3  # this many rows in a row with the same column and reason are said in one line
+
+
+def _runs(issues: Sequence[InputIssue]) -> list[list[InputIssue]]:
+    """The issues in runs of the same file, column and reason (each a row's), in their order."""
+    runs: list[list[InputIssue]] = []
+    for issue in issues:
+        last = runs[-1][-1] if runs else None
+        same = last is not None and (last.file, last.column, last.reason) == (
+            issue.file,
+            issue.column,
+            issue.reason,
+        )
+        if same and issue.row is not None and last is not None and last.row is not None:
+            runs[-1].append(issue)
+        else:
+            runs.append([issue])
+    return runs
+
+
+def _run_lines(run: list[InputIssue]) -> list[str]:
+    """A run of rows with one problem in one line ("rows 2–201 (200 rows), column 'Created at': …
+    (values '20/07/2026 00:09', '21/07/2026 01:13', …)"), or each issue's own line when few."""
+    if len(run) < RUN_AS_ONE_LINE:
+        return [str(i) for i in run]
+    first = run[0]
+    rows = [i.row for i in run if i.row is not None]
+    contiguous = rows == list(range(rows[0], rows[0] + len(rows)))
+    where = f"rows {rows[0]}–{rows[-1]}" if contiguous else f"rows {', '.join(map(str, rows[:3]))}, …"
+    place = ", ".join(p for p in (first.file, f"{where} ({len(rows):,} rows)") if p)
+    if first.column is not None:
+        place += f", column '{first.column}'"
+    values = [i.value for i in run[:2] if i.value is not None]
+    shown = f" (values {', '.join(repr(v) for v in values)}, …)" if values else ""
+    return [f"{place}: {first.reason}{shown}"]
+
+
 class InvalidInput(WfmError):
     """Input is malformed or inconsistent; the message says where and what to do."""
 
@@ -70,8 +108,9 @@ class InvalidInput(WfmError):
         super().__init__(self._render())
 
     def _render(self) -> str:
-        shown = [str(i) for i in self.issues[:20]]
-        more = len(self.issues) - len(shown)
+        lines = [line for run in _runs(self.issues) for line in _run_lines(run)]
+        shown = lines[:MAX_LINES]
+        more = len(lines) - len(shown)
         if more > 0:
             shown.append(f"... and {more} more")
         return "\n".join(shown)

@@ -448,6 +448,32 @@ def _outside(times: pd.Series) -> npt.NDArray[np.bool_]:
     return np.asarray(((times < earliest) | (times > latest)).to_numpy(), dtype=bool)
 
 
+# the formats a helpdesk or a spreadsheet writes times in, day first and month first: offered when
+# every time that is not ISO-8601 reads in one (or both, when no day is past the 12th)
+USUAL_TIME_FORMATS = tuple(
+    f"{day} {clock}"
+    for day in ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d/%m/%y", "%m/%d/%y")
+    for clock in ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M:%S %p")
+)
+FORMAT_SAMPLE = 500  # values tried against each usual format
+
+
+def _format_advice(bad: pd.Series) -> str:
+    """The usual formats every bad value (a sample) reads in, in words: one, the day-first and the
+    month-first when both read (no day past the 12th), or an example when none does."""
+    sample = bad.iloc[:FORMAT_SAMPLE]
+    fits = [
+        f
+        for f in USUAL_TIME_FORMATS
+        if len(sample) and pd.to_datetime(sample, format=f, errors="coerce").notna().all()
+    ]
+    if len(fits) == 1:
+        return f"which reads them: {fits[0]!r}"
+    if len(fits) >= 2:
+        return f"{fits[0]!r} if the day comes first, {fits[1]!r} if the month does"
+    return "e.g. '%m/%d/%Y %I:%M %p'"
+
+
 def _wall_clock(text: pd.Series) -> tuple[pd.Series, npt.NDArray[np.bool_]]:
     """ISO-8601 times without an offset as wall-clock times, and which rows turn out to have one.
 
@@ -630,7 +656,7 @@ class _Import:
             f"not a time in the format {self.options.time_format!r}"
             if self.options.time_format
             else "not an ISO-8601 time (like 2026-03-02T09:15:00Z); give its format with "
-            f"{self.options.option('time-format')}, e.g. '%m/%d/%Y %I:%M %p'"
+            f"{self.options.option('time-format')}, {_format_advice(text[bad])}"
         )
         serial = bad & text.str.fullmatch(_SERIAL_DATE).to_numpy(dtype=bool)
         self.rows_issue(
@@ -1017,7 +1043,13 @@ def import_tickets(
     for block in blocks:
         state.add_block(block, first_row)
         first_row += len(block)
-        if len(state.issues) >= MAX_ISSUES:
+        if len(state.issues) >= MAX_ISSUES:  # said, not counted: the rows after were not read
+            state.issues.append(
+                InputIssue(
+                    f"the first {MAX_ISSUES} problems are listed; the rows after row {first_row - 1} were not read",
+                    state.file,
+                )
+            )
             break
     frame = state.finish()
     return frame, state.report

@@ -258,6 +258,22 @@ def test_unparseable_times_name_their_rows_and_suggest_a_format(tmp_path: Path) 
         ),
     )
     assert frame["ds"].tolist() == [pd.Timestamp("2026-03-02T15:00Z"), pd.Timestamp("2026-03-02T15:15Z")]
+    # both readings fit when no day is past the 12th: both are offered, the day-first one first
+    assert (
+        "'%d/%m/%Y %I:%M %p' if the day comes first, '%m/%d/%Y %I:%M %p' if the month does"
+        in error.issues[0].reason
+    )
+
+
+def test_day_first_times_are_told_their_format_and_a_whole_column_of_them_is_one_line(tmp_path: Path) -> None:
+    """A Sydney lead's export: 3,000 times like 20/07/2026 00:09. One line, with the format that reads
+    them (not the US one: no month is 20)."""
+    rows = [[str(k), f"{20 + k % 9:02d}/07/2026 {k % 24:02d}:09", "Voice"] for k in range(1, 3001)]
+    path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], rows)
+    error = _fails(path, preset="zendesk")
+    assert "which reads them: '%d/%m/%Y %H:%M'" in error.issues[0].reason
+    first, *rest = str(error).splitlines()
+    assert "rows 2–201 (200 rows), column 'Created at': not an ISO-8601 time" in first
 
 
 def test_a_country_with_several_zones_warns(tmp_path: Path) -> None:
