@@ -34,7 +34,8 @@ def init(
     starts: Annotated[
         str,
         typer.Option(
-            help="earliest and latest local shift start, e.g. 06:00-14:00 (00:00-23:30 for round-the-clock)"
+            help="earliest and latest shift start on each agent's own clock, e.g. 06:00-14:00 (agents in far zones "
+            "then follow the sun); 00:00-23:30 lets anyone work nights"
         ),
     ] = "06:00-14:00",
 ) -> None:

@@ -339,7 +339,8 @@ def _csv_header(path: Path, file: str) -> tuple[list[str], str]:
                     )
                 ]
             )
-        if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
+        # UTF-16 without its mark has a NUL beside every letter of plain text; a stray NUL is not that
+        if start.startswith((b"\xff\xfe", b"\xfe\xff")) or start.count(b"\x00") * 4 >= len(start):
             raise InvalidInput(
                 [
                     InputIssue(

@@ -272,8 +272,9 @@ def test_day_first_times_are_told_their_format_and_a_whole_column_of_them_is_one
     path = write_csv(tmp_path / "e.csv", ["Id", "Created at", "Via"], rows)
     error = _fails(path, preset="zendesk")
     assert "which reads them: '%d/%m/%Y %H:%M'" in error.issues[0].reason
-    first, *rest = str(error).splitlines()
-    assert "rows 2–201 (200 rows), column 'Created at': not an ISO-8601 time" in first
+    lines = str(error).splitlines()
+    assert "rows 2–201 (200 rows), column 'Created at': not an ISO-8601 time" in lines[0]
+    assert lines[-1].endswith("the first 200 problems are listed; the rows after row 3001 were not read")
 
 
 def test_a_country_with_several_zones_warns(tmp_path: Path) -> None:
@@ -721,3 +722,14 @@ def test_a_formula_in_a_column_the_import_does_not_read_is_let_be(tmp_path: Path
     assert "holds a formula with no saved value" in str(
         _fails(path, preset="zendesk", map_queue={"*": "email"})
     )
+
+
+def test_a_stray_nul_byte_is_named_at_its_row_not_taken_for_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    path.write_bytes(b"Id,Created at,Via\n1,2026-07-20T00:09:00Z,Voice\n2,2026-07-20T01:0\x009:00Z,Voice\n")
+    (issue,) = _fails(path, preset="zendesk").issues
+    assert (issue.row, issue.column) == (3, "Created at")
+    assert "UTF-16" not in issue.reason
+    utf16 = tmp_path / "u.csv"
+    utf16.write_bytes("Id,Created at,Via\n".encode("utf-16-le"))
+    assert "UTF-16" in str(_fails(utf16, preset="zendesk"))
