@@ -194,6 +194,22 @@ def _service_by_day(summary: RosterSummary, queue: str) -> str:
     return "  ".join(f"{d.day:%a} {_percent(d.service_level)}" for d in days)
 
 
+def unmeasured_day_lines(summary: RosterSummary, team: Team) -> list[str]:
+    """What a "–" for a queue's day with contacts means: all of them are due after the week ends (an
+    async queue's last day), past what the roster measures, so no share of them can be counted yet."""
+    out = []
+    for queue in summary.service_level_by_queue:
+        days = [d.day for d in summary.days if d.queue == queue and d.service_level is None and d.volume > 0]
+        if days:
+            spec = next((q for q in team.queues if q.name == queue), None)
+            within = "" if spec is None else f" (within {spec.response_hours:g} h)"
+            out.append(
+                f"{queue} on {', '.join(f'{d:%a}' for d in days)} shows –: the contacts of that day are due after "
+                f"the week ends{within}, past what this roster measures"
+            )
+    return out
+
+
 def without_need_line(summary: RosterSummary) -> list[str]:
     """The days with no need on any queue, named, so a requirements file that ends early (Monday to
     Wednesday only) is not planned silently as a week whose other days need nobody."""
@@ -410,6 +426,7 @@ def summary_lines(
         lines.append(
             f"expected service level, {queue}: {level:.1%} (target {target:.0%}); by day: {_service_by_day(summary, queue)}"
         )
+    lines += unmeasured_day_lines(summary, team)
     lines += advice_lines(summary, team, roster)
     if summary.short:
         count = f"{len(summary.short)} stretch{'es' if len(summary.short) != 1 else ''}"
@@ -487,7 +504,13 @@ def markdown(lead: LeadReport, team: Team, roster: Roster, result: RosterResult,
             + " | ".join(cells)
             + f" | {level:.1%} |"
         )
-    out += ["", *(f"{_md(line)}." for line in advice_lines(summary, team, roster))]
+    out += [
+        "",
+        *(
+            f"{_md(line)}."
+            for line in [*unmeasured_day_lines(summary, team), *advice_lines(summary, team, roster)]
+        ),
+    ]
     out += ["", "## Need and cover by queue and day (agent-hours)", ""]
     out.append("| queue | day | need | on queue | short |")
     out.append("| --- | --- | --- | --- | --- |")

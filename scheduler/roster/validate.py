@@ -546,7 +546,7 @@ def _less(contract: float, allowed: float, why: str) -> str:
     """Where the week's leave or time away moved a weekly limit off the contract's: by how much."""
     if contract - allowed <= _EPS_HOURS:
         return ""
-    return f" (the contract's {contract:g} h less {contract - allowed:.3g} h for {why} this week)"
+    return f": the contract's {contract:g} h less {contract - allowed:.3g} h for {why} this week"
 
 
 def _shift_count_problems(

@@ -284,3 +284,31 @@ def test_hours_above_the_need_say_when_the_contracts_alone_make_them() -> None:
     )
     no_floor = verify_problem(verify_agent("a", min_hours_per_week=0.0), need={(0, 10): 1.0})
     assert _contracts_above_need(summarize(no_floor, roster)) == ""
+
+
+def test_a_day_whose_contacts_are_all_due_after_the_week_says_what_its_dash_means() -> None:
+    """A lead read "email Sun –" as no data, or closed: Sunday's email is due after the week ends."""
+    from datetime import date, timedelta
+
+    from api.lead_report import unmeasured_day_lines
+    from scheduler.roster.report import QueueDay, RosterSummary
+    from scheduler.sample import sample_team
+
+    team = sample_team()
+    week = [date(2026, 11, 2) + timedelta(days=d) for d in range(7)]
+    days = [
+        QueueDay("creator-email", d, 8.0, 8.0, 0.0, 100.0, None if d == week[-1] else 0.95, 0.9) for d in week
+    ]
+    summary = RosterSummary(
+        agents=14, agents_rostered=1, shifts=2, scheduled_hours=16.0, required_agent_hours=40.0,
+        understaffed_agent_hours=0.0, overstaffed_agent_hours=0.0, hours_by_agent={}, contract_by_agent={},
+        shifts_by_agent={}, weekend_days_by_agent={}, late_shifts_by_agent={}, night_shifts_by_agent={},
+        service_level_by_queue={"creator-email": 0.95}, target_by_queue={"creator-email": 0.9}, days=days,
+    )  # fmt: skip
+    email = next(q for q in team.queues if q.name == "creator-email")
+    assert unmeasured_day_lines(summary, team) == [
+        f"creator-email on Sun shows –: the contacts of that day are due after the week ends (within "
+        f"{email.response_hours:g} h), past what this roster measures"
+    ]
+    quiet = replace(summary, days=[replace(d, volume=0.0) if d.day == week[-1] else d for d in days])
+    assert unmeasured_day_lines(quiet, team) == []  # no contacts: nothing to explain

@@ -57,7 +57,7 @@ def test_an_absence_counts_as_paid_hours_against_the_contract() -> None:
     (over,) = [v for v in check_roster(sick, five) if v.agent_id == "f0" and v.rule == "weekly hours"]
     assert (
         over.message
-        == "40 h, above the maximum of 32 h (the contract's 40 h less 8 h for paid leave this week)"
+        == "40 h, above the maximum of 32 h: the contract's 40 h less 8 h for paid leave this week"
     )
 
 
