@@ -7,10 +7,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI
 
 from api.service.db import make_engine, session_factory, transaction, upgrade
-from api.service.deps import AppState
+from api.service.deps import AccessBeforeBody, AppState, DatabaseTurns
 from api.service.errors import COMMON_ANSWERS, install_handlers, json_keys_once
 from api.service.job_watch import JobWatch
 from api.service.jobs import JobRunner
@@ -33,6 +34,7 @@ from api.service.storage import fail_interrupted_jobs
 log = logging.getLogger("wfm.service")
 API_PREFIX = "/v1"
 _MULTIPART_OVERHEAD_BYTES = 64 * 1024  # an upload's form boundaries and headers around the file
+POOL_RESERVE = 10  # connections beyond the request threads': the job watch's reads, the runner's, /ready
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,7 +44,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url)
+        # requests' blocking work runs on these threads; the pool has a connection for each, and a few
+        # more for the job watch and the runner, and at most as many requests use the database at once
+        to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+        engine = make_engine(
+            settings.database_url,
+            pool_size=settings.request_threads,
+            pool_overflow=POOL_RESERVE,
+            pool_timeout_s=settings.database_wait_s,
+        )
         if settings.migrate_on_start:
             upgrade(engine)
         sessions = session_factory(engine)
@@ -52,8 +62,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning("marked %d interrupted job(s) failed; they can be resubmitted", interrupted)
         watch = JobWatch(sessions)
         runner = JobRunner(settings.worker_options(), sessions, settings.job_workers, on_ended=watch.poke)
+        turns = DatabaseTurns(settings.request_threads, settings.database_wait_s)
         app.state.wfm = AppState(
-            settings=settings, engine=engine, sessions=sessions, runner=runner, watch=watch
+            settings=settings, engine=engine, sessions=sessions, runner=runner, watch=watch, turns=turns
         )
         # what start-up loaded (the libraries' modules, some 300,000 objects) lives as long as the
         # service: kept out of the garbage collector, a full collection no longer walks it (0.3 s)
@@ -73,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # innermost of the middlewares: a body too slow is answered 408 before any error handler sees it
     app.add_middleware(BodyReadTimeout, read_timeout_s=settings.request_read_timeout_s)
+    # outside it: a request with a body is refused (401, 403, 404) from its headers, before the body
+    app.add_middleware(AccessBeforeBody)
     install_handlers(app)
     app.include_router(health.router, max_body_size=0)
     # a body above the limit is refused (413) before any of it is parsed

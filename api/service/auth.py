@@ -86,10 +86,16 @@ def create_token(session: Session, role: str, teams: Sequence[str], label: str =
     return row, secret
 
 
-def principal_for(session: Session, secret: str | None) -> Principal:
-    """The principal of a bearer secret, or Unauthorized."""
+def require_secret(secret: str | None) -> str:
+    """A bearer secret that was given, or Unauthorized."""
     if not secret:
         raise Unauthorized("this route needs a bearer token: send 'Authorization: Bearer <token>'")
+    return secret
+
+
+def principal_for(session: Session, secret: str | None) -> Principal:
+    """The principal of a bearer secret, or Unauthorized."""
+    secret = require_secret(secret)
     row = session.scalar(select(TokenRow).where(TokenRow.token_hash == hash_secret(secret)))
     if row is None or row.revoked_at is not None:
         raise Unauthorized("the token is unknown or revoked; ask an admin for a new one (wfm token create)")

@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    make_url,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -37,10 +38,17 @@ def utcnow() -> datetime:
 
 
 def as_utc(instant: datetime | None) -> datetime | None:
-    """An instant read back from the database, marked UTC (SQLite drops the offset)."""
+    """An instant read back from the database, marked UTC (SQLite drops the offset). An instant given
+    with an offset that has no UTC form in the calendar (`9999-12-31T23:59:59-23:59`) is returned as
+    given: it equals no stored instant, and compares with them without overflow."""
     if instant is None:
         return None
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+    if instant.tzinfo is None:
+        return instant.replace(tzinfo=UTC)
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError:
+        return instant
 
 
 class Base(DeclarativeBase):
@@ -215,13 +223,35 @@ class ScenarioRow(Base):
     created_at: Mapped[datetime]
 
 
-def make_engine(database_url: str) -> Engine:
-    """An engine; on SQLite with WAL, a busy timeout and foreign keys, usable from many processes."""
+# SQLAlchemy's own pool defaults, for the command line and the job workers (one request at a time)
+POOL_SIZE = 5
+POOL_OVERFLOW = 10
+POOL_TIMEOUT_S = 30.0
+
+
+def make_engine(
+    database_url: str,
+    *,
+    pool_size: int = POOL_SIZE,
+    pool_overflow: int = POOL_OVERFLOW,
+    pool_timeout_s: float = POOL_TIMEOUT_S,
+) -> Engine:
+    """An engine; on SQLite with WAL, a busy timeout and foreign keys, usable from many processes. Its
+    pool keeps `pool_size` connections, opens up to `pool_overflow` more while they are all in use, and
+    past that a checkout waits `pool_timeout_s` before `sqlalchemy.exc.TimeoutError`."""
     is_sqlite = database_url.startswith("sqlite")
+    # an in-memory SQLite database lives in one connection: its pool is not a queue to size
+    in_memory = is_sqlite and make_url(database_url).database in (None, "", ":memory:")
+    pooling: dict[str, Any] = (
+        {}
+        if in_memory
+        else {"pool_size": pool_size, "max_overflow": pool_overflow, "pool_timeout": pool_timeout_s}
+    )
     engine = create_engine(
         database_url,
         connect_args={"check_same_thread": False, "timeout": 30} if is_sqlite else {},
         pool_pre_ping=not is_sqlite,
+        **pooling,
     )
     if is_sqlite:
 

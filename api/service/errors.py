@@ -11,6 +11,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
@@ -22,6 +23,8 @@ from api.validation_words import reason_of
 from common.errors import Infeasible, InputIssue, InvalidInput, WfmError
 
 log = logging.getLogger("wfm.service")
+# what an overloaded service asks a client to wait (`Retry-After`): a burst of reads clears in seconds
+BUSY_RETRY_AFTER_S = 2
 
 
 class ServiceError(Exception):
@@ -75,6 +78,18 @@ class TooManyJobs(ServiceError):
         self.retry_after_s = retry_after_s
 
 
+class Busy(ServiceError):
+    """More requests want the database than it can serve in time (the service is overloaded);
+    `retry_after_s` is sent as the answer's `Retry-After`."""
+
+    status = 503
+    title = "busy"
+
+    def __init__(self, detail: str, retry_after_s: int = BUSY_RETRY_AFTER_S) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
 class TooLarge(ServiceError):
     """An upload above the configured size."""
 
@@ -118,14 +133,33 @@ def infeasible_body(exc: Infeasible) -> dict[str, Any]:
     return {"title": "infeasible", "detail": str(exc), "conflicts": list(exc.conflicts)}
 
 
+def service_error_response(exc: ServiceError, *, close: bool = False) -> JSONResponse:
+    """The answer to a service error; with `close`, the connection is closed after it (a request whose
+    body was not read)."""
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else {}
+    if isinstance(exc, TooManyJobs | Busy):
+        headers = {"Retry-After": str(exc.retry_after_s)}
+    if close:
+        headers["Connection"] = "close"
+    if isinstance(exc, JobFailed):
+        return JSONResponse(exc.body, status_code=exc.status, headers=headers)
+    return JSONResponse({"title": exc.title, "detail": exc.detail}, status_code=exc.status, headers=headers)
+
+
 def _service_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ServiceError)
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
-    if isinstance(exc, TooManyJobs):
-        headers = {"Retry-After": str(exc.retry_after_s)}
-    if isinstance(exc, JobFailed):
-        return JSONResponse(exc.body, status_code=exc.status)
-    return JSONResponse({"title": exc.title, "detail": exc.detail}, status_code=exc.status, headers=headers)
+    return service_error_response(exc)
+
+
+def busy() -> Busy:
+    """The 503 of a request that could not get to the database in time."""
+    return Busy("the service is busy with other requests; try again in a moment")
+
+
+def _pool_timeout(_request: Request, exc: Exception) -> JSONResponse:
+    # every connection of the pool stayed in use for its whole timeout: overload, not a bug
+    log.warning("no database connection in time: %s", exc)
+    return service_error_response(busy())
 
 
 def _wfm_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -276,6 +310,16 @@ COMMON_ANSWERS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "no such item, or one of a team the token may not see"},
     413: {"model": Problem, "description": "the request body is larger than the service takes"},
     422: {"model": Problem, "description": "invalid request: the body says what and where"},
+    503: {
+        "model": Problem,
+        "description": "the service is overloaded: the request could not get to the database in time",
+        "headers": {
+            "Retry-After": {
+                "description": "seconds to wait before trying again",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    },
 }
 
 
@@ -315,6 +359,7 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(WfmError, _wfm_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(PoolTimeout, _pool_timeout)
     app.add_exception_handler(Exception, _unexpected)
     app.add_middleware(AnswerUnexpected)
     app.add_middleware(JsonTooLarge)

@@ -87,6 +87,21 @@ class Settings(BaseSettings):
         description="a connection whose request headers, or the next part of whose body, take longer than "
         "this to arrive is answered 408 or closed (a client that never ends its request holds nothing)",
     )
+    request_threads: int = Field(
+        default=40,
+        ge=1,
+        le=1000,
+        description="threads that run requests' blocking work; as many requests may use the database at "
+        "once (the others wait their turn, holding no thread), and the database pool holds as many "
+        "connections, and a few more for the service's own reads",
+    )
+    database_wait_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="how long a request may wait for its turn at the database, or for a connection, before "
+        "it is answered 503 with a Retry-After (the service is overloaded)",
+    )
     migrate_on_start: bool = True
     ray_address: str | None = Field(
         default=None,

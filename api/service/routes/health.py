@@ -15,8 +15,8 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health")
-def health() -> Health:
-    """The process answers."""
+async def health() -> Health:
+    """The process answers (on the event loop: no thread, nor the database, however busy they are)."""
     return Health(status="ok")
 
 

@@ -34,7 +34,10 @@ def test_a_body_past_its_limit_is_a_json_413_however_it_is_sent(
     content = big if sent == "with its length" else _chunks(2 * MAX_JSON_BYTES)
     headers = {**(admin if token else {}), "Content-Type": "application/json"}
     answer = client.post("/v1/teams", content=content, headers=headers)
-    assert answer.status_code == 413
+    if not token and sent == "in chunks":  # its size is not known before the body: the token is checked first
+        assert answer.status_code == 401
+        return
+    assert answer.status_code == 413  # a Content-Length past the limit is refused from the headers alone
     assert answer.headers["content-type"] == "application/json"
     assert answer.json() == {
         "title": "request too large",

@@ -152,17 +152,23 @@ def test_workers_end_with_the_service_when_it_is_killed(served: Served) -> None:
 
 
 @pytest.fixture
-def quick_to_hang_up(tmp_path: Path) -> Iterator[int]:
+def quick_to_hang_up(tmp_path: Path) -> Iterator[tuple[int, str]]:
     """The service under uvicorn with `wfm serve`'s protocol (in a thread of this process: no new
     interpreter to start), whose clients have half a second to send their request headers and each
-    part of a body."""
+    part of a body; its port and an admin's token."""
     import uvicorn
 
     from api.service.app import create_app
     from api.service.settings import Settings
     from api.service.slow_clients import with_read_timeout
 
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'wfm.db'}", request_read_timeout_s=0.5)
+    url = f"sqlite:///{tmp_path / 'wfm.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with transaction(session_factory(engine)) as session:
+        _, secret = create_token(session, "admin", [])
+    engine.dispose()
+    settings = Settings(database_url=url, request_read_timeout_s=0.5)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -177,7 +183,7 @@ def quick_to_hang_up(tmp_path: Path) -> Iterator[int]:
     thread.start()
     try:
         assert wait_until(lambda: server.started)
-        yield port
+        yield port, secret
     finally:
         server.should_exit = True
         thread.join(timeout=GUARD_S)
@@ -194,13 +200,18 @@ def _answer(port: int, sent: bytes) -> bytes:
         return received
 
 
-def test_a_client_that_never_ends_its_request_is_answered_or_hung_up_on(quick_to_hang_up: int) -> None:
-    """Half a header: the connection is closed; a body that stops: 408. Neither holds the service."""
-    assert _answer(quick_to_hang_up, b"GET /health HTTP/1.1\r\nHost: x\r\n") == b""
+def test_a_client_that_never_ends_its_request_is_answered_or_hung_up_on(
+    quick_to_hang_up: tuple[int, str],
+) -> None:
+    """Half a header: the connection is closed; a body that stops: 408 (a caller allowed to send it;
+    one without a token is refused before its body, `test_auth_before_body`). Neither holds the service."""
+    port, secret = quick_to_hang_up
+    assert _answer(port, b"GET /health HTTP/1.1\r\nHost: x\r\n") == b""
     head = (
-        b"POST /v1/teams HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+        b"POST /v1/teams HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n"
+        + f"Authorization: Bearer {secret}\r\n\r\n".encode()
     )
-    answer = _answer(quick_to_hang_up, head + b'{"name": ')
+    answer = _answer(port, head + b'{"name": ')
     assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
     assert b"the request body did not come in time" in answer
-    assert httpx.get(f"http://127.0.0.1:{quick_to_hang_up}/health").status_code == 200
+    assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
