@@ -314,6 +314,7 @@ def agent_ics_bytes(
     stamp: datetime | None = None,
     availability: Iterable[AvailabilityEntry] = (),
     replaces: Roster | None = None,
+    team_id: str | None = None,
 ) -> bytes:
     """One iCalendar file of an agent's shifts, times in the agent's zone (with its VTIMEZONE, from
     `api.ics_zones`, for the years the events fall in), and the agent's dated time off and sick days
@@ -324,6 +325,8 @@ def agent_ics_bytes(
     is the seconds of `stamp` since `SEQUENCE_EPOCH`, so a calendar program takes a later file's event
     over an earlier one's. With `replaces` (the roster in force this one replaces, e.g. before a sick call),
     each of its shifts on a day the agent no longer works comes as a cancelled event of the same UID.
+    The team part of a UID is `team_id` (the service's, which a rename does not change), else, for a
+    team file, which has no id, a slug of the team's name (`_uid_key`).
 
     Raises:
         InvalidInput: the agent is not in the team.
@@ -338,13 +341,13 @@ def agent_ics_bytes(
     cal.add("x-wr-calname", f"{team.name}: {agent.name}")
     cal.add("x-wr-timezone", agent.tz)
     cal.add("method", "PUBLISH")
-    slug = "".join(ch if ch.isalnum() else "-" for ch in team.name.lower())
+    key = _uid_key(team, team_id)
     sequence = int((stamp - SEQUENCE_EPOCH).total_seconds())
     days: list[date] = []
     for s in roster.shifts_of(agent.id):
         days += [s.start_utc.astimezone(tz).date(), s.end_utc.astimezone(tz).date()]
         event = Event()
-        event.add("uid", _shift_uid(slug, s))
+        event.add("uid", _shift_uid(key, s))
         event.add("dtstamp", stamp)
         event.add("sequence", sequence)
         event.add("dtstart", s.start_utc.astimezone(tz))
@@ -367,10 +370,10 @@ def agent_ics_bytes(
     for s in () if replaces is None else replaces.shifts_of(agent.id):
         if s.local_date not in worked:
             days.append(s.start_utc.astimezone(tz).date())
-            cal.add_component(_cancelled_event(s, tz, _shift_uid(slug, s), stamp, sequence))
+            cal.add_component(_cancelled_event(s, tz, _shift_uid(key, s), stamp, sequence))
     for entry in availability:  # the days away of the roster's week (a calendar file per week)
         if entry.agent_id == agent.id and entry.kind in LEAVE_ACTIVITIES and entry.on_date in roster.days:
-            cal.add_component(_time_off_event(entry, entry.on_date, tz, slug, stamp, sequence))
+            cal.add_component(_time_off_event(entry, entry.on_date, tz, key, stamp, sequence))
             days.append(entry.on_date)
     # the zone's block goes first, as calendar programs write it (not icalendar's own: its onsets of
     # daylight time are an hour late, see api.ics_zones)
@@ -378,9 +381,28 @@ def agent_ics_bytes(
     return bytes(cal.to_ical())
 
 
-def _shift_uid(slug: str, shift: Shift) -> str:
+def _uid_key(team: Team, team_id: str | None = None) -> str:
+    """The team's part of its events' UIDs: its id where it has one (the service's teams), else a slug of
+    its name (a team file's)."""
+    if team_id is not None:
+        return team_id
+    return "".join(ch if ch.isalnum() else "-" for ch in team.name.lower())
+
+
+def _shift_uid(key: str, shift: Shift) -> str:
     """The UID of a shift's event: the same for the agent's day in every version of the roster."""
-    return f"{slug}-{shift.agent_id}-{shift.local_date.isoformat()}@wfm-optimizer"
+    return f"{key}-{shift.agent_id}-{shift.local_date.isoformat()}@wfm-optimizer"
+
+
+# the word of each kind of leave in its event's UID, so that time off and a sick day from the same minute
+# of a day are two events (time off keeps the "off" its UIDs had before sick days had a word of their own)
+_LEAVE_UID_WORDS = {"time_off": "off", "absence": "sick"}
+
+
+def _leave_uid(key: str, entry: AvailabilityEntry, day: date) -> str:
+    """The UID of a day away's event: team, agent, kind of leave, local day and starting minute."""
+    word = _LEAVE_UID_WORDS[entry.kind]
+    return f"{key}-{entry.agent_id}-{word}-{day.isoformat()}-{entry.start_minute}@wfm-optimizer"
 
 
 def _cancelled_event(shift: Shift, tz: ZoneInfo, uid: str, stamp: datetime, sequence: int) -> Event:
@@ -398,10 +420,10 @@ def _cancelled_event(shift: Shift, tz: ZoneInfo, uid: str, stamp: datetime, sequ
 
 
 def _time_off_event(
-    entry: AvailabilityEntry, day: date, tz: ZoneInfo, slug: str, stamp: datetime, sequence: int
+    entry: AvailabilityEntry, day: date, tz: ZoneInfo, key: str, stamp: datetime, sequence: int
 ) -> Event:
     event = Event()
-    event.add("uid", f"{slug}-{entry.agent_id}-off-{day.isoformat()}-{entry.start_minute}@wfm-optimizer")
+    event.add("uid", _leave_uid(key, entry, day))
     event.add("dtstamp", stamp)
     event.add("sequence", sequence)
     if entry.start_minute == 0 and entry.end_minute == MINUTES_PER_DAY:
@@ -450,16 +472,22 @@ def calendar_file_names(agent_ids: Iterable[str]) -> dict[str, str]:
 
 
 def calendar_files(
-    roster: Roster, team: Team, availability: Iterable[AvailabilityEntry] = (), replaces: Roster | None = None
+    roster: Roster,
+    team: Team,
+    availability: Iterable[AvailabilityEntry] = (),
+    replaces: Roster | None = None,
+    team_id: str | None = None,
 ) -> dict[str, bytes]:
     """One iCalendar file per agent of the team, by a file name made safe from the agent's id
     (`calendar_file_names`; with `replaces`, the roster in force: its shifts no longer worked come
-    cancelled)."""
+    cancelled; UIDs of `team_id`, as `agent_ics_bytes` makes them)."""
     entries = tuple(availability)
     stamp = datetime.now(UTC)
     names = calendar_file_names(a.id for a in team.agents)
     return {
-        names[a.id]: agent_ics_bytes(roster, team, a.id, stamp=stamp, availability=entries, replaces=replaces)
+        names[a.id]: agent_ics_bytes(
+            roster, team, a.id, stamp=stamp, availability=entries, replaces=replaces, team_id=team_id
+        )
         for a in team.agents
     }
 

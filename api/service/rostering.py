@@ -12,6 +12,7 @@ import pandas as pd
 from api.schemas import team_from_mapping
 from api.service.codec import availability_entries, roster_from_dicts
 from api.service.params import RosterJobParams
+from api.service.roster_checks import roster_as_shown
 from common.errors import InvalidInput
 from common.timegrid import DAYS_PER_WEEK, PlanningWeek, clock_to_minute, wall_to_utc, zone
 from scheduler import (
@@ -75,11 +76,13 @@ def requested_week(team: Team, first_day: date, field: str = "week") -> Planning
 
 
 def base_roster(params: RosterJobParams) -> Roster | None:
-    """The version a re-roster starts from, or None for a fresh roster."""
+    """The version a re-roster starts from, as shown (a shift the lead moved is where it was moved to:
+    the roster in force, which a shift already worked was worked as), or None for a fresh roster."""
     if params.base_shifts is None:
         return None
     roster = roster_from_dicts(str(params.team["name"]), params.first_day, params.base_shifts)
-    return replace(roster, absent=frozenset(params.base_absent))
+    shown = roster_as_shown(roster, pinned_shifts(params))
+    return replace(roster, shifts=shown.shifts, absent=frozenset(params.base_absent))
 
 
 def pinned_shifts(params: RosterJobParams) -> tuple[Shift, ...]:

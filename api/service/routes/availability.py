@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
 from api.formats import availability_rows
 from api.service.deps import ImportTeam, PrincipalDep, ReadTeam, SessionDep, StateDep
@@ -14,15 +14,39 @@ from api.service.schemas import AvailabilityEntries, AvailabilityOut, ImportRepo
 from api.service.storage import availability_of, import_availability, team_of
 from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
 from api.service.uploads import ONE_FILE, read_upload, sha256_of, upload_name
+from common.errors import InputIssue, InvalidInput
 
 router = APIRouter(tags=["availability"])
+
+
+def query_once(request: Request, _team: ImportTeam) -> None:
+    """Refuse a query parameter given more than once (read as the last one, `dry_run=true&dry_run=false`
+    would store what the client meant to check); after the caller's access to the team is checked."""
+    query = request.query_params
+    repeated = [name for name in dict.fromkeys(query.keys()) if len(query.getlist(name)) > 1]
+    if repeated:
+        raise InvalidInput(
+            [
+                InputIssue(
+                    f"given {len(query.getlist(name))} times; give it once",
+                    column=f"query.{name}",
+                    value=", ".join(query.getlist(name)),
+                )
+                for name in repeated
+            ]
+        )
+
+
+# an import route's dependency: each query parameter once
+QUERY_ONCE = Depends(query_once)
+DRY_RUN_HELP = "check and report only; store nothing"
 
 
 @router.post(
     "/teams/{team_id}/availability/imports",
     response_model=ImportReport,
     responses=IMPORT_ANSWERS,
-    dependencies=[ONE_FILE],
+    dependencies=[ONE_FILE, QUERY_ONCE],
 )
 def post_import(
     team: ImportTeam,
@@ -30,7 +54,7 @@ def post_import(
     session: SessionDep,
     principal: PrincipalDep,
     state: StateDep,
-    dry_run: Annotated[bool, Query(description="check and report only; store nothing")] = False,
+    dry_run: Annotated[bool, Query(description=DRY_RUN_HELP)] = False,
     mode: Annotated[
         ImportMode,
         Query(description="merge: add the file's new rows; replace: the file becomes the whole availability"),
@@ -46,24 +70,30 @@ def post_import(
     return import_upload(session, state, principal, team, params, data, commit=not dry_run)
 
 
-@router.post("/teams/{team_id}/availability/entries", response_model=ImportReport)
+@router.post("/teams/{team_id}/availability/entries", response_model=ImportReport, dependencies=[QUERY_ONCE])
 def post_entries(
-    team: ImportTeam, body: AvailabilityEntries, session: SessionDep, principal: PrincipalDep
+    team: ImportTeam,
+    body: AvailabilityEntries,
+    session: SessionDep,
+    principal: PrincipalDep,
+    dry_run: Annotated[bool, Query(description=DRY_RUN_HELP)] = False,
 ) -> Any:
     """Add availability typed in rather than imported (the page's "off sick"): checked as an imported
-    file's rows are, all or none, and a row already stored is not added twice."""
+    file's rows are, all or none, and a row already stored is not added twice; with `dry_run`, checked
+    and reported as an import's dry run is, and nothing stored."""
     entries = typed_entries(body, team_of(session, team))
     report = import_availability(
         session,
         team.id,
         entries,
         mode="merge",
-        dry_run=False,
+        dry_run=dry_run,
         filename="typed in",
         sha256=sha256_of(body.model_dump_json().encode()),
         token_id=principal.token_id,
     )
-    session.commit()
+    if not dry_run:
+        session.commit()
     return report
 
 

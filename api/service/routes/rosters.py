@@ -61,6 +61,13 @@ def _team_and_roster(row: RosterVersionRow) -> tuple[Team, Roster]:
     return team, roster_from_dicts(team.name, row.first_day, row.shifts)
 
 
+def _team_and_shown(row: RosterVersionRow) -> tuple[Team, Roster]:
+    """The version as the page shows it: each shift the lead moved where it was moved to (a move changes
+    the version in place, so its exports, calendars and comparisons follow it)."""
+    team, roster = _team_and_roster(row)
+    return team, roster_as_shown(roster, roster_from_dicts(team.name, row.first_day, row.pins).shifts)
+
+
 @router.get("/teams/{team_id}/rosters")
 def list_versions(team: ReadTeam, session: SessionDep) -> list[VersionOut]:
     """The team's roster versions, newest first."""
@@ -222,7 +229,7 @@ def compare(team: ReadTeam, number: VersionPath, other: VersionPath, session: Se
     summary = {
         str(v.number): {"objective": v.objective, **{k: v.summary.get(k) for k in keys}} for v in (a, b)
     }
-    (team_a, roster_a), (team_b, roster_b) = _team_and_roster(a), _team_and_roster(b)
+    (team_a, roster_a), (team_b, roster_b) = _team_and_shown(a), _team_and_shown(b)
     return Comparison(
         base=number, other=other, summary=summary, **compare_rosters(roster_a, roster_b, team_b, team_a)
     )
@@ -235,7 +242,7 @@ def compare(team: ReadTeam, number: VersionPath, other: VersionPath, session: Se
 def export_csv(team: ReadTeam, number: VersionPath, session: SessionDep) -> Response:
     """The roster contract CSV."""
     row = version_row(session, team.id, number)
-    domain_team, roster = _team_and_roster(row)
+    domain_team, roster = _team_and_shown(row)
     leave = availability_entries(row.availability_snapshot)
     return download(roster_csv_bytes(roster, domain_team, leave), "text/csv", f"{team.id}-v{number}.csv")
 
@@ -262,7 +269,7 @@ def export_xlsx(team: ReadTeam, number: VersionPath, session: SessionDep) -> Res
     """The workbook `wfm roster --xlsx` writes: agents × days in each agent's local time (queue stretches,
     time off and sick days named), coverage by day and by interval, and the shift rows."""
     row = version_row(session, team.id, number)
-    domain_team, roster = _team_and_roster(row)
+    domain_team, roster = _team_and_shown(row)
     content = roster_xlsx_bytes(
         domain_team,
         roster,
@@ -275,7 +282,7 @@ def export_xlsx(team: ReadTeam, number: VersionPath, session: SessionDep) -> Res
 
 def _replaced(session: Session, team_id: str, row: RosterVersionRow) -> Roster | None:
     """The roster a version re-rostered (its calendars cancel the shifts no longer worked), or None."""
-    return None if row.based_on is None else _team_and_roster(version_row(session, team_id, row.based_on))[1]
+    return None if row.based_on is None else _team_and_shown(version_row(session, team_id, row.based_on))[1]
 
 
 @router.get(
@@ -285,12 +292,13 @@ def _replaced(session: Session, team_id: str, row: RosterVersionRow) -> Roster |
 def export_calendars(team: ReadTeam, number: VersionPath, session: SessionDep) -> Response:
     """Every agent's iCalendar file of the version in one zip, named as `wfm roster --ics` names them."""
     row = version_row(session, team.id, number)
-    domain_team, roster = _team_and_roster(row)
+    domain_team, roster = _team_and_shown(row)
     files = calendar_files(
         roster,
         domain_team,
         availability_entries(row.availability_snapshot),
         replaces=_replaced(session, team.id, row),
+        team_id=team.id,  # not the name: a renamed team's events keep their UIDs
     )
     return download(zip_bytes(files), "application/zip", f"{team.id}-v{number}-calendars.zip")
 
@@ -306,7 +314,7 @@ def export_ics(team: ReadTeam, number: VersionPath, agent_id: AgentIdPath, sessi
     """One agent's shifts as an iCalendar file, times in the agent's zone, with the agent's dated time off
     and sick days, as `wfm roster --ics` writes it."""
     row = version_row(session, team.id, number)
-    domain_team, roster = _team_and_roster(row)
+    domain_team, roster = _team_and_shown(row)
     if agent_id not in {a.id for a in domain_team.agents}:
         raise NotFound(f"agent {agent_id!r} not found in roster version {number}")
     content = agent_ics_bytes(
@@ -315,5 +323,6 @@ def export_ics(team: ReadTeam, number: VersionPath, agent_id: AgentIdPath, sessi
         agent_id,
         availability=availability_entries(row.availability_snapshot),
         replaces=_replaced(session, team.id, row),
+        team_id=team.id,  # not the name: a renamed team's events keep their UIDs
     )
     return download(content, "text/calendar", f"{team.id}-v{number}-{agent_id}.ics")

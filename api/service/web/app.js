@@ -370,12 +370,33 @@ function versionLabel(v) {
 }
 
 function defaultComparison() {
-  // what is published for the newest version's week against the newest version (else its base, else the one before)
+  // what is published for the newest version's week against the newest version (else its base, else the
+  // one before it of its week: the service compares no two weeks)
   const newest = state.versions[0];
   if (!newest) return ["", ""];
-  const published = state.versions.find((v) => v.published && v.first_day === newest.first_day && v.number !== newest.number);
-  const base = published || state.versions.find((v) => v.number === newest.based_on) || state.versions[1] || newest;
+  const ofWeek = state.versions.filter((v) => v.first_day === newest.first_day && v.number !== newest.number);
+  const published = ofWeek.find((v) => v.published);
+  const base = published || ofWeek.find((v) => v.number === newest.based_on) || ofWeek[0] || newest;
   return [String(base.number), String(newest.number)];
+}
+
+function fitCompareOther() {
+  // the "with" picker offers only the versions of the first picker's week (the service compares no two
+  // weeks): the others are disabled, saying why; a version of another week picked gives way to the newest
+  // of this week (else the first picker's own)
+  const base = state.versions.find((v) => String(v.number) === $("compare-base").value);
+  const picker = $("compare-other");
+  for (const option of picker.options) {
+    const version = state.versions.find((v) => String(v.number) === option.value);
+    if (!version) continue;
+    const apart = Boolean(base) && version.first_day !== base.first_day;
+    option.disabled = apart;
+    option.textContent = apart ? `${versionLabel(version)} · not comparable: another week than v${base.number}'s` : versionLabel(version);
+  }
+  if (base && picker.selectedOptions[0]?.disabled) {
+    const same = state.versions.find((v) => v.first_day === base.first_day && v.number !== base.number) || base;
+    picker.value = String(same.number);
+  }
 }
 
 function fillVersions() {
@@ -396,6 +417,7 @@ function fillVersions() {
     $("compare-base").value = keep[0];
     $("compare-other").value = keep[1];
   }
+  fitCompareOther();
   state.newestSeen = newest;
   showPublishState();
 }
@@ -792,6 +814,7 @@ async function showConflicts() {
 async function compareFromConflicts(base, other) {
   $("compare-base").value = String(base);
   $("compare-other").value = String(other);
+  fitCompareOther();
   showPublishState();
   await selectTab("compare"); // which compares them
 }
@@ -2033,6 +2056,10 @@ function wire() {
   }));
   $("job-cancel").addEventListener("click", guard(async () => showJob(await api(`/jobs/${state.job}/cancel`, { method: "POST" }))));
   $("compare-form").addEventListener("submit", guard(compareVersions));
+  $("compare-base").addEventListener("change", () => {
+    fitCompareOther();
+    showPublishState();
+  });
   $("compare-other").addEventListener("change", showPublishState);
   $("publish").addEventListener("click", guard(confirmPublish));
   $("publish-form").addEventListener("submit", (event) => {

@@ -347,6 +347,14 @@ def test_a_moved_shift_is_pinned_and_kept_by_the_re_roster(
     (pin,) = response.json()["pins"]
     moved_by = pd.Timestamp(pin["start_utc"]) - pd.Timestamp(shift["start_utc"])
     assert pd.Timestamp(pin["end_utc"]) - pd.Timestamp(shift["end_utc"]) == moved_by
+    # the version changed in place: its spreadsheet and the agent's calendar say the new start
+    csv = pd.read_csv(io.StringIO(client.get(f"/v1/teams/{team_id}/rosters/1/roster.csv", headers=lead).text))
+    day_rows = csv[
+        (csv["agent_id"] == "a1") & (csv["local_date"] == shift["local_date"]) & (csv["activity"] == "shift")
+    ]
+    assert list(day_rows["start_utc"].map(pd.Timestamp)) == [pd.Timestamp(pin["start_utc"])]
+    ics = client.get(f"/v1/teams/{team_id}/rosters/1/calendars/a1.ics", headers=lead).text
+    assert f"T{new_start.replace(':', '')}00" in ics
     job = client.post(
         f"/v1/teams/{team_id}/roster-jobs", json={"base_version": 1, "time_limit_s": 2}, headers=lead
     )
@@ -356,6 +364,12 @@ def test_a_moved_shift_is_pinned_and_kept_by_the_re_roster(
     kept = [r for r in second["rows"] if r["activity"] == "shift" and r["agent_id"] == "a1"]
     day = next(r for r in kept if r["local_date"] == shift["local_date"])
     assert pd.Timestamp(day["start"]).strftime("%H:%M") == new_start
+    # once the moved shift has been worked, a re-roster keeps it as worked: where it was moved to
+    locked = {"base_version": 1, "locked_before": pin["end_utc"], "time_limit_s": 2}
+    done = wait_for_job(
+        client, client.post(f"/v1/teams/{team_id}/roster-jobs", json=locked, headers=lead).json()["id"], lead
+    )
+    assert done["state"] == "succeeded", done
 
 
 def test_a_shift_moved_outside_the_shift_rules_is_refused_in_words(
