@@ -340,7 +340,7 @@ def _csv_header(path: Path, file: str) -> tuple[list[str], str]:
                 ]
             )
         # UTF-16 without its mark has a NUL beside every letter of plain text; a stray NUL is not that
-        if start.startswith((b"\xff\xfe", b"\xfe\xff")) or start.count(b"\x00") * 4 >= len(start):
+        if start.startswith((b"\xff\xfe", b"\xfe\xff")) or (start and start.count(b"\x00") * 4 >= len(start)):
             raise InvalidInput(
                 [
                     InputIssue(

@@ -192,7 +192,9 @@ def test_a_scenario_no_roster_can_be_found_for_says_why_and_the_others_still_com
     assert stuck.roster_status == NO_ROSTER
     assert stuck.service_level is None
     assert stuck.roster is None
-    assert any(n.startswith("no roster: ") and "20–20 h" in n for n in stuck.notes), stuck.notes
+    assert any(n.startswith("no roster: ") and "must work 20 h this week" in n for n in stuck.notes), (
+        stuck.notes
+    )
     assert louder.service_level is not None
     assert louder.roster_status in ("OPTIMAL", "FEASIBLE")
     assert base.service_level is not None
