@@ -81,13 +81,15 @@ REQUIREMENTS_COLUMNS: tuple[str, ...] = REQUIREMENT_COLUMNS[:6]
 class _Issues:
     """Collects the issues of one file; raises them all at once."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, headers: dict[str, str] | None = None) -> None:
         self.file = file
         self.items: list[InputIssue] = []
+        self.headers = headers or {}  # a column's name in the contract → its header in the file
 
     def add(self, reason: str, row: int | None = None, column: str | None = None, value: Any = None) -> None:
         shown = None if value is None else str(value)
-        self.items.append(InputIssue(reason, self.file, row, column, shown))
+        where = None if column is None else self.headers.get(column, column)
+        self.items.append(InputIssue(reason, self.file, row, where, shown))
 
     def add_rows(self, mask: np.ndarray, frame: pd.DataFrame, column: str, reason: str) -> None:
         """One issue per row where `mask` holds."""
@@ -460,6 +462,8 @@ AGENT_COLUMNS = ("agent_id", "employee_id", "agent", "agent_name", "name", "empl
 AVAILABILITY_COLUMN_ALIASES: dict[str, str] = {
     "type": "kind",
     "time_off_type": "kind",
+    "leave_type": "kind",
+    "absence_type": "kind",
     "notes": "note",
     "comment": "note",
     "comments": "note",
@@ -601,23 +605,34 @@ def read_availability_file(path: Path, team: Team, sheet: str | None = None) -> 
     several weekdays gives one entry per day. `sheet` names the XLSX sheet to read.
     """
     label, frame = read_table(path, sheet, AVAILABILITY_HEADERS)
-    issues = _Issues(label)
-    frame.columns = [_header_key(c) for c in frame.columns]
-    frame = frame.rename(
-        columns={
-            c: AVAILABILITY_COLUMN_ALIASES[c]
-            for c in frame.columns
-            if c in AVAILABILITY_COLUMN_ALIASES and AVAILABILITY_COLUMN_ALIASES[c] not in frame.columns
-        }
-    )
+    original = [str(c) for c in frame.columns]
+    frame.columns = [_header_key(c) for c in original]
+    headers = dict(zip(frame.columns, original, strict=True))  # issues name the file's own headers
+    renames = {
+        c: AVAILABILITY_COLUMN_ALIASES[c]
+        for c in frame.columns
+        if c in AVAILABILITY_COLUMN_ALIASES and AVAILABILITY_COLUMN_ALIASES[c] not in frame.columns
+    }
+    frame = frame.rename(columns=renames)
+    headers |= {target: headers[source] for source, target in renames.items()}
+    issues = _Issues(label, headers)
     frame = _hr_spellings(frame)
+    for contract, given in (("date_from", "start"), ("date_to", "end")):  # BambooHR's Start and End
+        if contract in frame.columns and contract not in headers and given in headers:
+            headers[contract] = headers[given]
     agent_column = next((c for c in AGENT_COLUMNS if c in frame.columns), None)
     if agent_column is None:
         issues.add(
             f"missing column: give the agent as one of {', '.join(AGENT_COLUMNS)} (or first_name and last_name)",
             row=1,
         )
-    _require_columns(frame, ("kind",), issues)
+    if "kind" not in frame.columns:
+        kinds = ", ".join(["kind", *(c for c, to in AVAILABILITY_COLUMN_ALIASES.items() if to == "kind")])
+        issues.add(
+            f"missing column: give each row's kind in a column called one of {kinds} (any case; vacation, "
+            f"holiday, leave, pto: time off; sick: absence); the header has {', '.join(original)}",
+            row=1,
+        )
     has_range = "date_from" in frame.columns or "date_to" in frame.columns
     if "date" not in frame.columns and "weekday" not in frame.columns and not has_range:
         issues.add("missing column: give 'date', 'date_from' and 'date_to', or 'weekday'", row=1)

@@ -787,3 +787,23 @@ def test_a_csv_saved_in_the_computers_code_page_is_refused_where_its_first_odd_b
     assert (issue.row, issue.column, issue.value) == (2, "note", "Renée away")
     assert "looks like Windows-1252" in issue.reason
     assert issue.reason.endswith("save it as 'CSV UTF-8'")
+
+
+def test_hr_availability_reads_a_leave_type_column_and_names_the_sheets_own_headers(tmp_path: Path) -> None:
+    """Xero and Employment Hero write "Leave type"; an error names "Date to" as the sheet has it, not
+    date_to; with no kind column at all, the names it would take are listed."""
+    team = sample_team()
+    agent = team.agents[0]
+    good = f"Employee,Date from,Date to,Leave type\n{agent.name},2026-12-09,2026-12-10,Annual Leave\n"
+    entries = read_availability(write(tmp_path, "hr.csv", good), team)
+    assert [(e.agent_id, e.kind) for e in entries] == [(agent.id, "time_off")] * 2
+    bad = f"Employee,Date from,Date to,Leave type\n{agent.name},2026-12-09,10/12/2026,Annual Leave\n"
+    with pytest.raises(InvalidInput) as caught:
+        read_availability(write(tmp_path, "hr.csv", bad), team)
+    (issue,) = caught.value.issues
+    assert (issue.row, issue.column, issue.value) == (2, "Date to", "10/12/2026")
+    no_kind = f"Employee,Date from,Date to\n{agent.name},2026-12-09,2026-12-10\n"
+    with pytest.raises(InvalidInput) as caught:
+        read_availability(write(tmp_path, "hr.csv", no_kind), team)
+    assert "one of kind, type, time_off_type, leave_type, absence_type" in str(caught.value)
+    assert "the header has Employee, Date from, Date to" in str(caught.value)
