@@ -410,3 +410,33 @@ def test_unsaved_team_settings_are_asked_about_before_another_team_drops_them(
     page.locator("#team").select_option(TEAM)  # nothing typed since: no question
     expect(page.locator("#team-settings-for")).to_contain_text("For Mend Desk")
     assert len(asked) == 1
+
+
+def test_a_day_picked_while_the_tabs_first_day_loads_is_the_one_shown(
+    page: Page, site: Site, lead_token: str
+) -> None:
+    """Under load, the Day tab's first answer (its first day) came after the day the lead picked
+    meanwhile, and was drawn over it: the agent's row showed Monday's shift on Wednesday."""
+    _sign_in(page, site, lead_token)
+    page.locator("#team").select_option(TEAM)
+    held: list[Route] = []
+
+    def hold_the_first(route: Route) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)  # answered below, after the day picked
+
+    page.route("**/day/**", hold_the_first)
+    with page.expect_request("**/day/**"):
+        _tab(page, "Day")
+    picked = page.locator("#day-date option").last
+    heading, value = picked.inner_text(), picked.get_attribute("value")
+    assert value is not None
+    page.locator("#day-date").select_option(value)
+    caption = page.locator("#day-table caption")
+    expect(caption).to_contain_text(heading)
+    with page.expect_response("**/day/**"):
+        held[0].continue_()
+    page.evaluate("() => new Promise((done) => setTimeout(done, 0))")  # the late answer's turn to be drawn
+    expect(caption).to_contain_text(heading)

@@ -874,7 +874,9 @@ async function loadDay() {
   const day = $("day-date").value || state.grid.days[0];
   const [team, version] = [state.team, state.version];
   const d = await api(teamPath(`/rosters/${version}/day/${day}`));
-  if (team !== state.team || version !== state.version) return; // an answer for what is no longer shown
+  // an answer for what is no longer shown (another team, version or day: a day picked while the tab's
+  // first answer was on its way) is dropped, not drawn over the newer one
+  if (team !== state.team || version !== state.version || day !== ($("day-date").value || day)) return;
   drawDay(d);
 }
 
