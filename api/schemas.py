@@ -404,6 +404,10 @@ class TeamIn(_Strict):
     absence_paid: bool = Team.absence_paid
     # time off counts as paid hours against the contract (lowers the most hours too)
     time_off_paid: bool = Team.time_off_paid
+    # the weekdays a day of time off counts on (HR's working days, e.g. [Mon, Tue, Wed, Thu, Fri])
+    leave_weekdays: list[Annotated[Weekday, BeforeValidator(_weekday_key)]] = Field(
+        default_factory=lambda: list(Team.leave_weekdays), min_length=1, max_length=7
+    )
     queues: list[QueueIn] = Field(min_length=1, max_length=MAX_QUEUES)
     shift_rules: ShiftRulesIn = Field(default_factory=ShiftRulesIn)
     labour_rules: LabourRulesIn = Field(default_factory=LabourRulesIn)
@@ -422,6 +426,7 @@ class TeamIn(_Strict):
             week_start=self.week_start,
             absence_paid=self.absence_paid,
             time_off_paid=self.time_off_paid,
+            leave_weekdays=tuple(dict.fromkeys(self.leave_weekdays)),
             queues=tuple(q.to_domain() for q in self.queues),
             shift_rules=shift_rules,
             labour_rules=labour_rules,
@@ -538,6 +543,11 @@ def team_to_mapping(team: Team) -> dict[str, Any]:
         **({} if team.week_start == Team.week_start else {"week_start": team.week_start}),
         **({} if team.absence_paid == Team.absence_paid else {"absence_paid": team.absence_paid}),
         **({} if team.time_off_paid == Team.time_off_paid else {"time_off_paid": team.time_off_paid}),
+        **(
+            {}
+            if team.leave_weekdays == Team.leave_weekdays
+            else {"leave_weekdays": list(team.leave_weekdays)}
+        ),
         "queues": [
             QueueIn.model_validate(q, from_attributes=True).model_dump(exclude_none=True) for q in team.queues
         ],

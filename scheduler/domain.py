@@ -11,7 +11,7 @@ import math
 import statistics
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 import numpy as np
 
@@ -521,10 +521,18 @@ class Team:
     # time off (vacation, PTO) counts as paid hours against the contract too: it lowers the week's
     # maximum as well as its minimum, so two days of leave leave three days' work, not five
     time_off_paid: bool = False
+    # the weekdays a day of time off counts on: HR's working days ("mon".."fri": a week off booked
+    # Thursday to Monday counts Thursday, Friday and Monday, its weekend being days off); every day by
+    # default, for a team that works seven
+    leave_weekdays: tuple[Weekday, ...] = cast("tuple[Weekday, ...]", WEEKDAYS)
 
     def __post_init__(self) -> None:
         zone(self.tz)
         _check(self.week_start in WEEKDAYS, f"week_start must be one of {', '.join(WEEKDAYS)}")
+        _check(
+            bool(self.leave_weekdays) and set(self.leave_weekdays) <= set(WEEKDAYS),
+            f"leave_weekdays must be some of {', '.join(WEEKDAYS)}",
+        )
         check_interval_minutes(self.interval_minutes)
         _check_share(self.shrinkage, "team shrinkage")
         _check(len(self.queues) > 0, f"team {self.name!r} has no queues")

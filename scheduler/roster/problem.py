@@ -244,17 +244,24 @@ class Problem:
         The one definition the model, the checker and the report use."""
         off = self.team.labour_rules_of(agent).min_days_off_per_week
         entries = self.entries_of(agent.id)
-        low = min_hours_after_time_off(agent, off, entries, days)
+        counted = self.leave_days(days)
+        low = min_hours_after_time_off(agent, off, entries, days, counted=counted)
         high = agent.max_hours_per_week
         would_work = self.published_days(agent.id)
         worked = SickDays(self.worked_hours(agent.id), self.sent_home_days(agent.id))
         if self.team.absence_paid:
-            absent = high - max_hours_after_leave(agent, off, entries, days, would_work, ("absence",), worked)
+            absent = high - max_hours_after_leave(
+                agent, off, entries, days, would_work, ("absence",), worked, counted
+            )
             low = max(0.0, low - absent)
         paid = self.leave_paid_from_most()
         if paid:
-            high = max_hours_after_leave(agent, off, entries, days, would_work, paid, worked)
+            high = max_hours_after_leave(agent, off, entries, days, would_work, paid, worked, counted)
         return low, max(low, high)
+
+    def leave_days(self, days: tuple[date, ...]) -> frozenset[date]:
+        """The days of `days` a day of time off counts on (`Team.leave_weekdays`)."""
+        return frozenset(d for d in days if WEEKDAYS[d.weekday()] in self.team.leave_weekdays)
 
     def leave_paid_from_most(self) -> tuple[str, ...]:
         """The kinds of leave whose hours count against the week's most hours: an absence when it is
@@ -371,6 +378,7 @@ def min_hours_after_time_off(
     entries: tuple[AvailabilityEntry, ...],
     days: tuple[date, ...],
     kinds: tuple[str, ...] = TIME_OFF,
+    counted: frozenset[date] | None = None,
 ) -> float:
     """The agent's weekly minimum hours over `days` (a week, or the short last week of a horizon,
     whose minimum is the week's share of it), less the time off taken in them.
@@ -380,12 +388,15 @@ def min_hours_after_time_off(
     off, and fewer when `unavailable` rows take whole days (a part-timer available Monday,
     Wednesday and Friday works 3 days, so a day of leave is a third of their minimum, not a fifth).
     So a week's leave does not push hours into the other days, and a day's leave leaves a minimum
-    the other days can hold.
+    the other days can hold. With `counted`, time off counts only on those days (HR's working days:
+    the weekend of a week off is days off, not leave).
     """
     unavailable = sum(1 for d in days if _unavailable_all_day(entries, d))
     working_days = max(1, min(DAYS_PER_WEEK - min_days_off, DAYS_PER_WEEK - unavailable))
     daily_share = agent.min_hours_per_week / working_days
-    credit = sum(min(time_off_hours(entries, d, kinds), daily_share) for d in days)
+    credit = sum(
+        min(time_off_hours(entries, d, kinds), daily_share) for d in days if counted is None or d in counted
+    )
     return max(0.0, agent.min_hours_per_week * week_share(days) - credit)
 
 
@@ -408,6 +419,7 @@ def max_hours_after_leave(
     would_work: set[date] | None = None,
     kinds: tuple[str, ...] = ("absence",),
     worked: SickDays | None = None,
+    counted: frozenset[date] | None = None,
 ) -> float:
     """The agent's weekly maximum hours over `days` less their paid leave of `kinds` in them (an
     absence, and time off where the team pays it): hours paid while away are hours of the
@@ -423,14 +435,20 @@ def max_hours_after_leave(
     a day of absence pays at most a working day's share less the hours worked on it, and a day whose
     shift a sick call ended (sent home ill) pays exactly that, whatever the row's length: four hours
     into an 8-hour day, the absence pays the other four, in the first re-roster and every later one.
+    With `counted`, time off counts only on those days (an absence on any day it is counted above).
     """
     working_days = max(1, DAYS_PER_WEEK - min_days_off)
     daily_share = agent.max_hours_per_week / working_days
 
     def credit(day: date) -> float:
-        counted = tuple(k for k in kinds if k != "absence" or would_work is None or day in would_work)
-        leave = time_off_hours(entries, day, counted)
-        if worked is None or "absence" not in counted:
+        on_day = tuple(
+            k
+            for k in kinds
+            if (k != "absence" or would_work is None or day in would_work)
+            and (k == "absence" or counted is None or day in counted)
+        )
+        leave = time_off_hours(entries, day, on_day)
+        if worked is None or "absence" not in on_day:
             return min(leave, daily_share)
         rest = max(0.0, daily_share - worked.hours.get(day, 0.0))  # a sick day less the hours worked on it
         if day in worked.sent_home:  # a shift ended by a sick call: the rest of a working day

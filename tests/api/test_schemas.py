@@ -128,3 +128,18 @@ def test_a_week_start_is_read_as_people_write_it(written: str, read: str) -> Non
     assert team_from_mapping(mapping).week_start == read
     with pytest.raises(InvalidInput, match="week_start"):
         team_from_mapping({**mapping, "week_start": "sundae"})
+
+
+def test_leave_weekdays_read_as_hr_writes_them_and_go_back_to_the_file_only_when_set() -> None:
+    base: dict[str, Any] = {
+        "name": "Desk",
+        "tz": "Europe/London",
+        "queues": [{"name": "chat", "channel": "chat"}],
+        "agents": [{"id": "a1", "name": "Ann", "tz": "Europe/London", "skills": ["chat"]}],
+    }
+    team = team_from_mapping({**base, "leave_weekdays": ["Mon", "tuesday", "WED", "Thu", "Fri"]})
+    assert team.leave_weekdays == ("mon", "tue", "wed", "thu", "fri")
+    assert team_to_mapping(team)["leave_weekdays"] == ["mon", "tue", "wed", "thu", "fri"]
+    assert "leave_weekdays" not in team_to_mapping(team_from_mapping(base))
+    with pytest.raises(InvalidInput, match="leave_weekdays"):
+        team_from_mapping({**base, "leave_weekdays": ["Funday"]})
