@@ -54,6 +54,7 @@ MAX_HOURS_PER_WEEK = float(HOURS_PER_WEEK)
 MAX_WEIGHT = 1_000_000  # objective points; CP-SAT sums them in 64-bit integers
 MAX_SECONDS = 86_400.0
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+TEAM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"  # a stored team's id (a slug of its name by default)
 # a queue, skill or shift type name: no control character, and no leading space or formula sign
 KEY_PATTERN = r"^[^\s=+\-@\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Literal, get_args
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.schemas import TEAM_ID_PATTERN
 from api.service.db import TokenRow, utcnow
 from api.service.errors import Forbidden, NotFound, Unauthorized
 from common.errors import InvalidInput
@@ -77,6 +79,12 @@ def create_token(session: Session, role: str, teams: Sequence[str], label: str =
         raise InvalidInput(f"role must be one of {', '.join(ROLES)}, got {role!r}")
     if role != "admin" and not teams:
         raise InvalidInput(f"a {role} token needs at least one team (or '{ALL_TEAMS}' for all)")
+    odd = [t for t in teams if t != ALL_TEAMS and re.fullmatch(TEAM_ID_PATTERN, t) is None]
+    if odd:  # a token for an id no team can have would see nothing, silently
+        raise InvalidInput(
+            f"not a team id: {', '.join(repr(t) for t in odd)}; team ids are lower-case letters, digits and "
+            f"'-' (as GET /v1/teams lists them), or '{ALL_TEAMS}' for all"
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = TokenRow(
         token_hash=hash_secret(secret), role=role, teams=sorted(set(teams)), label=label, created_at=utcnow()

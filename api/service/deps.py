@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.schemas import ID_PATTERN, MAX_ID_CHARS
+from api.schemas import ID_PATTERN, MAX_ID_CHARS, TEAM_ID_PATTERN
 from api.service.asgi import HttpMiddleware
 from api.service.auth import Action, Principal, principal_for, require_secret
 from api.service.db import JobRow, TeamRow
@@ -39,7 +39,7 @@ from api.service.errors import NotFound, ServiceError, busy, service_error_respo
 from api.service.job_watch import JobWatch
 from api.service.jobs import JobRunner, submit_job
 from api.service.params import ImportJobParams, JobParams, params_of
-from api.service.schemas import JOB_ID_PATTERN, MAX_DB_ID, TEAM_ID_PATTERN
+from api.service.schemas import JOB_ID_PATTERN, MAX_DB_ID
 from api.service.settings import Settings
 from api.service.storage import job_row, team_row
 

@@ -21,6 +21,7 @@ from api.schemas import (
     MAX_QUEUES,
     MAX_SECONDS,
     MAX_SHIFT_LENGTHS,
+    TEAM_ID_PATTERN,
     AgentIn,
     Clock,
     Id,
@@ -43,7 +44,6 @@ MAX_DB_ID = 2**31 - 1
 DbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
 # CP-SAT takes a 32-bit seed
 Seed = Annotated[int, Field(ge=0, le=2**31 - 1, description="the solver's random seed (0 to 2^31 - 1)")]
-TEAM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 TeamId = Annotated[
     str, Field(pattern=TEAM_ID_PATTERN, max_length=64, description="lower-case letters, digits and '-'")
 ]

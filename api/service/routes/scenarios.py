@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.exports import XLSX_MEDIA_TYPE, comparison_csv_bytes, comparison_xlsx_bytes
+from api.schemas import TEAM_ID_PATTERN
 from api.service.db import RosterVersionRow, ScenarioRow
 from api.service.deps import Planner, PrincipalDep, SessionDep, StateDep
 from api.service.downloads import download
@@ -21,7 +22,6 @@ from api.service.rostering import requested_week
 from api.service.scenario_plans import base_frames, check, named_scenarios, store_comparison
 from api.service.schemas import (
     MAX_DB_ID,
-    TEAM_ID_PATTERN,
     AhtChangeIn,
     JobOut,
     ScenarioBrief,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.formats import read_team
-from api.schemas import AgentIn, team_to_mapping
+from api.schemas import TEAM_ID_PATTERN, AgentIn, team_to_mapping
 from api.service.db import AgentRow, TeamRow, as_utc
 from api.service.deps import (
     AgentIdPath,
@@ -22,7 +22,7 @@ from api.service.deps import (
 )
 from api.service.errors import NotFound
 from api.service.presenters import team_out
-from api.service.schemas import TEAM_ID_PATTERN, AgentOut, TeamBrief, TeamCreate, TeamOut, TeamPut
+from api.service.schemas import AgentOut, TeamBrief, TeamCreate, TeamOut, TeamPut
 from api.service.storage import agent_mappings, create_team, delete_agent, put_agent, replace_team
 from api.service.uploads import ONE_FILE, parse_upload, read_upload, upload_name
 from common.errors import InputIssue, InvalidInput

@@ -111,3 +111,20 @@ def test_a_token_for_another_team_gets_404_not_403(client: TestClient, tokens: T
     stranger = tokens.make("lead", "some-other-team")
     for action in ("read", "import_availability", "roster", "publish"):
         assert _request(client, action, team_id, stranger).status_code == 404
+
+
+@pytest.mark.parametrize("team", ["Tok.txt", "a*b", "Creator Support"])
+def test_a_token_for_an_id_no_team_can_have_is_refused_by_the_cli_as_by_the_api(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, team: str
+) -> None:
+    """Such a token would see nothing, silently: the API refused it, the CLI stored it."""
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'wfm.db'}")
+    result = CliRunner().invoke(app, ["token", "create", "--role", "lead", "--team", team])
+    assert result.exit_code == 2
+    assert f"not a team id: {team!r}" in result.output
+    ok = CliRunner().invoke(app, ["token", "create", "--role", "lead", "--team", "creator-support"])
+    assert ok.exit_code == 0, ok.output

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from common.timegrid import PlanningWeek
-from scheduler.domain import Agent, AvailabilityEntry, LabourRules, QueueSpec, ShiftRules, Team
+from scheduler.domain import Agent, AvailabilityEntry, LabourRules, QueueSpec, ShiftRules, Team, Weekday
 from scheduler.roster.problem import Problem
 from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
@@ -18,7 +18,7 @@ from tests.scheduler.roster.factories import QUICK
 WEEK = PlanningWeek(date(2026, 9, 28), "America/Bogota", 60)
 
 
-def _problem(**team: object) -> Problem:
+def _problem(leave_weekdays: tuple[Weekday, ...] = Team.leave_weekdays) -> Problem:
     camila = Agent("camila", "Camila", "America/Bogota", ("chat",), 40, 40)
     desk = Team(
         "Desk", "America/Bogota", (QueueSpec("chat", "chat"),), (camila,), 60, 0.0,
@@ -28,7 +28,9 @@ def _problem(**team: object) -> Problem:
         AvailabilityEntry("camila", "time_off", on_date=WEEK.days[3] + timedelta(days=k), note="holiday")
         for k in range(4)
     )  # Thu 1 to Sun 4 Oct
-    return Problem(replace(desk, **team), WEEK, {"chat": np.ones(WEEK.grid.n_intervals)}, away)
+    return Problem(
+        replace(desk, leave_weekdays=leave_weekdays), WEEK, {"chat": np.ones(WEEK.grid.n_intervals)}, away
+    )
 
 
 def test_by_default_every_day_of_leave_is_a_working_day() -> None:
@@ -37,7 +39,7 @@ def test_by_default_every_day_of_leave_is_a_working_day() -> None:
 
 
 def test_leave_on_hrs_working_days_only_leaves_the_weekend_as_days_off() -> None:
-    p = _problem(leave_weekdays=("mon", "tue", "wed", "thu", "fri"))
+    p = _problem(("mon", "tue", "wed", "thu", "fri"))
     assert p.week_hours(p.team.agents[0], 0) == (24.0, 24.0)  # Thursday and Friday are leave
     roster = solve(p, QUICK).roster
     assert check_roster(p, roster.shifts) == []
