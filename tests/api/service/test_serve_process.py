@@ -77,14 +77,20 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    url = f"sqlite:///{tmp_path / 'wfm.db'}"
+def _database_with_an_admin(url: str) -> str:
+    """The service's database at `url`, migrated, with an admin token: its secret."""
     engine = make_engine(url)
     upgrade(engine)
     with transaction(session_factory(engine)) as session:
         _, secret = create_token(session, "admin", [])
     engine.dispose()
+    return secret
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    url = f"sqlite:///{tmp_path / 'wfm.db'}"
+    secret = _database_with_an_admin(url)
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "WFM_SHUTDOWN_GRACE_S": "1", "WFM_SOLVER_THREADS": "1"}
     process = subprocess.Popen(
@@ -163,11 +169,7 @@ def quick_to_hang_up(tmp_path: Path) -> Iterator[tuple[int, str]]:
     from api.service.slow_clients import with_read_timeout
 
     url = f"sqlite:///{tmp_path / 'wfm.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    with transaction(session_factory(engine)) as session:
-        _, secret = create_token(session, "admin", [])
-    engine.dispose()
+    secret = _database_with_an_admin(url)
     settings = Settings(database_url=url, request_read_timeout_s=0.5)
     port = _free_port()
     server = uvicorn.Server(
