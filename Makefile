@@ -49,12 +49,11 @@ lint: $(STAMP)
 
 # mypy (about a minute of one core) runs beside pytest, whose browser and service tests spend much
 # of their time waiting; both must pass, and mypy's findings are printed after the tests'. pytest
-# runs three workers a core (`-n auto` reads PYTEST_XDIST_AUTO_NUM_WORKERS): on a machine shared with
-# other work, more workers get the suite more of the cores, and
+# runs two workers more than the machine has cores (`-n auto` reads PYTEST_XDIST_AUTO_NUM_WORKERS):
 # a worker waiting on its browser or service leaves its core to another.
 test: $(STAMP) $(CHROMIUM) $(AXE) postgresql
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@typed=$$(mktemp); $(BIN)/mypy >$$typed 2>&1 & mypy=$$!; \
-	PYTEST_XDIST_AUTO_NUM_WORKERS=$$(( $$(nproc) * 3 )) $(BIN)/pytest; tests=$$?; wait $$mypy; types=$$?; \
+	PYTEST_XDIST_AUTO_NUM_WORKERS=$$(( $$(nproc) + 2 )) $(BIN)/pytest; tests=$$?; wait $$mypy; types=$$?; \
 	echo "mypy:"; cat $$typed; rm -f $$typed; [ $$tests -eq 0 ] && [ $$types -eq 0 ]
