@@ -345,8 +345,7 @@ def test_sick_calls_at_random_times_leave_rosters_that_keep_every_rule(seed: int
     assert set(later.worked()) <= set(result.roster.shifts)
 
 
-@pytest.mark.parametrize("change", ["zone", "lengths"])
-@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize(("seed", "change"), [(0, "zone"), (1, "lengths"), (2, "zone")])
 def test_shifts_worked_before_a_rule_or_zone_change_stay_as_worked(seed: int, change: str) -> None:
     """On Thursday the lead makes shifts half an hour longer from now on, or an agent moves far away:
     the week's re-roster keeps the shifts already worked as they were (they happened) instead of
