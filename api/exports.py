@@ -433,7 +433,9 @@ def _time_off_event(
         midnight = datetime.combine(day, time(0))
         event.add("dtstart", (midnight + timedelta(minutes=entry.start_minute)).replace(tzinfo=tz))
         event.add("dtend", (midnight + timedelta(minutes=entry.end_minute)).replace(tzinfo=tz))
-    event.add("summary", LEAVE_WORDS[entry.kind].capitalize() + (f": {entry.note}" if entry.note else ""))
+    # a sick day's note is HR's and may be medical ("flu"): the calendar, which others may see, says only "Sick"
+    note = f": {entry.note}" if entry.note and entry.kind != "absence" else ""
+    event.add("summary", LEAVE_WORDS[entry.kind].capitalize() + note)
     event.add("transp", "TRANSPARENT")
     return event
 
