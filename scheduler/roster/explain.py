@@ -82,14 +82,12 @@ def _hours_check(p: Problem, agent: Agent, shifts: list[Candidate]) -> str | Non
         need, high = p.week_hours(agent, week)
         if need <= 0:
             continue
-        longest_by_day: dict[date, int] = {}
-        for c in shifts:
-            if p.week.week_of(c.local_date) == week:
-                longest_by_day[c.local_date] = max(longest_by_day.get(c.local_date, 0), c.length_minutes)
+        lengths_by_day = _lengths_by_day(shifts, p, week)
+        longest_by_day = {day: max(lengths) for day, lengths in lengths_by_day.items()}
         working_days = DAYS_PER_WEEK - rules.min_days_off_per_week
         possible = sum(sorted(longest_by_day.values(), reverse=True)[:working_days]) / 60
         if possible >= need:
-            totals = _week_totals(_lengths_by_day(shifts, p, week), working_days)
+            totals = _week_totals(lengths_by_day, working_days)
             if not any(round(need * 60) <= t <= round(high * 60) for t in totals):
                 return _no_mix(p, agent, shifts, need, high, totals)
             continue
