@@ -11,7 +11,7 @@ import csv
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -29,7 +29,7 @@ from api.team_file import load_mapping, team_from_file_mapping
 from api.text import control_character, folded_name
 from api.xlsx import read_sheet_frame, sheet_label
 from common.errors import InputIssue, InvalidInput
-from common.timegrid import FIRST_YEAR, LAST_YEAR, MINUTES_PER_DAY, minute_to_clock, zone
+from common.timegrid import FIRST_YEAR, LAST_YEAR, MINUTES_PER_DAY, minute_to_clock, skipped_wall_minute, zone
 from forecasting.calendar import HolidayChange
 from scheduler import (
     AVAILABILITY_KINDS,
@@ -567,6 +567,7 @@ class AgentFinder:
                         table[k].append(agent.id)
                 self.shown.setdefault(key, text)
         self.exact = {a.id for a in team.agents}
+        self.zones = {a.id: a.tz for a in team.agents}
 
     @staticmethod
     def _key(text: str) -> str:
@@ -746,6 +747,33 @@ def _row_days(row: dict[str, str], bad: Callable[[str, str], None]) -> tuple[lis
     return [], weekdays
 
 
+def skipped_time_reason(days: Sequence[date], minute_of_day: int, tz: str) -> str | None:
+    """Why local time `minute_of_day` cannot be used on one of `days` in `tz` (the clocks jump past
+    it), with the time to give instead; None where it exists on them all, or is the very minute the
+    clocks jump at ("from 02:00 to 03:00": 02:00 is read as the jump)."""
+    for day in days:
+        later = skipped_wall_minute(day, minute_of_day, zone(tz))
+        if later is not None and skipped_wall_minute(day, minute_of_day - 1, zone(tz)) is not None:
+            return (
+                f"{minute_to_clock(minute_of_day)} does not exist on {day} in {tz} (the clocks jump past it "
+                f"to {minute_to_clock(later)}): give {minute_to_clock(later)} or another time"
+            )
+    return None
+
+
+def empty_span_reason(days: Sequence[date], start_minute: int, end_minute: int, tz: str) -> str | None:
+    """Why the local span from `start_minute` to `end_minute` is no time at all on one of `days` in
+    `tz` (it starts as the clocks jump and ends where they land); None where it is some time."""
+    for day in days:
+        later = skipped_wall_minute(day, start_minute, zone(tz))
+        if later is not None and end_minute <= later:
+            return (
+                f"{minute_to_clock(start_minute)}–{minute_to_clock(end_minute)} is no time on {day} in {tz}: "
+                f"the clocks jump from {minute_to_clock(start_minute)} to {minute_to_clock(later)}"
+            )
+    return None
+
+
 def _availability_row(
     row: dict[str, str], row_number: int, finder: AgentFinder, agent_column: str, issues: _Issues
 ) -> list[AvailabilityEntry]:
@@ -778,6 +806,16 @@ def _availability_row(
     if len(issues.items) > before or start is None or end is None or covered is None or agent_id is None:
         return []
     dates, weekdays = covered
+    tz = finder.zones[agent_id]
+    for column, minute in (("start", start), ("end", end)):
+        skipped = skipped_time_reason(dates, minute, tz)
+        if skipped is not None:
+            bad(column, skipped)
+    empty = None if len(issues.items) > before else empty_span_reason(dates, start, end, tz)
+    if empty is not None:
+        bad("end", empty)
+    if len(issues.items) > before:
+        return []
     days: list[tuple[date | None, int | None]] = [(d, None) for d in dates] + [(None, w) for w in weekdays]
     return [
         AvailabilityEntry(

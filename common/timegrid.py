@@ -113,6 +113,17 @@ def wall_to_utc(day: date, minute_of_day: int, tz: ZoneInfo) -> datetime | None:
     return utc
 
 
+def skipped_wall_minute(day: date, minute_of_day: int, tz: ZoneInfo) -> int | None:
+    """Where the clocks jump past local wall time `minute_of_day` on `day` in `tz` (a DST gap), the
+    first minute after it that exists; None where it exists (or is a day's edge, 0 or 1440)."""
+    if minute_of_day % MINUTES_PER_DAY == 0 or wall_to_utc(day, minute_of_day, tz) is not None:
+        return None
+    return next(
+        (m for m in range(minute_of_day + 1, minute_of_day + MINUTES_PER_DAY) if wall_to_utc(day, m, tz)),
+        None,
+    )
+
+
 def local_minute_of_day(instant: datetime, tz: ZoneInfo) -> tuple[date, int]:
     """The local date and minute of day of `instant` in `tz`."""
     local = instant.astimezone(tz)

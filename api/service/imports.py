@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 from api.formats import (
     AvailabilityRead,
     days_between,
+    empty_span_reason,
     read_availability_file,
     read_history,
     read_requirements,
+    skipped_time_reason,
 )
 from api.importers.tickets import TicketReport, import_tickets
 from api.schemas import MAX_NOTE_CHARS
@@ -73,6 +75,7 @@ def typed_entries(body: AvailabilityEntries, team: Team) -> tuple[AvailabilityEn
     """The domain rows of availability typed in (a row per local day), checked against the team as an
     imported file's are: an agent of the team, days in range, a start before the end."""
     agents = {a.id for a in team.agents}
+    zones = {a.id: a.tz for a in team.agents}
     issues: list[InputIssue] = []
     out: list[AvailabilityEntry] = []
     for i, e in enumerate(body.entries):
@@ -94,6 +97,17 @@ def typed_entries(body: AvailabilityEntries, team: Team) -> tuple[AvailabilityEn
         problem = control_character(e.note)
         if problem is not None:
             issues.append(InputIssue(problem, column=f"{where}.note"))
+            continue
+        skipped = [
+            InputIssue(reason, column=f"{where}.{name}", value=given)
+            for name, given, minute in (("start", e.start, start), ("end", e.end, end))
+            if (reason := skipped_time_reason(days, minute, zones[e.agent_id])) is not None
+        ]
+        empty = None if skipped else empty_span_reason(days, start, end, zones[e.agent_id])
+        if empty is not None:
+            skipped.append(InputIssue(empty, column=f"{where}.end", value=e.end))
+        if skipped:
+            issues += skipped
             continue
         out += [AvailabilityEntry(e.agent_id, e.kind, start, end, on_date=d, note=e.note) for d in days]
     if issues:
