@@ -30,6 +30,7 @@ from api.formats import LEAVE_ACTIVITIES, roster_csv_frame
 from api.ics_zones import calendar_years, vtimezone
 from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, zone
 from scheduler import Agent, AvailabilityEntry, QueueDay, Roster, Shift, Team, entry_span_utc
+from scheduler.domain import merge_overlapping
 from scheduler.roster.problem import rows_of_shift_day
 from scheduler.scenarios import METRICS
 
@@ -371,7 +372,7 @@ def agent_ics_bytes(
         if s.local_date not in worked:
             days.append(s.start_utc.astimezone(tz).date())
             cal.add_component(_cancelled_event(s, tz, _shift_uid(key, s), stamp, sequence))
-    for entry in availability:  # the days away of the roster's week (a calendar file per week)
+    for entry in merge_overlapping(availability):  # the days away of the roster's week (a file per week)
         if entry.agent_id == agent.id and entry.kind in LEAVE_ACTIVITIES and entry.on_date in roster.days:
             cal.add_component(_time_off_event(entry, entry.on_date, tz, key, stamp, sequence))
             days.append(entry.on_date)

@@ -46,6 +46,7 @@ from scheduler import (
     Team,
     entry_span_utc,
 )
+from scheduler.domain import merge_overlapping
 
 FIRST_DATA_ROW = 2
 MAX_ISSUES = 200
@@ -939,11 +940,12 @@ LEAVE_ACTIVITIES = ("time_off", "absence")
 
 def leave_rows(roster: Roster, team: Team, availability: Iterable[AvailabilityEntry]) -> pd.DataFrame:
     """The roster contract's rows of each agent's dated time off and sick days (`LEAVE_ACTIVITIES`) on
-    the roster's seven days, in the agent's local days: one row per day and row of leave."""
+    the roster's seven days, in the agent's local days: one row per day and span of leave (rows that
+    overlap are one span, `merge_overlapping`)."""
     week = roster.days
     rows: list[dict[str, str]] = []
     known = {a.id for a in team.agents}
-    for e in sorted(availability, key=lambda e: (e.agent_id, e.on_date or date.min, e.start_minute)):
+    for e in merge_overlapping(availability):
         if e.kind not in LEAVE_ACTIVITIES or e.on_date not in week or e.agent_id not in known:
             continue
         agent = team.agent(e.agent_id)

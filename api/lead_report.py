@@ -37,7 +37,7 @@ from scheduler import (
     unattended_lines,
     work_changes,
 )
-from scheduler.domain import AvailabilityEntry, Shift
+from scheduler.domain import AvailabilityEntry, Shift, merge_overlapping
 from scheduler.roster.candidates import local_start_minute, start_band
 
 MAX_STRETCHES_PRINTED = 12
@@ -150,7 +150,7 @@ def _sick_words(day: date, rows: list[AvailabilityEntry]) -> str:
         f"from {minute_to_clock(e.start_minute)}"
         if e.end_minute >= MINUTES_PER_DAY
         else f"{minute_to_clock(e.start_minute)}–{minute_to_clock(e.end_minute)}"
-        for e in sorted(rows, key=lambda e: e.start_minute)
+        for e in sorted(merge_overlapping(rows), key=lambda e: e.start_minute)
     ]
     return f"{day:%a %d %b} {', '.join(parts)}"
 

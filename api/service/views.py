@@ -25,6 +25,7 @@ from api.service.roster_checks import Conflict, roster_as_shown
 from common.errors import InvalidInput
 from common.timegrid import DAYS_PER_WEEK, PlanningWeek, local_day_start_utc, zone
 from scheduler import Agent, AvailabilityEntry, Roster, Shift, Team, agent_calendar, entry_span_utc
+from scheduler.domain import merge_overlapping
 
 ZoneMode = Literal["team", "agent"]
 BLOCKED_KINDS = ("unavailable", "time_off", "absence")
@@ -75,11 +76,11 @@ def clip_to_day(
 
 def blocked_spans(agent: Agent, entries: tuple[AvailabilityEntry, ...], days: Sequence[date]) -> list[Span]:
     """The agent's time off, unavailability and the hours outside its `available` windows, as UTC spans
-    (from the same calendar the roster engine uses)."""
+    (from the same calendar the roster engine uses); rows that overlap are one span."""
     calendar = agent_calendar(agent, entries, tuple(days))
     out: list[Span] = []
     for day in days:
-        for e in entries:
+        for e in merge_overlapping(entries):
             if e.kind in BLOCKED_KINDS and e.applies_to(day):
                 start, end = entry_span_utc(e, day, agent.tz)
                 out.append(Span(e.kind, start, end, e.note))
