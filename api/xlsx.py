@@ -26,6 +26,7 @@ Every XLSX reader in `api/` goes through `read_sheet_rows` or `read_sheet_frame`
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -382,6 +383,27 @@ def read_sheet_rows(
     return name, rows()
 
 
+# openpyxl's warning for a date-formatted cell whose number is beyond any date (it reads the cell as
+# the error '#VALUE!', which the cell does not hold)
+_DATE_SERIAL_WARNING = re.compile(
+    r"Cell ([A-Z]+)(\d+) is marked as a date but the serial value (\S+) is outside"
+)
+
+
+def _show_date_serials(body: list[tuple[str, ...]], heard: list[warnings.WarningMessage]) -> None:
+    """Put back in `body` (the rows after the header) the number of each date cell openpyxl read as
+    '#VALUE!' because it is beyond any date, so that an issue names the value the cell holds."""
+    from openpyxl.utils import column_index_from_string
+
+    for message in heard:
+        found = _DATE_SERIAL_WARNING.search(str(message.message))
+        if found is None:
+            continue
+        row, col = int(found[2]) - 2, column_index_from_string(found[1]) - 1
+        if 0 <= row < len(body) and col < len(body[row]) and body[row][col] == "#VALUE!":
+            body[row] = (*body[row][:col], found[3], *body[row][col + 1 :])
+
+
 def read_sheet_frame(
     path: Path,
     sheet: str | None = None,
@@ -393,13 +415,16 @@ def read_sheet_frame(
     """The chosen sheet's name and its table as strings (first row the header; blank cells ''); only
     `columns` checked for formulas without a saved value, when given (`read_sheet_rows`)."""
     name, rows = read_sheet_rows(path, sheet, limits, file=file, columns=columns)
-    header = next(rows, None)
-    if header is None:
-        return name, pd.DataFrame()
-    width = len(header)
-    while width > 0 and header[width - 1] == "":
-        width -= 1
-    body = [row[:width] + ("",) * (width - len(row)) for row in rows]
+    with warnings.catch_warnings(record=True) as heard:
+        warnings.simplefilter("always")
+        header = next(rows, None)
+        if header is None:
+            return name, pd.DataFrame()
+        width = len(header)
+        while width > 0 and header[width - 1] == "":
+            width -= 1
+        body = [row[:width] + ("",) * (width - len(row)) for row in rows]
+    _show_date_serials(body, heard)
     while body and not any(body[-1]):
         body.pop()  # trailing empty rows: formatting Excel kept, not data
     columns = [c if c else f"column {i + 1}" for i, c in enumerate(header[:width])]

@@ -190,3 +190,27 @@ def test_24_00_typed_in_excel_ends_a_day_of_leave(tmp_path: Path) -> None:
     assert frame["end"].tolist() == ["24:00"]
     [entry] = read_availability(path, team)
     assert (entry.start_minute, entry.end_minute) == (9 * 60, 24 * 60)
+
+
+@pytest.mark.parametrize(("serial", "shown"), [(1e308, "1e+308"), (3e6, "3000000")])
+def test_a_date_cell_holding_a_number_beyond_any_date_is_named_with_its_number(
+    tmp_path: Path, serial: float, shown: str
+) -> None:
+    """openpyxl reads such a cell as the error '#VALUE!', which the cell does not hold: the issue gives
+    the number (as a lead sees it in the formula bar)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["agent_id", "date", "kind"])
+    sheet.append(["a01", serial, "time_off"])
+    sheet["B2"].number_format = "yyyy-mm-dd"
+    path = tmp_path / "time_off.xlsx"
+    book.save(path)
+    with pytest.raises(InvalidInput) as caught:
+        read_availability(path, sample_team())
+    (issue,) = caught.value.issues
+    assert (issue.row, issue.column) == (2, "date")
+    assert issue.value == shown
+    assert "not a date" in issue.reason
