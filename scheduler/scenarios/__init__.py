@@ -39,6 +39,7 @@ from scheduler.scenarios.changes import (
 )
 from scheduler.scenarios.measures import (
     METRICS,
+    NOTHING_MEASURED,
     ScenarioMetrics,
     measure,
     requirement_arrays,
@@ -84,6 +85,7 @@ __all__ = [
     "CHANGE_KINDS",
     "DEPTHS",
     "METRICS",
+    "NOTHING_MEASURED",
     "NO_ROSTER",
     "SWEEP_AXES",
     "AddAgents",

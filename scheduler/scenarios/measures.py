@@ -221,6 +221,13 @@ def _unplaced_note(unplaced: dict[str, float]) -> tuple[str, ...]:
     )
 
 
+# the note of a row measured on no roster (the week has none yet), so its blank figures are explained
+NOTHING_MEASURED = (
+    "no roster of this week to measure service, cost and paid hours on: only the need is compared "
+    "(roster the week first, or compare at depth 'reroster')"
+)
+
+
 def measure(
     plan: BasePlan,
     variant: Variant,
@@ -261,6 +268,8 @@ def measure(
         "notes": variant.notes,
     }
     if kept is None or measured is None:
+        if roster_status is None:  # not a re-roster that found none (its notes say why)
+            common["notes"] = (*common["notes"], NOTHING_MEASURED)
         return ScenarioMetrics(
             service_level=None,
             asa_s=None,

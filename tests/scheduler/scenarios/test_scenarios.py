@@ -18,6 +18,7 @@ from scheduler.roster.problem import carried_in_from, requirements_to_arrays
 from scheduler.roster.report import measure
 from scheduler.scenarios import (
     NO_ROSTER,
+    NOTHING_MEASURED,
     AddAgents,
     AhtChange,
     BasePlan,
@@ -238,10 +239,14 @@ def test_a_re_roster_starts_from_the_roster_in_force_and_is_never_worse_than_it(
 
 def test_staffing_without_a_roster_reports_requirements_only(plan: BasePlan) -> None:
     bare = BasePlan(plan.team, plan.week, plan.forecast)
-    row = compare(bare, [Scenario("more", (VolumeChange(1.2),))], "staffing").rows[1]
+    table = compare(bare, [Scenario("more", (VolumeChange(1.2),))], "staffing")
+    row = table.rows[1]
     assert row.service_level is None
     assert row.cost is None
     assert row.required_agent_hours > 0
+    assert all(NOTHING_MEASURED in r.notes for r in table.rows)  # says why the figures are blank
+    measured = compare(plan, [Scenario("more", (VolumeChange(1.2),))], "staffing")
+    assert not any(NOTHING_MEASURED in r.notes for r in measured.rows)
 
 
 def test_a_sweep_is_the_grid_of_its_axes() -> None:
