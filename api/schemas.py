@@ -101,6 +101,7 @@ Name = Annotated[
 Zone = Annotated[str, Field(min_length=1, max_length=MAX_ZONE_CHARS, description="an IANA time zone")]
 Hours = Annotated[float, Field(ge=0, le=MAX_HOURS_PER_WEEK)]
 Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]
+BlockDays = Annotated[int, Field(ge=1, le=MAX_DAYS)]  # a run of days: at least one
 ShiftHours = Annotated[float, Field(gt=0, le=MAX_SHIFT_HOURS)]
 Weight = Annotated[int, Field(ge=0, le=MAX_WEIGHT)]
 
@@ -313,8 +314,8 @@ class LabourRulesIn(_Strict):
     min_rest_hours: Hours = LabourRules.min_rest_hours
     max_consecutive_days: Days = LabourRules.max_consecutive_days
     min_days_off_per_week: Days = LabourRules.min_days_off_per_week
-    min_consecutive_days_off: Days = LabourRules.min_consecutive_days_off
-    min_consecutive_days_worked: Days = LabourRules.min_consecutive_days_worked
+    min_consecutive_days_off: BlockDays = LabourRules.min_consecutive_days_off
+    min_consecutive_days_worked: BlockDays = LabourRules.min_consecutive_days_worked
     max_weekends_worked: Days | None = LabourRules.max_weekends_worked
 
 
@@ -356,8 +357,8 @@ class AgentLabourRulesIn(_Override):
     min_rest_hours: Hours | None = None
     max_consecutive_days: Days | None = None
     min_days_off_per_week: Days | None = None
-    min_consecutive_days_off: Days | None = None
-    min_consecutive_days_worked: Days | None = None
+    min_consecutive_days_off: BlockDays | None = None
+    min_consecutive_days_worked: BlockDays | None = None
     max_weekends_worked: Days | None = None
 
     def over(self, team_rules: LabourRules, agent_id: str) -> LabourRules:

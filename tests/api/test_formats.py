@@ -236,7 +236,11 @@ def test_an_agents_shift_rules_that_do_not_fit_name_the_agent(tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("old", "new", "reason"),
     [
-        ("min_consecutive_days_off: 2", "min_consecutive_days_off: 0", "agent 'a': min_consecutive_days_off"),
+        (
+            "min_consecutive_days_off: 2",
+            "min_consecutive_days_off: 0",
+            r"agents\.0\.labour_rules\.min_consecutive_days_off \(A\)': must be at least 1",
+        ),
         ("max_shifts_per_week: 4", "max_shifts_per_week: 9", "agent 'a': shifts a week need"),
         ("max_shifts_per_week: 4", "max_shifts_per_week: 2", "agent 'a': shifts a week need"),
     ],
