@@ -1,6 +1,8 @@
 """Set up's Team settings: a lead reads the team's main rules, changes them and saves them; a bad
 value is refused in words and changes nothing; a form read before someone else changed the team is
-refused (409) with a way to reload it; a role that may not edit teams is not offered the form."""
+refused (409) with a way to reload it; a role that may not edit teams is not offered the form. The
+days time off counts, a live queue's fewest agents, the start-time spread and blocks of days off are
+set there too, and the form fits a phone."""
 
 from __future__ import annotations
 
@@ -8,12 +10,25 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, Request, expect
 
-from tests.web.conftest import TEAM_ID, Site, lead_api, screenshot, serious_accessibility_violations, sign_in
+from tests.web.conftest import (
+    LAPTOP,
+    PHONE,
+    TEAM_ID,
+    Site,
+    lead_api,
+    open_page,
+    screenshot,
+    serious_accessibility_violations,
+    sign_in,
+)
 
 SAVED = "Team settings saved: the next roster uses them"
 STALE = "Someone changed this team since you opened it: reload the settings and try again"
+NOT_SAVED = "The settings were not saved: nothing changed."
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+CHAT = "creator-live-chat"  # a live queue the seeded team (email only) is given for a test
 
 
 def _team(site: Site) -> dict[str, Any]:
@@ -196,3 +211,175 @@ def test_settings_that_a_contract_cannot_meet_are_saved_with_a_warning_under_the
     form.get_by_role("button", name="Save settings").click()
     expect(page.locator("#status")).to_contain_text(f"{SAVED}. A warning stands under the settings")
     expect(warnings.locator("li")).to_have_count(1)
+
+
+def _put(site: Site, team: dict[str, Any]) -> dict[str, Any]:
+    """Store `team` (as GET gave it, changed) with the lead's token; the team as stored."""
+    response = lead_api(site, "PUT", "", json={k: v for k, v in team.items() if k != "updated_at"})
+    assert response.status_code == 200, response.text
+    stored: dict[str, Any] = response.json()
+    return stored
+
+
+def _with_chat(site: Site, seeded: dict[str, Any]) -> dict[str, Any]:
+    """The seeded team with a live chat queue besides its email queue, as stored."""
+    return _put(site, {**seeded, "queues": [*seeded["queues"], {"name": CHAT, "channel": "chat"}]})
+
+
+def _puts(page: Page) -> list[Request]:
+    """The PUT requests the page sends from now on."""
+    sent: list[Request] = []
+    page.on("request", lambda r: sent.append(r) if r.method == "PUT" else None)
+    return sent
+
+
+def _body(sent: list[Request]) -> dict[str, Any]:
+    """The body of the one PUT sent."""
+    assert len(sent) == 1, [r.url for r in sent]
+    body: dict[str, Any] | None = sent[0].post_data_json
+    assert body is not None
+    return body
+
+
+def test_a_lead_sets_leave_days_a_queue_minimum_a_start_spread_and_day_off_blocks(
+    page: Page, site: Site, seeded: dict[str, Any]
+) -> None:
+    before = _with_chat(site, seeded)
+    _open_settings(page, site)
+    form = page.locator("#team-settings")
+    # the team's own values: time off counts every day, no minimum on the chat queue, no spread limit
+    for day in DAYS:
+        expect(form.get_by_label(day, exact=True)).to_be_checked()
+    chat = form.get_by_label(CHAT, exact=True)
+    expect(chat).to_have_value("0")
+    expect(form.get_by_label("email", exact=True)).to_have_count(0)  # an async queue has no minimum
+    expect(page.locator("#ts-min-agents-none")).to_be_hidden()
+    spread = form.get_by_label("Start times within")
+    expect(spread).to_have_value("")
+    block = form.get_by_label("Days off come in blocks of at least")
+    expect(block).to_have_value("1")
+    expect(form.get_by_role("group", name="Days that time off counts (HR's working days)")).to_be_visible()
+
+    form.get_by_label("Sat", exact=True).uncheck()
+    form.get_by_label("Sun", exact=True).uncheck()
+    chat.fill("2")
+    spread.fill("2")
+    block.fill("2")
+    assert serious_accessibility_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
+    screenshot(page, "team-settings-leave-queues-spread")
+    sent = _puts(page)
+    form.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#status")).to_contain_text(SAVED)
+    body = _body(sent)
+    # only what the form holds, in the service's shape: minutes, the service's weekday names
+    assert body["leave_weekdays"] == ["mon", "tue", "wed", "thu", "fri"]
+    assert body["queues"] == [before["queues"][0], {**before["queues"][1], "min_agents": 2}]
+    assert body["shift_rules"]["max_start_spread_minutes"] == 120
+    assert body["labour_rules"]["min_consecutive_days_off"] == 2
+
+    stored = _team(site)
+    assert stored == {
+        **before,
+        "leave_weekdays": ["mon", "tue", "wed", "thu", "fri"],
+        "queues": [before["queues"][0], {**before["queues"][1], "min_agents": 2}],
+        "shift_rules": {**before["shift_rules"], "max_start_spread_minutes": 120},
+        "labour_rules": {**before["labour_rules"], "min_consecutive_days_off": 2},
+        "updated_at": stored["updated_at"],
+        "warnings": stored["warnings"],
+    }
+
+    page.reload()
+    page.locator('#workspace[aria-busy="false"]').wait_for(state="visible")
+    page.get_by_role("tab", name="Set up").click()
+    expect(chat).to_have_value("2")
+    expect(spread).to_have_value("2")
+    expect(block).to_have_value("2")
+    for day in DAYS:
+        expect(form.get_by_label(day, exact=True)).to_be_checked(checked=day not in ("Sat", "Sun"))
+
+
+def test_unticking_every_leave_day_is_refused_in_words_and_saves_nothing(
+    page: Page, site: Site, seeded: dict[str, Any]
+) -> None:
+    _open_settings(page, site)
+    form = page.locator("#team-settings")
+    report = page.locator("#team-settings-report")
+    expect(form.get_by_label("Mon", exact=True)).to_be_checked()
+    # the seeded team's only queue is email: no minimum to set, and the form says why
+    expect(page.locator("#ts-min-agents-none")).to_contain_text("This team has no live queue (voice or chat)")
+    expect(page.locator("#ts-min-agents-help")).to_be_hidden()
+    sent = _puts(page)
+    for day in DAYS:
+        form.get_by_label(day, exact=True).uncheck()
+    form.get_by_role("button", name="Save settings").click()
+    expect(report.get_by_role("alert")).to_have_text(NOT_SAVED)
+    expect(report).to_contain_text("Tick at least one day that time off counts (HR's working days)")
+    expect(form.get_by_label("Mon", exact=True)).to_be_focused()
+    assert sent == []  # said before sending: the alert stands, and no PUT left the page
+    assert _team(site) == seeded
+    expect(page.locator("#status")).not_to_contain_text(SAVED)
+
+    form.get_by_label("Sun", exact=True).check()
+    form.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#status")).to_contain_text(SAVED)
+    expect(report.get_by_role("alert")).to_have_count(0)
+    assert _team(site)["leave_weekdays"] == ["sun"]
+
+
+def test_a_blank_start_spread_is_no_limit_and_an_untouched_one_keeps_its_minutes(
+    page: Page, site: Site, seeded: dict[str, Any]
+) -> None:
+    _put(site, {**seeded, "shift_rules": {**seeded["shift_rules"], "max_start_spread_minutes": 100}})
+    _open_settings(page, site)
+    form = page.locator("#team-settings")
+    spread = form.get_by_label("Start times within")
+    expect(spread).to_have_value("1.67")  # 100 minutes, in hours
+    form.get_by_label("Shortest stretch on one queue (minutes)").fill("45")
+    form.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#status")).to_contain_text(SAVED)
+    assert _team(site)["shift_rules"]["max_start_spread_minutes"] == 100  # not 1.67 × 60 rounded
+
+    spread.fill("")
+    sent = _puts(page)
+    form.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#status")).to_contain_text(SAVED)
+    assert _body(sent)["shift_rules"]["max_start_spread_minutes"] is None
+    assert _team(site)["shift_rules"]["max_start_spread_minutes"] is None
+    expect(spread).to_have_value("")
+
+
+def test_a_refused_queue_minimum_or_day_off_block_is_said_in_the_services_words(
+    page: Page, site: Site, seeded: dict[str, Any]
+) -> None:
+    before = _with_chat(site, seeded)
+    _open_settings(page, site)
+    form = page.locator("#team-settings")
+    report = page.locator("#team-settings-report")
+    chat = form.get_by_label(CHAT, exact=True)
+    chat.fill("-1")
+    form.get_by_role("button", name="Save settings").click()
+    expect(report.get_by_role("alert")).to_have_text(NOT_SAVED)
+    expect(report.locator("table.issues")).to_contain_text(f"fewest agents on {CHAT}")  # the queue named
+    expect(report.locator("table.issues")).to_contain_text("must be at least 0")
+    assert _team(site) == before
+
+    chat.fill("1")
+    form.get_by_label("Days off come in blocks of at least").fill("0")
+    form.get_by_role("button", name="Save settings").click()
+    expect(report.get_by_role("alert")).to_have_text(NOT_SAVED)
+    expect(report.locator("table.issues")).to_contain_text("days off in a block (at least)")  # the field
+    expect(report.locator("table.issues")).to_contain_text("must be at least 1")
+    assert _team(site) == before
+
+
+def test_the_settings_fit_a_phone(browser: Browser, site: Site, seeded: dict[str, Any]) -> None:
+    _with_chat(site, seeded)
+    with open_page(browser, PHONE) as page:
+        _open_settings(page, site)
+        form = page.locator("#team-settings")
+        expect(form.get_by_label(CHAT, exact=True)).to_have_value("0")
+        expect(form.get_by_label("Sun", exact=True)).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        form.locator("#ts-leave").scroll_into_view_if_needed()
+        screenshot(page, "team-settings-phone")

@@ -101,7 +101,9 @@ const FIELD_WORDS = { start: "new start time", local_date: "day", agent_id: "age
   lengths_hours: "shift lengths (hours)", earliest_start: "earliest start", latest_start: "latest start", start_step_minutes: "start step (minutes)",
   min_queue_stretch_minutes: "shortest stretch on one queue (minutes)", max_queue_changes: "most queue changes in a shift",
   min_rest_hours: "minimum rest between shifts (hours)", min_days_off_per_week: "days off a week (at least)", max_consecutive_days: "most working days in a row",
-  absence_paid: "sick day paid" };
+  absence_paid: "sick day paid", leave_weekdays: "days that time off counts", min_consecutive_days_off: "days off in a block (at least)",
+  // the form shows the spread in hours; the service checks (and words) it in minutes
+  max_start_spread_minutes: "start times within (minutes a week)", min_agents: "fewest agents on a queue" };
 
 function fieldWords(field) {
   if (!field) return "";
@@ -114,7 +116,9 @@ function filled(value) {
 }
 
 function issueWhere(i) {
-  // where an issue is: a file's own column or key (the lead's words), a request's field in words
+  // where an issue is: a file's own column or key (the lead's words), a request's field in words (`label`:
+  // as the form that sent it labels it)
+  if (filled(i.label)) return i.label;
   return filled(i.row) || i.file ? i.column ?? i.field ?? "" : fieldWords(i.column ?? i.field);
 }
 
@@ -1666,6 +1670,47 @@ function numberOrText(text) {
   return Number.isFinite(number) ? number : value;
 }
 
+// the weekdays as the service spells them, Mon..Sun as HR writes a working week; a live queue's channels
+const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const LIVE_CHANNELS = ["voice", "chat"];
+
+function hoursText(minutes) {
+  // minutes as hours in a number box ("2", "1.5", "1.67"); no limit (null) as a blank box
+  return minutes === null || minutes === undefined ? "" : String(Math.round((minutes / 60) * 100) / 100);
+}
+
+function spreadMinutes(stored) {
+  // the start spread box (hours) as the service takes it (minutes; blank: no limit); the stored minutes
+  // as they were while the box shows them, so a spread of 100 minutes shown as 1.67 hours is not moved
+  const box = $("ts-spread");
+  if (box.validity.badInput) return "not a number"; // typed, but not a number (the box holds ""): the service says so
+  if (box.value.trim() === box.dataset.shown) return stored ?? null;
+  const hours = numberOrText(box.value);
+  return typeof hours === "number" ? Math.round(hours * 60) : hours;
+}
+
+function minAgentsFields(team) {
+  // a number box for each live queue's fewest agents, labelled with the queue's name (by its place in the
+  // team's queues: a name may hold any character)
+  const live = team.queues.map((q, i) => [q, i]).filter(([q]) => LIVE_CHANNELS.includes(q.channel));
+  $("ts-min-agents-fields").replaceChildren(...live.map(([q, i]) => el("label", {},
+    `${q.name} `,
+    el("input", { type: "number", id: `ts-min-agents-${i}`, class: "short-input", min: "0", max: "1000", step: "1",
+      value: String(q.min_agents ?? 0), "aria-describedby": "ts-min-agents-help" }))));
+  $("ts-min-agents-help").hidden = !live.length;
+  $("ts-min-agents-none").hidden = live.length > 0;
+}
+
+function settingsIssues(err, team) {
+  // a refused queue field names the queue, as the form labels it ("fewest agents on chat")
+  for (const i of err.body?.issues ?? []) {
+    const match = /^(?:body\.)?queues\.(\d+)\.min_agents$/.exec(i.column ?? i.field ?? "");
+    const queue = match && team.queues[Number(match[1])];
+    if (queue) i.label = `fewest agents on ${queue.name}`;
+  }
+  return err;
+}
+
 async function loadTeamSettings({ force = false } = {}) {
   // the Team settings form for the team picked, as stored now; kept as the lead typed it while the form shows
   // that team (a tab left and opened again), unless `force`d (Reload)
@@ -1692,7 +1737,7 @@ function fillTeamSettings(team) {
   state.settingsEdited = false;
   const shifts = team.shift_rules;
   const labour = team.labour_rules;
-  $("team-settings-for").textContent = `For ${team.name} (${team.tz}): how long its shifts are, when they may start, how agents move between queues and rest.`;
+  $("team-settings-for").textContent = `For ${team.name} (${team.tz}): how long its shifts are, when they may start, how agents move between queues and rest, and the days time off counts.`;
   $("ts-lengths").value = shifts.lengths_hours.join(", ");
   $("ts-earliest").value = clockValue(shifts.earliest_start);
   $("ts-latest").value = clockValue(shifts.latest_start);
@@ -1702,6 +1747,12 @@ function fillTeamSettings(team) {
   $("ts-rest").value = String(labour.min_rest_hours);
   $("ts-days-off").value = String(labour.min_days_off_per_week);
   $("ts-consecutive").value = String(labour.max_consecutive_days);
+  $("ts-off-block").value = String(labour.min_consecutive_days_off);
+  $("ts-spread").value = hoursText(shifts.max_start_spread_minutes);
+  $("ts-spread").dataset.shown = $("ts-spread").value;
+  const leave = team.leave_weekdays ?? WEEKDAYS;
+  for (const day of WEEKDAYS) $(`ts-leave-${day}`).checked = leave.includes(day);
+  minAgentsFields(team);
   $("ts-absence-paid").checked = Boolean(team.absence_paid);
   const warnings = team.warnings ?? [];
   $("team-settings-warnings").hidden = !warnings.length;
@@ -1719,12 +1770,23 @@ function shiftLengths(text) {
   return text.replace(/(\d),(\d)/g, "$1.$2").split(/[;,\s]+/).map((part) => part.trim()).filter(Boolean).map(numberOrText);
 }
 
+function leaveDays() {
+  // the ticked days that time off counts, Mon..Sun
+  return WEEKDAYS.filter((day) => $(`ts-leave-${day}`).checked);
+}
+
 function teamSettingsBody(stored) {
   // the team as it was read (its updated_at too), with the form's rules in place of its own
   const lengths = shiftLengths($("ts-lengths").value);
   return {
     ...stored,
     absence_paid: $("ts-absence-paid").checked,
+    leave_weekdays: leaveDays(),
+    // a live queue's fewest agents from its box; every other field of every queue as it was read
+    queues: stored.queues.map((q, i) => {
+      const box = $(`ts-min-agents-${i}`);
+      return box ? { ...q, min_agents: numberOrText(box.value) } : q;
+    }),
     shift_rules: {
       ...stored.shift_rules,
       lengths_hours: lengths,
@@ -1733,12 +1795,14 @@ function teamSettingsBody(stored) {
       start_step_minutes: numberOrText($("ts-step").value),
       min_queue_stretch_minutes: numberOrText($("ts-stretch").value),
       max_queue_changes: numberOrText($("ts-changes").value),
+      max_start_spread_minutes: spreadMinutes(stored.shift_rules.max_start_spread_minutes),
     },
     labour_rules: {
       ...stored.labour_rules,
       min_rest_hours: numberOrText($("ts-rest").value),
       min_days_off_per_week: numberOrText($("ts-days-off").value),
       max_consecutive_days: numberOrText($("ts-consecutive").value),
+      min_consecutive_days_off: numberOrText($("ts-off-block").value),
     },
   };
 }
@@ -1748,8 +1812,17 @@ async function saveTeamSettings() {
   if (!stored) return;
   const report = $("team-settings-report");
   const button = $("team-settings-save");
-  report.replaceChildren(el("p", { text: "Saving…" }));
   say(""); // an earlier save's "saved" must not stand above this one's answer
+  if (!leaveDays().length) {
+    // the service refuses no day too, in its field's words: the form says what to do before sending
+    report.replaceChildren(
+      el("p", { class: "error", role: "alert", text: "The settings were not saved: nothing changed." }),
+      el("p", { class: "issue-words", text: "Tick at least one day that time off counts (HR's working days): with none, no day of time off would count as leave." }),
+    );
+    $("ts-leave-mon").focus();
+    return;
+  }
+  report.replaceChildren(el("p", { text: "Saving…" }));
   button.disabled = true;
   let saved;
   try {
@@ -1762,7 +1835,7 @@ async function saveTeamSettings() {
       );
       return;
     }
-    refused(report, "The settings were not saved: nothing changed.", err);
+    refused(report, "The settings were not saved: nothing changed.", settingsIssues(err, stored));
     return;
   } finally {
     button.disabled = false;
