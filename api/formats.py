@@ -619,7 +619,13 @@ def read_availability_file(path: Path, team: Team, sheet: str | None = None) -> 
     headers |= {target: headers[source] for source, target in renames.items()}
     issues = _Issues(label, headers)
     frame = _hr_spellings(frame)
-    for contract, given in (("date_from", "start"), ("date_to", "end")):  # BambooHR's Start and End
+    # BambooHR's Start and End; a Days column of weekdays
+    for contract, given in (
+        ("date_from", "start"),
+        ("date_to", "end"),
+        ("weekday", "days"),
+        ("weekday", "weekdays"),
+    ):
         if contract in frame.columns and contract not in headers and given in headers:
             headers[contract] = headers[given]
     agent_column = next((c for c in AGENT_COLUMNS if c in frame.columns), None)
@@ -672,15 +678,30 @@ def read_availability_file(path: Path, team: Team, sheet: str | None = None) -> 
 def _hr_spellings(frame: pd.DataFrame) -> pd.DataFrame:
     """HR exports in the contract's words: a name in `first_name` and `last_name` (Personio) as one
     `name`; `start` and `end` that hold dates, with no other day column (BambooHR: "Start", "End"),
-    as `date_from` and `date_to`."""
+    as `date_from` and `date_to`; a `days` column of weekdays as `weekday` (`_days_as_weekdays`)."""
     if "first_name" in frame.columns and "last_name" in frame.columns and "name" not in frame.columns:
         frame = frame.assign(name=(frame["first_name"] + " " + frame["last_name"]).str.strip())
+    frame = _days_as_weekdays(frame)
     day_columns = {"date", "date_from", "date_to", "weekday"} & set(frame.columns)
     if not day_columns and {"start", "end"} <= set(frame.columns) and len(frame) > 0:
         filled = frame["start"][frame["start"] != ""]
         if len(filled) > 0 and all(parse_day_range(text)[0] is not None for text in filled):
             frame = frame.rename(columns={"start": "date_from", "end": "date_to"})
     return frame
+
+
+def _days_as_weekdays(frame: pd.DataFrame) -> pd.DataFrame:
+    """A `days` (or `weekdays`) column of weekdays ("Sat, Sun", "Mon-Fri") as `weekday`, where the file
+    has none; a column with counts (an HR export's days taken: "3", "0.5") is left unread. A column of
+    weekdays with a cell that is not one is read, so that the cell is named."""
+    given = next((c for c in ("days", "weekdays") if c in frame.columns), None)
+    if given is None or "weekday" in frame.columns:
+        return frame
+    filled = [text for text in frame[given] if text != ""]
+    counts = pd.to_numeric(pd.Series(filled, dtype=str), errors="coerce").notna()
+    if counts.any() or not any(parse_weekdays(text) is not None for text in filled):
+        return frame
+    return frame.rename(columns={given: "weekday"})
 
 
 def _approval(row: dict[str, str], row_number: int, issues: _Issues) -> str | None:

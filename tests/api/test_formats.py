@@ -532,6 +532,21 @@ def test_hr_availability_takes_names_ranges_and_several_weekdays(tmp_path: Path)
     assert sorted(e.weekday for e in theirs if e.weekday is not None) == [0, 1, 2]
 
 
+def test_a_days_column_of_weekdays_is_read_as_the_weekday_and_one_of_counts_is_not(tmp_path: Path) -> None:
+    team = sample_team()
+    text = 'Agent,Days,Start,End,Kind\na01,"Sat, Sun",09:00,13:00,unavailable\na02,Mon-Fri,,,preferred\n'
+    entries = read_availability(write(tmp_path, "days.csv", text), team)
+    assert sorted((e.agent_id, e.weekday) for e in entries) == [("a01", 5), ("a01", 6)] + [
+        ("a02", d) for d in range(5)
+    ]
+    counted = "Agent,Date from,Date to,Days,Kind\na01,2026-12-09,2026-12-11,3,Vacation\n"  # days taken
+    (first, *_rest) = read_availability(write(tmp_path, "counted.csv", counted), team)
+    assert first.on_date == date(2026, 12, 9)
+    with pytest.raises(InvalidInput) as caught:  # a bad weekday among good ones is named at its header
+        read_availability(write(tmp_path, "bad.csv", text.replace("Mon-Fri", "Funday")), team)
+    assert (caught.value.issues[0].row, caught.value.issues[0].column) == (3, "Days")
+
+
 def test_hr_availability_reads_type_and_notes_headers_and_names_without_accents(tmp_path: Path) -> None:
     team = replace(
         sample_team(),
