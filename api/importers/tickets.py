@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -148,6 +149,7 @@ class TicketReport:
     repeated_hour: ClockChange | None = None  # in the hour the clocks go back: read as the first
     skipped_hour: ClockChange | None = None  # in the hour the clocks go forward: moved past the gap
     untimed: int = 0  # tickets with a handle time of 0: counted, left out of the mean handle time
+    team_tz: str = "UTC"  # the zone the lines give the history's span in (the team's)
 
     def most_dropped(self) -> dict[str, int]:
         """The `MAX_LISTED` reasons that dropped most tickets, with how many; the others as one line."""
@@ -166,6 +168,10 @@ class TicketReport:
         seen = self.dropped.setdefault(reason, [0, first_row])
         seen[0] += count
         seen[1] = min(seen[1], first_row)
+
+    def _local(self, iso: str) -> str:
+        """An instant of the report (ISO-8601) on the team's clock, as a lead reads it: 'Mon 02 Mar 2026 09:10'."""
+        return datetime.fromisoformat(iso).astimezone(zone(self.team_tz)).strftime("%a %d %b %Y %H:%M")
 
     def lines(self) -> list[str]:
         """The report as a lead reads it."""
@@ -190,15 +196,18 @@ class TicketReport:
                 "the mean handle time"
             )
         if self.kept:
-            out.append(f"history from {self.first_ds} to {self.last_ds}")
+            out.append(
+                f"history from {self._local(self.first_ds)} to {self._local(self.last_ds)} ({self.team_tz})"
+            )
             out.append(
                 "tickets per queue: " + ", ".join(f"{q} {n:,}" for q, n in sorted(self.queues.items()))
             )
             top = sorted(self.regions.items(), key=lambda kv: -kv[1])
-            shown = ", ".join(f"{r} {n:,}" for r, n in top[:8]) + (
-                f", {len(top) - 8} more" if len(top) > 8 else ""
-            )
-            out.append(f"tickets per region: {shown}")
+            shown = ", ".join(f"{r} {n:,}" for r, n in top[:MAX_LISTED])
+            if len(top) > MAX_LISTED:
+                rest = sum(n for _, n in top[MAX_LISTED:])
+                shown += f", and {len(top) - MAX_LISTED:,} more regions with {rest:,} tickets"
+            out.append(f"tickets per region ({len(top):,}): {shown}")
             sources = ", ".join(f"{n:,} from {s}" for s, n in self.region_sources.most_common())
             out.append(f"regions: {sources}")
         out += [f"warning: {w}" for w in self.warnings]
@@ -515,7 +524,7 @@ class _Import:
         self.columns = columns
         self.options = options
         self.file = file
-        self.report = TicketReport(file, columns.used())
+        self.report = TicketReport(file, columns.used(), team_tz=options.team_tz)
         self.issues: list[InputIssue] = []
         self.naive_tz = options.assume_tz or (preset.naive_tz if preset else None)
         # times without an offset, when no zone is named for them: how many, and the first

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.formats import read_history
-from api.importers.tickets import TicketOptions, import_tickets
+from api.importers.tickets import TicketOptions, TicketReport, import_tickets
 from common.errors import InvalidInput
 
 
@@ -733,3 +733,23 @@ def test_a_stray_nul_byte_is_named_at_its_row_not_taken_for_utf16(tmp_path: Path
     utf16 = tmp_path / "u.csv"
     utf16.write_bytes("Id,Created at,Via\n".encode("utf-16-le"))
     assert "UTF-16" in str(_fails(utf16, preset="zendesk"))
+
+
+def test_the_report_names_every_region_and_gives_the_span_on_the_teams_clock() -> None:
+    """Nine regions are nine forecast series: none is hidden behind "1 more"; the span reads as the lead's
+    wall clock, not UTC."""
+    regions = {f"Region/{k}": 100 - k for k in range(9)}
+    report = TicketReport(
+        "e.csv",
+        {"created": "Created at"},
+        kept=sum(regions.values()),
+        regions=regions,
+        first_ds="2026-03-02T09:10:00Z",
+        last_ds="2026-07-31T23:30:00Z",
+        team_tz="Europe/London",
+    )
+    lines = report.lines()
+    assert "history from Mon 02 Mar 2026 09:10 to Sat 01 Aug 2026 00:30 (Europe/London)" in lines
+    (by_region,) = [line for line in lines if line.startswith("tickets per region")]
+    assert by_region.startswith("tickets per region (9): Region/0 100, ")
+    assert by_region.endswith("Region/8 92")
