@@ -15,6 +15,7 @@ from api.service.deps import AccessBeforeBody, AppState, DatabaseTurns
 from api.service.errors import COMMON_ANSWERS, install_handlers, json_keys_once
 from api.service.job_watch import JobWatch
 from api.service.jobs import JobRunner
+from api.service.query_check import known_query
 from api.service.routes import (
     availability,
     health,
@@ -28,7 +29,7 @@ from api.service.routes import (
     web,
 )
 from api.service.settings import Settings
-from api.service.slow_clients import BodyReadTimeout
+from api.service.slow_clients import BodyPace, BodyReadTimeout
 from api.service.storage import fail_interrupted_jobs
 
 log = logging.getLogger("wfm.service")
@@ -82,10 +83,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
-    # innermost of the middlewares: a body too slow is answered 408 before any error handler sees it
-    app.add_middleware(BodyReadTimeout, read_timeout_s=settings.request_read_timeout_s)
-    # outside it: a request with a body is refused (401, 403, 404) from its headers, before the body
+    # a request with a body is refused (401, 403, 404) from its headers, before the body is read
     app.add_middleware(AccessBeforeBody)
+    # outside it, so that the body's clock starts once access is checked (a slow token lookup is not the
+    # client's): a body too slow is answered 408, whatever error the app made of the read that failed
+    pace = BodyPace(settings.request_read_timeout_s, settings.request_min_body_rate_bytes_s)
+    app.add_middleware(BodyReadTimeout, pace=pace)
     install_handlers(app)
     app.include_router(health.router, max_body_size=0)
     # a body above the limit is refused (413) before any of it is parsed
@@ -105,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             prefix=API_PREFIX,
             responses=COMMON_ANSWERS,
             max_body_size=limit,
-            dependencies=[Depends(json_keys_once)],
+            dependencies=[Depends(known_query), Depends(json_keys_once)],
         )
     web.install(app)
     return app

@@ -87,6 +87,13 @@ class Settings(BaseSettings):
         description="a connection whose request headers, or the next part of whose body, take longer than "
         "this to arrive is answered 408 or closed (a client that never ends its request holds nothing)",
     )
+    request_min_body_rate_bytes_s: int = Field(
+        default=1024,
+        gt=0,
+        description="once `request_read_timeout_s` has passed since a request body's first part was read, a "
+        "body that has come more slowly than this on average, and is not complete, is answered 408 (a client "
+        "dripping a few bytes at a time holds nothing)",
+    )
     request_threads: int = Field(
         default=40,
         ge=1,

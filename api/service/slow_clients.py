@@ -5,8 +5,10 @@ long as it likes. uvicorn times out idle keep-alive connections only, so:
 - `TimedH11Protocol` (the server's HTTP protocol) closes a connection whose request headers are not
   complete within the read timeout of its opening, or of the end of its last answer;
 - `BodyReadTimeout` (an ASGI middleware) answers 408 when the next part of a request body does not
-  come within the read timeout (once the body is read, waiting on the client, as a long-poll or an
-  event stream does to learn it left, is not limited).
+  come within the read timeout, or when, that long after the app first read it, the body has come
+  more slowly than a minimum rate on average (as Kestrel's MinRequestBodyDataRate: a client sending a
+  byte every few seconds would otherwise hold the connection for days). Once the body is read, waiting
+  on the client, as a long-poll or an event stream does to learn it left, is not limited.
 
 Behind a reverse proxy (nginx, Caddy) these limits are the proxy's too; they keep a service reached
 directly from being held open by a handful of clients.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import h11
@@ -72,47 +75,84 @@ def with_read_timeout(read_timeout_s: float) -> type[TimedH11Protocol]:
 
 
 class _BodyTooSlow(Exception):
-    """The next part of a request body did not come in time."""
+    """The next part of a request body did not come in time, or the body came too slowly."""
+
+
+def _seconds(value_s: float) -> str:
+    """Seconds as a client reads them: 31, 0.5, 12.3."""
+    return f"{round(value_s, 1):g}"
+
+
+@dataclass(frozen=True)
+class BodyPace:
+    """How fast a request body must come: each part within `read_timeout_s` and, once `read_timeout_s`
+    has passed since its first read (the grace), at least `min_rate_bytes_s` on average."""
+
+    read_timeout_s: float
+    min_rate_bytes_s: int
+
+    def wait_s(self, received_bytes: int, elapsed_s: float) -> float:
+        """How long to wait for the next part, `elapsed_s` after the first read with `received_bytes`
+        in: until the part is late or the average falls below the minimum, whichever comes first (0 or
+        less: too slow already)."""
+        return min(self.read_timeout_s, self._rate_due_s(received_bytes) - elapsed_s)
+
+    def _rate_due_s(self, received_bytes: int) -> float:
+        """How long after the first read `received_bytes` are still enough: the grace, or more."""
+        return max(self.read_timeout_s, received_bytes / self.min_rate_bytes_s)
+
+    def why_late(self, received_bytes: int, elapsed_s: float, waited_s: float) -> str:
+        """What a client is told whose body's next part did not come within `waited_s` (as `wait_s`
+        gave it), `elapsed_s` after the first read, with `received_bytes` in."""
+        if waited_s >= self.read_timeout_s:  # the part's own timeout came first, not the rate's
+            return f"the request body did not come in time: no part of it for {self.read_timeout_s:g} s"
+        return (
+            f"the request body came too slowly: {received_bytes:,} bytes in {_seconds(elapsed_s)} s, "
+            f"below {self.min_rate_bytes_s:,} bytes a second"
+        )
 
 
 class BodyReadTimeout(HttpMiddleware):
-    """Answer 408 when the next part of a request body takes longer than `read_timeout_s` to come
-    (whatever the app answers after it stopped reading: FastAPI turns a failed read into a 400)."""
+    """Answer 408 when a request body comes slower than `pace` allows (whatever the app answers after
+    it stopped reading: FastAPI turns a failed read into a 400)."""
 
-    def __init__(self, app: ASGIApp, read_timeout_s: float) -> None:
+    def __init__(self, app: ASGIApp, pace: BodyPace) -> None:
         super().__init__(app)
-        self.read_timeout_s = read_timeout_s
+        self.pace = pace
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body_done = timed_out = answered = False
+        body_done = answered = False
+        received_bytes = 0
+        started: float | None = None
+        late: str | None = None  # why the body was refused, once it is
 
         async def timed_receive() -> Message:
-            nonlocal body_done, timed_out
+            nonlocal body_done, received_bytes, started, late
             if body_done:
                 return await receive()
-            try:
-                message = await asyncio.wait_for(receive(), self.read_timeout_s)
+            now = time.monotonic()
+            started = now if started is None else started
+            wait_s = self.pace.wait_s(received_bytes, now - started)
+            try:  # a wait of 0 or less (too slow already) times out at once
+                message = await asyncio.wait_for(receive(), wait_s)
             except TimeoutError:
-                timed_out = True
+                late = self.pace.why_late(received_bytes, time.monotonic() - started, wait_s)
                 raise _BodyTooSlow from None
+            received_bytes += len(message.get("body", b""))
             body_done = message["type"] != "http.request" or not message.get("more_body", False)
             return message
 
         async def answer_timeout() -> None:
             nonlocal answered
-            if not answered:
+            if not answered and late is not None:
                 answered = True
-                body = {
-                    "title": "request timeout",
-                    "detail": "the request body did not come in time: no part of it for "
-                    f"{self.read_timeout_s:g} s",
-                }
+                body = {"title": "request timeout", "detail": late}
                 await JSONResponse(body, status_code=408, headers={"Connection": "close"})(
                     scope, receive, send
                 )
 
         async def watched(message: Message) -> None:
-            if timed_out:  # the app's own answer to the read that failed: ours instead
+            if late is not None:  # the app's own answer to the read that failed: ours instead
                 await answer_timeout()
                 return
             await send(message)

@@ -4,6 +4,7 @@ worker processes end with it even when it is killed with SIGKILL (no helper is l
 from __future__ import annotations
 
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -19,7 +20,7 @@ import pytest
 
 from api.service.auth import create_token
 from api.service.db import make_engine, session_factory, transaction, upgrade
-from tests.api.service.conftest import WEEK, bearer, sample_team_and_requirements
+from tests.api.service.conftest import WEEK, bearer, sample_team_and_requirements, tiny_team
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)"
@@ -160,8 +161,10 @@ def test_workers_end_with_the_service_when_it_is_killed(served: Served) -> None:
 @pytest.fixture
 def quick_to_hang_up(tmp_path: Path) -> Iterator[tuple[int, str]]:
     """The service under uvicorn with `wfm serve`'s protocol (in a thread of this process: no new
-    interpreter to start), whose clients have half a second to send their request headers and each
-    part of a body; its port and an admin's token."""
+    interpreter to start), whose clients have a second to send their request headers and each part of
+    a body, and, from a second after the service first reads a body, must have sent it at 1,000 bytes
+    a second on average; its port and an admin's token. (A second, not less: a client thread on a busy
+    machine that sleeps 0.1 s between bytes must not stall past it.)"""
     import uvicorn
 
     from api.service.app import create_app
@@ -170,7 +173,7 @@ def quick_to_hang_up(tmp_path: Path) -> Iterator[tuple[int, str]]:
 
     url = f"sqlite:///{tmp_path / 'wfm.db'}"
     secret = _database_with_an_admin(url)
-    settings = Settings(database_url=url, request_read_timeout_s=0.5)
+    settings = Settings(database_url=url, request_read_timeout_s=1.0, request_min_body_rate_bytes_s=1000)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -178,7 +181,7 @@ def quick_to_hang_up(tmp_path: Path) -> Iterator[tuple[int, str]]:
             host="127.0.0.1",
             port=port,
             log_level="warning",
-            http=with_read_timeout(0.5),
+            http=with_read_timeout(1.0),
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)
@@ -202,18 +205,64 @@ def _answer(port: int, sent: bytes) -> bytes:
         return received
 
 
+def _head(secret: str, content_length: int) -> bytes:
+    """The request line and headers of an admin's POST /v1/teams with a JSON body of that length."""
+    return (
+        b"POST /v1/teams HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {content_length}\r\nAuthorization: Bearer {secret}\r\n\r\n".encode()
+    )
+
+
 def test_a_client_that_never_ends_its_request_is_answered_or_hung_up_on(
     quick_to_hang_up: tuple[int, str],
 ) -> None:
-    """Half a header: the connection is closed; a body that stops: 408 (a caller allowed to send it;
-    one without a token is refused before its body, `test_auth_before_body`). Neither holds the service."""
+    """Half a header: the connection is closed; a body that never starts, or stops: 408 (a caller
+    allowed to send it; one without a token is refused before its body, `test_auth_before_body`). None
+    holds the service."""
     port, secret = quick_to_hang_up
     assert _answer(port, b"GET /health HTTP/1.1\r\nHost: x\r\n") == b""
-    head = (
-        b"POST /v1/teams HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n"
-        + f"Authorization: Bearer {secret}\r\n\r\n".encode()
-    )
-    answer = _answer(port, head + b'{"name": ')
+    answer = _answer(port, _head(secret, 100))
     assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
-    assert b"the request body did not come in time" in answer
+    assert b"the request body did not come in time: no part of it for 1 s" in answer
+    # 9 bytes and no more: a second after they were read, the body came too slowly
+    answer = _answer(port, _head(secret, 100) + b'{"name": ')
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+    assert b"the request body came too slowly: 9 bytes in " in answer
     assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+
+
+def _dripped(port: int, sent: bytes, every_s: float) -> bytes:
+    """What the service sends back to a client that sends `sent`, then a byte every `every_s` seconds
+    until the service answers, until it hangs up (within the guard)."""
+    deadline = time.monotonic() + GUARD_S
+    with socket.create_connection(("127.0.0.1", port), timeout=GUARD_S) as client:
+        client.sendall(sent)
+        while not select.select([client], [], [], every_s)[0] and time.monotonic() < deadline:
+            try:
+                client.sendall(b" ")
+            except OSError:  # the service hung up: its answer is in
+                break
+        received = b""
+        while chunk := client.recv(65536):
+            received += chunk
+        return received
+
+
+def test_a_body_dripped_slowly_is_answered_408_once_its_grace_is_over(
+    quick_to_hang_up: tuple[int, str],
+) -> None:
+    """A byte every 0.1 s comes within the read timeout each time, but 10 bytes a second is below the
+    minimum rate: the body of 1,000 bytes, which would take 100 s, is refused after its grace."""
+    port, secret = quick_to_hang_up
+    answer = _dripped(port, _head(secret, 1000), every_s=0.1)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:300]
+    assert b"connection: close" in answer.lower()
+    assert b"the request body came too slowly: " in answer
+    assert b"below 1,000 bytes a second" in answer
+    assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+
+
+def test_a_body_sent_at_once_is_answered_as_ever(quick_to_hang_up: tuple[int, str]) -> None:
+    port, secret = quick_to_hang_up
+    created = httpx.post(f"http://127.0.0.1:{port}/v1/teams", json=tiny_team(), headers=bearer(secret))
+    assert created.status_code == 201, created.text
