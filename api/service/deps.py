@@ -346,13 +346,28 @@ class AccessBeforeBody(HttpMiddleware):
         access = self._routes.get(id(route))
         if access is None:
             access = self._routes[id(route)] = _access_of(route.dependant)
-        if not access.needs_token:
-            return
-        principal = await _caller(scope["app"].state.wfm, headers)
-        team_id = scope.get("path_params", {}).get("team_id")
-        for action, of_team in access.checks:
-            principal.require(action, str(team_id) if of_team and team_id is not None else None)
-        scope[_PRINCIPAL_SCOPE_KEY] = principal
+        await _require(scope, headers, access)
+
+
+async def check_access(scope: Scope) -> None:
+    """What `AccessBeforeBody` checks, from the headers, for any request to a route (401, 404, 403): for
+    a refusal that must not tell a caller without access more (e.g. of the route's query parameters).
+    Nothing more is checked once the caller has been found."""
+    route = scope.get("route")
+    if isinstance(route, APIRoute):
+        await _require(scope, Headers(scope=scope), _access_of(route.dependant))
+
+
+async def _require(scope: Scope, headers: Headers, access: _Access) -> None:
+    """The caller of the headers, if the route needs a token, through the route's access checks with
+    the path's team; kept for the route's `get_principal`."""
+    if not access.needs_token or isinstance(scope.get(_PRINCIPAL_SCOPE_KEY), Principal):
+        return
+    principal = await _caller(scope["app"].state.wfm, headers)
+    team_id = scope.get("path_params", {}).get("team_id")
+    for action, of_team in access.checks:
+        principal.require(action, str(team_id) if of_team and team_id is not None else None)
+    scope[_PRINCIPAL_SCOPE_KEY] = principal
 
 
 async def _caller(state: AppState, headers: Headers) -> Principal:

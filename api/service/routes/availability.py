@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, File, Query, UploadFile
 
 from api.formats import availability_rows
 from api.service.deps import ImportTeam, PrincipalDep, ReadTeam, SessionDep, StateDep
@@ -14,31 +14,8 @@ from api.service.schemas import AvailabilityEntries, AvailabilityOut, ImportRepo
 from api.service.storage import availability_of, import_availability, team_of
 from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
 from api.service.uploads import ONE_FILE, read_upload, sha256_of, upload_name
-from common.errors import InputIssue, InvalidInput
 
 router = APIRouter(tags=["availability"])
-
-
-def query_once(request: Request, _team: ImportTeam) -> None:
-    """Refuse a query parameter given more than once (read as the last one, `dry_run=true&dry_run=false`
-    would store what the client meant to check); after the caller's access to the team is checked."""
-    query = request.query_params
-    repeated = [name for name in dict.fromkeys(query.keys()) if len(query.getlist(name)) > 1]
-    if repeated:
-        raise InvalidInput(
-            [
-                InputIssue(
-                    f"given {len(query.getlist(name))} times; give it once",
-                    column=f"query.{name}",
-                    value=", ".join(query.getlist(name)),
-                )
-                for name in repeated
-            ]
-        )
-
-
-# an import route's dependency: each query parameter once
-QUERY_ONCE = Depends(query_once)
 DRY_RUN_HELP = "check and report only; store nothing"
 
 
@@ -46,7 +23,7 @@ DRY_RUN_HELP = "check and report only; store nothing"
     "/teams/{team_id}/availability/imports",
     response_model=ImportReport,
     responses=IMPORT_ANSWERS,
-    dependencies=[ONE_FILE, QUERY_ONCE],
+    dependencies=[ONE_FILE],
 )
 def post_import(
     team: ImportTeam,
@@ -70,7 +47,7 @@ def post_import(
     return import_upload(session, state, principal, team, params, data, commit=not dry_run)
 
 
-@router.post("/teams/{team_id}/availability/entries", response_model=ImportReport, dependencies=[QUERY_ONCE])
+@router.post("/teams/{team_id}/availability/entries", response_model=ImportReport)
 def post_entries(
     team: ImportTeam,
     body: AvailabilityEntries,

@@ -71,11 +71,16 @@ def post_history(
         str | None,
         Query(max_length=MAX_ZONE_CHARS, description="zone of timestamps written without an offset"),
     ] = None,
+    aggregate: Annotated[
+        bool, Query(description="a row per contact: add the rows up per queue, region and interval")
+    ] = False,
 ) -> Any:
     """Store a contact history; the whole file is checked first (a big file: by a job, 202)."""
     if assume_tz is not None:
         zone_option("assume_tz", assume_tz)
-    params = ImportJobParams(what="history", filename=upload_name(file), assume_tz=assume_tz)
+    params = ImportJobParams(
+        what="history", filename=upload_name(file), assume_tz=assume_tz, aggregate=aggregate
+    )
     data = read_upload(file, state.settings.max_upload_bytes)
     return import_upload(session, state, principal, team, params, data)
 

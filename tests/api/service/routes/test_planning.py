@@ -77,6 +77,23 @@ def test_a_bad_history_file_is_a_422_with_rows(
     assert {(i["row"], i["column"]) for i in response.json()["issues"]} == {(2, "ds"), (3, "y")}
 
 
+def test_a_history_of_a_row_per_contact_is_added_up_with_aggregate_and_refused_without(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    contacts = "ds,queue,y\n" + "".join(f"2026-10-20T09:{m:02d}:00Z,email,1\n" for m in (5, 20, 40))
+    base = f"/v1/teams/{team_id}/history"
+    refused = client.post(base, files={"file": ("h.csv", contacts)}, headers=lead)
+    assert refused.status_code == 422, refused.text
+    stored = client.post(
+        base, params={"aggregate": "true"}, files={"file": ("h.csv", contacts)}, headers=lead
+    )
+    assert stored.status_code == 201, stored.text
+    frame = pd.read_csv(
+        io.StringIO(client.get(f"{base}/{stored.json()['id']}?format=csv", headers=lead).text)
+    )
+    assert frame["y"].sum() == 3
+
+
 def test_a_misspelt_assume_tz_is_a_422_naming_it_and_the_zone_meant(
     client: TestClient, lead: dict[str, str], team_id: str
 ) -> None:
