@@ -3,10 +3,12 @@ with the availability stored now marked), the coverage chart and the day view.""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
+from pydantic import BeforeValidator
 
 from api.schemas import team_from_mapping
 from api.service.codec import roster_from_dicts, shift_from_dict
@@ -15,9 +17,27 @@ from api.service.deps import ReadTeam, SessionDep, VersionPath
 from api.service.roster_checks import conflicts, roster_as_shown
 from api.service.storage import availability_of, version_row
 from api.service.views import ZoneMode, coverage_view, day_view, roster_grid
+from common.errors import InputIssue, InvalidInput
 from scheduler import Roster, Shift, Team
 
 router = APIRouter(tags=["web page"])
+_PLAIN_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _plain_day(value: object) -> object:
+    """A path's day as a day is written: pydantic would read `2026-11-02T00:00` (with an offset or
+    not), or a number of seconds, as a day."""
+    if isinstance(value, str) and not _PLAIN_DAY.fullmatch(value):
+        issue = InputIssue(
+            "must be a day, YYYY-MM-DD (e.g. 2026-11-02), not a time", column="path.day", value=value
+        )
+        raise InvalidInput([issue])  # not a ValueError: pydantic lets it through, to the usual 422
+    return value
+
+
+DayPath = Annotated[
+    date, BeforeValidator(_plain_day), Path(description="a local day of the team's zone, YYYY-MM-DD")
+]
 
 
 def _short_stretches(row: RosterVersionRow) -> list[Any] | None:
@@ -74,7 +94,7 @@ def get_coverage_chart(team: ReadTeam, number: VersionPath, session: SessionDep)
 
 
 @router.get("/teams/{team_id}/rosters/{number}/day/{day}")
-def get_day(team: ReadTeam, number: VersionPath, day: date, session: SessionDep) -> dict[str, Any]:
+def get_day(team: ReadTeam, number: VersionPath, day: DayPath, session: SessionDep) -> dict[str, Any]:
     """One local day of the team's zone: each agent's activity per interval (the roster as shown) and,
     on the same intervals, each queue's need, agents on it and shortfall, and where service suffers
     (from the version's report)."""
