@@ -6,7 +6,9 @@ job is one transaction.
 
 from __future__ import annotations
 
+import calendar
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -33,6 +35,7 @@ from api.service.db import (
 from api.service.errors import Conflict, NotFound
 from api.service.job_states import ACTIVE_STATES, FAILED, JobState
 from common.errors import InputIssue, InvalidInput
+from common.timegrid import MINUTES_PER_DAY, minute_to_clock
 from scheduler import AvailabilityEntry, Team
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
@@ -192,9 +195,19 @@ def availability_of(session: Session, team_id: str) -> tuple[AvailabilityEntry, 
     rows = session.scalars(
         select(AvailabilityRow).where(AvailabilityRow.team_id == team_id).order_by(AvailabilityRow.id)
     )
-    return tuple(
-        AvailabilityEntry(r.agent_id, r.kind, r.start_minute, r.end_minute, r.on_date, r.weekday, r.note)  # type: ignore[arg-type]
-        for r in rows
+    return tuple(_entry_of(r) for r in rows)
+
+
+def _entry_of(row: AvailabilityRow) -> AvailabilityEntry:
+    """A stored availability row as the domain's."""
+    return AvailabilityEntry(
+        row.agent_id,
+        row.kind,  # type: ignore[arg-type]  # stored from a checked entry
+        row.start_minute,
+        row.end_minute,
+        row.on_date,
+        row.weekday,
+        row.note,
     )
 
 
@@ -304,6 +317,86 @@ def import_availability(
         )
     report["import_id"] = imp.id
     return report
+
+
+def _shape_key(entry: AvailabilityEntry) -> str:
+    """What a removal matches a stored row on: everything but its note (HR's words need not be typed)."""
+    return entry_key(replace(entry, note=""))
+
+
+def remove_availability(
+    session: Session,
+    team_id: str,
+    entries: tuple[AvailabilityEntry, ...],
+    *,
+    dry_run: bool,
+    sha256: str,
+    token_id: int | None,
+) -> dict[str, Any]:
+    """Remove the stored rows `entries` name (matched on all but their note; every stored row that
+    matches): all of them, or none when one names no stored row. Reported as an import is (`removed`);
+    with `dry_run` nothing is written.
+
+    Raises:
+        InvalidInput: an entry names no stored row (each such one, in words).
+    """
+    if not dry_run:
+        lock_team(session, team_id)
+    stored: dict[str, list[int]] = {}
+    for row in session.scalars(select(AvailabilityRow).where(AvailabilityRow.team_id == team_id)):
+        stored.setdefault(_shape_key(_entry_of(row)), []).append(row.id)
+    wanted = {_shape_key(e): e for e in entries}
+    missing = [e for key, e in wanted.items() if key not in stored]
+    if missing:
+        raise InvalidInput(
+            [InputIssue(f"no such row is stored: {_row_words(e)}", column="entries") for e in missing]
+        )
+    ids = [i for key in wanted for i in stored[key]]
+    report: dict[str, Any] = {
+        "file": "typed in",
+        "mode": "remove",
+        "dry_run": dry_run,
+        "rows": len(entries),
+        "duplicate_rows": len(entries) - len(wanted),
+        "added": 0,
+        "unchanged": 0,
+        "removed": len(ids),
+        "import_id": None,
+    }
+    if dry_run:
+        return report
+    imp = ImportRow(
+        team_id=team_id,
+        filename="typed in",
+        sha256=sha256,
+        mode="remove",
+        rows=len(entries),
+        added=0,
+        unchanged=0,
+        removed=len(ids),
+        token_id=token_id,
+        created_at=utcnow(),
+    )
+    session.add(imp)
+    session.flush()
+    session.execute(delete(AvailabilityRow).where(AvailabilityRow.id.in_(ids)))
+    report["import_id"] = imp.id
+    return report
+
+
+def _row_words(entry: AvailabilityEntry) -> str:
+    """An availability row as a lead names it: "absence of a1 on 2026-11-04, 10:00–24:00"."""
+    day = (
+        entry.on_date.isoformat()
+        if entry.on_date is not None
+        else f"every {calendar.day_name[entry.weekday or 0]}"
+    )
+    hours = (
+        "the whole day"
+        if (entry.start_minute, entry.end_minute) == (0, MINUTES_PER_DAY)
+        else f"{minute_to_clock(entry.start_minute)}–{minute_to_clock(entry.end_minute)}"
+    )
+    return f"{entry.kind} of {entry.agent_id} on {day}, {hours}"
 
 
 # --- datasets: history, forecasts, requirements --------------------------------------------

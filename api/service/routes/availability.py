@@ -11,7 +11,7 @@ from api.service.deps import ImportTeam, PrincipalDep, ReadTeam, SessionDep, Sta
 from api.service.imports import typed_entries
 from api.service.params import ImportJobParams, ImportMode
 from api.service.schemas import AvailabilityEntries, AvailabilityOut, ImportReport
-from api.service.storage import availability_of, import_availability, team_of
+from api.service.storage import availability_of, import_availability, remove_availability, team_of
 from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
 from api.service.uploads import ONE_FILE, read_upload, sha256_of, upload_name
 
@@ -66,6 +66,31 @@ def post_entries(
         mode="merge",
         dry_run=dry_run,
         filename="typed in",
+        sha256=sha256_of(body.model_dump_json().encode()),
+        token_id=principal.token_id,
+    )
+    if not dry_run:
+        session.commit()
+    return report
+
+
+@router.post("/teams/{team_id}/availability/removals", response_model=ImportReport)
+def post_removals(
+    team: ImportTeam,
+    body: AvailabilityEntries,
+    session: SessionDep,
+    principal: PrincipalDep,
+    dry_run: Annotated[bool, Query(description=DRY_RUN_HELP)] = False,
+) -> Any:
+    """Remove stored rows, named as they are typed in (`entries`: agent, kind, days, start and end; a
+    row's note need not be given): a sick call marked by mistake, time off withdrawn. All of them or
+    none: a row that is not stored is a 422 naming it. With `dry_run`, checked and reported only."""
+    entries = typed_entries(body, team_of(session, team))
+    report = remove_availability(
+        session,
+        team.id,
+        entries,
+        dry_run=dry_run,
         sha256=sha256_of(body.model_dump_json().encode()),
         token_id=principal.token_id,
     )

@@ -1,0 +1,75 @@
+"""Stored availability rows can be taken back (`POST …/availability/removals`): a sick call marked by
+mistake, time off withdrawn. Rows are named as they are typed in, without HR's note; all or none; a
+dry run changes nothing; a role that may not import may not remove."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.api.service.conftest import Tokens, availability_csv
+
+SICK = {"agent_id": "a1", "kind": "absence", "date": "2026-11-04"}
+AWAY = {"agent_id": "a1", "kind": "unavailable", "date": "2026-11-05", "start": "13:00", "end": "17:00"}
+
+
+def _post(
+    client: TestClient,
+    team_id: str,
+    headers: dict[str, str],
+    route: str,
+    rows: list[dict[str, str]],
+    query: str = "",
+) -> Any:
+    return client.post(
+        f"/v1/teams/{team_id}/availability/{route}{query}", json={"entries": rows}, headers=headers
+    )
+
+
+def _stored(client: TestClient, team_id: str, headers: dict[str, str]) -> list[tuple[str, str, str]]:
+    rows = client.get(f"/v1/teams/{team_id}/availability", headers=headers).json()
+    return sorted((r["kind"], r["date"], r["note"]) for r in rows)
+
+
+def test_a_sick_call_marked_by_mistake_is_removed_without_its_note(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    files = {"file": ("hr.csv", availability_csv([{**SICK, "note": "flu"}, AWAY]), "text/csv")}
+    assert (
+        client.post(f"/v1/teams/{team_id}/availability/imports", files=files, headers=lead).status_code == 200
+    )
+    checked = _post(client, team_id, lead, "removals", [SICK], "?dry_run=true")
+    assert checked.status_code == 200, checked.text
+    assert (checked.json()["mode"], checked.json()["removed"], checked.json()["dry_run"]) == (
+        "remove",
+        1,
+        True,
+    )
+    assert len(_stored(client, team_id, lead)) == 2
+    removed = _post(client, team_id, lead, "removals", [SICK])
+    assert removed.status_code == 200, removed.text
+    assert (removed.json()["removed"], removed.json()["import_id"] is not None) == (1, True)
+    assert _stored(client, team_id, lead) == [("unavailable", "2026-11-05", "")]
+
+
+def test_a_row_that_is_not_stored_is_named_and_nothing_is_removed(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    assert _post(client, team_id, lead, "entries", [SICK, AWAY]).status_code == 200
+    other_hours = {**AWAY, "end": "18:00"}
+    refused = _post(client, team_id, lead, "removals", [SICK, other_hours])
+    assert refused.status_code == 422, refused.text
+    (issue,) = refused.json()["issues"]
+    assert issue["reason"] == "no such row is stored: unavailable of a1 on 2026-11-05, 13:00–18:00"
+    assert len(_stored(client, team_id, lead)) == 2
+    ranged = _post(client, team_id, lead, "removals", [{**SICK, "to": "2026-11-05"}])  # the 5th is not sick
+    assert ranged.status_code == 422
+    assert "absence of a1 on 2026-11-05, the whole day" in ranged.text
+    assert len(_stored(client, team_id, lead)) == 2
+
+
+def test_a_role_that_may_not_import_may_not_remove(client: TestClient, tokens: Tokens, team_id: str) -> None:
+    planner = tokens.make("planner", team_id)
+    refused = _post(client, team_id, planner, "removals", [SICK])
+    assert refused.status_code == 403, refused.text
