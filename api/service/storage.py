@@ -266,33 +266,19 @@ def import_availability(
                 )
             ]
         )
-    report: dict[str, Any] = {
-        "file": filename,
-        "mode": mode,
-        "dry_run": dry_run,
-        "rows": len(entries),
-        "duplicate_rows": len(entries) - len(in_file),
-        "added": len(new),
-        "unchanged": len(in_file) - len(new),
-        "removed": len(gone),
-        "import_id": None,
-    }
+    report = _change_report(
+        filename,
+        mode,
+        dry_run,
+        len(entries),
+        len(entries) - len(in_file),
+        len(new),
+        len(in_file) - len(new),
+        len(gone),
+    )
     if dry_run:
         return report
-    imp = ImportRow(
-        team_id=team_id,
-        filename=filename[:300],
-        sha256=sha256,
-        mode=mode,
-        rows=len(entries),
-        added=len(new),
-        unchanged=report["unchanged"],
-        removed=len(gone),
-        token_id=token_id,
-        created_at=utcnow(),
-    )
-    session.add(imp)
-    session.flush()
+    import_id = _log_change(session, team_id, report, sha256, token_id)
     if gone:
         session.execute(delete(AvailabilityRow).where(AvailabilityRow.id.in_([stored[k] for k in gone])))
     if new:  # one statement for all rows: a big file's rows are not added one object at a time
@@ -309,14 +295,52 @@ def import_availability(
                     "end_minute": e.end_minute,
                     "note": e.note,
                     "natural_key": key,
-                    "import_id": imp.id,
+                    "import_id": import_id,
                 }
                 for key in new
                 for e in (in_file[key],)
             ],
         )
-    report["import_id"] = imp.id
+    report["import_id"] = import_id
     return report
+
+
+def _change_report(
+    file: str, mode: str, dry_run: bool, rows: int, duplicates: int, added: int, unchanged: int, removed: int
+) -> dict[str, Any]:
+    """What a change of the availability did (or, in a dry run, would do), as `ImportReport` gives it."""
+    return {
+        "file": file,
+        "mode": mode,
+        "dry_run": dry_run,
+        "rows": rows,
+        "duplicate_rows": duplicates,
+        "added": added,
+        "unchanged": unchanged,
+        "removed": removed,
+        "import_id": None,
+    }
+
+
+def _log_change(
+    session: Session, team_id: str, report: dict[str, Any], sha256: str, token_id: int | None
+) -> int:
+    """Record a change of the availability (`_change_report`) among the team's imports: its id."""
+    imp = ImportRow(
+        team_id=team_id,
+        filename=report["file"][:300],
+        sha256=sha256,
+        mode=report["mode"],
+        rows=report["rows"],
+        added=report["added"],
+        unchanged=report["unchanged"],
+        removed=report["removed"],
+        token_id=token_id,
+        created_at=utcnow(),
+    )
+    session.add(imp)
+    session.flush()
+    return imp.id
 
 
 def _shape_key(entry: AvailabilityEntry) -> str:
@@ -352,35 +376,13 @@ def remove_availability(
             [InputIssue(f"no such row is stored: {_row_words(e)}", column="entries") for e in missing]
         )
     ids = [i for key in wanted for i in stored[key]]
-    report: dict[str, Any] = {
-        "file": "typed in",
-        "mode": "remove",
-        "dry_run": dry_run,
-        "rows": len(entries),
-        "duplicate_rows": len(entries) - len(wanted),
-        "added": 0,
-        "unchanged": 0,
-        "removed": len(ids),
-        "import_id": None,
-    }
+    report = _change_report(
+        "typed in", "remove", dry_run, len(entries), len(entries) - len(wanted), 0, 0, len(ids)
+    )
     if dry_run:
         return report
-    imp = ImportRow(
-        team_id=team_id,
-        filename="typed in",
-        sha256=sha256,
-        mode="remove",
-        rows=len(entries),
-        added=0,
-        unchanged=0,
-        removed=len(ids),
-        token_id=token_id,
-        created_at=utcnow(),
-    )
-    session.add(imp)
-    session.flush()
+    report["import_id"] = _log_change(session, team_id, report, sha256, token_id)
     session.execute(delete(AvailabilityRow).where(AvailabilityRow.id.in_(ids)))
-    report["import_id"] = imp.id
     return report
 
 
