@@ -20,7 +20,14 @@ from pydantic import (
 from api.text import control_character, shows_something
 from api.validation_words import reason_of
 from common.errors import InputIssue, InvalidInput, cut_short
-from common.timegrid import HOURS_PER_WEEK, MAX_DAYS, MINUTES_PER_DAY, clock_to_minute, minute_to_clock
+from common.timegrid import (
+    HOURS_PER_WEEK,
+    MAX_DAYS,
+    MINUTES_PER_DAY,
+    clock_to_minute,
+    end_clock_to_minute,
+    minute_to_clock,
+)
 from scheduler.domain import (
     MAX_SHIFT_HOURS,
     Agent,
@@ -137,6 +144,15 @@ def _not_a_number(value: Any) -> Any:
 
 # a local time of day, "HH:MM"
 Clock = Annotated[str, BeforeValidator(_not_a_number), AfterValidator(_clock_text)]
+
+
+def _end_clock_text(value: str) -> str:
+    end_clock_to_minute(value)
+    return value
+
+
+# the end of a local span, "HH:MM" or "24:00" for the day's end
+EndClock = Annotated[str, BeforeValidator(_not_a_number), AfterValidator(_end_clock_text)]
 
 
 def open_minutes(value: str) -> tuple[int, int]:

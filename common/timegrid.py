@@ -68,6 +68,21 @@ def clock_to_minute(text: str) -> int:
     return minute
 
 
+def end_clock_to_minute(text: str) -> int:
+    """Minutes since midnight of the end of a span written 'HH:MM': as `clock_to_minute`, and '24:00'
+    for the day's end (1440).
+
+    Raises:
+        ValueError: the text is not such a time.
+    """
+    if text.strip() == "24:00":
+        return MINUTES_PER_DAY
+    try:
+        return clock_to_minute(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a time of day; write HH:MM between 00:00 and 24:00") from None
+
+
 def minute_to_clock(minute: int) -> str:
     """'HH:MM' of minutes since midnight."""
     return f"{minute // 60:02d}:{minute % 60:02d}"

@@ -33,7 +33,7 @@ from api.service.storage import import_availability, save_dataset, span_meta
 from api.service.uploads import parse_upload, sha256_of
 from api.text import control_character
 from common.errors import InputIssue, InvalidInput
-from common.timegrid import MINUTES_PER_DAY, clock_to_minute
+from common.timegrid import MINUTES_PER_DAY, clock_to_minute, end_clock_to_minute
 from scheduler import AvailabilityEntry, Team
 
 HISTORY_ORDER = ["ds", "queue", "y", "region", "aht_s"]  # the columns as read_history gives them
@@ -90,7 +90,7 @@ def typed_entries(body: AvailabilityEntries, team: Team) -> tuple[AvailabilityEn
             issues.append(InputIssue(why or "not a range of days", column=f"{where}.to", value=str(e.to)))
             continue
         start = 0 if e.start is None else clock_to_minute(e.start)
-        end = MINUTES_PER_DAY if e.end is None else clock_to_minute(e.end)
+        end = MINUTES_PER_DAY if e.end is None else end_clock_to_minute(e.end)
         if end <= start:
             issues.append(InputIssue("end must come after start", column=f"{where}.end", value=e.end))
             continue

@@ -24,6 +24,7 @@ from api.schemas import (
     TEAM_ID_PATTERN,
     AgentIn,
     Clock,
+    EndClock,
     Id,
     Key,
     Label,
@@ -213,7 +214,7 @@ class AvailabilityEntryIn(_In):
     start: Clock | None = Field(
         default=None, description="HH:MM on the agent's clock (default: the day's start)"
     )
-    end: Clock | None = Field(default=None, description="HH:MM, 24:00 for the day's end (default)")
+    end: EndClock | None = Field(default=None, description="HH:MM, 24:00 for the day's end (default)")
     note: Annotated[str, Field(max_length=MAX_NOTE_CHARS)] = ""
 
 

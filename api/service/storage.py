@@ -343,9 +343,10 @@ def _log_change(
     return imp.id
 
 
-def _shape_key(entry: AvailabilityEntry) -> str:
-    """What a removal matches a stored row on: everything but its note (HR's words need not be typed)."""
-    return entry_key(replace(entry, note=""))
+def _removal_key(entry: AvailabilityEntry) -> str:
+    """What a removal matches a stored row on: everything, the note too where the removal gives one;
+    where it gives none, everything but the note (HR's words need not be typed)."""
+    return entry_key(entry) if entry.note else entry_key(replace(entry, note=""))
 
 
 def remove_availability(
@@ -357,9 +358,9 @@ def remove_availability(
     sha256: str,
     token_id: int | None,
 ) -> dict[str, Any]:
-    """Remove the stored rows `entries` name (matched on all but their note; every stored row that
-    matches): all of them, or none when one names no stored row. Reported as an import is (`removed`);
-    with `dry_run` nothing is written.
+    """Remove the stored rows `entries` name (`_removal_key`: with a note, the row of that note; without,
+    every row of those hours whatever its note): all of them, or none when one names no stored row.
+    Reported as an import is (`removed`); with `dry_run` nothing is written.
 
     Raises:
         InvalidInput: an entry names no stored row (each such one, in words).
@@ -368,14 +369,14 @@ def remove_availability(
         lock_team(session, team_id)
     stored: dict[str, list[int]] = {}
     for row in session.scalars(select(AvailabilityRow).where(AvailabilityRow.team_id == team_id)):
-        stored.setdefault(_shape_key(_entry_of(row)), []).append(row.id)
-    wanted = {_shape_key(e): e for e in entries}
+        entry = _entry_of(row)
+        for key in dict.fromkeys((entry_key(entry), _removal_key(replace(entry, note="")))):
+            stored.setdefault(key, []).append(row.id)
+    wanted = {_removal_key(e): e for e in entries}
     missing = [e for key, e in wanted.items() if key not in stored]
     if missing:
-        raise InvalidInput(
-            [InputIssue(f"no such row is stored: {_row_words(e)}", column="entries") for e in missing]
-        )
-    ids = [i for key in wanted for i in stored[key]]
+        raise InvalidInput([InputIssue(f"no such row is stored: {_row_words(e)}") for e in missing])
+    ids = list(dict.fromkeys(i for key in wanted for i in stored[key]))
     report = _change_report(
         "typed in", "remove", dry_run, len(entries), len(entries) - len(wanted), 0, 0, len(ids)
     )
@@ -398,7 +399,8 @@ def _row_words(entry: AvailabilityEntry) -> str:
         if (entry.start_minute, entry.end_minute) == (0, MINUTES_PER_DAY)
         else f"{minute_to_clock(entry.start_minute)}–{minute_to_clock(entry.end_minute)}"
     )
-    return f"{entry.kind} of {entry.agent_id} on {day}, {hours}"
+    note = f' ("{entry.note}")' if entry.note else ""
+    return f"{entry.kind} of {entry.agent_id} on {day}, {hours}{note}"
 
 
 # --- datasets: history, forecasts, requirements --------------------------------------------

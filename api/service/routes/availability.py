@@ -82,9 +82,10 @@ def post_removals(
     principal: PrincipalDep,
     dry_run: Annotated[bool, Query(description=DRY_RUN_HELP)] = False,
 ) -> Any:
-    """Remove stored rows, named as they are typed in (`entries`: agent, kind, days, start and end; a
-    row's note need not be given): a sick call marked by mistake, time off withdrawn. All of them or
-    none: a row that is not stored is a 422 naming it. With `dry_run`, checked and reported only."""
+    """Remove stored rows, named as they are typed in (`entries`: agent, kind, days, start and end; with
+    a note, only the row of that note, without one every row of those hours): a sick call marked by
+    mistake, time off withdrawn. All of them or none: a row that is not stored is a 422 naming it. With
+    `dry_run`, checked and reported only."""
     entries = typed_entries(body, team_of(session, team))
     report = remove_availability(
         session,

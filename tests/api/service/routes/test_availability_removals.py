@@ -1,6 +1,7 @@
 """Stored availability rows can be taken back (`POST …/availability/removals`): a sick call marked by
-mistake, time off withdrawn. Rows are named as they are typed in, without HR's note; all or none; a
-dry run changes nothing; a role that may not import may not remove."""
+mistake, time off withdrawn. Rows are named as they are typed in, HR's note only where it tells two
+rows apart; all or none; a dry run changes nothing; a role that may not import may not remove. An
+end of 24:00, as the rows are listed, is taken."""
 
 from __future__ import annotations
 
@@ -73,3 +74,20 @@ def test_a_role_that_may_not_import_may_not_remove(client: TestClient, tokens: T
     planner = tokens.make("planner", team_id)
     refused = _post(client, team_id, planner, "removals", [SICK])
     assert refused.status_code == 403, refused.text
+
+
+def test_a_note_given_removes_only_that_row_and_a_listed_end_of_24_00_is_taken(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    hr = {**SICK, "start": "13:00", "note": "flu (HR)"}
+    page = {**SICK, "start": "13:00", "end": "24:00", "note": "went home ill (page)"}
+    assert _post(client, team_id, lead, "entries", [hr, page]).status_code == 200
+    assert len(_stored(client, team_id, lead)) == 2
+    removed = _post(client, team_id, lead, "removals", [page])
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["removed"] == 1
+    assert _stored(client, team_id, lead) == [("absence", "2026-11-04", "flu (HR)")]
+    gone = _post(client, team_id, lead, "removals", [page])
+    assert gone.status_code == 422
+    (issue,) = gone.json()["issues"]
+    assert issue["reason"].endswith('absence of a1 on 2026-11-04, 13:00–24:00 ("went home ill (page)")')
