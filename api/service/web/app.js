@@ -78,8 +78,11 @@ function teamPath(rest = "") {
   return `/teams/${encodeURIComponent(state.team)}${rest}`;
 }
 
-function say(text) {
-  $("status").textContent = text;
+function say(text, ...more) {
+  // the status line: words and, for a moment, an action on what was just done (a new status ends it, and
+  // any error said under it)
+  $("status").replaceChildren(text, ...more);
+  $("status-error").replaceChildren();
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -630,6 +633,7 @@ function openShift(agent, shift, start = "") {
   const dialog = $("shift-dialog");
   dialog.dataset.agent = shift.agent_id;
   dialog.dataset.date = shift.local_date;
+  dialog.dataset.name = agent.name;
   const moved = shift.moved ? ` It was moved from ${shift.moved_from}.` : "";
   $("shift-desc").textContent = `${agent.name} (${agent.tz}), ${shift.local_date}: ${shift.label} on ${shift.queue} (times as shown in the grid; it starts at ${shift.start_local} on the agent's clock).${moved}`;
   $("shift-conflicts").replaceChildren(...shift.conflicts.map((c) => el("li", { text: c })));
@@ -643,6 +647,7 @@ function openShift(agent, shift, start = "") {
   $("shift-started").hidden = !(Date.parse(shift.start_utc) <= now && now < Date.parse(shift.end_utc));
   $("shift-unpin").disabled = !shift.pinned;
   if (!dialog.open) dialog.showModal();
+  guard(() => showTakeBack(shift))();
 }
 
 function nextDay(iso) {
@@ -664,19 +669,107 @@ function awayEntries(key, dayOff, to, from) {
 
 async function markAway(key, dayOff) {
   // a sick call from the shift's day (absences), or the day given off (unavailable): stored now; the
-  // grid then shows the shifts they clash with, and the re-roster that rebuilds the week around them
+  // grid then shows the shifts they clash with, and the re-roster that rebuilds the week around them.
+  // The status line offers to take it back at once (a sick call marked on the wrong agent)
   const to = dayOff ? key.local_date : $("shift-sick-to").value || key.local_date;
   const from = dayOff ? "" : $("shift-sick-from").value;
+  const entries = awayEntries(key, dayOff, to, from);
+  const removals = teamPath("/availability/removals"); // the team marked on, whichever is picked later
+  const name = $("shift-dialog").dataset.name;
   try {
-    const out = await api(teamPath("/availability/entries"), { method: "POST", json: { entries: awayEntries(key, dayOff, to, from) } });
+    const out = await api(teamPath("/availability/entries"), { method: "POST", json: { entries } });
     $("shift-dialog").close();
     await loadGrid();
     const what = dayOff ? "Day off" : from ? `Off sick from ${from} on` : "Off sick";
-    say(`${what} ${key.local_date}${to !== key.local_date ? ` to ${to}` : ""}: ${out.added} day${out.added === 1 ? "" : "s"} stored. Re-roster around them to cover the shifts.`);
+    const words = `${what} ${key.local_date}${to !== key.local_date ? ` to ${to}` : ""}: ${out.added} day${out.added === 1 ? "" : "s"} stored. Re-roster around them to cover the shifts.`;
+    const taken = awayWords(dayOff ? "unavailable" : "absence", name, key.local_date, to);
+    // nothing new stored (all of it was already): nothing of this call to take back
+    const undo = out.added ? el("button", { type: "button", id: "take-back-last", "aria-label": `Take it back: ${taken}`,
+      onclick: guard((event) => undoAway(event.currentTarget, removals, entries, out.added, taken)) }, "Take it back") : null;
+    say(words, ...(undo ? [" ", undo] : []));
   } catch (err) {
     $("shift-error").replaceChildren(el("p", { text: "Not stored: nothing changed." }), errorList(err));
   }
   return true;
+}
+
+// the stored kinds a lead marks from a shift's dialog, as a lead names them
+const AWAY_KINDS = { absence: { what: "Sick call of", button: "Take back the sick call" }, unavailable: { what: "Day off for", button: "Take back the day off" } };
+
+function awayWords(kind, name, first, last) {
+  // "Sick call of Ann Example on Wed 4 Nov 2026", "Day off for Bo Example on Thu 5 Nov 2026"
+  return `${AWAY_KINDS[kind].what} ${name} on ${daySpan(first, last)}`;
+}
+
+async function undoAway(button, removals, entries, added, words) {
+  // the sick call (or day off) just marked, taken back from the status line: the same entries (with their
+  // notes) removed, all or none. First checked: a row of the same hours and note stored before this call
+  // (the same call marked twice) would go too: then nothing is removed
+  button.disabled = true;
+  try {
+    const checked = await api(`${removals}?dry_run=true`, { method: "POST", json: { entries } });
+    if (checked.removed > added) {
+      say(`${words} not taken back: those days also hold ${counted(checked.removed - added, "row")} of the same hours and words stored before it, which would go too. Open the shift to see what is stored and take back what should go.`);
+      return;
+    }
+    const out = await api(removals, { method: "POST", json: { entries } });
+    await loadGrid();
+    say(`${words} taken back: ${counted(out.removed, "day")} removed.`);
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status === 401) throw err;
+    say(`${words} not taken back: nothing changed.`);
+    $("status-error").replaceChildren(errorList(err));
+  }
+}
+
+function storedWords(row) {
+  // a stored row as the dialog lists it: "off sick, the whole day: “sick (entered on the page)”"
+  const hours = row.start === "00:00" && row.end === "24:00" ? "the whole day" : `${row.start}–${row.end}`;
+  return `${row.kind === "absence" ? "off sick" : "unavailable"}, ${hours}${row.note ? `: “${row.note}”` : ""}`;
+}
+
+async function showTakeBack(shift) {
+  // a sick call or a day off stored for the shift's day, offered to take back: the rows of that day as
+  // stored (their date, start and end), one button per kind; nothing stored, nothing offered
+  const box = $("shift-take-back");
+  box.hidden = true;
+  box.replaceChildren();
+  if (!state.can.import) return;
+  box.setAttribute("aria-busy", "true");
+  const dialog = $("shift-dialog");
+  const team = state.team;
+  const shown = () => team === state.team && dialog.open && dialog.dataset.agent === shift.agent_id && dialog.dataset.date === shift.local_date;
+  let rows;
+  try {
+    rows = await api(teamPath("/availability"));
+  } finally {
+    if (shown()) box.setAttribute("aria-busy", "false");
+  }
+  if (!shown()) return; // another shift's dialog, or none, by now: its own call fills the box
+  const ofDay = rows.filter((r) => r.agent_id === shift.agent_id && r.date === shift.local_date);
+  const parts = Object.keys(AWAY_KINDS).map((kind) => [kind, ofDay.filter((r) => r.kind === kind)]).filter(([, of]) => of.length);
+  box.replaceChildren(...parts.map(([kind, of]) => el("p", { class: "take-back", "data-kind": kind },
+    `Stored for this day: ${of.map(storedWords).join("; ")}. `,
+    el("button", { type: "button", onclick: guard(() => takeBackRows(kind, of)) }, AWAY_KINDS[kind].button))));
+  box.hidden = !parts.length;
+}
+
+async function takeBackRows(kind, rows) {
+  // the dialog's take-back: exactly the rows listed, one entry per row, all or none
+  const dialog = $("shift-dialog");
+  const [name, day] = [dialog.dataset.name, dialog.dataset.date];
+  // each row as listed, its note too: the removal takes exactly these rows
+  const entries = rows.map((r) => ({ agent_id: r.agent_id, kind: r.kind, date: r.date, start: r.start, end: r.end, note: r.note }));
+  $("shift-error").replaceChildren();
+  try {
+    const out = await api(teamPath("/availability/removals"), { method: "POST", json: { entries } });
+    dialog.close();
+    await loadGrid();
+    say(`${awayWords(kind, name, day, day)} taken back: ${counted(out.removed, "day")} removed.`);
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status === 401) throw err;
+    $("shift-error").replaceChildren(el("p", { text: "Not taken back: nothing changed." }), errorList(err));
+  }
 }
 
 async function onShiftAction(action) {
