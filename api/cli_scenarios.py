@@ -345,15 +345,22 @@ def scenarios(
             "the base is the forecast alone: async contacts waiting when the week starts are not in the "
             "need; add `history:` beside `forecast:` to count them as `wfm requirements --history` does"
         )
-    for row in rows:
-        for note in row["notes"]:
-            typer.echo(f"note: {row['scenario']}: {note}")
+    for line in note_lines(rows):
+        typer.echo(f"note: {line}")
     if json_out is not None:
         json_out.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
     if csv_out is not None:
         csv_out.write_bytes(comparison_csv_bytes(rows))
     if xlsx_out is not None:
         xlsx_out.write_bytes(comparison_xlsx_bytes(rows))
+
+
+def note_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """The rows' notes, each with its scenario; a note every row has once, for every row ("no roster
+    of this week to measure …" on a comparison of them all)."""
+    shared = [n for n in rows[0]["notes"] if all(n in r["notes"] for r in rows)] if len(rows) > 1 else []
+    own = [f"{r['scenario']}: {n}" for r in rows for n in r["notes"] if n not in shared]
+    return [f"every row: {n}" for n in shared] + own
 
 
 def register(app: typer.Typer) -> None:

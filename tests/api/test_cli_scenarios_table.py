@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from api.cli_scenarios import hours_table, largest_drop, lowest_queue, service_table, table_width
+from api.cli_scenarios import hours_table, largest_drop, lowest_queue, note_lines, service_table, table_width
 
 
 def _row(name: str, chat: float | None, phone: float | None) -> dict[str, Any]:
@@ -90,3 +90,13 @@ def test_the_tables_speak_a_leads_words_and_fit_a_wide_terminal_with_long_scenar
     assert "needed" in hours
     assert "9,000" in hours
     assert "+2,880" in hours
+
+
+def test_a_note_every_row_has_is_said_once_and_the_others_with_their_scenario() -> None:
+    blank = "no roster of this week to measure service, cost and paid hours on"
+    rows = [
+        {"scenario": "base", "notes": [blank]},
+        {"scenario": "+2 agents", "notes": [blank, "some agents have no hourly rate: no cost"]},
+    ]
+    assert note_lines(rows) == [f"every row: {blank}", "+2 agents: some agents have no hourly rate: no cost"]
+    assert note_lines(rows[:1]) == [f"base: {blank}"]

@@ -2084,7 +2084,10 @@ async function drawScenarios(rows, version) {
   if (base && base.depth === "staffing" && base.service_level !== null && coverageLevel !== null && Math.abs(base.service_level - coverageLevel) > 0.005) {
     notes.push(`The base row gives ${pct(base.service_level)} for roster v${version}, the Coverage tab ${pct(coverageLevel)} for the same roster: the scenarios measure it with the staffing model on the requirements' volume and handle time (every queue, shrinkage taken off the agents on shift), the Coverage tab with the roster's own report (agents on each queue, interval by interval). Compare scenarios with each other and with the base row, not with the Coverage tab.`);
   }
-  for (const r of rows) for (const n of r.notes || []) notes.push(`${r.scenario}: ${n}`);
+  // a note every row has (nothing measured without a roster) once, the others with their scenario
+  const shared = rows.length > 1 ? (rows[0].notes || []).filter((n) => rows.every((r) => (r.notes || []).includes(n))) : [];
+  for (const n of shared) notes.push(`Every row: ${n}`);
+  for (const r of rows) for (const n of r.notes || []) if (!shared.includes(n)) notes.push(`${r.scenario}: ${n}`);
   $("scenario-result").replaceChildren(el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Scenario results (scrolls)" }, table), ...notes.map((n) => el("p", { class: "help scenario-note", text: n })));
   const priced = rows.filter((r) => r.cost !== null && r.service_level !== null);
   if (!priced.length) return;
