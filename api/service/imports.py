@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from api.formats import (
+    MAX_AVAILABILITY_ENTRIES,
+    MAX_ISSUES,
     AvailabilityRead,
     days_between,
     empty_span_reason,
@@ -28,7 +31,7 @@ from api.importers.tickets import TicketReport, import_tickets
 from api.schemas import MAX_NOTE_CHARS
 from api.service.params import ImportJobParams
 from api.service.presenters import dataset_out
-from api.service.schemas import AvailabilityEntries, TicketExportQuery
+from api.service.schemas import AvailabilityEntries, AvailabilityEntryIn, TicketExportQuery
 from api.service.storage import import_availability, save_dataset, span_meta
 from api.service.uploads import parse_upload, sha256_of
 from api.text import control_character
@@ -72,15 +75,42 @@ def _read_availability(data: bytes, params: ImportJobParams, team: Team) -> Avai
 
 
 def typed_entries(body: AvailabilityEntries, team: Team) -> tuple[AvailabilityEntry, ...]:
-    """The domain rows of availability typed in (a row per local day), checked against the team as an
-    imported file's are: an agent of the team, days in range, a start before the end."""
-    agents = {a.id for a in team.agents}
+    """The domain rows of availability typed in to store (a row per local day), checked against the team
+    as an imported file's are: an agent of the team, days in range, a start before the end, times that
+    exist on the agent's clock that day.
+
+    Raises:
+        InvalidInput: every entry that is wrong, by its place in `entries`.
+    """
+    return _typed_rows(body, team, _clock_issues)
+
+
+def typed_removals(body: AvailabilityEntries, team: Team) -> tuple[AvailabilityEntry, ...]:
+    """The rows typed in to remove, checked as `typed_entries` checks them but for the times: a row
+    stored before times the clocks jump past were refused is named as it was stored.
+
+    Raises:
+        InvalidInput: every entry that is wrong, by its place in `entries`.
+    """
+    return _typed_rows(body, team, lambda _where, _e, _days, _start, _end, _tz: [])
+
+
+# what is wrong with a typed-in entry's times on its days: (its place, the entry, its days, its start
+# and end minutes, the agent's zone)
+ClockCheck = Callable[[str, AvailabilityEntryIn, list[date], int, int, str], list[InputIssue]]
+
+
+def _typed_rows(
+    body: AvailabilityEntries, team: Team, clock_check: ClockCheck
+) -> tuple[AvailabilityEntry, ...]:
+    """The domain rows of `body` (a row per local day), each entry checked against the team; at most
+    `MAX_AVAILABILITY_ENTRIES` days in all (a range gives one per day)."""
     zones = {a.id: a.tz for a in team.agents}
     issues: list[InputIssue] = []
     out: list[AvailabilityEntry] = []
     for i, e in enumerate(body.entries):
         where = f"entries.{i}"
-        if e.agent_id not in agents:
+        if e.agent_id not in zones:
             issues.append(
                 InputIssue("no agent of the team has this id", column=f"{where}.agent_id", value=e.agent_id)
             )
@@ -89,6 +119,13 @@ def typed_entries(body: AvailabilityEntries, team: Team) -> tuple[AvailabilityEn
         if days is None:
             issues.append(InputIssue(why or "not a range of days", column=f"{where}.to", value=str(e.to)))
             continue
+        if len(out) + len(days) > MAX_AVAILABILITY_ENTRIES:
+            reason = (
+                f"the entries give more than {MAX_AVAILABILITY_ENTRIES:,} days up to this one (a range gives one "
+                "per day): send fewer at once"
+            )
+            issues.append(InputIssue(reason, column=f"{where}.to", value=str(e.to)))
+            break
         start = 0 if e.start is None else clock_to_minute(e.start)
         end = MINUTES_PER_DAY if e.end is None else end_clock_to_minute(e.end)
         if end <= start:
@@ -98,21 +135,27 @@ def typed_entries(body: AvailabilityEntries, team: Team) -> tuple[AvailabilityEn
         if problem is not None:
             issues.append(InputIssue(problem, column=f"{where}.note"))
             continue
-        skipped = [
-            InputIssue(reason, column=f"{where}.{name}", value=given)
-            for name, given, minute in (("start", e.start, start), ("end", e.end, end))
-            if (reason := skipped_time_reason(days, minute, zones[e.agent_id])) is not None
-        ]
-        empty = None if skipped else empty_span_reason(days, start, end, zones[e.agent_id])
-        if empty is not None:
-            skipped.append(InputIssue(empty, column=f"{where}.end", value=e.end))
-        if skipped:
-            issues += skipped
+        wrong = clock_check(where, e, days, start, end, zones[e.agent_id])
+        if wrong:
+            issues += wrong
             continue
         out += [AvailabilityEntry(e.agent_id, e.kind, start, end, on_date=d, note=e.note) for d in days]
     if issues:
-        raise InvalidInput(issues)
+        raise InvalidInput(issues[:MAX_ISSUES])
     return tuple(out)
+
+
+def _clock_issues(
+    where: str, e: AvailabilityEntryIn, days: list[date], start: int, end: int, tz: str
+) -> list[InputIssue]:
+    """A start or end the clocks jump past on one of `days`, or a span that is no time at all."""
+    skipped = [
+        InputIssue(reason, column=f"{where}.{name}", value=given)
+        for name, given, minute in (("start", e.start, start), ("end", e.end, end))
+        if (reason := skipped_time_reason(days, minute, tz)) is not None
+    ]
+    empty = None if skipped else empty_span_reason(days, start, end, tz)
+    return skipped if empty is None else [InputIssue(empty, column=f"{where}.end", value=e.end)]
 
 
 def _store_availability(

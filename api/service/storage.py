@@ -343,6 +343,11 @@ def _log_change(
     return imp.id
 
 
+MAX_MISSING_NAMED = (
+    20  # a removal naming thousands of rows not stored is told the first ones and how many more
+)
+
+
 def _removal_key(entry: AvailabilityEntry) -> str:
     """What a removal matches a stored row on: everything, the note too where the removal gives one;
     where it gives none, everything but the note (HR's words need not be typed)."""
@@ -375,7 +380,9 @@ def remove_availability(
     wanted = {_removal_key(e): e for e in entries}
     missing = [e for key, e in wanted.items() if key not in stored]
     if missing:
-        raise InvalidInput([InputIssue(f"no such row is stored: {_row_words(e)}") for e in missing])
+        named = [InputIssue(f"no such row is stored: {_row_words(e)}") for e in missing[:MAX_MISSING_NAMED]]
+        more = len(missing) - len(named)
+        raise InvalidInput(named + ([InputIssue(f"and {more:,} more rows not stored")] if more else []))
     ids = list(dict.fromkeys(i for key in wanted for i in stored[key]))
     report = _change_report(
         "typed in", "remove", dry_run, len(entries), len(entries) - len(wanted), 0, 0, len(ids)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Query, UploadFile
 
 from api.formats import availability_rows
 from api.service.deps import ImportTeam, PrincipalDep, ReadTeam, SessionDep, StateDep
-from api.service.imports import typed_entries
+from api.service.imports import typed_entries, typed_removals
 from api.service.params import ImportJobParams, ImportMode
 from api.service.schemas import AvailabilityEntries, AvailabilityOut, ImportReport
 from api.service.storage import availability_of, import_availability, remove_availability, team_of
@@ -86,7 +86,7 @@ def post_removals(
     a note, only the row of that note, without one every row of those hours): a sick call marked by
     mistake, time off withdrawn. All of them or none: a row that is not stored is a 422 naming it. With
     `dry_run`, checked and reported only."""
-    entries = typed_entries(body, team_of(session, team))
+    entries = typed_removals(body, team_of(session, team))
     report = remove_availability(
         session,
         team.id,

@@ -5,10 +5,16 @@ end of 24:00, as the rows are listed, is taken."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from api.service.imports import typed_entries, typed_removals
+from api.service.schemas import AvailabilityEntries
+from common.errors import InvalidInput
+from scheduler.sample import sample_team
 from tests.api.service.conftest import Tokens, availability_csv
 
 SICK = {"agent_id": "a1", "kind": "absence", "date": "2026-11-04"}
@@ -91,3 +97,40 @@ def test_a_note_given_removes_only_that_row_and_a_listed_end_of_24_00_is_taken(
     assert gone.status_code == 422
     (issue,) = gone.json()["issues"]
     assert issue["reason"].endswith('absence of a1 on 2026-11-04, 13:00–24:00 ("went home ill (page)")')
+
+
+def test_a_removal_of_many_rows_not_stored_names_the_first_and_counts_the_rest(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    year = [{**SICK, "date": "2026-01-01", "to": "2026-12-31"}]
+    refused = _post(client, team_id, lead, "removals", year, "?dry_run=true")
+    assert refused.status_code == 422
+    issues = refused.json()["issues"]
+    assert len(issues) == 21
+    assert issues[-1]["reason"] == "and 345 more rows not stored"
+
+
+def test_more_days_than_a_team_keeps_are_refused_at_the_entry_that_passes_the_cap(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    years = [{**SICK, "date": "2026-01-01", "to": "2026-12-31"}] * 140  # 365 days each
+    for route in ("entries", "removals"):
+        refused = _post(client, team_id, lead, route, years, "?dry_run=true")
+        assert refused.status_code == 422
+        (issue,) = refused.json()["issues"]
+        assert issue["column"] == "entries.136.to"
+        assert "more than 50,000 days up to this one" in issue["reason"]
+
+
+def test_a_row_of_a_time_the_clocks_jump_past_is_refused_to_store_but_may_be_named_to_remove() -> None:
+    """Rows stored before such times were refused can still be taken back, named as they are listed."""
+    team = sample_team()
+    first, *others = team.agents
+    team = replace(team, agents=(replace(first, tz="Europe/Berlin"), *others))
+    body = AvailabilityEntries.model_validate(
+        {"entries": [{"agent_id": first.id, "kind": "unavailable", "date": "2027-03-28", "start": "02:30"}]}
+    )
+    with pytest.raises(InvalidInput, match="02:30 does not exist on 2027-03-28 in Europe/Berlin"):
+        typed_entries(body, team)
+    (row,) = typed_removals(body, team)
+    assert (row.start_minute, row.end_minute) == (150, 1440)
