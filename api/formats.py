@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -773,13 +773,21 @@ def skipped_time_reason(days: Sequence[date], minute_of_day: int, tz: str) -> st
     """Why local time `minute_of_day` cannot be used on one of `days` in `tz` (the clocks jump past
     it), with the time to give instead; None where it exists on them all, or is the very minute the
     clocks jump at ("from 02:00 to 03:00": 02:00 is read as the jump)."""
+    if minute_of_day % MINUTES_PER_DAY == 0:  # the day's edges: where the day begins or ends, jump or not
+        return None
     for day in days:
         later = skipped_wall_minute(day, minute_of_day, zone(tz))
-        if later is not None and skipped_wall_minute(day, minute_of_day - 1, zone(tz)) is not None:
+        if later is None or skipped_wall_minute(day, minute_of_day - 1, zone(tz)) is None:
+            continue
+        if later >= MINUTES_PER_DAY:  # the clocks jump to the next day
             return (
                 f"{minute_to_clock(minute_of_day)} does not exist on {day} in {tz} (the clocks jump past it "
-                f"to {minute_to_clock(later)}): give {minute_to_clock(later)} or another time"
+                f"to 00:00 on {day + timedelta(days=1)}): give an earlier time, or 24:00 for an end"
             )
+        return (
+            f"{minute_to_clock(minute_of_day)} does not exist on {day} in {tz} (the clocks jump past it "
+            f"to {minute_to_clock(later)}): give {minute_to_clock(later)} or another time"
+        )
     return None
 
 

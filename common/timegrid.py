@@ -130,8 +130,8 @@ def wall_to_utc(day: date, minute_of_day: int, tz: ZoneInfo) -> datetime | None:
 
 def skipped_wall_minute(day: date, minute_of_day: int, tz: ZoneInfo) -> int | None:
     """Where the clocks jump past local wall time `minute_of_day` on `day` in `tz` (a DST gap), the
-    first minute after it that exists; None where it exists (or is a day's edge, 0 or 1440)."""
-    if minute_of_day % MINUTES_PER_DAY == 0 or wall_to_utc(day, minute_of_day, tz) is not None:
+    first minute after it that exists (1440 or more: on the next day); None where it exists."""
+    if wall_to_utc(day, minute_of_day, tz) is not None:
         return None
     return next(
         (m for m in range(minute_of_day + 1, minute_of_day + MINUTES_PER_DAY) if wall_to_utc(day, m, tz)),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from api.formats import read_availability
+from api.formats import empty_span_reason, read_availability, skipped_time_reason
 from api.service.imports import typed_entries
 from api.service.schemas import AvailabilityEntries
 from common.errors import InvalidInput
@@ -100,3 +100,24 @@ def test_a_typed_in_time_in_the_gap_is_refused_naming_the_field() -> None:
     (issue,) = caught.value.issues
     assert (issue.column, issue.value) == ("entries.1.start", "02:15")
     assert "02:15 does not exist on 2026-10-04 in Australia/Lord_Howe" in issue.reason
+
+
+def test_at_a_midnight_jump_the_day_begins_at_the_jump_and_an_hour_before_it_is_no_time() -> None:
+    """Santiago's clocks go from 00:00 to 01:00 on 2026-09-06: 00:00 is where that day begins (not
+    refused), 00:00–01:00 covers nothing, and 00:30 does not exist."""
+    santiago, day = "America/Santiago", [date(2026, 9, 6)]
+    assert skipped_wall_minute(day[0], 0, zone(santiago)) == 60
+    assert skipped_time_reason(day, 0, santiago) is None
+    assert empty_span_reason(day, 0, 60, santiago) == (
+        "00:00–01:00 is no time on 2026-09-06 in America/Santiago: the clocks jump from 00:00 to 01:00"
+    )
+    assert empty_span_reason(day, 0, 24 * 60, santiago) is None
+    assert "give 01:00" in (skipped_time_reason(day, 30, santiago) or "")
+
+
+def test_a_time_the_clocks_jump_past_to_the_next_day_is_told_an_earlier_time() -> None:
+    """Nuuk's clocks went from 23:00 to 00:00 on 2026-03-28 (as its zone data has it): a start of 23:30
+    cannot be 24:00."""
+    reason = skipped_time_reason([date(2026, 3, 28)], 23 * 60 + 30, "America/Nuuk")
+    assert reason is not None
+    assert "to 00:00 on 2026-03-29): give an earlier time, or 24:00 for an end" in reason
