@@ -93,18 +93,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router, max_body_size=0)
     # a body above the limit is refused (413) before any of it is parsed
     upload_limit = settings.max_upload_bytes + _MULTIPART_OVERHEAD_BYTES
-    for module, limit in (
-        (tokens, settings.max_json_bytes),
-        (teams, settings.max_json_bytes),
-        (availability, upload_limit),
-        (planning, upload_limit),
-        (jobs, settings.max_json_bytes),
-        (rosters, settings.max_json_bytes),
-        (page, settings.max_json_bytes),
-        (scenarios, settings.max_json_bytes),
+    for router, limit in (
+        (tokens.router, settings.max_json_bytes),
+        (teams.router, settings.max_json_bytes),
+        (availability.router, upload_limit),
+        (availability.typed_router, settings.max_json_bytes),
+        (planning.router, upload_limit),
+        (planning.json_router, settings.max_json_bytes),
+        (jobs.router, settings.max_json_bytes),
+        (rosters.router, settings.max_json_bytes),
+        (page.router, settings.max_json_bytes),
+        (scenarios.router, settings.max_json_bytes),
     ):
         app.include_router(
-            module.router,
+            router,
             prefix=API_PREFIX,
             responses=COMMON_ANSWERS,
             max_body_size=limit,

@@ -15,7 +15,8 @@ from api.service.storage import availability_of, import_availability, remove_ava
 from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
 from api.service.uploads import ONE_FILE, read_upload, sha256_of, upload_name
 
-router = APIRouter(tags=["availability"])
+router = APIRouter(tags=["availability"])  # uploads: the service's upload limit
+typed_router = APIRouter(tags=["availability"])  # rows typed in, as JSON: the JSON limit
 DRY_RUN_HELP = "check and report only; store nothing"
 
 
@@ -47,7 +48,7 @@ def post_import(
     return import_upload(session, state, principal, team, params, data, commit=not dry_run)
 
 
-@router.post("/teams/{team_id}/availability/entries", response_model=ImportReport)
+@typed_router.post("/teams/{team_id}/availability/entries", response_model=ImportReport)
 def post_entries(
     team: ImportTeam,
     body: AvailabilityEntries,
@@ -74,7 +75,7 @@ def post_entries(
     return report
 
 
-@router.post("/teams/{team_id}/availability/removals", response_model=ImportReport)
+@typed_router.post("/teams/{team_id}/availability/removals", response_model=ImportReport)
 def post_removals(
     team: ImportTeam,
     body: AvailabilityEntries,

@@ -45,7 +45,8 @@ from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
 from api.service.uploads import ONE_FILE, read_upload, upload_name
 from scheduler import compute_requirements, with_lead_in
 
-router = APIRouter(tags=["planning"])
+router = APIRouter(tags=["planning"])  # uploads (and reads): the service's upload limit
+json_router = APIRouter(tags=["planning"])  # JSON bodies: the JSON limit
 _INVALID: dict[int | str, dict[str, Any]] = {
     422: {"description": "invalid input: the body says what and where"}
 }
@@ -107,7 +108,7 @@ def post_ticket_export(
     return import_upload(session, state, principal, team, params, data)
 
 
-@router.post(
+@json_router.post(
     "/teams/{team_id}/forecasts",
     status_code=status.HTTP_201_CREATED,
     response_model=DatasetOut,
@@ -131,7 +132,7 @@ def post_forecast(
     return dataset_out(stored)
 
 
-@router.post("/teams/{team_id}/requirements", status_code=status.HTTP_201_CREATED, responses=_INVALID)
+@json_router.post("/teams/{team_id}/requirements", status_code=status.HTTP_201_CREATED, responses=_INVALID)
 def post_requirements(team: PlanTeam, body: RequirementsCreate, session: SessionDep) -> DatasetOut:
     """Agents needed per queue and interval for a stored forecast. With `lead_in` (the default) and the
     history the forecast was made from, the email and social contacts of its last response window

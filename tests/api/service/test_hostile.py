@@ -359,6 +359,15 @@ def test_bodies_above_the_limits_are_refused_unread(settings: Settings) -> None:
         upload = client.post(f"/v1/teams/{team_id}/requirements/upload", files=files, headers=admin)
         assert upload.status_code == 413
         assert upload.json()["title"] in ("request too large", "file too large")
+        # the JSON routes beside uploads keep the JSON limit (10 KB here, 2 MiB by default), not the upload's
+        padded = b'{"entries": [], "pad": "' + b"x" * 12_000 + b'"}'
+        for path in ("availability/entries", "availability/removals", "forecasts", "requirements"):
+            sent = client.post(
+                f"/v1/teams/{team_id}/{path}",
+                content=padded,
+                headers={**admin, "Content-Type": "application/json"},
+            )
+            assert sent.status_code == 413, (path, sent.text)
 
 
 def test_big_imports_and_forecasts_run_as_jobs(settings: Settings) -> None:
