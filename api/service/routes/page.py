@@ -29,7 +29,9 @@ def _plain_day(value: object) -> object:
     not), or a number of seconds, as a day."""
     if isinstance(value, str) and not _PLAIN_DAY.fullmatch(value):
         issue = InputIssue(
-            "must be a day, YYYY-MM-DD (e.g. 2026-11-02), not a time", column="path.day", value=value
+            "must be a day written YYYY-MM-DD, e.g. 2026-11-02 (no time, no other form)",
+            column="path.day",
+            value=value,
         )
         raise InvalidInput([issue])  # not a ValueError: pydantic lets it through, to the usual 422
     return value

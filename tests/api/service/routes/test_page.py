@@ -35,7 +35,7 @@ def test_a_day_that_is_not_written_as_a_day_is_refused_naming_it(
     assert response.status_code == 422, response.text
     (issue,) = response.json()["issues"]
     assert (issue["column"], issue["value"]) == ("path.day", day)
-    assert issue["reason"] == "must be a day, YYYY-MM-DD (e.g. 2026-11-02), not a time"
+    assert issue["reason"] == "must be a day written YYYY-MM-DD, e.g. 2026-11-02 (no time, no other form)"
 
 
 def test_a_day_written_as_a_day_is_shown(
