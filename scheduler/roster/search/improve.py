@@ -14,9 +14,7 @@ whole-team CP-SAT search would add little. Here each agent's week is their exact
 With more than one chain, each runs its own moves on its own copy of the roster in a thread
 (CP-SAT releases the GIL while it solves, so two chains make nearly twice the moves on two
 cores); a chain that falls behind the best roster any chain has found takes it up every
-`CATCH_UP_MOVES` moves. The other chains start from the first descent's roster while this thread
-runs the exact descent, so the second core works from the start (a one-off A/B of 10-s solves of four seeded
-weeks, seeds 0–3: 0.1–2.3 % lower points on average than starting them after it, within the noise).
+`CATCH_UP_MOVES` moves.
 """
 
 from __future__ import annotations
@@ -163,7 +161,7 @@ def improve_weeks(
 ) -> int:
     """The descent again with each agent's exact best week (it settled within `AGENT_WEEK_GAP`),
     until `descent_deadline` (default: the deadline), then ruin-and-recreate moves in `chains`
-    chains (threads; the others from before the descent, beside it) until the deadline, or until this
+    chains (threads) until the deadline, or until this
     thread's chain has made `max_moves`; `team` ends as the best roster found. Returns how many
     times the best roster improved.
 
@@ -179,18 +177,17 @@ def improve_weeks(
 
     team.gap = EXACT_WEEK_GAP
     until = deadline if descent_deadline is None else min(deadline, descent_deadline)
+    team.descend(until, deterministic=max_moves is not None, max_sweeps=max_sweeps)
     best = BestWeeks(team)
+    report()
     stop = threading.Event()
     helpers = [
         threading.Thread(target=_helper_chain, args=(team, best, deadline, seed + k, stop), daemon=True)
         for k in range(1, chains)
     ]
-    for helper in helpers:  # from the first descent's roster, beside this descent: no core waits for it
+    for helper in helpers:
         helper.start()
     try:
-        team.descend(until, deterministic=max_moves is not None, max_sweeps=max_sweeps)
-        best.offer(team)
-        report()
         run_chain(team, best, deadline, np.random.default_rng(seed), max_moves, report)
     finally:
         stop.set()
