@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import pytest
@@ -80,6 +82,17 @@ def availability_csv(rows: list[dict[str, str]]) -> str:
     return pd.DataFrame([{c: r.get(c, "") for c in columns} for r in rows], columns=columns).to_csv(
         index=False
     )
+
+
+T = TypeVar("T")
+
+
+def run_alone(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`coroutine` run to its end on an event loop of its own, in a thread of its own: in a test worker
+    that ran a browser test, Playwright's sync API keeps a loop running in the main thread, where
+    `asyncio.run` refuses to start."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def bearer(token: str) -> dict[str, str]:

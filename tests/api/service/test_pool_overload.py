@@ -4,7 +4,6 @@ never a 500."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -18,7 +17,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from api.service import Settings, create_app
 from api.service.db import as_utc, make_engine
 from api.service.deps import AppState, DatabaseTurns, RequestSession, get_session
-from tests.api.service.conftest import Tokens, tiny_team
+from tests.api.service.conftest import Tokens, run_alone, tiny_team
 
 
 def _state(client: TestClient) -> AppState:
@@ -115,7 +114,7 @@ def test_closing_a_request_session_gives_back_its_turn(tmp_path: Path) -> None:
         (await turns.take()).give_back()
         assert turns._semaphore._value == 1
 
-    asyncio.run(close_then_take())
+    run_alone(close_then_take())
     engine.dispose()
 
 

@@ -9,6 +9,7 @@ import pytest
 from starlette.types import Message, Receive, Scope, Send
 
 from api.service.slow_clients import BodyPace, BodyReadTimeout
+from tests.api.service.conftest import run_alone
 
 PACE = BodyPace(read_timeout_s=30.0, min_rate_bytes_s=1024)
 
@@ -57,7 +58,7 @@ def _run(app_reads: int, parts: list[Message], then_s: float) -> tuple[list[Mess
 
     middleware = BodyReadTimeout(app, BodyPace(read_timeout_s=0.05, min_rate_bytes_s=1024))
     scope: Scope = {"type": "http", "method": "POST", "path": "/", "headers": []}
-    asyncio.run(middleware(scope, receive, send))
+    run_alone(middleware(scope, receive, send))
     return got, sent
 
 
