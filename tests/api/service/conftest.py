@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -135,6 +136,16 @@ class Tokens:
         with transaction(session_factory(self._engine)) as session:
             _, secret = create_token(session, role, list(teams))
         return bearer(secret)
+
+
+@contextmanager
+def service_as_admin(settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """The app of `settings` (started, as a test client) and an admin's headers on its database."""
+    with TestClient(create_app(settings)) as client:
+        tokens = Tokens(settings)
+        admin = tokens.make("admin")
+        tokens._engine.dispose()
+        yield client, admin
 
 
 @pytest.fixture

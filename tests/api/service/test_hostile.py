@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 
 from api.cells import is_formula_like
 from api.schemas import team_from_mapping
-from api.service import Settings, create_app
+from api.service import Settings
 from api.service.db import JobRow, make_engine, session_factory, transaction, utcnow
 from api.service.downloads import content_disposition
 from api.service.storage import import_availability
@@ -36,6 +36,7 @@ from tests.api.service.conftest import (
     Tokens,
     availability_csv,
     requirements_csv,
+    service_as_admin,
     solve_roster,
     tiny_team,
     wait_for_job,
@@ -348,10 +349,7 @@ def test_names_labels_and_notes_have_length_limits(
 
 def test_bodies_above_the_limits_are_refused_unread(settings: Settings) -> None:
     small = settings.model_copy(update={"max_json_bytes": 10_000, "max_upload_bytes": 10_000})
-    with TestClient(create_app(small)) as client:
-        tokens = Tokens(small)
-        admin = tokens.make("admin")
-        tokens._engine.dispose()
+    with service_as_admin(small) as (client, admin):
         team = client.post("/v1/teams", json={**tiny_team(), "pad": "x" * 20_000}, headers=admin)
         assert team.status_code == 413
         team_id = client.post("/v1/teams", json=tiny_team(), headers=admin).json()["id"]
@@ -372,10 +370,7 @@ def test_bodies_above_the_limits_are_refused_unread(settings: Settings) -> None:
 
 def test_big_imports_and_forecasts_run_as_jobs(settings: Settings) -> None:
     eager = settings.model_copy(update={"inline_import_bytes": 0, "inline_forecast_rows": 0})
-    with TestClient(create_app(eager)) as client:
-        tokens = Tokens(eager)
-        admin = tokens.make("admin")
-        tokens._engine.dispose()
+    with service_as_admin(eager) as (client, admin):
         team_id = client.post("/v1/teams", json=tiny_team(), headers=admin).json()["id"]
         good = [{"agent_id": "a1", "date": "2026-11-03", "kind": "time_off", "note": "dentist"}]
         files = {"file": ("a.csv", availability_csv(good))}

@@ -22,8 +22,8 @@ from api.service.storage import job_row
 from scheduler.roster.solve import solve
 from tests.api.service.conftest import (
     WEEK,
-    Tokens,
     requirements_csv,
+    service_as_admin,
     solve_roster,
     tiny_team,
     wait_for_job,
@@ -210,10 +210,7 @@ def test_shutting_down_stops_the_spare_worker(settings: Settings) -> None:
 def test_jobs_run_with_the_spawn_start_method(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     spawn: SpawnContext = multiprocessing.get_context("spawn")
     monkeypatch.setattr(jobs, "_context", lambda: spawn)
-    with TestClient(create_app(settings)) as client:
-        tokens = Tokens(settings)
-        headers = tokens.make("admin")
-        tokens._engine.dispose()
+    with service_as_admin(settings) as (client, headers):
         team_id = client.post("/v1/teams", json=tiny_team(), headers=headers).json()["id"]
         files = {"file": ("r.csv", requirements_csv())}
         upload = client.post(f"/v1/teams/{team_id}/requirements/upload", files=files, headers=headers)

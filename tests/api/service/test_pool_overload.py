@@ -14,10 +14,10 @@ from anyio import to_thread
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from api.service import Settings, create_app
+from api.service import Settings
 from api.service.db import as_utc, make_engine
 from api.service.deps import AppState, DatabaseTurns, RequestSession, get_session
-from tests.api.service.conftest import Tokens, run_alone, tiny_team
+from tests.api.service.conftest import run_alone, service_as_admin, tiny_team
 
 
 def _state(client: TestClient) -> AppState:
@@ -30,10 +30,7 @@ def one_thread(settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]
     """The service with one request thread, so one request's turn at the database is all there is; a
     request that waits for it gives up at once."""
     narrow = settings.model_copy(update={"request_threads": 1, "database_wait_s": 0.01})
-    with TestClient(create_app(narrow)) as client:
-        tokens = Tokens(narrow)
-        admin = tokens.make("admin")
-        tokens._engine.dispose()
+    with service_as_admin(narrow) as (client, admin):
         yield client, admin
 
 
@@ -91,10 +88,7 @@ def test_a_burst_past_the_request_threads_waits_its_turn(settings: Settings) -> 
     # two threads and two connections; without turns, requests holding a connection between their
     # steps wait for a thread while both threads wait for a connection, until the pool times out
     narrow = settings.model_copy(update={"request_threads": 2, "database_wait_s": 120})
-    with TestClient(create_app(narrow)) as client:
-        tokens = Tokens(narrow)
-        admin = tokens.make("admin")
-        tokens._engine.dispose()
+    with service_as_admin(narrow) as (client, admin):
         team_id = client.post("/v1/teams", json=tiny_team(), headers=admin).json()["id"]
         with ThreadPoolExecutor(max_workers=30) as pool:
             codes = list(
