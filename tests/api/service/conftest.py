@@ -96,6 +96,12 @@ def run_alone(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
+def stored_availability(client: TestClient, team_id: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+    """The team's stored availability rows, as the service lists them."""
+    rows: list[dict[str, Any]] = client.get(f"/v1/teams/{team_id}/availability", headers=headers).json()
+    return rows
+
+
 def bearer(token: str) -> dict[str, str]:
     """The Authorization header of a token."""
     return {"Authorization": f"Bearer {token}"}

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import QueryParams
 
 from api.service.query_check import MAX_QUERY_ISSUES, declared_query, query_issues
-from tests.api.service.conftest import Tokens
+from tests.api.service.conftest import Tokens, stored_availability
 
 SICK = {"agent_id": "a1", "kind": "absence", "date": "2026-11-04", "note": "flu"}
 
@@ -21,11 +21,6 @@ SICK = {"agent_id": "a1", "kind": "absence", "date": "2026-11-04", "note": "flu"
 def _issues(response: Any) -> list[tuple[str, str, str]]:
     assert response.status_code == 422, response.text
     return [(i["column"], i["value"], i["reason"]) for i in response.json()["issues"]]
-
-
-def _stored(client: TestClient, team_id: str, headers: dict[str, str]) -> list[Any]:
-    rows: list[Any] = client.get(f"/v1/teams/{team_id}/availability", headers=headers).json()
-    return rows
 
 
 def test_an_unknown_parameter_of_a_get_route_is_refused_listing_what_it_takes(
@@ -39,7 +34,7 @@ def test_an_unknown_parameter_of_a_get_route_is_refused_listing_what_it_takes(
     assert _issues(grid) == [("query.zones", "agent", "not a parameter of this route; it takes: zone")]
 
 
-def test_an_unknown_parameter_of_a_post_route_is_refused_and_nothing_is_stored(
+def test_an_unknown_parameter_of_a_post_route_is_refused_and_nothing_isstored_availability(
     client: TestClient, lead: dict[str, str], team_id: str
 ) -> None:
     typo = client.post(
@@ -50,7 +45,7 @@ def test_an_unknown_parameter_of_a_post_route_is_refused_and_nothing_is_stored(
     upload = client.post(f"/v1/teams/{team_id}/availability/imports?dryrun=true", files=files, headers=lead)
     reason = "not a parameter of this route; it takes: dry_run, mode, sheet"
     assert _issues(upload) == [("query.dryrun", "true", reason)]
-    assert _stored(client, team_id, lead) == []
+    assert stored_availability(client, team_id, lead) == []
 
 
 def test_a_parameter_given_twice_is_refused_and_with_an_unknown_one_both_are_named(
@@ -85,7 +80,7 @@ def test_a_caller_without_access_is_told_that_first(
     planner = tokens.make("planner", team_id)
     assert client.post(entries, json={"entries": [SICK]}, headers=planner).status_code == 403
     assert client.post(f"/v1/teams/{team_id}/roster-jobs?x=1", json={}, headers=planner).status_code == 403
-    assert _stored(client, team_id, lead) == []
+    assert stored_availability(client, team_id, lead) == []
 
 
 def test_the_caller_found_for_the_check_is_the_routes(

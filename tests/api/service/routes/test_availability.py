@@ -7,7 +7,7 @@ import io
 import pandas as pd
 from fastapi.testclient import TestClient
 
-from tests.api.service.conftest import Tokens, availability_csv
+from tests.api.service.conftest import Tokens, availability_csv, stored_availability
 
 GOOD = [
     {"agent_id": "a1", "date": "2026-11-03", "kind": "time_off", "note": "dentist"},
@@ -30,22 +30,17 @@ def _import(
     return response.status_code, response.json()
 
 
-def _stored(client: TestClient, team_id: str, headers: dict[str, str]) -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = client.get(f"/v1/teams/{team_id}/availability", headers=headers).json()
-    return rows
-
-
 def test_a_good_csv_is_stored_and_reimporting_it_changes_nothing(
     client: TestClient, lead: dict[str, str], team_id: str
 ) -> None:
     status, report = _import(client, team_id, lead, "availability.csv", availability_csv(GOOD))
     assert status == 200
     assert (report["rows"], report["added"], report["unchanged"]) == (3, 3, 0)
-    assert len(_stored(client, team_id, lead)) == 3
+    assert len(stored_availability(client, team_id, lead)) == 3
     status, again = _import(client, team_id, lead, "availability.csv", availability_csv(GOOD))
     assert status == 200
     assert (again["added"], again["unchanged"], again["removed"]) == (0, 3, 0)
-    assert len(_stored(client, team_id, lead)) == 3
+    assert len(stored_availability(client, team_id, lead)) == 3
 
 
 def test_an_xlsx_file_is_read_too(client: TestClient, lead: dict[str, str], team_id: str) -> None:
@@ -55,7 +50,11 @@ def test_an_xlsx_file_is_read_too(client: TestClient, lead: dict[str, str], team
     status, report = _import(client, team_id, lead, "hr.xlsx", buffer.getvalue())
     assert status == 200, report
     assert report["added"] == 3
-    assert {r["kind"] for r in _stored(client, team_id, lead)} == {"time_off", "unavailable", "preferred"}
+    assert {r["kind"] for r in stored_availability(client, team_id, lead)} == {
+        "time_off",
+        "unavailable",
+        "preferred",
+    }
 
 
 def test_a_bad_file_stores_nothing_and_reports_every_bad_row(
@@ -79,7 +78,7 @@ def test_a_bad_file_stores_nothing_and_reports_every_bad_row(
         "value": "ghost",
         "reason": "no agent of the team has this id or name",
     }
-    assert _stored(client, team_id, lead) == []
+    assert stored_availability(client, team_id, lead) == []
 
 
 def test_a_dry_run_reports_but_stores_nothing(client: TestClient, lead: dict[str, str], team_id: str) -> None:
@@ -88,7 +87,7 @@ def test_a_dry_run_reports_but_stores_nothing(client: TestClient, lead: dict[str
     assert report["dry_run"] is True
     assert report["added"] == 3
     assert report["import_id"] is None
-    assert _stored(client, team_id, lead) == []
+    assert stored_availability(client, team_id, lead) == []
     bad = availability_csv([{"agent_id": "a1", "weekday": "someday", "kind": "time_off"}])
     status, body = _import(client, team_id, lead, "hr.csv", bad, "?dry_run=true")
     assert status == 422
@@ -102,7 +101,7 @@ def test_replace_mode_makes_the_file_the_whole_availability(
     status, report = _import(client, team_id, lead, "hr.csv", availability_csv(GOOD[:1]), "?mode=replace")
     assert status == 200
     assert (report["added"], report["unchanged"], report["removed"]) == (0, 1, 2)
-    assert len(_stored(client, team_id, lead)) == 1
+    assert len(stored_availability(client, team_id, lead)) == 1
 
 
 def test_unreadable_and_wrong_type_files_are_422(
@@ -124,7 +123,7 @@ def test_removing_an_agent_removes_their_availability(
 ) -> None:
     _import(client, team_id, lead, "hr.csv", availability_csv(GOOD))
     client.delete(f"/v1/teams/{team_id}/agents/a2", headers=lead)
-    assert {r["agent_id"] for r in _stored(client, team_id, lead)} == {"a1"}
+    assert {r["agent_id"] for r in stored_availability(client, team_id, lead)} == {"a1"}
 
 
 def test_a_sick_call_typed_in_is_stored_per_day_once_and_checked_like_a_file(
@@ -141,7 +140,7 @@ def test_a_sick_call_typed_in_is_stored_per_day_once_and_checked_like_a_file(
     assert (first.json()["added"], first.json()["file"]) == (2, "typed in")
     again = client.post(url, json=body, headers=lead)
     assert (again.json()["added"], again.json()["unchanged"]) == (0, 2)
-    stored = [r for r in _stored(client, team_id, lead) if r["kind"] == "absence"]
+    stored = [r for r in stored_availability(client, team_id, lead) if r["kind"] == "absence"]
     assert sorted(r["date"] for r in stored) == ["2026-11-04", "2026-11-05"]
     bad = {
         "entries": [
@@ -150,11 +149,11 @@ def test_a_sick_call_typed_in_is_stored_per_day_once_and_checked_like_a_file(
             {"agent_id": "a1", "kind": "unavailable", "date": "2026-11-04", "start": "12:00", "end": "09:00"},
         ]
     }
-    before = len(_stored(client, team_id, lead))
+    before = len(stored_availability(client, team_id, lead))
     refused = client.post(url, json=bad, headers=lead)
     assert refused.status_code == 422
     columns = [i["column"] for i in refused.json()["issues"]]
     assert columns == ["entries.0.agent_id", "entries.1.to", "entries.2.end"]
-    assert len(_stored(client, team_id, lead)) == before  # nothing stored
+    assert len(stored_availability(client, team_id, lead)) == before  # nothing stored
     planner = tokens.make("planner", team_id)
     assert client.post(url, json=body, headers=planner).status_code == 403

@@ -15,7 +15,7 @@ from api.service.imports import typed_entries, typed_removals
 from api.service.schemas import AvailabilityEntries
 from common.errors import InvalidInput
 from scheduler.sample import sample_team
-from tests.api.service.conftest import Tokens, availability_csv
+from tests.api.service.conftest import Tokens, availability_csv, stored_availability
 
 SICK = {"agent_id": "a1", "kind": "absence", "date": "2026-11-04"}
 AWAY = {"agent_id": "a1", "kind": "unavailable", "date": "2026-11-05", "start": "13:00", "end": "17:00"}
@@ -35,8 +35,7 @@ def _post(
 
 
 def _stored(client: TestClient, team_id: str, headers: dict[str, str]) -> list[tuple[str, str, str]]:
-    rows = client.get(f"/v1/teams/{team_id}/availability", headers=headers).json()
-    return sorted((r["kind"], r["date"], r["note"]) for r in rows)
+    return sorted((r["kind"], r["date"], r["note"]) for r in stored_availability(client, team_id, headers))
 
 
 def test_a_sick_call_marked_by_mistake_is_removed_without_its_note(

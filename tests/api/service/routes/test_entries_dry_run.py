@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.service.conftest import availability_csv
+from tests.api.service.conftest import availability_csv, stored_availability
 
 SICK = {"agent_id": "a1", "kind": "absence", "date": "2026-11-04", "note": "flu"}
 
@@ -30,11 +30,6 @@ def _import(
     return response.status_code, response.json()
 
 
-def _stored(client: TestClient, team_id: str, headers: dict[str, str]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = client.get(f"/v1/teams/{team_id}/availability", headers=headers).json()
-    return rows
-
-
 def test_a_dry_run_of_typed_in_rows_is_answered_as_an_imports_and_stores_nothing(
     client: TestClient, lead: dict[str, str], team_id: str
 ) -> None:
@@ -43,13 +38,13 @@ def test_a_dry_run_of_typed_in_rows_is_answered_as_an_imports_and_stores_nothing
     _, imported = _import(client, team_id, lead, "?dry_run=true")
     assert checked == {**imported, "file": "typed in"}
     assert (checked["dry_run"], checked["added"], checked["import_id"]) == (True, 1, None)
-    assert _stored(client, team_id, lead) == []
+    assert stored_availability(client, team_id, lead) == []
     status, added = _entries(client, team_id, lead)
     assert status == 200, added
     assert (added["dry_run"], added["added"], added["import_id"]) == (False, 1, 1)  # no import before it
     status, again = _entries(client, team_id, lead, "?dry_run=true")
     assert (status, again["added"], again["unchanged"]) == (200, 0, 1)
-    assert len(_stored(client, team_id, lead)) == 1
+    assert len(stored_availability(client, team_id, lead)) == 1
 
 
 def test_a_dry_run_of_a_bad_row_is_refused_as_its_store_would_be(
@@ -64,14 +59,14 @@ def test_a_dry_run_of_a_bad_row_is_refused_as_its_store_would_be(
 
 @pytest.mark.parametrize("route", ["entries", "imports"])
 @pytest.mark.parametrize("query", ["?dry_run=true&dry_run=false", "?dry_run=false&dry_run=true"])
-def test_a_query_parameter_given_twice_is_refused_and_nothing_is_stored(
+def test_a_query_parameter_given_twice_is_refused_and_nothing_isstored_availability(
     client: TestClient, lead: dict[str, str], team_id: str, route: str, query: str
 ) -> None:
     status, refused = (_entries if route == "entries" else _import)(client, team_id, lead, query)
     assert status == 422, refused
     (issue,) = refused["issues"]
     assert (issue["column"], issue["reason"]) == ("query.dry_run", "given 2 times; give it once")
-    assert _stored(client, team_id, lead) == []
+    assert stored_availability(client, team_id, lead) == []
 
 
 def test_a_caller_without_access_is_told_that_before_a_query_given_twice(
