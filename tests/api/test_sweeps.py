@@ -29,7 +29,10 @@ def test_the_runner_follows_the_configuration() -> None:
 
 
 @pytest.fixture
-def local_ray() -> Iterator[RayRunner]:
+def local_ray(monkeypatch: pytest.MonkeyPatch) -> Iterator[RayRunner]:
+    # Ray starts its workers at nice 15 (its `worker_niceness`): on a machine busy with other work
+    # they would wait behind it, and this test with them; the test's workers run at the usual priority
+    monkeypatch.setenv("RAY_worker_niceness", "0")
     yield RayRunner("local", num_cpus=1)
     shutdown_ray()
 
