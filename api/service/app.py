@@ -11,11 +11,10 @@ from anyio import to_thread
 from fastapi import Depends, FastAPI
 
 from api.service.db import make_engine, session_factory, transaction, upgrade
-from api.service.deps import AccessBeforeBody, AppState, DatabaseTurns
+from api.service.deps import AccessBeforeBody, AppState, DatabaseTurns, known_query
 from api.service.errors import COMMON_ANSWERS, install_handlers, json_keys_once
 from api.service.job_watch import JobWatch
 from api.service.jobs import JobRunner
-from api.service.query_check import known_query
 from api.service.routes import (
     availability,
     health,

@@ -28,20 +28,22 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.schemas import ID_PATTERN, MAX_ID_CHARS, TEAM_ID_PATTERN
 from api.service.asgi import HttpMiddleware
 from api.service.auth import Action, Principal, principal_for, require_secret
 from api.service.db import JobRow, TeamRow
-from api.service.errors import NotFound, ServiceError, busy, service_error_response
+from api.service.errors import InvalidQuery, NotFound, ServiceError, busy, service_error_response
 from api.service.job_watch import JobWatch
 from api.service.jobs import JobRunner, submit_job
 from api.service.params import ImportJobParams, JobParams, params_of
+from api.service.query_check import declared_query, query_issues
 from api.service.schemas import JOB_ID_PATTERN, MAX_DB_ID
 from api.service.settings import Settings
 from api.service.storage import job_row, team_row
+from common.errors import InvalidInput
 
 
 class Turn:
@@ -266,6 +268,7 @@ class _Access:
 
     needs_token: bool
     checks: tuple[tuple[Action, bool], ...]
+    query: dict[str, bool]  # the query parameters it takes (`query_check.declared_query`)
 
 
 def _access_of(dependant: Dependant) -> _Access:
@@ -277,7 +280,7 @@ def _access_of(dependant: Dependant) -> _Access:
             calls.append(node.call)
         pending.extend(node.dependencies)
     checks = tuple(dict.fromkeys(_ACCESS_CHECKS[c] for c in calls if c in _ACCESS_CHECKS))
-    return _Access(get_principal in calls, checks)
+    return _Access(get_principal in calls, checks, declared_query(dependant))
 
 
 def _has_body(headers: Headers) -> bool:
@@ -347,6 +350,23 @@ class AccessBeforeBody(HttpMiddleware):
         if access is None:
             access = self._routes[id(route)] = _access_of(route.dependant)
         await _require(scope, headers, access)
+        issues = query_issues(QueryParams(scope["query_string"]), access.query)
+        if issues:
+            raise InvalidQuery(InvalidInput(issues))
+
+
+async def known_query(request: Request) -> None:
+    """A dependency of every /v1 route: refuse a query parameter the route does not take, or one given
+    more than once (422, each with its name and values), after the caller's access (a caller without
+    it gets its 401, 404 or 403, and learns nothing of the route). A request with a body has had this
+    checked before its body was read (`AccessBeforeBody`)."""
+    route = request.scope.get("route")
+    if not request.query_params or not isinstance(route, APIRoute):
+        return
+    issues = query_issues(request.query_params, declared_query(route.dependant))
+    if issues:
+        await check_access(request.scope)  # a caller without access is told that, and nothing more
+        raise InvalidInput(issues)
 
 
 async def check_access(scope: Scope) -> None:

@@ -128,6 +128,17 @@ def invalid_body(exc: InvalidInput) -> dict[str, Any]:
     }
 
 
+class InvalidQuery(ServiceError):
+    """A query parameter the route does not take, or one given twice, found before the body is read."""
+
+    status = 422
+    title = "invalid input"
+
+    def __init__(self, exc: InvalidInput) -> None:
+        super().__init__(str(exc))
+        self.body = invalid_body(exc)
+
+
 def infeasible_body(exc: Infeasible) -> dict[str, Any]:
     """The answer body of an infeasible request: the conflicting rules in a lead's words."""
     return {"title": "infeasible", "detail": str(exc), "conflicts": list(exc.conflicts)}
@@ -141,7 +152,7 @@ def service_error_response(exc: ServiceError, *, close: bool = False) -> JSONRes
         headers = {"Retry-After": str(exc.retry_after_s)}
     if close:
         headers["Connection"] = "close"
-    if isinstance(exc, JobFailed):
+    if isinstance(exc, JobFailed | InvalidQuery):
         return JSONResponse(exc.body, status_code=exc.status, headers=headers)
     return JSONResponse({"title": exc.title, "detail": exc.detail}, status_code=exc.status, headers=headers)
 

@@ -82,12 +82,13 @@ def typed_entries(body: AvailabilityEntries, team: Team) -> tuple[AvailabilityEn
     Raises:
         InvalidInput: every entry that is wrong, by its place in `entries`.
     """
-    return _typed_rows(body, team, _clock_issues)
+    return tuple(entry for _, entry in _typed_rows(body, team, _clock_issues))
 
 
-def typed_removals(body: AvailabilityEntries, team: Team) -> tuple[AvailabilityEntry, ...]:
-    """The rows typed in to remove, checked as `typed_entries` checks them but for the times: a row
-    stored before times the clocks jump past were refused is named as it was stored.
+def typed_removals(body: AvailabilityEntries, team: Team) -> tuple[tuple[str, AvailabilityEntry], ...]:
+    """The rows typed in to remove, each with its entry's place (`entries.N`), checked as
+    `typed_entries` checks them but for the times: a row stored before times the clocks jump past were
+    refused is named as it was stored.
 
     Raises:
         InvalidInput: every entry that is wrong, by its place in `entries`.
@@ -102,12 +103,13 @@ ClockCheck = Callable[[str, AvailabilityEntryIn, list[date], int, int, str], lis
 
 def _typed_rows(
     body: AvailabilityEntries, team: Team, clock_check: ClockCheck
-) -> tuple[AvailabilityEntry, ...]:
-    """The domain rows of `body` (a row per local day), each entry checked against the team; at most
-    `MAX_AVAILABILITY_ENTRIES` days in all (a range gives one per day)."""
+) -> tuple[tuple[str, AvailabilityEntry], ...]:
+    """The domain rows of `body` (a row per local day), each with its entry's place (`entries.N`), each
+    entry checked against the team; at most `MAX_AVAILABILITY_ENTRIES` days in all (a range gives one
+    per day)."""
     zones = {a.id: a.tz for a in team.agents}
     issues: list[InputIssue] = []
-    out: list[AvailabilityEntry] = []
+    out: list[tuple[str, AvailabilityEntry]] = []
     for i, e in enumerate(body.entries):
         where = f"entries.{i}"
         if e.agent_id not in zones:
@@ -139,7 +141,9 @@ def _typed_rows(
         if wrong:
             issues += wrong
             continue
-        out += [AvailabilityEntry(e.agent_id, e.kind, start, end, on_date=d, note=e.note) for d in days]
+        out += [
+            (where, AvailabilityEntry(e.agent_id, e.kind, start, end, on_date=d, note=e.note)) for d in days
+        ]
     if issues:
         raise InvalidInput(issues[:MAX_ISSUES])
     return tuple(out)

@@ -2,7 +2,9 @@
 unless it takes a list: ignored, a typo such as `?dryrun=true` would store what the client meant to
 check, and read as the last one, `?dry_run=true&dry_run=false` would do whichever came last.
 
-A route's query parameters are those FastAPI reads for it: its own and its dependencies', a model's
+The check runs as a dependency of every route (`deps.known_query`), and for a request with a body
+before the body is read (`deps.AccessBeforeBody`): a misspelt `?dryrun` on a 20-MiB upload is refused
+without reading it. A route's query parameters are those FastAPI reads for it: its own and its dependencies', a model's
 fields for a parameter that is a model (`Annotated[Model, Query()]`)."""
 
 from __future__ import annotations
@@ -12,17 +14,14 @@ from itertools import islice
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
-from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.dependencies.utils import get_validation_alias
 from fastapi.params import Query
-from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from starlette.datastructures import QueryParams
 
-from api.service.deps import check_access
-from common.errors import InputIssue, InvalidInput
+from common.errors import InputIssue
 
 MAX_QUERY_ISSUES = 20  # a query of thousands of names gets the first ones, not an answer of megabytes
 _MANY = (list, tuple, set, frozenset)
@@ -94,16 +93,3 @@ def query_issues(query: QueryParams, declared: dict[str, bool]) -> list[InputIss
         values.setdefault(name, []).append(value)
     issues = (_issue(name, given, declared) for name, given in values.items())
     return list(islice((issue for issue in issues if issue is not None), MAX_QUERY_ISSUES))
-
-
-async def known_query(request: Request) -> None:
-    """A dependency of every /v1 route: refuse a query parameter the route does not take, or one given
-    more than once (422, each with its name and values), after the caller's access (a caller without
-    it gets its 401, 404 or 403, and learns nothing of the route)."""
-    route = request.scope.get("route")
-    if not request.query_params or not isinstance(route, APIRoute):
-        return
-    issues = query_issues(request.query_params, declared_query(route.dependant))
-    if issues:
-        await check_access(request.scope)  # a caller without access is told that, and nothing more
-        raise InvalidInput(issues)

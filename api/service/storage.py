@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -357,18 +358,19 @@ def _removal_key(entry: AvailabilityEntry) -> str:
 def remove_availability(
     session: Session,
     team_id: str,
-    entries: tuple[AvailabilityEntry, ...],
+    entries: Sequence[tuple[str, AvailabilityEntry]],
     *,
     dry_run: bool,
     sha256: str,
     token_id: int | None,
 ) -> dict[str, Any]:
-    """Remove the stored rows `entries` name (`_removal_key`: with a note, the row of that note; without,
-    every row of those hours whatever its note): all of them, or none when one names no stored row.
-    Reported as an import is (`removed`); with `dry_run` nothing is written.
+    """Remove the stored rows `entries` name, each given with where it was named (`entries.3`):
+    `_removal_key`: with a note, the row of that note; without, every row of those hours whatever its
+    note. All of them, or none when one names no stored row. Reported as an import is (`removed`);
+    with `dry_run` nothing is written.
 
     Raises:
-        InvalidInput: an entry names no stored row (each such one, in words).
+        InvalidInput: an entry names no stored row (each such one, in words, at its place).
     """
     if not dry_run:
         lock_team(session, team_id)
@@ -377,10 +379,13 @@ def remove_availability(
         entry = _entry_of(row)
         for key in dict.fromkeys((entry_key(entry), _removal_key(replace(entry, note="")))):
             stored.setdefault(key, []).append(row.id)
-    wanted = {_removal_key(e): e for e in entries}
-    missing = [e for key, e in wanted.items() if key not in stored]
+    wanted = {_removal_key(e): (place, e) for place, e in entries}
+    missing = [named for key, named in wanted.items() if key not in stored]
     if missing:
-        named = [InputIssue(f"no such row is stored: {_row_words(e)}") for e in missing[:MAX_MISSING_NAMED]]
+        named = [
+            InputIssue(f"no such row is stored: {_row_words(e)}", column=place)
+            for place, e in missing[:MAX_MISSING_NAMED]
+        ]
         more = len(missing) - len(named)
         raise InvalidInput(named + ([InputIssue(f"and {more:,} more rows not stored")] if more else []))
     ids = list(dict.fromkeys(i for key in wanted for i in stored[key]))

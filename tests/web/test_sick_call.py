@@ -201,3 +201,76 @@ def test_an_agent_sent_home_ill_mid_shift_has_the_shift_ended_there_by_the_re_ro
         expect(heading).to_contain_text("off sick from 13:00")  # not "off", nor a shift to 17:00
     finally:
         restore_availability(site)
+
+
+def test_in_late_and_away_for_an_hour_are_stored_as_hours_of_that_day_and_re_rostered_around(
+    page: Page, site: Site
+) -> None:
+    """ "Back at" without a time gone: an absence from the day's start until then (in late); with one,
+    between the two (an hour away). A time back before the time gone, or with more than one day, is
+    refused on the page and nothing is stored. A re-roster starts the late agent's shift at the time
+    back or later."""
+    number = newest_version(site)["number"]
+    # Ann works in London, on GMT that week: her clock reads as UTC
+    shift = next(
+        (r for r in shift_rows(site, number) if (r["agent_id"], r["local_date"]) == ("a1", "2026-11-05")),
+        None,
+    )
+    if shift is None:
+        pytest.skip("Ann has no shift on Thursday in the seeded roster")
+    start_local = shift["start_utc"][11:16]
+    back = f"{int(start_local[:2]) + 2:02d}:{start_local[3:]}"  # two hours after the shift's start
+    page.clock.set_fixed_time("2026-11-02T00:00:00Z")  # the week has not begun: no shift has started
+    try:
+        sign_in(page, site, "lead")
+        page.get_by_role("tab", name="Solve").click()
+        page.get_by_label("Time limit (s)").fill("2")
+        page.get_by_role("tab", name="Roster").click()
+        page.locator('#roster-grid .shift-button[data-shift="a1/2026-11-05"]').click()
+        dialog = page.locator("#shift-dialog")
+        dialog.get_by_label("Went home ill at").fill("12:00")
+        dialog.get_by_label("Back at").fill("11:00")
+        dialog.get_by_role("button", name="Mark off sick").click()
+        expect(dialog.get_by_role("alert")).to_contain_text('must come after "Went home ill at" (12:00)')
+        dialog.get_by_label("Off sick from this day to").fill("2026-11-06")
+        dialog.get_by_label("Went home ill at").fill("")
+        dialog.get_by_role("button", name="Mark off sick").click()
+        expect(dialog.get_by_role("alert")).to_contain_text("a time back is for one day")
+        assert [r for r in lead_api(site, "GET", "/availability").json() if r["kind"] == "absence"] == []
+
+        dialog.get_by_label("Off sick from this day to").fill("2026-11-05")
+        dialog.get_by_label("Went home ill at").fill("10:00")
+        dialog.get_by_label("Back at").fill("11:00")
+        dialog.get_by_role("button", name="Mark off sick").click()
+        expect(page.locator("#status")).to_contain_text("Away 10:00–11:00 on 2026-11-05: 1 day stored")
+        (away,) = [r for r in lead_api(site, "GET", "/availability").json() if r["kind"] == "absence"]
+        note = "away 10:00–11:00 (entered on the page)"
+        assert (away["agent_id"], away["start"], away["end"], away["note"]) == ("a1", "10:00", "11:00", note)
+        page.get_by_role("button", name="Take it back").click()
+        expect(page.locator("#status")).to_contain_text("taken back: 1 day removed")
+
+        page.locator('#roster-grid .shift-button[data-shift="a1/2026-11-05"]').click()
+        dialog.get_by_label("Back at").fill(back)
+        screenshot(page, "sick-call-in-late")
+        dialog.get_by_role("button", name="Mark off sick").click()
+        expect(page.locator("#status")).to_contain_text(f"In late at {back} on 2026-11-05: 1 day stored")
+        (late,) = [r for r in lead_api(site, "GET", "/availability").json() if r["kind"] == "absence"]
+        assert (late["agent_id"], late["date"], late["start"], late["end"]) == (
+            "a1",
+            "2026-11-05",
+            "00:00",
+            back,
+        )
+        page.get_by_label("keep shifts that have started").uncheck()
+        page.locator("#conflicts").get_by_role("button", name=f"Re-roster v{number} around them").click()
+        expect(page.locator("#status")).to_contain_text(
+            f"Solve finished: roster v{number + 1} is stored and shown"
+        )
+        later = [
+            r
+            for r in shift_rows(site, number + 1)
+            if (r["agent_id"], r["local_date"]) == ("a1", "2026-11-05")
+        ]
+        assert all(r["start_utc"][11:16] >= back for r in later), later  # at the time back or later, or none
+    finally:
+        restore_availability(site)

@@ -642,6 +642,7 @@ function openShift(agent, shift, start = "") {
   $("shift-sick-to").value = shift.local_date;
   $("shift-sick-to").min = shift.local_date;
   $("shift-sick-from").value = "";
+  $("shift-sick-back").value = "";
   $("shift-sick-zone").textContent = `${agent.tz} time, the agent's own`;
   const now = Date.now();
   $("shift-started").hidden = !(Date.parse(shift.start_utc) <= now && now < Date.parse(shift.end_utc));
@@ -657,11 +658,16 @@ function nextDay(iso) {
   return d.toISOString().slice(0, 10);
 }
 
-function awayEntries(key, dayOff, to, from) {
+function awayEntries(key, dayOff, to, from, back) {
   // the rows a sick call or a day off stores: with `from` (went home ill), the first day from then on
-  // and the days after it whole
+  // and the days after it whole; with `back` (in late, or away and back), that day until `back`, from
+  // `from` if given
   const who = { agent_id: key.agent_id };
   if (dayOff) return [{ ...who, kind: "unavailable", date: key.local_date, note: "day off (given on the page)" }];
+  if (back) {
+    const note = from ? `away ${from}–${back} (entered on the page)` : `in late at ${back} (entered on the page)`;
+    return [{ ...who, kind: "absence", date: key.local_date, ...(from ? { start: from } : {}), end: back, note }];
+  }
   if (!from) return [{ ...who, kind: "absence", date: key.local_date, to, note: "sick (entered on the page)" }];
   const first = { ...who, kind: "absence", date: key.local_date, start: from, note: `went home ill at ${from} (entered on the page)` };
   return to > key.local_date ? [first, { ...who, kind: "absence", date: nextDay(key.local_date), to, note: "sick (entered on the page)" }] : [first];
@@ -673,14 +679,20 @@ async function markAway(key, dayOff) {
   // The status line offers to take it back at once (a sick call marked on the wrong agent)
   const to = dayOff ? key.local_date : $("shift-sick-to").value || key.local_date;
   const from = dayOff ? "" : $("shift-sick-from").value;
-  const entries = awayEntries(key, dayOff, to, from);
+  const back = dayOff ? "" : $("shift-sick-back").value;
+  const wrong = back ? backProblem(key.local_date, to, from, back) : "";
+  if (wrong) {
+    $("shift-error").replaceChildren(el("p", { text: `Not stored: ${wrong}` }));
+    return true;
+  }
+  const entries = awayEntries(key, dayOff, to, from, back);
   const removals = teamPath("/availability/removals"); // the team marked on, whichever is picked later
   const name = $("shift-dialog").dataset.name;
   try {
     const out = await api(teamPath("/availability/entries"), { method: "POST", json: { entries } });
     $("shift-dialog").close();
     await loadGrid();
-    const what = dayOff ? "Day off" : from ? `Off sick from ${from} on` : "Off sick";
+    const what = dayOff ? "Day off" : back ? (from ? `Away ${from}–${back} on` : `In late at ${back} on`) : from ? `Off sick from ${from} on` : "Off sick";
     const words = `${what} ${key.local_date}${to !== key.local_date ? ` to ${to}` : ""}: ${out.added} day${out.added === 1 ? "" : "s"} stored. Re-roster around them to cover the shifts.`;
     const taken = awayWords(dayOff ? "unavailable" : "absence", name, key.local_date, to);
     // nothing new stored (all of it was already): nothing of this call to take back
@@ -691,6 +703,14 @@ async function markAway(key, dayOff) {
     $("shift-error").replaceChildren(el("p", { text: "Not stored: nothing changed." }), errorList(err));
   }
   return true;
+}
+
+function backProblem(day, to, from, back) {
+  // what is wrong with a time back at work, in words ("" when nothing)
+  if (to !== day) return `a time back is for one day: leave "to" on ${day}, or clear "Back at".`;
+  if (from && back <= from) return `"Back at" (${back}) must come after "Went home ill at" (${from}).`;
+  if (back === "00:00") return `"Back at" 00:00 is the day's start: nothing to store.`;
+  return "";
 }
 
 // the stored kinds a lead marks from a shift's dialog, as a lead names them

@@ -4,6 +4,7 @@ whatever the body is and however slowly it comes."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -16,12 +17,20 @@ GARBAGE_FORM = {"Content-Type": "multipart/form-data; boundary=b"}
 
 
 def _ask(
-    client: TestClient, method: str, path: str, headers: dict[str, str]
+    client: TestClient, method: str, path: str, headers: dict[str, str], query: str = ""
 ) -> tuple[int, dict[str, str], bool]:
     """Send a request whose headers announce a body that never comes: its status, headers, and whether
-    the service read at all from the body."""
+    the service read at all from the body (the answer's body goes in `answer["body"]`)."""
+    status, answer_headers, read, _ = _ask_with_body(client, method, path, headers, query)
+    return status, answer_headers, read
+
+
+def _ask_with_body(
+    client: TestClient, method: str, path: str, headers: dict[str, str], query: str = ""
+) -> tuple[int, dict[str, str], bool, dict[str, Any]]:
+    """`_ask`, with the answer's JSON body too."""
     read = False
-    answer: dict[str, Any] = {}
+    answer: dict[str, Any] = {"body": b""}
 
     async def receive() -> Message:
         nonlocal read
@@ -32,6 +41,8 @@ def _ask(
         if message["type"] == "http.response.start":
             answer["status"] = message["status"]
             answer["headers"] = {k.decode(): v.decode() for k, v in message["headers"]}
+        elif message["type"] == "http.response.body":
+            answer["body"] += message.get("body", b"")
 
     raw = [(k.lower().encode(), v.encode()) for k, v in {**headers, "Content-Length": "1000000"}.items()]
     scope = {
@@ -43,13 +54,13 @@ def _ask(
         "path": path,
         "raw_path": path.encode(),
         "root_path": "",
-        "query_string": b"",
+        "query_string": query.encode(),
         "headers": raw,
         "client": ("127.0.0.1", 1),
         "server": ("testserver", 80),
     }
     client.portal.call(client.app, scope, receive, send)  # type: ignore[union-attr]
-    return answer["status"], answer["headers"], read
+    return answer["status"], answer["headers"], read, json.loads(answer["body"] or b"{}")
 
 
 @pytest.mark.parametrize(
@@ -91,6 +102,23 @@ def test_a_team_the_token_may_not_see_is_not_found_before_the_body(
         client, "POST", "/v1/teams/tiny-desk/requirements/upload", {**other_lead, **GARBAGE_FORM}
     )
     assert (status, read) == (404, False)
+
+
+def test_a_misspelt_query_parameter_of_an_upload_is_refused_before_its_body(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    path = f"/v1/teams/{team_id}/availability/imports"
+    status, answer_headers, read, body = _ask_with_body(
+        client, "POST", path, {**lead, **GARBAGE_FORM}, "dryrun=true&mode=replace"
+    )
+    assert (status, read, answer_headers["connection"]) == (422, False, "close")
+    reason = "not a parameter of this route; it takes: dry_run, mode, sheet"
+    assert [(i["column"], i["value"], i["reason"]) for i in body["issues"]] == [
+        ("query.dryrun", "true", reason)
+    ]
+    # a caller without a token learns nothing of the route's parameters
+    status, _, read = _ask(client, "POST", path, GARBAGE_FORM, "dryrun=true")
+    assert (status, read) == (401, False)
 
 
 def test_a_malformed_body_of_a_forbidden_role_is_a_403(

@@ -34,7 +34,7 @@ def test_an_unknown_parameter_of_a_get_route_is_refused_listing_what_it_takes(
     assert _issues(grid) == [("query.zones", "agent", "not a parameter of this route; it takes: zone")]
 
 
-def test_an_unknown_parameter_of_a_post_route_is_refused_and_nothing_isstored_availability(
+def test_an_unknown_parameter_of_a_post_route_is_refused_and_nothing_is_stored(
     client: TestClient, lead: dict[str, str], team_id: str
 ) -> None:
     typo = client.post(

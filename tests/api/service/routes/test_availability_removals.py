@@ -68,6 +68,7 @@ def test_a_row_that_is_not_stored_is_named_and_nothing_is_removed(
     assert refused.status_code == 422, refused.text
     (issue,) = refused.json()["issues"]
     assert issue["reason"] == "no such row is stored: unavailable of a1 on 2026-11-05, 13:00–18:00"
+    assert issue["column"] == "entries.1"  # its place in the request
     assert len(_stored(client, team_id, lead)) == 2
     ranged = _post(client, team_id, lead, "removals", [{**SICK, "to": "2026-11-05"}])  # the 5th is not sick
     assert ranged.status_code == 422
@@ -107,6 +108,7 @@ def test_a_removal_of_many_rows_not_stored_names_the_first_and_counts_the_rest(
     issues = refused.json()["issues"]
     assert len(issues) == 21
     assert issues[-1]["reason"] == "and 345 more rows not stored"
+    assert {i["column"] for i in issues[:-1]} == {"entries.0"}
 
 
 def test_more_days_than_a_team_keeps_are_refused_at_the_entry_that_passes_the_cap(
@@ -131,5 +133,5 @@ def test_a_row_of_a_time_the_clocks_jump_past_is_refused_to_store_but_may_be_nam
     )
     with pytest.raises(InvalidInput, match="02:30 does not exist on 2027-03-28 in Europe/Berlin"):
         typed_entries(body, team)
-    (row,) = typed_removals(body, team)
-    assert (row.start_minute, row.end_minute) == (150, 1440)
+    ((place, row),) = typed_removals(body, team)
+    assert (place, row.start_minute, row.end_minute) == ("entries.0", 150, 1440)

@@ -59,7 +59,7 @@ def test_a_dry_run_of_a_bad_row_is_refused_as_its_store_would_be(
 
 @pytest.mark.parametrize("route", ["entries", "imports"])
 @pytest.mark.parametrize("query", ["?dry_run=true&dry_run=false", "?dry_run=false&dry_run=true"])
-def test_a_query_parameter_given_twice_is_refused_and_nothing_isstored_availability(
+def test_a_query_parameter_given_twice_is_refused_and_nothing_is_stored(
     client: TestClient, lead: dict[str, str], team_id: str, route: str, query: str
 ) -> None:
     status, refused = (_entries if route == "entries" else _import)(client, team_id, lead, query)
