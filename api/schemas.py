@@ -128,6 +128,10 @@ def _weekday_key(value: Any) -> Any:
     return text[:3] if text in _WEEKDAY_NAMES or text in {n[:3] for n in _WEEKDAY_NAMES} else value
 
 
+# a weekday as the team file writes it ("sun"), read as people write it ("Sun", "Sunday", "SUN")
+WeekdayIn = Annotated[Weekday, BeforeValidator(_weekday_key)]
+
+
 def _clock_text(value: str) -> str:
     clock_to_minute(value)
     return value
@@ -417,13 +421,13 @@ class TeamIn(_Strict):
     shrinkage: float = Field(default=Team.shrinkage, ge=0, le=1)
     # the local weekday the team's weeks start on: a roster's --week must be one
     # the day's first three letters in any case ("Sun", "sunday")
-    week_start: Annotated[Weekday, BeforeValidator(_weekday_key)] = Team.week_start
+    week_start: WeekdayIn = Team.week_start
     # an absence (a sick call) counts as paid hours against the contract
     absence_paid: bool = Team.absence_paid
     # time off counts as paid hours against the contract (lowers the most hours too)
     time_off_paid: bool = Team.time_off_paid
     # the weekdays a day of time off counts on (HR's working days, e.g. [Mon, Tue, Wed, Thu, Fri])
-    leave_weekdays: list[Annotated[Weekday, BeforeValidator(_weekday_key)]] = Field(
+    leave_weekdays: list[WeekdayIn] = Field(
         default_factory=lambda: list(Team.leave_weekdays), min_length=1, max_length=7
     )
     queues: list[QueueIn] = Field(min_length=1, max_length=MAX_QUEUES)

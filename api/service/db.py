@@ -128,6 +128,9 @@ class ImportRow(Base):
     removed: Mapped[int] = mapped_column(Integer)
     token_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
+    # the rows it removed, as the availability is listed (the first `storage.MAX_ROWS_LOGGED`): once
+    # removed they are nowhere else
+    removed_rows: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
 
 
 class DatasetRow(Base):

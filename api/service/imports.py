@@ -38,6 +38,7 @@ from api.text import control_character
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import MINUTES_PER_DAY, clock_to_minute, end_clock_to_minute
 from scheduler import AvailabilityEntry, Team
+from scheduler.domain import WEEKDAYS
 
 HISTORY_ORDER = ["ds", "queue", "y", "region", "aht_s"]  # the columns as read_history gives them
 
@@ -104,7 +105,7 @@ ClockCheck = Callable[[str, AvailabilityEntryIn, list[date], int, int, str], lis
 def _typed_rows(
     body: AvailabilityEntries, team: Team, clock_check: ClockCheck
 ) -> tuple[tuple[str, AvailabilityEntry], ...]:
-    """The domain rows of `body` (a row per local day), each with its entry's place (`entries.N`), each
+    """The domain rows of `body` (a row per local day, one for a weekday), each with its entry's place (`entries.N`), each
     entry checked against the team; at most `MAX_AVAILABILITY_ENTRIES` days in all (a range gives one
     per day)."""
     zones = {a.id: a.tz for a in team.agents}
@@ -117,11 +118,11 @@ def _typed_rows(
                 InputIssue("no agent of the team has this id", column=f"{where}.agent_id", value=e.agent_id)
             )
             continue
-        days, why = days_between(e.date, e.to or e.date)
+        days, why = ([], None) if e.date is None else days_between(e.date, e.to or e.date)
         if days is None:
             issues.append(InputIssue(why or "not a range of days", column=f"{where}.to", value=str(e.to)))
             continue
-        if len(out) + len(days) > MAX_AVAILABILITY_ENTRIES:
+        if len(out) + max(1, len(days)) > MAX_AVAILABILITY_ENTRIES:
             reason = (
                 f"the entries give more than {MAX_AVAILABILITY_ENTRIES:,} days up to this one (a range gives one "
                 "per day): send fewer at once"
@@ -142,11 +143,17 @@ def _typed_rows(
             issues += wrong
             continue
         out += [
-            (where, AvailabilityEntry(e.agent_id, e.kind, start, end, on_date=d, note=e.note)) for d in days
+            (where, AvailabilityEntry(e.agent_id, e.kind, start, end, on_date=d, weekday=w, note=e.note))
+            for d, w in (_weekday_of(e) if e.date is None else [(d, None) for d in days])
         ]
     if issues:
         raise InvalidInput(issues[:MAX_ISSUES])
     return tuple(out)
+
+
+def _weekday_of(e: AvailabilityEntryIn) -> list[tuple[date | None, int | None]]:
+    """The one row of a weekday entry: no date, its weekday (0 for Monday)."""
+    return [(None, WEEKDAYS.index(e.weekday or ""))]
 
 
 def _clock_issues(

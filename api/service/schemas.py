@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from api.formats import days_between
 from api.importers.presets import PresetName
@@ -31,6 +31,7 @@ from api.schemas import (
     Name,
     ShiftHours,
     TeamIn,
+    WeekdayIn,
     Zone,
 )
 from api.service.auth import Role
@@ -192,6 +193,32 @@ class AvailabilityOut(BaseModel):
     note: str
 
 
+class ChangedBy(BaseModel):
+    """The token a change was made with."""
+
+    token_id: int
+    label: str
+    role: str
+
+
+class AvailabilityChange(BaseModel):
+    """One change of a team's availability: an import, rows typed in, or rows taken back."""
+
+    id: int
+    at: datetime
+    by: ChangedBy | None = Field(description="the token it was made with (None: none, or deleted since)")
+    file: str = Field(description='the file imported, or "typed in"')
+    mode: str = Field(description="merge, replace, or remove")
+    rows: int
+    added: int
+    unchanged: int
+    removed: int
+    removed_rows: list[AvailabilityOut] = Field(
+        description="the rows it removed, as the availability is listed (the first 500; none kept for "
+        "changes made before this was recorded)"
+    )
+
+
 def _plannable_day(day: date) -> date:
     """A day of the years the service plans, by the rule an imported file's dates keep (`days_between`)."""
     _, why = days_between(day, day)
@@ -205,17 +232,30 @@ Day = Annotated[date, AfterValidator(_plannable_day)]  # named so: a field below
 
 class AvailabilityEntryIn(_In):
     """Availability typed in rather than imported: a sick call, a day off, hours away, for one agent
-    on one local day or a run of days (`to`, inclusive), on the agent's clock."""
+    on one local day or a run of days (`to`, inclusive), or on every such weekday (`weekday`, as the
+    rows are listed), on the agent's clock."""
 
     agent_id: Id
     kind: Literal["available", "unavailable", "preferred", "avoid", "time_off", "absence"]
-    date: Day = Field(description="the first local day, YYYY-MM-DD")
+    date: Day | None = Field(default=None, description="the first local day, YYYY-MM-DD (or give `weekday`)")
     to: Day | None = Field(default=None, description="the last local day (default: `date`)")
+    weekday: WeekdayIn | None = Field(
+        default=None,
+        description="every such weekday instead of a date: `tue` as rows are listed (Tuesday too)",
+    )
     start: Clock | None = Field(
         default=None, description="HH:MM on the agent's clock (default: the day's start)"
     )
     end: EndClock | None = Field(default=None, description="HH:MM, 24:00 for the day's end (default)")
     note: Annotated[str, Field(max_length=MAX_NOTE_CHARS)] = ""
+
+    @model_validator(mode="after")
+    def _one_kind_of_day(self) -> AvailabilityEntryIn:
+        if (self.date is None) == (self.weekday is None):
+            raise ValueError("give a date (and `to` for a run of days) or a weekday, one of the two")
+        if self.weekday is not None and self.to is not None:
+            raise ValueError("`to` ends a run of dates; a weekday row is every such weekday, give no `to`")
+        return self
 
 
 class AvailabilityEntries(_In):

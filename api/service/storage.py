@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
-from api.formats import MAX_AVAILABILITY_ENTRIES
+from api.formats import MAX_AVAILABILITY_ENTRIES, availability_rows
 from api.schemas import team_from_mapping, team_to_mapping
 from api.service.codec import entry_from_dict, entry_key, entry_to_dict, frame_from_blob, frame_to_blob
 from api.service.db import (
@@ -30,6 +30,7 @@ from api.service.db import (
     RosterVersionRow,
     ScenarioRow,
     TeamRow,
+    TokenRow,
     as_utc,
     utcnow,
 )
@@ -248,10 +249,11 @@ def import_availability(
                     )
                 ]
             )
-    stored = {
-        r.natural_key: r.id
+    stored_rows = {
+        r.natural_key: r
         for r in session.scalars(select(AvailabilityRow).where(AvailabilityRow.team_id == team_id))
     }
+    stored = {key: r.id for key, r in stored_rows.items()}
     in_file: dict[str, AvailabilityEntry] = {}
     for e in entries:
         in_file.setdefault(entry_key(e), e)
@@ -279,7 +281,8 @@ def import_availability(
     )
     if dry_run:
         return report
-    import_id = _log_change(session, team_id, report, sha256, token_id)
+    removed = [_entry_of(stored_rows[k]) for k in gone[:MAX_ROWS_LOGGED]]
+    import_id = _log_change(session, team_id, report, sha256, token_id, removed)
     if gone:
         session.execute(delete(AvailabilityRow).where(AvailabilityRow.id.in_([stored[k] for k in gone])))
     if new:  # one statement for all rows: a big file's rows are not added one object at a time
@@ -323,11 +326,22 @@ def _change_report(
     }
 
 
+# a change keeps at most this many of the rows it removed (a replace import may remove a team's 50,000)
+MAX_ROWS_LOGGED = 500
+
+
 def _log_change(
-    session: Session, team_id: str, report: dict[str, Any], sha256: str, token_id: int | None
+    session: Session,
+    team_id: str,
+    report: dict[str, Any],
+    sha256: str,
+    token_id: int | None,
+    removed: Sequence[AvailabilityEntry],
 ) -> int:
-    """Record a change of the availability (`_change_report`) among the team's imports: its id."""
+    """Record a change of the availability (`_change_report`) among the team's imports, with the rows it
+    removed (the first `MAX_ROWS_LOGGED`): its id."""
     imp = ImportRow(
+        removed_rows=availability_rows(removed[:MAX_ROWS_LOGGED]),
         team_id=team_id,
         filename=report["file"][:300],
         sha256=sha256,
@@ -342,6 +356,34 @@ def _log_change(
     session.add(imp)
     session.flush()
     return imp.id
+
+
+def availability_changes(session: Session, team_id: str, limit: int) -> list[dict[str, Any]]:
+    """The team's last `limit` changes of its availability, newest first: when, by which token (its
+    label and role; None for a change made without one, or by a token deleted since), the file (or
+    "typed in"), what it did, and the rows it removed."""
+    rows = session.execute(
+        select(ImportRow, TokenRow.label, TokenRow.role)
+        .outerjoin(TokenRow, TokenRow.id == ImportRow.token_id)
+        .where(ImportRow.team_id == team_id)
+        .order_by(ImportRow.id.desc())
+        .limit(limit)
+    )
+    return [
+        {
+            "id": change.id,
+            "at": as_utc(change.created_at),
+            "by": None if role is None else {"token_id": change.token_id, "label": label, "role": role},
+            "file": change.filename,
+            "mode": change.mode,
+            "rows": change.rows,
+            "added": change.added,
+            "unchanged": change.unchanged,
+            "removed": change.removed,
+            "removed_rows": change.removed_rows,
+        }
+        for change, label, role in rows
+    ]
 
 
 MAX_MISSING_NAMED = (
@@ -375,8 +417,9 @@ def remove_availability(
     if not dry_run:
         lock_team(session, team_id)
     stored: dict[str, list[int]] = {}
+    entries_by_id: dict[int, AvailabilityEntry] = {}
     for row in session.scalars(select(AvailabilityRow).where(AvailabilityRow.team_id == team_id)):
-        entry = _entry_of(row)
+        entry = entries_by_id[row.id] = _entry_of(row)
         for key in dict.fromkeys((entry_key(entry), _removal_key(replace(entry, note="")))):
             stored.setdefault(key, []).append(row.id)
     wanted = {_removal_key(e): (place, e) for place, e in entries}
@@ -394,7 +437,8 @@ def remove_availability(
     )
     if dry_run:
         return report
-    report["import_id"] = _log_change(session, team_id, report, sha256, token_id)
+    removed = [entries_by_id[i] for i in ids[:MAX_ROWS_LOGGED]]
+    report["import_id"] = _log_change(session, team_id, report, sha256, token_id, removed)
     session.execute(delete(AvailabilityRow).where(AvailabilityRow.id.in_(ids)))
     return report
 

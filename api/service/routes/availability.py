@@ -10,8 +10,14 @@ from api.formats import availability_rows
 from api.service.deps import ImportTeam, PrincipalDep, ReadTeam, SessionDep, StateDep
 from api.service.imports import typed_entries, typed_removals
 from api.service.params import ImportJobParams, ImportMode
-from api.service.schemas import AvailabilityEntries, AvailabilityOut, ImportReport
-from api.service.storage import availability_of, import_availability, remove_availability, team_of
+from api.service.schemas import AvailabilityChange, AvailabilityEntries, AvailabilityOut, ImportReport
+from api.service.storage import (
+    availability_changes,
+    availability_of,
+    import_availability,
+    remove_availability,
+    team_of,
+)
 from api.service.upload_jobs import IMPORT_ANSWERS, import_upload
 from api.service.uploads import ONE_FILE, read_upload, sha256_of, upload_name
 
@@ -105,3 +111,14 @@ def post_removals(
 def get_availability(team: ReadTeam, session: SessionDep) -> list[AvailabilityOut]:
     """The team's stored availability rows, in the import format."""
     return [AvailabilityOut(**r) for r in availability_rows(availability_of(session, team.id))]
+
+
+@router.get("/teams/{team_id}/availability/changes")
+def get_availability_changes(
+    team: ReadTeam,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500, description="the newest this many changes")] = 50,
+) -> list[AvailabilityChange]:
+    """Who changed the team's availability, when and how, newest first: each import, rows typed in or
+    taken back, with the counts and the rows it removed (a sick call taken back is still on record)."""
+    return [AvailabilityChange(**c) for c in availability_changes(session, team.id, limit)]

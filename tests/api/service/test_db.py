@@ -26,5 +26,5 @@ def test_upgrade_twice_is_harmless_and_sqlite_uses_wal(tmp_path: Path) -> None:
     upgrade(engine)
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
     engine.dispose()

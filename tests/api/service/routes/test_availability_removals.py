@@ -135,3 +135,102 @@ def test_a_row_of_a_time_the_clocks_jump_past_is_refused_to_store_but_may_be_nam
         typed_entries(body, team)
     ((place, row),) = typed_removals(body, team)
     assert (place, row.start_minute, row.end_minute) == ("entries.0", 150, 1440)
+
+
+def test_a_weekday_row_is_typed_in_and_taken_back_named_as_it_is_listed(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    """HR's "every Tuesday afternoon" is taken back without importing the whole file again."""
+    tuesdays = {"agent_id": "a1", "kind": "unavailable", "weekday": "Tuesday", "start": "13:00"}
+    assert _post(client, team_id, lead, "entries", [tuesdays, SICK]).status_code == 200
+    (listed,) = [r for r in stored_availability(client, team_id, lead) if r["weekday"]]
+    assert (listed["weekday"], listed["date"], listed["start"], listed["end"]) == (
+        "tue",
+        "",
+        "13:00",
+        "24:00",
+    )
+    wrong_day = _post(client, team_id, lead, "removals", [{**tuesdays, "weekday": "wed"}])
+    assert wrong_day.status_code == 422
+    assert wrong_day.json()["issues"][0]["reason"] == (
+        "no such row is stored: unavailable of a1 on every Wednesday, 13:00–24:00"
+    )
+    as_listed = {k: listed[k] for k in ("agent_id", "kind", "weekday", "start", "end")}
+    removed = _post(client, team_id, lead, "removals", [as_listed])
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["removed"] == 1
+    assert [r["kind"] for r in stored_availability(client, team_id, lead)] == ["absence"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        ({"agent_id": "a1", "kind": "unavailable"}, "give a date (and `to` for a run of days) or a weekday"),
+        ({**SICK, "weekday": "tue"}, "give a date (and `to` for a run of days) or a weekday"),
+        (
+            {"agent_id": "a1", "kind": "unavailable", "weekday": "tue", "to": "2026-11-10"},
+            "`to` ends a run of dates",
+        ),
+        ({"agent_id": "a1", "kind": "unavailable", "weekday": "someday"}, "weekday"),
+    ],
+    ids=["neither", "both", "weekday-with-to", "not-a-weekday"],
+)
+def test_an_entry_gives_a_date_or_a_weekday(
+    client: TestClient, lead: dict[str, str], team_id: str, entry: dict[str, str], reason: str
+) -> None:
+    for route in ("entries", "removals"):
+        refused = _post(client, team_id, lead, route, [entry])
+        assert refused.status_code == 422, refused.text
+        assert reason in refused.text
+    assert stored_availability(client, team_id, lead) == []
+
+
+def test_every_change_is_on_record_with_who_made_it_and_the_rows_it_removed(
+    client: TestClient, lead: dict[str, str], tokens: Tokens, team_id: str
+) -> None:
+    """A sick call taken back is gone from the availability, not from the record: the changes list it
+    with the token that took it back, newest first, for HR and leads alike."""
+    files = {"file": ("hr.csv", availability_csv([AWAY]), "text/csv")}
+    assert (
+        client.post(f"/v1/teams/{team_id}/availability/imports", files=files, headers=lead).status_code == 200
+    )
+    sick = {**SICK, "note": "flu (entered on the page)"}
+    assert _post(client, team_id, lead, "entries", [sick]).status_code == 200
+    assert _post(client, team_id, lead, "removals", [sick]).status_code == 200
+    assert (
+        _post(client, team_id, lead, "removals", [AWAY], "?dry_run=true").status_code == 200
+    )  # not a change
+    hr = tokens.make("hr", team_id)
+    answer = client.get(f"/v1/teams/{team_id}/availability/changes", headers=hr)
+    assert answer.status_code == 200, answer.text
+    changes = answer.json()
+    assert [(c["file"], c["mode"], c["added"], c["removed"]) for c in changes] == [
+        ("typed in", "remove", 0, 1),
+        ("typed in", "merge", 1, 0),
+        ("hr.csv", "merge", 1, 0),
+    ]
+    assert changes[0]["by"]["role"] == "lead"
+    assert changes[0]["removed_rows"] == [
+        {
+            "agent_id": "a1",
+            "date": "2026-11-04",
+            "weekday": "",
+            "start": "00:00",
+            "end": "24:00",
+            "kind": "absence",
+            "note": "flu (entered on the page)",
+        }
+    ]
+    replaced = client.post(
+        f"/v1/teams/{team_id}/availability/imports?mode=replace",
+        files={"file": ("new.csv", availability_csv([{**AWAY, "date": "2026-11-06"}]), "text/csv")},
+        headers=lead,
+    )
+    assert replaced.status_code == 200, replaced.text
+    (last,) = client.get(f"/v1/teams/{team_id}/availability/changes?limit=1", headers=hr).json()
+    assert (last["file"], last["mode"], last["added"], last["removed"]) == ("new.csv", "replace", 1, 1)
+    assert [(r["date"], r["start"], r["end"]) for r in last["removed_rows"]] == [
+        ("2026-11-05", "13:00", "17:00")
+    ]
+    other = tokens.make("lead", "other-team")
+    assert client.get(f"/v1/teams/{team_id}/availability/changes", headers=other).status_code == 404
