@@ -74,6 +74,20 @@ def test_a_sick_call_is_taken_back_at_once_from_the_status_line(page: Page, site
         expect(_cell(page, day).locator(".conflict-mark")).to_have_count(0)
         expect(_cell(page, day).locator(".off-label")).to_have_count(0)
         expect(page.locator("#conflicts")).not_to_contain_text("Ann Example")
+        # taken back, and still on record: HR sees who marked it, who took it back, and what went
+        page.get_by_role("tab", name="Availability").click()
+        changes = page.locator("#availability-changes tbody tr")
+        taken, marked = changes.nth(0), changes.nth(1)
+        expect(taken).to_contain_text("took back rows")
+        expect(taken).to_contain_text("unlabelled token (lead)")
+        expect(marked).to_contain_text("marked on the page or typed in")
+        expect(marked.locator("td").nth(3)).to_have_text("2")
+        taken.get_by_text("which").click()
+        expect(taken).to_contain_text(
+            f"Ann Example: {day}, off sick, the whole day: “sick (entered on the page)”"
+        )
+        screenshot(page, "availability-changes")
+        assert serious_accessibility_violations(page) == []
     finally:
         restore_availability(site)
 

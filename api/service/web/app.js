@@ -316,7 +316,7 @@ async function loadTeam() {
   fillRequirements(requirements);
   await fillSolveWeek(versions[0]?.first_day);
   if (!$("panel-setup").hidden) await loadSetup();
-  if (!$("panel-availability").hidden) await loadChannelMap();
+  if (!$("panel-availability").hidden) await Promise.all([loadChannelMap(), loadAvailabilityChanges()]);
   fillVersions();
   if (versions.length) await selectVersion(versions[0].number);
   else {
@@ -742,10 +742,13 @@ async function undoAway(button, removals, entries, added, words) {
   }
 }
 
+// a stored row's kind as a lead says it
+const KIND_WORDS = { absence: "off sick", unavailable: "unavailable", time_off: "time off", available: "available", preferred: "preferred hours", avoid: "hours to avoid" };
+
 function storedWords(row) {
   // a stored row as the dialog lists it: "off sick, the whole day: “sick (entered on the page)”"
   const hours = row.start === "00:00" && row.end === "24:00" ? "the whole day" : `${row.start}–${row.end}`;
-  return `${row.kind === "absence" ? "off sick" : "unavailable"}, ${hours}${row.note ? `: “${row.note}”` : ""}`;
+  return `${KIND_WORDS[row.kind] ?? row.kind}, ${hours}${row.note ? `: “${row.note}”` : ""}`;
 }
 
 async function showTakeBack(shift) {
@@ -1474,7 +1477,43 @@ async function checkImport(commit) {
   );
   $("import-commit").disabled = commit;
   state.importFile = commit ? null : file;
+  if (commit) await loadAvailabilityChanges();
   if (commit && state.version !== null) await loadGrid(); // new availability: conflicts may appear
+}
+
+// ---- the record of changes to the availability: who changed what, and the rows each removed
+
+function changeWhat(change) {
+  // "imported hr.csv", "replaced the availability with hr.csv", "marked on the page or typed in", "took back rows"
+  if (change.mode === "remove") return "took back rows";
+  if (change.mode === "replace") return `replaced the availability with ${change.file}`;
+  return change.file === "typed in" ? "marked on the page or typed in" : `imported ${change.file}`;
+}
+
+function removedCell(change) {
+  // the count, and the rows removed in words under it (those kept: the first 500)
+  const cell = el("td", { class: "num", text: String(change.removed) });
+  if (!change.removed_rows.length) return cell;
+  const rows = change.removed_rows.map((r) => el("li", { text: `${agentName(r.agent_id)}: ${r.date || `every ${r.weekday}`}, ${storedWords(r)}` }));
+  const more = change.removed - change.removed_rows.length;
+  if (more > 0) rows.push(el("li", { text: `and ${counted(more, "row")} more` }));
+  cell.append(el("details", {}, el("summary", { text: "which" }), el("ul", {}, ...rows)));
+  return cell;
+}
+
+async function loadAvailabilityChanges() {
+  const team = state.team;
+  const changes = await api(teamPath("/availability/changes"));
+  if (team !== state.team) return; // another team was picked meanwhile: its own load draws it
+  const tz = state.teams.find((t) => t.id === team)?.tz || "UTC";
+  const body = $("availability-changes").querySelector("tbody");
+  body.replaceChildren(...changes.map((c) => el("tr", {},
+    el("td", { text: localTime(c.at, tz) }),
+    el("td", { text: c.by ? `${c.by.label || "unlabelled token"} (${c.by.role})` : "—" }),
+    el("td", { text: changeWhat(c) }),
+    el("td", { class: "num", text: String(c.added) }),
+    removedCell(c))));
+  if (!changes.length) body.append(el("tr", {}, el("td", { colspan: "5", text: "No changes yet." })));
 }
 
 // ---- a helpdesk export as contact history, its channels mapped to the team's queues
@@ -2137,7 +2176,7 @@ async function selectTab(name) {
   if (name === "coverage") await drawCoverage();
   if (name === "day") await loadDay();
   if (name === "setup") await loadSetup();
-  if (name === "availability") await loadChannelMap();
+  if (name === "availability") await Promise.all([loadChannelMap(), loadAvailabilityChanges()]);
   if (name === "scenarios") await loadScenarioAgents();
   if (name === "compare" && $("compare-base").value && $("compare-other").value && $("compare-base").value !== $("compare-other").value) {
     await compareVersions(); // what changes, before anything is published
