@@ -11,7 +11,7 @@ from anyio import to_thread
 from fastapi import Depends, FastAPI
 
 from api.service.db import make_engine, session_factory, transaction, upgrade
-from api.service.deps import AccessBeforeBody, AppState, DatabaseTurns, known_query
+from api.service.deps import API_PREFIX, AccessBeforeBody, AppState, DatabaseTurns, known_query
 from api.service.errors import COMMON_ANSWERS, install_handlers, json_keys_once
 from api.service.job_watch import JobWatch
 from api.service.jobs import JobRunner
@@ -32,7 +32,6 @@ from api.service.slow_clients import BodyPace, BodyReadTimeout
 from api.service.storage import fail_interrupted_jobs
 
 log = logging.getLogger("wfm.service")
-API_PREFIX = "/v1"
 _MULTIPART_OVERHEAD_BYTES = 64 * 1024  # an upload's form boundaries and headers around the file
 POOL_RESERVE = 10  # connections beyond the request threads': the job watch's reads, the runner's, /ready
 

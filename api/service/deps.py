@@ -45,6 +45,8 @@ from api.service.settings import Settings
 from api.service.storage import job_row, team_row
 from common.errors import InvalidInput
 
+API_PREFIX = "/v1"  # the API's routes: each checks its query (`known_query`)
+
 
 class Turn:
     """One request's turn at the database: given back once, from the event loop or from any thread."""
@@ -350,7 +352,9 @@ class AccessBeforeBody(HttpMiddleware):
         if access is None:
             access = self._routes[id(route)] = _access_of(route.dependant)
         await _require(scope, headers, access)
-        issues = query_issues(QueryParams(scope["query_string"]), access.query)
+        issues = (
+            [] if access.query is None else query_issues(QueryParams(scope["query_string"]), access.query)
+        )
         if issues:
             raise InvalidQuery(InvalidInput(issues))
 

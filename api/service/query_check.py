@@ -2,10 +2,10 @@
 unless it takes a list: ignored, a typo such as `?dryrun=true` would store what the client meant to
 check, and read as the last one, `?dry_run=true&dry_run=false` would do whichever came last.
 
-The check runs as a dependency of every route (`deps.known_query`), and for a request with a body
+The check runs as a dependency of every /v1 route (`deps.known_query`), and for a request with a body
 before the body is read (`deps.AccessBeforeBody`): a misspelt `?dryrun` on a 20-MiB upload is refused
-without reading it. A route's query parameters are those FastAPI reads for it: its own and its dependencies', a model's
-fields for a parameter that is a model (`Annotated[Model, Query()]`)."""
+without reading it. A route's query parameters are those FastAPI reads for it: its own and its
+dependencies', a model's fields for a parameter that is a model (`Annotated[Model, Query()]`)."""
 
 from __future__ import annotations
 
