@@ -274,3 +274,48 @@ def test_in_late_and_away_for_an_hour_are_stored_as_hours_of_that_day_and_re_ros
         assert all(r["start_utc"][11:16] >= back for r in later), later  # at the time back or later, or none
     finally:
         restore_availability(site)
+
+
+def test_an_agent_in_late_after_the_shift_began_is_re_rostered_from_the_time_back(
+    page: Page, site: Site
+) -> None:
+    """In late, marked half an hour after the shift began (the lead hears at 09:30 that Ann comes in at
+    11:00): the shift that has begun is not worked (she never came in), and the re-roster that keeps
+    the shifts that have started may give her the rest of the day from the time back, never before."""
+    number = newest_version(site)["number"]
+    shift = next(
+        (r for r in shift_rows(site, number) if (r["agent_id"], r["local_date"]) == ("a1", "2026-11-05")),
+        None,
+    )
+    if shift is None:
+        pytest.skip("Ann has no shift on Thursday in the seeded roster")
+    start = shift["start_utc"][11:16]  # London is on GMT that week
+    now = f"2026-11-05T{int(start[:2]):02d}:30:00Z"
+    back = f"{int(start[:2]) + 2:02d}:00"
+    page.clock.set_fixed_time(now)
+    try:
+        sign_in(page, site, "lead")
+        page.get_by_role("tab", name="Solve").click()
+        page.get_by_label("Time limit (s)").fill("2")
+        page.get_by_role("tab", name="Roster").click()
+        page.locator('#roster-grid .shift-button[data-shift="a1/2026-11-05"]').click()
+        dialog = page.locator("#shift-dialog")
+        expect(page.locator("#shift-started")).to_be_visible()
+        dialog.get_by_label("Back at").fill(back)
+        dialog.get_by_role("button", name="Mark off sick").click()
+        expect(page.locator("#status")).to_contain_text(f"In late at {back} on 2026-11-05: 1 day stored")
+        expect(page.get_by_label("keep shifts that have started")).to_be_checked()
+        page.locator("#conflicts").get_by_role("button", name=f"Re-roster v{number} around them").click()
+        expect(page.locator("#status")).to_contain_text(
+            f"Solve finished: roster v{number + 1} is stored and shown"
+        )
+        later = [
+            r
+            for r in shift_rows(site, number + 1)
+            if (r["agent_id"], r["local_date"]) == ("a1", "2026-11-05")
+        ]
+        assert all(r["start_utc"][11:16] >= back for r in later), later  # from the time back, or none
+        page.get_by_role("tab", name="Roster").click()
+        screenshot(page, "sick-call-in-late-after-start")
+    finally:
+        restore_availability(site)
