@@ -193,3 +193,34 @@ def test_hr_picks_the_sheet_of_a_workbook_with_several(page: Page, site: Site) -
         files=[FilePayload(name="a.csv", mimeType="text/csv", buffer=b"agent_id,date,kind\n")]
     )
     expect(picker).to_be_hidden()
+
+
+def test_an_export_no_preset_reads_is_imported_with_its_columns_named(page: Page, site: Site) -> None:
+    """A helpdesk the page has no preset for: its columns and its day-first local times are named in
+    the form's "Columns and times", as `wfm import tickets` takes them."""
+    export = (
+        "Case,Opened,Medium,Customer zone\n"
+        "1,05/10/2026 09:07,Email,Europe/London\n2,05/10/2026 09:12,email,Europe/London\n"
+        "3,13/10/2026 17:40,EMAIL,Europe/London\n"
+    )
+    sign_in(page, site, "lead")
+    page.get_by_role("tab", name="Availability").click()
+    page.locator("#tickets-file").set_input_files(
+        files=[FilePayload(name="cases.csv", mimeType="text/csv", buffer=export.encode())]
+    )
+    page.locator("#tickets-preset").select_option(label="Other: name the columns below")
+    page.get_by_role("button", name="Import export").click()
+    report = page.locator("#tickets-report")
+    expect(report).to_contain_text("created")  # the error names the option to give
+    page.get_by_text("Columns and times").click()
+    page.get_by_label("Created time column").fill("Opened")
+    page.get_by_label("Channel or queue column").fill("Medium")
+    page.get_by_label("Ticket id column").fill("Case")
+    page.get_by_label("User's time zone column").fill("Customer zone")
+    page.get_by_label("Zone of times written without an offset").fill("Europe/London")
+    page.get_by_label("Format of the times when not ISO").fill("%d/%m/%Y %H:%M")
+    screenshot(page, "tickets-columns-named")
+    page.get_by_role("button", name="Import export").click()
+    expect(report.locator(".tickets-summary")).to_contain_text("3 of 3 rows kept, 0 dropped")
+    expect(report.locator(".tickets-summary")).to_contain_text("2026-10-05 to 2026-10-13")
+    assert accessibility_violations(page) == []

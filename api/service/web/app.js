@@ -1587,12 +1587,26 @@ async function mapQueueParams() {
   return [...pairs, ...same].map(([c, q]) => `${c}=${q}`);
 }
 
+// the service's options of an export's columns and times, each from its field of the form
+const TICKET_FIELDS = { created: "tickets-created", queue: "tickets-queue", ticket_id: "tickets-ticket-id", region: "tickets-region", country: "tickets-country", handle_minutes: "tickets-handle-minutes", assume_tz: "tickets-assume-tz", time_format: "tickets-time-format" };
+
+function ticketParams() {
+  // the helpdesk (none for "Other") and each column or time option given
+  const params = new URLSearchParams();
+  if ($("tickets-preset").value) params.set("preset", $("tickets-preset").value);
+  for (const [name, id] of Object.entries(TICKET_FIELDS)) {
+    const value = $(id).value.trim();
+    if (value) params.set(name, value);
+  }
+  return params;
+}
+
 async function importTickets(file = $("tickets-file").files[0]) {
   if (!file) return;
   await loadChannelMap();
   const form = new FormData();
   form.append("file", file);
-  const params = new URLSearchParams({ preset: $("tickets-preset").value });
+  const params = ticketParams();
   const sheet = pickedSheet("tickets");
   if (sheet) params.set("sheet", sheet);
   for (const pair of await mapQueueParams()) params.append("map_queue", pair);
