@@ -5,7 +5,7 @@ refusals said in words; each role offered only what it may do."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -156,6 +156,28 @@ def test_a_weeks_requirements_are_forecast_from_the_teams_contact_history(
     assert len(stored) == 1
     expect(page.locator("#solve-requirements")).to_have_value(str(stored[0]["id"]))
     expect(page.locator("#solve-week")).to_have_value(WEEK.isoformat())
+    # the week's demand, as a planner reads it before solving: contacts and agent-hours by day
+    rows = site.api.get(
+        f"/v1/teams/{history_team}/requirements/{stored[0]['id']}", headers=site.headers("admin")
+    ).json()["rows"]
+    week_rows = [r for r in rows if not r["lead_in"]]
+    contacts = sum(r["volume"] for r in week_rows)
+    step_h = (
+        datetime.fromisoformat(week_rows[1]["ds"]) - datetime.fromisoformat(week_rows[0]["ds"])
+    ).seconds / 3600
+    hours = sum(r["scheduled_needed_fractional"] for r in week_rows) * step_h
+    demand = page.locator("#stored-demand #demand-table")
+    expect(demand.locator("thead th")).to_have_count(9)  # the queue, seven days, the week
+    expect(demand.locator("tbody tr").first.locator("th")).to_have_text("email")
+    expect(demand.locator("tbody tr").last.locator("td").last).to_have_text(
+        f"{contacts:,.0f} · {hours:,.1f} h"
+    )
+    screenshot(page, "forecast-demand")
+    page.get_by_role("tab", name="Solve").click()
+    page.get_by_text("The week's demand of these requirements").click()
+    expect(page.locator("#demand-table-box #demand-table tbody tr")).to_have_count(2)
+    _no_violations(page)
+    page.get_by_role("tab", name="Set up").click()
 
     # the history was the wrong export: deleted, with the forecast made from it; the requirements stay
     admin = site.headers("admin")

@@ -1783,7 +1783,59 @@ async function requirementsStored(stored, week, notes = []) {
     ...notes.map((note) => el("p", { class: "note", text: `Note: ${note}` })),
     el("button", { type: "button", id: "go-solve", onclick: guard(() => selectTab("solve").then(() => $("tab-solve").focus())) }, "Go to Solve"),
   );
+  const demand = el("div", { id: "stored-demand" });
+  $("requirements-report").append(demand);
+  await showDemand(stored.id, demand);
   say(`Requirements #${stored.id} stored.`);
+}
+
+// ---- the week's demand of stored requirements: contacts and agent-hours needed per queue and local day
+
+function intervalHours(rows) {
+  // the grid's step, from two consecutive instants of one queue (hours)
+  const first = rows[0];
+  const next = rows.find((r) => r.queue === first.queue && r.ds > first.ds);
+  return next ? (Date.parse(next.ds) - Date.parse(first.ds)) / 3_600_000 : 0.25;
+}
+
+function demandByDay(rows, tz) {
+  // {queue → {local day → {contacts, hours}}}, the week's own rows (not the backlog carried in)
+  const own = rows.filter((r) => !r.lead_in);
+  const step = own.length ? intervalHours(own) : 0.25;
+  const out = new Map();
+  for (const r of own) {
+    const day = localDate(new Date(r.ds), tz);
+    if (!out.has(r.queue)) out.set(r.queue, new Map());
+    const cell = out.get(r.queue).get(day) || { contacts: 0, hours: 0 };
+    cell.contacts += Number(r.volume) || 0;
+    cell.hours += (Number(r.scheduled_needed_fractional ?? r.scheduled_needed) || 0) * step;
+    out.get(r.queue).set(day, cell);
+  }
+  return out;
+}
+
+function demandCell(cell) {
+  return cell ? `${fmt(cell.contacts)} · ${fmt(cell.hours, 1)} h` : "–";
+}
+
+async function showDemand(requirementsId, box) {
+  // the table of the requirements' week: a row per queue and a total, a column per local day and the week
+  const team = state.team;
+  const stored = await api(teamPath(`/requirements/${requirementsId}`));
+  if (team !== state.team) return;
+  const tz = state.teams.find((t) => t.id === team)?.tz || "UTC";
+  const byQueue = demandByDay(stored.rows, tz);
+  const days = [...new Set([...byQueue.values()].flatMap((m) => [...m.keys()]))].sort();
+  const sum = (cells) => cells.filter(Boolean).reduce((a, c) => ({ contacts: a.contacts + c.contacts, hours: a.hours + c.hours }), { contacts: 0, hours: 0 });
+  const row = (name, cells) => el("tr", {}, el("th", { scope: "row", text: name }), ...cells.map((c) => el("td", { class: "num", text: demandCell(c) })), el("td", { class: "num", text: demandCell(sum(cells)) }));
+  const queueRows = [...byQueue.entries()].map(([queue, m]) => row(queue, days.map((d) => m.get(d))));
+  const totals = days.map((d) => sum([...byQueue.values()].map((m) => m.get(d))));
+  box.replaceChildren(el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "The week's demand (scrolls)" },
+    el("table", { class: "data", id: "demand-table" },
+      el("caption", { text: `Contacts forecast · agent-hours needed (after shrinkage), by the team's days (${tz})` }),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Queue" }), ...days.map((d) => el("th", { scope: "col", text: dayHeading(d) })), el("th", { scope: "col", text: "Week" }))),
+      el("tbody", {}, ...queueRows, row("All queues", totals)))),
+    el("p", { class: "help", text: "Agent-hours needed: the requirements' fractional need after shrinkage, the need the roster serves (the backlog carried into the week is not counted here)." }));
 }
 
 async function uploadRequirements() {
@@ -2279,6 +2331,8 @@ function wire() {
   // an error shown for the form's last input goes once the input changes
   for (const kind of ["input", "change"]) $("solve-form").addEventListener(kind, () => $("solve-error").replaceChildren());
   $("solve-requirements").addEventListener("change", guard(() => fillSolveWeek()));
+  $("solve-requirements").addEventListener("change", guard(() => ($("demand").open ? showDemand($("solve-requirements").value, $("demand-table-box")) : undefined)));
+  $("demand").addEventListener("toggle", guard(() => ($("demand").open && $("solve-requirements").value ? showDemand($("solve-requirements").value, $("demand-table-box")) : undefined)));
   for (const kind of ["input", "change"]) $("solve-limit").addEventListener(kind, showRerosterLimit);
   $("job-show-roster").addEventListener("click", guard(async () => {
     await selectTab("roster");
