@@ -3,6 +3,8 @@ page compares the published version with the new one (not a version with itself)
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -203,6 +205,41 @@ def test_an_agent_sent_home_ill_mid_shift_has_the_shift_ended_there_by_the_re_ro
         restore_availability(site)
 
 
+THURSDAY = "2026-11-05"
+
+
+def _ann_thursday_start(site: Site, number: int) -> str:
+    """The start of Ann's Thursday shift in the version (HH:MM: she works in London, on GMT that week,
+    so her clock reads as UTC); the test is skipped if the seeded roster gives her none."""
+    shift = next(
+        (r for r in shift_rows(site, number) if (r["agent_id"], r["local_date"]) == ("a1", THURSDAY)), None
+    )
+    if shift is None:
+        pytest.skip("Ann has no shift on Thursday in the seeded roster")
+    return str(shift["start_utc"][11:16])
+
+
+def _signed_in_with_short_solves(page: Page, site: Site) -> None:
+    """The lead on the Roster tab, re-rosters run with a 2-s limit."""
+    sign_in(page, site, "lead")
+    page.get_by_role("tab", name="Solve").click()
+    page.get_by_label("Time limit (s)").fill("2")
+    page.get_by_role("tab", name="Roster").click()
+
+
+def _re_roster_ann_thursday(page: Page, site: Site, number: int) -> list[dict[str, Any]]:
+    """Re-roster the version around the conflicts; Ann's Thursday shifts in the new version."""
+    page.locator("#conflicts").get_by_role("button", name=f"Re-roster v{number} around them").click()
+    expect(page.locator("#status")).to_contain_text(
+        f"Solve finished: roster v{number + 1} is stored and shown"
+    )
+    return [r for r in shift_rows(site, number + 1) if (r["agent_id"], r["local_date"]) == ("a1", THURSDAY)]
+
+
+def _absences(site: Site) -> list[dict[str, Any]]:
+    return [r for r in lead_api(site, "GET", "/availability").json() if r["kind"] == "absence"]
+
+
 def test_in_late_and_away_for_an_hour_are_stored_as_hours_of_that_day_and_re_rostered_around(
     page: Page, site: Site
 ) -> None:
@@ -211,22 +248,13 @@ def test_in_late_and_away_for_an_hour_are_stored_as_hours_of_that_day_and_re_ros
     refused on the page and nothing is stored. A re-roster starts the late agent's shift at the time
     back or later."""
     number = newest_version(site)["number"]
-    # Ann works in London, on GMT that week: her clock reads as UTC
-    shift = next(
-        (r for r in shift_rows(site, number) if (r["agent_id"], r["local_date"]) == ("a1", "2026-11-05")),
-        None,
-    )
-    if shift is None:
-        pytest.skip("Ann has no shift on Thursday in the seeded roster")
-    start_local = shift["start_utc"][11:16]
-    back = f"{int(start_local[:2]) + 2:02d}:{start_local[3:]}"  # two hours after the shift's start
+    start = _ann_thursday_start(site, number)
+    back = f"{int(start[:2]) + 2:02d}:{start[3:]}"  # two hours after the shift's start
     page.clock.set_fixed_time("2026-11-02T00:00:00Z")  # the week has not begun: no shift has started
     try:
-        sign_in(page, site, "lead")
-        page.get_by_role("tab", name="Solve").click()
-        page.get_by_label("Time limit (s)").fill("2")
-        page.get_by_role("tab", name="Roster").click()
-        page.locator('#roster-grid .shift-button[data-shift="a1/2026-11-05"]').click()
+        _signed_in_with_short_solves(page, site)
+        shift_button = page.locator(f'#roster-grid .shift-button[data-shift="a1/{THURSDAY}"]')
+        shift_button.click()
         dialog = page.locator("#shift-dialog")
         dialog.get_by_label("Went home ill at").fill("12:00")
         dialog.get_by_label("Back at").fill("11:00")
@@ -236,41 +264,28 @@ def test_in_late_and_away_for_an_hour_are_stored_as_hours_of_that_day_and_re_ros
         dialog.get_by_label("Went home ill at").fill("")
         dialog.get_by_role("button", name="Mark off sick").click()
         expect(dialog.get_by_role("alert")).to_contain_text("a time back is for one day")
-        assert [r for r in lead_api(site, "GET", "/availability").json() if r["kind"] == "absence"] == []
+        assert _absences(site) == []
 
-        dialog.get_by_label("Off sick from this day to").fill("2026-11-05")
+        dialog.get_by_label("Off sick from this day to").fill(THURSDAY)
         dialog.get_by_label("Went home ill at").fill("10:00")
         dialog.get_by_label("Back at").fill("11:00")
         dialog.get_by_role("button", name="Mark off sick").click()
-        expect(page.locator("#status")).to_contain_text("Away 10:00–11:00 on 2026-11-05: 1 day stored")
-        (away,) = [r for r in lead_api(site, "GET", "/availability").json() if r["kind"] == "absence"]
+        expect(page.locator("#status")).to_contain_text(f"Away 10:00–11:00 on {THURSDAY}: 1 day stored")
+        (away,) = _absences(site)
         note = "away 10:00–11:00 (entered on the page)"
         assert (away["agent_id"], away["start"], away["end"], away["note"]) == ("a1", "10:00", "11:00", note)
         page.get_by_role("button", name="Take it back").click()
         expect(page.locator("#status")).to_contain_text("taken back: 1 day removed")
 
-        page.locator('#roster-grid .shift-button[data-shift="a1/2026-11-05"]').click()
+        shift_button.click()
         dialog.get_by_label("Back at").fill(back)
         screenshot(page, "sick-call-in-late")
         dialog.get_by_role("button", name="Mark off sick").click()
-        expect(page.locator("#status")).to_contain_text(f"In late at {back} on 2026-11-05: 1 day stored")
-        (late,) = [r for r in lead_api(site, "GET", "/availability").json() if r["kind"] == "absence"]
-        assert (late["agent_id"], late["date"], late["start"], late["end"]) == (
-            "a1",
-            "2026-11-05",
-            "00:00",
-            back,
-        )
+        expect(page.locator("#status")).to_contain_text(f"In late at {back} on {THURSDAY}: 1 day stored")
+        (late,) = _absences(site)
+        assert (late["agent_id"], late["date"], late["start"], late["end"]) == ("a1", THURSDAY, "00:00", back)
         page.get_by_label("keep shifts that have started").uncheck()
-        page.locator("#conflicts").get_by_role("button", name=f"Re-roster v{number} around them").click()
-        expect(page.locator("#status")).to_contain_text(
-            f"Solve finished: roster v{number + 1} is stored and shown"
-        )
-        later = [
-            r
-            for r in shift_rows(site, number + 1)
-            if (r["agent_id"], r["local_date"]) == ("a1", "2026-11-05")
-        ]
+        later = _re_roster_ann_thursday(page, site, number)
         assert all(r["start_utc"][11:16] >= back for r in later), later  # at the time back or later, or none
     finally:
         restore_availability(site)
@@ -279,41 +294,22 @@ def test_in_late_and_away_for_an_hour_are_stored_as_hours_of_that_day_and_re_ros
 def test_an_agent_in_late_after_the_shift_began_is_re_rostered_from_the_time_back(
     page: Page, site: Site
 ) -> None:
-    """In late, marked half an hour after the shift began (the lead hears at 09:30 that Ann comes in at
-    11:00): the shift that has begun is not worked (she never came in), and the re-roster that keeps
+    """In late, marked half an hour after the shift began (the lead hears at 07:30 that Ann comes in at
+    09:00): the shift that has begun is not worked (she never came in), and the re-roster that keeps
     the shifts that have started may give her the rest of the day from the time back, never before."""
     number = newest_version(site)["number"]
-    shift = next(
-        (r for r in shift_rows(site, number) if (r["agent_id"], r["local_date"]) == ("a1", "2026-11-05")),
-        None,
-    )
-    if shift is None:
-        pytest.skip("Ann has no shift on Thursday in the seeded roster")
-    start = shift["start_utc"][11:16]  # London is on GMT that week
-    now = f"2026-11-05T{int(start[:2]):02d}:30:00Z"
+    start = _ann_thursday_start(site, number)
     back = f"{int(start[:2]) + 2:02d}:00"
-    page.clock.set_fixed_time(now)
+    page.clock.set_fixed_time(f"{THURSDAY}T{start[:2]}:30:00Z")
     try:
-        sign_in(page, site, "lead")
-        page.get_by_role("tab", name="Solve").click()
-        page.get_by_label("Time limit (s)").fill("2")
-        page.get_by_role("tab", name="Roster").click()
-        page.locator('#roster-grid .shift-button[data-shift="a1/2026-11-05"]').click()
-        dialog = page.locator("#shift-dialog")
+        _signed_in_with_short_solves(page, site)
+        page.locator(f'#roster-grid .shift-button[data-shift="a1/{THURSDAY}"]').click()
         expect(page.locator("#shift-started")).to_be_visible()
-        dialog.get_by_label("Back at").fill(back)
-        dialog.get_by_role("button", name="Mark off sick").click()
-        expect(page.locator("#status")).to_contain_text(f"In late at {back} on 2026-11-05: 1 day stored")
+        page.locator("#shift-dialog").get_by_label("Back at").fill(back)
+        page.locator("#shift-dialog").get_by_role("button", name="Mark off sick").click()
+        expect(page.locator("#status")).to_contain_text(f"In late at {back} on {THURSDAY}: 1 day stored")
         expect(page.get_by_label("keep shifts that have started")).to_be_checked()
-        page.locator("#conflicts").get_by_role("button", name=f"Re-roster v{number} around them").click()
-        expect(page.locator("#status")).to_contain_text(
-            f"Solve finished: roster v{number + 1} is stored and shown"
-        )
-        later = [
-            r
-            for r in shift_rows(site, number + 1)
-            if (r["agent_id"], r["local_date"]) == ("a1", "2026-11-05")
-        ]
+        later = _re_roster_ann_thursday(page, site, number)
         assert all(r["start_utc"][11:16] >= back for r in later), later  # from the time back, or none
         page.get_by_role("tab", name="Roster").click()
         screenshot(page, "sick-call-in-late-after-start")
