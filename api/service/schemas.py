@@ -214,7 +214,7 @@ class AvailabilityChange(BaseModel):
     unchanged: int
     removed: int
     removed_rows: list[AvailabilityOut] = Field(
-        description="the rows it removed, as the availability is listed (the first 500; none kept for "
+        description="the rows it removed, as the availability is listed (the first 200; none kept for "
         "changes made before this was recorded)"
     )
 

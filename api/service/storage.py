@@ -327,7 +327,7 @@ def _change_report(
 
 
 # a change keeps at most this many of the rows it removed (a replace import may remove a team's 50,000)
-MAX_ROWS_LOGGED = 500
+MAX_ROWS_LOGGED = 200
 
 
 def _log_change(

@@ -117,7 +117,7 @@ def get_availability(team: ReadTeam, session: SessionDep) -> list[AvailabilityOu
 def get_availability_changes(
     team: ReadTeam,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=500, description="the newest this many changes")] = 50,
+    limit: Annotated[int, Query(ge=1, le=100, description="the newest this many changes")] = 20,
 ) -> list[AvailabilityChange]:
     """Who changed the team's availability, when and how, newest first: each import, rows typed in or
     taken back, with the counts and the rows it removed (a sick call taken back is still on record)."""

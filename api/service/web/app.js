@@ -1491,7 +1491,7 @@ function changeWhat(change) {
 }
 
 function removedCell(change) {
-  // the count, and the rows removed in words under it (those kept: the first 500)
+  // the count, and the rows removed in words under it (those kept: the first 200)
   const cell = el("td", { class: "num", text: String(change.removed) });
   if (!change.removed_rows.length) return cell;
   const rows = change.removed_rows.map((r) => el("li", { text: `${agentName(r.agent_id)}: ${r.date || `every ${r.weekday}`}, ${storedWords(r)}` }));

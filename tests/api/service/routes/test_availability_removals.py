@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.service.imports import typed_entries, typed_removals
 from api.service.schemas import AvailabilityEntries
+from api.service.storage import MAX_ROWS_LOGGED
 from common.errors import InvalidInput
 from scheduler.sample import sample_team
 from tests.api.service.conftest import Tokens, availability_csv, stored_availability
@@ -234,3 +235,20 @@ def test_every_change_is_on_record_with_who_made_it_and_the_rows_it_removed(
     ]
     other = tokens.make("lead", "other-team")
     assert client.get(f"/v1/teams/{team_id}/availability/changes", headers=other).status_code == 404
+
+
+def test_a_change_that_removes_many_rows_keeps_the_first_of_them_and_counts_all(
+    client: TestClient, lead: dict[str, str], team_id: str
+) -> None:
+    year = [{**SICK, "date": "2026-01-01", "to": "2026-09-07"}]  # 250 days
+    assert _post(client, team_id, lead, "entries", year).status_code == 200
+    files = {"file": ("new.csv", availability_csv([AWAY]), "text/csv")}
+    replaced = client.post(
+        f"/v1/teams/{team_id}/availability/imports?mode=replace", files=files, headers=lead
+    )
+    assert replaced.json()["removed"] == 250
+    (last,) = client.get(f"/v1/teams/{team_id}/availability/changes?limit=1", headers=lead).json()
+    assert (last["removed"], len(last["removed_rows"])) == (250, MAX_ROWS_LOGGED)
+    assert last["removed_rows"][0]["date"] == "2026-01-01"
+    refused = client.get(f"/v1/teams/{team_id}/availability/changes?limit=101", headers=lead)
+    assert refused.status_code == 422
