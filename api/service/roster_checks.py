@@ -7,7 +7,7 @@ hard rules of a roster do not depend on the demand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -30,7 +30,7 @@ def roster_as_shown(roster: Roster, pinned: tuple[Shift, ...]) -> Roster:
     """The roster with each pinned shift where the lead put it (a moved pin replaces its agent-day)."""
     by_key = {(s.agent_id, s.local_date): s for s in pinned}
     kept = tuple(by_key.pop((s.agent_id, s.local_date), s) for s in roster.shifts)
-    return Roster(roster.team, roster.first_day, kept)
+    return replace(roster, shifts=kept)
 
 
 def _rules_only(team: Team, shown: Roster, entries: tuple[AvailabilityEntry, ...]) -> Problem:

@@ -10,7 +10,7 @@ import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session, defer
 
 from api.formats import MAX_AVAILABILITY_ENTRIES, availability_rows
 from api.schemas import team_from_mapping, team_to_mapping
-from api.service.codec import entry_from_dict, entry_key, entry_to_dict, frame_from_blob, frame_to_blob
+from api.service.codec import (
+    availability_entries,
+    entry_key,
+    entry_to_dict,
+    frame_from_blob,
+    frame_to_blob,
+    roster_from_dicts,
+)
 from api.service.db import (
     AgentRow,
     AvailabilityRow,
@@ -37,8 +44,9 @@ from api.service.db import (
 from api.service.errors import Conflict, NotFound
 from api.service.job_states import ACTIVE_STATES, FAILED, JobState
 from common.errors import InputIssue, InvalidInput
-from common.timegrid import MINUTES_PER_DAY, minute_to_clock
-from scheduler import AvailabilityEntry, Team
+from common.timegrid import DAYS_PER_WEEK, MINUTES_PER_DAY, minute_to_clock
+from scheduler import AvailabilityEntry, Roster, Team
+from scheduler.roster.problem import absent_agent_days
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
@@ -711,14 +719,24 @@ def publish_version(session: Session, row: RosterVersionRow, token_id: int) -> N
     row.published_at, row.published_by = utcnow(), token_id
 
 
+def version_roster(version: RosterVersionRow, team: str) -> Roster:
+    """A stored version's roster as solved, with the sick days it was made around (`Roster.absent`):
+    checked against the availability now, a sick day it counted is a day the agent would have worked,
+    not a day off."""
+    roster = roster_from_dicts(team, version.first_day, version.shifts)
+    return replace(roster, absent=version_absent_days(version))
+
+
+def version_absent_days(version: RosterVersionRow) -> frozenset[tuple[str, date]]:
+    """The agent-days of a version's week its availability had as sick (an absence) when it was made:
+    the days the engine counted as sick days when it made the roster (`Roster.absent`)."""
+    days = [version.first_day + timedelta(days=i) for i in range(DAYS_PER_WEEK)]
+    return frozenset(absent_agent_days(availability_entries(version.availability_snapshot), days))
+
+
 def availability_snapshot(entries: tuple[AvailabilityEntry, ...]) -> list[dict[str, Any]]:
     """Availability rows as stored with a job and a roster version."""
     return [entry_to_dict(e) for e in entries]
-
-
-def availability_from_snapshot(rows: list[Any]) -> tuple[AvailabilityEntry, ...]:
-    """The inverse of `availability_snapshot`."""
-    return tuple(entry_from_dict(r) for r in rows)
 
 
 # --- scenarios -------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.service.codec import availability_entries
 from api.service.db import JobRow, RosterVersionRow, TeamRow, UploadRow
 from api.service.deps import (
     JobIdPath,
@@ -60,11 +59,11 @@ from api.service.storage import (
     scenario_row,
     team_mapping,
     team_of,
+    version_absent_days,
     version_row,
 )
 from common.errors import InputIssue, InvalidInput
 from common.timegrid import DAYS_PER_WEEK, FIRST_YEAR, LAST_YEAR
-from scheduler.roster.problem import absent_agent_days
 
 router = APIRouter(tags=["jobs"])
 MAX_WAIT_S = 30.0  # a long-poll answers within this; proxies commonly cut idle requests at 60 s
@@ -123,12 +122,6 @@ def _lock_time(body: RosterJobCreate) -> datetime | None:
     return instant
 
 
-def absent_days(version: RosterVersionRow) -> list[tuple[str, date]]:
-    """The agent-days of a version's week its availability had as sick (an absence) when it was made."""
-    days = [version.first_day + timedelta(days=i) for i in range(DAYS_PER_WEEK)]
-    return sorted(absent_agent_days(availability_entries(version.availability_snapshot), days))
-
-
 def _last_week(
     session: Session, team_id: str, number: int | None, first_day: date
 ) -> RosterVersionRow | None:
@@ -179,7 +172,7 @@ def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Se
         locked_before_utc=locked_before,
         pins=[] if base is None else base.pins,
         absent_may_work_days_off=body.absent_may_work_days_off,
-        base_absent=[] if base is None else absent_days(base),
+        base_absent=[] if base is None else sorted(version_absent_days(base)),
     )
     known = {a["id"] for a in params.team["agents"]}
     gone = sorted({p["agent_id"] for p in params.pins} - known)

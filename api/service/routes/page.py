@@ -11,11 +11,11 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BeforeValidator
 
 from api.schemas import team_from_mapping
-from api.service.codec import roster_from_dicts, shift_from_dict
+from api.service.codec import shift_from_dict
 from api.service.db import RosterVersionRow
 from api.service.deps import ReadTeam, SessionDep, VersionPath
 from api.service.roster_checks import conflicts, roster_as_shown
-from api.service.storage import availability_of, version_row
+from api.service.storage import availability_of, version_roster, version_row
 from api.service.views import ZoneMode, coverage_view, day_view, roster_grid
 from common.errors import InputIssue, InvalidInput
 from scheduler import Roster, Shift, Team
@@ -54,8 +54,7 @@ def _short_stretches(row: RosterVersionRow) -> list[Any] | None:
 def _shown(row: RosterVersionRow) -> tuple[Team, Roster, tuple[Shift, ...]]:
     """The version's team, its roster as solved, and its pinned shifts (moved ones at their new time)."""
     team = team_from_mapping(row.team_snapshot)
-    roster = roster_from_dicts(team.name, row.first_day, row.shifts)
-    return team, roster, tuple(shift_from_dict(p) for p in row.pins)
+    return team, version_roster(row, team.name), tuple(shift_from_dict(p) for p in row.pins)
 
 
 @router.get("/teams/{team_id}/rosters/{number}/grid")

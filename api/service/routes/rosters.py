@@ -46,6 +46,7 @@ from api.service.storage import (
     agent_mappings,
     availability_of,
     publish_version,
+    version_roster,
     version_row,
     versions_of,
 )
@@ -58,7 +59,7 @@ _NO_VERSION: dict[int | str, dict[str, Any]] = {404: {"description": "no such te
 
 def _team_and_roster(row: RosterVersionRow) -> tuple[Team, Roster]:
     team = team_from_mapping(row.team_snapshot)
-    return team, roster_from_dicts(team.name, row.first_day, row.shifts)
+    return team, version_roster(row, team.name)
 
 
 def _team_and_shown(row: RosterVersionRow) -> tuple[Team, Roster]:

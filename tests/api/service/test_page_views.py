@@ -3,11 +3,15 @@ view and the figures read from whatever the coverage report gives."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from api.service.codec import shift_to_dict
+from api.service.db import RosterVersionRow
 from api.service.roster_checks import conflicts, move_conflicts, roster_as_shown
+from api.service.storage import availability_snapshot, version_roster
 from api.service.views import coverage_view, day_view, hourly, need_of, on_queue_of, roster_grid, short_of
 from common.errors import InvalidInput
 from common.timegrid import PlanningWeek
@@ -181,3 +185,40 @@ def test_the_day_view_says_why_an_agent_without_a_shift_is_away() -> None:
     assert off["away"] == ["time off"]
     # the hours outside an agent's usual times are not a reason to name
     assert day_view(_team(), Roster("Desk", MONDAY, ()), (), [], [], MONDAY)["agents"][0]["away"] == []
+
+
+def _full_timer_team() -> Team:
+    """Ann works exactly 40 h in 8-h shifts, five days a week; a sick day is paid."""
+    base = _team()
+    ann = Agent("a1", "Ann", "Europe/London", skills=("email",), min_hours_per_week=40, max_hours_per_week=40)
+    return replace(base, agents=(ann,))
+
+
+def test_a_sick_day_the_roster_was_made_around_is_no_conflict_and_one_on_a_day_off_costs_no_hours() -> None:
+    """The version made knowing Ann is sick on Tuesday gives her 32 h: her Tuesday counts as a day she
+    would have worked (the version's own sick days), not as a day off short of her 40 h. A sick call
+    stored later on one of her days off costs no hours: her 40 h stay within her contract."""
+    tuesday = MONDAY + timedelta(days=1)
+    sick = AvailabilityEntry("a1", "absence", 0, 24 * 60, on_date=tuesday, note="flu")
+    worked = tuple(_shift("a1", MONDAY + timedelta(days=d), 9) for d in (0, 2, 3, 4))
+    made_around = Roster("Desk", MONDAY, worked, absent=frozenset({("a1", tuesday)}))
+    assert conflicts(_full_timer_team(), made_around, (sick,)) == []
+    unaware = Roster("Desk", MONDAY, worked)  # as the page checked a version before: a day off short
+    assert [c.rule for c in conflicts(_full_timer_team(), unaware, (sick,))] == ["weekly hours"]
+    week = tuple(_shift("a1", MONDAY + timedelta(days=d), 9) for d in range(5))
+    saturday = AvailabilityEntry("a1", "absence", 0, 24 * 60, on_date=MONDAY + timedelta(days=5))
+    assert conflicts(_full_timer_team(), Roster("Desk", MONDAY, week), (saturday,)) == []
+
+
+def test_a_stored_version_keeps_the_sick_days_its_availability_had_when_it_was_made() -> None:
+    tuesday = MONDAY + timedelta(days=1)
+    sick = AvailabilityEntry("a1", "absence", 0, 24 * 60, on_date=tuesday)
+    later = AvailabilityEntry("a1", "absence", 0, 24 * 60, on_date=MONDAY + timedelta(days=9))  # next week
+    row = RosterVersionRow(
+        first_day=MONDAY,
+        shifts=[shift_to_dict(_shift("a1", MONDAY, 9))],
+        availability_snapshot=availability_snapshot((sick, later)),
+    )
+    roster = version_roster(row, "Desk")
+    assert roster.absent == frozenset({("a1", tuesday)})
+    assert roster_as_shown(roster, ()).absent == roster.absent

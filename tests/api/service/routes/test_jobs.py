@@ -15,7 +15,7 @@ from sqlalchemy import text
 from api.service import Settings, create_app
 from api.service.codec import entry_to_dict
 from api.service.db import RosterVersionRow, make_engine
-from api.service.routes.jobs import absent_days
+from api.service.storage import version_absent_days
 from scheduler.domain import AvailabilityEntry
 from tests.api.service.conftest import WEEK, availability_csv, solve_roster, wait_for_job
 
@@ -238,7 +238,7 @@ def test_a_re_roster_knows_the_sick_days_of_the_version_it_starts_from() -> None
     version = RosterVersionRow(
         first_day=date(2026, 11, 2), availability_snapshot=[entry_to_dict(e) for e in entries]
     )
-    assert absent_days(version) == [("a1", date(2026, 11, 4))]
+    assert version_absent_days(version) == {("a1", date(2026, 11, 4))}
 
 
 def test_a_re_roster_whose_base_has_an_agent_who_left_is_refused_at_once_naming_them(
