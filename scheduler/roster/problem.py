@@ -241,6 +241,8 @@ class Problem:
         paid, less the absence (from both, a working day's share of the most a day: a sick day
         counts as a day worked, but only a day they would have worked: when re-rostering, not a
         published day off; with no published roster, at most as many days as the contract works).
+        Leave of part of a day (in late, an hour away) lowers only the least hours, unless it ended
+        a shift already worked: a whole shift may still be worked around it.
         The one definition the model, the checker and the report use."""
         off = self.team.labour_rules_of(agent).min_days_off_per_week
         entries = self.entries_of(agent.id)
@@ -256,7 +258,9 @@ class Problem:
             low = max(0.0, low - absent)
         paid = self.leave_paid_from_most()
         if paid:
-            high = max_hours_after_leave(agent, off, entries, days, would_work, paid, worked, counted)
+            high = max_hours_after_leave(
+                agent, off, entries, days, would_work, paid, worked, counted, whole_days_only=True
+            )
         return low, max(low, high)
 
     def leave_days(self, days: tuple[date, ...]) -> frozenset[date]:
@@ -420,10 +424,15 @@ def max_hours_after_leave(
     kinds: tuple[str, ...] = ("absence",),
     worked: SickDays | None = None,
     counted: frozenset[date] | None = None,
+    whole_days_only: bool = False,
 ) -> float:
     """The agent's weekly maximum hours over `days` less their paid leave of `kinds` in them (an
     absence, and time off where the team pays it): hours paid while away are hours of the
     contract, but only for a day the agent would have worked.
+
+    With `whole_days_only` (the week's most hours), leave of part of a day counts only where it
+    ended a shift already worked (sent home ill): in late, or an hour away, the agent may still work
+    a whole shift that day around it, so the most hours stay; the least hours are lowered by it.
 
     Each local day of leave counts at most one working day's share of the maximum. With
     `would_work` (re-rostering: the days the published roster has them at work) an absence counts
@@ -448,6 +457,9 @@ def max_hours_after_leave(
             and (k == "absence" or counted is None or day in counted)
         )
         leave = time_off_hours(entries, day, on_day)
+        sent_home = worked is not None and day in worked.sent_home and "absence" in on_day
+        if whole_days_only and leave * 60 < MINUTES_PER_DAY and not sent_home:
+            return 0.0
         if worked is None or "absence" not in on_day:
             return min(leave, daily_share)
         rest = max(0.0, daily_share - worked.hours.get(day, 0.0))  # a sick day less the hours worked on it

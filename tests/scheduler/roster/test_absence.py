@@ -61,6 +61,28 @@ def test_an_absence_counts_as_paid_hours_against_the_contract() -> None:
     )
 
 
+def test_an_absence_of_part_of_a_day_lowers_the_least_hours_only_and_a_re_roster_keeps_a_whole_week() -> None:
+    """In late, or an hour away, on a day the agent works: a whole shift may still be worked that day
+    around it, so the most hours stay the contract's (before, an hour away left a 40-h agent of 8-h
+    shifts exactly 39 h, which no week makes: the re-roster failed). The least hours are lowered by
+    it, a working day's share at most."""
+    p = desk()
+    tuesday = WEEK.days[1]
+    away = AvailabilityEntry("f0", "absence", 10 * 60, 11 * 60, on_date=tuesday, note="an hour away")
+    late = AvailabilityEntry("f0", "absence", 0, 12 * 60, on_date=tuesday, note="in late at 12:00")
+    for entry, low in ((away, 32 - 1), (late, 32 - 8)):
+        partial = dataclasses.replace(p, availability=(entry,))
+        assert partial.week_hours(partial.team.agent("f0"), 0) == pytest.approx((low, 40))
+    week = tuple(shift("f0", d) for d in WEEK.days[:5])
+    published = Roster("Desk", WEEK.days[0], week)
+    for entry in (away, late):
+        again = dataclasses.replace(p, availability=(entry,), published=published)
+        result = solve(again, QUICK)
+        assert check_roster(again, result.roster.shifts) == []
+        hours = sum(s.hours for s in result.roster.shifts if s.agent_id == "f0")
+        assert hours >= 32  # a whole week, or a day less: never an infeasible contract
+
+
 def test_time_off_paid_lowers_the_most_hours_too_and_a_solve_keeps_it() -> None:
     """Two days of leave on a team that pays it: three days' work, not the contract's five."""
     p = desk()
