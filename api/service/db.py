@@ -128,8 +128,9 @@ class ImportRow(Base):
     removed: Mapped[int] = mapped_column(Integer)
     token_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
-    # the rows it removed, as the availability is listed (the first `storage.MAX_ROWS_LOGGED`): once
-    # removed they are nowhere else
+    # the rows it added and removed, as the availability is listed (the first `storage.MAX_ROWS_LOGGED`
+    # of each): once removed they are nowhere else
+    added_rows: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     removed_rows: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
 
 

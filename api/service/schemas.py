@@ -213,10 +213,11 @@ class AvailabilityChange(BaseModel):
     added: int
     unchanged: int
     removed: int
-    removed_rows: list[AvailabilityOut] = Field(
-        description="the rows it removed, as the availability is listed (the first 200; none kept for "
+    added_rows: list[AvailabilityOut] = Field(
+        description="the rows it added, as the availability is listed (the first 200; none kept for "
         "changes made before this was recorded)"
     )
+    removed_rows: list[AvailabilityOut] = Field(description="the rows it removed, likewise")
 
 
 def _plannable_day(day: date) -> date:

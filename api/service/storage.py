@@ -290,7 +290,8 @@ def import_availability(
     if dry_run:
         return report
     removed = [_entry_of(stored_rows[k]) for k in gone[:MAX_ROWS_LOGGED]]
-    import_id = _log_change(session, team_id, report, sha256, token_id, removed)
+    added = [in_file[k] for k in new[:MAX_ROWS_LOGGED]]
+    import_id = _log_change(session, team_id, report, sha256, token_id, removed, added)
     if gone:
         session.execute(delete(AvailabilityRow).where(AvailabilityRow.id.in_([stored[k] for k in gone])))
     if new:  # one statement for all rows: a big file's rows are not added one object at a time
@@ -334,7 +335,8 @@ def _change_report(
     }
 
 
-# a change keeps at most this many of the rows it removed (a replace import may remove a team's 50,000)
+# a change keeps at most this many of the rows it added, and of those it removed (an import may add or
+# remove a team's 50,000)
 MAX_ROWS_LOGGED = 200
 
 
@@ -345,10 +347,12 @@ def _log_change(
     sha256: str,
     token_id: int | None,
     removed: Sequence[AvailabilityEntry],
+    added: Sequence[AvailabilityEntry] = (),
 ) -> int:
     """Record a change of the availability (`_change_report`) among the team's imports, with the rows it
-    removed (the first `MAX_ROWS_LOGGED`): its id."""
+    removed and added (the first `MAX_ROWS_LOGGED` of each): its id."""
     imp = ImportRow(
+        added_rows=availability_rows(added[:MAX_ROWS_LOGGED]),
         removed_rows=availability_rows(removed[:MAX_ROWS_LOGGED]),
         team_id=team_id,
         filename=report["file"][:300],
@@ -369,7 +373,7 @@ def _log_change(
 def availability_changes(session: Session, team_id: str, limit: int) -> list[dict[str, Any]]:
     """The team's last `limit` changes of its availability, newest first: when, by which token (its
     label and role; None for a change made without one, or by a token deleted since), the file (or
-    "typed in"), what it did, and the rows it removed."""
+    "typed in"), what it did, and the rows it added and removed."""
     rows = session.execute(
         select(ImportRow, TokenRow.label, TokenRow.role)
         .outerjoin(TokenRow, TokenRow.id == ImportRow.token_id)
@@ -388,6 +392,7 @@ def availability_changes(session: Session, team_id: str, limit: int) -> list[dic
             "added": change.added,
             "unchanged": change.unchanged,
             "removed": change.removed,
+            "added_rows": change.added_rows,
             "removed_rows": change.removed_rows,
         }
         for change, label, role in rows

@@ -81,7 +81,9 @@ def test_a_sick_call_is_taken_back_at_once_from_the_status_line(page: Page, site
         expect(taken).to_contain_text("took back rows")
         expect(taken).to_contain_text("unlabelled token (lead)")
         expect(marked).to_contain_text("marked on the page or typed in")
-        expect(marked.locator("td").nth(3)).to_have_text("2")
+        expect(marked.locator("td").nth(3)).to_contain_text("2")
+        marked.get_by_text("which").click()
+        expect(marked).to_contain_text(f"Ann Example: {day}, off sick, the whole day")
         taken.get_by_text("which").click()
         expect(taken).to_contain_text(
             f"Ann Example: {day}, off sick, the whole day: “sick (entered on the page)”"

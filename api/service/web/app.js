@@ -1490,14 +1490,13 @@ function changeWhat(change) {
   return change.file === "typed in" ? "marked on the page or typed in" : `imported ${change.file}`;
 }
 
-function removedCell(change) {
-  // the count, and the rows removed in words under it (those kept: the first 200)
-  const cell = el("td", { class: "num", text: String(change.removed) });
-  if (!change.removed_rows.length) return cell;
-  const rows = change.removed_rows.map((r) => el("li", { text: `${agentName(r.agent_id)}: ${r.date || `every ${r.weekday}`}, ${storedWords(r)}` }));
-  const more = change.removed - change.removed_rows.length;
-  if (more > 0) rows.push(el("li", { text: `and ${counted(more, "row")} more` }));
-  cell.append(el("details", {}, el("summary", { text: "which" }), el("ul", {}, ...rows)));
+function rowsCell(count, rows) {
+  // a count of rows, and the rows in words under it ("which": those kept, the first 200)
+  const cell = el("td", { class: "num", text: String(count) });
+  if (!rows.length) return cell;
+  const items = rows.map((r) => el("li", { text: `${agentName(r.agent_id)}: ${r.date || `every ${r.weekday}`}, ${storedWords(r)}` }));
+  if (count > rows.length) items.push(el("li", { text: `and ${counted(count - rows.length, "row")} more` }));
+  cell.append(el("details", {}, el("summary", { text: "which" }), el("ul", {}, ...items)));
   return cell;
 }
 
@@ -1511,8 +1510,8 @@ async function loadAvailabilityChanges() {
     el("td", { text: localTime(c.at, tz) }),
     el("td", { text: c.by ? `${c.by.label || "unlabelled token"} (${c.by.role})` : "—" }),
     el("td", { text: changeWhat(c) }),
-    el("td", { class: "num", text: String(c.added) }),
-    removedCell(c))));
+    rowsCell(c.added, c.added_rows),
+    rowsCell(c.removed, c.removed_rows))));
   if (!changes.length) body.append(el("tr", {}, el("td", { colspan: "5", text: "No changes yet." })));
 }
 

@@ -211,6 +211,7 @@ def test_every_change_is_on_record_with_who_made_it_and_the_rows_it_removed(
         ("hr.csv", "merge", 1, 0),
     ]
     assert changes[0]["by"]["role"] == "lead"
+    assert changes[1]["added_rows"] == changes[0]["removed_rows"]  # the sick call marked, then taken back
     assert changes[0]["removed_rows"] == [
         {
             "agent_id": "a1",
