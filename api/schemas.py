@@ -202,11 +202,20 @@ class QueueIn(_Strict):
         default=None,
         description="live queues: the hours it takes contacts on the team's clock, 'HH:MM-HH:MM'",
     )
+    open_days: list[WeekdayIn] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=7,
+        description="live queues: the days it takes contacts on the team's clock, e.g. [Mon, Tue, Wed, Thu, Fri] "
+        "(default every day)",
+    )
 
     def to_domain(self) -> QueueSpec:
-        fields = self.model_dump(exclude={"open_hours"})
+        fields = self.model_dump(exclude={"open_hours", "open_days"})
         if self.open_hours is not None:
             fields["open_minutes"] = open_minutes(self.open_hours)
+        if self.open_days is not None:
+            fields["open_days"] = tuple(dict.fromkeys(self.open_days))
         return QueueSpec(**fields)
 
 

@@ -151,6 +151,11 @@ def local_minutes_of_day(instants: pd.DatetimeIndex, tz: str) -> np.ndarray:
     return np.asarray(local.hour * 60 + local.minute, dtype=np.int64)
 
 
+def local_weekdays(instants: pd.DatetimeIndex, tz: str) -> np.ndarray:
+    """The weekday on `tz`'s calendar (0: Monday) of each (UTC) instant."""
+    return np.asarray(instants.tz_convert(tz).dayofweek, dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class Grid:
     """A sequence of `n_intervals` UTC intervals of `interval_minutes` each, from `start_utc`."""

@@ -80,6 +80,9 @@ class QueueSpec:
     # live queues: the hours the queue takes contacts, minutes of the day on the team's clock
     # [opens, closes) (None: round the clock); outside them nothing is forecast, needed or reported
     open_minutes: tuple[int, int] | None = None
+    # live queues: the local days it takes contacts on the team's clock (None: every day); a phone line
+    # open on weekdays only is ("mon", "tue", "wed", "thu", "fri")
+    open_days: tuple[Weekday, ...] | None = None
 
     def __post_init__(self) -> None:
         _check(bool(self.name.strip()), "a queue needs a name")
@@ -123,6 +126,15 @@ class QueueSpec:
             self.open_minutes is None or 0 <= self.open_minutes[0] < self.open_minutes[1] <= MINUTES_PER_DAY,
             f"queue {self.name!r}: open_hours must open before it closes, within the day (e.g. 07:00-23:00)",
         )
+        _check(
+            self.open_days is None or self.is_live,
+            f"queue {self.name!r}: open_days is for live queues (voice, chat); an {self.channel} queue's "
+            "contacts wait for the agents whenever they work it",
+        )
+        _check(
+            self.open_days is None or (bool(self.open_days) and set(self.open_days) <= set(WEEKDAYS)),
+            f"queue {self.name!r}: open_days names at least one day of {', '.join(WEEKDAYS)}",
+        )
 
     @property
     def is_live(self) -> bool:
@@ -136,12 +148,21 @@ class QueueSpec:
             return None
         return "-".join(f"{m // 60:02d}:{m % 60:02d}" for m in self.open_minutes)  # closing at 24:00 too
 
-    def open_at(self, minute_of_day: np.ndarray) -> np.ndarray:
-        """Whether the queue takes contacts at each minute of the day (on the team's clock)."""
-        if self.open_minutes is None:
-            return np.ones(minute_of_day.shape, dtype=bool)
-        opens, closes = self.open_minutes
-        return (minute_of_day >= opens) & (minute_of_day < closes)
+    @property
+    def always_open(self) -> bool:
+        """Whether the queue takes contacts round the clock every day."""
+        return self.open_minutes is None and self.open_days is None
+
+    def open_at(self, minute_of_day: np.ndarray, weekday: np.ndarray) -> np.ndarray:
+        """Whether the queue takes contacts at each minute of the day on each local weekday (0: Monday),
+        on the team's clock."""
+        is_open = np.ones(minute_of_day.shape, dtype=bool)
+        if self.open_minutes is not None:
+            opens, closes = self.open_minutes
+            is_open &= (minute_of_day >= opens) & (minute_of_day < closes)
+        if self.open_days is not None:
+            is_open &= np.isin(weekday, [WEEKDAYS.index(d) for d in self.open_days])
+        return is_open
 
 
 # a break ends at least this long before its shift does, where its window leaves room: a window

@@ -18,6 +18,7 @@ from common.timegrid import (
     PlanningWeek,
     local_day_start_utc,
     local_minutes_of_day,
+    local_weekdays,
     require_aware,
     wall_to_utc,
     zone,
@@ -669,13 +670,16 @@ NIGHT_SHIFT_MIN_MINUTES = 3 * 60
 
 
 def closed_to_zero(by_queue: dict[str, np.ndarray], team: Team, week: PlanningWeek) -> dict[str, np.ndarray]:
-    """Per-interval figures of the team's queues (need, volume) with each live queue's closed hours
-    (`QueueSpec.open_hours`, on the team's clock) at zero: nothing is needed or expected there."""
-    if all(team.queue(name).open_minutes is None for name in by_queue):
+    """Per-interval figures of the team's queues (need, volume) with each live queue's closed hours and
+    days (`QueueSpec.open_hours`, `open_days`, on the team's clock) at zero: nothing is needed or
+    expected there."""
+    if all(team.queue(name).always_open for name in by_queue):
         return by_queue
-    minute = local_minutes_of_day(week.grid.starts(), team.tz)
+    starts = week.grid.starts()
+    minute, weekday = local_minutes_of_day(starts, team.tz), local_weekdays(starts, team.tz)
     return {
-        name: np.where(team.queue(name).open_at(minute), values, 0.0) for name, values in by_queue.items()
+        name: np.where(team.queue(name).open_at(minute, weekday), values, 0.0)
+        for name, values in by_queue.items()
     }
 
 

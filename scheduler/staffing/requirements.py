@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from common.errors import InvalidInput
-from common.timegrid import local_minutes_of_day
+from common.timegrid import local_minutes_of_day, local_weekdays
 from scheduler.domain import QueueSpec, Team
 from scheduler.staffing.queues import queue_requirement
 
@@ -190,14 +190,16 @@ def compute_requirements(forecast: pd.DataFrame, team: Team, *, statistic: str =
 
 
 def _closed_to_zero(summed: pd.DataFrame, team: Team) -> pd.DataFrame:
-    """The volume of each live queue in its closed hours (`QueueSpec.open_hours`, on the team's clock) at
+    """The volume of each live queue in its closed hours and days (`QueueSpec.open_hours`, `open_days`, on
+    the team's clock) at
     zero: no contact is taken there, so none is staffed for."""
-    minute = local_minutes_of_day(pd.DatetimeIndex(pd.to_datetime(summed["ds"], utc=True)), team.tz)
+    instants = pd.DatetimeIndex(pd.to_datetime(summed["ds"], utc=True))
+    minute, weekday = local_minutes_of_day(instants, team.tz), local_weekdays(instants, team.tz)
     volume = summed["volume"].to_numpy(dtype=float).copy()
     for q in team.queues:
-        if q.open_minutes is not None:
+        if not q.always_open:
             rows = (summed["queue"] == q.name).to_numpy()
-            volume[rows & ~q.open_at(minute)] = 0.0
+            volume[rows & ~q.open_at(minute, weekday)] = 0.0
     return summed.assign(volume=volume)
 
 

@@ -409,6 +409,39 @@ def test_a_live_queues_open_hours_are_read_kept_and_close_it_in_the_roster_probl
         read_team(write(tmp_path, "email.yaml", email))
 
 
+def test_a_live_queues_open_days_are_read_kept_and_close_it_in_the_roster_problem(tmp_path: Path) -> None:
+    """`open_days` on chat (weekdays as people write them): read, written back, and the roster problem
+    needs and expects nobody on chat at the weekend on the team's clock."""
+    from api.schemas import team_from_mapping, team_to_mapping
+    from common.timegrid import PlanningWeek
+    from scheduler.roster.problem import problem_from_requirements
+
+    text = AGENT_RULES_TEAM.replace(
+        "{name: chat, channel: chat}",
+        "{name: chat, channel: chat, open_days: [Mon, Tue, Wednesday, thu, FRI]}",
+    )
+    team = read_team(write(tmp_path, "team.yaml", text))
+    assert team.queue("chat").open_days == ("mon", "tue", "wed", "thu", "fri")
+    assert team_to_mapping(team)["queues"][0]["open_days"] == ["mon", "tue", "wed", "thu", "fri"]
+    assert team_from_mapping(team_to_mapping(team)) == team
+    week = PlanningWeek(date(2026, 11, 2), "UTC", 60)
+    starts = week.grid.starts()
+    frame = pd.DataFrame(
+        {"queue": "chat", "ds": starts, "volume": 5.0, "aht_s": 300.0, "required": 1, "scheduled_needed": 1}
+    )
+    p = problem_from_requirements(team, week, frame)
+    weekday = starts.dayofweek < 5
+    assert (p.required["chat"] > 0).tolist() == list(weekday)
+    for bad in ("[]", "[Someday]"):
+        with pytest.raises(InvalidInput) as caught:
+            read_team(write(tmp_path, "bad.yaml", text.replace("[Mon, Tue, Wednesday, thu, FRI]", bad)))
+        assert caught.value.issues[0].column is not None
+        assert caught.value.issues[0].column.startswith("queues.0.open_days")
+    email = text.replace("{name: chat, channel: chat,", "{name: chat, channel: email,")
+    with pytest.raises(InvalidInput, match="open_days is for live queues"):
+        read_team(write(tmp_path, "email.yaml", email))
+
+
 SHIFT_TYPES_TEAM = """name: T
 tz: Europe/London
 queues:

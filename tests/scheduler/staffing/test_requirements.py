@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from common.errors import InvalidInput
-from scheduler.domain import Agent, QueueSpec, Team
+from scheduler.domain import Agent, QueueSpec, Team, Weekday
 from scheduler.staffing.requirements import REQUIREMENT_COLUMNS, compute_requirements
 
 STARTS = pd.date_range("2025-03-03T08:00:00Z", periods=8, freq="15min")
@@ -164,3 +164,30 @@ def test_open_hours_are_for_live_queues_and_open_before_they_close() -> None:
     with pytest.raises(InvalidInput, match="open before it closes"):
         QueueSpec("chat", "chat", open_minutes=(1380, 420))
     assert QueueSpec("chat", "chat", open_minutes=(420, 1440)).open_hours == "07:00-24:00"
+
+
+def test_a_live_queue_open_on_weekdays_needs_nobody_at_the_weekend_on_the_teams_clock() -> None:
+    """A phone line open Monday to Friday (`open_days`): Sunday 23:45 in Sydney is still Sunday there,
+    though it is Sunday 12:45 UTC; Monday 00:00 in Sydney (Sunday 13:00 UTC) is open."""
+    instants = pd.DatetimeIndex(["2025-03-08T12:00:00Z", "2025-03-09T12:45:00Z", "2025-03-09T13:00:00Z"])
+    forecast = pd.DataFrame(
+        {"queue": "voice", "region": "Australia/Sydney", "ds": instants, "mean": 40.0, "aht_s": np.nan}
+    )
+    forecast["q90"] = forecast["mean"] * 1.5
+    weekdays: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+    voice = QueueSpec("voice", "voice", service_level=0.8, target_answer_s=20, aht_s=180, open_days=weekdays)
+    team = _team(interval_minutes=15, tz="Australia/Sydney", queues=(voice, *_team().queues[1:]))
+    out = compute_requirements(forecast, team)
+    assert out["volume"].tolist() == [0.0, 0.0, 40.0]  # Sat 23:00, Sun 23:45 closed; Mon 00:00 open
+    assert out["required"].tolist()[:2] == [0, 0]
+    assert out["required"].tolist()[2] > 0
+
+
+def test_open_days_are_for_live_queues_and_name_weekdays() -> None:
+    with pytest.raises(InvalidInput, match="open_days is for live queues"):
+        QueueSpec("email", "email", open_days=("mon",))
+    with pytest.raises(InvalidInput, match="open_days names at least one day"):
+        QueueSpec("chat", "chat", open_days=())
+    both = QueueSpec("chat", "chat", open_minutes=(540, 1020), open_days=("sat",))
+    minutes, weekdays = np.array([600, 600, 480]), np.array([5, 4, 5])
+    assert both.open_at(minutes, weekdays).tolist() == [True, False, False]
