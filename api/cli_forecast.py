@@ -12,7 +12,10 @@ import typer
 from common.defaults import BACKTEST_WEEKS, DAYS_PER_WEEK, INTERVAL_MINUTES
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from forecasting import SpecialDay
+    from scheduler import Team
 
 MAX_DAYS = 14
 
@@ -28,6 +31,34 @@ def _parse_event(text: str) -> tuple[str, float, str | None]:
             f"{text!r}: write an event as YYYY-MM-DD:MULTIPLIER, e.g. 2024-05-02:1.5, or for one region "
             "YYYY-MM-DD:MULTIPLIER:REGION, e.g. 2024-05-06:0.6:Europe/London"
         ) from exc
+
+
+MAP_QUEUE_HINT = (
+    "import the export again with --map-queue CHANNEL=QUEUE for each channel that is one of them "
+    "(e.g. --map-queue 'Web form=email')"
+)
+
+
+def _team_queues_only(frame: pd.DataFrame, team: Team) -> pd.DataFrame:
+    """The history of the team's queues: a queue of the history that is not one of them (a helpdesk's
+    channel imported without --map-queue) is left out with a warning naming it and its contacts, and a
+    history with none of them is refused. Forecast, such a queue's sparse history fails in words that
+    do not say why."""
+    from common.errors import InvalidInput
+
+    queues = [q.name for q in team.queues]
+    foreign = frame.loc[~frame["queue"].isin(queues)]
+    if foreign.empty:
+        return frame
+    counts = foreign.groupby("queue")["y"].sum().sort_values(ascending=False)
+    named = ", ".join(f"{queue!r} ({count:,.0f} contacts)" for queue, count in counts.items())
+    where = f"not queues of team {team.name!r} ({', '.join(queues)})"
+    if len(foreign) == len(frame):
+        raise InvalidInput(
+            f"no queue of the history is a queue of the team: {named} are {where}; {MAP_QUEUE_HINT}"
+        )
+    typer.echo(f"warning: left out of the forecast, {where}: {named}; {MAP_QUEUE_HINT}", err=True)
+    return frame.loc[frame["queue"].isin(queues)]
 
 
 def _special_regions(specials: list[SpecialDay], history_regions: set[str]) -> None:
@@ -158,6 +189,8 @@ def register(app: typer.Typer) -> None:
                 aggregate=aggregate,
                 interval_minutes=interval_minutes,
             )
+            if the_team is not None:
+                frame = _team_queues_only(frame, the_team)
             _special_regions(specials, set(frame["region"].unique()))
             if backtest:
                 report = run_backtest(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -245,11 +246,9 @@ def test_a_start_off_the_teams_week_start_is_warned_about_in_the_rosters_words(
 ) -> None:
     import yaml
 
-    from tests.api.service.conftest import tiny_team
-
     history = write_history(tmp_path / "history.csv")
     team = tmp_path / "team.yaml"
-    team.write_text(yaml.safe_dump(tiny_team()), encoding="utf-8")  # Europe/London, weeks from Monday
+    team.write_text(yaml.safe_dump(_team_of_history_queue()), encoding="utf-8")  # London, weeks from Monday
     out = tmp_path / "forecast.csv"
     args = ["forecast", str(history), "--team", str(team), "--out", str(out)]
     tuesday = CliRunner().invoke(app, [*args, "--start", "2024-02-06"])
@@ -266,6 +265,51 @@ def test_a_start_off_the_teams_week_start_is_warned_about_in_the_rosters_words(
     other_zone = CliRunner().invoke(app, [*args, "--start", "2024-02-05", "--tz", "Asia/Manila"])
     assert other_zone.exit_code != 0
     assert "is not the zone of team 'Tiny Desk' (Europe/London)" in " ".join(other_zone.output.split())
+
+
+def _team_of_history_queue() -> dict[str, Any]:
+    """The service tests' tiny team, its email queue named as the synthetic history's."""
+    from tests.api.service.conftest import tiny_team
+
+    team = tiny_team()
+    team["queues"][0]["name"] = "creator-email"
+    team["agents"] = [{**a, "skills": ["creator-email"]} for a in team["agents"]]
+    return team
+
+
+def test_a_history_queue_that_is_not_the_teams_is_left_out_with_its_name_or_refused_if_all_are(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    """A helpdesk channel imported without --map-queue ("Feedback Widget") is not a queue of the team:
+    the forecast leaves it out and says so, and a history of none of the team's queues is refused with
+    what to do, not with words about its history's spacing."""
+    import yaml
+
+    history = tmp_path / "history.csv"
+    frame = pd.read_csv(write_history(history))
+    widget = frame.iloc[::97].assign(queue="Feedback Widget")
+    pd.concat([frame, widget]).to_csv(history, index=False)
+    team = tmp_path / "team.yaml"
+    team.write_text(yaml.safe_dump(_team_of_history_queue()), encoding="utf-8")
+    out = tmp_path / "forecast.csv"
+    args = ["forecast", str(history), "--team", str(team), "--start", "2024-02-05", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert (
+        "warning: left out of the forecast, not queues of team 'Tiny Desk' (creator-email): 'Feedback Widget' ("
+        in said
+    )
+    assert "--map-queue CHANNEL=QUEUE" in said
+    assert set(pd.read_csv(out)["queue"]) == {"creator-email"}
+    from tests.api.service.conftest import tiny_team
+
+    team.write_text(yaml.safe_dump(tiny_team()), encoding="utf-8")  # its queue is "email"
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2
+    assert "no queue of the history is a queue of the team: 'creator-email' (" in " ".join(
+        refused.output.split()
+    )
 
 
 def test_a_holiday_of_the_week_forecast_says_what_it_does_to_the_forecast() -> None:
