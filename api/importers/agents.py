@@ -347,7 +347,11 @@ def hours_fit(
     extra = _extra_length(lengths, working_days, low, high)
     if extra is not None:
         length, shifts = extra
-        remedy = f"add {length / 60:g} to shift_rules.lengths_hours ({_shifts_in_words(shifts)} = {sum(shifts) / 60:g} h)"
+        own = ", ".join(f"{m / 60:g}" for m in sorted({*lengths, length}, reverse=True))
+        remedy = (
+            f"give them shift_rules of their own, {{lengths_hours: [{own}]}} "
+            f"({_shifts_in_words(shifts)} = {sum(shifts) / 60:g} h; the others keep the team's)"
+        )
         advice += f"; for {wanted}, {remedy} and set min_hours_per_week back to {agent.min_hours:g}"
     return HoursFit(agent, below / 60, advice, problem, remedy)
 

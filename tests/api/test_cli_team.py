@@ -166,10 +166,15 @@ def _agent(low: float, high: float) -> AgentRow:
 @pytest.mark.parametrize(
     ("low", "high", "written", "extra"),
     [
-        (39, 39, 32, "add 7 to shift_rules.lengths_hours (4 × 8 h + 7 h = 39 h)"),
-        (20, 20, 16, "add 6 to shift_rules.lengths_hours (8 h + 2 × 6 h = 20 h)"),
-        (37.5, 37.5, 32, "add 7.5 to shift_rules.lengths_hours (5 × 7.5 h = 37.5 h)"),
-        (45, 45, 40, "add 9 to shift_rules.lengths_hours (5 × 9 h = 45 h)"),
+        (39, 39, 32, "give them shift_rules of their own, {lengths_hours: [8, 7]} (4 × 8 h + 7 h = 39 h;"),
+        (20, 20, 16, "give them shift_rules of their own, {lengths_hours: [8, 6]} (8 h + 2 × 6 h = 20 h;"),
+        (
+            37.5,
+            37.5,
+            32,
+            "give them shift_rules of their own, {lengths_hours: [8, 7.5]} (5 × 7.5 h = 37.5 h;",
+        ),
+        (45, 45, 40, "give them shift_rules of their own, {lengths_hours: [9, 8]} (5 × 9 h = 45 h;"),
     ],
 )
 def test_contract_hours_that_8_hour_shifts_cannot_make_get_a_min_that_fits_and_a_way_out(
@@ -180,8 +185,8 @@ def test_contract_hours_that_8_hour_shifts_cannot_make_get_a_min_that_fits_and_a
     assert fit.min_hours == written
     assert extra in fit.advice
     # the way out works: with the extra length the contract fits as it stands
-    length = float(extra.split("add ")[1].split(" ")[0])
-    assert hours_fit(_agent(low, high), lengths_hours=(8.0, length)) is None
+    own = tuple(float(h) for h in extra.split("[")[1].split("]")[0].split(", "))
+    assert hours_fit(_agent(low, high), lengths_hours=own) is None
 
 
 @pytest.mark.parametrize(("low", "high"), [(40, 40), (32, 32), (30, 40), (0, 20)])
@@ -282,8 +287,9 @@ def test_team_check_reads_the_file_and_says_what_its_rules_cannot_do(tmp_path: P
     assert f"{path}: Desk, 2 agents; queues chat (chat)" in result.output
     assert (
         "warning: Bo (bo): 20 h a week cannot be made of 8-h shifts on at most 5 days (16 h or 24 h can); "
-        "add 6 to shift_rules.lengths_hours (8 h + 2 × 6 h = 20 h)"
-    ) in result.output
+        "give them shift_rules of their own, {lengths_hours: [8, 6]} (8 h + 2 × 6 h = 20 h; the others keep "
+        "the team's)"
+    ) in " ".join(result.output.split())
     # a break at 120-135 min and a lunch at 135-150 min: 15 minutes apart at most, on every length
     assert (
         "the team's 6-h shifts: the break and lunch windows leave no room for 30 min of work" in result.output
