@@ -549,7 +549,9 @@ def day_view(
             agent, tuple(e for e in entries if e.agent_id == agent.id), (day - timedelta(days=1), day)
         )
         states = [_state_at(parts, blocked, t, t + step) for t in starts]
-        labels = [f"{_hhmm(s.start_utc, tz)}–{_hhmm(s.end_utc, tz)} {s.queue}" for s in mine]
+        # a shift over midnight with its weekdays: Saturday night's and Sunday night's on Sunday's row
+        # read "Sat 18:30–Sun 02:30" and "Sun 18:30–Mon 02:30", not twice "18:30–02:30"
+        labels = [f"{span_label(s.start_utc, s.end_utc, tz)} {s.queue}" for s in mine]
         first = min((s.start_utc for s in mine), default=None)
         away = away_words(blocked, day_start, day_end, tz)
         agents.append(

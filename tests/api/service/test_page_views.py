@@ -222,3 +222,17 @@ def test_a_stored_version_keeps_the_sick_days_its_availability_had_when_it_was_m
     roster = version_roster(row, "Desk")
     assert roster.absent == frozenset({("a1", tuesday)})
     assert roster_as_shown(roster, ()).absent == roster.absent
+
+
+def test_the_day_view_names_the_days_of_shifts_over_midnight() -> None:
+    """Saturday night's shift runs into Sunday and Sunday night's starts there: Sunday's row names both
+    with their days, not as the same "18:30–02:30" twice."""
+    saturday, sunday = MONDAY + timedelta(days=5), MONDAY + timedelta(days=6)
+    night = [
+        Shift("a1", d, start, start + timedelta(hours=8), "email")
+        for d in (saturday, sunday)
+        for start in (datetime(d.year, d.month, d.day, 18, 30, tzinfo=UTC),)
+    ]
+    view = day_view(_team(), Roster("Desk", MONDAY, tuple(night)), (), [], None, sunday)
+    (ann,) = [a for a in view["agents"] if a["id"] == "a1"]
+    assert ann["shifts"] == ["Sat 18:30–Sun 02:30 email", "Sun 18:30–Mon 02:30 email"]
