@@ -153,7 +153,7 @@ def local_minutes_of_day(instants: pd.DatetimeIndex, tz: str) -> np.ndarray:
 
 def local_weekdays(instants: pd.DatetimeIndex, tz: str) -> np.ndarray:
     """The weekday on `tz`'s calendar (0: Monday) of each (UTC) instant."""
-    return np.asarray(instants.tz_convert(tz).dayofweek, dtype=np.int64)
+    return np.asarray(instants.tz_convert(tz).day_of_week, dtype=np.int64)
 
 
 @dataclass(frozen=True)

@@ -430,7 +430,7 @@ def test_a_live_queues_open_days_are_read_kept_and_close_it_in_the_roster_proble
         {"queue": "chat", "ds": starts, "volume": 5.0, "aht_s": 300.0, "required": 1, "scheduled_needed": 1}
     )
     p = problem_from_requirements(team, week, frame)
-    weekday = starts.dayofweek < 5
+    weekday = starts.day_of_week < 5
     assert (p.required["chat"] > 0).tolist() == list(weekday)
     for bad in ("[]", "[Someday]"):
         with pytest.raises(InvalidInput) as caught:
