@@ -299,6 +299,51 @@ def test_a_lead_sets_leave_days_a_queue_minimum_a_start_spread_and_day_off_block
         expect(form.get_by_label(day, exact=True)).to_be_checked(checked=day not in ("Sat", "Sun"))
 
 
+def test_a_lead_sets_when_a_live_queue_takes_contacts(page: Page, site: Site, seeded: dict[str, Any]) -> None:
+    """Chat open 08:00 to midnight on weekdays only: open_hours and open_days as the team file writes
+    them; emptied again, round the clock every day (the fields left out)."""
+    before = _with_chat(site, seeded)
+    _open_settings(page, site)
+    form = page.locator("#team-settings")
+    opens, closes = form.get_by_label(f"{CHAT} opens"), form.get_by_label(f"{CHAT} closes")
+    expect(opens).to_have_value("")
+    for day in DAYS:
+        expect(form.get_by_label(f"{CHAT} open on {day}")).to_be_checked()
+    opens.fill("08:00")
+    closes.fill("00:00")
+    form.get_by_label(f"{CHAT} open on Sat").uncheck()
+    form.get_by_label(f"{CHAT} open on Sun").uncheck()
+    screenshot(page, "team-settings-open-hours")
+    assert serious_accessibility_violations(page) == []
+    sent = _puts(page)
+    form.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#status")).to_contain_text(SAVED)
+    weekdays = ["mon", "tue", "wed", "thu", "fri"]
+    assert _body(sent)["queues"][1] == {
+        **before["queues"][1],
+        "open_hours": "08:00-24:00",
+        "open_days": weekdays,
+    }
+    assert _team(site)["queues"][1] == {
+        **before["queues"][1],
+        "open_hours": "08:00-24:00",
+        "open_days": weekdays,
+    }
+
+    page.reload()
+    page.locator('#workspace[aria-busy="false"]').wait_for(state="visible")
+    page.get_by_role("tab", name="Set up").click()
+    expect(closes).to_have_value("00:00")
+    expect(form.get_by_label(f"{CHAT} open on Sun")).not_to_be_checked()
+    opens.fill("")
+    closes.fill("")
+    form.get_by_label(f"{CHAT} open on Sat").check()
+    form.get_by_label(f"{CHAT} open on Sun").check()
+    form.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#status")).to_contain_text(SAVED)
+    assert _team(site)["queues"][1] == before["queues"][1]
+
+
 def test_unticking_every_leave_day_is_refused_in_words_and_saves_nothing(
     page: Page, site: Site, seeded: dict[str, Any]
 ) -> None:

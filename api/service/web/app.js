@@ -1918,12 +1918,41 @@ function minAgentsFields(team) {
   $("ts-min-agents-none").hidden = live.length > 0;
 }
 
+function openFields(team) {
+  // for each live queue: when it opens and closes, and the days it is open (open_hours, open_days)
+  const live = team.queues.map((q, i) => [q, i]).filter(([q]) => LIVE_CHANNELS.includes(q.channel));
+  $("ts-open").hidden = !live.length;
+  $("ts-open-fields").replaceChildren(...live.map(([q, i]) => {
+    const [opens, closes] = (q.open_hours || "-").split("-");
+    const days = q.open_days || WEEKDAYS;
+    return el("div", { class: "open-row", role: "group", "aria-label": `When ${q.name} takes contacts` },
+      el("span", { class: "open-queue", text: q.name }),
+      el("label", {}, "opens ", el("input", { type: "time", id: `ts-open-from-${i}`, step: "60", value: opens || "", "aria-label": `${q.name} opens` })),
+      el("label", {}, "closes ", el("input", { type: "time", id: `ts-open-to-${i}`, step: "60", value: closes === "24:00" ? "00:00" : closes || "", "aria-label": `${q.name} closes` })),
+      ...WEEKDAYS.map((day) => el("label", {}, el("input", { type: "checkbox", id: `ts-open-${i}-${day}`, value: day, checked: days.includes(day), "aria-label": `${q.name} open on ${day[0].toUpperCase()}${day.slice(1)}` }), ` ${day[0].toUpperCase()}${day.slice(1)}`)));
+  }));
+}
+
+function withOpening(queue, i) {
+  // a live queue with open_hours and open_days from its row of the form (null: round the clock, every day)
+  const [opens, closes] = [$(`ts-open-from-${i}`).value, $(`ts-open-to-${i}`).value];
+  const days = WEEKDAYS.filter((day) => $(`ts-open-${i}-${day}`).checked);
+  return {
+    ...queue,
+    open_hours: opens || closes ? `${opens || "00:00"}-${closes && closes !== "00:00" ? closes : "24:00"}` : null,
+    open_days: days.length < WEEKDAYS.length ? days : null,
+  };
+}
+
+// a live queue's fields of the form, as its error names them ("fewest agents on chat")
+const QUEUE_FIELD_WORDS = { min_agents: "fewest agents on", open_hours: "opening hours of", open_days: "days open of" };
+
 function settingsIssues(err, team) {
   // a refused queue field names the queue, as the form labels it ("fewest agents on chat")
   for (const i of err.body?.issues ?? []) {
-    const match = /^(?:body\.)?queues\.(\d+)\.min_agents$/.exec(i.column ?? i.field ?? "");
+    const match = /^(?:body\.)?queues\.(\d+)\.(min_agents|open_hours|open_days)/.exec(i.column ?? i.field ?? "");
     const queue = match && team.queues[Number(match[1])];
-    if (queue) i.label = `fewest agents on ${queue.name}`;
+    if (queue) i.label = `${QUEUE_FIELD_WORDS[match[2]]} ${queue.name}`;
   }
   return err;
 }
@@ -1970,6 +1999,7 @@ function fillTeamSettings(team) {
   const leave = team.leave_weekdays ?? WEEKDAYS;
   for (const day of WEEKDAYS) $(`ts-leave-${day}`).checked = leave.includes(day);
   minAgentsFields(team);
+  openFields(team);
   $("ts-absence-paid").checked = Boolean(team.absence_paid);
   const warnings = team.warnings ?? [];
   $("team-settings-warnings").hidden = !warnings.length;
@@ -2002,7 +2032,7 @@ function teamSettingsBody(stored) {
     // a live queue's fewest agents from its box; every other field of every queue as it was read
     queues: stored.queues.map((q, i) => {
       const box = $(`ts-min-agents-${i}`);
-      return box ? { ...q, min_agents: numberOrText(box.value) } : q;
+      return box ? { ...withOpening(q, i), min_agents: numberOrText(box.value) } : q;
     }),
     shift_rules: {
       ...stored.shift_rules,
