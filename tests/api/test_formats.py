@@ -23,7 +23,8 @@ from api.formats import (
 )
 from common.errors import InvalidInput
 from common.timegrid import UTC
-from scheduler.domain import Activity, AvailabilityEntry, QueueSpan, Roster, Shift
+from scheduler.domain import Activity, AvailabilityEntry, QueueSpan, Roster, Shift, Team
+from scheduler.roster.problem import Problem
 from scheduler.sample import sample_team
 
 GOOD_HISTORY = "ds,queue,y,region,aht_s\n2026-03-02T09:00:00Z,chat,4,Europe/London,300\n2026-03-02T09:15:00+00:00,chat,0,,\n"
@@ -377,12 +378,24 @@ def test_team_weights_round_trip_and_bad_ones_are_named(tmp_path: Path) -> None:
         assert caught.value.issues[0].column == column
 
 
+def _chat_asked_round_the_clock(team: Team) -> tuple[pd.DatetimeIndex, Problem]:
+    """The interval starts of a UTC week, and the roster problem of requirements that ask for chat in
+    every one of them."""
+    from common.timegrid import PlanningWeek
+    from scheduler.roster.problem import problem_from_requirements
+
+    week = PlanningWeek(date(2026, 11, 2), "UTC", 60)
+    starts = week.grid.starts()
+    frame = pd.DataFrame(
+        {"queue": "chat", "ds": starts, "volume": 5.0, "aht_s": 300.0, "required": 1, "scheduled_needed": 1}
+    )
+    return starts, problem_from_requirements(team, week, frame)
+
+
 def test_a_live_queues_open_hours_are_read_kept_and_close_it_in_the_roster_problem(tmp_path: Path) -> None:
     """`open_hours` on chat: read, written back as given, and the roster problem of requirements that
     ask for chat around the clock needs and expects nobody outside 07:00-23:00 on the team's clock."""
     from api.schemas import team_from_mapping, team_to_mapping
-    from common.timegrid import PlanningWeek
-    from scheduler.roster.problem import problem_from_requirements
 
     text = AGENT_RULES_TEAM.replace(
         "{name: chat, channel: chat}", "{name: chat, channel: chat, open_hours: '07:00-23:00'}"
@@ -391,12 +404,7 @@ def test_a_live_queues_open_hours_are_read_kept_and_close_it_in_the_roster_probl
     assert team.queue("chat").open_minutes == (7 * 60, 23 * 60)
     assert team_to_mapping(team)["queues"][0]["open_hours"] == "07:00-23:00"
     assert team_from_mapping(team_to_mapping(team)) == team
-    week = PlanningWeek(date(2026, 11, 2), "UTC", 60)
-    starts = week.grid.starts()
-    frame = pd.DataFrame(
-        {"queue": "chat", "ds": starts, "volume": 5.0, "aht_s": 300.0, "required": 1, "scheduled_needed": 1}
-    )
-    p = problem_from_requirements(team, week, frame)
+    starts, p = _chat_asked_round_the_clock(team)
     open_now = (starts.hour >= 7) & (starts.hour < 23)
     assert (p.required["chat"] > 0).tolist() == list(open_now)
     assert (p.volume["chat"] > 0).tolist() == list(open_now)
@@ -413,8 +421,6 @@ def test_a_live_queues_open_days_are_read_kept_and_close_it_in_the_roster_proble
     """`open_days` on chat (weekdays as people write them): read, written back, and the roster problem
     needs and expects nobody on chat at the weekend on the team's clock."""
     from api.schemas import team_from_mapping, team_to_mapping
-    from common.timegrid import PlanningWeek
-    from scheduler.roster.problem import problem_from_requirements
 
     text = AGENT_RULES_TEAM.replace(
         "{name: chat, channel: chat}",
@@ -424,12 +430,7 @@ def test_a_live_queues_open_days_are_read_kept_and_close_it_in_the_roster_proble
     assert team.queue("chat").open_days == ("mon", "tue", "wed", "thu", "fri")
     assert team_to_mapping(team)["queues"][0]["open_days"] == ["mon", "tue", "wed", "thu", "fri"]
     assert team_from_mapping(team_to_mapping(team)) == team
-    week = PlanningWeek(date(2026, 11, 2), "UTC", 60)
-    starts = week.grid.starts()
-    frame = pd.DataFrame(
-        {"queue": "chat", "ds": starts, "volume": 5.0, "aht_s": 300.0, "required": 1, "scheduled_needed": 1}
-    )
-    p = problem_from_requirements(team, week, frame)
+    starts, p = _chat_asked_round_the_clock(team)
     weekday = starts.day_of_week < 5
     assert (p.required["chat"] > 0).tolist() == list(weekday)
     for bad in ("[]", "[Someday]"):
