@@ -257,11 +257,10 @@ def import_availability(
                     )
                 ]
             )
-    stored_rows = {
+    stored = {
         r.natural_key: r
         for r in session.scalars(select(AvailabilityRow).where(AvailabilityRow.team_id == team_id))
     }
-    stored = {key: r.id for key, r in stored_rows.items()}
     in_file: dict[str, AvailabilityEntry] = {}
     for e in entries:
         in_file.setdefault(entry_key(e), e)
@@ -289,11 +288,11 @@ def import_availability(
     )
     if dry_run:
         return report
-    removed = [_entry_of(stored_rows[k]) for k in gone[:MAX_ROWS_LOGGED]]
+    removed = [_entry_of(stored[k]) for k in gone[:MAX_ROWS_LOGGED]]
     added = [in_file[k] for k in new[:MAX_ROWS_LOGGED]]
     import_id = _log_change(session, team_id, report, sha256, token_id, removed, added)
     if gone:
-        session.execute(delete(AvailabilityRow).where(AvailabilityRow.id.in_([stored[k] for k in gone])))
+        session.execute(delete(AvailabilityRow).where(AvailabilityRow.id.in_([stored[k].id for k in gone])))
     if new:  # one statement for all rows: a big file's rows are not added one object at a time
         session.execute(
             insert(AvailabilityRow),
