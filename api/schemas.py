@@ -362,6 +362,7 @@ class WeightsIn(_Strict):
     under_step_per_agent_interval: Weight = Weights.under_step_per_agent_interval
     under_tiers: int = Field(default=Weights.under_tiers, ge=0, le=MAX_AGENTS)  # one term each
     over_per_agent_interval: Weight = Weights.over_per_agent_interval
+    closed_queue_per_agent_interval: Weight = Weights.closed_queue_per_agent_interval
     avoid_per_hour: Weight = Weights.avoid_per_hour
     preferred_per_hour: Weight = Weights.preferred_per_hour
     change_per_shift: Weight = Weights.change_per_shift

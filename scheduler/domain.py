@@ -468,6 +468,9 @@ class Weights:
     under_step_per_agent_interval: int = 50
     under_tiers: int = 4
     over_per_agent_interval: int = 2
+    # each agent-interval on a live queue while it is closed (`QueueSpec.open_hours`, `open_days`):
+    # time nobody can use, as an agent short of a queue's need costs
+    closed_queue_per_agent_interval: int = 100
     avoid_per_hour: int = 20
     preferred_per_hour: int = 5
     # re-rostering: each published shift dropped or moved, and each new working day, costs this
@@ -508,6 +511,7 @@ ONLY_SHIFT_COVER_AND_REQUESTS = Weights(
     under_per_agent_interval=0,
     under_step_per_agent_interval=0,
     over_per_agent_interval=0,
+    closed_queue_per_agent_interval=0,
     avoid_per_hour=0,
     preferred_per_hour=0,
     change_per_shift=0,

@@ -35,7 +35,7 @@ import numpy as np
 
 from common.timegrid import Grid
 from scheduler.domain import QueueSpec, Roster, Shift, Weights
-from scheduler.roster.problem import Problem, SkillGroup, skill_group
+from scheduler.roster.problem import Problem, SkillGroup, open_intervals, skill_group
 from scheduler.staffing.backlog import AsyncOutcome, async_outcome, tail_due_work
 from scheduler.staffing.erlang import traffic_erlangs, whole_agents
 from scheduler.staffing.queues import service_metrics
@@ -109,6 +109,9 @@ class QueueDemand:
     # async: work due by the end of each interval after the week (`backlog.tail_due_work`): what is
     # still waiting when the week ends is past its deadline there, so it is not free to leave
     tail_due_work_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # live: whether the queue is closed in each interval (`QueueSpec.open_hours`, `open_days`; the
+    # lead-out's as the week's first hours); empty: open throughout
+    closed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     @property
     def is_live(self) -> bool:
@@ -263,6 +266,7 @@ def _demand(p: Problem, lead_out: int) -> Demand:
                 carried_in=carried,
                 capacity_per_agent_s=queue.max_occupancy * interval_s,
                 tail_due_work_s=_tail_due(p, queue, volume, aht, carried),
+                closed=_closed(p, queue, after),
             )
         )
     demand = Demand(tuple(queues), tuple(groups), p.weights, interval_s)
@@ -276,6 +280,15 @@ def _demand(p: Problem, lead_out: int) -> Demand:
                 p.weights.late_contact_hour * (interval_s / 3600.0) / mean_aht
             )
     return replace(demand, week_intervals=n) if lead_out else demand
+
+
+def _closed(p: Problem, queue: QueueSpec, lead_out: int) -> np.ndarray:
+    """A live queue's closed intervals over the week and `lead_out` intervals of next week (empty for
+    an async queue or one always open)."""
+    if not queue.is_live or queue.always_open:
+        return np.zeros(0, dtype=bool)
+    closed = ~open_intervals(p.team, p.week, queue.name)
+    return np.concatenate([closed, np.resize(closed, lead_out)])
 
 
 def _tail_due(
@@ -370,6 +383,14 @@ def below_min_points(d: QueueDemand, agents: np.ndarray, rows: np.ndarray, deman
     return np.asarray(demand.weights.below_min_agents_hour * below * demand.interval_s / 3600.0)
 
 
+def closed_points(d: QueueDemand, agents: np.ndarray, rows: np.ndarray, w: Weights) -> np.ndarray:
+    """Points of `agents` on a live queue in the intervals `rows` where it is closed: each agent there
+    costs `closed_queue_per_agent_interval` (linear in the agents)."""
+    if not d.closed.size:
+        return np.zeros(agents.size)
+    return np.asarray(w.closed_queue_per_agent_interval * agents * d.closed[rows], dtype=np.float64)
+
+
 def live_points(
     d: QueueDemand, agents: np.ndarray, demand: Demand, at: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -387,7 +408,7 @@ def _live_points_in(
     w = demand.weights
     need = d.need[rows]
     over = w.over_per_agent_interval * np.maximum(agents - whole_agents(need), 0.0)
-    over = over + below_min_points(d, agents, rows, demand)
+    over = over + below_min_points(d, agents, rows, demand) + closed_points(d, agents, rows, w)
     if demand.by_service and d.missed is not None and d.volume is not None:
         capped = np.minimum(agents, d.missed.shape[1] - 1).astype(np.int64)
         missed = d.missed[rows, capped]
@@ -625,12 +646,16 @@ def coverage_penalties(result: Outcome, demand: Demand) -> dict[str, float]:
     for d, o in zip(demand.queues, result.queues, strict=True):
         if d.is_live:
             over = w.over_per_agent_interval * float(np.maximum(o.agents - whole_agents(d.need), 0.0).sum())
+            closed = float(closed_points(d, o.agents, np.arange(o.agents.size), w).sum())
+            if closed:
+                name = "agents on a queue while it is closed (points)"
+                out[name] = out.get(name, 0.0) + closed
             name = (
                 "contacts not answered within target (points)"
                 if demand.by_service and d.missed is not None
                 else "agents short of the need (points)"
             )
-            out[name] = out.get(name, 0.0) + float(o.points.sum()) - over
+            out[name] = out.get(name, 0.0) + float(o.points.sum()) - over - closed
             out["overstaffed agent-intervals (points)"] = (
                 out.get("overstaffed agent-intervals (points)", 0.0) + over
             )

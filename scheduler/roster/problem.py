@@ -675,12 +675,18 @@ def closed_to_zero(by_queue: dict[str, np.ndarray], team: Team, week: PlanningWe
     expected there."""
     if all(team.queue(name).always_open for name in by_queue):
         return by_queue
-    starts = week.grid.starts()
-    minute, weekday = local_minutes_of_day(starts, team.tz), local_weekdays(starts, team.tz)
     return {
-        name: np.where(team.queue(name).open_at(minute, weekday), values, 0.0)
-        for name, values in by_queue.items()
+        name: np.where(open_intervals(team, week, name), values, 0.0) for name, values in by_queue.items()
     }
+
+
+def open_intervals(team: Team, week: PlanningWeek, queue: str) -> np.ndarray:
+    """Whether queue `queue` takes contacts in each interval of the week (on the team's clock)."""
+    spec = team.queue(queue)
+    if spec.always_open:
+        return np.ones(week.grid.n_intervals, dtype=bool)
+    starts = week.grid.starts()
+    return np.asarray(spec.open_at(local_minutes_of_day(starts, team.tz), local_weekdays(starts, team.tz)))
 
 
 def problem_from_requirements(

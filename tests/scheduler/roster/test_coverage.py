@@ -15,13 +15,14 @@ from scheduler.roster.coverage import (
     Demand,
     blend_shares,
     blended_seconds,
+    coverage_penalties,
     demand_of,
     gains,
     live_points,
     on_queue_intervals,
     outcome,
 )
-from scheduler.roster.problem import Problem
+from scheduler.roster.problem import Problem, open_intervals
 from scheduler.roster.report import service
 from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
@@ -368,3 +369,56 @@ def test_a_minimum_of_agents_is_for_live_queues() -> None:
         QueueSpec("email", "email", min_agents=1)
     with pytest.raises(InvalidInput, match="min_agents must not be negative"):
         QueueSpec("phone", "voice", min_agents=-1)
+
+
+def phone_open_ten_to_four() -> Problem:
+    """Three agents of 8-h shifts from 09:00 (the team's clock, Europe/London) for a phone line open
+    10:00-16:00 and an email queue with nothing to answer: two of each shift's hours are outside the
+    line's hours, and only email is left for them."""
+    n = WEEK.grid.n_intervals
+    phone = QueueSpec("phone", "voice", target_answer_s=20, aht_s=300, open_minutes=(10 * 60, 16 * 60))
+    agents = tuple(Agent(f"a{i}", f"Agent {i}", "Europe/London", ("phone", "email"), 0, 40) for i in range(3))
+    rules = ShiftRules((8.0,), 60, 9 * 60, 9 * 60)
+    team = Team("T", "Europe/London", (phone, EMAIL), agents, 30, 0.0, rules, LabourRules())
+    open_ = open_intervals(team, WEEK, "phone")
+    return Problem(
+        team,
+        WEEK,
+        {"phone": np.where(open_, 3.0, 0.0), "email": np.zeros(n)},
+        volume={"phone": np.where(open_, 30.0, 0.0), "email": np.zeros(n)},
+        aht_s={"phone": np.full(n, 300.0), "email": np.full(n, 300.0)},
+    )
+
+
+def test_each_agent_on_a_live_queue_while_it_is_closed_costs_the_closed_queue_weight() -> None:
+    d = demand_of(phone_open_ten_to_four())
+    phone, w = d.queues[0], d.weights
+    closed, opened = int(np.flatnonzero(phone.closed)[0]), int(np.flatnonzero(~phone.closed)[0])
+    two, none = (live_points(phone, np.array([k]), d, closed)[0][0] for k in (2.0, 0.0))
+    assert two - none == pytest.approx(2 * w.closed_queue_per_agent_interval + 2 * w.over_per_agent_interval)
+    free = dataclasses.replace(d, weights=Weights(closed_queue_per_agent_interval=0))
+    assert (
+        live_points(phone, np.array([2.0]), free, opened)[0][0]
+        == live_points(phone, np.array([2.0]), d, opened)[0][0]
+    )  # open, the weight costs nothing
+    on = np.zeros((d.n_intervals, len(d.groups), len(d.queues)))
+    on[closed, 0, 0] = 1
+    penalties = coverage_penalties(outcome(d, on), d)
+    assert penalties["agents on a queue while it is closed (points)"] == w.closed_queue_per_agent_interval
+    assert penalties["overstaffed agent-intervals (points)"] == w.over_per_agent_interval
+
+
+def test_an_agent_works_another_queue_while_a_live_queue_is_closed_rather_than_sit_on_it() -> None:
+    """A change of queue costs 5 points and an agent on a line with nothing to answer 2 an interval,
+    so before the closed queue's weight the agents took the phone an hour before it opened and an
+    hour after it closed (a 30-minute grid); now those hours go to email."""
+    p = phone_open_ten_to_four()
+    result = solve(p, QUICK)
+    assert check_roster(p, result.roster.shifts) == []
+    assert len(result.roster.shifts) == 15  # every agent works five 8-h shifts
+    closed = ~open_intervals(p.team, WEEK, "phone")
+    on_closed = sum(
+        int(closed[on_queue_intervals(s, WEEK.grid).get("phone", np.zeros(0, dtype=np.int64))].sum())
+        for s in result.roster.shifts
+    )
+    assert on_closed == 0
