@@ -387,10 +387,12 @@ class CoverOptionOut(BaseModel):
     day: date = Field(description="the agent's local day of the shift")
     start_utc: datetime
     end_utc: datetime
-    kind: Literal["extra shift", "move a day off", "work a day off", "overtime"] = Field(
-        description="least costly first: a shift within the contract; the shift worked instead of one of "
-        "the agent's working days (`instead_of`: the same hours and days, every rule kept); a day off "
-        "worked beyond the days-off rules; hours beyond the contract"
+    kind: Literal["extra shift", "another queue", "move a day off", "work a day off", "overtime"] = Field(
+        description="least costly first: a shift within the contract; an agent at work taking the "
+        "stretch's queue instead of another (`start_utc`–`end_utc`: the time changed; `loses`: what the "
+        "queues left lose); the shift worked instead of one of the agent's working days (`instead_of`: "
+        "the same hours and days, every rule kept); a day off worked beyond the days-off rules; hours "
+        "beyond the contract"
     )
     covered_hours: float = Field(description="hours of the stretch the shift covers")
     words: str = Field(
@@ -407,7 +409,8 @@ class CoverOptionOut(BaseModel):
     )
     loses: list[str] = Field(
         default_factory=list,
-        description="a move of a day off: what the day left loses on each queue its shift worked, e.g. "
+        description="a move of a day off (another queue: the queues left): what the day left loses on "
+        "each queue its shift worked, and the other days whose service level changes, e.g. "
         "'Tue 03 Nov chat: expected service level 95% → 91%, 0.5 → 2.0 agent-hours short'",
     )
 

@@ -1,9 +1,11 @@
 """Who could cover the hours a roster leaves short (after a sick call, say), and at what cost.
 
 For each stretch where service suffers (`report.short_stretches`), the agents skilled for the
-queue who are off that day are tried one by one with the shift of theirs that covers the stretch
+queue who are on shift then on another queue are tried on the stretch's queue instead (the part of
+their other queue's stretch inside it, or that whole stretch where the queue blocks ask for it),
+and the agents off that day one by one with the shift of theirs that covers the stretch
 best, and the independent checker says what it would take: nothing more (an extra shift within
-the contract, e.g. a part-timer's), a move of a day off (the agent works the short day instead of
+the contract, e.g. a part-timer's; another queue for an agent at work, every rule kept), a move of a day off (the agent works the short day instead of
 one of their working days: the same hours and days, every rule kept), a day off given up (a day
 more in a row, or a sixth day), or hours over the contract (overtime); a shift that breaks
 anything else (rest, availability, time off, an absence) is not offered. An option's words name
@@ -16,7 +18,7 @@ only ranks it, by the costliest of them.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import numpy as np
@@ -24,7 +26,7 @@ import pandas as pd
 
 from common.timegrid import zone
 from common.words import a_or_an
-from scheduler.domain import Roster, Shift
+from scheduler.domain import QueueSpan, Roster, Shift
 from scheduler.roster.candidates import (
     Candidate,
     break_activity,
@@ -35,14 +37,15 @@ from scheduler.roster.candidates import (
     offsets_by_preference,
 )
 from scheduler.roster.coverage import on_queue_intervals
-from scheduler.roster.problem import Problem
+from scheduler.roster.problem import Problem, open_intervals
 from scheduler.roster.report import Measured, QueueDay, ShortStretch, measure, queue_days
 from scheduler.roster.validate import Violation, check_roster
 
 EXTRA, MOVE, DAY_OFF_WORKED, OVERTIME = "extra shift", "move a day off", "work a day off", "overtime"
-# least costly first: a move keeps the contract, but costs the day it leaves; DAY_OFF_WORKED works a day off
-# beyond the days-off rules
-RANK = {EXTRA: 0, MOVE: 1, DAY_OFF_WORKED: 2, OVERTIME: 3}
+ANOTHER_QUEUE = "another queue"
+# least costly first: a move keeps the contract, but costs the day it leaves, and another queue for an
+# agent at work costs the queue they leave; DAY_OFF_WORKED works a day off beyond the days-off rules
+RANK = {EXTRA: 0, ANOTHER_QUEUE: 1, MOVE: 1, DAY_OFF_WORKED: 2, OVERTIME: 3}
 MAX_OFFERS_PER_AGENT = 2  # times one agent is offered to cover a stretch, in the week
 # what the checker's rules mean for a lead: these may be asked of an agent, the rest may not. A day
 # off worked ranks as DAY_OFF_WORKED; hours or shifts beyond the contract as overtime
@@ -83,12 +86,13 @@ class CoverOption:
     day: date
     start_utc: datetime
     end_utc: datetime
-    kind: str  # EXTRA, MOVE, DAY_OFF_WORKED or OVERTIME: the costliest rule it gives up, for ranking
+    kind: str  # EXTRA, ANOTHER_QUEUE, MOVE, DAY_OFF_WORKED or OVERTIME: what it costs, for ranking
     covered_hours: float  # of the stretch
     words: str
     gives_up: tuple[str, ...] = ()  # every rule it breaks, with the checker's figures
     # a move (MOVE): the agent's local day whose shift they leave (their new day off), and what that
-    # day loses on each queue the shift worked there, in the report's words
+    # day loses on each queue the shift worked there, in the report's words (ANOTHER_QUEUE: what the
+    # queues left lose)
     instead_of: date | None = None
     loses: tuple[str, ...] = ()
 
@@ -97,12 +101,14 @@ class CoverOption:
 class _Pick:
     """An agent's least costly way to cover a stretch, before its words."""
 
-    shift: Shift
-    candidate: Candidate
+    shift: Shift  # the shift the agent works (ANOTHER_QUEUE: their shift with the queue changed)
+    covered_hours: float  # of the stretch
     kind: str
     gives_up: tuple[str, ...] = ()
-    leaves: Shift | None = None  # a move: the shift the agent leaves
-    loss_hours: float = 0.0  # a move: agent-hours more short where it leaves (a quick count)
+    leaves: Shift | None = None  # a move: the shift the agent leaves; ANOTHER_QUEUE: the shift as it was
+    loss_hours: float = 0.0  # a move or another queue: agent-hours more short where it leaves (a quick count)
+    # ANOTHER_QUEUE: the time moved, on the queues it leaves (what `_losses` measures)
+    left_time: Shift | None = None
 
 
 def _as_shift(p: Problem, c: Candidate, queue: str) -> Shift:
@@ -189,7 +195,7 @@ def _move(
                 break  # leaving any later day costs as much or more
             broken = {v.rule for v in _broken(p, (*(s for s in theirs if s is not left), shift), agent_id)}
             if not broken:
-                return _Pick(shift, c, MOVE, leaves=left, loss_hours=loss)
+                return _Pick(shift, _overlap_hours(c, stretch), MOVE, leaves=left, loss_hours=loss)
             if broken & DAY_RULES:
                 blocked.add(left)
     return None
@@ -220,6 +226,12 @@ def cover_options(
             if stretch.queue not in agent.skills:
                 continue
             day = stretch.start_utc.tz_convert(zone(agent.tz)).date()
+            at_work = [s for s in roster.shifts_of(agent.id) if _overlap_s(s, stretch) > 0]
+            if at_work:  # on shift in the stretch: the stretch's queue instead of another
+                pick = _another_queue(p, m, roster, at_work[0], stretch)
+                if pick is not None:
+                    found.append(pick)
+                continue
             if any(s.agent_id == agent.id and s.local_date == day for s in roster.shifts):
                 continue  # already working that day: a longer shift is a re-roster's business
             mine = sorted(
@@ -235,14 +247,7 @@ def cover_options(
                 pick = _move(p, m, roster, mine, stretch) or pick
             if pick is not None:
                 found.append(pick)
-        found.sort(
-            key=lambda o: (
-                RANK[o.kind],
-                -_overlap_hours(o.candidate, stretch),
-                o.loss_hours,
-                o.shift.agent_id,
-            )
-        )
+        found.sort(key=lambda o: (RANK[o.kind], -o.covered_hours, o.loss_hours, o.shift.agent_id))
         # the least costly agent stays offered where the cap would leave the stretch with nobody
         picked = [o for o in found if offered[o.shift.agent_id] < MAX_OFFERS_PER_AGENT][
             :per_stretch
@@ -253,6 +258,82 @@ def cover_options(
     return out
 
 
+def _overlap_s(span: Shift | QueueSpan, stretch: ShortStretch) -> float:
+    """Seconds of `span` inside the stretch."""
+    start = max(pd.Timestamp(span.start_utc), stretch.start_utc)
+    end = min(pd.Timestamp(span.end_utc), stretch.end_utc)
+    return max(0.0, (end - start).total_seconds())
+
+
+def _another_queue(
+    p: Problem, m: Measured, roster: Roster, working: Shift, stretch: ShortStretch
+) -> _Pick | None:
+    """The agent, on shift in the stretch on another of their queues, takes the stretch's queue
+    instead: the part of that queue's stretch inside the short one, or (where the queue blocks ask
+    for it, and the stretch's queue is open throughout) that whole stretch, breaking no rule the agent's week keeps (the checker's word); None
+    when no such change does, or when the queues left would lose as much as the stretch gains (a
+    quick count)."""
+    queue, agent_id = stretch.queue, working.agent_id
+    others = tuple(s for s in roster.shifts_of(agent_id) if s is not working)
+    spans = sorted(
+        (w for w in working.stretches() if w.queue != queue and _overlap_s(w, stretch) > 0),
+        key=lambda w: (-_overlap_s(w, stretch), w.start_utc),
+    )
+    as_it_is = set(_broken(p, (*others, working), agent_id))
+    for span in spans:
+        inside = QueueSpan(
+            span.queue,
+            max(span.start_utc, stretch.start_utc.to_pydatetime()),
+            min(span.end_utc, stretch.end_utc.to_pydatetime()),
+        )
+        whole = inside != span and bool(
+            open_intervals(p.team, p.week, queue)[
+                p.week.grid.intervals_within(span.start_utc, span.end_utc, [])
+            ].all()
+        )
+        for moved in (inside, span) if whole else (inside,):
+            changed = _with_queue(working, moved, queue)
+            if set(_broken(p, (*others, changed), agent_id)) - as_it_is:
+                continue  # it breaks a rule the week keeps
+            given = replace(working, queue=queue, work=(QueueSpan(queue, moved.start_utc, moved.end_utc),))
+            left = replace(working, work=(moved,))
+            gain, loss = _short_hours(m, p, given, 1), _short_hours(m, p, left, -1)
+            if gain <= loss + 1e-9:
+                break  # the queue left loses as much as the stretch gains: that only moves the gap
+            return _Pick(
+                changed,
+                _overlap_s(moved, stretch) / 3600,
+                ANOTHER_QUEUE,
+                leaves=working,
+                loss_hours=loss,
+                left_time=left,
+            )
+    return None
+
+
+def _with_queue(shift: Shift, moved: QueueSpan, queue: str) -> Shift:
+    """`shift` with the time of `moved` on `queue` instead (its other stretches as they were)."""
+    work: list[QueueSpan] = []
+    for w in shift.stretches():
+        parts = (
+            [
+                QueueSpan(w.queue, w.start_utc, moved.start_utc),
+                QueueSpan(queue, moved.start_utc, moved.end_utc),
+                QueueSpan(w.queue, moved.end_utc, w.end_utc),
+            ]
+            if w.start_utc <= moved.start_utc and moved.end_utc <= w.end_utc and w.queue == moved.queue
+            else [w]
+        )
+        work.extend(x for x in parts if x.end_utc > x.start_utc)
+    merged = replace(shift, work=tuple(work)).stretches()
+    longest: dict[str, float] = {}
+    for w in merged:
+        longest[w.queue] = longest.get(w.queue, 0.0) + (w.end_utc - w.start_utc).total_seconds()
+    return replace(
+        shift, queue=max(longest, key=lambda q: longest[q]), work=merged if len(merged) > 1 else ()
+    )
+
+
 def _extra(p: Problem, roster: Roster, mine: list[Candidate], stretch: ShortStretch) -> _Pick | None:
     """The agent's shift covering most of the stretch that the checker lets be added to their week,
     with what it takes (`_what_it_takes`)."""
@@ -260,43 +341,69 @@ def _extra(p: Problem, roster: Roster, mine: list[Candidate], stretch: ShortStre
         shift = _as_shift(p, c, stretch.queue)
         taken = _what_it_takes(p, roster, shift)
         if taken is not None:
-            return _Pick(shift, c, *taken)
+            return _Pick(shift, _overlap_hours(c, stretch), *taken)
     return None
 
 
-def _losses(p: Problem, roster: Roster, m: Measured, before: list[QueueDay], pick: _Pick) -> tuple[str, ...]:
-    """What a move costs the day it leaves, measured on the roster with the move made: each queue
-    the left shift worked, on each of the team's days it touched, e.g. 'Tue 23 Mar chat: expected
-    service level 95% → 91%, 0.5 → 2.0 agent-hours short'."""
+def _after_days(p: Problem, roster: Roster, m: Measured, pick: _Pick) -> dict[tuple[str, date], QueueDay]:
+    """Each queue-day as the roster would have it with the move or change of queue made."""
     assert pick.leaves is not None
-    moved = Roster(
+    changed = Roster(
         roster.team, roster.first_day, (*(s for s in roster.shifts if s is not pick.leaves), pick.shift)
     )
-    after = {(d.queue, d.day): d for d in queue_days(p, measure(p, moved, m.demand))}
+    return {(d.queue, d.day): d for d in queue_days(p, measure(p, changed, m.demand))}
+
+
+def _losses(
+    p: Problem,
+    before: list[QueueDay],
+    after: dict[tuple[str, date], QueueDay],
+    pick: _Pick,
+    gained: tuple[str, date],
+) -> tuple[str, ...]:
+    """What a move costs the day it leaves (another queue: the queues the agent leaves), measured on
+    the roster with the change made (`after`): each queue the time left worked, on each of the team's
+    days it touched, e.g. 'Tue 23 Mar chat: expected service level 95% → 91%, 0.5 → 2.0 agent-hours
+    short', and on the other days whose service level it changes (an email backlog carries a
+    shortfall on), the queue-day `gained` (the stretch's) left out."""
+    assert pick.leaves is not None
+    left = pick.left_time or pick.leaves
     tz = zone(p.team.tz)
     starts = p.week.grid.starts()
-    touched = sorted(
-        {
-            (queue, starts[t].tz_convert(tz).date())
-            for queue, intervals in on_queue_intervals(pick.leaves, p.week.grid).items()
-            for t in intervals
-        },
-        key=lambda qd: (qd[1], qd[0]),
+    touched = {
+        (queue, starts[t].tz_convert(tz).date())
+        for queue, intervals in on_queue_intervals(left, p.week.grid).items()
+        for t in intervals
+    }
+    queues = {queue for queue, _ in touched}
+    return tuple(
+        _day_words(d, after[(d.queue, d.day)])
+        for d in before
+        if (d.queue, d.day) != gained
+        and (
+            (d.queue, d.day) in touched or (d.queue in queues and _level_changes(d, after[(d.queue, d.day)]))
+        )
     )
-    out = []
-    for d in before:
-        if (d.queue, d.day) not in touched:
-            continue
-        now = after[(d.queue, d.day)]
-        level = (
-            f"expected service level {d.service_level:.0%} → {now.service_level:.0%}, "
-            if d.service_level is not None and now.service_level is not None
-            else ""
-        )
-        out.append(
-            f"{d.day:%a %d %b} {d.queue}: {level}{d.shortfall_hours:.1f} → {now.shortfall_hours:.1f} agent-hours short"
-        )
-    return tuple(out)
+
+
+def _day_words(before: QueueDay, after: QueueDay) -> str:
+    """A queue-day before and after a change, in the report's words."""
+    level = (
+        f"expected service level {before.service_level:.0%} → {after.service_level:.0%}, "
+        if before.service_level is not None and after.service_level is not None
+        else ""
+    )
+    return (
+        f"{before.day:%a %d %b} {before.queue}: {level}{before.shortfall_hours:.1f} → "
+        f"{after.shortfall_hours:.1f} agent-hours short"
+    )
+
+
+def _level_changes(before: QueueDay, after: QueueDay) -> bool:
+    """Whether a queue-day's expected service level, as shown (whole percent), differs."""
+    if before.service_level is None or after.service_level is None:
+        return False
+    return f"{before.service_level:.0%}" != f"{after.service_level:.0%}"
 
 
 def _option(
@@ -305,20 +412,35 @@ def _option(
     shift, kind, gives_up = pick.shift, pick.kind, pick.gives_up
     agent = p.team.agent(shift.agent_id)
     tz = zone(agent.tz)
-    start, end = shift.start_utc.astimezone(tz), shift.end_utc.astimezone(tz)
-    covered = _overlap_hours(pick.candidate, stretch)
+    start_utc, end_utc = shift.start_utc, shift.end_utc
+    covered = pick.covered_hours
     hours = shift.hours
     loses: tuple[str, ...] = ()
-    if pick.leaves is not None:
+    team_days = "" if agent.tz == p.team.tz else f" (the team's days, {p.team.tz})"
+    gained = (stretch.queue, stretch.start_utc.tz_convert(zone(p.team.tz)).date())
+    if kind == ANOTHER_QUEUE:
+        assert pick.left_time is not None
+        moved = pick.left_time.work[0]
+        start_utc, end_utc = moved.start_utc, moved.end_utc
+        after = _after_days(p, roster, m, pick)
+        loses = _losses(p, before, after, pick, gained)
+        gains = "; ".join(
+            _day_words(d, after[(d.queue, d.day)]) for d in before if (d.queue, d.day) == gained
+        )
+        cost = (
+            f"{stretch.queue} instead of {moved.queue}, already at work (every rule kept){team_days}: {gains}"
+        )
+        if loses:
+            cost += f"; at the cost of {'; '.join(loses)}"
+    elif pick.leaves is not None:
         left = pick.leaves
-        loses = _losses(p, roster, m, before, pick)
+        loses = _losses(p, before, _after_days(p, roster, m, pick), pick, gained)
         cost = (
             f"instead of {left.local_date:%a %d %b} {left.start_utc.astimezone(tz):%H:%M}–"
             f"{left.end_utc.astimezone(tz):%H:%M} (the day off moves to {left.local_date:%a}: the same "
             f"hours and days, every rule kept)"
         )
         if loses:  # the report's queue-days are the team's, which a far agent's day is not
-            team_days = "" if agent.tz == p.team.tz else f" (the team's days, {p.team.tz})"
             cost += f", and on the day left{team_days} {'; '.join(loses)}"
     else:
         cost = {
@@ -328,6 +450,7 @@ def _option(
         }[kind]
     if gives_up:
         cost += f", giving up {'; '.join(gives_up)}"
+    start, end = start_utc.astimezone(tz), end_utc.astimezone(tz)
     words = (
         f"{agent.name} ({agent.id}), {shift.local_date:%a %d %b} {start:%H:%M}–{end:%H:%M} {agent.tz}: "
         f"{cost}; covers {covered:g} h of the stretch"
@@ -336,12 +459,12 @@ def _option(
         stretch,
         agent.id,
         shift.local_date,
-        shift.start_utc,
-        shift.end_utc,
+        start_utc,
+        end_utc,
         kind,
         covered,
         words,
         gives_up,
-        None if pick.leaves is None else pick.leaves.local_date,
+        pick.leaves.local_date if pick.leaves is not None and kind == MOVE else None,
         loses,
     )

@@ -7,8 +7,8 @@ import dataclasses
 
 import numpy as np
 
-from scheduler.domain import LabourRules, Roster, Shift
-from scheduler.roster.cover import DAY_OFF_WORKED, MOVE, OVERTIME, cover_options
+from scheduler.domain import LabourRules, QueueSpan, QueueSpec, Roster, Shift
+from scheduler.roster.cover import ANOTHER_QUEUE, DAY_OFF_WORKED, MOVE, OVERTIME, cover_options
 from scheduler.roster.problem import Problem
 from scheduler.roster.report import measure, short_stretches
 from scheduler.roster.validate import check_roster
@@ -139,3 +139,52 @@ def test_an_agent_is_offered_for_at_most_two_stretches_unless_nobody_else_could(
     by_stretch = [[o.agent_id for o in options if o.stretch is s] for s in stretches]
     assert by_stretch[:2] == [["f0", "f1"], ["f0", "f1"]]
     assert all(len(names) == 1 for names in by_stretch[2:])
+
+
+def chat_and_phone_monday(chat_agents: int) -> tuple[Problem, Roster]:
+    """Monday 09:00-17:00: chat needs one agent and the phone one from 12:00 to 14:00; `chat_agents`
+    agents are all on chat all day, the first of them skilled for the phone too."""
+    p = desk()
+    agents = (
+        dataclasses.replace(p.team.agents[0], skills=("chat", "phone")),
+        *p.team.agents[1:chat_agents],
+    )
+    team = dataclasses.replace(p.team, agents=agents, queues=(*p.team.queues, QueueSpec("phone", "voice")))
+    chat, phone = np.zeros(WEEK.grid.n_intervals), np.zeros(WEEK.grid.n_intervals)
+    chat[9:17], phone[12:14] = 1, 1
+    roster = Roster("Desk", WEEK.first_day, tuple(shift(a.id, WEEK.days[0]) for a in agents))
+    return dataclasses.replace(p, team=team, required={"chat": chat, "phone": phone}), roster
+
+
+def test_an_agent_at_work_on_another_queue_is_offered_the_short_queue_instead_every_rule_kept() -> None:
+    """Two agents on chat, which needs one, and nobody on the phone from 12:00 to 14:00: the one
+    skilled for the phone is offered it for those two hours, with what the phone gains and what chat
+    loses (nothing); the changed shift passes the checker."""
+    p, roster = chat_and_phone_monday(2)
+    stretches = short_stretches(p, measure(p, roster))
+    assert [(s.queue, s.start_utc.hour, s.end_utc.hour) for s in stretches] == [("phone", 12, 14)]
+    (option,) = cover_options(p, roster, stretches)
+    assert (option.agent_id, option.kind, option.covered_hours) == ("f0", ANOTHER_QUEUE, 2.0)
+    assert (option.start_utc.hour, option.end_utc.hour) == (12, 14)
+    assert (
+        "12:00–14:00 Europe/London: phone instead of chat, already at work (every rule kept)" in option.words
+    )
+    assert "Mon 02 Nov phone: 2.0 → 0.0 agent-hours short" in option.words
+    assert option.loses == ("Mon 02 Nov chat: 0.0 → 0.0 agent-hours short",)  # chat keeps its one
+    assert "at the cost of Mon 02 Nov chat: 0.0 → 0.0 agent-hours short" in option.words
+    (mine,) = roster.shifts_of("f0")
+    changed = dataclasses.replace(
+        mine,
+        work=(
+            QueueSpan("chat", mine.start_utc, option.start_utc),
+            QueueSpan("phone", option.start_utc, option.end_utc),
+            QueueSpan("chat", option.end_utc, mine.end_utc),
+        ),
+    )
+    found = check_roster(p, (changed, *roster.shifts_of("f1")))
+    assert {v.rule for v in found} == {"weekly hours"}  # a roster of Monday alone: nothing else broken
+
+
+def test_an_agent_alone_on_a_queue_is_not_offered_another_where_that_only_moves_the_gap() -> None:
+    p, roster = chat_and_phone_monday(1)
+    assert cover_options(p, roster, short_stretches(p, measure(p, roster))) == []
