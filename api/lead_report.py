@@ -383,7 +383,7 @@ def advice_lines(summary: RosterSummary, team: Team, roster: Roster) -> list[str
         too_small
         + quiet_day_lines(summary, team, roster)
         + unattended_lines(team, summary.unattended)
-        + tradeoff_lines(team, summary.service_level_by_queue, roster, _days_below(summary))
+        + tradeoff_lines(team, summary.service_level_by_queue, roster, _days_below(summary), summary.trades)
         + fragile_lines(team, summary.fragile, FRAGILE_VOLUME)
     )
 

@@ -12,7 +12,7 @@ roster: the objective says what the search optimised, not how a lead's service i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from common.timegrid import minute_to_clock, zone
-from scheduler.domain import Agent, AvailabilityEntry, Roster, Shift, Team
+from scheduler.domain import Agent, AvailabilityEntry, QueueSpec, Roster, Shift, Team
 from scheduler.roster.candidates import agent_calendar
 from scheduler.roster.coverage import (
     Demand,
@@ -69,7 +69,11 @@ def measure(p: Problem, roster: Roster, demand: Demand | None = None) -> Measure
     `demand` is an earlier measure's (`Measured.demand`) of the same problem, to measure another
     roster of it without building the demand again."""
     demand = demand or measured_demand(p)
-    on = counted(p, roster, demand) + carried_on(p, demand)
+    return measure_on(p, demand, counted(p, roster, demand) + carried_on(p, demand))
+
+
+def measure_on(p: Problem, demand: Demand, on: np.ndarray) -> Measured:
+    """`measure` of the agents `on[t, g, q]` of each skill group on each queue (`Measured.on`)."""
     result = outcome(demand, on)
     levels: dict[str, ServiceReport] = {}
     for d, o in zip(demand.queues, result.queues, strict=True):
@@ -393,6 +397,76 @@ class RosterSummary:
     # ends early (Monday to Wednesday) plans the rest of the week with nobody needed
     days_without_need: list[date] = field(default_factory=list)
     unmet_preferences: list[UnmetPreference] = field(default_factory=list)
+    # each live queue below its target beside a queue above its own: what moving the time between
+    # them would do (`queue_trades`)
+    trades: list[QueueTrade] = field(default_factory=list)
+
+
+# a queue counts as below (above) its target when its week's service level is this far under (over) it
+TARGET_MARGIN = 0.05
+# the agent-hours agents who could work a live queue below its target spent on a queue above its own,
+# below which that queue is not what keeps them from the live one
+MIN_SHARED_HOURS = 1.0
+
+
+@dataclass(frozen=True)
+class QueueTrade:
+    """What giving a live queue below its target the time that agents skilled for it spend on a queue
+    above its own, wherever the live queue takes contacts, would do to both (a measure of the roster
+    with that time moved, not a new roster: the queue blocks are not kept)."""
+
+    live: str
+    other: str
+    hours: float  # agent-hours moved
+    live_level: float  # the live queue's service level for the week with them
+    other_level: float  # the other queue's without them
+
+
+def trade_pairs(team: Team, levels: Mapping[str, float]) -> list[tuple[QueueSpec, QueueSpec]]:
+    """Each live queue below its target (`TARGET_MARGIN`) with each queue above its own."""
+    return [
+        (live, other)
+        for live in team.queues
+        if live.is_live and live.name in levels and levels[live.name] < live.service_level - TARGET_MARGIN
+        for other in team.queues
+        if other.name != live.name
+        and other.name in levels
+        and levels[other.name] >= other.service_level + TARGET_MARGIN
+    ]
+
+
+def queue_trades(p: Problem, m: Measured) -> list[QueueTrade]:
+    """`QueueTrade` for each pair of `trade_pairs` where agents skilled for both spend at least
+    `MIN_SHARED_HOURS` on the queue above its target while the live one takes contacts."""
+    levels = {q: float(r.week.service_level) for q, r in m.service.items()}
+    index = {d.queue.name: d.index for d in m.demand.queues}
+    hours_per_interval = p.week.grid.interval_minutes / 60
+    out = []
+    for live, other in trade_pairs(p.team, levels):
+        q, r = index[live.name], index[other.name]
+        d = m.demand.queues[q]
+        taking = d.need > 0 if d.volume is None else d.volume > 0
+        both = [g for g in range(len(m.demand.groups)) if m.demand.skilled(g, q) and m.demand.skilled(g, r)]
+        on = m.on.copy()
+        moved = np.zeros(on.shape[0])
+        for g in both:
+            moved += np.where(taking, on[:, g, r], 0)
+            on[:, g, q] += np.where(taking, on[:, g, r], 0)
+            on[:, g, r] = np.where(taking, 0, on[:, g, r])
+        hours = float(moved.sum()) * hours_per_interval
+        if hours < MIN_SHARED_HOURS:
+            continue
+        after = measure_on(p, m.demand, on).service
+        out.append(
+            QueueTrade(
+                live.name,
+                other.name,
+                hours,
+                float(after[live.name].week.service_level),
+                float(after[other.name].week.service_level),
+            )
+        )
+    return out
 
 
 def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> RosterSummary:
@@ -459,6 +533,7 @@ def summarize(p: Problem, roster: Roster, measured: Measured | None = None) -> R
         ),
         days_without_need=days_without_need(p, days),
         unmet_preferences=unmet_preferences(p, roster),
+        trades=queue_trades(p, m) if p.weights.objective == "service_level" else [],
     )
 
 

@@ -17,13 +17,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from scheduler.domain import QueueSpec, Roster, Team
-from scheduler.roster.report import Unattended
+from scheduler.roster.report import MIN_SHARED_HOURS, QueueTrade, Unattended, trade_pairs
 
-# a queue counts as below (above) its target when its week's service level is this far under (over) it
-TARGET_MARGIN = 0.05
-# the hours agents who could work a live queue below its target spent on an async queue above its
-# own, below which the async queue is not what keeps them from the live one
-MIN_SHARED_HOURS = 1.0
 # a contact of each channel, as the line names it
 CONTACT_WORDS = {"voice": "call", "chat": "chat", "email": "an email", "social": "a message"}
 CONTACTS_WORDS = {"voice": "calls", "chat": "chats", "email": "emails", "social": "messages"}
@@ -46,35 +41,62 @@ def tradeoff_lines(
     service_level: dict[str, float],
     roster: Roster,
     days_below: Mapping[str, Sequence[date]] | None = None,
+    trades: Sequence[QueueTrade] = (),
 ) -> list[str]:
     """One line per live queue below its target while another queue is above its own and agents who
-    could work the live one spent time on that one: which weights made the roster choose so, and
-    which one to change (none under the "headcount" objective, which prices agents short, not
-    contacts). `days_below` names the days each queue is below its target: a queue above its target
-    over the week may still be below it on some days, which giving its agents away would make worse."""
+    could work the live one spent time on that one: what moving that time would do (`trades`, the
+    report's measure, where given), which weights made the roster choose so, and which one to change
+    (none under the "headcount" objective, which prices agents short, not contacts). `days_below`
+    names the days each queue is below its target: a queue above its target over the week may still
+    be below it on some days, which giving its agents away would make worse."""
     if team.weights.objective != "service_level":
         return []
     out = []
-    queues = {q.name: q for q in team.queues}
-    for live in team.queues:
-        level = service_level.get(live.name)
-        if not live.is_live or level is None or level >= live.service_level - TARGET_MARGIN:
+    measured = {(t.live, t.other): t for t in trades}
+    for live, queue in trade_pairs(team, service_level):
+        other, level, other_level = queue.name, service_level[live.name], service_level[queue.name]
+        both = sum(1 for a in team.agents if live.name in a.skills and other in a.skills)
+        if both == 0 or shared_hours(team, roster, live.name, other) < MIN_SHARED_HOURS:
             continue
-        for other, other_level in service_level.items():
-            queue = queues[other]
-            if other == live.name or other_level < queue.service_level + TARGET_MARGIN:
-                continue
-            both = sum(1 for a in team.agents if live.name in a.skills and other in a.skills)
-            if both == 0 or shared_hours(team, roster, live.name, other) < MIN_SHARED_HOURS:
-                continue
-            why = _live_weights(team, live, queue) if queue.is_live else _async_weights(team, live, queue)
-            out.append(
-                f"{live.name} is below its target ({level:.0%} against {live.service_level:.0%}) while "
-                f"{other} is above its own ({other_level:.0%} against {queue.service_level:.0%}), and "
-                f"{both} agent{'s' if both != 1 else ''} can work both: {why}"
-                + _worse_on(other, (days_below or {}).get(other, ()))
-            )
+        why = _live_weights(team, live, queue) if queue.is_live else _async_weights(team, live, queue)
+        trade = measured.get((live.name, other))
+        if trade is not None and _losing(trade, live, queue):
+            why = f"{_trade_words(trade, live)}: the roster keeps {other} at its target ({_lever(team, live, queue)})"
+        elif trade is not None:
+            why = f"{_trade_words(trade, live)}; {why}"
+        out.append(
+            f"{live.name} is below its target ({level:.0%} against {live.service_level:.0%}) while "
+            f"{other} is above its own ({other_level:.0%} against {queue.service_level:.0%}), and "
+            f"{both} agent{'s' if both != 1 else ''} can work both: {why}"
+            + _worse_on(other, (days_below or {}).get(other, ()))
+        )
     return out
+
+
+def _losing(trade: QueueTrade, live: QueueSpec, other: QueueSpec) -> bool:
+    """Whether moving the time would leave both queues below their targets."""
+    return trade.other_level < other.service_level and trade.live_level < live.service_level
+
+
+def _lever(team: Team, live: QueueSpec, other: QueueSpec) -> str:
+    """The weight to change to make the trade anyway."""
+    mine = _missed(team, live)
+    if other.is_live:
+        return f"to trade anyway, give {live.name} a missed_contact of its own above {mine} in the team file"
+    return (
+        f"to trade anyway, lower the team's weight late_contact_hour: {team.weights.late_contact_hour} points "
+        f"an hour {CONTACT_WORDS[other.channel]} waits past its deadline, against {mine} each "
+        f"{CONTACT_WORDS[live.channel]} not answered in time"
+    )
+
+
+def _trade_words(trade: QueueTrade, live: QueueSpec) -> str:
+    """What moving the shared time would do, as the report measures it."""
+    return (
+        f"the {trade.hours:.0f} agent-h they spend on {trade.other} while {live.name} takes "
+        f"{CONTACTS_WORDS[live.channel]}, on {live.name} instead, would take {live.name} to "
+        f"{trade.live_level:.0%} and {trade.other} to {trade.other_level:.0%}"
+    )
 
 
 def _async_weights(team: Team, live: QueueSpec, other: QueueSpec) -> str:

@@ -315,3 +315,68 @@ def test_a_queues_own_weight_moves_the_shared_agent_to_it() -> None:
     own_weight = hours_on(replace(voice, missed_contact=2000))
     assert team_weight["chat"] > team_weight["voice"]
     assert own_weight["voice"] > own_weight["chat"]
+
+
+def _chat_and_email_monday(chat_per_hour: float) -> tuple[Problem, Roster]:
+    """Monday (UTC, hourly): chats 09-17 and 2 emails an hour 00-12, due within 24 h. Ann (chat and
+    email) works email 09-17, Bo (chat only) chat 09-17."""
+    monday = date(2026, 11, 2)
+    queues = (
+        QueueSpec("chat", "chat", service_level=0.8, target_answer_s=60, aht_s=300),
+        QueueSpec("email", "email", service_level=0.9, response_hours=24, aht_s=300),
+    )
+    agents = (
+        Agent("ann", "Ann", "UTC", ("chat", "email"), 0, 56),
+        Agent("bo", "Bo", "UTC", ("chat",), 0, 56),
+    )
+    team = Team("Desk", "UTC", queues, agents, interval_minutes=60, shrinkage=0.0)
+    week = PlanningWeek(monday, "UTC", 60)
+    n = week.grid.n_intervals
+    hour = np.arange(n)
+    chats = np.where((hour >= 9) & (hour < 17), chat_per_hour, 0.0)
+    p = Problem(
+        team,
+        week,
+        {"chat": np.where(chats > 0, 2.0, 0.0), "email": np.zeros(n)},
+        volume={"chat": chats, "email": np.where(hour < 12, 2.0, 0.0)},
+        aht_s={"chat": np.full(n, 300.0), "email": np.full(n, 300.0)},
+    )
+    start = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    shifts = tuple(
+        Shift(a, monday, start, start + timedelta(hours=8), q) for a, q in (("ann", "email"), ("bo", "chat"))
+    )
+    return p, Roster("Desk", monday, shifts)
+
+
+@pytest.mark.parametrize(("chats_per_hour", "losing"), [(10.0, False), (20.0, True)])
+def test_the_trade_between_a_live_queue_below_target_and_one_above_is_measured_as_the_roster_moved(
+    chats_per_hour: float, losing: bool
+) -> None:
+    """Ann's 8 h on email while chats come, on chat instead: the summary measures both queues as the
+    report measures the roster with her shift on chat. With 10 chats an hour that brings chat to its
+    target and Bo's spare time answers the emails (a trade the roster should have made); with 20, chat
+    stays below its target and email falls below its own, which the line says the roster chose."""
+    p, roster = _chat_and_email_monday(chats_per_hour)
+    summary = summarize(p, roster)
+    assert summary.service_level_by_queue["chat"] < 0.75
+    assert summary.service_level_by_queue["email"] > 0.95
+    (trade,) = summary.trades
+    moved = Roster("Desk", roster.first_day, tuple(replace(s, queue="chat") for s in roster.shifts))
+    levels = summarize(p, moved).service_level_by_queue
+    assert (trade.live, trade.other, trade.hours) == ("chat", "email", 8.0)
+    assert (trade.live_level, trade.other_level) == pytest.approx((levels["chat"], levels["email"]))
+    (line,) = tradeoff_lines(p.team, summary.service_level_by_queue, roster, trades=summary.trades)
+    words = (
+        f"the 8 agent-h they spend on email while chat takes chats, on chat instead, would take chat to "
+        f"{levels['chat']:.0%} and email to {levels['email']:.0%}"
+    )
+    assert words in line
+    assert (levels["email"] < 0.9 and levels["chat"] < 0.8) == losing
+    assert ("the roster keeps email at its target (to trade anyway, lower" in line) == losing
+
+
+def test_no_trade_is_measured_under_the_headcount_objective_or_when_every_queue_meets_its_target() -> None:
+    p, roster = _chat_and_email_monday(30.0)
+    assert summarize(replace(p, weights=Weights(objective="headcount")), roster).trades == []
+    quiet, roster = _chat_and_email_monday(1.0)
+    assert summarize(quiet, roster).trades == []
