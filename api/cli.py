@@ -146,6 +146,15 @@ def roster_command(
     lock_before: Annotated[
         str | None, typer.Option(help="re-roster: keep published shifts starting before this ISO instant")
     ] = None,
+    reoptimize: Annotated[
+        bool,
+        typer.Option(
+            "--reoptimize",
+            help="re-roster: let every agent's published shifts change, each change at its cost (by "
+            "default only the agents whose published week breaks a rule now are re-rostered; the others "
+            "keep their shifts as published)",
+        ),
+    ] = False,
     objective: Annotated[
         str | None,
         typer.Option(
@@ -168,7 +177,7 @@ def roster_command(
     )
     from api.team_checks import agent_night_windows
     from common.timegrid import parse_instant, parse_iso_date
-    from scheduler import Problem, planning_week, problem_from_requirements
+    from scheduler import Problem, planning_week, problem_from_requirements, repair_only
 
     if requirements is None and shift_cover is None:
         typer.echo("error: give --requirements (demand per interval), --shift-cover, or both", err=True)
@@ -202,6 +211,8 @@ def roster_command(
             shift_requests=wishes,
             absent_may_work_days_off=absent_may_work_days_off,
         )
+        if not reoptimize:
+            problem = repair_only(problem)
         lines = _solve_and_write(problem, out, time_limit, xlsx, report, ics=ics)
     except WfmError as exc:
         raise _fail(exc) from exc

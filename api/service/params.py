@@ -56,6 +56,9 @@ class RosterJobParams(SnapshotParams):
     absent_may_work_days_off: bool = Field(
         default=False, description="a re-roster: an agent absent this week may work a published day off"
     )
+    reoptimize: bool = Field(
+        default=False, description="a re-roster: every agent's shifts may change, not only the broken weeks'"
+    )
     base_absent: list[tuple[str, date]] = Field(
         default_factory=list, description="a re-roster: the agent-days the base version has as sick"
     )

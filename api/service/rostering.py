@@ -24,6 +24,7 @@ from scheduler import (
     WorkChange,
     planning_week,
     problem_from_requirements,
+    repair_only,
     roster_changes,
     work_changes,
 )
@@ -34,8 +35,9 @@ def build_problem(params: RosterJobParams, requirements: pd.DataFrame, source: s
 
     A re-roster (`base_shifts` set) treats the base version as the roster in force: its pinned
     shifts are kept, shifts starting before `locked_before_utc` stay as they are, each later
-    change costs `Weights.change_per_shift`, and an agent absent this week works none of its days
-    off unless `absent_may_work_days_off`. The async contacts of the requirements' rows before the
+    change costs `Weights.change_per_shift`, an agent absent this week works none of its days
+    off unless `absent_may_work_days_off`, and only the agents whose base week breaks a rule now are
+    re-rostered unless `reoptimize` (`repair_only`). The async contacts of the requirements' rows before the
     week (`lead_in`) are carried into it, as `wfm roster` carries them.
 
     Raises:
@@ -48,7 +50,7 @@ def build_problem(params: RosterJobParams, requirements: pd.DataFrame, source: s
         known = {a.id for a in team.agents}
         kept = [s for s in params.previous_shifts if s["agent_id"] in known]
         previous = roster_from_dicts(team.name, params.first_day - timedelta(days=DAYS_PER_WEEK), kept)
-    return replace(
+    problem = replace(
         problem_from_requirements(
             team, week, requirements, availability_entries(params.availability), source=source
         ),
@@ -58,6 +60,7 @@ def build_problem(params: RosterJobParams, requirements: pd.DataFrame, source: s
         locked_before_utc=params.locked_before_utc,
         absent_may_work_days_off=params.absent_may_work_days_off,
     )
+    return problem if params.reoptimize else repair_only(problem)
 
 
 def requested_week(team: Team, first_day: date, field: str = "week") -> PlanningWeek:

@@ -320,8 +320,9 @@ class RequirementsCreate(_In):
 class RosterJobCreate(_In):
     """A roster solve. With `base_version` (or `locked_before` alone: the week's published version), a
     re-roster: the base's pinned shifts are kept, shifts starting before `locked_before` stay as they
-    are, an absent agent keeps the base's days off (unless `absent_may_work_days_off`), and the rest
-    changes as little as the requirement allows."""
+    are, an absent agent keeps the base's days off (unless `absent_may_work_days_off`), and only the
+    agents whose base week breaks a rule now (a sick call, a late start) are re-rostered, everyone
+    else keeping their week as it is (unless `reoptimize`)."""
 
     week: date | None = Field(default=None, description="first local day of the week (default: the base's)")
     requirements_id: DbId | None = Field(
@@ -345,6 +346,12 @@ class RosterJobCreate(_In):
         description="re-roster after a sick call: let an agent absent this week (availability kind "
         "`absence`, 'sick' in HR files) work a day the base version has them off; by default their lost "
         "hours are not moved onto their days off (as `wfm roster --absent-may-work-days-off`)",
+    )
+    reoptimize: bool = Field(
+        default=False,
+        description="re-roster: let every agent's shifts in the base change, each change at its cost "
+        "(`change_per_shift`); by default only the agents whose base week breaks a rule now are "
+        "re-rostered and the others keep theirs as they are (as `wfm roster --reoptimize`)",
     )
 
 

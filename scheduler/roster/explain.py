@@ -249,7 +249,7 @@ def _used(p: Problem, agent: Agent, family: str) -> bool:
         "add_weekly_shifts": agent.max_shifts_per_week is None and p.week_min_shifts(agent, 0) <= 0,
         "add_hours_in_horizon": agent.min_hours_in_horizon <= 0 and agent.max_hours_in_horizon is None,
         "add_pinned": not any(s.agent_id == agent.id for s in p.pinned),
-        "add_locked": p.published is None or p.locked_before_utc is None,
+        "add_locked": p.published is None or p.lock_of(agent.id) is None,
         "add_absent_keep_days_off": not p.kept_days_off(agent.id),
         "add_forbidden_successions": not any(t.not_followed_by for t in p.team.shift_rules_of(agent).types),
     }

@@ -336,12 +336,14 @@ def add_changes(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]
     dropped: list[cp_model.LinearExprT] = []
     published_days = set()
     for shift in p.published.shifts:
-        if p.is_locked(shift.start_utc) or shift.agent_id not in v.candidates:
+        if p.is_locked(shift.start_utc, shift.agent_id) or shift.agent_id not in v.candidates:
             continue
         published_days.add((shift.agent_id, shift.local_date))
         c = matching_candidate(v, shift)
         dropped.append(1 - v.works[c.index] if c is not None else 1)
-    locked_days = {(s.agent_id, s.local_date) for s in p.published.shifts if p.is_locked(s.start_utc)}
+    locked_days = {
+        (s.agent_id, s.local_date) for s in p.published.shifts if p.is_locked(s.start_utc, s.agent_id)
+    }
     added = [x for key, x in v.day_worked.items() if key not in published_days and key not in locked_days]
     return [
         Penalty("published shifts changed", cp_model.LinearExpr.sum(dropped), p.weights.change_per_shift),

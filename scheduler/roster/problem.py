@@ -52,6 +52,9 @@ class Problem:
     `published` is this week's roster already in force (re-rostering): its shifts starting
     before `locked_before_utc` have happened and stay as they are, nothing else may start
     before then, and changing a later published shift costs `weights.change_per_shift`.
+    `kept_agents` (re-rostering) keep their whole published week as it is, as if it had all
+    happened: a repair re-rosters only the agents whose week no longer keeps every rule
+    (`scheduler.roster.repair`).
     """
 
     team: Team
@@ -63,6 +66,7 @@ class Problem:
     pinned: tuple[Shift, ...] = ()
     published: Roster | None = None
     locked_before_utc: datetime | None = None
+    kept_agents: frozenset[str] = frozenset()
     # forecast contacts and handle time per queue and interval, when known: the report then
     # gives the service level a roster is expected to reach
     volume: Mapping[str, np.ndarray] = field(default_factory=dict)
@@ -101,6 +105,8 @@ class Problem:
             require_aware(self.locked_before_utc, "locked_before_utc")
             if self.published is None:
                 raise InvalidInput("a lock time needs the published roster it keeps")
+        if self.kept_agents and self.published is None:
+            raise InvalidInput("agents kept as published need the published roster")
         self._check_by_shift_type()
 
     def _check_by_shift_type(self) -> None:
@@ -135,6 +141,7 @@ class Problem:
             tuple(s for s in self.pinned if s.agent_id == agent.id),
             self.published,
             self.locked_before_utc,
+            kept_agents=self.kept_agents & {agent.id},
             shift_requests=tuple(r for r in self.shift_requests if r.agent_id == agent.id),
             absent_may_work_days_off=self.absent_may_work_days_off,
         )
@@ -158,9 +165,23 @@ class Problem:
         aht = np.asarray(self.aht_s.get(queue.name, np.full(volume.shape, queue.aht_s)), dtype=float)
         return np.where(np.isfinite(aht) & (aht > 0), aht, queue.aht_s)
 
-    def is_locked(self, start_utc: datetime) -> bool:
-        """Whether a shift starting at `start_utc` lies in the part of the week that has happened."""
-        return self.locked_before_utc is not None and start_utc < self.locked_before_utc
+    def lock_of(self, agent_id: str) -> datetime | None:
+        """Re-rostering: the instant before which the agent's published shifts stay as they are and
+        no other may start: the week's end for a kept agent (`kept_agents`), else the lock time."""
+        if agent_id in self.kept_agents:
+            return self.week.grid.end_utc
+        return self.locked_before_utc
+
+    @property
+    def has_lock(self) -> bool:
+        """Whether any agent's published shifts are kept as they are (a lock time or kept agents)."""
+        return self.locked_before_utc is not None or bool(self.kept_agents)
+
+    def is_locked(self, start_utc: datetime, agent_id: str) -> bool:
+        """Whether the agent's shift starting at `start_utc` lies in the part of the week that has
+        happened (for a kept agent, the whole week: `lock_of`)."""
+        lock = self.lock_of(agent_id)
+        return lock is not None and start_utc < lock
 
     def worked(self) -> tuple[Shift, ...]:
         """Re-rostering: the published shifts that have happened (started before the lock time), as
@@ -170,9 +191,9 @@ class Problem:
 
     @functools.cached_property
     def _worked(self) -> tuple[Shift, ...]:  # asked by every agent's hours: made once
-        if self.published is None or self.locked_before_utc is None:
+        if self.published is None or not self.has_lock:
             return ()
-        started = (s for s in self.published.shifts if self.is_locked(s.start_utc))
+        started = (s for s in self.published.shifts if self.is_locked(s.start_utc, s.agent_id))
         return tuple(w for s in started if (w := self.as_worked(s)) is not None)
 
     def as_worked(self, s: Shift) -> Shift | None:

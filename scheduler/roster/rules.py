@@ -412,7 +412,7 @@ def add_pinned(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
 
 def add_locked(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
     """Hard (re-rostering): what has happened stays; no new shift starts before the lock time."""
-    if p.published is None or p.locked_before_utc is None:
+    if p.published is None or not p.has_lock:
         return []
     worked = p.worked()
     for shift in worked:
@@ -420,7 +420,7 @@ def add_locked(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Penalty]:
             _fix_shift(m, v, p, shift, "already worked")
     fixed = {c.index for shift in worked if (c := matching_candidate(v, shift)) is not None}
     for c in v.all_candidates():
-        if p.is_locked(c.start_utc) and c.index not in fixed:
+        if p.is_locked(c.start_utc, c.agent_id) and c.index not in fixed:
             m.add(v.works[c.index] == 0)
     return []
 

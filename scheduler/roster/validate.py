@@ -586,9 +586,9 @@ def _pinned_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violat
 def _locked_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violation]:
     """Re-rostering: shifts before the lock time are exactly the published ones that were worked
     (`Problem.worked`: not one whose start an absence covers)."""
-    if p.published is None or p.locked_before_utc is None:
+    lock = p.lock_of(agent.id)
+    if p.published is None or lock is None:
         return []
-    lock = p.locked_before_utc
     before = [s for s in mine if s.start_utc < lock]
     published = [s for s in p.worked() if s.agent_id == agent.id]
     out = [
@@ -621,7 +621,7 @@ def _locked_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[Violat
 def _cut_short(p: Problem, s: Shift) -> bool:
     """Re-rostering: `s` is a shift worked until a sick call (`Problem.ended_by_sickness`), breaks and
     stretches and all."""
-    if p.published is None or not p.is_locked(s.start_utc):
+    if p.published is None or not p.is_locked(s.start_utc, s.agent_id):
         return False
     return any(
         _same_time(s, w)
@@ -635,7 +635,7 @@ def _cut_short(p: Problem, s: Shift) -> bool:
 
 def _worked_as_published(p: Problem, s: Shift) -> bool:
     """Re-rostering: `s` started before the lock time and is the published shift, stretches and all."""
-    if p.published is None or not p.is_locked(s.start_utc):
+    if p.published is None or not p.is_locked(s.start_utc, s.agent_id):
         return False
     return any(
         _same_time(s, m) and s.breaks == m.breaks and s.stretches() == m.stretches()

@@ -172,6 +172,7 @@ def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Se
         locked_before_utc=locked_before,
         pins=[] if base is None else base.pins,
         absent_may_work_days_off=body.absent_may_work_days_off,
+        reoptimize=body.reoptimize,
         base_absent=[] if base is None else sorted(version_absent_days(base)),
     )
     known = {a["id"] for a in params.team["agents"]}

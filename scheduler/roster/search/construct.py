@@ -491,7 +491,7 @@ class AgentWeekModel:
         pinned = {(s.start_utc, s.end_utc) for s in p.pinned if s.agent_id == self.agent.id}
         out: dict[int, PublishedPlan | None] = {}
         for shift in p.published.shifts_of(self.agent.id):
-            kept = p.is_locked(shift.start_utc) or (shift.start_utc, shift.end_utc) in pinned
+            kept = p.is_locked(shift.start_utc, shift.agent_id) or (shift.start_utc, shift.end_utc) in pinned
             c = None if kept else matching_candidate(self.v, shift)
             if c is None:
                 continue

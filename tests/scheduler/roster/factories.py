@@ -279,7 +279,7 @@ def roster_objective(p: Problem, roster: Roster) -> dict[str, float]:
         changed = [
             c
             for c in work_changes(p.published, roster)
-            if not p.is_locked(c.before.start_utc)
+            if not p.is_locked(c.before.start_utc, c.before.agent_id)
             and (c.after.agent_id, c.after.start_utc, c.after.end_utc) not in pinned
         ]
         out[PLAN_CHANGES] = float(p.weights.queue_or_break_change_per_shift * len(changed))

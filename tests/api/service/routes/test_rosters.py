@@ -412,3 +412,22 @@ def test_the_week_after_a_published_one_counts_it_as_last_week_unless_another_is
     )
     client.post(f"/v1/teams/{team_id}/rosters/{version['number']}/publish", headers=lead)
     assert counted_last_week(solve_roster(client, team_id, requirements, lead, week=next_week.isoformat()))
+
+
+@pytest.mark.parametrize("reoptimize", [False, True])
+def test_a_re_roster_with_no_week_broken_keeps_every_shift_unless_asked_to_reoptimize(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any], reoptimize: bool
+) -> None:
+    """Nothing in the availability breaks version 1, so a re-roster repairs nobody and keeps every
+    shift, stretch and break; with `reoptimize`, every shift may change at its cost (the job runs)."""
+    from tests.api.service.conftest import wait_for_job
+
+    body = {"base_version": 1, "time_limit_s": 2, "reoptimize": reoptimize}
+    job = client.post(f"/v1/teams/{team_id}/roster-jobs", json=body, headers=lead)
+    assert job.status_code == 202, job.text
+    assert wait_for_job(client, job.json()["id"], lead)["state"] == "succeeded"
+    second = client.get(f"/v1/teams/{team_id}/rosters/2", headers=lead).json()
+    if not reoptimize:
+        assert second["rows"] == version["rows"]
+        compared = client.get(f"/v1/teams/{team_id}/rosters/1/compare/2", headers=lead).json()
+        assert (compared["added"], compared["removed"], compared["changed"]) == ([], [], [])

@@ -1,0 +1,70 @@
+"""A re-roster that repairs: only the agents whose published week breaks a rule now are re-rostered,
+and everyone else keeps their week as published, stretches and breaks included."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pytest
+
+from common.timegrid import zone
+from scheduler.domain import AvailabilityEntry, QueueSpan, Roster
+from scheduler.roster.problem import Problem
+from scheduler.roster.repair import agents_to_repair, repair_only
+from scheduler.roster.solve import solve
+from scheduler.roster.validate import check_roster
+from tests.scheduler.roster.factories import QUICK, blended_problem
+
+
+def late_on_thursday(seed: int) -> tuple[Problem, Roster, str]:
+    """A published week of a blended team, re-rostered on Wednesday with one agent in two hours late
+    for their Thursday shift (an absence from the day's start until then)."""
+    p = blended_problem(seed)
+    published = solve(p, QUICK).roster
+    thursday = p.week.days[3]
+    shift = next(s for s in published.shifts if s.local_date == thursday)
+    agent = p.team.agent(shift.agent_id)
+    back = (shift.start_utc + timedelta(hours=2)).astimezone(zone(agent.tz))
+    late = AvailabilityEntry(agent.id, "absence", on_date=thursday, end_minute=back.hour * 60 + back.minute)
+    lock = p.week.grid.start_utc + timedelta(days=2)
+    later = dataclasses.replace(
+        p, availability=(*p.availability, late), published=published, locked_before_utc=lock
+    )
+    return later, published, agent.id
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_repair_re_rosters_the_late_agent_alone_and_keeps_everyone_else_as_published(seed: int) -> None:
+    later, published, late = late_on_thursday(seed)
+    assert agents_to_repair(later) == {late}
+    repair = repair_only(later)
+    assert repair.kept_agents == {a.id for a in later.team.agents} - {late}
+    result = solve(repair, QUICK)
+    assert check_roster(repair, result.roster.shifts) == []
+    assert check_roster(later, result.roster.shifts) == []  # a repair is a re-roster of the same week
+    for agent in repair.kept_agents:
+        kept, was = result.roster.shifts_of(agent), published.shifts_of(agent)
+        assert [(s.start_utc, s.end_utc, s.breaks, s.stretches()) for s in kept] == [
+            (s.start_utc, s.end_utc, s.breaks, s.stretches()) for s in was
+        ], agent
+    # the late agent's week keeps every rule with the absence (the checker above), and changed
+    assert result.roster.shifts_of(late) != published.shifts_of(late)
+
+
+def test_the_checker_holds_a_kept_agent_to_their_published_week() -> None:
+    later, published, _ = late_on_thursday(0)
+    repair = repair_only(later)
+    kept = next(a for a in sorted(repair.kept_agents) if published.shifts_of(a))
+    shift = published.shifts_of(kept)[-1]
+    other = next(q for q in later.team.agent(kept).skills if q != shift.stretches()[0].queue)
+    moved = dataclasses.replace(shift, queue=other, work=(QueueSpan(other, shift.start_utc, shift.end_utc),))
+    shifts = tuple(moved if s is shift else s for s in published.shifts)
+    assert any(v.rule == "locked" and v.agent_id == kept for v in check_roster(repair, shifts))
+    assert not any(v.agent_id == kept for v in check_roster(later, shifts))  # only a repair keeps them
+
+
+def test_nothing_published_is_nothing_to_repair() -> None:
+    p = blended_problem(0)
+    assert repair_only(p) is p
+    assert agents_to_repair(p) == set()
