@@ -83,6 +83,7 @@ def test_a_re_roster_mid_week_keeps_the_shifts_that_have_started(page: Page, sit
     assert body is not None
     assert body["base_version"] == number
     assert body["locked_before"] == "2026-11-04T12:00:00.000Z"
+    assert "reoptimize" not in body  # a repair: only the agents whose week a change breaks
     expect(page.locator("#status")).to_contain_text(
         f"Solve finished: roster v{number + 1} is stored and shown"
     )
@@ -98,6 +99,21 @@ def test_a_re_roster_mid_week_keeps_the_shifts_that_have_started(page: Page, sit
     }
     assert started
     assert kept == started
+
+
+def test_a_re_roster_of_every_agent_is_asked_for_in_the_solve_tab(page: Page, site: Site) -> None:
+    """Ticked, the re-roster asks the service to let every agent's shifts change (the request is
+    stopped on its way: only what it asks is checked)."""
+    sign_in(page, site, "lead")
+    page.get_by_role("tab", name="Solve").click()
+    page.get_by_label("re-rosters change every agent's shifts").check()
+    page.get_by_role("tab", name="Roster").click()
+    page.route("**/roster-jobs", lambda route: route.abort())
+    with page.expect_request(lambda r: r.url.endswith("/roster-jobs") and r.method == "POST") as sent:
+        page.get_by_role("button", name="Re-roster keeping pins").click()
+    body = sent.value.post_data_json
+    assert body is not None
+    assert body["reoptimize"] is True
 
 
 def test_before_the_week_begins_a_re_roster_keeps_nothing_by_default(page: Page, site: Site) -> None:

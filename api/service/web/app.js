@@ -943,6 +943,7 @@ function rerosterBody(number) {
   // a re-roster of a version, with the Solve tab's time limit; shifts that have started stay as they are
   // (and nothing new starts before now) when the lead keeps them
   const body = { base_version: number, time_limit_s: Number($("solve-limit").value) };
+  if ($("reroster-all").checked) body.reoptimize = true; // by default only the broken weeks change
   if ($("reroster-lock").checked) {
     const now = new Date();
     showLockTime(now);
