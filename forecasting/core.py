@@ -182,6 +182,20 @@ def source_step_minutes(ds: pd.DatetimeIndex) -> int:
     return int(np.diff(minutes).min())
 
 
+def series_step_minutes(ds: pd.DatetimeIndex, history_step_minutes: int | None) -> int:
+    """The interval length of one series: the smallest gap between its timestamps, unless its rows
+    are too far apart to tell and the history as a whole comes finer (`history_step_minutes`): a
+    quiet region's calls, a few a week, are 165 minutes or a week apart on a 15-minute export. A
+    series whose rows fill at least half of its own coarser grid keeps it (an hourly series beside
+    a 15-minute one)."""
+    own = source_step_minutes(ds)
+    if history_step_minutes is None or own <= history_step_minutes:
+        return own
+    minutes = np.unique(np.asarray(ds.tz_convert(None).to_numpy().astype("datetime64[m]").astype(np.int64)))
+    slots = (int(minutes[-1]) - int(minutes[0])) // own + 1
+    return own if minutes.size >= 0.5 * slots else history_step_minutes
+
+
 def build_wall_history(
     ds: pd.DatetimeIndex,
     y: FloatArray,
@@ -192,13 +206,22 @@ def build_wall_history(
     clock_tz: str,
     interval_minutes: int,
     cutoff_utc: datetime,
+    covered_utc: pd.DatetimeIndex | None = None,
+    history_step_minutes: int | None = None,
 ) -> WallHistory:
     """Lay one series out on the wall clock of `clock_tz`, using only whole local days before `cutoff_utc`.
+
+    A day with no row of the series is missing (NaN), unless the history as a whole has a row that
+    day (`covered_utc`: the instants of every series' rows): then the series had no contacts that
+    day, and it is a zero. A helpdesk export lists tickets, so a quiet region's Saturdays without a
+    call have no row; counted as missing, its forecast rested on the Saturdays with one and came out
+    at a call or two every Saturday where the history had three in ten. Its interval is the
+    history's where its own rows are too far apart to tell (`series_step_minutes`).
 
     Raises:
         InvalidInput: the history's interval does not divide `interval_minutes`.
     """
-    step = source_step_minutes(ds)
+    step = series_step_minutes(ds, history_step_minutes)
     if interval_minutes % step and step % interval_minutes:
         raise InvalidInput(
             f"queue {queue!r}, region {region!r}: history comes every {step} minutes, which does not add "
@@ -244,6 +267,10 @@ def build_wall_history(
         rate = np.where(occurrences > 0, volume / occurrences, np.nan).reshape(n_days, slots)
         aht = np.where(aht_volume > 0, aht_work / aht_volume, np.nan).reshape(n_days, slots)
     has_row = np.bincount(day - first_day, minlength=n_days) > 0
+    if covered_utc is not None:
+        covered_day, _ = wall_clock(covered_utc, clock_tz)
+        inside = (covered_day >= first_day) & (covered_day < last_day_excl)
+        has_row |= np.bincount(covered_day[inside] - first_day, minlength=n_days)[:n_days] > 0
     rate[~has_row] = np.nan
     return WallHistory(
         queue=queue,
@@ -621,6 +648,9 @@ def holidays_in_grid(
     return out
 
 
+COVERAGE_STEP_MINUTES = 15  # the instants the history covers, to this step: every zone's day starts on one
+
+
 def history_series(
     frame: pd.DataFrame,
     *,
@@ -633,7 +663,11 @@ def history_series(
     last_day_utc: datetime,
     holiday_changes: Sequence[HolidayChange] = (),
 ) -> list[WallHistory]:
-    """One `WallHistory` per queue × region of a checked history frame."""
+    """One `WallHistory` per queue × region of a checked history frame (a day with rows of other
+    series but none of one is a day it had no contacts: `build_wall_history`)."""
+    every = _utc_index(frame["ds"])
+    covered = every.floor(f"{COVERAGE_STEP_MINUTES}min").unique()
+    history_step = source_step_minutes(every)
     out: list[WallHistory] = []
     for (queue_key, region_key), part in frame.groupby(["queue", "region"], sort=True):
         queue, region = str(queue_key), str(region_key)
@@ -648,6 +682,8 @@ def history_series(
             clock_tz=clock_tz,
             interval_minutes=interval_minutes,
             cutoff_utc=cutoff_utc,
+            covered_utc=covered,
+            history_step_minutes=history_step,
         )
         country = holiday_country_of(region, holiday_countries)
         last_day = int(wall_clock(pd.DatetimeIndex([last_day_utc]).tz_convert("UTC"), clock_tz)[0][0]) + 1

@@ -200,6 +200,9 @@ class LevelProfile:
     open_: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(N_DAY_TYPES, bool), init=False)
     profile_: FloatArray = field(default_factory=lambda: np.zeros((0, 0)), init=False)
     log_bias_: float = field(default=0.0, init=False)
+    # per day type, the mean of its daily totals over the factor window, days with none included,
+    # where it has such days (NaN where it has none: the log-scale model holds)
+    sparse_mean_: FloatArray = field(default_factory=lambda: np.full(N_DAY_TYPES, np.nan), init=False)
 
     def fit(self, y: FloatArray, day_type: IntArray, x: FloatArray | None = None) -> Self:
         observed = _observed_rows(y)
@@ -212,8 +215,24 @@ class LevelProfile:
             log_total = np.where(totals > 0, np.log(np.where(totals > 0, totals, 1.0)), np.nan)
         features = np.zeros((y.shape[0], 0)) if x is None or not self.use_calendar else x[: y.shape[0]]
         self._fit_level(log_total, day_type, features)
+        self.sparse_mean_ = self._sparse_means(totals, day_type)
         self.profile_ = self._fit_profile(y, totals, day_type)
         return self
+
+    def _sparse_means(self, totals: FloatArray, day_type: IntArray) -> FloatArray:
+        """Per day type with days of no contacts in the factor window, the mean of its daily totals
+        there, those days included (NaN for the others). The log-scale level and factor can only see
+        days with contacts, so a day type with a call on some days and none on others would be
+        forecast at what its days with a call had: three voicemails in ten Saturdays forecast as a
+        call or two every Saturday."""
+        n = totals.size
+        window = np.arange(max(0, n - 7 * max(self.factor_weeks, 1)), n)
+        out = np.full(N_DAY_TYPES, np.nan)
+        for kind in range(N_DAY_TYPES):
+            seen = totals[window[(day_type[window] == kind) & np.isfinite(totals[window])]]
+            if seen.size and np.any(seen <= 0):
+                out[kind] = float(seen.mean())
+        return out
 
     def _fit_level(self, log_total: FloatArray, day_type: IntArray, x: FloatArray) -> None:
         n = log_total.size
@@ -289,7 +308,9 @@ class LevelProfile:
         log_daily = self.level_ + self.factor_[day_type] + self.log_bias_
         if x is not None and self.effect_.size and self.use_calendar:
             log_daily = log_daily + x[: day_type.size] @ self.effect_
-        daily = np.where(self.open_[day_type], np.exp(log_daily), 0.0)
+        sparse = self.sparse_mean_[day_type]
+        daily = np.where(np.isfinite(sparse), sparse, np.exp(log_daily))
+        daily = np.where(self.open_[day_type], daily, 0.0)
         return np.asarray(daily[:, None] * self.profile_[day_type], dtype=np.float64)
 
 

@@ -14,6 +14,7 @@ from common.errors import InvalidInput
 from common.timegrid import PlanningWeek
 from forecasting import ForecastWarning, SpecialDay, forecast_columns, forecast_notes, forecast_week
 from forecasting.core import build_wall_history, wall_clock
+from forecasting.models import LevelProfile
 from tests.forecasting.synthetic import make_history, true_rate_on_grid
 
 LONDON = "Europe/London"
@@ -258,3 +259,63 @@ def test_quantile_levels_name_their_columns(two_regions: pd.DataFrame) -> None:
     assert {"q5", "q50", "q95"} <= set(out.columns)
     with pytest.raises(InvalidInput, match="between 0 and 1"):
         forecast_week(two_regions, PlanningWeek(date(2024, 2, 26), "UTC", 60), quantiles=(0.5, 1.5))
+
+
+def _busy_and_quiet(quiet_saturdays: tuple[int, ...]) -> pd.DataFrame:
+    """Ten weeks of a busy London queue every day, and a quiet region (Madrid) of the same queue whose
+    only contacts are one call at 11:00 on the Saturdays numbered in `quiet_saturdays` (0..9): a
+    ticket export, so the quiet region's other days have no row at all."""
+    busy = make_history([(LONDON, 500.0)], start="2024-01-01", days=70, seed=7)
+    saturdays = [pd.Timestamp("2024-01-06 10:00", tz="UTC") + pd.Timedelta(weeks=k) for k in quiet_saturdays]
+    quiet = pd.DataFrame(
+        {"ds": saturdays, "queue": busy["queue"].iloc[0], "region": "Europe/Madrid", "y": 1.0, "aht_s": 300.0}
+    )
+    return pd.concat([busy, quiet], ignore_index=True)
+
+
+def test_a_day_without_a_row_of_a_quiet_series_counts_as_none_when_the_history_covers_it() -> None:
+    """Three calls in ten Saturdays (the last two among them, so Saturday is taken as open): the quiet
+    region's days without a row are days without a call, its interval is the export's 15 minutes
+    (its own rows are a week apart), and the level × profile model forecasts Saturday at the
+    history's 0.3 calls, not at the one call of the Saturdays that had one."""
+    history = _busy_and_quiet((2, 8, 9))
+    quiet = history[history["region"] == "Europe/Madrid"]
+    every = pd.DatetimeIndex(history["ds"])
+    series = build_wall_history(
+        pd.DatetimeIndex(quiet["ds"]),
+        quiet["y"].to_numpy(),
+        quiet["aht_s"].to_numpy(),
+        queue="q",
+        region="Europe/Madrid",
+        clock_tz="Europe/Madrid",
+        interval_minutes=15,
+        cutoff_utc=datetime(2024, 3, 11, tzinfo=UTC),
+        covered_utc=every,
+        history_step_minutes=15,
+    )
+    assert series.observed_days() == series.n_days  # every day the export covers
+    assert np.nansum(series.rate) == 3.0
+    model = LevelProfile().fit(series.training(), series.day_type())
+    saturday = model.predict(np.array([5])).sum()
+    assert saturday == pytest.approx(3 / 8, abs=0.01)  # the Saturdays since its first call: 3 in 8
+    assert model.predict(np.array([0, 1, 2, 3, 4, 6])).sum() == 0.0
+
+
+def test_a_day_the_whole_history_lacks_stays_missing() -> None:
+    history = make_history([(LONDON, 500.0)], start="2024-01-01", days=21, seed=8)
+    gap = history["ds"].dt.date != date(2024, 1, 10)
+    kept = history[gap]
+    series = build_wall_history(
+        pd.DatetimeIndex(kept["ds"]),
+        kept["y"].to_numpy(),
+        kept["aht_s"].to_numpy(),
+        queue="q",
+        region=LONDON,
+        clock_tz=LONDON,
+        interval_minutes=15,
+        cutoff_utc=datetime(2024, 1, 22, tzinfo=UTC),
+        covered_utc=pd.DatetimeIndex(kept["ds"]),
+    )
+    row = (date(2024, 1, 10) - date(1970, 1, 1)).days - series.first_day
+    assert np.isnan(series.rate[row]).all()
+    assert np.isfinite(series.rate[row + 1]).all()
