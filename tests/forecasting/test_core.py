@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -13,12 +14,29 @@ import pytest
 from common.errors import InvalidInput
 from common.timegrid import PlanningWeek
 from forecasting import ForecastWarning, SpecialDay, forecast_columns, forecast_notes, forecast_week
-from forecasting.core import build_wall_history, wall_clock
+from forecasting.core import WallHistory, build_wall_history, wall_clock
 from forecasting.models import LevelProfile
 from tests.forecasting.synthetic import make_history, true_rate_on_grid
 
 LONDON = "Europe/London"
 NEW_YORK = "America/New_York"
+
+
+def _laid_out(
+    frame: pd.DataFrame, region: str, interval_minutes: int, cutoff: datetime, **more: Any
+) -> WallHistory:
+    """`build_wall_history` of a history frame's rows, as queue "q" on `region`'s clock."""
+    return build_wall_history(
+        pd.DatetimeIndex(frame["ds"]),
+        frame["y"].to_numpy(),
+        frame["aht_s"].to_numpy(),
+        queue="q",
+        region=region,
+        clock_tz=region,
+        interval_minutes=interval_minutes,
+        cutoff_utc=cutoff,
+        **more,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -98,16 +116,7 @@ def test_five_minute_history_equals_its_fifteen_minute_sum() -> None:
 def test_wall_matrix_matches_a_slow_reference_across_fall_back() -> None:
     history = make_history([(LONDON, 500.0)], start="2023-10-16", days=21, seed=4)
     cutoff = datetime(2023, 11, 6, tzinfo=UTC)
-    fast = build_wall_history(
-        pd.DatetimeIndex(history["ds"]),
-        history["y"].to_numpy(),
-        history["aht_s"].to_numpy(),
-        queue="q",
-        region=LONDON,
-        clock_tz=LONDON,
-        interval_minutes=30,
-        cutoff_utc=cutoff,
-    )
+    fast = _laid_out(history, LONDON, 30, cutoff)
     # Slow reference: one row at a time with zoneinfo; repeated wall slots averaged.
     tz = ZoneInfo(LONDON)
     sums: dict[tuple[date, int], float] = {}
@@ -127,16 +136,7 @@ def test_wall_matrix_matches_a_slow_reference_across_fall_back() -> None:
 
 def test_spring_forward_hour_is_missing_not_zero() -> None:
     history = make_history([(NEW_YORK, 500.0)], start="2024-02-26", days=21, seed=5)
-    series = build_wall_history(
-        pd.DatetimeIndex(history["ds"]),
-        history["y"].to_numpy(),
-        history["aht_s"].to_numpy(),
-        queue="q",
-        region=NEW_YORK,
-        clock_tz=NEW_YORK,
-        interval_minutes=15,
-        cutoff_utc=datetime(2024, 3, 18, 5, tzinfo=UTC),
-    )
+    series = _laid_out(history, NEW_YORK, 15, datetime(2024, 3, 18, 5, tzinfo=UTC))
     row = (date(2024, 3, 10) - date(1970, 1, 1)).days - series.first_day
     assert np.isnan(series.rate[row, 8:12]).all()  # 02:00-03:00 never happened
     assert np.isfinite(series.rate[row, :8]).all()
@@ -281,18 +281,8 @@ def test_a_day_without_a_row_of_a_quiet_series_counts_as_none_when_the_history_c
     history = _busy_and_quiet((2, 8, 9))
     quiet = history[history["region"] == "Europe/Madrid"]
     every = pd.DatetimeIndex(history["ds"])
-    series = build_wall_history(
-        pd.DatetimeIndex(quiet["ds"]),
-        quiet["y"].to_numpy(),
-        quiet["aht_s"].to_numpy(),
-        queue="q",
-        region="Europe/Madrid",
-        clock_tz="Europe/Madrid",
-        interval_minutes=15,
-        cutoff_utc=datetime(2024, 3, 11, tzinfo=UTC),
-        covered_utc=every,
-        history_step_minutes=15,
-    )
+    cutoff = datetime(2024, 3, 11, tzinfo=UTC)
+    series = _laid_out(quiet, "Europe/Madrid", 15, cutoff, covered_utc=every, history_step_minutes=15)
     assert series.observed_days() == series.n_days  # every day the export covers
     assert np.nansum(series.rate) == 3.0
     model = LevelProfile().fit(series.training(), series.day_type())
@@ -305,17 +295,8 @@ def test_a_day_the_whole_history_lacks_stays_missing() -> None:
     history = make_history([(LONDON, 500.0)], start="2024-01-01", days=21, seed=8)
     gap = history["ds"].dt.date != date(2024, 1, 10)
     kept = history[gap]
-    series = build_wall_history(
-        pd.DatetimeIndex(kept["ds"]),
-        kept["y"].to_numpy(),
-        kept["aht_s"].to_numpy(),
-        queue="q",
-        region=LONDON,
-        clock_tz=LONDON,
-        interval_minutes=15,
-        cutoff_utc=datetime(2024, 1, 22, tzinfo=UTC),
-        covered_utc=pd.DatetimeIndex(kept["ds"]),
-    )
+    cutoff = datetime(2024, 1, 22, tzinfo=UTC)
+    series = _laid_out(kept, LONDON, 15, cutoff, covered_utc=pd.DatetimeIndex(kept["ds"]))
     row = (date(2024, 1, 10) - date(1970, 1, 1)).days - series.first_day
     assert np.isnan(series.rate[row]).all()
     assert np.isfinite(series.rate[row + 1]).all()
