@@ -43,7 +43,7 @@ if TYPE_CHECKING:
         problem_from_requirements,
         requirements_to_arrays,
     )
-    from scheduler.roster.repair import repair_only
+    from scheduler.roster.repair import repair_line, repair_only
     from scheduler.roster.report import (
         FRAGILE_VOLUME,
         Change,
@@ -132,6 +132,7 @@ _HOME: dict[str, str] = {
     "check_roster": "scheduler.roster.validate",
     "CoverOption": "scheduler.roster.cover",
     "cover_options": "scheduler.roster.cover",
+    "repair_line": "scheduler.roster.repair",
     "repair_only": "scheduler.roster.repair",
     "Change": "scheduler.roster.report",
     "coverage_frame": "scheduler.roster.report",
@@ -232,6 +233,7 @@ __all__ = [
     "planning_week",
     "problem_from_requirements",
     "queue_requirement",
+    "repair_line",
     "repair_only",
     "requirements_to_arrays",
     "roster_changes",

@@ -350,8 +350,9 @@ class RosterJobCreate(_In):
     reoptimize: bool = Field(
         default=False,
         description="re-roster: let every agent's shifts in the base change, each change at its cost "
-        "(`change_per_shift`); by default only the agents whose base week breaks a rule now are "
-        "re-rostered and the others keep theirs as they are (as `wfm roster --reoptimize`)",
+        "(`change_per_shift`); by default, against the base's own requirements, only the agents whose "
+        "base week breaks a rule now are re-rostered and the others keep theirs as they are (as `wfm "
+        "roster --reoptimize`); other requirements than the base's re-roster every agent",
     )
 
 

@@ -172,7 +172,8 @@ def _params(session: Session, team: TeamRow, body: RosterJobCreate, settings: Se
         locked_before_utc=locked_before,
         pins=[] if base is None else base.pins,
         absent_may_work_days_off=body.absent_may_work_days_off,
-        reoptimize=body.reoptimize,
+        # other requirements than the base's are a new demand to roster, not a repair
+        reoptimize=body.reoptimize or (base is not None and requirements_id != base.requirements_id),
         base_absent=[] if base is None else sorted(version_absent_days(base)),
     )
     known = {a["id"] for a in params.team["agents"]}

@@ -11,7 +11,7 @@ import pytest
 from common.timegrid import zone
 from scheduler.domain import AvailabilityEntry, QueueSpan, Roster
 from scheduler.roster.problem import Problem
-from scheduler.roster.repair import agents_to_repair, repair_only
+from scheduler.roster.repair import agents_to_repair, repair_line, repair_only
 from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
 from tests.scheduler.roster.factories import QUICK, blended_problem
@@ -68,3 +68,20 @@ def test_nothing_published_is_nothing_to_repair() -> None:
     p = blended_problem(0)
     assert repair_only(p) is p
     assert agents_to_repair(p) == set()
+
+
+def test_the_repair_says_whom_it_re_rostered_and_how_to_re_roster_everyone() -> None:
+    later, _, late = late_on_thursday(0)
+    line = repair_line(repair_only(later))
+    assert line.startswith(
+        f"re-rostered 1 agent whose published week breaks a rule now ({later.team.agent(late).name})"
+    )
+    assert line.endswith(
+        "everyone else keeps their shifts as published (--reoptimize lets every agent's shifts change)"
+    )
+    unbroken = dataclasses.replace(
+        later, availability=tuple(e for e in later.availability if e.kind != "absence")
+    )
+    assert repair_line(repair_only(unbroken)).startswith(
+        "re-rostered nobody: nothing in the availability breaks"
+    )
