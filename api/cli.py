@@ -177,7 +177,7 @@ def roster_command(
     )
     from api.team_checks import agent_night_windows
     from common.timegrid import parse_instant, parse_iso_date
-    from scheduler import Problem, planning_week, problem_from_requirements, repair_line, repair_only
+    from scheduler import Problem, planning_week, problem_from_requirements, repair_only
 
     if requirements is None and shift_cover is None:
         typer.echo("error: give --requirements (demand per interval), --shift-cover, or both", err=True)
@@ -214,8 +214,6 @@ def roster_command(
         if not reoptimize:
             problem = repair_only(problem)
         lines = _solve_and_write(problem, out, time_limit, xlsx, report, ics=ics)
-        if problem.published is not None and not reoptimize:
-            lines.append(repair_line(problem))
     except WfmError as exc:
         raise _fail(exc) from exc
     typer.echo("\n".join(lines))

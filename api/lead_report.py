@@ -30,6 +30,7 @@ from scheduler import (
     fragile_lines,
     fragile_queues,
     measure,
+    repair_line,
     roster_changes,
     summarize,
     too_small_lines,
@@ -65,6 +66,7 @@ class ReportWords:
 
     base_roster: str = "the published roster"  # the service: the version re-rostered, e.g. "v3"
     next_week_counts_it: str = "published, or given with --previous"
+    reoptimize: str = "--reoptimize"  # how a lead re-rosters every agent instead of repairing
 
 
 CLI_WORDS = ReportWords()
@@ -170,6 +172,8 @@ def change_lines(problem: Problem, roster: Roster, words: ReportWords = CLI_WORD
             f"same hours, other queues or breaks: {len(same_hours)}",
             *(f"  {c.describe(problem.team)}" for c in same_hours),
         ]
+    if problem.kept_agents:  # a repair: whom it re-rostered
+        out.append(repair_line(problem, words.reoptimize))
     return out
 
 

@@ -215,6 +215,9 @@ def cover_options(
     cover a stretch: one agent cannot cover six stretches, and a list naming the same few again and
     again is not a list a lead can act on, but "nobody could" must stay true.
     `measured` is the roster's measure when the caller has it (`report.measure`)."""
+    # a repair keeps every other agent's week as published (`Problem.kept_agents`), but a lead may
+    # still ask any of them to cover by hand: the options are checked without that lock
+    p = replace(p, kept_agents=frozenset())
     m = measured or measure(p, roster)
     before = queue_days(p, m)
     candidates = build_candidates(p)

@@ -24,17 +24,18 @@ def agents_to_repair(p: Problem) -> set[str]:
     return {v.agent_id for v in check_roster(p, p.published.shifts)}
 
 
-def repair_line(p: Problem) -> str:
-    """What a repair re-rostered, in words (`p` as `repair_only` made it)."""
+def repair_line(p: Problem, reoptimize: str = "--reoptimize") -> str:
+    """What a repair re-rostered, in words (`p` as `repair_only` made it; `reoptimize` names how the
+    lead re-rosters every agent instead)."""
     repaired = sorted(a.name for a in p.team.agents if a.id not in p.kept_agents)
     if not repaired:
         return (
             "re-rostered nobody: nothing in the availability breaks the published week, so every agent "
-            "keeps their shifts (--reoptimize re-rosters every agent against these requirements)"
+            f"keeps their shifts ({reoptimize} re-rosters every agent against these requirements)"
         )
     return (
         f"re-rostered {len(repaired)} agent{'s' if len(repaired) != 1 else ''} whose published week breaks a "
-        f"rule now ({', '.join(repaired)}); everyone else keeps their shifts as published (--reoptimize "
+        f"rule now ({', '.join(repaired)}); everyone else keeps their shifts as published ({reoptimize} "
         "lets every agent's shifts change)"
     )
 

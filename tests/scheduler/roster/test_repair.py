@@ -10,8 +10,10 @@ import pytest
 
 from common.timegrid import zone
 from scheduler.domain import AvailabilityEntry, QueueSpan, Roster
+from scheduler.roster.cover import cover_options
 from scheduler.roster.problem import Problem
 from scheduler.roster.repair import agents_to_repair, repair_line, repair_only
+from scheduler.roster.report import measure, short_stretches
 from scheduler.roster.solve import solve
 from scheduler.roster.validate import check_roster
 from tests.scheduler.roster.factories import QUICK, blended_problem
@@ -85,3 +87,16 @@ def test_the_repair_says_whom_it_re_rostered_and_how_to_re_roster_everyone() -> 
     assert repair_line(repair_only(unbroken)).startswith(
         "re-rostered nobody: nothing in the availability breaks"
     )
+
+
+def test_who_could_cover_after_a_repair_names_agents_the_repair_kept() -> None:
+    """The repair keeps every other agent's week, but the lead may still ask any of them to cover:
+    the options are the same as for the whole team's re-roster of the same roster."""
+    later, _, late = late_on_thursday(0)
+    repair = repair_only(later)
+    roster = solve(repair, QUICK).roster
+    stretches = short_stretches(repair, measure(repair, roster))
+    assert stretches
+    options = cover_options(repair, roster, stretches)
+    assert {o.agent_id for o in options} - {late}
+    assert [o.words for o in options] == [o.words for o in cover_options(later, roster, stretches)]
