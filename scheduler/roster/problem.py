@@ -312,6 +312,18 @@ class Problem:
         """The local days the agent is absent (a sick call) in the horizon."""
         return {d for _, d in absent_agent_days(self.entries_of(agent_id), self.week.days)}
 
+    def part_day_absences(self, agent_id: str) -> set[date]:
+        """The agent's local days with an absence of part of the day (in late, away and back, sent
+        home): a shift's start those days is the sick call's doing, so the regular-hours band of
+        start times (`ShiftRules.max_start_spread_minutes`) leaves it out."""
+        return {
+            d
+            for e in self.entries_of(agent_id)
+            if e.kind == "absence" and (e.start_minute > 0 or e.end_minute < MINUTES_PER_DAY)
+            for d in self.week.days
+            if e.applies_to(d)
+        }
+
     def kept_days_off(self, agent_id: str) -> set[date]:
         """Re-rostering: the published roster's days off of an absent agent, which they keep (none
         when not re-rostering, when the agent is not absent, or when the lead lets them work)."""

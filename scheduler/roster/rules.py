@@ -440,13 +440,17 @@ def add_start_spread(m: cp_model.CpModel, v: RosterVars, p: Problem) -> list[Pen
     """Hard: regular hours. In each week, an agent's local start times lie within
     `max_start_spread_minutes` of each other on the clock's circle (23:30 and 00:30 are an hour apart),
     pinned and worked shifts included: the week's starts lie in one band, [first, first + spread],
-    whose first minute is one of the agent's possible starts."""
+    whose first minute is one of the agent's possible starts. A day with an absence of part of it (in
+    late) is left out (`Problem.part_day_absences`)."""
     for agent in p.team.agents:
         limit = p.team.shift_rules_of(agent).max_start_spread_minutes
         if limit is None:
             continue
         by_week: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+        late = p.part_day_absences(agent.id)  # a start a sick call moved is not a regular hour
         for c in v.candidates[agent.id]:
+            if c.local_date in late:
+                continue
             by_week[p.week.week_of(c.local_date)].append(
                 (local_start_minute(agent.tz, c.start_utc), v.works[c.index])
             )

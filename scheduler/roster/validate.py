@@ -452,7 +452,10 @@ def _start_spread_problems(p: Problem, agent: Agent, mine: list[Shift]) -> list[
         return []
     tz = zone(agent.tz)
     by_week: dict[int, list[int]] = defaultdict(list)
+    late = p.part_day_absences(agent.id)  # a start a sick call moved is not a regular hour
     for s in mine:
+        if s.local_date in late:
+            continue
         local = s.start_utc.astimezone(tz)
         by_week[p.week.week_of(s.local_date)].append(local.hour * 60 + local.minute)
     out = []

@@ -100,3 +100,31 @@ def test_who_could_cover_after_a_repair_names_agents_the_repair_kept() -> None:
     options = cover_options(repair, roster, stretches)
     assert {o.agent_id for o in options} - {late}
     assert [o.words for o in options] == [o.words for o in cover_options(later, roster, stretches)]
+
+
+def test_an_agent_in_late_keeps_the_day_from_the_time_back_whatever_their_usual_start_times() -> None:
+    """Regular hours (starts at most an hour apart in a week) and shifts from 06:00 to 12:00: an agent
+    whose Thursday began at the earliest start is in two hours late. The start the sick call moves is
+    left out of their band, so they work Thursday from when they are back instead of losing the day
+    (the lead's finding: 'in late at 10:00' became 'off sick')."""
+    p = blended_problem(0)
+    rules = dataclasses.replace(p.team.shift_rules, max_start_spread_minutes=60)
+    p = dataclasses.replace(p, team=dataclasses.replace(p.team, shift_rules=rules))
+    published = solve(p, QUICK).roster
+    thursday = p.week.days[3]
+    early = min(
+        (s for s in published.shifts if s.local_date == thursday),
+        key=lambda s: s.start_utc.astimezone(zone(p.team.agent(s.agent_id).tz)).hour,
+    )
+    agent = p.team.agent(early.agent_id)
+    back = early.start_utc.astimezone(zone(agent.tz)) + timedelta(hours=2)
+    late = AvailabilityEntry(agent.id, "absence", on_date=thursday, end_minute=back.hour * 60 + back.minute)
+    lock = p.week.grid.start_utc + timedelta(days=2)
+    later = dataclasses.replace(
+        p, availability=(*p.availability, late), published=published, locked_before_utc=lock
+    )
+    assert later.part_day_absences(agent.id) == {thursday}
+    result = solve(repair_only(later), QUICK)
+    assert check_roster(later, result.roster.shifts) == []
+    (mine,) = [s for s in result.roster.shifts_of(agent.id) if s.local_date == thursday]
+    assert mine.start_utc.astimezone(zone(agent.tz)).hour * 60 >= late.end_minute
