@@ -305,13 +305,21 @@ def _another_queue(
                 break  # the queue left loses as much as the stretch gains: that only moves the gap
             return _Pick(
                 changed,
-                _overlap_s(moved, stretch) / 3600,
+                _on_queue_hours(p, given, stretch),
                 ANOTHER_QUEUE,
                 leaves=working,
                 loss_hours=loss,
                 left_time=left,
             )
     return None
+
+
+def _on_queue_hours(p: Problem, shift: Shift, stretch: ShortStretch) -> float:
+    """Hours the shift puts its agent on the stretch's queue inside the stretch, breaks left out."""
+    rows = on_queue_intervals(shift, p.week.grid).get(stretch.queue, np.zeros(0, dtype=np.int64))
+    starts = p.week.grid.starts()[rows]
+    inside = (starts >= stretch.start_utc) & (starts < stretch.end_utc)
+    return float(inside.sum()) * p.week.grid.interval_minutes / 60
 
 
 def _with_queue(shift: Shift, moved: QueueSpan, queue: str) -> Shift:

@@ -4,10 +4,11 @@ move of a day off (the same hours and days, every rule kept) comes before the co
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 import numpy as np
 
-from scheduler.domain import LabourRules, QueueSpan, QueueSpec, Roster, Shift
+from scheduler.domain import Activity, LabourRules, QueueSpan, QueueSpec, Roster, Shift
 from scheduler.roster.cover import ANOTHER_QUEUE, DAY_OFF_WORKED, MOVE, OVERTIME, cover_options
 from scheduler.roster.problem import Problem
 from scheduler.roster.report import measure, short_stretches
@@ -188,3 +189,16 @@ def test_an_agent_at_work_on_another_queue_is_offered_the_short_queue_instead_ev
 def test_an_agent_alone_on_a_queue_is_not_offered_another_where_that_only_moves_the_gap() -> None:
     p, roster = chat_and_phone_monday(1)
     assert cover_options(p, roster, short_stretches(p, measure(p, roster))) == []
+
+
+def test_the_hours_another_queue_covers_leave_the_agents_break_out() -> None:
+    """The agent on chat has lunch 12:00-13:00: taking the phone 12:00-14:00 covers one hour of it."""
+    p, roster = chat_and_phone_monday(2)
+    mine = roster.shifts_of("f0")[0]
+    lunch = Activity("lunch", mine.start_utc + timedelta(hours=3), mine.start_utc + timedelta(hours=4))
+    roster = Roster(
+        roster.team, roster.first_day, (dataclasses.replace(mine, breaks=(lunch,)), *roster.shifts_of("f1"))
+    )
+    (option,) = cover_options(p, roster, short_stretches(p, measure(p, roster)))
+    assert (option.kind, option.covered_hours) == (ANOTHER_QUEUE, 1.0)
+    assert option.words.endswith("covers 1 h of the stretch")
