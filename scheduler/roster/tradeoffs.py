@@ -61,7 +61,7 @@ def tradeoff_lines(
         why = _live_weights(team, live, queue) if queue.is_live else _async_weights(team, live, queue)
         trade = measured.get((live.name, other))
         if trade is not None and _losing(trade, live, queue):
-            why = f"{_trade_words(trade, live)}: the roster keeps {other} at its target ({_lever(team, live, queue)})"
+            why = f"{_trade_words(trade, live)}: the roster keeps {other} on target ({_lever(team, live, queue)})"
         elif trade is not None:
             why = f"{_trade_words(trade, live)}; {why}"
         out.append(
@@ -94,8 +94,8 @@ def _trade_words(trade: QueueTrade, live: QueueSpec) -> str:
     """What moving the shared time would do, as the report measures it."""
     return (
         f"the {trade.hours:.0f} agent-h they spend on {trade.other} while {live.name} takes "
-        f"{CONTACTS_WORDS[live.channel]}, on {live.name} instead, would take {live.name} to "
-        f"{trade.live_level:.0%} and {trade.other} to {trade.other_level:.0%}"
+        f"{CONTACTS_WORDS[live.channel]}, on {live.name} instead (this trade alone), would take {live.name} "
+        f"to {trade.live_level:.0%} and {trade.other} to {trade.other_level:.0%}"
     )
 
 

@@ -367,12 +367,12 @@ def test_the_trade_between_a_live_queue_below_target_and_one_above_is_measured_a
     assert (trade.live_level, trade.other_level) == pytest.approx((levels["chat"], levels["email"]))
     (line,) = tradeoff_lines(p.team, summary.service_level_by_queue, roster, trades=summary.trades)
     words = (
-        f"the 8 agent-h they spend on email while chat takes chats, on chat instead, would take chat to "
+        f"the 8 agent-h they spend on email while chat takes chats, on chat instead (this trade alone), would take chat to "
         f"{levels['chat']:.0%} and email to {levels['email']:.0%}"
     )
     assert words in line
     assert (levels["email"] < 0.9 and levels["chat"] < 0.8) == losing
-    assert ("the roster keeps email at its target (to trade anyway, lower" in line) == losing
+    assert ("the roster keeps email on target (to trade anyway, lower" in line) == losing
 
 
 def test_no_trade_is_measured_under_the_headcount_objective_or_when_every_queue_meets_its_target() -> None:
