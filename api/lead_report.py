@@ -397,9 +397,12 @@ def _skills_missing(summary: RosterSummary) -> list[str]:
     one queue and over on another is short of agents skilled for the first, not of agents."""
     short: dict[str, float] = {}
     over: dict[str, float] = {}
+    rostered_over: dict[str, float] = {}  # of `over`, beyond what blended time gives
     for d in summary.days:
         short[d.queue] = short.get(d.queue, 0.0) + d.shortfall_hours
         over[d.queue] = over.get(d.queue, 0.0) + max(d.on_queue_hours - d.need_hours, 0.0)
+        rostered = d.on_queue_hours - d.blended_hours
+        rostered_over[d.queue] = rostered_over.get(d.queue, 0.0) + max(rostered - d.need_hours, 0.0)
     shortest = max(short, key=lambda q: short[q], default=None)
     fullest = max(over, key=lambda q: over[q], default=None)
     if (
@@ -410,10 +413,15 @@ def _skills_missing(summary: RosterSummary) -> list[str]:
         or short[shortest] < 1.0
     ):
         return []
+    skill = (
+        f"(or skill some of the {fullest} agents for it)"
+        if rostered_over[fullest] >= 1.0
+        else f"({fullest}'s hours above its need are the spare time of agents on other queues between contacts)"
+    )
     return [
         f"the hours are short on {shortest} ({short[shortest]:.0f} agent-h below its need) while {fullest} has "
         f"{over[fullest]:.0f} agent-h more than it needs: agents skilled for {shortest} are what is missing "
-        f"(or skill some of the {fullest} agents for it)"
+        f"{skill}"
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import math
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -182,7 +182,8 @@ def availability_entries(rows: list[Any]) -> tuple[AvailabilityEntry, ...]:
     return tuple(entry_from_dict(r) for r in rows)
 
 
-_QUEUE_DAY_FIELDS = frozenset(f.name for f in fields(QueueDay))
+# the fields a stored day must have (one with a default came later: a version stored before has none)
+_QUEUE_DAY_FIELDS = frozenset(f.name for f in fields(QueueDay) if f.default is MISSING)
 
 
 def _number(value: Any) -> float:
@@ -207,6 +208,7 @@ def queue_days_from_summary(summary: dict[str, Any]) -> list[QueueDay] | None:
             volume=_number(r["volume"]),
             service_level=None if r["service_level"] is None else float(r["service_level"]),
             target=_number(r["target"]),
+            blended_hours=_number(r.get("blended_hours", 0.0)),
         )
         for r in records
     ]

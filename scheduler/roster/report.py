@@ -144,6 +144,8 @@ class QueueDay:
     volume: float
     service_level: float | None
     target: float
+    # of `on_queue_hours`, an async queue's time given by agents on live queues between their contacts
+    blended_hours: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,7 @@ def queue_days(p: Problem, m: Measured) -> list[QueueDay]:
                     volume,
                     sl,
                     d.queue.service_level,
+                    float(o.blended_agents[mask].sum()) * hours,
                 )
             )
     return out

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from api.lead_report import (
     absence_lines,
+    advice_lines,
     change_lines,
     from_last_week_lines,
     into_next_week_lines,
@@ -212,11 +213,9 @@ def test_a_day_worked_with_no_contacts_forecast_is_named_with_what_to_change() -
     assert "make its agents unavailable on it" in line
 
 
-def test_a_team_too_small_on_one_queue_and_over_on_another_is_told_which_skill_is_missing() -> None:
-    from datetime import date
-
-    from api.lead_report import advice_lines
-    from scheduler.domain import Roster
+def _short_on_chat_over_on_email(email_blended_hours: float) -> list[str]:
+    """The advice for a Monday with chat 40 agent-h below its need and email 25 above it, of which
+    `email_blended_hours` are chat agents' spare time."""
     from scheduler.roster.report import QueueDay, RosterSummary
     from scheduler.sample import sample_team
 
@@ -230,13 +229,27 @@ def test_a_team_too_small_on_one_queue_and_over_on_another_is_told_which_skill_i
         target_by_queue={"creator-email": 0.9, "creator-chat": 0.8}, contract_hours_most=500.0,
         days=[
             QueueDay("creator-chat", day, 100.0, 60.0, 40.0, 50.0, 0.6, 0.8),
-            QueueDay("creator-email", day, 20.0, 45.0, 0.0, 80.0, 1.0, 0.9),
+            QueueDay("creator-email", day, 20.0, 45.0, 0.0, 80.0, 1.0, 0.9, blended_hours=email_blended_hours),
         ],
     )  # fmt: skip
-    lines = advice_lines(summary, team, Roster(team.name, day, ()))
-    assert any(
-        "short on creator-chat (40 agent-h below its need) while creator-email has 25 agent-h more" in line
-        for line in lines
+    return [
+        line
+        for line in advice_lines(summary, team, Roster(team.name, day, ()))
+        if "more than it needs" in line
+    ]
+
+
+def test_a_team_too_small_on_one_queue_and_over_on_another_is_told_which_skill_is_missing() -> None:
+    (line,) = _short_on_chat_over_on_email(0.0)
+    assert "short on creator-chat (40 agent-h below its need) while creator-email has 25 agent-h more" in line
+    assert line.endswith("(or skill some of the creator-email agents for it)")
+
+
+def test_hours_above_an_async_queues_need_that_are_blended_time_are_not_called_its_agents() -> None:
+    """Email's surplus is all spare time of chat agents between chats: nobody to re-skill on email."""
+    (line,) = _short_on_chat_over_on_email(45.0)
+    assert line.endswith(
+        "(creator-email's hours above its need are the spare time of agents on other queues between contacts)"
     )
 
 
