@@ -246,7 +246,7 @@ def solve(
         max_sweeps=budget.sweeps(),
         descent_deadline=budget.exact_descent_deadline,
     )
-    if budget.polishes:
+    if budget.polishes and team.movable:
         workers = 1 if budget.deterministic else _cores(settings)
         taken = polish(
             team, budget.search_deadline, settings.seed, workers, budget.work_units, budget.polish_taking_s

@@ -980,6 +980,8 @@ class TeamWeeks:
         self.demand = demand or planning_demand(p)
         self.n = self.demand.n_intervals  # the week's and its lead-out's
         self.agents = [a for a in _order(p) if skill_group(p, a)]
+        # the agents a move may change: a repair keeps the others' weeks as published
+        self.movable = [a for a in self.agents if a.id not in p.kept_agents]
         groups = list(self.demand.groups)
         self._group = {a.id: groups.index(skill_group(p, a)) for a in self.agents}
         self.on = carried_on(p, self.demand)  # last week's shifts that run on into this one

@@ -42,14 +42,14 @@ CATCH_UP_MOVES = 10  # a chain behind the best roster found takes it up after th
 
 
 def neighbours(team: TeamWeeks, agent: Agent) -> list[Agent]:
-    """The other agents sharing a queue with `agent`."""
+    """The other agents a move may change (`TeamWeeks.movable`) sharing a queue with `agent`."""
     group = skill_group(team.p, agent)
-    return [a for a in team.agents if a.id != agent.id and skill_group(team.p, a) & group]
+    return [a for a in team.movable if a.id != agent.id and skill_group(team.p, a) & group]
 
 
 def pick_agents(team: TeamWeeks, rng: np.random.Generator, size: int = RUIN_SIZE) -> list[Agent]:
     """A random agent and up to `size - 1` random agents sharing a queue with them."""
-    first = team.agents[int(rng.integers(len(team.agents)))]
+    first = team.movable[int(rng.integers(len(team.movable)))]
     others = neighbours(team, first)
     chosen = rng.permutation(len(others))[: size - 1]
     return [first, *(others[int(k)] for k in chosen)]
@@ -180,6 +180,8 @@ def improve_weeks(
     team.descend(until, deterministic=max_moves is not None, max_sweeps=max_sweeps)
     best = BestWeeks(team)
     report()
+    if not team.movable:  # a repair with nobody to re-roster: nothing a move could change
+        return len(heard) - 1
     stop = threading.Event()
     helpers = [
         threading.Thread(target=_helper_chain, args=(team, best, deadline, seed + k, stop), daemon=True)
