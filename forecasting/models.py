@@ -199,7 +199,8 @@ class LevelProfile:
     effect_: FloatArray = field(default_factory=lambda: np.zeros(0), init=False)
     open_: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(N_DAY_TYPES, bool), init=False)
     profile_: FloatArray = field(default_factory=lambda: np.zeros((0, 0)), init=False)
-    log_bias_: float = field(default=0.0, init=False)
+    # per day type: half the variance of its daily residuals on the log scale (`_fit_level`)
+    log_bias_: FloatArray = field(default_factory=lambda: np.zeros(N_DAY_TYPES), init=False)
     # per day type, the mean of its daily totals over the factor window, days with none included,
     # where it has such days (NaN where it has none: the log-scale model holds)
     sparse_mean_: FloatArray = field(default_factory=lambda: np.full(N_DAY_TYPES, np.nan), init=False)
@@ -240,7 +241,7 @@ class LevelProfile:
         valid = window[np.isfinite(log_total[window])]
         self.effect_ = np.zeros(x.shape[1])
         if valid.size == 0:
-            self.level_, self.factor_ = 0.0, np.zeros(N_DAY_TYPES)
+            self.level_, self.factor_, self.log_bias_ = 0.0, np.zeros(N_DAY_TYPES), np.zeros(N_DAY_TYPES)
             return
         lt = log_total[valid]
         kinds = day_type[valid]
@@ -269,9 +270,17 @@ class LevelProfile:
         age_days = (n - 1 - recent).astype(np.float64)
         self.level_ = _robust_weighted_mean(deseason, 0.5 ** (age_days / self.level_half_life_days))
         self.factor_, self.effect_ = factor, effect
-        # exp(E[log]) underestimates E[total]: add half the variance of the daily residuals.
+        # exp(E[log]) underestimates E[total]: add half the variance of the daily residuals, each day
+        # type its own: a weekend of two calls a day has a far noisier log than a weekday of 180, and
+        # one variance for all put the weekdays 4 % above a steady rate
         resid = lt - self.level_ - factor[kinds] - feats @ effect
-        self.log_bias_ = 0.5 * float(np.var(resid)) if resid.size > 1 else 0.0
+        pooled = 0.5 * float(np.var(resid)) if resid.size > 1 else 0.0
+        self.log_bias_ = np.array(
+            [
+                0.5 * float(np.var(resid[kinds == k])) if np.sum(kinds == k) > 1 else pooled
+                for k in range(N_DAY_TYPES)
+            ]
+        )
 
     def _fit_profile(self, y: FloatArray, totals: FloatArray, day_type: IntArray) -> FloatArray:
         n_days, slots = y.shape
@@ -305,7 +314,7 @@ class LevelProfile:
         return profile
 
     def predict(self, day_type: IntArray, x: FloatArray | None = None) -> FloatArray:
-        log_daily = self.level_ + self.factor_[day_type] + self.log_bias_
+        log_daily = self.level_ + self.factor_[day_type] + self.log_bias_[day_type]
         if x is not None and self.effect_.size and self.use_calendar:
             log_daily = log_daily + x[: day_type.size] @ self.effect_
         sparse = self.sparse_mean_[day_type]
