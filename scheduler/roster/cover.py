@@ -273,9 +273,10 @@ def _another_queue(
 ) -> _Pick | None:
     """The agent, on shift in the stretch on another of their queues, takes the stretch's queue
     instead: the part of that queue's stretch inside the short one, or (where the queue blocks ask
-    for it, and the stretch's queue is open throughout) that whole stretch, breaking no rule the agent's week keeps (the checker's word); None
-    when no such change does, or when the queues left would lose as much as the stretch gains (a
-    quick count)."""
+    for it, and the stretch's queue is open throughout) that whole stretch, breaking no rule the
+    agent's week keeps (the checker's word), for at least a queue block of the stretch
+    (`min_queue_stretch_minutes`); None when no such change does, or when the queues left would lose
+    as much as the stretch gains (a quick count)."""
     queue, agent_id = stretch.queue, working.agent_id
     others = tuple(s for s in roster.shifts_of(agent_id) if s is not working)
     spans = sorted(
@@ -300,12 +301,15 @@ def _another_queue(
                 continue  # it breaks a rule the week keeps
             given = replace(working, queue=queue, work=(QueueSpan(queue, moved.start_utc, moved.end_utc),))
             left = replace(working, work=(moved,))
+            covered = _on_queue_hours(p, given, stretch)
+            if covered * 60 < p.team.shift_rules_of(p.team.agent(agent_id)).min_queue_stretch_minutes:
+                continue  # less than a queue block of the stretch: not worth a lead's call
             gain, loss = _short_hours(m, p, given, 1), _short_hours(m, p, left, -1)
             if gain <= loss + 1e-9:
                 break  # the queue left loses as much as the stretch gains: that only moves the gap
             return _Pick(
                 changed,
-                _on_queue_hours(p, given, stretch),
+                covered,
                 ANOTHER_QUEUE,
                 leaves=working,
                 loss_hours=loss,

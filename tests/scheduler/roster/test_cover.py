@@ -202,3 +202,20 @@ def test_the_hours_another_queue_covers_leave_the_agents_break_out() -> None:
     (option,) = cover_options(p, roster, short_stretches(p, measure(p, roster)))
     assert (option.kind, option.covered_hours) == (ANOTHER_QUEUE, 1.0)
     assert option.words.endswith("covers 1 h of the stretch")
+
+
+def test_another_queue_is_not_offered_for_less_than_a_queue_block_of_the_stretch() -> None:
+    """The phone is short 12:00-13:00 only, while the agent who could take it is at lunch: the change
+    would cover nothing of it (less than the 60-minute queue block), so it is not offered."""
+    p, roster = chat_and_phone_monday(2)
+    phone = np.zeros(WEEK.grid.n_intervals)
+    phone[12:13] = 1
+    p = dataclasses.replace(p, required={**p.required, "phone": phone})
+    mine = roster.shifts_of("f0")[0]
+    lunch = Activity("lunch", mine.start_utc + timedelta(hours=3), mine.start_utc + timedelta(hours=4))
+    roster = Roster(
+        roster.team, roster.first_day, (dataclasses.replace(mine, breaks=(lunch,)), *roster.shifts_of("f1"))
+    )
+    stretches = short_stretches(p, measure(p, roster))
+    assert [s.queue for s in stretches] == ["phone"]
+    assert all(o.kind != ANOTHER_QUEUE for o in cover_options(p, roster, stretches))
