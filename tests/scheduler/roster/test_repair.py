@@ -4,6 +4,7 @@ and everyone else keeps their week as published, stretches and breaks included."
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import timedelta
 
 import pytest
@@ -19,9 +20,11 @@ from scheduler.roster.validate import check_roster
 from tests.scheduler.roster.factories import QUICK, blended_problem
 
 
+@functools.cache
 def late_on_thursday(seed: int) -> tuple[Problem, Roster, str]:
     """A published week of a blended team, re-rostered on Wednesday with one agent in two hours late
-    for their Thursday shift (an absence from the day's start until then)."""
+    for their Thursday shift (an absence from the day's start until then; made once per seed, as the
+    tests only read it)."""
     p = blended_problem(seed)
     published = solve(p, QUICK).roster
     thursday = p.week.days[3]
