@@ -151,7 +151,7 @@ def roster_report(problem: Problem, result: RosterResult, base_version: int | No
     words = ReportWords(
         base_roster=CLI_WORDS.base_roster if base_version is None else f"v{base_version}",
         next_week_counts_it="once published, next week's roster jobs count it",
-        reoptimize="reoptimize (the page: the Solve tab's \"re-rosters change every agent's shifts\")",
+        reoptimize='"re-rosters change every agent\'s shifts" in the Solve tab (reoptimize in the API)',
     )
     lead = lead_report(problem, roster, words)
     mean, p95, median = stretches_per_shift(roster)

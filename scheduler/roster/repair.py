@@ -31,12 +31,12 @@ def repair_line(p: Problem, reoptimize: str = "--reoptimize") -> str:
     if not repaired:
         return (
             "re-rostered nobody: nothing in the availability breaks the published week, so every agent "
-            f"keeps their shifts ({reoptimize} re-rosters every agent against these requirements)"
+            f"keeps their shifts; {reoptimize} re-rosters every agent against these requirements"
         )
     return (
         f"re-rostered {len(repaired)} agent{'s' if len(repaired) != 1 else ''} whose published week breaks a "
-        f"rule now ({', '.join(repaired)}); everyone else keeps their shifts as published ({reoptimize} "
-        "lets every agent's shifts change)"
+        f"rule now ({', '.join(repaired)}); everyone else keeps their shifts as published; {reoptimize} "
+        "lets every agent's shifts change"
     )
 
 

@@ -82,7 +82,7 @@ def test_the_repair_says_whom_it_re_rostered_and_how_to_re_roster_everyone() -> 
         f"re-rostered 1 agent whose published week breaks a rule now ({later.team.agent(late).name})"
     )
     assert line.endswith(
-        "everyone else keeps their shifts as published (--reoptimize lets every agent's shifts change)"
+        "everyone else keeps their shifts as published; --reoptimize lets every agent's shifts change"
     )
     unbroken = dataclasses.replace(
         later, availability=tuple(e for e in later.availability if e.kind != "absence")
