@@ -3,16 +3,17 @@
 For each stretch where service suffers (`report.short_stretches`), the agents skilled for the
 queue who are on shift then on another queue are tried on the stretch's queue instead (the part of
 their other queue's stretch inside it, or that whole stretch where the queue blocks ask for it),
-and the agents off that day one by one with the shift of theirs that covers the stretch
-best, and the independent checker says what it would take: nothing more (an extra shift within
-the contract, e.g. a part-timer's; another queue for an agent at work, every rule kept), a move of a day off (the agent works the short day instead of
-one of their working days: the same hours and days, every rule kept), a day off given up (a day
-more in a row, or a sixth day), or hours over the contract (overtime); a shift that breaks
-anything else (rest, availability, time off, an absence) is not offered. An option's words name
-every rule it gives up, in the checker's figures ("6 working days, at most 5; 6 days in a row, at
-most 5; 48 h, at most 40"), and a move what the day it leaves loses, in the report's words
-(expected service level and agent-hours short on each queue the shift worked there): its `kind`
-only ranks it, by the costliest of them.
+and the agents off that day one by one with the shift of theirs that covers the stretch best, and
+the independent checker says what it would take: nothing more (an extra shift within the
+contract, e.g. a part-timer's; another queue for an agent at work, every rule kept), a move of a
+day off (the agent works the short day instead of one of their working days: the same hours and
+days, every rule kept), a day off given up (a day more in a row, or a sixth day), or hours over
+the contract (overtime); a shift that breaks anything else (rest, availability, time off, an
+absence) is not offered. An option's words name every rule it gives up, in the checker's figures
+("6 working days, at most 5; 6 days in a row, at most 5; 48 h, at most 40"), and a move or another
+queue what the time it leaves loses, in the report's words (expected service level and agent-hours
+short on each queue it worked, that day and any later one whose level it changes): its `kind` only
+ranks it, by the costliest of them.
 """
 
 from __future__ import annotations
@@ -127,9 +128,8 @@ def _as_shift(p: Problem, c: Candidate, queue: str) -> Shift:
 
 
 def _overlap_hours(c: Candidate, stretch: ShortStretch) -> float:
-    start = max(pd.Timestamp(c.start_utc), stretch.start_utc)
-    end = min(pd.Timestamp(c.end_utc), stretch.end_utc)
-    return max(0.0, (end - start).total_seconds() / 3600)
+    """Hours of candidate `c` inside the stretch."""
+    return _overlap_s(c, stretch) / 3600
 
 
 def _broken(p: Problem, shifts: tuple[Shift, ...], agent_id: str) -> list[Violation]:
@@ -261,7 +261,7 @@ def cover_options(
     return out
 
 
-def _overlap_s(span: Shift | QueueSpan, stretch: ShortStretch) -> float:
+def _overlap_s(span: Candidate | Shift | QueueSpan, stretch: ShortStretch) -> float:
     """Seconds of `span` inside the stretch."""
     start = max(pd.Timestamp(span.start_utc), stretch.start_utc)
     end = min(pd.Timestamp(span.end_utc), stretch.end_utc)
