@@ -57,8 +57,8 @@ GIVES_UP = {
     "days off": "a day off",
     "consecutive days": "the most days in a row",
     "days off in blocks": "days off in blocks",
-    "weekly shifts": "the contract's shifts",
-    "weekly hours": "the contract's hours",
+    "weekly shifts": "the contract's limit on shifts",
+    "weekly hours": "the contract's limit on hours",
 }
 # rules that no other start time on the same two days mends: a move that breaks one of them is
 # tried with another day to leave, not with another shift on the short day

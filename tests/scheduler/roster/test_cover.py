@@ -41,7 +41,7 @@ def test_an_option_that_breaks_days_off_days_in_a_row_and_hours_names_all_three(
     assert kind == OVERTIME
     assert "a day off (works 6 days; at most 5 allowed)" in words
     assert "the most days in a row (day 6 in a row; at most 5 allowed)" in words
-    assert "the contract's hours (48 h, above the maximum of 40 h)" in words
+    assert "the contract's limit on hours (48 h, above the maximum of 40 h)" in words
     assert "an 8 h shift beyond the contract" in words
 
 
@@ -98,7 +98,7 @@ def test_a_weekend_gap_is_offered_as_a_move_of_a_day_off_first_and_the_move_pass
         moved = tuple(s for s in roster.shifts if (s.agent_id, s.local_date) != (o.agent_id, monday))
         assert check_roster(p, (*moved, Shift(o.agent_id, o.day, o.start_utc, o.end_utc, "chat"))) == []
     assert options[3].instead_of is None
-    assert "the contract's hours (48 h, above the maximum of 40 h)" in options[3].words
+    assert "the contract's limit on hours (48 h, above the maximum of 40 h)" in options[3].words
 
 
 def test_a_move_leaves_the_day_that_loses_least_and_says_what_it_loses() -> None:
