@@ -10,6 +10,12 @@ long as it likes. uvicorn times out idle keep-alive connections only, so:
   byte every few seconds would otherwise hold the connection for days). Once the body is read, waiting
   on the client, as a long-poll or an event stream does to learn it left, is not limited.
 
+An answer given before the request body is all in (the 408 above) would often not reach the client:
+closing a socket with unread bytes in it makes the kernel reset the connection, and a reset drops
+what the client had not read yet. So such a connection is closed as nginx's `lingering_close` does:
+the answer is sent and the writing side shut, then what still comes is read and dropped until the
+client closes, for at most `LINGER_S`.
+
 Behind a reverse proxy (nginx, Caddy) these limits are the proxy's too; they keep a service reached
 directly from being held open by a handful of clients.
 """
@@ -19,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,24 +36,66 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.service.asgi import HttpMiddleware
 
+LINGER_S = 2.0  # the longest a connection answered before its body was in is read to be closed
+
+
+class LingeringTransport:
+    """A connection's transport whose `close()`, while the request body is not all in, shuts the
+    writing side and closes only when the client does or `linger_s` later; the rest is the
+    transport's own."""
+
+    def __init__(
+        self, transport: asyncio.Transport, body_unread: Callable[[], bool], linger_s: float
+    ) -> None:
+        self._transport = transport
+        self._body_unread = body_unread  # whether the request body is not all read
+        self._linger_s = linger_s
+        self.lingering = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+    def is_closing(self) -> bool:
+        return self.lingering or self._transport.is_closing()
+
+    def close(self) -> None:
+        if self.lingering or self._transport.is_closing():
+            return
+        if not (self._body_unread() and self._transport.can_write_eof()):
+            self._transport.close()
+            return
+        self.lingering = True
+        self._transport.write_eof()
+        self._transport.resume_reading()
+        asyncio.get_running_loop().call_later(self._linger_s, self._transport.close)
+
 
 class TimedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol, closing a connection whose request headers take longer than
-    `read_timeout_s` (a class attribute, set by `with_read_timeout`) to arrive."""
+    `read_timeout_s` (a class attribute, set by `with_read_timeout`) to arrive, and lingering on the
+    close of one answered before its body was in (`LingeringTransport`)."""
 
     read_timeout_s: float = 30.0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        lingering = LingeringTransport(transport, self._body_unread, LINGER_S)
+        super().connection_made(lingering)  # type: ignore[arg-type]
         self._headers_due: asyncio.TimerHandle | None = None
         self._await_headers()
 
+    def _body_unread(self) -> bool:
+        return self.conn.their_state is h11.SEND_BODY
+
     def data_received(self, data: bytes) -> None:
+        if isinstance(self.transport, LingeringTransport) and self.transport.lingering:
+            return  # read only to be dropped, so that closing does not reset the connection
         super().data_received(data)
         if self.conn.their_state is not h11.IDLE:  # the request's headers are in
             self._headers_in()
 
     def on_response_complete(self) -> None:
+        if self._body_unread():  # answered before its body was read (a 413, a 408): nothing more comes of it
+            self.transport.close()
         super().on_response_complete()
         if not self.transport.is_closing():
             self._await_headers()  # the next request on this connection gets the same time

@@ -3,6 +3,7 @@ worker processes end with it even when it is killed with SIGKILL (no helper is l
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -260,6 +261,33 @@ def test_a_body_dripped_slowly_is_answered_408_once_its_grace_is_over(
     assert b"the request body came too slowly: " in answer
     assert b"below 1,000 bytes a second" in answer
     assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+
+
+def test_a_body_past_the_limit_is_answered_413_and_the_answer_reaches_a_client_still_sending(
+    quick_to_hang_up: tuple[int, str],
+) -> None:
+    """The service answers before it reads such a body, and must then close the connection (it was
+    held open for as long as the client liked) without resetting it: a reset drops the answer the
+    client has not read yet, and a client still sending its body has not."""
+    port, secret = quick_to_hang_up
+    body_bytes = 3 * 1024 * 1024  # past the 2 MiB of a JSON body
+    answers = []
+    for _ in range(5):
+        with socket.create_connection(("127.0.0.1", port), timeout=GUARD_S) as client:
+            client.sendall(_head(secret, body_bytes))
+            sending = threading.Thread(target=_send_quietly, args=(client, b" " * body_bytes), daemon=True)
+            sending.start()
+            received = b""
+            while chunk := client.recv(65536):  # to the end: a reset raises here
+                received += chunk
+            answers.append(received)
+    assert all(a.startswith(b"HTTP/1.1 413 ") for a in answers), [a[:100] for a in answers]
+    assert all(b"request too large" in a for a in answers), answers[0]
+
+
+def _send_quietly(client: socket.socket, data: bytes) -> None:
+    with contextlib.suppress(OSError):  # the service closed the connection before it was all sent
+        client.sendall(data)
 
 
 def test_a_body_sent_at_once_is_answered_as_ever(quick_to_hang_up: tuple[int, str]) -> None:
