@@ -42,7 +42,7 @@ PHONE = {"width": 390, "height": 844}
 # the solver work units (`Settings.deterministic_time_limit_s`) of the sites' solves: each stops after
 # that much work, on any machine, whatever time limit the page asks for (the limit then only guards
 # against a runaway solve), so the tests wait for no solve's clock
-WORK_UNITS = 0.5
+WORK_UNITS = 0.2
 CHROMIUM_FLAGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",

@@ -45,8 +45,9 @@ from scheduler.roster.validate import check_roster
 from scheduler.roster.variables import Penalty, RosterVars, Rule, matching_candidate
 
 # Solver settings for tests: solver work units instead of seconds, so a problem gets the same roster
-# on a busy machine as on an idle one (the wall-clock limit only guards against a runaway solve)
-QUICK = SolveSettings(time_limit_s=60.0, workers=1, deterministic_time_limit_s=0.2)
+# on a busy machine as on an idle one (the wall-clock limit only guards against a runaway solve). A tenth
+# of a unit: one round of each descent and one move, enough for every rule and count the tests check
+QUICK = SolveSettings(time_limit_s=60.0, workers=1, deterministic_time_limit_s=0.1)
 
 ZONES = (
     "America/Phoenix",
