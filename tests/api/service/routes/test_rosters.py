@@ -431,3 +431,29 @@ def test_a_re_roster_with_no_week_broken_keeps_every_shift_unless_asked_to_reopt
         assert second["rows"] == version["rows"]
         compared = client.get(f"/v1/teams/{team_id}/rosters/1/compare/2", headers=lead).json()
         assert (compared["added"], compared["removed"], compared["changed"]) == ([], [], [])
+
+
+@pytest.mark.parametrize("other_requirements", [False, True])
+def test_a_re_roster_against_other_requirements_than_the_bases_re_rosters_every_agent(
+    client: TestClient, lead: dict[str, str], team_id: str, version: dict[str, Any], other_requirements: bool
+) -> None:
+    """A repair keeps everyone whose week breaks no rule, which is right for a sick call and wrong
+    for a new forecast: against other requirements than the base version's, every agent is
+    re-rostered (the report then has no repair line); against the base's own, nobody is."""
+    from tests.api.service.conftest import wait_for_job
+
+    body: dict[str, Any] = {"base_version": 1, "time_limit_s": 2}
+    if other_requirements:
+        files = {"file": ("requirements.csv", requirements_csv(agents=2), "text/csv")}
+        uploaded = client.post(f"/v1/teams/{team_id}/requirements/upload", files=files, headers=lead)
+        assert uploaded.status_code == 201, uploaded.text
+        body["requirements_id"] = uploaded.json()["id"]
+    job = client.post(f"/v1/teams/{team_id}/roster-jobs", json=body, headers=lead)
+    assert job.status_code == 202, job.text
+    assert wait_for_job(client, job.json()["id"], lead)["state"] == "succeeded"
+    lines = client.get(f"/v1/teams/{team_id}/rosters/2", headers=lead).json()["report"]["lines"]
+    repair_lines = [line for line in lines if line.startswith("re-rostered")]
+    if other_requirements:
+        assert repair_lines == [], repair_lines
+    else:
+        assert [line.split(":")[0] for line in repair_lines] == ["re-rostered nobody"]
