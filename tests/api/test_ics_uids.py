@@ -23,6 +23,7 @@ from api.service.auth import create_token
 from api.service.db import make_engine, session_factory, transaction
 from scheduler.domain import AvailabilityEntry, Roster, Shift
 from tests.api.service.conftest import WEEK, bearer, requirements_csv, tiny_team, wait_for_job
+from tests.scheduler.roster.factories import QUICK
 
 TEAM_ID = "desk-42"  # not the slug of the team's name, "tiny-desk"
 
@@ -73,7 +74,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         job_workers=1,
         solver_threads=1,
         default_time_limit_s=2.0,
-        deterministic_time_limit_s=0.2,  # work units, not seconds: the same roster on a busy machine
+        deterministic_time_limit_s=QUICK.deterministic_time_limit_s,  # work units: the same roster on a busy machine
     )
     with TestClient(create_app(settings)) as test_client:
         yield test_client

@@ -23,6 +23,7 @@ from common.timegrid import PlanningWeek
 from forecasting import forecast_week
 from scheduler.sample import sample_history, sample_team
 from scheduler.staffing.requirements import compute_requirements
+from tests.scheduler.roster.factories import QUICK
 
 WEEK = date(2026, 11, 2)  # a Monday; Europe/London has no DST change that week
 TEAM_ID = "tiny-desk"
@@ -122,7 +123,7 @@ def settings(db_path: Path, request: pytest.FixtureRequest) -> Settings:
         job_workers=1,
         solver_threads=1,
         default_time_limit_s=2.0,
-        deterministic_time_limit_s=None if long_solves else 0.2,
+        deterministic_time_limit_s=None if long_solves else QUICK.deterministic_time_limit_s,
     )
 
 

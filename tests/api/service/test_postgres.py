@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from api.service import Settings
 from tests.api.service.conftest import availability_csv, solve_roster, tiny_team, wait_for_job
 from tests.api.service.test_storage import THREADS, at_once, new_agent
+from tests.scheduler.roster.factories import QUICK
 
 PG_USER = "postgres"  # initdb refuses to run as root; the server then runs as this system user
 
@@ -116,7 +117,7 @@ def settings(postgres_url: str) -> Settings:
         job_workers=1,
         solver_threads=1,
         default_time_limit_s=2.0,
-        deterministic_time_limit_s=0.2,
+        deterministic_time_limit_s=QUICK.deterministic_time_limit_s,
     )
 
 
