@@ -1169,12 +1169,13 @@ class TeamWeeks:
         return False
 
     def descend(self, deadline: float, deterministic: bool = False, max_sweeps: int = MAX_SWEEPS) -> None:
-        """Each agent in turn takes their best week against everyone else's, until no one's improves
-        (at most `max_sweeps` rounds) or, unless `deterministic`, the deadline."""
+        """Each agent a repair may change (`movable`) in turn takes their best week against everyone
+        else's, until no one's improves (at most `max_sweeps` rounds) or, unless `deterministic`, the
+        deadline."""
         improved, sweeps = True, 0
         while improved and sweeps < max_sweeps:
             improved, sweeps = False, sweeps + 1
-            for agent in self.agents:
+            for agent in self.movable:
                 if not deterministic and time.monotonic() > deadline:
                     return
                 improved = self.improve(agent, DESCENT_WEEK_LIMIT_S) or improved
